@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import type { AppState } from './http/context';
+import { errorHandler } from './http/errorHandler';
+import { UnauthenticatedError } from './http/errors';
+import { RouteTable } from './http/routes';
+import { AuditTrail } from './modules/audit/audit';
+import { AuthService, type MiniProgramSessions } from './modules/auth/authService';
+import { InvitationService } from './modules/auth/invitations';
+import { authRoutes } from './modules/auth/routes';
+import { AdminService } from './modules/admin/adminService';
+import { adminRoutes } from './modules/admin/routes';
+import { healthRoutes } from './modules/health/routes';
+import { eligibilityRoutes } from './modules/eligibility/routes';
+import { EligibilityService } from './modules/eligibility/eligibilityService';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  wechat: { miniProgram: MiniProgramSessions };
+  now?: () => number;
+}
+
+export interface Services {
+  audit: AuditTrail;
+  auth: AuthService;
+  invitations: InvitationService;
+  admin: AdminService;
+  eligibility: EligibilityService;
+}
+
+export function createServices(deps: AppDeps): Services {
+  const now = deps.now ?? Date.now;
+  const audit = new AuditTrail(deps.config.auditKey, now);
+  return {
+    audit,
+    auth: new AuthService(deps.db, audit, deps.wechat.miniProgram, deps.config.sessionTtlHours * 3600_000, now),
+    invitations: new InvitationService(deps.db, audit, now),
+    admin: new AdminService(deps.db, audit, deps.config.auditKey, now),
+    eligibility: new EligibilityService(deps.db, deps.config, now),
+  };
+}
+
+/** Builds the HTTP application. It never listens: main.ts does, and tests drive it in-process. */
+export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTable; services: Services } {
+  const services = createServices(deps);
+  const app = new Koa<AppState>();
+  app.proxy = true;
+  const routes = new RouteTable();
+
+  healthRoutes(routes, { db: deps.db });
+  authRoutes(routes, { auth: services.auth, invitations: services.invitations, db: deps.db });
+  adminRoutes(routes, { invitations: services.invitations, admin: services.admin });
+  eligibilityRoutes(routes, { eligibility: services.eligibility });
+
+  app.use(errorHandler(deps.logger));
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    await next();
+  });
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: '256kb',
+      // A JSON body must be an object or array; a bare string or number is refused by the parser.
+      jsonStrict: true,
+    }),
+  );
+  app.use(async (ctx, next) => {
+    const header = ctx.get('authorization');
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      const auth = m ? await services.auth.authenticate(m[1]!) : null;
+      if (!auth) throw new UnauthenticatedError();
+      ctx.state.auth = auth;
+    }
+    await next();
+  });
+  app.use(routes.router.routes());
+  app.use(routes.router.allowedMethods({ throw: true }));
+  return { app, routes, services };
+}

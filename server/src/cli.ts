@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from './config';
+import { openDatabase, type Database } from './db/database';
+import { AuditTrail, verifyAuditTrail } from './modules/audit/audit';
+import { createInvitationSchema, InvitationService } from './modules/auth/invitations';
+import { UserEntity, UserRoleEntity } from './db/entities';
+import { newId } from './ids';
+import { activeGrants } from './modules/auth/users';
+import { separationOfDutiesConflict } from '../../shared/src/contracts/roles';
+import { AppError } from './http/errors';
+
+const USAGE = `用法: npm run cli -- <命令> [选项]
+
+  invite --role <角色> [--county <县区代码>] [--hours <有效小时数>] [--note <备注>]
+      生成一次性邀请码（只显示这一次）。角色: admin, city_miit, city_finance, county_miit, county_finance
+      县级角色须加 --county，例如 --county 230717（伊美区）
+  grant-admin --openid <小程序 openid>
+      直接把管理员角色授予已登录过小程序的用户（用于第一位管理员）
+  audit-verify
+      校验整个审计链，发现篡改时以状态码 1 退出
+  migrate
+      执行数据库迁移（服务启动时也会自动执行）
+`;
+
+async function withDb<T>(fn: (db: Database, audit: AuditTrail, key: string) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    return await fn(db, new AuditTrail(config.auditKey), config.auditKey);
+  } finally {
+    await db.close();
+  }
+}
+
+export async function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'invite': {
+      const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, county: { type: 'string' }, hours: { type: 'string' }, note: { type: 'string' } } });
+      const parsed = createInvitationSchema.safeParse({ role: values.role, countyCode: values.county ?? null, expiresInHours: values.hours ? Number(values.hours) : undefined, note: values.note ?? null });
+      if (!parsed.success) {
+        out(`邀请码未生成: ${parsed.error.issues.map((i) => i.message).join('；')}`);
+        return 2;
+      }
+      return withDb(async (db, audit) => {
+        const { code, invitation } = await new InvitationService(db, audit).create(null, parsed.data);
+        out(`邀请码: ${code}`);
+        out(`角色: ${invitation.role}${invitation.countyCode ? `（${invitation.countyCode}）` : ''}，有效至 ${new Date(invitation.expiresAt).toISOString()}`);
+        out('请把邀请码交给本人：在小程序“我的 → 使用邀请码”中输入。');
+        return 0;
+      });
+    }
+    case 'grant-admin': {
+      const { values } = parseArgs({ args: rest, options: { openid: { type: 'string' } } });
+      if (!values.openid) {
+        out('请用 --openid 指定用户（该用户须先登录过小程序）');
+        return 2;
+      }
+      const openid = values.openid;
+      return withDb(async (db, audit) => {
+        try {
+          await db.transaction(async (tx) => {
+            const user = await tx.getRepository(UserEntity).findOne({ where: { mpOpenid: openid } });
+            if (!user) throw new AppError(404, 'not_found', `没有 openid 为 ${openid} 的用户：请让其先登录一次小程序`);
+            const held = await activeGrants(tx, user.id);
+            if (held.some((g) => g.role === 'admin')) throw new AppError(409, 'role_already_held', '该用户已是管理员');
+            const conflict = separationOfDutiesConflict(held, { role: 'admin', countyCode: null });
+            if (conflict) throw new AppError(409, 'separation_of_duties', conflict);
+            const grantId = newId();
+            await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId: user.id, role: 'admin', countyCode: null, grantedBy: null, invitationId: null, createdAt: Date.now(), revokedAt: null });
+            await audit.append(tx, { action: 'role.grant', actorId: null, entityType: 'user', entityId: user.id, data: { grantId, role: 'admin', via: 'cli' } });
+          });
+        } catch (err) {
+          if (err instanceof AppError) {
+            out(err.message);
+            return 1;
+          }
+          throw err;
+        }
+        out(`已授予管理员角色: ${openid}`);
+        return 0;
+      });
+    }
+    case 'audit-verify':
+      return withDb(async (db, _audit, key) => {
+        const result = await verifyAuditTrail(db, key);
+        out(`审计链: ${result.chains} 条链, ${result.rows} 条记录`);
+        for (const p of result.problems) out(`  ✗ ${p.chain}${p.seq !== null ? ` #${p.seq}` : ''}: ${p.problem}`);
+        out(result.problems.length === 0 ? '未发现篡改' : `发现 ${result.problems.length} 处问题`);
+        return result.problems.length === 0 ? 0 : 1;
+      });
+    case 'migrate':
+      return withDb(async () => {
+        out('数据库迁移已完成');
+        return 0;
+      });
+    default:
+      out(USAGE);
+      return command === undefined || command === 'help' ? 0 : 2;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,172 @@
+import path from 'node:path';
+
+/**
+ * Settings come from the environment only (spec/wechat.md, "Settings"). Every setting is checked
+ * here, once, at start-up: a wrong or contradictory one stops the start with one line that names it.
+ */
+export interface Config {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  dataDir: string;
+  sandbox: boolean;
+  wechat: {
+    mp: { appid: string; secret: string };
+    oa: { appid: string; secret: string; token: string; aesKey: string | null };
+    /** Absent in sandbox mode means: start the embedded sandbox and point the clients at it. */
+    apiBase: string | null;
+  };
+  auditKey: string;
+  sessionTtlHours: number;
+  policyEffectiveFrom: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    reason: string,
+  ) {
+    super(`设置错误 ${setting}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const SANDBOX_MP_APPID = 'wxsandboxminiprog';
+const SANDBOX_OA_APPID = 'wxsandboxofficial';
+const DEV_AUDIT_KEY = 'sandbox-audit-key-not-for-production';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function integerSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `须为整数，现为 "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `须在 ${min} 到 ${max} 之间，现为 ${n}`);
+  return n;
+}
+
+function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnvRaw = value(env, 'NODE_ENV') ?? 'development';
+  if (nodeEnvRaw !== 'development' && nodeEnvRaw !== 'test' && nodeEnvRaw !== 'production') {
+    throw new ConfigError('NODE_ENV', `须为 development、test 或 production，现为 "${nodeEnvRaw}"`);
+  }
+  const nodeEnv = nodeEnvRaw;
+  const port = integerSetting(env, 'PORT', 3000, 0, 65535);
+  const host = value(env, 'HOST') ?? '0.0.0.0';
+
+  const dataDir = path.resolve(value(env, 'DATA_DIR') ?? './data');
+
+  let database: Config['database'];
+  const dbUrl = value(env, 'DATABASE_URL');
+  if (dbUrl === undefined) {
+    database = { kind: 'sqlite', file: path.join(dataDir, 'shangyun.sqlite') };
+  } else {
+    let parsed: URL;
+    try {
+      parsed = new URL(dbUrl);
+    } catch {
+      throw new ConfigError('DATABASE_URL', '不是合法的地址，应为 mysql://用户:密码@主机:3306/数据库名');
+    }
+    if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+      throw new ConfigError('DATABASE_URL', `只支持 mysql:// 或 mariadb://，现为 "${parsed.protocol}//"；不设置则使用内置 SQLite`);
+    }
+    if (parsed.pathname.replace(/^\//, '') === '') {
+      throw new ConfigError('DATABASE_URL', '缺少数据库名，例如 mysql://root@127.0.0.1:3306/shangyun');
+    }
+    database = { kind: 'mysql', url: dbUrl };
+  }
+
+  const mpSecret = value(env, 'WECHAT_MP_SECRET');
+  const oaSecret = value(env, 'WECHAT_OA_SECRET');
+  // spec/wechat.md: sandbox mode is on exactly when no WeChat secret is set.
+  const sandbox = mpSecret === undefined && oaSecret === undefined;
+  if (sandbox && nodeEnv === 'production') {
+    throw new ConfigError('NODE_ENV', '生产环境不能使用微信沙箱：请设置 WECHAT_MP_SECRET 和 WECHAT_OA_SECRET');
+  }
+  if (!sandbox) {
+    if (mpSecret === undefined) throw new ConfigError('WECHAT_MP_SECRET', '已设置 WECHAT_OA_SECRET 却未设置小程序密钥：两者须同时设置（都不设置则为沙箱模式）');
+    if (oaSecret === undefined) throw new ConfigError('WECHAT_OA_SECRET', '已设置 WECHAT_MP_SECRET 却未设置公众号密钥：两者须同时设置（都不设置则为沙箱模式）');
+  }
+  const mpAppid = value(env, 'WECHAT_MP_APPID') ?? (sandbox ? SANDBOX_MP_APPID : undefined);
+  const oaAppid = value(env, 'WECHAT_OA_APPID') ?? (sandbox ? SANDBOX_OA_APPID : undefined);
+  if (mpAppid === undefined) throw new ConfigError('WECHAT_MP_APPID', '设置了小程序密钥时必须同时设置小程序 AppID');
+  if (oaAppid === undefined) throw new ConfigError('WECHAT_OA_APPID', '设置了公众号密钥时必须同时设置公众号 AppID');
+  for (const [name, appid] of [['WECHAT_MP_APPID', mpAppid], ['WECHAT_OA_APPID', oaAppid]] as const) {
+    if (!/^[A-Za-z0-9_-]{4,64}$/.test(appid)) throw new ConfigError(name, `AppID 格式不对："${appid}"`);
+  }
+
+  const oaToken = value(env, 'WECHAT_OA_TOKEN') ?? (sandbox ? 'sandbox-token' : undefined);
+  if (oaToken === undefined) throw new ConfigError('WECHAT_OA_TOKEN', '正式模式下必须设置公众号服务器配置中的 Token');
+  if (!/^[A-Za-z0-9]{3,32}$/.test(oaToken) && !(sandbox && oaToken === 'sandbox-token')) {
+    throw new ConfigError('WECHAT_OA_TOKEN', 'Token 须为 3–32 位英文字母或数字，与公众平台“服务器配置”一致');
+  }
+  const aesKey = value(env, 'WECHAT_OA_AES_KEY') ?? null;
+  if (aesKey !== null && !/^[A-Za-z0-9+/]{43}$/.test(aesKey)) {
+    throw new ConfigError('WECHAT_OA_AES_KEY', `EncodingAESKey 须为 43 位字母或数字（现为 ${aesKey.length} 位），从公众平台“服务器配置”复制`);
+  }
+
+  const apiBaseRaw = value(env, 'WECHAT_API_BASE');
+  let apiBase: string | null = null;
+  if (apiBaseRaw !== undefined) {
+    let u: URL;
+    try {
+      u = new URL(apiBaseRaw);
+    } catch {
+      throw new ConfigError('WECHAT_API_BASE', `不是合法的地址："${apiBaseRaw}"`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError('WECHAT_API_BASE', '须为 http:// 或 https:// 地址');
+    apiBase = u.toString().endsWith('/') ? u.toString() : `${u.toString()}/`;
+  } else if (!sandbox) {
+    apiBase = 'https://api.weixin.qq.com/';
+  }
+
+  const auditKey = value(env, 'AUDIT_KEY') ?? (nodeEnv === 'production' ? undefined : DEV_AUDIT_KEY);
+  if (auditKey === undefined) throw new ConfigError('AUDIT_KEY', '生产环境必须设置审计链密钥（至少 32 个字符，妥善保管，不可更换）');
+  if (auditKey.length < 32) throw new ConfigError('AUDIT_KEY', '审计链密钥至少 32 个字符');
+
+  const sessionTtlHours = integerSetting(env, 'SESSION_TTL_HOURS', 72, 1, 24 * 30);
+
+  const policyEffectiveFrom = value(env, 'POLICY_EFFECTIVE_FROM') ?? '2023-01-01';
+  if (!isCalendarDate(policyEffectiveFrom)) {
+    throw new ConfigError('POLICY_EFFECTIVE_FROM', `须为日期 YYYY-MM-DD（细则自发布之日起施行），现为 "${policyEffectiveFrom}"`);
+  }
+
+  const logLevelRaw = value(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
+    throw new ConfigError('LOG_LEVEL', `须为 ${LOG_LEVELS.join('、')} 之一`);
+  }
+
+  return {
+    nodeEnv,
+    port,
+    host,
+    database,
+    dataDir,
+    sandbox,
+    wechat: {
+      mp: { appid: mpAppid, secret: mpSecret ?? 'sandbox-mp-secret' },
+      oa: { appid: oaAppid, secret: oaSecret ?? 'sandbox-oa-secret', token: oaToken, aesKey },
+      apiBase,
+    },
+    auditKey,
+    sessionTtlHours,
+    policyEffectiveFrom,
+    logLevel: logLevelRaw as Config['logLevel'],
+  };
+}

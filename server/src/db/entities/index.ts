@@ -1,0 +1,490 @@
+import { EntitySchema } from 'typeorm';
+import { col } from '../columns';
+
+/**
+ * ORM mappings stay in the data layer: each schema maps a table to a plain row type, and the
+ * repositories hand those plain objects (never ORM instances) to the modules.
+ */
+
+export const COUNTY_CODE_LENGTH = 6;
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface UserRow {
+  id: string;
+  mpOpenid: string | null;
+  unionid: string | null;
+  oaOpenid: string | null;
+  displayName: string | null;
+  phone: string | null;
+  status: 'active' | 'disabled';
+  createdAt: number;
+  updatedAt: number;
+}
+export const UserEntity = new EntitySchema<UserRow>({
+  name: 'User',
+  tableName: 'users',
+  columns: {
+    id: col.id(),
+    mpOpenid: { ...col.str(64, true), name: 'mp_openid' },
+    unionid: { ...col.str(64, true) },
+    oaOpenid: { ...col.str(64, true), name: 'oa_openid' },
+    displayName: { ...col.str(64, true), name: 'display_name' },
+    phone: col.str(32, true),
+    status: col.str(16),
+    createdAt: { ...col.ms(), name: 'created_at' },
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export interface UserRoleRow {
+  id: string;
+  userId: string;
+  role: string;
+  countyCode: string | null;
+  grantedBy: string | null;
+  invitationId: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+export const UserRoleEntity = new EntitySchema<UserRoleRow>({
+  name: 'UserRole',
+  tableName: 'user_roles',
+  columns: {
+    id: col.id(),
+    userId: { ...col.ref(), name: 'user_id' },
+    role: col.str(32),
+    countyCode: { ...col.str(COUNTY_CODE_LENGTH, true), name: 'county_code' },
+    grantedBy: { ...col.ref(true), name: 'granted_by' },
+    invitationId: { ...col.ref(true), name: 'invitation_id' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    revokedAt: { ...col.ms(true), name: 'revoked_at' },
+  },
+});
+
+export interface SessionRow {
+  id: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+export const SessionEntity = new EntitySchema<SessionRow>({
+  name: 'Session',
+  tableName: 'sessions',
+  columns: {
+    // sha256 of the bearer token: a stolen database does not yield usable tokens.
+    id: { type: 'varchar', length: 64, primary: true },
+    userId: { ...col.ref(), name: 'user_id' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    expiresAt: { ...col.ms(), name: 'expires_at' },
+    revokedAt: { ...col.ms(true), name: 'revoked_at' },
+  },
+});
+
+export interface InvitationRow {
+  id: string;
+  codeHash: string;
+  role: string;
+  countyCode: string | null;
+  note: string | null;
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedBy: string | null;
+  usedAt: number | null;
+  revokedAt: number | null;
+}
+export const InvitationEntity = new EntitySchema<InvitationRow>({
+  name: 'Invitation',
+  tableName: 'invitations',
+  columns: {
+    id: col.id(),
+    codeHash: { type: 'varchar', length: 64, name: 'code_hash' },
+    role: col.str(32),
+    countyCode: { ...col.str(COUNTY_CODE_LENGTH, true), name: 'county_code' },
+    note: col.str(200, true),
+    createdBy: { ...col.ref(true), name: 'created_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    expiresAt: { ...col.ms(), name: 'expires_at' },
+    usedBy: { ...col.ref(true), name: 'used_by' },
+    usedAt: { ...col.ms(true), name: 'used_at' },
+    revokedAt: { ...col.ms(true), name: 'revoked_at' },
+  },
+});
+
+export interface EnterpriseRow {
+  id: string;
+  creditCode: string;
+  name: string;
+  countyCode: string;
+  establishedOn: string | null;
+  industryCode: string | null;
+  legalRepresentative: string | null;
+  address: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  /** pending: the county has not yet checked the licence and letter of authorisation. */
+  status: 'pending' | 'verified' | 'disputed' | 'rejected';
+  version: number;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+export const EnterpriseEntity = new EntitySchema<EnterpriseRow>({
+  name: 'Enterprise',
+  tableName: 'enterprises',
+  columns: {
+    id: col.id(),
+    creditCode: { ...col.str(18), name: 'credit_code' },
+    name: col.str(100),
+    countyCode: { ...col.str(COUNTY_CODE_LENGTH), name: 'county_code' },
+    establishedOn: { ...col.date(), name: 'established_on' },
+    industryCode: { ...col.str(4, true), name: 'industry_code' },
+    legalRepresentative: { ...col.str(50, true), name: 'legal_representative' },
+    address: col.str(200, true),
+    contactName: { ...col.str(50, true), name: 'contact_name' },
+    contactPhone: { ...col.str(32, true), name: 'contact_phone' },
+    status: col.str(16),
+    version: col.version(),
+    createdBy: { ...col.ref(), name: 'created_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export interface EnterpriseMemberRow {
+  id: string;
+  enterpriseId: string;
+  userId: string;
+  memberRole: 'owner' | 'member';
+  status: 'pending' | 'active' | 'removed';
+  createdAt: number;
+}
+export const EnterpriseMemberEntity = new EntitySchema<EnterpriseMemberRow>({
+  name: 'EnterpriseMember',
+  tableName: 'enterprise_members',
+  columns: {
+    id: col.id(),
+    enterpriseId: { ...col.ref(), name: 'enterprise_id' },
+    userId: { ...col.ref(), name: 'user_id' },
+    memberRole: { ...col.str(16), name: 'member_role' },
+    status: col.str(16),
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface ProviderRow {
+  id: string;
+  ownerUserId: string;
+  companyName: string;
+  platformName: string | null;
+  /** The filing (备案): draft → submitted → approved | returned | rejected, later revoked. */
+  status: 'draft' | 'submitted' | 'approved' | 'returned' | 'rejected' | 'revoked';
+  filingNo: string | null;
+  /** 三（一）: the server's date at approval, never typed in; the date contracts are compared with. */
+  approvedOn: string | null;
+  revokedOn: string | null;
+  form: JsonObject | null;
+  version: number;
+  submittedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+export const ProviderEntity = new EntitySchema<ProviderRow>({
+  name: 'Provider',
+  tableName: 'providers',
+  columns: {
+    id: col.id(),
+    ownerUserId: { ...col.ref(), name: 'owner_user_id' },
+    companyName: { ...col.str(100), name: 'company_name' },
+    platformName: { ...col.str(100, true), name: 'platform_name' },
+    status: col.str(16),
+    filingNo: { ...col.str(32, true), name: 'filing_no' },
+    approvedOn: { ...col.date(), name: 'approved_on' },
+    revokedOn: { ...col.date(), name: 'revoked_on' },
+    form: col.json(),
+    version: col.version(),
+    submittedAt: { ...col.ms(true), name: 'submitted_at' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export interface ApplicationRow {
+  id: string;
+  trackingNo: string | null;
+  enterpriseId: string;
+  providerId: string | null;
+  countyCode: string;
+  status: string;
+  version: number;
+  /** The applicant's facts as last saved (spec/eligibility.md shape). */
+  facts: JsonObject | null;
+  contractNo: string | null;
+  contractSignedOn: string | null;
+  contractAmountFen: number | null;
+  paidAmountFen: number | null;
+  otherSubsidiesFen: number;
+  /** Payable amount computed by the rules at submit. */
+  subsidyFen: number | null;
+  /** 核定金额, set by city MIIT, never above the payable amount. */
+  verifiedFen: number | null;
+  round: number;
+  createdBy: string;
+  submittedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+export const ApplicationEntity = new EntitySchema<ApplicationRow>({
+  name: 'Application',
+  tableName: 'applications',
+  columns: {
+    id: col.id(),
+    trackingNo: { ...col.str(32, true), name: 'tracking_no' },
+    enterpriseId: { ...col.ref(), name: 'enterprise_id' },
+    providerId: { ...col.ref(true), name: 'provider_id' },
+    countyCode: { ...col.str(COUNTY_CODE_LENGTH), name: 'county_code' },
+    status: col.str(32),
+    version: col.version(),
+    facts: col.json(),
+    contractNo: { ...col.str(64, true), name: 'contract_no' },
+    contractSignedOn: { ...col.date(), name: 'contract_signed_on' },
+    contractAmountFen: { ...col.fen(true), name: 'contract_amount_fen' },
+    paidAmountFen: { ...col.fen(true), name: 'paid_amount_fen' },
+    otherSubsidiesFen: { ...col.fen(), name: 'other_subsidies_fen' },
+    subsidyFen: { ...col.fen(true), name: 'subsidy_fen' },
+    verifiedFen: { ...col.fen(true), name: 'verified_fen' },
+    round: col.int(),
+    createdBy: { ...col.ref(), name: 'created_by' },
+    submittedAt: { ...col.ms(true), name: 'submitted_at' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export interface ApplicationEventRow {
+  id: string;
+  applicationId: string;
+  seq: number;
+  event: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actorId: string | null;
+  actorRole: string | null;
+  /** Shown to the enterprise (reasons to fix). */
+  reason: string | null;
+  /** Reviewers' internal note: never reaches the enterprise. */
+  internalNote: string | null;
+  data: JsonObject | null;
+  createdAt: number;
+}
+export const ApplicationEventEntity = new EntitySchema<ApplicationEventRow>({
+  name: 'ApplicationEvent',
+  tableName: 'application_events',
+  columns: {
+    id: col.id(),
+    applicationId: { ...col.ref(), name: 'application_id' },
+    seq: col.int(),
+    event: col.str(32),
+    fromStatus: { ...col.str(32, true), name: 'from_status' },
+    toStatus: { ...col.str(32), name: 'to_status' },
+    actorId: { ...col.ref(true), name: 'actor_id' },
+    actorRole: { ...col.str(32, true), name: 'actor_role' },
+    reason: col.text(),
+    internalNote: { ...col.text(), name: 'internal_note' },
+    data: col.json(),
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface ReviewOpinionRow {
+  id: string;
+  applicationId: string;
+  round: number;
+  level: 'county' | 'city';
+  department: 'miit' | 'finance';
+  reviewerId: string;
+  decision: 'approve' | 'return' | 'reject';
+  /** Fields and materials to fix, shown to the enterprise. */
+  reasons: JsonObject[] | null;
+  /** 上云效果 and 服务商服务质量, 1 (差) to 5 (优秀). */
+  ratingEffect: number | null;
+  ratingService: number | null;
+  internalNote: string | null;
+  createdAt: number;
+}
+export const ReviewOpinionEntity = new EntitySchema<ReviewOpinionRow>({
+  name: 'ReviewOpinion',
+  tableName: 'review_opinions',
+  columns: {
+    id: col.id(),
+    applicationId: { ...col.ref(), name: 'application_id' },
+    round: col.int(),
+    level: col.str(8),
+    department: col.str(8),
+    reviewerId: { ...col.ref(), name: 'reviewer_id' },
+    decision: col.str(8),
+    reasons: col.json(),
+    ratingEffect: { ...col.int(true), name: 'rating_effect' },
+    ratingService: { ...col.int(true), name: 'rating_service' },
+    internalNote: { ...col.text(), name: 'internal_note' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface StoredFileRow {
+  id: string;
+  ownerType: string;
+  ownerId: string;
+  kind: string;
+  originalName: string;
+  mime: string;
+  sizeBytes: number;
+  sha256: string;
+  storageKey: string;
+  uploadedBy: string;
+  /** A replaced file stays, pointing to its successor: the history keeps every version. */
+  supersededBy: string | null;
+  createdAt: number;
+}
+export const StoredFileEntity = new EntitySchema<StoredFileRow>({
+  name: 'StoredFile',
+  tableName: 'files',
+  columns: {
+    id: col.id(),
+    ownerType: { ...col.str(32), name: 'owner_type' },
+    ownerId: { ...col.ref(), name: 'owner_id' },
+    kind: col.str(48),
+    originalName: { ...col.str(255), name: 'original_name' },
+    mime: col.str(64),
+    sizeBytes: { ...col.ms(), name: 'size_bytes' },
+    sha256: col.str(64),
+    storageKey: { ...col.str(128), name: 'storage_key' },
+    uploadedBy: { ...col.ref(), name: 'uploaded_by' },
+    supersededBy: { ...col.ref(true), name: 'superseded_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface NotificationRow {
+  id: string;
+  /** One event, one recipient, one channel: a retry or a race can never enqueue or send it twice. */
+  idempotencyKey: string;
+  recipientUserId: string;
+  channel: 'inbox' | 'mp_subscribe' | 'oa_template';
+  template: string;
+  payload: JsonObject | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'dead' | 'skipped';
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  readAt: number | null;
+}
+export const NotificationEntity = new EntitySchema<NotificationRow>({
+  name: 'Notification',
+  tableName: 'notifications',
+  columns: {
+    id: col.id(),
+    idempotencyKey: { ...col.str(191), name: 'idempotency_key' },
+    recipientUserId: { ...col.ref(), name: 'recipient_user_id' },
+    channel: col.str(16),
+    template: col.str(64),
+    payload: col.json(),
+    status: col.str(16),
+    attempts: col.int(),
+    nextAttemptAt: { ...col.ms(), name: 'next_attempt_at' },
+    leaseUntil: { ...col.ms(true), name: 'lease_until' },
+    lastError: { ...col.str(500, true), name: 'last_error' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    sentAt: { ...col.ms(true), name: 'sent_at' },
+    readAt: { ...col.ms(true), name: 'read_at' },
+  },
+});
+
+export interface AuditRow {
+  id: string;
+  /** One hash chain per audited entity, so that writes to different entities never wait on one row. */
+  chain: string;
+  seq: number;
+  action: string;
+  actorId: string | null;
+  entityType: string;
+  entityId: string;
+  data: JsonObject | null;
+  prevHash: string;
+  hash: string;
+  createdAt: number;
+}
+export const AuditEntity = new EntitySchema<AuditRow>({
+  name: 'Audit',
+  tableName: 'audit_log',
+  columns: {
+    id: col.id(),
+    chain: col.str(80),
+    seq: col.int(),
+    action: col.str(64),
+    actorId: { ...col.ref(true), name: 'actor_id' },
+    entityType: { ...col.str(32), name: 'entity_type' },
+    entityId: { ...col.str(64), name: 'entity_id' },
+    data: col.json(),
+    prevHash: { ...col.str(64), name: 'prev_hash' },
+    hash: col.str(64),
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface AuditHeadRow {
+  chain: string;
+  seq: number;
+  hash: string;
+  updatedAt: number;
+}
+export const AuditHeadEntity = new EntitySchema<AuditHeadRow>({
+  name: 'AuditHead',
+  tableName: 'audit_heads',
+  columns: {
+    chain: { type: 'varchar', length: 80, primary: true },
+    seq: col.int(),
+    hash: col.str(64),
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export interface WechatTokenRow {
+  appid: string;
+  accessToken: string;
+  expireTime: number;
+  updatedAt: number;
+}
+export const WechatTokenEntity = new EntitySchema<WechatTokenRow>({
+  name: 'WechatToken',
+  tableName: 'wechat_tokens',
+  columns: {
+    appid: { type: 'varchar', length: 64, primary: true },
+    accessToken: { type: 'varchar', length: 512, name: 'access_token' },
+    expireTime: { ...col.ms(), name: 'expire_time' },
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export const ENTITIES = [
+  UserEntity,
+  UserRoleEntity,
+  SessionEntity,
+  InvitationEntity,
+  EnterpriseEntity,
+  EnterpriseMemberEntity,
+  ProviderEntity,
+  ApplicationEntity,
+  ApplicationEventEntity,
+  ReviewOpinionEntity,
+  StoredFileEntity,
+  NotificationEntity,
+  AuditEntity,
+  AuditHeadEntity,
+  WechatTokenEntity,
+];

@@ -1,0 +1,4 @@
+import { Init1764460000000 } from './1764460000000-Init';
+
+/** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
+export const MIGRATIONS = [Init1764460000000];

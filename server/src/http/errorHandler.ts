@@ -1,0 +1,53 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { AppError } from './errors';
+
+/** Errors thrown by Koa, the body parser and the router (http-errors) that a client caused. */
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+}
+
+const CLIENT_MESSAGES: Record<number, { code: string; message: string }> = {
+  400: { code: 'invalid_input', message: '请求格式不正确：请提交合法的 JSON' },
+  404: { code: 'not_found', message: '没有这个接口，请检查地址' },
+  405: { code: 'method_not_allowed', message: '该接口不支持此请求方法' },
+  413: { code: 'payload_too_large', message: '提交的内容过大，请精简后重试' },
+  415: { code: 'unsupported_media_type', message: '不支持的内容类型或编码，请以 JSON 提交' },
+};
+
+/**
+ * First in the chain: every error becomes `{"error": {code, message, details}}`. Only our own
+ * AppErrors and client errors raised by the HTTP stack reach the caller; anything else is logged
+ * and answered with a 500 that reveals nothing.
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: { ...CLIENT_MESSAGES[404], details: [] } };
+      }
+    } catch (err) {
+      if (err instanceof AppError) {
+        ctx.status = err.status;
+        ctx.body = { error: { code: err.code, message: err.message, details: err.details } };
+        return;
+      }
+      const e = (err ?? {}) as HttpishError;
+      const status = e.status ?? e.statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        const known = CLIENT_MESSAGES[status] ?? { code: 'bad_request', message: '请求无法处理，请检查后重试' };
+        ctx.status = status;
+        ctx.body = { error: { ...known, details: [] } };
+        return;
+      }
+      logger.error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'internal', message: '服务器出错了，请稍后重试；如一直出现，请联系 0458-3878126', details: [] } };
+    }
+  };
+}

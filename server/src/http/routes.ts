@@ -1,0 +1,42 @@
+import Router from '@koa/router';
+import type { Role } from '../../../shared/src/contracts/roles';
+import type { AppContext, AppState } from './context';
+import { ForbiddenError, UnauthenticatedError } from './errors';
+
+/**
+ * Who may call a route is declared with the route, checked here before the handler runs, and read
+ * by the role × route matrix test. Finer checks (own enterprise, own county, named provider) are
+ * the use cases' business; this gate only keeps out roles that never belong on a route.
+ */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  access: Access;
+  summary: string;
+}
+
+export type Handler = (ctx: AppContext) => Promise<void>;
+
+export class RouteTable {
+  readonly router = new Router<AppState>();
+  readonly specs: RouteSpec[] = [];
+
+  add(spec: RouteSpec, handler: Handler): this {
+    this.specs.push(spec);
+    const guard = async (ctx: AppContext) => {
+      if (spec.access !== 'public') {
+        const auth = ctx.state.auth;
+        if (!auth) throw new UnauthenticatedError();
+        if (spec.access !== 'authenticated' && !auth.grants.some((g) => (spec.access as readonly Role[]).includes(g.role))) {
+          throw new ForbiddenError();
+        }
+      }
+      await handler(ctx);
+    };
+    const method = spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    this.router[method](spec.path, guard);
+    return this;
+  }
+}

@@ -1,0 +1,131 @@
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import type { Database } from '../../db/database';
+import { InvitationEntity, UserRoleEntity, type InvitationRow } from '../../db/entities';
+import { newId } from '../../ids';
+import type { AuditTrail } from '../audit/audit';
+import { activeGrants, publicUser, type PublicUser } from './users';
+import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../../http/errors';
+import { hashToken } from './authService';
+import { INVITED_ROLES, isCountyCode, isCountyRole, separationOfDutiesConflict, type InvitedRole, type Role } from '../../../../shared/src/contracts/roles';
+
+// Crockford's alphabet: no I, L, O, U — a code read aloud over the phone is typed right.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export function newInvitationCode(): string {
+  const chars = Array.from({ length: 12 }, () => ALPHABET[randomInt(ALPHABET.length)]);
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
+}
+
+export function normalizeInvitationCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+export const createInvitationSchema = z
+  .object({
+    role: z.enum(INVITED_ROLES, { error: `角色须为 ${INVITED_ROLES.join('、')} 之一` }),
+    countyCode: z.string({ error: '县（市）区代码须为文字' }).nullish(),
+    expiresInHours: z.number({ error: '有效期须为小时数' }).int('有效期须为整数小时').min(1, '有效期至少 1 小时').max(24 * 30, '有效期最长 30 天').default(72),
+    note: z.string({ error: '备注须为文字' }).max(200, '备注不超过 200 字').nullish(),
+  })
+  .superRefine((v, ctx) => {
+    if (isCountyRole(v.role)) {
+      if (!v.countyCode || !isCountyCode(v.countyCode)) ctx.addIssue({ code: 'custom', path: ['countyCode'], message: '县级角色须指定伊春市十个县（市）区之一的代码，如 230717（伊美区）' });
+    } else if (v.countyCode) {
+      ctx.addIssue({ code: 'custom', path: ['countyCode'], message: '市级角色和管理员不属于某个县（市）区，请不要填写县区代码' });
+    }
+  });
+export type CreateInvitationInput = z.output<typeof createInvitationSchema>;
+
+export interface InvitationView {
+  id: string;
+  role: InvitedRole;
+  countyCode: string | null;
+  note: string | null;
+  createdAt: number;
+  expiresAt: number;
+  state: 'open' | 'used' | 'expired' | 'revoked';
+  usedBy: string | null;
+}
+
+export class InvitationService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditTrail,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private view(row: InvitationRow): InvitationView {
+    const state = row.revokedAt !== null ? 'revoked' : row.usedAt !== null ? 'used' : row.expiresAt <= this.now() ? 'expired' : 'open';
+    return { id: row.id, role: row.role as InvitedRole, countyCode: row.countyCode, note: row.note, createdAt: row.createdAt, expiresAt: row.expiresAt, state, usedBy: row.usedBy };
+  }
+
+  /** The code is shown once, here; only its hash is stored. */
+  async create(createdBy: string | null, input: CreateInvitationInput): Promise<{ code: string; invitation: InvitationView }> {
+    const code = newInvitationCode();
+    const now = this.now();
+    const row: InvitationRow = {
+      id: newId(),
+      codeHash: hashToken(normalizeInvitationCode(code)),
+      role: input.role,
+      countyCode: input.countyCode ?? null,
+      note: input.note ?? null,
+      createdBy,
+      createdAt: now,
+      expiresAt: now + input.expiresInHours * 3600_000,
+      usedBy: null,
+      usedAt: null,
+      revokedAt: null,
+    };
+    await this.db.transaction(async (tx) => {
+      await tx.getRepository(InvitationEntity).insert(row);
+      await this.audit.append(tx, { action: 'invitation.create', actorId: createdBy, entityType: 'invitation', entityId: row.id, data: { role: row.role, countyCode: row.countyCode, expiresAt: row.expiresAt } });
+    });
+    return { code, invitation: this.view(row) };
+  }
+
+  async list(): Promise<InvitationView[]> {
+    const rows = await this.db.run((m) => m.getRepository(InvitationEntity).find({ order: { createdAt: 'DESC' }, take: 200 }));
+    return rows.map((r) => this.view(r));
+  }
+
+  async revoke(actorId: string, id: string): Promise<InvitationView> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(InvitationEntity);
+      const res = await repo.createQueryBuilder().update().set({ revokedAt: this.now() }).where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id }).execute();
+      const row = await repo.findOne({ where: { id } });
+      if (!row) throw new NotFoundError('没有这个邀请码');
+      if (res.affected !== 1) throw new ConflictError('该邀请码已被使用或已作废，无法再作废', 'invitation_closed');
+      await this.audit.append(tx, { action: 'invitation.revoke', actorId, entityType: 'invitation', entityId: id });
+      return this.view(row);
+    });
+  }
+
+  /** Single use: the conditional UPDATE lets exactly one redeemer through, on any database. */
+  async redeem(userId: string, rawCode: string): Promise<PublicUser> {
+    const codeHash = hashToken(normalizeInvitationCode(rawCode));
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(InvitationEntity);
+      const inv = await repo.findOne({ where: { codeHash } });
+      if (!inv) throw new InvalidInputError('邀请码不正确，请核对后重新输入', [{ path: 'code', message: '没有这个邀请码' }]);
+      if (inv.revokedAt !== null) throw new AppError(410, 'invitation_revoked', '该邀请码已被管理员作废，请向管理员索取新的邀请码');
+      if (inv.usedAt !== null) throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次；请向管理员索取新的邀请码', 'invitation_used');
+      if (inv.expiresAt <= now) throw new AppError(410, 'invitation_expired', '该邀请码已过期，请向管理员索取新的邀请码');
+      const held = await activeGrants(tx, userId);
+      const candidate = { role: inv.role as Role, countyCode: inv.countyCode };
+      if (held.some((g) => g.role === candidate.role && g.countyCode === candidate.countyCode)) {
+        throw new ConflictError('您已拥有该角色，无需再次使用邀请码', 'role_already_held');
+      }
+      const conflict = separationOfDutiesConflict(held, candidate);
+      if (conflict) throw new ConflictError(`${conflict}，请联系管理员`, 'separation_of_duties');
+      const claimed = await repo.createQueryBuilder().update().set({ usedBy: userId, usedAt: now }).where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id: inv.id }).execute();
+      if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次', 'invitation_used');
+      const grantId = newId();
+      await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId, role: candidate.role, countyCode: candidate.countyCode, grantedBy: inv.createdBy, invitationId: inv.id, createdAt: now, revokedAt: null });
+      await this.audit.append(tx, { action: 'invitation.redeem', actorId: userId, entityType: 'invitation', entityId: inv.id, data: { userId } });
+      await this.audit.append(tx, { action: 'role.grant', actorId: userId, entityType: 'user', entityId: userId, data: { grantId, ...candidate, invitationId: inv.id } });
+      return publicUser(userId, [...held, candidate]);
+    });
+  }
+}

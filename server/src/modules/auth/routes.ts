@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { RouteTable } from '../../http/routes';
+import { parseInput } from '../../http/validate';
+import type { AuthService } from './authService';
+import type { InvitationService } from './invitations';
+import { grantsOf, publicUser } from './users';
+import type { Database } from '../../db/database';
+
+const loginSchema = z.object({
+  code: z.string({ error: '缺少登录凭证 code：请在小程序中调用 wx.login 获取后提交' }).min(1, '登录凭证 code 不能为空').max(128, '登录凭证 code 过长'),
+});
+const redeemSchema = z.object({
+  code: z.string({ error: '请填写邀请码' }).trim().min(4, '邀请码太短，请核对').max(32, '邀请码太长，请核对'),
+});
+
+export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService; db: Database }): void {
+  routes
+    .add({ method: 'POST', path: '/api/v1/auth/wx-login', access: 'public', summary: '小程序登录（wx.login 的 code 换取会话）' }, async (ctx) => {
+      const { code } = parseInput(loginSchema, ctx.request.body);
+      const { token, expiresAt, user } = await deps.auth.wxLogin(code);
+      ctx.body = { token, expiresAt, user };
+    })
+    .add({ method: 'POST', path: '/api/v1/auth/logout', access: 'authenticated', summary: '退出登录' }, async (ctx) => {
+      await deps.auth.logout(ctx.state.auth!);
+      ctx.status = 204;
+    })
+    .add({ method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色' }, async (ctx) => {
+      const auth = ctx.state.auth!;
+      ctx.body = { user: publicUser(auth.userId, await grantsOf(deps.db, auth.userId)) };
+    })
+    .add({ method: 'POST', path: '/api/v1/invitations/redeem', access: 'authenticated', summary: '使用邀请码获得审核或管理角色' }, async (ctx) => {
+      const { code } = parseInput(redeemSchema, ctx.request.body);
+      ctx.body = { user: await deps.invitations.redeem(ctx.state.auth!.userId, code) };
+    });
+}

@@ -1,0 +1,73 @@
+import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import { InvalidInputError } from '../../http/errors';
+import type { AuthContext } from '../../http/context';
+import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../../../../shared/src/contracts/eligibility';
+import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { describeFlow } from '../../../../shared/src/rules/flow';
+
+/** An application in one of these states is no longer "in progress" for 二（六） (spec: rejected or withdrawn do not count). */
+const CLOSED_STATES = ['draft', 'rejected', 'withdrawn', 'disbursed'];
+
+export class EligibilityService {
+  private readonly flow: ReturnType<typeof describeFlow>;
+
+  constructor(
+    private readonly db: Database,
+    config: Pick<Config, 'policyEffectiveFrom'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.flow = describeFlow();
+    void config;
+  }
+
+  describeFlow() {
+    return this.flow;
+  }
+
+  /**
+   * spec/eligibility.md: nothing is stored. A provider named by id brings its approval (and
+   * revocation) date from the record; the caller's own enterprise brings its history from ours.
+   */
+  async evaluate(input: unknown, auth: AuthContext | undefined): Promise<Verdict> {
+    const parsed = parseEligibilityFacts(input);
+    if (!parsed.ok) throw new InvalidInputError('提交的条件信息有误，请按提示修改后重新测算', parsed.details);
+    const facts: EligibilityFacts = parsed.facts;
+    const asOf = facts.asOf ?? todayInShanghai(new Date(this.now()));
+
+    const providerId = facts.cloud.providerId;
+    if (providerId !== undefined && providerId !== null) {
+      const rows = await this.db.query<{ approved_on: string | null; revoked_on: string | null }>(
+        "SELECT approved_on, revoked_on FROM providers WHERE id = ? AND status IN ('approved', 'revoked') AND approved_on IS NOT NULL",
+        [providerId],
+      );
+      const filing = rows[0];
+      if (!filing) throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [{ path: 'cloud.providerId', message: '没有这个已备案的云服务商' }]);
+      facts.cloud = { ...facts.cloud, providerFiledOn: filing.approved_on, providerRevokedOn: filing.revoked_on };
+    } else {
+      // Only the record may say a filing was revoked; a caller cannot claim it either way.
+      facts.cloud = { ...facts.cloud, providerRevokedOn: null };
+    }
+
+    if (auth) {
+      const history = await this.historyOfOwnEnterprise(auth.userId, facts.enterprise.creditCode);
+      if (history) facts.history = history;
+    }
+    return evaluateEligibility({ ...facts, asOf });
+  }
+
+  /** Consulted only for an enterprise the caller belongs to: this endpoint must not reveal another's applications. */
+  private async historyOfOwnEnterprise(userId: string, creditCode: string): Promise<EligibilityFacts['history'] | null> {
+    const member = await this.db.query<{ id: string }>(
+      "SELECT e.id FROM enterprises e JOIN enterprise_members m ON m.enterprise_id = e.id WHERE e.credit_code = ? AND m.user_id = ? AND m.status = 'active'",
+      [creditCode, userId],
+    );
+    if (!member[0]) return null;
+    const states = await this.db.query<{ status: string }>('SELECT DISTINCT status FROM applications WHERE enterprise_id = ?', [member[0].id]);
+    return {
+      subsidyReceived: states.some((s) => s.status === 'disbursed'),
+      applicationInProgress: states.some((s) => !CLOSED_STATES.includes(s.status)),
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import type { RouteTable } from '../../http/routes';
+import type { EligibilityService } from './eligibilityService';
+
+export function eligibilityRoutes(routes: RouteTable, deps: { eligibility: EligibilityService }): void {
+  routes
+    .add({ method: 'POST', path: '/api/v1/eligibility/evaluate', access: 'public', summary: '申报条件自测与补助测算（不保存）' }, async (ctx) => {
+      ctx.body = await deps.eligibility.evaluate(ctx.request.body, ctx.state.auth);
+    })
+    .add({ method: 'GET', path: '/api/v1/eligibility/flow', access: 'public', summary: '逐题自测的问题与提前终止条件' }, async (ctx) => {
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.body = deps.eligibility.describeFlow();
+    });
+}

@@ -1,0 +1,30 @@
+import { loadConfig } from '../../server/src/config';
+import { openDatabase, type Database } from '../../server/src/db/database';
+import { ENTITIES } from '../../server/src/db/entities';
+
+/**
+ * The suite runs on SQLite by default (a fresh in-memory database per test file) and on
+ * MySQL/MariaDB when DATABASE_URL names one: CI runs it both ways. On MariaDB the files run one at a
+ * time against one schema, so each file starts from empty tables.
+ */
+export function testConfig(overrides: Record<string, string> = {}) {
+  const env: Record<string, string> = { NODE_ENV: 'test', ...overrides };
+  if (process.env.DATABASE_URL && !('DATABASE_URL' in overrides)) env.DATABASE_URL = process.env.DATABASE_URL;
+  return loadConfig(env);
+}
+
+export const onMysql = (): boolean => !!process.env.DATABASE_URL;
+
+export async function openTestDatabase(): Promise<Database> {
+  const config = testConfig();
+  const db = await openDatabase(config, { sqliteFile: ':memory:' });
+  if (db.kind === 'mysql') await emptyTables(db);
+  return db;
+}
+
+export async function emptyTables(db: Database): Promise<void> {
+  for (const entity of ENTITIES) {
+    const table = db.dataSource.getMetadata(entity).tableName;
+    await db.query(`DELETE FROM ${table}`);
+  }
+}

@@ -1,0 +1,36 @@
+import { openTestDatabase } from '../../helpers/db';
+import type { Database } from '../../../server/src/db/database';
+import { ApplicationEntity, type ApplicationRow } from '../../../server/src/db/entities';
+import { insertRow } from '../../../server/src/db/rows';
+import { newId } from '../../../server/src/ids';
+
+describe('money and times round-trip as numbers on both databases', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+  });
+  afterAll(() => db.close());
+
+  test.each([
+    ['small', 1],
+    ['the cap', 10_000_000],
+    ['above 2^31', 3_000_000_001],
+    ['the largest safe integer', Number.MAX_SAFE_INTEGER],
+  ])('%s', async (_label, fen) => {
+    const now = Date.now();
+    const row: ApplicationRow = {
+      id: newId(), trackingNo: null, enterpriseId: newId(), providerId: null, countyCode: '230717', status: 'draft', version: 1,
+      facts: { note: '中文 and JSON' }, contractNo: null, contractSignedOn: '2024-02-29', contractAmountFen: fen, paidAmountFen: 0,
+      otherSubsidiesFen: 0, subsidyFen: null, verifiedFen: null, round: 0, createdBy: newId(), submittedAt: now, createdAt: now, updatedAt: now,
+    };
+    await db.transaction((tx) => insertRow(tx, ApplicationEntity, row));
+    const back = await db.run((m) => m.getRepository(ApplicationEntity).findOneOrFail({ where: { id: row.id } }));
+    expect(back.contractAmountFen).toBe(fen);
+    expect(typeof back.contractAmountFen).toBe('number');
+    expect(back.paidAmountFen).toBe(0);
+    expect(back.subsidyFen).toBeNull();
+    expect(back.submittedAt).toBe(now);
+    expect(back.facts).toEqual({ note: '中文 and JSON' });
+    expect(back.contractSignedOn).toBe('2024-02-29');
+  });
+});
