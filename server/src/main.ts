@@ -26,7 +26,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
     logger.info({ apiBase }, 'WeChat sandbox started: log in with the code sandbox:<name>');
   }
   const wechat = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
-  const { app } = createApp({ config, db, logger, wechat: { miniProgram: wechat } });
+  const { app } = createApp({ config, db, logger, wechat: { miniProgram: wechat.mp } });
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

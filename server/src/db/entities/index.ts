@@ -471,6 +471,49 @@ export const WechatTokenEntity = new EntitySchema<WechatTokenRow>({
   },
 });
 
+export interface ProviderEventRow {
+  id: string;
+  providerId: string;
+  seq: number;
+  event: string;
+  fromStatus: string | null;
+  toStatus: string;
+  actorId: string | null;
+  /** Shown to the provider. */
+  reason: string | null;
+  data: JsonObject | null;
+  createdAt: number;
+}
+export const ProviderEventEntity = new EntitySchema<ProviderEventRow>({
+  name: 'ProviderEvent',
+  tableName: 'provider_events',
+  columns: {
+    id: col.id(),
+    providerId: { ...col.ref(), name: 'provider_id' },
+    seq: col.int(),
+    event: col.str(32),
+    fromStatus: { ...col.str(32, true), name: 'from_status' },
+    toStatus: { ...col.str(32), name: 'to_status' },
+    actorId: { ...col.ref(true), name: 'actor_id' },
+    reason: col.text(),
+    data: col.json(),
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface SequenceRow {
+  name: string;
+  value: number;
+}
+export const SequenceEntity = new EntitySchema<SequenceRow>({
+  name: 'Sequence',
+  tableName: 'sequences',
+  columns: {
+    name: { type: 'varchar', length: 64, primary: true },
+    value: col.int(),
+  },
+});
+
 export const ENTITIES = [
   UserEntity,
   UserRoleEntity,
@@ -487,4 +530,6 @@ export const ENTITIES = [
   AuditEntity,
   AuditHeadEntity,
   WechatTokenEntity,
+  ProviderEventEntity,
+  SequenceEntity,
 ];

@@ -1,4 +1,5 @@
 import { Init1764460000000 } from './1764460000000-Init';
+import { ProviderFiling1764470000000 } from './1764470000000-ProviderFiling';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
-export const MIGRATIONS = [Init1764460000000];
+export const MIGRATIONS = [Init1764460000000, ProviderFiling1764470000000];

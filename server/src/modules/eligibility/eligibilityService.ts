@@ -5,25 +5,33 @@ import type { AuthContext } from '../../http/context';
 import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { describeFlow } from '../../../../shared/src/rules/flow';
+import { describeFlow, type FlowDescription } from '../../../../shared/src/rules/flow';
 
 /** An application in one of these states is no longer "in progress" for 二（六） (spec: rejected or withdrawn do not count). */
 const CLOSED_STATES = ['draft', 'rejected', 'withdrawn', 'disbursed'];
 
 export class EligibilityService {
-  private readonly flow: ReturnType<typeof describeFlow>;
+  private flowCache: { on: string; flow: FlowDescription } | null = null;
 
   constructor(
     private readonly db: Database,
-    config: Pick<Config, 'policyEffectiveFrom'>,
+    private readonly config: Pick<Config, 'policyEffectiveFrom'>,
     private readonly now: () => number = Date.now,
-  ) {
-    this.flow = describeFlow();
-    void config;
+  ) {}
+
+  /** The questions and the estimate with the parameters in force today (cached for the day). */
+  describeFlow(): FlowDescription {
+    const today = todayInShanghai(new Date(this.now()));
+    if (this.flowCache?.on !== today) this.flowCache = { on: today, flow: describeFlow(today) };
+    return this.flowCache.flow;
   }
 
-  describeFlow() {
-    return this.flow;
+  /** What the policy pays and from when: for the home screen and the chatbot's 政策 answer. */
+  policy() {
+    const today = todayInShanghai(new Date(this.now()));
+    const { estimate, contact, title, policy } = this.describeFlow();
+    // 四（二）自发布之日起施行: the text has no date, so the bureau sets it (POLICY_EFFECTIVE_FROM).
+    return { policy, title, effectiveFrom: this.config.policyEffectiveFrom, asOf: today, ratePercent: estimate.ratePercent, capFen: estimate.capFen, formula: estimate.formula, contact };
   }
 
   /**
@@ -32,7 +40,7 @@ export class EligibilityService {
    */
   async evaluate(input: unknown, auth: AuthContext | undefined): Promise<Verdict> {
     const parsed = parseEligibilityFacts(input);
-    if (!parsed.ok) throw new InvalidInputError('提交的条件信息有误，请按提示修改后重新测算', parsed.details);
+    if (!parsed.ok) throw new InvalidInputError(parsed.message, parsed.details);
     const facts: EligibilityFacts = parsed.facts;
     const asOf = facts.asOf ?? todayInShanghai(new Date(this.now()));
 

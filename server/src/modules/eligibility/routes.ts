@@ -9,5 +9,8 @@ export function eligibilityRoutes(routes: RouteTable, deps: { eligibility: Eligi
     .add({ method: 'GET', path: '/api/v1/eligibility/flow', access: 'public', summary: '逐题自测的问题与提前终止条件' }, async (ctx) => {
       ctx.set('Cache-Control', 'public, max-age=300');
       ctx.body = deps.eligibility.describeFlow();
+    })
+    .add({ method: 'GET', path: '/api/v1/policy', access: 'public', summary: '补助标准、上限、施行日期与联系方式' }, async (ctx) => {
+      ctx.body = deps.eligibility.policy();
     });
 }

@@ -1,0 +1,212 @@
+/**
+ * npm run bench — a benchmark, not a test. Every figure is a ratio against a bare Koa route measured
+ * in the same run (absolute numbers drift ±15% between runs; ratios hold). Servers run as child
+ * processes pinned to core 0 where taskset exists; the load generator runs here, on core 1.
+ * Loads go to 127.0.0.1 only, bounded in time.
+ *
+ *   npm run bench                      # embedded SQLite
+ *   DATABASE_URL=mysql://… npm run bench  # MariaDB (the database is named in the output)
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { loadConfig } from '../server/src/config';
+import { openDatabase } from '../server/src/db/database';
+import { hashToken } from '../server/src/modules/auth/authService';
+import { newId } from '../server/src/ids';
+
+const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 50;
+const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+const LOOKUP_SECONDS = Number(process.env.BENCH_LOOKUP_SECONDS ?? 30);
+const ROOT = path.resolve(__dirname, '..');
+const BUILD = path.join(ROOT, 'dist', 'bench');
+const PINNED = fs.existsSync('/usr/bin/taskset') && os.cpus().length >= 2;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** Production runs compiled JavaScript, so the benchmark does too (tsx's per-call helpers would skew it). */
+function build(): void {
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.bench.json', '--outDir', BUILD], { cwd: ROOT, stdio: 'inherit' });
+}
+
+function spawnServer(script: string, env: Record<string, string>): ChildProcess {
+  const file = path.join(BUILD, script.replace(/\.ts$/, '.js'));
+  const args = PINNED ? ['-c', '0', process.execPath, file] : [file];
+  const cmd = PINNED ? 'taskset' : process.execPath;
+  return spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not yet listening */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server at ${url} did not come up`);
+}
+
+function rssMb(pid: number): number {
+  // Under taskset the server is the same process (exec); descendants are looked at in case of a wrapper.
+  const pids = [pid, ...descendants(pid)];
+  let max = 0;
+  for (const p of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) max = Math.max(max, Number(m[1]) / 1024);
+    } catch {
+      /* gone */
+    }
+  }
+  return Math.round(max);
+}
+
+function descendants(pid: number): number[] {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return children.flatMap((c) => [c, ...descendants(c)]);
+  } catch {
+    return [];
+  }
+}
+
+type Load = Omit<autocannon.Options, 'url' | 'connections' | 'duration'>;
+
+async function measure(url: string, load: Load, seconds = ROUND_SECONDS): Promise<{ rps: number; p99: number; errors: number; non2xx: number }> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, ...load });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const EVALUATE_BODY = JSON.stringify({
+  asOf: '2024-06-30',
+  enterprise: { creditCode: '91230724Y4CL12TH89', registeredInYichun: true, independentLegalPerson: true, industrial: true, industryCode: 'C', alignedWithIndustrialPolicy: true, establishedOn: '2019-04-12', operatingNormally: true, badCreditRecord: false, seriousFiscalViolationWithin5Years: false, dishonestyRecord: false },
+  cloud: { firstPurchase: true, providerFiledOn: '2023-05-10', contractSignedOn: '2023-08-01', contractAmountFen: 12000000, paidAmountFen: 12000000 },
+  history: { subsidyReceived: false, applicationInProgress: false },
+  otherSubsidiesFen: 0,
+});
+
+async function seedSessions(env: Record<string, string>): Promise<string[]> {
+  const config = loadConfig(env);
+  const db = await openDatabase(config);
+  const tokens: string[] = [];
+  const now = Date.now();
+  const batch = 1000;
+  for (let start = 0; start < USERS; start += batch) {
+    await db.transaction(async (tx) => {
+      for (let i = start; i < Math.min(USERS, start + batch); i++) {
+        const userId = newId();
+        const token = randomBytes(32).toString('base64url');
+        tokens.push(token);
+        await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [userId, `bench-${userId}`, 'active', now, now]);
+        await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [hashToken(token), userId, now, now + 86_400_000]);
+        if (i % 3 === 0) await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), userId, 'county_miit', '230717', now]);
+      }
+    });
+  }
+  await db.close();
+  return tokens;
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-bench-'));
+  const dbEnv: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  if (process.env.DATABASE_URL) dbEnv.DATABASE_URL = process.env.DATABASE_URL;
+  const dbName = process.env.DATABASE_URL ? `MariaDB/MySQL (${new URL(process.env.DATABASE_URL).pathname.slice(1)})` : 'SQLite (WAL, synchronous=NORMAL)';
+
+  process.stdout.write('compiling…\n');
+  build();
+  process.stdout.write(`seeding ${USERS} users with sessions on ${dbName}…\n`);
+  const tokens = await seedSessions(dbEnv);
+
+  const barePort = await freePort();
+  const appPort = await freePort();
+  const bare = spawnServer('bench/bareServer.ts', { PORT: String(barePort) });
+  const appServer = spawnServer('server/src/main.ts', { ...dbEnv, PORT: String(appPort), HOST: '127.0.0.1' });
+  const stopAll = () => {
+    bare.kill('SIGTERM');
+    appServer.kill('SIGTERM');
+  };
+  process.on('exit', stopAll);
+  try {
+    await waitFor(`http://127.0.0.1:${barePort}/hello`);
+    await waitFor(`http://127.0.0.1:${appPort}/healthz`);
+    if (PINNED) spawn('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
+    const bareUrl = `http://127.0.0.1:${barePort}/hello`;
+    const evalUrl = `http://127.0.0.1:${appPort}/api/v1/eligibility/evaluate`;
+    const evalLoad: Load = { method: 'POST', headers: { 'content-type': 'application/json' }, body: EVALUATE_BODY };
+    await measure(bareUrl, {}, 2);
+    await measure(evalUrl, evalLoad, 2);
+
+    const rows: { bare: Awaited<ReturnType<typeof measure>>; evaluate: Awaited<ReturnType<typeof measure>> }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const b = await measure(bareUrl, {});
+      const e = await measure(evalUrl, evalLoad);
+      if (e.non2xx || e.errors) throw new Error(`evaluate answered ${e.non2xx} non-2xx and ${e.errors} errors`);
+      rows.push({ bare: b, evaluate: e });
+    }
+    const bareRps = median(rows.map((r) => r.bare.rps));
+    const evalRps = median(rows.map((r) => r.evaluate.rps));
+    const lines = [
+      `database: ${dbName}; ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s, medians; server ${PINNED ? 'pinned to core 0' : 'unpinned'}`,
+      `| path | req/s | p99 ms | ratio to bare Koa |`,
+      `|---|---:|---:|---:|`,
+      `| bare Koa + router GET /hello | ${Math.round(bareRps)} | ${median(rows.map((r) => r.bare.p99))} | 1.00 |`,
+      `| POST /api/v1/eligibility/evaluate | ${Math.round(evalRps)} | ${median(rows.map((r) => r.evaluate.p99))} | ${(evalRps / bareRps).toFixed(2)} |`,
+    ];
+
+    // Lookups by id: every request authenticates a different session (hash id) and reads its user's roles.
+    let next = 0;
+    const lookupLoad: Load = {
+      requests: [
+        {
+          method: 'GET',
+          path: '/api/v1/me',
+          setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }),
+        },
+      ],
+    };
+    await measure(`http://127.0.0.1:${appPort}`, lookupLoad, 3);
+    const rssBefore = rssMb(appServer.pid!);
+    const lookup = await measure(`http://127.0.0.1:${appPort}`, lookupLoad, LOOKUP_SECONDS);
+    if (lookup.non2xx || lookup.errors) throw new Error(`lookups answered ${lookup.non2xx} non-2xx and ${lookup.errors} errors`);
+    const rssAfter = rssMb(appServer.pid!);
+    const lookups = Math.round(lookup.rps * LOOKUP_SECONDS);
+    lines.push(`| GET /api/v1/me (session + roles by id, ${USERS} users) | ${Math.round(lookup.rps)} | ${lookup.p99} | ${(lookup.rps / bareRps).toFixed(2)} |`);
+    lines.push('');
+    lines.push(`memory over ${lookups} lookups by ${USERS} distinct ids: RSS ${rssBefore} MB before, ${rssAfter} MB after (${rssAfter - rssBefore >= 0 ? '+' : ''}${rssAfter - rssBefore} MB)`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    stopAll();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

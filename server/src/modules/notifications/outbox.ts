@@ -1,0 +1,59 @@
+import type { EntityManager } from 'typeorm';
+import { NotificationEntity, type NotificationRow } from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import { newId } from '../../ids';
+import { TEMPLATES, type TemplateName } from './templates';
+
+/**
+ * The transactional outbox (after GOV.UK Notify): a notification is a row written in the same
+ * transaction as the event that causes it, so it exists exactly when the event committed. The inbox
+ * copy is delivered by that commit; the WeChat channels wait for the worker, which claims, sends and
+ * retries them. The idempotency key — event, recipient, channel — makes a second enqueue of the same
+ * notification fail instead of sending twice.
+ */
+export type Channel = NotificationRow['channel'];
+
+export interface NotificationRequest {
+  /** Unique per event, e.g. `filing:<id>:v<version>:approved`. */
+  eventKey: string;
+  recipientUserIds: readonly string[];
+  template: TemplateName;
+  params: Record<string, string>;
+  /** WeChat channels to try besides the inbox, in order of preference. */
+  channels?: readonly Exclude<Channel, 'inbox'>[];
+}
+
+export async function enqueueNotifications(tx: EntityManager, req: NotificationRequest, now: number): Promise<void> {
+  const rendered = TEMPLATES[req.template](req.params);
+  const recipients = [...new Set(req.recipientUserIds)];
+  for (const recipientUserId of recipients) {
+    for (const channel of ['inbox', ...(req.channels ?? ['mp_subscribe'])] as Channel[]) {
+      const row: NotificationRow = {
+        id: newId(),
+        idempotencyKey: `${req.eventKey}:${recipientUserId}:${channel}`,
+        recipientUserId,
+        channel,
+        template: req.template,
+        payload: { ...rendered, params: req.params },
+        status: channel === 'inbox' ? 'sent' : 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        leaseUntil: null,
+        lastError: null,
+        createdAt: now,
+        sentAt: channel === 'inbox' ? now : null,
+        readAt: null,
+      };
+      await insertRow(tx, NotificationEntity, row);
+    }
+  }
+}
+
+/** Users who hold a role (in a county, for county roles): the recipients of queue alerts. */
+export async function holdersOf(tx: EntityManager, role: string, countyCode: string | null = null): Promise<string[]> {
+  const rows: { user_id: string }[] = await tx.query(
+    countyCode === null ? 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND revoked_at IS NULL' : 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND county_code = ? AND revoked_at IS NULL',
+    countyCode === null ? [role] : [role, countyCode],
+  );
+  return rows.map((r) => r.user_id);
+}

@@ -1,0 +1,43 @@
+/**
+ * Every text a notification carries, in one place, in plain Chinese. Each template gives the inbox
+ * title and body and the short fields that WeChat's subscribe/template messages allow (a `thing`
+ * field holds 20 characters: the worker cuts them to WeChat's rules when it sends).
+ */
+export interface Rendered {
+  title: string;
+  body: string;
+  /** The mini-program page the message opens. */
+  page: string;
+}
+
+type Params = Record<string, string>;
+
+export const TEMPLATES = {
+  'filing.submitted': (p: Params): Rendered => ({
+    title: '有新的服务商备案待审核',
+    body: `${p.companyName} 提交了云服务商备案申报，请核对三（一）五项条件后作出决定。`,
+    page: `pages/review/filing/filing?id=${p.filingId}`,
+  }),
+  'filing.approved': (p: Params): Rendered => ({
+    title: '备案已通过',
+    body: `${p.companyName} 的云服务商备案已通过，备案编号 ${p.filingNo}，备案日期 ${p.approvedOn}。企业与您签订的服务合同从该日起可申请补助。`,
+    page: `pages/provider/filing/filing?id=${p.filingId}`,
+  }),
+  'filing.returned': (p: Params): Rendered => ({
+    title: '备案需要修改',
+    body: `市工信局退回了 ${p.companyName} 的备案申报，请按意见修改后重新提交：${p.reason}`,
+    page: `pages/provider/filing/filing?id=${p.filingId}`,
+  }),
+  'filing.rejected': (p: Params): Rendered => ({
+    title: '备案未通过',
+    body: `${p.companyName} 的备案申报未通过：${p.reason}。如有疑问请联系市工信局信息化推进科 0458-3878126。`,
+    page: `pages/provider/filing/filing?id=${p.filingId}`,
+  }),
+  'filing.revoked': (p: Params): Rendered => ({
+    title: '备案已被撤销',
+    body: `${p.companyName} 的备案已于 ${p.revokedOn} 撤销：${p.reason}。此后签订的合同不能申请补助。`,
+    page: `pages/provider/filing/filing?id=${p.filingId}`,
+  }),
+} satisfies Record<string, (p: Params) => Rendered>;
+
+export type TemplateName = keyof typeof TEMPLATES;

@@ -1,0 +1,367 @@
+/**
+ * The contract of POST /api/v1/eligibility/evaluate (spec/eligibility.md): the facts an applicant sends,
+ * their validation, and the verdict. Validation messages are Chinese and say how to fix the input.
+ */
+
+import { z } from 'zod';
+import { isCalendarDate } from '../rules/calendar';
+import { normalizeCreditCode } from '../rules/creditCode';
+import type { PolicyId } from '../rules/parameters';
+
+/** Rule ids, in the order of the spec's table (the order failures are reported in). */
+export const RULE_IDS = [
+  'registered-in-yichun',
+  'independent-legal-person',
+  'industrial-enterprise',
+  'industrial-policy',
+  'established-one-year',
+  'operating-normally',
+  'no-bad-credit',
+  'no-fiscal-violation',
+  'first-purchase',
+  'actual-expenditure',
+  'no-dishonesty',
+  'apply-once',
+  'provider-filed-before-contract',
+  'no-double-subsidy',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+export const WARNING_IDS = ['credit-code-region', 'paid-less-than-contract'] as const;
+export type WarningId = (typeof WARNING_IDS)[number];
+
+/** GB/T 4754-2017 国民经济行业分类, 门类 A–T. */
+export const INDUSTRY_SECTIONS = {
+  A: '农、林、牧、渔业',
+  B: '采矿业',
+  C: '制造业',
+  D: '电力、热力、燃气及水生产和供应业',
+  E: '建筑业',
+  F: '批发和零售业',
+  G: '交通运输、仓储和邮政业',
+  H: '住宿和餐饮业',
+  I: '信息传输、软件和信息技术服务业',
+  J: '金融业',
+  K: '房地产业',
+  L: '租赁和商务服务业',
+  M: '科学研究和技术服务业',
+  N: '水利、环境和公共设施管理业',
+  O: '居民服务、修理和其他服务业',
+  P: '教育',
+  Q: '卫生和社会工作',
+  R: '文化、体育和娱乐业',
+  S: '公共管理、社会保障和社会组织',
+  T: '国际组织',
+} as const;
+export type IndustrySection = keyof typeof INDUSTRY_SECTIONS;
+
+export function isIndustrySection(value: string): value is IndustrySection {
+  return Object.prototype.hasOwnProperty.call(INDUSTRY_SECTIONS, value);
+}
+
+export interface EnterpriseFacts {
+  /** Upper-cased, check character verified. */
+  creditCode: string;
+  registeredInYichun: boolean;
+  independentLegalPerson: boolean;
+  industrial: boolean;
+  industryCode?: IndustrySection;
+  alignedWithIndustrialPolicy: boolean;
+  establishedOn: string;
+  operatingNormally: boolean;
+  badCreditRecord: boolean;
+  seriousFiscalViolationWithin5Years: boolean;
+  dishonestyRecord: boolean;
+}
+
+export interface CloudFacts {
+  firstPurchase: boolean;
+  /** A provider whose filing is on record; the server then replaces providerFiledOn (and providerRevokedOn). */
+  providerId?: string | null;
+  /** Approval date of the provider's filing; null: no approved filing. */
+  providerFiledOn: string | null;
+  /**
+   * Date the filing was revoked, if it was: it then counts only for contracts signed before it. Never read
+   * from a request; the server fills it from the filing on record.
+   */
+  providerRevokedOn?: string | null;
+  contractSignedOn: string;
+  contractAmountFen: number;
+  paidAmountFen: number;
+}
+
+export interface HistoryFacts {
+  subsidyReceived: boolean;
+  applicationInProgress: boolean;
+}
+
+export interface EligibilityFacts {
+  /** Day of application; absent: today in Asia/Shanghai, resolved by the caller. */
+  asOf?: string;
+  enterprise: EnterpriseFacts;
+  cloud: CloudFacts;
+  history: HistoryFacts;
+  otherSubsidiesFen: number;
+}
+
+/** What the rules evaluate: the facts with the day of application resolved. */
+export type EvaluationFacts = EligibilityFacts & { asOf: string };
+
+export interface Failure {
+  rule: RuleId;
+  clause: string;
+  message: string;
+}
+
+export interface Warning {
+  rule: WarningId;
+  clause: string;
+  message: string;
+}
+
+export interface Verdict {
+  policy: PolicyId;
+  eligible: boolean;
+  subsidyFen: number;
+  computedFen: number;
+  capped: boolean;
+  failures: Failure[];
+  warnings: Warning[];
+}
+
+export interface InputIssue {
+  /** Dotted path of the field, e.g. 'enterprise.creditCode'; '' for the body itself. */
+  path: string;
+  message: string;
+}
+
+export type ParseFactsResult =
+  | { ok: true; facts: EligibilityFacts }
+  | { ok: false; message: string; details: InputIssue[] };
+
+// ---- field schemas ----------------------------------------------------------------------------------
+
+const missing = (input: unknown): boolean => input === undefined;
+
+function booleanField(label: string) {
+  return z.boolean({
+    error: (issue) =>
+      missing(issue.input)
+        ? `缺少“${label}”，请填写 true（是）或 false（否）`
+        : `“${label}”须为 true（是）或 false（否）`,
+  });
+}
+
+function optionalBooleanField(label: string) {
+  return z
+    .boolean({ error: () => `“${label}”须为 true（是）或 false（否），不填视为否` })
+    .nullish();
+}
+
+function dateString(typeMessage: string, missingMessage: string) {
+  return z
+    .string({ error: (issue) => (missing(issue.input) ? missingMessage : typeMessage) })
+    .refine(isCalendarDate, { error: typeMessage });
+}
+
+function dateField(label: string) {
+  return dateString(
+    `“${label}”须为真实存在的日期，格式 YYYY-MM-DD（如 2023-06-01）`,
+    `缺少“${label}”，请填写日期，格式 YYYY-MM-DD（如 2023-06-01）`,
+  );
+}
+
+const MONEY_UNIT = '（单位：分，如1万元填 1000000）';
+
+/** Integer fen, 0 ≤ amount ≤ MAX_SAFE_INTEGER (or ≥ 1 when `positive`). */
+function fenField(label: string, positive: boolean) {
+  const range = positive ? '大于0' : '不小于0';
+  const rule = `“${label}”须为${range}的整数${MONEY_UNIT}`;
+  return z
+    .number({ error: (issue) => (missing(issue.input) ? `缺少“${label}”，请填写${range}的整数${MONEY_UNIT}` : rule) })
+    .superRefine((value, ctx) => {
+      if (!Number.isInteger(value) || value < 0 || (positive && value === 0)) {
+        ctx.addIssue({ code: 'custom', message: rule });
+      } else if (!Number.isSafeInteger(value)) {
+        ctx.addIssue({ code: 'custom', message: `“${label}”数额过大，请核对${MONEY_UNIT}` });
+      }
+    })
+    // JSON allows -0; it is the amount 0.
+    .transform((value) => value + 0);
+}
+
+function objectField<T extends z.ZodRawShape>(label: string, key: string, shape: T) {
+  return z.object(shape, {
+    error: (issue) =>
+      missing(issue.input) ? `缺少${label}（${key}）` : `${label}（${key}）须为JSON对象`,
+  });
+}
+
+const creditCodeField = z
+  .string({
+    error: (issue) =>
+      missing(issue.input)
+        ? '缺少统一社会信用代码，请按营业执照填写18位代码'
+        : '统一社会信用代码须为18位字符串，请按营业执照填写',
+  })
+  .transform((value, ctx) => {
+    const result = normalizeCreditCode(value);
+    if (!result.ok) {
+      ctx.addIssue({ code: 'custom', message: result.message });
+      return z.NEVER;
+    }
+    return result.code;
+  });
+
+const INDUSTRY_MESSAGE =
+  '行业门类须为国民经济行业分类（GB/T 4754）的一个门类字母 A–T，如制造业填 C；不清楚可不填';
+
+const industryCodeField = z
+  .string({ error: INDUSTRY_MESSAGE })
+  .transform((value, ctx) => {
+    const code = value.trim().toUpperCase();
+    if (!isIndustrySection(code)) {
+      ctx.addIssue({ code: 'custom', message: INDUSTRY_MESSAGE });
+      return z.NEVER;
+    }
+    return code;
+  })
+  .nullish();
+
+const providerIdField = z
+  .string({ error: '云服务商编号（providerId）须为字符串；未选择已备案的服务商时请不填或填 null' })
+  .trim()
+  .min(1, { error: '云服务商编号（providerId）不能为空；未选择已备案的服务商时请不填或填 null' })
+  .max(128, { error: '云服务商编号（providerId）过长，请从已备案服务商名单中选择' })
+  .nullish();
+
+const PROVIDER_FILED_ON_MESSAGE =
+  '“云服务商备案通过日期”须为真实存在的日期，格式 YYYY-MM-DD；服务商未备案请填 null';
+
+const providerFiledOnField = z
+  .string({ error: PROVIDER_FILED_ON_MESSAGE })
+  .refine(isCalendarDate, { error: PROVIDER_FILED_ON_MESSAGE })
+  .nullable()
+  .optional();
+
+const enterpriseSchema = objectField('企业信息', 'enterprise', {
+  creditCode: creditCodeField,
+  registeredInYichun: booleanField('是否在伊春市设立、登记、注册'),
+  independentLegalPerson: booleanField('是否具有独立法人资格'),
+  industrial: booleanField('是否为工业企业'),
+  industryCode: industryCodeField,
+  alignedWithIndustrialPolicy: booleanField('是否符合国家和伊春市产业发展方向'),
+  establishedOn: dateField('企业成立日期'),
+  operatingNormally: booleanField('是否正常经营'),
+  badCreditRecord: booleanField('是否有不良信用记录'),
+  seriousFiscalViolationWithin5Years: booleanField('近5年内是否有财政资金方面的严重违法违规情况'),
+  dishonestyRecord: booleanField('是否有失信行为'),
+});
+
+const cloudSchema = objectField('上云信息', 'cloud', {
+  firstPurchase: booleanField('是否首次购买、使用云计算服务或产品'),
+  providerId: providerIdField,
+  providerFiledOn: providerFiledOnField,
+  contractSignedOn: dateField('云服务合同签订日期'),
+  contractAmountFen: fenField('合同金额', true),
+  paidAmountFen: fenField('实际支付金额', false),
+}).superRefine((cloud, ctx) => {
+  // Without a provider on record the filing date is required; null is the answer "not filed".
+  if ((cloud.providerId === undefined || cloud.providerId === null) && cloud.providerFiledOn === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['providerFiledOn'],
+      message: '缺少“云服务商备案通过日期”，请填写 YYYY-MM-DD；服务商未备案请填 null，或改填已备案服务商的编号（providerId）',
+    });
+  }
+}, {
+  // Also when other cloud fields are wrong, so that every mistake is reported at once.
+  when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+});
+
+const historySchema = z
+  .object(
+    {
+      subsidyReceived: optionalBooleanField('是否已领取过本补助'),
+      applicationInProgress: optionalBooleanField('是否有正在办理的本补助申请'),
+    },
+    { error: '申领记录（history）须为JSON对象，不填视为从未申请' },
+  )
+  .nullish();
+
+/** The request body. Unknown fields are stripped (zod's default for objects). */
+export const eligibilityFactsSchema = z.object(
+  {
+    asOf: dateString(
+      '“申报日期”（asOf）须为真实存在的日期，格式 YYYY-MM-DD；不填则按今天（北京时间）',
+      '',
+    ).nullish(),
+    enterprise: enterpriseSchema,
+    cloud: cloudSchema,
+    history: historySchema,
+    otherSubsidiesFen: fenField('其他政策已获补助金额', false).nullish(),
+  },
+  { error: '请求内容须为JSON对象，包含企业信息（enterprise）和上云信息（cloud）' },
+);
+
+export type EligibilityFactsInput = z.input<typeof eligibilityFactsSchema>;
+
+function toPath(path: readonly PropertyKey[]): string {
+  return path.map((key) => String(key)).join('.');
+}
+
+/** Parses and normalizes the JSON facts of a request; on failure, one Chinese message per bad field. */
+export function parseEligibilityFacts(input: unknown): ParseFactsResult {
+  const result = eligibilityFactsSchema.safeParse(input);
+  if (!result.success) {
+    const details: InputIssue[] = [];
+    const seen = new Set<string>();
+    for (const issue of result.error.issues) {
+      const path = toPath(issue.path);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      details.push({ path, message: issue.message });
+    }
+    const first = details[0];
+    const message =
+      details.length === 1 && first !== undefined
+        ? `填写有误：${first.message}`
+        : `有${details.length}处填写有误，请按提示逐项修改`;
+    return { ok: false, message, details };
+  }
+
+  const data = result.data;
+  const industryCode = data.enterprise.industryCode;
+  const enterprise: EnterpriseFacts = {
+    creditCode: data.enterprise.creditCode,
+    registeredInYichun: data.enterprise.registeredInYichun,
+    independentLegalPerson: data.enterprise.independentLegalPerson,
+    industrial: data.enterprise.industrial,
+    ...(industryCode === undefined || industryCode === null ? {} : { industryCode }),
+    alignedWithIndustrialPolicy: data.enterprise.alignedWithIndustrialPolicy,
+    establishedOn: data.enterprise.establishedOn,
+    operatingNormally: data.enterprise.operatingNormally,
+    badCreditRecord: data.enterprise.badCreditRecord,
+    seriousFiscalViolationWithin5Years: data.enterprise.seriousFiscalViolationWithin5Years,
+    dishonestyRecord: data.enterprise.dishonestyRecord,
+  };
+  const facts: EligibilityFacts = {
+    enterprise,
+    cloud: {
+      firstPurchase: data.cloud.firstPurchase,
+      providerId: data.cloud.providerId ?? null,
+      // With a providerId and no date, null until the server puts in the filing's approval date.
+      providerFiledOn: data.cloud.providerFiledOn ?? null,
+      contractSignedOn: data.cloud.contractSignedOn,
+      contractAmountFen: data.cloud.contractAmountFen,
+      paidAmountFen: data.cloud.paidAmountFen,
+    },
+    history: {
+      subsidyReceived: data.history?.subsidyReceived ?? false,
+      applicationInProgress: data.history?.applicationInProgress ?? false,
+    },
+    otherSubsidiesFen: data.otherSubsidiesFen ?? 0,
+  };
+  if (data.asOf !== undefined && data.asOf !== null) facts.asOf = data.asOf;
+  return { ok: true, facts };
+}

@@ -1,0 +1,63 @@
+import request from 'supertest';
+import type { Server } from 'node:http';
+import { createApp } from '../../server/src/app';
+import type { Config } from '../../server/src/config';
+import type { Database } from '../../server/src/db/database';
+import { DbTokenStore } from '../../server/src/db/tokenStore';
+import { createLogger } from '../../server/src/logger';
+import { startSandbox } from '../../server/src/wechat/sandbox';
+import { createWechatClients } from '../../server/src/wechat/clients';
+import { InvitationService } from '../../server/src/modules/auth/invitations';
+import { AuditTrail } from '../../server/src/modules/audit/audit';
+import type { InvitedRole } from '../../shared/src/contracts/roles';
+import { openTestDatabase, testConfig } from './db';
+
+export interface TestApp {
+  config: Config;
+  db: Database;
+  server: Server;
+  http: ReturnType<typeof request.agent>;
+  sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  /** Logs in through the real co-wechat-api client against the sandbox and returns the bearer token. */
+  login(name: string): Promise<{ token: string; userId: string }>;
+  /** Gives a logged-in user an invited role the way production does: an invitation code, redeemed. */
+  grant(token: string, role: InvitedRole, countyCode?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real app, on a real database, with the real WeChat client pointed at the sandbox. */
+export async function startTestApp(options: { now?: () => number; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+  const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, ...options.env });
+  const db = await openTestDatabase();
+  const wechat = createWechatClients({ apiBase: sandbox.baseUrl, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
+  const { app } = createApp({ config, db, logger: createLogger(config), wechat: { miniProgram: wechat.mp }, now: options.now });
+  // supertest against a real listening socket: HTTP parsing, limits and all.
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const http = request.agent(server);
+  const invitations = new InvitationService(db, new AuditTrail(config.auditKey));
+
+  return {
+    config,
+    db,
+    server,
+    http,
+    sandbox,
+    async login(name) {
+      const res = await http.post('/api/v1/auth/wx-login').send({ code: `sandbox:${name}` });
+      if (res.status !== 200) throw new Error(`login of ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { token: res.body.token as string, userId: res.body.user.id as string };
+    },
+    async grant(token, role, countyCode) {
+      const { code } = await invitations.create(null, { role, countyCode: countyCode ?? null, expiresInHours: 1, note: null });
+      const res = await http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${token}`).send({ code });
+      if (res.status !== 200) throw new Error(`grant ${role} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandbox.close();
+      await db.close();
+    },
+  };
+}

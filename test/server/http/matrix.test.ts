@@ -1,0 +1,73 @@
+import { startTestApp, type TestApp } from '../../helpers/testApp';
+import { createApp } from '../../../server/src/app';
+import type { RouteSpec } from '../../../server/src/http/routes';
+import { ROLES, type Role } from '../../../shared/src/contracts/roles';
+import { newId } from '../../../server/src/ids';
+
+/**
+ * Every route × every role: anonymous callers get 401 on anything not public, a role the route
+ * does not admit gets 403, an admitted role gets past the gate (whatever the use case then says).
+ * The routes come from the app's own table, so a new route is in the matrix the day it is added.
+ */
+describe('role × route matrix', () => {
+  let t: TestApp;
+  let specs: RouteSpec[];
+  const tokens = new Map<Role | 'none', string>();
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    specs = createApp({ config: t.config, db: t.db, logger: { error() {} } as never, wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
+    tokens.set('none', (await t.login('matrix-nobody')).token);
+    for (const role of ROLES) {
+      const { token } = await t.login(`matrix-${role}`);
+      if (role === 'enterprise' || role === 'provider') {
+        // These roles come from registering an enterprise or a filing; granted directly here.
+        const { userId } = await t.login(`matrix-${role}`);
+        await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), userId, role, null, Date.now()]);
+      } else {
+        await t.grant(token, role, role.startsWith('county_') ? '230717' : undefined);
+      }
+      tokens.set(role, token);
+    }
+  });
+  afterAll(() => t.close());
+
+  const concretePath = (p: string) => p.replace(/:id\b/g, '01ARZ3NDEKTSV4RRFFQ69G5FAV').replace(/:(\w+)/g, 'x');
+
+  function call(spec: RouteSpec, token?: string) {
+    const method = spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    let req = t.http[method](concretePath(spec.path));
+    if (token) req = req.set('authorization', `Bearer ${token}`);
+    return method === 'get' ? req : req.send({});
+  }
+
+  test('the table lists every route exactly once', () => {
+    const keys = specs.map((s) => `${s.method} ${s.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(expect.arrayContaining(['POST /api/v1/auth/wx-login', 'POST /api/v1/eligibility/evaluate', 'GET /api/v1/eligibility/flow', 'GET /healthz']));
+  });
+
+  test('anonymous callers reach only the public routes', async () => {
+    for (const spec of specs) {
+      const res = await call(spec);
+      if (spec.access === 'public') expect([spec.path, res.status]).not.toEqual([spec.path, 401]);
+      else expect([spec.path, res.status]).toEqual([spec.path, 401]);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+
+  test('each role reaches exactly the routes that admit it', async () => {
+    for (const spec of specs) {
+      for (const who of ['none', ...ROLES] as const) {
+        const res = await call(spec, tokens.get(who));
+        // Logging out ends the session the matrix was using: log that user in again.
+        if (spec.path === '/api/v1/auth/logout' && res.status === 204) tokens.set(who, (await t.login(who === 'none' ? 'matrix-nobody' : `matrix-${who}`)).token);
+        const admitted = spec.access === 'public' || spec.access === 'authenticated' || (who !== 'none' && spec.access.includes(who));
+        expect(res.status).toBeLessThan(500);
+        if (admitted) expect([spec.method, spec.path, who, res.status]).not.toEqual([spec.method, spec.path, who, 403]);
+        else expect([spec.method, spec.path, who, res.status]).toEqual([spec.method, spec.path, who, 403]);
+        expect(res.status).not.toBe(401);
+      }
+    }
+  });
+});
