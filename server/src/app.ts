@@ -17,12 +17,26 @@ import { adminRoutes } from './modules/admin/routes';
 import { healthRoutes } from './modules/health/routes';
 import { eligibilityRoutes } from './modules/eligibility/routes';
 import { EligibilityService } from './modules/eligibility/eligibilityService';
+import { FileService, fileRoutes } from './modules/files';
+import { createBlobStorage, type BlobStorage } from './storage';
+import { FilingService } from './modules/providers/filingService';
+import { ProviderRegistry } from './modules/providers/registry';
+import { providerRoutes } from './modules/providers/routes';
+import { filingFileOwner } from './modules/providers/fileOwner';
+import { ApplicationEngine } from './modules/applications/engine';
+import type { ApplicationDeps } from './modules/applications/deps';
+import { countyRoutes } from './modules/applications/countyRoutes';
+import { cityRoutes } from './modules/applications/cityRoutes';
+import { enterpriseRoutes } from './modules/applications/enterpriseRoutes';
+import { applicationFileOwner, enterpriseFileOwner } from './modules/applications/fileOwners';
 
 export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
   wechat: { miniProgram: MiniProgramSessions };
+  /** Where materials live; the local-disk default under DATA_DIR when absent. */
+  storage?: BlobStorage;
   now?: () => number;
 }
 
@@ -32,6 +46,10 @@ export interface Services {
   invitations: InvitationService;
   admin: AdminService;
   eligibility: EligibilityService;
+  files: FileService;
+  filings: FilingService;
+  registry: ProviderRegistry;
+  engine: ApplicationEngine;
 }
 
 export function createServices(deps: AppDeps): Services {
@@ -43,6 +61,10 @@ export function createServices(deps: AppDeps): Services {
     invitations: new InvitationService(deps.db, audit, now),
     admin: new AdminService(deps.db, audit, deps.config.auditKey, now),
     eligibility: new EligibilityService(deps.db, deps.config, now),
+    files: new FileService({ db: deps.db, audit, storage: deps.storage ?? createBlobStorage(deps.config), now }),
+    filings: new FilingService(deps.db, audit, now),
+    registry: new ProviderRegistry(deps.db, now),
+    engine: new ApplicationEngine(audit, now),
   };
 }
 
@@ -57,6 +79,15 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   authRoutes(routes, { auth: services.auth, invitations: services.invitations, db: deps.db });
   adminRoutes(routes, { invitations: services.invitations, admin: services.admin });
   eligibilityRoutes(routes, { eligibility: services.eligibility });
+  services.files.registerOwnerType('provider', filingFileOwner(deps.db));
+  fileRoutes(routes, { files: services.files });
+  providerRoutes(routes, { filings: services.filings, registry: services.registry, now: deps.now ?? Date.now });
+  const applicationDeps: ApplicationDeps = { db: deps.db, audit: services.audit, engine: services.engine, files: services.files, now: deps.now ?? Date.now };
+  services.files.registerOwnerType('application', applicationFileOwner(deps.db));
+  services.files.registerOwnerType('enterprise', enterpriseFileOwner(deps.db));
+  enterpriseRoutes(routes, applicationDeps);
+  countyRoutes(routes, applicationDeps);
+  cityRoutes(routes, applicationDeps);
 
   app.use(errorHandler(deps.logger));
   app.use(async (ctx, next) => {

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import type { Server } from 'node:http';
 import { createApp } from '../../server/src/app';
@@ -28,7 +31,9 @@ export interface TestApp {
 /** The real app, on a real database, with the real WeChat client pointed at the sandbox. */
 export async function startTestApp(options: { now?: () => number; env?: Record<string, string> } = {}): Promise<TestApp> {
   const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
-  const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, ...options.env });
+  // Materials go to a folder of this test app's own, removed on close.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-test-'));
+  const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });
   const db = await openTestDatabase();
   const wechat = createWechatClients({ apiBase: sandbox.baseUrl, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
   const { app } = createApp({ config, db, logger: createLogger(config), wechat: { miniProgram: wechat.mp }, now: options.now });
@@ -58,6 +63,7 @@ export async function startTestApp(options: { now?: () => number; env?: Record<s
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox.close();
       await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

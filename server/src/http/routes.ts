@@ -14,6 +14,8 @@ export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   access: Access;
+  /** Roles refused even where `access` admits them (e.g. reviewers may not file as a provider). */
+  deny?: readonly Role[];
   summary: string;
 }
 
@@ -31,6 +33,9 @@ export class RouteTable {
         if (!auth) throw new UnauthenticatedError();
         if (spec.access !== 'authenticated' && !auth.grants.some((g) => (spec.access as readonly Role[]).includes(g.role))) {
           throw new ForbiddenError();
+        }
+        if (spec.deny?.length && auth.grants.some((g) => spec.deny!.includes(g.role))) {
+          throw new ForbiddenError('审核人员和管理员不能使用此功能，请用企业或服务商自己的微信登录');
         }
       }
       await handler(ctx);

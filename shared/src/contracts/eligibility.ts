@@ -4,6 +4,7 @@
  */
 
 import { z } from 'zod';
+import { summarizeIssues, type InputIssue } from './issues';
 import { isCalendarDate } from '../rules/calendar';
 import { normalizeCreditCode } from '../rules/creditCode';
 import type { PolicyId } from '../rules/parameters';
@@ -129,11 +130,7 @@ export interface Verdict {
   warnings: Warning[];
 }
 
-export interface InputIssue {
-  /** Dotted path of the field, e.g. 'enterprise.creditCode'; '' for the body itself. */
-  path: string;
-  message: string;
-}
+export type { InputIssue };
 
 export type ParseFactsResult =
   | { ok: true; facts: EligibilityFacts }
@@ -306,29 +303,10 @@ export const eligibilityFactsSchema = z.object(
 
 export type EligibilityFactsInput = z.input<typeof eligibilityFactsSchema>;
 
-function toPath(path: readonly PropertyKey[]): string {
-  return path.map((key) => String(key)).join('.');
-}
-
 /** Parses and normalizes the JSON facts of a request; on failure, one Chinese message per bad field. */
 export function parseEligibilityFacts(input: unknown): ParseFactsResult {
   const result = eligibilityFactsSchema.safeParse(input);
-  if (!result.success) {
-    const details: InputIssue[] = [];
-    const seen = new Set<string>();
-    for (const issue of result.error.issues) {
-      const path = toPath(issue.path);
-      if (seen.has(path)) continue;
-      seen.add(path);
-      details.push({ path, message: issue.message });
-    }
-    const first = details[0];
-    const message =
-      details.length === 1 && first !== undefined
-        ? `填写有误：${first.message}`
-        : `有${details.length}处填写有误，请按提示逐项修改`;
-    return { ok: false, message, details };
-  }
+  if (!result.success) return { ok: false, ...summarizeIssues(result.error.issues) };
 
   const data = result.data;
   const industryCode = data.enterprise.industryCode;

@@ -23,7 +23,8 @@ export interface EventDef<S extends string, G extends string, F extends string> 
 export interface StateDef<S extends string, E extends string, G extends string, F extends string> {
   labels: StateLabels;
   final?: boolean;
-  on?: Partial<Record<E, EventDef<S, G, F>>>;
+  /** One transition per event, or guarded candidates tried in order (the first whose guards pass wins), as in XState. */
+  on?: Partial<Record<E, EventDef<S, G, F> | readonly EventDef<S, G, F>[]>>;
 }
 
 export interface MachineDef<S extends string, E extends string, G extends string, F extends string, C> {
@@ -45,21 +46,27 @@ export function transition<S extends string, E extends string, G extends string,
   roles: readonly Role[],
   context: C,
 ): TransitionResult<S, F> {
-  const def = machine.states[from]?.on?.[event];
-  if (!def) return { ok: false, reason: 'not_allowed_in_state', message: `当前状态“${machine.states[from]?.labels.reviewer ?? from}”下不能进行此操作` };
-  if (!def.roles.some((r) => roles.includes(r))) return { ok: false, reason: 'role_not_allowed', message: '您的角色不能进行此操作' };
-  for (const g of def.guards ?? []) {
-    const why = machine.guards[g](context);
-    if (why !== null) return { ok: false, reason: 'guard_failed', message: why, guard: g };
+  const entry = machine.states[from]?.on?.[event];
+  if (!entry) return { ok: false, reason: 'not_allowed_in_state', message: `当前状态“${machine.states[from]?.labels.reviewer ?? from}”下不能进行此操作` };
+  const candidates: readonly EventDef<S, G, F>[] = Array.isArray(entry) ? entry : [entry as EventDef<S, G, F>];
+  const permitted = candidates.filter((def) => def.roles.some((r) => roles.includes(r)));
+  if (!permitted.length) return { ok: false, reason: 'role_not_allowed', message: '您的角色不能进行此操作' };
+  let refusal: TransitionResult<S, F> | null = null;
+  for (const def of permitted) {
+    const failed = (def.guards ?? []).map((g) => [g, machine.guards[g](context)] as const).find(([, why]) => why !== null);
+    if (!failed) return { ok: true, from, to: def.target, effects: def.effects ?? [] };
+    refusal ??= { ok: false, reason: 'guard_failed', message: failed[1]!, guard: failed[0] };
   }
-  return { ok: true, from, to: def.target, effects: def.effects ?? [] };
+  return refusal!;
 }
 
 /** Every (state, event) pair the machine accepts: what tests, status labels and screens read. */
 export function acceptedEvents<S extends string, E extends string, G extends string, F extends string, C>(machine: MachineDef<S, E, G, F, C>): { from: S; event: E; def: EventDef<S, G, F> }[] {
   const out: { from: S; event: E; def: EventDef<S, G, F> }[] = [];
   for (const from of Object.keys(machine.states) as S[]) {
-    for (const [event, def] of Object.entries(machine.states[from].on ?? {}) as [E, EventDef<S, G, F>][]) out.push({ from, event, def });
+    for (const [event, entry] of Object.entries(machine.states[from].on ?? {}) as [E, EventDef<S, G, F> | readonly EventDef<S, G, F>[]][]) {
+      for (const def of Array.isArray(entry) ? entry : [entry as EventDef<S, G, F>]) out.push({ from, event, def });
+    }
   }
   return out;
 }

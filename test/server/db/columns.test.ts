@@ -22,6 +22,8 @@ describe('money and times round-trip as numbers on both databases', () => {
       id: newId(), trackingNo: null, enterpriseId: newId(), providerId: null, countyCode: '230717', status: 'draft', version: 1,
       facts: { note: '中文 and JSON' }, contractNo: null, contractSignedOn: '2024-02-29', contractAmountFen: fen, paidAmountFen: 0,
       otherSubsidiesFen: 0, subsidyFen: null, verifiedFen: null, round: 0, createdBy: newId(), submittedAt: now, createdAt: now, updatedAt: now,
+      contractStart: '2024-03-01', contractEnd: '2025-02-28', services: 'ERP云', bankAccountName: '伊春某某木业有限公司', bankName: '中国工商银行伊春分行', bankAccountNo: '0901001234567890123',
+      returnedFrom: null, contractChanged: true, settlementFormId: null, providerEvaluation: null, verifiedReason: null, lastReason: null, reportId: null, listId: null,
     };
     await db.transaction((tx) => insertRow(tx, ApplicationEntity, row));
     const back = await db.run((m) => m.getRepository(ApplicationEntity).findOneOrFail({ where: { id: row.id } }));
@@ -32,5 +34,7 @@ describe('money and times round-trip as numbers on both databases', () => {
     expect(back.submittedAt).toBe(now);
     expect(back.facts).toEqual({ note: '中文 and JSON' });
     expect(back.contractSignedOn).toBe('2024-02-29');
+    expect(back.contractChanged).toBe(true);
+    expect(back.bankAccountName).toBe('伊春某某木业有限公司');
   });
 });

@@ -235,6 +235,25 @@ export interface ApplicationRow {
   submittedAt: number | null;
   createdAt: number;
   updatedAt: number;
+  contractStart: string | null;
+  contractEnd: string | null;
+  /** 上云产品及服务 bought under the contract. */
+  services: string | null;
+  /** The subsidy goes to the enterprise's own account: the account name must be the enterprise's name. */
+  bankAccountName: string | null;
+  bankName: string | null;
+  bankAccountNo: string | null;
+  returnedFrom: 'provider' | 'county' | 'city' | null;
+  /** Contract or payments changed since the provider last confirmed: it must confirm again. */
+  contractChanged: boolean;
+  settlementFormId: string | null;
+  /** The provider's 上云效果评价 given when it confirms. */
+  providerEvaluation: string | null;
+  verifiedReason: string | null;
+  /** The reasons of the last return, dispute or rejection, as the enterprise sees them. */
+  lastReason: string | null;
+  reportId: string | null;
+  listId: string | null;
 }
 export const ApplicationEntity = new EntitySchema<ApplicationRow>({
   name: 'Application',
@@ -260,6 +279,20 @@ export const ApplicationEntity = new EntitySchema<ApplicationRow>({
     submittedAt: { ...col.ms(true), name: 'submitted_at' },
     createdAt: { ...col.ms(), name: 'created_at' },
     updatedAt: { ...col.ms(), name: 'updated_at' },
+    contractStart: { ...col.date(), name: 'contract_start' },
+    contractEnd: { ...col.date(), name: 'contract_end' },
+    services: col.str(500, true),
+    bankAccountName: { ...col.str(100, true), name: 'bank_account_name' },
+    bankName: { ...col.str(100, true), name: 'bank_name' },
+    bankAccountNo: { ...col.str(40, true), name: 'bank_account_no' },
+    returnedFrom: { ...col.str(16, true), name: 'returned_from' },
+    contractChanged: { ...col.bool(), name: 'contract_changed' },
+    settlementFormId: { ...col.ref(true), name: 'settlement_form_id' },
+    providerEvaluation: { ...col.text(), name: 'provider_evaluation' },
+    verifiedReason: { ...col.text(), name: 'verified_reason' },
+    lastReason: { ...col.text(), name: 'last_reason' },
+    reportId: { ...col.ref(true), name: 'report_id' },
+    listId: { ...col.ref(true), name: 'list_id' },
   },
 });
 
@@ -514,6 +547,312 @@ export const SequenceEntity = new EntitySchema<SequenceRow>({
   },
 });
 
+export interface PaymentRow {
+  id: string;
+  applicationId: string;
+  amountFen: number;
+  paidOn: string;
+  method: 'bank_transfer' | 'wechat_pay' | 'cash' | 'other';
+  reference: string | null;
+  /** manual: typed by the enterprise with a receipt; wechat_pay: seen by the platform itself. */
+  source: 'manual' | 'wechat_pay';
+  verified: boolean;
+  recordedBy: string;
+  createdAt: number;
+  /** Removed payments stay for the history. */
+  removedAt: number | null;
+}
+export const PaymentEntity = new EntitySchema<PaymentRow>({
+  name: 'Payment',
+  tableName: 'application_payments',
+  columns: {
+    id: col.id(),
+    applicationId: { ...col.ref(), name: 'application_id' },
+    amountFen: { ...col.fen(), name: 'amount_fen' },
+    paidOn: { ...col.date(false), name: 'paid_on' },
+    method: col.str(16),
+    reference: col.str(64, true),
+    source: col.str(16),
+    verified: col.bool(),
+    recordedBy: { ...col.ref(), name: 'recorded_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    removedAt: { ...col.ms(true), name: 'removed_at' },
+  },
+});
+
+export interface SettlementFormRow {
+  id: string;
+  providerId: string;
+  version: number;
+  status: 'generated' | 'signed' | 'superseded';
+  signedFileId: string | null;
+  createdBy: string;
+  createdAt: number;
+  signedAt: number | null;
+}
+export const SettlementFormEntity = new EntitySchema<SettlementFormRow>({
+  name: 'SettlementForm',
+  tableName: 'settlement_forms',
+  columns: {
+    id: col.id(),
+    providerId: { ...col.ref(), name: 'provider_id' },
+    version: col.int(),
+    status: col.str(16),
+    signedFileId: { ...col.ref(true), name: 'signed_file_id' },
+    createdBy: { ...col.ref(), name: 'created_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    signedAt: { ...col.ms(true), name: 'signed_at' },
+  },
+});
+
+export interface SettlementFormItemRow {
+  id: string;
+  formId: string;
+  applicationId: string;
+  position: number;
+  appliedFen: number;
+  contractAmountFen: number;
+  effectEvaluation: string | null;
+}
+export const SettlementFormItemEntity = new EntitySchema<SettlementFormItemRow>({
+  name: 'SettlementFormItem',
+  tableName: 'settlement_form_items',
+  columns: {
+    id: col.id(),
+    formId: { ...col.ref(), name: 'form_id' },
+    applicationId: { ...col.ref(), name: 'application_id' },
+    position: col.int(),
+    appliedFen: { ...col.fen(), name: 'applied_fen' },
+    contractAmountFen: { ...col.fen(), name: 'contract_amount_fen' },
+    effectEvaluation: { ...col.text(), name: 'effect_evaluation' },
+  },
+});
+
+export interface JointReportRow {
+  id: string;
+  countyCode: string;
+  docNo: string;
+  reportDate: string;
+  status: 'draft' | 'signing' | 'submitted';
+  miitSignedBy: string | null;
+  miitSignedAt: number | null;
+  financeSignedBy: string | null;
+  financeSignedAt: number | null;
+  version: number;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+export const JointReportEntity = new EntitySchema<JointReportRow>({
+  name: 'JointReport',
+  tableName: 'joint_reports',
+  columns: {
+    id: col.id(),
+    countyCode: { ...col.str(COUNTY_CODE_LENGTH), name: 'county_code' },
+    docNo: { ...col.str(64), name: 'doc_no' },
+    reportDate: { ...col.date(false), name: 'report_date' },
+    status: col.str(16),
+    miitSignedBy: { ...col.ref(true), name: 'miit_signed_by' },
+    miitSignedAt: { ...col.ms(true), name: 'miit_signed_at' },
+    financeSignedBy: { ...col.ref(true), name: 'finance_signed_by' },
+    financeSignedAt: { ...col.ms(true), name: 'finance_signed_at' },
+    version: col.version(),
+    createdBy: { ...col.ref(), name: 'created_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export interface JointReportItemRow {
+  id: string;
+  reportId: string;
+  applicationId: string;
+  position: number;
+}
+export const JointReportItemEntity = new EntitySchema<JointReportItemRow>({
+  name: 'JointReportItem',
+  tableName: 'joint_report_items',
+  columns: {
+    id: col.id(),
+    reportId: { ...col.ref(), name: 'report_id' },
+    applicationId: { ...col.ref(), name: 'application_id' },
+    position: col.int(),
+  },
+});
+
+export interface SubsidyListRow {
+  id: string;
+  year: number;
+  batchNo: number;
+  status: 'draft' | 'cosigned' | 'notice' | 'approved';
+  noticeStart: string | null;
+  noticeEnd: string | null;
+  draftedBy: string;
+  cosignedBy: string | null;
+  cosignedAt: number | null;
+  approvedBy: string | null;
+  approvedAt: number | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+export const SubsidyListEntity = new EntitySchema<SubsidyListRow>({
+  name: 'SubsidyList',
+  tableName: 'subsidy_lists',
+  columns: {
+    id: col.id(),
+    year: col.int(),
+    batchNo: { ...col.int(), name: 'batch_no' },
+    status: col.str(16),
+    noticeStart: { ...col.date(), name: 'notice_start' },
+    noticeEnd: { ...col.date(), name: 'notice_end' },
+    draftedBy: { ...col.ref(), name: 'drafted_by' },
+    cosignedBy: { ...col.ref(true), name: 'cosigned_by' },
+    cosignedAt: { ...col.ms(true), name: 'cosigned_at' },
+    approvedBy: { ...col.ref(true), name: 'approved_by' },
+    approvedAt: { ...col.ms(true), name: 'approved_at' },
+    version: col.version(),
+    createdAt: { ...col.ms(), name: 'created_at' },
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+export interface SubsidyListItemRow {
+  id: string;
+  listId: string;
+  applicationId: string;
+  verifiedFen: number;
+  removedAt: number | null;
+  removedReason: string | null;
+}
+export const SubsidyListItemEntity = new EntitySchema<SubsidyListItemRow>({
+  name: 'SubsidyListItem',
+  tableName: 'subsidy_list_items',
+  columns: {
+    id: col.id(),
+    listId: { ...col.ref(), name: 'list_id' },
+    applicationId: { ...col.ref(), name: 'application_id' },
+    verifiedFen: { ...col.fen(), name: 'verified_fen' },
+    removedAt: { ...col.ms(true), name: 'removed_at' },
+    removedReason: { ...col.text(), name: 'removed_reason' },
+  },
+});
+
+export interface ListObjectionRow {
+  id: string;
+  listId: string;
+  applicationId: string;
+  content: string | null;
+  objector: string | null;
+  receivedOn: string;
+  decision: 'pending' | 'upheld' | 'dismissed';
+  recordedBy: string;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  decisionReason: string | null;
+  createdAt: number;
+}
+export const ListObjectionEntity = new EntitySchema<ListObjectionRow>({
+  name: 'ListObjection',
+  tableName: 'list_objections',
+  columns: {
+    id: col.id(),
+    listId: { ...col.ref(), name: 'list_id' },
+    applicationId: { ...col.ref(), name: 'application_id' },
+    content: col.text(),
+    objector: col.str(100, true),
+    receivedOn: { ...col.date(false), name: 'received_on' },
+    decision: col.str(16),
+    recordedBy: { ...col.ref(), name: 'recorded_by' },
+    decidedBy: { ...col.ref(true), name: 'decided_by' },
+    decidedAt: { ...col.ms(true), name: 'decided_at' },
+    decisionReason: { ...col.text(), name: 'decision_reason' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface DisbursementRow {
+  id: string;
+  applicationId: string;
+  seq: number;
+  kind: 'payment' | 'correction' | 'reversal';
+  /** Signed: a reversal or a downward correction is negative. */
+  amountFen: number;
+  voucherNo: string;
+  paidOn: string;
+  accountName: string;
+  bankName: string;
+  accountNo: string;
+  reason: string | null;
+  correctsId: string | null;
+  recordedBy: string;
+  createdAt: number;
+}
+export const DisbursementEntity = new EntitySchema<DisbursementRow>({
+  name: 'Disbursement',
+  tableName: 'disbursements',
+  columns: {
+    id: col.id(),
+    applicationId: { ...col.ref(), name: 'application_id' },
+    seq: col.int(),
+    kind: col.str(16),
+    amountFen: { ...col.fen(), name: 'amount_fen' },
+    voucherNo: { ...col.str(64), name: 'voucher_no' },
+    paidOn: { ...col.date(false), name: 'paid_on' },
+    accountName: { ...col.str(100), name: 'account_name' },
+    bankName: { ...col.str(100), name: 'bank_name' },
+    accountNo: { ...col.str(40), name: 'account_no' },
+    reason: col.text(),
+    correctsId: { ...col.ref(true), name: 'corrects_id' },
+    recordedBy: { ...col.ref(), name: 'recorded_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+  },
+});
+
+export interface EnterpriseInvitationRow {
+  id: string;
+  enterpriseId: string;
+  codeHash: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  usedBy: string | null;
+  usedAt: number | null;
+}
+export const EnterpriseInvitationEntity = new EntitySchema<EnterpriseInvitationRow>({
+  name: 'EnterpriseInvitation',
+  tableName: 'enterprise_invitations',
+  columns: {
+    id: col.id(),
+    enterpriseId: { ...col.ref(), name: 'enterprise_id' },
+    codeHash: { ...col.str(64), name: 'code_hash' },
+    createdBy: { ...col.ref(), name: 'created_by' },
+    createdAt: { ...col.ms(), name: 'created_at' },
+    expiresAt: { ...col.ms(), name: 'expires_at' },
+    usedBy: { ...col.ref(true), name: 'used_by' },
+    usedAt: { ...col.ms(true), name: 'used_at' },
+  },
+});
+
+export interface BudgetRow {
+  year: number;
+  budgetFen: number;
+  setBy: string;
+  version: number;
+  updatedAt: number;
+}
+export const BudgetEntity = new EntitySchema<BudgetRow>({
+  name: 'Budget',
+  tableName: 'budgets',
+  columns: {
+    year: { type: 'int', primary: true },
+    budgetFen: { ...col.fen(), name: 'budget_fen' },
+    setBy: { ...col.ref(), name: 'set_by' },
+    version: col.version(),
+    updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
 export const ENTITIES = [
   UserEntity,
   UserRoleEntity,
@@ -532,4 +871,15 @@ export const ENTITIES = [
   WechatTokenEntity,
   ProviderEventEntity,
   SequenceEntity,
+  PaymentEntity,
+  SettlementFormEntity,
+  SettlementFormItemEntity,
+  JointReportEntity,
+  JointReportItemEntity,
+  SubsidyListEntity,
+  SubsidyListItemEntity,
+  ListObjectionEntity,
+  DisbursementEntity,
+  BudgetEntity,
+  EnterpriseInvitationEntity,
 ];

@@ -38,6 +38,28 @@ export const TEMPLATES = {
     body: `${p.companyName} 的备案已于 ${p.revokedOn} 撤销：${p.reason}。此后签订的合同不能申请补助。`,
     page: `pages/provider/filing/filing?id=${p.filingId}`,
   }),
+  // The enterprise hears of every change of its application, with what to do next.
+  'application.status': (p: Params): Rendered => ({
+    title: `申报进度：${p.statusLabel}`,
+    body: `您的上云补助申请${p.trackingNo ? `（申报编号 ${p.trackingNo}）` : ''}：${p.statusLabel}。${p.reason ? `意见：${p.reason}。` : ''}${p.nextStep}`,
+    page: `pages/enterprise/application/application?id=${p.applicationId}`,
+  }),
+  'application.confirm_request': (p: Params): Rendered => ({
+    title: '请确认企业的上云合同',
+    body: `${p.enterpriseName} 提交了上云补助申请（申报编号 ${p.trackingNo}），合同编号 ${p.contractNo}、金额 ${p.contractAmount}。请核对合同与付款，给出上云效果评价后确认，或说明不符之处。`,
+    page: `pages/provider/confirm/confirm?id=${p.applicationId}`,
+  }),
+  'application.provider_notice': (p: Params): Rendered => ({
+    title: `申请${p.statusLabel}`,
+    body: `${p.enterpriseName} 的上云补助申请（申报编号 ${p.trackingNo}）${p.statusLabel}。${p.reason ? `原因：${p.reason}` : ''}`,
+    page: `pages/provider/confirm/confirm?id=${p.applicationId}`,
+  }),
+  // Reviewers: an alert when an item lands in their queue.
+  'queue.new_item': (p: Params): Rendered => ({
+    title: `待办：${p.stageLabel}`,
+    body: `${p.enterpriseName} 的上云补助申请（申报编号 ${p.trackingNo}）待您处理：${p.stageLabel}。`,
+    page: `pages/review/application/application?id=${p.applicationId}`,
+  }),
 } satisfies Record<string, (p: Params) => Rendered>;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -1,0 +1,370 @@
+import { In, type EntityManager } from 'typeorm';
+import type { Database } from '../../db/database';
+import {
+  ApplicationEventEntity,
+  EnterpriseEntity,
+  PaymentEntity,
+  ProviderEntity,
+  ReviewOpinionEntity,
+  StoredFileEntity,
+  UserEntity,
+  type JsonObject,
+  type ReviewOpinionRow,
+} from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import type { AuthContext } from '../../http/context';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../http/errors';
+import { newId } from '../../ids';
+import { maskAccountNo } from '../../documents';
+import { countyName, type Role } from '../../../../shared/src/contracts/roles';
+import { applicationMachine, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
+import type { ApplicationDeps } from './deps';
+import type { TransitionColumns } from './engine';
+import { findApplication, type Application } from './repository';
+import { enterpriseNames, isSettlementSigned, loadApplications, settlementFormOf } from './settlementForms';
+
+/**
+ * The county review of 三（四）: 各县（市）、区工信、财政主管部门……对上云企业的上云效果和云服务商服务质量进行审核，
+ * 出具审核意见. Both departments give an opinion in each round; the application moves on only when
+ * both approved, and a return or a reject by either takes effect at once (DESIGN.md).
+ */
+
+export type Department = 'miit' | 'finance';
+export type Decision = 'approve' | 'return' | 'reject';
+
+/** 1 (差) to 5 (优秀): each opinion rates 上云效果 and 服务商服务质量 (DESIGN.md). */
+export const RATING_LABELS: Readonly<Record<1 | 2 | 3 | 4 | 5, string>> = { 1: '差', 2: '较差', 3: '一般', 4: '良好', 5: '优秀' };
+export const DEPARTMENT_LABELS: Readonly<Record<Department, string>> = { miit: '工信', finance: '财政' };
+const DEPARTMENT_ROLE: Readonly<Record<Department, Role>> = { miit: 'county_miit', finance: 'county_finance' };
+
+export function otherDepartment(d: Department): Department {
+  return d === 'miit' ? 'finance' : 'miit';
+}
+
+/**
+ * The department a county reviewer acts for, from its role. Four eyes: nobody holds both (the
+ * invitation refuses it); a caller that somehow does may not act for either.
+ */
+export function departmentOf(auth: AuthContext): Department {
+  const miit = auth.grants.some((g) => g.role === 'county_miit');
+  const finance = auth.grants.some((g) => g.role === 'county_finance');
+  if (miit && finance) throw new ForbiddenError('同一人不能同时担任县级工信和财政两个部门的审核角色，请联系管理员调整');
+  if (miit) return 'miit';
+  if (finance) return 'finance';
+  throw new ForbiddenError('只有县（市）区工信、财政部门的审核人员可以进行此操作');
+}
+
+/** The counties whose applications the caller reviews: its county roles' counties, no other. */
+export function reviewerCounties(auth: AuthContext): string[] {
+  return [...new Set(auth.grants.filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode !== null).map((g) => g.countyCode as string))];
+}
+
+export function ratingLabel(n: number | null): string | null {
+  return n !== null && n >= 1 && n <= 5 ? RATING_LABELS[n as 1 | 2 | 3 | 4 | 5] : null;
+}
+
+export interface ReasonInput {
+  field?: string;
+  material?: string;
+  message: string;
+}
+
+export interface OpinionInput {
+  version: number;
+  decision: Decision;
+  ratings: { effect: number; service: number };
+  reasons?: ReasonInput[];
+  internalNote?: string;
+}
+
+export interface QueueQuery {
+  statuses: ApplicationState[];
+  text: string | null;
+  after: { updatedAt: number; id: string } | null;
+  limit: number;
+}
+
+/** The words the enterprise reads: each reason, with the field or material it names. */
+export function reasonText(reasons: readonly ReasonInput[] | undefined): string | null {
+  const parts = (reasons ?? []).map((r) => {
+    const where = [r.material, r.field].filter((s): s is string => !!s && s.trim().length > 0).join('，');
+    return where ? `【${where}】${r.message.trim()}` : r.message.trim();
+  });
+  return parts.length ? parts.join('；') : null;
+}
+
+const EVENT_OF: Readonly<Record<Decision, ApplicationEvent>> = { approve: 'county_approve', return: 'county_return', reject: 'county_reject' };
+
+/** `%`, `_` and the escape itself are literal in a search: `LIKE ? ESCAPE '!'` reads the same on SQLite and MySQL. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
+export class CountyReview {
+  constructor(private readonly deps: ApplicationDeps) {}
+
+  /** An application of the caller's county, else 404: another county's case is not even hinted at. */
+  private async scoped(m: EntityManager, auth: AuthContext, id: string): Promise<Application> {
+    const app = await findApplication(m, id);
+    if (!app || app.status === 'draft' || !reviewerCounties(auth).includes(app.countyCode)) throw new NotFoundError('没有这份申请，或它不属于您所在的县（市）区');
+    return app;
+  }
+
+  async queue(auth: AuthContext, q: QueueQuery) {
+    const counties = reviewerCounties(auth);
+    if (!counties.length) throw new ForbiddenError('您的审核角色没有指定县（市）区，请联系管理员');
+    return this.deps.db.run(async (m) => {
+      const where = [`a.county_code IN (${counties.map(() => '?').join(', ')})`, "a.status <> 'draft'"];
+      const params: unknown[] = [...counties];
+      if (q.text) {
+        where.push("(e.name LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!' OR a.contract_no LIKE ? ESCAPE '!')");
+        const p = likePattern(q.text);
+        params.push(p, p, p);
+      }
+      const countRows: { status: string; n: number | string }[] = await m.query(`SELECT a.status AS status, COUNT(*) AS n FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE ${where.join(' AND ')} GROUP BY a.status`, params);
+      where.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
+      params.push(...q.statuses);
+      if (q.after) {
+        where.push('(a.updated_at > ? OR (a.updated_at = ? AND a.id > ?))');
+        params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
+      }
+      // Oldest first: what has waited longest comes first. Keyset, no OFFSET; the limit is a validated integer.
+      const idRows: { id: string }[] = await m.query(`SELECT a.id AS id FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${q.limit}`, params);
+      const apps = await loadApplications(m, idRows.map((r) => r.id));
+      const names = await enterpriseNames(m, apps.map((a) => a.enterpriseId));
+      const opinions = apps.length ? await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: In(apps.map((a) => a.id)), level: 'county' } }) : [];
+      const department = departmentOf(auth);
+      const last = apps[apps.length - 1];
+      return {
+        items: apps.map((a) => {
+          const round = opinions.filter((o) => o.applicationId === a.id && o.round === a.round);
+          const mine = round.find((o) => o.department === department);
+          const other = round.find((o) => o.department === otherDepartment(department));
+          return {
+            id: a.id,
+            trackingNo: a.trackingNo,
+            enterpriseName: names.get(a.enterpriseId) ?? '',
+            contractNo: a.contractNo,
+            contractAmountFen: a.contractAmountFen,
+            subsidyFen: a.subsidyFen,
+            status: a.status,
+            statusLabel: applicationMachine.states[a.status].labels.reviewer,
+            version: a.version,
+            round: a.round,
+            myOpinion: mine ? mine.decision : null,
+            otherOpinion: other ? other.decision : null,
+            submittedAt: a.submittedAt,
+            updatedAt: a.updatedAt,
+          };
+        }),
+        counts: Object.fromEntries(countRows.map((r) => [r.status, Number(r.n)])),
+        next: apps.length === q.limit && last ? `${last.updatedAt}.${last.id}` : null,
+      };
+    });
+  }
+
+  /** The application on one screen: enterprise, contract, payments, materials, the 兑付申请表, opinions, history. */
+  async detail(auth: AuthContext, id: string) {
+    return this.deps.db.run(async (m) => {
+      const app = await this.scoped(m, auth, id);
+      const enterprise = await m.getRepository(EnterpriseEntity).findOne({ where: { id: app.enterpriseId } });
+      const provider = app.providerId ? await m.getRepository(ProviderEntity).findOne({ select: { id: true, companyName: true, platformName: true, filingNo: true, approvedOn: true, revokedOn: true, status: true }, where: { id: app.providerId } }) : null;
+      const payments = await m.getRepository(PaymentEntity).find({ where: { applicationId: app.id }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
+      const opinions = await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: app.id }, order: { round: 'ASC', createdAt: 'ASC' } });
+      const events = await m.getRepository(ApplicationEventEntity).find({ where: { applicationId: app.id }, order: { seq: 'ASC' } });
+      const people = await displayNames(m, [...opinions.map((o) => o.reviewerId), ...events.map((e) => e.actorId).filter((x): x is string => x !== null)]);
+      const department = departmentOf(auth);
+      const thisRound = opinions.filter((o) => o.level === 'county' && o.round === app.round);
+      return {
+        application: {
+          id: app.id,
+          trackingNo: app.trackingNo,
+          status: app.status,
+          statusLabel: applicationMachine.states[app.status].labels.reviewer,
+          version: app.version,
+          round: app.round,
+          countyCode: app.countyCode,
+          countyName: countyName(app.countyCode) ?? app.countyCode,
+          contract: { no: app.contractNo, signedOn: app.contractSignedOn, start: app.contractStart, end: app.contractEnd, amountFen: app.contractAmountFen, services: app.services },
+          paidAmountFen: app.paidAmountFen,
+          otherSubsidiesFen: app.otherSubsidiesFen,
+          subsidyFen: app.subsidyFen,
+          facts: app.facts,
+          bankAccount: { name: app.bankAccountName, bank: app.bankName, accountNo: maskAccountNo(app.bankAccountNo), nameMatchesEnterprise: !!enterprise && app.bankAccountName === enterprise.name },
+          providerEvaluation: app.providerEvaluation,
+          returnedFrom: app.returnedFrom,
+          lastReason: app.lastReason,
+          reportId: app.reportId,
+          submittedAt: app.submittedAt,
+          updatedAt: app.updatedAt,
+        },
+        enterprise: enterprise
+          ? { id: enterprise.id, name: enterprise.name, creditCode: enterprise.creditCode, status: enterprise.status, establishedOn: enterprise.establishedOn, industryCode: enterprise.industryCode, legalRepresentative: enterprise.legalRepresentative, address: enterprise.address, contactName: enterprise.contactName, contactPhone: enterprise.contactPhone }
+          : null,
+        provider,
+        payments: payments.map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified, removedAt: p.removedAt })),
+        materials: await materialsOf(m, app.id),
+        settlementForm: await settlementFormOf(m, app),
+        opinions: opinions.map((o) => opinionView(o, people)),
+        history: events.map((e) => ({ seq: e.seq, event: e.event, from: e.fromStatus, to: e.toStatus, actorRole: e.actorRole, actorName: e.actorId ? (people.get(e.actorId) ?? null) : null, reason: e.reason, internalNote: e.internalNote, at: e.createdAt })),
+        myDepartment: department,
+        myOpinionThisRound: thisRound.find((o) => o.department === department)?.decision ?? null,
+        otherOpinionThisRound: thisRound.find((o) => o.department === otherDepartment(department))?.decision ?? null,
+      };
+    });
+  }
+
+  /**
+   * One department's opinion for this round, written in the same transaction as the transition it
+   * causes. The version the reviewer saw makes concurrent opinions on one application serial: of
+   * two at once, one commits and the other is refused (409), so a department's opinion is written
+   * once per round and the other department's opinion read here is the current one.
+   */
+  async opinion(auth: AuthContext, id: string, input: OpinionInput) {
+    const department = departmentOf(auth);
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const app = await this.scoped(tx, auth, id);
+      if (app.version !== input.version) throw new ConflictError('这份申请已被修改或已被他人处理，请刷新后再操作', 'stale_version');
+      const round = await tx.getRepository(ReviewOpinionEntity).find({ where: { applicationId: app.id, round: app.round, level: 'county' } });
+      const mine = round.find((o) => o.department === department);
+      if (mine) throw new ConflictError(`${DEPARTMENT_LABELS[department]}部门在本轮已给出审核意见（${DECISION_LABELS[mine.decision]}），每个部门每轮只出具一次意见`, 'opinion_given');
+      const other = round.find((o) => o.department === otherDepartment(department));
+      if (input.decision === 'approve') {
+        const enterprise = await tx.getRepository(EnterpriseEntity).findOne({ select: { id: true, status: true }, where: { id: app.enterpriseId } });
+        // DESIGN.md "Who uses it": the county checks the licence and the letter of authorisation before it reviews.
+        if (enterprise?.status !== 'verified') throw new InvalidInputError('该企业的营业执照和授权委托书尚未核验，请先核验企业身份再审核通过', [{ path: 'enterprise', message: '企业尚未核验' }]);
+      }
+      const reason = input.decision === 'approve' ? null : reasonText(input.reasons);
+      const columns: TransitionColumns = input.decision === 'return' ? { returnedFrom: 'county', lastReason: reason } : input.decision === 'reject' ? { lastReason: reason } : {};
+      const ratingsGiven = isRating(input.ratings.effect) && isRating(input.ratings.service);
+      const out = await this.deps.engine.run(tx, app.id, {
+        event: EVENT_OF[input.decision],
+        auth,
+        expectedVersion: input.version,
+        context: {
+          ratingsGiven,
+          settlementSigned: await isSettlementSigned(tx, app),
+          otherDepartmentApproved: other?.decision === 'approve',
+          sameReviewerGaveOtherOpinion: other?.reviewerId === auth.userId,
+        },
+        columns,
+        reason,
+        internalNote: input.internalNote ?? null,
+        data: { department, round: app.round, decision: input.decision, ratings: input.ratings, reasons: input.reasons ?? [] },
+        actorRole: DEPARTMENT_ROLE[department],
+      });
+      const row: ReviewOpinionRow = {
+        id: newId(),
+        applicationId: app.id,
+        round: app.round,
+        level: 'county',
+        department,
+        reviewerId: auth.userId,
+        decision: input.decision,
+        reasons: (input.reasons ?? []).map((r) => ({ ...r }) as JsonObject),
+        ratingEffect: input.ratings.effect,
+        ratingService: input.ratings.service,
+        internalNote: input.internalNote ?? null,
+        createdAt: now,
+      };
+      await insertRow(tx, ReviewOpinionEntity, row);
+      const after = out.application;
+      return {
+        application: { id: after.id, status: after.status, statusLabel: applicationMachine.states[after.status].labels.reviewer, version: after.version, round: after.round },
+        opinion: opinionView(row, new Map()),
+        waitingFor: after.status === 'county_review' ? otherDepartment(department) : null,
+      };
+    });
+  }
+}
+
+export const DECISION_LABELS: Readonly<Record<Decision, string>> = { approve: '同意', return: '退回修改', reject: '不予补助' };
+
+function isRating(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 5;
+}
+
+function opinionView(o: ReviewOpinionRow, people: Map<string, string>) {
+  return {
+    id: o.id,
+    round: o.round,
+    level: o.level,
+    department: o.department,
+    departmentLabel: DEPARTMENT_LABELS[o.department],
+    decision: o.decision,
+    decisionLabel: DECISION_LABELS[o.decision],
+    reasons: o.reasons ?? [],
+    ratings: { effect: o.ratingEffect, effectLabel: ratingLabel(o.ratingEffect), service: o.ratingService, serviceLabel: ratingLabel(o.ratingService) },
+    // Reviewers only: this view is served on reviewer routes, never to the enterprise.
+    internalNote: o.internalNote,
+    reviewerId: o.reviewerId,
+    reviewerName: people.get(o.reviewerId) ?? null,
+    createdAt: o.createdAt,
+  };
+}
+
+async function displayNames(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await m.getRepository(UserEntity).find({ select: { id: true, displayName: true }, where: { id: In(unique) } });
+  return new Map(rows.filter((r) => r.displayName).map((r) => [r.id, r.displayName as string]));
+}
+
+/**
+ * The enterprise's materials (files owned by the application), every version, each current file
+ * flagged when another owner holds the same bytes (DESIGN.md "Materials").
+ */
+async function materialsOf(m: EntityManager, applicationId: string) {
+  const files = await m.getRepository(StoredFileEntity).find({ where: { ownerType: 'application', ownerId: applicationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  const hashes = [...new Set(files.filter((f) => f.supersededBy === null).map((f) => f.sha256))];
+  const twins = hashes.length ? await m.getRepository(StoredFileEntity).find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) } }) : [];
+  return files.map((f) => {
+    const others = f.supersededBy === null ? twins.filter((t) => t.sha256 === f.sha256 && !(t.ownerType === 'application' && t.ownerId === applicationId)) : [];
+    return {
+      id: f.id,
+      kind: f.kind,
+      name: f.originalName,
+      mime: f.mime,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+      createdAt: f.createdAt,
+      supersededBy: f.supersededBy,
+      duplicateOf: [...new Map(others.map((t) => [`${t.ownerType}:${t.ownerId}`, { ownerType: t.ownerType, ownerId: t.ownerId }])).values()].slice(0, 20),
+    };
+  });
+}
+
+export interface RatingStat {
+  count: number;
+  /** Mean to two decimals; null with no ratings yet. */
+  average: number | null;
+  /** How many opinions gave 1 … 5. */
+  distribution: Record<'1' | '2' | '3' | '4' | '5', number>;
+}
+
+/**
+ * A provider's record of county ratings (DESIGN.md: 服务商服务质量 and 上云效果 ratings add up to its
+ * record): every county opinion on an application naming it, every round and decision.
+ */
+export async function providerRatingSummary(db: Database, providerId: string): Promise<{ providerId: string; effect: RatingStat; service: RatingStat }> {
+  const rows: { rating_effect: number | string | null; rating_service: number | string | null; n: number | string }[] = await db.query(
+    "SELECT o.rating_effect, o.rating_service, COUNT(*) AS n FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county' GROUP BY o.rating_effect, o.rating_service",
+    [providerId],
+  );
+  const stat = (pick: (r: (typeof rows)[number]) => number | string | null): RatingStat => {
+    const distribution: RatingStat['distribution'] = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
+    let count = 0;
+    let sum = 0;
+    for (const r of rows) {
+      const v = pick(r) === null ? null : Number(pick(r));
+      if (v === null || !isRating(v)) continue;
+      const n = Number(r.n);
+      distribution[String(v) as keyof RatingStat['distribution']] += n;
+      count += n;
+      sum += v * n;
+    }
+    return { count, average: count ? Math.round((sum / count) * 100) / 100 : null, distribution };
+  };
+  return { providerId, effect: stat((r) => r.rating_effect), service: stat((r) => r.rating_service) };
+}

@@ -1,0 +1,184 @@
+import type { EntityManager } from 'typeorm';
+import { ApplicationEntity, ApplicationEventEntity, type ApplicationRow } from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import { nextInSequence } from '../../db/sequences';
+import type { AuthContext } from '../../http/context';
+import { AppError, ConflictError, ForbiddenError, InvalidInputError } from '../../http/errors';
+import { newId } from '../../ids';
+import type { AuditTrail } from '../audit/audit';
+import { enqueueNotifications, holdersOf } from '../notifications/outbox';
+import { transition } from '../../../../shared/src/workflow/machine';
+import { applicationMachine, type ApplicationContext, type ApplicationEffect, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { enterpriseMemberIds, findApplication, findEnterprise, providerOwnerId, type Application } from './repository';
+
+/** Columns a transition may set besides status, version and updated_at. */
+export type TransitionColumns = Partial<Pick<ApplicationRow, 'trackingNo' | 'subsidyFen' | 'verifiedFen' | 'verifiedReason' | 'returnedFrom' | 'contractChanged' | 'providerEvaluation' | 'lastReason' | 'submittedAt' | 'reportId' | 'listId' | 'settlementFormId' | 'paidAmountFen' | 'facts' | 'round'>>;
+
+export interface TransitionRequest {
+  event: ApplicationEvent;
+  auth: AuthContext;
+  /** The version the caller saw: a changed application is refused (409), never silently overwritten. */
+  expectedVersion: number;
+  context?: Partial<ApplicationContext>;
+  columns?: TransitionColumns;
+  /** Shown to the enterprise. */
+  reason?: string | null;
+  /** Reviewers only; never reaches the enterprise. */
+  internalNote?: string | null;
+  data?: Record<string, unknown>;
+  /** The role the actor acts in, for the history (e.g. county_finance). */
+  actorRole?: string | null;
+}
+
+export interface TransitionOutcome {
+  from: ApplicationState;
+  to: ApplicationState;
+  application: Application;
+  effects: readonly ApplicationEffect[];
+}
+
+const DEFAULT_CONTEXT: ApplicationContext = {
+  ruleFailures: 0,
+  missingMaterials: 0,
+  reason: null,
+  ratingsGiven: false,
+  settlementSigned: false,
+  otherDepartmentApproved: false,
+  sameReviewerGaveOtherOpinion: false,
+  verifiedAmountProblem: null,
+  returnedFrom: null,
+  contractChanged: false,
+};
+
+/** What the enterprise is told to do next, in each state it can land in. */
+const NEXT_STEP: Partial<Record<ApplicationState, string>> = {
+  provider_check: '云服务商确认后将转县里审核，无需您操作。',
+  county_review: '县工信、财政部门正在审核，请留意消息。',
+  county_approved: '县里将联合行文报送市里。',
+  reported: '市工信局正在核定补助金额。',
+  city_approved: '将列入拟补贴名单。',
+  listed: '名单审批后即可拨付。',
+  approved: '市财政局将把补助拨付到您填写的对公账户。',
+  disbursed: '请核对到账情况。',
+  returned: '请打开小程序，按意见修改或补充后重新提交。',
+  rejected: '如有疑问，请联系市工信局信息化推进科 0458-3878126。',
+  withdrawn: '如需再次申请，请重新填写。',
+};
+
+export class ApplicationEngine {
+  constructor(
+    private readonly audit: AuditTrail,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * One transition, inside the caller's transaction: the machine decides; a conditional UPDATE on
+   * (id, version, status) must change exactly one row (TypeORM's save() would not check the
+   * version); then the history row, the audit row and the outbox notifications — all or nothing.
+   */
+  async run(tx: EntityManager, applicationId: string, req: TransitionRequest): Promise<TransitionOutcome> {
+    const app = await findApplication(tx, applicationId);
+    if (!app) throw new AppError(404, 'not_found', '没有这份申请，或您无权查看');
+    if (app.version !== req.expectedVersion) throw staleError();
+    const context: ApplicationContext = { ...DEFAULT_CONTEXT, returnedFrom: app.returnedFrom, contractChanged: app.contractChanged, reason: req.reason ?? null, ...req.context };
+    const decided = transition(applicationMachine, app.status, req.event, req.auth.grants.map((g) => g.role), context);
+    if (!decided.ok) {
+      if (decided.reason === 'role_not_allowed') throw new ForbiddenError(decided.message);
+      if (decided.reason === 'guard_failed') throw new InvalidInputError(decided.message, [{ path: guardPath(decided.guard), message: decided.message }]);
+      throw new ConflictError(`${decided.message}：这份申请现在是“${applicationMachine.states[app.status].labels.reviewer}”，请刷新后查看`, 'invalid_transition');
+    }
+    const now = this.now();
+    const columns: TransitionColumns = { ...req.columns };
+    if (decided.effects.includes('assignTrackingNumber') && !app.trackingNo) {
+      const year = todayInShanghai(new Date(now)).slice(0, 4);
+      columns.trackingNo = `YC${year}${String(await nextInSequence(tx, `application-${year}`)).padStart(5, '0')}`;
+    }
+    if (decided.effects.includes('startNewRound')) columns.round = app.round + 1;
+    const res = await tx
+      .getRepository(ApplicationEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ ...(columns as Record<string, unknown>), status: decided.to, version: () => 'version + 1', updatedAt: now })
+      .where('id = :id AND version = :version AND status = :status', { id: app.id, version: app.version, status: app.status })
+      .execute();
+    if (res.affected !== 1) throw staleError();
+    const after = (await findApplication(tx, app.id))!;
+    const seqRows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [app.id]);
+    await insertRow(tx, ApplicationEventEntity, {
+      id: newId(),
+      applicationId: app.id,
+      seq: Number(seqRows[0]?.seq ?? 0) + 1,
+      event: req.event,
+      fromStatus: app.status,
+      toStatus: decided.to,
+      actorId: req.auth.userId,
+      actorRole: req.actorRole ?? null,
+      reason: req.reason ?? null,
+      internalNote: req.internalNote ?? null,
+      data: req.data ?? null,
+      createdAt: now,
+    });
+    await this.audit.append(tx, { action: `application.${req.event}`, actorId: req.auth.userId, entityType: 'application', entityId: app.id, data: { from: app.status, to: decided.to, version: after.version, reason: req.reason ?? null, ...(req.data ?? {}) } });
+    await this.notify(tx, after, req, decided.effects, now);
+    return { from: app.status, to: decided.to, application: after, effects: decided.effects };
+  }
+
+  private async notify(tx: EntityManager, app: Application, req: TransitionRequest, effects: readonly ApplicationEffect[], now: number): Promise<void> {
+    const enterprise = await findEnterprise(tx, app.enterpriseId);
+    const labels = applicationMachine.states[app.status].labels;
+    const base = { applicationId: app.id, trackingNo: app.trackingNo ?? '', enterpriseName: enterprise?.name ?? '', statusLabel: labels.applicant, reason: req.reason ?? '' };
+    const eventKey = `application:${app.id}:v${app.version}:${req.event}`;
+    const stageLabel = applicationMachine.states[app.status].labels.reviewer;
+    for (const effect of effects) {
+      switch (effect) {
+        case 'notifyEnterprise':
+          await enqueueNotifications(tx, { eventKey, recipientUserIds: await enterpriseMemberIds(tx, app.enterpriseId), template: 'application.status', params: { ...base, nextStep: NEXT_STEP[app.status] ?? '' }, channels: ['mp_subscribe', 'oa_template'] }, now);
+          break;
+        case 'askProviderToConfirm':
+        case 'notifyProvider': {
+          const owner = app.providerId ? await providerOwnerId(tx, app.providerId) : null;
+          if (!owner) break;
+          const template = effect === 'askProviderToConfirm' ? 'application.confirm_request' : 'application.provider_notice';
+          await enqueueNotifications(tx, { eventKey: `${eventKey}:provider`, recipientUserIds: [owner], template, params: { ...base, statusLabel: labels.reviewer, contractNo: app.contractNo ?? '', contractAmount: app.contractAmountFen === null ? '' : `${(app.contractAmountFen / 100).toFixed(2)} 元` }, channels: ['mp_subscribe', 'oa_template'] }, now);
+          break;
+        }
+        case 'alertCountyReviewers': {
+          const ids = [...(await holdersOf(tx, 'county_miit', app.countyCode)), ...(await holdersOf(tx, 'county_finance', app.countyCode))];
+          await enqueueNotifications(tx, { eventKey: `${eventKey}:county`, recipientUserIds: ids, template: 'queue.new_item', params: { ...base, stageLabel }, channels: ['oa_template'] }, now);
+          break;
+        }
+        case 'alertCityReviewers':
+          await enqueueNotifications(tx, { eventKey: `${eventKey}:city`, recipientUserIds: await holdersOf(tx, 'city_miit'), template: 'queue.new_item', params: { ...base, stageLabel }, channels: ['oa_template'] }, now);
+          break;
+        case 'alertCityFinance':
+          await enqueueNotifications(tx, { eventKey: `${eventKey}:finance`, recipientUserIds: await holdersOf(tx, 'city_finance'), template: 'queue.new_item', params: { ...base, stageLabel }, channels: ['oa_template'] }, now);
+          break;
+        case 'assignTrackingNumber':
+        case 'startNewRound':
+          break; // done above, in the same UPDATE
+      }
+    }
+  }
+}
+
+function guardPath(guard: string | undefined): string {
+  switch (guard) {
+    case 'ratingsGiven':
+      return 'ratings';
+    case 'verifiedAmountValid':
+      return 'verifiedFen';
+    case 'materialsComplete':
+      return 'materials';
+    case 'rulesPass':
+      return 'eligibility';
+    case 'settlementSigned':
+      return 'settlementForm';
+    default:
+      return 'reason';
+  }
+}
+
+export function staleError(): AppError {
+  return new ConflictError('这份申请已被修改或已被他人处理，请刷新后再操作', 'stale_version');
+}

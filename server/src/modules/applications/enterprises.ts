@@ -1,0 +1,193 @@
+import { randomInt } from 'node:crypto';
+import { In, type EntityManager } from 'typeorm';
+import type { Database } from '../../db/database';
+import { EnterpriseEntity, EnterpriseInvitationEntity, EnterpriseMemberEntity, UserRoleEntity, type EnterpriseRow } from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import { countiesFor, hasRole, type AuthContext } from '../../http/context';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../http/errors';
+import { newId } from '../../ids';
+import { maskPhone } from '../../logger';
+import type { AuditTrail } from '../audit/audit';
+import { hashToken } from '../auth/authService';
+import { enqueueNotifications, holdersOf } from '../notifications/outbox';
+import type { EnterpriseProfile } from '../../../../shared/src/contracts/application';
+import { countyName } from '../../../../shared/src/contracts/roles';
+
+/**
+ * Registering an enterprise (DESIGN.md, "Who uses it"): the first to register a credit code owns it,
+ * pending the county's check of the business licence and the letter of authorisation. Colleagues
+ * join by an invitation from a member; a second claim on a registered code goes to the county.
+ */
+const JOIN_CODE_TTL_MS = 7 * 24 * 3600_000;
+
+export interface EnterpriseView {
+  id: string;
+  creditCode: string;
+  name: string;
+  countyCode: string;
+  countyName: string | null;
+  status: EnterpriseRow['status'];
+  statusLabel: string;
+  establishedOn: string | null;
+  industryCode: string | null;
+  legalRepresentative: string | null;
+  address: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  version: number;
+}
+
+const STATUS_LABELS: Record<EnterpriseRow['status'], string> = {
+  pending: '待县里核验营业执照和授权委托书',
+  verified: '已核验',
+  disputed: '有他人认领，待县里核实',
+  rejected: '核验未通过',
+};
+
+export function enterpriseView(e: EnterpriseRow, opts: { maskPhone?: boolean } = {}): EnterpriseView {
+  return {
+    id: e.id, creditCode: e.creditCode, name: e.name, countyCode: e.countyCode, countyName: countyName(e.countyCode) ?? null, status: e.status, statusLabel: STATUS_LABELS[e.status],
+    establishedOn: e.establishedOn, industryCode: e.industryCode, legalRepresentative: e.legalRepresentative, address: e.address, contactName: e.contactName,
+    contactPhone: opts.maskPhone ? maskPhone(e.contactPhone) : e.contactPhone, version: e.version,
+  };
+}
+
+export class EnterpriseService {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditTrail,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async register(auth: AuthContext, profile: EnterpriseProfile): Promise<{ enterprise: EnterpriseView; membership: 'owner' | 'claim_pending' }> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(EnterpriseEntity);
+      const existing = await repo.findOne({ where: { creditCode: profile.creditCode } });
+      if (existing) {
+        const members = tx.getRepository(EnterpriseMemberEntity);
+        const mine = await members.findOne({ where: { enterpriseId: existing.id, userId: auth.userId } });
+        if (mine) throw new ConflictError(mine.status === 'active' ? '您已是该企业的成员' : '您对该企业的认领正在等待县里核实', 'already_member');
+        // A second claim: the county settles it. Nothing of the enterprise is revealed to the claimant.
+        await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: existing.id, userId: auth.userId, memberRole: 'member', status: 'pending', createdAt: now });
+        await repo.createQueryBuilder().update().set({ status: 'disputed', version: () => 'version + 1', updatedAt: now }).where('id = :id', { id: existing.id }).execute();
+        await this.audit.append(tx, { action: 'enterprise.claim', actorId: auth.userId, entityType: 'enterprise', entityId: existing.id, data: { claimedName: profile.name } });
+        const reviewers = [...(await holdersOf(tx, 'county_miit', existing.countyCode)), ...(await holdersOf(tx, 'county_finance', existing.countyCode))];
+        await enqueueNotifications(tx, { eventKey: `enterprise:${existing.id}:claim:${auth.userId}`, recipientUserIds: reviewers, template: 'queue.new_item', params: { applicationId: '', trackingNo: existing.creditCode, enterpriseName: existing.name, stageLabel: '企业认领待核实' }, channels: ['oa_template'] }, now);
+        return { enterprise: enterpriseView({ ...existing, status: 'disputed' }, { maskPhone: true }), membership: 'claim_pending' as const };
+      }
+      const row: EnterpriseRow = { id: newId(), ...profile, industryCode: profile.industryCode ?? null, status: 'pending', version: 1, createdBy: auth.userId, createdAt: now, updatedAt: now };
+      await insertRow(tx, EnterpriseEntity, row);
+      await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: row.id, userId: auth.userId, memberRole: 'owner', status: 'active', createdAt: now });
+      await this.audit.append(tx, { action: 'enterprise.register', actorId: auth.userId, entityType: 'enterprise', entityId: row.id, data: { creditCode: row.creditCode, name: row.name, countyCode: row.countyCode } });
+      await this.grantEnterpriseRole(tx, auth.userId, row.id, now);
+      return { enterprise: enterpriseView(row), membership: 'owner' as const };
+    });
+  }
+
+  async mine(auth: AuthContext): Promise<EnterpriseView[]> {
+    const rows: { id: string }[] = await this.db.query("SELECT enterprise_id AS id FROM enterprise_members WHERE user_id = ? AND status = 'active'", [auth.userId]);
+    if (!rows.length) return [];
+    const ents = await this.db.run((m) => m.getRepository(EnterpriseEntity).findBy({ id: In(rows.map((r) => r.id)) }));
+    return ents.map((e) => enterpriseView(e));
+  }
+
+  async update(auth: AuthContext, id: string, version: number, profile: Omit<EnterpriseProfile, 'creditCode'>): Promise<EnterpriseView> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      await this.assertMember(tx, id, auth.userId);
+      const res = await tx.getRepository(EnterpriseEntity).createQueryBuilder().update().set({ ...profile, industryCode: profile.industryCode ?? null, version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version }).execute();
+      if (res.affected !== 1) throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
+      await this.audit.append(tx, { action: 'enterprise.update', actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { fields: Object.keys(profile) } });
+      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }))!);
+    });
+  }
+
+  /** A member invites a colleague: a short code, shown once, valid a week, single use. */
+  async inviteColleague(auth: AuthContext, id: string): Promise<{ code: string; expiresAt: number }> {
+    const now = this.now();
+    const code = String(randomInt(10_000_000, 100_000_000));
+    await this.db.transaction(async (tx) => {
+      await this.assertMember(tx, id, auth.userId);
+      const invitationId = newId();
+      await insertRow(tx, EnterpriseInvitationEntity, { id: invitationId, enterpriseId: id, codeHash: hashToken(`${id}:${code}`), createdBy: auth.userId, createdAt: now, expiresAt: now + JOIN_CODE_TTL_MS, usedBy: null, usedAt: null });
+      await this.audit.append(tx, { action: 'enterprise.invite', actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { invitationId } });
+    });
+    return { code, expiresAt: now + JOIN_CODE_TTL_MS };
+  }
+
+  /** The code is short enough to read out; it is bound to the enterprise, which the colleague names by credit code. */
+  async join(auth: AuthContext, creditCode: string, code: string): Promise<EnterpriseView> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const enterprise = await tx.getRepository(EnterpriseEntity).findOne({ where: { creditCode } });
+      const invitations = tx.getRepository(EnterpriseInvitationEntity);
+      const invite = enterprise ? await invitations.findOne({ where: { codeHash: hashToken(`${enterprise.id}:${code}`) } }) : null;
+      if (!enterprise || !invite || invite.expiresAt <= now) throw new InvalidInputError('邀请码不正确或已过期，请向同事索取新的邀请码', [{ path: 'code', message: '无效的邀请码' }]);
+      if (invite.usedAt !== null) throw new ConflictError('该邀请码已被使用，请向同事索取新的邀请码', 'invitation_used');
+      const members = tx.getRepository(EnterpriseMemberEntity);
+      if (await members.findOne({ where: { enterpriseId: invite.enterpriseId, userId: auth.userId } })) throw new ConflictError('您已是该企业的成员或认领正在核实中', 'already_member');
+      const claimed = await invitations.createQueryBuilder().update().set({ usedBy: auth.userId, usedAt: now }).where('id = :id AND used_at IS NULL', { id: invite.id }).execute();
+      if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用', 'invitation_used');
+      await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: invite.enterpriseId, userId: auth.userId, memberRole: 'member', status: 'active', createdAt: now });
+      await this.audit.append(tx, { action: 'enterprise.join', actorId: auth.userId, entityType: 'enterprise', entityId: invite.enterpriseId });
+      await this.grantEnterpriseRole(tx, auth.userId, invite.enterpriseId, now);
+      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } }))!);
+    });
+  }
+
+  // ---- the county's side -------------------------------------------------------------------------
+
+  async countyQueue(auth: AuthContext, status: EnterpriseRow['status'][]): Promise<(EnterpriseView & { claims: { memberId: string; userId: string; createdAt: number }[] })[]> {
+    const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
+    if (!counties.length) return [];
+    const rows = await this.db.run((m) => m.getRepository(EnterpriseEntity).createQueryBuilder('e').where('e.countyCode IN (:...counties) AND e.status IN (:...status)', { counties, status }).orderBy('e.updatedAt', 'ASC').take(200).getMany());
+    const claims: { id: string; enterprise_id: string; user_id: string; created_at: number | string }[] = rows.length
+      ? await this.db.query(`SELECT id, enterprise_id, user_id, created_at FROM enterprise_members WHERE status = 'pending' AND enterprise_id IN (${rows.map(() => '?').join(',')})`, rows.map((r) => r.id))
+      : [];
+    return rows.map((e) => ({ ...enterpriseView(e, { maskPhone: true }), claims: claims.filter((c) => c.enterprise_id === e.id).map((c) => ({ memberId: c.id, userId: c.user_id, createdAt: Number(c.created_at) })) }));
+  }
+
+  /** The county checks the licence and the letter of authorisation, and settles competing claims. */
+  async countyDecide(auth: AuthContext, id: string, input: { version: number; decision: 'verify' | 'reject'; reason?: string | null; acceptClaims?: string[]; refuseClaims?: string[] }): Promise<EnterpriseView> {
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const e = await tx.getRepository(EnterpriseEntity).findOne({ where: { id } });
+      const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
+      if (!e || !counties.includes(e.countyCode)) throw new NotFoundError('没有这家企业，或不属于您所在的县（市）区');
+      if (input.decision === 'reject' && !input.reason?.trim()) throw new InvalidInputError('请写明核验不通过的原因', [{ path: 'reason', message: '请写明原因' }]);
+      const members = tx.getRepository(EnterpriseMemberEntity);
+      for (const memberId of input.acceptClaims ?? []) await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'active' });
+      for (const memberId of input.refuseClaims ?? []) await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'removed' });
+      for (const memberId of input.acceptClaims ?? []) {
+        const m = await members.findOne({ where: { id: memberId } });
+        if (m?.status === 'active') await this.grantEnterpriseRole(tx, m.userId, id, now);
+      }
+      const openClaims = await members.count({ where: { enterpriseId: id, status: 'pending' } });
+      const status: EnterpriseRow['status'] = input.decision === 'reject' ? 'rejected' : openClaims > 0 ? 'disputed' : 'verified';
+      const res = await tx.getRepository(EnterpriseEntity).createQueryBuilder().update().set({ status, version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version: input.version }).execute();
+      if (res.affected !== 1) throw new ConflictError('该企业信息已变化，请刷新后再处理', 'stale_version');
+      await this.audit.append(tx, { action: `enterprise.${input.decision}`, actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { status, reason: input.reason ?? null, acceptClaims: input.acceptClaims ?? [], refuseClaims: input.refuseClaims ?? [] } });
+      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }))!);
+    });
+  }
+
+  async assertMember(m: EntityManager, enterpriseId: string, userId: string): Promise<EnterpriseRow> {
+    const e = await m.getRepository(EnterpriseEntity).findOne({ where: { id: enterpriseId } });
+    const member = e ? await m.getRepository(EnterpriseMemberEntity).findOne({ where: { enterpriseId, userId, status: 'active' } }) : null;
+    if (!e || !member) throw new NotFoundError('没有这家企业，或您不是它的成员');
+    return e;
+  }
+
+  private async grantEnterpriseRole(tx: EntityManager, userId: string, enterpriseId: string, now: number): Promise<void> {
+    const held = await tx.getRepository(UserRoleEntity).findOne({ where: { userId, role: 'enterprise' } });
+    if (held && held.revokedAt === null) return;
+    const grantId = newId();
+    await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId, role: 'enterprise', countyCode: null, grantedBy: null, invitationId: null, createdAt: now, revokedAt: null });
+    await this.audit.append(tx, { action: 'role.grant', actorId: userId, entityType: 'user', entityId: userId, data: { grantId, role: 'enterprise', via: 'enterprise', enterpriseId } });
+  }
+}
+
+export function assertNotReviewer(auth: AuthContext): void {
+  if (hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance')) throw new ForbiddenError('审核人员不能以同一账号代表企业申报，请用企业经办人自己的微信登录');
+}

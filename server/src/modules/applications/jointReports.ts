@@ -1,0 +1,311 @@
+import { In, type EntityManager } from 'typeorm';
+import {
+  ApplicationEntity,
+  EnterpriseEntity,
+  JointReportEntity,
+  JointReportItemEntity,
+  ProviderEntity,
+  ReviewOpinionEntity,
+  type JointReportItemRow,
+  type JointReportRow,
+  type ReviewOpinionRow,
+} from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import type { AuthContext } from '../../http/context';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../../http/errors';
+import { newId } from '../../ids';
+import type { JointReportInput, JointReportRow as DocRow, Rating } from '../../documents';
+import { countyName } from '../../../../shared/src/contracts/roles';
+import { applicationMachine } from '../../../../shared/src/workflow/application';
+import type { ApplicationDeps } from './deps';
+import { DEPARTMENT_LABELS, RATING_LABELS, departmentOf, reviewerCounties, type Department } from './countyReview';
+import { findApplication } from './repository';
+import { loadApplications } from './settlementForms';
+
+/**
+ * The county's joint report (联合行文, 三（四）): a document number (文号) and date, the county's
+ * `county_approved` applications, signed off by both departments. The second signature submits it:
+ * in that one transaction every listed application goes through `report` (→ reported).
+ */
+
+export const MAX_REPORT_ITEMS = 500;
+
+export const REPORT_STATUS_LABELS: Readonly<Record<JointReportRow['status'], string>> = {
+  draft: '待两部门签发',
+  signing: '一方已签发，待另一部门签发',
+  submitted: '已报送市工信局、市财政局',
+};
+
+export interface CreateReportInput {
+  docNo: string;
+  reportDate: string;
+  applicationIds: string[];
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; driverError?: { code?: string } };
+  const code = e.code ?? e.driverError?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(e.message ?? '');
+}
+
+function notFound(): NotFoundError {
+  return new NotFoundError('没有这份联合行文，或它不属于您所在的县（市）区');
+}
+
+function staleError(): ConflictError {
+  return new ConflictError('这份联合行文已被修改或已被他人处理，请刷新后再操作', 'stale_version');
+}
+
+export class JointReports {
+  constructor(private readonly deps: ApplicationDeps) {}
+
+  private async scoped(m: EntityManager, auth: AuthContext, id: string): Promise<JointReportRow> {
+    const report = await m.getRepository(JointReportEntity).findOne({ where: { id } });
+    if (!report || !reviewerCounties(auth).includes(report.countyCode)) throw notFound();
+    return report;
+  }
+
+  async create(auth: AuthContext, input: CreateReportInput) {
+    const counties = reviewerCounties(auth);
+    if (!counties.length) throw new ForbiddenError('您的审核角色没有指定县（市）区，请联系管理员');
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const apps = new Map((await loadApplications(tx, input.applicationIds)).map((a) => [a.id, a]));
+      const problems: ErrorDetail[] = [];
+      input.applicationIds.forEach((appId, i) => {
+        const app = apps.get(appId);
+        if (!app || app.status === 'draft' || !counties.includes(app.countyCode)) problems.push({ path: `applicationIds.${i}`, message: '没有这份申请，或它不属于您所在的县（市）区' });
+      });
+      if (problems.length) throw new NotFoundError(`有 ${problems.length} 份申请不存在或不属于您所在的县（市）区`);
+      const countySet = new Set([...apps.values()].map((a) => a.countyCode));
+      if (countySet.size !== 1) throw new InvalidInputError('一份联合行文只能报送同一个县（市）区的申请', [{ path: 'applicationIds', message: '申请属于不同的县（市）区' }]);
+      const countyCode = [...countySet][0]!;
+      input.applicationIds.forEach((appId, i) => {
+        const app = apps.get(appId)!;
+        const no = app.trackingNo ?? app.id;
+        if (app.status !== 'county_approved') problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 当前为“${applicationMachine.states[app.status].labels.reviewer}”：只有两部门都审核通过的申请才能列入联合行文` });
+        else if (app.reportId) problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 已列入另一份尚未报送的联合行文` });
+      });
+      if (problems.length) throw new ConflictError(`有 ${problems.length} 份申请不能列入这份联合行文，请按提示调整`, 'not_reportable', problems);
+      const taken = await tx.getRepository(JointReportEntity).count({ where: { countyCode, docNo: input.docNo } });
+      if (taken) throw docNoTaken(input.docNo);
+
+      const report: JointReportRow = { id: newId(), countyCode, docNo: input.docNo, reportDate: input.reportDate, status: 'draft', miitSignedBy: null, miitSignedAt: null, financeSignedBy: null, financeSignedAt: null, version: 1, createdBy: auth.userId, createdAt: now, updatedAt: now };
+      try {
+        await insertRow(tx, JointReportEntity, report);
+      } catch (err) {
+        // Another report took the 文号 between the check above and this insert.
+        if (isDuplicateKey(err)) throw docNoTaken(input.docNo);
+        throw err;
+      }
+      for (const [i, appId] of input.applicationIds.entries()) {
+        const item: JointReportItemRow = { id: newId(), reportId: report.id, applicationId: appId, position: i + 1 };
+        await insertRow(tx, JointReportItemEntity, item);
+        // The claim: a conditional UPDATE every database honours, so that of two reports created at
+        // once with the same application exactly one gets it. `report` confirms the same column later.
+        const claimed = await tx
+          .getRepository(ApplicationEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ reportId: report.id })
+          .where("id = :id AND status = 'county_approved' AND report_id IS NULL", { id: appId })
+          .execute();
+        if (claimed.affected !== 1) throw new ConflictError(`申请 ${apps.get(appId)!.trackingNo ?? appId} 刚刚被列入另一份联合行文，请刷新后重新选择`, 'not_reportable', [{ path: `applicationIds.${i}`, message: '已列入另一份联合行文' }]);
+      }
+      await this.deps.audit.append(tx, { action: 'joint_report.create', actorId: auth.userId, entityType: 'joint_report', entityId: report.id, data: { countyCode, docNo: report.docNo, reportDate: report.reportDate, applicationIds: input.applicationIds } });
+      return this.view(tx, report);
+    });
+  }
+
+  async list(auth: AuthContext) {
+    const counties = reviewerCounties(auth);
+    if (!counties.length) return { items: [] };
+    return this.deps.db.run(async (m) => {
+      const reports = await m.getRepository(JointReportEntity).find({ where: { countyCode: In(counties) }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
+      const items = reports.length ? await m.getRepository(JointReportItemEntity).find({ where: { reportId: In(reports.map((r) => r.id)) } }) : [];
+      const apps = new Map((await loadApplications(m, items.map((i) => i.applicationId))).map((a) => [a.id, a]));
+      return {
+        items: reports.map((r) => {
+          const mine = items.filter((i) => i.reportId === r.id);
+          return { ...summary(r), applicationCount: mine.length, totalAppliedFen: mine.reduce((s, i) => s + (apps.get(i.applicationId)?.subsidyFen ?? 0), 0) };
+        }),
+      };
+    });
+  }
+
+  async get(auth: AuthContext, id: string) {
+    return this.deps.db.run(async (m) => this.view(m, await this.scoped(m, auth, id)));
+  }
+
+  private async view(m: EntityManager, report: JointReportRow) {
+    const rows = await this.rows(m, report);
+    return {
+      ...summary(report),
+      items: rows.map((r) => ({
+        applicationId: r.app.id,
+        trackingNo: r.app.trackingNo,
+        status: r.app.status,
+        statusLabel: applicationMachine.states[r.app.status].labels.reviewer,
+        enterpriseName: r.enterpriseName,
+        creditCode: r.creditCode,
+        providerName: r.providerName,
+        contractAmountFen: r.app.contractAmountFen,
+        paidAmountFen: r.app.paidAmountFen,
+        appliedFen: r.app.subsidyFen,
+        opinions: (['miit', 'finance'] as const).map((d) => {
+          const o = r.opinions[d];
+          return { department: d, departmentLabel: DEPARTMENT_LABELS[d], decision: o?.decision ?? null, ratings: o ? { effect: o.ratingEffect, service: o.ratingService } : null, round: o?.round ?? null };
+        }),
+      })),
+    };
+  }
+
+  /**
+   * Each listed application with both departments' approving opinions of the latest round in which
+   * both approved (a later correction round, if any, would have its own).
+   */
+  private async rows(m: EntityManager, report: JointReportRow) {
+    const items = await m.getRepository(JointReportItemEntity).find({ where: { reportId: report.id }, order: { position: 'ASC' } });
+    const apps = await loadApplications(m, items.map((i) => i.applicationId));
+    const enterprises = apps.length ? await m.getRepository(EnterpriseEntity).find({ select: { id: true, name: true, creditCode: true }, where: { id: In([...new Set(apps.map((a) => a.enterpriseId))]) } }) : [];
+    const providerIds = [...new Set(apps.map((a) => a.providerId).filter((x): x is string => x !== null))];
+    const providers = providerIds.length ? await m.getRepository(ProviderEntity).find({ select: { id: true, companyName: true }, where: { id: In(providerIds) } }) : [];
+    const opinions = apps.length ? await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: In(apps.map((a) => a.id)), level: 'county', decision: 'approve' } }) : [];
+    return apps.map((app) => {
+      const mine = opinions.filter((o) => o.applicationId === app.id && o.round <= app.round);
+      const rounds = [...new Set(mine.map((o) => o.round))].sort((a, b) => b - a);
+      const both = rounds.find((r) => mine.some((o) => o.round === r && o.department === 'miit') && mine.some((o) => o.round === r && o.department === 'finance'));
+      const pick = (d: Department): ReviewOpinionRow | null => (both === undefined ? null : (mine.find((o) => o.round === both && o.department === d) ?? null));
+      const enterprise = enterprises.find((e) => e.id === app.enterpriseId);
+      return {
+        app,
+        enterpriseName: enterprise?.name ?? '',
+        creditCode: enterprise?.creditCode ?? '',
+        providerName: providers.find((p) => p.id === app.providerId)?.companyName ?? '',
+        opinions: { miit: pick('miit'), finance: pick('finance') } as Record<Department, ReviewOpinionRow | null>,
+      };
+    });
+  }
+
+  /**
+   * One department's sign-off. The version makes signatures serial; the second one submits the
+   * report and reports every listed application through the engine, all in this transaction.
+   */
+  async sign(auth: AuthContext, id: string, input: { version: number }) {
+    const department = departmentOf(auth);
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const report = await this.scoped(tx, auth, id);
+      if (report.status === 'submitted') throw new ConflictError('这份联合行文已经报送，不能再签发', 'already_submitted');
+      if (report.version !== input.version) throw staleError();
+      const signedBy = department === 'miit' ? report.miitSignedBy : report.financeSignedBy;
+      const otherSignedBy = department === 'miit' ? report.financeSignedBy : report.miitSignedBy;
+      if (signedBy) throw new ConflictError(`${DEPARTMENT_LABELS[department]}部门已经签发过这份联合行文`, 'already_signed');
+      // Four eyes: the two sign-offs of one report are two people.
+      if (otherSignedBy === auth.userId) throw new ForbiddenError('同一人不能代表工信和财政两个部门签发同一份联合行文');
+      const submitted = otherSignedBy !== null;
+      const set: Partial<JointReportRow> = department === 'miit' ? { miitSignedBy: auth.userId, miitSignedAt: now } : { financeSignedBy: auth.userId, financeSignedAt: now };
+      const res = await tx
+        .getRepository(JointReportEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ ...set, status: submitted ? 'submitted' : 'signing', version: () => 'version + 1', updatedAt: now })
+        .where('id = :id AND version = :version', { id: report.id, version: report.version })
+        .execute();
+      if (res.affected !== 1) throw staleError();
+      const reported: string[] = [];
+      if (submitted) {
+        const items = await tx.getRepository(JointReportItemEntity).find({ where: { reportId: report.id }, order: { position: 'ASC' } });
+        for (const item of items) {
+          const app = await findApplication(tx, item.applicationId);
+          if (!app) throw new NotFoundError('联合行文所列的申请不存在，请刷新后查看');
+          await this.deps.engine.run(tx, app.id, {
+            event: 'report',
+            auth,
+            expectedVersion: app.version,
+            columns: { reportId: report.id },
+            actorRole: department === 'miit' ? 'county_miit' : 'county_finance',
+            data: { reportId: report.id, docNo: report.docNo },
+          });
+          reported.push(app.id);
+        }
+      }
+      await this.deps.audit.append(tx, { action: submitted ? 'joint_report.submit' : 'joint_report.sign', actorId: auth.userId, entityType: 'joint_report', entityId: report.id, data: { department, docNo: report.docNo, version: report.version + 1, reported } });
+      const after = (await tx.getRepository(JointReportEntity).findOne({ where: { id: report.id } }))!;
+      return this.view(tx, after);
+    });
+  }
+
+  /** Everything renderJointReportDocx needs: the letter's particulars and both departments' opinions and ratings. */
+  async documentSource(auth: AuthContext, id: string): Promise<JointReportInput> {
+    return this.deps.db.run(async (m) => {
+      const report = await this.scoped(m, auth, id);
+      const rows = await this.rows(m, report);
+      const county = countyName(report.countyCode) ?? report.countyCode;
+      return {
+        countyName: county,
+        docNo: report.docNo,
+        reportDate: report.reportDate,
+        miitDepartmentName: `${county}工业和信息化局`,
+        financeDepartmentName: `${county}财政局`,
+        rows: rows.map((r): DocRow => {
+          const miit = r.opinions.miit;
+          const finance = r.opinions.finance;
+          return {
+            trackingNo: r.app.trackingNo ?? '',
+            enterpriseName: r.enterpriseName,
+            creditCode: r.creditCode,
+            providerName: r.providerName,
+            contractAmountFen: r.app.contractAmountFen ?? 0,
+            paidAmountFen: r.app.paidAmountFen ?? 0,
+            appliedFen: r.app.subsidyFen ?? 0,
+            // The table has one score per column: the two departments' mean, rounded; each department's own is in its opinion.
+            effectRating: meanRating(miit?.ratingEffect ?? null, finance?.ratingEffect ?? null),
+            serviceRating: meanRating(miit?.ratingService ?? null, finance?.ratingService ?? null),
+            miitOpinion: opinionText(miit),
+            financeOpinion: opinionText(finance),
+          };
+        }),
+      };
+    });
+  }
+}
+
+function summary(r: JointReportRow) {
+  return {
+    id: r.id,
+    countyCode: r.countyCode,
+    countyName: countyName(r.countyCode) ?? r.countyCode,
+    docNo: r.docNo,
+    reportDate: r.reportDate,
+    status: r.status,
+    statusLabel: REPORT_STATUS_LABELS[r.status],
+    version: r.version,
+    miitSignedBy: r.miitSignedBy,
+    miitSignedAt: r.miitSignedAt,
+    financeSignedBy: r.financeSignedBy,
+    financeSignedAt: r.financeSignedAt,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function clampRating(n: number): Rating {
+  return Math.min(5, Math.max(1, Math.round(n))) as Rating;
+}
+
+function meanRating(a: number | null, b: number | null): Rating {
+  const given = [a, b].filter((x): x is number => x !== null);
+  return given.length ? clampRating(given.reduce((s, x) => s + x, 0) / given.length) : 3;
+}
+
+/** '同意。上云效果：4分（良好）；服务商服务质量：5分（优秀）' — the opinion as the city reads it; internal notes never go out. */
+function opinionText(o: ReviewOpinionRow | null): string {
+  if (!o) return '';
+  const word = (n: number | null) => (n !== null && n >= 1 && n <= 5 ? `${n}分（${RATING_LABELS[n as Rating]}）` : '未评分');
+  return `同意。上云效果：${word(o.ratingEffect)}；服务商服务质量：${word(o.ratingService)}`;
+}
+
+function docNoTaken(docNo: string): ConflictError {
+  return new ConflictError(`文号“${docNo}”已用于本县（市）区的另一份联合行文，请核对文号`, 'doc_no_taken', [{ path: 'docNo', message: '文号重复' }]);
+}

@@ -1,0 +1,507 @@
+import { In, IsNull, type EntityManager } from 'typeorm';
+import type { Database } from '../../db/database';
+import {
+  ApplicationEntity,
+  EnterpriseEntity,
+  PaymentEntity,
+  ProviderEntity,
+  SettlementFormEntity,
+  SettlementFormItemEntity,
+  StoredFileEntity,
+  type ProviderRow,
+  type SettlementFormItemRow,
+  type SettlementFormRow,
+} from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import { nextInSequence } from '../../db/sequences';
+import { hasRole, type AuthContext } from '../../http/context';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../../http/errors';
+import { newId } from '../../ids';
+import type { SettlementFormInput } from '../../documents';
+import type { OwnerTypeSpec } from '../files';
+import { countyName } from '../../../../shared/src/contracts/roles';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
+import type { ApplicationDeps } from './deps';
+import type { Application } from './repository';
+
+/**
+ * The provider's side of an application (DESIGN.md "An application's life"): it confirms or disputes
+ * each application that names it (state provider_check), and it issues the 兑付申请表 of 三（三）1 for a
+ * set of its confirmed applications, versioned, signed by uploading the stamped scan. The county review
+ * needs the signed version that lists the application (guard `settlementSigned`).
+ */
+
+export const SETTLEMENT_OWNER_TYPE = 'settlement_form';
+export const SIGNED_SCAN_KIND = 'signed_scan';
+/** More rows than this do not make a form anybody can check on paper. */
+export const MAX_FORM_ITEMS = 200;
+
+/**
+ * States in which an application may be listed on a 兑付申请表: confirmed by the provider and still
+ * alive. `returned` counts only when the county or city returned it (the provider had confirmed; the
+ * return may be about this very form, which is then issued again).
+ */
+const SETTLEABLE: readonly ApplicationState[] = ['county_review', 'county_approved', 'reported', 'city_approved', 'listed', 'approved', 'disbursed'];
+
+function settleable(app: Application): boolean {
+  if (SETTLEABLE.includes(app.status)) return true;
+  return app.status === 'returned' && (app.returnedFrom === 'county' || app.returnedFrom === 'city') && app.providerEvaluation !== null;
+}
+
+/** Provider records the caller owns (a provider may hold an old rejected filing beside its current one). */
+async function ownedProviderIds(m: EntityManager, userId: string): Promise<string[]> {
+  const rows = await m.getRepository(ProviderEntity).find({ select: { id: true }, where: { ownerUserId: userId } });
+  return rows.map((r) => r.id);
+}
+
+function statusView(status: ApplicationState) {
+  const labels = applicationMachine.states[status].labels;
+  return { status, statusLabel: labels.reviewer };
+}
+
+/** The one guard input the county review takes from here: the application points to a signed form that lists it. */
+export async function isSettlementSigned(m: EntityManager, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
+  if (!app.settlementFormId) return false;
+  const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: app.settlementFormId } });
+  if (!form || form.status !== 'signed' || form.providerId !== app.providerId) return false;
+  return (await m.getRepository(SettlementFormItemEntity).count({ where: { formId: form.id, applicationId: app.id } })) === 1;
+}
+
+/** What a reviewer sees of the form an application points to: the version, the signed scan, its row. */
+export async function settlementFormOf(m: EntityManager, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>) {
+  if (!app.settlementFormId) return null;
+  const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: app.settlementFormId } });
+  if (!form) return null;
+  const item = await m.getRepository(SettlementFormItemEntity).findOne({ where: { formId: form.id, applicationId: app.id } });
+  const scans = await m.getRepository(StoredFileEntity).find({ where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND }, order: { createdAt: 'ASC', id: 'ASC' } });
+  return {
+    id: form.id,
+    version: form.version,
+    status: form.status,
+    signedAt: form.signedAt,
+    signed: await isSettlementSigned(m, app),
+    item: item ? { position: item.position, appliedFen: item.appliedFen, contractAmountFen: item.contractAmountFen, effectEvaluation: item.effectEvaluation } : null,
+    signedFileId: form.signedFileId,
+    files: scans.map((f) => ({ id: f.id, name: f.originalName, mime: f.mime, sizeBytes: f.sizeBytes, sha256: f.sha256, createdAt: f.createdAt, supersededBy: f.supersededBy })),
+  };
+}
+
+// ---- confirmation (provider_check) ----------------------------------------------------------------
+
+export interface ProviderListQuery {
+  statuses: ApplicationState[] | null;
+  after: { updatedAt: number; id: string } | null;
+  limit: number;
+}
+
+export class ProviderDesk {
+  constructor(private readonly deps: ApplicationDeps) {}
+
+  /**
+   * An application naming one of the caller's provider records, else 404: a provider learns nothing
+   * of applications that do not name it, not even that they exist. Drafts are the enterprise's own.
+   */
+  private async ownApplication(m: EntityManager, auth: AuthContext, id: string): Promise<Application> {
+    const app = (await m.getRepository(ApplicationEntity).findOne({ where: { id } })) as Application | null;
+    if (!app || app.status === 'draft' || !app.providerId) throw notFound();
+    const owner = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: app.providerId } });
+    if (!owner || owner.ownerUserId !== auth.userId) throw notFound();
+    return app;
+  }
+
+  async list(auth: AuthContext, q: ProviderListQuery) {
+    return this.deps.db.run(async (m) => {
+      const providerIds = await ownedProviderIds(m, auth.userId);
+      if (!providerIds.length) return { items: [], counts: {}, next: null };
+      const marks = providerIds.map(() => '?').join(', ');
+      const where = [`provider_id IN (${marks})`, "status <> 'draft'"];
+      const params: unknown[] = [...providerIds];
+      if (q.statuses) {
+        where.push(`status IN (${q.statuses.map(() => '?').join(', ')})`);
+        params.push(...q.statuses);
+      }
+      if (q.after) {
+        where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
+        params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
+      }
+      // Newest first: what a provider has to confirm arrived last. The limit is a validated integer.
+      const idRows: { id: string }[] = await m.query(`SELECT id FROM applications WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ${q.limit}`, params);
+      const apps = await loadApplications(m, idRows.map((r) => r.id));
+      const enterprises = await enterpriseNames(m, apps.map((a) => a.enterpriseId));
+      const countRows: { status: string; n: number | string }[] = await m.query(`SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${marks}) AND status <> 'draft' GROUP BY status`, providerIds);
+      const last = apps[apps.length - 1];
+      return {
+        items: apps.map((a) => ({
+          id: a.id,
+          trackingNo: a.trackingNo,
+          enterpriseName: enterprises.get(a.enterpriseId) ?? '',
+          countyCode: a.countyCode,
+          countyName: countyName(a.countyCode) ?? a.countyCode,
+          contractNo: a.contractNo,
+          contractAmountFen: a.contractAmountFen,
+          appliedFen: a.subsidyFen,
+          ...statusView(a.status),
+          version: a.version,
+          settlementFormId: a.settlementFormId,
+          submittedAt: a.submittedAt,
+          updatedAt: a.updatedAt,
+        })),
+        counts: Object.fromEntries(countRows.map((r) => [r.status, Number(r.n)])),
+        next: apps.length === q.limit && last ? `${last.updatedAt}.${last.id}` : null,
+      };
+    });
+  }
+
+  /** Only what concerns the provider's own contract: not the enterprise's other materials, declarations or bank account. */
+  async detail(auth: AuthContext, id: string) {
+    return this.deps.db.run(async (m) => {
+      const app = await this.ownApplication(m, auth, id);
+      return this.view(m, app);
+    });
+  }
+
+  private async view(m: EntityManager, app: Application) {
+    const enterprise = await m.getRepository(EnterpriseEntity).findOne({ select: { id: true, name: true }, where: { id: app.enterpriseId } });
+    const payments = await m.getRepository(PaymentEntity).find({ where: { applicationId: app.id, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
+    return {
+      application: {
+        id: app.id,
+        trackingNo: app.trackingNo,
+        ...statusView(app.status),
+        applicantLabel: applicationMachine.states[app.status].labels.applicant,
+        version: app.version,
+        enterpriseName: enterprise?.name ?? '',
+        countyCode: app.countyCode,
+        countyName: countyName(app.countyCode) ?? app.countyCode,
+        contract: { no: app.contractNo, signedOn: app.contractSignedOn, start: app.contractStart, end: app.contractEnd, amountFen: app.contractAmountFen, services: app.services },
+        paidAmountFen: app.paidAmountFen,
+        appliedFen: app.subsidyFen,
+        payments: payments.map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified })),
+        effectEvaluation: app.providerEvaluation,
+        // The provider's own dispute, or a reviewer's return/reject reason: all written for the parties to read.
+        lastReason: app.lastReason,
+        settlementFormId: app.settlementFormId,
+        submittedAt: app.submittedAt,
+        updatedAt: app.updatedAt,
+      },
+    };
+  }
+
+  /** provider_check → county_review, with the provider's 上云效果评价 (it goes on the 兑付申请表). */
+  async confirm(auth: AuthContext, id: string, input: { version: number; effectEvaluation: string }) {
+    return this.deps.db.transaction(async (tx) => {
+      await this.ownApplication(tx, auth, id);
+      const out = await this.deps.engine.run(tx, id, {
+        event: 'provider_confirm',
+        auth,
+        expectedVersion: input.version,
+        columns: { providerEvaluation: input.effectEvaluation, contractChanged: false },
+        actorRole: 'provider',
+        data: { effectEvaluation: input.effectEvaluation },
+      });
+      return this.view(tx, out.application);
+    });
+  }
+
+  /** provider_check → returned: the contract or payments do not match; the enterprise reads the reason. */
+  async dispute(auth: AuthContext, id: string, input: { version: number; reason: string }) {
+    return this.deps.db.transaction(async (tx) => {
+      await this.ownApplication(tx, auth, id);
+      const out = await this.deps.engine.run(tx, id, {
+        event: 'provider_dispute',
+        auth,
+        expectedVersion: input.version,
+        columns: { returnedFrom: 'provider', lastReason: input.reason },
+        reason: input.reason,
+        actorRole: 'provider',
+      });
+      return this.view(tx, out.application);
+    });
+  }
+}
+
+// ---- the 兑付申请表 (三（三）1) ------------------------------------------------------------------------
+
+export class SettlementForms {
+  constructor(private readonly deps: ApplicationDeps) {}
+
+  /** The form, when the caller owns its provider record; 404 otherwise. */
+  private async ownForm(m: EntityManager, auth: AuthContext, id: string): Promise<SettlementFormRow> {
+    const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id } });
+    if (!form) throw formNotFound();
+    const provider = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
+    if (!provider || provider.ownerUserId !== auth.userId) throw formNotFound();
+    return form;
+  }
+
+  /**
+   * A new version listing the chosen applications. A version is never edited: a change (another
+   * set of enterprises, a corrected amount) is a new version, signed again.
+   */
+  async create(auth: AuthContext, applicationIds: string[]) {
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const providerIds = await ownedProviderIds(tx, auth.userId);
+      if (!providerIds.length) throw new ForbiddenError('您还没有云服务商备案，不能生成兑付申请表');
+      const apps = await loadApplications(tx, applicationIds);
+      const byId = new Map(apps.map((a) => [a.id, a]));
+      const problems: ErrorDetail[] = [];
+      applicationIds.forEach((appId, i) => {
+        const app = byId.get(appId);
+        if (!app || !app.providerId || !providerIds.includes(app.providerId) || app.status === 'draft') {
+          problems.push({ path: `applicationIds.${i}`, message: '没有这份申请，或它没有选择您作为云服务商' });
+          return;
+        }
+        const no = app.trackingNo ?? app.id;
+        if (!settleable(app)) problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 当前为“${applicationMachine.states[app.status].labels.reviewer}”：只有您已确认、仍在办理中的申请才能列入兑付申请表` });
+        else if (app.subsidyFen === null || app.contractAmountFen === null) problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 缺少合同金额或申请金额，请联系企业核对` });
+      });
+      if (problems.length) throw new InvalidInputError(`有 ${problems.length} 份申请不能列入兑付申请表，请按提示调整后重新生成`, problems);
+      const providerSet = new Set(apps.map((a) => a.providerId));
+      if (providerSet.size !== 1) throw new InvalidInputError('一张兑付申请表只能列同一个云服务商（同一备案）的申请，请分开生成', [{ path: 'applicationIds', message: '申请属于不同的服务商备案' }]);
+      const providerId = apps[0]!.providerId!;
+      // The sequence row is the lock: two requests at once get versions n+1 and n+2, never both n+1.
+      const version = await nextInSequence(tx, `settlement-form:${providerId}`);
+      const form: SettlementFormRow = { id: newId(), providerId, version, status: 'generated', signedFileId: null, createdBy: auth.userId, createdAt: now, signedAt: null };
+      await insertRow(tx, SettlementFormEntity, form);
+      for (const [i, appId] of applicationIds.entries()) {
+        const app = byId.get(appId)!;
+        const item: SettlementFormItemRow = { id: newId(), formId: form.id, applicationId: app.id, position: i + 1, appliedFen: app.subsidyFen!, contractAmountFen: app.contractAmountFen!, effectEvaluation: app.providerEvaluation };
+        await insertRow(tx, SettlementFormItemEntity, item);
+      }
+      await this.deps.audit.append(tx, { action: 'settlement_form.create', actorId: auth.userId, entityType: SETTLEMENT_OWNER_TYPE, entityId: form.id, data: { providerId, version, applicationIds } });
+      return this.view(tx, form);
+    });
+  }
+
+  async list(auth: AuthContext) {
+    return this.deps.db.run(async (m) => {
+      const providerIds = await ownedProviderIds(m, auth.userId);
+      if (!providerIds.length) return { items: [] };
+      const forms = await m.getRepository(SettlementFormEntity).find({ where: { providerId: In(providerIds) }, order: { version: 'DESC' }, take: 200 });
+      const items = [];
+      for (const form of forms) items.push(await this.view(m, form));
+      return { items };
+    });
+  }
+
+  async get(auth: AuthContext, id: string) {
+    return this.deps.db.run(async (m) => this.view(m, await this.ownForm(m, auth, id)));
+  }
+
+  private async view(m: EntityManager, form: SettlementFormRow) {
+    const items = await m.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
+    const apps = new Map((await loadApplications(m, items.map((i) => i.applicationId))).map((a) => [a.id, a]));
+    const names = await enterpriseNames(m, [...apps.values()].map((a) => a.enterpriseId));
+    const scans = await m.getRepository(StoredFileEntity).find({ where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return {
+      id: form.id,
+      providerId: form.providerId,
+      version: form.version,
+      status: form.status,
+      statusLabel: FORM_STATUS_LABELS[form.status],
+      createdAt: form.createdAt,
+      signedAt: form.signedAt,
+      signedFileId: form.signedFileId,
+      totalAppliedFen: items.reduce((s, i) => s + i.appliedFen, 0),
+      scans: scans.map((f) => ({ id: f.id, name: f.originalName, createdAt: f.createdAt })),
+      items: items.map((i) => {
+        const app = apps.get(i.applicationId);
+        return {
+          position: i.position,
+          applicationId: i.applicationId,
+          trackingNo: app?.trackingNo ?? null,
+          enterpriseName: app ? (names.get(app.enterpriseId) ?? '') : '',
+          appliedFen: i.appliedFen,
+          contractAmountFen: i.contractAmountFen,
+          effectEvaluation: i.effectEvaluation,
+          applicationStatus: app?.status ?? null,
+          // Whether the application's current 兑付申请表 is this version.
+          current: app?.settlementFormId === form.id,
+        };
+      }),
+    };
+  }
+
+  /** Everything renderSettlementDocx needs: the provider's filing form and the rows of this version. */
+  async documentSource(auth: AuthContext, id: string): Promise<{ input: SettlementFormInput; companyName: string }> {
+    return this.deps.db.run(async (m) => {
+      const form = await this.ownForm(m, auth, id);
+      const provider = (await m.getRepository(ProviderEntity).findOne({ where: { id: form.providerId } }))!;
+      const items = await m.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
+      const apps = new Map((await loadApplications(m, items.map((i) => i.applicationId))).map((a) => [a.id, a]));
+      const names = await enterpriseNames(m, [...apps.values()].map((a) => a.enterpriseId));
+      const basic = filingBasic(provider);
+      const input: SettlementFormInput = {
+        provider: {
+          companyName: basic.companyName || provider.companyName,
+          platformName: basic.platformName || provider.platformName || '',
+          platformUrl: basic.platformUrl,
+          principal: { name: basic.principal.name, title: basic.principal.title, phone: basic.principal.phone, mobile: basic.principal.mobile, email: basic.principal.email, fax: basic.principal.fax },
+          contact: { name: basic.contact.name, title: basic.contact.title, phone: basic.contact.phone, email: basic.contact.email },
+        },
+        rows: items.map((i) => {
+          const app = apps.get(i.applicationId);
+          return {
+            trackingNo: app?.trackingNo ?? '',
+            enterpriseName: app ? (names.get(app.enterpriseId) ?? '') : '',
+            services: app?.services ?? '',
+            contractStart: app?.contractStart ?? '',
+            contractEnd: app?.contractEnd ?? '',
+            // The amounts as listed on this version: a later change is a later version.
+            contractAmountFen: i.contractAmountFen,
+            appliedFen: i.appliedFen,
+            effectEvaluation: i.effectEvaluation ?? '',
+          };
+        }),
+        version: form.version,
+        generatedOn: todayInShanghai(new Date(form.createdAt)),
+      };
+      return { input, companyName: input.provider.companyName };
+    });
+  }
+
+  /**
+   * Marks the version signed (its stamped scan is uploaded) and points each listed application to
+   * it, in one transaction. An older signed version loses the applications this one lists; when it
+   * lists none any more it is superseded as a whole.
+   */
+  async sign(auth: AuthContext, id: string) {
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const form = await this.ownForm(tx, auth, id);
+      if (form.status === 'signed') throw new ConflictError(`第${form.version}版兑付申请表已经签章确认过了`, 'already_signed');
+      if (form.status === 'superseded') throw new ConflictError(`第${form.version}版兑付申请表已被新版本取代，请在最新版本上操作`, 'form_superseded');
+      const scan = await tx.getRepository(StoredFileEntity).findOne({ where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() }, order: { createdAt: 'DESC', id: 'DESC' } });
+      if (!scan) throw new InvalidInputError('请先上传盖章后的兑付申请表扫描件（PDF 或照片），再确认签章', [{ path: 'files.signed_scan', message: '尚未上传盖章兑付申请表' }]);
+      const items = await tx.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
+      const appIds = items.map((i) => i.applicationId);
+      // Signing an older version after a newer one would point applications back to outdated figures.
+      const newer: { version: number | string }[] = appIds.length
+        ? await tx.query(
+            `SELECT f.version FROM settlement_forms f JOIN settlement_form_items i ON i.form_id = f.id WHERE f.provider_id = ? AND f.status = 'signed' AND f.version > ? AND i.application_id IN (${appIds.map(() => '?').join(', ')}) LIMIT 1`,
+            [form.providerId, form.version, ...appIds],
+          )
+        : [];
+      if (newer.length) throw new ConflictError(`已有更新的第${Number(newer[0]!.version)}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`, 'newer_version_signed');
+      const res = await tx.getRepository(SettlementFormEntity).createQueryBuilder().update().set({ status: 'signed', signedFileId: scan.id, signedAt: now }).where("id = :id AND status = 'generated'", { id: form.id }).execute();
+      if (res.affected !== 1) throw new ConflictError('这张兑付申请表刚刚被处理过，请刷新后查看', 'stale_version');
+
+      const previous = new Set<string>();
+      const pointed: string[] = [];
+      for (const app of await loadApplications(tx, appIds)) {
+        // A rejected or withdrawn application is over: nothing to point.
+        if (app.status === 'rejected' || app.status === 'withdrawn' || app.settlementFormId === form.id) continue;
+        if (app.settlementFormId) previous.add(app.settlementFormId);
+        // A plain column, not a state change: the application's status and version stay as they are.
+        await tx.getRepository(ApplicationEntity).createQueryBuilder().update().set({ settlementFormId: form.id }).where('id = :id', { id: app.id }).execute();
+        await this.deps.audit.append(tx, { action: 'application.settlement_form', actorId: auth.userId, entityType: 'application', entityId: app.id, data: { formId: form.id, version: form.version, previousFormId: app.settlementFormId } });
+        pointed.push(app.id);
+      }
+      const superseded: string[] = [];
+      for (const oldId of previous) {
+        const still: { n: number | string }[] = await tx.query('SELECT COUNT(*) AS n FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.settlement_form_id = ?', [oldId, oldId]);
+        if (Number(still[0]?.n ?? 0) > 0) continue;
+        const moved = await tx.getRepository(SettlementFormEntity).createQueryBuilder().update().set({ status: 'superseded' }).where("id = :id AND status = 'signed'", { id: oldId }).execute();
+        if (moved.affected === 1) {
+          superseded.push(oldId);
+          await this.deps.audit.append(tx, { action: 'settlement_form.supersede', actorId: auth.userId, entityType: SETTLEMENT_OWNER_TYPE, entityId: oldId, data: { by: form.id, version: form.version } });
+        }
+      }
+      await this.deps.audit.append(tx, { action: 'settlement_form.sign', actorId: auth.userId, entityType: SETTLEMENT_OWNER_TYPE, entityId: form.id, data: { version: form.version, signedFileId: scan.id, sha256: scan.sha256, applicationIds: pointed, superseded } });
+      const after = (await tx.getRepository(SettlementFormEntity).findOne({ where: { id: form.id } }))!;
+      return this.view(tx, after);
+    });
+  }
+}
+
+export const FORM_STATUS_LABELS: Record<SettlementFormRow['status'], string> = {
+  generated: '已生成，待上传盖章扫描件',
+  signed: '已签章确认',
+  superseded: '已被新版本取代',
+};
+
+/**
+ * The stamped scan of a version is a file owned by the form. The provider attaches it while the
+ * version is current; reviewers of a county with an application on the form, the city and admins read it.
+ */
+export function settlementFileOwner(db: Database): OwnerTypeSpec {
+  return {
+    kinds: { [SIGNED_SCAN_KIND]: { label: '盖章兑付申请表', maxFiles: 5 } },
+    async canAttach(auth: AuthContext, ownerId: string, kind: string) {
+      const found = await db.run(async (m) => {
+        const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
+        const provider = form ? await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } }) : null;
+        return form && provider?.ownerUserId === auth.userId ? form : null;
+      });
+      if (!found) throw formNotFound();
+      if (kind !== SIGNED_SCAN_KIND) throw new InvalidInputError('材料类别不对', [{ path: 'kind', message: `须为 ${SIGNED_SCAN_KIND}` }]);
+      if (found.status === 'superseded') throw new ConflictError(`第${found.version}版兑付申请表已被新版本取代，请在最新版本上上传`, 'form_superseded');
+    },
+    async canRead(auth: AuthContext, ownerId: string) {
+      const allowed = await db.run(async (m) => {
+        const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
+        if (!form) return false;
+        if (hasRole(auth, 'city_miit', 'city_finance', 'admin')) return true;
+        const provider = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
+        if (provider?.ownerUserId === auth.userId) return true;
+        const counties = auth.grants.filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode).map((g) => g.countyCode as string);
+        if (!counties.length) return false;
+        const rows: unknown[] = await m.query(
+          `SELECT 1 FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.county_code IN (${counties.map(() => '?').join(', ')}) LIMIT 1`,
+          [form.id, ...counties],
+        );
+        return rows.length > 0;
+      });
+      if (!allowed) throw formNotFound();
+    },
+  };
+}
+
+// ---- helpers ------------------------------------------------------------------------------------------
+
+export async function loadApplications(m: EntityManager, ids: readonly string[]): Promise<Application[]> {
+  if (!ids.length) return [];
+  const rows = (await m.getRepository(ApplicationEntity).find({ where: { id: In([...new Set(ids)]) } })) as Application[];
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+export async function enterpriseNames(m: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await m.getRepository(EnterpriseEntity).find({ select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } });
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+interface Person {
+  name: string;
+  title: string;
+  phone: string;
+  mobile: string;
+  email: string;
+  fax: string;
+}
+
+/** The parts of the 备案申报书 the 兑付申请表 repeats (一、基本情况), as plain strings ('' for a blank). */
+function filingBasic(provider: ProviderRow): { companyName: string; platformName: string; platformUrl: string; principal: Person; contact: Person } {
+  const form = (provider.form ?? {}) as { basic?: Record<string, unknown> };
+  const basic = form.basic ?? {};
+  const text = (o: Record<string, unknown> | undefined, k: string): string => {
+    const v = o?.[k];
+    return typeof v === 'string' ? v : '';
+  };
+  const person = (v: unknown): Person => {
+    const o = v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+    return { name: text(o, 'name'), title: text(o, 'title'), phone: text(o, 'phone'), mobile: text(o, 'mobile'), email: text(o, 'email'), fax: text(o, 'fax') };
+  };
+  return { companyName: text(basic, 'companyName'), platformName: text(basic, 'platformName'), platformUrl: text(basic, 'platformUrl'), principal: person(basic.principal), contact: person(basic.contact) };
+}
+
+function notFound(): NotFoundError {
+  return new NotFoundError('没有这份申请，或它没有选择您作为云服务商');
+}
+
+function formNotFound(): NotFoundError {
+  return new NotFoundError('没有这张兑付申请表，或它不是您的');
+}

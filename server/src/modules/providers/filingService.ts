@@ -1,0 +1,267 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../../db/database';
+import { ProviderEntity, ProviderEventEntity, UserRoleEntity, type ProviderRow } from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import { nextInSequence } from '../../db/sequences';
+import type { AuthContext } from '../../http/context';
+import { hasRole } from '../../http/context';
+import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../http/errors';
+import { newId } from '../../ids';
+import type { AuditTrail } from '../audit/audit';
+import { enqueueNotifications, holdersOf } from '../notifications/outbox';
+import type { TemplateName } from '../notifications/templates';
+import { assignItemIds, parseProviderFilingDraft, validateForSubmit, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
+import { filingMachine, type FilingEffect, type FilingEvent, type FilingState } from '../../../../shared/src/workflow/providerFiling';
+import { transition } from '../../../../shared/src/workflow/machine';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { currentMaterialKinds, findFiling, findFilingOfOwner, historyOf, listFilings, countByStatus, type Filing } from './filingRepository';
+import { evidenceFields, FILING_CONDITIONS, materialLabel } from './conditions';
+
+/** Roles that review or administer may not also file as a provider: they would judge their own filing. */
+export const REVIEWER_ROLES = ['city_miit', 'city_finance', 'county_miit', 'county_finance', 'admin'] as const;
+
+export interface ReviewInput {
+  version: number;
+  reason?: string | null;
+  /** Returns name what to fix: a field path of the form or a material kind, with the words to show. */
+  reasons?: { path?: string | null; message: string }[];
+  /** Approve: the numbers (1–5) of the conditions of 三（一） the reviewer checked against the evidence. */
+  conditions?: number[];
+}
+
+/**
+ * One review action, after Medusa's order actions: `validate` reads and refuses (nothing written),
+ * `apply` writes the state's own columns; history, audit and notifications are written by `act`.
+ */
+interface FilingAction {
+  event: FilingEvent;
+  validate(tx: EntityManager, filing: Filing, input: ReviewInput): Promise<{ reason: string | null; conditionsConfirmed: number; formProblems: number }>;
+  apply(tx: EntityManager, filing: Filing, now: number): Promise<Partial<Pick<ProviderRow, 'approvedOn' | 'filingNo' | 'revokedOn' | 'submittedAt'>>>;
+}
+
+function reasonText(input: ReviewInput): string | null {
+  const parts = [...(input.reasons ?? []).map((r) => r.message.trim()), input.reason?.trim() ?? ''].filter((s) => s.length > 0);
+  return parts.length ? parts.join('；') : null;
+}
+
+export class FilingService {
+  private readonly actions: Record<Exclude<FilingEvent, 'submit'> | 'submit', FilingAction>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditTrail,
+    private readonly now: () => number = Date.now,
+  ) {
+    const today = () => todayInShanghai(new Date(this.now()));
+    this.actions = {
+      submit: {
+        event: 'submit',
+        validate: async (tx, filing) => {
+          const problems = validateForSubmit(filing.form, await currentMaterialKinds(tx, filing.id), { today: today() });
+          if (problems.length) throw new InvalidInputError(`备案申报书还有 ${problems.length} 处需要补充或修改，请逐项处理后再提交`, problems);
+          return { reason: null, conditionsConfirmed: 0, formProblems: 0 };
+        },
+        apply: async (_tx, _f, now) => ({ submittedAt: now }),
+      },
+      approve: {
+        event: 'approve',
+        validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: new Set((input.conditions ?? []).filter((n) => FILING_CONDITIONS.some((c) => c.no === n))).size }),
+        // 三（一）: the approval date is the server's date at this moment, never typed in.
+        apply: async (tx) => {
+          const year = today().slice(0, 4);
+          const n = await nextInSequence(tx, `filing-${year}`);
+          return { approvedOn: today(), filingNo: `伊云备〔${year}〕${String(n).padStart(3, '0')}号` };
+        },
+      },
+      return: { event: 'return', validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: async () => ({}) },
+      reject: { event: 'reject', validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: async () => ({}) },
+      // A revoked filing counts only for contracts signed before this date (spec/eligibility.md).
+      revoke: { event: 'revoke', validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: async () => ({ revokedOn: today() }) },
+    };
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  /** The owner sees their filing; city MIIT and admins see any. Others get 404, not a hint that it exists. */
+  private canSee(auth: AuthContext, filing: Filing): boolean {
+    return filing.ownerUserId === auth.userId || hasRole(auth, 'city_miit', 'admin');
+  }
+
+  async get(auth: AuthContext, id: string) {
+    const filing = await this.db.run((m) => findFiling(m, id));
+    if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
+    const materials = await this.db.run((m) => currentMaterialKinds(m, id));
+    const problems = filing.status === 'draft' || filing.status === 'returned' ? validateForSubmit(filing.form, materials, { today: todayInShanghai(new Date(this.now())) }) : [];
+    return { filing: this.view(filing), missing: problems };
+  }
+
+  async mine(auth: AuthContext) {
+    const filing = await this.db.run((m) => findFilingOfOwner(m, auth.userId));
+    return filing ? this.get(auth, filing.id) : null;
+  }
+
+  async queue(statuses: FilingState[], after: { updatedAt: number; id: string } | null, limit: number) {
+    const [items, counts] = await this.db.run(async (m) => [await listFilings(m, { statuses, after, limit }), await countByStatus(m)] as const);
+    const last = items[items.length - 1];
+    return { items: items.map((f) => this.summary(f)), counts, next: items.length === limit && last ? `${last.updatedAt}.${last.id}` : null };
+  }
+
+  async history(auth: AuthContext, id: string) {
+    await this.get(auth, id);
+    const rows = await this.db.run((m) => historyOf(m, id));
+    return rows.map((r) => ({ seq: r.seq, event: r.event, from: r.fromStatus, to: r.toStatus, reason: r.reason, at: r.createdAt, byReviewer: r.event !== 'create' && r.event !== 'save' && r.event !== 'submit' }));
+  }
+
+  /** For city MIIT: the five conditions of 三（一）, each with its evidence from the form and the files. */
+  async checklist(id: string) {
+    const filing = await this.db.run((m) => findFiling(m, id));
+    if (!filing) throw new NotFoundError('没有这份备案申报');
+    const files: { id: string; kind: string; original_name: string }[] = await this.db.query("SELECT id, kind, original_name FROM files WHERE owner_type = 'provider' AND owner_id = ? AND superseded_by IS NULL ORDER BY created_at", [id]);
+    return {
+      filing: this.summary(filing),
+      conditions: FILING_CONDITIONS.map((c) => ({
+        no: c.no,
+        clause: `三（一）${c.no}`,
+        text: c.text,
+        fields: evidenceFields(filing.form, c.no),
+        materials: c.materials.map((kind) => ({ kind, label: materialLabel(kind), files: files.filter((f) => f.kind === kind).map((f) => ({ id: f.id, name: f.original_name })) })),
+      })),
+      otherMaterials: files.filter((f) => !FILING_CONDITIONS.some((c) => (c.materials as readonly string[]).includes(f.kind))).map((f) => ({ id: f.id, kind: f.kind, label: materialLabel(f.kind), name: f.original_name })),
+    };
+  }
+
+  async documentSource(auth: AuthContext, id: string): Promise<{ filing: Filing; materials: string[] }> {
+    const filing = await this.db.run((m) => findFiling(m, id));
+    if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
+    return { filing, materials: await this.db.run((m) => currentMaterialKinds(m, id)) };
+  }
+
+  // ---- the provider's side -----------------------------------------------------------------------
+
+  async create(auth: AuthContext, input: { form?: unknown }) {
+    if (hasRole(auth, ...REVIEWER_ROLES)) throw new ForbiddenError('审核人员和管理员不能以同一账号申报云服务商备案，请用服务商自己的微信登录');
+    const form = this.parseForm(input.form ?? {});
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const existing = await findFilingOfOwner(tx, auth.userId);
+      if (existing && existing.status !== 'rejected' && existing.status !== 'revoked') {
+        throw new ConflictError(`您已有一份备案申报（${existing.companyName || '未命名'}，${filingMachine.states[existing.status].labels.applicant}），请继续在那一份上办理`, 'filing_exists', [{ path: 'id', message: existing.id }]);
+      }
+      const row: ProviderRow = { id: newId(), ownerUserId: auth.userId, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, status: 'draft', filingNo: null, approvedOn: null, revokedOn: null, form: form as ProviderRow['form'], version: 1, submittedAt: null, createdAt: now, updatedAt: now };
+      await insertRow(tx, ProviderEntity, row);
+      await this.appendEvent(tx, row.id, { event: 'create', from: null, to: 'draft', actorId: auth.userId, reason: null, now });
+      await this.audit.append(tx, { action: 'filing.create', actorId: auth.userId, entityType: 'provider', entityId: row.id, data: { companyName: row.companyName } });
+      if (!auth.grants.some((g) => g.role === 'provider')) {
+        const grantId = newId();
+        await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId: auth.userId, role: 'provider', countyCode: null, grantedBy: null, invitationId: null, createdAt: now, revokedAt: null });
+        await this.audit.append(tx, { action: 'role.grant', actorId: auth.userId, entityType: 'user', entityId: auth.userId, data: { grantId, role: 'provider', via: 'filing', providerId: row.id } });
+      }
+      return this.view(toFilingRow(row));
+    });
+  }
+
+  /** Saves a draft: whatever is filled must be well-formed; completeness is checked only at submit. */
+  async saveForm(auth: AuthContext, id: string, input: { version: number; form: unknown }) {
+    const form = this.parseForm(input.form);
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const filing = await findFiling(tx, id);
+      if (!filing || filing.ownerUserId !== auth.userId) throw new NotFoundError('没有这份备案申报，或它不是您的');
+      if (filing.status !== 'draft' && filing.status !== 'returned') throw new ConflictError(`备案申报当前为“${filingMachine.states[filing.status].labels.applicant}”，不能修改`, 'not_editable');
+      const res = await tx
+        .getRepository(ProviderEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ form: form as never, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, version: () => 'version + 1', updatedAt: now })
+        .where('id = :id AND version = :version', { id, version: input.version })
+        .execute();
+      if (res.affected !== 1) throw staleError();
+      await this.appendEvent(tx, id, { event: 'save', from: filing.status, to: filing.status, actorId: auth.userId, reason: null, now });
+      await this.audit.append(tx, { action: 'filing.save', actorId: auth.userId, entityType: 'provider', entityId: id, data: { version: input.version + 1 } });
+      const saved = await findFiling(tx, id);
+      return this.view(saved!);
+    });
+  }
+
+  // ---- transitions -------------------------------------------------------------------------------
+
+  /**
+   * Every transition is one transaction: the machine decides, a conditional UPDATE on (state,
+   * version) makes sure nobody moved the filing meanwhile (409 otherwise), then the history row,
+   * the audit row and the notifications are written with it — all or nothing.
+   */
+  async act(auth: AuthContext, id: string, event: FilingEvent, input: ReviewInput) {
+    const action = this.actions[event];
+    const now = this.now();
+    return this.db.transaction(async (tx) => {
+      const filing = await findFiling(tx, id);
+      if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
+      if (event === 'submit' && filing.ownerUserId !== auth.userId) throw new ForbiddenError('只有申报的服务商本人可以提交');
+      if (filing.version !== input.version) throw staleError();
+      const checked = await action.validate(tx, filing, input);
+      const decided = transition(filingMachine, filing.status, event, auth.grants.map((g) => g.role), checked);
+      if (!decided.ok) {
+        if (decided.reason === 'role_not_allowed') throw new ForbiddenError(decided.message);
+        if (decided.reason === 'guard_failed') throw new InvalidInputError(decided.message, [{ path: decided.guard === 'allConditionsConfirmed' ? 'conditions' : 'reason', message: decided.message }]);
+        throw new ConflictError(`${decided.message}：这份备案已是“${filingMachine.states[filing.status].labels.reviewer}”，请刷新后查看`, 'invalid_transition');
+      }
+      const columns = await action.apply(tx, filing, now);
+      const res = await tx
+        .getRepository(ProviderEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ ...columns, status: decided.to, version: () => 'version + 1', updatedAt: now })
+        .where('id = :id AND version = :version AND status = :status', { id, version: filing.version, status: filing.status })
+        .execute();
+      if (res.affected !== 1) throw staleError();
+      const after = (await findFiling(tx, id))!;
+      await this.appendEvent(tx, id, { event, from: filing.status, to: decided.to, actorId: auth.userId, reason: checked.reason, now, data: { reasons: input.reasons ?? null, conditions: input.conditions ?? null, filingNo: after.filingNo } });
+      await this.audit.append(tx, { action: `filing.${event}`, actorId: auth.userId, entityType: 'provider', entityId: id, data: { from: filing.status, to: decided.to, version: after.version, reason: checked.reason, filingNo: after.filingNo, approvedOn: after.approvedOn, revokedOn: after.revokedOn } });
+      await this.performEffects(tx, decided.effects, event, after, checked.reason, now);
+      return this.view(after);
+    });
+  }
+
+  private async performEffects(tx: EntityManager, effects: readonly FilingEffect[], event: FilingEvent, filing: Filing, reason: string | null, now: number): Promise<void> {
+    const params = { filingId: filing.id, companyName: filing.companyName || '（未命名服务商）', filingNo: filing.filingNo ?? '', approvedOn: filing.approvedOn ?? '', revokedOn: filing.revokedOn ?? '', reason: reason ?? '' };
+    const eventKey = `filing:${filing.id}:v${filing.version}:${event}`;
+    for (const effect of effects) {
+      if (effect === 'alertCityReviewers') {
+        await enqueueNotifications(tx, { eventKey, recipientUserIds: await holdersOf(tx, 'city_miit'), template: 'filing.submitted', params, channels: ['oa_template'] }, now);
+      } else if (effect === 'notifyProvider') {
+        const template = `filing.${event === 'approve' ? 'approved' : event === 'return' ? 'returned' : event === 'reject' ? 'rejected' : 'revoked'}` as TemplateName;
+        await enqueueNotifications(tx, { eventKey, recipientUserIds: [filing.ownerUserId], template, params, channels: ['mp_subscribe', 'oa_template'] }, now);
+      }
+      // assignFilingNumber is done by the approve action's apply(), inside this same transaction.
+    }
+  }
+
+  private async appendEvent(tx: EntityManager, providerId: string, e: { event: string; from: string | null; to: string; actorId: string; reason: string | null; now: number; data?: Record<string, unknown> }): Promise<void> {
+    const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM provider_events WHERE provider_id = ?', [providerId]);
+    const seq = Number(rows[0]?.seq ?? 0) + 1;
+    await insertRow(tx, ProviderEventEntity, { id: newId(), providerId, seq, event: e.event, fromStatus: e.from, toStatus: e.to, actorId: e.actorId, reason: e.reason, data: e.data ?? null, createdAt: e.now });
+  }
+
+  private parseForm(input: unknown): ProviderFilingForm {
+    const parsed = parseProviderFilingDraft(input);
+    if (!parsed.ok) throw new InvalidInputError(parsed.message, parsed.details.map((d) => ({ path: `form.${d.path}`.replace(/\.$/, ''), message: d.message })));
+    return assignItemIds(parsed.form, newId);
+  }
+
+  private summary(f: Filing) {
+    return { id: f.id, companyName: f.companyName, platformName: f.platformName, status: f.status, statusLabel: filingMachine.states[f.status].labels.reviewer, filingNo: f.filingNo, approvedOn: f.approvedOn, revokedOn: f.revokedOn, version: f.version, submittedAt: f.submittedAt, updatedAt: f.updatedAt };
+  }
+
+  private view(f: Filing) {
+    const labels = filingMachine.states[f.status].labels;
+    return { ...this.summary(f), statusLabel: labels.reviewer, applicantLabel: labels.applicant, form: f.form, createdAt: f.createdAt };
+  }
+}
+
+function toFilingRow(row: ProviderRow): Filing {
+  return { ...row, status: row.status, form: (row.form ?? {}) as ProviderFilingForm };
+}
+
+function staleError(): AppError {
+  return new ConflictError('这份备案申报已被修改或已被他人处理，请刷新后再操作', 'stale_version');
+}

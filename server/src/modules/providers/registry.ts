@@ -1,0 +1,74 @@
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../../db/database';
+import { InvalidInputError, NotFoundError } from '../../http/errors';
+import { maskPhone } from '../../logger';
+import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { findFiling, toFiling, type Filing } from './filingRepository';
+import { ProviderEntity } from '../../db/entities';
+
+/**
+ * The public registry of filed providers (三（二）5 catalogue with prices, 6 Yichun offers), from
+ * which enterprises choose. A revoked provider leaves the list and can no longer be chosen, but its
+ * record stays readable for the applications made before.
+ */
+export class ProviderRegistry {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(q: { text?: string; fn?: string }) {
+    const rows = await this.db.run((m) => m.getRepository(ProviderEntity).find({ where: { status: 'approved' }, order: { approvedOn: 'ASC', id: 'ASC' } }));
+    let items = rows.map(toFiling);
+    if (q.fn) items = items.filter((f) => (f.form.basic?.platformFunctions ?? []).includes(q.fn as never));
+    if (q.text) {
+      const needle = q.text.toLowerCase();
+      items = items.filter((f) => [f.companyName, f.platformName ?? '', ...(f.form.catalogue ?? []).map((c) => `${c.name ?? ''} ${c.description ?? ''}`)].some((s) => s.toLowerCase().includes(needle)));
+    }
+    return items.map((f) => this.card(f));
+  }
+
+  async detail(id: string) {
+    const filing = await this.db.run((m) => findFiling(m, id));
+    if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) throw new NotFoundError('没有这家已备案的云服务商');
+    return { ...this.card(filing), description: filing.form.basic?.introduction ?? null, scenarios: filing.form.application?.scenarios ?? null };
+  }
+
+  private card(f: Filing) {
+    const today = todayInShanghai(new Date(this.now()));
+    const form: ProviderFilingForm = f.form;
+    const contact = form.basic?.contact;
+    return {
+      id: f.id,
+      companyName: f.companyName,
+      platformName: f.platformName,
+      platformUrl: form.basic?.platformUrl ?? null,
+      filingNo: f.filingNo,
+      approvedOn: f.approvedOn,
+      status: f.status,
+      revokedOn: f.revokedOn,
+      selectable: f.status === 'approved',
+      functions: (form.basic?.platformFunctions ?? []).map((v) => ({ value: v, label: platformFunctionLabel(v) ?? v })),
+      catalogue: (form.catalogue ?? []).map((c) => ({ id: c.id, name: c.name, description: c.description, priceFen: c.priceFen, yichunPriceFen: c.yichunPriceFen ?? null, unit: c.unit, unitLabel: c.unit ? (priceUnitLabel(c.unit) ?? c.unit) : null })),
+      offers: (form.offers?.items ?? []).filter((o) => (!o.validFrom || o.validFrom <= today) && (!o.validTo || o.validTo >= today)).map((o) => ({ id: o.id, title: o.title, description: o.description, validFrom: o.validFrom ?? null, validTo: o.validTo ?? null })),
+      // Lists mask personal data: a business landline shows whole, a mobile only in part.
+      contact: contact ? { name: contact.name ?? null, phone: contact.phone ?? null, mobile: maskPhone(contact.mobile ?? null) } : null,
+    };
+  }
+}
+
+/**
+ * For the application: only an approved, unrevoked provider can be named. Used inside the caller's
+ * transaction so that a revocation cannot slip between the check and the write.
+ */
+export async function assertSelectableProvider(tx: EntityManager, providerId: string): Promise<Filing> {
+  const filing = await findFiling(tx, providerId);
+  if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) {
+    throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [{ path: 'providerId', message: '没有这家已备案的云服务商' }]);
+  }
+  if (filing.status === 'revoked') {
+    throw new InvalidInputError(`“${filing.companyName}”的备案已于 ${filing.revokedOn} 撤销，不能再选择，请选择其他已备案的服务商`, [{ path: 'providerId', message: '该服务商备案已撤销' }]);
+  }
+  return filing;
+}

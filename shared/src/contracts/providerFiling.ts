@@ -1,0 +1,758 @@
+/**
+ * The provider filing (云服务商备案, seed 三（一）（二）): every field of the form 伊春市“企业上云”云服务商备案申报书,
+ * the structured catalogue and Yichun offers of 三（二）5–6 that feed the public registry, and the eight 备案材料.
+ *
+ * Two levels of checking, because a provider fills the form on a phone over several sittings:
+ * - `providerFilingDraftSchema`: every field optional, but whatever is present must be well-formed (types,
+ *   lengths, dates, phones …). A draft that passes can be saved.
+ * - `validateForSubmit`: what a complete filing needs (required fields, at least three cases, the pledges,
+ *   the materials), each problem with a dotted path and a Chinese message saying what to fix.
+ *
+ * Money is integer fen everywhere (DESIGN.md "Rules that hold everywhere"); the form's 万元 are a display unit.
+ * Pure: no I/O, no clock (pass `today` to the submit check).
+ */
+
+import { z } from 'zod';
+import { summarizeIssues } from './issues';
+import { isCalendarDate, MAX_YEAR } from '../rules/calendar';
+
+// ---- choices of the form ---------------------------------------------------------------------------
+
+/** 企业性质: the eight boxes of the form, in its order and wording (其它 is spelt so on the form). */
+export const ENTERPRISE_NATURES = [
+  { value: 'state_owned', label: '国有企业' },
+  { value: 'collective', label: '集体企业' },
+  { value: 'central_in_local', label: '中央驻地方企业' },
+  { value: 'joint_venture', label: '合资（合作）企业' },
+  { value: 'wholly_foreign_owned', label: '外商独资企业' },
+  { value: 'private', label: '民营企业' },
+  { value: 'joint_stock', label: '股份制企业' },
+  { value: 'other', label: '其它' },
+] as const;
+export type EnterpriseNature = (typeof ENTERPRISE_NATURES)[number]['value'];
+const ENTERPRISE_NATURE_VALUES = ENTERPRISE_NATURES.map((n) => n.value) as [EnterpriseNature, ...EnterpriseNature[]];
+
+/** 平台功能（可多选）: the six boxes of the form, in its order and wording (其他 is spelt so on the form). */
+export const PLATFORM_FUNCTIONS = [
+  { value: 'cloud_migration', label: '企业云化迁移' },
+  { value: 'management', label: '企业管理上云' },
+  { value: 'service', label: '企业服务上云' },
+  { value: 'equipment', label: '企业设备上云' },
+  { value: 'product', label: '企业产品上云' },
+  { value: 'other', label: '其他' },
+] as const;
+export type PlatformFunction = (typeof PLATFORM_FUNCTIONS)[number]['value'];
+const PLATFORM_FUNCTION_VALUES = PLATFORM_FUNCTIONS.map((f) => f.value) as [PlatformFunction, ...PlatformFunction[]];
+
+/** Price units of a catalogue item (三（二）5 产品报价); the label is what the registry and the print show. */
+export const PRICE_UNITS = [
+  { value: 'per_year', label: '元/年' },
+  { value: 'per_month', label: '元/月' },
+  { value: 'per_set', label: '元/套' },
+  { value: 'per_user_per_year', label: '元/用户/年' },
+  { value: 'per_user_per_month', label: '元/用户/月' },
+  { value: 'per_device_per_year', label: '元/台/年' },
+  { value: 'per_time', label: '元/次' },
+  { value: 'per_project', label: '元/项' },
+] as const;
+export type PriceUnit = (typeof PRICE_UNITS)[number]['value'];
+const PRICE_UNIT_VALUES = PRICE_UNITS.map((u) => u.value) as [PriceUnit, ...PriceUnit[]];
+
+export function enterpriseNatureLabel(value: string): string | undefined {
+  return ENTERPRISE_NATURES.find((n) => n.value === value)?.label;
+}
+export function platformFunctionLabel(value: string): string | undefined {
+  return PLATFORM_FUNCTIONS.find((f) => f.value === value)?.label;
+}
+export function priceUnitLabel(value: string): string | undefined {
+  return PRICE_UNITS.find((u) => u.value === value)?.label;
+}
+
+// ---- the eight 备案材料 of 三（二） -------------------------------------------------------------------
+
+export interface FilingMaterial {
+  kind: string;
+  /** As the list of materials shows it. */
+  label: string;
+  /** What the submit check asks for when it is missing: 请上传{uploadName}. */
+  uploadName: string;
+  clause: string;
+  /** A file of this kind must be attached before submit. */
+  requiredAtSubmit: boolean;
+  /**
+   * The part of the form that carries the material as data, when there is one. The catalogue and the
+   * Yichun offers are entered structured (the registry and enterprises' picks need them so); a file of
+   * those kinds is then a welcome supplement (a price list, a signed offer), not a condition of submit.
+   */
+  coveredByFormSection?: 'catalogue' | 'offers';
+}
+
+export const FILING_MATERIALS = [
+  // 三（二）1: the form itself, printed from renderFilingDocx, signed, stamped and scanned.
+  { kind: 'application_form', label: '备案申报书（盖章扫描件）', uploadName: '签字盖章后的备案申报书扫描件', clause: '三（二）1', requiredAtSubmit: true },
+  { kind: 'business_license_financials', label: '营业执照复印件及财务报表', uploadName: '营业执照复印件及财务报表', clause: '三（二）2', requiredAtSubmit: true },
+  // 三（一）4 also asks for 安全资质材料: they go here.
+  { kind: 'qualifications', label: '软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等', uploadName: '相关资质证明（软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等）', clause: '三（二）3', requiredAtSubmit: true },
+  { kind: 'case_evidence', label: '应用典型案例佐证（3例以上）', uploadName: '典型案例佐证材料', clause: '三（二）4', requiredAtSubmit: true },
+  { kind: 'catalogue', label: '产品或服务目录（功能简介和报价）', uploadName: '产品或服务目录', clause: '三（二）5', requiredAtSubmit: false, coveredByFormSection: 'catalogue' },
+  { kind: 'yichun_offers', label: '针对伊春市企业的优惠政策', uploadName: '针对伊春市企业的优惠政策', clause: '三（二）6', requiredAtSubmit: false, coveredByFormSection: 'offers' },
+  { kind: 'promotion_training_plan', label: '推广及培训方案、计划', uploadName: '推广及培训方案、计划', clause: '三（二）7', requiredAtSubmit: true },
+  { kind: 'truthfulness_pledge', label: '材料真实性承诺', uploadName: '签字盖章的材料真实性承诺书', clause: '三（二）8', requiredAtSubmit: true },
+] as const satisfies readonly FilingMaterial[];
+
+export type FilingMaterialKind = (typeof FILING_MATERIALS)[number]['kind'];
+export const FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.map((m) => m.kind);
+export const REQUIRED_FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.filter(
+  (m) => m.requiredAtSubmit,
+).map((m) => m.kind);
+
+export function isFilingMaterialKind(value: string): value is FilingMaterialKind {
+  return (FILING_MATERIAL_KINDS as readonly string[]).includes(value);
+}
+
+// ---- the fixed texts of the form -----------------------------------------------------------------
+
+/** The 声明 of the form, word for word: the provider accepts it in the app and signs it on paper. */
+export const DECLARATION_TEXT = [
+  '我公司自愿参与伊春市“企业上云”行动，凭借自身技术及服务能力为企业提供优质适用的云服务，并给予一定的优惠；同意在云平台提供数据接口，定期向伊春市工业和信息化局推送伊春市上云企业基本信息和有关业务数据。',
+  '我公司保证所提供的信息及附件材料的真实性，若有违反，愿承担一切责任。',
+] as const;
+
+/** 五、优惠政策: 提供针对伊春市企业制定的上云优惠政策，并承诺能够兑现. */
+export const OFFERS_PLEDGE_TEXT = '我公司承诺，上述针对伊春市企业制定的上云优惠政策能够兑现。';
+
+// ---- limits --------------------------------------------------------------------------------------
+
+export const LIMITS = {
+  /** 企业及平台简介（300字以内）; counted in characters as a reader counts them (one per 汉字). */
+  introductionChars: 300,
+  /** At least 3 typical cases: 三（二）4 应用典型案例及佐证，3例以上. */
+  minCases: 3,
+  maxCases: 20,
+  maxCatalogueItems: 200,
+  maxOffers: 50,
+  maxCoreMembers: 30,
+  shortText: 100,
+  mediumText: 500,
+  longText: 5000,
+} as const;
+
+/** Length as a reader counts it: one per character, so a 汉字 or an emoji outside the BMP counts as one. */
+export function charCount(text: string): number {
+  return [...text].length;
+}
+
+// ---- 万元 as typed on the form ------------------------------------------------------------------------
+
+const WAN_YUAN_TEXT = /^(\d{1,9})(?:\.(\d{1,6}))?$/;
+
+/**
+ * What a person types in a （万元） box → integer fen, by string arithmetic (no binary fractions):
+ * '5000' → 5000000000, '1263.45' → 1263450000. Null for anything else (more than 6 decimals is finer than
+ * a fen; up to 999,999,999.999999 万元). Commas and spaces are ignored.
+ */
+export function wanYuanTextToFen(text: string): number | null {
+  const match = WAN_YUAN_TEXT.exec(text.replace(/[,，\s]/g, ''));
+  if (match === null) return null;
+  const whole = Number(match[1]);
+  const fraction = Number((match[2] ?? '').padEnd(6, '0'));
+  return whole * 1_000_000 + fraction;
+}
+
+// ---- field schemas --------------------------------------------------------------------------------
+
+// The mini-program sends '' or null for a field left empty; in a draft that is "not filled".
+function blankToUndefined(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (typeof value === 'string' && value.trim() === '') return undefined;
+  return value;
+}
+
+function optionalField<T extends z.ZodType>(schema: T) {
+  return z.preprocess(blankToUndefined, schema.optional());
+}
+
+function textField(label: string, max: number) {
+  return optionalField(
+    z
+      .string({ error: `“${label}”须为文字` })
+      .trim()
+      .superRefine((value, ctx) => {
+        const n = charCount(value);
+        if (n > max) ctx.addIssue({ code: 'custom', message: `“${label}”不能超过${max}字，目前${n}字，请精简` });
+      }),
+  );
+}
+
+function nonNegativeInteger(label: string, hint: string) {
+  const message = `“${label}”须为不小于0的整数${hint}`;
+  return optionalField(
+    z
+      .number({ error: message })
+      .superRefine((value, ctx) => {
+        if (!Number.isSafeInteger(value) || value < 0) ctx.addIssue({ code: 'custom', message });
+      })
+      // JSON allows -0; it is 0.
+      .transform((value) => value + 0),
+  );
+}
+
+function countField(label: string) {
+  return nonNegativeInteger(label, '');
+}
+
+const FEN_HINT = '（单位：分，如1万元填 1000000）';
+function fenField(label: string) {
+  return nonNegativeInteger(label, FEN_HINT);
+}
+
+function dateField(label: string) {
+  const message = `“${label}”须为真实存在的日期，格式 YYYY-MM-DD（如 2021-06-01）`;
+  return optionalField(z.string({ error: message }).trim().refine(isCalendarDate, { error: message }));
+}
+
+const MIN_REVENUE_YEAR = 2000;
+function yearField(label: string) {
+  const message = `“${label}”须为${MIN_REVENUE_YEAR}至${MAX_YEAR}之间的四位年份（如 2023）`;
+  return optionalField(
+    z.number({ error: message }).refine((y) => Number.isInteger(y) && y >= MIN_REVENUE_YEAR && y <= MAX_YEAR, {
+      error: message,
+    }),
+  );
+}
+
+// Host names of letters (any script, for 中文域名), digits and hyphens, or an IPv4 address; port and path optional.
+const URL_PATTERN =
+  /^https?:\/\/(?:(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,}|(?:\d{1,3}\.){3}\d{1,3})(?::\d{1,5})?(?:[/?#][^\s]*)?$/iu;
+
+function urlField(label: string) {
+  const message = `“${label}”须为以 http:// 或 https:// 开头的网址（如 https://cloud.example.cn）`;
+  return optionalField(
+    z
+      .string({ error: message })
+      .trim()
+      .max(500, { error: `“${label}”不能超过500个字符` })
+      .refine((value) => URL_PATTERN.test(value), { error: message }),
+  );
+}
+
+/** 0458-3878126, 04583878126, 010-12345678-801, 400-123-4567. */
+export const LANDLINE_PATTERN = /^(?:0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|[48]00-?\d{3}-?\d{4})$/;
+/** 中国大陆手机号. */
+export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
+
+// Spaces and full-width or typographic dashes are how people type numbers on a phone; the stored form is plain.
+function normalizePhone(value: string): string {
+  return value.replace(/\s+/g, '').replace(/[－—–]/g, '-');
+}
+
+type PhoneKind = 'any' | 'landline' | 'mobile';
+function phoneField(label: string, kind: PhoneKind) {
+  const example =
+    kind === 'mobile'
+      ? '11位手机号（如 13904581234）'
+      : kind === 'landline'
+        ? '带区号的固定电话（如 0458-3878126）'
+        : '带区号的固定电话（如 0458-3878126）或11位手机号（如 13904581234）';
+  const message = `“${label}”须为${example}`;
+  const accepts = (value: string): boolean =>
+    (kind !== 'mobile' && LANDLINE_PATTERN.test(value)) || (kind !== 'landline' && MOBILE_PATTERN.test(value));
+  return optionalField(
+    z
+      .string({ error: message })
+      .transform(normalizePhone)
+      .refine(accepts, { error: message }),
+  );
+}
+
+function emailField(label: string) {
+  const message = `“${label}”须为有效的电子邮箱（如 name@example.cn）`;
+  return optionalField(
+    z
+      .string({ error: message })
+      .trim()
+      .max(100, { error: `“${label}”不能超过100个字符` })
+      .pipe(z.email({ error: message })),
+  );
+}
+
+function enumField<T extends string>(label: string, values: [T, ...T[]], labels: readonly string[]) {
+  return optionalField(z.enum(values, { error: `“${label}”须为以下之一：${labels.join('、')}` }));
+}
+
+function objectField<T extends z.ZodRawShape>(label: string, shape: T) {
+  return optionalField(z.object(shape, { error: `“${label}”须为JSON对象` }));
+}
+
+function arrayField<T extends z.ZodType>(label: string, item: T, max: number) {
+  return optionalField(
+    z.array(item, { error: `“${label}”须为列表` }).max(max, { error: `“${label}”最多${max}项` }),
+  );
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+// Catalogue items and offers keep their id across edits, so that an enterprise's pick still points at them.
+const itemIdField = optionalField(
+  z.string({ error: '条目编号（id）须为字符串' }).regex(ID_PATTERN, { error: '条目编号（id）只能包含字母、数字、下划线和连字符，最长64位' }),
+);
+
+function uniqueIds(label: string) {
+  return (items: readonly { id?: string | undefined }[] | undefined, ctx: z.RefinementCtx): void => {
+    if (items === undefined) return;
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (item.id === undefined) return;
+      if (seen.has(item.id)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `${label}第${index + 1}项的编号（id）与前面的重复` });
+      }
+      seen.add(item.id);
+    });
+  };
+}
+
+// ---- the form ---------------------------------------------------------------------------------------
+
+const personShape = (who: string) => ({
+  name: textField(`${who}姓名`, 50),
+  title: textField(`${who}职务`, 50),
+  /** 联系电话: landline or mobile. */
+  phone: phoneField(`${who}联系电话`, 'any'),
+  mobile: phoneField(`${who}手机`, 'mobile'),
+  email: emailField(`${who}电子邮箱`),
+  fax: phoneField(`${who}传真`, 'landline'),
+});
+
+/** 一、基本情况. */
+const basicSchema = objectField('基本情况', {
+  companyName: textField('企业名称', LIMITS.shortText),
+  platformName: textField('云平台名称', LIMITS.shortText),
+  platformUrl: urlField('云平台网址'),
+  /** 注册资本（万元）on the form; stored in fen. */
+  registeredCapitalFen: fenField('注册资本'),
+  registeredAddress: textField('注册地址', 200),
+  establishedOn: dateField('成立时间'),
+  /** The form asks for one year's 云业务收入 (the seed's copy says 2021年); the year is part of the answer. */
+  cloudRevenue: objectField('云业务收入', {
+    year: yearField('云业务收入所属年度'),
+    amountFen: fenField('云业务收入'),
+  }),
+  employeeCount: countField('员工人数'),
+  technicalStaffCount: countField('专业技术人员'),
+  cloudBusinessStartedOn: dateField('云业务开始时间'),
+  servedEnterpriseCount: countField('上云企业数量'),
+  nature: enumField('企业性质', ENTERPRISE_NATURE_VALUES, ENTERPRISE_NATURES.map((n) => n.label)),
+  /** Text of □其它, required when nature is 'other'. */
+  natureOther: textField('企业性质（其它）', 50),
+  platformFunctions: optionalField(
+    z
+      .array(z.enum(PLATFORM_FUNCTION_VALUES, { error: `平台功能须为以下之一：${PLATFORM_FUNCTIONS.map((f) => f.label).join('、')}` }), {
+        error: '“平台功能”须为列表（可多选）',
+      })
+      .max(PLATFORM_FUNCTIONS.length, { error: `“平台功能”最多${PLATFORM_FUNCTIONS.length}项` })
+      .refine((values) => new Set(values).size === values.length, { error: '“平台功能”有重复的选项' }),
+  ),
+  /** Text of □其他, required when platformFunctions includes 'other'. */
+  platformFunctionOther: textField('平台功能（其他）', 50),
+  introduction: textField('企业及平台简介', LIMITS.introductionChars),
+  /** 云平台获得荣誉、专利、软件著作权. */
+  honors: textField('云平台获得荣誉、专利、软件著作权', 2000),
+  /** 企业负责人. */
+  principal: objectField('企业负责人', personShape('企业负责人')),
+  /** 联系人. */
+  contact: objectField('联系人', personShape('联系人')),
+});
+
+/** 二、技术实力. */
+const technicalSchema = objectField('技术实力', {
+  /** （一）1.主要产品或服务介绍. */
+  products: textField('主要产品或服务介绍', LIMITS.longText),
+  /** （一）2.核心技术及其核心竞争优势. */
+  coreTechnology: textField('核心技术及其核心竞争优势', LIMITS.longText),
+  /** （一）3.产品或服务的主要技术指标. */
+  indicators: textField('产品或服务的主要技术指标', LIMITS.longText),
+  /** （二）相关研发能力，自主创新能力，自主知识产权情况（专利、软件著作权等）. */
+  researchAndDevelopment: textField('相关研发能力及自主知识产权情况', LIMITS.longText),
+  /** （二）取得的相关认证情况（可信云认证、信息安全服务资质认证等）; 三（一）4 安全保障能力. */
+  certifications: textField('取得的相关认证情况', LIMITS.longText),
+});
+
+/** 三（三）典型案例: 实施日期、费用、过程、效果, and 佐证材料. */
+const applicationCaseSchema = z.object(
+  {
+    title: textField('案例名称', LIMITS.shortText),
+    customer: textField('客户单位', LIMITS.shortText),
+    productOrService: textField('所用产品或服务', LIMITS.shortText),
+    implementedOn: dateField('实施日期'),
+    costFen: fenField('实施费用'),
+    process: textField('实施过程', 2000),
+    effect: textField('实施效果', 2000),
+    /** What proves it (合同、验收报告 …); the files themselves are the case_evidence material. */
+    evidence: textField('佐证材料', LIMITS.mediumText),
+  },
+  { error: '典型案例须为JSON对象' },
+);
+
+/** 三、主要产品或服务应用情况. */
+const applicationSchema = objectField('主要产品或服务应用情况', {
+  /** （一）主要产品或服务的应用场景. */
+  scenarios: textField('主要产品或服务的应用场景', LIMITS.longText),
+  /** （二）应用场景所属行业情况及市场分析. */
+  marketAnalysis: textField('应用场景所属行业情况及市场分析', LIMITS.longText),
+  /** （三）各项产品或服务的实施案例数量. */
+  caseCountSummary: textField('各项产品或服务的实施案例数量', 1000),
+  // 三（二）4 应用典型案例及佐证，3例以上
+  cases: arrayField('典型案例', applicationCaseSchema, LIMITS.maxCases),
+});
+
+const coreMemberSchema = z.object(
+  {
+    name: textField('团队成员姓名', 50),
+    role: textField('团队成员职务', 50),
+    education: textField('团队成员学历', 50),
+    resume: textField('团队成员主要履历', 1000),
+  },
+  { error: '核心团队成员须为JSON对象' },
+);
+
+/** 四、平台技术人员及服务团队（一）（二）; （三）is promotionPlan. */
+const teamSchema = objectField('平台技术人员及服务团队', {
+  /** （一）负责人及核心团队成员主要履历. */
+  coreMembers: arrayField('负责人及核心团队成员', coreMemberSchema, LIMITS.maxCoreMembers),
+  /** （二）团队人数. */
+  teamSize: countField('团队人数'),
+  /** （二）学历情况. */
+  educationSummary: textField('团队学历情况', 1000),
+  /** （二）企业技术或服务团队情况. */
+  description: textField('企业技术或服务团队情况', LIMITS.longText),
+});
+
+/** 四（三）针对伊春市企业上云的推广和培训计划; its files are the promotion_training_plan material (三（二）7). */
+const promotionPlanSchema = objectField('推广和培训计划', {
+  promotion: textField('推广计划', LIMITS.longText),
+  training: textField('培训计划', LIMITS.longText),
+});
+
+/** 三（二）6 针对伊春市企业的优惠政策, structured for the registry. */
+const yichunOfferSchema = z.object(
+  {
+    id: itemIdField,
+    title: textField('优惠名称', LIMITS.shortText),
+    description: textField('优惠内容', 1000),
+    validFrom: dateField('优惠开始日期'),
+    /** Absent: 长期有效. */
+    validTo: dateField('优惠截止日期'),
+  },
+  { error: '优惠政策须为JSON对象' },
+);
+
+/** 五、优惠政策. */
+const offersSchema = objectField('优惠政策', {
+  overview: textField('优惠政策总体说明', 2000),
+  items: optionalField(
+    z
+      .array(yichunOfferSchema, { error: '“优惠政策”须为列表' })
+      .max(LIMITS.maxOffers, { error: `“优惠政策”最多${LIMITS.maxOffers}项` })
+      .superRefine(uniqueIds('优惠政策')),
+  ),
+  /** 并承诺能够兑现. */
+  honourPledge: optionalField(z.boolean({ error: '“承诺兑现优惠政策”须为 true 或 false' })),
+});
+
+/** 三（二）5 产品或服务目录，包括功能简介和产品报价. */
+const catalogueItemSchema = z.object(
+  {
+    id: itemIdField,
+    name: textField('产品或服务名称', LIMITS.shortText),
+    description: textField('功能简介', LIMITS.mediumText),
+    priceFen: fenField('报价'),
+    unit: enumField('计价单位', PRICE_UNIT_VALUES, PRICE_UNITS.map((u) => u.label)),
+    /** Price for Yichun enterprises, when lower than the list price (三（二）6). */
+    yichunPriceFen: fenField('伊春市企业优惠价'),
+  },
+  { error: '产品或服务目录的条目须为JSON对象' },
+);
+
+/** 声明. */
+const declarationSchema = objectField('声明', {
+  accepted: optionalField(z.boolean({ error: '“声明”须为 true（同意）或 false' })),
+});
+
+/** The saved form (draft or submitted). Unknown fields are stripped (zod's default for objects). */
+export const providerFilingDraftSchema = z.object(
+  {
+    basic: basicSchema,
+    technical: technicalSchema,
+    application: applicationSchema,
+    team: teamSchema,
+    promotionPlan: promotionPlanSchema,
+    offers: offersSchema,
+    catalogue: optionalField(
+      z
+        .array(catalogueItemSchema, { error: '“产品或服务目录”须为列表' })
+        .max(LIMITS.maxCatalogueItems, { error: `“产品或服务目录”最多${LIMITS.maxCatalogueItems}项` })
+        .superRefine(uniqueIds('产品或服务目录')),
+    ),
+    declaration: declarationSchema,
+  },
+  { error: '备案申报书须为JSON对象' },
+);
+
+/** A saved filing form: every field may be missing; complete when validateForSubmit returns no issue. */
+export type ProviderFilingForm = z.output<typeof providerFilingDraftSchema>;
+export type ProviderFilingDraft = ProviderFilingForm;
+export type FilingBasic = NonNullable<ProviderFilingForm['basic']>;
+export type FilingPerson = NonNullable<FilingBasic['principal']>;
+export type FilingTechnical = NonNullable<ProviderFilingForm['technical']>;
+export type FilingApplication = NonNullable<ProviderFilingForm['application']>;
+export type ApplicationCase = z.output<typeof applicationCaseSchema>;
+export type FilingTeam = NonNullable<ProviderFilingForm['team']>;
+export type CoreMember = z.output<typeof coreMemberSchema>;
+export type PromotionPlan = NonNullable<ProviderFilingForm['promotionPlan']>;
+export type FilingOffers = NonNullable<ProviderFilingForm['offers']>;
+export type YichunOffer = z.output<typeof yichunOfferSchema>;
+export type CatalogueItem = z.output<typeof catalogueItemSchema>;
+export type FilingDeclaration = NonNullable<ProviderFilingForm['declaration']>;
+
+export interface FilingIssue {
+  /** Dotted path, e.g. 'basic.contact.mobile', 'application.cases.1.process', 'materials.case_evidence'. */
+  path: string;
+  message: string;
+}
+
+export type ParseFilingResult =
+  | { ok: true; form: ProviderFilingForm }
+  | { ok: false; message: string; details: FilingIssue[] };
+
+/** Parses a draft as the API receives it; on failure one Chinese message per bad field. */
+export function parseProviderFilingDraft(input: unknown): ParseFilingResult {
+  const result = providerFilingDraftSchema.safeParse(input);
+  if (result.success) return { ok: true, form: result.data };
+  return { ok: false, ...summarizeIssues(result.error.issues) };
+}
+
+/**
+ * Gives every catalogue item and offer without an id one from `newId` (e.g. ulid), so that enterprises'
+ * picks can point at them; ids already there are kept. Returns a new form.
+ */
+export function assignItemIds(form: ProviderFilingForm, newId: () => string): ProviderFilingForm {
+  const withId = <T extends { id?: string | undefined }>(item: T): T => (item.id === undefined ? { ...item, id: newId() } : item);
+  return {
+    ...form,
+    ...(form.catalogue === undefined ? {} : { catalogue: form.catalogue.map(withId) }),
+    ...(form.offers?.items === undefined ? {} : { offers: { ...form.offers, items: form.offers.items.map(withId) } }),
+  };
+}
+
+// ---- submit -----------------------------------------------------------------------------------------
+
+export interface SubmitOptions {
+  /** Today in Asia/Shanghai ('YYYY-MM-DD'); when given, dates in the future and expired offers are refused. */
+  today?: string;
+}
+
+const SECTION = {
+  basic: '一、基本情况',
+  technical: '二、技术实力',
+  application: '三、主要产品或服务应用情况',
+  team: '四、平台技术人员及服务团队',
+  promotionPlan: '四（三）推广和培训计划',
+  offers: '五、优惠政策',
+  catalogue: '产品或服务目录',
+} as const;
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * Every problem that blocks submitting the filing, in the order of the form, each with its dotted path and a
+ * Chinese message saying what to fix; [] when the filing can be submitted. `form` is a parsed draft
+ * (providerFilingDraftSchema); `attachedMaterialKinds` the kinds of the files uploaded with it.
+ */
+export function validateForSubmit(
+  form: ProviderFilingForm,
+  attachedMaterialKinds: readonly string[],
+  options: SubmitOptions = {},
+): FilingIssue[] {
+  const issues: FilingIssue[] = [];
+  const add = (path: string, message: string): void => {
+    issues.push({ path, message });
+  };
+  const need = (path: string, value: unknown, label: string, section: string): void => {
+    if (isBlank(value)) add(path, `请填写“${label}”（${section}）`);
+  };
+  const notInFuture = (path: string, date: string | undefined, label: string): void => {
+    if (options.today !== undefined && date !== undefined && date > options.today) {
+      add(path, `“${label}”不能晚于今天（${options.today}），请核对`);
+    }
+  };
+
+  // 一、基本情况
+  const b = form.basic ?? {};
+  const s = SECTION.basic;
+  need('basic.companyName', b.companyName, '企业名称', s);
+  need('basic.platformName', b.platformName, '云平台名称', s);
+  need('basic.platformUrl', b.platformUrl, '云平台网址', s);
+  need('basic.registeredCapitalFen', b.registeredCapitalFen, '注册资本（万元）', s);
+  need('basic.registeredAddress', b.registeredAddress, '注册地址', s);
+  need('basic.establishedOn', b.establishedOn, '成立时间', s);
+  notInFuture('basic.establishedOn', b.establishedOn, '成立时间');
+  const revenue = b.cloudRevenue ?? {};
+  need('basic.cloudRevenue.amountFen', revenue.amountFen, '云业务收入（万元）', s);
+  if (revenue.year === undefined) {
+    add('basic.cloudRevenue.year', `请填写云业务收入所属的年度（如 2023年云业务收入）（${s}）`);
+  } else if (options.today !== undefined && revenue.year > Number(options.today.slice(0, 4))) {
+    add('basic.cloudRevenue.year', `云业务收入所属年度（${revenue.year}年）不能晚于今年，请填写已结束或当前的年度`);
+  }
+  need('basic.employeeCount', b.employeeCount, '员工人数', s);
+  need('basic.technicalStaffCount', b.technicalStaffCount, '专业技术人员', s);
+  if (b.employeeCount !== undefined && b.technicalStaffCount !== undefined && b.technicalStaffCount > b.employeeCount) {
+    add(
+      'basic.technicalStaffCount',
+      `专业技术人员（${b.technicalStaffCount}人）不能多于员工人数（${b.employeeCount}人），请核对`,
+    );
+  }
+  need('basic.cloudBusinessStartedOn', b.cloudBusinessStartedOn, '云业务开始时间', s);
+  notInFuture('basic.cloudBusinessStartedOn', b.cloudBusinessStartedOn, '云业务开始时间');
+  need('basic.servedEnterpriseCount', b.servedEnterpriseCount, '上云企业数量', s);
+  if (b.nature === undefined) {
+    add('basic.nature', `请选择“企业性质”（${s}）`);
+  } else if (b.nature === 'other' && isBlank(b.natureOther)) {
+    add('basic.natureOther', '企业性质选择了“其它”，请填写具体的企业性质');
+  }
+  const functions = b.platformFunctions ?? [];
+  if (functions.length === 0) {
+    add('basic.platformFunctions', `请至少选择一项“平台功能”（${s}，可多选）`);
+  } else if (functions.includes('other') && isBlank(b.platformFunctionOther)) {
+    add('basic.platformFunctionOther', '平台功能选择了“其他”，请填写具体的平台功能');
+  }
+  need('basic.introduction', b.introduction, '企业及平台简介（300字以内）', s);
+  need('basic.honors', b.honors, '云平台获得荣誉、专利、软件著作权（没有请填“无”）', s);
+
+  const p = b.principal ?? {};
+  need('basic.principal.name', p.name, '企业负责人姓名', s);
+  need('basic.principal.title', p.title, '企业负责人职务', s);
+  need('basic.principal.phone', p.phone, '企业负责人联系电话', s);
+  need('basic.principal.mobile', p.mobile, '企业负责人手机', s);
+  need('basic.principal.email', p.email, '企业负责人电子邮箱', s);
+  // 传真 stays optional: many providers no longer have one.
+  const c = b.contact ?? {};
+  need('basic.contact.name', c.name, '联系人姓名', s);
+  need('basic.contact.title', c.title, '联系人职务', s);
+  need('basic.contact.phone', c.phone, '联系人联系电话', s);
+  need('basic.contact.email', c.email, '联系人电子邮箱', s);
+
+  // 声明 (the form's truthfulness pledge; 三（二）8)
+  if (form.declaration?.accepted !== true) {
+    add('declaration.accepted', '请阅读并同意“声明”（保证所提供信息及附件材料真实，违者愿承担一切责任）后再提交');
+  }
+
+  // 二、技术实力
+  const t = form.technical ?? {};
+  need('technical.products', t.products, '主要产品或服务介绍', SECTION.technical);
+  need('technical.coreTechnology', t.coreTechnology, '核心技术及其核心竞争优势', SECTION.technical);
+  need('technical.indicators', t.indicators, '产品或服务的主要技术指标', SECTION.technical);
+  need('technical.researchAndDevelopment', t.researchAndDevelopment, '相关研发能力及自主知识产权情况', SECTION.technical);
+  need('technical.certifications', t.certifications, '取得的相关认证情况（没有请填“无”）', SECTION.technical);
+
+  // 三、主要产品或服务应用情况
+  const a = form.application ?? {};
+  need('application.scenarios', a.scenarios, '主要产品或服务的应用场景', SECTION.application);
+  need('application.marketAnalysis', a.marketAnalysis, '应用场景所属行业情况及市场分析', SECTION.application);
+  need('application.caseCountSummary', a.caseCountSummary, '各项产品或服务的实施案例数量', SECTION.application);
+  const cases = a.cases ?? [];
+  // 三（二）4 应用典型案例及佐证，3例以上
+  if (cases.length < LIMITS.minCases) {
+    add(
+      'application.cases',
+      `典型案例至少需要${LIMITS.minCases}例（三（二）4），${cases.length === 0 ? '目前还没有填写' : `目前只有${cases.length}例`}`,
+    );
+  }
+  cases.forEach((item, index) => {
+    const at = `application.cases.${index}`;
+    const needCase = (field: keyof ApplicationCase, label: string): void => {
+      if (isBlank(item[field])) add(`${at}.${field}`, `第${index + 1}个典型案例：请填写“${label}”`);
+    };
+    needCase('title', '案例名称');
+    needCase('customer', '客户单位');
+    needCase('implementedOn', '实施日期');
+    notInFuture(`${at}.implementedOn`, item.implementedOn, `第${index + 1}个典型案例的实施日期`);
+    needCase('costFen', '实施费用');
+    needCase('process', '实施过程');
+    needCase('effect', '实施效果');
+    needCase('evidence', '佐证材料');
+  });
+
+  // 四、平台技术人员及服务团队
+  const team = form.team ?? {};
+  const members = team.coreMembers ?? [];
+  if (members.length === 0) {
+    add('team.coreMembers', `请至少填写1名负责人或核心团队成员的主要履历（${SECTION.team}（一））`);
+  }
+  members.forEach((member, index) => {
+    const at = `team.coreMembers.${index}`;
+    const needMember = (field: keyof CoreMember, label: string): void => {
+      if (isBlank(member[field])) add(`${at}.${field}`, `第${index + 1}名核心团队成员：请填写“${label}”`);
+    };
+    needMember('name', '姓名');
+    needMember('role', '职务');
+    needMember('resume', '主要履历');
+  });
+  need('team.teamSize', team.teamSize, '团队人数', SECTION.team);
+  need('team.educationSummary', team.educationSummary, '团队学历情况', SECTION.team);
+  need('team.description', team.description, '企业技术或服务团队情况', SECTION.team);
+
+  // 四（三）推广和培训计划 (三（二）7)
+  const plan = form.promotionPlan ?? {};
+  need('promotionPlan.promotion', plan.promotion, '针对伊春市企业上云的推广计划', SECTION.promotionPlan);
+  need('promotionPlan.training', plan.training, '针对伊春市企业上云的培训计划', SECTION.promotionPlan);
+
+  // 五、优惠政策 (三（二）6)
+  const offers = form.offers ?? {};
+  const offerItems = offers.items ?? [];
+  if (offerItems.length === 0) {
+    add('offers.items', '请至少填写1项针对伊春市企业的优惠政策（三（二）6）');
+  }
+  offerItems.forEach((offer, index) => {
+    const at = `offers.items.${index}`;
+    const label = `第${index + 1}项优惠政策`;
+    if (isBlank(offer.title)) add(`${at}.title`, `${label}：请填写“优惠名称”`);
+    if (isBlank(offer.description)) add(`${at}.description`, `${label}：请填写“优惠内容”`);
+    if (offer.validFrom === undefined) add(`${at}.validFrom`, `${label}：请填写“优惠开始日期”`);
+    if (offer.validFrom !== undefined && offer.validTo !== undefined && offer.validTo < offer.validFrom) {
+      add(`${at}.validTo`, `${label}：截止日期（${offer.validTo}）不能早于开始日期（${offer.validFrom}）`);
+    } else if (options.today !== undefined && offer.validTo !== undefined && offer.validTo < options.today) {
+      add(`${at}.validTo`, `${label}：已于${offer.validTo}过期，请更新有效期或删除该项`);
+    }
+  });
+  if (offers.honourPledge !== true) {
+    add('offers.honourPledge', '请承诺针对伊春市企业的优惠政策能够兑现（五、优惠政策）');
+  }
+
+  // 三（二）5 产品或服务目录，包括功能简介和产品报价
+  const catalogue = form.catalogue ?? [];
+  if (catalogue.length === 0) {
+    add('catalogue', '产品或服务目录至少需要1项，包括功能简介和产品报价（三（二）5）');
+  }
+  catalogue.forEach((item, index) => {
+    const at = `catalogue.${index}`;
+    const label = `产品或服务目录第${index + 1}项`;
+    if (isBlank(item.name)) add(`${at}.name`, `${label}：请填写“产品或服务名称”`);
+    if (isBlank(item.description)) add(`${at}.description`, `${label}：请填写“功能简介”`);
+    if (item.priceFen === undefined) add(`${at}.priceFen`, `${label}：请填写“报价”`);
+    if (item.unit === undefined) add(`${at}.unit`, `${label}：请选择计价单位（如 元/年、元/月、元/套）`);
+    if (item.priceFen !== undefined && item.yichunPriceFen !== undefined && item.yichunPriceFen > item.priceFen) {
+      add(`${at}.yichunPriceFen`, `${label}：伊春市企业优惠价不能高于报价`);
+    }
+  });
+
+  // 三（二）备案材料
+  const attached = new Set(attachedMaterialKinds);
+  for (const material of FILING_MATERIALS) {
+    if (material.requiredAtSubmit && !attached.has(material.kind)) {
+      add(`materials.${material.kind}`, `请上传${material.uploadName}（${material.clause}）`);
+    }
+  }
+
+  return issues;
+}

@@ -1,0 +1,49 @@
+import { startTestApp, type TestApp } from '../../../helpers/testApp';
+import { seedApplication } from '../../../helpers/applications';
+import { bearer, countRows, makeEnterprise, makeProvider, RATINGS, reviewer, signedSettlement, type User } from './setup';
+
+/**
+ * Every transition is one transaction with its history, audit and outbox rows (DESIGN.md): fifty
+ * identical approvals at once by one department make exactly one opinion, one history row, one audit
+ * row and one set of notifications; the other 49 are told the application changed (409).
+ */
+describe('concurrent opinions', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  test('50 identical approvals by the same department at once: exactly one goes through', async () => {
+    const { user: prov, provider } = await makeProvider(t, 'cc-prov');
+    const { enterprise } = await makeEnterprise(t, 'cc-ent');
+    const reviewers: User[] = [];
+    for (let i = 0; i < 5; i++) reviewers.push(await reviewer(t, `cc-miit-${i}`, 'county_miit'));
+    await reviewer(t, 'cc-finance', 'county_finance');
+    const app = await seedApplication(t.db, enterprise, provider, 'county_review');
+    await signedSettlement(t, prov, [app.id]);
+
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        t.http
+          .post(`/api/v1/county/applications/${app.id}/opinion`)
+          .set(bearer(reviewers[i % reviewers.length]!.token))
+          .send({ version: 1, decision: 'approve', ratings: RATINGS }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    for (const r of results.filter((x) => x.status === 409)) expect(['stale_version', 'opinion_given']).toContain(r.body.error.code);
+
+    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ?', [app.id])).toBe(1);
+    expect(await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'county_approve'", [app.id])).toBe(1);
+    expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'application' AND entity_id = ? AND action = 'application.county_approve'", [app.id])).toBe(1);
+    // One set: the first approval alerts the county's reviewers (5 miit + 1 finance), each in the inbox and by template message.
+    const outbox = await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ?', [`application:${app.id}:%county_approve%`]);
+    expect(outbox).toBe(6 * 2);
+    const row = (await t.db.query<{ status: string; version: number | string }>('SELECT status, version FROM applications WHERE id = ?', [app.id]))[0]!;
+    expect([row.status, Number(row.version)]).toEqual(['county_review', 2]);
+  });
+});
