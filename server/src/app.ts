@@ -89,6 +89,11 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   countyRoutes(routes, applicationDeps);
   cityRoutes(routes, applicationDeps);
 
+  // Koa reports here what happens after a response is under way; a phone that hangs up is routine.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ECANCELED' || err.code === 'ERR_STREAM_PREMATURE_CLOSE') deps.logger.debug({ code: err.code }, 'client went away');
+    else deps.logger.error({ err }, 'error after response started');
+  });
   app.use(errorHandler(deps.logger));
   app.use(async (ctx, next) => {
     ctx.state.requestId = randomUUID();

@@ -36,7 +36,8 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
   // WeChat and slow phones: keep idle connections a little longer than typical load balancers do.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  server.requestTimeout = 120_000;
+  // A 20 MB material from a phone on a weak mobile link can take minutes; headers still must come fast.
+  server.requestTimeout = 15 * 60_000;
   logger.info({ port: config.port, database: config.database.kind, sandbox: config.sandbox }, '上云补助 server listening');
 
   const stop = async () => {

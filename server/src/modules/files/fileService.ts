@@ -5,7 +5,7 @@ import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
 import { StoredFileEntity, type StoredFileRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
+import { hasRole, type AuthContext } from '../../http/context';
 import { AppError, ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../http/errors';
 import { newId } from '../../ids';
 import { BlobTooLargeError, type BlobStorage } from '../../storage/blobStorage';
@@ -204,7 +204,7 @@ export class FileService {
       await this.discard(received);
       throw err;
     }
-    return this.withDuplicates(rows);
+    return this.withDuplicates(rows, args.auth);
   }
 
   /**
@@ -240,14 +240,14 @@ export class FileService {
       await this.discard(received);
       throw err;
     }
-    const [file] = await this.withDuplicates([row]);
+    const [file] = await this.withDuplicates([row], args.auth);
     return file!;
   }
 
   /** One file's metadata, for whoever may read its owner. */
   async get(auth: AuthContext, fileId: string): Promise<PublicFile> {
     const row = await this.readable(auth, fileId);
-    const [file] = await this.withDuplicates([row]);
+    const [file] = await this.withDuplicates([row], auth);
     return file!;
   }
 
@@ -263,7 +263,7 @@ export class FileService {
         order: { createdAt: 'ASC', id: 'ASC' },
       }),
     );
-    return this.withDuplicates(rows);
+    return this.withDuplicates(rows, auth);
   }
 
   /**
@@ -493,11 +493,15 @@ export class FileService {
     };
   }
 
-  /** Adds `duplicateOf` to files whose exact bytes another owner also holds (any version of theirs). */
-  private async withDuplicates(rows: StoredFileRow[]): Promise<PublicFile[]> {
+  /**
+   * Adds `duplicateOf` to files whose exact bytes another owner also holds (any version of theirs).
+   * Only reviewers see it (DESIGN.md: flagged to reviewers): to an uploader it would name another
+   * enterprise's records.
+   */
+  private async withDuplicates(rows: StoredFileRow[], auth: AuthContext): Promise<PublicFile[]> {
     const files = rows.map((r) => this.publicFile(r));
     const hashes = [...new Set(rows.map((r) => r.sha256))];
-    if (hashes.length === 0) return files;
+    if (hashes.length === 0 || !hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance', 'admin')) return files;
     const twins = await this.db.run((m) =>
       m.getRepository(StoredFileEntity).find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) }, order: { createdAt: 'ASC' } }),
     );
