@@ -7,6 +7,7 @@ import { createLogger } from './logger';
 import { createApp } from './app';
 import { createWechatClients } from './wechat/clients';
 import { startSandbox } from './wechat/sandbox';
+import { startOutboxWorker } from './modules/notifications/worker';
 
 /**
  * One process serves the API and the official-account endpoint (DESIGN.md, "Running it"). With no
@@ -27,6 +28,7 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
   }
   const wechat = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
   const { app } = createApp({ config, db, logger, wechat: { miniProgram: wechat.mp } });
+  closers.push(startOutboxWorker({ config, db, wechat, logger }));
 
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

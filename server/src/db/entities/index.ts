@@ -1,5 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import { col } from '../columns';
+import { OFFICIAL_ACCOUNT_ENTITIES } from './officialAccount';
+import { NOTIFICATION_ENTITIES } from './notificationPrefs';
 
 /**
  * ORM mappings stay in the data layer: each schema maps a table to a plain row type, and the
@@ -853,7 +855,7 @@ export const BudgetEntity = new EntitySchema<BudgetRow>({
   },
 });
 
-export const ENTITIES = [
+export const ENTITIES: EntitySchema[] = [
   UserEntity,
   UserRoleEntity,
   SessionEntity,
@@ -882,4 +884,6 @@ export const ENTITIES = [
   DisbursementEntity,
   BudgetEntity,
   EnterpriseInvitationEntity,
+  ...OFFICIAL_ACCOUNT_ENTITIES,
+  ...NOTIFICATION_ENTITIES,
 ];

@@ -10,7 +10,7 @@ import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/e
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import type { ApplicationDeps } from './deps';
-import { staleError } from './engine';
+import { staleError, type TransitionOutcome } from './engine';
 import { findApplication, findEnterprise, type Application } from './repository';
 
 // ---- shared by the city modules ---------------------------------------------------------------------
@@ -357,7 +357,7 @@ export class CityReview {
       // (三（五）公示): an opinion is given on a reported application only.
       if (app.status !== 'reported') throw new ConflictError(`这份申请现在是“${statusLabel(app.status)}”，不在市级审核中，不能给出审核意见`, 'invalid_transition');
       const internalNote = input.internalNote?.trim() || null;
-      let outcome;
+      let outcome: TransitionOutcome;
       if (input.decision === 'approve') {
         const amount = payableNow(app, today);
         const verifiedReason = input.verifiedReason?.trim() || null;

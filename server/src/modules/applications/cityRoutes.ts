@@ -44,7 +44,7 @@ const queueQuery = z.object({
   county: county.optional(),
   provider: id('服务商编号').optional(),
   q: z.string({ error: '搜索词须为文字' }).trim().max(50, '搜索词不超过 50 字').optional(),
-  after: z.string({ error: '翻页参数不对' }).regex(/^\d+\.[0-9A-HJKMNP-TV-Z]{26}$/, '翻页参数不对，请从上一页的 next 取值').optional(),
+  after: z.string({ error: '翻页参数不对' }).regex(/^\d{1,15}\.[0-9A-HJKMNP-TV-Z]{26}$/, '翻页参数不对，请从上一页的 next 取值').optional(),
   limit,
 });
 
@@ -88,7 +88,7 @@ const ledgerQuery = z.object({
   to: date('结束日期').optional(),
   voucherNo: z.string({ error: '凭证号须为文字' }).trim().toUpperCase().max(64, '凭证号过长').optional(),
   q: z.string({ error: '搜索词须为文字' }).trim().max(50, '搜索词不超过 50 字').optional(),
-  after: z.string({ error: '翻页参数不对' }).regex(/^\d+\.[0-9A-HJKMNP-TV-Z]{26}$/, '翻页参数不对，请从上一页的 next 取值').optional(),
+  after: z.string({ error: '翻页参数不对' }).regex(/^\d{1,15}\.[0-9A-HJKMNP-TV-Z]{26}$/, '翻页参数不对，请从上一页的 next 取值').optional(),
   limit,
 });
 

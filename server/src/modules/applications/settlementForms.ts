@@ -179,8 +179,9 @@ export class ProviderDesk {
         appliedFen: app.subsidyFen,
         payments: payments.map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified })),
         effectEvaluation: app.providerEvaluation,
-        // The provider's own dispute, or a reviewer's return/reject reason: all written for the parties to read.
-        lastReason: app.lastReason,
+        // Its own dispute, or a rejection (which it is told of anyway); a county's return speaks of the
+        // enterprise's materials, which are none of the provider's business.
+        lastReason: (app.status === 'returned' && app.returnedFrom === 'provider') || app.status === 'rejected' ? app.lastReason : null,
         settlementFormId: app.settlementFormId,
         submittedAt: app.submittedAt,
         updatedAt: app.updatedAt,

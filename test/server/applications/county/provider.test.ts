@@ -125,7 +125,10 @@ describe('provider confirmation (provider_check)', () => {
     expect(toEnterprise.some((n) => n.payload.includes('第二笔付款凭证模糊'))).toBe(true);
     expect(toEnterprise.some((n) => n.payload.includes('INTERNAL'))).toBe(false);
     // Nor the provider's view.
-    expect(JSON.stringify((await t.http.get(`/api/v1/provider/applications/${app.id}`).set(bearer(prov.token))).body)).not.toContain('INTERNAL');
+    const providerView = await t.http.get(`/api/v1/provider/applications/${app.id}`).set(bearer(prov.token));
+    expect(JSON.stringify(providerView.body)).not.toContain('INTERNAL');
+    // The return concerns the enterprise's receipts, not the provider's contract.
+    expect(providerView.body.application.lastReason).toBeNull();
     // The reviewers' screen has it.
     const detail = await t.http.get(`/api/v1/county/applications/${app.id}`).set(bearer(miit.token));
     expect(detail.body.opinions[0]).toMatchObject({ decision: 'return', internalNote: 'INTERNAL-怀疑回单经过修改', reasons: [{ material: '收付款凭证', message: '第二笔付款凭证模糊，请重新上传清晰的银行回单' }] });
