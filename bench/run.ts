@@ -8,7 +8,6 @@
  *   DATABASE_URL=mysql://… npm run bench  # MariaDB (the database is named in the output)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -16,13 +15,14 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../server/src/config';
 import { openDatabase } from '../server/src/db/database';
-import { hashToken } from '../server/src/modules/auth/authService';
-import { newId } from '../server/src/ids';
+import { seedApplications, seedCountyReviewer, seedSessions } from './seed';
+import { upload } from './uploads';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 100_000);
 const LOOKUP_SECONDS = Number(process.env.BENCH_LOOKUP_SECONDS ?? 30);
 const ROOT = path.resolve(__dirname, '..');
 const BUILD = path.join(ROOT, 'dist', 'bench');
@@ -96,6 +96,7 @@ async function measure(url: string, load: Load, seconds = ROUND_SECONDS): Promis
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const EVALUATE_BODY = JSON.stringify({
@@ -106,28 +107,6 @@ const EVALUATE_BODY = JSON.stringify({
   otherSubsidiesFen: 0,
 });
 
-async function seedSessions(env: Record<string, string>): Promise<string[]> {
-  const config = loadConfig(env);
-  const db = await openDatabase(config);
-  const tokens: string[] = [];
-  const now = Date.now();
-  const batch = 1000;
-  for (let start = 0; start < USERS; start += batch) {
-    await db.transaction(async (tx) => {
-      for (let i = start; i < Math.min(USERS, start + batch); i++) {
-        const userId = newId();
-        const token = randomBytes(32).toString('base64url');
-        tokens.push(token);
-        await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [userId, `bench-${userId}`, 'active', now, now]);
-        await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [hashToken(token), userId, now, now + 86_400_000]);
-        if (i % 3 === 0) await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), userId, 'county_miit', '230717', now]);
-      }
-    });
-  }
-  await db.close();
-  return tokens;
-}
-
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-bench-'));
   const dbEnv: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -136,8 +115,12 @@ async function main(): Promise<void> {
 
   process.stdout.write('compiling…\n');
   build();
-  process.stdout.write(`seeding ${USERS} users with sessions on ${dbName}…\n`);
-  const tokens = await seedSessions(dbEnv);
+  process.stdout.write(`seeding ${USERS} users with sessions and ${APPLICATIONS} applications on ${dbName}…\n`);
+  const seedDb = await openDatabase(loadConfig(dbEnv));
+  const tokens = await seedSessions(seedDb, USERS);
+  await seedApplications(seedDb, APPLICATIONS);
+  const reviewerToken = await seedCountyReviewer(seedDb);
+  await seedDb.close();
 
   const barePort = await freePort();
   const appPort = await freePort();
@@ -195,7 +178,33 @@ async function main(): Promise<void> {
     const lookups = Math.round(lookup.rps * LOOKUP_SECONDS);
     lines.push(`| GET /api/v1/me (session + roles by id, ${USERS} users) | ${Math.round(lookup.rps)} | ${lookup.p99} | ${(lookup.rps / bareRps).toFixed(2)} |`);
     lines.push('');
-    lines.push(`memory over ${lookups} lookups by ${USERS} distinct ids: RSS ${rssBefore} MB before, ${rssAfter} MB after (${rssAfter - rssBefore >= 0 ? '+' : ''}${rssAfter - rssBefore} MB)`);
+
+    // A county reviewer's queue: the first page of 伊美区's cases awaiting county review, with the counts per stage.
+    const queueUrl = `http://127.0.0.1:${appPort}/api/v1/county/applications?status=county_review&limit=20`;
+    const queueLoad: Load = { headers: { authorization: `Bearer ${reviewerToken}` } };
+    await measure(queueUrl, queueLoad, 3);
+    const queueRssBefore = rssMb(appServer.pid!);
+    const queue = await measure(queueUrl, queueLoad, LOOKUP_SECONDS);
+    if (queue.non2xx || queue.errors) throw new Error(`queue answered ${queue.non2xx} non-2xx and ${queue.errors} errors`);
+    const queueRssAfter = rssMb(appServer.pid!);
+    lines.splice(lines.length - 1, 0, `| GET /api/v1/county/applications (page of 20 + counts; ${APPLICATIONS} applications) | ${Math.round(queue.rps)} | ${queue.p99} | ${(queue.rps / bareRps).toFixed(2)} |`);
+    lines.push(`memory over ${lookups} lookups by ${USERS} distinct ids: RSS ${rssBefore} MB before, ${rssAfter} MB after (${signed(rssAfter - rssBefore)} MB)`);
+    lines.push(`memory over ${Math.round(queue.rps * LOOKUP_SECONDS)} queue pages: RSS ${queueRssBefore} MB before, ${queueRssAfter} MB after (${signed(queueRssAfter - queueRssBefore)} MB)`);
+
+    // Eight concurrent 20 MB uploads, streamed: the server's peak RSS above its idle level.
+    const login = await fetch(`http://127.0.0.1:${appPort}/api/v1/auth/wx-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'sandbox:bench-uploader' }) });
+    const uploader = ((await login.json()) as { token: string }).token;
+    const filing = await fetch(`http://127.0.0.1:${appPort}/api/v1/provider-filings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${uploader}` }, body: '{}' });
+    const filingId = ((await filing.json()) as { filing: { id: string } }).filing.id;
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = rssMb(appServer.pid!);
+    let peak = idle;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(appServer.pid!))), 20);
+    const started = Date.now();
+    const statuses = await Promise.all(Array.from({ length: 8 }, () => upload(appPort, `/api/v1/files/provider/${filingId}/qualifications`, uploader)));
+    clearInterval(sampler);
+    if (statuses.some((st) => st !== 201)) throw new Error(`uploads answered ${statuses.join(', ')}`);
+    lines.push(`8 concurrent 20 MB uploads in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${idle} MB idle, peak ${peak} MB (+${peak - idle} MB)`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     stopAll();

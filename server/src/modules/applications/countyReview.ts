@@ -21,7 +21,8 @@ import { applicationMachine, type ApplicationEvent, type ApplicationState } from
 import type { ApplicationDeps } from './deps';
 import type { TransitionColumns } from './engine';
 import { findApplication, type Application } from './repository';
-import { enterpriseNames, isSettlementSigned, loadApplications, settlementFormOf } from './settlementForms';
+
+import { isSettlementSigned, settlementFormOf } from './settlementForms';
 
 /**
  * The county review of 三（四）: 各县（市）、区工信、财政主管部门……对上云企业的上云效果和云服务商服务质量进行审核，
@@ -100,6 +101,22 @@ function likePattern(text: string): string {
   return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 }
 
+interface QueueRow {
+  id: string;
+  tracking_no: string | null;
+  contract_no: string | null;
+  contract_amount_fen: number | string | null;
+  subsidy_fen: number | string | null;
+  status: string;
+  version: number | string;
+  round: number | string;
+  submitted_at: number | string | null;
+  updated_at: number | string;
+  enterprise_name: string;
+}
+
+const COUNTED_STAGES: readonly ApplicationState[] = ['provider_check', 'county_review', 'county_approved', 'returned'];
+
 export class CountyReview {
   constructor(private readonly deps: ApplicationDeps) {}
 
@@ -121,44 +138,56 @@ export class CountyReview {
         const p = likePattern(q.text);
         params.push(p, p, p);
       }
-      const countRows: { status: string; n: number | string }[] = await m.query(`SELECT a.status AS status, COUNT(*) AS n FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE ${where.join(' AND ')} GROUP BY a.status`, params);
+      // The enterprise is joined only to search its name: without text the count is a covering-index scan.
+      const from = q.text ? 'applications a JOIN enterprises e ON e.id = a.enterprise_id' : 'applications a';
+      // Counts of the stages a county acts on or waits for, not of its whole history: the index is
+      // sought per stage, so the cost follows the live queue rather than years of finished cases.
+      const countRows: { status: string; n: number | string }[] = await m.query(
+        `SELECT a.status AS status, COUNT(*) AS n FROM ${from} WHERE ${where.join(' AND ')} AND a.status IN (${COUNTED_STAGES.map(() => '?').join(', ')}) GROUP BY a.status`,
+        [...params, ...COUNTED_STAGES],
+      );
       where.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
       params.push(...q.statuses);
       if (q.after) {
         where.push('(a.updated_at > ? OR (a.updated_at = ? AND a.id > ?))');
         params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
       }
-      // Oldest first: what has waited longest comes first. Keyset, no OFFSET; the limit is a validated integer.
-      const idRows: { id: string }[] = await m.query(`SELECT a.id AS id FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${q.limit}`, params);
-      const apps = await loadApplications(m, idRows.map((r) => r.id));
-      const names = await enterpriseNames(m, apps.map((a) => a.enterpriseId));
-      const opinions = apps.length ? await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: In(apps.map((a) => a.id)), level: 'county' } }) : [];
+      // Oldest first: what has waited longest comes first. Keyset, no OFFSET; one parameterised query for
+      // the page (the queue is the reviewers' hot path: no ORM hydration of whole rows).
+      const rows: QueueRow[] = await m.query(
+        `SELECT a.id, a.tracking_no, a.contract_no, a.contract_amount_fen, a.subsidy_fen, a.status, a.version, a.round, a.submitted_at, a.updated_at, pe.name AS enterprise_name
+           FROM ${from} JOIN enterprises pe ON pe.id = a.enterprise_id
+          WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${q.limit}`,
+        params,
+      );
+      const opinions: { application_id: string; round: number | string; department: string; decision: string }[] = rows.length
+        ? await m.query(`SELECT application_id, round, department, decision FROM review_opinions WHERE level = 'county' AND application_id IN (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.id))
+        : [];
       const department = departmentOf(auth);
-      const last = apps[apps.length - 1];
+      const last = rows[rows.length - 1];
       return {
-        items: apps.map((a) => {
-          const round = opinions.filter((o) => o.applicationId === a.id && o.round === a.round);
-          const mine = round.find((o) => o.department === department);
-          const other = round.find((o) => o.department === otherDepartment(department));
+        items: rows.map((a) => {
+          const round = opinions.filter((o) => o.application_id === a.id && Number(o.round) === Number(a.round));
+          const status = a.status as ApplicationState;
           return {
             id: a.id,
-            trackingNo: a.trackingNo,
-            enterpriseName: names.get(a.enterpriseId) ?? '',
-            contractNo: a.contractNo,
-            contractAmountFen: a.contractAmountFen,
-            subsidyFen: a.subsidyFen,
-            status: a.status,
-            statusLabel: applicationMachine.states[a.status].labels.reviewer,
-            version: a.version,
-            round: a.round,
-            myOpinion: mine ? mine.decision : null,
-            otherOpinion: other ? other.decision : null,
-            submittedAt: a.submittedAt,
-            updatedAt: a.updatedAt,
+            trackingNo: a.tracking_no,
+            enterpriseName: a.enterprise_name,
+            contractNo: a.contract_no,
+            contractAmountFen: a.contract_amount_fen === null ? null : Number(a.contract_amount_fen),
+            subsidyFen: a.subsidy_fen === null ? null : Number(a.subsidy_fen),
+            status,
+            statusLabel: applicationMachine.states[status].labels.reviewer,
+            version: Number(a.version),
+            round: Number(a.round),
+            myOpinion: round.find((o) => o.department === department)?.decision ?? null,
+            otherOpinion: round.find((o) => o.department === otherDepartment(department))?.decision ?? null,
+            submittedAt: a.submitted_at === null ? null : Number(a.submitted_at),
+            updatedAt: Number(a.updated_at),
           };
         }),
         counts: Object.fromEntries(countRows.map((r) => [r.status, Number(r.n)])),
-        next: apps.length === q.limit && last ? `${last.updatedAt}.${last.id}` : null,
+        next: rows.length === q.limit && last ? `${Number(last.updated_at)}.${last.id}` : null,
       };
     });
   }

@@ -1,7 +1,15 @@
-import ExcelJS from 'exceljs';
+import type { Response } from 'supertest';
+import { openXlsx } from '../../documents/openDocument';
 import { ApplicationEventEntity, AuditEntity, DisbursementEntity, SubsidyListEntity } from '../../../../server/src/db/entities';
 import { newId } from '../../../../server/src/ids';
 import { DAY, bearer, startCity, type CityHarness } from './cityHarness';
+
+/** Collects a binary response body (the .xlsx) into one Buffer. */
+function binary(res: Response, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (d: Buffer) => chunks.push(d));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
 
 /**
  * 三（五）end to end on the API: city MIIT drafts the proposed list, city finance co-signs, a public notice
@@ -66,15 +74,10 @@ describe('the proposed list and the disbursement ledger', () => {
     const budget = await get(`/api/v1/city/budgets/${c.year}`);
     expect(budget.body.budget).toMatchObject({ budgetFen: 50_000_000, committedFen: 18_000_000, reservedFen: 18_000_000, disbursedNetFen: 0, remainingFen: 32_000_000 });
 
-    const doc = await get(`/api/v1/city/lists/${listId}/document.xlsx`, c.finance.token).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (d: Buffer) => chunks.push(d));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const doc = await get(`/api/v1/city/lists/${listId}/document.xlsx`, c.finance.token).buffer(true).parse(binary);
     expect(doc.status).toBe(200);
     expect(doc.headers['content-type']).toMatch(/spreadsheetml/);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(doc.body as Buffer);
+    const wb = await openXlsx(doc.body as Buffer);
     const sheet = wb.getWorksheet('拟补贴名单')!;
     expect(String(sheet.getCell(1, 1).value)).toContain(`${c.year}年伊春市工业企业上云补助拟补贴名单（第1批）`);
     expect(sheet.getCell(4, 16).value).toBe(6_000_000);
@@ -270,14 +273,9 @@ describe('the proposed list and the disbursement ledger', () => {
     const events = await c.t.db.run((m) => m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.a.id }, order: { seq: 'ASC' } }));
     expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'approve_list', 'disburse', 'reverse_payment', 'disburse']);
 
-    const doc = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (d: Buffer) => chunks.push(d));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const doc = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse(binary);
     expect(doc.status).toBe(200);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(doc.body as Buffer);
+    const wb = await openXlsx(doc.body as Buffer);
     const sheet = wb.getWorksheet('拨付台账')!;
     expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 8).value)).toEqual(['拨付', '退汇冲回', '拨付', '更正', '更正']);
     expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 14).value)).toEqual([6_000_000, -6_000_000, 6_000_000, -100, 50]);
