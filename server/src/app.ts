@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   services.files.registerOwnerType('provider', filingFileOwner(deps.db));
   fileRoutes(routes, { files: services.files });
   providerRoutes(routes, { filings: services.filings, registry: services.registry, now: deps.now ?? Date.now });
-  const applicationDeps: ApplicationDeps = { db: deps.db, audit: services.audit, engine: services.engine, files: services.files, now: deps.now ?? Date.now };
+  const applicationDeps: ApplicationDeps = { db: deps.db, audit: services.audit, engine: services.engine, files: services.files, now: deps.now ?? Date.now, overdueDays: deps.config.overdueDays };
   services.files.registerOwnerType('application', applicationFileOwner(deps.db));
   services.files.registerOwnerType('enterprise', enterpriseFileOwner(deps.db));
   enterpriseRoutes(routes, applicationDeps);

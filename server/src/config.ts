@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { APPLICATION_STATES, type ApplicationState } from '../../shared/src/workflow/application';
+import { parseOverdueDays } from '../../shared/src/workflow/overdue';
 
 /**
  * Settings come from the environment only (spec/wechat.md, "Settings"). Every setting is checked
@@ -20,6 +22,8 @@ export interface Config {
   auditKey: string;
   sessionTtlHours: number;
   policyEffectiveFrom: string;
+  /** Days a case may wait at each stage before it is shown as overdue. */
+  overdueDays: Partial<Record<ApplicationState, number>>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -147,6 +151,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('POLICY_EFFECTIVE_FROM', `须为日期 YYYY-MM-DD（细则自发布之日起施行），现为 "${policyEffectiveFrom}"`);
   }
 
+  const overdue = parseOverdueDays(value(env, 'OVERDUE_DAYS') ?? '', APPLICATION_STATES);
+  if (!overdue.ok) throw new ConfigError('OVERDUE_DAYS', overdue.reason);
+
   const logLevelRaw = value(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
     throw new ConfigError('LOG_LEVEL', `须为 ${LOG_LEVELS.join('、')} 之一`);
@@ -167,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditKey,
     sessionTtlHours,
     policyEffectiveFrom,
+    overdueDays: overdue.days,
     logLevel: logLevelRaw as Config['logLevel'],
   };
 }

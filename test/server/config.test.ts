@@ -10,6 +10,11 @@ describe('settings (spec/wechat.md): defaults', () => {
     expect(c.wechat.apiBase).toBeNull();
   });
 
+  test('OVERDUE_DAYS overrides a stage and keeps the other defaults', () => {
+    const c = loadConfig({ OVERDUE_DAYS: 'county_review=10, reported=20' });
+    expect(c.overdueDays).toMatchObject({ county_review: 10, reported: 20, provider_check: 7 });
+  });
+
   test('DATA_DIR places the embedded database', () => {
     const c = loadConfig({ DATA_DIR: '/tmp/shangyun-x' });
     expect(c.database).toEqual({ kind: 'sqlite', file: '/tmp/shangyun-x/shangyun.sqlite' });
@@ -57,6 +62,8 @@ describe('settings: each wrong or contradictory one stops the start, naming it',
     ['session lifetime zero', { SESSION_TTL_HOURS: '0' }, 'SESSION_TTL_HOURS'],
     ['policy date impossible', { POLICY_EFFECTIVE_FROM: '2023-02-30' }, 'POLICY_EFFECTIVE_FROM'],
     ['unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['overdue days of an unknown stage', { OVERDUE_DAYS: 'nowhere=3' }, 'OVERDUE_DAYS'],
+    ['overdue days not a number', { OVERDUE_DAYS: 'county_review=ten' }, 'OVERDUE_DAYS'],
   ])('%s', (_label, env, setting) => {
     let error: unknown;
     try {

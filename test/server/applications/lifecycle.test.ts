@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { creditCode, seedProvider } from '../../helpers/applications';
+import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { ApplicationEventEntity, DisbursementEntity, NotificationEntity } from '../../../server/src/db/entities';
 import { findApplication } from '../../../server/src/modules/applications/repository';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
@@ -201,6 +201,39 @@ describe('an application from draft to disbursed', () => {
     expect(await status(id)).toBe('returned');
     await submit(user, id);
     expect(await status(id)).toBe('reported');
+  });
+
+  test('the reviewer sees the flags: a file identical to another enterprise’s, a contract number used twice, receipts nobody verified', async () => {
+    const a = await t.login('lc-flag-a');
+    const b = await t.login('lc-flag-b');
+    const idA = await readyApplication(a, '铁力甲企业有限公司');
+    const idB = await readyApplication(b, '铁力乙企业有限公司');
+    const contractA = (await t.http.get(`/api/v1/applications/${idA}`).set(bearer(a.token))).body.application.contract;
+    const copied = await t.http.put(`/api/v1/applications/${idB}`).set(bearer(b.token)).send({ version: await version(idB), contract: { ...contractA, amountFen: 15_000_001 } });
+    expect(copied.status).toBe(200);
+    expect((await t.http.post(`/api/v1/files/application/${idB}/service_contract`).set(bearer(b.token)).attach('file', Buffer.concat([PDF, Buffer.from(`${idA}service_contract`)]), '合同.pdf')).status).toBe(201);
+    await submit(a, idA);
+    await submit(b, idB);
+    await confirmAndSign([idB]);
+    const detail = await t.http.get(`/api/v1/county/applications/${idB}`).set(bearer(miit.token));
+    const codes = detail.body.flags.map((f: { code: string }) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['duplicate_file', 'contract_no_reused', 'unverified_payments']));
+    expect(detail.body.flags.find((f: { code: string }) => f.code === 'contract_no_reused').refs).toEqual([idA]);
+    // The enterprise itself is not told whose file it matched.
+    expect(JSON.stringify((await t.http.get(`/api/v1/applications/${idB}`).set(bearer(b.token))).body)).not.toContain(idA);
+  });
+
+  test('queues mark and filter what waited longer than its stage allows', async () => {
+    const owner = await t.login('lc-overdue-owner');
+    const enterprise = await seedEnterprise(t.db, [owner.userId], { countyCode: county });
+    const old = await seedApplication(t.db, enterprise, null, 'county_review', { updatedAt: Date.now() - 20 * 86_400_000 });
+    const fresh = await seedApplication(t.db, enterprise, null, 'county_approved', { updatedAt: Date.now() - 86_400_000 });
+    const overdue = await t.http.get('/api/v1/county/applications?status=county_review,county_approved&overdue=1&limit=100').set(bearer(miit.token));
+    expect(overdue.status).toBe(200);
+    const ids = overdue.body.items.map((i: { id: string }) => i.id);
+    expect(ids).toContain(old.id);
+    expect(ids).not.toContain(fresh.id);
+    expect(overdue.body.items.find((i: { id: string }) => i.id === old.id)).toMatchObject({ overdue: true, waitingDays: 20 });
   });
 
   test('nothing leaks across enterprises, counties and providers', async () => {

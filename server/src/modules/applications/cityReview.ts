@@ -10,6 +10,7 @@ import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/e
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import type { ApplicationDeps } from './deps';
+import { applicationFlags } from './flags';
 import { staleError, type TransitionOutcome } from './engine';
 import { findApplication, findEnterprise, type Application } from './repository';
 
@@ -292,6 +293,7 @@ export class CityReview {
       const amount = payableNow(app, today);
       const p = provider[0];
       return {
+        flags: await applicationFlags(m, app),
         application: {
           id: app.id,
           trackingNo: app.trackingNo,

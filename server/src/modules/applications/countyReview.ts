@@ -23,6 +23,8 @@ import type { TransitionColumns } from './engine';
 import { findApplication, type Application } from './repository';
 
 import { isSettlementSigned, settlementFormOf } from './settlementForms';
+import { applicationFlags } from './flags';
+import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 
 /**
  * The county review of 三（四）: 各县（市）、区工信、财政主管部门……对上云企业的上云效果和云服务商服务质量进行审核，
@@ -83,6 +85,8 @@ export interface QueueQuery {
   text: string | null;
   after: { updatedAt: number; id: string } | null;
   limit: number;
+  /** Only cases that waited longer than their stage allows (OVERDUE_DAYS). */
+  overdue?: boolean;
 }
 
 /** The words the enterprise reads: each reason, with the field or material it names. */
@@ -152,6 +156,16 @@ export class CountyReview {
         where.push('(a.updated_at > ? OR (a.updated_at = ? AND a.id > ?))');
         params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
       }
+      const now = this.deps.now();
+      if (q.overdue) {
+        // Each stage has its own limit: one (status, waited-since) pair per stage asked for.
+        const limits = q.statuses.filter((st) => this.deps.overdueDays[st] !== undefined);
+        if (!limits.length) where.push('1 = 0');
+        else {
+          where.push(`(${limits.map(() => '(a.status = ? AND a.updated_at < ?)').join(' OR ')})`);
+          for (const st of limits) params.push(st, now - this.deps.overdueDays[st]! * 86_400_000);
+        }
+      }
       // Oldest first: what has waited longest comes first. Keyset, no OFFSET; one parameterised query for
       // the page (the queue is the reviewers' hot path: no ORM hydration of whole rows).
       const rows: QueueRow[] = await m.query(
@@ -184,6 +198,8 @@ export class CountyReview {
             otherOpinion: round.find((o) => o.department === otherDepartment(department))?.decision ?? null,
             submittedAt: a.submitted_at === null ? null : Number(a.submitted_at),
             updatedAt: Number(a.updated_at),
+            waitingDays: waitingDays(Number(a.updated_at), now),
+            overdue: isOverdue(status, Number(a.updated_at), now, this.deps.overdueDays),
           };
         }),
         counts: Object.fromEntries(countRows.map((r) => [r.status, Number(r.n)])),
@@ -205,6 +221,7 @@ export class CountyReview {
       const department = departmentOf(auth);
       const thisRound = opinions.filter((o) => o.level === 'county' && o.round === app.round);
       return {
+        flags: await applicationFlags(m, app),
         application: {
           id: app.id,
           trackingNo: app.trackingNo,

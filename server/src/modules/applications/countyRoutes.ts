@@ -70,6 +70,7 @@ const providerQuery = z.object({ status: statusList(null), after: cursor, limit 
 const countyQuery = z.object({
   status: statusList(['county_review']),
   q: z.string({ error: '搜索词须为文字' }).trim().max(50, '搜索词不超过 50 字').optional(),
+  overdue: z.enum(['1', '0', 'true', 'false'], { error: 'overdue 须为 1 或 0' }).optional(),
   after: cursor,
   limit,
 });
@@ -181,7 +182,7 @@ export function countyRoutes(routes: RouteTable, deps: ApplicationDeps): void {
     // The county review (三（四）).
     .add({ method: 'GET', path: '/api/v1/county/applications', access: county, summary: '本县（市）区的申请（按状态、搜索、分页，含各状态数量）' }, async (ctx) => {
       const q = parseInput(countyQuery, ctx.query, '查询参数不对');
-      ctx.body = await review.queue(ctx.state.auth!, { statuses: q.status ?? ['county_review'], text: q.q ? q.q : null, after: q.after, limit: q.limit });
+      ctx.body = await review.queue(ctx.state.auth!, { statuses: q.status ?? ['county_review'], text: q.q ? q.q : null, after: q.after, limit: q.limit, overdue: q.overdue === '1' || q.overdue === 'true' });
     })
     .add({ method: 'GET', path: '/api/v1/county/applications/:id', access: county, summary: '一份申请的全部审核信息（企业、合同、付款、材料、兑付申请表、意见、记录）' }, async (ctx) => {
       ctx.body = await review.detail(ctx.state.auth!, appId(ctx));
