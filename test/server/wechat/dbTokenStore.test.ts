@@ -1,0 +1,42 @@
+import { openTestDatabase } from '../../helpers/db';
+import type { Database } from '../../../server/src/db/database';
+import { DbTokenStore } from '../../../server/src/db/tokenStore';
+import { createWechatClients } from '../../../server/src/wechat/clients';
+import { startSandbox } from '../../../server/src/wechat/sandbox';
+
+/**
+ * The access token is shared by every server instance through the database: two instances (two
+ * client sets on one database) fetch it once, and after WeChat calls it stale one forced refresh
+ * serves both.
+ */
+describe('the access token in the database, shared by instances', () => {
+  let db: Database;
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    await db.close();
+  });
+
+  test('two instances, one token; a stale token is refreshed once for both', async () => {
+    const creds = { mp: { appid: 'wxdbstoremp01', secret: 's1' }, oa: { appid: 'wxdbstoreoa01', secret: 's2' } };
+    const one = createWechatClients({ apiBase: sandbox.baseUrl, ...creds, tokenStore: new DbTokenStore(db) });
+    const two = createWechatClients({ apiBase: sandbox.baseUrl, ...creds, tokenStore: new DbTokenStore(db) });
+    const send = (c: typeof one, n: number) => c.mp.sendSubscribeMessage({ touser: `mp-user${n}`, templateId: 'tpl-progress', page: 'pages/home/home', data: { thing1: { value: '县里正在审核' } } });
+    await send(one, 1);
+    await send(two, 2);
+    const counts = () => sandbox.state.tokenRequests.byAppid.get('wxdbstoremp01')!;
+    expect(counts().stable + counts().token).toBe(1);
+    const stored = await db.query<{ access_token: string }>('SELECT access_token FROM wechat_tokens WHERE appid = ?', ['wxdbstoremp01']);
+    expect(stored).toHaveLength(1);
+
+    sandbox.control.expireTokens();
+    await send(one, 3);
+    await send(two, 4);
+    expect(counts().stableForced).toBe(1);
+    expect(sandbox.state.sent.filter((m) => m.touser.startsWith('mp-user'))).toHaveLength(4);
+  });
+});
