@@ -8,7 +8,8 @@ import { ForbiddenError, UnauthenticatedError } from './errors';
  * by the role × route matrix test. Finer checks (own enterprise, own county, named provider) are
  * the use cases' business; this gate only keeps out roles that never belong on a route.
  */
-export type Access = 'public' | 'authenticated' | readonly Role[];
+/** `wechat`: open to anyone, but WeChat's signature on the request is the credential (checked by the handler). */
+export type Access = 'public' | 'wechat' | 'authenticated' | readonly Role[];
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -28,7 +29,7 @@ export class RouteTable {
   add(spec: RouteSpec, handler: Handler): this {
     this.specs.push(spec);
     const guard = async (ctx: AppContext) => {
-      if (spec.access !== 'public') {
+      if (spec.access !== 'public' && spec.access !== 'wechat') {
         const auth = ctx.state.auth;
         if (!auth) throw new UnauthenticatedError();
         if (spec.access !== 'authenticated' && !auth.grants.some((g) => (spec.access as readonly Role[]).includes(g.role))) {

@@ -1,0 +1,514 @@
+import type { EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import { AppError } from '../../http/errors';
+import type { AuthContext } from '../../http/context';
+import type { AuditTrail } from '../audit/audit';
+import type { EligibilityService } from '../eligibility/eligibilityService';
+import { countyName, isCountyRole, ROLE_LABELS, type Role } from '../../../../shared/src/contracts/roles';
+import type { Verdict } from '../../../../shared/src/contracts/eligibility';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
+import { applyAnswer, currentStep, normalizeChatText, restoreFlowState, startFlow, type FlowQuestion, type FlowState, type SubsidyEstimate } from '../../../../shared/src/rules/flow';
+import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
+import { BIND_MAX_FAILURES, BIND_WINDOW_MS, CODE_DIGITS, bindingCodeHash, linkOpenid } from './binding';
+import { fitReply, type InboundMessage } from './messageXml';
+import { bindingCodeByHash, execute, isDuplicateKey, prune, readFollower, recordMessage, storedAnswer, userById, userByOaOpenid, userByUnionid, writeFollower, type Follower, type FollowerChanges, type LinkedUser } from './store';
+import * as T from './texts';
+
+/**
+ * The chatbot behind the official account. Handling a message is planned first — reads only,
+ * parameterised lookups outside any transaction (on SQLite, a lookup issued inside the one-queue
+ * transaction would wait for that transaction for ever) — and then committed in one short
+ * transaction: the dedupe row with the answer, plus the plan's writes, each checked against what the
+ * plan read. If anything moved in between, the plan is made again.
+ */
+
+export interface ChatbotDeps {
+  config: Config;
+  db: Database;
+  audit: AuditTrail;
+  eligibility: EligibilityService;
+  now: () => number;
+  logger: Logger;
+}
+
+interface Plan {
+  reply: string | null;
+  /** Writes inside the handling transaction; false: what the plan read has changed. */
+  apply?: (tx: EntityManager) => Promise<boolean>;
+}
+
+class PlanOutdated extends Error {}
+class TooLate extends Error {}
+
+/** A conversation left for a day is over: its next message starts afresh. */
+const FLOW_TTL_MS = 24 * 3600_000;
+/** WeChat retries within seconds; three days of dedupe rows are plenty. */
+const DEDUPE_KEEP_MS = 3 * 24 * 3600_000;
+const PRUNE_ONE_IN = 256;
+const MAX_PLAN_ATTEMPTS = 3;
+const MAX_APPLICATIONS_SHOWN = 5;
+
+const REVIEWER_ROLES: readonly Role[] = ['county_miit', 'county_finance', 'city_miit', 'city_finance'];
+const QUEUE_OF: Readonly<Record<string, readonly ApplicationState[]>> = {
+  county_miit: ['county_review', 'county_approved'],
+  county_finance: ['county_review', 'county_approved'],
+  city_miit: ['reported', 'city_approved'],
+  city_finance: ['listed', 'approved'],
+};
+
+type Command = { kind: 'topic'; topic: T.Topic } | { kind: 'help' } | { kind: 'progress' } | { kind: 'todo' } | { kind: 'selfCheck' } | { kind: 'exit' } | { kind: 'bind'; code: string };
+
+type ActiveFlow = { kind: 'none' } | { kind: 'corrupt' } | { kind: 'active'; state: FlowState };
+
+function isApplicationState(s: string): s is ApplicationState {
+  return (APPLICATION_STATES as readonly string[]).includes(s);
+}
+
+/** 10000000 fen → "10万元"; anything not whole 万 in 元. */
+function yuanText(fen: number): string {
+  return fen % 1_000_000 === 0 ? T.wanYuan(fen / 1_000_000) : formatYuan(fen);
+}
+
+/** `{field, material, message}` (county) or `{path, message}` (city), as review_opinions.reasons holds them. */
+function reasonsText(json: string | null): string | null {
+  if (json === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value)) return null;
+  const parts: string[] = [];
+  for (const item of value) {
+    if (typeof item !== 'object' || item === null) continue;
+    const r = item as Record<string, unknown>;
+    if (typeof r.message !== 'string' || r.message.trim() === '') continue;
+    const where = [r.material, r.field].filter((s): s is string => typeof s === 'string' && s.trim() !== '').join(T.WHERE_JOIN);
+    parts.push(T.reasonLine(where, r.message.trim()));
+  }
+  return parts.length ? parts.join(T.REASON_JOIN) : null;
+}
+
+export function dedupeKey(msg: InboundMessage): string {
+  // spec/wechat.md: MsgId for messages, FromUserName + CreateTime for events.
+  return msg.msgId !== null && msg.msgType !== 'event' ? `msg:${msg.msgId}` : `evt:${msg.fromUser}:${msg.createTime}`;
+}
+
+export class Chatbot {
+  constructor(private readonly deps: ChatbotDeps) {}
+
+  /**
+   * Events that change nothing and want no answer (menu views, locations, template-send reports…) are
+   * answered `success` without being recorded.
+   */
+  needsHandling(msg: InboundMessage): boolean {
+    if (msg.msgType !== 'event') return true;
+    const event = (msg.event ?? '').toLowerCase();
+    return event === 'subscribe' || event === 'unsubscribe' || (event === 'click' && (msg.eventKey ?? '') !== '');
+  }
+
+  /** The answer to a message (null: `success`), handled at most once across instances. */
+  async handle(msg: InboundMessage, isLate: () => boolean): Promise<string | null> {
+    if (!this.needsHandling(msg)) return null;
+    const key = dedupeKey(msg);
+    for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
+      if (isLate()) throw new TooLate();
+      const plan = await this.plan(msg);
+      const reply = plan.reply === null ? null : fitReply(plan.reply);
+      const at = this.deps.now();
+      try {
+        await this.deps.db.transaction(async (tx) => {
+          // Work that waited past the deadline is not done: the sender was already told to try again.
+          if (isLate()) throw new TooLate();
+          await recordMessage(tx, { key, openid: msg.fromUser, msgType: msg.msgType, reply, at });
+          if (plan.apply && !(await plan.apply(tx))) throw new PlanOutdated();
+        });
+      } catch (err) {
+        if (err instanceof PlanOutdated) continue;
+        if (isDuplicateKey(err)) {
+          const stored = await storedAnswer(this.deps.db, key);
+          // Handled already (a retry of WeChat): the same answer — and never another person's.
+          if (stored !== undefined) return stored.openid === msg.fromUser ? stored.reply : null;
+          continue; // another row moved under the plan: plan again
+        }
+        throw err;
+      }
+      if (Math.random() * PRUNE_ONE_IN < 1) {
+        prune(this.deps.db, at, DEDUPE_KEEP_MS).catch((e: unknown) => this.deps.logger.warn({ err: e }, 'pruning the official account tables failed'));
+      }
+      return reply;
+    }
+    return T.BUSY;
+  }
+
+  // ---- planning -------------------------------------------------------------------------------------
+
+  private async plan(msg: InboundMessage): Promise<Plan> {
+    if (msg.msgType === 'event') {
+      const event = (msg.event ?? '').toLowerCase();
+      if (event === 'subscribe' || event === 'unsubscribe') return this.planFollow(msg, event === 'subscribe');
+      // A menu button sends its key: a command, never an answer to the self-check.
+      return this.planText(msg, msg.eventKey ?? '', false);
+    }
+    if (msg.content === null) return { reply: T.NON_TEXT };
+    return this.planText(msg, msg.content, true);
+  }
+
+  private async planFollow(msg: InboundMessage, subscribe: boolean): Promise<Plan> {
+    const follower = await readFollower(this.deps.db, msg.fromUser);
+    const changes: FollowerChanges = subscribe ? { followed: true } : { followed: false, flow: null, flowUpdatedAt: null };
+    if (subscribe && msg.unionid !== null) changes.unionid = msg.unionid;
+    const now = this.deps.now();
+    // Unsubscribe: WeChat shows nothing, so no answer; the follow state tells notifications not to use this channel.
+    return { reply: subscribe ? T.WELCOME : null, apply: (tx) => writeFollower(tx, msg.fromUser, follower, changes, now) };
+  }
+
+  private async planText(msg: InboundMessage, content: string, typed: boolean): Promise<Plan> {
+    const follower = await readFollower(this.deps.db, msg.fromUser);
+    const flow = this.activeFlow(follower);
+    const text = normalizeChatText(content);
+    const command = parseCommand(text);
+
+    if (command === null && typed && flow.kind === 'active') return this.planAnswer(msg, follower, flow.state, content);
+    if (command === null && typed && flow.kind === 'corrupt') {
+      return { reply: T.SELF_CHECK_RESTORE_FAILED, apply: (tx) => writeFollower(tx, msg.fromUser, follower, { flow: null, flowUpdatedAt: null }, this.deps.now()) };
+    }
+    if (command?.kind === 'selfCheck') return this.planStartFlow(msg, follower);
+    if (command?.kind === 'exit') {
+      if (flow.kind === 'none') return { reply: T.SELF_CHECK_NONE };
+      return { reply: T.SELF_CHECK_EXITED, apply: (tx) => writeFollower(tx, msg.fromUser, follower, { flow: null, flowUpdatedAt: null }, this.deps.now()) };
+    }
+
+    let plan: Plan;
+    let fallback = false;
+    if (command !== null) {
+      plan = await this.planCommand(msg, follower, command);
+    } else {
+      const target = closestTopic(text);
+      if (target === null) return { reply: T.NOT_UNDERSTOOD };
+      if (target === 'selfCheck') return this.planStartFlow(msg, follower);
+      plan = await this.planCommand(msg, follower, target === 'progress' || target === 'todo' ? { kind: target } : { kind: 'topic', topic: target });
+      fallback = true;
+    }
+    let reply = plan.reply;
+    if (reply !== null && fallback) reply += T.FALLBACK_NOTE;
+    // A question asked in the middle of the self-check is answered, and the self-check goes on.
+    if (reply !== null && flow.kind === 'active') {
+      const step = currentStep(flow.state);
+      if (step?.kind === 'question') reply += T.selfCheckReminder(this.questionText(flow.state, step.question));
+    }
+    return { ...plan, reply };
+  }
+
+  private async planCommand(msg: InboundMessage, follower: Follower | null, command: Exclude<Command, { kind: 'selfCheck' } | { kind: 'exit' }>): Promise<Plan> {
+    switch (command.kind) {
+      case 'help':
+        return { reply: T.HELP };
+      case 'topic':
+        return { reply: this.topicText(command.topic) };
+      case 'progress':
+        return this.planProgress(msg, follower);
+      case 'todo':
+        return this.planTodo(msg, follower);
+      case 'bind':
+        return this.planBind(msg, follower, command.code);
+    }
+  }
+
+  private topicText(topic: T.Topic): string {
+    switch (topic) {
+      case 'policy': {
+        const p = this.deps.eligibility.policy();
+        const example = (contractFen: number) => {
+          const amount = computeSubsidyAmount(contractFen, 0, p.asOf);
+          return { contract: yuanText(contractFen), subsidy: yuanText(amount.computedFen), capped: amount.capped };
+        };
+        return T.policyText({ title: p.title, effectiveFrom: p.effectiveFrom, ratePercent: p.ratePercent, capText: yuanText(p.capFen), examples: [example(12_000_000), example(p.capFen * 3)] });
+      }
+      case 'conditions':
+        return T.CONDITIONS;
+      case 'materials':
+        return T.MATERIALS;
+      case 'process':
+        return T.PROCESS;
+      case 'contact':
+        return T.CONTACT;
+      case 'filing':
+        return T.FILING;
+    }
+  }
+
+  // ---- who is asking ----------------------------------------------------------------------------------
+
+  /**
+   * The mini-program user behind this follower: linked by an earlier `绑定`, or found now by a unionid
+   * WeChat gave us — then linked in the handling transaction (`link`).
+   */
+  private async resolveUser(msg: InboundMessage, follower: Follower | null): Promise<{ user: LinkedUser; link?: (tx: EntityManager) => Promise<boolean> } | null> {
+    const linked = await userByOaOpenid(this.deps.db, msg.fromUser);
+    if (linked) return { user: linked };
+    const unionid = msg.unionid ?? follower?.unionid ?? null;
+    if (unionid === null) return null;
+    const user = await userByUnionid(this.deps.db, unionid);
+    // A user already linked to another follower keeps that link: only `绑定` moves it.
+    if (!user || user.oaOpenid !== null) return null;
+    const now = this.deps.now();
+    return { user, link: (tx) => linkOpenid(tx, this.deps.audit, { userId: user.id, openid: msg.fromUser, previousHolder: null, via: 'unionid', replaces: false }, now) };
+  }
+
+  // ---- 进度 ------------------------------------------------------------------------------------------
+
+  private async planProgress(msg: InboundMessage, follower: Follower | null): Promise<Plan> {
+    const who = await this.resolveUser(msg, follower);
+    if (who === null) return { reply: T.NOT_BOUND };
+    if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    const db = this.deps.db;
+    // The applications of every enterprise the user is an active member of; withdrawn ones are history.
+    const apps = await db.query<{ id: string; tracking_no: string | null; status: string; last_reason: string | null; subsidy_fen: number | string | null; verified_fen: number | string | null; name: string }>(
+      `SELECT a.id, a.tracking_no, a.status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name
+         FROM applications a
+         JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.user_id = ? AND m.status = 'active'
+         JOIN enterprises e ON e.id = a.enterprise_id
+        WHERE a.status <> 'withdrawn'
+        ORDER BY a.updated_at DESC, a.id DESC`,
+      [who.user.id],
+    );
+    if (apps.length === 0) return { reply: T.NO_APPLICATIONS, apply: who.link };
+    const blocks: string[] = [];
+    for (const [i, a] of apps.slice(0, MAX_APPLICATIONS_SHOWN).entries()) {
+      if (!isApplicationState(a.status)) continue;
+      let reasons = a.last_reason;
+      if (reasons === null && (a.status === 'returned' || a.status === 'rejected')) {
+        // Only the reasons: a reviewer's internal note is never read here.
+        const last = await db.query<{ reasons: string | null }>("SELECT reasons FROM review_opinions WHERE application_id = ? AND decision <> 'approve' ORDER BY created_at DESC, id DESC LIMIT 1", [a.id]);
+        reasons = reasonsText(last[0]?.reasons ?? null);
+      }
+      const verified = a.verified_fen === null ? null : Number(a.verified_fen);
+      const subsidy = a.subsidy_fen === null ? null : Number(a.subsidy_fen);
+      const amount = verified !== null ? T.verifiedAmount(formatYuan(verified)) : subsidy !== null && a.status !== 'rejected' ? T.appliedAmount(formatYuan(subsidy)) : null;
+      blocks.push(
+        T.progressBlock({
+          index: i + 1,
+          trackingNo: a.tracking_no,
+          enterprise: a.name,
+          status: applicationMachine.states[a.status].labels.applicant,
+          next: T.NEXT_STEP[a.status],
+          amount,
+          reasons,
+        }),
+      );
+    }
+    const lines = [T.progressHeader(Math.min(apps.length, MAX_APPLICATIONS_SHOWN)), blocks.join('\n\n')];
+    if (apps.length > MAX_APPLICATIONS_SHOWN) lines.push(T.progressMore(apps.length - MAX_APPLICATIONS_SHOWN));
+    return { reply: lines.join('\n'), apply: who.link };
+  }
+
+  // ---- 待办 ------------------------------------------------------------------------------------------
+
+  private async planTodo(msg: InboundMessage, follower: Follower | null): Promise<Plan> {
+    const who = await this.resolveUser(msg, follower);
+    if (who === null) return { reply: T.NOT_BOUND };
+    if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    const db = this.deps.db;
+    const grants = (await db.query<{ role: string; county_code: string | null }>('SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at', [who.user.id])).filter((g) =>
+      (REVIEWER_ROLES as readonly string[]).includes(g.role),
+    );
+    if (grants.length === 0) return { reply: T.TODO_NOT_REVIEWER, apply: who.link };
+    const blocks: string[] = [];
+    for (const g of grants) {
+      const role = g.role as Role;
+      const statuses = QUEUE_OF[role] ?? [];
+      const county = isCountyRole(role) ? g.county_code : null;
+      if (isCountyRole(role) && county === null) continue;
+      const counts = new Map<string, number>();
+      const placeholders = statuses.map(() => '?').join(', ');
+      const rows = await db.query<{ status: string; n: number | string }>(
+        county === null
+          ? `SELECT status, COUNT(*) AS n FROM applications WHERE status IN (${placeholders}) GROUP BY status`
+          : `SELECT status, COUNT(*) AS n FROM applications WHERE county_code = ? AND status IN (${placeholders}) GROUP BY status`,
+        county === null ? [...statuses] : [county, ...statuses],
+      );
+      for (const r of rows) counts.set(r.status, Number(r.n));
+      const lines = [T.todoHeader(county === null ? ROLE_LABELS[role] : `${countyName(county) ?? county}·${ROLE_LABELS[role]}`)];
+      for (const s of statuses) {
+        let line = T.todoLine(applicationMachine.states[s].labels.reviewer, counts.get(s) ?? 0);
+        if (s === 'county_review' && county !== null) {
+          // What waits for this department: no opinion of its own in the current round yet.
+          const mine = await db.query<{ n: number | string }>(
+            "SELECT COUNT(*) AS n FROM applications a WHERE a.county_code = ? AND a.status = 'county_review' AND NOT EXISTS (SELECT 1 FROM review_opinions o WHERE o.application_id = a.id AND o.round = a.round AND o.level = 'county' AND o.department = ?)",
+            [county, role === 'county_miit' ? 'miit' : 'finance'],
+          );
+          line += T.todoAwaitingMine(Number(mine[0]?.n ?? 0));
+        }
+        lines.push(line);
+      }
+      if (role === 'city_miit') {
+        const filings = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM providers WHERE status = 'submitted'", []);
+        lines.push(T.todoLine(T.TODO_FILINGS, Number(filings[0]?.n ?? 0)));
+      }
+      blocks.push(lines.join('\n'));
+    }
+    if (blocks.length === 0) return { reply: T.TODO_NOT_REVIEWER, apply: who.link };
+    return { reply: `${blocks.join('\n\n')}\n${T.TODO_FOOTER}`, apply: who.link };
+  }
+
+  // ---- 绑定 ------------------------------------------------------------------------------------------
+
+  private async planBind(msg: InboundMessage, follower: Follower | null, code: string): Promise<Plan> {
+    if (!new RegExp(`^\\d{${CODE_DIGITS}}$`).test(code)) return { reply: T.BIND_USAGE };
+    const now = this.deps.now();
+    const windowOpen = follower?.bindWindowAt != null && now - follower.bindWindowAt < BIND_WINDOW_MS;
+    if (windowOpen && (follower?.bindFailures ?? 0) >= BIND_MAX_FAILURES) return { reply: T.BIND_TOO_MANY };
+
+    const found = await bindingCodeByHash(this.deps.db, bindingCodeHash(this.deps.config.auditKey, code));
+    const target = found && found.usedAt === null && found.expiresAt > now ? await userById(this.deps.db, found.userId) : null;
+    if (!found || !target) {
+      const failures = windowOpen ? (follower?.bindFailures ?? 0) + 1 : 1;
+      const windowAt = windowOpen ? (follower?.bindWindowAt ?? now) : now;
+      return { reply: T.BIND_INVALID, apply: (tx) => writeFollower(tx, msg.fromUser, follower, { bindFailures: failures, bindWindowAt: windowAt }, now) };
+    }
+    if (target.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    const holder = await userByOaOpenid(this.deps.db, msg.fromUser);
+    const claim = async (tx: EntityManager) => {
+      // Single use across instances: only one transaction can turn used_at from NULL.
+      return (await execute(tx, 'UPDATE oa_binding_codes SET used_at = ?, used_by_openid = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', [now, msg.fromUser, found.id, now])) === 1;
+    };
+    if (target.oaOpenid === msg.fromUser) return { reply: T.BIND_ALREADY, apply: claim };
+    return {
+      reply: T.BIND_DONE,
+      apply: async (tx) =>
+        (await claim(tx)) &&
+        linkOpenid(tx, this.deps.audit, { userId: target.id, openid: msg.fromUser, previousHolder: holder?.id ?? null, via: 'code', replaces: target.oaOpenid !== null }, now),
+    };
+  }
+
+  // ---- 自测 ------------------------------------------------------------------------------------------
+
+  private activeFlow(follower: Follower | null): ActiveFlow {
+    if (follower === null || follower.flow === null) return { kind: 'none' };
+    if (follower.flowUpdatedAt === null || this.deps.now() - follower.flowUpdatedAt > FLOW_TTL_MS) return { kind: 'none' };
+    let json: unknown;
+    try {
+      json = JSON.parse(follower.flow);
+    } catch {
+      return { kind: 'corrupt' };
+    }
+    const state = restoreFlowState(json);
+    return state === null ? { kind: 'corrupt' } : { kind: 'active', state };
+  }
+
+  private questionText(state: FlowState, question: FlowQuestion): string {
+    const n = Object.keys(state.answers).length + 1;
+    // The mini-program picks the provider from a list; here a person types what they know of it.
+    return T.selfCheckQuestion(n, question.text, question.answerType === 'provider_id' ? T.PROVIDER_HELP : question.help);
+  }
+
+  private saveFlow(msg: InboundMessage, follower: Follower | null, state: FlowState | null) {
+    const now = this.deps.now();
+    return (tx: EntityManager) => writeFollower(tx, msg.fromUser, follower, { flow: state === null ? null : JSON.stringify(state), flowUpdatedAt: state === null ? null : now }, now);
+  }
+
+  private planStartFlow(msg: InboundMessage, follower: Follower | null): Plan {
+    const state = startFlow(todayInShanghai(new Date(this.deps.now())));
+    const step = currentStep(state);
+    if (step?.kind !== 'question') return { reply: T.NOT_UNDERSTOOD };
+    return { reply: `${T.SELF_CHECK_INTRO}\n${this.questionText(state, step.question)}`, apply: this.saveFlow(msg, follower, state) };
+  }
+
+  private async planAnswer(msg: InboundMessage, follower: Follower | null, state: FlowState, content: string): Promise<Plan> {
+    const step = currentStep(state);
+    if (step?.kind !== 'question') return { reply: T.SELF_CHECK_RESTORE_FAILED, apply: this.saveFlow(msg, follower, null) };
+    const question = step.question;
+    let answer: string = content.trim();
+    if (question.answerType === 'provider_id' && !T.SKIP_WORDS.includes(normalizeChatText(answer).toLowerCase())) {
+      const resolved = await this.resolveProvider(normalizeChatText(answer));
+      if (resolved.kind !== 'one') {
+        return { reply: T.selfCheckRetry(resolved.kind === 'none' ? T.PROVIDER_NOT_FOUND : T.PROVIDER_AMBIGUOUS, this.questionText(state, question)) };
+      }
+      answer = resolved.id;
+    }
+    const result = applyAnswer(state, answer);
+    if (!result.ok) return { reply: T.selfCheckRetry(result.message, this.questionText(state, result.question ?? question)) };
+    const next = result.step;
+    switch (next.kind) {
+      case 'question':
+        return { reply: this.questionText(result.state, next.question), apply: this.saveFlow(msg, follower, result.state) };
+      case 'stopped':
+        return { reply: T.selfCheckStopped(next.stop.clause, next.stop.message), apply: this.saveFlow(msg, follower, null) };
+      case 'complete': {
+        const who = await this.resolveUser(msg, follower);
+        // A bound user's own enterprise brings its history from our records (二（六）), as in the mini-program.
+        const auth: AuthContext | undefined = who && who.user.status === 'active' ? { userId: who.user.id, sessionId: '', grants: [] } : undefined;
+        let verdict: Verdict;
+        try {
+          verdict = await this.deps.eligibility.evaluate(next.facts, auth);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          return { reply: T.selfCheckCouldNotFinish(err.message), apply: this.saveFlow(msg, follower, null) };
+        }
+        return { reply: verdictText(verdict, next.estimate), apply: this.saveFlow(msg, follower, null) };
+      }
+    }
+  }
+
+  private async resolveProvider(text: string): Promise<{ kind: 'one'; id: string } | { kind: 'none' } | { kind: 'many' }> {
+    if (text === '' || text.length > 128) return { kind: 'none' };
+    // The filing on record (approved, or revoked later: the rules compare its dates with the contract's).
+    const rows = await this.deps.db.query<{ id: string }>(
+      "SELECT id FROM providers WHERE status IN ('approved', 'revoked') AND approved_on IS NOT NULL AND (id = ? OR filing_no = ? OR company_name = ?) ORDER BY approved_on DESC LIMIT 2",
+      [text, text, text],
+    );
+    if (rows.length === 0) return { kind: 'none' };
+    if (rows.length > 1) return { kind: 'many' };
+    return { kind: 'one', id: rows[0]!.id };
+  }
+}
+
+function verdictText(verdict: Verdict, estimate: SubsidyEstimate): string {
+  const lines = [verdict.eligible ? T.SELF_CHECK_ELIGIBLE : T.SELF_CHECK_NOT_ELIGIBLE];
+  if (verdict.eligible) lines.push(T.selfCheckPayable(formatYuan(verdict.subsidyFen)));
+  else for (const f of verdict.failures) lines.push(T.selfCheckFailure(f.clause, f.message));
+  lines.push(estimate.text);
+  for (const w of verdict.warnings) lines.push(T.selfCheckWarning(w.clause, w.message));
+  lines.push(verdict.eligible ? T.SELF_CHECK_NEXT : T.SELF_CHECK_AGAIN);
+  return lines.join('\n');
+}
+
+/** A command word, or `绑定 <code>`; null for anything else. */
+export function parseCommand(text: string): Command | null {
+  const compact = text.replace(/\s+/g, '').toLowerCase();
+  if (compact.startsWith(T.BIND_WORD)) return { kind: 'bind', code: compact.slice(T.BIND_WORD.length).replace(/^[:：,，]/, '').replace(/-/g, '') };
+  // Own keys only: "__proto__" or "constructor" typed by someone is not a command.
+  if (!Object.hasOwn(T.COMMAND_WORDS, compact)) return null;
+  const word = T.COMMAND_WORDS[compact]!;
+  switch (word) {
+    case 'help':
+    case 'progress':
+    case 'todo':
+    case 'selfCheck':
+    case 'exit':
+      return { kind: word };
+    default:
+      return { kind: 'topic', topic: word };
+  }
+}
+
+/** The answer whose words the text shares most (texts.ts KEYWORDS), or null when it shares none. */
+export function closestTopic(text: string): (typeof T.KEYWORDS)[number]['target'] | null {
+  const t = text.toLowerCase().slice(0, 500);
+  let best: (typeof T.KEYWORDS)[number]['target'] | null = null;
+  let bestScore = 0;
+  for (const entry of T.KEYWORDS) {
+    let score = 0;
+    for (const [word, weight] of entry.words) if (t.includes(word)) score += weight;
+    if (score > bestScore) {
+      best = entry.target;
+      bestScore = score;
+    }
+  }
+  return best;
+}
