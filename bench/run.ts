@@ -15,7 +15,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { loadConfig } from '../server/src/config';
 import { openDatabase } from '../server/src/db/database';
-import { seedApplications, seedCountyReviewer, seedSessions } from './seed';
+import { seedApplications, seedBoundFollower, seedCountyReviewer, seedSessions } from './seed';
+import { wechatSignature } from '../server/src/modules/officialAccount/wechatCrypto';
 import { upload } from './uploads';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -120,14 +121,18 @@ async function main(): Promise<void> {
   const tokens = await seedSessions(seedDb, USERS);
   await seedApplications(seedDb, APPLICATIONS);
   const reviewerToken = await seedCountyReviewer(seedDb);
+  await seedBoundFollower(seedDb, 'oa-bench-follower');
   await seedDb.close();
 
   const barePort = await freePort();
   const appPort = await freePort();
   const bare = spawnServer('bench/bareServer.ts', { PORT: String(barePort) });
+  const oaPort = await freePort();
+  const oaBaseline = spawnServer('bench/oaBaseline.ts', { PORT: String(oaPort) });
   const appServer = spawnServer('server/src/main.ts', { ...dbEnv, PORT: String(appPort), HOST: '127.0.0.1' });
   const stopAll = () => {
     bare.kill('SIGTERM');
+    oaBaseline.kill('SIGTERM');
     appServer.kill('SIGTERM');
   };
   process.on('exit', stopAll);
@@ -177,7 +182,7 @@ async function main(): Promise<void> {
     const rssAfter = rssMb(appServer.pid!);
     const lookups = Math.round(lookup.rps * LOOKUP_SECONDS);
     lines.push(`| GET /api/v1/me (session + roles by id, ${USERS} users) | ${Math.round(lookup.rps)} | ${lookup.p99} | ${(lookup.rps / bareRps).toFixed(2)} |`);
-    lines.push('');
+    const notes: string[] = [''];
 
     // A county reviewer's queue: the first page of 伊美区's cases awaiting county review, with the counts per stage.
     const queueUrl = `http://127.0.0.1:${appPort}/api/v1/county/applications?status=county_review&limit=20`;
@@ -187,9 +192,39 @@ async function main(): Promise<void> {
     const queue = await measure(queueUrl, queueLoad, LOOKUP_SECONDS);
     if (queue.non2xx || queue.errors) throw new Error(`queue answered ${queue.non2xx} non-2xx and ${queue.errors} errors`);
     const queueRssAfter = rssMb(appServer.pid!);
-    lines.splice(lines.length - 1, 0, `| GET /api/v1/county/applications (page of 20 + counts; ${APPLICATIONS} applications) | ${Math.round(queue.rps)} | ${queue.p99} | ${(queue.rps / bareRps).toFixed(2)} |`);
-    lines.push(`memory over ${lookups} lookups by ${USERS} distinct ids: RSS ${rssBefore} MB before, ${rssAfter} MB after (${signed(rssAfter - rssBefore)} MB)`);
-    lines.push(`memory over ${Math.round(queue.rps * LOOKUP_SECONDS)} queue pages: RSS ${queueRssBefore} MB before, ${queueRssAfter} MB after (${signed(queueRssAfter - queueRssBefore)} MB)`);
+    lines.push(`| GET /api/v1/county/applications (page of 20 + counts; ${APPLICATIONS} applications) | ${Math.round(queue.rps)} | ${queue.p99} | ${(queue.rps / bareRps).toFixed(2)} |`);
+    notes.push(`memory over ${lookups} lookups by ${USERS} distinct ids: RSS ${rssBefore} MB before, ${rssAfter} MB after (${signed(rssAfter - rssBefore)} MB)`);
+    notes.push(`memory over ${Math.round(queue.rps * LOOKUP_SECONDS)} queue pages: RSS ${queueRssBefore} MB before, ${queueRssAfter} MB after (${signed(queueRssAfter - queueRssBefore)} MB)`);
+
+    // The official account: a bound user's 进度 (signature, parse, once-only record, binding, lookup)
+    // next to the same endpoint's fixed cost alone (signature, parse, reply) in a process of its own.
+    const ts = '1700000000';
+    const nonce = 'benchnonce';
+    const oaQuery = `?signature=${wechatSignature(['sandbox-token', ts, nonce])}&timestamp=${ts}&nonce=${nonce}`;
+    let msgId = 7_000_000_000_000_000_000n;
+    const oaLoad: Load = {
+      requests: [
+        {
+          method: 'POST',
+          path: `/wechat/official-account${oaQuery}`,
+          headers: { 'content-type': 'text/xml' },
+          setupRequest: (req) => ({ ...req, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oa-bench-follower]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[进度]]></Content><MsgId>${(msgId++).toString()}</MsgId></xml>` }),
+        },
+      ],
+    };
+    const oaRounds: { base: Awaited<ReturnType<typeof measure>>; real: Awaited<ReturnType<typeof measure>> }[] = [];
+    await measure(`http://127.0.0.1:${oaPort}`, oaLoad, 2);
+    await measure(`http://127.0.0.1:${appPort}`, oaLoad, 2);
+    for (let i = 0; i < ROUNDS; i++) {
+      const base = await measure(`http://127.0.0.1:${oaPort}`, oaLoad);
+      const real = await measure(`http://127.0.0.1:${appPort}`, oaLoad);
+      if (real.non2xx || real.errors || base.non2xx) throw new Error(`official account answered ${real.non2xx} non-2xx and ${real.errors} errors`);
+      oaRounds.push({ base, real });
+    }
+    const oaBase = median(oaRounds.map((r) => r.base.rps));
+    const oaReal = median(oaRounds.map((r) => r.real.rps));
+    lines.push(`| OA fixed reply: signature + XML parse + reply, no database | ${Math.round(oaBase)} | ${median(oaRounds.map((r) => r.base.p99))} | ${(oaBase / bareRps).toFixed(2)} |`);
+    lines.push(`| POST /wechat/official-account 进度 of a bound user (${APPLICATIONS} applications) | ${Math.round(oaReal)} | ${median(oaRounds.map((r) => r.real.p99))} | ${(oaReal / bareRps).toFixed(2)} (${(oaReal / oaBase).toFixed(2)} of the fixed reply) |`);
 
     // Eight concurrent 20 MB uploads, streamed: the server's peak RSS above its idle level.
     const login = await fetch(`http://127.0.0.1:${appPort}/api/v1/auth/wx-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'sandbox:bench-uploader' }) });
@@ -204,8 +239,8 @@ async function main(): Promise<void> {
     const statuses = await Promise.all(Array.from({ length: 8 }, () => upload(appPort, `/api/v1/files/provider/${filingId}/qualifications`, uploader)));
     clearInterval(sampler);
     if (statuses.some((st) => st !== 201)) throw new Error(`uploads answered ${statuses.join(', ')}`);
-    lines.push(`8 concurrent 20 MB uploads in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${idle} MB idle, peak ${peak} MB (+${peak - idle} MB)`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    notes.push(`8 concurrent 20 MB uploads in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${idle} MB idle, peak ${peak} MB (+${peak - idle} MB)`);
+    process.stdout.write(`${[...lines, ...notes].join('\n')}\n`);
   } finally {
     stopAll();
     fs.rmSync(dataDir, { recursive: true, force: true });

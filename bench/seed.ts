@@ -59,3 +59,20 @@ export async function seedCountyReviewer(db: Database): Promise<string> {
   });
   return token;
 }
+
+/** A follower of the official account bound to a clerk whose enterprise has one application among the many. */
+export async function seedBoundFollower(db: Database, openid: string): Promise<void> {
+  const now = Date.now();
+  const userId = newId();
+  const enterpriseId = newId();
+  await db.transaction(async (tx) => {
+    await tx.query('INSERT INTO users (id, mp_openid, oa_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [userId, `bench-clerk-${userId}`, openid, 'active', now, now]);
+    await tx.query('INSERT INTO user_roles (id, user_id, role, created_at) VALUES (?, ?, ?, ?)', [newId(), userId, 'enterprise', now]);
+    await tx.query('INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)', [enterpriseId, 'BENCHFOLLOWER00001', '伊春压测关注企业有限公司', '230717', 'verified', userId, now, now]);
+    await tx.query('INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)', [newId(), enterpriseId, userId, 'owner', 'active', now]);
+    await tx.query(
+      'INSERT INTO applications (id, tracking_no, enterprise_id, county_code, status, version, contract_no, contract_amount_fen, paid_amount_fen, other_subsidies_fen, subsidy_fen, round, created_by, submitted_at, created_at, updated_at, contract_changed) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, 1, ?, ?, ?, ?, 0)',
+      [newId(), 'YCBENCH000001', enterpriseId, '230717', 'county_review', 'HT-BENCH', 12_000_000, 12_000_000, 6_000_000, userId, now, now, now],
+    );
+  });
+}
