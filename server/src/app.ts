@@ -29,6 +29,7 @@ import { countyRoutes } from './modules/applications/countyRoutes';
 import { cityRoutes } from './modules/applications/cityRoutes';
 import { enterpriseRoutes } from './modules/applications/enterpriseRoutes';
 import { officialAccountRoutes } from './modules/officialAccount/routes';
+import { notificationRoutes } from './modules/notifications/routes';
 import { applicationFileOwner, enterpriseFileOwner } from './modules/applications/fileOwners';
 
 export interface AppDeps {
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   enterpriseRoutes(routes, applicationDeps);
   countyRoutes(routes, applicationDeps);
   cityRoutes(routes, applicationDeps);
+  notificationRoutes(routes, { db: deps.db, config: deps.config, now: deps.now ?? Date.now });
   officialAccountRoutes(routes, { config: deps.config, db: deps.db, audit: services.audit, eligibility: services.eligibility, now: deps.now ?? Date.now });
 
   // Koa reports here what happens after a response is under way; a phone that hangs up is routine.

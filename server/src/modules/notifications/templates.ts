@@ -60,6 +60,12 @@ export const TEMPLATES = {
     body: `${p.enterpriseName} 的上云补助申请（申报编号 ${p.trackingNo}）待您处理：${p.stageLabel}。`,
     page: `pages/review/application/application?id=${p.applicationId}`,
   }),
+  // Reviewers: once a day, what waits for them and what is overdue (written by the outbox worker).
+  'reviewer.digest': (p: Params): Rendered => ({
+    title: `今日待办 ${p.waiting} 件${p.overdue !== '0' ? `，超期 ${p.overdue} 件` : ''}`,
+    body: `截至 ${p.date}，待您处理 ${p.waiting} 件，其中超期 ${p.overdue} 件。${p.details}`,
+    page: 'pages/review/queue/queue',
+  }),
 } satisfies Record<string, (p: Params) => Rendered>;
 
 export type TemplateName = keyof typeof TEMPLATES;

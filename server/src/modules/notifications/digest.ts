@@ -1,0 +1,265 @@
+/**
+ * The reviewers' daily digest (DESIGN.md, "Notifications"): once a day per reviewer, what waits
+ * for them and what is overdue (days per stage from settings.ts). Written by the outbox worker
+ * from the configured time of day (Asia/Shanghai) on, never inside the reviewer's quiet hours (a
+ * digest due then waits until they end), and decided once per user and date for all instances:
+ * the `notification_digest_runs` row (primary key user + date) is inserted in the same transaction
+ * as the notifications, whose idempotency keys start `digest:<user>:<date>`.
+ *
+ * What is whose: a county reviewer sees their own county's applications in county review that
+ * still wait for their department's opinion, those approved and waiting for the joint report, and
+ * — as a watch item, only once overdue — those stuck with the provider; city MIIT sees reported
+ * and verified applications and submitted provider filings; city finance sees listed and approved
+ * applications. Nobody sees another county's items.
+ */
+import type { EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/database';
+import { NotificationEntity, type NotificationRow } from '../../db/entities';
+import { NotificationDigestRunEntity } from '../../db/entities/notificationPrefs';
+import { insertRow } from '../../db/rows';
+import { newId } from '../../ids';
+import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { disabledChannels, inQuietHours, quietHoursOf, shanghaiMinuteOfDay } from './preferences';
+import type { DigestStage, NotificationSettings } from './settings';
+import { TEMPLATES } from './templates';
+
+const DAY_MS = 86_400_000;
+const REVIEWER_ROLES = ['county_miit', 'county_finance', 'city_miit', 'city_finance'] as const;
+type ReviewerRole = (typeof REVIEWER_ROLES)[number];
+
+export interface DigestItem {
+  kind: 'application' | 'filing';
+  id: string;
+  ref: string;
+  stage: DigestStage;
+  since: number;
+  days: number;
+  overdue: boolean;
+  /** false: a watch item (waits for someone else), reported only once overdue. */
+  actionable: boolean;
+}
+
+export interface Digest {
+  waiting: number;
+  overdue: number;
+  items: DigestItem[];
+}
+
+interface AppRow {
+  id: string;
+  tracking_no: string | null;
+  status: string;
+  round: number | string;
+  county_code: string;
+  updated_at: number | string;
+  since: number | string | null;
+}
+
+const STAGE_LABELS: Record<DigestStage, string> = {
+  provider_check: '待服务商确认',
+  county_review: applicationMachine.states.county_review.labels.reviewer,
+  county_approved: '待联合行文上报',
+  reported: applicationMachine.states.reported.labels.reviewer,
+  city_approved: '待列入拟补贴名单',
+  listed: '待审批名单',
+  approved: '待拨付',
+  filing_submitted: '服务商备案待审核',
+};
+
+/** Reads the stages' items once per run: reviewers of one county share them. */
+export class StageReader {
+  private readonly cache = new Map<string, Promise<AppRow[]>>();
+  private opinions: Promise<Map<string, Set<string>>> | null = null;
+
+  constructor(private readonly db: Database) {}
+
+  applications(statuses: readonly ApplicationState[], countyCode: string | null): Promise<AppRow[]> {
+    const key = `${statuses.join(',')}|${countyCode ?? '*'}`;
+    let hit = this.cache.get(key);
+    if (!hit) {
+      // Since when the application is in its stage: its last event into that status (updated_at
+      // moves with every edit; seeded rows without history fall back to it).
+      const sql =
+        `SELECT a.id, a.tracking_no, a.status, a.round, a.county_code, a.updated_at, ` +
+        `(SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since ` +
+        `FROM applications a WHERE a.status IN (${statuses.map(() => '?').join(',')})` +
+        (countyCode === null ? '' : ' AND a.county_code = ?');
+      hit = this.db.query<AppRow>(sql, countyCode === null ? [...statuses] : [...statuses, countyCode]);
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** `applicationId|round` → departments that gave a county opinion in that round. */
+  countyOpinions(): Promise<Map<string, Set<string>>> {
+    this.opinions ??= this.db
+      .query<{ application_id: string; round: number | string; department: string }>(
+        `SELECT o.application_id, o.round, o.department FROM review_opinions o JOIN applications a ON a.id = o.application_id AND a.round = o.round WHERE o.level = 'county' AND a.status = 'county_review'`,
+      )
+      .then((rows) => {
+        const map = new Map<string, Set<string>>();
+        for (const r of rows) {
+          const key = `${r.application_id}|${Number(r.round)}`;
+          map.set(key, (map.get(key) ?? new Set()).add(r.department));
+        }
+        return map;
+      });
+    return this.opinions;
+  }
+
+  filings(): Promise<{ id: string; company_name: string; submitted_at: number | string | null; updated_at: number | string }[]> {
+    return this.db.query(`SELECT id, company_name, submitted_at, updated_at FROM providers WHERE status = 'submitted'`);
+  }
+}
+
+/** The digest of one reviewer with these grants at `now`. */
+export async function digestFor(reader: StageReader, grants: readonly { role: string; countyCode: string | null }[], settings: NotificationSettings, now: number): Promise<Digest> {
+  const items = new Map<string, DigestItem>();
+  const add = (kind: DigestItem['kind'], id: string, ref: string, stage: DigestStage, since: number, actionable: boolean) => {
+    const days = Math.max(0, Math.floor((now - since) / DAY_MS));
+    const overdue = now - since > settings.overdueDays[stage] * DAY_MS;
+    if (!actionable && !overdue) return;
+    const prev = items.get(`${kind}:${id}`);
+    if (prev && prev.actionable) return;
+    items.set(`${kind}:${id}`, { kind, id, ref, stage, since, days, overdue, actionable });
+  };
+  const sinceOf = (a: AppRow) => Number(a.since ?? a.updated_at);
+  const refOf = (a: AppRow) => a.tracking_no ?? a.id;
+
+  for (const g of grants) {
+    const role = g.role as ReviewerRole;
+    if (role === 'county_miit' || role === 'county_finance') {
+      if (!g.countyCode) continue;
+      const department = role === 'county_miit' ? 'miit' : 'finance';
+      const opinions = await reader.countyOpinions();
+      for (const a of await reader.applications(['provider_check', 'county_review', 'county_approved'], g.countyCode)) {
+        if (a.status === 'provider_check') add('application', a.id, refOf(a), 'provider_check', sinceOf(a), false);
+        else if (a.status === 'county_review') {
+          // Waits for this department only while it has not given its opinion in this round.
+          if (!opinions.get(`${a.id}|${Number(a.round)}`)?.has(department)) add('application', a.id, refOf(a), 'county_review', sinceOf(a), true);
+        } else add('application', a.id, refOf(a), 'county_approved', sinceOf(a), true);
+      }
+    } else if (role === 'city_miit') {
+      for (const a of await reader.applications(['reported', 'city_approved'], null)) add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
+      for (const f of await reader.filings()) add('filing', f.id, f.company_name, 'filing_submitted', Number(f.submitted_at ?? f.updated_at), true);
+    } else if (role === 'city_finance') {
+      for (const a of await reader.applications(['listed', 'approved'], null)) add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
+    }
+  }
+  const list = [...items.values()].sort((x, y) => x.since - y.since);
+  return { waiting: list.filter((i) => i.actionable).length, overdue: list.filter((i) => i.overdue).length, items: list };
+}
+
+/** The digest's params: counts, one line per stage, the oldest item. */
+export function digestParams(d: Digest, date: string): Record<string, string> {
+  const perStage = new Map<DigestStage, { n: number; overdue: number }>();
+  for (const i of d.items) {
+    const s = perStage.get(i.stage) ?? { n: 0, overdue: 0 };
+    s.n++;
+    if (i.overdue) s.overdue++;
+    perStage.set(i.stage, s);
+  }
+  const details = [...perStage.entries()].map(([stage, s]) => `${STAGE_LABELS[stage]} ${s.n} 件${s.overdue ? `（超期 ${s.overdue} 件）` : ''}`).join('；');
+  const oldest = d.items[0];
+  return {
+    date,
+    waiting: String(d.waiting),
+    overdue: String(d.overdue),
+    details: details ? `${details}。` : '',
+    oldest: oldest ? `${oldest.ref} 已等${oldest.days}天` : '',
+  };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: unknown; errno?: unknown; driverError?: { code?: unknown; errno?: unknown } };
+  const code = e.code ?? e.driverError?.code;
+  const errno = e.errno ?? e.driverError?.errno;
+  return errno === 1062 || code === 'ER_DUP_ENTRY' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
+}
+
+/**
+ * The digest's rows, written here rather than through enqueueNotifications so that the user's
+ * choice of channels for digests is honoured, the inbox included; keys follow the outbox's
+ * `<event>:<user>:<channel>` so the worker's channel order applies (mini-program first, then the
+ * official account).
+ */
+async function insertDigestRows(tx: EntityManager, eventKey: string, userId: string, channels: readonly NotificationRow['channel'][], params: Record<string, string>, now: number): Promise<void> {
+  const rendered = TEMPLATES['reviewer.digest'](params);
+  for (const channel of channels) {
+    await insertRow(tx, NotificationEntity, {
+      id: newId(),
+      idempotencyKey: `${eventKey}:${userId}:${channel}`,
+      recipientUserId: userId,
+      channel,
+      template: 'reviewer.digest',
+      payload: { ...rendered, params },
+      status: channel === 'inbox' ? 'sent' : 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      leaseUntil: null,
+      lastError: null,
+      createdAt: now,
+      sentAt: channel === 'inbox' ? now : null,
+      readAt: null,
+    });
+  }
+}
+
+export interface DigestRunDeps {
+  db: Database;
+  settings: NotificationSettings;
+  now: number;
+  logger?: Logger;
+}
+
+/**
+ * Writes the digests due at `now`: from the configured time of day on, for every reviewer who has
+ * none decided for today and is not inside their quiet hours. Answers how many digests were
+ * written (reviewers with nothing waiting get a run record and no message).
+ */
+export async function runDigests(deps: DigestRunDeps): Promise<number> {
+  const { db, settings, now } = deps;
+  if (shanghaiMinuteOfDay(now) < settings.digestMinuteOfDay) return 0;
+  const date = todayInShanghai(new Date(now));
+
+  const grantsRows = await db.query<{ user_id: string; role: string; county_code: string | null }>(
+    `SELECT r.user_id, r.role, r.county_code FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.revoked_at IS NULL AND u.status = 'active' AND r.role IN (${REVIEWER_ROLES.map(() => '?').join(',')})`,
+    [...REVIEWER_ROLES],
+  );
+  if (grantsRows.length === 0) return 0;
+  const done = new Set((await db.query<{ user_id: string }>('SELECT user_id FROM notification_digest_runs WHERE digest_date = ?', [date])).map((r) => r.user_id));
+  const grants = new Map<string, { role: string; countyCode: string | null }[]>();
+  for (const r of grantsRows) {
+    if (done.has(r.user_id)) continue;
+    grants.set(r.user_id, [...(grants.get(r.user_id) ?? []), { role: r.role, countyCode: r.county_code }]);
+  }
+  if (grants.size === 0) return 0;
+
+  const users = [...grants.keys()];
+  const [disabled, quiet] = await Promise.all([disabledChannels(db, users), quietHoursOf(db, users)]);
+  const reader = new StageReader(db);
+  let written = 0;
+  for (const userId of users) {
+    // Inside quiet hours nothing is decided: the next check after they end writes it.
+    if (inQuietHours(quiet.get(userId), now)) continue;
+    const channels = (['inbox', 'mp_subscribe', 'oa_template'] as const).filter((c) => !disabled.has(`${userId}|digest|${c}`));
+    const digest = await digestFor(reader, grants.get(userId) ?? [], settings, now);
+    const send = channels.length > 0 && (digest.waiting > 0 || digest.overdue > 0);
+    const eventKey = `digest:${userId}:${date}`;
+    try {
+      await db.transaction(async (tx) => {
+        await insertRow(tx, NotificationDigestRunEntity, { userId, digestDate: date, waiting: digest.waiting, overdue: digest.overdue, eventKey: send ? eventKey : null, createdAt: now });
+        if (send) await insertDigestRows(tx, eventKey, userId, channels, digestParams(digest, date), now);
+      });
+      if (send) written++;
+    } catch (err) {
+      // Another instance decided this user's digest for today first.
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  if (written > 0) deps.logger?.info({ date, written }, 'outbox: daily digests written');
+  return written;
+}
+

@@ -1,0 +1,61 @@
+/**
+ * The inbox and notification preferences: `notificationRoutes(routes, deps)`, wired by app.ts.
+ * Every route acts on the caller's own notifications and settings only.
+ */
+import { z } from 'zod';
+import type { Config } from '../../config';
+import type { Database } from '../../db/database';
+import type { RouteTable } from '../../http/routes';
+import { parseInput } from '../../http/validate';
+import { CURSOR_PATTERN, Inbox } from './inbox';
+import { NotificationPreferences, preferencesInputSchema } from './preferences';
+import { resolveNotificationSettings, type NotificationSettingsOverrides } from './settings';
+
+export interface NotificationRouteDeps {
+  db: Database;
+  config: Pick<Config, 'sandbox'>;
+  now?: () => number;
+  settings?: NotificationSettingsOverrides;
+}
+
+const idParam = z.string({ error: '消息编号不对' }).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '消息编号不对');
+
+const inboxQuery = z.strictObject(
+  {
+    limit: z
+      .string({ error: 'limit 须为 1–50 的整数' })
+      .regex(/^\d{1,3}$/, 'limit 须为 1–50 的整数')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 50, 'limit 须为 1–50 的整数')
+      .optional(),
+    cursor: z.string({ error: 'cursor 不对，请使用上一页返回的 nextCursor' }).regex(CURSOR_PATTERN, 'cursor 不对，请使用上一页返回的 nextCursor').optional(),
+    unread: z.enum(['1', '0', 'true', 'false'], { error: 'unread 只能是 1 或 0' }).optional(),
+  },
+  { error: '只支持 limit、cursor、unread 这几个查询参数' },
+);
+
+export function notificationRoutes(routes: RouteTable, deps: NotificationRouteDeps): void {
+  const now = deps.now ?? Date.now;
+  const inbox = new Inbox(deps.db, now);
+  const preferences = new NotificationPreferences(deps.db, resolveNotificationSettings(deps.settings, deps.config.sandbox), now);
+
+  routes
+    .add({ method: 'GET', path: '/api/v1/inbox', access: 'authenticated', summary: '我的站内消息（新的在前，未读数）' }, async (ctx) => {
+      const q = parseInput(inboxQuery, ctx.query, '查询参数不对');
+      ctx.body = await inbox.list(ctx.state.auth!.userId, { limit: q.limit ?? 20, cursor: q.cursor, unreadOnly: q.unread === '1' || q.unread === 'true' });
+    })
+    .add({ method: 'POST', path: '/api/v1/inbox/read-all', access: 'authenticated', summary: '全部标为已读' }, async (ctx) => {
+      ctx.body = await inbox.markAllRead(ctx.state.auth!.userId);
+    })
+    .add({ method: 'POST', path: '/api/v1/inbox/:id/read', access: 'authenticated', summary: '标为已读' }, async (ctx) => {
+      const id = parseInput(idParam, ctx.params.id, '消息编号不对');
+      ctx.body = await inbox.markRead(ctx.state.auth!.userId, id);
+    })
+    .add({ method: 'GET', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '我的消息接收设置' }, async (ctx) => {
+      ctx.body = await preferences.get(ctx.state.auth!.userId);
+    })
+    .add({ method: 'PUT', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '修改消息接收设置（类别 × 渠道、免打扰时段）' }, async (ctx) => {
+      const input = parseInput(preferencesInputSchema, ctx.request.body ?? {});
+      ctx.body = await preferences.update(ctx.state.auth!.userId, input);
+    });
+}

@@ -1,0 +1,18 @@
+import { measureOutboxThroughput } from '../../../server/src/modules/notifications/throughput';
+import { openTestDatabase } from '../../helpers/db';
+
+/** The benchmark's entry point works on this database; the figure itself belongs to `npm run bench`. */
+test('measureOutboxThroughput delivers every notification once and reports a rate', async () => {
+  const db = await openTestDatabase();
+  try {
+    const r = await measureOutboxThroughput({ count: 400, db });
+    expect(r).toMatchObject({ database: db.kind, count: 400, sent: 400, duplicates: 0, lost: 0 });
+    expect(r.perSecond).toBeGreaterThan(0);
+    expect(r.baselinePerSecond).toBeGreaterThan(0);
+    // Its rows are gone again.
+    const left = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'throughput:%'");
+    expect(Number(left[0]!.n)).toBe(0);
+  } finally {
+    await db.close();
+  }
+});
