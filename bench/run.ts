@@ -18,6 +18,7 @@ import { openDatabase } from '../server/src/db/database';
 import { seedApplications, seedBoundFollower, seedCountyReviewer, seedSessions } from './seed';
 import { wechatSignature } from '../server/src/modules/officialAccount/wechatCrypto';
 import { upload } from './uploads';
+import { measureOutboxThroughput } from '../server/src/modules/notifications/throughput';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -240,6 +241,10 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     if (statuses.some((st) => st !== 201)) throw new Error(`uploads answered ${statuses.join(', ')}`);
     notes.push(`8 concurrent 20 MB uploads in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${idle} MB idle, peak ${peak} MB (+${peak - idle} MB)`);
+
+    // The outbox: sends per second to the sandbox, next to the bare client's in the same run.
+    const outbox = await measureOutboxThroughput({ count: 3000, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) });
+    notes.push(`outbox: ${outbox.sent} notifications in ${outbox.seconds.toFixed(1)} s = ${Math.round(outbox.perSecond)} sends/s (bare client ${Math.round(outbox.baselinePerSecond)}/s), duplicates ${outbox.duplicates}, lost ${outbox.lost}`);
     process.stdout.write(`${[...lines, ...notes].join('\n')}\n`);
   } finally {
     stopAll();
