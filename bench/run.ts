@@ -19,6 +19,7 @@ import { seedApplications, seedBoundFollower, seedCountyReviewer, seedSessions }
 import { wechatSignature } from '../server/src/modules/officialAccount/wechatCrypto';
 import { upload } from './uploads';
 import { measureOutboxThroughput } from '../server/src/modules/notifications/throughput';
+import { recountStages } from '../server/src/modules/applications/stageCounts';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
   await seedApplications(seedDb, APPLICATIONS);
   const reviewerToken = await seedCountyReviewer(seedDb);
   await seedBoundFollower(seedDb, 'oa-bench-follower');
+  await recountStages(seedDb);
   await seedDb.close();
 
   const barePort = await freePort();

@@ -2,6 +2,7 @@ import type { Database } from '../../server/src/db/database';
 import { ApplicationEntity, EnterpriseEntity, EnterpriseMemberEntity, ProviderEntity, type ApplicationRow, type EnterpriseRow, type ProviderRow } from '../../server/src/db/entities';
 import { insertRow } from '../../server/src/db/rows';
 import { newId } from '../../server/src/ids';
+import { moveStageCount } from '../../server/src/modules/applications/stageCounts';
 import type { ApplicationState } from '../../shared/src/workflow/application';
 import { completeProviderFiling } from '../fixtures/providerFiling';
 
@@ -53,6 +54,9 @@ export async function seedApplication(db: Database, enterprise: EnterpriseRow, p
     returnedFrom: null, contractChanged: false, settlementFormId: null, providerEvaluation: status === 'draft' || status === 'provider_check' ? null : '上线后库存周转明显加快，效果良好', verifiedReason: null, lastReason: null, reportId: null, listId: null,
     ...overrides,
   };
-  await db.transaction((tx) => insertRow(tx, ApplicationEntity, row));
+  await db.transaction(async (tx) => {
+    await insertRow(tx, ApplicationEntity, row);
+    await moveStageCount(tx, row.countyCode, null, row.status);
+  });
   return row;
 }

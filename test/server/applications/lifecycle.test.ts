@@ -262,4 +262,12 @@ describe('an application from draft to disbursed', () => {
     const providerList = await t.http.get('/api/v1/provider/applications').set(bearer(otherProvider.token));
     expect(providerList.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
   });
+
+  test('the stage counts kept by the transitions equal a recount of the applications', async () => {
+    const kept = await t.db.query<{ county_code: string; status: string; n: number | string }>('SELECT county_code, status, n FROM stage_counts WHERE n <> 0 ORDER BY county_code, status');
+    const actual = await t.db.query<{ county_code: string; status: string; n: number | string }>('SELECT county_code, status, COUNT(*) AS n FROM applications GROUP BY county_code, status ORDER BY county_code, status');
+    const norm = (rows: { county_code: string; status: string; n: number | string }[]) => rows.map((r) => `${r.county_code}/${r.status}=${Number(r.n)}`);
+    expect(norm(kept)).toEqual(norm(actual));
+    expect(actual.length).toBeGreaterThan(5);
+  });
 });

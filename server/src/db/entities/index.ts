@@ -836,6 +836,21 @@ export const EnterpriseInvitationEntity = new EntitySchema<EnterpriseInvitationR
   },
 });
 
+export interface StageCountRow {
+  countyCode: string;
+  status: string;
+  n: number;
+}
+export const StageCountEntity = new EntitySchema<StageCountRow>({
+  name: 'StageCount',
+  tableName: 'stage_counts',
+  columns: {
+    countyCode: { type: 'varchar', length: 6, primary: true, name: 'county_code' },
+    status: { type: 'varchar', length: 32, primary: true },
+    n: col.int(),
+  },
+});
+
 export interface BudgetRow {
   year: number;
   budgetFen: number;
@@ -884,6 +899,7 @@ export const ENTITIES: EntitySchema[] = [
   DisbursementEntity,
   BudgetEntity,
   EnterpriseInvitationEntity,
+  StageCountEntity,
   ...OFFICIAL_ACCOUNT_ENTITIES,
   ...NOTIFICATION_ENTITIES,
 ];

@@ -24,6 +24,7 @@ import { findApplication, type Application } from './repository';
 
 import { isSettlementSigned, settlementFormOf } from './settlementForms';
 import { applicationFlags } from './flags';
+import { stageCounts } from './stageCounts';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 
 /**
@@ -144,12 +145,18 @@ export class CountyReview {
       }
       // The enterprise is joined only to search its name: without text the count is a covering-index scan.
       const from = q.text ? 'applications a JOIN enterprises e ON e.id = a.enterprise_id' : 'applications a';
-      // Counts of the stages a county acts on or waits for, not of its whole history: the index is
-      // sought per stage, so the cost follows the live queue rather than years of finished cases.
-      const countRows: { status: string; n: number | string }[] = await m.query(
-        `SELECT a.status AS status, COUNT(*) AS n FROM ${from} WHERE ${where.join(' AND ')} AND a.status IN (${COUNTED_STAGES.map(() => '?').join(', ')}) GROUP BY a.status`,
-        [...params, ...COUNTED_STAGES],
-      );
+      // Counts of the stages a county acts on or waits for, not of its whole history.
+      // Without a search the counts are kept by the transitions themselves (stage_counts); a search counts its matches.
+      const counts = q.text
+        ? Object.fromEntries(
+            (
+              (await m.query(
+                `SELECT a.status AS status, COUNT(*) AS n FROM ${from} WHERE ${where.join(' AND ')} AND a.status IN (${COUNTED_STAGES.map(() => '?').join(', ')}) GROUP BY a.status`,
+                [...params, ...COUNTED_STAGES],
+              )) as { status: string; n: number | string }[]
+            ).map((r) => [r.status, Number(r.n)]),
+          )
+        : await stageCounts(m, counties, COUNTED_STAGES);
       where.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
       params.push(...q.statuses);
       if (q.after) {
@@ -202,7 +209,7 @@ export class CountyReview {
             overdue: isOverdue(status, Number(a.updated_at), now, this.deps.overdueDays),
           };
         }),
-        counts: Object.fromEntries(countRows.map((r) => [r.status, Number(r.n)])),
+        counts,
         next: rows.length === q.limit && last ? `${Number(last.updated_at)}.${last.id}` : null,
       };
     });

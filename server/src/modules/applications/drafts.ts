@@ -14,6 +14,7 @@ import type { ApplicationDeps } from './deps';
 import { staleError } from './engine';
 import { EnterpriseService } from './enterprises';
 import { findApplication, findEnterprise, isEnterpriseMember, type Application } from './repository';
+import { moveStageCount } from './stageCounts';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
 
@@ -56,6 +57,7 @@ export class DraftService {
         settlementFormId: null, providerEvaluation: null, verifiedReason: null, lastReason: null, reportId: null, listId: null,
       };
       await insertRow(tx, ApplicationEntity, row);
+      await moveStageCount(tx, row.countyCode, null, 'draft');
       await this.event(tx, row.id, 'create', 'draft', 'draft', auth.userId, null, now);
       await this.deps.audit.append(tx, { action: 'application.create', actorId: auth.userId, entityType: 'application', entityId: row.id, data: { enterpriseId: enterprise.id } });
       return this.view(tx, (await findApplication(tx, row.id))!);

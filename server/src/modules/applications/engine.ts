@@ -11,6 +11,7 @@ import { transition } from '../../../../shared/src/workflow/machine';
 import { applicationMachine, type ApplicationContext, type ApplicationEffect, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { enterpriseMemberIds, findApplication, findEnterprise, providerOwnerId, type Application } from './repository';
+import { moveStageCount } from './stageCounts';
 
 /** Columns a transition may set besides status, version and updated_at. */
 export type TransitionColumns = Partial<Pick<ApplicationRow, 'trackingNo' | 'subsidyFen' | 'verifiedFen' | 'verifiedReason' | 'returnedFrom' | 'contractChanged' | 'providerEvaluation' | 'lastReason' | 'submittedAt' | 'reportId' | 'listId' | 'settlementFormId' | 'paidAmountFen' | 'facts' | 'round'>>;
@@ -103,6 +104,7 @@ export class ApplicationEngine {
       .where('id = :id AND version = :version AND status = :status', { id: app.id, version: app.version, status: app.status })
       .execute();
     if (res.affected !== 1) throw staleError();
+    await moveStageCount(tx, app.countyCode, app.status, decided.to);
     const after = (await findApplication(tx, app.id))!;
     const seqRows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [app.id]);
     await insertRow(tx, ApplicationEventEntity, {
