@@ -5,7 +5,8 @@ import type { AuthContext } from '../../http/context';
 import { ConflictError } from '../../http/errors';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from './deps';
-import { isDuplicateKey, num } from './cityReview';
+import { num } from './cityReview';
+import { isDuplicateKey } from '../../db/errors';
 
 /**
  * The year's subsidy budget (市财政局) and what the year's proposed lists commit against it.

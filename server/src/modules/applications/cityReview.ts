@@ -41,12 +41,6 @@ export function numOrNull(v: unknown): number | null {
   return v === null || v === undefined ? null : num(v);
 }
 
-/** A unique index refused the row: a concurrent request got there first. */
-export function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; message?: string; driverError?: { code?: string } };
-  const code = e.code ?? e.driverError?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed|Duplicate entry/.test(e.message ?? '');
-}
 
 export function todayOf(now: number): string {
   return todayInShanghai(new Date(now));

@@ -9,7 +9,8 @@ import { compareDates } from '../../../../shared/src/rules/calendar';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from './deps';
 import { staleError } from './engine';
-import { isCityVisible, isDuplicateKey, likeContains, lockApplication, num, sameName, statusLabel, todayOf } from './cityReview';
+import { isCityVisible, likeContains, lockApplication, num, sameName, statusLabel, todayOf } from './cityReview';
+import { isDuplicateKey } from '../../db/errors';
 import { findApplication, findEnterprise, type Application } from './repository';
 
 /**

@@ -21,6 +21,7 @@ import type { ApplicationDeps } from './deps';
 import { DEPARTMENT_LABELS, RATING_LABELS, departmentOf, reviewerCounties, type Department } from './countyReview';
 import { findApplication } from './repository';
 import { loadApplications } from './settlementForms';
+import { isDuplicateKey } from '../../db/errors';
 
 /**
  * The county's joint report (联合行文, 三（四）): a document number (文号) and date, the county's
@@ -42,11 +43,6 @@ export interface CreateReportInput {
   applicationIds: string[];
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; driverError?: { code?: string } };
-  const code = e.code ?? e.driverError?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(e.message ?? '');
-}
 
 function notFound(): NotFoundError {
   return new NotFoundError('没有这份联合行文，或它不属于您所在的县（市）区');

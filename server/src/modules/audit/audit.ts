@@ -4,6 +4,7 @@ import type { Database } from '../../db/database';
 import { AuditEntity, AuditHeadEntity, type AuditRow } from '../../db/entities';
 import { newId } from '../../ids';
 import { insertRow } from '../../db/rows';
+import { isDuplicateKey } from '../../db/errors';
 
 /**
  * The audit trail: append-only and tamper-evident. Rows form one hash chain per audited entity
@@ -37,10 +38,6 @@ export function auditHash(key: string, row: Omit<AuditRow, 'id' | 'hash'>): stri
   return createHmac('sha256', key).update(material).digest('hex');
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; message?: string };
-  return e.code === 'ER_DUP_ENTRY' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e.message ?? '');
-}
 
 export class AuditTrail {
   constructor(

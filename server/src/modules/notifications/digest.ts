@@ -24,6 +24,7 @@ import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { disabledChannels, inQuietHours, quietHoursOf, shanghaiMinuteOfDay } from './preferences';
 import type { DigestStage, NotificationSettings } from './settings';
 import { TEMPLATES } from './templates';
+import { isDuplicateKey } from '../../db/errors';
 
 const DAY_MS = 86_400_000;
 const REVIEWER_ROLES = ['county_miit', 'county_finance', 'city_miit', 'city_finance'] as const;
@@ -172,12 +173,6 @@ export function digestParams(d: Digest, date: string): Record<string, string> {
   };
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: unknown; errno?: unknown; driverError?: { code?: unknown; errno?: unknown } };
-  const code = e.code ?? e.driverError?.code;
-  const errno = e.errno ?? e.driverError?.errno;
-  return errno === 1062 || code === 'ER_DUP_ENTRY' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
-}
 
 /**
  * The digest's rows, written here rather than through enqueueNotifications so that the user's

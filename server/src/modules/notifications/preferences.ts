@@ -15,6 +15,7 @@ import { newId } from '../../ids';
 import { inList } from './sql';
 import { GROUP_LABELS, TEMPLATE_GROUPS, subscribeTemplateIdsOf, type TemplateGroup } from './channels';
 import type { NotificationSettings } from './settings';
+import { isDuplicateKey } from '../../db/errors';
 
 export const PREFERENCE_CHANNELS = ['inbox', 'mp_subscribe', 'oa_template'] as const;
 export type PreferenceChannel = (typeof PREFERENCE_CHANNELS)[number];
@@ -110,12 +111,6 @@ export function quietHoursEnd(q: QuietHours, epochMs: number): number {
   return end;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: unknown; errno?: unknown; driverError?: { code?: unknown; errno?: unknown } };
-  const code = e.code ?? e.driverError?.code;
-  const errno = e.errno ?? e.driverError?.errno;
-  return errno === 1062 || code === 'ER_DUP_ENTRY' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
-}
 
 export class NotificationPreferences {
   constructor(

@@ -4,7 +4,8 @@ import type { Database } from '../../db/database';
 import { TooManyRequestsError } from '../../http/errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
-import { execute, isDuplicateKey, readFollower, writeFollower } from './store';
+import { execute, readFollower, writeFollower } from './store';
+import { isDuplicateKey } from '../../db/errors';
 import { HTTP_ERRORS } from './texts';
 
 /**

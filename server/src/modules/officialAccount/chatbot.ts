@@ -14,7 +14,8 @@ import { applyAnswer, currentStep, normalizeChatText, restoreFlowState, startFlo
 import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { BIND_MAX_FAILURES, BIND_WINDOW_MS, CODE_DIGITS, bindingCodeHash, linkOpenid } from './binding';
 import { fitReply, type InboundMessage } from './messageXml';
-import { bindingCodeByHash, execute, isDuplicateKey, prune, readFollower, recordMessage, storedAnswer, userById, userByOaOpenid, userByUnionid, writeFollower, type Follower, type FollowerChanges, type LinkedUser } from './store';
+import { bindingCodeByHash, execute, prune, readFollower, recordMessage, storedAnswer, userById, userByOaOpenid, userByUnionid, writeFollower, type Follower, type FollowerChanges, type LinkedUser } from './store';
+import { isDuplicateKey } from '../../db/errors';
 import * as T from './texts';
 
 /**

@@ -19,13 +19,6 @@ export async function execute(tx: EntityManager, sql: string, params: unknown[])
   return result.affected ?? 0;
 }
 
-/** ER_DUP_ENTRY on MySQL/MariaDB, SQLITE_CONSTRAINT_* on SQLite (TypeORM wraps the driver's error). */
-export function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number; message?: string; driverError?: { code?: string; errno?: number } };
-  const code = e.driverError?.code ?? e.code;
-  const errno = e.driverError?.errno ?? e.errno;
-  return code === 'ER_DUP_ENTRY' || errno === 1062 || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed|Duplicate entry/.test(e.message ?? '');
-}
 
 // ---- dedupe -----------------------------------------------------------------------------------------
 
