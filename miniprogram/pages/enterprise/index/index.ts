@@ -1,0 +1,87 @@
+/**
+ * 我的申报: the enterprises the person acts for, and their applications. An application starts here —
+ * with the answers of the self-check when the person comes from it — one per enterprise (二（六）).
+ */
+import { page } from '../../../services/page';
+import * as api from '../../../services/api';
+import { ApiError } from '../../../services/http';
+import { CHECK_FACTS_KEY } from '../../../logic/storageKeys';
+import { formatFen } from '../../../logic/money';
+import { formatTime } from '../../../logic/format';
+import { LIVE_STATES } from '../../../shared/workflow/application';
+import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
+import type { ApplicationSummary, EnterpriseView } from '../../../services/types';
+
+interface EnterpriseRow {
+  id: string;
+  name: string;
+  creditCode: string;
+  status: string;
+  statusLabel: string;
+  hasLive: boolean;
+}
+
+interface ApplicationRow {
+  id: string;
+  trackingNo: string;
+  statusLabel: string;
+  amountText: string;
+  editable: boolean;
+}
+
+function amountText(a: ApplicationSummary): string {
+  if (a.verifiedFen !== null) return `核定补助 ${formatFen(a.verifiedFen)}`;
+  if (a.subsidyFen !== null) return `申请补助 ${formatFen(a.subsidyFen)}`;
+  return '';
+}
+
+Component(page({
+  data: { loaded: false, enterprises: [] as EnterpriseRow[], applications: [] as ApplicationRow[], fromCheck: false },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      this.setData({ fromCheck: query.fromCheck === '1' });
+    },
+    onShow() {
+      return this.load();
+    },
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+    async load() {
+      const [enterprises, applications] = await Promise.all([api.myEnterprises(), api.myApplications().catch(() => ({ items: [] as ApplicationSummary[] }))]);
+      const live = applications.items.filter((a) => (LIVE_STATES as readonly string[]).includes(a.status));
+      this.setData({
+        loaded: true,
+        // A person with applications of one enterprise only sees them; `hasLive` hides 开始申请 where one runs.
+        enterprises: enterprises.items.map((e: EnterpriseView) => ({ id: e.id, name: e.name, creditCode: e.creditCode, status: e.status, statusLabel: e.statusLabel, hasLive: live.length > 0 && enterprises.items.length === 1 })),
+        applications: applications.items.map((a) => ({ id: a.id, trackingNo: a.trackingNo ?? '', statusLabel: `${a.statusLabel}（${formatTime(a.updatedAt)}）`, amountText: amountText(a), editable: a.status === 'draft' || a.status === 'returned' })),
+      });
+    },
+    onNav(e: WechatMiniprogram.BaseEvent) {
+      wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
+    },
+    onOpen(e: WechatMiniprogram.BaseEvent) {
+      const app = this.data.applications.find((a) => a.id === String(e.currentTarget.dataset.id));
+      if (!app) return;
+      wx.navigateTo({ url: app.editable && !app.trackingNo ? `/pages/enterprise/apply/apply?id=${app.id}` : `/pages/enterprise/application/application?id=${app.id}` });
+    },
+    async onStart(e: WechatMiniprogram.BaseEvent) {
+      const enterpriseId = String(e.currentTarget.dataset.id);
+      const stored: unknown = wx.getStorageSync(CHECK_FACTS_KEY);
+      const facts = typeof stored === 'object' && stored !== null ? (stored as EligibilityFacts) : null;
+      try {
+        const res = await api.startApplication(enterpriseId, facts);
+        wx.navigateTo({ url: `/pages/enterprise/apply/apply?id=${res.application.id}` });
+      } catch (err) {
+        // 二（六）: one live application per enterprise; the server names the one that runs.
+        const existing = err instanceof ApiError && err.code === 'application_exists' ? err.details[0]?.message : undefined;
+        if (existing) wx.navigateTo({ url: `/pages/enterprise/application/application?id=${existing}` });
+      }
+    },
+    async onInvite(e: WechatMiniprogram.BaseEvent) {
+      const res = await api.inviteColleague(String(e.currentTarget.dataset.id));
+      wx.showModal({ title: '邀请码（只显示一次）', content: `请把邀请码 ${res.code} 告诉同事，${formatTime(res.expiresAt)} 前有效。同事在“凭邀请码加入企业”中填写贵企业的统一社会信用代码和这个邀请码。`, showCancel: false });
+    },
+  },
+}));

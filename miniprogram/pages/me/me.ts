@@ -1,0 +1,69 @@
+/**
+ * 我的: the role switch, the inbox, notification settings, the official-account binding, invitation codes,
+ * the privacy guide — and, in development against the sandbox, which sandbox person to log in as.
+ */
+import { page } from '../../services/page';
+import * as api from '../../services/api';
+import { refreshUser } from '../../services/account';
+import { SANDBOX_LOGIN } from '../../config';
+import { activeRole, clearSession, getUser, sandboxName, setActiveRole, setSandboxName } from '../../services/session';
+import { roleLabel } from '../../logic/roles';
+import { settleAll, showModal } from '../../services/wxp';
+import type { Role } from '../../shared/contracts/roles';
+import type { PublicUser } from '../../services/types';
+
+interface RoleRow {
+  role: Role;
+  label: string;
+  active: boolean;
+}
+
+function roleRows(user: PublicUser | null): RoleRow[] {
+  const current = activeRole(user);
+  return (user?.roles ?? []).map((r) => ({ role: r, label: roleLabel(r, user?.scopes), active: r === current }));
+}
+
+const TAB_PAGES = ['/pages/home/home', '/pages/me/inbox/inbox', '/pages/me/me'];
+
+Component(page({
+  data: { roles: roleRows(null), unreadCount: 0, bindingText: '', sandbox: SANDBOX_LOGIN, sandboxName: '' },
+  methods: {
+    onShow() {
+      this.setData({ roles: roleRows(getUser()), sandboxName: sandboxName() });
+      return this.load();
+    },
+    async load() {
+      const [me, inbox, binding] = await settleAll([refreshUser(), api.inbox({ unread: '1' }), api.oaBinding()] as const);
+      if (me.ok) this.setData({ roles: roleRows(me.value.user) });
+      if (inbox.ok) this.setData({ unreadCount: inbox.value.unreadCount });
+      if (binding.ok) this.setData({ bindingText: binding.value.bound ? (binding.value.followed === false ? '已绑定（未关注）' : '已绑定') : '未绑定' });
+    },
+    onSwitchRole(e: WechatMiniprogram.BaseEvent) {
+      setActiveRole(String(e.currentTarget.dataset.role) as Role);
+      this.setData({ roles: roleRows(getUser()) });
+      wx.showToast({ title: '已切换身份', icon: 'success' });
+    },
+    onNav(e: WechatMiniprogram.BaseEvent) {
+      const url = String(e.currentTarget.dataset.url);
+      if (TAB_PAGES.includes(url)) wx.switchTab({ url });
+      else wx.navigateTo({ url });
+    },
+    async onSandboxName() {
+      const res = await showModal({ title: '开发登录名', content: sandboxName(), editable: true, placeholderText: '如 alice：以 sandbox:alice 登录' });
+      const name = res.content.trim();
+      if (!res.confirm || !/^[A-Za-z0-9_-]{1,32}$/.test(name)) return;
+      setSandboxName(name);
+      clearSession();
+      this.setData({ sandboxName: name, roles: [] });
+      await this.load();
+    },
+    async onLogout() {
+      const res = await showModal({ title: '退出登录', content: '退出后再次打开小程序会重新登录。', confirmText: '退出' });
+      if (!res.confirm) return;
+      await api.logout().catch(() => null);
+      clearSession();
+      this.setData({ roles: [], unreadCount: 0 });
+      wx.switchTab({ url: '/pages/home/home' });
+    },
+  },
+}));

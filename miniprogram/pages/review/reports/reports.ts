@@ -1,0 +1,83 @@
+/**
+ * 联合行文 (三（四）): the county bundles its applications both departments approved, with a 文号 and date;
+ * each department signs it off, and the second signature reports them to the city.
+ */
+import { page } from '../../../services/page';
+import * as api from '../../../services/api';
+import { openGenerated } from '../../../services/preview';
+import { formatFen } from '../../../logic/money';
+import { formatTime, today } from '../../../logic/format';
+import type { JointReportSummary } from '../../../services/types';
+
+interface ReportRow {
+  id: string;
+  version: number;
+  docNo: string;
+  reportDate: string;
+  statusLabel: string;
+  countText: string;
+  miit: string;
+  finance: string;
+  canSign: boolean;
+}
+
+const row = (r: JointReportSummary): ReportRow => ({
+  id: r.id,
+  version: r.version,
+  docNo: r.docNo,
+  reportDate: r.reportDate,
+  statusLabel: r.statusLabel,
+  countText: `${r.applicationCount ?? 0} 份，${formatFen(r.totalAppliedFen ?? 0)}`,
+  miit: r.miitSignedAt ? `已签发 ${formatTime(r.miitSignedAt)}` : '未签发',
+  finance: r.financeSignedAt ? `已签发 ${formatTime(r.financeSignedAt)}` : '未签发',
+  canSign: r.status !== 'submitted',
+});
+
+Component(page({
+  data: { docNo: '', reportDate: today(), candidates: [] as { id: string; title: string; sub: string; checked: boolean }[], picked: [] as string[], reports: [] as ReportRow[], formError: '' },
+  methods: {
+    onShow() {
+      return this.load();
+    },
+    async load() {
+      const [queue, reports] = await Promise.all([api.countyQueue({ status: 'county_approved', limit: 100 }), api.jointReports()]);
+      this.setData({
+        candidates: queue.items.map((a) => ({ id: a.id, title: a.enterpriseName, sub: `${a.trackingNo ?? ''} · 申请 ${formatFen(a.subsidyFen)}`, checked: this.data.picked.includes(a.id) })),
+        reports: reports.items.map(row),
+      });
+    },
+    onDocNo(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ docNo: e.detail.value, formError: '' });
+    },
+    onDate(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ reportDate: e.detail.value });
+    },
+    onPick(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
+      this.setData({ picked: e.detail.value, formError: '' });
+    },
+    async onCreate() {
+      const docNo = this.data.docNo.trim();
+      // The server's rule, said before sending: the year in 〔〕, ending in 号.
+      const problem = !docNo ? '请填写文号' : !/[〔[(（]\s*\d{4}\s*[〕\])）]/.test(docNo) || !/号$/.test(docNo) ? '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾' : !this.data.picked.length ? '请至少选择一份申请' : '';
+      if (problem) {
+        this.setData({ formError: problem });
+        return;
+      }
+      await api.createJointReport({ docNo, reportDate: this.data.reportDate, applicationIds: this.data.picked });
+      this.setData({ docNo: '', picked: [] });
+      wx.showToast({ title: '已起草', icon: 'success' });
+      await this.load();
+    },
+    async onSign(e: WechatMiniprogram.BaseEvent) {
+      const r = this.data.reports.find((x) => x.id === String(e.currentTarget.dataset.id));
+      if (!r) return;
+      await api.signJointReport(r.id, r.version);
+      wx.showToast({ title: '已签发', icon: 'success' });
+      await this.load();
+    },
+    onDocument(e: WechatMiniprogram.BaseEvent) {
+      const id = String(e.currentTarget.dataset.id);
+      return openGenerated(() => api.jointReportDocument(id), 'docx');
+    },
+  },
+}));
