@@ -122,7 +122,9 @@ describe('an application from draft to disbursed', () => {
 
     // The enterprise sees its plain status, the reasons shown to it, never an internal note.
     const mine = await t.http.get(`/api/v1/applications/${id}`).set(bearer(clerk.token));
-    expect(mine.body.application).toMatchObject({ status: 'disbursed', statusLabel: '补助已拨付到企业账户', verifiedFen: 7_000_000 });
+    expect(mine.body.application).toMatchObject({ status: 'disbursed', statusLabel: '补助已拨付到企业账户', verifiedFen: 7_000_000, disbursedFen: 7_000_000 });
+    expect(mine.body.application.disbursements).toEqual([expect.objectContaining({ kind: 'payment', amountFen: 7_000_000, paidOn: today, accountNo: '****2345' })]);
+    expect((await t.http.get('/api/v1/applications/mine').set(bearer(clerk.token))).body.items[0]).toMatchObject({ id, enterpriseName: '铁力林海食品有限公司' });
     const history = await t.http.get(`/api/v1/applications/${id}/history`).set(bearer(clerk.token));
     expect(JSON.stringify(mine.body) + JSON.stringify(history.body)).not.toContain('电话核实');
     expect(history.body.items.map((h: { to: string }) => h.to)).toEqual(expect.arrayContaining(['provider_check', 'county_review', 'county_approved', 'reported', 'city_approved', 'listed', 'approved', 'disbursed']));

@@ -11,6 +11,7 @@ import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import type { ApplicationDeps } from './deps';
 import { applicationFlags } from './flags';
+import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 import { staleError, type TransitionOutcome } from './engine';
 import { findApplication, findEnterprise, type Application } from './repository';
 
@@ -252,8 +253,11 @@ function reasonText(input: Pick<CityOpinionInput, 'reason' | 'reasons'>): string
 export class CityReview {
   constructor(private readonly deps: ApplicationDeps) {}
 
-  queue(f: CityQueueFilter) {
-    return this.deps.db.run((m) => cityQueue(m, f));
+  async queue(f: CityQueueFilter) {
+    const page = await this.deps.db.run((m) => cityQueue(m, f));
+    const now = this.deps.now();
+    // The same limits as the county's queue (OVERDUE_DAYS).
+    return { ...page, items: page.items.map((i) => ({ ...i, waitingDays: waitingDays(i.updatedAt, now), overdue: isOverdue(i.status as ApplicationState, i.updatedAt, now, this.deps.overdueDays) })) };
   }
 
   /** Everything a city reviewer needs to decide or pay: the case, its amounts now, its history and ledger. */

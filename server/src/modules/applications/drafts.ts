@@ -72,7 +72,9 @@ export class DraftService {
     return this.deps.db.run(async (m) => {
       const rows: { id: string }[] = await m.query("SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC", [auth.userId]);
       const apps = rows.length ? ((await m.getRepository(ApplicationEntity).findBy({ id: In(rows.map((r) => r.id)) })) as Application[]) : [];
-      return apps.sort((a, b) => b.createdAt - a.createdAt).map((a) => this.summary(a));
+      // Someone acting for several enterprises must see whose application is whose.
+      const names: { id: string; name: string }[] = apps.length ? await m.query(`SELECT id, name FROM enterprises WHERE id IN (${apps.map(() => '?').join(', ')})`, apps.map((a) => a.enterpriseId)) : [];
+      return apps.sort((a, b) => b.createdAt - a.createdAt).map((a) => ({ ...this.summary(a), enterpriseId: a.enterpriseId, enterpriseName: names.find((n) => n.id === a.enterpriseId)?.name ?? null }));
     });
   }
 
@@ -252,6 +254,11 @@ export class DraftService {
     // The enterprise sees each opinion's reasons, never a reviewer's internal note.
     const opinions = await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: a.id }, order: { createdAt: 'ASC' } });
     const editable = EDITABLE.includes(a.status);
+    // The money as the ledger has it: payments, corrections and returned payments, the account shown by its last four digits.
+    const ledger: { kind: string; amount_fen: number | string; paid_on: string; bank_name: string; account_no: string; created_at: number | string }[] = await m.query(
+      'SELECT kind, amount_fen, paid_on, bank_name, account_no, created_at FROM disbursements WHERE application_id = ? ORDER BY seq',
+      [a.id],
+    );
     return {
       application: {
         ...this.summary(a),
@@ -266,6 +273,8 @@ export class DraftService {
         returnedFrom: a.returnedFrom,
         opinions: opinions.map((o) => ({ level: o.level, department: o.department, decision: o.decision, reasons: o.reasons, round: o.round, at: o.createdAt })),
         submittedAt: a.submittedAt,
+        disbursements: ledger.map((d) => ({ kind: d.kind, amountFen: Number(d.amount_fen), paidOn: d.paid_on, bankName: d.bank_name, accountNo: `****${d.account_no.slice(-4)}`, recordedAt: Number(d.created_at) })),
+        disbursedFen: ledger.reduce((sum, d) => sum + Number(d.amount_fen), 0),
       },
       missing: editable ? await this.missing(m, a) : [],
       editable,
