@@ -252,7 +252,10 @@ async function main(): Promise<void> {
     if (statuses.some((st) => st !== 201)) throw new Error(`uploads answered ${statuses.join(', ')}`);
     notes.push(`8 concurrent 20 MB uploads in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${idle} MB idle, peak ${peak} MB (+${peak - idle} MB)`);
 
-    // The outbox: sends per second to the sandbox, next to the bare client's in the same run.
+    // The outbox: sends per second to the sandbox, next to the bare client's in the same run — with the
+    // server stopped first, so that its own worker does not deliver the measured rows to its own sandbox.
+    stopAll();
+    await new Promise((r) => setTimeout(r, 1000));
     const outbox = await measureOutboxThroughput({ count: 3000, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) });
     notes.push(`outbox: ${outbox.sent} notifications in ${outbox.seconds.toFixed(1)} s = ${Math.round(outbox.perSecond)} sends/s (bare client ${Math.round(outbox.baselinePerSecond)}/s), duplicates ${outbox.duplicates}, lost ${outbox.lost}`);
     process.stdout.write(`${[...lines, ...notes].join('\n')}\n`);
