@@ -98,14 +98,14 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
   initial: 'draft',
   states: {
     draft: {
-      labels: { reviewer: '草稿', applicant: '尚未提交：补全信息和材料后提交' },
+      labels: { reviewer: '草稿', applicant: '尚未提交：补全信息和材料后提交', next: '请在小程序中补全信息和材料后提交。' },
       on: {
         submit: { target: 'provider_check', roles: ['enterprise'], guards: ['rulesPass', 'materialsComplete'], effects: ['assignTrackingNumber', 'askProviderToConfirm', 'notifyEnterprise', 'startNewRound'] },
         withdraw: { target: 'withdrawn', roles: ['enterprise'] },
       },
     },
     provider_check: {
-      labels: { reviewer: '待服务商确认', applicant: '等待云服务商确认合同和付款' },
+      labels: { reviewer: '待服务商确认', applicant: '等待云服务商确认合同和付款', next: '云服务商确认合同和付款后转县里审核，无需您操作。' },
       on: {
         provider_confirm: { target: 'county_review', roles: ['provider'], effects: ['alertCountyReviewers', 'notifyEnterprise'] },
         provider_dispute: { target: 'returned', roles: ['provider'], guards: ['reasonGiven'], effects: ['notifyEnterprise'] },
@@ -113,7 +113,7 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       },
     },
     county_review: {
-      labels: { reviewer: '县级审核中', applicant: '县里正在审核' },
+      labels: { reviewer: '县级审核中', applicant: '县里正在审核', next: '县（市）区工信、财政部门正在审核，两个部门都同意后上报市里。' },
       on: {
         county_approve: [
           { target: 'county_approved', roles: COUNTY, guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice', 'otherDepartmentApproved'], effects: ['notifyEnterprise'] },
@@ -126,13 +126,13 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       },
     },
     county_approved: {
-      labels: { reviewer: '县级审核通过，待联合行文上报', applicant: '县里审核通过，正在上报市里' },
+      labels: { reviewer: '县级审核通过，待联合行文上报', applicant: '县里审核通过，正在上报市里', next: '县里将联合行文报送市里。' },
       on: {
         report: { target: 'reported', roles: COUNTY, effects: ['alertCityReviewers', 'notifyEnterprise'] },
       },
     },
     reported: {
-      labels: { reviewer: '市工信局审核中', applicant: '市里正在审核' },
+      labels: { reviewer: '市工信局审核中', applicant: '市里正在审核', next: '市工信局正在审核并核定补助金额。' },
       on: {
         city_approve: { target: 'city_approved', roles: ['city_miit'], guards: ['verifiedAmountValid'], effects: ['notifyEnterprise'] },
         city_return: { target: 'returned', roles: ['city_miit'], guards: ['reasonGiven'], effects: ['notifyEnterprise'] },
@@ -140,14 +140,14 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       },
     },
     city_approved: {
-      labels: { reviewer: '已核定，待列入拟补贴名单', applicant: '市里审核通过，等待列入补贴名单' },
+      labels: { reviewer: '已核定，待列入拟补贴名单', applicant: '市里审核通过，等待列入补贴名单', next: '将列入拟补贴名单，审批后拨付。' },
       on: {
         put_on_list: { target: 'listed', roles: ['city_miit'] },
         payments_reduced: { target: 'reported', roles: ['city_miit', 'admin'], effects: ['alertCityReviewers', 'notifyEnterprise'] },
       },
     },
     listed: {
-      labels: { reviewer: '已列入拟补贴名单', applicant: '已列入拟补贴名单' },
+      labels: { reviewer: '已列入拟补贴名单', applicant: '已列入拟补贴名单', next: '市财政局审批名单后拨付。' },
       on: {
         // An upheld objection in the public notice takes the application off the list (DESIGN.md).
         take_off_list: { target: 'reported', roles: ['city_miit'], guards: ['reasonGiven'], effects: ['notifyEnterprise'] },
@@ -157,21 +157,21 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       },
     },
     approved: {
-      labels: { reviewer: '已审批，待拨付', applicant: '补助已批准，等待财政拨付' },
+      labels: { reviewer: '已审批，待拨付', applicant: '补助已批准，等待财政拨付', next: '市财政局将把补助拨付到企业账户。' },
       on: {
         disburse: { target: 'disbursed', roles: ['city_finance'], effects: ['notifyEnterprise'] },
         payments_reduced: { target: 'reported', roles: ['city_miit', 'admin'], effects: ['alertCityReviewers', 'notifyEnterprise'] },
       },
     },
     disbursed: {
-      labels: { reviewer: '已拨付', applicant: '补助已拨付到企业账户' },
+      labels: { reviewer: '已拨付', applicant: '补助已拨付到企业账户', next: '请核对企业账户到账情况。' },
       on: {
         // A returned payment (退汇) puts the application back to approved, to be paid again.
         reverse_payment: { target: 'approved', roles: ['city_finance'], guards: ['reasonGiven'], effects: ['notifyEnterprise'] },
       },
     },
     returned: {
-      labels: { reviewer: '已退回企业修改', applicant: '需要您按意见补充或修改材料' },
+      labels: { reviewer: '已退回企业修改', applicant: '需要您按意见补充或修改材料', next: '请打开小程序，按意见修改或补充后重新提交。' },
       on: {
         resubmit: [
           { target: 'provider_check', roles: ['enterprise'], guards: ['rulesPass', 'materialsComplete', 'returnedByProviderOrContractChanged'], effects: ['askProviderToConfirm', 'notifyEnterprise', 'startNewRound'] },
@@ -181,8 +181,8 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
         withdraw: { target: 'withdrawn', roles: ['enterprise'] },
       },
     },
-    rejected: { labels: { reviewer: '不予补助', applicant: '申请未通过' }, final: true },
-    withdrawn: { labels: { reviewer: '企业已撤回', applicant: '您已撤回申请' }, final: true },
+    rejected: { labels: { reviewer: '不予补助', applicant: '申请未通过', next: '如有疑问，请联系市工信局信息化推进科 0458-3878126。' }, final: true },
+    withdrawn: { labels: { reviewer: '企业已撤回', applicant: '您已撤回申请', next: '如需再次申请，请重新填写。' }, final: true },
   },
   guards: {
     rulesPass: (c) => (c.ruleFailures === 0 ? null : `有 ${c.ruleFailures} 项申报条件不符合，请查看原因`),
@@ -199,7 +199,7 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
   },
 };
 
-/** The two labels of a state: reviewers' words and the enterprise's plain words. */
+/** The labels of a state: reviewers' words, the enterprise's plain words, and what comes next. */
 export function applicationLabels(state: ApplicationState) {
   return applicationMachine.states[state].labels;
 }

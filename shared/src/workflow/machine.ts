@@ -11,6 +11,8 @@ export interface StateLabels {
   reviewer: string;
   /** What the applicant sees: plain words about where the case is and what, if anything, to do. */
   applicant: string;
+  /** What the applicant can expect next, said in every message about the case (inbox, WeChat, chatbot). */
+  next?: string;
 }
 
 export interface EventDef<S extends string, G extends string, F extends string> {

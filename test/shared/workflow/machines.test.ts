@@ -41,6 +41,10 @@ function exhaustive<S extends string, E extends string, G extends string, F exte
 exhaustive('application', applicationMachine, APPLICATION_STATES, APPLICATION_EVENTS, PERMISSIVE_APP);
 exhaustive('provider filing', filingMachine, FILING_STATES, FILING_EVENTS, PERMISSIVE_FILING);
 
+test('every state of an application tells the enterprise what comes next', () => {
+  for (const s of APPLICATION_STATES) expect([s, applicationMachine.states[s].labels.next]).toEqual([s, expect.stringMatching(/[\u4e00-\u9fa5]/)]);
+});
+
 describe('application guards, one at a time', () => {
   test.each<[string, Partial<ApplicationContext>, string]>([
     ['rules fail', { ruleFailures: 2 }, 'rulesPass'],

@@ -52,21 +52,6 @@ const DEFAULT_CONTEXT: ApplicationContext = {
   contractChanged: false,
 };
 
-/** What the enterprise is told to do next, in each state it can land in. */
-const NEXT_STEP: Partial<Record<ApplicationState, string>> = {
-  provider_check: '云服务商确认后将转县里审核，无需您操作。',
-  county_review: '县工信、财政部门正在审核，请留意消息。',
-  county_approved: '县里将联合行文报送市里。',
-  reported: '市工信局正在核定补助金额。',
-  city_approved: '将列入拟补贴名单。',
-  listed: '名单审批后即可拨付。',
-  approved: '市财政局将把补助拨付到您填写的对公账户。',
-  disbursed: '请核对到账情况。',
-  returned: '请打开小程序，按意见修改或补充后重新提交。',
-  rejected: '如有疑问，请联系市工信局信息化推进科 0458-3878126。',
-  withdrawn: '如需再次申请，请重新填写。',
-};
-
 export class ApplicationEngine {
   constructor(
     private readonly audit: AuditTrail,
@@ -135,7 +120,7 @@ export class ApplicationEngine {
     for (const effect of effects) {
       switch (effect) {
         case 'notifyEnterprise':
-          await enqueueNotifications(tx, { eventKey, recipientUserIds: await enterpriseMemberIds(tx, app.enterpriseId), template: 'application.status', params: { ...base, nextStep: NEXT_STEP[app.status] ?? '' }, channels: ['mp_subscribe', 'oa_template'] }, now);
+          await enqueueNotifications(tx, { eventKey, recipientUserIds: await enterpriseMemberIds(tx, app.enterpriseId), template: 'application.status', params: { ...base, nextStep: applicationMachine.states[app.status].labels.next ?? '' }, channels: ['mp_subscribe', 'oa_template'] }, now);
           break;
         case 'askProviderToConfirm':
         case 'notifyProvider': {

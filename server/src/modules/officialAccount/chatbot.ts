@@ -305,7 +305,7 @@ export class Chatbot {
           trackingNo: a.tracking_no,
           enterprise: a.name,
           status: applicationMachine.states[a.status].labels.applicant,
-          next: T.NEXT_STEP[a.status],
+          next: applicationMachine.states[a.status].labels.next ?? '',
           amount,
           reasons,
         }),

@@ -3,7 +3,6 @@
  * the seed (伊春市支持工业企业上云补助实施细则) clause by clause and name the clause, so that a reader can
  * check them against the text; amounts and dates come from the rules and settings, never typed here.
  */
-import type { ApplicationState } from '../../../../shared/src/workflow/application';
 import { CONTACT_TEXT, POLICY_CONTACT } from '../../../../shared/src/rules/parameters';
 
 /** What the HTTP side answers callers that are not WeChat, or WeChat with something wrong. */
@@ -120,22 +119,6 @@ export const NOT_BOUND = '您的公众号还没有关联小程序账号。请打
 export const ACCOUNT_DISABLED = `您的账号已停用，如有疑问请联系${CONTACT_TEXT}。`;
 
 export const NO_APPLICATIONS = '您还没有上云补助申请。可回复“自测”测一测能否申报，再到小程序中填写申请。';
-
-/** What the enterprise can expect next, in its own words. */
-export const NEXT_STEP: Readonly<Record<ApplicationState, string>> = {
-  draft: '请在小程序中补全信息和材料后提交。',
-  provider_check: '云服务商确认合同和付款后转县里审核，无需您操作。',
-  county_review: '县（市）区工信、财政部门正在审核，两个部门都同意后上报市里。',
-  county_approved: '县里将联合行文报送市里。',
-  reported: '市工信局正在审核并核定补助金额。',
-  city_approved: '将列入拟补贴名单，审批后拨付。',
-  listed: '市财政局审批名单后拨付。',
-  approved: '市财政局将把补助拨付到企业账户。',
-  disbursed: '请核对企业账户到账情况。',
-  returned: '请打开小程序，按下面的意见修改或补充后重新提交。',
-  rejected: `如有疑问，请联系${CONTACT_TEXT}。`,
-  withdrawn: '如需再次申请，请重新填写。',
-};
 
 export function progressBlock(p: { index: number; trackingNo: string | null; enterprise: string; status: string; next: string; amount: string | null; reasons: string | null }): string {
   const lines = [`${p.index}. ${p.trackingNo ? `申报编号 ${p.trackingNo}` : '未提交的申请'}（${p.enterprise}）`, `状态：${p.status}`];
