@@ -12,18 +12,15 @@
  * and verified applications and submitted provider filings; city finance sees listed and approved
  * applications. Nobody sees another county's items.
  */
-import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database';
-import { NotificationEntity, type NotificationRow } from '../../db/entities';
 import { NotificationDigestRunEntity } from '../../db/entities/notificationPrefs';
 import { insertRow } from '../../db/rows';
-import { newId } from '../../ids';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { disabledChannels, inQuietHours, quietHoursOf, shanghaiMinuteOfDay } from './preferences';
 import type { DigestStage, NotificationSettings } from './settings';
-import { TEMPLATES } from './templates';
+import { enqueueNotifications } from './outbox';
 import { isDuplicateKey } from '../../db/errors';
 
 const DAY_MS = 86_400_000;
@@ -174,33 +171,6 @@ export function digestParams(d: Digest, date: string): Record<string, string> {
 }
 
 
-/**
- * The digest's rows, written here rather than through enqueueNotifications so that the user's
- * choice of channels for digests is honoured, the inbox included; keys follow the outbox's
- * `<event>:<user>:<channel>` so the worker's channel order applies (mini-program first, then the
- * official account).
- */
-async function insertDigestRows(tx: EntityManager, eventKey: string, userId: string, channels: readonly NotificationRow['channel'][], params: Record<string, string>, now: number): Promise<void> {
-  const rendered = TEMPLATES['reviewer.digest'](params);
-  for (const channel of channels) {
-    await insertRow(tx, NotificationEntity, {
-      id: newId(),
-      idempotencyKey: `${eventKey}:${userId}:${channel}`,
-      recipientUserId: userId,
-      channel,
-      template: 'reviewer.digest',
-      payload: { ...rendered, params },
-      status: channel === 'inbox' ? 'sent' : 'pending',
-      attempts: 0,
-      nextAttemptAt: now,
-      leaseUntil: null,
-      lastError: null,
-      createdAt: now,
-      sentAt: channel === 'inbox' ? now : null,
-      readAt: null,
-    });
-  }
-}
 
 export interface DigestRunDeps {
   db: Database;
@@ -246,7 +216,11 @@ export async function runDigests(deps: DigestRunDeps): Promise<number> {
     try {
       await db.transaction(async (tx) => {
         await insertRow(tx, NotificationDigestRunEntity, { userId, digestDate: date, waiting: digest.waiting, overdue: digest.overdue, eventKey: send ? eventKey : null, createdAt: now });
-        if (send) await insertDigestRows(tx, eventKey, userId, channels, digestParams(digest, date), now);
+        // The user's choice of channels for digests is honoured, the inbox included; the outbox's keys
+        // keep the worker's channel order (mini-program first, then the official account).
+        if (send) {
+          await enqueueNotifications(tx, { eventKey, recipientUserIds: [userId], template: 'reviewer.digest', params: digestParams(digest, date), inbox: channels.includes('inbox'), channels: channels.filter((c) => c !== 'inbox') }, now);
+        }
       });
       if (send) written++;
     } catch (err) {

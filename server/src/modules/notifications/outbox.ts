@@ -21,13 +21,15 @@ export interface NotificationRequest {
   params: Record<string, string>;
   /** WeChat channels to try besides the inbox, in order of preference. */
   channels?: readonly Exclude<Channel, 'inbox'>[];
+  /** The inbox copy is written unless the recipient turned it off (digests honour that choice). */
+  inbox?: boolean;
 }
 
 export async function enqueueNotifications(tx: EntityManager, req: NotificationRequest, now: number): Promise<void> {
   const rendered = TEMPLATES[req.template](req.params);
   const recipients = [...new Set(req.recipientUserIds)];
   for (const recipientUserId of recipients) {
-    for (const channel of ['inbox', ...(req.channels ?? ['mp_subscribe'])] as Channel[]) {
+    for (const channel of [...(req.inbox === false ? [] : ['inbox']), ...(req.channels ?? ['mp_subscribe'])] as Channel[]) {
       const row: NotificationRow = {
         id: newId(),
         idempotencyKey: `${req.eventKey}:${recipientUserId}:${channel}`,
