@@ -18,6 +18,8 @@ import { openDatabase } from '../server/src/db/database';
 import { seedApplications, seedBoundFollower, seedCountyReviewer, seedSessions } from './seed';
 import { wechatSignature } from '../server/src/modules/officialAccount/wechatCrypto';
 import { upload } from './uploads';
+import { preparePay, seedPayParties } from './pay';
+import { startSandbox } from '../server/src/wechat/sandbox';
 import { measureOutboxThroughput } from '../server/src/modules/notifications/throughput';
 import { recountStages } from '../server/src/modules/applications/stageCounts';
 
@@ -137,7 +139,11 @@ async function main(): Promise<void> {
   const reviewerToken = await seedCountyReviewer(seedDb);
   await seedBoundFollower(seedDb, 'oa-bench-follower');
   await recountStages(seedDb);
+  const paySeed = await seedPayParties(seedDb);
   await seedDb.close();
+  // The server's WeChat stand-in runs here, so the benchmark can steer its WeChat Pay part.
+  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+  dbEnv.WECHAT_API_BASE = sandbox.baseUrl;
 
   const barePort = await freePort();
   const appPort = await freePort();
@@ -237,6 +243,18 @@ async function main(): Promise<void> {
     lines.push(`| OA fixed reply: signature + XML parse + reply, no database | ${Math.round(oaBase)} | ${median(oaRounds.map((r) => r.base.p99))} | ${(oaBase / bareRps).toFixed(2)} |`);
     lines.push(`| POST /wechat/official-account 进度 of a bound user (${APPLICATIONS} applications) | ${Math.round(oaReal)} | ${median(oaRounds.map((r) => r.real.p99))} | ${(oaReal / bareRps).toFixed(2)} (${(oaReal / oaBase).toFixed(2)} of the fixed reply) |`);
 
+    // WeChat Pay: a repeated callback (RSA verify over the raw body, AEAD with its tag, the once-only
+    // settle that finds it settled) and the pay parameters of an open order (RSA-2048 sign per call).
+    const payLoads = await preparePay(`http://127.0.0.1:${appPort}`, sandbox, paySeed, loadConfig(dbEnv).wechat.mp.appid);
+    const callbackLoad: Load = { method: 'POST', headers: payLoads.callback.headers, body: payLoads.callback.body };
+    const jsapiLoad: Load = { method: 'POST', headers: { authorization: `Bearer ${paySeed.payerToken}` } };
+    await measure(`http://127.0.0.1:${appPort}${payLoads.callback.path}`, callbackLoad, 2);
+    const callback = await measure(`http://127.0.0.1:${appPort}${payLoads.callback.path}`, callbackLoad);
+    const jsapi = await measure(`http://127.0.0.1:${appPort}${payLoads.jsapiPath}`, jsapiLoad);
+    if (callback.non2xx || callback.errors || jsapi.non2xx || jsapi.errors) throw new Error(`WeChat Pay loads answered ${callback.non2xx + jsapi.non2xx} non-2xx and ${callback.errors + jsapi.errors} errors`);
+    lines.push(`| POST /api/v1/wechat/pay/notify (a paid order's callback repeated: signature verified, recognised as done) | ${Math.round(callback.rps)} | ${callback.p99} | ${(callback.rps / bareRps).toFixed(2)} |`);
+    lines.push(`| POST /api/v1/payments/:id/jsapi (open order: reuse + RSA-2048 paySign) | ${Math.round(jsapi.rps)} | ${jsapi.p99} | ${(jsapi.rps / bareRps).toFixed(2)} |`);
+
     // Eight concurrent 20 MB uploads, streamed: the server's peak RSS above its idle level.
     const login = await fetch(`http://127.0.0.1:${appPort}/api/v1/auth/wx-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'sandbox:bench-uploader' }) });
     const uploader = ((await login.json()) as { token: string }).token;
@@ -261,6 +279,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${[...lines, ...notes].join('\n')}\n`);
   } finally {
     stopAll();
+    await sandbox.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

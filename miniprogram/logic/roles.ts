@@ -14,6 +14,7 @@ export interface HomeEntry {
 const CHECK: HomeEntry = { title: '申报条件自测', desc: '逐题回答，当场知道能否申报、大约能补多少', url: '/pages/enterprise/check/check' };
 const REGISTRY: HomeEntry = { title: '已备案云服务商', desc: '名录、产品目录与针对伊春企业的优惠', url: '/pages/enterprise/providers/providers' };
 const QUEUE: HomeEntry = { title: '待审申请', desc: '按阶段排队，超期的标红', url: '/pages/review/queue/queue' };
+const CITY_PAYMENTS: HomeEntry = { title: '微信支付收款与对账', desc: '哪些服务商开通了平台收款、对账不一致', url: '/pages/city/payments/payments' };
 
 export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
   enterprise: [
@@ -25,6 +26,7 @@ export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
     { title: '服务商工作台', desc: '待确认的企业申请、兑付申请表', url: '/pages/provider/index/index' },
     { title: '备案申报', desc: '填写备案申报书、上传材料、查看审核意见', url: '/pages/provider/filing/filing' },
     { title: '产品目录与优惠', desc: '在名录中展示的产品、报价和伊春优惠', url: '/pages/provider/catalogue/catalogue' },
+    { title: '平台收款', desc: '向企业发起微信支付付款请求、撤回、退款', url: '/pages/provider/payments/payments' },
   ],
   county_miit: [QUEUE, { title: '企业核验', desc: '核验营业执照和授权委托书、处理认领', url: '/pages/review/enterprises/enterprises' }, { title: '联合行文', desc: '两部门通过的申请报送市里', url: '/pages/review/reports/reports' }],
   county_finance: [QUEUE, { title: '企业核验', desc: '核验营业执照和授权委托书、处理认领', url: '/pages/review/enterprises/enterprises' }, { title: '联合行文', desc: '两部门通过的申请报送市里', url: '/pages/review/reports/reports' }],
@@ -33,16 +35,19 @@ export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
     { title: '服务商备案审核', desc: '核对三（一）五项条件后作出决定', url: '/pages/review/queue/queue?tab=filings' },
     { title: '拟补贴名单', desc: '起草名单、公示、处理异议', url: '/pages/city/lists/lists' },
     { title: '拨付台账', desc: '已拨付的补助', url: '/pages/city/ledger/ledger' },
+    CITY_PAYMENTS,
   ],
   city_finance: [
     QUEUE,
     { title: '拟补贴名单', desc: '会签、审批名单', url: '/pages/city/lists/lists' },
     { title: '年度预算', desc: '设定预算、查看已承诺和剩余', url: '/pages/city/budget/budget' },
     { title: '拨付台账', desc: '登记拨付、更正和退汇', url: '/pages/city/ledger/ledger' },
+    CITY_PAYMENTS,
   ],
   admin: [
     { title: '系统管理', desc: '邀请码、审计校验', url: '/pages/admin/admin' },
     { title: '服务商备案', desc: '备案申报的状态', url: '/pages/review/queue/queue?tab=filings' },
+    CITY_PAYMENTS,
   ],
 };
 

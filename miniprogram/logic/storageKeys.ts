@@ -4,3 +4,5 @@
 export const CHECK_FACTS_KEY = 'check.facts';
 /** The provider picked in the registry for the application's contract. */
 export const PICKED_PROVIDER_KEY = 'apply.pickedProvider';
+/** An application a platform payment was just made for: its page reloads to show the verified payment. */
+export const PAID_FOR_APPLICATION_KEY = 'apply.paidForApplication';

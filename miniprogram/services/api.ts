@@ -8,7 +8,7 @@ import type { ProviderFilingForm } from '../shared/contracts/providerFiling';
 import type { FlowDescription } from '../shared/rules/flow';
 import type { InvitedRole } from '../shared/contracts/roles';
 import { call, download, upload, type CallOptions } from './http';
-import { PENDING_ROUTES, ROUTES } from './routes';
+import { ROUTES } from './routes';
 import type * as T from './types';
 
 type Quiet = Pick<CallOptions, 'quiet'>;
@@ -153,9 +153,23 @@ export const invitations = () => call<{ items: T.InvitationSummary[] }>(ROUTES.i
 export const revokeInvitation = (id: string) => call<{ invitation: T.InvitationSummary }>(ROUTES.revokeInvitation, { params: { id } });
 export const verifyAudit = () => call<{ rows: number; chains: number; problems: { entityType?: string; entityId?: string; message?: string }[] }>(ROUTES.verifyAudit);
 
-// ---- WeChat Pay: routes the server does not offer yet (routes.ts PENDING_ROUTES) -----------------------------
+// ---- paying the provider with WeChat Pay ---------------------------------------------------------------
 
-// The pay page shows these errors in its own words (quiet).
-export const createPayment = (applicationId: string, amountFen: number) => call<{ payment: T.PaymentOrder }>(PENDING_ROUTES.createPayment, { body: { applicationId, amountFen }, quiet: true });
-export const paymentParams = (id: string) => call<T.JsapiParams>(PENDING_ROUTES.paymentParams, { params: { id }, quiet: true });
-export const payment = (id: string, o: Quiet = {}) => call<{ payment: T.PaymentOrder }>(PENDING_ROUTES.payment, { params: { id }, ...o });
+// The provider's merchant account. Linking is quiet: the page puts the server's words beside the field they name.
+export const merchantAccount = () => call<{ account: T.MerchantAccount | null }>(ROUTES.merchantAccount);
+export const linkMerchantAccount = (body: T.MerchantLinkInput) => call<{ account: T.MerchantAccount }>(ROUTES.linkMerchantAccount, { body, quiet: true });
+export const unlinkMerchantAccount = (version: number) => call<{ account: T.MerchantAccount }>(ROUTES.unlinkMerchantAccount, { body: { version } });
+export const paymentMerchants = () => call<{ providers: T.PaymentMerchant[] }>(ROUTES.paymentMerchants);
+
+// Payment requests. The pay page and the provider's form explain these errors in their own words (quiet).
+export const requestPayment = (body: T.PaymentRequestInput) => call<{ payment: T.Payment }>(ROUTES.requestPayment, { body, quiet: true });
+/** The enterprise pays the provider of its application's contract. */
+export const createPayment = (applicationId: string, amountFen: number) => call<{ payment: T.Payment }>(ROUTES.createPayment, { body: { applicationId, amountFen }, quiet: true });
+export const payments = (query: { scope?: 'enterprise' | 'provider' | 'all'; status?: string; limit?: number } = {}, o: Quiet = {}) => call<{ payments: T.Payment[] }>(ROUTES.payments, { query, ...o });
+export const payment = (id: string, o: Quiet = {}) => call<{ payment: T.Payment }>(ROUTES.payment, { params: { id }, ...o });
+export const paymentParams = (id: string) => call<T.JsapiParams>(ROUTES.paymentParams, { params: { id }, quiet: true });
+export const cancelPayment = (id: string) => call<{ payment: T.Payment }>(ROUTES.cancelPayment, { params: { id }, quiet: true });
+export const refundPayment = (id: string, amountFen: number, reason: string) => call<{ payment: T.Payment }>(ROUTES.refundPayment, { params: { id }, body: { amountFen, reason }, quiet: true });
+/** Puts a paid platform payment on a draft or returned application, as its verified payment. */
+export const attachPayment = (applicationId: string, paymentId: string) => call<{ applicationId: string; paymentId: string }>(ROUTES.attachPayment, { params: { id: applicationId }, body: { paymentId } });
+export const paymentDiscrepancies = (o: Quiet = {}) => call<{ discrepancies: T.PaymentDiscrepancy[] }>(ROUTES.paymentDiscrepancies, o);

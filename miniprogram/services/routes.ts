@@ -126,24 +126,22 @@ export const ROUTES = table({
   invitations: route('GET', '/api/v1/admin/invitations'),
   revokeInvitation: route('POST', '/api/v1/admin/invitations/:id/revoke'),
   verifyAudit: route('POST', '/api/v1/admin/audit/verify'),
-});
 
-/**
- * Paying the provider with WeChat Pay (DESIGN.md "Paying the provider through the platform") is a later
- * server issue. The page (pages/enterprise/pay) is built against this shape, which the server does not
- * offer yet; the route test leaves exactly these out and lists them as to do:
- * - POST /api/v1/payments {applicationId, amountFen} → {payment: PaymentOrder} — an order for the
- *   application's provider, refused (409) when the provider has linked no merchant account;
- * - POST /api/v1/payments/:id/jsapi → the signed wx.requestPayment parameters {timeStamp, nonceStr,
- *   package: 'prepay_id=…', signType: 'RSA', paySign};
- * - GET /api/v1/payments/:id → {payment} — 'paid' once WeChat's TRANSACTION.SUCCESS callback arrived; the
- *   application then lists it as a verified payment (source 'wechat_pay').
- * The registry's provider card is to say whether the provider takes WeChat Pay (`wechatPay: true`).
- */
-export const PENDING_ROUTES = table({
+  // paying the provider with WeChat Pay (DESIGN.md "Paying the provider through the platform"): the
+  // provider's own merchant account, payment requests with one order each, refunds, reconciliation
+  merchantAccount: route('GET', '/api/v1/providers/me/merchant-account'),
+  linkMerchantAccount: route('PUT', '/api/v1/providers/me/merchant-account'),
+  unlinkMerchantAccount: route('POST', '/api/v1/providers/me/merchant-account/unlink'),
+  paymentMerchants: route('GET', '/api/v1/payments/merchants'),
+  requestPayment: route('POST', '/api/v1/providers/me/payment-requests'),
   createPayment: route('POST', '/api/v1/payments'),
-  paymentParams: route('POST', '/api/v1/payments/:id/jsapi'),
+  payments: route('GET', '/api/v1/payments'),
   payment: route('GET', '/api/v1/payments/:id'),
+  paymentParams: route('POST', '/api/v1/payments/:id/jsapi'),
+  cancelPayment: route('POST', '/api/v1/providers/me/payments/:id/cancel'),
+  refundPayment: route('POST', '/api/v1/providers/me/payments/:id/refunds'),
+  attachPayment: route('POST', '/api/v1/applications/:id/payments/wechat'),
+  paymentDiscrepancies: route('GET', '/api/v1/payments/discrepancies'),
 });
 
 export type RouteName = keyof typeof ROUTES;

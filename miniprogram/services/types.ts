@@ -142,6 +142,11 @@ export interface PaymentView {
   verified: boolean;
 }
 
+/** The enterprise's own view of a payment line: a platform payment names its payment request. */
+export interface ApplicationPaymentView extends PaymentView {
+  paymentRequestId: string | null;
+}
+
 export interface ApplicationSummary {
   id: string;
   trackingNo: string | null;
@@ -161,7 +166,7 @@ export interface ApplicationView extends ApplicationSummary {
   declarations: Declarations | null;
   bank: { accountName: string | null; bankName: string | null; accountNo: string | null };
   paidAmountFen: number;
-  payments: PaymentView[];
+  payments: ApplicationPaymentView[];
   lastReason: string | null;
   returnedFrom: 'provider' | 'county' | 'city' | null;
   opinions: { level: string; department: string | null; decision: string; reasons: ReasonItem[] | null; round: number; at: number }[];
@@ -200,8 +205,8 @@ export interface ProviderCard {
   catalogue: { id?: string; name?: string; description?: string; priceFen?: number; yichunPriceFen: number | null; unit?: string; unitLabel: string | null }[];
   offers: { id?: string; title?: string; description?: string; validFrom: string | null; validTo: string | null }[];
   contact: { name: string | null; phone: string | null; mobile: string | null } | null;
-  /** Not yet served (services/routes.ts PENDING_ROUTES): the provider takes WeChat Pay on the platform. */
-  wechatPay?: boolean;
+  /** The provider has linked a merchant account: the enterprise may pay it with WeChat Pay here. */
+  wechatPay: boolean;
 }
 
 export interface FilingSummary {
@@ -527,21 +532,125 @@ export interface InvitationSummary {
   state: 'open' | 'used' | 'expired' | 'revoked';
 }
 
-// ---- WeChat Pay (services/routes.ts PENDING_ROUTES: not served yet) ----------------------------------------
+// ---- WeChat Pay (server/src/modules/payments) ---------------------------------------------------------------
 
-export interface PaymentOrder {
+/** The provider's merchant account as the server shows it: what identifies it, never a key. */
+export interface MerchantAccount {
   id: string;
-  applicationId: string;
-  providerName: string;
-  amountFen: number;
-  status: 'created' | 'paid' | 'closed' | 'failed';
-  paidAt: number | null;
+  providerId: string;
+  mchid: string;
+  appid: string;
+  serialNo: string;
+  platformKeyIds: string[];
+  status: 'active' | 'unlinked';
+  statusLabel: string;
+  version: number;
+  linkedAt: number;
+  updatedAt: number;
 }
 
+export interface MerchantLinkInput {
+  /** The version seen, when an account exists (a relink): a change made meanwhile is refused. */
+  version?: number;
+  mchid: string;
+  apiV3Key: string;
+  privateKeyPem: string;
+  /** apiclient_cert.pem, or its serial number below: one of the two. */
+  certificatePem?: string;
+  serialNo?: string;
+  /** 微信支付公钥 with its PUB_KEY_ID_… id, or a 平台证书 (its serial is read from it). */
+  platformKeys: { id?: string; pem: string }[];
+}
+
+/** City MIIT's overview: each filed provider and whether it takes payment on the platform. */
+export interface PaymentMerchant {
+  providerId: string;
+  companyName: string;
+  filingNo: string | null;
+  filingStatus: string;
+  acceptsWechatPay: boolean;
+  mchid: string | null;
+  accountStatus: 'active' | 'unlinked' | null;
+  linkedAt: number | null;
+}
+
+export type PaymentStatus = 'created' | 'paid' | 'closed' | 'failed';
+
+export interface PaymentRefund {
+  id: string;
+  outRefundNo: string;
+  amountFen: number;
+  reason: string | null;
+  status: 'requested' | 'processing' | 'succeeded' | 'failed';
+  statusLabel: string;
+  /** 'merchant': made in the merchant console, learnt from WeChat Pay's callback or the bill. */
+  origin: 'platform' | 'merchant';
+  succeededOn: string | null;
+  createdAt: number;
+}
+
+/** A payment request: one amount owed by an enterprise to a provider, and its one WeChat Pay order. */
+export interface Payment {
+  id: string;
+  providerId: string;
+  providerName: string | null;
+  enterpriseId: string;
+  enterpriseName: string | null;
+  applicationId: string | null;
+  amountFen: number;
+  description: string;
+  contractNo: string | null;
+  catalogueItem: string | null;
+  requestedBy: 'provider' | 'enterprise';
+  /** What the payer sees: 'created' until paid (an order in flight is the server's business). */
+  status: PaymentStatus;
+  orderStatus: 'created' | 'ordering' | 'open' | 'paid' | 'closed' | 'failed';
+  statusLabel: string;
+  outTradeNo: string;
+  transactionId: string | null;
+  paidAt: number | null;
+  paidOn: string | null;
+  refundedFen: number;
+  /** What the platform saw paid, less refunds: what an application may count. 0 until paid. */
+  verifiedPaidFen: number;
+  expiresAt: number;
+  /** What reconciliation could not settle, for people to look at. */
+  problem: string | null;
+  createdAt: number;
+  refunds: PaymentRefund[];
+}
+
+/** The provider asks an enterprise (by its credit code) to pay. */
+export interface PaymentRequestInput {
+  creditCode: string;
+  applicationId?: string;
+  amountFen: number;
+  description: string;
+  contractNo?: string;
+}
+
+/** wx.requestPayment's parameters, signed by the server with the provider's merchant key. */
 export interface JsapiParams {
+  appId: string;
   timeStamp: string;
   nonceStr: string;
   package: string;
   signType: 'RSA';
   paySign: string;
+}
+
+export type DiscrepancyKind = 'missing_here' | 'missing_there' | 'amount_mismatch' | 'refund_mismatch' | 'unsettled';
+
+/** A disagreement between WeChat Pay's daily trade bill and the platform's records. */
+export interface PaymentDiscrepancy {
+  id: string;
+  providerId: string;
+  billDate: string;
+  outTradeNo: string;
+  kind: DiscrepancyKind;
+  message: string;
+  ours: Record<string, unknown> | null;
+  theirs: Record<string, unknown> | null;
+  foundAt: number;
+  resolvedAt: number | null;
 }

@@ -31,6 +31,11 @@ import { enterpriseRoutes } from './modules/applications/enterpriseRoutes';
 import { officialAccountRoutes } from './modules/officialAccount/routes';
 import { notificationRoutes } from './modules/notifications/routes';
 import { applicationFileOwner, enterpriseFileOwner } from './modules/applications/fileOwners';
+import { MerchantAccounts } from './modules/payments/merchantAccounts';
+import { PaymentService, type PaymentDeps } from './modules/payments/service';
+import { PaymentCallbacks } from './modules/payments/callbacks';
+import { PaymentReconciler } from './modules/payments/reconcile';
+import { paymentRoutes } from './modules/payments/routes';
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +45,8 @@ export interface AppDeps {
   /** Where materials live; the local-disk default under DATA_DIR when absent. */
   storage?: BlobStorage;
   now?: () => number;
+  /** Where WeChat Pay (or the sandbox) is, and where it should call us back; from the settings when absent. */
+  wechatPay?: { apiBase?: () => string; notifyBaseUrl?: () => string };
 }
 
 export interface Services {
@@ -52,11 +59,26 @@ export interface Services {
   filings: FilingService;
   registry: ProviderRegistry;
   engine: ApplicationEngine;
+  merchants: MerchantAccounts;
+  payments: PaymentService;
+  callbacks: PaymentCallbacks;
+  reconciler: PaymentReconciler;
 }
 
 export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? Date.now;
   const audit = new AuditTrail(deps.config.auditKey, now);
+  const engine = new ApplicationEngine(audit, now);
+  const { config } = deps;
+  const payApiBase = deps.wechatPay?.apiBase ?? (() => {
+    const base = config.wechatPay.apiBase ?? (config.sandbox ? config.wechat.apiBase : null);
+    if (!base) throw new Error('WeChat Pay API base unknown: set WECHAT_PAY_API_BASE');
+    return base;
+  });
+  const notifyBase = deps.wechatPay?.notifyBaseUrl ?? (() => config.wechatPay.publicBaseUrl ?? `http://127.0.0.1:${config.port}`);
+  const merchants = new MerchantAccounts(deps.db, audit, config.wechatPay.secretsKey, { appid: config.wechat.mp.appid, apiBase: payApiBase, timeoutMs: config.wechatPay.timeoutMs, logger: deps.logger }, now);
+  const paymentDeps: PaymentDeps = { db: deps.db, audit, engine, merchants, notifyUrl: (accountId) => `${notifyBase().replace(/\/+$/, '')}/api/v1/wechat/pay/notify/${accountId}`, orderTtlMs: config.wechatPay.orderTtlMinutes * 60_000, now, logger: deps.logger };
+  const payments = new PaymentService(paymentDeps);
   return {
     audit,
     auth: new AuthService(deps.db, audit, deps.wechat.miniProgram, deps.config.sessionTtlHours * 3600_000, now),
@@ -66,7 +88,11 @@ export function createServices(deps: AppDeps): Services {
     files: new FileService({ db: deps.db, audit, storage: deps.storage ?? createBlobStorage(deps.config), now }),
     filings: new FilingService(deps.db, audit, now),
     registry: new ProviderRegistry(deps.db, now),
-    engine: new ApplicationEngine(audit, now),
+    engine,
+    merchants,
+    payments,
+    callbacks: new PaymentCallbacks(paymentDeps, payments),
+    reconciler: new PaymentReconciler(paymentDeps, payments, deps.logger),
   };
 }
 
@@ -91,6 +117,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   countyRoutes(routes, applicationDeps);
   cityRoutes(routes, applicationDeps);
   notificationRoutes(routes, { db: deps.db, config: deps.config, now: deps.now ?? Date.now });
+  paymentRoutes(routes, { db: deps.db, merchants: services.merchants, payments: services.payments, callbacks: services.callbacks, reconciler: services.reconciler });
   officialAccountRoutes(routes, { config: deps.config, db: deps.db, audit: services.audit, eligibility: services.eligibility, now: deps.now ?? Date.now });
 
   // Koa reports here what happens after a response is under way; a phone that hangs up is routine.

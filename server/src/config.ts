@@ -25,6 +25,18 @@ export interface Config {
   /** Days a case may wait at each stage before it is shown as overdue. */
   overdueDays: Partial<Record<ApplicationState, number>>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  wechatPay: {
+    /** WeChat Pay's API host, or the sandbox's; null in sandbox mode until main.ts starts the embedded sandbox. */
+    apiBase: string | null;
+    /** Encrypts providers' merchant secrets at rest (32 bytes). */
+    secretsKey: Buffer;
+    /** Where WeChat Pay sends its callbacks (`…/api/v1/wechat/pay/notify/<account>`); null: the server's own address (sandbox only). */
+    publicBaseUrl: string | null;
+    /** An unpaid order is closed after this long (time_expire). */
+    orderTtlMinutes: number;
+    /** How long to wait for one WeChat Pay answer before treating it as unclear. */
+    timeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -159,6 +171,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `须为 ${LOG_LEVELS.join('、')} 之一`);
   }
 
+  const wechatPay = payConfig(env, nodeEnv, sandbox);
+
   return {
     nodeEnv,
     port,
@@ -176,5 +190,44 @@ export function loadConfig(env: Env = process.env): Config {
     policyEffectiveFrom,
     overdueDays: overdue.days,
     logLevel: logLevelRaw as Config['logLevel'],
+    wechatPay,
+  };
+}
+
+const DEV_PAY_SECRETS_KEY = Buffer.alloc(32, 's');
+
+function httpUrl(env: Env, name: string): string | null {
+  const raw = value(env, name);
+  if (raw === undefined) return null;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `不是合法的地址："${raw}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, '须为 http:// 或 https:// 地址');
+  return u.toString().replace(/\/+$/, '');
+}
+
+function payConfig(env: Env, nodeEnv: Config['nodeEnv'], sandbox: boolean): Config['wechatPay'] {
+  const keyRaw = value(env, 'PAY_SECRETS_KEY');
+  let secretsKey: Buffer;
+  if (keyRaw === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('PAY_SECRETS_KEY', '生产环境必须设置服务商商户密钥的加密密钥：32 字节，base64 编码（例如 openssl rand -base64 32 的结果），妥善保管，不可更换');
+    secretsKey = DEV_PAY_SECRETS_KEY;
+  } else {
+    secretsKey = Buffer.from(keyRaw, 'base64');
+    if (secretsKey.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(keyRaw)) throw new ConfigError('PAY_SECRETS_KEY', '须为 32 字节的 base64 编码（44 个字符，例如 openssl rand -base64 32 的结果）');
+  }
+  const apiBase = httpUrl(env, 'WECHAT_PAY_API_BASE') ?? (sandbox ? null : 'https://api.mch.weixin.qq.com');
+  const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL');
+  if (!sandbox && publicBaseUrl === null) throw new ConfigError('PUBLIC_BASE_URL', '正式模式下必须设置本服务的公网 https 地址：微信支付的回调发往 <PUBLIC_BASE_URL>/api/v1/wechat/pay/notify/…');
+  if (!sandbox && publicBaseUrl !== null && !publicBaseUrl.startsWith('https://')) throw new ConfigError('PUBLIC_BASE_URL', '微信支付只向 https 地址回调');
+  return {
+    apiBase,
+    secretsKey,
+    publicBaseUrl,
+    orderTtlMinutes: integerSetting(env, 'PAY_ORDER_TTL_MINUTES', 120, 5, 7 * 24 * 60),
+    timeoutMs: integerSetting(env, 'PAY_TIMEOUT_MS', 5000, 100, 60_000),
   };
 }

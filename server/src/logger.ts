@@ -1,15 +1,16 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config';
 
 /** Structured logs; bearer tokens, secrets and phone numbers never reach them. */
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: DestinationStream): Logger {
+  const options = {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', '*.secret', '*.token', '*.password', '*.phone', '*.mobile', '*.apiV3Key', '*.privateKey'],
+      paths: ['req.headers.authorization', '*.secret', '*.token', '*.password', '*.phone', '*.mobile', '*.apiV3Key', '*.privateKey', '*.privateKeyPem', '*.secrets'],
       censor: '***',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** 13912345678 → 139****5678, for lists and logs. */

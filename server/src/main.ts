@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase } from './db/database';
 import { DbTokenStore } from './db/tokenStore';
@@ -8,6 +9,7 @@ import { createApp } from './app';
 import { createWechatClients } from './wechat/clients';
 import { startSandbox } from './wechat/sandbox';
 import { startOutboxWorker } from './modules/notifications/worker';
+import { startPaymentJobs } from './modules/payments/jobs';
 
 /**
  * One process serves the API and the official-account endpoint (DESIGN.md, "Running it"). With no
@@ -27,7 +29,19 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
     logger.info({ apiBase }, 'WeChat sandbox started: log in with the code sandbox:<name>');
   }
   const wechat = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
-  const { app } = createApp({ config, db, logger, wechat: { miniProgram: wechat.mp } });
+  const sandboxBase = apiBase;
+  let ownAddress = `http://127.0.0.1:${config.port}`;
+  const { app, services } = createApp({
+    config,
+    db,
+    logger,
+    wechat: { miniProgram: wechat.mp },
+    wechatPay: {
+      // The embedded sandbox also stands in for WeChat Pay; callbacks come back to our own port.
+      apiBase: () => config.wechatPay.apiBase ?? sandboxBase,
+      notifyBaseUrl: () => config.wechatPay.publicBaseUrl ?? ownAddress,
+    },
+  });
   closers.push(startOutboxWorker({ config, db, wechat, logger }));
 
   const server = app.listen(config.port, config.host);
@@ -35,6 +49,8 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  ownAddress = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closers.push(startPaymentJobs(services.reconciler, logger));
   // WeChat and slow phones: keep idle connections a little longer than typical load balancers do.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import type { Services } from '../../server/src/app';
 import { createApp } from '../../server/src/app';
 import type { Config } from '../../server/src/config';
 import type { Database } from '../../server/src/db/database';
@@ -21,6 +24,8 @@ export interface TestApp {
   server: Server;
   http: ReturnType<typeof request.agent>;
   sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  /** The app's use cases, for jobs a test runs by hand (the payment sweeper, the bill check). */
+  services: Services;
   /** Logs in through the real co-wechat-api client against the sandbox and returns the bearer token. */
   login(name: string): Promise<{ token: string; userId: string }>;
   /** Gives a logged-in user an invited role the way production does: an invitation code, redeemed. */
@@ -29,17 +34,19 @@ export interface TestApp {
 }
 
 /** The real app, on a real database, with the real WeChat client pointed at the sandbox. */
-export async function startTestApp(options: { now?: () => number; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(options: { now?: () => number; env?: Record<string, string>; logDestination?: DestinationStream } = {}): Promise<TestApp> {
   const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
   // Materials go to a folder of this test app's own, removed on close.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-test-'));
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });
   const db = await openTestDatabase();
   const wechat = createWechatClients({ apiBase: sandbox.baseUrl, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
-  const { app } = createApp({ config, db, logger: createLogger(config), wechat: { miniProgram: wechat.mp }, now: options.now });
+  let ownBase = '';
+  const { app, services } = createApp({ config, db, logger: createLogger(config, options.logDestination), wechat: { miniProgram: wechat.mp }, now: options.now, wechatPay: { notifyBaseUrl: () => ownBase } });
   // supertest against a real listening socket: HTTP parsing, limits and all.
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  ownBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const http = request.agent(server);
   const invitations = new InvitationService(db, new AuditTrail(config.auditKey));
 
@@ -49,6 +56,7 @@ export async function startTestApp(options: { now?: () => number; env?: Record<s
     server,
     http,
     sandbox,
+    services,
     async login(name) {
       const res = await http.post('/api/v1/auth/wx-login').send({ code: `sandbox:${name}` });
       if (res.status !== 200) throw new Error(`login of ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);

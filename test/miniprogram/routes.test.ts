@@ -1,7 +1,7 @@
 /**
  * Every route the mini-program calls exists in the server's router, by method and path: the table in
  * miniprogram/services/routes.ts (the only place API paths are written: structure.test.ts) against the
- * RouteTable the real app builds. The WeChat Pay routes are the one exception, listed as pending.
+ * RouteTable the real app builds.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import { createLogger } from '../../server/src/logger';
 import { createWechatClients } from '../../server/src/wechat/clients';
 import type { RouteSpec } from '../../server/src/http/routes';
 import { testConfig } from '../helpers/db';
-import { PENDING_ROUTES, ROUTES, fillPath, queryString, type Route } from '../../miniprogram/services/routes';
+import { ROUTES, fillPath, queryString, type Route } from '../../miniprogram/services/routes';
 
 /** `/a/:id/b` and `/a/:other/b` are one route: the parameter's name is the handler's business. */
 const shape = (r: { method: string; path: string }) => `${r.method} ${r.path.replace(/:[A-Za-z]+/g, ':')}`;
@@ -41,19 +41,11 @@ test.each(Object.entries(ROUTES) as [string, Route][])('%s is served by the serv
   expect(served.has(shape(route))).toBe(true);
 });
 
-test('the WeChat Pay routes are still to come (when this fails, move them from PENDING_ROUTES into ROUTES)', () => {
-  const served = new Set(specs.map(shape));
-  for (const route of Object.values(PENDING_ROUTES)) expect([route.path, served.has(shape(route))]).toEqual([route.path, false]);
-});
-
 test('api.ts and http.ts call only routes of the table', () => {
   const read = (f: string) => fs.readFileSync(path.resolve(__dirname, '../../miniprogram/services', f), 'utf8');
   const api = read('api.ts') + read('http.ts');
-  const used = [...api.matchAll(/\b(ROUTES|PENDING_ROUTES)\.(\w+)/g)].map((m) => `${m[1]}.${m[2]}`);
-  for (const name of used) {
-    const [table, key] = name.split('.') as [string, string];
-    expect([name, key in (table === 'ROUTES' ? ROUTES : PENDING_ROUTES)]).toEqual([name, true]);
-  }
+  const used = [...api.matchAll(/\bROUTES\.(\w+)/g)].map((m) => `ROUTES.${m[1]}`);
+  for (const name of used) expect([name, name.slice('ROUTES.'.length) in ROUTES]).toEqual([name, true]);
   // …and every route of the table has its function: nothing listed that nothing calls.
   for (const key of Object.keys(ROUTES)) expect([key, used.includes(`ROUTES.${key}`)]).toEqual([key, true]);
 });

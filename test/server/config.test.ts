@@ -24,7 +24,10 @@ describe('settings (spec/wechat.md): defaults', () => {
     const c = loadConfig({
       NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@db:3306/shangyun', WECHAT_MP_APPID: 'wx1234567890', WECHAT_MP_SECRET: 's1',
       WECHAT_OA_APPID: 'wx0987654321', WECHAT_OA_SECRET: 's2', WECHAT_OA_TOKEN: 'tok123', WECHAT_OA_AES_KEY: 'a'.repeat(43), AUDIT_KEY: 'k'.repeat(40),
+      PAY_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), PUBLIC_BASE_URL: 'https://shangyun.example.gov.cn/',
     });
+    expect(c.wechatPay).toMatchObject({ apiBase: 'https://api.mch.weixin.qq.com', publicBaseUrl: 'https://shangyun.example.gov.cn', orderTtlMinutes: 120 });
+    expect(c.wechatPay.secretsKey).toEqual(Buffer.alloc(32, 7));
     expect(c.sandbox).toBe(false);
     expect(c.wechat.apiBase).toBe('https://api.weixin.qq.com/');
     expect(c.wechat.oa.aesKey).toHaveLength(43);
@@ -35,7 +38,7 @@ describe('settings (spec/wechat.md): defaults', () => {
   });
 });
 
-const PROD = { NODE_ENV: 'production', WECHAT_MP_APPID: 'wx1234567890', WECHAT_MP_SECRET: 's1', WECHAT_OA_APPID: 'wx0987654321', WECHAT_OA_SECRET: 's2', WECHAT_OA_TOKEN: 'tok123', AUDIT_KEY: 'k'.repeat(40) };
+const PROD = { NODE_ENV: 'production', WECHAT_MP_APPID: 'wx1234567890', WECHAT_MP_SECRET: 's1', WECHAT_OA_APPID: 'wx0987654321', WECHAT_OA_SECRET: 's2', WECHAT_OA_TOKEN: 'tok123', AUDIT_KEY: 'k'.repeat(40), PAY_SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), PUBLIC_BASE_URL: 'https://shangyun.example.gov.cn' };
 
 describe('settings: each wrong or contradictory one stops the start, naming it', () => {
   test.each<[string, Record<string, string>, string]>([
@@ -63,6 +66,12 @@ describe('settings: each wrong or contradictory one stops the start, naming it',
     ['policy date impossible', { POLICY_EFFECTIVE_FROM: '2023-02-30' }, 'POLICY_EFFECTIVE_FROM'],
     ['unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     ['overdue days of an unknown stage', { OVERDUE_DAYS: 'nowhere=3' }, 'OVERDUE_DAYS'],
+    ['production without the merchant-secret key', { ...PROD, PAY_SECRETS_KEY: '' }, 'PAY_SECRETS_KEY'],
+    ['merchant-secret key of the wrong length', { PAY_SECRETS_KEY: Buffer.alloc(16).toString('base64') }, 'PAY_SECRETS_KEY'],
+    ['production without its public address for WeChat Pay callbacks', { ...PROD, PUBLIC_BASE_URL: '' }, 'PUBLIC_BASE_URL'],
+    ['a public address WeChat Pay will not call', { ...PROD, PUBLIC_BASE_URL: 'http://shangyun.example.gov.cn' }, 'PUBLIC_BASE_URL'],
+    ['WeChat Pay API base that is no URL', { WECHAT_PAY_API_BASE: 'nowhere' }, 'WECHAT_PAY_API_BASE'],
+    ['order lifetime too short', { PAY_ORDER_TTL_MINUTES: '1' }, 'PAY_ORDER_TTL_MINUTES'],
     ['overdue days not a number', { OVERDUE_DAYS: 'county_review=ten' }, 'OVERDUE_DAYS'],
   ])('%s', (_label, env, setting) => {
     let error: unknown;

@@ -39,7 +39,7 @@ test('the role switch changes the home page', async () => {
 
   await home.tap('.role-chip', 1);
   expect(home.data.activeRole).toBe('provider');
-  expect((home.data.entries as { title: string }[]).map((e) => e.title)).toEqual(['服务商工作台', '备案申报', '产品目录与优惠']);
+  expect((home.data.entries as { title: string }[]).map((e) => e.title)).toEqual(['服务商工作台', '备案申报', '产品目录与优惠', '平台收款']);
   expect(home.text).toContain('服务商工作台');
   expect(home.text).not.toContain('我的申报');
 
@@ -64,8 +64,8 @@ test('a 401 logs in again once and repeats the call; a second 401 is not retried
   const page = await mp.open('pages/enterprise/index/index');
   expect((page.data.enterprises as unknown[]).length).toBe(1);
   const calls = mp.wx.requests.slice(requestsBefore).map((r) => `${r.status} ${r.method} ${r.path}`);
-  expect(calls.filter((c) => c.startsWith('401'))).toHaveLength(2); // enterprises/mine and applications/mine, each once
-  expect(calls.filter((c) => c.includes('/auth/wx-login'))).toHaveLength(1); // one login shared by both
+  expect(calls.filter((c) => c.startsWith('401'))).toHaveLength(3); // enterprises/mine, applications/mine and payments, each once
+  expect(calls.filter((c) => c.includes('/auth/wx-login'))).toHaveLength(1); // one login shared by all three
   expect(mp.wx.logins - loginsBefore).toBe(1);
   expect(calls.filter((c) => c === '200 GET /api/v1/enterprises/mine')).toHaveLength(1);
   expect(mp.wx.storage.get('session.token')).not.toBe('expired-token-of-yesterday');

@@ -2,7 +2,7 @@
 /**
  * Everyone's pages: the inbox, the notification settings, the official-account binding code, invitation
  * codes from the administrator's page to a reviewer's first login, the registry as the contract's
- * picker, and the WeChat Pay page while the server does not offer it yet.
+ * picker, and the WeChat Pay page for a provider that has not linked a merchant account.
  */
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, type Person } from '../support/seed';
@@ -117,13 +117,15 @@ test('the registry as the contract’s picker hands the provider back to the app
   expect(mp.wx.navigations.at(-1)!.kind).toBe('navigateBack');
 });
 
-test('WeChat Pay to the provider: not offered by the server yet, and the page says so', async () => {
+test('WeChat Pay to a provider without a merchant account: not offered, and the page says so in its own words', async () => {
   mp.as('me-clerk');
   const pay = await mp.open('pages/enterprise/pay/pay', { applicationId, amountFen: '12000000', provider: encodeURIComponent('北疆云') });
   expect(pay.data.amount).toBe('120000');
   const modals = mp.wx.modals.length;
   await pay.tap('.pay');
-  expect(pay.data.message).toBe('该服务商暂未开通平台微信支付，请按合同约定的方式付款，并在付款记录中登记。');
+  expect(pay.data.message).toBe('该服务商暂未开通平台微信支付，请按合同约定的方式付款，并在申请的付款记录中登记。');
+  expect(pay.data.id).toBe('');
+  expect(pay.data.state).toBe('ready');
   expect(mp.wx.payments).toHaveLength(0);
   expect(mp.wx.modals.length).toBe(modals);
   expect((await mp.t.db.run((m) => findApplication(m, applicationId)))!.paidAmountFen).toBe(12_000_000);

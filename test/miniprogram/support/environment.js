@@ -24,6 +24,10 @@ class MiniProgramEnvironment extends TestEnvironment {
       Request: globalThis.Request,
       Headers: globalThis.Headers,
       fetch: globalThis.fetch,
+      // Node's, for the server's WeChat Pay calls (AbortSignal.timeout): jsdom's keeps its timer referenced, so
+      // a finished test run waited for every call's timeout before it could exit.
+      AbortController: globalThis.AbortController,
+      AbortSignal: globalThis.AbortSignal,
       // Node's timers: the WeChat client under test (co-wechat-api → httpx) calls timer.unref(), which a
       // jsdom timer (a number) lacks.
       setTimeout: globalThis.setTimeout,

@@ -10,6 +10,7 @@ import { ApplicationEntity, UserRoleEntity, type ApplicationRow, type Enterprise
 import { insertRow } from '../../../server/src/db/rows';
 import { newId } from '../../../server/src/ids';
 import type { ApplicationState } from '../../../shared/src/workflow/application';
+import type { CreatedPayMerchant } from '../../../server/src/wechat/sandbox/pay';
 import { JPEG_BYTES, PDF_BYTES } from './wx';
 
 export interface Person {
@@ -54,4 +55,9 @@ export async function upload(t: TestApp, token: string, ownerType: string, owner
   const res = await t.http.post(`/api/v1/files/${ownerType}/${ownerId}/${kind}`).set('authorization', `Bearer ${token}`).attach('file', bytes, name);
   if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.files[0].id as string;
+}
+
+/** A test merchant of the WeChat Pay sandbox, bound to the mini-program's appid, with all its keys. */
+export function sandboxMerchant(t: TestApp): CreatedPayMerchant {
+  return t.sandbox.control.pay.createMerchant({ appid: t.config.wechat.mp.appid });
 }

@@ -8,9 +8,10 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { ApiError } from '../../../services/http';
 import { requestSubscribeMessage } from '../../../services/wxp';
-import { CHECK_FACTS_KEY, PICKED_PROVIDER_KEY } from '../../../logic/storageKeys';
+import { CHECK_FACTS_KEY, PAID_FOR_APPLICATION_KEY, PICKED_PROVIDER_KEY } from '../../../logic/storageKeys';
 import { estimate } from '../../../logic/flow';
 import { fenToYuanText, formatFen, parseYuan } from '../../../logic/money';
+import { formatDay } from '../../../logic/format';
 import { stepOf, stepStatuses, type StepKey, type StepStatus } from '../../../logic/missing';
 import { fixList } from '../../../logic/timeline';
 import { bankAccountNo } from '../../../logic/validators';
@@ -18,7 +19,7 @@ import { today } from '../../../logic/format';
 import { APPLICATION_MATERIALS, PAYMENT_METHODS, type Declarations } from '../../../shared/contracts/application';
 import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
 import type { FlowDescription } from '../../../shared/rules/flow';
-import type { ApplicationEnvelope, EnterpriseView, MissingItem, StoredFile } from '../../../services/types';
+import type { ApplicationEnvelope, EnterpriseView, MissingItem, Payment, StoredFile } from '../../../services/types';
 
 type BoolKey = Exclude<keyof Declarations, 'otherSubsidiesFen' | 'otherSubsidyNote'>;
 
@@ -69,7 +70,9 @@ Component(page({
     enterprise: { id: '', name: '', creditCode: '', establishedOn: '', statusLabel: '' },
     contract: { providerId: '', providerName: '', contractNo: '', signedOn: '', start: '', end: '', amount: '', services: '' } as ContractForm,
     estimateText: '',
-    payments: [] as { id: string; amountText: string; paidOn: string; methodLabel: string; reference: string; verified: boolean }[],
+    payments: [] as { id: string; amountText: string; paidOn: string; methodLabel: string; reference: string; verified: boolean; requestId: string }[],
+    /** The enterprise's platform payments, paid and on no application yet: each may be put on this one. */
+    unattached: [] as { id: string; text: string }[],
     paidText: '',
     payment: { amount: '', paidOn: '', method: 'bank_transfer', methodLabel: '银行转账', reference: '' },
     methods: METHODS,
@@ -100,13 +103,30 @@ Component(page({
         wx.removeStorageSync(PICKED_PROVIDER_KEY);
         this.setData({ 'contract.providerId': p.id, 'contract.providerName': p.name, providerTakesWechatPay: p.wechatPay === true, step: 'contract' });
       }
+      // Back from the pay page with this application paid: its verified payment is now on the server.
+      if (this.data.id && wx.getStorageSync(PAID_FOR_APPLICATION_KEY) === this.data.id) {
+        wx.removeStorageSync(PAID_FOR_APPLICATION_KEY);
+        return this.load('payments');
+      }
+      return undefined;
     },
 
     async load(step?: StepKey) {
-      const [env, enterprises, files] = await Promise.all([api.application(this.data.id), api.myEnterprises(), api.ownerFiles('application', this.data.id)]);
+      const [env, enterprises, files, platform] = await Promise.all([
+        api.application(this.data.id),
+        api.myEnterprises(),
+        api.ownerFiles('application', this.data.id),
+        // Only an offer on this page: without it the application is still complete.
+        api.payments({ scope: 'enterprise', status: 'paid', limit: 100 }, { quiet: true }).catch(() => ({ payments: [] as Payment[] })),
+      ]);
       const enterprise = enterprises.items.find((e) => e.id === env.application.enterpriseId);
       if (enterprise) this.showEnterprise(enterprise);
       this.showFiles(files.files);
+      this.setData({
+        unattached: platform.payments
+          .filter((p) => p.enterpriseId === env.application.enterpriseId && p.status === 'paid' && !p.applicationId && p.verifiedPaidFen > 0)
+          .map((p) => ({ id: p.id, text: `${p.providerName ?? ''} ${formatFen(p.verifiedPaidFen)}（${p.paidOn ?? formatDay(p.paidAt)} 微信支付，${p.description}）` })),
+      });
       await this.show(env, true);
       const first = this.data.steps.find((s) => !s.done)?.key;
       this.goto(step ?? first ?? 'submit');
@@ -134,7 +154,7 @@ Component(page({
         missing: env.missing,
         steps,
         returnedNotice: fixes.length ? `需要修改：${fixes.map((f) => (f.where ? `【${f.where}】${f.message}` : f.message)).join('；')}` : '',
-        payments: a.payments.map((p) => ({ id: p.id, amountText: formatFen(p.amountFen), paidOn: p.paidOn, methodLabel: METHOD_LABELS[p.method] ?? p.method, reference: p.reference ?? '', verified: p.verified })),
+        payments: a.payments.map((p) => ({ id: p.id, amountText: formatFen(p.amountFen), paidOn: p.paidOn, methodLabel: METHOD_LABELS[p.method] ?? p.method, reference: p.reference ?? '', verified: p.verified, requestId: p.paymentRequestId ?? '' })),
         paidText: formatFen(a.paidAmountFen),
       });
       if (first) {
@@ -279,6 +299,18 @@ Component(page({
 
     async onRemovePayment(e: WechatMiniprogram.BaseEvent) {
       await this.save(() => api.removePayment(this.data.id, this.data.version, String(e.currentTarget.dataset.id)), '已删除');
+    },
+
+    /** A platform payment made before (or apart from) this application: WeChat Pay's record is its receipt. */
+    async onAttachPayment(e: WechatMiniprogram.BaseEvent) {
+      await api.attachPayment(this.data.id, String(e.currentTarget.dataset.id));
+      wx.showToast({ title: '已记入申请', icon: 'success' });
+      await this.load('payments');
+    },
+
+    onOpenPlatformPayment(e: WechatMiniprogram.BaseEvent) {
+      const id = String(e.currentTarget.dataset.id);
+      if (id) wx.navigateTo({ url: `/pages/enterprise/pay/pay?id=${id}` });
     },
 
     onWechatPay() {

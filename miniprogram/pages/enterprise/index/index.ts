@@ -8,9 +8,10 @@ import { ApiError } from '../../../services/http';
 import { CHECK_FACTS_KEY } from '../../../logic/storageKeys';
 import { formatFen } from '../../../logic/money';
 import { formatTime } from '../../../logic/format';
+import { summarize } from '../../../logic/payments';
 import { LIVE_STATES } from '../../../shared/workflow/application';
 import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
-import type { ApplicationSummary, EnterpriseView } from '../../../services/types';
+import type { ApplicationSummary, EnterpriseView, Payment } from '../../../services/types';
 
 interface EnterpriseRow {
   id: string;
@@ -36,7 +37,7 @@ function amountText(a: ApplicationSummary): string {
 }
 
 Component(page({
-  data: { loaded: false, enterprises: [] as EnterpriseRow[], applications: [] as ApplicationRow[], fromCheck: false },
+  data: { loaded: false, enterprises: [] as EnterpriseRow[], applications: [] as ApplicationRow[], fromCheck: false, paymentsDue: 0 },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ fromCheck: query.fromCheck === '1' });
@@ -49,13 +50,20 @@ Component(page({
       wx.stopPullDownRefresh();
     },
     async load() {
-      const [enterprises, applications] = await Promise.all([api.myEnterprises(), api.myApplications().catch(() => ({ items: [] as ApplicationSummary[] }))]);
+      const [enterprises, applications, payments] = await Promise.all([
+        api.myEnterprises(),
+        api.myApplications().catch(() => ({ items: [] as ApplicationSummary[] })),
+        // Only a count on this page: the list has its own page, and its failure must not hide the applications.
+        api.payments({ scope: 'enterprise', limit: 100 }, { quiet: true }).catch(() => ({ payments: [] as Payment[] })),
+      ]);
       const live = applications.items.filter((a) => (LIVE_STATES as readonly string[]).includes(a.status));
       this.setData({
         loaded: true,
         // A person with applications of one enterprise only sees them; `hasLive` hides 开始申请 where one runs.
         enterprises: enterprises.items.map((e: EnterpriseView) => ({ id: e.id, name: e.name, creditCode: e.creditCode, status: e.status, statusLabel: e.statusLabel, hasLive: live.length > 0 && enterprises.items.length === 1 })),
         applications: applications.items.map((a) => ({ id: a.id, trackingNo: a.trackingNo ?? '', statusLabel: `${a.statusLabel}（${formatTime(a.updatedAt)}）`, amountText: amountText(a), editable: a.status === 'draft' || a.status === 'returned' })),
+        // Unpaid in the payer's sense: an order already opened at WeChat Pay is still to be paid.
+        paymentsDue: payments.payments.filter((p) => summarize(p).canPay).length,
       });
     },
     onNav(e: WechatMiniprogram.BaseEvent) {

@@ -2,6 +2,8 @@ import { EntitySchema } from 'typeorm';
 import { col } from '../columns';
 import { OFFICIAL_ACCOUNT_ENTITIES } from './officialAccount';
 import { NOTIFICATION_ENTITIES } from './notificationPrefs';
+import { WECHAT_PAY_ENTITIES } from './wechatPay';
+export * from './wechatPay';
 
 /**
  * ORM mappings stay in the data layer: each schema maps a table to a plain row type, and the
@@ -563,6 +565,8 @@ export interface PaymentRow {
   createdAt: number;
   /** Removed payments stay for the history. */
   removedAt: number | null;
+  /** A WeChat Pay order paid on the platform: this row is its receipt. */
+  paymentRequestId: string | null;
 }
 export const PaymentEntity = new EntitySchema<PaymentRow>({
   name: 'Payment',
@@ -579,6 +583,7 @@ export const PaymentEntity = new EntitySchema<PaymentRow>({
     recordedBy: { ...col.ref(), name: 'recorded_by' },
     createdAt: { ...col.ms(), name: 'created_at' },
     removedAt: { ...col.ms(true), name: 'removed_at' },
+    paymentRequestId: { ...col.ref(true), name: 'payment_request_id' },
   },
 });
 
@@ -902,4 +907,5 @@ export const ENTITIES: EntitySchema[] = [
   StageCountEntity,
   ...OFFICIAL_ACCOUNT_ENTITIES,
   ...NOTIFICATION_ENTITIES,
+  ...WECHAT_PAY_ENTITIES,
 ];

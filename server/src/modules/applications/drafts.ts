@@ -115,7 +115,7 @@ export class DraftService {
 
   async addPayment(auth: AuthContext, id: string, version: number, input: PaymentInput) {
     return this.changePayments(auth, id, version, async (tx, now) => {
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: id, amountFen: input.amountFen, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null, source: 'manual', verified: false, recordedBy: auth.userId, createdAt: now, removedAt: null });
+      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: id, amountFen: input.amountFen, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null, source: 'manual', verified: false, recordedBy: auth.userId, createdAt: now, removedAt: null, paymentRequestId: null });
     });
   }
 
@@ -206,7 +206,8 @@ export class DraftService {
         dishonestyRecord: d?.dishonestyRecord ?? true,
       },
       cloud: {
-        firstPurchase: d?.firstPurchase ?? false,
+        // Verified facts over declared ones: a platform-seen payment on an earlier contract is not a first purchase.
+        firstPurchase: (d?.firstPurchase ?? false) && !(await earlierVerifiedPurchase(m, app)),
         providerId: app.providerId,
         providerFiledOn: provider[0]?.approved_on ?? null,
         providerRevokedOn: provider[0]?.revoked_on ?? null,
@@ -234,7 +235,13 @@ export class DraftService {
     else if (app.bankAccountName !== enterprise.name) out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
     if (!app.paidAmountFen) out.push({ path: 'payments', message: '请登记至少一笔付款（四：发生实际支出）' });
     const kinds: { kind: string }[] = await m.query("SELECT DISTINCT kind FROM files WHERE owner_type = 'application' AND owner_id = ? AND superseded_by IS NULL", [app.id]);
-    for (const mat of APPLICATION_MATERIALS) if (!kinds.some((k) => k.kind === mat.kind)) out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
+    // A payment made on the platform is its own receipt (issue 7): WeChat Pay's record stands for the voucher.
+    const verified: { n: number | string }[] = await m.query("SELECT COUNT(*) AS n FROM application_payments WHERE application_id = ? AND removed_at IS NULL AND source = 'wechat_pay' AND verified = 1", [app.id]);
+    const receiptOnPlatform = Number(verified[0]?.n ?? 0) > 0;
+    for (const mat of APPLICATION_MATERIALS) {
+      if (mat.kind === 'payment_receipts' && receiptOnPlatform) continue;
+      if (!kinds.some((k) => k.kind === mat.kind)) out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
+    }
     return out;
   }
 
@@ -268,7 +275,7 @@ export class DraftService {
         declarations: ((a.facts ?? {}) as { declarations?: Declarations }).declarations ?? null,
         bank: { accountName: a.bankAccountName, bankName: a.bankName, accountNo: a.bankAccountNo },
         paidAmountFen: a.paidAmountFen,
-        payments: payments.filter((p) => p.removedAt === null).map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified })),
+        payments: payments.filter((p) => p.removedAt === null).map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified, paymentRequestId: p.paymentRequestId })),
         lastReason: a.lastReason,
         returnedFrom: a.returnedFrom,
         opinions: opinions.map((o) => ({ level: o.level, department: o.department, decision: o.decision, reasons: o.reasons, round: o.round, at: o.createdAt })),
@@ -287,7 +294,16 @@ export class DraftService {
   }
 }
 
-async function paidSum(tx: EntityManager, applicationId: string): Promise<number> {
+async function earlierVerifiedPurchase(m: EntityManager, app: Application): Promise<boolean> {
+  if (!app.contractSignedOn) return false;
+  const rows: unknown[] = await m.query(
+    "SELECT 1 FROM payment_requests WHERE enterprise_id = ? AND status = 'paid' AND paid_on < ? AND (application_id IS NULL OR application_id <> ?) AND (contract_no IS NULL OR contract_no <> ?) LIMIT 1",
+    [app.enterpriseId, app.contractSignedOn, app.id, app.contractNo ?? ''],
+  );
+  return rows.length > 0;
+}
+
+export async function paidSum(tx: EntityManager, applicationId: string): Promise<number> {
   const rows: { total: number | string | null }[] = await tx.query('SELECT SUM(amount_fen) AS total FROM application_payments WHERE application_id = ? AND removed_at IS NULL', [applicationId]);
   return Number(rows[0]?.total ?? 0);
 }

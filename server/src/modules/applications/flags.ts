@@ -6,7 +6,7 @@ import type { Application } from './repository';
  * Each flag has a stable code, a Chinese message and, where it helps, what it points at.
  */
 export interface Flag {
-  code: 'rule_warning' | 'paid_less_than_contract' | 'duplicate_file' | 'contract_no_reused' | 'provider_revoked' | 'unverified_payments';
+  code: 'rule_warning' | 'paid_less_than_contract' | 'duplicate_file' | 'contract_no_reused' | 'provider_revoked' | 'unverified_payments' | 'payment_refunded' | 'payment_problem';
   message: string;
   refs?: string[];
 }
@@ -41,6 +41,16 @@ export async function applicationFlags(m: EntityManager, app: Application): Prom
   }
 
   const unverified: { n: number | string }[] = await m.query("SELECT COUNT(*) AS n FROM application_payments WHERE application_id = ? AND removed_at IS NULL AND verified = 0", [app.id]);
-  if (Number(unverified[0]?.n ?? 0) > 0) flags.push({ code: 'unverified_payments', message: `${Number(unverified[0]!.n)} 笔付款只有企业上传的凭证，平台未见到资金往来` });
+  if (Number(unverified[0]?.n ?? 0) > 0) flags.push({ code: 'unverified_payments', message: `${Number(unverified[0]!.n)} 笔付款只有企业上传的凭证，没有平台见到的付款与之对应` });
+
+  // Issue 7: refunds of platform payments, and what reconciliation could not settle, are shown to reviewers.
+  const paid: { id: string; amount_fen: number | string; refunded_fen: number | string; problem: string | null }[] = await m.query(
+    "SELECT r.id, r.amount_fen, r.refunded_fen, r.problem FROM payment_requests r JOIN application_payments p ON p.payment_request_id = r.id AND p.application_id = ? AND p.removed_at IS NULL",
+    [app.id],
+  );
+  const refunded = paid.filter((r) => Number(r.refunded_fen) > 0);
+  if (refunded.length) flags.push({ code: 'payment_refunded', message: `服务商已退款 ${(refunded.reduce((s, r) => s + Number(r.refunded_fen), 0) / 100).toFixed(2)} 元，核验的实付金额已相应减少`, refs: refunded.map((r) => r.id) });
+  const problems = paid.filter((r) => r.problem);
+  if (problems.length) flags.push({ code: 'payment_problem', message: problems.map((r) => r.problem).join('；'), refs: problems.map((r) => r.id) });
   return flags;
 }

@@ -162,6 +162,10 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   },
   'application.provider_notice': { group: 'progress', mp: progressMp, oa: progressOa },
   'queue.new_item': reviewAlert,
+  'payment.requested': { group: 'progress', mp: progressMp, oa: progressOa },
+  'payment.paid': { group: 'progress', mp: progressMp, oa: progressOa },
+  'payment.refunded': { group: 'progress', mp: progressMp, oa: progressOa },
+  'payment.problem': reviewAlert,
   'reviewer.digest': {
     group: 'digest',
     // 每日待办汇总: 待办概况 / 最久的一件 / 日期

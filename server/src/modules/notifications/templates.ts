@@ -66,6 +66,27 @@ export const TEMPLATES = {
     body: `截至 ${p.date}，待您处理 ${p.waiting} 件，其中超期 ${p.overdue} 件。${p.details}`,
     page: 'pages/review/queue/queue',
   }),
+  // Paying the provider through the platform (WeChat Pay).
+  'payment.requested': (p: Params): Rendered => ({
+    title: '服务商发来付款请求',
+    body: `${p.providerName} 请您支付 ${p.amount}（${p.description}${p.contractNo ? `，合同编号 ${p.contractNo}` : ''}）。在小程序中用微信支付付款，平台会记下这笔付款，申报补助时作为已核验的付款凭证。`,
+    page: `pages/enterprise/pay/pay?id=${p.paymentId}`,
+  }),
+  'payment.paid': (p: Params): Rendered => ({
+    title: `已收到付款 ${p.amount}`,
+    body: `${p.enterpriseName} 通过微信支付向 ${p.providerName} 支付了 ${p.amount}（${p.description}），微信支付单号 ${p.transactionId}。${p.applicationNote}`,
+    page: `pages/enterprise/pay/pay?id=${p.paymentId}`,
+  }),
+  'payment.refunded': (p: Params): Rendered => ({
+    title: `付款已退款 ${p.amount}`,
+    body: `${p.providerName} 退还了 ${p.enterpriseName} 的付款 ${p.amount}（原付款 ${p.paidAmount}），平台核验的实付金额相应减少。${p.applicationNote}`,
+    page: `pages/enterprise/pay/pay?id=${p.paymentId}`,
+  }),
+  'payment.problem': (p: Params): Rendered => ({
+    title: '微信支付对账有不一致',
+    body: `${p.providerName} 的商户号 ${p.mchid}：${p.message}。请核对后处理。`,
+    page: 'pages/city/payments/payments',
+  }),
 } satisfies Record<string, (p: Params) => Rendered>;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -26,16 +26,23 @@ export class ProviderRegistry {
       const needle = q.text.toLowerCase();
       items = items.filter((f) => [f.companyName, f.platformName ?? '', ...(f.form.catalogue ?? []).map((c) => `${c.name ?? ''} ${c.description ?? ''}`)].some((s) => s.toLowerCase().includes(needle)));
     }
-    return items.map((f) => this.card(f));
+    const accepting = await this.acceptingWechatPay();
+    return items.map((f) => this.card(f, accepting.has(f.id)));
+  }
+
+  /** Providers whose linked merchant account takes payment on the platform (issue 7). */
+  private async acceptingWechatPay(): Promise<Set<string>> {
+    const rows: { provider_id: string }[] = await this.db.query("SELECT provider_id FROM merchant_accounts WHERE status = 'active'");
+    return new Set(rows.map((r) => r.provider_id));
   }
 
   async detail(id: string) {
     const filing = await this.db.run((m) => findFiling(m, id));
     if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) throw new NotFoundError('没有这家已备案的云服务商');
-    return { ...this.card(filing), description: filing.form.basic?.introduction ?? null, scenarios: filing.form.application?.scenarios ?? null };
+    return { ...this.card(filing, (await this.acceptingWechatPay()).has(filing.id)), description: filing.form.basic?.introduction ?? null, scenarios: filing.form.application?.scenarios ?? null };
   }
 
-  private card(f: Filing) {
+  private card(f: Filing, wechatPay: boolean) {
     const today = todayInShanghai(new Date(this.now()));
     const form: ProviderFilingForm = f.form;
     const contact = form.basic?.contact;
@@ -49,6 +56,7 @@ export class ProviderRegistry {
       status: f.status,
       revokedOn: f.revokedOn,
       selectable: f.status === 'approved',
+      wechatPay: wechatPay && f.status === 'approved',
       functions: (form.basic?.platformFunctions ?? []).map((v) => ({ value: v, label: platformFunctionLabel(v) ?? v })),
       catalogue: (form.catalogue ?? []).map((c) => ({ id: c.id, name: c.name, description: c.description, priceFen: c.priceFen, yichunPriceFen: c.yichunPriceFen ?? null, unit: c.unit, unitLabel: c.unit ? (priceUnitLabel(c.unit) ?? c.unit) : null })),
       offers: (form.offers?.items ?? []).filter((o) => (!o.validFrom || o.validFrom <= today) && (!o.validTo || o.validTo >= today)).map((o) => ({ id: o.id, title: o.title, description: o.description, validFrom: o.validFrom ?? null, validTo: o.validTo ?? null })),

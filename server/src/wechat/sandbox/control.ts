@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { queueFault } from './faults';
 import { readJsonBody, sendJson } from './http';
 import { subscriptionKey } from './messages';
+import { MAX_NOTIFY_ATTEMPTS, PaySandboxError, type SandboxPayControl, createPayControl } from './pay';
 import { type DownMode, type SandboxContext, type SandboxFault, type SentMessage, resetState } from './state';
 import { revokeAllTokens } from './token';
 
@@ -31,6 +32,9 @@ export interface SandboxControl {
   now(): number;
   /** Messages accepted so far, optionally only those to one user. */
   sentTo(openid: string): SentMessage[];
+  /** WeChat Pay: merchants, orders, refunds, callbacks and faults of the `/v3/` APIs. */
+  pay: SandboxPayControl;
+  /** Everything back to the options, WeChat Pay included (its platform key stays). */
   reset(): void;
 }
 
@@ -77,6 +81,7 @@ export function createControl(sb: SandboxContext): SandboxControl {
     sentTo(openid) {
       return state.sent.filter((m) => m.touser === openid);
     },
+    pay: createPayControl(sb),
     reset() {
       resetState(state, sb.options);
     },
@@ -95,6 +100,16 @@ export function snapshot(sb: SandboxContext): Record<string, unknown> {
     sent: state.sent.length,
     rejected: state.rejected,
     pendingFaults: Object.fromEntries([...state.faults].map(([path, queue]) => [path, queue.map((q) => ({ ...q }))])),
+    pay: {
+      merchants: [...state.pay.merchants.keys()],
+      orders: state.pay.orders.size,
+      ordersCreated: state.pay.ordersCreated,
+      refunds: state.pay.refunds.size,
+      manualRefunds: state.pay.manualRefunds,
+      deliveries: state.pay.deliveries.length,
+      pendingNotifications: state.pay.notifications.filter((n) => !n.delivered && n.attempts < MAX_NOTIFY_ATTEMPTS).length,
+      pendingFaults: Object.fromEntries([...state.pay.faults].map(([api, queue]) => [api, queue.map((q) => ({ ...q }))])),
+    },
   };
 }
 
@@ -116,6 +131,42 @@ const schemas = {
   failNext: z.object({ path: z.string().startsWith('/'), fault: faultSchema, times: z.number().int().min(1).default(1) }),
   down: z.object({ mode: z.enum(['busy', 'http503']).default('busy') }),
   advance: z.object({ ms: z.number().min(0) }),
+};
+
+const payOrderRef = { mchid: z.string().min(1), outTradeNo: z.string().min(1) };
+
+const paySchemas = {
+  createMerchant: z.object({ appid: z.string().min(1).max(32), mchid: z.string().min(1).max(32).optional() }),
+  registerMerchant: z.object({
+    mchid: z.string().min(1),
+    appid: z.string().min(1),
+    apiV3Key: z.string().length(32),
+    serialNo: z.string().min(1),
+    publicKeyPem: z.string().min(1),
+  }),
+  payOrder: z.object({ ...payOrderRef, successTime: z.number().int().min(0).optional(), deliver: z.boolean().default(true) }),
+  order: z.object(payOrderRef),
+  merchantRefund: z.object({ ...payOrderRef, refund: z.number().int().min(1), deliver: z.boolean().default(true) }),
+  completeRefund: z.object({
+    outRefundNo: z.string().min(1),
+    status: z.enum(['SUCCESS', 'ABNORMAL', 'CLOSED']),
+    mchid: z.string().min(1).optional(),
+  }),
+  manualRefunds: z.object({ on: z.boolean() }),
+  redeliver: z.object({ id: z.string().min(1) }),
+  fault: z.object({
+    api: z.enum(['jsapi', 'query', 'close', 'refund', 'refundQuery', 'tradebill', 'billdownload']),
+    mode: z.enum(['error500', 'accept-then-drop', 'delay']),
+    times: z.number().int().min(1).default(1),
+    delayMs: z.number().int().min(0).max(120_000).default(0),
+  }),
+  signNotification: z.object({
+    body: z.string(),
+    timestamp: z.number().int().min(0).optional(),
+    nonce: z.string().min(1).optional(),
+    serial: z.string().min(1).optional(),
+  }),
+  encryptResource: z.object({ mchid: z.string().min(1), plaintext: z.string(), associatedData: z.string() }),
 };
 
 async function parseBody<T extends z.ZodType>(ctx: Context, sb: SandboxContext, schema: T): Promise<z.infer<T> | null> {
@@ -197,4 +248,130 @@ export function registerControlRoutes(router: Router, sb: SandboxContext, contro
     control.advance(body.ms);
     ok(ctx, { now: control.now() });
   });
+  registerPayControlRoutes(router, sb, control.pay);
+}
+
+/** `/__sandbox/pay/…`: `control.pay` over HTTP; a refused operation answers `{ok: false, error}` with 400 or 404. */
+function registerPayControlRoutes(router: Router, sb: SandboxContext, pay: SandboxPayControl): void {
+  const ok = (ctx: Context, extra: Record<string, unknown> = {}): void => sendJson(ctx, { ok: true, ...extra });
+  const guarded =
+    (handler: (ctx: Context) => Promise<void> | void) =>
+    async (ctx: Context): Promise<void> => {
+      try {
+        await handler(ctx);
+      } catch (err) {
+        if (!(err instanceof PaySandboxError)) throw err;
+        sendJson(ctx, { ok: false, error: err.message }, err.status);
+      }
+    };
+
+  router.post(
+    '/__sandbox/pay/merchants',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.createMerchant);
+      if (body) ok(ctx, { merchant: pay.createMerchant(body) });
+    }),
+  );
+  router.post(
+    '/__sandbox/pay/merchants/register',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.registerMerchant);
+      if (!body) return;
+      pay.registerMerchant(body);
+      ok(ctx);
+    }),
+  );
+  router.get('/__sandbox/pay/platform-key', (ctx) => ok(ctx, pay.platformKey()));
+  router.get('/__sandbox/pay/orders', (ctx) => {
+    const mchid = typeof ctx.query.mchid === 'string' ? ctx.query.mchid : undefined;
+    ok(ctx, { created: pay.ordersCreated(), orders: pay.orders(mchid) });
+  });
+  router.get('/__sandbox/pay/orders/:mchid/:outTradeNo', (ctx) => {
+    const order = pay.order(String(ctx.params.mchid), String(ctx.params.outTradeNo));
+    if (order) ok(ctx, { order });
+    else sendJson(ctx, { ok: false, error: 'no such order' }, 404);
+  });
+  router.post(
+    '/__sandbox/pay/orders/pay',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.payOrder);
+      if (!body) return;
+      const opts = body.successTime === undefined ? { deliver: body.deliver } : { deliver: body.deliver, successTime: body.successTime };
+      ok(ctx, { delivery: await pay.payOrder(body.mchid, body.outTradeNo, opts), order: pay.order(body.mchid, body.outTradeNo) });
+    }),
+  );
+  router.post(
+    '/__sandbox/pay/orders/fail',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.order);
+      if (!body) return;
+      pay.failOrder(body.mchid, body.outTradeNo);
+      ok(ctx, { order: pay.order(body.mchid, body.outTradeNo) });
+    }),
+  );
+  router.post(
+    '/__sandbox/pay/orders/expire',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.order);
+      if (!body) return;
+      pay.expireOrder(body.mchid, body.outTradeNo);
+      ok(ctx, { order: pay.order(body.mchid, body.outTradeNo) });
+    }),
+  );
+  router.get('/__sandbox/pay/refunds', (ctx) => {
+    const mchid = typeof ctx.query.mchid === 'string' ? ctx.query.mchid : undefined;
+    ok(ctx, { refunds: pay.refunds(mchid) });
+  });
+  router.post(
+    '/__sandbox/pay/refunds/merchant',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.merchantRefund);
+      if (body) ok(ctx, { delivery: await pay.merchantRefund(body.mchid, body.outTradeNo, body.refund, { deliver: body.deliver }) });
+    }),
+  );
+  router.post(
+    '/__sandbox/pay/refunds/complete',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.completeRefund);
+      if (body) ok(ctx, { delivery: await pay.completeRefund(body.outRefundNo, body.status, body.mchid) });
+    }),
+  );
+  router.post(
+    '/__sandbox/pay/manual-refunds',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.manualRefunds);
+      if (!body) return;
+      pay.setManualRefunds(body.on);
+      ok(ctx);
+    }),
+  );
+  router.get('/__sandbox/pay/deliveries', (ctx) => ok(ctx, { deliveries: pay.deliveries() }));
+  router.get('/__sandbox/pay/notifications', (ctx) => ok(ctx, { notifications: pay.notifications() }));
+  router.post(
+    '/__sandbox/pay/redeliver',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.redeliver);
+      if (body) ok(ctx, { delivery: await pay.redeliver(body.id) });
+    }),
+  );
+  router.post('/__sandbox/pay/deliver-pending', async (ctx) => ok(ctx, { deliveries: await pay.deliverPending() }));
+  router.post('/__sandbox/pay/fault', async (ctx) => {
+    const body = await parseBody(ctx, sb, paySchemas.fault);
+    if (!body) return;
+    pay.payFault(body.api, body.mode, body.times, body.delayMs);
+    ok(ctx);
+  });
+  router.post('/__sandbox/pay/sign-notification', async (ctx) => {
+    const body = await parseBody(ctx, sb, paySchemas.signNotification);
+    if (!body) return;
+    const { body: text, ...opts } = body;
+    ok(ctx, { headers: pay.signNotification(text, opts) });
+  });
+  router.post(
+    '/__sandbox/pay/encrypt-resource',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.encryptResource);
+      if (body) ok(ctx, { resource: pay.encryptResource(body.mchid, body.plaintext, body.associatedData) });
+    }),
+  );
 }

@@ -1,10 +1,10 @@
 /**
  * The WeChat sandbox: a local stand-in for WeChat's HTTP APIs that the real clients are pointed
  * at in development and tests (DESIGN.md, "Running it"). It answers as WeChat does: JSON with
- * `content-type: application/json`, errors as `{errcode, errmsg}` with HTTP 200.
+ * `content-type: application/json`, errors as `{errcode, errmsg}` with HTTP 200 — except WeChat Pay
+ * (`/v3/…`, pay.ts), which answers signed JSON and errors as HTTP 4xx/5xx with `{code, message}`.
  *
- * One module per API family registers its routes; a new family (WeChat Pay v3) adds a module and
- * one line to `API_FAMILIES`.
+ * One module per API family registers its routes and is one line in `API_FAMILIES`.
  */
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
@@ -15,14 +15,28 @@ import { DelayTimers, faultMiddleware } from './faults';
 import { sendJson } from './http';
 import { registerLoginRoutes } from './login';
 import { registerMessageRoutes } from './messages';
+import { disposePay, payOutageMiddleware, registerPayRoutes } from './pay';
 import { type SandboxContext, type SandboxOptions, type SandboxState, createState, resolveOptions } from './state';
 import { registerTokenRoutes } from './token';
 
 export type { SandboxControl } from './control';
+export type { CreatedPayMerchant, PayEncryptedResource, SandboxPayControl } from './pay';
+export { MAX_NOTIFY_ATTEMPTS, PaySandboxError } from './pay';
+export { TRADE_BILL_HEADER, TRADE_BILL_SUMMARY_HEADER } from './payBill';
 export type {
   DownMode,
+  PayApi,
+  PayDelivery,
+  PayFaultMode,
+  PayMerchantConfig,
+  PayNotification,
+  PayOrder,
+  PayRefund,
+  PayRefundStatus,
+  PayTradeState,
   SandboxFault,
   SandboxOptions,
+  SandboxPayOptions,
   SandboxState,
   SentMessage,
   SentSubscribeMessage,
@@ -34,7 +48,7 @@ export { FORCE_REFRESH_DAILY_LIMIT, FORCE_REFRESH_INTERVAL_MS } from './token';
 
 type RegisterRoutes = (router: Router, sb: SandboxContext) => void;
 
-const API_FAMILIES: readonly RegisterRoutes[] = [registerTokenRoutes, registerLoginRoutes, registerMessageRoutes];
+const API_FAMILIES: readonly RegisterRoutes[] = [registerTokenRoutes, registerLoginRoutes, registerMessageRoutes, registerPayRoutes];
 
 export interface SandboxApp {
   app: Koa;
@@ -75,6 +89,7 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
     state.requestCounts.set(ctx.path, (state.requestCounts.get(ctx.path) ?? 0) + 1);
     await next();
   });
+  app.use(payOutageMiddleware(sb));
   app.use(faultMiddleware(sb, timers));
 
   const apiRouter = new Router();
@@ -85,7 +100,15 @@ export function createSandboxApp(options: SandboxOptions = {}): SandboxApp {
     sendJson(ctx, { errcode: 404, errmsg: `no such api: ${ctx.method} ${ctx.path}` }, 404);
   });
 
-  return { app, state, control, dispose: () => timers.clear() };
+  return {
+    app,
+    state,
+    control,
+    dispose: () => {
+      timers.clear();
+      disposePay(sb);
+    },
+  };
 }
 
 export interface StartSandboxOptions extends SandboxOptions {

@@ -30,6 +30,18 @@ export interface SandboxOptions {
   controlSurface?: boolean;
   /** Most messages kept in `state.sent` (oldest dropped), so a long-running sandbox does not grow without end. */
   maxRecorded?: number;
+  pay?: SandboxPayOptions;
+}
+
+export interface SandboxPayOptions {
+  /** Registered at start and again by reset(), e.g. the merchant a developer's configuration names. */
+  merchants?: readonly PayMerchantConfig[];
+  /** Refunds stay PROCESSING until `control.pay.completeRefund` (default: they succeed right after the answer). */
+  manualRefunds?: boolean;
+  /** A fixed platform key, so that a restarted sandbox keeps the key the server was configured with. Default: generated on first use. */
+  platformKey?: { privateKeyPem: string; publicKeyId: string };
+  /** How long a callback delivery waits for the merchant's answer. WeChat: 5 s. */
+  notifyTimeoutMs?: number;
 }
 
 export interface ResolvedSandboxOptions {
@@ -42,6 +54,12 @@ export interface ResolvedSandboxOptions {
   bodyLimitBytes: number;
   controlSurface: boolean;
   maxRecorded: number;
+  pay: {
+    merchants: readonly PayMerchantConfig[];
+    manualRefunds: boolean;
+    platformKey: { privateKeyPem: string; publicKeyId: string } | null;
+    notifyTimeoutMs: number;
+  };
 }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOptions {
@@ -55,6 +73,12 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     controlSurface: options.controlSurface ?? process.env.NODE_ENV !== 'production',
     maxRecorded: options.maxRecorded ?? 10_000,
+    pay: {
+      merchants: options.pay?.merchants ?? [],
+      manualRefunds: options.pay?.manualRefunds ?? false,
+      platformKey: options.pay?.platformKey ?? null,
+      notifyTimeoutMs: options.pay?.notifyTimeoutMs ?? 5000,
+    },
   };
 }
 
@@ -157,6 +181,7 @@ export interface SandboxState {
   down: DownMode | null;
   clockOffsetMs: number;
   msgSeq: bigint;
+  readonly pay: PayState;
   /** The sandbox clock (epoch ms). */
   now(): number;
 }
@@ -178,6 +203,7 @@ export function createState(options: ResolvedSandboxOptions): SandboxState {
     down: null,
     clockOffsetMs: 0,
     msgSeq: 0n,
+    pay: createPayState(options),
     now: () => options.now() + state.clockOffsetMs,
   };
   return state;
@@ -202,6 +228,7 @@ export function resetState(state: SandboxState, options: ResolvedSandboxOptions)
   state.down = null;
   state.clockOffsetMs = 0;
   state.msgSeq = 0n;
+  Object.assign(state.pay, createPayState(options));
 }
 
 export function countTokenRequest(state: SandboxState, appid: string, field: keyof TokenRequestCounts): void {
@@ -223,6 +250,145 @@ export function nextMsgid(state: SandboxState): bigint {
 export function record<T>(list: T[], item: T, max: number): void {
   list.push(item);
   if (list.length > max) list.splice(0, list.length - max);
+}
+
+// ---- WeChat Pay (pay.ts) ----
+
+/** What a merchant account is to WeChat Pay: its number, the appid bound to it, its APIv3 key and the public half of its API key. */
+export interface PayMerchantConfig {
+  mchid: string;
+  appid: string;
+  /** 32 ASCII characters: the AEAD_AES_256_GCM key of callbacks. */
+  apiV3Key: string;
+  /** The merchant API certificate's serial, named by `serial_no` in every request's Authorization. */
+  serialNo: string;
+  publicKeyPem: string;
+}
+
+export type PayTradeState = 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'PAYERROR' | 'REFUND';
+export type PayRefundStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+
+export interface PayOrder {
+  mchid: string;
+  appid: string;
+  outTradeNo: string;
+  description: string;
+  attach: string | null;
+  notifyUrl: string;
+  /** As sent (RFC3339), and as epoch ms. */
+  timeExpire: string | null;
+  expiresAt: number | null;
+  total: number;
+  openid: string;
+  /** The first request's parameters: a repeat with other ones is refused. */
+  fingerprint: string;
+  prepayId: string;
+  prepayIssuedAt: number;
+  createdAt: number;
+  tradeState: PayTradeState;
+  /** Set by `control.pay.expireOrder` or when time_expire passed: no longer payable; WeChat keeps it NOTPAY until closed. */
+  expired: boolean;
+  transactionId: string | null;
+  successTime: number | null;
+  closedAt: number | null;
+  /** Refunds that hold money (PROCESSING, SUCCESS, ABNORMAL), in fen. */
+  refunded: number;
+}
+
+export interface PayRefund {
+  mchid: string;
+  outRefundNo: string;
+  refundId: string;
+  outTradeNo: string;
+  transactionId: string;
+  reason: string | null;
+  notifyUrl: string | null;
+  refund: number;
+  total: number;
+  status: PayRefundStatus;
+  createdAt: number;
+  successTime: number | null;
+  /** Made in the merchant console, not through the API. */
+  console: boolean;
+}
+
+export interface PayNotification {
+  /** The `id` in the body; the same on every delivery of it. */
+  id: string;
+  mchid: string;
+  url: string;
+  eventType: string;
+  /** The exact JSON sent. */
+  body: string;
+  createdAt: number;
+  attempts: number;
+  delivered: boolean;
+}
+
+/** One POST of a callback to the merchant. */
+export interface PayDelivery {
+  seq: number;
+  notificationId: string;
+  eventType: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Sandbox clock. */
+  at: number;
+  /** null: no answer (refused, timed out). */
+  status: number | null;
+  ok: boolean;
+  error: string | null;
+}
+
+export type PayApi = 'jsapi' | 'query' | 'close' | 'refund' | 'refundQuery' | 'tradebill' | 'billdownload';
+export type PayFaultMode = 'error500' | 'accept-then-drop' | 'delay';
+
+export interface QueuedPayFault {
+  mode: PayFaultMode;
+  delayMs: number;
+  remaining: number;
+}
+
+/** A bill file as `tradebill` described it, so that the download matches its hash. */
+export interface PayBillFile {
+  mchid: string;
+  billDate: string;
+  content: string;
+}
+
+export interface PayState {
+  merchants: Map<string, PayMerchantConfig>;
+  /** `mchid\u0000out_trade_no` → order. */
+  orders: Map<string, PayOrder>;
+  /** transaction_id → order key. */
+  transactions: Map<string, string>;
+  /** `mchid\u0000out_refund_no` → refund. */
+  refunds: Map<string, PayRefund>;
+  ordersCreated: number;
+  manualRefunds: boolean;
+  notifications: PayNotification[];
+  deliveries: PayDelivery[];
+  deliverySeq: number;
+  faults: Map<PayApi, QueuedPayFault[]>;
+  /** download token → file. */
+  bills: Map<string, PayBillFile>;
+}
+
+function createPayState(options: ResolvedSandboxOptions): PayState {
+  return {
+    merchants: new Map(options.pay.merchants.map((m) => [m.mchid, { ...m }])),
+    orders: new Map(),
+    transactions: new Map(),
+    refunds: new Map(),
+    ordersCreated: 0,
+    manualRefunds: options.pay.manualRefunds,
+    notifications: [],
+    deliveries: [],
+    deliverySeq: 0,
+    faults: new Map(),
+    bills: new Map(),
+  };
 }
 
 /** What every route module gets. */

@@ -27,9 +27,9 @@ describe('provider confirmation (provider_check)', () => {
   async function pending(): Promise<ApplicationRow> {
     const app = await seedApplication(t.db, enterprise, provider, 'provider_check');
     await t.db.transaction(async (tx) => {
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 8_000_000, paidOn: '2023-08-05', method: 'bank_transfer', reference: 'BOC-1', source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: null });
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 4_000_000, paidOn: '2023-09-05', method: 'bank_transfer', reference: 'BOC-2', source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: null });
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 999, paidOn: '2023-09-06', method: 'cash', reference: null, source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: Date.now() });
+      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 8_000_000, paidOn: '2023-08-05', method: 'bank_transfer', reference: 'BOC-1', source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: null, paymentRequestId: null });
+      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 4_000_000, paidOn: '2023-09-05', method: 'bank_transfer', reference: 'BOC-2', source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: null, paymentRequestId: null });
+      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 999, paidOn: '2023-09-06', method: 'cash', reference: null, source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: Date.now(), paymentRequestId: null });
     });
     return app;
   }

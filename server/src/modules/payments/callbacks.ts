@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { PaymentNotificationEntity, PaymentRefundEntity, PaymentRequestEntity } from '../../db/entities';
+import { isDuplicateKey } from '../../db/errors';
+import { insertRow } from '../../db/rows';
+import { AppError, InvalidInputError } from '../../http/errors';
+import { AeadError, decryptAeadAes256Gcm, responseMessage, verifySha256Rsa } from '../../wechat/pay/crypto';
+import { SIGNATURE_MAX_AGE_S } from '../../wechat/pay/transport';
+import type { PaymentDeps, PaymentService } from './service';
+import { settlePaid, settleRefund, type WechatRefund, type WechatTransaction } from './settle';
+
+/**
+ * WeChat Pay's result callbacks (issue 7, 4). Checked in this order, and nothing is read before the
+ * check that guards it: a probe signature, a stale timestamp, a serial that is not one of this
+ * provider's keys, a signature that does not verify over the raw body — then AEAD_AES_256_GCM with the
+ * tag checked. Only then is the report applied, and applying it twice changes nothing.
+ */
+export interface NotificationHeaders {
+  timestamp: string | undefined;
+  nonce: string | undefined;
+  signature: string | undefined;
+  serial: string | undefined;
+}
+
+class CallbackRefused extends AppError {
+  constructor(message: string) {
+    super(401, 'callback_refused', message);
+  }
+}
+
+const bodySchema = z.object({
+  id: z.string().min(1).max(64),
+  event_type: z.string().min(1).max(32),
+  resource_type: z.string().optional(),
+  resource: z.object({ algorithm: z.literal('AEAD_AES_256_GCM'), ciphertext: z.string().min(1).max(64_000), associated_data: z.string().max(64).optional().default(''), nonce: z.string().min(1).max(32), original_type: z.string().max(32).optional() }),
+});
+
+const EXPECTED_ASSOCIATED_DATA: Record<string, string> = { TRANSACTION: 'transaction', REFUND: 'refund' };
+
+export class PaymentCallbacks {
+  constructor(
+    private readonly deps: PaymentDeps,
+    private readonly service: PaymentService,
+  ) {}
+
+  async receive(accountId: string, h: NotificationHeaders, raw: string): Promise<string> {
+    try {
+      const outcome = await this.check(accountId, h, raw);
+      this.deps.logger?.info({ accountId, outcome }, 'WeChat Pay callback');
+      return outcome;
+    } catch (err) {
+      if (err instanceof AppError) this.deps.logger?.warn({ accountId, serial: h.serial ?? null, refused: err.message }, 'WeChat Pay callback refused');
+      throw err;
+    }
+  }
+
+  private async check(accountId: string, h: NotificationHeaders, raw: string): Promise<string> {
+    const client = await this.service.clientOf({ merchantAccountId: accountId });
+    if (!h.timestamp || !h.nonce || !h.signature || !h.serial) throw new CallbackRefused('缺少微信支付签名头');
+    // WeChat Pay sends deliberately wrong signatures to check that merchants verify (notes/wechat.md).
+    if (h.signature.startsWith('WECHATPAY/SIGNTEST/')) throw new CallbackRefused('探测签名，不予处理');
+    const ts = Number(h.timestamp);
+    if (!/^\d{1,12}$/.test(h.timestamp) || Math.abs(this.deps.now() / 1000 - ts) > SIGNATURE_MAX_AGE_S) throw new CallbackRefused('回调时间戳过期');
+    const key = client.platformKeys.get(h.serial);
+    if (!key) throw new CallbackRefused('签名所用的微信支付公钥不是该商户登记的');
+    if (!verifySha256Rsa(key, responseMessage(h.timestamp, h.nonce, raw), h.signature)) throw new CallbackRefused('签名验证未通过');
+
+    let parsed: z.output<typeof bodySchema>;
+    try {
+      parsed = bodySchema.parse(JSON.parse(raw));
+    } catch {
+      throw new InvalidInputError('回调内容格式不对');
+    }
+    // The id is under the signature: a notification already applied is answered without doing it again.
+    const seen = await this.deps.db.run((m) => m.getRepository(PaymentNotificationEntity).findOne({ where: { id: parsed.id } }));
+    if (seen && seen.merchantAccountId === accountId) return 'duplicate';
+    const family = parsed.event_type.split('.')[0] ?? '';
+    const expectedAd = EXPECTED_ASSOCIATED_DATA[family];
+    if (!expectedAd || parsed.resource.associated_data !== expectedAd) throw new InvalidInputError('回调的附加数据与事件类型不符');
+    let plain: unknown;
+    try {
+      plain = JSON.parse(decryptAeadAes256Gcm(client.apiV3Key, parsed.resource.ciphertext, parsed.resource.associated_data, parsed.resource.nonce));
+    } catch (err) {
+      throw new InvalidInputError(err instanceof AeadError ? '回调密文未通过完整性校验' : '回调明文不是 JSON');
+    }
+    const outcome = await this.apply(accountId, client.mchid, parsed.event_type, plain as Record<string, unknown>);
+    try {
+      await this.deps.db.run((m) => insertRow(m, PaymentNotificationEntity, { id: parsed.id, merchantAccountId: accountId, eventType: parsed.event_type, outcome, receivedAt: this.deps.now() }));
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    return outcome;
+  }
+
+  private async apply(accountId: string, mchid: string, eventType: string, plain: Record<string, unknown>): Promise<string> {
+    if (plain.mchid !== undefined && plain.mchid !== mchid) throw new InvalidInputError('回调的商户号与账户不符');
+    const outTradeNo = typeof plain.out_trade_no === 'string' ? plain.out_trade_no : '';
+    const row = await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }));
+    // Not ours: answered as received so WeChat Pay stops, and left for the bill check to show.
+    if (!row) return 'unknown_order';
+    const now = this.deps.now();
+    if (eventType === 'TRANSACTION.SUCCESS') {
+      if (plain.trade_state !== 'SUCCESS') return 'ignored';
+      return this.deps.db.transaction((tx) => settlePaid(this.deps, tx, row, plain as WechatTransaction, 'callback', now));
+    }
+    if (eventType === 'REFUND.SUCCESS') return this.deps.db.transaction((tx) => settleRefund(this.deps, tx, row, plain as WechatRefund, 'callback', now));
+    if (eventType === 'REFUND.ABNORMAL' || eventType === 'REFUND.CLOSED') {
+      const no = typeof plain.out_refund_no === 'string' ? plain.out_refund_no : '';
+      await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ status: 'failed', leaseUntil: null, updatedAt: now }).where("out_refund_no = :no AND payment_request_id = :id AND status IN ('requested', 'processing')", { no, id: row.id }).execute());
+      return 'refund_failed';
+    }
+    return 'ignored';
+  }
+}

@@ -1,0 +1,172 @@
+import type { EntityManager } from 'typeorm';
+import { ApplicationEntity, ApplicationEventEntity, PaymentEntity, PaymentRefundEntity, PaymentRequestEntity, SubsidyListItemEntity, type PaymentRequestRow } from '../../db/entities';
+import { insertRow } from '../../db/rows';
+import type { AuthContext } from '../../http/context';
+import { newId } from '../../ids';
+import type { AuditTrail } from '../audit/audit';
+import type { ApplicationEngine } from '../applications/engine';
+import { paidSum } from '../applications/drafts';
+import { enterpriseMemberIds, findApplication, findEnterprise, providerOwnerId } from '../applications/repository';
+import { enqueueNotifications, holdersOf } from '../notifications/outbox';
+import { applicationMachine } from '../../../../shared/src/workflow/application';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { formatYuan } from '../../../../shared/src/rules/eligibility';
+
+/**
+ * What a paid order or a refund does, wherever we learn of it (callback, query, bill): each is one
+ * conditional UPDATE that only the first report wins, then — in the same transaction — the
+ * application's verified payment, its history, the audit row and the notifications. A second report of
+ * the same fact changes nothing.
+ */
+
+/** Acts for WeChat Pay's reports: no person did this, the platform saw it. */
+export const WECHAT_PAY_ACTOR: AuthContext = { userId: 'system:wechat-pay', sessionId: '', grants: [{ role: 'admin', countyCode: null }] };
+
+/** What WeChat Pay says of a transaction (callback plaintext or query answer). */
+export interface WechatTransaction {
+  mchid?: string;
+  appid?: string;
+  out_trade_no?: string;
+  transaction_id?: string;
+  trade_state?: string;
+  success_time?: string;
+  amount?: { total?: number; payer_total?: number };
+  payer?: { openid?: string };
+}
+
+export interface WechatRefund {
+  out_trade_no?: string;
+  transaction_id?: string;
+  out_refund_no?: string;
+  refund_id?: string;
+  refund_status?: string;
+  status?: string;
+  success_time?: string;
+  amount?: { total?: number; refund?: number };
+}
+
+/** States in which the city has set the 核定金额: a smaller verified payment sends the case back to city review. */
+const AMOUNT_SET_STATES = new Set(['city_approved', 'listed', 'approved']);
+/** Closed cases: a payment no longer changes them. */
+const CLOSED_STATES = new Set(['withdrawn', 'rejected']);
+
+export interface SettleDeps {
+  audit: AuditTrail;
+  engine: ApplicationEngine;
+}
+
+export type SettleOutcome = 'paid' | 'already_paid' | 'mismatch' | 'unknown_order';
+
+export async function settlePaid(deps: SettleDeps, tx: EntityManager, req: PaymentRequestRow, t: WechatTransaction, via: string, now: number): Promise<SettleOutcome> {
+  const problem = mismatch(req, t);
+  if (problem) {
+    await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ problem, updatedAt: now }).where('id = :id', { id: req.id }).execute();
+    await deps.audit.append(tx, { action: 'payment.mismatch', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'payment_request', entityId: req.id, data: { via, problem } });
+    return 'mismatch';
+  }
+  const paidAt = Date.parse(t.success_time ?? '') || now;
+  const paidOn = todayInShanghai(new Date(paidAt));
+  const res = await tx
+    .getRepository(PaymentRequestEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ status: 'paid', transactionId: t.transaction_id!, paidAt, paidOn, leaseUntil: null, problem: null, version: () => 'version + 1', updatedAt: now })
+    .where("id = :id AND status <> 'paid'", { id: req.id })
+    .execute();
+  if (res.affected !== 1) return 'already_paid';
+  await deps.audit.append(tx, { action: 'payment.paid', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'payment_request', entityId: req.id, data: { via, outTradeNo: req.outTradeNo, transactionId: t.transaction_id, amountFen: req.amountFen, paidOn } });
+  let applicationNote = '';
+  if (req.applicationId) {
+    const attached = await attachToApplication(deps, tx, { ...req, status: 'paid', transactionId: t.transaction_id!, paidAt, paidOn }, now);
+    if (attached) applicationNote = `已作为平台核验的付款记入申请${attached}。`;
+  }
+  await notifyParties(tx, req, 'payment.paid', { transactionId: t.transaction_id!, applicationNote }, now);
+  return 'paid';
+}
+
+/** A paid order becomes the application's verified payment: its record and its receipt. Returns the tracking number (or '') when attached. */
+export async function attachToApplication(deps: SettleDeps, tx: EntityManager, req: PaymentRequestRow, now: number): Promise<string | null> {
+  const app = req.applicationId ? await findApplication(tx, req.applicationId) : null;
+  if (!app || CLOSED_STATES.has(app.status) || app.enterpriseId !== req.enterpriseId) return null;
+  const existing = await tx.getRepository(PaymentEntity).findOne({ where: { paymentRequestId: req.id, applicationId: app.id } });
+  if (existing && existing.removedAt === null) return app.trackingNo ?? '';
+  await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: req.amountFen - req.refundedFen, paidOn: req.paidOn!, method: 'wechat_pay', reference: req.transactionId, source: 'wechat_pay', verified: true, recordedBy: WECHAT_PAY_ACTOR.userId, createdAt: now, removedAt: null, paymentRequestId: req.id });
+  await recordPaidChange(deps, tx, app.id, { wechatPay: { paymentRequestId: req.id, transactionId: req.transactionId, amountFen: req.amountFen - req.refundedFen, change: 'paid' } }, now);
+  return app.trackingNo ?? '';
+}
+
+/** The application's paid amount follows its payments; the history shows the change. */
+async function recordPaidChange(deps: SettleDeps, tx: EntityManager, applicationId: string, data: Record<string, unknown>, now: number): Promise<{ from: number; to: number }> {
+  const app = (await findApplication(tx, applicationId))!;
+  const paid = await paidSum(tx, applicationId);
+  await tx.getRepository(ApplicationEntity).createQueryBuilder().update().set({ paidAmountFen: paid, version: () => 'version + 1', updatedAt: now }).where('id = :id', { id: applicationId }).execute();
+  const seq: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [applicationId]);
+  await insertRow(tx, ApplicationEventEntity, { id: newId(), applicationId, seq: Number(seq[0]?.seq ?? 0) + 1, event: 'payments', fromStatus: app.status, toStatus: app.status, actorId: WECHAT_PAY_ACTOR.userId, actorRole: 'wechat_pay', reason: null, internalNote: null, data: { paidAmountFen: [app.paidAmountFen, paid], ...data }, createdAt: now });
+  await deps.audit.append(tx, { action: 'application.payments', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'application', entityId: applicationId, data: { paidAmountFen: paid, ...data } });
+  return { from: app.paidAmountFen ?? 0, to: paid };
+}
+
+/**
+ * A refund that succeeded. `refundRowId` is ours when we asked for it; a refund made in the merchant
+ * console arrives with a number we never issued and is recorded as the merchant's.
+ */
+export async function settleRefund(deps: SettleDeps, tx: EntityManager, req: PaymentRequestRow, r: WechatRefund, via: string, now: number): Promise<'refunded' | 'already_refunded' | 'mismatch'> {
+  const amount = r.amount?.refund;
+  if (!r.out_refund_no || !Number.isSafeInteger(amount) || amount! <= 0) return 'mismatch';
+  const refunds = tx.getRepository(PaymentRefundEntity);
+  let refund = await refunds.findOne({ where: { outRefundNo: r.out_refund_no } });
+  if (refund && refund.paymentRequestId !== req.id) return 'mismatch';
+  const succeededAt = Date.parse(r.success_time ?? '') || now;
+  const succeededOn = todayInShanghai(new Date(succeededAt));
+  if (!refund) {
+    refund = { id: newId(), paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundId: r.refund_id ?? null, amountFen: amount!, reason: null, status: 'processing', origin: 'merchant', requestedBy: null, leaseUntil: null, succeededAt: null, succeededOn: null, createdAt: now, updatedAt: now };
+    await insertRow(tx, PaymentRefundEntity, refund);
+  }
+  const won = await refunds.createQueryBuilder().update().set({ status: 'succeeded', refundId: r.refund_id ?? refund.refundId, amountFen: amount!, succeededAt, succeededOn, leaseUntil: null, updatedAt: now }).where("id = :id AND status <> 'succeeded'", { id: refund.id }).execute();
+  if (won.affected !== 1) return 'already_refunded';
+  await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ refundedFen: () => `refunded_fen + ${Number(amount)}`, version: () => 'version + 1', updatedAt: now }).where('id = :id', { id: req.id }).execute();
+  const after = (await tx.getRepository(PaymentRequestEntity).findOne({ where: { id: req.id } }))!;
+  await deps.audit.append(tx, { action: 'payment.refunded', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'payment_request', entityId: req.id, data: { via, outRefundNo: r.out_refund_no, refundId: r.refund_id ?? null, amountFen: amount, origin: refund.origin, refundedFen: after.refundedFen } });
+
+  let applicationNote = '';
+  const line = await tx.getRepository(PaymentEntity).findOne({ where: { paymentRequestId: req.id } });
+  if (line && line.removedAt === null) {
+    await tx.getRepository(PaymentEntity).update({ id: line.id }, { amountFen: Math.max(0, after.amountFen - after.refundedFen) });
+    const change = await recordPaidChange(deps, tx, line.applicationId, { wechatPay: { paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundFen: amount, change: 'refunded' } }, now);
+    const app = (await findApplication(tx, line.applicationId))!;
+    applicationNote = `申请${app.trackingNo ? `（申报编号 ${app.trackingNo}）` : ''}的实付金额由 ${formatYuan(change.from)} 改为 ${formatYuan(change.to)}。`;
+    if (AMOUNT_SET_STATES.has(app.status)) {
+      // Issue 7: with the 核定金额 already set, a smaller verified payment goes back to city review.
+      if (app.listId) await tx.getRepository(SubsidyListItemEntity).createQueryBuilder().update().set({ removedAt: now, removedReason: '付款被退款，须重新核定' }).where('list_id = :list AND application_id = :app AND removed_at IS NULL', { list: app.listId, app: app.id }).execute();
+      await deps.engine.run(tx, app.id, { event: 'payments_reduced', auth: WECHAT_PAY_ACTOR, expectedVersion: app.version, reason: `服务商退款 ${formatYuan(amount!)}，平台核验的实付金额减少，须重新核定补助金额`, columns: { verifiedFen: null, listId: null }, data: { paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundFen: amount }, actorRole: 'wechat_pay' });
+      applicationNote += '已核定的补助金额须由市工信局重新核定。';
+    } else if (app.status !== 'draft' && app.status !== 'returned') {
+      await enqueueNotifications(tx, { eventKey: `refund:${refund.id}:reviewers`, recipientUserIds: await reviewersOf(tx, app.status, app.countyCode), template: 'queue.new_item', params: { applicationId: app.id, trackingNo: app.trackingNo ?? '', enterpriseName: (await findEnterprise(tx, app.enterpriseId))?.name ?? '', stageLabel: `付款被退款，请复核（${applicationMachine.states[app.status].labels.reviewer}）` }, channels: ['oa_template'] }, now);
+    }
+  }
+  await notifyParties(tx, after, 'payment.refunded', { amount: formatYuan(amount!), paidAmount: formatYuan(after.amountFen), applicationNote, eventSuffix: refund.id }, now);
+  return 'refunded';
+}
+
+async function reviewersOf(tx: EntityManager, status: string, countyCode: string): Promise<string[]> {
+  if (status === 'county_review' || status === 'county_approved') return [...(await holdersOf(tx, 'county_miit', countyCode)), ...(await holdersOf(tx, 'county_finance', countyCode))];
+  if (status === 'provider_check') return [];
+  return holdersOf(tx, 'city_miit');
+}
+
+function mismatch(req: PaymentRequestRow, t: WechatTransaction): string | null {
+  if (t.out_trade_no !== req.outTradeNo) return `微信支付报告的商户订单号 ${String(t.out_trade_no)} 与付款请求不符`;
+  if (!t.transaction_id) return '微信支付报告缺少微信支付订单号';
+  if (t.amount?.total !== req.amountFen) return `微信支付报告的金额 ${String(t.amount?.total)} 分与付款请求的 ${req.amountFen} 分不符`;
+  return null;
+}
+
+export async function notifyParties(tx: EntityManager, req: PaymentRequestRow, template: 'payment.paid' | 'payment.refunded' | 'payment.requested', extra: Record<string, string>, now: number): Promise<void> {
+  const enterprise = await findEnterprise(tx, req.enterpriseId);
+  const provider: { company_name: string }[] = await tx.query('SELECT company_name FROM providers WHERE id = ?', [req.providerId]);
+  const owner = await providerOwnerId(tx, req.providerId);
+  const { eventSuffix = '', ...rest } = extra;
+  const params = { paymentId: req.id, amount: formatYuan(req.amountFen), description: req.description, contractNo: req.contractNo ?? '', enterpriseName: enterprise?.name ?? '', providerName: provider[0]?.company_name ?? '', trackingNo: '', statusLabel: { 'payment.paid': '已支付', 'payment.refunded': '已退款', 'payment.requested': '待支付' }[template], reason: '', nextStep: '', ...rest };
+  const recipients = template === 'payment.requested' ? await enterpriseMemberIds(tx, req.enterpriseId) : [...(await enterpriseMemberIds(tx, req.enterpriseId)), ...(owner ? [owner] : [])];
+  await enqueueNotifications(tx, { eventKey: `payment:${req.id}:${template}${eventSuffix ? `:${eventSuffix}` : ''}`, recipientUserIds: recipients, template, params, channels: ['mp_subscribe', 'oa_template'] }, now);
+}
