@@ -173,3 +173,4 @@ export const refundPayment = (id: string, amountFen: number, reason: string) => 
 /** Puts a paid platform payment on a draft or returned application, as its verified payment. */
 export const attachPayment = (applicationId: string, paymentId: string) => call<{ applicationId: string; paymentId: string }>(ROUTES.attachPayment, { params: { id: applicationId }, body: { paymentId } });
 export const paymentDiscrepancies = (o: Quiet = {}) => call<{ discrepancies: T.PaymentDiscrepancy[] }>(ROUTES.paymentDiscrepancies, o);
+export const resolveDiscrepancy = (id: string, note: string) => call<{ discrepancy: { id: string; resolvedAt: number } }>(ROUTES.resolveDiscrepancy, { params: { id }, body: { note }, quiet: true });

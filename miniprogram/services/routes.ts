@@ -142,6 +142,7 @@ export const ROUTES = table({
   refundPayment: route('POST', '/api/v1/providers/me/payments/:id/refunds'),
   attachPayment: route('POST', '/api/v1/applications/:id/payments/wechat'),
   paymentDiscrepancies: route('GET', '/api/v1/payments/discrepancies'),
+  resolveDiscrepancy: route('POST', '/api/v1/payments/discrepancies/:id/resolve'),
 });
 
 export type RouteName = keyof typeof ROUTES;

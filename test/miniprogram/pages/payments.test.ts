@@ -285,6 +285,7 @@ test('the city: who takes payment on the platform, what the bills disagree on; t
   expect(page.text).toContain('账单有、平台无');
   expect(page.text).toContain('微信支付账单有一笔 88.00 元的付款');
   expect(page.text).toContain(provider.companyName);
+  expect(page.all('.resolve')).toHaveLength(1);
 
   // The provider, from its reconciliation notice: its own problems, no overview (that route is not for it).
   mp.as('pay-provider');
@@ -294,4 +295,15 @@ test('the city: who takes payment on the platform, what the bills disagree on; t
   expect(mp.wx.requests.filter((r) => r.path === '/api/v1/payments/merchants' && r.status === 403)).toHaveLength(0);
   const theirs = await mp.open('pages/provider/payments/payments');
   expect(theirs.all('.discrepancy')).toHaveLength(1);
+  expect(own.all('.resolve')).toHaveLength(0);
+
+  // City MIIT closes it once explained: an empty note is refused with the server's words, a real one closes it.
+  mp.as('pay-city');
+  const again = await mp.open('pages/city/payments/payments');
+  mp.wx.modalAnswers.push({ confirm: true, content: '' }, { confirm: true });
+  await again.tap('.resolve');
+  expect(mp.wx.modals.at(-1)?.content).toMatch(/写明/);
+  mp.wx.modalAnswers.push({ confirm: true, content: '服务商线下订单，已核实与补助无关' });
+  await again.tap('.resolve');
+  expect(again.all('.discrepancy')).toHaveLength(0);
 });

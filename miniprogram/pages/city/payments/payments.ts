@@ -7,6 +7,8 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { refreshUser } from '../../../services/account';
+import { showModal } from '../../../services/wxp';
+import { ApiError } from '../../../services/http';
 import { formatTime } from '../../../logic/format';
 import { DISCREPANCY_LABELS } from '../../../logic/payments';
 import type { PaymentDiscrepancy, PaymentMerchant } from '../../../services/types';
@@ -26,6 +28,8 @@ Component(page({
     loaded: false,
     /** City staff see the providers' overview; a provider sees its own disagreements only. */
     overview: false,
+    /** City MIIT closes a disagreement once explained. */
+    canResolve: false,
     merchants: [] as ReturnType<typeof merchantRow>[],
     acceptingCount: 0,
     discrepancies: [] as { id: string; providerName: string; kindLabel: string; text: string; message: string; foundText: string }[],
@@ -38,6 +42,18 @@ Component(page({
       await this.load();
       wx.stopPullDownRefresh();
     },
+    async onResolve(e: WechatMiniprogram.BaseEvent<Record<string, never>, { id: string }>) {
+      const answer = await showModal({ title: '关闭这条不一致', content: '', editable: true, placeholderText: '写明查明的情况和处理结果', confirmText: '关闭' });
+      if (!answer.confirm) return;
+      try {
+        await api.resolveDiscrepancy(e.currentTarget.dataset.id, answer.content);
+        wx.showToast({ title: '已关闭', icon: 'success' });
+        await this.load();
+      } catch (err) {
+        const detail = err instanceof ApiError ? err.details[0]?.message : undefined;
+        wx.showModal({ title: '未能关闭', content: detail ?? (err instanceof Error ? err.message : '请稍后再试'), showCancel: false });
+      }
+    },
     async load() {
       const { role } = await refreshUser();
       const overview = role === 'city_miit' || role === 'city_finance' || role === 'admin';
@@ -46,6 +62,7 @@ Component(page({
       this.setData({
         loaded: true,
         overview,
+        canResolve: role === 'city_miit',
         // Those that take payment first: they are the ones the bill check runs for.
         merchants: merchants.providers.map(merchantRow).sort((a, b) => Number(b.accepts) - Number(a.accepts)),
         acceptingCount: merchants.providers.filter((m) => m.acceptsWechatPay).length,

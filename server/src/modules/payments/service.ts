@@ -13,6 +13,7 @@ import type { ApplicationEngine } from '../applications/engine';
 import { findApplication, findEnterprise, isEnterpriseMember } from '../applications/repository';
 import { findFiling } from '../providers/filingRepository';
 import { nonceString } from '../../wechat/pay/crypto';
+import { rfc3339Shanghai } from '../../wechat/pay/format';
 import { providerOf, type MerchantAccounts, type MerchantClient } from './merchantAccounts';
 import { attachToApplication, notifyParties, settlePaid, settleRefund, type WechatRefund, type WechatTransaction } from './settle';
 
@@ -67,10 +68,6 @@ export const enterpriseRequestSchema = z.union([
   z.object({ providerId: ulid, catalogueItemId: z.string().trim().min(1).max(64), enterpriseId: ulid, applicationId: ulid.optional() }),
 ], { error: '请给出申请和金额，或选定服务商目录中的一项' });
 export const refundSchema = z.object({ amountFen: fen, reason: z.string({ error: '请写明退款原因' }).trim().min(2, '请写明退款原因').max(80, '退款原因不超过 80 字') });
-
-function rfc3339Shanghai(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
 
 /** 32 characters of [0-9A-Za-z]: WeChat Pay's limit, unguessable, never reused. */
 function newOutTradeNo(): string {

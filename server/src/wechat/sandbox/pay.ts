@@ -33,7 +33,9 @@ import {
   verifySha256Rsa,
 } from '../pay/crypto';
 import { DelayTimers } from './faults';
-import { isCalendarDate, rfc3339Shanghai, shanghaiDate, tradeBillCsv } from './payBill';
+import { shanghaiDate, tradeBillCsv } from './payBill';
+import { rfc3339Shanghai } from '../pay/format';
+import { isCalendarDate } from '../../../../shared/src/rules/calendar';
 import {
   type PayApi,
   type PayDelivery,

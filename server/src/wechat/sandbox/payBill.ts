@@ -17,18 +17,6 @@ export function shanghaiDate(epochMs: number): string {
   return shanghaiParts(epochMs).date;
 }
 
-/** RFC3339 as WeChat Pay writes it: `2024-05-20T13:29:35+08:00`. */
-export function rfc3339Shanghai(epochMs: number): string {
-  const { date, time } = shanghaiParts(epochMs);
-  return `${date}T${time}+08:00`;
-}
-
-/** A `YYYY-MM-DD` that names a real calendar day. */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
-}
 
 /** Fen as yuan with two decimals, in integer arithmetic: 10000 → `100.00`. */
 export function yuan(fen: number): string {
