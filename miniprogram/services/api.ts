@@ -165,6 +165,8 @@ export const paymentMerchants = () => call<{ providers: T.PaymentMerchant[] }>(R
 export const requestPayment = (body: T.PaymentRequestInput) => call<{ payment: T.Payment }>(ROUTES.requestPayment, { body, quiet: true });
 /** The enterprise pays the provider of its application's contract. */
 export const createPayment = (applicationId: string, amountFen: number) => call<{ payment: T.Payment }>(ROUTES.createPayment, { body: { applicationId, amountFen }, quiet: true });
+/** A catalogue item of the registry at its listed price (Yichun price where there is one). */
+export const buyCatalogueItem = (providerId: string, catalogueItemId: string, enterpriseId: string) => call<{ payment: T.Payment }>(ROUTES.createPayment, { body: { providerId, catalogueItemId, enterpriseId }, quiet: true });
 export const payments = (query: { scope?: 'enterprise' | 'provider' | 'all'; status?: string; limit?: number } = {}, o: Quiet = {}) => call<{ payments: T.Payment[] }>(ROUTES.payments, { query, ...o });
 export const payment = (id: string, o: Quiet = {}) => call<{ payment: T.Payment }>(ROUTES.payment, { params: { id }, ...o });
 export const paymentParams = (id: string) => call<T.JsapiParams>(ROUTES.paymentParams, { params: { id }, quiet: true });

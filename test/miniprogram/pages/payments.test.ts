@@ -307,3 +307,23 @@ test('the city: who takes payment on the platform, what the bills disagree on; t
   await again.tap('.resolve');
   expect(again.all('.discrepancy')).toHaveLength(0);
 });
+
+test('the registry: a priced item of a provider that takes WeChat Pay is bought at its Yichun price', async () => {
+  mp.as('pay-clerk');
+  const page = await mp.open('pages/enterprise/providers/providers');
+  const card = (page.data.providers as { id: string; wechatPay: boolean; catalogue: { id: string; buyable: boolean }[] }[]).find((p) => p.id === provider.id)!;
+  expect(card.wechatPay).toBe(true);
+  const index = page.all('.buy').length;
+  expect(index).toBeGreaterThan(0);
+  await page.tap('.buy');
+  const to = mp.wx.navigations.at(-1)!;
+  expect(to.url).toMatch(/^\/pages\/enterprise\/pay\/pay\?id=/);
+  const id = to.url.split('id=')[1]!;
+  const payment = (await mp.t.http.get(`/api/v1/payments/${id}`).set(bearer(clerk))).body.payment;
+  const item = (await mp.t.http.get(`/api/v1/providers/${provider.id}`)).body;
+  const first = (item.catalogue ?? item.provider.catalogue)[0] as { id: string; priceFen: number; yichunPriceFen: number | null };
+  expect(payment).toMatchObject({ catalogueItem: first.id, amountFen: first.yichunPriceFen ?? first.priceFen, requestedBy: 'enterprise', status: 'created' });
+  // The picker of the application's contract offers no purchase.
+  const picker = await mp.open('pages/enterprise/providers/providers', { pick: '1' });
+  expect(picker.all('.buy')).toHaveLength(0);
+});

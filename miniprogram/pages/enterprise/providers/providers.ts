@@ -1,12 +1,17 @@
 /**
  * 已备案云服务商: the public registry (三（二）5–6) — each provider's filing number and date, its
  * catalogue with prices and the Yichun price, its offers. With ?pick=1 it is the picker of the
- * application's contract: the choice goes back through storage (a page returns no value).
+ * application's contract: the choice goes back through storage (a page returns no value). An enterprise
+ * user may buy a priced item of a provider that takes WeChat Pay on the platform: the payment is then
+ * one the platform has seen (issue 7).
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { PICKED_PROVIDER_KEY } from '../../../logic/storageKeys';
 import { formatFen } from '../../../logic/money';
+import { refreshUser } from '../../../services/account';
+import { showModal } from '../../../services/wxp';
+import { ApiError } from '../../../services/http';
 import type { ProviderCard } from '../../../services/types';
 
 interface CardView {
@@ -18,7 +23,7 @@ interface CardView {
   functionsText: string;
   contactText: string;
   wechatPay: boolean;
-  catalogue: { name: string; description: string; priceText: string; yichunText: string }[];
+  catalogue: { id: string; name: string; description: string; priceText: string; yichunText: string; payText: string; buyable: boolean }[];
   offers: { title: string; description: string }[];
 }
 
@@ -33,6 +38,10 @@ function view(p: ProviderCard): CardView {
     contactText: p.contact ? [p.contact.name, p.contact.phone].filter(Boolean).join(' ') : '',
     wechatPay: p.wechatPay === true,
     catalogue: p.catalogue.map((c) => ({
+      id: c.id ?? '',
+      // What the server charges: the Yichun price where there is one.
+      payText: formatFen(c.yichunPriceFen ?? c.priceFen ?? 0),
+      buyable: p.wechatPay === true && !!c.id && (c.yichunPriceFen ?? c.priceFen ?? 0) > 0,
       name: c.name ?? '',
       description: c.description ?? '',
       priceText: c.priceFen !== undefined ? `${formatFen(c.priceFen)}${c.unitLabel ? c.unitLabel.replace(/^元/, '') : ''}` : '面议',
@@ -43,7 +52,7 @@ function view(p: ProviderCard): CardView {
 }
 
 Component(page({
-  data: { pick: false, q: '', providers: [] as CardView[], loaded: false },
+  data: { pick: false, q: '', providers: [] as CardView[], loaded: false, enterpriseId: '', buyMessage: '' },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ pick: query.pick === '1' });
@@ -52,6 +61,28 @@ Component(page({
     async load() {
       const res = await api.providers({ q: this.data.q.trim() || undefined });
       this.setData({ providers: res.items.filter((p) => p.selectable).map(view), loaded: true });
+      if (!this.data.pick && !this.data.enterpriseId) {
+        const { role } = await refreshUser();
+        if (role === 'enterprise') {
+          const mine = await api.myEnterprises();
+          this.setData({ enterpriseId: mine.items[0]?.id ?? '' });
+        }
+      }
+    },
+    async onBuy(e: WechatMiniprogram.BaseEvent) {
+      const { provider, item } = e.currentTarget.dataset as { provider: string; item: string };
+      const card = this.data.providers.find((p) => p.id === provider);
+      const c = card?.catalogue.find((x) => x.id === item);
+      if (!card || !c || !this.data.enterpriseId) return;
+      const ok = await showModal({ title: '微信支付购买', content: `向 ${card.companyName} 支付 ${c.payText}（${c.name}）。付款直接到服务商的商户号，平台记下这笔付款，申报补助时作为已核验的付款凭证。`, confirmText: '去支付' });
+      if (!ok.confirm) return;
+      try {
+        const { payment } = await api.buyCatalogueItem(card.id, c.id, this.data.enterpriseId);
+        this.setData({ buyMessage: '' });
+        wx.navigateTo({ url: `/pages/enterprise/pay/pay?id=${payment.id}` });
+      } catch (err) {
+        this.setData({ buyMessage: err instanceof ApiError ? (err.details[0]?.message ?? err.message) : '没能发起付款，请稍后再试' });
+      }
     },
     onQuery(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ q: e.detail.value });
