@@ -11,7 +11,7 @@ import type { Config } from '../../server/src/config';
 import type { Database } from '../../server/src/db/database';
 import { DbTokenStore } from '../../server/src/db/tokenStore';
 import { createLogger } from '../../server/src/logger';
-import { startSandbox } from '../../server/src/wechat/sandbox';
+import { startSandbox, type SandboxOptions } from '../../server/src/wechat/sandbox';
 import { createWechatClients } from '../../server/src/wechat/clients';
 import { InvitationService } from '../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../server/src/modules/audit/audit';
@@ -34,8 +34,8 @@ export interface TestApp {
 }
 
 /** The real app, on a real database, with the real WeChat client pointed at the sandbox. */
-export async function startTestApp(options: { now?: () => number; env?: Record<string, string>; logDestination?: DestinationStream } = {}): Promise<TestApp> {
-  const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
+export async function startTestApp(options: { now?: () => number; env?: Record<string, string>; logDestination?: DestinationStream; sandbox?: SandboxOptions } = {}): Promise<TestApp> {
+  const sandbox = await startSandbox({ ...options.sandbox, port: 0, host: '127.0.0.1' });
   // Materials go to a folder of this test app's own, removed on close.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-test-'));
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });

@@ -1,5 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication } from '../../helpers/applications';
+import { startPaymentJobs } from '../../../server/src/modules/payments/jobs';
+import { createLogger } from '../../../server/src/logger';
 import { bearer, outTradeNoOf, payParties, requestPayment, type PayParties } from './harness';
 
 /**
@@ -107,5 +109,20 @@ describe('one order per payment request, paid once', () => {
     const other = await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(colleague.token));
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('other_payer');
+  });
+
+  test('the serving process runs the sweeper on its own', async () => {
+    const id = await requestPayment(t, p, 4_400);
+    await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token)).expect(200);
+    await pay().payOrder(p.merchant.mchid, await outTradeNoOf(t, id), { deliver: false });
+    // An open order is asked about again after five minutes without news.
+    await t.db.query('UPDATE payment_requests SET checked_at = ? WHERE id = ?', [Date.now() - 6 * 60_000, id]);
+    const stop = startPaymentJobs(t.services.reconciler, createLogger({ logLevel: 'silent' }), 20);
+    try {
+      for (let i = 0; i < 100 && (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status !== 'paid'; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await stop();
+    }
+    expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status).toBe('paid');
   });
 });
