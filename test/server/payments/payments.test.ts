@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { seedApplication } from '../../helpers/applications';
+import { seedApplication, seedProvider } from '../../helpers/applications';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { makeEnterprise } from '../applications/county/setup';
 import { bearer, linkBody, outTradeNoOf, payParties, paySignValid, requestPayment, type PayParties } from './harness';
@@ -149,5 +149,12 @@ describe('paying the provider through the platform', () => {
     const res = await t.http.post(`/api/v1/applications/${app.id}/submit`).set(bearer(user.token)).send({ version: 1 });
     expect(res.status).toBe(400);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['eligibility.first-purchase']);
+  });
+
+  test('a provider that refiled acts for its approved record, not its newer rejected one', async () => {
+    await seedProvider(t.db, p.prov.userId, { status: 'rejected', filingNo: null, approvedOn: null, companyName: '伊春重报云有限公司', updatedAt: Date.now() + 1000 });
+    const mine = await t.http.get('/api/v1/providers/me/merchant-account').set(bearer(p.prov.token));
+    expect(mine.body.account.providerId).toBe(p.provider.id);
+    expect((await t.http.post('/api/v1/providers/me/payment-requests').set(bearer(p.prov.token)).send({ creditCode: p.enterprise.creditCode, amountFen: 100, description: '服务费' })).status).toBe(201);
   });
 });

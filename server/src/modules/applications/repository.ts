@@ -28,3 +28,17 @@ export async function providerOwnerId(m: EntityManager, providerId: string): Pro
   const rows: { owner_user_id: string }[] = await m.query('SELECT owner_user_id FROM providers WHERE id = ?', [providerId]);
   return rows[0]?.owner_user_id ?? null;
 }
+
+export async function providerName(m: EntityManager, providerId: string): Promise<string | null> {
+  const rows: { company_name: string }[] = await m.query('SELECT company_name FROM providers WHERE id = ?', [providerId]);
+  return rows[0]?.company_name ?? null;
+}
+
+/** The provider record a user acts for: its approved one if any, else its newest (a user may have refiled). */
+export async function ownedProvider(m: EntityManager, userId: string): Promise<{ id: string; status: string; company_name: string } | null> {
+  const rows: { id: string; status: string; company_name: string }[] = await m.query(
+    "SELECT id, status, company_name FROM providers WHERE owner_user_id = ? ORDER BY CASE WHEN status = 'approved' THEN 0 ELSE 1 END, updated_at DESC LIMIT 1",
+    [userId],
+  );
+  return rows[0] ?? null;
+}

@@ -14,6 +14,7 @@ import type { AuditTrail } from '../audit/audit';
 import { platformPublicKey, signSha256Rsa } from '../../wechat/pay/crypto';
 import { UNVERIFIED_ANSWER, createPayTransport } from '../../wechat/pay/transport';
 import { SecretBox } from './secretBox';
+import { ownedProvider } from '../applications/repository';
 
 /**
  * A provider's WeChat Pay merchant account (DESIGN.md "Paying the provider through the platform"): its
@@ -61,10 +62,6 @@ export function toAccountView(a: MerchantAccountRow) {
   return { id: a.id, providerId: a.providerId, mchid: a.mchid, appid: a.appid, serialNo: a.serialNo, platformKeyIds: a.platformKeys.map((k) => k.id), status: a.status, statusLabel: a.status === 'active' ? '已开通平台收款' : '已停用', version: a.version, linkedAt: a.linkedAt, updatedAt: a.updatedAt };
 }
 
-export async function providerOf(m: EntityManager, userId: string): Promise<{ id: string; status: string; company_name: string } | null> {
-  const rows: { id: string; status: string; company_name: string }[] = await m.query('SELECT id, status, company_name FROM providers WHERE owner_user_id = ?', [userId]);
-  return rows[0] ?? null;
-}
 
 export class MerchantAccounts {
   private readonly box: SecretBox;
@@ -82,7 +79,7 @@ export class MerchantAccounts {
 
   async mine(auth: AuthContext) {
     return this.db.run(async (m) => {
-      const provider = await providerOf(m, auth.userId);
+      const provider = await ownedProvider(m, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
       const account = await m.getRepository(MerchantAccountEntity).findOne({ where: { providerId: provider.id } });
       return { account: account ? toAccountView(account) : null };
@@ -92,7 +89,7 @@ export class MerchantAccounts {
   /** Links (or replaces) the provider's merchant account, after WeChat Pay has accepted the keys. */
   async link(auth: AuthContext, input: LinkInput) {
     const checked = checkKeys(input);
-    const provider = await this.db.run((m) => providerOf(m, auth.userId));
+    const provider = await this.db.run((m) => ownedProvider(m, auth.userId));
     if (!provider) throw new NotFoundError('您还没有云服务商备案');
     if (provider.status !== 'approved') throw new ConflictError('备案通过后才能开通平台收款', 'provider_not_approved');
     await this.probe(input, checked);
@@ -118,7 +115,7 @@ export class MerchantAccounts {
   /** Stops taking payments on the platform; what was paid stays. */
   async unlink(auth: AuthContext, version: number) {
     return this.db.transaction(async (tx) => {
-      const provider = await providerOf(tx, auth.userId);
+      const provider = await ownedProvider(tx, auth.userId);
       const repo = tx.getRepository(MerchantAccountEntity);
       const account = provider ? await repo.findOne({ where: { providerId: provider.id } }) : null;
       if (!provider || !account) throw new NotFoundError('您还没有开通平台收款');

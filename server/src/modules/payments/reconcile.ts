@@ -7,7 +7,7 @@ import { newId } from '../../ids';
 import type { AuthContext } from '../../http/context';
 import { ConflictError, NotFoundError } from '../../http/errors';
 import { holdersOf, enqueueNotifications } from '../notifications/outbox';
-import { providerOwnerId } from '../applications/repository';
+import { providerName, providerOwnerId } from '../applications/repository';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import type { PaymentDeps, PaymentService } from './service';
 import { settleRefund } from './settle';
@@ -223,9 +223,9 @@ export class PaymentReconciler {
       }
       await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ problem: d.message.slice(0, 500), updatedAt: now }).where('out_trade_no = :no AND merchant_account_id = :acc', { no: d.outTradeNo, acc: accountId }).execute();
       await this.deps.audit.append(tx, { action: 'payment.discrepancy', actorId: 'system:wechat-pay', entityType: 'provider', entityId: providerId, data: { billDate, outTradeNo: d.outTradeNo, kind: d.kind } });
-      const provider: { company_name: string }[] = await tx.query('SELECT company_name FROM providers WHERE id = ?', [providerId]);
+      const companyName = (await providerName(tx, providerId)) ?? '';
       const owner = await providerOwnerId(tx, providerId);
-      await enqueueNotifications(tx, { eventKey: `discrepancy:${accountId}:${billDate}:${d.outTradeNo}:${d.kind}`, recipientUserIds: [...(await holdersOf(tx, 'city_miit')), ...(owner ? [owner] : [])], template: 'payment.problem', params: { providerName: provider[0]?.company_name ?? '', mchid, message: `${billDate} ${d.message}`, stageLabel: '微信支付对账不一致', enterpriseName: provider[0]?.company_name ?? '', trackingNo: d.outTradeNo, applicationId: '' }, channels: ['oa_template'] }, now);
+      await enqueueNotifications(tx, { eventKey: `discrepancy:${accountId}:${billDate}:${d.outTradeNo}:${d.kind}`, recipientUserIds: [...(await holdersOf(tx, 'city_miit')), ...(owner ? [owner] : [])], template: 'payment.problem', params: { providerName: companyName, mchid, message: `${billDate} ${d.message}`, stageLabel: '微信支付对账不一致', enterpriseName: companyName, trackingNo: d.outTradeNo, applicationId: '' }, channels: ['oa_template'] }, now);
     });
   }
 

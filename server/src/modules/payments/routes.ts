@@ -5,7 +5,8 @@ import type { RouteTable } from '../../http/routes';
 import { parseInput } from '../../http/validate';
 import { InvalidInputError } from '../../http/errors';
 import { isCalendarDate } from '../../../../shared/src/rules/calendar';
-import { linkSchema, providerOf, type MerchantAccounts } from './merchantAccounts';
+import { linkSchema, type MerchantAccounts } from './merchantAccounts';
+import { ownedProvider } from '../applications/repository';
 import { enterpriseRequestSchema, providerRequestSchema, refundSchema, type PaymentService } from './service';
 import type { PaymentCallbacks } from './callbacks';
 import type { PaymentReconciler } from './reconcile';
@@ -68,7 +69,7 @@ export function paymentRoutes(routes: RouteTable, deps: PaymentRouteDeps): void 
         ctx.body = await deps.reconciler.discrepancies({ open });
         return;
       }
-      const provider = await deps.db.run((m) => providerOf(m, auth.userId));
+      const provider = await deps.db.run((m) => ownedProvider(m, auth.userId));
       ctx.body = provider ? await deps.reconciler.discrepancies({ providerId: provider.id, open }) : { discrepancies: [] };
     })
     .add({ method: 'POST', path: '/api/v1/payments/discrepancies/:id/resolve', access: ['city_miit'], summary: '对账不一致已查明，写明处理情况后关闭' }, async (ctx) => {

@@ -10,11 +10,11 @@ import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundErr
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
-import { findApplication, findEnterprise, isEnterpriseMember } from '../applications/repository';
+import { findApplication, findEnterprise, isEnterpriseMember, ownedProvider, providerName } from '../applications/repository';
 import { findFiling } from '../providers/filingRepository';
 import { nonceString } from '../../wechat/pay/crypto';
 import { rfc3339Shanghai } from '../../wechat/pay/format';
-import { providerOf, type MerchantAccounts, type MerchantClient } from './merchantAccounts';
+import { type MerchantAccounts, type MerchantClient } from './merchantAccounts';
 import { attachToApplication, notifyParties, settlePaid, settleRefund, type WechatRefund, type WechatTransaction } from './settle';
 
 /**
@@ -82,7 +82,7 @@ export class PaymentService {
   /** A provider asks an enterprise to pay against their contract. */
   async requestByProvider(auth: AuthContext, input: z.output<typeof providerRequestSchema>) {
     return this.deps.db.transaction(async (tx) => {
-      const provider = await providerOf(tx, auth.userId);
+      const provider = await ownedProvider(tx, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
       const rows: { id: string }[] = await tx.query('SELECT id FROM enterprises WHERE credit_code = ?', [input.creditCode]);
       if (!rows[0]) throw new InvalidInputError(`统一社会信用代码为 ${input.creditCode} 的企业还没有在平台登记：请企业先在小程序中登记`, [{ path: 'creditCode', message: '企业未登记' }]);
@@ -149,7 +149,7 @@ export class PaymentService {
       const where: string[] = [];
       const params: unknown[] = [];
       if (q.scope === 'provider') {
-        const provider = await providerOf(m, auth.userId);
+        const provider = await ownedProvider(m, auth.userId);
         if (!provider) throw new NotFoundError('您还没有云服务商备案');
         where.push('provider_id = ?');
         params.push(provider.id);
@@ -175,7 +175,7 @@ export class PaymentService {
     if (row) {
       if (hasRole(auth, 'city_miit', 'city_finance', 'admin')) return row;
       if (await isEnterpriseMember(m, row.enterpriseId, auth.userId)) return row;
-      if ((await providerOf(m, auth.userId))?.id === row.providerId) return row;
+      if ((await ownedProvider(m, auth.userId))?.id === row.providerId) return row;
     }
     throw new NotFoundError('没有这笔付款，或您无权查看');
   }
@@ -183,11 +183,11 @@ export class PaymentService {
   async view(m: EntityManager, r: PaymentRequestRow) {
     const refunds: PaymentRefundRow[] = await m.getRepository(PaymentRefundEntity).find({ where: { paymentRequestId: r.id }, order: { createdAt: 'ASC' } });
     const enterprise = await findEnterprise(m, r.enterpriseId);
-    const provider: { company_name: string }[] = await m.query('SELECT company_name FROM providers WHERE id = ?', [r.providerId]);
+    const companyName = await providerName(m, r.providerId);
     return {
       id: r.id,
       providerId: r.providerId,
-      providerName: provider[0]?.company_name ?? null,
+      providerName: companyName,
       enterpriseId: r.enterpriseId,
       enterpriseName: enterprise?.name ?? null,
       applicationId: r.applicationId,
@@ -452,7 +452,7 @@ export class PaymentService {
 
   private async providerRow(auth: AuthContext, id: string): Promise<PaymentRequestRow> {
     return this.deps.db.run(async (m) => {
-      const provider = await providerOf(m, auth.userId);
+      const provider = await ownedProvider(m, auth.userId);
       const row = await m.getRepository(PaymentRequestEntity).findOne({ where: { id } });
       if (!provider || !row || row.providerId !== provider.id) throw new NotFoundError('没有这笔付款，或它不是付给您的');
       return row;

@@ -6,7 +6,7 @@ import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
 import { paidSum } from '../applications/drafts';
-import { enterpriseMemberIds, findApplication, findEnterprise, providerOwnerId } from '../applications/repository';
+import { enterpriseMemberIds, findApplication, findEnterprise, providerName, providerOwnerId } from '../applications/repository';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
@@ -163,10 +163,10 @@ function mismatch(req: PaymentRequestRow, t: WechatTransaction): string | null {
 
 export async function notifyParties(tx: EntityManager, req: PaymentRequestRow, template: 'payment.paid' | 'payment.refunded' | 'payment.requested', extra: Record<string, string>, now: number): Promise<void> {
   const enterprise = await findEnterprise(tx, req.enterpriseId);
-  const provider: { company_name: string }[] = await tx.query('SELECT company_name FROM providers WHERE id = ?', [req.providerId]);
+  const companyName = (await providerName(tx, req.providerId)) ?? '';
   const owner = await providerOwnerId(tx, req.providerId);
   const { eventSuffix = '', ...rest } = extra;
-  const params = { paymentId: req.id, amount: formatYuan(req.amountFen), description: req.description, contractNo: req.contractNo ?? '', enterpriseName: enterprise?.name ?? '', providerName: provider[0]?.company_name ?? '', trackingNo: '', statusLabel: { 'payment.paid': '已支付', 'payment.refunded': '已退款', 'payment.requested': '待支付' }[template], reason: '', nextStep: '', ...rest };
+  const params = { paymentId: req.id, amount: formatYuan(req.amountFen), description: req.description, contractNo: req.contractNo ?? '', enterpriseName: enterprise?.name ?? '', providerName: companyName, trackingNo: '', statusLabel: { 'payment.paid': '已支付', 'payment.refunded': '已退款', 'payment.requested': '待支付' }[template], reason: '', nextStep: '', ...rest };
   const recipients = template === 'payment.requested' ? await enterpriseMemberIds(tx, req.enterpriseId) : [...(await enterpriseMemberIds(tx, req.enterpriseId)), ...(owner ? [owner] : [])];
   await enqueueNotifications(tx, { eventKey: `payment:${req.id}:${template}${eventSuffix ? `:${eventSuffix}` : ''}`, recipientUserIds: recipients, template, params, channels: ['mp_subscribe', 'oa_template'] }, now);
 }
