@@ -172,7 +172,13 @@ export class PaymentReconciler {
 
   private async compare(accountId: string, billDate: string, bill: BillRow[]): Promise<Pick<PaymentDiscrepancyRow, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[]> {
     const out: Pick<PaymentDiscrepancyRow, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[] = [];
-    const find = (outTradeNo: string) => this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }));
+    // Our side of every order the bill names, in one read; only what the bill says we lack is asked about again.
+    const numbers = [...new Set(bill.map((b) => b.outTradeNo))];
+    const known = new Map(
+      (numbers.length ? await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).createQueryBuilder('p').where('p.merchant_account_id = :accountId AND p.out_trade_no IN (:...numbers)', { accountId, numbers }).getMany()) : []).map((r) => [r.outTradeNo, r]),
+    );
+    const find = async (outTradeNo: string) => known.get(outTradeNo) ?? null;
+    const reread = (outTradeNo: string) => this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }));
     const paidInBill = new Map<string, BillRow>();
     for (const b of bill.filter((r) => r.tradeState === 'SUCCESS')) {
       paidInBill.set(b.outTradeNo, b);
@@ -184,7 +190,7 @@ export class PaymentReconciler {
       if (ours.status !== 'paid') {
         // A callback we never got: the query settles it, once.
         await this.service.queryAndSettle(await this.service.clientOf(ours), ours, 'tradebill');
-        ours = (await find(b.outTradeNo))!;
+        ours = (await reread(b.outTradeNo))!;
       }
       if (ours.status !== 'paid') out.push({ outTradeNo: b.outTradeNo, kind: 'unsettled', message: `账单显示已支付，平台记录为“${ours.status}”`, ours: { status: ours.status }, theirs: { ...b } });
       else if (ours.amountFen !== b.settlementFen || ours.transactionId !== b.transactionId) out.push({ outTradeNo: b.outTradeNo, kind: 'amount_mismatch', message: `金额或微信支付单号不一致：平台 ${(ours.amountFen / 100).toFixed(2)} 元 ${ours.transactionId}，账单 ${(b.settlementFen / 100).toFixed(2)} 元 ${b.transactionId}`, ours: { amountFen: ours.amountFen, transactionId: ours.transactionId }, theirs: { ...b } });
@@ -195,6 +201,7 @@ export class PaymentReconciler {
     }
     const refundsInBill = bill.filter((r) => r.tradeState === 'REFUND' && r.refundStatus === 'SUCCESS');
     for (const b of refundsInBill) {
+      // settleRefund reads the request's amounts afresh; the row only names it.
       const row = await find(b.outTradeNo);
       if (!row) continue; // the order's own absence is reported above or on its day
       const before = await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).findOne({ where: { outRefundNo: b.outRefundNo } }));

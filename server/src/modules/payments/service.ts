@@ -10,7 +10,7 @@ import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundErr
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
-import { findApplication, findEnterprise, isEnterpriseMember, ownedProvider, providerName } from '../applications/repository';
+import { findApplication, isEnterpriseMember, ownedProvider } from '../applications/repository';
 import { findFiling } from '../providers/filingRepository';
 import { nonceString } from '../../wechat/pay/crypto';
 import { rfc3339Shanghai } from '../../wechat/pay/format';
@@ -43,6 +43,8 @@ export const STATUS_LABELS: Record<PaymentRequestStatus, string> = {
   closed: '已关闭',
   failed: '支付失败',
 };
+
+const REFUND_LABELS: Record<PaymentRefundRow['status'], string> = { requested: '已申请', processing: '退款中', succeeded: '已退款', failed: '退款失败' };
 
 /** How long one claimant may take over an order call before another may take over (after a query). */
 const ORDER_LEASE_MS = 15_000;
@@ -146,27 +148,19 @@ export class PaymentService {
   /** The enterprise's, the provider's, or (city) everyone's payment requests, newest first. */
   async list(auth: AuthContext, q: { scope: 'enterprise' | 'provider' | 'all'; enterpriseId?: string; status?: PaymentRequestStatus; limit: number }) {
     return this.deps.db.run(async (m) => {
-      const where: string[] = [];
-      const params: unknown[] = [];
+      const qb = m.getRepository(PaymentRequestEntity).createQueryBuilder('p').orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(q.limit);
       if (q.scope === 'provider') {
         const provider = await ownedProvider(m, auth.userId);
         if (!provider) throw new NotFoundError('您还没有云服务商备案');
-        where.push('provider_id = ?');
-        params.push(provider.id);
+        qb.andWhere('p.provider_id = :provider', { provider: provider.id });
       } else if (q.scope === 'enterprise') {
         const ids: { enterprise_id: string }[] = await m.query("SELECT enterprise_id FROM enterprise_members WHERE user_id = ? AND status = 'active'", [auth.userId]);
         const allowed = ids.map((i) => i.enterprise_id).filter((e) => !q.enterpriseId || e === q.enterpriseId);
         if (!allowed.length) return { payments: [] };
-        where.push(`enterprise_id IN (${allowed.map(() => '?').join(',')})`);
-        params.push(...allowed);
+        qb.andWhere('p.enterprise_id IN (:...allowed)', { allowed });
       } else if (!hasRole(auth, 'city_miit', 'city_finance', 'admin')) throw new ForbiddenError();
-      if (q.status) {
-        where.push('status = ?');
-        params.push(q.status);
-      }
-      const ids: { id: string }[] = await m.query(`SELECT id FROM payment_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${q.limit}`, params);
-      const rows = ids.length ? await m.getRepository(PaymentRequestEntity).createQueryBuilder('p').where('p.id IN (:...ids)', { ids: ids.map((i) => i.id) }).orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').getMany() : [];
-      return { payments: await Promise.all(rows.map((r) => this.view(m, r))) };
+      if (q.status) qb.andWhere('p.status = :status', { status: q.status });
+      return { payments: await this.views(m, await qb.getMany()) };
     });
   }
 
@@ -181,15 +175,26 @@ export class PaymentService {
   }
 
   async view(m: EntityManager, r: PaymentRequestRow) {
-    const refunds: PaymentRefundRow[] = await m.getRepository(PaymentRefundEntity).find({ where: { paymentRequestId: r.id }, order: { createdAt: 'ASC' } });
-    const enterprise = await findEnterprise(m, r.enterpriseId);
-    const companyName = await providerName(m, r.providerId);
-    return {
+    return (await this.views(m, [r]))[0]!;
+  }
+
+  /** A page of payments with their refunds and the parties' names: three queries for the whole page. */
+  private async views(m: EntityManager, rows: PaymentRequestRow[]) {
+    if (!rows.length) return [];
+    const refunds: PaymentRefundRow[] = await m.getRepository(PaymentRefundEntity).createQueryBuilder('r').where('r.payment_request_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('r.created_at', 'ASC').getMany();
+    const names = async (table: 'enterprises' | 'providers', column: 'name' | 'company_name', ids: string[]) => {
+      const unique = [...new Set(ids)];
+      const found: { id: string; name: string }[] = await m.query(`SELECT id, ${column} AS name FROM ${table} WHERE id IN (${unique.map(() => '?').join(',')})`, unique);
+      return new Map(found.map((f) => [f.id, f.name]));
+    };
+    const enterprises = await names('enterprises', 'name', rows.map((r) => r.enterpriseId));
+    const providers = await names('providers', 'company_name', rows.map((r) => r.providerId));
+    return rows.map((r) => ({
       id: r.id,
       providerId: r.providerId,
-      providerName: companyName,
+      providerName: providers.get(r.providerId) ?? null,
       enterpriseId: r.enterpriseId,
-      enterpriseName: enterprise?.name ?? null,
+      enterpriseName: enterprises.get(r.enterpriseId) ?? null,
       applicationId: r.applicationId,
       amountFen: r.amountFen,
       description: r.description,
@@ -209,8 +214,8 @@ export class PaymentService {
       expiresAt: r.expiresAt,
       problem: r.problem,
       createdAt: r.createdAt,
-      refunds: refunds.map((f) => ({ id: f.id, outRefundNo: f.outRefundNo, amountFen: f.amountFen, reason: f.reason, status: f.status, statusLabel: { requested: '已申请', processing: '退款中', succeeded: '已退款', failed: '退款失败' }[f.status], origin: f.origin, succeededOn: f.succeededOn, createdAt: f.createdAt })),
-    };
+      refunds: refunds.filter((f) => f.paymentRequestId === r.id).map((f) => ({ id: f.id, outRefundNo: f.outRefundNo, amountFen: f.amountFen, reason: f.reason, status: f.status, statusLabel: REFUND_LABELS[f.status], origin: f.origin, succeededOn: f.succeededOn, createdAt: f.createdAt })),
+    }));
   }
 
   // ---- paying -------------------------------------------------------------------------------------
@@ -219,9 +224,9 @@ export class PaymentService {
   async jsapi(auth: AuthContext, id: string) {
     const openid = await this.payerOpenid(auth);
     const deadline = this.deps.now() + WAIT_FOR_ORDER_MS;
-    for (;;) {
-      const row = await this.deps.db.run((m) => this.visible(m, auth, id));
-      if (!(await this.deps.db.run((m) => isEnterpriseMember(m, row.enterpriseId, auth.userId)))) throw new ForbiddenError('只有付款企业的成员可以支付这笔款项');
+    const first = await this.deps.db.run((m) => this.visible(m, auth, id));
+    if (!(await this.deps.db.run((m) => isEnterpriseMember(m, first.enterpriseId, auth.userId)))) throw new ForbiddenError('只有付款企业的成员可以支付这笔款项');
+    for (let row = first; ; row = (await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { id } })))!) {
       const now = this.deps.now();
       switch (row.status) {
         case 'paid':
