@@ -30,6 +30,7 @@ interface SyncEntry {
 /** What the mini-program uses of shared/: labels, choices, limits, pure checks, and the request/response types. */
 export const SYNC_ENTRIES: readonly SyncEntry[] = [
   { file: 'contracts/roles.ts' },
+  { file: 'contracts/accessCodes.ts' },
   { file: 'rules/calendar.ts' },
   { file: 'rules/creditCode.ts' },
   { file: 'rules/parameters.ts' },

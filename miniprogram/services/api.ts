@@ -150,6 +150,7 @@ export const ledgerDocument = (query: { county?: string; from?: string; to?: str
 
 export const createInvitation = (body: { role: InvitedRole; countyCode?: string | null; expiresInHours?: number; note?: string | null }) => call<{ code: string; invitation: T.InvitationSummary }>(ROUTES.createInvitation, { body });
 export const invitations = () => call<{ items: T.InvitationSummary[] }>(ROUTES.invitations);
+export const roleConflicts = () => call<{ items: T.RoleConflict[] }>(ROUTES.roleConflicts);
 export const revokeInvitation = (id: string) => call<{ invitation: T.InvitationSummary }>(ROUTES.revokeInvitation, { params: { id } });
 export const verifyAudit = () => call<{ rows: number; chains: number; problems: { entityType?: string; entityId?: string; message?: string }[] }>(ROUTES.verifyAudit);
 

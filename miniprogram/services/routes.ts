@@ -125,6 +125,7 @@ export const ROUTES = table({
   createInvitation: route('POST', '/api/v1/admin/invitations'),
   invitations: route('GET', '/api/v1/admin/invitations'),
   revokeInvitation: route('POST', '/api/v1/admin/invitations/:id/revoke'),
+  roleConflicts: route('GET', '/api/v1/admin/role-conflicts'),
   verifyAudit: route('POST', '/api/v1/admin/audit/verify'),
 
   // paying the provider with WeChat Pay (DESIGN.md "Paying the provider through the platform"): the

@@ -530,6 +530,18 @@ export interface InvitationSummary {
   createdAt: number;
   expiresAt: number;
   state: 'open' | 'used' | 'expired' | 'revoked';
+  /** The last refusal of this code for a conflict of interest (四眼原则). */
+  refusal: { at: number; userId: string; reason: string } | null;
+}
+
+/** Someone who holds a reviewer role over an enterprise or provider they belong to. */
+export interface RoleConflict {
+  userId: string;
+  displayName: string | null;
+  role: Role;
+  countyCode: string | null;
+  roleLabel: string;
+  conflict: string;
 }
 
 // ---- WeChat Pay (server/src/modules/payments) ---------------------------------------------------------------

@@ -8,6 +8,8 @@ import type { AppState } from './http/context';
 import { errorHandler } from './http/errorHandler';
 import { UnauthenticatedError } from './http/errors';
 import { RouteTable } from './http/routes';
+import { RateLimits } from './http/rateLimits';
+import { requestEncoding, securityHeaders } from './http/middleware';
 import { AuditTrail } from './modules/audit/audit';
 import { AuthService, type MiniProgramSessions } from './modules/auth/authService';
 import { InvitationService } from './modules/auth/invitations';
@@ -100,8 +102,12 @@ export function createServices(deps: AppDeps): Services {
 export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTable; services: Services } {
   const services = createServices(deps);
   const app = new Koa<AppState>();
-  app.proxy = true;
-  const routes = new RouteTable();
+  // The client's address is the socket's unless TRUST_PROXY names the proxies in front of us: then it
+  // is the address the outermost trusted proxy saw, and whatever a caller put further left is ignored.
+  app.proxy = deps.config.trustProxy > 0;
+  app.maxIpsCount = deps.config.trustProxy;
+  const limits = new RateLimits(deps.config.rateLimits, { db: deps.db, mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null, logger: deps.logger });
+  const routes = new RouteTable(limits);
 
   healthRoutes(routes, { db: deps.db });
   authRoutes(routes, { auth: services.auth, invitations: services.invitations, db: deps.db });
@@ -125,6 +131,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
     if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ECANCELED' || err.code === 'ERR_STREAM_PREMATURE_CLOSE') deps.logger.debug({ code: err.code }, 'client went away');
     else deps.logger.error({ err }, 'error after response started');
   });
+  app.use(securityHeaders());
   app.use(errorHandler(deps.logger));
   app.use(async (ctx, next) => {
     ctx.state.requestId = randomUUID();
@@ -132,12 +139,14 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
     await next();
   });
   app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: '256kb',
-      // A JSON body must be an object or array; a bare string or number is refused by the parser.
-      jsonStrict: true,
-    }),
+    requestEncoding(
+      bodyParser({
+        enableTypes: ['json'],
+        jsonLimit: '256kb',
+        // A JSON body must be an object or array; a bare string or number is refused by the parser.
+        jsonStrict: true,
+      }),
+    ),
   );
   app.use(async (ctx, next) => {
     const header = ctx.get('authorization');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { APPLICATION_STATES, type ApplicationState } from '../../shared/src/workflow/application';
 import { parseOverdueDays } from '../../shared/src/workflow/overdue';
+import { parseRateLimits, type LimitKey, type LimitRule } from './http/rateLimits';
 
 /**
  * Settings come from the environment only (spec/wechat.md, "Settings"). Every setting is checked
@@ -10,7 +11,14 @@ export interface Config {
   nodeEnv: 'development' | 'test' | 'production';
   port: number;
   host: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  /**
+   * How many reverse proxies in front of the server add to X-Forwarded-For. 0: the socket's address
+   * is the client's and forwarding headers are ignored (anyone can send them).
+   */
+  trustProxy: number;
+  /** Limits on logins and on the codes that open something (./http/rateLimits.ts). */
+  rateLimits: Record<LimitKey, LimitRule>;
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; name: string };
   dataDir: string;
   sandbox: boolean;
   wechat: {
@@ -105,7 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (parsed.pathname.replace(/^\//, '') === '') {
       throw new ConfigError('DATABASE_URL', '缺少数据库名，例如 mysql://root@127.0.0.1:3306/shangyun');
     }
-    database = { kind: 'mysql', url: dbUrl };
+    database = { kind: 'mysql', url: dbUrl, name: decodeURIComponent(parsed.pathname.replace(/^\//, '')) };
   }
 
   const mpSecret = value(env, 'WECHAT_MP_SECRET');
@@ -173,10 +181,16 @@ export function loadConfig(env: Env = process.env): Config {
 
   const wechatPay = payConfig(env, nodeEnv, sandbox);
 
+  const trustProxy = integerSetting(env, 'TRUST_PROXY', 0, 0, 10);
+  const limits = parseRateLimits(value(env, 'RATE_LIMITS') ?? '');
+  if (!limits.ok) throw new ConfigError('RATE_LIMITS', limits.reason);
+
   return {
     nodeEnv,
     port,
     host,
+    trustProxy,
+    rateLimits: limits.limits,
     database,
     dataDir,
     sandbox,

@@ -27,4 +27,6 @@ export async function emptyTables(db: Database): Promise<void> {
     const table = db.dataSource.getMetadata(entity).tableName;
     await db.query(`DELETE FROM ${table}`);
   }
+  // The rate limits' counters (no entity: rate-limiter-flexible reads and writes them itself).
+  await db.query('DELETE FROM rate_limits');
 }

@@ -12,14 +12,18 @@ const ROLES = INVITED_ROLES.map((r) => ({ value: r as InvitedRole, label: ROLE_L
 const STATES: Record<InvitationSummary['state'], string> = { open: '未使用', used: '已使用', expired: '已过期', revoked: '已作废' };
 
 Component(page({
-  data: { roles: ROLES, role: '' as InvitedRole | '', roleText: '', needsCounty: false, counties: COUNTIES.map((c) => ({ code: c.code as string, name: c.name as string })), county: '', countyText: '', hours: '72', note: '', code: '', error: '', invitations: [] as { id: string; text: string; sub: string; open: boolean }[], auditText: '' },
+  data: { roles: ROLES, role: '' as InvitedRole | '', roleText: '', needsCounty: false, counties: COUNTIES.map((c) => ({ code: c.code as string, name: c.name as string })), county: '', countyText: '', hours: '72', note: '', code: '', error: '', invitations: [] as { id: string; text: string; sub: string; refusal: string; open: boolean }[], conflicts: [] as { key: string; text: string; sub: string }[], auditText: '' },
   methods: {
     onShow() {
       return this.load();
     },
     async load() {
-      const { items } = await api.invitations();
-      this.setData({ invitations: items.map((i) => ({ id: i.id, text: `${ROLE_LABELS[i.role]}${i.countyCode ? ` · ${countyName(i.countyCode) ?? i.countyCode}` : ''}`, sub: `${STATES[i.state]} · ${formatTime(i.expiresAt)} 到期${i.note ? ` · ${i.note}` : ''}`, open: i.state === 'open' })) });
+      const [{ items }, conflicts] = await Promise.all([api.invitations(), api.roleConflicts()]);
+      this.setData({
+        invitations: items.map((i) => ({ id: i.id, text: `${ROLE_LABELS[i.role]}${i.countyCode ? ` · ${countyName(i.countyCode) ?? i.countyCode}` : ''}`, sub: `${STATES[i.state]} · ${formatTime(i.expiresAt)} 到期${i.note ? ` · ${i.note}` : ''}`, refusal: i.refusal ? `${formatTime(i.refusal.at)} 使用被拒：${i.refusal.reason}` : '', open: i.state === 'open' })),
+        // Four eyes: people who review an enterprise or provider they belong to; revoke one side.
+        conflicts: conflicts.items.map((c) => ({ key: `${c.userId}:${c.role}:${c.countyCode ?? ''}`, text: c.displayName ?? '未填写姓名的用户', sub: c.conflict })),
+      });
     },
     onRole(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const r = ROLES[Number(e.detail.value)];

@@ -71,3 +71,46 @@ export function separationOfDutiesConflict(held: readonly RoleGrant[], candidate
   }
   return null;
 }
+
+/** A grant as a person reads it: "伊美区工信部门", "市财政局". */
+export function grantLabel(g: RoleGrant): string {
+  if (isCountyRole(g.role)) return `${countyName(g.countyCode ?? '') ?? ''}${ROLE_LABELS[g.role].replace('县（市）区', '')}`;
+  return ROLE_LABELS[g.role];
+}
+
+/** What a person belongs to outside the bureaus: an enterprise (with its county) or a cloud provider. */
+export type Membership = { kind: 'enterprise'; name: string; countyCode: string } | { kind: 'provider'; name: string };
+
+const CITY_REVIEW_ROLES: readonly Role[] = ['city_miit', 'city_finance'];
+
+/**
+ * Four eyes (DESIGN.md, "Four eyes"): nobody holds a reviewer role over an enterprise or provider
+ * they belong to, whichever came first. A county department reviews the applications of its county
+ * and judges the providers' service (服务商服务质量), so a county role excludes membership of an
+ * enterprise of that county and of any provider; the city reviews, lists and pays every county's
+ * cases, so a city role excludes any enterprise or provider membership. Returns the Chinese reason,
+ * naming both sides, or null when the two may be held together.
+ */
+export function membershipConflict(grant: RoleGrant, membership: Membership): string | null {
+  const role = ROLE_LABELS[grant.role];
+  if (isCountyRole(grant.role)) {
+    const county = countyName(grant.countyCode ?? '') ?? '本县';
+    if (membership.kind === 'provider') return `您是云服务商“${membership.name || '未命名'}”的账号，不能担任${grantLabel(grant)}的审核角色：县里要评价服务商的服务质量`;
+    if (membership.countyCode === grant.countyCode) return `您是${county}企业“${membership.name}”的成员，不能担任${grantLabel(grant)}的审核角色：不能审核自己企业的申报`;
+    return null;
+  }
+  if (CITY_REVIEW_ROLES.includes(grant.role)) {
+    if (membership.kind === 'provider') return `您是云服务商“${membership.name || '未命名'}”的账号，不能担任${role}的审核角色`;
+    return `您是企业“${membership.name}”的成员，不能担任${role}的审核角色：不能审核自己企业的申报`;
+  }
+  return null;
+}
+
+/** The first conflict between any of `grants` and any of `memberships`, or null. */
+export function firstMembershipConflict(grants: readonly RoleGrant[], memberships: readonly Membership[]): string | null {
+  for (const g of grants) for (const m of memberships) {
+    const c = membershipConflict(g, m);
+    if (c) return c;
+  }
+  return null;
+}

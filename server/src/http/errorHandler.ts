@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { AppError } from './errors';
+import { AppError, TooManyRequestsError } from './errors';
 
 /** Errors thrown by Koa, the body parser and the router (http-errors) that a client caused. */
 interface HttpishError {
@@ -33,6 +33,7 @@ export function errorHandler(logger: Logger): Middleware {
       }
     } catch (err) {
       if (err instanceof AppError) {
+        if (err instanceof TooManyRequestsError) ctx.set('Retry-After', String(err.retryAfterSeconds));
         ctx.status = err.status;
         ctx.body = { error: { code: err.code, message: err.message, details: err.details } };
         return;

@@ -63,7 +63,11 @@ export class UnsupportedMediaTypeError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(message = '操作太频繁，请稍后再试') {
+  constructor(
+    message = '操作太频繁，请稍后再试',
+    /** Seconds until the caller may try again: sent as Retry-After. */
+    readonly retryAfterSeconds = 60,
+  ) {
     super(429, 'too_many_requests', message);
   }
 }

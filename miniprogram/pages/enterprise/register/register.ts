@@ -10,6 +10,7 @@ import { CHECK_FACTS_KEY } from '../../../logic/storageKeys';
 import { contactPhone, creditCode as checkCreditCode } from '../../../logic/validators';
 import { today } from '../../../logic/format';
 import { COUNTIES, type CountyCode } from '../../../shared/contracts/roles';
+import { isAccessCode } from '../../../shared/contracts/accessCodes';
 import { ENTERPRISE_MATERIALS, type EnterpriseProfile } from '../../../shared/contracts/application';
 import { INDUSTRY_SECTIONS, type EligibilityFacts } from '../../../shared/contracts/eligibility';
 import type { StoredFile } from '../../../services/types';
@@ -148,9 +149,10 @@ Component(page({
     },
     async onJoin() {
       const problem = check('creditCode', this.data.form.creditCode);
-      if (problem || !/^\d{8}$/.test(this.data.joinCode)) {
-        this.setData({ formError: problem || '邀请码为 8 位数字' });
-        wx.showModal({ title: '提示', content: problem || '邀请码为 8 位数字', showCancel: false });
+      const codeProblem = isAccessCode(this.data.joinCode) ? '' : '邀请码为 12 位字母和数字（如 7K3M-Q9XD-2HPA），请核对同事发来的邀请码';
+      if (problem || codeProblem) {
+        this.setData({ formError: problem || codeProblem });
+        wx.showModal({ title: '提示', content: problem || codeProblem, showCancel: false });
         return;
       }
       await api.joinEnterprise(this.data.form.creditCode.trim().toUpperCase(), this.data.joinCode);

@@ -98,6 +98,10 @@ export interface InvitationRow {
   usedBy: string | null;
   usedAt: number | null;
   revokedAt: number | null;
+  /** The last refusal of this code for a conflict of interest (DESIGN.md, "Four eyes"). */
+  refusedAt: number | null;
+  refusedBy: string | null;
+  refusedReason: string | null;
 }
 export const InvitationEntity = new EntitySchema<InvitationRow>({
   name: 'Invitation',
@@ -114,6 +118,9 @@ export const InvitationEntity = new EntitySchema<InvitationRow>({
     usedBy: { ...col.ref(true), name: 'used_by' },
     usedAt: { ...col.ms(true), name: 'used_at' },
     revokedAt: { ...col.ms(true), name: 'revoked_at' },
+    refusedAt: { ...col.ms(true), name: 'refused_at' },
+    refusedBy: { ...col.ref(true), name: 'refused_by' },
+    refusedReason: { ...col.str(300, true), name: 'refused_reason' },
   },
 });
 
@@ -825,6 +832,9 @@ export interface EnterpriseInvitationRow {
   expiresAt: number;
   usedBy: string | null;
   usedAt: number | null;
+  /** Wrong tries on this code's enterprise while it was open; at JOIN_CODE_MAX_FAILURES it locks. */
+  failedAttempts: number;
+  lockedAt: number | null;
 }
 export const EnterpriseInvitationEntity = new EntitySchema<EnterpriseInvitationRow>({
   name: 'EnterpriseInvitation',
@@ -838,6 +848,8 @@ export const EnterpriseInvitationEntity = new EntitySchema<EnterpriseInvitationR
     expiresAt: { ...col.ms(), name: 'expires_at' },
     usedBy: { ...col.ref(true), name: 'used_by' },
     usedAt: { ...col.ms(true), name: 'used_at' },
+    failedAttempts: { ...col.int(), name: 'failed_attempts', default: 0 },
+    lockedAt: { ...col.ms(true), name: 'locked_at' },
   },
 });
 

@@ -34,6 +34,9 @@ export function adminRoutes(routes: RouteTable, deps: { invitations: InvitationS
       const input = parseInput(revokeRoleSchema, ctx.request.body ?? {});
       ctx.body = { user: await deps.admin.revokeRole(ctx.state.auth!.userId, id, input) };
     })
+    .add({ method: 'GET', path: '/api/v1/admin/role-conflicts', access: ['admin'], summary: '既担任审核角色又属于所审企业或服务商的用户（四眼原则）' }, async (ctx) => {
+      ctx.body = { items: await deps.admin.roleConflicts() };
+    })
     .add({ method: 'GET', path: '/api/v1/admin/audit', access: ['admin'], summary: '某一对象的审计记录' }, async (ctx) => {
       const q = parseInput(auditQuery, ctx.query);
       ctx.body = { items: await deps.admin.auditOf(q.entityType, q.entityId) };

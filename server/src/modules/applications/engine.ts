@@ -10,7 +10,7 @@ import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import { transition } from '../../../../shared/src/workflow/machine';
 import { applicationMachine, type ApplicationContext, type ApplicationEffect, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { enterpriseMemberIds, findApplication, findEnterprise, providerOwnerId, type Application } from './repository';
+import { enterpriseMemberIds, findApplication, findEnterprise, ownCaseStake, providerOwnerId, type Application } from './repository';
 import { moveStageCount } from './stageCounts';
 
 /** Columns a transition may set besides status, version and updated_at. */
@@ -38,6 +38,8 @@ export interface TransitionOutcome {
   application: Application;
   effects: readonly ApplicationEffect[];
 }
+
+const REVIEWER_ROLES = new Set(['county_miit', 'county_finance', 'city_miit', 'city_finance']);
 
 const DEFAULT_CONTEXT: ApplicationContext = {
   ruleFailures: 0,
@@ -67,6 +69,11 @@ export class ApplicationEngine {
     const app = await findApplication(tx, applicationId);
     if (!app) throw new AppError(404, 'not_found', '没有这份申请，或您无权查看');
     if (app.version !== req.expectedVersion) throw staleError();
+    if (req.actorRole && REVIEWER_ROLES.has(req.actorRole)) {
+      // Four eyes (DESIGN.md): whatever roles a person was given, they never decide their own case.
+      const stake = await ownCaseStake(tx, app, req.auth.userId);
+      if (stake) throw new ForbiddenError(`您是这份申请的${stake === 'enterprise' ? '申报企业的成员' : '云服务商'}，不能审核、列入名单或拨付自己的申报，请交由本部门其他人员办理`);
+    }
     const context: ApplicationContext = { ...DEFAULT_CONTEXT, returnedFrom: app.returnedFrom, contractChanged: app.contractChanged, reason: req.reason ?? null, ...req.context };
     const decided = transition(applicationMachine, app.status, req.event, req.auth.grants.map((g) => g.role), context);
     if (!decided.ok) {

@@ -16,7 +16,7 @@ export function enterpriseRoutes(routes: RouteTable, deps: ApplicationDeps): voi
   const drafts = new DraftService(deps);
 
   routes
-    .add({ method: 'POST', path: '/api/v1/enterprises', access: 'authenticated', deny: REVIEWERS, summary: '登记企业（统一社会信用代码）；已登记的代码转为认领，由县里核实' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/enterprises', access: 'authenticated', deny: REVIEWERS, denyReason: '不能以同一账号登记企业：审核人员不能审核自己所在企业的申报', summary: '登记企业（统一社会信用代码）；已登记的代码转为认领，由县里核实' }, async (ctx) => {
       const profile = parseInput(enterpriseProfileSchema, ctx.request.body ?? {});
       const result = await enterprises.register(ctx.state.auth!, profile);
       ctx.status = result.membership === 'owner' ? 201 : 202;
@@ -34,8 +34,8 @@ export function enterpriseRoutes(routes: RouteTable, deps: ApplicationDeps): voi
       ctx.status = 201;
       ctx.body = await enterprises.inviteColleague(ctx.state.auth!, parseInput(id, ctx.params.id));
     })
-    .add({ method: 'POST', path: '/api/v1/enterprises/join', access: 'authenticated', deny: REVIEWERS, summary: '凭同事的邀请码加入企业' }, async (ctx) => {
-      const body = parseInput(z.object({ creditCode: enterpriseProfileSchema.shape.creditCode, code: z.string({ error: '请填写邀请码' }).regex(/^\d{8}$/, '邀请码为 8 位数字') }), ctx.request.body ?? {});
+    .add({ method: 'POST', path: '/api/v1/enterprises/join', access: 'authenticated', deny: REVIEWERS, denyReason: '不能以同一账号加入企业：审核人员不能审核自己所在企业的申报', limit: 'join', summary: '凭同事的邀请码加入企业' }, async (ctx) => {
+      const body = parseInput(z.object({ creditCode: enterpriseProfileSchema.shape.creditCode, code: z.string({ error: '请填写邀请码' }).trim().min(4, '邀请码太短，请核对').max(32, '邀请码太长，请核对') }), ctx.request.body ?? {});
       ctx.body = { enterprise: await enterprises.join(ctx.state.auth!, body.creditCode, body.code) };
     })
     .add({ method: 'GET', path: '/api/v1/county/enterprises', access: ['county_miit', 'county_finance'], summary: '本县待核验或有认领争议的企业' }, async (ctx) => {

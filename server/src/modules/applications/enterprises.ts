@@ -1,5 +1,4 @@
-import { randomInt } from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
+import { In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
 import { EnterpriseEntity, EnterpriseInvitationEntity, EnterpriseMemberEntity, UserRoleEntity, type EnterpriseRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
@@ -9,6 +8,9 @@ import { newId } from '../../ids';
 import { maskPhone } from '../../logger';
 import type { AuditTrail } from '../audit/audit';
 import { hashToken } from '../auth/authService';
+import { ownCaseStake } from './repository';
+import { newInvitationCode } from '../auth/invitations';
+import { normalizeAccessCode } from '../../../../shared/src/contracts/accessCodes';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import type { EnterpriseProfile } from '../../../../shared/src/contracts/application';
 import { countyName } from '../../../../shared/src/contracts/roles';
@@ -19,6 +21,16 @@ import { countyName } from '../../../../shared/src/contracts/roles';
  * join by an invitation from a member; a second claim on a registered code goes to the county.
  */
 const JOIN_CODE_TTL_MS = 7 * 24 * 3600_000;
+/**
+ * Wrong tries on one enterprise before its open codes lock. The code gives membership — the
+ * application, its bank account, the power to submit or withdraw — so a few typos are allowed and
+ * guessing is not: with 60-bit codes and 5 tries a code is found with odds of 5 in 2^60.
+ */
+export const JOIN_CODE_MAX_FAILURES = 5;
+/** One answer for every wrong try, whether the enterprise is unknown, the code wrong, expired or locked. */
+const WRONG_JOIN_CODE = '邀请码不正确、已过期或因多次输错已锁定，请核对企业的统一社会信用代码，或向同事索取新的邀请码';
+
+type JoinOutcome = { ok: true; enterprise: EnterpriseView } | { ok: false };
 
 export interface EnterpriseView {
   id: string;
@@ -103,37 +115,72 @@ export class EnterpriseService {
     });
   }
 
-  /** A member invites a colleague: a short code, shown once, valid a week, single use. */
+  /**
+   * A member invites a colleague: a code shown once, valid a week, single use, as strong as the
+   * reviewers' invitation codes (12 characters of Crockford's alphabet, 60 bits, read aloud as
+   * XXXX-XXXX-XXXX). Only a hash bound to the enterprise is stored.
+   */
   async inviteColleague(auth: AuthContext, id: string): Promise<{ code: string; expiresAt: number }> {
     const now = this.now();
-    const code = String(randomInt(10_000_000, 100_000_000));
+    const code = newInvitationCode();
     await this.db.transaction(async (tx) => {
       await this.assertMember(tx, id, auth.userId);
       const invitationId = newId();
-      await insertRow(tx, EnterpriseInvitationEntity, { id: invitationId, enterpriseId: id, codeHash: hashToken(`${id}:${code}`), createdBy: auth.userId, createdAt: now, expiresAt: now + JOIN_CODE_TTL_MS, usedBy: null, usedAt: null });
+      await insertRow(tx, EnterpriseInvitationEntity, { id: invitationId, enterpriseId: id, codeHash: joinCodeHash(id, code), createdBy: auth.userId, createdAt: now, expiresAt: now + JOIN_CODE_TTL_MS, usedBy: null, usedAt: null, failedAttempts: 0, lockedAt: null });
       await this.audit.append(tx, { action: 'enterprise.invite', actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { invitationId } });
     });
     return { code, expiresAt: now + JOIN_CODE_TTL_MS };
   }
 
-  /** The code is short enough to read out; it is bound to the enterprise, which the colleague names by credit code. */
+  /**
+   * The colleague names the enterprise by its credit code and types the code. A wrong try is
+   * counted against every open code of that enterprise (committed even though the caller is
+   * refused); at JOIN_CODE_MAX_FAILURES they lock and the members who issued them are told, so they
+   * can issue a new one. The answer to a wrong try is the same whether the enterprise exists or not.
+   */
   async join(auth: AuthContext, creditCode: string, code: string): Promise<EnterpriseView> {
+    const outcome = await this.db.transaction((tx) => this.tryJoin(tx, auth, creditCode, code));
+    if (!outcome.ok) throw new InvalidInputError(WRONG_JOIN_CODE, [{ path: 'code', message: '邀请码无效' }]);
+    return outcome.enterprise;
+  }
+
+  private async tryJoin(tx: EntityManager, auth: AuthContext, creditCode: string, code: string): Promise<JoinOutcome> {
     const now = this.now();
-    return this.db.transaction(async (tx) => {
-      const enterprise = await tx.getRepository(EnterpriseEntity).findOne({ where: { creditCode } });
-      const invitations = tx.getRepository(EnterpriseInvitationEntity);
-      const invite = enterprise ? await invitations.findOne({ where: { codeHash: hashToken(`${enterprise.id}:${code}`) } }) : null;
-      if (!enterprise || !invite || invite.expiresAt <= now) throw new InvalidInputError('邀请码不正确或已过期，请向同事索取新的邀请码', [{ path: 'code', message: '无效的邀请码' }]);
-      if (invite.usedAt !== null) throw new ConflictError('该邀请码已被使用，请向同事索取新的邀请码', 'invitation_used');
-      const members = tx.getRepository(EnterpriseMemberEntity);
-      if (await members.findOne({ where: { enterpriseId: invite.enterpriseId, userId: auth.userId } })) throw new ConflictError('您已是该企业的成员或认领正在核实中', 'already_member');
-      const claimed = await invitations.createQueryBuilder().update().set({ usedBy: auth.userId, usedAt: now }).where('id = :id AND used_at IS NULL', { id: invite.id }).execute();
-      if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用', 'invitation_used');
-      await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: invite.enterpriseId, userId: auth.userId, memberRole: 'member', status: 'active', createdAt: now });
-      await this.audit.append(tx, { action: 'enterprise.join', actorId: auth.userId, entityType: 'enterprise', entityId: invite.enterpriseId });
-      await this.grantEnterpriseRole(tx, auth.userId, invite.enterpriseId, now);
-      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } }))!);
-    });
+    const enterprise = await tx.getRepository(EnterpriseEntity).findOne({ where: { creditCode } });
+    if (!enterprise) return { ok: false };
+    const invitations = tx.getRepository(EnterpriseInvitationEntity);
+    const invite = await invitations.findOne({ where: { codeHash: joinCodeHash(enterprise.id, code), enterpriseId: enterprise.id } });
+    if (!invite || invite.expiresAt <= now || invite.lockedAt !== null) {
+      await this.countWrongTry(tx, enterprise, now);
+      return { ok: false };
+    }
+    if (invite.usedAt !== null) throw new ConflictError('该邀请码已被使用，请向同事索取新的邀请码', 'invitation_used');
+    const members = tx.getRepository(EnterpriseMemberEntity);
+    if (await members.findOne({ where: { enterpriseId: invite.enterpriseId, userId: auth.userId } })) throw new ConflictError('您已是该企业的成员或认领正在核实中', 'already_member');
+    const claimed = await invitations.createQueryBuilder().update().set({ usedBy: auth.userId, usedAt: now }).where('id = :id AND used_at IS NULL AND locked_at IS NULL', { id: invite.id }).execute();
+    if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用', 'invitation_used');
+    await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: invite.enterpriseId, userId: auth.userId, memberRole: 'member', status: 'active', createdAt: now });
+    await this.audit.append(tx, { action: 'enterprise.join', actorId: auth.userId, entityType: 'enterprise', entityId: invite.enterpriseId });
+    await this.grantEnterpriseRole(tx, auth.userId, invite.enterpriseId, now);
+    return { ok: true, enterprise: enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } }))!) };
+  }
+
+  /** One wrong try against the enterprise's open codes; those that reach the limit lock, and their issuers hear of it. */
+  private async countWrongTry(tx: EntityManager, enterprise: EnterpriseRow, now: number): Promise<void> {
+    const repo = tx.getRepository(EnterpriseInvitationEntity);
+    const open = 'enterprise_id = :id AND used_at IS NULL AND locked_at IS NULL AND expires_at > :now';
+    await repo.createQueryBuilder().update().set({ failedAttempts: () => 'failed_attempts + 1' }).where(open, { id: enterprise.id, now }).execute();
+    const reached = await repo.find({ where: { enterpriseId: enterprise.id, usedAt: IsNull(), lockedAt: IsNull(), expiresAt: MoreThan(now), failedAttempts: MoreThanOrEqual(JOIN_CODE_MAX_FAILURES) } });
+    if (!reached.length) return;
+    await repo.createQueryBuilder().update().set({ lockedAt: now }).where({ id: In(reached.map((r) => r.id)) }).execute();
+    for (const inv of reached) {
+      await this.audit.append(tx, { action: 'enterprise.invite_locked', actorId: null, entityType: 'enterprise', entityId: enterprise.id, data: { invitationId: inv.id, failedAttempts: inv.failedAttempts } });
+    }
+    await enqueueNotifications(
+      tx,
+      { eventKey: `enterprise:${enterprise.id}:join-locked:${reached[0]!.id}`, recipientUserIds: [...new Set(reached.map((r) => r.createdBy))], template: 'enterprise.join_code_locked', params: { enterpriseName: enterprise.name, tries: String(JOIN_CODE_MAX_FAILURES), statusLabel: '邀请码已锁定', nextStep: '如需邀请同事请重新生成邀请码' } },
+      now,
+    );
   }
 
   // ---- the county's side -------------------------------------------------------------------------
@@ -155,6 +202,7 @@ export class EnterpriseService {
       const e = await tx.getRepository(EnterpriseEntity).findOne({ where: { id } });
       const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
       if (!e || !counties.includes(e.countyCode)) throw new NotFoundError('没有这家企业，或不属于您所在的县（市）区');
+      if (await ownCaseStake(tx, { enterpriseId: id, providerId: null }, auth.userId)) throw new ForbiddenError('您是这家企业的成员或认领人，不能核验自己的企业，请交由本部门其他人员办理');
       if (input.decision === 'reject' && !input.reason?.trim()) throw new InvalidInputError('请写明核验不通过的原因', [{ path: 'reason', message: '请写明原因' }]);
       const members = tx.getRepository(EnterpriseMemberEntity);
       for (const memberId of input.acceptClaims ?? []) await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'active' });
@@ -190,4 +238,9 @@ export class EnterpriseService {
 
 export function assertNotReviewer(auth: AuthContext): void {
   if (hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance')) throw new ForbiddenError('审核人员不能以同一账号代表企业申报，请用企业经办人自己的微信登录');
+}
+
+/** Bound to the enterprise: the same code typed against another credit code matches nothing. */
+function joinCodeHash(enterpriseId: string, code: string): string {
+  return hashToken(`${enterpriseId}:${normalizeAccessCode(code)}`);
 }

@@ -19,6 +19,17 @@ export async function enterpriseMemberIds(m: EntityManager, enterpriseId: string
   return rows.map((r) => r.user_id);
 }
 
+/**
+ * Whether the user has a stake in the application: a member (or claimant) of its enterprise, or the
+ * owner of its provider. Four eyes: such a person never acts on it as a reviewer, whichever came first.
+ */
+export async function ownCaseStake(m: EntityManager, app: { enterpriseId: string; providerId: string | null }, userId: string): Promise<'enterprise' | 'provider' | null> {
+  const member: unknown[] = await m.query("SELECT 1 FROM enterprise_members WHERE enterprise_id = ? AND user_id = ? AND status IN ('active', 'pending')", [app.enterpriseId, userId]);
+  if (member.length) return 'enterprise';
+  if (app.providerId && (await providerOwnerId(m, app.providerId)) === userId) return 'provider';
+  return null;
+}
+
 export async function isEnterpriseMember(m: EntityManager, enterpriseId: string, userId: string): Promise<boolean> {
   const rows: unknown[] = await m.query("SELECT 1 FROM enterprise_members WHERE enterprise_id = ? AND user_id = ? AND status = 'active'", [enterpriseId, userId]);
   return rows.length > 0;

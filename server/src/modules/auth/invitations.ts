@@ -4,21 +4,15 @@ import type { Database } from '../../db/database';
 import { InvitationEntity, UserRoleEntity, type InvitationRow } from '../../db/entities';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
-import { activeGrants, publicUser, type PublicUser } from './users';
+import { activeGrants, membershipsOf, publicUser, type PublicUser } from './users';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../../http/errors';
 import { hashToken } from './authService';
-import { INVITED_ROLES, isCountyCode, isCountyRole, separationOfDutiesConflict, type InvitedRole, type Role } from '../../../../shared/src/contracts/roles';
+import { ACCESS_CODE_ALPHABET, ACCESS_CODE_LENGTH, formatAccessCode, normalizeAccessCode } from '../../../../shared/src/contracts/accessCodes';
+import { INVITED_ROLES, firstMembershipConflict, isCountyCode, isCountyRole, separationOfDutiesConflict, type InvitedRole, type Role } from '../../../../shared/src/contracts/roles';
 
-// Crockford's alphabet: no I, L, O, U — a code read aloud over the phone is typed right.
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
+/** A fresh code (shared/src/contracts/accessCodes.ts): 60 bits from the CSPRNG. */
 export function newInvitationCode(): string {
-  const chars = Array.from({ length: 12 }, () => ALPHABET[randomInt(ALPHABET.length)]);
-  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
-}
-
-export function normalizeInvitationCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return formatAccessCode(Array.from({ length: ACCESS_CODE_LENGTH }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join(''));
 }
 
 export const createInvitationSchema = z
@@ -46,6 +40,18 @@ export interface InvitationView {
   expiresAt: number;
   state: 'open' | 'used' | 'expired' | 'revoked';
   usedBy: string | null;
+  /** The last time someone was refused this role for a conflict of interest, and why (DESIGN.md, "Four eyes"). */
+  refusal: { at: number; userId: string; reason: string } | null;
+}
+
+/** A redemption refused for a conflict of interest: recorded after the refused transaction rolled back. */
+class RefusedRedemption extends Error {
+  constructor(
+    readonly invitationId: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
 }
 
 export class InvitationService {
@@ -57,7 +63,8 @@ export class InvitationService {
 
   private view(row: InvitationRow): InvitationView {
     const state = row.revokedAt !== null ? 'revoked' : row.usedAt !== null ? 'used' : row.expiresAt <= this.now() ? 'expired' : 'open';
-    return { id: row.id, role: row.role as InvitedRole, countyCode: row.countyCode, note: row.note, createdAt: row.createdAt, expiresAt: row.expiresAt, state, usedBy: row.usedBy };
+    const refusal = row.refusedAt !== null && row.refusedBy !== null ? { at: row.refusedAt, userId: row.refusedBy, reason: row.refusedReason ?? '' } : null;
+    return { id: row.id, role: row.role as InvitedRole, countyCode: row.countyCode, note: row.note, createdAt: row.createdAt, expiresAt: row.expiresAt, state, usedBy: row.usedBy, refusal };
   }
 
   /** The code is shown once, here; only its hash is stored. */
@@ -66,7 +73,7 @@ export class InvitationService {
     const now = this.now();
     const row: InvitationRow = {
       id: newId(),
-      codeHash: hashToken(normalizeInvitationCode(code)),
+      codeHash: hashToken(normalizeAccessCode(code)),
       role: input.role,
       countyCode: input.countyCode ?? null,
       note: input.note ?? null,
@@ -76,6 +83,9 @@ export class InvitationService {
       usedBy: null,
       usedAt: null,
       revokedAt: null,
+      refusedAt: null,
+      refusedBy: null,
+      refusedReason: null,
     };
     await this.db.transaction(async (tx) => {
       await tx.getRepository(InvitationEntity).insert(row);
@@ -103,7 +113,22 @@ export class InvitationService {
 
   /** Single use: the conditional UPDATE lets exactly one redeemer through, on any database. */
   async redeem(userId: string, rawCode: string): Promise<PublicUser> {
-    const codeHash = hashToken(normalizeInvitationCode(rawCode));
+    try {
+      return await this.tryRedeem(userId, rawCode);
+    } catch (err) {
+      if (!(err instanceof RefusedRedemption)) throw err;
+      // The refusal is kept where the admin who issued the code looks (its row in the list) and in the
+      // audit trail; the code stays open, so the admin can revoke it or settle the conflict.
+      await this.db.transaction(async (tx) => {
+        await tx.getRepository(InvitationEntity).update({ id: err.invitationId }, { refusedAt: this.now(), refusedBy: userId, refusedReason: err.reason.slice(0, 300) });
+        await this.audit.append(tx, { action: 'invitation.refused', actorId: userId, entityType: 'invitation', entityId: err.invitationId, data: { userId, reason: err.reason } });
+      });
+      throw new ConflictError(`${err.reason}。如确需担任此角色，请先退出相关企业或服务商，或联系管理员`, 'separation_of_duties');
+    }
+  }
+
+  private async tryRedeem(userId: string, rawCode: string): Promise<PublicUser> {
+    const codeHash = hashToken(normalizeAccessCode(rawCode));
     const now = this.now();
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(InvitationEntity);
@@ -117,8 +142,8 @@ export class InvitationService {
       if (held.some((g) => g.role === candidate.role && g.countyCode === candidate.countyCode)) {
         throw new ConflictError('您已拥有该角色，无需再次使用邀请码', 'role_already_held');
       }
-      const conflict = separationOfDutiesConflict(held, candidate);
-      if (conflict) throw new ConflictError(`${conflict}，请联系管理员`, 'separation_of_duties');
+      const conflict = separationOfDutiesConflict(held, candidate) ?? firstMembershipConflict([candidate], await membershipsOf(tx, userId));
+      if (conflict) throw new RefusedRedemption(inv.id, conflict);
       const claimed = await repo.createQueryBuilder().update().set({ usedBy: userId, usedAt: now }).where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id: inv.id }).execute();
       if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次', 'invitation_used');
       const grantId = newId();

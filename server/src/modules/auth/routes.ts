@@ -15,7 +15,7 @@ const redeemSchema = z.object({
 
 export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService; db: Database }): void {
   routes
-    .add({ method: 'POST', path: '/api/v1/auth/wx-login', access: 'public', summary: '小程序登录（wx.login 的 code 换取会话）' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/auth/wx-login', access: 'public', limit: 'login', summary: '小程序登录（wx.login 的 code 换取会话）' }, async (ctx) => {
       const { code } = parseInput(loginSchema, ctx.request.body);
       const { token, expiresAt, user } = await deps.auth.wxLogin(code);
       ctx.body = { token, expiresAt, user };
@@ -28,7 +28,7 @@ export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invita
       const auth = ctx.state.auth!;
       ctx.body = { user: publicUser(auth.userId, await grantsOf(deps.db, auth.userId)) };
     })
-    .add({ method: 'POST', path: '/api/v1/invitations/redeem', access: 'authenticated', summary: '使用邀请码获得审核或管理角色' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/invitations/redeem', access: 'authenticated', limit: 'redeem', summary: '使用邀请码获得审核或管理角色' }, async (ctx) => {
       const { code } = parseInput(redeemSchema, ctx.request.body);
       ctx.body = { user: await deps.invitations.redeem(ctx.state.auth!.userId, code) };
     });

@@ -166,6 +166,7 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'payment.paid': { group: 'progress', mp: progressMp, oa: progressOa },
   'payment.refunded': { group: 'progress', mp: progressMp, oa: progressOa },
   'payment.problem': reviewAlert,
+  'enterprise.join_code_locked': { group: 'progress', mp: progressMp, oa: progressOa },
   'reviewer.digest': {
     group: 'digest',
     // 每日待办汇总: 待办概况 / 最久的一件 / 日期

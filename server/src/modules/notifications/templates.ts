@@ -87,6 +87,12 @@ export const TEMPLATES = {
     body: `${p.providerName} 的商户号 ${p.mchid}：${p.message}。请核对后处理。`,
     page: 'pages/city/payments/payments',
   }),
+  // Someone kept typing wrong join codes for this enterprise: the codes its members issued are locked.
+  'enterprise.join_code_locked': (p: Params): Rendered => ({
+    title: '同事邀请码已锁定',
+    body: `有人为 ${p.enterpriseName} 连续输错邀请码 ${p.tries} 次，您发出的邀请码已锁定，不能再用。如果是同事输错了，请在“企业申报补助”中为他重新生成邀请码；如果不是，无需处理。`,
+    page: 'pages/enterprise/index/index',
+  }),
 } satisfies Record<string, (p: Params) => Rendered>;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -34,7 +34,7 @@ export function officialAccountRoutes(routes: RouteTable, deps: OfficialAccountD
     .add({ method: 'POST', path: '/wechat/official-account', access: 'wechat', summary: '接收公众号消息（明文或安全模式），5 秒内被动回复' }, async (ctx) => {
       await endpoint.receive(ctx);
     })
-    .add({ method: 'POST', path: '/api/v1/me/oa-binding-code', access: 'authenticated', summary: '获取公众号绑定码（10 分钟内有效，只能用一次）' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/me/oa-binding-code', access: 'authenticated', limit: 'bindingCode', summary: '获取公众号绑定码（10 分钟内有效，只能用一次）' }, async (ctx) => {
       const { code, expiresAt } = await codes.issue(ctx.state.auth!.userId);
       ctx.status = 201;
       ctx.set('Cache-Control', 'no-store');

@@ -38,7 +38,7 @@ export function providerRoutes(routes: RouteTable, deps: { filings: FilingServic
   };
 
   routes
-    .add({ method: 'POST', path: '/api/v1/provider-filings', access: 'authenticated', deny: REVIEWER_ROLES, summary: '开始一份云服务商备案申报（草稿）' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/provider-filings', access: 'authenticated', deny: REVIEWER_ROLES, denyReason: '不能以同一账号申报云服务商备案：审核人员要评价服务商的服务质量', summary: '开始一份云服务商备案申报（草稿）' }, async (ctx) => {
       const input = parseInput(createSchema, ctx.request.body ?? {});
       ctx.status = 201;
       ctx.body = { filing: await deps.filings.create(ctx.state.auth!, input) };
