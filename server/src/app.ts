@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   // is the address the outermost trusted proxy saw, and whatever a caller put further left is ignored.
   app.proxy = deps.config.trustProxy > 0;
   app.maxIpsCount = deps.config.trustProxy;
-  const limits = new RateLimits(deps.config.rateLimits, { db: deps.db, mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null, logger: deps.logger });
+  const limits = new RateLimits(deps.config.rateLimits, { db: deps.db, mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null });
   const routes = new RouteTable(limits);
 
   healthRoutes(routes, { db: deps.db });

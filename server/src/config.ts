@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { APPLICATION_STATES, type ApplicationState } from '../../shared/src/workflow/application';
 import { parseOverdueDays } from '../../shared/src/workflow/overdue';
-import { parseRateLimits, type LimitKey, type LimitRule } from './http/rateLimits';
+import { parseRateLimits, type LimitKey, type LimitRule } from './http/rateLimitRules';
 
 /**
  * Settings come from the environment only (spec/wechat.md, "Settings"). Every setting is checked

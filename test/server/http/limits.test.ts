@@ -2,7 +2,7 @@ import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode } from '../../helpers/applications';
 import { InvitationService } from '../../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../../server/src/modules/audit/audit';
-import { addressKey, parseRateLimits } from '../../../server/src/http/rateLimits';
+import { addressKey, parseRateLimits } from '../../../server/src/http/rateLimitRules';
 import { loadConfig } from '../../../server/src/config';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
