@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { AppError, TooManyRequestsError } from './errors';
+import { AppError, TooManyRequestsError, type ErrorCode } from './errors';
 
 /** Errors thrown by Koa, the body parser and the router (http-errors) that a client caused. */
 interface HttpishError {
@@ -10,7 +10,7 @@ interface HttpishError {
   type?: string;
 }
 
-const CLIENT_MESSAGES: Record<number, { code: string; message: string }> = {
+const CLIENT_MESSAGES: Record<number, { code: ErrorCode; message: string }> = {
   400: { code: 'invalid_input', message: '请求格式不正确：请提交合法的 JSON' },
   404: { code: 'not_found', message: '没有这个接口，请检查地址' },
   405: { code: 'method_not_allowed', message: '该接口不支持此请求方法' },
@@ -41,14 +41,14 @@ export function errorHandler(logger: Logger): Middleware {
       const e = (err ?? {}) as HttpishError;
       const status = e.status ?? e.statusCode;
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        const known = CLIENT_MESSAGES[status] ?? { code: 'bad_request', message: '请求无法处理，请检查后重试' };
+        const known: { code: ErrorCode; message: string } = CLIENT_MESSAGES[status] ?? { code: 'bad_request', message: '请求无法处理，请检查后重试' };
         ctx.status = status;
         ctx.body = { error: { ...known, details: [] } };
         return;
       }
       logger.error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'internal', message: '服务器出错了，请稍后重试；如一直出现，请联系 0458-3878126', details: [] } };
+      ctx.body = { error: { code: 'internal' satisfies ErrorCode, message: '服务器出错了，请稍后重试；如一直出现，请联系 0458-3878126', details: [] } };
     }
   };
 }

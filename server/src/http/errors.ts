@@ -3,15 +3,20 @@
  * code for programs, and a Chinese message that tells a person how to fix it. Anything that is not
  * an AppError is a defect of ours: the handler logs it and answers a plain 500 without details.
  */
+import type { ErrorCode, ErrorCodeFor, ErrorStatus } from '../../../shared/src/contracts/errors';
+
+export type { ErrorCode } from '../../../shared/src/contracts/errors';
+
 export interface ErrorDetail {
   path: string;
   message: string;
 }
 
-export class AppError extends Error {
+/** The code is one of shared/src/contracts/errors.ts, answered with the status declared for it there. */
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly status: ErrorStatus<C>,
+    readonly code: C,
     message: string,
     readonly details: ErrorDetail[] = [],
   ) {
@@ -45,7 +50,7 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(message: string, code = 'conflict', details: ErrorDetail[] = []) {
+  constructor(message: string, code: ErrorCodeFor<409> = 'conflict', details: ErrorDetail[] = []) {
     super(409, code, message, details);
   }
 }

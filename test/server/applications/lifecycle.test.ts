@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
+import { expectAnswersToMatch, recordAnswers } from '../../helpers/answers';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { ApplicationEventEntity, DisbursementEntity, NotificationEntity } from '../../../server/src/db/entities';
 import { findApplication } from '../../../server/src/modules/applications/repository';
@@ -12,12 +13,14 @@ type User = { token: string; userId: string };
 
 /**
  * The whole life over HTTP, every role doing its own part on the real database: from the clerk's
- * first draft to the money recorded in the ledger, and the side paths a real case takes.
+ * first draft to the money recorded in the ledger, and the side paths a real case takes. Every answer
+ * along the way is recorded and compared with docs/answers.snapshot.json (the last test).
  */
 describe('an application from draft to disbursed', () => {
   let t: TestApp;
   let clerk: User, provider: User, miit: User, finance: User, cityMiit: User, cosigner: User, approver: User;
   let providerId: string;
+  let recording: ReturnType<typeof recordAnswers>;
   const county = '230781'; // 铁力市
   const today = todayInShanghai(new Date());
   const year = Number(today.slice(0, 4));
@@ -32,6 +35,8 @@ describe('an application from draft to disbursed', () => {
     await t.grant(approver.token, 'city_finance');
     providerId = (await seedProvider(t.db, provider.userId)).id;
     await t.db.query("INSERT INTO user_roles (id, user_id, role, created_at) VALUES ('01LCPROVIDERROLE0000000000', ?, 'provider', ?)", [provider.userId, Date.now()]);
+    // From here on the requests go one at a time, so their order is the same on every run.
+    recording = recordAnswers();
   });
   afterAll(() => t.close());
 
@@ -271,5 +276,10 @@ describe('an application from draft to disbursed', () => {
     const norm = (rows: { county_code: string; status: string; n: number | string }[]) => rows.map((r) => `${r.county_code}/${r.status}=${Number(r.n)}`);
     expect(norm(kept)).toEqual(norm(actual));
     expect(actual.length).toBeGreaterThan(5);
+  });
+
+  // Last: the answers of all the tests above, as a caller saw them (run the whole file).
+  test('every answer along the way is the one recorded in docs/answers.snapshot.json', () => {
+    expectAnswersToMatch(recording.stop(), 'docs/answers.snapshot.json');
   });
 });

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { AppContext } from '../../http/context';
-import type { RouteTable } from '../../http/routes';
+import { answers, type RouteTable } from '../../http/routes';
+import {
+  countyDetailSchema, countyOpinionResultSchema, countyQueueSchema, jointReportEnvelopeSchema, jointReportListSchema, providerApplicationDetailSchema, providerApplicationPageSchema,
+  settlementFormEnvelopeSchema, settlementFormListSchema,
+} from '../../../../shared/src/contracts/responses/county';
 import { parseInput } from '../../http/validate';
 import { renderJointReportDocx, renderSettlementDocx } from '../../documents';
 import { contentDisposition } from '../files';
@@ -146,68 +150,68 @@ export function countyRoutes(routes: RouteTable, deps: ApplicationDeps): void {
 
   routes
     // The provider: confirmation of each application that names it.
-    .add({ method: 'GET', path: '/api/v1/provider/applications', access: ['provider'], summary: '选择本服务商的上云补助申请（按状态）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/provider/applications', access: ['provider'], summary: '选择本服务商的上云补助申请（按状态）', query: providerQuery, response: providerApplicationPageSchema }, async (ctx) => {
       const q = parseInput(providerQuery, ctx.query, '查询参数不对');
       ctx.body = await desk.list(ctx.state.auth!, { statuses: q.status, after: q.after, limit: q.limit });
     })
-    .add({ method: 'GET', path: '/api/v1/provider/applications/:id', access: ['provider'], summary: '申请中与本服务商合同有关的内容' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/provider/applications/:id', access: ['provider'], summary: '申请中与本服务商合同有关的内容', params: { id }, response: providerApplicationDetailSchema }, async (ctx) => {
       ctx.body = await desk.detail(ctx.state.auth!, appId(ctx));
     })
-    .add({ method: 'POST', path: '/api/v1/provider/applications/:id/confirm', access: ['provider'], summary: '确认合同与付款属实，并给出上云效果评价' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/provider/applications/:id/confirm', access: ['provider'], summary: '确认合同与付款属实，并给出上云效果评价', params: { id }, body: confirmSchema, response: providerApplicationDetailSchema, errors: ['invalid_transition'] }, async (ctx) => {
       ctx.body = await desk.confirm(ctx.state.auth!, appId(ctx), parseInput(confirmSchema, ctx.request.body ?? {}));
     })
-    .add({ method: 'POST', path: '/api/v1/provider/applications/:id/dispute', access: ['provider'], summary: '合同或付款与实际不符：写明原因，退回企业' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/provider/applications/:id/dispute', access: ['provider'], summary: '合同或付款与实际不符：写明原因，退回企业', params: { id }, body: disputeSchema, response: providerApplicationDetailSchema, errors: ['invalid_transition'] }, async (ctx) => {
       ctx.body = await desk.dispute(ctx.state.auth!, appId(ctx), parseInput(disputeSchema, ctx.request.body ?? {}));
     })
     // The provider: the 兑付申请表 (三（三）1), versioned, signed by uploading the stamped scan.
-    .add({ method: 'POST', path: '/api/v1/provider/settlement-forms', access: ['provider'], summary: '为选定的已确认申请生成新一版兑付申请表' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/provider/settlement-forms', access: ['provider'], summary: '为选定的已确认申请生成新一版兑付申请表', body: settlementSchema, response: settlementFormEnvelopeSchema, status: 201 }, async (ctx) => {
       const input = parseInput(settlementSchema, ctx.request.body ?? {});
       ctx.status = 201;
       ctx.body = { form: await forms.create(ctx.state.auth!, input.applicationIds) };
     })
-    .add({ method: 'GET', path: '/api/v1/provider/settlement-forms', access: ['provider'], summary: '本服务商的兑付申请表各版本' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/provider/settlement-forms', access: ['provider'], summary: '本服务商的兑付申请表各版本', response: settlementFormListSchema }, async (ctx) => {
       ctx.body = await forms.list(ctx.state.auth!);
     })
-    .add({ method: 'GET', path: '/api/v1/provider/settlement-forms/:id', access: ['provider'], summary: '一版兑付申请表的内容与签章状态' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/provider/settlement-forms/:id', access: ['provider'], summary: '一版兑付申请表的内容与签章状态', params: { id }, response: settlementFormEnvelopeSchema }, async (ctx) => {
       ctx.body = { form: await forms.get(ctx.state.auth!, parseInput(id, ctx.params.id, '兑付申请表编号不对')) };
     })
-    .add({ method: 'GET', path: '/api/v1/provider/settlement-forms/:id/document.docx', access: ['provider'], summary: '下载兑付申请表（Word，打印盖章后上传扫描件）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/provider/settlement-forms/:id/document.docx', access: ['provider'], summary: '下载兑付申请表（Word，打印盖章后上传扫描件）', params: { id }, response: answers.file('Word 文档', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document') }, async (ctx) => {
       const { input, companyName } = await forms.documentSource(ctx.state.auth!, parseInput(id, ctx.params.id, '兑付申请表编号不对'));
       docx(ctx, await renderSettlementDocx(input), `兑付申请表-${companyName || '云服务商'}-第${input.version}版.docx`);
     })
-    .add({ method: 'POST', path: '/api/v1/provider/settlement-forms/:id/sign', access: ['provider'], summary: '确认已上传盖章扫描件：本版兑付申请表生效' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/provider/settlement-forms/:id/sign', access: ['provider'], summary: '确认已上传盖章扫描件：本版兑付申请表生效', params: { id }, body: emptySchema, response: settlementFormEnvelopeSchema, errors: ['already_signed', 'form_superseded', 'newer_version_signed', 'stale_version'] }, async (ctx) => {
       parseInput(emptySchema, ctx.request.body ?? {});
       ctx.body = { form: await forms.sign(ctx.state.auth!, parseInput(id, ctx.params.id, '兑付申请表编号不对')) };
     })
     // The county review (三（四）).
-    .add({ method: 'GET', path: '/api/v1/county/applications', access: county, summary: '本县（市）区的申请（按状态、搜索、分页，含各状态数量）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/county/applications', access: county, summary: '本县（市）区的申请（按状态、搜索、分页，含各状态数量）', query: countyQuery, response: countyQueueSchema }, async (ctx) => {
       const q = parseInput(countyQuery, ctx.query, '查询参数不对');
       ctx.body = await review.queue(ctx.state.auth!, { statuses: q.status ?? ['county_review'], text: q.q ? q.q : null, after: q.after, limit: q.limit, overdue: q.overdue === '1' || q.overdue === 'true' });
     })
-    .add({ method: 'GET', path: '/api/v1/county/applications/:id', access: county, summary: '一份申请的全部审核信息（企业、合同、付款、材料、兑付申请表、意见、记录）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/county/applications/:id', access: county, summary: '一份申请的全部审核信息（企业、合同、付款、材料、兑付申请表、意见、记录）', params: { id }, response: countyDetailSchema }, async (ctx) => {
       ctx.body = await review.detail(ctx.state.auth!, appId(ctx));
     })
-    .add({ method: 'POST', path: '/api/v1/county/applications/:id/opinion', access: county, summary: '出具本部门审核意见（同意、退回修改、不予补助）并评分' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/county/applications/:id/opinion', access: county, summary: '出具本部门审核意见（同意、退回修改、不予补助）并评分', params: { id }, body: opinionSchema, response: countyOpinionResultSchema, errors: ['invalid_transition', 'opinion_given'] }, async (ctx) => {
       const input: OpinionInput = parseInput(opinionSchema, ctx.request.body ?? {});
       ctx.body = await review.opinion(ctx.state.auth!, appId(ctx), input);
     })
     // The joint report (联合行文).
-    .add({ method: 'POST', path: '/api/v1/county/joint-reports', access: county, summary: '起草联合行文（文号、日期、两部门均已通过的申请）' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/county/joint-reports', access: county, summary: '起草联合行文（文号、日期、两部门均已通过的申请）', body: reportSchema, response: jointReportEnvelopeSchema, status: 201, errors: ['not_reportable', 'doc_no_taken'] }, async (ctx) => {
       const input = parseInput(reportSchema, ctx.request.body ?? {});
       ctx.status = 201;
       ctx.body = { report: await reports.create(ctx.state.auth!, input) };
     })
-    .add({ method: 'GET', path: '/api/v1/county/joint-reports', access: county, summary: '本县（市）区的联合行文' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/county/joint-reports', access: county, summary: '本县（市）区的联合行文', response: jointReportListSchema }, async (ctx) => {
       ctx.body = await reports.list(ctx.state.auth!);
     })
-    .add({ method: 'GET', path: '/api/v1/county/joint-reports/:id', access: county, summary: '联合行文详情（所列申请与两部门意见）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/county/joint-reports/:id', access: county, summary: '联合行文详情（所列申请与两部门意见）', params: { id }, response: jointReportEnvelopeSchema }, async (ctx) => {
       ctx.body = { report: await reports.get(ctx.state.auth!, parseInput(id, ctx.params.id, '联合行文编号不对')) };
     })
-    .add({ method: 'POST', path: '/api/v1/county/joint-reports/:id/sign', access: county, summary: '本部门签发联合行文；两部门都签发后报送市里' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/county/joint-reports/:id/sign', access: county, summary: '本部门签发联合行文；两部门都签发后报送市里', params: { id }, body: signSchema, response: jointReportEnvelopeSchema, errors: ['already_submitted'] }, async (ctx) => {
       const input = parseInput(signSchema, ctx.request.body ?? {});
       ctx.body = { report: await reports.sign(ctx.state.auth!, parseInput(id, ctx.params.id, '联合行文编号不对'), input) };
     })
-    .add({ method: 'GET', path: '/api/v1/county/joint-reports/:id/document.docx', access: county, summary: '下载联合行文（Word，含审核意见汇总表）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/county/joint-reports/:id/document.docx', access: county, summary: '下载联合行文（Word，含审核意见汇总表）', params: { id }, response: answers.file('Word 文档', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document') }, async (ctx) => {
       const input = await reports.documentSource(ctx.state.auth!, parseInput(id, ctx.params.id, '联合行文编号不对'));
       docx(ctx, await renderJointReportDocx(input), `联合行文-${input.docNo}.docx`);
     });

@@ -5,6 +5,8 @@ import type { AuthService } from './authService';
 import type { InvitationService } from './invitations';
 import { grantsOf, publicUser } from './users';
 import type { Database } from '../../db/database';
+import { loginResponseSchema, userEnvelopeSchema } from '../../../../shared/src/contracts/responses/auth';
+import { answers } from '../../http/routes';
 
 const loginSchema = z.object({
   code: z.string({ error: '缺少登录凭证 code：请在小程序中调用 wx.login 获取后提交' }).min(1, '登录凭证 code 不能为空').max(128, '登录凭证 code 过长'),
@@ -15,20 +17,20 @@ const redeemSchema = z.object({
 
 export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService; db: Database }): void {
   routes
-    .add({ method: 'POST', path: '/api/v1/auth/wx-login', access: 'public', limit: 'login', summary: '小程序登录（wx.login 的 code 换取会话）' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/auth/wx-login', access: 'public', limit: 'login', summary: '小程序登录（wx.login 的 code 换取会话）', body: loginSchema, response: loginResponseSchema, errors: ['too_many_requests', 'upstream_unavailable'] }, async (ctx) => {
       const { code } = parseInput(loginSchema, ctx.request.body);
       const { token, expiresAt, user } = await deps.auth.wxLogin(code);
       ctx.body = { token, expiresAt, user };
     })
-    .add({ method: 'POST', path: '/api/v1/auth/logout', access: 'authenticated', summary: '退出登录' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/auth/logout', access: 'authenticated', summary: '退出登录', response: answers.empty('已退出，令牌作废'), status: 204 }, async (ctx) => {
       await deps.auth.logout(ctx.state.auth!);
       ctx.status = 204;
     })
-    .add({ method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色', response: userEnvelopeSchema }, async (ctx) => {
       const auth = ctx.state.auth!;
       ctx.body = { user: publicUser(auth.userId, await grantsOf(deps.db, auth.userId)) };
     })
-    .add({ method: 'POST', path: '/api/v1/invitations/redeem', access: 'authenticated', limit: 'redeem', summary: '使用邀请码获得审核或管理角色' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/invitations/redeem', access: 'authenticated', limit: 'redeem', summary: '使用邀请码获得审核或管理角色', body: redeemSchema, response: userEnvelopeSchema, errors: ['invitation_used', 'invitation_revoked', 'invitation_expired', 'role_already_held', 'separation_of_duties', 'too_many_requests'] }, async (ctx) => {
       const { code } = parseInput(redeemSchema, ctx.request.body);
       ctx.body = { user: await deps.invitations.redeem(ctx.state.auth!.userId, code) };
     });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import type { RouteTable } from '../../http/routes';
+import { inboxPageSchema, notificationPreferencesSchema, readAllResultSchema, readResultSchema } from '../../../../shared/src/contracts/responses/notifications';
 import { parseInput } from '../../http/validate';
 import { CURSOR_PATTERN, Inbox } from './inbox';
 import { NotificationPreferences, preferencesInputSchema } from './preferences';
@@ -40,21 +41,21 @@ export function notificationRoutes(routes: RouteTable, deps: NotificationRouteDe
   const preferences = new NotificationPreferences(deps.db, resolveNotificationSettings(deps.settings, deps.config.sandbox), now);
 
   routes
-    .add({ method: 'GET', path: '/api/v1/inbox', access: 'authenticated', summary: '我的站内消息（新的在前，未读数）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/inbox', access: 'authenticated', summary: '我的站内消息（新的在前，未读数）', query: inboxQuery, response: inboxPageSchema }, async (ctx) => {
       const q = parseInput(inboxQuery, ctx.query, '查询参数不对');
       ctx.body = await inbox.list(ctx.state.auth!.userId, { limit: q.limit ?? 20, cursor: q.cursor, unreadOnly: q.unread === '1' || q.unread === 'true' });
     })
-    .add({ method: 'POST', path: '/api/v1/inbox/read-all', access: 'authenticated', summary: '全部标为已读' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/inbox/read-all', access: 'authenticated', summary: '全部标为已读', response: readAllResultSchema }, async (ctx) => {
       ctx.body = await inbox.markAllRead(ctx.state.auth!.userId);
     })
-    .add({ method: 'POST', path: '/api/v1/inbox/:id/read', access: 'authenticated', summary: '标为已读' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/inbox/:id/read', access: 'authenticated', summary: '标为已读', params: { id: idParam }, response: readResultSchema }, async (ctx) => {
       const id = parseInput(idParam, ctx.params.id, '消息编号不对');
       ctx.body = await inbox.markRead(ctx.state.auth!.userId, id);
     })
-    .add({ method: 'GET', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '我的消息接收设置' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '我的消息接收设置', response: notificationPreferencesSchema }, async (ctx) => {
       ctx.body = await preferences.get(ctx.state.auth!.userId);
     })
-    .add({ method: 'PUT', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '修改消息接收设置（类别 × 渠道、免打扰时段）' }, async (ctx) => {
+    .add({ method: 'PUT', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '修改消息接收设置（类别 × 渠道、免打扰时段）', body: preferencesInputSchema, response: notificationPreferencesSchema }, async (ctx) => {
       const input = parseInput(preferencesInputSchema, ctx.request.body ?? {});
       ctx.body = await preferences.update(ctx.state.auth!.userId, input);
     });

@@ -1,6 +1,8 @@
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import type { RouteTable } from '../../http/routes';
+import { z } from 'zod';
+import { answers, bodies, type RouteTable } from '../../http/routes';
+import { bindingCodeSchema, bindingStatusSchema } from '../../../../shared/src/contracts/responses/notifications';
 import { createLogger } from '../../logger';
 import type { AuditTrail } from '../audit/audit';
 import type { EligibilityService } from '../eligibility/eligibilityService';
@@ -8,6 +10,17 @@ import { BindingCodes, CODE_TTL_MS } from './binding';
 import { Chatbot } from './chatbot';
 import { OfficialAccountEndpoint } from './endpoint';
 import { bindingCodeHowTo } from './texts';
+
+/** What WeChat sends: checked by the endpoint itself (spec/wechat.md); declared for the document. */
+const signatureQuery = z.object({
+  signature: z.string().optional().describe('明文模式的签名'),
+  msg_signature: z.string().optional().describe('安全模式的消息签名'),
+  timestamp: z.string(),
+  nonce: z.string(),
+  echostr: z.string().optional().describe('服务器配置校验时原样答回'),
+  encrypt_type: z.enum(['raw', 'aes']).optional(),
+  openid: z.string().optional(),
+});
 
 export interface OfficialAccountDeps {
   config: Config;
@@ -28,19 +41,19 @@ export function officialAccountRoutes(routes: RouteTable, deps: OfficialAccountD
 
   routes
     // Public as far as sessions go: WeChat proves itself by the signature, checked first thing.
-    .add({ method: 'GET', path: '/wechat/official-account', access: 'wechat', summary: '公众号服务器配置校验（signature、echostr）' }, async (ctx) => {
+    .add({ method: 'GET', path: '/wechat/official-account', access: 'wechat', summary: '公众号服务器配置校验（signature、echostr）', query: signatureQuery, response: answers.text('echostr 原样答回', 'text/plain') }, async (ctx) => {
       endpoint.verify(ctx);
     })
-    .add({ method: 'POST', path: '/wechat/official-account', access: 'wechat', summary: '接收公众号消息（明文或安全模式），5 秒内被动回复' }, async (ctx) => {
+    .add({ method: 'POST', path: '/wechat/official-account', access: 'wechat', summary: '接收公众号消息（明文或安全模式），5 秒内被动回复', query: signatureQuery, body: bodies.xml('微信推送的消息或事件（XML；安全模式为加密的 Encrypt）'), response: answers.text('被动回复的 XML，或无需回复时的 success', 'application/xml', 'text/plain'), errors: ['request_timeout'] }, async (ctx) => {
       await endpoint.receive(ctx);
     })
-    .add({ method: 'POST', path: '/api/v1/me/oa-binding-code', access: 'authenticated', limit: 'bindingCode', summary: '获取公众号绑定码（10 分钟内有效，只能用一次）' }, async (ctx) => {
+    .add({ method: 'POST', path: '/api/v1/me/oa-binding-code', access: 'authenticated', limit: 'bindingCode', summary: '获取公众号绑定码（10 分钟内有效，只能用一次）', response: bindingCodeSchema, status: 201, errors: ['too_many_requests'] }, async (ctx) => {
       const { code, expiresAt } = await codes.issue(ctx.state.auth!.userId);
       ctx.status = 201;
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { code, expiresAt, ttlSeconds: CODE_TTL_MS / 1000, howTo: bindingCodeHowTo(code) };
     })
-    .add({ method: 'GET', path: '/api/v1/me/oa-binding', access: 'authenticated', summary: '公众号是否已绑定、是否仍关注' }, async (ctx) => {
+    .add({ method: 'GET', path: '/api/v1/me/oa-binding', access: 'authenticated', summary: '公众号是否已绑定、是否仍关注', response: bindingStatusSchema }, async (ctx) => {
       ctx.body = await codes.status(ctx.state.auth!.userId);
     });
 }

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { RULE_IDS, WARNING_IDS } from '../eligibility';
+import { POLICY_ID } from '../../rules/parameters';
+import { fen } from './common';
+
+/** The self-check's verdict, the one-question-at-a-time flow and the policy's terms (server/src/modules/eligibility). */
+
+const policyId = z.literal(POLICY_ID);
+const ruleId = z.enum(RULE_IDS);
+
+const FACT_PATHS = [
+  'enterprise.creditCode', 'enterprise.registeredInYichun', 'enterprise.independentLegalPerson', 'enterprise.industrial', 'enterprise.industryCode',
+  'enterprise.alignedWithIndustrialPolicy', 'enterprise.establishedOn', 'enterprise.operatingNormally', 'enterprise.badCreditRecord',
+  'enterprise.seriousFiscalViolationWithin5Years', 'enterprise.dishonestyRecord', 'cloud.firstPurchase', 'cloud.providerId', 'cloud.providerFiledOn',
+  'cloud.contractSignedOn', 'cloud.contractAmountFen', 'cloud.paidAmountFen', 'history.subsidyReceived', 'history.applicationInProgress', 'otherSubsidiesFen',
+] as const;
+const factPath = z.enum(FACT_PATHS);
+
+export const failureSchema = z.strictObject({ rule: ruleId, clause: z.string(), message: z.string() }).meta({ id: 'Failure' });
+export const warningSchema = z.strictObject({ rule: z.enum(WARNING_IDS), clause: z.string(), message: z.string() }).meta({ id: 'Warning' });
+
+export const verdictSchema = z
+  .strictObject({
+    policy: policyId,
+    eligible: z.boolean(),
+    subsidyFen: fen,
+    computedFen: fen,
+    capped: z.boolean(),
+    failures: z.array(failureSchema),
+    warnings: z.array(warningSchema),
+  })
+  .meta({ id: 'Verdict' });
+export type Verdict = z.infer<typeof verdictSchema>;
+
+const stopCondition = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('equals'), values: z.array(z.union([z.boolean(), z.number(), z.null()])) }),
+  z.strictObject({ kind: z.literal('prefix'), prefix: z.string() }),
+  z.strictObject({ kind: z.literal('notOneOf'), values: z.array(z.string()) }),
+  z.strictObject({ kind: z.literal('notEstablishedLongEnough') }),
+  z.strictObject({ kind: z.literal('beforeFact'), factPath }),
+  z.strictObject({ kind: z.literal('coversComputed') }),
+]);
+
+export const flowQuestionSchema = z
+  .strictObject({
+    id: z.string(),
+    factPath,
+    text: z.string(),
+    help: z.string(),
+    answerType: z.enum(['boolean', 'credit_code', 'choice', 'date', 'date_or_none', 'money_fen', 'provider_id']),
+    choices: z.array(z.strictObject({ value: z.string(), label: z.string() })).optional(),
+    optional: z.boolean().optional(),
+    minFen: fen.optional(),
+    askWhen: z.strictObject({ factPath, values: z.array(z.union([z.boolean(), z.number(), z.string(), z.null()])) }).optional(),
+    stopWhen: z.strictObject({ condition: stopCondition, rule: ruleId, clause: z.string(), message: z.string() }).optional(),
+  })
+  .meta({ id: 'FlowQuestion' });
+
+const contact = z.strictObject({ department: z.string(), phone: z.string() });
+
+export const flowDescriptionSchema = z
+  .strictObject({
+    policy: policyId,
+    title: z.string(),
+    questions: z.array(flowQuestionSchema),
+    estimate: z.strictObject({
+      ratePercent: z.number().nullable(),
+      rate: z.strictObject({ numerator: z.number().int(), denominator: z.number().int() }),
+      capFen: fen,
+      formula: z.string(),
+    }),
+    contact,
+  })
+  .meta({ id: 'FlowDescription' });
+export type FlowDescription = z.infer<typeof flowDescriptionSchema>;
+
+export const policyInfoSchema = z
+  .strictObject({
+    policy: policyId,
+    title: z.string(),
+    effectiveFrom: z.string(),
+    asOf: z.string(),
+    ratePercent: z.number().nullable(),
+    capFen: fen,
+    formula: z.string(),
+    contact,
+  })
+  .meta({ id: 'PolicyInfo' });
+export type PolicyInfo = z.infer<typeof policyInfoSchema>;
