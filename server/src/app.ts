@@ -6,7 +6,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { AppState } from './http/context';
 import { errorHandler } from './http/errorHandler';
-import { UnauthenticatedError } from './http/errors';
+import { UnauthenticatedError } from './modules/errors';
 import { RouteTable } from './http/routes';
 import { RateLimits } from './http/rateLimits';
 import { requestEncoding, securityHeaders } from './http/middleware';

@@ -7,7 +7,7 @@ import { UserEntity, UserRoleEntity } from './db/entities';
 import { newId } from './ids';
 import { activeGrants } from './modules/auth/users';
 import { separationOfDutiesConflict } from '../../shared/src/contracts/roles';
-import { AppError } from './http/errors';
+import { ConflictError, DomainError, NotFoundError } from './modules/errors';
 
 const USAGE = `用法: npm run cli -- <命令> [选项]
 
@@ -61,17 +61,17 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         try {
           await db.transaction(async (tx) => {
             const user = await tx.getRepository(UserEntity).findOne({ where: { mpOpenid: openid } });
-            if (!user) throw new AppError(404, 'not_found', `没有 openid 为 ${openid} 的用户：请让其先登录一次小程序`);
+            if (!user) throw new NotFoundError(`没有 openid 为 ${openid} 的用户：请让其先登录一次小程序`);
             const held = await activeGrants(tx, user.id);
-            if (held.some((g) => g.role === 'admin')) throw new AppError(409, 'role_already_held', '该用户已是管理员');
+            if (held.some((g) => g.role === 'admin')) throw new ConflictError('该用户已是管理员', 'role_already_held');
             const conflict = separationOfDutiesConflict(held, { role: 'admin', countyCode: null });
-            if (conflict) throw new AppError(409, 'separation_of_duties', conflict);
+            if (conflict) throw new ConflictError(conflict, 'separation_of_duties');
             const grantId = newId();
             await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId: user.id, role: 'admin', countyCode: null, grantedBy: null, invitationId: null, createdAt: Date.now(), revokedAt: null });
             await audit.append(tx, { action: 'role.grant', actorId: null, entityType: 'user', entityId: user.id, data: { grantId, role: 'admin', via: 'cli' } });
           });
         } catch (err) {
-          if (err instanceof AppError) {
+          if (err instanceof DomainError) {
             out(err.message);
             return 1;
           }

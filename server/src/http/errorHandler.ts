@@ -1,6 +1,24 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { AppError, TooManyRequestsError, type ErrorCode } from './errors';
+import type { ErrorCode } from '../../../shared/src/contracts/errors';
+import { DomainError, TooManyRequestsError, type ErrorKind } from '../modules/errors';
+
+/** The one place a use case's refusal becomes an HTTP status. */
+export const STATUS_OF: Record<ErrorKind, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  timeout: 408,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unsupported: 415,
+  refused: 422,
+  too_many: 429,
+  upstream: 502,
+  unavailable: 503,
+};
 
 /** Errors thrown by Koa, the body parser and the router (http-errors) that a client caused. */
 interface HttpishError {
@@ -19,8 +37,8 @@ const CLIENT_MESSAGES: Record<number, { code: ErrorCode; message: string }> = {
 };
 
 /**
- * First in the chain: every error becomes `{"error": {code, message, details}}`. Only our own
- * AppErrors and client errors raised by the HTTP stack reach the caller; anything else is logged
+ * First in the chain: every error becomes `{"error": {code, message, details}}`. Only the use
+ * cases' DomainErrors and client errors raised by the HTTP stack reach the caller; anything else is logged
  * and answered with a 500 that reveals nothing.
  */
 export function errorHandler(logger: Logger): Middleware {
@@ -32,9 +50,9 @@ export function errorHandler(logger: Logger): Middleware {
         ctx.body = { error: { ...CLIENT_MESSAGES[404], details: [] } };
       }
     } catch (err) {
-      if (err instanceof AppError) {
+      if (err instanceof DomainError) {
         if (err instanceof TooManyRequestsError) ctx.set('Retry-After', String(err.retryAfterSeconds));
-        ctx.status = err.status;
+        ctx.status = STATUS_OF[err.kind];
         ctx.body = { error: { code: err.code, message: err.message, details: err.details } };
         return;
       }

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { AppState } from './context';
-import { InvalidInputError, UnsupportedMediaTypeError } from './errors';
+import { InvalidInputError, UnsupportedMediaTypeError } from '../modules/errors';
 
 /**
  * Headers every answer carries. The API is read by the mini-program and by scripts, never framed or

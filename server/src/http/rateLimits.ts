@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Database } from '../db/database';
-import { TooManyRequestsError } from './errors';
+import { TooManyRequestsError } from '../modules/errors';
 import { LIMIT_COUNTS, addressKey, type LimitKey, type LimitName, type LimitRule, type LimitScope } from './rateLimitRules';
 
 export type { LimitName } from './rateLimitRules';

@@ -2,7 +2,8 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { grantLabel, type Role } from '../../../shared/src/contracts/roles';
 import type { AppContext, AppState } from './context';
-import { AppError, ForbiddenError, UnauthenticatedError, type ErrorCode } from './errors';
+import type { ErrorCode } from '../../../shared/src/contracts/errors';
+import { DomainError, ForbiddenError, UnauthenticatedError } from '../modules/errors';
 import type { LimitName, RateLimits } from './rateLimits';
 
 /**
@@ -67,7 +68,7 @@ export interface RouteSpec {
 
 /** A refusal that means "wrong code" (rather than "not allowed" or "changed meanwhile"): what a guesser gets. */
 function isWrongTry(err: unknown): boolean {
-  return err instanceof AppError && (err.status === 400 || err.status === 404 || err.status === 410);
+  return err instanceof DomainError && (err.kind === 'invalid_input' || err.kind === 'not_found' || err.kind === 'gone');
 }
 
 export type Handler = (ctx: AppContext) => Promise<void>;

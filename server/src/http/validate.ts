@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidInputError } from './errors';
+import { InvalidInputError } from '../modules/errors';
 import { summarizeIssues } from '../../../shared/src/contracts/issues';
 
 

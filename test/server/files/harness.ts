@@ -11,7 +11,7 @@ import request from 'supertest';
 import type { Database } from '../../../server/src/db/database';
 import type { AppState } from '../../../server/src/http/context';
 import { errorHandler } from '../../../server/src/http/errorHandler';
-import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../../server/src/http/errors';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../../server/src/modules/errors';
 import { RouteTable } from '../../../server/src/http/routes';
 import { createLogger } from '../../../server/src/logger';
 import { AuditTrail } from '../../../server/src/modules/audit/audit';

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { AppError } from '../../../server/src/http/errors';
+import { DomainError } from '../../../server/src/modules/errors';
+import { STATUS_OF } from '../../../server/src/http/errorHandler';
 import { detectType } from '../../../server/src/modules/files/fileTypes';
 import { checkFileName, storedName } from '../../../server/src/modules/files/names';
 import { TypeSniffer } from '../../../server/src/modules/files/sniff';
@@ -15,7 +16,7 @@ function refusal(fn: () => unknown): { status: number; message: string } {
   try {
     fn();
   } catch (err) {
-    if (err instanceof AppError) return { status: err.status, message: err.message };
+    if (err instanceof DomainError) return { status: STATUS_OF[err.kind], message: err.message };
     throw err;
   }
   throw new Error('expected a refusal');
@@ -90,7 +91,7 @@ describe('content types by magic bytes', () => {
     expect(detectType(Buffer.from(head, 'latin1'))).toBe(type);
   });
 
-  async function sniff(name: string, chunks: Buffer[]): Promise<{ type: string | null; out: Buffer } | { error: AppError }> {
+  async function sniff(name: string, chunks: Buffer[]): Promise<{ type: string | null; out: Buffer } | { error: DomainError }> {
     const sniffer = new TypeSniffer(checkFileName(name));
     const got: Buffer[] = [];
     try {
@@ -106,7 +107,7 @@ describe('content types by magic bytes', () => {
       );
       return { type: sniffer.detected, out: Buffer.concat(got) };
     } catch (err) {
-      return { error: err as AppError };
+      return { error: err as DomainError };
     }
   }
 
@@ -119,7 +120,7 @@ describe('content types by magic bytes', () => {
 
   test('nothing passes before the type is decided', async () => {
     const r = await sniff('a.pdf', [Buffer.from('MZ'), Buffer.from('\x90\x00\x03\x00\x00\x00\x04', 'latin1')]);
-    expect('error' in r && r.error.status).toBe(415);
+    expect('error' in r && STATUS_OF[r.error.kind]).toBe(415);
   });
 
   test('an empty stream is an empty file; a tiny right one is fine', async () => {

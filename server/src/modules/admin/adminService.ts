@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database';
 import { AuditEntity, UserEntity, UserRoleEntity } from '../../db/entities';
 import { verifyAuditTrail, type AuditTrail } from '../audit/audit';
-import { ConflictError, NotFoundError } from '../../http/errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { activeGrants, membershipsOf, publicUser, type PublicUser } from '../auth/users';
 import { countyName, grantLabel, membershipConflict, type Role } from '../../../../shared/src/contracts/roles';
 

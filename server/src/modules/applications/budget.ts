@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { BudgetEntity, type BudgetRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
-import { ConflictError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { ConflictError } from '../errors';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from './deps';
 import { num } from './cityReview';
@@ -119,7 +119,7 @@ export class Budgets {
    * what is already committed is allowed (the budget is a fact decided elsewhere) and shows as a
    * negative remainder.
    */
-  async set(auth: AuthContext, year: number, input: { budgetFen: number; version?: number }) {
+  async set(auth: Actor, year: number, input: { budgetFen: number; version?: number }) {
     const now = this.deps.now();
     try {
       await this.deps.db.transaction(async (tx) => {

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { ApplicationEntity, ReviewOpinionEntity, type JsonObject } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
-import { ConflictError, NotFoundError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { ConflictError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { maskPhone } from '../../logger';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
@@ -347,7 +347,7 @@ export class CityReview {
    * return to the enterprise, or reject — one transition through the engine, with its review_opinions
    * row in the same transaction.
    */
-  async opinion(auth: AuthContext, id: string, input: CityOpinionInput) {
+  async opinion(auth: Actor, id: string, input: CityOpinionInput) {
     const now = this.deps.now();
     const today = todayOf(now);
     return this.deps.db.transaction(async (tx) => {

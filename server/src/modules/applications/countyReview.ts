@@ -12,8 +12,8 @@ import {
   type ReviewOpinionRow,
 } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { maskAccountNo } from '../../documents';
 import { countyName, type Role } from '../../../../shared/src/contracts/roles';
@@ -49,7 +49,7 @@ export function otherDepartment(d: Department): Department {
  * The department a county reviewer acts for, from its role. Four eyes: nobody holds both (the
  * invitation refuses it); a caller that somehow does may not act for either.
  */
-export function departmentOf(auth: AuthContext): Department {
+export function departmentOf(auth: Actor): Department {
   const miit = auth.grants.some((g) => g.role === 'county_miit');
   const finance = auth.grants.some((g) => g.role === 'county_finance');
   if (miit && finance) throw new ForbiddenError('同一人不能同时担任县级工信和财政两个部门的审核角色，请联系管理员调整');
@@ -59,7 +59,7 @@ export function departmentOf(auth: AuthContext): Department {
 }
 
 /** The counties whose applications the caller reviews: its county roles' counties, no other. */
-export function reviewerCounties(auth: AuthContext): string[] {
+export function reviewerCounties(auth: Actor): string[] {
   return [...new Set(auth.grants.filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode !== null).map((g) => g.countyCode as string))];
 }
 
@@ -126,13 +126,13 @@ export class CountyReview {
   constructor(private readonly deps: ApplicationDeps) {}
 
   /** An application of the caller's county, else 404: another county's case is not even hinted at. */
-  private async scoped(m: EntityManager, auth: AuthContext, id: string): Promise<Application> {
+  private async scoped(m: EntityManager, auth: Actor, id: string): Promise<Application> {
     const app = await findApplication(m, id);
     if (!app || app.status === 'draft' || !reviewerCounties(auth).includes(app.countyCode)) throw new NotFoundError('没有这份申请，或它不属于您所在的县（市）区');
     return app;
   }
 
-  async queue(auth: AuthContext, q: QueueQuery) {
+  async queue(auth: Actor, q: QueueQuery) {
     const counties = reviewerCounties(auth);
     if (!counties.length) throw new ForbiddenError('您的审核角色没有指定县（市）区，请联系管理员');
     return this.deps.db.run(async (m) => {
@@ -216,7 +216,7 @@ export class CountyReview {
   }
 
   /** The application on one screen: enterprise, contract, payments, materials, the 兑付申请表, opinions, history. */
-  async detail(auth: AuthContext, id: string) {
+  async detail(auth: Actor, id: string) {
     return this.deps.db.run(async (m) => {
       const app = await this.scoped(m, auth, id);
       const enterprise = await m.getRepository(EnterpriseEntity).findOne({ where: { id: app.enterpriseId } });
@@ -273,7 +273,7 @@ export class CountyReview {
    * two at once, one commits and the other is refused (409), so a department's opinion is written
    * once per round and the other department's opinion read here is the current one.
    */
-  async opinion(auth: AuthContext, id: string, input: OpinionInput) {
+  async opinion(auth: Actor, id: string, input: OpinionInput) {
     const department = departmentOf(auth);
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { DisbursementEntity, SubsidyListEntity, type DisbursementRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
-import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { DomainError, ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { LEDGER_KIND_LABELS, maskAccountNo, type LedgerInput } from '../../documents';
 import { compareDates } from '../../../../shared/src/rules/calendar';
@@ -123,7 +123,7 @@ export class Disbursements {
    * payment (same voucher) gets the recorded entry back; any other second payment is refused, and of
    * any number of concurrent attempts one writes (the engine's conditional UPDATE), the rest see it.
    */
-  async pay(auth: AuthContext, applicationId: string, input: PaymentInput): Promise<{ created: boolean; body: Awaited<ReturnType<Disbursements['result']>> }> {
+  async pay(auth: Actor, applicationId: string, input: PaymentInput): Promise<{ created: boolean; body: Awaited<ReturnType<Disbursements['result']>> }> {
     const now = this.deps.now();
     const today = todayOf(now);
     try {
@@ -193,7 +193,7 @@ export class Disbursements {
    * standing amount must stay above 0 (money that came back is a 退汇, not a correction) and within the
    * verified amount.
    */
-  async correct(auth: AuthContext, applicationId: string, entryId: string, input: CorrectionInput) {
+  async correct(auth: Actor, applicationId: string, entryId: string, input: CorrectionInput) {
     const now = this.deps.now();
     const today = todayOf(now);
     try {
@@ -222,7 +222,7 @@ export class Disbursements {
   }
 
   /** A returned payment (退汇): a reversal entry of minus the payment's standing amount; back to approved, to be paid again. */
-  async reverse(auth: AuthContext, applicationId: string, entryId: string, input: ReversalInput) {
+  async reverse(auth: Actor, applicationId: string, entryId: string, input: ReversalInput) {
     const now = this.deps.now();
     const today = todayOf(now);
     try {
@@ -337,5 +337,5 @@ export class Disbursements {
 }
 
 function isStale(err: unknown): boolean {
-  return err instanceof AppError && err.code === 'stale_version';
+  return err instanceof DomainError && err.code === 'stale_version';
 }

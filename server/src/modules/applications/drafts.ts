@@ -1,8 +1,8 @@
 import { In, type EntityManager } from 'typeorm';
 import { ApplicationEntity, ApplicationEventEntity, PaymentEntity, ReviewOpinionEntity, type ApplicationRow, type JsonObject, type PaymentRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { assertSelectableProvider } from '../providers/registry';
 import { APPLICATION_MATERIALS, type BankAccount, type ContractInput, type Declarations, type PaymentInput } from '../../../../shared/src/contracts/application';
@@ -41,7 +41,7 @@ export class DraftService {
   }
 
   /** 二（六）一户企业只能申领一次: one live application per credit code. */
-  async start(auth: AuthContext, input: { enterpriseId: string; facts?: JsonObject | null }) {
+  async start(auth: Actor, input: { enterpriseId: string; facts?: JsonObject | null }) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const enterprise = await this.enterprises.assertMember(tx, input.enterpriseId, auth.userId);
@@ -64,11 +64,11 @@ export class DraftService {
     });
   }
 
-  async get(auth: AuthContext, id: string) {
+  async get(auth: Actor, id: string) {
     return this.deps.db.run(async (m) => this.view(m, await this.ownApplication(m, id, auth)));
   }
 
-  async mine(auth: AuthContext) {
+  async mine(auth: Actor) {
     return this.deps.db.run(async (m) => {
       const rows: { id: string }[] = await m.query("SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC", [auth.userId]);
       const apps = rows.length ? ((await m.getRepository(ApplicationEntity).findBy({ id: In(rows.map((r) => r.id)) })) as Application[]) : [];
@@ -83,7 +83,7 @@ export class DraftService {
    * application for the provider's confirmation again; every change is kept in the history with
    * its old value (corrections never erase what was there).
    */
-  async save(auth: AuthContext, id: string, version: number, input: DraftInput) {
+  async save(auth: Actor, id: string, version: number, input: DraftInput) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
@@ -113,13 +113,13 @@ export class DraftService {
     });
   }
 
-  async addPayment(auth: AuthContext, id: string, version: number, input: PaymentInput) {
+  async addPayment(auth: Actor, id: string, version: number, input: PaymentInput) {
     return this.changePayments(auth, id, version, async (tx, now) => {
       await insertRow(tx, PaymentEntity, { id: newId(), applicationId: id, amountFen: input.amountFen, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null, source: 'manual', verified: false, recordedBy: auth.userId, createdAt: now, removedAt: null, paymentRequestId: null });
     });
   }
 
-  async removePayment(auth: AuthContext, id: string, version: number, paymentId: string) {
+  async removePayment(auth: Actor, id: string, version: number, paymentId: string) {
     return this.changePayments(auth, id, version, async (tx, now) => {
       const res = await tx.getRepository(PaymentEntity).createQueryBuilder().update().set({ removedAt: now }).where("id = :paymentId AND application_id = :id AND removed_at IS NULL AND source = 'manual'", { paymentId, id }).execute();
       if (res.affected !== 1) throw new NotFoundError('没有这笔付款记录（平台记录的微信支付不能删除）');
@@ -127,7 +127,7 @@ export class DraftService {
   }
 
   /** Payments are part of the contract facts: the paid amount is their sum, and a change after a return needs the provider again. */
-  private async changePayments(auth: AuthContext, id: string, version: number, change: (tx: EntityManager, now: number) => Promise<void>) {
+  private async changePayments(auth: Actor, id: string, version: number, change: (tx: EntityManager, now: number) => Promise<void>) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
@@ -144,7 +144,7 @@ export class DraftService {
   }
 
   /** submit (from draft) and resubmit (after a return) re-run the rules on the application's own data. */
-  async submit(auth: AuthContext, id: string, version: number) {
+  async submit(auth: Actor, id: string, version: number) {
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
       const event: ApplicationEvent = app.status === 'returned' ? 'resubmit' : 'submit';
@@ -167,7 +167,7 @@ export class DraftService {
     });
   }
 
-  async withdraw(auth: AuthContext, id: string, version: number, reason: string | null) {
+  async withdraw(auth: Actor, id: string, version: number, reason: string | null) {
     return this.deps.db.transaction(async (tx) => {
       await this.ownApplication(tx, id, auth);
       const outcome = await this.deps.engine.run(tx, id, { event: 'withdraw', auth, expectedVersion: version, actorRole: 'enterprise', reason });
@@ -175,7 +175,7 @@ export class DraftService {
     });
   }
 
-  async history(auth: AuthContext, id: string) {
+  async history(auth: Actor, id: string) {
     return this.deps.db.run(async (m) => {
       await this.ownApplication(m, id, auth);
       const rows = await m.getRepository(ApplicationEventEntity).find({ where: { applicationId: id }, order: { seq: 'ASC' } });
@@ -245,7 +245,7 @@ export class DraftService {
     return out;
   }
 
-  async ownApplication(m: EntityManager, id: string, auth: AuthContext): Promise<Application> {
+  async ownApplication(m: EntityManager, id: string, auth: Actor): Promise<Application> {
     const app = await findApplication(m, id);
     if (!app || !(await isEnterpriseMember(m, app.enterpriseId, auth.userId))) throw new NotFoundError('没有这份申请，或您不是该企业的成员');
     return app;

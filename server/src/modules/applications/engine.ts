@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { ApplicationEntity, ApplicationEventEntity, type ApplicationRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { nextInSequence } from '../../db/sequences';
-import type { AuthContext } from '../../http/context';
-import { AppError, ConflictError, ForbiddenError, InvalidInputError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
@@ -18,7 +18,7 @@ export type TransitionColumns = Partial<Pick<ApplicationRow, 'trackingNo' | 'sub
 
 export interface TransitionRequest {
   event: ApplicationEvent;
-  auth: AuthContext;
+  auth: Actor;
   /** The version the caller saw: a changed application is refused (409), never silently overwritten. */
   expectedVersion: number;
   context?: Partial<ApplicationContext>;
@@ -67,7 +67,7 @@ export class ApplicationEngine {
    */
   async run(tx: EntityManager, applicationId: string, req: TransitionRequest): Promise<TransitionOutcome> {
     const app = await findApplication(tx, applicationId);
-    if (!app) throw new AppError(404, 'not_found', '没有这份申请，或您无权查看');
+    if (!app) throw new NotFoundError('没有这份申请，或您无权查看');
     if (app.version !== req.expectedVersion) throw staleError();
     if (req.actorRole && REVIEWER_ROLES.has(req.actorRole)) {
       // Four eyes (DESIGN.md): whatever roles a person was given, they never decide their own case.
@@ -173,6 +173,6 @@ function guardPath(guard: string | undefined): string {
   }
 }
 
-export function staleError(): AppError {
+export function staleError(): DomainError {
   return new ConflictError('这份申请已被修改或已被他人处理，请刷新后再操作', 'stale_version');
 }

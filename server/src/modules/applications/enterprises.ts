@@ -2,8 +2,8 @@ import { In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from 'typeo
 import type { Database } from '../../db/database';
 import { EnterpriseEntity, EnterpriseInvitationEntity, EnterpriseMemberEntity, UserRoleEntity, type EnterpriseRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import { countiesFor, hasRole, type AuthContext } from '../../http/context';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../http/errors';
+import { countiesFor, hasRole, type Actor } from '../actor';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { maskPhone } from '../../logger';
 import type { AuditTrail } from '../audit/audit';
@@ -71,7 +71,7 @@ export class EnterpriseService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async register(auth: AuthContext, profile: EnterpriseProfile): Promise<{ enterprise: EnterpriseView; membership: 'owner' | 'claim_pending' }> {
+  async register(auth: Actor, profile: EnterpriseProfile): Promise<{ enterprise: EnterpriseView; membership: 'owner' | 'claim_pending' }> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(EnterpriseEntity);
@@ -97,14 +97,14 @@ export class EnterpriseService {
     });
   }
 
-  async mine(auth: AuthContext): Promise<EnterpriseView[]> {
+  async mine(auth: Actor): Promise<EnterpriseView[]> {
     const rows: { id: string }[] = await this.db.query("SELECT enterprise_id AS id FROM enterprise_members WHERE user_id = ? AND status = 'active'", [auth.userId]);
     if (!rows.length) return [];
     const ents = await this.db.run((m) => m.getRepository(EnterpriseEntity).findBy({ id: In(rows.map((r) => r.id)) }));
     return ents.map((e) => enterpriseView(e));
   }
 
-  async update(auth: AuthContext, id: string, version: number, profile: Omit<EnterpriseProfile, 'creditCode'>): Promise<EnterpriseView> {
+  async update(auth: Actor, id: string, version: number, profile: Omit<EnterpriseProfile, 'creditCode'>): Promise<EnterpriseView> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       await this.assertMember(tx, id, auth.userId);
@@ -120,7 +120,7 @@ export class EnterpriseService {
    * reviewers' invitation codes (12 characters of Crockford's alphabet, 60 bits, read aloud as
    * XXXX-XXXX-XXXX). Only a hash bound to the enterprise is stored.
    */
-  async inviteColleague(auth: AuthContext, id: string): Promise<{ code: string; expiresAt: number }> {
+  async inviteColleague(auth: Actor, id: string): Promise<{ code: string; expiresAt: number }> {
     const now = this.now();
     const code = newInvitationCode();
     await this.db.transaction(async (tx) => {
@@ -138,13 +138,13 @@ export class EnterpriseService {
    * refused); at JOIN_CODE_MAX_FAILURES they lock and the members who issued them are told, so they
    * can issue a new one. The answer to a wrong try is the same whether the enterprise exists or not.
    */
-  async join(auth: AuthContext, creditCode: string, code: string): Promise<EnterpriseView> {
+  async join(auth: Actor, creditCode: string, code: string): Promise<EnterpriseView> {
     const outcome = await this.db.transaction((tx) => this.tryJoin(tx, auth, creditCode, code));
     if (!outcome.ok) throw new InvalidInputError(WRONG_JOIN_CODE, [{ path: 'code', message: '邀请码无效' }]);
     return outcome.enterprise;
   }
 
-  private async tryJoin(tx: EntityManager, auth: AuthContext, creditCode: string, code: string): Promise<JoinOutcome> {
+  private async tryJoin(tx: EntityManager, auth: Actor, creditCode: string, code: string): Promise<JoinOutcome> {
     const now = this.now();
     const enterprise = await tx.getRepository(EnterpriseEntity).findOne({ where: { creditCode } });
     if (!enterprise) return { ok: false };
@@ -185,7 +185,7 @@ export class EnterpriseService {
 
   // ---- the county's side -------------------------------------------------------------------------
 
-  async countyQueue(auth: AuthContext, status: EnterpriseRow['status'][]): Promise<(EnterpriseView & { claims: { memberId: string; userId: string; createdAt: number }[] })[]> {
+  async countyQueue(auth: Actor, status: EnterpriseRow['status'][]): Promise<(EnterpriseView & { claims: { memberId: string; userId: string; createdAt: number }[] })[]> {
     const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
     if (!counties.length) return [];
     const rows = await this.db.run((m) => m.getRepository(EnterpriseEntity).createQueryBuilder('e').where('e.countyCode IN (:...counties) AND e.status IN (:...status)', { counties, status }).orderBy('e.updatedAt', 'ASC').take(200).getMany());
@@ -196,7 +196,7 @@ export class EnterpriseService {
   }
 
   /** The county checks the licence and the letter of authorisation, and settles competing claims. */
-  async countyDecide(auth: AuthContext, id: string, input: { version: number; decision: 'verify' | 'reject'; reason?: string | null; acceptClaims?: string[]; refuseClaims?: string[] }): Promise<EnterpriseView> {
+  async countyDecide(auth: Actor, id: string, input: { version: number; decision: 'verify' | 'reject'; reason?: string | null; acceptClaims?: string[]; refuseClaims?: string[] }): Promise<EnterpriseView> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       const e = await tx.getRepository(EnterpriseEntity).findOne({ where: { id } });
@@ -236,7 +236,7 @@ export class EnterpriseService {
   }
 }
 
-export function assertNotReviewer(auth: AuthContext): void {
+export function assertNotReviewer(auth: Actor): void {
   if (hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance')) throw new ForbiddenError('审核人员不能以同一账号代表企业申报，请用企业经办人自己的微信登录');
 }
 

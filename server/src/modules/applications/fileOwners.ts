@@ -1,11 +1,11 @@
 import type { Database } from '../../db/database';
-import { countiesFor, hasRole, type AuthContext } from '../../http/context';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../http/errors';
+import { countiesFor, hasRole, type Actor } from '../actor';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { APPLICATION_MATERIALS, ENTERPRISE_MATERIALS } from '../../../../shared/src/contracts/application';
 import type { OwnerTypeSpec } from '../files';
 import { findApplication, findEnterprise, isEnterpriseMember } from './repository';
 
-function reviewerSees(auth: AuthContext, countyCode: string): boolean {
+function reviewerSees(auth: Actor, countyCode: string): boolean {
   return [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')].includes(countyCode) || hasRole(auth, 'city_miit', 'city_finance', 'admin');
 }
 

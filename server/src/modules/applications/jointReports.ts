@@ -11,8 +11,8 @@ import {
   type ReviewOpinionRow,
 } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../../http/errors';
+import type { Actor } from '../actor';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
 import type { JointReportInput, JointReportRow as DocRow, Rating } from '../../documents';
 import { countyName } from '../../../../shared/src/contracts/roles';
@@ -55,13 +55,13 @@ function staleError(): ConflictError {
 export class JointReports {
   constructor(private readonly deps: ApplicationDeps) {}
 
-  private async scoped(m: EntityManager, auth: AuthContext, id: string): Promise<JointReportRow> {
+  private async scoped(m: EntityManager, auth: Actor, id: string): Promise<JointReportRow> {
     const report = await m.getRepository(JointReportEntity).findOne({ where: { id } });
     if (!report || !reviewerCounties(auth).includes(report.countyCode)) throw notFound();
     return report;
   }
 
-  async create(auth: AuthContext, input: CreateReportInput) {
+  async create(auth: Actor, input: CreateReportInput) {
     const counties = reviewerCounties(auth);
     if (!counties.length) throw new ForbiddenError('您的审核角色没有指定县（市）区，请联系管理员');
     const now = this.deps.now();
@@ -113,7 +113,7 @@ export class JointReports {
     });
   }
 
-  async list(auth: AuthContext) {
+  async list(auth: Actor) {
     const counties = reviewerCounties(auth);
     if (!counties.length) return { items: [] };
     return this.deps.db.run(async (m) => {
@@ -129,7 +129,7 @@ export class JointReports {
     });
   }
 
-  async get(auth: AuthContext, id: string) {
+  async get(auth: Actor, id: string) {
     return this.deps.db.run(async (m) => this.view(m, await this.scoped(m, auth, id)));
   }
 
@@ -187,7 +187,7 @@ export class JointReports {
    * One department's sign-off. The version makes signatures serial; the second one submits the
    * report and reports every listed application through the engine, all in this transaction.
    */
-  async sign(auth: AuthContext, id: string, input: { version: number }) {
+  async sign(auth: Actor, id: string, input: { version: number }) {
     const department = departmentOf(auth);
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
@@ -233,7 +233,7 @@ export class JointReports {
   }
 
   /** Everything renderJointReportDocx needs: the letter's particulars and both departments' opinions and ratings. */
-  async documentSource(auth: AuthContext, id: string): Promise<JointReportInput> {
+  async documentSource(auth: Actor, id: string): Promise<JointReportInput> {
     return this.deps.db.run(async (m) => {
       const report = await this.scoped(m, auth, id);
       const rows = await this.rows(m, report);

@@ -14,8 +14,8 @@ import {
 } from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { nextInSequence } from '../../db/sequences';
-import { hasRole, type AuthContext } from '../../http/context';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../../http/errors';
+import { hasRole, type Actor } from '../actor';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
 import type { SettlementFormInput } from '../../documents';
 import type { OwnerTypeSpec } from '../files';
@@ -102,7 +102,7 @@ export class ProviderDesk {
    * An application naming one of the caller's provider records, else 404: a provider learns nothing
    * of applications that do not name it, not even that they exist. Drafts are the enterprise's own.
    */
-  private async ownApplication(m: EntityManager, auth: AuthContext, id: string): Promise<Application> {
+  private async ownApplication(m: EntityManager, auth: Actor, id: string): Promise<Application> {
     const app = (await m.getRepository(ApplicationEntity).findOne({ where: { id } })) as Application | null;
     if (!app || app.status === 'draft' || !app.providerId) throw notFound();
     const owner = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: app.providerId } });
@@ -110,7 +110,7 @@ export class ProviderDesk {
     return app;
   }
 
-  async list(auth: AuthContext, q: ProviderListQuery) {
+  async list(auth: Actor, q: ProviderListQuery) {
     return this.deps.db.run(async (m) => {
       const providerIds = await ownedProviderIds(m, auth.userId);
       if (!providerIds.length) return { items: [], counts: {}, next: null };
@@ -154,7 +154,7 @@ export class ProviderDesk {
   }
 
   /** Only what concerns the provider's own contract: not the enterprise's other materials, declarations or bank account. */
-  async detail(auth: AuthContext, id: string) {
+  async detail(auth: Actor, id: string) {
     return this.deps.db.run(async (m) => {
       const app = await this.ownApplication(m, auth, id);
       return this.view(m, app);
@@ -190,7 +190,7 @@ export class ProviderDesk {
   }
 
   /** provider_check → county_review, with the provider's 上云效果评价 (it goes on the 兑付申请表). */
-  async confirm(auth: AuthContext, id: string, input: { version: number; effectEvaluation: string }) {
+  async confirm(auth: Actor, id: string, input: { version: number; effectEvaluation: string }) {
     return this.deps.db.transaction(async (tx) => {
       await this.ownApplication(tx, auth, id);
       const out = await this.deps.engine.run(tx, id, {
@@ -206,7 +206,7 @@ export class ProviderDesk {
   }
 
   /** provider_check → returned: the contract or payments do not match; the enterprise reads the reason. */
-  async dispute(auth: AuthContext, id: string, input: { version: number; reason: string }) {
+  async dispute(auth: Actor, id: string, input: { version: number; reason: string }) {
     return this.deps.db.transaction(async (tx) => {
       await this.ownApplication(tx, auth, id);
       const out = await this.deps.engine.run(tx, id, {
@@ -228,7 +228,7 @@ export class SettlementForms {
   constructor(private readonly deps: ApplicationDeps) {}
 
   /** The form, when the caller owns its provider record; 404 otherwise. */
-  private async ownForm(m: EntityManager, auth: AuthContext, id: string): Promise<SettlementFormRow> {
+  private async ownForm(m: EntityManager, auth: Actor, id: string): Promise<SettlementFormRow> {
     const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id } });
     if (!form) throw formNotFound();
     const provider = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
@@ -240,7 +240,7 @@ export class SettlementForms {
    * A new version listing the chosen applications. A version is never edited: a change (another
    * set of enterprises, a corrected amount) is a new version, signed again.
    */
-  async create(auth: AuthContext, applicationIds: string[]) {
+  async create(auth: Actor, applicationIds: string[]) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const providerIds = await ownedProviderIds(tx, auth.userId);
@@ -276,7 +276,7 @@ export class SettlementForms {
     });
   }
 
-  async list(auth: AuthContext) {
+  async list(auth: Actor) {
     return this.deps.db.run(async (m) => {
       const providerIds = await ownedProviderIds(m, auth.userId);
       if (!providerIds.length) return { items: [] };
@@ -287,7 +287,7 @@ export class SettlementForms {
     });
   }
 
-  async get(auth: AuthContext, id: string) {
+  async get(auth: Actor, id: string) {
     return this.deps.db.run(async (m) => this.view(m, await this.ownForm(m, auth, id)));
   }
 
@@ -326,7 +326,7 @@ export class SettlementForms {
   }
 
   /** Everything renderSettlementDocx needs: the provider's filing form and the rows of this version. */
-  async documentSource(auth: AuthContext, id: string): Promise<{ input: SettlementFormInput; companyName: string }> {
+  async documentSource(auth: Actor, id: string): Promise<{ input: SettlementFormInput; companyName: string }> {
     return this.deps.db.run(async (m) => {
       const form = await this.ownForm(m, auth, id);
       const provider = (await m.getRepository(ProviderEntity).findOne({ where: { id: form.providerId } }))!;
@@ -368,7 +368,7 @@ export class SettlementForms {
    * it, in one transaction. An older signed version loses the applications this one lists; when it
    * lists none any more it is superseded as a whole.
    */
-  async sign(auth: AuthContext, id: string) {
+  async sign(auth: Actor, id: string) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const form = await this.ownForm(tx, auth, id);
@@ -430,7 +430,7 @@ export const FORM_STATUS_LABELS: Record<SettlementFormRow['status'], string> = {
 export function settlementFileOwner(db: Database): OwnerTypeSpec {
   return {
     kinds: { [SIGNED_SCAN_KIND]: { label: '盖章兑付申请表', maxFiles: 5 } },
-    async canAttach(auth: AuthContext, ownerId: string, kind: string) {
+    async canAttach(auth: Actor, ownerId: string, kind: string) {
       const found = await db.run(async (m) => {
         const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
         const provider = form ? await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } }) : null;
@@ -440,7 +440,7 @@ export function settlementFileOwner(db: Database): OwnerTypeSpec {
       if (kind !== SIGNED_SCAN_KIND) throw new InvalidInputError('材料类别不对', [{ path: 'kind', message: `须为 ${SIGNED_SCAN_KIND}` }]);
       if (found.status === 'superseded') throw new ConflictError(`第${found.version}版兑付申请表已被新版本取代，请在最新版本上上传`, 'form_superseded');
     },
-    async canRead(auth: AuthContext, ownerId: string) {
+    async canRead(auth: Actor, ownerId: string) {
       const allowed = await db.run(async (m) => {
         const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
         if (!form) return false;

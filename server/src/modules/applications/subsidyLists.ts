@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { ListObjectionEntity, SubsidyListEntity, SubsidyListItemEntity, type ListObjectionRow, type SubsidyListRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { nextInSequence } from '../../db/sequences';
-import type { AuthContext } from '../../http/context';
-import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../../http/errors';
+import type { Actor } from '../actor';
+import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
 import { PROPOSED_LIST_STATUS_LABELS, proposedListTitle, type ProposedListInput } from '../../documents';
 import { compareDates } from '../../../../shared/src/rules/calendar';
@@ -70,7 +70,7 @@ function objectionView(o: ListObjectionRow) {
   return { id: o.id, listId: o.listId, applicationId: o.applicationId, content: o.content, objector: o.objector, receivedOn: o.receivedOn, decision: o.decision, decisionLabel: { pending: '待处理', upheld: '异议成立', dismissed: '异议不成立' }[o.decision], recordedBy: o.recordedBy, decidedBy: o.decidedBy, decidedAt: o.decidedAt, decisionReason: o.decisionReason, createdAt: o.createdAt };
 }
 
-function listStale(): AppError {
+function listStale(): DomainError {
   return new ConflictError('名单已被修改或已被他人处理，请刷新后再操作', 'stale_version');
 }
 
@@ -276,7 +276,7 @@ export class SubsidyLists {
     return apps;
   }
 
-  private async putOn(tx: EntityManager, auth: AuthContext, list: SubsidyListRow, apps: Application[]): Promise<void> {
+  private async putOn(tx: EntityManager, auth: Actor, list: SubsidyListRow, apps: Application[]): Promise<void> {
     for (const app of apps) {
       await this.deps.engine.run(tx, app.id, { event: 'put_on_list', auth, expectedVersion: app.version, columns: { listId: list.id }, data: { listId: list.id, year: list.year, batchNo: list.batchNo, verifiedFen: app.verifiedFen }, actorRole: 'city_miit' });
       const existing = await tx.getRepository(SubsidyListItemEntity).findOne({ where: { listId: list.id, applicationId: app.id } });
@@ -294,7 +294,7 @@ export class SubsidyLists {
     if (year < FIRST_YEAR || year > thisYear + 1) throw new InvalidInputError(`年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间`, [{ path: 'year', message: `年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间` }]);
   }
 
-  async create(auth: AuthContext, input: { year: number; applicationIds: string[] }) {
+  async create(auth: Actor, input: { year: number; applicationIds: string[] }) {
     this.checkYear(input.year);
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
@@ -308,7 +308,7 @@ export class SubsidyLists {
     });
   }
 
-  async addItems(auth: AuthContext, id: string, input: { version: number; applicationIds: string[] }) {
+  async addItems(auth: Actor, id: string, input: { version: number; applicationIds: string[] }) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const list = await this.draftList(tx, id, input.version);
@@ -323,7 +323,7 @@ export class SubsidyLists {
   }
 
   /** Takes an application off a draft list: back to city review (take_off_list → reported) with the reason. */
-  async removeItem(auth: AuthContext, id: string, applicationId: string, input: { version: number; reason: string }) {
+  async removeItem(auth: Actor, id: string, applicationId: string, input: { version: number; reason: string }) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const list = await this.draftList(tx, id, input.version);
@@ -349,7 +349,7 @@ export class SubsidyLists {
   // ---- co-signing, notice, objections, approval -----------------------------------------------------
 
   /** 市工信局会同市财政局: city finance co-signs the draft. */
-  async cosign(auth: AuthContext, id: string, input: { version: number }) {
+  async cosign(auth: Actor, id: string, input: { version: number }) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const list = await findList(tx, id);
@@ -369,7 +369,7 @@ export class SubsidyLists {
    * The optional public notice (公示), after co-signing. Once the notice runs, its start stays and its
    * end may only be extended: objections already received must stay inside the period.
    */
-  async notice(auth: AuthContext, id: string, input: { version: number; start: string; end: string }) {
+  async notice(auth: Actor, id: string, input: { version: number; start: string; end: string }) {
     const now = this.deps.now();
     const today = todayOf(now);
     return this.deps.db.transaction(async (tx) => {
@@ -395,7 +395,7 @@ export class SubsidyLists {
   }
 
   /** An objection received during the notice, against one application on the list. */
-  async recordObjection(auth: AuthContext, id: string, input: ObjectionInput) {
+  async recordObjection(auth: Actor, id: string, input: ObjectionInput) {
     const now = this.deps.now();
     const today = todayOf(now);
     return this.deps.db.transaction(async (tx) => {
@@ -419,7 +419,7 @@ export class SubsidyLists {
    * Decides an objection (city MIIT). Upheld: that application leaves the list — back to city review
    * (take_off_list) or rejected with the reason (city_reject) — and the rest of the list goes on.
    */
-  async decideObjection(auth: AuthContext, objectionId: string, input: ObjectionDecisionInput) {
+  async decideObjection(auth: Actor, objectionId: string, input: ObjectionDecisionInput) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const objection = await tx.getRepository(ListObjectionEntity).findOne({ where: { id: objectionId } });
@@ -466,7 +466,7 @@ export class SubsidyLists {
    * its budget is refused unless the approver acknowledges it (acknowledgeOverBudget), which the audit
    * records with the amount; a year without a budget cannot be approved at all.
    */
-  async approve(auth: AuthContext, id: string, input: { version: number; acknowledgeOverBudget?: boolean }) {
+  async approve(auth: Actor, id: string, input: { version: number; acknowledgeOverBudget?: boolean }) {
     const now = this.deps.now();
     const today = todayOf(now);
     return this.deps.db.transaction(async (tx) => {

@@ -4,8 +4,8 @@ import { SessionEntity, UserEntity, type UserRow } from '../../db/entities';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { activeGrants, publicUser, type PublicUser } from './users';
-import { TooManyRequestsError, UnauthenticatedError, UpstreamError } from '../../http/errors';
-import type { AuthContext } from '../../http/context';
+import { TooManyRequestsError, UnauthenticatedError, UpstreamError } from '../errors';
+import type { Actor } from '../actor';
 import type { Role } from '../../../../shared/src/contracts/roles';
 
 /** What login needs from WeChat: code2Session, nothing else (the session_key never leaves it). */
@@ -74,7 +74,7 @@ export class AuthService {
   }
 
   /** The hot path of every logged-in request: parameterised SQL, two small indexed lookups. */
-  async authenticate(token: string): Promise<AuthContext | null> {
+  async authenticate(token: string): Promise<Actor | null> {
     if (token.length < 20 || token.length > 100) return null;
     const sessionId = hashToken(token);
     const rows = await this.db.query<{ user_id: string; expires_at: number | string; revoked_at: number | string | null; status: string }>(
@@ -87,7 +87,7 @@ export class AuthService {
     return { userId: s.user_id, sessionId, grants: grants.map((g) => ({ role: g.role as Role, countyCode: g.county_code })) };
   }
 
-  async logout(auth: AuthContext): Promise<void> {
+  async logout(auth: Actor): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.getRepository(SessionEntity).update({ id: auth.sessionId }, { revokedAt: this.now() });
       await this.audit.append(tx, { action: 'auth.logout', actorId: auth.userId, entityType: 'user', entityId: auth.userId, data: { session: auth.sessionId.slice(0, 12) } });

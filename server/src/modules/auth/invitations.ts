@@ -5,7 +5,7 @@ import { InvitationEntity, UserRoleEntity, type InvitationRow } from '../../db/e
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { activeGrants, membershipsOf, publicUser, type PublicUser } from './users';
-import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../../http/errors';
+import { ConflictError, InvalidInputError, NotFoundError, GoneError } from '../errors';
 import { hashToken } from './authService';
 import { ACCESS_CODE_ALPHABET, ACCESS_CODE_LENGTH, formatAccessCode, normalizeAccessCode } from '../../../../shared/src/contracts/accessCodes';
 import { INVITED_ROLES, firstMembershipConflict, isCountyCode, isCountyRole, separationOfDutiesConflict, type InvitedRole, type Role } from '../../../../shared/src/contracts/roles';
@@ -134,9 +134,9 @@ export class InvitationService {
       const repo = tx.getRepository(InvitationEntity);
       const inv = await repo.findOne({ where: { codeHash } });
       if (!inv) throw new InvalidInputError('邀请码不正确，请核对后重新输入', [{ path: 'code', message: '没有这个邀请码' }]);
-      if (inv.revokedAt !== null) throw new AppError(410, 'invitation_revoked', '该邀请码已被管理员作废，请向管理员索取新的邀请码');
+      if (inv.revokedAt !== null) throw new GoneError('该邀请码已被管理员作废，请向管理员索取新的邀请码', 'invitation_revoked');
       if (inv.usedAt !== null) throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次；请向管理员索取新的邀请码', 'invitation_used');
-      if (inv.expiresAt <= now) throw new AppError(410, 'invitation_expired', '该邀请码已过期，请向管理员索取新的邀请码');
+      if (inv.expiresAt <= now) throw new GoneError('该邀请码已过期，请向管理员索取新的邀请码', 'invitation_expired');
       const held = await activeGrants(tx, userId);
       const candidate = { role: inv.role as Role, countyCode: inv.countyCode };
       if (held.some((g) => g.role === candidate.role && g.countyCode === candidate.countyCode)) {

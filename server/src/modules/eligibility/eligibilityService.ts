@@ -1,7 +1,7 @@
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { InvalidInputError } from '../../http/errors';
-import type { AuthContext } from '../../http/context';
+import { InvalidInputError } from '../errors';
+import type { Actor } from '../actor';
 import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
@@ -38,7 +38,7 @@ export class EligibilityService {
    * spec/eligibility.md: nothing is stored. A provider named by id brings its approval (and
    * revocation) date from the record; the caller's own enterprise brings its history from ours.
    */
-  async evaluate(input: unknown, auth: AuthContext | undefined): Promise<Verdict> {
+  async evaluate(input: unknown, auth: Actor | undefined): Promise<Verdict> {
     const parsed = parseEligibilityFacts(input);
     if (!parsed.ok) throw new InvalidInputError(parsed.message, parsed.details);
     const facts: EligibilityFacts = parsed.facts;

@@ -5,8 +5,8 @@ import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
 import { StoredFileEntity, type StoredFileRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import { hasRole, type AuthContext } from '../../http/context';
-import { AppError, ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../http/errors';
+import { hasRole, type Actor } from '../actor';
+import { DomainError, ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 import { newId } from '../../ids';
 import { BlobTooLargeError, type BlobStorage } from '../../storage/blobStorage';
 import type { AuditTrail } from '../audit/audit';
@@ -46,9 +46,9 @@ export interface OwnerKind {
  */
 export interface OwnerTypeSpec {
   /** May this person add or replace files of `kind` on this owner now (state, scope, ownership)? */
-  canAttach(auth: AuthContext, ownerId: string, kind: string): Promise<void>;
+  canAttach(auth: Actor, ownerId: string, kind: string): Promise<void>;
   /** May this person see this owner's files (and download them)? */
-  canRead(auth: AuthContext, ownerId: string): Promise<void>;
+  canRead(auth: Actor, ownerId: string): Promise<void>;
   kinds: Record<string, OwnerKind>;
 }
 
@@ -75,7 +75,7 @@ export interface PublicFile {
 }
 
 export interface UploadArgs {
-  auth: AuthContext;
+  auth: Actor;
   ownerType: string;
   ownerId: string;
   kind: string;
@@ -85,7 +85,7 @@ export interface UploadArgs {
 }
 
 export interface ReplaceArgs {
-  auth: AuthContext;
+  auth: Actor;
   fileId: string;
   body: Readable;
   headers: IncomingHttpHeaders;
@@ -245,14 +245,14 @@ export class FileService {
   }
 
   /** One file's metadata, for whoever may read its owner. */
-  async get(auth: AuthContext, fileId: string): Promise<PublicFile> {
+  async get(auth: Actor, fileId: string): Promise<PublicFile> {
     const row = await this.readable(auth, fileId);
     const [file] = await this.withDuplicates([row], auth);
     return file!;
   }
 
   /** An owner's current files, or every version with `history`. */
-  async list(auth: AuthContext, ownerType: string, ownerIdRaw: string, opts: { history?: boolean; kind?: string } = {}): Promise<PublicFile[]> {
+  async list(auth: Actor, ownerType: string, ownerIdRaw: string, opts: { history?: boolean; kind?: string } = {}): Promise<PublicFile[]> {
     const owner = this.ownerType(ownerType);
     const ownerId = this.ownerIdOf(ownerIdRaw);
     if (opts.kind !== undefined) this.kindOf(ownerType, owner, opts.kind);
@@ -270,7 +270,7 @@ export class FileService {
    * Opens a file for download and writes the download to the audit trail first: downloads of
    * materials are audited (DESIGN.md, "Rules that hold everywhere"), so no audit, no bytes.
    */
-  async openContent(auth: AuthContext, fileId: string, opts: { inline: boolean }): Promise<{ file: PublicFile; stream: Readable }> {
+  async openContent(auth: Actor, fileId: string, opts: { inline: boolean }): Promise<{ file: PublicFile; stream: Readable }> {
     const row = await this.readable(auth, fileId);
     const stream = await this.storage.get(row.storageKey);
     try {
@@ -305,7 +305,7 @@ export class FileService {
     return { ...this.ownerType(ownerType).kinds };
   }
 
-  private async readable(auth: AuthContext, fileIdRaw: string): Promise<StoredFileRow> {
+  private async readable(auth: Actor, fileIdRaw: string): Promise<StoredFileRow> {
     const fileId = this.fileIdOf(fileIdRaw);
     const row = await this.db.run((m) => m.getRepository(StoredFileEntity).findOne({ where: { id: fileId } }));
     const owner = row ? this.owners.get(row.ownerType) : undefined;
@@ -498,7 +498,7 @@ export class FileService {
    * Only reviewers see it (DESIGN.md: flagged to reviewers): to an uploader it would name another
    * enterprise's records.
    */
-  private async withDuplicates(rows: StoredFileRow[], auth: AuthContext): Promise<PublicFile[]> {
+  private async withDuplicates(rows: StoredFileRow[], auth: Actor): Promise<PublicFile[]> {
     const files = rows.map((r) => this.publicFile(r));
     const hashes = [...new Set(rows.map((r) => r.sha256))];
     if (hashes.length === 0 || !hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance', 'admin')) return files;
@@ -559,11 +559,11 @@ export class FileService {
     return raw;
   }
 
-  private kindFull(kind: OwnerKind, existing: number): AppError {
+  private kindFull(kind: OwnerKind, existing: number): DomainError {
     return new ConflictError(`「${kind.label}」最多 ${kind.maxFiles} 个文件，已经上传了 ${existing} 个：如需更换，请对原文件使用“替换”`, 'file_limit_reached');
   }
 
-  private alreadyReplaced(): AppError {
+  private alreadyReplaced(): DomainError {
     return new ConflictError('这个文件已经被新版本替换，请刷新后在最新版本上操作', 'file_superseded');
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidInputError, UnsupportedMediaTypeError } from '../../http/errors';
+import { InvalidInputError, UnsupportedMediaTypeError } from '../errors';
 import { FILE_TYPES, typeForExtension, type FileType } from './fileTypes';
 
 /**

@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { InvalidInputError, UnsupportedMediaTypeError } from '../../http/errors';
+import { InvalidInputError, UnsupportedMediaTypeError } from '../errors';
 import { detectType, FILE_TYPES, SNIFF_BYTES, type FileType } from './fileTypes';
 import type { CheckedName } from './names';
 

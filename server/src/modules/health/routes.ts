@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import type { RouteTable } from '../../http/routes';
-import { AppError } from '../../http/errors';
+import { UnavailableError } from '../errors';
 import { openApiDocument } from '../../http/openapi';
 import { healthSchema, openApiDocumentSchema } from '../../../../shared/src/contracts/responses/common';
 
@@ -10,7 +10,7 @@ export function healthRoutes(routes: RouteTable, deps: { db: Database }): void {
       // Migrations run before the server listens, so a reachable database means an up-to-date one.
       await deps.db.query('SELECT 1 AS ok');
     } catch {
-      throw new AppError(503, 'unavailable', '数据库暂时不可用');
+      throw new UnavailableError('数据库暂时不可用');
     }
     ctx.body = { status: 'ok' };
   });

@@ -5,7 +5,7 @@
  * unread count. Every query is bound to the caller's user id: nobody reads another's inbox.
  */
 import type { Database } from '../../db/database';
-import { NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../errors';
 import { parsePayload } from './channels';
 import { exec } from './sql';
 

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { TooManyRequestsError } from '../../http/errors';
+import { TooManyRequestsError } from '../errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { execute, readFollower, writeFollower } from './store';

@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
-import { AppError } from '../../http/errors';
-import type { AuthContext } from '../../http/context';
+import { DomainError } from '../errors';
+import type { Actor } from '../actor';
 import type { AuditTrail } from '../audit/audit';
 import type { EligibilityService } from '../eligibility/eligibilityService';
 import { countyName, isCountyRole, ROLE_LABELS, type Role } from '../../../../shared/src/contracts/roles';
@@ -451,12 +451,12 @@ export class Chatbot {
       case 'complete': {
         const who = await this.resolveUser(msg, follower);
         // A bound user's own enterprise brings its history from our records (二（六）), as in the mini-program.
-        const auth: AuthContext | undefined = who && who.user.status === 'active' ? { userId: who.user.id, sessionId: '', grants: [] } : undefined;
+        const auth: Actor | undefined = who && who.user.status === 'active' ? { userId: who.user.id, sessionId: '', grants: [] } : undefined;
         let verdict: Verdict;
         try {
           verdict = await this.deps.eligibility.evaluate(next.facts, auth);
         } catch (err) {
-          if (!(err instanceof AppError)) throw err;
+          if (!(err instanceof DomainError)) throw err;
           return { reply: T.selfCheckCouldNotFinish(err.message), apply: this.saveFlow(msg, follower, null) };
         }
         return { reply: verdictText(verdict, next.estimate), apply: this.saveFlow(msg, follower, null) };

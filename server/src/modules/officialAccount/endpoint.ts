@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { AppContext } from '../../http/context';
-import { AppError, InvalidInputError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError } from '../../http/errors';
+import { InvalidInputError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, TimeoutError } from '../errors';
 import type { Chatbot } from './chatbot';
 import { encryptedReplyXml, extractEncrypt, parseEncryptedEnvelope, parseInboundMessage, textReplyXml, XmlRefusal, type InboundMessage } from './messageXml';
 import { BUSY, HTTP_ERRORS } from './texts';
@@ -67,7 +67,7 @@ function readRawBody(req: IncomingMessage, limit: number, timeoutMs: number): Pr
     const onEnd = () => finish(null);
     const onError = () => finish(new InvalidInputError(HTTP_ERRORS.incomplete));
     const onClose = () => finish(new InvalidInputError(HTTP_ERRORS.incomplete));
-    const timer = setTimeout(() => finish(new AppError(408, 'request_timeout', HTTP_ERRORS.timeout)), timeoutMs);
+    const timer = setTimeout(() => finish(new TimeoutError(HTTP_ERRORS.timeout)), timeoutMs);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

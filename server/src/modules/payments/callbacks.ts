@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PaymentNotificationEntity, PaymentRefundEntity, PaymentRequestEntity } from '../../db/entities';
 import { isDuplicateKey } from '../../db/errors';
 import { insertRow } from '../../db/rows';
-import { AppError, InvalidInputError } from '../../http/errors';
+import { DomainError, InvalidInputError, UnauthenticatedError } from '../errors';
 import { AeadError, decryptAeadAes256Gcm, responseMessage, verifySha256Rsa } from '../../wechat/pay/crypto';
 import { SIGNATURE_MAX_AGE_S } from '../../wechat/pay/transport';
 import type { PaymentDeps, PaymentService } from './service';
@@ -21,9 +21,9 @@ export interface NotificationHeaders {
   serial: string | undefined;
 }
 
-class CallbackRefused extends AppError {
+class CallbackRefused extends UnauthenticatedError {
   constructor(message: string) {
-    super(401, 'callback_refused', message);
+    super(message, 'callback_refused');
   }
 }
 
@@ -48,7 +48,7 @@ export class PaymentCallbacks {
       this.deps.logger?.info({ accountId, outcome }, 'WeChat Pay callback');
       return outcome;
     } catch (err) {
-      if (err instanceof AppError) this.deps.logger?.warn({ accountId, serial: h.serial ?? null, refused: err.message }, 'WeChat Pay callback refused');
+      if (err instanceof DomainError) this.deps.logger?.warn({ accountId, serial: h.serial ?? null, refused: err.message }, 'WeChat Pay callback refused');
       throw err;
     }
   }

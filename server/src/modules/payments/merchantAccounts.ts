@@ -7,8 +7,8 @@ import type { Database } from '../../db/database';
 import { MerchantAccountEntity, type MerchantAccountRow } from '../../db/entities';
 import { isDuplicateKey } from '../../db/errors';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
-import { AppError, ConflictError, InvalidInputError, NotFoundError, UpstreamError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { ConflictError, InvalidInputError, NotFoundError, UpstreamError, RefusedError } from '../errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { platformPublicKey, signSha256Rsa } from '../../wechat/pay/crypto';
@@ -77,7 +77,7 @@ export class MerchantAccounts {
     this.box = new SecretBox(secretsKey);
   }
 
-  async mine(auth: AuthContext) {
+  async mine(auth: Actor) {
     return this.db.run(async (m) => {
       const provider = await ownedProvider(m, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
@@ -87,7 +87,7 @@ export class MerchantAccounts {
   }
 
   /** Links (or replaces) the provider's merchant account, after WeChat Pay has accepted the keys. */
-  async link(auth: AuthContext, input: LinkInput) {
+  async link(auth: Actor, input: LinkInput) {
     const checked = checkKeys(input);
     const provider = await this.db.run((m) => ownedProvider(m, auth.userId));
     if (!provider) throw new NotFoundError('您还没有云服务商备案');
@@ -113,7 +113,7 @@ export class MerchantAccounts {
   }
 
   /** Stops taking payments on the platform; what was paid stays. */
-  async unlink(auth: AuthContext, version: number) {
+  async unlink(auth: Actor, version: number) {
     return this.db.transaction(async (tx) => {
       const provider = await ownedProvider(tx, auth.userId);
       const repo = tx.getRepository(MerchantAccountEntity);
@@ -171,7 +171,7 @@ export class MerchantAccounts {
     if (res.status === 0 && res.error === UNVERIFIED_ANSWER) throw new InvalidInputError('微信支付的回答与您提供的微信支付公钥（或平台证书）对不上：请核对公钥内容及其 PUB_KEY_ID_ 编号', [{ path: 'platformKeys', message: '微信支付公钥不符' }]);
     if (res.status === 0 || res.status >= 500) throw new UpstreamError('暂时连不上微信支付，核验不了商户信息，请稍后再试');
     if (res.status === 401) throw new InvalidInputError('微信支付不认可这组商户号、证书序列号和私钥：请核对商户号、API 证书序列号和 apiclient_key.pem', [{ path: 'privateKeyPem', message: '签名未通过微信支付验证' }]);
-    throw new AppError(422, 'merchant_refused', `微信支付拒绝了核验请求（${code ?? res.status}）：请在商户平台确认商户状态及与小程序 AppID 的绑定`);
+    throw new RefusedError(`微信支付拒绝了核验请求（${code ?? res.status}）：请在商户平台确认商户状态及与小程序 AppID 的绑定`, 'merchant_refused');
   }
 }
 

@@ -4,8 +4,8 @@ import { MerchantAccountEntity, PaymentDiscrepancyEntity, PaymentRefundEntity, P
 import { isDuplicateKey } from '../../db/errors';
 import { insertRow } from '../../db/rows';
 import { newId } from '../../ids';
-import type { AuthContext } from '../../http/context';
-import { ConflictError, NotFoundError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { ConflictError, NotFoundError } from '../errors';
 import { holdersOf, enqueueNotifications } from '../notifications/outbox';
 import { providerName, providerOwnerId } from '../applications/repository';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
@@ -237,7 +237,7 @@ export class PaymentReconciler {
   }
 
   /** City MIIT closes a disagreement once it is explained (the note is kept in the audit trail). */
-  async resolve(auth: AuthContext, id: string, note: string) {
+  async resolve(auth: Actor, id: string, note: string) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const d = await tx.getRepository(PaymentDiscrepancyEntity).findOne({ where: { id } });

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { AppContext } from '../../http/context';
-import { hasRole } from '../../http/context';
+import { hasRole } from '../actor';
 import { answers, type RouteTable } from '../../http/routes';
 import {
   billCheckResultSchema, discrepancyListSchema, discrepancyResolutionSchema, jsapiParamsSchema, merchantAccountEnvelopeSchema, myMerchantAccountSchema, paymentAttachmentSchema,
   paymentEnvelopeSchema, paymentListSchema, paymentMerchantListSchema, sweepResultSchema,
 } from '../../../../shared/src/contracts/responses/payments';
 import { parseInput } from '../../http/validate';
-import { InvalidInputError } from '../../http/errors';
+import { InvalidInputError } from '../errors';
 import { isCalendarDate } from '../../../../shared/src/rules/calendar';
 import { linkSchema, type MerchantAccounts } from './merchantAccounts';
 import { ownedProvider } from '../applications/repository';

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { MerchantAccountEntity, PaymentRefundEntity, PaymentRequestEntity, type PaymentRefundRow, type PaymentRequestRow, type PaymentRequestStatus } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import { hasRole, type AuthContext } from '../../http/context';
-import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UpstreamError } from '../../http/errors';
+import { hasRole, type Actor } from '../actor';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UpstreamError, RefusedError } from '../errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
@@ -82,7 +82,7 @@ export class PaymentService {
   // ---- requests -----------------------------------------------------------------------------------
 
   /** A provider asks an enterprise to pay against their contract. */
-  async requestByProvider(auth: AuthContext, input: z.output<typeof providerRequestSchema>) {
+  async requestByProvider(auth: Actor, input: z.output<typeof providerRequestSchema>) {
     return this.deps.db.transaction(async (tx) => {
       const provider = await ownedProvider(tx, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
@@ -99,7 +99,7 @@ export class PaymentService {
   }
 
   /** An enterprise pays its contract's provider (from its application) or a catalogue item of the registry. */
-  async requestByEnterprise(auth: AuthContext, input: z.output<typeof enterpriseRequestSchema>) {
+  async requestByEnterprise(auth: Actor, input: z.output<typeof enterpriseRequestSchema>) {
     return this.deps.db.transaction(async (tx) => {
       if ('catalogueItemId' in input) {
         if (!(await isEnterpriseMember(tx, input.enterpriseId, auth.userId))) throw new NotFoundError('您不是该企业的成员');
@@ -123,11 +123,11 @@ export class PaymentService {
     });
   }
 
-  private async insertRequest(tx: EntityManager, auth: AuthContext, role: 'provider' | 'enterprise', r: Pick<PaymentRequestRow, 'providerId' | 'enterpriseId' | 'applicationId' | 'amountFen' | 'description' | 'contractNo' | 'catalogueItem'>) {
+  private async insertRequest(tx: EntityManager, auth: Actor, role: 'provider' | 'enterprise', r: Pick<PaymentRequestRow, 'providerId' | 'enterpriseId' | 'applicationId' | 'amountFen' | 'description' | 'contractNo' | 'catalogueItem'>) {
     const account = await tx.getRepository(MerchantAccountEntity).findOne({ where: { providerId: r.providerId } });
     const filing = await findFiling(tx, r.providerId);
     if (!filing || filing.status !== 'approved') throw new ConflictError('该服务商不是有效的已备案服务商，不能通过平台收款', 'provider_not_approved');
-    if (!account || account.status !== 'active') throw new AppError(404, 'wechat_pay_not_offered', '该服务商暂未开通平台微信支付，请按合同约定的方式付款，并在付款记录中登记');
+    if (!account || account.status !== 'active') throw new NotFoundError('该服务商暂未开通平台微信支付，请按合同约定的方式付款，并在付款记录中登记', 'wechat_pay_not_offered');
     const now = this.deps.now();
     const row: PaymentRequestRow = { id: newId(), ...r, merchantAccountId: account.id, createdBy: auth.userId, createdByRole: role, outTradeNo: newOutTradeNo(), status: 'created', payerOpenid: null, prepayId: null, prepayAt: null, leaseUntil: null, expiresAt: now + REQUEST_VALID_MS, transactionId: null, paidAt: null, paidOn: null, refundedFen: 0, checkedAt: null, checkCount: 0, problem: null, version: 1, createdAt: now, updatedAt: now };
     await insertRow(tx, PaymentRequestEntity, row);
@@ -138,7 +138,7 @@ export class PaymentService {
 
   // ---- reading ------------------------------------------------------------------------------------
 
-  async get(auth: AuthContext, id: string) {
+  async get(auth: Actor, id: string) {
     return this.deps.db.run(async (m) => {
       const row = await this.visible(m, auth, id);
       return { payment: await this.view(m, row) };
@@ -146,7 +146,7 @@ export class PaymentService {
   }
 
   /** The enterprise's, the provider's, or (city) everyone's payment requests, newest first. */
-  async list(auth: AuthContext, q: { scope: 'enterprise' | 'provider' | 'all'; enterpriseId?: string; status?: PaymentRequestStatus; limit: number }) {
+  async list(auth: Actor, q: { scope: 'enterprise' | 'provider' | 'all'; enterpriseId?: string; status?: PaymentRequestStatus; limit: number }) {
     return this.deps.db.run(async (m) => {
       const qb = m.getRepository(PaymentRequestEntity).createQueryBuilder('p').orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(q.limit);
       if (q.scope === 'provider') {
@@ -164,7 +164,7 @@ export class PaymentService {
     });
   }
 
-  private async visible(m: EntityManager, auth: AuthContext, id: string): Promise<PaymentRequestRow> {
+  private async visible(m: EntityManager, auth: Actor, id: string): Promise<PaymentRequestRow> {
     const row = await m.getRepository(PaymentRequestEntity).findOne({ where: { id } });
     if (row) {
       if (hasRole(auth, 'city_miit', 'city_finance', 'admin')) return row;
@@ -221,7 +221,7 @@ export class PaymentService {
   // ---- paying -------------------------------------------------------------------------------------
 
   /** The signed parameters for wx.requestPayment: the request's one order, made now or reused. */
-  async jsapi(auth: AuthContext, id: string) {
+  async jsapi(auth: Actor, id: string) {
     const openid = await this.payerOpenid(auth);
     const deadline = this.deps.now() + WAIT_FOR_ORDER_MS;
     const first = await this.deps.db.run((m) => this.visible(m, auth, id));
@@ -311,7 +311,7 @@ export class PaymentService {
       await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ status: 'failed', leaseUntil: null, problem: `微信支付拒绝下单：${code ?? res.status} ${message}`.slice(0, 500), version: () => 'version + 1', updatedAt: now }).where("id = :id AND status = 'ordering'", { id: row.id }).execute();
       await this.deps.audit.append(tx, { action: 'payment.order_refused', actorId: 'system:wechat-pay', entityType: 'payment_request', entityId: row.id, data: { code: code ?? null, status: res.status } });
     });
-    throw new AppError(502, 'wechat_pay_refused', `微信支付没有接受这笔订单（${code ?? res.status}${message ? `：${message}` : ''}），请联系服务商核对其商户设置后重新发起`);
+    throw new UpstreamError(`微信支付没有接受这笔订单（${code ?? res.status}${message ? `：${message}` : ''}），请联系服务商核对其商户设置后重新发起`, 'wechat_pay_refused');
   }
 
   private async releaseLease(id: string): Promise<void> {
@@ -325,7 +325,7 @@ export class PaymentService {
     return data;
   }
 
-  private async payerOpenid(auth: AuthContext): Promise<string> {
+  private async payerOpenid(auth: Actor): Promise<string> {
     const rows: { mp_openid: string | null }[] = await this.deps.db.query('SELECT mp_openid FROM users WHERE id = ?', [auth.userId]);
     const openid = rows[0]?.mp_openid;
     if (!openid) throw new ConflictError('请在微信小程序中登录后再支付', 'no_openid');
@@ -375,7 +375,7 @@ export class PaymentService {
   // ---- provider actions ---------------------------------------------------------------------------
 
   /** The provider withdraws an unpaid request; an order at WeChat Pay is closed first. */
-  async cancel(auth: AuthContext, id: string) {
+  async cancel(auth: Actor, id: string) {
     const row = await this.providerRow(auth, id);
     if (row.status === 'paid') throw new ConflictError('这笔款项已经支付，不能撤回；如需退还请办理退款', 'already_paid');
     if (row.status === 'closed' || row.status === 'failed') return this.get(auth, id);
@@ -407,7 +407,7 @@ export class PaymentService {
   }
 
   /** A refund asked for by the provider: one out_refund_no per refund row, reused on every retry. */
-  async refund(auth: AuthContext, id: string, input: z.output<typeof refundSchema>) {
+  async refund(auth: Actor, id: string, input: z.output<typeof refundSchema>) {
     const row = await this.providerRow(auth, id);
     if (row.status !== 'paid') throw new ConflictError('只有已支付的款项可以退款', 'not_paid');
     const now = this.deps.now();
@@ -449,13 +449,13 @@ export class PaymentService {
     }
     if (status >= 400 && status < 500 && status !== 404) {
       await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ status: 'failed', leaseUntil: null, updatedAt: now }).where("id = :id AND status = 'requested'", { id: refund.id }).execute());
-      throw new AppError(422, 'refund_refused', `微信支付没有接受这笔退款（${data?.code ?? status}${data?.message ? `：${data.message}` : ''}）`);
+      throw new RefusedError(`微信支付没有接受这笔退款（${data?.code ?? status}${data?.message ? `：${data.message}` : ''}）`, 'refund_refused');
     }
     // Unclear: the sweeper asks again under the same out_refund_no.
     await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ leaseUntil: now, updatedAt: now }).where('id = :id', { id: refund.id }).execute());
   }
 
-  private async providerRow(auth: AuthContext, id: string): Promise<PaymentRequestRow> {
+  private async providerRow(auth: Actor, id: string): Promise<PaymentRequestRow> {
     return this.deps.db.run(async (m) => {
       const provider = await ownedProvider(m, auth.userId);
       const row = await m.getRepository(PaymentRequestEntity).findOne({ where: { id } });
@@ -467,7 +467,7 @@ export class PaymentService {
   // ---- the application ----------------------------------------------------------------------------
 
   /** Puts a paid order of the enterprise's on one of its applications (one made before the application existed). */
-  async attach(auth: AuthContext, applicationId: string, paymentId: string) {
+  async attach(auth: Actor, applicationId: string, paymentId: string) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const app = await findApplication(tx, applicationId);

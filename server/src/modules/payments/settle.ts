@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ApplicationEntity, ApplicationEventEntity, PaymentEntity, PaymentRefundEntity, PaymentRequestEntity, SubsidyListItemEntity, type PaymentRequestRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
-import type { AuthContext } from '../../http/context';
+import type { Actor } from '../actor';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
@@ -20,7 +20,7 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
  */
 
 /** Acts for WeChat Pay's reports: no person did this, the platform saw it. */
-export const WECHAT_PAY_ACTOR: AuthContext = { userId: 'system:wechat-pay', sessionId: '', grants: [{ role: 'admin', countyCode: null }] };
+export const WECHAT_PAY_ACTOR: Actor = { userId: 'system:wechat-pay', sessionId: '', grants: [{ role: 'admin', countyCode: null }] };
 
 /** What WeChat Pay says of a transaction (callback plaintext or query answer). */
 export interface WechatTransaction {

@@ -3,9 +3,9 @@ import type { Database } from '../../db/database';
 import { ProviderEntity, ProviderEventEntity, UserRoleEntity, type ProviderRow } from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { nextInSequence } from '../../db/sequences';
-import type { AuthContext } from '../../http/context';
-import { hasRole } from '../../http/context';
-import { AppError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../http/errors';
+import type { Actor } from '../actor';
+import { hasRole } from '../actor';
+import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
@@ -83,11 +83,11 @@ export class FilingService {
   // ---- reading ---------------------------------------------------------------------------------
 
   /** The owner sees their filing; city MIIT and admins see any. Others get 404, not a hint that it exists. */
-  private canSee(auth: AuthContext, filing: Filing): boolean {
+  private canSee(auth: Actor, filing: Filing): boolean {
     return filing.ownerUserId === auth.userId || hasRole(auth, 'city_miit', 'admin');
   }
 
-  async get(auth: AuthContext, id: string) {
+  async get(auth: Actor, id: string) {
     const filing = await this.db.run((m) => findFiling(m, id));
     if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
     const materials = await this.db.run((m) => currentMaterialKinds(m, id));
@@ -95,7 +95,7 @@ export class FilingService {
     return { filing: this.view(filing), missing: problems };
   }
 
-  async mine(auth: AuthContext) {
+  async mine(auth: Actor) {
     const filing = await this.db.run((m) => findFilingOfOwner(m, auth.userId));
     return filing ? this.get(auth, filing.id) : null;
   }
@@ -106,7 +106,7 @@ export class FilingService {
     return { items: items.map((f) => this.summary(f)), counts, next: items.length === limit && last ? `${last.updatedAt}.${last.id}` : null };
   }
 
-  async history(auth: AuthContext, id: string) {
+  async history(auth: Actor, id: string) {
     await this.get(auth, id);
     const rows = await this.db.run((m) => historyOf(m, id));
     return rows.map((r) => ({ seq: r.seq, event: r.event, from: r.fromStatus, to: r.toStatus, reason: r.reason, at: r.createdAt, byReviewer: r.event !== 'create' && r.event !== 'save' && r.event !== 'submit' }));
@@ -130,7 +130,7 @@ export class FilingService {
     };
   }
 
-  async documentSource(auth: AuthContext, id: string): Promise<{ filing: Filing; materials: string[] }> {
+  async documentSource(auth: Actor, id: string): Promise<{ filing: Filing; materials: string[] }> {
     const filing = await this.db.run((m) => findFiling(m, id));
     if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
     return { filing, materials: await this.db.run((m) => currentMaterialKinds(m, id)) };
@@ -138,7 +138,7 @@ export class FilingService {
 
   // ---- the provider's side -----------------------------------------------------------------------
 
-  async create(auth: AuthContext, input: { form?: unknown }) {
+  async create(auth: Actor, input: { form?: unknown }) {
     if (hasRole(auth, ...REVIEWER_ROLES)) throw new ForbiddenError('审核人员和管理员不能以同一账号申报云服务商备案，请用服务商自己的微信登录');
     const form = this.parseForm(input.form ?? {});
     const now = this.now();
@@ -161,7 +161,7 @@ export class FilingService {
   }
 
   /** Saves a draft: whatever is filled must be well-formed; completeness is checked only at submit. */
-  async saveForm(auth: AuthContext, id: string, input: { version: number; form: unknown }) {
+  async saveForm(auth: Actor, id: string, input: { version: number; form: unknown }) {
     const form = this.parseForm(input.form);
     const now = this.now();
     return this.db.transaction(async (tx) => {
@@ -190,7 +190,7 @@ export class FilingService {
    * version) makes sure nobody moved the filing meanwhile (409 otherwise), then the history row,
    * the audit row and the notifications are written with it — all or nothing.
    */
-  async act(auth: AuthContext, id: string, event: FilingEvent, input: ReviewInput) {
+  async act(auth: Actor, id: string, event: FilingEvent, input: ReviewInput) {
     const action = this.actions[event];
     const now = this.now();
     return this.db.transaction(async (tx) => {
@@ -262,6 +262,6 @@ function toFilingRow(row: ProviderRow): Filing {
   return { ...row, status: row.status, form: (row.form ?? {}) as ProviderFilingForm };
 }
 
-function staleError(): AppError {
+function staleError(): DomainError {
   return new ConflictError('这份备案申报已被修改或已被他人处理，请刷新后再操作', 'stale_version');
 }

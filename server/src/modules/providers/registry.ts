@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { InvalidInputError, NotFoundError } from '../../http/errors';
+import { InvalidInputError, NotFoundError } from '../errors';
 import { maskPhone } from '../../logger';
 import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
