@@ -1,6 +1,6 @@
 import Koa from 'koa';
-import { parseInboundMessage, textReplyXml } from '../server/src/modules/officialAccount/messageXml';
-import { signatureMatches, wechatSignature } from '../server/src/modules/officialAccount/wechatCrypto';
+import { parseInboundMessage, textReplyXml } from '../server/src/wechat/officialAccount/messageXml';
+import { signatureMatches, wechatSignature } from '../server/src/wechat/officialAccount/crypto';
 
 /**
  * The official account's fixed cost, measured apart: WeChat's signature, the XML parse and a text

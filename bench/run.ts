@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../server/src/config';
 import { openDatabase } from '../server/src/db/database';
 import { seedApplications, seedBoundFollower, seedCountyReviewer, seedSessions } from './seed';
-import { wechatSignature } from '../server/src/modules/officialAccount/wechatCrypto';
+import { wechatSignature } from '../server/src/wechat/officialAccount/crypto';
 import { upload } from './uploads';
 import { preparePay, seedPayParties } from './pay';
 import { startSandbox } from '../server/src/wechat/sandbox';

@@ -7,37 +7,55 @@ import type { Database } from './db/database';
 import type { AppState } from './http/context';
 import { errorHandler } from './http/errorHandler';
 import { UnauthenticatedError } from './modules/errors';
-import { RouteTable } from './http/routes';
+import { RouteTable } from './http/routeTable';
 import { RateLimits } from './http/rateLimits';
 import { requestEncoding, securityHeaders } from './http/middleware';
 import { AuditTrail } from './modules/audit/audit';
 import { AuthService, type MiniProgramSessions } from './modules/auth/authService';
 import { InvitationService } from './modules/auth/invitations';
-import { authRoutes } from './modules/auth/routes';
 import { AdminService } from './modules/admin/adminService';
-import { adminRoutes } from './modules/admin/routes';
-import { healthRoutes } from './modules/health/routes';
-import { eligibilityRoutes } from './modules/eligibility/routes';
+import { HealthCheck } from './modules/health/health';
 import { EligibilityService } from './modules/eligibility/eligibilityService';
-import { FileService, fileRoutes } from './modules/files';
+import { FileService } from './modules/files';
 import { createBlobStorage, type BlobStorage } from './storage';
 import { FilingService } from './modules/providers/filingService';
 import { ProviderRegistry } from './modules/providers/registry';
-import { providerRoutes } from './modules/providers/routes';
 import { filingFileOwner } from './modules/providers/fileOwner';
 import { ApplicationEngine } from './modules/applications/engine';
 import type { ApplicationDeps } from './modules/applications/deps';
-import { countyRoutes } from './modules/applications/countyRoutes';
-import { cityRoutes } from './modules/applications/cityRoutes';
-import { enterpriseRoutes } from './modules/applications/enterpriseRoutes';
-import { officialAccountRoutes } from './modules/officialAccount/routes';
-import { notificationRoutes } from './modules/notifications/routes';
+import { EnterpriseService } from './modules/applications/enterprises';
+import { DraftService } from './modules/applications/drafts';
+import { ProviderDesk, SettlementForms, SETTLEMENT_OWNER_TYPE, settlementFileOwner } from './modules/applications/settlementForms';
+import { CountyReview } from './modules/applications/countyReview';
+import { JointReports } from './modules/applications/jointReports';
+import { CityReview } from './modules/applications/cityReview';
+import { Budgets } from './modules/applications/budget';
+import { SubsidyLists } from './modules/applications/subsidyLists';
+import { Disbursements } from './modules/applications/disbursements';
 import { applicationFileOwner, enterpriseFileOwner } from './modules/applications/fileOwners';
+import { Inbox } from './modules/notifications/inbox';
+import { NotificationPreferences } from './modules/notifications/preferences';
+import { resolveNotificationSettings } from './modules/notifications/settings';
+import { Chatbot } from './modules/officialAccount/chatbot';
+import { BindingCodes } from './modules/officialAccount/binding';
 import { MerchantAccounts } from './modules/payments/merchantAccounts';
 import { PaymentService, type PaymentDeps } from './modules/payments/service';
 import { PaymentCallbacks } from './modules/payments/callbacks';
 import { PaymentReconciler } from './modules/payments/reconcile';
-import { paymentRoutes } from './modules/payments/routes';
+import { healthRoutes } from './http/routes/health';
+import { authRoutes } from './http/routes/auth';
+import { adminRoutes } from './http/routes/admin';
+import { eligibilityRoutes } from './http/routes/eligibility';
+import { fileRoutes } from './http/routes/files';
+import { providerFilingRoutes } from './http/routes/providerFilings';
+import { enterpriseRoutes } from './http/routes/enterprises';
+import { providerDeskRoutes } from './http/routes/providerDesk';
+import { countyRoutes } from './http/routes/county';
+import { cityRoutes } from './http/routes/city';
+import { notificationRoutes } from './http/routes/notifications';
+import { paymentRoutes } from './http/routes/payments';
+import { officialAccountRoutes } from './http/routes/officialAccount';
+import { OfficialAccountEndpoint } from './http/officialAccountEndpoint';
 
 export interface AppDeps {
   config: Config;
@@ -51,8 +69,10 @@ export interface AppDeps {
   wechatPay?: { apiBase?: () => string; notifyBaseUrl?: () => string };
 }
 
+/** Every use case, built once here (the composition root); the routes on top call them. */
 export interface Services {
   audit: AuditTrail;
+  health: HealthCheck;
   auth: AuthService;
   invitations: InvitationService;
   admin: AdminService;
@@ -61,6 +81,20 @@ export interface Services {
   filings: FilingService;
   registry: ProviderRegistry;
   engine: ApplicationEngine;
+  enterprises: EnterpriseService;
+  drafts: DraftService;
+  providerDesk: ProviderDesk;
+  settlementForms: SettlementForms;
+  countyReview: CountyReview;
+  jointReports: JointReports;
+  cityReview: CityReview;
+  budgets: Budgets;
+  subsidyLists: SubsidyLists;
+  disbursements: Disbursements;
+  inbox: Inbox;
+  preferences: NotificationPreferences;
+  chatbot: Chatbot;
+  bindingCodes: BindingCodes;
   merchants: MerchantAccounts;
   payments: PaymentService;
   callbacks: PaymentCallbacks;
@@ -69,28 +103,52 @@ export interface Services {
 
 export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? Date.now;
-  const audit = new AuditTrail(deps.config.auditKey, now);
+  const { config, db } = deps;
+  const audit = new AuditTrail(config.auditKey, now);
   const engine = new ApplicationEngine(audit, now);
-  const { config } = deps;
   const payApiBase = deps.wechatPay?.apiBase ?? (() => {
     const base = config.wechatPay.apiBase ?? (config.sandbox ? config.wechat.apiBase : null);
     if (!base) throw new Error('WeChat Pay API base unknown: set WECHAT_PAY_API_BASE');
     return base;
   });
   const notifyBase = deps.wechatPay?.notifyBaseUrl ?? (() => config.wechatPay.publicBaseUrl ?? `http://127.0.0.1:${config.port}`);
-  const merchants = new MerchantAccounts(deps.db, audit, config.wechatPay.secretsKey, { appid: config.wechat.mp.appid, apiBase: payApiBase, timeoutMs: config.wechatPay.timeoutMs, logger: deps.logger }, now);
-  const paymentDeps: PaymentDeps = { db: deps.db, audit, engine, merchants, notifyUrl: (accountId) => `${notifyBase().replace(/\/+$/, '')}/api/v1/wechat/pay/notify/${accountId}`, orderTtlMs: config.wechatPay.orderTtlMinutes * 60_000, now, logger: deps.logger };
+  const merchants = new MerchantAccounts(db, audit, config.wechatPay.secretsKey, { appid: config.wechat.mp.appid, apiBase: payApiBase, timeoutMs: config.wechatPay.timeoutMs, logger: deps.logger }, now);
+  const paymentDeps: PaymentDeps = { db, audit, engine, merchants, notifyUrl: (accountId) => `${notifyBase().replace(/\/+$/, '')}/api/v1/wechat/pay/notify/${accountId}`, orderTtlMs: config.wechatPay.orderTtlMinutes * 60_000, now, logger: deps.logger };
   const payments = new PaymentService(paymentDeps);
+  const files = new FileService({ db, audit, storage: deps.storage ?? createBlobStorage(config), now });
+  // Who may attach and read materials, per kind of owner.
+  files.registerOwnerType('provider', filingFileOwner(db));
+  files.registerOwnerType('application', applicationFileOwner(db));
+  files.registerOwnerType('enterprise', enterpriseFileOwner(db));
+  files.registerOwnerType(SETTLEMENT_OWNER_TYPE, settlementFileOwner(db));
+  const applications: ApplicationDeps = { db, audit, engine, files, now, overdueDays: config.overdueDays };
+  const eligibility = new EligibilityService(db, config, now);
   return {
     audit,
-    auth: new AuthService(deps.db, audit, deps.wechat.miniProgram, deps.config.sessionTtlHours * 3600_000, now),
-    invitations: new InvitationService(deps.db, audit, now),
-    admin: new AdminService(deps.db, audit, deps.config.auditKey, now),
-    eligibility: new EligibilityService(deps.db, deps.config, now),
-    files: new FileService({ db: deps.db, audit, storage: deps.storage ?? createBlobStorage(deps.config), now }),
-    filings: new FilingService(deps.db, audit, now),
-    registry: new ProviderRegistry(deps.db, now),
+    health: new HealthCheck(db),
+    auth: new AuthService(db, audit, deps.wechat.miniProgram, config.sessionTtlHours * 3600_000, now),
+    invitations: new InvitationService(db, audit, now),
+    admin: new AdminService(db, audit, config.auditKey, now),
+    eligibility,
+    files,
+    filings: new FilingService(db, audit, now),
+    registry: new ProviderRegistry(db, now),
     engine,
+    enterprises: new EnterpriseService(db, audit, now),
+    drafts: new DraftService(applications),
+    providerDesk: new ProviderDesk(applications),
+    settlementForms: new SettlementForms(applications),
+    countyReview: new CountyReview(applications),
+    jointReports: new JointReports(applications),
+    cityReview: new CityReview(applications),
+    budgets: new Budgets(applications),
+    subsidyLists: new SubsidyLists(applications),
+    disbursements: new Disbursements(applications),
+    inbox: new Inbox(db, now),
+    preferences: new NotificationPreferences(db, resolveNotificationSettings(undefined, config.sandbox), now),
+    chatbot: new Chatbot({ config, db, audit, eligibility, now, logger: deps.logger.child({ module: 'officialAccount' }) }),
+    // The binding code's HMAC key: the server's secret (AUDIT_KEY), used under a label of its own.
+    bindingCodes: new BindingCodes(db, config.auditKey, now),
     merchants,
     payments,
     callbacks: new PaymentCallbacks(paymentDeps, payments),
@@ -109,22 +167,20 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   const limits = new RateLimits(deps.config.rateLimits, { db: deps.db, mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null });
   const routes = new RouteTable(limits);
 
-  healthRoutes(routes, { db: deps.db });
-  authRoutes(routes, { auth: services.auth, invitations: services.invitations, db: deps.db });
-  adminRoutes(routes, { invitations: services.invitations, admin: services.admin });
-  eligibilityRoutes(routes, { eligibility: services.eligibility });
-  services.files.registerOwnerType('provider', filingFileOwner(deps.db));
-  fileRoutes(routes, { files: services.files });
-  providerRoutes(routes, { filings: services.filings, registry: services.registry, now: deps.now ?? Date.now });
-  const applicationDeps: ApplicationDeps = { db: deps.db, audit: services.audit, engine: services.engine, files: services.files, now: deps.now ?? Date.now, overdueDays: deps.config.overdueDays };
-  services.files.registerOwnerType('application', applicationFileOwner(deps.db));
-  services.files.registerOwnerType('enterprise', enterpriseFileOwner(deps.db));
-  enterpriseRoutes(routes, applicationDeps);
-  countyRoutes(routes, applicationDeps);
-  cityRoutes(routes, applicationDeps);
-  notificationRoutes(routes, { db: deps.db, config: deps.config, now: deps.now ?? Date.now });
-  paymentRoutes(routes, { db: deps.db, merchants: services.merchants, payments: services.payments, callbacks: services.callbacks, reconciler: services.reconciler });
-  officialAccountRoutes(routes, { config: deps.config, db: deps.db, audit: services.audit, eligibility: services.eligibility, now: deps.now ?? Date.now });
+  // Registered in this order, which @koa/router matches in (docs/openapi.json keeps it).
+  healthRoutes(routes, services);
+  authRoutes(routes, services);
+  adminRoutes(routes, services);
+  eligibilityRoutes(routes, services);
+  fileRoutes(routes, services);
+  providerFilingRoutes(routes, services);
+  enterpriseRoutes(routes, services);
+  providerDeskRoutes(routes, services);
+  countyRoutes(routes, services);
+  cityRoutes(routes, services);
+  notificationRoutes(routes, services);
+  paymentRoutes(routes, services);
+  officialAccountRoutes(routes, { ...services, endpoint: new OfficialAccountEndpoint(deps.config, services.chatbot, deps.logger.child({ module: 'officialAccount' }), deps.now ?? Date.now) });
 
   // Koa reports here what happens after a response is under way; a phone that hangs up is routine.
   app.on('error', (err: NodeJS.ErrnoException) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../server/src/http/context';
-import { answerChecks, isAnswerMarker, type RouteSpec } from '../../server/src/http/routes';
+import { answerChecks, isAnswerMarker, type RouteSpec } from '../../server/src/http/routeTable';
 import { todayInShanghai } from '../../shared/src/rules/calendar';
 
 /**

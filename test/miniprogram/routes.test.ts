@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../../server/src/db/database';
 import { DbTokenStore } from '../../server/src/db/tokenStore';
 import { createLogger } from '../../server/src/logger';
 import { createWechatClients } from '../../server/src/wechat/clients';
-import type { RouteSpec } from '../../server/src/http/routes';
+import type { RouteSpec } from '../../server/src/http/routeTable';
 import { testConfig } from '../helpers/db';
 import { ROUTES, fillPath, queryString, type Route } from '../../miniprogram/services/routes';
 

@@ -3,7 +3,7 @@ import { createApp } from '../app';
 import { loadConfig } from '../config';
 import type { Database } from '../db/database';
 import { openApiJson } from './openapi';
-import type { RouteSpec } from './routes';
+import type { RouteSpec } from './routeTable';
 
 /** Where the checked-in document lives: `npm run openapi` writes it, a test compares it. */
 export const OPENAPI_FILE = path.resolve(__dirname, '../../../docs/openapi.json');

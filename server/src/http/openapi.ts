@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, errorStatuses, type ErrorCode } from '../../../shared/src/contracts/errors';
 import { errorAnswerSchema } from '../../../shared/src/contracts/responses/common';
-import { isAnswerMarker, isBodyMarker, successStatuses, type RouteSpec } from './routes';
+import { isAnswerMarker, isBodyMarker, successStatuses, type RouteSpec } from './routeTable';
 
 /**
  * The OpenAPI 3.1 document of the API, written from the route table (server/src/http/routes.ts) and

@@ -6,7 +6,7 @@ import { STATUS_OF } from '../../../server/src/http/errorHandler';
 import { detectType } from '../../../server/src/modules/files/fileTypes';
 import { checkFileName, storedName } from '../../../server/src/modules/files/names';
 import { TypeSniffer } from '../../../server/src/modules/files/sniff';
-import { contentDisposition } from '../../../server/src/modules/files/routes';
+import { contentDisposition } from '../../../server/src/http/download';
 import { FileService } from '../../../server/src/modules/files/fileService';
 import type { Database } from '../../../server/src/db/database';
 import type { AuditTrail } from '../../../server/src/modules/audit/audit';

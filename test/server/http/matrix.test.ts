@@ -1,6 +1,7 @@
+import { createLogger } from '../../../server/src/logger';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { createApp } from '../../../server/src/app';
-import type { RouteSpec } from '../../../server/src/http/routes';
+import type { RouteSpec } from '../../../server/src/http/routeTable';
 import { ROLES, type Role } from '../../../shared/src/contracts/roles';
 import { newId } from '../../../server/src/ids';
 
@@ -16,7 +17,7 @@ describe('role × route matrix', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    specs = createApp({ config: t.config, db: t.db, logger: { error() {} } as never, wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
+    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
     tokens.set('none', (await t.login('matrix-nobody')).token);
     for (const role of ROLES) {
       const { token } = await t.login(`matrix-${role}`);

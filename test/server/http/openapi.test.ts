@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import { OPENAPI_FILE, appRouteSpecs, currentOpenApiJson } from '../../../server/src/http/apiDocument';
 import { errorCodesOf } from '../../../server/src/http/openapi';
-import { isAnswerMarker } from '../../../server/src/http/routes';
+import { isAnswerMarker } from '../../../server/src/http/routeTable';
 import { ERROR_CODES } from '../../../shared/src/contracts/errors';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 

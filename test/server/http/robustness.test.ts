@@ -1,9 +1,10 @@
+import { createLogger } from '../../../server/src/logger';
 import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { createApp } from '../../../server/src/app';
-import type { RouteSpec } from '../../../server/src/http/routes';
+import type { RouteSpec } from '../../../server/src/http/routeTable';
 
 /**
  * Nothing a caller sends may produce a 500 or crash the process: every route, anonymous and as an
@@ -28,7 +29,7 @@ describe('hostile input never yields a 500', () => {
   const faults: string[] = [];
   beforeAll(async () => {
     t = await startTestApp({ env: { LOG_LEVEL: 'error' }, logDestination: { write: (line: string) => void faults.push(line) } });
-    specs = createApp({ config: t.config, db: t.db, logger: { error() {} } as never, wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
+    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
     const admin = await t.login('fuzz-admin');
     await t.grant(admin.token, 'admin');
     adminToken = admin.token;

@@ -5,12 +5,10 @@ import { createLogger } from '../../../server/src/logger';
 import { DbTokenStore } from '../../../server/src/db/tokenStore';
 import { createWechatClients } from '../../../server/src/wechat/clients';
 import { enqueueNotifications } from '../../../server/src/modules/notifications/outbox';
-import { notificationRoutes } from '../../../server/src/modules/notifications/routes';
 import { openBench, progressParams, type Bench } from './harness';
 
 /**
- * The inbox and preference routes over HTTP, on the real app. Until app.ts wires
- * notificationRoutes, this suite adds them to the app's route table itself.
+ * The inbox and preference routes over HTTP, on the real app.
  */
 let b: Bench;
 let server: Server;
@@ -30,7 +28,7 @@ beforeAll(async () => {
   b = await openBench();
   const wechat = createWechatClients({ apiBase: b.sandbox.baseUrl, mp: b.config.wechat.mp, oa: b.config.wechat.oa, tokenStore: new DbTokenStore(b.db) });
   const { app, routes } = createApp({ config: b.config, db: b.db, logger: createLogger(b.config), wechat: { miniProgram: wechat.mp }, now: b.now });
-  if (!routes.specs.some((s) => s.path === '/api/v1/inbox')) notificationRoutes(routes, { db: b.db, config: b.config, now: b.now });
+  expect(routes.specs.some((s) => s.path === '/api/v1/inbox')).toBe(true);
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   http = request.agent(server);

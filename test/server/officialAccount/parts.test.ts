@@ -5,10 +5,10 @@ import { testConfig } from '../../helpers/db';
 import { errorHandler } from '../../../server/src/http/errorHandler';
 import type { AppState } from '../../../server/src/http/context';
 import { Chatbot, closestTopic, parseCommand } from '../../../server/src/modules/officialAccount/chatbot';
-import { OfficialAccountEndpoint } from '../../../server/src/modules/officialAccount/endpoint';
-import { extractEncrypt, fitReply, parseInboundMessage, textReplyXml } from '../../../server/src/modules/officialAccount/messageXml';
+import { OfficialAccountEndpoint } from '../../../server/src/http/officialAccountEndpoint';
+import { extractEncrypt, fitReply, parseInboundMessage, textReplyXml } from '../../../server/src/wechat/officialAccount/messageXml';
 import { BUSY, TRUNCATED_SUFFIX } from '../../../server/src/modules/officialAccount/texts';
-import { WechatCipher, wechatSignature } from '../../../server/src/modules/officialAccount/wechatCrypto';
+import { WechatCipher, wechatSignature } from '../../../server/src/wechat/officialAccount/crypto';
 import { readReply, sha1Sorted, signedQuery, textXml, wechatDecrypt, wechatEncrypt } from './wechatPush';
 
 /** The parts on their own: the cipher against WeChat's layout, reply limits, command parsing, the 5-second answer. */

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import { SessionEntity, UserEntity, type UserRow } from '../../db/entities';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
-import { activeGrants, publicUser, type PublicUser } from './users';
+import { activeGrants, grantsOf, publicUser, type PublicUser } from './users';
 import { TooManyRequestsError, UnauthenticatedError, UpstreamError } from '../errors';
 import type { Actor } from '../actor';
 import type { Role } from '../../../../shared/src/contracts/roles';
@@ -74,6 +74,11 @@ export class AuthService {
   }
 
   /** The hot path of every logged-in request: parameterised SQL, two small indexed lookups. */
+  /** The caller and the roles they hold now (a role revoked since login is gone already). */
+  async me(actor: Actor): Promise<PublicUser> {
+    return publicUser(actor.userId, await grantsOf(this.db, actor.userId));
+  }
+
   async authenticate(token: string): Promise<Actor | null> {
     if (token.length < 20 || token.length > 100) return null;
     const sessionId = hashToken(token);

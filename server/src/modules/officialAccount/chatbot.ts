@@ -13,7 +13,7 @@ import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/e
 import { applyAnswer, currentStep, normalizeChatText, restoreFlowState, startFlow, type FlowQuestion, type FlowState, type SubsidyEstimate } from '../../../../shared/src/rules/flow';
 import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { BIND_MAX_FAILURES, BIND_WINDOW_MS, CODE_DIGITS, bindingCodeHash, linkOpenid } from './binding';
-import { fitReply, type InboundMessage } from './messageXml';
+import { fitReply, type InboundMessage } from '../../wechat/officialAccount/messageXml';
 import { bindingCodeByHash, execute, prune, readFollower, recordMessage, storedAnswer, userById, userByOaOpenid, userByUnionid, writeFollower, type Follower, type FollowerChanges, type LinkedUser } from './store';
 import { isDuplicateKey } from '../../db/errors';
 import * as T from './texts';

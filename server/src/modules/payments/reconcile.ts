@@ -4,10 +4,10 @@ import { MerchantAccountEntity, PaymentDiscrepancyEntity, PaymentRefundEntity, P
 import { isDuplicateKey } from '../../db/errors';
 import { insertRow } from '../../db/rows';
 import { newId } from '../../ids';
-import type { Actor } from '../actor';
+import { hasRole, type Actor } from '../actor';
 import { ConflictError, NotFoundError } from '../errors';
 import { holdersOf, enqueueNotifications } from '../notifications/outbox';
-import { providerName, providerOwnerId } from '../applications/repository';
+import { ownedProvider, providerName, providerOwnerId } from '../applications/repository';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import type { PaymentDeps, PaymentService } from './service';
 import { settleRefund } from './settle';
@@ -247,6 +247,13 @@ export class PaymentReconciler {
       await this.deps.audit.append(tx, { action: 'payment.discrepancy_resolved', actorId: auth.userId, entityType: 'provider', entityId: d.providerId, data: { discrepancyId: id, outTradeNo: d.outTradeNo, kind: d.kind, note } });
       return { discrepancy: { id, resolvedAt: now } };
     });
+  }
+
+  /** What the actor may see of the disagreements: the city all of them, a provider its own. */
+  async discrepanciesFor(actor: Actor, open: boolean) {
+    if (hasRole(actor, 'city_miit', 'city_finance', 'admin')) return this.discrepancies({ open });
+    const provider = await this.deps.db.run((m) => ownedProvider(m, actor.userId));
+    return provider ? this.discrepancies({ providerId: provider.id, open }) : { discrepancies: [] };
   }
 
   async discrepancies(q: { providerId?: string; open: boolean }) {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { answers, type RouteTable } from '../../http/routes';
+import { answers, type RouteTable } from '../routeTable';
 import { filingChecklistSchema, filingEnvelopeSchema, filingHistorySchema, filingQueueSchema, filingWithMissingSchema, providerDetailSchema, providerListSchema } from '../../../../shared/src/contracts/responses/providers';
-import { parseInput } from '../../http/validate';
+import { parseInput } from '../validate';
 import { renderFilingDocx } from '../../documents';
-import { contentDisposition } from '../files';
-import { REVIEWER_ROLES, type FilingService, type ReviewInput } from './filingService';
-import type { ProviderRegistry } from './registry';
+import { DOCX, sendDocument } from '../download';
+import { REVIEWER_ROLES, type FilingService, type ReviewInput } from '../../modules/providers/filingService';
+import type { ProviderRegistry } from '../../modules/providers/registry';
 import { FILING_STATES, type FilingEvent, type FilingState } from '../../../../shared/src/workflow/providerFiling';
 import { PLATFORM_FUNCTIONS } from '../../../../shared/src/contracts/providerFiling';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
@@ -31,7 +31,7 @@ const registrySchema = z.object({
   function: z.enum(PLATFORM_FUNCTIONS.map((f) => f.value) as [string, ...string[]], { error: '平台功能不在可选范围内' }).optional(),
 });
 
-export function providerRoutes(routes: RouteTable, deps: { filings: FilingService; registry: ProviderRegistry; now: () => number }): void {
+export function providerFilingRoutes(routes: RouteTable, deps: { filings: FilingService; registry: ProviderRegistry }): void {
   const decision = { params: { id }, body: decisionSchema, response: filingEnvelopeSchema, errors: ['invalid_transition'] } as const;
   const decide = (event: FilingEvent) => async (ctx: Parameters<Parameters<RouteTable['add']>[1]>[0]) => {
     const filingId = parseInput(id, ctx.params.id, '备案编号不对');
@@ -77,10 +77,7 @@ export function providerRoutes(routes: RouteTable, deps: { filings: FilingServic
       const { filing, materials } = await deps.filings.documentSource(ctx.state.auth!, parseInput(id, ctx.params.id, '备案编号不对'));
       const submittedOn = filing.submittedAt ? todayInShanghai(new Date(filing.submittedAt)) : null;
       const buffer = await renderFilingDocx(filing.form, { filingNo: filing.filingNo, submittedOn, status: filing.status, attachedMaterialKinds: materials });
-      ctx.set('Content-Type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-      ctx.set('Content-Disposition', contentDisposition('attachment', `云服务商备案申报书-${filing.companyName || '草稿'}.docx`));
-      ctx.set('Cache-Control', 'private, no-store');
-      ctx.body = buffer;
+      sendDocument(ctx, buffer, `云服务商备案申报书-${filing.companyName || '草稿'}.docx`, DOCX);
     })
     .add({ method: 'GET', path: '/api/v1/providers', access: 'public', summary: '已备案云服务商名录（产品目录、报价、伊春优惠）', query: registrySchema, response: providerListSchema }, async (ctx) => {
       const q = parseInput(registrySchema, ctx.query);

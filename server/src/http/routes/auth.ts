@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import type { RouteTable } from '../../http/routes';
-import { parseInput } from '../../http/validate';
-import type { AuthService } from './authService';
-import type { InvitationService } from './invitations';
-import { grantsOf, publicUser } from './users';
-import type { Database } from '../../db/database';
+import type { RouteTable } from '../routeTable';
+import { parseInput } from '../validate';
+import type { AuthService } from '../../modules/auth/authService';
+import type { InvitationService } from '../../modules/auth/invitations';
 import { loginResponseSchema, userEnvelopeSchema } from '../../../../shared/src/contracts/responses/auth';
-import { answers } from '../../http/routes';
+import { answers } from '../routeTable';
 
 const loginSchema = z.object({
   code: z.string({ error: '缺少登录凭证 code：请在小程序中调用 wx.login 获取后提交' }).min(1, '登录凭证 code 不能为空').max(128, '登录凭证 code 过长'),
@@ -15,7 +13,7 @@ const redeemSchema = z.object({
   code: z.string({ error: '请填写邀请码' }).trim().min(4, '邀请码太短，请核对').max(32, '邀请码太长，请核对'),
 });
 
-export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService; db: Database }): void {
+export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService }): void {
   routes
     .add({ method: 'POST', path: '/api/v1/auth/wx-login', access: 'public', limit: 'login', summary: '小程序登录（wx.login 的 code 换取会话）', body: loginSchema, response: loginResponseSchema, errors: ['too_many_requests', 'upstream_unavailable'] }, async (ctx) => {
       const { code } = parseInput(loginSchema, ctx.request.body);
@@ -27,8 +25,7 @@ export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invita
       ctx.status = 204;
     })
     .add({ method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色', response: userEnvelopeSchema }, async (ctx) => {
-      const auth = ctx.state.auth!;
-      ctx.body = { user: publicUser(auth.userId, await grantsOf(deps.db, auth.userId)) };
+      ctx.body = { user: await deps.auth.me(ctx.state.auth!) };
     })
     .add({ method: 'POST', path: '/api/v1/invitations/redeem', access: 'authenticated', limit: 'redeem', summary: '使用邀请码获得审核或管理角色', body: redeemSchema, response: userEnvelopeSchema, errors: ['invitation_used', 'invitation_revoked', 'invitation_expired', 'role_already_held', 'separation_of_duties', 'too_many_requests'] }, async (ctx) => {
       const { code } = parseInput(redeemSchema, ctx.request.body);

@@ -1,7 +1,7 @@
-import type { RouteTable } from '../../http/routes';
+import type { RouteTable } from '../routeTable';
 import { eligibilityFactsSchema } from '../../../../shared/src/contracts/eligibility';
 import { flowDescriptionSchema, policyInfoSchema, verdictSchema } from '../../../../shared/src/contracts/responses/eligibility';
-import type { EligibilityService } from './eligibilityService';
+import type { EligibilityService } from '../../modules/eligibility/eligibilityService';
 
 export function eligibilityRoutes(routes: RouteTable, deps: { eligibility: EligibilityService }): void {
   routes

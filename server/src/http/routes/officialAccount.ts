@@ -1,15 +1,9 @@
-import type { Config } from '../../config';
-import type { Database } from '../../db/database';
 import { z } from 'zod';
-import { answers, bodies, type RouteTable } from '../../http/routes';
+import { answers, bodies, type RouteTable } from '../routeTable';
 import { bindingCodeSchema, bindingStatusSchema } from '../../../../shared/src/contracts/responses/notifications';
-import { createLogger } from '../../logger';
-import type { AuditTrail } from '../audit/audit';
-import type { EligibilityService } from '../eligibility/eligibilityService';
-import { BindingCodes, CODE_TTL_MS } from './binding';
-import { Chatbot } from './chatbot';
-import { OfficialAccountEndpoint } from './endpoint';
-import { bindingCodeHowTo } from './texts';
+import { CODE_TTL_MS, type BindingCodes } from '../../modules/officialAccount/binding';
+import type { OfficialAccountEndpoint } from '../officialAccountEndpoint';
+import { bindingCodeHowTo } from '../../modules/officialAccount/texts';
 
 /** What WeChat sends: checked by the endpoint itself (spec/wechat.md); declared for the document. */
 const signatureQuery = z.object({
@@ -23,21 +17,13 @@ const signatureQuery = z.object({
 });
 
 export interface OfficialAccountDeps {
-  config: Config;
-  db: Database;
-  audit: AuditTrail;
-  eligibility: EligibilityService;
-  now: () => number;
+  endpoint: OfficialAccountEndpoint;
+  bindingCodes: BindingCodes;
 }
 
 /** `/wechat/official-account` (spec/wechat.md) and the chatbot behind it, plus the mini-program's binding code. */
 export function officialAccountRoutes(routes: RouteTable, deps: OfficialAccountDeps): void {
-  // The app's logger is not among the deps: a child of the same settings, named for this module.
-  const logger = createLogger(deps.config).child({ module: 'officialAccount' });
-  const chatbot = new Chatbot({ ...deps, logger });
-  const endpoint = new OfficialAccountEndpoint(deps.config, chatbot, logger, deps.now);
-  // The binding code's HMAC key: the server's secret (AUDIT_KEY), used under a label of its own.
-  const codes = new BindingCodes(deps.db, deps.config.auditKey, deps.now);
+  const { endpoint, bindingCodes: codes } = deps;
 
   routes
     // Public as far as sessions go: WeChat proves itself by the signature, checked first thing.

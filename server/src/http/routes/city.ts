@@ -1,17 +1,16 @@
 import { z } from 'zod';
-import type { AppContext } from '../../http/context';
-import { answers, type RouteTable } from '../../http/routes';
+import type { AppContext } from '../context';
+import { answers, type RouteTable } from '../routeTable';
 import { budgetViewSchema, cityDetailSchema, cityOpinionResultSchema, cityQueueSchema, ledgerChangeSchema, ledgerPageSchema, listDetailSchema, listListSchema, objectionDecisionSchema, objectionEnvelopeSchema } from '../../../../shared/src/contracts/responses/city';
-import { parseInput } from '../../http/validate';
+import { parseInput } from '../validate';
 import { renderLedgerXlsx, renderProposedListXlsx, proposedListTitle } from '../../documents';
-import { contentDisposition } from '../files';
+import { sendDocument, XLSX } from '../download';
 import { isCalendarDate } from '../../../../shared/src/rules/calendar';
 import { isCountyCode } from '../../../../shared/src/contracts/roles';
-import type { ApplicationDeps } from './deps';
-import { Budgets } from './budget';
-import { CITY_VISIBLE_STATES, CityReview, type CityVisibleState } from './cityReview';
-import { Disbursements, MAX_VOUCHER_LENGTH } from './disbursements';
-import { SubsidyLists } from './subsidyLists';
+import type { Budgets } from '../../modules/applications/budget';
+import { CITY_VISIBLE_STATES, type CityReview, type CityVisibleState } from '../../modules/applications/cityReview';
+import { MAX_VOUCHER_LENGTH, type Disbursements } from '../../modules/applications/disbursements';
+import type { SubsidyLists } from '../../modules/applications/subsidyLists';
 
 // ---- input at the edge ------------------------------------------------------------------------------
 
@@ -113,18 +112,12 @@ function keyset(after: string | undefined): { at: number; id: string } | null {
 }
 
 function sendXlsx(ctx: AppContext, buffer: Buffer, name: string): void {
-  ctx.set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-  ctx.set('Content-Disposition', contentDisposition('attachment', name));
-  ctx.set('Cache-Control', 'private, no-store');
-  ctx.body = buffer;
+  sendDocument(ctx, buffer, name, XLSX);
 }
 
 /** City review (核定金额), the proposed list (拟补贴名单) with its notice, the budget and the disbursement ledger (三（五）). */
-export function cityRoutes(routes: RouteTable, deps: ApplicationDeps): void {
-  const review = new CityReview(deps);
-  const budgets = new Budgets(deps);
-  const lists = new SubsidyLists(deps);
-  const ledger = new Disbursements(deps);
+export function cityRoutes(routes: RouteTable, deps: { cityReview: CityReview; budgets: Budgets; subsidyLists: SubsidyLists; disbursements: Disbursements }): void {
+  const { cityReview: review, budgets, subsidyLists: lists, disbursements: ledger } = deps;
   const appId = (ctx: AppContext) => parseInput(applicationIdParam, ctx.params.id, '申请编号不对');
   const listId = (ctx: AppContext) => parseInput(listIdParam, ctx.params.id, '名单编号不对');
   const input = <S extends z.ZodType>(schema: S, ctx: AppContext) => parseInput(schema, ctx.request.body ?? {});

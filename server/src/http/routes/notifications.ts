@@ -3,20 +3,15 @@
  * Every route acts on the caller's own notifications and settings only.
  */
 import { z } from 'zod';
-import type { Config } from '../../config';
-import type { Database } from '../../db/database';
-import type { RouteTable } from '../../http/routes';
+import type { RouteTable } from '../routeTable';
 import { inboxPageSchema, notificationPreferencesSchema, readAllResultSchema, readResultSchema } from '../../../../shared/src/contracts/responses/notifications';
-import { parseInput } from '../../http/validate';
-import { CURSOR_PATTERN, Inbox } from './inbox';
-import { NotificationPreferences, preferencesInputSchema } from './preferences';
-import { resolveNotificationSettings, type NotificationSettingsOverrides } from './settings';
+import { parseInput } from '../validate';
+import { CURSOR_PATTERN, type Inbox } from '../../modules/notifications/inbox';
+import { preferencesInputSchema, type NotificationPreferences } from '../../modules/notifications/preferences';
 
 export interface NotificationRouteDeps {
-  db: Database;
-  config: Pick<Config, 'sandbox'>;
-  now?: () => number;
-  settings?: NotificationSettingsOverrides;
+  inbox: Inbox;
+  preferences: NotificationPreferences;
 }
 
 const idParam = z.string({ error: '消息编号不对' }).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '消息编号不对');
@@ -36,9 +31,7 @@ const inboxQuery = z.strictObject(
 );
 
 export function notificationRoutes(routes: RouteTable, deps: NotificationRouteDeps): void {
-  const now = deps.now ?? Date.now;
-  const inbox = new Inbox(deps.db, now);
-  const preferences = new NotificationPreferences(deps.db, resolveNotificationSettings(deps.settings, deps.config.sandbox), now);
+  const { inbox, preferences } = deps;
 
   routes
     .add({ method: 'GET', path: '/api/v1/inbox', access: 'authenticated', summary: '我的站内消息（新的在前，未读数）', query: inboxQuery, response: inboxPageSchema }, async (ctx) => {

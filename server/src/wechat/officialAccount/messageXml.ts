@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import { TRUNCATED_SUFFIX } from './texts';
+import { TRUNCATED_SUFFIX } from '../../modules/officialAccount/texts';
 
 /**
  * WeChat's message XML in and out. Parsing follows ../../../../shared/notes/wechat.md ("Why not

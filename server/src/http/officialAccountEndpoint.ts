@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type { Config } from '../../config';
-import type { AppContext } from '../../http/context';
-import { InvalidInputError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, TimeoutError } from '../errors';
-import type { Chatbot } from './chatbot';
-import { encryptedReplyXml, extractEncrypt, parseEncryptedEnvelope, parseInboundMessage, textReplyXml, XmlRefusal, type InboundMessage } from './messageXml';
-import { BUSY, HTTP_ERRORS } from './texts';
-import { CipherRefusal, WechatCipher, signatureMatches, wechatSignature } from './wechatCrypto';
+import type { Config } from '../config';
+import type { AppContext } from './context';
+import { InvalidInputError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, TimeoutError } from '../modules/errors';
+import type { Chatbot } from '../modules/officialAccount/chatbot';
+import { encryptedReplyXml, extractEncrypt, parseEncryptedEnvelope, parseInboundMessage, textReplyXml, XmlRefusal, type InboundMessage } from '../wechat/officialAccount/messageXml';
+import { BUSY, HTTP_ERRORS } from '../modules/officialAccount/texts';
+import { CipherRefusal, WechatCipher, signatureMatches, wechatSignature } from '../wechat/officialAccount/crypto';
 
 /**
  * `/wechat/official-account` exactly as spec/wechat.md fixes it. Order matters: the signature is

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { RouteTable } from '../../http/routes';
-import { parseInput } from '../../http/validate';
-import { createInvitationSchema, type InvitationService } from '../auth/invitations';
-import type { AdminService } from './adminService';
+import type { RouteTable } from '../routeTable';
+import { parseInput } from '../validate';
+import { createInvitationSchema, type InvitationService } from '../../modules/auth/invitations';
+import type { AdminService } from '../../modules/admin/adminService';
 import { auditListSchema, auditVerificationSchema, createdInvitationSchema, invitationEnvelopeSchema, invitationListSchema, roleConflictListSchema, userEnvelopeSchema } from '../../../../shared/src/contracts/responses/auth';
 
 const idParam = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '编号格式不对');

@@ -1,20 +1,18 @@
 import { z } from 'zod';
-import type { AppContext } from '../../http/context';
-import { hasRole } from '../actor';
-import { answers, type RouteTable } from '../../http/routes';
+import type { AppContext } from '../context';
+import { hasRole } from '../../modules/actor';
+import { answers, type RouteTable } from '../routeTable';
 import {
   billCheckResultSchema, discrepancyListSchema, discrepancyResolutionSchema, jsapiParamsSchema, merchantAccountEnvelopeSchema, myMerchantAccountSchema, paymentAttachmentSchema,
   paymentEnvelopeSchema, paymentListSchema, paymentMerchantListSchema, sweepResultSchema,
 } from '../../../../shared/src/contracts/responses/payments';
-import { parseInput } from '../../http/validate';
-import { InvalidInputError } from '../errors';
+import { parseInput } from '../validate';
+import { InvalidInputError } from '../../modules/errors';
 import { isCalendarDate } from '../../../../shared/src/rules/calendar';
-import { linkSchema, type MerchantAccounts } from './merchantAccounts';
-import { ownedProvider } from '../applications/repository';
-import { enterpriseRequestSchema, providerRequestSchema, refundSchema, type PaymentService } from './service';
-import type { PaymentCallbacks } from './callbacks';
-import type { PaymentReconciler } from './reconcile';
-import type { Database } from '../../db/database';
+import { linkSchema, type MerchantAccounts } from '../../modules/payments/merchantAccounts';
+import { enterpriseRequestSchema, providerRequestSchema, refundSchema, type PaymentService } from '../../modules/payments/service';
+import type { PaymentCallbacks } from '../../modules/payments/callbacks';
+import type { PaymentReconciler } from '../../modules/payments/reconcile';
 
 const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '编号格式不对');
 const listSchema = z.object({
@@ -33,7 +31,6 @@ const discrepancyQuery = z.object({ all: z.string().optional().describe('1：含
 const notificationSchema = z.looseObject({ id: z.string(), create_time: z.string(), event_type: z.string(), resource_type: z.string(), resource: z.looseObject({ algorithm: z.string(), ciphertext: z.string(), nonce: z.string(), associated_data: z.string().optional() }), summary: z.string().optional() });
 
 export interface PaymentRouteDeps {
-  db: Database;
   merchants: MerchantAccounts;
   payments: PaymentService;
   callbacks: PaymentCallbacks;
@@ -71,14 +68,7 @@ export function paymentRoutes(routes: RouteTable, deps: PaymentRouteDeps): void 
       ctx.body = await deps.payments.list(auth, { scope, enterpriseId: q.enterpriseId, status: q.status, limit: q.limit });
     })
     .add({ method: 'GET', path: '/api/v1/payments/discrepancies', access: ['city_miit', 'city_finance', 'admin', 'provider'], summary: '微信支付对账不一致（市级看全部，服务商看自己的）', query: discrepancyQuery, response: discrepancyListSchema }, async (ctx) => {
-      const auth = ctx.state.auth!;
-      const open = ctx.query.all !== '1';
-      if (hasRole(auth, 'city_miit', 'city_finance', 'admin')) {
-        ctx.body = await deps.reconciler.discrepancies({ open });
-        return;
-      }
-      const provider = await deps.db.run((m) => ownedProvider(m, auth.userId));
-      ctx.body = provider ? await deps.reconciler.discrepancies({ providerId: provider.id, open }) : { discrepancies: [] };
+      ctx.body = await deps.reconciler.discrepanciesFor(ctx.state.auth!, ctx.query.all !== '1');
     })
     .add({ method: 'POST', path: '/api/v1/payments/discrepancies/:id/resolve', access: ['city_miit'], summary: '对账不一致已查明，写明处理情况后关闭', params: { id }, body: resolveSchema, response: discrepancyResolutionSchema, errors: ['already_resolved'] }, async (ctx) => {
       ctx.body = await deps.reconciler.resolve(ctx.state.auth!, parseInput(id, ctx.params.id, '记录编号不对'), parseInput(resolveSchema, ctx.request.body ?? {}).note);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { AppContext } from '../../http/context';
-import { answers, bodies, type RouteTable } from '../../http/routes';
+import type { AppContext } from '../context';
+import { contentDisposition } from '../download';
+import { answers, bodies, type RouteTable } from '../routeTable';
 import { fileEnvelopeSchema, fileListSchema } from '../../../../shared/src/contracts/responses/files';
-import { parseInput } from '../../http/validate';
-import type { FileService, PublicFile } from './fileService';
+import { parseInput } from '../validate';
+import type { FileService, PublicFile } from '../../modules/files/fileService';
 
 const flag = z.enum(['0', '1', 'true', 'false'], { error: '只能是 1 或 0' }).optional();
 const listQuery = z.object({
@@ -19,16 +20,6 @@ const kind = z.string().describe('材料类别');
 const UPLOAD = bodies.multipart('multipart/form-data，字段 file，可多个；PDF、JPG、PNG，每个不超过 20 MB，每次最多 10 个');
 
 const on = (v: string | undefined): boolean => v === '1' || v === 'true';
-
-/** RFC 6266 / 5987: an ASCII fallback for old clients, and the real (Chinese) name in `filename*`. */
-export function contentDisposition(type: 'attachment' | 'inline', name: string): string {
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 ? name.slice(dot) : '';
-  const asciiBase = (dot > 0 ? name.slice(0, dot) : name).replace(/[^\x20-\x7e]/g, '').replace(/["\\%;]/g, '_').trim();
-  const fallback = `${asciiBase || 'file'}${ext.replace(/[^\x20-\x7e]/g, '')}`;
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
 
 /**
  * Runs an upload that reads `ctx.req`. When it fails before the body was read to its end, the rest

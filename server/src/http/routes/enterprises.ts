@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { RouteTable } from '../../http/routes';
-import { parseInput } from '../../http/validate';
+import type { RouteTable } from '../routeTable';
+import { parseInput } from '../validate';
 import { bankAccountSchema, contractSchema, declarationsSchema, enterpriseProfileSchema, paymentSchema } from '../../../../shared/src/contracts/application';
-import type { ApplicationDeps } from './deps';
-import { DraftService } from './drafts';
-import { EnterpriseService } from './enterprises';
+import type { DraftService } from '../../modules/applications/drafts';
+import type { EnterpriseService } from '../../modules/applications/enterprises';
 import {
   applicationEnvelopeSchema, applicationHistorySchema, applicationListSchema, colleagueInvitationSchema, countyEnterpriseListSchema, enterpriseEnvelopeSchema, enterpriseListSchema,
   enterpriseRegistrationSchema,
@@ -24,9 +23,8 @@ const versionOnlySchema = z.object({ version });
 const withdrawSchema = z.object({ version, reason: z.string().trim().max(500).nullish() });
 
 /** The enterprise's side: registering, colleagues, the application from draft to submit. */
-export function enterpriseRoutes(routes: RouteTable, deps: ApplicationDeps): void {
-  const enterprises = new EnterpriseService(deps.db, deps.audit, deps.now);
-  const drafts = new DraftService(deps);
+export function enterpriseRoutes(routes: RouteTable, deps: { enterprises: EnterpriseService; drafts: DraftService }): void {
+  const { enterprises, drafts } = deps;
 
   routes
     .add({ method: 'POST', path: '/api/v1/enterprises', access: 'authenticated', deny: REVIEWERS, denyReason: '不能以同一账号登记企业：审核人员不能审核自己所在企业的申报', summary: '登记企业（统一社会信用代码）；已登记的代码转为认领，由县里核实', body: enterpriseProfileSchema, response: enterpriseRegistrationSchema, status: [201, 202], errors: ['already_member'] }, async (ctx) => {
