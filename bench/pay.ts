@@ -4,7 +4,7 @@ import { EnterpriseEntity, EnterpriseMemberEntity, ProviderEntity } from '../ser
 import { insertRow } from '../server/src/db/rows';
 import { hashToken } from '../server/src/modules/auth/authService';
 import { newId } from '../server/src/ids';
-import type { RunningSandbox } from '../server/src/wechat/sandbox';
+import type { RunningSandbox } from '../server/sandbox';
 import { completeProviderFiling } from '../test/fixtures/providerFiling';
 
 /**

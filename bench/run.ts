@@ -16,11 +16,10 @@ import autocannon from 'autocannon';
 import { loadConfig } from '../server/src/config';
 import { openDatabase } from '../server/src/db/database';
 import { seedApplications, seedBoundFollower, seedCountyReviewer, seedSessions } from './seed';
-import { wechatSignature } from '../server/src/wechat/officialAccount/crypto';
 import { upload } from './uploads';
 import { preparePay, seedPayParties } from './pay';
-import { startSandbox } from '../server/src/wechat/sandbox';
-import { measureOutboxThroughput } from '../server/src/modules/notifications/throughput';
+import { pushSignature, startSandbox } from '../server/sandbox';
+import { measureOutboxThroughput } from './throughput';
 import { recountStages } from '../server/src/modules/applications/stageCounts';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -150,7 +149,7 @@ async function main(): Promise<void> {
   const bare = spawnServer('bench/bareServer.ts', { PORT: String(barePort) });
   const oaPort = await freePort();
   const oaBaseline = spawnServer('bench/oaBaseline.ts', { PORT: String(oaPort) });
-  const appServer = spawnServer('server/src/main.ts', { ...dbEnv, PORT: String(appPort), HOST: '127.0.0.1' });
+  const appServer = spawnServer('server/dev.ts', { ...dbEnv, PORT: String(appPort), HOST: '127.0.0.1' });
   const stopAll = () => {
     bare.kill('SIGTERM');
     oaBaseline.kill('SIGTERM');
@@ -217,7 +216,7 @@ async function main(): Promise<void> {
     // next to the same endpoint's fixed cost alone (signature, parse, reply) in a process of its own.
     const ts = '1700000000';
     const nonce = 'benchnonce';
-    const oaQuery = `?signature=${wechatSignature(['sandbox-token', ts, nonce])}&timestamp=${ts}&nonce=${nonce}`;
+    const oaQuery = `?signature=${pushSignature('sandbox-token', ts, nonce)}&timestamp=${ts}&nonce=${nonce}`;
     let msgId = 7_000_000_000_000_000_000n;
     const oaLoad: Load = {
       requests: [

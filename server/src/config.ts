@@ -24,7 +24,7 @@ export interface Config {
   wechat: {
     mp: { appid: string; secret: string };
     oa: { appid: string; secret: string; token: string; aesKey: string | null };
-    /** Absent in sandbox mode means: start the embedded sandbox and point the clients at it. */
+    /** Absent in sandbox mode means: the development entry (npm start) starts a sandbox beside the server and points the clients at it; the production entry refuses sandbox mode. */
     apiBase: string | null;
   };
   auditKey: string;
@@ -34,7 +34,7 @@ export interface Config {
   overdueDays: Partial<Record<ApplicationState, number>>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   wechatPay: {
-    /** WeChat Pay's API host, or the sandbox's; null in sandbox mode until main.ts starts the embedded sandbox. */
+    /** WeChat Pay's API host, or the sandbox's; null in sandbox mode: then the WeChat sandbox's (WECHAT_API_BASE, or the one npm start starts), which answers both. */
     apiBase: string | null;
     /** Encrypts providers' merchant secrets at rest (32 bytes). */
     secretsKey: Buffer;

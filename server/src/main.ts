@@ -7,29 +7,29 @@ import { DbTokenStore } from './db/tokenStore';
 import { createLogger } from './logger';
 import { createApp } from './app';
 import { createWechatClients } from './wechat/clients';
-import { startSandbox } from './wechat/sandbox';
 import { startOutboxWorker } from './modules/notifications/worker';
 import { startPaymentJobs } from './modules/payments/jobs';
 
+export interface Running {
+  server: Server;
+  stop: () => Promise<void>;
+}
+
 /**
- * One process serves the API and the official-account endpoint (DESIGN.md, "Running it"). With no
- * settings it runs on the embedded SQLite file, local files and the WeChat sandbox.
+ * One process serves the API and the official-account endpoint (DESIGN.md, "Running it"). This is the
+ * production entry: `npm run build` compiles it (server/src and shared/src only) and `npm run serve`
+ * runs the result. It never contains the WeChat sandbox: in sandbox mode `WECHAT_API_BASE` must name
+ * one started elsewhere — the development entry (server/dev.ts, `npm start`) starts it beside us, and
+ * the production entry refuses sandbox mode altogether (`refuseSandboxMode`).
  */
-export async function start(config: Config): Promise<{ server: Server; stop: () => Promise<void> }> {
+export async function start(config: Config): Promise<Running> {
+  const apiBase = config.wechat.apiBase;
+  if (apiBase === null) throw new Error('微信接口地址未知：沙箱模式须设置 WECHAT_API_BASE（或用 npm start，它在本机启动沙箱）');
   const logger = createLogger(config);
   const db = await openDatabase(config);
   const closers: (() => Promise<void>)[] = [() => db.close()];
 
-  let apiBase = config.wechat.apiBase;
-  if (apiBase === null) {
-    // Sandbox mode with no WECHAT_API_BASE: the stand-in runs beside us on loopback only.
-    const sandbox = await startSandbox({ port: 0, host: '127.0.0.1' });
-    closers.push(() => sandbox.close());
-    apiBase = sandbox.baseUrl;
-    logger.info({ apiBase }, 'WeChat sandbox started: log in with the code sandbox:<name>');
-  }
   const wechat = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
-  const sandboxBase = apiBase;
   let ownAddress = `http://127.0.0.1:${config.port}`;
   const { app, services } = createApp({
     config,
@@ -37,8 +37,8 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
     logger,
     wechat: { miniProgram: wechat.mp },
     wechatPay: {
-      // The embedded sandbox also stands in for WeChat Pay; callbacks come back to our own port.
-      apiBase: () => config.wechatPay.apiBase ?? sandboxBase,
+      // In sandbox mode the sandbox also stands in for WeChat Pay; callbacks come back to our own port.
+      apiBase: () => config.wechatPay.apiBase ?? apiBase,
       notifyBaseUrl: () => config.wechatPay.publicBaseUrl ?? ownAddress,
     },
   });
@@ -65,18 +65,23 @@ export async function start(config: Config): Promise<{ server: Server; stop: () 
   return { server, stop };
 }
 
-if (require.main === module) {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
+/** The settings the production entry needs instead of the sandbox, named in its refusal. */
+export const PRODUCTION_WECHAT_SETTINGS = ['WECHAT_MP_APPID', 'WECHAT_MP_SECRET', 'WECHAT_OA_APPID', 'WECHAT_OA_SECRET', 'WECHAT_OA_TOKEN', 'PUBLIC_BASE_URL'] as const;
+
+/** The production entry carries no sandbox: sandbox mode (no WeChat secret set) is a start-up error here. */
+export function refuseSandboxMode(config: Config): Config {
+  if (config.sandbox) {
+    throw new ConfigError('WECHAT_MP_SECRET', `正式入口不带微信沙箱，请设置 ${PRODUCTION_WECHAT_SETTINGS.join('、')}（或用 npm start 在本机试用）`);
   }
-  start(config).then(
+  return config;
+}
+
+/**
+ * Runs an entry: a wrong setting is one line on stderr and exit 1, a failed start likewise; SIGINT and
+ * SIGTERM stop it cleanly (exit 0).
+ */
+export function runEntry(launch: () => Promise<Running>): void {
+  launch().then(
     ({ stop }) => {
       const shutdown = () => {
         stop().then(
@@ -88,8 +93,13 @@ if (require.main === module) {
       process.once('SIGTERM', shutdown);
     },
     (err: unknown) => {
-      process.stderr.write(`启动失败: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+      else process.stderr.write(`启动失败: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exit(1);
     },
   );
+}
+
+if (require.main === module) {
+  runEntry(async () => start(refuseSandboxMode(loadConfig())));
 }

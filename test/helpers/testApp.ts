@@ -11,7 +11,7 @@ import type { Config } from '../../server/src/config';
 import type { Database } from '../../server/src/db/database';
 import { DbTokenStore } from '../../server/src/db/tokenStore';
 import { createLogger } from '../../server/src/logger';
-import { startSandbox, type SandboxOptions } from '../../server/src/wechat/sandbox';
+import { startSandbox, type SandboxOptions } from '../../server/sandbox';
 import { createWechatClients } from '../../server/src/wechat/clients';
 import { InvitationService } from '../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../server/src/modules/audit/audit';

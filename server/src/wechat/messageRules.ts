@@ -1,8 +1,9 @@
 /**
  * WeChat's value rules for message fields, as its documentation states them
  * (订阅消息 "参数值内容限制说明"; template messages since 2023-05-04). WeChat answers a send that
- * breaks one with errcode 47003 and sends nothing, so a caller can check before sending and the
- * sandbox refuses what WeChat would refuse.
+ * breaks one with errcode 47003 and sends nothing, so a caller can check before sending. The WeChat
+ * sandbox does not share this: it refuses by its own reading of the same documents, so the two disagree
+ * when either misreads them.
  */
 
 const HAN = /\p{Script=Han}/u;

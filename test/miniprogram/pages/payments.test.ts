@@ -11,7 +11,7 @@ import { creditCode } from '../../helpers/applications';
 import { insertRow } from '../../../server/src/db/rows';
 import { newId } from '../../../server/src/ids';
 import { PaymentDiscrepancyEntity, type EnterpriseRow, type ProviderRow } from '../../../server/src/db/entities';
-import type { CreatedPayMerchant } from '../../../server/src/wechat/sandbox/pay';
+import type { CreatedPayMerchant } from '../../../server/sandbox/pay';
 
 let mp: MiniProgram;
 let owner: Person;

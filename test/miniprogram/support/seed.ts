@@ -10,7 +10,7 @@ import { ApplicationEntity, UserRoleEntity, type ApplicationRow, type Enterprise
 import { insertRow } from '../../../server/src/db/rows';
 import { newId } from '../../../server/src/ids';
 import type { ApplicationState } from '../../../shared/src/workflow/application';
-import type { CreatedPayMerchant } from '../../../server/src/wechat/sandbox/pay';
+import type { CreatedPayMerchant } from '../../../server/sandbox/pay';
 import { JPEG_BYTES, PDF_BYTES } from './wx';
 
 export interface Person {

@@ -1,4 +1,4 @@
-import { SUBSCRIBE_SEND_PATH, TEMPLATE_SEND_PATH } from '../../../server/src/wechat/sandbox';
+import { SUBSCRIBE_SEND_PATH, TEMPLATE_SEND_PATH } from '../../../server/sandbox';
 import { TEMPLATES } from '../../../server/src/modules/notifications/templates';
 import { CHANNEL_MAP } from '../../../server/src/modules/notifications/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';

@@ -13,7 +13,7 @@ import { enqueueNotifications, type NotificationRequest } from '../../../server/
 import { OutboxWorker, type OutboxWorkerHooks, type RoundStats } from '../../../server/src/modules/notifications/worker';
 import type { NotificationSettingsOverrides } from '../../../server/src/modules/notifications/settings';
 import { createWechatClients, type WechatClients } from '../../../server/src/wechat/clients';
-import { startSandbox, type RunningSandbox } from '../../../server/src/wechat/sandbox';
+import { startSandbox, type RunningSandbox } from '../../../server/sandbox';
 import { openTestDatabase, testConfig } from '../../helpers/db';
 
 /** 2026-03-02 09:00 in Asia/Shanghai (01:00 UTC), a Monday. */

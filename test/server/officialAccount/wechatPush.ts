@@ -1,12 +1,14 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { TestApp } from '../../helpers/testApp';
+import { openMessage, pushSignature, sealMessage } from '../../../server/sandbox/officialAccount';
 
 /**
- * Plays WeChat's side of the official account's push, written from WeChat's documentation and
- * independently of the server's code: signatures, the safe-mode envelope, and reading the replies.
+ * Plays WeChat's side of the official account's push: signatures and the safe-mode envelope come from
+ * the sandbox's own implementation (server/sandbox/officialAccount.ts, written from WeChat's
+ * documentation independently of the server's code and held to Tencent's vectors in
+ * test/server/wechat/knownAnswers.test.ts); reading the replies is here.
  */
 
-export const sha1Sorted = (...parts: string[]): string => createHash('sha1').update([...parts].sort().join('')).digest('hex');
+export const sha1Sorted = (...parts: string[]): string => pushSignature(...parts);
 
 let msgCounter = 0;
 /** A fresh 64-bit-looking MsgId (beyond 2^53: it must survive as a string). */
@@ -81,31 +83,12 @@ export async function say(t: TestApp, openid: string, content: string, msgId?: s
 
 // ---- safe mode, as WeChat's documentation lays it out --------------------------------------------------
 
-export function aesKeyOf(encodingAesKey: string): Buffer {
-  return Buffer.from(`${encodingAesKey}=`, 'base64');
-}
-
 export function wechatEncrypt(encodingAesKey: string, appid: string, xml: string): string {
-  const key = aesKeyOf(encodingAesKey);
-  const msg = Buffer.from(xml, 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(msg.length);
-  const body = Buffer.concat([randomBytes(16), len, msg, Buffer.from(appid)]);
-  const pad = 32 - (body.length % 32);
-  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
-  cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(Buffer.concat([body, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64');
+  return sealMessage(encodingAesKey, appid, xml);
 }
 
 export function wechatDecrypt(encodingAesKey: string, encrypt: string): { xml: string; appid: string } {
-  const key = aesKeyOf(encodingAesKey);
-  const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
-  decipher.setAutoPadding(false);
-  const plain = Buffer.concat([decipher.update(Buffer.from(encrypt, 'base64')), decipher.final()]);
-  const pad = plain[plain.length - 1]!;
-  const content = plain.subarray(0, plain.length - pad);
-  const len = content.readUInt32BE(16);
-  return { xml: content.subarray(20, 20 + len).toString('utf8'), appid: content.subarray(20 + len).toString('utf8') };
+  return openMessage(encodingAesKey, encrypt);
 }
 
 export function safeEnvelope(encrypt: string): string {

@@ -1,6 +1,6 @@
 import { createPublicKey, createVerify } from 'node:crypto';
 import type { TestApp } from '../../helpers/testApp';
-import type { CreatedPayMerchant } from '../../../server/src/wechat/sandbox/pay';
+import type { CreatedPayMerchant } from '../../../server/sandbox/pay';
 import { makeEnterprise, makeProvider, type User } from '../applications/county/setup';
 import type { EnterpriseRow, ProviderRow } from '../../../server/src/db/entities';
 

@@ -12,7 +12,7 @@ import {
   SUBSCRIBE_SEND_PATH,
   TEMPLATE_SEND_PATH,
   startSandbox,
-} from '../../../server/src/wechat/sandbox';
+} from '../../../server/sandbox';
 import type { AccessTokenRecord, TokenStore } from '../../../server/src/wechat/tokenStore';
 
 /** The database-backed store's stand-in: one record per appid, shared by whoever holds it. */

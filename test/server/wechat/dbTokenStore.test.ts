@@ -2,7 +2,7 @@ import { openTestDatabase } from '../../helpers/db';
 import type { Database } from '../../../server/src/db/database';
 import { DbTokenStore } from '../../../server/src/db/tokenStore';
 import { createWechatClients } from '../../../server/src/wechat/clients';
-import { startSandbox } from '../../../server/src/wechat/sandbox';
+import { startSandbox } from '../../../server/sandbox';
 
 /**
  * The access token is shared by every server instance through the database: two instances (two

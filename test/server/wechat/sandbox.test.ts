@@ -5,7 +5,7 @@ import {
   TEMPLATE_SEND_PATH,
   createSandboxApp,
   startSandbox,
-} from '../../../server/src/wechat/sandbox';
+} from '../../../server/sandbox';
 
 let sandbox: RunningSandbox;
 

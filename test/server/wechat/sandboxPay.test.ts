@@ -16,7 +16,7 @@ import {
   TRADE_BILL_HEADER,
   TRADE_BILL_SUMMARY_HEADER,
   startSandbox,
-} from '../../../server/src/wechat/sandbox';
+} from '../../../server/sandbox';
 
 const APPID = 'wxpaysandboxapp';
 const DAY_MS = 86_400_000;

@@ -2,8 +2,8 @@
  * Cuts a message field to WeChat's rule for its type before the send. WeChat refuses a whole
  * message whose field breaks its rule (errcode 47003) and sends nothing, so a long company name
  * must not cost the message: each value is shaped to its type (订阅消息 "参数值内容限制说明"),
- * checked with the same rules the sandbox enforces (../../wechat/messageRules.ts), and replaced by
- * a neutral fallback if it still fails.
+ * checked against our reading of those rules (../../wechat/messageRules.ts; the WeChat sandbox refuses by
+ * its own, separately written reading), and replaced by a neutral fallback if it still fails.
  */
 import { subscribeFieldProblem, subscribeFieldType, templateFieldProblem } from '../../wechat/messageRules';
 

@@ -1,5 +1,5 @@
-import { measureOutboxThroughput } from '../../../server/src/modules/notifications/throughput';
-import { openTestDatabase } from '../../helpers/db';
+import { measureOutboxThroughput } from '../../bench/throughput';
+import { openTestDatabase } from '../helpers/db';
 
 /** The benchmark's entry point works on this database; the figure itself belongs to `npm run bench`. */
 test('measureOutboxThroughput delivers every notification once and reports a rate', async () => {

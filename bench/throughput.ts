@@ -3,7 +3,7 @@
  * claim, build, send through the real clients (token from the shared store), record. For the
  * benchmark (bench/run.ts), not for production:
  *
- *   import { measureOutboxThroughput } from '../server/src/modules/notifications/throughput';
+ *   import { measureOutboxThroughput } from './throughput';
  *   const r = await measureOutboxThroughput({ count: 5000 });            // embedded SQLite (a temp file, WAL)
  *   const r = await measureOutboxThroughput({ databaseUrl: 'mysql://…' }); // MariaDB: name it in the output
  *   // r = { database, count, workers, sent, duplicates, lost, seconds, perSecond, baselinePerSecond, ratio }
@@ -16,17 +16,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { loadConfig, type Config } from '../../config';
-import { openDatabase, type Database } from '../../db/database';
-import { UserEntity, type UserRow } from '../../db/entities';
-import { DbTokenStore } from '../../db/tokenStore';
-import { newId } from '../../ids';
-import { createWechatClients } from '../../wechat/clients';
-import type { AccessTokenRecord, TokenStore } from '../../wechat/tokenStore';
-import { startSandbox } from '../../wechat/sandbox';
-import { enqueueNotifications } from './outbox';
-import type { NotificationSettingsOverrides } from './settings';
-import { OutboxWorker, type RoundStats } from './worker';
+import { loadConfig, type Config } from '../server/src/config';
+import { openDatabase, type Database } from '../server/src/db/database';
+import { UserEntity, type UserRow } from '../server/src/db/entities';
+import { DbTokenStore } from '../server/src/db/tokenStore';
+import { newId } from '../server/src/ids';
+import { createWechatClients } from '../server/src/wechat/clients';
+import type { AccessTokenRecord, TokenStore } from '../server/src/wechat/tokenStore';
+import { startSandbox } from '../server/sandbox';
+import { enqueueNotifications } from '../server/src/modules/notifications/outbox';
+import type { NotificationSettingsOverrides } from '../server/src/modules/notifications/settings';
+import { OutboxWorker, type RoundStats } from '../server/src/modules/notifications/worker';
 
 export interface ThroughputOptions {
   /** Notifications to deliver (one subscribe message each). Default 5000. */

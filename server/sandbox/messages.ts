@@ -4,7 +4,7 @@
  */
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { subscribeFieldProblem, templateFieldProblem } from '../messageRules';
+import { subscribeValueRefusal, templateValueRefusal } from './fieldRules';
 import { type WechatError, isRecord, ownString, readJsonObject, sendJson, sendWechatError, wechatRoute } from './http';
 import { type SandboxContext, nextMsgid, record } from './state';
 import { requireAccessToken } from './token';
@@ -75,7 +75,7 @@ export function registerMessageRoutes(router: Router, sb: SandboxContext): void 
     if (lang === undefined || (lang !== null && !LANGS.has(lang))) {
       return refuse(ctx, sb, { errcode: 47003, errmsg: 'argument invalid! lang' });
     }
-    const data = readData(body, subscribeFieldProblem);
+    const data = readData(body, subscribeValueRefusal);
     if (!data.ok) return refuse(ctx, sb, data.error);
 
     // One "accept" of a one-time subscription allows exactly one message; 43101 once it is spent
@@ -132,7 +132,7 @@ export function registerMessageRoutes(router: Router, sb: SandboxContext): void 
     }
     // Since 2023-05-04 every field is at most 20 characters without line breaks; first/remark and
     // colours are ignored by WeChat rather than refused, so they pass here too.
-    const data = readData(body, (_key, value) => templateFieldProblem(value));
+    const data = readData(body, (_key, value) => templateValueRefusal(value));
     if (!data.ok) return refuse(ctx, sb, data.error);
 
     if (sb.state.settings.strictFollowers && !sb.state.followers.has(touser)) {

@@ -1,7 +1,7 @@
 /**
  * WeChat Pay APIv3 for JSAPI payments: ordering, queries, closing, refunds, the trade bill, and the
  * signed, encrypted callbacks WeChat Pay sends to merchants. Clients reach it through
- * `createPayTransport` (pay/transport.ts), which rewrites WeChat Pay's host to the sandbox.
+ * the product's `createPayTransport` (server/src/wechat/pay/transport.ts), which rewrites WeChat Pay's host to the sandbox.
  *
  * WeChat Pay is not the rest of WeChat: errors are HTTP 4xx/5xx with `{code, message}`, every request
  * is signed with the merchant's key (Authorization), and every JSON answer and callback is signed with
@@ -22,20 +22,10 @@ import {
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import {
-  WECHATPAY_HOST,
-  encryptAeadAes256Gcm,
-  nonceString,
-  parseAuthorization,
-  requestMessage,
-  responseMessage,
-  signSha256Rsa,
-  verifySha256Rsa,
-} from '../pay/crypto';
 import { DelayTimers } from './faults';
 import { shanghaiDate, tradeBillCsv } from './payBill';
-import { rfc3339Shanghai } from '../pay/format';
-import { isCalendarDate } from '../../../../shared/src/rules/calendar';
+import { AUTH_SCHEME, WECHAT_PAY_ORIGIN, beijingTime, randomNonce, readAuthorization, rsaSha256Check, rsaSha256Sign, sealResource, signingString } from './payWire';
+import { isCalendarDate } from '../../shared/src/rules/calendar';
 import {
   type PayApi,
   type PayDelivery,
@@ -57,7 +47,6 @@ export const MAX_NOTIFY_ATTEMPTS = 15;
 const PREPAY_TTL_MS = 2 * 3_600_000;
 /** How far a request's timestamp may be from the sandbox's wall clock. */
 const REQUEST_MAX_SKEW_S = 300;
-const SIGNATURE_TYPE = 'WECHATPAY2-SHA256-RSA2048';
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
@@ -152,13 +141,13 @@ function platformOf(sb: SandboxContext): PlatformKey {
 function signedHeaders(sb: SandboxContext, body: string, opts: { timestamp?: number; nonce?: string; serial?: string } = {}): Record<string, string> {
   const platform = platformOf(sb);
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
-  const nonce = opts.nonce ?? nonceString();
+  const nonce = opts.nonce ?? randomNonce();
   return {
     'Wechatpay-Timestamp': timestamp,
     'Wechatpay-Nonce': nonce,
     'Wechatpay-Serial': opts.serial ?? platform.publicKeyId,
-    'Wechatpay-Signature': signSha256Rsa(platform.privateKey, responseMessage(timestamp, nonce, body)),
-    'Wechatpay-Signature-Type': SIGNATURE_TYPE,
+    'Wechatpay-Signature': rsaSha256Sign(platform.privateKey, signingString([timestamp, nonce, body])),
+    'Wechatpay-Signature-Type': AUTH_SCHEME,
   };
 }
 
@@ -201,7 +190,7 @@ function registerMerchant(sb: SandboxContext, merchant: PayMerchantConfig): void
 
 /** `Authorization: WECHATPAY2-SHA256-RSA2048 mchid=…,serial_no=…,signature=…` checked against the merchant's key. */
 function authenticate(ctx: Context, sb: SandboxContext, raw: string): PayMerchantConfig {
-  const auth = parseAuthorization(ctx.get('authorization') || undefined);
+  const auth = readAuthorization(ctx.get('authorization') || undefined);
   if (!auth) throw new PayApiError(401, 'SIGN_ERROR', 'Authorization 缺失或格式错误');
   const merchant = sb.state.pay.merchants.get(auth.mchid);
   if (!merchant) throw new PayApiError(401, 'SIGN_ERROR', '商户号不存在或未开通 APIv3');
@@ -216,8 +205,8 @@ function authenticate(ctx: Context, sb: SandboxContext, raw: string): PayMerchan
   } catch {
     throw new PayApiError(401, 'SIGN_ERROR', '商户公钥无效');
   }
-  const message = requestMessage(ctx.method, ctx.originalUrl, auth.timestamp, auth.nonce_str, ctx.method === 'GET' ? '' : raw);
-  if (!verifySha256Rsa(key, message, auth.signature)) throw new PayApiError(401, 'SIGN_ERROR', '错误的签名，验签失败');
+  const message = signingString([ctx.method, ctx.originalUrl, auth.timestamp, auth.nonce_str, ctx.method === 'GET' ? '' : raw]);
+  if (!rsaSha256Check(key, message, auth.signature)) throw new PayApiError(401, 'SIGN_ERROR', '错误的签名，验签失败');
   return merchant;
 }
 
@@ -395,7 +384,7 @@ function transactionJson(order: PayOrder): Record<string, unknown> {
     ...(paid ? { bank_type: 'OTHERS' } : {}),
     // "实际情况下只有支付完成状态才会返回该字段"
     ...(paid && order.attach !== null ? { attach: order.attach } : {}),
-    ...(order.successTime !== null ? { success_time: rfc3339Shanghai(order.successTime) } : {}),
+    ...(order.successTime !== null ? { success_time: beijingTime(order.successTime) } : {}),
     payer: { openid: order.openid },
     amount: { total: order.total, ...(paid ? { payer_total: order.total } : {}), currency: 'CNY', payer_currency: 'CNY' },
   };
@@ -409,8 +398,8 @@ function refundJson(refund: PayRefund): Record<string, unknown> {
     out_trade_no: refund.outTradeNo,
     channel: 'ORIGINAL',
     user_received_account: '支付用户零钱',
-    ...(refund.successTime !== null ? { success_time: rfc3339Shanghai(refund.successTime) } : {}),
-    create_time: rfc3339Shanghai(refund.createdAt),
+    ...(refund.successTime !== null ? { success_time: beijingTime(refund.successTime) } : {}),
+    create_time: beijingTime(refund.createdAt),
     status: refund.status,
     funds_account: 'AVAILABLE',
     amount: {
@@ -435,14 +424,14 @@ function refundNotificationJson(refund: PayRefund): Record<string, unknown> {
     out_refund_no: refund.outRefundNo,
     refund_id: refund.refundId,
     refund_status: refund.status,
-    ...(refund.successTime !== null ? { success_time: rfc3339Shanghai(refund.successTime) } : {}),
+    ...(refund.successTime !== null ? { success_time: beijingTime(refund.successTime) } : {}),
     user_received_account: '支付用户零钱',
     amount: { total: refund.total, refund: refund.refund, payer_total: refund.total, payer_refund: refund.refund },
   };
 }
 
 function compact(ms: number): string {
-  return rfc3339Shanghai(ms).slice(0, 19).replace(/\D/g, '');
+  return beijingTime(ms).slice(0, 19).replace(/\D/g, '');
 }
 
 function newTransactionId(sb: SandboxContext): string {
@@ -526,7 +515,7 @@ function encryptResource(merchant: PayMerchantConfig, plaintext: string, associa
   return {
     original_type: associatedData,
     algorithm: 'AEAD_AES_256_GCM',
-    ciphertext: encryptAeadAes256Gcm(merchant.apiV3Key, plaintext, associatedData, nonce),
+    ciphertext: sealResource(merchant.apiV3Key, plaintext, associatedData, nonce),
     associated_data: associatedData,
     nonce,
   };
@@ -547,7 +536,7 @@ function createNotification(
   const createdAt = sb.state.now();
   const body = JSON.stringify({
     id,
-    create_time: rfc3339Shanghai(createdAt),
+    create_time: beijingTime(createdAt),
     resource_type: 'encrypt-resource',
     event_type: eventType,
     summary,
@@ -825,7 +814,7 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
       body: {
         hash_type: 'SHA1',
         hash_value: createHash('sha1').update(content, 'utf8').digest('hex'),
-        download_url: `${WECHATPAY_HOST}/v3/billdownload/file?token=${token}`,
+        download_url: `${WECHAT_PAY_ORIGIN}/v3/billdownload/file?token=${token}`,
       },
     };
   });

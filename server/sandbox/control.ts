@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { queueFault } from './faults';
 import { readJsonBody, sendJson } from './http';
 import { subscriptionKey } from './messages';
+import { type OaPushInput, type OaPushResult, pushMessage, textMessageXml } from './officialAccount';
 import { MAX_NOTIFY_ATTEMPTS, PaySandboxError, type SandboxPayControl, createPayControl } from './pay';
 import { type DownMode, type SandboxContext, type SandboxFault, type SentMessage, resetState } from './state';
 import { revokeAllTokens } from './token';
@@ -34,6 +35,8 @@ export interface SandboxControl {
   sentTo(openid: string): SentMessage[];
   /** WeChat Pay: merchants, orders, refunds, callbacks and faults of the `/v3/` APIs. */
   pay: SandboxPayControl;
+  /** The official account's push: a message delivered to a server's endpoint as WeChat sends it (signed; encrypted in safe mode). */
+  oa: { push(input: OaPushInput): Promise<OaPushResult> };
   /** Everything back to the options, WeChat Pay included (its platform key stays). */
   reset(): void;
 }
@@ -82,6 +85,7 @@ export function createControl(sb: SandboxContext): SandboxControl {
       return state.sent.filter((m) => m.touser === openid);
     },
     pay: createPayControl(sb),
+    oa: { push: (input) => pushMessage(input) },
     reset() {
       resetState(state, sb.options);
     },
@@ -131,6 +135,18 @@ const schemas = {
   failNext: z.object({ path: z.string().startsWith('/'), fault: faultSchema, times: z.number().int().min(1).default(1) }),
   down: z.object({ mode: z.enum(['busy', 'http503']).default('busy') }),
   advance: z.object({ ms: z.number().min(0) }),
+  oaPush: z
+    .object({
+      url: z.url({ protocol: /^https?$/ }),
+      token: z.string().min(1).max(64),
+      xml: z.string().min(1).max(64 * 1024).optional(),
+      from: z.string().min(1).max(64).default('oa-sandbox-user'),
+      content: z.string().max(2048).optional(),
+      encodingAesKey: z.string().regex(/^[A-Za-z0-9+/]{43}$/).optional(),
+      appid: z.string().min(1).max(64).optional(),
+    })
+    .refine((b) => b.xml !== undefined || b.content !== undefined, 'xml or content')
+    .refine((b) => b.encodingAesKey === undefined || b.appid !== undefined, 'safe mode (encodingAesKey) needs the appid'),
 };
 
 const payOrderRef = { mchid: z.string().min(1), outTradeNo: z.string().min(1) };
@@ -247,6 +263,17 @@ export function registerControlRoutes(router: Router, sb: SandboxContext, contro
     if (!body) return;
     control.advance(body.ms);
     ok(ctx, { now: control.now() });
+  });
+  router.post('/__sandbox/oa/push', async (ctx) => {
+    const body = await parseBody(ctx, sb, schemas.oaPush);
+    if (!body) return;
+    const xml = body.xml ?? textMessageXml(body.from, body.content ?? '');
+    try {
+      const result = await control.oa.push({ url: body.url, token: body.token, xml, ...(body.encodingAesKey ? { encodingAesKey: body.encodingAesKey, appid: body.appid! } : {}) });
+      ok(ctx, { result });
+    } catch (err) {
+      sendJson(ctx, { ok: false, error: `push failed: ${err instanceof Error ? err.message : String(err)}` }, 502);
+    }
   });
   registerPayControlRoutes(router, sb, control.pay);
 }

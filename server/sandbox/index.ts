@@ -1,6 +1,11 @@
 /**
  * The WeChat sandbox: a local stand-in for WeChat's HTTP APIs that the real clients are pointed
- * at in development and tests (DESIGN.md, "Running it"). It answers as WeChat does: JSON with
+ * at in development and tests (DESIGN.md, "Running it"). It lives outside server/src and is never part
+ * of the production build: the development entry (server/dev.ts) loads it by a dynamic import in
+ * sandbox mode, `npm run sandbox` (./main.ts) serves it alone, tests and the benchmark import it.
+ * It imports nothing of the product but shared/src: its signatures and encryption are its own
+ * (payWire.ts, officialAccount.ts), as are WeChat's field rules (fieldRules.ts), so that product and
+ * sandbox disagree when either is wrong. It answers as WeChat does: JSON with
  * `content-type: application/json`, errors as `{errcode, errmsg}` with HTTP 200 — except WeChat Pay
  * (`/v3/…`, pay.ts), which answers signed JSON and errors as HTTP 4xx/5xx with `{code, message}`.
  *
@@ -44,6 +49,8 @@ export type {
   TokenRequestCounts,
 } from './state';
 export { SUBSCRIBE_SEND_PATH, TEMPLATE_SEND_PATH } from './messages';
+export { SANDBOX_OA_ID, openMessage, pushMessage, pushSignature, sealMessage, textMessageXml } from './officialAccount';
+export type { OaPushInput, OaPushResult } from './officialAccount';
 export { FORCE_REFRESH_DAILY_LIMIT, FORCE_REFRESH_INTERVAL_MS } from './token';
 
 type RegisterRoutes = (router: Router, sb: SandboxContext) => void;
