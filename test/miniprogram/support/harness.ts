@@ -156,13 +156,14 @@ function resetModules(): void {
   for (const key of Object.keys(require.cache)) if (key.startsWith(MINIPROGRAM_ROOT + path.sep)) delete require.cache[key];
 }
 
-export async function startMiniProgram(): Promise<MiniProgram> {
+/** `options` go to startTestApp (e.g. the WeChat sandbox's fixed keys, which the screens command uses). */
+export async function startMiniProgram(options: Parameters<typeof startTestApp>[0] = {}): Promise<MiniProgram> {
   // These tests run on in-memory SQLite always; the variable is put back at once (other test files of this worker read it).
   const saved = process.env.DATABASE_URL;
   delete process.env.DATABASE_URL;
   let t: TestApp;
   try {
-    t = await startTestApp();
+    t = await startTestApp(options);
   } finally {
     if (saved !== undefined) process.env.DATABASE_URL = saved;
   }
