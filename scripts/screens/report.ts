@@ -121,7 +121,7 @@ export function writeIndex(outDir: string, rendered: Rendered[], outcome: Outcom
               const fs_ = failuresOf(s);
               const fresh = fs_.filter((f) => !f.known).length;
               const pictures = rs
-                .map((r) => `<a href="${esc(r.fullFile)}" title="${esc(MODE_TITLES[r.mode])}：整页"><img loading="lazy" src="${esc(r.viewportFile)}" alt="${esc(`${s.title} · ${MODE_TITLES[r.mode]}`)}"></a>`)
+                .map((r) => `<a href="${esc(r.fullFile)}" title="${esc(MODE_TITLES[r.mode])}：整页"><span>${esc(MODE_TITLES[r.mode])}</span><img loading="lazy" src="${esc(r.viewportFile)}" alt="${esc(`${s.title} · ${MODE_TITLES[r.mode]}`)}"></a>`)
                 .join('');
               const list = fs_.length
                 ? `<details><summary>${fs_.length} 项检查未通过${fresh ? `，<b class="fresh">${fresh} 项新问题</b>` : '（均为已知）'}</summary><ul>${fs_
@@ -144,7 +144,7 @@ export function writeIndex(outDir: string, rendered: Rendered[], outcome: Outcom
 body{font-family:system-ui,sans-serif;margin:24px;background:#f5f5f5;color:#222}
 nav a{margin-right:12px} h2{margin-top:40px;border-bottom:2px solid #07c160;padding-bottom:4px} h3{margin:24px 0 8px;color:#555}
 .grid{display:flex;flex-wrap:wrap;gap:20px} figure{margin:0;background:#fff;padding:10px;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.1);width:790px}
-.pics{display:flex;gap:10px} .pics img{width:375px;border:1px solid #ddd} figcaption{margin-top:6px;font-size:13px;line-height:1.5}
+.pics{display:flex;gap:10px} .pics a{color:#666;font-size:12px;text-decoration:none} .pics img{display:block;width:375px;border:1px solid #ddd} figcaption{margin-top:6px;font-size:13px;line-height:1.5}
 details{margin-top:4px} li.fresh{color:#c00} li.known{color:#666} .ok{color:#07c160;margin:4px 0} code{font-size:12px}
 </style></head><body><h1>上云补助 · 每个页面的每个状态</h1>
 <p>${shots.length} 个状态，${rendered.length} 张（375×812，标准字号与关怀模式），用时 ${seconds.toFixed(1)} 秒。点击图片看整页。</p>

@@ -98,6 +98,16 @@ export const city: Scenario[] = [
       const listedStage = await open('pages/enterprise/application/application', { id: other.id });
       shot(listedStage, { state: 'listed', title: '列入拟补贴名单（公示中）', role: 'enterprise', flow: STAGES });
 
+      // The objection holds: that application leaves the list and goes back to city review.
+      mp.as('city-miit');
+      const upheld = await open('pages/city/list/list', { id: noticeId });
+      mp.wx.modalAnswers.push({ confirm: true, content: '经核实该企业 2022 年已获市级技改补助中的云服务部分，重新核定' });
+      await upheld.tap('.uphold');
+      shot(upheld, { state: 'objection-upheld', title: '异议成立：该申请移出名单，回到市级审核', role: 'city', flow: LIST });
+      mp.as('city-clerk-2');
+      const reopened = await open('pages/enterprise/application/application', { id: other.id });
+      shot(reopened, { state: 'objection-upheld', title: '公示异议成立：回到市工信局重新审核', role: 'enterprise', flow: '退回后修改（更正）' });
+
       mp.as('city-cosigner');
       const cannot = await open('pages/city/list/list', { id: listId });
       await cannot.tap('.approve');

@@ -155,6 +155,8 @@ export const enterprise: Scenario[] = [
 
       const status = await open('pages/enterprise/application/application', { id });
       shot(status, { state: 'provider-check', title: '申请进度：等待云服务商确认', role: 'enterprise', flow: APPLY });
+      const readOnly = await open('pages/enterprise/apply/apply', { id });
+      shot(readOnly, { state: 'read-only', title: '已提交的申请：只读', role: 'enterprise', flow: APPLY });
       const noPayments = await open('pages/enterprise/payments/payments');
       shot(noPayments, { state: 'empty', title: '付款请求：没有待支付的', role: 'enterprise', flow: '微信支付付款' });
       const listed = await open('pages/enterprise/index/index');

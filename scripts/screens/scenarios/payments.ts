@@ -127,6 +127,20 @@ export const payments: Scenario[] = [
       await after.waitFor('the refund', () => (after.data.p as { refundedText: string }).refundedText !== '' || after.text.includes('退款中'));
       shot(after, { state: 'refunded', title: '退款：金额和原因', role: 'enterprise', flow: PAY });
 
+      // From the application's payments step: the contract's provider takes WeChat Pay; the paid amount is a verified payment.
+      const app = await applicationAt(t, enterprise, provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-APP-7' });
+      const step = await open('pages/enterprise/apply/apply', { id: app.id, step: 'payments' });
+      shot(step, { state: 'wechat-pay-offered', title: '付款记录：服务商开通了平台收款，可直接微信支付；已付的平台付款可记入本申请', role: 'enterprise', flow: PAY });
+      const fromApp = await open('pages/enterprise/pay/pay', { applicationId: app.id, amountFen: '5000000', provider: encodeURIComponent(provider.companyName) });
+      await fromApp.input('.amount', '60000');
+      shot(fromApp, { state: 'from-application', title: '从申请付款：按合同付给服务商，金额可改', role: 'enterprise', flow: PAY });
+      await fromApp.tap('.pay');
+      await t.sandbox.control.pay.payOrder(merchant.mchid, await outTradeNo(String(fromApp.data.id)));
+      await fromApp.waitFor('the payment to be confirmed', () => fromApp.data.state === 'paid');
+      shot(fromApp, { state: 'paid-for-application', title: '已记入申请的付款记录（平台已核验）', role: 'enterprise', flow: PAY });
+      const verified = await open('pages/enterprise/apply/apply', { id: app.id, step: 'payments' });
+      shot(verified, { state: 'payments-verified', title: '付款记录：平台已核验的微信支付付款', role: 'enterprise', flow: PAY });
+
       // The refusals in plain words.
       const ask = async (amountFen: number) => (await t.http.post('/api/v1/providers/me/payment-requests').set(bearer(owner)).send({ creditCode: enterprise.creditCode, amountFen, description: '实施服务费' })).body.payment.id as string;
       const withdrawn = await ask(50_000);

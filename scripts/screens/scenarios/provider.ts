@@ -94,6 +94,10 @@ export const provider: Scenario[] = [
       await confirm.tap('.confirm');
       const confirmed = await open('pages/provider/confirm/confirm', { id: toConfirm.id });
       shot(confirmed, { state: 'confirmed', title: '已确认：评价已记录，转县里审核', role: 'provider', flow: DESK });
+      mp.as('desk-clerk');
+      const stage = await open('pages/enterprise/application/application', { id: toConfirm.id });
+      shot(stage, { state: 'county-review', title: '云服务商已确认：县里审核中', role: 'enterprise', flow: '申请进度（各阶段）' });
+      mp.as('desk-provider');
 
       const dispute = await open('pages/provider/confirm/confirm', { id: toDispute.id });
       await dispute.input('.dispute-reason', '该合同金额与我司存档不一致，请核对合同第三条');
