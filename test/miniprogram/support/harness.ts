@@ -143,13 +143,27 @@ export class PageHandle {
   }
 }
 
-export async function startMiniProgram(): Promise<MiniProgram> {
+/**
+ * A component's module runs once per registry; simulate registers it again only when it runs again. Under
+ * jest that is jest.resetModules(); outside it (`npm run screens`, scripts/screens) the mini-program's own
+ * modules are dropped from Node's cache instead.
+ */
+function resetModules(): void {
+  if (typeof jest !== 'undefined') {
+    jest.resetModules();
+    return;
+  }
+  for (const key of Object.keys(require.cache)) if (key.startsWith(MINIPROGRAM_ROOT + path.sep)) delete require.cache[key];
+}
+
+/** `options` go to startTestApp (e.g. the WeChat sandbox's fixed keys, which the screens command uses). */
+export async function startMiniProgram(options: Parameters<typeof startTestApp>[0] = {}): Promise<MiniProgram> {
   // These tests run on in-memory SQLite always; the variable is put back at once (other test files of this worker read it).
   const saved = process.env.DATABASE_URL;
   delete process.env.DATABASE_URL;
   let t: TestApp;
   try {
-    t = await startTestApp();
+    t = await startTestApp(options);
   } finally {
     if (saved !== undefined) process.env.DATABASE_URL = saved;
   }
@@ -172,8 +186,7 @@ export async function startMiniProgram(): Promise<MiniProgram> {
       stub.storage.set('dev.sandboxName', name);
     },
     async open(page, query = {}) {
-      // A component's module runs once per registry; simulate registers it again only when it runs again.
-      jest.resetModules();
+      resetModules();
       const id = simulate.load(path.join(MINIPROGRAM_ROOT, page), { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT });
       const comp = simulate.render(id);
       comp.attach(parent);

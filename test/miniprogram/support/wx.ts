@@ -31,6 +31,15 @@ export interface RecordedRequest {
 export interface ModalShown {
   title: string;
   content: string;
+  /** As WeChat draws them (the screens command draws the dialog). */
+  showCancel?: boolean;
+  confirmText?: string;
+  cancelText?: string;
+}
+
+export interface ToastShown {
+  title: string;
+  icon: string;
 }
 
 /** A minimal JPEG (SOI, APP0, EOI): the server types files by their first bytes. */
@@ -78,6 +87,8 @@ export class WxStub {
   readonly requests: RecordedRequest[] = [];
   readonly uploads: { path: string; status: number; dropped: boolean; progress: number[] }[] = [];
   readonly toasts: string[] = [];
+  /** The toasts with their icon (`success` when not given, as WeChat's default). */
+  readonly toastsShown: ToastShown[] = [];
   readonly modals: ModalShown[] = [];
   readonly navigations: { kind: string; url: string }[] = [];
   readonly subscribeRequests: string[][] = [];
@@ -306,11 +317,14 @@ export class WxStub {
       clearStorageSync: () => self.storage.clear(),
 
       // feedback
-      showToast: (o: { title: string }) => void self.toasts.push(o.title),
+      showToast: (o: { title: string; icon?: string }) => {
+        self.toasts.push(o.title);
+        self.toastsShown.push({ title: o.title, icon: o.icon ?? 'success' });
+      },
       showLoading: () => undefined,
       hideLoading: () => undefined,
-      showModal(o: Callbacks<{ confirm: boolean; cancel: boolean; content?: string; errMsg: string }> & { title?: string; content?: string }) {
-        self.modals.push({ title: o.title ?? '', content: o.content ?? '' });
+      showModal(o: Callbacks<{ confirm: boolean; cancel: boolean; content?: string; errMsg: string }> & { title?: string; content?: string; showCancel?: boolean; confirmText?: string; cancelText?: string }) {
+        self.modals.push({ title: o.title ?? '', content: o.content ?? '', showCancel: o.showCancel !== false, confirmText: o.confirmText ?? '确定', cancelText: o.cancelText ?? '取消' });
         const answer = self.modalAnswers.shift() ?? { confirm: true };
         self.later(() => once(o, true, { confirm: answer.confirm, cancel: !answer.confirm, content: answer.content, errMsg: 'showModal:ok' }));
       },

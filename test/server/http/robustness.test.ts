@@ -93,7 +93,7 @@ describe('hostile input never yields a 500', () => {
     // fetch, not supertest: superagent re-encodes a Buffer sent as JSON.
     const base = `http://127.0.0.1:${(t.server.address() as AddressInfo).port}`;
     const post = async (path: string, headers: Record<string, string>, body: Buffer) => {
-      const res = await fetch(`${base}${path}`, { method: 'POST', headers, body });
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: new Uint8Array(body) });
       return { status: res.status, body: (await res.json()) as { token?: string; error?: { code: string; message: string } } };
     };
     const json = { 'content-type': 'application/json' };
