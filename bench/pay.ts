@@ -34,7 +34,7 @@ export async function seedPayParties(db: Database): Promise<PaySeed> {
     const provider = await user(tx, 'mp-bench-provider', 'provider', now);
     const payer = await user(tx, 'mp-bench-payer', 'enterprise', now);
     const form = completeProviderFiling();
-    await insertRow(tx, ProviderEntity, { id: newId(), ownerUserId: provider.id, companyName: '伊春压测云计算有限公司', platformName: form.basic!.platformName!, status: 'approved', filingNo: '伊云备〔2026〕900号', approvedOn: '2023-05-10', revokedOn: null, form: form as never, version: 3, submittedAt: now, createdAt: now, updatedAt: now });
+    await insertRow(tx, ProviderEntity, { id: newId(), ownerUserId: provider.id, companyName: '伊春压测云计算有限公司', platformName: form.basic!.platformName!, status: 'approved', filingNo: '伊云备〔2026〕900号', approvedOn: '2023-05-10', revokedOn: null, form: form, version: 3, submittedAt: now, createdAt: now, updatedAt: now });
     const enterpriseId = newId();
     await insertRow(tx, EnterpriseEntity, { id: enterpriseId, creditCode, name: '伊春压测付款企业有限公司', countyCode: '230717', establishedOn: '2019-04-12', industryCode: 'C', legalRepresentative: '王建国', address: '伊春市伊美区林都大街1号', contactName: '李会计', contactPhone: '13904581234', status: 'verified', version: 1, createdBy: payer.id, createdAt: now, updatedAt: now });
     await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId, userId: payer.id, memberRole: 'owner', status: 'active', createdAt: now });
@@ -59,7 +59,7 @@ export async function preparePay(base: string, sandbox: RunningSandbox, seed: Pa
   const paid = await request();
   await call('POST', `/api/v1/payments/${paid}/jsapi`, seed.payerToken);
   const rows = sandbox.control.pay.orders(m.mchid);
-  const delivery = await sandbox.control.pay.payOrder(m.mchid, rows[0]!.outTradeNo);
+  const delivery = await sandbox.control.pay.payOrder(m.mchid, rows[0].outTradeNo);
   if (!delivery?.ok) throw new Error(`the paid order's callback was not taken: ${delivery?.status}`);
   const open = await request();
   await call('POST', `/api/v1/payments/${open}/jsapi`, seed.payerToken);

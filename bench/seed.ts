@@ -35,7 +35,7 @@ export async function seedApplications(db: Database, count: number): Promise<voi
   for (let start = 0; start < count; start += 1000) {
     await db.transaction(async (tx) => {
       for (let i = start; i < Math.min(count, start + 1000); i++) {
-        const county = COUNTIES[i % COUNTIES.length]!.code;
+        const county = COUNTIES[i % COUNTIES.length].code;
         const enterpriseId = newId();
         await tx.query('INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)', [enterpriseId, `B${String(i).padStart(17, '0')}`, `伊春压测企业${i}号有限公司`, county, 'verified', owner, now, now]);
         await tx.query(

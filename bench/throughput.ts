@@ -141,7 +141,7 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
         }),
     );
     // Token fetched before the clock starts: the measure is of sends, not of the first token.
-    await pool[0]!.runOnce().then(() => undefined);
+    await pool[0].runOnce().then(() => undefined);
     const sentBefore = sandbox.state.sent.length;
     const started = process.hrtime.bigint();
     await Promise.all(
@@ -157,7 +157,7 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
     // Only this run's recipients: a shared database may hold other pending rows, which the workers deliver too.
     for (const m of sandbox.state.sent) if (m.touser.startsWith(`tp-${run}-`)) perUser.set(m.touser, (perUser.get(m.touser) ?? 0) + 1);
     const lostRows = await database.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ? AND channel = 'mp_subscribe' AND status <> 'sent'", [`throughput:${run}:%`]);
-    const baselinePerSecond = await rawSendRate(sandbox.baseUrl, config, Math.min(count, 5000), pool[0]!.settings.concurrency);
+    const baselinePerSecond = await rawSendRate(sandbox.baseUrl, config, Math.min(count, 5000), pool[0].settings.concurrency);
 
     if (!ownDb) {
       await database.query('DELETE FROM notifications WHERE idempotency_key LIKE ?', [`throughput:${run}:%`]);

@@ -256,7 +256,7 @@ function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.D
     }
     const typeOnly = clause?.isTypeOnly ? 'type ' : '';
     const names = named.map((e) => e.getText(sf));
-    lines.push(`import ${typeOnly}${defaultUsed ? `${clause!.name!.text}${names.length ? ', ' : ''}` : ''}${names.length ? `{ ${names.join(', ')} }` : ''} from '${spec}';`);
+    lines.push(`import ${typeOnly}${defaultUsed ? `${clause.name.text}${names.length ? ', ' : ''}` : ''}${names.length ? `{ ${names.join(', ')} }` : ''} from '${spec}';`);
   }
   return lines;
 }
@@ -267,7 +267,7 @@ function leadingComments(statement: ts.Statement, sf: ts.SourceFile): string {
   const ranges = ts.getLeadingCommentRanges(sf.getFullText(), statement.getFullStart()) ?? [];
   if (!ranges.length) return '';
   // The file's own header belongs to its first import, never to a picked statement.
-  return `${text.slice(ranges[0]!.pos - statement.getFullStart()).trim()}\n`;
+  return `${text.slice(ranges[0].pos - statement.getFullStart()).trim()}\n`;
 }
 
 /** `export type X = z.output<typeof schema>` → `export type X = { …the structure the checker computes… }`. */

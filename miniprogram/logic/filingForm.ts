@@ -189,15 +189,15 @@ export function setAt(form: ProviderFilingForm, path: string, value: unknown): P
   const keys = path.split('.');
   let node: Node = copy;
   keys.slice(0, -1).forEach((key, i) => {
-    const next = keys[i + 1]!;
+    const next = keys[i + 1];
     const container = node as Record<string, unknown>;
     if (container[key] === null || typeof container[key] !== 'object') container[key] = /^\d+$/.test(next) ? [] : {};
     node = container[key] as Node;
   });
-  const last = keys[keys.length - 1]!;
-  if (value === undefined) delete (node as Record<string, unknown>)[last];
-  else (node as Record<string, unknown>)[last] = value;
-  return copy as ProviderFilingForm;
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete (node)[last];
+  else (node)[last] = value;
+  return copy;
 }
 
 // ---- one field: text ↔ value, and the checks as it is typed ---------------------------------------------------

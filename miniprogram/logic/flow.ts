@@ -127,7 +127,7 @@ function setAt(target: Record<string, unknown>, path: string, value: unknown): v
     const child = node[key];
     node = typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : (node[key] = {});
   }
-  node[keys[keys.length - 1]!] = value;
+  node[keys[keys.length - 1]] = value;
 }
 
 /** The facts for POST /api/v1/eligibility/evaluate from the answers of a finished check. */

@@ -14,7 +14,7 @@ export const DECISIONS: readonly { value: Decision; label: string }[] = [
 export const RATING_LABELS = ['差', '较差', '一般', '良好', '优秀'] as const;
 
 export function ratingLabel(n: number | null | undefined): string {
-  return n && n >= 1 && n <= 5 ? RATING_LABELS[n - 1]! : '未评分';
+  return n && n >= 1 && n <= 5 ? RATING_LABELS[n - 1] : '未评分';
 }
 
 export interface ReasonDraft {

@@ -107,7 +107,7 @@ function rawRequest(method: Route['method'], url: string, body: object | undefin
       header,
       timeout: REQUEST_TIMEOUT_MS,
       // A POST without a body still sends {}: the server's JSON parser wants an object.
-      ...(method === 'GET' ? {} : { data: (body ?? {}) as WechatMiniprogram.IAnyObject }),
+      ...(method === 'GET' ? {} : { data: (body ?? {}) }),
       success: (res) => resolve({ status: res.statusCode, data: res.data }),
       fail: () => resolve({ status: 0, data: null }),
     });

@@ -131,8 +131,8 @@ export function installDeterminism(): void {
   };
   c.randomUUID = () => {
     const h = uuids.fill(Buffer.alloc(16));
-    h[6] = (h[6]! & 0x0f) | 0x40;
-    h[8] = (h[8]! & 0x3f) | 0x80;
+    h[6] = (h[6] & 0x0f) | 0x40;
+    h[8] = (h[8] & 0x3f) | 0x80;
     const x = h.toString('hex');
     return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
   };

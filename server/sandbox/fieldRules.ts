@@ -29,9 +29,9 @@ function isClock(s: string): boolean {
 /** One point: a date with an optional time after a space, or (for `time`) a bare time. */
 function isPoint(s: string, bareTimeAllowed: boolean, bareDateAllowed: boolean): boolean {
   const parts = s.trim().split(/\s+/);
-  if (parts.length === 2) return isDate(parts[0]!) && isClock(parts[1]!);
+  if (parts.length === 2) return isDate(parts[0]) && isClock(parts[1]);
   if (parts.length !== 1) return false;
-  return (bareTimeAllowed && isClock(parts[0]!)) || (bareDateAllowed && isDate(parts[0]!));
+  return (bareTimeAllowed && isClock(parts[0])) || (bareDateAllowed && isDate(parts[0]));
 }
 
 /** 支持填时间段，两个时间点之间用“~”符号连接. */

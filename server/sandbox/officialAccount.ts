@@ -49,7 +49,7 @@ export function openMessage(encodingAesKey: string, encrypt: string): { xml: str
   const cbc = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
   cbc.setAutoPadding(false);
   const full = Buffer.concat([cbc.update(data), cbc.final()]);
-  const padLen = full[full.length - 1]!;
+  const padLen = full[full.length - 1];
   if (padLen < 1 || padLen > PAD_TO || full.subarray(full.length - padLen).some((b) => b !== padLen)) throw new Error('Encrypt: bad padding');
   const body = full.subarray(0, full.length - padLen);
   if (body.length < 20) throw new Error('Encrypt: too short');

@@ -208,7 +208,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
     const header = ctx.get('authorization');
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
-      const auth = m ? await services.auth.authenticate(m[1]!) : null;
+      const auth = m ? await services.auth.authenticate(m[1]) : null;
       if (!auth) throw new UnauthenticatedError();
       ctx.state.auth = auth;
     }

@@ -11,7 +11,7 @@ test('measureOutboxThroughput delivers every notification once and reports a rat
     expect(r.baselinePerSecond).toBeGreaterThan(0);
     // Its rows are gone again.
     const left = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'throughput:%'");
-    expect(Number(left[0]!.n)).toBe(0);
+    expect(Number(left[0].n)).toBe(0);
   } finally {
     await db.close();
   }

@@ -20,7 +20,7 @@ export function creditCode(county = '230717'): string {
   const serial = (Date.now().toString(36).toUpperCase() + creditCounter.toString(36).toUpperCase()).replace(/[IOZSV]/g, '1').padStart(9, '0').slice(-9);
   const body = `91${county}${serial}`;
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += alphabet.indexOf(body[i]!) * weights[i]!;
+  for (let i = 0; i < 17; i++) sum += alphabet.indexOf(body[i]) * weights[i];
   const check = (31 - (sum % 31)) % 31;
   return body + alphabet[check];
 }
@@ -28,7 +28,7 @@ export function creditCode(county = '230717'): string {
 export async function seedProvider(db: Database, ownerUserId: string, overrides: Partial<ProviderRow> = {}): Promise<ProviderRow> {
   const now = Date.now();
   const form = completeProviderFiling();
-  const row: ProviderRow = { id: newId(), ownerUserId, companyName: form.basic!.companyName!, platformName: form.basic!.platformName!, status: 'approved', filingNo: `伊云备〔2023〕${String(now % 1000).padStart(3, '0')}号`, approvedOn: '2023-05-10', revokedOn: null, form: form as ProviderRow['form'], version: 3, submittedAt: now, createdAt: now, updatedAt: now, ...overrides };
+  const row: ProviderRow = { id: newId(), ownerUserId, companyName: form.basic!.companyName!, platformName: form.basic!.platformName!, status: 'approved', filingNo: `伊云备〔2023〕${String(now % 1000).padStart(3, '0')}号`, approvedOn: '2023-05-10', revokedOn: null, form: form, version: 3, submittedAt: now, createdAt: now, updatedAt: now, ...overrides };
   await db.transaction((tx) => insertRow(tx, ProviderEntity, row));
   return row;
 }

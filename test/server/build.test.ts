@@ -27,7 +27,7 @@ function sourceFiles(dir: string): string[] {
 function specifiers(file: string): string[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) found.push(m[1]!);
+  for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) found.push(m[1]);
   return found;
 }
 

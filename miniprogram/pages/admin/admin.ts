@@ -8,11 +8,11 @@ import { formatTime } from '../../logic/format';
 import { COUNTIES, INVITED_ROLES, ROLE_LABELS, countyName, isCountyRole, type InvitedRole } from '../../shared/contracts/roles';
 import type { InvitationSummary } from '../../services/types';
 
-const ROLES = INVITED_ROLES.map((r) => ({ value: r as InvitedRole, label: ROLE_LABELS[r] as string }));
+const ROLES = INVITED_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 const STATES: Record<InvitationSummary['state'], string> = { open: '未使用', used: '已使用', expired: '已过期', revoked: '已作废' };
 
 Component(page({
-  data: { roles: ROLES, role: '' as InvitedRole | '', roleText: '', needsCounty: false, counties: COUNTIES.map((c) => ({ code: c.code as string, name: c.name as string })), county: '', countyText: '', hours: '72', note: '', code: '', error: '', invitations: [] as { id: string; text: string; sub: string; refusal: string; open: boolean }[], conflicts: [] as { key: string; text: string; sub: string }[], auditText: '' },
+  data: { roles: ROLES, role: '' as InvitedRole | '', roleText: '', needsCounty: false, counties: COUNTIES.map((c) => ({ code: c.code, name: c.name })), county: '', countyText: '', hours: '72', note: '', code: '', error: '', invitations: [] as { id: string; text: string; sub: string; refusal: string; open: boolean }[], conflicts: [] as { key: string; text: string; sub: string }[], auditText: '' },
   methods: {
     onShow() {
       return this.load();

@@ -161,14 +161,14 @@ type RGBA = [number, number, number, number];
 function parseColor(value: string): RGBA | null {
   const m = /rgba?\(([^)]+)\)/.exec(value);
   if (!m) return null;
-  const parts = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+  const parts = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
   return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
 }
 
 function over(top: RGBA, bottom: RGBA): RGBA {
   const a = top[3] + bottom[3] * (1 - top[3]);
   if (a === 0) return [0, 0, 0, 0];
-  const ch = (i: number) => (top[i]! * top[3] + bottom[i]! * bottom[3] * (1 - top[3])) / a;
+  const ch = (i: number) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / a;
   return [ch(0), ch(1), ch(2), a];
 }
 
@@ -371,7 +371,7 @@ function runChecks(options: CheckOptions): Failure[] {
 function applyLargeText(factor: number): void {
   const els = [root(), ...Array.from(root().querySelectorAll('*'))];
   const sizes = els.map((e) => parseFloat(getComputedStyle(e).fontSize));
-  els.forEach((e, i) => (e as HTMLElement).style.setProperty('font-size', `${sizes[i]! * factor}px`, 'important'));
+  els.forEach((e, i) => (e as HTMLElement).style.setProperty('font-size', `${sizes[i] * factor}px`, 'important'));
 }
 
 /** The next state, in the same document: WeChat's styles and this script stay, the page's CSS and body change. */

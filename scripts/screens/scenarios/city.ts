@@ -62,13 +62,13 @@ export const city: Scenario[] = [
       shot(lists, { state: 'draft-candidates', title: '拟补贴名单：选择已核定的申请起草', role: 'city', flow: LIST });
       await lists.call('onPick', { detail: { value: [reported.id] } });
       await lists.tap('.create');
-      const listId = mp.wx.navigations.at(-1)!.url.split('id=')[1]!;
+      const listId = mp.wx.navigations.at(-1)!.url.split('id=')[1];
       const draft = await open('pages/city/list/list', { id: listId });
       shot(draft, { state: 'draft', title: '名单草稿：可移出，等市财政会签', role: 'city', flow: LIST });
       const secondLists = await open('pages/city/lists/lists');
       await secondLists.call('onPick', { detail: { value: [other.id] } });
       await secondLists.tap('.create');
-      const noticeId = mp.wx.navigations.at(-1)!.url.split('id=')[1]!;
+      const noticeId = mp.wx.navigations.at(-1)!.url.split('id=')[1];
       const listsAfter = await open('pages/city/lists/lists');
       shot(listsAfter, { state: 'drafted', title: '拟补贴名单：两份草稿', role: 'city', flow: LIST, doc: true });
 

@@ -106,7 +106,7 @@ export const enterprise: Scenario[] = [
       const index = await open('pages/enterprise/index/index', { fromCheck: '1' });
       shot(index, { state: 'registered', title: '我的申报：企业已登记，可以开始申请', role: 'enterprise', flow: APPLY });
       await index.tap('.start');
-      const id = mp.wx.navigations.at(-1)!.url.split('id=')[1]!;
+      const id = mp.wx.navigations.at(-1)!.url.split('id=')[1];
 
       const apply = await open('pages/enterprise/apply/apply', { id });
       shot(apply, { state: 'profile', title: '第 1 步 企业信息（已核验的信息不可在此修改）', role: 'enterprise', flow: APPLY });
@@ -138,12 +138,12 @@ export const enterprise: Scenario[] = [
       shot(apply, { state: 'materials-empty', title: '第 6 步 申报材料：拍照、相册或聊天中的 PDF', role: 'enterprise', flow: APPLY });
       mp.wx.actionSheetAnswers.push(2);
       mp.wx.nextPicks.push({ name: '服务合同.pdf', bytes: PDF_BYTES });
-      apply.all('.material')[0]!.querySelector('.upload-list__add')!.dispatchEvent('tap');
+      apply.all('.material')[0].querySelector('.upload-list__add')!.dispatchEvent('tap');
       await apply.waitFor('the contract', () => (apply.data.missing as { path: string }[]).every((m) => m.path !== 'materials.service_contract'));
       for (const [i, pages] of [[1, 1], [2, 3], [3, 2]] as const) {
         mp.wx.actionSheetAnswers.push(1);
         for (let n = 0; n < pages; n += 1) mp.wx.nextPicks.push({ name: `第${n + 1}页.jpg`, bytes: Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from([i, n, 0xff, 0xd9])]) });
-        apply.all('.material')[i]!.querySelector('.upload-list__add')!.dispatchEvent('tap');
+        apply.all('.material')[i].querySelector('.upload-list__add')!.dispatchEvent('tap');
         await apply.settle();
       }
       await apply.waitFor('every material', () => (apply.data.missing as unknown[]).length === 0);

@@ -83,7 +83,7 @@ export const payments: Scenario[] = [
       await desk.input('.field-description', '云ERP首年服务费');
       await desk.input('.field-contractNo', 'HT-2026-001');
       await desk.tap('.issue');
-      const requestId = (desk.data.rows as { id: string }[])[0]!.id;
+      const requestId = (desk.data.rows as { id: string }[])[0].id;
       await desk.input('.field-amount', '12.345');
       await desk.tap('.issue');
       shot(desk, { state: 'amount-error', title: '金额最多到分：写在框下', role: 'provider', flow: REQUESTS });
@@ -167,7 +167,7 @@ export const payments: Scenario[] = [
       await providerOf(t, await person(t, 'pay-provider-2'), { companyName: '伊春未开通云有限公司' });
       const account: { id: string }[] = await t.db.query('SELECT id FROM merchant_accounts WHERE provider_id = ?', [provider.id]);
       await t.db.transaction((tx) =>
-        insertRow(tx, PaymentDiscrepancyEntity, { id: newId(), merchantAccountId: account[0]!.id, providerId: provider.id, billDate: '2026-11-30', outTradeNo: 'SYNOTOURS0000000000000000000001', kind: 'missing_here', message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求', ours: null, theirs: { settlementFen: 8800 }, foundAt: Date.now(), resolvedAt: null }),
+        insertRow(tx, PaymentDiscrepancyEntity, { id: newId(), merchantAccountId: account[0].id, providerId: provider.id, billDate: '2026-11-30', outTradeNo: 'SYNOTOURS0000000000000000000001', kind: 'missing_here', message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求', ours: null, theirs: { settlementFen: 8800 }, foundAt: Date.now(), resolvedAt: null }),
       );
       mp.as('pay-city');
       const overview = await open('pages/city/payments/payments');

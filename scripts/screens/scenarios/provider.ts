@@ -49,7 +49,7 @@ export const provider: Scenario[] = [
       for (const [i, m] of FILING_MATERIALS.entries()) {
         if (!m.requiredAtSubmit) continue;
         mp.wx.actionSheetAnswers.push(2);
-        lists[i]!.querySelector('.upload-list__add')!.dispatchEvent('tap');
+        lists[i].querySelector('.upload-list__add')!.dispatchEvent('tap');
         await full.settle();
       }
       await full.waitFor('every material', () => (full.data.missing as { path: string }[]).every((m) => !m.path.startsWith('materials.')));

@@ -54,7 +54,7 @@ export const cursor = z
   .string({ error: '翻页参数须为文字' })
   .regex(CURSOR, '翻页参数不对，请从上一页的 next 取值')
   .optional()
-  .transform((v) => (v ? { updatedAt: Number(v.split('.')[0]), id: v.split('.')[1]! } : null));
+  .transform((v) => (v ? { updatedAt: Number(v.split('.')[0]), id: v.split('.')[1] } : null));
 
 export const limit = z.coerce.number({ error: '每页条数须为数字' }).int('每页条数须为整数').min(1, '每页至少 1 条').max(100, '每页最多 100 条').default(20);
 

@@ -180,7 +180,7 @@ export class OfficialAccountEndpoint {
     }
     const encrypted = this.cipher.encrypt(replyXml);
     const replyTimestamp = String(createTime);
-    ctx.body = encryptedReplyXml(encrypted, wechatSignature([token, replyTimestamp, nonce!, encrypted]), replyTimestamp, nonce!);
+    ctx.body = encryptedReplyXml(encrypted, wechatSignature([token, replyTimestamp, nonce, encrypted]), replyTimestamp, nonce);
   }
 
   private async body(ctx: AppContext, started: number): Promise<Buffer> {

@@ -65,7 +65,7 @@ function relink(value: Json): Json {
   return out;
 }
 
-const pathParams = (path: string): string[] => [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+const pathParams = (path: string): string[] => [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
 const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
 function operationId(spec: RouteSpec): string {
@@ -76,12 +76,12 @@ function operationId(spec: RouteSpec): string {
     .map((segment) => (segment.startsWith(':') ? `by-${segment.slice(1)}` : segment))
     .flatMap((segment) => segment.split(/[^A-Za-z0-9]+/))
     .filter(Boolean);
-  return [spec.method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
+  return [spec.method.toLowerCase(), ...words.map((w) => w[0].toUpperCase() + w.slice(1))].join('');
 }
 
 function tagOf(spec: RouteSpec): string {
   const m = /^\/api\/v1\/([^/]+)/.exec(spec.path);
-  return m ? m[1]! : spec.path.split('/').filter(Boolean)[0]!;
+  return m ? m[1] : spec.path.split('/').filter(Boolean)[0];
 }
 
 /** The codes a route may answer: what follows from its access and input, and what it declares. */

@@ -63,7 +63,7 @@ export function parseRateLimits(raw: string): { ok: true; limits: Record<LimitKe
     if (!m) return { ok: false, reason: `“${part}”格式不对，应为 名称.address 或 名称.user = 次数/时长，例如 login.address=120/1m` };
     const key = m[1] as LimitKey;
     if (!(key in DEFAULT_LIMITS)) return { ok: false, reason: `没有名为 ${key} 的限制；可设置：${Object.keys(DEFAULT_LIMITS).join('、')}` };
-    const windowSeconds = Number(m[3]) * UNIT_SECONDS[m[4]!]!;
+    const windowSeconds = Number(m[3]) * UNIT_SECONDS[m[4]];
     if (windowSeconds < 1 || windowSeconds > 7 * 86400) return { ok: false, reason: `${key} 的时长须在 1 秒到 7 天之间` };
     limits[key] = { points: Number(m[2]), windowSeconds };
   }
@@ -76,7 +76,7 @@ export function parseRateLimits(raw: string): { ok: true; limits: Record<LimitKe
  */
 export function addressKey(ip: string): string {
   const v4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (v4) return v4[1]!;
+  if (v4) return v4[1];
   if (isIP(ip) !== 6) return ip;
   const [head, tail = ''] = ip.toLowerCase().split('::');
   const left = head ? head.split(':') : [];

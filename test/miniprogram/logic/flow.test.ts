@@ -67,7 +67,7 @@ test('stops on the same answer, with the same rule and clause, as the server’s
         completes += 1;
         break;
       }
-      const options = q.answerType === 'money_fen' ? MONEY[q.id]! : CANDIDATES[q.answerType]!;
+      const options = q.answerType === 'money_fen' ? MONEY[q.id] : CANDIDATES[q.answerType];
       const good = q.answerType === 'boolean' ? !(q.stopWhen?.condition.kind === 'equals' && q.stopWhen.condition.values.includes(true)) : GOOD[q.id]!;
       const value = run < 150 && pick(30) !== 0 ? good : options[pick(options.length)]!;
       const result = applyAnswer(server, value);

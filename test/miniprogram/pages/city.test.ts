@@ -69,7 +69,7 @@ test('the list: drafted, budget set, co-signed and approved by two people, the E
   await lists.call('onPick', { detail: { value: [reported.id] } });
   await lists.tap('.create');
   const listUrl = mp.wx.navigations.at(-1)!.url;
-  const listId = listUrl.split('id=')[1]!;
+  const listId = listUrl.split('id=')[1];
 
   mp.as('city-cosigner');
   const budget = await mp.open('pages/city/budget/budget');

@@ -58,7 +58,7 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
   await index.tap('.start');
   const applyUrl = mp.wx.navigations.at(-1)!.url;
   expect(applyUrl).toMatch(/^\/pages\/enterprise\/apply\/apply\?id=/);
-  const id = applyUrl.split('id=')[1]!;
+  const id = applyUrl.split('id=')[1];
 
   const apply = await mp.open('pages/enterprise/apply/apply', { id });
   // The contract is prefilled from the self-check; the provider is named from the registry.
@@ -96,13 +96,13 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
   // The contract: a PDF forwarded in a chat.
   mp.wx.actionSheetAnswers.push(2);
   mp.wx.nextPicks.push({ name: '服务合同.pdf', bytes: PDF_BYTES });
-  materials[0]!.querySelector('.upload-list__add')!.dispatchEvent('tap');
+  materials[0].querySelector('.upload-list__add')!.dispatchEvent('tap');
   await apply.waitFor('the contract', () => (apply.data.missing as { path: string }[]).every((m) => m.path !== 'materials.service_contract'));
   // The licence, the summary and the receipts: several pages at once from the album.
   for (const [i, pages] of [[1, 1], [2, 3], [3, 2]] as const) {
     mp.wx.actionSheetAnswers.push(1);
     for (let n = 0; n < pages; n += 1) mp.wx.nextPicks.push({ name: `第${n + 1}页.jpg`, bytes: Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from([i, n, 0xff, 0xd9])]) });
-    apply.all('.material')[i]!.querySelector('.upload-list__add')!.dispatchEvent('tap');
+    apply.all('.material')[i].querySelector('.upload-list__add')!.dispatchEvent('tap');
     await apply.settle();
   }
   await apply.waitFor('every material', () => (apply.data.missing as unknown[]).length === 0);
@@ -115,10 +115,10 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
   expect(apply.text).toContain('信息和材料已齐全');
   await apply.tap('.submit');
   expect(mp.wx.subscribeRequests).toHaveLength(1);
-  expect(mp.wx.subscribeRequests[0]!.length).toBeGreaterThan(0);
-  expect(mp.wx.subscribeRequests[0]!.length).toBeLessThanOrEqual(3);
+  expect(mp.wx.subscribeRequests[0].length).toBeGreaterThan(0);
+  expect(mp.wx.subscribeRequests[0].length).toBeLessThanOrEqual(3);
   const submitIndex = mp.wx.requests.findIndex((r) => r.path.endsWith('/submit'));
-  expect(mp.wx.requests[submitIndex]!.status).toBe(200);
+  expect(mp.wx.requests[submitIndex].status).toBe(200);
   const app = (await mp.t.db.run((m) => findApplication(m, id)))!;
   submittedId = id;
   expect(app).toMatchObject({ status: 'provider_check', subsidyFen: 7_500_001, enterpriseId });

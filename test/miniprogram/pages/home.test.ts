@@ -34,7 +34,7 @@ test('the role switch changes the home page', async () => {
 
   const home = await mp.open('pages/home/home');
   expect(home.all('.role-chip')).toHaveLength(2);
-  expect((home.data.entries as { title: string }[])[0]!.title).toBe('我的申报');
+  expect((home.data.entries as { title: string }[])[0].title).toBe('我的申报');
   expect(home.text).toContain('我的申报');
 
   await home.tap('.role-chip', 1);

@@ -111,7 +111,7 @@ test('the provider asks the enterprise to pay: typed in 元, sent in fen; a fiel
   expect(page.all('.payment')).toHaveLength(1);
   expect(page.text).toContain('12,345.60 元');
   expect(page.text).toContain('待支付');
-  requestId = (page.data.rows as { id: string }[])[0]!.id;
+  requestId = (page.data.rows as { id: string }[])[0].id;
 
   // A slip caught here; an enterprise the platform does not know, refused by the server beside the box.
   await page.input('.field-amount', '12.345');
@@ -258,7 +258,7 @@ test('from the application: the contract’s provider paid an amount typed there
   // The requests paid earlier without an application may be put on this one.
   const unattached = () => (apply.data.unattached as { id: string; text: string }[]).map((u) => u.id);
   expect(unattached()).toContain(requestId);
-  expect((apply.data.unattached as { text: string }[])[unattached().indexOf(requestId)]!.text).toContain('12,000.00 元');
+  expect((apply.data.unattached as { text: string }[])[unattached().indexOf(requestId)].text).toContain('12,000.00 元');
   await apply.tap('.attach-payment', unattached().indexOf(requestId));
   expect(sent('POST', /\/payments\/wechat$/).at(-1)).toMatchObject({ status: 200, body: { paymentId: requestId } });
   expect(apply.data.payments).toHaveLength(2);
@@ -271,7 +271,7 @@ test('the city: who takes payment on the platform, what the bills disagree on; t
   const other = await providerOf(mp.t, await person(mp.t, 'pay-provider-2'), { companyName: '伊春未开通云有限公司' });
   const account: { id: string }[] = await mp.t.db.query('SELECT id FROM merchant_accounts WHERE provider_id = ?', [provider.id]);
   await mp.t.db.transaction((tx) =>
-    insertRow(tx, PaymentDiscrepancyEntity, { id: newId(), merchantAccountId: account[0]!.id, providerId: provider.id, billDate: '2026-01-09', outTradeNo: 'SYNOTOURS0000000000000000000001', kind: 'missing_here', message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求', ours: null, theirs: { settlementFen: 8800 }, foundAt: Date.now(), resolvedAt: null }),
+    insertRow(tx, PaymentDiscrepancyEntity, { id: newId(), merchantAccountId: account[0].id, providerId: provider.id, billDate: '2026-01-09', outTradeNo: 'SYNOTOURS0000000000000000000001', kind: 'missing_here', message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求', ours: null, theirs: { settlementFen: 8800 }, foundAt: Date.now(), resolvedAt: null }),
   );
 
   mp.as('pay-city');
@@ -318,7 +318,7 @@ test('the registry: a priced item of a provider that takes WeChat Pay is bought 
   await page.tap('.buy');
   const to = mp.wx.navigations.at(-1)!;
   expect(to.url).toMatch(/^\/pages\/enterprise\/pay\/pay\?id=/);
-  const id = to.url.split('id=')[1]!;
+  const id = to.url.split('id=')[1];
   const payment = (await mp.t.http.get(`/api/v1/payments/${id}`).set(bearer(clerk))).body.payment;
   const item = (await mp.t.http.get(`/api/v1/providers/${provider.id}`)).body;
   const first = (item.catalogue ?? item.provider.catalogue)[0] as { id: string; priceFen: number; yichunPriceFen: number | null };

@@ -76,7 +76,7 @@ test('a complete filing: the Word file to stamp, the materials, submit; then a r
   for (const [i, m] of FILING_MATERIALS.entries()) {
     if (!m.requiredAtSubmit) continue;
     mp.wx.actionSheetAnswers.push(2);
-    lists[i]!.querySelector('.upload-list__add')!.dispatchEvent('tap');
+    lists[i].querySelector('.upload-list__add')!.dispatchEvent('tap');
     await page.settle();
   }
   await page.waitFor('every material', () => missingMaterials().length === 0);

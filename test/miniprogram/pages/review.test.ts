@@ -89,8 +89,8 @@ test('a return without a reason is refused on the phone; with reasons it reaches
   expect(page.text).toContain('本部门审核意见（县工信）');
   const before = mp.wx.requests.length;
   await page.change('.decision', 'return');
-  page.find('.rating-effect').querySelectorAll('.rating__star')[3]!.dispatchEvent('tap');
-  page.find('.rating-service').querySelectorAll('.rating__star')[2]!.dispatchEvent('tap');
+  page.find('.rating-effect').querySelectorAll('.rating__star')[3].dispatchEvent('tap');
+  page.find('.rating-service').querySelectorAll('.rating__star')[2].dispatchEvent('tap');
   await page.settle();
   expect([page.data.effect, page.data.service]).toEqual([4, 3]);
   await page.tap('.send-opinion');

@@ -25,7 +25,7 @@ afterAll(async () => {
   await mp.close();
 });
 
-const list = (i: number): SimNode => page.all('.material')[i]!;
+const list = (i: number): SimNode => page.all('.material')[i];
 const materials = () => page.data.materials as { kind: string; files: { id: string; name: string; supersededBy: string | null }[] }[];
 
 async function add(i: number, source: number): Promise<void> {
@@ -48,7 +48,7 @@ test('a failed upload retries, then shows the error and offers 重试, which the
   expect((await mp.t.http.get(`/api/v1/files/application/${applicationId}`).set('authorization', `Bearer ${mp.wx.storage.get('session.token') as string}`)).body.files).toHaveLength(0);
 
   list(0).querySelector('.retry')!.dispatchEvent('tap');
-  await page.waitFor('the retried upload', () => materials()[0]!.files.length === 1);
+  await page.waitFor('the retried upload', () => materials()[0].files.length === 1);
   expect(list(0).querySelector('.retry')).toBeUndefined();
 });
 
@@ -56,7 +56,7 @@ test('a connection dropped once is retried without bothering anyone', async () =
   const modals = mp.wx.modals.length;
   mp.wx.uploadsToDrop = 1;
   await add(1, 1);
-  await page.waitFor('the upload', () => materials()[1]!.files.length === 1);
+  await page.waitFor('the upload', () => materials()[1].files.length === 1);
   expect(mp.wx.modals.length).toBe(modals);
   expect(mp.wx.uploads.slice(-2).map((u) => [u.dropped, u.status])).toEqual([[true, 0], [false, 201]]);
 });
@@ -77,7 +77,7 @@ test('preview: a photo in WeChat’s image viewer, a PDF in its document reader'
   expect(mp.wx.previews).toHaveLength(1);
   mp.wx.nextPicks.push({ name: '服务合同.pdf', bytes: PDF_BYTES });
   await add(3, 2);
-  await page.waitFor('the PDF', () => materials()[3]!.files.length === 1);
+  await page.waitFor('the PDF', () => materials()[3].files.length === 1);
   list(3).querySelector('.preview')!.dispatchEvent('tap');
   await page.settle();
   expect(mp.wx.documents.at(-1)).toMatchObject({ fileType: 'pdf' });
@@ -85,10 +85,10 @@ test('preview: a photo in WeChat’s image viewer, a PDF in its document reader'
 });
 
 test('replace: the new version takes the old one’s place, the old one stays in the history', async () => {
-  const old = materials()[0]!.files[0]!.id;
+  const old = materials()[0].files[0].id;
   mp.wx.actionSheetAnswers.push(1);
   list(0).querySelector('.replace')!.dispatchEvent('tap');
-  await page.waitFor('the new version', () => materials()[0]!.files[0]?.id !== old);
+  await page.waitFor('the new version', () => materials()[0].files[0]?.id !== old);
   const token = mp.wx.storage.get('session.token') as string;
   const history = await mp.t.http.get(`/api/v1/files/application/${applicationId}?history=1&kind=service_contract`).set('authorization', `Bearer ${token}`);
   expect(history.body.files.map((f: { id: string; supersededBy: string | null }) => [f.id === old, f.supersededBy !== null])).toEqual(expect.arrayContaining([[true, true], [false, false]]));
@@ -112,5 +112,5 @@ test('before any picker, the privacy agreement WeChat requires', async () => {
   expect(mp.wx.navigations.at(-1)!.kind).toBe('navigateBack');
 
   await add(2, 1);
-  await page.waitFor('the upload after agreeing', () => materials()[2]!.files.length === 1);
+  await page.waitFor('the upload after agreeing', () => materials()[2].files.length === 1);
 });

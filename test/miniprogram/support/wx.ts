@@ -231,7 +231,7 @@ export class WxStub {
             data = text;
           }
           self.requests.push({ method, path: target.path, status: res.status, body: body ? JSON.parse(body.toString('utf8')) : undefined });
-          once(o, true, { statusCode: res.status, data, header: res.headers as Json, errMsg: 'request:ok' });
+          once(o, true, { statusCode: res.status, data, header: res.headers, errMsg: 'request:ok' });
         });
         return { abort() {} };
       },

@@ -77,7 +77,7 @@ describe('enterprise join codes', () => {
     const second = await mint();
     const guessers = await Promise.all(['lock-g1', 'lock-g2', 'lock-g3'].map((n) => t.login(n)));
     for (let i = 0; i < JOIN_CODE_MAX_FAILURES; i++) {
-      const res = await join(guessers[i % guessers.length]!, credit, `ZZZZ-ZZZZ-ZZ${String(i).padStart(2, '0')}`);
+      const res = await join(guessers[i % guessers.length], credit, `ZZZZ-ZZZZ-ZZ${String(i).padStart(2, '0')}`);
       expect(res.status).toBe(400);
     }
     // The right code no longer opens the door, and says so in the same words as a wrong one.
@@ -89,13 +89,13 @@ describe('enterprise join codes', () => {
     // The inviter heard of it once (inbox), with the enterprise's name and what to do.
     const told = await t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked', channel: 'inbox' } }));
     expect(told).toHaveLength(1);
-    expect((told[0]!.payload as { body: string }).body).toMatch(/伊春友好林机厂.*重新生成邀请码/);
+    expect((told[0].payload as { body: string }).body).toMatch(/伊春友好林机厂.*重新生成邀请码/);
     const locks = await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `enterprise:${id}`, action: 'enterprise.invite_locked' } }));
     expect(locks).toHaveLength(2);
     // More wrong tries do not alert again: nothing is left open to lock.
     const alerts = () => t.db.run((m) => m.getRepository(NotificationEntity).count({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked' } }));
     const before = await alerts();
-    await join(guessers[0]!, credit, 'ZZZZ-ZZZZ-ZZZZ');
+    await join(guessers[0], credit, 'ZZZZ-ZZZZ-ZZZZ');
     expect(await alerts()).toBe(before);
     // A new code opens the door.
     const fresh = await mint();

@@ -244,7 +244,7 @@ describe('an application from draft to disbursed', () => {
   });
 
   test('nothing leaks across enterprises, counties and providers', async () => {
-    const id = (await t.db.query<{ id: string }>("SELECT id FROM applications WHERE status = 'disbursed'"))[0]!.id;
+    const id = (await t.db.query<{ id: string }>("SELECT id FROM applications WHERE status = 'disbursed'"))[0].id;
     const otherClerk = await t.login('lc-other-clerk');
     await t.http.post('/api/v1/enterprises').set(bearer(otherClerk.token)).send({ creditCode: creditCode('230717'), name: '别的企业', countyCode: '230717', establishedOn: '2017-03-01', legalRepresentative: '孙', address: '伊美区', contactName: '周', contactPhone: '13904580003' });
     const otherCounty = await t.login('lc-other-county');

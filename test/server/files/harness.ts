@@ -108,7 +108,7 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
     const header = ctx.get('authorization');
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
-      const a = m ? await auth.authenticate(m[1]!) : null;
+      const a = m ? await auth.authenticate(m[1]) : null;
       if (!a) throw new UnauthenticatedError();
       ctx.state.auth = a;
     }
@@ -185,11 +185,11 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
     blobs: () => walk(root),
     async rowCount() {
       const [r] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM files');
-      return Number(r!.n);
+      return Number(r.n);
     },
     async auditCount(action) {
       const [r] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?', [action]);
-      return Number(r!.n);
+      return Number(r.n);
     },
     async close() {
       server.closeAllConnections();

@@ -44,7 +44,7 @@ describe('uploads are streamed, never held whole', () => {
     // to a plateau with the first upload whatever the concurrency. What concurrency adds on top
     // of that plateau is what buffering would show (160 MB here).
     const [first] = await uploadFromChild(20 * MB, 1);
-    expect(first!.status).toBe(201);
+    expect(first.status).toBe(201);
     const warm = process.memoryUsage().rss;
     let peak = Math.max(idle, warm);
     const sampler = setInterval(() => {
@@ -60,8 +60,8 @@ describe('uploads are streamed, never held whole', () => {
     for (const r of results) {
       expect(r.status).toBe(201);
       const [file] = JSON.parse(r.body).files as { sizeBytes: number; sha256: string }[];
-      expect(file!.sizeBytes).toBe(size);
-      expect(file!.sha256).toBe(r.sha256);
+      expect(file.sizeBytes).toBe(size);
+      expect(file.sha256).toBe(r.sha256);
     }
     expect(await h.rowCount()).toBe(9);
 

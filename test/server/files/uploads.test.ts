@@ -135,9 +135,9 @@ describe('uploads that go through, and reading them back', () => {
     expect(res.headers['content-length']).toBe(String(content.length));
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['cache-control']).toBe('private, no-store');
-    const disposition = res.headers['content-disposition'] as string;
+    const disposition = res.headers['content-disposition'];
     expect(disposition).toBe(`attachment; filename="file.pdf"; filename*=UTF-8''${encodeURIComponent('兑付申请表（盖章）.pdf')}`);
-    expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(disposition)![1]!)).toBe('兑付申请表（盖章）.pdf');
+    expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(disposition)![1])).toBe('兑付申请表（盖章）.pdf');
     expect((res.body as Buffer).equals(content)).toBe(true);
     expect(sha256(res.body as Buffer)).toBe(file.sha256);
 

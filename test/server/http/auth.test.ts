@@ -42,7 +42,7 @@ describe('login through code2Session (spec/wechat.md, "Mini-program login")', ()
     ['empty code', { code: '' }],
     ['absurdly long code', { code: 'x'.repeat(500) }],
   ])('malformed login: %s → 400', async (_label, body) => {
-    const res = await t.http.post('/api/v1/auth/wx-login').send(body as object);
+    const res = await t.http.post('/api/v1/auth/wx-login').send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_input');
   });

@@ -44,7 +44,7 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
     for (const f of res.body.failures) expect(f).toEqual({ rule: expect.any(String), clause: expect.stringMatching(/^[一二三四五]（[一二三四五六]）$/), message: expect.stringMatching(/[\u4e00-\u9fa5]/) });
   });
 
-  const base = () => structuredClone(cases[0]!.facts) as { enterprise: Record<string, unknown>; cloud: Record<string, unknown>; history?: unknown; asOf?: string };
+  const base = () => structuredClone(cases[0].facts) as { enterprise: Record<string, unknown>; cloud: Record<string, unknown>; history?: unknown; asOf?: string };
 
   test('a credit code is upper-cased; the invalid-input envelope names the field', async () => {
     const facts = base();
@@ -127,7 +127,7 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
   });
 
   test('nothing is stored by an evaluation', async () => {
-    const counts = async () => (await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log'))[0]!.n;
+    const counts = async () => (await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log'))[0].n;
     const before = await counts();
     await t.http.post('/api/v1/eligibility/evaluate').send(base());
     expect(await counts()).toBe(before);

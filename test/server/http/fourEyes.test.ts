@@ -124,7 +124,7 @@ describe('roles and memberships exclude each other, whichever came first', () =>
     const opinion = await t.http.post(`/api/v1/county/applications/${app.id}/opinion`).set(bearer(legacy.token)).send({ version: app.version, decision: 'approve', ratings: { effect: 4, service: 4 } });
     expect(opinion.status).toBe(403);
     expect(opinion.body.error.message).toContain('不能审核');
-    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [app.id]))[0]!.status).toBe('county_review');
+    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [app.id]))[0].status).toBe('county_review');
     // Nor verify the enterprise itself.
     const verify = await t.http.post(`/api/v1/county/enterprises/${enterprise.id}/decide`).set(bearer(legacy.token)).send({ version: enterprise.version, decision: 'verify' });
     expect(verify.status).toBe(403);

@@ -79,5 +79,5 @@ test(`two workers over ${N} notifications: none sent twice, none lost`, async ()
   expect(table).toEqual({ 'inbox/sent': N, 'mp_subscribe/sent': N - Math.ceil(N / 3), 'mp_subscribe/skipped': Math.ceil(N / 3), 'oa_template/sent': Math.ceil(N / 3), 'oa_template/skipped': N - Math.ceil(N / 3) });
   // Every row was claimed exactly once.
   const attempts = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'race:%' AND channel <> 'inbox' AND attempts <> 1 AND status = 'sent'");
-  expect(Number(attempts[0]!.n)).toBe(0);
+  expect(Number(attempts[0].n)).toBe(0);
 });

@@ -39,12 +39,12 @@ test('a notification goes out once by subscribe message, with its page and its f
   expect(stats.sent).toBe(1);
   const sent = b.sandbox.control.sentTo('mp-delivery-one');
   expect(sent).toHaveLength(1);
-  const m = sent[0]!;
+  const m = sent[0];
   expect(m.kind).toBe('subscribe');
   expect(m.templateId).toBe(DEFAULT_NOTIFICATION_SETTINGS.subscribeTemplateIds.applicationProgress);
   expect(m.kind === 'subscribe' && m.page).toBe('pages/enterprise/application/application?id=01J0000000000000000000000A');
-  expect([...m.data.thing2!].length).toBeLessThanOrEqual(20);
-  expect(m.data.thing2!.endsWith('…')).toBe(true);
+  expect([...m.data.thing2].length).toBeLessThanOrEqual(20);
+  expect(m.data.thing2.endsWith('…')).toBe(true);
   expect(m.data.phrase3).toBe('已退回');
   expect(m.data.character_string1).toBe('YC202600001');
   expect(m.data.time5).toBe('2026-03-02 09:00');
@@ -93,7 +93,7 @@ test('WeChat down for a while: every notification is delivered after it returns,
   for (const u of users) expect(per.get(u.mpOpenid!)).toBe(1);
   expect(b.sandbox.state.sent).toHaveLength(40);
   const left = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE status NOT IN ('sent', 'skipped')");
-  expect(Number(left[0]!.n)).toBe(0);
+  expect(Number(left[0].n)).toBe(0);
 });
 
 test('43101 (no subscription left) moves on to the official account at once, without a retry', async () => {
@@ -110,8 +110,8 @@ test('43101 (no subscription left) moves on to the official account at once, wit
   expect((await b.status(`e43101:${u.id}:oa_template`))?.status).toBe('sent');
   const oa = b.sandbox.control.sentTo('oa-unsubscribed');
   expect(oa).toHaveLength(1);
-  expect(oa[0]!.kind === 'template' && oa[0]!.miniprogram).toEqual({ appid: b.config.wechat.mp.appid, pagepath: 'pages/enterprise/application/application?id=01J0000000000000000000000A' });
-  for (const v of Object.values(oa[0]!.data)) expect([...v].length).toBeLessThanOrEqual(20);
+  expect(oa[0].kind === 'template' && oa[0].miniprogram).toEqual({ appid: b.config.wechat.mp.appid, pagepath: 'pages/enterprise/application/application?id=01J0000000000000000000000A' });
+  for (const v of Object.values(oa[0].data)) expect([...v].length).toBeLessThanOrEqual(20);
   expect(stats).toMatchObject({ sent: 1, skipped: 1, retried: 0 });
 });
 
@@ -134,7 +134,7 @@ test('a user without a mini-program openid gets the official account; one withou
   await b.enqueue({ eventKey: 'noid', recipientUserIds: [oaOnly.id, neither.id], template: 'filing.approved', params: { filingId: 'f1', companyName: '伊春云', filingNo: '伊云备〔2026〕001号', approvedOn: '2026-03-02', reason: '', revokedOn: '' }, channels: ['mp_subscribe', 'oa_template'] });
   await b.drain(b.worker());
   expect(b.sandbox.control.sentTo('oa-oa-only')).toHaveLength(1);
-  expect(b.sandbox.control.sentTo('oa-oa-only')[0]!.data.thing2).toBe('已通过');
+  expect(b.sandbox.control.sentTo('oa-oa-only')[0].data.thing2).toBe('已通过');
   expect((await b.status(`noid:${neither.id}:mp_subscribe`))?.last_error).toContain('openid');
   expect((await b.status(`noid:${neither.id}:oa_template`))?.status).toBe('skipped');
   expect(b.sandbox.state.sent).toHaveLength(1);
@@ -143,7 +143,7 @@ test('a user without a mini-program openid gets the official account; one withou
 test('a crash after WeChat answered and before the record repeats exactly those messages', async () => {
   const users = await Promise.all(Array.from({ length: 30 }, (_, i) => b.user(`crash-${i}`)));
   for (const [i, u] of users.entries()) await b.enqueue({ eventKey: `crash:${i}`, recipientUserIds: [u.id], template: 'application.status', params: progressParams(`YC2026C${i}`), channels: ['mp_subscribe'] });
-  const doomed = new Set([users[3]!.id, users[17]!.id, users[29]!.id]);
+  const doomed = new Set([users[3].id, users[17].id, users[29].id]);
   let crashes = 0;
   const crashing = b.worker({
     hooks: {
@@ -207,7 +207,7 @@ test('the record of a send fails (the UPDATE killed): only those messages repeat
   expect([...per.values()].filter((n) => n === 2)).toHaveLength(killed);
   expect([...per.values()].reduce((a, n) => a + n, 0)).toBe(10 + killed);
   const left = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'killed:%' AND channel = 'mp_subscribe' AND status <> 'sent'");
-  expect(Number(left[0]!.n)).toBe(0);
+  expect(Number(left[0].n)).toBe(0);
 });
 
 (onMysql() ? test.skip : test)('SQLite mode, one process: a claim left by the previous run is returned at start, not after its lease', async () => {

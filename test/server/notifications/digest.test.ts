@@ -134,7 +134,7 @@ test('the digests go out once each through WeChat; a digest caught by quiet hour
   await b.drain(w);
   for (const name of ['yimei-miit', 'yimei-finance', 'city-miit', 'yimei-miit-quiet']) expect(b.sandbox.control.sentTo(`mp-${name}`)).toHaveLength(1);
   expect(b.sandbox.control.sentTo('mp-city-finance')).toHaveLength(0);
-  const sent = b.sandbox.control.sentTo('mp-yimei-miit')[0]!;
+  const sent = b.sandbox.control.sentTo('mp-yimei-miit')[0];
   expect(sent.data.thing1).toBe('待办2件，超期2件');
 
   b.clock.t = MONDAY_9AM + 3 * HOUR; // 12:00
@@ -161,8 +161,8 @@ test('the next day brings the next digest; a reviewer who switched digests off g
 test('two instances deciding the same digest at once write it once', async () => {
   b.clock.t = MONDAY_9AM + 2 * DAY + 3.5 * HOUR;
   const results = await Promise.all([b.worker().runDigests(), b.worker().runDigests()]);
-  expect(results[0]! + results[1]!).toBe(4);
+  expect(results[0] + results[1]).toBe(4);
   const rows = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE template = 'reviewer.digest' AND idempotency_key LIKE ? AND channel = 'inbox'", ['%:2026-03-04:%']);
   // County finance chose the official account only: three inbox copies for four digests.
-  expect(Number(rows[0]!.n)).toBe(3);
+  expect(Number(rows[0].n)).toBe(3);
 });

@@ -19,10 +19,10 @@ async function login(name: string) {
   const res = await http.post('/api/v1/auth/wx-login').send({ code: `sandbox:${name}` });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   tokens[name] = { token: res.body.token as string, userId: res.body.user.id as string };
-  return tokens[name]!;
+  return tokens[name];
 }
 
-const auth = (name: string) => ({ authorization: `Bearer ${tokens[name]!.token}` });
+const auth = (name: string) => ({ authorization: `Bearer ${tokens[name].token}` });
 
 beforeAll(async () => {
   b = await openBench();
@@ -38,10 +38,10 @@ beforeAll(async () => {
   for (let i = 0; i < 25; i++) {
     const at = b.clock.t + Math.min(i, 20) * 60_000;
     await b.db.transaction((tx) =>
-      enqueueNotifications(tx, { eventKey: `inbox:${i}`, recipientUserIds: [tokens.alice!.userId], template: 'application.status', params: progressParams(`YC2026I${i}`, { statusLabel: `状态${i}` }), channels: ['mp_subscribe', 'oa_template'] }, at),
+      enqueueNotifications(tx, { eventKey: `inbox:${i}`, recipientUserIds: [tokens.alice.userId], template: 'application.status', params: progressParams(`YC2026I${i}`, { statusLabel: `状态${i}` }), channels: ['mp_subscribe', 'oa_template'] }, at),
     );
   }
-  await b.db.transaction((tx) => enqueueNotifications(tx, { eventKey: 'inbox:bob', recipientUserIds: [tokens.bob!.userId], template: 'application.status', params: progressParams('YC2026BOB'), channels: ['mp_subscribe'] }, b.clock.t));
+  await b.db.transaction((tx) => enqueueNotifications(tx, { eventKey: 'inbox:bob', recipientUserIds: [tokens.bob.userId], template: 'application.status', params: progressParams('YC2026BOB'), channels: ['mp_subscribe'] }, b.clock.t));
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -70,10 +70,10 @@ test('own inbox only, newest first, page by page without gaps or repeats', async
   expect(seen).toHaveLength(25);
   expect(new Set(seen.map((s) => s.id)).size).toBe(25);
   for (let i = 1; i < seen.length; i++) {
-    const [prev, cur] = [seen[i - 1]!, seen[i]!];
+    const [prev, cur] = [seen[i - 1], seen[i]];
     expect(prev.createdAt > cur.createdAt || (prev.createdAt === cur.createdAt && prev.id > cur.id)).toBe(true);
   }
-  expect(seen[seen.length - 1]!.title).toBe('申报进度：状态0');
+  expect(seen[seen.length - 1].title).toBe('申报进度：状态0');
 
   const bob = await http.get('/api/v1/inbox').set(auth('bob'));
   expect(bob.body.items).toHaveLength(1);
@@ -192,5 +192,5 @@ function randomJson(depth: number): unknown {
   if (depth === 0 || r < 0.3) return [null, 1, -1, 'a', '22:00', true, false, '', 1e308][Math.floor(Math.random() * 9)];
   if (r < 0.5) return Array.from({ length: Math.floor(Math.random() * 3) }, () => randomJson(depth - 1));
   const keys = ['groups', 'quietHours', 'progress', 'queue', 'digest', 'inbox', 'mp_subscribe', 'oa_template', 'start', 'end', 'x'];
-  return Object.fromEntries(Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => [keys[Math.floor(Math.random() * keys.length)]!, randomJson(depth - 1)]));
+  return Object.fromEntries(Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => [keys[Math.floor(Math.random() * keys.length)], randomJson(depth - 1)]));
 }

@@ -17,7 +17,7 @@ describe('official account endpoint (plain mode)', () => {
   });
   afterAll(() => t.close());
 
-  const count = async (table: string): Promise<number> => Number((await t.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]!.n);
+  const count = async (table: string): Promise<number> => Number((await t.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
   describe('GET: the server check', () => {
     test('a correct signature gets echostr back as plain text', async () => {
@@ -184,8 +184,8 @@ describe('official account endpoint (plain mode)', () => {
       // Were the retry handled again, "是" would answer the credit-code question and be refused.
       expect(await say(t, 'oa-retry', '是', answerId)).toBe(q2);
       const rows = await t.db.query<{ flow: string; version: number | string }>("SELECT flow, version FROM oa_followers WHERE openid = 'oa-retry'");
-      expect(Object.keys(JSON.parse(rows[0]!.flow).answers)).toEqual(['registeredInYichun']);
-      expect(Number(rows[0]!.version)).toBe(2);
+      expect(Object.keys(JSON.parse(rows[0].flow).answers)).toEqual(['registeredInYichun']);
+      expect(Number(rows[0].version)).toBe(2);
       expect(await count(`oa_messages WHERE openid = 'oa-retry'`)).toBe(2);
     });
 
@@ -197,7 +197,7 @@ describe('official account endpoint (plain mode)', () => {
       for (const r of replies) expect(r.status).toBe(200);
       expect(new Set(replies.map((r) => readReply(r.text).Content)).size).toBe(1);
       const rows = await t.db.query<{ flow: string }>("SELECT flow FROM oa_followers WHERE openid = 'oa-race'");
-      expect(Object.keys(JSON.parse(rows[0]!.flow).answers)).toHaveLength(1);
+      expect(Object.keys(JSON.parse(rows[0].flow).answers)).toHaveLength(1);
       expect(await count(`oa_messages WHERE dedupe_key = 'msg:${msgId}'`)).toBe(1);
     });
 
@@ -207,7 +207,7 @@ describe('official account endpoint (plain mode)', () => {
       const again = await postPlain(t, eventXml('oa-follow', 'subscribe', createTime));
       expect(readReply(first.text).Content).toContain('欢迎关注');
       expect(readReply(again.text).Content).toBe(readReply(first.text).Content);
-      expect(Number((await t.db.query<{ version: number | string }>("SELECT version FROM oa_followers WHERE openid = 'oa-follow'"))[0]!.version)).toBe(1);
+      expect(Number((await t.db.query<{ version: number | string }>("SELECT version FROM oa_followers WHERE openid = 'oa-follow'"))[0].version)).toBe(1);
     });
 
     test('a MsgId seen from another sender never hands over that sender\'s answer', async () => {

@@ -20,7 +20,7 @@ describe('official account endpoint (safe mode)', () => {
   });
   afterAll(() => t.close());
 
-  const handled = async (): Promise<number> => Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM oa_messages'))[0]!.n);
+  const handled = async (): Promise<number> => Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM oa_messages'))[0].n);
 
   test('an encrypted message gets an encrypted, signed reply that decrypts to the answer', async () => {
     const encrypt = wechatEncrypt(ENCODING_AES_KEY, APPID, textXml('oa-safe', '联系'));
@@ -29,8 +29,8 @@ describe('official account endpoint (safe mode)', () => {
     const m = /^<xml><Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt><MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]><\/MsgSignature><TimeStamp>(\d+)<\/TimeStamp><Nonce><!\[CDATA\[([^\]]+)\]\]><\/Nonce><\/xml>$/.exec(res.text);
     expect(m).not.toBeNull();
     const [, replyEncrypt, replySignature, replyTimestamp, replyNonce] = m!;
-    expect(replySignature).toBe(sha1Sorted(token, replyTimestamp!, replyNonce!, replyEncrypt!));
-    const inner = wechatDecrypt(ENCODING_AES_KEY, replyEncrypt!);
+    expect(replySignature).toBe(sha1Sorted(token, replyTimestamp, replyNonce, replyEncrypt));
+    const inner = wechatDecrypt(ENCODING_AES_KEY, replyEncrypt);
     expect(inner.appid).toBe(APPID);
     const reply = readReply(inner.xml);
     expect(reply.ToUserName).toBe('oa-safe');
@@ -46,11 +46,11 @@ describe('official account endpoint (safe mode)', () => {
     const second = wechatEncrypt(ENCODING_AES_KEY, APPID, xml);
     const a = await postPlain(t, safeEnvelope(first), safeQuery(token, first));
     const b = await postPlain(t, safeEnvelope(second), safeQuery(token, second));
-    const contentOf = (text: string) => readReply(wechatDecrypt(ENCODING_AES_KEY, /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(text)![1]!).xml).Content;
+    const contentOf = (text: string) => readReply(wechatDecrypt(ENCODING_AES_KEY, /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(text)![1]).xml).Content;
     expect(contentOf(a.text)).toContain('第1题');
     expect(contentOf(b.text)).toBe(contentOf(a.text));
     const rows = await t.db.query<{ version: number | string }>("SELECT version FROM oa_followers WHERE openid = 'oa-safe-2'");
-    expect(Number(rows[0]!.version)).toBe(1);
+    expect(Number(rows[0].version)).toBe(1);
   });
 
   test('a bad msg_signature: 401 before anything is decrypted', async () => {
@@ -82,7 +82,7 @@ describe('official account endpoint (safe mode)', () => {
     const before = await handled();
     const good = wechatEncrypt(ENCODING_AES_KEY, APPID, textXml('oa-broken', '帮助'));
     const bytes = Buffer.from(good, 'base64');
-    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff; // wrecks the padding
+    bytes[bytes.length - 1] = bytes[bytes.length - 1] ^ 0xff; // wrecks the padding
     const tampered = bytes.toString('base64');
     const cases: [string, string][] = [
       ['tampered ciphertext', tampered],
@@ -117,7 +117,7 @@ describe('official account endpoint (safe mode)', () => {
     const body = `<xml><ToUserName><![CDATA[${OA_ID}]]></ToUserName><FromUserName><![CDATA[oa-compat]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[流程]]></Content><MsgId>77</MsgId><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
     const res = await postPlain(t, body, safeQuery(token, encrypt));
     expect(res.status).toBe(200);
-    const inner = wechatDecrypt(ENCODING_AES_KEY, /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(res.text)![1]!);
+    const inner = wechatDecrypt(ENCODING_AES_KEY, /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(res.text)![1]);
     expect(readReply(inner.xml).Content).toContain('联合行文');
   });
 

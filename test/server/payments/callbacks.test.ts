@@ -32,8 +32,8 @@ describe('WeChat Pay callbacks', () => {
   const status = async () => (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status as string;
   const nothingChanged = async () => {
     expect(await status()).toBe('created');
-    expect(Number(((await t.db.query('SELECT COUNT(*) AS n FROM payment_notifications', [])) as { n: number | string }[])[0]!.n)).toBe(0);
-    expect(Number(((await t.db.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.paid'", [])) as { n: number | string }[])[0]!.n)).toBe(0);
+    expect(Number(((await t.db.query('SELECT COUNT(*) AS n FROM payment_notifications', [])) as { n: number | string }[])[0].n)).toBe(0);
+    expect(Number(((await t.db.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.paid'", [])) as { n: number | string }[])[0].n)).toBe(0);
   };
   function reEncrypted(mutate: (resource: Record<string, string>) => void): string {
     const body = JSON.parse(genuine.body) as { resource: Record<string, string> };
@@ -42,7 +42,7 @@ describe('WeChat Pay callbacks', () => {
   }
 
   test.each<[string, () => { headers: Record<string, string>; body: string }, number]>([
-    ['a bad signature', () => ({ headers: { ...genuine.headers, 'Wechatpay-Signature': genuine.headers['Wechatpay-Signature']!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, body: genuine.body }), 401],
+    ['a bad signature', () => ({ headers: { ...genuine.headers, 'Wechatpay-Signature': genuine.headers['Wechatpay-Signature'].replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, body: genuine.body }), 401],
     ['a body changed after signing', () => ({ headers: genuine.headers, body: genuine.body.replace('TRANSACTION.SUCCESS', 'TRANSACTION.SUCCESS ') }), 401],
     ['a probe signature', () => ({ headers: { ...genuine.headers, 'Wechatpay-Signature': `WECHATPAY/SIGNTEST/${genuine.headers['Wechatpay-Signature']}` }, body: genuine.body }), 401],
     ['a stale timestamp', () => ({ headers: t.sandbox.control.pay.signNotification(genuine.body, { timestamp: Math.floor(Date.now() / 1000) - 600 }), body: genuine.body }), 401],
@@ -53,7 +53,7 @@ describe('WeChat Pay callbacks', () => {
       'a bad GCM tag (signed anew, as only a key thief could)',
       () => {
         const body = reEncrypted((r) => {
-          const raw = Buffer.from(r.ciphertext!, 'base64');
+          const raw = Buffer.from(r.ciphertext, 'base64');
           raw[raw.length - 1] ^= 1;
           r.ciphertext = raw.toString('base64');
         });
@@ -65,7 +65,7 @@ describe('WeChat Pay callbacks', () => {
       'tampered ciphertext with the tag kept',
       () => {
         const body = reEncrypted((r) => {
-          const raw = Buffer.from(r.ciphertext!, 'base64');
+          const raw = Buffer.from(r.ciphertext, 'base64');
           raw[3] ^= 1;
           r.ciphertext = raw.toString('base64');
         });
@@ -105,8 +105,8 @@ describe('WeChat Pay callbacks', () => {
     expect(first.status).toBe(204);
     expect(await status()).toBe('paid');
     const snapshot = async () => ({
-      audit: ((await t.db.query("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?", [id])) as { n: number | string }[])[0]!.n,
-      notes: ((await t.db.query("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid'", [])) as { n: number | string }[])[0]!.n,
+      audit: ((await t.db.query("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?", [id])) as { n: number | string }[])[0].n,
+      notes: ((await t.db.query("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid'", [])) as { n: number | string }[])[0].n,
       row: (await t.db.query('SELECT status, version, transaction_id, paid_at FROM payment_requests WHERE id = ?', [id])) as unknown[],
     });
     const before = await snapshot();

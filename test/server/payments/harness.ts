@@ -38,7 +38,7 @@ export async function requestPayment(t: TestApp, p: PayParties, amountFen: numbe
 
 export async function outTradeNoOf(t: TestApp, id: string): Promise<string> {
   const rows: { out_trade_no: string }[] = await t.db.query('SELECT out_trade_no FROM payment_requests WHERE id = ?', [id]);
-  return rows[0]!.out_trade_no;
+  return rows[0].out_trade_no;
 }
 
 /** wx.requestPayment's paySign checks out with the merchant's public key, as WeChat checks it. */

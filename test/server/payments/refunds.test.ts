@@ -74,7 +74,7 @@ describe('refunds of platform payments', () => {
     await t.sandbox.control.pay.settle();
     const rows: { status: string; verified_fen: number | null; paid_amount_fen: number | string }[] = await t.db.query('SELECT status, verified_fen, paid_amount_fen FROM applications WHERE id = ?', [app.id]);
     expect(rows[0]).toMatchObject({ status: 'reported', verified_fen: null });
-    expect(Number(rows[0]!.paid_amount_fen)).toBe(80_000);
+    expect(Number(rows[0].paid_amount_fen)).toBe(80_000);
     const events: { event: string; actor_role: string }[] = await t.db.query("SELECT event, actor_role FROM application_events WHERE application_id = ? AND event = 'payments_reduced'", [app.id]);
     expect(events).toEqual([{ event: 'payments_reduced', actor_role: 'wechat_pay' }]);
   });
@@ -85,7 +85,7 @@ describe('refunds of platform payments', () => {
       const id = await paidFor(undefined, 10_000);
       await refund(id, 10_000);
       expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.refunds[0].status).toBe('processing');
-      const outRefundNo: string = (await t.db.query('SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ?', [id]) as { out_refund_no: string }[])[0]!.out_refund_no;
+      const outRefundNo: string = (await t.db.query('SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ?', [id]) as { out_refund_no: string }[])[0].out_refund_no;
       expect(t.sandbox.control.pay.refund(outRefundNo, p.merchant.mchid)?.status).toBe('PROCESSING');
       // It finishes at WeChat Pay, and its callback is lost.
       await t.sandbox.control.pay.completeRefund(outRefundNo, 'SUCCESS', p.merchant.mchid, { deliver: false });

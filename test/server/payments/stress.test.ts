@@ -106,7 +106,7 @@ describe(`${N} payments through faults`, () => {
       const o = orders.get(r.out_trade_no);
       const paidThere = o?.tradeState === 'SUCCESS' || o?.tradeState === 'REFUND';
       expect([r.id, r.status === 'paid']).toEqual([r.id, paidThere]);
-      if (paidThere) expect([r.id, r.transaction_id, Number(r.amount_fen)]).toEqual([r.id, o!.transactionId, o!.total]);
+      if (paidThere) expect([r.id, r.transaction_id, Number(r.amount_fen)]).toEqual([r.id, o.transactionId, o.total]);
     }
     const twice: unknown[] = await t.db.query("SELECT entity_id FROM audit_log WHERE action = 'payment.paid' GROUP BY entity_id HAVING COUNT(*) > 1", []);
     expect(twice).toEqual([]);

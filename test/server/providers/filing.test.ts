@@ -123,7 +123,7 @@ describe('provider filing (备案): the whole life on the API', () => {
     version = returned.body.filing.version;
     const inbox = await t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { recipientUserId: provider.userId, template: 'filing.returned', channel: 'inbox' } }));
     expect(inbox).toHaveLength(1);
-    expect(JSON.stringify(inbox[0]!.payload)).toContain('验收报告');
+    expect(JSON.stringify(inbox[0].payload)).toContain('验收报告');
   });
 
   test('the provider corrects and resubmits; two reviewers decide at once: one wins, the other gets 409', async () => {

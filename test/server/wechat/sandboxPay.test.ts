@@ -150,7 +150,7 @@ describe('ordering (jsapi)', () => {
     const data = res.data as Record<string, string>;
     expect(data).toMatchObject({ appId: APPID, signType: 'RSA', package: expect.stringMatching(/^prepay_id=wx\d{14}[0-9a-f]{20}$/) });
     const message = `${data.appId}\n${data.timeStamp}\n${data.nonceStr}\n${data.package}\n`;
-    expect(verifySha256Rsa(createPublicKey(merchant.publicKeyPem), message, data.paySign!)).toBe(true);
+    expect(verifySha256Rsa(createPublicKey(merchant.publicKeyPem), message, data.paySign)).toBe(true);
     expect(sandbox.control.pay.order(merchant.mchid, 'SBX0001')).toMatchObject({ tradeState: 'NOTPAY', total: 10000, openid: 'mp-alice' });
   });
 
@@ -264,8 +264,8 @@ describe('query, payment and its callback', () => {
     expect(byId.data).toEqual(after.data);
 
     expect(received).toHaveLength(1);
-    expect(received[0]!.headers['content-type']).toBe('application/json');
-    const { body, plain } = openCallback(received[0]!);
+    expect(received[0].headers['content-type']).toBe('application/json');
+    const { body, plain } = openCallback(received[0]);
     expect(body).toMatchObject({
       resource_type: 'encrypt-resource',
       event_type: 'TRANSACTION.SUCCESS',
@@ -275,7 +275,7 @@ describe('query, payment and its callback', () => {
     expect(plain).toEqual(after.data);
     // The tag is checked: a flipped byte does not decrypt.
     const raw = Buffer.from(body.resource.ciphertext, 'base64');
-    raw[0] = raw[0]! ^ 1;
+    raw[0] = raw[0] ^ 1;
     expect(() => decryptAeadAes256Gcm(merchant.apiV3Key, raw.toString('base64'), 'transaction', body.resource.nonce)).toThrow();
   });
 
@@ -302,7 +302,7 @@ describe('query, payment and its callback', () => {
     expect(new Set(received.map((r) => r.body)).size).toBe(1);
     expect(sandbox.control.pay.deliveries().map((d) => d.status)).toEqual([500, 200, 200]);
     // What was recorded replays as is.
-    const recorded = sandbox.control.pay.deliveries()[0]!;
+    const recorded = sandbox.control.pay.deliveries()[0];
     expect(verifiedByPlatform(new Headers(recorded.headers), recorded.body)).toBe(true);
   });
 
@@ -326,7 +326,7 @@ describe('query, payment and its callback', () => {
     const body = JSON.stringify({ id: 'x', resource });
     const headers = sandbox.control.pay.signNotification(body, { timestamp: 1_700_000_000, nonce: 'n1' });
     expect(headers).toMatchObject({ 'Wechatpay-Timestamp': '1700000000', 'Wechatpay-Nonce': 'n1', 'Wechatpay-Serial': merchant.platformPublicKeyId });
-    expect(verifySha256Rsa(createPublicKey(merchant.platformPublicKeyPem), responseMessage('1700000000', 'n1', body), headers['Wechatpay-Signature']!)).toBe(true);
+    expect(verifySha256Rsa(createPublicKey(merchant.platformPublicKeyPem), responseMessage('1700000000', 'n1', body), headers['Wechatpay-Signature'])).toBe(true);
   });
 
   it('failOrder makes it PAYERROR; it can still be paid until it expires', async () => {
@@ -384,7 +384,7 @@ describe('refunds', () => {
     expect((await pay.query({ out_trade_no: 'SBX0030' })).data.trade_state).toBe('REFUND');
 
     expect(received).toHaveLength(1);
-    const { body, plain } = openCallback(received[0]!);
+    const { body, plain } = openCallback(received[0]);
     expect(body).toMatchObject({ event_type: 'REFUND.SUCCESS', summary: '退款成功', resource: { original_type: 'refund', associated_data: 'refund' } });
     expect(plain).toMatchObject({
       mchid: merchant.mchid,
@@ -432,7 +432,7 @@ describe('refunds', () => {
     const found = await pay.find_refunds('RF0033');
     expect(found.data!.status).toBe('ABNORMAL');
     expect(found.data!.success_time).toBeUndefined();
-    expect(openCallback(received[0]!).plain).toMatchObject({ refund_status: 'ABNORMAL' });
+    expect(openCallback(received[0]).plain).toMatchObject({ refund_status: 'ABNORMAL' });
     await expect(sandbox.control.pay.completeRefund('RF0033', 'SUCCESS')).rejects.toThrow(/ABNORMAL/);
   });
 
@@ -440,7 +440,7 @@ describe('refunds', () => {
     await paid('SBX0034');
     const delivery = await sandbox.control.pay.merchantRefund(merchant.mchid, 'SBX0034', 2500);
     expect(delivery).toMatchObject({ ok: true, eventType: 'REFUND.SUCCESS' });
-    const { plain } = openCallback(received[0]!);
+    const { plain } = openCallback(received[0]);
     expect(plain).toMatchObject({ out_trade_no: 'SBX0034', refund_status: 'SUCCESS', amount: { refund: 2500, total: 10000 } });
     expect(sandbox.control.pay.refunds(merchant.mchid)).toEqual([expect.objectContaining({ outRefundNo: plain.out_refund_no, console: true, status: 'SUCCESS' })]);
     await expect(sandbox.control.pay.merchantRefund(merchant.mchid, 'SBX0034', 7501)).rejects.toThrow(/INVALID_REQUEST/);
@@ -453,7 +453,7 @@ describe('trade bill', () => {
     expect(lines[0]).toBe(TRADE_BILL_HEADER);
     const summaryAt = lines.indexOf(TRADE_BILL_SUMMARY_HEADER);
     const fields = (l: string): string[] => l.split(',').map((f) => f.replace(/^`/, ''));
-    return { rows: lines.slice(1, summaryAt).map(fields), summary: fields(lines[summaryAt + 1]!) };
+    return { rows: lines.slice(1, summaryAt).map(fields), summary: fields(lines[summaryAt + 1]) };
   }
 
   it('yesterday: payments and refunds of that Beijing day, hashed as tradebill says; today has none yet', async () => {
@@ -479,8 +479,8 @@ describe('trade bill', () => {
     const { rows, summary } = parseBill(text);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toHaveLength(27);
-    expect(rows[0]!.slice(1, 13)).toEqual([APPID, merchant.mchid, '0', '', expect.stringMatching(/^42000/), 'SBX0040', 'mp-alice', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY', '100.00']);
-    expect(rows[0]![21]).toBe('acct1');
+    expect(rows[0].slice(1, 13)).toEqual([APPID, merchant.mchid, '0', '', expect.stringMatching(/^42000/), 'SBX0040', 'mp-alice', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY', '100.00']);
+    expect(rows[0][21]).toBe('acct1');
     expect(summary).toEqual(['1', '100.00', '0.00', '0.00', '0.00', '100.00', '0.00']);
 
     // A day later, today's payment and a refund of it are in today's bill.
@@ -571,7 +571,7 @@ describe('HTTP control surface', () => {
     expect((await pay.transactions_jsapi(order('SBX0060'))).status).toBe(200);
     const paid = await control('orders/pay', { mchid: m.mchid, outTradeNo: 'SBX0060' });
     expect(paid.body).toMatchObject({ ok: true, delivery: { ok: true }, order: { tradeState: 'SUCCESS' } });
-    expect(openCallback(received[0]!, m).plain).toMatchObject({ out_trade_no: 'SBX0060', trade_state: 'SUCCESS' });
+    expect(openCallback(received[0], m).plain).toMatchObject({ out_trade_no: 'SBX0060', trade_state: 'SUCCESS' });
     expect((await pay.query({ out_trade_no: 'SBX0060' })).data.trade_state).toBe('SUCCESS');
 
     expect(await control('orders/pay', { mchid: m.mchid, outTradeNo: 'SBX0060' })).toMatchObject({ status: 400, body: { ok: false } });

@@ -25,7 +25,7 @@ function withValue(path: string, value: unknown, base: unknown = completeProvide
     if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
     node = node[key] as Json;
   }
-  const last = keys[keys.length - 1] as string;
+  const last = keys[keys.length - 1];
   if (value === undefined) {
     if (Array.isArray(node)) node.splice(Number(last), 1);
     else delete node[last];

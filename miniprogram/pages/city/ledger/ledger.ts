@@ -9,7 +9,7 @@ import { formatFen } from '../../../logic/money';
 import { COUNTIES } from '../../../shared/contracts/roles';
 import type { LedgerPage } from '../../../services/types';
 
-const COUNTY_CHOICES = [{ code: '', name: '全市' }, ...COUNTIES.map((c) => ({ code: c.code as string, name: c.name as string }))];
+const COUNTY_CHOICES = [{ code: '', name: '全市' }, ...COUNTIES.map((c) => ({ code: c.code, name: c.name }))];
 const KIND: Record<string, string> = { payment: '拨付', correction: '更正', reversal: '退汇' };
 
 type Entry = { id: string; applicationId: string; title: string; sub: string; amount: string };

@@ -31,7 +31,7 @@ Component(page({
   data: {
     mode: 'register' as 'register' | 'join' | 'edit',
     form: { ...EMPTY },
-    errors: {} as Record<string, string>,
+    errors: {},
     formError: '',
     joinCode: '',
     counties: COUNTIES.map((c) => ({ code: c.code, name: c.name })),
@@ -43,7 +43,7 @@ Component(page({
     enterpriseId: '',
     version: 0,
     statusLabel: '',
-    materials: ENTERPRISE_MATERIALS.map((m) => ({ kind: m.kind as string, label: m.label as string, files: [] as StoredFile[] })),
+    materials: ENTERPRISE_MATERIALS.map((m) => ({ kind: m.kind, label: m.label, files: [] as StoredFile[] })),
   },
   methods: {
     async onLoad(query: Record<string, string | undefined>) {
@@ -124,7 +124,7 @@ Component(page({
     async onSave() {
       const problems = (['creditCode', 'contactPhone'] as const).map((f) => check(f, this.data.form[f])).filter(Boolean);
       if (problems.length) {
-        this.setData({ formError: problems[0]! });
+        this.setData({ formError: problems[0] });
         return;
       }
       try {

@@ -49,7 +49,7 @@ Component(page({
       });
     },
     async loadQueue() {
-      const spec = TABS.find((t) => t.key === this.data.tab) ?? TABS[0]!;
+      const spec = TABS.find((t) => t.key === this.data.tab) ?? TABS[0];
       const page = await api.providerApplications({ status: spec.status });
       const count = (statuses: string) => statuses.split(',').reduce((n, s) => n + (page.counts[s] ?? 0), 0);
       this.setData({ items: page.items.map(row), tabs: TABS.map((t) => ({ key: t.key, title: t.title, count: count(t.status) })) });

@@ -31,8 +31,8 @@ Component(page({
   data: {
     loaded: false,
     accountActive: true,
-    form: { ...EMPTY_FORM } as RequestForm,
-    errors: {} as Partial<Record<RequestField, string>>,
+    form: { ...EMPTY_FORM },
+    errors: {},
     formError: '',
     sending: false,
     apps: [NO_APPLICATION] as AppChoice[],

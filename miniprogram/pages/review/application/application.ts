@@ -30,7 +30,7 @@ interface Target {
 /** What a reason can point at: the materials of 三（三） and the parts of the application. */
 const TARGETS: Target[] = [
   { label: '整份申请', type: '' },
-  ...APPLICATION_MATERIALS.map((m) => ({ label: m.label as string, type: 'material' as const })),
+  ...APPLICATION_MATERIALS.map((m) => ({ label: m.label, type: 'material' as const })),
   { label: '兑付申请表', type: 'material' },
   { label: '合同信息', type: 'field' },
   { label: '付款记录', type: 'field' },
@@ -62,7 +62,7 @@ function reasonLine(r: ReasonItem): string {
 }
 
 function newReason(n: number): ReasonRow {
-  return { key: `r${n}`, targetIndex: 0, targetLabel: TARGETS[0]!.label, message: '' };
+  return { key: `r${n}`, targetIndex: 0, targetLabel: TARGETS[0].label, message: '' };
 }
 
 Component(page({
@@ -84,7 +84,7 @@ Component(page({
     canOpine: false,
     formTitle: '',
     departmentLabel: '',
-    decisions: DECISIONS.map((d) => ({ value: d.value as string, label: d.label as string })),
+    decisions: DECISIONS.map((d) => ({ value: d.value, label: d.label })),
     decision: '' as Decision | '',
     effect: 0,
     service: 0,

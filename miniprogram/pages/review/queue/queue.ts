@@ -37,7 +37,7 @@ Component(page({
         this.setData({ kind: '', loaded: true });
         return;
       }
-      const first = queueTabs(kind, {})[0]!;
+      const first = queueTabs(kind, {})[0];
       this.setData({ kind, tab: this.data.kind === kind && this.data.tab ? this.data.tab : first.key });
       await this.load(false);
     },

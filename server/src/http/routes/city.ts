@@ -108,7 +108,7 @@ function statuses(raw: string | undefined): CityVisibleState[] {
 function keyset(after: string | undefined): { at: number; id: string } | null {
   if (!after) return null;
   const [at, key] = after.split('.');
-  return { at: Number(at), id: key! };
+  return { at: Number(at), id: key };
 }
 
 function sendXlsx(ctx: AppContext, buffer: Buffer, name: string): void {

@@ -52,7 +52,7 @@ export function providerFilingRoutes(routes: RouteTable, deps: { filings: Filing
       const q = parseInput(queueSchema, ctx.query);
       const statuses = (q.status ?? 'submitted').split(',').filter((s): s is FilingState => (FILING_STATES as readonly string[]).includes(s));
       if (!statuses.length) throw parseInput(z.never({ error: `状态须为 ${FILING_STATES.join('、')} 之一` }), q.status);
-      const after = q.after ? { updatedAt: Number(q.after.split('.')[0]), id: q.after.split('.')[1]! } : null;
+      const after = q.after ? { updatedAt: Number(q.after.split('.')[0]), id: q.after.split('.')[1] } : null;
       ctx.body = await deps.filings.queue(statuses, after, q.limit);
     })
     .add({ method: 'GET', path: '/api/v1/provider-filings/:id', access: 'authenticated', summary: '备案申报详情（本人或市工信局）', params: { id }, response: filingWithMissingSchema }, async (ctx) => {

@@ -8,7 +8,6 @@ import {
   ReviewOpinionEntity,
   StoredFileEntity,
   UserEntity,
-  type JsonObject,
   type ReviewOpinionRow,
 } from '../../db/entities';
 import { insertRow } from '../../db/rows';
@@ -315,7 +314,7 @@ export class CountyReview {
         department,
         reviewerId: auth.userId,
         decision: input.decision,
-        reasons: (input.reasons ?? []).map((r) => ({ ...r }) as JsonObject),
+        reasons: (input.reasons ?? []).map((r) => ({ ...r })),
         ratingEffect: input.ratings.effect,
         ratingService: input.ratings.service,
         internalNote: input.internalNote ?? null,

@@ -111,7 +111,7 @@ export class EnterpriseService {
       const res = await tx.getRepository(EnterpriseEntity).createQueryBuilder().update().set({ ...profile, industryCode: profile.industryCode ?? null, version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version }).execute();
       if (res.affected !== 1) throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
       await this.audit.append(tx, { action: 'enterprise.update', actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { fields: Object.keys(profile) } });
-      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }))!);
+      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } })));
     });
   }
 
@@ -162,7 +162,7 @@ export class EnterpriseService {
     await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: invite.enterpriseId, userId: auth.userId, memberRole: 'member', status: 'active', createdAt: now });
     await this.audit.append(tx, { action: 'enterprise.join', actorId: auth.userId, entityType: 'enterprise', entityId: invite.enterpriseId });
     await this.grantEnterpriseRole(tx, auth.userId, invite.enterpriseId, now);
-    return { ok: true, enterprise: enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } }))!) };
+    return { ok: true, enterprise: enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } }))) };
   }
 
   /** One wrong try against the enterprise's open codes; those that reach the limit lock, and their issuers hear of it. */
@@ -178,7 +178,7 @@ export class EnterpriseService {
     }
     await enqueueNotifications(
       tx,
-      { eventKey: `enterprise:${enterprise.id}:join-locked:${reached[0]!.id}`, recipientUserIds: [...new Set(reached.map((r) => r.createdBy))], template: 'enterprise.join_code_locked', params: { enterpriseName: enterprise.name, tries: String(JOIN_CODE_MAX_FAILURES), statusLabel: '邀请码已锁定', nextStep: '如需邀请同事请重新生成邀请码' } },
+      { eventKey: `enterprise:${enterprise.id}:join-locked:${reached[0].id}`, recipientUserIds: [...new Set(reached.map((r) => r.createdBy))], template: 'enterprise.join_code_locked', params: { enterpriseName: enterprise.name, tries: String(JOIN_CODE_MAX_FAILURES), statusLabel: '邀请码已锁定', nextStep: '如需邀请同事请重新生成邀请码' } },
       now,
     );
   }
@@ -216,7 +216,7 @@ export class EnterpriseService {
       const res = await tx.getRepository(EnterpriseEntity).createQueryBuilder().update().set({ status, version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version: input.version }).execute();
       if (res.affected !== 1) throw new ConflictError('该企业信息已变化，请刷新后再处理', 'stale_version');
       await this.audit.append(tx, { action: `enterprise.${input.decision}`, actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { status, reason: input.reason ?? null, acceptClaims: input.acceptClaims ?? [], refuseClaims: input.refuseClaims ?? [] } });
-      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }))!);
+      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } })));
     });
   }
 

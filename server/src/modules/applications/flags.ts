@@ -41,7 +41,7 @@ export async function applicationFlags(m: EntityManager, app: Application): Prom
   }
 
   const unverified: { n: number | string }[] = await m.query("SELECT COUNT(*) AS n FROM application_payments WHERE application_id = ? AND removed_at IS NULL AND verified = 0", [app.id]);
-  if (Number(unverified[0]?.n ?? 0) > 0) flags.push({ code: 'unverified_payments', message: `${Number(unverified[0]!.n)} 笔付款只有企业上传的凭证，没有平台见到的付款与之对应` });
+  if (Number(unverified[0]?.n ?? 0) > 0) flags.push({ code: 'unverified_payments', message: `${Number(unverified[0].n)} 笔付款只有企业上传的凭证，没有平台见到的付款与之对应` });
 
   // Issue 7: refunds of platform payments, and what reconciliation could not settle, are shown to reviewers.
   const paid: { id: string; amount_fen: number | string; refunded_fen: number | string; problem: string | null }[] = await m.query(

@@ -75,7 +75,7 @@ export class JointReports {
       if (problems.length) throw new NotFoundError(`有 ${problems.length} 份申请不存在或不属于您所在的县（市）区`);
       const countySet = new Set([...apps.values()].map((a) => a.countyCode));
       if (countySet.size !== 1) throw new InvalidInputError('一份联合行文只能报送同一个县（市）区的申请', [{ path: 'applicationIds', message: '申请属于不同的县（市）区' }]);
-      const countyCode = [...countySet][0]!;
+      const countyCode = [...countySet][0];
       input.applicationIds.forEach((appId, i) => {
         const app = apps.get(appId)!;
         const no = app.trackingNo ?? app.id;
@@ -178,7 +178,7 @@ export class JointReports {
         enterpriseName: enterprise?.name ?? '',
         creditCode: enterprise?.creditCode ?? '',
         providerName: providers.find((p) => p.id === app.providerId)?.companyName ?? '',
-        opinions: { miit: pick('miit'), finance: pick('finance') } as Record<Department, ReviewOpinionRow | null>,
+        opinions: { miit: pick('miit'), finance: pick('finance') },
       };
     });
   }

@@ -261,7 +261,7 @@ export class SettlementForms {
       if (problems.length) throw new InvalidInputError(`有 ${problems.length} 份申请不能列入兑付申请表，请按提示调整后重新生成`, problems);
       const providerSet = new Set(apps.map((a) => a.providerId));
       if (providerSet.size !== 1) throw new InvalidInputError('一张兑付申请表只能列同一个云服务商（同一备案）的申请，请分开生成', [{ path: 'applicationIds', message: '申请属于不同的服务商备案' }]);
-      const providerId = apps[0]!.providerId!;
+      const providerId = apps[0].providerId!;
       // The sequence row is the lock: two requests at once get versions n+1 and n+2, never both n+1.
       const version = await nextInSequence(tx, `settlement-form:${providerId}`);
       const form: SettlementFormRow = { id: newId(), providerId, version, status: 'generated', signedFileId: null, createdBy: auth.userId, createdAt: now, signedAt: null };
@@ -385,7 +385,7 @@ export class SettlementForms {
             [form.providerId, form.version, ...appIds],
           )
         : [];
-      if (newer.length) throw new ConflictError(`已有更新的第${Number(newer[0]!.version)}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`, 'newer_version_signed');
+      if (newer.length) throw new ConflictError(`已有更新的第${Number(newer[0].version)}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`, 'newer_version_signed');
       const res = await tx.getRepository(SettlementFormEntity).createQueryBuilder().update().set({ status: 'signed', signedFileId: scan.id, signedAt: now }).where("id = :id AND status = 'generated'", { id: form.id }).execute();
       if (res.affected !== 1) throw new ConflictError('这张兑付申请表刚刚被处理过，请刷新后查看', 'stale_version');
 

@@ -135,7 +135,7 @@ export async function verifyAuditTrail(db: Database, key: string, batchSize = 10
       if (auditHash(key, r) !== r.hash) problems.push({ chain: r.chain, seq: r.seq, problem: 'row content does not match its hash: it was edited' });
       current = { chain: r.chain, seq: r.seq, hash: r.hash };
     }
-    const last = batch[batch.length - 1]!;
+    const last = batch[batch.length - 1];
     after = { chain: last.chain, seq: last.seq };
     if (batch.length < batchSize) break;
   }

@@ -221,7 +221,7 @@ export class FileService {
     if (old.supersededBy !== null) throw this.alreadyReplaced();
 
     const received = await this.receive(args.body, args.headers, 1, '替换时只能上传 1 个文件');
-    const row = this.rowOf(received[0]!, old.ownerType, old.ownerId, old.kind, args.auth.userId, this.now());
+    const row = this.rowOf(received[0], old.ownerType, old.ownerId, old.kind, args.auth.userId, this.now());
     try {
       await this.db.transaction(async (tx) => {
         await insertRow(tx, StoredFileEntity, row);
@@ -241,14 +241,14 @@ export class FileService {
       throw err;
     }
     const [file] = await this.withDuplicates([row], args.auth);
-    return file!;
+    return file;
   }
 
   /** One file's metadata, for whoever may read its owner. */
   async get(auth: Actor, fileId: string): Promise<PublicFile> {
     const row = await this.readable(auth, fileId);
     const [file] = await this.withDuplicates([row], auth);
-    return file!;
+    return file;
   }
 
   /** An owner's current files, or every version with `history`. */

@@ -12,7 +12,7 @@ export function inList<T>(values: readonly T[]): { sql: string; params: T[] } {
   let size = 1;
   while (size < values.length) size *= 2;
   const params = [...values];
-  while (params.length < size) params.push(values[values.length - 1] as T);
+  while (params.length < size) params.push(values[values.length - 1]);
   return { sql: params.map(() => '?').join(','), params };
 }
 

@@ -389,7 +389,7 @@ export class OutboxWorker {
     return async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      (wake as (() => void) | null)?.();
+      (wake)?.();
       await running;
     };
   }
@@ -439,7 +439,7 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {
-      const item = items[next++] as T;
+      const item = items[next++];
       await fn(item);
     }
   });

@@ -473,7 +473,7 @@ export class Chatbot {
     );
     if (rows.length === 0) return { kind: 'none' };
     if (rows.length > 1) return { kind: 'many' };
-    return { kind: 'one', id: rows[0]!.id };
+    return { kind: 'one', id: rows[0].id };
   }
 }
 
@@ -493,7 +493,7 @@ export function parseCommand(text: string): Command | null {
   if (compact.startsWith(T.BIND_WORD)) return { kind: 'bind', code: compact.slice(T.BIND_WORD.length).replace(/^[:：,，]/, '').replace(/-/g, '') };
   // Own keys only: "__proto__" or "constructor" typed by someone is not a command.
   if (!Object.hasOwn(T.COMMAND_WORDS, compact)) return null;
-  const word = T.COMMAND_WORDS[compact]!;
+  const word = T.COMMAND_WORDS[compact];
   switch (word) {
     case 'help':
     case 'progress':

@@ -1,4 +1,4 @@
-import type { EntityManager, QueryResult } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
 
 /**
@@ -15,7 +15,7 @@ const num = (v: Num | null | undefined): number | null => (v === null || v === u
 export async function execute(tx: EntityManager, sql: string, params: unknown[]): Promise<number> {
   const runner = tx.queryRunner;
   if (runner === undefined) throw new Error('execute() needs the transaction manager');
-  const result = (await runner.query(sql, params, true)) as QueryResult;
+  const result = (await runner.query(sql, params, true));
   return result.affected ?? 0;
 }
 

@@ -155,7 +155,7 @@ export class MerchantAccounts {
       if (key) keys.set(k.id, key);
     }
     // The constructor insists on a "public key" even with serial_no given; it is used for nothing else.
-    const pay = new Pay({ appid: this.options.appid, mchid: a.mchid, serial_no: a.serialNo, publicKey: Buffer.from(a.platformKeys[0]!.pem), privateKey: Buffer.from(a.privateKeyPem), key: a.apiV3Key });
+    const pay = new Pay({ appid: this.options.appid, mchid: a.mchid, serial_no: a.serialNo, publicKey: Buffer.from(a.platformKeys[0].pem), privateKey: Buffer.from(a.privateKeyPem), key: a.apiV3Key });
     pay.createHttp(createPayTransport({ apiBase: this.options.apiBase(), platformKeys: keys, timeoutMs: this.options.timeoutMs }));
     const privateKey = createPrivateKey(a.privateKeyPem);
     return { accountId: a.accountId, providerId: a.providerId, mchid: a.mchid, appid: this.options.appid, pay, apiV3Key: a.apiV3Key, platformKeys: keys, sign: (message) => signSha256Rsa(privateKey, message) };

@@ -109,7 +109,7 @@ export class PaymentReconciler {
         } else {
           const client = await this.service.clientOf(row);
           const res = await client.pay.find_refunds(refund.outRefundNo);
-          await this.service.recordRefundAnswer(row, refund, res.status, res.data as never, 'sweeper');
+          await this.service.recordRefundAnswer(row, refund, res.status, res.data, 'sweeper');
         }
       } catch (err) {
         this.logger?.warn({ err, refundId: refund.id }, 'payment sweep: one refund failed');

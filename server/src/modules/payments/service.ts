@@ -175,7 +175,7 @@ export class PaymentService {
   }
 
   async view(m: EntityManager, r: PaymentRequestRow) {
-    return (await this.views(m, [r]))[0]!;
+    return (await this.views(m, [r]))[0];
   }
 
   /** A page of payments with their refunds and the parties' names: three queries for the whole page. */
@@ -429,7 +429,7 @@ export class PaymentService {
   async pushRefund(row: PaymentRequestRow, refund: PaymentRefundRow): Promise<void> {
     const client = await this.clientOf(row);
     const res = await client.pay.refunds({ out_trade_no: row.outTradeNo, out_refund_no: refund.outRefundNo, reason: refund.reason ?? undefined, notify_url: this.deps.notifyUrl(row.merchantAccountId), amount: { refund: refund.amountFen, total: row.amountFen, currency: 'CNY' } });
-    await this.recordRefundAnswer(row, refund, res.status, res.data as WechatRefund & { code?: string; message?: string }, 'refund');
+    await this.recordRefundAnswer(row, refund, res.status, res.data, 'refund');
   }
 
   async recordRefundAnswer(row: PaymentRequestRow, refund: PaymentRefundRow, status: number, data: (WechatRefund & { code?: string; message?: string }) | undefined, via: string): Promise<void> {

@@ -21,7 +21,7 @@ export interface Filing {
 }
 
 export function toFiling(row: ProviderRow): Filing {
-  return { ...row, status: row.status, form: (row.form ?? {}) as ProviderFilingForm };
+  return { ...row, status: row.status, form: (row.form ?? {}) };
 }
 
 export async function findFiling(m: EntityManager, id: string): Promise<Filing | null> {

@@ -147,7 +147,7 @@ export class FilingService {
       if (existing && existing.status !== 'rejected' && existing.status !== 'revoked') {
         throw new ConflictError(`您已有一份备案申报（${existing.companyName || '未命名'}，${filingMachine.states[existing.status].labels.applicant}），请继续在那一份上办理`, 'filing_exists', [{ path: 'id', message: existing.id }]);
       }
-      const row: ProviderRow = { id: newId(), ownerUserId: auth.userId, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, status: 'draft', filingNo: null, approvedOn: null, revokedOn: null, form: form as ProviderRow['form'], version: 1, submittedAt: null, createdAt: now, updatedAt: now };
+      const row: ProviderRow = { id: newId(), ownerUserId: auth.userId, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, status: 'draft', filingNo: null, approvedOn: null, revokedOn: null, form: form, version: 1, submittedAt: null, createdAt: now, updatedAt: now };
       await insertRow(tx, ProviderEntity, row);
       await this.appendEvent(tx, row.id, { event: 'create', from: null, to: 'draft', actorId: auth.userId, reason: null, now });
       await this.audit.append(tx, { action: 'filing.create', actorId: auth.userId, entityType: 'provider', entityId: row.id, data: { companyName: row.companyName } });
@@ -172,7 +172,7 @@ export class FilingService {
         .getRepository(ProviderEntity)
         .createQueryBuilder()
         .update()
-        .set({ form: form as never, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, version: () => 'version + 1', updatedAt: now })
+        .set({ form: form, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, version: () => 'version + 1', updatedAt: now })
         .where('id = :id AND version = :version', { id, version: input.version })
         .execute();
       if (res.affected !== 1) throw staleError();
@@ -259,7 +259,7 @@ export class FilingService {
 }
 
 function toFilingRow(row: ProviderRow): Filing {
-  return { ...row, status: row.status, form: (row.form ?? {}) as ProviderFilingForm };
+  return { ...row, status: row.status, form: (row.form ?? {}) };
 }
 
 function staleError(): DomainError {

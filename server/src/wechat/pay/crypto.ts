@@ -79,7 +79,7 @@ export function parseAuthorization(header: string | undefined): Record<'mchid' |
   const m = /^WECHATPAY2-SHA256-RSA2048\s+(.*)$/.exec(header ?? '');
   if (!m) return null;
   const fields: Record<string, string> = {};
-  for (const part of m[1]!.matchAll(/(\w+)="([^"]*)"/g)) fields[part[1]!] = part[2]!;
+  for (const part of m[1].matchAll(/(\w+)="([^"]*)"/g)) fields[part[1]] = part[2]!;
   for (const k of ['mchid', 'nonce_str', 'timestamp', 'serial_no', 'signature']) if (!fields[k]) return null;
-  return fields as Record<'mchid' | 'nonce_str' | 'timestamp' | 'serial_no' | 'signature', string>;
+  return fields;
 }

@@ -79,7 +79,7 @@ describe('budget (年度预算) and the over-budget warning', () => {
     expect(approved.status).toBe(200);
     expect(approved.body.list.status).toBe('approved');
     const audit = await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `subsidy_list:${id}`, action: 'list.approve' } }));
-    expect(audit[0]!.data).toMatchObject({ acknowledgedOverBudget: true, exceedsByFen: 2_000_000, verifiedTotalFen: 12_000_000 });
+    expect(audit[0].data).toMatchObject({ acknowledgedOverBudget: true, exceedsByFen: 2_000_000, verifiedTotalFen: 12_000_000 });
   });
 
   test('a second list of the year sees what the first committed', async () => {

@@ -128,16 +128,16 @@ describe('the proposed list and the disbursement ledger', () => {
 
   test('an upheld objection takes that application back to city review; the rest of the list goes on', async () => {
     const [objection] = (await get(`/api/v1/city/lists/${listId}`)).body.objections as { id: string }[];
-    expect((await post(`/api/v1/city/objections/${objection!.id}/decide`, { decision: 'upheld', reason: '经核查，该企业云服务已停用' }, c.finance.token)).status).toBe(403);
-    expect((await post(`/api/v1/city/objections/${objection!.id}/decide`, { decision: 'upheld' }, c.miit.token)).status).toBe(400);
-    const decided = await post(`/api/v1/city/objections/${objection!.id}/decide`, { decision: 'upheld', reason: '经核查，该企业云服务已停用', outcome: 'back_to_review' }, c.miit.token);
+    expect((await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'upheld', reason: '经核查，该企业云服务已停用' }, c.finance.token)).status).toBe(403);
+    expect((await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'upheld' }, c.miit.token)).status).toBe(400);
+    const decided = await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'upheld', reason: '经核查，该企业云服务已停用', outcome: 'back_to_review' }, c.miit.token);
     expect(decided.status).toBe(200);
     expect(decided.body.objection).toMatchObject({ decision: 'upheld', decidedBy: c.miit.userId });
     expect(decided.body.items.map((i: { id: string }) => i.id)).toEqual([apps.a.id, apps.c.id]);
     expect(decided.body.removedItems).toEqual([expect.objectContaining({ id: apps.b.id, status: 'reported', removedReason: expect.stringContaining('该企业云服务已停用') })]);
     expect(decided.body.totals.verifiedFen).toBe(12_000_000);
     expect(await appStatus(apps.b.id)).toMatchObject({ status: 'reported', listId: null });
-    expect((await post(`/api/v1/city/objections/${objection!.id}/decide`, { decision: 'dismissed', reason: '重复处理' }, c.miit.token)).status).toBe(409);
+    expect((await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'dismissed', reason: '重复处理' }, c.miit.token)).status).toBe(409);
     listVersion = decided.body.list.version;
     const events = await c.t.db.run((m) => m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.b.id }, order: { seq: 'ASC' } }));
     expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'take_off_list']);

@@ -37,7 +37,7 @@ describe('drafts, notice and objections', () => {
     const removed = await post(`/api/v1/city/lists/${listId}/items/${ids[2]}/remove`, { version, reason: '合同期限有疑问，下一批再议' });
     expect(removed.status).toBe(200);
     expect(removed.body.items.map((i: { id: string }) => i.id)).toEqual([ids[0], ids[1]]);
-    expect(await status(ids[2]!)).toBe('reported');
+    expect(await status(ids[2])).toBe('reported');
     version = removed.body.list.version;
 
     // Verified again and put back on the same draft: the item is reinstated, not duplicated.
@@ -78,7 +78,7 @@ describe('drafts, notice and objections', () => {
     const dismissed = await post(`/api/v1/city/objections/${first.body.objection.id}/decide`, { decision: 'dismissed', reason: '经核对合同与付款凭证，金额属实' });
     expect(dismissed.status).toBe(200);
     expect(dismissed.body.outcome).toBeNull();
-    expect(await status(ids[0]!)).toBe('listed');
+    expect(await status(ids[0])).toBe('listed');
 
     const upheld = await post(`/api/v1/city/objections/${second.body.objection.id}/decide`, { decision: 'upheld', reason: '已获省级补助，按就高不重复原则不再补助', outcome: 'reject' });
     expect(upheld.status).toBe(200);

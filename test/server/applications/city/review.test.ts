@@ -47,8 +47,8 @@ describe('city review (市工信局审核、核定金额)', () => {
     const inbox = await c.t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { recipientUserId: c.enterpriseUser.userId, template: 'application.status', channel: 'inbox' } }));
     const mine = inbox.filter((n) => JSON.stringify(n.payload).includes(app.id));
     expect(mine).toHaveLength(1);
-    expect(JSON.stringify(mine[0]!.payload)).toContain('培训服务未实施');
-    expect(JSON.stringify(mine[0]!.payload)).not.toContain('现场核查');
+    expect(JSON.stringify(mine[0].payload)).toContain('培训服务未实施');
+    expect(JSON.stringify(mine[0].payload)).not.toContain('现场核查');
 
     // Decided once: a second opinion is refused.
     expect((await opinion(app.id, { version: 2, decision: 'approve', verifiedFen: 6_000_000 })).status).toBe(409);

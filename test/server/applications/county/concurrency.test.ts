@@ -28,7 +28,7 @@ describe('concurrent opinions', () => {
       Array.from({ length: 50 }, (_, i) =>
         t.http
           .post(`/api/v1/county/applications/${app.id}/opinion`)
-          .set(bearer(reviewers[i % reviewers.length]!.token))
+          .set(bearer(reviewers[i % reviewers.length].token))
           .send({ version: 1, decision: 'approve', ratings: RATINGS }),
       ),
     );
@@ -43,7 +43,7 @@ describe('concurrent opinions', () => {
     // One set: the first approval alerts the county's reviewers (5 miit + 1 finance), each in the inbox and by template message.
     const outbox = await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ?', [`application:${app.id}:%county_approve%`]);
     expect(outbox).toBe(6 * 2);
-    const row = (await t.db.query<{ status: string; version: number | string }>('SELECT status, version FROM applications WHERE id = ?', [app.id]))[0]!;
+    const row = (await t.db.query<{ status: string; version: number | string }>('SELECT status, version FROM applications WHERE id = ?', [app.id]))[0];
     expect([row.status, Number(row.version)]).toEqual(['county_review', 2]);
   });
 });

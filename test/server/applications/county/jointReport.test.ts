@@ -40,16 +40,16 @@ describe('the joint report (联合行文)', () => {
 
   test('only county_approved applications of the caller’s county, each in one open report', async () => {
     const base = { docNo: '伊美工信联〔2026〕3号', reportDate: '2026-03-05' };
-    const notApproved = await create(miit, { ...base, applicationIds: [apps[0]!.id, apps[2]!.id] });
+    const notApproved = await create(miit, { ...base, applicationIds: [apps[0].id, apps[2].id] });
     expect(notApproved.status).toBe(409);
     expect(notApproved.body.error.details.map((d: { path: string }) => d.path)).toEqual(['applicationIds.1']);
-    expect((await create(wuCui, { ...base, applicationIds: [apps[0]!.id] })).status).toBe(404);
-    for (const body of [{}, { ...base, applicationIds: [] }, { ...base, docNo: '3号', applicationIds: [apps[0]!.id] }, { ...base, reportDate: '2026-02-30', applicationIds: [apps[0]!.id] }, { ...base, applicationIds: [apps[0]!.id, apps[0]!.id] }]) {
+    expect((await create(wuCui, { ...base, applicationIds: [apps[0].id] })).status).toBe(404);
+    for (const body of [{}, { ...base, applicationIds: [] }, { ...base, docNo: '3号', applicationIds: [apps[0].id] }, { ...base, reportDate: '2026-02-30', applicationIds: [apps[0].id] }, { ...base, applicationIds: [apps[0].id, apps[0].id] }]) {
       expect([JSON.stringify(body), (await create(miit, body)).status]).toEqual([JSON.stringify(body), 400]);
     }
     expect(await countRows(t, 'SELECT COUNT(*) AS n FROM joint_reports', [])).toBe(0);
 
-    const ok = await create(miit, { ...base, applicationIds: [apps[0]!.id, apps[1]!.id] });
+    const ok = await create(miit, { ...base, applicationIds: [apps[0].id, apps[1].id] });
     expect(ok.status).toBe(201);
     expect(ok.body.report).toMatchObject({ docNo: '伊美工信联〔2026〕3号', reportDate: '2026-03-05', status: 'draft', version: 1, countyName: '伊美区' });
     expect(ok.body.report.items.map((i: { enterpriseName: string }) => i.enterpriseName)).toEqual(['伊春林海木业有限公司', '伊春北药制药有限公司']);
@@ -57,10 +57,10 @@ describe('the joint report (联合行文)', () => {
       { department: 'miit', departmentLabel: '工信', decision: 'approve', ratings: { effect: 4, service: 5 }, round: 1 },
       { department: 'finance', departmentLabel: '财政', decision: 'approve', ratings: { effect: 5, service: 4 }, round: 1 },
     ]);
-    const inOther = await create(finance, { docNo: '伊美工信联〔2026〕4号', reportDate: '2026-03-06', applicationIds: [apps[1]!.id] });
+    const inOther = await create(finance, { docNo: '伊美工信联〔2026〕4号', reportDate: '2026-03-06', applicationIds: [apps[1].id] });
     expect(inOther.status).toBe(409);
     expect(inOther.body.error.details[0].message).toMatch(/另一份/);
-    const sameNo = await create(finance, { ...base, applicationIds: [apps[1]!.id] });
+    const sameNo = await create(finance, { ...base, applicationIds: [apps[1].id] });
     expect(sameNo.status).toBe(409);
   });
 
@@ -80,7 +80,7 @@ describe('the joint report (联合行文)', () => {
     expect(twice.body.error.code).toBe('already_signed');
     expect((await sign(finance, 1)).status).toBe(409);
     // Still county_approved until both have signed.
-    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [apps[0]!.id]))[0]!.status).toBe('county_approved');
+    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [apps[0].id]))[0].status).toBe('county_approved');
 
     // The miit signer, moved to finance, may not sign for finance too.
     await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_miit'", [Date.now(), miit.userId]);
@@ -95,7 +95,7 @@ describe('the joint report (联合行文)', () => {
     const rows = await t.db.query<{ id: string; status: string; report_id: string }>('SELECT id, status, report_id FROM applications WHERE id IN (?, ?, ?) ORDER BY id', apps.map((a) => a.id));
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const a of apps.slice(0, 2)) expect(byId.get(a.id)).toMatchObject({ status: 'reported', report_id: report.id });
-    expect(byId.get(apps[2]!.id)).toMatchObject({ status: 'county_review', report_id: null });
+    expect(byId.get(apps[2].id)).toMatchObject({ status: 'county_review', report_id: null });
     for (const a of apps.slice(0, 2)) {
       expect(await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'report' AND to_status = 'reported'", [a.id])).toBe(1);
       expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.report'", [a.id])).toBe(1);

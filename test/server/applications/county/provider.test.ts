@@ -104,11 +104,11 @@ describe('provider confirmation (provider_check)', () => {
     const res = await t.http.post(url).set(bearer(prov.token)).send({ version: 1, reason: '合同金额应为10万元，第二笔付款我方未收到' });
     expect(res.status).toBe(200);
     expect(res.body.application).toMatchObject({ status: 'returned', lastReason: '合同金额应为10万元，第二笔付款我方未收到' });
-    const row = (await t.db.query<{ returned_from: string; last_reason: string }>('SELECT returned_from, last_reason FROM applications WHERE id = ?', [app.id]))[0]!;
+    const row = (await t.db.query<{ returned_from: string; last_reason: string }>('SELECT returned_from, last_reason FROM applications WHERE id = ?', [app.id]))[0];
     expect(row).toEqual({ returned_from: 'provider', last_reason: '合同金额应为10万元，第二笔付款我方未收到' });
     const inbox = await t.db.query<{ payload: string }>("SELECT payload FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND idempotency_key LIKE ?", [ent.userId, `application:${app.id}:%provider_dispute%`]);
     expect(inbox).toHaveLength(1);
-    expect(inbox[0]!.payload).toContain('第二笔付款我方未收到');
+    expect(inbox[0].payload).toContain('第二笔付款我方未收到');
   });
 
   test('a county return: the enterprise reads the reasons, never the internal note', async () => {
@@ -117,7 +117,7 @@ describe('provider confirmation (provider_check)', () => {
     const res = await opinion(t, miit, app.id, { version: 1, decision: 'return', ratings: RATINGS, reasons: [{ material: '收付款凭证', message: '第二笔付款凭证模糊，请重新上传清晰的银行回单' }], internalNote: 'INTERNAL-怀疑回单经过修改' });
     expect(res.status).toBe(200);
     expect(res.body.application.status).toBe('returned');
-    const row = (await t.db.query<{ last_reason: string; returned_from: string }>('SELECT last_reason, returned_from FROM applications WHERE id = ?', [app.id]))[0]!;
+    const row = (await t.db.query<{ last_reason: string; returned_from: string }>('SELECT last_reason, returned_from FROM applications WHERE id = ?', [app.id]))[0];
     expect(row.returned_from).toBe('county');
     expect(row.last_reason).toBe('【收付款凭证】第二笔付款凭证模糊，请重新上传清晰的银行回单');
     const toEnterprise = await t.db.query<{ payload: string }>('SELECT payload FROM notifications WHERE recipient_user_id = ?', [ent.userId]);

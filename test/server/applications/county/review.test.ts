@@ -35,7 +35,7 @@ describe('county review (三（四）)', () => {
     await signedSettlement(t, prov, [app.id]);
     return app;
   }
-  const status = async (id: string) => (await t.db.query<{ status: string; version: number | string; round: number | string }>('SELECT status, version, round FROM applications WHERE id = ?', [id]))[0]!;
+  const status = async (id: string) => (await t.db.query<{ status: string; version: number | string; round: number | string }>('SELECT status, version, round FROM applications WHERE id = ?', [id]))[0];
 
   test('both departments approve → county_approved, each opinion stored with its ratings', async () => {
     const app = await ready();
@@ -158,10 +158,10 @@ describe('county review (三（四）)', () => {
     const page1 = await t.http.get('/api/v1/county/applications?limit=2').set(bearer(miit.token));
     expect(page1.status).toBe(200);
     // Oldest first.
-    expect(page1.body.items.map((i: { id: string }) => i.id)).toEqual([apps[0]!.id, apps[1]!.id]);
+    expect(page1.body.items.map((i: { id: string }) => i.id)).toEqual([apps[0].id, apps[1].id]);
     expect(page1.body.items[0]).toMatchObject({ enterpriseName: '伊春100%_纯天然蓝莓有限公司', status: 'county_review', statusLabel: '县级审核中', myOpinion: null, otherOpinion: null });
     const page2 = await t.http.get(`/api/v1/county/applications?limit=2&after=${encodeURIComponent(page1.body.next)}`).set(bearer(miit.token));
-    expect(page2.body.items.map((i: { id: string }) => i.id)).toEqual([apps[2]!.id, apps[3]!.id]);
+    expect(page2.body.items.map((i: { id: string }) => i.id)).toEqual([apps[2].id, apps[3].id]);
 
     const counts = (await t.http.get('/api/v1/county/applications').set(bearer(miit.token))).body.counts;
     const expected = await countRows(t, "SELECT COUNT(*) AS n FROM applications WHERE county_code = '230717' AND status = 'county_review'", []);
@@ -174,9 +174,9 @@ describe('county review (三（四）)', () => {
     // % and _ are literal: '100%' does not match everything.
     expect((await t.http.get(`/api/v1/county/applications?q=${encodeURIComponent('红星%')}&status=all`).set(bearer(miit.token))).body.items).toEqual([]);
     const byContract = await t.http.get('/api/v1/county/applications?q=QUEUE-HT-3').set(bearer(miit.token));
-    expect(byContract.body.items.map((i: { id: string }) => i.id)).toEqual([apps[3]!.id]);
-    const byTracking = await t.http.get(`/api/v1/county/applications?q=${apps[4]!.trackingNo}`).set(bearer(miit.token));
-    expect(byTracking.body.items.map((i: { id: string }) => i.id)).toEqual([apps[4]!.id]);
+    expect(byContract.body.items.map((i: { id: string }) => i.id)).toEqual([apps[3].id]);
+    const byTracking = await t.http.get(`/api/v1/county/applications?q=${apps[4].trackingNo}`).set(bearer(miit.token));
+    expect(byTracking.body.items.map((i: { id: string }) => i.id)).toEqual([apps[4].id]);
 
     for (const q of ['status=bogus', 'limit=0', 'limit=1000', 'after=xyz', `q=${'字'.repeat(51)}`]) expect([q, (await t.http.get(`/api/v1/county/applications?${q}`).set(bearer(miit.token))).status]).toEqual([q, 400]);
     expect((await t.http.get('/api/v1/county/applications').set(bearer(prov.token))).status).toBe(403);
