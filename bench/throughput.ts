@@ -70,7 +70,7 @@ function sumTotals(all: RoundStats[]): RoundStats {
 /** Sends per second through the bare client with `concurrency` in flight (the token held in memory). */
 async function rawSendRate(apiBase: string, config: Config, n: number, concurrency: number): Promise<number> {
   const tokens = new Map<string, AccessTokenRecord>();
-  const store: TokenStore = { get: async (appid) => tokens.get(appid) ?? null, save: async (appid, t) => void tokens.set(appid, t) };
+  const store: TokenStore = { get: (appid) => Promise.resolve(tokens.get(appid) ?? null), save: (appid, t) => Promise.resolve(void tokens.set(appid, t)) };
   const clients = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: store });
   const send = (i: number) =>
     clients.mp.sendSubscribeMessage({ touser: `baseline-${i}`, templateId: 'sbx-mp-progress', page: 'pages/index/index', data: { thing2: { value: '上云补助申请' }, phrase3: { value: '县级审核' } } });

@@ -136,6 +136,7 @@ export interface RunningSandbox {
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const { port = 0, host = '127.0.0.1', ...sandboxOptions } = options;
   const sandbox = createSandboxApp(sandboxOptions);
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's callback handles its own errors; node ignores the promise it returns.
   const server = createServer(sandbox.app.callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -92,6 +92,11 @@ interface PayRuntime {
 
 const runtimes = new WeakMap<SandboxState, PayRuntime>();
 
+/** A `:name` segment of the route (@koa/router types them loosely). */
+function routeParam(ctx: Context, name: string): string {
+  return String((ctx as unknown as { params: Record<string, string | undefined> }).params[name] ?? '');
+}
+
 function runtimeOf(sb: SandboxContext): PayRuntime {
   let rt = runtimes.get(sb.state);
   if (!rt) {
@@ -725,7 +730,7 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
 
   payRoute(router, sb, 'GET', '/v3/pay/transactions/out-trade-no/:outTradeNo', 'query', ({ ctx, merchant }) => {
     requireQueryMchid(ctx, merchant);
-    const order = pay.orders.get(orderKey(merchant.mchid, String(ctx.params.outTradeNo)));
+    const order = pay.orders.get(orderKey(merchant.mchid, routeParam(ctx, 'outTradeNo')));
     if (!order) throw new PayApiError(404, 'ORDER_NOT_EXIST', '订单不存在');
     isExpired(sb, order);
     return { status: 200, body: transactionJson(order) };
@@ -733,7 +738,7 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
 
   payRoute(router, sb, 'GET', '/v3/pay/transactions/id/:transactionId', 'query', ({ ctx, merchant }) => {
     requireQueryMchid(ctx, merchant);
-    const key = pay.transactions.get(String(ctx.params.transactionId));
+    const key = pay.transactions.get(routeParam(ctx, 'transactionId'));
     const order = key === undefined ? undefined : pay.orders.get(key);
     if (!order || order.mchid !== merchant.mchid) throw new PayApiError(404, 'ORDER_NOT_EXIST', '订单不存在');
     return { status: 200, body: transactionJson(order) };
@@ -742,7 +747,7 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
   payRoute(router, sb, 'POST', '/v3/pay/transactions/out-trade-no/:outTradeNo/close', 'close', ({ ctx, merchant, raw }) => {
     const body = parseParams(closeSchema, jsonBody(raw), 'body');
     if (body.mchid !== merchant.mchid) throw new PayApiError(400, 'PARAM_ERROR', 'mchid 与请求的商户号不一致');
-    const order = pay.orders.get(orderKey(merchant.mchid, String(ctx.params.outTradeNo)));
+    const order = pay.orders.get(orderKey(merchant.mchid, routeParam(ctx, 'outTradeNo')));
     if (!order) throw new PayApiError(404, 'ORDER_NOT_EXIST', '订单不存在');
     if (isPaid(order)) throw new PayApiError(400, 'ORDERPAID', '订单已支付');
     if (order.tradeState !== 'CLOSED') {
@@ -791,7 +796,7 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
   });
 
   payRoute(router, sb, 'GET', '/v3/refund/domestic/refunds/:outRefundNo', 'refundQuery', ({ ctx, merchant }) => {
-    const refund = pay.refunds.get(refundKey(merchant.mchid, String(ctx.params.outRefundNo)));
+    const refund = pay.refunds.get(refundKey(merchant.mchid, routeParam(ctx, 'outRefundNo')));
     if (!refund) throw new PayApiError(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
     return { status: 200, body: refundJson(refund) };
   });

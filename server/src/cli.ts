@@ -22,7 +22,7 @@ const USAGE = `用法: npm run cli -- <命令> [选项]
       执行数据库迁移（服务启动时也会自动执行）
 `;
 
-async function withDb<T>(fn: (db: Database, audit: AuditTrail, key: string) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Database, audit: AuditTrail, key: string) => Promise<T> | T): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
@@ -90,7 +90,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         return result.problems.length === 0 ? 0 : 1;
       });
     case 'migrate':
-      return withDb(async () => {
+      return withDb(() => {
         out('数据库迁移已完成');
         return 0;
       });

@@ -54,7 +54,7 @@ export class Database {
 
   /** Parameterised SQL for hot paths, where TypeORM's inlining of numbers on SQLite costs memory. */
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.exclusive(() => this.dataSource.query(sql, params) as Promise<T[]>);
+    return this.exclusive(() => this.dataSource.query<T[]>(sql, params));
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

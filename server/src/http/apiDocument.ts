@@ -12,7 +12,7 @@ export const OPENAPI_FILE = path.resolve(__dirname, '../../../docs/openapi.json'
 export function appRouteSpecs(): RouteSpec[] {
   const config = loadConfig({ NODE_ENV: 'test' });
   const logger = { error() {}, warn() {}, info() {}, debug() {}, child() { return logger; } };
-  return createApp({ config, db: {} as Database, logger: logger as never, wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
+  return createApp({ config, db: {} as Database, logger: logger as never, wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } } }).routes.specs;
 }
 
 /** The OpenAPI document of the app as it is now (docs/openapi.json's intended content). */

@@ -7,4 +7,8 @@ export interface AppState extends DefaultState {
   requestId: string;
 }
 
-export type AppContext = ParameterizedContext<AppState, Context>;
+/** A request outside the route table's parameters (the official account's endpoint reads only the query). */
+export type PlainContext = ParameterizedContext<AppState, Context>;
+
+/** @koa/router fills `params` from the route's `:name` segments; a name the route lacks reads undefined. */
+export type AppContext = ParameterizedContext<AppState, Context & { params: Record<string, string | undefined> }>;

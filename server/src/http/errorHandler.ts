@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../../../shared/src/contracts/errors';
-import { DomainError, TooManyRequestsError, type ErrorKind } from '../modules/errors';
+import { isDomainError, TooManyRequestsError, type ErrorKind } from '../modules/errors';
 
 /** The one place a use case's refusal becomes an HTTP status. */
 export const STATUS_OF: Record<ErrorKind, number> = {
@@ -50,7 +50,7 @@ export function errorHandler(logger: Logger): Middleware {
         ctx.body = { error: { ...CLIENT_MESSAGES[404], details: [] } };
       }
     } catch (err) {
-      if (err instanceof DomainError) {
+      if (isDomainError(err)) {
         if (err instanceof TooManyRequestsError) ctx.set('Retry-After', String(err.retryAfterSeconds));
         ctx.status = STATUS_OF[err.kind];
         ctx.body = { error: { code: err.code, message: err.message, details: err.details } };

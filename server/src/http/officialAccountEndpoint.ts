@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { AppContext } from './context';
+import type { PlainContext as AppContext } from './context';
 import { InvalidInputError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, TimeoutError } from '../modules/errors';
 import type { Chatbot } from '../modules/officialAccount/chatbot';
 import { encryptedReplyXml, extractEncrypt, parseEncryptedEnvelope, parseInboundMessage, textReplyXml, XmlRefusal, type InboundMessage } from '../wechat/officialAccount/messageXml';

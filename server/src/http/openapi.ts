@@ -40,7 +40,9 @@ class SchemaWriter {
 
   write(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
     const raw = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonObject;
-    const { $schema: _schema, $defs, ...rest } = raw;
+    // The document declares its dialect once; each schema's own $schema is dropped.
+    const { $defs, ...rest } = raw;
+    delete rest.$schema;
     for (const [name, def] of Object.entries(($defs ?? {}) as JsonObject)) {
       const json = JSON.stringify(relink(def));
       const known = this.components.get(name);
@@ -188,8 +190,9 @@ export function openApiDocument(specs: readonly RouteSpec[]): JsonObject {
   const ids = new Set<string>();
   specs.forEach((spec, index) => {
     const op = operation(spec, index, writer);
-    if (ids.has(op.operationId as string)) throw new Error(`OpenAPI: two routes would share the operationId ${String(op.operationId)}`);
-    ids.add(op.operationId as string);
+    const operationId = op.operationId as string;
+    if (ids.has(operationId)) throw new Error(`OpenAPI: two routes would share the operationId ${operationId}`);
+    ids.add(operationId);
     const path = openApiPath(spec.path);
     const item = (paths[path] ?? {}) as JsonObject;
     const method = spec.method.toLowerCase();

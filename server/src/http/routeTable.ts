@@ -71,7 +71,7 @@ function isWrongTry(err: unknown): boolean {
   return err instanceof DomainError && (err.kind === 'invalid_input' || err.kind === 'not_found' || err.kind === 'gone');
 }
 
-export type Handler = (ctx: AppContext) => Promise<void>;
+export type Handler = (ctx: AppContext) => Promise<void> | void;
 
 export function isAnswerMarker(r: RouteSpec['response']): r is AnswerMarker {
   return typeof (r as AnswerMarker).kind === 'string' && !(r instanceof z.ZodType);

@@ -42,6 +42,11 @@ export abstract class DomainError<C extends ErrorCode = ErrorCode> extends Error
   }
 }
 
+/** A type guard that keeps the declared code type (instanceof on a generic class gives DomainError<any>). */
+export function isDomainError(err: unknown): err is DomainError {
+  return err instanceof DomainError;
+}
+
 /** The input is wrong: the details name each field and what to do about it. */
 export class InvalidInputError extends DomainError<'invalid_input'> {
   readonly kind = 'invalid_input';

@@ -74,19 +74,19 @@ export function fileRoutes(routes: RouteTable, deps: { files: FileService }): vo
       const { inline: inlineRaw } = parseInput(contentQuery, ctx.query, '参数不对');
       const inline = on(inlineRaw);
       if (ctx.method === 'HEAD') {
-        sendFileHeaders(ctx, await files.get(ctx.state.auth!, ctx.params.id), inline);
+        sendFileHeaders(ctx, await files.get(ctx.state.auth!, ctx.params.id!), inline);
         ctx.status = 200;
         return;
       }
-      const { file, stream } = await files.openContent(ctx.state.auth!, ctx.params.id, { inline });
+      const { file, stream } = await files.openContent(ctx.state.auth!, ctx.params.id!, { inline });
       sendFileHeaders(ctx, file, inline);
       ctx.body = stream;
     })
     .add({ method: 'GET', path: '/api/v1/files/:id', access: 'authenticated', summary: '材料信息', params: { id: fileId }, response: fileEnvelopeSchema }, async (ctx) => {
-      ctx.body = { file: await files.get(ctx.state.auth!, ctx.params.id) };
+      ctx.body = { file: await files.get(ctx.state.auth!, ctx.params.id!) };
     })
     .add({ method: 'GET', path: '/api/v1/files/:ownerType/:ownerId', access: 'authenticated', summary: '某一对象的材料（?history=1 含被替换的旧版本，?kind= 按类别）', params: { ownerType, ownerId }, query: listQuery, response: fileListSchema }, async (ctx) => {
       const q = parseInput(listQuery, ctx.query, '查询参数不对');
-      ctx.body = { files: await files.list(ctx.state.auth!, ctx.params.ownerType, ctx.params.ownerId, { history: on(q.history), kind: q.kind }) };
+      ctx.body = { files: await files.list(ctx.state.auth!, ctx.params.ownerType!, ctx.params.ownerId!, { history: on(q.history), kind: q.kind }) };
     });
 }

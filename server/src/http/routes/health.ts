@@ -9,7 +9,7 @@ export function healthRoutes(routes: RouteTable, deps: { health: HealthCheck }):
   });
   // The document of the whole table (docs/openapi.json), written on first request, once every route is in.
   let document: object | null = null;
-  routes.add({ method: 'GET', path: '/api/v1/openapi.json', access: 'public', summary: '本 API 的 OpenAPI 3.1 文档', response: openApiDocumentSchema }, async (ctx) => {
+  routes.add({ method: 'GET', path: '/api/v1/openapi.json', access: 'public', summary: '本 API 的 OpenAPI 3.1 文档', response: openApiDocumentSchema }, (ctx) => {
     document ??= openApiDocument(routes.specs);
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.body = document;

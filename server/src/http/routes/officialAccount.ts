@@ -27,7 +27,7 @@ export function officialAccountRoutes(routes: RouteTable, deps: OfficialAccountD
 
   routes
     // Public as far as sessions go: WeChat proves itself by the signature, checked first thing.
-    .add({ method: 'GET', path: '/wechat/official-account', access: 'wechat', summary: '公众号服务器配置校验（signature、echostr）', query: signatureQuery, response: answers.text('echostr 原样答回', 'text/plain') }, async (ctx) => {
+    .add({ method: 'GET', path: '/wechat/official-account', access: 'wechat', summary: '公众号服务器配置校验（signature、echostr）', query: signatureQuery, response: answers.text('echostr 原样答回', 'text/plain') }, (ctx) => {
       endpoint.verify(ctx);
     })
     .add({ method: 'POST', path: '/wechat/official-account', access: 'wechat', summary: '接收公众号消息（明文或安全模式），5 秒内被动回复', query: signatureQuery, body: bodies.xml('微信推送的消息或事件（XML；安全模式为加密的 Encrypt）'), response: answers.text('被动回复的 XML，或无需回复时的 success', 'application/xml', 'text/plain'), errors: ['request_timeout'] }, async (ctx) => {

@@ -51,7 +51,7 @@ export function providerFilingRoutes(routes: RouteTable, deps: { filings: Filing
     .add({ method: 'GET', path: '/api/v1/provider-filings', access: ['city_miit', 'admin'], summary: '备案审核队列（按状态，含各状态数量）', query: queueSchema, response: filingQueueSchema }, async (ctx) => {
       const q = parseInput(queueSchema, ctx.query);
       const statuses = (q.status ?? 'submitted').split(',').filter((s): s is FilingState => (FILING_STATES as readonly string[]).includes(s));
-      if (!statuses.length) throw parseInput(z.never({ error: `状态须为 ${FILING_STATES.join('、')} 之一` }), q.status);
+      if (!statuses.length) parseInput(z.never({ error: `状态须为 ${FILING_STATES.join('、')} 之一` }), q.status);
       const after = q.after ? { updatedAt: Number(q.after.split('.')[0]), id: q.after.split('.')[1] } : null;
       ctx.body = await deps.filings.queue(statuses, after, q.limit);
     })

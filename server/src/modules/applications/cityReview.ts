@@ -34,7 +34,7 @@ const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 F
 export function num(v: unknown): number {
   if (v === null || v === undefined) return 0;
   const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`not a safe integer: ${String(v)}`);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`not a safe integer: ${JSON.stringify(v)}`);
   return n;
 }
 

@@ -149,10 +149,10 @@ export class CountyReview {
       const counts = q.text
         ? Object.fromEntries(
             (
-              (await m.query(
+              await m.query<{ status: string; n: number | string }[]>(
                 `SELECT a.status AS status, COUNT(*) AS n FROM ${from} WHERE ${where.join(' AND ')} AND a.status IN (${COUNTED_STAGES.map(() => '?').join(', ')}) GROUP BY a.status`,
                 [...params, ...COUNTED_STAGES],
-              )) as { status: string; n: number | string }[]
+              )
             ).map((r) => [r.status, Number(r.n)]),
           )
         : await stageCounts(m, counties, COUNTED_STAGES);

@@ -373,7 +373,7 @@ export class FileService {
         for (const s of active) s.destroy(new InvalidInputError(TRUNCATED));
         void Promise.allSettled(puts)
           .then(() => this.discard(received))
-          .then(() => reject(err));
+          .then(() => reject(err instanceof Error ? err : new Error(String(err))));
       };
 
       parser.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {

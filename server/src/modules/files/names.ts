@@ -31,6 +31,7 @@ const EXECUTABLE_EXTENSIONS = new Set([
 const IMAGE_EXTENSIONS = new Set(['heic', 'heif', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'jfif', 'avif']);
 
 /** Control characters (C0 but NUL, DEL, C1) and the invisible ones that reorder or hide text. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose: they are removed from names.
 const INVISIBLE = /[\u0001-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 /** Characters Windows refuses in names, and slashes that look like path separators. */
 const RESERVED = /[<>:"|?*\u2044\u2215\uff0f\uff3c]/g;

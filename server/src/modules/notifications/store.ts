@@ -113,7 +113,7 @@ export class OutboxStore {
     const work = async (m: EntityManager, lock: boolean): Promise<RawClaimed[]> => {
       const sql = this.candidateSql(limit, lock);
       const picked: { id: string; next_attempt_at: number | string }[] = [];
-      for (const status of ['failed', 'pending']) picked.push(...((await m.query(sql, [status, now, now])) as { id: string; next_attempt_at: number | string }[]));
+      for (const status of ['failed', 'pending']) picked.push(...(await m.query<{ id: string; next_attempt_at: number | string }[]>(sql, [status, now, now])));
       if (picked.length === 0) return [];
       picked.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
       const ids = inList(picked.slice(0, limit).map((p) => p.id));
@@ -123,12 +123,12 @@ export class OutboxStore {
           `WHERE id IN (${ids.sql}) AND status IN ('pending', 'failed') AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`,
         [leaseUntil, token, ...ids.params, now, now],
       );
-      return (await m.query(
+      return m.query<RawClaimed[]>(
         `SELECT n.id, n.idempotency_key, n.recipient_user_id, n.channel, n.template, n.payload, n.attempts, n.created_at, n.lease_until, n.claim_token, ` +
           `u.mp_openid, u.oa_openid, u.status AS user_status ` +
           `FROM notifications n LEFT JOIN users u ON u.id = n.recipient_user_id WHERE n.claim_token = ? AND n.status = 'sending'`,
         [token],
-      )) as RawClaimed[];
+      );
     };
 
     let raw: RawClaimed[];
@@ -207,8 +207,8 @@ export class OutboxStore {
           if (changed === chunk.length) {
             for (const c of chunk) recorded.add(c.row.id);
           } else {
-            const ours = await tx.query(`SELECT id FROM notifications WHERE claim_token = ? AND status = 'sent' AND id IN (${ids.sql})`, [token, ...ids.params]);
-            for (const r of ours as { id: string }[]) recorded.add(r.id);
+            const ours = await tx.query<{ id: string }[]>(`SELECT id FROM notifications WHERE claim_token = ? AND status = 'sent' AND id IN (${ids.sql})`, [token, ...ids.params]);
+            for (const r of ours) recorded.add(r.id);
           }
           // Delivered by the mini-program: the official-account fallbacks are not needed.
           const fallbacks = chunk.filter((c) => c.row.fallbackKey !== null && recorded.has(c.row.id)).map((c) => c.row.fallbackKey as string);

@@ -52,7 +52,7 @@ export class BindingCodes {
       const expiresAt = now + CODE_TTL_MS;
       try {
         await this.db.transaction(async (tx) => {
-          const recent = ((await tx.query('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?', [userId, now - 3600_000])) as { n: number | string; oldest: number | string | null }[])[0];
+          const recent = (await tx.query<{ n: number | string; oldest: number | string | null }[]>('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?', [userId, now - 3600_000]))[0];
           if (Number(recent?.n ?? 0) >= MAX_CODES_PER_HOUR) throw new TooManyRequestsError(HTTP_ERRORS.tooManyCodes, Math.ceil((Number(recent.oldest) + 3600_000 - now) / 1000));
           await execute(tx, 'UPDATE oa_binding_codes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?', [now, userId, now]);
           await tx.query('INSERT INTO oa_binding_codes (id, code_hash, user_id, created_at, expires_at, used_at, used_by_openid) VALUES (?, ?, ?, ?, ?, NULL, NULL)', [newId(), bindingCodeHash(this.secret, code), userId, now, expiresAt]);

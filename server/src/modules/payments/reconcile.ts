@@ -177,12 +177,12 @@ export class PaymentReconciler {
     const known = new Map(
       (numbers.length ? await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).createQueryBuilder('p').where('p.merchant_account_id = :accountId AND p.out_trade_no IN (:...numbers)', { accountId, numbers }).getMany()) : []).map((r) => [r.outTradeNo, r]),
     );
-    const find = async (outTradeNo: string) => known.get(outTradeNo) ?? null;
+    const find = (outTradeNo: string) => known.get(outTradeNo) ?? null;
     const reread = (outTradeNo: string) => this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }));
     const paidInBill = new Map<string, BillRow>();
     for (const b of bill.filter((r) => r.tradeState === 'SUCCESS')) {
       paidInBill.set(b.outTradeNo, b);
-      let ours = await find(b.outTradeNo);
+      let ours = find(b.outTradeNo);
       if (!ours) {
         out.push({ outTradeNo: b.outTradeNo, kind: 'missing_here', message: `微信支付账单有一笔 ${(b.settlementFen / 100).toFixed(2)} 元的付款，平台没有对应的付款请求`, ours: null, theirs: { ...b } });
         continue;
@@ -202,7 +202,7 @@ export class PaymentReconciler {
     const refundsInBill = bill.filter((r) => r.tradeState === 'REFUND' && r.refundStatus === 'SUCCESS');
     for (const b of refundsInBill) {
       // settleRefund reads the request's amounts afresh; the row only names it.
-      const row = await find(b.outTradeNo);
+      const row = find(b.outTradeNo);
       if (!row) continue; // the order's own absence is reported above or on its day
       const before = await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).findOne({ where: { outRefundNo: b.outRefundNo } }));
       if (!before || before.status !== 'succeeded') await this.deps.db.transaction((tx) => settleRefund(this.deps, tx, row, { out_refund_no: b.outRefundNo, refund_id: b.refundId, amount: { refund: b.refundFen } }, 'tradebill', this.deps.now()));

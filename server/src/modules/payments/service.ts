@@ -290,8 +290,9 @@ export class PaymentService {
       payer: { openid: row.payerOpenid! },
     });
     const now = this.deps.now();
-    if (res.status === 200 && res.data?.package) {
-      const prepayId = String(res.data.package).replace(/^prepay_id=/, '');
+    const data = res.data as { package?: unknown } | undefined;
+    if (res.status === 200 && typeof data?.package === 'string' && data.package) {
+      const prepayId = data.package.replace(/^prepay_id=/, '');
       await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ status: 'open', prepayId, prepayAt: now, leaseUntil: null, version: () => 'version + 1', updatedAt: now }).where("id = :id AND status = 'ordering'", { id: row.id }).execute());
       return res.data as { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string };
     }

@@ -19,7 +19,8 @@ export interface EvidenceField {
 
 function text(v: unknown): string {
   if (v === undefined || v === null) return '（未填写）';
-  return String(v);
+  // Numbers and booleans read the same either way; an object is shown as its JSON, not [object Object].
+  return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /** The form's own words next to each condition. */

@@ -33,10 +33,13 @@ export interface ReviewInput {
  * One review action, after Medusa's order actions: `validate` reads and refuses (nothing written),
  * `apply` writes the state's own columns; history, audit and notifications are written by `act`.
  */
+type Checked = { reason: string | null; conditionsConfirmed: number; formProblems: number };
+type Applied = Partial<Pick<ProviderRow, 'approvedOn' | 'filingNo' | 'revokedOn' | 'submittedAt'>>;
+
 interface FilingAction {
   event: FilingEvent;
-  validate(tx: EntityManager, filing: Filing, input: ReviewInput): Promise<{ reason: string | null; conditionsConfirmed: number; formProblems: number }>;
-  apply(tx: EntityManager, filing: Filing, now: number): Promise<Partial<Pick<ProviderRow, 'approvedOn' | 'filingNo' | 'revokedOn' | 'submittedAt'>>>;
+  validate(tx: EntityManager, filing: Filing, input: ReviewInput): Checked | Promise<Checked>;
+  apply(tx: EntityManager, filing: Filing, now: number): Applied | Promise<Applied>;
 }
 
 function reasonText(input: ReviewInput): string | null {
@@ -61,11 +64,11 @@ export class FilingService {
           if (problems.length) throw new InvalidInputError(`备案申报书还有 ${problems.length} 处需要补充或修改，请逐项处理后再提交`, problems);
           return { reason: null, conditionsConfirmed: 0, formProblems: 0 };
         },
-        apply: async (_tx, _f, now) => ({ submittedAt: now }),
+        apply: (_tx, _f, now) => ({ submittedAt: now }),
       },
       approve: {
         event: 'approve',
-        validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: new Set((input.conditions ?? []).filter((n) => FILING_CONDITIONS.some((c) => c.no === n))).size }),
+        validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: new Set((input.conditions ?? []).filter((n) => FILING_CONDITIONS.some((c) => c.no === n))).size }),
         // 三（一）: the approval date is the server's date at this moment, never typed in.
         apply: async (tx) => {
           const year = today().slice(0, 4);
@@ -73,10 +76,10 @@ export class FilingService {
           return { approvedOn: today(), filingNo: `伊云备〔${year}〕${String(n).padStart(3, '0')}号` };
         },
       },
-      return: { event: 'return', validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: async () => ({}) },
-      reject: { event: 'reject', validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: async () => ({}) },
+      return: { event: 'return', validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: () => ({}) },
+      reject: { event: 'reject', validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: () => ({}) },
       // A revoked filing counts only for contracts signed before this date (spec/eligibility.md).
-      revoke: { event: 'revoke', validate: async (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: async () => ({ revokedOn: today() }) },
+      revoke: { event: 'revoke', validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: () => ({ revokedOn: today() }) },
     };
   }
 

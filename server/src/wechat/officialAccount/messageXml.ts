@@ -126,6 +126,7 @@ export function extractEncrypt(text: string): string | null {
 export const MAX_REPLY_BYTES = 2048;
 
 /** Characters XML 1.0 cannot carry (controls, lone surrogates): a reviewer's pasted text may hold some. */
+// eslint-disable-next-line no-control-regex -- the pattern names the control characters XML 1.0 allows (tab, LF, CR) to keep them.
 const NOT_XML_CHAR = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /**
