@@ -96,6 +96,11 @@ export function firstAnniversary(date: string): string {
   return anniversary(date, 1);
 }
 
+/** The calendar date in Asia/Shanghai at an instant given as epoch milliseconds. */
+export function shanghaiDate(epochMs: number): string {
+  return todayInShanghai(new Date(epochMs));
+}
+
 /** The calendar date in Asia/Shanghai at the instant `now` (fixed UTC+08:00). */
 export function todayInShanghai(now: Date): string {
   const ms = now.getTime();

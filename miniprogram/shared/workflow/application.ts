@@ -199,6 +199,11 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
   },
 };
 
+/** A stored status in the reviewers' words (a status this version does not know reads as itself). */
+export function reviewerLabel(status: string): string {
+  return (APPLICATION_STATES as readonly string[]).includes(status) ? applicationMachine.states[status as ApplicationState].labels.reviewer : status;
+}
+
 /** The labels of a state: reviewers' words, the enterprise's plain words, and what comes next. */
 export function applicationLabels(state: ApplicationState) {
   return applicationMachine.states[state].labels;

@@ -19,3 +19,8 @@ export function hasRole(actor: Actor | undefined, ...roles: Role[]): boolean {
 export function countiesFor(actor: Actor, role: Role): string[] {
   return actor.grants.filter((g) => g.role === role && g.countyCode !== null).map((g) => g.countyCode as string);
 }
+
+/** Whether the actor reviews cases of this county: its county departments, or anyone at the city. */
+export function reviewsCounty(actor: Actor, countyCode: string): boolean {
+  return [...countiesFor(actor, 'county_miit'), ...countiesFor(actor, 'county_finance')].includes(countyCode) || hasRole(actor, 'city_miit', 'city_finance', 'admin');
+}

@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode } from '../../helpers/applications';
 import { AuditEntity, NotificationEntity } from '../../../server/src/db/entities';
-import { JOIN_CODE_MAX_FAILURES } from '../../../server/src/modules/applications/enterprises';
+import { JOIN_CODE_MAX_FAILURES } from '../../../server/src/modules/enterprises/enterprises';
 import { ACCESS_CODE_ALPHABET, isAccessCode, normalizeAccessCode } from '../../../shared/src/contracts/accessCodes';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -7,10 +7,10 @@ import { renderLedgerXlsx, renderProposedListXlsx, proposedListTitle } from '../
 import { sendDocument, XLSX } from '../download';
 import { isCalendarDate } from '../../../../shared/src/rules/calendar';
 import { isCountyCode } from '../../../../shared/src/contracts/roles';
-import type { Budgets } from '../../modules/applications/budget';
-import { CITY_VISIBLE_STATES, type CityReview, type CityVisibleState } from '../../modules/applications/cityReview';
-import { MAX_VOUCHER_LENGTH, type Disbursements } from '../../modules/applications/disbursements';
-import type { SubsidyLists } from '../../modules/applications/subsidyLists';
+import type { Budgets } from '../../modules/cityReview/budget';
+import { CITY_VISIBLE_STATES, type CityReview, type CityVisibleState } from '../../modules/cityReview/cityReview';
+import { MAX_VOUCHER_LENGTH, type Disbursements } from '../../modules/ledger/disbursements';
+import type { SubsidyLists } from '../../modules/cityReview/subsidyLists';
 
 // ---- input at the edge ------------------------------------------------------------------------------
 

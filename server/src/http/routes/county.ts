@@ -7,8 +7,8 @@ import { renderJointReportDocx } from '../../documents';
 import { DOCX, sendDocument } from '../download';
 import { cursor, id, idList, limit, statusList, text, version } from '../inputs';
 import { isCalendarDate } from '../../../../shared/src/rules/calendar';
-import type { CountyReview, OpinionInput } from '../../modules/applications/countyReview';
-import { MAX_REPORT_ITEMS, type JointReports } from '../../modules/applications/jointReports';
+import type { CountyReview, OpinionInput } from '../../modules/countyReview/countyReview';
+import { MAX_REPORT_ITEMS, type JointReports } from '../../modules/countyReview/jointReports';
 
 // ---- input at the edge ----------------------------------------------------------------------------
 

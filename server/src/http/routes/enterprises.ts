@@ -3,7 +3,7 @@ import type { RouteTable } from '../routeTable';
 import { parseInput } from '../validate';
 import { bankAccountSchema, contractSchema, declarationsSchema, enterpriseProfileSchema, paymentSchema } from '../../../../shared/src/contracts/application';
 import type { DraftService } from '../../modules/applications/drafts';
-import type { EnterpriseService } from '../../modules/applications/enterprises';
+import type { EnterpriseService } from '../../modules/enterprises/enterprises';
 import {
   applicationEnvelopeSchema, applicationHistorySchema, applicationListSchema, colleagueInvitationSchema, countyEnterpriseListSchema, enterpriseEnvelopeSchema, enterpriseListSchema,
   enterpriseRegistrationSchema,

@@ -5,8 +5,9 @@ import { parseInput } from '../validate';
 import { renderSettlementDocx } from '../../documents';
 import { DOCX, sendDocument } from '../download';
 import { cursor, id, idList, limit, statusList, text, version } from '../inputs';
-import { MAX_FORM_ITEMS, type ProviderDesk, type SettlementForms } from '../../modules/applications/settlementForms';
+import { MAX_FORM_ITEMS, type SettlementForms } from '../../modules/providerDesk/settlementForms';
 import { providerApplicationDetailSchema, providerApplicationPageSchema, settlementFormEnvelopeSchema, settlementFormListSchema } from '../../../../shared/src/contracts/responses/county';
+import { type ProviderDesk } from '../../modules/providerDesk/confirmations';
 
 const providerQuery = z.object({ status: statusList(null), after: cursor, limit });
 const confirmSchema = z.object({ version, effectEvaluation: text('上云效果评价', 2, 500) });

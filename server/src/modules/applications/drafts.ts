@@ -12,7 +12,7 @@ import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { applicationMachine, LIVE_STATES, type ApplicationEvent } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from './deps';
 import { staleError } from './engine';
-import { EnterpriseService } from './enterprises';
+import { EnterpriseService } from '../enterprises/enterprises';
 import { findApplication, findEnterprise, isEnterpriseMember, type Application } from './repository';
 import { moveStageCount } from './stageCounts';
 

@@ -2,7 +2,7 @@ import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
 import { recountStages } from '../../../../server/src/modules/applications/stageCounts';
 import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
-import { providerRatingSummary } from '../../../../server/src/modules/applications/countyReview';
+import { providerRatingSummary } from '../../../../server/src/modules/countyReview/countyReview';
 import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
 
 /** 三（四）: both county departments review; the application moves on only when both approved. */

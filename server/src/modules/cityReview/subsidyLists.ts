@@ -6,12 +6,14 @@ import type { Actor } from '../actor';
 import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
 import { PROPOSED_LIST_STATUS_LABELS, proposedListTitle, type ProposedListInput } from '../../documents';
-import { compareDates } from '../../../../shared/src/rules/calendar';
+import { compareDates, shanghaiDate } from '../../../../shared/src/rules/calendar';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
-import type { ApplicationDeps } from './deps';
+import type { ApplicationDeps } from '../applications/deps';
 import { checkListBudget, findBudget, type ListBudgetCheck } from './budget';
-import { num, numOrNull, statusLabel, summariesOf, todayOf, type CityApplicationSummary } from './cityReview';
-import { findApplication, type Application } from './repository';
+import { summariesOf, type CityApplicationSummary } from './cityReview';
+import { findApplication, type Application } from '../applications/repository';
+import { num, numOrNull } from '../../db/values';
+import { reviewerLabel } from '../../../../shared/src/workflow/application';
 
 /**
  * The proposed list (拟补贴名单, 三（五）市工信局会同市财政局根据审核结果提出拟补贴名单。市财政局会同市工信局履行相关
@@ -163,7 +165,7 @@ export class SubsidyLists {
   }
 
   async get(id: string) {
-    const today = todayOf(this.deps.now());
+    const today = shanghaiDate(this.deps.now());
     return this.deps.db.run(async (m) => {
       const list = await findList(m, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
@@ -251,7 +253,7 @@ export class SubsidyLists {
           payableFen: Math.max(i.subsidyFen ?? 0, i.itemVerifiedFen),
           verifiedFen: i.itemVerifiedFen,
           reductionReason: i.itemVerifiedFen < (i.subsidyFen ?? 0) ? i.verifiedReason : null,
-          note: i.status === 'listed' ? null : statusLabel(i.status),
+          note: i.status === 'listed' ? null : reviewerLabel(i.status),
         })),
         budget: budget ? { budgetFen: budget.budgetFen, committedBeforeFen: check.committedBeforeFen } : undefined,
       };
@@ -268,7 +270,7 @@ export class SubsidyLists {
     for (const [i, id] of ids.entries()) {
       const app = await findApplication(tx, id);
       if (!app) missing.push({ path: `applicationIds.${i}`, message: '没有这份申请' });
-      else if (app.status !== 'city_approved' || app.verifiedFen === null) wrong.push({ path: `applicationIds.${i}`, message: `申请 ${app.trackingNo ?? app.id} 现在是“${statusLabel(app.status)}”，只有市工信局已核定金额、待列入名单的申请可以列入` });
+      else if (app.status !== 'city_approved' || app.verifiedFen === null) wrong.push({ path: `applicationIds.${i}`, message: `申请 ${app.trackingNo ?? app.id} 现在是“${reviewerLabel(app.status)}”，只有市工信局已核定金额、待列入名单的申请可以列入` });
       else apps.push(app);
     }
     if (missing.length) throw new InvalidInputError(`有${missing.length}份申请不存在，请核对后重试`, missing);
@@ -290,7 +292,7 @@ export class SubsidyLists {
   }
 
   private checkYear(year: number): void {
-    const thisYear = Number(todayOf(this.deps.now()).slice(0, 4));
+    const thisYear = Number(shanghaiDate(this.deps.now()).slice(0, 4));
     if (year < FIRST_YEAR || year > thisYear + 1) throw new InvalidInputError(`年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间`, [{ path: 'year', message: `年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间` }]);
   }
 
@@ -304,7 +306,7 @@ export class SubsidyLists {
       await insertRow(tx, SubsidyListEntity, list);
       await this.putOn(tx, auth, list, apps);
       await this.deps.audit.append(tx, { action: 'list.create', actorId: auth.userId, entityType: 'subsidy_list', entityId: list.id, data: { year: list.year, batchNo, applicationIds: apps.map((a) => a.id), verifiedTotalFen: apps.reduce((s, a) => s + (a.verifiedFen ?? 0), 0) } });
-      return this.view(tx, list, todayOf(now));
+      return this.view(tx, list, shanghaiDate(now));
     });
   }
 
@@ -318,7 +320,7 @@ export class SubsidyLists {
       const apps = await this.checkCandidates(tx, input.applicationIds);
       await this.putOn(tx, auth, list, apps);
       await this.deps.audit.append(tx, { action: 'list.add_items', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { applicationIds: apps.map((a) => a.id) } });
-      return this.view(tx, (await findList(tx, id))!, todayOf(now));
+      return this.view(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
 
@@ -334,7 +336,7 @@ export class SubsidyLists {
       await this.deps.engine.run(tx, applicationId, { event: 'take_off_list', auth, expectedVersion: app.version, reason: input.reason, columns: { listId: null }, data: { listId: id }, actorRole: 'city_miit' });
       await tx.getRepository(SubsidyListItemEntity).update({ id: item.id }, { removedAt: now, removedReason: input.reason });
       await this.deps.audit.append(tx, { action: 'list.remove_item', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { applicationId, reason: input.reason } });
-      return this.view(tx, (await findList(tx, id))!, todayOf(now));
+      return this.view(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
 
@@ -361,7 +363,7 @@ export class SubsidyLists {
       if (!onList.length) throw new ConflictError('名单上没有申请，不能会签', 'empty_list');
       await bumpList(tx, list, { status: 'cosigned', cosignedBy: auth.userId, cosignedAt: now }, now);
       await this.deps.audit.append(tx, { action: 'list.cosign', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { version: list.version + 1, count: onList.length, verifiedTotalFen: onList.reduce((s, i) => s + i.itemVerifiedFen, 0) } });
-      return this.view(tx, (await findList(tx, id))!, todayOf(now));
+      return this.view(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
 
@@ -371,7 +373,7 @@ export class SubsidyLists {
    */
   async notice(auth: Actor, id: string, input: { version: number; start: string; end: string }) {
     const now = this.deps.now();
-    const today = todayOf(now);
+    const today = shanghaiDate(now);
     return this.deps.db.transaction(async (tx) => {
       const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
@@ -380,7 +382,7 @@ export class SubsidyLists {
       const bad = (path: string, message: string) => new InvalidInputError(message, [{ path, message }]);
       if (compareDates(input.start, input.end) > 0) throw bad('end', '公示结束日期不能早于开始日期');
       if (daysBetween(input.start, input.end) > MAX_NOTICE_DAYS) throw bad('end', `公示期不超过 ${MAX_NOTICE_DAYS} 天`);
-      const cosignedOn = todayOf(list.cosignedAt ?? now);
+      const cosignedOn = shanghaiDate(list.cosignedAt ?? now);
       if (compareDates(input.start, cosignedOn) < 0) throw bad('start', `公示的是会签后的名单：开始日期不能早于会签日期 ${cosignedOn}`);
       if (list.status === 'notice') {
         if (input.start !== list.noticeStart) throw bad('start', `公示已于 ${list.noticeStart} 开始，开始日期不能更改`);
@@ -397,7 +399,7 @@ export class SubsidyLists {
   /** An objection received during the notice, against one application on the list. */
   async recordObjection(auth: Actor, id: string, input: ObjectionInput) {
     const now = this.deps.now();
-    const today = todayOf(now);
+    const today = shanghaiDate(now);
     return this.deps.db.transaction(async (tx) => {
       const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
@@ -455,7 +457,7 @@ export class SubsidyLists {
       if (res.affected !== 1) throw new ConflictError('这件异议已经处理过了', 'already_decided');
       await this.deps.audit.append(tx, { action: 'list.objection_decide', actorId: auth.userId, entityType: 'subsidy_list', entityId: list.id, data: { objectionId, applicationId: objection.applicationId, decision: input.decision, outcome, reason: input.reason } });
       const decided = (await tx.getRepository(ListObjectionEntity).findOne({ where: { id: objectionId } }))!;
-      return { objection: objectionView(decided), outcome, ...(await this.view(tx, (await findList(tx, list.id))!, todayOf(now))) };
+      return { objection: objectionView(decided), outcome, ...(await this.view(tx, (await findList(tx, list.id))!, shanghaiDate(now))) };
     });
   }
 
@@ -468,7 +470,7 @@ export class SubsidyLists {
    */
   async approve(auth: Actor, id: string, input: { version: number; acknowledgeOverBudget?: boolean }) {
     const now = this.deps.now();
-    const today = todayOf(now);
+    const today = shanghaiDate(now);
     return this.deps.db.transaction(async (tx) => {
       const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');

@@ -17,10 +17,10 @@ import { newId } from '../../ids';
 import type { JointReportInput, JointReportRow as DocRow, Rating } from '../../documents';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
-import type { ApplicationDeps } from './deps';
+import type { ApplicationDeps } from '../applications/deps';
 import { DEPARTMENT_LABELS, RATING_LABELS, departmentOf, reviewerCounties, type Department } from './countyReview';
-import { findApplication } from './repository';
-import { loadApplications } from './settlementForms';
+import { findApplication } from '../applications/repository';
+import { loadApplications } from '../providerDesk/settlementForms';
 import { isDuplicateKey } from '../../db/errors';
 
 /**

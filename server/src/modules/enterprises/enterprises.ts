@@ -8,7 +8,7 @@ import { newId } from '../../ids';
 import { maskPhone } from '../../logger';
 import type { AuditTrail } from '../audit/audit';
 import { hashToken } from '../auth/authService';
-import { ownCaseStake } from './repository';
+import { ownCaseStake } from '../applications/repository';
 import { newInvitationCode } from '../auth/invitations';
 import { normalizeAccessCode } from '../../../../shared/src/contracts/accessCodes';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';

@@ -5,15 +5,17 @@ import type { Actor } from '../actor';
 import { ConflictError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { maskPhone } from '../../logger';
-import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
-import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
-import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { type ApplicationState, reviewerLabel } from '../../../../shared/src/workflow/application';
 import { countyName } from '../../../../shared/src/contracts/roles';
-import type { ApplicationDeps } from './deps';
-import { applicationFlags } from './flags';
+import type { ApplicationDeps } from '../applications/deps';
+import { applicationFlags } from '../applications/flags';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
-import { staleError, type TransitionOutcome } from './engine';
-import { findApplication, findEnterprise, type Application } from './repository';
+import { staleError, type TransitionOutcome } from '../applications/engine';
+import { findApplication, findEnterprise, type Application } from '../applications/repository';
+import { num, numOrNull, likeContains } from '../../db/values';
+import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
+import { shanghaiDate } from '../../../../shared/src/rules/calendar';
+import { payableNow, verifiedAmountProblem } from '../../../../shared/src/rules/verifiedAmount';
 
 // ---- shared by the city modules ---------------------------------------------------------------------
 
@@ -30,27 +32,7 @@ const CITY_STATE_SQL = CITY_STATES.map((s) => `'${s}'`).join(', ');
  */
 const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id AND ev.from_status IN (${CITY_STATE_SQL})))`;
 
-/** mysql2 returns BIGINT sums as strings and SQLite as numbers: money must be a number either way. */
-export function num(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`not a safe integer: ${JSON.stringify(v)}`);
-  return n;
-}
 
-export function numOrNull(v: unknown): number | null {
-  return v === null || v === undefined ? null : num(v);
-}
-
-
-export function todayOf(now: number): string {
-  return todayInShanghai(new Date(now));
-}
-
-/** LIKE with '!' as the escape character: the same text on SQLite and MySQL (a backslash is not). */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-}
 
 /**
  * Takes the application's row lock on MySQL/MariaDB for ledger writes that change no state (a
@@ -66,34 +48,6 @@ export async function isCityVisible(m: EntityManager, app: Application): Promise
   if ((CITY_STATES as readonly string[]).includes(app.status)) return true;
   const rows: unknown[] = await m.query(`SELECT 1 FROM application_events WHERE application_id = ? AND from_status IN (${CITY_STATE_SQL})`, [app.id]);
   return rows.length > 0;
-}
-
-export function statusLabel(status: string): string {
-  return applicationMachine.states[status as ApplicationState]?.labels.reviewer ?? status;
-}
-
-/**
- * The payable amount by the rules on `today` (一 and 四（二）; spec/eligibility.md "Amount"): half the
- * contract amount, capped, less other subsidies for the same project — and nothing at all when
- * nothing was actually paid (二（四）发生实际支出).
- */
-export function payableNow(app: Pick<Application, 'contractAmountFen' | 'paidAmountFen' | 'otherSubsidiesFen'>, today: string): { payableFen: number; computedFen: number; capped: boolean } {
-  if (app.contractAmountFen === null || app.contractAmountFen <= 0 || !app.paidAmountFen) return { payableFen: 0, computedFen: 0, capped: false };
-  const amount = computeSubsidyAmount(app.contractAmountFen, Math.max(0, app.otherSubsidiesFen ?? 0), today);
-  return { payableFen: amount.payableFen, computedFen: amount.computedFen, capped: amount.capped };
-}
-
-/**
- * 核定金额 (DESIGN.md): 0 < verified ≤ payable, and a reason when lower. Returns the Chinese reason
- * the machine's verifiedAmountValid guard refuses with, or null.
- */
-export function verifiedAmountProblem(verifiedFen: number | undefined, reason: string | null, payableFen: number): string | null {
-  if (payableFen <= 0) return '按现行政策计算的可补助金额为 0（合同金额、实际支付或其他补助不满足条件），不能核定通过，请退回或不予补助';
-  if (verifiedFen === undefined) return `请填写核定金额 verifiedFen（单位：分），不超过可补助金额 ${formatYuan(payableFen)}`;
-  if (verifiedFen <= 0) return '核定金额须大于 0';
-  if (verifiedFen > payableFen) return `核定金额 ${formatYuan(verifiedFen)} 高于按政策计算的可补助金额 ${formatYuan(payableFen)}，请核减`;
-  if (verifiedFen < payableFen && (!reason || reason.trim().length < 2)) return `核定金额低于可补助金额 ${formatYuan(payableFen)}，请写明核减原因 verifiedReason`;
-  return null;
 }
 
 // ---- the queue ----------------------------------------------------------------------------------------
@@ -155,7 +109,7 @@ function toSummary(r: SummaryRow): CityApplicationSummary {
     id: r.id,
     trackingNo: r.tracking_no,
     status: r.status,
-    statusLabel: statusLabel(r.status),
+    statusLabel: reviewerLabel(r.status),
     version: num(r.version),
     countyCode: r.county_code,
     countyName: countyName(r.county_code) ?? null,
@@ -262,7 +216,7 @@ export class CityReview {
 
   /** Everything a city reviewer needs to decide or pay: the case, its amounts now, its history and ledger. */
   async detail(id: string) {
-    const today = todayOf(this.deps.now());
+    const today = shanghaiDate(this.deps.now());
     return this.deps.db.run(async (m) => {
       const app = await findApplication(m, id);
       if (!app || !(await isCityVisible(m, app))) throw new NotFoundError('没有这份申请，或它尚未报送到市里');
@@ -296,7 +250,7 @@ export class CityReview {
           id: app.id,
           trackingNo: app.trackingNo,
           status: app.status,
-          statusLabel: statusLabel(app.status),
+          statusLabel: reviewerLabel(app.status),
           version: app.version,
           round: app.round,
           countyCode: app.countyCode,
@@ -316,7 +270,7 @@ export class CityReview {
           lastReason: app.lastReason,
           returnedFrom: app.returnedFrom,
           // The finance clerk pays to this account: shown whole here, masked in lists and the ledger.
-          bankAccount: { accountName: app.bankAccountName, bankName: app.bankName, accountNo: app.bankAccountNo, matchesEnterprise: !!enterprise && sameName(app.bankAccountName, enterprise.name) },
+          bankAccount: { accountName: app.bankAccountName, bankName: app.bankName, accountNo: app.bankAccountNo, matchesEnterprise: !!enterprise && accountNameMatches(app.bankAccountName, enterprise.name) },
           reportId: app.reportId,
           listId: app.listId,
           submittedAt: app.submittedAt,
@@ -349,14 +303,14 @@ export class CityReview {
    */
   async opinion(auth: Actor, id: string, input: CityOpinionInput) {
     const now = this.deps.now();
-    const today = todayOf(now);
+    const today = shanghaiDate(now);
     return this.deps.db.transaction(async (tx) => {
       const app = await findApplication(tx, id);
       if (!app || !(await isCityVisible(tx, app))) throw new NotFoundError('没有这份申请，或它尚未报送到市里');
       if (app.version !== input.version) throw staleError();
       // city_reject is also accepted on a listed application, but that is the objection's business
       // (三（五）公示): an opinion is given on a reported application only.
-      if (app.status !== 'reported') throw new ConflictError(`这份申请现在是“${statusLabel(app.status)}”，不在市级审核中，不能给出审核意见`, 'invalid_transition');
+      if (app.status !== 'reported') throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，不在市级审核中，不能给出审核意见`, 'invalid_transition');
       const internalNote = input.internalNote?.trim() || null;
       let outcome: TransitionOutcome;
       if (input.decision === 'approve') {
@@ -411,10 +365,4 @@ export class CityReview {
       return { ...summary, lastReason: outcome.application.lastReason };
     });
   }
-}
-
-/** 收款账户名 = 企业名称 (DESIGN.md), compared without spaces and with full- and half-width brackets alike. */
-export function sameName(a: string | null | undefined, b: string | null | undefined): boolean {
-  const norm = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, '').replace(/（/g, '(').replace(/）/g, ')');
-  return norm(a).length > 0 && norm(a) === norm(b);
 }

@@ -4,9 +4,9 @@ import { insertRow } from '../../db/rows';
 import type { Actor } from '../actor';
 import { ConflictError } from '../errors';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
-import type { ApplicationDeps } from './deps';
-import { num } from './cityReview';
+import type { ApplicationDeps } from '../applications/deps';
 import { isDuplicateKey } from '../../db/errors';
+import { num } from '../../db/values';
 
 /**
  * The year's subsidy budget (市财政局) and what the year's proposed lists commit against it.

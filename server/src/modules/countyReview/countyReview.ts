@@ -17,13 +17,13 @@ import { newId } from '../../ids';
 import { maskAccountNo } from '../../documents';
 import { countyName, type Role } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
-import type { ApplicationDeps } from './deps';
-import type { TransitionColumns } from './engine';
-import { findApplication, type Application } from './repository';
+import type { ApplicationDeps } from '../applications/deps';
+import type { TransitionColumns } from '../applications/engine';
+import { findApplication, type Application } from '../applications/repository';
 
-import { isSettlementSigned, settlementFormOf } from './settlementForms';
-import { applicationFlags } from './flags';
-import { stageCounts } from './stageCounts';
+import { isSettlementSigned, settlementFormOf } from '../providerDesk/settlementForms';
+import { applicationFlags } from '../applications/flags';
+import { stageCounts } from '../applications/stageCounts';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 
 /**

@@ -5,13 +5,16 @@ import type { Actor } from '../actor';
 import { DomainError, ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { LEDGER_KIND_LABELS, maskAccountNo, type LedgerInput } from '../../documents';
-import { compareDates } from '../../../../shared/src/rules/calendar';
+import { compareDates, shanghaiDate } from '../../../../shared/src/rules/calendar';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
-import type { ApplicationDeps } from './deps';
-import { staleError } from './engine';
-import { isCityVisible, likeContains, lockApplication, num, sameName, statusLabel, todayOf } from './cityReview';
+import type { ApplicationDeps } from '../applications/deps';
+import { staleError } from '../applications/engine';
+import { isCityVisible, lockApplication } from '../cityReview/cityReview';
 import { isDuplicateKey } from '../../db/errors';
-import { findApplication, findEnterprise, type Application } from './repository';
+import { findApplication, findEnterprise, type Application } from '../applications/repository';
+import { num, likeContains } from '../../db/values';
+import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
+import { reviewerLabel } from '../../../../shared/src/workflow/application';
 
 /**
  * The disbursement ledger (三（五）市财政局拨付资金): one payment per application by treasury transfer to the
@@ -98,7 +101,7 @@ export class Disbursements {
 
   private async result(m: EntityManager, applicationId: string, entry: DisbursementRow, replayed: boolean) {
     const app = (await findApplication(m, applicationId))!;
-    return { entry: entryView(entry), application: { id: app.id, status: app.status, statusLabel: statusLabel(app.status), version: app.version, verifiedFen: app.verifiedFen }, ledger: await this.ledgerOf(m, applicationId), replayed };
+    return { entry: entryView(entry), application: { id: app.id, status: app.status, statusLabel: reviewerLabel(app.status), version: app.version, verifiedFen: app.verifiedFen }, ledger: await this.ledgerOf(m, applicationId), replayed };
   }
 
   /**
@@ -125,7 +128,7 @@ export class Disbursements {
    */
   async pay(auth: Actor, applicationId: string, input: PaymentInput): Promise<{ created: boolean; body: Awaited<ReturnType<Disbursements['result']>> }> {
     const now = this.deps.now();
-    const today = todayOf(now);
+    const today = shanghaiDate(now);
     try {
       return await this.deps.db.transaction(async (tx) => {
         const app = await this.cityApplication(tx, applicationId);
@@ -136,19 +139,19 @@ export class Disbursements {
           const paid = (await entriesOf(tx, applicationId)).filter((e) => e.kind === 'payment').pop();
           throw new ConflictError(`这份申请已拨付（凭证号 ${paid?.voucherNo ?? '—'}，${paid?.paidOn ?? ''}），不能重复拨付；如款项被退回，请先登记退汇`, 'already_disbursed');
         }
-        if (app.status !== 'approved') throw new ConflictError(`这份申请现在是“${statusLabel(app.status)}”，名单审批后才能拨付`, 'invalid_transition');
+        if (app.status !== 'approved') throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，名单审批后才能拨付`, 'invalid_transition');
         if (input.amountFen !== app.verifiedFen) {
           throw new InvalidInputError(`拨付金额须等于核定金额 ${formatYuan(app.verifiedFen ?? 0)}`, [{ path: 'amountFen', message: `拨付金额须等于核定金额 ${app.verifiedFen ?? 0} 分` }]);
         }
         const enterprise = await findEnterprise(tx, app.enterpriseId);
         if (!app.bankAccountName || !app.bankName || !app.bankAccountNo) throw new ConflictError('申请未填写完整的收款账户（户名、开户行、账号），请企业补充后再拨付', 'account_missing');
         // DESIGN.md: to the enterprise's own account — the account name is the enterprise's name.
-        if (!enterprise || !sameName(app.bankAccountName, enterprise.name)) {
+        if (!enterprise || !accountNameMatches(app.bankAccountName, enterprise.name)) {
           throw new ConflictError(`收款账户名“${app.bankAccountName}”与企业名称“${enterprise?.name ?? ''}”不一致，补助只能拨付到企业本单位账户`, 'account_name_mismatch');
         }
         if (compareDates(input.paidOn, today) > 0) throw new InvalidInputError('拨付日期不能晚于今天', [{ path: 'paidOn', message: '拨付日期不能晚于今天' }]);
         const list = app.listId ? await tx.getRepository(SubsidyListEntity).findOne({ where: { id: app.listId } }) : null;
-        const approvedOn = list?.approvedAt ? todayOf(list.approvedAt) : null;
+        const approvedOn = list?.approvedAt ? shanghaiDate(list.approvedAt) : null;
         if (approvedOn && compareDates(input.paidOn, approvedOn) < 0) throw new InvalidInputError(`拨付日期不能早于名单审批日期 ${approvedOn}`, [{ path: 'paidOn', message: `拨付日期不能早于名单审批日期 ${approvedOn}` }]);
 
         const entry: DisbursementRow = {
@@ -195,7 +198,7 @@ export class Disbursements {
    */
   async correct(auth: Actor, applicationId: string, entryId: string, input: CorrectionInput) {
     const now = this.deps.now();
-    const today = todayOf(now);
+    const today = shanghaiDate(now);
     try {
       return await this.deps.db.transaction(async (tx) => {
         const app = await this.cityApplication(tx, applicationId, true);
@@ -224,7 +227,7 @@ export class Disbursements {
   /** A returned payment (退汇): a reversal entry of minus the payment's standing amount; back to approved, to be paid again. */
   async reverse(auth: Actor, applicationId: string, entryId: string, input: ReversalInput) {
     const now = this.deps.now();
-    const today = todayOf(now);
+    const today = shanghaiDate(now);
     try {
       return await this.deps.db.transaction(async (tx) => {
         const app = await this.cityApplication(tx, applicationId);
@@ -234,7 +237,7 @@ export class Disbursements {
         if (payment.kind !== 'payment') throw new ConflictError('只能对拨付记录登记退汇', 'not_a_payment');
         if (isReversed(entries, payment)) throw new ConflictError('这笔拨付已登记过退汇', 'already_reversed');
         if (app.version !== input.version) throw staleError();
-        if (app.status !== 'disbursed') throw new ConflictError(`这份申请现在是“${statusLabel(app.status)}”，不是已拨付状态，不能登记退汇`, 'invalid_transition');
+        if (app.status !== 'disbursed') throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，不是已拨付状态，不能登记退汇`, 'invalid_transition');
         if (compareDates(input.returnedOn, payment.paidOn) < 0) throw new InvalidInputError(`退汇日期不能早于拨付日期 ${payment.paidOn}`, [{ path: 'returnedOn', message: `退汇日期不能早于拨付日期 ${payment.paidOn}` }]);
         if (compareDates(input.returnedOn, today) > 0) throw new InvalidInputError('退汇日期不能晚于今天', [{ path: 'returnedOn', message: '退汇日期不能晚于今天' }]);
         const standing = standingAmount(entries, payment);

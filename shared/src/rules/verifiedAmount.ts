@@ -1,0 +1,38 @@
+import { computeSubsidyAmount, formatYuan } from './eligibility';
+
+/**
+ * 核定金额: what city MIIT may fix as the amount to pay an application (三（五）市工信局审核 — DESIGN.md,
+ * "An application's life"). Never above what the rules give on the day, and when lower, with a reason.
+ */
+
+/** An application's money as the rules read it (integer fen). */
+export interface AmountFacts {
+  contractAmountFen: number | null;
+  paidAmountFen: number | null;
+  otherSubsidiesFen: number | null;
+}
+
+/**
+ * The payable amount by the rules on `today` (一 and 四（二）; spec/eligibility.md "Amount"): half the
+ * contract amount, capped, less other subsidies for the same project — and nothing at all when
+ * nothing was actually paid (二（四）发生实际支出).
+ */
+export function payableNow(app: AmountFacts, today: string): { payableFen: number; computedFen: number; capped: boolean } {
+  if (app.contractAmountFen === null || app.contractAmountFen <= 0 || !app.paidAmountFen) return { payableFen: 0, computedFen: 0, capped: false };
+  const amount = computeSubsidyAmount(app.contractAmountFen, Math.max(0, app.otherSubsidiesFen ?? 0), today);
+  return { payableFen: amount.payableFen, computedFen: amount.computedFen, capped: amount.capped };
+}
+
+/**
+ * 核定金额 (DESIGN.md): 0 < verified ≤ payable, and a reason when lower. Returns the Chinese reason
+ * the machine's verifiedAmountValid guard refuses with, or null.
+ */
+export function verifiedAmountProblem(verifiedFen: number | undefined, reason: string | null, payableFen: number): string | null {
+  if (payableFen <= 0) return '按现行政策计算的可补助金额为 0（合同金额、实际支付或其他补助不满足条件），不能核定通过，请退回或不予补助';
+  if (verifiedFen === undefined) return `请填写核定金额 verifiedFen（单位：分），不超过可补助金额 ${formatYuan(payableFen)}`;
+  if (verifiedFen <= 0) return '核定金额须大于 0';
+  if (verifiedFen > payableFen) return `核定金额 ${formatYuan(verifiedFen)} 高于按政策计算的可补助金额 ${formatYuan(payableFen)}，请核减`;
+  if (verifiedFen < payableFen && (!reason || reason.trim().length < 2)) return `核定金额低于可补助金额 ${formatYuan(payableFen)}，请写明核减原因 verifiedReason`;
+  return null;
+}
+
