@@ -34,7 +34,7 @@ export function parseOverdueDays(text: string, states: readonly string[]): { ok:
   const days: Partial<Record<ApplicationState, number>> = { ...DEFAULT_OVERDUE_DAYS };
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^([a-z_]+)=(\d{1,3})$/.exec(part);
-    if (!m || !states.includes(m[1]!)) return { ok: false, reason: `“${part}”不对：格式为 阶段=天数，用逗号分隔，如 county_review=10,reported=20` };
+    if (!m || !states.includes(m[1])) return { ok: false, reason: `“${part}”不对：格式为 阶段=天数，用逗号分隔，如 county_review=10,reported=20` };
     days[m[1] as ApplicationState] = Number(m[2]);
   }
   return { ok: true, days };
