@@ -59,7 +59,7 @@ function errorFrom(status: number, data: unknown): ApiError {
 export function showError(err: unknown): void {
   const message = err instanceof ApiError ? err.message : err instanceof wxp.WxError ? `操作未完成：${err.errMsg}` : '出了点问题，请稍后再试';
   if (err instanceof wxp.WxError && err.cancelled) return;
-  wx.showModal({ title: '提示', content: message, showCancel: false, confirmText: '知道了' });
+  void wxp.showModal({ title: '提示', content: message, showCancel: false, confirmText: '知道了' });
 }
 
 // ---- login ---------------------------------------------------------------------------------------------

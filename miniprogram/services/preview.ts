@@ -6,10 +6,10 @@
 import * as api from './api';
 import { showError } from './http';
 import { viewerFor } from '../logic/files';
-import { openDocument, previewImage } from './wxp';
+import { openDocument, previewImage, hideLoading, showLoading } from './wxp';
 
 export async function previewMaterial(file: { id: string; name: string; mime?: string | null }): Promise<void> {
-  wx.showLoading({ title: '正在打开' });
+  showLoading({ title: '正在打开' });
   try {
     const path = await api.downloadFile(file.id);
     const viewer = viewerFor(file.mime || file.name);
@@ -19,18 +19,18 @@ export async function previewMaterial(file: { id: string; name: string; mime?: s
     // The download has shown the server's words already; a reader that failed has not.
     if (!(err instanceof Error) || !('status' in err)) showError(err);
   } finally {
-    wx.hideLoading();
+    hideLoading();
   }
 }
 
 /** A document the server generates (备案申报书, 兑付申请表, 联合行文 .docx; 名单, 台账 .xlsx), opened for printing or forwarding. */
 export async function openGenerated(fetch: () => Promise<string>, fileType: 'docx' | 'xlsx'): Promise<void> {
-  wx.showLoading({ title: '正在生成' });
+  showLoading({ title: '正在生成' });
   try {
     await openDocument(await fetch(), fileType);
   } catch (err) {
     if (!(err instanceof Error) || !('status' in err)) showError(err);
   } finally {
-    wx.hideLoading();
+    hideLoading();
   }
 }

@@ -1,6 +1,7 @@
 /**
- * WeChat's callback APIs as promises, for the few this mini-program awaits. Network calls are not here:
- * only services/http.ts calls wx.request, wx.uploadFile and wx.downloadFile.
+ * WeChat's callback APIs as promises, for the few this mini-program awaits, and the calls nobody waits for
+ * (toasts, navigation, the end of a pull-down refresh) with their failure handled. Network calls are not
+ * here: only services/http.ts calls wx.request, wx.uploadFile and wx.downloadFile.
  */
 
 /** A failed WeChat API call: `errMsg` as WeChat gives it (e.g. "chooseMedia:fail cancel"). */
@@ -16,6 +17,16 @@ export class WxError extends Error {
 
 function fail(res: { errMsg: string }): WxError {
   return new WxError(res.errMsg);
+}
+
+/**
+ * The `fail` of a call nobody waits for. Without a callback WeChat answers with a promise, and a failure
+ * (say a navigation past the page stack's limit of ten) becomes a rejected promise nobody waits for; with
+ * one, it answers here. Nothing the person could do about it: noted for the developer.
+ */
+function unheeded(res: { errMsg: string }): void {
+  const err = fail(res);
+  if (!err.cancelled) console.warn('微信接口调用未完成', err.errMsg);
 }
 
 export function login(): Promise<string> {
@@ -100,7 +111,7 @@ export function getPrivacySetting(): Promise<{ needAuthorization: boolean; priva
 }
 
 export function previewImage(urls: string[], current: string): void {
-  wx.previewImage({ urls, current });
+  wx.previewImage({ urls, current, fail: unheeded });
 }
 
 export function openDocument(filePath: string, fileType: 'pdf' | 'docx' | 'xlsx' | 'doc' | 'xls'): Promise<void> {
@@ -108,19 +119,43 @@ export function openDocument(filePath: string, fileType: 'pdf' | 'docx' | 'xlsx'
 }
 
 export function navigateTo(url: string): void {
-  wx.navigateTo({ url });
+  wx.navigateTo({ url, fail: unheeded });
 }
 
 export function redirectTo(url: string): void {
-  wx.redirectTo({ url });
+  wx.redirectTo({ url, fail: unheeded });
 }
 
 export function switchTab(url: string): void {
-  wx.switchTab({ url });
+  wx.switchTab({ url, fail: unheeded });
 }
 
 export function navigateBack(): void {
-  wx.navigateBack({ delta: 1 });
+  wx.navigateBack({ delta: 1, fail: unheeded });
+}
+
+export function showToast(options: { title: string; icon: 'success' | 'error' | 'loading' | 'none' }): void {
+  wx.showToast({ ...options, fail: unheeded });
+}
+
+export function showLoading(options: { title: string }): void {
+  wx.showLoading({ ...options, fail: unheeded });
+}
+
+export function hideLoading(): void {
+  wx.hideLoading({ fail: unheeded });
+}
+
+export function stopPullDownRefresh(): void {
+  wx.stopPullDownRefresh({ fail: unheeded });
+}
+
+export function makePhoneCall(phoneNumber: string): void {
+  wx.makePhoneCall({ phoneNumber, fail: unheeded });
+}
+
+export function setClipboardData(data: string): void {
+  wx.setClipboardData({ data, fail: unheeded });
 }
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

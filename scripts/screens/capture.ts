@@ -59,8 +59,11 @@ function prefixOf(className: string): string | undefined {
   return /(?:^|\s)([\w-]+?)--/.exec(className)?.[1];
 }
 
+/** An attribute's value as text: WXML binds strings, numbers and booleans to the ones read here. */
 function text(v: unknown): string {
-  return v === undefined || v === null ? '' : String(v);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return v === undefined || v === null ? '' : JSON.stringify(v);
 }
 
 /** A placeholder's classes: WeChat's default one, or the page's own (which carry the owner's prefix). */

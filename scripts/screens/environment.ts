@@ -7,6 +7,8 @@
  * Import this module before anything that loads miniprogram-simulate.
  */
 import { JSDOM } from 'jsdom';
+import simulateUtils from 'miniprogram-simulate/src/utils';
+import parseTemplate from 'j-component/src/template/parse';
 
 const dom = new JSDOM('<!doctype html><html><head></head><body></body></html>', { pretendToBeVisual: true });
 const win = dom.window as unknown as Record<string, unknown>;
@@ -29,9 +31,9 @@ g.document = dom.window.document;
 
 // miniprogram-simulate runs a component's code with `require(path)` and no extension; Node would find the
 // component's .json before a .ts file (jest's moduleFileExtensions put .ts first). Load the .ts file.
-const simulateUtils = require('miniprogram-simulate/src/utils') as { runJs: (filePath: string) => void };
 simulateUtils.runJs = (filePath: string) => {
   const resolved = require.resolve(`${filePath}.ts`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as simulate's own runJs: the component's file, known only now, run synchronously and dropped from Node's cache
   require(resolved);
   delete require.cache[resolved];
 };
@@ -44,9 +46,7 @@ simulateUtils.runJs = (filePath: string) => {
  */
 export const EDGE_SPACE = '\u2063';
 type TextHandler = { text?: (content: string) => void } & Record<string, unknown>;
-const parsePath = require.resolve('j-component/src/template/parse');
-const parseTemplate = require(parsePath) as (content: string, handler?: TextHandler) => unknown;
-require.cache[parsePath]!.exports = (content: string, handler: TextHandler = {}) =>
+require.cache[require.resolve('j-component/src/template/parse')]!.exports = (content: string, handler: TextHandler = {}) =>
   parseTemplate(content, {
     ...handler,
     text: (t: string) => {

@@ -132,16 +132,16 @@ export class Renderer {
       await capture(tab.cdp, job.viewportFile);
       t = this.time('shot', t);
       const options: CheckOptions = { largeText: job.largeText };
-      const failures = (await page.evaluate(`window.__screens.runChecks(${JSON.stringify(options)})`)) as Failure[];
+      const failures = await page.evaluate<Failure[]>(`window.__screens.runChecks(${JSON.stringify(options)})`);
       t = this.time('checks', t);
-      const height = Math.max(VIEWPORT.height, Math.ceil((await page.evaluate('document.documentElement.scrollHeight')) as number));
+      const height = Math.max(VIEWPORT.height, Math.ceil(await page.evaluate<number>('document.documentElement.scrollHeight')));
       if (height === VIEWPORT.height) fs.copyFileSync(job.viewportFile, job.fullFile);
       else {
         await page.setViewportSize({ width: VIEWPORT.width, height });
         tab.height = height;
         await capture(tab.cdp, job.fullFile);
       }
-      t = this.time('full', t);
+      this.time('full', t);
       if (job.docFile) {
         await capture(tab.cdp, job.docFile.file, { height: Math.min(height, job.docFile.maxHeight), small: true });
       }

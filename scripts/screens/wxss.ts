@@ -9,12 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-
-interface SimulateWxss {
-  getContent(filePath: string): string;
-  compile(wxss: string, options: { prefix: string }): string;
-}
-const simulateWxss = require('miniprogram-simulate/src/wxss') as SimulateWxss;
+import simulateWxss from 'miniprogram-simulate/src/wxss';
 
 export const SCREEN_WIDTH = 375;
 

@@ -36,7 +36,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-test.each(Object.entries(ROUTES) as [string, Route][])('%s is served by the server', (_name, route) => {
+test.each<[string, Route]>(Object.entries(ROUTES))('%s is served by the server', (_name, route) => {
   const served = new Set(specs.map(shape));
   expect(served.has(shape(route))).toBe(true);
 });

@@ -5,7 +5,7 @@
 import { page } from '../../services/page';
 import * as api from '../../services/api';
 import { refreshUser } from '../../services/account';
-import { settleAll } from '../../services/wxp';
+import { settleAll, makePhoneCall, navigateTo, stopPullDownRefresh } from '../../services/wxp';
 import { activeRole, getUser, setActiveRole } from '../../services/session';
 import { formatFen } from '../../logic/money';
 import { homeEntries, roleLabel, type HomeEntry } from '../../logic/roles';
@@ -58,7 +58,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const [policy, me] = await settleAll([api.policy(), refreshUser()] as const);
@@ -84,10 +84,10 @@ Component(page({
       this.showRole(getUser(), activeRole());
     },
     onEntry(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
+      navigateTo(String(e.currentTarget.dataset.url));
     },
     onCall() {
-      wx.makePhoneCall({ phoneNumber: this.data.contact.phone });
+      makePhoneCall(this.data.contact.phone);
     },
   },
 }));

@@ -8,7 +8,7 @@ import { refreshUser } from '../../services/account';
 import { SANDBOX_LOGIN } from '../../config';
 import { activeRole, clearSession, getUser, sandboxName, setActiveRole, setSandboxName } from '../../services/session';
 import { roleLabel } from '../../logic/roles';
-import { settleAll, showModal } from '../../services/wxp';
+import { settleAll, showModal, navigateTo, showToast, switchTab } from '../../services/wxp';
 import type { Role } from '../../shared/contracts/roles';
 import type { PublicUser } from '../../services/types';
 
@@ -41,12 +41,12 @@ Component(page({
     onSwitchRole(e: WechatMiniprogram.BaseEvent) {
       setActiveRole(String(e.currentTarget.dataset.role) as Role);
       this.setData({ roles: roleRows(getUser()) });
-      wx.showToast({ title: '已切换身份', icon: 'success' });
+      showToast({ title: '已切换身份', icon: 'success' });
     },
     onNav(e: WechatMiniprogram.BaseEvent) {
       const url = String(e.currentTarget.dataset.url);
-      if (TAB_PAGES.includes(url)) wx.switchTab({ url });
-      else wx.navigateTo({ url });
+      if (TAB_PAGES.includes(url)) switchTab(url);
+      else navigateTo(url);
     },
     async onSandboxName() {
       const res = await showModal({ title: '开发登录名', content: sandboxName(), editable: true, placeholderText: '如 alice：以 sandbox:alice 登录' });
@@ -63,7 +63,7 @@ Component(page({
       await api.logout().catch(() => null);
       clearSession();
       this.setData({ roles: [], unreadCount: 0 });
-      wx.switchTab({ url: '/pages/home/home' });
+      switchTab('/pages/home/home');
     },
   },
 }));

@@ -159,9 +159,10 @@ export const city: Scenario[] = [
       await t.grant(miit.token, 'city_miit');
       const applicant = await person(t, 'filing-applicant');
       const created = await t.http.post('/api/v1/provider-filings').set('authorization', `Bearer ${applicant.token}`).send({ form: completeProviderFiling() });
-      const id = created.body.filing.id as string;
+      const filing = (created.body as { filing: { id: string; version: number } }).filing;
+      const id = filing.id;
       for (const m of FILING_MATERIALS) if (m.requiredAtSubmit) await upload(t, applicant.token, 'provider', id, m.kind, `${m.kind}.pdf`);
-      const submitted = await t.http.post(`/api/v1/provider-filings/${id}/submit`).set('authorization', `Bearer ${applicant.token}`).send({ version: created.body.filing.version });
+      const submitted = await t.http.post(`/api/v1/provider-filings/${id}/submit`).set('authorization', `Bearer ${applicant.token}`).send({ version: filing.version });
       if (submitted.status !== 200) throw new Error(`submit filing: ${submitted.status}`);
 
       mp.as('city-miit');

@@ -72,8 +72,9 @@ export const county: Scenario[] = [
 
       // The provider's signed 兑付申请表 lists `old`: both departments can approve it.
       const form = await t.http.post('/api/v1/provider/settlement-forms').set(bearer(owner)).send({ applicationIds: [old.id] });
-      await upload(t, owner.token, 'settlement_form', form.body.form.id, 'signed_scan', '盖章兑付申请表.pdf');
-      await t.http.post(`/api/v1/provider/settlement-forms/${form.body.form.id}/sign`).set(bearer(owner)).send({});
+      const formId = (form.body as { form: { id: string } }).form.id;
+      await upload(t, owner.token, 'settlement_form', formId, 'signed_scan', '盖章兑付申请表.pdf');
+      await t.http.post(`/api/v1/provider/settlement-forms/${formId}/sign`).set(bearer(owner)).send({});
       mp.as('county-miit');
       const first = await open('pages/review/application/application', { id: old.id });
       await first.change('.decision', 'approve');

@@ -99,7 +99,7 @@ export const enterprise: Scenario[] = [
       await register.input('.field-contactPhone', '13904580002');
       await register.tap('.save');
       mp.wx.actionSheetAnswers.push(0);
-      await register.find('.material').querySelector('.upload-list__add')!.dispatchEvent('tap');
+      register.find('.material').querySelector('.upload-list__add')!.dispatchEvent('tap');
       await register.waitFor('the licence', () => ((register.data.materials as { files: unknown[] }[])[0]?.files.length ?? 0) === 1);
       shot(register, { state: 'registered', title: '已登记：上传营业执照和授权委托书，等待县里核验', role: 'enterprise', flow: REGISTER });
 

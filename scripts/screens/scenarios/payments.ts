@@ -40,7 +40,7 @@ export const payments: Scenario[] = [
       const clerk = await person(t, 'pay-clerk');
       const enterprise = await enterpriseOf(t, clerk, { name: '伊春林都木业有限公司' });
       const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
-      const outTradeNo = async (id: string): Promise<string> => (await t.http.get(`/api/v1/payments/${id}`).set(bearer(owner))).body.payment.outTradeNo as string;
+      const outTradeNo = async (id: string): Promise<string> => ((await t.http.get(`/api/v1/payments/${id}`).set(bearer(owner))).body as { payment: { outTradeNo: string } }).payment.outTradeNo;
 
       mp.as('pay-clerk');
       const noMerchant = await applicationAt(t, enterprise, provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-APP-6' });
@@ -142,7 +142,7 @@ export const payments: Scenario[] = [
       shot(verified, { state: 'payments-verified', title: '付款记录：平台已核验的微信支付付款', role: 'enterprise', flow: PAY });
 
       // The refusals in plain words.
-      const ask = async (amountFen: number) => (await t.http.post('/api/v1/providers/me/payment-requests').set(bearer(owner)).send({ creditCode: enterprise.creditCode, amountFen, description: '实施服务费' })).body.payment.id as string;
+      const ask = async (amountFen: number) => ((await t.http.post('/api/v1/providers/me/payment-requests').set(bearer(owner)).send({ creditCode: enterprise.creditCode, amountFen, description: '实施服务费' })).body as { payment: { id: string } }).payment.id;
       const withdrawn = await ask(50_000);
       const stale = await open('pages/enterprise/pay/pay', { id: withdrawn });
       await t.http.post(`/api/v1/providers/me/payments/${withdrawn}/cancel`).set(bearer(owner));

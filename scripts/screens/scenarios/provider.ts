@@ -42,7 +42,7 @@ export const provider: Scenario[] = [
       const p: Person = await person(mp.t, 'full-provider');
       mp.as('full-provider');
       const created = await mp.t.http.post('/api/v1/provider-filings').set('authorization', `Bearer ${p.token}`).send({ form: completeProviderFiling() });
-      const id = created.body.filing.id as string;
+      const id = (created.body as { filing: { id: string } }).filing.id;
       const full = await open('pages/provider/filing/filing', { id, section: 'materials' });
       shot(full, { state: 'materials-empty', title: '备案材料：八项，逐项上传', role: 'provider', flow: FILING });
       const lists = full.all('.material');

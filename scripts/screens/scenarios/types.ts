@@ -35,12 +35,13 @@ export interface ShotMeta {
 /** An open page that knows its path. */
 export type Screen = PageHandle & { readonly path: string };
 
+/** Plain functions, not methods: a scenario takes them out of the context (`run({ mp, open, shot })`). */
 export interface ScenarioContext {
   mp: MiniProgram;
   /** Opens a page as the harness does (onLoad(query), onShow), remembering its path. */
-  open(page: string, query?: Record<string, string>): Promise<Screen>;
+  open: (page: string, query?: Record<string, string>) => Promise<Screen>;
   /** Takes the picture of the page as it is now. */
-  shot(screen: Screen, meta: ShotMeta): void;
+  shot: (screen: Screen, meta: ShotMeta) => void;
 }
 
 export interface Scenario {

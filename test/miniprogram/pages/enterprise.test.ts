@@ -49,7 +49,7 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
 
   // The business licence, photographed.
   mp.wx.actionSheetAnswers.push(0);
-  await register.find('.material').querySelector('.upload-list__add')!.dispatchEvent('tap');
+  register.find('.material').querySelector('.upload-list__add')!.dispatchEvent('tap');
   await register.waitFor('the licence to upload', () => ((register.data.materials as { files: unknown[] }[])[0]?.files.length ?? 0) === 1);
   expect(mp.wx.picks.at(-1)).toMatchObject({ api: 'chooseMedia', source: ['camera'] });
 

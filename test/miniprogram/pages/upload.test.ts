@@ -106,7 +106,7 @@ test('before any picker, the privacy agreement WeChat requires', async () => {
   expect(privacy.text).toContain('微信聊天中的文件');
   // WeChat records the agreement when the open-type button is tapped.
   mp.wx.privacyNeeded = false;
-  await privacy.find('.agree').dispatchEvent('agreeprivacyauthorization');
+  privacy.find('.agree').dispatchEvent('agreeprivacyauthorization');
   await privacy.settle();
   expect(privacy.data.agreed).toBe(true);
   expect(mp.wx.navigations.at(-1)!.kind).toBe('navigateBack');

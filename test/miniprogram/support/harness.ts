@@ -48,6 +48,7 @@ interface Simulate {
   render(id: string, properties?: Record<string, unknown>): SimComponent;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped on purpose: the package's declarations bring the mini-program's globals, which clash with Node's here (see above)
 const simulate = require('miniprogram-simulate') as Simulate;
 
 export function sleep(ms: number): Promise<void> {

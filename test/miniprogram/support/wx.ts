@@ -191,33 +191,32 @@ export class WxStub {
 
   /** What the mini-program sees as `wx`. */
   api(): Json {
-    const self = this;
     return {
-      login(o: Callbacks<{ code: string; errMsg: string }>) {
-        self.logins += 1;
-        self.later(() => once(o, true, { code: `sandbox:${self.user}`, errMsg: 'login:ok' }));
+      login: (o: Callbacks<{ code: string; errMsg: string }>) => {
+        this.logins += 1;
+        this.later(() => once(o, true, { code: `sandbox:${this.user}`, errMsg: 'login:ok' }));
       },
       getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop', version: '' } }),
 
-      request(o: Callbacks<{ statusCode: number; data: unknown; header: Json; errMsg: string }> & { url: string; method?: string; data?: unknown; header?: Record<string, string> }) {
-        const target = self.local(o.url);
+      request: (o: Callbacks<{ statusCode: number; data: unknown; header: Json; errMsg: string }> & { url: string; method?: string; data?: unknown; header?: Record<string, string> }) => {
+        const target = this.local(o.url);
         const method = (o.method ?? 'GET').toUpperCase();
         if (!target.ok) {
-          self.later(() => once(o, false, { errMsg: `request:fail url not in domain list: ${o.url}` }));
+          this.later(() => once(o, false, { errMsg: `request:fail url not in domain list: ${o.url}` }));
           return { abort() {} };
         }
-        if (self.requestsToFail > 0) {
-          self.requestsToFail -= 1;
-          self.later(() => once(o, false, { errMsg: 'request:fail timeout' }));
+        if (this.requestsToFail > 0) {
+          this.requestsToFail -= 1;
+          this.later(() => once(o, false, { errMsg: 'request:fail timeout' }));
           return { abort() {} };
         }
         const body = method === 'GET' || o.data === undefined ? null : Buffer.from(typeof o.data === 'string' ? o.data : JSON.stringify(o.data));
         const header = { ...(o.header ?? {}) };
-        if (self.tokensToMangle > 0 && header.Authorization) {
-          self.tokensToMangle -= 1;
+        if (this.tokensToMangle > 0 && header.Authorization) {
+          this.tokensToMangle -= 1;
           header.Authorization = 'Bearer mangled-on-the-way';
         }
-        void self.send(method, target.path, header, body).then((res) => {
+        void this.send(method, target.path, header, body).then((res) => {
           if (!res) {
             once(o, false, { errMsg: 'request:fail' });
             return;
@@ -230,22 +229,22 @@ export class WxStub {
           } catch {
             data = text;
           }
-          self.requests.push({ method, path: target.path, status: res.status, body: body ? JSON.parse(body.toString('utf8')) : undefined });
+          this.requests.push({ method, path: target.path, status: res.status, body: body ? JSON.parse(body.toString('utf8')) : undefined });
           once(o, true, { statusCode: res.status, data, header: res.headers, errMsg: 'request:ok' });
         });
         return { abort() {} };
       },
 
-      uploadFile(o: Callbacks<{ statusCode: number; data: string; errMsg: string }> & { url: string; filePath: string; name: string; header?: Record<string, string>; formData?: Record<string, string> }) {
+      uploadFile: (o: Callbacks<{ statusCode: number; data: string; errMsg: string }> & { url: string; filePath: string; name: string; header?: Record<string, string>; formData?: Record<string, string> }) => {
         const listeners: ((p: { progress: number; totalBytesSent: number; totalBytesExpectedToSend: number }) => void)[] = [];
-        const target = self.local(o.url);
+        const target = this.local(o.url);
         const record = { path: target.ok ? target.path : o.url, status: 0, dropped: false, progress: [] as number[] };
-        self.uploads.push(record);
+        this.uploads.push(record);
         if (!target.ok) {
-          self.later(() => once(o, false, { errMsg: `uploadFile:fail url not in domain list: ${o.url}` }));
+          this.later(() => once(o, false, { errMsg: `uploadFile:fail url not in domain list: ${o.url}` }));
           return { abort() {}, onProgressUpdate() {}, offProgressUpdate() {} };
         }
-        const file = fs.readFileSync(self.realPath(o.filePath));
+        const file = fs.readFileSync(this.realPath(o.filePath));
         const fileName = o.filePath.replace(/^wxfile:\/\/tmp_\d+_/, '');
         const boundary = `----WeChatFormBoundary${randomBytes(8).toString('hex')}`;
         const fields = Object.entries(o.formData ?? {}).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
@@ -255,10 +254,10 @@ export class WxStub {
           file,
           Buffer.from(`\r\n--${boundary}--\r\n`),
         ]);
-        const drop = self.uploadsToDrop > 0;
-        if (drop) self.uploadsToDrop -= 1;
+        const drop = this.uploadsToDrop > 0;
+        if (drop) this.uploadsToDrop -= 1;
         record.dropped = drop;
-        void self
+        void this
           .send('POST', target.path, { ...(o.header ?? {}), 'content-type': `multipart/form-data; boundary=${boundary}` }, body, {
             dropAfter: drop ? Math.floor(body.length / 2) : undefined,
             onProgress: (sent, total) => {
@@ -284,108 +283,108 @@ export class WxStub {
         };
       },
 
-      downloadFile(o: Callbacks<{ statusCode: number; tempFilePath: string; errMsg: string }> & { url: string; header?: Record<string, string> }) {
-        const target = self.local(o.url);
+      downloadFile: (o: Callbacks<{ statusCode: number; tempFilePath: string; errMsg: string }> & { url: string; header?: Record<string, string> }) => {
+        const target = this.local(o.url);
         if (!target.ok) {
-          self.later(() => once(o, false, { errMsg: `downloadFile:fail url not in domain list: ${o.url}` }));
+          this.later(() => once(o, false, { errMsg: `downloadFile:fail url not in domain list: ${o.url}` }));
           return { abort() {} };
         }
-        void self.send('GET', target.path, { ...(o.header ?? {}) }, null).then((res) => {
+        void this.send('GET', target.path, { ...(o.header ?? {}) }, null).then((res) => {
           if (!res) {
             once(o, false, { errMsg: 'downloadFile:fail' });
             return;
           }
-          self.requests.push({ method: 'GET', path: target.path, status: res.status, body: undefined });
+          this.requests.push({ method: 'GET', path: target.path, status: res.status, body: undefined });
           const disposition = String(res.headers['content-disposition'] ?? '');
           const ext = /\.(\w+)"?$/.exec(disposition)?.[1] ?? 'bin';
-          once(o, true, { statusCode: res.status, tempFilePath: self.tempFile(`download.${ext}`, res.body), errMsg: 'downloadFile:ok' });
+          once(o, true, { statusCode: res.status, tempFilePath: this.tempFile(`download.${ext}`, res.body), errMsg: 'downloadFile:ok' });
         });
         return { abort() {} };
       },
 
       getFileSystemManager: () => ({
         readFileSync: (p: string, encoding?: string) => {
-          const bytes = fs.readFileSync(self.realPath(p));
+          const bytes = fs.readFileSync(this.realPath(p));
           return encoding ? bytes.toString(encoding as BufferEncoding) : bytes;
         },
       }),
 
       // storage: WeChat keeps values as they were set (objects too)
-      getStorageSync: (key: string) => (self.storage.has(key) ? JSON.parse(JSON.stringify(self.storage.get(key))) : ''),
-      setStorageSync: (key: string, value: unknown) => void self.storage.set(key, JSON.parse(JSON.stringify(value))),
-      removeStorageSync: (key: string) => void self.storage.delete(key),
-      clearStorageSync: () => self.storage.clear(),
+      getStorageSync: (key: string) => (this.storage.has(key) ? JSON.parse(JSON.stringify(this.storage.get(key))) : ''),
+      setStorageSync: (key: string, value: unknown) => void this.storage.set(key, JSON.parse(JSON.stringify(value))),
+      removeStorageSync: (key: string) => void this.storage.delete(key),
+      clearStorageSync: () => this.storage.clear(),
 
       // feedback
       showToast: (o: { title: string; icon?: string }) => {
-        self.toasts.push(o.title);
-        self.toastsShown.push({ title: o.title, icon: o.icon ?? 'success' });
+        this.toasts.push(o.title);
+        this.toastsShown.push({ title: o.title, icon: o.icon ?? 'success' });
       },
       showLoading: () => undefined,
       hideLoading: () => undefined,
-      showModal(o: Callbacks<{ confirm: boolean; cancel: boolean; content?: string; errMsg: string }> & { title?: string; content?: string; showCancel?: boolean; confirmText?: string; cancelText?: string }) {
-        self.modals.push({ title: o.title ?? '', content: o.content ?? '', showCancel: o.showCancel !== false, confirmText: o.confirmText ?? '确定', cancelText: o.cancelText ?? '取消' });
-        const answer = self.modalAnswers.shift() ?? { confirm: true };
-        self.later(() => once(o, true, { confirm: answer.confirm, cancel: !answer.confirm, content: answer.content, errMsg: 'showModal:ok' }));
+      showModal: (o: Callbacks<{ confirm: boolean; cancel: boolean; content?: string; errMsg: string }> & { title?: string; content?: string; showCancel?: boolean; confirmText?: string; cancelText?: string }) => {
+        this.modals.push({ title: o.title ?? '', content: o.content ?? '', showCancel: o.showCancel !== false, confirmText: o.confirmText ?? '确定', cancelText: o.cancelText ?? '取消' });
+        const answer = this.modalAnswers.shift() ?? { confirm: true };
+        this.later(() => once(o, true, { confirm: answer.confirm, cancel: !answer.confirm, content: answer.content, errMsg: 'showModal:ok' }));
       },
-      showActionSheet(o: Callbacks<{ tapIndex: number; errMsg: string }> & { itemList: string[] }) {
-        const tap = self.actionSheetAnswers.length ? self.actionSheetAnswers.shift()! : 0;
-        self.later(() => (tap === null ? once(o, false, { errMsg: 'showActionSheet:fail cancel' }) : once(o, true, { tapIndex: tap, errMsg: 'showActionSheet:ok' })));
+      showActionSheet: (o: Callbacks<{ tapIndex: number; errMsg: string }> & { itemList: string[] }) => {
+        const tap = this.actionSheetAnswers.length ? this.actionSheetAnswers.shift()! : 0;
+        this.later(() => (tap === null ? once(o, false, { errMsg: 'showActionSheet:fail cancel' }) : once(o, true, { tapIndex: tap, errMsg: 'showActionSheet:ok' })));
       },
 
       // pickers: files made on disk, handed over as temporary paths
-      chooseMedia(o: Callbacks<{ tempFiles: { tempFilePath: string; size: number; fileType: string }[]; type: string; errMsg: string }> & { count?: number; sourceType?: string[] }) {
-        self.picks.push({ api: 'chooseMedia', count: o.count ?? 9, source: o.sourceType });
-        const picks = self.nextPicks.length ? self.nextPicks.splice(0) : [{ name: 'photo.jpg', bytes: JPEG_BYTES }];
-        const tempFiles = picks.slice(0, o.count ?? 9).map((p) => ({ tempFilePath: self.tempFile(p.name, p.bytes), size: p.bytes.length, fileType: 'image' }));
-        self.later(() => once(o, true, { tempFiles, type: 'image', errMsg: 'chooseMedia:ok' }));
+      chooseMedia: (o: Callbacks<{ tempFiles: { tempFilePath: string; size: number; fileType: string }[]; type: string; errMsg: string }> & { count?: number; sourceType?: string[] }) => {
+        this.picks.push({ api: 'chooseMedia', count: o.count ?? 9, source: o.sourceType });
+        const picks = this.nextPicks.length ? this.nextPicks.splice(0) : [{ name: 'photo.jpg', bytes: JPEG_BYTES }];
+        const tempFiles = picks.slice(0, o.count ?? 9).map((p) => ({ tempFilePath: this.tempFile(p.name, p.bytes), size: p.bytes.length, fileType: 'image' }));
+        this.later(() => once(o, true, { tempFiles, type: 'image', errMsg: 'chooseMedia:ok' }));
       },
-      chooseMessageFile(o: Callbacks<{ tempFiles: { path: string; size: number; name: string; type: string; time: number }[]; errMsg: string }> & { count: number }) {
-        self.picks.push({ api: 'chooseMessageFile', count: o.count });
-        const picks = self.nextPicks.length ? self.nextPicks.splice(0) : [{ name: '合同.pdf', bytes: PDF_BYTES }];
-        const tempFiles = picks.slice(0, o.count).map((p) => ({ path: self.tempFile(p.name, p.bytes), size: p.bytes.length, name: p.name, type: 'file', time: 0 }));
-        self.later(() => once(o, true, { tempFiles, errMsg: 'chooseMessageFile:ok' }));
+      chooseMessageFile: (o: Callbacks<{ tempFiles: { path: string; size: number; name: string; type: string; time: number }[]; errMsg: string }> & { count: number }) => {
+        this.picks.push({ api: 'chooseMessageFile', count: o.count });
+        const picks = this.nextPicks.length ? this.nextPicks.splice(0) : [{ name: '合同.pdf', bytes: PDF_BYTES }];
+        const tempFiles = picks.slice(0, o.count).map((p) => ({ path: this.tempFile(p.name, p.bytes), size: p.bytes.length, name: p.name, type: 'file', time: 0 }));
+        this.later(() => once(o, true, { tempFiles, errMsg: 'chooseMessageFile:ok' }));
       },
-      previewImage: (o: { urls: string[] }) => void self.previews.push(o.urls),
-      openDocument(o: Callbacks<{ errMsg: string }> & { filePath: string; fileType?: string }) {
-        self.documents.push({ filePath: o.filePath, fileType: o.fileType ?? '', bytes: fs.readFileSync(self.realPath(o.filePath)) });
-        self.later(() => once(o, true, { errMsg: 'openDocument:ok' }));
+      previewImage: (o: { urls: string[] }) => void this.previews.push(o.urls),
+      openDocument: (o: Callbacks<{ errMsg: string }> & { filePath: string; fileType?: string }) => {
+        this.documents.push({ filePath: o.filePath, fileType: o.fileType ?? '', bytes: fs.readFileSync(this.realPath(o.filePath)) });
+        this.later(() => once(o, true, { errMsg: 'openDocument:ok' }));
       },
 
       // consent and money
-      getPrivacySetting(o: Callbacks<{ needAuthorization: boolean; privacyContractName: string; errMsg: string }>) {
-        if (self.privacyNeeded) self.privacyPrompts += 1;
-        self.later(() => once(o, true, { needAuthorization: self.privacyNeeded, privacyContractName: '《上云补助小程序隐私保护指引》', errMsg: 'getPrivacySetting:ok' }));
+      getPrivacySetting: (o: Callbacks<{ needAuthorization: boolean; privacyContractName: string; errMsg: string }>) => {
+        if (this.privacyNeeded) this.privacyPrompts += 1;
+        this.later(() => once(o, true, { needAuthorization: this.privacyNeeded, privacyContractName: '《上云补助小程序隐私保护指引》', errMsg: 'getPrivacySetting:ok' }));
       },
-      openPrivacyContract: (o: Callbacks<{ errMsg: string }>) => self.later(() => once(o, true, { errMsg: 'openPrivacyContract:ok' })),
-      requestSubscribeMessage(o: Callbacks<Json> & { tmplIds: string[] }) {
-        self.subscribeRequests.push(o.tmplIds);
+      openPrivacyContract: (o: Callbacks<{ errMsg: string }>) => this.later(() => once(o, true, { errMsg: 'openPrivacyContract:ok' })),
+      requestSubscribeMessage: (o: Callbacks<Json> & { tmplIds: string[] }) => {
+        this.subscribeRequests.push(o.tmplIds);
         // WeChat's own rule: at most three templates a call.
         if (o.tmplIds.length > 3) {
-          self.later(() => once(o, false, { errMsg: 'requestSubscribeMessage:fail TmplIds over limit' }));
+          this.later(() => once(o, false, { errMsg: 'requestSubscribeMessage:fail TmplIds over limit' }));
           return;
         }
         const res: Json = { errMsg: 'requestSubscribeMessage:ok' };
-        for (const id of o.tmplIds) res[id] = self.subscribeAnswer;
-        self.later(() => once(o, true, res));
+        for (const id of o.tmplIds) res[id] = this.subscribeAnswer;
+        this.later(() => once(o, true, res));
       },
-      requestPayment(o: Callbacks<{ errMsg: string }> & Json) {
-        self.payments.push({ timeStamp: o.timeStamp, nonceStr: o.nonceStr, package: o.package, signType: o.signType, paySign: o.paySign });
-        const outcome = self.paymentOutcome;
-        self.later(() => once(o, outcome === 'success', { errMsg: outcome === 'success' ? 'requestPayment:ok' : outcome === 'cancel' ? 'requestPayment:fail cancel' : 'requestPayment:fail (-1)' }));
+      requestPayment: (o: Callbacks<{ errMsg: string }> & Json) => {
+        this.payments.push({ timeStamp: o.timeStamp, nonceStr: o.nonceStr, package: o.package, signType: o.signType, paySign: o.paySign });
+        const outcome = this.paymentOutcome;
+        this.later(() => once(o, outcome === 'success', { errMsg: outcome === 'success' ? 'requestPayment:ok' : outcome === 'cancel' ? 'requestPayment:fail cancel' : 'requestPayment:fail (-1)' }));
       },
       makePhoneCall: () => undefined,
       setClipboardData: (o: Callbacks<{ errMsg: string }> & { data: string }) => {
-        self.storage.set('__clipboard', o.data);
-        self.later(() => once(o, true, { errMsg: 'setClipboardData:ok' }));
+        this.storage.set('__clipboard', o.data);
+        this.later(() => once(o, true, { errMsg: 'setClipboardData:ok' }));
       },
 
       // navigation: recorded; the test opens the next page itself
-      navigateTo: (o: { url: string }) => void self.navigations.push({ kind: 'navigateTo', url: o.url }),
-      redirectTo: (o: { url: string }) => void self.navigations.push({ kind: 'redirectTo', url: o.url }),
-      switchTab: (o: { url: string }) => void self.navigations.push({ kind: 'switchTab', url: o.url }),
-      reLaunch: (o: { url: string }) => void self.navigations.push({ kind: 'reLaunch', url: o.url }),
-      navigateBack: () => void self.navigations.push({ kind: 'navigateBack', url: '' }),
+      navigateTo: (o: { url: string }) => void this.navigations.push({ kind: 'navigateTo', url: o.url }),
+      redirectTo: (o: { url: string }) => void this.navigations.push({ kind: 'redirectTo', url: o.url }),
+      switchTab: (o: { url: string }) => void this.navigations.push({ kind: 'switchTab', url: o.url }),
+      reLaunch: (o: { url: string }) => void this.navigations.push({ kind: 'reLaunch', url: o.url }),
+      navigateBack: () => void this.navigations.push({ kind: 'navigateBack', url: '' }),
       stopPullDownRefresh: () => undefined,
       setNavigationBarTitle: () => undefined,
       pageScrollTo: () => undefined,

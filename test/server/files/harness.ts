@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import http, { type Server } from 'node:http';
@@ -60,7 +60,7 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
   const root = path.join(mkdtempSync(path.join(os.tmpdir(), 'shangyun-files-')), 'files');
   const storage = new LocalDiskStorage(root);
   const audit = new AuditTrail(AUDIT_KEY);
-  const auth = new AuthService(db, audit, { code2Session: async (code) => ({ openid: `openid-${code}` }) }, 3600_000);
+  const auth = new AuthService(db, audit, { code2Session: (code) => Promise.resolve({ openid: `openid-${code}` }) }, 3600_000);
   const files = new FileService({ db, audit, storage, limits: opts.limits });
 
   const folders = new Map<string, string>();
@@ -71,16 +71,19 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
       licence: { label: '营业执照', maxFiles: 1 },
       photos: { label: '现场照片', maxFiles: 3 },
     },
-    async canAttach(a, ownerId) {
+    // A real owner type asks the database; this one asks two in-memory sets, and answers with a promise as the interface wants.
+    canAttach(a, ownerId) {
       const owner = folders.get(ownerId);
-      if (!owner) throw new NotFoundError('没有这个文件夹');
-      if (owner !== a.userId) throw new ForbiddenError('只有文件夹的主人可以上传材料');
-      if (locked.has(ownerId)) throw new ForbiddenError('已提交，材料不能再修改');
+      if (!owner) return Promise.reject(new NotFoundError('没有这个文件夹'));
+      if (owner !== a.userId) return Promise.reject(new ForbiddenError('只有文件夹的主人可以上传材料'));
+      if (locked.has(ownerId)) return Promise.reject(new ForbiddenError('已提交，材料不能再修改'));
+      return Promise.resolve();
     },
-    async canRead(a, ownerId) {
+    canRead(a, ownerId) {
       const owner = folders.get(ownerId);
-      if (!owner) throw new NotFoundError('没有这个文件夹');
-      if (owner !== a.userId && !a.grants.some((g) => g.role === 'city_miit')) throw new ForbiddenError('只能查看自己的材料');
+      if (!owner) return Promise.reject(new NotFoundError('没有这个文件夹'));
+      if (owner !== a.userId && !a.grants.some((g) => g.role === 'city_miit')) return Promise.reject(new ForbiddenError('只能查看自己的材料'));
+      return Promise.resolve();
     },
   });
 
@@ -120,8 +123,9 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
   // A client that hangs up after its answer (as the cut-off tests do) makes Koa report a socket
   // error; Koa would print it to the console. The test has its own assertions on those cases.
   app.on('error', () => undefined);
-  const server = http.createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // app.listen is http.createServer(app.callback()).listen(…): Koa answers a failed request itself.
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
   const port = (server.address() as { port: number }).port;
 
   async function walk(dir: string, prefix = ''): Promise<string[]> {

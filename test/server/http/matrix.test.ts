@@ -17,7 +17,7 @@ describe('role × route matrix', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
+    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } } }).routes.specs;
     tokens.set('none', (await t.login('matrix-nobody')).token);
     for (const role of ROLES) {
       const { token } = await t.login(`matrix-${role}`);

@@ -29,7 +29,7 @@ describe('hostile input never yields a 500', () => {
   const faults: string[] = [];
   beforeAll(async () => {
     t = await startTestApp({ env: { LOG_LEVEL: 'error' }, logDestination: { write: (line: string) => void faults.push(line) } });
-    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: async () => ({ openid: 'x' }) } } }).routes.specs;
+    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } } }).routes.specs;
     const admin = await t.login('fuzz-admin');
     await t.grant(admin.token, 'admin');
     adminToken = admin.token;

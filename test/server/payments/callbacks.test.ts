@@ -32,8 +32,8 @@ describe('WeChat Pay callbacks', () => {
   const status = async () => (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status as string;
   const nothingChanged = async () => {
     expect(await status()).toBe('created');
-    expect(Number(((await t.db.query('SELECT COUNT(*) AS n FROM payment_notifications', [])) as { n: number | string }[])[0].n)).toBe(0);
-    expect(Number(((await t.db.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.paid'", [])) as { n: number | string }[])[0].n)).toBe(0);
+    expect(Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM payment_notifications', []))[0].n)).toBe(0);
+    expect(Number((await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.paid'", []))[0].n)).toBe(0);
   };
   function reEncrypted(mutate: (resource: Record<string, string>) => void): string {
     const body = JSON.parse(genuine.body) as { resource: Record<string, string> };
@@ -105,9 +105,9 @@ describe('WeChat Pay callbacks', () => {
     expect(first.status).toBe(204);
     expect(await status()).toBe('paid');
     const snapshot = async () => ({
-      audit: ((await t.db.query("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?", [id])) as { n: number | string }[])[0].n,
-      notes: ((await t.db.query("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid'", [])) as { n: number | string }[])[0].n,
-      row: (await t.db.query('SELECT status, version, transaction_id, paid_at FROM payment_requests WHERE id = ?', [id])) as unknown[],
+      audit: (await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?", [id]))[0].n,
+      notes: (await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid'", []))[0].n,
+      row: await t.db.query<unknown>('SELECT status, version, transaction_id, paid_at FROM payment_requests WHERE id = ?', [id]),
     });
     const before = await snapshot();
     for (let i = 0; i < 3; i++) expect((await post(genuine.url, t.sandbox.control.pay.signNotification(genuine.body), genuine.body)).status).toBe(204);

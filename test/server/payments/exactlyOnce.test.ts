@@ -19,7 +19,7 @@ describe('one order per payment request, paid once', () => {
   afterAll(() => t.close());
 
   const pay = () => t.sandbox.control.pay;
-  const count = async (sql: string, params: unknown[]) => Number(((await t.db.query(sql, params)) as { n: number | string }[])[0].n);
+  const count = async (sql: string, params: unknown[]) => Number((await t.db.query<{ n: number | string }>(sql, params))[0].n);
 
   test('100 concurrent pay attempts: one order at WeChat Pay, one charge, one verified payment', async () => {
     const app = await seedApplication(t.db, p.enterprise, p.provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-ONCE' });

@@ -85,7 +85,7 @@ describe('refunds of platform payments', () => {
       const id = await paidFor(undefined, 10_000);
       await refund(id, 10_000);
       expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.refunds[0].status).toBe('processing');
-      const outRefundNo: string = (await t.db.query('SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ?', [id]) as { out_refund_no: string }[])[0].out_refund_no;
+      const outRefundNo: string = (await t.db.query<{ out_refund_no: string }>('SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ?', [id]))[0].out_refund_no;
       expect(t.sandbox.control.pay.refund(outRefundNo, p.merchant.mchid)?.status).toBe('PROCESSING');
       // It finishes at WeChat Pay, and its callback is lost.
       await t.sandbox.control.pay.completeRefund(outRefundNo, 'SUCCESS', p.merchant.mchid, { deliver: false });

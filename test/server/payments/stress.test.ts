@@ -43,7 +43,7 @@ describe(`${N} payments through faults`, () => {
         ids.push(res.body.payment.id);
       }
     }
-    const outTradeNo = new Map<string, string>(((await t.db.query('SELECT id, out_trade_no FROM payment_requests WHERE provider_id = ?', [p.provider.id])) as { id: string; out_trade_no: string }[]).map((r) => [r.id, r.out_trade_no]));
+    const outTradeNo = new Map<string, string>((await t.db.query<{ id: string; out_trade_no: string }>('SELECT id, out_trade_no FROM payment_requests WHERE provider_id = ?', [p.provider.id])).map((r) => [r.id, r.out_trade_no]));
     const tally = { paid: 0, lostCallbacks: 0, duplicates: 0, failed: 0, expired: 0, left: 0, tapsRefused: 0 };
 
     for (let i = 0; i < ids.length; i += PARALLEL) {

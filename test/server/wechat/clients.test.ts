@@ -20,14 +20,15 @@ class MemoryTokenStore implements TokenStore {
   readonly records = new Map<string, AccessTokenRecord>();
   saves = 0;
 
-  async get(appid: string): Promise<AccessTokenRecord | null> {
+  get(appid: string): Promise<AccessTokenRecord | null> {
     const record = this.records.get(appid);
-    return record ? { ...record } : null;
+    return Promise.resolve(record ? { ...record } : null);
   }
 
-  async save(appid: string, token: AccessTokenRecord): Promise<void> {
+  save(appid: string, token: AccessTokenRecord): Promise<void> {
     this.saves += 1;
     this.records.set(appid, { ...token });
+    return Promise.resolve();
   }
 }
 

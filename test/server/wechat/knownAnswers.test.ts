@@ -132,7 +132,7 @@ describe('official account: the product against Tencent’s vectors', () => {
       const app = new Koa<AppState>();
       app.use(errorHandler(logger));
       // An echoing chatbot: what is under test is the envelope, not the answers.
-      const chatbot = { handle: async (msg: { content?: string | null }) => `收到：${msg.content ?? ''}` } as unknown as Chatbot;
+      const chatbot = { handle: (msg: { content?: string | null }) => Promise.resolve(`收到：${msg.content ?? ''}`) } as unknown as Chatbot;
       const endpoint = new OfficialAccountEndpoint(config, chatbot, logger, () => 1_409_659_900_000);
       app.use(async (ctx) => {
         if (ctx.method === 'GET') endpoint.verify(ctx);
@@ -307,16 +307,16 @@ describe('WeChat Pay: the product against independently made answers and callbac
     const lookedUp: unknown[] = [];
     const manager = {
       getRepository: () => ({
-        findOne: async (q: unknown) => {
+        findOne: (q: unknown) => {
           lookedUp.push(q);
-          return null;
+          return Promise.resolve(null);
         },
-        insert: async () => undefined,
+        insert: () => Promise.resolve(),
       }),
     };
     const deps = { db: { run: async (fn: (m: unknown) => Promise<unknown>) => fn(manager) }, now: () => nowMs } as unknown as PaymentDeps;
     const client = { mchid: '1230000109', apiV3Key: MADE.apiV3Key, platformKeys: new Map([[MADE.serial, platformKey]]) };
-    const service = { clientOf: async () => client } as unknown as PaymentService;
+    const service = { clientOf: () => Promise.resolve(client) } as unknown as PaymentService;
     return { callbacks: new PaymentCallbacks(deps, service), lookedUp };
   }
   const headers = (signature: string, serial = MADE.serial) => ({ timestamp: MADE.timestamp, nonce: MADE.nonce, signature, serial });

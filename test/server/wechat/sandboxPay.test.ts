@@ -199,7 +199,8 @@ describe('ordering (jsapi)', () => {
     expect(malformed).toMatchObject({ status: 400, data: { code: 'PARAM_ERROR' } });
     expect(verifiedByPlatform(malformed.headers, malformed.text)).toBe(true);
     const base = { appid: APPID, mchid: merchant.mchid, ...order('SBX0003') };
-    const { description: _omit, ...noDescription } = base;
+    const noDescription: Partial<typeof base> = { ...base };
+    delete noDescription.description;
     expect((await signedRequest(merchant, 'POST', path, JSON.stringify(noDescription))).data).toMatchObject({ code: 'PARAM_ERROR', message: expect.stringContaining('/body/description') });
     expect((await signedRequest(merchant, 'POST', path, JSON.stringify({ ...base, out_trade_no: 'abc' }))).data.code).toBe('PARAM_ERROR');
     expect((await signedRequest(merchant, 'POST', path, JSON.stringify({ ...base, amount: { total: 0 } }))).data.code).toBe('PARAM_ERROR');

@@ -5,6 +5,7 @@ import { refreshUser } from '../../../services/account';
 import { fenToYuanText, formatFen, parseYuan } from '../../../logic/money';
 import { thisYear } from '../../../logic/format';
 import type { BudgetView } from '../../../services/types';
+import { showToast } from '../../../services/wxp';
 
 const YEAR = thisYear();
 const YEARS = [YEAR - 2, YEAR - 1, YEAR, YEAR + 1].map(String);
@@ -47,7 +48,7 @@ Component(page({
         return;
       }
       this.show(await api.setBudget(this.data.year, amount.fen, this.data.version));
-      wx.showToast({ title: '已保存', icon: 'success' });
+      showToast({ title: '已保存', icon: 'success' });
     },
   },
 }));

@@ -8,6 +8,7 @@ import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
 import { COUNTIES } from '../../../shared/contracts/roles';
 import type { LedgerPage } from '../../../services/types';
+import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 const COUNTY_CHOICES = [{ code: '', name: '全市' }, ...COUNTIES.map((c) => ({ code: c.code, name: c.name }))];
 const KIND: Record<string, string> = { payment: '拨付', correction: '更正', reversal: '退汇' };
@@ -26,7 +27,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load(false);
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     filter() {
       return { county: this.data.county || undefined, from: this.data.from || undefined, to: this.data.to || undefined };
@@ -54,7 +55,7 @@ Component(page({
       return this.load(true);
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/pages/review/application/application?id=${String(e.currentTarget.dataset.id)}` });
+      navigateTo(`/pages/review/application/application?id=${String(e.currentTarget.dataset.id)}`);
     },
     onDocument() {
       return openGenerated(() => api.ledgerDocument(this.filter()), 'xlsx');

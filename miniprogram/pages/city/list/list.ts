@@ -7,7 +7,7 @@ import * as api from '../../../services/api';
 import { page } from '../../../services/page';
 import { refreshUser } from '../../../services/account';
 import { openGenerated } from '../../../services/preview';
-import { showModal } from '../../../services/wxp';
+import { showModal, showToast } from '../../../services/wxp';
 import { formatFen } from '../../../logic/money';
 import { today } from '../../../logic/format';
 import type { ListDetail, ListObjection } from '../../../services/types';
@@ -69,7 +69,7 @@ Component(page({
       const res = await showModal({ title, content: '', editable: true, placeholderText: placeholder, confirmText: '提交' });
       if (!res.confirm) return null;
       if ([...res.content.trim()].length < 2) {
-        wx.showModal({ title: '请补充', content: `请填写${placeholder}（至少 2 个字）`, showCancel: false });
+        void showModal({ title: '请补充', content: `请填写${placeholder}（至少 2 个字）`, showCancel: false });
         return null;
       }
       return res.content.trim();
@@ -80,14 +80,14 @@ Component(page({
     },
     async onCosign() {
       this.show(await api.cosignList(this.data.id, this.data.version));
-      wx.showToast({ title: '已会签', icon: 'success' });
+      showToast({ title: '已会签', icon: 'success' });
     },
     onNoticeDate(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.setData({ [String(e.currentTarget.dataset.field)]: e.detail.value });
     },
     async onNotice() {
       if (!this.data.noticeStart || !this.data.noticeEnd) {
-        wx.showModal({ title: '请补充', content: '请选择公示开始和结束日期', showCancel: false });
+        void showModal({ title: '请补充', content: '请选择公示开始和结束日期', showCancel: false });
         return;
       }
       this.show(await api.noticeList(this.data.id, this.data.version, this.data.noticeStart, this.data.noticeEnd));
@@ -118,7 +118,7 @@ Component(page({
         acknowledge = true;
       }
       this.show(await api.approveList(this.data.id, this.data.version, acknowledge));
-      wx.showToast({ title: '已审批', icon: 'success' });
+      showToast({ title: '已审批', icon: 'success' });
     },
     onDocument() {
       return openGenerated(() => api.listDocument(this.data.id), 'xlsx');

@@ -5,6 +5,7 @@ import { refreshUser } from '../../../services/account';
 import { formatFen } from '../../../logic/money';
 import { thisYear } from '../../../logic/format';
 import type { ListSummary } from '../../../services/types';
+import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 Component(page({
   data: { lists: [] as (ListSummary & { totalText: string })[], loaded: false, canDraft: false, year: thisYear(), candidates: [] as { id: string; title: string; sub: string; checked: boolean }[], picked: [] as string[] },
@@ -14,7 +15,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const [{ role }, lists] = await Promise.all([refreshUser(), api.lists()]);
@@ -26,7 +27,7 @@ Component(page({
       }
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/pages/city/list/list?id=${String(e.currentTarget.dataset.id)}` });
+      navigateTo(`/pages/city/list/list?id=${String(e.currentTarget.dataset.id)}`);
     },
     onPick(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
       this.setData({ picked: e.detail.value });
@@ -34,7 +35,7 @@ Component(page({
     async onCreate() {
       const res = await api.createList(this.data.year, this.data.picked);
       this.setData({ picked: [] });
-      wx.navigateTo({ url: `/pages/city/list/list?id=${res.list.id}` });
+      navigateTo(`/pages/city/list/list?id=${res.list.id}`);
     },
   },
 }));

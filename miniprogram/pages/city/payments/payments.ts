@@ -7,7 +7,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { refreshUser } from '../../../services/account';
-import { showModal } from '../../../services/wxp';
+import { showModal, showToast, stopPullDownRefresh } from '../../../services/wxp';
 import { ApiError } from '../../../services/http';
 import { formatTime } from '../../../logic/format';
 import { DISCREPANCY_LABELS } from '../../../logic/payments';
@@ -40,18 +40,18 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async onResolve(e: WechatMiniprogram.BaseEvent<Record<string, never>, { id: string }>) {
       const answer = await showModal({ title: '关闭这条不一致', content: '', editable: true, placeholderText: '写明查明的情况和处理结果', confirmText: '关闭' });
       if (!answer.confirm) return;
       try {
         await api.resolveDiscrepancy(e.currentTarget.dataset.id, answer.content);
-        wx.showToast({ title: '已关闭', icon: 'success' });
+        showToast({ title: '已关闭', icon: 'success' });
         await this.load();
       } catch (err) {
         const detail = err instanceof ApiError ? err.details[0]?.message : undefined;
-        wx.showModal({ title: '未能关闭', content: detail ?? (err instanceof Error ? err.message : '请稍后再试'), showCancel: false });
+        void showModal({ title: '未能关闭', content: detail ?? (err instanceof Error ? err.message : '请稍后再试'), showCancel: false });
       }
     },
     async load() {

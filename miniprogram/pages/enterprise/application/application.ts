@@ -5,7 +5,7 @@
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
-import { showModal } from '../../../services/wxp';
+import { showModal, navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 import { fixList, opinionLines, timeline, type FixItem, type TimelineItem } from '../../../logic/timeline';
 import { formatFen } from '../../../logic/money';
 import { formatDay } from '../../../logic/format';
@@ -41,7 +41,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const [env, history] = await Promise.all([api.application(this.data.id), api.applicationHistory(this.data.id)]);
@@ -68,7 +68,7 @@ Component(page({
       });
     },
     onCorrect() {
-      wx.navigateTo({ url: `/pages/enterprise/apply/apply?id=${this.data.id}` });
+      navigateTo(`/pages/enterprise/apply/apply?id=${this.data.id}`);
     },
     async onWithdraw() {
       const res = await showModal({ title: '撤回申请', content: '撤回后这份申请结束，不能恢复；如需申报请重新开始。可写明撤回原因。', editable: true, placeholderText: '撤回原因（选填）', confirmText: '撤回' });

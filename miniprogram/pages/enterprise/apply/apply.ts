@@ -7,7 +7,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { ApiError } from '../../../services/http';
-import { requestSubscribeMessage } from '../../../services/wxp';
+import { requestSubscribeMessage, navigateTo, redirectTo, showModal, showToast } from '../../../services/wxp';
 import { CHECK_FACTS_KEY, PAID_FOR_APPLICATION_KEY, PICKED_PROVIDER_KEY } from '../../../logic/storageKeys';
 import { estimate } from '../../../logic/flow';
 import { fenToYuanText, formatFen, parseYuan } from '../../../logic/money';
@@ -205,20 +205,20 @@ Component(page({
     },
 
     onEditEnterprise() {
-      wx.navigateTo({ url: `/pages/enterprise/register/register?id=${this.data.enterprise.id}` });
+      navigateTo(`/pages/enterprise/register/register?id=${this.data.enterprise.id}`);
     },
 
     /** A save: the server's answer is shown, or its refusal with each field's problem. */
     async save(run: () => Promise<ApplicationEnvelope>, done: string) {
       try {
         await this.show(await run());
-        wx.showToast({ title: done, icon: 'success' });
+        showToast({ title: done, icon: 'success' });
         return true;
       } catch (err) {
         if (err instanceof ApiError) {
           const lines = err.details.length ? err.details.map((d) => d.message) : [err.message];
           this.setData({ stepMessages: lines });
-          wx.showModal({ title: '请修改', content: lines.join('\n'), showCancel: false });
+          void showModal({ title: '请修改', content: lines.join('\n'), showCancel: false });
         }
         return false;
       }
@@ -227,7 +227,7 @@ Component(page({
     // ---- the contract ---------------------------------------------------------------------------------
 
     onPickProvider() {
-      if (this.data.editable) wx.navigateTo({ url: '/pages/enterprise/providers/providers?pick=1' });
+      if (this.data.editable) navigateTo('/pages/enterprise/providers/providers?pick=1');
     },
 
     onContract(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -304,18 +304,18 @@ Component(page({
     /** A platform payment made before (or apart from) this application: WeChat Pay's record is its receipt. */
     async onAttachPayment(e: WechatMiniprogram.BaseEvent) {
       await api.attachPayment(this.data.id, String(e.currentTarget.dataset.id));
-      wx.showToast({ title: '已记入申请', icon: 'success' });
+      showToast({ title: '已记入申请', icon: 'success' });
       await this.load('payments');
     },
 
     onOpenPlatformPayment(e: WechatMiniprogram.BaseEvent) {
       const id = String(e.currentTarget.dataset.id);
-      if (id) wx.navigateTo({ url: `/pages/enterprise/pay/pay?id=${id}` });
+      if (id) navigateTo(`/pages/enterprise/pay/pay?id=${id}`);
     },
 
     onWechatPay() {
       const amount = parseYuan(this.data.contract.amount);
-      wx.navigateTo({ url: `/pages/enterprise/pay/pay?applicationId=${this.data.id}&amountFen=${amount.ok ? amount.fen : ''}&provider=${encodeURIComponent(this.data.contract.providerName)}` });
+      navigateTo(`/pages/enterprise/pay/pay?applicationId=${this.data.id}&amountFen=${amount.ok ? amount.fen : ''}&provider=${encodeURIComponent(this.data.contract.providerName)}`);
     },
 
     // ---- declarations and the bank account -----------------------------------------------------------------
@@ -371,8 +371,8 @@ Component(page({
         const env = await api.submitApplication(this.data.id, this.data.version);
         this.setData({ submitProblems: [] });
         await this.show(env);
-        wx.showModal({ title: '已提交', content: `申报编号 ${env.application.trackingNo ?? ''}。${env.application.statusLabel}，结果会通过消息通知您。`, showCancel: false });
-        wx.redirectTo({ url: `/pages/enterprise/application/application?id=${this.data.id}` });
+        void showModal({ title: '已提交', content: `申报编号 ${env.application.trackingNo ?? ''}。${env.application.statusLabel}，结果会通过消息通知您。`, showCancel: false });
+        redirectTo(`/pages/enterprise/application/application?id=${this.data.id}`);
       } catch (err) {
         if (err instanceof ApiError) this.setData({ submitProblems: err.details.map((d) => d.message) });
       }

@@ -12,6 +12,7 @@ import { today } from '../../../logic/format';
 import { CHECK_FACTS_KEY } from '../../../logic/storageKeys';
 import { POLICY_CONTACT } from '../../../shared/rules/parameters';
 import type { AnswerValue, FlowDescription, FlowQuestion } from '../../../shared/rules/flow';
+import { navigateTo } from '../../../services/wxp';
 
 interface QuestionView {
   id: string;
@@ -61,7 +62,7 @@ Component(page({
         contact: flow.contact,
         providers: registry.items.filter((p) => p.selectable).map((p) => ({ id: p.id, name: `${p.companyName}${p.filingNo ? `（${p.filingNo}）` : ''}` })),
       });
-      this.showNext({});
+      await this.showNext({});
     },
 
     showNext(answers: Answers) {
@@ -175,7 +176,7 @@ Component(page({
     },
 
     onApply() {
-      wx.navigateTo({ url: '/pages/enterprise/index/index?fromCheck=1' });
+      navigateTo('/pages/enterprise/index/index?fromCheck=1');
     },
   },
 }));

@@ -12,6 +12,7 @@ import { summarize } from '../../../logic/payments';
 import { LIVE_STATES } from '../../../shared/workflow/application';
 import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
 import type { ApplicationSummary, EnterpriseView, Payment } from '../../../services/types';
+import { navigateTo, showModal, stopPullDownRefresh } from '../../../services/wxp';
 
 interface EnterpriseRow {
   id: string;
@@ -47,7 +48,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const [enterprises, applications, payments] = await Promise.all([
@@ -67,12 +68,12 @@ Component(page({
       });
     },
     onNav(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
+      navigateTo(String(e.currentTarget.dataset.url));
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
       const app = this.data.applications.find((a) => a.id === String(e.currentTarget.dataset.id));
       if (!app) return;
-      wx.navigateTo({ url: app.editable && !app.trackingNo ? `/pages/enterprise/apply/apply?id=${app.id}` : `/pages/enterprise/application/application?id=${app.id}` });
+      navigateTo(app.editable && !app.trackingNo ? `/pages/enterprise/apply/apply?id=${app.id}` : `/pages/enterprise/application/application?id=${app.id}`);
     },
     async onStart(e: WechatMiniprogram.BaseEvent) {
       const enterpriseId = String(e.currentTarget.dataset.id);
@@ -80,16 +81,16 @@ Component(page({
       const facts = typeof stored === 'object' && stored !== null ? (stored as EligibilityFacts) : null;
       try {
         const res = await api.startApplication(enterpriseId, facts);
-        wx.navigateTo({ url: `/pages/enterprise/apply/apply?id=${res.application.id}` });
+        navigateTo(`/pages/enterprise/apply/apply?id=${res.application.id}`);
       } catch (err) {
         // 二（六）: one live application per enterprise; the server names the one that runs.
         const existing = err instanceof ApiError && err.code === 'application_exists' ? err.details[0]?.message : undefined;
-        if (existing) wx.navigateTo({ url: `/pages/enterprise/application/application?id=${existing}` });
+        if (existing) navigateTo(`/pages/enterprise/application/application?id=${existing}`);
       }
     },
     async onInvite(e: WechatMiniprogram.BaseEvent) {
       const res = await api.inviteColleague(String(e.currentTarget.dataset.id));
-      wx.showModal({ title: '邀请码（只显示一次）', content: `请把邀请码 ${res.code} 告诉同事，${formatTime(res.expiresAt)} 前有效。同事在“凭邀请码加入企业”中填写贵企业的统一社会信用代码和这个邀请码。`, showCancel: false });
+      void showModal({ title: '邀请码（只显示一次）', content: `请把邀请码 ${res.code} 告诉同事，${formatTime(res.expiresAt)} 前有效。同事在“凭邀请码加入企业”中填写贵企业的统一社会信用代码和这个邀请码。`, showCancel: false });
     },
   },
 }));

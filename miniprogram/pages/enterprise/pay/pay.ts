@@ -13,7 +13,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { ApiError } from '../../../services/http';
 import { activeRole } from '../../../services/session';
-import { requestPayment, WxError } from '../../../services/wxp';
+import { requestPayment, WxError, navigateBack, navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 import { fenToYuanText, parseYuan } from '../../../logic/money';
 import { payErrorText, summarize, wechatPayFailText, type PaymentSummary } from '../../../logic/payments';
 import { PAID_FOR_APPLICATION_KEY } from '../../../logic/storageKeys';
@@ -65,7 +65,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       if (this.data.id) await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const { payment } = await api.payment(this.data.id);
@@ -131,10 +131,10 @@ Component(page({
       this.setData({ state: 'ready', message: '微信支付已完成，平台尚未收到微信的到账通知。请稍后下拉刷新查看，不要重复支付。', warn: false });
     },
     onProviderPayments() {
-      wx.navigateTo({ url: '/pages/provider/payments/payments' });
+      navigateTo('/pages/provider/payments/payments');
     },
     onDone() {
-      wx.navigateBack({ delta: 1 });
+      navigateBack();
     },
   },
 }));

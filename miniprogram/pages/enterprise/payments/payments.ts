@@ -5,6 +5,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { summarize, type PaymentSummary } from '../../../logic/payments';
+import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 Component(page({
   data: { loaded: false, open: [] as PaymentSummary[], others: [] as PaymentSummary[] },
@@ -15,7 +16,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const { payments } = await api.payments({ scope: 'enterprise', limit: 100 });
@@ -23,7 +24,7 @@ Component(page({
       this.setData({ loaded: true, open: rows.filter((r) => r.canPay), others: rows.filter((r) => !r.canPay) });
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/pages/enterprise/pay/pay?id=${String(e.currentTarget.dataset.id)}` });
+      navigateTo(`/pages/enterprise/pay/pay?id=${String(e.currentTarget.dataset.id)}`);
     },
   },
 }));

@@ -10,7 +10,7 @@ import * as api from '../../../services/api';
 import { PICKED_PROVIDER_KEY } from '../../../logic/storageKeys';
 import { formatFen } from '../../../logic/money';
 import { refreshUser } from '../../../services/account';
-import { showModal } from '../../../services/wxp';
+import { showModal, navigateBack, navigateTo } from '../../../services/wxp';
 import { ApiError } from '../../../services/http';
 import type { ProviderCard } from '../../../services/types';
 
@@ -79,7 +79,7 @@ Component(page({
       try {
         const { payment } = await api.buyCatalogueItem(card.id, c.id, this.data.enterpriseId);
         this.setData({ buyMessage: '' });
-        wx.navigateTo({ url: `/pages/enterprise/pay/pay?id=${payment.id}` });
+        navigateTo(`/pages/enterprise/pay/pay?id=${payment.id}`);
       } catch (err) {
         this.setData({ buyMessage: err instanceof ApiError ? (err.details[0]?.message ?? err.message) : '没能发起付款，请稍后再试' });
       }
@@ -94,7 +94,7 @@ Component(page({
       const p = this.data.providers.find((x) => x.id === String(e.currentTarget.dataset.id));
       if (!p) return;
       wx.setStorageSync(PICKED_PROVIDER_KEY, { id: p.id, name: p.companyName, wechatPay: p.wechatPay });
-      wx.navigateBack({ delta: 1 });
+      navigateBack();
     },
   },
 }));

@@ -14,6 +14,7 @@ import { isAccessCode } from '../../../shared/contracts/accessCodes';
 import { ENTERPRISE_MATERIALS, type EnterpriseProfile } from '../../../shared/contracts/application';
 import { INDUSTRY_SECTIONS, type EligibilityFacts } from '../../../shared/contracts/eligibility';
 import type { StoredFile } from '../../../services/types';
+import { redirectTo, showModal, showToast } from '../../../services/wxp';
 
 type Field = 'creditCode' | 'name' | 'establishedOn' | 'legalRepresentative' | 'address' | 'contactName' | 'contactPhone';
 type Form = Record<Field, string> & { countyCode: string; industryCode: string };
@@ -102,9 +103,12 @@ Component(page({
       if (industry) this.pickIndustry(industry.value);
     },
     profile(): EnterpriseProfile {
+      return { creditCode: this.data.form.creditCode.trim().toUpperCase(), ...this.changeable() };
+    },
+    /** The profile without its credit code, as an update sends it: an enterprise's code never changes. */
+    changeable(): Omit<EnterpriseProfile, 'creditCode'> {
       const f = this.data.form;
       return {
-        creditCode: f.creditCode.trim().toUpperCase(),
         name: f.name.trim(),
         countyCode: f.countyCode as CountyCode,
         establishedOn: f.establishedOn,
@@ -129,19 +133,18 @@ Component(page({
       }
       try {
         if (this.data.mode === 'edit') {
-          const { creditCode: _unchanged, ...profile } = this.profile();
-          const res = await api.updateEnterprise(this.data.enterpriseId, this.data.version, profile, { quiet: true });
+          const res = await api.updateEnterprise(this.data.enterpriseId, this.data.version, this.changeable(), { quiet: true });
           this.setData({ version: res.enterprise.version, statusLabel: res.enterprise.statusLabel });
-          wx.showToast({ title: '已保存', icon: 'success' });
+          showToast({ title: '已保存', icon: 'success' });
           return;
         }
         const res = await api.registerEnterprise(this.profile(), { quiet: true });
         if (res.membership === 'claim_pending') {
-          wx.showModal({ title: '已提交认领', content: '这个统一社会信用代码已有人登记。您的认领已交县（市）区工信、财政部门核实，核实后即可为该企业申报。', showCancel: false });
+          void showModal({ title: '已提交认领', content: '这个统一社会信用代码已有人登记。您的认领已交县（市）区工信、财政部门核实，核实后即可为该企业申报。', showCancel: false });
           return;
         }
         this.setData({ mode: 'edit', enterpriseId: res.enterprise.id, version: res.enterprise.version, statusLabel: res.enterprise.statusLabel });
-        wx.showToast({ title: '已登记', icon: 'success' });
+        showToast({ title: '已登记', icon: 'success' });
         await this.loadMaterials();
       } catch (err) {
         this.showProblems(err);
@@ -152,12 +155,12 @@ Component(page({
       const codeProblem = isAccessCode(this.data.joinCode) ? '' : '邀请码为 12 位字母和数字（如 7K3M-Q9XD-2HPA），请核对同事发来的邀请码';
       if (problem || codeProblem) {
         this.setData({ formError: problem || codeProblem });
-        wx.showModal({ title: '提示', content: problem || codeProblem, showCancel: false });
+        void showModal({ title: '提示', content: problem || codeProblem, showCancel: false });
         return;
       }
       await api.joinEnterprise(this.data.form.creditCode.trim().toUpperCase(), this.data.joinCode);
-      wx.showToast({ title: '已加入', icon: 'success' });
-      wx.redirectTo({ url: '/pages/enterprise/index/index' });
+      showToast({ title: '已加入', icon: 'success' });
+      redirectTo('/pages/enterprise/index/index');
     },
     onMaterialChange() {
       return this.loadMaterials();

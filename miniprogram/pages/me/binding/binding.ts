@@ -6,6 +6,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { formatTime } from '../../../logic/format';
 import type { BindingStatus } from '../../../services/types';
+import { setClipboardData } from '../../../services/wxp';
 
 function statusText(s: BindingStatus): string {
   if (!s.bound) return '尚未绑定公众号';
@@ -26,7 +27,7 @@ Component(page({
       this.setData({ code: res.code, howTo: res.howTo, expiresText: `${formatTime(res.expiresAt)} 前有效，只能使用一次` });
     },
     onCopy() {
-      wx.setClipboardData({ data: `绑定 ${this.data.code}` });
+      setClipboardData(`绑定 ${this.data.code}`);
     },
   },
 }));

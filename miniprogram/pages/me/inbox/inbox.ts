@@ -6,6 +6,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import type { InboxItem } from '../../../services/types';
 import { formatTime } from '../../../logic/format';
+import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 interface Row {
   id: string;
@@ -26,7 +27,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       this.setData({ loading: true });
@@ -52,7 +53,7 @@ Component(page({
         const res = await api.markRead(item.id);
         this.setData({ items: this.data.items.map((i) => (i.id === item.id ? { ...i, read: true } : i)), unreadCount: res.unreadCount });
       }
-      if (item.page) wx.navigateTo({ url: `/${item.page}` });
+      if (item.page) navigateTo(`/${item.page}`);
     },
     async onReadAll() {
       const res = await api.markAllRead();

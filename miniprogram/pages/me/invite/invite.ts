@@ -4,6 +4,7 @@ import * as api from '../../../services/api';
 import { ApiError } from '../../../services/http';
 import { saveUser, setActiveRole } from '../../../services/session';
 import { roleLabel } from '../../../logic/roles';
+import { showToast } from '../../../services/wxp';
 
 Component(page({
   data: { code: '', error: '', granted: '' },
@@ -24,7 +25,7 @@ Component(page({
         const added = user.roles.find((r) => !before.has(r));
         if (added) setActiveRole(added);
         this.setData({ granted: added ? roleLabel(added, user.scopes) : '（角色已存在）', code: '' });
-        wx.showToast({ title: '已开通', icon: 'success' });
+        showToast({ title: '已开通', icon: 'success' });
       } catch (err) {
         this.setData({ error: err instanceof ApiError ? err.message : '邀请码无效' });
       }

@@ -5,7 +5,7 @@
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
-import { requestSubscribeMessage } from '../../../services/wxp';
+import { requestSubscribeMessage, showToast } from '../../../services/wxp';
 import type { NotificationPreferences, PreferenceChannel, TemplateGroup } from '../../../services/types';
 
 const CHANNELS: { channel: PreferenceChannel; label: string }[] = [
@@ -69,7 +69,7 @@ Component(page({
     async onSubscribe() {
       // From the tap, before anything else: WeChat asks only on a person's gesture, at most three templates.
       const accepted = await requestSubscribeMessage(this.data.progressTemplates);
-      wx.showToast({ title: accepted.length ? '已订阅' : '未订阅', icon: accepted.length ? 'success' : 'none' });
+      showToast({ title: accepted.length ? '已订阅' : '未订阅', icon: accepted.length ? 'success' : 'none' });
     },
   },
 }));

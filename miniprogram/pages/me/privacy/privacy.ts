@@ -4,7 +4,7 @@
  * WeChat records as agreement; until then those APIs fail.
  */
 import { page } from '../../../services/page';
-import { getPrivacySetting } from '../../../services/wxp';
+import { getPrivacySetting, navigateBack, showModal, showToast } from '../../../services/wxp';
 
 const USES = [
   { what: '相册中的照片、拍照', why: '上传营业执照、合同、付款凭证等申报材料' },
@@ -21,12 +21,12 @@ Component(page({
     },
     onAgree() {
       this.setData({ agreed: true });
-      wx.showToast({ title: '已同意', icon: 'success' });
-      if (this.data.back) wx.navigateBack({ delta: 1 });
+      showToast({ title: '已同意', icon: 'success' });
+      if (this.data.back) navigateBack();
     },
     onDisagree() {
-      wx.showModal({ title: '提示', content: '不同意隐私保护指引时，无法选择照片和文件上传材料；其他功能不受影响。', showCancel: false });
-      if (this.data.back) wx.navigateBack({ delta: 1 });
+      void showModal({ title: '提示', content: '不同意隐私保护指引时，无法选择照片和文件上传材料；其他功能不受影响。', showCancel: false });
+      if (this.data.back) navigateBack();
     },
     onOpenContract() {
       wx.openPrivacyContract({});

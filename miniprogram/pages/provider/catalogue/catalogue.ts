@@ -6,6 +6,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { formatFen } from '../../../logic/money';
 import { PRICE_UNITS, type ProviderFilingForm } from '../../../shared/contracts/providerFiling';
+import { navigateTo } from '../../../services/wxp';
 
 function unitSuffix(unit: string | undefined): string {
   return (PRICE_UNITS.find((u) => u.value === unit)?.label ?? '').replace(/^元/, '');
@@ -39,7 +40,7 @@ Component(page({
       });
     },
     onEdit() {
-      wx.navigateTo({ url: `/pages/provider/filing/filing?${this.data.filingId ? `id=${this.data.filingId}&` : ''}section=catalogue` });
+      navigateTo(`/pages/provider/filing/filing?${this.data.filingId ? `id=${this.data.filingId}&` : ''}section=catalogue`);
     },
   },
 }));

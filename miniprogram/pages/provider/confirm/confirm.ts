@@ -6,6 +6,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { formatFen } from '../../../logic/money';
 import type { ProviderApplicationDetail } from '../../../services/types';
+import { showToast } from '../../../services/wxp';
 
 function view(d: ProviderApplicationDetail['application']) {
   return {
@@ -51,7 +52,7 @@ Component(page({
       }
       const res = await api.confirmApplication(this.data.id, this.data.app.version, this.data.evaluation.trim());
       this.setData({ app: view(res.application) });
-      wx.showToast({ title: '已确认', icon: 'success' });
+      showToast({ title: '已确认', icon: 'success' });
     },
     async onDispute() {
       if ([...this.data.disputeReason.trim()].length < 2 || !this.data.app) {
@@ -60,7 +61,7 @@ Component(page({
       }
       const res = await api.disputeApplication(this.data.id, this.data.app.version, this.data.disputeReason.trim());
       this.setData({ app: view(res.application) });
-      wx.showToast({ title: '已退回企业', icon: 'success' });
+      showToast({ title: '已退回企业', icon: 'success' });
     },
   },
 }));

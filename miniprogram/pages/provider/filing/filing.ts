@@ -13,6 +13,7 @@ import { formatTime, today } from '../../../logic/format';
 import { FILING_SECTIONS, getAt, itemFields, listItems, parseField, sectionOf, setAt, textOf, type FieldSpec, type ListSpec } from '../../../logic/filingForm';
 import { charCount, DECLARATION_TEXT, FILING_MATERIALS, validateForSubmit, type FilingIssue, type ProviderFilingForm } from '../../../shared/contracts/providerFiling';
 import type { FilingEvent, FilingView, StoredFile } from '../../../services/types';
+import { showModal, showToast } from '../../../services/wxp';
 
 type Widget = 'input' | 'textarea' | 'date' | 'choice' | 'multi' | 'bool';
 
@@ -239,8 +240,9 @@ Component(page({
 
     onAddItem(e: WechatMiniprogram.BaseEvent) {
       const path = String(e.currentTarget.dataset.path);
-      const items = getAt(this.data.form, path);
-      this.setData({ form: setAt(this.data.form, path, [...(Array.isArray(items) ? items : []), {}]), dirty: true, savedText: '未保存' });
+      const found = getAt(this.data.form, path);
+      const items: unknown[] = Array.isArray(found) ? found : [];
+      this.setData({ form: setAt(this.data.form, path, [...items, {}]), dirty: true, savedText: '未保存' });
       this.render();
     },
 
@@ -276,7 +278,7 @@ Component(page({
     async save(quietly: boolean): Promise<boolean> {
       const problems = Object.entries(this.data.errors).filter(([, m]) => m);
       if (problems.length) {
-        if (!quietly) wx.showModal({ title: '请先修改', content: problems.map(([, m]) => m).join('\n'), showCancel: false });
+        if (!quietly) void showModal({ title: '请先修改', content: problems.map(([, m]) => m).join('\n'), showCancel: false });
         return false;
       }
       try {
@@ -286,7 +288,7 @@ Component(page({
         if (created) await Promise.all([this.loadMaterials(), this.loadHistory()]);
         this.setData({ dirty: false, texts: {}, form: res.filing.form, savedText: `已保存 ${formatTime(Date.now()).slice(11)}` });
         this.render();
-        if (!quietly) wx.showToast({ title: '草稿已保存', icon: 'success' });
+        if (!quietly) showToast({ title: '草稿已保存', icon: 'success' });
         return true;
       } catch (err) {
         if (err instanceof ApiError) {
@@ -294,7 +296,7 @@ Component(page({
           for (const d of err.details) errors[d.path.replace(/^form\./, '')] = d.message;
           this.setData({ errors, savedText: '保存失败' });
           this.render();
-          wx.showModal({ title: '未能保存', content: err.details.length ? err.details.map((d) => d.message).join('\n') : err.message, showCancel: false });
+          void showModal({ title: '未能保存', content: err.details.length ? err.details.map((d) => d.message).join('\n') : err.message, showCancel: false });
         }
         return false;
       }
@@ -316,7 +318,7 @@ Component(page({
         const res = await api.submitFiling(this.data.id, this.data.version);
         await this.show(res.filing, true);
         this.render();
-        wx.showModal({ title: '已提交', content: '备案申报已提交市工信局审核，结果会通过消息通知您。', showCancel: false });
+        void showModal({ title: '已提交', content: '备案申报已提交市工信局审核，结果会通过消息通知您。', showCancel: false });
       } catch {
         // The server said why (shown); what it counts is what the submit section lists.
         const env = await api.filing(this.data.id);

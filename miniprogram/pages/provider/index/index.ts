@@ -6,6 +6,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { formatFen } from '../../../logic/money';
 import type { ProviderApplicationItem } from '../../../services/types';
+import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 const TABS = [
   { key: 'provider_check', title: '待确认', status: 'provider_check' },
@@ -37,7 +38,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const [mine] = await Promise.all([api.myFiling(), this.loadQueue()]);
@@ -59,13 +60,13 @@ Component(page({
       return this.loadQueue();
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/pages/provider/confirm/confirm?id=${String(e.currentTarget.dataset.id)}` });
+      navigateTo(`/pages/provider/confirm/confirm?id=${String(e.currentTarget.dataset.id)}`);
     },
     onFiling() {
-      wx.navigateTo({ url: `/pages/provider/filing/filing${this.data.filing.id ? `?id=${this.data.filing.id}` : ''}` });
+      navigateTo(`/pages/provider/filing/filing${this.data.filing.id ? `?id=${this.data.filing.id}` : ''}`);
     },
     onNav(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
+      navigateTo(String(e.currentTarget.dataset.url));
     },
   },
 }));

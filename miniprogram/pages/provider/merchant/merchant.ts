@@ -7,7 +7,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { ApiError } from '../../../services/http';
-import { showModal } from '../../../services/wxp';
+import { showModal, showToast } from '../../../services/wxp';
 import { formatTime } from '../../../logic/format';
 import { EMPTY_MERCHANT_FORM, MERCHANT_FIELDS, PEM_MAX_LENGTH, merchantFieldOf, merchantLinkBody, type MerchantField, type MerchantForm } from '../../../logic/merchant';
 import { fieldErrors } from '../../../logic/payments';
@@ -61,7 +61,7 @@ Component(page({
         const { account } = await api.linkMerchantAccount(checked.body);
         // Done with the keys: they leave the page's memory with the form.
         this.setData({ account: view(account), editing: false, form: { ...EMPTY_MERCHANT_FORM } });
-        wx.showToast({ title: '已开通平台收款', icon: 'success' });
+        showToast({ title: '已开通平台收款', icon: 'success' });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         const errors = fieldErrors(err.details, merchantFieldOf);
@@ -86,7 +86,7 @@ Component(page({
       if (!answer.confirm) return;
       const { account } = await api.unlinkMerchantAccount(a.version);
       this.setData({ account: view(account) });
-      wx.showToast({ title: '已停用', icon: 'success' });
+      showToast({ title: '已停用', icon: 'success' });
     },
   },
 }));

@@ -7,7 +7,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { ApiError } from '../../../services/http';
-import { showModal } from '../../../services/wxp';
+import { showModal, navigateTo, showToast, stopPullDownRefresh } from '../../../services/wxp';
 import { fenToYuanText } from '../../../logic/money';
 import { formatTime } from '../../../logic/format';
 import { DISCREPANCY_LABELS, fieldErrors, paymentRequestBody, refundBody, requestFieldOf, summarize, type PaymentSummary, type RequestField, type RequestForm } from '../../../logic/payments';
@@ -52,7 +52,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async loadChoices() {
       // The applications that name this provider, to tie a request to one (its contract number comes along).
@@ -98,7 +98,7 @@ Component(page({
       try {
         const { payment } = await api.requestPayment(checked.body);
         this.setData({ form: { ...EMPTY_FORM }, appIndex: 0, rows: [summarize(payment), ...this.data.rows] });
-        wx.showToast({ title: '已发给企业', icon: 'success' });
+        showToast({ title: '已发给企业', icon: 'success' });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         this.setData({
@@ -110,10 +110,10 @@ Component(page({
       }
     },
     onMerchant() {
-      wx.navigateTo({ url: '/pages/provider/merchant/merchant' });
+      navigateTo('/pages/provider/merchant/merchant');
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: `/pages/enterprise/pay/pay?id=${String(e.currentTarget.dataset.id)}` });
+      navigateTo(`/pages/enterprise/pay/pay?id=${String(e.currentTarget.dataset.id)}`);
     },
 
     // ---- withdrawing and refunding -------------------------------------------------------------------------
@@ -126,7 +126,7 @@ Component(page({
       try {
         const { payment } = await api.cancelPayment(row.id);
         this.replaceRow(payment);
-        wx.showToast({ title: payment.status === 'paid' ? '企业已支付' : '已撤回', icon: 'none' });
+        showToast({ title: payment.status === 'paid' ? '企业已支付' : '已撤回', icon: 'none' });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         // e.g. the enterprise paid a moment ago: the server says so, and the row shows it.
@@ -157,7 +157,7 @@ Component(page({
         const { payment } = await api.refundPayment(row.id, checked.amountFen, checked.reason);
         this.replaceRow(payment);
         this.setData({ refundFor: '' });
-        wx.showToast({ title: '已提交退款', icon: 'success' });
+        showToast({ title: '已提交退款', icon: 'success' });
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         // Above what is left, a refund still under way, not paid: the server's words say which.

@@ -7,6 +7,7 @@ import * as api from '../../../services/api';
 import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
 import type { SettlementForm, StoredFile } from '../../../services/types';
+import { showToast } from '../../../services/wxp';
 
 const SETTLEABLE = 'county_review,county_approved,reported,city_approved,listed,approved,disbursed,returned';
 
@@ -43,7 +44,7 @@ Component(page({
     async onGenerate() {
       await api.createSettlementForm(this.data.picked);
       this.setData({ picked: [] });
-      wx.showToast({ title: '已生成', icon: 'success' });
+      showToast({ title: '已生成', icon: 'success' });
       await this.load();
     },
     onDocument(e: WechatMiniprogram.BaseEvent) {
@@ -55,7 +56,7 @@ Component(page({
     },
     async onSign(e: WechatMiniprogram.BaseEvent) {
       await api.signSettlementForm(String(e.currentTarget.dataset.id));
-      wx.showToast({ title: '已签章确认', icon: 'success' });
+      showToast({ title: '已签章确认', icon: 'success' });
       await this.load();
     },
   },

@@ -10,7 +10,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { refreshUser } from '../../../services/account';
 import { previewMaterial } from '../../../services/preview';
-import { showModal } from '../../../services/wxp';
+import { showModal, navigateTo, showToast } from '../../../services/wxp';
 import { formatFen, parseYuan, fenToYuanText } from '../../../logic/money';
 import { formatTime, maskAccount, today } from '../../../logic/format';
 import { viewerFor } from '../../../logic/files';
@@ -108,7 +108,7 @@ Component(page({
       const { role } = await refreshUser();
       this.setData({ id: query.id ?? '', role: role ?? '', mode: isCity(role) ? 'city' : 'county' });
       if (!isCounty(role) && !isCity(role)) {
-        wx.showModal({ title: '提示', content: '请先在首页切换到审核身份', showCancel: false });
+        void showModal({ title: '提示', content: '请先在首页切换到审核身份', showCancel: false });
         return;
       }
       await this.load();
@@ -221,7 +221,7 @@ Component(page({
     },
 
     onVerifyEnterprise() {
-      wx.navigateTo({ url: '/pages/review/enterprises/enterprises' });
+      navigateTo('/pages/review/enterprises/enterprises');
     },
 
     async onPreview(e: WechatMiniprogram.BaseEvent) {
@@ -265,7 +265,7 @@ Component(page({
     /** Refused here when incomplete: nothing goes to the server until the form says what the enterprise must read. */
     refuse(problem: string) {
       this.setData({ formError: problem });
-      wx.showModal({ title: '请补充', content: problem, showCancel: false });
+      void showModal({ title: '请补充', content: problem, showCancel: false });
     },
 
     async onSendOpinion() {
@@ -284,7 +284,7 @@ Component(page({
           }),
           internalNote: this.data.internalNote.trim() || undefined,
         });
-        wx.showToast({ title: res.waitingFor ? '已提交，等待另一部门' : '已提交', icon: 'success' });
+        showToast({ title: res.waitingFor ? '已提交，等待另一部门' : '已提交', icon: 'success' });
       } else {
         const verified = parseYuan(this.data.verifiedText, '核定金额');
         const problem = cityOpinionProblem({ decision: this.data.decision, verifiedFen: verified.ok ? verified.fen : null, payableFen: this.data.payableFen, verifiedReason: this.data.verifiedReason, reasons: drafts });
@@ -296,7 +296,7 @@ Component(page({
           reasons: reasons.map((r) => ({ path: r.target || null, message: r.message })),
           internalNote: this.data.internalNote.trim() || null,
         });
-        wx.showToast({ title: '已提交', icon: 'success' });
+        showToast({ title: '已提交', icon: 'success' });
       }
       this.setData({ decision: '', reasons: [newReason(this.data.reasonCounter)], reasonCounter: this.data.reasonCounter + 1, internalNote: '', formError: '' });
       return this.load();
@@ -314,7 +314,7 @@ Component(page({
       const d = this.data.disburse;
       if (!d.voucherNo.trim() || !d.paidOn) return this.refuse('请填写国库支付凭证号和拨付日期');
       await api.disburse(this.data.id, { version: this.data.version, amountFen: d.amountFen, voucherNo: d.voucherNo.trim(), paidOn: d.paidOn });
-      wx.showToast({ title: '已登记拨付', icon: 'success' });
+      showToast({ title: '已登记拨付', icon: 'success' });
       return this.load();
     },
     async onReverse(e: WechatMiniprogram.BaseEvent) {

@@ -5,7 +5,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { previewMaterial } from '../../../services/preview';
-import { showModal } from '../../../services/wxp';
+import { showModal, showToast, stopPullDownRefresh } from '../../../services/wxp';
 import { formatTime } from '../../../logic/format';
 import { ENTERPRISE_MATERIALS } from '../../../shared/contracts/application';
 import type { CountyEnterprise } from '../../../services/types';
@@ -37,7 +37,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load();
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load() {
       const { items } = await api.countyEnterprises(this.data.tab);
@@ -74,7 +74,7 @@ Component(page({
       const row = this.data.enterprises.find((x) => x.id === String(e.currentTarget.dataset.id));
       if (!row) return;
       await api.decideEnterprise(row.id, { version: row.version, decision: 'verify', acceptClaims: row.claims.filter((c) => c.accept).map((c) => c.memberId), refuseClaims: row.claims.filter((c) => !c.accept).map((c) => c.memberId) });
-      wx.showToast({ title: '已核验', icon: 'success' });
+      showToast({ title: '已核验', icon: 'success' });
       await this.load();
     },
     async onReject(e: WechatMiniprogram.BaseEvent) {
@@ -83,7 +83,7 @@ Component(page({
       const res = await showModal({ title: '核验不通过', content: '', editable: true, placeholderText: '原因（企业将看到）', confirmText: '提交' });
       if (!res.confirm) return;
       if ([...res.content.trim()].length < 2) {
-        wx.showModal({ title: '请补充', content: '请写明核验不通过的原因', showCancel: false });
+        void showModal({ title: '请补充', content: '请写明核验不通过的原因', showCancel: false });
         return;
       }
       await api.decideEnterprise(row.id, { version: row.version, decision: 'reject', reason: res.content.trim() });

@@ -10,6 +10,7 @@ import { filingDecisionProblem } from '../../../logic/review';
 import { formatTime } from '../../../logic/format';
 import type { TimelineItem } from '../../../logic/timeline';
 import type { FilingChecklist } from '../../../services/types';
+import { showModal, showToast } from '../../../services/wxp';
 
 type FilingDecision = 'approve' | 'return' | 'reject' | 'revoke';
 
@@ -80,12 +81,12 @@ Component(page({
       const problem = filingDecisionProblem(this.data.decision, confirmed, this.data.reason);
       if (problem || !this.data.decision) {
         this.setData({ formError: problem ?? '请选择审核结论' });
-        wx.showModal({ title: '请补充', content: problem ?? '请选择审核结论', showCancel: false });
+        void showModal({ title: '请补充', content: problem ?? '请选择审核结论', showCancel: false });
         return;
       }
       const decision = this.data.decision;
       await api.decideFiling(this.data.id, decision, decision === 'approve' ? { version: this.data.version, conditions: confirmed } : { version: this.data.version, reason: this.data.reason.trim() });
-      wx.showToast({ title: '已提交', icon: 'success' });
+      showToast({ title: '已提交', icon: 'success' });
       await this.load();
     },
     onPreview(e: WechatMiniprogram.BaseEvent) {

@@ -11,6 +11,7 @@ import { queueKind, queueTabs, type QueueKind, type QueueTab } from '../../../lo
 import { formatFen } from '../../../logic/money';
 import { formatDay } from '../../../logic/format';
 import { isOverdue, waitingDays } from '../../../shared/workflow/overdue';
+import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 interface Item {
   id: string;
@@ -27,7 +28,7 @@ const OPINION: Record<string, string> = { approve: '同意', return: '退回', r
 Component(page({
   data: { kind: '' as QueueKind | '', tab: '', tabs: [] as QueueTab[], items: [] as Item[], next: '', q: '', overdueOnly: false, loaded: false, requested: '' },
   methods: {
-    async onLoad(query: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
       this.setData({ requested: query.tab ?? '' });
     },
     async onShow() {
@@ -43,7 +44,7 @@ Component(page({
     },
     async onPullDownRefresh() {
       await this.load(false);
-      wx.stopPullDownRefresh();
+      stopPullDownRefresh();
     },
     async load(more: boolean) {
       const kind = this.data.kind;
@@ -95,7 +96,7 @@ Component(page({
       return this.data.next ? this.load(true) : Promise.resolve();
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
-      wx.navigateTo({ url: String(e.currentTarget.dataset.url) });
+      navigateTo(String(e.currentTarget.dataset.url));
     },
   },
 }));

@@ -8,6 +8,7 @@ import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
 import { formatTime, today } from '../../../logic/format';
 import type { JointReportSummary } from '../../../services/types';
+import { showToast } from '../../../services/wxp';
 
 interface ReportRow {
   id: string;
@@ -65,14 +66,14 @@ Component(page({
       }
       await api.createJointReport({ docNo, reportDate: this.data.reportDate, applicationIds: this.data.picked });
       this.setData({ docNo: '', picked: [] });
-      wx.showToast({ title: '已起草', icon: 'success' });
+      showToast({ title: '已起草', icon: 'success' });
       await this.load();
     },
     async onSign(e: WechatMiniprogram.BaseEvent) {
       const r = this.data.reports.find((x) => x.id === String(e.currentTarget.dataset.id));
       if (!r) return;
       await api.signJointReport(r.id, r.version);
-      wx.showToast({ title: '已签发', icon: 'success' });
+      showToast({ title: '已签发', icon: 'success' });
       await this.load();
     },
     onDocument(e: WechatMiniprogram.BaseEvent) {

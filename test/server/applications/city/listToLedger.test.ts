@@ -79,7 +79,7 @@ describe('the proposed list and the disbursement ledger', () => {
     expect(doc.headers['content-type']).toMatch(/spreadsheetml/);
     const wb = await openXlsx(doc.body as Buffer);
     const sheet = wb.getWorksheet('拟补贴名单')!;
-    expect(String(sheet.getCell(1, 1).value)).toContain(`${c.year}年伊春市工业企业上云补助拟补贴名单（第1批）`);
+    expect(sheet.getCell(1, 1).text).toContain(`${c.year}年伊春市工业企业上云补助拟补贴名单（第1批）`);
     expect(sheet.getCell(4, 16).value).toBe(6_000_000);
   });
 
