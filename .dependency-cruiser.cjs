@@ -8,7 +8,8 @@ module.exports = {
   forbidden: [
     {
       name: 'use-cases-know-no-transport',
-      comment: 'server/src/modules holds use cases: they import nothing of http/ and nothing of Koa; routes call them, not the other way round.',
+      comment:
+        'server/src/modules holds use cases: they import nothing of http/ and nothing of Koa; routes call them, not the other way round.',
       severity: 'error',
       from: { path: '^server/src/modules/' },
       to: { path: ['^server/src/http/', '^node_modules/(koa|@koa/[^/]+|koa-[^/]+)/'] },
@@ -36,7 +37,8 @@ module.exports = {
     },
     {
       name: 'production-never-imports-the-sandbox',
-      comment: 'server/sandbox is a stand-in for WeChat in development and tests; the product never reaches it (npm run build leaves it out).',
+      comment:
+        'server/sandbox is a stand-in for WeChat in development and tests; the product never reaches it (npm run build leaves it out).',
       severity: 'error',
       from: { path: ['^server/src/', '^shared/src/'] },
       to: { path: '^server/(sandbox|dev\\.ts)' },

@@ -8,7 +8,17 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   // Generated or not ours: the mini-program's copy of shared/ (npm run mp:sync, compared byte for byte
   // by a test), the build, the screens' output.
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'screens-out/**', 'miniprogram/shared/**', 'miniprogram/miniprogram_npm/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'data/**',
+      'coverage/**',
+      'screens-out/**',
+      'miniprogram/shared/**',
+      'miniprogram/miniprogram_npm/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -43,7 +53,20 @@ export default tseslint.config(
   {
     // Plain JavaScript: the configuration files and two test helpers that run outside TypeScript.
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', globalThis: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        globalThis: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

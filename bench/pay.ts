@@ -18,12 +18,34 @@ export interface PaySeed {
   creditCode: string;
 }
 
-async function user(tx: Parameters<Parameters<Database['transaction']>[0]>[0], openid: string, role: string, now: number): Promise<{ id: string; token: string }> {
+async function user(
+  tx: Parameters<Parameters<Database['transaction']>[0]>[0],
+  openid: string,
+  role: string,
+  now: number,
+): Promise<{ id: string; token: string }> {
   const id = newId();
   const token = randomBytes(32).toString('base64url');
-  await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [id, openid, 'active', now, now]);
-  await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [hashToken(token), id, now, now + 86_400_000]);
-  await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), id, role, null, now]);
+  await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+    id,
+    openid,
+    'active',
+    now,
+    now,
+  ]);
+  await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+    hashToken(token),
+    id,
+    now,
+    now + 86_400_000,
+  ]);
+  await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+    newId(),
+    id,
+    role,
+    null,
+    now,
+  ]);
   return { id, token };
 }
 
@@ -34,10 +56,47 @@ export async function seedPayParties(db: Database): Promise<PaySeed> {
     const provider = await user(tx, 'mp-bench-provider', 'provider', now);
     const payer = await user(tx, 'mp-bench-payer', 'enterprise', now);
     const form = completeProviderFiling();
-    await insertRow(tx, ProviderEntity, { id: newId(), ownerUserId: provider.id, companyName: '伊春压测云计算有限公司', platformName: form.basic!.platformName!, status: 'approved', filingNo: '伊云备〔2026〕900号', approvedOn: '2023-05-10', revokedOn: null, form: form, version: 3, submittedAt: now, createdAt: now, updatedAt: now });
+    await insertRow(tx, ProviderEntity, {
+      id: newId(),
+      ownerUserId: provider.id,
+      companyName: '伊春压测云计算有限公司',
+      platformName: form.basic!.platformName!,
+      status: 'approved',
+      filingNo: '伊云备〔2026〕900号',
+      approvedOn: '2023-05-10',
+      revokedOn: null,
+      form: form,
+      version: 3,
+      submittedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
     const enterpriseId = newId();
-    await insertRow(tx, EnterpriseEntity, { id: enterpriseId, creditCode, name: '伊春压测付款企业有限公司', countyCode: '230717', establishedOn: '2019-04-12', industryCode: 'C', legalRepresentative: '王建国', address: '伊春市伊美区林都大街1号', contactName: '李会计', contactPhone: '13904581234', status: 'verified', version: 1, createdBy: payer.id, createdAt: now, updatedAt: now });
-    await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId, userId: payer.id, memberRole: 'owner', status: 'active', createdAt: now });
+    await insertRow(tx, EnterpriseEntity, {
+      id: enterpriseId,
+      creditCode,
+      name: '伊春压测付款企业有限公司',
+      countyCode: '230717',
+      establishedOn: '2019-04-12',
+      industryCode: 'C',
+      legalRepresentative: '王建国',
+      address: '伊春市伊美区林都大街1号',
+      contactName: '李会计',
+      contactPhone: '13904581234',
+      status: 'verified',
+      version: 1,
+      createdBy: payer.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await insertRow(tx, EnterpriseMemberEntity, {
+      id: newId(),
+      enterpriseId,
+      userId: payer.id,
+      memberRole: 'owner',
+      status: 'active',
+      createdAt: now,
+    });
     return { providerToken: provider.token, payerToken: payer.token, creditCode };
   });
 }
@@ -49,13 +108,30 @@ export interface PayLoads {
 
 export async function preparePay(base: string, sandbox: RunningSandbox, seed: PaySeed, appid: string): Promise<PayLoads> {
   const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as unknown;
   };
   const m = sandbox.control.pay.createMerchant({ appid });
-  const linked = (await call('PUT', '/api/v1/providers/me/merchant-account', seed.providerToken, { mchid: m.mchid, apiV3Key: m.apiV3Key, privateKeyPem: m.privateKeyPem, serialNo: m.serialNo, platformKeys: [{ id: m.platformPublicKeyId, pem: m.platformPublicKeyPem }] })) as { account: { id: string } };
-  const request = async () => ((await call('POST', '/api/v1/providers/me/payment-requests', seed.providerToken, { creditCode: seed.creditCode, amountFen: 1_000_000, description: '压测服务费' })) as { payment: { id: string } }).payment.id;
+  const linked = (await call('PUT', '/api/v1/providers/me/merchant-account', seed.providerToken, {
+    mchid: m.mchid,
+    apiV3Key: m.apiV3Key,
+    privateKeyPem: m.privateKeyPem,
+    serialNo: m.serialNo,
+    platformKeys: [{ id: m.platformPublicKeyId, pem: m.platformPublicKeyPem }],
+  })) as { account: { id: string } };
+  const request = async () =>
+    (
+      (await call('POST', '/api/v1/providers/me/payment-requests', seed.providerToken, {
+        creditCode: seed.creditCode,
+        amountFen: 1_000_000,
+        description: '压测服务费',
+      })) as { payment: { id: string } }
+    ).payment.id;
   const paid = await request();
   await call('POST', `/api/v1/payments/${paid}/jsapi`, seed.payerToken);
   const rows = sandbox.control.pay.orders(m.mchid);
@@ -63,5 +139,12 @@ export async function preparePay(base: string, sandbox: RunningSandbox, seed: Pa
   if (!delivery?.ok) throw new Error(`the paid order's callback was not taken: ${delivery?.status}`);
   const open = await request();
   await call('POST', `/api/v1/payments/${open}/jsapi`, seed.payerToken);
-  return { callback: { path: `/api/v1/wechat/pay/notify/${linked.account.id}`, headers: { ...sandbox.control.pay.signNotification(delivery.body), 'content-type': 'application/json' }, body: delivery.body }, jsapiPath: `/api/v1/payments/${open}/jsapi` };
+  return {
+    callback: {
+      path: `/api/v1/wechat/pay/notify/${linked.account.id}`,
+      headers: { ...sandbox.control.pay.signNotification(delivery.body), 'content-type': 'application/json' },
+      body: delivery.body,
+    },
+    jsapiPath: `/api/v1/payments/${open}/jsapi`,
+  };
 }

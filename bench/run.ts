@@ -45,7 +45,10 @@ function freePort(): Promise<number> {
 
 /** Production runs compiled JavaScript, so the benchmark does too (tsx's per-call helpers would skew it). */
 function build(): void {
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.bench.json', '--outDir', BUILD], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.bench.json', '--outDir', BUILD], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 function spawnServer(script: string, env: Record<string, string>): ChildProcess {
@@ -95,11 +98,14 @@ function descendants(pid: number): number[] {
 
 type Load = Omit<autocannon.Options, 'url' | 'connections' | 'duration'>;
 
-async function measure(url: string, load: Load, seconds = ROUND_SECONDS): Promise<{ rps: number; p99: number; errors: number; non2xx: number }> {
+async function measure(
+  url: string,
+  load: Load,
+  seconds = ROUND_SECONDS,
+): Promise<{ rps: number; p99: number; errors: number; non2xx: number }> {
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, ...load });
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
-
 
 /** A long run in four parts, the server's RSS read before and after each: flat memory shows as a plateau. */
 async function longRun(url: string, load: Load, pid: number): Promise<{ result: Awaited<ReturnType<typeof measure>>; rss: number[] }> {
@@ -117,8 +123,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const EVALUATE_BODY = JSON.stringify({
   asOf: '2024-06-30',
-  enterprise: { creditCode: '91230724Y4CL12TH89', registeredInYichun: true, independentLegalPerson: true, industrial: true, industryCode: 'C', alignedWithIndustrialPolicy: true, establishedOn: '2019-04-12', operatingNormally: true, badCreditRecord: false, seriousFiscalViolationWithin5Years: false, dishonestyRecord: false },
-  cloud: { firstPurchase: true, providerFiledOn: '2023-05-10', contractSignedOn: '2023-08-01', contractAmountFen: 12000000, paidAmountFen: 12000000 },
+  enterprise: {
+    creditCode: '91230724Y4CL12TH89',
+    registeredInYichun: true,
+    independentLegalPerson: true,
+    industrial: true,
+    industryCode: 'C',
+    alignedWithIndustrialPolicy: true,
+    establishedOn: '2019-04-12',
+    operatingNormally: true,
+    badCreditRecord: false,
+    seriousFiscalViolationWithin5Years: false,
+    dishonestyRecord: false,
+  },
+  cloud: {
+    firstPurchase: true,
+    providerFiledOn: '2023-05-10',
+    contractSignedOn: '2023-08-01',
+    contractAmountFen: 12000000,
+    paidAmountFen: 12000000,
+  },
   history: { subsidyReceived: false, applicationInProgress: false },
   otherSubsidiesFen: 0,
 });
@@ -127,7 +151,9 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-bench-'));
   const dbEnv: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   if (process.env.DATABASE_URL) dbEnv.DATABASE_URL = process.env.DATABASE_URL;
-  const dbName = process.env.DATABASE_URL ? `MariaDB/MySQL (${new URL(process.env.DATABASE_URL).pathname.slice(1)})` : 'SQLite (WAL, synchronous=NORMAL)';
+  const dbName = process.env.DATABASE_URL
+    ? `MariaDB/MySQL (${new URL(process.env.DATABASE_URL).pathname.slice(1)})`
+    : 'SQLite (WAL, synchronous=NORMAL)';
 
   process.stdout.write('compiling…\n');
   build();
@@ -199,7 +225,9 @@ async function main(): Promise<void> {
     const lookupRun = await longRun(`http://127.0.0.1:${appPort}`, lookupLoad, appServer.pid!);
     const lookup = lookupRun.result;
     const lookups = Math.round(lookup.rps * LOOKUP_SECONDS);
-    lines.push(`| GET /api/v1/me (session + roles by id, ${USERS} users) | ${Math.round(lookup.rps)} | ${lookup.p99} | ${(lookup.rps / bareRps).toFixed(2)} |`);
+    lines.push(
+      `| GET /api/v1/me (session + roles by id, ${USERS} users) | ${Math.round(lookup.rps)} | ${lookup.p99} | ${(lookup.rps / bareRps).toFixed(2)} |`,
+    );
     const notes: string[] = [''];
 
     // A county reviewer's queue: the first page of 伊美区's cases awaiting county review, with the counts per stage.
@@ -208,9 +236,15 @@ async function main(): Promise<void> {
     await measure(queueUrl, queueLoad, 3);
     const queueRun = await longRun(queueUrl, queueLoad, appServer.pid!);
     const queue = queueRun.result;
-    lines.push(`| GET /api/v1/county/applications (page of 20 + counts; ${APPLICATIONS} applications) | ${Math.round(queue.rps)} | ${queue.p99} | ${(queue.rps / bareRps).toFixed(2)} |`);
-    notes.push(`memory over ${lookups} lookups by ${USERS} distinct ids: server RSS ${lookupRun.rss.join(' → ')} MB (start, each quarter of the run)`);
-    notes.push(`memory over ${Math.round(queue.rps * LOOKUP_SECONDS)} queue pages: server RSS ${queueRun.rss.join(' → ')} MB (start, each quarter of the run)`);
+    lines.push(
+      `| GET /api/v1/county/applications (page of 20 + counts; ${APPLICATIONS} applications) | ${Math.round(queue.rps)} | ${queue.p99} | ${(queue.rps / bareRps).toFixed(2)} |`,
+    );
+    notes.push(
+      `memory over ${lookups} lookups by ${USERS} distinct ids: server RSS ${lookupRun.rss.join(' → ')} MB (start, each quarter of the run)`,
+    );
+    notes.push(
+      `memory over ${Math.round(queue.rps * LOOKUP_SECONDS)} queue pages: server RSS ${queueRun.rss.join(' → ')} MB (start, each quarter of the run)`,
+    );
 
     // The official account: a bound user's 进度 (signature, parse, once-only record, binding, lookup)
     // next to the same endpoint's fixed cost alone (signature, parse, reply) in a process of its own.
@@ -224,7 +258,10 @@ async function main(): Promise<void> {
           method: 'POST',
           path: `/wechat/official-account${oaQuery}`,
           headers: { 'content-type': 'text/xml' },
-          setupRequest: (req) => ({ ...req, body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oa-bench-follower]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[进度]]></Content><MsgId>${(msgId++).toString()}</MsgId></xml>` }),
+          setupRequest: (req) => ({
+            ...req,
+            body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oa-bench-follower]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[进度]]></Content><MsgId>${(msgId++).toString()}</MsgId></xml>`,
+          }),
         },
       ],
     };
@@ -234,13 +271,18 @@ async function main(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
       const base = await measure(`http://127.0.0.1:${oaPort}`, oaLoad);
       const real = await measure(`http://127.0.0.1:${appPort}`, oaLoad);
-      if (real.non2xx || real.errors || base.non2xx) throw new Error(`official account answered ${real.non2xx} non-2xx and ${real.errors} errors`);
+      if (real.non2xx || real.errors || base.non2xx)
+        throw new Error(`official account answered ${real.non2xx} non-2xx and ${real.errors} errors`);
       oaRounds.push({ base, real });
     }
     const oaBase = median(oaRounds.map((r) => r.base.rps));
     const oaReal = median(oaRounds.map((r) => r.real.rps));
-    lines.push(`| OA fixed reply: signature + XML parse + reply, no database | ${Math.round(oaBase)} | ${median(oaRounds.map((r) => r.base.p99))} | ${(oaBase / bareRps).toFixed(2)} |`);
-    lines.push(`| POST /wechat/official-account 进度 of a bound user (${APPLICATIONS} applications) | ${Math.round(oaReal)} | ${median(oaRounds.map((r) => r.real.p99))} | ${(oaReal / bareRps).toFixed(2)} (${(oaReal / oaBase).toFixed(2)} of the fixed reply) |`);
+    lines.push(
+      `| OA fixed reply: signature + XML parse + reply, no database | ${Math.round(oaBase)} | ${median(oaRounds.map((r) => r.base.p99))} | ${(oaBase / bareRps).toFixed(2)} |`,
+    );
+    lines.push(
+      `| POST /wechat/official-account 进度 of a bound user (${APPLICATIONS} applications) | ${Math.round(oaReal)} | ${median(oaRounds.map((r) => r.real.p99))} | ${(oaReal / bareRps).toFixed(2)} (${(oaReal / oaBase).toFixed(2)} of the fixed reply) |`,
+    );
 
     // WeChat Pay: a repeated callback (RSA verify over the raw body, AEAD with its tag, the once-only
     // settle that finds it settled) and the pay parameters of an open order (RSA-2048 sign per call).
@@ -250,31 +292,53 @@ async function main(): Promise<void> {
     await measure(`http://127.0.0.1:${appPort}${payLoads.callback.path}`, callbackLoad, 2);
     const callback = await measure(`http://127.0.0.1:${appPort}${payLoads.callback.path}`, callbackLoad);
     const jsapi = await measure(`http://127.0.0.1:${appPort}${payLoads.jsapiPath}`, jsapiLoad);
-    if (callback.non2xx || callback.errors || jsapi.non2xx || jsapi.errors) throw new Error(`WeChat Pay loads answered ${callback.non2xx + jsapi.non2xx} non-2xx and ${callback.errors + jsapi.errors} errors`);
-    lines.push(`| POST /api/v1/wechat/pay/notify (a paid order's callback repeated: signature verified, recognised as done) | ${Math.round(callback.rps)} | ${callback.p99} | ${(callback.rps / bareRps).toFixed(2)} |`);
-    lines.push(`| POST /api/v1/payments/:id/jsapi (open order: reuse + RSA-2048 paySign) | ${Math.round(jsapi.rps)} | ${jsapi.p99} | ${(jsapi.rps / bareRps).toFixed(2)} |`);
+    if (callback.non2xx || callback.errors || jsapi.non2xx || jsapi.errors)
+      throw new Error(`WeChat Pay loads answered ${callback.non2xx + jsapi.non2xx} non-2xx and ${callback.errors + jsapi.errors} errors`);
+    lines.push(
+      `| POST /api/v1/wechat/pay/notify (a paid order's callback repeated: signature verified, recognised as done) | ${Math.round(callback.rps)} | ${callback.p99} | ${(callback.rps / bareRps).toFixed(2)} |`,
+    );
+    lines.push(
+      `| POST /api/v1/payments/:id/jsapi (open order: reuse + RSA-2048 paySign) | ${Math.round(jsapi.rps)} | ${jsapi.p99} | ${(jsapi.rps / bareRps).toFixed(2)} |`,
+    );
 
     // Eight concurrent 20 MB uploads, streamed: the server's peak RSS above its idle level.
-    const login = await fetch(`http://127.0.0.1:${appPort}/api/v1/auth/wx-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'sandbox:bench-uploader' }) });
+    const login = await fetch(`http://127.0.0.1:${appPort}/api/v1/auth/wx-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'sandbox:bench-uploader' }),
+    });
     const uploader = ((await login.json()) as { token: string }).token;
-    const filing = await fetch(`http://127.0.0.1:${appPort}/api/v1/provider-filings`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${uploader}` }, body: '{}' });
+    const filing = await fetch(`http://127.0.0.1:${appPort}/api/v1/provider-filings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${uploader}` },
+      body: '{}',
+    });
     const filingId = ((await filing.json()) as { filing: { id: string } }).filing.id;
     await new Promise((r) => setTimeout(r, 2000));
     const idle = rssMb(appServer.pid!);
     let peak = idle;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(appServer.pid!))), 20);
     const started = Date.now();
-    const statuses = await Promise.all(Array.from({ length: 8 }, () => upload(appPort, `/api/v1/files/provider/${filingId}/qualifications`, uploader)));
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, () => upload(appPort, `/api/v1/files/provider/${filingId}/qualifications`, uploader)),
+    );
     clearInterval(sampler);
     if (statuses.some((st) => st !== 201)) throw new Error(`uploads answered ${statuses.join(', ')}`);
-    notes.push(`8 concurrent 20 MB uploads in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${idle} MB idle, peak ${peak} MB (+${peak - idle} MB)`);
+    notes.push(
+      `8 concurrent 20 MB uploads in ${((Date.now() - started) / 1000).toFixed(1)} s: server RSS ${idle} MB idle, peak ${peak} MB (+${peak - idle} MB)`,
+    );
 
     // The outbox: sends per second to the sandbox, next to the bare client's in the same run — with the
     // server stopped first, so that its own worker does not deliver the measured rows to its own sandbox.
     stopAll();
     await new Promise((r) => setTimeout(r, 1000));
-    const outbox = await measureOutboxThroughput({ count: 3000, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}) });
-    notes.push(`outbox: ${outbox.sent} notifications in ${outbox.seconds.toFixed(1)} s = ${Math.round(outbox.perSecond)} sends/s (bare client ${Math.round(outbox.baselinePerSecond)}/s), duplicates ${outbox.duplicates}, lost ${outbox.lost}`);
+    const outbox = await measureOutboxThroughput({
+      count: 3000,
+      ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    });
+    notes.push(
+      `outbox: ${outbox.sent} notifications in ${outbox.seconds.toFixed(1)} s = ${Math.round(outbox.perSecond)} sends/s (bare client ${Math.round(outbox.baselinePerSecond)}/s), duplicates ${outbox.duplicates}, lost ${outbox.lost}`,
+    );
     process.stdout.write(`${[...lines, ...notes].join('\n')}\n`);
   } finally {
     stopAll();

@@ -14,16 +14,47 @@ export async function seedSessions(db: Database, users: number): Promise<string[
         const userId = newId();
         const token = randomBytes(32).toString('base64url');
         tokens.push(token);
-        await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [userId, `bench-${userId}`, 'active', now, now]);
-        await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [hashToken(token), userId, now, now + 86_400_000]);
-        if (i % 3 === 0) await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), userId, 'county_miit', '230717', now]);
+        await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+          userId,
+          `bench-${userId}`,
+          'active',
+          now,
+          now,
+        ]);
+        await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+          hashToken(token),
+          userId,
+          now,
+          now + 86_400_000,
+        ]);
+        if (i % 3 === 0)
+          await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+            newId(),
+            userId,
+            'county_miit',
+            '230717',
+            now,
+          ]);
       }
     });
   }
   return tokens;
 }
 
-const STATES = ['county_review', 'county_review', 'provider_check', 'county_approved', 'reported', 'city_approved', 'listed', 'approved', 'disbursed', 'disbursed', 'returned', 'rejected'];
+const STATES = [
+  'county_review',
+  'county_review',
+  'provider_check',
+  'county_approved',
+  'reported',
+  'city_approved',
+  'listed',
+  'approved',
+  'disbursed',
+  'disbursed',
+  'returned',
+  'rejected',
+];
 
 /**
  * `count` applications spread over the ten counties and the stages of their life, each with its
@@ -37,10 +68,27 @@ export async function seedApplications(db: Database, count: number): Promise<voi
       for (let i = start; i < Math.min(count, start + 1000); i++) {
         const county = COUNTIES[i % COUNTIES.length].code;
         const enterpriseId = newId();
-        await tx.query('INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)', [enterpriseId, `B${String(i).padStart(17, '0')}`, `伊春压测企业${i}号有限公司`, county, 'verified', owner, now, now]);
+        await tx.query(
+          'INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
+          [enterpriseId, `B${String(i).padStart(17, '0')}`, `伊春压测企业${i}号有限公司`, county, 'verified', owner, now, now],
+        );
         await tx.query(
           'INSERT INTO applications (id, tracking_no, enterprise_id, county_code, status, version, contract_no, contract_amount_fen, paid_amount_fen, other_subsidies_fen, subsidy_fen, round, created_by, submitted_at, created_at, updated_at, contract_changed) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, 1, ?, ?, ?, ?, 0)',
-          [newId(), `YCB${String(i).padStart(9, '0')}`, enterpriseId, county, STATES[i % STATES.length], `HT-${i}`, 12_000_000, 12_000_000, 6_000_000, owner, now - i * 1000, now - i * 1000, now - (i % 5000) * 1000],
+          [
+            newId(),
+            `YCB${String(i).padStart(9, '0')}`,
+            enterpriseId,
+            county,
+            STATES[i % STATES.length],
+            `HT-${i}`,
+            12_000_000,
+            12_000_000,
+            6_000_000,
+            owner,
+            now - i * 1000,
+            now - i * 1000,
+            now - (i % 5000) * 1000,
+          ],
         );
       }
     });
@@ -53,9 +101,26 @@ export async function seedCountyReviewer(db: Database): Promise<string> {
   const userId = newId();
   const token = randomBytes(32).toString('base64url');
   await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [userId, `bench-reviewer-${userId}`, 'active', now, now]);
-    await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [hashToken(token), userId, now, now + 86_400_000]);
-    await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), userId, 'county_miit', '230717', now]);
+    await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+      userId,
+      `bench-reviewer-${userId}`,
+      'active',
+      now,
+      now,
+    ]);
+    await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      hashToken(token),
+      userId,
+      now,
+      now + 86_400_000,
+    ]);
+    await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+      newId(),
+      userId,
+      'county_miit',
+      '230717',
+      now,
+    ]);
   });
   return token;
 }
@@ -66,13 +131,40 @@ export async function seedBoundFollower(db: Database, openid: string): Promise<v
   const userId = newId();
   const enterpriseId = newId();
   await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO users (id, mp_openid, oa_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [userId, `bench-clerk-${userId}`, openid, 'active', now, now]);
+    await tx.query('INSERT INTO users (id, mp_openid, oa_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      userId,
+      `bench-clerk-${userId}`,
+      openid,
+      'active',
+      now,
+      now,
+    ]);
     await tx.query('INSERT INTO user_roles (id, user_id, role, created_at) VALUES (?, ?, ?, ?)', [newId(), userId, 'enterprise', now]);
-    await tx.query('INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)', [enterpriseId, 'BENCHFOLLOWER00001', '伊春压测关注企业有限公司', '230717', 'verified', userId, now, now]);
-    await tx.query('INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)', [newId(), enterpriseId, userId, 'owner', 'active', now]);
+    await tx.query(
+      'INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
+      [enterpriseId, 'BENCHFOLLOWER00001', '伊春压测关注企业有限公司', '230717', 'verified', userId, now, now],
+    );
+    await tx.query(
+      'INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [newId(), enterpriseId, userId, 'owner', 'active', now],
+    );
     await tx.query(
       'INSERT INTO applications (id, tracking_no, enterprise_id, county_code, status, version, contract_no, contract_amount_fen, paid_amount_fen, other_subsidies_fen, subsidy_fen, round, created_by, submitted_at, created_at, updated_at, contract_changed) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, 1, ?, ?, ?, ?, 0)',
-      [newId(), 'YCBENCH000001', enterpriseId, '230717', 'county_review', 'HT-BENCH', 12_000_000, 12_000_000, 6_000_000, userId, now, now, now],
+      [
+        newId(),
+        'YCBENCH000001',
+        enterpriseId,
+        '230717',
+        'county_review',
+        'HT-BENCH',
+        12_000_000,
+        12_000_000,
+        6_000_000,
+        userId,
+        now,
+        now,
+        now,
+      ],
     );
   });
 }

@@ -70,10 +70,18 @@ function sumTotals(all: RoundStats[]): RoundStats {
 /** Sends per second through the bare client with `concurrency` in flight (the token held in memory). */
 async function rawSendRate(apiBase: string, config: Config, n: number, concurrency: number): Promise<number> {
   const tokens = new Map<string, AccessTokenRecord>();
-  const store: TokenStore = { get: (appid) => Promise.resolve(tokens.get(appid) ?? null), save: (appid, t) => Promise.resolve(void tokens.set(appid, t)) };
+  const store: TokenStore = {
+    get: (appid) => Promise.resolve(tokens.get(appid) ?? null),
+    save: (appid, t) => Promise.resolve(void tokens.set(appid, t)),
+  };
   const clients = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: store });
   const send = (i: number) =>
-    clients.mp.sendSubscribeMessage({ touser: `baseline-${i}`, templateId: 'sbx-mp-progress', page: 'pages/index/index', data: { thing2: { value: '上云补助申请' }, phrase3: { value: '县级审核' } } });
+    clients.mp.sendSubscribeMessage({
+      touser: `baseline-${i}`,
+      templateId: 'sbx-mp-progress',
+      page: 'pages/index/index',
+      data: { thing2: { value: '上云补助申请' }, phrase3: { value: '县级审核' } },
+    });
   await send(-1);
   let next = 0;
   const started = process.hrtime.bigint();
@@ -103,12 +111,26 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
       }
     }
     const database = db;
-    const config = loadConfig({ NODE_ENV: 'test', WECHAT_API_BASE: sandbox.baseUrl, ...(database.kind === 'mysql' && options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      WECHAT_API_BASE: sandbox.baseUrl,
+      ...(database.kind === 'mysql' && options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    });
     const logger = pino({ level: process.env.OUTBOX_THROUGHPUT_LOG ?? 'silent' });
 
     // Recipients and their notifications, written the way use cases write them.
     const now = Date.now();
-    const users: UserRow[] = Array.from({ length: count }, (_, i) => ({ id: newId(), mpOpenid: `tp-${run}-${i}`, unionid: null, oaOpenid: null, displayName: null, phone: null, status: 'active', createdAt: now, updatedAt: now }));
+    const users: UserRow[] = Array.from({ length: count }, (_, i) => ({
+      id: newId(),
+      mpOpenid: `tp-${run}-${i}`,
+      unionid: null,
+      oaOpenid: null,
+      displayName: null,
+      phone: null,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    }));
     for (let i = 0; i < count; i += 500) {
       const slice = users.slice(i, i + 500);
       await database.transaction(async (tx) => {
@@ -120,7 +142,14 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
               eventKey: `throughput:${run}:${i + j}`,
               recipientUserIds: [u.id],
               template: 'application.status',
-              params: { applicationId: u.id, trackingNo: `YC2026${i + j}`, enterpriseName: '伊春市测试木业有限公司', statusLabel: '县里正在审核', reason: '', nextStep: '县工信、财政部门正在审核，请留意消息。' },
+              params: {
+                applicationId: u.id,
+                trackingNo: `YC2026${i + j}`,
+                enterpriseName: '伊春市测试木业有限公司',
+                statusLabel: '县里正在审核',
+                reason: '',
+                nextStep: '县工信、财政部门正在审核，请留意消息。',
+              },
               channels: ['mp_subscribe'],
             },
             now,
@@ -135,7 +164,12 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
         new OutboxWorker({
           config,
           db: database,
-          wechat: createWechatClients({ apiBase: sandbox.baseUrl, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(database) }),
+          wechat: createWechatClients({
+            apiBase: sandbox.baseUrl,
+            mp: config.wechat.mp,
+            oa: config.wechat.oa,
+            tokenStore: new DbTokenStore(database),
+          }),
           logger,
           settings: options.settings,
         }),
@@ -156,7 +190,10 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
     const perUser = new Map<string, number>();
     // Only this run's recipients: a shared database may hold other pending rows, which the workers deliver too.
     for (const m of sandbox.state.sent) if (m.touser.startsWith(`tp-${run}-`)) perUser.set(m.touser, (perUser.get(m.touser) ?? 0) + 1);
-    const lostRows = await database.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ? AND channel = 'mp_subscribe' AND status <> 'sent'", [`throughput:${run}:%`]);
+    const lostRows = await database.query<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ? AND channel = 'mp_subscribe' AND status <> 'sent'",
+      [`throughput:${run}:%`],
+    );
     const baselinePerSecond = await rawSendRate(sandbox.baseUrl, config, Math.min(count, 5000), pool[0].settings.concurrency);
 
     if (!ownDb) {

@@ -8,7 +8,11 @@ App({
     if (typeof wx.getUpdateManager === 'function') {
       const updates = wx.getUpdateManager();
       updates.onUpdateReady(() => {
-        wx.showModal({ title: '更新提示', content: '新版本已经准备好，重启小程序即可使用', success: (res) => res.confirm && updates.applyUpdate() });
+        wx.showModal({
+          title: '更新提示',
+          content: '新版本已经准备好，重启小程序即可使用',
+          success: (res) => res.confirm && updates.applyUpdate(),
+        });
       });
     }
   },

@@ -40,26 +40,95 @@ export const SYNC_ENTRIES: readonly SyncEntry[] = [
   { file: 'workflow/overdue.ts' },
   {
     file: 'contracts/application.ts',
-    pick: ['PAYMENT_METHODS', 'APPLICATION_MATERIALS', 'ApplicationMaterialKind', 'ENTERPRISE_MATERIALS', 'EnterpriseProfile', 'ContractInput', 'Declarations', 'BankAccount', 'PaymentInput'],
+    pick: [
+      'PAYMENT_METHODS',
+      'APPLICATION_MATERIALS',
+      'ApplicationMaterialKind',
+      'ENTERPRISE_MATERIALS',
+      'EnterpriseProfile',
+      'ContractInput',
+      'Declarations',
+      'BankAccount',
+      'PaymentInput',
+    ],
   },
   {
     file: 'contracts/eligibility.ts',
-    pick: ['RULE_IDS', 'RuleId', 'WARNING_IDS', 'WarningId', 'INDUSTRY_SECTIONS', 'IndustrySection', 'isIndustrySection', 'EnterpriseFacts', 'CloudFacts', 'HistoryFacts', 'EligibilityFacts', 'EvaluationFacts', 'Failure', 'Warning', 'Verdict'],
+    pick: [
+      'RULE_IDS',
+      'RuleId',
+      'WARNING_IDS',
+      'WarningId',
+      'INDUSTRY_SECTIONS',
+      'IndustrySection',
+      'isIndustrySection',
+      'EnterpriseFacts',
+      'CloudFacts',
+      'HistoryFacts',
+      'EligibilityFacts',
+      'EvaluationFacts',
+      'Failure',
+      'Warning',
+      'Verdict',
+    ],
   },
   {
     file: 'contracts/providerFiling.ts',
     pick: [
-      'ENTERPRISE_NATURES', 'EnterpriseNature', 'PLATFORM_FUNCTIONS', 'PlatformFunction', 'PRICE_UNITS', 'PriceUnit',
-      'enterpriseNatureLabel', 'platformFunctionLabel', 'priceUnitLabel',
-      'FilingMaterial', 'FILING_MATERIALS', 'FilingMaterialKind', 'FILING_MATERIAL_KINDS', 'REQUIRED_FILING_MATERIAL_KINDS', 'isFilingMaterialKind',
-      'DECLARATION_TEXT', 'OFFERS_PLEDGE_TEXT', 'LIMITS', 'charCount', 'wanYuanTextToFen', 'LANDLINE_PATTERN', 'MOBILE_PATTERN',
-      'ProviderFilingForm', 'FilingBasic', 'FilingPerson', 'FilingTechnical', 'FilingApplication', 'ApplicationCase', 'FilingTeam', 'CoreMember',
-      'PromotionPlan', 'FilingOffers', 'YichunOffer', 'CatalogueItem', 'FilingDeclaration', 'FilingIssue', 'SubmitOptions', 'validateForSubmit',
+      'ENTERPRISE_NATURES',
+      'EnterpriseNature',
+      'PLATFORM_FUNCTIONS',
+      'PlatformFunction',
+      'PRICE_UNITS',
+      'PriceUnit',
+      'enterpriseNatureLabel',
+      'platformFunctionLabel',
+      'priceUnitLabel',
+      'FilingMaterial',
+      'FILING_MATERIALS',
+      'FilingMaterialKind',
+      'FILING_MATERIAL_KINDS',
+      'REQUIRED_FILING_MATERIAL_KINDS',
+      'isFilingMaterialKind',
+      'DECLARATION_TEXT',
+      'OFFERS_PLEDGE_TEXT',
+      'LIMITS',
+      'charCount',
+      'wanYuanTextToFen',
+      'LANDLINE_PATTERN',
+      'MOBILE_PATTERN',
+      'ProviderFilingForm',
+      'FilingBasic',
+      'FilingPerson',
+      'FilingTechnical',
+      'FilingApplication',
+      'ApplicationCase',
+      'FilingTeam',
+      'CoreMember',
+      'PromotionPlan',
+      'FilingOffers',
+      'YichunOffer',
+      'CatalogueItem',
+      'FilingDeclaration',
+      'FilingIssue',
+      'SubmitOptions',
+      'validateForSubmit',
     ],
   },
   {
     file: 'rules/flow.ts',
-    pick: ['AnswerType', 'AnswerValue', 'FactPath', 'StopCondition', 'StopWhen', 'Choice', 'FlowQuestion', 'FlowStop', 'SubsidyEstimate', 'FlowDescription'],
+    pick: [
+      'AnswerType',
+      'AnswerValue',
+      'FactPath',
+      'StopCondition',
+      'StopWhen',
+      'Choice',
+      'FlowQuestion',
+      'FlowStop',
+      'SubsidyEstimate',
+      'FlowDescription',
+    ],
   },
 ];
 
@@ -105,9 +174,11 @@ interface TopLevel {
 }
 
 function topLevelNames(statement: ts.Statement): string[] {
-  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
+  if (ts.isVariableStatement(statement))
+    return statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
   if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) return [statement.name.text];
-  if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isEnumDeclaration(statement)) return [statement.name.text];
+  if (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isEnumDeclaration(statement))
+    return [statement.name.text];
   return [];
 }
 
@@ -118,7 +189,11 @@ function topStatementOf(node: ts.Node, sf: ts.SourceFile): ts.Statement | null {
 }
 
 /** What a statement refers to: other top-level statements of its file, and import bindings. */
-function references(statement: ts.Statement, sf: ts.SourceFile, checker: ts.TypeChecker): { statements: Set<ts.Statement>; imports: Set<ts.Declaration> } {
+function references(
+  statement: ts.Statement,
+  sf: ts.SourceFile,
+  checker: ts.TypeChecker,
+): { statements: Set<ts.Statement>; imports: Set<ts.Declaration> } {
   const statements = new Set<ts.Statement>();
   const imports = new Set<ts.Declaration>();
   const bindings = importBindings(sf);
@@ -126,7 +201,10 @@ function references(statement: ts.Statement, sf: ts.SourceFile, checker: ts.Type
     // A member name (`form.basic`) resolves to a property declared wherever the type came from (a zod
     // schema's object literal, say): it refers to no top-level binding of this file.
     if (ts.isIdentifier(node) && !isMemberName(node)) {
-      const symbol = ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node ? checker.getShorthandAssignmentValueSymbol(node.parent) : checker.getSymbolAtLocation(node);
+      const symbol =
+        ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node
+          ? checker.getShorthandAssignmentValueSymbol(node.parent)
+          : checker.getSymbolAtLocation(node);
       const declarations = symbol?.declarations ?? [];
       // In a type such as `z.output<…>` the checker resolves `z` straight to the package's namespace, past
       // the import: an unqualified name that no local declaration shadows is then the import it names.
@@ -168,7 +246,12 @@ function isMemberName(node: ts.Identifier): boolean {
     (ts.isPropertyAccessExpression(p) && p.name === node) ||
     (ts.isQualifiedName(p) && p.right === node) ||
     (ts.isBindingElement(p) && p.propertyName === node) ||
-    ((ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) && p.name === node)
+    ((ts.isPropertyAssignment(p) ||
+      ts.isPropertySignature(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isMethodDeclaration(p) ||
+      ts.isMethodSignature(p)) &&
+      p.name === node)
   );
 }
 
@@ -190,7 +273,9 @@ function bindingName(declaration: ts.Declaration): string {
 }
 
 function emitFile(sf: ts.SourceFile, entry: SyncEntry, checker: ts.TypeChecker, generated: ReadonlySet<string>): string {
-  const tops: TopLevel[] = sf.statements.map((statement) => ({ statement, names: topLevelNames(statement) })).filter((t) => t.names.length > 0);
+  const tops: TopLevel[] = sf.statements
+    .map((statement) => ({ statement, names: topLevelNames(statement) }))
+    .filter((t) => t.names.length > 0);
   const byName = new Map<string, ts.Statement>();
   for (const t of tops) for (const n of t.names) byName.set(n, t.statement);
 
@@ -217,7 +302,9 @@ function emitFile(sf: ts.SourceFile, entry: SyncEntry, checker: ts.TypeChecker, 
         continue;
       }
       const names = topLevelNames(statement).join(', ');
-      throw new Error(`mp:sync: ${names} in shared/src/${entry.file} needs ${packages.map(bindingName).join(', ')} from an npm package, which the mini-program cannot load; pick a plain part or add one to shared/`);
+      throw new Error(
+        `mp:sync: ${names} in shared/src/${entry.file} needs ${packages.map(bindingName).join(', ')} from an npm package, which the mini-program cannot load; pick a plain part or add one to shared/`,
+      );
     }
     for (const s of refs.statements) queue.push(s);
     for (const i of refs.imports) usedImports.add(i);
@@ -238,7 +325,10 @@ function emitFile(sf: ts.SourceFile, entry: SyncEntry, checker: ts.TypeChecker, 
     const body = expanded.has(statement) ? expandAlias(statement as ts.TypeAliasDeclaration, sf, checker) : statement.getText(sf);
     parts.push(`${leading}${body}`, '');
   }
-  return `${parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${parts
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.Declaration>, generated: ReadonlySet<string>): string[] {
@@ -247,7 +337,8 @@ function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.D
     if (!ts.isImportDeclaration(statement)) continue;
     const spec = (statement.moduleSpecifier as ts.StringLiteral).text;
     const clause = statement.importClause;
-    const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.filter((e) => used.has(e)) : [];
+    const named =
+      clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.filter((e) => used.has(e)) : [];
     const defaultUsed = clause?.name !== undefined && used.has(clause);
     if (!named.length && !defaultUsed) continue;
     const target = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), `${spec}.ts`));
@@ -256,7 +347,9 @@ function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.D
     }
     const typeOnly = clause?.isTypeOnly ? 'type ' : '';
     const names = named.map((e) => e.getText(sf));
-    lines.push(`import ${typeOnly}${defaultUsed ? `${clause.name.text}${names.length ? ', ' : ''}` : ''}${names.length ? `{ ${names.join(', ')} }` : ''} from '${spec}';`);
+    lines.push(
+      `import ${typeOnly}${defaultUsed ? `${clause.name.text}${names.length ? ', ' : ''}` : ''}${names.length ? `{ ${names.join(', ')} }` : ''} from '${spec}';`,
+    );
   }
   return lines;
 }
@@ -282,7 +375,12 @@ function expandAlias(alias: ts.TypeAliasDeclaration, sf: ts.SourceFile, checker:
     ts.forEachChild(n, multiline);
   };
   multiline(node);
-  const declaration = ts.factory.createTypeAliasDeclaration(alias.modifiers?.filter((m) => m.kind === ts.SyntaxKind.ExportKeyword), alias.name.text, undefined, node);
+  const declaration = ts.factory.createTypeAliasDeclaration(
+    alias.modifiers?.filter((m) => m.kind === ts.SyntaxKind.ExportKeyword),
+    alias.name.text,
+    undefined,
+    node,
+  );
   const printed = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed }).printNode(ts.EmitHint.Unspecified, declaration, sf);
   const source = alias.type.getText(sf).replace(/\s+/g, ' ');
   // The printer indents by four; the repository by two.
@@ -297,7 +395,9 @@ function expandAlias(alias: ts.TypeAliasDeclaration, sf: ts.SourceFile, checker:
 
 function listFiles(dir: string, base = ''): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(path.join(dir, d.name), `${base}${d.name}/`) : [`${base}${d.name}`]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? listFiles(path.join(dir, d.name), `${base}${d.name}/`) : [`${base}${d.name}`]));
 }
 
 /** The files now under miniprogram/shared/, keyed like generateSharedFiles(). */

@@ -4,12 +4,34 @@
  * limits follow the server's draft schema (shared/src/contracts/providerFiling.ts);
  * test/miniprogram/logic/filingForm.test.ts feeds the limits to that schema, so the two cannot drift apart.
  */
-import { ENTERPRISE_NATURES, FILING_MATERIALS, LIMITS, PLATFORM_FUNCTIONS, PRICE_UNITS, type ProviderFilingForm } from '../shared/contracts/providerFiling';
+import {
+  ENTERPRISE_NATURES,
+  FILING_MATERIALS,
+  LIMITS,
+  PLATFORM_FUNCTIONS,
+  PRICE_UNITS,
+  type ProviderFilingForm,
+} from '../shared/contracts/providerFiling';
 import { isCalendarDate, MAX_YEAR } from '../shared/rules/calendar';
 import { fenToWanText, fenToYuanText, parseWanYuan, parseYuan } from './money';
 import * as v from './validators';
 
-export type FieldKind = 'text' | 'textarea' | 'url' | 'date' | 'count' | 'year' | 'wan' | 'yuan' | 'phone' | 'mobile' | 'landline' | 'email' | 'choice' | 'multi' | 'bool';
+export type FieldKind =
+  | 'text'
+  | 'textarea'
+  | 'url'
+  | 'date'
+  | 'count'
+  | 'year'
+  | 'wan'
+  | 'yuan'
+  | 'phone'
+  | 'mobile'
+  | 'landline'
+  | 'email'
+  | 'choice'
+  | 'multi'
+  | 'bool';
 
 export interface FieldSpec {
   /** Dotted path in the form; inside a list, relative to the item. */
@@ -36,7 +58,13 @@ export interface SectionSpec {
   lists: readonly ListSpec[];
 }
 
-const t = (key: string, label: string, max: number, hint?: string): FieldSpec => ({ key, label, kind: max > 200 ? 'textarea' : 'text', max, ...(hint ? { hint } : {}) });
+const t = (key: string, label: string, max: number, hint?: string): FieldSpec => ({
+  key,
+  label,
+  kind: max > 200 ? 'textarea' : 'text',
+  max,
+  ...(hint ? { hint } : {}),
+});
 const f = (key: string, label: string, kind: FieldKind, extra: Partial<FieldSpec> = {}): FieldSpec => ({ key, label, kind, ...extra });
 
 const person = (at: string, who: string): FieldSpec[] => [
@@ -117,13 +145,27 @@ export const FILING_SECTIONS: readonly SectionSpec[] = [
   {
     key: 'team',
     title: '四、技术人员及服务团队',
-    fields: [f('team.teamSize', '团队人数', 'count'), t('team.educationSummary', '团队学历情况', 1000), t('team.description', '企业技术或服务团队情况', LIMITS.longText)],
-    lists: [{ path: 'team.coreMembers', itemTitle: '负责人或核心团队成员', max: LIMITS.maxCoreMembers, fields: [t('name', '姓名', 50), t('role', '职务', 50), t('education', '学历', 50), t('resume', '主要履历', 1000)] }],
+    fields: [
+      f('team.teamSize', '团队人数', 'count'),
+      t('team.educationSummary', '团队学历情况', 1000),
+      t('team.description', '企业技术或服务团队情况', LIMITS.longText),
+    ],
+    lists: [
+      {
+        path: 'team.coreMembers',
+        itemTitle: '负责人或核心团队成员',
+        max: LIMITS.maxCoreMembers,
+        fields: [t('name', '姓名', 50), t('role', '职务', 50), t('education', '学历', 50), t('resume', '主要履历', 1000)],
+      },
+    ],
   },
   {
     key: 'promotionPlan',
     title: '四（三）推广和培训计划',
-    fields: [t('promotionPlan.promotion', '针对伊春市企业上云的推广计划', LIMITS.longText), t('promotionPlan.training', '针对伊春市企业上云的培训计划', LIMITS.longText)],
+    fields: [
+      t('promotionPlan.promotion', '针对伊春市企业上云的推广计划', LIMITS.longText),
+      t('promotionPlan.training', '针对伊春市企业上云的培训计划', LIMITS.longText),
+    ],
     lists: [],
   },
   {
@@ -135,7 +177,12 @@ export const FILING_SECTIONS: readonly SectionSpec[] = [
         path: 'offers.items',
         itemTitle: '优惠政策',
         max: LIMITS.maxOffers,
-        fields: [t('title', '优惠名称', LIMITS.shortText), t('description', '优惠内容', 1000), f('validFrom', '优惠开始日期', 'date'), f('validTo', '优惠截止日期', 'date', { hint: '长期有效可不填' })],
+        fields: [
+          t('title', '优惠名称', LIMITS.shortText),
+          t('description', '优惠内容', 1000),
+          f('validFrom', '优惠开始日期', 'date'),
+          f('validTo', '优惠截止日期', 'date', { hint: '长期有效可不填' }),
+        ],
       },
     ],
   },
@@ -195,8 +242,8 @@ export function setAt(form: ProviderFilingForm, path: string, value: unknown): P
     node = container[key] as Node;
   });
   const last = keys[keys.length - 1];
-  if (value === undefined) delete (node)[last];
-  else (node)[last] = value;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
   return copy;
 }
 
@@ -250,7 +297,10 @@ export function parseField(spec: FieldSpec, text: string): FieldResult {
     case 'count':
       return check(v.wholeNumber(spec.label)(s), Number(s));
     case 'year':
-      return check(/^\d{4}$/.test(s) && Number(s) >= 2000 && Number(s) <= MAX_YEAR ? null : `“${spec.label}”须为四位年份（如 2023）`, Number(s));
+      return check(
+        /^\d{4}$/.test(s) && Number(s) >= 2000 && Number(s) <= MAX_YEAR ? null : `“${spec.label}”须为四位年份（如 2023）`,
+        Number(s),
+      );
     case 'wan': {
       const r = parseWanYuan(s, spec.label.replace(/（万元）$/, ''));
       return r.ok ? { ok: true, value: r.fen } : r;

@@ -47,7 +47,11 @@ export function progress(flow: FlowDescription, answers: Answers, question: Flow
 }
 
 /** min(⌈contract × rate⌉, cap) and the payable amount after other subsidies (一, 四（二）), in integer fen. */
-export function estimate(flow: FlowDescription, contractFen: number, otherFen = 0): { computedFen: number; payableFen: number; capped: boolean } {
+export function estimate(
+  flow: FlowDescription,
+  contractFen: number,
+  otherFen = 0,
+): { computedFen: number; payableFen: number; capped: boolean } {
   const { numerator, denominator } = flow.estimate.rate;
   // Halves of a fen rounded up: ⌈a·n/d⌉ by integer division (amounts × n stay far below 2^53).
   const raw = Math.floor((contractFen * numerator + denominator - 1) / denominator);
@@ -79,7 +83,13 @@ function applies(flow: FlowDescription, condition: StopCondition, answer: Answer
 }
 
 /** The early stop this answer causes, with its clause and what to do; null when the check goes on. */
-export function stopFor(flow: FlowDescription, question: FlowQuestion, answer: AnswerValue, answers: Answers, asOf: string): FlowStopView | null {
+export function stopFor(
+  flow: FlowDescription,
+  question: FlowQuestion,
+  answer: AnswerValue,
+  answers: Answers,
+  asOf: string,
+): FlowStopView | null {
   const stop = question.stopWhen;
   if (!stop || !applies(flow, stop.condition, answer, { ...answers, [question.id]: answer }, asOf)) return null;
   let message = stop.message;
@@ -105,7 +115,9 @@ export function parseInput(question: FlowQuestion, raw: string | boolean | null)
       return r.ok ? { ok: true, value: r.code } : { ok: false, message: r.message };
     }
     case 'choice':
-      return (question.choices ?? []).some((c) => c.value === raw) ? { ok: true, value: String(raw) } : { ok: false, message: '请从列表中选择' };
+      return (question.choices ?? []).some((c) => c.value === raw)
+        ? { ok: true, value: String(raw) }
+        : { ok: false, message: '请从列表中选择' };
     case 'date':
     case 'date_or_none':
       return typeof raw === 'string' && isCalendarDate(raw) ? { ok: true, value: raw } : { ok: false, message: '请选择日期' };

@@ -89,7 +89,15 @@ export const MERCHANT_FIELDS: readonly MerchantFieldSpec[] = [
   },
 ];
 
-export const EMPTY_MERCHANT_FORM: Readonly<MerchantForm> = { mchid: '', apiV3Key: '', privateKeyPem: '', certificatePem: '', serialNo: '', platformKeyId: '', platformKeyPem: '' };
+export const EMPTY_MERCHANT_FORM: Readonly<MerchantForm> = {
+  mchid: '',
+  apiV3Key: '',
+  privateKeyPem: '',
+  certificatePem: '',
+  serialNo: '',
+  platformKeyId: '',
+  platformKeyPem: '',
+};
 
 const pemOf = (text: string, kind: RegExp) => kind.test(text) && /-----END [A-Z ]+-----/.test(text);
 
@@ -97,7 +105,10 @@ const pemOf = (text: string, kind: RegExp) => kind.test(text) && /-----END [A-Z 
  * The form as the server wants it, or each box's problem. Only what can be seen without the keys being
  * used: that a PEM is the right kind of file is the most common slip (a certificate pasted as the key).
  */
-export function merchantLinkBody(form: MerchantForm, version: number | null): { ok: true; body: MerchantLinkInput } | { ok: false; errors: Partial<Record<MerchantField, string>> } {
+export function merchantLinkBody(
+  form: MerchantForm,
+  version: number | null,
+): { ok: true; body: MerchantLinkInput } | { ok: false; errors: Partial<Record<MerchantField, string>> } {
   const f = {
     mchid: form.mchid.trim(),
     apiV3Key: form.apiV3Key.trim(),
@@ -109,17 +120,23 @@ export function merchantLinkBody(form: MerchantForm, version: number | null): { 
   };
   const errors: Partial<Record<MerchantField, string>> = {};
   if (!/^\d{8,12}$/.test(f.mchid)) errors.mchid = f.mchid ? '商户号为 8–12 位数字' : '请填写微信支付商户号';
-  if (!/^[\x21-\x7e]{32}$/.test(f.apiV3Key)) errors.apiV3Key = f.apiV3Key ? `APIv3 密钥为 32 位字符，目前 ${f.apiV3Key.length} 位` : '请填写 APIv3 密钥';
+  if (!/^[\x21-\x7e]{32}$/.test(f.apiV3Key))
+    errors.apiV3Key = f.apiV3Key ? `APIv3 密钥为 32 位字符，目前 ${f.apiV3Key.length} 位` : '请填写 APIv3 密钥';
   if (!f.privateKeyPem) errors.privateKeyPem = '请粘贴 apiclient_key.pem 的全部内容';
-  else if (f.privateKeyPem.includes('BEGIN CERTIFICATE')) errors.privateKeyPem = '这里粘贴的是证书，请粘贴私钥 apiclient_key.pem（BEGIN PRIVATE KEY 开头）';
-  else if (!pemOf(f.privateKeyPem, /-----BEGIN (RSA )?PRIVATE KEY-----/)) errors.privateKeyPem = '私钥不完整：请粘贴 apiclient_key.pem 的全部内容，含 BEGIN 和 END 两行';
-  if (f.certificatePem && !pemOf(f.certificatePem, /-----BEGIN CERTIFICATE-----/)) errors.certificatePem = '证书不完整：请粘贴 apiclient_cert.pem 的全部内容，含 BEGIN 和 END 两行';
+  else if (f.privateKeyPem.includes('BEGIN CERTIFICATE'))
+    errors.privateKeyPem = '这里粘贴的是证书，请粘贴私钥 apiclient_key.pem（BEGIN PRIVATE KEY 开头）';
+  else if (!pemOf(f.privateKeyPem, /-----BEGIN (RSA )?PRIVATE KEY-----/))
+    errors.privateKeyPem = '私钥不完整：请粘贴 apiclient_key.pem 的全部内容，含 BEGIN 和 END 两行';
+  if (f.certificatePem && !pemOf(f.certificatePem, /-----BEGIN CERTIFICATE-----/))
+    errors.certificatePem = '证书不完整：请粘贴 apiclient_cert.pem 的全部内容，含 BEGIN 和 END 两行';
   if (f.serialNo && !/^[0-9A-F]{8,64}$/.test(f.serialNo)) errors.serialNo = '证书序列号为 8–64 位十六进制字符（0–9、A–F）';
   if (!f.certificatePem && !f.serialNo) errors.serialNo = '请粘贴商户 API 证书，或填写证书序列号';
   const isCertificate = f.platformKeyPem.includes('BEGIN CERTIFICATE');
   if (!f.platformKeyPem) errors.platformKeyPem = '请粘贴微信支付公钥（pub_key.pem）或平台证书';
-  else if (!pemOf(f.platformKeyPem, /-----BEGIN (PUBLIC KEY|CERTIFICATE)-----/)) errors.platformKeyPem = '微信支付公钥不完整：请粘贴 pub_key.pem 的全部内容，含 BEGIN 和 END 两行';
-  if (f.platformKeyPem && !isCertificate && !/^PUB_KEY_ID_\d{10,40}$/.test(f.platformKeyId)) errors.platformKeyId = f.platformKeyId ? '公钥 ID 以 PUB_KEY_ID_ 开头，后面是数字' : '请填写微信支付公钥的 ID（PUB_KEY_ID_ 开头）';
+  else if (!pemOf(f.platformKeyPem, /-----BEGIN (PUBLIC KEY|CERTIFICATE)-----/))
+    errors.platformKeyPem = '微信支付公钥不完整：请粘贴 pub_key.pem 的全部内容，含 BEGIN 和 END 两行';
+  if (f.platformKeyPem && !isCertificate && !/^PUB_KEY_ID_\d{10,40}$/.test(f.platformKeyId))
+    errors.platformKeyId = f.platformKeyId ? '公钥 ID 以 PUB_KEY_ID_ 开头，后面是数字' : '请填写微信支付公钥的 ID（PUB_KEY_ID_ 开头）';
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,

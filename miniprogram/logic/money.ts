@@ -37,7 +37,9 @@ export function parseYuan(text: string, label = '金额'): ParsedMoney {
   if (t === '') return { ok: false, message: `请填写${label}` };
   const match = /^(\d{1,13})(?:\.(\d{0,2}))?$/.exec(t);
   if (!match) {
-    return /^\d+\.\d{3,}$/.test(t) ? { ok: false, message: `${label}最多精确到分（小数点后两位）` } : { ok: false, message: `${label}请填写数字，单位为元，如 120000 或 120000.50` };
+    return /^\d+\.\d{3,}$/.test(t)
+      ? { ok: false, message: `${label}最多精确到分（小数点后两位）` }
+      : { ok: false, message: `${label}请填写数字，单位为元，如 120000 或 120000.50` };
   }
   const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
   return { ok: true, fen };

@@ -150,7 +150,13 @@ export function paymentRequestBody(form: RequestForm): Checked<PaymentRequestInp
   if (Object.keys(errors).length || !amount.ok) return { ok: false, errors };
   return {
     ok: true,
-    body: { creditCode: code, amountFen: amount.fen, description, ...(form.applicationId ? { applicationId: form.applicationId } : {}), ...(contractNo ? { contractNo } : {}) },
+    body: {
+      creditCode: code,
+      amountFen: amount.fen,
+      description,
+      ...(form.applicationId ? { applicationId: form.applicationId } : {}),
+      ...(contractNo ? { contractNo } : {}),
+    },
   };
 }
 
@@ -162,7 +168,11 @@ export function requestFieldOf(path: string): RequestField | null {
 }
 
 /** A refund: at most what is left, with a reason the enterprise reads. */
-export function refundBody(amountText: string, reason: string, refundableFen: number): { ok: true; amountFen: number; reason: string } | { ok: false; message: string } {
+export function refundBody(
+  amountText: string,
+  reason: string,
+  refundableFen: number,
+): { ok: true; amountFen: number; reason: string } | { ok: false; message: string } {
   const amount = parseYuan(amountText, '退款金额');
   if (!amount.ok) return { ok: false, message: amount.message };
   if (amount.fen <= 0) return { ok: false, message: '退款金额须大于 0' };
@@ -185,7 +195,10 @@ export const DISCREPANCY_LABELS: Readonly<Record<DiscrepancyKind, string>> = {
 };
 
 /** The first message per field, from a 400's details (dotted paths) through the page's own mapping. */
-export function fieldErrors<F extends string>(details: readonly { path: string; message: string }[], fieldOf: (path: string) => F | null): Partial<Record<F, string>> {
+export function fieldErrors<F extends string>(
+  details: readonly { path: string; message: string }[],
+  fieldOf: (path: string) => F | null,
+): Partial<Record<F, string>> {
   const out: Partial<Record<F, string>> = {};
   for (const d of details) {
     const field = fieldOf(d.path);

@@ -28,20 +28,34 @@ export function meaningfulReasons(reasons: readonly ReasonDraft[]): ReasonDraft[
   return reasons.map((r) => ({ target: r.target.trim(), message: r.message.trim() })).filter((r) => [...r.message].length >= 2);
 }
 
-export function countyOpinionProblem(input: { decision: Decision | ''; effect: number; service: number; reasons: readonly ReasonDraft[] }): string | null {
+export function countyOpinionProblem(input: {
+  decision: Decision | '';
+  effect: number;
+  service: number;
+  reasons: readonly ReasonDraft[];
+}): string | null {
   if (!input.decision) return '请选择审核结论：同意、退回修改或不予补助';
-  if (!(input.effect >= 1 && input.effect <= 5) || !(input.service >= 1 && input.service <= 5)) return '请对上云效果和服务商服务质量分别评分（1–5 分：差、较差、一般、良好、优秀）';
-  if (input.decision !== 'approve' && meaningfulReasons(input.reasons).length === 0) return '退回或不予补助时，请逐条写明原因和需要修改的字段或材料，企业将看到这些文字';
+  if (!(input.effect >= 1 && input.effect <= 5) || !(input.service >= 1 && input.service <= 5))
+    return '请对上云效果和服务商服务质量分别评分（1–5 分：差、较差、一般、良好、优秀）';
+  if (input.decision !== 'approve' && meaningfulReasons(input.reasons).length === 0)
+    return '退回或不予补助时，请逐条写明原因和需要修改的字段或材料，企业将看到这些文字';
   return null;
 }
 
-export function cityOpinionProblem(input: { decision: Decision | ''; verifiedFen: number | null; payableFen: number; verifiedReason: string; reasons: readonly ReasonDraft[] }): string | null {
+export function cityOpinionProblem(input: {
+  decision: Decision | '';
+  verifiedFen: number | null;
+  payableFen: number;
+  verifiedReason: string;
+  reasons: readonly ReasonDraft[];
+}): string | null {
   if (!input.decision) return '请选择审核结论：通过并核定金额、退回修改或不予补助';
   if (input.decision === 'approve') {
     if (input.payableFen <= 0) return '按现行政策计算的可补助金额为 0，不能核定通过，请退回或不予补助';
     if (input.verifiedFen === null || input.verifiedFen <= 0) return '请填写核定金额（元）';
     if (input.verifiedFen > input.payableFen) return '核定金额不能高于按政策计算的可补助金额';
-    if (input.verifiedFen < input.payableFen && [...input.verifiedReason.trim()].length < 2) return '核定金额低于可补助金额，请写明核减原因';
+    if (input.verifiedFen < input.payableFen && [...input.verifiedReason.trim()].length < 2)
+      return '核定金额低于可补助金额，请写明核减原因';
     return null;
   }
   if (meaningfulReasons(input.reasons).length === 0) return '退回或不予补助时，请写明原因，企业将看到这些文字';
@@ -49,8 +63,13 @@ export function cityOpinionProblem(input: { decision: Decision | ''; verifiedFen
 }
 
 /** A filing decision of city MIIT: approval confirms all five conditions of 三（一）; the rest need a reason. */
-export function filingDecisionProblem(decision: 'approve' | 'return' | 'reject' | 'revoke' | '', conditions: readonly number[], reason: string): string | null {
+export function filingDecisionProblem(
+  decision: 'approve' | 'return' | 'reject' | 'revoke' | '',
+  conditions: readonly number[],
+  reason: string,
+): string | null {
   if (!decision) return '请选择审核结论';
-  if (decision === 'approve') return [1, 2, 3, 4, 5].every((n) => conditions.includes(n)) ? null : '请逐条核对三（一）1–5 的五项条件后再通过备案';
+  if (decision === 'approve')
+    return [1, 2, 3, 4, 5].every((n) => conditions.includes(n)) ? null : '请逐条核对三（一）1–5 的五项条件后再通过备案';
   return [...reason.trim()].length >= 2 ? null : '请写明原因，服务商将看到这段文字';
 }

@@ -12,9 +12,17 @@ export interface HomeEntry {
 }
 
 const CHECK: HomeEntry = { title: '申报条件自测', desc: '逐题回答，当场知道能否申报、大约能补多少', url: '/pages/enterprise/check/check' };
-const REGISTRY: HomeEntry = { title: '已备案云服务商', desc: '名录、产品目录与针对伊春企业的优惠', url: '/pages/enterprise/providers/providers' };
+const REGISTRY: HomeEntry = {
+  title: '已备案云服务商',
+  desc: '名录、产品目录与针对伊春企业的优惠',
+  url: '/pages/enterprise/providers/providers',
+};
 const QUEUE: HomeEntry = { title: '待审申请', desc: '按阶段排队，超期的标红', url: '/pages/review/queue/queue' };
-const CITY_PAYMENTS: HomeEntry = { title: '微信支付收款与对账', desc: '哪些服务商开通了平台收款、对账不一致', url: '/pages/city/payments/payments' };
+const CITY_PAYMENTS: HomeEntry = {
+  title: '微信支付收款与对账',
+  desc: '哪些服务商开通了平台收款、对账不一致',
+  url: '/pages/city/payments/payments',
+};
 
 export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
   enterprise: [
@@ -28,8 +36,16 @@ export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
     { title: '产品目录与优惠', desc: '在名录中展示的产品、报价和伊春优惠', url: '/pages/provider/catalogue/catalogue' },
     { title: '平台收款', desc: '向企业发起微信支付付款请求、撤回、退款', url: '/pages/provider/payments/payments' },
   ],
-  county_miit: [QUEUE, { title: '企业核验', desc: '核验营业执照和授权委托书、处理认领', url: '/pages/review/enterprises/enterprises' }, { title: '联合行文', desc: '两部门通过的申请报送市里', url: '/pages/review/reports/reports' }],
-  county_finance: [QUEUE, { title: '企业核验', desc: '核验营业执照和授权委托书、处理认领', url: '/pages/review/enterprises/enterprises' }, { title: '联合行文', desc: '两部门通过的申请报送市里', url: '/pages/review/reports/reports' }],
+  county_miit: [
+    QUEUE,
+    { title: '企业核验', desc: '核验营业执照和授权委托书、处理认领', url: '/pages/review/enterprises/enterprises' },
+    { title: '联合行文', desc: '两部门通过的申请报送市里', url: '/pages/review/reports/reports' },
+  ],
+  county_finance: [
+    QUEUE,
+    { title: '企业核验', desc: '核验营业执照和授权委托书、处理认领', url: '/pages/review/enterprises/enterprises' },
+    { title: '联合行文', desc: '两部门通过的申请报送市里', url: '/pages/review/reports/reports' },
+  ],
   city_miit: [
     QUEUE,
     { title: '服务商备案审核', desc: '核对三（一）五项条件后作出决定', url: '/pages/review/queue/queue?tab=filings' },

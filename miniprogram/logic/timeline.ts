@@ -46,7 +46,9 @@ export function timeline(events: readonly ApplicationEvent[]): TimelineItem[] {
       key: String(e.seq),
       title: EVENT_TITLES[e.event] ?? e.toLabel,
       time: formatTime(e.at),
-      note: [e.toLabel && EVENT_TITLES[e.event] ? `状态：${e.toLabel}` : '', e.reason ? `意见：${e.reason}` : ''].filter(Boolean).join('\n'),
+      note: [e.toLabel && EVENT_TITLES[e.event] ? `状态：${e.toLabel}` : '', e.reason ? `意见：${e.reason}` : '']
+        .filter(Boolean)
+        .join('\n'),
       current: i === steps.length - 1,
     }))
     .reverse();
@@ -69,7 +71,9 @@ export function fixList(app: Pick<ApplicationView, 'status' | 'returnedFrom' | '
   if (app.status !== 'returned') return [];
   const returns = app.opinions.filter((o) => o.decision === 'return' && o.level === app.returnedFrom);
   const latest = returns[returns.length - 1];
-  const items = (latest?.reasons ?? []).filter((r) => r && typeof r.message === 'string').map((r) => ({ where: where(r), message: r.message }));
+  const items = (latest?.reasons ?? [])
+    .filter((r) => r && typeof r.message === 'string')
+    .map((r) => ({ where: where(r), message: r.message }));
   if (items.length) return items;
   return app.lastReason ? [{ where: app.returnedFrom === 'provider' ? '云服务商的意见' : '', message: app.lastReason }] : [];
 }

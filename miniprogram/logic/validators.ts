@@ -8,12 +8,17 @@ import { LANDLINE_PATTERN, MOBILE_PATTERN, charCount } from '../shared/contracts
 
 export type Check = (value: string) => string | null;
 
-export const required = (label: string): Check => (v) => (v.trim() ? null : `请填写${label}`);
+export const required =
+  (label: string): Check =>
+  (v) =>
+    v.trim() ? null : `请填写${label}`;
 
-export const maxChars = (label: string, max: number): Check => (v) => {
-  const n = charCount(v.trim());
-  return n > max ? `“${label}”不能超过${max}字，目前${n}字，请精简` : null;
-};
+export const maxChars =
+  (label: string, max: number): Check =>
+  (v) => {
+    const n = charCount(v.trim());
+    return n > max ? `“${label}”不能超过${max}字，目前${n}字，请精简` : null;
+  };
 
 export const creditCode: Check = (v) => {
   if (!v.trim()) return null;
@@ -25,25 +30,52 @@ function normalizePhone(v: string): string {
   return v.replace(/\s+/g, '').replace(/[－—–]/g, '-');
 }
 
-export const mobile = (label: string): Check => (v) => (!v.trim() || MOBILE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为11位手机号（如 13904581234）`);
+export const mobile =
+  (label: string): Check =>
+  (v) =>
+    !v.trim() || MOBILE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为11位手机号（如 13904581234）`;
 
-export const phone = (label: string): Check => (v) => {
-  const p = normalizePhone(v);
-  return !v.trim() || MOBILE_PATTERN.test(p) || LANDLINE_PATTERN.test(p) ? null : `“${label}”须为带区号的固定电话（如 0458-3878126）或11位手机号（如 13904581234）`;
-};
+export const phone =
+  (label: string): Check =>
+  (v) => {
+    const p = normalizePhone(v);
+    return !v.trim() || MOBILE_PATTERN.test(p) || LANDLINE_PATTERN.test(p)
+      ? null
+      : `“${label}”须为带区号的固定电话（如 0458-3878126）或11位手机号（如 13904581234）`;
+  };
 
-export const landline = (label: string): Check => (v) => (!v.trim() || LANDLINE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为带区号的固定电话（如 0458-3878126）`);
+export const landline =
+  (label: string): Check =>
+  (v) =>
+    !v.trim() || LANDLINE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为带区号的固定电话（如 0458-3878126）`;
 
 /** The enterprise's contact phone: a mobile, or a landline with its area code (server: enterpriseProfileSchema). */
-export const contactPhone: Check = (v) => (!v.trim() || /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/.test(v.trim()) ? null : '联系电话须为手机号或带区号的座机号，如 13904581234 或 0458-3878126');
+export const contactPhone: Check = (v) =>
+  !v.trim() || /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/.test(v.trim())
+    ? null
+    : '联系电话须为手机号或带区号的座机号，如 13904581234 或 0458-3878126';
 
-export const email = (label: string): Check => (v) => (!v.trim() || /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(v.trim()) ? null : `“${label}”须为有效的电子邮箱（如 name@example.cn）`);
+export const email =
+  (label: string): Check =>
+  (v) =>
+    !v.trim() || /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(v.trim()) ? null : `“${label}”须为有效的电子邮箱（如 name@example.cn）`;
 
-export const url = (label: string): Check => (v) => (!v.trim() || /^https?:\/\/[^\s/?#]+\.[^\s/?#]{2,}([/?#]\S*)?$/i.test(v.trim()) ? null : `“${label}”须为以 http:// 或 https:// 开头的网址（如 https://cloud.example.cn）`);
+export const url =
+  (label: string): Check =>
+  (v) =>
+    !v.trim() || /^https?:\/\/[^\s/?#]+\.[^\s/?#]{2,}([/?#]\S*)?$/i.test(v.trim())
+      ? null
+      : `“${label}”须为以 http:// 或 https:// 开头的网址（如 https://cloud.example.cn）`;
 
-export const date = (label: string): Check => (v) => (!v.trim() || isCalendarDate(v.trim()) ? null : `“${label}”须为真实存在的日期，格式 YYYY-MM-DD`);
+export const date =
+  (label: string): Check =>
+  (v) =>
+    !v.trim() || isCalendarDate(v.trim()) ? null : `“${label}”须为真实存在的日期，格式 YYYY-MM-DD`;
 
-export const wholeNumber = (label: string): Check => (v) => (!v.trim() || /^\d{1,9}$/.test(v.trim()) ? null : `“${label}”须为不小于0的整数`);
+export const wholeNumber =
+  (label: string): Check =>
+  (v) =>
+    !v.trim() || /^\d{1,9}$/.test(v.trim()) ? null : `“${label}”须为不小于0的整数`;
 
 export const bankAccountNo: Check = (v) => (!v.trim() || /^\d{8,32}$/.test(v.replace(/\s+/g, '')) ? null : '银行账号须为 8–32 位数字');
 

@@ -47,7 +47,10 @@ export interface CallOptions {
 type Json = Record<string, unknown>;
 
 function errorFrom(status: number, data: unknown): ApiError {
-  const error = typeof data === 'object' && data !== null ? (data as { error?: { code?: unknown; message?: unknown; details?: unknown } }).error : undefined;
+  const error =
+    typeof data === 'object' && data !== null
+      ? (data as { error?: { code?: unknown; message?: unknown; details?: unknown } }).error
+      : undefined;
   if (error && typeof error.message === 'string') {
     const details = Array.isArray(error.details) ? (error.details as ErrorDetail[]).filter((d) => typeof d?.message === 'string') : [];
     return new ApiError(status, typeof error.code === 'string' ? error.code : 'error', error.message, details);
@@ -57,7 +60,8 @@ function errorFrom(status: number, data: unknown): ApiError {
 
 /** A dialog with the server's words: they say what to fix. */
 export function showError(err: unknown): void {
-  const message = err instanceof ApiError ? err.message : err instanceof wxp.WxError ? `操作未完成：${err.errMsg}` : '出了点问题，请稍后再试';
+  const message =
+    err instanceof ApiError ? err.message : err instanceof wxp.WxError ? `操作未完成：${err.errMsg}` : '出了点问题，请稍后再试';
   if (err instanceof wxp.WxError && err.cancelled) return;
   void wxp.showModal({ title: '提示', content: message, showCancel: false, confirmText: '知道了' });
 }
@@ -70,7 +74,8 @@ function assertSandboxAllowed(): void {
   if (!SANDBOX_LOGIN) return;
   // A published version with the sandbox login would send every user's login to a server that cannot exist.
   const env = wx.getAccountInfoSync().miniProgram.envVersion;
-  if (env === 'release') throw new ApiError(0, 'misconfigured', '小程序配置有误（开发登录未关闭），请联系市工信局信息化推进科 0458-3878126');
+  if (env === 'release')
+    throw new ApiError(0, 'misconfigured', '小程序配置有误（开发登录未关闭），请联系市工信局信息化推进科 0458-3878126');
 }
 
 /** wx.login → POST /api/v1/auth/wx-login → the token, kept. Concurrent callers share one login. */
@@ -97,7 +102,12 @@ async function token(): Promise<string> {
 
 // ---- requests ------------------------------------------------------------------------------------------
 
-function rawRequest(method: Route['method'], url: string, body: object | undefined, bearer: string | null): Promise<{ status: number; data: unknown }> {
+function rawRequest(
+  method: Route['method'],
+  url: string,
+  body: object | undefined,
+  bearer: string | null,
+): Promise<{ status: number; data: unknown }> {
   return new Promise((resolve) => {
     const header: Json = { 'content-type': 'application/json' };
     if (bearer) header.Authorization = `Bearer ${bearer}`;
@@ -107,7 +117,7 @@ function rawRequest(method: Route['method'], url: string, body: object | undefin
       header,
       timeout: REQUEST_TIMEOUT_MS,
       // A POST without a body still sends {}: the server's JSON parser wants an object.
-      ...(method === 'GET' ? {} : { data: (body ?? {}) }),
+      ...(method === 'GET' ? {} : { data: body ?? {} }),
       success: (res) => resolve({ status: res.statusCode, data: res.data }),
       fail: () => resolve({ status: 0, data: null }),
     });
@@ -168,7 +178,12 @@ export interface UploadOptions {
   onProgress?: (percent: number) => void;
 }
 
-function rawUpload(url: string, filePath: string, bearer: string, onProgress?: (percent: number) => void): Promise<{ status: number; data: unknown }> {
+function rawUpload(
+  url: string,
+  filePath: string,
+  bearer: string,
+  onProgress?: (percent: number) => void,
+): Promise<{ status: number; data: unknown }> {
   return new Promise((resolve) => {
     const task = wx.uploadFile({
       url,

@@ -8,21 +8,22 @@
 import { ApiError } from './http';
 import { WxError } from './wxp';
 
-type Options<TData extends WechatMiniprogram.Component.DataOption, TProperty extends WechatMiniprogram.Component.PropertyOption, TMethod extends WechatMiniprogram.Component.MethodOption> = WechatMiniprogram.Component.Options<
-  TData,
-  TProperty,
-  TMethod,
-  []
->;
+type Options<
+  TData extends WechatMiniprogram.Component.DataOption,
+  TProperty extends WechatMiniprogram.Component.PropertyOption,
+  TMethod extends WechatMiniprogram.Component.MethodOption,
+> = WechatMiniprogram.Component.Options<TData, TProperty, TMethod, []>;
 
 function report(err: unknown): void {
   if (err instanceof ApiError || err instanceof WxError) return;
   console.error('页面处理出错', err);
 }
 
-export function page<TData extends WechatMiniprogram.Component.DataOption, TProperty extends WechatMiniprogram.Component.PropertyOption, TMethod extends WechatMiniprogram.Component.MethodOption>(
-  options: Options<TData, TProperty, TMethod>,
-): Options<TData, TProperty, TMethod> {
+export function page<
+  TData extends WechatMiniprogram.Component.DataOption,
+  TProperty extends WechatMiniprogram.Component.PropertyOption,
+  TMethod extends WechatMiniprogram.Component.MethodOption,
+>(options: Options<TData, TProperty, TMethod>): Options<TData, TProperty, TMethod> {
   const methods = (options as { methods?: Record<string, (...args: unknown[]) => unknown> }).methods;
   for (const [name, fn] of Object.entries(methods ?? {})) {
     methods![name] = function (this: unknown, ...args: unknown[]) {

@@ -162,7 +162,15 @@ export interface ApplicationSummary {
 export interface ApplicationView extends ApplicationSummary {
   enterpriseId: string;
   countyCode: string;
-  contract: { providerId: string | null; contractNo: string | null; signedOn: string | null; start: string | null; end: string | null; amountFen: number | null; services: string | null };
+  contract: {
+    providerId: string | null;
+    contractNo: string | null;
+    signedOn: string | null;
+    start: string | null;
+    end: string | null;
+    amountFen: number | null;
+    services: string | null;
+  };
   declarations: Declarations | null;
   bank: { accountName: string | null; bankName: string | null; accountNo: string | null };
   paidAmountFen: number;
@@ -202,7 +210,15 @@ export interface ProviderCard {
   revokedOn: string | null;
   selectable: boolean;
   functions: { value: string; label: string }[];
-  catalogue: { id?: string; name?: string; description?: string; priceFen?: number; yichunPriceFen: number | null; unit?: string; unitLabel: string | null }[];
+  catalogue: {
+    id?: string;
+    name?: string;
+    description?: string;
+    priceFen?: number;
+    yichunPriceFen: number | null;
+    unit?: string;
+    unitLabel: string | null;
+  }[];
   offers: { id?: string; title?: string; description?: string; validFrom: string | null; validTo: string | null }[];
   contact: { name: string | null; phone: string | null; mobile: string | null } | null;
   /** The provider has linked a merchant account: the enterprise may pay it with WeChat Pay here. */
@@ -246,7 +262,13 @@ export interface FilingEvent {
 
 export interface FilingChecklist {
   filing: FilingSummary;
-  conditions: { no: number; clause: string; text: string; fields: { label: string; value: string }[]; materials: { kind: string; label: string; files: { id: string; name: string }[] }[] }[];
+  conditions: {
+    no: number;
+    clause: string;
+    text: string;
+    fields: { label: string; value: string }[];
+    materials: { kind: string; label: string; files: { id: string; name: string }[] }[];
+  }[];
   otherMaterials: { id: string; kind: string; label: string; name: string }[];
 }
 
@@ -281,7 +303,14 @@ export interface ProviderApplicationDetail {
     version: number;
     enterpriseName: string;
     countyName: string;
-    contract: { no: string | null; signedOn: string | null; start: string | null; end: string | null; amountFen: number | null; services: string | null };
+    contract: {
+      no: string | null;
+      signedOn: string | null;
+      start: string | null;
+      end: string | null;
+      amountFen: number | null;
+      services: string | null;
+    };
     paidAmountFen: number;
     appliedFen: number | null;
     payments: PaymentView[];
@@ -301,7 +330,17 @@ export interface SettlementForm {
   signedAt: number | null;
   totalAppliedFen: number;
   scans: { id: string; name: string; createdAt: number }[];
-  items: { position: number; applicationId: string; trackingNo: string | null; enterpriseName: string; appliedFen: number; contractAmountFen: number; effectEvaluation: string | null; applicationStatus: string | null; current: boolean }[];
+  items: {
+    position: number;
+    applicationId: string;
+    trackingNo: string | null;
+    enterpriseName: string;
+    appliedFen: number;
+    contractAmountFen: number;
+    effectEvaluation: string | null;
+    applicationStatus: string | null;
+    current: boolean;
+  }[];
 }
 
 // ---- reviewers -------------------------------------------------------------------------------------------
@@ -364,7 +403,14 @@ export interface CountyDetail {
     version: number;
     round: number;
     countyName: string;
-    contract: { no: string | null; signedOn: string | null; start: string | null; end: string | null; amountFen: number | null; services: string | null };
+    contract: {
+      no: string | null;
+      signedOn: string | null;
+      start: string | null;
+      end: string | null;
+      amountFen: number | null;
+      services: string | null;
+    };
     paidAmountFen: number;
     otherSubsidiesFen: number;
     subsidyFen: number | null;
@@ -372,13 +418,35 @@ export interface CountyDetail {
     providerEvaluation: string | null;
     lastReason: string | null;
   };
-  enterprise: { id: string; name: string; creditCode: string; status: EnterpriseStatus; legalRepresentative: string | null; contactName: string | null; contactPhone: string | null } | null;
+  enterprise: {
+    id: string;
+    name: string;
+    creditCode: string;
+    status: EnterpriseStatus;
+    legalRepresentative: string | null;
+    contactName: string | null;
+    contactPhone: string | null;
+  } | null;
   provider: { id: string; companyName: string; filingNo: string | null; approvedOn: string | null; status: string } | null;
   payments: (PaymentView & { removedAt: number | null })[];
   materials: ReviewMaterial[];
-  settlementForm: { id: string; version: number; status: string; signed: boolean; files: { id: string; name: string; mime: string; supersededBy: string | null }[] } | null;
+  settlementForm: {
+    id: string;
+    version: number;
+    status: string;
+    signed: boolean;
+    files: { id: string; name: string; mime: string; supersededBy: string | null }[];
+  } | null;
   opinions: CountyOpinionView[];
-  history: { seq: number; event: string; to: string; actorRole: string | null; actorName: string | null; reason: string | null; at: number }[];
+  history: {
+    seq: number;
+    event: string;
+    to: string;
+    actorRole: string | null;
+    actorName: string | null;
+    reason: string | null;
+    at: number;
+  }[];
   myDepartment: 'miit' | 'finance';
   myOpinionThisRound: string | null;
   otherOpinionThisRound: string | null;
@@ -442,7 +510,18 @@ export interface CityDetail {
   enterprise: { id: string; name: string; creditCode: string; status: EnterpriseStatus } | null;
   provider: { id: string; companyName: string; filingNo: string | null; status: string } | null;
   amount: { on: string; payableFen: number; computedFen: number; capped: boolean };
-  opinions: { id: string; round: number; level: string; department: string | null; decision: string; reasons: ReasonItem[] | null; ratingEffect: number | null; ratingService: number | null; internalNote: string | null; createdAt: number }[];
+  opinions: {
+    id: string;
+    round: number;
+    level: string;
+    department: string | null;
+    decision: string;
+    reasons: ReasonItem[] | null;
+    ratingEffect: number | null;
+    ratingService: number | null;
+    internalNote: string | null;
+    createdAt: number;
+  }[];
   history: { seq: number; event: string; to: string; actorRole: string | null; reason: string | null; at: number }[];
   payments: PaymentView[];
   paymentsTotalFen: number;
@@ -474,11 +553,27 @@ export interface JointReportSummary {
 }
 
 export interface JointReport extends JointReportSummary {
-  items: { applicationId: string; trackingNo: string | null; enterpriseName: string; providerName: string; contractAmountFen: number | null; appliedFen: number | null; statusLabel: string }[];
+  items: {
+    applicationId: string;
+    trackingNo: string | null;
+    enterpriseName: string;
+    providerName: string;
+    contractAmountFen: number | null;
+    appliedFen: number | null;
+    statusLabel: string;
+  }[];
 }
 
 export interface BudgetView {
-  budget: { year: number; budgetFen: number | null; version: number | null; committedFen: number; reservedFen: number; disbursedNetFen: number; remainingFen: number | null };
+  budget: {
+    year: number;
+    budgetFen: number | null;
+    version: number | null;
+    committedFen: number;
+    reservedFen: number;
+    disbursedNetFen: number;
+    remainingFen: number | null;
+  };
 }
 
 export interface ListSummary {
@@ -507,7 +602,17 @@ export interface ListObjection {
 }
 
 export interface ListDetail {
-  list: { id: string; year: number; batchNo: number; title: string; status: ListSummary['status']; statusLabel: string; noticeStart: string | null; noticeEnd: string | null; version: number };
+  list: {
+    id: string;
+    year: number;
+    batchNo: number;
+    title: string;
+    status: ListSummary['status'];
+    statusLabel: string;
+    noticeStart: string | null;
+    noticeEnd: string | null;
+    version: number;
+  };
   items: (CityQueueItem & { itemVerifiedFen: number; pendingObjections: number })[];
   removedItems: (CityQueueItem & { removedReason: string | null })[];
   totals: { count: number; verifiedFen: number; payableFen: number; contractAmountFen: number };

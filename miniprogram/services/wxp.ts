@@ -33,7 +33,15 @@ export function login(): Promise<string> {
   return new Promise((resolve, reject) => wx.login({ success: (res) => resolve(res.code), fail: (res) => reject(fail(res)) }));
 }
 
-export function showModal(options: { title: string; content: string; showCancel?: boolean; confirmText?: string; cancelText?: string; editable?: boolean; placeholderText?: string }): Promise<{ confirm: boolean; content: string }> {
+export function showModal(options: {
+  title: string;
+  content: string;
+  showCancel?: boolean;
+  confirmText?: string;
+  cancelText?: string;
+  editable?: boolean;
+  placeholderText?: string;
+}): Promise<{ confirm: boolean; content: string }> {
   return new Promise((resolve) =>
     wx.showModal({
       ...options,
@@ -61,7 +69,14 @@ export function chooseMedia(count: number, source: 'camera' | 'album'): Promise<
       mediaType: ['image'],
       sourceType: [source],
       sizeType: ['compressed'],
-      success: (res) => resolve(res.tempFiles.map((f, i) => ({ path: f.tempFilePath, size: f.size, name: `${source === 'camera' ? '拍照' : '相册'}${i + 1}.jpg` }))),
+      success: (res) =>
+        resolve(
+          res.tempFiles.map((f, i) => ({
+            path: f.tempFilePath,
+            size: f.size,
+            name: `${source === 'camera' ? '拍照' : '相册'}${i + 1}.jpg`,
+          })),
+        ),
       fail: (res) => reject(fail(res)),
     }),
   );
@@ -96,7 +111,13 @@ export function requestSubscribeMessage(tmplIds: string[]): Promise<string[]> {
   });
 }
 
-export function requestPayment(params: { timeStamp: string; nonceStr: string; package: string; signType: 'RSA' | 'MD5' | 'HMAC-SHA256'; paySign: string }): Promise<void> {
+export function requestPayment(params: {
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'RSA' | 'MD5' | 'HMAC-SHA256';
+  paySign: string;
+}): Promise<void> {
   return new Promise((resolve, reject) => wx.requestPayment({ ...params, success: () => resolve(), fail: (res) => reject(fail(res)) }));
 }
 
@@ -115,7 +136,9 @@ export function previewImage(urls: string[], current: string): void {
 }
 
 export function openDocument(filePath: string, fileType: 'pdf' | 'docx' | 'xlsx' | 'doc' | 'xls'): Promise<void> {
-  return new Promise((resolve, reject) => wx.openDocument({ filePath, fileType, showMenu: true, success: () => resolve(), fail: (res) => reject(fail(res)) }));
+  return new Promise((resolve, reject) =>
+    wx.openDocument({ filePath, fileType, showMenu: true, success: () => resolve(), fail: (res) => reject(fail(res)) }),
+  );
 }
 
 export function navigateTo(url: string): void {
@@ -161,6 +184,15 @@ export function setClipboardData(data: string): void {
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** Promise.allSettled (ES2020) without relying on the phone's JavaScript engine having it. */
-export function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<{ [K in keyof T]: Settled<T[K]> }> {
-  return Promise.all(promises.map((p) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error })))) as Promise<{ [K in keyof T]: Settled<T[K]> }>;
+export function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<{
+  [K in keyof T]: Settled<T[K]>;
+}> {
+  return Promise.all(
+    promises.map((p) =>
+      p.then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, error }),
+      ),
+    ),
+  ) as Promise<{ [K in keyof T]: Settled<T[K]> }>;
 }

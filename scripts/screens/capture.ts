@@ -36,7 +36,18 @@ interface VirtualNode {
 
 const TAP_EVENTS = new Set(['tap', 'longpress', 'longtap']);
 /** Attributes that are not reflected: content, data WeChat keeps as properties, and our own. */
-const NOT_REFLECTED = new Set(['class', 'style', 'id', 'value', 'range', 'range-key', 'placeholder', 'placeholder-class', 'placeholder-style', 'slot']);
+const NOT_REFLECTED = new Set([
+  'class',
+  'style',
+  'id',
+  'value',
+  'range',
+  'range-key',
+  'placeholder',
+  'placeholder-class',
+  'placeholder-style',
+  'slot',
+]);
 
 function escapeText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -99,7 +110,16 @@ function serialize(node: DomNode, ownerPrefix: string): string {
       if (typeof value === 'boolean') {
         if (value) out.push(name);
       } else if (typeof value === 'string' || typeof value === 'number') {
-        if (name === 'auto-height' || name === 'scroll-x' || name === 'scroll-y' || name === 'enable-flex' || name === 'disabled' || name === 'checked' || name === 'plain' || name === 'loading') {
+        if (
+          name === 'auto-height' ||
+          name === 'scroll-x' ||
+          name === 'scroll-y' ||
+          name === 'enable-flex' ||
+          name === 'disabled' ||
+          name === 'checked' ||
+          name === 'plain' ||
+          name === 'loading'
+        ) {
           if (isTrue(value)) out.push(name);
         } else out.push(`${name}="${escapeAttr(String(value))}"`);
       }
@@ -108,21 +128,30 @@ function serialize(node: DomNode, ownerPrefix: string): string {
   const events = Object.values(el.__wxElement?._vt?.event ?? {});
   if (events.some((e) => TAP_EVENTS.has(e.name) && e.handler)) out.push('data-wxs-tap');
 
-  const children = () => Array.from(el.childNodes).map((c) => serialize(c, prefix)).join('');
+  const children = () =>
+    Array.from(el.childNodes)
+      .map((c) => serialize(c, prefix))
+      .join('');
   let inner: string;
   switch (tag) {
     case 'wx-input': {
       const value = text(attrs.get('value'));
       const placeholder = text(attrs.get('placeholder'));
       const type = attrs.get('password') === true || attrs.get('type') === 'safe-password' ? 'password' : 'text';
-      const ph = !value && placeholder ? `<div class="wx-input__placeholder ${placeholderClasses(attrs, 'input-placeholder', prefix)}" style="${escapeAttr(convertInlineStyle(text(attrs.get('placeholder-style'))))}">${escapeText(placeholder)}</div>` : '';
+      const ph =
+        !value && placeholder
+          ? `<div class="wx-input__placeholder ${placeholderClasses(attrs, 'input-placeholder', prefix)}" style="${escapeAttr(convertInlineStyle(text(attrs.get('placeholder-style'))))}">${escapeText(placeholder)}</div>`
+          : '';
       inner = `${ph}<input class="wx-input__native" type="${type}" value="${escapeAttr(value)}" readonly tabindex="-1">`;
       break;
     }
     case 'wx-textarea': {
       const value = text(attrs.get('value'));
       const placeholder = text(attrs.get('placeholder'));
-      const ph = !value && placeholder ? `<div class="wx-textarea__placeholder ${placeholderClasses(attrs, 'textarea-placeholder', prefix)}" style="${escapeAttr(convertInlineStyle(text(attrs.get('placeholder-style'))))}">${escapeText(placeholder)}</div>` : '';
+      const ph =
+        !value && placeholder
+          ? `<div class="wx-textarea__placeholder ${placeholderClasses(attrs, 'textarea-placeholder', prefix)}" style="${escapeAttr(convertInlineStyle(text(attrs.get('placeholder-style'))))}">${escapeText(placeholder)}</div>`
+          : '';
       inner = `${ph}<div class="wx-textarea__content">${escapeText(value)}</div>`;
       break;
     }
@@ -161,7 +190,13 @@ interface WindowConfig {
 }
 interface AppJson {
   window?: WindowConfig;
-  tabBar?: { color: string; selectedColor: string; backgroundColor: string; borderStyle?: 'black' | 'white'; list: { pagePath: string; text: string }[] };
+  tabBar?: {
+    color: string;
+    selectedColor: string;
+    backgroundColor: string;
+    borderStyle?: 'black' | 'white';
+    list: { pagePath: string; text: string }[];
+  };
 }
 
 const SCREENS_DIR = __dirname;
@@ -195,7 +230,9 @@ export function shellHtml(extraHead = ''): string {
 
 /** One state as a standalone document. */
 export function standaloneHtml(c: CapturedPage): string {
-  return shellHtml().replace('<style id="wxs-page"></style>', `<style id="wxs-page">${c.css}</style>`).replace('<body></body>', `<body class="${escapeAttr(c.bodyClass)}" style="${escapeAttr(c.bodyStyle)}">${c.bodyHtml}</body>`);
+  return shellHtml()
+    .replace('<style id="wxs-page"></style>', `<style id="wxs-page">${c.css}</style>`)
+    .replace('<body></body>', `<body class="${escapeAttr(c.bodyClass)}" style="${escapeAttr(c.bodyStyle)}">${c.bodyHtml}</body>`);
 }
 
 /** WeChat's own dialog or toast over the page (drawn as wx.showModal / wx.showToast draw them). */
@@ -236,7 +273,9 @@ export function capturePage(root: string, page: string, pageDom: DomNode, option
   const navFg = win.navigationBarTextStyle === 'white' ? '#ffffff' : '#000000';
   const custom = win.navigationStyle === 'custom';
 
-  const content = Array.from(pageDom.childNodes).map((c) => serialize(c, 'main')).join('');
+  const content = Array.from(pageDom.childNodes)
+    .map((c) => serialize(c, 'main'))
+    .join('');
   const top = custom
     ? `<div class="wxs-status wxs-status_floating" style="color:${navFg}">${statusBar(options.clock)}</div>`
     : `<div class="wxs-top" style="background:${escapeAttr(navBg)};color:${navFg}"><div class="wxs-status">${statusBar(options.clock)}</div>` +
@@ -245,7 +284,12 @@ export function capturePage(root: string, page: string, pageDom: DomNode, option
   const tabs =
     isTab && tabBar
       ? `<div class="wxs-tabbar" style="background:${escapeAttr(tabBar.backgroundColor)};border-top-color:${tabBar.borderStyle === 'white' ? 'rgba(255,255,255,.33)' : 'rgba(0,0,0,.33)'}">` +
-        tabBar.list.map((t, i) => `<div class="wxs-tabbar__item" style="color:${escapeAttr(i === tabIndex ? tabBar.selectedColor : tabBar.color)}">${escapeText(t.text)}</div>`).join('') +
+        tabBar.list
+          .map(
+            (t, i) =>
+              `<div class="wxs-tabbar__item" style="color:${escapeAttr(i === tabIndex ? tabBar.selectedColor : tabBar.color)}">${escapeText(t.text)}</div>`,
+          )
+          .join('') +
         '</div>'
       : '';
   return {

@@ -25,7 +25,8 @@ for (const key of Object.getOwnPropertyNames(win)) {
 }
 // jsdom's elements accept only jsdom's events: j-component dispatches `new CustomEvent(...)` and
 // `new TouchEvent(...)` on them, so these must be jsdom's even where Node has its own.
-for (const key of ['Event', 'CustomEvent', 'UIEvent', 'MouseEvent', 'TouchEvent', 'KeyboardEvent', 'FocusEvent', 'InputEvent']) g[key] = win[key];
+for (const key of ['Event', 'CustomEvent', 'UIEvent', 'MouseEvent', 'TouchEvent', 'KeyboardEvent', 'FocusEvent', 'InputEvent'])
+  g[key] = win[key];
 g.window = dom.window;
 g.document = dom.window.document;
 

@@ -54,7 +54,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--only') args.only = argv[++i] ?? null;
     else throw new Error(`unknown argument ${a} (see scripts/screens/main.ts)`);
   }
-  if (args.only && (args.updateDocs || args.updateKnown)) throw new Error('--only cannot be combined with --update-docs or --update-known-failures: they need every page');
+  if (args.only && (args.updateDocs || args.updateKnown))
+    throw new Error('--only cannot be combined with --update-docs or --update-known-failures: they need every page');
   return args;
 }
 
@@ -86,7 +87,14 @@ function overlayOf(mp: MiniProgram, meta: ShotMeta): Overlay | undefined {
   if (meta.overlay === 'modal') {
     const m = mp.wx.modals.at(-1);
     if (!m) throw new Error(`${meta.state}: no dialog was shown`);
-    return { kind: 'modal', title: m.title, content: m.content, showCancel: m.showCancel ?? true, confirmText: m.confirmText ?? '确定', cancelText: m.cancelText ?? '取消' };
+    return {
+      kind: 'modal',
+      title: m.title,
+      content: m.content,
+      showCancel: m.showCancel ?? true,
+      confirmText: m.confirmText ?? '确定',
+      cancelText: m.cancelText ?? '取消',
+    };
   }
   if (meta.overlay === 'toast') {
     const t = mp.wx.toastsShown.at(-1);
@@ -124,12 +132,28 @@ async function main(): Promise<number> {
     if (process.env.SCREENS_HTML) fs.writeFileSync(path.join(OUT, shot.slug, `${shot.state}.html`), standaloneHtml(content));
     for (const mode of ['standard', 'large'] as Mode[]) {
       const base = `${shot.slug}/${shot.state}${mode === 'large' ? '.large' : ''}`;
-      const docFile = args.updateDocs && shot.doc && mode === 'standard' ? { file: path.join(DOCS, `${shot.slug}.png`), maxHeight: DOC_MAX_HEIGHT } : undefined;
+      const docFile =
+        args.updateDocs && shot.doc && mode === 'standard'
+          ? { file: path.join(DOCS, `${shot.slug}.png`), maxHeight: DOC_MAX_HEIGHT }
+          : undefined;
       pending.push(
         renderer
-          .render({ content, largeText: mode === 'large', viewportFile: path.join(OUT, `${base}.png`), fullFile: path.join(OUT, `${base}.full.png`), docFile })
+          .render({
+            content,
+            largeText: mode === 'large',
+            viewportFile: path.join(OUT, `${base}.png`),
+            fullFile: path.join(OUT, `${base}.full.png`),
+            docFile,
+          })
           .then(
-            (r: RenderResult): Rendered => ({ shot, mode, failures: r.failures, height: r.height, viewportFile: `${base}.png`, fullFile: `${base}.full.png` }),
+            (r: RenderResult): Rendered => ({
+              shot,
+              mode,
+              failures: r.failures,
+              height: r.height,
+              viewportFile: `${base}.png`,
+              fullFile: `${base}.full.png`,
+            }),
             (err: unknown) => {
               problems.push(`${shot.id} (${mode}) could not be drawn: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
               return null;
@@ -143,7 +167,8 @@ async function main(): Promise<number> {
     resetDeterminism();
     const logged: string[] = [];
     const consoleError = console.error;
-    console.error = (...parts: unknown[]) => logged.push(parts.map((p) => (p instanceof Error ? (p.stack ?? p.message) : String(p))).join(' '));
+    console.error = (...parts: unknown[]) =>
+      logged.push(parts.map((p) => (p instanceof Error ? (p.stack ?? p.message) : String(p))).join(' '));
     const t0 = performance.now();
     let mp: MiniProgram | undefined;
     // Every action on a page is a step of its own: the clock and the seed are set at its start and end.
@@ -152,7 +177,8 @@ async function main(): Promise<number> {
       step += 1;
       if (!enterStep(step)) problems.push(`scenario ${scenario.name}: step ${step - 1} read the clock more than ${STEP_MS} times`);
     };
-    const stepped = <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    const stepped =
+      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
       async (...a: A): Promise<R> => {
         nextStep();
         try {
@@ -163,30 +189,42 @@ async function main(): Promise<number> {
       };
     try {
       // WeChat Pay's platform key is fixed (test/fixtures): the sandbox would make a new one, shown on pages, each run.
-      mp = await startMiniProgram({ sandbox: { pay: { platformKey: { privateKeyPem: PLATFORM_KEY_PEM, publicKeyId: 'PUB_KEY_ID_0119000067812026120100000001' } } } });
+      mp = await startMiniProgram({
+        sandbox: { pay: { platformKey: { privateKeyPem: PLATFORM_KEY_PEM, publicKeyId: 'PUB_KEY_ID_0119000067812026120100000001' } } },
+      });
       const opened: Screen[] = [];
-      await withTimeout(scenario.run({
-        mp,
-        open: stepped(async (page: string, query?: Record<string, string>) => {
-          const handle = await mp!.open(page, query);
-          for (const m of ['tap', 'input', 'change', 'call', 'settle', 'waitFor'] as const) {
-            const f = (handle[m] as (...a: unknown[]) => Promise<unknown>).bind(handle);
-            (handle as unknown as Record<string, unknown>)[m] = stepped(f);
-          }
-          const screen = Object.assign(handle, { path: page }) as Screen;
-          opened.push(screen);
-          return screen;
+      await withTimeout(
+        scenario.run({
+          mp,
+          open: stepped(async (page: string, query?: Record<string, string>) => {
+            const handle = await mp!.open(page, query);
+            for (const m of ['tap', 'input', 'change', 'call', 'settle', 'waitFor'] as const) {
+              const f = (handle[m] as (...a: unknown[]) => Promise<unknown>).bind(handle);
+              (handle as unknown as Record<string, unknown>)[m] = stepped(f);
+            }
+            const screen = Object.assign(handle, { path: page }) as Screen;
+            opened.push(screen);
+            return screen;
+          }),
+          shot(screen, meta) {
+            const slug = slugOf(screen.path);
+            const id = `${slug}/${meta.state}`;
+            if (!/^[a-z0-9-]+$/.test(meta.state)) throw new Error(`state ${meta.state}: use a-z, 0-9 and -`);
+            if (shots.some((s) => s.id === id)) throw new Error(`two pictures named ${id}`);
+            const shot: Shot = { ...meta, id, page: screen.path, slug, scenario: scenario.name };
+            shots.push(shot);
+            renderShot(
+              shot,
+              capturePage(MINIPROGRAM_ROOT, screen.path, screen.comp.dom as unknown as DomNode, {
+                clock: clockText(),
+                overlay: overlayOf(mp!, meta),
+              }),
+            );
+          },
         }),
-        shot(screen, meta) {
-          const slug = slugOf(screen.path);
-          const id = `${slug}/${meta.state}`;
-          if (!/^[a-z0-9-]+$/.test(meta.state)) throw new Error(`state ${meta.state}: use a-z, 0-9 and -`);
-          if (shots.some((s) => s.id === id)) throw new Error(`two pictures named ${id}`);
-          const shot: Shot = { ...meta, id, page: screen.path, slug, scenario: scenario.name };
-          shots.push(shot);
-          renderShot(shot, capturePage(MINIPROGRAM_ROOT, screen.path, screen.comp.dom as unknown as DomNode, { clock: clockText(), overlay: overlayOf(mp!, meta) }));
-        },
-      }), SCENARIO_TIMEOUT_MS, `scenario ${scenario.name}`);
+        SCENARIO_TIMEOUT_MS,
+        `scenario ${scenario.name}`,
+      );
       for (const s of opened) for (const e of s.errors) logged.push(`${s.path}: ${e instanceof Error ? e.message : String(e)}`);
     } catch (err) {
       problems.push(`scenario ${scenario.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -200,12 +238,19 @@ async function main(): Promise<number> {
 
   const rendered = (await Promise.all(pending)).filter((r): r is Rendered => r !== null);
   const timings = await renderer.close();
-  if (process.env.SCREENS_VERBOSE) console.log('  render time by step (ms, summed over pages):', Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])));
+  if (process.env.SCREENS_VERBOSE)
+    console.log(
+      '  render time by step (ms, summed over pages):',
+      Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
+    );
   const seconds = (performance.now() - started) / 1000;
 
   if (args.updateDocs) {
     const documented = new Set(shots.filter((s) => s.doc).map((s) => s.page));
-    const twice = shots.filter((s) => s.doc).map((s) => s.page).filter((p, i, all) => all.indexOf(p) !== i);
+    const twice = shots
+      .filter((s) => s.doc)
+      .map((s) => s.page)
+      .filter((p, i, all) => all.indexOf(p) !== i);
     for (const p of appPages()) if (!documented.has(p)) problems.push(`no reference picture (doc: true) for ${p}`);
     for (const p of twice) problems.push(`two reference pictures (doc: true) for ${p}`);
   }
@@ -226,7 +271,9 @@ async function main(): Promise<number> {
   );
   writeIndex(OUT, rendered, outcome, seconds);
   printSummary(outcome, shots.length, rendered.length, seconds);
-  console.log(`  pictures and index: ${path.relative(process.cwd(), path.join(OUT, 'index.html'))}${args.updateDocs ? `; reference pictures: ${path.relative(process.cwd(), DOCS)}/` : ''}`);
+  console.log(
+    `  pictures and index: ${path.relative(process.cwd(), path.join(OUT, 'index.html'))}${args.updateDocs ? `; reference pictures: ${path.relative(process.cwd(), DOCS)}/` : ''}`,
+  );
   for (const p of problems) console.log(`  PROBLEM ${p}`);
   if (problems.length) return 1;
   if (outcome.fresh && !args.reportOnly) {

@@ -74,7 +74,15 @@ export class Renderer {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--font-render-hinting=none', '--hide-scrollbars'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--font-render-hinting=none',
+        '--hide-scrollbars',
+      ],
       // Noto Sans CJK SC for system-ui / sans-serif / PingFang SC (see fonts.conf).
       env: { ...process.env, FONTCONFIG_FILE: path.join(__dirname, 'fonts.conf') },
     });

@@ -122,11 +122,17 @@ export function writeIndex(outDir: string, rendered: Rendered[], outcome: Outcom
               const fs_ = failuresOf(s);
               const fresh = fs_.filter((f) => !f.known).length;
               const pictures = rs
-                .map((r) => `<a href="${esc(r.fullFile)}" title="${esc(MODE_TITLES[r.mode])}：整页"><span>${esc(MODE_TITLES[r.mode])}</span><img loading="lazy" src="${esc(r.viewportFile)}" alt="${esc(`${s.title} · ${MODE_TITLES[r.mode]}`)}"></a>`)
+                .map(
+                  (r) =>
+                    `<a href="${esc(r.fullFile)}" title="${esc(MODE_TITLES[r.mode])}：整页"><span>${esc(MODE_TITLES[r.mode])}</span><img loading="lazy" src="${esc(r.viewportFile)}" alt="${esc(`${s.title} · ${MODE_TITLES[r.mode]}`)}"></a>`,
+                )
                 .join('');
               const list = fs_.length
                 ? `<details><summary>${fs_.length} 项检查未通过${fresh ? `，<b class="fresh">${fresh} 项新问题</b>` : '（均为已知）'}</summary><ul>${fs_
-                    .map((f) => `<li class="${f.known ? 'known' : 'fresh'}">[${MODE_TITLES[f.mode]}] <b>${f.check}</b> <code>${esc(f.element)}</code> “${esc(f.text)}” — ${esc(f.detail)}</li>`)
+                    .map(
+                      (f) =>
+                        `<li class="${f.known ? 'known' : 'fresh'}">[${MODE_TITLES[f.mode]}] <b>${f.check}</b> <code>${esc(f.element)}</code> “${esc(f.text)}” — ${esc(f.detail)}</li>`,
+                    )
                     .join('')}</ul></details>`
                 : '<p class="ok">检查全部通过</p>';
               return `<figure id="${esc(s.id)}"><div class="pics">${pictures}</div><figcaption><b>${esc(s.title)}</b><br><code>${esc(s.page)}</code> · ${esc(s.state)}${s.doc ? ' · docs' : ''}${list}</figcaption></figure>`;
@@ -155,10 +161,13 @@ details{margin-top:4px} li.fresh{color:#c00} li.known{color:#666} .ok{color:#07c
 
 export function printSummary(outcome: Outcome, shots: number, pictures: number, seconds: number): void {
   const lines = [`screens: ${shots} states, ${pictures} renders (standard + large text) in ${seconds.toFixed(1)} s`];
-  for (const [check, n] of Object.entries(outcome.counts)) lines.push(`  ${check.padEnd(12)} ${String(n.total).padStart(5)} failing  (known ${n.known}, new ${n.fresh})`);
-  if (outcome.stale.length) lines.push(`  ${outcome.stale.length} known failures no longer occur (stale): npm run screens -- --update-known-failures`);
+  for (const [check, n] of Object.entries(outcome.counts))
+    lines.push(`  ${check.padEnd(12)} ${String(n.total).padStart(5)} failing  (known ${n.known}, new ${n.fresh})`);
+  if (outcome.stale.length)
+    lines.push(`  ${outcome.stale.length} known failures no longer occur (stale): npm run screens -- --update-known-failures`);
   const fresh = outcome.all.filter((f) => !f.known);
-  for (const f of fresh.slice(0, 40)) lines.push(`  NEW ${f.check} · ${f.page} · ${f.state} · ${f.mode}: ${f.element} “${f.text}” — ${f.detail}`);
+  for (const f of fresh.slice(0, 40))
+    lines.push(`  NEW ${f.check} · ${f.page} · ${f.state} · ${f.mode}: ${f.element} “${f.text}” — ${f.detail}`);
   if (fresh.length > 40) lines.push(`  … and ${fresh.length - 40} more new failures (report.json)`);
   console.log(lines.join('\n'));
 }

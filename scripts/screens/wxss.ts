@@ -27,9 +27,40 @@ export function convertRpx(css: string): string {
 
 /** WeChat's built-in components: in selectors they are written `view`, in the webview they are `wx-view`. */
 const BUILT_INS = [
-  'view', 'text', 'button', 'input', 'textarea', 'picker', 'picker-view', 'picker-view-column', 'switch', 'checkbox', 'checkbox-group', 'radio', 'radio-group', 'label',
-  'image', 'navigator', 'scroll-view', 'swiper', 'swiper-item', 'icon', 'progress', 'slider', 'form', 'rich-text', 'movable-area', 'movable-view', 'cover-view',
-  'cover-image', 'editor', 'video', 'map', 'canvas', 'web-view', 'block',
+  'view',
+  'text',
+  'button',
+  'input',
+  'textarea',
+  'picker',
+  'picker-view',
+  'picker-view-column',
+  'switch',
+  'checkbox',
+  'checkbox-group',
+  'radio',
+  'radio-group',
+  'label',
+  'image',
+  'navigator',
+  'scroll-view',
+  'swiper',
+  'swiper-item',
+  'icon',
+  'progress',
+  'slider',
+  'form',
+  'rich-text',
+  'movable-area',
+  'movable-view',
+  'cover-view',
+  'cover-image',
+  'editor',
+  'video',
+  'map',
+  'canvas',
+  'web-view',
+  'block',
 ];
 const TAG_IN_SELECTOR = new RegExp(`(^|[\\s>+~,(])(${BUILT_INS.sort((a, b) => b.length - a.length).join('|')})(?=$|[\\s>+~,.:#\\[)])`, 'g');
 
@@ -82,8 +113,16 @@ export function componentsOf(root: string, jsonFile: string, seen = new Map<stri
   for (const [tag, ref] of Object.entries(json.usingComponents ?? {})) {
     const base = ref.startsWith('/') ? path.join(root, ref) : path.join(path.dirname(jsonFile), ref);
     if (seen.has(tag) || !fs.existsSync(`${base}.json`)) continue;
-    const code = fs.existsSync(`${base}.ts`) ? fs.readFileSync(`${base}.ts`, 'utf8') : fs.existsSync(`${base}.js`) ? fs.readFileSync(`${base}.js`, 'utf8') : '';
-    seen.set(tag, { prefix: tag, file: `${base}.wxss`, sharesPageStyles: /addGlobalClass:\s*true|styleIsolation:\s*['"](apply-shared|shared)['"]/.test(code) });
+    const code = fs.existsSync(`${base}.ts`)
+      ? fs.readFileSync(`${base}.ts`, 'utf8')
+      : fs.existsSync(`${base}.js`)
+        ? fs.readFileSync(`${base}.js`, 'utf8')
+        : '';
+    seen.set(tag, {
+      prefix: tag,
+      file: `${base}.wxss`,
+      sharesPageStyles: /addGlobalClass:\s*true|styleIsolation:\s*['"](apply-shared|shared)['"]/.test(code),
+    });
     componentsOf(root, `${base}.json`, seen);
   }
   return seen;

@@ -139,10 +139,17 @@ const schemas = {
     .object({
       url: z.url({ protocol: /^https?$/ }),
       token: z.string().min(1).max(64),
-      xml: z.string().min(1).max(64 * 1024).optional(),
+      xml: z
+        .string()
+        .min(1)
+        .max(64 * 1024)
+        .optional(),
       from: z.string().min(1).max(64).default('oa-sandbox-user'),
       content: z.string().max(2048).optional(),
-      encodingAesKey: z.string().regex(/^[A-Za-z0-9+/]{43}$/).optional(),
+      encodingAesKey: z
+        .string()
+        .regex(/^[A-Za-z0-9+/]{43}$/)
+        .optional(),
       appid: z.string().min(1).max(64).optional(),
     })
     .refine((b) => b.xml !== undefined || b.content !== undefined, 'xml or content')
@@ -269,7 +276,12 @@ export function registerControlRoutes(router: Router, sb: SandboxContext, contro
     if (!body) return;
     const xml = body.xml ?? textMessageXml(body.from, body.content ?? '');
     try {
-      const result = await control.oa.push({ url: body.url, token: body.token, xml, ...(body.encodingAesKey ? { encodingAesKey: body.encodingAesKey, appid: body.appid! } : {}) });
+      const result = await control.oa.push({
+        url: body.url,
+        token: body.token,
+        xml,
+        ...(body.encodingAesKey ? { encodingAesKey: body.encodingAesKey, appid: body.appid! } : {}),
+      });
       ok(ctx, { result });
     } catch (err) {
       sendJson(ctx, { ok: false, error: `push failed: ${err instanceof Error ? err.message : String(err)}` }, 502);

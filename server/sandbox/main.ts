@@ -22,7 +22,8 @@ export function sandboxListenSettings(env: Record<string, string | undefined>): 
   const rawPort = env.SANDBOX_PORT?.trim() || undefined;
   let port = DEFAULT_SANDBOX_PORT;
   if (rawPort !== undefined) {
-    if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) > 65535) throw new SandboxSettingError('SANDBOX_PORT', `须为 0 到 65535 的整数，现为 "${rawPort}"`);
+    if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) > 65535)
+      throw new SandboxSettingError('SANDBOX_PORT', `须为 0 到 65535 的整数，现为 "${rawPort}"`);
     port = Number(rawPort);
   }
   const host = env.SANDBOX_HOST?.trim() || '127.0.0.1';
@@ -44,12 +45,16 @@ if (require.main === module) {
       (sandbox) => {
         running = sandbox;
         process.stdout.write(`WeChat sandbox: ${sandbox.baseUrl}\n`);
-        process.stdout.write(`a server uses it with WECHAT_API_BASE=${sandbox.baseUrl} (WeChat Pay answers there too); log in with the code sandbox:<name>\n`);
+        process.stdout.write(
+          `a server uses it with WECHAT_API_BASE=${sandbox.baseUrl} (WeChat Pay answers there too); log in with the code sandbox:<name>\n`,
+        );
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       },
       (err: unknown) => {
-        process.stderr.write(`${err instanceof SandboxSettingError ? err.message : `沙箱启动失败: ${err instanceof Error ? err.message : String(err)}`}\n`);
+        process.stderr.write(
+          `${err instanceof SandboxSettingError ? err.message : `沙箱启动失败: ${err instanceof Error ? err.message : String(err)}`}\n`,
+        );
         process.exit(1);
       },
     );

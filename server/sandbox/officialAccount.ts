@@ -50,7 +50,8 @@ export function openMessage(encodingAesKey: string, encrypt: string): { xml: str
   cbc.setAutoPadding(false);
   const full = Buffer.concat([cbc.update(data), cbc.final()]);
   const padLen = full[full.length - 1];
-  if (padLen < 1 || padLen > PAD_TO || full.subarray(full.length - padLen).some((b) => b !== padLen)) throw new Error('Encrypt: bad padding');
+  if (padLen < 1 || padLen > PAD_TO || full.subarray(full.length - padLen).some((b) => b !== padLen))
+    throw new Error('Encrypt: bad padding');
   const body = full.subarray(0, full.length - padLen);
   if (body.length < 20) throw new Error('Encrypt: too short');
   const msgLen = body.readUInt32BE(16);
@@ -62,7 +63,11 @@ export function openMessage(encodingAesKey: string, encrypt: string): { xml: str
 export const SANDBOX_OA_ID = 'gh_sandbox_oa';
 
 /** A text message from `openid`, as WeChat pushes it. */
-export function textMessageXml(openid: string, content: string, opts: { toUser?: string; createTime?: number; msgId?: string } = {}): string {
+export function textMessageXml(
+  openid: string,
+  content: string,
+  opts: { toUser?: string; createTime?: number; msgId?: string } = {},
+): string {
   const createTime = opts.createTime ?? Math.floor(Date.now() / 1000);
   const msgId = opts.msgId ?? `${Date.now()}${String(randomInt(1_000_000)).padStart(6, '0')}`;
   const cdata = (s: string): string => `<![CDATA[${s.split(']]>').join(']]]]><![CDATA[>')}]]>`;
@@ -100,7 +105,12 @@ function field(xml: string, name: string): string | null {
 export async function pushMessage(input: OaPushInput): Promise<OaPushResult> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = String(randomInt(1_000_000_000));
-  const query = new URLSearchParams({ signature: pushSignature(input.token, timestamp, nonce), timestamp, nonce, openid: field(input.xml, 'FromUserName') ?? '' });
+  const query = new URLSearchParams({
+    signature: pushSignature(input.token, timestamp, nonce),
+    timestamp,
+    nonce,
+    openid: field(input.xml, 'FromUserName') ?? '',
+  });
   let body = input.xml;
   const safe = input.encodingAesKey !== undefined;
   if (safe) {
@@ -112,7 +122,12 @@ export async function pushMessage(input: OaPushInput): Promise<OaPushResult> {
   }
   const target = new URL(input.url);
   for (const [k, v] of query) target.searchParams.set(k, v);
-  const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'text/xml' }, body, signal: AbortSignal.timeout(input.timeoutMs ?? 5000) });
+  const res = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body,
+    signal: AbortSignal.timeout(input.timeoutMs ?? 5000),
+  });
   const text = await res.text();
   if (text === '' || text === 'success' || res.status !== 200) return { status: res.status, body: text, reply: null, replyVerified: null };
   if (!safe) return { status: res.status, body: text, reply: text, replyVerified: null };
@@ -120,7 +135,8 @@ export async function pushMessage(input: OaPushInput): Promise<OaPushResult> {
   const replyTimestamp = field(text, 'TimeStamp');
   const replyNonce = field(text, 'Nonce');
   const replySignature = field(text, 'MsgSignature');
-  if (encrypt === null || replyTimestamp === null || replyNonce === null || replySignature === null) return { status: res.status, body: text, reply: null, replyVerified: false };
+  if (encrypt === null || replyTimestamp === null || replyNonce === null || replySignature === null)
+    return { status: res.status, body: text, reply: null, replyVerified: false };
   let opened: { xml: string; appid: string };
   try {
     opened = openMessage(input.encodingAesKey!, encrypt);

@@ -24,7 +24,17 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { DelayTimers } from './faults';
 import { shanghaiDate, tradeBillCsv } from './payBill';
-import { AUTH_SCHEME, WECHAT_PAY_ORIGIN, beijingTime, randomNonce, readAuthorization, rsaSha256Check, rsaSha256Sign, sealResource, signingString } from './payWire';
+import {
+  AUTH_SCHEME,
+  WECHAT_PAY_ORIGIN,
+  beijingTime,
+  randomNonce,
+  readAuthorization,
+  rsaSha256Check,
+  rsaSha256Sign,
+  sealResource,
+  signingString,
+} from './payWire';
 import { isCalendarDate } from '../../shared/src/rules/calendar';
 import {
   type PayApi,
@@ -143,7 +153,11 @@ function platformOf(sb: SandboxContext): PlatformKey {
   return rt.platform;
 }
 
-function signedHeaders(sb: SandboxContext, body: string, opts: { timestamp?: number; nonce?: string; serial?: string } = {}): Record<string, string> {
+function signedHeaders(
+  sb: SandboxContext,
+  body: string,
+  opts: { timestamp?: number; nonce?: string; serial?: string } = {},
+): Record<string, string> {
   const platform = platformOf(sb);
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = opts.nonce ?? randomNonce();
@@ -890,7 +904,12 @@ export interface SandboxPayControl {
   /** A refund made in the merchant console: SUCCESS at once, REFUND.SUCCESS sent to the order's notify_url. */
   merchantRefund(mchid: string, outTradeNo: string, refundFen: number, opts?: { deliver?: boolean }): Promise<PayDelivery | null>;
   /** A PROCESSING refund reaches its end; its callback goes to the refund's notify_url, if it had one. */
-  completeRefund(outRefundNo: string, status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED', mchid?: string, opts?: { deliver?: boolean }): Promise<PayDelivery | null>;
+  completeRefund(
+    outRefundNo: string,
+    status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED',
+    mchid?: string,
+    opts?: { deliver?: boolean },
+  ): Promise<PayDelivery | null>;
   /** On: refunds stay PROCESSING until completeRefund. Off (default): they succeed right after the answer. */
   setManualRefunds(on: boolean): void;
   /** Every callback POST so far, oldest first. */
@@ -1000,7 +1019,15 @@ export function createPayControl(sb: SandboxContext): SandboxPayControl {
       order.transactionId = newTransactionId(sb);
       order.successTime = successTime;
       pay().transactions.set(order.transactionId, orderKey(mchid, outTradeNo));
-      const notification = createNotification(sb, mchid, order.notifyUrl, 'TRANSACTION.SUCCESS', '支付成功', 'transaction', transactionJson(order));
+      const notification = createNotification(
+        sb,
+        mchid,
+        order.notifyUrl,
+        'TRANSACTION.SUCCESS',
+        '支付成功',
+        'transaction',
+        transactionJson(order),
+      );
       return sendIf(notification, opts.deliver ?? true);
     },
     failOrder(mchid, outTradeNo) {
@@ -1023,7 +1050,14 @@ export function createPayControl(sb: SandboxContext): SandboxPayControl {
       let refund: PayRefund;
       try {
         const refundId = newRefundId(sb);
-        refund = createRefund(sb, order, { outRefundNo: refundId, refund: refundFen, total: order.total, reason: null, notifyUrl: order.notifyUrl, console: true });
+        refund = createRefund(sb, order, {
+          outRefundNo: refundId,
+          refund: refundFen,
+          total: order.total,
+          reason: null,
+          notifyUrl: order.notifyUrl,
+          console: true,
+        });
       } catch (err) {
         if (err instanceof PayApiError) throw new PaySandboxError(`${err.code}: ${err.message}`);
         throw err;

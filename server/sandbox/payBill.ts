@@ -17,7 +17,6 @@ export function shanghaiDate(epochMs: number): string {
   return shanghaiParts(epochMs).date;
 }
 
-
 /** Fen as yuan with two decimals, in integer arithmetic: 10000 → `100.00`. */
 export function yuan(fen: number): string {
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;

@@ -30,7 +30,12 @@ export function rsaSha256Sign(key: KeyObject, text: string): string {
 export function rsaSha256Check(key: KeyObject, text: string, signature: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return false;
   try {
-    return crypto.verify('sha256', Buffer.from(text, 'utf8'), { key, padding: crypto.constants.RSA_PKCS1_PADDING }, Buffer.from(signature, 'base64'));
+    return crypto.verify(
+      'sha256',
+      Buffer.from(text, 'utf8'),
+      { key, padding: crypto.constants.RSA_PKCS1_PADDING },
+      Buffer.from(signature, 'base64'),
+    );
   } catch {
     return false;
   }

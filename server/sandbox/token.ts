@@ -5,16 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import {
-  ERR_INVALID_TOKEN,
-  type WechatError,
-  ownString,
-  queryParam,
-  readJsonObject,
-  sendJson,
-  sendWechatError,
-  wechatRoute,
-} from './http';
+import { ERR_INVALID_TOKEN, type WechatError, ownString, queryParam, readJsonObject, sendJson, sendWechatError, wechatRoute } from './http';
 import { type IssuedToken, type SandboxContext, countTokenRequest } from './state';
 
 /** stable_token force_refresh: 20 a day, and a force within 30 s of the previous one does not refresh. */

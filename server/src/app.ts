@@ -108,14 +108,31 @@ export function createServices(deps: AppDeps): Services {
   const { config, db } = deps;
   const audit = new AuditTrail(config.auditKey, now);
   const engine = new ApplicationEngine(audit, now);
-  const payApiBase = deps.wechatPay?.apiBase ?? (() => {
-    const base = config.wechatPay.apiBase ?? (config.sandbox ? config.wechat.apiBase : null);
-    if (!base) throw new Error('WeChat Pay API base unknown: set WECHAT_PAY_API_BASE');
-    return base;
-  });
+  const payApiBase =
+    deps.wechatPay?.apiBase ??
+    (() => {
+      const base = config.wechatPay.apiBase ?? (config.sandbox ? config.wechat.apiBase : null);
+      if (!base) throw new Error('WeChat Pay API base unknown: set WECHAT_PAY_API_BASE');
+      return base;
+    });
   const notifyBase = deps.wechatPay?.notifyBaseUrl ?? (() => config.wechatPay.publicBaseUrl ?? `http://127.0.0.1:${config.port}`);
-  const merchants = new MerchantAccounts(db, audit, config.wechatPay.secretsKey, { appid: config.wechat.mp.appid, apiBase: payApiBase, timeoutMs: config.wechatPay.timeoutMs, logger: deps.logger }, now);
-  const paymentDeps: PaymentDeps = { db, audit, engine, merchants, notifyUrl: (accountId) => `${notifyBase().replace(/\/+$/, '')}/api/v1/wechat/pay/notify/${accountId}`, orderTtlMs: config.wechatPay.orderTtlMinutes * 60_000, now, logger: deps.logger };
+  const merchants = new MerchantAccounts(
+    db,
+    audit,
+    config.wechatPay.secretsKey,
+    { appid: config.wechat.mp.appid, apiBase: payApiBase, timeoutMs: config.wechatPay.timeoutMs, logger: deps.logger },
+    now,
+  );
+  const paymentDeps: PaymentDeps = {
+    db,
+    audit,
+    engine,
+    merchants,
+    notifyUrl: (accountId) => `${notifyBase().replace(/\/+$/, '')}/api/v1/wechat/pay/notify/${accountId}`,
+    orderTtlMs: config.wechatPay.orderTtlMinutes * 60_000,
+    now,
+    logger: deps.logger,
+  };
   const payments = new PaymentService(paymentDeps);
   const files = new FileService({ db, audit, storage: deps.storage ?? createBlobStorage(config), now });
   // Who may attach and read materials, per kind of owner.
@@ -166,7 +183,10 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   // is the address the outermost trusted proxy saw, and whatever a caller put further left is ignored.
   app.proxy = deps.config.trustProxy > 0;
   app.maxIpsCount = deps.config.trustProxy;
-  const limits = new RateLimits(deps.config.rateLimits, { db: deps.db, mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null });
+  const limits = new RateLimits(deps.config.rateLimits, {
+    db: deps.db,
+    mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null,
+  });
   const routes = new RouteTable(limits);
 
   // Registered in this order, which @koa/router matches in (docs/openapi.json keeps it).
@@ -182,11 +202,20 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   cityRoutes(routes, services);
   notificationRoutes(routes, services);
   paymentRoutes(routes, services);
-  officialAccountRoutes(routes, { ...services, endpoint: new OfficialAccountEndpoint(deps.config, services.chatbot, deps.logger.child({ module: 'officialAccount' }), deps.now ?? Date.now) });
+  officialAccountRoutes(routes, {
+    ...services,
+    endpoint: new OfficialAccountEndpoint(
+      deps.config,
+      services.chatbot,
+      deps.logger.child({ module: 'officialAccount' }),
+      deps.now ?? Date.now,
+    ),
+  });
 
   // Koa reports here what happens after a response is under way; a phone that hangs up is routine.
   app.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ECANCELED' || err.code === 'ERR_STREAM_PREMATURE_CLOSE') deps.logger.debug({ code: err.code }, 'client went away');
+    if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ECANCELED' || err.code === 'ERR_STREAM_PREMATURE_CLOSE')
+      deps.logger.debug({ code: err.code }, 'client went away');
     else deps.logger.error({ err }, 'error after response started');
   });
   app.use(securityHeaders());

@@ -36,8 +36,16 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   const [command, ...rest] = argv;
   switch (command) {
     case 'invite': {
-      const { values } = parseArgs({ args: rest, options: { role: { type: 'string' }, county: { type: 'string' }, hours: { type: 'string' }, note: { type: 'string' } } });
-      const parsed = createInvitationSchema.safeParse({ role: values.role, countyCode: values.county ?? null, expiresInHours: values.hours ? Number(values.hours) : undefined, note: values.note ?? null });
+      const { values } = parseArgs({
+        args: rest,
+        options: { role: { type: 'string' }, county: { type: 'string' }, hours: { type: 'string' }, note: { type: 'string' } },
+      });
+      const parsed = createInvitationSchema.safeParse({
+        role: values.role,
+        countyCode: values.county ?? null,
+        expiresInHours: values.hours ? Number(values.hours) : undefined,
+        note: values.note ?? null,
+      });
       if (!parsed.success) {
         out(`邀请码未生成: ${parsed.error.issues.map((i) => i.message).join('；')}`);
         return 2;
@@ -45,7 +53,9 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       return withDb(async (db, audit) => {
         const { code, invitation } = await new InvitationService(db, audit).create(null, parsed.data);
         out(`邀请码: ${code}`);
-        out(`角色: ${invitation.role}${invitation.countyCode ? `（${invitation.countyCode}）` : ''}，有效至 ${new Date(invitation.expiresAt).toISOString()}`);
+        out(
+          `角色: ${invitation.role}${invitation.countyCode ? `（${invitation.countyCode}）` : ''}，有效至 ${new Date(invitation.expiresAt).toISOString()}`,
+        );
         out('请把邀请码交给本人：在小程序“我的 → 使用邀请码”中输入。');
         return 0;
       });
@@ -67,8 +77,23 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
             const conflict = separationOfDutiesConflict(held, { role: 'admin', countyCode: null });
             if (conflict) throw new ConflictError(conflict, 'separation_of_duties');
             const grantId = newId();
-            await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId: user.id, role: 'admin', countyCode: null, grantedBy: null, invitationId: null, createdAt: Date.now(), revokedAt: null });
-            await audit.append(tx, { action: 'role.grant', actorId: null, entityType: 'user', entityId: user.id, data: { grantId, role: 'admin', via: 'cli' } });
+            await tx.getRepository(UserRoleEntity).insert({
+              id: grantId,
+              userId: user.id,
+              role: 'admin',
+              countyCode: null,
+              grantedBy: null,
+              invitationId: null,
+              createdAt: Date.now(),
+              revokedAt: null,
+            });
+            await audit.append(tx, {
+              action: 'role.grant',
+              actorId: null,
+              entityType: 'user',
+              entityId: user.id,
+              data: { grantId, role: 'admin', via: 'cli' },
+            });
           });
         } catch (err) {
           if (err instanceof DomainError) {

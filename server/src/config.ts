@@ -124,14 +124,19 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('NODE_ENV', '生产环境不能使用微信沙箱：请设置 WECHAT_MP_SECRET 和 WECHAT_OA_SECRET');
   }
   if (!sandbox) {
-    if (mpSecret === undefined) throw new ConfigError('WECHAT_MP_SECRET', '已设置 WECHAT_OA_SECRET 却未设置小程序密钥：两者须同时设置（都不设置则为沙箱模式）');
-    if (oaSecret === undefined) throw new ConfigError('WECHAT_OA_SECRET', '已设置 WECHAT_MP_SECRET 却未设置公众号密钥：两者须同时设置（都不设置则为沙箱模式）');
+    if (mpSecret === undefined)
+      throw new ConfigError('WECHAT_MP_SECRET', '已设置 WECHAT_OA_SECRET 却未设置小程序密钥：两者须同时设置（都不设置则为沙箱模式）');
+    if (oaSecret === undefined)
+      throw new ConfigError('WECHAT_OA_SECRET', '已设置 WECHAT_MP_SECRET 却未设置公众号密钥：两者须同时设置（都不设置则为沙箱模式）');
   }
   const mpAppid = value(env, 'WECHAT_MP_APPID') ?? (sandbox ? SANDBOX_MP_APPID : undefined);
   const oaAppid = value(env, 'WECHAT_OA_APPID') ?? (sandbox ? SANDBOX_OA_APPID : undefined);
   if (mpAppid === undefined) throw new ConfigError('WECHAT_MP_APPID', '设置了小程序密钥时必须同时设置小程序 AppID');
   if (oaAppid === undefined) throw new ConfigError('WECHAT_OA_APPID', '设置了公众号密钥时必须同时设置公众号 AppID');
-  for (const [name, appid] of [['WECHAT_MP_APPID', mpAppid], ['WECHAT_OA_APPID', oaAppid]] as const) {
+  for (const [name, appid] of [
+    ['WECHAT_MP_APPID', mpAppid],
+    ['WECHAT_OA_APPID', oaAppid],
+  ] as const) {
     if (!/^[A-Za-z0-9_-]{4,64}$/.test(appid)) throw new ConfigError(name, `AppID 格式不对："${appid}"`);
   }
 
@@ -142,7 +147,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const aesKey = value(env, 'WECHAT_OA_AES_KEY') ?? null;
   if (aesKey !== null && !/^[A-Za-z0-9+/]{43}$/.test(aesKey)) {
-    throw new ConfigError('WECHAT_OA_AES_KEY', `EncodingAESKey 须为 43 位字母或数字（现为 ${aesKey.length} 位），从公众平台“服务器配置”复制`);
+    throw new ConfigError(
+      'WECHAT_OA_AES_KEY',
+      `EncodingAESKey 须为 43 位字母或数字（现为 ${aesKey.length} 位），从公众平台“服务器配置”复制`,
+    );
   }
 
   const apiBaseRaw = value(env, 'WECHAT_API_BASE');
@@ -227,16 +235,26 @@ function payConfig(env: Env, nodeEnv: Config['nodeEnv'], sandbox: boolean): Conf
   const keyRaw = value(env, 'PAY_SECRETS_KEY');
   let secretsKey: Buffer;
   if (keyRaw === undefined) {
-    if (nodeEnv === 'production') throw new ConfigError('PAY_SECRETS_KEY', '生产环境必须设置服务商商户密钥的加密密钥：32 字节，base64 编码（例如 openssl rand -base64 32 的结果），妥善保管，不可更换');
+    if (nodeEnv === 'production')
+      throw new ConfigError(
+        'PAY_SECRETS_KEY',
+        '生产环境必须设置服务商商户密钥的加密密钥：32 字节，base64 编码（例如 openssl rand -base64 32 的结果），妥善保管，不可更换',
+      );
     secretsKey = DEV_PAY_SECRETS_KEY;
   } else {
     secretsKey = Buffer.from(keyRaw, 'base64');
-    if (secretsKey.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(keyRaw)) throw new ConfigError('PAY_SECRETS_KEY', '须为 32 字节的 base64 编码（44 个字符，例如 openssl rand -base64 32 的结果）');
+    if (secretsKey.length !== 32 || !/^[A-Za-z0-9+/]+=*$/.test(keyRaw))
+      throw new ConfigError('PAY_SECRETS_KEY', '须为 32 字节的 base64 编码（44 个字符，例如 openssl rand -base64 32 的结果）');
   }
   const apiBase = httpUrl(env, 'WECHAT_PAY_API_BASE') ?? (sandbox ? null : 'https://api.mch.weixin.qq.com');
   const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL');
-  if (!sandbox && publicBaseUrl === null) throw new ConfigError('PUBLIC_BASE_URL', '正式模式下必须设置本服务的公网 https 地址：微信支付的回调发往 <PUBLIC_BASE_URL>/api/v1/wechat/pay/notify/…');
-  if (!sandbox && publicBaseUrl !== null && !publicBaseUrl.startsWith('https://')) throw new ConfigError('PUBLIC_BASE_URL', '微信支付只向 https 地址回调');
+  if (!sandbox && publicBaseUrl === null)
+    throw new ConfigError(
+      'PUBLIC_BASE_URL',
+      '正式模式下必须设置本服务的公网 https 地址：微信支付的回调发往 <PUBLIC_BASE_URL>/api/v1/wechat/pay/notify/…',
+    );
+  if (!sandbox && publicBaseUrl !== null && !publicBaseUrl.startsWith('https://'))
+    throw new ConfigError('PUBLIC_BASE_URL', '微信支付只向 https 地址回调');
   return {
     apiBase,
     secretsKey,

@@ -6,7 +6,18 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: Des
   const options = {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', '*.secret', '*.token', '*.password', '*.phone', '*.mobile', '*.apiV3Key', '*.privateKey', '*.privateKeyPem', '*.secrets'],
+      paths: [
+        'req.headers.authorization',
+        '*.secret',
+        '*.token',
+        '*.password',
+        '*.phone',
+        '*.mobile',
+        '*.apiV3Key',
+        '*.privateKey',
+        '*.privateKeyPem',
+        '*.secrets',
+      ],
       censor: '***',
     },
   };

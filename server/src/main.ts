@@ -66,12 +66,22 @@ export async function start(config: Config): Promise<Running> {
 }
 
 /** The settings the production entry needs instead of the sandbox, named in its refusal. */
-export const PRODUCTION_WECHAT_SETTINGS = ['WECHAT_MP_APPID', 'WECHAT_MP_SECRET', 'WECHAT_OA_APPID', 'WECHAT_OA_SECRET', 'WECHAT_OA_TOKEN', 'PUBLIC_BASE_URL'] as const;
+export const PRODUCTION_WECHAT_SETTINGS = [
+  'WECHAT_MP_APPID',
+  'WECHAT_MP_SECRET',
+  'WECHAT_OA_APPID',
+  'WECHAT_OA_SECRET',
+  'WECHAT_OA_TOKEN',
+  'PUBLIC_BASE_URL',
+] as const;
 
 /** The production entry carries no sandbox: sandbox mode (no WeChat secret set) is a start-up error here. */
 export function refuseSandboxMode(config: Config): Config {
   if (config.sandbox) {
-    throw new ConfigError('WECHAT_MP_SECRET', `正式入口不带微信沙箱，请设置 ${PRODUCTION_WECHAT_SETTINGS.join('、')}（或用 npm start 在本机试用）`);
+    throw new ConfigError(
+      'WECHAT_MP_SECRET',
+      `正式入口不带微信沙箱，请设置 ${PRODUCTION_WECHAT_SETTINGS.join('、')}（或用 npm start 在本机试用）`,
+    );
   }
   return config;
 }

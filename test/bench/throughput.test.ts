@@ -10,7 +10,9 @@ test('measureOutboxThroughput delivers every notification once and reports a rat
     expect(r.perSecond).toBeGreaterThan(0);
     expect(r.baselinePerSecond).toBeGreaterThan(0);
     // Its rows are gone again.
-    const left = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'throughput:%'");
+    const left = await db.query<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'throughput:%'",
+    );
     expect(Number(left[0].n)).toBe(0);
   } finally {
     await db.close();

@@ -7,5 +7,8 @@
 afterEach(() => {
   const checks = (globalThis as { __routeAnswerChecks?: { mismatches: string[] } }).__routeAnswerChecks;
   const mismatches = checks?.mismatches.splice(0) ?? [];
-  if (mismatches.length) throw new Error(`Answers that differ from their route's declared response (fix the schema in shared/src/contracts/responses or the route):\n${mismatches.join('\n')}`);
+  if (mismatches.length)
+    throw new Error(
+      `Answers that differ from their route's declared response (fix the schema in shared/src/contracts/responses or the route):\n${mismatches.join('\n')}`,
+    );
 });

@@ -47,11 +47,13 @@ export function recordAnswers(): { stop(): RecordedAnswer[] } {
       const VOLATILE_KEYS: Record<string, string> = { token: '<token>', sha256: '<sha256>', hash: '<hash>' };
       const normalize = (value: unknown, key: string | null): unknown => {
         if (key !== null && key in VOLATILE_KEYS && typeof value === 'string') return VOLATILE_KEYS[key];
-        if (key === 'code' && typeof value === 'string' && /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$|^\d{8}$/.test(value)) return '<invitationCode>';
+        if (key === 'code' && typeof value === 'string' && /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$|^\d{8}$/.test(value))
+          return '<invitationCode>';
         if (typeof value === 'string') return text(value);
         if (typeof value === 'number') return value >= 1e12 && value < 1e14 ? '<time>' : value;
         if (Array.isArray(value)) return value.map((v) => normalize(v, null));
-        if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v, k)]));
+        if (value !== null && typeof value === 'object')
+          return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v, k)]));
         return value;
       };
       return seen.map(({ test, spec, ctx }) => {

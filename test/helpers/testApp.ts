@@ -34,15 +34,29 @@ export interface TestApp {
 }
 
 /** The real app, on a real database, with the real WeChat client pointed at the sandbox. */
-export async function startTestApp(options: { now?: () => number; env?: Record<string, string>; logDestination?: DestinationStream; sandbox?: SandboxOptions } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { now?: () => number; env?: Record<string, string>; logDestination?: DestinationStream; sandbox?: SandboxOptions } = {},
+): Promise<TestApp> {
   const sandbox = await startSandbox({ ...options.sandbox, port: 0, host: '127.0.0.1' });
   // Materials go to a folder of this test app's own, removed on close.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-test-'));
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });
   const db = await openTestDatabase();
-  const wechat = createWechatClients({ apiBase: sandbox.baseUrl, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
+  const wechat = createWechatClients({
+    apiBase: sandbox.baseUrl,
+    mp: config.wechat.mp,
+    oa: config.wechat.oa,
+    tokenStore: new DbTokenStore(db),
+  });
   let ownBase = '';
-  const { app, services } = createApp({ config, db, logger: createLogger(config, options.logDestination), wechat: { miniProgram: wechat.mp }, now: options.now, wechatPay: { notifyBaseUrl: () => ownBase } });
+  const { app, services } = createApp({
+    config,
+    db,
+    logger: createLogger(config, options.logDestination),
+    wechat: { miniProgram: wechat.mp },
+    now: options.now,
+    wechatPay: { notifyBaseUrl: () => ownBase },
+  });
   // supertest against a real listening socket: HTTP parsing, limits and all.
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

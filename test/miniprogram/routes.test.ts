@@ -27,7 +27,12 @@ beforeAll(async () => {
   // The route table is all this needs: an in-memory database whatever DATABASE_URL says.
   const config = testConfig({ DATABASE_URL: '', DATA_DIR: dataDir });
   db = await openDatabase(config, { sqliteFile: ':memory:' });
-  const wechat = createWechatClients({ apiBase: 'http://127.0.0.1:9/', mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
+  const wechat = createWechatClients({
+    apiBase: 'http://127.0.0.1:9/',
+    mp: config.wechat.mp,
+    oa: config.wechat.oa,
+    tokenStore: new DbTokenStore(db),
+  });
   specs = createApp({ config, db, logger: createLogger(config), wechat: { miniProgram: wechat.mp } }).routes.specs;
 });
 
@@ -51,8 +56,12 @@ test('api.ts and http.ts call only routes of the table', () => {
 });
 
 test('paths are filled and encoded, queries skip what is not given', () => {
-  expect(fillPath('/api/v1/files/:ownerType/:ownerId/:kind', { ownerType: 'application', ownerId: '01ABC', kind: 'service_contract' })).toBe('/api/v1/files/application/01ABC/service_contract');
+  expect(
+    fillPath('/api/v1/files/:ownerType/:ownerId/:kind', { ownerType: 'application', ownerId: '01ABC', kind: 'service_contract' }),
+  ).toBe('/api/v1/files/application/01ABC/service_contract');
   expect(fillPath('/api/v1/x/:id', { id: 'a/b' })).toBe('/api/v1/x/a%2Fb');
   expect(() => fillPath('/api/v1/x/:id', {})).toThrow('missing path parameter id');
-  expect(queryString({ status: 'county_review,returned', q: '', after: undefined, limit: 20 })).toBe('?status=county_review%2Creturned&limit=20');
+  expect(queryString({ status: 'county_review,returned', q: '', after: undefined, limit: 20 })).toBe(
+    '?status=county_review%2Creturned&limit=20',
+  );
 });

@@ -7,10 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../miniprogram');
-const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8')) as { pages: string[]; tabBar?: { list: { pagePath: string }[] } };
+const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8')) as {
+  pages: string[];
+  tabBar?: { list: { pagePath: string }[] };
+};
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? files(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 const tsFiles = files(ROOT).filter((f) => f.endsWith('.ts'));
 const rel = (f: string) => path.relative(ROOT, f).split(path.sep).join('/');
@@ -18,7 +23,7 @@ const rel = (f: string) => path.relative(ROOT, f).split(path.sep).join('/');
 test.each(app.pages)('page %s has its .ts, .wxml, .wxss and .json', (page) => {
   for (const ext of ['.ts', '.wxml', '.wxss', '.json']) expect(fs.existsSync(path.join(ROOT, `${page}${ext}`))).toBe(true);
   // Pages are built with Component() (so that miniprogram-simulate can test them), through page() (services/page.ts).
-  expect(fs.readFileSync(path.join(ROOT, `${page}.ts`), 'utf8')).toMatch(/^Component\(page\(\{/m);
+  expect(fs.readFileSync(path.join(ROOT, `${page}.ts`), 'utf8')).toMatch(/^Component\(\s*page\(\{/m);
 });
 
 test('every page that the server links to from its notifications exists', () => {
@@ -33,7 +38,9 @@ test('the tab bar names pages of app.json', () => {
 });
 
 test('every component a page or component uses exists with its four files', () => {
-  const jsons = files(ROOT).filter((f) => f.endsWith('.json') && (f.includes(`${path.sep}pages${path.sep}`) || f.includes(`${path.sep}components${path.sep}`)));
+  const jsons = files(ROOT).filter(
+    (f) => f.endsWith('.json') && (f.includes(`${path.sep}pages${path.sep}`) || f.includes(`${path.sep}components${path.sep}`)),
+  );
   for (const json of jsons) {
     const using = (JSON.parse(fs.readFileSync(json, 'utf8')) as { usingComponents?: Record<string, string> }).usingComponents ?? {};
     for (const target of Object.values(using)) {
@@ -65,11 +72,17 @@ test('API paths are written only in services/routes.ts', () => {
 });
 
 test('the project opens in DevTools with TypeScript and a placeholder appid', () => {
-  const project = JSON.parse(fs.readFileSync(path.join(ROOT, 'project.config.json'), 'utf8')) as { appid: string; miniprogramRoot: string; setting: { useCompilerPlugins: string[] } };
+  const project = JSON.parse(fs.readFileSync(path.join(ROOT, 'project.config.json'), 'utf8')) as {
+    appid: string;
+    miniprogramRoot: string;
+    setting: { useCompilerPlugins: string[] };
+  };
   expect(project.appid).toBe('touristappid');
   expect(project.miniprogramRoot).toBe('./');
   expect(project.setting.useCompilerPlugins).toContain('typescript');
-  const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { compilerOptions: { strict: boolean; types: string[] } };
+  const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as {
+    compilerOptions: { strict: boolean; types: string[] };
+  };
   expect(tsconfig.compilerOptions.strict).toBe(true);
   expect(tsconfig.compilerOptions.types).toEqual(['miniprogram-api-typings']);
 });

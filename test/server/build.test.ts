@@ -59,7 +59,14 @@ describe('the walls', () => {
     }
     expect(breaches).toEqual([]);
     // The sandbox exists and is where README says it is.
-    expect(sourceFiles('server/sandbox')).toEqual(expect.arrayContaining(['server/sandbox/index.ts', 'server/sandbox/main.ts', 'server/sandbox/payWire.ts', 'server/sandbox/officialAccount.ts']));
+    expect(sourceFiles('server/sandbox')).toEqual(
+      expect.arrayContaining([
+        'server/sandbox/index.ts',
+        'server/sandbox/main.ts',
+        'server/sandbox/payWire.ts',
+        'server/sandbox/officialAccount.ts',
+      ]),
+    );
   });
 
   test('the development entry reaches the sandbox only by a dynamic import', () => {
@@ -80,7 +87,10 @@ describe('npm run build', () => {
 
     // One compile: what the program is made of (--listFiles) and what it emits (--listEmittedFiles), into
     // a folder of this test's own under dist/, so that the compiled code finds node_modules as dist/ does.
-    const output = execFileSync(TSC, ['-p', 'tsconfig.build.json', '--outDir', outDir, '--listFiles', '--listEmittedFiles'], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+    const output = execFileSync(TSC, ['-p', 'tsconfig.build.json', '--outDir', outDir, '--listFiles', '--listEmittedFiles'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).split('\n');
     const listed = output
       .filter((l) => l.trim() !== '' && !l.startsWith('TSFILE: ') && !l.includes('/node_modules/'))
       .map((f) => rel(f.trim()));
@@ -94,13 +104,22 @@ describe('npm run build', () => {
     expect(emitted.filter((f) => !/^(server\/src|shared\/src)\//.test(f))).toEqual([]);
     expect(emitted.filter((f) => /sandbox|(^|\/)dev\.js$|bench|throughput/i.test(f))).toEqual([]);
     // Nothing compiled names the sandbox's folder either.
-    const mentions = emitted.filter((f) => f.endsWith('.js') && /server\/sandbox|['"]\.\.?\/(?:\.\.\/)*sandbox['"]/.test(fs.readFileSync(path.join(outDir, f), 'utf8')));
+    const mentions = emitted.filter(
+      (f) => f.endsWith('.js') && /server\/sandbox|['"]\.\.?\/(?:\.\.\/)*sandbox['"]/.test(fs.readFileSync(path.join(outDir, f), 'utf8')),
+    );
     expect(mentions).toEqual([]);
 
-    const run = spawnSync(process.execPath, [path.join(outDir, 'server/src/main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [path.join(outDir, 'server/src/main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^设置错误 WECHAT_MP_SECRET: 正式入口不带微信沙箱，请设置 WECHAT_MP_APPID、WECHAT_MP_SECRET、WECHAT_OA_APPID、WECHAT_OA_SECRET、WECHAT_OA_TOKEN、PUBLIC_BASE_URL（或用 npm start 在本机试用）$/);
+    expect(lines[0]).toMatch(
+      /^设置错误 WECHAT_MP_SECRET: 正式入口不带微信沙箱，请设置 WECHAT_MP_APPID、WECHAT_MP_SECRET、WECHAT_OA_APPID、WECHAT_OA_SECRET、WECHAT_OA_TOKEN、PUBLIC_BASE_URL（或用 npm start 在本机试用）$/,
+    );
   }, 240_000);
 });

@@ -22,11 +22,23 @@ describe('settings (spec/wechat.md): defaults', () => {
 
   test('production with both secrets and everything it needs', () => {
     const c = loadConfig({
-      NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@db:3306/shangyun', WECHAT_MP_APPID: 'wx1234567890', WECHAT_MP_SECRET: 's1',
-      WECHAT_OA_APPID: 'wx0987654321', WECHAT_OA_SECRET: 's2', WECHAT_OA_TOKEN: 'tok123', WECHAT_OA_AES_KEY: 'a'.repeat(43), AUDIT_KEY: 'k'.repeat(40),
-      PAY_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'), PUBLIC_BASE_URL: 'https://shangyun.example.gov.cn/',
+      NODE_ENV: 'production',
+      DATABASE_URL: 'mysql://u:p@db:3306/shangyun',
+      WECHAT_MP_APPID: 'wx1234567890',
+      WECHAT_MP_SECRET: 's1',
+      WECHAT_OA_APPID: 'wx0987654321',
+      WECHAT_OA_SECRET: 's2',
+      WECHAT_OA_TOKEN: 'tok123',
+      WECHAT_OA_AES_KEY: 'a'.repeat(43),
+      AUDIT_KEY: 'k'.repeat(40),
+      PAY_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+      PUBLIC_BASE_URL: 'https://shangyun.example.gov.cn/',
     });
-    expect(c.wechatPay).toMatchObject({ apiBase: 'https://api.mch.weixin.qq.com', publicBaseUrl: 'https://shangyun.example.gov.cn', orderTtlMinutes: 120 });
+    expect(c.wechatPay).toMatchObject({
+      apiBase: 'https://api.mch.weixin.qq.com',
+      publicBaseUrl: 'https://shangyun.example.gov.cn',
+      orderTtlMinutes: 120,
+    });
     expect(c.wechatPay.secretsKey).toEqual(Buffer.alloc(32, 7));
     expect(c.sandbox).toBe(false);
     expect(c.wechat.apiBase).toBe('https://api.weixin.qq.com/');
@@ -38,7 +50,17 @@ describe('settings (spec/wechat.md): defaults', () => {
   });
 });
 
-const PROD = { NODE_ENV: 'production', WECHAT_MP_APPID: 'wx1234567890', WECHAT_MP_SECRET: 's1', WECHAT_OA_APPID: 'wx0987654321', WECHAT_OA_SECRET: 's2', WECHAT_OA_TOKEN: 'tok123', AUDIT_KEY: 'k'.repeat(40), PAY_SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'), PUBLIC_BASE_URL: 'https://shangyun.example.gov.cn' };
+const PROD = {
+  NODE_ENV: 'production',
+  WECHAT_MP_APPID: 'wx1234567890',
+  WECHAT_MP_SECRET: 's1',
+  WECHAT_OA_APPID: 'wx0987654321',
+  WECHAT_OA_SECRET: 's2',
+  WECHAT_OA_TOKEN: 'tok123',
+  AUDIT_KEY: 'k'.repeat(40),
+  PAY_SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
+  PUBLIC_BASE_URL: 'https://shangyun.example.gov.cn',
+};
 
 describe('settings: each wrong or contradictory one stops the start, naming it', () => {
   test.each<[string, Record<string, string>, string]>([

@@ -24,7 +24,11 @@ const PRODUCTION_ENTRY = 'server/src/main.ts';
 
 /** Runs an entry point (by default `npm start`'s) as a newcomer would, with the given environment. */
 function runMain(env: Record<string, string>, script: string = DEV_ENTRY) {
-  const child = spawn(TSX, [script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, [script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -82,7 +86,11 @@ describe('start-up', () => {
       }
       expect(health?.status).toBe(200);
       expect(await health?.json()).toEqual({ status: 'ok' });
-      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/wx-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'sandbox:newcomer' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/wx-login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'sandbox:newcomer' }),
+      });
       expect(login.status).toBe(200);
       expect(fs.existsSync(path.join(dataDir, 'shangyun.sqlite'))).toBe(true);
       expect(run.output().stdout).toContain('WeChat sandbox started');
@@ -95,7 +103,11 @@ describe('start-up', () => {
 
   test('npm run sandbox serves the sandbox alone; npm start with WECHAT_API_BASE uses it and starts none of its own', async () => {
     const sandboxPort = await freePort();
-    const sandbox = spawn(TSX, ['server/sandbox/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SANDBOX_PORT: String(sandboxPort) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const sandbox = spawn(TSX, ['server/sandbox/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SANDBOX_PORT: String(sandboxPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const sandboxExited = new Promise<number | null>((resolve) => sandbox.on('exit', (code) => resolve(code)));
     let sandboxOut = '';
     sandbox.stdout.on('data', (d: Buffer) => (sandboxOut += d.toString()));
@@ -115,7 +127,11 @@ describe('start-up', () => {
         health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
       }
       expect(health?.status).toBe(200);
-      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/wx-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'sandbox:second' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/wx-login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'sandbox:second' }),
+      });
       expect(login.status).toBe(200);
       // The login went through the standalone sandbox; the server started none of its own.
       const state = (await (await fetch(`${baseUrl}__sandbox/state`)).json()) as { requestCounts: Record<string, number> };
@@ -133,7 +149,11 @@ describe('start-up', () => {
   });
 
   test('npm run sandbox: a wrong SANDBOX_PORT is one clear line', async () => {
-    const child = spawn(TSX, ['server/sandbox/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SANDBOX_PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, ['server/sandbox/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SANDBOX_PORT: 'eighty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))).toBe(1);

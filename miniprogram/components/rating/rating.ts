@@ -9,25 +9,27 @@ function stars(value: number): { value: number; on: boolean }[] {
   return [1, 2, 3, 4, 5].map((n) => ({ value: n, on: n <= value }));
 }
 
-Component(page({
-  options: { addGlobalClass: true },
-  properties: {
-    label: { type: String, value: '' },
-    value: { type: Number, value: 0 },
-    disabled: { type: Boolean, value: false },
-  },
-  data: { stars: stars(0), text: ratingLabel(0) },
-  observers: {
-    value(value: number) {
-      this.setData({ stars: stars(value), text: ratingLabel(value) });
+Component(
+  page({
+    options: { addGlobalClass: true },
+    properties: {
+      label: { type: String, value: '' },
+      value: { type: Number, value: 0 },
+      disabled: { type: Boolean, value: false },
     },
-  },
-  methods: {
-    onPick(e: WechatMiniprogram.BaseEvent) {
-      if (this.data.disabled) return;
-      const value = Number(e.currentTarget.dataset.value);
-      this.setData({ value, stars: stars(value), text: ratingLabel(value) });
-      this.triggerEvent('change', { value });
+    data: { stars: stars(0), text: ratingLabel(0) },
+    observers: {
+      value(value: number) {
+        this.setData({ stars: stars(value), text: ratingLabel(value) });
+      },
     },
-  },
-}));
+    methods: {
+      onPick(e: WechatMiniprogram.BaseEvent) {
+        if (this.data.disabled) return;
+        const value = Number(e.currentTarget.dataset.value);
+        this.setData({ value, stars: stars(value), text: ratingLabel(value) });
+        this.triggerEvent('change', { value });
+      },
+    },
+  }),
+);

@@ -34,60 +34,62 @@ function chips(user: PublicUser | null, role: Role | null): RoleChip[] {
   return (user?.roles ?? []).map((r) => ({ role: r, label: roleLabel(r, user?.scopes), active: r === role }));
 }
 
-Component(page({
-  data: {
-    title: '上云补助',
-    policyTitle: POLICY_TITLE,
-    paysText: '',
-    capText: '',
-    effectiveFrom: '',
-    contact: { department: POLICY_CONTACT.department as string, phone: POLICY_CONTACT.phone as string },
-    conditions: CONDITIONS,
-    roles: [] as RoleChip[],
-    entries: homeEntries(null) as HomeEntry[],
-    activeRole: '' as Role | '',
-  },
-  methods: {
-    onLoad() {
-      this.showRole(getUser(), activeRole());
-      return this.load();
+Component(
+  page({
+    data: {
+      title: '上云补助',
+      policyTitle: POLICY_TITLE,
+      paysText: '',
+      capText: '',
+      effectiveFrom: '',
+      contact: { department: POLICY_CONTACT.department as string, phone: POLICY_CONTACT.phone as string },
+      conditions: CONDITIONS,
+      roles: [] as RoleChip[],
+      entries: homeEntries(null) as HomeEntry[],
+      activeRole: '' as Role | '',
     },
-    onShow() {
-      // Back from 我的 (a role redeemed, a switch made): the entries follow.
-      this.showRole(getUser(), activeRole());
+    methods: {
+      onLoad() {
+        this.showRole(getUser(), activeRole());
+        return this.load();
+      },
+      onShow() {
+        // Back from 我的 (a role redeemed, a switch made): the entries follow.
+        this.showRole(getUser(), activeRole());
+      },
+      async onPullDownRefresh() {
+        await this.load();
+        stopPullDownRefresh();
+      },
+      async load() {
+        const [policy, me] = await settleAll([api.policy(), refreshUser()] as const);
+        if (policy.ok) {
+          const p = policy.value;
+          this.setData({
+            title: '上云补助',
+            policyTitle: p.title,
+            paysText: `按云服务合同金额的 ${p.ratePercent ?? 50}% 给予补助`,
+            capText: formatFen(p.capFen),
+            effectiveFrom: p.effectiveFrom,
+            contact: p.contact,
+          });
+        }
+        if (me.ok) this.showRole(me.value.user, me.value.role);
+      },
+      showRole(user: PublicUser | null, role: Role | null) {
+        this.setData({ roles: chips(user, role), entries: [...homeEntries(role)], activeRole: role ?? '' });
+      },
+      onSwitchRole(e: WechatMiniprogram.BaseEvent) {
+        const role = String(e.currentTarget.dataset.role) as Role;
+        setActiveRole(role);
+        this.showRole(getUser(), activeRole());
+      },
+      onEntry(e: WechatMiniprogram.BaseEvent) {
+        navigateTo(String(e.currentTarget.dataset.url));
+      },
+      onCall() {
+        makePhoneCall(this.data.contact.phone);
+      },
     },
-    async onPullDownRefresh() {
-      await this.load();
-      stopPullDownRefresh();
-    },
-    async load() {
-      const [policy, me] = await settleAll([api.policy(), refreshUser()] as const);
-      if (policy.ok) {
-        const p = policy.value;
-        this.setData({
-          title: '上云补助',
-          policyTitle: p.title,
-          paysText: `按云服务合同金额的 ${p.ratePercent ?? 50}% 给予补助`,
-          capText: formatFen(p.capFen),
-          effectiveFrom: p.effectiveFrom,
-          contact: p.contact,
-        });
-      }
-      if (me.ok) this.showRole(me.value.user, me.value.role);
-    },
-    showRole(user: PublicUser | null, role: Role | null) {
-      this.setData({ roles: chips(user, role), entries: [...homeEntries(role)], activeRole: role ?? '' });
-    },
-    onSwitchRole(e: WechatMiniprogram.BaseEvent) {
-      const role = String(e.currentTarget.dataset.role) as Role;
-      setActiveRole(role);
-      this.showRole(getUser(), activeRole());
-    },
-    onEntry(e: WechatMiniprogram.BaseEvent) {
-      navigateTo(String(e.currentTarget.dataset.url));
-    },
-    onCall() {
-      makePhoneCall(this.data.contact.phone);
-    },
-  },
-}));
+  }),
+);

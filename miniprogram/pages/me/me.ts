@@ -25,45 +25,55 @@ function roleRows(user: PublicUser | null): RoleRow[] {
 
 const TAB_PAGES = ['/pages/home/home', '/pages/me/inbox/inbox', '/pages/me/me'];
 
-Component(page({
-  data: { roles: roleRows(null), unreadCount: 0, bindingText: '', sandbox: SANDBOX_LOGIN, sandboxName: '' },
-  methods: {
-    onShow() {
-      this.setData({ roles: roleRows(getUser()), sandboxName: sandboxName() });
-      return this.load();
+Component(
+  page({
+    data: { roles: roleRows(null), unreadCount: 0, bindingText: '', sandbox: SANDBOX_LOGIN, sandboxName: '' },
+    methods: {
+      onShow() {
+        this.setData({ roles: roleRows(getUser()), sandboxName: sandboxName() });
+        return this.load();
+      },
+      async load() {
+        const [me, inbox, binding] = await settleAll([refreshUser(), api.inbox({ unread: '1' }), api.oaBinding()] as const);
+        if (me.ok) this.setData({ roles: roleRows(me.value.user) });
+        if (inbox.ok) this.setData({ unreadCount: inbox.value.unreadCount });
+        if (binding.ok)
+          this.setData({
+            bindingText: binding.value.bound ? (binding.value.followed === false ? '已绑定（未关注）' : '已绑定') : '未绑定',
+          });
+      },
+      onSwitchRole(e: WechatMiniprogram.BaseEvent) {
+        setActiveRole(String(e.currentTarget.dataset.role) as Role);
+        this.setData({ roles: roleRows(getUser()) });
+        showToast({ title: '已切换身份', icon: 'success' });
+      },
+      onNav(e: WechatMiniprogram.BaseEvent) {
+        const url = String(e.currentTarget.dataset.url);
+        if (TAB_PAGES.includes(url)) switchTab(url);
+        else navigateTo(url);
+      },
+      async onSandboxName() {
+        const res = await showModal({
+          title: '开发登录名',
+          content: sandboxName(),
+          editable: true,
+          placeholderText: '如 alice：以 sandbox:alice 登录',
+        });
+        const name = res.content.trim();
+        if (!res.confirm || !/^[A-Za-z0-9_-]{1,32}$/.test(name)) return;
+        setSandboxName(name);
+        clearSession();
+        this.setData({ sandboxName: name, roles: [] });
+        await this.load();
+      },
+      async onLogout() {
+        const res = await showModal({ title: '退出登录', content: '退出后再次打开小程序会重新登录。', confirmText: '退出' });
+        if (!res.confirm) return;
+        await api.logout().catch(() => null);
+        clearSession();
+        this.setData({ roles: [], unreadCount: 0 });
+        switchTab('/pages/home/home');
+      },
     },
-    async load() {
-      const [me, inbox, binding] = await settleAll([refreshUser(), api.inbox({ unread: '1' }), api.oaBinding()] as const);
-      if (me.ok) this.setData({ roles: roleRows(me.value.user) });
-      if (inbox.ok) this.setData({ unreadCount: inbox.value.unreadCount });
-      if (binding.ok) this.setData({ bindingText: binding.value.bound ? (binding.value.followed === false ? '已绑定（未关注）' : '已绑定') : '未绑定' });
-    },
-    onSwitchRole(e: WechatMiniprogram.BaseEvent) {
-      setActiveRole(String(e.currentTarget.dataset.role) as Role);
-      this.setData({ roles: roleRows(getUser()) });
-      showToast({ title: '已切换身份', icon: 'success' });
-    },
-    onNav(e: WechatMiniprogram.BaseEvent) {
-      const url = String(e.currentTarget.dataset.url);
-      if (TAB_PAGES.includes(url)) switchTab(url);
-      else navigateTo(url);
-    },
-    async onSandboxName() {
-      const res = await showModal({ title: '开发登录名', content: sandboxName(), editable: true, placeholderText: '如 alice：以 sandbox:alice 登录' });
-      const name = res.content.trim();
-      if (!res.confirm || !/^[A-Za-z0-9_-]{1,32}$/.test(name)) return;
-      setSandboxName(name);
-      clearSession();
-      this.setData({ sandboxName: name, roles: [] });
-      await this.load();
-    },
-    async onLogout() {
-      const res = await showModal({ title: '退出登录', content: '退出后再次打开小程序会重新登录。', confirmText: '退出' });
-      if (!res.confirm) return;
-      await api.logout().catch(() => null);
-      clearSession();
-      this.setData({ roles: [], unreadCount: 0 });
-      switchTab('/pages/home/home');
-    },
-  },
-}));
+  }),
+);

@@ -75,24 +75,74 @@ export interface FilingMaterial {
 
 export const FILING_MATERIALS = [
   // 三（二）1: the form itself, printed from renderFilingDocx, signed, stamped and scanned.
-  { kind: 'application_form', label: '备案申报书（盖章扫描件）', uploadName: '签字盖章后的备案申报书扫描件', clause: '三（二）1', requiredAtSubmit: true },
-  { kind: 'business_license_financials', label: '营业执照复印件及财务报表', uploadName: '营业执照复印件及财务报表', clause: '三（二）2', requiredAtSubmit: true },
+  {
+    kind: 'application_form',
+    label: '备案申报书（盖章扫描件）',
+    uploadName: '签字盖章后的备案申报书扫描件',
+    clause: '三（二）1',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'business_license_financials',
+    label: '营业执照复印件及财务报表',
+    uploadName: '营业执照复印件及财务报表',
+    clause: '三（二）2',
+    requiredAtSubmit: true,
+  },
   // 三（一）4 also asks for 安全资质材料: they go here.
-  { kind: 'qualifications', label: '软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等', uploadName: '相关资质证明（软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等）', clause: '三（二）3', requiredAtSubmit: true },
-  { kind: 'case_evidence', label: '应用典型案例佐证（3例以上）', uploadName: '典型案例佐证材料', clause: '三（二）4', requiredAtSubmit: true },
-  { kind: 'catalogue', label: '产品或服务目录（功能简介和报价）', uploadName: '产品或服务目录', clause: '三（二）5', requiredAtSubmit: false, coveredByFormSection: 'catalogue' },
-  { kind: 'yichun_offers', label: '针对伊春市企业的优惠政策', uploadName: '针对伊春市企业的优惠政策', clause: '三（二）6', requiredAtSubmit: false, coveredByFormSection: 'offers' },
-  { kind: 'promotion_training_plan', label: '推广及培训方案、计划', uploadName: '推广及培训方案、计划', clause: '三（二）7', requiredAtSubmit: true },
-  { kind: 'truthfulness_pledge', label: '材料真实性承诺', uploadName: '签字盖章的材料真实性承诺书', clause: '三（二）8', requiredAtSubmit: true },
+  {
+    kind: 'qualifications',
+    label: '软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等',
+    uploadName: '相关资质证明（软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等）',
+    clause: '三（二）3',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'case_evidence',
+    label: '应用典型案例佐证（3例以上）',
+    uploadName: '典型案例佐证材料',
+    clause: '三（二）4',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'catalogue',
+    label: '产品或服务目录（功能简介和报价）',
+    uploadName: '产品或服务目录',
+    clause: '三（二）5',
+    requiredAtSubmit: false,
+    coveredByFormSection: 'catalogue',
+  },
+  {
+    kind: 'yichun_offers',
+    label: '针对伊春市企业的优惠政策',
+    uploadName: '针对伊春市企业的优惠政策',
+    clause: '三（二）6',
+    requiredAtSubmit: false,
+    coveredByFormSection: 'offers',
+  },
+  {
+    kind: 'promotion_training_plan',
+    label: '推广及培训方案、计划',
+    uploadName: '推广及培训方案、计划',
+    clause: '三（二）7',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'truthfulness_pledge',
+    label: '材料真实性承诺',
+    uploadName: '签字盖章的材料真实性承诺书',
+    clause: '三（二）8',
+    requiredAtSubmit: true,
+  },
 ] as const satisfies readonly FilingMaterial[];
 
 export type FilingMaterialKind = (typeof FILING_MATERIALS)[number]['kind'];
 
 export const FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.map((m) => m.kind);
 
-export const REQUIRED_FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.filter(
-  (m) => m.requiredAtSubmit,
-).map((m) => m.kind);
+export const REQUIRED_FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.filter((m) => m.requiredAtSubmit).map(
+  (m) => m.kind,
+);
 
 export function isFilingMaterialKind(value: string): value is FilingMaterialKind {
   return (FILING_MATERIAL_KINDS as readonly string[]).includes(value);
@@ -378,10 +428,7 @@ export function validateForSubmit(
   need('basic.employeeCount', b.employeeCount, '员工人数', s);
   need('basic.technicalStaffCount', b.technicalStaffCount, '专业技术人员', s);
   if (b.employeeCount !== undefined && b.technicalStaffCount !== undefined && b.technicalStaffCount > b.employeeCount) {
-    add(
-      'basic.technicalStaffCount',
-      `专业技术人员（${b.technicalStaffCount}人）不能多于员工人数（${b.employeeCount}人），请核对`,
-    );
+    add('basic.technicalStaffCount', `专业技术人员（${b.technicalStaffCount}人）不能多于员工人数（${b.employeeCount}人），请核对`);
   }
   need('basic.cloudBusinessStartedOn', b.cloudBusinessStartedOn, '云业务开始时间', s);
   notInFuture('basic.cloudBusinessStartedOn', b.cloudBusinessStartedOn, '云业务开始时间');

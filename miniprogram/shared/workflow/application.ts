@@ -100,12 +100,21 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
     draft: {
       labels: { reviewer: '草稿', applicant: '尚未提交：补全信息和材料后提交', next: '请在小程序中补全信息和材料后提交。' },
       on: {
-        submit: { target: 'provider_check', roles: ['enterprise'], guards: ['rulesPass', 'materialsComplete'], effects: ['assignTrackingNumber', 'askProviderToConfirm', 'notifyEnterprise', 'startNewRound'] },
+        submit: {
+          target: 'provider_check',
+          roles: ['enterprise'],
+          guards: ['rulesPass', 'materialsComplete'],
+          effects: ['assignTrackingNumber', 'askProviderToConfirm', 'notifyEnterprise', 'startNewRound'],
+        },
         withdraw: { target: 'withdrawn', roles: ['enterprise'] },
       },
     },
     provider_check: {
-      labels: { reviewer: '待服务商确认', applicant: '等待云服务商确认合同和付款', next: '云服务商确认合同和付款后转县里审核，无需您操作。' },
+      labels: {
+        reviewer: '待服务商确认',
+        applicant: '等待云服务商确认合同和付款',
+        next: '云服务商确认合同和付款后转县里审核，无需您操作。',
+      },
       on: {
         provider_confirm: { target: 'county_review', roles: ['provider'], effects: ['alertCountyReviewers', 'notifyEnterprise'] },
         provider_dispute: { target: 'returned', roles: ['provider'], guards: ['reasonGiven'], effects: ['notifyEnterprise'] },
@@ -116,12 +125,32 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       labels: { reviewer: '县级审核中', applicant: '县里正在审核', next: '县（市）区工信、财政部门正在审核，两个部门都同意后上报市里。' },
       on: {
         county_approve: [
-          { target: 'county_approved', roles: COUNTY, guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice', 'otherDepartmentApproved'], effects: ['notifyEnterprise'] },
+          {
+            target: 'county_approved',
+            roles: COUNTY,
+            guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice', 'otherDepartmentApproved'],
+            effects: ['notifyEnterprise'],
+          },
           // The first department's approval: recorded, the case waits for the other department.
-          { target: 'county_review', roles: COUNTY, guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice'], effects: ['alertCountyReviewers'] },
+          {
+            target: 'county_review',
+            roles: COUNTY,
+            guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice'],
+            effects: ['alertCountyReviewers'],
+          },
         ],
-        county_return: { target: 'returned', roles: COUNTY, guards: ['reasonGiven', 'notSameReviewerTwice'], effects: ['notifyEnterprise'] },
-        county_reject: { target: 'rejected', roles: COUNTY, guards: ['reasonGiven', 'notSameReviewerTwice'], effects: ['notifyEnterprise', 'notifyProvider'] },
+        county_return: {
+          target: 'returned',
+          roles: COUNTY,
+          guards: ['reasonGiven', 'notSameReviewerTwice'],
+          effects: ['notifyEnterprise'],
+        },
+        county_reject: {
+          target: 'rejected',
+          roles: COUNTY,
+          guards: ['reasonGiven', 'notSameReviewerTwice'],
+          effects: ['notifyEnterprise', 'notifyProvider'],
+        },
         withdraw: { target: 'withdrawn', roles: ['enterprise'], effects: ['alertCountyReviewers'] },
       },
     },
@@ -174,14 +203,32 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       labels: { reviewer: '已退回企业修改', applicant: '需要您按意见补充或修改材料', next: '请打开小程序，按意见修改或补充后重新提交。' },
       on: {
         resubmit: [
-          { target: 'provider_check', roles: ['enterprise'], guards: ['rulesPass', 'materialsComplete', 'returnedByProviderOrContractChanged'], effects: ['askProviderToConfirm', 'notifyEnterprise', 'startNewRound'] },
-          { target: 'county_review', roles: ['enterprise'], guards: ['rulesPass', 'materialsComplete', 'returnedByCounty'], effects: ['alertCountyReviewers', 'notifyEnterprise', 'startNewRound'] },
-          { target: 'reported', roles: ['enterprise'], guards: ['rulesPass', 'materialsComplete', 'returnedByCity'], effects: ['alertCityReviewers', 'notifyEnterprise'] },
+          {
+            target: 'provider_check',
+            roles: ['enterprise'],
+            guards: ['rulesPass', 'materialsComplete', 'returnedByProviderOrContractChanged'],
+            effects: ['askProviderToConfirm', 'notifyEnterprise', 'startNewRound'],
+          },
+          {
+            target: 'county_review',
+            roles: ['enterprise'],
+            guards: ['rulesPass', 'materialsComplete', 'returnedByCounty'],
+            effects: ['alertCountyReviewers', 'notifyEnterprise', 'startNewRound'],
+          },
+          {
+            target: 'reported',
+            roles: ['enterprise'],
+            guards: ['rulesPass', 'materialsComplete', 'returnedByCity'],
+            effects: ['alertCityReviewers', 'notifyEnterprise'],
+          },
         ],
         withdraw: { target: 'withdrawn', roles: ['enterprise'] },
       },
     },
-    rejected: { labels: { reviewer: '不予补助', applicant: '申请未通过', next: '如有疑问，请联系市工信局信息化推进科 0458-3878126。' }, final: true },
+    rejected: {
+      labels: { reviewer: '不予补助', applicant: '申请未通过', next: '如有疑问，请联系市工信局信息化推进科 0458-3878126。' },
+      final: true,
+    },
     withdrawn: { labels: { reviewer: '企业已撤回', applicant: '您已撤回申请', next: '如需再次申请，请重新填写。' }, final: true },
   },
   guards: {
@@ -189,7 +236,8 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
     materialsComplete: (c) => (c.missingMaterials === 0 ? null : `还缺 ${c.missingMaterials} 项材料，请上传后再提交`),
     reasonGiven: (c) => (c.reason && c.reason.trim().length >= 2 ? null : '请写明原因和需要修改的内容，企业将看到这段文字'),
     ratingsGiven: (c) => (c.ratingsGiven ? null : '请对上云效果和服务商服务质量分别评分（1–5 分）'),
-    settlementSigned: (c) => (c.settlementSigned ? null : '云服务商尚未上传列有本申请的盖章兑付申请表（三（三）1），请待其上传后再审核通过'),
+    settlementSigned: (c) =>
+      c.settlementSigned ? null : '云服务商尚未上传列有本申请的盖章兑付申请表（三（三）1），请待其上传后再审核通过',
     otherDepartmentApproved: (c) => (c.otherDepartmentApproved ? null : '等待另一部门的审核意见'),
     notSameReviewerTwice: (c) => (c.sameReviewerGaveOtherOpinion ? '同一人不能在同一轮中给出工信和财政两个部门的意见' : null),
     verifiedAmountValid: (c) => c.verifiedAmountProblem,
@@ -201,7 +249,9 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
 
 /** A stored status in the reviewers' words (a status this version does not know reads as itself). */
 export function reviewerLabel(status: string): string {
-  return (APPLICATION_STATES as readonly string[]).includes(status) ? applicationMachine.states[status as ApplicationState].labels.reviewer : status;
+  return (APPLICATION_STATES as readonly string[]).includes(status)
+    ? applicationMachine.states[status as ApplicationState].labels.reviewer
+    : status;
 }
 
 /** The labels of a state: reviewers' words, the enterprise's plain words, and what comes next. */

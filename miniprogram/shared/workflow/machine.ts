@@ -52,7 +52,12 @@ export function transition<S extends string, E extends string, G extends string,
   context: C,
 ): TransitionResult<S, F> {
   const entry = machine.states[from]?.on?.[event];
-  if (!entry) return { ok: false, reason: 'not_allowed_in_state', message: `当前状态“${machine.states[from]?.labels.reviewer ?? from}”下不能进行此操作` };
+  if (!entry)
+    return {
+      ok: false,
+      reason: 'not_allowed_in_state',
+      message: `当前状态“${machine.states[from]?.labels.reviewer ?? from}”下不能进行此操作`,
+    };
   const candidates = defsOf<EventDef<S, G, F>>(entry);
   const permitted = candidates.filter((def) => def.roles.some((r) => roles.includes(r)));
   if (!permitted.length) return { ok: false, reason: 'role_not_allowed', message: '您的角色不能进行此操作' };
@@ -71,7 +76,9 @@ function defsOf<D extends object>(entry: D | readonly D[]): readonly D[] {
 }
 
 /** Every (state, event) pair the machine accepts: what tests, status labels and screens read. */
-export function acceptedEvents<S extends string, E extends string, G extends string, F extends string, C>(machine: MachineDef<S, E, G, F, C>): { from: S; event: E; def: EventDef<S, G, F> }[] {
+export function acceptedEvents<S extends string, E extends string, G extends string, F extends string, C>(
+  machine: MachineDef<S, E, G, F, C>,
+): { from: S; event: E; def: EventDef<S, G, F> }[] {
   const out: { from: S; event: E; def: EventDef<S, G, F> }[] = [];
   for (const from of Object.keys(machine.states) as S[]) {
     for (const [event, entry] of Object.entries(machine.states[from].on ?? {}) as [E, EventDef<S, G, F> | readonly EventDef<S, G, F>[]][]) {

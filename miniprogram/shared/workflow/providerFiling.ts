@@ -38,7 +38,12 @@ export const filingMachine: MachineDef<FilingState, FilingEvent, FilingGuard, Fi
     submitted: {
       labels: { reviewer: '待审核', applicant: '市工信局正在审核' },
       on: {
-        approve: { target: 'approved', roles: ['city_miit'], guards: ['allConditionsConfirmed'], effects: ['assignFilingNumber', 'notifyProvider'] },
+        approve: {
+          target: 'approved',
+          roles: ['city_miit'],
+          guards: ['allConditionsConfirmed'],
+          effects: ['assignFilingNumber', 'notifyProvider'],
+        },
         return: { target: 'returned', roles: ['city_miit'], guards: ['reasonGiven'], effects: ['notifyProvider'] },
         reject: { target: 'rejected', roles: ['city_miit'], guards: ['reasonGiven'], effects: ['notifyProvider'] },
       },

@@ -152,7 +152,8 @@ function contentBox(el: Element): DOMRect {
 const clips = (v: string) => v === 'hidden' || v === 'clip';
 const scrolls = (v: string) => v === 'auto' || v === 'scroll';
 /** What scrolls on the phone: text beyond its edge is reached by scrolling, not lost. */
-const isScroller = (el: Element) => ['wx-scroll-view', 'wx-scroll-view__content', 'wx-textarea__content'].some((c) => el.classList.contains(c));
+const isScroller = (el: Element) =>
+  ['wx-scroll-view', 'wx-scroll-view__content', 'wx-textarea__content'].some((c) => el.classList.contains(c));
 
 // ---- colour ---------------------------------------------------------------------------------------------
 
@@ -161,7 +162,10 @@ type RGBA = [number, number, number, number];
 function parseColor(value: string): RGBA | null {
   const m = /rgba?\(([^)]+)\)/.exec(value);
   if (!m) return null;
-  const parts = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+  const parts = m[1]
+    .split(/[\s,/]+/)
+    .filter(Boolean)
+    .map(Number);
   return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
 }
 
@@ -221,7 +225,9 @@ function renderedColors(el: Element, textColor: RGBA): { fg: RGBA; bg: RGBA } | 
 }
 
 function disabledControl(el: Element): boolean {
-  return !!el.closest('wx-button[disabled], wx-input[disabled], wx-textarea[disabled], wx-picker[disabled], wx-switch[disabled], wx-checkbox[disabled], wx-radio[disabled]');
+  return !!el.closest(
+    'wx-button[disabled], wx-input[disabled], wx-textarea[disabled], wx-picker[disabled], wx-switch[disabled], wx-checkbox[disabled], wx-radio[disabled]',
+  );
 }
 
 // ---- the checks -----------------------------------------------------------------------------------------
@@ -277,7 +283,10 @@ function runChecks(options: CheckOptions): Failure[] {
       const outY = y && (quick.bottom > b.bottom + 1 || quick.top < b.top - 1);
       if (!outX && !outY) return { x: false, y: false };
       const { ink, slack: v } = exact();
-      return { x: x && (ink.right > b.right + 1 || ink.left < b.left - 1), y: y && (ink.bottom > b.bottom + 1 + v || ink.top < b.top - 1 - v) };
+      return {
+        x: x && (ink.right > b.right + 1 || ink.left < b.left - 1),
+        y: y && (ink.bottom > b.bottom + 1 + v || ink.top < b.top - 1 - v),
+      };
     };
     let reported = false;
     let blockChecked = false;
@@ -292,7 +301,11 @@ function runChecks(options: CheckOptions): Failure[] {
         const cut = beyond(p, clipX, clipY);
         if (cut.x || cut.y) {
           const ink = exact().ink;
-          fail('clipped', el, `text cut off by ${up === el ? 'its own box' : describe(up)} (${cut.x ? `${Math.round(ink.width)} px wide in ${Math.round(p.width)}` : `${Math.round(ink.height)} px tall in ${Math.round(p.height)}`})`);
+          fail(
+            'clipped',
+            el,
+            `text cut off by ${up === el ? 'its own box' : describe(up)} (${cut.x ? `${Math.round(ink.width)} px wide in ${Math.round(p.width)}` : `${Math.round(ink.height)} px tall in ${Math.round(p.height)}`})`,
+          );
           reported = true;
         }
       }
@@ -302,7 +315,11 @@ function runChecks(options: CheckOptions): Failure[] {
         const out = beyond(c, true, up.scrollHeight > up.clientHeight + 1);
         if ((out.x || out.y) && !reported) {
           const ink = exact().ink;
-          fail('clipped', el, `text runs out of its box ${up === el ? '' : `${describe(up)} `}(${out.x ? `${Math.round(ink.width)} px wide in ${Math.round(c.width)}` : `${Math.round(ink.height)} px tall in ${Math.round(c.height)}`})`);
+          fail(
+            'clipped',
+            el,
+            `text runs out of its box ${up === el ? '' : `${describe(up)} `}(${out.x ? `${Math.round(ink.width)} px wide in ${Math.round(c.width)}` : `${Math.round(ink.height)} px tall in ${Math.round(c.height)}`})`,
+          );
           reported = true;
         }
       }
@@ -313,8 +330,10 @@ function runChecks(options: CheckOptions): Failure[] {
     if (!visible(host)) continue;
     const i = input as HTMLInputElement;
     const fontSize = parseFloat(getComputedStyle(i).fontSize);
-    if (i.value && i.scrollWidth > i.clientWidth + 1) fail('clipped', host, `the value is ${i.scrollWidth} px wide in a ${i.clientWidth} px input`, i.value.slice(0, 40));
-    if (i.clientHeight + 1 < fontSize * 1.2) fail('clipped', host, `a ${Math.round(fontSize)} px line in a ${i.clientHeight} px tall input`, i.value.slice(0, 40));
+    if (i.value && i.scrollWidth > i.clientWidth + 1)
+      fail('clipped', host, `the value is ${i.scrollWidth} px wide in a ${i.clientWidth} px input`, i.value.slice(0, 40));
+    if (i.clientHeight + 1 < fontSize * 1.2)
+      fail('clipped', host, `a ${Math.round(fontSize)} px line in a ${i.clientHeight} px tall input`, i.value.slice(0, 40));
   }
 
   // tap targets
@@ -328,15 +347,27 @@ function runChecks(options: CheckOptions): Failure[] {
   for (const el of targets) {
     if (!visible(el)) continue;
     const r = el.getBoundingClientRect();
-    const mini = el.tagName === 'WX-BUTTON' && (el.getAttribute('size') === 'mini' || Array.from(el.classList).some((c) => /(^|--)weui-btn_mini$/.test(c)));
-    const main = el.tagName === 'WX-BUTTON' && !mini && (el.getAttribute('type') === 'primary' || Array.from(el.classList).some((c) => /(^|--)weui-btn_primary$/.test(c)));
+    const mini =
+      el.tagName === 'WX-BUTTON' &&
+      (el.getAttribute('size') === 'mini' || Array.from(el.classList).some((c) => /(^|--)weui-btn_mini$/.test(c)));
+    const main =
+      el.tagName === 'WX-BUTTON' &&
+      !mini &&
+      (el.getAttribute('type') === 'primary' || Array.from(el.classList).some((c) => /(^|--)weui-btn_primary$/.test(c)));
     const min = options.largeText && main ? MAIN_ACTION_MIN : TAP_MIN;
-    if (r.width + 0.5 < min || r.height + 0.5 < min) fail('tap-target', el, `${Math.round(r.width)}×${Math.round(r.height)} px < ${min}×${min}${min === MAIN_ACTION_MIN ? ' (main action, large text)' : ''}`);
+    if (r.width + 0.5 < min || r.height + 0.5 < min)
+      fail(
+        'tap-target',
+        el,
+        `${Math.round(r.width)}×${Math.round(r.height)} px < ${min}×${min}${min === MAIN_ACTION_MIN ? ' (main action, large text)' : ''}`,
+      );
   }
 
   // contrast and line height, once per element
   const measured = new Set<Element>();
-  const inputs = Array.from(root().querySelectorAll('input.wx-input__native')).filter((i) => (i as HTMLInputElement).value && visible(i.parentElement!));
+  const inputs = Array.from(root().querySelectorAll('input.wx-input__native')).filter(
+    (i) => (i as HTMLInputElement).value && visible(i.parentElement!),
+  );
   const subjects: Element[] = [...textNodes().map((t) => t.parentElement!), ...inputs];
   for (const el of subjects) {
     if (measured.has(el)) continue;
@@ -353,12 +384,24 @@ function runChecks(options: CheckOptions): Failure[] {
         const large = size >= 24 || (size >= 18.66 && weight >= 700);
         const need = large ? 3 : 4.5;
         const got = ratio(colors.fg, colors.bg);
-        if (got + 1e-9 < need) fail('contrast', named, `${got.toFixed(2)}:1 < ${need}:1 (${hex(colors.fg)} on ${hex(colors.bg)}, ${Math.round(size * 10) / 10}px${weight >= 700 ? ' bold' : ''})`, shown);
+        if (got + 1e-9 < need)
+          fail(
+            'contrast',
+            named,
+            `${got.toFixed(2)}:1 < ${need}:1 (${hex(colors.fg)} on ${hex(colors.bg)}, ${Math.round(size * 10) / 10}px${weight >= 700 ? ' bold' : ''})`,
+            shown,
+          );
       }
     }
     if (s.lineHeight !== 'normal') {
       const lh = parseFloat(s.lineHeight) / size;
-      if (lh + 0.005 < LINE_HEIGHT_MIN) fail('line-height', named, `line height ${lh.toFixed(2)} < ${LINE_HEIGHT_MIN} (${s.lineHeight} for ${Math.round(size * 10) / 10}px)`, shown);
+      if (lh + 0.005 < LINE_HEIGHT_MIN)
+        fail(
+          'line-height',
+          named,
+          `line height ${lh.toFixed(2)} < ${LINE_HEIGHT_MIN} (${s.lineHeight} for ${Math.round(size * 10) / 10}px)`,
+          shown,
+        );
     }
   }
   return failures;

@@ -27,7 +27,12 @@ export const city: Scenario[] = [
       const clerk = await person(t, 'city-clerk');
       const enterprise = await enterpriseOf(t, clerk, { countyCode: '230781', name: '铁力林海食品有限公司' });
       const provider = await providerOf(t, await person(t, 'city-provider'));
-      const reported = await applicationAt(t, enterprise, provider, 'reported', { contractAmountFen: 15_000_001, paidAmountFen: 15_000_001, subsidyFen: 7_500_001, contractNo: 'TL-2023-018' });
+      const reported = await applicationAt(t, enterprise, provider, 'reported', {
+        contractAmountFen: 15_000_001,
+        paidAmountFen: 15_000_001,
+        subsidyFen: 7_500_001,
+        contractNo: 'TL-2023-018',
+      });
       const second = await enterpriseOf(t, await person(t, 'city-clerk-2'), { countyCode: '230717', name: '伊美区林都木业有限公司' });
       const other = await applicationAt(t, second, provider, 'reported', { contractNo: 'HT-2023-0801' });
 
@@ -106,7 +111,12 @@ export const city: Scenario[] = [
       shot(upheld, { state: 'objection-upheld', title: '异议成立：该申请移出名单，回到市级审核', role: 'city', flow: LIST });
       mp.as('city-clerk-2');
       const reopened = await open('pages/enterprise/application/application', { id: other.id });
-      shot(reopened, { state: 'objection-upheld', title: '公示异议成立：回到市工信局重新审核', role: 'enterprise', flow: '退回后修改（更正）' });
+      shot(reopened, {
+        state: 'objection-upheld',
+        title: '公示异议成立：回到市工信局重新审核',
+        role: 'enterprise',
+        flow: '退回后修改（更正）',
+      });
 
       mp.as('city-cosigner');
       const cannot = await open('pages/city/list/list', { id: listId });
@@ -158,11 +168,17 @@ export const city: Scenario[] = [
       const miit = await person(t, 'city-miit');
       await t.grant(miit.token, 'city_miit');
       const applicant = await person(t, 'filing-applicant');
-      const created = await t.http.post('/api/v1/provider-filings').set('authorization', `Bearer ${applicant.token}`).send({ form: completeProviderFiling() });
+      const created = await t.http
+        .post('/api/v1/provider-filings')
+        .set('authorization', `Bearer ${applicant.token}`)
+        .send({ form: completeProviderFiling() });
       const filing = (created.body as { filing: { id: string; version: number } }).filing;
       const id = filing.id;
       for (const m of FILING_MATERIALS) if (m.requiredAtSubmit) await upload(t, applicant.token, 'provider', id, m.kind, `${m.kind}.pdf`);
-      const submitted = await t.http.post(`/api/v1/provider-filings/${id}/submit`).set('authorization', `Bearer ${applicant.token}`).send({ version: filing.version });
+      const submitted = await t.http
+        .post(`/api/v1/provider-filings/${id}/submit`)
+        .set('authorization', `Bearer ${applicant.token}`)
+        .send({ version: filing.version });
       if (submitted.status !== 200) throw new Error(`submit filing: ${submitted.status}`);
 
       mp.as('city-miit');

@@ -4,7 +4,15 @@
  * test/miniprogram/pages/review.test.ts drives them; and what the enterprise sees of a return.
  */
 import { JPEG_BYTES } from '../../../test/miniprogram/support/wx';
-import { ageApplication, applicationAt, enterpriseOf, person, providerOf, upload, type Person } from '../../../test/miniprogram/support/seed';
+import {
+  ageApplication,
+  applicationAt,
+  enterpriseOf,
+  person,
+  providerOf,
+  upload,
+  type Person,
+} from '../../../test/miniprogram/support/seed';
 import type { Scenario } from './types';
 
 const COUNTY = '230717';
@@ -17,13 +25,18 @@ export const county: Scenario[] = [
     name: 'county-review',
     async run({ mp, open, shot }) {
       const t = mp.t;
-      const [miit, finance, clerk, owner] = await Promise.all(['county-miit', 'county-finance', 'review-clerk', 'review-provider'].map((n) => person(t, n)));
+      const [miit, finance, clerk, owner] = await Promise.all(
+        ['county-miit', 'county-finance', 'review-clerk', 'review-provider'].map((n) => person(t, n)),
+      );
       const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
       await t.grant(miit.token, 'county_miit', COUNTY);
       await t.grant(finance.token, 'county_finance', COUNTY);
       const enterprise = await enterpriseOf(t, clerk, { countyCode: COUNTY, name: '伊美区林都木业有限公司' });
       const provider = await providerOf(t, owner);
-      const fresh = await applicationAt(t, enterprise, provider, 'county_review', { paidAmountFen: 10_000_000, contractNo: 'HT-2023-0801' });
+      const fresh = await applicationAt(t, enterprise, provider, 'county_review', {
+        paidAmountFen: 10_000_000,
+        contractNo: 'HT-2023-0801',
+      });
       const otherClerk = await person(t, 'review-clerk-2');
       const other = await enterpriseOf(t, otherClerk, { countyCode: COUNTY, name: '伊美区久等木业有限公司' });
       const old = await applicationAt(t, other, provider, 'county_review', { contractNo: 'HT-2023-0512' });
@@ -36,8 +49,14 @@ export const county: Scenario[] = [
       await upload(t, clerk.token, 'application', fresh.id, 'service_contract', '服务合同.pdf');
       await upload(t, clerk.token, 'application', fresh.id, 'business_license', '营业执照.jpg');
       const twin = Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from('same-receipt'), Buffer.from([0xff, 0xd9])]);
-      for (const [who, app] of [[clerk, fresh], [otherClerk, old]] as const) {
-        const res = await t.http.post(`/api/v1/files/application/${app.id}/payment_receipts`).set(bearer(who)).attach('file', twin, '回单.jpg');
+      for (const [who, app] of [
+        [clerk, fresh],
+        [otherClerk, old],
+      ] as const) {
+        const res = await t.http
+          .post(`/api/v1/files/application/${app.id}/payment_receipts`)
+          .set(bearer(who))
+          .attach('file', twin, '回单.jpg');
         if (res.status !== 201) throw new Error(`upload: ${res.status}`);
       }
       await t.db.run((m) => m.query("UPDATE applications SET status = 'county_review' WHERE id IN (?, ?)", [fresh.id, old.id]));
@@ -71,7 +90,10 @@ export const county: Scenario[] = [
       shot(mine, { state: 'county-returned', title: '县里退回：逐条看到要改什么', role: 'enterprise', flow: '退回后修改（更正）' });
 
       // The provider's signed 兑付申请表 lists `old`: both departments can approve it.
-      const form = await t.http.post('/api/v1/provider/settlement-forms').set(bearer(owner)).send({ applicationIds: [old.id] });
+      const form = await t.http
+        .post('/api/v1/provider/settlement-forms')
+        .set(bearer(owner))
+        .send({ applicationIds: [old.id] });
       const formId = (form.body as { form: { id: string } }).form.id;
       await upload(t, owner.token, 'settlement_form', formId, 'signed_scan', '盖章兑付申请表.pdf');
       await t.http.post(`/api/v1/provider/settlement-forms/${formId}/sign`).set(bearer(owner)).send({});
@@ -91,7 +113,12 @@ export const county: Scenario[] = [
       await second.tap('.send-opinion');
       mp.as('review-clerk-2');
       const countyApproved = await open('pages/enterprise/application/application', { id: old.id });
-      shot(countyApproved, { state: 'county-approved', title: '县里两部门都同意：等待联合行文报市', role: 'enterprise', flow: '申请进度（各阶段）' });
+      shot(countyApproved, {
+        state: 'county-approved',
+        title: '县里两部门都同意：等待联合行文报市',
+        role: 'enterprise',
+        flow: '申请进度（各阶段）',
+      });
 
       // An enterprise not yet verified by the county; its application refused with a reason.
       mp.as('county-miit');
@@ -131,7 +158,17 @@ export const county: Scenario[] = [
       await upload(t, newcomer.token, 'enterprise', pending.id, 'business_license', '营业执照.jpg');
       await enterpriseOf(t, await person(t, 'unfiled-clerk'), { countyCode: COUNTY, status: 'pending', name: '伊美区没传材料的食品厂' });
       const claimant = await person(t, 'claimant');
-      const claim = await t.http.post('/api/v1/enterprises').set(bearer(claimant)).send({ creditCode: pending.creditCode, name: pending.name, countyCode: COUNTY, establishedOn: '2019-04-12', industryCode: 'C', legalRepresentative: '王建国', address: '伊春市伊美区林都大街1号', contactName: '孙出纳', contactPhone: '13904585678' });
+      const claim = await t.http.post('/api/v1/enterprises').set(bearer(claimant)).send({
+        creditCode: pending.creditCode,
+        name: pending.name,
+        countyCode: COUNTY,
+        establishedOn: '2019-04-12',
+        industryCode: 'C',
+        legalRepresentative: '王建国',
+        address: '伊春市伊美区林都大街1号',
+        contactName: '孙出纳',
+        contactPhone: '13904585678',
+      });
       if (claim.status >= 300) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
       const verify = await open('pages/review/enterprises/enterprises');
       shot(verify, { state: 'pending', title: '企业核验：营业执照、授权委托书，另有人认领', role: 'county', flow: VERIFY, doc: true });

@@ -54,7 +54,8 @@ export const enterprise: Scenario[] = [
       shot(code, { state: 'too-young', title: '成立不满 1 年：何时可以再申报', role: 'enterprise', flow: CHECK });
 
       const full = await open('pages/enterprise/check/check');
-      for (const v of [true, creditCode('230781'), true, true, 'C', true, '2019-04-12', true, false, false, false, false, false, true]) await answer(full, v);
+      for (const v of [true, creditCode('230781'), true, true, 'C', true, '2019-04-12', true, false, false, false, false, false, true])
+        await answer(full, v);
       shot(full, { state: 'provider', title: '选择云服务商：从已备案名录中选', role: 'enterprise', flow: CHECK });
       await answer(full, null);
       await answer(full, '2023-05-01');
@@ -64,7 +65,29 @@ export const enterprise: Scenario[] = [
       shot(full, { state: 'eligible', title: '符合条件：预计补助金额', role: 'enterprise', flow: CHECK });
 
       const capped = await open('pages/enterprise/check/check');
-      for (const v of [true, creditCode('230781'), true, true, 'C', true, '2019-04-12', true, false, false, false, false, false, true, null, '2023-05-01', '2023-06-01', '300000', '300000', '0']) await answer(capped, v);
+      for (const v of [
+        true,
+        creditCode('230781'),
+        true,
+        true,
+        'C',
+        true,
+        '2019-04-12',
+        true,
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+        null,
+        '2023-05-01',
+        '2023-06-01',
+        '300000',
+        '300000',
+        '0',
+      ])
+        await answer(capped, v);
       shot(capped, { state: 'capped', title: '大合同：按单户最高 10 万元封顶', role: 'enterprise', flow: CHECK });
     },
   },
@@ -79,7 +102,31 @@ export const enterprise: Scenario[] = [
       shot(none, { state: 'no-enterprise', title: '我的申报：还没有登记企业', role: 'enterprise', flow: REGISTER });
 
       // The self-check's answers travel to the registration and the application.
-      mp.wx.storage.set('check.facts', { asOf: '2024-06-30', enterprise: { creditCode: code, registeredInYichun: true, independentLegalPerson: true, industrial: true, industryCode: 'C', alignedWithIndustrialPolicy: true, establishedOn: '2019-04-12', operatingNormally: true, badCreditRecord: false, seriousFiscalViolationWithin5Years: false, dishonestyRecord: false }, cloud: { firstPurchase: true, providerId: provider.id, contractSignedOn: '2023-08-01', contractAmountFen: 15_000_001, paidAmountFen: 15_000_001 }, history: { subsidyReceived: false, applicationInProgress: false }, otherSubsidiesFen: 0 });
+      mp.wx.storage.set('check.facts', {
+        asOf: '2024-06-30',
+        enterprise: {
+          creditCode: code,
+          registeredInYichun: true,
+          independentLegalPerson: true,
+          industrial: true,
+          industryCode: 'C',
+          alignedWithIndustrialPolicy: true,
+          establishedOn: '2019-04-12',
+          operatingNormally: true,
+          badCreditRecord: false,
+          seriousFiscalViolationWithin5Years: false,
+          dishonestyRecord: false,
+        },
+        cloud: {
+          firstPurchase: true,
+          providerId: provider.id,
+          contractSignedOn: '2023-08-01',
+          contractAmountFen: 15_000_001,
+          paidAmountFen: 15_000_001,
+        },
+        history: { subsidyReceived: false, applicationInProgress: false },
+        otherSubsidiesFen: 0,
+      });
       const empty = await open('pages/enterprise/register/register');
       shot(empty, { state: 'prefilled', title: '登记企业：自测的答案已带入', role: 'enterprise', flow: REGISTER, doc: true });
       await empty.input('.field-creditCode', code.slice(0, 17) + (code.endsWith('0') ? '1' : '0'));
@@ -139,10 +186,20 @@ export const enterprise: Scenario[] = [
       mp.wx.actionSheetAnswers.push(2);
       mp.wx.nextPicks.push({ name: '服务合同.pdf', bytes: PDF_BYTES });
       apply.all('.material')[0].querySelector('.upload-list__add')!.dispatchEvent('tap');
-      await apply.waitFor('the contract', () => (apply.data.missing as { path: string }[]).every((m) => m.path !== 'materials.service_contract'));
-      for (const [i, pages] of [[1, 1], [2, 3], [3, 2]] as const) {
+      await apply.waitFor('the contract', () =>
+        (apply.data.missing as { path: string }[]).every((m) => m.path !== 'materials.service_contract'),
+      );
+      for (const [i, pages] of [
+        [1, 1],
+        [2, 3],
+        [3, 2],
+      ] as const) {
         mp.wx.actionSheetAnswers.push(1);
-        for (let n = 0; n < pages; n += 1) mp.wx.nextPicks.push({ name: `第${n + 1}页.jpg`, bytes: Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from([i, n, 0xff, 0xd9])]) });
+        for (let n = 0; n < pages; n += 1)
+          mp.wx.nextPicks.push({
+            name: `第${n + 1}页.jpg`,
+            bytes: Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from([i, n, 0xff, 0xd9])]),
+          });
         apply.all('.material')[i].querySelector('.upload-list__add')!.dispatchEvent('tap');
         await apply.settle();
       }
@@ -164,7 +221,10 @@ export const enterprise: Scenario[] = [
 
       // The provider disputes a payment: the application comes back with exactly what to fix.
       const before = (await mp.t.db.run((m) => findApplication(m, id)))!;
-      const disputed = await mp.t.http.post(`/api/v1/provider/applications/${id}/dispute`).set('authorization', `Bearer ${owner.token}`).send({ version: before.version, reason: '付款凭证号 NH-88 与我司到账记录不符，请核对' });
+      const disputed = await mp.t.http
+        .post(`/api/v1/provider/applications/${id}/dispute`)
+        .set('authorization', `Bearer ${owner.token}`)
+        .send({ version: before.version, reason: '付款凭证号 NH-88 与我司到账记录不符，请核对' });
       if (disputed.status !== 200) throw new Error(`dispute: ${disputed.status}`);
       const returned = await open('pages/enterprise/application/application', { id });
       shot(returned, { state: 'returned', title: '被退回：按意见逐条修改', role: 'enterprise', flow: CORRECT });

@@ -56,7 +56,10 @@ export const everyone: Scenario[] = [
       const provider = await providerOf(t, owner);
       await providerOf(t, both, { companyName: '伊春森林云科技有限公司', platformName: '森林工业云' });
       const app = await applicationAt(t, enterprise, provider, 'provider_check', { contractNo: 'HT-2023-0801' });
-      const confirmed = await t.http.post(`/api/v1/provider/applications/${app.id}/confirm`).set('authorization', `Bearer ${owner.token}`).send({ version: app.version, effectEvaluation: '上线后库存周转加快，效果良好' });
+      const confirmed = await t.http
+        .post(`/api/v1/provider/applications/${app.id}/confirm`)
+        .set('authorization', `Bearer ${owner.token}`)
+        .send({ version: app.version, effectEvaluation: '上线后库存周转加快，效果良好' });
       if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status}`);
       const reviewer = await person(t, 'inbox-county');
       await t.grant(reviewer.token, 'county_miit', enterprise.countyCode);
@@ -64,7 +67,12 @@ export const everyone: Scenario[] = [
       const returned = await t.http
         .post(`/api/v1/county/applications/${app.id}/opinion`)
         .set('authorization', `Bearer ${reviewer.token}`)
-        .send({ version, decision: 'return', ratings: { effect: 3, service: 3 }, reasons: [{ material: '收付款凭证', message: '请补充银行回单，回单上须有收款方名称' }] });
+        .send({
+          version,
+          decision: 'return',
+          ratings: { effect: 3, service: 3 },
+          reasons: [{ material: '收付款凭证', message: '请补充银行回单，回单上须有收款方名称' }],
+        });
       if (returned.status !== 200) throw new Error(`return: ${returned.status}`);
 
       mp.as('both-roles');

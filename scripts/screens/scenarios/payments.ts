@@ -20,9 +20,22 @@ import type { Scenario } from './types';
 function fixedMerchant(t: TestApp) {
   const mchid = '1900006781';
   const apiV3Key = 'Yichun2026ShangYunBuZhuApiV3Key0';
-  t.sandbox.control.pay.registerMerchant({ mchid, appid: t.config.wechat.mp.appid, apiV3Key, serialNo: MERCHANT_CERT_SERIAL, publicKeyPem: createPublicKey(MERCHANT_KEY_PEM).export({ type: 'spki', format: 'pem' }).toString() });
+  t.sandbox.control.pay.registerMerchant({
+    mchid,
+    appid: t.config.wechat.mp.appid,
+    apiV3Key,
+    serialNo: MERCHANT_CERT_SERIAL,
+    publicKeyPem: createPublicKey(MERCHANT_KEY_PEM).export({ type: 'spki', format: 'pem' }).toString(),
+  });
   const platform = t.sandbox.control.pay.platformKey();
-  return { mchid, apiV3Key, serialNo: MERCHANT_CERT_SERIAL, privateKeyPem: MERCHANT_KEY_PEM, platformPublicKeyId: platform.publicKeyId, platformPublicKeyPem: platform.publicKeyPem };
+  return {
+    mchid,
+    apiV3Key,
+    serialNo: MERCHANT_CERT_SERIAL,
+    privateKeyPem: MERCHANT_KEY_PEM,
+    platformPublicKeyId: platform.publicKeyId,
+    platformPublicKeyPem: platform.publicKeyPem,
+  };
 }
 
 const MERCHANT = '微信支付收款账户';
@@ -40,13 +53,23 @@ export const payments: Scenario[] = [
       const clerk = await person(t, 'pay-clerk');
       const enterprise = await enterpriseOf(t, clerk, { name: '伊春林都木业有限公司' });
       const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
-      const outTradeNo = async (id: string): Promise<string> => ((await t.http.get(`/api/v1/payments/${id}`).set(bearer(owner))).body as { payment: { outTradeNo: string } }).payment.outTradeNo;
+      const outTradeNo = async (id: string): Promise<string> =>
+        ((await t.http.get(`/api/v1/payments/${id}`).set(bearer(owner))).body as { payment: { outTradeNo: string } }).payment.outTradeNo;
 
       mp.as('pay-clerk');
       const noMerchant = await applicationAt(t, enterprise, provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-APP-6' });
-      const unavailable = await open('pages/enterprise/pay/pay', { applicationId: noMerchant.id, amountFen: '12000000', provider: encodeURIComponent(provider.companyName) });
+      const unavailable = await open('pages/enterprise/pay/pay', {
+        applicationId: noMerchant.id,
+        amountFen: '12000000',
+        provider: encodeURIComponent(provider.companyName),
+      });
       await unavailable.tap('.pay');
-      shot(unavailable, { state: 'provider-not-linked', title: '服务商未开通平台收款：说明怎么付、怎么登记', role: 'enterprise', flow: PAY });
+      shot(unavailable, {
+        state: 'provider-not-linked',
+        title: '服务商未开通平台收款：说明怎么付、怎么登记',
+        role: 'enterprise',
+        flow: PAY,
+      });
 
       mp.as('pay-provider');
       const noAccount = await open('pages/provider/payments/payments');
@@ -73,7 +96,13 @@ export const payments: Scenario[] = [
       await page.tap('.unlink');
       shot(page, { state: 'unlinked', title: '已停用', role: 'provider', flow: MERCHANT });
       await page.tap('.relink');
-      for (const [field, value] of [['apiV3Key', merchant.apiV3Key], ['privateKeyPem', merchant.privateKeyPem], ['platformKeyId', merchant.platformPublicKeyId], ['platformKeyPem', merchant.platformPublicKeyPem]] as const) await page.input(`.field-${field}`, value);
+      for (const [field, value] of [
+        ['apiV3Key', merchant.apiV3Key],
+        ['privateKeyPem', merchant.privateKeyPem],
+        ['platformKeyId', merchant.platformPublicKeyId],
+        ['platformKeyPem', merchant.platformPublicKeyPem],
+      ] as const)
+        await page.input(`.field-${field}`, value);
       await page.tap('.save');
 
       const desk = await open('pages/provider/payments/payments');
@@ -124,14 +153,26 @@ export const payments: Scenario[] = [
 
       mp.as('pay-clerk');
       const after = await open('pages/enterprise/pay/pay', { id: requestId });
-      await after.waitFor('the refund', () => (after.data.p as { refundedText: string }).refundedText !== '' || after.text.includes('退款中'));
+      await after.waitFor(
+        'the refund',
+        () => (after.data.p as { refundedText: string }).refundedText !== '' || after.text.includes('退款中'),
+      );
       shot(after, { state: 'refunded', title: '退款：金额和原因', role: 'enterprise', flow: PAY });
 
       // From the application's payments step: the contract's provider takes WeChat Pay; the paid amount is a verified payment.
       const app = await applicationAt(t, enterprise, provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-APP-7' });
       const step = await open('pages/enterprise/apply/apply', { id: app.id, step: 'payments' });
-      shot(step, { state: 'wechat-pay-offered', title: '付款记录：服务商开通了平台收款，可直接微信支付；已付的平台付款可记入本申请', role: 'enterprise', flow: PAY });
-      const fromApp = await open('pages/enterprise/pay/pay', { applicationId: app.id, amountFen: '5000000', provider: encodeURIComponent(provider.companyName) });
+      shot(step, {
+        state: 'wechat-pay-offered',
+        title: '付款记录：服务商开通了平台收款，可直接微信支付；已付的平台付款可记入本申请',
+        role: 'enterprise',
+        flow: PAY,
+      });
+      const fromApp = await open('pages/enterprise/pay/pay', {
+        applicationId: app.id,
+        amountFen: '5000000',
+        provider: encodeURIComponent(provider.companyName),
+      });
       await fromApp.input('.amount', '60000');
       shot(fromApp, { state: 'from-application', title: '从申请付款：按合同付给服务商，金额可改', role: 'enterprise', flow: PAY });
       await fromApp.tap('.pay');
@@ -142,7 +183,15 @@ export const payments: Scenario[] = [
       shot(verified, { state: 'payments-verified', title: '付款记录：平台已核验的微信支付付款', role: 'enterprise', flow: PAY });
 
       // The refusals in plain words.
-      const ask = async (amountFen: number) => ((await t.http.post('/api/v1/providers/me/payment-requests').set(bearer(owner)).send({ creditCode: enterprise.creditCode, amountFen, description: '实施服务费' })).body as { payment: { id: string } }).payment.id;
+      const ask = async (amountFen: number) =>
+        (
+          (
+            await t.http
+              .post('/api/v1/providers/me/payment-requests')
+              .set(bearer(owner))
+              .send({ creditCode: enterprise.creditCode, amountFen, description: '实施服务费' })
+          ).body as { payment: { id: string } }
+        ).payment.id;
       const withdrawn = await ask(50_000);
       const stale = await open('pages/enterprise/pay/pay', { id: withdrawn });
       await t.http.post(`/api/v1/providers/me/payments/${withdrawn}/cancel`).set(bearer(owner));
@@ -167,11 +216,29 @@ export const payments: Scenario[] = [
       await providerOf(t, await person(t, 'pay-provider-2'), { companyName: '伊春未开通云有限公司' });
       const account: { id: string }[] = await t.db.query('SELECT id FROM merchant_accounts WHERE provider_id = ?', [provider.id]);
       await t.db.transaction((tx) =>
-        insertRow(tx, PaymentDiscrepancyEntity, { id: newId(), merchantAccountId: account[0].id, providerId: provider.id, billDate: '2026-11-30', outTradeNo: 'SYNOTOURS0000000000000000000001', kind: 'missing_here', message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求', ours: null, theirs: { settlementFen: 8800 }, foundAt: Date.now(), resolvedAt: null }),
+        insertRow(tx, PaymentDiscrepancyEntity, {
+          id: newId(),
+          merchantAccountId: account[0].id,
+          providerId: provider.id,
+          billDate: '2026-11-30',
+          outTradeNo: 'SYNOTOURS0000000000000000000001',
+          kind: 'missing_here',
+          message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求',
+          ours: null,
+          theirs: { settlementFen: 8800 },
+          foundAt: Date.now(),
+          resolvedAt: null,
+        }),
       );
       mp.as('pay-city');
       const overview = await open('pages/city/payments/payments');
-      shot(overview, { state: 'overview', title: '市工信局：哪些服务商开通了收款，账单不一致待查明', role: 'city', flow: RECONCILE, doc: true });
+      shot(overview, {
+        state: 'overview',
+        title: '市工信局：哪些服务商开通了收款，账单不一致待查明',
+        role: 'city',
+        flow: RECONCILE,
+        doc: true,
+      });
       mp.as('pay-provider');
       const own = await open('pages/city/payments/payments');
       shot(own, { state: 'provider-own', title: '服务商从对账通知打开：只看自己的', role: 'provider', flow: RECONCILE });

@@ -33,7 +33,10 @@ export const provider: Scenario[] = [
       await page.tap('.section-application');
       await page.tap('.add-application-cases');
       await page.input('.f-application-cases-0-title', '木业ERP上云');
-      await page.call('onText', { currentTarget: { dataset: { key: 'application.cases.0.implementedOn' } }, detail: { value: '2022-05-01' } });
+      await page.call('onText', {
+        currentTarget: { dataset: { key: 'application.cases.0.implementedOn' } },
+        detail: { value: '2022-05-01' },
+      });
       shot(page, { state: 'list-section', title: '可增减的条目：典型案例', role: 'provider', flow: FILING });
       await page.tap('.section-submit');
       shot(page, { state: 'missing', title: '声明与提交：还缺的逐项列出', role: 'provider', flow: FILING });
@@ -41,7 +44,10 @@ export const provider: Scenario[] = [
       // A complete filing: the materials, the Word file, submit; then the city returns it with a reason.
       const p: Person = await person(mp.t, 'full-provider');
       mp.as('full-provider');
-      const created = await mp.t.http.post('/api/v1/provider-filings').set('authorization', `Bearer ${p.token}`).send({ form: completeProviderFiling() });
+      const created = await mp.t.http
+        .post('/api/v1/provider-filings')
+        .set('authorization', `Bearer ${p.token}`)
+        .send({ form: completeProviderFiling() });
       const id = (created.body as { filing: { id: string } }).filing.id;
       const full = await open('pages/provider/filing/filing', { id, section: 'materials' });
       shot(full, { state: 'materials-empty', title: '备案材料：八项，逐项上传', role: 'provider', flow: FILING });
@@ -61,7 +67,10 @@ export const provider: Scenario[] = [
 
       const reviewer = await person(mp.t, 'city-filing-reviewer');
       await mp.t.grant(reviewer.token, 'city_miit');
-      await mp.t.http.post(`/api/v1/provider-filings/${id}/return`).set('authorization', `Bearer ${reviewer.token}`).send({ version: (await mp.t.db.run((m) => findFiling(m, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
+      await mp.t.http
+        .post(`/api/v1/provider-filings/${id}/return`)
+        .set('authorization', `Bearer ${reviewer.token}`)
+        .send({ version: (await mp.t.db.run((m) => findFiling(m, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
       const returned = await open('pages/provider/filing/filing', { id });
       shot(returned, { state: 'returned', title: '被退回：意见在页首，可修改后重新提交', role: 'provider', flow: FILING });
       const deskReturned = await open('pages/provider/index/index');
@@ -76,7 +85,12 @@ export const provider: Scenario[] = [
       const enterprise = await enterpriseOf(mp.t, await person(mp.t, 'desk-clerk'), { name: '伊春林都木业有限公司' });
       const toConfirm = await applicationAt(mp.t, enterprise, filed, 'provider_check', { contractNo: 'HT-2023-0801' });
       const other = await enterpriseOf(mp.t, await person(mp.t, 'desk-clerk-2'), { name: '铁力林海食品有限公司', countyCode: '230781' });
-      const toDispute = await applicationAt(mp.t, other, filed, 'provider_check', { contractNo: 'HT-2023-0915', contractAmountFen: 15_000_001, paidAmountFen: 15_000_001, subsidyFen: 7_500_001 });
+      const toDispute = await applicationAt(mp.t, other, filed, 'provider_check', {
+        contractNo: 'HT-2023-0915',
+        contractAmountFen: 15_000_001,
+        paidAmountFen: 15_000_001,
+        subsidyFen: 7_500_001,
+      });
       mp.as('desk-provider');
 
       const desk = await open('pages/provider/index/index');
@@ -84,7 +98,13 @@ export const provider: Scenario[] = [
       const catalogue = await open('pages/provider/catalogue/catalogue');
       shot(catalogue, { state: 'listed', title: '产品目录与伊春优惠：已在名录中展示', role: 'provider', flow: FILING, doc: true });
       const registry = await open('pages/enterprise/providers/providers');
-      shot(registry, { state: 'listed', title: '已备案云服务商名录：备案编号、功能、目录和伊春优惠', role: 'everyone', flow: '云服务商名录', doc: true });
+      shot(registry, {
+        state: 'listed',
+        title: '已备案云服务商名录：备案编号、功能、目录和伊春优惠',
+        role: 'everyone',
+        flow: '云服务商名录',
+        doc: true,
+      });
 
       const confirm = await open('pages/provider/confirm/confirm', { id: toConfirm.id });
       shot(confirm, { state: 'to-confirm', title: '确认企业申请：合同、付款，确认或指出不符', role: 'provider', flow: DESK, doc: true });
@@ -112,7 +132,10 @@ export const provider: Scenario[] = [
       shot(settlement, { state: 'generated', title: '第 1 版已生成：下载 Word 盖章，上传扫描件', role: 'provider', flow: DESK, doc: true });
       mp.wx.actionSheetAnswers.push(2);
       settlement.find('.scan').querySelector('.upload-list__add')!.dispatchEvent('tap');
-      await settlement.waitFor('the stamped scan', () => ((settlement.data.forms as { scanFiles: unknown[] }[])[0]?.scanFiles.length ?? 0) === 1);
+      await settlement.waitFor(
+        'the stamped scan',
+        () => ((settlement.data.forms as { scanFiles: unknown[] }[])[0]?.scanFiles.length ?? 0) === 1,
+      );
       await settlement.tap('.sign');
       shot(settlement, { state: 'signed', title: '已签章确认', role: 'provider', flow: DESK });
       const after = await open('pages/provider/index/index');

@@ -8,7 +8,13 @@ import { SequenceEntity } from './entities';
  */
 export async function nextInSequence(tx: EntityManager, name: string): Promise<number> {
   const repo = tx.getRepository(SequenceEntity);
-  const bump = () => repo.createQueryBuilder().update().set({ value: () => 'value + 1' }).where('name = :name', { name }).execute();
+  const bump = () =>
+    repo
+      .createQueryBuilder()
+      .update()
+      .set({ value: () => 'value + 1' })
+      .where('name = :name', { name })
+      .execute();
   if ((await bump()).affected !== 1) {
     try {
       await repo.insert({ name, value: 1 });

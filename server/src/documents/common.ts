@@ -71,7 +71,8 @@ export interface WanYuanFormatOptions extends MoneyFormatOptions {
 export function formatWanYuan(fen: number, options: WanYuanFormatOptions = {}): string {
   requireFen(fen);
   const decimals = options.decimals ?? 2;
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > WAN_YUAN_DECIMALS) throw new RangeError(`decimals must be 0–6: ${decimals}`);
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > WAN_YUAN_DECIMALS)
+    throw new RangeError(`decimals must be 0–6: ${decimals}`);
   const step = 10 ** (WAN_YUAN_DECIMALS - decimals); // fen per unit of the last decimal shown
   const [units, rest] = divMod(Math.abs(fen), step);
   const rounded = rest * 2 >= step ? units + 1 : units; // half up, on the magnitude
@@ -348,9 +349,7 @@ export function listTable(
     columns.map((c) => cell(c.title, { width: c.width, align: 'center', bold: true })),
     { header: true },
   );
-  const body = records.map((record) =>
-    row(columns.map((c, i) => cell(record[i], { width: c.width, align: c.align ?? 'left' }))),
-  );
+  const body = records.map((record) => row(columns.map((c, i) => cell(record[i], { width: c.width, align: c.align ?? 'left' }))));
   return gridTable(widths, [header, ...body]);
 }
 

@@ -159,10 +159,9 @@ function natureRows(nature: EnterpriseNature | undefined, natureOther: string | 
       return checkboxRuns(label, nature === n.value, { size: CELL_TEXT.size });
     });
     const content = cell([checkboxLine(boxes)], { width: W(2, 3), columnSpan: 3 });
-    return row(
-      index === 0 ? [labelCell('企业性质', { width: W(0, 2), columnSpan: 2, rowSpan: 3 }), content] : [content],
-      { minHeight: 454 },
-    );
+    return row(index === 0 ? [labelCell('企业性质', { width: W(0, 2), columnSpan: 2, rowSpan: 3 }), content] : [content], {
+      minHeight: 454,
+    });
   });
 }
 
@@ -275,11 +274,7 @@ const CASE_GRID = [1800, TEXT_WIDTH - 1800] as const;
 function casesTable(cases: readonly ApplicationCase[]): Table {
   const rows: TableRow[] = [];
   cases.forEach((c, index) => {
-    rows.push(
-      row([
-        cell(`案例${index + 1}：${c.title ?? ''}`, { width: TEXT_WIDTH, columnSpan: 2, bold: true }),
-      ]),
-    );
+    rows.push(row([cell(`案例${index + 1}：${c.title ?? ''}`, { width: TEXT_WIDTH, columnSpan: 2, bold: true })]));
     const fields: [string, string][] = [
       ['客户单位', c.customer ?? ''],
       ['产品或服务', c.productOrService ?? ''],

@@ -227,10 +227,7 @@ export async function renderJointReportDocx(input: JointReportInput): Promise<Bu
   ];
   const document = a4SectionsDocument({
     title: `${title}（${input.docNo}）`,
-    sections: [
-      { children: letter },
-      { children: attachment, landscape: true, footerNote: input.docNo },
-    ],
+    sections: [{ children: letter }, { children: attachment, landscape: true, footerNote: input.docNo }],
   });
   return toBuffer(document);
 }

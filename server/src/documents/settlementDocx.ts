@@ -150,10 +150,9 @@ function detailTable(input: SettlementFormInput): Table {
       { minHeight: ROW_HEIGHT },
     );
   return gridTable(GRID, [
-    row(
-      [labelCell('云服务商名称', { width: W(0, 2), columnSpan: 2 }), cell(provider.companyName, { width: W(2, 4), columnSpan: 4 })],
-      { minHeight: ROW_HEIGHT },
-    ),
+    row([labelCell('云服务商名称', { width: W(0, 2), columnSpan: 2 }), cell(provider.companyName, { width: W(2, 4), columnSpan: 4 })], {
+      minHeight: ROW_HEIGHT,
+    }),
     pair('云平台名称', provider.platformName, '云平台网址', provider.platformUrl),
     pair('服务企业数量', `${rows.length}家`, '兑付总金额', `${formatYuan(total)}\n（${formatWanYuanExact(total)}）`),
     row([labelCell('服务伊春市上云企业明细', { width: W(0, 6), columnSpan: 6, bold: true })], { minHeight: ROW_HEIGHT }),
@@ -228,7 +227,8 @@ function personTable(input: SettlementFormInput): Table {
 
 /** The 兑付申请表 of one provider, version `input.version`, as the bytes of a .docx. */
 export async function renderSettlementDocx(input: SettlementFormInput): Promise<Buffer> {
-  if (!Number.isSafeInteger(input.version) || input.version < 1) throw new RangeError(`version must be a positive integer: ${input.version}`);
+  if (!Number.isSafeInteger(input.version) || input.version < 1)
+    throw new RangeError(`version must be a positive integer: ${input.version}`);
   const mark = settlementVersionMark(input.version, input.generatedOn);
   const children = [
     paragraph(SETTLEMENT_FORM_TITLE, { align: 'center', font: FONT_HEADING, size: FONT_SIZE.xiaoer, line: 480 }),

@@ -130,7 +130,10 @@ export function columnLetter(column: number): string {
  * Landscape A4, fit to one page wide (as many pages high as it takes), header rows repeated on every page,
  * printing only the visible columns `1..printColumns`.
  */
-export function printSetup(sheet: ExcelJS.Worksheet, options: { printColumns: number; lastRow: number; repeatRows?: [number, number] }): void {
+export function printSetup(
+  sheet: ExcelJS.Worksheet,
+  options: { printColumns: number; lastRow: number; repeatRows?: [number, number] },
+): void {
   sheet.pageSetup = {
     ...sheet.pageSetup,
     paperSize: 9, // A4 (ExcelJS.PaperSize.A4: a const enum, which isolated modules cannot read)

@@ -11,8 +11,21 @@ export const OPENAPI_FILE = path.resolve(__dirname, '../../../docs/openapi.json'
 /** The app's route table, built without a database (no route touches one before a request). */
 export function appRouteSpecs(): RouteSpec[] {
   const config = loadConfig({ NODE_ENV: 'test' });
-  const logger = { error() {}, warn() {}, info() {}, debug() {}, child() { return logger; } };
-  return createApp({ config, db: {} as Database, logger: logger as never, wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } } }).routes.specs;
+  const logger = {
+    error() {},
+    warn() {},
+    info() {},
+    debug() {},
+    child() {
+      return logger;
+    },
+  };
+  return createApp({
+    config,
+    db: {} as Database,
+    logger: logger as never,
+    wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } },
+  }).routes.specs;
 }
 
 /** The OpenAPI document of the app as it is now (docs/openapi.json's intended content). */

@@ -7,7 +7,10 @@ export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml
 export function contentDisposition(type: 'attachment' | 'inline', name: string): string {
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot) : '';
-  const asciiBase = (dot > 0 ? name.slice(0, dot) : name).replace(/[^\x20-\x7e]/g, '').replace(/["\\%;]/g, '_').trim();
+  const asciiBase = (dot > 0 ? name.slice(0, dot) : name)
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/["\\%;]/g, '_')
+    .trim();
   const fallback = `${asciiBase || 'file'}${ext.replace(/[^\x20-\x7e]/g, '')}`;
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;

@@ -59,14 +59,19 @@ export function errorHandler(logger: Logger): Middleware {
       const e = (err ?? {}) as HttpishError;
       const status = e.status ?? e.statusCode;
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        const known: { code: ErrorCode; message: string } = CLIENT_MESSAGES[status] ?? { code: 'bad_request', message: '请求无法处理，请检查后重试' };
+        const known: { code: ErrorCode; message: string } = CLIENT_MESSAGES[status] ?? {
+          code: 'bad_request',
+          message: '请求无法处理，请检查后重试',
+        };
         ctx.status = status;
         ctx.body = { error: { ...known, details: [] } };
         return;
       }
       logger.error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'internal' satisfies ErrorCode, message: '服务器出错了，请稍后重试；如一直出现，请联系 0458-3878126', details: [] } };
+      ctx.body = {
+        error: { code: 'internal' satisfies ErrorCode, message: '服务器出错了，请稍后重试；如一直出现，请联系 0458-3878126', details: [] },
+      };
     }
   };
 }

@@ -8,7 +8,11 @@ import { charCount } from '../../../shared/src/contracts/providerFiling';
  */
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 export const id = z.string().regex(ULID, '编号格式不对');
-export const version = z.number({ error: '请带上您看到的版本号 version（刷新后重试）' }).int('版本号须为整数').min(1, '版本号须为正整数').max(2_000_000_000, '版本号不对');
+export const version = z
+  .number({ error: '请带上您看到的版本号 version（刷新后重试）' })
+  .int('版本号须为整数')
+  .min(1, '版本号须为正整数')
+  .max(2_000_000_000, '版本号不对');
 
 /** A text a person types: trimmed, counted as a reader counts characters (one per 汉字). */
 export function text(label: string, min: number, max: number) {
@@ -56,5 +60,9 @@ export const cursor = z
   .optional()
   .transform((v) => (v ? { updatedAt: Number(v.split('.')[0]), id: v.split('.')[1] } : null));
 
-export const limit = z.coerce.number({ error: '每页条数须为数字' }).int('每页条数须为整数').min(1, '每页至少 1 条').max(100, '每页最多 100 条').default(20);
-
+export const limit = z.coerce
+  .number({ error: '每页条数须为数字' })
+  .int('每页条数须为整数')
+  .min(1, '每页至少 1 条')
+  .max(100, '每页最多 100 条')
+  .default(20);

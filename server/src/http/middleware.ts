@@ -47,8 +47,10 @@ export function requestEncoding(parser: Middleware<AppState>): Middleware<AppSta
     const raw = ctx.get('Content-Encoding').trim().toLowerCase();
     const hasBody = ctx.is('json') !== null;
     if (raw !== '' && raw !== 'identity' && hasBody) {
-      if (!ctx.is('json')) throw new UnsupportedMediaTypeError('只有 JSON 请求体可以压缩提交；上传文件等其他内容请不要设置 Content-Encoding');
-      if (!DECODABLE.has(raw)) throw new UnsupportedMediaTypeError('不支持该内容编码（Content-Encoding）：请不压缩，或用 gzip、deflate、br 之一压缩 JSON');
+      if (!ctx.is('json'))
+        throw new UnsupportedMediaTypeError('只有 JSON 请求体可以压缩提交；上传文件等其他内容请不要设置 Content-Encoding');
+      if (!DECODABLE.has(raw))
+        throw new UnsupportedMediaTypeError('不支持该内容编码（Content-Encoding）：请不压缩，或用 gzip、deflate、br 之一压缩 JSON');
       // Content codings are case-insensitive (RFC 9110 §8.4); the inflater matches lower case only.
       ctx.req.headers['content-encoding'] = raw;
     }
@@ -59,7 +61,8 @@ export function requestEncoding(parser: Middleware<AppState>): Middleware<AppSta
         await next();
       });
     } catch (err) {
-      if (!parsed && isDecodeError(err)) throw new InvalidInputError('请求体无法解压：内容与 Content-Encoding 声明的压缩格式不符，请重新提交');
+      if (!parsed && isDecodeError(err))
+        throw new InvalidInputError('请求体无法解压：内容与 Content-Encoding 声明的压缩格式不符，请重新提交');
       throw err;
     }
   };

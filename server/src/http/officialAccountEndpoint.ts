@@ -4,7 +4,15 @@ import type { Config } from '../config';
 import type { PlainContext as AppContext } from './context';
 import { InvalidInputError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, TimeoutError } from '../modules/errors';
 import type { Chatbot } from '../modules/officialAccount/chatbot';
-import { encryptedReplyXml, extractEncrypt, parseEncryptedEnvelope, parseInboundMessage, textReplyXml, XmlRefusal, type InboundMessage } from '../wechat/officialAccount/messageXml';
+import {
+  encryptedReplyXml,
+  extractEncrypt,
+  parseEncryptedEnvelope,
+  parseInboundMessage,
+  textReplyXml,
+  XmlRefusal,
+  type InboundMessage,
+} from '../wechat/officialAccount/messageXml';
 import { BUSY, HTTP_ERRORS } from '../modules/officialAccount/texts';
 import { CipherRefusal, WechatCipher, signatureMatches, wechatSignature } from '../wechat/officialAccount/crypto';
 
@@ -110,7 +118,11 @@ export class OfficialAccountEndpoint {
     const timestamp = queryValue(ctx, 'timestamp', TIMESTAMP);
     const nonce = queryValue(ctx, 'nonce', NONCE);
     const signature = queryValue(ctx, 'signature', SIGNATURE);
-    if (timestamp === undefined || nonce === undefined || !signatureMatches(wechatSignature([this.config.wechat.oa.token, timestamp, nonce]), signature)) {
+    if (
+      timestamp === undefined ||
+      nonce === undefined ||
+      !signatureMatches(wechatSignature([this.config.wechat.oa.token, timestamp, nonce]), signature)
+    ) {
       throw new UnauthenticatedError(BAD_SIGNATURE);
     }
     const echostr = queryValue(ctx, 'echostr', ECHOSTR);
@@ -132,7 +144,8 @@ export class OfficialAccountEndpoint {
     let xml: string;
     if (!safeMode) {
       const signature = queryValue(ctx, 'signature', SIGNATURE);
-      if (timestamp === undefined || nonce === undefined || !signatureMatches(wechatSignature([token, timestamp, nonce]), signature)) throw new UnauthenticatedError(BAD_SIGNATURE);
+      if (timestamp === undefined || nonce === undefined || !signatureMatches(wechatSignature([token, timestamp, nonce]), signature))
+        throw new UnauthenticatedError(BAD_SIGNATURE);
       // Plain mode has no encrypt_type, or "raw"; anything else is a request we do not understand.
       if (encryptType !== undefined && encryptType !== 'raw') throw new InvalidInputError(HTTP_ERRORS.encryptType);
       xml = decodeUtf8(await this.body(ctx, started));
@@ -142,7 +155,8 @@ export class OfficialAccountEndpoint {
       const envelope = decodeUtf8(await this.body(ctx, started));
       const encrypt = extractEncrypt(envelope);
       if (encrypt === null) throw new InvalidInputError(BAD_XML);
-      if (!signatureMatches(wechatSignature([token, timestamp, nonce, encrypt]), msgSignature)) throw new UnauthenticatedError(BAD_SIGNATURE);
+      if (!signatureMatches(wechatSignature([token, timestamp, nonce, encrypt]), msgSignature))
+        throw new UnauthenticatedError(BAD_SIGNATURE);
       // Signed: now the parser may look, and must find the very Encrypt that was signed.
       let parsedEncrypt: string;
       try {
@@ -206,19 +220,24 @@ export class OfficialAccountEndpoint {
     const fallback = msg.msgType === 'event' ? null : BUSY;
     let late = false;
     let timer: NodeJS.Timeout | undefined;
-    const work = this.chatbot.handle(msg, () => late).then(
-      (reply) => ({ reply }),
-      (err: unknown) => {
-        if (!late) this.logger.error({ err, msgType: msg.msgType }, 'official account message failed');
-        return { reply: fallback };
-      },
-    );
+    const work = this.chatbot
+      .handle(msg, () => late)
+      .then(
+        (reply) => ({ reply }),
+        (err: unknown) => {
+          if (!late) this.logger.error({ err, msgType: msg.msgType }, 'official account message failed');
+          return { reply: fallback };
+        },
+      );
     const deadline = new Promise<{ reply: string | null }>((resolve) => {
-      timer = setTimeout(() => {
-        late = true;
-        this.logger.warn({ msgType: msg.msgType }, 'official account message not handled within the deadline');
-        resolve({ reply: fallback });
-      }, Math.max(0, REPLY_DEADLINE_MS - (Date.now() - started)));
+      timer = setTimeout(
+        () => {
+          late = true;
+          this.logger.warn({ msgType: msg.msgType }, 'official account message not handled within the deadline');
+          resolve({ reply: fallback });
+        },
+        Math.max(0, REPLY_DEADLINE_MS - (Date.now() - started)),
+      );
     });
     try {
       return (await Promise.race([work, deadline])).reply;

@@ -46,7 +46,10 @@ class SchemaWriter {
     for (const [name, def] of Object.entries(($defs ?? {}) as JsonObject)) {
       const json = JSON.stringify(relink(def));
       const known = this.components.get(name);
-      if (known && known.json !== json) throw new Error(`OpenAPI: the schema named ${name} reads differently as ${io} than as ${known.io}: give the ${io} side a schema of its own`);
+      if (known && known.json !== json)
+        throw new Error(
+          `OpenAPI: the schema named ${name} reads differently as ${io} than as ${known.io}: give the ${io} side a schema of its own`,
+        );
       if (!known) this.components.set(name, { json, io });
     }
     return relink(rest) as JsonObject;
@@ -63,7 +66,8 @@ function relink(value: Json): Json {
   if (Array.isArray(value)) return value.map(relink);
   if (value === null || typeof value !== 'object') return value;
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? COMPONENT + v.slice('#/$defs/'.length) : relink(v);
+  for (const [k, v] of Object.entries(value))
+    out[k] = k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? COMPONENT + v.slice('#/$defs/'.length) : relink(v);
   return out;
 }
 
@@ -112,7 +116,8 @@ function successResponse(spec: RouteSpec, status: number, writer: SchemaWriter):
   if (!isAnswerMarker(response)) return { description, content: { 'application/json': { schema: writer.write(response, 'output') } } };
   if (response.kind === 'empty') return { description: `${description}：${response.description}` };
   const content: JsonObject = {};
-  for (const type of response.mediaTypes) content[type] = { schema: response.kind === 'file' ? { type: 'string', contentMediaType: type } : { type: 'string' } };
+  for (const type of response.mediaTypes)
+    content[type] = { schema: response.kind === 'file' ? { type: 'string', contentMediaType: type } : { type: 'string' } };
   return { description: `${description}：${response.description}`, content };
 }
 
@@ -152,12 +157,14 @@ function operation(spec: RouteSpec, index: number, writer: SchemaWriter): JsonOb
     if (!schema) throw new Error(`OpenAPI: ${spec.method} ${spec.path} declares no schema for its path parameter :${name}`);
     parameters.push({ name, in: 'path', required: true, schema: writer.write(schema, 'input') });
   }
-  for (const name of Object.keys(spec.params ?? {})) if (!pathParams(spec.path).includes(name)) throw new Error(`OpenAPI: ${spec.method} ${spec.path} has no path parameter :${name}`);
+  for (const name of Object.keys(spec.params ?? {}))
+    if (!pathParams(spec.path).includes(name)) throw new Error(`OpenAPI: ${spec.method} ${spec.path} has no path parameter :${name}`);
   if (spec.query) {
     const query = writer.write(spec.query, 'input');
     const properties = (query.properties ?? {}) as JsonObject;
     const required = (query.required ?? []) as string[];
-    for (const [name, schema] of Object.entries(properties)) parameters.push({ name, in: 'query', required: required.includes(name), schema });
+    for (const [name, schema] of Object.entries(properties))
+      parameters.push({ name, in: 'query', required: required.includes(name), schema });
   }
   if (parameters.length) op.parameters = parameters;
 
@@ -168,11 +175,28 @@ function operation(spec: RouteSpec, index: number, writer: SchemaWriter): JsonOb
           ? {
               required: true,
               description: spec.body.description,
-              content: { 'multipart/form-data': { schema: { type: 'object', properties: { [spec.body.field]: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } } }, required: [spec.body.field] } } },
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      [spec.body.field]: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' } },
+                    },
+                    required: [spec.body.field],
+                  },
+                },
+              },
             }
-          : { required: true, description: spec.body.description, content: { 'application/xml': { schema: { type: 'string' } }, 'text/xml': { schema: { type: 'string' } } } };
+          : {
+              required: true,
+              description: spec.body.description,
+              content: { 'application/xml': { schema: { type: 'string' } }, 'text/xml': { schema: { type: 'string' } } },
+            };
     } else {
-      op.requestBody = { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: writer.write(spec.body, 'input') } } };
+      op.requestBody = {
+        required: !spec.body.safeParse({}).success,
+        content: { 'application/json': { schema: writer.write(spec.body, 'input') } },
+      };
     }
   }
 
@@ -210,7 +234,12 @@ export function openApiDocument(specs: readonly RouteSpec[]): JsonObject {
       schemas: writer.schemas(),
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'POST /api/v1/auth/wx-login 换得的 token' },
-        wechatSignature: { type: 'apiKey', in: 'query', name: 'signature', description: '微信公众号服务器的签名（signature/msg_signature、timestamp、nonce）：只有微信服务器能调用' },
+        wechatSignature: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'signature',
+          description: '微信公众号服务器的签名（signature/msg_signature、timestamp、nonce）：只有微信服务器能调用',
+        },
       },
     },
     'x-error-codes': codes.map((code) => ({ code, status: ERROR_CODES[code].status as Json, description: ERROR_CODES[code].description })),

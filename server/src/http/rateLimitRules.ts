@@ -58,7 +58,10 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
  */
 export function parseRateLimits(raw: string): { ok: true; limits: Record<LimitKey, LimitRule> } | { ok: false; reason: string } {
   const limits = { ...DEFAULT_LIMITS };
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z]+\.(?:address|user))=(\d{1,7})\/(\d{1,6})([smhd])$/.exec(part);
     if (!m) return { ok: false, reason: `“${part}”格式不对，应为 名称.address 或 名称.user = 次数/时长，例如 login.address=120/1m` };
     const key = m[1] as LimitKey;
@@ -82,6 +85,8 @@ export function addressKey(ip: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const full = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${full.slice(0, 4).map((h) => h.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${full
+    .slice(0, 4)
+    .map((h) => h.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
-

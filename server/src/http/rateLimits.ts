@@ -30,7 +30,19 @@ export class RateLimits {
       const memory = new RateLimiterMemory(opts);
       const pool = store.db.kind === 'mysql' ? (store.db.dataSource.driver as unknown as { pool?: unknown }).pool : undefined;
       if (pool && store.mysqlDatabase) {
-        this.limiters.set(key, new RateLimiterMySQL({ ...opts, storeClient: pool, storeType: 'pool', dbName: store.mysqlDatabase, tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, insuranceLimiter: memory }));
+        this.limiters.set(
+          key,
+          new RateLimiterMySQL({
+            ...opts,
+            storeClient: pool,
+            storeType: 'pool',
+            dbName: store.mysqlDatabase,
+            tableName: 'rate_limits',
+            tableCreated: true,
+            clearExpiredByTimeout: false,
+            insuranceLimiter: memory,
+          }),
+        );
       } else {
         this.limiters.set(key, memory);
       }

@@ -89,7 +89,9 @@ export function successStatuses(spec: RouteSpec): readonly number[] {
  * Tests only: where answers go to be recorded (test/helpers/answers.ts), and the answers that did not
  * match their declaration (a jest hook fails the test that caused one, besides the 500 it gets).
  */
-export const answerChecks: { record: ((spec: RouteSpec, ctx: AppContext) => void) | null; mismatches: string[] } = ((globalThis as { __routeAnswerChecks?: typeof answerChecks }).__routeAnswerChecks ??= {
+export const answerChecks: { record: ((spec: RouteSpec, ctx: AppContext) => void) | null; mismatches: string[] } = ((
+  globalThis as { __routeAnswerChecks?: typeof answerChecks }
+).__routeAnswerChecks ??= {
   record: null,
   mismatches: [],
 });
@@ -106,15 +108,27 @@ export function answerMismatch(spec: RouteSpec, ctx: AppContext): string | null 
     const type = ctx.response.type;
     if (!response.mediaTypes.includes(type)) return `Content-Type ${type} is not among the declared ${response.mediaTypes.join(', ')}`;
     if (response.kind === 'text') return typeof body === 'string' ? null : 'a text answer that is not a string';
-    return Buffer.isBuffer(body) || (typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function') ? null : 'a file answer that is neither a buffer nor a stream';
+    return Buffer.isBuffer(body) || (typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function')
+      ? null
+      : 'a file answer that is neither a buffer nor a stream';
   }
-  if (body === null || body === undefined || typeof body !== 'object' || Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === 'function') return 'no JSON body where one is declared';
+  if (
+    body === null ||
+    body === undefined ||
+    typeof body !== 'object' ||
+    Buffer.isBuffer(body) ||
+    typeof (body as { pipe?: unknown }).pipe === 'function'
+  )
+    return 'no JSON body where one is declared';
   // What the caller reads: undefined properties are dropped, dates become strings.
   const result = response.safeParse(JSON.parse(JSON.stringify(body)));
   if (result.success) return null;
   return result.error.issues
     .slice(0, 10)
-    .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}${i.code === 'unrecognized_keys' ? ` ${JSON.stringify((i as { keys?: string[] }).keys)}` : ''}`)
+    .map(
+      (i) =>
+        `${i.path.join('.') || '(body)'}: ${i.message}${i.code === 'unrecognized_keys' ? ` ${JSON.stringify((i as { keys?: string[] }).keys)}` : ''}`,
+    )
     .join('; ');
 }
 
@@ -138,7 +152,9 @@ export class RouteTable {
         }
         const denied = spec.deny?.length ? auth.grants.filter((g) => spec.deny!.includes(g.role)) : [];
         if (denied.length) {
-          throw new ForbiddenError(`您已担任${[...new Set(denied.map(grantLabel))].join('、')}，${spec.denyReason ?? '审核人员和管理员不能使用此功能'}；请用企业或服务商自己的微信登录`);
+          throw new ForbiddenError(
+            `您已担任${[...new Set(denied.map(grantLabel))].join('、')}，${spec.denyReason ?? '审核人员和管理员不能使用此功能'}；请用企业或服务商自己的微信登录`,
+          );
         }
       }
       const limits = spec.limit ? this.limits : null;

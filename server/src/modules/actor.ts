@@ -22,5 +22,8 @@ export function countiesFor(actor: Actor, role: Role): string[] {
 
 /** Whether the actor reviews cases of this county: its county departments, or anyone at the city. */
 export function reviewsCounty(actor: Actor, countyCode: string): boolean {
-  return [...countiesFor(actor, 'county_miit'), ...countiesFor(actor, 'county_finance')].includes(countyCode) || hasRole(actor, 'city_miit', 'city_finance', 'admin');
+  return (
+    [...countiesFor(actor, 'county_miit'), ...countiesFor(actor, 'county_finance')].includes(countyCode) ||
+    hasRole(actor, 'city_miit', 'city_finance', 'admin')
+  );
 }

@@ -50,13 +50,7 @@ declare module 'co-wechat-api' {
    * failures and timeouts come from httpx as they are (e.g. `RequestTimeoutError`, ECONNRESET).
    */
   class API {
-    constructor(
-      appid: string,
-      appsecret: string,
-      getToken?: API.GetToken,
-      saveToken?: API.SaveToken,
-      tokenFromCustom?: boolean,
-    );
+    constructor(appid: string, appsecret: string, getToken?: API.GetToken, saveToken?: API.SaveToken, tokenFromCustom?: boolean);
 
     static AccessToken: typeof API.AccessToken;
     /** Adds methods to API.prototype; throws if one exists already. */

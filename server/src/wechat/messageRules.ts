@@ -67,7 +67,8 @@ const SUBSCRIBE_RULES: Readonly<Record<string, Rule>> = {
   // 年月日格式（支持+24小时制时间），时间段用“~”连接
   date: (v) => (validPointOrRange(v, false) ? null : 'not a date (e.g. 2019年10月1日)'),
   // 1个币种符号+10位以内纯数字，可带小数，结尾可带“元”
-  amount: (v) => (/^[¥￥$€£]?\d{1,10}(\.\d{1,2})?元?$/.test(v) ? null : 'not an amount (currency symbol, at most 10 digits, may end in 元)'),
+  amount: (v) =>
+    /^[¥￥$€£]?\d{1,10}(\.\d{1,2})?元?$/.test(v) ? null : 'not an amount (currency symbol, at most 10 digits, may end in 元)',
   // 17位以内，数字、符号
   phone_number: (v) => (/^[0-9+\-() ]{1,17}$/.test(v) ? null : 'not a phone number of at most 17 digits and symbols'),
   // 8位以内，第一位与最后一位可为汉字，其余为字母或数字

@@ -7,9 +7,20 @@ import { isCountyCode } from './roles';
  * What an enterprise fills in for its application (DESIGN.md, "An application's life"), validated
  * the same way wherever it is entered. A draft may be partial; submit checks completeness.
  */
-const date = (label: string) => z.string({ error: `${label}须为日期，格式 YYYY-MM-DD` }).refine(isCalendarDate, `${label}不是有效日期，请按 YYYY-MM-DD 填写`);
-const fen = (label: string) => z.number({ error: `${label}须为整数（单位：分）` }).int(`${label}须为整数（单位：分）`).min(0, `${label}不能为负数`).max(Number.MAX_SAFE_INTEGER, `${label}过大`);
-const text = (label: string, max: number) => z.string({ error: `${label}须为文字` }).trim().min(1, `请填写${label}`).max(max, `${label}不超过 ${max} 字`);
+const date = (label: string) =>
+  z.string({ error: `${label}须为日期，格式 YYYY-MM-DD` }).refine(isCalendarDate, `${label}不是有效日期，请按 YYYY-MM-DD 填写`);
+const fen = (label: string) =>
+  z
+    .number({ error: `${label}须为整数（单位：分）` })
+    .int(`${label}须为整数（单位：分）`)
+    .min(0, `${label}不能为负数`)
+    .max(Number.MAX_SAFE_INTEGER, `${label}过大`);
+const text = (label: string, max: number) =>
+  z
+    .string({ error: `${label}须为文字` })
+    .trim()
+    .min(1, `请填写${label}`)
+    .max(max, `${label}不超过 ${max} 字`);
 const yesNo = (label: string) => z.boolean({ error: `请回答“${label}”（是或否）` });
 
 export const enterpriseProfileSchema = z.object({
@@ -24,23 +35,33 @@ export const enterpriseProfileSchema = z.object({
   name: text('企业名称', 100),
   countyCode: z.string({ error: '请选择所在县（市）区' }).refine(isCountyCode, '请从伊春市十个县（市）区中选择'),
   establishedOn: date('成立日期'),
-  industryCode: z.string().regex(/^[A-T]$/, '行业门类须为 A–T 中的一个字母（工业企业为 B、C、D）').nullish(),
+  industryCode: z
+    .string()
+    .regex(/^[A-T]$/, '行业门类须为 A–T 中的一个字母（工业企业为 B、C、D）')
+    .nullish(),
   legalRepresentative: text('法定代表人', 50),
   address: text('注册地址', 200),
   contactName: text('联系人', 50),
-  contactPhone: z.string({ error: '请填写联系电话' }).trim().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, '联系电话须为手机号或带区号的座机号，如 13904581234 或 0458-3878126'),
+  contactPhone: z
+    .string({ error: '请填写联系电话' })
+    .trim()
+    .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, '联系电话须为手机号或带区号的座机号，如 13904581234 或 0458-3878126'),
 });
 export type EnterpriseProfile = z.output<typeof enterpriseProfileSchema>;
 
-export const contractSchema = z.object({
-  providerId: z.string({ error: '请从已备案服务商名录中选择云服务商' }).regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '请从已备案服务商名录中选择云服务商'),
-  contractNo: text('合同编号', 64),
-  signedOn: date('合同签订日期'),
-  start: date('服务期限开始日期'),
-  end: date('服务期限结束日期'),
-  amountFen: fen('合同金额').refine((n) => n > 0, '合同金额须大于 0'),
-  services: text('上云产品及服务', 500),
-}).refine((c) => c.start <= c.end, { message: '服务期限的结束日期不能早于开始日期', path: ['end'] });
+export const contractSchema = z
+  .object({
+    providerId: z
+      .string({ error: '请从已备案服务商名录中选择云服务商' })
+      .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '请从已备案服务商名录中选择云服务商'),
+    contractNo: text('合同编号', 64),
+    signedOn: date('合同签订日期'),
+    start: date('服务期限开始日期'),
+    end: date('服务期限结束日期'),
+    amountFen: fen('合同金额').refine((n) => n > 0, '合同金额须大于 0'),
+    services: text('上云产品及服务', 500),
+  })
+  .refine((c) => c.start <= c.end, { message: '服务期限的结束日期不能早于开始日期', path: ['end'] });
 export type ContractInput = z.output<typeof contractSchema>;
 
 /** 二（一）–（五）and 四（二）: what the enterprise declares; the rules read these at submit. */
@@ -62,7 +83,10 @@ export type Declarations = z.output<typeof declarationsSchema>;
 export const bankAccountSchema = z.object({
   accountName: text('开户名称', 100),
   bankName: text('开户银行', 100),
-  accountNo: z.string({ error: '请填写银行账号' }).transform((s) => s.replace(/\s+/g, '')).pipe(z.string().regex(/^\d{8,32}$/, '银行账号须为 8–32 位数字')),
+  accountNo: z
+    .string({ error: '请填写银行账号' })
+    .transform((s) => s.replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^\d{8,32}$/, '银行账号须为 8–32 位数字')),
 });
 export type BankAccount = z.output<typeof bankAccountSchema>;
 

@@ -132,9 +132,7 @@ export interface Verdict {
 
 export type { InputIssue };
 
-export type ParseFactsResult =
-  | { ok: true; facts: EligibilityFacts }
-  | { ok: false; message: string; details: InputIssue[] };
+export type ParseFactsResult = { ok: true; facts: EligibilityFacts } | { ok: false; message: string; details: InputIssue[] };
 
 // ---- field schemas ----------------------------------------------------------------------------------
 
@@ -143,16 +141,12 @@ const missing = (input: unknown): boolean => input === undefined;
 function booleanField(label: string) {
   return z.boolean({
     error: (issue) =>
-      missing(issue.input)
-        ? `缺少“${label}”，请填写 true（是）或 false（否）`
-        : `“${label}”须为 true（是）或 false（否）`,
+      missing(issue.input) ? `缺少“${label}”，请填写 true（是）或 false（否）` : `“${label}”须为 true（是）或 false（否）`,
   });
 }
 
 function optionalBooleanField(label: string) {
-  return z
-    .boolean({ error: () => `“${label}”须为 true（是）或 false（否），不填视为否` })
-    .nullish();
+  return z.boolean({ error: () => `“${label}”须为 true（是）或 false（否），不填视为否` }).nullish();
 }
 
 function dateString(typeMessage: string, missingMessage: string) {
@@ -174,32 +168,31 @@ const MONEY_UNIT = '（单位：分，如1万元填 1000000）';
 function fenField(label: string, positive: boolean) {
   const range = positive ? '大于0' : '不小于0';
   const rule = `“${label}”须为${range}的整数${MONEY_UNIT}`;
-  return z
-    .number({ error: (issue) => (missing(issue.input) ? `缺少“${label}”，请填写${range}的整数${MONEY_UNIT}` : rule) })
-    .superRefine((value, ctx) => {
-      if (!Number.isInteger(value) || value < 0 || (positive && value === 0)) {
-        ctx.addIssue({ code: 'custom', message: rule });
-      } else if (!Number.isSafeInteger(value)) {
-        ctx.addIssue({ code: 'custom', message: `“${label}”数额过大，请核对${MONEY_UNIT}` });
-      }
-    })
-    // JSON allows -0; it is the amount 0.
-    .transform((value) => value + 0);
+  return (
+    z
+      .number({ error: (issue) => (missing(issue.input) ? `缺少“${label}”，请填写${range}的整数${MONEY_UNIT}` : rule) })
+      .superRefine((value, ctx) => {
+        if (!Number.isInteger(value) || value < 0 || (positive && value === 0)) {
+          ctx.addIssue({ code: 'custom', message: rule });
+        } else if (!Number.isSafeInteger(value)) {
+          ctx.addIssue({ code: 'custom', message: `“${label}”数额过大，请核对${MONEY_UNIT}` });
+        }
+      })
+      // JSON allows -0; it is the amount 0.
+      .transform((value) => value + 0)
+  );
 }
 
 function objectField<T extends z.ZodRawShape>(label: string, key: string, shape: T) {
   return z.object(shape, {
-    error: (issue) =>
-      missing(issue.input) ? `缺少${label}（${key}）` : `${label}（${key}）须为JSON对象`,
+    error: (issue) => (missing(issue.input) ? `缺少${label}（${key}）` : `${label}（${key}）须为JSON对象`),
   });
 }
 
 const creditCodeField = z
   .string({
     error: (issue) =>
-      missing(issue.input)
-        ? '缺少统一社会信用代码，请按营业执照填写18位代码'
-        : '统一社会信用代码须为18位字符串，请按营业执照填写',
+      missing(issue.input) ? '缺少统一社会信用代码，请按营业执照填写18位代码' : '统一社会信用代码须为18位字符串，请按营业执照填写',
   })
   .transform((value, ctx) => {
     const result = normalizeCreditCode(value);
@@ -210,8 +203,7 @@ const creditCodeField = z
     return result.code;
   });
 
-const INDUSTRY_MESSAGE =
-  '行业门类须为国民经济行业分类（GB/T 4754）的一个门类字母 A–T，如制造业填 C；不清楚可不填';
+const INDUSTRY_MESSAGE = '行业门类须为国民经济行业分类（GB/T 4754）的一个门类字母 A–T，如制造业填 C；不清楚可不填';
 
 const industryCodeField = z
   .string({ error: INDUSTRY_MESSAGE })
@@ -232,8 +224,7 @@ const providerIdField = z
   .max(128, { error: '云服务商编号（providerId）过长，请从已备案服务商名单中选择' })
   .nullish();
 
-const PROVIDER_FILED_ON_MESSAGE =
-  '“云服务商备案通过日期”须为真实存在的日期，格式 YYYY-MM-DD；服务商未备案请填 null';
+const PROVIDER_FILED_ON_MESSAGE = '“云服务商备案通过日期”须为真实存在的日期，格式 YYYY-MM-DD；服务商未备案请填 null';
 
 const providerFiledOnField = z
   .string({ error: PROVIDER_FILED_ON_MESSAGE })
@@ -262,19 +253,22 @@ const cloudSchema = objectField('上云信息', 'cloud', {
   contractSignedOn: dateField('云服务合同签订日期'),
   contractAmountFen: fenField('合同金额', true),
   paidAmountFen: fenField('实际支付金额', false),
-}).superRefine((cloud, ctx) => {
-  // Without a provider on record the filing date is required; null is the answer "not filed".
-  if ((cloud.providerId === undefined || cloud.providerId === null) && cloud.providerFiledOn === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['providerFiledOn'],
-      message: '缺少“云服务商备案通过日期”，请填写 YYYY-MM-DD；服务商未备案请填 null，或改填已备案服务商的编号（providerId）',
-    });
-  }
-}, {
-  // Also when other cloud fields are wrong, so that every mistake is reported at once.
-  when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
-});
+}).superRefine(
+  (cloud, ctx) => {
+    // Without a provider on record the filing date is required; null is the answer "not filed".
+    if ((cloud.providerId === undefined || cloud.providerId === null) && cloud.providerFiledOn === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['providerFiledOn'],
+        message: '缺少“云服务商备案通过日期”，请填写 YYYY-MM-DD；服务商未备案请填 null，或改填已备案服务商的编号（providerId）',
+      });
+    }
+  },
+  {
+    // Also when other cloud fields are wrong, so that every mistake is reported at once.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+  },
+);
 
 const historySchema = z
   .object(
@@ -289,10 +283,7 @@ const historySchema = z
 /** The request body. Unknown fields are stripped (zod's default for objects). */
 export const eligibilityFactsSchema = z.object(
   {
-    asOf: dateString(
-      '“申报日期”（asOf）须为真实存在的日期，格式 YYYY-MM-DD；不填则按今天（北京时间）',
-      '',
-    ).nullish(),
+    asOf: dateString('“申报日期”（asOf）须为真实存在的日期，格式 YYYY-MM-DD；不填则按今天（北京时间）', '').nullish(),
     enterprise: enterpriseSchema,
     cloud: cloudSchema,
     history: historySchema,

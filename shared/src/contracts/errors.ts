@@ -89,7 +89,11 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The status(es) a code is answered with. */
-export type ErrorStatus<C extends ErrorCode> = (typeof ERROR_CODES)[C]['status'] extends infer S ? (S extends readonly number[] ? S[number] : S) : never;
+export type ErrorStatus<C extends ErrorCode> = (typeof ERROR_CODES)[C]['status'] extends infer S
+  ? S extends readonly number[]
+    ? S[number]
+    : S
+  : never;
 
 /** The codes that may be answered with `status`: `ErrorCodeFor<409>` is what a ConflictError may carry. */
 export type ErrorCodeFor<S extends number> = { [C in ErrorCode]: S extends ErrorStatus<C> ? C : never }[ErrorCode];

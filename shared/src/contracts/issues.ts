@@ -8,7 +8,10 @@ export interface InputIssue {
  * zod's issues → one issue per field (the first is the most useful) and a summary line a person
  * can act on. Shared by every contract so that all 400s read alike.
  */
-export function summarizeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): { message: string; details: InputIssue[] } {
+export function summarizeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): {
+  message: string;
+  details: InputIssue[];
+} {
   const details: InputIssue[] = [];
   const seen = new Set<string>();
   for (const issue of issues) {
@@ -18,6 +21,7 @@ export function summarizeIssues(issues: readonly { path: readonly PropertyKey[];
     details.push({ path, message: issue.message });
   }
   const first = details[0];
-  const message = details.length === 1 && first !== undefined ? `填写有误：${first.message}` : `有${details.length}处填写有误，请按提示逐项修改`;
+  const message =
+    details.length === 1 && first !== undefined ? `填写有误：${first.message}` : `有${details.length}处填写有误，请按提示逐项修改`;
   return { message, details };
 }

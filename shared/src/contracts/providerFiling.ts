@@ -89,22 +89,72 @@ export interface FilingMaterial {
 
 export const FILING_MATERIALS = [
   // 三（二）1: the form itself, printed from renderFilingDocx, signed, stamped and scanned.
-  { kind: 'application_form', label: '备案申报书（盖章扫描件）', uploadName: '签字盖章后的备案申报书扫描件', clause: '三（二）1', requiredAtSubmit: true },
-  { kind: 'business_license_financials', label: '营业执照复印件及财务报表', uploadName: '营业执照复印件及财务报表', clause: '三（二）2', requiredAtSubmit: true },
+  {
+    kind: 'application_form',
+    label: '备案申报书（盖章扫描件）',
+    uploadName: '签字盖章后的备案申报书扫描件',
+    clause: '三（二）1',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'business_license_financials',
+    label: '营业执照复印件及财务报表',
+    uploadName: '营业执照复印件及财务报表',
+    clause: '三（二）2',
+    requiredAtSubmit: true,
+  },
   // 三（一）4 also asks for 安全资质材料: they go here.
-  { kind: 'qualifications', label: '软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等', uploadName: '相关资质证明（软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等）', clause: '三（二）3', requiredAtSubmit: true },
-  { kind: 'case_evidence', label: '应用典型案例佐证（3例以上）', uploadName: '典型案例佐证材料', clause: '三（二）4', requiredAtSubmit: true },
-  { kind: 'catalogue', label: '产品或服务目录（功能简介和报价）', uploadName: '产品或服务目录', clause: '三（二）5', requiredAtSubmit: false, coveredByFormSection: 'catalogue' },
-  { kind: 'yichun_offers', label: '针对伊春市企业的优惠政策', uploadName: '针对伊春市企业的优惠政策', clause: '三（二）6', requiredAtSubmit: false, coveredByFormSection: 'offers' },
-  { kind: 'promotion_training_plan', label: '推广及培训方案、计划', uploadName: '推广及培训方案、计划', clause: '三（二）7', requiredAtSubmit: true },
-  { kind: 'truthfulness_pledge', label: '材料真实性承诺', uploadName: '签字盖章的材料真实性承诺书', clause: '三（二）8', requiredAtSubmit: true },
+  {
+    kind: 'qualifications',
+    label: '软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等',
+    uploadName: '相关资质证明（软件产品登记证、知识产权证书、可信云认证、信息安全服务资质认证等）',
+    clause: '三（二）3',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'case_evidence',
+    label: '应用典型案例佐证（3例以上）',
+    uploadName: '典型案例佐证材料',
+    clause: '三（二）4',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'catalogue',
+    label: '产品或服务目录（功能简介和报价）',
+    uploadName: '产品或服务目录',
+    clause: '三（二）5',
+    requiredAtSubmit: false,
+    coveredByFormSection: 'catalogue',
+  },
+  {
+    kind: 'yichun_offers',
+    label: '针对伊春市企业的优惠政策',
+    uploadName: '针对伊春市企业的优惠政策',
+    clause: '三（二）6',
+    requiredAtSubmit: false,
+    coveredByFormSection: 'offers',
+  },
+  {
+    kind: 'promotion_training_plan',
+    label: '推广及培训方案、计划',
+    uploadName: '推广及培训方案、计划',
+    clause: '三（二）7',
+    requiredAtSubmit: true,
+  },
+  {
+    kind: 'truthfulness_pledge',
+    label: '材料真实性承诺',
+    uploadName: '签字盖章的材料真实性承诺书',
+    clause: '三（二）8',
+    requiredAtSubmit: true,
+  },
 ] as const satisfies readonly FilingMaterial[];
 
 export type FilingMaterialKind = (typeof FILING_MATERIALS)[number]['kind'];
 export const FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.map((m) => m.kind);
-export const REQUIRED_FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.filter(
-  (m) => m.requiredAtSubmit,
-).map((m) => m.kind);
+export const REQUIRED_FILING_MATERIAL_KINDS: readonly FilingMaterialKind[] = FILING_MATERIALS.filter((m) => m.requiredAtSubmit).map(
+  (m) => m.kind,
+);
 
 export function isFilingMaterialKind(value: string): value is FilingMaterialKind {
   return (FILING_MATERIAL_KINDS as readonly string[]).includes(value);
@@ -257,12 +307,7 @@ function phoneField(label: string, kind: PhoneKind) {
   const message = `“${label}”须为${example}`;
   const accepts = (value: string): boolean =>
     (kind !== 'mobile' && LANDLINE_PATTERN.test(value)) || (kind !== 'landline' && MOBILE_PATTERN.test(value));
-  return optionalField(
-    z
-      .string({ error: message })
-      .transform(normalizePhone)
-      .refine(accepts, { error: message }),
-  );
+  return optionalField(z.string({ error: message }).transform(normalizePhone).refine(accepts, { error: message }));
 }
 
 function emailField(label: string) {
@@ -285,15 +330,15 @@ function objectField<T extends z.ZodRawShape>(label: string, shape: T) {
 }
 
 function arrayField<T extends z.ZodType>(label: string, item: T, max: number) {
-  return optionalField(
-    z.array(item, { error: `“${label}”须为列表` }).max(max, { error: `“${label}”最多${max}项` }),
-  );
+  return optionalField(z.array(item, { error: `“${label}”须为列表` }).max(max, { error: `“${label}”最多${max}项` }));
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 // Catalogue items and offers keep their id across edits, so that an enterprise's pick still points at them.
 const itemIdField = optionalField(
-  z.string({ error: '条目编号（id）须为字符串' }).regex(ID_PATTERN, { error: '条目编号（id）只能包含字母、数字、下划线和连字符，最长64位' }),
+  z
+    .string({ error: '条目编号（id）须为字符串' })
+    .regex(ID_PATTERN, { error: '条目编号（id）只能包含字母、数字、下划线和连字符，最长64位' }),
 );
 
 function uniqueIds(label: string) {
@@ -340,7 +385,11 @@ const basicSchema = objectField('基本情况', {
   technicalStaffCount: countField('专业技术人员'),
   cloudBusinessStartedOn: dateField('云业务开始时间'),
   servedEnterpriseCount: countField('上云企业数量'),
-  nature: enumField('企业性质', ENTERPRISE_NATURE_VALUES, ENTERPRISE_NATURES.map((n) => n.label)),
+  nature: enumField(
+    '企业性质',
+    ENTERPRISE_NATURE_VALUES,
+    ENTERPRISE_NATURES.map((n) => n.label),
+  ),
   /** Text of □其它, required when nature is 'other'. */
   natureOther: textField('企业性质（其它）', 50),
   platformFunctions: optionalField(
@@ -465,7 +514,11 @@ const catalogueItemSchema = z.object(
     name: textField('产品或服务名称', LIMITS.shortText),
     description: textField('功能简介', LIMITS.mediumText),
     priceFen: fenField('报价'),
-    unit: enumField('计价单位', PRICE_UNIT_VALUES, PRICE_UNITS.map((u) => u.label)),
+    unit: enumField(
+      '计价单位',
+      PRICE_UNIT_VALUES,
+      PRICE_UNITS.map((u) => u.label),
+    ),
     /** Price for Yichun enterprises, when lower than the list price (三（二）6). */
     yichunPriceFen: fenField('伊春市企业优惠价'),
   },
@@ -519,9 +572,7 @@ export interface FilingIssue {
   message: string;
 }
 
-export type ParseFilingResult =
-  | { ok: true; form: ProviderFilingForm }
-  | { ok: false; message: string; details: FilingIssue[] };
+export type ParseFilingResult = { ok: true; form: ProviderFilingForm } | { ok: false; message: string; details: FilingIssue[] };
 
 /** Parses a draft as the API receives it; on failure one Chinese message per bad field. */
 export function parseProviderFilingDraft(input: unknown): ParseFilingResult {
@@ -607,10 +658,7 @@ export function validateForSubmit(
   need('basic.employeeCount', b.employeeCount, '员工人数', s);
   need('basic.technicalStaffCount', b.technicalStaffCount, '专业技术人员', s);
   if (b.employeeCount !== undefined && b.technicalStaffCount !== undefined && b.technicalStaffCount > b.employeeCount) {
-    add(
-      'basic.technicalStaffCount',
-      `专业技术人员（${b.technicalStaffCount}人）不能多于员工人数（${b.employeeCount}人），请核对`,
-    );
+    add('basic.technicalStaffCount', `专业技术人员（${b.technicalStaffCount}人）不能多于员工人数（${b.employeeCount}人），请核对`);
   }
   need('basic.cloudBusinessStartedOn', b.cloudBusinessStartedOn, '云业务开始时间', s);
   notInFuture('basic.cloudBusinessStartedOn', b.cloudBusinessStartedOn, '云业务开始时间');

@@ -90,8 +90,10 @@ export function membershipConflict(grant: RoleGrant, membership: Membership): st
   const role = ROLE_LABELS[grant.role];
   if (isCountyRole(grant.role)) {
     const county = countyName(grant.countyCode ?? '') ?? '本县';
-    if (membership.kind === 'provider') return `您是云服务商“${membership.name || '未命名'}”的账号，不能担任${grantLabel(grant)}的审核角色：县里要评价服务商的服务质量`;
-    if (membership.countyCode === grant.countyCode) return `您是${county}企业“${membership.name}”的成员，不能担任${grantLabel(grant)}的审核角色：不能审核自己企业的申报`;
+    if (membership.kind === 'provider')
+      return `您是云服务商“${membership.name || '未命名'}”的账号，不能担任${grantLabel(grant)}的审核角色：县里要评价服务商的服务质量`;
+    if (membership.countyCode === grant.countyCode)
+      return `您是${county}企业“${membership.name}”的成员，不能担任${grantLabel(grant)}的审核角色：不能审核自己企业的申报`;
     return null;
   }
   if (CITY_REVIEW_ROLES.includes(grant.role)) {
@@ -103,9 +105,10 @@ export function membershipConflict(grant: RoleGrant, membership: Membership): st
 
 /** The first conflict between any of `grants` and any of `memberships`, or null. */
 export function firstMembershipConflict(grants: readonly RoleGrant[], memberships: readonly Membership[]): string | null {
-  for (const g of grants) for (const m of memberships) {
-    const c = membershipConflict(g, m);
-    if (c) return c;
-  }
+  for (const g of grants)
+    for (const m of memberships) {
+      const c = membershipConflict(g, m);
+      if (c) return c;
+    }
   return null;
 }

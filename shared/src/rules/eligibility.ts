@@ -3,14 +3,7 @@
  * (spec/eligibility.md). Rules are listed in the spec's table order, which is the order of failures.
  */
 
-import type {
-  EvaluationFacts,
-  Failure,
-  RuleId,
-  Verdict,
-  Warning,
-  WarningId,
-} from '../contracts/eligibility';
+import type { EvaluationFacts, Failure, RuleId, Verdict, Warning, WarningId } from '../contracts/eligibility';
 import { INDUSTRY_SECTIONS, isIndustrySection } from '../contracts/eligibility';
 import { anniversary, compareDates } from './calendar';
 import { isIndividualBusiness, regionOf } from './creditCode';
@@ -138,9 +131,7 @@ export interface EligibilityWarning {
   message(context: RuleContext): string;
 }
 
-function rule(
-  definition: Omit<EligibilityRule, 'message'> & { message?: (context: RuleContext) => string },
-): EligibilityRule {
+function rule(definition: Omit<EligibilityRule, 'message'> & { message?: (context: RuleContext) => string }): EligibilityRule {
   const { message, ...rest } = definition;
   return { ...rest, message: message ?? (() => definition.hint) };
 }
@@ -175,8 +166,7 @@ export const RULES: readonly EligibilityRule[] = [
     clause: '二（一）',
     label: '属于工业企业',
     hint: INDUSTRIAL_HINT,
-    fails: ({ facts }) =>
-      !facts.enterprise.industrial || !industryCodeIsIndustrial(facts.enterprise.industryCode, facts.asOf),
+    fails: ({ facts }) => !facts.enterprise.industrial || !industryCodeIsIndustrial(facts.enterprise.industryCode, facts.asOf),
     message: (context) => {
       const code = context.facts.enterprise.industryCode;
       if (code === undefined || industryCodeIsIndustrial(code, context.facts.asOf)) return INDUSTRIAL_HINT;
@@ -268,8 +258,7 @@ export const RULES: readonly EligibilityRule[] = [
     clause: '三（一）',
     label: '云服务商签约前已备案',
     hint: '云服务商须在与企业签订服务合同前到伊春市工信局备案（细则三（一））。请选择已备案的云服务商，并在其备案通过后签订合同。',
-    fails: ({ facts }) =>
-      filingProblem(facts.cloud.providerFiledOn, facts.cloud.providerRevokedOn, facts.cloud.contractSignedOn) !== null,
+    fails: ({ facts }) => filingProblem(facts.cloud.providerFiledOn, facts.cloud.providerRevokedOn, facts.cloud.contractSignedOn) !== null,
     message: ({ facts }) => {
       const { providerFiledOn, providerRevokedOn, contractSignedOn } = facts.cloud;
       switch (filingProblem(providerFiledOn, providerRevokedOn, contractSignedOn)) {

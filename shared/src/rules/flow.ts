@@ -445,8 +445,7 @@ export type FlowStep =
   | { kind: 'complete'; facts: EvaluationFacts; estimate: SubsidyEstimate };
 
 export type ApplyAnswerResult =
-  | { ok: true; state: FlowState; step: FlowStep }
-  | { ok: false; state: FlowState; question: FlowQuestion | null; message: string };
+  { ok: true; state: FlowState; step: FlowStep } | { ok: false; state: FlowState; question: FlowQuestion | null; message: string };
 
 export function startFlow(asOf: string): FlowState {
   if (!isCalendarDate(asOf)) throw new RangeError(`asOf must be a calendar date YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
@@ -457,9 +456,7 @@ const flowStateSchema = z.object({
   policy: z.literal(POLICY_ID),
   asOf: z.string().refine(isCalendarDate),
   answers: z.record(z.string(), z.union([z.boolean(), z.number(), z.string(), z.null()])),
-  stop: z
-    .object({ questionId: z.string(), rule: z.enum(RULE_IDS), clause: z.string(), message: z.string() })
-    .nullable(),
+  stop: z.object({ questionId: z.string(), rule: z.enum(RULE_IDS), clause: z.string(), message: z.string() }).nullable(),
 });
 
 /** A state read back from storage, or null when it is not one this code wrote. */
@@ -528,8 +525,9 @@ function parseAnswer(question: FlowQuestion, answer: unknown): ParsedAnswer {
     case 'choice': {
       const choices = question.choices ?? [];
       const wanted = text?.toUpperCase() ?? '';
-      const hit = choices.find((c) => c.value.toUpperCase() === wanted || c.label.toUpperCase() === wanted)
-        ?? choices.find((c) => c.label.slice(c.value.length + 1) === text);
+      const hit =
+        choices.find((c) => c.value.toUpperCase() === wanted || c.label.toUpperCase() === wanted) ??
+        choices.find((c) => c.label.slice(c.value.length + 1) === text);
       if (hit !== undefined) return { ok: true, value: hit.value };
       const skip = question.optional === true ? `；${SKIP}` : '';
       return { ok: false, message: `请回复选项前的字母（如制造业回复 C）${skip}` };
@@ -610,9 +608,7 @@ function stopMessage(question: FlowQuestion, stop: StopWhen, answer: AnswerValue
       return `本补助按合同可补 ${formatYuan(computed)}，其他政策已补助 ${formatYuan(answer)}，按“就高不重复”原则（细则四（二））无差额可补。`;
     }
     case 'equals':
-      return question.id === 'subsidyReceived'
-        ? '贵企业已领取过本补助，一户企业只能申领一次（细则二（六））。'
-        : stop.message;
+      return question.id === 'subsidyReceived' ? '贵企业已领取过本补助，一户企业只能申领一次（细则二（六））。' : stop.message;
   }
 }
 

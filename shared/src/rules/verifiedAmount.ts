@@ -18,7 +18,8 @@ export interface AmountFacts {
  * nothing was actually paid (二（四）发生实际支出).
  */
 export function payableNow(app: AmountFacts, today: string): { payableFen: number; computedFen: number; capped: boolean } {
-  if (app.contractAmountFen === null || app.contractAmountFen <= 0 || !app.paidAmountFen) return { payableFen: 0, computedFen: 0, capped: false };
+  if (app.contractAmountFen === null || app.contractAmountFen <= 0 || !app.paidAmountFen)
+    return { payableFen: 0, computedFen: 0, capped: false };
   const amount = computeSubsidyAmount(app.contractAmountFen, Math.max(0, app.otherSubsidiesFen ?? 0), today);
   return { payableFen: amount.payableFen, computedFen: amount.computedFen, capped: amount.capped };
 }
@@ -32,7 +33,7 @@ export function verifiedAmountProblem(verifiedFen: number | undefined, reason: s
   if (verifiedFen === undefined) return `请填写核定金额 verifiedFen（单位：分），不超过可补助金额 ${formatYuan(payableFen)}`;
   if (verifiedFen <= 0) return '核定金额须大于 0';
   if (verifiedFen > payableFen) return `核定金额 ${formatYuan(verifiedFen)} 高于按政策计算的可补助金额 ${formatYuan(payableFen)}，请核减`;
-  if (verifiedFen < payableFen && (!reason || reason.trim().length < 2)) return `核定金额低于可补助金额 ${formatYuan(payableFen)}，请写明核减原因 verifiedReason`;
+  if (verifiedFen < payableFen && (!reason || reason.trim().length < 2))
+    return `核定金额低于可补助金额 ${formatYuan(payableFen)}，请写明核减原因 verifiedReason`;
   return null;
 }
-

@@ -21,17 +21,29 @@ export function waitingDays(updatedAt: number, now: number): number {
   return Math.max(0, Math.floor((now - updatedAt) / DAY_MS));
 }
 
-export function isOverdue(state: ApplicationState, updatedAt: number, now: number, days: Partial<Record<ApplicationState, number>> = DEFAULT_OVERDUE_DAYS): boolean {
+export function isOverdue(
+  state: ApplicationState,
+  updatedAt: number,
+  now: number,
+  days: Partial<Record<ApplicationState, number>> = DEFAULT_OVERDUE_DAYS,
+): boolean {
   const limit = days[state];
   return limit !== undefined && now - updatedAt > limit * DAY_MS;
 }
 
 /** Parses the OVERDUE_DAYS setting; returns the Chinese reason when it is malformed. */
-export function parseOverdueDays(text: string, states: readonly string[]): { ok: true; days: Partial<Record<ApplicationState, number>> } | { ok: false; reason: string } {
+export function parseOverdueDays(
+  text: string,
+  states: readonly string[],
+): { ok: true; days: Partial<Record<ApplicationState, number>> } | { ok: false; reason: string } {
   const days: Partial<Record<ApplicationState, number>> = { ...DEFAULT_OVERDUE_DAYS };
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-z_]+)=(\d{1,3})$/.exec(part);
-    if (!m || !states.includes(m[1])) return { ok: false, reason: `“${part}”不对：格式为 阶段=天数，用逗号分隔，如 county_review=10,reported=20` };
+    if (!m || !states.includes(m[1]))
+      return { ok: false, reason: `“${part}”不对：格式为 阶段=天数，用逗号分隔，如 county_review=10,reported=20` };
     days[m[1] as ApplicationState] = Number(m[2]);
   }
   return { ok: true, days };

@@ -68,7 +68,8 @@ test('stops on the same answer, with the same rule and clause, as the server’s
         break;
       }
       const options = q.answerType === 'money_fen' ? MONEY[q.id] : CANDIDATES[q.answerType];
-      const good = q.answerType === 'boolean' ? !(q.stopWhen?.condition.kind === 'equals' && q.stopWhen.condition.values.includes(true)) : GOOD[q.id]!;
+      const good =
+        q.answerType === 'boolean' ? !(q.stopWhen?.condition.kind === 'equals' && q.stopWhen.condition.values.includes(true)) : GOOD[q.id]!;
       const value = run < 150 && pick(30) !== 0 ? good : options[pick(options.length)]!;
       const result = applyAnswer(server, value);
       expect(result.ok).toBe(true);
@@ -121,13 +122,35 @@ test('a screen’s input is checked before it counts as an answer', () => {
 
 test('the facts of a finished check are what POST /api/v1/eligibility/evaluate takes', () => {
   const answers: Answers = {
-    registeredInYichun: true, creditCode: code('91'), independentLegalPerson: true, industrial: true, industryCode: null, alignedWithIndustrialPolicy: true,
-    establishedOn: '2020-03-01', operatingNormally: true, badCreditRecord: false, seriousFiscalViolationWithin5Years: false, dishonestyRecord: false,
-    subsidyReceived: false, applicationInProgress: false, firstPurchase: true, providerId: null, providerFiledOn: '2023-05-01', contractSignedOn: '2023-06-01',
-    contractAmountFen: 15_000_000, paidAmountFen: 15_000_000, otherSubsidiesFen: 0,
+    registeredInYichun: true,
+    creditCode: code('91'),
+    independentLegalPerson: true,
+    industrial: true,
+    industryCode: null,
+    alignedWithIndustrialPolicy: true,
+    establishedOn: '2020-03-01',
+    operatingNormally: true,
+    badCreditRecord: false,
+    seriousFiscalViolationWithin5Years: false,
+    dishonestyRecord: false,
+    subsidyReceived: false,
+    applicationInProgress: false,
+    firstPurchase: true,
+    providerId: null,
+    providerFiledOn: '2023-05-01',
+    contractSignedOn: '2023-06-01',
+    contractAmountFen: 15_000_000,
+    paidAmountFen: 15_000_000,
+    otherSubsidiesFen: 0,
   };
   const facts = buildFacts(flow, answers, ASOF);
-  expect(facts).toMatchObject({ asOf: ASOF, enterprise: { creditCode: code('91'), establishedOn: '2020-03-01' }, cloud: { providerFiledOn: '2023-05-01', contractAmountFen: 15_000_000 }, history: { subsidyReceived: false }, otherSubsidiesFen: 0 });
+  expect(facts).toMatchObject({
+    asOf: ASOF,
+    enterprise: { creditCode: code('91'), establishedOn: '2020-03-01' },
+    cloud: { providerFiledOn: '2023-05-01', contractAmountFen: 15_000_000 },
+    history: { subsidyReceived: false },
+    otherSubsidiesFen: 0,
+  });
   expect(facts.enterprise).not.toHaveProperty('industryCode');
   expect(facts.cloud).not.toHaveProperty('providerId');
 });

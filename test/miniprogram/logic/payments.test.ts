@@ -1,5 +1,14 @@
 /** Paying the provider with WeChat Pay, the pure parts: a request's summary, the forms' checks, the refusals' words. */
-import { DISCREPANCY_LABELS, fieldErrors, payErrorText, paymentRequestBody, refundBody, requestFieldOf, summarize, wechatPayFailText } from '../../../miniprogram/logic/payments';
+import {
+  DISCREPANCY_LABELS,
+  fieldErrors,
+  payErrorText,
+  paymentRequestBody,
+  refundBody,
+  requestFieldOf,
+  summarize,
+  wechatPayFailText,
+} from '../../../miniprogram/logic/payments';
 import { EMPTY_MERCHANT_FORM, MERCHANT_FIELDS, merchantFieldOf, merchantLinkBody } from '../../../miniprogram/logic/merchant';
 import { HOME_ENTRIES } from '../../../miniprogram/logic/roles';
 import type { Payment, PaymentRefund } from '../../../miniprogram/services/types';
@@ -37,12 +46,32 @@ function payment(over: Partial<Payment> = {}): Payment {
   };
 }
 
-const refund = (over: Partial<PaymentRefund> = {}): PaymentRefund => ({ id: 'r1', outRefundNo: 'RF1', amountFen: 34_500, reason: '少开通一个账号', status: 'succeeded', statusLabel: '已退款', origin: 'platform', succeededOn: '2026-01-11', createdAt: NOW, ...over });
+const refund = (over: Partial<PaymentRefund> = {}): PaymentRefund => ({
+  id: 'r1',
+  outRefundNo: 'RF1',
+  amountFen: 34_500,
+  reason: '少开通一个账号',
+  status: 'succeeded',
+  statusLabel: '已退款',
+  origin: 'platform',
+  succeededOn: '2026-01-11',
+  createdAt: NOW,
+  ...over,
+});
 
 describe('a payment request as the pages show it', () => {
   test('unpaid: the enterprise may pay, the provider may withdraw, nothing to refund', () => {
     const s = summarize(payment(), NOW);
-    expect(s).toMatchObject({ amountText: '12,345.00 元', statusLabel: '待支付', canPay: true, canCancel: true, canRefund: false, refundableFen: 0, verifiedText: '', contractNo: 'HT-2026-001' });
+    expect(s).toMatchObject({
+      amountText: '12,345.00 元',
+      statusLabel: '待支付',
+      canPay: true,
+      canCancel: true,
+      canRefund: false,
+      refundableFen: 0,
+      verifiedText: '',
+      contractNo: 'HT-2026-001',
+    });
   });
 
   test('past its time: shown as expired and not payable, although the server has not closed it yet', () => {
@@ -51,13 +80,44 @@ describe('a payment request as the pages show it', () => {
   });
 
   test('paid and partly refunded: what the platform verified, what is left to refund', () => {
-    const s = summarize(payment({ status: 'paid', orderStatus: 'paid', statusLabel: '已支付', paidAt: NOW, paidOn: '2026-01-10', transactionId: '4200001', refundedFen: 34_500, verifiedPaidFen: 1_200_000, refunds: [refund()] }), NOW);
-    expect(s).toMatchObject({ canPay: false, canCancel: false, canRefund: true, refundableFen: 1_200_000, verifiedText: '平台已核验实付 12,000.00 元', refundedText: '已退款 345.00 元' });
-    expect(s.refunds).toEqual([{ id: 'r1', text: '345.00 元（2026-01-11 退回）', statusLabel: '已退款', reason: '少开通一个账号', pending: false }]);
+    const s = summarize(
+      payment({
+        status: 'paid',
+        orderStatus: 'paid',
+        statusLabel: '已支付',
+        paidAt: NOW,
+        paidOn: '2026-01-10',
+        transactionId: '4200001',
+        refundedFen: 34_500,
+        verifiedPaidFen: 1_200_000,
+        refunds: [refund()],
+      }),
+      NOW,
+    );
+    expect(s).toMatchObject({
+      canPay: false,
+      canCancel: false,
+      canRefund: true,
+      refundableFen: 1_200_000,
+      verifiedText: '平台已核验实付 12,000.00 元',
+      refundedText: '已退款 345.00 元',
+    });
+    expect(s.refunds).toEqual([
+      { id: 'r1', text: '345.00 元（2026-01-11 退回）', statusLabel: '已退款', reason: '少开通一个账号', pending: false },
+    ]);
   });
 
   test('a refund under way: no second one until it ends; one made in the merchant console says so', () => {
-    const s = summarize(payment({ status: 'paid', refunds: [refund({ status: 'processing', statusLabel: '退款中', succeededOn: null }), refund({ id: 'r2', origin: 'merchant', reason: null })] }), NOW);
+    const s = summarize(
+      payment({
+        status: 'paid',
+        refunds: [
+          refund({ status: 'processing', statusLabel: '退款中', succeededOn: null }),
+          refund({ id: 'r2', origin: 'merchant', reason: null }),
+        ],
+      }),
+      NOW,
+    );
     expect(s.canRefund).toBe(false);
     expect(s.refunds[0].pending).toBe(true);
     expect(s.refunds[1].statusLabel).toBe('已退款（商户平台办理）');
@@ -94,11 +154,20 @@ describe('the provider’s request form', () => {
 
   test('the amount typed in 元 is sent in fen; empty optional fields are left out', () => {
     expect(paymentRequestBody(form)).toEqual({ ok: true, body: { creditCode: code, amountFen: 123_450, description: '云ERP首年服务费' } });
-    expect(paymentRequestBody({ ...form, amount: '0.01', applicationId: '01JAPP', contractNo: ' HT-9 ' })).toEqual({ ok: true, body: { creditCode: code, amountFen: 1, description: '云ERP首年服务费', applicationId: '01JAPP', contractNo: 'HT-9' } });
+    expect(paymentRequestBody({ ...form, amount: '0.01', applicationId: '01JAPP', contractNo: ' HT-9 ' })).toEqual({
+      ok: true,
+      body: { creditCode: code, amountFen: 1, description: '云ERP首年服务费', applicationId: '01JAPP', contractNo: 'HT-9' },
+    });
   });
 
   test('each box’s problem, before anything is sent', () => {
-    const r = paymentRequestBody({ creditCode: code.slice(0, 17) + (code.endsWith('0') ? '1' : '0'), amount: '12.345', description: '费', applicationId: '', contractNo: 'x'.repeat(65) });
+    const r = paymentRequestBody({
+      creditCode: code.slice(0, 17) + (code.endsWith('0') ? '1' : '0'),
+      amount: '12.345',
+      description: '费',
+      applicationId: '',
+      contractNo: 'x'.repeat(65),
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.creditCode).toContain('校验不通过');
@@ -106,14 +175,27 @@ describe('the provider’s request form', () => {
     expect(r.errors.description).toMatch(/请写明付款事项/);
     expect(r.errors.contractNo).toMatch(/64/);
     const empty = paymentRequestBody({ creditCode: '', amount: '0', description: '云'.repeat(61), applicationId: '', contractNo: '' });
-    expect(empty.ok ? {} : empty.errors).toEqual({ creditCode: '请填写付款企业的统一社会信用代码', amount: '金额须大于 0', description: '付款事项不超过 60 字，目前 61 字' });
+    expect(empty.ok ? {} : empty.errors).toEqual({
+      creditCode: '请填写付款企业的统一社会信用代码',
+      amount: '金额须大于 0',
+      description: '付款事项不超过 60 字，目前 61 字',
+    });
   });
 
   test('the server’s paths land on the boxes: amountFen on the 元 box', () => {
     expect(requestFieldOf('amountFen')).toBe('amount');
     expect(requestFieldOf('creditCode')).toBe('creditCode');
     expect(requestFieldOf('payer')).toBeNull();
-    expect(fieldErrors([{ path: 'amountFen', message: 'a' }, { path: 'amountFen', message: 'b' }, { path: 'x', message: 'c' }], requestFieldOf)).toEqual({ amount: 'a' });
+    expect(
+      fieldErrors(
+        [
+          { path: 'amountFen', message: 'a' },
+          { path: 'amountFen', message: 'b' },
+          { path: 'x', message: 'c' },
+        ],
+        requestFieldOf,
+      ),
+    ).toEqual({ amount: 'a' });
   });
 
   test('a refund: at most what is left, with a reason', () => {
@@ -129,17 +211,47 @@ describe('the merchant account form', () => {
   const key = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
   const cert = '-----BEGIN CERTIFICATE-----\nMIIDxzCCAq+gAwIBAgIU\n-----END CERTIFICATE-----';
   const pub = '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A\n-----END PUBLIC KEY-----';
-  const form = { mchid: ' 1900000109 ', apiV3Key: 'a'.repeat(32), privateKeyPem: `\n${key}\n`, certificatePem: '', serialNo: '5157f09eefdc096e', platformKeyId: 'PUB_KEY_ID_0112345678202401010000000000', platformKeyPem: pub };
+  const form = {
+    mchid: ' 1900000109 ',
+    apiV3Key: 'a'.repeat(32),
+    privateKeyPem: `\n${key}\n`,
+    certificatePem: '',
+    serialNo: '5157f09eefdc096e',
+    platformKeyId: 'PUB_KEY_ID_0112345678202401010000000000',
+    platformKeyPem: pub,
+  };
 
   test('what is sent: trimmed, the serial in capitals, the public key with its ID, the version on a relink', () => {
-    expect(merchantLinkBody(form, null)).toEqual({ ok: true, body: { mchid: '1900000109', apiV3Key: 'a'.repeat(32), privateKeyPem: key, serialNo: '5157F09EEFDC096E', platformKeys: [{ id: 'PUB_KEY_ID_0112345678202401010000000000', pem: pub }] } });
+    expect(merchantLinkBody(form, null)).toEqual({
+      ok: true,
+      body: {
+        mchid: '1900000109',
+        apiV3Key: 'a'.repeat(32),
+        privateKeyPem: key,
+        serialNo: '5157F09EEFDC096E',
+        platformKeys: [{ id: 'PUB_KEY_ID_0112345678202401010000000000', pem: pub }],
+      },
+    });
     const relink = merchantLinkBody({ ...form, serialNo: '', certificatePem: cert, platformKeyId: '', platformKeyPem: cert }, 3);
     // A certificate carries its own serial; a 平台证书 needs no ID.
-    expect(relink).toEqual({ ok: true, body: { version: 3, mchid: '1900000109', apiV3Key: 'a'.repeat(32), privateKeyPem: key, certificatePem: cert, platformKeys: [{ pem: cert }] } });
+    expect(relink).toEqual({
+      ok: true,
+      body: {
+        version: 3,
+        mchid: '1900000109',
+        apiV3Key: 'a'.repeat(32),
+        privateKeyPem: key,
+        certificatePem: cert,
+        platformKeys: [{ pem: cert }],
+      },
+    });
   });
 
   test('the usual slips, each under its box', () => {
-    const r = merchantLinkBody({ ...EMPTY_MERCHANT_FORM, mchid: '12345', apiV3Key: 'short', privateKeyPem: cert, platformKeyPem: pub }, null);
+    const r = merchantLinkBody(
+      { ...EMPTY_MERCHANT_FORM, mchid: '12345', apiV3Key: 'short', privateKeyPem: cert, platformKeyPem: pub },
+      null,
+    );
     expect(r.ok ? {} : r.errors).toEqual({
       mchid: '商户号为 8–12 位数字',
       apiV3Key: 'APIv3 密钥为 32 位字符，目前 5 位',
@@ -164,7 +276,8 @@ describe('the merchant account form', () => {
 });
 
 test('the city and the provider reach WeChat Pay from their home pages', () => {
-  for (const role of ['city_miit', 'city_finance', 'admin'] as const) expect(HOME_ENTRIES[role].map((e) => e.url)).toContain('/pages/city/payments/payments');
+  for (const role of ['city_miit', 'city_finance', 'admin'] as const)
+    expect(HOME_ENTRIES[role].map((e) => e.url)).toContain('/pages/city/payments/payments');
   expect(HOME_ENTRIES.provider.map((e) => e.url)).toContain('/pages/provider/payments/payments');
   expect(Object.keys(DISCREPANCY_LABELS)).toHaveLength(5);
 });

@@ -1,6 +1,12 @@
 /** The small pure parts: the steps of the application, the review forms, roles, the timeline, the checks. */
 import { missingMaterialKinds, stepOf, stepStatuses } from '../../../miniprogram/logic/missing';
-import { cityOpinionProblem, countyOpinionProblem, filingDecisionProblem, meaningfulReasons, ratingLabel } from '../../../miniprogram/logic/review';
+import {
+  cityOpinionProblem,
+  countyOpinionProblem,
+  filingDecisionProblem,
+  meaningfulReasons,
+  ratingLabel,
+} from '../../../miniprogram/logic/review';
 import { GUEST_ENTRIES, HOME_ENTRIES, homeEntries, roleLabel } from '../../../miniprogram/logic/roles';
 import { fixList, timeline } from '../../../miniprogram/logic/timeline';
 import { queueKind, queueTabs } from '../../../miniprogram/logic/queue';
@@ -38,7 +44,12 @@ describe('the county opinion form', () => {
     expect(countyOpinionProblem({ ...ok, decision: '' })).toMatch(/审核结论/);
   });
   test('only reasons that say something are sent', () => {
-    expect(meaningfulReasons([{ target: ' 合同信息 ', message: ' 合同编号有误 ' }, { target: '', message: '' }])).toEqual([{ target: '合同信息', message: '合同编号有误' }]);
+    expect(
+      meaningfulReasons([
+        { target: ' 合同信息 ', message: ' 合同编号有误 ' },
+        { target: '', message: '' },
+      ]),
+    ).toEqual([{ target: '合同信息', message: '合同编号有误' }]);
     expect(ratingLabel(5)).toBe('优秀');
     expect(ratingLabel(0)).toBe('未评分');
   });
@@ -66,7 +77,12 @@ test('every role has a home page of its own, and a visitor the ways in', () => {
   expect(queueKind('county_finance')).toBe('county');
   expect(queueKind('city_miit', 'filings')).toBe('filings');
   expect(queueKind('enterprise')).toBeNull();
-  expect(queueTabs('county', { county_review: 3 })[0]).toEqual({ key: 'county_review', title: '待审核', status: 'county_review', count: 3 });
+  expect(queueTabs('county', { county_review: 3 })[0]).toEqual({
+    key: 'county_review',
+    title: '待审核',
+    status: 'county_review',
+    count: 3,
+  });
 });
 
 test('after a return, exactly what to fix, from the opinion that returned it', () => {
@@ -76,14 +92,26 @@ test('after a return, exactly what to fix, from the opinion that returned it', (
     lastReason: '【收付款凭证】回单不清晰',
     opinions: [
       { level: 'county', department: 'miit', decision: 'approve', reasons: [], round: 1, at: 1 },
-      { level: 'county', department: 'finance', decision: 'return', reasons: [{ material: '收付款凭证', message: '回单不清晰，请重新扫描' }, { field: '收款账户', message: '开户名称与企业名称不一致' }], round: 1, at: 2 },
+      {
+        level: 'county',
+        department: 'finance',
+        decision: 'return',
+        reasons: [
+          { material: '收付款凭证', message: '回单不清晰，请重新扫描' },
+          { field: '收款账户', message: '开户名称与企业名称不一致' },
+        ],
+        round: 1,
+        at: 2,
+      },
     ],
   };
   expect(fixList(app)).toEqual([
     { where: '收付款凭证', message: '回单不清晰，请重新扫描' },
     { where: '收款账户', message: '开户名称与企业名称不一致' },
   ]);
-  expect(fixList({ ...app, returnedFrom: 'provider', opinions: [], lastReason: '合同金额与实际不符' })).toEqual([{ where: '云服务商的意见', message: '合同金额与实际不符' }]);
+  expect(fixList({ ...app, returnedFrom: 'provider', opinions: [], lastReason: '合同金额与实际不符' })).toEqual([
+    { where: '云服务商的意见', message: '合同金额与实际不符' },
+  ]);
   expect(fixList({ ...app, status: 'county_review' })).toEqual([]);
 });
 
@@ -91,7 +119,15 @@ test('the timeline leaves drafting out and puts the latest step first, in Beijin
   const items = timeline([
     { seq: 1, event: 'create', from: 'draft', to: 'draft', toLabel: '尚未提交', reason: null, at: Date.UTC(2024, 5, 1, 2, 0) },
     { seq: 2, event: 'edit', from: 'draft', to: 'draft', toLabel: '尚未提交', reason: null, at: Date.UTC(2024, 5, 1, 3, 0) },
-    { seq: 3, event: 'submit', from: 'draft', to: 'provider_check', toLabel: '等待云服务商确认合同和付款', reason: null, at: Date.UTC(2024, 5, 1, 16, 30) },
+    {
+      seq: 3,
+      event: 'submit',
+      from: 'draft',
+      to: 'provider_check',
+      toLabel: '等待云服务商确认合同和付款',
+      reason: null,
+      at: Date.UTC(2024, 5, 1, 16, 30),
+    },
   ]);
   expect(items.map((i) => i.title)).toEqual(['提交申请', '开始填写申请']);
   expect(items[0]).toMatchObject({ current: true, time: '2024-06-02 00:30' });

@@ -66,7 +66,22 @@ test('an individual business (92…) stops on its credit code; a young enterpris
 
 test('all the way through: the server’s verdict and the estimated amount in 元, then on to apply', async () => {
   const page = await mp.open('pages/enterprise/check/check');
-  const answers: (string | boolean | null)[] = [true, creditCode(), true, true, 'C', true, '2019-04-12', true, false, false, false, false, false, true];
+  const answers: (string | boolean | null)[] = [
+    true,
+    creditCode(),
+    true,
+    true,
+    'C',
+    true,
+    '2019-04-12',
+    true,
+    false,
+    false,
+    false,
+    false,
+    false,
+    true,
+  ];
   for (const v of answers) await answer(page, v);
   // No provider picked from the registry: its filing date is asked instead.
   expect((page.data.question as { id: string }).id).toBe('providerId');
@@ -88,7 +103,28 @@ test('all the way through: the server’s verdict and the estimated amount in �
 
 test('a big contract is capped at 100,000 元; other subsidies that cover it all stop the check (四（二）)', async () => {
   const page = await mp.open('pages/enterprise/check/check');
-  for (const v of [true, creditCode(), true, true, 'C', true, '2019-04-12', true, false, false, false, false, false, true, null, '2023-05-01', '2023-06-01', '300000', '300000']) await answer(page, v);
+  for (const v of [
+    true,
+    creditCode(),
+    true,
+    true,
+    'C',
+    true,
+    '2019-04-12',
+    true,
+    false,
+    false,
+    false,
+    false,
+    false,
+    true,
+    null,
+    '2023-05-01',
+    '2023-06-01',
+    '300000',
+    '300000',
+  ])
+    await answer(page, v);
   await answer(page, '100000');
   expect(page.data.step).toBe('stopped');
   expect(page.data.stop).toMatchObject({ rule: 'no-double-subsidy', clause: '四（二）' });

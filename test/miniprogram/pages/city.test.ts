@@ -28,7 +28,11 @@ beforeAll(async () => {
   clerk = await person(mp.t, 'city-clerk');
   enterprise = await enterpriseOf(mp.t, clerk, { countyCode: '230781' });
   const provider = await providerOf(mp.t, await person(mp.t, 'city-provider'));
-  reported = await applicationAt(mp.t, enterprise, provider, 'reported', { contractAmountFen: 15_000_001, paidAmountFen: 15_000_001, subsidyFen: 7_500_001 });
+  reported = await applicationAt(mp.t, enterprise, provider, 'reported', {
+    contractAmountFen: 15_000_001,
+    paidAmountFen: 15_000_001,
+    subsidyFen: 7_500_001,
+  });
 });
 afterAll(async () => {
   await mp.close();
@@ -112,7 +116,7 @@ test('finance disburses; the ledger adds up; the enterprise sees the money', asy
 
   const ledger = await mp.open('pages/city/ledger/ledger');
   expect(ledger.text).toContain(enterprise.name);
-  expect((ledger.data.totals as { net: string; count: number })).toMatchObject({ net: '70,000.00 元', count: 1 });
+  expect(ledger.data.totals as { net: string; count: number }).toMatchObject({ net: '70,000.00 元', count: 1 });
   await ledger.tap('.document');
   expect(mp.wx.documents.at(-1)).toMatchObject({ fileType: 'xlsx' });
 
@@ -126,10 +130,16 @@ test('finance disburses; the ledger adds up; the enterprise sees the money', asy
 
 test('city MIIT decides a filing: the five conditions of 三（一） with their evidence, all checked to approve', async () => {
   const applicant = await person(mp.t, 'filing-applicant');
-  const created = await mp.t.http.post('/api/v1/provider-filings').set('authorization', `Bearer ${applicant.token}`).send({ form: completeProviderFiling() });
+  const created = await mp.t.http
+    .post('/api/v1/provider-filings')
+    .set('authorization', `Bearer ${applicant.token}`)
+    .send({ form: completeProviderFiling() });
   const id = created.body.filing.id as string;
   for (const m of FILING_MATERIALS) if (m.requiredAtSubmit) await upload(mp.t, applicant.token, 'provider', id, m.kind, `${m.kind}.pdf`);
-  const submitted = await mp.t.http.post(`/api/v1/provider-filings/${id}/submit`).set('authorization', `Bearer ${applicant.token}`).send({ version: created.body.filing.version });
+  const submitted = await mp.t.http
+    .post(`/api/v1/provider-filings/${id}/submit`)
+    .set('authorization', `Bearer ${applicant.token}`)
+    .send({ version: created.body.filing.version });
   expect(submitted.status).toBe(200);
 
   mp.as('city-miit');

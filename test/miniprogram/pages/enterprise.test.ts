@@ -27,7 +27,31 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
   const code = creditCode('230781');
 
   // The self-check's answers travel to the registration and the application.
-  mp.wx.storage.set('check.facts', { asOf: '2024-06-30', enterprise: { creditCode: code, registeredInYichun: true, independentLegalPerson: true, industrial: true, industryCode: 'C', alignedWithIndustrialPolicy: true, establishedOn: '2019-04-12', operatingNormally: true, badCreditRecord: false, seriousFiscalViolationWithin5Years: false, dishonestyRecord: false }, cloud: { firstPurchase: true, providerId: provider.id, contractSignedOn: '2023-08-01', contractAmountFen: 15_000_001, paidAmountFen: 15_000_001 }, history: { subsidyReceived: false, applicationInProgress: false }, otherSubsidiesFen: 0 });
+  mp.wx.storage.set('check.facts', {
+    asOf: '2024-06-30',
+    enterprise: {
+      creditCode: code,
+      registeredInYichun: true,
+      independentLegalPerson: true,
+      industrial: true,
+      industryCode: 'C',
+      alignedWithIndustrialPolicy: true,
+      establishedOn: '2019-04-12',
+      operatingNormally: true,
+      badCreditRecord: false,
+      seriousFiscalViolationWithin5Years: false,
+      dishonestyRecord: false,
+    },
+    cloud: {
+      firstPurchase: true,
+      providerId: provider.id,
+      contractSignedOn: '2023-08-01',
+      contractAmountFen: 15_000_001,
+      paidAmountFen: 15_000_001,
+    },
+    history: { subsidyReceived: false, applicationInProgress: false },
+    otherSubsidiesFen: 0,
+  });
 
   const register = await mp.open('pages/enterprise/register/register');
   expect(register.data.form).toMatchObject({ creditCode: code, establishedOn: '2019-04-12', industryCode: 'C' });
@@ -62,7 +86,12 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
 
   const apply = await mp.open('pages/enterprise/apply/apply', { id });
   // The contract is prefilled from the self-check; the provider is named from the registry.
-  expect(apply.data.contract).toMatchObject({ providerId: provider.id, providerName: provider.companyName, signedOn: '2023-08-01', amount: '150000.01' });
+  expect(apply.data.contract).toMatchObject({
+    providerId: provider.id,
+    providerName: provider.companyName,
+    signedOn: '2023-08-01',
+    amount: '150000.01',
+  });
   expect(apply.text).toContain('75,000.01 元');
   await apply.tap('.step-contract');
   await apply.input('.field-contractNo', 'TL-2023-018');
@@ -97,11 +126,21 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
   mp.wx.actionSheetAnswers.push(2);
   mp.wx.nextPicks.push({ name: '服务合同.pdf', bytes: PDF_BYTES });
   materials[0].querySelector('.upload-list__add')!.dispatchEvent('tap');
-  await apply.waitFor('the contract', () => (apply.data.missing as { path: string }[]).every((m) => m.path !== 'materials.service_contract'));
+  await apply.waitFor('the contract', () =>
+    (apply.data.missing as { path: string }[]).every((m) => m.path !== 'materials.service_contract'),
+  );
   // The licence, the summary and the receipts: several pages at once from the album.
-  for (const [i, pages] of [[1, 1], [2, 3], [3, 2]] as const) {
+  for (const [i, pages] of [
+    [1, 1],
+    [2, 3],
+    [3, 2],
+  ] as const) {
     mp.wx.actionSheetAnswers.push(1);
-    for (let n = 0; n < pages; n += 1) mp.wx.nextPicks.push({ name: `第${n + 1}页.jpg`, bytes: Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from([i, n, 0xff, 0xd9])]) });
+    for (let n = 0; n < pages; n += 1)
+      mp.wx.nextPicks.push({
+        name: `第${n + 1}页.jpg`,
+        bytes: Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from([i, n, 0xff, 0xd9])]),
+      });
     apply.all('.material')[i].querySelector('.upload-list__add')!.dispatchEvent('tap');
     await apply.settle();
   }

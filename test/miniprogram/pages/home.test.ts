@@ -19,7 +19,13 @@ test('what the policy pays and for whom, the contact, and a visitor’s ways in'
   expect(page.text).toContain('市工信局信息化推进科');
   expect(page.text).toContain('0458-3878126');
   expect(page.text).toContain('每户企业只能申领一次');
-  expect((page.data.entries as { title: string }[]).map((e) => e.title)).toEqual(['申报条件自测', '企业申报补助', '云服务商备案', '已备案云服务商', '使用邀请码']);
+  expect((page.data.entries as { title: string }[]).map((e) => e.title)).toEqual([
+    '申报条件自测',
+    '企业申报补助',
+    '云服务商备案',
+    '已备案云服务商',
+    '使用邀请码',
+  ]);
   // The first sight logged in through wx.login with a sandbox code.
   expect(mp.wx.logins).toBe(1);
   expect(mp.wx.requests.find((r) => r.path === '/api/v1/auth/wx-login')!.body).toEqual({ code: 'sandbox:visitor-1' });
@@ -39,7 +45,12 @@ test('the role switch changes the home page', async () => {
 
   await home.tap('.role-chip', 1);
   expect(home.data.activeRole).toBe('provider');
-  expect((home.data.entries as { title: string }[]).map((e) => e.title)).toEqual(['服务商工作台', '备案申报', '产品目录与优惠', '平台收款']);
+  expect((home.data.entries as { title: string }[]).map((e) => e.title)).toEqual([
+    '服务商工作台',
+    '备案申报',
+    '产品目录与优惠',
+    '平台收款',
+  ]);
   expect(home.text).toContain('服务商工作台');
   expect(home.text).not.toContain('我的申报');
 

@@ -20,13 +20,24 @@ beforeAll(async () => {
   const app = await applicationAt(mp.t, enterprise, provider, 'provider_check');
   applicationId = app.id;
   // The provider confirms: the enterprise hears of it in its inbox.
-  const res = await mp.t.http.post(`/api/v1/provider/applications/${app.id}/confirm`).set('authorization', `Bearer ${owner.token}`).send({ version: app.version, effectEvaluation: '效果良好' });
+  const res = await mp.t.http
+    .post(`/api/v1/provider/applications/${app.id}/confirm`)
+    .set('authorization', `Bearer ${owner.token}`)
+    .send({ version: app.version, effectEvaluation: '效果良好' });
   expect(res.status).toBe(200);
   // …and of the county's return.
   const reviewer = await person(mp.t, 'me-county');
   await mp.t.grant(reviewer.token, 'county_miit', enterprise.countyCode);
   const version = (await mp.t.db.run((m) => findApplication(m, app.id)))!.version;
-  const returned = await mp.t.http.post(`/api/v1/county/applications/${app.id}/opinion`).set('authorization', `Bearer ${reviewer.token}`).send({ version, decision: 'return', ratings: { effect: 3, service: 3 }, reasons: [{ material: '收付款凭证', message: '请补充银行回单' }] });
+  const returned = await mp.t.http
+    .post(`/api/v1/county/applications/${app.id}/opinion`)
+    .set('authorization', `Bearer ${reviewer.token}`)
+    .send({
+      version,
+      decision: 'return',
+      ratings: { effect: 3, service: 3 },
+      reasons: [{ material: '收付款凭证', message: '请补充银行回单' }],
+    });
   expect(returned.status).toBe(200);
 });
 afterAll(async () => {
@@ -53,9 +64,17 @@ test('notification settings: per kind and channel, the inbox locked on, quiet ho
   mp.as('me-clerk');
   const page = await mp.open('pages/me/notify/notify');
   const groups = () => page.data.groups as { key: string; channels: { channel: string; on: boolean; locked: boolean }[] }[];
-  expect(groups().find((g) => g.key === 'progress')!.channels.find((c) => c.channel === 'inbox')).toMatchObject({ on: true, locked: true });
+  expect(
+    groups()
+      .find((g) => g.key === 'progress')!
+      .channels.find((c) => c.channel === 'inbox'),
+  ).toMatchObject({ on: true, locked: true });
   await page.change('.toggle', false, 2); // 进度 · 公众号消息
-  expect(groups().find((g) => g.key === 'progress')!.channels.find((c) => c.channel === 'oa_template')!.on).toBe(false);
+  expect(
+    groups()
+      .find((g) => g.key === 'progress')!
+      .channels.find((c) => c.channel === 'oa_template')!.on,
+  ).toBe(false);
   await page.call('onQuietToggle', { detail: { value: true } });
   expect(page.data.quietOn).toBe(true);
   const saved = await mp.t.http.get('/api/v1/notification-preferences').set('authorization', `Bearer ${clerk.token}`);

@@ -23,7 +23,8 @@ let merchant: CreatedPayMerchant;
 let requestId = '';
 
 const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
-const outTradeNo = async (id: string): Promise<string> => (await mp.t.http.get(`/api/v1/payments/${id}`).set(bearer(owner))).body.payment.outTradeNo as string;
+const outTradeNo = async (id: string): Promise<string> =>
+  (await mp.t.http.get(`/api/v1/payments/${id}`).set(bearer(owner))).body.payment.outTradeNo as string;
 const sent = (method: string, path: RegExp) => mp.wx.requests.filter((r) => r.method === method && path.test(r.path));
 
 beforeAll(async () => {
@@ -70,7 +71,14 @@ test('the merchant account: help on each box, a refused key shown under its box,
 
   await page.input('.field-privateKeyPem', merchant.privateKeyPem);
   await page.tap('.save');
-  expect(sent('PUT', /merchant-account$/).at(-1)).toMatchObject({ status: 200, body: { mchid: merchant.mchid, serialNo: merchant.serialNo.toUpperCase(), platformKeys: [{ id: merchant.platformPublicKeyId, pem: merchant.platformPublicKeyPem.trim() }] } });
+  expect(sent('PUT', /merchant-account$/).at(-1)).toMatchObject({
+    status: 200,
+    body: {
+      mchid: merchant.mchid,
+      serialNo: merchant.serialNo.toUpperCase(),
+      platformKeys: [{ id: merchant.platformPublicKeyId, pem: merchant.platformPublicKeyPem.trim() }],
+    },
+  });
   expect((sent('PUT', /merchant-account$/).at(-1)!.body as { version?: number }).version).toBeUndefined();
   expect(page.data.editing).toBe(false);
   expect(page.text).toContain('已开通平台收款');
@@ -106,7 +114,10 @@ test('the provider asks the enterprise to pay: typed in 元, sent in fen; a fiel
   await page.tap('.issue');
   const issued = sent('POST', /\/providers\/me\/payment-requests$/);
   expect(issued).toHaveLength(1);
-  expect(issued[0]).toMatchObject({ status: 201, body: { creditCode: enterprise.creditCode, amountFen: 1_234_560, description: '云ERP首年服务费', contractNo: 'HT-2026-001' } });
+  expect(issued[0]).toMatchObject({
+    status: 201,
+    body: { creditCode: enterprise.creditCode, amountFen: 1_234_560, description: '云ERP首年服务费', contractNo: 'HT-2026-001' },
+  });
   expect(mp.wx.toasts.at(-1)).toBe('已发给企业');
   expect(page.all('.payment')).toHaveLength(1);
   expect(page.text).toContain('12,345.60 元');
@@ -196,7 +207,13 @@ test('the clerk pays the request by id: WeChat Pay, the callback, 平台已核�
 });
 
 test('the refusals in plain words: withdrawn meanwhile; WeChat Pay not answering, then paid on the retry with one order', async () => {
-  const ask = async (amountFen: number) => (await mp.t.http.post('/api/v1/providers/me/payment-requests').set(bearer(owner)).send({ creditCode: enterprise.creditCode, amountFen, description: '实施服务费' })).body.payment.id as string;
+  const ask = async (amountFen: number) =>
+    (
+      await mp.t.http
+        .post('/api/v1/providers/me/payment-requests')
+        .set(bearer(owner))
+        .send({ creditCode: enterprise.creditCode, amountFen, description: '实施服务费' })
+    ).body.payment.id as string;
   mp.as('pay-clerk');
 
   const withdrawn = await ask(50_000);
@@ -237,11 +254,18 @@ test('the refusals in plain words: withdrawn meanwhile; WeChat Pay not answering
 test('from the application: the contract’s provider paid an amount typed there, and the application counts it as verified', async () => {
   mp.as('pay-clerk');
   const app = await applicationAt(mp.t, enterprise, provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-APP-7' });
-  const page = await mp.open('pages/enterprise/pay/pay', { applicationId: app.id, amountFen: '5000000', provider: encodeURIComponent(provider.companyName) });
+  const page = await mp.open('pages/enterprise/pay/pay', {
+    applicationId: app.id,
+    amountFen: '5000000',
+    provider: encodeURIComponent(provider.companyName),
+  });
   expect(page.data.amount).toBe('50000');
   await page.input('.amount', '60000');
   await page.tap('.pay');
-  expect(sent('POST', /^\/api\/v1\/payments$/).at(-1)).toMatchObject({ status: 201, body: { applicationId: app.id, amountFen: 6_000_000 } });
+  expect(sent('POST', /^\/api\/v1\/payments$/).at(-1)).toMatchObject({
+    status: 201,
+    body: { applicationId: app.id, amountFen: 6_000_000 },
+  });
   // From now on the page is about that one request: it shows it.
   const id = String(page.data.id);
   expect(page.find('.contract-no').dom!.textContent).toBe('HT-APP-7');
@@ -271,7 +295,19 @@ test('the city: who takes payment on the platform, what the bills disagree on; t
   const other = await providerOf(mp.t, await person(mp.t, 'pay-provider-2'), { companyName: '伊春未开通云有限公司' });
   const account: { id: string }[] = await mp.t.db.query('SELECT id FROM merchant_accounts WHERE provider_id = ?', [provider.id]);
   await mp.t.db.transaction((tx) =>
-    insertRow(tx, PaymentDiscrepancyEntity, { id: newId(), merchantAccountId: account[0].id, providerId: provider.id, billDate: '2026-01-09', outTradeNo: 'SYNOTOURS0000000000000000000001', kind: 'missing_here', message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求', ours: null, theirs: { settlementFen: 8800 }, foundAt: Date.now(), resolvedAt: null }),
+    insertRow(tx, PaymentDiscrepancyEntity, {
+      id: newId(),
+      merchantAccountId: account[0].id,
+      providerId: provider.id,
+      billDate: '2026-01-09',
+      outTradeNo: 'SYNOTOURS0000000000000000000001',
+      kind: 'missing_here',
+      message: '微信支付账单有一笔 88.00 元的付款，平台没有对应的付款请求',
+      ours: null,
+      theirs: { settlementFen: 8800 },
+      foundAt: Date.now(),
+      resolvedAt: null,
+    }),
   );
 
   mp.as('pay-city');
@@ -311,7 +347,9 @@ test('the city: who takes payment on the platform, what the bills disagree on; t
 test('the registry: a priced item of a provider that takes WeChat Pay is bought at its Yichun price', async () => {
   mp.as('pay-clerk');
   const page = await mp.open('pages/enterprise/providers/providers');
-  const card = (page.data.providers as { id: string; wechatPay: boolean; catalogue: { id: string; buyable: boolean }[] }[]).find((p) => p.id === provider.id)!;
+  const card = (page.data.providers as { id: string; wechatPay: boolean; catalogue: { id: string; buyable: boolean }[] }[]).find(
+    (p) => p.id === provider.id,
+  )!;
   expect(card.wechatPay).toBe(true);
   const index = page.all('.buy').length;
   expect(index).toBeGreaterThan(0);
@@ -322,7 +360,12 @@ test('the registry: a priced item of a provider that takes WeChat Pay is bought 
   const payment = (await mp.t.http.get(`/api/v1/payments/${id}`).set(bearer(clerk))).body.payment;
   const item = (await mp.t.http.get(`/api/v1/providers/${provider.id}`)).body;
   const first = (item.catalogue ?? item.provider.catalogue)[0] as { id: string; priceFen: number; yichunPriceFen: number | null };
-  expect(payment).toMatchObject({ catalogueItem: first.id, amountFen: first.yichunPriceFen ?? first.priceFen, requestedBy: 'enterprise', status: 'created' });
+  expect(payment).toMatchObject({
+    catalogueItem: first.id,
+    amountFen: first.yichunPriceFen ?? first.priceFen,
+    requestedBy: 'enterprise',
+    status: 'created',
+  });
   // The picker of the application's contract offers no purchase.
   const picker = await mp.open('pages/enterprise/providers/providers', { pick: '1' });
   expect(picker.all('.buy')).toHaveLength(0);

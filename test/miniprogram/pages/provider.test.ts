@@ -42,7 +42,11 @@ test('the filing: checked as it is typed, saved as a draft, what is missing coun
   const id = String(page.data.id);
   expect(id).not.toBe('');
   const saved = (await mp.t.db.run((m) => findFiling(m, id)))!;
-  expect(saved.form.basic).toMatchObject({ companyName: '伊春森林云科技有限公司', registeredCapitalFen: 1_200_500_000, contact: { mobile: '13904581234' } });
+  expect(saved.form.basic).toMatchObject({
+    companyName: '伊春森林云科技有限公司',
+    registeredCapitalFen: 1_200_500_000,
+    contact: { mobile: '13904581234' },
+  });
 
   // A list section: cases are added and filled one by one.
   await page.tap('.section-application');
@@ -51,7 +55,10 @@ test('the filing: checked as it is typed, saved as a draft, what is missing coun
   await page.call('onText', { currentTarget: { dataset: { key: 'application.cases.0.implementedOn' } }, detail: { value: '2022-05-01' } });
   // Leaving the section saves the draft.
   await page.tap('.section-basic');
-  expect((await mp.t.db.run((m) => findFiling(m, id)))!.form.application?.cases?.[0]).toMatchObject({ title: '木业ERP上云', implementedOn: '2022-05-01' });
+  expect((await mp.t.db.run((m) => findFiling(m, id)))!.form.application?.cases?.[0]).toMatchObject({
+    title: '木业ERP上云',
+    implementedOn: '2022-05-01',
+  });
 
   // Next sitting: the draft is there.
   const again = await mp.open('pages/provider/filing/filing', { id });
@@ -67,7 +74,10 @@ test('the filing: checked as it is typed, saved as a draft, what is missing coun
 test('a complete filing: the Word file to stamp, the materials, submit; then a return with its reason', async () => {
   const p: Person = await person(mp.t, 'full-provider');
   mp.as('full-provider');
-  const created = await mp.t.http.post('/api/v1/provider-filings').set('authorization', `Bearer ${p.token}`).send({ form: completeProviderFiling() });
+  const created = await mp.t.http
+    .post('/api/v1/provider-filings')
+    .set('authorization', `Bearer ${p.token}`)
+    .send({ form: completeProviderFiling() });
   const id = created.body.filing.id as string;
   const page = await mp.open('pages/provider/filing/filing', { id, section: 'materials' });
   const missingMaterials = () => (page.data.missing as { path: string }[]).filter((m) => m.path.startsWith('materials.'));
@@ -93,7 +103,10 @@ test('a complete filing: the Word file to stamp, the materials, submit; then a r
 
   const reviewer = await person(mp.t, 'city-filing-reviewer');
   await mp.t.grant(reviewer.token, 'city_miit');
-  await mp.t.http.post(`/api/v1/provider-filings/${id}/return`).set('authorization', `Bearer ${reviewer.token}`).send({ version: (await mp.t.db.run((m) => findFiling(m, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
+  await mp.t.http
+    .post(`/api/v1/provider-filings/${id}/return`)
+    .set('authorization', `Bearer ${reviewer.token}`)
+    .send({ version: (await mp.t.db.run((m) => findFiling(m, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
   const returned = await mp.open('pages/provider/filing/filing', { id });
   expect(returned.data.editable).toBe(true);
   expect(returned.text).toContain('需要您按意见修改后重新提交');
@@ -127,12 +140,19 @@ test('the workbench, the catalogue, confirming and disputing, the 兑付申请�
   expect(confirm.data.error).toBe('请填写上云效果评价（至少 2 个字）');
   await confirm.input('.evaluation', '上线后库存周转加快，账实一致');
   await confirm.tap('.confirm');
-  expect((await mp.t.db.run((m) => findApplication(m, toConfirm.id)))!).toMatchObject({ status: 'county_review', providerEvaluation: '上线后库存周转加快，账实一致' });
+  expect((await mp.t.db.run((m) => findApplication(m, toConfirm.id)))!).toMatchObject({
+    status: 'county_review',
+    providerEvaluation: '上线后库存周转加快，账实一致',
+  });
 
   const dispute = await mp.open('pages/provider/confirm/confirm', { id: toDispute.id });
   await dispute.input('.dispute-reason', '该合同金额与我司存档不一致');
   await dispute.tap('.dispute');
-  expect((await mp.t.db.run((m) => findApplication(m, toDispute.id)))!).toMatchObject({ status: 'returned', returnedFrom: 'provider', lastReason: '该合同金额与我司存档不一致' });
+  expect((await mp.t.db.run((m) => findApplication(m, toDispute.id)))!).toMatchObject({
+    status: 'returned',
+    returnedFrom: 'provider',
+    lastReason: '该合同金额与我司存档不一致',
+  });
 
   const settlement = await mp.open('pages/provider/settlement/settlement');
   expect(settlement.all('.candidate')).toHaveLength(1);
@@ -144,7 +164,10 @@ test('the workbench, the catalogue, confirming and disputing, the 兑付申请�
   expect(mp.wx.documents.at(-1)).toMatchObject({ fileType: 'docx' });
   mp.wx.actionSheetAnswers.push(2);
   settlement.find('.scan').querySelector('.upload-list__add')!.dispatchEvent('tap');
-  await settlement.waitFor('the stamped scan', () => ((settlement.data.forms as { scanFiles: unknown[] }[])[0]?.scanFiles.length ?? 0) === 1);
+  await settlement.waitFor(
+    'the stamped scan',
+    () => ((settlement.data.forms as { scanFiles: unknown[] }[])[0]?.scanFiles.length ?? 0) === 1,
+  );
   await settlement.tap('.sign');
   expect(settlement.text).toContain('已签章确认');
   expect((await mp.t.db.run((m) => findApplication(m, toConfirm.id)))!.settlementFormId).not.toBeNull();

@@ -21,7 +21,9 @@ const status = async (id: string) => (await mp.t.db.run((m) => findApplication(m
 
 beforeAll(async () => {
   mp = await startMiniProgram();
-  [miit, finance, clerk, owner] = await Promise.all(['county-miit', 'county-finance', 'review-clerk', 'review-provider'].map((n) => person(mp.t, n)));
+  [miit, finance, clerk, owner] = await Promise.all(
+    ['county-miit', 'county-finance', 'review-clerk', 'review-provider'].map((n) => person(mp.t, n)),
+  );
   await mp.t.grant(miit.token, 'county_miit', COUNTY);
   await mp.t.grant(finance.token, 'county_finance', COUNTY);
   enterprise = await enterpriseOf(mp.t, clerk, { countyCode: COUNTY });
@@ -36,8 +38,14 @@ beforeAll(async () => {
   await mp.t.db.run((m) => m.query("UPDATE applications SET status = 'draft' WHERE id IN (?, ?)", [fresh.id, old.id]));
   await upload(mp.t, clerk.token, 'application', fresh.id, 'service_contract', '服务合同.pdf');
   const twin = Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from('same-receipt'), Buffer.from([0xff, 0xd9])]);
-  for (const [who, app] of [[clerk, fresh], [await person(mp.t, 'review-clerk-2'), old]] as const) {
-    const res = await mp.t.http.post(`/api/v1/files/application/${app.id}/payment_receipts`).set(bearer(who)).attach('file', twin, '回单.jpg');
+  for (const [who, app] of [
+    [clerk, fresh],
+    [await person(mp.t, 'review-clerk-2'), old],
+  ] as const) {
+    const res = await mp.t.http
+      .post(`/api/v1/files/application/${app.id}/payment_receipts`)
+      .set(bearer(who))
+      .attach('file', twin, '回单.jpg');
     expect(res.status).toBe(201);
   }
   await mp.t.db.run((m) => m.query("UPDATE applications SET status = 'county_review' WHERE id IN (?, ?)", [fresh.id, old.id]));
@@ -110,7 +118,11 @@ test('a return without a reason is refused on the phone; with reasons it reaches
   await page.tap('.send-opinion');
   const sent = mp.wx.requests.filter((r) => r.path.endsWith('/opinion')).at(-1)!;
   expect(sent.status).toBe(200);
-  expect(sent.body).toMatchObject({ decision: 'return', ratings: { effect: 4, service: 3 }, reasons: [{ material: '收付款凭证' }, { field: '付款记录' }] });
+  expect(sent.body).toMatchObject({
+    decision: 'return',
+    ratings: { effect: 4, service: 3 },
+    reasons: [{ material: '收付款凭证' }, { field: '付款记录' }],
+  });
   expect((await status(fresh.id)).status).toBe('returned');
 
   // The enterprise reads exactly what to fix, never the internal note.
@@ -125,12 +137,20 @@ test('a return without a reason is refused on the phone; with reasons it reaches
 
 test('both departments approve; the joint report goes to the city with both signatures', async () => {
   // The provider's signed 兑付申请表 lists the case: the county's approval needs it (三（三）1).
-  const form = await mp.t.http.post('/api/v1/provider/settlement-forms').set(bearer(owner)).send({ applicationIds: [old.id] });
+  const form = await mp.t.http
+    .post('/api/v1/provider/settlement-forms')
+    .set(bearer(owner))
+    .send({ applicationIds: [old.id] });
   expect(form.status).toBe(201);
   await upload(mp.t, owner.token, 'settlement_form', form.body.form.id, 'signed_scan', '盖章兑付申请表.pdf');
-  expect((await mp.t.http.post(`/api/v1/provider/settlement-forms/${form.body.form.id}/sign`).set(bearer(owner)).send({})).status).toBe(200);
+  expect((await mp.t.http.post(`/api/v1/provider/settlement-forms/${form.body.form.id}/sign`).set(bearer(owner)).send({})).status).toBe(
+    200,
+  );
 
-  for (const [name, rating] of [['county-miit', 4], ['county-finance', 5]] as const) {
+  for (const [name, rating] of [
+    ['county-miit', 4],
+    ['county-finance', 5],
+  ] as const) {
     mp.as(name);
     const page = await mp.open('pages/review/application/application', { id: old.id });
     expect(page.text).toContain('兑付申请表第1版（已签章）');

@@ -45,7 +45,13 @@ test('a failed upload retries, then shows the error and offers 重试, which the
   expect(mp.wx.modals.length).toBe(modals + 1);
   expect(mp.wx.modals.at(-1)!.content).toBe('上传中断（网络连接失败）');
   expect(list(0).dom!.textContent).toContain('上传失败：上传中断（网络连接失败）');
-  expect((await mp.t.http.get(`/api/v1/files/application/${applicationId}`).set('authorization', `Bearer ${mp.wx.storage.get('session.token') as string}`)).body.files).toHaveLength(0);
+  expect(
+    (
+      await mp.t.http
+        .get(`/api/v1/files/application/${applicationId}`)
+        .set('authorization', `Bearer ${mp.wx.storage.get('session.token') as string}`)
+    ).body.files,
+  ).toHaveLength(0);
 
   list(0).querySelector('.retry')!.dispatchEvent('tap');
   await page.waitFor('the retried upload', () => materials()[0].files.length === 1);
@@ -58,7 +64,10 @@ test('a connection dropped once is retried without bothering anyone', async () =
   await add(1, 1);
   await page.waitFor('the upload', () => materials()[1].files.length === 1);
   expect(mp.wx.modals.length).toBe(modals);
-  expect(mp.wx.uploads.slice(-2).map((u) => [u.dropped, u.status])).toEqual([[true, 0], [false, 201]]);
+  expect(mp.wx.uploads.slice(-2).map((u) => [u.dropped, u.status])).toEqual([
+    [true, 0],
+    [false, 201],
+  ]);
 });
 
 test('a file the server refuses is not retried: its words are shown', async () => {
@@ -90,8 +99,15 @@ test('replace: the new version takes the old one’s place, the old one stays in
   list(0).querySelector('.replace')!.dispatchEvent('tap');
   await page.waitFor('the new version', () => materials()[0].files[0]?.id !== old);
   const token = mp.wx.storage.get('session.token') as string;
-  const history = await mp.t.http.get(`/api/v1/files/application/${applicationId}?history=1&kind=service_contract`).set('authorization', `Bearer ${token}`);
-  expect(history.body.files.map((f: { id: string; supersededBy: string | null }) => [f.id === old, f.supersededBy !== null])).toEqual(expect.arrayContaining([[true, true], [false, false]]));
+  const history = await mp.t.http
+    .get(`/api/v1/files/application/${applicationId}?history=1&kind=service_contract`)
+    .set('authorization', `Bearer ${token}`);
+  expect(history.body.files.map((f: { id: string; supersededBy: string | null }) => [f.id === old, f.supersededBy !== null])).toEqual(
+    expect.arrayContaining([
+      [true, true],
+      [false, false],
+    ]),
+  );
 });
 
 test('before any picker, the privacy agreement WeChat requires', async () => {

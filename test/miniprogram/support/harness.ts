@@ -129,7 +129,7 @@ export class PageHandle {
 
   /** Until no call is on the wire and the page has had a few turns to react. */
   async settle(): Promise<void> {
-    for (let quiet = 0; quiet < 3; ) {
+    for (let quiet = 0; quiet < 3;) {
       await sleep(2);
       quiet = this.wx.busy ? 0 : quiet + 1;
     }
@@ -182,7 +182,8 @@ export async function startMiniProgram(options: Parameters<typeof startTestApp>[
     wx: stub,
     as(name) {
       // As choosing another 开发登录名 on 我的 does: the previous person's login goes with it.
-      if (stub.storage.get('dev.sandboxName') !== name) for (const key of ['session.token', 'session.user', 'session.activeRole']) stub.storage.delete(key);
+      if (stub.storage.get('dev.sandboxName') !== name)
+        for (const key of ['session.token', 'session.user', 'session.activeRole']) stub.storage.delete(key);
       stub.user = name;
       stub.storage.set('dev.sandboxName', name);
     },

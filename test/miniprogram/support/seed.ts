@@ -6,7 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from '../../helpers/testApp';
 import { seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { ApplicationEntity, UserRoleEntity, type ApplicationRow, type EnterpriseRow, type ProviderRow } from '../../../server/src/db/entities';
+import {
+  ApplicationEntity,
+  UserRoleEntity,
+  type ApplicationRow,
+  type EnterpriseRow,
+  type ProviderRow,
+} from '../../../server/src/db/entities';
 import { insertRow } from '../../../server/src/db/rows';
 import { newId } from '../../../server/src/ids';
 import type { ApplicationState } from '../../../shared/src/workflow/application';
@@ -25,7 +31,18 @@ export async function person(t: TestApp, name: string): Promise<Person> {
 
 /** The enterprise and provider roles come with a registration or a filing; seeded records need them given. */
 export async function giveRole(t: TestApp, userId: string, role: 'enterprise' | 'provider'): Promise<void> {
-  await t.db.transaction((tx) => insertRow(tx, UserRoleEntity, { id: newId(), userId, role, countyCode: null, grantedBy: null, invitationId: null, createdAt: Date.now(), revokedAt: null }));
+  await t.db.transaction((tx) =>
+    insertRow(tx, UserRoleEntity, {
+      id: newId(),
+      userId,
+      role,
+      countyCode: null,
+      grantedBy: null,
+      invitationId: null,
+      createdAt: Date.now(),
+      revokedAt: null,
+    }),
+  );
 }
 
 export async function enterpriseOf(t: TestApp, p: Person, overrides: Partial<EnterpriseRow> = {}): Promise<EnterpriseRow> {
@@ -40,7 +57,13 @@ export async function providerOf(t: TestApp, p: Person, overrides: Partial<Provi
   return row;
 }
 
-export function applicationAt(t: TestApp, e: EnterpriseRow, p: ProviderRow | null, status: ApplicationState, overrides: Partial<ApplicationRow> = {}): Promise<ApplicationRow> {
+export function applicationAt(
+  t: TestApp,
+  e: EnterpriseRow,
+  p: ProviderRow | null,
+  status: ApplicationState,
+  overrides: Partial<ApplicationRow> = {},
+): Promise<ApplicationRow> {
   return seedApplication(t.db, e, p, status, overrides);
 }
 
@@ -51,8 +74,13 @@ export async function ageApplication(t: TestApp, id: string, days: number): Prom
 
 /** A material uploaded over HTTP, as the enterprise's phone would (multipart, typed by its bytes). */
 export async function upload(t: TestApp, token: string, ownerType: string, ownerId: string, kind: string, name: string): Promise<string> {
-  const bytes = name.endsWith('.pdf') ? Buffer.concat([PDF_BYTES, randomBytes(16)]) : Buffer.concat([JPEG_BYTES.subarray(0, JPEG_BYTES.length - 2), randomBytes(16), Buffer.from([0xff, 0xd9])]);
-  const res = await t.http.post(`/api/v1/files/${ownerType}/${ownerId}/${kind}`).set('authorization', `Bearer ${token}`).attach('file', bytes, name);
+  const bytes = name.endsWith('.pdf')
+    ? Buffer.concat([PDF_BYTES, randomBytes(16)])
+    : Buffer.concat([JPEG_BYTES.subarray(0, JPEG_BYTES.length - 2), randomBytes(16), Buffer.from([0xff, 0xd9])]);
+  const res = await t.http
+    .post(`/api/v1/files/${ownerType}/${ownerId}/${kind}`)
+    .set('authorization', `Bearer ${token}`)
+    .attach('file', bytes, name);
   if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.files[0].id as string;
 }

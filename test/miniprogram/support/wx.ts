@@ -43,8 +43,16 @@ export interface ToastShown {
 }
 
 /** A minimal JPEG (SOI, APP0, EOI): the server types files by their first bytes. */
-export const JPEG_BYTES = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), randomBytes(2048), Buffer.from([0xff, 0xd9])]);
-export const PDF_BYTES = Buffer.concat([Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n', 'latin1'), randomBytes(4096), Buffer.from('\n%%EOF\n')]);
+export const JPEG_BYTES = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]),
+  randomBytes(2048),
+  Buffer.from([0xff, 0xd9]),
+]);
+export const PDF_BYTES = Buffer.concat([
+  Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n', 'latin1'),
+  randomBytes(4096),
+  Buffer.from('\n%%EOF\n'),
+]);
 
 const MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.pdf': 'application/pdf' };
 
@@ -149,15 +157,30 @@ export class WxStub {
     return { ok: true, path: url.slice(this.origin.length) };
   }
 
-  private send(method: string, urlPath: string, headers: Record<string, string | number>, body: Buffer | null, opts: { dropAfter?: number; onProgress?: (sent: number, total: number) => void } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer } | null> {
+  private send(
+    method: string,
+    urlPath: string,
+    headers: Record<string, string | number>,
+    body: Buffer | null,
+    opts: { dropAfter?: number; onProgress?: (sent: number, total: number) => void } = {},
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer } | null> {
     this.inflight += 1;
     return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer } | null>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port: this.port, method, path: urlPath, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', () => resolve(null));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method,
+          path: urlPath,
+          headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', () => resolve(null));
+        },
+      );
       req.on('error', () => resolve(null));
       if (!body) {
         req.end();
@@ -198,7 +221,14 @@ export class WxStub {
       },
       getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop', version: '' } }),
 
-      request: (o: Callbacks<{ statusCode: number; data: unknown; header: Json; errMsg: string }> & { url: string; method?: string; data?: unknown; header?: Record<string, string> }) => {
+      request: (
+        o: Callbacks<{ statusCode: number; data: unknown; header: Json; errMsg: string }> & {
+          url: string;
+          method?: string;
+          data?: unknown;
+          header?: Record<string, string>;
+        },
+      ) => {
         const target = this.local(o.url);
         const method = (o.method ?? 'GET').toUpperCase();
         if (!target.ok) {
@@ -210,7 +240,8 @@ export class WxStub {
           this.later(() => once(o, false, { errMsg: 'request:fail timeout' }));
           return { abort() {} };
         }
-        const body = method === 'GET' || o.data === undefined ? null : Buffer.from(typeof o.data === 'string' ? o.data : JSON.stringify(o.data));
+        const body =
+          method === 'GET' || o.data === undefined ? null : Buffer.from(typeof o.data === 'string' ? o.data : JSON.stringify(o.data));
         const header = { ...(o.header ?? {}) };
         if (this.tokensToMangle > 0 && header.Authorization) {
           this.tokensToMangle -= 1;
@@ -235,7 +266,15 @@ export class WxStub {
         return { abort() {} };
       },
 
-      uploadFile: (o: Callbacks<{ statusCode: number; data: string; errMsg: string }> & { url: string; filePath: string; name: string; header?: Record<string, string>; formData?: Record<string, string> }) => {
+      uploadFile: (
+        o: Callbacks<{ statusCode: number; data: string; errMsg: string }> & {
+          url: string;
+          filePath: string;
+          name: string;
+          header?: Record<string, string>;
+          formData?: Record<string, string>;
+        },
+      ) => {
         const listeners: ((p: { progress: number; totalBytesSent: number; totalBytesExpectedToSend: number }) => void)[] = [];
         const target = this.local(o.url);
         const record = { path: target.ok ? target.path : o.url, status: 0, dropped: false, progress: [] as number[] };
@@ -247,33 +286,35 @@ export class WxStub {
         const file = fs.readFileSync(this.realPath(o.filePath));
         const fileName = o.filePath.replace(/^wxfile:\/\/tmp_\d+_/, '');
         const boundary = `----WeChatFormBoundary${randomBytes(8).toString('hex')}`;
-        const fields = Object.entries(o.formData ?? {}).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+        const fields = Object.entries(o.formData ?? {}).map(([k, v]) =>
+          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+        );
         const body = Buffer.concat([
           ...fields,
-          Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${o.name}"; filename="${fileName}"\r\nContent-Type: ${MIME[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream'}\r\n\r\n`),
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${o.name}"; filename="${fileName}"\r\nContent-Type: ${MIME[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream'}\r\n\r\n`,
+          ),
           file,
           Buffer.from(`\r\n--${boundary}--\r\n`),
         ]);
         const drop = this.uploadsToDrop > 0;
         if (drop) this.uploadsToDrop -= 1;
         record.dropped = drop;
-        void this
-          .send('POST', target.path, { ...(o.header ?? {}), 'content-type': `multipart/form-data; boundary=${boundary}` }, body, {
-            dropAfter: drop ? Math.floor(body.length / 2) : undefined,
-            onProgress: (sent, total) => {
-              const progress = Math.floor((sent * 100) / total);
-              record.progress.push(progress);
-              for (const l of listeners) l({ progress, totalBytesSent: sent, totalBytesExpectedToSend: total });
-            },
-          })
-          .then((res) => {
-            if (!res) {
-              once(o, false, { errMsg: 'uploadFile:fail socket closed' });
-              return;
-            }
-            record.status = res.status;
-            once(o, true, { statusCode: res.status, data: res.body.toString('utf8'), errMsg: 'uploadFile:ok' });
-          });
+        void this.send('POST', target.path, { ...(o.header ?? {}), 'content-type': `multipart/form-data; boundary=${boundary}` }, body, {
+          dropAfter: drop ? Math.floor(body.length / 2) : undefined,
+          onProgress: (sent, total) => {
+            const progress = Math.floor((sent * 100) / total);
+            record.progress.push(progress);
+            for (const l of listeners) l({ progress, totalBytesSent: sent, totalBytesExpectedToSend: total });
+          },
+        }).then((res) => {
+          if (!res) {
+            once(o, false, { errMsg: 'uploadFile:fail socket closed' });
+            return;
+          }
+          record.status = res.status;
+          once(o, true, { statusCode: res.status, data: res.body.toString('utf8'), errMsg: 'uploadFile:ok' });
+        });
         return {
           abort() {},
           onProgressUpdate(l: (p: { progress: number; totalBytesSent: number; totalBytesExpectedToSend: number }) => void) {
@@ -283,7 +324,9 @@ export class WxStub {
         };
       },
 
-      downloadFile: (o: Callbacks<{ statusCode: number; tempFilePath: string; errMsg: string }> & { url: string; header?: Record<string, string> }) => {
+      downloadFile: (
+        o: Callbacks<{ statusCode: number; tempFilePath: string; errMsg: string }> & { url: string; header?: Record<string, string> },
+      ) => {
         const target = this.local(o.url);
         if (!target.ok) {
           this.later(() => once(o, false, { errMsg: `downloadFile:fail url not in domain list: ${o.url}` }));
@@ -322,27 +365,60 @@ export class WxStub {
       },
       showLoading: () => undefined,
       hideLoading: () => undefined,
-      showModal: (o: Callbacks<{ confirm: boolean; cancel: boolean; content?: string; errMsg: string }> & { title?: string; content?: string; showCancel?: boolean; confirmText?: string; cancelText?: string }) => {
-        this.modals.push({ title: o.title ?? '', content: o.content ?? '', showCancel: o.showCancel !== false, confirmText: o.confirmText ?? '确定', cancelText: o.cancelText ?? '取消' });
+      showModal: (
+        o: Callbacks<{ confirm: boolean; cancel: boolean; content?: string; errMsg: string }> & {
+          title?: string;
+          content?: string;
+          showCancel?: boolean;
+          confirmText?: string;
+          cancelText?: string;
+        },
+      ) => {
+        this.modals.push({
+          title: o.title ?? '',
+          content: o.content ?? '',
+          showCancel: o.showCancel !== false,
+          confirmText: o.confirmText ?? '确定',
+          cancelText: o.cancelText ?? '取消',
+        });
         const answer = this.modalAnswers.shift() ?? { confirm: true };
-        this.later(() => once(o, true, { confirm: answer.confirm, cancel: !answer.confirm, content: answer.content, errMsg: 'showModal:ok' }));
+        this.later(() =>
+          once(o, true, { confirm: answer.confirm, cancel: !answer.confirm, content: answer.content, errMsg: 'showModal:ok' }),
+        );
       },
       showActionSheet: (o: Callbacks<{ tapIndex: number; errMsg: string }> & { itemList: string[] }) => {
         const tap = this.actionSheetAnswers.length ? this.actionSheetAnswers.shift()! : 0;
-        this.later(() => (tap === null ? once(o, false, { errMsg: 'showActionSheet:fail cancel' }) : once(o, true, { tapIndex: tap, errMsg: 'showActionSheet:ok' })));
+        this.later(() =>
+          tap === null
+            ? once(o, false, { errMsg: 'showActionSheet:fail cancel' })
+            : once(o, true, { tapIndex: tap, errMsg: 'showActionSheet:ok' }),
+        );
       },
 
       // pickers: files made on disk, handed over as temporary paths
-      chooseMedia: (o: Callbacks<{ tempFiles: { tempFilePath: string; size: number; fileType: string }[]; type: string; errMsg: string }> & { count?: number; sourceType?: string[] }) => {
+      chooseMedia: (
+        o: Callbacks<{ tempFiles: { tempFilePath: string; size: number; fileType: string }[]; type: string; errMsg: string }> & {
+          count?: number;
+          sourceType?: string[];
+        },
+      ) => {
         this.picks.push({ api: 'chooseMedia', count: o.count ?? 9, source: o.sourceType });
         const picks = this.nextPicks.length ? this.nextPicks.splice(0) : [{ name: 'photo.jpg', bytes: JPEG_BYTES }];
-        const tempFiles = picks.slice(0, o.count ?? 9).map((p) => ({ tempFilePath: this.tempFile(p.name, p.bytes), size: p.bytes.length, fileType: 'image' }));
+        const tempFiles = picks
+          .slice(0, o.count ?? 9)
+          .map((p) => ({ tempFilePath: this.tempFile(p.name, p.bytes), size: p.bytes.length, fileType: 'image' }));
         this.later(() => once(o, true, { tempFiles, type: 'image', errMsg: 'chooseMedia:ok' }));
       },
-      chooseMessageFile: (o: Callbacks<{ tempFiles: { path: string; size: number; name: string; type: string; time: number }[]; errMsg: string }> & { count: number }) => {
+      chooseMessageFile: (
+        o: Callbacks<{ tempFiles: { path: string; size: number; name: string; type: string; time: number }[]; errMsg: string }> & {
+          count: number;
+        },
+      ) => {
         this.picks.push({ api: 'chooseMessageFile', count: o.count });
         const picks = this.nextPicks.length ? this.nextPicks.splice(0) : [{ name: '合同.pdf', bytes: PDF_BYTES }];
-        const tempFiles = picks.slice(0, o.count).map((p) => ({ path: this.tempFile(p.name, p.bytes), size: p.bytes.length, name: p.name, type: 'file', time: 0 }));
+        const tempFiles = picks
+          .slice(0, o.count)
+          .map((p) => ({ path: this.tempFile(p.name, p.bytes), size: p.bytes.length, name: p.name, type: 'file', time: 0 }));
         this.later(() => once(o, true, { tempFiles, errMsg: 'chooseMessageFile:ok' }));
       },
       previewImage: (o: { urls: string[] }) => void this.previews.push(o.urls),
@@ -354,7 +430,13 @@ export class WxStub {
       // consent and money
       getPrivacySetting: (o: Callbacks<{ needAuthorization: boolean; privacyContractName: string; errMsg: string }>) => {
         if (this.privacyNeeded) this.privacyPrompts += 1;
-        this.later(() => once(o, true, { needAuthorization: this.privacyNeeded, privacyContractName: '《上云补助小程序隐私保护指引》', errMsg: 'getPrivacySetting:ok' }));
+        this.later(() =>
+          once(o, true, {
+            needAuthorization: this.privacyNeeded,
+            privacyContractName: '《上云补助小程序隐私保护指引》',
+            errMsg: 'getPrivacySetting:ok',
+          }),
+        );
       },
       openPrivacyContract: (o: Callbacks<{ errMsg: string }>) => this.later(() => once(o, true, { errMsg: 'openPrivacyContract:ok' })),
       requestSubscribeMessage: (o: Callbacks<Json> & { tmplIds: string[] }) => {
@@ -371,7 +453,16 @@ export class WxStub {
       requestPayment: (o: Callbacks<{ errMsg: string }> & Json) => {
         this.payments.push({ timeStamp: o.timeStamp, nonceStr: o.nonceStr, package: o.package, signType: o.signType, paySign: o.paySign });
         const outcome = this.paymentOutcome;
-        this.later(() => once(o, outcome === 'success', { errMsg: outcome === 'success' ? 'requestPayment:ok' : outcome === 'cancel' ? 'requestPayment:fail cancel' : 'requestPayment:fail (-1)' }));
+        this.later(() =>
+          once(o, outcome === 'success', {
+            errMsg:
+              outcome === 'success'
+                ? 'requestPayment:ok'
+                : outcome === 'cancel'
+                  ? 'requestPayment:fail cancel'
+                  : 'requestPayment:fail (-1)',
+          }),
+        );
       },
       makePhoneCall: () => undefined,
       setClipboardData: (o: Callbacks<{ errMsg: string }> & { data: string }) => {

@@ -20,7 +20,17 @@ describe('enterprise join codes', () => {
   beforeAll(async () => {
     t = await startTestApp({ env: { RATE_LIMITS: 'join.address=1000/1h,join.user=1000/1h' } });
     owner = await t.login('join-owner');
-    const reg = await t.http.post('/api/v1/enterprises').set(bearer(owner.token)).send({ creditCode: code, name: '伊春乌翠山林食品有限公司', countyCode: '230718', establishedOn: '2016-01-01', industryCode: 'C', legalRepresentative: '王山', address: '乌翠区林业路1号', contactName: '李会计', contactPhone: '13904580011' });
+    const reg = await t.http.post('/api/v1/enterprises').set(bearer(owner.token)).send({
+      creditCode: code,
+      name: '伊春乌翠山林食品有限公司',
+      countyCode: '230718',
+      establishedOn: '2016-01-01',
+      industryCode: 'C',
+      legalRepresentative: '王山',
+      address: '乌翠区林业路1号',
+      contactName: '李会计',
+      contactPhone: '13904580011',
+    });
     expect(reg.status).toBe(201);
     enterpriseId = reg.body.enterprise.id;
   });
@@ -31,7 +41,8 @@ describe('enterprise join codes', () => {
     expect(res.status).toBe(201);
     return res.body.code as string;
   };
-  const join = (who: User, credit: string, c: string) => t.http.post('/api/v1/enterprises/join').set(bearer(who.token)).send({ creditCode: credit, code: c });
+  const join = (who: User, credit: string, c: string) =>
+    t.http.post('/api/v1/enterprises/join').set(bearer(who.token)).send({ creditCode: credit, code: c });
 
   test('codes carry 60 bits in a form read aloud: 12 characters of Crockford base 32, XXXX-XXXX-XXXX, never repeating', async () => {
     const codes = await Promise.all(Array.from({ length: 40 }, invite));
@@ -47,7 +58,11 @@ describe('enterprise join codes', () => {
 
   test('a person may type it as read: lower case, spaces, O for 0 and I or L for 1', async () => {
     const c = await invite();
-    const typed = normalizeAccessCode(c).toLowerCase().replace(/0/g, 'o').replace(/1/g, 'l').replace(/(.{4})/g, '$1 ');
+    const typed = normalizeAccessCode(c)
+      .toLowerCase()
+      .replace(/0/g, 'o')
+      .replace(/1/g, 'l')
+      .replace(/(.{4})/g, '$1 ');
     const colleague = await t.login('join-typist');
     const res = await join(colleague, code, typed);
     expect([res.status, res.body.error?.message]).toEqual([200, undefined]);
@@ -70,9 +85,20 @@ describe('enterprise join codes', () => {
     // A fresh enterprise, so that the earlier tests' tries do not count here.
     const boss = await t.login('lock-owner');
     const credit = creditCode('230719');
-    const reg = await t.http.post('/api/v1/enterprises').set(bearer(boss.token)).send({ creditCode: credit, name: '伊春友好林机厂', countyCode: '230719', establishedOn: '2012-05-01', industryCode: 'C', legalRepresentative: '赵友', address: '友好区1号', contactName: '孙会计', contactPhone: '13904580012' });
+    const reg = await t.http.post('/api/v1/enterprises').set(bearer(boss.token)).send({
+      creditCode: credit,
+      name: '伊春友好林机厂',
+      countyCode: '230719',
+      establishedOn: '2012-05-01',
+      industryCode: 'C',
+      legalRepresentative: '赵友',
+      address: '友好区1号',
+      contactName: '孙会计',
+      contactPhone: '13904580012',
+    });
     const id = reg.body.enterprise.id as string;
-    const mint = async () => (await t.http.post(`/api/v1/enterprises/${id}/invitations`).set(bearer(boss.token)).send({})).body.code as string;
+    const mint = async () =>
+      (await t.http.post(`/api/v1/enterprises/${id}/invitations`).set(bearer(boss.token)).send({})).body.code as string;
     const first = await mint();
     const second = await mint();
     const guessers = await Promise.all(['lock-g1', 'lock-g2', 'lock-g3'].map((n) => t.login(n)));
@@ -87,13 +113,22 @@ describe('enterprise join codes', () => {
     expect(late.body.error.message).toContain('已锁定');
     expect((await join(colleague, credit, second)).status).toBe(400);
     // The inviter heard of it once (inbox), with the enterprise's name and what to do.
-    const told = await t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked', channel: 'inbox' } }));
+    const told = await t.db.run((m) =>
+      m
+        .getRepository(NotificationEntity)
+        .find({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked', channel: 'inbox' } }),
+    );
     expect(told).toHaveLength(1);
     expect((told[0].payload as { body: string }).body).toMatch(/伊春友好林机厂.*重新生成邀请码/);
-    const locks = await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `enterprise:${id}`, action: 'enterprise.invite_locked' } }));
+    const locks = await t.db.run((m) =>
+      m.getRepository(AuditEntity).find({ where: { chain: `enterprise:${id}`, action: 'enterprise.invite_locked' } }),
+    );
     expect(locks).toHaveLength(2);
     // More wrong tries do not alert again: nothing is left open to lock.
-    const alerts = () => t.db.run((m) => m.getRepository(NotificationEntity).count({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked' } }));
+    const alerts = () =>
+      t.db.run((m) =>
+        m.getRepository(NotificationEntity).count({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked' } }),
+      );
     const before = await alerts();
     await join(guessers[0], credit, 'ZZZZ-ZZZZ-ZZZZ');
     expect(await alerts()).toBe(before);
@@ -113,7 +148,17 @@ describe('enterprise join codes', () => {
     // The same code typed against another registered credit code is just wrong.
     const other = await t.login('join-other-owner');
     const otherCode = creditCode('230722');
-    await t.http.post('/api/v1/enterprises').set(bearer(other.token)).send({ creditCode: otherCode, name: '嘉荫某厂', countyCode: '230722', establishedOn: '2015-01-01', industryCode: 'C', legalRepresentative: '钱某', address: '嘉荫县1号', contactName: '周某', contactPhone: '13904580013' });
+    await t.http.post('/api/v1/enterprises').set(bearer(other.token)).send({
+      creditCode: otherCode,
+      name: '嘉荫某厂',
+      countyCode: '230722',
+      establishedOn: '2015-01-01',
+      industryCode: 'C',
+      legalRepresentative: '钱某',
+      address: '嘉荫县1号',
+      contactName: '周某',
+      contactPhone: '13904580013',
+    });
     const c2 = await invite();
     expect((await join(b, otherCode, c2)).status).toBe(400);
   });

@@ -15,7 +15,9 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
 
   async function append(entityId: string, n: number) {
     for (let i = 0; i < n; i++) {
-      await db.transaction((tx) => audit.append(tx, { action: `step.${i}`, actorId: null, entityType: 'thing', entityId, data: { i, 名称: '测试' } }));
+      await db.transaction((tx) =>
+        audit.append(tx, { action: `step.${i}`, actorId: null, entityType: 'thing', entityId, data: { i, 名称: '测试' } }),
+      );
     }
   }
 
@@ -28,7 +30,11 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
   });
 
   test('concurrent appends to one chain keep it whole', async () => {
-    await Promise.all(Array.from({ length: 10 }, (_, i) => db.transaction((tx) => audit.append(tx, { action: 'race', actorId: null, entityType: 'thing', entityId: 'raced', data: { i } }))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        db.transaction((tx) => audit.append(tx, { action: 'race', actorId: null, entityType: 'thing', entityId: 'raced', data: { i } })),
+      ),
+    );
     const rows = await db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: 'thing:raced' }, order: { seq: 'ASC' } }));
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((await verifyAuditTrail(db, KEY)).problems).toEqual([]);
@@ -77,7 +83,9 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
     const forger = new AuditTrail('a-different-key-that-the-forger-chose-0000');
     await db.query("DELETE FROM audit_log WHERE chain = 'thing:forged'");
     await db.query("DELETE FROM audit_heads WHERE chain = 'thing:forged'");
-    await db.transaction((tx) => forger.append(tx, { action: 'step.0', actorId: null, entityType: 'thing', entityId: 'forged', data: { i: 0, 名称: '伪造' } }));
+    await db.transaction((tx) =>
+      forger.append(tx, { action: 'step.0', actorId: null, entityType: 'thing', entityId: 'forged', data: { i: 0, 名称: '伪造' } }),
+    );
     const { problems } = await verifyAuditTrail(db, KEY);
     expect(problems.map((p) => p.chain)).toEqual(['thing:forged']);
   });

@@ -7,7 +7,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function user(name: string): UserRow {
   const now = Date.now();
-  return { id: newId(), mpOpenid: `mp-${name}`, unionid: null, oaOpenid: null, displayName: name, phone: null, status: 'active', createdAt: now, updatedAt: now };
+  return {
+    id: newId(),
+    mpOpenid: `mp-${name}`,
+    unionid: null,
+    oaOpenid: null,
+    displayName: name,
+    phone: null,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 describe('transactions under concurrency (../shared/notes/typeorm.md)', () => {

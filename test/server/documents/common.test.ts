@@ -1,4 +1,11 @@
-import { formatDateZh, formatPrice, formatWanYuan, formatYearMonthZh, formatYuan, groupThousands } from '../../../server/src/documents/common';
+import {
+  formatDateZh,
+  formatPrice,
+  formatWanYuan,
+  formatYearMonthZh,
+  formatYuan,
+  groupThousands,
+} from '../../../server/src/documents/common';
 
 describe('money formatting (integer fen, integer arithmetic)', () => {
   test.each<[number, string]>([

@@ -85,9 +85,14 @@ describe('renderFilingDocx', () => {
   });
 
   test('sections 二 to 六 in order', () => {
-    const order = ['一、基本情况', '二、技术实力', '三、主要产品或服务应用情况', '四、平台技术人员及服务团队', '五、优惠政策', '六、相关证明材料'].map(
-      (h) => opened.paragraphs.indexOf(h),
-    );
+    const order = [
+      '一、基本情况',
+      '二、技术实力',
+      '三、主要产品或服务应用情况',
+      '四、平台技术人员及服务团队',
+      '五、优惠政策',
+      '六、相关证明材料',
+    ].map((h) => opened.paragraphs.indexOf(h));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });

@@ -27,8 +27,24 @@ const senYuan = {
 };
 
 const entries: LedgerEntry[] = [
-  { ...linDu, seq: 1, recordedAt: '2026-06-01T02:30:00Z', kind: 'payment', amountFen: 6_000_001, voucherNo: 'GK2026060100012', paidOn: '2026-06-01' },
-  { ...senYuan, seq: 2, recordedAt: '2026-06-01T03:00:00Z', kind: 'payment', amountFen: 8_333_333, voucherNo: 'GK2026060100013', paidOn: '2026-06-01' },
+  {
+    ...linDu,
+    seq: 1,
+    recordedAt: '2026-06-01T02:30:00Z',
+    kind: 'payment',
+    amountFen: 6_000_001,
+    voucherNo: 'GK2026060100012',
+    paidOn: '2026-06-01',
+  },
+  {
+    ...senYuan,
+    seq: 2,
+    recordedAt: '2026-06-01T03:00:00Z',
+    kind: 'payment',
+    amountFen: 8_333_333,
+    voucherNo: 'GK2026060100013',
+    paidOn: '2026-06-01',
+  },
   {
     ...senYuan,
     seq: 3,
@@ -167,7 +183,13 @@ describe('renderLedgerXlsx', () => {
     expect([4, 5, 6, 7, 8, 9, 10].map((c) => linDuRow.getCell(c).value)).toEqual([60000.01, -0.01, 0, 60000, 2, '2026-06-01', 6_000_000]);
     const senYuanRow = totalSheet.getRow(findRow(totalSheet, 2, 'YC2026-000117'));
     expect([4, 5, 6, 7, 8, 9, 10].map((c) => senYuanRow.getCell(c).value)).toEqual([
-      166666.66, 0, -83333.33, 83333.33, 3, '2026-06-15', 8_333_333,
+      166666.66,
+      0,
+      -83333.33,
+      83333.33,
+      3,
+      '2026-06-15',
+      8_333_333,
     ]);
     const [grand] = rowsContaining(totalSheet, '总计');
     const grandRow = totalSheet.getRow(grand ?? -1);
@@ -194,7 +216,9 @@ describe('renderLedgerXlsx', () => {
   });
 
   test('a custom title; no entries: the sheets render with zero totals', async () => {
-    const workbook = await openXlsx(await renderLedgerXlsx({ title: '2026年上云补助拨付台账', generatedAt: '2026-01-01T00:00:00Z', entries: [] }));
+    const workbook = await openXlsx(
+      await renderLedgerXlsx({ title: '2026年上云补助拨付台账', generatedAt: '2026-01-01T00:00:00Z', entries: [] }),
+    );
     const ws = sheet(workbook, LEDGER_SHEET);
     expect(ws.getCell('A1').value).toBe('2026年上云补助拨付台账');
     expect(ws.getRow(findRow(ws, 1, '净拨付总计')).getCell(9).value).toBe(0);
@@ -203,7 +227,9 @@ describe('renderLedgerXlsx', () => {
   });
 
   test('refuses a payment that is not positive and a reversal that is not negative', async () => {
-    await expect(renderLedgerXlsx({ ...input, entries: [{ ...entries[2], amountFen: 8_333_333 }] })).rejects.toThrow(/reversal must be negative/);
+    await expect(renderLedgerXlsx({ ...input, entries: [{ ...entries[2], amountFen: 8_333_333 }] })).rejects.toThrow(
+      /reversal must be negative/,
+    );
     await expect(renderLedgerXlsx({ ...input, entries: [{ ...entries[0], amountFen: -1 }] })).rejects.toThrow(/payment must be positive/);
   });
 });

@@ -136,7 +136,13 @@ describe('renderProposedListXlsx', () => {
   });
 
   test('a list past the budget gets a red warning', async () => {
-    const over = await open({ ...base, status: 'draft', noticeStart: null, noticeEnd: null, budget: { budgetFen: 50_000_000, committedBeforeFen: 40_000_000 } });
+    const over = await open({
+      ...base,
+      status: 'draft',
+      noticeStart: null,
+      noticeEnd: null,
+      budget: { budgetFen: 50_000_000, committedBeforeFen: 40_000_000 },
+    });
     expect(over.getCell('E2').value).toBe('状态：草稿');
     expect(over.getCell('I2').value).toBeNull();
     const remaining = over.getRow(rowsContaining(over, '剩余（元）')[0] ?? -1).getCell(10);
@@ -158,7 +164,13 @@ describe('renderProposedListXlsx', () => {
 
   test('three rows of 3,333,333 fen total 99,999.99 元', async () => {
     const three = [0, 1, 2].map((i) => ({ ...rows[0], trackingNo: `YC2026-00020${i}`, payableFen: 3_333_333, verifiedFen: 3_333_333 }));
-    const list = await open({ ...base, rows: three, title: '2026年伊春市工业企业上云补助拟补贴名单（第2批）', batchNo: 2, status: 'approved' });
+    const list = await open({
+      ...base,
+      rows: three,
+      title: '2026年伊春市工业企业上云补助拟补贴名单（第2批）',
+      batchNo: 2,
+      status: 'approved',
+    });
     expect(list.getCell('A1').value).toBe('2026年伊春市工业企业上云补助拟补贴名单（第2批）');
     expect(list.getCell('E2').value).toBe('状态：已审批');
     const total = list.getRow(findRow(list, 1, '合计（3户）'));

@@ -84,7 +84,7 @@ describe('renderSettlementDocx', () => {
     expect(rowStarting('2')?.[4]).toBe('100,000.00 元');
   });
 
-  test('blank rows fill up to the seed\'s 12, the first marked 以下空白', () => {
+  test("blank rows fill up to the seed's 12, the first marked 以下空白", () => {
     expect(rowStarting('3')).toEqual(['3', SETTLEMENT_BLANK_MARK, '', '', '', '']);
     expect(rowStarting('12')).toEqual(['12', '', '', '', '', '']);
     expect(rowStarting('13')).toBeUndefined();
@@ -107,7 +107,12 @@ describe('renderSettlementDocx', () => {
   test('three rows of 3,333,333 fen total 99,999.99 元 exactly', async () => {
     const three = [0, 1, 2].map((i) => ({ ...rows[0], trackingNo: `YC2026-00020${i}`, appliedFen: 3_333_333 }));
     const opened = await openDocx(await renderSettlementDocx({ provider, rows: three, version: 1, generatedOn: '2026-03-05' }));
-    expect(opened.rows.find((r) => r[0] === '服务企业数量')).toEqual(['服务企业数量', '3家', '兑付总金额', '99,999.99 元\n（9.999999 万元）']);
+    expect(opened.rows.find((r) => r[0] === '服务企业数量')).toEqual([
+      '服务企业数量',
+      '3家',
+      '兑付总金额',
+      '99,999.99 元\n（9.999999 万元）',
+    ]);
   });
 
   test('more than 12 enterprises: as many rows as given', async () => {
@@ -127,7 +132,9 @@ describe('renderSettlementDocx', () => {
   });
 
   test('refuses amounts that are not whole fen, and a version that is not a positive integer', async () => {
-    await expect(renderSettlementDocx({ provider, rows: [{ ...rows[0], appliedFen: 100.5 }], version: 1, generatedOn: '2026-03-05' })).rejects.toThrow(RangeError);
+    await expect(
+      renderSettlementDocx({ provider, rows: [{ ...rows[0], appliedFen: 100.5 }], version: 1, generatedOn: '2026-03-05' }),
+    ).rejects.toThrow(RangeError);
     await expect(renderSettlementDocx({ provider, rows, version: 0, generatedOn: '2026-03-05' })).rejects.toThrow(RangeError);
   });
 });

@@ -1,4 +1,17 @@
-import { CLOSING, MULTIPART, OWNER_TYPE, multipart, partHeader, pdf, jpeg, rawRequest, responseOf, startFilesHarness, type FilesHarness, type Part } from './harness';
+import {
+  CLOSING,
+  MULTIPART,
+  OWNER_TYPE,
+  multipart,
+  partHeader,
+  pdf,
+  jpeg,
+  rawRequest,
+  responseOf,
+  startFilesHarness,
+  type FilesHarness,
+  type Part,
+} from './harness';
 
 /**
  * The issue's "done when": every file of a corpus of bad uploads is refused with a 4xx, and the
@@ -23,7 +36,11 @@ describe('bad uploads are refused and leave nothing behind', () => {
     bob = await h.login('bob');
     folder = h.newFolder(alice.userId);
     // One good file first, so that "nothing changed" is not "nothing there".
-    const res = await h.http.post(url('contract')).set('authorization', `Bearer ${alice.token}`).set('content-type', MULTIPART).send(multipart([{ filename: 'first.pdf', content: pdf('first') }]));
+    const res = await h.http
+      .post(url('contract'))
+      .set('authorization', `Bearer ${alice.token}`)
+      .set('content-type', MULTIPART)
+      .send(multipart([{ filename: 'first.pdf', content: pdf('first') }]));
     expect(res.status).toBe(201);
   });
   afterAll(() => h.close());
@@ -47,15 +64,40 @@ describe('bad uploads are refused and leave nothing behind', () => {
   const html = Buffer.from('<html><script>alert(document.cookie)</script></html>');
 
   test.each<[string, Part[], number, RegExp]>([
-    ['wrong magic bytes: a Word file named .pdf', [{ filename: '合同.pdf', content: docx }], 415, /只接受 PDF、JPG、PNG 文件：「合同\.pdf」的内容不是这三种格式/],
+    [
+      'wrong magic bytes: a Word file named .pdf',
+      [{ filename: '合同.pdf', content: docx }],
+      415,
+      /只接受 PDF、JPG、PNG 文件：「合同\.pdf」的内容不是这三种格式/,
+    ],
     ['wrong magic bytes: a program named .jpg', [{ filename: 'photo.jpg', content: exe }], 415, /内容不是这三种格式/],
     ['wrong magic bytes: HTML named .png', [{ filename: 'x.png', content: html, contentType: 'image/png' }], 415, /内容不是这三种格式/],
-    ['content disagrees with the extension: JPEG named .png', [{ filename: 'photo.png', content: jpeg() }], 415, /扩展名是 \.png，内容却是JPG 图片/],
+    [
+      'content disagrees with the extension: JPEG named .png',
+      [{ filename: 'photo.png', content: jpeg() }],
+      415,
+      /扩展名是 \.png，内容却是JPG 图片/,
+    ],
     ['content disagrees with the extension: PDF named .jpg', [{ filename: '扫描件.jpg', content: pdf() }], 415, /内容却是PDF 文档/],
-    ['a format we do not take (.docx), whatever Content-Type says', [{ filename: '合同.docx', content: pdf(), contentType: 'application/pdf' }], 415, /^只接受 PDF、JPG、PNG 文件：「合同\.docx」不是这三种格式，请转换为 PDF 后上传$/],
+    [
+      'a format we do not take (.docx), whatever Content-Type says',
+      [{ filename: '合同.docx', content: pdf(), contentType: 'application/pdf' }],
+      415,
+      /^只接受 PDF、JPG、PNG 文件：「合同\.docx」不是这三种格式，请转换为 PDF 后上传$/,
+    ],
     ['a phone photo format (.heic)', [{ filename: 'IMG_0001.HEIC', content: jpeg() }], 415, /请转换为 JPG 或 PNG 后上传/],
-    ['double extension ending in a program: 合同.pdf.exe', [{ filename: '合同.pdf.exe', content: pdf() }], 415, /「合同\.pdf\.exe」不是这三种格式/],
-    ['double extension hiding a script: a.php.pdf', [{ filename: 'a.php.pdf', content: pdf() }], 400, /程序文件的扩展名“\.php”.*a_php\.pdf/],
+    [
+      'double extension ending in a program: 合同.pdf.exe',
+      [{ filename: '合同.pdf.exe', content: pdf() }],
+      415,
+      /「合同\.pdf\.exe」不是这三种格式/,
+    ],
+    [
+      'double extension hiding a script: a.php.pdf',
+      [{ filename: 'a.php.pdf', content: pdf() }],
+      400,
+      /程序文件的扩展名“\.php”.*a_php\.pdf/,
+    ],
     ['double extension hiding a script: invoice.JS.jpg', [{ filename: 'invoice.JS.jpg', content: jpeg() }], 400, /“\.js”/],
     ['double extension with a space: a.exe .pdf', [{ filename: 'a.exe .pdf', content: pdf() }], 400, /“\.exe”/],
     ['a right-to-left override hiding .exe', [{ filename: '合同\u202Efdp.exe', content: pdf() }], 415, /不是这三种格式/],
@@ -67,11 +109,32 @@ describe('bad uploads are refused and leave nothing behind', () => {
     ['an empty file', [{ filename: 'empty.pdf', content: Buffer.alloc(0) }], 400, /「empty\.pdf」是空文件/],
     ['an empty name', [{ filename: '', content: pdf() }], 400, /缺少文件名/],
     ['a file too short to be anything', [{ filename: 'tiny.pdf', content: Buffer.from('%P') }], 415, /内容不是这三种格式/],
-    ['a good file, then a bad one: the good one goes too', [{ filename: 'good.pdf', content: pdf('good') }, { filename: 'bad.pdf', content: docx }], 415, /「bad\.pdf」/],
-    ['a good file, then an empty one', [{ filename: 'good.pdf', content: pdf('good2') }, { filename: 'zero.png', content: Buffer.alloc(0) }], 400, /空文件/],
+    [
+      'a good file, then a bad one: the good one goes too',
+      [
+        { filename: 'good.pdf', content: pdf('good') },
+        { filename: 'bad.pdf', content: docx },
+      ],
+      415,
+      /「bad\.pdf」/,
+    ],
+    [
+      'a good file, then an empty one',
+      [
+        { filename: 'good.pdf', content: pdf('good2') },
+        { filename: 'zero.png', content: Buffer.alloc(0) },
+      ],
+      400,
+      /空文件/,
+    ],
     ['a file in another field than "file"', [{ field: 'upload', filename: 'x.pdf', content: pdf() }], 400, /file 字段/],
     ['no file at all, only a text field', [{ field: 'note', filename: null, content: Buffer.from('你好') }], 400, /没有收到文件/],
-    ['eleven files (the limit is ten)', Array.from({ length: 11 }, (_, i) => ({ filename: `p${i}.pdf`, content: pdf(`n${i}`) })), 400, /一次最多上传 10 个文件/],
+    [
+      'eleven files (the limit is ten)',
+      Array.from({ length: 11 }, (_, i) => ({ filename: `p${i}.pdf`, content: pdf(`n${i}`) })),
+      400,
+      /一次最多上传 10 个文件/,
+    ],
   ])('%s', async (_label, parts, status, message) => {
     const before = await snapshot();
     const res = await post(parts);
@@ -82,7 +145,10 @@ describe('bad uploads are refused and leave nothing behind', () => {
 
   test('more files than the kind allows (photos: 3)', async () => {
     const before = await snapshot();
-    const res = await post(Array.from({ length: 4 }, (_, i) => ({ filename: `现场${i}.jpg`, content: jpeg(i) })), 'photos');
+    const res = await post(
+      Array.from({ length: 4 }, (_, i) => ({ filename: `现场${i}.jpg`, content: jpeg(i) })),
+      'photos',
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/「现场照片」最多 3 个文件，这次最多还能上传 3 个/);
     await expectUnchanged(before);
@@ -103,7 +169,13 @@ describe('bad uploads are refused and leave nothing behind', () => {
 
   test('a body that ends before the multipart does (no closing boundary): 400', async () => {
     const before = await snapshot();
-    const body = Buffer.concat([partHeader({ filename: 'a.pdf' }), pdf('first'), Buffer.from('\r\n'), partHeader({ filename: 'b.pdf' }), pdf('cut here')]);
+    const body = Buffer.concat([
+      partHeader({ filename: 'a.pdf' }),
+      pdf('first'),
+      Buffer.from('\r\n'),
+      partHeader({ filename: 'b.pdf' }),
+      pdf('cut here'),
+    ]);
     const res = await h.http.post(url('contract')).set('authorization', `Bearer ${alice.token}`).set('content-type', MULTIPART).send(body);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/不完整/);
@@ -165,14 +237,21 @@ describe('bad uploads are refused and leave nothing behind', () => {
       const locked = h.newFolder(alice.userId);
       h.lock(locked);
       const before = await snapshot();
-      const res = await h.http.post(url('contract', locked)).set('authorization', `Bearer ${alice.token}`).set('content-type', MULTIPART).send(multipart([{ filename: 'late.pdf', content: pdf() }]));
+      const res = await h.http
+        .post(url('contract', locked))
+        .set('authorization', `Bearer ${alice.token}`)
+        .set('content-type', MULTIPART)
+        .send(multipart([{ filename: 'late.pdf', content: pdf() }]));
       expect(res.status).toBe(403);
       await expectUnchanged(before);
     });
 
     test('anonymous: 401', async () => {
       const before = await snapshot();
-      const res = await h.http.post(url('contract')).set('content-type', MULTIPART).send(multipart([{ filename: 'anon.pdf', content: pdf() }]));
+      const res = await h.http
+        .post(url('contract'))
+        .set('content-type', MULTIPART)
+        .send(multipart([{ filename: 'anon.pdf', content: pdf() }]));
       expect(res.status).toBe(401);
       await expectUnchanged(before);
     });
@@ -187,7 +266,11 @@ describe('bad uploads are refused and leave nothing behind', () => {
       ['an unknown kind', () => url('passport'), 400],
     ])('%s', async (_label, path, status) => {
       const before = await snapshot();
-      const res = await h.http.post(path()).set('authorization', `Bearer ${alice.token}`).set('content-type', MULTIPART).send(multipart([{ filename: 'x.pdf', content: pdf() }]));
+      const res = await h.http
+        .post(path())
+        .set('authorization', `Bearer ${alice.token}`)
+        .set('content-type', MULTIPART)
+        .send(multipart([{ filename: 'x.pdf', content: pdf() }]));
       expect(res.status).toBe(status);
       expect(typeof res.body.error.message).toBe('string');
       await expectUnchanged(before);
@@ -204,7 +287,11 @@ describe('bad uploads are refused and leave nothing behind', () => {
 
   test('multipart without a boundary: 400', async () => {
     const before = await snapshot();
-    const res = await h.http.post(url('contract')).set('authorization', `Bearer ${alice.token}`).set('content-type', 'multipart/form-data; charset=utf-8').send(Buffer.from('whatever'));
+    const res = await h.http
+      .post(url('contract'))
+      .set('authorization', `Bearer ${alice.token}`)
+      .set('content-type', 'multipart/form-data; charset=utf-8')
+      .send(Buffer.from('whatever'));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/boundary/);
     await expectUnchanged(before);
@@ -229,7 +316,8 @@ describe('limits as configured (small ones, to reach them cheaply)', () => {
   afterAll(() => h.close());
 
   const url = () => `/api/v1/files/${OWNER_TYPE}/${folder}/contract`;
-  const post = (parts: Part[]) => h.http.post(url()).set('authorization', `Bearer ${alice.token}`).set('content-type', MULTIPART).send(multipart(parts));
+  const post = (parts: Part[]) =>
+    h.http.post(url()).set('authorization', `Bearer ${alice.token}`).set('content-type', MULTIPART).send(multipart(parts));
 
   function sized(n: number): Buffer {
     const b = Buffer.alloc(n, 0x20);
@@ -264,7 +352,14 @@ describe('limits as configured (small ones, to reach them cheaply)', () => {
     const req = rawRequest(h.port, { path: url(), token: alice.token });
     req.on('error', () => undefined);
     const pending = responseOf(req);
-    req.write(Buffer.concat([partHeader({ filename: 'small.pdf' }), sized(900), Buffer.from('\r\n'), partHeader({ field: 'note', filename: null })]));
+    req.write(
+      Buffer.concat([
+        partHeader({ filename: 'small.pdf' }),
+        sized(900),
+        Buffer.from('\r\n'),
+        partHeader({ field: 'note', filename: null }),
+      ]),
+    );
     // A text field is never stored, but its bytes count: 20 kB of it passes the 8 kB cap.
     for (let i = 0; i < 20; i++) req.write(Buffer.alloc(1024, 0x61));
     const res = await pending;

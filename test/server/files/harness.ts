@@ -82,7 +82,8 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
     canRead(a, ownerId) {
       const owner = folders.get(ownerId);
       if (!owner) return Promise.reject(new NotFoundError('没有这个文件夹'));
-      if (owner !== a.userId && !a.grants.some((g) => g.role === 'city_miit')) return Promise.reject(new ForbiddenError('只能查看自己的材料'));
+      if (owner !== a.userId && !a.grants.some((g) => g.role === 'city_miit'))
+        return Promise.reject(new ForbiddenError('只能查看自己的材料'));
       return Promise.resolve();
     },
   });
@@ -166,7 +167,13 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
       locked.add(folderId);
     },
     async grantReviewer(userId) {
-      await db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), userId, 'city_miit', null, Date.now()]);
+      await db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+        newId(),
+        userId,
+        'city_miit',
+        null,
+        Date.now(),
+      ]);
     },
     handled: () => handled,
     waitHandled(count, timeoutMs = 10_000) {
@@ -218,7 +225,8 @@ export const BOUNDARY = '----shangyunTestBoundary7MA4YWxkTrZu0gW';
 export const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 export function partHeader(p: Omit<Part, 'content'>): Buffer {
-  const params = p.rawDisposition !== undefined ? `; ${p.rawDisposition}` : p.filename === null ? '' : `; filename="${p.filename ?? 'file.pdf'}"`;
+  const params =
+    p.rawDisposition !== undefined ? `; ${p.rawDisposition}` : p.filename === null ? '' : `; filename="${p.filename ?? 'file.pdf'}"`;
   const lines = [`--${BOUNDARY}`, `Content-Disposition: form-data; name="${p.field ?? 'file'}"${params}`];
   const isFile = p.filename !== null || p.rawDisposition !== undefined;
   if (p.contentType !== undefined || isFile) lines.push(`Content-Type: ${p.contentType ?? 'application/octet-stream'}`);
@@ -242,15 +250,27 @@ export function pdf(text = 'hello'): Buffer {
 }
 
 export function jpeg(seed = 1): Buffer {
-  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(200, seed), Buffer.from([0xff, 0xd9])]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+    Buffer.from('JFIF\0'),
+    Buffer.alloc(200, seed),
+    Buffer.from([0xff, 0xd9]),
+  ]);
 }
 
 export function png(seed = 1): Buffer {
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('\0\0\0\rIHDR'), Buffer.alloc(120, seed)]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from('\0\0\0\rIHDR'),
+    Buffer.alloc(120, seed),
+  ]);
 }
 
 /** A raw request over node:http, for bodies supertest would not send (cut off, streamed, endless). */
-export function rawRequest(port: number, opts: { path: string; token?: string; headers?: Record<string, string | number> }): http.ClientRequest {
+export function rawRequest(
+  port: number,
+  opts: { path: string; token?: string; headers?: Record<string, string | number> },
+): http.ClientRequest {
   return http.request({
     host: '127.0.0.1',
     port,

@@ -29,7 +29,15 @@ describe('uploads are streamed, never held whole', () => {
   afterAll(() => h.close());
 
   function uploadFromChild(size: number, count: number): Promise<ClientResult[]> {
-    const args = [CLIENT, String(h.port), `/api/v1/files/${OWNER_TYPE}/${folder}/contract`, alice.token, String(size), String(count), BOUNDARY];
+    const args = [
+      CLIENT,
+      String(h.port),
+      `/api/v1/files/${OWNER_TYPE}/${folder}/contract`,
+      alice.token,
+      String(size),
+      String(count),
+      BOUNDARY,
+    ];
     return new Promise((resolve, reject) => {
       execFile(process.execPath, args, { maxBuffer: MB }, (err, stdout, stderr) => {
         if (err) reject(new Error(`upload client failed: ${stderr || err.message}`));
@@ -67,7 +75,9 @@ describe('uploads are streamed, never held whole', () => {
 
     const fromIdle = (peak - idle) / MB;
     const fromWarm = (peak - warm) / MB;
-    process.stdout.write(`server RSS during 8 × 20 MB concurrent uploads: +${fromIdle.toFixed(1)} MB over idle (${(idle / MB).toFixed(0)} MB), +${fromWarm.toFixed(1)} MB over the plateau after one upload\n`);
+    process.stdout.write(
+      `server RSS during 8 × 20 MB concurrent uploads: +${fromIdle.toFixed(1)} MB over idle (${(idle / MB).toFixed(0)} MB), +${fromWarm.toFixed(1)} MB over the plateau after one upload\n`,
+    );
     expect(fromIdle).toBeLessThan(64);
     expect(fromWarm).toBeLessThan(32);
   });

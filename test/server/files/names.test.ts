@@ -144,7 +144,11 @@ describe('Content-Disposition', () => {
 
 describe('owner type registration', () => {
   const service = () => new FileService({ db: {} as Database, audit: {} as AuditTrail, storage: {} as BlobStorage });
-  const spec = { canAttach: () => Promise.resolve(), canRead: () => Promise.resolve(), kinds: { licence: { label: '营业执照', maxFiles: 1 } } };
+  const spec = {
+    canAttach: () => Promise.resolve(),
+    canRead: () => Promise.resolve(),
+    kinds: { licence: { label: '营业执照', maxFiles: 1 } },
+  };
 
   test('names and kinds are checked once, at start-up', () => {
     const s = service();

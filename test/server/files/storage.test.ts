@@ -70,9 +70,11 @@ describe('LocalDiskStorage', () => {
   test('overflow: rejected with BlobTooLargeError, nothing left (no blob, no temp file)', async () => {
     const before = walk(root);
     const key = newId();
-    const big = Readable.from((function* () {
-      for (let i = 0; i < 100; i++) yield Buffer.alloc(1024, 1);
-    })());
+    const big = Readable.from(
+      (function* () {
+        for (let i = 0; i < 100; i++) yield Buffer.alloc(1024, 1);
+      })(),
+    );
     await expect(storage.put(key, big, { maxBytes: 50 * 1024 })).rejects.toBeInstanceOf(BlobTooLargeError);
     expect(await storage.exists(key)).toBe(false);
     expect(walk(root)).toEqual(before);
@@ -105,7 +107,19 @@ describe('LocalDiskStorage', () => {
     await storage.remove(key);
   });
 
-  test.each([['../etc/passwd'], ['a/../../b'], ['/abs'], ['a//b'], ['a/'], ['合同.pdf'], ['x.pdf'], ['a\u0000b'], [''], ['a b'], ['k'.repeat(129)]])('refuses key %j before touching the disk', async (key) => {
+  test.each([
+    ['../etc/passwd'],
+    ['a/../../b'],
+    ['/abs'],
+    ['a//b'],
+    ['a/'],
+    ['合同.pdf'],
+    ['x.pdf'],
+    ['a\u0000b'],
+    [''],
+    ['a b'],
+    ['k'.repeat(129)],
+  ])('refuses key %j before touching the disk', async (key) => {
     expect(() => assertBlobKey(key)).toThrow(InvalidBlobKeyError);
     await expect(storage.put(key, Readable.from([Buffer.from('x')]), { maxBytes: 10 })).rejects.toBeInstanceOf(InvalidBlobKeyError);
     await expect(storage.get(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);

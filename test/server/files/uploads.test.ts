@@ -42,7 +42,11 @@ describe('uploads that go through, and reading them back', () => {
       .send(multipart(parts));
   }
   function replace(fileId: string, parts: Part[], as = alice) {
-    return h.http.post(`/api/v1/files/${fileId}/replace`).set('authorization', bearer(as)).set('content-type', MULTIPART).send(multipart(parts));
+    return h.http
+      .post(`/api/v1/files/${fileId}/replace`)
+      .set('authorization', bearer(as))
+      .set('content-type', MULTIPART)
+      .send(multipart(parts));
   }
   const rows = () => h.db.run((m) => m.getRepository(StoredFileEntity).find());
 
@@ -67,7 +71,17 @@ describe('uploads that go through, and reading them back', () => {
     ]);
     const id = res.body.files[0].id as string;
     const row = await h.db.run((m) => m.getRepository(StoredFileEntity).findOneByOrFail({ id }));
-    expect(row).toMatchObject({ ownerType: OWNER_TYPE, ownerId: folderA, kind: 'contract', originalName: '服务合同.pdf', sizeBytes: content.length, sha256: sha256(content), storageKey: id, uploadedBy: alice.userId, supersededBy: null });
+    expect(row).toMatchObject({
+      ownerType: OWNER_TYPE,
+      ownerId: folderA,
+      kind: 'contract',
+      originalName: '服务合同.pdf',
+      sizeBytes: content.length,
+      sha256: sha256(content),
+      storageKey: id,
+      uploadedBy: alice.userId,
+      supersededBy: null,
+    });
 
     // On disk under our id, owner-only, nowhere near the user's name.
     const blobPath = h.storage.pathOf(id);
@@ -77,16 +91,28 @@ describe('uploads that go through, and reading them back', () => {
     expect(statSync(blobPath).mode & 0o777).toBe(0o600);
     expect(statSync(h.root).mode & 0o777).toBe(0o700);
 
-    const audit = await h.db.run((m) => m.getRepository(AuditEntity).find({ where: { action: 'file.upload', entityType: OWNER_TYPE, entityId: folderA } }));
-    expect(audit.map((a) => a.data)).toContainEqual({ fileId: id, kind: 'contract', name: '服务合同.pdf', mime: 'application/pdf', sizeBytes: content.length, sha256: sha256(content) });
+    const audit = await h.db.run((m) =>
+      m.getRepository(AuditEntity).find({ where: { action: 'file.upload', entityType: OWNER_TYPE, entityId: folderA } }),
+    );
+    expect(audit.map((a) => a.data)).toContainEqual({
+      fileId: id,
+      kind: 'contract',
+      name: '服务合同.pdf',
+      mime: 'application/pdf',
+      sizeBytes: content.length,
+      sha256: sha256(content),
+    });
     expect(audit.find((a) => a.data?.fileId === id)?.actorId).toBe(alice.userId);
   });
 
   test('a JPEG and a PNG in one request: typed by content, in the order sent', async () => {
-    const res = await upload([
-      { filename: '现场1.jpg', content: jpeg(1), contentType: 'application/octet-stream' },
-      { filename: '现场2.PNG', content: png(2), contentType: 'image/jpeg' },
-    ], { kind: 'photos' });
+    const res = await upload(
+      [
+        { filename: '现场1.jpg', content: jpeg(1), contentType: 'application/octet-stream' },
+        { filename: '现场2.PNG', content: png(2), contentType: 'image/jpeg' },
+      ],
+      { kind: 'photos' },
+    );
     expect(res.status).toBe(201);
     expect(res.body.files.map((f: { name: string; mime: string }) => [f.name, f.mime])).toEqual([
       ['现场1.jpg', 'image/jpeg'],
@@ -141,11 +167,19 @@ describe('uploads that go through, and reading them back', () => {
     expect((res.body as Buffer).equals(content)).toBe(true);
     expect(sha256(res.body as Buffer)).toBe(file.sha256);
 
-    const inline = await h.http.get(`/api/v1/files/${file.id}/content?inline=1`).set('authorization', bearer(reviewer)).buffer(true).parse(binary);
+    const inline = await h.http
+      .get(`/api/v1/files/${file.id}/content?inline=1`)
+      .set('authorization', bearer(reviewer))
+      .buffer(true)
+      .parse(binary);
     expect(inline.status).toBe(200);
     expect(inline.headers['content-disposition']).toMatch(/^inline; filename="file\.pdf"; filename\*=UTF-8''/);
 
-    const audit = await h.db.run((m) => m.getRepository(AuditEntity).find({ where: { action: 'file.download', entityType: OWNER_TYPE, entityId: folderA }, order: { seq: 'ASC' } }));
+    const audit = await h.db.run((m) =>
+      m
+        .getRepository(AuditEntity)
+        .find({ where: { action: 'file.download', entityType: OWNER_TYPE, entityId: folderA }, order: { seq: 'ASC' } }),
+    );
     expect(audit.slice(-2).map((a) => [a.actorId, a.data])).toEqual([
       [alice.userId, { fileId: file.id, kind: 'contract', inline: false }],
       [reviewer.userId, { fileId: file.id, kind: 'contract', inline: true }],
@@ -161,7 +195,11 @@ describe('uploads that go through, and reading them back', () => {
 
   test('an ASCII name goes into the fallback as it is', async () => {
     const up = await upload([{ filename: 'invoice-2024.png', content: png(9) }]);
-    const res = await h.http.get(`/api/v1/files/${up.body.files[0].id}/content`).set('authorization', bearer(alice)).buffer(true).parse(binary);
+    const res = await h.http
+      .get(`/api/v1/files/${up.body.files[0].id}/content`)
+      .set('authorization', bearer(alice))
+      .buffer(true)
+      .parse(binary);
     expect(res.headers['content-type']).toBe('image/png');
     expect(res.headers['content-disposition']).toBe(`attachment; filename="invoice-2024.png"; filename*=UTF-8''invoice-2024.png`);
   });
@@ -180,7 +218,11 @@ describe('uploads that go through, and reading them back', () => {
     const id = up.body.files[0].id as string;
     const downloads = await h.auditCount('file.download');
 
-    expect((await h.http.get(`/api/v1/files/${id}`).set('authorization', bearer(alice))).body.file).toMatchObject({ id, name: '营业执照.jpg', mime: 'image/jpeg' });
+    expect((await h.http.get(`/api/v1/files/${id}`).set('authorization', bearer(alice))).body.file).toMatchObject({
+      id,
+      name: '营业执照.jpg',
+      mime: 'image/jpeg',
+    });
     expect((await h.http.get(`/api/v1/files/${id}`).set('authorization', bearer(reviewer))).status).toBe(200);
     expect((await h.http.get(`/api/v1/files/${id}`).set('authorization', bearer(bob))).status).toBe(403);
     expect((await h.http.get(`/api/v1/files/${id}/content`).set('authorization', bearer(bob))).status).toBe(403);
@@ -215,7 +257,9 @@ describe('uploads that go through, and reading them back', () => {
     const second = await upload([{ filename: '合同B.pdf', content: twin }], { folder: folderB, as: bob });
     expect(second.status).toBe(201);
     expect(second.body.files[0].duplicateOf).toBeUndefined();
-    expect((await h.http.get(`/api/v1/files/${second.body.files[0].id}`).set('authorization', bearer(bob))).body.file.duplicateOf).toBeUndefined();
+    expect(
+      (await h.http.get(`/api/v1/files/${second.body.files[0].id}`).set('authorization', bearer(bob))).body.file.duplicateOf,
+    ).toBeUndefined();
 
     // The same owner uploading it twice is no one else's copy; the other owner's still is.
     const again = await upload([{ filename: '合同A副本.pdf', content: twin }], { kind: 'contract' });
@@ -226,7 +270,9 @@ describe('uploads that go through, and reading them back', () => {
     const meta = await h.http.get(`/api/v1/files/${first.body.files[0].id}`).set('authorization', bearer(reviewer));
     expect(meta.body.file.duplicateOf).toEqual([{ ownerType: OWNER_TYPE, ownerId: folderB }]);
     const list = await h.http.get(`/api/v1/files/${OWNER_TYPE}/${folderB}`).set('authorization', bearer(reviewer));
-    expect(list.body.files.find((f: { id: string }) => f.id === second.body.files[0].id).duplicateOf).toEqual([{ ownerType: OWNER_TYPE, ownerId: folderA }]);
+    expect(list.body.files.find((f: { id: string }) => f.id === second.body.files[0].id).duplicateOf).toEqual([
+      { ownerType: OWNER_TYPE, ownerId: folderA },
+    ]);
   });
 
   test('replace: the new version is current, the old one stays in the history', async () => {
@@ -245,7 +291,14 @@ describe('uploads that go through, and reading them back', () => {
     // Someone else may not replace it; a bad file may not replace it either.
     expect((await replace(oldId, [{ filename: 'x.pdf', content: pdf('bob') }], bob)).status).toBe(403);
     expect((await replace(oldId, [{ filename: 'x.pdf', content: Buffer.from('not a pdf') }])).status).toBe(415);
-    expect((await replace(oldId, [{ filename: 'a.pdf', content: pdf('a') }, { filename: 'b.pdf', content: pdf('b') }])).status).toBe(400);
+    expect(
+      (
+        await replace(oldId, [
+          { filename: 'a.pdf', content: pdf('a') },
+          { filename: 'b.pdf', content: pdf('b') },
+        ])
+      ).status,
+    ).toBe(400);
     expect({ rows: await h.rowCount(), blobs: await h.blobs() }).toEqual(before);
 
     const v2 = await replace(oldId, [{ filename: '营业执照（新）.pdf', content: pdf('v2') }]);
@@ -277,7 +330,10 @@ describe('uploads that go through, and reading them back', () => {
     const folder = h.newFolder(alice.userId);
     const v1 = await upload([{ filename: 'licence.pdf', content: pdf('race v1') }], { folder, kind: 'licence' });
     const id = v1.body.files[0].id as string;
-    const results = await Promise.all([replace(id, [{ filename: 'a.pdf', content: pdf('race a') }]), replace(id, [{ filename: 'b.pdf', content: pdf('race b') }])]);
+    const results = await Promise.all([
+      replace(id, [{ filename: 'a.pdf', content: pdf('race a') }]),
+      replace(id, [{ filename: 'b.pdf', content: pdf('race b') }]),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     const history = await h.http.get(`/api/v1/files/${OWNER_TYPE}/${folder}?history=1`).set('authorization', bearer(alice));
     expect(history.body.files).toHaveLength(2);
@@ -286,7 +342,9 @@ describe('uploads that go through, and reading them back', () => {
   test('two uploads racing for the last place of a kind: one gets it, the other leaves nothing', async () => {
     const folder = h.newFolder(alice.userId);
     const before = await h.blobs();
-    const results = await Promise.all([1, 2, 3].map((i) => upload([{ filename: `licence${i}.pdf`, content: pdf(`licence race ${i}`) }], { folder, kind: 'licence' })));
+    const results = await Promise.all(
+      [1, 2, 3].map((i) => upload([{ filename: `licence${i}.pdf`, content: pdf(`licence race ${i}`) }], { folder, kind: 'licence' })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     const list = await h.http.get(`/api/v1/files/${OWNER_TYPE}/${folder}?history=1`).set('authorization', bearer(alice));
     expect(list.body.files).toHaveLength(1);

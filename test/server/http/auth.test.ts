@@ -14,7 +14,11 @@ describe('login through code2Session (spec/wechat.md, "Mini-program login")', ()
   test('a good sandbox code logs in and gives our own token, never the session_key', async () => {
     const res = await t.http.post('/api/v1/auth/wx-login').send({ code: 'sandbox:alice' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ token: expect.any(String), expiresAt: expect.any(Number), user: { id: expect.any(String), roles: [], scopes: [] } });
+    expect(res.body).toEqual({
+      token: expect.any(String),
+      expiresAt: expect.any(Number),
+      user: { id: expect.any(String), roles: [], scopes: [] },
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/session_key|sessionKey/);
     const me = await t.http.get('/api/v1/me').set('authorization', `Bearer ${res.body.token}`);
     expect(me.status).toBe(200);
@@ -87,7 +91,10 @@ describe('invitations: single-use, expiring, four eyes', () => {
   test('redeeming grants the role with its county; a second use is refused', async () => {
     const { code } = await invitations.create(null, { role: 'county_miit', countyCode: '230717', expiresInHours: 24, note: '伊美区工信' });
     const erin = await t.login('erin');
-    const ok = await t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${erin.token}`).send({ code: code.toLowerCase() });
+    const ok = await t.http
+      .post('/api/v1/invitations/redeem')
+      .set('authorization', `Bearer ${erin.token}`)
+      .send({ code: code.toLowerCase() });
     expect(ok.status).toBe(200);
     expect(ok.body.user.roles).toEqual(['county_miit']);
     expect(ok.body.user.scopes).toEqual([{ role: 'county_miit', countyCode: '230717' }]);
@@ -102,7 +109,9 @@ describe('invitations: single-use, expiring, four eyes', () => {
   test('concurrent redemptions of one code: exactly one succeeds', async () => {
     const { code } = await invitations.create(null, { role: 'city_miit', countyCode: null, expiresInHours: 24, note: null });
     const users = await Promise.all(['r1', 'r2', 'r3', 'r4', 'r5'].map((n) => t.login(n)));
-    const results = await Promise.all(users.map((u) => t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${u.token}`).send({ code })));
+    const results = await Promise.all(
+      users.map((u) => t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${u.token}`).send({ code })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(4);
   });
@@ -118,7 +127,9 @@ describe('invitations: single-use, expiring, four eyes', () => {
 
   test('an unknown code is 400 and a revoked one 410', async () => {
     const u = await t.login('hank');
-    expect((await t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${u.token}`).send({ code: 'ZZZZ-ZZZZ-ZZZZ' })).status).toBe(400);
+    expect(
+      (await t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${u.token}`).send({ code: 'ZZZZ-ZZZZ-ZZZZ' })).status,
+    ).toBe(400);
     const { code, invitation } = await invitations.create(null, { role: 'admin', countyCode: null, expiresInHours: 1, note: null });
     await invitations.revoke('system', invitation.id);
     const res = await t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${u.token}`).send({ code });
@@ -133,20 +144,27 @@ describe('invitations: single-use, expiring, four eyes', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('separation_of_duties');
     // The refused redemption did not spend the code.
-    const row = await t.db.run((m) => m.getRepository(InvitationEntity).findOneOrFail({ where: { role: 'county_miit', countyCode: '230718' } }));
+    const row = await t.db.run((m) =>
+      m.getRepository(InvitationEntity).findOneOrFail({ where: { role: 'county_miit', countyCode: '230718' } }),
+    );
     expect(row.usedAt).toBeNull();
 
     const city = await t.login('jack');
     await t.grant(city.token, 'city_miit');
     const cf = await invitations.create(null, { role: 'city_finance', countyCode: null, expiresInHours: 1, note: null });
-    expect((await t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${city.token}`).send({ code: cf.code })).status).toBe(409);
+    expect(
+      (await t.http.post('/api/v1/invitations/redeem').set('authorization', `Bearer ${city.token}`).send({ code: cf.code })).status,
+    ).toBe(409);
   });
 
   test('an admin creates, lists and revokes invitations over the API; the code is shown once', async () => {
     const admin = await t.login('root');
     await t.grant(admin.token, 'admin');
     const auth = { authorization: `Bearer ${admin.token}` };
-    const created = await t.http.post('/api/v1/admin/invitations').set(auth).send({ role: 'county_finance', countyCode: '230781', expiresInHours: 48, note: '铁力市财政局' });
+    const created = await t.http
+      .post('/api/v1/admin/invitations')
+      .set(auth)
+      .send({ role: 'county_finance', countyCode: '230781', expiresInHours: 48, note: '铁力市财政局' });
     expect(created.status).toBe(201);
     expect(created.body.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const list = await t.http.get('/api/v1/admin/invitations').set(auth);

@@ -6,7 +6,15 @@ import { newId } from '../../../server/src/ids';
 interface Case {
   name: string;
   facts: Record<string, unknown>;
-  expect: { status?: number; eligible?: boolean; subsidyFen?: number; computedFen?: number; capped?: boolean; failures?: string[]; warnings?: string[] };
+  expect: {
+    status?: number;
+    eligible?: boolean;
+    subsidyFen?: number;
+    computedFen?: number;
+    capped?: boolean;
+    failures?: string[];
+    warnings?: string[];
+  };
 }
 
 const COPY = path.join(__dirname, '../../cases/eligibility.json');
@@ -41,10 +49,21 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
     expect(res.body).toMatchObject({ policy: 'yichun-2023-cloud', ...rest });
     expect(res.body.failures.map((f: { rule: string }) => f.rule)).toEqual(failures ?? []);
     expect(res.body.warnings.map((w: { rule: string }) => w.rule)).toEqual(warnings ?? []);
-    for (const f of res.body.failures) expect(f).toEqual({ rule: expect.any(String), clause: expect.stringMatching(/^[一二三四五]（[一二三四五六]）$/), message: expect.stringMatching(/[\u4e00-\u9fa5]/) });
+    for (const f of res.body.failures)
+      expect(f).toEqual({
+        rule: expect.any(String),
+        clause: expect.stringMatching(/^[一二三四五]（[一二三四五六]）$/),
+        message: expect.stringMatching(/[\u4e00-\u9fa5]/),
+      });
   });
 
-  const base = () => structuredClone(cases[0].facts) as { enterprise: Record<string, unknown>; cloud: Record<string, unknown>; history?: unknown; asOf?: string };
+  const base = () =>
+    structuredClone(cases[0].facts) as {
+      enterprise: Record<string, unknown>;
+      cloud: Record<string, unknown>;
+      history?: unknown;
+      asOf?: string;
+    };
 
   test('a credit code is upper-cased; the invalid-input envelope names the field', async () => {
     const facts = base();
@@ -70,7 +89,10 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
   });
 
   test('an oversize body is 413', async () => {
-    const res = await t.http.post('/api/v1/eligibility/evaluate').set('content-type', 'application/json').send(`{"pad":"${'x'.repeat(300 * 1024)}"}`);
+    const res = await t.http
+      .post('/api/v1/eligibility/evaluate')
+      .set('content-type', 'application/json')
+      .send(`{"pad":"${'x'.repeat(300 * 1024)}"}`);
     expect(res.status).toBe(413);
   });
 
@@ -79,7 +101,8 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
     const approved = newId();
     const revoked = newId();
     const draft = newId();
-    const insert = 'INSERT INTO providers (id, owner_user_id, company_name, status, approved_on, revoked_on, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)';
+    const insert =
+      'INSERT INTO providers (id, owner_user_id, company_name, status, approved_on, revoked_on, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)';
     await t.db.query(insert, [approved, newId(), '云甲', 'approved', '2023-05-10', null, now, now]);
     await t.db.query(insert, [revoked, newId(), '云乙', 'revoked', '2023-01-01', '2023-08-01', now, now]);
     await t.db.query(insert, [draft, newId(), '云丙', 'draft', null, null, now, now]);
@@ -111,9 +134,18 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
     const facts = base();
     const creditCode = String(facts.enterprise.creditCode);
     const enterpriseId = newId();
-    await t.db.query('INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)', [enterpriseId, creditCode, '测试企业', '230724', 'verified', member.userId, now, now]);
-    await t.db.query('INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)', [newId(), enterpriseId, member.userId, 'owner', 'active', now]);
-    await t.db.query('INSERT INTO applications (id, enterprise_id, county_code, status, version, other_subsidies_fen, round, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 0, 1, ?, ?, ?)', [newId(), enterpriseId, '230724', 'county_review', member.userId, now, now]);
+    await t.db.query(
+      'INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
+      [enterpriseId, creditCode, '测试企业', '230724', 'verified', member.userId, now, now],
+    );
+    await t.db.query(
+      'INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [newId(), enterpriseId, member.userId, 'owner', 'active', now],
+    );
+    await t.db.query(
+      'INSERT INTO applications (id, enterprise_id, county_code, status, version, other_subsidies_fen, round, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 0, 1, ?, ?, ?)',
+      [newId(), enterpriseId, '230724', 'county_review', member.userId, now, now],
+    );
 
     facts.history = { subsidyReceived: false, applicationInProgress: false };
     const own = await t.http.post('/api/v1/eligibility/evaluate').set('authorization', `Bearer ${member.token}`).send(facts);
@@ -144,7 +176,13 @@ describe('GET /api/v1/eligibility/flow and /api/v1/policy', () => {
   test('the policy: 50%, capped at 100,000 yuan, from the configured date, with the contact', async () => {
     const res = await t.http.get('/api/v1/policy');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ policy: 'yichun-2023-cloud', ratePercent: 50, capFen: 10_000_000, effectiveFrom: '2023-03-15', contact: { phone: '0458-3878126' } });
+    expect(res.body).toMatchObject({
+      policy: 'yichun-2023-cloud',
+      ratePercent: 50,
+      capFen: 10_000_000,
+      effectiveFrom: '2023-03-15',
+      contact: { phone: '0458-3878126' },
+    });
   });
 
   test('lists the questions in order, each with help, answer type and the answers that stop the flow', async () => {
@@ -153,7 +191,14 @@ describe('GET /api/v1/eligibility/flow and /api/v1/policy', () => {
     expect(res.body.policy).toBe('yichun-2023-cloud');
     expect(res.body.questions.length).toBeGreaterThanOrEqual(14);
     for (const q of res.body.questions) {
-      expect(q).toEqual(expect.objectContaining({ id: expect.any(String), text: expect.stringMatching(/[\u4e00-\u9fa5]/), help: expect.any(String), answerType: expect.any(String) }));
+      expect(q).toEqual(
+        expect.objectContaining({
+          id: expect.any(String),
+          text: expect.stringMatching(/[\u4e00-\u9fa5]/),
+          help: expect.any(String),
+          answerType: expect.any(String),
+        }),
+      );
     }
     const stops = res.body.questions.filter((q: { stopWhen?: unknown }) => q.stopWhen);
     expect(stops.length).toBeGreaterThanOrEqual(8);

@@ -30,26 +30,55 @@ describe('roles and memberships exclude each other, whichever came first', () =>
   });
   afterAll(() => t.close());
 
-  const profile = (county: string) => ({ creditCode: creditCode(county), name: `伊春四眼测试${++counter}号厂`, countyCode: county, establishedOn: '2016-01-01', industryCode: 'C', legalRepresentative: '王某', address: '伊春市某路1号', contactName: '李某', contactPhone: '13904580021' });
+  const profile = (county: string) => ({
+    creditCode: creditCode(county),
+    name: `伊春四眼测试${++counter}号厂`,
+    countyCode: county,
+    establishedOn: '2016-01-01',
+    industryCode: 'C',
+    legalRepresentative: '王某',
+    address: '伊春市某路1号',
+    contactName: '李某',
+    contactPhone: '13904580021',
+  });
 
   /** Gives a fresh user the stake the way a person gets it: registering, claiming, or starting a filing. */
   async function withStake(stake: Stake): Promise<User> {
     const user = await t.login(`fe-${stake}-${++counter}`);
     if (stake === 'provider') {
-      expect((await t.http.post('/api/v1/provider-filings').set(bearer(user.token)).send({ form: { basic: { companyName: `四眼云科技${counter}有限公司` } } })).status).toBe(201);
+      expect(
+        (
+          await t.http
+            .post('/api/v1/provider-filings')
+            .set(bearer(user.token))
+            .send({ form: { basic: { companyName: `四眼云科技${counter}有限公司` } } })
+        ).status,
+      ).toBe(201);
     } else if (stake === 'claim-230717') {
       const owner = await t.login(`fe-owner-${++counter}`);
       const p = profile('230717');
       expect((await t.http.post('/api/v1/enterprises').set(bearer(owner.token)).send(p)).status).toBe(201);
       expect((await t.http.post('/api/v1/enterprises').set(bearer(user.token)).send(p)).status).toBe(202);
     } else {
-      expect((await t.http.post('/api/v1/enterprises').set(bearer(user.token)).send(profile(stake.slice(-6)))).status).toBe(201);
+      expect(
+        (
+          await t.http
+            .post('/api/v1/enterprises')
+            .set(bearer(user.token))
+            .send(profile(stake.slice(-6)))
+        ).status,
+      ).toBe(201);
     }
     return user;
   }
 
   async function redeem(user: User, grant: Grant) {
-    const { code, invitation } = await invitations.create(admin.userId, { role: grant.role, countyCode: grant.county ?? null, expiresInHours: 1, note: null });
+    const { code, invitation } = await invitations.create(admin.userId, {
+      role: grant.role,
+      countyCode: grant.county ?? null,
+      expiresInHours: 1,
+      note: null,
+    });
     return { res: await t.http.post('/api/v1/invitations/redeem').set(bearer(user.token)).send({ code }), invitationId: invitation.id };
   }
 
@@ -66,19 +95,24 @@ describe('roles and memberships exclude each other, whichever came first', () =>
     ['provider', { role: 'city_finance' }, /云服务商.*市财政局/],
   ];
 
-  test.each(CONFLICTS)('member first: %s cannot redeem %o (409, the conflict named, the admin sees the refusal)', async (stake, grant, named) => {
-    const user = await withStake(stake);
-    const { res, invitationId } = await redeem(user, grant);
-    expect([res.status, res.body.error?.code]).toEqual([409, 'separation_of_duties']);
-    expect(res.body.error.message).toMatch(named);
-    expect((await t.http.get('/api/v1/me').set(bearer(user.token))).body.user.roles).not.toContain(grant.role);
-    // The invitation stays open, with the refusal on it where the admin looks, and in the audit trail.
-    const list = await t.http.get('/api/v1/admin/invitations').set(bearer(admin.token));
-    const row = list.body.items.find((i: { id: string }) => i.id === invitationId);
-    expect(row).toMatchObject({ state: 'open', refusal: { userId: user.userId, reason: expect.stringMatching(named) } });
-    const audit = await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `invitation:${invitationId}`, action: 'invitation.refused' } }));
-    expect(audit).toHaveLength(1);
-  });
+  test.each(CONFLICTS)(
+    'member first: %s cannot redeem %o (409, the conflict named, the admin sees the refusal)',
+    async (stake, grant, named) => {
+      const user = await withStake(stake);
+      const { res, invitationId } = await redeem(user, grant);
+      expect([res.status, res.body.error?.code]).toEqual([409, 'separation_of_duties']);
+      expect(res.body.error.message).toMatch(named);
+      expect((await t.http.get('/api/v1/me').set(bearer(user.token))).body.user.roles).not.toContain(grant.role);
+      // The invitation stays open, with the refusal on it where the admin looks, and in the audit trail.
+      const list = await t.http.get('/api/v1/admin/invitations').set(bearer(admin.token));
+      const row = list.body.items.find((i: { id: string }) => i.id === invitationId);
+      expect(row).toMatchObject({ state: 'open', refusal: { userId: user.userId, reason: expect.stringMatching(named) } });
+      const audit = await t.db.run((m) =>
+        m.getRepository(AuditEntity).find({ where: { chain: `invitation:${invitationId}`, action: 'invitation.refused' } }),
+      );
+      expect(audit).toHaveLength(1);
+    },
+  );
 
   test('a member of an enterprise of another county may become a county reviewer here', async () => {
     const user = await withStake('enterprise-230718');
@@ -88,26 +122,29 @@ describe('roles and memberships exclude each other, whichever came first', () =>
 
   const ROLE_FIRST: Grant[] = [county('county_miit'), county('county_finance'), { role: 'city_miit' }, { role: 'city_finance' }];
 
-  test.each(ROLE_FIRST)('role first: %o cannot register or join an enterprise, nor file as a provider (403, the role named)', async (grant) => {
-    const user = await t.login(`fe-role-${++counter}`);
-    expect((await redeem(user, grant)).res.status).toBe(200);
-    const label = grant.county ? /伊美区(工信|财政)部门/ : /市(工信|财政)局/;
-    const register = await t.http.post('/api/v1/enterprises').set(bearer(user.token)).send(profile('230717'));
-    expect(register.status).toBe(403);
-    expect(register.body.error.message).toMatch(label);
-    expect(register.body.error.message).toContain('登记企业');
-    // A real code of a real enterprise: refused all the same.
-    const owner = await withStake('enterprise-230717');
-    const mine = (await t.http.get('/api/v1/enterprises/mine').set(bearer(owner.token))).body.items[0];
-    const code = (await t.http.post(`/api/v1/enterprises/${mine.id}/invitations`).set(bearer(owner.token)).send({})).body.code;
-    const join = await t.http.post('/api/v1/enterprises/join').set(bearer(user.token)).send({ creditCode: mine.creditCode, code });
-    expect(join.status).toBe(403);
-    expect(join.body.error.message).toMatch(label);
-    expect(join.body.error.message).toContain('加入企业');
-    const filing = await t.http.post('/api/v1/provider-filings').set(bearer(user.token)).send({});
-    expect(filing.status).toBe(403);
-    expect(filing.body.error.message).toMatch(label);
-  });
+  test.each(ROLE_FIRST)(
+    'role first: %o cannot register or join an enterprise, nor file as a provider (403, the role named)',
+    async (grant) => {
+      const user = await t.login(`fe-role-${++counter}`);
+      expect((await redeem(user, grant)).res.status).toBe(200);
+      const label = grant.county ? /伊美区(工信|财政)部门/ : /市(工信|财政)局/;
+      const register = await t.http.post('/api/v1/enterprises').set(bearer(user.token)).send(profile('230717'));
+      expect(register.status).toBe(403);
+      expect(register.body.error.message).toMatch(label);
+      expect(register.body.error.message).toContain('登记企业');
+      // A real code of a real enterprise: refused all the same.
+      const owner = await withStake('enterprise-230717');
+      const mine = (await t.http.get('/api/v1/enterprises/mine').set(bearer(owner.token))).body.items[0];
+      const code = (await t.http.post(`/api/v1/enterprises/${mine.id}/invitations`).set(bearer(owner.token)).send({})).body.code;
+      const join = await t.http.post('/api/v1/enterprises/join').set(bearer(user.token)).send({ creditCode: mine.creditCode, code });
+      expect(join.status).toBe(403);
+      expect(join.body.error.message).toMatch(label);
+      expect(join.body.error.message).toContain('加入企业');
+      const filing = await t.http.post('/api/v1/provider-filings').set(bearer(user.token)).send({});
+      expect(filing.status).toBe(403);
+      expect(filing.body.error.message).toMatch(label);
+    },
+  );
 
   test('the case that was let through: a clerk who registered an enterprise cannot become its county finance and approve it; roles held from before are caught at the decision and listed for the admin', async () => {
     const clerk = await withStake('enterprise-230717');
@@ -117,21 +154,43 @@ describe('roles and memberships exclude each other, whichever came first', () =>
     // Roles granted before this check existed (or by hand): the engine still refuses the decision.
     const legacy = await t.login(`fe-legacy-${++counter}`);
     const enterprise = await seedEnterprise(t.db, [legacy.userId], { countyCode: '230717' });
-    await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), legacy.userId, 'county_finance', '230717', Date.now()]);
+    await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+      newId(),
+      legacy.userId,
+      'county_finance',
+      '230717',
+      Date.now(),
+    ]);
     const providerOwner = await t.login(`fe-prov-${++counter}`);
     const provider = await seedProvider(t.db, providerOwner.userId);
     const app = await seedApplication(t.db, enterprise, provider, 'county_review');
-    const opinion = await t.http.post(`/api/v1/county/applications/${app.id}/opinion`).set(bearer(legacy.token)).send({ version: app.version, decision: 'approve', ratings: { effect: 4, service: 4 } });
+    const opinion = await t.http
+      .post(`/api/v1/county/applications/${app.id}/opinion`)
+      .set(bearer(legacy.token))
+      .send({ version: app.version, decision: 'approve', ratings: { effect: 4, service: 4 } });
     expect(opinion.status).toBe(403);
     expect(opinion.body.error.message).toContain('不能审核');
-    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [app.id]))[0].status).toBe('county_review');
+    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [app.id]))[0].status).toBe(
+      'county_review',
+    );
     // Nor verify the enterprise itself.
-    const verify = await t.http.post(`/api/v1/county/enterprises/${enterprise.id}/decide`).set(bearer(legacy.token)).send({ version: enterprise.version, decision: 'verify' });
+    const verify = await t.http
+      .post(`/api/v1/county/enterprises/${enterprise.id}/decide`)
+      .set(bearer(legacy.token))
+      .send({ version: enterprise.version, decision: 'verify' });
     expect(verify.status).toBe(403);
 
     const conflicts = await t.http.get('/api/v1/admin/role-conflicts').set(bearer(admin.token));
     expect(conflicts.status).toBe(200);
-    expect(conflicts.body.items).toEqual([expect.objectContaining({ userId: legacy.userId, role: 'county_finance', countyCode: '230717', roleLabel: '伊美区财政部门', conflict: expect.stringContaining(enterprise.name) })]);
+    expect(conflicts.body.items).toEqual([
+      expect.objectContaining({
+        userId: legacy.userId,
+        role: 'county_finance',
+        countyCode: '230717',
+        roleLabel: '伊美区财政部门',
+        conflict: expect.stringContaining(enterprise.name),
+      }),
+    ]);
     const invitationsRefused = await t.db.run((m) => m.getRepository(InvitationEntity).count({ where: { refusedBy: clerk.userId } }));
     expect(invitationsRefused).toBe(1);
   });

@@ -50,8 +50,24 @@ describe('response headers', () => {
   });
 
   test('a download keeps its own Cache-Control and Content-Disposition', async () => {
-    const reg = await t.http.post('/api/v1/enterprises').set('authorization', `Bearer ${token}`).send({ creditCode: creditCode('230726'), name: '南岔头测试厂', countyCode: '230726', establishedOn: '2015-01-01', industryCode: 'C', legalRepresentative: '王某', address: '南岔县1号', contactName: '李某', contactPhone: '13904580041' });
-    const up = await t.http.post(`/api/v1/files/enterprise/${reg.body.enterprise.id}/business_license`).set('authorization', `Bearer ${token}`).attach('file', PDF, '营业执照.pdf');
+    const reg = await t.http
+      .post('/api/v1/enterprises')
+      .set('authorization', `Bearer ${token}`)
+      .send({
+        creditCode: creditCode('230726'),
+        name: '南岔头测试厂',
+        countyCode: '230726',
+        establishedOn: '2015-01-01',
+        industryCode: 'C',
+        legalRepresentative: '王某',
+        address: '南岔县1号',
+        contactName: '李某',
+        contactPhone: '13904580041',
+      });
+    const up = await t.http
+      .post(`/api/v1/files/enterprise/${reg.body.enterprise.id}/business_license`)
+      .set('authorization', `Bearer ${token}`)
+      .attach('file', PDF, '营业执照.pdf');
     expect(up.status).toBe(201);
     const file = await t.http.get(`/api/v1/files/${up.body.files[0].id}/content`).set('authorization', `Bearer ${token}`);
     expect(file.status).toBe(200);

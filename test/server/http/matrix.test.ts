@@ -17,14 +17,25 @@ describe('role × route matrix', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } } }).routes.specs;
+    specs = createApp({
+      config: t.config,
+      db: t.db,
+      logger: createLogger(t.config),
+      wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } },
+    }).routes.specs;
     tokens.set('none', (await t.login('matrix-nobody')).token);
     for (const role of ROLES) {
       const { token } = await t.login(`matrix-${role}`);
       if (role === 'enterprise' || role === 'provider') {
         // These roles come from registering an enterprise or a filing; granted directly here.
         const { userId } = await t.login(`matrix-${role}`);
-        await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), userId, role, null, Date.now()]);
+        await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+          newId(),
+          userId,
+          role,
+          null,
+          Date.now(),
+        ]);
       } else {
         await t.grant(token, role, role.startsWith('county_') ? '230717' : undefined);
       }
@@ -45,7 +56,14 @@ describe('role × route matrix', () => {
   test('the table lists every route exactly once', () => {
     const keys = specs.map((s) => `${s.method} ${s.path}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(keys).toEqual(expect.arrayContaining(['POST /api/v1/auth/wx-login', 'POST /api/v1/eligibility/evaluate', 'GET /api/v1/eligibility/flow', 'GET /healthz']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/auth/wx-login',
+        'POST /api/v1/eligibility/evaluate',
+        'GET /api/v1/eligibility/flow',
+        'GET /healthz',
+      ]),
+    );
   });
 
   test('anonymous callers reach only the public routes', async () => {
@@ -69,14 +87,17 @@ describe('role × route matrix', () => {
           expect([spec.path, who, (await call(spec, tokens.get(who))).status]).toEqual([spec.path, who, 401]);
           continue;
         }
-        const admitted = !denied && (spec.access === 'public' || spec.access === 'authenticated' || held.some((r) => (spec.access as readonly Role[]).includes(r)));
+        const admitted =
+          !denied &&
+          (spec.access === 'public' || spec.access === 'authenticated' || held.some((r) => (spec.access as readonly Role[]).includes(r)));
         const res = await call(spec, tokens.get(who));
         expect(res.status).toBeLessThan(500);
         if (admitted) expect([spec.method, spec.path, who, res.status]).not.toEqual([spec.method, spec.path, who, 403]);
         else expect([spec.method, spec.path, who, res.status]).toEqual([spec.method, spec.path, who, 403]);
         expect(res.status).not.toBe(401);
         // Logging out ends the session the matrix was using: log that user in again.
-        if (spec.path === '/api/v1/auth/logout' && res.status === 204) tokens.set(who, (await t.login(who === 'none' ? 'matrix-nobody' : `matrix-${who}`)).token);
+        if (spec.path === '/api/v1/auth/logout' && res.status === 204)
+          tokens.set(who, (await t.login(who === 'none' ? 'matrix-nobody' : `matrix-${who}`)).token);
       }
     }
   });

@@ -13,11 +13,15 @@ import { startTestApp, type TestApp } from '../../helpers/testApp';
  */
 describe('the OpenAPI document', () => {
   const generated = currentOpenApiJson();
-  const document = JSON.parse(generated) as { paths: Record<string, Record<string, { operationId: string; 'x-order': number; responses: Record<string, unknown> }>>; 'x-error-codes': { code: string }[] };
+  const document = JSON.parse(generated) as {
+    paths: Record<string, Record<string, { operationId: string; 'x-order': number; responses: Record<string, unknown> }>>;
+    'x-error-codes': { code: string }[];
+  };
 
   test('docs/openapi.json is what the route table generates (run `npm run openapi` after changing a route, a schema or an error code)', () => {
     const checkedIn = fs.existsSync(OPENAPI_FILE) ? fs.readFileSync(OPENAPI_FILE, 'utf8') : '';
-    if (checkedIn !== generated) throw new Error('docs/openapi.json differs from what the route table generates: run `npm run openapi` and commit the result');
+    if (checkedIn !== generated)
+      throw new Error('docs/openapi.json differs from what the route table generates: run `npm run openapi` and commit the result');
   });
 
   test('the same table always gives the same bytes', () => {
@@ -31,7 +35,9 @@ describe('the OpenAPI document', () => {
 
   test('lists every route of the table once, in the order @koa/router matches them', () => {
     const specs = appRouteSpecs();
-    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, order: op['x-order'] })));
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, order: op['x-order'] })),
+    );
     operations.sort((a, b) => a.order - b.order);
     expect(operations.map((o) => o.key)).toEqual(specs.map((s) => `${s.method} ${s.path.replace(/:(\w+)/g, '{$1}')}`));
     expect(specs.length).toBeGreaterThanOrEqual(115);
@@ -48,7 +54,8 @@ describe('the OpenAPI document', () => {
       const codes = errorCodesOf(spec);
       if (spec.access !== 'public') expect([spec.path, codes]).toEqual([spec.path, expect.arrayContaining(['unauthenticated'])]);
       if (Array.isArray(spec.access)) expect([spec.path, codes]).toEqual([spec.path, expect.arrayContaining(['forbidden'])]);
-      if (spec.body || spec.query || spec.params) expect([spec.path, codes]).toEqual([spec.path, expect.arrayContaining(['invalid_input'])]);
+      if (spec.body || spec.query || spec.params)
+        expect([spec.path, codes]).toEqual([spec.path, expect.arrayContaining(['invalid_input'])]);
     }
   });
 

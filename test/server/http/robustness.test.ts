@@ -29,7 +29,12 @@ describe('hostile input never yields a 500', () => {
   const faults: string[] = [];
   beforeAll(async () => {
     t = await startTestApp({ env: { LOG_LEVEL: 'error' }, logDestination: { write: (line: string) => void faults.push(line) } });
-    specs = createApp({ config: t.config, db: t.db, logger: createLogger(t.config), wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } } }).routes.specs;
+    specs = createApp({
+      config: t.config,
+      db: t.db,
+      logger: createLogger(t.config),
+      wechat: { miniProgram: { code2Session: () => Promise.resolve({ openid: 'x' }) } },
+    }).routes.specs;
     const admin = await t.login('fuzz-admin');
     await t.grant(admin.token, 'admin');
     adminToken = admin.token;
@@ -51,7 +56,8 @@ describe('hostile input never yields a 500', () => {
             if (token) req = req.set('authorization', `Bearer ${token}`);
             const res = await req.send(body);
             expect([spec.method, path.slice(0, 60), label, res.status < 500]).toEqual([spec.method, path.slice(0, 60), label, true]);
-            if (res.status >= 400 && res.status !== 404 && res.status !== 405) expect(res.body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+            if (res.status >= 400 && res.status !== 404 && res.status !== 405)
+              expect(res.body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
           }
         }
       }
@@ -62,7 +68,12 @@ describe('hostile input never yields a 500', () => {
   }, 120_000);
 
   test('other content types are refused with 415 or ignored, never parsed into a 500', async () => {
-    for (const type of ['text/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']) {
+    for (const type of [
+      'text/xml',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    ]) {
       const res = await t.http.post('/api/v1/auth/wx-login').set('content-type', type).send('code=sandbox%3Ax');
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
@@ -76,7 +87,9 @@ describe('hostile input never yields a 500', () => {
       const method = spec.method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete';
       for (const encoding of ['gzip', 'deflate', 'br', 'GZIP']) {
         for (const token of [undefined, adminToken]) {
-          let req = t.http[method](spec.path.replace(/:\w+/g, '01ARZ3NDEKTSV4RRFFQ69G5FAV')).set('content-type', 'application/json').set('content-encoding', encoding);
+          let req = t.http[method](spec.path.replace(/:\w+/g, '01ARZ3NDEKTSV4RRFFQ69G5FAV'))
+            .set('content-type', 'application/json')
+            .set('content-encoding', encoding);
           if (token) req = req.set('authorization', `Bearer ${token}`);
           const res = await req.send('{"code":"sandbox:x"}');
           expect([spec.method, spec.path, encoding, res.status]).toEqual([spec.method, spec.path, encoding, 400]);
@@ -84,7 +97,10 @@ describe('hostile input never yields a 500', () => {
         }
       }
       // An encoding nobody decodes: 415, with a message that says what to do.
-      const unknown = await t.http[method](spec.path.replace(/:\w+/g, 'x')).set('content-type', 'application/json').set('content-encoding', 'zstd').send('{}');
+      const unknown = await t.http[method](spec.path.replace(/:\w+/g, 'x'))
+        .set('content-type', 'application/json')
+        .set('content-encoding', 'zstd')
+        .send('{}');
       expect([spec.path, unknown.status, unknown.body.error?.code]).toEqual([spec.path, 415, 'unsupported_media_type']);
     }
   }, 120_000);
@@ -98,12 +114,21 @@ describe('hostile input never yields a 500', () => {
     };
     const json = { 'content-type': 'application/json' };
     const login = Buffer.from('{"code":"sandbox:zip-user"}');
-    for (const [encoding, body] of [['gzip', zlib.gzipSync(login)], ['deflate', zlib.deflateSync(login)], ['br', zlib.brotliCompressSync(login)], ['GZip', zlib.gzipSync(login)]] as const) {
+    for (const [encoding, body] of [
+      ['gzip', zlib.gzipSync(login)],
+      ['deflate', zlib.deflateSync(login)],
+      ['br', zlib.brotliCompressSync(login)],
+      ['GZip', zlib.gzipSync(login)],
+    ] as const) {
       const res = await post('/api/v1/auth/wx-login', { ...json, 'content-encoding': encoding }, body);
       expect([encoding, res.status]).toEqual([encoding, 200]);
       expect(res.body.token).toEqual(expect.any(String));
     }
-    const upload = await post('/api/v1/files/enterprise/01ARZ3NDEKTSV4RRFFQ69G5FAV/business_license', { authorization: `Bearer ${adminToken}`, 'content-type': 'multipart/form-data; boundary=x', 'content-encoding': 'gzip' }, zlib.gzipSync('--x\r\n'));
+    const upload = await post(
+      '/api/v1/files/enterprise/01ARZ3NDEKTSV4RRFFQ69G5FAV/business_license',
+      { authorization: `Bearer ${adminToken}`, 'content-type': 'multipart/form-data; boundary=x', 'content-encoding': 'gzip' },
+      zlib.gzipSync('--x\r\n'),
+    );
     expect([upload.status, upload.body.error?.code]).toEqual([415, 'unsupported_media_type']);
     // 64 MiB of spaces, about 64 KiB on the wire: the limit counts what comes out of the inflater.
     const bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024, 32));

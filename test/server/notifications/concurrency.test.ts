@@ -38,14 +38,34 @@ test(`two workers over ${N} notifications: none sent twice, none lost`, async ()
   b.sandbox.control.configure({ strictSubscriptions: true });
   const users: UserRow[] = [];
   for (let i = 0; i < N; i++) {
-    users.push({ id: newId(), mpOpenid: `mp-race-${i}`, unionid: null, oaOpenid: `oa-race-${i}`, displayName: null, phone: null, status: 'active', createdAt: b.now(), updatedAt: b.now() });
+    users.push({
+      id: newId(),
+      mpOpenid: `mp-race-${i}`,
+      unionid: null,
+      oaOpenid: `oa-race-${i}`,
+      displayName: null,
+      phone: null,
+      status: 'active',
+      createdAt: b.now(),
+      updatedAt: b.now(),
+    });
     // Two in three have a subscription; the others must fall back to the official account.
     if (i % 3 !== 0) b.sandbox.control.grantSubscription(`mp-race-${i}`, 'sbx-mp-progress', 1);
   }
   await b.db.transaction(async (tx) => {
     for (let i = 0; i < N; i += 200) await tx.getRepository(UserEntity).insert(users.slice(i, i + 200));
     for (const [i, u] of users.entries()) {
-      await enqueueNotifications(tx, { eventKey: `race:${i}`, recipientUserIds: [u.id], template: 'application.status', params: progressParams(`YC2026R${i}`), channels: ['mp_subscribe', 'oa_template'] }, b.now());
+      await enqueueNotifications(
+        tx,
+        {
+          eventKey: `race:${i}`,
+          recipientUserIds: [u.id],
+          template: 'application.status',
+          params: progressParams(`YC2026R${i}`),
+          channels: ['mp_subscribe', 'oa_template'],
+        },
+        b.now(),
+      );
     }
   });
 
@@ -74,10 +94,20 @@ test(`two workers over ${N} notifications: none sent twice, none lost`, async ()
   // No send is answered 43101 twice: a spent subscription is not retried.
   expect(b.sandbox.state.rejected.filter((r) => r.errcode === 43101)).toHaveLength(Math.ceil(N / 3));
 
-  const statuses = await b.db.query<{ channel: string; status: string; n: number | string }>("SELECT channel, status, COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'race:%' GROUP BY channel, status");
+  const statuses = await b.db.query<{ channel: string; status: string; n: number | string }>(
+    "SELECT channel, status, COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'race:%' GROUP BY channel, status",
+  );
   const table = Object.fromEntries(statuses.map((r) => [`${r.channel}/${r.status}`, Number(r.n)]));
-  expect(table).toEqual({ 'inbox/sent': N, 'mp_subscribe/sent': N - Math.ceil(N / 3), 'mp_subscribe/skipped': Math.ceil(N / 3), 'oa_template/sent': Math.ceil(N / 3), 'oa_template/skipped': N - Math.ceil(N / 3) });
+  expect(table).toEqual({
+    'inbox/sent': N,
+    'mp_subscribe/sent': N - Math.ceil(N / 3),
+    'mp_subscribe/skipped': Math.ceil(N / 3),
+    'oa_template/sent': Math.ceil(N / 3),
+    'oa_template/skipped': N - Math.ceil(N / 3),
+  });
   // Every row was claimed exactly once.
-  const attempts = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'race:%' AND channel <> 'inbox' AND attempts <> 1 AND status = 'sent'");
+  const attempts = await b.db.query<{ n: number | string }>(
+    "SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'race:%' AND channel <> 'inbox' AND attempts <> 1 AND status = 'sent'",
+  );
   expect(Number(attempts[0].n)).toBe(0);
 });

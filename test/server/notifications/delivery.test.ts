@@ -33,7 +33,13 @@ test('every template has a WeChat mapping on both channels', () => {
 test('a notification goes out once by subscribe message, with its page and its fields cut to the rules', async () => {
   const u = await b.user('delivery-one');
   const longName = '伊春市伊美区林都大街第一百零八号森林食品深加工股份有限公司';
-  await b.enqueue({ eventKey: 'app:1:v2:return', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC202600001', { enterpriseName: longName }), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'app:1:v2:return',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC202600001', { enterpriseName: longName }),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   const w = b.worker();
   const stats = await b.drain(w);
   expect(stats.sent).toBe(1);
@@ -52,7 +58,9 @@ test('a notification goes out once by subscribe message, with its page and its f
   expect((await b.status(`app:1:v2:return:${u.id}:mp_subscribe`))?.status).toBe('sent');
   expect((await b.status(`app:1:v2:return:${u.id}:oa_template`))?.status).toBe('skipped');
   expect(b.sandbox.control.sentTo('oa-delivery-one')).toHaveLength(0);
-  const msgid = await b.db.query<{ wechat_msgid: string | null }>('SELECT wechat_msgid FROM notifications WHERE idempotency_key = ?', [`app:1:v2:return:${u.id}:mp_subscribe`]);
+  const msgid = await b.db.query<{ wechat_msgid: string | null }>('SELECT wechat_msgid FROM notifications WHERE idempotency_key = ?', [
+    `app:1:v2:return:${u.id}:mp_subscribe`,
+  ]);
   expect(msgid[0]?.wechat_msgid).toBe(m.msgid);
   // A second round finds nothing to do.
   expect((await w.runOnce()).claimed).toBe(0);
@@ -61,7 +69,13 @@ test('a notification goes out once by subscribe message, with its page and its f
 test('WeChat down for a while: every notification is delivered after it returns, none twice', async () => {
   const users = await Promise.all(Array.from({ length: 40 }, (_, i) => b.user(`down-${i}`)));
   for (const [i, u] of users.entries()) {
-    await b.enqueue({ eventKey: `down:${i}`, recipientUserIds: [u.id], template: 'application.status', params: progressParams(`YC2026${String(i).padStart(5, '0')}`), channels: ['mp_subscribe', 'oa_template'] });
+    await b.enqueue({
+      eventKey: `down:${i}`,
+      recipientUserIds: [u.id],
+      template: 'application.status',
+      params: progressParams(`YC2026${String(i).padStart(5, '0')}`),
+      channels: ['mp_subscribe', 'oa_template'],
+    });
   }
   const w = b.worker();
   b.sandbox.control.down('busy');
@@ -100,7 +114,13 @@ test('43101 (no subscription left) moves on to the official account at once, wit
   b.sandbox.control.configure({ strictSubscriptions: true, strictFollowers: true });
   const u = await b.user('unsubscribed');
   b.sandbox.control.follow('oa-unsubscribed');
-  await b.enqueue({ eventKey: 'e43101', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC202600002'), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'e43101',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC202600002'),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   const stats = await b.drain(b.worker());
   expect(b.sandbox.state.requestCounts.get(SUBSCRIBE_SEND_PATH)).toBe(1);
   expect(b.sandbox.state.rejected.map((r) => r.errcode)).toEqual([43101]);
@@ -110,7 +130,10 @@ test('43101 (no subscription left) moves on to the official account at once, wit
   expect((await b.status(`e43101:${u.id}:oa_template`))?.status).toBe('sent');
   const oa = b.sandbox.control.sentTo('oa-unsubscribed');
   expect(oa).toHaveLength(1);
-  expect(oa[0].kind === 'template' && oa[0].miniprogram).toEqual({ appid: b.config.wechat.mp.appid, pagepath: 'pages/enterprise/application/application?id=01J0000000000000000000000A' });
+  expect(oa[0].kind === 'template' && oa[0].miniprogram).toEqual({
+    appid: b.config.wechat.mp.appid,
+    pagepath: 'pages/enterprise/application/application?id=01J0000000000000000000000A',
+  });
   for (const v of Object.values(oa[0].data)) expect([...v].length).toBeLessThanOrEqual(20);
   expect(stats).toMatchObject({ sent: 1, skipped: 1, retried: 0 });
 });
@@ -118,7 +141,13 @@ test('43101 (no subscription left) moves on to the official account at once, wit
 test('a spent subscription and no follower: both channels skipped, the inbox still has it', async () => {
   b.sandbox.control.configure({ strictSubscriptions: true, strictFollowers: true });
   const u = await b.user('nobody-listens');
-  await b.enqueue({ eventKey: 'e43004', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC202600003'), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'e43004',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC202600003'),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   await b.drain(b.worker());
   expect((await b.status(`e43004:${u.id}:mp_subscribe`))?.status).toBe('skipped');
   const oa = await b.status(`e43004:${u.id}:oa_template`);
@@ -131,7 +160,13 @@ test('a spent subscription and no follower: both channels skipped, the inbox sti
 test('a user without a mini-program openid gets the official account; one without either is skipped', async () => {
   const oaOnly = await b.user('oa-only', { mp: false });
   const neither = await b.user('no-ids', { mp: false, oa: false });
-  await b.enqueue({ eventKey: 'noid', recipientUserIds: [oaOnly.id, neither.id], template: 'filing.approved', params: { filingId: 'f1', companyName: '伊春云', filingNo: '伊云备〔2026〕001号', approvedOn: '2026-03-02', reason: '', revokedOn: '' }, channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'noid',
+    recipientUserIds: [oaOnly.id, neither.id],
+    template: 'filing.approved',
+    params: { filingId: 'f1', companyName: '伊春云', filingNo: '伊云备〔2026〕001号', approvedOn: '2026-03-02', reason: '', revokedOn: '' },
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   await b.drain(b.worker());
   expect(b.sandbox.control.sentTo('oa-oa-only')).toHaveLength(1);
   expect(b.sandbox.control.sentTo('oa-oa-only')[0].data.thing2).toBe('已通过');
@@ -142,7 +177,14 @@ test('a user without a mini-program openid gets the official account; one withou
 
 test('a crash after WeChat answered and before the record repeats exactly those messages', async () => {
   const users = await Promise.all(Array.from({ length: 30 }, (_, i) => b.user(`crash-${i}`)));
-  for (const [i, u] of users.entries()) await b.enqueue({ eventKey: `crash:${i}`, recipientUserIds: [u.id], template: 'application.status', params: progressParams(`YC2026C${i}`), channels: ['mp_subscribe'] });
+  for (const [i, u] of users.entries())
+    await b.enqueue({
+      eventKey: `crash:${i}`,
+      recipientUserIds: [u.id],
+      template: 'application.status',
+      params: progressParams(`YC2026C${i}`),
+      channels: ['mp_subscribe'],
+    });
   const doomed = new Set([users[3].id, users[17].id, users[29].id]);
   let crashes = 0;
   const crashing = b.worker({
@@ -174,7 +216,13 @@ test('a crash after WeChat answered and before the record repeats exactly those 
 
 test('a crash before the send (claimed, nothing sent) repeats nothing', async () => {
   const u = await b.user('crash-before');
-  await b.enqueue({ eventKey: 'crash-before', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026CB'), channels: ['mp_subscribe'] });
+  await b.enqueue({
+    eventKey: 'crash-before',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026CB'),
+    channels: ['mp_subscribe'],
+  });
   // Claim as a worker would, then "die": no send happens.
   const w = b.worker({ settings: { batchSize: 1 } });
   const claimed = await new OutboxStore(b.db).claim(b.now(), b.now() + 60_000, 1, newId());
@@ -186,7 +234,14 @@ test('a crash before the send (claimed, nothing sent) repeats nothing', async ()
 
 test('the record of a send fails (the UPDATE killed): only those messages repeat, after their lease', async () => {
   const users = await Promise.all(Array.from({ length: 10 }, (_, i) => b.user(`killed-update-${i}`)));
-  for (const [i, u] of users.entries()) await b.enqueue({ eventKey: `killed:${i}`, recipientUserIds: [u.id], template: 'application.status', params: progressParams(`YC2026K${i}`), channels: ['mp_subscribe'] });
+  for (const [i, u] of users.entries())
+    await b.enqueue({
+      eventKey: `killed:${i}`,
+      recipientUserIds: [u.id],
+      template: 'application.status',
+      params: progressParams(`YC2026K${i}`),
+      channels: ['mp_subscribe'],
+    });
   const w = b.worker({ settings: { concurrency: 1 } });
   // The first group of records is lost as if the database connection died mid-write.
   const original = w.store.markSentMany.bind(w.store);
@@ -206,24 +261,42 @@ test('the record of a send fails (the UPDATE killed): only those messages repeat
   const per = sentPerRecipient(b.sandbox);
   expect([...per.values()].filter((n) => n === 2)).toHaveLength(killed);
   expect([...per.values()].reduce((a, n) => a + n, 0)).toBe(10 + killed);
-  const left = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'killed:%' AND channel = 'mp_subscribe' AND status <> 'sent'");
+  const left = await b.db.query<{ n: number | string }>(
+    "SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'killed:%' AND channel = 'mp_subscribe' AND status <> 'sent'",
+  );
   expect(Number(left[0].n)).toBe(0);
 });
 
-(onMysql() ? test.skip : test)('SQLite mode, one process: a claim left by the previous run is returned at start, not after its lease', async () => {
-  const u = await b.user('left-claimed');
-  await b.enqueue({ eventKey: 'left', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026L'), channels: ['mp_subscribe'] });
-  expect(await new OutboxStore(b.db).claim(b.now(), b.now() + 10 * MINUTE, 10, newId())).toHaveLength(1);
-  const stop = b.worker().start();
-  const deadline = Date.now() + 5_000;
-  while (b.sandbox.control.sentTo('mp-left-claimed').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  await stop();
-  expect(b.sandbox.control.sentTo('mp-left-claimed')).toHaveLength(1);
-});
+(onMysql() ? test.skip : test)(
+  'SQLite mode, one process: a claim left by the previous run is returned at start, not after its lease',
+  async () => {
+    const u = await b.user('left-claimed');
+    await b.enqueue({
+      eventKey: 'left',
+      recipientUserIds: [u.id],
+      template: 'application.status',
+      params: progressParams('YC2026L'),
+      channels: ['mp_subscribe'],
+    });
+    expect(await new OutboxStore(b.db).claim(b.now(), b.now() + 10 * MINUTE, 10, newId())).toHaveLength(1);
+    const stop = b.worker().start();
+    const deadline = Date.now() + 5_000;
+    while (b.sandbox.control.sentTo('mp-left-claimed').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await stop();
+    expect(b.sandbox.control.sentTo('mp-left-claimed')).toHaveLength(1);
+  },
+);
 
 test('a worker that outlived its lease records nothing over the row’s new owner', async () => {
   const users = await Promise.all(Array.from({ length: 5 }, (_, i) => b.user(`slow-${i}`)));
-  for (const [i, u] of users.entries()) await b.enqueue({ eventKey: `slow:${i}`, recipientUserIds: [u.id], template: 'application.status', params: progressParams(`YC2026S${i}`), channels: ['mp_subscribe'] });
+  for (const [i, u] of users.entries())
+    await b.enqueue({
+      eventKey: `slow:${i}`,
+      recipientUserIds: [u.id],
+      template: 'application.status',
+      params: progressParams(`YC2026S${i}`),
+      channels: ['mp_subscribe'],
+    });
   const other = b.worker();
   let otherRound: Awaited<ReturnType<typeof other.runOnce>> | null = null;
   const slow = b.worker({
@@ -244,13 +317,21 @@ test('a worker that outlived its lease records nothing over the row’s new owne
   expect(stats).toMatchObject({ sent: 0, lostClaims: 5 });
   const per = sentPerRecipient(b.sandbox);
   expect(users.map((u) => per.get(u.mpOpenid!))).toEqual([2, 1, 1, 1, 1]);
-  const rows = await b.db.query<{ status: string; n: number | string }>("SELECT status, COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'slow:%' AND channel = 'mp_subscribe' GROUP BY status");
+  const rows = await b.db.query<{ status: string; n: number | string }>(
+    "SELECT status, COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'slow:%' AND channel = 'mp_subscribe' GROUP BY status",
+  );
   expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([['sent', 5]]);
 });
 
 test('bounded retries: a row that never gets through dies, and its fallback channel takes over', async () => {
   const u = await b.user('doomed');
-  await b.enqueue({ eventKey: 'dies', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026D'), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'dies',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026D'),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   b.sandbox.control.failNext(SUBSCRIBE_SEND_PATH, { errcode: -1, errmsg: 'system error' }, 1_000);
   const w = b.worker({ settings: { maxAttempts: 4 } });
   for (let i = 0; i < 20; i++) {
@@ -265,7 +346,13 @@ test('bounded retries: a row that never gets through dies, and its fallback chan
 
 test('a message WeChat refuses for its content (47003) is dead at once, then the next channel', async () => {
   const u = await b.user('bad-field');
-  await b.enqueue({ eventKey: 'e47003', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026E'), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'e47003',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026E'),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   b.sandbox.control.failNext(SUBSCRIBE_SEND_PATH, { errcode: 47003, errmsg: 'argument invalid!' });
   await b.drain(b.worker());
   expect(await b.status(`e47003:${u.id}:mp_subscribe`)).toMatchObject({ status: 'dead', attempts: 1 });
@@ -274,7 +361,13 @@ test('a message WeChat refuses for its content (47003) is dead at once, then the
 
 test('no answer (connection dropped, timeout): retried later', async () => {
   const u = await b.user('dropped');
-  await b.enqueue({ eventKey: 'drop', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026F'), channels: ['mp_subscribe'] });
+  await b.enqueue({
+    eventKey: 'drop',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026F'),
+    channels: ['mp_subscribe'],
+  });
   b.sandbox.control.failNext(SUBSCRIBE_SEND_PATH, 'drop');
   const w = b.worker();
   const first = await b.drain(w);
@@ -288,7 +381,14 @@ test('no answer (connection dropped, timeout): retried later', async () => {
 
 test('a stale access token (40001 for everybody) is refreshed once and the sends go through', async () => {
   const users = await Promise.all(Array.from({ length: 20 }, (_, i) => b.user(`token-${i}`)));
-  for (const [i, u] of users.entries()) await b.enqueue({ eventKey: `tok:${i}`, recipientUserIds: [u.id], template: 'application.status', params: progressParams(`YC2026T${i}`), channels: ['mp_subscribe'] });
+  for (const [i, u] of users.entries())
+    await b.enqueue({
+      eventKey: `tok:${i}`,
+      recipientUserIds: [u.id],
+      template: 'application.status',
+      params: progressParams(`YC2026T${i}`),
+      channels: ['mp_subscribe'],
+    });
   const w = b.worker();
   // Warm the token, then revoke every token WeChat issued.
   await b.wechat.mp.api.ensureAccessToken();
@@ -302,14 +402,26 @@ test('preferences: a switched-off channel is skipped and the next one used; inbo
   const u = await b.user('prefers-oa');
   const prefs = new NotificationPreferences(b.db, DEFAULT_NOTIFICATION_SETTINGS, b.now);
   await prefs.update(u.id, { groups: { progress: { mp_subscribe: false } } });
-  await b.enqueue({ eventKey: 'pref', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026P'), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'pref',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026P'),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   await b.drain(b.worker());
   expect(b.sandbox.state.requestCounts.get(SUBSCRIBE_SEND_PATH) ?? 0).toBe(0);
   expect(b.sandbox.control.sentTo('oa-prefers-oa')).toHaveLength(1);
   expect((await b.status(`pref:${u.id}:mp_subscribe`))?.last_error).toContain('关闭');
 
   await prefs.update(u.id, { groups: { progress: { oa_template: false } } });
-  await b.enqueue({ eventKey: 'pref2', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026P2'), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'pref2',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026P2'),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   await b.drain(b.worker());
   expect(b.sandbox.state.sent).toHaveLength(1);
   expect((await b.status(`pref2:${u.id}:inbox`))?.status).toBe('sent');
@@ -327,7 +439,13 @@ test('queue alerts go only to people who still hold the role, in the application
   const enterprise = await seedEnterprise(b.db, [owner.id], { countyCode: '230717' });
   const app = await seedApplication(b.db, enterprise, null, 'county_review');
   // Enqueued to all four (say the other county's reviewer was in the list by mistake, and one lost the role since).
-  await b.enqueue({ eventKey: 'q1', recipientUserIds: [stillThere.id, otherCounty.id, revoked.id, cityReviewer.id], template: 'queue.new_item', params: { applicationId: app.id, trackingNo: app.trackingNo ?? '', enterpriseName: enterprise.name, stageLabel: '县级审核中' }, channels: ['oa_template'] });
+  await b.enqueue({
+    eventKey: 'q1',
+    recipientUserIds: [stillThere.id, otherCounty.id, revoked.id, cityReviewer.id],
+    template: 'queue.new_item',
+    params: { applicationId: app.id, trackingNo: app.trackingNo ?? '', enterpriseName: enterprise.name, stageLabel: '县级审核中' },
+    channels: ['oa_template'],
+  });
   await b.drain(b.worker());
   expect(b.sandbox.control.sentTo('oa-county-reviewer')).toHaveLength(1);
   expect(b.sandbox.control.sentTo('oa-city-reviewer')).toHaveLength(1);
@@ -339,7 +457,13 @@ test('queue alerts go only to people who still hold the role, in the application
 
 test('a disabled account gets no WeChat messages', async () => {
   const u = await b.user('disabled-user', { status: 'disabled' });
-  await b.enqueue({ eventKey: 'dis', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026X'), channels: ['mp_subscribe', 'oa_template'] });
+  await b.enqueue({
+    eventKey: 'dis',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026X'),
+    channels: ['mp_subscribe', 'oa_template'],
+  });
   await b.drain(b.worker());
   expect(b.sandbox.state.sent).toHaveLength(0);
 });
@@ -348,7 +472,13 @@ test('the running worker delivers on its own and stops cleanly', async () => {
   const u = await b.user('background');
   const w = b.worker();
   const stop = w.start();
-  await b.enqueue({ eventKey: 'bg', recipientUserIds: [u.id], template: 'application.status', params: progressParams('YC2026BG'), channels: ['mp_subscribe'] });
+  await b.enqueue({
+    eventKey: 'bg',
+    recipientUserIds: [u.id],
+    template: 'application.status',
+    params: progressParams('YC2026BG'),
+    channels: ['mp_subscribe'],
+  });
   const deadline = Date.now() + 5_000;
   while (b.sandbox.control.sentTo('mp-background').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   await stop();

@@ -11,7 +11,10 @@ const HOUR = 3_600_000;
 
 let b: Bench;
 let ids: Record<'countyMiit' | 'countyFinance' | 'otherCounty' | 'cityMiit' | 'cityFinance' | 'quiet' | 'enterprise', string>;
-let apps: Record<'review' | 'approved' | 'stuckWithProvider' | 'freshWithProvider' | 'reported' | 'listed' | 'otherCountyReview', ApplicationRow>;
+let apps: Record<
+  'review' | 'approved' | 'stuckWithProvider' | 'freshWithProvider' | 'reported' | 'listed' | 'otherCountyReview',
+  ApplicationRow
+>;
 
 async function digestRows(userId: string) {
   return b.db.query<{ idempotency_key: string; channel: string; status: string; payload: string }>(
@@ -47,7 +50,10 @@ beforeAll(async () => {
 
   const ent = await seedEnterprise(b.db, [ids.enterprise], { countyCode: '230717' });
   const t = MONDAY_9AM;
-  const at = (daysAgo: number): Partial<ApplicationRow> => ({ updatedAt: t - daysAgo * DAY, trackingNo: `YC2026D${daysAgo}${Math.floor(Math.random() * 1e4)}` });
+  const at = (daysAgo: number): Partial<ApplicationRow> => ({
+    updatedAt: t - daysAgo * DAY,
+    trackingNo: `YC2026D${daysAgo}${Math.floor(Math.random() * 1e4)}`,
+  });
   apps = {
     review: await seedApplication(b.db, ent, null, 'county_review', at(20)),
     approved: await seedApplication(b.db, ent, null, 'county_approved', at(2)),
@@ -55,16 +61,48 @@ beforeAll(async () => {
     freshWithProvider: await seedApplication(b.db, ent, null, 'provider_check', at(1)),
     reported: await seedApplication(b.db, ent, null, 'reported', at(3)),
     listed: await seedApplication(b.db, ent, null, 'listed', at(31)),
-    otherCountyReview: await seedApplication(b.db, await seedEnterprise(b.db, [ids.enterprise], { countyCode: '230719' }), null, 'county_review', at(1)),
+    otherCountyReview: await seedApplication(
+      b.db,
+      await seedEnterprise(b.db, [ids.enterprise], { countyCode: '230719' }),
+      null,
+      'county_review',
+      at(1),
+    ),
   };
   // The review entered county_review 20 days ago by its history, although edited since.
   await b.db.query('UPDATE applications SET updated_at = ? WHERE id = ?', [t - DAY, apps.review.id]);
   await b.db.transaction((tx) =>
-    insertRow(tx, ApplicationEventEntity, { id: newId(), applicationId: apps.review.id, seq: 1, event: 'confirm', fromStatus: 'provider_check', toStatus: 'county_review', actorId: null, actorRole: null, reason: null, internalNote: null, data: null, createdAt: t - 20 * DAY }),
+    insertRow(tx, ApplicationEventEntity, {
+      id: newId(),
+      applicationId: apps.review.id,
+      seq: 1,
+      event: 'confirm',
+      fromStatus: 'provider_check',
+      toStatus: 'county_review',
+      actorId: null,
+      actorRole: null,
+      reason: null,
+      internalNote: null,
+      data: null,
+      createdAt: t - 20 * DAY,
+    }),
   );
   // County finance has already given its opinion in this round: the review waits only for MIIT.
   await b.db.transaction((tx) =>
-    insertRow(tx, ReviewOpinionEntity, { id: newId(), applicationId: apps.review.id, round: apps.review.round, level: 'county', department: 'finance', reviewerId: ids.countyFinance, decision: 'approve', reasons: null, ratingEffect: 4, ratingService: 4, internalNote: null, createdAt: t - 2 * DAY }),
+    insertRow(tx, ReviewOpinionEntity, {
+      id: newId(),
+      applicationId: apps.review.id,
+      round: apps.review.round,
+      level: 'county',
+      department: 'finance',
+      reviewerId: ids.countyFinance,
+      decision: 'approve',
+      reasons: null,
+      ratingEffect: 4,
+      ratingService: 4,
+      internalNote: null,
+      createdAt: t - 2 * DAY,
+    }),
   );
   const owner = await u('digest-provider-owner');
   await seedProvider(b.db, owner, { status: 'submitted', filingNo: null, approvedOn: null, submittedAt: t - 16 * DAY });
@@ -108,14 +146,21 @@ test('at 09:00 each reviewer gets their own digest, once; quiet hours wait', asy
 
   // The reviewer of 230718 has nothing (the 230719 application is nobody's here): no message, the day decided.
   expect(await digestRows(ids.otherCounty)).toHaveLength(0);
-  const runs = await b.db.query<{ user_id: string; event_key: string | null }>('SELECT user_id, event_key FROM notification_digest_runs WHERE digest_date = ?', ['2026-03-02']);
+  const runs = await b.db.query<{ user_id: string; event_key: string | null }>(
+    'SELECT user_id, event_key FROM notification_digest_runs WHERE digest_date = ?',
+    ['2026-03-02'],
+  );
   expect(runs.find((r) => r.user_id === ids.otherCounty)?.event_key).toBeNull();
   expect(runs.find((r) => r.user_id === ids.quiet)).toBeUndefined();
   expect(runs.find((r) => r.user_id === ids.countyMiit)?.event_key).toBe(`digest:${ids.countyMiit}:2026-03-02`);
 
   // The keys: digest:<user>:<date>, then the outbox's recipient and channel.
   const keys = (await digestRows(ids.countyMiit)).map((r) => r.idempotency_key);
-  expect(keys).toEqual([`digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:inbox`, `digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:mp_subscribe`, `digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:oa_template`]);
+  expect(keys).toEqual([
+    `digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:inbox`,
+    `digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:mp_subscribe`,
+    `digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:oa_template`,
+  ]);
 
   // The quiet reviewer's digest is written when their quiet hours end.
   b.clock.t = MONDAY_9AM + HOUR - 60_000; // 09:59
@@ -132,7 +177,8 @@ test('the digests go out once each through WeChat; a digest caught by quiet hour
   await prefs.update(ids.cityFinance, { quietHours: { start: '10:00', end: '12:00' } });
   const w = b.worker();
   await b.drain(w);
-  for (const name of ['yimei-miit', 'yimei-finance', 'city-miit', 'yimei-miit-quiet']) expect(b.sandbox.control.sentTo(`mp-${name}`)).toHaveLength(1);
+  for (const name of ['yimei-miit', 'yimei-finance', 'city-miit', 'yimei-miit-quiet'])
+    expect(b.sandbox.control.sentTo(`mp-${name}`)).toHaveLength(1);
   expect(b.sandbox.control.sentTo('mp-city-finance')).toHaveLength(0);
   const sent = b.sandbox.control.sentTo('mp-yimei-miit')[0];
   expect(sent.data.thing1).toBe('待办2件，超期2件');
@@ -154,7 +200,9 @@ test('the next day brings the next digest; a reviewer who switched digests off g
   expect(await w.runDigests()).toBe(4);
   expect((await digestRows(ids.cityMiit)).filter((r) => r.idempotency_key.includes('2026-03-03'))).toHaveLength(0);
   // Official account only, no inbox copy, as chosen.
-  expect((await digestRows(ids.countyFinance)).filter((r) => r.idempotency_key.includes('2026-03-03')).map((r) => r.channel)).toEqual(['oa_template']);
+  expect((await digestRows(ids.countyFinance)).filter((r) => r.idempotency_key.includes('2026-03-03')).map((r) => r.channel)).toEqual([
+    'oa_template',
+  ]);
   expect(await w.runDigests()).toBe(0);
 });
 
@@ -162,7 +210,10 @@ test('two instances deciding the same digest at once write it once', async () =>
   b.clock.t = MONDAY_9AM + 2 * DAY + 3.5 * HOUR;
   const results = await Promise.all([b.worker().runDigests(), b.worker().runDigests()]);
   expect(results[0] + results[1]).toBe(4);
-  const rows = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE template = 'reviewer.digest' AND idempotency_key LIKE ? AND channel = 'inbox'", ['%:2026-03-04:%']);
+  const rows = await b.db.query<{ n: number | string }>(
+    "SELECT COUNT(*) AS n FROM notifications WHERE template = 'reviewer.digest' AND idempotency_key LIKE ? AND channel = 'inbox'",
+    ['%:2026-03-04:%'],
+  );
   // County finance chose the official account only: three inbox copies for four digests.
   expect(Number(rows[0].n)).toBe(3);
 });

@@ -74,12 +74,32 @@ test('every template builds messages WeChat accepts on both channels, whatever i
     expect(CHANNEL_MAP[name]).toBeDefined();
     for (const params of [{}, hostile]) {
       const rendered = TEMPLATES[name](params);
-      const payload = { ...rendered, params: Object.fromEntries(['trackingNo', 'enterpriseName', 'statusLabel', 'reason', 'nextStep', 'companyName', 'filingNo', 'contractAmount', 'stageLabel', 'waiting', 'overdue', 'oldest'].map((k) => [k, params === hostile ? hostile[k] : ''])) };
+      const payload = {
+        ...rendered,
+        params: Object.fromEntries(
+          [
+            'trackingNo',
+            'enterpriseName',
+            'statusLabel',
+            'reason',
+            'nextStep',
+            'companyName',
+            'filingNo',
+            'contractAmount',
+            'stageLabel',
+            'waiting',
+            'overdue',
+            'oldest',
+          ].map((k) => [k, params === hostile ? hostile[k] : '']),
+        ),
+      };
       const mp = buildSubscribeMessage(name, payload, NOW, 'openid', DEFAULT_NOTIFICATION_SETTINGS);
       const oa = buildTemplateMessage(name, payload, NOW, 'openid', 'wxapp', DEFAULT_NOTIFICATION_SETTINGS);
       if (!mp.ok || !oa.ok) throw new Error(`${name} has no mapping`);
-      for (const [key, { value }] of Object.entries(mp.message.data)) expect([name, key, subscribeFieldProblem(key, value)]).toEqual([name, key, null]);
-      for (const [key, { value }] of Object.entries(oa.message.data)) expect([name, key, templateFieldProblem(value), subscribeFieldProblem(key, value)]).toEqual([name, key, null, null]);
+      for (const [key, { value }] of Object.entries(mp.message.data))
+        expect([name, key, subscribeFieldProblem(key, value)]).toEqual([name, key, null]);
+      for (const [key, { value }] of Object.entries(oa.message.data))
+        expect([name, key, templateFieldProblem(value), subscribeFieldProblem(key, value)]).toEqual([name, key, null, null]);
     }
   }
 });

@@ -43,7 +43,12 @@ export async function openBench(options: { maxRecorded?: number } = {}): Promise
   const sandbox = await startSandbox({ port: 0, host: '127.0.0.1', maxRecorded: options.maxRecorded ?? 50_000 });
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl });
   const db = await openTestDatabase();
-  const wechat = createWechatClients({ apiBase: sandbox.baseUrl, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
+  const wechat = createWechatClients({
+    apiBase: sandbox.baseUrl,
+    mp: config.wechat.mp,
+    oa: config.wechat.oa,
+    tokenStore: new DbTokenStore(db),
+  });
   const clock = { t: MONDAY_9AM };
   const now = () => clock.t;
   const logger = pino({ level: 'silent' });
@@ -60,8 +65,24 @@ export async function openBench(options: { maxRecorded?: number } = {}): Promise
     },
     worker(o = {}) {
       const workerDb = o.db ?? db;
-      const clients = o.db ? createWechatClients({ apiBase: sandbox.baseUrl, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(workerDb) }) : wechat;
-      return new OutboxWorker({ config, db: workerDb, wechat: clients, logger, now, settings: { ...FAST_RETRIES, ...o.settings }, hooks: o.hooks, random: () => 0.5 });
+      const clients = o.db
+        ? createWechatClients({
+            apiBase: sandbox.baseUrl,
+            mp: config.wechat.mp,
+            oa: config.wechat.oa,
+            tokenStore: new DbTokenStore(workerDb),
+          })
+        : wechat;
+      return new OutboxWorker({
+        config,
+        db: workerDb,
+        wechat: clients,
+        logger,
+        now,
+        settings: { ...FAST_RETRIES, ...o.settings },
+        hooks: o.hooks,
+        random: () => 0.5,
+      });
     },
     async user(name, o = {}) {
       const row: UserRow = {
@@ -79,7 +100,18 @@ export async function openBench(options: { maxRecorded?: number } = {}): Promise
       return row;
     },
     async grantRole(userId, role, countyCode = null) {
-      await db.transaction((tx) => insertRow(tx, UserRoleEntity, { id: newId(), userId, role, countyCode, grantedBy: null, invitationId: null, createdAt: clock.t, revokedAt: null }));
+      await db.transaction((tx) =>
+        insertRow(tx, UserRoleEntity, {
+          id: newId(),
+          userId,
+          role,
+          countyCode,
+          grantedBy: null,
+          invitationId: null,
+          createdAt: clock.t,
+          revokedAt: null,
+        }),
+      );
     },
     async enqueue(req) {
       await db.transaction((tx) => enqueueNotifications(tx, req, clock.t));
@@ -94,12 +126,16 @@ export async function openBench(options: { maxRecorded?: number } = {}): Promise
       throw new Error('drain: still claiming after maxRounds');
     },
     async status(key) {
-      const rows = await db.query<{ status: string; attempts: number | string; last_error: string | null; next_attempt_at: number | string }>(
-        'SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE idempotency_key = ?',
-        [key],
-      );
+      const rows = await db.query<{
+        status: string;
+        attempts: number | string;
+        last_error: string | null;
+        next_attempt_at: number | string;
+      }>('SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE idempotency_key = ?', [key]);
       const r = rows[0];
-      return r ? { status: r.status, attempts: Number(r.attempts), last_error: r.last_error, next_attempt_at: Number(r.next_attempt_at) } : null;
+      return r
+        ? { status: r.status, attempts: Number(r.attempts), last_error: r.last_error, next_attempt_at: Number(r.next_attempt_at) }
+        : null;
     },
     async close() {
       await sandbox.close();

@@ -26,8 +26,19 @@ const auth = (name: string) => ({ authorization: `Bearer ${tokens[name].token}` 
 
 beforeAll(async () => {
   b = await openBench();
-  const wechat = createWechatClients({ apiBase: b.sandbox.baseUrl, mp: b.config.wechat.mp, oa: b.config.wechat.oa, tokenStore: new DbTokenStore(b.db) });
-  const { app, routes } = createApp({ config: b.config, db: b.db, logger: createLogger(b.config), wechat: { miniProgram: wechat.mp }, now: b.now });
+  const wechat = createWechatClients({
+    apiBase: b.sandbox.baseUrl,
+    mp: b.config.wechat.mp,
+    oa: b.config.wechat.oa,
+    tokenStore: new DbTokenStore(b.db),
+  });
+  const { app, routes } = createApp({
+    config: b.config,
+    db: b.db,
+    logger: createLogger(b.config),
+    wechat: { miniProgram: wechat.mp },
+    now: b.now,
+  });
   expect(routes.specs.some((s) => s.path === '/api/v1/inbox')).toBe(true);
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -38,10 +49,32 @@ beforeAll(async () => {
   for (let i = 0; i < 25; i++) {
     const at = b.clock.t + Math.min(i, 20) * 60_000;
     await b.db.transaction((tx) =>
-      enqueueNotifications(tx, { eventKey: `inbox:${i}`, recipientUserIds: [tokens.alice.userId], template: 'application.status', params: progressParams(`YC2026I${i}`, { statusLabel: `状态${i}` }), channels: ['mp_subscribe', 'oa_template'] }, at),
+      enqueueNotifications(
+        tx,
+        {
+          eventKey: `inbox:${i}`,
+          recipientUserIds: [tokens.alice.userId],
+          template: 'application.status',
+          params: progressParams(`YC2026I${i}`, { statusLabel: `状态${i}` }),
+          channels: ['mp_subscribe', 'oa_template'],
+        },
+        at,
+      ),
     );
   }
-  await b.db.transaction((tx) => enqueueNotifications(tx, { eventKey: 'inbox:bob', recipientUserIds: [tokens.bob.userId], template: 'application.status', params: progressParams('YC2026BOB'), channels: ['mp_subscribe'] }, b.clock.t));
+  await b.db.transaction((tx) =>
+    enqueueNotifications(
+      tx,
+      {
+        eventKey: 'inbox:bob',
+        recipientUserIds: [tokens.bob.userId],
+        template: 'application.status',
+        params: progressParams('YC2026BOB'),
+        channels: ['mp_subscribe'],
+      },
+      b.clock.t,
+    ),
+  );
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -59,7 +92,10 @@ test('own inbox only, newest first, page by page without gaps or repeats', async
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const res = await http.get('/api/v1/inbox').query({ limit: '10', ...(cursor ? { cursor } : {}) }).set(auth('alice'));
+    const res = await http
+      .get('/api/v1/inbox')
+      .query({ limit: '10', ...(cursor ? { cursor } : {}) })
+      .set(auth('alice'));
     expect(res.status).toBe(200);
     expect(res.body.unreadCount).toBe(25);
     seen.push(...(res.body.items as { id: string; createdAt: number; title: string }[]));
@@ -77,7 +113,11 @@ test('own inbox only, newest first, page by page without gaps or repeats', async
 
   const bob = await http.get('/api/v1/inbox').set(auth('bob'));
   expect(bob.body.items).toHaveLength(1);
-  expect(bob.body.items[0]).toMatchObject({ template: 'application.status', page: 'pages/enterprise/application/application?id=01J0000000000000000000000A', readAt: null });
+  expect(bob.body.items[0]).toMatchObject({
+    template: 'application.status',
+    page: 'pages/enterprise/application/application?id=01J0000000000000000000000A',
+    readAt: null,
+  });
 });
 
 test('read and unread', async () => {
@@ -144,7 +184,10 @@ test('preferences: defaults, a change, and what the mini-program needs to ask fo
   expect(put.body.quietHours).toEqual({ start: '22:00', end: '07:30' });
 
   // A second change keeps the first; Bob's settings are his own.
-  const again = await http.put('/api/v1/notification-preferences').set(auth('alice')).send({ groups: { progress: { mp_subscribe: true } } });
+  const again = await http
+    .put('/api/v1/notification-preferences')
+    .set(auth('alice'))
+    .send({ groups: { progress: { mp_subscribe: true } } });
   expect(again.body.groups.progress.mp_subscribe).toBe(true);
   expect(again.body.groups.digest.inbox).toBe(false);
   expect(again.body.quietHours).toEqual({ start: '22:00', end: '07:30' });
@@ -175,15 +218,34 @@ test.each([
 });
 
 test('no body, a non-JSON body or random JSON never produces a 500', async () => {
-  const bodies: unknown[] = [null, 0, 'x', true, {}, { groups: null }, { groups: [] }, { quietHours: 5 }, { groups: { digest: { inbox: null } } }, { groups: { progress: {} } }];
+  const bodies: unknown[] = [
+    null,
+    0,
+    'x',
+    true,
+    {},
+    { groups: null },
+    { groups: [] },
+    { quietHours: 5 },
+    { groups: { digest: { inbox: null } } },
+    { groups: { progress: {} } },
+  ];
   for (let i = 0; i < 40; i++) bodies.push(randomJson(3));
   for (const body of bodies) {
-    const res = await http.put('/api/v1/notification-preferences').set(auth('bob')).set('content-type', 'application/json').send(JSON.stringify(body));
+    const res = await http
+      .put('/api/v1/notification-preferences')
+      .set(auth('bob'))
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(body));
     expect(res.status).toBeLessThan(500);
   }
   const text = await http.put('/api/v1/notification-preferences').set(auth('bob')).set('content-type', 'text/plain').send('hello');
   expect(text.status).toBeLessThan(500);
-  const broken = await http.put('/api/v1/notification-preferences').set(auth('bob')).set('content-type', 'application/json').send('{"groups":');
+  const broken = await http
+    .put('/api/v1/notification-preferences')
+    .set(auth('bob'))
+    .set('content-type', 'application/json')
+    .send('{"groups":');
   expect(broken.status).toBe(400);
 });
 
@@ -192,5 +254,7 @@ function randomJson(depth: number): unknown {
   if (depth === 0 || r < 0.3) return [null, 1, -1, 'a', '22:00', true, false, '', 1e308][Math.floor(Math.random() * 9)];
   if (r < 0.5) return Array.from({ length: Math.floor(Math.random() * 3) }, () => randomJson(depth - 1));
   const keys = ['groups', 'quietHours', 'progress', 'queue', 'digest', 'inbox', 'mp_subscribe', 'oa_template', 'start', 'end', 'x'];
-  return Object.fromEntries(Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => [keys[Math.floor(Math.random() * keys.length)], randomJson(depth - 1)]));
+  return Object.fromEntries(
+    Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => [keys[Math.floor(Math.random() * keys.length)], randomJson(depth - 1)]),
+  );
 }

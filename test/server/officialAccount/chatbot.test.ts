@@ -28,7 +28,21 @@ describe('official account chatbot', () => {
   }
 
   async function opinion(applicationId: string, fields: Partial<ReviewOpinionRow>): Promise<void> {
-    const row: ReviewOpinionRow = { id: newId(), applicationId, round: 1, level: 'county', department: 'miit', reviewerId: newId(), decision: 'approve', reasons: null, ratingEffect: 4, ratingService: 4, internalNote: null, createdAt: Date.now(), ...fields };
+    const row: ReviewOpinionRow = {
+      id: newId(),
+      applicationId,
+      round: 1,
+      level: 'county',
+      department: 'miit',
+      reviewerId: newId(),
+      decision: 'approve',
+      reasons: null,
+      ratingEffect: 4,
+      ratingService: 4,
+      internalNote: null,
+      createdAt: Date.now(),
+      ...fields,
+    };
     await t.db.transaction((tx) => insertRow(tx, ReviewOpinionEntity, row));
   }
 
@@ -103,9 +117,15 @@ describe('official account chatbot', () => {
     test('a menu button (CLICK) works as its command; a picture gets the menu; a voice transcript is read', async () => {
       const click = await postPlain(t, eventXml('oa-anyone', 'CLICK', nextCreateTime(), '<EventKey><![CDATA[联系]]></EventKey>'));
       expect(readReply(click.text).Content).toContain('0458-3878126');
-      const image = await postPlain(t, `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-anyone</FromUserName><CreateTime>1</CreateTime><MsgType>image</MsgType><PicUrl>https://example.com/a.jpg</PicUrl><MediaId>m</MediaId><MsgId>${nextMsgId()}</MsgId></xml>`);
+      const image = await postPlain(
+        t,
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-anyone</FromUserName><CreateTime>1</CreateTime><MsgType>image</MsgType><PicUrl>https://example.com/a.jpg</PicUrl><MediaId>m</MediaId><MsgId>${nextMsgId()}</MsgId></xml>`,
+      );
       expect(readReply(image.text).Content).toContain('只能识别文字');
-      const voice = await postPlain(t, `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-anyone</FromUserName><CreateTime>1</CreateTime><MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format><Recognition><![CDATA[政策。]]></Recognition><MsgId>${nextMsgId()}</MsgId></xml>`);
+      const voice = await postPlain(
+        t,
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-anyone</FromUserName><CreateTime>1</CreateTime><MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format><Recognition><![CDATA[政策。]]></Recognition><MsgId>${nextMsgId()}</MsgId></xml>`,
+      );
       expect(readReply(voice.text).Content).toContain('50%');
     });
 
@@ -144,8 +164,17 @@ describe('official account chatbot', () => {
       const enterprise = await seedEnterprise(t.db, [alice.userId], { name: '伊春林都木业有限公司' });
       const returned = await seedApplication(t.db, enterprise, provider, 'returned', { returnedFrom: 'county' });
       await opinion(returned.id, { decision: 'approve', department: 'finance', internalNote: '财政内部：同意' });
-      await opinion(returned.id, { decision: 'return', reasons: [{ material: '营业执照', message: '请上传清晰的营业执照复印件' }, { field: '合同金额', message: '与合同不一致' }], internalNote: '内部备注：怀疑合同造假，勿告知企业' });
-      const rejected = await seedApplication(t.db, enterprise, provider, 'rejected', { lastReason: '合同签订早于服务商备案（细则三（一））' });
+      await opinion(returned.id, {
+        decision: 'return',
+        reasons: [
+          { material: '营业执照', message: '请上传清晰的营业执照复印件' },
+          { field: '合同金额', message: '与合同不一致' },
+        ],
+        internalNote: '内部备注：怀疑合同造假，勿告知企业',
+      });
+      const rejected = await seedApplication(t.db, enterprise, provider, 'rejected', {
+        lastReason: '合同签订早于服务商备案（细则三（一））',
+      });
       await seedApplication(t.db, enterprise, provider, 'withdrawn');
 
       const code = await bindingCode(alice.token);
@@ -165,9 +194,14 @@ describe('official account chatbot', () => {
       expect(reply).not.toContain('您已撤回');
       expect(bytes(reply)).toBeLessThanOrEqual(2048);
 
-      const audit = await t.db.query<{ action: string }>("SELECT action FROM audit_log WHERE entity_type = 'user' AND entity_id = ? AND action = 'user.oa_linked'", [alice.userId]);
+      const audit = await t.db.query<{ action: string }>(
+        "SELECT action FROM audit_log WHERE entity_type = 'user' AND entity_id = ? AND action = 'user.oa_linked'",
+        [alice.userId],
+      );
       expect(audit).toHaveLength(1);
-      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [alice.userId]))[0].oa_openid).toBe('oa-alice');
+      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [alice.userId]))[0].oa_openid).toBe(
+        'oa-alice',
+      );
     });
 
     test('binding the same user from another follower moves the link', async () => {
@@ -182,7 +216,9 @@ describe('official account chatbot', () => {
       const carol = await t.login('carol'); // the sandbox gives her unionid union-carol
       const reply = await say(t, 'oa-carol', '进度', undefined, '<UnionId><![CDATA[union-carol]]></UnionId>');
       expect(reply).toContain('还没有上云补助申请');
-      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [carol.userId]))[0].oa_openid).toBe('oa-carol');
+      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [carol.userId]))[0].oa_openid).toBe(
+        'oa-carol',
+      );
       // From then on the link holds without the unionid.
       expect(await say(t, 'oa-carol', '进度')).toContain('还没有上云补助申请');
     });
@@ -191,7 +227,9 @@ describe('official account chatbot', () => {
       const frank = await t.login('frank');
       expect(await recordFollowerUnionid(t.db, 'oa-frank', 'union-frank', Date.now())).toBe(true);
       expect(await say(t, 'oa-frank', '进度')).toContain('还没有上云补助申请');
-      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [frank.userId]))[0].oa_openid).toBe('oa-frank');
+      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [frank.userId]))[0].oa_openid).toBe(
+        'oa-frank',
+      );
       // A user already linked elsewhere is not taken over by a unionid: only 绑定 moves a link.
       expect(await recordFollowerUnionid(t.db, 'oa-frank-2', 'union-frank', Date.now())).toBe(true);
       expect(await say(t, 'oa-frank-2', '进度')).toContain('绑定码');
@@ -239,7 +277,27 @@ describe('official account chatbot', () => {
   describe('自测', () => {
     test('a whole conversation, one question per message, ends with the verdict and the estimate in 元', async () => {
       const provider = await seedProvider(t.db, (await t.login('flow-provider')).userId);
-      const answers = ['是', creditCode('230717'), '是', '是', 'C', '是', '2019-04-12', '是', '没有', '没有', '没有', '否', '否', '是', provider.filingNo!, '2023年8月1日', '12万', '120000', '0'];
+      const answers = [
+        '是',
+        creditCode('230717'),
+        '是',
+        '是',
+        'C',
+        '是',
+        '2019-04-12',
+        '是',
+        '没有',
+        '没有',
+        '没有',
+        '否',
+        '否',
+        '是',
+        provider.filingNo!,
+        '2023年8月1日',
+        '12万',
+        '120000',
+        '0',
+      ];
       let reply = await say(t, 'oa-flow', '自测');
       expect(reply).toContain('第1题');
       expect(reply).toContain('伊春市');
@@ -263,7 +321,27 @@ describe('official account chatbot', () => {
       await seedApplication(t.db, enterprise, provider, 'county_review');
       await say(t, 'oa-erin', `绑定 ${await bindingCode(erin.token)}`);
       // She answers "no application in progress"; the platform knows better.
-      const answers = ['是', enterprise.creditCode, '是', '是', 'C', '是', '2019-04-12', '是', '没有', '没有', '没有', '否', '否', '是', provider.filingNo!, '2023-08-01', '120000', '120000', '0'];
+      const answers = [
+        '是',
+        enterprise.creditCode,
+        '是',
+        '是',
+        'C',
+        '是',
+        '2019-04-12',
+        '是',
+        '没有',
+        '没有',
+        '没有',
+        '否',
+        '否',
+        '是',
+        provider.filingNo!,
+        '2023-08-01',
+        '120000',
+        '120000',
+        '0',
+      ];
       await say(t, 'oa-erin', '自测');
       let reply: string | null = null;
       for (const answer of answers) reply = await say(t, 'oa-erin', answer);
@@ -274,7 +352,25 @@ describe('official account chatbot', () => {
     });
 
     test('a stop on a date compares it with the answer before (三（一）)', async () => {
-      const answers = ['是', creditCode('230717'), '是', '是', '跳过', '是', '2019-04-12', '是', '没有', '没有', '没有', '否', '否', '是', '跳过', '2023-09-01', '2023-08-01'];
+      const answers = [
+        '是',
+        creditCode('230717'),
+        '是',
+        '是',
+        '跳过',
+        '是',
+        '2019-04-12',
+        '是',
+        '没有',
+        '没有',
+        '没有',
+        '否',
+        '否',
+        '是',
+        '跳过',
+        '2023-09-01',
+        '2023-08-01',
+      ];
       await say(t, 'oa-late-filing', '自测');
       let reply: string | null = null;
       for (const answer of answers) reply = await say(t, 'oa-late-filing', answer);
@@ -299,20 +395,27 @@ describe('official account chatbot', () => {
       const stop = await say(t, 'oa-stopper', '否');
       expect(stop).toContain('自测结束：暂不符合申报条件（细则二（一））');
       expect(stop).toContain('伊春市');
-      const individual = [await say(t, 'oa-individual', '自测'), await say(t, 'oa-individual', '是'), await say(t, 'oa-individual', '92230717MA1BXXXX1X')];
+      const individual = [
+        await say(t, 'oa-individual', '自测'),
+        await say(t, 'oa-individual', '是'),
+        await say(t, 'oa-individual', '92230717MA1BXXXX1X'),
+      ];
       expect(individual[2]).toMatch(/统一社会信用代码|个体工商户/);
     });
 
     test('an unknown provider is asked for again, not guessed', async () => {
       await say(t, 'oa-provider-q', '自测');
-      for (const a of ['是', creditCode('230717'), '是', '是', 'C', '是', '2019-04-12', '是', '没有', '没有', '没有', '否', '否', '是']) await say(t, 'oa-provider-q', a);
+      for (const a of ['是', creditCode('230717'), '是', '是', 'C', '是', '2019-04-12', '是', '没有', '没有', '没有', '否', '否', '是'])
+        await say(t, 'oa-provider-q', a);
       expect(await say(t, 'oa-provider-q', '不存在的云公司')).toContain('没有找到这个已备案的云服务商');
       expect(await say(t, 'oa-provider-q', '跳过')).toContain('备案通过的日期');
     });
 
     test('a damaged stored state is dropped, not trusted', async () => {
       await say(t, 'oa-damaged', '自测');
-      await t.db.query("UPDATE oa_followers SET flow = ? WHERE openid = 'oa-damaged'", [JSON.stringify({ policy: 'yichun-2023-cloud', asOf: '2024-01-01', answers: { registeredInYichun: 'maybe' }, stop: null })]);
+      await t.db.query("UPDATE oa_followers SET flow = ? WHERE openid = 'oa-damaged'", [
+        JSON.stringify({ policy: 'yichun-2023-cloud', asOf: '2024-01-01', answers: { registeredInYichun: 'maybe' }, stop: null }),
+      ]);
       expect(await say(t, 'oa-damaged', '是')).toContain('无法继续');
       expect(await say(t, 'oa-damaged', '是')).toContain('回复下面的文字');
     });
@@ -325,7 +428,10 @@ describe('official account chatbot', () => {
     const longReason = `请补充以下材料：${'合同附件第一页至最后一页的清晰扫描件]]>，'.repeat(200)}`;
     for (let i = 0; i < 6; i++) await seedApplication(t.db, enterprise, provider, 'returned', { lastReason: longReason });
     await say(t, 'oa-bob', `绑定 ${await bindingCode(bob.token)}`);
-    const res = await postPlain(t, `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-bob</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>进度</Content><MsgId>${nextMsgId()}</MsgId></xml>`);
+    const res = await postPlain(
+      t,
+      `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-bob</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>进度</Content><MsgId>${nextMsgId()}</MsgId></xml>`,
+    );
     const content = readReply(res.text).Content;
     expect(bytes(content)).toBeLessThanOrEqual(2048);
     expect(bytes(content)).toBeGreaterThan(1800);

@@ -17,21 +17,30 @@ describe('official account endpoint (plain mode)', () => {
   });
   afterAll(() => t.close());
 
-  const count = async (table: string): Promise<number> => Number((await t.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+  const count = async (table: string): Promise<number> =>
+    Number((await t.db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
   describe('GET: the server check', () => {
     test('a correct signature gets echostr back as plain text', async () => {
       const timestamp = '1409304348';
       const nonce = '1234567890';
-      const res = await t.http.get('/wechat/official-account').query({ signature: sha1Sorted(token, timestamp, nonce), timestamp, nonce, echostr: '5837397520573937511' });
+      const res = await t.http
+        .get('/wechat/official-account')
+        .query({ signature: sha1Sorted(token, timestamp, nonce), timestamp, nonce, echostr: '5837397520573937511' });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.text).toBe('5837397520573937511');
     });
 
     test.each([
-      ['a wrong signature', (ts: string, n: string) => ({ signature: sha1Sorted('not-the-token', ts, n), timestamp: ts, nonce: n, echostr: '42' })],
-      ['a signature over other values', (ts: string, n: string) => ({ signature: sha1Sorted(token, ts, n), timestamp: `${ts}1`, nonce: n, echostr: '42' })],
+      [
+        'a wrong signature',
+        (ts: string, n: string) => ({ signature: sha1Sorted('not-the-token', ts, n), timestamp: ts, nonce: n, echostr: '42' }),
+      ],
+      [
+        'a signature over other values',
+        (ts: string, n: string) => ({ signature: sha1Sorted(token, ts, n), timestamp: `${ts}1`, nonce: n, echostr: '42' }),
+      ],
       ['no signature', (ts: string, n: string) => ({ timestamp: ts, nonce: n, echostr: '42' })],
       ['nothing at all', () => ({})],
       ['a signature that is not hex', (ts: string, n: string) => ({ signature: 'z'.repeat(40), timestamp: ts, nonce: n, echostr: '42' })],
@@ -55,7 +64,13 @@ describe('official account endpoint (plain mode)', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/xml/);
       const reply = readReply(res.text);
-      expect(reply).toEqual({ ToUserName: 'oa-first', FromUserName: OA_ID, CreateTime: expect.stringMatching(/^\d+$/), MsgType: 'text', Content: expect.stringContaining('0458-3878126') });
+      expect(reply).toEqual({
+        ToUserName: 'oa-first',
+        FromUserName: OA_ID,
+        CreateTime: expect.stringMatching(/^\d+$/),
+        MsgType: 'text',
+        Content: expect.stringContaining('0458-3878126'),
+      });
       expect(res.text).toMatch(/^<xml><ToUserName><!\[CDATA\[oa-first\]\]><\/ToUserName><FromUserName>/);
     });
 
@@ -73,7 +88,10 @@ describe('official account endpoint (plain mode)', () => {
     });
 
     test('an unsigned body is refused before it is read: a 1 MB one gets 401, not 413', async () => {
-      const res = await t.http.post('/wechat/official-account').set('content-type', 'text/xml').send(Buffer.alloc(1024 * 1024, 'a'));
+      const res = await t.http
+        .post('/wechat/official-account')
+        .set('content-type', 'text/xml')
+        .send(Buffer.alloc(1024 * 1024, 'a'));
       expect(res.status).toBe(401);
     });
   });
@@ -86,18 +104,51 @@ describe('official account endpoint (plain mode)', () => {
       ['an empty body', ''],
       ['a root other than <xml>', `<message><FromUserName>oa-x</FromUserName></message>`],
       ['two roots', '<xml></xml><xml></xml>'],
-      ['a DOCTYPE with entities (billion laughs)', `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&b;</Content><MsgId>1</MsgId></xml>`],
-      ['an external entity', `<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&xxe;</Content><MsgId>2</MsgId></xml>`],
+      [
+        'a DOCTYPE with entities (billion laughs)',
+        `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&b;</Content><MsgId>1</MsgId></xml>`,
+      ],
+      [
+        'an external entity',
+        `<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&xxe;</Content><MsgId>2</MsgId></xml>`,
+      ],
       ['a comment', `<xml><!-- hi --><ToUserName>${OA_ID}</ToUserName></xml>`],
-      ['a __proto__ element', `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>3</MsgId><__proto__><polluted>yes</polluted></__proto__></xml>`],
+      [
+        'a __proto__ element',
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>3</MsgId><__proto__><polluted>yes</polluted></__proto__></xml>`,
+      ],
       ['a constructor element', `<xml><constructor><prototype><polluted>yes</polluted></prototype></constructor></xml>`],
-      ['a text message without Content', `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>4</MsgId></xml>`],
-      ['Content given twice', `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><Content>政策</Content><MsgId>5</MsgId></xml>`],
-      ['an openid with markup characters', `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName><![CDATA[oa-x]]><x/>]]></FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>6</MsgId></xml>`],
-      ['a MsgId that is not a number', `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>1 OR 1=1</MsgId></xml>`],
-      ['a CreateTime that is not a number', `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>now</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>7</MsgId></xml>`],
+      [
+        'a text message without Content',
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><MsgId>4</MsgId></xml>`,
+      ],
+      [
+        'Content given twice',
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><Content>政策</Content><MsgId>5</MsgId></xml>`,
+      ],
+      [
+        'an openid with markup characters',
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName><![CDATA[oa-x]]><x/>]]></FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>6</MsgId></xml>`,
+      ],
+      [
+        'a MsgId that is not a number',
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>1 OR 1=1</MsgId></xml>`,
+      ],
+      [
+        'a CreateTime that is not a number',
+        `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>now</CreateTime><MsgType>text</MsgType><Content>帮助</Content><MsgId>7</MsgId></xml>`,
+      ],
       ['deep nesting', `<xml>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</xml>`],
-      ['bytes that are not UTF-8', Buffer.concat([Buffer.from(`<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('</Content><MsgId>8</MsgId></xml>')])],
+      [
+        'bytes that are not UTF-8',
+        Buffer.concat([
+          Buffer.from(
+            `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-x</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>`,
+          ),
+          Buffer.from([0xff, 0xfe, 0xc3]),
+          Buffer.from('</Content><MsgId>8</MsgId></xml>'),
+        ]),
+      ],
     ];
 
     test.each(hostile)('%s: 400, nothing processed', async (_label, body) => {
@@ -121,10 +172,19 @@ describe('official account endpoint (plain mode)', () => {
     test('a body over 64 KiB sent in chunks without a length: 413 all the same', async () => {
       const address = t.server.address() as AddressInfo;
       const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: address.port, method: 'POST', path: signedQuery(token), headers: { 'content-type': 'text/xml', 'transfer-encoding': 'chunked' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: address.port,
+            method: 'POST',
+            path: signedQuery(token),
+            headers: { 'content-type': 'text/xml', 'transfer-encoding': 'chunked' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
         for (let i = 0; i < 20; i++) req.write(Buffer.alloc(8 * 1024, 'x'));
         req.end();
@@ -141,7 +201,10 @@ describe('official account endpoint (plain mode)', () => {
     });
 
     test('a JSON body is not a WeChat message: 415 (or 400 from the JSON parser), never 5xx', async () => {
-      const res = await t.http.post(signedQuery(token)).set('content-type', 'application/json').send({ xml: { Content: '帮助' } });
+      const res = await t.http
+        .post(signedQuery(token))
+        .set('content-type', 'application/json')
+        .send({ xml: { Content: '帮助' } });
       expect(res.status).toBe(415);
       const broken = await t.http.post(signedQuery(token)).set('content-type', 'application/json').send('{"xml":');
       expect(broken.status).toBe(400);
@@ -160,12 +223,18 @@ describe('official account endpoint (plain mode)', () => {
     });
 
     test('safe mode without an EncodingAESKey configured: signature first (401), then 400', async () => {
-      const unsigned = await postPlain(t, `<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>`, signedQuery(token, { encrypt_type: 'aes', msg_signature: 'b'.repeat(40) }));
+      const unsigned = await postPlain(
+        t,
+        `<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>`,
+        signedQuery(token, { encrypt_type: 'aes', msg_signature: 'b'.repeat(40) }),
+      );
       expect(unsigned.status).toBe(401);
       const ts = '1';
       const nonce = '2';
       const signed = await t.http
-        .post(`/wechat/official-account?timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${sha1Sorted(token, ts, nonce, 'AAAA')}`)
+        .post(
+          `/wechat/official-account?timestamp=${ts}&nonce=${nonce}&encrypt_type=aes&msg_signature=${sha1Sorted(token, ts, nonce, 'AAAA')}`,
+        )
         .set('content-type', 'text/xml')
         .send('<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>');
       expect(signed.status).toBe(400);
@@ -183,7 +252,9 @@ describe('official account endpoint (plain mode)', () => {
       const q2 = await say(t, 'oa-retry', '是', answerId);
       // Were the retry handled again, "是" would answer the credit-code question and be refused.
       expect(await say(t, 'oa-retry', '是', answerId)).toBe(q2);
-      const rows = await t.db.query<{ flow: string; version: number | string }>("SELECT flow, version FROM oa_followers WHERE openid = 'oa-retry'");
+      const rows = await t.db.query<{ flow: string; version: number | string }>(
+        "SELECT flow, version FROM oa_followers WHERE openid = 'oa-retry'",
+      );
       expect(Object.keys(JSON.parse(rows[0].flow).answers)).toEqual(['registeredInYichun']);
       expect(Number(rows[0].version)).toBe(2);
       expect(await count(`oa_messages WHERE openid = 'oa-retry'`)).toBe(2);
@@ -207,10 +278,12 @@ describe('official account endpoint (plain mode)', () => {
       const again = await postPlain(t, eventXml('oa-follow', 'subscribe', createTime));
       expect(readReply(first.text).Content).toContain('欢迎关注');
       expect(readReply(again.text).Content).toBe(readReply(first.text).Content);
-      expect(Number((await t.db.query<{ version: number | string }>("SELECT version FROM oa_followers WHERE openid = 'oa-follow'"))[0].version)).toBe(1);
+      expect(
+        Number((await t.db.query<{ version: number | string }>("SELECT version FROM oa_followers WHERE openid = 'oa-follow'"))[0].version),
+      ).toBe(1);
     });
 
-    test('a MsgId seen from another sender never hands over that sender\'s answer', async () => {
+    test("a MsgId seen from another sender never hands over that sender's answer", async () => {
       const msgId = nextMsgId();
       await say(t, 'oa-owner', '联系', msgId);
       expect(await say(t, 'oa-someone-else', '联系', msgId)).toBeNull();
@@ -219,7 +292,10 @@ describe('official account endpoint (plain mode)', () => {
     test('events that need no answer are answered success and not recorded', async () => {
       const before = await count('oa_messages');
       for (const event of ['VIEW', 'LOCATION', 'TEMPLATESENDJOBFINISH', 'SCAN']) {
-        const res = await postPlain(t, eventXml('oa-quiet', event, nextCreateTime(), '<EventKey><![CDATA[https://example.com]]></EventKey>'));
+        const res = await postPlain(
+          t,
+          eventXml('oa-quiet', event, nextCreateTime(), '<EventKey><![CDATA[https://example.com]]></EventKey>'),
+        );
         expect([event, res.status, res.text]).toEqual([event, 200, 'success']);
       }
       expect(await count('oa_messages')).toBe(before);

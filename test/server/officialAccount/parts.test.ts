@@ -61,7 +61,9 @@ describe('replies', () => {
   test('characters XML cannot carry are dropped; "]]>" cannot end the CDATA early', () => {
     const xml = textReplyXml({ toUser: 'gh', fromUser: 'oa' }, 'a\u0000b\u0008c]]>d\ud800e', 1);
     expect(xml).toContain('<Content><![CDATA[abc]]]]><![CDATA[>de]]></Content>');
-    expect(parseInboundMessage(xml.replace('<MsgType><![CDATA[text]]></MsgType>', '<MsgType>text</MsgType><MsgId>1</MsgId>')).content).toBe('abc]]>de');
+    expect(parseInboundMessage(xml.replace('<MsgType><![CDATA[text]]></MsgType>', '<MsgType>text</MsgType><MsgId>1</MsgId>')).content).toBe(
+      'abc]]>de',
+    );
   });
 });
 

@@ -20,13 +20,17 @@ describe('official account endpoint (safe mode)', () => {
   });
   afterAll(() => t.close());
 
-  const handled = async (): Promise<number> => Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM oa_messages'))[0].n);
+  const handled = async (): Promise<number> =>
+    Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM oa_messages'))[0].n);
 
   test('an encrypted message gets an encrypted, signed reply that decrypts to the answer', async () => {
     const encrypt = wechatEncrypt(ENCODING_AES_KEY, APPID, textXml('oa-safe', '联系'));
     const res = await postPlain(t, safeEnvelope(encrypt), safeQuery(token, encrypt));
     expect(res.status).toBe(200);
-    const m = /^<xml><Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt><MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]><\/MsgSignature><TimeStamp>(\d+)<\/TimeStamp><Nonce><!\[CDATA\[([^\]]+)\]\]><\/Nonce><\/xml>$/.exec(res.text);
+    const m =
+      /^<xml><Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]><\/Encrypt><MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]><\/MsgSignature><TimeStamp>(\d+)<\/TimeStamp><Nonce><!\[CDATA\[([^\]]+)\]\]><\/Nonce><\/xml>$/.exec(
+        res.text,
+      );
     expect(m).not.toBeNull();
     const [, replyEncrypt, replySignature, replyTimestamp, replyNonce] = m!;
     expect(replySignature).toBe(sha1Sorted(token, replyTimestamp, replyNonce, replyEncrypt));
@@ -46,7 +50,8 @@ describe('official account endpoint (safe mode)', () => {
     const second = wechatEncrypt(ENCODING_AES_KEY, APPID, xml);
     const a = await postPlain(t, safeEnvelope(first), safeQuery(token, first));
     const b = await postPlain(t, safeEnvelope(second), safeQuery(token, second));
-    const contentOf = (text: string) => readReply(wechatDecrypt(ENCODING_AES_KEY, /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(text)![1]).xml).Content;
+    const contentOf = (text: string) =>
+      readReply(wechatDecrypt(ENCODING_AES_KEY, /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(text)![1]).xml).Content;
     expect(contentOf(a.text)).toContain('第1题');
     expect(contentOf(b.text)).toBe(contentOf(a.text));
     const rows = await t.db.query<{ version: number | string }>("SELECT version FROM oa_followers WHERE openid = 'oa-safe-2'");
@@ -122,7 +127,11 @@ describe('official account endpoint (safe mode)', () => {
   });
 
   test('an event needing no answer is answered success (unencrypted, as WeChat accepts)', async () => {
-    const encrypt = wechatEncrypt(ENCODING_AES_KEY, APPID, `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-unsub</FromUserName><CreateTime>5</CreateTime><MsgType>event</MsgType><Event>unsubscribe</Event></xml>`);
+    const encrypt = wechatEncrypt(
+      ENCODING_AES_KEY,
+      APPID,
+      `<xml><ToUserName>${OA_ID}</ToUserName><FromUserName>oa-unsub</FromUserName><CreateTime>5</CreateTime><MsgType>event</MsgType><Event>unsubscribe</Event></xml>`,
+    );
     const res = await postPlain(t, safeEnvelope(encrypt), safeQuery(token, encrypt));
     expect(res.status).toBe(200);
     expect(res.text).toBe('success');

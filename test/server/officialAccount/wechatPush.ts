@@ -42,7 +42,10 @@ export function signedQuery(token: string, extra: Record<string, string> = {}): 
 
 /** Posts a plain-mode message as WeChat does. */
 export function postPlain(t: TestApp, xml: string | Buffer, query: string = signedQuery(t.config.wechat.oa.token)) {
-  return t.http.post(query).set('content-type', 'text/xml').send(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml);
+  return t.http
+    .post(query)
+    .set('content-type', 'text/xml')
+    .send(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml);
 }
 
 export interface ReplyXml {
@@ -61,7 +64,11 @@ function cdataField(xml: string, name: string): string | undefined {
 export function readReply(xml: string): ReplyXml {
   // A "]]>" in the content is split across two CDATA sections: join them back.
   const content = /<Content>([\s\S]*)<\/Content>/.exec(xml)?.[1] ?? '';
-  const joined = content.replace(/^<!\[CDATA\[/, '').replace(/\]\]>$/, '').split(']]]]><![CDATA[>').join(']]>');
+  const joined = content
+    .replace(/^<!\[CDATA\[/, '')
+    .replace(/\]\]>$/, '')
+    .split(']]]]><![CDATA[>')
+    .join(']]>');
   return {
     ToUserName: cdataField(xml, 'ToUserName') ?? '',
     FromUserName: cdataField(xml, 'FromUserName') ?? '',
@@ -98,6 +105,14 @@ export function safeEnvelope(encrypt: string): string {
 export function safeQuery(token: string, encrypt: string, overrides: Record<string, string> = {}): string {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = String(Math.floor(Math.random() * 1e9));
-  const params = new URLSearchParams({ signature: sha1Sorted(token, timestamp, nonce), timestamp, nonce, openid: 'x', encrypt_type: 'aes', msg_signature: sha1Sorted(token, timestamp, nonce, encrypt), ...overrides });
+  const params = new URLSearchParams({
+    signature: sha1Sorted(token, timestamp, nonce),
+    timestamp,
+    nonce,
+    openid: 'x',
+    encrypt_type: 'aes',
+    msg_signature: sha1Sorted(token, timestamp, nonce, encrypt),
+    ...overrides,
+  });
   return `/wechat/official-account?${params.toString()}`;
 }

@@ -28,12 +28,18 @@ describe('WeChat Pay callbacks', () => {
   });
   afterAll(() => t.close());
 
-  const post = (path: string, headers: Record<string, string>, body: string) => t.http.post(path).set({ ...headers, 'content-type': 'application/json' }).send(body);
+  const post = (path: string, headers: Record<string, string>, body: string) =>
+    t.http
+      .post(path)
+      .set({ ...headers, 'content-type': 'application/json' })
+      .send(body);
   const status = async () => (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status as string;
   const nothingChanged = async () => {
     expect(await status()).toBe('created');
     expect(Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM payment_notifications', []))[0].n)).toBe(0);
-    expect(Number((await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.paid'", []))[0].n)).toBe(0);
+    expect(
+      Number((await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.paid'", []))[0].n),
+    ).toBe(0);
   };
   function reEncrypted(mutate: (resource: Record<string, string>) => void): string {
     const body = JSON.parse(genuine.body) as { resource: Record<string, string> };
@@ -42,12 +48,54 @@ describe('WeChat Pay callbacks', () => {
   }
 
   test.each<[string, () => { headers: Record<string, string>; body: string }, number]>([
-    ['a bad signature', () => ({ headers: { ...genuine.headers, 'Wechatpay-Signature': genuine.headers['Wechatpay-Signature'].replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }, body: genuine.body }), 401],
-    ['a body changed after signing', () => ({ headers: genuine.headers, body: genuine.body.replace('TRANSACTION.SUCCESS', 'TRANSACTION.SUCCESS ') }), 401],
-    ['a probe signature', () => ({ headers: { ...genuine.headers, 'Wechatpay-Signature': `WECHATPAY/SIGNTEST/${genuine.headers['Wechatpay-Signature']}` }, body: genuine.body }), 401],
-    ['a stale timestamp', () => ({ headers: t.sandbox.control.pay.signNotification(genuine.body, { timestamp: Math.floor(Date.now() / 1000) - 600 }), body: genuine.body }), 401],
-    ['a timestamp from the future', () => ({ headers: t.sandbox.control.pay.signNotification(genuine.body, { timestamp: Math.floor(Date.now() / 1000) + 600 }), body: genuine.body }), 401],
-    ['a serial that is not this provider’s key', () => ({ headers: t.sandbox.control.pay.signNotification(genuine.body, { serial: 'PUB_KEY_ID_0000000000000000000000000001' }), body: genuine.body }), 401],
+    [
+      'a bad signature',
+      () => ({
+        headers: {
+          ...genuine.headers,
+          'Wechatpay-Signature': genuine.headers['Wechatpay-Signature'].replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+        },
+        body: genuine.body,
+      }),
+      401,
+    ],
+    [
+      'a body changed after signing',
+      () => ({ headers: genuine.headers, body: genuine.body.replace('TRANSACTION.SUCCESS', 'TRANSACTION.SUCCESS ') }),
+      401,
+    ],
+    [
+      'a probe signature',
+      () => ({
+        headers: { ...genuine.headers, 'Wechatpay-Signature': `WECHATPAY/SIGNTEST/${genuine.headers['Wechatpay-Signature']}` },
+        body: genuine.body,
+      }),
+      401,
+    ],
+    [
+      'a stale timestamp',
+      () => ({
+        headers: t.sandbox.control.pay.signNotification(genuine.body, { timestamp: Math.floor(Date.now() / 1000) - 600 }),
+        body: genuine.body,
+      }),
+      401,
+    ],
+    [
+      'a timestamp from the future',
+      () => ({
+        headers: t.sandbox.control.pay.signNotification(genuine.body, { timestamp: Math.floor(Date.now() / 1000) + 600 }),
+        body: genuine.body,
+      }),
+      401,
+    ],
+    [
+      'a serial that is not this provider’s key',
+      () => ({
+        headers: t.sandbox.control.pay.signNotification(genuine.body, { serial: 'PUB_KEY_ID_0000000000000000000000000001' }),
+        body: genuine.body,
+      }),
+      401,
+    ],
     ['missing signature headers', () => ({ headers: {}, body: genuine.body }), 401],
     [
       'a bad GCM tag (signed anew, as only a key thief could)',
@@ -76,7 +124,14 @@ describe('WeChat Pay callbacks', () => {
     [
       'wrong associated data',
       () => {
-        const plain = JSON.stringify({ ...JSON.parse('{}'), mchid: p.merchant.mchid, out_trade_no: no, transaction_id: '4200000000000000000000000001', trade_state: 'SUCCESS', amount: { total: 45_600 } });
+        const plain = JSON.stringify({
+          ...JSON.parse('{}'),
+          mchid: p.merchant.mchid,
+          out_trade_no: no,
+          transaction_id: '4200000000000000000000000001',
+          trade_state: 'SUCCESS',
+          amount: { total: 45_600 },
+        });
         const resource = t.sandbox.control.pay.encryptResource(p.merchant.mchid, plain, 'refund');
         const body = reEncrypted((r) => Object.assign(r, resource, { associated_data: 'transaction' }));
         return { headers: t.sandbox.control.pay.signNotification(body), body };
@@ -105,12 +160,13 @@ describe('WeChat Pay callbacks', () => {
     expect(first.status).toBe(204);
     expect(await status()).toBe('paid');
     const snapshot = async () => ({
-      audit: (await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?", [id]))[0].n,
+      audit: (await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?', [id]))[0].n,
       notes: (await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid'", []))[0].n,
       row: await t.db.query<unknown>('SELECT status, version, transaction_id, paid_at FROM payment_requests WHERE id = ?', [id]),
     });
     const before = await snapshot();
-    for (let i = 0; i < 3; i++) expect((await post(genuine.url, t.sandbox.control.pay.signNotification(genuine.body), genuine.body)).status).toBe(204);
+    for (let i = 0; i < 3; i++)
+      expect((await post(genuine.url, t.sandbox.control.pay.signNotification(genuine.body), genuine.body)).status).toBe(204);
     await t.sandbox.control.pay.deliverPending();
     expect(await snapshot()).toEqual(before);
   });

@@ -25,7 +25,9 @@ describe('one order per payment request, paid once', () => {
     const app = await seedApplication(t.db, p.enterprise, p.provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-ONCE' });
     const id = await requestPayment(t, p, 3_000_000, { applicationId: app.id });
     const before = pay().ordersCreated();
-    const answers = await Promise.all(Array.from({ length: 100 }, () => t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token))));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token))),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(100).fill(200));
     expect(new Set(answers.map((a) => a.body.package)).size).toBe(1);
     expect(pay().ordersCreated() - before).toBe(1);
@@ -34,10 +36,20 @@ describe('one order per payment request, paid once', () => {
     const first = await pay().payOrder(p.merchant.mchid, no);
     // WeChat Pay repeats its callbacks; all at once, too.
     await Promise.all([1, 2, 3, 4, 5].map(() => pay().redeliver(first!.notificationId)));
-    expect(pay().deliveries().filter((d) => d.notificationId === first!.notificationId).every((d) => d.status === 204)).toBe(true);
-    expect(await count("SELECT COUNT(*) AS n FROM application_payments WHERE payment_request_id = ? AND removed_at IS NULL", [id])).toBe(1);
+    expect(
+      pay()
+        .deliveries()
+        .filter((d) => d.notificationId === first!.notificationId)
+        .every((d) => d.status === 204),
+    ).toBe(true);
+    expect(await count('SELECT COUNT(*) AS n FROM application_payments WHERE payment_request_id = ? AND removed_at IS NULL', [id])).toBe(1);
     expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'payment.paid'", [id])).toBe(1);
-    expect(await count("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid' AND channel = 'inbox' AND recipient_user_id = ?", [p.ent.userId])).toBeGreaterThanOrEqual(1);
+    expect(
+      await count(
+        "SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid' AND channel = 'inbox' AND recipient_user_id = ?",
+        [p.ent.userId],
+      ),
+    ).toBeGreaterThanOrEqual(1);
     expect((await t.http.get(`/api/v1/applications/${app.id}`).set(bearer(p.ent.token))).body.application.paidAmountFen).toBe(3_000_000);
   });
 
@@ -65,10 +77,17 @@ describe('one order per payment request, paid once', () => {
     expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status).toBe('created');
     const report = await t.services.reconciler.sweep();
     expect(report.paid).toBeGreaterThanOrEqual(1);
-    expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment).toMatchObject({ status: 'paid', verifiedPaidFen: 66_600 });
+    expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment).toMatchObject({
+      status: 'paid',
+      verifiedPaidFen: 66_600,
+    });
     const again = await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token));
     expect(again.body.error.code).toBe('already_paid');
-    expect(pay().orders(p.merchant.mchid).filter((o) => o.outTradeNo === no)).toHaveLength(1);
+    expect(
+      pay()
+        .orders(p.merchant.mchid)
+        .filter((o) => o.outTradeNo === no),
+    ).toHaveLength(1);
     // The late callback changes nothing.
     await pay().deliverPending();
     expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'payment.paid'", [id])).toBe(1);
@@ -84,7 +103,11 @@ describe('one order per payment request, paid once', () => {
     const no = await outTradeNoOf(t, id);
     expect(pay().order(p.merchant.mchid, no)).toBeNull();
     expect((await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token))).status).toBe(200);
-    expect(pay().orders(p.merchant.mchid).filter((o) => o.outTradeNo === no)).toHaveLength(1);
+    expect(
+      pay()
+        .orders(p.merchant.mchid)
+        .filter((o) => o.outTradeNo === no),
+    ).toHaveLength(1);
   });
 
   test('orders left open are closed after their time; one paid meanwhile is recorded as paid', async () => {
@@ -103,7 +126,10 @@ describe('one order per payment request, paid once', () => {
 
   test('another member of the enterprise cannot start a second order under the same number', async () => {
     const colleague = await t.login('once-colleague');
-    await t.db.query("INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, 'member', 'active', ?)", [`01J${Date.now()}`.padEnd(26, 'A').slice(0, 26), p.enterprise.id, colleague.userId, Date.now()]);
+    await t.db.query(
+      "INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, 'member', 'active', ?)",
+      [`01J${Date.now()}`.padEnd(26, 'A').slice(0, 26), p.enterprise.id, colleague.userId, Date.now()],
+    );
     const id = await requestPayment(t, p, 5_000);
     await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token)).expect(200);
     const other = await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(colleague.token));
@@ -119,7 +145,8 @@ describe('one order per payment request, paid once', () => {
     await t.db.query('UPDATE payment_requests SET checked_at = ? WHERE id = ?', [Date.now() - 6 * 60_000, id]);
     const stop = startPaymentJobs(t.services.reconciler, createLogger({ logLevel: 'silent' }), 20);
     try {
-      for (let i = 0; i < 100 && (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status !== 'paid'; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status !== 'paid'; i++)
+        await new Promise((r) => setTimeout(r, 20));
     } finally {
       await stop();
     }

@@ -17,7 +17,13 @@ export interface PayParties {
 }
 
 export function linkBody(m: CreatedPayMerchant) {
-  return { mchid: m.mchid, apiV3Key: m.apiV3Key, privateKeyPem: m.privateKeyPem, serialNo: m.serialNo, platformKeys: [{ id: m.platformPublicKeyId, pem: m.platformPublicKeyPem }] };
+  return {
+    mchid: m.mchid,
+    apiV3Key: m.apiV3Key,
+    privateKeyPem: m.privateKeyPem,
+    serialNo: m.serialNo,
+    platformKeys: [{ id: m.platformPublicKeyId, pem: m.platformPublicKeyPem }],
+  };
 }
 
 export async function payParties(t: TestApp, tag: string, mchid?: string): Promise<PayParties> {
@@ -31,7 +37,10 @@ export async function payParties(t: TestApp, tag: string, mchid?: string): Promi
 
 /** The provider asks the enterprise to pay; returns the payment request's id. */
 export async function requestPayment(t: TestApp, p: PayParties, amountFen: number, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.http.post('/api/v1/providers/me/payment-requests').set(bearer(p.prov.token)).send({ creditCode: p.enterprise.creditCode, amountFen, description: '云ERP首年服务费', contractNo: 'HT-2026-001', ...extra });
+  const res = await t.http
+    .post('/api/v1/providers/me/payment-requests')
+    .set(bearer(p.prov.token))
+    .send({ creditCode: p.enterprise.creditCode, amountFen, description: '云ERP首年服务费', contractNo: 'HT-2026-001', ...extra });
   if (res.status !== 201) throw new Error(`request failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.payment.id as string;
 }
@@ -42,6 +51,11 @@ export async function outTradeNoOf(t: TestApp, id: string): Promise<string> {
 }
 
 /** wx.requestPayment's paySign checks out with the merchant's public key, as WeChat checks it. */
-export function paySignValid(m: CreatedPayMerchant, p: { appId: string; timeStamp: string; nonceStr: string; package: string; paySign: string }): boolean {
-  return createVerify('RSA-SHA256').update(`${p.appId}\n${p.timeStamp}\n${p.nonceStr}\n${p.package}\n`).verify(createPublicKey(m.publicKeyPem), p.paySign, 'base64');
+export function paySignValid(
+  m: CreatedPayMerchant,
+  p: { appId: string; timeStamp: string; nonceStr: string; package: string; paySign: string },
+): boolean {
+  return createVerify('RSA-SHA256')
+    .update(`${p.appId}\n${p.timeStamp}\n${p.nonceStr}\n${p.package}\n`)
+    .verify(createPublicKey(m.publicKeyPem), p.paySign, 'base64');
 }

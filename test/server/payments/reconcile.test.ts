@@ -35,42 +35,102 @@ describe('reconciliation with the trade bill', () => {
 
     // An order made with the merchant's keys outside the platform.
     const m = p.merchant;
-    const outside = new Pay({ appid: m.appid, mchid: m.mchid, serial_no: m.serialNo, publicKey: Buffer.from(m.platformPublicKeyPem), privateKey: Buffer.from(m.privateKeyPem), key: m.apiV3Key });
-    outside.createHttp(createPayTransport({ apiBase: t.sandbox.baseUrl, platformKeys: new Map([[m.platformPublicKeyId, createPublicKey(m.platformPublicKeyPem)]]), timeoutMs: 2000 }));
-    const made = await outside.transactions_jsapi({ description: '线下订单', out_trade_no: 'OUTSIDE0001', notify_url: 'http://127.0.0.1:9/none', amount: { total: 777 }, payer: { openid: 'mp-someone' } });
+    const outside = new Pay({
+      appid: m.appid,
+      mchid: m.mchid,
+      serial_no: m.serialNo,
+      publicKey: Buffer.from(m.platformPublicKeyPem),
+      privateKey: Buffer.from(m.privateKeyPem),
+      key: m.apiV3Key,
+    });
+    outside.createHttp(
+      createPayTransport({
+        apiBase: t.sandbox.baseUrl,
+        platformKeys: new Map([[m.platformPublicKeyId, createPublicKey(m.platformPublicKeyPem)]]),
+        timeoutMs: 2000,
+      }),
+    );
+    const made = await outside.transactions_jsapi({
+      description: '线下订单',
+      out_trade_no: 'OUTSIDE0001',
+      notify_url: 'http://127.0.0.1:9/none',
+      amount: { total: 777 },
+      payer: { openid: 'mp-someone' },
+    });
     expect(made.status).toBe(200);
     await t.sandbox.control.pay.payOrder(m.mchid, 'OUTSIDE0001', { successTime: yesterdayNoon, deliver: false });
 
     // A record of ours that WeChat Pay never had.
     const phantom = await requestPayment(t, p, 30_000);
-    await t.db.query("UPDATE payment_requests SET status = 'paid', paid_on = ?, paid_at = ?, transaction_id = '4200000000FAKE' WHERE id = ?", [yesterday, yesterdayNoon, phantom]);
+    await t.db.query(
+      "UPDATE payment_requests SET status = 'paid', paid_on = ?, paid_at = ?, transaction_id = '4200000000FAKE' WHERE id = ?",
+      [yesterday, yesterdayNoon, phantom],
+    );
 
     const admin = await t.login('pay-admin');
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, 'admin', NULL, ?)", [newId(), admin.userId, Date.now()]);
+    await t.db.query("INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, 'admin', NULL, ?)", [
+      newId(),
+      admin.userId,
+      Date.now(),
+    ]);
     expect((await t.http.post('/api/v1/admin/payments/trade-bills').set(bearer(p.prov.token)).send({ date: yesterday })).status).toBe(403);
-    expect((await t.http.post('/api/v1/admin/payments/trade-bills').set(bearer(admin.token)).send({ date: '2026-02-30' })).status).toBe(400);
+    expect((await t.http.post('/api/v1/admin/payments/trade-bills').set(bearer(admin.token)).send({ date: '2026-02-30' })).status).toBe(
+      400,
+    );
     const run = await t.http.post('/api/v1/admin/payments/trade-bills').set(bearer(admin.token)).send({ date: yesterday });
     expect(run.status).toBe(200);
-    expect(run.body.results.find((r: { accountId: string }) => r.accountId === p.accountId)).toMatchObject({ outcome: 'disagreed', disagreements: 2 });
-    expect((await t.http.get(`/api/v1/payments/${lost}`).set(bearer(p.ent.token))).body.payment).toMatchObject({ status: 'paid', paidOn: yesterday });
+    expect(run.body.results.find((r: { accountId: string }) => r.accountId === p.accountId)).toMatchObject({
+      outcome: 'disagreed',
+      disagreements: 2,
+    });
+    expect((await t.http.get(`/api/v1/payments/${lost}`).set(bearer(p.ent.token))).body.payment).toMatchObject({
+      status: 'paid',
+      paidOn: yesterday,
+    });
 
     const city = await t.login('city-bill');
     await t.grant(city.token, 'city_miit');
     const seenByCity = (await t.http.get('/api/v1/payments/discrepancies').set(bearer(city.token))).body.discrepancies;
-    expect(seenByCity.map((d: { kind: string; outTradeNo: string }) => [d.kind, d.outTradeNo]).sort()).toEqual([['missing_here', 'OUTSIDE0001'], ['missing_there', await outTradeNoOf(t, phantom)]].sort());
+    expect(seenByCity.map((d: { kind: string; outTradeNo: string }) => [d.kind, d.outTradeNo]).sort()).toEqual(
+      [
+        ['missing_here', 'OUTSIDE0001'],
+        ['missing_there', await outTradeNoOf(t, phantom)],
+      ].sort(),
+    );
     expect((await t.http.get('/api/v1/payments/discrepancies').set(bearer(p.prov.token))).body.discrepancies).toHaveLength(2);
     expect((await t.http.get('/api/v1/payments/discrepancies').set(bearer(other.prov.token))).body.discrepancies).toHaveLength(0);
     expect((await t.http.get('/api/v1/payments/discrepancies').set(bearer(p.ent.token))).status).toBe(403);
     expect((await t.http.get(`/api/v1/payments/${phantom}`).set(bearer(p.prov.token))).body.payment.problem).toMatch(/账单中没有/);
-    const told: unknown[] = await t.db.query("SELECT 1 FROM notifications WHERE template = 'payment.problem' AND recipient_user_id IN (?, ?) AND channel = 'inbox'", [city.userId, p.prov.userId]);
+    const told: unknown[] = await t.db.query(
+      "SELECT 1 FROM notifications WHERE template = 'payment.problem' AND recipient_user_id IN (?, ?) AND channel = 'inbox'",
+      [city.userId, p.prov.userId],
+    );
     expect(told.length).toBeGreaterThanOrEqual(2);
 
     // City MIIT closes one once explained; the provider cannot.
     const first = seenByCity[0] as { id: string };
-    expect((await t.http.post(`/api/v1/payments/discrepancies/${first.id}/resolve`).set(bearer(p.prov.token)).send({ note: '已核实' })).status).toBe(403);
-    expect((await t.http.post(`/api/v1/payments/discrepancies/${first.id}/resolve`).set(bearer(city.token)).send({ note: '' })).status).toBe(400);
-    expect((await t.http.post(`/api/v1/payments/discrepancies/${first.id}/resolve`).set(bearer(city.token)).send({ note: '服务商线下订单，已核实与补助无关' })).status).toBe(200);
-    expect((await t.http.post(`/api/v1/payments/discrepancies/${first.id}/resolve`).set(bearer(city.token)).send({ note: '服务商线下订单，已核实与补助无关' })).status).toBe(409);
+    expect(
+      (await t.http.post(`/api/v1/payments/discrepancies/${first.id}/resolve`).set(bearer(p.prov.token)).send({ note: '已核实' })).status,
+    ).toBe(403);
+    expect(
+      (await t.http.post(`/api/v1/payments/discrepancies/${first.id}/resolve`).set(bearer(city.token)).send({ note: '' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/payments/discrepancies/${first.id}/resolve`)
+          .set(bearer(city.token))
+          .send({ note: '服务商线下订单，已核实与补助无关' })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/payments/discrepancies/${first.id}/resolve`)
+          .set(bearer(city.token))
+          .send({ note: '服务商线下订单，已核实与补助无关' })
+      ).status,
+    ).toBe(409);
     expect((await t.http.get('/api/v1/payments/discrepancies').set(bearer(city.token))).body.discrepancies).toHaveLength(1);
     expect((await t.http.get('/api/v1/payments/discrepancies?all=1').set(bearer(city.token))).body.discrepancies).toHaveLength(2);
 
@@ -79,7 +139,10 @@ describe('reconciliation with the trade bill', () => {
     expect(again.body.results.find((r: { accountId: string }) => r.accountId === p.accountId)).toBeUndefined();
     expect((await t.http.get('/api/v1/payments/discrepancies?all=1').set(bearer(city.token))).body.discrepancies).toHaveLength(2);
     // The other merchant's bill agreed (it had nothing that day).
-    const checks: { merchant_account_id: string; outcome: string }[] = await t.db.query('SELECT merchant_account_id, outcome FROM trade_bill_checks WHERE bill_date = ?', [yesterday]);
+    const checks: { merchant_account_id: string; outcome: string }[] = await t.db.query(
+      'SELECT merchant_account_id, outcome FROM trade_bill_checks WHERE bill_date = ?',
+      [yesterday],
+    );
     expect(checks.find((c) => c.merchant_account_id === p.accountId)?.outcome).toBe('disagreed');
     expect(checks.find((c) => c.merchant_account_id === other.accountId)?.outcome).toBe('agreed');
   });

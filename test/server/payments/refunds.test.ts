@@ -20,7 +20,8 @@ describe('refunds of platform payments', () => {
     await t.sandbox.control.pay.payOrder(p.merchant.mchid, await outTradeNoOf(t, id));
     return id;
   }
-  const refund = (id: string, amountFen: number, reason = '服务未开通部分退款') => t.http.post(`/api/v1/providers/me/payments/${id}/refunds`).set(bearer(p.prov.token)).send({ amountFen, reason });
+  const refund = (id: string, amountFen: number, reason = '服务未开通部分退款') =>
+    t.http.post(`/api/v1/providers/me/payments/${id}/refunds`).set(bearer(p.prov.token)).send({ amountFen, reason });
 
   test('a partial then a full refund by the provider; no more than was paid; nobody else may refund', async () => {
     const id = await paidFor(undefined, 100_000);
@@ -31,10 +32,20 @@ describe('refunds of platform payments', () => {
     expect(after).toMatchObject({ status: 'paid', refundedFen: 30_000, verifiedPaidFen: 70_000 });
     expect(after.refunds).toEqual([expect.objectContaining({ amountFen: 30_000, status: 'succeeded', origin: 'platform' })]);
     expect((await refund(id, 70_001)).status).toBe(400);
-    expect((await t.http.post(`/api/v1/providers/me/payments/${id}/refunds`).set(bearer(p.ent.token)).send({ amountFen: 1, reason: '企业自己退款' })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/providers/me/payments/${id}/refunds`)
+          .set(bearer(p.ent.token))
+          .send({ amountFen: 1, reason: '企业自己退款' })
+      ).status,
+    ).toBe(403);
     expect((await refund(id, 70_000)).status).toBe(200);
     await t.sandbox.control.pay.settle();
-    expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment).toMatchObject({ refundedFen: 100_000, verifiedPaidFen: 0 });
+    expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment).toMatchObject({
+      refundedFen: 100_000,
+      verifiedPaidFen: 0,
+    });
     // The sandbox saw each refund once, though its callback also came.
     const outTradeNo = await outTradeNoOf(t, id);
     expect(t.sandbox.control.pay.refunds(p.merchant.mchid).filter((r) => r.outTradeNo === outTradeNo)).toHaveLength(2);
@@ -60,22 +71,37 @@ describe('refunds of platform payments', () => {
     const body = JSON.stringify(view.body);
     expect(view.body.application?.paidAmountFen ?? view.body.paidAmountFen).toBe(100_000);
     expect(body).toContain('payment_refunded');
-    const history: { event: string; data: { paidAmountFen?: number[] } | null }[] = (await t.http.get(`/api/v1/applications/${app.id}/history`).set(bearer(p.ent.token))).body.items;
-    expect(history.filter((h) => h.event === 'payments').map((h) => h.data?.paidAmountFen)).toEqual([[0, 120_000], [120_000, 100_000]]);
-    const alerted: unknown[] = await t.db.query("SELECT 1 FROM notifications WHERE recipient_user_id = ? AND template = 'queue.new_item'", [miit.userId]);
+    const history: { event: string; data: { paidAmountFen?: number[] } | null }[] = (
+      await t.http.get(`/api/v1/applications/${app.id}/history`).set(bearer(p.ent.token))
+    ).body.items;
+    expect(history.filter((h) => h.event === 'payments').map((h) => h.data?.paidAmountFen)).toEqual([
+      [0, 120_000],
+      [120_000, 100_000],
+    ]);
+    const alerted: unknown[] = await t.db.query("SELECT 1 FROM notifications WHERE recipient_user_id = ? AND template = 'queue.new_item'", [
+      miit.userId,
+    ]);
     expect(alerted.length).toBeGreaterThan(0);
   });
 
   test('with the 核定金额 already set, a refund sends the application back to city review', async () => {
     const app = await seedApplication(t.db, p.enterprise, p.provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-RF-2' });
     const id = await paidFor(app.id, 120_000);
-    await t.db.query("UPDATE applications SET status = 'city_approved', verified_fen = 60000, tracking_no = 'YC202699902' WHERE id = ?", [app.id]);
+    await t.db.query("UPDATE applications SET status = 'city_approved', verified_fen = 60000, tracking_no = 'YC202699902' WHERE id = ?", [
+      app.id,
+    ]);
     await refund(id, 40_000);
     await t.sandbox.control.pay.settle();
-    const rows: { status: string; verified_fen: number | null; paid_amount_fen: number | string }[] = await t.db.query('SELECT status, verified_fen, paid_amount_fen FROM applications WHERE id = ?', [app.id]);
+    const rows: { status: string; verified_fen: number | null; paid_amount_fen: number | string }[] = await t.db.query(
+      'SELECT status, verified_fen, paid_amount_fen FROM applications WHERE id = ?',
+      [app.id],
+    );
     expect(rows[0]).toMatchObject({ status: 'reported', verified_fen: null });
     expect(Number(rows[0].paid_amount_fen)).toBe(80_000);
-    const events: { event: string; actor_role: string }[] = await t.db.query("SELECT event, actor_role FROM application_events WHERE application_id = ? AND event = 'payments_reduced'", [app.id]);
+    const events: { event: string; actor_role: string }[] = await t.db.query(
+      "SELECT event, actor_role FROM application_events WHERE application_id = ? AND event = 'payments_reduced'",
+      [app.id],
+    );
     expect(events).toEqual([{ event: 'payments_reduced', actor_role: 'wechat_pay' }]);
   });
 
@@ -85,7 +111,9 @@ describe('refunds of platform payments', () => {
       const id = await paidFor(undefined, 10_000);
       await refund(id, 10_000);
       expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.refunds[0].status).toBe('processing');
-      const outRefundNo: string = (await t.db.query<{ out_refund_no: string }>('SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ?', [id]))[0].out_refund_no;
+      const outRefundNo: string = (
+        await t.db.query<{ out_refund_no: string }>('SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ?', [id])
+      )[0].out_refund_no;
       expect(t.sandbox.control.pay.refund(outRefundNo, p.merchant.mchid)?.status).toBe('PROCESSING');
       // It finishes at WeChat Pay, and its callback is lost.
       await t.sandbox.control.pay.completeRefund(outRefundNo, 'SUCCESS', p.merchant.mchid, { deliver: false });

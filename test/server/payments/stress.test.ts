@@ -35,7 +35,10 @@ describe(`${N} payments through faults`, () => {
     for (let i = 0; i < N; i += PARALLEL) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(PARALLEL, N - i) }, (_, k) =>
-          t.http.post('/api/v1/providers/me/payment-requests').set(bearer(p.prov.token)).send({ creditCode: p.enterprise.creditCode, amountFen: 100 + ((i + k) % 97) * 113, description: `第${i + k}笔服务费` }),
+          t.http
+            .post('/api/v1/providers/me/payment-requests')
+            .set(bearer(p.prov.token))
+            .send({ creditCode: p.enterprise.creditCode, amountFen: 100 + ((i + k) % 97) * 113, description: `第${i + k}笔服务费` }),
         ),
       );
       for (const res of batch) {
@@ -43,7 +46,13 @@ describe(`${N} payments through faults`, () => {
         ids.push(res.body.payment.id);
       }
     }
-    const outTradeNo = new Map<string, string>((await t.db.query<{ id: string; out_trade_no: string }>('SELECT id, out_trade_no FROM payment_requests WHERE provider_id = ?', [p.provider.id])).map((r) => [r.id, r.out_trade_no]));
+    const outTradeNo = new Map<string, string>(
+      (
+        await t.db.query<{ id: string; out_trade_no: string }>('SELECT id, out_trade_no FROM payment_requests WHERE provider_id = ?', [
+          p.provider.id,
+        ])
+      ).map((r) => [r.id, r.out_trade_no]),
+    );
     const tally = { paid: 0, lostCallbacks: 0, duplicates: 0, failed: 0, expired: 0, left: 0, tapsRefused: 0 };
 
     for (let i = 0; i < ids.length; i += PARALLEL) {
@@ -90,11 +99,25 @@ describe(`${N} payments through faults`, () => {
 
     // The sweeper settles what no callback told, closes what expired; then the rest runs out of time.
     for (let round = 0; round < 3; round++) await t.services.reconciler.sweep(5 * N);
-    await t.db.query("UPDATE payment_requests SET expires_at = ? WHERE provider_id = ? AND status IN ('created', 'ordering', 'open')", [Date.now() - 1, p.provider.id]);
-    for (const o of pay.orders(p.merchant.mchid)) if (o.tradeState === 'NOTPAY' || o.tradeState === 'PAYERROR') pay.expireOrder(p.merchant.mchid, o.outTradeNo);
+    await t.db.query("UPDATE payment_requests SET expires_at = ? WHERE provider_id = ? AND status IN ('created', 'ordering', 'open')", [
+      Date.now() - 1,
+      p.provider.id,
+    ]);
+    for (const o of pay.orders(p.merchant.mchid))
+      if (o.tradeState === 'NOTPAY' || o.tradeState === 'PAYERROR') pay.expireOrder(p.merchant.mchid, o.outTradeNo);
     for (let round = 0; round < 3; round++) await t.services.reconciler.sweep(5 * N);
 
-    const rows: { id: string; out_trade_no: string; status: string; problem: string | null; amount_fen: number | string; transaction_id: string | null }[] = await t.db.query('SELECT id, out_trade_no, status, problem, amount_fen, transaction_id FROM payment_requests WHERE provider_id = ?', [p.provider.id]);
+    const rows: {
+      id: string;
+      out_trade_no: string;
+      status: string;
+      problem: string | null;
+      amount_fen: number | string;
+      transaction_id: string | null;
+    }[] = await t.db.query(
+      'SELECT id, out_trade_no, status, problem, amount_fen, transaction_id FROM payment_requests WHERE provider_id = ?',
+      [p.provider.id],
+    );
     expect(rows).toHaveLength(N);
     const unsettled = rows.filter((r) => !['paid', 'closed', 'failed'].includes(r.status) && !r.problem);
     expect(unsettled).toEqual([]);
@@ -108,10 +131,15 @@ describe(`${N} payments through faults`, () => {
       expect([r.id, r.status === 'paid']).toEqual([r.id, paidThere]);
       if (paidThere) expect([r.id, r.transaction_id, Number(r.amount_fen)]).toEqual([r.id, o.transactionId, o.total]);
     }
-    const twice: unknown[] = await t.db.query("SELECT entity_id FROM audit_log WHERE action = 'payment.paid' GROUP BY entity_id HAVING COUNT(*) > 1", []);
+    const twice: unknown[] = await t.db.query(
+      "SELECT entity_id FROM audit_log WHERE action = 'payment.paid' GROUP BY entity_id HAVING COUNT(*) > 1",
+      [],
+    );
     expect(twice).toEqual([]);
     const paidRows = rows.filter((r) => r.status === 'paid');
     expect(paidRows.length).toBe(tally.paid);
-    process.stdout.write(`${N} payments: ${JSON.stringify(tally)}; orders at WeChat Pay ${orders.size}; ended ${JSON.stringify(Object.fromEntries(['paid', 'closed', 'failed'].map((s) => [s, rows.filter((r) => r.status === s).length])))}, flagged ${rows.filter((r) => r.problem).length}\n`);
+    process.stdout.write(
+      `${N} payments: ${JSON.stringify(tally)}; orders at WeChat Pay ${orders.size}; ended ${JSON.stringify(Object.fromEntries(['paid', 'closed', 'failed'].map((s) => [s, rows.filter((r) => r.status === s).length])))}, flagged ${rows.filter((r) => r.problem).length}\n`,
+    );
   }, 600_000);
 });

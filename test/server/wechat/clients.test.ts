@@ -49,7 +49,9 @@ function makeClients(store: TokenStore = new MemoryTokenStore(), timeoutMs?: num
 }
 
 function counts(appid = MP.appid): TokenRequestCounts {
-  return sandbox.state.tokenRequests.byAppid.get(appid) ?? { token: 0, stable: 0, stableForced: 0, stableForceSkipped: 0, stableForceRefused: 0 };
+  return (
+    sandbox.state.tokenRequests.byAppid.get(appid) ?? { token: 0, stable: 0, stableForced: 0, stableForceSkipped: 0, stableForceRefused: 0 }
+  );
 }
 
 function subscribe(clients: WechatClients, touser = 'mp-alice') {
@@ -252,7 +254,11 @@ describe('subscribe messages', () => {
   it('breaking a field rule gives 47003 and sends nothing', async () => {
     const clients = makeClients();
     const tooLong = await rejection(
-      clients.mp.sendSubscribeMessage({ touser: 'mp-alice', templateId: TEMPLATE, data: { thing1: { value: '这是一段超过二十个字符的事项说明文字内容啊啊啊' } } }),
+      clients.mp.sendSubscribeMessage({
+        touser: 'mp-alice',
+        templateId: TEMPLATE,
+        data: { thing1: { value: '这是一段超过二十个字符的事项说明文字内容啊啊啊' } },
+      }),
     );
     expect(tooLong).toBeInstanceOf(WechatApiError);
     expect(tooLong).toMatchObject({ errcode: 47003, retryable: false });

@@ -25,7 +25,13 @@ describe('the access token in the database, shared by instances', () => {
     const creds = { mp: { appid: 'wxdbstoremp01', secret: 's1' }, oa: { appid: 'wxdbstoreoa01', secret: 's2' } };
     const one = createWechatClients({ apiBase: sandbox.baseUrl, ...creds, tokenStore: new DbTokenStore(db) });
     const two = createWechatClients({ apiBase: sandbox.baseUrl, ...creds, tokenStore: new DbTokenStore(db) });
-    const send = (c: typeof one, n: number) => c.mp.sendSubscribeMessage({ touser: `mp-user${n}`, templateId: 'tpl-progress', page: 'pages/home/home', data: { thing1: { value: '县里正在审核' } } });
+    const send = (c: typeof one, n: number) =>
+      c.mp.sendSubscribeMessage({
+        touser: `mp-user${n}`,
+        templateId: 'tpl-progress',
+        page: 'pages/home/home',
+        data: { thing1: { value: '县里正在审核' } },
+      });
     await send(one, 1);
     await send(two, 2);
     const counts = () => sandbox.state.tokenRequests.byAppid.get('wxdbstoremp01')!;

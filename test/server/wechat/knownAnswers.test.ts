@@ -11,7 +11,14 @@ import { OfficialAccountEndpoint } from '../../../server/src/http/officialAccoun
 import { CipherRefusal, WechatCipher, signatureMatches, wechatSignature } from '../../../server/src/wechat/officialAccount/crypto';
 import { PaymentCallbacks } from '../../../server/src/modules/payments/callbacks';
 import type { PaymentDeps, PaymentService } from '../../../server/src/modules/payments/service';
-import { AeadError, decryptAeadAes256Gcm, platformPublicKey, responseMessage, signSha256Rsa, verifySha256Rsa } from '../../../server/src/wechat/pay/crypto';
+import {
+  AeadError,
+  decryptAeadAes256Gcm,
+  platformPublicKey,
+  responseMessage,
+  signSha256Rsa,
+  verifySha256Rsa,
+} from '../../../server/src/wechat/pay/crypto';
 import { openMessage, pushSignature, sealMessage } from '../../../server/sandbox/officialAccount';
 import { rsaSha256Check, rsaSha256Sign, sealResource, signingString } from '../../../server/sandbox/payWire';
 import { testConfig } from '../../helpers/db';
@@ -110,7 +117,9 @@ describe('official account: the product against Tencent’s vectors', () => {
     expect(xml).toContain('<MsgId>4561255354251345929</MsgId>');
     expect(cipher.decrypt(WXBIZ_SAMPLE.verifyUrl.echostr)).toBe('1616140317555161061');
     // The same message addressed to us under another appid is not ours.
-    expect(() => new WechatCipher(WXBIZ_SAMPLE.encodingAesKey, 'wxb11529c136998cb6').decrypt(WXBIZ_SAMPLE.message.encrypt)).toThrow(new CipherRefusal('appid'));
+    expect(() => new WechatCipher(WXBIZ_SAMPLE.encodingAesKey, 'wxb11529c136998cb6').decrypt(WXBIZ_SAMPLE.message.encrypt)).toThrow(
+      new CipherRefusal('appid'),
+    );
     // A flipped byte in the last block breaks the padding or the appid: refused, never garbage.
     const raw = Buffer.from(WXBIZ_SAMPLE.message.encrypt, 'base64');
     raw[raw.length - 1] ^= 1;
@@ -143,7 +152,8 @@ describe('official account: the product against Tencent’s vectors', () => {
 
     test('GET: answers echostr for the OpenSSL-made URL signature, 401 for anything else', async () => {
       const http = endpointFor({ WECHAT_OA_TOKEN: MP_SAMPLE.token });
-      const q = (signature: string) => `/?signature=${signature}&timestamp=${MP_SAMPLE.timestamp}&nonce=${MP_SAMPLE.nonce}&echostr=5837397520665436492`;
+      const q = (signature: string) =>
+        `/?signature=${signature}&timestamp=${MP_SAMPLE.timestamp}&nonce=${MP_SAMPLE.nonce}&echostr=5837397520665436492`;
       const ok = await http.get(q(URL_CHECK_BY_OPENSSL));
       expect(ok.status).toBe(200);
       expect(ok.text).toBe('5837397520665436492');
@@ -169,7 +179,10 @@ describe('official account: the product against Tencent’s vectors', () => {
       expect(reply.xml).toContain('<ToUserName><![CDATA[mycreate]]></ToUserName>');
       expect(reply.xml).toContain('收到：hello');
 
-      const forged = await http.post(query(message.msgSignature.replace(/^4/, '5'))).set('content-type', 'text/xml').send(envelope);
+      const forged = await http
+        .post(query(message.msgSignature.replace(/^4/, '5')))
+        .set('content-type', 'text/xml')
+        .send(envelope);
       expect(forged.status).toBe(401);
     });
   });
@@ -181,8 +194,12 @@ describe('official account: the sandbox’s own code against the same vectors', 
     expect(pushSignature(MP_SAMPLE.token, MP_SAMPLE.timestamp, MP_SAMPLE.nonce)).toBe(URL_CHECK_BY_OPENSSL);
     expect(pushSignature(token, verifyUrl.timestamp, verifyUrl.nonce, verifyUrl.echostr)).toBe(verifyUrl.msgSignature);
     expect(pushSignature(token, message.timestamp, message.nonce, message.encrypt)).toBe(message.msgSignature);
-    expect(sealMessage(MP_SAMPLE.encodingAesKey, MP_SAMPLE.appid, MP_SAMPLE.replyMsg, Buffer.from(MP_SAMPLE.random))).toBe(MP_SAMPLE.afterAesEncrypt);
-    expect(sealMessage(MP_SAMPLE.encodingAesKey, MP_SAMPLE.appid, MP_SAMPLE.replyMsg2, Buffer.from(MP_SAMPLE.random))).toBe(MP_SAMPLE.afterAesEncrypt2);
+    expect(sealMessage(MP_SAMPLE.encodingAesKey, MP_SAMPLE.appid, MP_SAMPLE.replyMsg, Buffer.from(MP_SAMPLE.random))).toBe(
+      MP_SAMPLE.afterAesEncrypt,
+    );
+    expect(sealMessage(MP_SAMPLE.encodingAesKey, MP_SAMPLE.appid, MP_SAMPLE.replyMsg2, Buffer.from(MP_SAMPLE.random))).toBe(
+      MP_SAMPLE.afterAesEncrypt2,
+    );
     expect(openMessage(WXBIZ_SAMPLE.encodingAesKey, message.encrypt).xml).toContain('<Content><![CDATA[hello]]></Content>');
     expect(openMessage(WXBIZ_SAMPLE.encodingAesKey, verifyUrl.echostr)).toEqual({ xml: '1616140317555161061', appid: WXBIZ_SAMPLE.appid });
   });
@@ -198,8 +215,18 @@ describe('official account: the sandbox’s own code against the same vectors', 
  */
 const JAVA_SDK = {
   apiV3Key: 'a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb',
-  message: { plaintext: 'message', associatedData: 'associatedData', nonce: 'uluk4a9R25RW', ciphertext: 'ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=' },
-  certificate: { associatedData: 'certificate', nonce: '14b16c03dc1b', ciphertext: fixture('wechatpay-java-certificate-ciphertext.txt').trim(), serial: '5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC' },
+  message: {
+    plaintext: 'message',
+    associatedData: 'associatedData',
+    nonce: 'uluk4a9R25RW',
+    ciphertext: 'ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=',
+  },
+  certificate: {
+    associatedData: 'certificate',
+    nonce: '14b16c03dc1b',
+    ciphertext: fixture('wechatpay-java-certificate-ciphertext.txt').trim(),
+    serial: '5DEA10EF55877E3CF6C33255C2E7DEFFF7E427EC',
+  },
   /** RSAVerifierTest.java: "message" signed with the key of merchant_certificate.pem (serial 5F1C72E2…). */
   rsa: {
     message: 'message',
@@ -251,25 +278,42 @@ describe('WeChat Pay: the product against the official SDKs’ vectors', () => {
     const { apiV3Key, message, certificate } = JAVA_SDK;
     expect(decryptAeadAes256Gcm(apiV3Key, message.ciphertext, message.associatedData, message.nonce)).toBe(message.plaintext);
     // The tag is the last 16 bytes: one bit of it flipped, and nothing comes out.
-    expect(() => decryptAeadAes256Gcm(apiV3Key, flipLastByte(message.ciphertext), message.associatedData, message.nonce)).toThrow(AeadError);
+    expect(() => decryptAeadAes256Gcm(apiV3Key, flipLastByte(message.ciphertext), message.associatedData, message.nonce)).toThrow(
+      AeadError,
+    );
     const firstByteFlipped = Buffer.from(message.ciphertext, 'base64');
     firstByteFlipped[0] ^= 1;
-    expect(() => decryptAeadAes256Gcm(apiV3Key, firstByteFlipped.toString('base64'), message.associatedData, message.nonce)).toThrow(AeadError);
+    expect(() => decryptAeadAes256Gcm(apiV3Key, firstByteFlipped.toString('base64'), message.associatedData, message.nonce)).toThrow(
+      AeadError,
+    );
     expect(() => decryptAeadAes256Gcm(apiV3Key, message.ciphertext, 'associatedDatA', message.nonce)).toThrow(AeadError);
     expect(() => decryptAeadAes256Gcm(apiV3Key, message.ciphertext, message.associatedData, 'uluk4a9R25RX')).toThrow(AeadError);
-    expect(() => decryptAeadAes256Gcm(`${apiV3Key.slice(0, 31)}c`, message.ciphertext, message.associatedData, message.nonce)).toThrow(AeadError);
+    expect(() => decryptAeadAes256Gcm(`${apiV3Key.slice(0, 31)}c`, message.ciphertext, message.associatedData, message.nonce)).toThrow(
+      AeadError,
+    );
     // Only the tag, no ciphertext: refused rather than read as empty.
-    expect(() => decryptAeadAes256Gcm(apiV3Key, Buffer.from(message.ciphertext, 'base64').subarray(-16).toString('base64'), message.associatedData, message.nonce)).toThrow(AeadError);
+    expect(() =>
+      decryptAeadAes256Gcm(
+        apiV3Key,
+        Buffer.from(message.ciphertext, 'base64').subarray(-16).toString('base64'),
+        message.associatedData,
+        message.nonce,
+      ),
+    ).toThrow(AeadError);
 
     const pem = decryptAeadAes256Gcm(apiV3Key, certificate.ciphertext, certificate.associatedData, certificate.nonce);
     expect(new X509Certificate(pem).serialNumber).toBe(certificate.serial);
     expect(platformPublicKey(pem)?.asymmetricKeyType).toBe('rsa');
-    expect(() => decryptAeadAes256Gcm(apiV3Key, flipLastByte(certificate.ciphertext), certificate.associatedData, certificate.nonce)).toThrow(AeadError);
+    expect(() =>
+      decryptAeadAes256Gcm(apiV3Key, flipLastByte(certificate.ciphertext), certificate.associatedData, certificate.nonce),
+    ).toThrow(AeadError);
   });
 
   test('a 16-byte key (the Go SDK’s AES-128 vector) is not an APIv3 key: refused, not tried', () => {
     // wechatpay-go utils/aes_test.go: key "testAPIv3Key0000" decrypts this to "Hello World" with AES-128-GCM.
-    expect(() => decryptAeadAes256Gcm('testAPIv3Key0000', 'FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC', 'Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8', 'wCq51qZv4Yfg')).toThrow(AeadError);
+    expect(() =>
+      decryptAeadAes256Gcm('testAPIv3Key0000', 'FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC', 'Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8', 'wCq51qZv4Yfg'),
+    ).toThrow(AeadError);
   });
 
   test('SHA256 with RSA: the Go SDK’s signature verifies with its platform certificate, and the product signs the same bytes', () => {
@@ -298,8 +342,16 @@ describe('WeChat Pay: the product against independently made answers and callbac
     expect(verifySha256Rsa(platformKey, responseMessage(timestamp, nonce, callback.body), callback.signature)).toBe(true);
     expect(verifySha256Rsa(platformKey, responseMessage(timestamp, nonce, ''), emptyAnswer.signature)).toBe(true);
     // The body re-serialised (same JSON, other bytes) no longer verifies: the signature is over the raw text.
-    expect(verifySha256Rsa(platformKey, responseMessage(timestamp, nonce, JSON.stringify(JSON.parse(callback.body), null, 1)), callback.signature)).toBe(false);
-    expect(verifySha256Rsa(platformKey, responseMessage(String(Number(timestamp) + 1), nonce, callback.body), callback.signature)).toBe(false);
+    expect(
+      verifySha256Rsa(
+        platformKey,
+        responseMessage(timestamp, nonce, JSON.stringify(JSON.parse(callback.body), null, 1)),
+        callback.signature,
+      ),
+    ).toBe(false);
+    expect(verifySha256Rsa(platformKey, responseMessage(String(Number(timestamp) + 1), nonce, callback.body), callback.signature)).toBe(
+      false,
+    );
     expect(verifySha256Rsa(platformKey, `${timestamp}\n${nonce}\n${callback.body}`, callback.signature)).toBe(false);
   });
 
@@ -326,7 +378,9 @@ describe('WeChat Pay: the product against independently made answers and callbac
     await expect(callbacks.receive('acct-1', headers(MADE.callback.signature), MADE.callback.body)).resolves.toBe('unknown_order');
     // The order it looked for is the one inside the ciphertext.
     expect(lookedUp).toContainEqual({ where: { outTradeNo: '1217752501201407033233368018', merchantAccountId: 'acct-1' } });
-    expect(decryptAeadAes256Gcm(MADE.apiV3Key, JSON.parse(MADE.callback.body).resource.ciphertext, 'transaction', 'fdasflkja484')).toBe(MADE.callback.plaintext);
+    expect(decryptAeadAes256Gcm(MADE.apiV3Key, JSON.parse(MADE.callback.body).resource.ciphertext, 'transaction', 'fdasflkja484')).toBe(
+      MADE.callback.plaintext,
+    );
   });
 
   test('a callback refused: tampered tag (validly signed), a signature over other bytes, a stale timestamp, another key', async () => {
@@ -340,14 +394,25 @@ describe('WeChat Pay: the product against independently made answers and callbac
       return err as { code: string; message: string };
     };
     const fresh = callbacksAt(Number(MADE.timestamp) * 1000);
-    const tampered = await refusal(fresh.callbacks.receive('acct-1', headers(MADE.callbackWithTamperedTag.signature), MADE.callbackWithTamperedTag.body));
+    const tampered = await refusal(
+      fresh.callbacks.receive('acct-1', headers(MADE.callbackWithTamperedTag.signature), MADE.callbackWithTamperedTag.body),
+    );
     expect(tampered).toMatchObject({ code: 'invalid_input', message: '回调密文未通过完整性校验' });
     expect(fresh.lookedUp).toHaveLength(1); // the duplicate check only: nothing was applied
 
-    expect(await refusal(fresh.callbacks.receive('acct-1', headers(MADE.callback.signature), MADE.callbackWithTamperedTag.body))).toMatchObject({ code: 'callback_refused', message: '签名验证未通过' });
-    expect(await refusal(fresh.callbacks.receive('acct-1', headers(MADE.callback.signature, 'PUB_KEY_ID_0000000000000000000000000000'), MADE.callback.body))).toMatchObject({ code: 'callback_refused' });
+    expect(
+      await refusal(fresh.callbacks.receive('acct-1', headers(MADE.callback.signature), MADE.callbackWithTamperedTag.body)),
+    ).toMatchObject({ code: 'callback_refused', message: '签名验证未通过' });
+    expect(
+      await refusal(
+        fresh.callbacks.receive('acct-1', headers(MADE.callback.signature, 'PUB_KEY_ID_0000000000000000000000000000'), MADE.callback.body),
+      ),
+    ).toMatchObject({ code: 'callback_refused' });
     const late = callbacksAt(Number(MADE.timestamp) * 1000 + 10 * 60_000);
-    expect(await refusal(late.callbacks.receive('acct-1', headers(MADE.callback.signature), MADE.callback.body))).toMatchObject({ code: 'callback_refused', message: '回调时间戳过期' });
+    expect(await refusal(late.callbacks.receive('acct-1', headers(MADE.callback.signature), MADE.callback.body))).toMatchObject({
+      code: 'callback_refused',
+      message: '回调时间戳过期',
+    });
   });
 });
 
@@ -361,6 +426,8 @@ describe('WeChat Pay: the sandbox’s own code against the same vectors', () => 
     expect(rsaSha256Sign(privateKey, signingString([MADE.timestamp, MADE.nonce, '']))).toBe(MADE.emptyAnswer.signature);
     const { apiV3Key, message } = JAVA_SDK;
     expect(sealResource(apiV3Key, message.plaintext, message.associatedData, message.nonce)).toBe(message.ciphertext);
-    expect(sealResource(MADE.apiV3Key, MADE.callback.plaintext, 'transaction', 'fdasflkja484')).toBe(JSON.parse(MADE.callback.body).resource.ciphertext);
+    expect(sealResource(MADE.apiV3Key, MADE.callback.plaintext, 'transaction', 'fdasflkja484')).toBe(
+      JSON.parse(MADE.callback.body).resource.ciphertext,
+    );
   });
 });

@@ -7,8 +7,22 @@ import * as sandbox from '../../../server/sandbox/fieldRules';
  * (server/sandbox/fieldRules.ts). Both must give the documented answers below.
  */
 const IMPLEMENTATIONS = [
-  ['product', { subscribeFieldProblem: product.subscribeFieldProblem, subscribeFieldType: product.subscribeFieldType, templateFieldProblem: product.templateFieldProblem }],
-  ['sandbox', { subscribeFieldProblem: sandbox.subscribeValueRefusal, subscribeFieldType: sandbox.fieldType, templateFieldProblem: sandbox.templateValueRefusal }],
+  [
+    'product',
+    {
+      subscribeFieldProblem: product.subscribeFieldProblem,
+      subscribeFieldType: product.subscribeFieldType,
+      templateFieldProblem: product.templateFieldProblem,
+    },
+  ],
+  [
+    'sandbox',
+    {
+      subscribeFieldProblem: sandbox.subscribeValueRefusal,
+      subscribeFieldType: sandbox.fieldType,
+      templateFieldProblem: sandbox.templateValueRefusal,
+    },
+  ],
 ] as const;
 
 describe.each(IMPLEMENTATIONS)('%s', (_name, { subscribeFieldProblem, subscribeFieldType, templateFieldProblem }) => {

@@ -1,11 +1,5 @@
 import request from 'supertest';
-import {
-  type RunningSandbox,
-  SUBSCRIBE_SEND_PATH,
-  TEMPLATE_SEND_PATH,
-  createSandboxApp,
-  startSandbox,
-} from '../../../server/sandbox';
+import { type RunningSandbox, SUBSCRIBE_SEND_PATH, TEMPLATE_SEND_PATH, createSandboxApp, startSandbox } from '../../../server/sandbox';
 
 let sandbox: RunningSandbox;
 
@@ -58,7 +52,11 @@ function send(token: string, body: unknown = message): Promise<Answer> {
 describe('answers like WeChat', () => {
   it('JSON content type, errors with HTTP 200', async () => {
     const bad = await get('/sns/jscode2session?appid=a&secret=b&js_code=nope&grant_type=authorization_code');
-    expect(bad).toEqual({ status: 200, type: expect.stringContaining('application/json'), body: { errcode: 40029, errmsg: 'invalid code' } });
+    expect(bad).toEqual({
+      status: 200,
+      type: expect.stringContaining('application/json'),
+      body: { errcode: 40029, errmsg: 'invalid code' },
+    });
     const good = await get('/sns/jscode2session?appid=a&secret=b&js_code=sandbox:a.b-c_1&grant_type=authorization_code');
     expect(good.body).toMatchObject({ openid: 'mp-a.b-c_1', unionid: 'union-a.b-c_1', session_key: expect.any(String) });
   });

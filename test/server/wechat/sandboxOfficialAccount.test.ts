@@ -29,7 +29,13 @@ describe('the sandbox pushes official-account messages', () => {
   });
 
   test('safe mode: encrypted and signed, the encrypted reply verified and read back', async () => {
-    const r = await t.sandbox.control.oa.push({ url, token: 'QDG6eK', xml: textMessageXml('oa-sandbox-safe', '帮助'), encodingAesKey: ENCODING_AES_KEY, appid: APPID });
+    const r = await t.sandbox.control.oa.push({
+      url,
+      token: 'QDG6eK',
+      xml: textMessageXml('oa-sandbox-safe', '帮助'),
+      encodingAesKey: ENCODING_AES_KEY,
+      appid: APPID,
+    });
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/^<xml><Encrypt>/);
     expect(r.replyVerified).toBe(true);
@@ -46,7 +52,14 @@ describe('the sandbox pushes official-account messages', () => {
     const res = await fetch(`${t.sandbox.baseUrl}__sandbox/oa/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ url, token: 'QDG6eK', from: 'oa-sandbox-http', content: '帮助', encodingAesKey: ENCODING_AES_KEY, appid: APPID }),
+      body: JSON.stringify({
+        url,
+        token: 'QDG6eK',
+        from: 'oa-sandbox-http',
+        content: '帮助',
+        encodingAesKey: ENCODING_AES_KEY,
+        appid: APPID,
+      }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ok: boolean; result: { status: number; replyVerified: boolean; reply: string } };
@@ -54,7 +67,11 @@ describe('the sandbox pushes official-account messages', () => {
     expect(body.result).toMatchObject({ status: 200, replyVerified: true });
     expect(body.result.reply).toContain('oa-sandbox-http');
 
-    const bad = await fetch(`${t.sandbox.baseUrl}__sandbox/oa/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, token: 'QDG6eK' }) });
+    const bad = await fetch(`${t.sandbox.baseUrl}__sandbox/oa/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url, token: 'QDG6eK' }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain('xml or content');
   });

@@ -64,7 +64,13 @@ afterAll(async () => {
 beforeEach(() => {
   sandbox.control.reset();
   for (const m of [merchant, other]) {
-    sandbox.control.pay.registerMerchant({ mchid: m.mchid, appid: m.appid, apiV3Key: m.apiV3Key, serialNo: m.serialNo, publicKeyPem: m.publicKeyPem });
+    sandbox.control.pay.registerMerchant({
+      mchid: m.mchid,
+      appid: m.appid,
+      apiV3Key: m.apiV3Key,
+      serialNo: m.serialNo,
+      publicKeyPem: m.publicKeyPem,
+    });
   }
   received = [];
   receiverStatus = 200;
@@ -122,7 +128,11 @@ function verifiedByPlatform(headers: { get(name: string): string | null }, body:
   const ts = headers.get('wechatpay-timestamp') ?? '';
   const nonce = headers.get('wechatpay-nonce') ?? '';
   if (headers.get('wechatpay-serial') !== merchant.platformPublicKeyId) return false;
-  return verifySha256Rsa(createPublicKey(merchant.platformPublicKeyPem), responseMessage(ts, nonce, body), headers.get('wechatpay-signature') ?? '');
+  return verifySha256Rsa(
+    createPublicKey(merchant.platformPublicKeyPem),
+    responseMessage(ts, nonce, body),
+    headers.get('wechatpay-signature') ?? '',
+  );
 }
 
 interface CallbackBody {
@@ -201,7 +211,10 @@ describe('ordering (jsapi)', () => {
     const base = { appid: APPID, mchid: merchant.mchid, ...order('SBX0003') };
     const noDescription: Partial<typeof base> = { ...base };
     delete noDescription.description;
-    expect((await signedRequest(merchant, 'POST', path, JSON.stringify(noDescription))).data).toMatchObject({ code: 'PARAM_ERROR', message: expect.stringContaining('/body/description') });
+    expect((await signedRequest(merchant, 'POST', path, JSON.stringify(noDescription))).data).toMatchObject({
+      code: 'PARAM_ERROR',
+      message: expect.stringContaining('/body/description'),
+    });
     expect((await signedRequest(merchant, 'POST', path, JSON.stringify({ ...base, out_trade_no: 'abc' }))).data.code).toBe('PARAM_ERROR');
     expect((await signedRequest(merchant, 'POST', path, JSON.stringify({ ...base, amount: { total: 0 } }))).data.code).toBe('PARAM_ERROR');
     expect((await signedRequest(merchant, 'POST', path, JSON.stringify({ ...base, notify_url: 'ftp://x' }))).data.code).toBe('PARAM_ERROR');
@@ -232,7 +245,10 @@ describe('signatures', () => {
     expect(res.status).toBe(0);
     // …although WeChat Pay did create the order.
     expect(sandbox.control.pay.ordersCreated()).toBe(1);
-    expect(sandbox.control.pay.platformKey()).toEqual({ publicKeyId: merchant.platformPublicKeyId, publicKeyPem: merchant.platformPublicKeyPem });
+    expect(sandbox.control.pay.platformKey()).toEqual({
+      publicKeyId: merchant.platformPublicKeyId,
+      publicKeyPem: merchant.platformPublicKeyPem,
+    });
     expect(merchant.platformPublicKeyId).toMatch(/^PUB_KEY_ID_\d{28}$/);
     expect(merchant.serialNo).toMatch(/^[0-9A-F]{40}$/);
   });
@@ -271,7 +287,12 @@ describe('query, payment and its callback', () => {
       resource_type: 'encrypt-resource',
       event_type: 'TRANSACTION.SUCCESS',
       summary: '支付成功',
-      resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', associated_data: 'transaction', nonce: expect.stringMatching(/^.{12}$/) },
+      resource: {
+        original_type: 'transaction',
+        algorithm: 'AEAD_AES_256_GCM',
+        associated_data: 'transaction',
+        nonce: expect.stringMatching(/^.{12}$/),
+      },
     });
     expect(plain).toEqual(after.data);
     // The tag is checked: a flipped byte does not decrypt.
@@ -326,8 +347,18 @@ describe('query, payment and its callback', () => {
     expect(decryptAeadAes256Gcm(merchant.apiV3Key, resource.ciphertext, 'transaction', resource.nonce)).toBe('{"a":1}');
     const body = JSON.stringify({ id: 'x', resource });
     const headers = sandbox.control.pay.signNotification(body, { timestamp: 1_700_000_000, nonce: 'n1' });
-    expect(headers).toMatchObject({ 'Wechatpay-Timestamp': '1700000000', 'Wechatpay-Nonce': 'n1', 'Wechatpay-Serial': merchant.platformPublicKeyId });
-    expect(verifySha256Rsa(createPublicKey(merchant.platformPublicKeyPem), responseMessage('1700000000', 'n1', body), headers['Wechatpay-Signature'])).toBe(true);
+    expect(headers).toMatchObject({
+      'Wechatpay-Timestamp': '1700000000',
+      'Wechatpay-Nonce': 'n1',
+      'Wechatpay-Serial': merchant.platformPublicKeyId,
+    });
+    expect(
+      verifySha256Rsa(
+        createPublicKey(merchant.platformPublicKeyPem),
+        responseMessage('1700000000', 'n1', body),
+        headers['Wechatpay-Signature'],
+      ),
+    ).toBe(true);
   });
 
   it('failOrder makes it PAYERROR; it can still be paid until it expires', async () => {
@@ -366,7 +397,13 @@ describe('refunds', () => {
   it('partial, then the rest, then nothing more; the same out_refund_no answers the same refund', async () => {
     const pay = client(merchant);
     const transactionId = await paid('SBX0030');
-    const first = await pay.refunds({ out_trade_no: 'SBX0030', out_refund_no: 'RF0030A', reason: '多收', notify_url: notifyUrl, amount: { refund: 3000, total: 10000, currency: 'CNY' } });
+    const first = await pay.refunds({
+      out_trade_no: 'SBX0030',
+      out_refund_no: 'RF0030A',
+      reason: '多收',
+      notify_url: notifyUrl,
+      amount: { refund: 3000, total: 10000, currency: 'CNY' },
+    });
     expect(first.status).toBe(200);
     expect(first.data).toMatchObject({
       refund_id: expect.stringMatching(/^503\d{26}$/),
@@ -381,12 +418,20 @@ describe('refunds', () => {
     });
     await sandbox.control.pay.settle();
     const found = await pay.find_refunds('RF0030A');
-    expect(found.data).toMatchObject({ status: 'SUCCESS', refund_id: first.data!.refund_id, success_time: expect.stringMatching(/\+08:00$/) });
+    expect(found.data).toMatchObject({
+      status: 'SUCCESS',
+      refund_id: first.data!.refund_id,
+      success_time: expect.stringMatching(/\+08:00$/),
+    });
     expect((await pay.query({ out_trade_no: 'SBX0030' })).data.trade_state).toBe('REFUND');
 
     expect(received).toHaveLength(1);
     const { body, plain } = openCallback(received[0]);
-    expect(body).toMatchObject({ event_type: 'REFUND.SUCCESS', summary: '退款成功', resource: { original_type: 'refund', associated_data: 'refund' } });
+    expect(body).toMatchObject({
+      event_type: 'REFUND.SUCCESS',
+      summary: '退款成功',
+      resource: { original_type: 'refund', associated_data: 'refund' },
+    });
     expect(plain).toMatchObject({
       mchid: merchant.mchid,
       out_trade_no: 'SBX0030',
@@ -398,15 +443,35 @@ describe('refunds', () => {
       amount: { total: 10000, refund: 3000, payer_total: 10000, payer_refund: 3000 },
     });
 
-    const repeat = await pay.refunds({ transaction_id: transactionId, out_refund_no: 'RF0030A', amount: { refund: 3000, total: 10000, currency: 'CNY' } });
+    const repeat = await pay.refunds({
+      transaction_id: transactionId,
+      out_refund_no: 'RF0030A',
+      amount: { refund: 3000, total: 10000, currency: 'CNY' },
+    });
     expect(repeat.data).toMatchObject({ refund_id: first.data!.refund_id, status: 'SUCCESS' });
-    const over = await pay.refunds({ out_trade_no: 'SBX0030', out_refund_no: 'RF0030B', amount: { refund: 7001, total: 10000, currency: 'CNY' } });
+    const over = await pay.refunds({
+      out_trade_no: 'SBX0030',
+      out_refund_no: 'RF0030B',
+      amount: { refund: 7001, total: 10000, currency: 'CNY' },
+    });
     expect(over).toMatchObject({ status: 400, data: { code: 'INVALID_REQUEST' } });
-    const wrongTotal = await pay.refunds({ out_trade_no: 'SBX0030', out_refund_no: 'RF0030B', amount: { refund: 100, total: 9999, currency: 'CNY' } });
+    const wrongTotal = await pay.refunds({
+      out_trade_no: 'SBX0030',
+      out_refund_no: 'RF0030B',
+      amount: { refund: 100, total: 9999, currency: 'CNY' },
+    });
     expect(wrongTotal).toMatchObject({ status: 400, data: { code: 'INVALID_REQUEST' } });
-    const rest = await pay.refunds({ out_trade_no: 'SBX0030', out_refund_no: 'RF0030B', amount: { refund: 7000, total: 10000, currency: 'CNY' } });
+    const rest = await pay.refunds({
+      out_trade_no: 'SBX0030',
+      out_refund_no: 'RF0030B',
+      amount: { refund: 7000, total: 10000, currency: 'CNY' },
+    });
     expect(rest.status).toBe(200);
-    const more = await pay.refunds({ out_trade_no: 'SBX0030', out_refund_no: 'RF0030C', amount: { refund: 1, total: 10000, currency: 'CNY' } });
+    const more = await pay.refunds({
+      out_trade_no: 'SBX0030',
+      out_refund_no: 'RF0030C',
+      amount: { refund: 1, total: 10000, currency: 'CNY' },
+    });
     expect(more).toMatchObject({ status: 400, data: { code: 'INVALID_REQUEST', message: '订单已全额退款' } });
     expect(await pay.find_refunds('RF0030C')).toMatchObject({ status: 404, data: { code: 'RESOURCE_NOT_EXISTS' } });
   });
@@ -414,9 +479,17 @@ describe('refunds', () => {
   it('an unpaid or unknown order cannot be refunded', async () => {
     const pay = client(merchant);
     await pay.transactions_jsapi(order('SBX0031'));
-    const unpaid = await pay.refunds({ out_trade_no: 'SBX0031', out_refund_no: 'RF0031', amount: { refund: 1, total: 10000, currency: 'CNY' } });
+    const unpaid = await pay.refunds({
+      out_trade_no: 'SBX0031',
+      out_refund_no: 'RF0031',
+      amount: { refund: 1, total: 10000, currency: 'CNY' },
+    });
     expect(unpaid).toMatchObject({ status: 404, data: { code: 'RESOURCE_NOT_EXISTS' } });
-    const unknown = await pay.refunds({ out_trade_no: 'SBXNONE', out_refund_no: 'RF0032', amount: { refund: 1, total: 10000, currency: 'CNY' } });
+    const unknown = await pay.refunds({
+      out_trade_no: 'SBXNONE',
+      out_refund_no: 'RF0032',
+      amount: { refund: 1, total: 10000, currency: 'CNY' },
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -424,7 +497,12 @@ describe('refunds', () => {
     const pay = client(merchant);
     await paid('SBX0033');
     sandbox.control.pay.setManualRefunds(true);
-    await pay.refunds({ out_trade_no: 'SBX0033', out_refund_no: 'RF0033', notify_url: notifyUrl, amount: { refund: 500, total: 10000, currency: 'CNY' } });
+    await pay.refunds({
+      out_trade_no: 'SBX0033',
+      out_refund_no: 'RF0033',
+      notify_url: notifyUrl,
+      amount: { refund: 500, total: 10000, currency: 'CNY' },
+    });
     await sandbox.control.pay.settle();
     expect((await pay.find_refunds('RF0033')).data!.status).toBe('PROCESSING');
     expect(received).toHaveLength(0);
@@ -443,7 +521,9 @@ describe('refunds', () => {
     expect(delivery).toMatchObject({ ok: true, eventType: 'REFUND.SUCCESS' });
     const { plain } = openCallback(received[0]);
     expect(plain).toMatchObject({ out_trade_no: 'SBX0034', refund_status: 'SUCCESS', amount: { refund: 2500, total: 10000 } });
-    expect(sandbox.control.pay.refunds(merchant.mchid)).toEqual([expect.objectContaining({ outRefundNo: plain.out_refund_no, console: true, status: 'SUCCESS' })]);
+    expect(sandbox.control.pay.refunds(merchant.mchid)).toEqual([
+      expect.objectContaining({ outRefundNo: plain.out_refund_no, console: true, status: 'SUCCESS' }),
+    ]);
     await expect(sandbox.control.pay.merchantRefund(merchant.mchid, 'SBX0034', 7501)).rejects.toThrow(/INVALID_REQUEST/);
   });
 });
@@ -467,12 +547,21 @@ describe('trade bill', () => {
     await sandbox.control.pay.payOrder(merchant.mchid, 'SBX0041', { deliver: false });
 
     const today = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
-    expect(await pay.tradebill({ bill_date: today, bill_type: 'ALL' })).toMatchObject({ status: 400, data: { code: 'NO_STATEMENT_EXIST' } });
-    expect(await pay.tradebill({ bill_date: '2024-02-30', bill_type: 'ALL' })).toMatchObject({ status: 400, data: { code: 'PARAM_ERROR' } });
+    expect(await pay.tradebill({ bill_date: today, bill_type: 'ALL' })).toMatchObject({
+      status: 400,
+      data: { code: 'NO_STATEMENT_EXIST' },
+    });
+    expect(await pay.tradebill({ bill_date: '2024-02-30', bill_type: 'ALL' })).toMatchObject({
+      status: 400,
+      data: { code: 'PARAM_ERROR' },
+    });
 
     const bill = await pay.tradebill({ bill_date: yesterday, bill_type: 'ALL' });
     expect(bill.status).toBe(200);
-    expect(bill.data).toMatchObject({ hash_type: 'SHA1', download_url: expect.stringMatching(/^https:\/\/api\.mch\.weixin\.qq\.com\/v3\/billdownload\/file\?token=/) });
+    expect(bill.data).toMatchObject({
+      hash_type: 'SHA1',
+      download_url: expect.stringMatching(/^https:\/\/api\.mch\.weixin\.qq\.com\/v3\/billdownload\/file\?token=/),
+    });
     const file = await pay.downloadBill(bill.data.download_url as string);
     expect(file.status).toBe(200);
     const text = file.data as string;
@@ -480,7 +569,20 @@ describe('trade bill', () => {
     const { rows, summary } = parseBill(text);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toHaveLength(27);
-    expect(rows[0].slice(1, 13)).toEqual([APPID, merchant.mchid, '0', '', expect.stringMatching(/^42000/), 'SBX0040', 'mp-alice', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY', '100.00']);
+    expect(rows[0].slice(1, 13)).toEqual([
+      APPID,
+      merchant.mchid,
+      '0',
+      '',
+      expect.stringMatching(/^42000/),
+      'SBX0040',
+      'mp-alice',
+      'JSAPI',
+      'SUCCESS',
+      'OTHERS',
+      'CNY',
+      '100.00',
+    ]);
     expect(rows[0][21]).toBe('acct1');
     expect(summary).toEqual(['1', '100.00', '0.00', '0.00', '0.00', '100.00', '0.00']);
 
@@ -567,7 +669,12 @@ describe('HTTP control surface', () => {
     const created = await control('merchants', { appid: 'wxhttpapp' });
     expect(created.status).toBe(200);
     const m = created.body.merchant as CreatedPayMerchant;
-    expect(m).toMatchObject({ appid: 'wxhttpapp', mchid: expect.stringMatching(/^\d{10}$/), apiV3Key: expect.stringMatching(/^.{32}$/), platformPublicKeyId: merchant.platformPublicKeyId });
+    expect(m).toMatchObject({
+      appid: 'wxhttpapp',
+      mchid: expect.stringMatching(/^\d{10}$/),
+      apiV3Key: expect.stringMatching(/^.{32}$/),
+      platformPublicKeyId: merchant.platformPublicKeyId,
+    });
     const pay = client(m);
     expect((await pay.transactions_jsapi(order('SBX0060'))).status).toBe(200);
     const paid = await control('orders/pay', { mchid: m.mchid, outTradeNo: 'SBX0060' });
@@ -587,8 +694,12 @@ describe('HTTP control surface', () => {
   it('steers refunds, order states and callbacks', async () => {
     const pay = client(merchant);
     for (const no of ['SBX0061', 'SBX0062', 'SBX0063']) await pay.transactions_jsapi(order(no));
-    expect((await control('orders/fail', { mchid: merchant.mchid, outTradeNo: 'SBX0061' })).body).toMatchObject({ order: { tradeState: 'PAYERROR' } });
-    expect((await control('orders/expire', { mchid: merchant.mchid, outTradeNo: 'SBX0062' })).body).toMatchObject({ order: { expired: true } });
+    expect((await control('orders/fail', { mchid: merchant.mchid, outTradeNo: 'SBX0061' })).body).toMatchObject({
+      order: { tradeState: 'PAYERROR' },
+    });
+    expect((await control('orders/expire', { mchid: merchant.mchid, outTradeNo: 'SBX0062' })).body).toMatchObject({
+      order: { expired: true },
+    });
     receiverStatus = 503;
     const paid = await control('orders/pay', { mchid: merchant.mchid, outTradeNo: 'SBX0063' });
     expect(paid.body).toMatchObject({ delivery: { ok: false, status: 503 } });
@@ -600,20 +711,37 @@ describe('HTTP control surface', () => {
     expect(((await control('notifications')).body.notifications as unknown[]).length).toBe(1);
 
     expect((await control('manual-refunds', { on: true })).status).toBe(200);
-    await pay.refunds({ out_trade_no: 'SBX0063', out_refund_no: 'RF0063', notify_url: notifyUrl, amount: { refund: 100, total: 10000, currency: 'CNY' } });
+    await pay.refunds({
+      out_trade_no: 'SBX0063',
+      out_refund_no: 'RF0063',
+      notify_url: notifyUrl,
+      amount: { refund: 100, total: 10000, currency: 'CNY' },
+    });
     expect((await control('refunds')).body).toMatchObject({ refunds: [{ outRefundNo: 'RF0063', status: 'PROCESSING' }] });
-    expect((await control('refunds/complete', { outRefundNo: 'RF0063', status: 'CLOSED' })).body).toMatchObject({ delivery: { eventType: 'REFUND.CLOSED' } });
-    expect((await control('refunds/merchant', { mchid: merchant.mchid, outTradeNo: 'SBX0063', refund: 10000 })).body).toMatchObject({ delivery: { eventType: 'REFUND.SUCCESS' } });
+    expect((await control('refunds/complete', { outRefundNo: 'RF0063', status: 'CLOSED' })).body).toMatchObject({
+      delivery: { eventType: 'REFUND.CLOSED' },
+    });
+    expect((await control('refunds/merchant', { mchid: merchant.mchid, outTradeNo: 'SBX0063', refund: 10000 })).body).toMatchObject({
+      delivery: { eventType: 'REFUND.SUCCESS' },
+    });
     expect((await control('refunds/merchant', { mchid: merchant.mchid, outTradeNo: 'SBX0063', refund: 1 })).status).toBe(400);
 
     const signed = await control('sign-notification', { body: '{}', timestamp: 1_700_000_000 });
-    expect(signed.body).toMatchObject({ headers: { 'Wechatpay-Timestamp': '1700000000', 'Wechatpay-Serial': merchant.platformPublicKeyId } });
-    const resource = (await control('encrypt-resource', { mchid: merchant.mchid, plaintext: 'x', associatedData: 'refund' })).body.resource as { ciphertext: string; nonce: string };
+    expect(signed.body).toMatchObject({
+      headers: { 'Wechatpay-Timestamp': '1700000000', 'Wechatpay-Serial': merchant.platformPublicKeyId },
+    });
+    const resource = (await control('encrypt-resource', { mchid: merchant.mchid, plaintext: 'x', associatedData: 'refund' })).body
+      .resource as { ciphertext: string; nonce: string };
     expect(decryptAeadAes256Gcm(merchant.apiV3Key, resource.ciphertext, 'refund', resource.nonce)).toBe('x');
     expect((await control('encrypt-resource', { mchid: 'nobody', plaintext: 'x', associatedData: 'refund' })).status).toBe(404);
-    expect((await control('merchants/register', { mchid: '1', appid: 'a', apiV3Key: 'k'.repeat(32), serialNo: 'AB', publicKeyPem: 'nope' })).status).toBe(400);
+    expect(
+      (await control('merchants/register', { mchid: '1', appid: 'a', apiV3Key: 'k'.repeat(32), serialNo: 'AB', publicKeyPem: 'nope' }))
+        .status,
+    ).toBe(400);
     expect((await control('fault', { api: 'nothing', mode: 'error500' })).status).toBe(400);
-    expect(await fetch(`${sandbox.baseUrl}__sandbox/state`).then((r) => r.json())).toMatchObject({ pay: { ordersCreated: 3, manualRefunds: true } });
+    expect(await fetch(`${sandbox.baseUrl}__sandbox/state`).then((r) => r.json())).toMatchObject({
+      pay: { ordersCreated: 3, manualRefunds: true },
+    });
   });
 });
 
@@ -622,7 +750,15 @@ describe('options', () => {
     const fixedId = `PUB_KEY_ID_${'0'.repeat(28)}`;
     const configured = await startSandbox({
       pay: {
-        merchants: [{ mchid: merchant.mchid, appid: APPID, apiV3Key: merchant.apiV3Key, serialNo: merchant.serialNo.toLowerCase(), publicKeyPem: merchant.publicKeyPem }],
+        merchants: [
+          {
+            mchid: merchant.mchid,
+            appid: APPID,
+            apiV3Key: merchant.apiV3Key,
+            serialNo: merchant.serialNo.toLowerCase(),
+            publicKeyPem: merchant.publicKeyPem,
+          },
+        ],
         platformKey: { privateKeyPem: other.privateKeyPem, publicKeyId: fixedId },
         manualRefunds: true,
       },
@@ -630,13 +766,30 @@ describe('options', () => {
     try {
       configured.control.reset();
       expect(configured.control.pay.platformKey().publicKeyId).toBe(fixedId);
-      const pay = new Pay({ appid: APPID, mchid: merchant.mchid, serial_no: merchant.serialNo, publicKey: Buffer.from('x'), privateKey: Buffer.from(merchant.privateKeyPem), key: merchant.apiV3Key });
-      pay.createHttp(createPayTransport({ apiBase: configured.baseUrl, platformKeys: new Map([[fixedId, createPublicKey(other.publicKeyPem)]]), timeoutMs: 2000 }));
+      const pay = new Pay({
+        appid: APPID,
+        mchid: merchant.mchid,
+        serial_no: merchant.serialNo,
+        publicKey: Buffer.from('x'),
+        privateKey: Buffer.from(merchant.privateKeyPem),
+        key: merchant.apiV3Key,
+      });
+      pay.createHttp(
+        createPayTransport({
+          apiBase: configured.baseUrl,
+          platformKeys: new Map([[fixedId, createPublicKey(other.publicKeyPem)]]),
+          timeoutMs: 2000,
+        }),
+      );
       expect((await pay.transactions_jsapi(order('SBX0070'))).status).toBe(200);
       expect(configured.state.pay.manualRefunds).toBe(true);
     } finally {
       await configured.close();
     }
-    await expect(startSandbox({ pay: { merchants: [{ mchid: '1', appid: APPID, apiV3Key: 'short', serialNo: 'AB', publicKeyPem: merchant.publicKeyPem }] } })).rejects.toThrow(/apiV3Key/);
+    await expect(
+      startSandbox({
+        pay: { merchants: [{ mchid: '1', appid: APPID, apiV3Key: 'short', serialNo: 'AB', publicKeyPem: merchant.publicKeyPem }] },
+      }),
+    ).rejects.toThrow(/apiV3Key/);
   });
 });

@@ -4,18 +4,26 @@ import { passingFacts, requestBody } from './fixtures';
 type Body = Record<string, unknown>;
 const part = (body: Body, key: 'enterprise' | 'cloud' | 'history'): Body => body[key] as Body;
 
-const set = (key: 'enterprise' | 'cloud' | 'history', field: string, value: unknown) => (body: Body): void => {
-  part(body, key)[field] = value;
-};
-const drop = (key: 'enterprise' | 'cloud', field: string) => (body: Body): void => {
-  delete part(body, key)[field];
-};
-const setTop = (field: string, value: unknown) => (body: Body): void => {
-  body[field] = value;
-};
-const dropTop = (field: string) => (body: Body): void => {
-  delete body[field];
-};
+const set =
+  (key: 'enterprise' | 'cloud' | 'history', field: string, value: unknown) =>
+  (body: Body): void => {
+    part(body, key)[field] = value;
+  };
+const drop =
+  (key: 'enterprise' | 'cloud', field: string) =>
+  (body: Body): void => {
+    delete part(body, key)[field];
+  };
+const setTop =
+  (field: string, value: unknown) =>
+  (body: Body): void => {
+    body[field] = value;
+  };
+const dropTop =
+  (field: string) =>
+  (body: Body): void => {
+    delete body[field];
+  };
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
@@ -63,15 +71,33 @@ describe('parseEligibilityFacts: valid input', () => {
   });
 
   test.each<[string, (b: Body) => void, (facts: EligibilityFacts) => unknown, unknown]>([
-    ['history partly given', set('history', 'applicationInProgress', undefined), (f) => f.history, { subsidyReceived: false, applicationInProgress: false }],
+    [
+      'history partly given',
+      set('history', 'applicationInProgress', undefined),
+      (f) => f.history,
+      { subsidyReceived: false, applicationInProgress: false },
+    ],
     ['history null', setTop('history', null), (f) => f.history, { subsidyReceived: false, applicationInProgress: false }],
     ['otherSubsidiesFen null', setTop('otherSubsidiesFen', null), (f) => f.otherSubsidiesFen, 0],
     ['industryCode lower case', set('enterprise', 'industryCode', 'c'), (f) => f.enterprise.industryCode, 'C'],
     ['providerFiledOn null (no filing)', set('cloud', 'providerFiledOn', null), (f) => f.cloud.providerFiledOn, null],
-    ['providerId without providerFiledOn', (b) => { set('cloud', 'providerId', 'prov-1')(b); drop('cloud', 'providerFiledOn')(b); }, (f) => [f.cloud.providerId, f.cloud.providerFiledOn], ['prov-1', null]],
+    [
+      'providerId without providerFiledOn',
+      (b) => {
+        set('cloud', 'providerId', 'prov-1')(b);
+        drop('cloud', 'providerFiledOn')(b);
+      },
+      (f) => [f.cloud.providerId, f.cloud.providerFiledOn],
+      ['prov-1', null],
+    ],
     ['paidAmountFen 0', set('cloud', 'paidAmountFen', 0), (f) => f.cloud.paidAmountFen, 0],
     ['-0 is 0', set('cloud', 'paidAmountFen', -0), (f) => Object.is(f.cloud.paidAmountFen, 0), true],
-    ['largest safe amount', set('cloud', 'contractAmountFen', Number.MAX_SAFE_INTEGER), (f) => f.cloud.contractAmountFen, Number.MAX_SAFE_INTEGER],
+    [
+      'largest safe amount',
+      set('cloud', 'contractAmountFen', Number.MAX_SAFE_INTEGER),
+      (f) => f.cloud.contractAmountFen,
+      Number.MAX_SAFE_INTEGER,
+    ],
     ['29 February of a leap year', set('enterprise', 'establishedOn', '2020-02-29'), (f) => f.enterprise.establishedOn, '2020-02-29'],
   ])('%s', (_name, mutate, pick, expected) => {
     const parsed = parseEligibilityFacts(requestBody(mutate));
@@ -105,10 +131,18 @@ describe('parseEligibilityFacts: invalid input, one path each', () => {
     ['registeredInYichun null', 'enterprise.registeredInYichun', requestBody(set('enterprise', 'registeredInYichun', null))],
     ['independentLegalPerson missing', 'enterprise.independentLegalPerson', requestBody(drop('enterprise', 'independentLegalPerson'))],
     ['industrial missing', 'enterprise.industrial', requestBody(drop('enterprise', 'industrial'))],
-    ['alignedWithIndustrialPolicy missing', 'enterprise.alignedWithIndustrialPolicy', requestBody(drop('enterprise', 'alignedWithIndustrialPolicy'))],
+    [
+      'alignedWithIndustrialPolicy missing',
+      'enterprise.alignedWithIndustrialPolicy',
+      requestBody(drop('enterprise', 'alignedWithIndustrialPolicy')),
+    ],
     ['operatingNormally missing', 'enterprise.operatingNormally', requestBody(drop('enterprise', 'operatingNormally'))],
     ['badCreditRecord missing', 'enterprise.badCreditRecord', requestBody(drop('enterprise', 'badCreditRecord'))],
-    ['seriousFiscalViolationWithin5Years missing', 'enterprise.seriousFiscalViolationWithin5Years', requestBody(drop('enterprise', 'seriousFiscalViolationWithin5Years'))],
+    [
+      'seriousFiscalViolationWithin5Years missing',
+      'enterprise.seriousFiscalViolationWithin5Years',
+      requestBody(drop('enterprise', 'seriousFiscalViolationWithin5Years')),
+    ],
     ['dishonestyRecord "no"', 'enterprise.dishonestyRecord', requestBody(set('enterprise', 'dishonestyRecord', 'no'))],
     ['firstPurchase missing', 'cloud.firstPurchase', requestBody(drop('cloud', 'firstPurchase'))],
     ['history.subsidyReceived a string', 'history.subsidyReceived', requestBody(set('history', 'subsidyReceived', 'false'))],
@@ -141,7 +175,11 @@ describe('parseEligibilityFacts: invalid input, one path each', () => {
     ['contractAmountFen negative', 'cloud.contractAmountFen', requestBody(set('cloud', 'contractAmountFen', -100))],
     ['contractAmountFen 1.5', 'cloud.contractAmountFen', requestBody(set('cloud', 'contractAmountFen', 1.5))],
     ['contractAmountFen a string', 'cloud.contractAmountFen', requestBody(set('cloud', 'contractAmountFen', '12000000'))],
-    ['contractAmountFen above MAX_SAFE_INTEGER', 'cloud.contractAmountFen', requestBody(set('cloud', 'contractAmountFen', Number.MAX_SAFE_INTEGER + 1))],
+    [
+      'contractAmountFen above MAX_SAFE_INTEGER',
+      'cloud.contractAmountFen',
+      requestBody(set('cloud', 'contractAmountFen', Number.MAX_SAFE_INTEGER + 1)),
+    ],
     ['contractAmountFen 1e300', 'cloud.contractAmountFen', requestBody(set('cloud', 'contractAmountFen', 1e300))],
     ['contractAmountFen missing', 'cloud.contractAmountFen', requestBody(drop('cloud', 'contractAmountFen'))],
     ['paidAmountFen negative', 'cloud.paidAmountFen', requestBody(set('cloud', 'paidAmountFen', -1))],

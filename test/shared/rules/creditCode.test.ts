@@ -15,9 +15,7 @@ interface CaseFile {
   facts: { enterprise: { creditCode: string } };
 }
 
-const cases = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '../../cases/eligibility.json'), 'utf8'),
-) as CaseFile[];
+const cases = JSON.parse(fs.readFileSync(path.join(__dirname, '../../cases/eligibility.json'), 'utf8')) as CaseFile[];
 
 describe('credit codes of cases/eligibility.json', () => {
   test.each(cases.map((c) => [c.name, c.facts.enterprise.creditCode] as const))('%s: %s', (name, code) => {

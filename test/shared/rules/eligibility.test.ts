@@ -1,12 +1,6 @@
 import type { RuleId, WarningId } from '../../../shared/src/contracts/eligibility';
 import { RULE_IDS } from '../../../shared/src/contracts/eligibility';
-import {
-  RULES,
-  WARNINGS,
-  computeSubsidyAmount,
-  evaluateEligibility,
-  formatYuan,
-} from '../../../shared/src/rules/eligibility';
+import { RULES, WARNINGS, computeSubsidyAmount, evaluateEligibility, formatYuan } from '../../../shared/src/rules/eligibility';
 import {
   DEFAULT_EFFECTIVE_FROM,
   POLICY_CONTACT,
@@ -160,12 +154,20 @@ describe('rules, in the order of the spec table', () => {
     ["industryCode 'D'", { enterprise: { industryCode: 'D' } }, []],
     ['industryCode absent', { enterprise: { industryCode: undefined } }, []],
     ['not aligned with industrial policy', { enterprise: { alignedWithIndustrialPolicy: false } }, ['industrial-policy']],
-    ['founded 2020-03-01, asOf day before anniversary', { asOf: '2021-02-28', enterprise: { establishedOn: '2020-03-01' } }, ['established-one-year']],
+    [
+      'founded 2020-03-01, asOf day before anniversary',
+      { asOf: '2021-02-28', enterprise: { establishedOn: '2020-03-01' } },
+      ['established-one-year'],
+    ],
     ['founded 2020-03-01, asOf anniversary', { asOf: '2021-03-01', enterprise: { establishedOn: '2020-03-01' } }, []],
     ['founded 2020-02-29, asOf 2021-02-27', { asOf: '2021-02-27', enterprise: { establishedOn: '2020-02-29' } }, ['established-one-year']],
     ['founded 2020-02-29, asOf 2021-02-28', { asOf: '2021-02-28', enterprise: { establishedOn: '2020-02-29' } }, []],
     ['founded 2020-02-29, asOf 2021-03-01', { asOf: '2021-03-01', enterprise: { establishedOn: '2020-02-29' } }, []],
-    ['founded 2023-02-28, asOf 2024-02-27 (leap year)', { asOf: '2024-02-27', enterprise: { establishedOn: '2023-02-28' } }, ['established-one-year']],
+    [
+      'founded 2023-02-28, asOf 2024-02-27 (leap year)',
+      { asOf: '2024-02-27', enterprise: { establishedOn: '2023-02-28' } },
+      ['established-one-year'],
+    ],
     ['founded 2023-02-28, asOf 2024-02-28', { asOf: '2024-02-28', enterprise: { establishedOn: '2023-02-28' } }, []],
     ['founded on asOf', { asOf: '2024-06-30', enterprise: { establishedOn: '2024-06-30' } }, ['established-one-year']],
     ['founded after asOf', { asOf: '2024-06-30', enterprise: { establishedOn: '2024-07-30' } }, ['established-one-year']],
@@ -182,10 +184,26 @@ describe('rules, in the order of the spec table', () => {
     ['provider not filed', { cloud: { providerFiledOn: null } }, ['provider-filed-before-contract']],
     ['filed the day of the contract', { cloud: { providerFiledOn: '2023-08-01', contractSignedOn: '2023-08-01' } }, []],
     ['filed the day before the contract', { cloud: { providerFiledOn: '2023-07-31', contractSignedOn: '2023-08-01' } }, []],
-    ['filed one day after the contract', { cloud: { providerFiledOn: '2023-08-02', contractSignedOn: '2023-08-01' } }, ['provider-filed-before-contract']],
-    ['revoked on R, signed R−1', { cloud: { providerFiledOn: '2023-05-10', providerRevokedOn: '2023-08-02', contractSignedOn: '2023-08-01' } }, []],
-    ['revoked on R, signed R', { cloud: { providerFiledOn: '2023-05-10', providerRevokedOn: '2023-08-01', contractSignedOn: '2023-08-01' } }, ['provider-filed-before-contract']],
-    ['revoked on R, signed R+1', { cloud: { providerFiledOn: '2023-05-10', providerRevokedOn: '2023-07-31', contractSignedOn: '2023-08-01' } }, ['provider-filed-before-contract']],
+    [
+      'filed one day after the contract',
+      { cloud: { providerFiledOn: '2023-08-02', contractSignedOn: '2023-08-01' } },
+      ['provider-filed-before-contract'],
+    ],
+    [
+      'revoked on R, signed R−1',
+      { cloud: { providerFiledOn: '2023-05-10', providerRevokedOn: '2023-08-02', contractSignedOn: '2023-08-01' } },
+      [],
+    ],
+    [
+      'revoked on R, signed R',
+      { cloud: { providerFiledOn: '2023-05-10', providerRevokedOn: '2023-08-01', contractSignedOn: '2023-08-01' } },
+      ['provider-filed-before-contract'],
+    ],
+    [
+      'revoked on R, signed R+1',
+      { cloud: { providerFiledOn: '2023-05-10', providerRevokedOn: '2023-07-31', contractSignedOn: '2023-08-01' } },
+      ['provider-filed-before-contract'],
+    ],
     ['revocation null', { cloud: { providerRevokedOn: null } }, []],
     ['other subsidies equal to computed', { otherSubsidiesFen: 6_000_000 }, ['no-double-subsidy']],
     ['other subsidies above computed', { otherSubsidiesFen: 8_000_000 }, ['no-double-subsidy']],
@@ -261,15 +279,43 @@ describe('rules, in the order of the spec table', () => {
 
 describe('verdict amounts', () => {
   test.each<[string, FactsPatch, { subsidyFen: number; computedFen: number; capped: boolean; eligible: boolean }]>([
-    ['15,000,000 contract', { cloud: { contractAmountFen: 15_000_000, paidAmountFen: 15_000_000 } }, { eligible: true, subsidyFen: 7_500_000, computedFen: 7_500_000, capped: false }],
-    ['exactly 20,000,000: the cap is reached, not cut', { cloud: { contractAmountFen: 20_000_000, paidAmountFen: 20_000_000 } }, { eligible: true, subsidyFen: 10_000_000, computedFen: 10_000_000, capped: false }],
-    ['20,000,001: capped', { cloud: { contractAmountFen: 20_000_001, paidAmountFen: 20_000_001 } }, { eligible: true, subsidyFen: 10_000_000, computedFen: 10_000_000, capped: true }],
-    ['contract 3 fen: half a fen rounds up', { cloud: { contractAmountFen: 3, paidAmountFen: 3 } }, { eligible: true, subsidyFen: 2, computedFen: 2, capped: false }],
+    [
+      '15,000,000 contract',
+      { cloud: { contractAmountFen: 15_000_000, paidAmountFen: 15_000_000 } },
+      { eligible: true, subsidyFen: 7_500_000, computedFen: 7_500_000, capped: false },
+    ],
+    [
+      'exactly 20,000,000: the cap is reached, not cut',
+      { cloud: { contractAmountFen: 20_000_000, paidAmountFen: 20_000_000 } },
+      { eligible: true, subsidyFen: 10_000_000, computedFen: 10_000_000, capped: false },
+    ],
+    [
+      '20,000,001: capped',
+      { cloud: { contractAmountFen: 20_000_001, paidAmountFen: 20_000_001 } },
+      { eligible: true, subsidyFen: 10_000_000, computedFen: 10_000_000, capped: true },
+    ],
+    [
+      'contract 3 fen: half a fen rounds up',
+      { cloud: { contractAmountFen: 3, paidAmountFen: 3 } },
+      { eligible: true, subsidyFen: 2, computedFen: 2, capped: false },
+    ],
     ['other = computed', { otherSubsidiesFen: 6_000_000 }, { eligible: false, subsidyFen: 0, computedFen: 6_000_000, capped: false }],
     ['other = computed − 1', { otherSubsidiesFen: 5_999_999 }, { eligible: true, subsidyFen: 1, computedFen: 6_000_000, capped: false }],
-    ['capped and other subsidies', { otherSubsidiesFen: 3_000_000, cloud: { contractAmountFen: 50_000_000, paidAmountFen: 50_000_000 } }, { eligible: true, subsidyFen: 7_000_000, computedFen: 10_000_000, capped: true }],
-    ['a failed rule pays 0 but shows computed', { cloud: { firstPurchase: false } }, { eligible: false, subsidyFen: 0, computedFen: 6_000_000, capped: false }],
-    ['largest safe contract', { cloud: { contractAmountFen: Number.MAX_SAFE_INTEGER, paidAmountFen: Number.MAX_SAFE_INTEGER } }, { eligible: true, subsidyFen: 10_000_000, computedFen: 10_000_000, capped: true }],
+    [
+      'capped and other subsidies',
+      { otherSubsidiesFen: 3_000_000, cloud: { contractAmountFen: 50_000_000, paidAmountFen: 50_000_000 } },
+      { eligible: true, subsidyFen: 7_000_000, computedFen: 10_000_000, capped: true },
+    ],
+    [
+      'a failed rule pays 0 but shows computed',
+      { cloud: { firstPurchase: false } },
+      { eligible: false, subsidyFen: 0, computedFen: 6_000_000, capped: false },
+    ],
+    [
+      'largest safe contract',
+      { cloud: { contractAmountFen: Number.MAX_SAFE_INTEGER, paidAmountFen: Number.MAX_SAFE_INTEGER } },
+      { eligible: true, subsidyFen: 10_000_000, computedFen: 10_000_000, capped: true },
+    ],
   ])('%s', (_name, patch, expected) => {
     expect(evaluateEligibility(factsWith(patch))).toMatchObject(expected);
   });
@@ -286,7 +332,11 @@ describe('warnings', () => {
     ['paid 0: a failure, not this warning', { cloud: { paidAmountFen: 0 } }, []],
     ['paid the contract', { cloud: { paidAmountFen: 12_000_000 } }, []],
     ['paid more than the contract', { cloud: { paidAmountFen: 12_000_001 } }, []],
-    ['both', { enterprise: { creditCode: outsideYichun }, cloud: { paidAmountFen: 100 } }, ['credit-code-region', 'paid-less-than-contract']],
+    [
+      'both',
+      { enterprise: { creditCode: outsideYichun }, cloud: { paidAmountFen: 100 } },
+      ['credit-code-region', 'paid-less-than-contract'],
+    ],
   ])('%s', (_name, patch, warnings) => {
     const result = ids(patch);
     expect(result.warnings).toEqual(warnings);
@@ -304,7 +354,11 @@ describe('warnings', () => {
 describe('the policy start date is not a rule here', () => {
   test('asOf and contract before the placeholder start date still evaluate', () => {
     const verdict = evaluateEligibility(
-      factsWith({ asOf: '2022-06-30', enterprise: { establishedOn: '2019-04-12' }, cloud: { providerFiledOn: '2022-01-01', contractSignedOn: '2022-02-01' } }),
+      factsWith({
+        asOf: '2022-06-30',
+        enterprise: { establishedOn: '2019-04-12' },
+        cloud: { providerFiledOn: '2022-01-01', contractSignedOn: '2022-02-01' },
+      }),
     );
     expect(verdict.eligible).toBe(true);
     expect(verdict.subsidyFen).toBe(6_000_000);

@@ -414,7 +414,10 @@ describe('estimate and state', () => {
     ['bad asOf', { policy: 'yichun-2023-cloud', asOf: '2024-6-30', answers: {}, stop: null }],
     ['unknown question', { policy: 'yichun-2023-cloud', asOf: '2024-06-30', answers: { x: true }, stop: null }],
     ['bad stored answer', { policy: 'yichun-2023-cloud', asOf: '2024-06-30', answers: { creditCode: 'nope' }, stop: null }],
-    ['unknown rule in stop', { policy: 'yichun-2023-cloud', asOf: '2024-06-30', answers: {}, stop: { questionId: 'x', rule: 'x', clause: 'x', message: 'x' } }],
+    [
+      'unknown rule in stop',
+      { policy: 'yichun-2023-cloud', asOf: '2024-06-30', answers: {}, stop: { questionId: 'x', rule: 'x', clause: 'x', message: 'x' } },
+    ],
   ])('restoreFlowState refuses %s', (_name, value) => {
     expect(restoreFlowState(value)).toBeNull();
   });

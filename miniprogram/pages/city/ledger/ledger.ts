@@ -16,49 +16,73 @@ const KIND: Record<string, string> = { payment: '拨付', correction: '更正', 
 type Entry = { id: string; applicationId: string; title: string; sub: string; amount: string };
 
 function entries(page: LedgerPage): Entry[] {
-  return page.items.map((e) => ({ id: e.id, applicationId: e.applicationId, title: `${e.enterpriseName}（${KIND[e.kind] ?? e.kind}）`, sub: `${e.paidOn} · 凭证 ${e.voucherNo} · ${e.trackingNo ?? ''}${e.reason ? ` · ${e.reason}` : ''}`, amount: formatFen(e.amountFen) }));
+  return page.items.map((e) => ({
+    id: e.id,
+    applicationId: e.applicationId,
+    title: `${e.enterpriseName}（${KIND[e.kind] ?? e.kind}）`,
+    sub: `${e.paidOn} · 凭证 ${e.voucherNo} · ${e.trackingNo ?? ''}${e.reason ? ` · ${e.reason}` : ''}`,
+    amount: formatFen(e.amountFen),
+  }));
 }
 
-Component(page({
-  data: { counties: COUNTY_CHOICES, county: '', countyText: '全市', from: '', to: '', entries: [] as Entry[], totals: { payment: '', correction: '', reversal: '', net: '', count: 0 }, next: '', loaded: false },
-  methods: {
-    onShow() {
-      return this.load(false);
+Component(
+  page({
+    data: {
+      counties: COUNTY_CHOICES,
+      county: '',
+      countyText: '全市',
+      from: '',
+      to: '',
+      entries: [] as Entry[],
+      totals: { payment: '', correction: '', reversal: '', net: '', count: 0 },
+      next: '',
+      loaded: false,
     },
-    async onPullDownRefresh() {
-      await this.load(false);
-      stopPullDownRefresh();
+    methods: {
+      onShow() {
+        return this.load(false);
+      },
+      async onPullDownRefresh() {
+        await this.load(false);
+        stopPullDownRefresh();
+      },
+      filter() {
+        return { county: this.data.county || undefined, from: this.data.from || undefined, to: this.data.to || undefined };
+      },
+      async load(more: boolean) {
+        const page = await api.ledger({ ...this.filter(), after: more ? this.data.next : undefined });
+        const t = page.totals;
+        this.setData({
+          entries: more ? [...this.data.entries, ...entries(page)] : entries(page),
+          totals: {
+            payment: formatFen(t.paymentFen),
+            correction: formatFen(t.correctionFen),
+            reversal: formatFen(t.reversalFen),
+            net: formatFen(t.netFen),
+            count: t.count,
+          },
+          next: page.next ?? '',
+          loaded: true,
+        });
+      },
+      onCounty(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        const c = COUNTY_CHOICES[Number(e.detail.value)];
+        if (c) this.setData({ county: c.code, countyText: c.name });
+        return this.load(false);
+      },
+      onDate(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ [String(e.currentTarget.dataset.field)]: e.detail.value });
+        return this.load(false);
+      },
+      onMore() {
+        return this.load(true);
+      },
+      onOpen(e: WechatMiniprogram.BaseEvent) {
+        navigateTo(`/pages/review/application/application?id=${String(e.currentTarget.dataset.id)}`);
+      },
+      onDocument() {
+        return openGenerated(() => api.ledgerDocument(this.filter()), 'xlsx');
+      },
     },
-    filter() {
-      return { county: this.data.county || undefined, from: this.data.from || undefined, to: this.data.to || undefined };
-    },
-    async load(more: boolean) {
-      const page = await api.ledger({ ...this.filter(), after: more ? this.data.next : undefined });
-      const t = page.totals;
-      this.setData({
-        entries: more ? [...this.data.entries, ...entries(page)] : entries(page),
-        totals: { payment: formatFen(t.paymentFen), correction: formatFen(t.correctionFen), reversal: formatFen(t.reversalFen), net: formatFen(t.netFen), count: t.count },
-        next: page.next ?? '',
-        loaded: true,
-      });
-    },
-    onCounty(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      const c = COUNTY_CHOICES[Number(e.detail.value)];
-      if (c) this.setData({ county: c.code, countyText: c.name });
-      return this.load(false);
-    },
-    onDate(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ [String(e.currentTarget.dataset.field)]: e.detail.value });
-      return this.load(false);
-    },
-    onMore() {
-      return this.load(true);
-    },
-    onOpen(e: WechatMiniprogram.BaseEvent) {
-      navigateTo(`/pages/review/application/application?id=${String(e.currentTarget.dataset.id)}`);
-    },
-    onDocument() {
-      return openGenerated(() => api.ledgerDocument(this.filter()), 'xlsx');
-    },
-  },
-}));
+  }),
+);

@@ -14,67 +14,80 @@ import type { ApplicationEnvelope, ApplicationEvent } from '../../../services/ty
 
 const WITHDRAWABLE: readonly ApplicationState[] = ['draft', 'provider_check', 'county_review', 'returned'];
 
-Component(page({
-  data: {
-    id: '',
-    version: 0,
-    status: '' as ApplicationState | '',
-    statusLabel: '',
-    trackingNo: '',
-    moneyText: '',
-    moneyNote: '',
-    contractText: '',
-    paidText: '',
-    subsidyText: '',
-    verifiedText: '',
-    fixes: [] as FixItem[],
-    opinions: [] as { key: string; title: string; reasons: string[] }[],
-    timeline: [] as TimelineItem[],
-    canWithdraw: false,
-  },
-  methods: {
-    onLoad(query: Record<string, string | undefined>) {
-      this.setData({ id: query.id ?? '' });
+Component(
+  page({
+    data: {
+      id: '',
+      version: 0,
+      status: '' as ApplicationState | '',
+      statusLabel: '',
+      trackingNo: '',
+      moneyText: '',
+      moneyNote: '',
+      contractText: '',
+      paidText: '',
+      subsidyText: '',
+      verifiedText: '',
+      fixes: [] as FixItem[],
+      opinions: [] as { key: string; title: string; reasons: string[] }[],
+      timeline: [] as TimelineItem[],
+      canWithdraw: false,
     },
-    onShow() {
-      return this.load();
+    methods: {
+      onLoad(query: Record<string, string | undefined>) {
+        this.setData({ id: query.id ?? '' });
+      },
+      onShow() {
+        return this.load();
+      },
+      async onPullDownRefresh() {
+        await this.load();
+        stopPullDownRefresh();
+      },
+      async load() {
+        const [env, history] = await Promise.all([api.application(this.data.id), api.applicationHistory(this.data.id)]);
+        this.show(env, history.items);
+      },
+      show(env: ApplicationEnvelope, events: ApplicationEvent[]) {
+        const a = env.application;
+        const paidOut = events.filter((e) => e.event === 'disburse').pop();
+        this.setData({
+          version: a.version,
+          status: a.status,
+          statusLabel: a.statusLabel,
+          trackingNo: a.trackingNo ?? '',
+          moneyText: a.status === 'disbursed' && a.verifiedFen !== null ? formatFen(a.verifiedFen) : '',
+          moneyNote:
+            a.status === 'disbursed'
+              ? `已于 ${formatDay(paidOut?.at ?? a.updatedAt)} 拨付到企业账户 ${a.bank.accountName ?? ''}，请查收`
+              : a.status === 'approved'
+                ? '补助已批准，等待市财政局拨付'
+                : '',
+          contractText: formatFen(a.contract.amountFen),
+          paidText: formatFen(a.paidAmountFen),
+          subsidyText: a.subsidyFen !== null ? formatFen(a.subsidyFen) : '',
+          verifiedText: a.verifiedFen !== null ? formatFen(a.verifiedFen) : '',
+          fixes: fixList(a),
+          opinions: opinionLines(a),
+          timeline: timeline(events),
+          canWithdraw: WITHDRAWABLE.includes(a.status),
+        });
+      },
+      onCorrect() {
+        navigateTo(`/pages/enterprise/apply/apply?id=${this.data.id}`);
+      },
+      async onWithdraw() {
+        const res = await showModal({
+          title: '撤回申请',
+          content: '撤回后这份申请结束，不能恢复；如需申报请重新开始。可写明撤回原因。',
+          editable: true,
+          placeholderText: '撤回原因（选填）',
+          confirmText: '撤回',
+        });
+        if (!res.confirm) return;
+        await api.withdrawApplication(this.data.id, this.data.version, res.content.trim() || null);
+        await this.load();
+      },
     },
-    async onPullDownRefresh() {
-      await this.load();
-      stopPullDownRefresh();
-    },
-    async load() {
-      const [env, history] = await Promise.all([api.application(this.data.id), api.applicationHistory(this.data.id)]);
-      this.show(env, history.items);
-    },
-    show(env: ApplicationEnvelope, events: ApplicationEvent[]) {
-      const a = env.application;
-      const paidOut = events.filter((e) => e.event === 'disburse').pop();
-      this.setData({
-        version: a.version,
-        status: a.status,
-        statusLabel: a.statusLabel,
-        trackingNo: a.trackingNo ?? '',
-        moneyText: a.status === 'disbursed' && a.verifiedFen !== null ? formatFen(a.verifiedFen) : '',
-        moneyNote: a.status === 'disbursed' ? `已于 ${formatDay(paidOut?.at ?? a.updatedAt)} 拨付到企业账户 ${a.bank.accountName ?? ''}，请查收` : a.status === 'approved' ? '补助已批准，等待市财政局拨付' : '',
-        contractText: formatFen(a.contract.amountFen),
-        paidText: formatFen(a.paidAmountFen),
-        subsidyText: a.subsidyFen !== null ? formatFen(a.subsidyFen) : '',
-        verifiedText: a.verifiedFen !== null ? formatFen(a.verifiedFen) : '',
-        fixes: fixList(a),
-        opinions: opinionLines(a),
-        timeline: timeline(events),
-        canWithdraw: WITHDRAWABLE.includes(a.status),
-      });
-    },
-    onCorrect() {
-      navigateTo(`/pages/enterprise/apply/apply?id=${this.data.id}`);
-    },
-    async onWithdraw() {
-      const res = await showModal({ title: '撤回申请', content: '撤回后这份申请结束，不能恢复；如需申报请重新开始。可写明撤回原因。', editable: true, placeholderText: '撤回原因（选填）', confirmText: '撤回' });
-      if (!res.confirm) return;
-      await api.withdrawApplication(this.data.id, this.data.version, res.content.trim() || null);
-      await this.load();
-    },
-  },
-}));
+  }),
+);

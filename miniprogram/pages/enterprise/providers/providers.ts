@@ -51,50 +51,56 @@ function view(p: ProviderCard): CardView {
   };
 }
 
-Component(page({
-  data: { pick: false, q: '', providers: [] as CardView[], loaded: false, enterpriseId: '', buyMessage: '' },
-  methods: {
-    onLoad(query: Record<string, string | undefined>) {
-      this.setData({ pick: query.pick === '1' });
-      return this.load();
-    },
-    async load() {
-      const res = await api.providers({ q: this.data.q.trim() || undefined });
-      this.setData({ providers: res.items.filter((p) => p.selectable).map(view), loaded: true });
-      if (!this.data.pick && !this.data.enterpriseId) {
-        const { role } = await refreshUser();
-        if (role === 'enterprise') {
-          const mine = await api.myEnterprises();
-          this.setData({ enterpriseId: mine.items[0]?.id ?? '' });
+Component(
+  page({
+    data: { pick: false, q: '', providers: [] as CardView[], loaded: false, enterpriseId: '', buyMessage: '' },
+    methods: {
+      onLoad(query: Record<string, string | undefined>) {
+        this.setData({ pick: query.pick === '1' });
+        return this.load();
+      },
+      async load() {
+        const res = await api.providers({ q: this.data.q.trim() || undefined });
+        this.setData({ providers: res.items.filter((p) => p.selectable).map(view), loaded: true });
+        if (!this.data.pick && !this.data.enterpriseId) {
+          const { role } = await refreshUser();
+          if (role === 'enterprise') {
+            const mine = await api.myEnterprises();
+            this.setData({ enterpriseId: mine.items[0]?.id ?? '' });
+          }
         }
-      }
+      },
+      async onBuy(e: WechatMiniprogram.BaseEvent) {
+        const { provider, item } = e.currentTarget.dataset as { provider: string; item: string };
+        const card = this.data.providers.find((p) => p.id === provider);
+        const c = card?.catalogue.find((x) => x.id === item);
+        if (!card || !c || !this.data.enterpriseId) return;
+        const ok = await showModal({
+          title: '微信支付购买',
+          content: `向 ${card.companyName} 支付 ${c.payText}（${c.name}）。付款直接到服务商的商户号，平台记下这笔付款，申报补助时作为已核验的付款凭证。`,
+          confirmText: '去支付',
+        });
+        if (!ok.confirm) return;
+        try {
+          const { payment } = await api.buyCatalogueItem(card.id, c.id, this.data.enterpriseId);
+          this.setData({ buyMessage: '' });
+          navigateTo(`/pages/enterprise/pay/pay?id=${payment.id}`);
+        } catch (err) {
+          this.setData({ buyMessage: err instanceof ApiError ? (err.details[0]?.message ?? err.message) : '没能发起付款，请稍后再试' });
+        }
+      },
+      onQuery(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ q: e.detail.value });
+      },
+      onSearch() {
+        return this.load();
+      },
+      onChoose(e: WechatMiniprogram.BaseEvent) {
+        const p = this.data.providers.find((x) => x.id === String(e.currentTarget.dataset.id));
+        if (!p) return;
+        wx.setStorageSync(PICKED_PROVIDER_KEY, { id: p.id, name: p.companyName, wechatPay: p.wechatPay });
+        navigateBack();
+      },
     },
-    async onBuy(e: WechatMiniprogram.BaseEvent) {
-      const { provider, item } = e.currentTarget.dataset as { provider: string; item: string };
-      const card = this.data.providers.find((p) => p.id === provider);
-      const c = card?.catalogue.find((x) => x.id === item);
-      if (!card || !c || !this.data.enterpriseId) return;
-      const ok = await showModal({ title: '微信支付购买', content: `向 ${card.companyName} 支付 ${c.payText}（${c.name}）。付款直接到服务商的商户号，平台记下这笔付款，申报补助时作为已核验的付款凭证。`, confirmText: '去支付' });
-      if (!ok.confirm) return;
-      try {
-        const { payment } = await api.buyCatalogueItem(card.id, c.id, this.data.enterpriseId);
-        this.setData({ buyMessage: '' });
-        navigateTo(`/pages/enterprise/pay/pay?id=${payment.id}`);
-      } catch (err) {
-        this.setData({ buyMessage: err instanceof ApiError ? (err.details[0]?.message ?? err.message) : '没能发起付款，请稍后再试' });
-      }
-    },
-    onQuery(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ q: e.detail.value });
-    },
-    onSearch() {
-      return this.load();
-    },
-    onChoose(e: WechatMiniprogram.BaseEvent) {
-      const p = this.data.providers.find((x) => x.id === String(e.currentTarget.dataset.id));
-      if (!p) return;
-      wx.setStorageSync(PICKED_PROVIDER_KEY, { id: p.id, name: p.companyName, wechatPay: p.wechatPay });
-      navigateBack();
-    },
-  },
-}));
+  }),
+);

@@ -13,21 +13,23 @@ function statusText(s: BindingStatus): string {
   return s.followed === false ? '已绑定，但您已取消关注公众号' : '已绑定公众号';
 }
 
-Component(page({
-  data: { statusText: '', code: '', howTo: '', expiresText: '' },
-  methods: {
-    onShow() {
-      return this.load();
+Component(
+  page({
+    data: { statusText: '', code: '', howTo: '', expiresText: '' },
+    methods: {
+      onShow() {
+        return this.load();
+      },
+      async load() {
+        this.setData({ statusText: statusText(await api.oaBinding()) });
+      },
+      async onGetCode() {
+        const res = await api.oaBindingCode();
+        this.setData({ code: res.code, howTo: res.howTo, expiresText: `${formatTime(res.expiresAt)} 前有效，只能使用一次` });
+      },
+      onCopy() {
+        setClipboardData(`绑定 ${this.data.code}`);
+      },
     },
-    async load() {
-      this.setData({ statusText: statusText(await api.oaBinding()) });
-    },
-    async onGetCode() {
-      const res = await api.oaBindingCode();
-      this.setData({ code: res.code, howTo: res.howTo, expiresText: `${formatTime(res.expiresAt)} 前有效，只能使用一次` });
-    },
-    onCopy() {
-      setClipboardData(`绑定 ${this.data.code}`);
-    },
-  },
-}));
+  }),
+);

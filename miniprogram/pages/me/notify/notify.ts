@@ -29,47 +29,52 @@ function rows(p: NotificationPreferences): GroupRow[] {
   }));
 }
 
-Component(page({
-  data: { groups: [] as GroupRow[], quietOn: false, quietStart: '22:00', quietEnd: '08:00', progressTemplates: [] as string[] },
-  methods: {
-    onLoad() {
-      return this.load();
+Component(
+  page({
+    data: { groups: [] as GroupRow[], quietOn: false, quietStart: '22:00', quietEnd: '08:00', progressTemplates: [] as string[] },
+    methods: {
+      onLoad() {
+        return this.load();
+      },
+      async load() {
+        this.show(await api.notificationPreferences());
+      },
+      show(p: NotificationPreferences) {
+        this.setData({
+          groups: rows(p),
+          quietOn: p.quietHours !== null,
+          quietStart: p.quietHours?.start ?? this.data.quietStart,
+          quietEnd: p.quietHours?.end ?? this.data.quietEnd,
+          progressTemplates: p.subscribeTemplateIds.progress.slice(0, 3),
+        });
+      },
+      async onToggle(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+        const group = String(e.currentTarget.dataset.group) as TemplateGroup;
+        const channel = String(e.currentTarget.dataset.channel) as PreferenceChannel;
+        try {
+          this.show(await api.saveNotificationPreferences({ groups: { [group]: { [channel]: e.detail.value } } }));
+        } catch {
+          // The switch goes back to what the server holds.
+          await this.load();
+        }
+      },
+      async onQuietToggle(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+        const quietHours = e.detail.value ? { start: this.data.quietStart, end: this.data.quietEnd } : null;
+        this.show(await api.saveNotificationPreferences({ quietHours }));
+      },
+      async onQuietTime(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        const which = String(e.currentTarget.dataset.end);
+        const quietHours = {
+          start: which === 'start' ? e.detail.value : this.data.quietStart,
+          end: which === 'end' ? e.detail.value : this.data.quietEnd,
+        };
+        this.show(await api.saveNotificationPreferences({ quietHours }));
+      },
+      async onSubscribe() {
+        // From the tap, before anything else: WeChat asks only on a person's gesture, at most three templates.
+        const accepted = await requestSubscribeMessage(this.data.progressTemplates);
+        showToast({ title: accepted.length ? '已订阅' : '未订阅', icon: accepted.length ? 'success' : 'none' });
+      },
     },
-    async load() {
-      this.show(await api.notificationPreferences());
-    },
-    show(p: NotificationPreferences) {
-      this.setData({
-        groups: rows(p),
-        quietOn: p.quietHours !== null,
-        quietStart: p.quietHours?.start ?? this.data.quietStart,
-        quietEnd: p.quietHours?.end ?? this.data.quietEnd,
-        progressTemplates: p.subscribeTemplateIds.progress.slice(0, 3),
-      });
-    },
-    async onToggle(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      const group = String(e.currentTarget.dataset.group) as TemplateGroup;
-      const channel = String(e.currentTarget.dataset.channel) as PreferenceChannel;
-      try {
-        this.show(await api.saveNotificationPreferences({ groups: { [group]: { [channel]: e.detail.value } } }));
-      } catch {
-        // The switch goes back to what the server holds.
-        await this.load();
-      }
-    },
-    async onQuietToggle(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      const quietHours = e.detail.value ? { start: this.data.quietStart, end: this.data.quietEnd } : null;
-      this.show(await api.saveNotificationPreferences({ quietHours }));
-    },
-    async onQuietTime(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      const which = String(e.currentTarget.dataset.end);
-      const quietHours = { start: which === 'start' ? e.detail.value : this.data.quietStart, end: which === 'end' ? e.detail.value : this.data.quietEnd };
-      this.show(await api.saveNotificationPreferences({ quietHours }));
-    },
-    async onSubscribe() {
-      // From the tap, before anything else: WeChat asks only on a person's gesture, at most three templates.
-      const accepted = await requestSubscribeMessage(this.data.progressTemplates);
-      showToast({ title: accepted.length ? '已订阅' : '未订阅', icon: accepted.length ? 'success' : 'none' });
-    },
-  },
-}));
+  }),
+);

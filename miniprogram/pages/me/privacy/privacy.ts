@@ -12,24 +12,34 @@ const USES = [
   { what: '手机号码', why: '作为企业联系人、服务商联系人的联系电话' },
 ];
 
-Component(page({
-  data: { contractName: '《上云补助小程序隐私保护指引》', uses: USES, agreed: false, back: false },
-  methods: {
-    async onLoad(query: Record<string, string | undefined>) {
-      const setting = await getPrivacySetting();
-      this.setData({ back: query.back === '1', agreed: !setting.needAuthorization, contractName: setting.privacyContractName || this.data.contractName });
+Component(
+  page({
+    data: { contractName: '《上云补助小程序隐私保护指引》', uses: USES, agreed: false, back: false },
+    methods: {
+      async onLoad(query: Record<string, string | undefined>) {
+        const setting = await getPrivacySetting();
+        this.setData({
+          back: query.back === '1',
+          agreed: !setting.needAuthorization,
+          contractName: setting.privacyContractName || this.data.contractName,
+        });
+      },
+      onAgree() {
+        this.setData({ agreed: true });
+        showToast({ title: '已同意', icon: 'success' });
+        if (this.data.back) navigateBack();
+      },
+      onDisagree() {
+        void showModal({
+          title: '提示',
+          content: '不同意隐私保护指引时，无法选择照片和文件上传材料；其他功能不受影响。',
+          showCancel: false,
+        });
+        if (this.data.back) navigateBack();
+      },
+      onOpenContract() {
+        wx.openPrivacyContract({});
+      },
     },
-    onAgree() {
-      this.setData({ agreed: true });
-      showToast({ title: '已同意', icon: 'success' });
-      if (this.data.back) navigateBack();
-    },
-    onDisagree() {
-      void showModal({ title: '提示', content: '不同意隐私保护指引时，无法选择照片和文件上传材料；其他功能不受影响。', showCancel: false });
-      if (this.data.back) navigateBack();
-    },
-    onOpenContract() {
-      wx.openPrivacyContract({});
-    },
-  },
-}));
+  }),
+);

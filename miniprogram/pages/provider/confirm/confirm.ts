@@ -22,46 +22,52 @@ function view(d: ProviderApplicationDetail['application']) {
     amountText: formatFen(d.contract.amountFen),
     paidText: formatFen(d.paidAmountFen),
     services: d.contract.services ?? '',
-    payments: d.payments.map((p) => ({ id: p.id, text: `${p.paidOn} ${formatFen(p.amountFen)}${p.reference ? `（${p.reference}）` : ''}`, verified: p.verified })),
+    payments: d.payments.map((p) => ({
+      id: p.id,
+      text: `${p.paidOn} ${formatFen(p.amountFen)}${p.reference ? `（${p.reference}）` : ''}`,
+      verified: p.verified,
+    })),
     lastReason: d.lastReason ?? '',
     effectEvaluation: d.effectEvaluation ?? '',
   };
 }
 
-Component(page({
-  data: { id: '', app: null as ReturnType<typeof view> | null, evaluation: '', disputeReason: '', error: '' },
-  methods: {
-    onLoad(query: Record<string, string | undefined>) {
-      this.setData({ id: query.id ?? '' });
-      return this.load();
+Component(
+  page({
+    data: { id: '', app: null as ReturnType<typeof view> | null, evaluation: '', disputeReason: '', error: '' },
+    methods: {
+      onLoad(query: Record<string, string | undefined>) {
+        this.setData({ id: query.id ?? '' });
+        return this.load();
+      },
+      async load() {
+        const res = await api.providerApplication(this.data.id);
+        this.setData({ app: view(res.application) });
+      },
+      onEvaluation(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ evaluation: e.detail.value, error: '' });
+      },
+      onDisputeReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ disputeReason: e.detail.value, error: '' });
+      },
+      async onConfirm() {
+        if ([...this.data.evaluation.trim()].length < 2 || !this.data.app) {
+          this.setData({ error: '请填写上云效果评价（至少 2 个字）' });
+          return;
+        }
+        const res = await api.confirmApplication(this.data.id, this.data.app.version, this.data.evaluation.trim());
+        this.setData({ app: view(res.application) });
+        showToast({ title: '已确认', icon: 'success' });
+      },
+      async onDispute() {
+        if ([...this.data.disputeReason.trim()].length < 2 || !this.data.app) {
+          this.setData({ error: '请写明不符之处（至少 2 个字），企业将按此修改' });
+          return;
+        }
+        const res = await api.disputeApplication(this.data.id, this.data.app.version, this.data.disputeReason.trim());
+        this.setData({ app: view(res.application) });
+        showToast({ title: '已退回企业', icon: 'success' });
+      },
     },
-    async load() {
-      const res = await api.providerApplication(this.data.id);
-      this.setData({ app: view(res.application) });
-    },
-    onEvaluation(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ evaluation: e.detail.value, error: '' });
-    },
-    onDisputeReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ disputeReason: e.detail.value, error: '' });
-    },
-    async onConfirm() {
-      if ([...this.data.evaluation.trim()].length < 2 || !this.data.app) {
-        this.setData({ error: '请填写上云效果评价（至少 2 个字）' });
-        return;
-      }
-      const res = await api.confirmApplication(this.data.id, this.data.app.version, this.data.evaluation.trim());
-      this.setData({ app: view(res.application) });
-      showToast({ title: '已确认', icon: 'success' });
-    },
-    async onDispute() {
-      if ([...this.data.disputeReason.trim()].length < 2 || !this.data.app) {
-        this.setData({ error: '请写明不符之处（至少 2 个字），企业将按此修改' });
-        return;
-      }
-      const res = await api.disputeApplication(this.data.id, this.data.app.version, this.data.disputeReason.trim());
-      this.setData({ app: view(res.application) });
-      showToast({ title: '已退回企业', icon: 'success' });
-    },
-  },
-}));
+  }),
+);

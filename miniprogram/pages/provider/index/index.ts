@@ -23,50 +23,64 @@ interface Row {
   statusLabel: string;
 }
 
-const row = (a: ProviderApplicationItem): Row => ({ id: a.id, enterpriseName: a.enterpriseName, trackingNo: a.trackingNo ?? '', countyName: a.countyName, contractText: formatFen(a.contractAmountFen), statusLabel: a.statusLabel });
+const row = (a: ProviderApplicationItem): Row => ({
+  id: a.id,
+  enterpriseName: a.enterpriseName,
+  trackingNo: a.trackingNo ?? '',
+  countyName: a.countyName,
+  contractText: formatFen(a.contractAmountFen),
+  statusLabel: a.statusLabel,
+});
 
-Component(page({
-  data: {
-    filing: { title: '云服务商备案', status: '尚未申报', action: '去申报', id: '' },
-    tab: 'provider_check',
-    tabs: TABS.map((t) => ({ key: t.key, title: t.title, count: 0 })),
-    items: [] as Row[],
-  },
-  methods: {
-    onShow() {
-      return this.load();
+Component(
+  page({
+    data: {
+      filing: { title: '云服务商备案', status: '尚未申报', action: '去申报', id: '' },
+      tab: 'provider_check',
+      tabs: TABS.map((t) => ({ key: t.key, title: t.title, count: 0 })),
+      items: [] as Row[],
     },
-    async onPullDownRefresh() {
-      await this.load();
-      stopPullDownRefresh();
+    methods: {
+      onShow() {
+        return this.load();
+      },
+      async onPullDownRefresh() {
+        await this.load();
+        stopPullDownRefresh();
+      },
+      async load() {
+        const [mine] = await Promise.all([api.myFiling(), this.loadQueue()]);
+        const f = mine.filing;
+        this.setData({
+          filing: f
+            ? {
+                title: f.companyName || '云服务商备案',
+                status: `${f.applicantLabel}${f.filingNo ? `\n备案编号 ${f.filingNo}，备案日期 ${f.approvedOn}` : ''}${mine.missing.length ? `\n还有 ${mine.missing.length} 处需要补充` : ''}`,
+                action: f.status === 'draft' || f.status === 'returned' ? '继续填写' : '查看',
+                id: f.id,
+              }
+            : { title: '云服务商备案', status: '尚未申报', action: '去申报', id: '' },
+        });
+      },
+      async loadQueue() {
+        const spec = TABS.find((t) => t.key === this.data.tab) ?? TABS[0];
+        const page = await api.providerApplications({ status: spec.status });
+        const count = (statuses: string) => statuses.split(',').reduce((n, s) => n + (page.counts[s] ?? 0), 0);
+        this.setData({ items: page.items.map(row), tabs: TABS.map((t) => ({ key: t.key, title: t.title, count: count(t.status) })) });
+      },
+      onTab(e: WechatMiniprogram.BaseEvent) {
+        this.setData({ tab: String(e.currentTarget.dataset.key) });
+        return this.loadQueue();
+      },
+      onOpen(e: WechatMiniprogram.BaseEvent) {
+        navigateTo(`/pages/provider/confirm/confirm?id=${String(e.currentTarget.dataset.id)}`);
+      },
+      onFiling() {
+        navigateTo(`/pages/provider/filing/filing${this.data.filing.id ? `?id=${this.data.filing.id}` : ''}`);
+      },
+      onNav(e: WechatMiniprogram.BaseEvent) {
+        navigateTo(String(e.currentTarget.dataset.url));
+      },
     },
-    async load() {
-      const [mine] = await Promise.all([api.myFiling(), this.loadQueue()]);
-      const f = mine.filing;
-      this.setData({
-        filing: f
-          ? { title: f.companyName || '云服务商备案', status: `${f.applicantLabel}${f.filingNo ? `\n备案编号 ${f.filingNo}，备案日期 ${f.approvedOn}` : ''}${mine.missing.length ? `\n还有 ${mine.missing.length} 处需要补充` : ''}`, action: f.status === 'draft' || f.status === 'returned' ? '继续填写' : '查看', id: f.id }
-          : { title: '云服务商备案', status: '尚未申报', action: '去申报', id: '' },
-      });
-    },
-    async loadQueue() {
-      const spec = TABS.find((t) => t.key === this.data.tab) ?? TABS[0];
-      const page = await api.providerApplications({ status: spec.status });
-      const count = (statuses: string) => statuses.split(',').reduce((n, s) => n + (page.counts[s] ?? 0), 0);
-      this.setData({ items: page.items.map(row), tabs: TABS.map((t) => ({ key: t.key, title: t.title, count: count(t.status) })) });
-    },
-    onTab(e: WechatMiniprogram.BaseEvent) {
-      this.setData({ tab: String(e.currentTarget.dataset.key) });
-      return this.loadQueue();
-    },
-    onOpen(e: WechatMiniprogram.BaseEvent) {
-      navigateTo(`/pages/provider/confirm/confirm?id=${String(e.currentTarget.dataset.id)}`);
-    },
-    onFiling() {
-      navigateTo(`/pages/provider/filing/filing${this.data.filing.id ? `?id=${this.data.filing.id}` : ''}`);
-    },
-    onNav(e: WechatMiniprogram.BaseEvent) {
-      navigateTo(String(e.currentTarget.dataset.url));
-    },
-  },
-}));
+  }),
+);

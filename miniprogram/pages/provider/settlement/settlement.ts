@@ -21,43 +21,78 @@ interface FormView {
   scanFiles: StoredFile[];
 }
 
-Component(page({
-  data: { candidates: [] as { id: string; enterpriseName: string; trackingNo: string; appliedText: string; statusLabel: string; checked: boolean }[], picked: [] as string[], forms: [] as FormView[] },
-  methods: {
-    onShow() {
-      return this.load();
+Component(
+  page({
+    data: {
+      candidates: [] as {
+        id: string;
+        enterpriseName: string;
+        trackingNo: string;
+        appliedText: string;
+        statusLabel: string;
+        checked: boolean;
+      }[],
+      picked: [] as string[],
+      forms: [] as FormView[],
     },
-    async load() {
-      const [apps, forms] = await Promise.all([api.providerApplications({ status: SETTLEABLE }), api.settlementForms()]);
-      this.setData({
-        candidates: apps.items.filter((a) => a.status !== 'returned' || a.settlementFormId).map((a) => ({ id: a.id, enterpriseName: a.enterpriseName, trackingNo: a.trackingNo ?? '', appliedText: formatFen(a.appliedFen), statusLabel: a.statusLabel, checked: this.data.picked.includes(a.id) })),
-        forms: await Promise.all(forms.items.map((f) => this.view(f))),
-      });
+    methods: {
+      onShow() {
+        return this.load();
+      },
+      async load() {
+        const [apps, forms] = await Promise.all([api.providerApplications({ status: SETTLEABLE }), api.settlementForms()]);
+        this.setData({
+          candidates: apps.items
+            .filter((a) => a.status !== 'returned' || a.settlementFormId)
+            .map((a) => ({
+              id: a.id,
+              enterpriseName: a.enterpriseName,
+              trackingNo: a.trackingNo ?? '',
+              appliedText: formatFen(a.appliedFen),
+              statusLabel: a.statusLabel,
+              checked: this.data.picked.includes(a.id),
+            })),
+          forms: await Promise.all(forms.items.map((f) => this.view(f))),
+        });
+      },
+      async view(f: SettlementForm): Promise<FormView> {
+        const scans = f.status === 'generated' ? (await api.ownerFiles('settlement_form', f.id)).files : [];
+        return {
+          id: f.id,
+          version: f.version,
+          status: f.status,
+          statusLabel: f.statusLabel,
+          totalText: formatFen(f.totalAppliedFen),
+          items: f.items.map((i) => ({
+            applicationId: i.applicationId,
+            position: i.position,
+            enterpriseName: i.enterpriseName,
+            appliedText: formatFen(i.appliedFen),
+          })),
+          scanFiles: scans,
+        };
+      },
+      onPick(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
+        this.setData({ picked: e.detail.value });
+      },
+      async onGenerate() {
+        await api.createSettlementForm(this.data.picked);
+        this.setData({ picked: [] });
+        showToast({ title: '已生成', icon: 'success' });
+        await this.load();
+      },
+      onDocument(e: WechatMiniprogram.BaseEvent) {
+        const id = String(e.currentTarget.dataset.id);
+        return openGenerated(() => api.settlementDocument(id), 'docx');
+      },
+      onScanChange() {
+        return this.load();
+      },
+      async onSign(e: WechatMiniprogram.BaseEvent) {
+        await api.signSettlementForm(String(e.currentTarget.dataset.id));
+        showToast({ title: '已签章确认', icon: 'success' });
+        await this.load();
+      },
     },
-    async view(f: SettlementForm): Promise<FormView> {
-      const scans = f.status === 'generated' ? (await api.ownerFiles('settlement_form', f.id)).files : [];
-      return { id: f.id, version: f.version, status: f.status, statusLabel: f.statusLabel, totalText: formatFen(f.totalAppliedFen), items: f.items.map((i) => ({ applicationId: i.applicationId, position: i.position, enterpriseName: i.enterpriseName, appliedText: formatFen(i.appliedFen) })), scanFiles: scans };
-    },
-    onPick(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
-      this.setData({ picked: e.detail.value });
-    },
-    async onGenerate() {
-      await api.createSettlementForm(this.data.picked);
-      this.setData({ picked: [] });
-      showToast({ title: '已生成', icon: 'success' });
-      await this.load();
-    },
-    onDocument(e: WechatMiniprogram.BaseEvent) {
-      const id = String(e.currentTarget.dataset.id);
-      return openGenerated(() => api.settlementDocument(id), 'docx');
-    },
-    onScanChange() {
-      return this.load();
-    },
-    async onSign(e: WechatMiniprogram.BaseEvent) {
-      await api.signSettlementForm(String(e.currentTarget.dataset.id));
-      showToast({ title: '已签章确认', icon: 'success' });
-      await this.load();
-    },
-  },
-}));
+  }),
+);

@@ -29,65 +29,86 @@ interface Row {
   claims: { memberId: string; who: string; time: string; accept: boolean }[];
 }
 
-Component(page({
-  data: { tab: 'pending', tabs: TABS, enterprises: [] as Row[], loaded: false },
-  methods: {
-    onShow() {
-      return this.load();
+Component(
+  page({
+    data: { tab: 'pending', tabs: TABS, enterprises: [] as Row[], loaded: false },
+    methods: {
+      onShow() {
+        return this.load();
+      },
+      async onPullDownRefresh() {
+        await this.load();
+        stopPullDownRefresh();
+      },
+      async load() {
+        const { items } = await api.countyEnterprises(this.data.tab);
+        const rows = await Promise.all(items.map((e: CountyEnterprise) => this.row(e)));
+        this.setData({ enterprises: rows, loaded: true });
+      },
+      async row(e: CountyEnterprise): Promise<Row> {
+        const { files } = await api.ownerFiles('enterprise', e.id);
+        return {
+          id: e.id,
+          version: e.version,
+          name: e.name,
+          statusLabel: e.statusLabel,
+          creditCode: e.creditCode,
+          legalRepresentative: e.legalRepresentative ?? '',
+          contact: `${e.contactName ?? ''} ${e.contactPhone ?? ''}`,
+          files: files
+            .filter((f) => !f.supersededBy)
+            .map((f) => ({ id: f.id, name: f.name, mime: f.mime, label: LABELS[f.kind] ?? f.kind })),
+          claims: e.claims.map((c) => ({ memberId: c.memberId, who: c.userId.slice(-6), time: formatTime(c.createdAt), accept: false })),
+        };
+      },
+      onTab(e: WechatMiniprogram.BaseEvent) {
+        this.setData({ tab: String(e.currentTarget.dataset.key) });
+        return this.load();
+      },
+      onPreview(e: WechatMiniprogram.BaseEvent) {
+        const d = e.currentTarget.dataset;
+        return previewMaterial({ id: String(d.id), name: String(d.name), mime: String(d.mime) });
+      },
+      onClaim(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+        const { enterprise, member } = e.currentTarget.dataset;
+        this.setData({
+          enterprises: this.data.enterprises.map((x) =>
+            x.id === String(enterprise)
+              ? { ...x, claims: x.claims.map((c) => (c.memberId === String(member) ? { ...c, accept: e.detail.value } : c)) }
+              : x,
+          ),
+        });
+      },
+      async onVerify(e: WechatMiniprogram.BaseEvent) {
+        const row = this.data.enterprises.find((x) => x.id === String(e.currentTarget.dataset.id));
+        if (!row) return;
+        await api.decideEnterprise(row.id, {
+          version: row.version,
+          decision: 'verify',
+          acceptClaims: row.claims.filter((c) => c.accept).map((c) => c.memberId),
+          refuseClaims: row.claims.filter((c) => !c.accept).map((c) => c.memberId),
+        });
+        showToast({ title: '已核验', icon: 'success' });
+        await this.load();
+      },
+      async onReject(e: WechatMiniprogram.BaseEvent) {
+        const row = this.data.enterprises.find((x) => x.id === String(e.currentTarget.dataset.id));
+        if (!row) return;
+        const res = await showModal({
+          title: '核验不通过',
+          content: '',
+          editable: true,
+          placeholderText: '原因（企业将看到）',
+          confirmText: '提交',
+        });
+        if (!res.confirm) return;
+        if ([...res.content.trim()].length < 2) {
+          void showModal({ title: '请补充', content: '请写明核验不通过的原因', showCancel: false });
+          return;
+        }
+        await api.decideEnterprise(row.id, { version: row.version, decision: 'reject', reason: res.content.trim() });
+        await this.load();
+      },
     },
-    async onPullDownRefresh() {
-      await this.load();
-      stopPullDownRefresh();
-    },
-    async load() {
-      const { items } = await api.countyEnterprises(this.data.tab);
-      const rows = await Promise.all(items.map((e: CountyEnterprise) => this.row(e)));
-      this.setData({ enterprises: rows, loaded: true });
-    },
-    async row(e: CountyEnterprise): Promise<Row> {
-      const { files } = await api.ownerFiles('enterprise', e.id);
-      return {
-        id: e.id,
-        version: e.version,
-        name: e.name,
-        statusLabel: e.statusLabel,
-        creditCode: e.creditCode,
-        legalRepresentative: e.legalRepresentative ?? '',
-        contact: `${e.contactName ?? ''} ${e.contactPhone ?? ''}`,
-        files: files.filter((f) => !f.supersededBy).map((f) => ({ id: f.id, name: f.name, mime: f.mime, label: LABELS[f.kind] ?? f.kind })),
-        claims: e.claims.map((c) => ({ memberId: c.memberId, who: c.userId.slice(-6), time: formatTime(c.createdAt), accept: false })),
-      };
-    },
-    onTab(e: WechatMiniprogram.BaseEvent) {
-      this.setData({ tab: String(e.currentTarget.dataset.key) });
-      return this.load();
-    },
-    onPreview(e: WechatMiniprogram.BaseEvent) {
-      const d = e.currentTarget.dataset;
-      return previewMaterial({ id: String(d.id), name: String(d.name), mime: String(d.mime) });
-    },
-    onClaim(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      const { enterprise, member } = e.currentTarget.dataset;
-      this.setData({ enterprises: this.data.enterprises.map((x) => (x.id === String(enterprise) ? { ...x, claims: x.claims.map((c) => (c.memberId === String(member) ? { ...c, accept: e.detail.value } : c)) } : x)) });
-    },
-    async onVerify(e: WechatMiniprogram.BaseEvent) {
-      const row = this.data.enterprises.find((x) => x.id === String(e.currentTarget.dataset.id));
-      if (!row) return;
-      await api.decideEnterprise(row.id, { version: row.version, decision: 'verify', acceptClaims: row.claims.filter((c) => c.accept).map((c) => c.memberId), refuseClaims: row.claims.filter((c) => !c.accept).map((c) => c.memberId) });
-      showToast({ title: '已核验', icon: 'success' });
-      await this.load();
-    },
-    async onReject(e: WechatMiniprogram.BaseEvent) {
-      const row = this.data.enterprises.find((x) => x.id === String(e.currentTarget.dataset.id));
-      if (!row) return;
-      const res = await showModal({ title: '核验不通过', content: '', editable: true, placeholderText: '原因（企业将看到）', confirmText: '提交' });
-      if (!res.confirm) return;
-      if ([...res.content.trim()].length < 2) {
-        void showModal({ title: '请补充', content: '请写明核验不通过的原因', showCancel: false });
-        return;
-      }
-      await api.decideEnterprise(row.id, { version: row.version, decision: 'reject', reason: res.content.trim() });
-      await this.load();
-    },
-  },
-}));
+  }),
+);

@@ -14,86 +14,144 @@ import { showModal, showToast } from '../../../services/wxp';
 
 type FilingDecision = 'approve' | 'return' | 'reject' | 'revoke';
 
-const TITLES: Record<string, string> = { create: '开始填写', submit: '提交备案', approve: '备案通过', return: '退回修改', reject: '不予备案', revoke: '撤销备案' };
+const TITLES: Record<string, string> = {
+  create: '开始填写',
+  submit: '提交备案',
+  approve: '备案通过',
+  return: '退回修改',
+  reject: '不予备案',
+  revoke: '撤销备案',
+};
 
-Component(page({
-  data: {
-    id: '',
-    version: 0,
-    filing: { companyName: '', platformName: '', statusLabel: '', filingNo: '', approvedOn: '' },
-    conditions: [] as { no: number; clause: string; text: string; fields: { label: string; value: string }[]; files: { id: string; name: string; label: string }[]; checked: boolean }[],
-    canDecide: false,
-    canRevoke: false,
-    decisions: [] as { value: FilingDecision; label: string }[],
-    decision: '' as FilingDecision | '',
-    reason: '',
-    formError: '',
-    timeline: [] as TimelineItem[],
-  },
-  methods: {
-    onLoad(query: Record<string, string | undefined>) {
-      this.setData({ id: query.id ?? '' });
-      return this.load();
+Component(
+  page({
+    data: {
+      id: '',
+      version: 0,
+      filing: { companyName: '', platformName: '', statusLabel: '', filingNo: '', approvedOn: '' },
+      conditions: [] as {
+        no: number;
+        clause: string;
+        text: string;
+        fields: { label: string; value: string }[];
+        files: { id: string; name: string; label: string }[];
+        checked: boolean;
+      }[],
+      canDecide: false,
+      canRevoke: false,
+      decisions: [] as { value: FilingDecision; label: string }[],
+      decision: '' as FilingDecision | '',
+      reason: '',
+      formError: '',
+      timeline: [] as TimelineItem[],
     },
-    async load() {
-      const history = await api.filingHistory(this.data.id);
-      try {
-        this.show(await api.filingChecklist(this.data.id, { quiet: true }));
-      } catch {
-        // The checklist is city MIIT's; the administrator reads the filing's state only.
-        const { filing } = await api.filing(this.data.id);
-        if (filing) this.setData({ filing: { companyName: filing.companyName, platformName: filing.platformName ?? '', statusLabel: filing.statusLabel, filingNo: filing.filingNo ?? '', approvedOn: filing.approvedOn ?? '' }, canDecide: false, canRevoke: false });
-      }
-      this.setData({
-        timeline: history.items
-          .filter((e) => e.event !== 'save')
-          .map((e, i, all) => ({ key: String(e.seq), title: TITLES[e.event] ?? e.event, time: formatTime(e.at), note: e.reason ? `原因：${e.reason}` : '', current: i === all.length - 1 }))
-          .reverse(),
-      });
+    methods: {
+      onLoad(query: Record<string, string | undefined>) {
+        this.setData({ id: query.id ?? '' });
+        return this.load();
+      },
+      async load() {
+        const history = await api.filingHistory(this.data.id);
+        try {
+          this.show(await api.filingChecklist(this.data.id, { quiet: true }));
+        } catch {
+          // The checklist is city MIIT's; the administrator reads the filing's state only.
+          const { filing } = await api.filing(this.data.id);
+          if (filing)
+            this.setData({
+              filing: {
+                companyName: filing.companyName,
+                platformName: filing.platformName ?? '',
+                statusLabel: filing.statusLabel,
+                filingNo: filing.filingNo ?? '',
+                approvedOn: filing.approvedOn ?? '',
+              },
+              canDecide: false,
+              canRevoke: false,
+            });
+        }
+        this.setData({
+          timeline: history.items
+            .filter((e) => e.event !== 'save')
+            .map((e, i, all) => ({
+              key: String(e.seq),
+              title: TITLES[e.event] ?? e.event,
+              time: formatTime(e.at),
+              note: e.reason ? `原因：${e.reason}` : '',
+              current: i === all.length - 1,
+            }))
+            .reverse(),
+        });
+      },
+      show(c: FilingChecklist) {
+        const f = c.filing;
+        const canDecide = f.status === 'submitted';
+        const canRevoke = f.status === 'approved';
+        this.setData({
+          version: f.version,
+          filing: {
+            companyName: f.companyName,
+            platformName: f.platformName ?? '',
+            statusLabel: f.statusLabel,
+            filingNo: f.filingNo ?? '',
+            approvedOn: f.approvedOn ?? '',
+          },
+          conditions: c.conditions.map((x) => ({
+            no: x.no,
+            clause: x.clause,
+            text: x.text,
+            fields: x.fields,
+            files: x.materials.flatMap((m) => m.files.map((file) => ({ id: file.id, name: file.name, label: m.label }))),
+            checked: false,
+          })),
+          canDecide,
+          canRevoke,
+          decisions: canRevoke
+            ? [{ value: 'revoke', label: '撤销备案' }]
+            : [
+                { value: 'approve', label: '通过备案' },
+                { value: 'return', label: '退回修改' },
+                { value: 'reject', label: '不予备案' },
+              ],
+          decision: '',
+          reason: '',
+        });
+      },
+      onCondition(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+        const no = Number(e.currentTarget.dataset.no);
+        this.setData({ conditions: this.data.conditions.map((c) => (c.no === no ? { ...c, checked: e.detail.value } : c)), formError: '' });
+      },
+      onDecision(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ decision: e.detail.value as FilingDecision, formError: '' });
+      },
+      onReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ reason: e.detail.value, formError: '' });
+      },
+      async onSend() {
+        const confirmed = this.data.conditions.filter((c) => c.checked).map((c) => c.no);
+        const problem = filingDecisionProblem(this.data.decision, confirmed, this.data.reason);
+        if (problem || !this.data.decision) {
+          this.setData({ formError: problem ?? '请选择审核结论' });
+          void showModal({ title: '请补充', content: problem ?? '请选择审核结论', showCancel: false });
+          return;
+        }
+        const decision = this.data.decision;
+        await api.decideFiling(
+          this.data.id,
+          decision,
+          decision === 'approve'
+            ? { version: this.data.version, conditions: confirmed }
+            : { version: this.data.version, reason: this.data.reason.trim() },
+        );
+        showToast({ title: '已提交', icon: 'success' });
+        await this.load();
+      },
+      onPreview(e: WechatMiniprogram.BaseEvent) {
+        return previewMaterial({ id: String(e.currentTarget.dataset.id), name: String(e.currentTarget.dataset.name) });
+      },
+      onDocument() {
+        return openGenerated(() => api.filingDocument(this.data.id), 'docx');
+      },
     },
-    show(c: FilingChecklist) {
-      const f = c.filing;
-      const canDecide = f.status === 'submitted';
-      const canRevoke = f.status === 'approved';
-      this.setData({
-        version: f.version,
-        filing: { companyName: f.companyName, platformName: f.platformName ?? '', statusLabel: f.statusLabel, filingNo: f.filingNo ?? '', approvedOn: f.approvedOn ?? '' },
-        conditions: c.conditions.map((x) => ({ no: x.no, clause: x.clause, text: x.text, fields: x.fields, files: x.materials.flatMap((m) => m.files.map((file) => ({ id: file.id, name: file.name, label: m.label }))), checked: false })),
-        canDecide,
-        canRevoke,
-        decisions: canRevoke ? [{ value: 'revoke', label: '撤销备案' }] : [{ value: 'approve', label: '通过备案' }, { value: 'return', label: '退回修改' }, { value: 'reject', label: '不予备案' }],
-        decision: '',
-        reason: '',
-      });
-    },
-    onCondition(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
-      const no = Number(e.currentTarget.dataset.no);
-      this.setData({ conditions: this.data.conditions.map((c) => (c.no === no ? { ...c, checked: e.detail.value } : c)), formError: '' });
-    },
-    onDecision(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ decision: e.detail.value as FilingDecision, formError: '' });
-    },
-    onReason(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ reason: e.detail.value, formError: '' });
-    },
-    async onSend() {
-      const confirmed = this.data.conditions.filter((c) => c.checked).map((c) => c.no);
-      const problem = filingDecisionProblem(this.data.decision, confirmed, this.data.reason);
-      if (problem || !this.data.decision) {
-        this.setData({ formError: problem ?? '请选择审核结论' });
-        void showModal({ title: '请补充', content: problem ?? '请选择审核结论', showCancel: false });
-        return;
-      }
-      const decision = this.data.decision;
-      await api.decideFiling(this.data.id, decision, decision === 'approve' ? { version: this.data.version, conditions: confirmed } : { version: this.data.version, reason: this.data.reason.trim() });
-      showToast({ title: '已提交', icon: 'success' });
-      await this.load();
-    },
-    onPreview(e: WechatMiniprogram.BaseEvent) {
-      return previewMaterial({ id: String(e.currentTarget.dataset.id), name: String(e.currentTarget.dataset.name) });
-    },
-    onDocument() {
-      return openGenerated(() => api.filingDocument(this.data.id), 'docx');
-    },
-  },
-}));
+  }),
+);

@@ -34,51 +34,71 @@ const row = (r: JointReportSummary): ReportRow => ({
   canSign: r.status !== 'submitted',
 });
 
-Component(page({
-  data: { docNo: '', reportDate: today(), candidates: [] as { id: string; title: string; sub: string; checked: boolean }[], picked: [] as string[], reports: [] as ReportRow[], formError: '' },
-  methods: {
-    onShow() {
-      return this.load();
+Component(
+  page({
+    data: {
+      docNo: '',
+      reportDate: today(),
+      candidates: [] as { id: string; title: string; sub: string; checked: boolean }[],
+      picked: [] as string[],
+      reports: [] as ReportRow[],
+      formError: '',
     },
-    async load() {
-      const [queue, reports] = await Promise.all([api.countyQueue({ status: 'county_approved', limit: 100 }), api.jointReports()]);
-      this.setData({
-        candidates: queue.items.map((a) => ({ id: a.id, title: a.enterpriseName, sub: `${a.trackingNo ?? ''} · 申请 ${formatFen(a.subsidyFen)}`, checked: this.data.picked.includes(a.id) })),
-        reports: reports.items.map(row),
-      });
+    methods: {
+      onShow() {
+        return this.load();
+      },
+      async load() {
+        const [queue, reports] = await Promise.all([api.countyQueue({ status: 'county_approved', limit: 100 }), api.jointReports()]);
+        this.setData({
+          candidates: queue.items.map((a) => ({
+            id: a.id,
+            title: a.enterpriseName,
+            sub: `${a.trackingNo ?? ''} · 申请 ${formatFen(a.subsidyFen)}`,
+            checked: this.data.picked.includes(a.id),
+          })),
+          reports: reports.items.map(row),
+        });
+      },
+      onDocNo(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ docNo: e.detail.value, formError: '' });
+      },
+      onDate(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ reportDate: e.detail.value });
+      },
+      onPick(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
+        this.setData({ picked: e.detail.value, formError: '' });
+      },
+      async onCreate() {
+        const docNo = this.data.docNo.trim();
+        // The server's rule, said before sending: the year in 〔〕, ending in 号.
+        const problem = !docNo
+          ? '请填写文号'
+          : !/[〔[(（]\s*\d{4}\s*[〕\])）]/.test(docNo) || !/号$/.test(docNo)
+            ? '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾'
+            : !this.data.picked.length
+              ? '请至少选择一份申请'
+              : '';
+        if (problem) {
+          this.setData({ formError: problem });
+          return;
+        }
+        await api.createJointReport({ docNo, reportDate: this.data.reportDate, applicationIds: this.data.picked });
+        this.setData({ docNo: '', picked: [] });
+        showToast({ title: '已起草', icon: 'success' });
+        await this.load();
+      },
+      async onSign(e: WechatMiniprogram.BaseEvent) {
+        const r = this.data.reports.find((x) => x.id === String(e.currentTarget.dataset.id));
+        if (!r) return;
+        await api.signJointReport(r.id, r.version);
+        showToast({ title: '已签发', icon: 'success' });
+        await this.load();
+      },
+      onDocument(e: WechatMiniprogram.BaseEvent) {
+        const id = String(e.currentTarget.dataset.id);
+        return openGenerated(() => api.jointReportDocument(id), 'docx');
+      },
     },
-    onDocNo(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ docNo: e.detail.value, formError: '' });
-    },
-    onDate(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      this.setData({ reportDate: e.detail.value });
-    },
-    onPick(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
-      this.setData({ picked: e.detail.value, formError: '' });
-    },
-    async onCreate() {
-      const docNo = this.data.docNo.trim();
-      // The server's rule, said before sending: the year in 〔〕, ending in 号.
-      const problem = !docNo ? '请填写文号' : !/[〔[(（]\s*\d{4}\s*[〕\])）]/.test(docNo) || !/号$/.test(docNo) ? '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾' : !this.data.picked.length ? '请至少选择一份申请' : '';
-      if (problem) {
-        this.setData({ formError: problem });
-        return;
-      }
-      await api.createJointReport({ docNo, reportDate: this.data.reportDate, applicationIds: this.data.picked });
-      this.setData({ docNo: '', picked: [] });
-      showToast({ title: '已起草', icon: 'success' });
-      await this.load();
-    },
-    async onSign(e: WechatMiniprogram.BaseEvent) {
-      const r = this.data.reports.find((x) => x.id === String(e.currentTarget.dataset.id));
-      if (!r) return;
-      await api.signJointReport(r.id, r.version);
-      showToast({ title: '已签发', icon: 'success' });
-      await this.load();
-    },
-    onDocument(e: WechatMiniprogram.BaseEvent) {
-      const id = String(e.currentTarget.dataset.id);
-      return openGenerated(() => api.jointReportDocument(id), 'docx');
-    },
-  },
-}));
+  }),
+);

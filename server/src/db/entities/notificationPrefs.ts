@@ -72,4 +72,8 @@ export const NotificationDigestRunEntity = new EntitySchema<NotificationDigestRu
   },
 });
 
-export const NOTIFICATION_ENTITIES: EntitySchema[] = [NotificationPreferenceEntity, NotificationQuietHoursEntity, NotificationDigestRunEntity];
+export const NOTIFICATION_ENTITIES: EntitySchema[] = [
+  NotificationPreferenceEntity,
+  NotificationQuietHoursEntity,
+  NotificationDigestRunEntity,
+];

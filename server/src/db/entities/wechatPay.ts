@@ -220,4 +220,11 @@ export const TradeBillCheckEntity = new EntitySchema<TradeBillCheckRow>({
   },
 });
 
-export const WECHAT_PAY_ENTITIES = [MerchantAccountEntity, PaymentRequestEntity, PaymentRefundEntity, PaymentNotificationEntity, PaymentDiscrepancyEntity, TradeBillCheckEntity];
+export const WECHAT_PAY_ENTITIES = [
+  MerchantAccountEntity,
+  PaymentRequestEntity,
+  PaymentRefundEntity,
+  PaymentNotificationEntity,
+  PaymentDiscrepancyEntity,
+  TradeBillCheckEntity,
+];

@@ -24,7 +24,10 @@ export class ProviderFiling1764470000000 implements MigrationInterface {
       }),
       true,
     );
-    await qr.createIndex('provider_events', new TableIndex({ name: 'uq_provider_events_seq', columnNames: ['provider_id', 'seq'], isUnique: true }));
+    await qr.createIndex(
+      'provider_events',
+      new TableIndex({ name: 'uq_provider_events_seq', columnNames: ['provider_id', 'seq'], isUnique: true }),
+    );
     await qr.createTable(
       new Table({
         name: 'sequences',

@@ -5,7 +5,12 @@ import { type MigrationInterface, type QueryRunner, Table, TableIndex, type Tabl
  * binding attempts) and binding codes. Written with the QueryRunner's schema API so that it runs on
  * SQLite and MySQL/MariaDB alike (../../../../shared/notes/typeorm.md).
  */
-const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
+const str = (name: string, length: number, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  isNullable: nullable,
+});
 const big = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
 const int = (name: string, dflt: number): TableColumnOptions => ({ name, type: 'int', isNullable: false, default: dflt });
 
@@ -20,7 +25,13 @@ export class OfficialAccount1764490000000 implements MigrationInterface {
       {
         name: 'oa_messages',
         // 191 characters: the longest utf8mb4 key every MySQL row format indexes.
-        columns: [{ name: 'dedupe_key', type: 'varchar', length: '191', isPrimary: true }, str('openid', 64), str('msg_type', 32), text('reply'), big('created_at')],
+        columns: [
+          { name: 'dedupe_key', type: 'varchar', length: '191', isPrimary: true },
+          str('openid', 64),
+          str('msg_type', 32),
+          text('reply'),
+          big('created_at'),
+        ],
         indices: [new TableIndex({ name: 'ix_oa_messages_created', columnNames: ['created_at'] })],
       },
       {
@@ -50,7 +61,10 @@ export class OfficialAccount1764490000000 implements MigrationInterface {
           big('used_at', true),
           str('used_by_openid', 64, true),
         ],
-        indices: [new TableIndex({ name: 'uq_oa_binding_codes_hash', columnNames: ['code_hash'], isUnique: true }), new TableIndex({ name: 'ix_oa_binding_codes_user', columnNames: ['user_id', 'created_at'] })],
+        indices: [
+          new TableIndex({ name: 'uq_oa_binding_codes_hash', columnNames: ['code_hash'], isUnique: true }),
+          new TableIndex({ name: 'ix_oa_binding_codes_user', columnNames: ['user_id', 'created_at'] }),
+        ],
       },
     ];
 

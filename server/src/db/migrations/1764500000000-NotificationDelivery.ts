@@ -9,7 +9,12 @@ import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableInd
 
 const id = (): TableColumnOptions => ({ name: 'id', type: 'varchar', length: '26', isPrimary: true });
 const ref = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '26', isNullable: nullable });
-const str = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
+const str = (name: string, length: number, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  isNullable: nullable,
+});
 const big = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
 const int = (name: string): TableColumnOptions => ({ name, type: 'int', isNullable: false });
 
@@ -18,20 +23,36 @@ export class NotificationDelivery1764500000000 implements MigrationInterface {
 
   async up(qr: QueryRunner): Promise<void> {
     await qr.createTable(
-      new Table({ name: 'notification_preferences', columns: [id(), ref('user_id'), str('template_group', 16), str('channel', 16), int('enabled'), big('updated_at')] }),
+      new Table({
+        name: 'notification_preferences',
+        columns: [id(), ref('user_id'), str('template_group', 16), str('channel', 16), int('enabled'), big('updated_at')],
+      }),
       true,
     );
-    await qr.createIndex('notification_preferences', new TableIndex({ name: 'uq_notification_preferences', columnNames: ['user_id', 'template_group', 'channel'], isUnique: true }));
+    await qr.createIndex(
+      'notification_preferences',
+      new TableIndex({ name: 'uq_notification_preferences', columnNames: ['user_id', 'template_group', 'channel'], isUnique: true }),
+    );
 
     await qr.createTable(
-      new Table({ name: 'notification_quiet_hours', columns: [{ ...ref('user_id'), isPrimary: true }, int('start_minute'), int('end_minute'), big('updated_at')] }),
+      new Table({
+        name: 'notification_quiet_hours',
+        columns: [{ ...ref('user_id'), isPrimary: true }, int('start_minute'), int('end_minute'), big('updated_at')],
+      }),
       true,
     );
 
     await qr.createTable(
       new Table({
         name: 'notification_digest_runs',
-        columns: [{ ...ref('user_id'), isPrimary: true }, { ...str('digest_date', 10), isPrimary: true }, int('waiting'), int('overdue'), str('event_key', 191, true), big('created_at')],
+        columns: [
+          { ...ref('user_id'), isPrimary: true },
+          { ...str('digest_date', 10), isPrimary: true },
+          int('waiting'),
+          int('overdue'),
+          str('event_key', 191, true),
+          big('created_at'),
+        ],
       }),
       true,
     );
@@ -40,7 +61,10 @@ export class NotificationDelivery1764500000000 implements MigrationInterface {
     await qr.addColumn('notifications', new TableColumn(str('wechat_msgid', 32, true)));
     await qr.createIndex('notifications', new TableIndex({ name: 'ix_notifications_claim', columnNames: ['claim_token'] }));
     // The inbox's unread count: one user's inbox rows that have no read_at.
-    await qr.createIndex('notifications', new TableIndex({ name: 'ix_notifications_unread', columnNames: ['recipient_user_id', 'channel', 'read_at'] }));
+    await qr.createIndex(
+      'notifications',
+      new TableIndex({ name: 'ix_notifications_unread', columnNames: ['recipient_user_id', 'channel', 'read_at'] }),
+    );
   }
 
   async down(qr: QueryRunner): Promise<void> {

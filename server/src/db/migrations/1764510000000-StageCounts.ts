@@ -19,7 +19,9 @@ export class StageCounts1764510000000 implements MigrationInterface {
       }),
       true,
     );
-    await qr.query('INSERT INTO stage_counts (county_code, status, n) SELECT county_code, status, COUNT(*) FROM applications GROUP BY county_code, status');
+    await qr.query(
+      'INSERT INTO stage_counts (county_code, status, n) SELECT county_code, status, COUNT(*) FROM applications GROUP BY county_code, status',
+    );
   }
 
   async down(qr: QueryRunner): Promise<void> {

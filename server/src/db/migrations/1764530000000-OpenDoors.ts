@@ -10,8 +10,15 @@ export class OpenDoors1764530000000 implements MigrationInterface {
   name = 'OpenDoors1764530000000';
 
   async up(qr: QueryRunner): Promise<void> {
-    await qr.addColumns('enterprise_invitations', [new TableColumn(int('failed_attempts', false, 0)), new TableColumn(big('locked_at', true))]);
-    await qr.addColumns('invitations', [new TableColumn(big('refused_at', true)), new TableColumn(ref('refused_by', true)), new TableColumn(str('refused_reason', 300, true))]);
+    await qr.addColumns('enterprise_invitations', [
+      new TableColumn(int('failed_attempts', false, 0)),
+      new TableColumn(big('locked_at', true)),
+    ]);
+    await qr.addColumns('invitations', [
+      new TableColumn(big('refused_at', true)),
+      new TableColumn(ref('refused_by', true)),
+      new TableColumn(str('refused_reason', 300, true)),
+    ]);
     // The 8-digit join codes issued before this release could be guessed: none of them opens a door any more.
     await qr.query('UPDATE enterprise_invitations SET expires_at = ? WHERE used_at IS NULL AND expires_at > ?', [Date.now(), Date.now()]);
     await qr.createTable(

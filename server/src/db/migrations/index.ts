@@ -8,4 +8,13 @@ import { WechatPay1764520000000 } from './1764520000000-WechatPay';
 import { OpenDoors1764530000000 } from './1764530000000-OpenDoors';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
-export const MIGRATIONS = [Init1764460000000, ProviderFiling1764470000000, Applications1764480000000, OfficialAccount1764490000000, NotificationDelivery1764500000000, StageCounts1764510000000, WechatPay1764520000000, OpenDoors1764530000000];
+export const MIGRATIONS = [
+  Init1764460000000,
+  ProviderFiling1764470000000,
+  Applications1764480000000,
+  OfficialAccount1764490000000,
+  NotificationDelivery1764500000000,
+  StageCounts1764510000000,
+  WechatPay1764520000000,
+  OpenDoors1764530000000,
+];

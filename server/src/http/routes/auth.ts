@@ -7,7 +7,10 @@ import { loginResponseSchema, userEnvelopeSchema } from '../../../../shared/src/
 import { answers } from '../routeTable';
 
 const loginSchema = z.object({
-  code: z.string({ error: '缺少登录凭证 code：请在小程序中调用 wx.login 获取后提交' }).min(1, '登录凭证 code 不能为空').max(128, '登录凭证 code 过长'),
+  code: z
+    .string({ error: '缺少登录凭证 code：请在小程序中调用 wx.login 获取后提交' })
+    .min(1, '登录凭证 code 不能为空')
+    .max(128, '登录凭证 code 过长'),
 });
 const redeemSchema = z.object({
   code: z.string({ error: '请填写邀请码' }).trim().min(4, '邀请码太短，请核对').max(32, '邀请码太长，请核对'),
@@ -15,20 +18,64 @@ const redeemSchema = z.object({
 
 export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService }): void {
   routes
-    .add({ method: 'POST', path: '/api/v1/auth/wx-login', access: 'public', limit: 'login', summary: '小程序登录（wx.login 的 code 换取会话）', body: loginSchema, response: loginResponseSchema, errors: ['too_many_requests', 'upstream_unavailable'] }, async (ctx) => {
-      const { code } = parseInput(loginSchema, ctx.request.body);
-      const { token, expiresAt, user } = await deps.auth.wxLogin(code);
-      ctx.body = { token, expiresAt, user };
-    })
-    .add({ method: 'POST', path: '/api/v1/auth/logout', access: 'authenticated', summary: '退出登录', response: answers.empty('已退出，令牌作废'), status: 204 }, async (ctx) => {
-      await deps.auth.logout(ctx.state.auth!);
-      ctx.status = 204;
-    })
-    .add({ method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色', response: userEnvelopeSchema }, async (ctx) => {
-      ctx.body = { user: await deps.auth.me(ctx.state.auth!) };
-    })
-    .add({ method: 'POST', path: '/api/v1/invitations/redeem', access: 'authenticated', limit: 'redeem', summary: '使用邀请码获得审核或管理角色', body: redeemSchema, response: userEnvelopeSchema, errors: ['invitation_used', 'invitation_revoked', 'invitation_expired', 'role_already_held', 'separation_of_duties', 'too_many_requests'] }, async (ctx) => {
-      const { code } = parseInput(redeemSchema, ctx.request.body);
-      ctx.body = { user: await deps.invitations.redeem(ctx.state.auth!.userId, code) };
-    });
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/auth/wx-login',
+        access: 'public',
+        limit: 'login',
+        summary: '小程序登录（wx.login 的 code 换取会话）',
+        body: loginSchema,
+        response: loginResponseSchema,
+        errors: ['too_many_requests', 'upstream_unavailable'],
+      },
+      async (ctx) => {
+        const { code } = parseInput(loginSchema, ctx.request.body);
+        const { token, expiresAt, user } = await deps.auth.wxLogin(code);
+        ctx.body = { token, expiresAt, user };
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/auth/logout',
+        access: 'authenticated',
+        summary: '退出登录',
+        response: answers.empty('已退出，令牌作废'),
+        status: 204,
+      },
+      async (ctx) => {
+        await deps.auth.logout(ctx.state.auth!);
+        ctx.status = 204;
+      },
+    )
+    .add(
+      { method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色', response: userEnvelopeSchema },
+      async (ctx) => {
+        ctx.body = { user: await deps.auth.me(ctx.state.auth!) };
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/invitations/redeem',
+        access: 'authenticated',
+        limit: 'redeem',
+        summary: '使用邀请码获得审核或管理角色',
+        body: redeemSchema,
+        response: userEnvelopeSchema,
+        errors: [
+          'invitation_used',
+          'invitation_revoked',
+          'invitation_expired',
+          'role_already_held',
+          'separation_of_duties',
+          'too_many_requests',
+        ],
+      },
+      async (ctx) => {
+        const { code } = parseInput(redeemSchema, ctx.request.body);
+        ctx.body = { user: await deps.invitations.redeem(ctx.state.auth!.userId, code) };
+      },
+    );
 }

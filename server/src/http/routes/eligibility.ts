@@ -5,14 +5,42 @@ import type { EligibilityService } from '../../modules/eligibility/eligibilitySe
 
 export function eligibilityRoutes(routes: RouteTable, deps: { eligibility: EligibilityService }): void {
   routes
-    .add({ method: 'POST', path: '/api/v1/eligibility/evaluate', access: 'public', summary: '申报条件自测与补助测算（不保存）', body: eligibilityFactsSchema, response: verdictSchema }, async (ctx) => {
-      ctx.body = await deps.eligibility.evaluate(ctx.request.body, ctx.state.auth);
-    })
-    .add({ method: 'GET', path: '/api/v1/eligibility/flow', access: 'public', summary: '逐题自测的问题与提前终止条件', response: flowDescriptionSchema }, (ctx) => {
-      ctx.set('Cache-Control', 'public, max-age=300');
-      ctx.body = deps.eligibility.describeFlow();
-    })
-    .add({ method: 'GET', path: '/api/v1/policy', access: 'public', summary: '补助标准、上限、施行日期与联系方式', response: policyInfoSchema }, (ctx) => {
-      ctx.body = deps.eligibility.policy();
-    });
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/eligibility/evaluate',
+        access: 'public',
+        summary: '申报条件自测与补助测算（不保存）',
+        body: eligibilityFactsSchema,
+        response: verdictSchema,
+      },
+      async (ctx) => {
+        ctx.body = await deps.eligibility.evaluate(ctx.request.body, ctx.state.auth);
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/eligibility/flow',
+        access: 'public',
+        summary: '逐题自测的问题与提前终止条件',
+        response: flowDescriptionSchema,
+      },
+      (ctx) => {
+        ctx.set('Cache-Control', 'public, max-age=300');
+        ctx.body = deps.eligibility.describeFlow();
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/policy',
+        access: 'public',
+        summary: '补助标准、上限、施行日期与联系方式',
+        response: policyInfoSchema,
+      },
+      (ctx) => {
+        ctx.body = deps.eligibility.policy();
+      },
+    );
 }

@@ -57,36 +57,105 @@ function sendFileHeaders(ctx: AppContext, file: PublicFile, inline: boolean): vo
 export function fileRoutes(routes: RouteTable, deps: { files: FileService }): void {
   const { files } = deps;
   routes
-    .add({ method: 'POST', path: '/api/v1/files/:ownerType/:ownerId/:kind', access: 'authenticated', summary: '上传材料（multipart/form-data，字段 file，可多个；PDF、JPG、PNG）', params: { ownerType, ownerId, kind }, body: UPLOAD, response: fileListSchema, status: 201, errors: ['file_limit_reached', 'not_editable'] }, async (ctx) => {
-      const uploaded = await readingBody(ctx, files, () =>
-        files.upload({ auth: ctx.state.auth!, ownerType: ctx.params.ownerType!, ownerId: ctx.params.ownerId!, kind: ctx.params.kind!, body: ctx.req, headers: ctx.req.headers }),
-      );
-      ctx.status = 201;
-      ctx.body = { files: uploaded };
-    })
-    .add({ method: 'POST', path: '/api/v1/files/:id/replace', access: 'authenticated', summary: '替换材料（上传新版本，旧版本留在历史中）', params: { id: fileId }, body: UPLOAD, response: fileEnvelopeSchema, status: 201, errors: ['file_superseded', 'not_editable'] }, async (ctx) => {
-      const file = await readingBody(ctx, files, () => files.replace({ auth: ctx.state.auth!, fileId: ctx.params.id!, body: ctx.req, headers: ctx.req.headers }));
-      ctx.status = 201;
-      ctx.body = { file };
-    })
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/files/:ownerType/:ownerId/:kind',
+        access: 'authenticated',
+        summary: '上传材料（multipart/form-data，字段 file，可多个；PDF、JPG、PNG）',
+        params: { ownerType, ownerId, kind },
+        body: UPLOAD,
+        response: fileListSchema,
+        status: 201,
+        errors: ['file_limit_reached', 'not_editable'],
+      },
+      async (ctx) => {
+        const uploaded = await readingBody(ctx, files, () =>
+          files.upload({
+            auth: ctx.state.auth!,
+            ownerType: ctx.params.ownerType!,
+            ownerId: ctx.params.ownerId!,
+            kind: ctx.params.kind!,
+            body: ctx.req,
+            headers: ctx.req.headers,
+          }),
+        );
+        ctx.status = 201;
+        ctx.body = { files: uploaded };
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/files/:id/replace',
+        access: 'authenticated',
+        summary: '替换材料（上传新版本，旧版本留在历史中）',
+        params: { id: fileId },
+        body: UPLOAD,
+        response: fileEnvelopeSchema,
+        status: 201,
+        errors: ['file_superseded', 'not_editable'],
+      },
+      async (ctx) => {
+        const file = await readingBody(ctx, files, () =>
+          files.replace({ auth: ctx.state.auth!, fileId: ctx.params.id!, body: ctx.req, headers: ctx.req.headers }),
+        );
+        ctx.status = 201;
+        ctx.body = { file };
+      },
+    )
     // Before the owner listing: '/files/<id>/content' would otherwise read as owner type <id>.
-    .add({ method: 'GET', path: '/api/v1/files/:id/content', access: 'authenticated', summary: '下载材料（?inline=1 在线查看；下载记入审计）', params: { id: fileId }, query: contentQuery, response: answers.file('材料文件', 'application/pdf', 'image/jpeg', 'image/png') }, async (ctx) => {
-      const { inline: inlineRaw } = parseInput(contentQuery, ctx.query, '参数不对');
-      const inline = on(inlineRaw);
-      if (ctx.method === 'HEAD') {
-        sendFileHeaders(ctx, await files.get(ctx.state.auth!, ctx.params.id!), inline);
-        ctx.status = 200;
-        return;
-      }
-      const { file, stream } = await files.openContent(ctx.state.auth!, ctx.params.id!, { inline });
-      sendFileHeaders(ctx, file, inline);
-      ctx.body = stream;
-    })
-    .add({ method: 'GET', path: '/api/v1/files/:id', access: 'authenticated', summary: '材料信息', params: { id: fileId }, response: fileEnvelopeSchema }, async (ctx) => {
-      ctx.body = { file: await files.get(ctx.state.auth!, ctx.params.id!) };
-    })
-    .add({ method: 'GET', path: '/api/v1/files/:ownerType/:ownerId', access: 'authenticated', summary: '某一对象的材料（?history=1 含被替换的旧版本，?kind= 按类别）', params: { ownerType, ownerId }, query: listQuery, response: fileListSchema }, async (ctx) => {
-      const q = parseInput(listQuery, ctx.query, '查询参数不对');
-      ctx.body = { files: await files.list(ctx.state.auth!, ctx.params.ownerType!, ctx.params.ownerId!, { history: on(q.history), kind: q.kind }) };
-    });
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/files/:id/content',
+        access: 'authenticated',
+        summary: '下载材料（?inline=1 在线查看；下载记入审计）',
+        params: { id: fileId },
+        query: contentQuery,
+        response: answers.file('材料文件', 'application/pdf', 'image/jpeg', 'image/png'),
+      },
+      async (ctx) => {
+        const { inline: inlineRaw } = parseInput(contentQuery, ctx.query, '参数不对');
+        const inline = on(inlineRaw);
+        if (ctx.method === 'HEAD') {
+          sendFileHeaders(ctx, await files.get(ctx.state.auth!, ctx.params.id!), inline);
+          ctx.status = 200;
+          return;
+        }
+        const { file, stream } = await files.openContent(ctx.state.auth!, ctx.params.id!, { inline });
+        sendFileHeaders(ctx, file, inline);
+        ctx.body = stream;
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/files/:id',
+        access: 'authenticated',
+        summary: '材料信息',
+        params: { id: fileId },
+        response: fileEnvelopeSchema,
+      },
+      async (ctx) => {
+        ctx.body = { file: await files.get(ctx.state.auth!, ctx.params.id!) };
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/files/:ownerType/:ownerId',
+        access: 'authenticated',
+        summary: '某一对象的材料（?history=1 含被替换的旧版本，?kind= 按类别）',
+        params: { ownerType, ownerId },
+        query: listQuery,
+        response: fileListSchema,
+      },
+      async (ctx) => {
+        const q = parseInput(listQuery, ctx.query, '查询参数不对');
+        ctx.body = {
+          files: await files.list(ctx.state.auth!, ctx.params.ownerType!, ctx.params.ownerId!, { history: on(q.history), kind: q.kind }),
+        };
+      },
+    );
 }

@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import type { RouteTable } from '../routeTable';
-import { inboxPageSchema, notificationPreferencesSchema, readAllResultSchema, readResultSchema } from '../../../../shared/src/contracts/responses/notifications';
+import {
+  inboxPageSchema,
+  notificationPreferencesSchema,
+  readAllResultSchema,
+  readResultSchema,
+} from '../../../../shared/src/contracts/responses/notifications';
 import { parseInput } from '../validate';
 import { CURSOR_PATTERN, type Inbox } from '../../modules/notifications/inbox';
 import { preferencesInputSchema, type NotificationPreferences } from '../../modules/notifications/preferences';
@@ -24,7 +29,10 @@ const inboxQuery = z.strictObject(
       .transform(Number)
       .refine((n) => n >= 1 && n <= 50, 'limit 须为 1–50 的整数')
       .optional(),
-    cursor: z.string({ error: 'cursor 不对，请使用上一页返回的 nextCursor' }).regex(CURSOR_PATTERN, 'cursor 不对，请使用上一页返回的 nextCursor').optional(),
+    cursor: z
+      .string({ error: 'cursor 不对，请使用上一页返回的 nextCursor' })
+      .regex(CURSOR_PATTERN, 'cursor 不对，请使用上一页返回的 nextCursor')
+      .optional(),
     unread: z.enum(['1', '0', 'true', 'false'], { error: 'unread 只能是 1 或 0' }).optional(),
   },
   { error: '只支持 limit、cursor、unread 这几个查询参数' },
@@ -34,22 +42,68 @@ export function notificationRoutes(routes: RouteTable, deps: NotificationRouteDe
   const { inbox, preferences } = deps;
 
   routes
-    .add({ method: 'GET', path: '/api/v1/inbox', access: 'authenticated', summary: '我的站内消息（新的在前，未读数）', query: inboxQuery, response: inboxPageSchema }, async (ctx) => {
-      const q = parseInput(inboxQuery, ctx.query, '查询参数不对');
-      ctx.body = await inbox.list(ctx.state.auth!.userId, { limit: q.limit ?? 20, cursor: q.cursor, unreadOnly: q.unread === '1' || q.unread === 'true' });
-    })
-    .add({ method: 'POST', path: '/api/v1/inbox/read-all', access: 'authenticated', summary: '全部标为已读', response: readAllResultSchema }, async (ctx) => {
-      ctx.body = await inbox.markAllRead(ctx.state.auth!.userId);
-    })
-    .add({ method: 'POST', path: '/api/v1/inbox/:id/read', access: 'authenticated', summary: '标为已读', params: { id: idParam }, response: readResultSchema }, async (ctx) => {
-      const id = parseInput(idParam, ctx.params.id, '消息编号不对');
-      ctx.body = await inbox.markRead(ctx.state.auth!.userId, id);
-    })
-    .add({ method: 'GET', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '我的消息接收设置', response: notificationPreferencesSchema }, async (ctx) => {
-      ctx.body = await preferences.get(ctx.state.auth!.userId);
-    })
-    .add({ method: 'PUT', path: '/api/v1/notification-preferences', access: 'authenticated', summary: '修改消息接收设置（类别 × 渠道、免打扰时段）', body: preferencesInputSchema, response: notificationPreferencesSchema }, async (ctx) => {
-      const input = parseInput(preferencesInputSchema, ctx.request.body ?? {});
-      ctx.body = await preferences.update(ctx.state.auth!.userId, input);
-    });
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/inbox',
+        access: 'authenticated',
+        summary: '我的站内消息（新的在前，未读数）',
+        query: inboxQuery,
+        response: inboxPageSchema,
+      },
+      async (ctx) => {
+        const q = parseInput(inboxQuery, ctx.query, '查询参数不对');
+        ctx.body = await inbox.list(ctx.state.auth!.userId, {
+          limit: q.limit ?? 20,
+          cursor: q.cursor,
+          unreadOnly: q.unread === '1' || q.unread === 'true',
+        });
+      },
+    )
+    .add(
+      { method: 'POST', path: '/api/v1/inbox/read-all', access: 'authenticated', summary: '全部标为已读', response: readAllResultSchema },
+      async (ctx) => {
+        ctx.body = await inbox.markAllRead(ctx.state.auth!.userId);
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/inbox/:id/read',
+        access: 'authenticated',
+        summary: '标为已读',
+        params: { id: idParam },
+        response: readResultSchema,
+      },
+      async (ctx) => {
+        const id = parseInput(idParam, ctx.params.id, '消息编号不对');
+        ctx.body = await inbox.markRead(ctx.state.auth!.userId, id);
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/notification-preferences',
+        access: 'authenticated',
+        summary: '我的消息接收设置',
+        response: notificationPreferencesSchema,
+      },
+      async (ctx) => {
+        ctx.body = await preferences.get(ctx.state.auth!.userId);
+      },
+    )
+    .add(
+      {
+        method: 'PUT',
+        path: '/api/v1/notification-preferences',
+        access: 'authenticated',
+        summary: '修改消息接收设置（类别 × 渠道、免打扰时段）',
+        body: preferencesInputSchema,
+        response: notificationPreferencesSchema,
+      },
+      async (ctx) => {
+        const input = parseInput(preferencesInputSchema, ctx.request.body ?? {});
+        ctx.body = await preferences.update(ctx.state.auth!.userId, input);
+      },
+    );
 }

@@ -13,7 +13,11 @@ export class AdminService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async revokeRole(actorId: string, userId: string, input: { role: string; countyCode?: string | null; reason: string }): Promise<PublicUser> {
+  async revokeRole(
+    actorId: string,
+    userId: string,
+    input: { role: string; countyCode?: string | null; reason: string },
+  ): Promise<PublicUser> {
     return this.db.transaction(async (tx) => {
       const user = await tx.getRepository(UserEntity).findOne({ where: { id: userId } });
       if (!user) throw new NotFoundError('没有这个用户');
@@ -26,7 +30,13 @@ export class AdminService {
       if (input.countyCode) qb.andWhere('county_code = :county', { county: input.countyCode });
       const res = await qb.execute();
       if (!res.affected) throw new ConflictError('该用户没有这个角色，无需撤销', 'role_not_held');
-      await this.audit.append(tx, { action: 'role.revoke', actorId, entityType: 'user', entityId: userId, data: { role: input.role, countyCode: input.countyCode ?? null, reason: input.reason } });
+      await this.audit.append(tx, {
+        action: 'role.revoke',
+        actorId,
+        entityType: 'user',
+        entityId: userId,
+        data: { role: input.role, countyCode: input.countyCode ?? null, reason: input.reason },
+      });
       return publicUser(userId, await activeGrants(tx, userId));
     });
   }
@@ -36,7 +46,9 @@ export class AdminService {
    * eyes"): redemption refuses this today, but roles given before, or by hand, may still pair up.
    * The admin revokes one side; until then the engine refuses them their own cases anyway.
    */
-  async roleConflicts(): Promise<{ userId: string; displayName: string | null; role: Role; countyCode: string | null; roleLabel: string; conflict: string }[]> {
+  async roleConflicts(): Promise<
+    { userId: string; displayName: string | null; role: Role; countyCode: string | null; roleLabel: string; conflict: string }[]
+  > {
     return this.db.run(async (m) => {
       const grants = await m
         .getRepository(UserRoleEntity)
@@ -51,7 +63,14 @@ export class AdminService {
           const conflict = membershipConflict(grant, membership);
           if (!conflict) continue;
           const user = await m.getRepository(UserEntity).findOne({ select: { id: true, displayName: true }, where: { id: g.userId } });
-          out.push({ userId: g.userId, displayName: user?.displayName ?? null, role: grant.role, countyCode: grant.countyCode, roleLabel: grantLabel(grant), conflict: `担任${grantLabel(grant)}，同时是${membership.kind === 'provider' ? `云服务商“${membership.name || '未命名'}”的账号` : `${countyName(membership.countyCode) ?? ''}企业“${membership.name}”的成员`}` });
+          out.push({
+            userId: g.userId,
+            displayName: user?.displayName ?? null,
+            role: grant.role,
+            countyCode: grant.countyCode,
+            roleLabel: grantLabel(grant),
+            conflict: `担任${grantLabel(grant)}，同时是${membership.kind === 'provider' ? `云服务商“${membership.name || '未命名'}”的账号` : `${countyName(membership.countyCode) ?? ''}企业“${membership.name}”的成员`}`,
+          });
         }
       }
       return out;
@@ -59,8 +78,17 @@ export class AdminService {
   }
 
   async auditOf(entityType: string, entityId: string) {
-    const rows = await this.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `${entityType}:${entityId}` }, order: { seq: 'ASC' }, take: 500 }));
-    return rows.map((r) => ({ seq: r.seq, action: r.action, actorId: r.actorId, data: r.data, at: new Date(r.createdAt).toISOString(), hash: r.hash }));
+    const rows = await this.db.run((m) =>
+      m.getRepository(AuditEntity).find({ where: { chain: `${entityType}:${entityId}` }, order: { seq: 'ASC' }, take: 500 }),
+    );
+    return rows.map((r) => ({
+      seq: r.seq,
+      action: r.action,
+      actorId: r.actorId,
+      data: r.data,
+      at: new Date(r.createdAt).toISOString(),
+      hash: r.hash,
+    }));
   }
 
   verifyAudit() {

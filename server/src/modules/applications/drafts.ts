@@ -1,11 +1,25 @@
 import { In, type EntityManager } from 'typeorm';
-import { ApplicationEntity, ApplicationEventEntity, PaymentEntity, ReviewOpinionEntity, type ApplicationRow, type JsonObject, type PaymentRow } from '../../db/entities';
+import {
+  ApplicationEntity,
+  ApplicationEventEntity,
+  PaymentEntity,
+  ReviewOpinionEntity,
+  type ApplicationRow,
+  type JsonObject,
+  type PaymentRow,
+} from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import type { Actor } from '../actor';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { assertSelectableProvider } from '../providers/registry';
-import { APPLICATION_MATERIALS, type BankAccount, type ContractInput, type Declarations, type PaymentInput } from '../../../../shared/src/contracts/application';
+import {
+  APPLICATION_MATERIALS,
+  type BankAccount,
+  type ContractInput,
+  type Declarations,
+  type PaymentInput,
+} from '../../../../shared/src/contracts/application';
 import type { EligibilityFacts, Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
@@ -45,21 +59,63 @@ export class DraftService {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const enterprise = await this.enterprises.assertMember(tx, input.enterpriseId, auth.userId);
-      const live = await tx.getRepository(ApplicationEntity).findOne({ where: { enterpriseId: enterprise.id, status: In([...LIVE_STATES]) } });
+      const live = await tx
+        .getRepository(ApplicationEntity)
+        .findOne({ where: { enterpriseId: enterprise.id, status: In([...LIVE_STATES]) } });
       if (live) {
         const label = applicationMachine.states[live.status as Application['status']].labels.applicant;
-        throw new ConflictError(`${enterprise.name} 已有一份申请（${live.trackingNo ? `申报编号 ${live.trackingNo}，` : ''}${label}）。一户企业只能申领一次（二（六）），请继续办理那一份`, 'application_exists', [{ path: 'applicationId', message: live.id }]);
+        throw new ConflictError(
+          `${enterprise.name} 已有一份申请（${live.trackingNo ? `申报编号 ${live.trackingNo}，` : ''}${label}）。一户企业只能申领一次（二（六）），请继续办理那一份`,
+          'application_exists',
+          [{ path: 'applicationId', message: live.id }],
+        );
       }
       const row: ApplicationRow = {
-        id: newId(), trackingNo: null, enterpriseId: enterprise.id, providerId: null, countyCode: enterprise.countyCode, status: 'draft', version: 1, facts: input.facts ?? null,
-        contractNo: null, contractSignedOn: null, contractAmountFen: null, paidAmountFen: 0, otherSubsidiesFen: 0, subsidyFen: null, verifiedFen: null, round: 0, createdBy: auth.userId, submittedAt: null,
-        createdAt: now, updatedAt: now, contractStart: null, contractEnd: null, services: null, bankAccountName: null, bankName: null, bankAccountNo: null, returnedFrom: null, contractChanged: false,
-        settlementFormId: null, providerEvaluation: null, verifiedReason: null, lastReason: null, reportId: null, listId: null,
+        id: newId(),
+        trackingNo: null,
+        enterpriseId: enterprise.id,
+        providerId: null,
+        countyCode: enterprise.countyCode,
+        status: 'draft',
+        version: 1,
+        facts: input.facts ?? null,
+        contractNo: null,
+        contractSignedOn: null,
+        contractAmountFen: null,
+        paidAmountFen: 0,
+        otherSubsidiesFen: 0,
+        subsidyFen: null,
+        verifiedFen: null,
+        round: 0,
+        createdBy: auth.userId,
+        submittedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        contractStart: null,
+        contractEnd: null,
+        services: null,
+        bankAccountName: null,
+        bankName: null,
+        bankAccountNo: null,
+        returnedFrom: null,
+        contractChanged: false,
+        settlementFormId: null,
+        providerEvaluation: null,
+        verifiedReason: null,
+        lastReason: null,
+        reportId: null,
+        listId: null,
       };
       await insertRow(tx, ApplicationEntity, row);
       await moveStageCount(tx, row.countyCode, null, 'draft');
       await this.event(tx, row.id, 'create', 'draft', 'draft', auth.userId, null, now);
-      await this.deps.audit.append(tx, { action: 'application.create', actorId: auth.userId, entityType: 'application', entityId: row.id, data: { enterpriseId: enterprise.id } });
+      await this.deps.audit.append(tx, {
+        action: 'application.create',
+        actorId: auth.userId,
+        entityType: 'application',
+        entityId: row.id,
+        data: { enterpriseId: enterprise.id },
+      });
       return this.view(tx, (await findApplication(tx, row.id))!);
     });
   }
@@ -70,11 +126,27 @@ export class DraftService {
 
   async mine(auth: Actor) {
     return this.deps.db.run(async (m) => {
-      const rows: { id: string }[] = await m.query("SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC", [auth.userId]);
-      const apps = rows.length ? ((await m.getRepository(ApplicationEntity).findBy({ id: In(rows.map((r) => r.id)) })) as Application[]) : [];
+      const rows: { id: string }[] = await m.query(
+        "SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC",
+        [auth.userId],
+      );
+      const apps = rows.length
+        ? ((await m.getRepository(ApplicationEntity).findBy({ id: In(rows.map((r) => r.id)) })) as Application[])
+        : [];
       // Someone acting for several enterprises must see whose application is whose.
-      const names: { id: string; name: string }[] = apps.length ? await m.query(`SELECT id, name FROM enterprises WHERE id IN (${apps.map(() => '?').join(', ')})`, apps.map((a) => a.enterpriseId)) : [];
-      return apps.sort((a, b) => b.createdAt - a.createdAt).map((a) => ({ ...this.summary(a), enterpriseId: a.enterpriseId, enterpriseName: names.find((n) => n.id === a.enterpriseId)?.name ?? null }));
+      const names: { id: string; name: string }[] = apps.length
+        ? await m.query(
+            `SELECT id, name FROM enterprises WHERE id IN (${apps.map(() => '?').join(', ')})`,
+            apps.map((a) => a.enterpriseId),
+          )
+        : [];
+      return apps
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map((a) => ({
+          ...this.summary(a),
+          enterpriseId: a.enterpriseId,
+          enterpriseName: names.find((n) => n.id === a.enterpriseId)?.name ?? null,
+        }));
     });
   }
 
@@ -87,27 +159,61 @@ export class DraftService {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
-      if (!EDITABLE.includes(app.status)) throw new ConflictError(`申请当前为“${applicationMachine.states[app.status].labels.applicant}”，不能修改`, 'not_editable');
+      if (!EDITABLE.includes(app.status))
+        throw new ConflictError(`申请当前为“${applicationMachine.states[app.status].labels.applicant}”，不能修改`, 'not_editable');
       if (app.version !== version) throw staleError();
       const set: Partial<ApplicationRow> = {};
       if (input.contract) {
         await assertSelectableProvider(tx, input.contract.providerId);
-        Object.assign(set, { providerId: input.contract.providerId, contractNo: input.contract.contractNo, contractSignedOn: input.contract.signedOn, contractStart: input.contract.start, contractEnd: input.contract.end, contractAmountFen: input.contract.amountFen, services: input.contract.services });
+        Object.assign(set, {
+          providerId: input.contract.providerId,
+          contractNo: input.contract.contractNo,
+          contractSignedOn: input.contract.signedOn,
+          contractStart: input.contract.start,
+          contractEnd: input.contract.end,
+          contractAmountFen: input.contract.amountFen,
+          services: input.contract.services,
+        });
       }
-      if (input.bank) Object.assign(set, { bankAccountName: input.bank.accountName, bankName: input.bank.bankName, bankAccountNo: input.bank.accountNo });
-      if (input.declarations) Object.assign(set, { otherSubsidiesFen: input.declarations.otherSubsidiesFen, facts: { ...(app.facts ?? {}), declarations: input.declarations } });
+      if (input.bank)
+        Object.assign(set, { bankAccountName: input.bank.accountName, bankName: input.bank.bankName, bankAccountNo: input.bank.accountNo });
+      if (input.declarations)
+        Object.assign(set, {
+          otherSubsidiesFen: input.declarations.otherSubsidiesFen,
+          facts: { ...(app.facts ?? {}), declarations: input.declarations },
+        });
       const changes: Record<string, [unknown, unknown]> = {};
       for (const [k, v] of Object.entries(set)) {
         const old = (app as unknown as Record<string, unknown>)[k];
         if (JSON.stringify(old) !== JSON.stringify(v)) changes[k] = [old, v];
       }
-      const contractFields = ['providerId', 'contractNo', 'contractSignedOn', 'contractStart', 'contractEnd', 'contractAmountFen', 'services'];
+      const contractFields = [
+        'providerId',
+        'contractNo',
+        'contractSignedOn',
+        'contractStart',
+        'contractEnd',
+        'contractAmountFen',
+        'services',
+      ];
       if (app.status === 'returned' && Object.keys(changes).some((k) => contractFields.includes(k))) set.contractChanged = true;
-      const res = await tx.getRepository(ApplicationEntity).createQueryBuilder().update().set({ ...(set as Record<string, unknown>), version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version }).execute();
+      const res = await tx
+        .getRepository(ApplicationEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ ...(set as Record<string, unknown>), version: () => 'version + 1', updatedAt: now })
+        .where('id = :id AND version = :version', { id, version })
+        .execute();
       if (res.affected !== 1) throw staleError();
       if (Object.keys(changes).length) {
         await this.event(tx, id, 'edit', app.status, app.status, auth.userId, { changes: redactChanges(changes) }, now);
-        await this.deps.audit.append(tx, { action: 'application.edit', actorId: auth.userId, entityType: 'application', entityId: id, data: { fields: Object.keys(changes) } });
+        await this.deps.audit.append(tx, {
+          action: 'application.edit',
+          actorId: auth.userId,
+          entityType: 'application',
+          entityId: id,
+          data: { fields: Object.keys(changes) },
+        });
       }
       return this.view(tx, (await findApplication(tx, id))!);
     });
@@ -115,13 +221,32 @@ export class DraftService {
 
   async addPayment(auth: Actor, id: string, version: number, input: PaymentInput) {
     return this.changePayments(auth, id, version, async (tx, now) => {
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: id, amountFen: input.amountFen, paidOn: input.paidOn, method: input.method, reference: input.reference ?? null, source: 'manual', verified: false, recordedBy: auth.userId, createdAt: now, removedAt: null, paymentRequestId: null });
+      await insertRow(tx, PaymentEntity, {
+        id: newId(),
+        applicationId: id,
+        amountFen: input.amountFen,
+        paidOn: input.paidOn,
+        method: input.method,
+        reference: input.reference ?? null,
+        source: 'manual',
+        verified: false,
+        recordedBy: auth.userId,
+        createdAt: now,
+        removedAt: null,
+        paymentRequestId: null,
+      });
     });
   }
 
   async removePayment(auth: Actor, id: string, version: number, paymentId: string) {
     return this.changePayments(auth, id, version, async (tx, now) => {
-      const res = await tx.getRepository(PaymentEntity).createQueryBuilder().update().set({ removedAt: now }).where("id = :paymentId AND application_id = :id AND removed_at IS NULL AND source = 'manual'", { paymentId, id }).execute();
+      const res = await tx
+        .getRepository(PaymentEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ removedAt: now })
+        .where("id = :paymentId AND application_id = :id AND removed_at IS NULL AND source = 'manual'", { paymentId, id })
+        .execute();
       if (res.affected !== 1) throw new NotFoundError('没有这笔付款记录（平台记录的微信支付不能删除）');
     });
   }
@@ -131,14 +256,32 @@ export class DraftService {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
-      if (!EDITABLE.includes(app.status)) throw new ConflictError(`申请当前为“${applicationMachine.states[app.status].labels.applicant}”，付款记录不能修改`, 'not_editable');
+      if (!EDITABLE.includes(app.status))
+        throw new ConflictError(`申请当前为“${applicationMachine.states[app.status].labels.applicant}”，付款记录不能修改`, 'not_editable');
       if (app.version !== version) throw staleError();
       await change(tx, now);
       const paid = await paidSum(tx, id);
-      const res = await tx.getRepository(ApplicationEntity).createQueryBuilder().update().set({ paidAmountFen: paid, contractChanged: app.status === 'returned' ? true : app.contractChanged, version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version }).execute();
+      const res = await tx
+        .getRepository(ApplicationEntity)
+        .createQueryBuilder()
+        .update()
+        .set({
+          paidAmountFen: paid,
+          contractChanged: app.status === 'returned' ? true : app.contractChanged,
+          version: () => 'version + 1',
+          updatedAt: now,
+        })
+        .where('id = :id AND version = :version', { id, version })
+        .execute();
       if (res.affected !== 1) throw staleError();
       await this.event(tx, id, 'payments', app.status, app.status, auth.userId, { paidAmountFen: [app.paidAmountFen, paid] }, now);
-      await this.deps.audit.append(tx, { action: 'application.payments', actorId: auth.userId, entityType: 'application', entityId: id, data: { paidAmountFen: paid } });
+      await this.deps.audit.append(tx, {
+        action: 'application.payments',
+        actorId: auth.userId,
+        entityType: 'application',
+        entityId: id,
+        data: { paidAmountFen: paid },
+      });
       return this.view(tx, (await findApplication(tx, id))!);
     });
   }
@@ -152,7 +295,10 @@ export class DraftService {
       if (missing.length) throw new InvalidInputError(`还有 ${missing.length} 项需要补充，请补全后再提交`, missing);
       const verdict = await this.verdict(tx, app);
       if (!verdict.eligible) {
-        throw new InvalidInputError(`不符合申报条件：${verdict.failures.map((f) => `${f.clause} ${f.message}`).join('；')}`, verdict.failures.map((f) => ({ path: `eligibility.${f.rule}`, message: `${f.clause}：${f.message}` })));
+        throw new InvalidInputError(
+          `不符合申报条件：${verdict.failures.map((f) => `${f.clause} ${f.message}`).join('；')}`,
+          verdict.failures.map((f) => ({ path: `eligibility.${f.rule}`, message: `${f.clause}：${f.message}` })),
+        );
       }
       const outcome = await this.deps.engine.run(tx, id, {
         event,
@@ -160,7 +306,13 @@ export class DraftService {
         expectedVersion: version,
         actorRole: 'enterprise',
         context: { ruleFailures: 0, missingMaterials: 0 },
-        columns: { subsidyFen: verdict.subsidyFen, submittedAt: app.submittedAt ?? this.deps.now(), facts: { ...(app.facts ?? {}), verdictAtSubmit: verdict as unknown as JsonObject }, contractChanged: false, lastReason: null },
+        columns: {
+          subsidyFen: verdict.subsidyFen,
+          submittedAt: app.submittedAt ?? this.deps.now(),
+          facts: { ...(app.facts ?? {}), verdictAtSubmit: verdict as unknown as JsonObject },
+          contractChanged: false,
+          lastReason: null,
+        },
         data: { subsidyFen: verdict.subsidyFen, warnings: verdict.warnings.map((w) => w.rule) },
       });
       return this.view(tx, outcome.application);
@@ -170,7 +322,13 @@ export class DraftService {
   async withdraw(auth: Actor, id: string, version: number, reason: string | null) {
     return this.deps.db.transaction(async (tx) => {
       await this.ownApplication(tx, id, auth);
-      const outcome = await this.deps.engine.run(tx, id, { event: 'withdraw', auth, expectedVersion: version, actorRole: 'enterprise', reason });
+      const outcome = await this.deps.engine.run(tx, id, {
+        event: 'withdraw',
+        auth,
+        expectedVersion: version,
+        actorRole: 'enterprise',
+        reason,
+      });
       return this.view(tx, outcome.application);
     });
   }
@@ -180,15 +338,29 @@ export class DraftService {
       await this.ownApplication(m, id, auth);
       const rows = await m.getRepository(ApplicationEventEntity).find({ where: { applicationId: id }, order: { seq: 'ASC' } });
       // Reviewers' internal notes never reach the enterprise.
-      return rows.map((r) => ({ seq: r.seq, event: r.event, from: r.fromStatus, to: r.toStatus, toLabel: applicationMachine.states[r.toStatus as Application['status']]?.labels.applicant ?? r.toStatus, reason: r.reason, at: r.createdAt, data: r.event === 'edit' || r.event === 'payments' ? r.data : null }));
+      return rows.map((r) => ({
+        seq: r.seq,
+        event: r.event,
+        from: r.fromStatus,
+        to: r.toStatus,
+        toLabel: applicationMachine.states[r.toStatus as Application['status']]?.labels.applicant ?? r.toStatus,
+        reason: r.reason,
+        at: r.createdAt,
+        data: r.event === 'edit' || r.event === 'payments' ? r.data : null,
+      }));
     });
   }
 
   /** The rules of spec/eligibility.md on the application's own data; the database overrides what was typed. */
   async verdict(m: EntityManager, app: Application): Promise<Verdict> {
     const enterprise = (await findEnterprise(m, app.enterpriseId))!;
-    const provider: { approved_on: string | null; revoked_on: string | null }[] = app.providerId ? await m.query('SELECT approved_on, revoked_on FROM providers WHERE id = ?', [app.providerId]) : [];
-    const others: { status: string }[] = await m.query('SELECT status FROM applications WHERE enterprise_id = ? AND id <> ?', [app.enterpriseId, app.id]);
+    const provider: { approved_on: string | null; revoked_on: string | null }[] = app.providerId
+      ? await m.query('SELECT approved_on, revoked_on FROM providers WHERE id = ?', [app.providerId])
+      : [];
+    const others: { status: string }[] = await m.query('SELECT status FROM applications WHERE enterprise_id = ? AND id <> ?', [
+      app.enterpriseId,
+      app.id,
+    ]);
     const d = ((app.facts ?? {}) as { declarations?: Declarations }).declarations;
     const facts: EligibilityFacts & { asOf: string } = {
       asOf: todayInShanghai(new Date(this.deps.now())),
@@ -217,7 +389,9 @@ export class DraftService {
       },
       history: {
         subsidyReceived: others.some((o) => o.status === 'disbursed'),
-        applicationInProgress: others.some((o) => o.status !== 'rejected' && o.status !== 'withdrawn' && o.status !== 'disbursed' && o.status !== 'draft'),
+        applicationInProgress: others.some(
+          (o) => o.status !== 'rejected' && o.status !== 'withdrawn' && o.status !== 'disbursed' && o.status !== 'draft',
+        ),
       },
       otherSubsidiesFen: app.otherSubsidiesFen,
     };
@@ -229,40 +403,70 @@ export class DraftService {
     const out: MissingItem[] = [];
     const enterprise = (await findEnterprise(m, app.enterpriseId))!;
     if (!enterprise.establishedOn) out.push({ path: 'enterprise.establishedOn', message: '请在企业信息中填写成立日期' });
-    if (!app.providerId || !app.contractNo || !app.contractAmountFen || !app.contractSignedOn) out.push({ path: 'contract', message: '请填写合同信息：云服务商、合同编号、签订日期、服务期限、金额和服务内容' });
-    if (!(app.facts as { declarations?: unknown } | null)?.declarations) out.push({ path: 'declarations', message: '请逐项回答申报条件声明（二（一）至（五））并填写同一项目已获其他补助情况（四（二））' });
+    if (!app.providerId || !app.contractNo || !app.contractAmountFen || !app.contractSignedOn)
+      out.push({ path: 'contract', message: '请填写合同信息：云服务商、合同编号、签订日期、服务期限、金额和服务内容' });
+    if (!(app.facts as { declarations?: unknown } | null)?.declarations)
+      out.push({ path: 'declarations', message: '请逐项回答申报条件声明（二（一）至（五））并填写同一项目已获其他补助情况（四（二））' });
     if (!app.bankAccountName || !app.bankAccountNo || !app.bankName) out.push({ path: 'bank', message: '请填写接收补助的企业对公账户' });
-    else if (app.bankAccountName !== enterprise.name) out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
+    else if (app.bankAccountName !== enterprise.name)
+      out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
     if (!app.paidAmountFen) out.push({ path: 'payments', message: '请登记至少一笔付款（四：发生实际支出）' });
-    const kinds: { kind: string }[] = await m.query("SELECT DISTINCT kind FROM files WHERE owner_type = 'application' AND owner_id = ? AND superseded_by IS NULL", [app.id]);
+    const kinds: { kind: string }[] = await m.query(
+      "SELECT DISTINCT kind FROM files WHERE owner_type = 'application' AND owner_id = ? AND superseded_by IS NULL",
+      [app.id],
+    );
     // A payment made on the platform is its own receipt (issue 7): WeChat Pay's record stands for the voucher.
-    const verified: { n: number | string }[] = await m.query("SELECT COUNT(*) AS n FROM application_payments WHERE application_id = ? AND removed_at IS NULL AND source = 'wechat_pay' AND verified = 1", [app.id]);
+    const verified: { n: number | string }[] = await m.query(
+      "SELECT COUNT(*) AS n FROM application_payments WHERE application_id = ? AND removed_at IS NULL AND source = 'wechat_pay' AND verified = 1",
+      [app.id],
+    );
     const receiptOnPlatform = Number(verified[0]?.n ?? 0) > 0;
     for (const mat of APPLICATION_MATERIALS) {
       if (mat.kind === 'payment_receipts' && receiptOnPlatform) continue;
-      if (!kinds.some((k) => k.kind === mat.kind)) out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
+      if (!kinds.some((k) => k.kind === mat.kind))
+        out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
     }
     return out;
   }
 
   async ownApplication(m: EntityManager, id: string, auth: Actor): Promise<Application> {
     const app = await findApplication(m, id);
-    if (!app || !(await isEnterpriseMember(m, app.enterpriseId, auth.userId))) throw new NotFoundError('没有这份申请，或您不是该企业的成员');
+    if (!app || !(await isEnterpriseMember(m, app.enterpriseId, auth.userId)))
+      throw new NotFoundError('没有这份申请，或您不是该企业的成员');
     return app;
   }
 
   private summary(a: Application) {
     const labels = applicationMachine.states[a.status].labels;
-    return { id: a.id, trackingNo: a.trackingNo, status: a.status, statusLabel: labels.applicant, version: a.version, contractAmountFen: a.contractAmountFen, subsidyFen: a.subsidyFen, verifiedFen: a.verifiedFen, updatedAt: a.updatedAt };
+    return {
+      id: a.id,
+      trackingNo: a.trackingNo,
+      status: a.status,
+      statusLabel: labels.applicant,
+      version: a.version,
+      contractAmountFen: a.contractAmountFen,
+      subsidyFen: a.subsidyFen,
+      verifiedFen: a.verifiedFen,
+      updatedAt: a.updatedAt,
+    };
   }
 
   private async view(m: EntityManager, a: Application) {
-    const payments: PaymentRow[] = await m.getRepository(PaymentEntity).find({ where: { applicationId: a.id }, order: { createdAt: 'ASC' } });
+    const payments: PaymentRow[] = await m
+      .getRepository(PaymentEntity)
+      .find({ where: { applicationId: a.id }, order: { createdAt: 'ASC' } });
     // The enterprise sees each opinion's reasons, never a reviewer's internal note.
     const opinions = await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: a.id }, order: { createdAt: 'ASC' } });
     const editable = EDITABLE.includes(a.status);
     // The money as the ledger has it: payments, corrections and returned payments, the account shown by its last four digits.
-    const ledger: { kind: string; amount_fen: number | string; paid_on: string; bank_name: string; account_no: string; created_at: number | string }[] = await m.query(
+    const ledger: {
+      kind: string;
+      amount_fen: number | string;
+      paid_on: string;
+      bank_name: string;
+      account_no: string;
+      created_at: number | string;
+    }[] = await m.query(
       'SELECT kind, amount_fen, paid_on, bank_name, account_no, created_at FROM disbursements WHERE application_id = ? ORDER BY seq',
       [a.id],
     );
@@ -271,16 +475,49 @@ export class DraftService {
         ...this.summary(a),
         enterpriseId: a.enterpriseId,
         countyCode: a.countyCode,
-        contract: { providerId: a.providerId, contractNo: a.contractNo, signedOn: a.contractSignedOn, start: a.contractStart, end: a.contractEnd, amountFen: a.contractAmountFen, services: a.services },
+        contract: {
+          providerId: a.providerId,
+          contractNo: a.contractNo,
+          signedOn: a.contractSignedOn,
+          start: a.contractStart,
+          end: a.contractEnd,
+          amountFen: a.contractAmountFen,
+          services: a.services,
+        },
         declarations: ((a.facts ?? {}) as { declarations?: Declarations }).declarations ?? null,
         bank: { accountName: a.bankAccountName, bankName: a.bankName, accountNo: a.bankAccountNo },
         paidAmountFen: a.paidAmountFen,
-        payments: payments.filter((p) => p.removedAt === null).map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified, paymentRequestId: p.paymentRequestId })),
+        payments: payments
+          .filter((p) => p.removedAt === null)
+          .map((p) => ({
+            id: p.id,
+            amountFen: p.amountFen,
+            paidOn: p.paidOn,
+            method: p.method,
+            reference: p.reference,
+            source: p.source,
+            verified: p.verified,
+            paymentRequestId: p.paymentRequestId,
+          })),
         lastReason: a.lastReason,
         returnedFrom: a.returnedFrom,
-        opinions: opinions.map((o) => ({ level: o.level, department: o.department, decision: o.decision, reasons: o.reasons, round: o.round, at: o.createdAt })),
+        opinions: opinions.map((o) => ({
+          level: o.level,
+          department: o.department,
+          decision: o.decision,
+          reasons: o.reasons,
+          round: o.round,
+          at: o.createdAt,
+        })),
         submittedAt: a.submittedAt,
-        disbursements: ledger.map((d) => ({ kind: d.kind, amountFen: Number(d.amount_fen), paidOn: d.paid_on, bankName: d.bank_name, accountNo: `****${d.account_no.slice(-4)}`, recordedAt: Number(d.created_at) })),
+        disbursements: ledger.map((d) => ({
+          kind: d.kind,
+          amountFen: Number(d.amount_fen),
+          paidOn: d.paid_on,
+          bankName: d.bank_name,
+          accountNo: `****${d.account_no.slice(-4)}`,
+          recordedAt: Number(d.created_at),
+        })),
         disbursedFen: ledger.reduce((sum, d) => sum + Number(d.amount_fen), 0),
       },
       missing: editable ? await this.missing(m, a) : [],
@@ -288,9 +525,34 @@ export class DraftService {
     };
   }
 
-  private async event(tx: EntityManager, applicationId: string, event: string, from: string, to: string, actorId: string, data: Record<string, unknown> | null, now: number) {
-    const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [applicationId]);
-    await insertRow(tx, ApplicationEventEntity, { id: newId(), applicationId, seq: Number(rows[0]?.seq ?? 0) + 1, event, fromStatus: from, toStatus: to, actorId, actorRole: 'enterprise', reason: null, internalNote: null, data, createdAt: now });
+  private async event(
+    tx: EntityManager,
+    applicationId: string,
+    event: string,
+    from: string,
+    to: string,
+    actorId: string,
+    data: Record<string, unknown> | null,
+    now: number,
+  ) {
+    const rows: { seq: number | string | null }[] = await tx.query(
+      'SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?',
+      [applicationId],
+    );
+    await insertRow(tx, ApplicationEventEntity, {
+      id: newId(),
+      applicationId,
+      seq: Number(rows[0]?.seq ?? 0) + 1,
+      event,
+      fromStatus: from,
+      toStatus: to,
+      actorId,
+      actorRole: 'enterprise',
+      reason: null,
+      internalNote: null,
+      data,
+      createdAt: now,
+    });
   }
 }
 
@@ -304,13 +566,17 @@ async function earlierVerifiedPurchase(m: EntityManager, app: Application): Prom
 }
 
 export async function paidSum(tx: EntityManager, applicationId: string): Promise<number> {
-  const rows: { total: number | string | null }[] = await tx.query('SELECT SUM(amount_fen) AS total FROM application_payments WHERE application_id = ? AND removed_at IS NULL', [applicationId]);
+  const rows: { total: number | string | null }[] = await tx.query(
+    'SELECT SUM(amount_fen) AS total FROM application_payments WHERE application_id = ? AND removed_at IS NULL',
+    [applicationId],
+  );
   return Number(rows[0]?.total ?? 0);
 }
 
 /** The history keeps old values, but a bank account number only by its last four digits. */
 function redactChanges(changes: Record<string, [unknown, unknown]>): Record<string, [unknown, unknown]> {
   const out = { ...changes };
-  if (out.bankAccountNo) out.bankAccountNo = out.bankAccountNo.map((v) => (typeof v === 'string' ? `****${v.slice(-4)}` : v)) as [unknown, unknown];
+  if (out.bankAccountNo)
+    out.bankAccountNo = out.bankAccountNo.map((v) => (typeof v === 'string' ? `****${v.slice(-4)}` : v)) as [unknown, unknown];
   return out;
 }

@@ -8,13 +8,38 @@ import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import { transition } from '../../../../shared/src/workflow/machine';
-import { applicationMachine, type ApplicationContext, type ApplicationEffect, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
+import {
+  applicationMachine,
+  type ApplicationContext,
+  type ApplicationEffect,
+  type ApplicationEvent,
+  type ApplicationState,
+} from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { enterpriseMemberIds, findApplication, findEnterprise, ownCaseStake, providerOwnerId, type Application } from './repository';
 import { moveStageCount } from './stageCounts';
 
 /** Columns a transition may set besides status, version and updated_at. */
-export type TransitionColumns = Partial<Pick<ApplicationRow, 'trackingNo' | 'subsidyFen' | 'verifiedFen' | 'verifiedReason' | 'returnedFrom' | 'contractChanged' | 'providerEvaluation' | 'lastReason' | 'submittedAt' | 'reportId' | 'listId' | 'settlementFormId' | 'paidAmountFen' | 'facts' | 'round'>>;
+export type TransitionColumns = Partial<
+  Pick<
+    ApplicationRow,
+    | 'trackingNo'
+    | 'subsidyFen'
+    | 'verifiedFen'
+    | 'verifiedReason'
+    | 'returnedFrom'
+    | 'contractChanged'
+    | 'providerEvaluation'
+    | 'lastReason'
+    | 'submittedAt'
+    | 'reportId'
+    | 'listId'
+    | 'settlementFormId'
+    | 'paidAmountFen'
+    | 'facts'
+    | 'round'
+  >
+>;
 
 export interface TransitionRequest {
   event: ApplicationEvent;
@@ -72,14 +97,33 @@ export class ApplicationEngine {
     if (req.actorRole && REVIEWER_ROLES.has(req.actorRole)) {
       // Four eyes (DESIGN.md): whatever roles a person was given, they never decide their own case.
       const stake = await ownCaseStake(tx, app, req.auth.userId);
-      if (stake) throw new ForbiddenError(`您是这份申请的${stake === 'enterprise' ? '申报企业的成员' : '云服务商'}，不能审核、列入名单或拨付自己的申报，请交由本部门其他人员办理`);
+      if (stake)
+        throw new ForbiddenError(
+          `您是这份申请的${stake === 'enterprise' ? '申报企业的成员' : '云服务商'}，不能审核、列入名单或拨付自己的申报，请交由本部门其他人员办理`,
+        );
     }
-    const context: ApplicationContext = { ...DEFAULT_CONTEXT, returnedFrom: app.returnedFrom, contractChanged: app.contractChanged, reason: req.reason ?? null, ...req.context };
-    const decided = transition(applicationMachine, app.status, req.event, req.auth.grants.map((g) => g.role), context);
+    const context: ApplicationContext = {
+      ...DEFAULT_CONTEXT,
+      returnedFrom: app.returnedFrom,
+      contractChanged: app.contractChanged,
+      reason: req.reason ?? null,
+      ...req.context,
+    };
+    const decided = transition(
+      applicationMachine,
+      app.status,
+      req.event,
+      req.auth.grants.map((g) => g.role),
+      context,
+    );
     if (!decided.ok) {
       if (decided.reason === 'role_not_allowed') throw new ForbiddenError(decided.message);
-      if (decided.reason === 'guard_failed') throw new InvalidInputError(decided.message, [{ path: guardPath(decided.guard), message: decided.message }]);
-      throw new ConflictError(`${decided.message}：这份申请现在是“${applicationMachine.states[app.status].labels.reviewer}”，请刷新后查看`, 'invalid_transition');
+      if (decided.reason === 'guard_failed')
+        throw new InvalidInputError(decided.message, [{ path: guardPath(decided.guard), message: decided.message }]);
+      throw new ConflictError(
+        `${decided.message}：这份申请现在是“${applicationMachine.states[app.status].labels.reviewer}”，请刷新后查看`,
+        'invalid_transition',
+      );
     }
     const now = this.now();
     const columns: TransitionColumns = { ...req.columns };
@@ -98,7 +142,10 @@ export class ApplicationEngine {
     if (res.affected !== 1) throw staleError();
     await moveStageCount(tx, app.countyCode, app.status, decided.to);
     const after = (await findApplication(tx, app.id))!;
-    const seqRows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [app.id]);
+    const seqRows: { seq: number | string | null }[] = await tx.query(
+      'SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?',
+      [app.id],
+    );
     await insertRow(tx, ApplicationEventEntity, {
       id: newId(),
       applicationId: app.id,
@@ -113,40 +160,113 @@ export class ApplicationEngine {
       data: req.data ?? null,
       createdAt: now,
     });
-    await this.audit.append(tx, { action: `application.${req.event}`, actorId: req.auth.userId, entityType: 'application', entityId: app.id, data: { from: app.status, to: decided.to, version: after.version, reason: req.reason ?? null, ...(req.data ?? {}) } });
+    await this.audit.append(tx, {
+      action: `application.${req.event}`,
+      actorId: req.auth.userId,
+      entityType: 'application',
+      entityId: app.id,
+      data: { from: app.status, to: decided.to, version: after.version, reason: req.reason ?? null, ...(req.data ?? {}) },
+    });
     await this.notify(tx, after, req, decided.effects, now);
     return { from: app.status, to: decided.to, application: after, effects: decided.effects };
   }
 
-  private async notify(tx: EntityManager, app: Application, req: TransitionRequest, effects: readonly ApplicationEffect[], now: number): Promise<void> {
+  private async notify(
+    tx: EntityManager,
+    app: Application,
+    req: TransitionRequest,
+    effects: readonly ApplicationEffect[],
+    now: number,
+  ): Promise<void> {
     const enterprise = await findEnterprise(tx, app.enterpriseId);
     const labels = applicationMachine.states[app.status].labels;
-    const base = { applicationId: app.id, trackingNo: app.trackingNo ?? '', enterpriseName: enterprise?.name ?? '', statusLabel: labels.applicant, reason: req.reason ?? '' };
+    const base = {
+      applicationId: app.id,
+      trackingNo: app.trackingNo ?? '',
+      enterpriseName: enterprise?.name ?? '',
+      statusLabel: labels.applicant,
+      reason: req.reason ?? '',
+    };
     const eventKey = `application:${app.id}:v${app.version}:${req.event}`;
     const stageLabel = applicationMachine.states[app.status].labels.reviewer;
     for (const effect of effects) {
       switch (effect) {
         case 'notifyEnterprise':
-          await enqueueNotifications(tx, { eventKey, recipientUserIds: await enterpriseMemberIds(tx, app.enterpriseId), template: 'application.status', params: { ...base, nextStep: applicationMachine.states[app.status].labels.next ?? '' }, channels: ['mp_subscribe', 'oa_template'] }, now);
+          await enqueueNotifications(
+            tx,
+            {
+              eventKey,
+              recipientUserIds: await enterpriseMemberIds(tx, app.enterpriseId),
+              template: 'application.status',
+              params: { ...base, nextStep: applicationMachine.states[app.status].labels.next ?? '' },
+              channels: ['mp_subscribe', 'oa_template'],
+            },
+            now,
+          );
           break;
         case 'askProviderToConfirm':
         case 'notifyProvider': {
           const owner = app.providerId ? await providerOwnerId(tx, app.providerId) : null;
           if (!owner) break;
           const template = effect === 'askProviderToConfirm' ? 'application.confirm_request' : 'application.provider_notice';
-          await enqueueNotifications(tx, { eventKey: `${eventKey}:provider`, recipientUserIds: [owner], template, params: { ...base, statusLabel: labels.reviewer, contractNo: app.contractNo ?? '', contractAmount: app.contractAmountFen === null ? '' : `${(app.contractAmountFen / 100).toFixed(2)} 元` }, channels: ['mp_subscribe', 'oa_template'] }, now);
+          await enqueueNotifications(
+            tx,
+            {
+              eventKey: `${eventKey}:provider`,
+              recipientUserIds: [owner],
+              template,
+              params: {
+                ...base,
+                statusLabel: labels.reviewer,
+                contractNo: app.contractNo ?? '',
+                contractAmount: app.contractAmountFen === null ? '' : `${(app.contractAmountFen / 100).toFixed(2)} 元`,
+              },
+              channels: ['mp_subscribe', 'oa_template'],
+            },
+            now,
+          );
           break;
         }
         case 'alertCountyReviewers': {
           const ids = [...(await holdersOf(tx, 'county_miit', app.countyCode)), ...(await holdersOf(tx, 'county_finance', app.countyCode))];
-          await enqueueNotifications(tx, { eventKey: `${eventKey}:county`, recipientUserIds: ids, template: 'queue.new_item', params: { ...base, stageLabel }, channels: ['oa_template'] }, now);
+          await enqueueNotifications(
+            tx,
+            {
+              eventKey: `${eventKey}:county`,
+              recipientUserIds: ids,
+              template: 'queue.new_item',
+              params: { ...base, stageLabel },
+              channels: ['oa_template'],
+            },
+            now,
+          );
           break;
         }
         case 'alertCityReviewers':
-          await enqueueNotifications(tx, { eventKey: `${eventKey}:city`, recipientUserIds: await holdersOf(tx, 'city_miit'), template: 'queue.new_item', params: { ...base, stageLabel }, channels: ['oa_template'] }, now);
+          await enqueueNotifications(
+            tx,
+            {
+              eventKey: `${eventKey}:city`,
+              recipientUserIds: await holdersOf(tx, 'city_miit'),
+              template: 'queue.new_item',
+              params: { ...base, stageLabel },
+              channels: ['oa_template'],
+            },
+            now,
+          );
           break;
         case 'alertCityFinance':
-          await enqueueNotifications(tx, { eventKey: `${eventKey}:finance`, recipientUserIds: await holdersOf(tx, 'city_finance'), template: 'queue.new_item', params: { ...base, stageLabel }, channels: ['oa_template'] }, now);
+          await enqueueNotifications(
+            tx,
+            {
+              eventKey: `${eventKey}:finance`,
+              recipientUserIds: await holdersOf(tx, 'city_finance'),
+              template: 'queue.new_item',
+              params: { ...base, stageLabel },
+              channels: ['oa_template'],
+            },
+            now,
+          );
           break;
         case 'assignTrackingNumber':
         case 'startNewRound':

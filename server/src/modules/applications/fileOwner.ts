@@ -11,9 +11,14 @@ export function applicationFileOwner(db: Database): OwnerTypeSpec {
     kinds: Object.fromEntries(APPLICATION_MATERIALS.map((m) => [m.kind, { label: m.label, maxFiles: 30 }])),
     async canAttach(auth, ownerId, kind) {
       const app = await db.run((m) => findApplication(m, ownerId));
-      if (!app || !(await db.run((m) => isEnterpriseMember(m, app.enterpriseId, auth.userId)))) throw new NotFoundError('没有这份申请，或您不是该企业的成员');
-      if (!APPLICATION_MATERIALS.some((m) => m.kind === kind)) throw new InvalidInputError('材料类别不对', [{ path: 'kind', message: `须为 ${APPLICATION_MATERIALS.map((m) => m.kind).join('、')} 之一` }]);
-      if (app.status !== 'draft' && app.status !== 'returned') throw new ConflictError('申请已提交，材料不能再改；如需修改请等待退回', 'not_editable');
+      if (!app || !(await db.run((m) => isEnterpriseMember(m, app.enterpriseId, auth.userId))))
+        throw new NotFoundError('没有这份申请，或您不是该企业的成员');
+      if (!APPLICATION_MATERIALS.some((m) => m.kind === kind))
+        throw new InvalidInputError('材料类别不对', [
+          { path: 'kind', message: `须为 ${APPLICATION_MATERIALS.map((m) => m.kind).join('、')} 之一` },
+        ]);
+      if (app.status !== 'draft' && app.status !== 'returned')
+        throw new ConflictError('申请已提交，材料不能再改；如需修改请等待退回', 'not_editable');
     },
     async canRead(auth, ownerId) {
       const app = await db.run((m) => findApplication(m, ownerId));

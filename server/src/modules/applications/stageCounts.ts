@@ -11,9 +11,21 @@ import { StageCountEntity } from '../../db/entities';
 export async function moveStageCount(tx: EntityManager, countyCode: string, from: string | null, to: string | null): Promise<void> {
   if (from === to) return;
   const repo = tx.getRepository(StageCountEntity);
-  if (from !== null) await repo.createQueryBuilder().update().set({ n: () => 'n - 1' }).where('county_code = :c AND status = :s', { c: countyCode, s: from }).execute();
+  if (from !== null)
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ n: () => 'n - 1' })
+      .where('county_code = :c AND status = :s', { c: countyCode, s: from })
+      .execute();
   if (to === null) return;
-  const bump = () => repo.createQueryBuilder().update().set({ n: () => 'n + 1' }).where('county_code = :c AND status = :s', { c: countyCode, s: to }).execute();
+  const bump = () =>
+    repo
+      .createQueryBuilder()
+      .update()
+      .set({ n: () => 'n + 1' })
+      .where('county_code = :c AND status = :s', { c: countyCode, s: to })
+      .execute();
   if ((await bump()).affected === 1) return;
   try {
     await repo.insert({ countyCode, status: to, n: 1 });
@@ -23,7 +35,11 @@ export async function moveStageCount(tx: EntityManager, countyCode: string, from
   }
 }
 
-export async function stageCounts(m: EntityManager, counties: readonly string[], statuses: readonly string[]): Promise<Record<string, number>> {
+export async function stageCounts(
+  m: EntityManager,
+  counties: readonly string[],
+  statuses: readonly string[],
+): Promise<Record<string, number>> {
   if (!counties.length || !statuses.length) return {};
   const rows: { status: string; n: number | string }[] = await m.query(
     `SELECT status, SUM(n) AS n FROM stage_counts WHERE county_code IN (${counties.map(() => '?').join(', ')}) AND status IN (${statuses.map(() => '?').join(', ')}) GROUP BY status`,
@@ -36,6 +52,8 @@ export async function stageCounts(m: EntityManager, counties: readonly string[],
 export async function recountStages(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('DELETE FROM stage_counts');
-    await tx.query('INSERT INTO stage_counts (county_code, status, n) SELECT county_code, status, COUNT(*) FROM applications GROUP BY county_code, status');
+    await tx.query(
+      'INSERT INTO stage_counts (county_code, status, n) SELECT county_code, status, COUNT(*) FROM applications GROUP BY county_code, status',
+    );
   });
 }

@@ -29,15 +29,26 @@ export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
 export function auditHash(key: string, row: Omit<AuditRow, 'id' | 'hash'>): string {
-  const material = canonicalJson([row.chain, row.seq, row.prevHash, row.action, row.actorId, row.entityType, row.entityId, row.data ?? null, row.createdAt]);
+  const material = canonicalJson([
+    row.chain,
+    row.seq,
+    row.prevHash,
+    row.action,
+    row.actorId,
+    row.entityType,
+    row.entityId,
+    row.data ?? null,
+    row.createdAt,
+  ]);
   return createHmac('sha256', key).update(material).digest('hex');
 }
-
 
 export class AuditTrail {
   constructor(
@@ -51,7 +62,15 @@ export class AuditTrail {
     const heads = tx.getRepository(AuditHeadEntity);
     const mysql = tx.connection.driver.options.type !== 'better-sqlite3';
     const createdAt = this.now();
-    const base = { chain, action: entry.action, actorId: entry.actorId, entityType: entry.entityType, entityId: entry.entityId, data: entry.data ?? null, createdAt };
+    const base = {
+      chain,
+      action: entry.action,
+      actorId: entry.actorId,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      data: entry.data ?? null,
+      createdAt,
+    };
 
     // A new chain is started by inserting its head: no locking read first, since on MySQL a locking
     // read of a missing row takes a gap lock that makes concurrent starters of other chains deadlock.
@@ -99,7 +118,11 @@ export interface AuditProblem {
  * Walks every chain and recomputes it: an edited row breaks its hash, a deleted row breaks the
  * sequence or the next row's link, and a deleted newest row disagrees with the chain's head.
  */
-export async function verifyAuditTrail(db: Database, key: string, batchSize = 1000): Promise<{ rows: number; chains: number; problems: AuditProblem[] }> {
+export async function verifyAuditTrail(
+  db: Database,
+  key: string,
+  batchSize = 1000,
+): Promise<{ rows: number; chains: number; problems: AuditProblem[] }> {
   const problems: AuditProblem[] = [];
   let rows = 0;
   let chains = 0;
@@ -111,7 +134,12 @@ export async function verifyAuditTrail(db: Database, key: string, batchSize = 10
     if (!current) return;
     const head = heads.get(current.chain);
     if (!head) problems.push({ chain: current.chain, seq: null, problem: 'chain has rows but no head' });
-    else if (head.seq !== current.seq || head.hash !== current.hash) problems.push({ chain: current.chain, seq: head.seq, problem: `head says seq ${head.seq}, rows end at ${current.seq}: rows were removed or the head was altered` });
+    else if (head.seq !== current.seq || head.hash !== current.hash)
+      problems.push({
+        chain: current.chain,
+        seq: head.seq,
+        problem: `head says seq ${head.seq}, rows end at ${current.seq}: rows were removed or the head was altered`,
+      });
     heads.delete(current.chain);
   };
 
@@ -130,9 +158,11 @@ export async function verifyAuditTrail(db: Database, key: string, batchSize = 10
         chains++;
         current = { chain: r.chain, seq: 0, hash: GENESIS };
       }
-      if (r.seq !== current.seq + 1) problems.push({ chain: r.chain, seq: r.seq, problem: `expected seq ${current.seq + 1}: a row is missing` });
+      if (r.seq !== current.seq + 1)
+        problems.push({ chain: r.chain, seq: r.seq, problem: `expected seq ${current.seq + 1}: a row is missing` });
       if (r.prevHash !== current.hash) problems.push({ chain: r.chain, seq: r.seq, problem: 'link to the previous row is broken' });
-      if (auditHash(key, r) !== r.hash) problems.push({ chain: r.chain, seq: r.seq, problem: 'row content does not match its hash: it was edited' });
+      if (auditHash(key, r) !== r.hash)
+        problems.push({ chain: r.chain, seq: r.seq, problem: 'row content does not match its hash: it was edited' });
       current = { chain: r.chain, seq: r.seq, hash: r.hash };
     }
     const last = batch[batch.length - 1];

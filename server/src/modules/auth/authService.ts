@@ -56,7 +56,17 @@ export class AuthService {
         if (user) {
           await users.update({ id: user.id }, { mpOpenid: identity.openid, updatedAt: now });
         } else {
-          const row: UserRow = { id: newId(), mpOpenid: identity.openid, unionid: identity.unionid ?? null, oaOpenid: null, displayName: null, phone: null, status: 'active', createdAt: now, updatedAt: now };
+          const row: UserRow = {
+            id: newId(),
+            mpOpenid: identity.openid,
+            unionid: identity.unionid ?? null,
+            oaOpenid: null,
+            displayName: null,
+            phone: null,
+            status: 'active',
+            createdAt: now,
+            updatedAt: now,
+          };
           await users.insert(row);
           user = row;
           created = true;
@@ -67,7 +77,13 @@ export class AuthService {
       if (user.status !== 'active') throw new UnauthenticatedError('此账号已停用，如有疑问请联系 0458-3878126');
       await tx.getRepository(SessionEntity).insert({ id: sessionId, userId: user.id, createdAt: now, expiresAt, revokedAt: null });
       // The session id is itself a hash; the audit keeps only a prefix to tell sessions apart.
-      await this.audit.append(tx, { action: 'auth.login', actorId: user.id, entityType: 'user', entityId: user.id, data: { created, session: sessionId.slice(0, 12), channel: 'mp' } });
+      await this.audit.append(tx, {
+        action: 'auth.login',
+        actorId: user.id,
+        entityType: 'user',
+        entityId: user.id,
+        data: { created, session: sessionId.slice(0, 12), channel: 'mp' },
+      });
       return publicUser(user.id, await activeGrants(tx, user.id));
     });
     return { token, expiresAt, user: result };
@@ -88,14 +104,23 @@ export class AuthService {
     );
     const s = rows[0];
     if (!s || s.revoked_at !== null || Number(s.expires_at) <= this.now() || s.status !== 'active') return null;
-    const grants = await this.db.query<{ role: string; county_code: string | null }>('SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL', [s.user_id]);
+    const grants = await this.db.query<{ role: string; county_code: string | null }>(
+      'SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL',
+      [s.user_id],
+    );
     return { userId: s.user_id, sessionId, grants: grants.map((g) => ({ role: g.role as Role, countyCode: g.county_code })) };
   }
 
   async logout(auth: Actor): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.getRepository(SessionEntity).update({ id: auth.sessionId }, { revokedAt: this.now() });
-      await this.audit.append(tx, { action: 'auth.logout', actorId: auth.userId, entityType: 'user', entityId: auth.userId, data: { session: auth.sessionId.slice(0, 12) } });
+      await this.audit.append(tx, {
+        action: 'auth.logout',
+        actorId: auth.userId,
+        entityType: 'user',
+        entityId: auth.userId,
+        data: { session: auth.sessionId.slice(0, 12) },
+      });
     });
   }
 }

@@ -7,24 +7,49 @@ import type { AuditTrail } from '../audit/audit';
 import { activeGrants, membershipsOf, publicUser, type PublicUser } from './users';
 import { ConflictError, InvalidInputError, NotFoundError, GoneError } from '../errors';
 import { hashToken } from './authService';
-import { ACCESS_CODE_ALPHABET, ACCESS_CODE_LENGTH, formatAccessCode, normalizeAccessCode } from '../../../../shared/src/contracts/accessCodes';
-import { INVITED_ROLES, firstMembershipConflict, isCountyCode, isCountyRole, separationOfDutiesConflict, type InvitedRole, type Role } from '../../../../shared/src/contracts/roles';
+import {
+  ACCESS_CODE_ALPHABET,
+  ACCESS_CODE_LENGTH,
+  formatAccessCode,
+  normalizeAccessCode,
+} from '../../../../shared/src/contracts/accessCodes';
+import {
+  INVITED_ROLES,
+  firstMembershipConflict,
+  isCountyCode,
+  isCountyRole,
+  separationOfDutiesConflict,
+  type InvitedRole,
+  type Role,
+} from '../../../../shared/src/contracts/roles';
 
 /** A fresh code (shared/src/contracts/accessCodes.ts): 60 bits from the CSPRNG. */
 export function newInvitationCode(): string {
-  return formatAccessCode(Array.from({ length: ACCESS_CODE_LENGTH }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join(''));
+  return formatAccessCode(
+    Array.from({ length: ACCESS_CODE_LENGTH }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join(''),
+  );
 }
 
 export const createInvitationSchema = z
   .object({
     role: z.enum(INVITED_ROLES, { error: `角色须为 ${INVITED_ROLES.join('、')} 之一` }),
     countyCode: z.string({ error: '县（市）区代码须为文字' }).nullish(),
-    expiresInHours: z.number({ error: '有效期须为小时数' }).int('有效期须为整数小时').min(1, '有效期至少 1 小时').max(24 * 30, '有效期最长 30 天').default(72),
+    expiresInHours: z
+      .number({ error: '有效期须为小时数' })
+      .int('有效期须为整数小时')
+      .min(1, '有效期至少 1 小时')
+      .max(24 * 30, '有效期最长 30 天')
+      .default(72),
     note: z.string({ error: '备注须为文字' }).max(200, '备注不超过 200 字').nullish(),
   })
   .superRefine((v, ctx) => {
     if (isCountyRole(v.role)) {
-      if (!v.countyCode || !isCountyCode(v.countyCode)) ctx.addIssue({ code: 'custom', path: ['countyCode'], message: '县级角色须指定伊春市十个县（市）区之一的代码，如 230717（伊美区）' });
+      if (!v.countyCode || !isCountyCode(v.countyCode))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['countyCode'],
+          message: '县级角色须指定伊春市十个县（市）区之一的代码，如 230717（伊美区）',
+        });
     } else if (v.countyCode) {
       ctx.addIssue({ code: 'custom', path: ['countyCode'], message: '市级角色和管理员不属于某个县（市）区，请不要填写县区代码' });
     }
@@ -63,8 +88,21 @@ export class InvitationService {
 
   private view(row: InvitationRow): InvitationView {
     const state = row.revokedAt !== null ? 'revoked' : row.usedAt !== null ? 'used' : row.expiresAt <= this.now() ? 'expired' : 'open';
-    const refusal = row.refusedAt !== null && row.refusedBy !== null ? { at: row.refusedAt, userId: row.refusedBy, reason: row.refusedReason ?? '' } : null;
-    return { id: row.id, role: row.role as InvitedRole, countyCode: row.countyCode, note: row.note, createdAt: row.createdAt, expiresAt: row.expiresAt, state, usedBy: row.usedBy, refusal };
+    const refusal =
+      row.refusedAt !== null && row.refusedBy !== null
+        ? { at: row.refusedAt, userId: row.refusedBy, reason: row.refusedReason ?? '' }
+        : null;
+    return {
+      id: row.id,
+      role: row.role as InvitedRole,
+      countyCode: row.countyCode,
+      note: row.note,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+      state,
+      usedBy: row.usedBy,
+      refusal,
+    };
   }
 
   /** The code is shown once, here; only its hash is stored. */
@@ -89,7 +127,13 @@ export class InvitationService {
     };
     await this.db.transaction(async (tx) => {
       await tx.getRepository(InvitationEntity).insert(row);
-      await this.audit.append(tx, { action: 'invitation.create', actorId: createdBy, entityType: 'invitation', entityId: row.id, data: { role: row.role, countyCode: row.countyCode, expiresAt: row.expiresAt } });
+      await this.audit.append(tx, {
+        action: 'invitation.create',
+        actorId: createdBy,
+        entityType: 'invitation',
+        entityId: row.id,
+        data: { role: row.role, countyCode: row.countyCode, expiresAt: row.expiresAt },
+      });
     });
     return { code, invitation: this.view(row) };
   }
@@ -102,7 +146,12 @@ export class InvitationService {
   async revoke(actorId: string, id: string): Promise<InvitationView> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(InvitationEntity);
-      const res = await repo.createQueryBuilder().update().set({ revokedAt: this.now() }).where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id }).execute();
+      const res = await repo
+        .createQueryBuilder()
+        .update()
+        .set({ revokedAt: this.now() })
+        .where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id })
+        .execute();
       const row = await repo.findOne({ where: { id } });
       if (!row) throw new NotFoundError('没有这个邀请码');
       if (res.affected !== 1) throw new ConflictError('该邀请码已被使用或已作废，无法再作废', 'invitation_closed');
@@ -120,8 +169,16 @@ export class InvitationService {
       // The refusal is kept where the admin who issued the code looks (its row in the list) and in the
       // audit trail; the code stays open, so the admin can revoke it or settle the conflict.
       await this.db.transaction(async (tx) => {
-        await tx.getRepository(InvitationEntity).update({ id: err.invitationId }, { refusedAt: this.now(), refusedBy: userId, refusedReason: err.reason.slice(0, 300) });
-        await this.audit.append(tx, { action: 'invitation.refused', actorId: userId, entityType: 'invitation', entityId: err.invitationId, data: { userId, reason: err.reason } });
+        await tx
+          .getRepository(InvitationEntity)
+          .update({ id: err.invitationId }, { refusedAt: this.now(), refusedBy: userId, refusedReason: err.reason.slice(0, 300) });
+        await this.audit.append(tx, {
+          action: 'invitation.refused',
+          actorId: userId,
+          entityType: 'invitation',
+          entityId: err.invitationId,
+          data: { userId, reason: err.reason },
+        });
       });
       throw new ConflictError(`${err.reason}。如确需担任此角色，请先退出相关企业或服务商，或联系管理员`, 'separation_of_duties');
     }
@@ -135,7 +192,8 @@ export class InvitationService {
       const inv = await repo.findOne({ where: { codeHash } });
       if (!inv) throw new InvalidInputError('邀请码不正确，请核对后重新输入', [{ path: 'code', message: '没有这个邀请码' }]);
       if (inv.revokedAt !== null) throw new GoneError('该邀请码已被管理员作废，请向管理员索取新的邀请码', 'invitation_revoked');
-      if (inv.usedAt !== null) throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次；请向管理员索取新的邀请码', 'invitation_used');
+      if (inv.usedAt !== null)
+        throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次；请向管理员索取新的邀请码', 'invitation_used');
       if (inv.expiresAt <= now) throw new GoneError('该邀请码已过期，请向管理员索取新的邀请码', 'invitation_expired');
       const held = await activeGrants(tx, userId);
       const candidate = { role: inv.role as Role, countyCode: inv.countyCode };
@@ -144,12 +202,38 @@ export class InvitationService {
       }
       const conflict = separationOfDutiesConflict(held, candidate) ?? firstMembershipConflict([candidate], await membershipsOf(tx, userId));
       if (conflict) throw new RefusedRedemption(inv.id, conflict);
-      const claimed = await repo.createQueryBuilder().update().set({ usedBy: userId, usedAt: now }).where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id: inv.id }).execute();
+      const claimed = await repo
+        .createQueryBuilder()
+        .update()
+        .set({ usedBy: userId, usedAt: now })
+        .where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id: inv.id })
+        .execute();
       if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次', 'invitation_used');
       const grantId = newId();
-      await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId, role: candidate.role, countyCode: candidate.countyCode, grantedBy: inv.createdBy, invitationId: inv.id, createdAt: now, revokedAt: null });
-      await this.audit.append(tx, { action: 'invitation.redeem', actorId: userId, entityType: 'invitation', entityId: inv.id, data: { userId } });
-      await this.audit.append(tx, { action: 'role.grant', actorId: userId, entityType: 'user', entityId: userId, data: { grantId, ...candidate, invitationId: inv.id } });
+      await tx.getRepository(UserRoleEntity).insert({
+        id: grantId,
+        userId,
+        role: candidate.role,
+        countyCode: candidate.countyCode,
+        grantedBy: inv.createdBy,
+        invitationId: inv.id,
+        createdAt: now,
+        revokedAt: null,
+      });
+      await this.audit.append(tx, {
+        action: 'invitation.redeem',
+        actorId: userId,
+        entityType: 'invitation',
+        entityId: inv.id,
+        data: { userId },
+      });
+      await this.audit.append(tx, {
+        action: 'role.grant',
+        actorId: userId,
+        entityType: 'user',
+        entityId: userId,
+        data: { grantId, ...candidate, invitationId: inv.id },
+      });
       return publicUser(userId, [...held, candidate]);
     });
   }

@@ -39,7 +39,10 @@ export async function membershipsOf(m: EntityManager, userId: string): Promise<M
     [userId],
   );
   const providers: { company_name: string }[] = await m.query('SELECT company_name FROM providers WHERE owner_user_id = ?', [userId]);
-  const out: Membership[] = [...enterprises.map((e) => ({ kind: 'enterprise' as const, name: e.name, countyCode: e.county_code })), ...providers.map((p) => ({ kind: 'provider' as const, name: p.company_name }))];
+  const out: Membership[] = [
+    ...enterprises.map((e) => ({ kind: 'enterprise' as const, name: e.name, countyCode: e.county_code })),
+    ...providers.map((p) => ({ kind: 'provider' as const, name: p.company_name })),
+  ];
   // The provider role comes with a filing; held without one (granted by hand) it still marks a provider's account.
   if (!providers.length && (await activeGrants(m, userId)).some((g) => g.role === 'provider')) out.push({ kind: 'provider', name: '' });
   return out;

@@ -31,7 +31,13 @@ export interface YearCommitment {
 }
 
 export async function yearCommitment(m: EntityManager, year: number): Promise<YearCommitment> {
-  const rows: { list_id: string; status: string; current_list: string | null; verified_fen: number | string; net_fen: number | string | null }[] = await m.query(
+  const rows: {
+    list_id: string;
+    status: string;
+    current_list: string | null;
+    verified_fen: number | string;
+    net_fen: number | string | null;
+  }[] = await m.query(
     `SELECT i.list_id AS list_id, a.status AS status, a.list_id AS current_list, i.verified_fen AS verified_fen,
        (SELECT SUM(d.amount_fen) FROM disbursements d WHERE d.application_id = i.application_id) AS net_fen
      FROM subsidy_list_items i JOIN subsidy_lists l ON l.id = i.list_id JOIN applications a ON a.id = i.application_id
@@ -75,7 +81,15 @@ export async function checkListBudget(m: EntityManager, listId: string, year: nu
   const committed = await yearCommitment(m, year);
   const committedBeforeFen = committed.totalFen - (committed.byList.get(listId) ?? 0);
   if (!budget) {
-    return { year, budgetFen: null, committedBeforeFen, listFen, remainingFen: null, exceedsByFen: 0, warning: `尚未设定${year}年度补助预算，请市财政局先设定预算再审批名单` };
+    return {
+      year,
+      budgetFen: null,
+      committedBeforeFen,
+      listFen,
+      remainingFen: null,
+      exceedsByFen: 0,
+      warning: `尚未设定${year}年度补助预算，请市财政局先设定预算再审批名单`,
+    };
   }
   const remainingFen = budget.budgetFen - committedBeforeFen - listFen;
   const exceedsByFen = remainingFen < 0 ? -remainingFen : 0;
@@ -86,7 +100,10 @@ export async function checkListBudget(m: EntityManager, listId: string, year: nu
     listFen,
     remainingFen,
     exceedsByFen,
-    warning: exceedsByFen > 0 ? `本名单核定金额合计${formatYuan(listFen)}，连同本年度其他名单已承诺${formatYuan(committedBeforeFen)}，超出${year}年度预算${formatYuan(budget.budgetFen)}共${formatYuan(exceedsByFen)}` : null,
+    warning:
+      exceedsByFen > 0
+        ? `本名单核定金额合计${formatYuan(listFen)}，连同本年度其他名单已承诺${formatYuan(committedBeforeFen)}，超出${year}年度预算${formatYuan(budget.budgetFen)}共${formatYuan(exceedsByFen)}`
+        : null,
   };
 }
 
@@ -128,7 +145,11 @@ export class Budgets {
           if (input.version !== undefined) throw stale();
           await insertRow(tx, BudgetEntity, { year, budgetFen: input.budgetFen, setBy: auth.userId, version: 1, updatedAt: now });
         } else {
-          if (input.version === undefined) throw new ConflictError(`${year}年度预算已设定（${formatYuan(existing.budgetFen)}），修改时请带上版本号 version`, 'version_required');
+          if (input.version === undefined)
+            throw new ConflictError(
+              `${year}年度预算已设定（${formatYuan(existing.budgetFen)}），修改时请带上版本号 version`,
+              'version_required',
+            );
           const res = await tx
             .getRepository(BudgetEntity)
             .createQueryBuilder()
@@ -138,7 +159,13 @@ export class Budgets {
             .execute();
           if (res.affected !== 1) throw stale();
         }
-        await this.deps.audit.append(tx, { action: 'budget.set', actorId: auth.userId, entityType: 'budget', entityId: String(year), data: { year, budgetFen: input.budgetFen, previousFen: existing?.budgetFen ?? null } });
+        await this.deps.audit.append(tx, {
+          action: 'budget.set',
+          actorId: auth.userId,
+          entityType: 'budget',
+          entityId: String(year),
+          data: { year, budgetFen: input.budgetFen, previousFen: existing?.budgetFen ?? null },
+        });
       });
     } catch (err) {
       if (isDuplicateKey(err)) throw stale();

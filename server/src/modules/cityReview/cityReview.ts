@@ -32,8 +32,6 @@ const CITY_STATE_SQL = CITY_STATES.map((s) => `'${s}'`).join(', ');
  */
 const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id AND ev.from_status IN (${CITY_STATE_SQL})))`;
 
-
-
 /**
  * Takes the application's row lock on MySQL/MariaDB for ledger writes that change no state (a
  * correction), so that two of them cannot take the same ledger seq. SQLite's work queue already
@@ -41,12 +39,20 @@ const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 F
  */
 export async function lockApplication(tx: EntityManager, id: string): Promise<Application | null> {
   if (tx.connection.driver.options.type === 'better-sqlite3') return findApplication(tx, id);
-  return (await tx.getRepository(ApplicationEntity).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id }).getOne()) as Application | null;
+  return (await tx
+    .getRepository(ApplicationEntity)
+    .createQueryBuilder('a')
+    .setLock('pessimistic_write')
+    .where('a.id = :id', { id })
+    .getOne()) as Application | null;
 }
 
 export async function isCityVisible(m: EntityManager, app: Application): Promise<boolean> {
   if ((CITY_STATES as readonly string[]).includes(app.status)) return true;
-  const rows: unknown[] = await m.query(`SELECT 1 FROM application_events WHERE application_id = ? AND from_status IN (${CITY_STATE_SQL})`, [app.id]);
+  const rows: unknown[] = await m.query(
+    `SELECT 1 FROM application_events WHERE application_id = ? AND from_status IN (${CITY_STATE_SQL})`,
+    [app.id],
+  );
   return rows.length > 0;
 }
 
@@ -156,13 +162,18 @@ function filterSql(f: CityQueueFilter): { where: string[]; params: unknown[] } {
   }
   if (f.text) {
     const like = likeContains(f.text);
-    where.push("(e.name LIKE ? ESCAPE '!' OR e.credit_code LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!' OR a.contract_no LIKE ? ESCAPE '!')");
+    where.push(
+      "(e.name LIKE ? ESCAPE '!' OR e.credit_code LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!' OR a.contract_no LIKE ? ESCAPE '!')",
+    );
     params.push(like, likeContains(f.text.toUpperCase()), likeContains(f.text.toUpperCase()), like);
   }
   return { where, params };
 }
 
-export async function cityQueue(m: EntityManager, f: CityQueueFilter): Promise<{ items: CityApplicationSummary[]; counts: Record<string, number>; next: string | null }> {
+export async function cityQueue(
+  m: EntityManager,
+  f: CityQueueFilter,
+): Promise<{ items: CityApplicationSummary[]; counts: Record<string, number>; next: string | null }> {
   const base = filterSql(f);
   const where = [...base.where, `a.status IN (${f.statuses.map(() => '?').join(', ')})`];
   const params = [...base.params, ...f.statuses];
@@ -171,7 +182,10 @@ export async function cityQueue(m: EntityManager, f: CityQueueFilter): Promise<{
     params.push(f.after.updatedAt, f.after.updatedAt, f.after.id);
   }
   // Keyset pages, oldest waiting first: no OFFSET (TypeORM inlines it on SQLite, notes/performance.md).
-  const rows: SummaryRow[] = await m.query(`${SUMMARY_SELECT} WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${Math.trunc(f.limit)}`, params);
+  const rows: SummaryRow[] = await m.query(
+    `${SUMMARY_SELECT} WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${Math.trunc(f.limit)}`,
+    params,
+  );
   // The enterprise is joined only to search its name: without text the count is a covering-index scan (~30× faster).
   const countRows: { status: string; n: number | string }[] = await m.query(
     `SELECT a.status AS status, COUNT(*) AS n FROM applications a${f.text ? ' JOIN enterprises e ON e.id = a.enterprise_id' : ''} WHERE ${base.where.join(' AND ')} GROUP BY a.status`,
@@ -179,7 +193,11 @@ export async function cityQueue(m: EntityManager, f: CityQueueFilter): Promise<{
   );
   const items = rows.map(toSummary);
   const last = items[items.length - 1];
-  return { items, counts: Object.fromEntries(countRows.map((r) => [r.status, num(r.n)])), next: items.length === f.limit && last ? `${last.updatedAt}.${last.id}` : null };
+  return {
+    items,
+    counts: Object.fromEntries(countRows.map((r) => [r.status, num(r.n)])),
+    next: items.length === f.limit && last ? `${last.updatedAt}.${last.id}` : null,
+  };
 }
 
 // ---- the review ----------------------------------------------------------------------------------------
@@ -211,7 +229,14 @@ export class CityReview {
     const page = await this.deps.db.run((m) => cityQueue(m, f));
     const now = this.deps.now();
     // The same limits as the county's queue (OVERDUE_DAYS).
-    return { ...page, items: page.items.map((i) => ({ ...i, waitingDays: waitingDays(i.updatedAt, now), overdue: isOverdue(i.status as ApplicationState, i.updatedAt, now, this.deps.overdueDays) })) };
+    return {
+      ...page,
+      items: page.items.map((i) => ({
+        ...i,
+        waitingDays: waitingDays(i.updatedAt, now),
+        overdue: isOverdue(i.status as ApplicationState, i.updatedAt, now, this.deps.overdueDays),
+      })),
+    };
   }
 
   /** Everything a city reviewer needs to decide or pay: the case, its amounts now, its history and ledger. */
@@ -221,15 +246,46 @@ export class CityReview {
       const app = await findApplication(m, id);
       if (!app || !(await isCityVisible(m, app))) throw new NotFoundError('没有这份申请，或它尚未报送到市里');
       const enterprise = await findEnterprise(m, app.enterpriseId);
-      const provider: { id: string; company_name: string; platform_name: string | null; filing_no: string | null; approved_on: string | null; revoked_on: string | null; status: string }[] = app.providerId
-        ? await m.query('SELECT id, company_name, platform_name, filing_no, approved_on, revoked_on, status FROM providers WHERE id = ?', [app.providerId])
+      const provider: {
+        id: string;
+        company_name: string;
+        platform_name: string | null;
+        filing_no: string | null;
+        approved_on: string | null;
+        revoked_on: string | null;
+        status: string;
+      }[] = app.providerId
+        ? await m.query('SELECT id, company_name, platform_name, filing_no, approved_on, revoked_on, status FROM providers WHERE id = ?', [
+            app.providerId,
+          ])
         : [];
-      const opinions = await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
-      const history: { seq: number | string; event: string; from_status: string | null; to_status: string; actor_id: string | null; actor_role: string | null; reason: string | null; internal_note: string | null; data: string | null; created_at: number | string }[] = await m.query(
+      const opinions = await m
+        .getRepository(ReviewOpinionEntity)
+        .find({ where: { applicationId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+      const history: {
+        seq: number | string;
+        event: string;
+        from_status: string | null;
+        to_status: string;
+        actor_id: string | null;
+        actor_role: string | null;
+        reason: string | null;
+        internal_note: string | null;
+        data: string | null;
+        created_at: number | string;
+      }[] = await m.query(
         'SELECT seq, event, from_status, to_status, actor_id, actor_role, reason, internal_note, data, created_at FROM application_events WHERE application_id = ? ORDER BY seq ASC',
         [id],
       );
-      const payments: { id: string; amount_fen: number | string; paid_on: string; method: string; reference: string | null; source: string; verified: number | string }[] = await m.query(
+      const payments: {
+        id: string;
+        amount_fen: number | string;
+        paid_on: string;
+        method: string;
+        reference: string | null;
+        source: string;
+        verified: number | string;
+      }[] = await m.query(
         'SELECT id, amount_fen, paid_on, method, reference, source, verified FROM application_payments WHERE application_id = ? AND removed_at IS NULL ORDER BY paid_on ASC, id ASC',
         [id],
       );
@@ -237,8 +293,24 @@ export class CityReview {
         "SELECT id, kind, original_name, sha256, created_at FROM files WHERE owner_type = 'application' AND owner_id = ? AND superseded_by IS NULL ORDER BY created_at ASC",
         [id],
       );
-      const list: { id: string; year: number | string; batch_no: number | string; status: string }[] = app.listId ? await m.query('SELECT id, year, batch_no, status FROM subsidy_lists WHERE id = ?', [app.listId]) : [];
-      const ledger: { id: string; seq: number | string; kind: string; amount_fen: number | string; voucher_no: string; paid_on: string; account_name: string; bank_name: string; account_no: string; reason: string | null; corrects_id: string | null; recorded_by: string; created_at: number | string }[] = await m.query(
+      const list: { id: string; year: number | string; batch_no: number | string; status: string }[] = app.listId
+        ? await m.query('SELECT id, year, batch_no, status FROM subsidy_lists WHERE id = ?', [app.listId])
+        : [];
+      const ledger: {
+        id: string;
+        seq: number | string;
+        kind: string;
+        amount_fen: number | string;
+        voucher_no: string;
+        paid_on: string;
+        account_name: string;
+        bank_name: string;
+        account_no: string;
+        reason: string | null;
+        corrects_id: string | null;
+        recorded_by: string;
+        created_at: number | string;
+      }[] = await m.query(
         'SELECT id, seq, kind, amount_fen, voucher_no, paid_on, account_name, bank_name, account_no, reason, corrects_id, recorded_by, created_at FROM disbursements WHERE application_id = ? ORDER BY seq ASC',
         [id],
       );
@@ -270,26 +342,103 @@ export class CityReview {
           lastReason: app.lastReason,
           returnedFrom: app.returnedFrom,
           // The finance clerk pays to this account: shown whole here, masked in lists and the ledger.
-          bankAccount: { accountName: app.bankAccountName, bankName: app.bankName, accountNo: app.bankAccountNo, matchesEnterprise: !!enterprise && accountNameMatches(app.bankAccountName, enterprise.name) },
+          bankAccount: {
+            accountName: app.bankAccountName,
+            bankName: app.bankName,
+            accountNo: app.bankAccountNo,
+            matchesEnterprise: !!enterprise && accountNameMatches(app.bankAccountName, enterprise.name),
+          },
           reportId: app.reportId,
           listId: app.listId,
           submittedAt: app.submittedAt,
           updatedAt: app.updatedAt,
         },
         enterprise: enterprise
-          ? { id: enterprise.id, name: enterprise.name, creditCode: enterprise.creditCode, countyCode: enterprise.countyCode, establishedOn: enterprise.establishedOn, industryCode: enterprise.industryCode, legalRepresentative: enterprise.legalRepresentative, contactName: enterprise.contactName, contactPhone: maskPhone(enterprise.contactPhone), status: enterprise.status }
+          ? {
+              id: enterprise.id,
+              name: enterprise.name,
+              creditCode: enterprise.creditCode,
+              countyCode: enterprise.countyCode,
+              establishedOn: enterprise.establishedOn,
+              industryCode: enterprise.industryCode,
+              legalRepresentative: enterprise.legalRepresentative,
+              contactName: enterprise.contactName,
+              contactPhone: maskPhone(enterprise.contactPhone),
+              status: enterprise.status,
+            }
           : null,
-        provider: p ? { id: p.id, companyName: p.company_name, platformName: p.platform_name, filingNo: p.filing_no, approvedOn: p.approved_on, revokedOn: p.revoked_on, status: p.status } : null,
+        provider: p
+          ? {
+              id: p.id,
+              companyName: p.company_name,
+              platformName: p.platform_name,
+              filingNo: p.filing_no,
+              approvedOn: p.approved_on,
+              revokedOn: p.revoked_on,
+              status: p.status,
+            }
+          : null,
         // The payable amount by the rules as they stand today: the ceiling of the verified amount.
         amount: { on: today, ...amount },
-        opinions: opinions.map((o) => ({ id: o.id, round: o.round, level: o.level, department: o.department, reviewerId: o.reviewerId, decision: o.decision, reasons: o.reasons, ratingEffect: o.ratingEffect, ratingService: o.ratingService, internalNote: o.internalNote, createdAt: o.createdAt })),
-        history: history.map((h) => ({ seq: num(h.seq), event: h.event, from: h.from_status, to: h.to_status, actorId: h.actor_id, actorRole: h.actor_role, reason: h.reason, internalNote: h.internal_note, data: h.data ? (JSON.parse(h.data) as JsonObject) : null, at: num(h.created_at) })),
-        payments: payments.map((x) => ({ id: x.id, amountFen: num(x.amount_fen), paidOn: x.paid_on, method: x.method, reference: x.reference, source: x.source, verified: num(x.verified) === 1 })),
+        opinions: opinions.map((o) => ({
+          id: o.id,
+          round: o.round,
+          level: o.level,
+          department: o.department,
+          reviewerId: o.reviewerId,
+          decision: o.decision,
+          reasons: o.reasons,
+          ratingEffect: o.ratingEffect,
+          ratingService: o.ratingService,
+          internalNote: o.internalNote,
+          createdAt: o.createdAt,
+        })),
+        history: history.map((h) => ({
+          seq: num(h.seq),
+          event: h.event,
+          from: h.from_status,
+          to: h.to_status,
+          actorId: h.actor_id,
+          actorRole: h.actor_role,
+          reason: h.reason,
+          internalNote: h.internal_note,
+          data: h.data ? (JSON.parse(h.data) as JsonObject) : null,
+          at: num(h.created_at),
+        })),
+        payments: payments.map((x) => ({
+          id: x.id,
+          amountFen: num(x.amount_fen),
+          paidOn: x.paid_on,
+          method: x.method,
+          reference: x.reference,
+          source: x.source,
+          verified: num(x.verified) === 1,
+        })),
         paymentsTotalFen: payments.reduce((s, x) => s + num(x.amount_fen), 0),
-        materials: materials.map((f) => ({ id: f.id, kind: f.kind, name: f.original_name, sha256: f.sha256, uploadedAt: num(f.created_at) })),
+        materials: materials.map((f) => ({
+          id: f.id,
+          kind: f.kind,
+          name: f.original_name,
+          sha256: f.sha256,
+          uploadedAt: num(f.created_at),
+        })),
         list: list[0] ? { id: list[0].id, year: num(list[0].year), batchNo: num(list[0].batch_no), status: list[0].status } : null,
         ledger: {
-          entries: ledger.map((d) => ({ id: d.id, seq: num(d.seq), kind: d.kind, amountFen: num(d.amount_fen), voucherNo: d.voucher_no, paidOn: d.paid_on, accountName: d.account_name, bankName: d.bank_name, accountNo: d.account_no, reason: d.reason, correctsId: d.corrects_id, recordedBy: d.recorded_by, createdAt: num(d.created_at) })),
+          entries: ledger.map((d) => ({
+            id: d.id,
+            seq: num(d.seq),
+            kind: d.kind,
+            amountFen: num(d.amount_fen),
+            voucherNo: d.voucher_no,
+            paidOn: d.paid_on,
+            accountName: d.account_name,
+            bankName: d.bank_name,
+            accountNo: d.account_no,
+            reason: d.reason,
+            correctsId: d.corrects_id,
+            recordedBy: d.recorded_by,
+            createdAt: num(d.created_at),
+          })),
           netFen: ledger.reduce((s, d) => s + num(d.amount_fen), 0),
         },
       };
@@ -310,7 +459,8 @@ export class CityReview {
       if (app.version !== input.version) throw staleError();
       // city_reject is also accepted on a listed application, but that is the objection's business
       // (三（五）公示): an opinion is given on a reported application only.
-      if (app.status !== 'reported') throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，不在市级审核中，不能给出审核意见`, 'invalid_transition');
+      if (app.status !== 'reported')
+        throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，不在市级审核中，不能给出审核意见`, 'invalid_transition');
       const internalNote = input.internalNote?.trim() || null;
       let outcome: TransitionOutcome;
       if (input.decision === 'approve') {
@@ -328,7 +478,13 @@ export class CityReview {
           // The enterprise learns why its amount was reduced.
           reason: lower ? verifiedReason : null,
           internalNote,
-          data: { verifiedFen: input.verifiedFen ?? null, payableFen: amount.payableFen, computedFen: amount.computedFen, capped: amount.capped, rulesOn: today },
+          data: {
+            verifiedFen: input.verifiedFen ?? null,
+            payableFen: amount.payableFen,
+            computedFen: amount.computedFen,
+            capped: amount.capped,
+            rulesOn: today,
+          },
           actorRole: 'city_miit',
         });
       } else {
@@ -355,7 +511,10 @@ export class CityReview {
         reasons:
           input.decision === 'approve'
             ? [{ path: 'verifiedFen', verifiedFen: input.verifiedFen ?? null, message: input.verifiedReason?.trim() || '按可补助金额核定' }]
-            : (input.reasons ?? (input.reason ? [{ path: null, message: input.reason.trim() }] : [])).map((r) => ({ path: r.path ?? null, message: r.message })),
+            : (input.reasons ?? (input.reason ? [{ path: null, message: input.reason.trim() }] : [])).map((r) => ({
+                path: r.path ?? null,
+                message: r.message,
+              })),
         ratingEffect: null,
         ratingService: null,
         internalNote,

@@ -1,5 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { ListObjectionEntity, SubsidyListEntity, SubsidyListItemEntity, type ListObjectionRow, type SubsidyListRow } from '../../db/entities';
+import {
+  ListObjectionEntity,
+  SubsidyListEntity,
+  SubsidyListItemEntity,
+  type ListObjectionRow,
+  type SubsidyListRow,
+} from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { nextInSequence } from '../../db/sequences';
 import type { Actor } from '../actor';
@@ -69,7 +75,21 @@ export interface ListItemView extends CityApplicationSummary {
 }
 
 function objectionView(o: ListObjectionRow) {
-  return { id: o.id, listId: o.listId, applicationId: o.applicationId, content: o.content, objector: o.objector, receivedOn: o.receivedOn, decision: o.decision, decisionLabel: { pending: '待处理', upheld: '异议成立', dismissed: '异议不成立' }[o.decision], recordedBy: o.recordedBy, decidedBy: o.decidedBy, decidedAt: o.decidedAt, decisionReason: o.decisionReason, createdAt: o.createdAt };
+  return {
+    id: o.id,
+    listId: o.listId,
+    applicationId: o.applicationId,
+    content: o.content,
+    objector: o.objector,
+    receivedOn: o.receivedOn,
+    decision: o.decision,
+    decisionLabel: { pending: '待处理', upheld: '异议成立', dismissed: '异议不成立' }[o.decision],
+    recordedBy: o.recordedBy,
+    decidedBy: o.decidedBy,
+    decidedAt: o.decidedAt,
+    decisionReason: o.decisionReason,
+    createdAt: o.createdAt,
+  };
 }
 
 function listStale(): DomainError {
@@ -77,7 +97,10 @@ function listStale(): DomainError {
 }
 
 function daysBetween(a: string, b: string): number {
-  return Math.round((Date.UTC(+b.slice(0, 4), +b.slice(5, 7) - 1, +b.slice(8, 10)) - Date.UTC(+a.slice(0, 4), +a.slice(5, 7) - 1, +a.slice(8, 10))) / 86_400_000);
+  return Math.round(
+    (Date.UTC(+b.slice(0, 4), +b.slice(5, 7) - 1, +b.slice(8, 10)) - Date.UTC(+a.slice(0, 4), +a.slice(5, 7) - 1, +a.slice(8, 10))) /
+      86_400_000,
+  );
 }
 
 async function findList(m: EntityManager, id: string): Promise<SubsidyListRow | null> {
@@ -100,19 +123,33 @@ async function bumpList(tx: EntityManager, list: SubsidyListRow, set: Partial<Su
 }
 
 async function itemsOf(m: EntityManager, listId: string): Promise<ListItemView[]> {
-  const rows: ItemRow[] = await m.query('SELECT id AS item_id, application_id, verified_fen, removed_at, removed_reason FROM subsidy_list_items WHERE list_id = ? ORDER BY id ASC', [listId]);
+  const rows: ItemRow[] = await m.query(
+    'SELECT id AS item_id, application_id, verified_fen, removed_at, removed_reason FROM subsidy_list_items WHERE list_id = ? ORDER BY id ASC',
+    [listId],
+  );
   const summaries = await summariesOf(
     m,
     rows.map((r) => r.application_id),
   );
-  const pending: { application_id: string; n: number | string }[] = await m.query("SELECT application_id, COUNT(*) AS n FROM list_objections WHERE list_id = ? AND decision = 'pending' GROUP BY application_id", [listId]);
+  const pending: { application_id: string; n: number | string }[] = await m.query(
+    "SELECT application_id, COUNT(*) AS n FROM list_objections WHERE list_id = ? AND decision = 'pending' GROUP BY application_id",
+    [listId],
+  );
   const pendingBy = new Map(pending.map((p) => [p.application_id, num(p.n)]));
   const out: ListItemView[] = [];
   for (const r of rows) {
     const s = summaries.get(r.application_id);
     if (!s) continue;
     const removedAt = numOrNull(r.removed_at);
-    out.push({ ...s, itemId: r.item_id, itemVerifiedFen: num(r.verified_fen), onList: removedAt === null && s.listId === listId && ['listed', 'approved', 'disbursed'].includes(s.status), removedAt, removedReason: r.removed_reason, pendingObjections: pendingBy.get(r.application_id) ?? 0 });
+    out.push({
+      ...s,
+      itemId: r.item_id,
+      itemVerifiedFen: num(r.verified_fen),
+      onList: removedAt === null && s.listId === listId && ['listed', 'approved', 'disbursed'].includes(s.status),
+      removedAt,
+      removedReason: r.removed_reason,
+      pendingObjections: pendingBy.get(r.application_id) ?? 0,
+    });
   }
   return out;
 }
@@ -134,7 +171,22 @@ export class SubsidyLists {
         where.push('l.status = ?');
         params.push(filter.status);
       }
-      const rows: { id: string; year: number | string; batch_no: number | string; status: ListStatus; notice_start: string | null; notice_end: string | null; drafted_by: string; cosigned_by: string | null; approved_by: string | null; version: number | string; created_at: number | string; updated_at: number | string; n: number | string | null; total: number | string | null }[] = await m.query(
+      const rows: {
+        id: string;
+        year: number | string;
+        batch_no: number | string;
+        status: ListStatus;
+        notice_start: string | null;
+        notice_end: string | null;
+        drafted_by: string;
+        cosigned_by: string | null;
+        approved_by: string | null;
+        version: number | string;
+        created_at: number | string;
+        updated_at: number | string;
+        n: number | string | null;
+        total: number | string | null;
+      }[] = await m.query(
         `SELECT l.id, l.year, l.batch_no, l.status, l.notice_start, l.notice_end, l.drafted_by, l.cosigned_by, l.approved_by, l.version, l.created_at, l.updated_at,
            (SELECT COUNT(*) FROM subsidy_list_items i WHERE i.list_id = l.id AND i.removed_at IS NULL) AS n,
            (SELECT SUM(i.verified_fen) FROM subsidy_list_items i WHERE i.list_id = l.id AND i.removed_at IS NULL) AS total
@@ -176,7 +228,9 @@ export class SubsidyLists {
   private async view(m: EntityManager, list: SubsidyListRow, today: string) {
     const items = await itemsOf(m, list.id);
     const onList = items.filter((i) => i.onList);
-    const objections = await m.getRepository(ListObjectionEntity).find({ where: { listId: list.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const objections = await m
+      .getRepository(ListObjectionEntity)
+      .find({ where: { listId: list.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const listFen = onList.reduce((s, i) => s + i.itemVerifiedFen, 0);
     const budget = await checkListBudget(m, list.id, list.year, listFen);
     return {
@@ -217,7 +271,8 @@ export class SubsidyLists {
   private blockers(list: SubsidyListRow, onList: ListItemView[], today: string, budget: ListBudgetCheck): string[] {
     const out: string[] = [];
     if (list.status === 'draft') out.push('名单尚未经市财政局会签');
-    if (list.status === 'notice' && list.noticeEnd && compareDates(today, list.noticeEnd) <= 0) out.push(`公示期至${list.noticeEnd}结束，期满后才能审批`);
+    if (list.status === 'notice' && list.noticeEnd && compareDates(today, list.noticeEnd) <= 0)
+      out.push(`公示期至${list.noticeEnd}结束，期满后才能审批`);
     const pending = onList.reduce((s, i) => s + i.pendingObjections, 0);
     if (pending > 0) out.push(`有${pending}件公示异议尚未处理`);
     if (!onList.some((i) => i.status === 'listed')) out.push('名单上没有待审批的申请');
@@ -270,7 +325,11 @@ export class SubsidyLists {
     for (const [i, id] of ids.entries()) {
       const app = await findApplication(tx, id);
       if (!app) missing.push({ path: `applicationIds.${i}`, message: '没有这份申请' });
-      else if (app.status !== 'city_approved' || app.verifiedFen === null) wrong.push({ path: `applicationIds.${i}`, message: `申请 ${app.trackingNo ?? app.id} 现在是“${reviewerLabel(app.status)}”，只有市工信局已核定金额、待列入名单的申请可以列入` });
+      else if (app.status !== 'city_approved' || app.verifiedFen === null)
+        wrong.push({
+          path: `applicationIds.${i}`,
+          message: `申请 ${app.trackingNo ?? app.id} 现在是“${reviewerLabel(app.status)}”，只有市工信局已核定金额、待列入名单的申请可以列入`,
+        });
       else apps.push(app);
     }
     if (missing.length) throw new InvalidInputError(`有${missing.length}份申请不存在，请核对后重试`, missing);
@@ -280,20 +339,39 @@ export class SubsidyLists {
 
   private async putOn(tx: EntityManager, auth: Actor, list: SubsidyListRow, apps: Application[]): Promise<void> {
     for (const app of apps) {
-      await this.deps.engine.run(tx, app.id, { event: 'put_on_list', auth, expectedVersion: app.version, columns: { listId: list.id }, data: { listId: list.id, year: list.year, batchNo: list.batchNo, verifiedFen: app.verifiedFen }, actorRole: 'city_miit' });
+      await this.deps.engine.run(tx, app.id, {
+        event: 'put_on_list',
+        auth,
+        expectedVersion: app.version,
+        columns: { listId: list.id },
+        data: { listId: list.id, year: list.year, batchNo: list.batchNo, verifiedFen: app.verifiedFen },
+        actorRole: 'city_miit',
+      });
       const existing = await tx.getRepository(SubsidyListItemEntity).findOne({ where: { listId: list.id, applicationId: app.id } });
       if (existing) {
         // Taken off this draft earlier and put back: the item is reinstated (its removal stays in the history).
-        await tx.getRepository(SubsidyListItemEntity).update({ id: existing.id }, { verifiedFen: app.verifiedFen!, removedAt: null, removedReason: null });
+        await tx
+          .getRepository(SubsidyListItemEntity)
+          .update({ id: existing.id }, { verifiedFen: app.verifiedFen!, removedAt: null, removedReason: null });
       } else {
-        await insertRow(tx, SubsidyListItemEntity, { id: newId(), listId: list.id, applicationId: app.id, verifiedFen: app.verifiedFen!, removedAt: null, removedReason: null });
+        await insertRow(tx, SubsidyListItemEntity, {
+          id: newId(),
+          listId: list.id,
+          applicationId: app.id,
+          verifiedFen: app.verifiedFen!,
+          removedAt: null,
+          removedReason: null,
+        });
       }
     }
   }
 
   private checkYear(year: number): void {
     const thisYear = Number(shanghaiDate(this.deps.now()).slice(0, 4));
-    if (year < FIRST_YEAR || year > thisYear + 1) throw new InvalidInputError(`年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间`, [{ path: 'year', message: `年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间` }]);
+    if (year < FIRST_YEAR || year > thisYear + 1)
+      throw new InvalidInputError(`年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间`, [
+        { path: 'year', message: `年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间` },
+      ]);
   }
 
   async create(auth: Actor, input: { year: number; applicationIds: string[] }) {
@@ -302,10 +380,36 @@ export class SubsidyLists {
     return this.deps.db.transaction(async (tx) => {
       const apps = await this.checkCandidates(tx, input.applicationIds);
       const batchNo = await nextInSequence(tx, `subsidy-list-${input.year}`);
-      const list: SubsidyListRow = { id: newId(), year: input.year, batchNo, status: 'draft', noticeStart: null, noticeEnd: null, draftedBy: auth.userId, cosignedBy: null, cosignedAt: null, approvedBy: null, approvedAt: null, version: 1, createdAt: now, updatedAt: now };
+      const list: SubsidyListRow = {
+        id: newId(),
+        year: input.year,
+        batchNo,
+        status: 'draft',
+        noticeStart: null,
+        noticeEnd: null,
+        draftedBy: auth.userId,
+        cosignedBy: null,
+        cosignedAt: null,
+        approvedBy: null,
+        approvedAt: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
       await insertRow(tx, SubsidyListEntity, list);
       await this.putOn(tx, auth, list, apps);
-      await this.deps.audit.append(tx, { action: 'list.create', actorId: auth.userId, entityType: 'subsidy_list', entityId: list.id, data: { year: list.year, batchNo, applicationIds: apps.map((a) => a.id), verifiedTotalFen: apps.reduce((s, a) => s + (a.verifiedFen ?? 0), 0) } });
+      await this.deps.audit.append(tx, {
+        action: 'list.create',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: list.id,
+        data: {
+          year: list.year,
+          batchNo,
+          applicationIds: apps.map((a) => a.id),
+          verifiedTotalFen: apps.reduce((s, a) => s + (a.verifiedFen ?? 0), 0),
+        },
+      });
       return this.view(tx, list, shanghaiDate(now));
     });
   }
@@ -316,10 +420,19 @@ export class SubsidyLists {
       const list = await this.draftList(tx, id, input.version);
       await bumpList(tx, list, {}, now);
       const current = (await itemsOf(tx, id)).filter((i) => i.onList).length;
-      if (current + input.applicationIds.length > MAX_ITEMS) throw new InvalidInputError(`一份名单最多 ${MAX_ITEMS} 份申请`, [{ path: 'applicationIds', message: `一份名单最多 ${MAX_ITEMS} 份申请` }]);
+      if (current + input.applicationIds.length > MAX_ITEMS)
+        throw new InvalidInputError(`一份名单最多 ${MAX_ITEMS} 份申请`, [
+          { path: 'applicationIds', message: `一份名单最多 ${MAX_ITEMS} 份申请` },
+        ]);
       const apps = await this.checkCandidates(tx, input.applicationIds);
       await this.putOn(tx, auth, list, apps);
-      await this.deps.audit.append(tx, { action: 'list.add_items', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { applicationIds: apps.map((a) => a.id) } });
+      await this.deps.audit.append(tx, {
+        action: 'list.add_items',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { applicationIds: apps.map((a) => a.id) },
+      });
       return this.view(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -333,9 +446,23 @@ export class SubsidyLists {
       const item = await tx.getRepository(SubsidyListItemEntity).findOne({ where: { listId: id, applicationId } });
       const app = await findApplication(tx, applicationId);
       if (!item || item.removedAt !== null || !app || app.listId !== id) throw new NotFoundError('这份申请不在这份名单上');
-      await this.deps.engine.run(tx, applicationId, { event: 'take_off_list', auth, expectedVersion: app.version, reason: input.reason, columns: { listId: null }, data: { listId: id }, actorRole: 'city_miit' });
+      await this.deps.engine.run(tx, applicationId, {
+        event: 'take_off_list',
+        auth,
+        expectedVersion: app.version,
+        reason: input.reason,
+        columns: { listId: null },
+        data: { listId: id },
+        actorRole: 'city_miit',
+      });
       await tx.getRepository(SubsidyListItemEntity).update({ id: item.id }, { removedAt: now, removedReason: input.reason });
-      await this.deps.audit.append(tx, { action: 'list.remove_item', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { applicationId, reason: input.reason } });
+      await this.deps.audit.append(tx, {
+        action: 'list.remove_item',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { applicationId, reason: input.reason },
+      });
       return this.view(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -344,7 +471,8 @@ export class SubsidyLists {
     const list = await findList(tx, id);
     if (!list) throw new NotFoundError('没有这份拟补贴名单');
     if (list.version !== version) throw listStale();
-    if (list.status !== 'draft') throw new ConflictError(`名单已是“${PROPOSED_LIST_STATUS_LABELS[list.status]}”，不能再增减申请`, 'invalid_transition');
+    if (list.status !== 'draft')
+      throw new ConflictError(`名单已是“${PROPOSED_LIST_STATUS_LABELS[list.status]}”，不能再增减申请`, 'invalid_transition');
     return list;
   }
 
@@ -357,12 +485,19 @@ export class SubsidyLists {
       const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
       if (list.version !== input.version) throw listStale();
-      if (list.status !== 'draft') throw new ConflictError(`名单已是“${PROPOSED_LIST_STATUS_LABELS[list.status]}”，不能再会签`, 'invalid_transition');
+      if (list.status !== 'draft')
+        throw new ConflictError(`名单已是“${PROPOSED_LIST_STATUS_LABELS[list.status]}”，不能再会签`, 'invalid_transition');
       if (list.draftedBy === auth.userId) throw new ForbiddenError('起草名单的人不能会签同一份名单');
       const onList = (await itemsOf(tx, id)).filter((i) => i.onList);
       if (!onList.length) throw new ConflictError('名单上没有申请，不能会签', 'empty_list');
       await bumpList(tx, list, { status: 'cosigned', cosignedBy: auth.userId, cosignedAt: now }, now);
-      await this.deps.audit.append(tx, { action: 'list.cosign', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { version: list.version + 1, count: onList.length, verifiedTotalFen: onList.reduce((s, i) => s + i.itemVerifiedFen, 0) } });
+      await this.deps.audit.append(tx, {
+        action: 'list.cosign',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { version: list.version + 1, count: onList.length, verifiedTotalFen: onList.reduce((s, i) => s + i.itemVerifiedFen, 0) },
+      });
       return this.view(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -378,7 +513,11 @@ export class SubsidyLists {
       const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
       if (list.version !== input.version) throw listStale();
-      if (list.status !== 'cosigned' && list.status !== 'notice') throw new ConflictError(list.status === 'draft' ? '名单须先经市财政局会签，才能公示' : '名单已审批，不能再公示', 'invalid_transition');
+      if (list.status !== 'cosigned' && list.status !== 'notice')
+        throw new ConflictError(
+          list.status === 'draft' ? '名单须先经市财政局会签，才能公示' : '名单已审批，不能再公示',
+          'invalid_transition',
+        );
       const bad = (path: string, message: string) => new InvalidInputError(message, [{ path, message }]);
       if (compareDates(input.start, input.end) > 0) throw bad('end', '公示结束日期不能早于开始日期');
       if (daysBetween(input.start, input.end) > MAX_NOTICE_DAYS) throw bad('end', `公示期不超过 ${MAX_NOTICE_DAYS} 天`);
@@ -391,7 +530,13 @@ export class SubsidyLists {
         throw bad('end', '公示结束日期不能早于今天');
       }
       await bumpList(tx, list, { status: 'notice', noticeStart: input.start, noticeEnd: input.end }, now);
-      await this.deps.audit.append(tx, { action: list.status === 'notice' ? 'list.notice_extend' : 'list.notice', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { start: input.start, end: input.end, previousEnd: list.noticeEnd } });
+      await this.deps.audit.append(tx, {
+        action: list.status === 'notice' ? 'list.notice_extend' : 'list.notice',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { start: input.start, end: input.end, previousEnd: list.noticeEnd },
+      });
       return this.view(tx, (await findList(tx, id))!, today);
     });
   }
@@ -405,14 +550,34 @@ export class SubsidyLists {
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
       if (list.status !== 'notice') throw new ConflictError('名单不在公示期，不能登记公示异议', 'not_in_notice');
       const bad = (path: string, message: string) => new InvalidInputError(message, [{ path, message }]);
-      if (compareDates(input.receivedOn, list.noticeStart!) < 0 || compareDates(input.receivedOn, list.noticeEnd!) > 0) throw bad('receivedOn', `收到异议的日期须在公示期 ${list.noticeStart} 至 ${list.noticeEnd} 之内`);
+      if (compareDates(input.receivedOn, list.noticeStart!) < 0 || compareDates(input.receivedOn, list.noticeEnd!) > 0)
+        throw bad('receivedOn', `收到异议的日期须在公示期 ${list.noticeStart} 至 ${list.noticeEnd} 之内`);
       if (compareDates(input.receivedOn, today) > 0) throw bad('receivedOn', '收到异议的日期不能晚于今天');
       const item = (await itemsOf(tx, id)).find((i) => i.id === input.applicationId && i.onList);
       if (!item) throw bad('applicationId', '这份申请不在这份名单上');
       await bumpList(tx, list, {}, now);
-      const row: ListObjectionRow = { id: newId(), listId: id, applicationId: input.applicationId, content: input.content, objector: input.objector ?? null, receivedOn: input.receivedOn, decision: 'pending', recordedBy: auth.userId, decidedBy: null, decidedAt: null, decisionReason: null, createdAt: now };
+      const row: ListObjectionRow = {
+        id: newId(),
+        listId: id,
+        applicationId: input.applicationId,
+        content: input.content,
+        objector: input.objector ?? null,
+        receivedOn: input.receivedOn,
+        decision: 'pending',
+        recordedBy: auth.userId,
+        decidedBy: null,
+        decidedAt: null,
+        decisionReason: null,
+        createdAt: now,
+      };
       await insertRow(tx, ListObjectionEntity, row);
-      await this.deps.audit.append(tx, { action: 'list.objection', actorId: auth.userId, entityType: 'subsidy_list', entityId: id, data: { objectionId: row.id, applicationId: input.applicationId, receivedOn: input.receivedOn } });
+      await this.deps.audit.append(tx, {
+        action: 'list.objection',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { objectionId: row.id, applicationId: input.applicationId, receivedOn: input.receivedOn },
+      });
       return { objection: objectionView(row) };
     });
   }
@@ -429,7 +594,9 @@ export class SubsidyLists {
       if (objection.decision !== 'pending') throw new ConflictError('这件异议已经处理过了', 'already_decided');
       const list = (await findList(tx, objection.listId))!;
       await bumpList(tx, list, {}, now);
-      const item = await tx.getRepository(SubsidyListItemEntity).findOne({ where: { listId: list.id, applicationId: objection.applicationId } });
+      const item = await tx
+        .getRepository(SubsidyListItemEntity)
+        .findOne({ where: { listId: list.id, applicationId: objection.applicationId } });
       const app = await findApplication(tx, objection.applicationId);
       const stillOn = !!item && item.removedAt === null && !!app && app.listId === list.id && app.status === 'listed';
       let outcome: 'back_to_review' | 'reject' | null = null;
@@ -455,7 +622,13 @@ export class SubsidyLists {
         .where("id = :id AND decision = 'pending'", { id: objectionId })
         .execute();
       if (res.affected !== 1) throw new ConflictError('这件异议已经处理过了', 'already_decided');
-      await this.deps.audit.append(tx, { action: 'list.objection_decide', actorId: auth.userId, entityType: 'subsidy_list', entityId: list.id, data: { objectionId, applicationId: objection.applicationId, decision: input.decision, outcome, reason: input.reason } });
+      await this.deps.audit.append(tx, {
+        action: 'list.objection_decide',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: list.id,
+        data: { objectionId, applicationId: objection.applicationId, decision: input.decision, outcome, reason: input.reason },
+      });
       const decided = (await tx.getRepository(ListObjectionEntity).findOne({ where: { id: objectionId } }))!;
       return { objection: objectionView(decided), outcome, ...(await this.view(tx, (await findList(tx, list.id))!, shanghaiDate(now))) };
     });
@@ -480,34 +653,57 @@ export class SubsidyLists {
       // Four eyes (DESIGN.md): one person never co-signs and approves the same list.
       if (list.cosignedBy === auth.userId) throw new ForbiddenError('会签这份名单的人不能再审批同一份名单，请由市财政局另一位人员审批');
       if (list.draftedBy === auth.userId) throw new ForbiddenError('起草这份名单的人不能审批同一份名单');
-      if (list.status === 'notice' && compareDates(today, list.noticeEnd!) <= 0) throw new ConflictError(`公示期至 ${list.noticeEnd} 结束，期满后才能审批`, 'notice_running');
+      if (list.status === 'notice' && compareDates(today, list.noticeEnd!) <= 0)
+        throw new ConflictError(`公示期至 ${list.noticeEnd} 结束，期满后才能审批`, 'notice_running');
       // Take the list first: from here no objection, item or notice change can slip in beside us.
       await bumpList(tx, list, { status: 'approved', approvedBy: auth.userId, approvedAt: now }, now);
       const items = await itemsOf(tx, id);
       const pending = items.filter((i) => i.onList && i.pendingObjections > 0);
-      if (pending.length) throw new ConflictError(`有${pending.length}份申请的公示异议尚未处理，请市工信局先处理`, 'objection_pending', pending.map((i) => ({ path: `applications.${i.id}`, message: `${i.enterprise.name}：异议待处理` })));
+      if (pending.length)
+        throw new ConflictError(
+          `有${pending.length}份申请的公示异议尚未处理，请市工信局先处理`,
+          'objection_pending',
+          pending.map((i) => ({ path: `applications.${i.id}`, message: `${i.enterprise.name}：异议待处理` })),
+        );
       const toApprove = items.filter((i) => i.onList && i.status === 'listed');
       // Live items whose application has left the list otherwise (e.g. its payments shrank) leave it now.
       for (const gone of items.filter((i) => i.removedAt === null && !i.onList)) {
-        await tx.getRepository(SubsidyListItemEntity).update({ id: gone.itemId }, { removedAt: now, removedReason: `审批时已不在名单上（${gone.statusLabel}）` });
+        await tx
+          .getRepository(SubsidyListItemEntity)
+          .update({ id: gone.itemId }, { removedAt: now, removedReason: `审批时已不在名单上（${gone.statusLabel}）` });
       }
       if (!toApprove.length) throw new ConflictError('名单上没有待审批的申请', 'empty_list');
       const listFen = toApprove.reduce((s, i) => s + i.itemVerifiedFen, 0);
       const budget = await checkListBudget(tx, id, list.year, listFen);
       if (budget.budgetFen === null) throw new ConflictError(budget.warning!, 'no_budget');
       if (budget.exceedsByFen > 0 && input.acknowledgeOverBudget !== true) {
-        throw new ConflictError(`${budget.warning}。如确需审批，请确认超出预算后再提交（acknowledgeOverBudget: true）`, 'over_budget', [{ path: 'acknowledgeOverBudget', message: `超出预算 ${formatYuan(budget.exceedsByFen)}` }]);
+        throw new ConflictError(`${budget.warning}。如确需审批，请确认超出预算后再提交（acknowledgeOverBudget: true）`, 'over_budget', [
+          { path: 'acknowledgeOverBudget', message: `超出预算 ${formatYuan(budget.exceedsByFen)}` },
+        ]);
       }
       for (const item of toApprove) {
         const app = (await findApplication(tx, item.id))!;
-        await this.deps.engine.run(tx, item.id, { event: 'approve_list', auth, expectedVersion: app.version, data: { listId: id, year: list.year, batchNo: list.batchNo, verifiedFen: item.itemVerifiedFen }, actorRole: 'city_finance' });
+        await this.deps.engine.run(tx, item.id, {
+          event: 'approve_list',
+          auth,
+          expectedVersion: app.version,
+          data: { listId: id, year: list.year, batchNo: list.batchNo, verifiedFen: item.itemVerifiedFen },
+          actorRole: 'city_finance',
+        });
       }
       await this.deps.audit.append(tx, {
         action: 'list.approve',
         actorId: auth.userId,
         entityType: 'subsidy_list',
         entityId: id,
-        data: { count: toApprove.length, verifiedTotalFen: listFen, budgetFen: budget.budgetFen, committedBeforeFen: budget.committedBeforeFen, exceedsByFen: budget.exceedsByFen, acknowledgedOverBudget: budget.exceedsByFen > 0 },
+        data: {
+          count: toApprove.length,
+          verifiedTotalFen: listFen,
+          budgetFen: budget.budgetFen,
+          committedBeforeFen: budget.committedBeforeFen,
+          exceedsByFen: budget.exceedsByFen,
+          acknowledgedOverBudget: budget.exceedsByFen > 0,
+        },
       });
       return this.view(tx, (await findList(tx, id))!, today);
     });

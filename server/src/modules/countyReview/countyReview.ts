@@ -59,7 +59,13 @@ export function departmentOf(auth: Actor): Department {
 
 /** The counties whose applications the caller reviews: its county roles' counties, no other. */
 export function reviewerCounties(auth: Actor): string[] {
-  return [...new Set(auth.grants.filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode !== null).map((g) => g.countyCode as string))];
+  return [
+    ...new Set(
+      auth.grants
+        .filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode !== null)
+        .map((g) => g.countyCode as string),
+    ),
+  ];
 }
 
 export function ratingLabel(n: number | null): string | null {
@@ -98,7 +104,11 @@ export function reasonText(reasons: readonly ReasonInput[] | undefined): string 
   return parts.length ? parts.join('；') : null;
 }
 
-const EVENT_OF: Readonly<Record<Decision, ApplicationEvent>> = { approve: 'county_approve', return: 'county_return', reject: 'county_reject' };
+const EVENT_OF: Readonly<Record<Decision, ApplicationEvent>> = {
+  approve: 'county_approve',
+  return: 'county_return',
+  reject: 'county_reject',
+};
 
 /** `%`, `_` and the escape itself are literal in a search: `LIKE ? ESCAPE '!'` reads the same on SQLite and MySQL. */
 function likePattern(text: string): string {
@@ -127,7 +137,8 @@ export class CountyReview {
   /** An application of the caller's county, else 404: another county's case is not even hinted at. */
   private async scoped(m: EntityManager, auth: Actor, id: string): Promise<Application> {
     const app = await findApplication(m, id);
-    if (!app || app.status === 'draft' || !reviewerCounties(auth).includes(app.countyCode)) throw new NotFoundError('没有这份申请，或它不属于您所在的县（市）区');
+    if (!app || app.status === 'draft' || !reviewerCounties(auth).includes(app.countyCode))
+      throw new NotFoundError('没有这份申请，或它不属于您所在的县（市）区');
     return app;
   }
 
@@ -181,7 +192,10 @@ export class CountyReview {
         params,
       );
       const opinions: { application_id: string; round: number | string; department: string; decision: string }[] = rows.length
-        ? await m.query(`SELECT application_id, round, department, decision FROM review_opinions WHERE level = 'county' AND application_id IN (${rows.map(() => '?').join(', ')})`, rows.map((r) => r.id))
+        ? await m.query(
+            `SELECT application_id, round, department, decision FROM review_opinions WHERE level = 'county' AND application_id IN (${rows.map(() => '?').join(', ')})`,
+            rows.map((r) => r.id),
+          )
         : [];
       const department = departmentOf(auth);
       const last = rows[rows.length - 1];
@@ -219,11 +233,23 @@ export class CountyReview {
     return this.deps.db.run(async (m) => {
       const app = await this.scoped(m, auth, id);
       const enterprise = await m.getRepository(EnterpriseEntity).findOne({ where: { id: app.enterpriseId } });
-      const provider = app.providerId ? await m.getRepository(ProviderEntity).findOne({ select: { id: true, companyName: true, platformName: true, filingNo: true, approvedOn: true, revokedOn: true, status: true }, where: { id: app.providerId } }) : null;
-      const payments = await m.getRepository(PaymentEntity).find({ where: { applicationId: app.id }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
-      const opinions = await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: app.id }, order: { round: 'ASC', createdAt: 'ASC' } });
+      const provider = app.providerId
+        ? await m.getRepository(ProviderEntity).findOne({
+            select: { id: true, companyName: true, platformName: true, filingNo: true, approvedOn: true, revokedOn: true, status: true },
+            where: { id: app.providerId },
+          })
+        : null;
+      const payments = await m
+        .getRepository(PaymentEntity)
+        .find({ where: { applicationId: app.id }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
+      const opinions = await m
+        .getRepository(ReviewOpinionEntity)
+        .find({ where: { applicationId: app.id }, order: { round: 'ASC', createdAt: 'ASC' } });
       const events = await m.getRepository(ApplicationEventEntity).find({ where: { applicationId: app.id }, order: { seq: 'ASC' } });
-      const people = await displayNames(m, [...opinions.map((o) => o.reviewerId), ...events.map((e) => e.actorId).filter((x): x is string => x !== null)]);
+      const people = await displayNames(m, [
+        ...opinions.map((o) => o.reviewerId),
+        ...events.map((e) => e.actorId).filter((x): x is string => x !== null),
+      ]);
       const department = departmentOf(auth);
       const thisRound = opinions.filter((o) => o.level === 'county' && o.round === app.round);
       return {
@@ -237,12 +263,24 @@ export class CountyReview {
           round: app.round,
           countyCode: app.countyCode,
           countyName: countyName(app.countyCode) ?? app.countyCode,
-          contract: { no: app.contractNo, signedOn: app.contractSignedOn, start: app.contractStart, end: app.contractEnd, amountFen: app.contractAmountFen, services: app.services },
+          contract: {
+            no: app.contractNo,
+            signedOn: app.contractSignedOn,
+            start: app.contractStart,
+            end: app.contractEnd,
+            amountFen: app.contractAmountFen,
+            services: app.services,
+          },
           paidAmountFen: app.paidAmountFen,
           otherSubsidiesFen: app.otherSubsidiesFen,
           subsidyFen: app.subsidyFen,
           facts: app.facts,
-          bankAccount: { name: app.bankAccountName, bank: app.bankName, accountNo: maskAccountNo(app.bankAccountNo), nameMatchesEnterprise: !!enterprise && app.bankAccountName === enterprise.name },
+          bankAccount: {
+            name: app.bankAccountName,
+            bank: app.bankName,
+            accountNo: maskAccountNo(app.bankAccountNo),
+            nameMatchesEnterprise: !!enterprise && app.bankAccountName === enterprise.name,
+          },
           providerEvaluation: app.providerEvaluation,
           returnedFrom: app.returnedFrom,
           lastReason: app.lastReason,
@@ -251,14 +289,44 @@ export class CountyReview {
           updatedAt: app.updatedAt,
         },
         enterprise: enterprise
-          ? { id: enterprise.id, name: enterprise.name, creditCode: enterprise.creditCode, status: enterprise.status, establishedOn: enterprise.establishedOn, industryCode: enterprise.industryCode, legalRepresentative: enterprise.legalRepresentative, address: enterprise.address, contactName: enterprise.contactName, contactPhone: enterprise.contactPhone }
+          ? {
+              id: enterprise.id,
+              name: enterprise.name,
+              creditCode: enterprise.creditCode,
+              status: enterprise.status,
+              establishedOn: enterprise.establishedOn,
+              industryCode: enterprise.industryCode,
+              legalRepresentative: enterprise.legalRepresentative,
+              address: enterprise.address,
+              contactName: enterprise.contactName,
+              contactPhone: enterprise.contactPhone,
+            }
           : null,
         provider,
-        payments: payments.map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified, removedAt: p.removedAt })),
+        payments: payments.map((p) => ({
+          id: p.id,
+          amountFen: p.amountFen,
+          paidOn: p.paidOn,
+          method: p.method,
+          reference: p.reference,
+          source: p.source,
+          verified: p.verified,
+          removedAt: p.removedAt,
+        })),
         materials: await materialsOf(m, app.id),
         settlementForm: await settlementFormOf(m, app),
         opinions: opinions.map((o) => opinionView(o, people)),
-        history: events.map((e) => ({ seq: e.seq, event: e.event, from: e.fromStatus, to: e.toStatus, actorRole: e.actorRole, actorName: e.actorId ? (people.get(e.actorId) ?? null) : null, reason: e.reason, internalNote: e.internalNote, at: e.createdAt })),
+        history: events.map((e) => ({
+          seq: e.seq,
+          event: e.event,
+          from: e.fromStatus,
+          to: e.toStatus,
+          actorRole: e.actorRole,
+          actorName: e.actorId ? (people.get(e.actorId) ?? null) : null,
+          reason: e.reason,
+          internalNote: e.internalNote,
+          at: e.createdAt,
+        })),
         myDepartment: department,
         myOpinionThisRound: thisRound.find((o) => o.department === department)?.decision ?? null,
         otherOpinionThisRound: thisRound.find((o) => o.department === otherDepartment(department))?.decision ?? null,
@@ -278,17 +346,33 @@ export class CountyReview {
     return this.deps.db.transaction(async (tx) => {
       const app = await this.scoped(tx, auth, id);
       if (app.version !== input.version) throw new ConflictError('这份申请已被修改或已被他人处理，请刷新后再操作', 'stale_version');
-      const round = await tx.getRepository(ReviewOpinionEntity).find({ where: { applicationId: app.id, round: app.round, level: 'county' } });
+      const round = await tx
+        .getRepository(ReviewOpinionEntity)
+        .find({ where: { applicationId: app.id, round: app.round, level: 'county' } });
       const mine = round.find((o) => o.department === department);
-      if (mine) throw new ConflictError(`${DEPARTMENT_LABELS[department]}部门在本轮已给出审核意见（${DECISION_LABELS[mine.decision]}），每个部门每轮只出具一次意见`, 'opinion_given');
+      if (mine)
+        throw new ConflictError(
+          `${DEPARTMENT_LABELS[department]}部门在本轮已给出审核意见（${DECISION_LABELS[mine.decision]}），每个部门每轮只出具一次意见`,
+          'opinion_given',
+        );
       const other = round.find((o) => o.department === otherDepartment(department));
       if (input.decision === 'approve') {
-        const enterprise = await tx.getRepository(EnterpriseEntity).findOne({ select: { id: true, status: true }, where: { id: app.enterpriseId } });
+        const enterprise = await tx
+          .getRepository(EnterpriseEntity)
+          .findOne({ select: { id: true, status: true }, where: { id: app.enterpriseId } });
         // DESIGN.md "Who uses it": the county checks the licence and the letter of authorisation before it reviews.
-        if (enterprise?.status !== 'verified') throw new InvalidInputError('该企业的营业执照和授权委托书尚未核验，请先核验企业身份再审核通过', [{ path: 'enterprise', message: '企业尚未核验' }]);
+        if (enterprise?.status !== 'verified')
+          throw new InvalidInputError('该企业的营业执照和授权委托书尚未核验，请先核验企业身份再审核通过', [
+            { path: 'enterprise', message: '企业尚未核验' },
+          ]);
       }
       const reason = input.decision === 'approve' ? null : reasonText(input.reasons);
-      const columns: TransitionColumns = input.decision === 'return' ? { returnedFrom: 'county', lastReason: reason } : input.decision === 'reject' ? { lastReason: reason } : {};
+      const columns: TransitionColumns =
+        input.decision === 'return'
+          ? { returnedFrom: 'county', lastReason: reason }
+          : input.decision === 'reject'
+            ? { lastReason: reason }
+            : {};
       const ratingsGiven = isRating(input.ratings.effect) && isRating(input.ratings.service);
       const out = await this.deps.engine.run(tx, app.id, {
         event: EVENT_OF[input.decision],
@@ -323,7 +407,13 @@ export class CountyReview {
       await insertRow(tx, ReviewOpinionEntity, row);
       const after = out.application;
       return {
-        application: { id: after.id, status: after.status, statusLabel: applicationMachine.states[after.status].labels.reviewer, version: after.version, round: after.round },
+        application: {
+          id: after.id,
+          status: after.status,
+          statusLabel: applicationMachine.states[after.status].labels.reviewer,
+          version: after.version,
+          round: after.round,
+        },
         opinion: opinionView(row, new Map()),
         waitingFor: after.status === 'county_review' ? otherDepartment(department) : null,
       };
@@ -347,7 +437,12 @@ function opinionView(o: ReviewOpinionRow, people: Map<string, string>) {
     decision: o.decision,
     decisionLabel: DECISION_LABELS[o.decision],
     reasons: o.reasons ?? [],
-    ratings: { effect: o.ratingEffect, effectLabel: ratingLabel(o.ratingEffect), service: o.ratingService, serviceLabel: ratingLabel(o.ratingService) },
+    ratings: {
+      effect: o.ratingEffect,
+      effectLabel: ratingLabel(o.ratingEffect),
+      service: o.ratingService,
+      serviceLabel: ratingLabel(o.ratingService),
+    },
     // Reviewers only: this view is served on reviewer routes, never to the enterprise.
     internalNote: o.internalNote,
     reviewerId: o.reviewerId,
@@ -368,11 +463,20 @@ async function displayNames(m: EntityManager, ids: string[]): Promise<Map<string
  * flagged when another owner holds the same bytes (DESIGN.md "Materials").
  */
 async function materialsOf(m: EntityManager, applicationId: string) {
-  const files = await m.getRepository(StoredFileEntity).find({ where: { ownerType: 'application', ownerId: applicationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  const files = await m
+    .getRepository(StoredFileEntity)
+    .find({ where: { ownerType: 'application', ownerId: applicationId }, order: { createdAt: 'ASC', id: 'ASC' } });
   const hashes = [...new Set(files.filter((f) => f.supersededBy === null).map((f) => f.sha256))];
-  const twins = hashes.length ? await m.getRepository(StoredFileEntity).find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) } }) : [];
+  const twins = hashes.length
+    ? await m
+        .getRepository(StoredFileEntity)
+        .find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) } })
+    : [];
   return files.map((f) => {
-    const others = f.supersededBy === null ? twins.filter((t) => t.sha256 === f.sha256 && !(t.ownerType === 'application' && t.ownerId === applicationId)) : [];
+    const others =
+      f.supersededBy === null
+        ? twins.filter((t) => t.sha256 === f.sha256 && !(t.ownerType === 'application' && t.ownerId === applicationId))
+        : [];
     return {
       id: f.id,
       kind: f.kind,
@@ -382,7 +486,9 @@ async function materialsOf(m: EntityManager, applicationId: string) {
       sha256: f.sha256,
       createdAt: f.createdAt,
       supersededBy: f.supersededBy,
-      duplicateOf: [...new Map(others.map((t) => [`${t.ownerType}:${t.ownerId}`, { ownerType: t.ownerType, ownerId: t.ownerId }])).values()].slice(0, 20),
+      duplicateOf: [
+        ...new Map(others.map((t) => [`${t.ownerType}:${t.ownerId}`, { ownerType: t.ownerType, ownerId: t.ownerId }])).values(),
+      ].slice(0, 20),
     };
   });
 }
@@ -399,7 +505,10 @@ export interface RatingStat {
  * A provider's record of county ratings (DESIGN.md: 服务商服务质量 and 上云效果 ratings add up to its
  * record): every county opinion on an application naming it, every round and decision.
  */
-export async function providerRatingSummary(db: Database, providerId: string): Promise<{ providerId: string; effect: RatingStat; service: RatingStat }> {
+export async function providerRatingSummary(
+  db: Database,
+  providerId: string,
+): Promise<{ providerId: string; effect: RatingStat; service: RatingStat }> {
   const rows: { rating_effect: number | string | null; rating_service: number | string | null; n: number | string }[] = await db.query(
     "SELECT o.rating_effect, o.rating_service, COUNT(*) AS n FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county' GROUP BY o.rating_effect, o.rating_service",
     [providerId],

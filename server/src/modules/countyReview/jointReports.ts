@@ -43,7 +43,6 @@ export interface CreateReportInput {
   applicationIds: string[];
 }
 
-
 function notFound(): NotFoundError {
   return new NotFoundError('没有这份联合行文，或它不属于您所在的县（市）区');
 }
@@ -70,23 +69,46 @@ export class JointReports {
       const problems: ErrorDetail[] = [];
       input.applicationIds.forEach((appId, i) => {
         const app = apps.get(appId);
-        if (!app || app.status === 'draft' || !counties.includes(app.countyCode)) problems.push({ path: `applicationIds.${i}`, message: '没有这份申请，或它不属于您所在的县（市）区' });
+        if (!app || app.status === 'draft' || !counties.includes(app.countyCode))
+          problems.push({ path: `applicationIds.${i}`, message: '没有这份申请，或它不属于您所在的县（市）区' });
       });
       if (problems.length) throw new NotFoundError(`有 ${problems.length} 份申请不存在或不属于您所在的县（市）区`);
       const countySet = new Set([...apps.values()].map((a) => a.countyCode));
-      if (countySet.size !== 1) throw new InvalidInputError('一份联合行文只能报送同一个县（市）区的申请', [{ path: 'applicationIds', message: '申请属于不同的县（市）区' }]);
+      if (countySet.size !== 1)
+        throw new InvalidInputError('一份联合行文只能报送同一个县（市）区的申请', [
+          { path: 'applicationIds', message: '申请属于不同的县（市）区' },
+        ]);
       const countyCode = [...countySet][0];
       input.applicationIds.forEach((appId, i) => {
         const app = apps.get(appId)!;
         const no = app.trackingNo ?? app.id;
-        if (app.status !== 'county_approved') problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 当前为“${applicationMachine.states[app.status].labels.reviewer}”：只有两部门都审核通过的申请才能列入联合行文` });
+        if (app.status !== 'county_approved')
+          problems.push({
+            path: `applicationIds.${i}`,
+            message: `申请 ${no} 当前为“${applicationMachine.states[app.status].labels.reviewer}”：只有两部门都审核通过的申请才能列入联合行文`,
+          });
         else if (app.reportId) problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 已列入另一份尚未报送的联合行文` });
       });
-      if (problems.length) throw new ConflictError(`有 ${problems.length} 份申请不能列入这份联合行文，请按提示调整`, 'not_reportable', problems);
+      if (problems.length)
+        throw new ConflictError(`有 ${problems.length} 份申请不能列入这份联合行文，请按提示调整`, 'not_reportable', problems);
       const taken = await tx.getRepository(JointReportEntity).count({ where: { countyCode, docNo: input.docNo } });
       if (taken) throw docNoTaken(input.docNo);
 
-      const report: JointReportRow = { id: newId(), countyCode, docNo: input.docNo, reportDate: input.reportDate, status: 'draft', miitSignedBy: null, miitSignedAt: null, financeSignedBy: null, financeSignedAt: null, version: 1, createdBy: auth.userId, createdAt: now, updatedAt: now };
+      const report: JointReportRow = {
+        id: newId(),
+        countyCode,
+        docNo: input.docNo,
+        reportDate: input.reportDate,
+        status: 'draft',
+        miitSignedBy: null,
+        miitSignedAt: null,
+        financeSignedBy: null,
+        financeSignedAt: null,
+        version: 1,
+        createdBy: auth.userId,
+        createdAt: now,
+        updatedAt: now,
+      };
       try {
         await insertRow(tx, JointReportEntity, report);
       } catch (err) {
@@ -106,9 +128,20 @@ export class JointReports {
           .set({ reportId: report.id })
           .where("id = :id AND status = 'county_approved' AND report_id IS NULL", { id: appId })
           .execute();
-        if (claimed.affected !== 1) throw new ConflictError(`申请 ${apps.get(appId)!.trackingNo ?? appId} 刚刚被列入另一份联合行文，请刷新后重新选择`, 'not_reportable', [{ path: `applicationIds.${i}`, message: '已列入另一份联合行文' }]);
+        if (claimed.affected !== 1)
+          throw new ConflictError(
+            `申请 ${apps.get(appId)!.trackingNo ?? appId} 刚刚被列入另一份联合行文，请刷新后重新选择`,
+            'not_reportable',
+            [{ path: `applicationIds.${i}`, message: '已列入另一份联合行文' }],
+          );
       }
-      await this.deps.audit.append(tx, { action: 'joint_report.create', actorId: auth.userId, entityType: 'joint_report', entityId: report.id, data: { countyCode, docNo: report.docNo, reportDate: report.reportDate, applicationIds: input.applicationIds } });
+      await this.deps.audit.append(tx, {
+        action: 'joint_report.create',
+        actorId: auth.userId,
+        entityType: 'joint_report',
+        entityId: report.id,
+        data: { countyCode, docNo: report.docNo, reportDate: report.reportDate, applicationIds: input.applicationIds },
+      });
       return this.view(tx, report);
     });
   }
@@ -117,13 +150,28 @@ export class JointReports {
     const counties = reviewerCounties(auth);
     if (!counties.length) return { items: [] };
     return this.deps.db.run(async (m) => {
-      const reports = await m.getRepository(JointReportEntity).find({ where: { countyCode: In(counties) }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
-      const items = reports.length ? await m.getRepository(JointReportItemEntity).find({ where: { reportId: In(reports.map((r) => r.id)) } }) : [];
-      const apps = new Map((await loadApplications(m, items.map((i) => i.applicationId))).map((a) => [a.id, a]));
+      const reports = await m
+        .getRepository(JointReportEntity)
+        .find({ where: { countyCode: In(counties) }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
+      const items = reports.length
+        ? await m.getRepository(JointReportItemEntity).find({ where: { reportId: In(reports.map((r) => r.id)) } })
+        : [];
+      const apps = new Map(
+        (
+          await loadApplications(
+            m,
+            items.map((i) => i.applicationId),
+          )
+        ).map((a) => [a.id, a]),
+      );
       return {
         items: reports.map((r) => {
           const mine = items.filter((i) => i.reportId === r.id);
-          return { ...summary(r), applicationCount: mine.length, totalAppliedFen: mine.reduce((s, i) => s + (apps.get(i.applicationId)?.subsidyFen ?? 0), 0) };
+          return {
+            ...summary(r),
+            applicationCount: mine.length,
+            totalAppliedFen: mine.reduce((s, i) => s + (apps.get(i.applicationId)?.subsidyFen ?? 0), 0),
+          };
         }),
       };
     });
@@ -150,7 +198,13 @@ export class JointReports {
         appliedFen: r.app.subsidyFen,
         opinions: (['miit', 'finance'] as const).map((d) => {
           const o = r.opinions[d];
-          return { department: d, departmentLabel: DEPARTMENT_LABELS[d], decision: o?.decision ?? null, ratings: o ? { effect: o.ratingEffect, service: o.ratingService } : null, round: o?.round ?? null };
+          return {
+            department: d,
+            departmentLabel: DEPARTMENT_LABELS[d],
+            decision: o?.decision ?? null,
+            ratings: o ? { effect: o.ratingEffect, service: o.ratingService } : null,
+            round: o?.round ?? null,
+          };
         }),
       })),
     };
@@ -162,16 +216,32 @@ export class JointReports {
    */
   private async rows(m: EntityManager, report: JointReportRow) {
     const items = await m.getRepository(JointReportItemEntity).find({ where: { reportId: report.id }, order: { position: 'ASC' } });
-    const apps = await loadApplications(m, items.map((i) => i.applicationId));
-    const enterprises = apps.length ? await m.getRepository(EnterpriseEntity).find({ select: { id: true, name: true, creditCode: true }, where: { id: In([...new Set(apps.map((a) => a.enterpriseId))]) } }) : [];
+    const apps = await loadApplications(
+      m,
+      items.map((i) => i.applicationId),
+    );
+    const enterprises = apps.length
+      ? await m
+          .getRepository(EnterpriseEntity)
+          .find({ select: { id: true, name: true, creditCode: true }, where: { id: In([...new Set(apps.map((a) => a.enterpriseId))]) } })
+      : [];
     const providerIds = [...new Set(apps.map((a) => a.providerId).filter((x): x is string => x !== null))];
-    const providers = providerIds.length ? await m.getRepository(ProviderEntity).find({ select: { id: true, companyName: true }, where: { id: In(providerIds) } }) : [];
-    const opinions = apps.length ? await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: In(apps.map((a) => a.id)), level: 'county', decision: 'approve' } }) : [];
+    const providers = providerIds.length
+      ? await m.getRepository(ProviderEntity).find({ select: { id: true, companyName: true }, where: { id: In(providerIds) } })
+      : [];
+    const opinions = apps.length
+      ? await m
+          .getRepository(ReviewOpinionEntity)
+          .find({ where: { applicationId: In(apps.map((a) => a.id)), level: 'county', decision: 'approve' } })
+      : [];
     return apps.map((app) => {
       const mine = opinions.filter((o) => o.applicationId === app.id && o.round <= app.round);
       const rounds = [...new Set(mine.map((o) => o.round))].sort((a, b) => b - a);
-      const both = rounds.find((r) => mine.some((o) => o.round === r && o.department === 'miit') && mine.some((o) => o.round === r && o.department === 'finance'));
-      const pick = (d: Department): ReviewOpinionRow | null => (both === undefined ? null : (mine.find((o) => o.round === both && o.department === d) ?? null));
+      const both = rounds.find(
+        (r) => mine.some((o) => o.round === r && o.department === 'miit') && mine.some((o) => o.round === r && o.department === 'finance'),
+      );
+      const pick = (d: Department): ReviewOpinionRow | null =>
+        both === undefined ? null : (mine.find((o) => o.round === both && o.department === d) ?? null);
       const enterprise = enterprises.find((e) => e.id === app.enterpriseId);
       return {
         app,
@@ -200,7 +270,8 @@ export class JointReports {
       // Four eyes: the two sign-offs of one report are two people.
       if (otherSignedBy === auth.userId) throw new ForbiddenError('同一人不能代表工信和财政两个部门签发同一份联合行文');
       const submitted = otherSignedBy !== null;
-      const set: Partial<JointReportRow> = department === 'miit' ? { miitSignedBy: auth.userId, miitSignedAt: now } : { financeSignedBy: auth.userId, financeSignedAt: now };
+      const set: Partial<JointReportRow> =
+        department === 'miit' ? { miitSignedBy: auth.userId, miitSignedAt: now } : { financeSignedBy: auth.userId, financeSignedAt: now };
       const res = await tx
         .getRepository(JointReportEntity)
         .createQueryBuilder()
@@ -226,7 +297,13 @@ export class JointReports {
           reported.push(app.id);
         }
       }
-      await this.deps.audit.append(tx, { action: submitted ? 'joint_report.submit' : 'joint_report.sign', actorId: auth.userId, entityType: 'joint_report', entityId: report.id, data: { department, docNo: report.docNo, version: report.version + 1, reported } });
+      await this.deps.audit.append(tx, {
+        action: submitted ? 'joint_report.submit' : 'joint_report.sign',
+        actorId: auth.userId,
+        entityType: 'joint_report',
+        entityId: report.id,
+        data: { department, docNo: report.docNo, version: report.version + 1, reported },
+      });
       const after = (await tx.getRepository(JointReportEntity).findOne({ where: { id: report.id } }))!;
       return this.view(tx, after);
     });
@@ -303,5 +380,7 @@ function opinionText(o: ReviewOpinionRow | null): string {
 }
 
 function docNoTaken(docNo: string): ConflictError {
-  return new ConflictError(`文号“${docNo}”已用于本县（市）区的另一份联合行文，请核对文号`, 'doc_no_taken', [{ path: 'docNo', message: '文号重复' }]);
+  return new ConflictError(`文号“${docNo}”已用于本县（市）区的另一份联合行文，请核对文号`, 'doc_no_taken', [
+    { path: 'docNo', message: '文号重复' },
+  ]);
 }

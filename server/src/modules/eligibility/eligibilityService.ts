@@ -31,7 +31,16 @@ export class EligibilityService {
     const today = todayInShanghai(new Date(this.now()));
     const { estimate, contact, title, policy } = this.describeFlow();
     // 四（二）自发布之日起施行: the text has no date, so the bureau sets it (POLICY_EFFECTIVE_FROM).
-    return { policy, title, effectiveFrom: this.config.policyEffectiveFrom, asOf: today, ratePercent: estimate.ratePercent, capFen: estimate.capFen, formula: estimate.formula, contact };
+    return {
+      policy,
+      title,
+      effectiveFrom: this.config.policyEffectiveFrom,
+      asOf: today,
+      ratePercent: estimate.ratePercent,
+      capFen: estimate.capFen,
+      formula: estimate.formula,
+      contact,
+    };
   }
 
   /**
@@ -51,7 +60,10 @@ export class EligibilityService {
         [providerId],
       );
       const filing = rows[0];
-      if (!filing) throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [{ path: 'cloud.providerId', message: '没有这个已备案的云服务商' }]);
+      if (!filing)
+        throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [
+          { path: 'cloud.providerId', message: '没有这个已备案的云服务商' },
+        ]);
       facts.cloud = { ...facts.cloud, providerFiledOn: filing.approved_on, providerRevokedOn: filing.revoked_on };
     } else {
       // Only the record may say a filing was revoked; a caller cannot claim it either way.
@@ -72,7 +84,9 @@ export class EligibilityService {
       [creditCode, userId],
     );
     if (!member[0]) return null;
-    const states = await this.db.query<{ status: string }>('SELECT DISTINCT status FROM applications WHERE enterprise_id = ?', [member[0].id]);
+    const states = await this.db.query<{ status: string }>('SELECT DISTINCT status FROM applications WHERE enterprise_id = ?', [
+      member[0].id,
+    ]);
     return {
       subsidyReceived: states.some((s) => s.status === 'disbursed'),
       applicationInProgress: states.some((s) => !CLOSED_STATES.includes(s.status)),

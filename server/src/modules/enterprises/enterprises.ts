@@ -1,6 +1,12 @@
 import { In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { EnterpriseEntity, EnterpriseInvitationEntity, EnterpriseMemberEntity, UserRoleEntity, type EnterpriseRow } from '../../db/entities';
+import {
+  EnterpriseEntity,
+  EnterpriseInvitationEntity,
+  EnterpriseMemberEntity,
+  UserRoleEntity,
+  type EnterpriseRow,
+} from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { countiesFor, hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
@@ -58,9 +64,20 @@ const STATUS_LABELS: Record<EnterpriseRow['status'], string> = {
 
 export function enterpriseView(e: EnterpriseRow, opts: { maskPhone?: boolean } = {}): EnterpriseView {
   return {
-    id: e.id, creditCode: e.creditCode, name: e.name, countyCode: e.countyCode, countyName: countyName(e.countyCode) ?? null, status: e.status, statusLabel: STATUS_LABELS[e.status],
-    establishedOn: e.establishedOn, industryCode: e.industryCode, legalRepresentative: e.legalRepresentative, address: e.address, contactName: e.contactName,
-    contactPhone: opts.maskPhone ? maskPhone(e.contactPhone) : e.contactPhone, version: e.version,
+    id: e.id,
+    creditCode: e.creditCode,
+    name: e.name,
+    countyCode: e.countyCode,
+    countyName: countyName(e.countyCode) ?? null,
+    status: e.status,
+    statusLabel: STATUS_LABELS[e.status],
+    establishedOn: e.establishedOn,
+    industryCode: e.industryCode,
+    legalRepresentative: e.legalRepresentative,
+    address: e.address,
+    contactName: e.contactName,
+    contactPhone: opts.maskPhone ? maskPhone(e.contactPhone) : e.contactPhone,
+    version: e.version,
   };
 }
 
@@ -79,26 +96,86 @@ export class EnterpriseService {
       if (existing) {
         const members = tx.getRepository(EnterpriseMemberEntity);
         const mine = await members.findOne({ where: { enterpriseId: existing.id, userId: auth.userId } });
-        if (mine) throw new ConflictError(mine.status === 'active' ? '您已是该企业的成员' : '您对该企业的认领正在等待县里核实', 'already_member');
+        if (mine)
+          throw new ConflictError(mine.status === 'active' ? '您已是该企业的成员' : '您对该企业的认领正在等待县里核实', 'already_member');
         // A second claim: the county settles it. Nothing of the enterprise is revealed to the claimant.
-        await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: existing.id, userId: auth.userId, memberRole: 'member', status: 'pending', createdAt: now });
-        await repo.createQueryBuilder().update().set({ status: 'disputed', version: () => 'version + 1', updatedAt: now }).where('id = :id', { id: existing.id }).execute();
-        await this.audit.append(tx, { action: 'enterprise.claim', actorId: auth.userId, entityType: 'enterprise', entityId: existing.id, data: { claimedName: profile.name } });
-        const reviewers = [...(await holdersOf(tx, 'county_miit', existing.countyCode)), ...(await holdersOf(tx, 'county_finance', existing.countyCode))];
-        await enqueueNotifications(tx, { eventKey: `enterprise:${existing.id}:claim:${auth.userId}`, recipientUserIds: reviewers, template: 'queue.new_item', params: { applicationId: '', trackingNo: existing.creditCode, enterpriseName: existing.name, stageLabel: '企业认领待核实' }, channels: ['oa_template'] }, now);
-        return { enterprise: enterpriseView({ ...existing, status: 'disputed' }, { maskPhone: true }), membership: 'claim_pending' as const };
+        await insertRow(tx, EnterpriseMemberEntity, {
+          id: newId(),
+          enterpriseId: existing.id,
+          userId: auth.userId,
+          memberRole: 'member',
+          status: 'pending',
+          createdAt: now,
+        });
+        await repo
+          .createQueryBuilder()
+          .update()
+          .set({ status: 'disputed', version: () => 'version + 1', updatedAt: now })
+          .where('id = :id', { id: existing.id })
+          .execute();
+        await this.audit.append(tx, {
+          action: 'enterprise.claim',
+          actorId: auth.userId,
+          entityType: 'enterprise',
+          entityId: existing.id,
+          data: { claimedName: profile.name },
+        });
+        const reviewers = [
+          ...(await holdersOf(tx, 'county_miit', existing.countyCode)),
+          ...(await holdersOf(tx, 'county_finance', existing.countyCode)),
+        ];
+        await enqueueNotifications(
+          tx,
+          {
+            eventKey: `enterprise:${existing.id}:claim:${auth.userId}`,
+            recipientUserIds: reviewers,
+            template: 'queue.new_item',
+            params: { applicationId: '', trackingNo: existing.creditCode, enterpriseName: existing.name, stageLabel: '企业认领待核实' },
+            channels: ['oa_template'],
+          },
+          now,
+        );
+        return {
+          enterprise: enterpriseView({ ...existing, status: 'disputed' }, { maskPhone: true }),
+          membership: 'claim_pending' as const,
+        };
       }
-      const row: EnterpriseRow = { id: newId(), ...profile, industryCode: profile.industryCode ?? null, status: 'pending', version: 1, createdBy: auth.userId, createdAt: now, updatedAt: now };
+      const row: EnterpriseRow = {
+        id: newId(),
+        ...profile,
+        industryCode: profile.industryCode ?? null,
+        status: 'pending',
+        version: 1,
+        createdBy: auth.userId,
+        createdAt: now,
+        updatedAt: now,
+      };
       await insertRow(tx, EnterpriseEntity, row);
-      await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: row.id, userId: auth.userId, memberRole: 'owner', status: 'active', createdAt: now });
-      await this.audit.append(tx, { action: 'enterprise.register', actorId: auth.userId, entityType: 'enterprise', entityId: row.id, data: { creditCode: row.creditCode, name: row.name, countyCode: row.countyCode } });
+      await insertRow(tx, EnterpriseMemberEntity, {
+        id: newId(),
+        enterpriseId: row.id,
+        userId: auth.userId,
+        memberRole: 'owner',
+        status: 'active',
+        createdAt: now,
+      });
+      await this.audit.append(tx, {
+        action: 'enterprise.register',
+        actorId: auth.userId,
+        entityType: 'enterprise',
+        entityId: row.id,
+        data: { creditCode: row.creditCode, name: row.name, countyCode: row.countyCode },
+      });
       await this.grantEnterpriseRole(tx, auth.userId, row.id, now);
       return { enterprise: enterpriseView(row), membership: 'owner' as const };
     });
   }
 
   async mine(auth: Actor): Promise<EnterpriseView[]> {
-    const rows: { id: string }[] = await this.db.query("SELECT enterprise_id AS id FROM enterprise_members WHERE user_id = ? AND status = 'active'", [auth.userId]);
+    const rows: { id: string }[] = await this.db.query(
+      "SELECT enterprise_id AS id FROM enterprise_members WHERE user_id = ? AND status = 'active'",
+      [auth.userId],
+    );
     if (!rows.length) return [];
     const ents = await this.db.run((m) => m.getRepository(EnterpriseEntity).findBy({ id: In(rows.map((r) => r.id)) }));
     return ents.map((e) => enterpriseView(e));
@@ -108,10 +185,22 @@ export class EnterpriseService {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       await this.assertMember(tx, id, auth.userId);
-      const res = await tx.getRepository(EnterpriseEntity).createQueryBuilder().update().set({ ...profile, industryCode: profile.industryCode ?? null, version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version }).execute();
+      const res = await tx
+        .getRepository(EnterpriseEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ ...profile, industryCode: profile.industryCode ?? null, version: () => 'version + 1', updatedAt: now })
+        .where('id = :id AND version = :version', { id, version })
+        .execute();
       if (res.affected !== 1) throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
-      await this.audit.append(tx, { action: 'enterprise.update', actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { fields: Object.keys(profile) } });
-      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } })));
+      await this.audit.append(tx, {
+        action: 'enterprise.update',
+        actorId: auth.userId,
+        entityType: 'enterprise',
+        entityId: id,
+        data: { fields: Object.keys(profile) },
+      });
+      return enterpriseView(await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }));
     });
   }
 
@@ -126,8 +215,25 @@ export class EnterpriseService {
     await this.db.transaction(async (tx) => {
       await this.assertMember(tx, id, auth.userId);
       const invitationId = newId();
-      await insertRow(tx, EnterpriseInvitationEntity, { id: invitationId, enterpriseId: id, codeHash: joinCodeHash(id, code), createdBy: auth.userId, createdAt: now, expiresAt: now + JOIN_CODE_TTL_MS, usedBy: null, usedAt: null, failedAttempts: 0, lockedAt: null });
-      await this.audit.append(tx, { action: 'enterprise.invite', actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { invitationId } });
+      await insertRow(tx, EnterpriseInvitationEntity, {
+        id: invitationId,
+        enterpriseId: id,
+        codeHash: joinCodeHash(id, code),
+        createdBy: auth.userId,
+        createdAt: now,
+        expiresAt: now + JOIN_CODE_TTL_MS,
+        usedBy: null,
+        usedAt: null,
+        failedAttempts: 0,
+        lockedAt: null,
+      });
+      await this.audit.append(tx, {
+        action: 'enterprise.invite',
+        actorId: auth.userId,
+        entityType: 'enterprise',
+        entityId: id,
+        data: { invitationId },
+      });
     });
     return { code, expiresAt: now + JOIN_CODE_TTL_MS };
   }
@@ -156,67 +262,161 @@ export class EnterpriseService {
     }
     if (invite.usedAt !== null) throw new ConflictError('该邀请码已被使用，请向同事索取新的邀请码', 'invitation_used');
     const members = tx.getRepository(EnterpriseMemberEntity);
-    if (await members.findOne({ where: { enterpriseId: invite.enterpriseId, userId: auth.userId } })) throw new ConflictError('您已是该企业的成员或认领正在核实中', 'already_member');
-    const claimed = await invitations.createQueryBuilder().update().set({ usedBy: auth.userId, usedAt: now }).where('id = :id AND used_at IS NULL AND locked_at IS NULL', { id: invite.id }).execute();
+    if (await members.findOne({ where: { enterpriseId: invite.enterpriseId, userId: auth.userId } }))
+      throw new ConflictError('您已是该企业的成员或认领正在核实中', 'already_member');
+    const claimed = await invitations
+      .createQueryBuilder()
+      .update()
+      .set({ usedBy: auth.userId, usedAt: now })
+      .where('id = :id AND used_at IS NULL AND locked_at IS NULL', { id: invite.id })
+      .execute();
     if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用', 'invitation_used');
-    await insertRow(tx, EnterpriseMemberEntity, { id: newId(), enterpriseId: invite.enterpriseId, userId: auth.userId, memberRole: 'member', status: 'active', createdAt: now });
-    await this.audit.append(tx, { action: 'enterprise.join', actorId: auth.userId, entityType: 'enterprise', entityId: invite.enterpriseId });
+    await insertRow(tx, EnterpriseMemberEntity, {
+      id: newId(),
+      enterpriseId: invite.enterpriseId,
+      userId: auth.userId,
+      memberRole: 'member',
+      status: 'active',
+      createdAt: now,
+    });
+    await this.audit.append(tx, {
+      action: 'enterprise.join',
+      actorId: auth.userId,
+      entityType: 'enterprise',
+      entityId: invite.enterpriseId,
+    });
     await this.grantEnterpriseRole(tx, auth.userId, invite.enterpriseId, now);
-    return { ok: true, enterprise: enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } }))) };
+    return {
+      ok: true,
+      enterprise: enterpriseView(await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } })),
+    };
   }
 
   /** One wrong try against the enterprise's open codes; those that reach the limit lock, and their issuers hear of it. */
   private async countWrongTry(tx: EntityManager, enterprise: EnterpriseRow, now: number): Promise<void> {
     const repo = tx.getRepository(EnterpriseInvitationEntity);
     const open = 'enterprise_id = :id AND used_at IS NULL AND locked_at IS NULL AND expires_at > :now';
-    await repo.createQueryBuilder().update().set({ failedAttempts: () => 'failed_attempts + 1' }).where(open, { id: enterprise.id, now }).execute();
-    const reached = await repo.find({ where: { enterpriseId: enterprise.id, usedAt: IsNull(), lockedAt: IsNull(), expiresAt: MoreThan(now), failedAttempts: MoreThanOrEqual(JOIN_CODE_MAX_FAILURES) } });
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ failedAttempts: () => 'failed_attempts + 1' })
+      .where(open, { id: enterprise.id, now })
+      .execute();
+    const reached = await repo.find({
+      where: {
+        enterpriseId: enterprise.id,
+        usedAt: IsNull(),
+        lockedAt: IsNull(),
+        expiresAt: MoreThan(now),
+        failedAttempts: MoreThanOrEqual(JOIN_CODE_MAX_FAILURES),
+      },
+    });
     if (!reached.length) return;
-    await repo.createQueryBuilder().update().set({ lockedAt: now }).where({ id: In(reached.map((r) => r.id)) }).execute();
+    await repo
+      .createQueryBuilder()
+      .update()
+      .set({ lockedAt: now })
+      .where({ id: In(reached.map((r) => r.id)) })
+      .execute();
     for (const inv of reached) {
-      await this.audit.append(tx, { action: 'enterprise.invite_locked', actorId: null, entityType: 'enterprise', entityId: enterprise.id, data: { invitationId: inv.id, failedAttempts: inv.failedAttempts } });
+      await this.audit.append(tx, {
+        action: 'enterprise.invite_locked',
+        actorId: null,
+        entityType: 'enterprise',
+        entityId: enterprise.id,
+        data: { invitationId: inv.id, failedAttempts: inv.failedAttempts },
+      });
     }
     await enqueueNotifications(
       tx,
-      { eventKey: `enterprise:${enterprise.id}:join-locked:${reached[0].id}`, recipientUserIds: [...new Set(reached.map((r) => r.createdBy))], template: 'enterprise.join_code_locked', params: { enterpriseName: enterprise.name, tries: String(JOIN_CODE_MAX_FAILURES), statusLabel: '邀请码已锁定', nextStep: '如需邀请同事请重新生成邀请码' } },
+      {
+        eventKey: `enterprise:${enterprise.id}:join-locked:${reached[0].id}`,
+        recipientUserIds: [...new Set(reached.map((r) => r.createdBy))],
+        template: 'enterprise.join_code_locked',
+        params: {
+          enterpriseName: enterprise.name,
+          tries: String(JOIN_CODE_MAX_FAILURES),
+          statusLabel: '邀请码已锁定',
+          nextStep: '如需邀请同事请重新生成邀请码',
+        },
+      },
       now,
     );
   }
 
   // ---- the county's side -------------------------------------------------------------------------
 
-  async countyQueue(auth: Actor, status: EnterpriseRow['status'][]): Promise<(EnterpriseView & { claims: { memberId: string; userId: string; createdAt: number }[] })[]> {
+  async countyQueue(
+    auth: Actor,
+    status: EnterpriseRow['status'][],
+  ): Promise<(EnterpriseView & { claims: { memberId: string; userId: string; createdAt: number }[] })[]> {
     const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
     if (!counties.length) return [];
-    const rows = await this.db.run((m) => m.getRepository(EnterpriseEntity).createQueryBuilder('e').where('e.countyCode IN (:...counties) AND e.status IN (:...status)', { counties, status }).orderBy('e.updatedAt', 'ASC').take(200).getMany());
+    const rows = await this.db.run((m) =>
+      m
+        .getRepository(EnterpriseEntity)
+        .createQueryBuilder('e')
+        .where('e.countyCode IN (:...counties) AND e.status IN (:...status)', { counties, status })
+        .orderBy('e.updatedAt', 'ASC')
+        .take(200)
+        .getMany(),
+    );
     const claims: { id: string; enterprise_id: string; user_id: string; created_at: number | string }[] = rows.length
-      ? await this.db.query(`SELECT id, enterprise_id, user_id, created_at FROM enterprise_members WHERE status = 'pending' AND enterprise_id IN (${rows.map(() => '?').join(',')})`, rows.map((r) => r.id))
+      ? await this.db.query(
+          `SELECT id, enterprise_id, user_id, created_at FROM enterprise_members WHERE status = 'pending' AND enterprise_id IN (${rows.map(() => '?').join(',')})`,
+          rows.map((r) => r.id),
+        )
       : [];
-    return rows.map((e) => ({ ...enterpriseView(e, { maskPhone: true }), claims: claims.filter((c) => c.enterprise_id === e.id).map((c) => ({ memberId: c.id, userId: c.user_id, createdAt: Number(c.created_at) })) }));
+    return rows.map((e) => ({
+      ...enterpriseView(e, { maskPhone: true }),
+      claims: claims
+        .filter((c) => c.enterprise_id === e.id)
+        .map((c) => ({ memberId: c.id, userId: c.user_id, createdAt: Number(c.created_at) })),
+    }));
   }
 
   /** The county checks the licence and the letter of authorisation, and settles competing claims. */
-  async countyDecide(auth: Actor, id: string, input: { version: number; decision: 'verify' | 'reject'; reason?: string | null; acceptClaims?: string[]; refuseClaims?: string[] }): Promise<EnterpriseView> {
+  async countyDecide(
+    auth: Actor,
+    id: string,
+    input: { version: number; decision: 'verify' | 'reject'; reason?: string | null; acceptClaims?: string[]; refuseClaims?: string[] },
+  ): Promise<EnterpriseView> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       const e = await tx.getRepository(EnterpriseEntity).findOne({ where: { id } });
       const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
       if (!e || !counties.includes(e.countyCode)) throw new NotFoundError('没有这家企业，或不属于您所在的县（市）区');
-      if (await ownCaseStake(tx, { enterpriseId: id, providerId: null }, auth.userId)) throw new ForbiddenError('您是这家企业的成员或认领人，不能核验自己的企业，请交由本部门其他人员办理');
-      if (input.decision === 'reject' && !input.reason?.trim()) throw new InvalidInputError('请写明核验不通过的原因', [{ path: 'reason', message: '请写明原因' }]);
+      if (await ownCaseStake(tx, { enterpriseId: id, providerId: null }, auth.userId))
+        throw new ForbiddenError('您是这家企业的成员或认领人，不能核验自己的企业，请交由本部门其他人员办理');
+      if (input.decision === 'reject' && !input.reason?.trim())
+        throw new InvalidInputError('请写明核验不通过的原因', [{ path: 'reason', message: '请写明原因' }]);
       const members = tx.getRepository(EnterpriseMemberEntity);
-      for (const memberId of input.acceptClaims ?? []) await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'active' });
-      for (const memberId of input.refuseClaims ?? []) await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'removed' });
+      for (const memberId of input.acceptClaims ?? [])
+        await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'active' });
+      for (const memberId of input.refuseClaims ?? [])
+        await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'removed' });
       for (const memberId of input.acceptClaims ?? []) {
         const m = await members.findOne({ where: { id: memberId } });
         if (m?.status === 'active') await this.grantEnterpriseRole(tx, m.userId, id, now);
       }
       const openClaims = await members.count({ where: { enterpriseId: id, status: 'pending' } });
       const status: EnterpriseRow['status'] = input.decision === 'reject' ? 'rejected' : openClaims > 0 ? 'disputed' : 'verified';
-      const res = await tx.getRepository(EnterpriseEntity).createQueryBuilder().update().set({ status, version: () => 'version + 1', updatedAt: now }).where('id = :id AND version = :version', { id, version: input.version }).execute();
+      const res = await tx
+        .getRepository(EnterpriseEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ status, version: () => 'version + 1', updatedAt: now })
+        .where('id = :id AND version = :version', { id, version: input.version })
+        .execute();
       if (res.affected !== 1) throw new ConflictError('该企业信息已变化，请刷新后再处理', 'stale_version');
-      await this.audit.append(tx, { action: `enterprise.${input.decision}`, actorId: auth.userId, entityType: 'enterprise', entityId: id, data: { status, reason: input.reason ?? null, acceptClaims: input.acceptClaims ?? [], refuseClaims: input.refuseClaims ?? [] } });
-      return enterpriseView((await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } })));
+      await this.audit.append(tx, {
+        action: `enterprise.${input.decision}`,
+        actorId: auth.userId,
+        entityType: 'enterprise',
+        entityId: id,
+        data: { status, reason: input.reason ?? null, acceptClaims: input.acceptClaims ?? [], refuseClaims: input.refuseClaims ?? [] },
+      });
+      return enterpriseView(await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }));
     });
   }
 
@@ -231,13 +431,29 @@ export class EnterpriseService {
     const held = await tx.getRepository(UserRoleEntity).findOne({ where: { userId, role: 'enterprise' } });
     if (held && held.revokedAt === null) return;
     const grantId = newId();
-    await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId, role: 'enterprise', countyCode: null, grantedBy: null, invitationId: null, createdAt: now, revokedAt: null });
-    await this.audit.append(tx, { action: 'role.grant', actorId: userId, entityType: 'user', entityId: userId, data: { grantId, role: 'enterprise', via: 'enterprise', enterpriseId } });
+    await tx.getRepository(UserRoleEntity).insert({
+      id: grantId,
+      userId,
+      role: 'enterprise',
+      countyCode: null,
+      grantedBy: null,
+      invitationId: null,
+      createdAt: now,
+      revokedAt: null,
+    });
+    await this.audit.append(tx, {
+      action: 'role.grant',
+      actorId: userId,
+      entityType: 'user',
+      entityId: userId,
+      data: { grantId, role: 'enterprise', via: 'enterprise', enterpriseId },
+    });
   }
 }
 
 export function assertNotReviewer(auth: Actor): void {
-  if (hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance')) throw new ForbiddenError('审核人员不能以同一账号代表企业申报，请用企业经办人自己的微信登录');
+  if (hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance'))
+    throw new ForbiddenError('审核人员不能以同一账号代表企业申报，请用企业经办人自己的微信登录');
 }
 
 /** Bound to the enterprise: the same code typed against another credit code matches nothing. */

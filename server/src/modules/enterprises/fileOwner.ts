@@ -11,7 +11,10 @@ export function enterpriseFileOwner(db: Database): OwnerTypeSpec {
     kinds: Object.fromEntries(ENTERPRISE_MATERIALS.map((m) => [m.kind, { label: m.label, maxFiles: 10 }])),
     async canAttach(auth, ownerId, kind) {
       if (!(await db.run((m) => isEnterpriseMember(m, ownerId, auth.userId)))) throw new NotFoundError('没有这家企业，或您不是它的成员');
-      if (!ENTERPRISE_MATERIALS.some((m) => m.kind === kind)) throw new InvalidInputError('材料类别不对', [{ path: 'kind', message: `须为 ${ENTERPRISE_MATERIALS.map((m) => m.kind).join('、')} 之一` }]);
+      if (!ENTERPRISE_MATERIALS.some((m) => m.kind === kind))
+        throw new InvalidInputError('材料类别不对', [
+          { path: 'kind', message: `须为 ${ENTERPRISE_MATERIALS.map((m) => m.kind).join('、')} 之一` },
+        ]);
     },
     async canRead(auth, ownerId) {
       const e = await db.run((m) => findEnterprise(m, ownerId));

@@ -156,7 +156,8 @@ export class FileService {
     for (const [kind, k] of kinds) {
       if (!KIND_NAME.test(kind)) throw new Error(`kind ${JSON.stringify(kind)} of ${name} must match ${KIND_NAME}`);
       if (!k.label.trim()) throw new Error(`kind ${kind} of ${name} needs a label`);
-      if (k.maxFiles !== undefined && (!Number.isInteger(k.maxFiles) || k.maxFiles < 1)) throw new Error(`kind ${kind} of ${name}: maxFiles must be a positive integer`);
+      if (k.maxFiles !== undefined && (!Number.isInteger(k.maxFiles) || k.maxFiles < 1))
+        throw new Error(`kind ${kind} of ${name}: maxFiles must be a positive integer`);
     }
     this.owners.set(name, { ...spec, kinds: { ...spec.kinds } });
   }
@@ -233,7 +234,15 @@ export class FileService {
           actorId: args.auth.userId,
           entityType: old.ownerType,
           entityId: old.ownerId,
-          data: { fileId: row.id, replaces: old.id, kind: row.kind, name: row.originalName, mime: row.mime, sizeBytes: row.sizeBytes, sha256: row.sha256 },
+          data: {
+            fileId: row.id,
+            replaces: old.id,
+            kind: row.kind,
+            name: row.originalName,
+            mime: row.mime,
+            sizeBytes: row.sizeBytes,
+            sha256: row.sha256,
+          },
         });
       });
     } catch (err) {
@@ -259,7 +268,12 @@ export class FileService {
     await owner.canRead(auth, ownerId);
     const rows = await this.db.run((m) =>
       m.getRepository(StoredFileEntity).find({
-        where: { ownerType, ownerId, ...(opts.kind !== undefined ? { kind: opts.kind } : {}), ...(opts.history ? {} : { supersededBy: IsNull() }) },
+        where: {
+          ownerType,
+          ownerId,
+          ...(opts.kind !== undefined ? { kind: opts.kind } : {}),
+          ...(opts.history ? {} : { supersededBy: IsNull() }),
+        },
         order: { createdAt: 'ASC', id: 'ASC' },
       }),
     );
@@ -296,7 +310,10 @@ export class FileService {
    * transaction manager to read inside it.
    */
   async currentFiles(ownerType: string, ownerId: string, m?: EntityManager): Promise<PublicFile[]> {
-    const read = (em: EntityManager) => em.getRepository(StoredFileEntity).find({ where: { ownerType, ownerId, supersededBy: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const read = (em: EntityManager) =>
+      em
+        .getRepository(StoredFileEntity)
+        .find({ where: { ownerType, ownerId, supersededBy: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
     const rows = m ? await read(m) : await this.db.run(read);
     return rows.map((r) => this.publicFile(r));
   }
@@ -503,7 +520,9 @@ export class FileService {
     const hashes = [...new Set(rows.map((r) => r.sha256))];
     if (hashes.length === 0 || !hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance', 'admin')) return files;
     const twins = await this.db.run((m) =>
-      m.getRepository(StoredFileEntity).find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) }, order: { createdAt: 'ASC' } }),
+      m
+        .getRepository(StoredFileEntity)
+        .find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) }, order: { createdAt: 'ASC' } }),
     );
     for (const file of files) {
       const seen = new Set<string>();
@@ -529,7 +548,11 @@ export class FileService {
     const qb = m
       .getRepository(StoredFileEntity)
       .createQueryBuilder('f')
-      .where('f.ownerType = :ownerType AND f.ownerId = :ownerId AND f.kind = :kind AND f.supersededBy IS NULL', { ownerType, ownerId, kind });
+      .where('f.ownerType = :ownerType AND f.ownerId = :ownerId AND f.kind = :kind AND f.supersededBy IS NULL', {
+        ownerType,
+        ownerId,
+        kind,
+      });
     if (lock && m.connection.driver.options.type !== 'better-sqlite3') qb.setLock('pessimistic_write');
     return qb.getCount();
   }
@@ -544,23 +567,30 @@ export class FileService {
     const k = Object.prototype.hasOwnProperty.call(owner.kinds, kind) ? owner.kinds[kind] : undefined;
     if (!k) {
       const known = Object.entries(owner.kinds).map(([name, v]) => `${name}（${v.label}）`);
-      throw new InvalidInputError(`材料类别「${clipText(kind, 48)}」不存在，请从以下类别中选择：${known.join('、')}`, [{ path: 'kind', message: `${ownerType} 可用的类别：${Object.keys(owner.kinds).join(', ')}` }]);
+      throw new InvalidInputError(`材料类别「${clipText(kind, 48)}」不存在，请从以下类别中选择：${known.join('、')}`, [
+        { path: 'kind', message: `${ownerType} 可用的类别：${Object.keys(owner.kinds).join(', ')}` },
+      ]);
     }
     return k;
   }
 
   private ownerIdOf(raw: string): string {
-    if (!ULID.test(raw)) throw new InvalidInputError('编号格式不对：应为 26 位的编号，请检查地址', [{ path: 'ownerId', message: '应为 26 位编号' }]);
+    if (!ULID.test(raw))
+      throw new InvalidInputError('编号格式不对：应为 26 位的编号，请检查地址', [{ path: 'ownerId', message: '应为 26 位编号' }]);
     return raw;
   }
 
   private fileIdOf(raw: string): string {
-    if (!ULID.test(raw)) throw new InvalidInputError('文件编号格式不对：应为 26 位的编号，请检查地址', [{ path: 'id', message: '应为 26 位编号' }]);
+    if (!ULID.test(raw))
+      throw new InvalidInputError('文件编号格式不对：应为 26 位的编号，请检查地址', [{ path: 'id', message: '应为 26 位编号' }]);
     return raw;
   }
 
   private kindFull(kind: OwnerKind, existing: number): DomainError {
-    return new ConflictError(`「${kind.label}」最多 ${kind.maxFiles} 个文件，已经上传了 ${existing} 个：如需更换，请对原文件使用“替换”`, 'file_limit_reached');
+    return new ConflictError(
+      `「${kind.label}」最多 ${kind.maxFiles} 个文件，已经上传了 ${existing} 个：如需更换，请对原文件使用“替换”`,
+      'file_limit_reached',
+    );
   }
 
   private alreadyReplaced(): DomainError {

@@ -15,7 +15,13 @@ export interface FileTypeInfo {
 export const FILE_TYPES: Record<FileType, FileTypeInfo> = {
   pdf: { mime: 'application/pdf', ext: 'pdf', extensions: ['pdf'], magic: Buffer.from('%PDF-', 'latin1'), label: 'PDF 文档' },
   jpeg: { mime: 'image/jpeg', ext: 'jpg', extensions: ['jpg', 'jpeg'], magic: Buffer.from([0xff, 0xd8, 0xff]), label: 'JPG 图片' },
-  png: { mime: 'image/png', ext: 'png', extensions: ['png'], magic: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), label: 'PNG 图片' },
+  png: {
+    mime: 'image/png',
+    ext: 'png',
+    extensions: ['png'],
+    magic: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    label: 'PNG 图片',
+  },
 };
 
 const ALL_TYPES = Object.keys(FILE_TYPES) as FileType[];

@@ -1,3 +1,14 @@
-export { DEFAULT_FILE_LIMITS, FileService, type DuplicateRef, type FileLimits, type FileServiceDeps, type OwnerKind, type OwnerTypeSpec, type PublicFile, type ReplaceArgs, type UploadArgs } from './fileService';
+export {
+  DEFAULT_FILE_LIMITS,
+  FileService,
+  type DuplicateRef,
+  type FileLimits,
+  type FileServiceDeps,
+  type OwnerKind,
+  type OwnerTypeSpec,
+  type PublicFile,
+  type ReplaceArgs,
+  type UploadArgs,
+} from './fileService';
 export { FILE_TYPES, detectType, type FileType } from './fileTypes';
 export { checkFileName, storedName, MAX_NAME_LENGTH } from './names';

@@ -21,11 +21,66 @@ export interface CheckedName {
 
 /** Extensions of programs and scripts that a browser, a desktop or a web server might run. */
 const EXECUTABLE_EXTENSIONS = new Set([
-  'exe', 'com', 'bat', 'cmd', 'scr', 'pif', 'msi', 'msp', 'cpl', 'dll', 'sys', 'jar', 'apk', 'app', 'lnk', 'reg', 'inf',
-  'js', 'jse', 'mjs', 'cjs', 'vbs', 'vbe', 'wsf', 'wsh', 'ws', 'hta', 'ps1', 'psm1', 'psd1',
-  'sh', 'bash', 'zsh', 'csh', 'ksh', 'py', 'pyc', 'pl', 'rb', 'cgi',
-  'php', 'php3', 'php4', 'php5', 'php7', 'phtml', 'phar', 'pht', 'asp', 'aspx', 'ashx', 'asmx', 'jsp', 'jspx',
-  'html', 'htm', 'xhtml', 'shtml', 'svg', 'swf',
+  'exe',
+  'com',
+  'bat',
+  'cmd',
+  'scr',
+  'pif',
+  'msi',
+  'msp',
+  'cpl',
+  'dll',
+  'sys',
+  'jar',
+  'apk',
+  'app',
+  'lnk',
+  'reg',
+  'inf',
+  'js',
+  'jse',
+  'mjs',
+  'cjs',
+  'vbs',
+  'vbe',
+  'wsf',
+  'wsh',
+  'ws',
+  'hta',
+  'ps1',
+  'psm1',
+  'psd1',
+  'sh',
+  'bash',
+  'zsh',
+  'csh',
+  'ksh',
+  'py',
+  'pyc',
+  'pl',
+  'rb',
+  'cgi',
+  'php',
+  'php3',
+  'php4',
+  'php5',
+  'php7',
+  'phtml',
+  'phar',
+  'pht',
+  'asp',
+  'aspx',
+  'ashx',
+  'asmx',
+  'jsp',
+  'jspx',
+  'html',
+  'htm',
+  'xhtml',
+  'shtml',
+  'svg',
+  'swf',
 ]);
 
 const IMAGE_EXTENSIONS = new Set(['heic', 'heif', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'jfif', 'avif']);
@@ -77,11 +132,16 @@ export function checkFileName(raw: string | undefined | null): CheckedName {
     const convertTo = IMAGE_EXTENSIONS.has(ext) ? 'JPG 或 PNG' : 'PDF';
     throw new UnsupportedMediaTypeError(`只接受 PDF、JPG、PNG 文件：「${display}」不是这三种格式，请转换为 ${convertTo} 后上传`);
   }
-  const inner = name.split('.').slice(1).map((s) => s.trim().toLowerCase());
+  const inner = name
+    .split('.')
+    .slice(1)
+    .map((s) => s.trim().toLowerCase());
   const executable = inner.find((s) => EXECUTABLE_EXTENSIONS.has(s));
   if (executable !== undefined) {
     const suggestion = `${name.replace(/\./g, '_')}${ext ? `.${ext}` : ''}`;
-    throw new InvalidInputError(`文件名「${display}」中含有程序文件的扩展名“.${executable}”，请改名后重新上传（例如改为「${clip(suggestion, 40)}」）`);
+    throw new InvalidInputError(
+      `文件名「${display}」中含有程序文件的扩展名“.${executable}”，请改名后重新上传（例如改为「${clip(suggestion, 40)}」）`,
+    );
   }
 
   const stem = name.split('.')[0] ?? '';

@@ -49,13 +49,21 @@ export class TypeSniffer extends Transform {
     const detected = detectType(head);
     const name = this.checked.display;
     if (detected === null) {
-      callback(new UnsupportedMediaTypeError(`只接受 PDF、JPG、PNG 文件：「${name}」的内容不是这三种格式（可能是改了扩展名的其他文件，或文件已损坏），请转换为 PDF 后重新上传`));
+      callback(
+        new UnsupportedMediaTypeError(
+          `只接受 PDF、JPG、PNG 文件：「${name}」的内容不是这三种格式（可能是改了扩展名的其他文件，或文件已损坏），请转换为 PDF 后重新上传`,
+        ),
+      );
       return;
     }
     const declared = this.checked.declaredType;
     if (declared !== null && declared !== detected) {
       const rightExt = FILE_TYPES[detected].ext;
-      callback(new UnsupportedMediaTypeError(`「${name}」的扩展名是 .${this.checked.ext}，内容却是${FILE_TYPES[detected].label}：请确认选对了文件，或把扩展名改为 .${rightExt} 后重新上传`));
+      callback(
+        new UnsupportedMediaTypeError(
+          `「${name}」的扩展名是 .${this.checked.ext}，内容却是${FILE_TYPES[detected].label}：请确认选对了文件，或把扩展名改为 .${rightExt} 后重新上传`,
+        ),
+      );
       return;
     }
     this.detected = detected;

@@ -64,7 +64,23 @@ export interface LedgerFilter {
 export const MAX_VOUCHER_LENGTH = 48;
 
 function entryView(e: DisbursementRow, mask = false) {
-  return { id: e.id, applicationId: e.applicationId, seq: e.seq, kind: e.kind, kindLabel: LEDGER_KIND_LABELS[e.kind], amountFen: e.amountFen, voucherNo: e.voucherNo, paidOn: e.paidOn, accountName: e.accountName, bankName: e.bankName, accountNo: mask ? maskAccountNo(e.accountNo) : e.accountNo, reason: e.reason, correctsId: e.correctsId, recordedBy: e.recordedBy, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    applicationId: e.applicationId,
+    seq: e.seq,
+    kind: e.kind,
+    kindLabel: LEDGER_KIND_LABELS[e.kind],
+    amountFen: e.amountFen,
+    voucherNo: e.voucherNo,
+    paidOn: e.paidOn,
+    accountName: e.accountName,
+    bankName: e.bankName,
+    accountNo: mask ? maskAccountNo(e.accountNo) : e.accountNo,
+    reason: e.reason,
+    correctsId: e.correctsId,
+    recordedBy: e.recordedBy,
+    createdAt: e.createdAt,
+  };
 }
 
 async function entriesOf(m: EntityManager, applicationId: string): Promise<DisbursementRow[]> {
@@ -72,13 +88,17 @@ async function entriesOf(m: EntityManager, applicationId: string): Promise<Disbu
 }
 
 async function nextSeq(tx: EntityManager, applicationId: string): Promise<number> {
-  const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM disbursements WHERE application_id = ?', [applicationId]);
+  const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM disbursements WHERE application_id = ?', [
+    applicationId,
+  ]);
   return num(rows[0]?.seq ?? 0) + 1;
 }
 
 /** A payment's amount as it now stands: the payment and every correction of it. */
 function standingAmount(entries: readonly DisbursementRow[], payment: DisbursementRow): number {
-  return entries.filter((e) => e.id === payment.id || (e.kind === 'correction' && e.correctsId === payment.id)).reduce((s, e) => s + e.amountFen, 0);
+  return entries
+    .filter((e) => e.id === payment.id || (e.kind === 'correction' && e.correctsId === payment.id))
+    .reduce((s, e) => s + e.amountFen, 0);
 }
 
 function isReversed(entries: readonly DisbursementRow[], payment: DisbursementRow): boolean {
@@ -101,7 +121,18 @@ export class Disbursements {
 
   private async result(m: EntityManager, applicationId: string, entry: DisbursementRow, replayed: boolean) {
     const app = (await findApplication(m, applicationId))!;
-    return { entry: entryView(entry), application: { id: app.id, status: app.status, statusLabel: reviewerLabel(app.status), version: app.version, verifiedFen: app.verifiedFen }, ledger: await this.ledgerOf(m, applicationId), replayed };
+    return {
+      entry: entryView(entry),
+      application: {
+        id: app.id,
+        status: app.status,
+        statusLabel: reviewerLabel(app.status),
+        version: app.version,
+        verifiedFen: app.verifiedFen,
+      },
+      ledger: await this.ledgerOf(m, applicationId),
+      replayed,
+    };
   }
 
   /**
@@ -112,10 +143,16 @@ export class Disbursements {
     const earlier = await m.getRepository(DisbursementEntity).findOne({ where: { kind: 'payment', voucherNo: input.voucherNo } });
     if (!earlier) return null;
     if (earlier.applicationId !== applicationId || earlier.amountFen !== input.amountFen || earlier.paidOn !== input.paidOn) {
-      throw new ConflictError(`国库支付凭证号 ${input.voucherNo} 已登记过另一笔拨付（${earlier.paidOn}，${formatYuan(earlier.amountFen)}），请核对凭证号`, 'voucher_used', [{ path: 'voucherNo', message: '凭证号已被使用' }]);
+      throw new ConflictError(
+        `国库支付凭证号 ${input.voucherNo} 已登记过另一笔拨付（${earlier.paidOn}，${formatYuan(earlier.amountFen)}），请核对凭证号`,
+        'voucher_used',
+        [{ path: 'voucherNo', message: '凭证号已被使用' }],
+      );
     }
     if (isReversed(await entriesOf(m, applicationId), earlier)) {
-      throw new ConflictError(`凭证号 ${input.voucherNo} 的拨付已退汇冲回；重新拨付请登记新的国库支付凭证号`, 'voucher_reversed', [{ path: 'voucherNo', message: '该凭证号的拨付已退汇' }]);
+      throw new ConflictError(`凭证号 ${input.voucherNo} 的拨付已退汇冲回；重新拨付请登记新的国库支付凭证号`, 'voucher_reversed', [
+        { path: 'voucherNo', message: '该凭证号的拨付已退汇' },
+      ]);
     }
     return earlier;
   }
@@ -126,7 +163,11 @@ export class Disbursements {
    * payment (same voucher) gets the recorded entry back; any other second payment is refused, and of
    * any number of concurrent attempts one writes (the engine's conditional UPDATE), the rest see it.
    */
-  async pay(auth: Actor, applicationId: string, input: PaymentInput): Promise<{ created: boolean; body: Awaited<ReturnType<Disbursements['result']>> }> {
+  async pay(
+    auth: Actor,
+    applicationId: string,
+    input: PaymentInput,
+  ): Promise<{ created: boolean; body: Awaited<ReturnType<Disbursements['result']>> }> {
     const now = this.deps.now();
     const today = shanghaiDate(now);
     try {
@@ -137,22 +178,36 @@ export class Disbursements {
         if (app.version !== input.version) throw staleError();
         if (app.status === 'disbursed') {
           const paid = (await entriesOf(tx, applicationId)).filter((e) => e.kind === 'payment').pop();
-          throw new ConflictError(`这份申请已拨付（凭证号 ${paid?.voucherNo ?? '—'}，${paid?.paidOn ?? ''}），不能重复拨付；如款项被退回，请先登记退汇`, 'already_disbursed');
+          throw new ConflictError(
+            `这份申请已拨付（凭证号 ${paid?.voucherNo ?? '—'}，${paid?.paidOn ?? ''}），不能重复拨付；如款项被退回，请先登记退汇`,
+            'already_disbursed',
+          );
         }
-        if (app.status !== 'approved') throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，名单审批后才能拨付`, 'invalid_transition');
+        if (app.status !== 'approved')
+          throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，名单审批后才能拨付`, 'invalid_transition');
         if (input.amountFen !== app.verifiedFen) {
-          throw new InvalidInputError(`拨付金额须等于核定金额 ${formatYuan(app.verifiedFen ?? 0)}`, [{ path: 'amountFen', message: `拨付金额须等于核定金额 ${app.verifiedFen ?? 0} 分` }]);
+          throw new InvalidInputError(`拨付金额须等于核定金额 ${formatYuan(app.verifiedFen ?? 0)}`, [
+            { path: 'amountFen', message: `拨付金额须等于核定金额 ${app.verifiedFen ?? 0} 分` },
+          ]);
         }
         const enterprise = await findEnterprise(tx, app.enterpriseId);
-        if (!app.bankAccountName || !app.bankName || !app.bankAccountNo) throw new ConflictError('申请未填写完整的收款账户（户名、开户行、账号），请企业补充后再拨付', 'account_missing');
+        if (!app.bankAccountName || !app.bankName || !app.bankAccountNo)
+          throw new ConflictError('申请未填写完整的收款账户（户名、开户行、账号），请企业补充后再拨付', 'account_missing');
         // DESIGN.md: to the enterprise's own account — the account name is the enterprise's name.
         if (!enterprise || !accountNameMatches(app.bankAccountName, enterprise.name)) {
-          throw new ConflictError(`收款账户名“${app.bankAccountName}”与企业名称“${enterprise?.name ?? ''}”不一致，补助只能拨付到企业本单位账户`, 'account_name_mismatch');
+          throw new ConflictError(
+            `收款账户名“${app.bankAccountName}”与企业名称“${enterprise?.name ?? ''}”不一致，补助只能拨付到企业本单位账户`,
+            'account_name_mismatch',
+          );
         }
-        if (compareDates(input.paidOn, today) > 0) throw new InvalidInputError('拨付日期不能晚于今天', [{ path: 'paidOn', message: '拨付日期不能晚于今天' }]);
+        if (compareDates(input.paidOn, today) > 0)
+          throw new InvalidInputError('拨付日期不能晚于今天', [{ path: 'paidOn', message: '拨付日期不能晚于今天' }]);
         const list = app.listId ? await tx.getRepository(SubsidyListEntity).findOne({ where: { id: app.listId } }) : null;
         const approvedOn = list?.approvedAt ? shanghaiDate(list.approvedAt) : null;
-        if (approvedOn && compareDates(input.paidOn, approvedOn) < 0) throw new InvalidInputError(`拨付日期不能早于名单审批日期 ${approvedOn}`, [{ path: 'paidOn', message: `拨付日期不能早于名单审批日期 ${approvedOn}` }]);
+        if (approvedOn && compareDates(input.paidOn, approvedOn) < 0)
+          throw new InvalidInputError(`拨付日期不能早于名单审批日期 ${approvedOn}`, [
+            { path: 'paidOn', message: `拨付日期不能早于名单审批日期 ${approvedOn}` },
+          ]);
 
         const entry: DisbursementRow = {
           id: newId(),
@@ -171,7 +226,13 @@ export class Disbursements {
           createdAt: now,
         };
         // The transition first: its conditional UPDATE holds the application's row, so the ledger's seq is ours.
-        await this.deps.engine.run(tx, applicationId, { event: 'disburse', auth, expectedVersion: input.version, data: { entryId: entry.id, amountFen: entry.amountFen, voucherNo: entry.voucherNo, paidOn: entry.paidOn }, actorRole: 'city_finance' });
+        await this.deps.engine.run(tx, applicationId, {
+          event: 'disburse',
+          auth,
+          expectedVersion: input.version,
+          data: { entryId: entry.id, amountFen: entry.amountFen, voucherNo: entry.voucherNo, paidOn: entry.paidOn },
+          actorRole: 'city_finance',
+        });
         entry.seq = await nextSeq(tx, applicationId);
         await insertRow(tx, DisbursementEntity, entry);
         return { created: true, body: await this.result(tx, applicationId, entry, false) };
@@ -205,17 +266,46 @@ export class Disbursements {
         const entries = await entriesOf(tx, applicationId);
         const target = entries.find((e) => e.id === entryId);
         if (!target) throw new NotFoundError('这份申请的台账中没有这条记录');
-        if (target.kind !== 'payment') throw new ConflictError('只能更正拨付记录；更正有误时，请对原拨付记录再登记一笔更正', 'not_a_payment');
+        if (target.kind !== 'payment')
+          throw new ConflictError('只能更正拨付记录；更正有误时，请对原拨付记录再登记一笔更正', 'not_a_payment');
         if (isReversed(entries, target)) throw new ConflictError('这笔拨付已退汇冲回，不能再更正', 'already_reversed');
         const standing = standingAmount(entries, target) + input.amountFen;
-        if (standing <= 0) throw new InvalidInputError('更正后这笔拨付的金额须大于 0；款项被退回请登记退汇', [{ path: 'amountFen', message: '更正后金额须大于 0' }]);
-        if (app.verifiedFen !== null && standing > app.verifiedFen) throw new InvalidInputError(`更正后这笔拨付的金额 ${formatYuan(standing)} 超过核定金额 ${formatYuan(app.verifiedFen)}`, [{ path: 'amountFen', message: '更正后金额不能超过核定金额' }]);
+        if (standing <= 0)
+          throw new InvalidInputError('更正后这笔拨付的金额须大于 0；款项被退回请登记退汇', [
+            { path: 'amountFen', message: '更正后金额须大于 0' },
+          ]);
+        if (app.verifiedFen !== null && standing > app.verifiedFen)
+          throw new InvalidInputError(`更正后这笔拨付的金额 ${formatYuan(standing)} 超过核定金额 ${formatYuan(app.verifiedFen)}`, [
+            { path: 'amountFen', message: '更正后金额不能超过核定金额' },
+          ]);
         const paidOn = input.paidOn ?? target.paidOn;
-        if (compareDates(paidOn, today) > 0) throw new InvalidInputError('日期不能晚于今天', [{ path: 'paidOn', message: '日期不能晚于今天' }]);
+        if (compareDates(paidOn, today) > 0)
+          throw new InvalidInputError('日期不能晚于今天', [{ path: 'paidOn', message: '日期不能晚于今天' }]);
         const k = entries.filter((e) => e.kind === 'correction' && e.correctsId === target.id).length + 1;
-        const entry: DisbursementRow = { id: newId(), applicationId, seq: await nextSeq(tx, applicationId), kind: 'correction', amountFen: input.amountFen, voucherNo: `${target.voucherNo}/C${k}`, paidOn, accountName: target.accountName, bankName: target.bankName, accountNo: target.accountNo, reason: input.reason, correctsId: target.id, recordedBy: auth.userId, createdAt: now };
+        const entry: DisbursementRow = {
+          id: newId(),
+          applicationId,
+          seq: await nextSeq(tx, applicationId),
+          kind: 'correction',
+          amountFen: input.amountFen,
+          voucherNo: `${target.voucherNo}/C${k}`,
+          paidOn,
+          accountName: target.accountName,
+          bankName: target.bankName,
+          accountNo: target.accountNo,
+          reason: input.reason,
+          correctsId: target.id,
+          recordedBy: auth.userId,
+          createdAt: now,
+        };
         await insertRow(tx, DisbursementEntity, entry);
-        await this.deps.audit.append(tx, { action: 'disbursement.correct', actorId: auth.userId, entityType: 'application', entityId: applicationId, data: { entryId: entry.id, correctsId: target.id, amountFen: entry.amountFen, standingFen: standing, reason: input.reason } });
+        await this.deps.audit.append(tx, {
+          action: 'disbursement.correct',
+          actorId: auth.userId,
+          entityType: 'application',
+          entityId: applicationId,
+          data: { entryId: entry.id, correctsId: target.id, amountFen: entry.amountFen, standingFen: standing, reason: input.reason },
+        });
         return this.result(tx, applicationId, entry, false);
       });
     } catch (err) {
@@ -237,12 +327,45 @@ export class Disbursements {
         if (payment.kind !== 'payment') throw new ConflictError('只能对拨付记录登记退汇', 'not_a_payment');
         if (isReversed(entries, payment)) throw new ConflictError('这笔拨付已登记过退汇', 'already_reversed');
         if (app.version !== input.version) throw staleError();
-        if (app.status !== 'disbursed') throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，不是已拨付状态，不能登记退汇`, 'invalid_transition');
-        if (compareDates(input.returnedOn, payment.paidOn) < 0) throw new InvalidInputError(`退汇日期不能早于拨付日期 ${payment.paidOn}`, [{ path: 'returnedOn', message: `退汇日期不能早于拨付日期 ${payment.paidOn}` }]);
-        if (compareDates(input.returnedOn, today) > 0) throw new InvalidInputError('退汇日期不能晚于今天', [{ path: 'returnedOn', message: '退汇日期不能晚于今天' }]);
+        if (app.status !== 'disbursed')
+          throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，不是已拨付状态，不能登记退汇`, 'invalid_transition');
+        if (compareDates(input.returnedOn, payment.paidOn) < 0)
+          throw new InvalidInputError(`退汇日期不能早于拨付日期 ${payment.paidOn}`, [
+            { path: 'returnedOn', message: `退汇日期不能早于拨付日期 ${payment.paidOn}` },
+          ]);
+        if (compareDates(input.returnedOn, today) > 0)
+          throw new InvalidInputError('退汇日期不能晚于今天', [{ path: 'returnedOn', message: '退汇日期不能晚于今天' }]);
         const standing = standingAmount(entries, payment);
-        const entry: DisbursementRow = { id: newId(), applicationId, seq: 0, kind: 'reversal', amountFen: -standing, voucherNo: payment.voucherNo, paidOn: input.returnedOn, accountName: payment.accountName, bankName: payment.bankName, accountNo: payment.accountNo, reason: input.reason, correctsId: payment.id, recordedBy: auth.userId, createdAt: now };
-        await this.deps.engine.run(tx, applicationId, { event: 'reverse_payment', auth, expectedVersion: input.version, reason: input.reason, data: { entryId: entry.id, paymentId: payment.id, amountFen: entry.amountFen, voucherNo: payment.voucherNo, returnedOn: input.returnedOn }, actorRole: 'city_finance' });
+        const entry: DisbursementRow = {
+          id: newId(),
+          applicationId,
+          seq: 0,
+          kind: 'reversal',
+          amountFen: -standing,
+          voucherNo: payment.voucherNo,
+          paidOn: input.returnedOn,
+          accountName: payment.accountName,
+          bankName: payment.bankName,
+          accountNo: payment.accountNo,
+          reason: input.reason,
+          correctsId: payment.id,
+          recordedBy: auth.userId,
+          createdAt: now,
+        };
+        await this.deps.engine.run(tx, applicationId, {
+          event: 'reverse_payment',
+          auth,
+          expectedVersion: input.version,
+          reason: input.reason,
+          data: {
+            entryId: entry.id,
+            paymentId: payment.id,
+            amountFen: entry.amountFen,
+            voucherNo: payment.voucherNo,
+            returnedOn: input.returnedOn,
+          },
+          actorRole: 'city_finance',
+        });
         entry.seq = await nextSeq(tx, applicationId);
         await insertRow(tx, DisbursementEntity, entry);
         return this.result(tx, applicationId, entry, false);
@@ -268,7 +391,8 @@ export class Disbursements {
     if (f.from) add('d.paid_on >= ?', f.from);
     if (f.to) add('d.paid_on <= ?', f.to);
     if (f.voucherNo) add("d.voucher_no LIKE ? ESCAPE '!'", likeContains(f.voucherNo));
-    if (f.text) add("(e.name LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!')", likeContains(f.text), likeContains(f.text.toUpperCase()));
+    if (f.text)
+      add("(e.name LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!')", likeContains(f.text), likeContains(f.text.toUpperCase()));
     return { where, params };
   }
 
@@ -280,14 +404,37 @@ export class Disbursements {
       pageWhere.push('(d.created_at > ? OR (d.created_at = ? AND d.id > ?))');
       pageParams.push(f.after.createdAt, f.after.createdAt, f.after.id);
     }
-    const from = 'FROM disbursements d JOIN applications a ON a.id = d.application_id JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN users u ON u.id = d.recorded_by';
+    const from =
+      'FROM disbursements d JOIN applications a ON a.id = d.application_id JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN users u ON u.id = d.recorded_by';
     const clause = (w: string[]) => (w.length ? `WHERE ${w.join(' AND ')}` : '');
-    const rows: { id: string; application_id: string; seq: number | string; kind: EntryKind; amount_fen: number | string; voucher_no: string; paid_on: string; account_name: string; bank_name: string; account_no: string; reason: string | null; corrects_id: string | null; recorded_by: string; created_at: number | string; tracking_no: string | null; enterprise_name: string; county_code: string; recorder_name: string | null }[] = await m.query(
+    const rows: {
+      id: string;
+      application_id: string;
+      seq: number | string;
+      kind: EntryKind;
+      amount_fen: number | string;
+      voucher_no: string;
+      paid_on: string;
+      account_name: string;
+      bank_name: string;
+      account_no: string;
+      reason: string | null;
+      corrects_id: string | null;
+      recorded_by: string;
+      created_at: number | string;
+      tracking_no: string | null;
+      enterprise_name: string;
+      county_code: string;
+      recorder_name: string | null;
+    }[] = await m.query(
       `SELECT d.id, d.application_id, d.seq, d.kind, d.amount_fen, d.voucher_no, d.paid_on, d.account_name, d.bank_name, d.account_no, d.reason, d.corrects_id, d.recorded_by, d.created_at, a.tracking_no, e.name AS enterprise_name, a.county_code, u.display_name AS recorder_name
        ${from} ${clause(pageWhere)} ORDER BY d.created_at ASC, d.id ASC LIMIT ${Math.trunc(page ? f.limit : 20_000)}`,
       pageParams,
     );
-    const totals: { kind: EntryKind; n: number | string; total: number | string | null }[] = await m.query(`SELECT d.kind AS kind, COUNT(*) AS n, SUM(d.amount_fen) AS total ${from} ${clause(where)} GROUP BY d.kind`, params);
+    const totals: { kind: EntryKind; n: number | string; total: number | string | null }[] = await m.query(
+      `SELECT d.kind AS kind, COUNT(*) AS n, SUM(d.amount_fen) AS total ${from} ${clause(where)} GROUP BY d.kind`,
+      params,
+    );
     return { rows, totals };
   }
 
@@ -296,7 +443,25 @@ export class Disbursements {
       const { rows, totals } = await this.ledgerRows(m, f, true);
       const of = (kind: EntryKind) => num(totals.find((t) => t.kind === kind)?.total ?? 0);
       const items = rows.map((r) => ({
-        ...entryView({ id: r.id, applicationId: r.application_id, seq: num(r.seq), kind: r.kind, amountFen: num(r.amount_fen), voucherNo: r.voucher_no, paidOn: r.paid_on, accountName: r.account_name, bankName: r.bank_name, accountNo: r.account_no, reason: r.reason, correctsId: r.corrects_id, recordedBy: r.recorded_by, createdAt: num(r.created_at) }, true),
+        ...entryView(
+          {
+            id: r.id,
+            applicationId: r.application_id,
+            seq: num(r.seq),
+            kind: r.kind,
+            amountFen: num(r.amount_fen),
+            voucherNo: r.voucher_no,
+            paidOn: r.paid_on,
+            accountName: r.account_name,
+            bankName: r.bank_name,
+            accountNo: r.account_no,
+            reason: r.reason,
+            correctsId: r.corrects_id,
+            recordedBy: r.recorded_by,
+            createdAt: num(r.created_at),
+          },
+          true,
+        ),
         trackingNo: r.tracking_no,
         enterpriseName: r.enterprise_name,
         countyCode: r.county_code,
@@ -306,7 +471,13 @@ export class Disbursements {
       return {
         items,
         // Over every entry the filter selects, not just this page.
-        totals: { paymentFen: of('payment'), correctionFen: of('correction'), reversalFen: of('reversal'), netFen: of('payment') + of('correction') + of('reversal'), count: totals.reduce((s, t) => s + num(t.n), 0) },
+        totals: {
+          paymentFen: of('payment'),
+          correctionFen: of('correction'),
+          reversalFen: of('reversal'),
+          netFen: of('payment') + of('correction') + of('reversal'),
+          count: totals.reduce((s, t) => s + num(t.n), 0),
+        },
         next: items.length === f.limit && last ? `${last.createdAt}.${last.id}` : null,
       };
     });

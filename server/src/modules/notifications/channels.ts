@@ -127,15 +127,39 @@ const progressOa: ChannelTemplate = {
 const filingResult = (result: string): TemplateChannels => ({
   group: 'progress',
   // 备案审核结果: 服务商名称 / 审核结果 / 备注 / 时间
-  mp: { kind: 'filingResult', fields: { thing1: param('companyName'), phrase2: () => result, thing3: (c) => c.p.reason || c.p.filingNo || c.payload.title, time4: time } },
+  mp: {
+    kind: 'filingResult',
+    fields: {
+      thing1: param('companyName'),
+      phrase2: () => result,
+      thing3: (c) => c.p.reason || c.p.filingNo || c.payload.title,
+      time4: time,
+    },
+  },
   oa: { kind: 'filingResult', fields: { thing1: param('companyName'), thing2: () => result, time3: time } },
 });
 
 const reviewAlert: TemplateChannels = {
   group: 'queue',
   // 待办提醒: 待办事项 / 申请单位 / 编号 / 时间
-  mp: { kind: 'reviewAlert', fields: { thing1: (c) => c.p.stageLabel || c.payload.title, thing2: param('enterpriseName', '—'), character_string3: param('trackingNo', '-'), time4: time } },
-  oa: { kind: 'reviewAlert', fields: { thing1: (c) => c.p.stageLabel || c.payload.title, thing2: param('enterpriseName', '—'), character_string3: param('trackingNo', '-'), time4: time } },
+  mp: {
+    kind: 'reviewAlert',
+    fields: {
+      thing1: (c) => c.p.stageLabel || c.payload.title,
+      thing2: param('enterpriseName', '—'),
+      character_string3: param('trackingNo', '-'),
+      time4: time,
+    },
+  },
+  oa: {
+    kind: 'reviewAlert',
+    fields: {
+      thing1: (c) => c.p.stageLabel || c.payload.title,
+      thing2: param('enterpriseName', '—'),
+      character_string3: param('trackingNo', '-'),
+      time4: time,
+    },
+  },
 };
 
 /**
@@ -146,8 +170,14 @@ const reviewAlert: TemplateChannels = {
 export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'filing.submitted': {
     group: 'queue',
-    mp: { kind: 'reviewAlert', fields: { thing1: () => '服务商备案待审核', thing2: param('companyName'), character_string3: () => '-', time4: time } },
-    oa: { kind: 'reviewAlert', fields: { thing1: () => '服务商备案待审核', thing2: param('companyName'), character_string3: () => '-', time4: time } },
+    mp: {
+      kind: 'reviewAlert',
+      fields: { thing1: () => '服务商备案待审核', thing2: param('companyName'), character_string3: () => '-', time4: time },
+    },
+    oa: {
+      kind: 'reviewAlert',
+      fields: { thing1: () => '服务商备案待审核', thing2: param('companyName'), character_string3: () => '-', time4: time },
+    },
   },
   'filing.approved': filingResult('已通过'),
   'filing.returned': filingResult('需修改'),
@@ -157,8 +187,25 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'application.confirm_request': {
     group: 'progress',
     // 合同确认提醒: 企业名称 / 申报编号 / 合同金额 / 温馨提示 / 提交时间
-    mp: { kind: 'confirmRequest', fields: { thing1: param('enterpriseName'), character_string2: param('trackingNo', '-'), amount3: param('contractAmount', '0'), thing4: () => '请核对合同与付款后确认', time5: time } },
-    oa: { kind: 'confirmRequest', fields: { thing1: param('enterpriseName'), character_string2: param('trackingNo', '-'), amount3: param('contractAmount', '0'), time4: time } },
+    mp: {
+      kind: 'confirmRequest',
+      fields: {
+        thing1: param('enterpriseName'),
+        character_string2: param('trackingNo', '-'),
+        amount3: param('contractAmount', '0'),
+        thing4: () => '请核对合同与付款后确认',
+        time5: time,
+      },
+    },
+    oa: {
+      kind: 'confirmRequest',
+      fields: {
+        thing1: param('enterpriseName'),
+        character_string2: param('trackingNo', '-'),
+        amount3: param('contractAmount', '0'),
+        time4: time,
+      },
+    },
   },
   'application.provider_notice': { group: 'progress', mp: progressMp, oa: progressOa },
   'queue.new_item': reviewAlert,
@@ -170,8 +217,14 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'reviewer.digest': {
     group: 'digest',
     // 每日待办汇总: 待办概况 / 最久的一件 / 日期
-    mp: { kind: 'digest', fields: { thing1: (c) => `待办${c.p.waiting ?? 0}件，超期${c.p.overdue ?? 0}件`, thing2: param('oldest', '—'), time3: time } },
-    oa: { kind: 'digest', fields: { thing1: (c) => `待办${c.p.waiting ?? 0}件，超期${c.p.overdue ?? 0}件`, thing2: param('oldest', '—'), time3: time } },
+    mp: {
+      kind: 'digest',
+      fields: { thing1: (c) => `待办${c.p.waiting ?? 0}件，超期${c.p.overdue ?? 0}件`, thing2: param('oldest', '—'), time3: time },
+    },
+    oa: {
+      kind: 'digest',
+      fields: { thing1: (c) => `待办${c.p.waiting ?? 0}件，超期${c.p.overdue ?? 0}件`, thing2: param('oldest', '—'), time3: time },
+    },
   },
 };
 
@@ -196,7 +249,13 @@ function fill(t: ChannelTemplate, ctx: FieldContext, cut: (key: string, raw: str
 
 export type BuildResult<T> = { ok: true; message: T } | { ok: false; error: string };
 
-export function buildSubscribeMessage(template: string, payload: Payload, at: number, openid: string, settings: NotificationSettings): BuildResult<SubscribeMessageInput> {
+export function buildSubscribeMessage(
+  template: string,
+  payload: Payload,
+  at: number,
+  openid: string,
+  settings: NotificationSettings,
+): BuildResult<SubscribeMessageInput> {
   const mapping = mappingOf(template);
   if (!mapping) return { ok: false, error: `no channel mapping for template ${template}` };
   const ctx: FieldContext = { p: payload.params, payload, at };
@@ -213,7 +272,14 @@ export function buildSubscribeMessage(template: string, payload: Payload, at: nu
   };
 }
 
-export function buildTemplateMessage(template: string, payload: Payload, at: number, openid: string, mpAppid: string, settings: NotificationSettings): BuildResult<TemplateMessageInput> {
+export function buildTemplateMessage(
+  template: string,
+  payload: Payload,
+  at: number,
+  openid: string,
+  mpAppid: string,
+  settings: NotificationSettings,
+): BuildResult<TemplateMessageInput> {
   const mapping = mappingOf(template);
   if (!mapping) return { ok: false, error: `no channel mapping for template ${template}` };
   const ctx: FieldContext = { p: payload.params, payload, at };

@@ -113,7 +113,12 @@ export class StageReader {
 }
 
 /** The digest of one reviewer with these grants at `now`. */
-export async function digestFor(reader: StageReader, grants: readonly { role: string; countyCode: string | null }[], settings: NotificationSettings, now: number): Promise<Digest> {
+export async function digestFor(
+  reader: StageReader,
+  grants: readonly { role: string; countyCode: string | null }[],
+  settings: NotificationSettings,
+  now: number,
+): Promise<Digest> {
   const items = new Map<string, DigestItem>();
   const add = (kind: DigestItem['kind'], id: string, ref: string, stage: DigestStage, since: number, actionable: boolean) => {
     const days = Math.max(0, Math.floor((now - since) / DAY_MS));
@@ -136,14 +141,18 @@ export async function digestFor(reader: StageReader, grants: readonly { role: st
         if (a.status === 'provider_check') add('application', a.id, refOf(a), 'provider_check', sinceOf(a), false);
         else if (a.status === 'county_review') {
           // Waits for this department only while it has not given its opinion in this round.
-          if (!opinions.get(`${a.id}|${Number(a.round)}`)?.has(department)) add('application', a.id, refOf(a), 'county_review', sinceOf(a), true);
+          if (!opinions.get(`${a.id}|${Number(a.round)}`)?.has(department))
+            add('application', a.id, refOf(a), 'county_review', sinceOf(a), true);
         } else add('application', a.id, refOf(a), 'county_approved', sinceOf(a), true);
       }
     } else if (role === 'city_miit') {
-      for (const a of await reader.applications(['reported', 'city_approved'], null)) add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
-      for (const f of await reader.filings()) add('filing', f.id, f.company_name, 'filing_submitted', Number(f.submitted_at ?? f.updated_at), true);
+      for (const a of await reader.applications(['reported', 'city_approved'], null))
+        add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
+      for (const f of await reader.filings())
+        add('filing', f.id, f.company_name, 'filing_submitted', Number(f.submitted_at ?? f.updated_at), true);
     } else if (role === 'city_finance') {
-      for (const a of await reader.applications(['listed', 'approved'], null)) add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
+      for (const a of await reader.applications(['listed', 'approved'], null))
+        add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
     }
   }
   const list = [...items.values()].sort((x, y) => x.since - y.since);
@@ -159,7 +168,9 @@ export function digestParams(d: Digest, date: string): Record<string, string> {
     if (i.overdue) s.overdue++;
     perStage.set(i.stage, s);
   }
-  const details = [...perStage.entries()].map(([stage, s]) => `${STAGE_LABELS[stage]} ${s.n} 件${s.overdue ? `（超期 ${s.overdue} 件）` : ''}`).join('；');
+  const details = [...perStage.entries()]
+    .map(([stage, s]) => `${STAGE_LABELS[stage]} ${s.n} 件${s.overdue ? `（超期 ${s.overdue} 件）` : ''}`)
+    .join('；');
   const oldest = d.items[0];
   return {
     date,
@@ -169,8 +180,6 @@ export function digestParams(d: Digest, date: string): Record<string, string> {
     oldest: oldest ? `${oldest.ref} 已等${oldest.days}天` : '',
   };
 }
-
-
 
 export interface DigestRunDeps {
   db: Database;
@@ -194,7 +203,11 @@ export async function runDigests(deps: DigestRunDeps): Promise<number> {
     [...REVIEWER_ROLES],
   );
   if (grantsRows.length === 0) return 0;
-  const done = new Set((await db.query<{ user_id: string }>('SELECT user_id FROM notification_digest_runs WHERE digest_date = ?', [date])).map((r) => r.user_id));
+  const done = new Set(
+    (await db.query<{ user_id: string }>('SELECT user_id FROM notification_digest_runs WHERE digest_date = ?', [date])).map(
+      (r) => r.user_id,
+    ),
+  );
   const grants = new Map<string, { role: string; countyCode: string | null }[]>();
   for (const r of grantsRows) {
     if (done.has(r.user_id)) continue;
@@ -215,11 +228,29 @@ export async function runDigests(deps: DigestRunDeps): Promise<number> {
     const eventKey = `digest:${userId}:${date}`;
     try {
       await db.transaction(async (tx) => {
-        await insertRow(tx, NotificationDigestRunEntity, { userId, digestDate: date, waiting: digest.waiting, overdue: digest.overdue, eventKey: send ? eventKey : null, createdAt: now });
+        await insertRow(tx, NotificationDigestRunEntity, {
+          userId,
+          digestDate: date,
+          waiting: digest.waiting,
+          overdue: digest.overdue,
+          eventKey: send ? eventKey : null,
+          createdAt: now,
+        });
         // The user's choice of channels for digests is honoured, the inbox included; the outbox's keys
         // keep the worker's channel order (mini-program first, then the official account).
         if (send) {
-          await enqueueNotifications(tx, { eventKey, recipientUserIds: [userId], template: 'reviewer.digest', params: digestParams(digest, date), inbox: channels.includes('inbox'), channels: channels.filter((c) => c !== 'inbox') }, now);
+          await enqueueNotifications(
+            tx,
+            {
+              eventKey,
+              recipientUserIds: [userId],
+              template: 'reviewer.digest',
+              params: digestParams(digest, date),
+              inbox: channels.includes('inbox'),
+              channels: channels.filter((c) => c !== 'inbox'),
+            },
+            now,
+          );
         }
       });
       if (send) written++;
@@ -231,4 +262,3 @@ export async function runDigests(deps: DigestRunDeps): Promise<number> {
   if (written > 0) deps.logger?.info({ date, written }, 'outbox: daily digests written');
   return written;
 }
-

@@ -46,11 +46,17 @@ function shape(type: string | null, raw: string, max: number): string {
   switch (type) {
     case 'phrase': {
       // 5个以内汉字: only Chinese characters survive (e.g. "县级审核中" stays, "审核 OK" → "审核").
-      return chars(v.replace(/[^\p{Script=Han}]/gu, '')).slice(0, 5).join('');
+      return chars(v.replace(/[^\p{Script=Han}]/gu, ''))
+        .slice(0, 5)
+        .join('');
     }
     case 'character_string': {
       // 32位以内数字、字母或符号, no Chinese: drop what is not printable ASCII.
-      return v.replace(/[^\x20-\x7e]/g, '').replace(/\s+/g, ' ').trim().slice(0, Math.min(32, max));
+      return v
+        .replace(/[^\x20-\x7e]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, Math.min(32, max));
     }
     case 'number': {
       const m = /\d+(\.\d+)?/.exec(v.replace(/,/g, ''));
@@ -59,7 +65,9 @@ function shape(type: string | null, raw: string, max: number): string {
     case 'letter':
       return v.replace(/[^A-Za-z]/g, '').slice(0, 32);
     case 'symbol':
-      return chars(v.replace(/[\p{L}\p{N}\s]/gu, '')).slice(0, 5).join('');
+      return chars(v.replace(/[\p{L}\p{N}\s]/gu, ''))
+        .slice(0, 5)
+        .join('');
     case 'amount': {
       // 1个币种符号+10位以内纯数字，可带小数: "120000.00 元" → "¥120000.00".
       const m = /(\d{1,10})(?:\.(\d{1,2}))?/.exec(v.replace(/[,\s]/g, ''));
@@ -67,9 +75,15 @@ function shape(type: string | null, raw: string, max: number): string {
       return `¥${m[1]}${m[2] ? `.${m[2]}` : ''}`;
     }
     case 'phone_number':
-      return v.replace(/[^0-9+\-() ]/g, '').trim().slice(0, 17);
+      return v
+        .replace(/[^0-9+\-() ]/g, '')
+        .trim()
+        .slice(0, 17);
     case 'name': {
-      if (/\p{Script=Han}/u.test(v)) return chars(v.replace(/[\d\s]/g, '')).slice(0, 10).join('');
+      if (/\p{Script=Han}/u.test(v))
+        return chars(v.replace(/[\d\s]/g, ''))
+          .slice(0, 10)
+          .join('');
       return v.replace(/\d/g, '').slice(0, 20);
     }
     case 'time':

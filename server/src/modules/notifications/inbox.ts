@@ -62,19 +62,35 @@ export class Inbox {
     );
     const page = rows.slice(0, limit).map(toItem);
     const last = page[page.length - 1];
-    return { items: page, nextCursor: rows.length > limit && last ? `${last.createdAt}.${last.id}` : null, unreadCount: await this.unreadCount(userId) };
+    return {
+      items: page,
+      nextCursor: rows.length > limit && last ? `${last.createdAt}.${last.id}` : null,
+      unreadCount: await this.unreadCount(userId),
+    };
   }
 
   async unreadCount(userId: string): Promise<number> {
-    const rows = await this.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [userId]);
+    const rows = await this.db.query<{ n: number | string }>(
+      "SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL",
+      [userId],
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
   /** Marks one of the caller's own messages read; reading it again keeps the first time. */
   async markRead(userId: string, id: string): Promise<{ id: string; readAt: number; unreadCount: number }> {
     const now = this.now();
-    await this.db.run((m) => exec(m, "UPDATE notifications SET read_at = ? WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [now, id, userId]));
-    const rows = await this.db.query<{ read_at: number | string | null }>("SELECT read_at FROM notifications WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox'", [id, userId]);
+    await this.db.run((m) =>
+      exec(m, "UPDATE notifications SET read_at = ? WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [
+        now,
+        id,
+        userId,
+      ]),
+    );
+    const rows = await this.db.query<{ read_at: number | string | null }>(
+      "SELECT read_at FROM notifications WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox'",
+      [id, userId],
+    );
     const row = rows[0];
     // Someone else's message answers exactly like one that does not exist.
     if (!row || row.read_at === null) throw new NotFoundError('没有这条消息，或它不属于您');
@@ -82,7 +98,12 @@ export class Inbox {
   }
 
   async markAllRead(userId: string): Promise<{ updated: number; unreadCount: number }> {
-    const updated = await this.db.run((m) => exec(m, "UPDATE notifications SET read_at = ? WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [this.now(), userId]));
+    const updated = await this.db.run((m) =>
+      exec(m, "UPDATE notifications SET read_at = ? WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [
+        this.now(),
+        userId,
+      ]),
+    );
     return { updated, unreadCount: await this.unreadCount(userId) };
   }
 }

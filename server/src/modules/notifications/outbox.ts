@@ -54,7 +54,9 @@ export async function enqueueNotifications(tx: EntityManager, req: NotificationR
 /** Users who hold a role (in a county, for county roles): the recipients of queue alerts. */
 export async function holdersOf(tx: EntityManager, role: string, countyCode: string | null = null): Promise<string[]> {
   const rows: { user_id: string }[] = await tx.query(
-    countyCode === null ? 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND revoked_at IS NULL' : 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND county_code = ? AND revoked_at IS NULL',
+    countyCode === null
+      ? 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND revoked_at IS NULL'
+      : 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND county_code = ? AND revoked_at IS NULL',
     countyCode === null ? [role] : [role, countyCode],
   );
   return rows.map((r) => r.user_id);

@@ -62,7 +62,10 @@ export const preferencesInputSchema = z
         )
         .optional(),
       quietHours: z
-        .union([z.strictObject({ start: hhmm, end: hhmm }, { error: '免打扰时段须包含 start 和 end，例如 {"start":"22:00","end":"08:00"}' }), z.null()])
+        .union([
+          z.strictObject({ start: hhmm, end: hhmm }, { error: '免打扰时段须包含 start 和 end，例如 {"start":"22:00","end":"08:00"}' }),
+          z.null(),
+        ])
         .optional(),
     },
     { error: '只能设置 groups 和 quietHours' },
@@ -70,7 +73,11 @@ export const preferencesInputSchema = z
   .superRefine((input, ctx) => {
     for (const group of INBOX_LOCKED) {
       if (input.groups?.[group]?.inbox === false) {
-        ctx.addIssue({ code: 'custom', path: ['groups', group, 'inbox'], message: `“${GROUP_LABELS[group]}”始终保留在站内消息中，不能关闭` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups', group, 'inbox'],
+          message: `“${GROUP_LABELS[group]}”始终保留在站内消息中，不能关闭`,
+        });
       }
     }
     if (input.quietHours && input.quietHours.start === input.quietHours.end) {
@@ -90,7 +97,7 @@ function toHhmm(minute: number): string {
 
 /** Minutes after midnight in Asia/Shanghai (UTC+8 all year). */
 export function shanghaiMinuteOfDay(epochMs: number): number {
-  return Math.floor((((epochMs + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / 60_000);
+  return Math.floor(((((epochMs + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
 }
 
 /** Epoch ms of the Asia/Shanghai midnight that starts the day of epochMs. */
@@ -111,7 +118,6 @@ export function quietHoursEnd(q: QuietHours, epochMs: number): number {
   return end;
 }
 
-
 export class NotificationPreferences {
   constructor(
     private readonly db: Database,
@@ -121,8 +127,14 @@ export class NotificationPreferences {
 
   async get(userId: string): Promise<PreferencesView> {
     const [rows, quiet] = await Promise.all([
-      this.db.query<{ template_group: string; channel: string; enabled: number | string }>('SELECT template_group, channel, enabled FROM notification_preferences WHERE user_id = ?', [userId]),
-      this.db.query<{ start_minute: number | string; end_minute: number | string }>('SELECT start_minute, end_minute FROM notification_quiet_hours WHERE user_id = ?', [userId]),
+      this.db.query<{ template_group: string; channel: string; enabled: number | string }>(
+        'SELECT template_group, channel, enabled FROM notification_preferences WHERE user_id = ?',
+        [userId],
+      ),
+      this.db.query<{ start_minute: number | string; end_minute: number | string }>(
+        'SELECT start_minute, end_minute FROM notification_quiet_hours WHERE user_id = ?',
+        [userId],
+      ),
     ]);
     const off = new Set(rows.filter((r) => Number(r.enabled) === 0).map((r) => `${r.template_group}|${r.channel}`));
     const groups = {} as PreferencesView['groups'];
@@ -138,7 +150,11 @@ export class NotificationPreferences {
       subscribeTemplateIds[g] = subscribeTemplateIdsOf(g, this.settings);
     }
     const q = quiet[0];
-    return { groups, quietHours: q ? { start: toHhmm(Number(q.start_minute)), end: toHhmm(Number(q.end_minute)) } : null, subscribeTemplateIds };
+    return {
+      groups,
+      quietHours: q ? { start: toHhmm(Number(q.start_minute)), end: toHhmm(Number(q.end_minute)) } : null,
+      subscribeTemplateIds,
+    };
   }
 
   async update(userId: string, input: PreferencesInput): Promise<PreferencesView> {
@@ -174,7 +190,14 @@ export class NotificationPreferences {
   }
 }
 
-async function upsertPreference(tx: EntityManager, userId: string, group: TemplateGroup, channel: PreferenceChannel, enabled: boolean, now: number): Promise<void> {
+async function upsertPreference(
+  tx: EntityManager,
+  userId: string,
+  group: TemplateGroup,
+  channel: PreferenceChannel,
+  enabled: boolean,
+  now: number,
+): Promise<void> {
   const repo = tx.getRepository(NotificationPreferenceEntity);
   const res = await repo.update({ userId, templateGroup: group, channel }, { enabled, updatedAt: now });
   if (res.affected) return;
@@ -191,7 +214,10 @@ export async function disabledChannels(db: Database, userIds: readonly string[])
   const out = new Set<string>();
   if (userIds.length === 0) return out;
   const ids = inList(userIds);
-  const rows = await db.query<{ user_id: string; template_group: string; channel: string }>(`SELECT user_id, template_group, channel FROM notification_preferences WHERE enabled = 0 AND user_id IN (${ids.sql})`, ids.params);
+  const rows = await db.query<{ user_id: string; template_group: string; channel: string }>(
+    `SELECT user_id, template_group, channel FROM notification_preferences WHERE enabled = 0 AND user_id IN (${ids.sql})`,
+    ids.params,
+  );
   for (const r of rows) out.add(`${r.user_id}|${r.template_group}|${r.channel}`);
   return out;
 }
@@ -200,7 +226,10 @@ export async function quietHoursOf(db: Database, userIds: readonly string[]): Pr
   const out = new Map<string, QuietHours>();
   if (userIds.length === 0) return out;
   const ids = inList(userIds);
-  const rows = await db.query<{ user_id: string; start_minute: number | string; end_minute: number | string }>(`SELECT user_id, start_minute, end_minute FROM notification_quiet_hours WHERE user_id IN (${ids.sql})`, ids.params);
+  const rows = await db.query<{ user_id: string; start_minute: number | string; end_minute: number | string }>(
+    `SELECT user_id, start_minute, end_minute FROM notification_quiet_hours WHERE user_id IN (${ids.sql})`,
+    ids.params,
+  );
   for (const r of rows) out.set(r.user_id, { startMinute: Number(r.start_minute), endMinute: Number(r.end_minute) });
   return out;
 }

@@ -10,7 +10,16 @@ export const MESSAGE_KINDS = ['applicationProgress', 'confirmRequest', 'filingRe
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Application stages a digest reports on, with the provider filings that wait for city MIIT. */
-export const DIGEST_STAGES = ['provider_check', 'county_review', 'county_approved', 'reported', 'city_approved', 'listed', 'approved', 'filing_submitted'] as const;
+export const DIGEST_STAGES = [
+  'provider_check',
+  'county_review',
+  'county_approved',
+  'reported',
+  'city_approved',
+  'listed',
+  'approved',
+  'filing_submitted',
+] as const;
 export type DigestStage = (typeof DIGEST_STAGES)[number];
 
 export interface NotificationSettings {
@@ -84,7 +93,9 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   overdueDays: { ...(DEFAULT_OVERDUE_DAYS as Record<Exclude<DigestStage, 'filing_submitted'>, number>), filing_submitted: 15 },
 };
 
-export type NotificationSettingsOverrides = Partial<Omit<NotificationSettings, 'subscribeTemplateIds' | 'oaTemplateIds' | 'overdueDays'>> & {
+export type NotificationSettingsOverrides = Partial<
+  Omit<NotificationSettings, 'subscribeTemplateIds' | 'oaTemplateIds' | 'overdueDays'>
+> & {
   subscribeTemplateIds?: Partial<Record<MessageKind, string>>;
   oaTemplateIds?: Partial<Record<MessageKind, string>>;
   overdueDays?: Partial<Record<DigestStage, number>>;

@@ -113,7 +113,8 @@ export class OutboxStore {
     const work = async (m: EntityManager, lock: boolean): Promise<RawClaimed[]> => {
       const sql = this.candidateSql(limit, lock);
       const picked: { id: string; next_attempt_at: number | string }[] = [];
-      for (const status of ['failed', 'pending']) picked.push(...(await m.query<{ id: string; next_attempt_at: number | string }[]>(sql, [status, now, now])));
+      for (const status of ['failed', 'pending'])
+        picked.push(...(await m.query<{ id: string; next_attempt_at: number | string }[]>(sql, [status, now, now])));
       if (picked.length === 0) return [];
       picked.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
       const ids = inList(picked.slice(0, limit).map((p) => p.id));
@@ -166,11 +167,19 @@ export class OutboxStore {
     }
     if (byKey.size === 0) return;
     const keys = inList([...byKey.keys()]);
-    const found = await this.db.query<{ idempotency_key: string }>(`SELECT idempotency_key FROM notifications WHERE idempotency_key IN (${keys.sql})`, keys.params);
+    const found = await this.db.query<{ idempotency_key: string }>(
+      `SELECT idempotency_key FROM notifications WHERE idempotency_key IN (${keys.sql})`,
+      keys.params,
+    );
     for (const f of found) byKey.get(f.idempotency_key)!.fallbackKey = f.idempotency_key;
     if (found.length === 0) return;
     const parked = inList(found.map((f) => f.idempotency_key));
-    await this.db.run((m) => exec(m, `UPDATE notifications SET next_attempt_at = ? WHERE status = 'pending' AND idempotency_key IN (${parked.sql})`, [now + PARK_MS, ...parked.params]));
+    await this.db.run((m) =>
+      exec(m, `UPDATE notifications SET next_attempt_at = ? WHERE status = 'pending' AND idempotency_key IN (${parked.sql})`, [
+        now + PARK_MS,
+        ...parked.params,
+      ]),
+    );
   }
 
   /** WeChat accepted the message. False: the claim was lost (the lease ran out and the row moved on). */
@@ -207,17 +216,23 @@ export class OutboxStore {
           if (changed === chunk.length) {
             for (const c of chunk) recorded.add(c.row.id);
           } else {
-            const ours = await tx.query<{ id: string }[]>(`SELECT id FROM notifications WHERE claim_token = ? AND status = 'sent' AND id IN (${ids.sql})`, [token, ...ids.params]);
+            const ours = await tx.query<{ id: string }[]>(
+              `SELECT id FROM notifications WHERE claim_token = ? AND status = 'sent' AND id IN (${ids.sql})`,
+              [token, ...ids.params],
+            );
             for (const r of ours) recorded.add(r.id);
           }
           // Delivered by the mini-program: the official-account fallbacks are not needed.
-          const fallbacks = chunk.filter((c) => c.row.fallbackKey !== null && recorded.has(c.row.id)).map((c) => c.row.fallbackKey as string);
+          const fallbacks = chunk
+            .filter((c) => c.row.fallbackKey !== null && recorded.has(c.row.id))
+            .map((c) => c.row.fallbackKey as string);
           if (fallbacks.length > 0) {
             const keys = inList(fallbacks);
-            await exec(tx, `UPDATE notifications SET status = 'skipped', last_error = ?, lease_until = NULL WHERE status IN ('pending', 'failed') AND idempotency_key IN (${keys.sql})`, [
-              '已通过小程序订阅消息送达',
-              ...keys.params,
-            ]);
+            await exec(
+              tx,
+              `UPDATE notifications SET status = 'skipped', last_error = ?, lease_until = NULL WHERE status IN ('pending', 'failed') AND idempotency_key IN (${keys.sql})`,
+              ['已通过小程序订阅消息送达', ...keys.params],
+            );
           }
         }
       }
@@ -228,12 +243,11 @@ export class OutboxStore {
   /** This channel will not deliver it (skipped) or gave up (dead): the next channel is released. */
   async markFinal(row: ClaimedRow, status: 'skipped' | 'dead', error: string, now: number): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const done = await exec(tx, `UPDATE notifications SET status = ?, last_error = ?, lease_until = NULL WHERE id = ? AND claim_token = ? AND status = 'sending'`, [
-        status,
-        clip(error),
-        row.id,
-        row.claimToken,
-      ]);
+      const done = await exec(
+        tx,
+        `UPDATE notifications SET status = ?, last_error = ?, lease_until = NULL WHERE id = ? AND claim_token = ? AND status = 'sending'`,
+        [status, clip(error), row.id, row.claimToken],
+      );
       if (done !== 1) return false;
       await this.releaseFallback(tx, row, now);
       return true;
@@ -243,12 +257,11 @@ export class OutboxStore {
   /** A transient failure: due again at nextAttemptAt. */
   async markRetry(row: ClaimedRow, nextAttemptAt: number, error: string): Promise<boolean> {
     const n = await this.db.run((m) =>
-      exec(m, `UPDATE notifications SET status = 'failed', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND claim_token = ? AND status = 'sending'`, [
-        nextAttemptAt,
-        clip(error),
-        row.id,
-        row.claimToken,
-      ]),
+      exec(
+        m,
+        `UPDATE notifications SET status = 'failed', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND claim_token = ? AND status = 'sending'`,
+        [nextAttemptAt, clip(error), row.id, row.claimToken],
+      ),
     );
     return n === 1;
   }
@@ -269,7 +282,11 @@ export class OutboxStore {
   private async releaseFallback(m: EntityManager, row: { channel: string; idempotencyKey: string }, now: number): Promise<void> {
     if (row.channel !== 'mp_subscribe') return;
     const key = fallbackKeyOf(row.idempotencyKey);
-    if (key) await exec(m, `UPDATE notifications SET next_attempt_at = ? WHERE idempotency_key = ? AND status IN ('pending', 'failed')`, [now, key]);
+    if (key)
+      await exec(m, `UPDATE notifications SET next_attempt_at = ? WHERE idempotency_key = ? AND status IN ('pending', 'failed')`, [
+        now,
+        key,
+      ]);
   }
 
   /**
@@ -290,23 +307,22 @@ export class OutboxStore {
     for (const s of stuck) {
       if (Number(s.attempts) >= maxAttempts) {
         const ok = await this.db.transaction(async (tx) => {
-          const n = await exec(tx, `UPDATE notifications SET status = 'dead', lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending' AND lease_until < ?`, [
-            '租约过期且已达最大尝试次数（worker 在发送中途停止）',
-            s.id,
-            leaseCutoff,
-          ]);
+          const n = await exec(
+            tx,
+            `UPDATE notifications SET status = 'dead', lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending' AND lease_until < ?`,
+            ['租约过期且已达最大尝试次数（worker 在发送中途停止）', s.id, leaseCutoff],
+          );
           if (n === 1) await this.releaseFallback(tx, { channel: s.channel, idempotencyKey: s.idempotency_key }, now);
           return n === 1;
         });
         if (ok) dead++;
       } else {
         const n = await this.db.run((m) =>
-          exec(m, `UPDATE notifications SET status = 'failed', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending' AND lease_until < ?`, [
-            now,
-            '租约过期：上次处理的 worker 未记录结果，重新发送',
-            s.id,
-            leaseCutoff,
-          ]),
+          exec(
+            m,
+            `UPDATE notifications SET status = 'failed', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending' AND lease_until < ?`,
+            [now, '租约过期：上次处理的 worker 未记录结果，重新发送', s.id, leaseCutoff],
+          ),
         );
         returned += n;
       }

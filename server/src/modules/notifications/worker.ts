@@ -6,7 +6,12 @@ import { WechatApiError, WechatTransportError, type SendResult, type WechatClien
 import { buildSubscribeMessage, buildTemplateMessage, parsePayload, templateGroup, type Payload } from './channels';
 import { runDigests } from './digest';
 import { disabledChannels, inQuietHours, quietHoursEnd, quietHoursOf, type QuietHours } from './preferences';
-import { resolveNotificationSettings, sandboxTemplateIdsIn, type NotificationSettings, type NotificationSettingsOverrides } from './settings';
+import {
+  resolveNotificationSettings,
+  sandboxTemplateIdsIn,
+  type NotificationSettings,
+  type NotificationSettingsOverrides,
+} from './settings';
 import { OutboxStore, type ClaimedRow } from './store';
 import { inList } from './sql';
 
@@ -75,7 +80,17 @@ export interface RoundStats {
   swept: number;
 }
 
-const emptyStats = (): RoundStats => ({ claimed: 0, sent: 0, retried: 0, skipped: 0, dead: 0, released: 0, lostClaims: 0, crashed: 0, swept: 0 });
+const emptyStats = (): RoundStats => ({
+  claimed: 0,
+  sent: 0,
+  retried: 0,
+  skipped: 0,
+  dead: 0,
+  released: 0,
+  lostClaims: 0,
+  crashed: 0,
+  swept: 0,
+});
 
 /** errcodes that mean "this channel cannot reach this user", not "this message is wrong". */
 const UNREACHABLE: Readonly<Record<number, string>> = {
@@ -115,7 +130,10 @@ export class OutboxWorker {
 
   constructor(private readonly deps: OutboxWorkerDeps) {
     // OVERDUE_DAYS (config) sets the stages' limits for the digest as for the queues.
-    this.settings = resolveNotificationSettings({ ...deps.settings, overdueDays: { ...deps.config.overdueDays, ...deps.settings?.overdueDays } }, deps.config.sandbox);
+    this.settings = resolveNotificationSettings(
+      { ...deps.settings, overdueDays: { ...deps.config.overdueDays, ...deps.settings?.overdueDays } },
+      deps.config.sandbox,
+    );
     this.store = new OutboxStore(deps.db);
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
@@ -162,7 +180,10 @@ export class OutboxWorker {
       quietHoursOf(this.deps.db, digestUsers),
       queueUsers.length === 0
         ? Promise.resolve([])
-        : this.deps.db.query<{ user_id: string; role: string; county_code: string | null }>(`SELECT user_id, role, county_code FROM user_roles WHERE revoked_at IS NULL AND user_id IN (${inList(queueUsers).sql})`, inList(queueUsers).params),
+        : this.deps.db.query<{ user_id: string; role: string; county_code: string | null }>(
+            `SELECT user_id, role, county_code FROM user_roles WHERE revoked_at IS NULL AND user_id IN (${inList(queueUsers).sql})`,
+            inList(queueUsers).params,
+          ),
     ]);
     const roles = new Map<string, { role: string; countyCode: string | null }[]>();
     for (const r of roleRows) roles.set(r.user_id, [...(roles.get(r.user_id) ?? []), { role: r.role, countyCode: r.county_code }]);
@@ -177,7 +198,10 @@ export class OutboxWorker {
     const applicationCounty = new Map<string, string>();
     if (appIds.size > 0) {
       const ids = inList([...appIds]);
-      const apps = await this.deps.db.query<{ id: string; county_code: string }>(`SELECT id, county_code FROM applications WHERE id IN (${ids.sql})`, ids.params);
+      const apps = await this.deps.db.query<{ id: string; county_code: string }>(
+        `SELECT id, county_code FROM applications WHERE id IN (${ids.sql})`,
+        ids.params,
+      );
       for (const a of apps) applicationCounty.set(a.id, a.county_code);
     }
     return { disabled, quiet, roles, applicationCounty };
@@ -224,7 +248,10 @@ export class OutboxWorker {
         recorded = await this.store.markFinal(row, 'dead', outcome.error, now);
         if (recorded) {
           stats.dead++;
-          this.deps.logger.warn({ notificationId: row.id, template: row.template, channel: row.channel, error: outcome.error }, 'outbox: notification dead on this channel');
+          this.deps.logger.warn(
+            { notificationId: row.id, template: row.template, channel: row.channel, error: outcome.error },
+            'outbox: notification dead on this channel',
+          );
         }
         break;
       case 'release':
@@ -282,7 +309,14 @@ export class OutboxWorker {
       send = () => this.deps.wechat.mp.sendSubscribeMessage(built.message);
     } else {
       if (!row.oaOpenid) return { kind: 'skipped', error: '用户未关注公众号或未绑定' };
-      const built = buildTemplateMessage(row.template, payload, row.createdAt, row.oaOpenid, this.deps.config.wechat.mp.appid, this.settings);
+      const built = buildTemplateMessage(
+        row.template,
+        payload,
+        row.createdAt,
+        row.oaOpenid,
+        this.deps.config.wechat.mp.appid,
+        this.settings,
+      );
       if (!built.ok) return { kind: 'dead', error: built.error };
       send = () => this.deps.wechat.oa.sendTemplateMessage(built.message);
     }
@@ -350,7 +384,10 @@ export class OutboxWorker {
       });
     const warnIds = sandboxTemplateIdsIn(this.settings);
     if (!this.deps.config.sandbox && warnIds.length > 0) {
-      this.deps.logger.warn({ templateIds: warnIds }, 'outbox: WeChat template ids are the sandbox defaults; WeChat will refuse them (set NOTIFY_* template ids)');
+      this.deps.logger.warn(
+        { templateIds: warnIds },
+        'outbox: WeChat template ids are the sandbox defaults; WeChat will refuse them (set NOTIFY_* template ids)',
+      );
     }
     const loop = async () => {
       let lastDigestCheck = -Infinity;
@@ -389,7 +426,7 @@ export class OutboxWorker {
     return async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      (wake)?.();
+      wake?.();
       await running;
     };
   }
@@ -450,4 +487,3 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 export function startOutboxWorker(deps: OutboxWorkerDeps): () => Promise<void> {
   return new OutboxWorker(deps).start();
 }
-

@@ -52,10 +52,23 @@ export class BindingCodes {
       const expiresAt = now + CODE_TTL_MS;
       try {
         await this.db.transaction(async (tx) => {
-          const recent = (await tx.query<{ n: number | string; oldest: number | string | null }[]>('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?', [userId, now - 3600_000]))[0];
-          if (Number(recent?.n ?? 0) >= MAX_CODES_PER_HOUR) throw new TooManyRequestsError(HTTP_ERRORS.tooManyCodes, Math.ceil((Number(recent.oldest) + 3600_000 - now) / 1000));
-          await execute(tx, 'UPDATE oa_binding_codes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?', [now, userId, now]);
-          await tx.query('INSERT INTO oa_binding_codes (id, code_hash, user_id, created_at, expires_at, used_at, used_by_openid) VALUES (?, ?, ?, ?, ?, NULL, NULL)', [newId(), bindingCodeHash(this.secret, code), userId, now, expiresAt]);
+          const recent = (
+            await tx.query<{ n: number | string; oldest: number | string | null }[]>(
+              'SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?',
+              [userId, now - 3600_000],
+            )
+          )[0];
+          if (Number(recent?.n ?? 0) >= MAX_CODES_PER_HOUR)
+            throw new TooManyRequestsError(HTTP_ERRORS.tooManyCodes, Math.ceil((Number(recent.oldest) + 3600_000 - now) / 1000));
+          await execute(tx, 'UPDATE oa_binding_codes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?', [
+            now,
+            userId,
+            now,
+          ]);
+          await tx.query(
+            'INSERT INTO oa_binding_codes (id, code_hash, user_id, created_at, expires_at, used_at, used_by_openid) VALUES (?, ?, ?, ?, ?, NULL, NULL)',
+            [newId(), bindingCodeHash(this.secret, code), userId, now, expiresAt],
+          );
         });
         return { code, expiresAt };
       } catch (err) {
@@ -90,14 +103,33 @@ export async function linkOpenid(
   const fingerprint = openidFingerprint(link.openid);
   if (link.previousHolder !== null && link.previousHolder !== link.userId) {
     // users.oa_openid is unique: the earlier link goes first, and the audit says so on that user.
-    const freed = await execute(tx, 'UPDATE users SET oa_openid = NULL, updated_at = ? WHERE id = ? AND oa_openid = ?', [now, link.previousHolder, link.openid]);
+    const freed = await execute(tx, 'UPDATE users SET oa_openid = NULL, updated_at = ? WHERE id = ? AND oa_openid = ?', [
+      now,
+      link.previousHolder,
+      link.openid,
+    ]);
     if (freed !== 1) return false;
-    await audit.append(tx, { action: 'user.oa_unlinked', actorId: link.userId, entityType: 'user', entityId: link.previousHolder, data: { oa: fingerprint, reason: 'linked to another user' } });
+    await audit.append(tx, {
+      action: 'user.oa_unlinked',
+      actorId: link.userId,
+      entityType: 'user',
+      entityId: link.previousHolder,
+      data: { oa: fingerprint, reason: 'linked to another user' },
+    });
   }
-  const sql = link.via === 'unionid' ? 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ? AND oa_openid IS NULL' : 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ?';
+  const sql =
+    link.via === 'unionid'
+      ? 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ? AND oa_openid IS NULL'
+      : 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ?';
   const linked = await execute(tx, sql, [link.openid, now, link.userId]);
   if (linked !== 1) return false;
-  await audit.append(tx, { action: 'user.oa_linked', actorId: link.userId, entityType: 'user', entityId: link.userId, data: { oa: fingerprint, via: link.via, replaced: link.replaces } });
+  await audit.append(tx, {
+    action: 'user.oa_linked',
+    actorId: link.userId,
+    entityType: 'user',
+    entityId: link.userId,
+    data: { oa: fingerprint, via: link.via, replaced: link.replaces },
+  });
   return true;
 }
 
@@ -107,7 +139,8 @@ export async function linkOpenid(
  * with the same unionid. Returns false only if the row kept changing under it.
  */
 export async function recordFollowerUnionid(db: Database, openid: string, unionid: string, now: number): Promise<boolean> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(openid) || !/^[A-Za-z0-9_-]{1,64}$/.test(unionid)) throw new RangeError('openid and unionid are WeChat identifiers');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(openid) || !/^[A-Za-z0-9_-]{1,64}$/.test(unionid))
+    throw new RangeError('openid and unionid are WeChat identifiers');
   for (let attempt = 0; attempt < 3; attempt++) {
     const follower = await readFollower(db, openid);
     if (follower?.unionid === unionid) return true;

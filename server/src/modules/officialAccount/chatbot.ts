@@ -10,11 +10,34 @@ import { countyName, isCountyRole, ROLE_LABELS, type Role } from '../../../../sh
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
-import { applyAnswer, currentStep, normalizeChatText, restoreFlowState, startFlow, type FlowQuestion, type FlowState, type SubsidyEstimate } from '../../../../shared/src/rules/flow';
+import {
+  applyAnswer,
+  currentStep,
+  normalizeChatText,
+  restoreFlowState,
+  startFlow,
+  type FlowQuestion,
+  type FlowState,
+  type SubsidyEstimate,
+} from '../../../../shared/src/rules/flow';
 import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { BIND_MAX_FAILURES, BIND_WINDOW_MS, CODE_DIGITS, bindingCodeHash, linkOpenid } from './binding';
 import { fitReply, type InboundMessage } from '../../wechat/officialAccount/messageXml';
-import { bindingCodeByHash, execute, prune, readFollower, recordMessage, storedAnswer, userById, userByOaOpenid, userByUnionid, writeFollower, type Follower, type FollowerChanges, type LinkedUser } from './store';
+import {
+  bindingCodeByHash,
+  execute,
+  prune,
+  readFollower,
+  recordMessage,
+  storedAnswer,
+  userById,
+  userByOaOpenid,
+  userByUnionid,
+  writeFollower,
+  type Follower,
+  type FollowerChanges,
+  type LinkedUser,
+} from './store';
 import { isDuplicateKey } from '../../db/errors';
 import * as T from './texts';
 
@@ -60,7 +83,14 @@ const QUEUE_OF: Readonly<Record<string, readonly ApplicationState[]>> = {
   city_finance: ['listed', 'approved'],
 };
 
-type Command = { kind: 'topic'; topic: T.Topic } | { kind: 'help' } | { kind: 'progress' } | { kind: 'todo' } | { kind: 'selfCheck' } | { kind: 'exit' } | { kind: 'bind'; code: string };
+type Command =
+  | { kind: 'topic'; topic: T.Topic }
+  | { kind: 'help' }
+  | { kind: 'progress' }
+  | { kind: 'todo' }
+  | { kind: 'selfCheck' }
+  | { kind: 'exit' }
+  | { kind: 'bind'; code: string };
 
 type ActiveFlow = { kind: 'none' } | { kind: 'corrupt' } | { kind: 'active'; state: FlowState };
 
@@ -147,7 +177,9 @@ export class Chatbot {
         throw err;
       }
       if (Math.random() * PRUNE_ONE_IN < 1) {
-        prune(this.deps.db, at, DEDUPE_KEEP_MS).catch((e: unknown) => this.deps.logger.warn({ err: e }, 'pruning the official account tables failed'));
+        prune(this.deps.db, at, DEDUPE_KEEP_MS).catch((e: unknown) =>
+          this.deps.logger.warn({ err: e }, 'pruning the official account tables failed'),
+        );
       }
       return reply;
     }
@@ -184,12 +216,18 @@ export class Chatbot {
 
     if (command === null && typed && flow.kind === 'active') return this.planAnswer(msg, follower, flow.state, content);
     if (command === null && typed && flow.kind === 'corrupt') {
-      return { reply: T.SELF_CHECK_RESTORE_FAILED, apply: (tx) => writeFollower(tx, msg.fromUser, follower, { flow: null, flowUpdatedAt: null }, this.deps.now()) };
+      return {
+        reply: T.SELF_CHECK_RESTORE_FAILED,
+        apply: (tx) => writeFollower(tx, msg.fromUser, follower, { flow: null, flowUpdatedAt: null }, this.deps.now()),
+      };
     }
     if (command?.kind === 'selfCheck') return this.planStartFlow(msg, follower);
     if (command?.kind === 'exit') {
       if (flow.kind === 'none') return { reply: T.SELF_CHECK_NONE };
-      return { reply: T.SELF_CHECK_EXITED, apply: (tx) => writeFollower(tx, msg.fromUser, follower, { flow: null, flowUpdatedAt: null }, this.deps.now()) };
+      return {
+        reply: T.SELF_CHECK_EXITED,
+        apply: (tx) => writeFollower(tx, msg.fromUser, follower, { flow: null, flowUpdatedAt: null }, this.deps.now()),
+      };
     }
 
     let plan: Plan;
@@ -200,7 +238,11 @@ export class Chatbot {
       const target = closestTopic(text);
       if (target === null) return { reply: T.NOT_UNDERSTOOD };
       if (target === 'selfCheck') return this.planStartFlow(msg, follower);
-      plan = await this.planCommand(msg, follower, target === 'progress' || target === 'todo' ? { kind: target } : { kind: 'topic', topic: target });
+      plan = await this.planCommand(
+        msg,
+        follower,
+        target === 'progress' || target === 'todo' ? { kind: target } : { kind: 'topic', topic: target },
+      );
       fallback = true;
     }
     let reply = plan.reply;
@@ -213,7 +255,11 @@ export class Chatbot {
     return { ...plan, reply };
   }
 
-  private async planCommand(msg: InboundMessage, follower: Follower | null, command: Exclude<Command, { kind: 'selfCheck' } | { kind: 'exit' }>): Promise<Plan> {
+  private async planCommand(
+    msg: InboundMessage,
+    follower: Follower | null,
+    command: Exclude<Command, { kind: 'selfCheck' } | { kind: 'exit' }>,
+  ): Promise<Plan> {
     switch (command.kind) {
       case 'help':
         return { reply: T.HELP };
@@ -236,7 +282,13 @@ export class Chatbot {
           const amount = computeSubsidyAmount(contractFen, 0, p.asOf);
           return { contract: yuanText(contractFen), subsidy: yuanText(amount.computedFen), capped: amount.capped };
         };
-        return T.policyText({ title: p.title, effectiveFrom: p.effectiveFrom, ratePercent: p.ratePercent, capText: yuanText(p.capFen), examples: [example(12_000_000), example(p.capFen * 3)] });
+        return T.policyText({
+          title: p.title,
+          effectiveFrom: p.effectiveFrom,
+          ratePercent: p.ratePercent,
+          capText: yuanText(p.capFen),
+          examples: [example(12_000_000), example(p.capFen * 3)],
+        });
       }
       case 'conditions':
         return T.CONDITIONS;
@@ -257,7 +309,10 @@ export class Chatbot {
    * The mini-program user behind this follower: linked by an earlier `绑定`, or found now by a unionid
    * WeChat gave us — then linked in the handling transaction (`link`).
    */
-  private async resolveUser(msg: InboundMessage, follower: Follower | null): Promise<{ user: LinkedUser; link?: (tx: EntityManager) => Promise<boolean> } | null> {
+  private async resolveUser(
+    msg: InboundMessage,
+    follower: Follower | null,
+  ): Promise<{ user: LinkedUser; link?: (tx: EntityManager) => Promise<boolean> } | null> {
     const linked = await userByOaOpenid(this.deps.db, msg.fromUser);
     if (linked) return { user: linked };
     const unionid = msg.unionid ?? follower?.unionid ?? null;
@@ -266,7 +321,16 @@ export class Chatbot {
     // A user already linked to another follower keeps that link: only `绑定` moves it.
     if (!user || user.oaOpenid !== null) return null;
     const now = this.deps.now();
-    return { user, link: (tx) => linkOpenid(tx, this.deps.audit, { userId: user.id, openid: msg.fromUser, previousHolder: null, via: 'unionid', replaces: false }, now) };
+    return {
+      user,
+      link: (tx) =>
+        linkOpenid(
+          tx,
+          this.deps.audit,
+          { userId: user.id, openid: msg.fromUser, previousHolder: null, via: 'unionid', replaces: false },
+          now,
+        ),
+    };
   }
 
   // ---- 进度 ------------------------------------------------------------------------------------------
@@ -277,7 +341,15 @@ export class Chatbot {
     if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
     const db = this.deps.db;
     // The applications of every enterprise the user is an active member of; withdrawn ones are history.
-    const apps = await db.query<{ id: string; tracking_no: string | null; status: string; last_reason: string | null; subsidy_fen: number | string | null; verified_fen: number | string | null; name: string }>(
+    const apps = await db.query<{
+      id: string;
+      tracking_no: string | null;
+      status: string;
+      last_reason: string | null;
+      subsidy_fen: number | string | null;
+      verified_fen: number | string | null;
+      name: string;
+    }>(
       `SELECT a.id, a.tracking_no, a.status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name
          FROM applications a
          JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.user_id = ? AND m.status = 'active'
@@ -293,12 +365,20 @@ export class Chatbot {
       let reasons = a.last_reason;
       if (reasons === null && (a.status === 'returned' || a.status === 'rejected')) {
         // Only the reasons: a reviewer's internal note is never read here.
-        const last = await db.query<{ reasons: string | null }>("SELECT reasons FROM review_opinions WHERE application_id = ? AND decision <> 'approve' ORDER BY created_at DESC, id DESC LIMIT 1", [a.id]);
+        const last = await db.query<{ reasons: string | null }>(
+          "SELECT reasons FROM review_opinions WHERE application_id = ? AND decision <> 'approve' ORDER BY created_at DESC, id DESC LIMIT 1",
+          [a.id],
+        );
         reasons = reasonsText(last[0]?.reasons ?? null);
       }
       const verified = a.verified_fen === null ? null : Number(a.verified_fen);
       const subsidy = a.subsidy_fen === null ? null : Number(a.subsidy_fen);
-      const amount = verified !== null ? T.verifiedAmount(formatYuan(verified)) : subsidy !== null && a.status !== 'rejected' ? T.appliedAmount(formatYuan(subsidy)) : null;
+      const amount =
+        verified !== null
+          ? T.verifiedAmount(formatYuan(verified))
+          : subsidy !== null && a.status !== 'rejected'
+            ? T.appliedAmount(formatYuan(subsidy))
+            : null;
       blocks.push(
         T.progressBlock({
           index: i + 1,
@@ -323,9 +403,12 @@ export class Chatbot {
     if (who === null) return { reply: T.NOT_BOUND };
     if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
     const db = this.deps.db;
-    const grants = (await db.query<{ role: string; county_code: string | null }>('SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at', [who.user.id])).filter((g) =>
-      (REVIEWER_ROLES as readonly string[]).includes(g.role),
-    );
+    const grants = (
+      await db.query<{ role: string; county_code: string | null }>(
+        'SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at',
+        [who.user.id],
+      )
+    ).filter((g) => (REVIEWER_ROLES as readonly string[]).includes(g.role));
     if (grants.length === 0) return { reply: T.TODO_NOT_REVIEWER, apply: who.link };
     const blocks: string[] = [];
     for (const g of grants) {
@@ -378,20 +461,34 @@ export class Chatbot {
     if (!found || !target) {
       const failures = windowOpen ? (follower?.bindFailures ?? 0) + 1 : 1;
       const windowAt = windowOpen ? (follower?.bindWindowAt ?? now) : now;
-      return { reply: T.BIND_INVALID, apply: (tx) => writeFollower(tx, msg.fromUser, follower, { bindFailures: failures, bindWindowAt: windowAt }, now) };
+      return {
+        reply: T.BIND_INVALID,
+        apply: (tx) => writeFollower(tx, msg.fromUser, follower, { bindFailures: failures, bindWindowAt: windowAt }, now),
+      };
     }
     if (target.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
     const holder = await userByOaOpenid(this.deps.db, msg.fromUser);
     const claim = async (tx: EntityManager) => {
       // Single use across instances: only one transaction can turn used_at from NULL.
-      return (await execute(tx, 'UPDATE oa_binding_codes SET used_at = ?, used_by_openid = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', [now, msg.fromUser, found.id, now])) === 1;
+      return (
+        (await execute(
+          tx,
+          'UPDATE oa_binding_codes SET used_at = ?, used_by_openid = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?',
+          [now, msg.fromUser, found.id, now],
+        )) === 1
+      );
     };
     if (target.oaOpenid === msg.fromUser) return { reply: T.BIND_ALREADY, apply: claim };
     return {
       reply: T.BIND_DONE,
       apply: async (tx) =>
         (await claim(tx)) &&
-        linkOpenid(tx, this.deps.audit, { userId: target.id, openid: msg.fromUser, previousHolder: holder?.id ?? null, via: 'code', replaces: target.oaOpenid !== null }, now),
+        linkOpenid(
+          tx,
+          this.deps.audit,
+          { userId: target.id, openid: msg.fromUser, previousHolder: holder?.id ?? null, via: 'code', replaces: target.oaOpenid !== null },
+          now,
+        ),
     };
   }
 
@@ -418,7 +515,14 @@ export class Chatbot {
 
   private saveFlow(msg: InboundMessage, follower: Follower | null, state: FlowState | null) {
     const now = this.deps.now();
-    return (tx: EntityManager) => writeFollower(tx, msg.fromUser, follower, { flow: state === null ? null : JSON.stringify(state), flowUpdatedAt: state === null ? null : now }, now);
+    return (tx: EntityManager) =>
+      writeFollower(
+        tx,
+        msg.fromUser,
+        follower,
+        { flow: state === null ? null : JSON.stringify(state), flowUpdatedAt: state === null ? null : now },
+        now,
+      );
   }
 
   private planStartFlow(msg: InboundMessage, follower: Follower | null): Plan {
@@ -436,7 +540,12 @@ export class Chatbot {
     if (question.answerType === 'provider_id' && !T.SKIP_WORDS.includes(normalizeChatText(answer).toLowerCase())) {
       const resolved = await this.resolveProvider(normalizeChatText(answer));
       if (resolved.kind !== 'one') {
-        return { reply: T.selfCheckRetry(resolved.kind === 'none' ? T.PROVIDER_NOT_FOUND : T.PROVIDER_AMBIGUOUS, this.questionText(state, question)) };
+        return {
+          reply: T.selfCheckRetry(
+            resolved.kind === 'none' ? T.PROVIDER_NOT_FOUND : T.PROVIDER_AMBIGUOUS,
+            this.questionText(state, question),
+          ),
+        };
       }
       answer = resolved.id;
     }
@@ -451,7 +560,8 @@ export class Chatbot {
       case 'complete': {
         const who = await this.resolveUser(msg, follower);
         // A bound user's own enterprise brings its history from our records (二（六）), as in the mini-program.
-        const auth: Actor | undefined = who && who.user.status === 'active' ? { userId: who.user.id, sessionId: '', grants: [] } : undefined;
+        const auth: Actor | undefined =
+          who && who.user.status === 'active' ? { userId: who.user.id, sessionId: '', grants: [] } : undefined;
         let verdict: Verdict;
         try {
           verdict = await this.deps.eligibility.evaluate(next.facts, auth);
@@ -490,7 +600,14 @@ function verdictText(verdict: Verdict, estimate: SubsidyEstimate): string {
 /** A command word, or `绑定 <code>`; null for anything else. */
 export function parseCommand(text: string): Command | null {
   const compact = text.replace(/\s+/g, '').toLowerCase();
-  if (compact.startsWith(T.BIND_WORD)) return { kind: 'bind', code: compact.slice(T.BIND_WORD.length).replace(/^[:：,，]/, '').replace(/-/g, '') };
+  if (compact.startsWith(T.BIND_WORD))
+    return {
+      kind: 'bind',
+      code: compact
+        .slice(T.BIND_WORD.length)
+        .replace(/^[:：,，]/, '')
+        .replace(/-/g, ''),
+    };
   // Own keys only: "__proto__" or "constructor" typed by someone is not a command.
   if (!Object.hasOwn(T.COMMAND_WORDS, compact)) return null;
   const word = T.COMMAND_WORDS[compact];

@@ -15,21 +15,31 @@ const num = (v: Num | null | undefined): number | null => (v === null || v === u
 export async function execute(tx: EntityManager, sql: string, params: unknown[]): Promise<number> {
   const runner = tx.queryRunner;
   if (runner === undefined) throw new Error('execute() needs the transaction manager');
-  const result = (await runner.query(sql, params, true));
+  const result = await runner.query(sql, params, true);
   return result.affected ?? 0;
 }
 
-
 // ---- dedupe -----------------------------------------------------------------------------------------
 
-export async function recordMessage(tx: EntityManager, row: { key: string; openid: string; msgType: string; reply: string | null; at: number }): Promise<void> {
+export async function recordMessage(
+  tx: EntityManager,
+  row: { key: string; openid: string; msgType: string; reply: string | null; at: number },
+): Promise<void> {
   // The primary key makes a second handling of the same message fail here, on every instance.
-  await tx.query('INSERT INTO oa_messages (dedupe_key, openid, msg_type, reply, created_at) VALUES (?, ?, ?, ?, ?)', [row.key, row.openid, row.msgType, row.reply, row.at]);
+  await tx.query('INSERT INTO oa_messages (dedupe_key, openid, msg_type, reply, created_at) VALUES (?, ?, ?, ?, ?)', [
+    row.key,
+    row.openid,
+    row.msgType,
+    row.reply,
+    row.at,
+  ]);
 }
 
 /** The answer stored for a message already handled; undefined when it was not handled. */
 export async function storedAnswer(db: Database, key: string): Promise<{ openid: string; reply: string | null } | undefined> {
-  const rows = await db.query<{ openid: string; reply: string | null }>('SELECT openid, reply FROM oa_messages WHERE dedupe_key = ?', [key]);
+  const rows = await db.query<{ openid: string; reply: string | null }>('SELECT openid, reply FROM oa_messages WHERE dedupe_key = ?', [
+    key,
+  ]);
   return rows[0];
 }
 
@@ -47,13 +57,30 @@ export interface Follower {
 }
 
 export async function readFollower(db: Database, openid: string): Promise<Follower | null> {
-  const rows = await db.query<{ openid: string; unionid: string | null; followed: Num; flow: string | null; flow_updated_at: Num | null; bind_failures: Num; bind_window_at: Num | null; version: Num }>(
-    'SELECT openid, unionid, followed, flow, flow_updated_at, bind_failures, bind_window_at, version FROM oa_followers WHERE openid = ?',
-    [openid],
-  );
+  const rows = await db.query<{
+    openid: string;
+    unionid: string | null;
+    followed: Num;
+    flow: string | null;
+    flow_updated_at: Num | null;
+    bind_failures: Num;
+    bind_window_at: Num | null;
+    version: Num;
+  }>('SELECT openid, unionid, followed, flow, flow_updated_at, bind_failures, bind_window_at, version FROM oa_followers WHERE openid = ?', [
+    openid,
+  ]);
   const r = rows[0];
   if (!r) return null;
-  return { openid: r.openid, unionid: r.unionid, followed: Number(r.followed) === 1, flow: r.flow, flowUpdatedAt: num(r.flow_updated_at), bindFailures: Number(r.bind_failures), bindWindowAt: num(r.bind_window_at), version: Number(r.version) };
+  return {
+    openid: r.openid,
+    unionid: r.unionid,
+    followed: Number(r.followed) === 1,
+    flow: r.flow,
+    flowUpdatedAt: num(r.flow_updated_at),
+    bindFailures: Number(r.bind_failures),
+    bindWindowAt: num(r.bind_window_at),
+    version: Number(r.version),
+  };
 }
 
 export type FollowerChanges = Partial<Pick<Follower, 'unionid' | 'followed' | 'flow' | 'flowUpdatedAt' | 'bindFailures' | 'bindWindowAt'>>;
@@ -67,14 +94,21 @@ const FOLLOWER_COLUMNS: Readonly<Record<keyof FollowerChanges, string>> = {
   bindWindowAt: 'bind_window_at',
 };
 
-const dbValue = (v: string | number | boolean | null | undefined): string | number | null => (typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null));
+const dbValue = (v: string | number | boolean | null | undefined): string | number | null =>
+  typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
 
 /**
  * Writes a follower as it was read (`before`, null: not there yet): the write holds only if nobody
  * changed the row in between (false otherwise — the caller plans again). A concurrent first insert
  * fails on the primary key, which the caller treats the same way.
  */
-export async function writeFollower(tx: EntityManager, openid: string, before: Follower | null, changes: FollowerChanges, now: number): Promise<boolean> {
+export async function writeFollower(
+  tx: EntityManager,
+  openid: string,
+  before: Follower | null,
+  changes: FollowerChanges,
+  now: number,
+): Promise<boolean> {
   const keys = (Object.keys(changes) as (keyof FollowerChanges)[]).filter((k) => changes[k] !== undefined);
   if (before === null) {
     const row = { unionid: null, followed: true, flow: null, flowUpdatedAt: null, bindFailures: 0, bindWindowAt: null, ...changes };
@@ -87,7 +121,11 @@ export async function writeFollower(tx: EntityManager, openid: string, before: F
   // Column names come from the fixed map above, never from input.
   const sets = keys.map((k) => `${FOLLOWER_COLUMNS[k]} = ?`);
   const params = keys.map((k) => dbValue(changes[k]));
-  const affected = await execute(tx, `UPDATE oa_followers SET ${[...sets, 'version = version + 1', 'updated_at = ?'].join(', ')} WHERE openid = ? AND version = ?`, [...params, now, openid, before.version]);
+  const affected = await execute(
+    tx,
+    `UPDATE oa_followers SET ${[...sets, 'version = version + 1', 'updated_at = ?'].join(', ')} WHERE openid = ? AND version = ?`,
+    [...params, now, openid, before.version],
+  );
   return affected === 1;
 }
 
@@ -100,19 +138,28 @@ export interface LinkedUser {
 }
 
 export async function userByOaOpenid(db: Database, openid: string): Promise<LinkedUser | null> {
-  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>('SELECT id, status, oa_openid FROM users WHERE oa_openid = ?', [openid]);
+  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>(
+    'SELECT id, status, oa_openid FROM users WHERE oa_openid = ?',
+    [openid],
+  );
   const r = rows[0];
   return r ? { id: r.id, status: r.status, oaOpenid: r.oa_openid } : null;
 }
 
 export async function userByUnionid(db: Database, unionid: string): Promise<LinkedUser | null> {
-  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>('SELECT id, status, oa_openid FROM users WHERE unionid = ?', [unionid]);
+  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>(
+    'SELECT id, status, oa_openid FROM users WHERE unionid = ?',
+    [unionid],
+  );
   const r = rows[0];
   return r ? { id: r.id, status: r.status, oaOpenid: r.oa_openid } : null;
 }
 
 export async function userById(db: Database, id: string): Promise<LinkedUser | null> {
-  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>('SELECT id, status, oa_openid FROM users WHERE id = ?', [id]);
+  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>(
+    'SELECT id, status, oa_openid FROM users WHERE id = ?',
+    [id],
+  );
   const r = rows[0];
   return r ? { id: r.id, status: r.status, oaOpenid: r.oa_openid } : null;
 }
@@ -127,7 +174,10 @@ export interface BindingCode {
 }
 
 export async function bindingCodeByHash(db: Database, codeHash: string): Promise<BindingCode | null> {
-  const rows = await db.query<{ id: string; user_id: string; expires_at: Num; used_at: Num | null }>('SELECT id, user_id, expires_at, used_at FROM oa_binding_codes WHERE code_hash = ?', [codeHash]);
+  const rows = await db.query<{ id: string; user_id: string; expires_at: Num; used_at: Num | null }>(
+    'SELECT id, user_id, expires_at, used_at FROM oa_binding_codes WHERE code_hash = ?',
+    [codeHash],
+  );
   const r = rows[0];
   return r ? { id: r.id, userId: r.user_id, expiresAt: Number(r.expires_at), usedAt: num(r.used_at) } : null;
 }

@@ -59,7 +59,13 @@ export const BUSY = '系统繁忙，您的消息可能没有处理完成，请�
 
 export const FALLBACK_NOTE = '\n（以上是与您的问题最接近的内容；回复“帮助”查看全部功能）';
 
-export function policyText(p: { title: string; effectiveFrom: string; ratePercent: number | null; capText: string; examples: { contract: string; subsidy: string; capped: boolean }[] }): string {
+export function policyText(p: {
+  title: string;
+  effectiveFrom: string;
+  ratePercent: number | null;
+  capText: string;
+  examples: { contract: string; subsidy: string; capped: boolean }[];
+}): string {
   const rate = p.ratePercent === null ? '规定比例' : `${p.ratePercent}%`;
   const examples = p.examples.map((e) => `合同额${e.contract}，可补${e.subsidy}${e.capped ? '（封顶）' : ''}`).join('；');
   return [
@@ -114,13 +120,22 @@ export const FILING = [
 
 // ---- 进度 ------------------------------------------------------------------------------------------------
 
-export const NOT_BOUND = '您的公众号还没有关联小程序账号。请打开“上云补助”小程序，在“我的”页面获取绑定码，然后在这里回复“绑定 绑定码”，例如：绑定 12345678。';
+export const NOT_BOUND =
+  '您的公众号还没有关联小程序账号。请打开“上云补助”小程序，在“我的”页面获取绑定码，然后在这里回复“绑定 绑定码”，例如：绑定 12345678。';
 
 export const ACCOUNT_DISABLED = `您的账号已停用，如有疑问请联系${CONTACT_TEXT}。`;
 
 export const NO_APPLICATIONS = '您还没有上云补助申请。可回复“自测”测一测能否申报，再到小程序中填写申请。';
 
-export function progressBlock(p: { index: number; trackingNo: string | null; enterprise: string; status: string; next: string; amount: string | null; reasons: string | null }): string {
+export function progressBlock(p: {
+  index: number;
+  trackingNo: string | null;
+  enterprise: string;
+  status: string;
+  next: string;
+  amount: string | null;
+  reasons: string | null;
+}): string {
   const lines = [`${p.index}. ${p.trackingNo ? `申报编号 ${p.trackingNo}` : '未提交的申请'}（${p.enterprise}）`, `状态：${p.status}`];
   if (p.amount) lines.push(p.amount);
   if (p.reasons) lines.push(`意见：${p.reasons}`);
@@ -161,7 +176,8 @@ export const selfCheckRetry = (message: string, question: string) => `${message}
 export const PROVIDER_HELP = '请回复云服务商的备案编号或公司全称（在小程序“已备案云服务商”中可查到）；不清楚请回复“跳过”。';
 export const PROVIDER_NOT_FOUND = '没有找到这个已备案的云服务商，请核对备案编号或公司全称；不清楚请回复“跳过”。';
 export const PROVIDER_AMBIGUOUS = '找到不止一家云服务商，请回复备案编号。';
-export const selfCheckStopped = (clause: string, message: string) => `自测结束：暂不符合申报条件（细则${clause}）。\n${message}\n如有疑问请联系${CONTACT_TEXT}。回复“自测”可重新开始。`;
+export const selfCheckStopped = (clause: string, message: string) =>
+  `自测结束：暂不符合申报条件（细则${clause}）。\n${message}\n如有疑问请联系${CONTACT_TEXT}。回复“自测”可重新开始。`;
 export const SELF_CHECK_ELIGIBLE = '自测结果：符合申报条件。';
 export const SELF_CHECK_NOT_ELIGIBLE = '自测结果：暂不符合申报条件。';
 export const selfCheckFailure = (clause: string, message: string) => `· 细则${clause}：${message}`;
@@ -209,13 +225,140 @@ export const SKIP_WORDS: readonly string[] = ['跳过', '不清楚', '不知道'
  * go to the earlier entry.
  */
 export const KEYWORDS: readonly { target: Topic | 'progress' | 'selfCheck' | 'todo'; words: readonly [string, number][] }[] = [
-  { target: 'policy', words: [['补助', 1], ['补贴', 1], ['多少', 2], ['比例', 3], ['标准', 3], ['上限', 3], ['最高', 3], ['封顶', 3], ['百分之', 3], ['50%', 3], ['一半', 3], ['万元', 2], ['能补', 2], ['政策', 2], ['细则', 2], ['施行', 3], ['就高不重复', 3]] },
-  { target: 'conditions', words: [['条件', 3], ['资格', 3], ['能不能申请', 3], ['能否申请', 3], ['可以申请', 2], ['符合', 2], ['成立', 2], ['一年', 2], ['信用', 3], ['失信', 3], ['违法', 3], ['违规', 3], ['法人', 3], ['个体', 3], ['工业企业', 2], ['首次', 3], ['第一次', 3], ['重复', 2], ['一次', 1]] },
-  { target: 'materials', words: [['材料', 3], ['资料', 3], ['准备', 2], ['合同', 2], ['营业执照', 3], ['执照', 2], ['凭证', 3], ['发票', 3], ['收据', 3], ['兑付申请表', 3], ['申请表', 2], ['总结', 3], ['复印件', 3], ['上传', 2]] },
-  { target: 'process', words: [['流程', 3], ['怎么申请', 3], ['如何申请', 3], ['怎么申报', 3], ['如何申报', 3], ['步骤', 3], ['审核', 2], ['审批', 2], ['拨付', 2], ['到账', 2], ['多久', 2], ['名单', 2], ['公示', 2], ['报送', 2], ['办理', 2], ['程序', 2]] },
-  { target: 'contact', words: [['电话', 3], ['联系', 3], ['咨询', 2], ['人工', 2], ['客服', 2], ['找谁', 3], ['科室', 2], ['工信局', 1]] },
-  { target: 'filing', words: [['备案', 3], ['服务商', 2], ['云平台', 1], ['供应商', 2]] },
-  { target: 'progress', words: [['进度', 3], ['到哪', 3], ['哪一步', 3], ['审到', 3], ['我的申请', 3], ['结果', 1]] },
-  { target: 'selfCheck', words: [['自测', 3], ['测一测', 3], ['测试', 2], ['评估', 2]] },
-  { target: 'todo', words: [['待办', 3], ['待审', 3], ['待处理', 3]] },
+  {
+    target: 'policy',
+    words: [
+      ['补助', 1],
+      ['补贴', 1],
+      ['多少', 2],
+      ['比例', 3],
+      ['标准', 3],
+      ['上限', 3],
+      ['最高', 3],
+      ['封顶', 3],
+      ['百分之', 3],
+      ['50%', 3],
+      ['一半', 3],
+      ['万元', 2],
+      ['能补', 2],
+      ['政策', 2],
+      ['细则', 2],
+      ['施行', 3],
+      ['就高不重复', 3],
+    ],
+  },
+  {
+    target: 'conditions',
+    words: [
+      ['条件', 3],
+      ['资格', 3],
+      ['能不能申请', 3],
+      ['能否申请', 3],
+      ['可以申请', 2],
+      ['符合', 2],
+      ['成立', 2],
+      ['一年', 2],
+      ['信用', 3],
+      ['失信', 3],
+      ['违法', 3],
+      ['违规', 3],
+      ['法人', 3],
+      ['个体', 3],
+      ['工业企业', 2],
+      ['首次', 3],
+      ['第一次', 3],
+      ['重复', 2],
+      ['一次', 1],
+    ],
+  },
+  {
+    target: 'materials',
+    words: [
+      ['材料', 3],
+      ['资料', 3],
+      ['准备', 2],
+      ['合同', 2],
+      ['营业执照', 3],
+      ['执照', 2],
+      ['凭证', 3],
+      ['发票', 3],
+      ['收据', 3],
+      ['兑付申请表', 3],
+      ['申请表', 2],
+      ['总结', 3],
+      ['复印件', 3],
+      ['上传', 2],
+    ],
+  },
+  {
+    target: 'process',
+    words: [
+      ['流程', 3],
+      ['怎么申请', 3],
+      ['如何申请', 3],
+      ['怎么申报', 3],
+      ['如何申报', 3],
+      ['步骤', 3],
+      ['审核', 2],
+      ['审批', 2],
+      ['拨付', 2],
+      ['到账', 2],
+      ['多久', 2],
+      ['名单', 2],
+      ['公示', 2],
+      ['报送', 2],
+      ['办理', 2],
+      ['程序', 2],
+    ],
+  },
+  {
+    target: 'contact',
+    words: [
+      ['电话', 3],
+      ['联系', 3],
+      ['咨询', 2],
+      ['人工', 2],
+      ['客服', 2],
+      ['找谁', 3],
+      ['科室', 2],
+      ['工信局', 1],
+    ],
+  },
+  {
+    target: 'filing',
+    words: [
+      ['备案', 3],
+      ['服务商', 2],
+      ['云平台', 1],
+      ['供应商', 2],
+    ],
+  },
+  {
+    target: 'progress',
+    words: [
+      ['进度', 3],
+      ['到哪', 3],
+      ['哪一步', 3],
+      ['审到', 3],
+      ['我的申请', 3],
+      ['结果', 1],
+    ],
+  },
+  {
+    target: 'selfCheck',
+    words: [
+      ['自测', 3],
+      ['测一测', 3],
+      ['测试', 2],
+      ['评估', 2],
+    ],
+  },
+  {
+    target: 'todo',
+    words: [
+      ['待办', 3],
+      ['待审', 3],
+      ['待处理', 3],
+    ],
+  },
 ];

@@ -31,7 +31,13 @@ const bodySchema = z.object({
   id: z.string().min(1).max(64),
   event_type: z.string().min(1).max(32),
   resource_type: z.string().optional(),
-  resource: z.object({ algorithm: z.literal('AEAD_AES_256_GCM'), ciphertext: z.string().min(1).max(64_000), associated_data: z.string().max(64).optional().default(''), nonce: z.string().min(1).max(32), original_type: z.string().max(32).optional() }),
+  resource: z.object({
+    algorithm: z.literal('AEAD_AES_256_GCM'),
+    ciphertext: z.string().min(1).max(64_000),
+    associated_data: z.string().max(64).optional().default(''),
+    nonce: z.string().min(1).max(32),
+    original_type: z.string().max(32).optional(),
+  }),
 });
 
 const EXPECTED_ASSOCIATED_DATA: Record<string, string> = { TRANSACTION: 'transaction', REFUND: 'refund' };
@@ -48,7 +54,8 @@ export class PaymentCallbacks {
       this.deps.logger?.info({ accountId, outcome }, 'WeChat Pay callback');
       return outcome;
     } catch (err) {
-      if (err instanceof DomainError) this.deps.logger?.warn({ accountId, serial: h.serial ?? null, refused: err.message }, 'WeChat Pay callback refused');
+      if (err instanceof DomainError)
+        this.deps.logger?.warn({ accountId, serial: h.serial ?? null, refused: err.message }, 'WeChat Pay callback refused');
       throw err;
     }
   }
@@ -59,7 +66,8 @@ export class PaymentCallbacks {
     // WeChat Pay sends deliberately wrong signatures to check that merchants verify (notes/wechat.md).
     if (h.signature.startsWith('WECHATPAY/SIGNTEST/')) throw new CallbackRefused('探测签名，不予处理');
     const ts = Number(h.timestamp);
-    if (!/^\d{1,12}$/.test(h.timestamp) || Math.abs(this.deps.now() / 1000 - ts) > SIGNATURE_MAX_AGE_S) throw new CallbackRefused('回调时间戳过期');
+    if (!/^\d{1,12}$/.test(h.timestamp) || Math.abs(this.deps.now() / 1000 - ts) > SIGNATURE_MAX_AGE_S)
+      throw new CallbackRefused('回调时间戳过期');
     const key = client.platformKeys.get(h.serial);
     if (!key) throw new CallbackRefused('签名所用的微信支付公钥不是该商户登记的');
     if (!verifySha256Rsa(key, responseMessage(h.timestamp, h.nonce, raw), h.signature)) throw new CallbackRefused('签名验证未通过');
@@ -78,13 +86,23 @@ export class PaymentCallbacks {
     if (!expectedAd || parsed.resource.associated_data !== expectedAd) throw new InvalidInputError('回调的附加数据与事件类型不符');
     let plain: unknown;
     try {
-      plain = JSON.parse(decryptAeadAes256Gcm(client.apiV3Key, parsed.resource.ciphertext, parsed.resource.associated_data, parsed.resource.nonce));
+      plain = JSON.parse(
+        decryptAeadAes256Gcm(client.apiV3Key, parsed.resource.ciphertext, parsed.resource.associated_data, parsed.resource.nonce),
+      );
     } catch (err) {
       throw new InvalidInputError(err instanceof AeadError ? '回调密文未通过完整性校验' : '回调明文不是 JSON');
     }
     const outcome = await this.apply(accountId, client.mchid, parsed.event_type, plain as Record<string, unknown>);
     try {
-      await this.deps.db.run((m) => insertRow(m, PaymentNotificationEntity, { id: parsed.id, merchantAccountId: accountId, eventType: parsed.event_type, outcome, receivedAt: this.deps.now() }));
+      await this.deps.db.run((m) =>
+        insertRow(m, PaymentNotificationEntity, {
+          id: parsed.id,
+          merchantAccountId: accountId,
+          eventType: parsed.event_type,
+          outcome,
+          receivedAt: this.deps.now(),
+        }),
+      );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
@@ -94,7 +112,9 @@ export class PaymentCallbacks {
   private async apply(accountId: string, mchid: string, eventType: string, plain: Record<string, unknown>): Promise<string> {
     if (plain.mchid !== undefined && plain.mchid !== mchid) throw new InvalidInputError('回调的商户号与账户不符');
     const outTradeNo = typeof plain.out_trade_no === 'string' ? plain.out_trade_no : '';
-    const row = await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }));
+    const row = await this.deps.db.run((m) =>
+      m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }),
+    );
     // Not ours: answered as received so WeChat Pay stops, and left for the bill check to show.
     if (!row) return 'unknown_order';
     const now = this.deps.now();
@@ -102,10 +122,19 @@ export class PaymentCallbacks {
       if (plain.trade_state !== 'SUCCESS') return 'ignored';
       return this.deps.db.transaction((tx) => settlePaid(this.deps, tx, row, plain as WechatTransaction, 'callback', now));
     }
-    if (eventType === 'REFUND.SUCCESS') return this.deps.db.transaction((tx) => settleRefund(this.deps, tx, row, plain as WechatRefund, 'callback', now));
+    if (eventType === 'REFUND.SUCCESS')
+      return this.deps.db.transaction((tx) => settleRefund(this.deps, tx, row, plain as WechatRefund, 'callback', now));
     if (eventType === 'REFUND.ABNORMAL' || eventType === 'REFUND.CLOSED') {
       const no = typeof plain.out_refund_no === 'string' ? plain.out_refund_no : '';
-      await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ status: 'failed', leaseUntil: null, updatedAt: now }).where("out_refund_no = :no AND payment_request_id = :id AND status IN ('requested', 'processing')", { no, id: row.id }).execute());
+      await this.deps.db.run((m) =>
+        m
+          .getRepository(PaymentRefundEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ status: 'failed', leaseUntil: null, updatedAt: now })
+          .where("out_refund_no = :no AND payment_request_id = :id AND status IN ('requested', 'processing')", { no, id: row.id })
+          .execute(),
+      );
       return 'refund_failed';
     }
     return 'ignored';

@@ -22,17 +22,31 @@ import { ownedProvider } from '../applications/repository';
  * rest, never answered, logged or audited), and WeChat Pay's own keys, against which its answers and
  * callbacks for this provider — and only this provider — are checked.
  */
-const pem = (what: string) => z.string({ error: `请粘贴${what}（PEM 文本）` }).trim().min(100, `${what}不完整，请粘贴整段 PEM 文本`).max(10_000, `${what}过长`);
+const pem = (what: string) =>
+  z
+    .string({ error: `请粘贴${what}（PEM 文本）` })
+    .trim()
+    .min(100, `${what}不完整，请粘贴整段 PEM 文本`)
+    .max(10_000, `${what}过长`);
 
 export const linkSchema = z.object({
   version: z.number().int().min(1).optional(),
-  mchid: z.string({ error: '请填写微信支付商户号' }).trim().regex(/^\d{8,12}$/, '商户号为 8–12 位数字，见微信支付商户平台“账户中心—商户信息”'),
+  mchid: z
+    .string({ error: '请填写微信支付商户号' })
+    .trim()
+    .regex(/^\d{8,12}$/, '商户号为 8–12 位数字，见微信支付商户平台“账户中心—商户信息”'),
   apiV3Key: z.string({ error: '请填写 APIv3 密钥' }).regex(/^[\x21-\x7e]{32}$/, 'APIv3 密钥为 32 位字符，在商户平台“账户中心—API安全”设置'),
   privateKeyPem: pem('商户 API 证书的私钥 apiclient_key.pem'),
   certificatePem: pem('商户 API 证书 apiclient_cert.pem').optional(),
-  serialNo: z.string().trim().regex(/^[0-9A-Fa-f]{8,64}$/, '证书序列号为 8–64 位十六进制字符，见商户平台“API安全—API证书”').optional(),
+  serialNo: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Fa-f]{8,64}$/, '证书序列号为 8–64 位十六进制字符，见商户平台“API安全—API证书”')
+    .optional(),
   platformKeys: z
-    .array(z.object({ id: z.string().trim().max(64, '编号过长').optional(), pem: pem('微信支付公钥或平台证书') }), { error: '请提供微信支付公钥（及其 PUB_KEY_ID_ 编号）或平台证书' })
+    .array(z.object({ id: z.string().trim().max(64, '编号过长').optional(), pem: pem('微信支付公钥或平台证书') }), {
+      error: '请提供微信支付公钥（及其 PUB_KEY_ID_ 编号）或平台证书',
+    })
     .min(1, '请提供微信支付公钥（及其 PUB_KEY_ID_ 编号）或平台证书')
     .max(4, '最多 4 个微信支付公钥或平台证书'),
 });
@@ -59,9 +73,20 @@ export interface MerchantAccountsOptions {
 
 export function toAccountView(a: MerchantAccountRow) {
   // Never the sealed secrets: only what identifies the account.
-  return { id: a.id, providerId: a.providerId, mchid: a.mchid, appid: a.appid, serialNo: a.serialNo, platformKeyIds: a.platformKeys.map((k) => k.id), status: a.status, statusLabel: a.status === 'active' ? '已开通平台收款' : '已停用', version: a.version, linkedAt: a.linkedAt, updatedAt: a.updatedAt };
+  return {
+    id: a.id,
+    providerId: a.providerId,
+    mchid: a.mchid,
+    appid: a.appid,
+    serialNo: a.serialNo,
+    platformKeyIds: a.platformKeys.map((k) => k.id),
+    status: a.status,
+    statusLabel: a.status === 'active' ? '已开通平台收款' : '已停用',
+    version: a.version,
+    linkedAt: a.linkedAt,
+    updatedAt: a.updatedAt,
+  };
 }
-
 
 export class MerchantAccounts {
   private readonly box: SecretBox;
@@ -98,12 +123,29 @@ export class MerchantAccounts {
       return await this.db.transaction(async (tx) => {
         const repo = tx.getRepository(MerchantAccountEntity);
         const existing = await repo.findOne({ where: { providerId: provider.id } });
-        if (existing && input.version !== undefined && existing.version !== input.version) throw new ConflictError('商户信息已被修改，请刷新后再提交', 'stale_version');
+        if (existing && input.version !== undefined && existing.version !== input.version)
+          throw new ConflictError('商户信息已被修改，请刷新后再提交', 'stale_version');
         const id = existing?.id ?? newId();
-        const fields = { mchid: input.mchid, appid: this.options.appid, serialNo: checked.serialNo, secrets: this.box.seal(JSON.stringify({ apiV3Key: input.apiV3Key, privateKeyPem: input.privateKeyPem }), id), platformKeys: checked.platformKeys, status: 'active' as const, linkedBy: auth.userId, linkedAt: now, updatedAt: now };
+        const fields = {
+          mchid: input.mchid,
+          appid: this.options.appid,
+          serialNo: checked.serialNo,
+          secrets: this.box.seal(JSON.stringify({ apiV3Key: input.apiV3Key, privateKeyPem: input.privateKeyPem }), id),
+          platformKeys: checked.platformKeys,
+          status: 'active' as const,
+          linkedBy: auth.userId,
+          linkedAt: now,
+          updatedAt: now,
+        };
         if (existing) await repo.update({ id }, { ...fields, version: existing.version + 1 });
         else await insertRow(tx, MerchantAccountEntity, { id, providerId: provider.id, version: 1, ...fields });
-        await this.audit.append(tx, { action: existing ? 'merchant_account.relink' : 'merchant_account.link', actorId: auth.userId, entityType: 'provider', entityId: provider.id, data: { accountId: id, mchid: input.mchid, serialNo: checked.serialNo, platformKeyIds: checked.platformKeys.map((k) => k.id) } });
+        await this.audit.append(tx, {
+          action: existing ? 'merchant_account.relink' : 'merchant_account.link',
+          actorId: auth.userId,
+          entityType: 'provider',
+          entityId: provider.id,
+          data: { accountId: id, mchid: input.mchid, serialNo: checked.serialNo, platformKeyIds: checked.platformKeys.map((k) => k.id) },
+        });
         return { account: toAccountView((await repo.findOne({ where: { id } }))!) };
       });
     } catch (err) {
@@ -121,19 +163,44 @@ export class MerchantAccounts {
       if (!provider || !account) throw new NotFoundError('您还没有开通平台收款');
       if (account.version !== version) throw new ConflictError('商户信息已被修改，请刷新后再提交', 'stale_version');
       await repo.update({ id: account.id }, { status: 'unlinked', version: version + 1, updatedAt: this.now() });
-      await this.audit.append(tx, { action: 'merchant_account.unlink', actorId: auth.userId, entityType: 'provider', entityId: provider.id, data: { accountId: account.id, mchid: account.mchid } });
+      await this.audit.append(tx, {
+        action: 'merchant_account.unlink',
+        actorId: auth.userId,
+        entityType: 'provider',
+        entityId: provider.id,
+        data: { accountId: account.id, mchid: account.mchid },
+      });
       return { account: toAccountView((await repo.findOne({ where: { id: account.id } }))!) };
     });
   }
 
   /** For city MIIT: which filed providers take payment on the platform. */
   async overview() {
-    const rows: { id: string; company_name: string; filing_no: string | null; status: string; mchid: string | null; account_status: string | null; linked_at: number | string | null }[] = await this.db.query(
+    const rows: {
+      id: string;
+      company_name: string;
+      filing_no: string | null;
+      status: string;
+      mchid: string | null;
+      account_status: string | null;
+      linked_at: number | string | null;
+    }[] = await this.db.query(
       `SELECT p.id, p.company_name, p.filing_no, p.status, a.mchid, a.status AS account_status, a.linked_at
          FROM providers p LEFT JOIN merchant_accounts a ON a.provider_id = p.id
         WHERE p.status IN ('approved', 'revoked') ORDER BY p.company_name`,
     );
-    return { providers: rows.map((r) => ({ providerId: r.id, companyName: r.company_name, filingNo: r.filing_no, filingStatus: r.status, acceptsWechatPay: r.account_status === 'active' && r.status === 'approved', mchid: r.mchid, accountStatus: r.account_status, linkedAt: r.linked_at === null ? null : Number(r.linked_at) })) };
+    return {
+      providers: rows.map((r) => ({
+        providerId: r.id,
+        companyName: r.company_name,
+        filingNo: r.filing_no,
+        filingStatus: r.status,
+        acceptsWechatPay: r.account_status === 'active' && r.status === 'approved',
+        mchid: r.mchid,
+        accountStatus: r.account_status,
+        linkedAt: r.linked_at === null ? null : Number(r.linked_at),
+      })),
+    };
   }
 
   /** The provider's client, built once per account version: secrets are opened only here. */
@@ -143,35 +210,92 @@ export class MerchantAccounts {
     const cached = this.clients.get(account.id);
     if (cached && cached.version === account.version) return cached.client;
     const secrets = JSON.parse(this.box.open(account.secrets, account.id)) as { apiV3Key: string; privateKeyPem: string };
-    const client = this.build({ accountId: account.id, providerId: account.providerId, mchid: account.mchid, serialNo: account.serialNo, platformKeys: account.platformKeys, ...secrets });
+    const client = this.build({
+      accountId: account.id,
+      providerId: account.providerId,
+      mchid: account.mchid,
+      serialNo: account.serialNo,
+      platformKeys: account.platformKeys,
+      ...secrets,
+    });
     this.clients.set(account.id, { version: account.version, client });
     return client;
   }
 
-  private build(a: { accountId: string; providerId: string; mchid: string; serialNo: string; platformKeys: { id: string; pem: string }[]; apiV3Key: string; privateKeyPem: string }): MerchantClient {
+  private build(a: {
+    accountId: string;
+    providerId: string;
+    mchid: string;
+    serialNo: string;
+    platformKeys: { id: string; pem: string }[];
+    apiV3Key: string;
+    privateKeyPem: string;
+  }): MerchantClient {
     const keys = new Map<string, KeyObject>();
     for (const k of a.platformKeys) {
       const key = platformPublicKey(k.pem);
       if (key) keys.set(k.id, key);
     }
     // The constructor insists on a "public key" even with serial_no given; it is used for nothing else.
-    const pay = new Pay({ appid: this.options.appid, mchid: a.mchid, serial_no: a.serialNo, publicKey: Buffer.from(a.platformKeys[0].pem), privateKey: Buffer.from(a.privateKeyPem), key: a.apiV3Key });
+    const pay = new Pay({
+      appid: this.options.appid,
+      mchid: a.mchid,
+      serial_no: a.serialNo,
+      publicKey: Buffer.from(a.platformKeys[0].pem),
+      privateKey: Buffer.from(a.privateKeyPem),
+      key: a.apiV3Key,
+    });
     pay.createHttp(createPayTransport({ apiBase: this.options.apiBase(), platformKeys: keys, timeoutMs: this.options.timeoutMs }));
     const privateKey = createPrivateKey(a.privateKeyPem);
-    return { accountId: a.accountId, providerId: a.providerId, mchid: a.mchid, appid: this.options.appid, pay, apiV3Key: a.apiV3Key, platformKeys: keys, sign: (message) => signSha256Rsa(privateKey, message) };
+    return {
+      accountId: a.accountId,
+      providerId: a.providerId,
+      mchid: a.mchid,
+      appid: this.options.appid,
+      pay,
+      apiV3Key: a.apiV3Key,
+      platformKeys: keys,
+      sign: (message) => signSha256Rsa(privateKey, message),
+    };
   }
 
   /** A query for an order that cannot exist: WeChat Pay answers ORDER_NOT_EXIST only to a merchant whose keys it accepts, signed with the key we were given. */
   private async probe(input: LinkInput, checked: ReturnType<typeof checkKeys>): Promise<void> {
-    const client = this.build({ accountId: 'probe', providerId: 'probe', mchid: input.mchid, serialNo: checked.serialNo, platformKeys: checked.platformKeys, apiV3Key: input.apiV3Key, privateKeyPem: input.privateKeyPem });
+    const client = this.build({
+      accountId: 'probe',
+      providerId: 'probe',
+      mchid: input.mchid,
+      serialNo: checked.serialNo,
+      platformKeys: checked.platformKeys,
+      apiV3Key: input.apiV3Key,
+      privateKeyPem: input.privateKeyPem,
+    });
     const res = await client.pay.query({ out_trade_no: `PROBE${randomBytes(8).toString('hex')}` });
     const code = (res.data as { code?: string } | undefined)?.code;
-    this.options.logger?.info({ mchid: input.mchid, serialNo: checked.serialNo, status: res.status, code: code ?? null, error: typeof res.error === 'string' ? res.error.slice(0, 100) : null }, 'merchant account checked with WeChat Pay');
+    this.options.logger?.info(
+      {
+        mchid: input.mchid,
+        serialNo: checked.serialNo,
+        status: res.status,
+        code: code ?? null,
+        error: typeof res.error === 'string' ? res.error.slice(0, 100) : null,
+      },
+      'merchant account checked with WeChat Pay',
+    );
     if (res.status === 404 && code === 'ORDER_NOT_EXIST') return;
-    if (res.status === 0 && res.error === UNVERIFIED_ANSWER) throw new InvalidInputError('微信支付的回答与您提供的微信支付公钥（或平台证书）对不上：请核对公钥内容及其 PUB_KEY_ID_ 编号', [{ path: 'platformKeys', message: '微信支付公钥不符' }]);
+    if (res.status === 0 && res.error === UNVERIFIED_ANSWER)
+      throw new InvalidInputError('微信支付的回答与您提供的微信支付公钥（或平台证书）对不上：请核对公钥内容及其 PUB_KEY_ID_ 编号', [
+        { path: 'platformKeys', message: '微信支付公钥不符' },
+      ]);
     if (res.status === 0 || res.status >= 500) throw new UpstreamError('暂时连不上微信支付，核验不了商户信息，请稍后再试');
-    if (res.status === 401) throw new InvalidInputError('微信支付不认可这组商户号、证书序列号和私钥：请核对商户号、API 证书序列号和 apiclient_key.pem', [{ path: 'privateKeyPem', message: '签名未通过微信支付验证' }]);
-    throw new RefusedError(`微信支付拒绝了核验请求（${code ?? res.status}）：请在商户平台确认商户状态及与小程序 AppID 的绑定`, 'merchant_refused');
+    if (res.status === 401)
+      throw new InvalidInputError('微信支付不认可这组商户号、证书序列号和私钥：请核对商户号、API 证书序列号和 apiclient_key.pem', [
+        { path: 'privateKeyPem', message: '签名未通过微信支付验证' },
+      ]);
+    throw new RefusedError(
+      `微信支付拒绝了核验请求（${code ?? res.status}）：请在商户平台确认商户状态及与小程序 AppID 的绑定`,
+      'merchant_refused',
+    );
   }
 }
 
@@ -181,32 +305,57 @@ function checkKeys(input: LinkInput): { serialNo: string; platformKeys: { id: st
   try {
     privateKey = createPrivateKey(input.privateKeyPem);
   } catch {
-    throw new InvalidInputError('商户私钥无法读取：请粘贴 apiclient_key.pem 的全部内容（含 BEGIN/END 行）', [{ path: 'privateKeyPem', message: '不是 PEM 格式的私钥' }]);
+    throw new InvalidInputError('商户私钥无法读取：请粘贴 apiclient_key.pem 的全部内容（含 BEGIN/END 行）', [
+      { path: 'privateKeyPem', message: '不是 PEM 格式的私钥' },
+    ]);
   }
-  if (privateKey.asymmetricKeyType !== 'rsa' || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new InvalidInputError('商户私钥须为 2048 位以上的 RSA 私钥（apiclient_key.pem）', [{ path: 'privateKeyPem', message: '不是 RSA 2048 私钥' }]);
+  if (privateKey.asymmetricKeyType !== 'rsa' || (privateKey.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    throw new InvalidInputError('商户私钥须为 2048 位以上的 RSA 私钥（apiclient_key.pem）', [
+      { path: 'privateKeyPem', message: '不是 RSA 2048 私钥' },
+    ]);
   let serialNo = input.serialNo?.toUpperCase();
   if (input.certificatePem) {
     let cert: X509Certificate;
     try {
       cert = new X509Certificate(input.certificatePem);
     } catch {
-      throw new InvalidInputError('商户 API 证书无法读取：请粘贴 apiclient_cert.pem 的全部内容', [{ path: 'certificatePem', message: '不是 PEM 格式的证书' }]);
+      throw new InvalidInputError('商户 API 证书无法读取：请粘贴 apiclient_cert.pem 的全部内容', [
+        { path: 'certificatePem', message: '不是 PEM 格式的证书' },
+      ]);
     }
-    if (cert.publicKey.export({ type: 'spki', format: 'der' }).compare(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })) !== 0) throw new InvalidInputError('商户 API 证书与私钥不是一对：请使用同一次申请的 apiclient_cert.pem 和 apiclient_key.pem', [{ path: 'certificatePem', message: '证书与私钥不匹配' }]);
+    if (
+      cert.publicKey
+        .export({ type: 'spki', format: 'der' })
+        .compare(createPublicKey(privateKey).export({ type: 'spki', format: 'der' })) !== 0
+    )
+      throw new InvalidInputError('商户 API 证书与私钥不是一对：请使用同一次申请的 apiclient_cert.pem 和 apiclient_key.pem', [
+        { path: 'certificatePem', message: '证书与私钥不匹配' },
+      ]);
     const certSerial = cert.serialNumber.toUpperCase();
-    if (serialNo && serialNo !== certSerial) throw new InvalidInputError(`证书序列号与证书不符：证书的序列号是 ${certSerial}`, [{ path: 'serialNo', message: '与证书不符' }]);
+    if (serialNo && serialNo !== certSerial)
+      throw new InvalidInputError(`证书序列号与证书不符：证书的序列号是 ${certSerial}`, [{ path: 'serialNo', message: '与证书不符' }]);
     serialNo = certSerial;
   }
-  if (!serialNo) throw new InvalidInputError('请提供商户 API 证书（apiclient_cert.pem）或其序列号', [{ path: 'serialNo', message: '缺少证书序列号' }]);
+  if (!serialNo)
+    throw new InvalidInputError('请提供商户 API 证书（apiclient_cert.pem）或其序列号', [{ path: 'serialNo', message: '缺少证书序列号' }]);
   const platformKeys = input.platformKeys.map((k, i) => {
     const key = platformPublicKey(k.pem);
-    if (!key) throw new InvalidInputError('微信支付公钥或平台证书无法读取：请粘贴完整的 PEM 文本', [{ path: `platformKeys.${i}.pem`, message: '不是 RSA 公钥或证书' }]);
+    if (!key)
+      throw new InvalidInputError('微信支付公钥或平台证书无法读取：请粘贴完整的 PEM 文本', [
+        { path: `platformKeys.${i}.pem`, message: '不是 RSA 公钥或证书' },
+      ]);
     if (k.pem.includes('BEGIN CERTIFICATE')) {
       const serial = new X509Certificate(k.pem).serialNumber.toUpperCase();
-      if (k.id && k.id.toUpperCase() !== serial) throw new InvalidInputError(`平台证书的序列号是 ${serial}，与所填编号不符`, [{ path: `platformKeys.${i}.id`, message: '与证书不符' }]);
+      if (k.id && k.id.toUpperCase() !== serial)
+        throw new InvalidInputError(`平台证书的序列号是 ${serial}，与所填编号不符`, [
+          { path: `platformKeys.${i}.id`, message: '与证书不符' },
+        ]);
       return { id: serial, pem: k.pem };
     }
-    if (!k.id || !/^PUB_KEY_ID_\d{10,40}$/.test(k.id)) throw new InvalidInputError('微信支付公钥须带上它的编号（PUB_KEY_ID_ 开头，见商户平台“API安全—微信支付公钥”）', [{ path: `platformKeys.${i}.id`, message: '缺少或不是 PUB_KEY_ID_ 编号' }]);
+    if (!k.id || !/^PUB_KEY_ID_\d{10,40}$/.test(k.id))
+      throw new InvalidInputError('微信支付公钥须带上它的编号（PUB_KEY_ID_ 开头，见商户平台“API安全—微信支付公钥”）', [
+        { path: `platformKeys.${i}.id`, message: '缺少或不是 PUB_KEY_ID_ 编号' },
+      ]);
     return { id: k.id, pem: k.pem };
   });
   return { serialNo, platformKeys };

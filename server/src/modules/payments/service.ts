@@ -3,7 +3,14 @@ import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { MerchantAccountEntity, PaymentRefundEntity, PaymentRequestEntity, type PaymentRefundRow, type PaymentRequestRow, type PaymentRequestStatus } from '../../db/entities';
+import {
+  MerchantAccountEntity,
+  PaymentRefundEntity,
+  PaymentRequestEntity,
+  type PaymentRefundRow,
+  type PaymentRequestRow,
+  type PaymentRequestStatus,
+} from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UpstreamError, RefusedError } from '../errors';
@@ -44,7 +51,12 @@ export const STATUS_LABELS: Record<PaymentRequestStatus, string> = {
   failed: '支付失败',
 };
 
-const REFUND_LABELS: Record<PaymentRefundRow['status'], string> = { requested: '已申请', processing: '退款中', succeeded: '已退款', failed: '退款失败' };
+const REFUND_LABELS: Record<PaymentRefundRow['status'], string> = {
+  requested: '已申请',
+  processing: '退款中',
+  succeeded: '已退款',
+  failed: '退款失败',
+};
 
 /** How long one claimant may take over an order call before another may take over (after a query). */
 const ORDER_LEASE_MS = 15_000;
@@ -53,23 +65,41 @@ const WAIT_FOR_ORDER_MS = 8_000;
 /** A request not yet paid stays payable this long. */
 const REQUEST_VALID_MS = 30 * 24 * 3600_000;
 
-const fen = z.number({ error: '金额须为整数（分）' }).int('金额须为整数（分）').min(1, '金额须大于 0').max(100_000_000_00, '单笔金额不超过 1 亿元');
-const description = z.string({ error: '请写明付款事项' }).trim().min(2, '请写明付款事项，如“XX 云服务首期款”').max(60, '付款事项不超过 60 字');
+const fen = z
+  .number({ error: '金额须为整数（分）' })
+  .int('金额须为整数（分）')
+  .min(1, '金额须大于 0')
+  .max(100_000_000_00, '单笔金额不超过 1 亿元');
+const description = z
+  .string({ error: '请写明付款事项' })
+  .trim()
+  .min(2, '请写明付款事项，如“XX 云服务首期款”')
+  .max(60, '付款事项不超过 60 字');
 const contractNo = z.string().trim().min(1).max(64, '合同编号不超过 64 个字符');
 const ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '编号格式不对');
 
 export const providerRequestSchema = z.object({
-  creditCode: z.string({ error: '请填写付款企业的统一社会信用代码' }).trim().toUpperCase().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '统一社会信用代码为 18 位'),
+  creditCode: z
+    .string({ error: '请填写付款企业的统一社会信用代码' })
+    .trim()
+    .toUpperCase()
+    .regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, '统一社会信用代码为 18 位'),
   applicationId: ulid.optional(),
   amountFen: fen,
   description,
   contractNo: contractNo.optional(),
 });
-export const enterpriseRequestSchema = z.union([
-  z.object({ applicationId: ulid, amountFen: fen, description: description.optional() }),
-  z.object({ providerId: ulid, catalogueItemId: z.string().trim().min(1).max(64), enterpriseId: ulid, applicationId: ulid.optional() }),
-], { error: '请给出申请和金额，或选定服务商目录中的一项' });
-export const refundSchema = z.object({ amountFen: fen, reason: z.string({ error: '请写明退款原因' }).trim().min(2, '请写明退款原因').max(80, '退款原因不超过 80 字') });
+export const enterpriseRequestSchema = z.union(
+  [
+    z.object({ applicationId: ulid, amountFen: fen, description: description.optional() }),
+    z.object({ providerId: ulid, catalogueItemId: z.string().trim().min(1).max(64), enterpriseId: ulid, applicationId: ulid.optional() }),
+  ],
+  { error: '请给出申请和金额，或选定服务商目录中的一项' },
+);
+export const refundSchema = z.object({
+  amountFen: fen,
+  reason: z.string({ error: '请写明退款原因' }).trim().min(2, '请写明退款原因').max(80, '退款原因不超过 80 字'),
+});
 
 /** 32 characters of [0-9A-Za-z]: WeChat Pay's limit, unguessable, never reused. */
 function newOutTradeNo(): string {
@@ -87,14 +117,26 @@ export class PaymentService {
       const provider = await ownedProvider(tx, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
       const rows: { id: string }[] = await tx.query('SELECT id FROM enterprises WHERE credit_code = ?', [input.creditCode]);
-      if (!rows[0]) throw new InvalidInputError(`统一社会信用代码为 ${input.creditCode} 的企业还没有在平台登记：请企业先在小程序中登记`, [{ path: 'creditCode', message: '企业未登记' }]);
+      if (!rows[0])
+        throw new InvalidInputError(`统一社会信用代码为 ${input.creditCode} 的企业还没有在平台登记：请企业先在小程序中登记`, [
+          { path: 'creditCode', message: '企业未登记' },
+        ]);
       let contract = input.contractNo ?? null;
       if (input.applicationId) {
         const app = await findApplication(tx, input.applicationId);
-        if (!app || app.enterpriseId !== rows[0].id || app.providerId !== provider.id) throw new InvalidInputError('这份申请不是该企业与您签订的合同', [{ path: 'applicationId', message: '申请与企业或服务商不符' }]);
+        if (!app || app.enterpriseId !== rows[0].id || app.providerId !== provider.id)
+          throw new InvalidInputError('这份申请不是该企业与您签订的合同', [{ path: 'applicationId', message: '申请与企业或服务商不符' }]);
         contract = contract ?? app.contractNo;
       }
-      return this.insertRequest(tx, auth, 'provider', { providerId: provider.id, enterpriseId: rows[0].id, applicationId: input.applicationId ?? null, amountFen: input.amountFen, description: input.description, contractNo: contract, catalogueItem: null });
+      return this.insertRequest(tx, auth, 'provider', {
+        providerId: provider.id,
+        enterpriseId: rows[0].id,
+        applicationId: input.applicationId ?? null,
+        amountFen: input.amountFen,
+        description: input.description,
+        contractNo: contract,
+        catalogueItem: null,
+      });
     });
   }
 
@@ -105,33 +147,101 @@ export class PaymentService {
         if (!(await isEnterpriseMember(tx, input.enterpriseId, auth.userId))) throw new NotFoundError('您不是该企业的成员');
         const filing = await findFiling(tx, input.providerId);
         const item = filing?.status === 'approved' ? (filing.form.catalogue ?? []).find((c) => c.id === input.catalogueItemId) : undefined;
-        if (!filing || !item) throw new InvalidInputError('服务商目录中没有这一项', [{ path: 'catalogueItemId', message: '目录中没有这一项' }]);
+        if (!filing || !item)
+          throw new InvalidInputError('服务商目录中没有这一项', [{ path: 'catalogueItemId', message: '目录中没有这一项' }]);
         const price = item.yichunPriceFen ?? item.priceFen;
-        if (!Number.isSafeInteger(price) || !price || price <= 0) throw new InvalidInputError('这一项没有标价，请与服务商签订合同后按合同付款', [{ path: 'catalogueItemId', message: '没有标价' }]);
+        if (!Number.isSafeInteger(price) || !price || price <= 0)
+          throw new InvalidInputError('这一项没有标价，请与服务商签订合同后按合同付款', [{ path: 'catalogueItemId', message: '没有标价' }]);
         let applicationId: string | null = null;
         if (input.applicationId) {
           const app = await findApplication(tx, input.applicationId);
           if (!app || app.enterpriseId !== input.enterpriseId) throw new NotFoundError('没有这份申请，或您不是该企业的成员');
           applicationId = app.id;
         }
-        return this.insertRequest(tx, auth, 'enterprise', { providerId: filing.id, enterpriseId: input.enterpriseId, applicationId, amountFen: price, description: `${item.name ?? '云服务'}`.slice(0, 60), contractNo: null, catalogueItem: item.id ?? null });
+        return this.insertRequest(tx, auth, 'enterprise', {
+          providerId: filing.id,
+          enterpriseId: input.enterpriseId,
+          applicationId,
+          amountFen: price,
+          description: `${item.name ?? '云服务'}`.slice(0, 60),
+          contractNo: null,
+          catalogueItem: item.id ?? null,
+        });
       }
       const app = await findApplication(tx, input.applicationId);
-      if (!app || !(await isEnterpriseMember(tx, app.enterpriseId, auth.userId))) throw new NotFoundError('没有这份申请，或您不是该企业的成员');
-      if (!app.providerId || !app.contractNo) throw new InvalidInputError('请先在申请中填写合同信息（服务商和合同编号），再按合同付款', [{ path: 'applicationId', message: '申请还没有合同信息' }]);
-      return this.insertRequest(tx, auth, 'enterprise', { providerId: app.providerId, enterpriseId: app.enterpriseId, applicationId: app.id, amountFen: input.amountFen, description: input.description ?? `合同 ${app.contractNo} 款项`.slice(0, 60), contractNo: app.contractNo, catalogueItem: null });
+      if (!app || !(await isEnterpriseMember(tx, app.enterpriseId, auth.userId)))
+        throw new NotFoundError('没有这份申请，或您不是该企业的成员');
+      if (!app.providerId || !app.contractNo)
+        throw new InvalidInputError('请先在申请中填写合同信息（服务商和合同编号），再按合同付款', [
+          { path: 'applicationId', message: '申请还没有合同信息' },
+        ]);
+      return this.insertRequest(tx, auth, 'enterprise', {
+        providerId: app.providerId,
+        enterpriseId: app.enterpriseId,
+        applicationId: app.id,
+        amountFen: input.amountFen,
+        description: input.description ?? `合同 ${app.contractNo} 款项`.slice(0, 60),
+        contractNo: app.contractNo,
+        catalogueItem: null,
+      });
     });
   }
 
-  private async insertRequest(tx: EntityManager, auth: Actor, role: 'provider' | 'enterprise', r: Pick<PaymentRequestRow, 'providerId' | 'enterpriseId' | 'applicationId' | 'amountFen' | 'description' | 'contractNo' | 'catalogueItem'>) {
+  private async insertRequest(
+    tx: EntityManager,
+    auth: Actor,
+    role: 'provider' | 'enterprise',
+    r: Pick<
+      PaymentRequestRow,
+      'providerId' | 'enterpriseId' | 'applicationId' | 'amountFen' | 'description' | 'contractNo' | 'catalogueItem'
+    >,
+  ) {
     const account = await tx.getRepository(MerchantAccountEntity).findOne({ where: { providerId: r.providerId } });
     const filing = await findFiling(tx, r.providerId);
-    if (!filing || filing.status !== 'approved') throw new ConflictError('该服务商不是有效的已备案服务商，不能通过平台收款', 'provider_not_approved');
-    if (!account || account.status !== 'active') throw new NotFoundError('该服务商暂未开通平台微信支付，请按合同约定的方式付款，并在付款记录中登记', 'wechat_pay_not_offered');
+    if (!filing || filing.status !== 'approved')
+      throw new ConflictError('该服务商不是有效的已备案服务商，不能通过平台收款', 'provider_not_approved');
+    if (!account || account.status !== 'active')
+      throw new NotFoundError('该服务商暂未开通平台微信支付，请按合同约定的方式付款，并在付款记录中登记', 'wechat_pay_not_offered');
     const now = this.deps.now();
-    const row: PaymentRequestRow = { id: newId(), ...r, merchantAccountId: account.id, createdBy: auth.userId, createdByRole: role, outTradeNo: newOutTradeNo(), status: 'created', payerOpenid: null, prepayId: null, prepayAt: null, leaseUntil: null, expiresAt: now + REQUEST_VALID_MS, transactionId: null, paidAt: null, paidOn: null, refundedFen: 0, checkedAt: null, checkCount: 0, problem: null, version: 1, createdAt: now, updatedAt: now };
+    const row: PaymentRequestRow = {
+      id: newId(),
+      ...r,
+      merchantAccountId: account.id,
+      createdBy: auth.userId,
+      createdByRole: role,
+      outTradeNo: newOutTradeNo(),
+      status: 'created',
+      payerOpenid: null,
+      prepayId: null,
+      prepayAt: null,
+      leaseUntil: null,
+      expiresAt: now + REQUEST_VALID_MS,
+      transactionId: null,
+      paidAt: null,
+      paidOn: null,
+      refundedFen: 0,
+      checkedAt: null,
+      checkCount: 0,
+      problem: null,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
     await insertRow(tx, PaymentRequestEntity, row);
-    await this.deps.audit.append(tx, { action: 'payment.requested', actorId: auth.userId, entityType: 'payment_request', entityId: row.id, data: { by: role, providerId: r.providerId, enterpriseId: r.enterpriseId, applicationId: r.applicationId, amountFen: r.amountFen, outTradeNo: row.outTradeNo } });
+    await this.deps.audit.append(tx, {
+      action: 'payment.requested',
+      actorId: auth.userId,
+      entityType: 'payment_request',
+      entityId: row.id,
+      data: {
+        by: role,
+        providerId: r.providerId,
+        enterpriseId: r.enterpriseId,
+        applicationId: r.applicationId,
+        amountFen: r.amountFen,
+        outTradeNo: row.outTradeNo,
+      },
+    });
     if (role === 'provider') await notifyParties(tx, row, 'payment.requested', {}, now);
     return { payment: await this.view(tx, row) };
   }
@@ -146,15 +256,26 @@ export class PaymentService {
   }
 
   /** The enterprise's, the provider's, or (city) everyone's payment requests, newest first. */
-  async list(auth: Actor, q: { scope: 'enterprise' | 'provider' | 'all'; enterpriseId?: string; status?: PaymentRequestStatus; limit: number }) {
+  async list(
+    auth: Actor,
+    q: { scope: 'enterprise' | 'provider' | 'all'; enterpriseId?: string; status?: PaymentRequestStatus; limit: number },
+  ) {
     return this.deps.db.run(async (m) => {
-      const qb = m.getRepository(PaymentRequestEntity).createQueryBuilder('p').orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(q.limit);
+      const qb = m
+        .getRepository(PaymentRequestEntity)
+        .createQueryBuilder('p')
+        .orderBy('p.created_at', 'DESC')
+        .addOrderBy('p.id', 'DESC')
+        .limit(q.limit);
       if (q.scope === 'provider') {
         const provider = await ownedProvider(m, auth.userId);
         if (!provider) throw new NotFoundError('您还没有云服务商备案');
         qb.andWhere('p.provider_id = :provider', { provider: provider.id });
       } else if (q.scope === 'enterprise') {
-        const ids: { enterprise_id: string }[] = await m.query("SELECT enterprise_id FROM enterprise_members WHERE user_id = ? AND status = 'active'", [auth.userId]);
+        const ids: { enterprise_id: string }[] = await m.query(
+          "SELECT enterprise_id FROM enterprise_members WHERE user_id = ? AND status = 'active'",
+          [auth.userId],
+        );
         const allowed = ids.map((i) => i.enterprise_id).filter((e) => !q.enterpriseId || e === q.enterpriseId);
         if (!allowed.length) return { payments: [] };
         qb.andWhere('p.enterprise_id IN (:...allowed)', { allowed });
@@ -181,14 +302,30 @@ export class PaymentService {
   /** A page of payments with their refunds and the parties' names: three queries for the whole page. */
   private async views(m: EntityManager, rows: PaymentRequestRow[]) {
     if (!rows.length) return [];
-    const refunds: PaymentRefundRow[] = await m.getRepository(PaymentRefundEntity).createQueryBuilder('r').where('r.payment_request_id IN (:...ids)', { ids: rows.map((r) => r.id) }).orderBy('r.created_at', 'ASC').getMany();
+    const refunds: PaymentRefundRow[] = await m
+      .getRepository(PaymentRefundEntity)
+      .createQueryBuilder('r')
+      .where('r.payment_request_id IN (:...ids)', { ids: rows.map((r) => r.id) })
+      .orderBy('r.created_at', 'ASC')
+      .getMany();
     const names = async (table: 'enterprises' | 'providers', column: 'name' | 'company_name', ids: string[]) => {
       const unique = [...new Set(ids)];
-      const found: { id: string; name: string }[] = await m.query(`SELECT id, ${column} AS name FROM ${table} WHERE id IN (${unique.map(() => '?').join(',')})`, unique);
+      const found: { id: string; name: string }[] = await m.query(
+        `SELECT id, ${column} AS name FROM ${table} WHERE id IN (${unique.map(() => '?').join(',')})`,
+        unique,
+      );
       return new Map(found.map((f) => [f.id, f.name]));
     };
-    const enterprises = await names('enterprises', 'name', rows.map((r) => r.enterpriseId));
-    const providers = await names('providers', 'company_name', rows.map((r) => r.providerId));
+    const enterprises = await names(
+      'enterprises',
+      'name',
+      rows.map((r) => r.enterpriseId),
+    );
+    const providers = await names(
+      'providers',
+      'company_name',
+      rows.map((r) => r.providerId),
+    );
     return rows.map((r) => ({
       id: r.id,
       providerId: r.providerId,
@@ -214,7 +351,19 @@ export class PaymentService {
       expiresAt: r.expiresAt,
       problem: r.problem,
       createdAt: r.createdAt,
-      refunds: refunds.filter((f) => f.paymentRequestId === r.id).map((f) => ({ id: f.id, outRefundNo: f.outRefundNo, amountFen: f.amountFen, reason: f.reason, status: f.status, statusLabel: REFUND_LABELS[f.status], origin: f.origin, succeededOn: f.succeededOn, createdAt: f.createdAt })),
+      refunds: refunds
+        .filter((f) => f.paymentRequestId === r.id)
+        .map((f) => ({
+          id: f.id,
+          outRefundNo: f.outRefundNo,
+          amountFen: f.amountFen,
+          reason: f.reason,
+          status: f.status,
+          statusLabel: REFUND_LABELS[f.status],
+          origin: f.origin,
+          succeededOn: f.succeededOn,
+          createdAt: f.createdAt,
+        })),
     }));
   }
 
@@ -225,7 +374,8 @@ export class PaymentService {
     const openid = await this.payerOpenid(auth);
     const deadline = this.deps.now() + WAIT_FOR_ORDER_MS;
     const first = await this.deps.db.run((m) => this.visible(m, auth, id));
-    if (!(await this.deps.db.run((m) => isEnterpriseMember(m, first.enterpriseId, auth.userId)))) throw new ForbiddenError('只有付款企业的成员可以支付这笔款项');
+    if (!(await this.deps.db.run((m) => isEnterpriseMember(m, first.enterpriseId, auth.userId))))
+      throw new ForbiddenError('只有付款企业的成员可以支付这笔款项');
     for (let row = first; ; row = (await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { id } })))!) {
       const now = this.deps.now();
       switch (row.status) {
@@ -235,19 +385,29 @@ export class PaymentService {
         case 'failed':
           throw new ConflictError(`这笔付款${STATUS_LABELS[row.status]}，请联系服务商重新发起付款请求`, 'payment_closed');
         case 'open':
-          if (row.payerOpenid !== openid) throw new ConflictError('这笔付款已由本企业的另一位用户发起支付，请由他完成，或等订单过期后再试', 'other_payer');
+          if (row.payerOpenid !== openid)
+            throw new ConflictError('这笔付款已由本企业的另一位用户发起支付，请由他完成，或等订单过期后再试', 'other_payer');
           if (row.expiresAt <= now) throw new ConflictError('这笔付款的订单已过期，请联系服务商重新发起付款请求', 'payment_expired');
           return this.signParams(await this.clientOf(row), row.prepayId!);
         case 'created':
           if (row.expiresAt <= now) throw new ConflictError('这笔付款请求已过期，请联系服务商重新发起', 'payment_expired');
-          if (!(await this.accepting(row))) throw new ConflictError('该服务商已停用平台微信支付，请按合同约定的方式付款', 'wechat_pay_not_offered');
-          if (await this.claim(row, openid, now, "status = 'created'")) return this.order({ ...row, status: 'ordering', payerOpenid: openid, expiresAt: Math.min(row.expiresAt, now + this.deps.orderTtlMs) }, false);
+          if (!(await this.accepting(row)))
+            throw new ConflictError('该服务商已停用平台微信支付，请按合同约定的方式付款', 'wechat_pay_not_offered');
+          if (await this.claim(row, openid, now, "status = 'created'"))
+            return this.order(
+              { ...row, status: 'ordering', payerOpenid: openid, expiresAt: Math.min(row.expiresAt, now + this.deps.orderTtlMs) },
+              false,
+            );
           break;
         case 'ordering':
           if (row.payerOpenid !== openid) throw new ConflictError('这笔付款已由本企业的另一位用户发起支付，请由他完成', 'other_payer');
           if (row.expiresAt <= now) throw new ConflictError('这笔付款的订单已过期，请联系服务商重新发起付款请求', 'payment_expired');
           // Someone's call is in flight, or its answer was unclear: after the lease, take over — and query first.
-          if ((row.leaseUntil ?? 0) <= now && (await this.claim(row, openid, now, "status = 'ordering' AND (lease_until IS NULL OR lease_until <= :now)"))) return this.order(row, true);
+          if (
+            (row.leaseUntil ?? 0) <= now &&
+            (await this.claim(row, openid, now, "status = 'ordering' AND (lease_until IS NULL OR lease_until <= :now)"))
+          )
+            return this.order(row, true);
           break;
       }
       if (this.deps.now() >= deadline) throw new ConflictError('正在向微信支付下单，请稍候再点“支付”；不会重复扣款', 'ordering');
@@ -263,7 +423,20 @@ export class PaymentService {
   private async claim(row: PaymentRequestRow, openid: string, now: number, condition: string): Promise<boolean> {
     const expiresAt = row.status === 'created' ? Math.min(row.expiresAt, now + this.deps.orderTtlMs) : row.expiresAt;
     const res = await this.deps.db.run((m) =>
-      m.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ status: 'ordering', payerOpenid: openid, leaseUntil: now + ORDER_LEASE_MS, expiresAt, version: () => 'version + 1', updatedAt: now }).where(`id = :id AND ${condition}`, { id: row.id, now }).execute(),
+      m
+        .getRepository(PaymentRequestEntity)
+        .createQueryBuilder()
+        .update()
+        .set({
+          status: 'ordering',
+          payerOpenid: openid,
+          leaseUntil: now + ORDER_LEASE_MS,
+          expiresAt,
+          version: () => 'version + 1',
+          updatedAt: now,
+        })
+        .where(`id = :id AND ${condition}`, { id: row.id, now })
+        .execute(),
     );
     return res.affected === 1;
   }
@@ -293,14 +466,33 @@ export class PaymentService {
     const data = res.data as { package?: unknown } | undefined;
     if (res.status === 200 && typeof data?.package === 'string' && data.package) {
       const prepayId = data.package.replace(/^prepay_id=/, '');
-      await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ status: 'open', prepayId, prepayAt: now, leaseUntil: null, version: () => 'version + 1', updatedAt: now }).where("id = :id AND status = 'ordering'", { id: row.id }).execute());
+      await this.deps.db.run((m) =>
+        m
+          .getRepository(PaymentRequestEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ status: 'open', prepayId, prepayAt: now, leaseUntil: null, version: () => 'version + 1', updatedAt: now })
+          .where("id = :id AND status = 'ordering'", { id: row.id })
+          .execute(),
+      );
       return res.data as { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string };
     }
     const code = (res.data as { code?: string } | undefined)?.code;
-    this.deps.logger?.warn({ paymentId: row.id, status: res.status, code: code ?? null, error: typeof res.error === 'string' ? res.error.slice(0, 100) : null }, 'WeChat Pay did not accept the order call');
+    this.deps.logger?.warn(
+      { paymentId: row.id, status: res.status, code: code ?? null, error: typeof res.error === 'string' ? res.error.slice(0, 100) : null },
+      'WeChat Pay did not accept the order call',
+    );
     if (res.status === 0 || res.status >= 500) {
       // Unclear: the order may exist. Whoever comes next (or the sweeper) queries before anything else.
-      await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ leaseUntil: now, checkCount: () => 'check_count + 1', updatedAt: now }).where('id = :id', { id: row.id }).execute());
+      await this.deps.db.run((m) =>
+        m
+          .getRepository(PaymentRequestEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ leaseUntil: now, checkCount: () => 'check_count + 1', updatedAt: now })
+          .where('id = :id', { id: row.id })
+          .execute(),
+      );
       throw new UpstreamError('微信支付暂时没有回应；这笔付款不会重复下单，请稍后再点“支付”');
     }
     if (code === 'ORDERPAID' || code === 'ORDER_CLOSED' || code === 'INVALID_REQUEST') {
@@ -309,19 +501,55 @@ export class PaymentService {
     }
     const message = (res.data as { message?: string } | undefined)?.message ?? '';
     await this.deps.db.transaction(async (tx) => {
-      await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ status: 'failed', leaseUntil: null, problem: `微信支付拒绝下单：${code ?? res.status} ${message}`.slice(0, 500), version: () => 'version + 1', updatedAt: now }).where("id = :id AND status = 'ordering'", { id: row.id }).execute();
-      await this.deps.audit.append(tx, { action: 'payment.order_refused', actorId: 'system:wechat-pay', entityType: 'payment_request', entityId: row.id, data: { code: code ?? null, status: res.status } });
+      await tx
+        .getRepository(PaymentRequestEntity)
+        .createQueryBuilder()
+        .update()
+        .set({
+          status: 'failed',
+          leaseUntil: null,
+          problem: `微信支付拒绝下单：${code ?? res.status} ${message}`.slice(0, 500),
+          version: () => 'version + 1',
+          updatedAt: now,
+        })
+        .where("id = :id AND status = 'ordering'", { id: row.id })
+        .execute();
+      await this.deps.audit.append(tx, {
+        action: 'payment.order_refused',
+        actorId: 'system:wechat-pay',
+        entityType: 'payment_request',
+        entityId: row.id,
+        data: { code: code ?? null, status: res.status },
+      });
     });
-    throw new UpstreamError(`微信支付没有接受这笔订单（${code ?? res.status}${message ? `：${message}` : ''}），请联系服务商核对其商户设置后重新发起`, 'wechat_pay_refused');
+    throw new UpstreamError(
+      `微信支付没有接受这笔订单（${code ?? res.status}${message ? `：${message}` : ''}），请联系服务商核对其商户设置后重新发起`,
+      'wechat_pay_refused',
+    );
   }
 
   private async releaseLease(id: string): Promise<void> {
     const now = this.deps.now();
-    await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ leaseUntil: now, updatedAt: now }).where("id = :id AND status = 'ordering'", { id }).execute());
+    await this.deps.db.run((m) =>
+      m
+        .getRepository(PaymentRequestEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ leaseUntil: now, updatedAt: now })
+        .where("id = :id AND status = 'ordering'", { id })
+        .execute(),
+    );
   }
 
   private signParams(client: MerchantClient, prepayId: string) {
-    const data = { appId: client.appid, timeStamp: String(Math.floor(this.deps.now() / 1000)), nonceStr: nonceString(8), package: `prepay_id=${prepayId}`, signType: 'RSA', paySign: '' };
+    const data = {
+      appId: client.appid,
+      timeStamp: String(Math.floor(this.deps.now() / 1000)),
+      nonceStr: nonceString(8),
+      package: `prepay_id=${prepayId}`,
+      signType: 'RSA',
+      paySign: '',
+    };
     data.paySign = client.sign([data.appId, data.timeStamp, data.nonceStr, data.package, ''].join('\n'));
     return data;
   }
@@ -341,10 +569,22 @@ export class PaymentService {
    * Asks WeChat Pay what became of the order and records it: paid → settled (once), closed or failed →
    * so recorded, not there or unpaid → said so. Used after unclear answers, by the sweeper and by the bill check.
    */
-  async queryAndSettle(client: MerchantClient, row: PaymentRequestRow, via: string): Promise<'paid' | 'closed' | 'notpay' | 'absent' | 'unclear'> {
+  async queryAndSettle(
+    client: MerchantClient,
+    row: PaymentRequestRow,
+    via: string,
+  ): Promise<'paid' | 'closed' | 'notpay' | 'absent' | 'unclear'> {
     const res = await client.pay.query({ out_trade_no: row.outTradeNo });
     const now = this.deps.now();
-    await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ checkedAt: now }).where('id = :id', { id: row.id }).execute());
+    await this.deps.db.run((m) =>
+      m
+        .getRepository(PaymentRequestEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ checkedAt: now })
+        .where('id = :id', { id: row.id })
+        .execute(),
+    );
     if (res.status === 404 && (res.data as { code?: string } | undefined)?.code === 'ORDER_NOT_EXIST') return 'absent';
     if (res.status !== 200) return 'unclear';
     const t = res.data as WechatTransaction;
@@ -368,8 +608,21 @@ export class PaymentService {
   async markClosed(row: PaymentRequestRow, status: 'closed' | 'failed', via: string): Promise<void> {
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
-      const res = await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ status, leaseUntil: null, version: () => 'version + 1', updatedAt: now }).where("id = :id AND status IN ('created', 'ordering', 'open')", { id: row.id }).execute();
-      if (res.affected === 1) await this.deps.audit.append(tx, { action: `payment.${status}`, actorId: 'system:wechat-pay', entityType: 'payment_request', entityId: row.id, data: { via } });
+      const res = await tx
+        .getRepository(PaymentRequestEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ status, leaseUntil: null, version: () => 'version + 1', updatedAt: now })
+        .where("id = :id AND status IN ('created', 'ordering', 'open')", { id: row.id })
+        .execute();
+      if (res.affected === 1)
+        await this.deps.audit.append(tx, {
+          action: `payment.${status}`,
+          actorId: 'system:wechat-pay',
+          entityType: 'payment_request',
+          entityId: row.id,
+          data: { via },
+        });
     });
   }
 
@@ -413,13 +666,40 @@ export class PaymentService {
     if (row.status !== 'paid') throw new ConflictError('只有已支付的款项可以退款', 'not_paid');
     const now = this.deps.now();
     const refund = await this.deps.db.transaction(async (tx) => {
-      const pending: { n: number | string }[] = await tx.query("SELECT COUNT(*) AS n FROM payment_refunds WHERE payment_request_id = ? AND status IN ('requested', 'processing')", [row.id]);
+      const pending: { n: number | string }[] = await tx.query(
+        "SELECT COUNT(*) AS n FROM payment_refunds WHERE payment_request_id = ? AND status IN ('requested', 'processing')",
+        [row.id],
+      );
       if (Number(pending[0]?.n ?? 0) > 0) throw new ConflictError('这笔款项还有一笔退款在处理中，请等它完成后再申请', 'refund_pending');
       const fresh = (await tx.getRepository(PaymentRequestEntity).findOne({ where: { id: row.id } }))!;
-      if (input.amountFen > fresh.amountFen - fresh.refundedFen) throw new InvalidInputError(`退款金额超过可退金额（${((fresh.amountFen - fresh.refundedFen) / 100).toFixed(2)} 元）`, [{ path: 'amountFen', message: '超过可退金额' }]);
-      const r: PaymentRefundRow = { id: newId(), paymentRequestId: row.id, outRefundNo: `RF${newId()}`, refundId: null, amountFen: input.amountFen, reason: input.reason, status: 'requested', origin: 'platform', requestedBy: auth.userId, leaseUntil: now + ORDER_LEASE_MS, succeededAt: null, succeededOn: null, createdAt: now, updatedAt: now };
+      if (input.amountFen > fresh.amountFen - fresh.refundedFen)
+        throw new InvalidInputError(`退款金额超过可退金额（${((fresh.amountFen - fresh.refundedFen) / 100).toFixed(2)} 元）`, [
+          { path: 'amountFen', message: '超过可退金额' },
+        ]);
+      const r: PaymentRefundRow = {
+        id: newId(),
+        paymentRequestId: row.id,
+        outRefundNo: `RF${newId()}`,
+        refundId: null,
+        amountFen: input.amountFen,
+        reason: input.reason,
+        status: 'requested',
+        origin: 'platform',
+        requestedBy: auth.userId,
+        leaseUntil: now + ORDER_LEASE_MS,
+        succeededAt: null,
+        succeededOn: null,
+        createdAt: now,
+        updatedAt: now,
+      };
       await insertRow(tx, PaymentRefundEntity, r);
-      await this.deps.audit.append(tx, { action: 'payment.refund_requested', actorId: auth.userId, entityType: 'payment_request', entityId: row.id, data: { outRefundNo: r.outRefundNo, amountFen: r.amountFen, reason: r.reason } });
+      await this.deps.audit.append(tx, {
+        action: 'payment.refund_requested',
+        actorId: auth.userId,
+        entityType: 'payment_request',
+        entityId: row.id,
+        data: { outRefundNo: r.outRefundNo, amountFen: r.amountFen, reason: r.reason },
+      });
       return r;
     });
     await this.pushRefund(row, refund);
@@ -429,11 +709,23 @@ export class PaymentService {
   /** Sends (or re-sends, with the same number) a refund to WeChat Pay and records what it said. */
   async pushRefund(row: PaymentRequestRow, refund: PaymentRefundRow): Promise<void> {
     const client = await this.clientOf(row);
-    const res = await client.pay.refunds({ out_trade_no: row.outTradeNo, out_refund_no: refund.outRefundNo, reason: refund.reason ?? undefined, notify_url: this.deps.notifyUrl(row.merchantAccountId), amount: { refund: refund.amountFen, total: row.amountFen, currency: 'CNY' } });
+    const res = await client.pay.refunds({
+      out_trade_no: row.outTradeNo,
+      out_refund_no: refund.outRefundNo,
+      reason: refund.reason ?? undefined,
+      notify_url: this.deps.notifyUrl(row.merchantAccountId),
+      amount: { refund: refund.amountFen, total: row.amountFen, currency: 'CNY' },
+    });
     await this.recordRefundAnswer(row, refund, res.status, res.data, 'refund');
   }
 
-  async recordRefundAnswer(row: PaymentRequestRow, refund: PaymentRefundRow, status: number, data: (WechatRefund & { code?: string; message?: string }) | undefined, via: string): Promise<void> {
+  async recordRefundAnswer(
+    row: PaymentRequestRow,
+    refund: PaymentRefundRow,
+    status: number,
+    data: (WechatRefund & { code?: string; message?: string }) | undefined,
+    via: string,
+  ): Promise<void> {
     const now = this.deps.now();
     if (status === 200 && data) {
       const state = data.status ?? data.refund_status;
@@ -442,18 +734,53 @@ export class PaymentService {
         return;
       }
       if (state === 'CLOSED' || state === 'ABNORMAL') {
-        await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ status: 'failed', refundId: data.refund_id ?? null, leaseUntil: null, updatedAt: now }).where("id = :id AND status IN ('requested', 'processing')", { id: refund.id }).execute());
+        await this.deps.db.run((m) =>
+          m
+            .getRepository(PaymentRefundEntity)
+            .createQueryBuilder()
+            .update()
+            .set({ status: 'failed', refundId: data.refund_id ?? null, leaseUntil: null, updatedAt: now })
+            .where("id = :id AND status IN ('requested', 'processing')", { id: refund.id })
+            .execute(),
+        );
         return;
       }
-      await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ status: 'processing', refundId: data.refund_id ?? null, leaseUntil: null, updatedAt: now }).where("id = :id AND status IN ('requested', 'processing')", { id: refund.id }).execute());
+      await this.deps.db.run((m) =>
+        m
+          .getRepository(PaymentRefundEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ status: 'processing', refundId: data.refund_id ?? null, leaseUntil: null, updatedAt: now })
+          .where("id = :id AND status IN ('requested', 'processing')", { id: refund.id })
+          .execute(),
+      );
       return;
     }
     if (status >= 400 && status < 500 && status !== 404) {
-      await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ status: 'failed', leaseUntil: null, updatedAt: now }).where("id = :id AND status = 'requested'", { id: refund.id }).execute());
-      throw new RefusedError(`微信支付没有接受这笔退款（${data?.code ?? status}${data?.message ? `：${data.message}` : ''}）`, 'refund_refused');
+      await this.deps.db.run((m) =>
+        m
+          .getRepository(PaymentRefundEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ status: 'failed', leaseUntil: null, updatedAt: now })
+          .where("id = :id AND status = 'requested'", { id: refund.id })
+          .execute(),
+      );
+      throw new RefusedError(
+        `微信支付没有接受这笔退款（${data?.code ?? status}${data?.message ? `：${data.message}` : ''}）`,
+        'refund_refused',
+      );
     }
     // Unclear: the sweeper asks again under the same out_refund_no.
-    await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).createQueryBuilder().update().set({ leaseUntil: now, updatedAt: now }).where('id = :id', { id: refund.id }).execute());
+    await this.deps.db.run((m) =>
+      m
+        .getRepository(PaymentRefundEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ leaseUntil: now, updatedAt: now })
+        .where('id = :id', { id: refund.id })
+        .execute(),
+    );
   }
 
   private async providerRow(auth: Actor, id: string): Promise<PaymentRequestRow> {
@@ -472,13 +799,19 @@ export class PaymentService {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const app = await findApplication(tx, applicationId);
-      if (!app || !(await isEnterpriseMember(tx, app.enterpriseId, auth.userId))) throw new NotFoundError('没有这份申请，或您不是该企业的成员');
-      if (app.status !== 'draft' && app.status !== 'returned') throw new ConflictError('申请提交后不能再添加付款记录', 'invalid_transition');
+      if (!app || !(await isEnterpriseMember(tx, app.enterpriseId, auth.userId)))
+        throw new NotFoundError('没有这份申请，或您不是该企业的成员');
+      if (app.status !== 'draft' && app.status !== 'returned')
+        throw new ConflictError('申请提交后不能再添加付款记录', 'invalid_transition');
       const row = await tx.getRepository(PaymentRequestEntity).findOne({ where: { id: paymentId } });
       if (!row || row.enterpriseId !== app.enterpriseId) throw new NotFoundError('没有这笔付款，或它不是本企业的');
       if (row.status !== 'paid') throw new ConflictError('这笔款项还没有支付完成', 'not_paid');
-      if (app.providerId && row.providerId !== app.providerId) throw new InvalidInputError('这笔付款是付给另一家服务商的，与申请的合同不符', [{ path: 'paymentId', message: '服务商不符' }]);
-      const other: { application_id: string }[] = await tx.query('SELECT application_id FROM application_payments WHERE payment_request_id = ? AND removed_at IS NULL AND application_id <> ?', [row.id, app.id]);
+      if (app.providerId && row.providerId !== app.providerId)
+        throw new InvalidInputError('这笔付款是付给另一家服务商的，与申请的合同不符', [{ path: 'paymentId', message: '服务商不符' }]);
+      const other: { application_id: string }[] = await tx.query(
+        'SELECT application_id FROM application_payments WHERE payment_request_id = ? AND removed_at IS NULL AND application_id <> ?',
+        [row.id, app.id],
+      );
       if (other.length) throw new ConflictError('这笔付款已记入本企业的另一份申请', 'payment_used');
       await tx.getRepository(PaymentRequestEntity).update({ id: row.id }, { applicationId: app.id, updatedAt: now });
       await attachToApplication(this.deps, tx, { ...row, applicationId: app.id }, now);

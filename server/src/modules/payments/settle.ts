@@ -1,5 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import { ApplicationEntity, ApplicationEventEntity, PaymentEntity, PaymentRefundEntity, PaymentRequestEntity, SubsidyListItemEntity, type PaymentRequestRow } from '../../db/entities';
+import {
+  ApplicationEntity,
+  ApplicationEventEntity,
+  PaymentEntity,
+  PaymentRefundEntity,
+  PaymentRequestEntity,
+  SubsidyListItemEntity,
+  type PaymentRequestRow,
+} from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import type { Actor } from '../actor';
 import { newId } from '../../ids';
@@ -57,11 +65,30 @@ export interface SettleDeps {
 
 export type SettleOutcome = 'paid' | 'already_paid' | 'mismatch' | 'unknown_order';
 
-export async function settlePaid(deps: SettleDeps, tx: EntityManager, req: PaymentRequestRow, t: WechatTransaction, via: string, now: number): Promise<SettleOutcome> {
+export async function settlePaid(
+  deps: SettleDeps,
+  tx: EntityManager,
+  req: PaymentRequestRow,
+  t: WechatTransaction,
+  via: string,
+  now: number,
+): Promise<SettleOutcome> {
   const problem = mismatch(req, t);
   if (problem) {
-    await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ problem, updatedAt: now }).where('id = :id', { id: req.id }).execute();
-    await deps.audit.append(tx, { action: 'payment.mismatch', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'payment_request', entityId: req.id, data: { via, problem } });
+    await tx
+      .getRepository(PaymentRequestEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ problem, updatedAt: now })
+      .where('id = :id', { id: req.id })
+      .execute();
+    await deps.audit.append(tx, {
+      action: 'payment.mismatch',
+      actorId: WECHAT_PAY_ACTOR.userId,
+      entityType: 'payment_request',
+      entityId: req.id,
+      data: { via, problem },
+    });
     return 'mismatch';
   }
   const paidAt = Date.parse(t.success_time ?? '') || now;
@@ -70,11 +97,26 @@ export async function settlePaid(deps: SettleDeps, tx: EntityManager, req: Payme
     .getRepository(PaymentRequestEntity)
     .createQueryBuilder()
     .update()
-    .set({ status: 'paid', transactionId: t.transaction_id!, paidAt, paidOn, leaseUntil: null, problem: null, version: () => 'version + 1', updatedAt: now })
+    .set({
+      status: 'paid',
+      transactionId: t.transaction_id!,
+      paidAt,
+      paidOn,
+      leaseUntil: null,
+      problem: null,
+      version: () => 'version + 1',
+      updatedAt: now,
+    })
     .where("id = :id AND status <> 'paid'", { id: req.id })
     .execute();
   if (res.affected !== 1) return 'already_paid';
-  await deps.audit.append(tx, { action: 'payment.paid', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'payment_request', entityId: req.id, data: { via, outTradeNo: req.outTradeNo, transactionId: t.transaction_id, amountFen: req.amountFen, paidOn } });
+  await deps.audit.append(tx, {
+    action: 'payment.paid',
+    actorId: WECHAT_PAY_ACTOR.userId,
+    entityType: 'payment_request',
+    entityId: req.id,
+    data: { via, outTradeNo: req.outTradeNo, transactionId: t.transaction_id, amountFen: req.amountFen, paidOn },
+  });
   let applicationNote = '';
   if (req.applicationId) {
     const attached = await attachToApplication(deps, tx, { ...req, status: 'paid', transactionId: t.transaction_id!, paidAt, paidOn }, now);
@@ -85,24 +127,83 @@ export async function settlePaid(deps: SettleDeps, tx: EntityManager, req: Payme
 }
 
 /** A paid order becomes the application's verified payment: its record and its receipt. Returns the tracking number (or '') when attached. */
-export async function attachToApplication(deps: SettleDeps, tx: EntityManager, req: PaymentRequestRow, now: number): Promise<string | null> {
+export async function attachToApplication(
+  deps: SettleDeps,
+  tx: EntityManager,
+  req: PaymentRequestRow,
+  now: number,
+): Promise<string | null> {
   const app = req.applicationId ? await findApplication(tx, req.applicationId) : null;
   if (!app || CLOSED_STATES.has(app.status) || app.enterpriseId !== req.enterpriseId) return null;
   const existing = await tx.getRepository(PaymentEntity).findOne({ where: { paymentRequestId: req.id, applicationId: app.id } });
   if (existing && existing.removedAt === null) return app.trackingNo ?? '';
-  await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: req.amountFen - req.refundedFen, paidOn: req.paidOn!, method: 'wechat_pay', reference: req.transactionId, source: 'wechat_pay', verified: true, recordedBy: WECHAT_PAY_ACTOR.userId, createdAt: now, removedAt: null, paymentRequestId: req.id });
-  await recordPaidChange(deps, tx, app.id, { wechatPay: { paymentRequestId: req.id, transactionId: req.transactionId, amountFen: req.amountFen - req.refundedFen, change: 'paid' } }, now);
+  await insertRow(tx, PaymentEntity, {
+    id: newId(),
+    applicationId: app.id,
+    amountFen: req.amountFen - req.refundedFen,
+    paidOn: req.paidOn!,
+    method: 'wechat_pay',
+    reference: req.transactionId,
+    source: 'wechat_pay',
+    verified: true,
+    recordedBy: WECHAT_PAY_ACTOR.userId,
+    createdAt: now,
+    removedAt: null,
+    paymentRequestId: req.id,
+  });
+  await recordPaidChange(
+    deps,
+    tx,
+    app.id,
+    {
+      wechatPay: { paymentRequestId: req.id, transactionId: req.transactionId, amountFen: req.amountFen - req.refundedFen, change: 'paid' },
+    },
+    now,
+  );
   return app.trackingNo ?? '';
 }
 
 /** The application's paid amount follows its payments; the history shows the change. */
-async function recordPaidChange(deps: SettleDeps, tx: EntityManager, applicationId: string, data: Record<string, unknown>, now: number): Promise<{ from: number; to: number }> {
+async function recordPaidChange(
+  deps: SettleDeps,
+  tx: EntityManager,
+  applicationId: string,
+  data: Record<string, unknown>,
+  now: number,
+): Promise<{ from: number; to: number }> {
   const app = (await findApplication(tx, applicationId))!;
   const paid = await paidSum(tx, applicationId);
-  await tx.getRepository(ApplicationEntity).createQueryBuilder().update().set({ paidAmountFen: paid, version: () => 'version + 1', updatedAt: now }).where('id = :id', { id: applicationId }).execute();
-  const seq: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [applicationId]);
-  await insertRow(tx, ApplicationEventEntity, { id: newId(), applicationId, seq: Number(seq[0]?.seq ?? 0) + 1, event: 'payments', fromStatus: app.status, toStatus: app.status, actorId: WECHAT_PAY_ACTOR.userId, actorRole: 'wechat_pay', reason: null, internalNote: null, data: { paidAmountFen: [app.paidAmountFen, paid], ...data }, createdAt: now });
-  await deps.audit.append(tx, { action: 'application.payments', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'application', entityId: applicationId, data: { paidAmountFen: paid, ...data } });
+  await tx
+    .getRepository(ApplicationEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ paidAmountFen: paid, version: () => 'version + 1', updatedAt: now })
+    .where('id = :id', { id: applicationId })
+    .execute();
+  const seq: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [
+    applicationId,
+  ]);
+  await insertRow(tx, ApplicationEventEntity, {
+    id: newId(),
+    applicationId,
+    seq: Number(seq[0]?.seq ?? 0) + 1,
+    event: 'payments',
+    fromStatus: app.status,
+    toStatus: app.status,
+    actorId: WECHAT_PAY_ACTOR.userId,
+    actorRole: 'wechat_pay',
+    reason: null,
+    internalNote: null,
+    data: { paidAmountFen: [app.paidAmountFen, paid], ...data },
+    createdAt: now,
+  });
+  await deps.audit.append(tx, {
+    action: 'application.payments',
+    actorId: WECHAT_PAY_ACTOR.userId,
+    entityType: 'application',
+    entityId: applicationId,
+    data: { paidAmountFen: paid, ...data },
+  });
   return { from: app.paidAmountFen ?? 0, to: paid };
 }
 
@@ -110,7 +211,14 @@ async function recordPaidChange(deps: SettleDeps, tx: EntityManager, application
  * A refund that succeeded. `refundRowId` is ours when we asked for it; a refund made in the merchant
  * console arrives with a number we never issued and is recorded as the merchant's.
  */
-export async function settleRefund(deps: SettleDeps, tx: EntityManager, req: PaymentRequestRow, r: WechatRefund, via: string, now: number): Promise<'refunded' | 'already_refunded' | 'mismatch'> {
+export async function settleRefund(
+  deps: SettleDeps,
+  tx: EntityManager,
+  req: PaymentRequestRow,
+  r: WechatRefund,
+  via: string,
+  now: number,
+): Promise<'refunded' | 'already_refunded' | 'mismatch'> {
   const amount = r.amount?.refund;
   if (!r.out_refund_no || !Number.isSafeInteger(amount) || amount! <= 0) return 'mismatch';
   const refunds = tx.getRepository(PaymentRefundEntity);
@@ -119,37 +227,127 @@ export async function settleRefund(deps: SettleDeps, tx: EntityManager, req: Pay
   const succeededAt = Date.parse(r.success_time ?? '') || now;
   const succeededOn = todayInShanghai(new Date(succeededAt));
   if (!refund) {
-    refund = { id: newId(), paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundId: r.refund_id ?? null, amountFen: amount!, reason: null, status: 'processing', origin: 'merchant', requestedBy: null, leaseUntil: null, succeededAt: null, succeededOn: null, createdAt: now, updatedAt: now };
+    refund = {
+      id: newId(),
+      paymentRequestId: req.id,
+      outRefundNo: r.out_refund_no,
+      refundId: r.refund_id ?? null,
+      amountFen: amount!,
+      reason: null,
+      status: 'processing',
+      origin: 'merchant',
+      requestedBy: null,
+      leaseUntil: null,
+      succeededAt: null,
+      succeededOn: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     await insertRow(tx, PaymentRefundEntity, refund);
   }
-  const won = await refunds.createQueryBuilder().update().set({ status: 'succeeded', refundId: r.refund_id ?? refund.refundId, amountFen: amount!, succeededAt, succeededOn, leaseUntil: null, updatedAt: now }).where("id = :id AND status <> 'succeeded'", { id: refund.id }).execute();
+  const won = await refunds
+    .createQueryBuilder()
+    .update()
+    .set({
+      status: 'succeeded',
+      refundId: r.refund_id ?? refund.refundId,
+      amountFen: amount!,
+      succeededAt,
+      succeededOn,
+      leaseUntil: null,
+      updatedAt: now,
+    })
+    .where("id = :id AND status <> 'succeeded'", { id: refund.id })
+    .execute();
   if (won.affected !== 1) return 'already_refunded';
-  await tx.getRepository(PaymentRequestEntity).createQueryBuilder().update().set({ refundedFen: () => `refunded_fen + ${Number(amount)}`, version: () => 'version + 1', updatedAt: now }).where('id = :id', { id: req.id }).execute();
+  await tx
+    .getRepository(PaymentRequestEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ refundedFen: () => `refunded_fen + ${Number(amount)}`, version: () => 'version + 1', updatedAt: now })
+    .where('id = :id', { id: req.id })
+    .execute();
   const after = (await tx.getRepository(PaymentRequestEntity).findOne({ where: { id: req.id } }))!;
-  await deps.audit.append(tx, { action: 'payment.refunded', actorId: WECHAT_PAY_ACTOR.userId, entityType: 'payment_request', entityId: req.id, data: { via, outRefundNo: r.out_refund_no, refundId: r.refund_id ?? null, amountFen: amount, origin: refund.origin, refundedFen: after.refundedFen } });
+  await deps.audit.append(tx, {
+    action: 'payment.refunded',
+    actorId: WECHAT_PAY_ACTOR.userId,
+    entityType: 'payment_request',
+    entityId: req.id,
+    data: {
+      via,
+      outRefundNo: r.out_refund_no,
+      refundId: r.refund_id ?? null,
+      amountFen: amount,
+      origin: refund.origin,
+      refundedFen: after.refundedFen,
+    },
+  });
 
   let applicationNote = '';
   const line = await tx.getRepository(PaymentEntity).findOne({ where: { paymentRequestId: req.id } });
   if (line && line.removedAt === null) {
     await tx.getRepository(PaymentEntity).update({ id: line.id }, { amountFen: Math.max(0, after.amountFen - after.refundedFen) });
-    const change = await recordPaidChange(deps, tx, line.applicationId, { wechatPay: { paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundFen: amount, change: 'refunded' } }, now);
+    const change = await recordPaidChange(
+      deps,
+      tx,
+      line.applicationId,
+      { wechatPay: { paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundFen: amount, change: 'refunded' } },
+      now,
+    );
     const app = (await findApplication(tx, line.applicationId))!;
     applicationNote = `申请${app.trackingNo ? `（申报编号 ${app.trackingNo}）` : ''}的实付金额由 ${formatYuan(change.from)} 改为 ${formatYuan(change.to)}。`;
     if (AMOUNT_SET_STATES.has(app.status)) {
       // Issue 7: with the 核定金额 already set, a smaller verified payment goes back to city review.
-      if (app.listId) await tx.getRepository(SubsidyListItemEntity).createQueryBuilder().update().set({ removedAt: now, removedReason: '付款被退款，须重新核定' }).where('list_id = :list AND application_id = :app AND removed_at IS NULL', { list: app.listId, app: app.id }).execute();
-      await deps.engine.run(tx, app.id, { event: 'payments_reduced', auth: WECHAT_PAY_ACTOR, expectedVersion: app.version, reason: `服务商退款 ${formatYuan(amount!)}，平台核验的实付金额减少，须重新核定补助金额`, columns: { verifiedFen: null, listId: null }, data: { paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundFen: amount }, actorRole: 'wechat_pay' });
+      if (app.listId)
+        await tx
+          .getRepository(SubsidyListItemEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ removedAt: now, removedReason: '付款被退款，须重新核定' })
+          .where('list_id = :list AND application_id = :app AND removed_at IS NULL', { list: app.listId, app: app.id })
+          .execute();
+      await deps.engine.run(tx, app.id, {
+        event: 'payments_reduced',
+        auth: WECHAT_PAY_ACTOR,
+        expectedVersion: app.version,
+        reason: `服务商退款 ${formatYuan(amount!)}，平台核验的实付金额减少，须重新核定补助金额`,
+        columns: { verifiedFen: null, listId: null },
+        data: { paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundFen: amount },
+        actorRole: 'wechat_pay',
+      });
       applicationNote += '已核定的补助金额须由市工信局重新核定。';
     } else if (app.status !== 'draft' && app.status !== 'returned') {
-      await enqueueNotifications(tx, { eventKey: `refund:${refund.id}:reviewers`, recipientUserIds: await reviewersOf(tx, app.status, app.countyCode), template: 'queue.new_item', params: { applicationId: app.id, trackingNo: app.trackingNo ?? '', enterpriseName: (await findEnterprise(tx, app.enterpriseId))?.name ?? '', stageLabel: `付款被退款，请复核（${applicationMachine.states[app.status].labels.reviewer}）` }, channels: ['oa_template'] }, now);
+      await enqueueNotifications(
+        tx,
+        {
+          eventKey: `refund:${refund.id}:reviewers`,
+          recipientUserIds: await reviewersOf(tx, app.status, app.countyCode),
+          template: 'queue.new_item',
+          params: {
+            applicationId: app.id,
+            trackingNo: app.trackingNo ?? '',
+            enterpriseName: (await findEnterprise(tx, app.enterpriseId))?.name ?? '',
+            stageLabel: `付款被退款，请复核（${applicationMachine.states[app.status].labels.reviewer}）`,
+          },
+          channels: ['oa_template'],
+        },
+        now,
+      );
     }
   }
-  await notifyParties(tx, after, 'payment.refunded', { amount: formatYuan(amount!), paidAmount: formatYuan(after.amountFen), applicationNote, eventSuffix: refund.id }, now);
+  await notifyParties(
+    tx,
+    after,
+    'payment.refunded',
+    { amount: formatYuan(amount!), paidAmount: formatYuan(after.amountFen), applicationNote, eventSuffix: refund.id },
+    now,
+  );
   return 'refunded';
 }
 
 async function reviewersOf(tx: EntityManager, status: string, countyCode: string): Promise<string[]> {
-  if (status === 'county_review' || status === 'county_approved') return [...(await holdersOf(tx, 'county_miit', countyCode)), ...(await holdersOf(tx, 'county_finance', countyCode))];
+  if (status === 'county_review' || status === 'county_approved')
+    return [...(await holdersOf(tx, 'county_miit', countyCode)), ...(await holdersOf(tx, 'county_finance', countyCode))];
   if (status === 'provider_check') return [];
   return holdersOf(tx, 'city_miit');
 }
@@ -161,12 +359,43 @@ function mismatch(req: PaymentRequestRow, t: WechatTransaction): string | null {
   return null;
 }
 
-export async function notifyParties(tx: EntityManager, req: PaymentRequestRow, template: 'payment.paid' | 'payment.refunded' | 'payment.requested', extra: Record<string, string>, now: number): Promise<void> {
+export async function notifyParties(
+  tx: EntityManager,
+  req: PaymentRequestRow,
+  template: 'payment.paid' | 'payment.refunded' | 'payment.requested',
+  extra: Record<string, string>,
+  now: number,
+): Promise<void> {
   const enterprise = await findEnterprise(tx, req.enterpriseId);
   const companyName = (await providerName(tx, req.providerId)) ?? '';
   const owner = await providerOwnerId(tx, req.providerId);
   const { eventSuffix = '', ...rest } = extra;
-  const params = { paymentId: req.id, amount: formatYuan(req.amountFen), description: req.description, contractNo: req.contractNo ?? '', enterpriseName: enterprise?.name ?? '', providerName: companyName, trackingNo: '', statusLabel: { 'payment.paid': '已支付', 'payment.refunded': '已退款', 'payment.requested': '待支付' }[template], reason: '', nextStep: '', ...rest };
-  const recipients = template === 'payment.requested' ? await enterpriseMemberIds(tx, req.enterpriseId) : [...(await enterpriseMemberIds(tx, req.enterpriseId)), ...(owner ? [owner] : [])];
-  await enqueueNotifications(tx, { eventKey: `payment:${req.id}:${template}${eventSuffix ? `:${eventSuffix}` : ''}`, recipientUserIds: recipients, template, params, channels: ['mp_subscribe', 'oa_template'] }, now);
+  const params = {
+    paymentId: req.id,
+    amount: formatYuan(req.amountFen),
+    description: req.description,
+    contractNo: req.contractNo ?? '',
+    enterpriseName: enterprise?.name ?? '',
+    providerName: companyName,
+    trackingNo: '',
+    statusLabel: { 'payment.paid': '已支付', 'payment.refunded': '已退款', 'payment.requested': '待支付' }[template],
+    reason: '',
+    nextStep: '',
+    ...rest,
+  };
+  const recipients =
+    template === 'payment.requested'
+      ? await enterpriseMemberIds(tx, req.enterpriseId)
+      : [...(await enterpriseMemberIds(tx, req.enterpriseId)), ...(owner ? [owner] : [])];
+  await enqueueNotifications(
+    tx,
+    {
+      eventKey: `payment:${req.id}:${template}${eventSuffix ? `:${eventSuffix}` : ''}`,
+      recipientUserIds: recipients,
+      template,
+      params,
+      channels: ['mp_subscribe', 'oa_template'],
+    },
+    now,
+  );
 }

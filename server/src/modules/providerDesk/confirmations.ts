@@ -51,10 +51,22 @@ export class ProviderDesk {
         params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
       }
       // Newest first: what a provider has to confirm arrived last. The limit is a validated integer.
-      const idRows: { id: string }[] = await m.query(`SELECT id FROM applications WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ${q.limit}`, params);
-      const apps = await loadApplications(m, idRows.map((r) => r.id));
-      const enterprises = await enterpriseNames(m, apps.map((a) => a.enterpriseId));
-      const countRows: { status: string; n: number | string }[] = await m.query(`SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${marks}) AND status <> 'draft' GROUP BY status`, providerIds);
+      const idRows: { id: string }[] = await m.query(
+        `SELECT id FROM applications WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ${q.limit}`,
+        params,
+      );
+      const apps = await loadApplications(
+        m,
+        idRows.map((r) => r.id),
+      );
+      const enterprises = await enterpriseNames(
+        m,
+        apps.map((a) => a.enterpriseId),
+      );
+      const countRows: { status: string; n: number | string }[] = await m.query(
+        `SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${marks}) AND status <> 'draft' GROUP BY status`,
+        providerIds,
+      );
       const last = apps[apps.length - 1];
       return {
         items: apps.map((a) => ({
@@ -87,8 +99,12 @@ export class ProviderDesk {
   }
 
   private async view(m: EntityManager, app: Application) {
-    const enterprise = await m.getRepository(EnterpriseEntity).findOne({ select: { id: true, name: true }, where: { id: app.enterpriseId } });
-    const payments = await m.getRepository(PaymentEntity).find({ where: { applicationId: app.id, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
+    const enterprise = await m
+      .getRepository(EnterpriseEntity)
+      .findOne({ select: { id: true, name: true }, where: { id: app.enterpriseId } });
+    const payments = await m
+      .getRepository(PaymentEntity)
+      .find({ where: { applicationId: app.id, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
     return {
       application: {
         id: app.id,
@@ -99,10 +115,25 @@ export class ProviderDesk {
         enterpriseName: enterprise?.name ?? '',
         countyCode: app.countyCode,
         countyName: countyName(app.countyCode) ?? app.countyCode,
-        contract: { no: app.contractNo, signedOn: app.contractSignedOn, start: app.contractStart, end: app.contractEnd, amountFen: app.contractAmountFen, services: app.services },
+        contract: {
+          no: app.contractNo,
+          signedOn: app.contractSignedOn,
+          start: app.contractStart,
+          end: app.contractEnd,
+          amountFen: app.contractAmountFen,
+          services: app.services,
+        },
         paidAmountFen: app.paidAmountFen,
         appliedFen: app.subsidyFen,
-        payments: payments.map((p) => ({ id: p.id, amountFen: p.amountFen, paidOn: p.paidOn, method: p.method, reference: p.reference, source: p.source, verified: p.verified })),
+        payments: payments.map((p) => ({
+          id: p.id,
+          amountFen: p.amountFen,
+          paidOn: p.paidOn,
+          method: p.method,
+          reference: p.reference,
+          source: p.source,
+          verified: p.verified,
+        })),
         effectEvaluation: app.providerEvaluation,
         // Its own dispute, or a rejection (which it is told of anyway); a county's return speaks of the
         // enterprise's materials, which are none of the provider's business.

@@ -1,6 +1,16 @@
 import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { ApplicationEntity, EnterpriseEntity, ProviderEntity, SettlementFormEntity, SettlementFormItemEntity, StoredFileEntity, type ProviderRow, type SettlementFormItemRow, type SettlementFormRow } from '../../db/entities';
+import {
+  ApplicationEntity,
+  EnterpriseEntity,
+  ProviderEntity,
+  SettlementFormEntity,
+  SettlementFormItemEntity,
+  StoredFileEntity,
+  type ProviderRow,
+  type SettlementFormItemRow,
+  type SettlementFormRow,
+} from '../../db/entities';
 import { insertRow } from '../../db/rows';
 import { nextInSequence } from '../../db/sequences';
 import { hasRole, type Actor } from '../actor';
@@ -29,7 +39,15 @@ export const MAX_FORM_ITEMS = 200;
  * alive. `returned` counts only when the county or city returned it (the provider had confirmed; the
  * return may be about this very form, which is then issued again).
  */
-const SETTLEABLE: readonly ApplicationState[] = ['county_review', 'county_approved', 'reported', 'city_approved', 'listed', 'approved', 'disbursed'];
+const SETTLEABLE: readonly ApplicationState[] = [
+  'county_review',
+  'county_approved',
+  'reported',
+  'city_approved',
+  'listed',
+  'approved',
+  'disbursed',
+];
 
 export function settleable(app: Application): boolean {
   if (SETTLEABLE.includes(app.status)) return true;
@@ -48,7 +66,10 @@ export function statusView(status: ApplicationState) {
 }
 
 /** The one guard input the county review takes from here: the application points to a signed form that lists it. */
-export async function isSettlementSigned(m: EntityManager, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
+export async function isSettlementSigned(
+  m: EntityManager,
+  app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>,
+): Promise<boolean> {
   if (!app.settlementFormId) return false;
   const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: app.settlementFormId } });
   if (!form || form.status !== 'signed' || form.providerId !== app.providerId) return false;
@@ -61,16 +82,34 @@ export async function settlementFormOf(m: EntityManager, app: Pick<Application, 
   const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: app.settlementFormId } });
   if (!form) return null;
   const item = await m.getRepository(SettlementFormItemEntity).findOne({ where: { formId: form.id, applicationId: app.id } });
-  const scans = await m.getRepository(StoredFileEntity).find({ where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND }, order: { createdAt: 'ASC', id: 'ASC' } });
+  const scans = await m.getRepository(StoredFileEntity).find({
+    where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND },
+    order: { createdAt: 'ASC', id: 'ASC' },
+  });
   return {
     id: form.id,
     version: form.version,
     status: form.status,
     signedAt: form.signedAt,
     signed: await isSettlementSigned(m, app),
-    item: item ? { position: item.position, appliedFen: item.appliedFen, contractAmountFen: item.contractAmountFen, effectEvaluation: item.effectEvaluation } : null,
+    item: item
+      ? {
+          position: item.position,
+          appliedFen: item.appliedFen,
+          contractAmountFen: item.contractAmountFen,
+          effectEvaluation: item.effectEvaluation,
+        }
+      : null,
     signedFileId: form.signedFileId,
-    files: scans.map((f) => ({ id: f.id, name: f.originalName, mime: f.mime, sizeBytes: f.sizeBytes, sha256: f.sha256, createdAt: f.createdAt, supersededBy: f.supersededBy })),
+    files: scans.map((f) => ({
+      id: f.id,
+      name: f.originalName,
+      mime: f.mime,
+      sizeBytes: f.sizeBytes,
+      sha256: f.sha256,
+      createdAt: f.createdAt,
+      supersededBy: f.supersededBy,
+    })),
   };
 }
 
@@ -85,7 +124,9 @@ export class SettlementForms {
   private async ownForm(m: EntityManager, auth: Actor, id: string): Promise<SettlementFormRow> {
     const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id } });
     if (!form) throw formNotFound();
-    const provider = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
+    const provider = await m
+      .getRepository(ProviderEntity)
+      .findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
     if (!provider || provider.ownerUserId !== auth.userId) throw formNotFound();
     return form;
   }
@@ -109,23 +150,54 @@ export class SettlementForms {
           return;
         }
         const no = app.trackingNo ?? app.id;
-        if (!settleable(app)) problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 当前为“${applicationMachine.states[app.status].labels.reviewer}”：只有您已确认、仍在办理中的申请才能列入兑付申请表` });
-        else if (app.subsidyFen === null || app.contractAmountFen === null) problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 缺少合同金额或申请金额，请联系企业核对` });
+        if (!settleable(app))
+          problems.push({
+            path: `applicationIds.${i}`,
+            message: `申请 ${no} 当前为“${applicationMachine.states[app.status].labels.reviewer}”：只有您已确认、仍在办理中的申请才能列入兑付申请表`,
+          });
+        else if (app.subsidyFen === null || app.contractAmountFen === null)
+          problems.push({ path: `applicationIds.${i}`, message: `申请 ${no} 缺少合同金额或申请金额，请联系企业核对` });
       });
       if (problems.length) throw new InvalidInputError(`有 ${problems.length} 份申请不能列入兑付申请表，请按提示调整后重新生成`, problems);
       const providerSet = new Set(apps.map((a) => a.providerId));
-      if (providerSet.size !== 1) throw new InvalidInputError('一张兑付申请表只能列同一个云服务商（同一备案）的申请，请分开生成', [{ path: 'applicationIds', message: '申请属于不同的服务商备案' }]);
+      if (providerSet.size !== 1)
+        throw new InvalidInputError('一张兑付申请表只能列同一个云服务商（同一备案）的申请，请分开生成', [
+          { path: 'applicationIds', message: '申请属于不同的服务商备案' },
+        ]);
       const providerId = apps[0].providerId!;
       // The sequence row is the lock: two requests at once get versions n+1 and n+2, never both n+1.
       const version = await nextInSequence(tx, `settlement-form:${providerId}`);
-      const form: SettlementFormRow = { id: newId(), providerId, version, status: 'generated', signedFileId: null, createdBy: auth.userId, createdAt: now, signedAt: null };
+      const form: SettlementFormRow = {
+        id: newId(),
+        providerId,
+        version,
+        status: 'generated',
+        signedFileId: null,
+        createdBy: auth.userId,
+        createdAt: now,
+        signedAt: null,
+      };
       await insertRow(tx, SettlementFormEntity, form);
       for (const [i, appId] of applicationIds.entries()) {
         const app = byId.get(appId)!;
-        const item: SettlementFormItemRow = { id: newId(), formId: form.id, applicationId: app.id, position: i + 1, appliedFen: app.subsidyFen!, contractAmountFen: app.contractAmountFen!, effectEvaluation: app.providerEvaluation };
+        const item: SettlementFormItemRow = {
+          id: newId(),
+          formId: form.id,
+          applicationId: app.id,
+          position: i + 1,
+          appliedFen: app.subsidyFen!,
+          contractAmountFen: app.contractAmountFen!,
+          effectEvaluation: app.providerEvaluation,
+        };
         await insertRow(tx, SettlementFormItemEntity, item);
       }
-      await this.deps.audit.append(tx, { action: 'settlement_form.create', actorId: auth.userId, entityType: SETTLEMENT_OWNER_TYPE, entityId: form.id, data: { providerId, version, applicationIds } });
+      await this.deps.audit.append(tx, {
+        action: 'settlement_form.create',
+        actorId: auth.userId,
+        entityType: SETTLEMENT_OWNER_TYPE,
+        entityId: form.id,
+        data: { providerId, version, applicationIds },
+      });
       return this.view(tx, form);
     });
   }
@@ -134,7 +206,9 @@ export class SettlementForms {
     return this.deps.db.run(async (m) => {
       const providerIds = await ownedProviderIds(m, auth.userId);
       if (!providerIds.length) return { items: [] };
-      const forms = await m.getRepository(SettlementFormEntity).find({ where: { providerId: In(providerIds) }, order: { version: 'DESC' }, take: 200 });
+      const forms = await m
+        .getRepository(SettlementFormEntity)
+        .find({ where: { providerId: In(providerIds) }, order: { version: 'DESC' }, take: 200 });
       const items = [];
       for (const form of forms) items.push(await this.view(m, form));
       return { items };
@@ -147,9 +221,22 @@ export class SettlementForms {
 
   private async view(m: EntityManager, form: SettlementFormRow) {
     const items = await m.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
-    const apps = new Map((await loadApplications(m, items.map((i) => i.applicationId))).map((a) => [a.id, a]));
-    const names = await enterpriseNames(m, [...apps.values()].map((a) => a.enterpriseId));
-    const scans = await m.getRepository(StoredFileEntity).find({ where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const apps = new Map(
+      (
+        await loadApplications(
+          m,
+          items.map((i) => i.applicationId),
+        )
+      ).map((a) => [a.id, a]),
+    );
+    const names = await enterpriseNames(
+      m,
+      [...apps.values()].map((a) => a.enterpriseId),
+    );
+    const scans = await m.getRepository(StoredFileEntity).find({
+      where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
     return {
       id: form.id,
       providerId: form.providerId,
@@ -185,15 +272,32 @@ export class SettlementForms {
       const form = await this.ownForm(m, auth, id);
       const provider = (await m.getRepository(ProviderEntity).findOne({ where: { id: form.providerId } }))!;
       const items = await m.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
-      const apps = new Map((await loadApplications(m, items.map((i) => i.applicationId))).map((a) => [a.id, a]));
-      const names = await enterpriseNames(m, [...apps.values()].map((a) => a.enterpriseId));
+      const apps = new Map(
+        (
+          await loadApplications(
+            m,
+            items.map((i) => i.applicationId),
+          )
+        ).map((a) => [a.id, a]),
+      );
+      const names = await enterpriseNames(
+        m,
+        [...apps.values()].map((a) => a.enterpriseId),
+      );
       const basic = filingBasic(provider);
       const input: SettlementFormInput = {
         provider: {
           companyName: basic.companyName || provider.companyName,
           platformName: basic.platformName || provider.platformName || '',
           platformUrl: basic.platformUrl,
-          principal: { name: basic.principal.name, title: basic.principal.title, phone: basic.principal.phone, mobile: basic.principal.mobile, email: basic.principal.email, fax: basic.principal.fax },
+          principal: {
+            name: basic.principal.name,
+            title: basic.principal.title,
+            phone: basic.principal.phone,
+            mobile: basic.principal.mobile,
+            email: basic.principal.email,
+            fax: basic.principal.fax,
+          },
           contact: { name: basic.contact.name, title: basic.contact.title, phone: basic.contact.phone, email: basic.contact.email },
         },
         rows: items.map((i) => {
@@ -227,9 +331,16 @@ export class SettlementForms {
     return this.deps.db.transaction(async (tx) => {
       const form = await this.ownForm(tx, auth, id);
       if (form.status === 'signed') throw new ConflictError(`第${form.version}版兑付申请表已经签章确认过了`, 'already_signed');
-      if (form.status === 'superseded') throw new ConflictError(`第${form.version}版兑付申请表已被新版本取代，请在最新版本上操作`, 'form_superseded');
-      const scan = await tx.getRepository(StoredFileEntity).findOne({ where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() }, order: { createdAt: 'DESC', id: 'DESC' } });
-      if (!scan) throw new InvalidInputError('请先上传盖章后的兑付申请表扫描件（PDF 或照片），再确认签章', [{ path: 'files.signed_scan', message: '尚未上传盖章兑付申请表' }]);
+      if (form.status === 'superseded')
+        throw new ConflictError(`第${form.version}版兑付申请表已被新版本取代，请在最新版本上操作`, 'form_superseded');
+      const scan = await tx.getRepository(StoredFileEntity).findOne({
+        where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() },
+        order: { createdAt: 'DESC', id: 'DESC' },
+      });
+      if (!scan)
+        throw new InvalidInputError('请先上传盖章后的兑付申请表扫描件（PDF 或照片），再确认签章', [
+          { path: 'files.signed_scan', message: '尚未上传盖章兑付申请表' },
+        ]);
       const items = await tx.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
       const appIds = items.map((i) => i.applicationId);
       // Signing an older version after a newer one would point applications back to outdated figures.
@@ -239,8 +350,18 @@ export class SettlementForms {
             [form.providerId, form.version, ...appIds],
           )
         : [];
-      if (newer.length) throw new ConflictError(`已有更新的第${Number(newer[0].version)}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`, 'newer_version_signed');
-      const res = await tx.getRepository(SettlementFormEntity).createQueryBuilder().update().set({ status: 'signed', signedFileId: scan.id, signedAt: now }).where("id = :id AND status = 'generated'", { id: form.id }).execute();
+      if (newer.length)
+        throw new ConflictError(
+          `已有更新的第${Number(newer[0].version)}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`,
+          'newer_version_signed',
+        );
+      const res = await tx
+        .getRepository(SettlementFormEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'signed', signedFileId: scan.id, signedAt: now })
+        .where("id = :id AND status = 'generated'", { id: form.id })
+        .execute();
       if (res.affected !== 1) throw new ConflictError('这张兑付申请表刚刚被处理过，请刷新后查看', 'stale_version');
 
       const previous = new Set<string>();
@@ -250,21 +371,54 @@ export class SettlementForms {
         if (app.status === 'rejected' || app.status === 'withdrawn' || app.settlementFormId === form.id) continue;
         if (app.settlementFormId) previous.add(app.settlementFormId);
         // A plain column, not a state change: the application's status and version stay as they are.
-        await tx.getRepository(ApplicationEntity).createQueryBuilder().update().set({ settlementFormId: form.id }).where('id = :id', { id: app.id }).execute();
-        await this.deps.audit.append(tx, { action: 'application.settlement_form', actorId: auth.userId, entityType: 'application', entityId: app.id, data: { formId: form.id, version: form.version, previousFormId: app.settlementFormId } });
+        await tx
+          .getRepository(ApplicationEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ settlementFormId: form.id })
+          .where('id = :id', { id: app.id })
+          .execute();
+        await this.deps.audit.append(tx, {
+          action: 'application.settlement_form',
+          actorId: auth.userId,
+          entityType: 'application',
+          entityId: app.id,
+          data: { formId: form.id, version: form.version, previousFormId: app.settlementFormId },
+        });
         pointed.push(app.id);
       }
       const superseded: string[] = [];
       for (const oldId of previous) {
-        const still: { n: number | string }[] = await tx.query('SELECT COUNT(*) AS n FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.settlement_form_id = ?', [oldId, oldId]);
+        const still: { n: number | string }[] = await tx.query(
+          'SELECT COUNT(*) AS n FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.settlement_form_id = ?',
+          [oldId, oldId],
+        );
         if (Number(still[0]?.n ?? 0) > 0) continue;
-        const moved = await tx.getRepository(SettlementFormEntity).createQueryBuilder().update().set({ status: 'superseded' }).where("id = :id AND status = 'signed'", { id: oldId }).execute();
+        const moved = await tx
+          .getRepository(SettlementFormEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ status: 'superseded' })
+          .where("id = :id AND status = 'signed'", { id: oldId })
+          .execute();
         if (moved.affected === 1) {
           superseded.push(oldId);
-          await this.deps.audit.append(tx, { action: 'settlement_form.supersede', actorId: auth.userId, entityType: SETTLEMENT_OWNER_TYPE, entityId: oldId, data: { by: form.id, version: form.version } });
+          await this.deps.audit.append(tx, {
+            action: 'settlement_form.supersede',
+            actorId: auth.userId,
+            entityType: SETTLEMENT_OWNER_TYPE,
+            entityId: oldId,
+            data: { by: form.id, version: form.version },
+          });
         }
       }
-      await this.deps.audit.append(tx, { action: 'settlement_form.sign', actorId: auth.userId, entityType: SETTLEMENT_OWNER_TYPE, entityId: form.id, data: { version: form.version, signedFileId: scan.id, sha256: scan.sha256, applicationIds: pointed, superseded } });
+      await this.deps.audit.append(tx, {
+        action: 'settlement_form.sign',
+        actorId: auth.userId,
+        entityType: SETTLEMENT_OWNER_TYPE,
+        entityId: form.id,
+        data: { version: form.version, signedFileId: scan.id, sha256: scan.sha256, applicationIds: pointed, superseded },
+      });
       const after = (await tx.getRepository(SettlementFormEntity).findOne({ where: { id: form.id } }))!;
       return this.view(tx, after);
     });
@@ -287,21 +441,28 @@ export function settlementFileOwner(db: Database): OwnerTypeSpec {
     async canAttach(auth: Actor, ownerId: string, kind: string) {
       const found = await db.run(async (m) => {
         const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
-        const provider = form ? await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } }) : null;
+        const provider = form
+          ? await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } })
+          : null;
         return form && provider?.ownerUserId === auth.userId ? form : null;
       });
       if (!found) throw formNotFound();
       if (kind !== SIGNED_SCAN_KIND) throw new InvalidInputError('材料类别不对', [{ path: 'kind', message: `须为 ${SIGNED_SCAN_KIND}` }]);
-      if (found.status === 'superseded') throw new ConflictError(`第${found.version}版兑付申请表已被新版本取代，请在最新版本上上传`, 'form_superseded');
+      if (found.status === 'superseded')
+        throw new ConflictError(`第${found.version}版兑付申请表已被新版本取代，请在最新版本上上传`, 'form_superseded');
     },
     async canRead(auth: Actor, ownerId: string) {
       const allowed = await db.run(async (m) => {
         const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
         if (!form) return false;
         if (hasRole(auth, 'city_miit', 'city_finance', 'admin')) return true;
-        const provider = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
+        const provider = await m
+          .getRepository(ProviderEntity)
+          .findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
         if (provider?.ownerUserId === auth.userId) return true;
-        const counties = auth.grants.filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode).map((g) => g.countyCode as string);
+        const counties = auth.grants
+          .filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode)
+          .map((g) => g.countyCode as string);
         if (!counties.length) return false;
         const rows: unknown[] = await m.query(
           `SELECT 1 FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.county_code IN (${counties.map(() => '?').join(', ')}) LIMIT 1`,
@@ -339,7 +500,13 @@ interface Person {
 }
 
 /** The parts of the 备案申报书 the 兑付申请表 repeats (一、基本情况), as plain strings ('' for a blank). */
-function filingBasic(provider: ProviderRow): { companyName: string; platformName: string; platformUrl: string; principal: Person; contact: Person } {
+function filingBasic(provider: ProviderRow): {
+  companyName: string;
+  platformName: string;
+  platformUrl: string;
+  principal: Person;
+  contact: Person;
+} {
   const form = (provider.form ?? {}) as { basic?: Record<string, unknown> };
   const basic = form.basic ?? {};
   const text = (o: Record<string, unknown> | undefined, k: string): string => {
@@ -348,11 +515,23 @@ function filingBasic(provider: ProviderRow): { companyName: string; platformName
   };
   const person = (v: unknown): Person => {
     const o = v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
-    return { name: text(o, 'name'), title: text(o, 'title'), phone: text(o, 'phone'), mobile: text(o, 'mobile'), email: text(o, 'email'), fax: text(o, 'fax') };
+    return {
+      name: text(o, 'name'),
+      title: text(o, 'title'),
+      phone: text(o, 'phone'),
+      mobile: text(o, 'mobile'),
+      email: text(o, 'email'),
+      fax: text(o, 'fax'),
+    };
   };
-  return { companyName: text(basic, 'companyName'), platformName: text(basic, 'platformName'), platformUrl: text(basic, 'platformUrl'), principal: person(basic.principal), contact: person(basic.contact) };
+  return {
+    companyName: text(basic, 'companyName'),
+    platformName: text(basic, 'platformName'),
+    platformUrl: text(basic, 'platformUrl'),
+    principal: person(basic.principal),
+    contact: person(basic.contact),
+  };
 }
-
 
 function formNotFound(): NotFoundError {
   return new NotFoundError('没有这张兑付申请表，或它不是您的');

@@ -5,7 +5,11 @@ import { FILING_MATERIALS, platformFunctionLabel, type ProviderFilingForm } from
  * so that city MIIT checks them one by one beside the evidence rather than from memory.
  */
 export const FILING_CONDITIONS = [
-  { no: 1, text: '有志于为伊春市工业企业提供云资源的优秀云服务商，企业诚信度好', materials: ['business_license_financials', 'truthfulness_pledge'] },
+  {
+    no: 1,
+    text: '有志于为伊春市工业企业提供云资源的优秀云服务商，企业诚信度好',
+    materials: ['business_license_financials', 'truthfulness_pledge'],
+  },
   { no: 2, text: '面向企业提供基础设施、能力交易、计算、存储、应用软件、服务及网络等云资源，具有较强服务能力', materials: ['catalogue'] },
   { no: 3, text: '产品或服务围绕解决企业实际问题，提供特定应用场景解决方案或具有行业应用典型案例', materials: ['case_evidence'] },
   { no: 4, text: '具有数据接入安全、平台安全和访问安全等安全保障能力，提供相应安全资质材料', materials: ['qualifications'] },
@@ -45,7 +49,12 @@ export function evidenceFields(form: ProviderFilingForm, no: number): EvidenceFi
     case 3:
       return [
         { label: '应用场景', value: text(form.application?.scenarios) },
-        { label: '典型案例', value: (form.application?.cases ?? []).map((c) => `${c.title ?? '（无标题）'}（${c.customer ?? '客户未填写'}）`).join('；') || '（未填写）' },
+        {
+          label: '典型案例',
+          value:
+            (form.application?.cases ?? []).map((c) => `${c.title ?? '（无标题）'}（${c.customer ?? '客户未填写'}）`).join('；') ||
+            '（未填写）',
+        },
       ];
     case 4:
       return [

@@ -21,7 +21,7 @@ export interface Filing {
 }
 
 export function toFiling(row: ProviderRow): Filing {
-  return { ...row, status: row.status, form: (row.form ?? {}) };
+  return { ...row, status: row.status, form: row.form ?? {} };
 }
 
 export async function findFiling(m: EntityManager, id: string): Promise<Filing | null> {
@@ -35,8 +35,17 @@ export async function findFilingOfOwner(m: EntityManager, ownerUserId: string): 
 }
 
 /** Keyset pages in (updated_at, id) order: no OFFSET, which TypeORM inlines on SQLite. */
-export async function listFilings(m: EntityManager, opts: { statuses: readonly string[]; after?: { updatedAt: number; id: string } | null; limit: number }): Promise<Filing[]> {
-  const qb = m.getRepository(ProviderEntity).createQueryBuilder('p').where('p.status IN (:...statuses)', { statuses: opts.statuses }).orderBy('p.updatedAt', 'ASC').addOrderBy('p.id', 'ASC').take(opts.limit);
+export async function listFilings(
+  m: EntityManager,
+  opts: { statuses: readonly string[]; after?: { updatedAt: number; id: string } | null; limit: number },
+): Promise<Filing[]> {
+  const qb = m
+    .getRepository(ProviderEntity)
+    .createQueryBuilder('p')
+    .where('p.status IN (:...statuses)', { statuses: opts.statuses })
+    .orderBy('p.updatedAt', 'ASC')
+    .addOrderBy('p.id', 'ASC')
+    .take(opts.limit);
   if (opts.after) qb.andWhere('(p.updatedAt > :u OR (p.updatedAt = :u AND p.id > :id))', { u: opts.after.updatedAt, id: opts.after.id });
   return (await qb.getMany()).map(toFiling);
 }
@@ -51,6 +60,9 @@ export async function historyOf(m: EntityManager, providerId: string): Promise<P
 }
 
 export async function currentMaterialKinds(m: EntityManager, providerId: string): Promise<string[]> {
-  const rows: { kind: string }[] = await m.query("SELECT DISTINCT kind FROM files WHERE owner_type = 'provider' AND owner_id = ? AND superseded_by IS NULL", [providerId]);
+  const rows: { kind: string }[] = await m.query(
+    "SELECT DISTINCT kind FROM files WHERE owner_type = 'provider' AND owner_id = ? AND superseded_by IS NULL",
+    [providerId],
+  );
   return rows.map((r) => r.kind);
 }

@@ -10,11 +10,24 @@ import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import type { TemplateName } from '../notifications/templates';
-import { assignItemIds, parseProviderFilingDraft, validateForSubmit, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
+import {
+  assignItemIds,
+  parseProviderFilingDraft,
+  validateForSubmit,
+  type ProviderFilingForm,
+} from '../../../../shared/src/contracts/providerFiling';
 import { filingMachine, type FilingEffect, type FilingEvent, type FilingState } from '../../../../shared/src/workflow/providerFiling';
 import { transition } from '../../../../shared/src/workflow/machine';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { currentMaterialKinds, findFiling, findFilingOfOwner, historyOf, listFilings, countByStatus, type Filing } from './filingRepository';
+import {
+  currentMaterialKinds,
+  findFiling,
+  findFilingOfOwner,
+  historyOf,
+  listFilings,
+  countByStatus,
+  type Filing,
+} from './filingRepository';
 import { evidenceFields, FILING_CONDITIONS, materialLabel } from './conditions';
 
 /** Roles that review or administer may not also file as a provider: they would judge their own filing. */
@@ -61,14 +74,19 @@ export class FilingService {
         event: 'submit',
         validate: async (tx, filing) => {
           const problems = validateForSubmit(filing.form, await currentMaterialKinds(tx, filing.id), { today: today() });
-          if (problems.length) throw new InvalidInputError(`备案申报书还有 ${problems.length} 处需要补充或修改，请逐项处理后再提交`, problems);
+          if (problems.length)
+            throw new InvalidInputError(`备案申报书还有 ${problems.length} 处需要补充或修改，请逐项处理后再提交`, problems);
           return { reason: null, conditionsConfirmed: 0, formProblems: 0 };
         },
         apply: (_tx, _f, now) => ({ submittedAt: now }),
       },
       approve: {
         event: 'approve',
-        validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: new Set((input.conditions ?? []).filter((n) => FILING_CONDITIONS.some((c) => c.no === n))).size }),
+        validate: (_tx, _f, input) => ({
+          reason: reasonText(input),
+          formProblems: 0,
+          conditionsConfirmed: new Set((input.conditions ?? []).filter((n) => FILING_CONDITIONS.some((c) => c.no === n))).size,
+        }),
         // 三（一）: the approval date is the server's date at this moment, never typed in.
         apply: async (tx) => {
           const year = today().slice(0, 4);
@@ -76,10 +94,22 @@ export class FilingService {
           return { approvedOn: today(), filingNo: `伊云备〔${year}〕${String(n).padStart(3, '0')}号` };
         },
       },
-      return: { event: 'return', validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: () => ({}) },
-      reject: { event: 'reject', validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: () => ({}) },
+      return: {
+        event: 'return',
+        validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }),
+        apply: () => ({}),
+      },
+      reject: {
+        event: 'reject',
+        validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }),
+        apply: () => ({}),
+      },
       // A revoked filing counts only for contracts signed before this date (spec/eligibility.md).
-      revoke: { event: 'revoke', validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }), apply: () => ({ revokedOn: today() }) },
+      revoke: {
+        event: 'revoke',
+        validate: (_tx, _f, input) => ({ reason: reasonText(input), formProblems: 0, conditionsConfirmed: 0 }),
+        apply: () => ({ revokedOn: today() }),
+      },
     };
   }
 
@@ -94,7 +124,10 @@ export class FilingService {
     const filing = await this.db.run((m) => findFiling(m, id));
     if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
     const materials = await this.db.run((m) => currentMaterialKinds(m, id));
-    const problems = filing.status === 'draft' || filing.status === 'returned' ? validateForSubmit(filing.form, materials, { today: todayInShanghai(new Date(this.now())) }) : [];
+    const problems =
+      filing.status === 'draft' || filing.status === 'returned'
+        ? validateForSubmit(filing.form, materials, { today: todayInShanghai(new Date(this.now())) })
+        : [];
     return { filing: this.view(filing), missing: problems };
   }
 
@@ -104,22 +137,39 @@ export class FilingService {
   }
 
   async queue(statuses: FilingState[], after: { updatedAt: number; id: string } | null, limit: number) {
-    const [items, counts] = await this.db.run(async (m) => [await listFilings(m, { statuses, after, limit }), await countByStatus(m)] as const);
+    const [items, counts] = await this.db.run(
+      async (m) => [await listFilings(m, { statuses, after, limit }), await countByStatus(m)] as const,
+    );
     const last = items[items.length - 1];
-    return { items: items.map((f) => this.summary(f)), counts, next: items.length === limit && last ? `${last.updatedAt}.${last.id}` : null };
+    return {
+      items: items.map((f) => this.summary(f)),
+      counts,
+      next: items.length === limit && last ? `${last.updatedAt}.${last.id}` : null,
+    };
   }
 
   async history(auth: Actor, id: string) {
     await this.get(auth, id);
     const rows = await this.db.run((m) => historyOf(m, id));
-    return rows.map((r) => ({ seq: r.seq, event: r.event, from: r.fromStatus, to: r.toStatus, reason: r.reason, at: r.createdAt, byReviewer: r.event !== 'create' && r.event !== 'save' && r.event !== 'submit' }));
+    return rows.map((r) => ({
+      seq: r.seq,
+      event: r.event,
+      from: r.fromStatus,
+      to: r.toStatus,
+      reason: r.reason,
+      at: r.createdAt,
+      byReviewer: r.event !== 'create' && r.event !== 'save' && r.event !== 'submit',
+    }));
   }
 
   /** For city MIIT: the five conditions of 三（一）, each with its evidence from the form and the files. */
   async checklist(id: string) {
     const filing = await this.db.run((m) => findFiling(m, id));
     if (!filing) throw new NotFoundError('没有这份备案申报');
-    const files: { id: string; kind: string; original_name: string }[] = await this.db.query("SELECT id, kind, original_name FROM files WHERE owner_type = 'provider' AND owner_id = ? AND superseded_by IS NULL ORDER BY created_at", [id]);
+    const files: { id: string; kind: string; original_name: string }[] = await this.db.query(
+      "SELECT id, kind, original_name FROM files WHERE owner_type = 'provider' AND owner_id = ? AND superseded_by IS NULL ORDER BY created_at",
+      [id],
+    );
     return {
       filing: this.summary(filing),
       conditions: FILING_CONDITIONS.map((c) => ({
@@ -127,9 +177,15 @@ export class FilingService {
         clause: `三（一）${c.no}`,
         text: c.text,
         fields: evidenceFields(filing.form, c.no),
-        materials: c.materials.map((kind) => ({ kind, label: materialLabel(kind), files: files.filter((f) => f.kind === kind).map((f) => ({ id: f.id, name: f.original_name })) })),
+        materials: c.materials.map((kind) => ({
+          kind,
+          label: materialLabel(kind),
+          files: files.filter((f) => f.kind === kind).map((f) => ({ id: f.id, name: f.original_name })),
+        })),
       })),
-      otherMaterials: files.filter((f) => !FILING_CONDITIONS.some((c) => (c.materials as readonly string[]).includes(f.kind))).map((f) => ({ id: f.id, kind: f.kind, label: materialLabel(f.kind), name: f.original_name })),
+      otherMaterials: files
+        .filter((f) => !FILING_CONDITIONS.some((c) => (c.materials as readonly string[]).includes(f.kind)))
+        .map((f) => ({ id: f.id, kind: f.kind, label: materialLabel(f.kind), name: f.original_name })),
     };
   }
 
@@ -142,22 +198,62 @@ export class FilingService {
   // ---- the provider's side -----------------------------------------------------------------------
 
   async create(auth: Actor, input: { form?: unknown }) {
-    if (hasRole(auth, ...REVIEWER_ROLES)) throw new ForbiddenError('审核人员和管理员不能以同一账号申报云服务商备案，请用服务商自己的微信登录');
+    if (hasRole(auth, ...REVIEWER_ROLES))
+      throw new ForbiddenError('审核人员和管理员不能以同一账号申报云服务商备案，请用服务商自己的微信登录');
     const form = this.parseForm(input.form ?? {});
     const now = this.now();
     return this.db.transaction(async (tx) => {
       const existing = await findFilingOfOwner(tx, auth.userId);
       if (existing && existing.status !== 'rejected' && existing.status !== 'revoked') {
-        throw new ConflictError(`您已有一份备案申报（${existing.companyName || '未命名'}，${filingMachine.states[existing.status].labels.applicant}），请继续在那一份上办理`, 'filing_exists', [{ path: 'id', message: existing.id }]);
+        throw new ConflictError(
+          `您已有一份备案申报（${existing.companyName || '未命名'}，${filingMachine.states[existing.status].labels.applicant}），请继续在那一份上办理`,
+          'filing_exists',
+          [{ path: 'id', message: existing.id }],
+        );
       }
-      const row: ProviderRow = { id: newId(), ownerUserId: auth.userId, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, status: 'draft', filingNo: null, approvedOn: null, revokedOn: null, form: form, version: 1, submittedAt: null, createdAt: now, updatedAt: now };
+      const row: ProviderRow = {
+        id: newId(),
+        ownerUserId: auth.userId,
+        companyName: form.basic?.companyName ?? '',
+        platformName: form.basic?.platformName ?? null,
+        status: 'draft',
+        filingNo: null,
+        approvedOn: null,
+        revokedOn: null,
+        form: form,
+        version: 1,
+        submittedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
       await insertRow(tx, ProviderEntity, row);
       await this.appendEvent(tx, row.id, { event: 'create', from: null, to: 'draft', actorId: auth.userId, reason: null, now });
-      await this.audit.append(tx, { action: 'filing.create', actorId: auth.userId, entityType: 'provider', entityId: row.id, data: { companyName: row.companyName } });
+      await this.audit.append(tx, {
+        action: 'filing.create',
+        actorId: auth.userId,
+        entityType: 'provider',
+        entityId: row.id,
+        data: { companyName: row.companyName },
+      });
       if (!auth.grants.some((g) => g.role === 'provider')) {
         const grantId = newId();
-        await tx.getRepository(UserRoleEntity).insert({ id: grantId, userId: auth.userId, role: 'provider', countyCode: null, grantedBy: null, invitationId: null, createdAt: now, revokedAt: null });
-        await this.audit.append(tx, { action: 'role.grant', actorId: auth.userId, entityType: 'user', entityId: auth.userId, data: { grantId, role: 'provider', via: 'filing', providerId: row.id } });
+        await tx.getRepository(UserRoleEntity).insert({
+          id: grantId,
+          userId: auth.userId,
+          role: 'provider',
+          countyCode: null,
+          grantedBy: null,
+          invitationId: null,
+          createdAt: now,
+          revokedAt: null,
+        });
+        await this.audit.append(tx, {
+          action: 'role.grant',
+          actorId: auth.userId,
+          entityType: 'user',
+          entityId: auth.userId,
+          data: { grantId, role: 'provider', via: 'filing', providerId: row.id },
+        });
       }
       return this.view(toFilingRow(row));
     });
@@ -170,17 +266,30 @@ export class FilingService {
     return this.db.transaction(async (tx) => {
       const filing = await findFiling(tx, id);
       if (!filing || filing.ownerUserId !== auth.userId) throw new NotFoundError('没有这份备案申报，或它不是您的');
-      if (filing.status !== 'draft' && filing.status !== 'returned') throw new ConflictError(`备案申报当前为“${filingMachine.states[filing.status].labels.applicant}”，不能修改`, 'not_editable');
+      if (filing.status !== 'draft' && filing.status !== 'returned')
+        throw new ConflictError(`备案申报当前为“${filingMachine.states[filing.status].labels.applicant}”，不能修改`, 'not_editable');
       const res = await tx
         .getRepository(ProviderEntity)
         .createQueryBuilder()
         .update()
-        .set({ form: form, companyName: form.basic?.companyName ?? '', platformName: form.basic?.platformName ?? null, version: () => 'version + 1', updatedAt: now })
+        .set({
+          form: form,
+          companyName: form.basic?.companyName ?? '',
+          platformName: form.basic?.platformName ?? null,
+          version: () => 'version + 1',
+          updatedAt: now,
+        })
         .where('id = :id AND version = :version', { id, version: input.version })
         .execute();
       if (res.affected !== 1) throw staleError();
       await this.appendEvent(tx, id, { event: 'save', from: filing.status, to: filing.status, actorId: auth.userId, reason: null, now });
-      await this.audit.append(tx, { action: 'filing.save', actorId: auth.userId, entityType: 'provider', entityId: id, data: { version: input.version + 1 } });
+      await this.audit.append(tx, {
+        action: 'filing.save',
+        actorId: auth.userId,
+        entityType: 'provider',
+        entityId: id,
+        data: { version: input.version + 1 },
+      });
       const saved = await findFiling(tx, id);
       return this.view(saved!);
     });
@@ -202,11 +311,23 @@ export class FilingService {
       if (event === 'submit' && filing.ownerUserId !== auth.userId) throw new ForbiddenError('只有申报的服务商本人可以提交');
       if (filing.version !== input.version) throw staleError();
       const checked = await action.validate(tx, filing, input);
-      const decided = transition(filingMachine, filing.status, event, auth.grants.map((g) => g.role), checked);
+      const decided = transition(
+        filingMachine,
+        filing.status,
+        event,
+        auth.grants.map((g) => g.role),
+        checked,
+      );
       if (!decided.ok) {
         if (decided.reason === 'role_not_allowed') throw new ForbiddenError(decided.message);
-        if (decided.reason === 'guard_failed') throw new InvalidInputError(decided.message, [{ path: decided.guard === 'allConditionsConfirmed' ? 'conditions' : 'reason', message: decided.message }]);
-        throw new ConflictError(`${decided.message}：这份备案已是“${filingMachine.states[filing.status].labels.reviewer}”，请刷新后查看`, 'invalid_transition');
+        if (decided.reason === 'guard_failed')
+          throw new InvalidInputError(decided.message, [
+            { path: decided.guard === 'allConditionsConfirmed' ? 'conditions' : 'reason', message: decided.message },
+          ]);
+        throw new ConflictError(
+          `${decided.message}：这份备案已是“${filingMachine.states[filing.status].labels.reviewer}”，请刷新后查看`,
+          'invalid_transition',
+        );
       }
       const columns = await action.apply(tx, filing, now);
       const res = await tx
@@ -218,41 +339,127 @@ export class FilingService {
         .execute();
       if (res.affected !== 1) throw staleError();
       const after = (await findFiling(tx, id))!;
-      await this.appendEvent(tx, id, { event, from: filing.status, to: decided.to, actorId: auth.userId, reason: checked.reason, now, data: { reasons: input.reasons ?? null, conditions: input.conditions ?? null, filingNo: after.filingNo } });
-      await this.audit.append(tx, { action: `filing.${event}`, actorId: auth.userId, entityType: 'provider', entityId: id, data: { from: filing.status, to: decided.to, version: after.version, reason: checked.reason, filingNo: after.filingNo, approvedOn: after.approvedOn, revokedOn: after.revokedOn } });
+      await this.appendEvent(tx, id, {
+        event,
+        from: filing.status,
+        to: decided.to,
+        actorId: auth.userId,
+        reason: checked.reason,
+        now,
+        data: { reasons: input.reasons ?? null, conditions: input.conditions ?? null, filingNo: after.filingNo },
+      });
+      await this.audit.append(tx, {
+        action: `filing.${event}`,
+        actorId: auth.userId,
+        entityType: 'provider',
+        entityId: id,
+        data: {
+          from: filing.status,
+          to: decided.to,
+          version: after.version,
+          reason: checked.reason,
+          filingNo: after.filingNo,
+          approvedOn: after.approvedOn,
+          revokedOn: after.revokedOn,
+        },
+      });
       await this.performEffects(tx, decided.effects, event, after, checked.reason, now);
       return this.view(after);
     });
   }
 
-  private async performEffects(tx: EntityManager, effects: readonly FilingEffect[], event: FilingEvent, filing: Filing, reason: string | null, now: number): Promise<void> {
-    const params = { filingId: filing.id, companyName: filing.companyName || '（未命名服务商）', filingNo: filing.filingNo ?? '', approvedOn: filing.approvedOn ?? '', revokedOn: filing.revokedOn ?? '', reason: reason ?? '' };
+  private async performEffects(
+    tx: EntityManager,
+    effects: readonly FilingEffect[],
+    event: FilingEvent,
+    filing: Filing,
+    reason: string | null,
+    now: number,
+  ): Promise<void> {
+    const params = {
+      filingId: filing.id,
+      companyName: filing.companyName || '（未命名服务商）',
+      filingNo: filing.filingNo ?? '',
+      approvedOn: filing.approvedOn ?? '',
+      revokedOn: filing.revokedOn ?? '',
+      reason: reason ?? '',
+    };
     const eventKey = `filing:${filing.id}:v${filing.version}:${event}`;
     for (const effect of effects) {
       if (effect === 'alertCityReviewers') {
-        await enqueueNotifications(tx, { eventKey, recipientUserIds: await holdersOf(tx, 'city_miit'), template: 'filing.submitted', params, channels: ['oa_template'] }, now);
+        await enqueueNotifications(
+          tx,
+          { eventKey, recipientUserIds: await holdersOf(tx, 'city_miit'), template: 'filing.submitted', params, channels: ['oa_template'] },
+          now,
+        );
       } else if (effect === 'notifyProvider') {
-        const template = `filing.${event === 'approve' ? 'approved' : event === 'return' ? 'returned' : event === 'reject' ? 'rejected' : 'revoked'}` as TemplateName;
-        await enqueueNotifications(tx, { eventKey, recipientUserIds: [filing.ownerUserId], template, params, channels: ['mp_subscribe', 'oa_template'] }, now);
+        const template =
+          `filing.${event === 'approve' ? 'approved' : event === 'return' ? 'returned' : event === 'reject' ? 'rejected' : 'revoked'}` as TemplateName;
+        await enqueueNotifications(
+          tx,
+          { eventKey, recipientUserIds: [filing.ownerUserId], template, params, channels: ['mp_subscribe', 'oa_template'] },
+          now,
+        );
       }
       // assignFilingNumber is done by the approve action's apply(), inside this same transaction.
     }
   }
 
-  private async appendEvent(tx: EntityManager, providerId: string, e: { event: string; from: string | null; to: string; actorId: string; reason: string | null; now: number; data?: Record<string, unknown> }): Promise<void> {
-    const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM provider_events WHERE provider_id = ?', [providerId]);
+  private async appendEvent(
+    tx: EntityManager,
+    providerId: string,
+    e: {
+      event: string;
+      from: string | null;
+      to: string;
+      actorId: string;
+      reason: string | null;
+      now: number;
+      data?: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM provider_events WHERE provider_id = ?', [
+      providerId,
+    ]);
     const seq = Number(rows[0]?.seq ?? 0) + 1;
-    await insertRow(tx, ProviderEventEntity, { id: newId(), providerId, seq, event: e.event, fromStatus: e.from, toStatus: e.to, actorId: e.actorId, reason: e.reason, data: e.data ?? null, createdAt: e.now });
+    await insertRow(tx, ProviderEventEntity, {
+      id: newId(),
+      providerId,
+      seq,
+      event: e.event,
+      fromStatus: e.from,
+      toStatus: e.to,
+      actorId: e.actorId,
+      reason: e.reason,
+      data: e.data ?? null,
+      createdAt: e.now,
+    });
   }
 
   private parseForm(input: unknown): ProviderFilingForm {
     const parsed = parseProviderFilingDraft(input);
-    if (!parsed.ok) throw new InvalidInputError(parsed.message, parsed.details.map((d) => ({ path: `form.${d.path}`.replace(/\.$/, ''), message: d.message })));
+    if (!parsed.ok)
+      throw new InvalidInputError(
+        parsed.message,
+        parsed.details.map((d) => ({ path: `form.${d.path}`.replace(/\.$/, ''), message: d.message })),
+      );
     return assignItemIds(parsed.form, newId);
   }
 
   private summary(f: Filing) {
-    return { id: f.id, companyName: f.companyName, platformName: f.platformName, status: f.status, statusLabel: filingMachine.states[f.status].labels.reviewer, filingNo: f.filingNo, approvedOn: f.approvedOn, revokedOn: f.revokedOn, version: f.version, submittedAt: f.submittedAt, updatedAt: f.updatedAt };
+    return {
+      id: f.id,
+      companyName: f.companyName,
+      platformName: f.platformName,
+      status: f.status,
+      statusLabel: filingMachine.states[f.status].labels.reviewer,
+      filingNo: f.filingNo,
+      approvedOn: f.approvedOn,
+      revokedOn: f.revokedOn,
+      version: f.version,
+      submittedAt: f.submittedAt,
+      updatedAt: f.updatedAt,
+    };
   }
 
   private view(f: Filing) {
@@ -262,7 +469,7 @@ export class FilingService {
 }
 
 function toFilingRow(row: ProviderRow): Filing {
-  return { ...row, status: row.status, form: (row.form ?? {}) };
+  return { ...row, status: row.status, form: row.form ?? {} };
 }
 
 function staleError(): DomainError {

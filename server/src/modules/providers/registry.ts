@@ -19,12 +19,18 @@ export class ProviderRegistry {
   ) {}
 
   async list(q: { text?: string; fn?: string }) {
-    const rows = await this.db.run((m) => m.getRepository(ProviderEntity).find({ where: { status: 'approved' }, order: { approvedOn: 'ASC', id: 'ASC' } }));
+    const rows = await this.db.run((m) =>
+      m.getRepository(ProviderEntity).find({ where: { status: 'approved' }, order: { approvedOn: 'ASC', id: 'ASC' } }),
+    );
     let items = rows.map(toFiling);
     if (q.fn) items = items.filter((f) => (f.form.basic?.platformFunctions ?? []).includes(q.fn as never));
     if (q.text) {
       const needle = q.text.toLowerCase();
-      items = items.filter((f) => [f.companyName, f.platformName ?? '', ...(f.form.catalogue ?? []).map((c) => `${c.name ?? ''} ${c.description ?? ''}`)].some((s) => s.toLowerCase().includes(needle)));
+      items = items.filter((f) =>
+        [f.companyName, f.platformName ?? '', ...(f.form.catalogue ?? []).map((c) => `${c.name ?? ''} ${c.description ?? ''}`)].some((s) =>
+          s.toLowerCase().includes(needle),
+        ),
+      );
     }
     const accepting = await this.acceptingWechatPay();
     return items.map((f) => this.card(f, accepting.has(f.id)));
@@ -39,7 +45,11 @@ export class ProviderRegistry {
   async detail(id: string) {
     const filing = await this.db.run((m) => findFiling(m, id));
     if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) throw new NotFoundError('没有这家已备案的云服务商');
-    return { ...this.card(filing, (await this.acceptingWechatPay()).has(filing.id)), description: filing.form.basic?.introduction ?? null, scenarios: filing.form.application?.scenarios ?? null };
+    return {
+      ...this.card(filing, (await this.acceptingWechatPay()).has(filing.id)),
+      description: filing.form.basic?.introduction ?? null,
+      scenarios: filing.form.application?.scenarios ?? null,
+    };
   }
 
   private card(f: Filing, wechatPay: boolean) {
@@ -58,8 +68,18 @@ export class ProviderRegistry {
       selectable: f.status === 'approved',
       wechatPay: wechatPay && f.status === 'approved',
       functions: (form.basic?.platformFunctions ?? []).map((v) => ({ value: v, label: platformFunctionLabel(v) ?? v })),
-      catalogue: (form.catalogue ?? []).map((c) => ({ id: c.id, name: c.name, description: c.description, priceFen: c.priceFen, yichunPriceFen: c.yichunPriceFen ?? null, unit: c.unit, unitLabel: c.unit ? (priceUnitLabel(c.unit) ?? c.unit) : null })),
-      offers: (form.offers?.items ?? []).filter((o) => (!o.validFrom || o.validFrom <= today) && (!o.validTo || o.validTo >= today)).map((o) => ({ id: o.id, title: o.title, description: o.description, validFrom: o.validFrom ?? null, validTo: o.validTo ?? null })),
+      catalogue: (form.catalogue ?? []).map((c) => ({
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        priceFen: c.priceFen,
+        yichunPriceFen: c.yichunPriceFen ?? null,
+        unit: c.unit,
+        unitLabel: c.unit ? (priceUnitLabel(c.unit) ?? c.unit) : null,
+      })),
+      offers: (form.offers?.items ?? [])
+        .filter((o) => (!o.validFrom || o.validFrom <= today) && (!o.validTo || o.validTo >= today))
+        .map((o) => ({ id: o.id, title: o.title, description: o.description, validFrom: o.validFrom ?? null, validTo: o.validTo ?? null })),
       // Lists mask personal data: a business landline shows whole, a mobile only in part.
       contact: contact ? { name: contact.name ?? null, phone: contact.phone ?? null, mobile: maskPhone(contact.mobile ?? null) } : null,
     };
@@ -73,10 +93,14 @@ export class ProviderRegistry {
 export async function assertSelectableProvider(tx: EntityManager, providerId: string): Promise<Filing> {
   const filing = await findFiling(tx, providerId);
   if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) {
-    throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [{ path: 'providerId', message: '没有这家已备案的云服务商' }]);
+    throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [
+      { path: 'providerId', message: '没有这家已备案的云服务商' },
+    ]);
   }
   if (filing.status === 'revoked') {
-    throw new InvalidInputError(`“${filing.companyName}”的备案已于 ${filing.revokedOn} 撤销，不能再选择，请选择其他已备案的服务商`, [{ path: 'providerId', message: '该服务商备案已撤销' }]);
+    throw new InvalidInputError(`“${filing.companyName}”的备案已于 ${filing.revokedOn} 撤销，不能再选择，请选择其他已备案的服务商`, [
+      { path: 'providerId', message: '该服务商备案已撤销' },
+    ]);
   }
   return filing;
 }

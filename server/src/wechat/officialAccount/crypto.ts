@@ -7,7 +7,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEq
 
 /** sha1 of the sorted, concatenated parts (token, timestamp, nonce[, Encrypt]). All parts are ASCII. */
 export function wechatSignature(parts: readonly string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** Compares a computed signature with the one in the query without leaking where they differ. */

@@ -61,7 +61,10 @@ const inboundSchema = z.object({
   MsgType: z.string().regex(/^[A-Za-z_]{1,32}$/),
   // WeChat caps a user's text far below this; the bound only keeps a hostile body from costing us.
   Content: z.string().max(8000).optional(),
-  MsgId: z.string().regex(/^\d{1,20}$/).optional(),
+  MsgId: z
+    .string()
+    .regex(/^\d{1,20}$/)
+    .optional(),
   Event: lenient(z.string().max(64)),
   EventKey: lenient(z.string().max(512)),
   // Voice messages carry WeChat's transcript when voice recognition is on.

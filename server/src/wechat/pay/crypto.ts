@@ -3,7 +3,16 @@
  * request signatures, but its `decipher_gcm` never checks the GCM tag and its `verifySign` shares one
  * key map among all clients (notes/wechat.md), so checking what WeChat sends is done here.
  */
-import { createCipheriv, createDecipheriv, createPublicKey, createSign, createVerify, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPublicKey,
+  createSign,
+  createVerify,
+  randomBytes,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 
 /** The host wechatpay-node-v3 writes into every URL; its signatures cover only what follows it. */
 export const WECHATPAY_HOST = 'https://api.mch.weixin.qq.com';
@@ -75,7 +84,9 @@ export function decryptAeadAes256Gcm(apiV3Key: string, ciphertextBase64: string,
 }
 
 /** `WECHATPAY2-SHA256-RSA2048 mchid="…",nonce_str="…",…` → its fields; null when it is not that shape. */
-export function parseAuthorization(header: string | undefined): Record<'mchid' | 'nonce_str' | 'timestamp' | 'serial_no' | 'signature', string> | null {
+export function parseAuthorization(
+  header: string | undefined,
+): Record<'mchid' | 'nonce_str' | 'timestamp' | 'serial_no' | 'signature', string> | null {
   const m = /^WECHATPAY2-SHA256-RSA2048\s+(.*)$/.exec(header ?? '');
   if (!m) return null;
   const fields: Record<string, string> = {};

@@ -32,7 +32,12 @@ export function createPayTransport(options: PayTransportOptions): IPayRequest {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(target(url), { method, headers: { ...headers, 'Accept-Encoding': 'identity' }, body, signal: AbortSignal.timeout(options.timeoutMs) });
+      res = await fetch(target(url), {
+        method,
+        headers: { ...headers, 'Accept-Encoding': 'identity' },
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
       text = await res.text();
     } catch (err) {
       return { status: 0, error: err instanceof Error ? err.name : 'network error' };

@@ -4,14 +4,22 @@ import { count, idField, roleSchema, timestamp } from './common';
 
 /** Login, the caller's roles, invitation codes and the admin's tools (server/src/modules/auth, admin). */
 
-export const roleScopeSchema = z.strictObject({ role: roleSchema, countyCode: z.string().nullable().describe('县级角色所在县（市）区代码') }).meta({ id: 'RoleScope' });
+export const roleScopeSchema = z
+  .strictObject({ role: roleSchema, countyCode: z.string().nullable().describe('县级角色所在县（市）区代码') })
+  .meta({ id: 'RoleScope' });
 export type RoleScope = z.infer<typeof roleScopeSchema>;
 
-export const publicUserSchema = z.strictObject({ id: idField, roles: z.array(roleSchema), scopes: z.array(roleScopeSchema) }).meta({ id: 'PublicUser' });
+export const publicUserSchema = z
+  .strictObject({ id: idField, roles: z.array(roleSchema), scopes: z.array(roleScopeSchema) })
+  .meta({ id: 'PublicUser' });
 export type PublicUser = z.infer<typeof publicUserSchema>;
 
 export const loginResponseSchema = z
-  .strictObject({ token: z.string().describe('Bearer 令牌：请求头 Authorization: Bearer <token>'), expiresAt: timestamp, user: publicUserSchema })
+  .strictObject({
+    token: z.string().describe('Bearer 令牌：请求头 Authorization: Bearer <token>'),
+    expiresAt: timestamp,
+    user: publicUserSchema,
+  })
   .meta({ id: 'LoginResponse' });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
@@ -28,7 +36,10 @@ export const invitationSummarySchema = z
     expiresAt: timestamp,
     state: z.enum(['open', 'used', 'expired', 'revoked']),
     usedBy: idField.nullable(),
-    refusal: z.strictObject({ at: z.number().int(), userId: idField, reason: z.string() }).nullable().describe('最近一次因利益冲突（四眼原则）被拒绝使用的时间、用户与原因'),
+    refusal: z
+      .strictObject({ at: z.number().int(), userId: idField, reason: z.string() })
+      .nullable()
+      .describe('最近一次因利益冲突（四眼原则）被拒绝使用的时间、用户与原因'),
   })
   .meta({ id: 'InvitationSummary' });
 export type InvitationSummary = z.infer<typeof invitationSummarySchema>;

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { applicationStateSchema, calendarDate, count, decisionSchema, departmentSchema, fen, idField, reasonItemSchema, timestamp, versionField } from './common';
+import {
+  applicationStateSchema,
+  calendarDate,
+  count,
+  decisionSchema,
+  departmentSchema,
+  fen,
+  idField,
+  reasonItemSchema,
+  timestamp,
+  versionField,
+} from './common';
 import { enterpriseStatusSchema } from './enterprise';
 import { flagSchema } from './county';
 
@@ -94,7 +105,12 @@ export const cityDetailSchema = z
       providerEvaluation: z.string().nullable(),
       lastReason: z.string().nullable(),
       returnedFrom: z.enum(['provider', 'county', 'city']).nullable(),
-      bankAccount: z.strictObject({ accountName: z.string().nullable(), bankName: z.string().nullable(), accountNo: z.string().nullable(), matchesEnterprise: z.boolean() }),
+      bankAccount: z.strictObject({
+        accountName: z.string().nullable(),
+        bankName: z.string().nullable(),
+        accountNo: z.string().nullable(),
+        matchesEnterprise: z.boolean(),
+      }),
       reportId: idField.nullable(),
       listId: idField.nullable(),
       submittedAt: timestamp.nullable(),
@@ -156,7 +172,15 @@ export const cityDetailSchema = z
       }),
     ),
     payments: z.array(
-      z.strictObject({ id: idField, amountFen: fen, paidOn: calendarDate, method: z.string(), reference: z.string().nullable(), source: z.string(), verified: z.boolean() }),
+      z.strictObject({
+        id: idField,
+        amountFen: fen,
+        paidOn: calendarDate,
+        method: z.string(),
+        reference: z.string().nullable(),
+        source: z.string(),
+        verified: z.boolean(),
+      }),
     ),
     paymentsTotalFen: fen,
     materials: z.array(z.strictObject({ id: idField, kind: z.string(), name: z.string(), sha256: z.string(), uploadedAt: timestamp })),
@@ -272,7 +296,13 @@ export const objectionDecisionSchema = listDetailSchema
 export const ledgerChangeSchema = z
   .strictObject({
     entry: ledgerEntrySchema,
-    application: z.strictObject({ id: idField, status: applicationStateSchema, statusLabel: z.string(), version: versionField, verifiedFen: fen.nullable() }),
+    application: z.strictObject({
+      id: idField,
+      status: applicationStateSchema,
+      statusLabel: z.string(),
+      version: versionField,
+      verifiedFen: fen.nullable(),
+    }),
     ledger: z.strictObject({ entries: z.array(ledgerEntrySchema), netFen: fen }),
     replayed: z.boolean().describe('同一请求重复提交：返回原记录，不再登记'),
   })
@@ -280,7 +310,14 @@ export const ledgerChangeSchema = z
 
 export const ledgerPageSchema = z
   .strictObject({
-    items: z.array(ledgerEntrySchema.extend({ trackingNo: z.string().nullable(), enterpriseName: z.string(), countyCode: z.string(), recordedByName: z.string().nullable() })),
+    items: z.array(
+      ledgerEntrySchema.extend({
+        trackingNo: z.string().nullable(),
+        enterpriseName: z.string(),
+        countyCode: z.string(),
+        recordedByName: z.string().nullable(),
+      }),
+    ),
     totals: z.strictObject({ paymentFen: fen, correctionFen: fen, reversalFen: fen, netFen: fen, count }),
     next: z.string().nullable(),
   })

@@ -75,5 +75,9 @@ export const healthSchema = z.strictObject({ status: z.literal('ok') }).meta({ i
 
 /** GET /api/v1/openapi.json: the OpenAPI 3.1 document itself (docs/openapi.json). */
 export const openApiDocumentSchema = z
-  .looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
+  .looseObject({
+    openapi: z.literal('3.1.0'),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
   .meta({ id: 'OpenApiDocument' });

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import {
-  applicationStateSchema, calendarDate, count, decisionSchema, departmentSchema, fen, filingStateSchema, idField, pageOf, reasonItemSchema, timestamp, versionField,
+  applicationStateSchema,
+  calendarDate,
+  count,
+  decisionSchema,
+  departmentSchema,
+  fen,
+  filingStateSchema,
+  idField,
+  pageOf,
+  reasonItemSchema,
+  timestamp,
+  versionField,
 } from './common';
 import { enterpriseStatusSchema, paymentViewSchema } from './enterprise';
 import { duplicateRefSchema } from './files';
@@ -102,7 +113,16 @@ export const settlementFormListSchema = z.strictObject({ items: z.array(settleme
 
 export const flagSchema = z
   .strictObject({
-    code: z.enum(['rule_warning', 'paid_less_than_contract', 'duplicate_file', 'contract_no_reused', 'provider_revoked', 'unverified_payments', 'payment_refunded', 'payment_problem']),
+    code: z.enum([
+      'rule_warning',
+      'paid_less_than_contract',
+      'duplicate_file',
+      'contract_no_reused',
+      'provider_revoked',
+      'unverified_payments',
+      'payment_refunded',
+      'payment_problem',
+    ]),
     message: z.string(),
     refs: z.array(z.string()).optional(),
   })
@@ -141,7 +161,12 @@ export const countyOpinionViewSchema = z
     decision: decisionSchema,
     decisionLabel: z.string(),
     reasons: z.array(reasonItemSchema),
-    ratings: z.strictObject({ effect: z.number().int().nullable(), effectLabel: z.string().nullable(), service: z.number().int().nullable(), serviceLabel: z.string().nullable() }),
+    ratings: z.strictObject({
+      effect: z.number().int().nullable(),
+      effectLabel: z.string().nullable(),
+      service: z.number().int().nullable(),
+      serviceLabel: z.string().nullable(),
+    }),
     internalNote: z.string().nullable(),
     reviewerId: idField,
     reviewerName: z.string().nullable(),
@@ -149,7 +174,15 @@ export const countyOpinionViewSchema = z
   })
   .meta({ id: 'CountyOpinionView' });
 
-const fileBrief = z.strictObject({ id: idField, name: z.string(), mime: z.string(), sizeBytes: count, sha256: z.string(), createdAt: timestamp, supersededBy: idField.nullable() });
+const fileBrief = z.strictObject({
+  id: idField,
+  name: z.string(),
+  mime: z.string(),
+  sizeBytes: count,
+  sha256: z.string(),
+  createdAt: timestamp,
+  supersededBy: idField.nullable(),
+});
 
 export const countyDetailSchema = z
   .strictObject({
@@ -168,7 +201,12 @@ export const countyDetailSchema = z
       otherSubsidiesFen: fen,
       subsidyFen: fen.nullable(),
       facts: z.record(z.string(), z.unknown()).nullable(),
-      bankAccount: z.strictObject({ name: z.string().nullable(), bank: z.string().nullable(), accountNo: z.string(), nameMatchesEnterprise: z.boolean() }),
+      bankAccount: z.strictObject({
+        name: z.string().nullable(),
+        bank: z.string().nullable(),
+        accountNo: z.string(),
+        nameMatchesEnterprise: z.boolean(),
+      }),
       providerEvaluation: z.string().nullable(),
       returnedFrom: z.enum(['provider', 'county', 'city']).nullable(),
       lastReason: z.string().nullable(),
@@ -210,7 +248,9 @@ export const countyDetailSchema = z
         status: z.enum(['generated', 'signed', 'superseded']),
         signedAt: timestamp.nullable(),
         signed: z.boolean(),
-        item: z.strictObject({ position: z.number().int(), appliedFen: fen, contractAmountFen: fen, effectEvaluation: z.string().nullable() }).nullable(),
+        item: z
+          .strictObject({ position: z.number().int(), appliedFen: fen, contractAmountFen: fen, effectEvaluation: z.string().nullable() })
+          .nullable(),
         signedFileId: idField.nullable(),
         files: z.array(fileBrief),
       })
@@ -238,7 +278,13 @@ export type CountyDetail = z.infer<typeof countyDetailSchema>;
 
 export const countyOpinionResultSchema = z
   .strictObject({
-    application: z.strictObject({ id: idField, status: applicationStateSchema, statusLabel: z.string(), version: versionField, round: z.number().int() }),
+    application: z.strictObject({
+      id: idField,
+      status: applicationStateSchema,
+      statusLabel: z.string(),
+      version: versionField,
+      round: z.number().int(),
+    }),
     opinion: countyOpinionViewSchema,
     waitingFor: departmentSchema.nullable().describe('还在等哪个部门的意见；两部门都已出具为 null'),
   })

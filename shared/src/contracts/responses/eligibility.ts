@@ -9,10 +9,26 @@ const policyId = z.literal(POLICY_ID);
 const ruleId = z.enum(RULE_IDS);
 
 const FACT_PATHS = [
-  'enterprise.creditCode', 'enterprise.registeredInYichun', 'enterprise.independentLegalPerson', 'enterprise.industrial', 'enterprise.industryCode',
-  'enterprise.alignedWithIndustrialPolicy', 'enterprise.establishedOn', 'enterprise.operatingNormally', 'enterprise.badCreditRecord',
-  'enterprise.seriousFiscalViolationWithin5Years', 'enterprise.dishonestyRecord', 'cloud.firstPurchase', 'cloud.providerId', 'cloud.providerFiledOn',
-  'cloud.contractSignedOn', 'cloud.contractAmountFen', 'cloud.paidAmountFen', 'history.subsidyReceived', 'history.applicationInProgress', 'otherSubsidiesFen',
+  'enterprise.creditCode',
+  'enterprise.registeredInYichun',
+  'enterprise.independentLegalPerson',
+  'enterprise.industrial',
+  'enterprise.industryCode',
+  'enterprise.alignedWithIndustrialPolicy',
+  'enterprise.establishedOn',
+  'enterprise.operatingNormally',
+  'enterprise.badCreditRecord',
+  'enterprise.seriousFiscalViolationWithin5Years',
+  'enterprise.dishonestyRecord',
+  'cloud.firstPurchase',
+  'cloud.providerId',
+  'cloud.providerFiledOn',
+  'cloud.contractSignedOn',
+  'cloud.contractAmountFen',
+  'cloud.paidAmountFen',
+  'history.subsidyReceived',
+  'history.applicationInProgress',
+  'otherSubsidiesFen',
 ] as const;
 const factPath = z.enum(FACT_PATHS);
 

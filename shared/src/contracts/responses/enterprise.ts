@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { PAYMENT_METHODS } from '../application';
-import { applicationStateSchema, calendarDate, decisionSchema, departmentSchema, fen, idField, issueSchema, reasonItemSchema, timestamp, versionField } from './common';
+import {
+  applicationStateSchema,
+  calendarDate,
+  decisionSchema,
+  departmentSchema,
+  fen,
+  idField,
+  issueSchema,
+  reasonItemSchema,
+  timestamp,
+  versionField,
+} from './common';
 
 /** The enterprise's side: its registration, colleagues, and its application from draft to disbursed (server/src/modules/applications). */
 
@@ -29,14 +40,21 @@ export type EnterpriseView = z.infer<typeof enterpriseViewSchema>;
 export const enterpriseEnvelopeSchema = z.strictObject({ enterprise: enterpriseViewSchema }).meta({ id: 'EnterpriseEnvelope' });
 
 export const enterpriseRegistrationSchema = z
-  .strictObject({ enterprise: enterpriseViewSchema, membership: z.enum(['owner', 'claim_pending']).describe('owner：新登记（201）；claim_pending：代码已登记，转为认领，待县里核实（202）') })
+  .strictObject({
+    enterprise: enterpriseViewSchema,
+    membership: z.enum(['owner', 'claim_pending']).describe('owner：新登记（201）；claim_pending：代码已登记，转为认领，待县里核实（202）'),
+  })
   .meta({ id: 'EnterpriseRegistration' });
 
 export const enterpriseListSchema = z.strictObject({ items: z.array(enterpriseViewSchema) }).meta({ id: 'EnterpriseList' });
 
-export const colleagueInvitationSchema = z.strictObject({ code: z.string().describe('8 位数字邀请码：只显示一次'), expiresAt: timestamp }).meta({ id: 'ColleagueInvitation' });
+export const colleagueInvitationSchema = z
+  .strictObject({ code: z.string().describe('8 位数字邀请码：只显示一次'), expiresAt: timestamp })
+  .meta({ id: 'ColleagueInvitation' });
 
-export const enterpriseClaimSchema = z.strictObject({ memberId: idField, userId: idField, createdAt: timestamp }).meta({ id: 'EnterpriseClaim' });
+export const enterpriseClaimSchema = z
+  .strictObject({ memberId: idField, userId: idField, createdAt: timestamp })
+  .meta({ id: 'EnterpriseClaim' });
 export const countyEnterpriseListSchema = z
   .strictObject({ items: z.array(enterpriseViewSchema.extend({ claims: z.array(enterpriseClaimSchema) })) })
   .meta({ id: 'CountyEnterpriseList' });
@@ -112,11 +130,25 @@ export const applicationViewSchema = applicationSummarySchema
     lastReason: z.string().nullable(),
     returnedFrom: z.enum(['provider', 'county', 'city']).nullable(),
     opinions: z.array(
-      z.strictObject({ level: z.enum(['county', 'city']), department: departmentSchema, decision: decisionSchema, reasons: z.array(reasonItemSchema).nullable(), round: z.number().int(), at: timestamp }),
+      z.strictObject({
+        level: z.enum(['county', 'city']),
+        department: departmentSchema,
+        decision: decisionSchema,
+        reasons: z.array(reasonItemSchema).nullable(),
+        round: z.number().int(),
+        at: timestamp,
+      }),
     ),
     submittedAt: timestamp.nullable(),
     disbursements: z.array(
-      z.strictObject({ kind: z.string(), amountFen: fen, paidOn: calendarDate, bankName: z.string(), accountNo: z.string().describe('只显示末四位'), recordedAt: timestamp }),
+      z.strictObject({
+        kind: z.string(),
+        amountFen: fen,
+        paidOn: calendarDate,
+        bankName: z.string(),
+        accountNo: z.string().describe('只显示末四位'),
+        recordedAt: timestamp,
+      }),
     ),
     disbursedFen: fen,
   })

@@ -4,7 +4,15 @@ import { count, idField, timestamp } from './common';
 /** The inbox, notification preferences and the official-account binding (server/src/modules/notifications, officialAccount). */
 
 export const inboxItemSchema = z
-  .strictObject({ id: idField, template: z.string(), title: z.string(), body: z.string(), page: z.string(), createdAt: timestamp, readAt: timestamp.nullable() })
+  .strictObject({
+    id: idField,
+    template: z.string(),
+    title: z.string(),
+    body: z.string(),
+    page: z.string(),
+    createdAt: timestamp,
+    readAt: timestamp.nullable(),
+  })
   .meta({ id: 'InboxItem' });
 export type InboxItem = z.infer<typeof inboxItemSchema>;
 
@@ -16,7 +24,13 @@ export type InboxPage = z.infer<typeof inboxPageSchema>;
 export const readAllResultSchema = z.strictObject({ updated: count, unreadCount: count }).meta({ id: 'ReadAllResult' });
 export const readResultSchema = z.strictObject({ id: idField, readAt: timestamp, unreadCount: count }).meta({ id: 'ReadResult' });
 
-const groupPreference = z.strictObject({ label: z.string(), inbox: z.boolean(), mp_subscribe: z.boolean(), oa_template: z.boolean(), inboxLocked: z.boolean() });
+const groupPreference = z.strictObject({
+  label: z.string(),
+  inbox: z.boolean(),
+  mp_subscribe: z.boolean(),
+  oa_template: z.boolean(),
+  inboxLocked: z.boolean(),
+});
 
 export const notificationPreferencesSchema = z
   .strictObject({

@@ -85,7 +85,14 @@ export const paymentEnvelopeSchema = z.strictObject({ payment: paymentSchema }).
 export const paymentListSchema = z.strictObject({ payments: z.array(paymentSchema) }).meta({ id: 'PaymentList' });
 
 export const jsapiParamsSchema = z
-  .strictObject({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() })
+  .strictObject({
+    appId: z.string(),
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string(),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  })
   .meta({ id: 'JsapiParams', description: 'wx.requestPayment 的参数，已用服务商的商户私钥签名' });
 export type JsapiParams = z.infer<typeof jsapiParamsSchema>;
 
@@ -107,9 +114,13 @@ export const paymentDiscrepancySchema = z
   .meta({ id: 'PaymentDiscrepancy' });
 export type PaymentDiscrepancy = z.infer<typeof paymentDiscrepancySchema>;
 export const discrepancyListSchema = z.strictObject({ discrepancies: z.array(paymentDiscrepancySchema) }).meta({ id: 'DiscrepancyList' });
-export const discrepancyResolutionSchema = z.strictObject({ discrepancy: z.strictObject({ id: idField, resolvedAt: timestamp }) }).meta({ id: 'DiscrepancyResolution' });
+export const discrepancyResolutionSchema = z
+  .strictObject({ discrepancy: z.strictObject({ id: idField, resolvedAt: timestamp }) })
+  .meta({ id: 'DiscrepancyResolution' });
 
-export const sweepResultSchema = z.strictObject({ checked: count, paid: count, closed: count, refundsChecked: count }).meta({ id: 'SweepResult' });
+export const sweepResultSchema = z
+  .strictObject({ checked: count, paid: count, closed: count, refundsChecked: count })
+  .meta({ id: 'SweepResult' });
 export const billCheckResultSchema = z
   .strictObject({ results: z.array(z.strictObject({ accountId: idField, outcome: z.string(), disagreements: count })) })
   .meta({ id: 'BillCheckResult' });

@@ -35,7 +35,15 @@ export const filingWithMissingSchema = z
 export type FilingWithMissing = z.infer<typeof filingWithMissingSchema>;
 
 export const filingEventSchema = z
-  .strictObject({ seq: z.number().int(), event: z.string(), from: z.string().nullable(), to: z.string(), reason: z.string().nullable(), at: timestamp, byReviewer: z.boolean() })
+  .strictObject({
+    seq: z.number().int(),
+    event: z.string(),
+    from: z.string().nullable(),
+    to: z.string(),
+    reason: z.string().nullable(),
+    at: timestamp,
+    byReviewer: z.boolean(),
+  })
   .meta({ id: 'FilingEvent' });
 export const filingHistorySchema = z.strictObject({ items: z.array(filingEventSchema) }).meta({ id: 'FilingHistory' });
 
@@ -48,7 +56,13 @@ export const filingChecklistSchema = z
         clause: z.string(),
         text: z.string(),
         fields: z.array(z.strictObject({ label: z.string(), value: z.string() })),
-        materials: z.array(z.strictObject({ kind: z.enum(FILING_MATERIAL_KINDS as [string, ...string[]]), label: z.string(), files: z.array(z.strictObject({ id: idField, name: z.string() })) })),
+        materials: z.array(
+          z.strictObject({
+            kind: z.enum(FILING_MATERIAL_KINDS as [string, ...string[]]),
+            label: z.string(),
+            files: z.array(z.strictObject({ id: idField, name: z.string() })),
+          }),
+        ),
       }),
     ),
     otherMaterials: z.array(z.strictObject({ id: idField, kind: z.string(), label: z.string(), name: z.string() })),
@@ -76,7 +90,9 @@ export const providerCardSchema = z
     revokedOn: calendarDate.nullable(),
     selectable: z.boolean().describe('可在申请中选为合同服务商（备案有效）'),
     wechatPay: z.boolean().describe('已开通平台微信支付'),
-    functions: z.array(z.strictObject({ value: z.enum(PLATFORM_FUNCTIONS.map((f) => f.value) as [string, ...string[]]), label: z.string() })),
+    functions: z.array(
+      z.strictObject({ value: z.enum(PLATFORM_FUNCTIONS.map((f) => f.value) as [string, ...string[]]), label: z.string() }),
+    ),
     catalogue: z.array(
       z.strictObject({
         id: z.string().optional(),
@@ -89,7 +105,13 @@ export const providerCardSchema = z
       }),
     ),
     offers: z.array(
-      z.strictObject({ id: z.string().optional(), title: z.string().optional(), description: z.string().optional(), validFrom: calendarDate.nullable(), validTo: calendarDate.nullable() }),
+      z.strictObject({
+        id: z.string().optional(),
+        title: z.string().optional(),
+        description: z.string().optional(),
+        validFrom: calendarDate.nullable(),
+        validTo: calendarDate.nullable(),
+      }),
     ),
     contact: z.strictObject({ name: z.string().nullable(), phone: z.string().nullable(), mobile: z.string().nullable() }).nullable(),
   })

@@ -72,7 +72,11 @@ export async function startCity(): Promise<CityHarness> {
     enterpriseUser,
     provider,
     async seed(status, overrides = {}) {
-      const enterprise = await seedEnterprise(t.db, [enterpriseUser.userId], overrides.countyCode ? { countyCode: overrides.countyCode } : {});
+      const enterprise = await seedEnterprise(
+        t.db,
+        [enterpriseUser.userId],
+        overrides.countyCode ? { countyCode: overrides.countyCode } : {},
+      );
       return seedApplication(t.db, enterprise, provider, status, { bankAccountName: enterprise.name, ...overrides });
     },
     close: () => t.close(),

@@ -20,14 +20,20 @@ describe('disbursement exactly once under concurrency', () => {
       payments: await m.getRepository(DisbursementEntity).count({ where: { applicationId, kind: 'payment' } }),
       events: await m.getRepository(ApplicationEventEntity).count({ where: { applicationId, event: 'disburse' } }),
       audit: await m.getRepository(AuditEntity).count({ where: { chain: `application:${applicationId}`, action: 'application.disburse' } }),
-      inbox: (await m.getRepository(NotificationEntity).find({ where: { template: 'application.status', channel: 'inbox' } })).filter((n) => JSON.stringify(n.payload).includes(applicationId)).length,
+      inbox: (await m.getRepository(NotificationEntity).find({ where: { template: 'application.status', channel: 'inbox' } })).filter((n) =>
+        JSON.stringify(n.payload).includes(applicationId),
+      ).length,
     }));
   }
 
   test('50 identical attempts: one payment row, one history row, one audit row; every caller sees that payment', async () => {
     const app = await approved();
     const body = { version: 1, amountFen: 6_000_000, voucherNo: 'GK2026-777001', paidOn: c.today() };
-    const results = await Promise.all(Array.from({ length: 50 }, () => c.t.http.post(`/api/v1/city/applications/${app.id}/disbursements`).set(bearer(c.finance.token)).send(body)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        c.t.http.post(`/api/v1/city/applications/${app.id}/disbursements`).set(bearer(c.finance.token)).send(body),
+      ),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(49);
@@ -39,7 +45,12 @@ describe('disbursement exactly once under concurrency', () => {
   test('50 attempts with different vouchers: one payment, the rest refused with 409', async () => {
     const app = await approved();
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => c.t.http.post(`/api/v1/city/applications/${app.id}/disbursements`).set(bearer(c.finance.token)).send({ version: 1, amountFen: 6_000_000, voucherNo: `GK2026-8${String(i).padStart(5, '0')}`, paidOn: c.today() })),
+      Array.from({ length: 50 }, (_, i) =>
+        c.t.http
+          .post(`/api/v1/city/applications/${app.id}/disbursements`)
+          .set(bearer(c.finance.token))
+          .send({ version: 1, amountFen: 6_000_000, voucherNo: `GK2026-8${String(i).padStart(5, '0')}`, paidOn: c.today() }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -50,12 +61,24 @@ describe('disbursement exactly once under concurrency', () => {
 
   test('concurrent corrections of one payment each get their own ledger place', async () => {
     const app = await approved();
-    const paid = await c.t.http.post(`/api/v1/city/applications/${app.id}/disbursements`).set(bearer(c.finance.token)).send({ version: 1, amountFen: 6_000_000, voucherNo: 'GK2026-990001', paidOn: c.today() });
+    const paid = await c.t.http
+      .post(`/api/v1/city/applications/${app.id}/disbursements`)
+      .set(bearer(c.finance.token))
+      .send({ version: 1, amountFen: 6_000_000, voucherNo: 'GK2026-990001', paidOn: c.today() });
     expect(paid.status).toBe(201);
-    const results = await Promise.all(Array.from({ length: 10 }, () => c.t.http.post(`/api/v1/city/applications/${app.id}/disbursements/${paid.body.entry.id}/correct`).set(bearer(c.finance.token)).send({ amountFen: -1, reason: '逐笔核对更正' })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        c.t.http
+          .post(`/api/v1/city/applications/${app.id}/disbursements/${paid.body.entry.id}/correct`)
+          .set(bearer(c.finance.token))
+          .send({ amountFen: -1, reason: '逐笔核对更正' }),
+      ),
+    );
     // Each either landed or was told to retry: never a 500, never two entries in one place.
     for (const r of results) expect([201, 409]).toContain(r.status);
-    const rows = await c.t.db.run((m) => m.getRepository(DisbursementEntity).find({ where: { applicationId: app.id }, order: { seq: 'ASC' } }));
+    const rows = await c.t.db.run((m) =>
+      m.getRepository(DisbursementEntity).find({ where: { applicationId: app.id }, order: { seq: 'ASC' } }),
+    );
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
     expect(rows.filter((r) => r.kind === 'correction')).toHaveLength(results.filter((r) => r.status === 201).length);
   });

@@ -19,7 +19,11 @@ function binary(res: Response, done: (err: Error | null, body: Buffer) => void):
  */
 describe('the proposed list and the disbursement ledger', () => {
   let c: CityHarness;
-  const apps: Record<'a' | 'b' | 'c', { id: string; version: number }> = { a: { id: '', version: 0 }, b: { id: '', version: 0 }, c: { id: '', version: 0 } };
+  const apps: Record<'a' | 'b' | 'c', { id: string; version: number }> = {
+    a: { id: '', version: 0 },
+    b: { id: '', version: 0 },
+    c: { id: '', version: 0 },
+  };
   let listId: string;
   let listVersion: number;
   let firstPaymentId: string;
@@ -28,17 +32,31 @@ describe('the proposed list and the disbursement ledger', () => {
     c = await startCity();
     for (const key of ['a', 'b', 'c'] as const) {
       const row = await c.seed('reported');
-      const res = await c.t.http.post(`/api/v1/city/applications/${row.id}/opinion`).set(bearer(c.miit.token)).send({ version: 1, decision: 'approve', verifiedFen: 6_000_000 });
+      const res = await c.t.http
+        .post(`/api/v1/city/applications/${row.id}/opinion`)
+        .set(bearer(c.miit.token))
+        .send({ version: 1, decision: 'approve', verifiedFen: 6_000_000 });
       expect(res.status).toBe(200);
       apps[key] = { id: row.id, version: res.body.application.version };
     }
-    expect((await c.t.http.put(`/api/v1/city/budgets/${c.year}`).set(bearer(c.finance.token)).send({ budgetFen: 50_000_000 })).status).toBe(200);
+    expect((await c.t.http.put(`/api/v1/city/budgets/${c.year}`).set(bearer(c.finance.token)).send({ budgetFen: 50_000_000 })).status).toBe(
+      200,
+    );
   });
   afterAll(() => c.close());
 
   const get = (path: string, token = c.miit.token) => c.t.http.get(path).set(bearer(token));
-  const post = (path: string, body: unknown, token: string) => c.t.http.post(path).set(bearer(token)).send(body as object);
-  const appStatus = async (id: string) => (await get(`/api/v1/city/applications/${id}`, c.finance.token)).body.application as { status: string; version: number; listId: string | null };
+  const post = (path: string, body: unknown, token: string) =>
+    c.t.http
+      .post(path)
+      .set(bearer(token))
+      .send(body as object);
+  const appStatus = async (id: string) =>
+    (await get(`/api/v1/city/applications/${id}`, c.finance.token)).body.application as {
+      status: string;
+      version: number;
+      listId: string | null;
+    };
 
   test('only city MIIT drafts, and only from applications it has verified', async () => {
     expect((await post('/api/v1/city/lists', { year: c.year, applicationIds: [apps.a.id] }, c.finance.token)).status).toBe(403);
@@ -65,14 +83,26 @@ describe('the proposed list and the disbursement ledger', () => {
     expect(res.body.list).toMatchObject({ status: 'draft', year: c.year, batchNo: 1, version: 1, draftedBy: c.miit.userId });
     expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([apps.a.id, apps.b.id, apps.c.id]);
     expect(res.body.totals).toEqual({ count: 3, verifiedFen: 18_000_000, payableFen: 18_000_000, contractAmountFen: 36_000_000 });
-    expect(res.body.budget).toMatchObject({ budgetFen: 50_000_000, committedBeforeFen: 0, listFen: 18_000_000, remainingFen: 32_000_000, exceedsByFen: 0 });
+    expect(res.body.budget).toMatchObject({
+      budgetFen: 50_000_000,
+      committedBeforeFen: 0,
+      listFen: 18_000_000,
+      remainingFen: 32_000_000,
+      exceedsByFen: 0,
+    });
     expect(res.body.budgetWarning).toBeNull();
     expect(res.body.approvalBlockers).toEqual(['名单尚未经市财政局会签']);
     listId = res.body.list.id;
     listVersion = res.body.list.version;
     for (const key of ['a', 'b', 'c'] as const) expect(await appStatus(apps[key].id)).toMatchObject({ status: 'listed', listId });
     const budget = await get(`/api/v1/city/budgets/${c.year}`);
-    expect(budget.body.budget).toMatchObject({ budgetFen: 50_000_000, committedFen: 18_000_000, reservedFen: 18_000_000, disbursedNetFen: 0, remainingFen: 32_000_000 });
+    expect(budget.body.budget).toMatchObject({
+      budgetFen: 50_000_000,
+      committedFen: 18_000_000,
+      reservedFen: 18_000_000,
+      disbursedNetFen: 0,
+      remainingFen: 32_000_000,
+    });
 
     const doc = await get(`/api/v1/city/lists/${listId}/document.xlsx`, c.finance.token).buffer(true).parse(binary);
     expect(doc.status).toBe(200);
@@ -89,7 +119,10 @@ describe('the proposed list and the disbursement ledger', () => {
     // Not before co-signing.
     const early = await post(`/api/v1/city/lists/${listId}/approve`, { version: listVersion }, c.finance2.token);
     expect([early.status, early.body.error.code]).toEqual([409, 'not_cosigned']);
-    expect((await post(`/api/v1/city/lists/${listId}/notice`, { version: listVersion, start: c.today(), end: c.dayFromToday(3) }, c.miit.token)).status).toBe(409);
+    expect(
+      (await post(`/api/v1/city/lists/${listId}/notice`, { version: listVersion, start: c.today(), end: c.dayFromToday(3) }, c.miit.token))
+        .status,
+    ).toBe(409);
 
     const signed = await post(`/api/v1/city/lists/${listId}/cosign`, { version: listVersion }, c.finance.token);
     expect(signed.status).toBe(200);
@@ -99,18 +132,50 @@ describe('the proposed list and the disbursement ledger', () => {
   });
 
   test('the notice (公示) runs; an objection is recorded; approval waits for both', async () => {
-    const backwards = await post(`/api/v1/city/lists/${listId}/notice`, { version: listVersion, start: c.dayFromToday(3), end: c.today() }, c.miit.token);
+    const backwards = await post(
+      `/api/v1/city/lists/${listId}/notice`,
+      { version: listVersion, start: c.dayFromToday(3), end: c.today() },
+      c.miit.token,
+    );
     expect(backwards.status).toBe(400);
-    const beforeCosign = await post(`/api/v1/city/lists/${listId}/notice`, { version: listVersion, start: c.dayFromToday(-10), end: c.dayFromToday(2) }, c.miit.token);
+    const beforeCosign = await post(
+      `/api/v1/city/lists/${listId}/notice`,
+      { version: listVersion, start: c.dayFromToday(-10), end: c.dayFromToday(2) },
+      c.miit.token,
+    );
     expect(beforeCosign.status).toBe(400);
-    const notice = await post(`/api/v1/city/lists/${listId}/notice`, { version: listVersion, start: c.today(), end: c.dayFromToday(3) }, c.miit.token);
+    const notice = await post(
+      `/api/v1/city/lists/${listId}/notice`,
+      { version: listVersion, start: c.today(), end: c.dayFromToday(3) },
+      c.miit.token,
+    );
     expect(notice.status).toBe(200);
     expect(notice.body.list).toMatchObject({ status: 'notice', noticeStart: c.today(), noticeEnd: c.dayFromToday(3) });
     listVersion = notice.body.list.version;
 
-    expect((await post(`/api/v1/city/lists/${listId}/objections`, { applicationId: apps.b.id, content: '该企业实际未使用云服务', receivedOn: c.dayFromToday(1) }, c.miit.token)).status).toBe(400);
-    expect((await post(`/api/v1/city/lists/${listId}/objections`, { applicationId: newId(), content: '不在名单上的企业', receivedOn: c.today() }, c.miit.token)).status).toBe(400);
-    const objection = await post(`/api/v1/city/lists/${listId}/objections`, { applicationId: apps.b.id, content: '该企业上云系统上线后即停用，实际未使用云服务', objector: '匿名来信', receivedOn: c.today() }, c.miit.token);
+    expect(
+      (
+        await post(
+          `/api/v1/city/lists/${listId}/objections`,
+          { applicationId: apps.b.id, content: '该企业实际未使用云服务', receivedOn: c.dayFromToday(1) },
+          c.miit.token,
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(
+          `/api/v1/city/lists/${listId}/objections`,
+          { applicationId: newId(), content: '不在名单上的企业', receivedOn: c.today() },
+          c.miit.token,
+        )
+      ).status,
+    ).toBe(400);
+    const objection = await post(
+      `/api/v1/city/lists/${listId}/objections`,
+      { applicationId: apps.b.id, content: '该企业上云系统上线后即停用，实际未使用云服务', objector: '匿名来信', receivedOn: c.today() },
+      c.miit.token,
+    );
     expect(objection.status).toBe(201);
     expect(objection.body.objection).toMatchObject({ decision: 'pending', applicationId: apps.b.id });
 
@@ -128,18 +193,36 @@ describe('the proposed list and the disbursement ledger', () => {
 
   test('an upheld objection takes that application back to city review; the rest of the list goes on', async () => {
     const [objection] = (await get(`/api/v1/city/lists/${listId}`)).body.objections as { id: string }[];
-    expect((await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'upheld', reason: '经核查，该企业云服务已停用' }, c.finance.token)).status).toBe(403);
+    expect(
+      (
+        await post(
+          `/api/v1/city/objections/${objection.id}/decide`,
+          { decision: 'upheld', reason: '经核查，该企业云服务已停用' },
+          c.finance.token,
+        )
+      ).status,
+    ).toBe(403);
     expect((await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'upheld' }, c.miit.token)).status).toBe(400);
-    const decided = await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'upheld', reason: '经核查，该企业云服务已停用', outcome: 'back_to_review' }, c.miit.token);
+    const decided = await post(
+      `/api/v1/city/objections/${objection.id}/decide`,
+      { decision: 'upheld', reason: '经核查，该企业云服务已停用', outcome: 'back_to_review' },
+      c.miit.token,
+    );
     expect(decided.status).toBe(200);
     expect(decided.body.objection).toMatchObject({ decision: 'upheld', decidedBy: c.miit.userId });
     expect(decided.body.items.map((i: { id: string }) => i.id)).toEqual([apps.a.id, apps.c.id]);
-    expect(decided.body.removedItems).toEqual([expect.objectContaining({ id: apps.b.id, status: 'reported', removedReason: expect.stringContaining('该企业云服务已停用') })]);
+    expect(decided.body.removedItems).toEqual([
+      expect.objectContaining({ id: apps.b.id, status: 'reported', removedReason: expect.stringContaining('该企业云服务已停用') }),
+    ]);
     expect(decided.body.totals.verifiedFen).toBe(12_000_000);
     expect(await appStatus(apps.b.id)).toMatchObject({ status: 'reported', listId: null });
-    expect((await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'dismissed', reason: '重复处理' }, c.miit.token)).status).toBe(409);
+    expect(
+      (await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'dismissed', reason: '重复处理' }, c.miit.token)).status,
+    ).toBe(409);
     listVersion = decided.body.list.version;
-    const events = await c.t.db.run((m) => m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.b.id }, order: { seq: 'ASC' } }));
+    const events = await c.t.db.run((m) =>
+      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.b.id }, order: { seq: 'ASC' } }),
+    );
     expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'take_off_list']);
   });
 
@@ -156,9 +239,20 @@ describe('the proposed list and the disbursement ledger', () => {
     expect(approved.body.approvalBlockers).toEqual([]);
     for (const key of ['a', 'c'] as const) expect((await appStatus(apps[key].id)).status).toBe('approved');
     expect((await appStatus(apps.b.id)).status).toBe('reported');
-    const audit = await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `subsidy_list:${listId}` }, order: { seq: 'ASC' } }));
-    expect(audit.map((a) => a.action)).toEqual(['list.create', 'list.cosign', 'list.notice', 'list.objection', 'list.objection_decide', 'list.approve']);
-    expect((await post(`/api/v1/city/lists/${listId}/approve`, { version: approved.body.list.version }, c.finance2.token)).status).toBe(409);
+    const audit = await c.t.db.run((m) =>
+      m.getRepository(AuditEntity).find({ where: { chain: `subsidy_list:${listId}` }, order: { seq: 'ASC' } }),
+    );
+    expect(audit.map((a) => a.action)).toEqual([
+      'list.create',
+      'list.cosign',
+      'list.notice',
+      'list.objection',
+      'list.objection_decide',
+      'list.approve',
+    ]);
+    expect((await post(`/api/v1/city/lists/${listId}/approve`, { version: approved.body.list.version }, c.finance2.token)).status).toBe(
+      409,
+    );
   });
 
   test('disbursement: finance only, the verified amount, to the enterprise account, exactly once', async () => {
@@ -176,7 +270,13 @@ describe('the proposed list and the disbursement ledger', () => {
 
     const paid = await post(url, pay, c.finance2.token);
     expect(paid.status).toBe(201);
-    expect(paid.body.entry).toMatchObject({ kind: 'payment', amountFen: 6_000_000, voucherNo: 'GK2026-000123', seq: 1, accountNo: '0901001234567890123' });
+    expect(paid.body.entry).toMatchObject({
+      kind: 'payment',
+      amountFen: 6_000_000,
+      voucherNo: 'GK2026-000123',
+      seq: 1,
+      accountNo: '0901001234567890123',
+    });
     expect(paid.body.application.status).toBe('disbursed');
     expect(paid.body.replayed).toBe(false);
     firstPaymentId = paid.body.entry.id;
@@ -198,7 +298,11 @@ describe('the proposed list and the disbursement ledger', () => {
   test('an account in another name is refused', async () => {
     const cApp = await appStatus(apps.c.id);
     await c.t.db.query('UPDATE applications SET bank_account_name = ? WHERE id = ?', ['张三（个人）', apps.c.id]);
-    const res = await post(`/api/v1/city/applications/${apps.c.id}/disbursements`, { version: cApp.version, amountFen: 6_000_000, voucherNo: 'GK2026-000200', paidOn: c.today() }, c.finance2.token);
+    const res = await post(
+      `/api/v1/city/applications/${apps.c.id}/disbursements`,
+      { version: cApp.version, amountFen: 6_000_000, voucherNo: 'GK2026-000200', paidOn: c.today() },
+      c.finance2.token,
+    );
     expect([res.status, res.body.error.code]).toEqual([409, 'account_name_mismatch']);
     expect((await appStatus(apps.c.id)).status).toBe('approved');
   });
@@ -207,18 +311,34 @@ describe('the proposed list and the disbursement ledger', () => {
     const a = await appStatus(apps.a.id);
     const reverseUrl = `/api/v1/city/applications/${apps.a.id}/disbursements/${firstPaymentId}/reverse`;
     expect((await post(reverseUrl, { version: a.version, reason: '退', returnedOn: c.today() }, c.finance2.token)).status).toBe(400);
-    const reversed = await post(reverseUrl, { version: a.version, reason: '收款账户已销户，款项退回国库', returnedOn: c.today() }, c.finance2.token);
+    const reversed = await post(
+      reverseUrl,
+      { version: a.version, reason: '收款账户已销户，款项退回国库', returnedOn: c.today() },
+      c.finance2.token,
+    );
     expect(reversed.status).toBe(201);
     expect(reversed.body.entry).toMatchObject({ kind: 'reversal', amountFen: -6_000_000, correctsId: firstPaymentId, seq: 2 });
     expect(reversed.body.application.status).toBe('approved');
     expect(reversed.body.ledger.netFen).toBe(0);
-    const again = await post(reverseUrl, { version: reversed.body.application.version, reason: '重复登记', returnedOn: c.today() }, c.finance2.token);
+    const again = await post(
+      reverseUrl,
+      { version: reversed.body.application.version, reason: '重复登记', returnedOn: c.today() },
+      c.finance2.token,
+    );
     expect([again.status, again.body.error.code]).toEqual([409, 'already_reversed']);
 
     const url = `/api/v1/city/applications/${apps.a.id}/disbursements`;
-    const oldVoucher = await post(url, { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000123', paidOn: c.today() }, c.finance2.token);
+    const oldVoucher = await post(
+      url,
+      { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000123', paidOn: c.today() },
+      c.finance2.token,
+    );
     expect([oldVoucher.status, oldVoucher.body.error.code]).toEqual([409, 'voucher_reversed']);
-    const repaid = await post(url, { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000456', paidOn: c.today() }, c.finance2.token);
+    const repaid = await post(
+      url,
+      { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000456', paidOn: c.today() },
+      c.finance2.token,
+    );
     expect(repaid.status).toBe(201);
     expect(repaid.body.application.status).toBe('disbursed');
     expect(repaid.body.ledger.entries.map((e: { kind: string; amountFen: number }) => [e.kind, e.amountFen])).toEqual([
@@ -235,17 +355,35 @@ describe('the proposed list and the disbursement ledger', () => {
     expect(secondPayment.accountNo).toBe('***************0123');
     const base = `/api/v1/city/applications/${apps.a.id}/disbursements`;
     expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: -100, reason: '更' }, c.finance2.token)).status).toBe(400);
-    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 0, reason: '金额录入错误' }, c.finance2.token)).status).toBe(400);
-    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(400); // above the verified amount
-    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: -6_000_000, reason: '金额录入错误' }, c.finance2.token)).status).toBe(400); // to zero: that is a 退汇
-    expect((await post(`${base}/${firstPaymentId}/correct`, { amountFen: -100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(409); // reversed already
+    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 0, reason: '金额录入错误' }, c.finance2.token)).status).toBe(
+      400,
+    );
+    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(
+      400,
+    ); // above the verified amount
+    expect(
+      (await post(`${base}/${secondPayment.id}/correct`, { amountFen: -6_000_000, reason: '金额录入错误' }, c.finance2.token)).status,
+    ).toBe(400); // to zero: that is a 退汇
+    expect((await post(`${base}/${firstPaymentId}/correct`, { amountFen: -100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(
+      409,
+    ); // reversed already
     const reversal = ledger.body.items[1] as { id: string };
     expect((await post(`${base}/${reversal.id}/correct`, { amountFen: 100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(409);
     expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: -100, reason: '金额录入错误' }, c.miit.token)).status).toBe(403);
 
-    const corrected = await post(`${base}/${secondPayment.id}/correct`, { amountFen: -100, reason: '国库实际支付 59999.00 元，登记金额有误' }, c.finance2.token);
+    const corrected = await post(
+      `${base}/${secondPayment.id}/correct`,
+      { amountFen: -100, reason: '国库实际支付 59999.00 元，登记金额有误' },
+      c.finance2.token,
+    );
     expect(corrected.status).toBe(201);
-    expect(corrected.body.entry).toMatchObject({ kind: 'correction', amountFen: -100, correctsId: secondPayment.id, voucherNo: `${secondPayment.voucherNo}/C1`, seq: 4 });
+    expect(corrected.body.entry).toMatchObject({
+      kind: 'correction',
+      amountFen: -100,
+      correctsId: secondPayment.id,
+      voucherNo: `${secondPayment.voucherNo}/C1`,
+      seq: 4,
+    });
     expect(corrected.body.ledger.netFen).toBe(5_999_900);
     const original = await c.t.db.run((m) => m.getRepository(DisbursementEntity).findOneByOrFail({ id: secondPayment.id }));
     expect(original.amountFen).toBe(6_000_000);
@@ -270,7 +408,9 @@ describe('the proposed list and the disbursement ledger', () => {
 
     const detail = await get(`/api/v1/city/applications/${apps.a.id}`, c.finance.token);
     expect(detail.body.ledger.netFen).toBe(5_999_950);
-    const events = await c.t.db.run((m) => m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.a.id }, order: { seq: 'ASC' } }));
+    const events = await c.t.db.run((m) =>
+      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.a.id }, order: { seq: 'ASC' } }),
+    );
     expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'approve_list', 'disburse', 'reverse_payment', 'disburse']);
 
     const doc = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse(binary);
@@ -287,7 +427,9 @@ describe('the proposed list and the disbursement ledger', () => {
 
   test('nothing in the ledger can be updated or deleted through the API', async () => {
     for (const method of ['put', 'patch', 'delete'] as const) {
-      const res = await c.t.http[method](`/api/v1/city/applications/${apps.a.id}/disbursements/${firstPaymentId}`).set(bearer(c.finance2.token)).send({ amountFen: 1 });
+      const res = await c.t.http[method](`/api/v1/city/applications/${apps.a.id}/disbursements/${firstPaymentId}`)
+        .set(bearer(c.finance2.token))
+        .send({ amountFen: 1 });
       expect([404, 405]).toContain(res.status);
     }
     const list = await c.t.db.run((m) => m.getRepository(SubsidyListEntity).findOneByOrFail({ id: listId }));

@@ -10,7 +10,8 @@ describe('city review (市工信局审核、核定金额)', () => {
   });
   afterAll(() => c.close());
 
-  const opinion = (id: string, body: Record<string, unknown>, token = c.miit.token) => c.t.http.post(`/api/v1/city/applications/${id}/opinion`).set(bearer(token)).send(body);
+  const opinion = (id: string, body: Record<string, unknown>, token = c.miit.token) =>
+    c.t.http.post(`/api/v1/city/applications/${id}/opinion`).set(bearer(token)).send(body);
 
   test('the verified amount is checked against the payable amount recomputed now, not the stored one', async () => {
     // 120,000元 contract → 60,000元 payable; the stored subsidyFen (90,000元) is stale and must not count.
@@ -32,19 +33,49 @@ describe('city review (市工信局审核、核定金额)', () => {
     expect(before.body.application).toMatchObject({ status: 'reported', version: 1, verifiedFen: null });
     expect(before.body.amount).toMatchObject({ payableFen: 6_000_000, computedFen: 6_000_000, capped: false });
 
-    const lower = await opinion(app.id, { version: 1, decision: 'approve', verifiedFen: 5_000_000, verifiedReason: '合同中一项培训服务未实施，核减相应金额', internalNote: '现场核查记录见附件' });
+    const lower = await opinion(app.id, {
+      version: 1,
+      decision: 'approve',
+      verifiedFen: 5_000_000,
+      verifiedReason: '合同中一项培训服务未实施，核减相应金额',
+      internalNote: '现场核查记录见附件',
+    });
     expect(lower.status).toBe(200);
-    expect(lower.body.application).toMatchObject({ status: 'city_approved', verifiedFen: 5_000_000, verifiedReason: '合同中一项培训服务未实施，核减相应金额', subsidyFen: 6_000_000, version: 2 });
+    expect(lower.body.application).toMatchObject({
+      status: 'city_approved',
+      verifiedFen: 5_000_000,
+      verifiedReason: '合同中一项培训服务未实施，核减相应金额',
+      subsidyFen: 6_000_000,
+      version: 2,
+    });
 
     const opinions = await c.t.db.run((m) => m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: app.id } }));
     expect(opinions).toHaveLength(1);
-    expect(opinions[0]).toMatchObject({ level: 'city', department: 'miit', decision: 'approve', reviewerId: c.miit.userId, internalNote: '现场核查记录见附件' });
+    expect(opinions[0]).toMatchObject({
+      level: 'city',
+      department: 'miit',
+      decision: 'approve',
+      reviewerId: c.miit.userId,
+      internalNote: '现场核查记录见附件',
+    });
     const events = await c.t.db.run((m) => m.getRepository(ApplicationEventEntity).find({ where: { applicationId: app.id } }));
-    expect(events).toEqual([expect.objectContaining({ event: 'city_approve', fromStatus: 'reported', toStatus: 'city_approved', actorRole: 'city_miit', data: expect.objectContaining({ payableFen: 6_000_000, verifiedFen: 5_000_000 }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: 'city_approve',
+        fromStatus: 'reported',
+        toStatus: 'city_approved',
+        actorRole: 'city_miit',
+        data: expect.objectContaining({ payableFen: 6_000_000, verifiedFen: 5_000_000 }),
+      }),
+    ]);
     const audit = await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `application:${app.id}` } }));
     expect(audit.map((a) => a.action)).toEqual(['application.city_approve']);
     // The enterprise hears of it, with the reason for the reduction; never the internal note.
-    const inbox = await c.t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { recipientUserId: c.enterpriseUser.userId, template: 'application.status', channel: 'inbox' } }));
+    const inbox = await c.t.db.run((m) =>
+      m
+        .getRepository(NotificationEntity)
+        .find({ where: { recipientUserId: c.enterpriseUser.userId, template: 'application.status', channel: 'inbox' } }),
+    );
     const mine = inbox.filter((n) => JSON.stringify(n.payload).includes(app.id));
     expect(mine).toHaveLength(1);
     expect(JSON.stringify(mine[0].payload)).toContain('培训服务未实施');
@@ -77,7 +108,15 @@ describe('city review (市工信局审核、核定金额)', () => {
 
   test('bad input is a 400 with a Chinese message, a stale version a 409', async () => {
     const app = await c.seed('reported');
-    for (const body of [{}, { version: 1 }, { version: 1, decision: 'maybe' }, { version: 1, decision: 'approve', verifiedFen: 100.5 }, { version: 1, decision: 'approve', verifiedFen: -5 }, { version: 'x', decision: 'approve' }, [1, 2]]) {
+    for (const body of [
+      {},
+      { version: 1 },
+      { version: 1, decision: 'maybe' },
+      { version: 1, decision: 'approve', verifiedFen: 100.5 },
+      { version: 1, decision: 'approve', verifiedFen: -5 },
+      { version: 'x', decision: 'approve' },
+      [1, 2],
+    ]) {
       const res = await opinion(app.id, body as Record<string, unknown>);
       expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 400]);
       expect(res.body.error.message).toMatch(/[\u4e00-\u9fa5]/);
@@ -93,13 +132,22 @@ describe('city review (市工信局审核、核定金额)', () => {
     const app = await c.seed('reported');
     const noReason = await opinion(app.id, { version: 1, decision: 'return' });
     expect(noReason.status).toBe(400);
-    const returned = await opinion(app.id, { version: 1, decision: 'return', reasons: [{ path: 'materials.payment_receipt', message: '付款凭证金额与合同不符，请补充银行回单' }] });
+    const returned = await opinion(app.id, {
+      version: 1,
+      decision: 'return',
+      reasons: [{ path: 'materials.payment_receipt', message: '付款凭证金额与合同不符，请补充银行回单' }],
+    });
     expect(returned.status).toBe(200);
     expect(returned.body.application).toMatchObject({ status: 'returned', lastReason: '付款凭证金额与合同不符，请补充银行回单' });
     const detail = await c.t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(c.finance.token));
     expect(detail.status).toBe(200);
     expect(detail.body.application).toMatchObject({ returnedFrom: 'city', status: 'returned' });
-    expect(detail.body.opinions[0]).toMatchObject({ level: 'city', department: 'miit', decision: 'return', reasons: [{ path: 'materials.payment_receipt', message: '付款凭证金额与合同不符，请补充银行回单' }] });
+    expect(detail.body.opinions[0]).toMatchObject({
+      level: 'city',
+      department: 'miit',
+      decision: 'return',
+      reasons: [{ path: 'materials.payment_receipt', message: '付款凭证金额与合同不符，请补充银行回单' }],
+    });
 
     const other = await c.seed('reported');
     expect((await opinion(other.id, { version: 1, decision: 'reject' })).status).toBe(400);
@@ -114,12 +162,16 @@ describe('city review (市工信局审核、核定金额)', () => {
     expect(page1.status).toBe(200);
     expect(page1.body.items).toHaveLength(1);
     expect(page1.body.next).toEqual(expect.any(String));
-    const page2 = await c.t.http.get(`/api/v1/city/applications?status=reported&limit=1&after=${page1.body.next}`).set(bearer(c.miit.token));
+    const page2 = await c.t.http
+      .get(`/api/v1/city/applications?status=reported&limit=1&after=${page1.body.next}`)
+      .set(bearer(c.miit.token));
     expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
     expect(page1.body.counts).toMatchObject({ reported: expect.any(Number), city_approved: expect.any(Number), returned: 1, rejected: 1 });
     expect(page1.body.counts.county_review).toBeUndefined();
 
-    const byCounty = await c.t.http.get('/api/v1/city/applications?status=reported,city_approved&county=230719').set(bearer(c.finance.token));
+    const byCounty = await c.t.http
+      .get('/api/v1/city/applications?status=reported,city_approved&county=230719')
+      .set(bearer(c.finance.token));
     expect(byCounty.body.items.map((i: { id: string }) => i.id)).toEqual([inYoutai.id]);
     expect(byCounty.body.items[0]).toMatchObject({ countyName: '友好区', provider: { id: c.provider.id } });
 
@@ -145,7 +197,13 @@ describe('city review (市工信局审核、核定金额)', () => {
     expect((await opinion(app.id, { version: 1, decision: 'approve', verifiedFen: 6_000_000 }, c.county.token)).status).toBe(403);
     expect((await c.t.http.get('/api/v1/city/applications').set(bearer(c.county.token))).status).toBe(403);
     expect((await c.t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(c.county.token))).status).toBe(403);
-    await c.t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), c.enterpriseUser.userId, 'enterprise', null, Date.now()]);
+    await c.t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+      newId(),
+      c.enterpriseUser.userId,
+      'enterprise',
+      null,
+      Date.now(),
+    ]);
     expect((await c.t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(c.enterpriseUser.token))).status).toBe(403);
     expect((await c.t.http.get('/api/v1/city/applications')).status).toBe(401);
   });

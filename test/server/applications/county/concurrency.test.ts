@@ -38,12 +38,24 @@ describe('concurrent opinions', () => {
     for (const r of results.filter((x) => x.status === 409)) expect(['stale_version', 'opinion_given']).toContain(r.body.error.code);
 
     expect(await countRows(t, 'SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ?', [app.id])).toBe(1);
-    expect(await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'county_approve'", [app.id])).toBe(1);
-    expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'application' AND entity_id = ? AND action = 'application.county_approve'", [app.id])).toBe(1);
+    expect(
+      await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'county_approve'", [app.id]),
+    ).toBe(1);
+    expect(
+      await countRows(
+        t,
+        "SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'application' AND entity_id = ? AND action = 'application.county_approve'",
+        [app.id],
+      ),
+    ).toBe(1);
     // One set: the first approval alerts the county's reviewers (5 miit + 1 finance), each in the inbox and by template message.
-    const outbox = await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ?', [`application:${app.id}:%county_approve%`]);
+    const outbox = await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ?', [
+      `application:${app.id}:%county_approve%`,
+    ]);
     expect(outbox).toBe(6 * 2);
-    const row = (await t.db.query<{ status: string; version: number | string }>('SELECT status, version FROM applications WHERE id = ?', [app.id]))[0];
+    const row = (
+      await t.db.query<{ status: string; version: number | string }>('SELECT status, version FROM applications WHERE id = ?', [app.id])
+    )[0];
     expect([row.status, Number(row.version)]).toEqual(['county_review', 2]);
   });
 });

@@ -27,16 +27,24 @@ describe('the joint report (联合行文)', () => {
       enterprises.push(enterprise);
       apps.push(await seedApplication(t.db, enterprise, provider, 'county_review'));
     }
-    await signedSettlement(t, prov, apps.map((a) => a.id));
+    await signedSettlement(
+      t,
+      prov,
+      apps.map((a) => a.id),
+    );
     // Both departments approve the first two; the third waits for finance.
     for (const [i, app] of apps.entries()) {
       expect((await opinion(t, miit, app.id, { version: 1, decision: 'approve', ratings: { effect: 4, service: 5 } })).status).toBe(200);
-      if (i < 2) expect((await opinion(t, finance, app.id, { version: 2, decision: 'approve', ratings: { effect: 5, service: 4 } })).status).toBe(200);
+      if (i < 2)
+        expect((await opinion(t, finance, app.id, { version: 2, decision: 'approve', ratings: { effect: 5, service: 4 } })).status).toBe(
+          200,
+        );
     }
   });
   afterAll(() => t.close());
 
-  const create = (who: User, body: Record<string, unknown>) => t.http.post('/api/v1/county/joint-reports').set(bearer(who.token)).send(body);
+  const create = (who: User, body: Record<string, unknown>) =>
+    t.http.post('/api/v1/county/joint-reports').set(bearer(who.token)).send(body);
 
   test('only county_approved applications of the caller’s county, each in one open report', async () => {
     const base = { docNo: '伊美工信联〔2026〕3号', reportDate: '2026-03-05' };
@@ -44,15 +52,30 @@ describe('the joint report (联合行文)', () => {
     expect(notApproved.status).toBe(409);
     expect(notApproved.body.error.details.map((d: { path: string }) => d.path)).toEqual(['applicationIds.1']);
     expect((await create(wuCui, { ...base, applicationIds: [apps[0].id] })).status).toBe(404);
-    for (const body of [{}, { ...base, applicationIds: [] }, { ...base, docNo: '3号', applicationIds: [apps[0].id] }, { ...base, reportDate: '2026-02-30', applicationIds: [apps[0].id] }, { ...base, applicationIds: [apps[0].id, apps[0].id] }]) {
+    for (const body of [
+      {},
+      { ...base, applicationIds: [] },
+      { ...base, docNo: '3号', applicationIds: [apps[0].id] },
+      { ...base, reportDate: '2026-02-30', applicationIds: [apps[0].id] },
+      { ...base, applicationIds: [apps[0].id, apps[0].id] },
+    ]) {
       expect([JSON.stringify(body), (await create(miit, body)).status]).toEqual([JSON.stringify(body), 400]);
     }
     expect(await countRows(t, 'SELECT COUNT(*) AS n FROM joint_reports', [])).toBe(0);
 
     const ok = await create(miit, { ...base, applicationIds: [apps[0].id, apps[1].id] });
     expect(ok.status).toBe(201);
-    expect(ok.body.report).toMatchObject({ docNo: '伊美工信联〔2026〕3号', reportDate: '2026-03-05', status: 'draft', version: 1, countyName: '伊美区' });
-    expect(ok.body.report.items.map((i: { enterpriseName: string }) => i.enterpriseName)).toEqual(['伊春林海木业有限公司', '伊春北药制药有限公司']);
+    expect(ok.body.report).toMatchObject({
+      docNo: '伊美工信联〔2026〕3号',
+      reportDate: '2026-03-05',
+      status: 'draft',
+      version: 1,
+      countyName: '伊美区',
+    });
+    expect(ok.body.report.items.map((i: { enterpriseName: string }) => i.enterpriseName)).toEqual([
+      '伊春林海木业有限公司',
+      '伊春北药制药有限公司',
+    ]);
     expect(ok.body.report.items[0].opinions).toEqual([
       { department: 'miit', departmentLabel: '工信', decision: 'approve', ratings: { effect: 4, service: 5 }, round: 1 },
       { department: 'finance', departmentLabel: '财政', decision: 'approve', ratings: { effect: 5, service: 4 }, round: 1 },
@@ -71,16 +94,21 @@ describe('the joint report (联合行文)', () => {
     expect(report).toMatchObject({ applicationCount: 2, totalAppliedFen: 12_000_000 });
     expect((await t.http.get('/api/v1/county/joint-reports').set(bearer(wuCui.token))).body.items).toEqual([]);
     expect((await t.http.get(`/api/v1/county/joint-reports/${report.id}`).set(bearer(wuCui.token))).status).toBe(404);
-    expect((await t.http.post(`/api/v1/county/joint-reports/${report.id}/sign`).set(bearer(wuCui.token)).send({ version: 1 })).status).toBe(404);
+    expect((await t.http.post(`/api/v1/county/joint-reports/${report.id}/sign`).set(bearer(wuCui.token)).send({ version: 1 })).status).toBe(
+      404,
+    );
 
-    const sign = (who: User, version: number) => t.http.post(`/api/v1/county/joint-reports/${report.id}/sign`).set(bearer(who.token)).send({ version });
+    const sign = (who: User, version: number) =>
+      t.http.post(`/api/v1/county/joint-reports/${report.id}/sign`).set(bearer(who.token)).send({ version });
     expect((await sign(miit, 1)).body.report).toMatchObject({ status: 'signing', version: 2, miitSignedBy: miit.userId });
     const twice = await sign(miit2, 2);
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe('already_signed');
     expect((await sign(finance, 1)).status).toBe(409);
     // Still county_approved until both have signed.
-    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [apps[0].id]))[0].status).toBe('county_approved');
+    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [apps[0].id]))[0].status).toBe(
+      'county_approved',
+    );
 
     // The miit signer, moved to finance, may not sign for finance too.
     await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_miit'", [Date.now(), miit.userId]);
@@ -92,28 +120,57 @@ describe('the joint report (联合行文)', () => {
     const done = await sign(finance, 2);
     expect(done.status).toBe(200);
     expect(done.body.report).toMatchObject({ status: 'submitted', version: 3, financeSignedBy: finance.userId });
-    const rows = await t.db.query<{ id: string; status: string; report_id: string }>('SELECT id, status, report_id FROM applications WHERE id IN (?, ?, ?) ORDER BY id', apps.map((a) => a.id));
+    const rows = await t.db.query<{ id: string; status: string; report_id: string }>(
+      'SELECT id, status, report_id FROM applications WHERE id IN (?, ?, ?) ORDER BY id',
+      apps.map((a) => a.id),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const a of apps.slice(0, 2)) expect(byId.get(a.id)).toMatchObject({ status: 'reported', report_id: report.id });
     expect(byId.get(apps[2].id)).toMatchObject({ status: 'county_review', report_id: null });
     for (const a of apps.slice(0, 2)) {
-      expect(await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'report' AND to_status = 'reported'", [a.id])).toBe(1);
-      expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.report'", [a.id])).toBe(1);
+      expect(
+        await countRows(
+          t,
+          "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'report' AND to_status = 'reported'",
+          [a.id],
+        ),
+      ).toBe(1);
+      expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.report'", [a.id])).toBe(
+        1,
+      );
     }
     expect((await sign(miit2, 3)).status).toBe(409);
   });
 
   test('the documents open, with the 文号, the enterprises and both opinions', async () => {
     const report = (await t.http.get('/api/v1/county/joint-reports').set(bearer(miit.token))).body.items[0];
-    const res = await t.http.get(`/api/v1/county/joint-reports/${report.id}/document.docx`).set(bearer(miit.token)).buffer(true).parse(binary);
+    const res = await t.http
+      .get(`/api/v1/county/joint-reports/${report.id}/document.docx`)
+      .set(bearer(miit.token))
+      .buffer(true)
+      .parse(binary);
     const text = await docxText(res);
-    for (const expected of ['伊美工信联〔2026〕3号', '伊春林海木业有限公司', '伊春北药制药有限公司', '伊美区工业和信息化局', '伊美区财政局', '上云效果：4分（良好）', '上云效果：5分（优秀）', provider.companyName]) expect(text).toContain(expected);
+    for (const expected of [
+      '伊美工信联〔2026〕3号',
+      '伊春林海木业有限公司',
+      '伊春北药制药有限公司',
+      '伊美区工业和信息化局',
+      '伊美区财政局',
+      '上云效果：4分（良好）',
+      '上云效果：5分（优秀）',
+      provider.companyName,
+    ])
+      expect(text).toContain(expected);
     expect(text).not.toContain('伊春兴安石材有限公司');
     expect((await t.http.get(`/api/v1/county/joint-reports/${report.id}/document.docx`).set(bearer(wuCui.token))).status).toBe(404);
     expect((await t.http.get(`/api/v1/county/joint-reports/${report.id}/document.docx`).set(bearer(prov.token))).status).toBe(403);
 
     const form = (await t.http.get('/api/v1/provider/settlement-forms').set(bearer(prov.token))).body.items[0];
-    const sf = await t.http.get(`/api/v1/provider/settlement-forms/${form.id}/document.docx`).set(bearer(prov.token)).buffer(true).parse(binary);
+    const sf = await t.http
+      .get(`/api/v1/provider/settlement-forms/${form.id}/document.docx`)
+      .set(bearer(prov.token))
+      .buffer(true)
+      .parse(binary);
     const sfText = await docxText(sf);
     for (const e of enterprises) expect(sfText).toContain(e.name);
   });

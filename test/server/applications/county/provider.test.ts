@@ -27,9 +27,48 @@ describe('provider confirmation (provider_check)', () => {
   async function pending(): Promise<ApplicationRow> {
     const app = await seedApplication(t.db, enterprise, provider, 'provider_check');
     await t.db.transaction(async (tx) => {
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 8_000_000, paidOn: '2023-08-05', method: 'bank_transfer', reference: 'BOC-1', source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: null, paymentRequestId: null });
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 4_000_000, paidOn: '2023-09-05', method: 'bank_transfer', reference: 'BOC-2', source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: null, paymentRequestId: null });
-      await insertRow(tx, PaymentEntity, { id: newId(), applicationId: app.id, amountFen: 999, paidOn: '2023-09-06', method: 'cash', reference: null, source: 'manual', verified: false, recordedBy: ent.userId, createdAt: Date.now(), removedAt: Date.now(), paymentRequestId: null });
+      await insertRow(tx, PaymentEntity, {
+        id: newId(),
+        applicationId: app.id,
+        amountFen: 8_000_000,
+        paidOn: '2023-08-05',
+        method: 'bank_transfer',
+        reference: 'BOC-1',
+        source: 'manual',
+        verified: false,
+        recordedBy: ent.userId,
+        createdAt: Date.now(),
+        removedAt: null,
+        paymentRequestId: null,
+      });
+      await insertRow(tx, PaymentEntity, {
+        id: newId(),
+        applicationId: app.id,
+        amountFen: 4_000_000,
+        paidOn: '2023-09-05',
+        method: 'bank_transfer',
+        reference: 'BOC-2',
+        source: 'manual',
+        verified: false,
+        recordedBy: ent.userId,
+        createdAt: Date.now(),
+        removedAt: null,
+        paymentRequestId: null,
+      });
+      await insertRow(tx, PaymentEntity, {
+        id: newId(),
+        applicationId: app.id,
+        amountFen: 999,
+        paidOn: '2023-09-06',
+        method: 'cash',
+        reference: null,
+        source: 'manual',
+        verified: false,
+        recordedBy: ent.userId,
+        createdAt: Date.now(),
+        removedAt: Date.now(),
+        paymentRequestId: null,
+      });
     });
     return app;
   }
@@ -52,19 +91,51 @@ describe('provider confirmation (provider_check)', () => {
     const detail = await t.http.get(`/api/v1/provider/applications/${app.id}`).set(bearer(prov.token));
     expect(detail.status).toBe(200);
     const a = detail.body.application;
-    expect(a).toMatchObject({ id: app.id, trackingNo: app.trackingNo, status: 'provider_check', enterpriseName: enterprise.name, countyName: '伊美区', contract: { no: app.contractNo, signedOn: '2023-08-01', start: '2023-08-01', end: '2024-07-31', amountFen: 12_000_000, services: 'ERP云（标准版）' } });
+    expect(a).toMatchObject({
+      id: app.id,
+      trackingNo: app.trackingNo,
+      status: 'provider_check',
+      enterpriseName: enterprise.name,
+      countyName: '伊美区',
+      contract: {
+        no: app.contractNo,
+        signedOn: '2023-08-01',
+        start: '2023-08-01',
+        end: '2024-07-31',
+        amountFen: 12_000_000,
+        services: 'ERP云（标准版）',
+      },
+    });
     expect(a.payments.map((p: { amountFen: number }) => p.amountFen)).toEqual([8_000_000, 4_000_000]);
     // Not the enterprise's bank account, declarations or other materials.
     const text = JSON.stringify(detail.body);
-    for (const secret of ['bankAccountNo', '0901001234567890123', 'facts', 'creditCode', enterprise.creditCode, 'contactPhone']) expect(text).not.toContain(secret);
+    for (const secret of ['bankAccountNo', '0901001234567890123', 'facts', 'creditCode', enterprise.creditCode, 'contactPhone'])
+      expect(text).not.toContain(secret);
   });
 
   test('another provider, an enterprise and a reviewer get 404 or 403', async () => {
     const app = await pending();
-    for (const path of [`/api/v1/provider/applications/${app.id}`]) expect((await t.http.get(path).set(bearer(other.token))).status).toBe(404);
-    expect((await t.http.post(`/api/v1/provider/applications/${app.id}/confirm`).set(bearer(other.token)).send({ version: 1, effectEvaluation: '效果很好，库存周转加快' })).status).toBe(404);
-    expect((await t.http.post(`/api/v1/provider/applications/${app.id}/dispute`).set(bearer(other.token)).send({ version: 1, reason: '没有这份合同' })).status).toBe(404);
-    expect((await t.http.get('/api/v1/provider/applications').set(bearer(other.token))).body.items.map((i: { id: string }) => i.id)).not.toContain(app.id);
+    for (const path of [`/api/v1/provider/applications/${app.id}`])
+      expect((await t.http.get(path).set(bearer(other.token))).status).toBe(404);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/provider/applications/${app.id}/confirm`)
+          .set(bearer(other.token))
+          .send({ version: 1, effectEvaluation: '效果很好，库存周转加快' })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/provider/applications/${app.id}/dispute`)
+          .set(bearer(other.token))
+          .send({ version: 1, reason: '没有这份合同' })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await t.http.get('/api/v1/provider/applications').set(bearer(other.token))).body.items.map((i: { id: string }) => i.id),
+    ).not.toContain(app.id);
     expect((await t.http.get(`/api/v1/provider/applications/${app.id}`).set(bearer(ent.token))).status).toBe(403);
     expect((await t.http.get(`/api/v1/provider/applications/${app.id}`).set(bearer(miit.token))).status).toBe(403);
     // Unchanged.
@@ -77,24 +148,52 @@ describe('provider confirmation (provider_check)', () => {
     const short = await t.http.post(url).set(bearer(prov.token)).send({ version: 1, effectEvaluation: '好' });
     expect(short.status).toBe(400);
     expect(short.body.error.details[0].path).toBe('effectEvaluation');
-    expect((await t.http.post(url).set(bearer(prov.token)).send({ version: 1, effectEvaluation: '字'.repeat(501) })).status).toBe(400);
+    expect(
+      (
+        await t.http
+          .post(url)
+          .set(bearer(prov.token))
+          .send({ version: 1, effectEvaluation: '字'.repeat(501) })
+      ).status,
+    ).toBe(400);
     expect((await t.http.post(url).set(bearer(prov.token)).send({ effectEvaluation: '上线后库存周转明显加快' })).status).toBe(400);
     const stale = await t.http.post(url).set(bearer(prov.token)).send({ version: 7, effectEvaluation: '上线后库存周转明显加快' });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_version');
 
-    const ok = await t.http.post(url).set(bearer(prov.token)).send({ version: 1, effectEvaluation: '  上线后库存周转明显加快，财务结账由5天缩短到2天  ' });
+    const ok = await t.http
+      .post(url)
+      .set(bearer(prov.token))
+      .send({ version: 1, effectEvaluation: '  上线后库存周转明显加快，财务结账由5天缩短到2天  ' });
     expect(ok.status).toBe(200);
-    expect(ok.body.application).toMatchObject({ status: 'county_review', version: 2, effectEvaluation: '上线后库存周转明显加快，财务结账由5天缩短到2天' });
+    expect(ok.body.application).toMatchObject({
+      status: 'county_review',
+      version: 2,
+      effectEvaluation: '上线后库存周转明显加快，财务结账由5天缩短到2天',
+    });
     const again = await t.http.post(url).set(bearer(prov.token)).send({ version: 2, effectEvaluation: '上线后库存周转明显加快' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('invalid_transition');
 
-    expect(await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'provider_confirm'", [app.id])).toBe(1);
-    expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.provider_confirm'", [app.id])).toBe(1);
+    expect(
+      await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'provider_confirm'", [app.id]),
+    ).toBe(1);
+    expect(
+      await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.provider_confirm'", [app.id]),
+    ).toBe(1);
     // The county is alerted, the enterprise told.
-    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND idempotency_key LIKE ?', [miit.userId, `application:${app.id}:%`])).toBeGreaterThan(0);
-    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND idempotency_key LIKE ?', [ent.userId, `application:${app.id}:%`])).toBeGreaterThan(0);
+    expect(
+      await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND idempotency_key LIKE ?', [
+        miit.userId,
+        `application:${app.id}:%`,
+      ]),
+    ).toBeGreaterThan(0);
+    expect(
+      await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND idempotency_key LIKE ?', [
+        ent.userId,
+        `application:${app.id}:%`,
+      ]),
+    ).toBeGreaterThan(0);
   });
 
   test('dispute returns the case to the enterprise with the reason; internal notes never reach it', async () => {
@@ -104,9 +203,16 @@ describe('provider confirmation (provider_check)', () => {
     const res = await t.http.post(url).set(bearer(prov.token)).send({ version: 1, reason: '合同金额应为10万元，第二笔付款我方未收到' });
     expect(res.status).toBe(200);
     expect(res.body.application).toMatchObject({ status: 'returned', lastReason: '合同金额应为10万元，第二笔付款我方未收到' });
-    const row = (await t.db.query<{ returned_from: string; last_reason: string }>('SELECT returned_from, last_reason FROM applications WHERE id = ?', [app.id]))[0];
+    const row = (
+      await t.db.query<{ returned_from: string; last_reason: string }>('SELECT returned_from, last_reason FROM applications WHERE id = ?', [
+        app.id,
+      ])
+    )[0];
     expect(row).toEqual({ returned_from: 'provider', last_reason: '合同金额应为10万元，第二笔付款我方未收到' });
-    const inbox = await t.db.query<{ payload: string }>("SELECT payload FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND idempotency_key LIKE ?", [ent.userId, `application:${app.id}:%provider_dispute%`]);
+    const inbox = await t.db.query<{ payload: string }>(
+      "SELECT payload FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND idempotency_key LIKE ?",
+      [ent.userId, `application:${app.id}:%provider_dispute%`],
+    );
     expect(inbox).toHaveLength(1);
     expect(inbox[0].payload).toContain('第二笔付款我方未收到');
   });
@@ -114,13 +220,25 @@ describe('provider confirmation (provider_check)', () => {
   test('a county return: the enterprise reads the reasons, never the internal note', async () => {
     const app = await seedApplication(t.db, enterprise, provider, 'county_review');
     await signedSettlement(t, prov, [app.id]);
-    const res = await opinion(t, miit, app.id, { version: 1, decision: 'return', ratings: RATINGS, reasons: [{ material: '收付款凭证', message: '第二笔付款凭证模糊，请重新上传清晰的银行回单' }], internalNote: 'INTERNAL-怀疑回单经过修改' });
+    const res = await opinion(t, miit, app.id, {
+      version: 1,
+      decision: 'return',
+      ratings: RATINGS,
+      reasons: [{ material: '收付款凭证', message: '第二笔付款凭证模糊，请重新上传清晰的银行回单' }],
+      internalNote: 'INTERNAL-怀疑回单经过修改',
+    });
     expect(res.status).toBe(200);
     expect(res.body.application.status).toBe('returned');
-    const row = (await t.db.query<{ last_reason: string; returned_from: string }>('SELECT last_reason, returned_from FROM applications WHERE id = ?', [app.id]))[0];
+    const row = (
+      await t.db.query<{ last_reason: string; returned_from: string }>('SELECT last_reason, returned_from FROM applications WHERE id = ?', [
+        app.id,
+      ])
+    )[0];
     expect(row.returned_from).toBe('county');
     expect(row.last_reason).toBe('【收付款凭证】第二笔付款凭证模糊，请重新上传清晰的银行回单');
-    const toEnterprise = await t.db.query<{ payload: string }>('SELECT payload FROM notifications WHERE recipient_user_id = ?', [ent.userId]);
+    const toEnterprise = await t.db.query<{ payload: string }>('SELECT payload FROM notifications WHERE recipient_user_id = ?', [
+      ent.userId,
+    ]);
     expect(toEnterprise.length).toBeGreaterThan(0);
     expect(toEnterprise.some((n) => n.payload.includes('第二笔付款凭证模糊'))).toBe(true);
     expect(toEnterprise.some((n) => n.payload.includes('INTERNAL'))).toBe(false);
@@ -131,6 +249,10 @@ describe('provider confirmation (provider_check)', () => {
     expect(providerView.body.application.lastReason).toBeNull();
     // The reviewers' screen has it.
     const detail = await t.http.get(`/api/v1/county/applications/${app.id}`).set(bearer(miit.token));
-    expect(detail.body.opinions[0]).toMatchObject({ decision: 'return', internalNote: 'INTERNAL-怀疑回单经过修改', reasons: [{ material: '收付款凭证', message: '第二笔付款凭证模糊，请重新上传清晰的银行回单' }] });
+    expect(detail.body.opinions[0]).toMatchObject({
+      decision: 'return',
+      internalNote: 'INTERNAL-怀疑回单经过修改',
+      reasons: [{ material: '收付款凭证', message: '第二笔付款凭证模糊，请重新上传清晰的银行回单' }],
+    });
   });
 });

@@ -1,7 +1,20 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
 import type { EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
-import { bearer, binary, countRows, docxText, makeEnterprise, makeProvider, opinion, PDF, RATINGS, reviewer, signedSettlement, type User } from './setup';
+import {
+  bearer,
+  binary,
+  countRows,
+  docxText,
+  makeEnterprise,
+  makeProvider,
+  opinion,
+  PDF,
+  RATINGS,
+  reviewer,
+  signedSettlement,
+  type User,
+} from './setup';
 
 /** 三（三）1: the 兑付申请表, issued by the provider for a set of its confirmed applications, versioned and signed. */
 describe('the 兑付申请表 (settlement form)', () => {
@@ -28,7 +41,8 @@ describe('the 兑付申请表 (settlement form)', () => {
   });
   afterAll(() => t.close());
 
-  const create = (who: User, applicationIds: unknown) => t.http.post('/api/v1/provider/settlement-forms').set(bearer(who.token)).send({ applicationIds });
+  const create = (who: User, applicationIds: unknown) =>
+    t.http.post('/api/v1/provider/settlement-forms').set(bearer(who.token)).send({ applicationIds });
 
   test('only the provider’s own confirmed, live applications can be listed', async () => {
     const unconfirmed = await seedApplication(t.db, enterprise, provider, 'provider_check');
@@ -61,7 +75,21 @@ describe('the 兑付申请表 (settlement form)', () => {
 
     const v1 = await create(prov, [a.id]);
     expect(v1.status).toBe(201);
-    expect(v1.body.form).toMatchObject({ version: 1, status: 'generated', totalAppliedFen: 5_000_000, items: [{ position: 1, applicationId: a.id, appliedFen: 5_000_000, contractAmountFen: 11_000_000, effectEvaluation: '上线后库存周转明显加快，效果良好', current: false }] });
+    expect(v1.body.form).toMatchObject({
+      version: 1,
+      status: 'generated',
+      totalAppliedFen: 5_000_000,
+      items: [
+        {
+          position: 1,
+          applicationId: a.id,
+          appliedFen: 5_000_000,
+          contractAmountFen: 11_000_000,
+          effectEvaluation: '上线后库存周转明显加快，效果良好',
+          current: false,
+        },
+      ],
+    });
     const v2 = await create(prov, [a.id, b.id]);
     expect(v2.body.form.version).toBe(2);
     const otherForm = await create(other, [await seedApplication(t.db, enterprise2, otherProvider, 'county_review').then((x) => x.id)]);
@@ -73,30 +101,74 @@ describe('the 兑付申请表 (settlement form)', () => {
     expect((await t.http.get(`/api/v1/provider/settlement-forms/${v2.body.form.id}`).set(bearer(other.token))).status).toBe(404);
 
     // The document, in the seed's layout, filled from the filing and the rows.
-    const doc = await t.http.get(`/api/v1/provider/settlement-forms/${v2.body.form.id}/document.docx`).set(bearer(prov.token)).buffer(true).parse(binary);
+    const doc = await t.http
+      .get(`/api/v1/provider/settlement-forms/${v2.body.form.id}/document.docx`)
+      .set(bearer(prov.token))
+      .buffer(true)
+      .parse(binary);
     const text = await docxText(doc);
-    for (const expected of ['伊春市工业企业上云补助兑付申请表', '黑龙江北疆云智科技有限公司', '北疆工业云平台', '赵志刚', '孙丽娜', '伊春林都木业有限公司', '伊春森工蓝莓食品有限公司', '第2版', a.trackingNo!]) expect(text).toContain(expected);
-    expect((await t.http.get(`/api/v1/provider/settlement-forms/${v2.body.form.id}/document.docx`).set(bearer(other.token))).status).toBe(404);
+    for (const expected of [
+      '伊春市工业企业上云补助兑付申请表',
+      '黑龙江北疆云智科技有限公司',
+      '北疆工业云平台',
+      '赵志刚',
+      '孙丽娜',
+      '伊春林都木业有限公司',
+      '伊春森工蓝莓食品有限公司',
+      '第2版',
+      a.trackingNo!,
+    ])
+      expect(text).toContain(expected);
+    expect((await t.http.get(`/api/v1/provider/settlement-forms/${v2.body.form.id}/document.docx`).set(bearer(other.token))).status).toBe(
+      404,
+    );
 
     // Signing needs the stamped scan; only the provider may upload it.
     const unsigned = await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({});
     expect(unsigned.status).toBe(400);
-    expect((await t.http.post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`).set(bearer(other.token)).attach('file', PDF, 'x.pdf')).status).toBe(404);
-    expect((await t.http.post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`).set(bearer(prov.token)).attach('file', PDF, '盖章.pdf')).status).toBe(201);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`)
+          .set(bearer(other.token))
+          .attach('file', PDF, 'x.pdf')
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`)
+          .set(bearer(prov.token))
+          .attach('file', PDF, '盖章.pdf')
+      ).status,
+    ).toBe(201);
     const signed = await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({});
     expect(signed.status).toBe(200);
     expect(signed.body.form).toMatchObject({ status: 'signed', items: [{ current: true }, { current: true }] });
-    expect((await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({})).status).toBe(409);
+    expect((await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({})).status).toBe(
+      409,
+    );
     // An older version cannot be signed after a newer one that lists the same application.
-    await t.http.post(`/api/v1/files/settlement_form/${v1.body.form.id}/signed_scan`).set(bearer(prov.token)).attach('file', PDF, '盖章.pdf');
+    await t.http
+      .post(`/api/v1/files/settlement_form/${v1.body.form.id}/signed_scan`)
+      .set(bearer(prov.token))
+      .attach('file', PDF, '盖章.pdf');
     const older = await t.http.post(`/api/v1/provider/settlement-forms/${v1.body.form.id}/sign`).set(bearer(prov.token)).send({});
     expect(older.status).toBe(409);
     expect(older.body.error.code).toBe('newer_version_signed');
 
-    const rows = await t.db.query<{ id: string; settlement_form_id: string; version: number | string }>('SELECT id, settlement_form_id, version FROM applications WHERE id IN (?, ?)', [a.id, b.id]);
+    const rows = await t.db.query<{ id: string; settlement_form_id: string; version: number | string }>(
+      'SELECT id, settlement_form_id, version FROM applications WHERE id IN (?, ?)',
+      [a.id, b.id],
+    );
     // A plain pointer: neither the status nor the version of the applications moved.
-    expect(rows.map((r) => [r.settlement_form_id, Number(r.version)])).toEqual([[v2.body.form.id, 1], [v2.body.form.id, 1]]);
-    expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'application.settlement_form' AND entity_id = ?", [a.id])).toBe(1);
+    expect(rows.map((r) => [r.settlement_form_id, Number(r.version)])).toEqual([
+      [v2.body.form.id, 1],
+      [v2.body.form.id, 1],
+    ]);
+    expect(
+      await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'application.settlement_form' AND entity_id = ?", [a.id]),
+    ).toBe(1);
 
     // The county sees the signed form and its scan; another county does not.
     const detail = await t.http.get(`/api/v1/county/applications/${a.id}`).set(bearer(miit.token));
@@ -113,15 +185,29 @@ describe('the 兑付申请表 (settlement form)', () => {
     // A v3 for b alone, signed: b moves to v3; v2 still holds a, so it stays signed.
     const v3 = await signedSettlement(t, prov, [b.id]);
     expect(v3.version).toBe(3);
-    const forms = (await t.http.get('/api/v1/provider/settlement-forms').set(bearer(prov.token))).body.items as { version: number; status: string; items: { applicationId: string; current: boolean }[] }[];
+    const forms = (await t.http.get('/api/v1/provider/settlement-forms').set(bearer(prov.token))).body.items as {
+      version: number;
+      status: string;
+      items: { applicationId: string; current: boolean }[];
+    }[];
     const byVersion = new Map(forms.map((f) => [f.version, f]));
     expect(byVersion.get(2)!.status).toBe('signed');
-    expect(byVersion.get(2)!.items.map((i) => [i.applicationId, i.current])).toEqual([[a.id, true], [b.id, false]]);
+    expect(byVersion.get(2)!.items.map((i) => [i.applicationId, i.current])).toEqual([
+      [a.id, true],
+      [b.id, false],
+    ]);
     // A v4 for a: v2 lists nothing current any more and is superseded; no more scans for it.
     const v4 = await signedSettlement(t, prov, [a.id]);
     const v2After = await t.http.get(`/api/v1/provider/settlement-forms/${v2.body.form.id}`).set(bearer(prov.token));
     expect(v2After.body.form.status).toBe('superseded');
-    expect((await t.http.post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`).set(bearer(prov.token)).attach('file', PDF, 'x.pdf')).status).toBe(409);
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`)
+          .set(bearer(prov.token))
+          .attach('file', PDF, 'x.pdf')
+      ).status,
+    ).toBe(409);
     const detailAfter = await t.http.get(`/api/v1/county/applications/${a.id}`).set(bearer(finance.token));
     expect(detailAfter.body.settlementForm).toMatchObject({ id: v4.id, version: 4, signed: true });
     const both = await opinion(t, finance, a.id, { version: 2, decision: 'approve', ratings: { effect: 5, service: 4 } });

@@ -16,17 +16,40 @@ export type User = { token: string; userId: string };
 let filingCounter = 0;
 
 /** The provider role comes from a filing; granted directly here, as the matrix test does. */
-export async function makeProvider(t: TestApp, name: string, overrides: Partial<ProviderRow> = {}): Promise<{ user: User; provider: ProviderRow }> {
+export async function makeProvider(
+  t: TestApp,
+  name: string,
+  overrides: Partial<ProviderRow> = {},
+): Promise<{ user: User; provider: ProviderRow }> {
   const user = await t.login(name);
-  await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), user.userId, 'provider', null, Date.now()]);
+  await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+    newId(),
+    user.userId,
+    'provider',
+    null,
+    Date.now(),
+  ]);
   filingCounter++;
-  const provider = await seedProvider(t.db, user.userId, { filingNo: `伊云备〔2023〕${String(100 + filingCounter)}号-${name.slice(0, 8)}`, ...overrides });
+  const provider = await seedProvider(t.db, user.userId, {
+    filingNo: `伊云备〔2023〕${String(100 + filingCounter)}号-${name.slice(0, 8)}`,
+    ...overrides,
+  });
   return { user, provider };
 }
 
-export async function makeEnterprise(t: TestApp, name: string, overrides: Partial<EnterpriseRow> = {}): Promise<{ user: User; enterprise: EnterpriseRow }> {
+export async function makeEnterprise(
+  t: TestApp,
+  name: string,
+  overrides: Partial<EnterpriseRow> = {},
+): Promise<{ user: User; enterprise: EnterpriseRow }> {
   const user = await t.login(name);
-  await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [newId(), user.userId, 'enterprise', null, Date.now()]);
+  await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+    newId(),
+    user.userId,
+    'enterprise',
+    null,
+    Date.now(),
+  ]);
   const enterprise = await seedEnterprise(t.db, [user.userId], overrides);
   return { user, enterprise };
 }
@@ -57,7 +80,10 @@ export async function signedSettlement(t: TestApp, provider: User, applicationId
   const created = await t.http.post('/api/v1/provider/settlement-forms').set(bearer(provider.token)).send({ applicationIds });
   if (created.status !== 201) throw new Error(`settlement form: ${created.status} ${JSON.stringify(created.body)}`);
   const id = created.body.form.id as string;
-  const up = await t.http.post(`/api/v1/files/settlement_form/${id}/signed_scan`).set(bearer(provider.token)).attach('file', PDF, '盖章兑付申请表.pdf');
+  const up = await t.http
+    .post(`/api/v1/files/settlement_form/${id}/signed_scan`)
+    .set(bearer(provider.token))
+    .attach('file', PDF, '盖章兑付申请表.pdf');
   if (up.status !== 201) throw new Error(`upload: ${up.status} ${JSON.stringify(up.body)}`);
   const signed = await t.http.post(`/api/v1/provider/settlement-forms/${id}/sign`).set(bearer(provider.token)).send({});
   if (signed.status !== 200) throw new Error(`sign: ${signed.status} ${JSON.stringify(signed.body)}`);
