@@ -6,7 +6,9 @@ const ROOT = path.resolve(__dirname, '../..');
 /** The files git tracks (or would: new ones not ignored), as the linters see them. */
 function sources(): string[] {
   const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-  return out.split('\n').filter((f) => /\.(ts|js|mjs|cjs)$/.test(f) && !f.startsWith('miniprogram/shared/') && fs.existsSync(path.join(ROOT, f)));
+  return out
+    .split('\n')
+    .filter((f) => /\.(ts|js|mjs|cjs)$/.test(f) && !f.startsWith('miniprogram/shared/') && fs.existsSync(path.join(ROOT, f)));
 }
 
 /**
@@ -22,7 +24,8 @@ describe('lint exceptions', () => {
         const m = /eslint-disable(-next-line|-line)?\b(.*)$/.exec(line);
         if (!m || file === 'test/house/lint.test.ts') return;
         if (!m[1]) problems.push(`${file}:${i + 1} disables for the whole file`);
-        else if (!/^\s+[@\w/-]+(,\s*[@\w/-]+)*\s+--\s+\S.{10,}/.test(m[2] ?? '')) problems.push(`${file}:${i + 1} has no rule or no reason: ${line.trim()}`);
+        else if (!/^\s+[@\w/-]+(,\s*[@\w/-]+)*\s+--\s+\S.{10,}/.test(m[2] ?? ''))
+          problems.push(`${file}:${i + 1} has no rule or no reason: ${line.trim()}`);
       });
     }
     expect(problems).toEqual([]);
