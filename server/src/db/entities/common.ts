@@ -1,0 +1,3 @@
+export const COUNTY_CODE_LENGTH = 6;
+
+export type JsonObject = { [key: string]: unknown };
