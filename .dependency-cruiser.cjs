@@ -4,6 +4,9 @@
  * contracts with no I/O (shared/src), the WeChat sandbox apart from the product (server/sandbox), the
  * mini-program inside its own root.
  */
+/** Files still on their way to named questions (issue 13, item 1); test/house/dataLayer.test.ts keeps the same list. */
+const NOT_YET_MOVED = '^server/src/(cli\\.ts|modules/)';
+
 module.exports = {
   forbidden: [
     {
@@ -49,6 +52,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^server/sandbox/' },
       to: { path: '^server/src/' },
+    },
+    {
+      name: 'only-db-reaches-the-orm',
+      comment:
+        'server/src/db/ is the only door to the database: elsewhere, nothing imports TypeORM, the entities or the ways into them (orm.ts, rows.ts, sequences.ts); use cases ask the named questions of db/<aggregate>.',
+      severity: 'error',
+      from: { path: '^server/src/', pathNot: ['^server/src/db/', NOT_YET_MOVED] },
+      to: { path: ['^node_modules/typeorm/', '^server/src/db/(entities|orm\\.ts|rows\\.ts|sequences\\.ts)'] },
     },
     {
       name: 'no-cycles',

@@ -20,7 +20,7 @@ import { upload } from './uploads';
 import { preparePay, seedPayParties } from './pay';
 import { pushSignature, startSandbox } from '../server/sandbox';
 import { measureOutboxThroughput } from './throughput';
-import { recountStages } from '../server/src/modules/applications/stageCounts';
+import { recountStages } from '../server/src/db/applications/stageCounts';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

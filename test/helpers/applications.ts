@@ -10,9 +10,9 @@ import {
 } from '../../server/src/db/entities';
 import { insertRow } from '../../server/src/db/rows';
 import { newId } from '../../server/src/ids';
-import { moveStageCount } from '../../server/src/modules/applications/stageCounts';
 import type { ApplicationState } from '../../shared/src/workflow/application';
 import { completeProviderFiling } from '../fixtures/providerFiling';
+import { moveStageCount } from '../../server/src/db/applications/stageCounts';
 
 /**
  * Test data straight into the real database, for suites that start an application's life in the

@@ -7,8 +7,8 @@ import { creditCode } from '../../../test/helpers/applications';
 import { creditCodeCheckCharacter } from '../../../shared/src/rules/creditCode';
 import { person, providerOf } from '../../../test/miniprogram/support/seed';
 import { JPEG_BYTES, PDF_BYTES } from '../../../test/miniprogram/support/wx';
-import { findApplication } from '../../../server/src/modules/applications/repository';
 import type { Scenario, Screen } from './types';
+import { findApplication } from '../../../server/src/db/applications';
 
 const CHECK = '申报条件自测';
 const REGISTER = '登记企业';

@@ -1,7 +1,7 @@
 /** Everyone's pages: 首页 by role, 我的, the inbox, notification settings, the official account, the privacy guide, the registry, invitations and the administrator. */
 import { applicationAt, enterpriseOf, person, providerOf } from '../../../test/miniprogram/support/seed';
-import { findApplication } from '../../../server/src/modules/applications/repository';
 import type { Scenario } from './types';
+import { findApplication } from '../../../server/src/db/applications';
 
 const FLOW_HOME = '首页与身份';
 const FLOW_MESSAGES = '消息与设置';

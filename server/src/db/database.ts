@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Config } from '../config';
+import { asTx } from './orm';
+import type { Tx } from './tx';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -36,10 +38,10 @@ export class Database {
    * transaction chosen as a deadlock victim is run again (fn must keep its side effects inside the
    * transaction, which every use case here does: notifications go through the outbox).
    */
-  async transaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.exclusive(() => this.dataSource.transaction(fn));
+        return await this.exclusive(() => this.dataSource.transaction((m) => fn(asTx(m))));
       } catch (err) {
         if (this.kind !== 'mysql' || attempt >= DEADLOCK_RETRIES || !isRetryableLockError(err)) throw err;
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.floor(Math.random() * 10)));
@@ -47,12 +49,17 @@ export class Database {
     }
   }
 
-  /** Runs reads (or a single autocommitted write) outside a transaction. */
+  /** Asks questions (or makes a single autocommitted write) outside a transaction. */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.exclusive(() => fn(asTx(this.dataSource.manager)));
+  }
+
+  /** The ORM's manager outside a transaction: for tests and tools that inspect the database, never for use cases. */
   run<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.exclusive(() => fn(this.dataSource.manager));
   }
 
-  /** Parameterised SQL for hot paths, where TypeORM's inlining of numbers on SQLite costs memory. */
+  /** Parameterised SQL: for server/src/db/ and for tests and tools that inspect the database, never for use cases. */
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.exclusive(() => this.dataSource.query<T[]>(sql, params));
   }

@@ -7,10 +7,10 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, upload, type Person } from '../support/seed';
 import { completeProviderFiling } from '../../fixtures/providerFiling';
-import { findApplication } from '../../../server/src/modules/applications/repository';
 import { findFiling } from '../../../server/src/modules/providers/filingRepository';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
 import type { ApplicationRow, EnterpriseRow } from '../../../server/src/db/entities';
+import { findApplication } from '../../../server/src/db/applications';
 
 let mp: MiniProgram;
 let clerk: Person;

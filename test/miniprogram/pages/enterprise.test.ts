@@ -7,7 +7,7 @@ import { creditCode } from '../../helpers/applications';
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { person, providerOf, type Person } from '../support/seed';
 import { JPEG_BYTES, PDF_BYTES } from '../support/wx';
-import { findApplication } from '../../../server/src/modules/applications/repository';
+import { findApplication } from '../../../server/src/db/applications';
 
 let mp: MiniProgram;
 let provider: { id: string; companyName: string };

@@ -6,7 +6,7 @@
  */
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, type Person } from '../support/seed';
-import { findApplication } from '../../../server/src/modules/applications/repository';
+import { findApplication } from '../../../server/src/db/applications';
 
 let mp: MiniProgram;
 let clerk: Person;

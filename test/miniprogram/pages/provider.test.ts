@@ -6,9 +6,9 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, type Person } from '../support/seed';
 import { completeProviderFiling } from '../../fixtures/providerFiling';
-import { findApplication } from '../../../server/src/modules/applications/repository';
 import { findFiling } from '../../../server/src/modules/providers/filingRepository';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
+import { findApplication } from '../../../server/src/db/applications';
 
 let mp: MiniProgram;
 beforeAll(async () => {

@@ -7,8 +7,8 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { ageApplication, applicationAt, enterpriseOf, person, providerOf, upload, type Person } from '../support/seed';
 import { JPEG_BYTES } from '../support/wx';
-import { findApplication } from '../../../server/src/modules/applications/repository';
 import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../server/src/db/entities';
+import { findApplication } from '../../../server/src/db/applications';
 
 const COUNTY = '230717';
 let mp: MiniProgram;

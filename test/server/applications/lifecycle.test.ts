@@ -2,9 +2,9 @@ import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { expectAnswersToMatch, recordAnswers } from '../../helpers/answers';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { ApplicationEventEntity, DisbursementEntity, NotificationEntity } from '../../../server/src/db/entities';
-import { findApplication } from '../../../server/src/modules/applications/repository';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
+import { findApplication } from '../../../server/src/db/applications';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -190,7 +190,7 @@ describe('paying the provider through the platform', () => {
     const flags: { code: string }[] = await t.db.run(async (m) =>
       (await import('../../../server/src/modules/applications/flags')).applicationFlags(
         m,
-        (await (await import('../../../server/src/modules/applications/repository')).findApplication(m, app.id))!,
+        (await (await import('../../../server/src/db/applications')).findApplication(m, app.id))!,
       ),
     );
     expect(flags.map((f) => f.code)).not.toContain('unverified_payments');

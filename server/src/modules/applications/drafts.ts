@@ -27,8 +27,9 @@ import { applicationMachine, LIVE_STATES, type ApplicationEvent } from '../../..
 import type { ApplicationDeps } from './deps';
 import { staleError } from './engine';
 import { EnterpriseService } from '../enterprises/enterprises';
-import { findApplication, findEnterprise, isEnterpriseMember, type Application } from './repository';
-import { moveStageCount } from './stageCounts';
+import { findApplication, type Application } from '../../db/applications';
+import { findEnterprise, isEnterpriseMember } from '../../db/enterprises';
+import { moveStageCount } from '../../db/applications/stageCounts';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
 

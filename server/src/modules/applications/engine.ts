@@ -16,8 +16,10 @@ import {
   type ApplicationState,
 } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { enterpriseMemberIds, findApplication, findEnterprise, ownCaseStake, providerOwnerId, type Application } from './repository';
-import { moveStageCount } from './stageCounts';
+import { enterpriseMemberIds, findEnterprise } from '../../db/enterprises';
+import { findApplication, ownCaseStake, type Application } from '../../db/applications';
+import { providerOwnerId } from '../../db/providers';
+import { moveStageCount } from '../../db/applications/stageCounts';
 
 /** Columns a transition may set besides status, version and updated_at. */
 export type TransitionColumns = Partial<

@@ -3,7 +3,8 @@ import { reviewsCounty } from '../actor';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { APPLICATION_MATERIALS } from '../../../../shared/src/contracts/application';
 import type { OwnerTypeSpec } from '../files';
-import { findApplication, isEnterpriseMember } from './repository';
+import { findApplication } from '../../db/applications';
+import { isEnterpriseMember } from '../../db/enterprises';
 
 /** The four materials of 三（三）2–5: the enterprise adds them while it may edit; its county and the city read them. */
 export function applicationFileOwner(db: Database): OwnerTypeSpec {

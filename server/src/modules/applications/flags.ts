@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Application } from './repository';
+import { type Application } from '../../db/applications';
 
 /**
  * What a reviewer should look at twice (issue: "the application on one screen ... with flags").

@@ -11,11 +11,12 @@ import type { ApplicationDeps } from '../applications/deps';
 import { applicationFlags } from '../applications/flags';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 import { staleError, type TransitionOutcome } from '../applications/engine';
-import { findApplication, findEnterprise, type Application } from '../applications/repository';
 import { num, numOrNull, likeContains } from '../../db/values';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
 import { payableNow, verifiedAmountProblem } from '../../../../shared/src/rules/verifiedAmount';
+import { findApplication, type Application } from '../../db/applications';
+import { findEnterprise } from '../../db/enterprises';
 
 // ---- shared by the city modules ---------------------------------------------------------------------
 

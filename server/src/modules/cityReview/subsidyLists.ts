@@ -17,9 +17,9 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
 import { checkListBudget, findBudget, type ListBudgetCheck } from './budget';
 import { summariesOf, type CityApplicationSummary } from './cityReview';
-import { findApplication, type Application } from '../applications/repository';
 import { num, numOrNull } from '../../db/values';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
+import { findApplication, type Application } from '../../db/applications';
 
 /**
  * The proposed list (拟补贴名单, 三（五）市工信局会同市财政局根据审核结果提出拟补贴名单。市财政局会同市工信局履行相关

@@ -19,12 +19,12 @@ import { countyName, type Role } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 import type { TransitionColumns } from '../applications/engine';
-import { findApplication, type Application } from '../applications/repository';
 
 import { isSettlementSigned, settlementFormOf } from '../providerDesk/settlementForms';
 import { applicationFlags } from '../applications/flags';
-import { stageCounts } from '../applications/stageCounts';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
+import { findApplication, type Application } from '../../db/applications';
+import { stageCounts } from '../../db/applications/stageCounts';
 
 /**
  * The county review of 三（四）: 各县（市）、区工信、财政主管部门……对上云企业的上云效果和云服务商服务质量进行审核，

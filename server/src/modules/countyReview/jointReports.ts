@@ -19,9 +19,9 @@ import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 import { DEPARTMENT_LABELS, RATING_LABELS, departmentOf, reviewerCounties, type Department } from './countyReview';
-import { findApplication } from '../applications/repository';
 import { loadApplications } from '../providerDesk/settlementForms';
 import { isDuplicateKey } from '../../db/errors';
+import { findApplication } from '../../db/applications';
 
 /**
  * The county's joint report (联合行文, 三（四）): a document number (文号) and date, the county's

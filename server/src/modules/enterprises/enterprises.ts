@@ -14,12 +14,12 @@ import { newId } from '../../ids';
 import { maskPhone } from '../../logger';
 import type { AuditTrail } from '../audit/audit';
 import { hashToken } from '../auth/authService';
-import { ownCaseStake } from '../applications/repository';
 import { newInvitationCode } from '../auth/invitations';
 import { normalizeAccessCode } from '../../../../shared/src/contracts/accessCodes';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import type { EnterpriseProfile } from '../../../../shared/src/contracts/application';
 import { countyName } from '../../../../shared/src/contracts/roles';
+import { ownCaseStake } from '../../db/applications';
 
 /**
  * Registering an enterprise (DESIGN.md, "Who uses it"): the first to register a credit code owns it,

@@ -3,7 +3,7 @@ import { reviewsCounty } from '../actor';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { ENTERPRISE_MATERIALS } from '../../../../shared/src/contracts/application';
 import type { OwnerTypeSpec } from '../files';
-import { findEnterprise, isEnterpriseMember } from '../applications/repository';
+import { findEnterprise, isEnterpriseMember } from '../../db/enterprises';
 
 /** The business licence and the letter of authorisation the county checks when an enterprise registers. */
 export function enterpriseFileOwner(db: Database): OwnerTypeSpec {

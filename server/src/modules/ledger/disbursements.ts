@@ -11,10 +11,11 @@ import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isCityVisible, lockApplication } from '../cityReview/cityReview';
 import { isDuplicateKey } from '../../db/errors';
-import { findApplication, findEnterprise, type Application } from '../applications/repository';
 import { num, likeContains } from '../../db/values';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
+import { findApplication, type Application } from '../../db/applications';
+import { findEnterprise } from '../../db/enterprises';
 
 /**
  * The disbursement ledger (三（五）市财政局拨付资金): one payment per application by treasury transfer to the

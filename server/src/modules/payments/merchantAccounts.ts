@@ -14,7 +14,7 @@ import type { AuditTrail } from '../audit/audit';
 import { platformPublicKey, signSha256Rsa } from '../../wechat/pay/crypto';
 import { UNVERIFIED_ANSWER, createPayTransport } from '../../wechat/pay/transport';
 import { SecretBox } from './secretBox';
-import { ownedProvider } from '../applications/repository';
+import { ownedProvider } from '../../db/providers';
 
 /**
  * A provider's WeChat Pay merchant account (DESIGN.md "Paying the provider through the platform"): its

@@ -15,11 +15,11 @@ import { newId } from '../../ids';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, NotFoundError } from '../errors';
 import { holdersOf, enqueueNotifications } from '../notifications/outbox';
-import { ownedProvider, providerName, providerOwnerId } from '../applications/repository';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import type { PaymentDeps, PaymentService } from './service';
 import { settleRefund } from './settle';
 import { parseTradeBill, type BillRow } from './tradeBill';
+import { ownedProvider, providerName, providerOwnerId } from '../../db/providers';
 
 /**
  * Reconciliation (issue 7, 5): the sweeper settles every order and refund left without a clear answer

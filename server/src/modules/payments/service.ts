@@ -17,12 +17,14 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, Upstre
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
-import { findApplication, isEnterpriseMember, ownedProvider } from '../applications/repository';
 import { findFiling } from '../providers/filingRepository';
 import { nonceString } from '../../wechat/pay/crypto';
 import { rfc3339Shanghai } from '../../wechat/pay/format';
 import { type MerchantAccounts, type MerchantClient } from './merchantAccounts';
 import { attachToApplication, notifyParties, settlePaid, settleRefund, type WechatRefund, type WechatTransaction } from './settle';
+import { findApplication } from '../../db/applications';
+import { isEnterpriseMember } from '../../db/enterprises';
+import { ownedProvider } from '../../db/providers';
 
 /**
  * Payment requests and their one WeChat Pay order each (issue 7). The out_trade_no is fixed when the

@@ -14,11 +14,13 @@ import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
 import { paidSum } from '../applications/drafts';
-import { enterpriseMemberIds, findApplication, findEnterprise, providerName, providerOwnerId } from '../applications/repository';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
+import { enterpriseMemberIds, findEnterprise } from '../../db/enterprises';
+import { findApplication } from '../../db/applications';
+import { providerName, providerOwnerId } from '../../db/providers';
 
 /**
  * What a paid order or a refund does, wherever we learn of it (callback, query, bill): each is one

@@ -4,10 +4,10 @@ import { type Actor } from '../actor';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
-import type { Application } from '../applications/repository';
 
 import { enterpriseNames, loadApplications, ownedProviderIds, statusView } from './settlementForms';
 import { NotFoundError } from '../errors';
+import { type Application } from '../../db/applications';
 
 /**
  * The provider's confirmation (DESIGN.md "An application's life"): it confirms or disputes each

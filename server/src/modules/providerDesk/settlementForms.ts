@@ -21,7 +21,7 @@ import type { OwnerTypeSpec } from '../files';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
-import type { Application } from '../applications/repository';
+import { type Application } from '../../db/applications';
 
 /**
  * The 兑付申请表 of 三（三）1 (DESIGN.md "An application's life"): the provider issues it for a set of

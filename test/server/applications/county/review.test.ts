@@ -1,9 +1,9 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import { recountStages } from '../../../../server/src/modules/applications/stageCounts';
 import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
 import { providerRatingSummary } from '../../../../server/src/modules/countyReview/countyReview';
 import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
+import { recountStages } from '../../../../server/src/db/applications/stageCounts';
 
 /** 三（四）: both county departments review; the application moves on only when both approved. */
 describe('county review (三（四）)', () => {

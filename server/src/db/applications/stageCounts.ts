@@ -1,6 +1,7 @@
-import type { EntityManager } from 'typeorm';
-import type { Database } from '../../db/database';
-import { StageCountEntity } from '../../db/entities';
+import type { Database } from '../database';
+import { StageCountEntity } from '../entities';
+import { em } from '../orm';
+import type { TxBrand } from '../tx';
 
 /**
  * Moves one application from a stage to another in `stage_counts`, inside the transition's own
@@ -8,9 +9,9 @@ import { StageCountEntity } from '../../db/entities';
  * read. On MySQL the two rows it touches are locked until commit: transitions of one county at the
  * same stage wait for each other for the length of a short transaction, which is what exactness costs.
  */
-export async function moveStageCount(tx: EntityManager, countyCode: string, from: string | null, to: string | null): Promise<void> {
+export async function moveStageCount(tx: TxBrand, countyCode: string, from: string | null, to: string | null): Promise<void> {
   if (from === to) return;
-  const repo = tx.getRepository(StageCountEntity);
+  const repo = em(tx).getRepository(StageCountEntity);
   if (from !== null)
     await repo
       .createQueryBuilder()
@@ -35,13 +36,9 @@ export async function moveStageCount(tx: EntityManager, countyCode: string, from
   }
 }
 
-export async function stageCounts(
-  m: EntityManager,
-  counties: readonly string[],
-  statuses: readonly string[],
-): Promise<Record<string, number>> {
+export async function stageCounts(tx: TxBrand, counties: readonly string[], statuses: readonly string[]): Promise<Record<string, number>> {
   if (!counties.length || !statuses.length) return {};
-  const rows: { status: string; n: number | string }[] = await m.query(
+  const rows: { status: string; n: number | string }[] = await em(tx).query(
     `SELECT status, SUM(n) AS n FROM stage_counts WHERE county_code IN (${counties.map(() => '?').join(', ')}) AND status IN (${statuses.map(() => '?').join(', ')}) GROUP BY status`,
     [...counties, ...statuses],
   );
