@@ -212,6 +212,11 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
     ),
   });
 
+  // An outage is logged once when it starts and once when it ends, not once per request.
+  deps.db.onAvailability((a) => {
+    if (a.state === 'down') deps.logger.error({ code: a.code }, 'database unreachable: answering 503 until it is back');
+    else deps.logger.warn({ downForMs: a.downForMs }, 'database reachable again');
+  });
   // Koa reports here what happens after a response is under way; a phone that hangs up is routine.
   app.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || err.code === 'ECANCELED' || err.code === 'ERR_STREAM_PREMATURE_CLOSE')

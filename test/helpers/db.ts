@@ -15,8 +15,9 @@ export function testConfig(overrides: Record<string, string> = {}) {
 
 export const onMysql = (): boolean => !!process.env.DATABASE_URL;
 
-export async function openTestDatabase(): Promise<Database> {
-  const config = testConfig();
+/** `env` may name another DATABASE_URL (a proxy in front of MariaDB, say). */
+export async function openTestDatabase(env: Record<string, string> = {}): Promise<Database> {
+  const config = testConfig(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : {});
   const db = await openDatabase(config, { sqliteFile: ':memory:' });
   if (db.kind === 'mysql') await emptyTables(db);
   return db;

@@ -41,7 +41,7 @@ export async function startTestApp(
   // Materials go to a folder of this test app's own, removed on close.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-test-'));
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });
-  const db = await openTestDatabase();
+  const db = await openTestDatabase(options.env);
   const wechat = createWechatClients({
     apiBase: sandbox.baseUrl,
     mp: config.wechat.mp,

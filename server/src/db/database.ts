@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { asTx } from './orm';
 import type { Tx } from './tx';
 import { ENTITIES } from './entities';
+import { DatabaseUnavailableError, isUnavailable } from './errors';
 import { MIGRATIONS } from './migrations';
 
 export type DbKind = 'sqlite' | 'mysql';
@@ -25,8 +26,13 @@ function isRetryableLockError(err: unknown): boolean {
  * another's committed rows (../shared/notes/typeorm.md). MySQL/MariaDB have a pool and real
  * per-connection transactions: there the queue is not used, and nothing depends on one process.
  */
+/** Whether the database answers: told to a listener once when an outage starts and once when it ends. */
+export type Availability = { state: 'down'; since: number; code: string | null } | { state: 'up'; since: number; downForMs: number };
+
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
+  private downSince: number | null = null;
+  private listener: ((a: Availability) => void) | null = null;
 
   constructor(
     readonly dataSource: DataSource,
@@ -43,7 +49,8 @@ export class Database {
       try {
         return await this.exclusive(() => this.dataSource.transaction((m) => fn(asTx(m))));
       } catch (err) {
-        if (this.kind !== 'mysql' || attempt >= DEADLOCK_RETRIES || !isRetryableLockError(err)) throw err;
+        if (err instanceof DatabaseUnavailableError || this.kind !== 'mysql' || attempt >= DEADLOCK_RETRIES || !isRetryableLockError(err))
+          throw err;
         await new Promise((r) => setTimeout(r, 5 * attempt + Math.floor(Math.random() * 10)));
       }
     }
@@ -64,7 +71,49 @@ export class Database {
     return this.exclusive(() => this.dataSource.query<T[]>(sql, params));
   }
 
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /** Hears once when the database stops answering and once when it answers again (main.ts logs both). */
+  onAvailability(listener: (a: Availability) => void): void {
+    this.listener = listener;
+  }
+
+  get available(): boolean {
+    return this.downSince === null;
+  }
+
+  /**
+   * Every piece of work goes through here: an error that says the database cannot be reached becomes a
+   * DatabaseUnavailableError (answered 503, never logged per request), and any answer at all — a
+   * result or an ordinary error such as a duplicate key — says it is reachable again.
+   */
+  private async tracked<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.reachable();
+      return result;
+    } catch (err) {
+      if (!isUnavailable(err)) {
+        this.reachable();
+        throw err;
+      }
+      if (this.downSince === null) {
+        this.downSince = Date.now();
+        const e = err as { code?: unknown; driverError?: { code?: unknown } };
+        const code = e.driverError?.code ?? e.code;
+        this.listener?.({ state: 'down', since: this.downSince, code: typeof code === 'string' ? code : null });
+      }
+      throw err instanceof DatabaseUnavailableError ? err : new DatabaseUnavailableError(err);
+    }
+  }
+
+  private reachable(): void {
+    if (this.downSince === null) return;
+    const downForMs = Date.now() - this.downSince;
+    this.downSince = null;
+    this.listener?.({ state: 'up', since: Date.now(), downForMs });
+  }
+
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const work = () => this.tracked(job);
     if (this.kind !== 'sqlite') return work();
     const next = this.tail.then(work, work);
     // The queue continues whether this piece of work succeeded or failed.

@@ -2,6 +2,10 @@ import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../../../shared/src/contracts/errors';
 import { isDomainError, TooManyRequestsError, type ErrorKind } from '../modules/errors';
+import { DatabaseUnavailableError } from '../db/errors';
+
+/** How long a caller should wait before trying again while the database is away. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /** The one place a use case's refusal becomes an HTTP status. */
 export const STATUS_OF: Record<ErrorKind, number> = {
@@ -52,8 +56,16 @@ export function errorHandler(logger: Logger): Middleware {
     } catch (err) {
       if (isDomainError(err)) {
         if (err instanceof TooManyRequestsError) ctx.set('Retry-After', String(err.retryAfterSeconds));
+        if (err.kind === 'unavailable') ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
         ctx.status = STATUS_OF[err.kind];
         ctx.body = { error: { code: err.code, message: err.message, details: err.details } };
+        return;
+      }
+      if (err instanceof DatabaseUnavailableError) {
+        // An outage is answered as one: 503 with when to try again, logged once by the database's listener.
+        ctx.status = 503;
+        ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+        ctx.body = { error: { code: 'unavailable' satisfies ErrorCode, message: '系统暂时无法访问数据库，请稍候几秒再试', details: [] } };
         return;
       }
       const e = (err ?? {}) as HttpishError;

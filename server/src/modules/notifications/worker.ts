@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
+import { isUnavailable } from '../../db/errors';
 import { newId } from '../../ids';
 import { WechatApiError, WechatTransportError, type SendResult, type WechatClients } from '../../wechat/clients';
 import { buildSubscribeMessage, buildTemplateMessage, parsePayload, templateGroup, type Payload } from './channels';
@@ -414,7 +415,8 @@ export class OutboxWorker {
           failures = 0;
         } catch (err) {
           failures++;
-          this.deps.logger.error({ err }, 'outbox: round failed');
+          // An outage is logged once by the app when it starts and ends, not once per round.
+          if (!isUnavailable(err)) this.deps.logger.error({ err }, 'outbox: round failed');
         }
         if (stopped) break;
         // A failing database is not hammered: the pause grows with consecutive failures.

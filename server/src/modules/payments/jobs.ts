@@ -1,3 +1,4 @@
+import { isUnavailable } from '../../db/errors';
 import type { Logger } from 'pino';
 import type { PaymentReconciler } from './reconcile';
 
@@ -18,7 +19,8 @@ export function startPaymentJobs(reconciler: PaymentReconciler, logger: Logger, 
         if (report.checked || report.refundsChecked) logger.info(report, 'payments swept');
         await reconciler.dailyBills();
       } catch (err) {
-        logger.warn({ err }, 'payment jobs failed; next round in a minute');
+        // An outage is logged once by the app when it starts and ends, not once per round.
+        if (!isUnavailable(err)) logger.warn({ err }, 'payment jobs failed; next round in a minute');
       } finally {
         running = null;
       }
