@@ -29,6 +29,7 @@ export async function startDevelopment(config: Config): Promise<Running> {
       await running.stop();
       await sandbox.close();
     },
+    stopBoundMs: running.stopBoundMs + 5000,
   };
 }
 

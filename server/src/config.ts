@@ -33,6 +33,11 @@ export interface Config {
   /** Days a case may wait at each stage before it is shown as overdue. */
   overdueDays: Partial<Record<ApplicationState, number>>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are
+   * cut (SHUTDOWN_GRACE_MS): below the 30 s a process manager usually waits before it kills.
+   */
+  shutdownGraceMs: number;
   wechatPay: {
     /** WeChat Pay's API host, or the sandbox's; null in sandbox mode: then the WeChat sandbox's (WECHAT_API_BASE, or the one npm start starts), which answers both. */
     apiBase: string | null;
@@ -212,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     policyEffectiveFrom,
     overdueDays: overdue.days,
     logLevel: logLevelRaw as Config['logLevel'],
+    shutdownGraceMs: integerSetting(env, 'SHUTDOWN_GRACE_MS', 20_000, 0, 10 * 60_000),
     wechatPay,
   };
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
+import http, { type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase } from './db/database';
@@ -9,10 +9,20 @@ import { createApp } from './app';
 import { createWechatClients } from './wechat/clients';
 import { startOutboxWorker } from './modules/notifications/worker';
 import { startPaymentJobs } from './modules/payments/jobs';
+import { createBlobStorage, sweepTempOnTimer, UPLOAD_TIME_LIMIT_MS } from './storage';
 
 export interface Running {
   server: Server;
+  /** Stops cleanly (the same promise however often it is called): see `start`. */
   stop: () => Promise<void>;
+  /** How long a stop may take at most before the entry gives up on it and exits. */
+  stopBoundMs: number;
+}
+
+/** What a request that arrives while the server stops gets: the outage's answer, and the connection closed. */
+function refuseWhileStopping(res: ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5', connection: 'close' });
+  res.end(JSON.stringify({ error: { code: 'unavailable', message: '服务正在重启，请稍后再试', details: [] } }));
 }
 
 /**
@@ -31,10 +41,12 @@ export async function start(config: Config): Promise<Running> {
 
   const wechat = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
   let ownAddress = `http://127.0.0.1:${config.port}`;
+  const storage = createBlobStorage(config);
   const { app, services } = createApp({
     config,
     db,
     logger,
+    storage,
     wechat: { miniProgram: wechat.mp },
     wechatPay: {
       // In sandbox mode the sandbox also stands in for WeChat Pay; callbacks come back to our own port.
@@ -42,27 +54,59 @@ export async function start(config: Config): Promise<Running> {
       notifyBaseUrl: () => config.wechatPay.publicBaseUrl ?? ownAddress,
     },
   });
-  closers.push(startOutboxWorker({ config, db, wechat, logger }));
+  const background: (() => Promise<void>)[] = [startOutboxWorker({ config, db, wechat, logger }), sweepTempOnTimer(storage, logger)];
 
-  const server = app.listen(config.port, config.host);
+  // Koa's own listen(), with one door in front: once stopping, a request that still arrives on an open
+  // keep-alive connection is refused with 503 and the connection closed, and a finished one lets its
+  // connection go, so that only requests in flight hold the server open.
+  let stopping = false;
+  const handle = app.callback();
+  const server = http.createServer((req, res) => {
+    if (stopping) return refuseWhileStopping(res);
+    res.once('finish', () => {
+      if (stopping) server.closeIdleConnections();
+    });
+    void handle(req, res);
+  });
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   ownAddress = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(startPaymentJobs(services.reconciler, logger));
+  background.push(startPaymentJobs(services.reconciler, logger));
   // WeChat and slow phones: keep idle connections a little longer than typical load balancers do.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // A 20 MB material from a phone on a weak mobile link can take minutes; headers still must come fast.
-  server.requestTimeout = 15 * 60_000;
+  server.requestTimeout = UPLOAD_TIME_LIMIT_MS;
   logger.info({ port: config.port, database: config.database.kind, sandbox: config.sandbox }, '上云补助 server listening');
 
-  const stop = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const close of closers.reverse()) await close();
-  };
-  return { server, stop };
+  /**
+   * A clean stop (SIGTERM, SIGINT): no new connections; requests in flight finish, up to
+   * SHUTDOWN_GRACE_MS, after which their connections are cut (their transactions roll back whole and
+   * an upload's temporary part is swept); meanwhile the outbox worker and the payment jobs finish their
+   * round; then the database is closed.
+   */
+  let stopped: Promise<void> | null = null;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping = true;
+      logger.info({ graceMs: config.shutdownGraceMs }, 'stopping: no new requests, finishing those in flight');
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => {
+        logger.warn('stopping: requests still in flight after the grace period are cut');
+        server.closeAllConnections();
+      }, config.shutdownGraceMs);
+      const backgroundDone = Promise.allSettled(background.map((close) => close()));
+      await drained;
+      clearTimeout(cut);
+      await backgroundDone;
+      for (const close of closers.reverse()) await close();
+      logger.info('stopped');
+    })());
+  return { server, stop, stopBoundMs: config.shutdownGraceMs + 15_000 };
 }
 
 /** The settings the production entry needs instead of the sandbox, named in its refusal. */
@@ -88,19 +132,29 @@ export function refuseSandboxMode(config: Config): Config {
 
 /**
  * Runs an entry: a wrong setting is one line on stderr and exit 1, a failed start likewise; SIGINT and
- * SIGTERM stop it cleanly (exit 0).
+ * SIGTERM stop it cleanly (exit 0), within the stop's bound (exit 1 past it, or at a second signal).
+ * A server whose launcher died (npm, tsx, a shell killed with -9) stops too, rather than holding its
+ * port as an orphan.
  */
 export function runEntry(launch: () => Promise<Running>): void {
   launch().then(
-    ({ stop }) => {
+    ({ stop, stopBoundMs }) => {
+      let signalled = false;
       const shutdown = () => {
+        if (signalled) process.exit(1);
+        signalled = true;
+        setTimeout(() => process.exit(1), stopBoundMs).unref();
         stop().then(
           () => process.exit(0),
           () => process.exit(1),
         );
       };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent && !signalled) shutdown();
+      }, 1000).unref();
     },
     (err: unknown) => {
       if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);

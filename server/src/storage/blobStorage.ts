@@ -17,7 +17,21 @@ export interface BlobStorage {
   /** Removes the blob; removing a blob that is not there is not an error. */
   remove(key: string): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /**
+   * Removes the temporary parts of uploads untouched for longer than `olderThanMs` (debris of an
+   * upload cut by a crash or a lost connection); answers how many.
+   */
+  sweepTemp(olderThanMs: number): Promise<number>;
 }
+
+/**
+ * The longest an upload may take (the HTTP server's request timeout): a 20 MB material from a phone on
+ * a weak mobile link can take minutes. A temporary part untouched for longer belongs to no live upload.
+ */
+export const UPLOAD_TIME_LIMIT_MS = 15 * 60_000;
+/** Temporary parts are swept this often, once they have been idle past the upload time limit. */
+export const TEMP_SWEEP_EVERY_MS = 5 * 60_000;
+export const STALE_TEMP_MS = UPLOAD_TIME_LIMIT_MS + 60_000;
 
 export interface StoredBlob {
   sizeBytes: number;

@@ -4,10 +4,7 @@ import { chmod, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertBlobKey, BlobNotFoundError, BlobTooLargeError, type BlobStorage, type StoredBlob } from './blobStorage';
-
-/** Temp files older than this can only be leftovers of a crash: no upload runs that long. */
-const STALE_TEMP_MS = 6 * 3600_000;
+import { assertBlobKey, BlobNotFoundError, BlobTooLargeError, STALE_TEMP_MS, type BlobStorage, type StoredBlob } from './blobStorage';
 
 function isErrno(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === code;
@@ -17,7 +14,7 @@ function isErrno(err: unknown, code: string): boolean {
  * Blobs on the local disk, under a root that no web server serves (by default
  * `${dataDir}/files`). Layout: `objects/<2 hex of sha256(key)>/<key>` spreads blobs over 256
  * folders whatever the keys look like; `tmp/` holds uploads in progress on the same filesystem,
- * so the final rename is atomic and a crash leaves debris only in `tmp/`, swept on the next start.
+ * so the final rename is atomic and a crash leaves debris only in `tmp/`, swept at start and on a timer.
  * Everything is created owner-only (0700 folders, 0600 files).
  */
 export class LocalDiskStorage implements BlobStorage {
@@ -102,7 +99,7 @@ export class LocalDiskStorage implements BlobStorage {
     }
   }
 
-  /** Removes temp files older than `olderThanMs`: debris of uploads cut by a crash. */
+  /** Removes temp files idle for longer than `olderThanMs` (by their last write): debris of uploads cut short. */
   async sweepTemp(olderThanMs = STALE_TEMP_MS, now = Date.now()): Promise<number> {
     let removed = 0;
     let names: string[];

@@ -4,8 +4,15 @@ import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { BlobNotFoundError, BlobTooLargeError, InvalidBlobKeyError, assertBlobKey } from '../../../server/src/storage/blobStorage';
-import { createBlobStorage } from '../../../server/src/storage';
+import {
+  BlobNotFoundError,
+  BlobTooLargeError,
+  InvalidBlobKeyError,
+  STALE_TEMP_MS,
+  UPLOAD_TIME_LIMIT_MS,
+  assertBlobKey,
+} from '../../../server/src/storage/blobStorage';
+import { createBlobStorage, sweepTempOnTimer } from '../../../server/src/storage';
 import { LocalDiskStorage } from '../../../server/src/storage/localDisk';
 import { newId } from '../../../server/src/ids';
 
@@ -135,16 +142,34 @@ describe('LocalDiskStorage', () => {
     await storage.remove(key);
   });
 
-  test('stale temp files (a crash mid-upload) are swept; fresh ones are left alone', async () => {
+  test('temp parts idle past the upload time limit (an upload cut short) are swept; a slow upload still writing is left alone', async () => {
     const stale = path.join(storage.tmpDir, 'stale.part');
-    const fresh = path.join(storage.tmpDir, 'fresh.part');
+    const slow = path.join(storage.tmpDir, 'slow.part');
     writeFileSync(stale, 'old');
-    writeFileSync(fresh, 'new');
-    const old = new Date(Date.now() - 7 * 3600_000);
-    utimesSync(stale, old, old);
-    expect(await storage.sweepTemp()).toBe(1);
-    expect(readdirSync(storage.tmpDir)).toEqual(['fresh.part']);
-    await rm(fresh);
+    writeFileSync(slow, 'new');
+    const idlePastLimit = new Date(Date.now() - UPLOAD_TIME_LIMIT_MS - 61_000);
+    utimesSync(stale, idlePastLimit, idlePastLimit);
+    // Last written 14 minutes ago: a request may still be alive that long.
+    const stillAlive = new Date(Date.now() - UPLOAD_TIME_LIMIT_MS + 60_000);
+    utimesSync(slow, stillAlive, stillAlive);
+    expect(STALE_TEMP_MS).toBeGreaterThan(UPLOAD_TIME_LIMIT_MS);
+    expect(await storage.sweepTemp(STALE_TEMP_MS)).toBe(1);
+    expect(readdirSync(storage.tmpDir)).toEqual(['slow.part']);
+    await rm(slow);
+  });
+
+  test('the sweep runs on a timer, not only at start, and says what it removed', async () => {
+    await storage.put(`warm/${newId()}`, Readable.from([Buffer.from('x')]), { maxBytes: 10 });
+    const debris = path.join(storage.tmpDir, 'debris.part');
+    writeFileSync(debris, 'cut short');
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(debris, old, old);
+    const said: unknown[] = [];
+    const stop = sweepTempOnTimer(storage, { info: (o: unknown) => said.push(o), warn: () => undefined } as never, 50, 5000);
+    for (let i = 0; i < 100 && readdirSync(storage.tmpDir).length; i++) await new Promise((r) => setTimeout(r, 20));
+    await stop();
+    expect(readdirSync(storage.tmpDir)).toEqual([]);
+    expect(said).toEqual([{ removed: 1 }]);
   });
 
   test('the default lives under DATA_DIR/files', () => {
