@@ -58,6 +58,9 @@ import { OfficialAccountEndpoint } from './http/officialAccountEndpoint';
 import { ProviderDesk } from './modules/providerDesk/confirmations';
 import { applicationFileOwner } from './modules/applications/fileOwner';
 import { enterpriseFileOwner } from './modules/enterprises/fileOwner';
+import { Metrics } from './metrics';
+import { requestMetrics } from './http/metrics';
+import { databaseMetrics } from './modules/health/metricsSource';
 
 export interface AppDeps {
   config: Config;
@@ -69,6 +72,8 @@ export interface AppDeps {
   now?: () => number;
   /** Where WeChat Pay (or the sandbox) is, and where it should call us back; from the settings when absent. */
   wechatPay?: { apiBase?: () => string; notifyBaseUrl?: () => string };
+  /** The process's metrics (main.ts adds the process's own figures); one of its own per app when absent. */
+  metrics?: Metrics;
 }
 
 /** Every use case, built once here (the composition root); the routes on top call them. */
@@ -176,17 +181,20 @@ export function createServices(deps: AppDeps): Services {
 }
 
 /** Builds the HTTP application. It never listens: main.ts does, and tests drive it in-process. */
-export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTable; services: Services } {
+export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTable; services: Services; metrics: Metrics } {
   const services = createServices(deps);
+  const metrics = deps.metrics ?? new Metrics({ processMetrics: false });
+  metrics.watch(databaseMetrics(deps.db, deps.config.overdueDays), deps.now);
   const app = new Koa<AppState>();
   // The client's address is the socket's unless TRUST_PROXY names the proxies in front of us: then it
   // is the address the outermost trusted proxy saw, and whatever a caller put further left is ignored.
   app.proxy = deps.config.trustProxy > 0;
   app.maxIpsCount = deps.config.trustProxy;
-  const limits = new RateLimits(deps.config.rateLimits, {
-    db: deps.db,
-    mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null,
-  });
+  const limits = new RateLimits(
+    deps.config.rateLimits,
+    { db: deps.db, mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null },
+    (limit) => metrics.rateLimitRefusals.inc({ limit }),
+  );
   const routes = new RouteTable(limits);
 
   // Registered in this order, which @koa/router matches in (docs/openapi.json keeps it).
@@ -223,6 +231,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
       deps.logger.debug({ code: err.code }, 'client went away');
     else deps.logger.error({ err }, 'error after response started');
   });
+  app.use(requestMetrics(metrics, deps.config.metrics.token));
   app.use(securityHeaders());
   app.use(errorHandler(deps.logger));
   app.use(async (ctx, next) => {
@@ -252,5 +261,5 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   });
   app.use(routes.router.routes());
   app.use(routes.router.allowedMethods({ throw: true }));
-  return { app, routes, services };
+  return { app, routes, services, metrics };
 }

@@ -38,6 +38,8 @@ export interface Config {
    * cut (SHUTDOWN_GRACE_MS): below the 30 s a process manager usually waits before it kills.
    */
   shutdownGraceMs: number;
+  /** Prometheus metrics: on a loopback port of their own, and/or on the main port to a bearer of the token. */
+  metrics: { port: number | null; token: string | null };
   wechatPay: {
     /** WeChat Pay's API host, or the sandbox's; null in sandbox mode: then the WeChat sandbox's (WECHAT_API_BASE, or the one npm start starts), which answers both. */
     apiBase: string | null;
@@ -218,8 +220,17 @@ export function loadConfig(env: Env = process.env): Config {
     overdueDays: overdue.days,
     logLevel: logLevelRaw as Config['logLevel'],
     shutdownGraceMs: integerSetting(env, 'SHUTDOWN_GRACE_MS', 20_000, 0, 10 * 60_000),
+    metrics: metricsConfig(env),
     wechatPay,
   };
+}
+
+function metricsConfig(env: Env): Config['metrics'] {
+  const port = value(env, 'METRICS_PORT') === undefined ? null : integerSetting(env, 'METRICS_PORT', 0, 1, 65_535);
+  const token = value(env, 'METRICS_TOKEN') ?? null;
+  if (token !== null && (token.length < 24 || /\s/.test(token)))
+    throw new ConfigError('METRICS_TOKEN', '须为至少 24 个字符、不含空白的随机串（例如 openssl rand -hex 16 的结果）');
+  return { port, token };
 }
 
 const DEV_PAY_SECRETS_KEY = Buffer.alloc(32, 's');

@@ -9,6 +9,8 @@ import { createApp } from './app';
 import { createWechatClients } from './wechat/clients';
 import { startOutboxWorker } from './modules/notifications/worker';
 import { startPaymentJobs } from './modules/payments/jobs';
+import { Metrics } from './metrics';
+import { startMetricsServer } from './http/metrics';
 import { createBlobStorage, sweepTempOnTimer, UPLOAD_TIME_LIMIT_MS } from './storage';
 
 export interface Running {
@@ -39,7 +41,14 @@ export async function start(config: Config): Promise<Running> {
   const db = await openDatabase(config);
   const closers: (() => Promise<void>)[] = [() => db.close()];
 
-  const wechat = createWechatClients({ apiBase, mp: config.wechat.mp, oa: config.wechat.oa, tokenStore: new DbTokenStore(db) });
+  const metrics = new Metrics();
+  const wechat = createWechatClients({
+    apiBase,
+    mp: config.wechat.mp,
+    oa: config.wechat.oa,
+    tokenStore: new DbTokenStore(db),
+    onError: (api, code) => metrics.wechatErrors.inc({ api, code }),
+  });
   let ownAddress = `http://127.0.0.1:${config.port}`;
   const storage = createBlobStorage(config);
   const { app, services } = createApp({
@@ -47,6 +56,7 @@ export async function start(config: Config): Promise<Running> {
     db,
     logger,
     storage,
+    metrics,
     wechat: { miniProgram: wechat.mp },
     wechatPay: {
       // In sandbox mode the sandbox also stands in for WeChat Pay; callbacks come back to our own port.
@@ -54,7 +64,16 @@ export async function start(config: Config): Promise<Running> {
       notifyBaseUrl: () => config.wechatPay.publicBaseUrl ?? ownAddress,
     },
   });
-  const background: (() => Promise<void>)[] = [startOutboxWorker({ config, db, wechat, logger }), sweepTempOnTimer(storage, logger)];
+  const background: (() => Promise<void>)[] = [
+    startOutboxWorker({
+      config,
+      db,
+      wechat,
+      logger,
+      onOutcome: (channel, result) => metrics.sends.inc({ channel, result }),
+    }),
+    sweepTempOnTimer(storage, logger),
+  ];
 
   // Koa's own listen(), with one door in front: once stopping, a request that still arrives on an open
   // keep-alive connection is refused with 503 and the connection closed, and a finished one lets its
@@ -74,6 +93,10 @@ export async function start(config: Config): Promise<Running> {
     server.once('error', reject);
   });
   ownAddress = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (config.metrics.port !== null) {
+    const metricsServer = await startMetricsServer(metrics, config.metrics.port);
+    closers.push(() => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
+  }
   background.push(startPaymentJobs(services.reconciler, logger));
   // WeChat and slow phones: keep idle connections a little longer than typical load balancers do.
   server.keepAliveTimeout = 65_000;
@@ -92,6 +115,7 @@ export async function start(config: Config): Promise<Running> {
   const stop = () =>
     (stopped ??= (async () => {
       stopping = true;
+      services.health.markStopping();
       logger.info({ graceMs: config.shutdownGraceMs }, 'stopping: no new requests, finishing those in flight');
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -13,6 +13,7 @@ import { DbTokenStore } from '../../server/src/db/tokenStore';
 import { createLogger } from '../../server/src/logger';
 import { startSandbox, type SandboxOptions } from '../../server/sandbox';
 import { createWechatClients } from '../../server/src/wechat/clients';
+import { Metrics } from '../../server/src/metrics';
 import { InvitationService } from '../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../server/src/modules/audit/audit';
 import type { InvitedRole } from '../../shared/src/contracts/roles';
@@ -26,6 +27,8 @@ export interface TestApp {
   sandbox: Awaited<ReturnType<typeof startSandbox>>;
   /** The app's use cases, for jobs a test runs by hand (the payment sweeper, the bill check). */
   services: Services;
+  /** The app's metrics (what GET /metrics shows), fed by the app, its WeChat clients and its limits. */
+  metrics: Metrics;
   /** Logs in through the real co-wechat-api client against the sandbox and returns the bearer token. */
   login(name: string): Promise<{ token: string; userId: string }>;
   /** Gives a logged-in user an invited role the way production does: an invitation code, redeemed. */
@@ -42,11 +45,13 @@ export async function startTestApp(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-test-'));
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });
   const db = await openTestDatabase(options.env);
+  const metrics = new Metrics({ processMetrics: false });
   const wechat = createWechatClients({
     apiBase: sandbox.baseUrl,
     mp: config.wechat.mp,
     oa: config.wechat.oa,
     tokenStore: new DbTokenStore(db),
+    onError: (api, code) => metrics.wechatErrors.inc({ api, code }),
   });
   let ownBase = '';
   const { app, services } = createApp({
@@ -56,6 +61,7 @@ export async function startTestApp(
     wechat: { miniProgram: wechat.mp },
     now: options.now,
     wechatPay: { notifyBaseUrl: () => ownBase },
+    metrics,
   });
   // supertest against a real listening socket: HTTP parsing, limits and all.
   const server = app.listen(0, '127.0.0.1');
@@ -71,6 +77,7 @@ export async function startTestApp(
     http,
     sandbox,
     services,
+    metrics,
     async login(name) {
       const res = await http.post('/api/v1/auth/wx-login').send({ code: `sandbox:${name}` });
       if (res.status !== 200) throw new Error(`login of ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);

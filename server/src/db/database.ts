@@ -124,6 +124,11 @@ export class Database {
     return next;
   }
 
+  /** Whether migrations of this release have not been run yet (another instance may be running them). */
+  async hasPendingMigrations(): Promise<boolean> {
+    return this.exclusive(() => this.dataSource.showMigrations());
+  }
+
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

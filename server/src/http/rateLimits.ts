@@ -23,6 +23,8 @@ export class RateLimits {
   constructor(
     readonly rules: Record<LimitKey, LimitRule>,
     store: LimitStoreOptions,
+    /** Told of each refusal by its limit (`login.address` …): the metrics count them. */
+    private readonly onRefusal?: (limit: string) => void,
   ) {
     for (const [key, rule] of Object.entries(rules) as [LimitKey, LimitRule][]) {
       if (rule.points <= 0) continue;
@@ -62,12 +64,18 @@ export class RateLimits {
         try {
           await limiter.consume(id);
         } catch (res) {
-          if (res instanceof RateLimiterRes) throw tooMany(res.msBeforeNext);
+          if (res instanceof RateLimiterRes) {
+            this.onRefusal?.(`${name}.${scope}`);
+            throw tooMany(res.msBeforeNext);
+          }
           throw res;
         }
       } else {
         const res = await limiter.get(id);
-        if (res && res.consumedPoints >= limiter.points) throw tooMany(res.msBeforeNext);
+        if (res && res.consumedPoints >= limiter.points) {
+          this.onRefusal?.(`${name}.${scope}`);
+          throw tooMany(res.msBeforeNext);
+        }
       }
     }
   }

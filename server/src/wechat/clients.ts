@@ -4,7 +4,7 @@
  * `apiBase` alone, so the code tested against the sandbox is the code that talks to WeChat.
  */
 import type API from 'co-wechat-api';
-import { WechatTransportError, toWechatError } from './errors';
+import { WechatApiError, WechatTransportError, toWechatError } from './errors';
 import { StableTokenApi, jsonPost } from './stableTokenApi';
 import type { TokenStore } from './tokenStore';
 
@@ -26,7 +26,12 @@ export interface WechatClientsOptions {
   tokenStore: TokenStore;
   /** Connect and read timeout per request, ms. Default 5000 (httpx's own default is 3000). */
   timeoutMs?: number;
+  /** Told of every failed call: WeChat's errcode, or the transport failure (the metrics count them). */
+  onError?: ErrorObserver;
 }
+
+/** `code`: WeChat's errcode as a string, or the kind of transport failure (`timeout`, `http-5xx` …). */
+export type ErrorObserver = (api: string, code: string) => void;
 
 /** `{key: {value}}`, as WeChat takes message data. */
 export type MessageData = Record<string, { value: string }>;
@@ -77,20 +82,25 @@ function digitsOf(value: unknown): string | null {
   return null;
 }
 
-async function call<T>(api: string, run: () => Promise<T>): Promise<T> {
+async function call<T>(api: string, run: () => Promise<T>, observe?: ErrorObserver): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    throw toWechatError(err, api);
+    const e = toWechatError(err, api);
+    observe?.(api, e instanceof WechatApiError ? String(e.errcode) : e.failure);
+    throw e;
   }
 }
 
 export class MiniProgramClient {
-  constructor(readonly api: StableTokenApi) {}
+  constructor(
+    readonly api: StableTokenApi,
+    private readonly observe?: ErrorObserver,
+  ) {}
 
   /** Exchanges a wx.login code for the user's ids. Throws WechatApiError (40029 for a bad or used code). */
   async code2Session(code: string): Promise<Code2SessionResult> {
-    const data = await call('code2Session', () => this.api.code2Session(code));
+    const data = await call('code2Session', () => this.api.code2Session(code), this.observe);
     // session_key is dropped here: it decrypts the user's data and must not reach the client or logs.
     if (!isRecord(data) || typeof data.openid !== 'string' || data.openid === '') {
       throw new WechatTransportError('bad-response', 'code2Session: no openid in the answer', false);
@@ -113,23 +123,33 @@ export class MiniProgramClient {
       miniprogram_state: input.miniprogramState,
       lang: input.lang,
     };
-    const data = await call('sendSubscribeMessage', async () => {
-      const { accessToken } = await this.api.ensureAccessToken();
-      const url = `${this.api.prefix}message/subscribe/send?access_token=${encodeURIComponent(accessToken)}`;
-      return this.api.request(url, jsonPost(body));
-    });
+    const data = await call(
+      'sendSubscribeMessage',
+      async () => {
+        const { accessToken } = await this.api.ensureAccessToken();
+        const url = `${this.api.prefix}message/subscribe/send?access_token=${encodeURIComponent(accessToken)}`;
+        return this.api.request(url, jsonPost(body));
+      },
+      this.observe,
+    );
     return { msgid: isRecord(data) ? digitsOf(data.msgid) : null };
   }
 }
 
 export class OfficialAccountClient {
-  constructor(readonly api: StableTokenApi) {}
+  constructor(
+    readonly api: StableTokenApi,
+    private readonly observe?: ErrorObserver,
+  ) {}
 
   /** Sends a template message. Throws WechatApiError: 43004 not a follower, 47003 a field breaks its rule. */
   async sendTemplateMessage(input: TemplateMessageInput): Promise<SendResult> {
-    const data = await call('sendTemplateMessage', () =>
-      // No colour: WeChat has ignored template colours since 2023-05-04.
-      this.api.sendTemplate(input.touser, input.templateId, input.url, undefined, input.data, input.miniprogram),
+    const data = await call(
+      'sendTemplateMessage',
+      () =>
+        // No colour: WeChat has ignored template colours since 2023-05-04.
+        this.api.sendTemplate(input.touser, input.templateId, input.url, undefined, input.data, input.miniprogram),
+      this.observe,
     );
     return { msgid: isRecord(data) ? digitsOf(data.msgid) : null };
   }
@@ -181,5 +201,8 @@ export function createWechatClients(options: WechatClientsOptions): WechatClient
     api.setOpts({ timeout: options.timeoutMs ?? 5000 });
     return api;
   };
-  return { mp: new MiniProgramClient(make(options.mp)), oa: new OfficialAccountClient(make(options.oa)) };
+  return {
+    mp: new MiniProgramClient(make(options.mp), options.onError),
+    oa: new OfficialAccountClient(make(options.oa), options.onError),
+  };
 }

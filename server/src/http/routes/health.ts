@@ -10,6 +10,19 @@ export function healthRoutes(routes: RouteTable, deps: { health: HealthCheck }):
       ctx.body = await deps.health.ready();
     },
   );
+  routes.add(
+    {
+      method: 'GET',
+      path: '/readyz',
+      access: 'public',
+      summary: '就绪检查：停止中、数据库不可达或升级未完成时为 503',
+      response: healthSchema,
+      errors: ['unavailable'],
+    },
+    async (ctx) => {
+      ctx.body = await deps.health.readiness();
+    },
+  );
   // The document of the whole table (docs/openapi.json), written on first request, once every route is in.
   let document: object | null = null;
   routes.add(

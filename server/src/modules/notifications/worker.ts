@@ -54,6 +54,8 @@ export interface OutboxWorkerDeps {
   /** For tests: the jitter's source. */
   random?: () => number;
   hooks?: OutboxWorkerHooks;
+  /** Told of each delivery's outcome (the metrics count sends by channel and result). */
+  onOutcome?: (channel: string, result: string) => void;
 }
 
 export interface OutboxWorkerHooks {
@@ -158,7 +160,10 @@ export class OutboxWorker {
       const recording: Promise<void>[] = [];
       await forEachLimited(rows, this.settings.concurrency, async (row) => {
         const outcome = await this.attemptSafely(row, ctx, stats);
-        if (outcome) recording.push(this.recordSafely(row, outcome, stats));
+        if (outcome) {
+          this.deps.onOutcome?.(row.channel, outcome.kind);
+          recording.push(this.recordSafely(row, outcome, stats));
+        }
       });
       await Promise.all(recording);
     }

@@ -1,0 +1,62 @@
+import type { ApplicationState } from '../../../shared/src/workflow/application';
+import type { Database } from './database';
+import { em } from './orm';
+import type { TxBrand } from './tx';
+import { num, numOrNull } from './values';
+
+/**
+ * The questions the metrics ask at each scrape (server/src/metrics): cheap aggregates over indexed
+ * columns, answered outside any transaction.
+ */
+
+/** Notifications not yet final, and when the oldest due one (pending or waiting to retry) became due. */
+export async function outboxBacklog(tx: TxBrand, now: number): Promise<{ depth: number; oldestDueAt: number | null }> {
+  const [row] = await em(tx).query<{ depth: unknown; oldest: unknown }[]>(
+    "SELECT COUNT(*) AS depth, MIN(CASE WHEN status IN ('pending', 'failed') AND next_attempt_at <= ? THEN next_attempt_at END) AS oldest " +
+      "FROM notifications WHERE status IN ('pending', 'sending', 'failed')",
+    [now],
+  );
+  return { depth: num(row?.depth ?? 0), oldestDueAt: numOrNull(row?.oldest ?? null) };
+}
+
+/**
+ * Cases that have waited at their stage longer than its limit (OVERDUE_DAYS), by stage: the same
+ * measure as the queues' overdue mark (the time of the case's last change, shared/src/workflow/overdue).
+ */
+export async function overdueCasesByStage(
+  tx: TxBrand,
+  limits: Partial<Record<ApplicationState, number>>,
+  now: number,
+): Promise<Record<string, number>> {
+  const stages = Object.entries(limits).filter((e): e is [ApplicationState, number] => typeof e[1] === 'number');
+  if (stages.length === 0) return {};
+  const where = stages.map(() => '(status = ? AND updated_at < ?)').join(' OR ');
+  const params = stages.flatMap(([stage, days]) => [stage, now - days * 86_400_000]);
+  const rows = await em(tx).query<{ status: string; n: unknown }[]>(
+    `SELECT status, COUNT(*) AS n FROM applications WHERE ${where} GROUP BY status`,
+    params,
+  );
+  const out: Record<string, number> = Object.fromEntries(stages.map(([stage]) => [stage, 0]));
+  for (const r of rows) out[r.status] = num(r.n);
+  return out;
+}
+
+interface Mysql2PoolInternals {
+  config?: { connectionLimit?: number };
+  _allConnections?: { length: number };
+  _freeConnections?: { length: number };
+  _connectionQueue?: { length: number };
+}
+
+/** The MySQL/MariaDB pool's use (mysql2 keeps no public counters); null on SQLite. */
+export function poolUse(db: Database): { size: number; open: number; idle: number; waiting: number } | null {
+  if (db.kind !== 'mysql') return null;
+  const pool = (db.dataSource.driver as unknown as { pool?: Mysql2PoolInternals }).pool;
+  if (!pool) return null;
+  return {
+    size: pool.config?.connectionLimit ?? 0,
+    open: pool._allConnections?.length ?? 0,
+    idle: pool._freeConnections?.length ?? 0,
+    waiting: pool._connectionQueue?.length ?? 0,
+  };
+}
