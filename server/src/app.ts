@@ -59,6 +59,7 @@ import { ProviderDesk } from './modules/providerDesk/confirmations';
 import { applicationFileOwner } from './modules/applications/fileOwner';
 import { enterpriseFileOwner } from './modules/enterprises/fileOwner';
 import { Metrics } from './metrics';
+import type { Redis } from 'ioredis';
 import { requestMetrics } from './http/metrics';
 import { databaseMetrics } from './modules/health/metricsSource';
 
@@ -74,6 +75,8 @@ export interface AppDeps {
   wechatPay?: { apiBase?: () => string; notifyBaseUrl?: () => string };
   /** The process's metrics (main.ts adds the process's own figures); one of its own per app when absent. */
   metrics?: Metrics;
+  /** Redis (REDIS_URL), where the rate limits' counters live when it is set. */
+  redis?: Redis | null;
 }
 
 /** Every use case, built once here (the composition root); the routes on top call them. */
@@ -192,7 +195,12 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   app.maxIpsCount = deps.config.trustProxy;
   const limits = new RateLimits(
     deps.config.rateLimits,
-    { db: deps.db, mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null },
+    {
+      db: deps.db,
+      mysqlDatabase: deps.config.database.kind === 'mysql' ? deps.config.database.name : null,
+      redis: deps.redis ?? null,
+      keyPrefix: deps.config.redis.keyPrefix,
+    },
     (limit) => metrics.rateLimitRefusals.inc({ limit }),
   );
   const routes = new RouteTable(limits);
@@ -217,6 +225,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
       services.chatbot,
       deps.logger.child({ module: 'officialAccount' }),
       deps.now ?? Date.now,
+      limits,
     ),
   });
 

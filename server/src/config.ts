@@ -40,6 +40,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Prometheus metrics: on a loopback port of their own, and/or on the main port to a bearer of the token. */
   metrics: { port: number | null; token: string | null };
+  /** Redis for what every instance must share (the rate limits' counters); null: the database, or memory on SQLite. */
+  redis: { url: string | null; keyPrefix: string };
   wechatPay: {
     /** WeChat Pay's API host, or the sandbox's; null in sandbox mode: then the WeChat sandbox's (WECHAT_API_BASE, or the one npm start starts), which answers both. */
     apiBase: string | null;
@@ -221,8 +223,25 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevelRaw as Config['logLevel'],
     shutdownGraceMs: integerSetting(env, 'SHUTDOWN_GRACE_MS', 20_000, 0, 10 * 60_000),
     metrics: metricsConfig(env),
+    redis: redisConfig(env),
     wechatPay,
   };
+}
+
+function redisConfig(env: Env): Config['redis'] {
+  const url = value(env, 'REDIS_URL') ?? null;
+  if (url !== null) {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      throw new ConfigError('REDIS_URL', `不是合法的地址："${url}"，应为 redis://主机:6379 或 rediss://…`);
+    }
+    if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new ConfigError('REDIS_URL', '须为 redis:// 或 rediss:// 地址');
+  }
+  const keyPrefix = value(env, 'REDIS_KEY_PREFIX') ?? 'shangyun';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(keyPrefix)) throw new ConfigError('REDIS_KEY_PREFIX', '须为 1 到 64 个字母、数字或 _ . -');
+  return { url, keyPrefix };
 }
 
 function metricsConfig(env: Env): Config['metrics'] {

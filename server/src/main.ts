@@ -10,6 +10,7 @@ import { createWechatClients } from './wechat/clients';
 import { startOutboxWorker } from './modules/notifications/worker';
 import { startPaymentJobs } from './modules/payments/jobs';
 import { Metrics } from './metrics';
+import { connectRedis, redisReady } from './redis';
 import { startMetricsServer } from './http/metrics';
 import { createBlobStorage, sweepTempOnTimer, UPLOAD_TIME_LIMIT_MS } from './storage';
 
@@ -51,12 +52,23 @@ export async function start(config: Config): Promise<Running> {
   });
   let ownAddress = `http://127.0.0.1:${config.port}`;
   const storage = createBlobStorage(config);
+  const redis = config.redis.url === null ? null : connectRedis(config.redis.url, logger);
+  if (redis) {
+    closers.push(() =>
+      redis.quit().then(
+        () => undefined,
+        () => redis.disconnect(),
+      ),
+    );
+    await redisReady(redis);
+  }
   const { app, services } = createApp({
     config,
     db,
     logger,
     storage,
     metrics,
+    redis,
     wechat: { miniProgram: wechat.mp },
     wechatPay: {
       // In sandbox mode the sandbox also stands in for WeChat Pay; callbacks come back to our own port.

@@ -7,9 +7,17 @@ import { ENTITIES } from '../../server/src/db/entities';
  * MySQL/MariaDB when DATABASE_URL names one: CI runs it both ways. On MariaDB the files run one at a
  * time against one schema, so each file starts from empty tables.
  */
+let configs = 0;
+
 export function testConfig(overrides: Record<string, string> = {}) {
   const env: Record<string, string> = { NODE_ENV: 'test', ...overrides };
   if (process.env.DATABASE_URL && !('DATABASE_URL' in overrides)) env.DATABASE_URL = process.env.DATABASE_URL;
+  // CI runs the MariaDB suite with REDIS_URL: the limits' counters are then in Redis, under a prefix of
+  // this config's own, so that test files running side by side never count each other's calls.
+  if (process.env.REDIS_URL && !('REDIS_URL' in overrides)) {
+    env.REDIS_URL = process.env.REDIS_URL;
+    env.REDIS_KEY_PREFIX ??= `test-${process.pid}-${++configs}`;
+  }
   return loadConfig(env);
 }
 

@@ -14,6 +14,7 @@ import { createLogger } from '../../server/src/logger';
 import { startSandbox, type SandboxOptions } from '../../server/sandbox';
 import { createWechatClients } from '../../server/src/wechat/clients';
 import { Metrics } from '../../server/src/metrics';
+import { connectRedis, redisReady } from '../../server/src/redis';
 import { InvitationService } from '../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../server/src/modules/audit/audit';
 import type { InvitedRole } from '../../shared/src/contracts/roles';
@@ -46,6 +47,8 @@ export async function startTestApp(
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });
   const db = await openTestDatabase(options.env);
   const metrics = new Metrics({ processMetrics: false });
+  const redis = config.redis.url === null ? null : connectRedis(config.redis.url, { warn() {}, info() {} });
+  if (redis) await redisReady(redis);
   const wechat = createWechatClients({
     apiBase: sandbox.baseUrl,
     mp: config.wechat.mp,
@@ -62,6 +65,7 @@ export async function startTestApp(
     now: options.now,
     wechatPay: { notifyBaseUrl: () => ownBase },
     metrics,
+    redis,
   });
   // supertest against a real listening socket: HTTP parsing, limits and all.
   const server = app.listen(0, '127.0.0.1');
@@ -92,6 +96,7 @@ export async function startTestApp(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox.close();
       await db.close();
+      redis?.disconnect();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

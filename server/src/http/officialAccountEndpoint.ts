@@ -2,7 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { PlainContext as AppContext } from './context';
-import { InvalidInputError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, TimeoutError } from '../modules/errors';
+import {
+  InvalidInputError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+  TimeoutError,
+} from '../modules/errors';
 import type { Chatbot } from '../modules/officialAccount/chatbot';
 import {
   encryptedReplyXml,
@@ -13,7 +20,8 @@ import {
   XmlRefusal,
   type InboundMessage,
 } from '../wechat/officialAccount/messageXml';
-import { BUSY, HTTP_ERRORS } from '../modules/officialAccount/texts';
+import { BUSY, HTTP_ERRORS, TOO_FAST } from '../modules/officialAccount/texts';
+import type { RateLimits } from './rateLimits';
 import { CipherRefusal, WechatCipher, signatureMatches, wechatSignature } from '../wechat/officialAccount/crypto';
 
 /**
@@ -108,6 +116,7 @@ export class OfficialAccountEndpoint {
     private readonly chatbot: Chatbot,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly limits: RateLimits | null = null,
   ) {
     const oa = config.wechat.oa;
     this.cipher = oa.aesKey === null ? null : new WechatCipher(oa.aesKey, oa.appid);
@@ -218,6 +227,15 @@ export class OfficialAccountEndpoint {
    */
   private async answer(msg: InboundMessage, started: number): Promise<string | null> {
     const fallback = msg.msgType === 'event' ? null : BUSY;
+    // Messages come from WeChat's servers, so they are counted per follower; events (a follow) are not.
+    if (this.limits && msg.msgType !== 'event') {
+      try {
+        await this.limits.admit('message', { address: null, userId: null, openid: msg.fromUser });
+      } catch (err) {
+        if (err instanceof TooManyRequestsError) return TOO_FAST;
+        throw err;
+      }
+    }
     let late = false;
     let timer: NodeJS.Timeout | undefined;
     const work = this.chatbot

@@ -11,10 +11,9 @@ import { isIP } from 'node:net';
  * enterprise): a colleague who types the right code is never held up by others' typos from the same
  * office. `requests` limits count every call.
  */
-export const LIMIT_NAMES = ['login', 'redeem', 'join', 'bindingCode'] as const;
+export const LIMIT_NAMES = ['login', 'redeem', 'join', 'bindingCode', 'upload', 'evaluate', 'message'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
-export type LimitScope = 'address' | 'user';
-export type LimitKey = `${LimitName}.${LimitScope}`;
+export type LimitScope = 'address' | 'user' | 'openid';
 
 export interface LimitRule {
   /** Calls (or wrong tries) allowed in the window; 0 turns the limit off. */
@@ -27,6 +26,9 @@ export const LIMIT_COUNTS: Record<LimitName, 'requests' | 'failures'> = {
   redeem: 'failures',
   join: 'failures',
   bindingCode: 'requests',
+  upload: 'requests',
+  evaluate: 'requests',
+  message: 'requests',
 };
 
 /**
@@ -38,8 +40,14 @@ export const LIMIT_COUNTS: Record<LimitName, 'requests' | 'failures'> = {
  * - join 10 wrong codes an hour per user, 30 per address, on top of the lock after 5 wrong tries on
  *   one enterprise (enterprises.ts).
  * - binding codes 10 an hour per user, 60 per address: a person binds one official account once.
+ * - uploads 300 an hour per user, 2000 per address: an application has about a dozen materials, each
+ *   maybe retaken a few times, and a provider's filing a few dozen; every upload writes up to 20 MB.
+ * - the public self-check 600 a minute per address: it asks nothing of the database, so only a flood
+ *   matters; a bureau's office behind one address demonstrating it to visitors stays far below.
+ * - official-account messages 60 a minute per follower: a person sends a few in a minute (voice, then
+ *   a correction); each answer asks the database, and WeChat retries an unanswered one twice.
  */
-export const DEFAULT_LIMITS: Record<LimitKey, LimitRule> = {
+export const DEFAULT_LIMITS = {
   'login.address': { points: 120, windowSeconds: 60 },
   'login.user': { points: 0, windowSeconds: 60 },
   'redeem.address': { points: 30, windowSeconds: 3600 },
@@ -48,7 +56,13 @@ export const DEFAULT_LIMITS: Record<LimitKey, LimitRule> = {
   'join.user': { points: 10, windowSeconds: 3600 },
   'bindingCode.address': { points: 60, windowSeconds: 3600 },
   'bindingCode.user': { points: 10, windowSeconds: 3600 },
-};
+  'upload.address': { points: 2000, windowSeconds: 3600 },
+  'upload.user': { points: 300, windowSeconds: 3600 },
+  'evaluate.address': { points: 600, windowSeconds: 60 },
+  'message.openid': { points: 60, windowSeconds: 60 },
+} as const satisfies Partial<Record<`${LimitName}.${LimitScope}`, LimitRule>>;
+/** The limits there are: each a name counted in one scope. */
+export type LimitKey = keyof typeof DEFAULT_LIMITS;
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
@@ -57,12 +71,12 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
  * (s, m, h or d); those not named keep their defaults; `0/1m` turns one off.
  */
 export function parseRateLimits(raw: string): { ok: true; limits: Record<LimitKey, LimitRule> } | { ok: false; reason: string } {
-  const limits = { ...DEFAULT_LIMITS };
+  const limits: Record<LimitKey, LimitRule> = { ...DEFAULT_LIMITS };
   for (const part of raw
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const m = /^([A-Za-z]+\.(?:address|user))=(\d{1,7})\/(\d{1,6})([smhd])$/.exec(part);
+    const m = /^([A-Za-z]+\.(?:address|user|openid))=(\d{1,7})\/(\d{1,6})([smhd])$/.exec(part);
     if (!m) return { ok: false, reason: `“${part}”格式不对，应为 名称.address 或 名称.user = 次数/时长，例如 login.address=120/1m` };
     const key = m[1] as LimitKey;
     if (!(key in DEFAULT_LIMITS)) return { ok: false, reason: `没有名为 ${key} 的限制；可设置：${Object.keys(DEFAULT_LIMITS).join('、')}` };

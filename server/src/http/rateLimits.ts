@@ -1,21 +1,36 @@
-import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterMySQL, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Database } from '../db/database';
 import { TooManyRequestsError } from '../modules/errors';
 import { LIMIT_COUNTS, addressKey, type LimitKey, type LimitName, type LimitRule, type LimitScope } from './rateLimitRules';
 
 export type { LimitName } from './rateLimitRules';
 
+/**
+ * Who is counted: the client's address (null for the official account's messages, which all come from
+ * WeChat's servers), the logged-in user, the follower's openid.
+ */
+export interface Caller {
+  address: string | null;
+  userId: string | null;
+  openid?: string | null;
+}
+
 export interface LimitStoreOptions {
   db: Database;
   /** The database name on MySQL/MariaDB, where the counters live in `rate_limits`. */
   mysqlDatabase: string | null;
+  /** Redis (REDIS_URL): when given, the counters live there, whatever the database. */
+  redis?: Redis | null;
+  /** Before every counter's key in Redis, so that several deployments (or test runs) can share one server. */
+  keyPrefix?: string;
 }
 
 /**
- * Counters held where every instance sees them: in the database on MySQL/MariaDB (one instance or
- * many), in memory on SQLite (one process by design). If the database cannot be reached, a memory
- * counter stands in until it can (rate-limiter-flexible's insurance limiter): a refusal of service is
- * worse than a few minutes of per-instance counting.
+ * Counters held where every instance sees them: in Redis when REDIS_URL is set; otherwise in the
+ * database on MySQL/MariaDB (one instance or many), in memory on SQLite (one process by design). If the
+ * store cannot be reached, a memory counter stands in until it can (rate-limiter-flexible's insurance
+ * limiter): a refusal of service is worse than a few minutes of per-instance counting.
  */
 export class RateLimits {
   private readonly limiters = new Map<LimitKey, RateLimiterAbstract>();
@@ -31,7 +46,19 @@ export class RateLimits {
       const opts = { points: rule.points, duration: rule.windowSeconds, keyPrefix: key };
       const memory = new RateLimiterMemory(opts);
       const pool = store.db.kind === 'mysql' ? (store.db.dataSource.driver as unknown as { pool?: unknown }).pool : undefined;
-      if (pool && store.mysqlDatabase) {
+      if (store.redis) {
+        this.limiters.set(
+          key,
+          new RateLimiterRedis({
+            ...opts,
+            keyPrefix: `${store.keyPrefix ?? 'shangyun'}:rl:${key}`,
+            storeClient: store.redis,
+            // Redis down or reconnecting: the memory counter answers at once rather than waiting.
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          }),
+        );
+      } else if (pool && store.mysqlDatabase) {
         this.limiters.set(
           key,
           new RateLimiterMySQL({
@@ -56,9 +83,9 @@ export class RateLimits {
   }
 
   /** Refuses with 429 when any of the caller's counters is spent; for `requests` limits, counts this call. */
-  async admit(name: LimitName, who: { address: string; userId: string | null }): Promise<void> {
+  async admit(name: LimitName, who: Caller): Promise<void> {
     for (const [scope, id] of this.keys(name, who)) {
-      const limiter = this.limiters.get(`${name}.${scope}`);
+      const limiter = this.limiters.get(`${name}.${scope}` as LimitKey);
       if (!limiter) continue;
       if (this.counts(name) === 'requests') {
         try {
@@ -81,18 +108,20 @@ export class RateLimits {
   }
 
   /** Counts one wrong try against the caller (for `failures` limits). */
-  async failed(name: LimitName, who: { address: string; userId: string | null }): Promise<void> {
+  async failed(name: LimitName, who: Caller): Promise<void> {
     for (const [scope, id] of this.keys(name, who)) {
-      const limiter = this.limiters.get(`${name}.${scope}`);
+      const limiter = this.limiters.get(`${name}.${scope}` as LimitKey);
       if (!limiter) continue;
       // penalty() adds a point without refusing: this try has already been answered.
       await limiter.penalty(id, 1);
     }
   }
 
-  private keys(_name: LimitName, who: { address: string; userId: string | null }): [LimitScope, string][] {
-    const keys: [LimitScope, string][] = [['address', addressKey(who.address)]];
+  private keys(_name: LimitName, who: Caller): [LimitScope, string][] {
+    const keys: [LimitScope, string][] = [];
+    if (who.address !== null) keys.push(['address', addressKey(who.address)]);
     if (who.userId) keys.push(['user', who.userId]);
+    if (who.openid) keys.push(['openid', who.openid]);
     return keys;
   }
 }

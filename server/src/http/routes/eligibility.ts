@@ -12,6 +12,7 @@ export function eligibilityRoutes(routes: RouteTable, deps: { eligibility: Eligi
         access: 'public',
         summary: '申报条件自测与补助测算（不保存）',
         body: eligibilityFactsSchema,
+        limit: 'evaluate',
         response: verdictSchema,
       },
       async (ctx) => {

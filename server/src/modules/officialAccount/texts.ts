@@ -55,6 +55,8 @@ export const NOT_UNDERSTOOD = `没能理解您的意思。\n${MENU}`;
 
 export const NON_TEXT = `目前只能识别文字消息。\n${MENU}`;
 
+/** When one follower sends faster than a person types or speaks (the `message.openid` limit). */
+export const TOO_FAST = '您发消息有点快，请稍等一分钟再问，我们一条一条回答您。';
 export const BUSY = '系统繁忙，您的消息可能没有处理完成，请稍后再发一次。';
 
 export const FALLBACK_NOTE = '\n（以上是与您的问题最接近的内容；回复“帮助”查看全部功能）';
