@@ -34,7 +34,6 @@ const NOT_YET: readonly string[] = [
   'server/src/modules/cityReview/budget.ts',
   'server/src/modules/cityReview/cityReview.ts',
   'server/src/modules/cityReview/subsidyLists.ts',
-  'server/src/modules/countyReview/countyReview.ts',
   'server/src/modules/countyReview/jointReports.ts',
   'server/src/modules/eligibility/eligibilityService.ts',
   'server/src/modules/enterprises/enterprises.ts',

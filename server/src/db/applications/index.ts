@@ -1,6 +1,6 @@
 import { em } from '../orm';
 import type { TxBrand } from '../tx';
-import { ApplicationEntity, type ApplicationRow } from '../entities';
+import { ApplicationEntity, PaymentEntity, type ApplicationRow, type PaymentRow } from '../entities';
 import { providerOwnerId } from '../providers';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
@@ -8,6 +8,8 @@ import type { ApplicationState } from '../../../../shared/src/workflow/applicati
  * The applications aggregate: named questions and commands on an application and its history. Each
  * takes the transaction handle of the use case that asks and returns plain rows.
  */
+
+export type { ApplicationRow, PaymentRow } from '../entities';
 
 /** An application as the use cases see it: a plain object, its status one of the machine's. */
 export type Application = ApplicationRow & { status: ApplicationState };
@@ -32,4 +34,11 @@ export async function ownCaseStake(
   if (member.length) return 'enterprise';
   if (app.providerId && (await providerOwnerId(tx, app.providerId)) === userId) return 'provider';
   return null;
+}
+
+/** The payments the enterprise recorded (and those seen on the platform), removed ones too, in the order paid. */
+export async function paymentsOf(tx: TxBrand, applicationId: string): Promise<PaymentRow[]> {
+  return em(tx)
+    .getRepository(PaymentEntity)
+    .find({ where: { applicationId }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
 }
