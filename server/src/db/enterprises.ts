@@ -247,3 +247,12 @@ export async function countWrongJoinTry(
     .execute();
   return reached;
 }
+
+/** Name and credit code of these enterprises: for a report's or a list's rows. */
+export async function enterpriseCards(tx: TxBrand, ids: readonly string[]): Promise<{ id: string; name: string; creditCode: string }[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  return em(tx)
+    .getRepository(EnterpriseEntity)
+    .find({ select: { id: true, name: true, creditCode: true }, where: { id: In(unique) } });
+}

@@ -1,6 +1,7 @@
 import { em } from './orm';
 import type { TxBrand } from './tx';
 import { num, numOrNull } from './values';
+import { In } from 'typeorm';
 import { ReviewOpinionEntity, type ReviewOpinionRow } from './entities';
 import { insertRow } from './rows';
 
@@ -50,4 +51,12 @@ export async function countyRatingsOfProvider(
     [providerId],
   );
   return rows.map((r) => ({ effect: numOrNull(r.rating_effect), service: numOrNull(r.rating_service), n: num(r.n) }));
+}
+
+/** The county departments' approving opinions on these applications, every round. */
+export async function countyApprovalsOn(tx: TxBrand, applicationIds: readonly string[]): Promise<ReviewOpinionRow[]> {
+  if (!applicationIds.length) return [];
+  return em(tx)
+    .getRepository(ReviewOpinionEntity)
+    .find({ where: { applicationId: In([...applicationIds]), level: 'county', decision: 'approve' } });
 }

@@ -1,4 +1,5 @@
 import { em } from './orm';
+import { In } from 'typeorm';
 import { ProviderEntity } from './entities';
 import type { TxBrand } from './tx';
 
@@ -46,4 +47,14 @@ export async function providerCard(tx: TxBrand, providerId: string) {
       select: { id: true, companyName: true, platformName: true, filingNo: true, approvedOn: true, revokedOn: true, status: true },
       where: { id: providerId },
     });
+}
+
+/** The company names of these providers, by id. */
+export async function providerNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await em(tx)
+    .getRepository(ProviderEntity)
+    .find({ select: { id: true, companyName: true }, where: { id: In(unique) } });
+  return new Map(rows.map((r) => [r.id, r.companyName]));
 }
