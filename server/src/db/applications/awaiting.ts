@@ -22,16 +22,6 @@ export type AwaitingStage = (typeof AWAITING_STAGES)[number];
 const AWAITS = `a.county_code = ? AND (a.status = 'county_approved' OR (a.status = 'county_review' AND NOT EXISTS (
     SELECT 1 FROM review_opinions o WHERE o.application_id = a.id AND o.round = a.round AND o.level = 'county' AND o.department = ?)))`;
 
-/** The rule on rows already read: an application with the county opinions given on it (any round). */
-export function awaitsDepartment(
-  app: { status: string; round: number },
-  opinions: readonly { round: number; department: string }[],
-  department: CountyDepartment,
-): boolean {
-  if (app.status === 'county_approved') return true;
-  return app.status === 'county_review' && !opinions.some((o) => o.round === app.round && o.department === department);
-}
-
 export interface AwaitingApplication {
   id: string;
   trackingNo: string | null;
