@@ -1,14 +1,7 @@
 import type { Database } from '../../server/src/db/database';
-import {
-  ApplicationEntity,
-  EnterpriseEntity,
-  EnterpriseMemberEntity,
-  ProviderEntity,
-  type ApplicationRow,
-  type EnterpriseRow,
-  type ProviderRow,
-} from '../../server/src/db/entities';
-import { insertRow } from '../../server/src/db/rows';
+import { insertApplication, type ApplicationRow } from '../../server/src/db/applications';
+import { insertEnterprise, insertMember, type EnterpriseRow } from '../../server/src/db/enterprises';
+import { insertProviderRow, type ProviderRow } from '../../server/src/db/testing';
 import { newId } from '../../server/src/ids';
 import type { ApplicationState } from '../../shared/src/workflow/application';
 import { completeProviderFiling } from '../fixtures/providerFiling';
@@ -55,7 +48,7 @@ export async function seedProvider(db: Database, ownerUserId: string, overrides:
     updatedAt: now,
     ...overrides,
   };
-  await db.transaction((tx) => insertRow(tx, ProviderEntity, row));
+  await db.transaction((tx) => insertProviderRow(tx, row));
   return row;
 }
 
@@ -85,9 +78,9 @@ export async function seedEnterprise(
     ...overrides,
   };
   await db.transaction(async (tx) => {
-    await insertRow(tx, EnterpriseEntity, row);
+    await insertEnterprise(tx, row);
     for (const [i, userId] of memberUserIds.entries())
-      await insertRow(tx, EnterpriseMemberEntity, {
+      await insertMember(tx, {
         id: newId(),
         enterpriseId: row.id,
         userId,
@@ -145,7 +138,7 @@ export async function seedApplication(
     ...overrides,
   };
   await db.transaction(async (tx) => {
-    await insertRow(tx, ApplicationEntity, row);
+    await insertApplication(tx, row);
     await moveStageCount(tx, row.countyCode, null, row.status);
   });
   return row;

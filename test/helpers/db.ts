@@ -1,6 +1,6 @@
 import { loadConfig } from '../../server/src/config';
 import { openDatabase, type Database } from '../../server/src/db/database';
-import { ENTITIES } from '../../server/src/db/entities';
+import { emptyAllTables } from '../../server/src/db/testing';
 
 /**
  * The suite runs on SQLite by default (a fresh in-memory database per test file) and on
@@ -32,10 +32,5 @@ export async function openTestDatabase(env: Record<string, string> = {}): Promis
 }
 
 export async function emptyTables(db: Database): Promise<void> {
-  for (const entity of ENTITIES) {
-    const table = db.dataSource.getMetadata(entity).tableName;
-    await db.query(`DELETE FROM ${table}`);
-  }
-  // The rate limits' counters (no entity: rate-limiter-flexible reads and writes them itself).
-  await db.query('DELETE FROM rate_limits');
+  await emptyAllTables(db);
 }

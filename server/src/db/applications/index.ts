@@ -1,6 +1,9 @@
 import { em } from '../orm';
+import { nextInSequence } from '../sequences';
 import type { TxBrand } from '../tx';
+import { In } from 'typeorm';
 import { ApplicationEntity, type ApplicationRow } from '../entities';
+import { insertRow } from '../rows';
 import { providerOwnerId } from '../providers';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
@@ -8,6 +11,8 @@ import type { ApplicationState } from '../../../../shared/src/workflow/applicati
  * The applications aggregate: named questions and commands on an application and its history. Each
  * takes the transaction handle of the use case that asks and returns plain rows.
  */
+
+export type { ApplicationRow, PaymentRow, JsonObject } from '../entities';
 
 /** An application as the use cases see it: a plain object, its status one of the machine's. */
 export type Application = ApplicationRow & { status: ApplicationState };
@@ -32,4 +37,53 @@ export async function ownCaseStake(
   if (member.length) return 'enterprise';
   if (app.providerId && (await providerOwnerId(tx, app.providerId)) === userId) return 'provider';
   return null;
+}
+
+/** The next number of the year's applications (申报编号 YC<year><5 digits>): gap-free, consumed only if the transaction commits. */
+export async function nextTrackingNumber(tx: TxBrand, year: string): Promise<string> {
+  return `YC${year}${String(await nextInSequence(em(tx), `application-${year}`)).padStart(5, '0')}`;
+}
+
+/** The states of an enterprise's applications (each once), leaving one out if asked: for 二（六）. */
+export async function applicationStatesOfEnterprise(
+  tx: TxBrand,
+  enterpriseId: string,
+  exceptId: string | null = null,
+): Promise<ApplicationState[]> {
+  const rows: { status: ApplicationState }[] = await em(tx).query(
+    exceptId === null
+      ? 'SELECT DISTINCT status FROM applications WHERE enterprise_id = ?'
+      : 'SELECT DISTINCT status FROM applications WHERE enterprise_id = ? AND id <> ?',
+    exceptId === null ? [enterpriseId] : [enterpriseId, exceptId],
+  );
+  return rows.map((r) => r.status);
+}
+
+/** The enterprise's application in one of these states (the live ones: 二（六）), if any. */
+export async function applicationOfEnterpriseIn(
+  tx: TxBrand,
+  enterpriseId: string,
+  states: readonly ApplicationState[],
+): Promise<Application | null> {
+  return (await em(tx)
+    .getRepository(ApplicationEntity)
+    .findOne({ where: { enterpriseId, status: In([...states]) } })) as Application | null;
+}
+
+/** A new application (a draft): the stage counts are the caller's (moveStageCount) in the same transaction. */
+export async function insertApplication(tx: TxBrand, row: ApplicationRow): Promise<void> {
+  await insertRow(em(tx), ApplicationEntity, row);
+}
+
+/** The applications of every enterprise the user is an active member of, newest first. */
+export async function applicationsOfMember(tx: TxBrand, userId: string): Promise<Application[]> {
+  const rows: { id: string }[] = await em(tx).query(
+    "SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC",
+    [userId],
+  );
+  if (!rows.length) return [];
+  const apps = (await em(tx)
+    .getRepository(ApplicationEntity)
+    .findBy({ id: In(rows.map((r) => r.id)) })) as Application[];
+  return apps.sort((a, b) => b.createdAt - a.createdAt);
 }

@@ -1,14 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
-import {
-  ApplicationEntity,
-  ApplicationEventEntity,
-  PaymentEntity,
-  ReviewOpinionEntity,
-  type ApplicationRow,
-  type JsonObject,
-  type PaymentRow,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
+import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
@@ -27,8 +17,34 @@ import { applicationMachine, LIVE_STATES, type ApplicationEvent } from '../../..
 import type { ApplicationDeps } from './deps';
 import { staleError } from './engine';
 import { EnterpriseService } from '../enterprises/enterprises';
-import { findApplication, type Application } from '../../db/applications';
-import { findEnterprise, isEnterpriseMember } from '../../db/enterprises';
+import {
+  applicationOfEnterpriseIn,
+  applicationsOfMember,
+  applicationStatesOfEnterprise,
+  findApplication,
+  insertApplication,
+  type Application,
+  type ApplicationRow,
+  type JsonObject,
+} from '../../db/applications';
+import { enterpriseNames, findEnterprise, isEnterpriseMember } from '../../db/enterprises';
+import { appendEvent, historyOf } from '../../db/applications/history';
+import { updateIfVersion } from '../../db/applications/locking';
+import {
+  hasVerifiedPlatformPayment,
+  insertPayment,
+  paidOnPlatformBefore,
+  paidSum,
+  paymentsOf,
+  removeManualPayment,
+} from '../../db/applications/payments';
+import { currentMaterialKinds } from '../../db/applications/materials';
+import { ledgerEntriesOf } from '../../db/applications/disbursed';
+import { opinionsOn } from '../../db/opinions';
+import { providerFilingDates } from '../../db/providers';
+
+/** Kept for payments/settle.ts until it asks db/applications/payments.ts itself. */
+export { paidSum };
 import { moveStageCount } from '../../db/applications/stageCounts';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
@@ -60,11 +76,9 @@ export class DraftService {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const enterprise = await this.enterprises.assertMember(tx, input.enterpriseId, auth.userId);
-      const live = await tx
-        .getRepository(ApplicationEntity)
-        .findOne({ where: { enterpriseId: enterprise.id, status: In([...LIVE_STATES]) } });
+      const live = await applicationOfEnterpriseIn(tx, enterprise.id, LIVE_STATES);
       if (live) {
-        const label = applicationMachine.states[live.status as Application['status']].labels.applicant;
+        const label = applicationMachine.states[live.status].labels.applicant;
         throw new ConflictError(
           `${enterprise.name} 已有一份申请（${live.trackingNo ? `申报编号 ${live.trackingNo}，` : ''}${label}）。一户企业只能申领一次（二（六）），请继续办理那一份`,
           'application_exists',
@@ -107,7 +121,7 @@ export class DraftService {
         reportId: null,
         listId: null,
       };
-      await insertRow(tx, ApplicationEntity, row);
+      await insertApplication(tx, row);
       await moveStageCount(tx, row.countyCode, null, 'draft');
       await this.event(tx, row.id, 'create', 'draft', 'draft', auth.userId, null, now);
       await this.deps.audit.append(tx, {
@@ -122,31 +136,23 @@ export class DraftService {
   }
 
   async get(auth: Actor, id: string) {
-    return this.deps.db.run(async (m) => this.view(m, await this.ownApplication(m, id, auth)));
+    return this.deps.db.read(async (m) => this.view(m, await this.ownApplication(m, id, auth)));
   }
 
   async mine(auth: Actor) {
-    return this.deps.db.run(async (m) => {
-      const rows: { id: string }[] = await m.query(
-        "SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC",
-        [auth.userId],
-      );
-      const apps = rows.length
-        ? ((await m.getRepository(ApplicationEntity).findBy({ id: In(rows.map((r) => r.id)) })) as Application[])
-        : [];
+    return this.deps.db.read(async (m) => {
+      const apps = await applicationsOfMember(m, auth.userId);
       // Someone acting for several enterprises must see whose application is whose.
-      const names: { id: string; name: string }[] = apps.length
-        ? await m.query(
-            `SELECT id, name FROM enterprises WHERE id IN (${apps.map(() => '?').join(', ')})`,
-            apps.map((a) => a.enterpriseId),
-          )
-        : [];
+      const names = await enterpriseNames(
+        m,
+        apps.map((a) => a.enterpriseId),
+      );
       return apps
         .sort((a, b) => b.createdAt - a.createdAt)
         .map((a) => ({
           ...this.summary(a),
           enterpriseId: a.enterpriseId,
-          enterpriseName: names.find((n) => n.id === a.enterpriseId)?.name ?? null,
+          enterpriseName: names.get(a.enterpriseId) ?? null,
         }));
     });
   }
@@ -198,14 +204,7 @@ export class DraftService {
         'services',
       ];
       if (app.status === 'returned' && Object.keys(changes).some((k) => contractFields.includes(k))) set.contractChanged = true;
-      const res = await tx
-        .getRepository(ApplicationEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ ...(set as Record<string, unknown>), version: () => 'version + 1', updatedAt: now })
-        .where('id = :id AND version = :version', { id, version })
-        .execute();
-      if (res.affected !== 1) throw staleError();
+      if (!(await updateIfVersion(tx, id, version, set, now))) throw staleError();
       if (Object.keys(changes).length) {
         await this.event(tx, id, 'edit', app.status, app.status, auth.userId, { changes: redactChanges(changes) }, now);
         await this.deps.audit.append(tx, {
@@ -222,7 +221,7 @@ export class DraftService {
 
   async addPayment(auth: Actor, id: string, version: number, input: PaymentInput) {
     return this.changePayments(auth, id, version, async (tx, now) => {
-      await insertRow(tx, PaymentEntity, {
+      await insertPayment(tx, {
         id: newId(),
         applicationId: id,
         amountFen: input.amountFen,
@@ -241,19 +240,12 @@ export class DraftService {
 
   async removePayment(auth: Actor, id: string, version: number, paymentId: string) {
     return this.changePayments(auth, id, version, async (tx, now) => {
-      const res = await tx
-        .getRepository(PaymentEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ removedAt: now })
-        .where("id = :paymentId AND application_id = :id AND removed_at IS NULL AND source = 'manual'", { paymentId, id })
-        .execute();
-      if (res.affected !== 1) throw new NotFoundError('没有这笔付款记录（平台记录的微信支付不能删除）');
+      if (!(await removeManualPayment(tx, id, paymentId, now))) throw new NotFoundError('没有这笔付款记录（平台记录的微信支付不能删除）');
     });
   }
 
   /** Payments are part of the contract facts: the paid amount is their sum, and a change after a return needs the provider again. */
-  private async changePayments(auth: Actor, id: string, version: number, change: (tx: EntityManager, now: number) => Promise<void>) {
+  private async changePayments(auth: Actor, id: string, version: number, change: (tx: Tx, now: number) => Promise<void>) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
@@ -262,19 +254,8 @@ export class DraftService {
       if (app.version !== version) throw staleError();
       await change(tx, now);
       const paid = await paidSum(tx, id);
-      const res = await tx
-        .getRepository(ApplicationEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          paidAmountFen: paid,
-          contractChanged: app.status === 'returned' ? true : app.contractChanged,
-          version: () => 'version + 1',
-          updatedAt: now,
-        })
-        .where('id = :id AND version = :version', { id, version })
-        .execute();
-      if (res.affected !== 1) throw staleError();
+      const paidColumns = { paidAmountFen: paid, contractChanged: app.status === 'returned' ? true : app.contractChanged };
+      if (!(await updateIfVersion(tx, id, version, paidColumns, now))) throw staleError();
       await this.event(tx, id, 'payments', app.status, app.status, auth.userId, { paidAmountFen: [app.paidAmountFen, paid] }, now);
       await this.deps.audit.append(tx, {
         action: 'application.payments',
@@ -335,9 +316,9 @@ export class DraftService {
   }
 
   async history(auth: Actor, id: string) {
-    return this.deps.db.run(async (m) => {
+    return this.deps.db.read(async (m) => {
       await this.ownApplication(m, id, auth);
-      const rows = await m.getRepository(ApplicationEventEntity).find({ where: { applicationId: id }, order: { seq: 'ASC' } });
+      const rows = await historyOf(m, id);
       // Reviewers' internal notes never reach the enterprise.
       return rows.map((r) => ({
         seq: r.seq,
@@ -353,15 +334,10 @@ export class DraftService {
   }
 
   /** The rules of spec/eligibility.md on the application's own data; the database overrides what was typed. */
-  async verdict(m: EntityManager, app: Application): Promise<Verdict> {
+  async verdict(m: Tx, app: Application): Promise<Verdict> {
     const enterprise = (await findEnterprise(m, app.enterpriseId))!;
-    const provider: { approved_on: string | null; revoked_on: string | null }[] = app.providerId
-      ? await m.query('SELECT approved_on, revoked_on FROM providers WHERE id = ?', [app.providerId])
-      : [];
-    const others: { status: string }[] = await m.query('SELECT status FROM applications WHERE enterprise_id = ? AND id <> ?', [
-      app.enterpriseId,
-      app.id,
-    ]);
+    const provider = app.providerId ? await providerFilingDates(m, app.providerId) : null;
+    const others = await applicationStatesOfEnterprise(m, app.enterpriseId, app.id);
     const d = ((app.facts ?? {}) as { declarations?: Declarations }).declarations;
     const facts: EligibilityFacts & { asOf: string } = {
       asOf: todayInShanghai(new Date(this.deps.now())),
@@ -382,17 +358,15 @@ export class DraftService {
         // Verified facts over declared ones: a platform-seen payment on an earlier contract is not a first purchase.
         firstPurchase: (d?.firstPurchase ?? false) && !(await earlierVerifiedPurchase(m, app)),
         providerId: app.providerId,
-        providerFiledOn: provider[0]?.approved_on ?? null,
-        providerRevokedOn: provider[0]?.revoked_on ?? null,
+        providerFiledOn: provider?.approvedOn ?? null,
+        providerRevokedOn: provider?.revokedOn ?? null,
         contractSignedOn: app.contractSignedOn ?? '9999-12-31',
         contractAmountFen: app.contractAmountFen ?? 0,
         paidAmountFen: app.paidAmountFen ?? 0,
       },
       history: {
-        subsidyReceived: others.some((o) => o.status === 'disbursed'),
-        applicationInProgress: others.some(
-          (o) => o.status !== 'rejected' && o.status !== 'withdrawn' && o.status !== 'disbursed' && o.status !== 'draft',
-        ),
+        subsidyReceived: others.includes('disbursed'),
+        applicationInProgress: others.some((o) => o !== 'rejected' && o !== 'withdrawn' && o !== 'disbursed' && o !== 'draft'),
       },
       otherSubsidiesFen: app.otherSubsidiesFen,
     };
@@ -400,7 +374,7 @@ export class DraftService {
   }
 
   /** What still stops the enterprise from submitting: always listed, so nobody has to guess. */
-  async missing(m: EntityManager, app: Application): Promise<MissingItem[]> {
+  async missing(m: Tx, app: Application): Promise<MissingItem[]> {
     const out: MissingItem[] = [];
     const enterprise = (await findEnterprise(m, app.enterpriseId))!;
     if (!enterprise.establishedOn) out.push({ path: 'enterprise.establishedOn', message: '请在企业信息中填写成立日期' });
@@ -412,25 +386,17 @@ export class DraftService {
     else if (app.bankAccountName !== enterprise.name)
       out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
     if (!app.paidAmountFen) out.push({ path: 'payments', message: '请登记至少一笔付款（四：发生实际支出）' });
-    const kinds: { kind: string }[] = await m.query(
-      "SELECT DISTINCT kind FROM files WHERE owner_type = 'application' AND owner_id = ? AND superseded_by IS NULL",
-      [app.id],
-    );
+    const kinds = await currentMaterialKinds(m, app.id);
     // A payment made on the platform is its own receipt (issue 7): WeChat Pay's record stands for the voucher.
-    const verified: { n: number | string }[] = await m.query(
-      "SELECT COUNT(*) AS n FROM application_payments WHERE application_id = ? AND removed_at IS NULL AND source = 'wechat_pay' AND verified = 1",
-      [app.id],
-    );
-    const receiptOnPlatform = Number(verified[0]?.n ?? 0) > 0;
+    const receiptOnPlatform = await hasVerifiedPlatformPayment(m, app.id);
     for (const mat of APPLICATION_MATERIALS) {
       if (mat.kind === 'payment_receipts' && receiptOnPlatform) continue;
-      if (!kinds.some((k) => k.kind === mat.kind))
-        out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
+      if (!kinds.includes(mat.kind)) out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
     }
     return out;
   }
 
-  async ownApplication(m: EntityManager, id: string, auth: Actor): Promise<Application> {
+  async ownApplication(m: Tx, id: string, auth: Actor): Promise<Application> {
     const app = await findApplication(m, id);
     if (!app || !(await isEnterpriseMember(m, app.enterpriseId, auth.userId)))
       throw new NotFoundError('没有这份申请，或您不是该企业的成员');
@@ -452,25 +418,13 @@ export class DraftService {
     };
   }
 
-  private async view(m: EntityManager, a: Application) {
-    const payments: PaymentRow[] = await m
-      .getRepository(PaymentEntity)
-      .find({ where: { applicationId: a.id }, order: { createdAt: 'ASC' } });
+  private async view(m: Tx, a: Application) {
+    const payments = await paymentsOf(m, a.id, 'recorded');
     // The enterprise sees each opinion's reasons, never a reviewer's internal note.
-    const opinions = await m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: a.id }, order: { createdAt: 'ASC' } });
+    const opinions = await opinionsOn(m, a.id);
     const editable = EDITABLE.includes(a.status);
     // The money as the ledger has it: payments, corrections and returned payments, the account shown by its last four digits.
-    const ledger: {
-      kind: string;
-      amount_fen: number | string;
-      paid_on: string;
-      bank_name: string;
-      account_no: string;
-      created_at: number | string;
-    }[] = await m.query(
-      'SELECT kind, amount_fen, paid_on, bank_name, account_no, created_at FROM disbursements WHERE application_id = ? ORDER BY seq',
-      [a.id],
-    );
+    const ledger = await ledgerEntriesOf(m, a.id);
     return {
       application: {
         ...this.summary(a),
@@ -513,13 +467,13 @@ export class DraftService {
         submittedAt: a.submittedAt,
         disbursements: ledger.map((d) => ({
           kind: d.kind,
-          amountFen: Number(d.amount_fen),
-          paidOn: d.paid_on,
-          bankName: d.bank_name,
-          accountNo: `****${d.account_no.slice(-4)}`,
-          recordedAt: Number(d.created_at),
+          amountFen: d.amountFen,
+          paidOn: d.paidOn,
+          bankName: d.bankName,
+          accountNo: `****${d.accountNo.slice(-4)}`,
+          recordedAt: d.createdAt,
         })),
-        disbursedFen: ledger.reduce((sum, d) => sum + Number(d.amount_fen), 0),
+        disbursedFen: ledger.reduce((sum, d) => sum + d.amountFen, 0),
       },
       missing: editable ? await this.missing(m, a) : [],
       editable,
@@ -527,7 +481,7 @@ export class DraftService {
   }
 
   private async event(
-    tx: EntityManager,
+    tx: Tx,
     applicationId: string,
     event: string,
     from: string,
@@ -536,14 +490,9 @@ export class DraftService {
     data: Record<string, unknown> | null,
     now: number,
   ) {
-    const rows: { seq: number | string | null }[] = await tx.query(
-      'SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?',
-      [applicationId],
-    );
-    await insertRow(tx, ApplicationEventEntity, {
+    await appendEvent(tx, {
       id: newId(),
       applicationId,
-      seq: Number(rows[0]?.seq ?? 0) + 1,
       event,
       fromStatus: from,
       toStatus: to,
@@ -557,21 +506,9 @@ export class DraftService {
   }
 }
 
-async function earlierVerifiedPurchase(m: EntityManager, app: Application): Promise<boolean> {
+async function earlierVerifiedPurchase(m: Tx, app: Application): Promise<boolean> {
   if (!app.contractSignedOn) return false;
-  const rows: unknown[] = await m.query(
-    "SELECT 1 FROM payment_requests WHERE enterprise_id = ? AND status = 'paid' AND paid_on < ? AND (application_id IS NULL OR application_id <> ?) AND (contract_no IS NULL OR contract_no <> ?) LIMIT 1",
-    [app.enterpriseId, app.contractSignedOn, app.id, app.contractNo ?? ''],
-  );
-  return rows.length > 0;
-}
-
-export async function paidSum(tx: EntityManager, applicationId: string): Promise<number> {
-  const rows: { total: number | string | null }[] = await tx.query(
-    'SELECT SUM(amount_fen) AS total FROM application_payments WHERE application_id = ? AND removed_at IS NULL',
-    [applicationId],
-  );
-  return Number(rows[0]?.total ?? 0);
+  return paidOnPlatformBefore(m, app, app.contractSignedOn);
 }
 
 /** The history keeps old values, but a bank account number only by its last four digits. */

@@ -1,7 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { ApplicationEntity, ApplicationEventEntity, type ApplicationRow } from '../../db/entities';
-import { insertRow } from '../../db/rows';
-import { nextInSequence } from '../../db/sequences';
+import type { Tx, TxBrand } from '../../db/tx';
 import type { Actor } from '../actor';
 import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
@@ -17,7 +14,9 @@ import {
 } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { enterpriseMemberIds, findEnterprise } from '../../db/enterprises';
-import { findApplication, ownCaseStake, type Application } from '../../db/applications';
+import { findApplication, nextTrackingNumber, ownCaseStake, type Application, type ApplicationRow } from '../../db/applications';
+import { appendEvent } from '../../db/applications/history';
+import { lockForTransition } from '../../db/applications/locking';
 import { providerOwnerId } from '../../db/providers';
 import { moveStageCount } from '../../db/applications/stageCounts';
 
@@ -92,7 +91,9 @@ export class ApplicationEngine {
    * (id, version, status) must change exactly one row (TypeORM's save() would not check the
    * version); then the history row, the audit row and the outbox notifications — all or nothing.
    */
-  async run(tx: EntityManager, applicationId: string, req: TransitionRequest): Promise<TransitionOutcome> {
+  async run(handle: TxBrand, applicationId: string, req: TransitionRequest): Promise<TransitionOutcome> {
+    // Some callers still hold the ORM's manager (db/tx.ts): the handle is the same object either way.
+    const tx = handle as Tx;
     const app = await findApplication(tx, applicationId);
     if (!app) throw new NotFoundError('没有这份申请，或您无权查看');
     if (app.version !== req.expectedVersion) throw staleError();
@@ -131,27 +132,15 @@ export class ApplicationEngine {
     const columns: TransitionColumns = { ...req.columns };
     if (decided.effects.includes('assignTrackingNumber') && !app.trackingNo) {
       const year = todayInShanghai(new Date(now)).slice(0, 4);
-      columns.trackingNo = `YC${year}${String(await nextInSequence(tx, `application-${year}`)).padStart(5, '0')}`;
+      columns.trackingNo = await nextTrackingNumber(tx, year);
     }
     if (decided.effects.includes('startNewRound')) columns.round = app.round + 1;
-    const res = await tx
-      .getRepository(ApplicationEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ ...(columns as Record<string, unknown>), status: decided.to, version: () => 'version + 1', updatedAt: now })
-      .where('id = :id AND version = :version AND status = :status', { id: app.id, version: app.version, status: app.status })
-      .execute();
-    if (res.affected !== 1) throw staleError();
+    if (!(await lockForTransition(tx, app, decided.to, columns, now))) throw staleError();
     await moveStageCount(tx, app.countyCode, app.status, decided.to);
     const after = (await findApplication(tx, app.id))!;
-    const seqRows: { seq: number | string | null }[] = await tx.query(
-      'SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?',
-      [app.id],
-    );
-    await insertRow(tx, ApplicationEventEntity, {
+    await appendEvent(tx, {
       id: newId(),
       applicationId: app.id,
-      seq: Number(seqRows[0]?.seq ?? 0) + 1,
       event: req.event,
       fromStatus: app.status,
       toStatus: decided.to,
@@ -174,7 +163,7 @@ export class ApplicationEngine {
   }
 
   private async notify(
-    tx: EntityManager,
+    tx: Tx,
     app: Application,
     req: TransitionRequest,
     effects: readonly ApplicationEffect[],

@@ -1,16 +1,5 @@
-import { In, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import {
-  ApplicationEventEntity,
-  EnterpriseEntity,
-  PaymentEntity,
-  ProviderEntity,
-  ReviewOpinionEntity,
-  StoredFileEntity,
-  UserEntity,
-  type ReviewOpinionRow,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
+import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
@@ -24,7 +13,21 @@ import { isSettlementSigned, settlementFormOf } from '../providerDesk/settlement
 import { applicationFlags } from '../applications/flags';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 import { findApplication, type Application } from '../../db/applications';
+import { paymentsOf } from '../../db/applications/payments';
 import { stageCounts } from '../../db/applications/stageCounts';
+import { countyQueuePage, countyStageCountsMatching } from '../../db/applications/countyQueue';
+import { actorNames, historyOf } from '../../db/applications/history';
+import { holdersOfHashes, materialFiles } from '../../db/applications/materials';
+import {
+  countyDecisionsOn,
+  countyOpinionsOfRound,
+  countyRatingsOfProvider,
+  insertOpinion,
+  opinionsOn,
+  type Opinion,
+} from '../../db/opinions';
+import { findEnterprise } from '../../db/enterprises';
+import { providerCard } from '../../db/providers';
 
 /**
  * The county review of 三（四）: 各县（市）、区工信、财政主管部门……对上云企业的上云效果和云服务商服务质量进行审核，
@@ -110,33 +113,14 @@ const EVENT_OF: Readonly<Record<Decision, ApplicationEvent>> = {
   reject: 'county_reject',
 };
 
-/** `%`, `_` and the escape itself are literal in a search: `LIKE ? ESCAPE '!'` reads the same on SQLite and MySQL. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-}
-
-interface QueueRow {
-  id: string;
-  tracking_no: string | null;
-  contract_no: string | null;
-  contract_amount_fen: number | string | null;
-  subsidy_fen: number | string | null;
-  status: string;
-  version: number | string;
-  round: number | string;
-  submitted_at: number | string | null;
-  updated_at: number | string;
-  enterprise_name: string;
-}
-
 const COUNTED_STAGES: readonly ApplicationState[] = ['provider_check', 'county_review', 'county_approved', 'returned'];
 
 export class CountyReview {
   constructor(private readonly deps: ApplicationDeps) {}
 
   /** An application of the caller's county, else 404: another county's case is not even hinted at. */
-  private async scoped(m: EntityManager, auth: Actor, id: string): Promise<Application> {
-    const app = await findApplication(m, id);
+  private async scoped(tx: Tx, auth: Actor, id: string): Promise<Application> {
+    const app = await findApplication(tx, id);
     if (!app || app.status === 'draft' || !reviewerCounties(auth).includes(app.countyCode))
       throw new NotFoundError('没有这份申请，或它不属于您所在的县（市）区');
     return app;
@@ -145,108 +129,72 @@ export class CountyReview {
   async queue(auth: Actor, q: QueueQuery) {
     const counties = reviewerCounties(auth);
     if (!counties.length) throw new ForbiddenError('您的审核角色没有指定县（市）区，请联系管理员');
-    return this.deps.db.run(async (m) => {
-      const where = [`a.county_code IN (${counties.map(() => '?').join(', ')})`, "a.status <> 'draft'"];
-      const params: unknown[] = [...counties];
-      if (q.text) {
-        where.push("(e.name LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!' OR a.contract_no LIKE ? ESCAPE '!')");
-        const p = likePattern(q.text);
-        params.push(p, p, p);
-      }
-      // The enterprise is joined only to search its name: without text the count is a covering-index scan.
-      const from = q.text ? 'applications a JOIN enterprises e ON e.id = a.enterprise_id' : 'applications a';
+    return this.deps.db.read(async (tx) => {
       // Counts of the stages a county acts on or waits for, not of its whole history.
       // Without a search the counts are kept by the transitions themselves (stage_counts); a search counts its matches.
       const counts = q.text
-        ? Object.fromEntries(
-            (
-              await m.query<{ status: string; n: number | string }[]>(
-                `SELECT a.status AS status, COUNT(*) AS n FROM ${from} WHERE ${where.join(' AND ')} AND a.status IN (${COUNTED_STAGES.map(() => '?').join(', ')}) GROUP BY a.status`,
-                [...params, ...COUNTED_STAGES],
-              )
-            ).map((r) => [r.status, Number(r.n)]),
-          )
-        : await stageCounts(m, counties, COUNTED_STAGES);
-      where.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
-      params.push(...q.statuses);
-      if (q.after) {
-        where.push('(a.updated_at > ? OR (a.updated_at = ? AND a.id > ?))');
-        params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
-      }
+        ? await countyStageCountsMatching(tx, counties, q.text, COUNTED_STAGES)
+        : await stageCounts(tx, counties, COUNTED_STAGES);
       const now = this.deps.now();
-      if (q.overdue) {
-        // Each stage has its own limit: one (status, waited-since) pair per stage asked for.
-        const limits = q.statuses.filter((st) => this.deps.overdueDays[st] !== undefined);
-        if (!limits.length) where.push('1 = 0');
-        else {
-          where.push(`(${limits.map(() => '(a.status = ? AND a.updated_at < ?)').join(' OR ')})`);
-          for (const st of limits) params.push(st, now - this.deps.overdueDays[st]! * 86_400_000);
-        }
-      }
-      // Oldest first: what has waited longest comes first. Keyset, no OFFSET; one parameterised query for
-      // the page (the queue is the reviewers' hot path: no ORM hydration of whole rows).
-      const rows: QueueRow[] = await m.query(
-        `SELECT a.id, a.tracking_no, a.contract_no, a.contract_amount_fen, a.subsidy_fen, a.status, a.version, a.round, a.submitted_at, a.updated_at, pe.name AS enterprise_name
-           FROM ${from} JOIN enterprises pe ON pe.id = a.enterprise_id
-          WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${q.limit}`,
-        params,
-      );
-      const opinions: { application_id: string; round: number | string; department: string; decision: string }[] = rows.length
-        ? await m.query(
-            `SELECT application_id, round, department, decision FROM review_opinions WHERE level = 'county' AND application_id IN (${rows.map(() => '?').join(', ')})`,
-            rows.map((r) => r.id),
+      const overdueBefore = q.overdue
+        ? Object.fromEntries(
+            q.statuses
+              .filter((st) => this.deps.overdueDays[st] !== undefined)
+              .map((st) => [st, now - this.deps.overdueDays[st]! * 86_400_000]),
           )
-        : [];
+        : null;
+      const rows = await countyQueuePage(tx, {
+        counties,
+        statuses: q.statuses,
+        text: q.text,
+        after: q.after,
+        limit: q.limit,
+        overdueBefore,
+      });
+      const opinions = await countyDecisionsOn(
+        tx,
+        rows.map((r) => r.id),
+      );
       const department = departmentOf(auth);
       const last = rows[rows.length - 1];
       return {
         items: rows.map((a) => {
-          const round = opinions.filter((o) => o.application_id === a.id && Number(o.round) === Number(a.round));
-          const status = a.status as ApplicationState;
+          const round = opinions.filter((o) => o.applicationId === a.id && o.round === a.round);
           return {
             id: a.id,
-            trackingNo: a.tracking_no,
-            enterpriseName: a.enterprise_name,
-            contractNo: a.contract_no,
-            contractAmountFen: a.contract_amount_fen === null ? null : Number(a.contract_amount_fen),
-            subsidyFen: a.subsidy_fen === null ? null : Number(a.subsidy_fen),
-            status,
-            statusLabel: applicationMachine.states[status].labels.reviewer,
-            version: Number(a.version),
-            round: Number(a.round),
+            trackingNo: a.trackingNo,
+            enterpriseName: a.enterpriseName,
+            contractNo: a.contractNo,
+            contractAmountFen: a.contractAmountFen,
+            subsidyFen: a.subsidyFen,
+            status: a.status,
+            statusLabel: applicationMachine.states[a.status].labels.reviewer,
+            version: a.version,
+            round: a.round,
             myOpinion: round.find((o) => o.department === department)?.decision ?? null,
             otherOpinion: round.find((o) => o.department === otherDepartment(department))?.decision ?? null,
-            submittedAt: a.submitted_at === null ? null : Number(a.submitted_at),
-            updatedAt: Number(a.updated_at),
-            waitingDays: waitingDays(Number(a.updated_at), now),
-            overdue: isOverdue(status, Number(a.updated_at), now, this.deps.overdueDays),
+            submittedAt: a.submittedAt,
+            updatedAt: a.updatedAt,
+            waitingDays: waitingDays(a.updatedAt, now),
+            overdue: isOverdue(a.status, a.updatedAt, now, this.deps.overdueDays),
           };
         }),
         counts,
-        next: rows.length === q.limit && last ? `${Number(last.updated_at)}.${last.id}` : null,
+        next: rows.length === q.limit && last ? `${last.updatedAt}.${last.id}` : null,
       };
     });
   }
 
   /** The application on one screen: enterprise, contract, payments, materials, the 兑付申请表, opinions, history. */
   async detail(auth: Actor, id: string) {
-    return this.deps.db.run(async (m) => {
+    return this.deps.db.read(async (m) => {
       const app = await this.scoped(m, auth, id);
-      const enterprise = await m.getRepository(EnterpriseEntity).findOne({ where: { id: app.enterpriseId } });
-      const provider = app.providerId
-        ? await m.getRepository(ProviderEntity).findOne({
-            select: { id: true, companyName: true, platformName: true, filingNo: true, approvedOn: true, revokedOn: true, status: true },
-            where: { id: app.providerId },
-          })
-        : null;
-      const payments = await m
-        .getRepository(PaymentEntity)
-        .find({ where: { applicationId: app.id }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
-      const opinions = await m
-        .getRepository(ReviewOpinionEntity)
-        .find({ where: { applicationId: app.id }, order: { round: 'ASC', createdAt: 'ASC' } });
-      const events = await m.getRepository(ApplicationEventEntity).find({ where: { applicationId: app.id }, order: { seq: 'ASC' } });
-      const people = await displayNames(m, [
+      const enterprise = await findEnterprise(m, app.enterpriseId);
+      const provider = app.providerId ? await providerCard(m, app.providerId) : null;
+      const payments = await paymentsOf(m, app.id);
+      const opinions = await opinionsOn(m, app.id);
+      const events = await historyOf(m, app.id);
+      const people = await actorNames(m, [
         ...opinions.map((o) => o.reviewerId),
         ...events.map((e) => e.actorId).filter((x): x is string => x !== null),
       ]);
@@ -346,9 +294,7 @@ export class CountyReview {
     return this.deps.db.transaction(async (tx) => {
       const app = await this.scoped(tx, auth, id);
       if (app.version !== input.version) throw new ConflictError('这份申请已被修改或已被他人处理，请刷新后再操作', 'stale_version');
-      const round = await tx
-        .getRepository(ReviewOpinionEntity)
-        .find({ where: { applicationId: app.id, round: app.round, level: 'county' } });
+      const round = await countyOpinionsOfRound(tx, app.id, app.round);
       const mine = round.find((o) => o.department === department);
       if (mine)
         throw new ConflictError(
@@ -357,9 +303,7 @@ export class CountyReview {
         );
       const other = round.find((o) => o.department === otherDepartment(department));
       if (input.decision === 'approve') {
-        const enterprise = await tx
-          .getRepository(EnterpriseEntity)
-          .findOne({ select: { id: true, status: true }, where: { id: app.enterpriseId } });
+        const enterprise = await findEnterprise(tx, app.enterpriseId);
         // DESIGN.md "Who uses it": the county checks the licence and the letter of authorisation before it reviews.
         if (enterprise?.status !== 'verified')
           throw new InvalidInputError('该企业的营业执照和授权委托书尚未核验，请先核验企业身份再审核通过', [
@@ -390,7 +334,7 @@ export class CountyReview {
         data: { department, round: app.round, decision: input.decision, ratings: input.ratings, reasons: input.reasons ?? [] },
         actorRole: DEPARTMENT_ROLE[department],
       });
-      const row: ReviewOpinionRow = {
+      const row: Opinion = {
         id: newId(),
         applicationId: app.id,
         round: app.round,
@@ -404,7 +348,7 @@ export class CountyReview {
         internalNote: input.internalNote ?? null,
         createdAt: now,
       };
-      await insertRow(tx, ReviewOpinionEntity, row);
+      await insertOpinion(tx, row);
       const after = out.application;
       return {
         application: {
@@ -427,7 +371,7 @@ function isRating(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 5;
 }
 
-function opinionView(o: ReviewOpinionRow, people: Map<string, string>) {
+function opinionView(o: Opinion, people: Map<string, string>) {
   return {
     id: o.id,
     round: o.round,
@@ -451,27 +395,14 @@ function opinionView(o: ReviewOpinionRow, people: Map<string, string>) {
   };
 }
 
-async function displayNames(m: EntityManager, ids: string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return new Map();
-  const rows = await m.getRepository(UserEntity).find({ select: { id: true, displayName: true }, where: { id: In(unique) } });
-  return new Map(rows.filter((r) => r.displayName).map((r) => [r.id, r.displayName as string]));
-}
-
 /**
  * The enterprise's materials (files owned by the application), every version, each current file
  * flagged when another owner holds the same bytes (DESIGN.md "Materials").
  */
-async function materialsOf(m: EntityManager, applicationId: string) {
-  const files = await m
-    .getRepository(StoredFileEntity)
-    .find({ where: { ownerType: 'application', ownerId: applicationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+async function materialsOf(tx: Tx, applicationId: string) {
+  const files = await materialFiles(tx, applicationId);
   const hashes = [...new Set(files.filter((f) => f.supersededBy === null).map((f) => f.sha256))];
-  const twins = hashes.length
-    ? await m
-        .getRepository(StoredFileEntity)
-        .find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) } })
-    : [];
+  const twins = await holdersOfHashes(tx, hashes);
   return files.map((f) => {
     const others =
       f.supersededBy === null
@@ -509,23 +440,20 @@ export async function providerRatingSummary(
   db: Database,
   providerId: string,
 ): Promise<{ providerId: string; effect: RatingStat; service: RatingStat }> {
-  const rows: { rating_effect: number | string | null; rating_service: number | string | null; n: number | string }[] = await db.query(
-    "SELECT o.rating_effect, o.rating_service, COUNT(*) AS n FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county' GROUP BY o.rating_effect, o.rating_service",
-    [providerId],
-  );
-  const stat = (pick: (r: (typeof rows)[number]) => number | string | null): RatingStat => {
+  const rows = await db.read((tx) => countyRatingsOfProvider(tx, providerId));
+  const stat = (pick: (r: (typeof rows)[number]) => number | null): RatingStat => {
     const distribution: RatingStat['distribution'] = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
     let count = 0;
     let sum = 0;
     for (const r of rows) {
-      const v = pick(r) === null ? null : Number(pick(r));
+      const v = pick(r);
       if (v === null || !isRating(v)) continue;
-      const n = Number(r.n);
+      const n = r.n;
       distribution[String(v) as keyof RatingStat['distribution']] += n;
       count += n;
       sum += v * n;
     }
     return { count, average: count ? Math.round((sum / count) * 100) / 100 : null, distribution };
   };
-  return { providerId, effect: stat((r) => r.rating_effect), service: stat((r) => r.rating_service) };
+  return { providerId, effect: stat((r) => r.effect), service: stat((r) => r.service) };
 }

@@ -1,16 +1,19 @@
-import { In, type EntityManager } from 'typeorm';
+import type { Tx } from '../../db/tx';
 import {
-  ApplicationEntity,
-  EnterpriseEntity,
-  JointReportEntity,
-  JointReportItemEntity,
-  ProviderEntity,
-  ReviewOpinionEntity,
+  docNoTaken as docNoInUse,
+  findJointReport,
+  insertJointReport,
+  itemsOfReport,
+  itemsOfReports,
+  listInReport,
+  reportsOfCounties,
+  signIfVersion,
   type JointReportItemRow,
   type JointReportRow,
-  type ReviewOpinionRow,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
+} from '../../db/jointReports';
+import { countyApprovalsOn, type Opinion } from '../../db/opinions';
+import { enterpriseCards } from '../../db/enterprises';
+import { providerNames } from '../../db/providers';
 import type { Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
@@ -54,8 +57,8 @@ function staleError(): ConflictError {
 export class JointReports {
   constructor(private readonly deps: ApplicationDeps) {}
 
-  private async scoped(m: EntityManager, auth: Actor, id: string): Promise<JointReportRow> {
-    const report = await m.getRepository(JointReportEntity).findOne({ where: { id } });
+  private async scoped(m: Tx, auth: Actor, id: string): Promise<JointReportRow> {
+    const report = await findJointReport(m, id);
     if (!report || !reviewerCounties(auth).includes(report.countyCode)) throw notFound();
     return report;
   }
@@ -91,8 +94,7 @@ export class JointReports {
       });
       if (problems.length)
         throw new ConflictError(`有 ${problems.length} 份申请不能列入这份联合行文，请按提示调整`, 'not_reportable', problems);
-      const taken = await tx.getRepository(JointReportEntity).count({ where: { countyCode, docNo: input.docNo } });
-      if (taken) throw docNoTaken(input.docNo);
+      if (await docNoInUse(tx, countyCode, input.docNo)) throw docNoTaken(input.docNo);
 
       const report: JointReportRow = {
         id: newId(),
@@ -110,7 +112,7 @@ export class JointReports {
         updatedAt: now,
       };
       try {
-        await insertRow(tx, JointReportEntity, report);
+        await insertJointReport(tx, report);
       } catch (err) {
         // Another report took the 文号 between the check above and this insert.
         if (isDuplicateKey(err)) throw docNoTaken(input.docNo);
@@ -118,17 +120,9 @@ export class JointReports {
       }
       for (const [i, appId] of input.applicationIds.entries()) {
         const item: JointReportItemRow = { id: newId(), reportId: report.id, applicationId: appId, position: i + 1 };
-        await insertRow(tx, JointReportItemEntity, item);
-        // The claim: a conditional UPDATE every database honours, so that of two reports created at
-        // once with the same application exactly one gets it. `report` confirms the same column later.
-        const claimed = await tx
-          .getRepository(ApplicationEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ reportId: report.id })
-          .where("id = :id AND status = 'county_approved' AND report_id IS NULL", { id: appId })
-          .execute();
-        if (claimed.affected !== 1)
+        // The claim: of two reports created at once with the same application exactly one gets it.
+        // `report` confirms the same column later.
+        if (!(await listInReport(tx, item)))
           throw new ConflictError(
             `申请 ${apps.get(appId)!.trackingNo ?? appId} 刚刚被列入另一份联合行文，请刷新后重新选择`,
             'not_reportable',
@@ -149,13 +143,12 @@ export class JointReports {
   async list(auth: Actor) {
     const counties = reviewerCounties(auth);
     if (!counties.length) return { items: [] };
-    return this.deps.db.run(async (m) => {
-      const reports = await m
-        .getRepository(JointReportEntity)
-        .find({ where: { countyCode: In(counties) }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
-      const items = reports.length
-        ? await m.getRepository(JointReportItemEntity).find({ where: { reportId: In(reports.map((r) => r.id)) } })
-        : [];
+    return this.deps.db.read(async (m) => {
+      const reports = await reportsOfCounties(m, counties);
+      const items = await itemsOfReports(
+        m,
+        reports.map((r) => r.id),
+      );
       const apps = new Map(
         (
           await loadApplications(
@@ -178,10 +171,10 @@ export class JointReports {
   }
 
   async get(auth: Actor, id: string) {
-    return this.deps.db.run(async (m) => this.view(m, await this.scoped(m, auth, id)));
+    return this.deps.db.read(async (m) => this.view(m, await this.scoped(m, auth, id)));
   }
 
-  private async view(m: EntityManager, report: JointReportRow) {
+  private async view(m: Tx, report: JointReportRow) {
     const rows = await this.rows(m, report);
     return {
       ...summary(report),
@@ -214,40 +207,38 @@ export class JointReports {
    * Each listed application with both departments' approving opinions of the latest round in which
    * both approved (a later correction round, if any, would have its own).
    */
-  private async rows(m: EntityManager, report: JointReportRow) {
-    const items = await m.getRepository(JointReportItemEntity).find({ where: { reportId: report.id }, order: { position: 'ASC' } });
+  private async rows(m: Tx, report: JointReportRow) {
+    const items = await itemsOfReport(m, report.id);
     const apps = await loadApplications(
       m,
       items.map((i) => i.applicationId),
     );
-    const enterprises = apps.length
-      ? await m
-          .getRepository(EnterpriseEntity)
-          .find({ select: { id: true, name: true, creditCode: true }, where: { id: In([...new Set(apps.map((a) => a.enterpriseId))]) } })
-      : [];
-    const providerIds = [...new Set(apps.map((a) => a.providerId).filter((x): x is string => x !== null))];
-    const providers = providerIds.length
-      ? await m.getRepository(ProviderEntity).find({ select: { id: true, companyName: true }, where: { id: In(providerIds) } })
-      : [];
-    const opinions = apps.length
-      ? await m
-          .getRepository(ReviewOpinionEntity)
-          .find({ where: { applicationId: In(apps.map((a) => a.id)), level: 'county', decision: 'approve' } })
-      : [];
+    const enterprises = await enterpriseCards(
+      m,
+      apps.map((a) => a.enterpriseId),
+    );
+    const providers = await providerNames(
+      m,
+      apps.map((a) => a.providerId).filter((x): x is string => x !== null),
+    );
+    const opinions = await countyApprovalsOn(
+      m,
+      apps.map((a) => a.id),
+    );
     return apps.map((app) => {
       const mine = opinions.filter((o) => o.applicationId === app.id && o.round <= app.round);
       const rounds = [...new Set(mine.map((o) => o.round))].sort((a, b) => b - a);
       const both = rounds.find(
         (r) => mine.some((o) => o.round === r && o.department === 'miit') && mine.some((o) => o.round === r && o.department === 'finance'),
       );
-      const pick = (d: Department): ReviewOpinionRow | null =>
+      const pick = (d: Department): Opinion | null =>
         both === undefined ? null : (mine.find((o) => o.round === both && o.department === d) ?? null);
       const enterprise = enterprises.find((e) => e.id === app.enterpriseId);
       return {
         app,
         enterpriseName: enterprise?.name ?? '',
         creditCode: enterprise?.creditCode ?? '',
-        providerName: providers.find((p) => p.id === app.providerId)?.companyName ?? '',
+        providerName: (app.providerId ? providers.get(app.providerId) : undefined) ?? '',
         opinions: { miit: pick('miit'), finance: pick('finance') },
       };
     });
@@ -272,17 +263,10 @@ export class JointReports {
       const submitted = otherSignedBy !== null;
       const set: Partial<JointReportRow> =
         department === 'miit' ? { miitSignedBy: auth.userId, miitSignedAt: now } : { financeSignedBy: auth.userId, financeSignedAt: now };
-      const res = await tx
-        .getRepository(JointReportEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ ...set, status: submitted ? 'submitted' : 'signing', version: () => 'version + 1', updatedAt: now })
-        .where('id = :id AND version = :version', { id: report.id, version: report.version })
-        .execute();
-      if (res.affected !== 1) throw staleError();
+      if (!(await signIfVersion(tx, report, set, submitted ? 'submitted' : 'signing', now))) throw staleError();
       const reported: string[] = [];
       if (submitted) {
-        const items = await tx.getRepository(JointReportItemEntity).find({ where: { reportId: report.id }, order: { position: 'ASC' } });
+        const items = await itemsOfReport(tx, report.id);
         for (const item of items) {
           const app = await findApplication(tx, item.applicationId);
           if (!app) throw new NotFoundError('联合行文所列的申请不存在，请刷新后查看');
@@ -304,14 +288,14 @@ export class JointReports {
         entityId: report.id,
         data: { department, docNo: report.docNo, version: report.version + 1, reported },
       });
-      const after = (await tx.getRepository(JointReportEntity).findOne({ where: { id: report.id } }))!;
+      const after = (await findJointReport(tx, report.id))!;
       return this.view(tx, after);
     });
   }
 
   /** Everything renderJointReportDocx needs: the letter's particulars and both departments' opinions and ratings. */
   async documentSource(auth: Actor, id: string): Promise<JointReportInput> {
-    return this.deps.db.run(async (m) => {
+    return this.deps.db.read(async (m) => {
       const report = await this.scoped(m, auth, id);
       const rows = await this.rows(m, report);
       const county = countyName(report.countyCode) ?? report.countyCode;
@@ -373,7 +357,7 @@ function meanRating(a: number | null, b: number | null): Rating {
 }
 
 /** '同意。上云效果：4分（良好）；服务商服务质量：5分（优秀）' — the opinion as the city reads it; internal notes never go out. */
-function opinionText(o: ReviewOpinionRow | null): string {
+function opinionText(o: Opinion | null): string {
   if (!o) return '';
   const word = (n: number | null) => (n !== null && n >= 1 && n <= 5 ? `${n}分（${RATING_LABELS[n as Rating]}）` : '未评分');
   return `同意。上云效果：${word(o.ratingEffect)}；服务商服务质量：${word(o.ratingService)}`;

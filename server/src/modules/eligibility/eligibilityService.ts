@@ -6,6 +6,9 @@ import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../.
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { describeFlow, type FlowDescription } from '../../../../shared/src/rules/flow';
+import { providerFilingDates } from '../../db/providers';
+import { memberEnterpriseByCreditCode } from '../../db/enterprises';
+import { applicationStatesOfEnterprise } from '../../db/applications';
 
 /** An application in one of these states is no longer "in progress" for 二（六） (spec: rejected or withdrawn do not count). */
 const CLOSED_STATES = ['draft', 'rejected', 'withdrawn', 'disbursed'];
@@ -55,16 +58,14 @@ export class EligibilityService {
 
     const providerId = facts.cloud.providerId;
     if (providerId !== undefined && providerId !== null) {
-      const rows = await this.db.query<{ approved_on: string | null; revoked_on: string | null }>(
-        "SELECT approved_on, revoked_on FROM providers WHERE id = ? AND status IN ('approved', 'revoked') AND approved_on IS NOT NULL",
-        [providerId],
-      );
-      const filing = rows[0];
+      const record = await this.db.read((tx) => providerFilingDates(tx, providerId));
+      // Only a provider the city approved (and perhaps revoked since) counts as filed.
+      const filing = record && (record.status === 'approved' || record.status === 'revoked') && record.approvedOn !== null ? record : null;
       if (!filing)
         throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [
           { path: 'cloud.providerId', message: '没有这个已备案的云服务商' },
         ]);
-      facts.cloud = { ...facts.cloud, providerFiledOn: filing.approved_on, providerRevokedOn: filing.revoked_on };
+      facts.cloud = { ...facts.cloud, providerFiledOn: filing.approvedOn, providerRevokedOn: filing.revokedOn };
     } else {
       // Only the record may say a filing was revoked; a caller cannot claim it either way.
       facts.cloud = { ...facts.cloud, providerRevokedOn: null };
@@ -79,17 +80,12 @@ export class EligibilityService {
 
   /** Consulted only for an enterprise the caller belongs to: this endpoint must not reveal another's applications. */
   private async historyOfOwnEnterprise(userId: string, creditCode: string): Promise<EligibilityFacts['history'] | null> {
-    const member = await this.db.query<{ id: string }>(
-      "SELECT e.id FROM enterprises e JOIN enterprise_members m ON m.enterprise_id = e.id WHERE e.credit_code = ? AND m.user_id = ? AND m.status = 'active'",
-      [creditCode, userId],
-    );
-    if (!member[0]) return null;
-    const states = await this.db.query<{ status: string }>('SELECT DISTINCT status FROM applications WHERE enterprise_id = ?', [
-      member[0].id,
-    ]);
+    const enterpriseId = await this.db.read((tx) => memberEnterpriseByCreditCode(tx, creditCode, userId));
+    if (!enterpriseId) return null;
+    const states = await this.db.read((tx) => applicationStatesOfEnterprise(tx, enterpriseId));
     return {
-      subsidyReceived: states.some((s) => s.status === 'disbursed'),
-      applicationInProgress: states.some((s) => !CLOSED_STATES.includes(s.status)),
+      subsidyReceived: states.includes('disbursed'),
+      applicationInProgress: states.some((s) => !CLOSED_STATES.includes(s)),
     };
   }
 }

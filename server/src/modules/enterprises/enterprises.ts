@@ -1,13 +1,28 @@
-import { In, IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
+import type { Tx } from '../../db/tx';
 import {
-  EnterpriseEntity,
-  EnterpriseInvitationEntity,
-  EnterpriseMemberEntity,
-  UserRoleEntity,
+  claimInvitation,
+  countWrongJoinTry,
+  enterprisesOfCounties,
+  enterprisesOfMember,
+  findEnterprise,
+  findEnterpriseByCreditCode,
+  findInvitation,
+  findMember,
+  grantEnterpriseRoleRow,
+  holdsEnterpriseRole,
+  insertEnterprise,
+  insertInvitation,
+  insertMember,
+  isEnterpriseMember,
+  markEnterpriseDisputed,
+  membershipOf,
+  pendingClaimCount,
+  pendingClaimsOn,
+  settleClaim,
+  updateEnterpriseIfVersion,
   type EnterpriseRow,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
+} from '../../db/enterprises';
 import { countiesFor, hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
@@ -91,15 +106,13 @@ export class EnterpriseService {
   async register(auth: Actor, profile: EnterpriseProfile): Promise<{ enterprise: EnterpriseView; membership: 'owner' | 'claim_pending' }> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(EnterpriseEntity);
-      const existing = await repo.findOne({ where: { creditCode: profile.creditCode } });
+      const existing = await findEnterpriseByCreditCode(tx, profile.creditCode);
       if (existing) {
-        const members = tx.getRepository(EnterpriseMemberEntity);
-        const mine = await members.findOne({ where: { enterpriseId: existing.id, userId: auth.userId } });
+        const mine = await membershipOf(tx, existing.id, auth.userId);
         if (mine)
           throw new ConflictError(mine.status === 'active' ? '您已是该企业的成员' : '您对该企业的认领正在等待县里核实', 'already_member');
         // A second claim: the county settles it. Nothing of the enterprise is revealed to the claimant.
-        await insertRow(tx, EnterpriseMemberEntity, {
+        await insertMember(tx, {
           id: newId(),
           enterpriseId: existing.id,
           userId: auth.userId,
@@ -107,12 +120,7 @@ export class EnterpriseService {
           status: 'pending',
           createdAt: now,
         });
-        await repo
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'disputed', version: () => 'version + 1', updatedAt: now })
-          .where('id = :id', { id: existing.id })
-          .execute();
+        await markEnterpriseDisputed(tx, existing.id, now);
         await this.audit.append(tx, {
           action: 'enterprise.claim',
           actorId: auth.userId,
@@ -150,8 +158,8 @@ export class EnterpriseService {
         createdAt: now,
         updatedAt: now,
       };
-      await insertRow(tx, EnterpriseEntity, row);
-      await insertRow(tx, EnterpriseMemberEntity, {
+      await insertEnterprise(tx, row);
+      await insertMember(tx, {
         id: newId(),
         enterpriseId: row.id,
         userId: auth.userId,
@@ -172,12 +180,7 @@ export class EnterpriseService {
   }
 
   async mine(auth: Actor): Promise<EnterpriseView[]> {
-    const rows: { id: string }[] = await this.db.query(
-      "SELECT enterprise_id AS id FROM enterprise_members WHERE user_id = ? AND status = 'active'",
-      [auth.userId],
-    );
-    if (!rows.length) return [];
-    const ents = await this.db.run((m) => m.getRepository(EnterpriseEntity).findBy({ id: In(rows.map((r) => r.id)) }));
+    const ents = await this.db.read((tx) => enterprisesOfMember(tx, auth.userId));
     return ents.map((e) => enterpriseView(e));
   }
 
@@ -185,14 +188,8 @@ export class EnterpriseService {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       await this.assertMember(tx, id, auth.userId);
-      const res = await tx
-        .getRepository(EnterpriseEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ ...profile, industryCode: profile.industryCode ?? null, version: () => 'version + 1', updatedAt: now })
-        .where('id = :id AND version = :version', { id, version })
-        .execute();
-      if (res.affected !== 1) throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
+      if (!(await updateEnterpriseIfVersion(tx, id, version, { ...profile, industryCode: profile.industryCode ?? null }, now)))
+        throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
       await this.audit.append(tx, {
         action: 'enterprise.update',
         actorId: auth.userId,
@@ -200,7 +197,7 @@ export class EnterpriseService {
         entityId: id,
         data: { fields: Object.keys(profile) },
       });
-      return enterpriseView(await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }));
+      return enterpriseView((await findEnterprise(tx, id))!);
     });
   }
 
@@ -215,7 +212,7 @@ export class EnterpriseService {
     await this.db.transaction(async (tx) => {
       await this.assertMember(tx, id, auth.userId);
       const invitationId = newId();
-      await insertRow(tx, EnterpriseInvitationEntity, {
+      await insertInvitation(tx, {
         id: invitationId,
         enterpriseId: id,
         codeHash: joinCodeHash(id, code),
@@ -250,28 +247,20 @@ export class EnterpriseService {
     return outcome.enterprise;
   }
 
-  private async tryJoin(tx: EntityManager, auth: Actor, creditCode: string, code: string): Promise<JoinOutcome> {
+  private async tryJoin(tx: Tx, auth: Actor, creditCode: string, code: string): Promise<JoinOutcome> {
     const now = this.now();
-    const enterprise = await tx.getRepository(EnterpriseEntity).findOne({ where: { creditCode } });
+    const enterprise = await findEnterpriseByCreditCode(tx, creditCode);
     if (!enterprise) return { ok: false };
-    const invitations = tx.getRepository(EnterpriseInvitationEntity);
-    const invite = await invitations.findOne({ where: { codeHash: joinCodeHash(enterprise.id, code), enterpriseId: enterprise.id } });
+    const invite = await findInvitation(tx, enterprise.id, joinCodeHash(enterprise.id, code));
     if (!invite || invite.expiresAt <= now || invite.lockedAt !== null) {
       await this.countWrongTry(tx, enterprise, now);
       return { ok: false };
     }
     if (invite.usedAt !== null) throw new ConflictError('该邀请码已被使用，请向同事索取新的邀请码', 'invitation_used');
-    const members = tx.getRepository(EnterpriseMemberEntity);
-    if (await members.findOne({ where: { enterpriseId: invite.enterpriseId, userId: auth.userId } }))
+    if (await membershipOf(tx, invite.enterpriseId, auth.userId))
       throw new ConflictError('您已是该企业的成员或认领正在核实中', 'already_member');
-    const claimed = await invitations
-      .createQueryBuilder()
-      .update()
-      .set({ usedBy: auth.userId, usedAt: now })
-      .where('id = :id AND used_at IS NULL AND locked_at IS NULL', { id: invite.id })
-      .execute();
-    if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用', 'invitation_used');
-    await insertRow(tx, EnterpriseMemberEntity, {
+    if (!(await claimInvitation(tx, invite.id, auth.userId, now))) throw new ConflictError('该邀请码已被使用', 'invitation_used');
+    await insertMember(tx, {
       id: newId(),
       enterpriseId: invite.enterpriseId,
       userId: auth.userId,
@@ -288,36 +277,14 @@ export class EnterpriseService {
     await this.grantEnterpriseRole(tx, auth.userId, invite.enterpriseId, now);
     return {
       ok: true,
-      enterprise: enterpriseView(await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id: invite.enterpriseId } })),
+      enterprise: enterpriseView((await findEnterprise(tx, invite.enterpriseId))!),
     };
   }
 
   /** One wrong try against the enterprise's open codes; those that reach the limit lock, and their issuers hear of it. */
-  private async countWrongTry(tx: EntityManager, enterprise: EnterpriseRow, now: number): Promise<void> {
-    const repo = tx.getRepository(EnterpriseInvitationEntity);
-    const open = 'enterprise_id = :id AND used_at IS NULL AND locked_at IS NULL AND expires_at > :now';
-    await repo
-      .createQueryBuilder()
-      .update()
-      .set({ failedAttempts: () => 'failed_attempts + 1' })
-      .where(open, { id: enterprise.id, now })
-      .execute();
-    const reached = await repo.find({
-      where: {
-        enterpriseId: enterprise.id,
-        usedAt: IsNull(),
-        lockedAt: IsNull(),
-        expiresAt: MoreThan(now),
-        failedAttempts: MoreThanOrEqual(JOIN_CODE_MAX_FAILURES),
-      },
-    });
+  private async countWrongTry(tx: Tx, enterprise: EnterpriseRow, now: number): Promise<void> {
+    const reached = await countWrongJoinTry(tx, enterprise.id, now, JOIN_CODE_MAX_FAILURES);
     if (!reached.length) return;
-    await repo
-      .createQueryBuilder()
-      .update()
-      .set({ lockedAt: now })
-      .where({ id: In(reached.map((r) => r.id)) })
-      .execute();
     for (const inv of reached) {
       await this.audit.append(tx, {
         action: 'enterprise.invite_locked',
@@ -352,26 +319,19 @@ export class EnterpriseService {
   ): Promise<(EnterpriseView & { claims: { memberId: string; userId: string; createdAt: number }[] })[]> {
     const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
     if (!counties.length) return [];
-    const rows = await this.db.run((m) =>
-      m
-        .getRepository(EnterpriseEntity)
-        .createQueryBuilder('e')
-        .where('e.countyCode IN (:...counties) AND e.status IN (:...status)', { counties, status })
-        .orderBy('e.updatedAt', 'ASC')
-        .take(200)
-        .getMany(),
-    );
-    const claims: { id: string; enterprise_id: string; user_id: string; created_at: number | string }[] = rows.length
-      ? await this.db.query(
-          `SELECT id, enterprise_id, user_id, created_at FROM enterprise_members WHERE status = 'pending' AND enterprise_id IN (${rows.map(() => '?').join(',')})`,
-          rows.map((r) => r.id),
-        )
-      : [];
+    const { rows, claims } = await this.db.read(async (tx) => {
+      const found = await enterprisesOfCounties(tx, counties, status);
+      return {
+        rows: found,
+        claims: await pendingClaimsOn(
+          tx,
+          found.map((r) => r.id),
+        ),
+      };
+    });
     return rows.map((e) => ({
       ...enterpriseView(e, { maskPhone: true }),
-      claims: claims
-        .filter((c) => c.enterprise_id === e.id)
-        .map((c) => ({ memberId: c.id, userId: c.user_id, createdAt: Number(c.created_at) })),
+      claims: claims.filter((c) => c.enterpriseId === e.id).map((c) => ({ memberId: c.id, userId: c.userId, createdAt: c.createdAt })),
     }));
   }
 
@@ -383,32 +343,23 @@ export class EnterpriseService {
   ): Promise<EnterpriseView> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
-      const e = await tx.getRepository(EnterpriseEntity).findOne({ where: { id } });
+      const e = await findEnterprise(tx, id);
       const counties = [...countiesFor(auth, 'county_miit'), ...countiesFor(auth, 'county_finance')];
       if (!e || !counties.includes(e.countyCode)) throw new NotFoundError('没有这家企业，或不属于您所在的县（市）区');
       if (await ownCaseStake(tx, { enterpriseId: id, providerId: null }, auth.userId))
         throw new ForbiddenError('您是这家企业的成员或认领人，不能核验自己的企业，请交由本部门其他人员办理');
       if (input.decision === 'reject' && !input.reason?.trim())
         throw new InvalidInputError('请写明核验不通过的原因', [{ path: 'reason', message: '请写明原因' }]);
-      const members = tx.getRepository(EnterpriseMemberEntity);
-      for (const memberId of input.acceptClaims ?? [])
-        await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'active' });
-      for (const memberId of input.refuseClaims ?? [])
-        await members.update({ id: memberId, enterpriseId: id, status: 'pending' }, { status: 'removed' });
+      for (const memberId of input.acceptClaims ?? []) await settleClaim(tx, id, memberId, 'active');
+      for (const memberId of input.refuseClaims ?? []) await settleClaim(tx, id, memberId, 'removed');
       for (const memberId of input.acceptClaims ?? []) {
-        const m = await members.findOne({ where: { id: memberId } });
+        const m = await findMember(tx, memberId);
         if (m?.status === 'active') await this.grantEnterpriseRole(tx, m.userId, id, now);
       }
-      const openClaims = await members.count({ where: { enterpriseId: id, status: 'pending' } });
+      const openClaims = await pendingClaimCount(tx, id);
       const status: EnterpriseRow['status'] = input.decision === 'reject' ? 'rejected' : openClaims > 0 ? 'disputed' : 'verified';
-      const res = await tx
-        .getRepository(EnterpriseEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ status, version: () => 'version + 1', updatedAt: now })
-        .where('id = :id AND version = :version', { id, version: input.version })
-        .execute();
-      if (res.affected !== 1) throw new ConflictError('该企业信息已变化，请刷新后再处理', 'stale_version');
+      if (!(await updateEnterpriseIfVersion(tx, id, input.version, { status }, now)))
+        throw new ConflictError('该企业信息已变化，请刷新后再处理', 'stale_version');
       await this.audit.append(tx, {
         action: `enterprise.${input.decision}`,
         actorId: auth.userId,
@@ -416,31 +367,20 @@ export class EnterpriseService {
         entityId: id,
         data: { status, reason: input.reason ?? null, acceptClaims: input.acceptClaims ?? [], refuseClaims: input.refuseClaims ?? [] },
       });
-      return enterpriseView(await tx.getRepository(EnterpriseEntity).findOneOrFail({ where: { id } }));
+      return enterpriseView((await findEnterprise(tx, id))!);
     });
   }
 
-  async assertMember(m: EntityManager, enterpriseId: string, userId: string): Promise<EnterpriseRow> {
-    const e = await m.getRepository(EnterpriseEntity).findOne({ where: { id: enterpriseId } });
-    const member = e ? await m.getRepository(EnterpriseMemberEntity).findOne({ where: { enterpriseId, userId, status: 'active' } }) : null;
-    if (!e || !member) throw new NotFoundError('没有这家企业，或您不是它的成员');
+  async assertMember(m: Tx, enterpriseId: string, userId: string): Promise<EnterpriseRow> {
+    const e = await findEnterprise(m, enterpriseId);
+    if (!e || !(await isEnterpriseMember(m, enterpriseId, userId))) throw new NotFoundError('没有这家企业，或您不是它的成员');
     return e;
   }
 
-  private async grantEnterpriseRole(tx: EntityManager, userId: string, enterpriseId: string, now: number): Promise<void> {
-    const held = await tx.getRepository(UserRoleEntity).findOne({ where: { userId, role: 'enterprise' } });
-    if (held && held.revokedAt === null) return;
+  private async grantEnterpriseRole(tx: Tx, userId: string, enterpriseId: string, now: number): Promise<void> {
+    if (await holdsEnterpriseRole(tx, userId)) return;
     const grantId = newId();
-    await tx.getRepository(UserRoleEntity).insert({
-      id: grantId,
-      userId,
-      role: 'enterprise',
-      countyCode: null,
-      grantedBy: null,
-      invitationId: null,
-      createdAt: now,
-      revokedAt: null,
-    });
+    await grantEnterpriseRoleRow(tx, grantId, userId, now);
     await this.audit.append(tx, {
       action: 'role.grant',
       actorId: userId,

@@ -22,6 +22,7 @@ import { disabledChannels, inQuietHours, quietHoursOf, shanghaiMinuteOfDay } fro
 import type { DigestStage, NotificationSettings } from './settings';
 import { enqueueNotifications } from './outbox';
 import { isDuplicateKey } from '../../db/errors';
+import { awaitingDepartment, type AwaitingApplication, type CountyDepartment } from '../../db/applications/awaiting';
 
 const DAY_MS = 86_400_000;
 const REVIEWER_ROLES = ['county_miit', 'county_finance', 'city_miit', 'city_finance'] as const;
@@ -69,7 +70,7 @@ const STAGE_LABELS: Record<DigestStage, string> = {
 /** Reads the stages' items once per run: reviewers of one county share them. */
 export class StageReader {
   private readonly cache = new Map<string, Promise<AppRow[]>>();
-  private opinions: Promise<Map<string, Set<string>>> | null = null;
+  private readonly awaited = new Map<string, Promise<AwaitingApplication[]>>();
 
   constructor(private readonly db: Database) {}
 
@@ -90,21 +91,15 @@ export class StageReader {
     return hit;
   }
 
-  /** `applicationId|round` → departments that gave a county opinion in that round. */
-  countyOpinions(): Promise<Map<string, Set<string>>> {
-    this.opinions ??= this.db
-      .query<{ application_id: string; round: number | string; department: string }>(
-        `SELECT o.application_id, o.round, o.department FROM review_opinions o JOIN applications a ON a.id = o.application_id AND a.round = o.round WHERE o.level = 'county' AND a.status = 'county_review'`,
-      )
-      .then((rows) => {
-        const map = new Map<string, Set<string>>();
-        for (const r of rows) {
-          const key = `${r.application_id}|${Number(r.round)}`;
-          map.set(key, (map.get(key) ?? new Set()).add(r.department));
-        }
-        return map;
-      });
-    return this.opinions;
+  /** What waits for a county department (db/applications/awaiting.ts: the county queue and the chatbot's 待办 ask the same). */
+  awaiting(countyCode: string, department: CountyDepartment): Promise<AwaitingApplication[]> {
+    const key = `${countyCode}|${department}`;
+    let hit = this.awaited.get(key);
+    if (!hit) {
+      hit = this.db.read((tx) => awaitingDepartment(tx, countyCode, department));
+      this.awaited.set(key, hit);
+    }
+    return hit;
   }
 
   filings(): Promise<{ id: string; company_name: string; submitted_at: number | string | null; updated_at: number | string }[]> {
@@ -136,15 +131,11 @@ export async function digestFor(
     if (role === 'county_miit' || role === 'county_finance') {
       if (!g.countyCode) continue;
       const department = role === 'county_miit' ? 'miit' : 'finance';
-      const opinions = await reader.countyOpinions();
-      for (const a of await reader.applications(['provider_check', 'county_review', 'county_approved'], g.countyCode)) {
-        if (a.status === 'provider_check') add('application', a.id, refOf(a), 'provider_check', sinceOf(a), false);
-        else if (a.status === 'county_review') {
-          // Waits for this department only while it has not given its opinion in this round.
-          if (!opinions.get(`${a.id}|${Number(a.round)}`)?.has(department))
-            add('application', a.id, refOf(a), 'county_review', sinceOf(a), true);
-        } else add('application', a.id, refOf(a), 'county_approved', sinceOf(a), true);
-      }
+      for (const a of await reader.applications(['provider_check'], g.countyCode))
+        add('application', a.id, refOf(a), 'provider_check', sinceOf(a), false);
+      // In county review while this department has not given its opinion in this round, or waiting for the joint report.
+      for (const a of await reader.awaiting(g.countyCode, department))
+        add('application', a.id, a.trackingNo ?? a.id, a.status, a.since, true);
     } else if (role === 'city_miit') {
       for (const a of await reader.applications(['reported', 'city_approved'], null))
         add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);

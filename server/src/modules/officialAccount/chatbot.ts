@@ -39,6 +39,7 @@ import {
   type LinkedUser,
 } from './store';
 import { isDuplicateKey } from '../../db/errors';
+import { countAwaitingDepartment } from '../../db/applications/awaiting';
 import * as T from './texts';
 
 /**
@@ -430,11 +431,8 @@ export class Chatbot {
         let line = T.todoLine(applicationMachine.states[s].labels.reviewer, counts.get(s) ?? 0);
         if (s === 'county_review' && county !== null) {
           // What waits for this department: no opinion of its own in the current round yet.
-          const mine = await db.query<{ n: number | string }>(
-            "SELECT COUNT(*) AS n FROM applications a WHERE a.county_code = ? AND a.status = 'county_review' AND NOT EXISTS (SELECT 1 FROM review_opinions o WHERE o.application_id = a.id AND o.round = a.round AND o.level = 'county' AND o.department = ?)",
-            [county, role === 'county_miit' ? 'miit' : 'finance'],
-          );
-          line += T.todoAwaitingMine(Number(mine[0]?.n ?? 0));
+          const mine = await db.read((tx) => countAwaitingDepartment(tx, county, role === 'county_miit' ? 'miit' : 'finance'));
+          line += T.todoAwaitingMine(mine.county_review);
         }
         lines.push(line);
       }

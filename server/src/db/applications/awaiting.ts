@@ -1,0 +1,73 @@
+import { em } from '../orm';
+import type { TxBrand } from '../tx';
+import { num } from '../values';
+import type { ApplicationState } from '../../../../shared/src/workflow/application';
+
+/**
+ * "Which applications wait for this department": the one definition that the county queue, the
+ * chatbot's 待办 and the reviewers' daily digest share (issue 13). An application of the county waits
+ * for a county department (工信 or 财政) when
+ * - it is in county review (`county_review`) and that department has not given its opinion in the
+ *   application's current round (both departments give one per round, DESIGN.md), or
+ * - it was approved by both (`county_approved`) and waits for the county's joint report, which both
+ *   departments sign.
+ */
+export type CountyDepartment = 'miit' | 'finance';
+
+/** The stages where an application can wait for a county department. */
+export const AWAITING_STAGES = ['county_review', 'county_approved'] as const satisfies readonly ApplicationState[];
+export type AwaitingStage = (typeof AWAITING_STAGES)[number];
+
+/** The rule as SQL over an application aliased `a`; its two parameters are the county and the department. */
+const AWAITS = `a.county_code = ? AND (a.status = 'county_approved' OR (a.status = 'county_review' AND NOT EXISTS (
+    SELECT 1 FROM review_opinions o WHERE o.application_id = a.id AND o.round = a.round AND o.level = 'county' AND o.department = ?)))`;
+
+export interface AwaitingApplication {
+  id: string;
+  trackingNo: string | null;
+  status: AwaitingStage;
+  round: number;
+  updatedAt: number;
+  /** Since when it is in its stage: its last event into that status, else (seeded rows) its last change. */
+  since: number;
+}
+
+/** The applications of a county that wait for the department, oldest change first. */
+export async function awaitingDepartment(tx: TxBrand, countyCode: string, department: CountyDepartment): Promise<AwaitingApplication[]> {
+  const rows: {
+    id: string;
+    tracking_no: string | null;
+    status: AwaitingStage;
+    round: number | string;
+    updated_at: number | string;
+    since: number | string | null;
+  }[] = await em(tx).query(
+    `SELECT a.id, a.tracking_no, a.status, a.round, a.updated_at,
+            (SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since
+       FROM applications a WHERE ${AWAITS} ORDER BY a.updated_at ASC, a.id ASC`,
+    [countyCode, department],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    trackingNo: r.tracking_no,
+    status: r.status,
+    round: num(r.round),
+    updatedAt: num(r.updated_at),
+    since: num(r.since ?? r.updated_at),
+  }));
+}
+
+/** How many applications of a county wait for the department, per stage. */
+export async function countAwaitingDepartment(
+  tx: TxBrand,
+  countyCode: string,
+  department: CountyDepartment,
+): Promise<Record<AwaitingStage, number>> {
+  const rows: { status: AwaitingStage; n: number | string }[] = await em(tx).query(
+    `SELECT a.status AS status, COUNT(*) AS n FROM applications a WHERE ${AWAITS} GROUP BY a.status`,
+    [countyCode, department],
+  );
+  const counts: Record<AwaitingStage, number> = { county_review: 0, county_approved: 0 };
+  for (const r of rows) counts[r.status] = num(r.n);
+  return counts;
+}

@@ -1,0 +1,109 @@
+import { em } from '../orm';
+import type { TxBrand } from '../tx';
+import { likeContains, num, numOrNull } from '../values';
+import type { ApplicationState } from '../../../../shared/src/workflow/application';
+
+/** The county reviewers' queue: a keyset page of their counties' applications (never drafts) and the counts of a search. */
+
+export interface CountyQueueQuery {
+  counties: readonly string[];
+  statuses: readonly ApplicationState[];
+  /** Searched in the enterprise's name, the tracking number and the contract number. */
+  text: string | null;
+  after: { updatedAt: number; id: string } | null;
+  limit: number;
+  /** Only cases that waited longer than their stage allows: per stage, changed before this time. */
+  overdueBefore?: Partial<Record<ApplicationState, number>> | null;
+}
+
+export interface CountyQueueRow {
+  id: string;
+  trackingNo: string | null;
+  contractNo: string | null;
+  contractAmountFen: number | null;
+  subsidyFen: number | null;
+  status: ApplicationState;
+  version: number;
+  round: number;
+  submittedAt: number | null;
+  updatedAt: number;
+  enterpriseName: string;
+}
+
+function scope(counties: readonly string[], text: string | null): { from: string; where: string[]; params: unknown[] } {
+  const where = [`a.county_code IN (${counties.map(() => '?').join(', ')})`, "a.status <> 'draft'"];
+  const params: unknown[] = [...counties];
+  if (text) {
+    where.push("(e.name LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!' OR a.contract_no LIKE ? ESCAPE '!')");
+    const p = likeContains(text);
+    params.push(p, p, p);
+  }
+  // The enterprise is joined only to search its name: without text the count is a covering-index scan.
+  return { from: text ? 'applications a JOIN enterprises e ON e.id = a.enterprise_id' : 'applications a', where, params };
+}
+
+/** How many of the counties' applications matching the search are in each of these stages. */
+export async function countyStageCountsMatching(
+  tx: TxBrand,
+  counties: readonly string[],
+  text: string,
+  stages: readonly ApplicationState[],
+): Promise<Record<string, number>> {
+  const { from, where, params } = scope(counties, text);
+  const rows: { status: string; n: number | string }[] = await em(tx).query(
+    `SELECT a.status AS status, COUNT(*) AS n FROM ${from} WHERE ${where.join(' AND ')} AND a.status IN (${stages.map(() => '?').join(', ')}) GROUP BY a.status`,
+    [...params, ...stages],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, num(r.n)]));
+}
+
+/** One page, oldest change first (what has waited longest comes first): keyset, no OFFSET, no hydration of whole rows. */
+export async function countyQueuePage(tx: TxBrand, q: CountyQueueQuery): Promise<CountyQueueRow[]> {
+  const { from, where, params } = scope(q.counties, q.text);
+  where.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
+  params.push(...q.statuses);
+  if (q.after) {
+    where.push('(a.updated_at > ? OR (a.updated_at = ? AND a.id > ?))');
+    params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
+  }
+  if (q.overdueBefore) {
+    // Each stage has its own limit: one (status, waited-since) pair per stage asked for.
+    const limits = q.statuses.filter((st) => q.overdueBefore![st] !== undefined);
+    if (!limits.length) where.push('1 = 0');
+    else {
+      where.push(`(${limits.map(() => '(a.status = ? AND a.updated_at < ?)').join(' OR ')})`);
+      for (const st of limits) params.push(st, q.overdueBefore[st]);
+    }
+  }
+  const rows: {
+    id: string;
+    tracking_no: string | null;
+    contract_no: string | null;
+    contract_amount_fen: number | string | null;
+    subsidy_fen: number | string | null;
+    status: ApplicationState;
+    version: number | string;
+    round: number | string;
+    submitted_at: number | string | null;
+    updated_at: number | string;
+    enterprise_name: string;
+  }[] = await em(tx).query(
+    `SELECT a.id, a.tracking_no, a.contract_no, a.contract_amount_fen, a.subsidy_fen, a.status, a.version, a.round, a.submitted_at, a.updated_at, pe.name AS enterprise_name
+       FROM ${from} JOIN enterprises pe ON pe.id = a.enterprise_id
+      WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${Math.floor(q.limit)}`,
+    params,
+  );
+  return rows.map((a) => ({
+    id: a.id,
+    trackingNo: a.tracking_no,
+    contractNo: a.contract_no,
+    contractAmountFen: numOrNull(a.contract_amount_fen),
+    subsidyFen: numOrNull(a.subsidy_fen),
+    status: a.status,
+    version: num(a.version),
+    round: num(a.round),
+    submittedAt: numOrNull(a.submitted_at),
+    updatedAt: num(a.updated_at),
+    enterpriseName: a.enterprise_name,
+  }));
+}

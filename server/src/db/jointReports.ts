@@ -1,0 +1,80 @@
+import { In } from 'typeorm';
+import { em } from './orm';
+import type { TxBrand } from './tx';
+import { insertRow } from './rows';
+import { ApplicationEntity, JointReportEntity, JointReportItemEntity, type JointReportItemRow, type JointReportRow } from './entities';
+
+/** The joint reports aggregate (联合行文, 三（四）): a county's report, the applications it lists, its two sign-offs. */
+
+export type { JointReportRow, JointReportItemRow } from './entities';
+
+export async function findJointReport(tx: TxBrand, id: string): Promise<JointReportRow | null> {
+  return em(tx).getRepository(JointReportEntity).findOne({ where: { id } });
+}
+
+/** Whether the county already has a report with this 文号. */
+export async function docNoTaken(tx: TxBrand, countyCode: string, docNo: string): Promise<boolean> {
+  return (await em(tx).getRepository(JointReportEntity).count({ where: { countyCode, docNo } })) > 0;
+}
+
+/** A new report; a duplicate 文号 of the county fails on the unique key (isDuplicateKey). */
+export async function insertJointReport(tx: TxBrand, row: JointReportRow): Promise<void> {
+  await insertRow(em(tx), JointReportEntity, row);
+}
+
+/**
+ * Lists an application in the report and claims it: a conditional UPDATE every database honours,
+ * so that of two reports created at once with the same application exactly one gets it. False when
+ * the application is no longer approved by the county or another report has it.
+ */
+export async function listInReport(tx: TxBrand, item: JointReportItemRow): Promise<boolean> {
+  await insertRow(em(tx), JointReportItemEntity, item);
+  const claimed = await em(tx)
+    .getRepository(ApplicationEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ reportId: item.reportId })
+    .where("id = :id AND status = 'county_approved' AND report_id IS NULL", { id: item.applicationId })
+    .execute();
+  return claimed.affected === 1;
+}
+
+/** The counties' reports, newest first (at most 200). */
+export async function reportsOfCounties(tx: TxBrand, counties: readonly string[]): Promise<JointReportRow[]> {
+  return em(tx)
+    .getRepository(JointReportEntity)
+    .find({ where: { countyCode: In([...counties]) }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
+}
+
+/** The items of these reports, in no particular order. */
+export async function itemsOfReports(tx: TxBrand, reportIds: readonly string[]): Promise<JointReportItemRow[]> {
+  if (!reportIds.length) return [];
+  return em(tx)
+    .getRepository(JointReportItemEntity)
+    .find({ where: { reportId: In([...reportIds]) } });
+}
+
+/** The items of one report, in the order listed. */
+export async function itemsOfReport(tx: TxBrand, reportId: string): Promise<JointReportItemRow[]> {
+  return em(tx)
+    .getRepository(JointReportItemEntity)
+    .find({ where: { reportId }, order: { position: 'ASC' } });
+}
+
+/** A sign-off, under the optimistic lock: false when the report changed since it was read. */
+export async function signIfVersion(
+  tx: TxBrand,
+  report: { id: string; version: number },
+  set: Partial<Pick<JointReportRow, 'miitSignedBy' | 'miitSignedAt' | 'financeSignedBy' | 'financeSignedAt'>>,
+  status: JointReportRow['status'],
+  now: number,
+): Promise<boolean> {
+  const res = await em(tx)
+    .getRepository(JointReportEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ ...set, status, version: () => 'version + 1', updatedAt: now })
+    .where('id = :id AND version = :version', { id: report.id, version: report.version })
+    .execute();
+  return res.affected === 1;
+}

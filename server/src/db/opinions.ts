@@ -1,0 +1,62 @@
+import { em } from './orm';
+import type { TxBrand } from './tx';
+import { num, numOrNull } from './values';
+import { In } from 'typeorm';
+import { ReviewOpinionEntity, type ReviewOpinionRow } from './entities';
+import { insertRow } from './rows';
+
+/** The opinions aggregate: the county departments' and the city's opinions on an application, per round. */
+
+export type { ReviewOpinionRow as Opinion } from './entities';
+
+/** Every opinion on an application, round by round, oldest first. */
+export async function opinionsOn(tx: TxBrand, applicationId: string): Promise<ReviewOpinionRow[]> {
+  return em(tx)
+    .getRepository(ReviewOpinionEntity)
+    .find({ where: { applicationId }, order: { round: 'ASC', createdAt: 'ASC' } });
+}
+
+/** The county opinions of one round of an application. */
+export async function countyOpinionsOfRound(tx: TxBrand, applicationId: string, round: number): Promise<ReviewOpinionRow[]> {
+  return em(tx)
+    .getRepository(ReviewOpinionEntity)
+    .find({ where: { applicationId, round, level: 'county' } });
+}
+
+/** The county decisions on these applications, every round: for a queue page. */
+export async function countyDecisionsOn(
+  tx: TxBrand,
+  applicationIds: readonly string[],
+): Promise<{ applicationId: string; round: number; department: 'miit' | 'finance'; decision: ReviewOpinionRow['decision'] }[]> {
+  if (!applicationIds.length) return [];
+  const rows: { application_id: string; round: number | string; department: 'miit' | 'finance'; decision: ReviewOpinionRow['decision'] }[] =
+    await em(tx).query(
+      `SELECT application_id, round, department, decision FROM review_opinions WHERE level = 'county' AND application_id IN (${applicationIds.map(() => '?').join(', ')})`,
+      [...applicationIds],
+    );
+  return rows.map((r) => ({ applicationId: r.application_id, round: num(r.round), department: r.department, decision: r.decision }));
+}
+
+export async function insertOpinion(tx: TxBrand, row: ReviewOpinionRow): Promise<void> {
+  await insertRow(em(tx), ReviewOpinionEntity, row);
+}
+
+/** A provider's county ratings: how many opinions gave each (上云效果, 服务质量) pair, over every application naming it. */
+export async function countyRatingsOfProvider(
+  tx: TxBrand,
+  providerId: string,
+): Promise<{ effect: number | null; service: number | null; n: number }[]> {
+  const rows: { rating_effect: number | string | null; rating_service: number | string | null; n: number | string }[] = await em(tx).query(
+    "SELECT o.rating_effect, o.rating_service, COUNT(*) AS n FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county' GROUP BY o.rating_effect, o.rating_service",
+    [providerId],
+  );
+  return rows.map((r) => ({ effect: numOrNull(r.rating_effect), service: numOrNull(r.rating_service), n: num(r.n) }));
+}
+
+/** The county departments' approving opinions on these applications, every round. */
+export async function countyApprovalsOn(tx: TxBrand, applicationIds: readonly string[]): Promise<ReviewOpinionRow[]> {
+  if (!applicationIds.length) return [];
+  return em(tx)
+    .getRepository(ReviewOpinionEntity)
+    .find({ where: { applicationId: In([...applicationIds]), level: 'county', decision: 'approve' } });
+}

@@ -1,0 +1,28 @@
+import type { Database } from './database';
+import { em } from './orm';
+import type { TxBrand } from './tx';
+import { insertRow } from './rows';
+import { ENTITIES, ProviderEntity, type ProviderRow } from './entities';
+
+/**
+ * What the test helpers (test/helpers/) need of the database beyond the use cases' questions: an
+ * empty schema between test files on MariaDB, and rows put straight in for suites that start a life
+ * in the middle. Never imported by server/src.
+ */
+
+export type { ProviderRow } from './entities';
+
+/** Empties every table (and the rate limits' counters, which have no entity): each file on MariaDB starts from nothing. */
+export async function emptyAllTables(db: Database): Promise<void> {
+  for (const entity of ENTITIES) {
+    const table = db.dataSource.getMetadata(entity).tableName;
+    await db.read((tx) => em(tx).query(`DELETE FROM ${table}`));
+  }
+  // rate-limiter-flexible reads and writes this table itself.
+  await db.read((tx) => em(tx).query('DELETE FROM rate_limits'));
+}
+
+/** A provider record as a test needs it (filed and approved, say), without going through the filing. */
+export async function insertProviderRow(tx: TxBrand, row: ProviderRow): Promise<void> {
+  await insertRow(em(tx), ProviderEntity, row);
+}
