@@ -5,7 +5,7 @@
  * mini-program inside its own root.
  */
 /** Files still on their way to named questions (issue 13, item 1); test/house/dataLayer.test.ts keeps the same list. */
-const NOT_YET_MOVED = '^server/src/(cli\\.ts|modules/(?!(cityReview|ledger)/))';
+const NOT_YET_MOVED = '^server/src/(cli\\.ts|modules/(?!(cityReview|ledger|payments)/))';
 
 module.exports = {
   forbidden: [

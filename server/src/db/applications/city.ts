@@ -285,42 +285,6 @@ export async function applicationHistory(tx: TxBrand, applicationId: string): Pr
   }));
 }
 
-export interface EnterprisePayment {
-  id: string;
-  amountFen: number;
-  paidOn: string;
-  method: string;
-  reference: string | null;
-  source: string;
-  verified: boolean;
-}
-
-// merge: belongs in db/applications
-/** What the enterprise paid its provider under the contract (application_payments still standing). */
-export async function enterprisePaymentsOf(tx: TxBrand, applicationId: string): Promise<EnterprisePayment[]> {
-  const rows: {
-    id: string;
-    amount_fen: number | string;
-    paid_on: string;
-    method: string;
-    reference: string | null;
-    source: string;
-    verified: number | string;
-  }[] = await em(tx).query(
-    'SELECT id, amount_fen, paid_on, method, reference, source, verified FROM application_payments WHERE application_id = ? AND removed_at IS NULL ORDER BY paid_on ASC, id ASC',
-    [applicationId],
-  );
-  return rows.map((x) => ({
-    id: x.id,
-    amountFen: num(x.amount_fen),
-    paidOn: x.paid_on,
-    method: x.method,
-    reference: x.reference,
-    source: x.source,
-    verified: num(x.verified) === 1,
-  }));
-}
-
 export interface CaseMaterial {
   id: string;
   kind: string;

@@ -149,3 +149,20 @@ export async function reinstateListItem(tx: TxBrand, itemId: string, verifiedFen
 export async function removeListItem(tx: TxBrand, itemId: string, removedAt: number, reason: string): Promise<void> {
   await em(tx).getRepository(SubsidyListItemEntity).update({ id: itemId }, { removedAt, removedReason: reason });
 }
+
+/** Takes the application's live line off the list (its payments changed under it). */
+export async function removeApplicationFromList(
+  tx: TxBrand,
+  listId: string,
+  applicationId: string,
+  removedAt: number,
+  reason: string,
+): Promise<void> {
+  await em(tx)
+    .getRepository(SubsidyListItemEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ removedAt, removedReason: reason })
+    .where('list_id = :list AND application_id = :app AND removed_at IS NULL', { list: listId, app: applicationId })
+    .execute();
+}

@@ -20,7 +20,6 @@ import {
   caseProvider,
   cityApplicationsByIds,
   cityQueuePage,
-  enterprisePaymentsOf,
   insertOpinion,
   isCityVisible,
   opinionsOf,
@@ -28,6 +27,7 @@ import {
   type CityQueueFilter,
   type CityVisibleState,
 } from '../../db/applications/city';
+import { enterprisePaymentsOf } from '../../db/applications/payments';
 import { findEnterprise } from '../../db/enterprises';
 import { ledgerEntries } from '../../db/ledger';
 import { findList } from '../../db/lists';
