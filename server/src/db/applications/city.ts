@@ -24,6 +24,7 @@ const CITY_STATE_SQL = CITY_STATES.map((s) => `'${s}'`).join(', ');
  */
 const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id AND ev.from_status IN (${CITY_STATE_SQL})))`;
 
+// merge: belongs in db/applications (beside findApplication)
 /**
  * Takes the application's row lock on MySQL/MariaDB for ledger writes that change no state (a
  * correction), so that two of them cannot take the same ledger seq. SQLite's work queue already
