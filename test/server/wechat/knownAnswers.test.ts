@@ -366,7 +366,7 @@ describe('WeChat Pay: the product against independently made answers and callbac
         insert: () => Promise.resolve(),
       }),
     };
-    const deps = { db: { run: async (fn: (m: unknown) => Promise<unknown>) => fn(manager) }, now: () => nowMs } as unknown as PaymentDeps;
+    const deps = { db: { read: async (fn: (tx: unknown) => Promise<unknown>) => fn(manager) }, now: () => nowMs } as unknown as PaymentDeps;
     const client = { mchid: '1230000109', apiV3Key: MADE.apiV3Key, platformKeys: new Map([[MADE.serial, platformKey]]) };
     const service = { clientOf: () => Promise.resolve(client) } as unknown as PaymentService;
     return { callbacks: new PaymentCallbacks(deps, service), lookedUp };

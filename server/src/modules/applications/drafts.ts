@@ -43,8 +43,6 @@ import { ledgerEntriesOf } from '../../db/applications/disbursed';
 import { opinionsOn } from '../../db/opinions';
 import { providerFilingDates } from '../../db/providers';
 
-/** Kept for payments/settle.ts until it asks db/applications/payments.ts itself. */
-export { paidSum };
 import { moveStageCount } from '../../db/applications/stageCounts';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];

@@ -1,13 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import {
-  ListObjectionEntity,
-  SubsidyListEntity,
-  SubsidyListItemEntity,
-  type ListObjectionRow,
-  type SubsidyListRow,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
-import { nextInSequence } from '../../db/sequences';
+import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
@@ -15,11 +6,35 @@ import { PROPOSED_LIST_STATUS_LABELS, proposedListTitle, type ProposedListInput 
 import { compareDates, shanghaiDate } from '../../../../shared/src/rules/calendar';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
-import { checkListBudget, findBudget, type ListBudgetCheck } from './budget';
+import { checkListBudget, type ListBudgetCheck } from './budget';
 import { summariesOf, type CityApplicationSummary } from './cityReview';
-import { num, numOrNull } from '../../db/values';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
 import { findApplication, type Application } from '../../db/applications';
+import { findBudget } from '../../db/budget';
+import {
+  bumpList as bumpListRow,
+  findList,
+  findListItem,
+  insertList,
+  insertListItem,
+  listItems,
+  listOverviews,
+  nextListBatchNo,
+  reinstateListItem,
+  removeListItem,
+  type SubsidyList,
+  type ListStatus,
+} from '../../db/lists';
+import {
+  decidePendingObjection,
+  findObjection,
+  insertObjection,
+  objectionsOf,
+  pendingObjectionCounts,
+  type ListObjection,
+} from '../../db/lists/objections';
+
+export type { ListStatus };
 
 /**
  * The proposed list (拟补贴名单, 三（五）市工信局会同市财政局根据审核结果提出拟补贴名单。市财政局会同市工信局履行相关
@@ -33,8 +48,6 @@ import { findApplication, type Application } from '../../db/applications';
  * version and takes the list row first, so concurrent changes to one list are serialised and an
  * approver who saw version N never approves a list that changed after N.
  */
-export type ListStatus = SubsidyListRow['status'];
-
 /** A notice period (公示) runs at most this long; it usually runs five to seven working days. */
 const MAX_NOTICE_DAYS = 60;
 const MAX_ITEMS = 500;
@@ -55,14 +68,6 @@ export interface ObjectionDecisionInput {
   outcome?: 'back_to_review' | 'reject';
 }
 
-interface ItemRow {
-  item_id: string;
-  application_id: string;
-  verified_fen: number | string;
-  removed_at: number | string | null;
-  removed_reason: string | null;
-}
-
 export interface ListItemView extends CityApplicationSummary {
   itemId: string;
   /** The 核定金额 as it stood when the application was put on the list. */
@@ -74,7 +79,7 @@ export interface ListItemView extends CityApplicationSummary {
   pendingObjections: number;
 }
 
-function objectionView(o: ListObjectionRow) {
+function objectionView(o: ListObjection) {
   return {
     id: o.id,
     listId: o.listId,
@@ -103,52 +108,33 @@ function daysBetween(a: string, b: string): number {
   );
 }
 
-async function findList(m: EntityManager, id: string): Promise<SubsidyListRow | null> {
-  return m.getRepository(SubsidyListEntity).findOne({ where: { id } });
-}
-
 /**
  * The conditional UPDATE that every change of a list starts with: it takes the list's row lock and
  * fails (409) when someone changed the list since it was read.
  */
-async function bumpList(tx: EntityManager, list: SubsidyListRow, set: Partial<SubsidyListRow>, now: number): Promise<void> {
-  const res = await tx
-    .getRepository(SubsidyListEntity)
-    .createQueryBuilder()
-    .update()
-    .set({ ...(set as Record<string, unknown>), version: () => 'version + 1', updatedAt: now })
-    .where('id = :id AND version = :version AND status = :status', { id: list.id, version: list.version, status: list.status })
-    .execute();
-  if (res.affected !== 1) throw listStale();
+async function bumpList(tx: Tx, list: SubsidyList, set: Partial<SubsidyList>, now: number): Promise<void> {
+  if (!(await bumpListRow(tx, list, set, now))) throw listStale();
 }
 
-async function itemsOf(m: EntityManager, listId: string): Promise<ListItemView[]> {
-  const rows: ItemRow[] = await m.query(
-    'SELECT id AS item_id, application_id, verified_fen, removed_at, removed_reason FROM subsidy_list_items WHERE list_id = ? ORDER BY id ASC',
-    [listId],
-  );
+async function itemsOf(tx: Tx, listId: string): Promise<ListItemView[]> {
+  const rows = await listItems(tx, listId);
   const summaries = await summariesOf(
-    m,
-    rows.map((r) => r.application_id),
+    tx,
+    rows.map((r) => r.applicationId),
   );
-  const pending: { application_id: string; n: number | string }[] = await m.query(
-    "SELECT application_id, COUNT(*) AS n FROM list_objections WHERE list_id = ? AND decision = 'pending' GROUP BY application_id",
-    [listId],
-  );
-  const pendingBy = new Map(pending.map((p) => [p.application_id, num(p.n)]));
+  const pendingBy = await pendingObjectionCounts(tx, listId);
   const out: ListItemView[] = [];
   for (const r of rows) {
-    const s = summaries.get(r.application_id);
+    const s = summaries.get(r.applicationId);
     if (!s) continue;
-    const removedAt = numOrNull(r.removed_at);
     out.push({
       ...s,
-      itemId: r.item_id,
-      itemVerifiedFen: num(r.verified_fen),
-      onList: removedAt === null && s.listId === listId && ['listed', 'approved', 'disbursed'].includes(s.status),
-      removedAt,
-      removedReason: r.removed_reason,
-      pendingObjections: pendingBy.get(r.application_id) ?? 0,
+      itemId: r.id,
+      itemVerifiedFen: r.verifiedFen,
+      onList: r.removedAt === null && s.listId === listId && ['listed', 'approved', 'disbursed'].includes(s.status),
+      removedAt: r.removedAt,
+      removedReason: r.removedReason,
+      pendingObjections: pendingBy.get(r.applicationId) ?? 0,
     });
   }
   return out;
@@ -160,57 +146,26 @@ export class SubsidyLists {
   // ---- reading ------------------------------------------------------------------------------------
 
   async list(filter: { year?: number; status?: ListStatus }) {
-    return this.deps.db.run(async (m) => {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.year !== undefined) {
-        where.push('l.year = ?');
-        params.push(filter.year);
-      }
-      if (filter.status) {
-        where.push('l.status = ?');
-        params.push(filter.status);
-      }
-      const rows: {
-        id: string;
-        year: number | string;
-        batch_no: number | string;
-        status: ListStatus;
-        notice_start: string | null;
-        notice_end: string | null;
-        drafted_by: string;
-        cosigned_by: string | null;
-        approved_by: string | null;
-        version: number | string;
-        created_at: number | string;
-        updated_at: number | string;
-        n: number | string | null;
-        total: number | string | null;
-      }[] = await m.query(
-        `SELECT l.id, l.year, l.batch_no, l.status, l.notice_start, l.notice_end, l.drafted_by, l.cosigned_by, l.approved_by, l.version, l.created_at, l.updated_at,
-           (SELECT COUNT(*) FROM subsidy_list_items i WHERE i.list_id = l.id AND i.removed_at IS NULL) AS n,
-           (SELECT SUM(i.verified_fen) FROM subsidy_list_items i WHERE i.list_id = l.id AND i.removed_at IS NULL) AS total
-         FROM subsidy_lists l ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.year DESC, l.batch_no DESC LIMIT 200`,
-        params,
-      );
+    return this.deps.db.read(async (tx) => {
+      const rows = await listOverviews(tx, filter);
       return {
         items: rows.map((r) => ({
           id: r.id,
-          year: num(r.year),
-          batchNo: num(r.batch_no),
-          title: proposedListTitle(num(r.year), num(r.batch_no)),
+          year: r.year,
+          batchNo: r.batchNo,
+          title: proposedListTitle(r.year, r.batchNo),
           status: r.status,
           statusLabel: PROPOSED_LIST_STATUS_LABELS[r.status],
-          noticeStart: r.notice_start,
-          noticeEnd: r.notice_end,
-          draftedBy: r.drafted_by,
-          cosignedBy: r.cosigned_by,
-          approvedBy: r.approved_by,
-          version: num(r.version),
-          itemCount: num(r.n),
-          verifiedTotalFen: num(r.total),
-          createdAt: num(r.created_at),
-          updatedAt: num(r.updated_at),
+          noticeStart: r.noticeStart,
+          noticeEnd: r.noticeEnd,
+          draftedBy: r.draftedBy,
+          cosignedBy: r.cosignedBy,
+          approvedBy: r.approvedBy,
+          version: r.version,
+          itemCount: r.itemCount,
+          verifiedTotalFen: r.verifiedTotalFen,
+          createdAt: r.createdAt,
+          updatedAt: r.updatedAt,
         })),
       };
     });
@@ -218,21 +173,19 @@ export class SubsidyLists {
 
   async get(id: string) {
     const today = shanghaiDate(this.deps.now());
-    return this.deps.db.run(async (m) => {
-      const list = await findList(m, id);
+    return this.deps.db.read(async (tx) => {
+      const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
-      return this.view(m, list, today);
+      return this.view(tx, list, today);
     });
   }
 
-  private async view(m: EntityManager, list: SubsidyListRow, today: string) {
-    const items = await itemsOf(m, list.id);
+  private async view(tx: Tx, list: SubsidyList, today: string) {
+    const items = await itemsOf(tx, list.id);
     const onList = items.filter((i) => i.onList);
-    const objections = await m
-      .getRepository(ListObjectionEntity)
-      .find({ where: { listId: list.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const objections = await objectionsOf(tx, list.id);
     const listFen = onList.reduce((s, i) => s + i.itemVerifiedFen, 0);
-    const budget = await checkListBudget(m, list.id, list.year, listFen);
+    const budget = await checkListBudget(tx, list.id, list.year, listFen);
     return {
       list: {
         id: list.id,
@@ -268,7 +221,7 @@ export class SubsidyLists {
     };
   }
 
-  private blockers(list: SubsidyListRow, onList: ListItemView[], today: string, budget: ListBudgetCheck): string[] {
+  private blockers(list: SubsidyList, onList: ListItemView[], today: string, budget: ListBudgetCheck): string[] {
     const out: string[] = [];
     if (list.status === 'draft') out.push('名单尚未经市财政局会签');
     if (list.status === 'notice' && list.noticeEnd && compareDates(today, list.noticeEnd) <= 0)
@@ -283,13 +236,13 @@ export class SubsidyLists {
 
   /** The 拟补贴名单 for renderProposedListXlsx: the applications still on the list, in order. */
   async documentSource(id: string): Promise<ProposedListInput> {
-    return this.deps.db.run(async (m) => {
-      const list = await findList(m, id);
+    return this.deps.db.read(async (tx) => {
+      const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
-      const items = (await itemsOf(m, id)).filter((i) => i.onList);
-      const budget = await findBudget(m, list.year);
+      const items = (await itemsOf(tx, id)).filter((i) => i.onList);
+      const budget = await findBudget(tx, list.year);
       const listFen = items.reduce((s, i) => s + i.itemVerifiedFen, 0);
-      const check = await checkListBudget(m, id, list.year, listFen);
+      const check = await checkListBudget(tx, id, list.year, listFen);
       return {
         year: list.year,
         batchNo: list.batchNo,
@@ -318,7 +271,7 @@ export class SubsidyLists {
   // ---- drafting (city MIIT) -----------------------------------------------------------------------
 
   /** Checks that every application may go on a list; refuses with one detail per application. */
-  private async checkCandidates(tx: EntityManager, ids: readonly string[]): Promise<Application[]> {
+  private async checkCandidates(tx: Tx, ids: readonly string[]): Promise<Application[]> {
     const apps: Application[] = [];
     const missing: ErrorDetail[] = [];
     const wrong: ErrorDetail[] = [];
@@ -337,7 +290,7 @@ export class SubsidyLists {
     return apps;
   }
 
-  private async putOn(tx: EntityManager, auth: Actor, list: SubsidyListRow, apps: Application[]): Promise<void> {
+  private async putOn(tx: Tx, auth: Actor, list: SubsidyList, apps: Application[]): Promise<void> {
     for (const app of apps) {
       await this.deps.engine.run(tx, app.id, {
         event: 'put_on_list',
@@ -347,14 +300,12 @@ export class SubsidyLists {
         data: { listId: list.id, year: list.year, batchNo: list.batchNo, verifiedFen: app.verifiedFen },
         actorRole: 'city_miit',
       });
-      const existing = await tx.getRepository(SubsidyListItemEntity).findOne({ where: { listId: list.id, applicationId: app.id } });
+      const existing = await findListItem(tx, list.id, app.id);
       if (existing) {
         // Taken off this draft earlier and put back: the item is reinstated (its removal stays in the history).
-        await tx
-          .getRepository(SubsidyListItemEntity)
-          .update({ id: existing.id }, { verifiedFen: app.verifiedFen!, removedAt: null, removedReason: null });
+        await reinstateListItem(tx, existing.id, app.verifiedFen!);
       } else {
-        await insertRow(tx, SubsidyListItemEntity, {
+        await insertListItem(tx, {
           id: newId(),
           listId: list.id,
           applicationId: app.id,
@@ -379,8 +330,8 @@ export class SubsidyLists {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const apps = await this.checkCandidates(tx, input.applicationIds);
-      const batchNo = await nextInSequence(tx, `subsidy-list-${input.year}`);
-      const list: SubsidyListRow = {
+      const batchNo = await nextListBatchNo(tx, input.year);
+      const list: SubsidyList = {
         id: newId(),
         year: input.year,
         batchNo,
@@ -396,7 +347,7 @@ export class SubsidyLists {
         createdAt: now,
         updatedAt: now,
       };
-      await insertRow(tx, SubsidyListEntity, list);
+      await insertList(tx, list);
       await this.putOn(tx, auth, list, apps);
       await this.deps.audit.append(tx, {
         action: 'list.create',
@@ -443,7 +394,7 @@ export class SubsidyLists {
     return this.deps.db.transaction(async (tx) => {
       const list = await this.draftList(tx, id, input.version);
       await bumpList(tx, list, {}, now);
-      const item = await tx.getRepository(SubsidyListItemEntity).findOne({ where: { listId: id, applicationId } });
+      const item = await findListItem(tx, id, applicationId);
       const app = await findApplication(tx, applicationId);
       if (!item || item.removedAt !== null || !app || app.listId !== id) throw new NotFoundError('这份申请不在这份名单上');
       await this.deps.engine.run(tx, applicationId, {
@@ -455,7 +406,7 @@ export class SubsidyLists {
         data: { listId: id },
         actorRole: 'city_miit',
       });
-      await tx.getRepository(SubsidyListItemEntity).update({ id: item.id }, { removedAt: now, removedReason: input.reason });
+      await removeListItem(tx, item.id, now, input.reason);
       await this.deps.audit.append(tx, {
         action: 'list.remove_item',
         actorId: auth.userId,
@@ -467,7 +418,7 @@ export class SubsidyLists {
     });
   }
 
-  private async draftList(tx: EntityManager, id: string, version: number): Promise<SubsidyListRow> {
+  private async draftList(tx: Tx, id: string, version: number): Promise<SubsidyList> {
     const list = await findList(tx, id);
     if (!list) throw new NotFoundError('没有这份拟补贴名单');
     if (list.version !== version) throw listStale();
@@ -556,7 +507,7 @@ export class SubsidyLists {
       const item = (await itemsOf(tx, id)).find((i) => i.id === input.applicationId && i.onList);
       if (!item) throw bad('applicationId', '这份申请不在这份名单上');
       await bumpList(tx, list, {}, now);
-      const row: ListObjectionRow = {
+      const row: ListObjection = {
         id: newId(),
         listId: id,
         applicationId: input.applicationId,
@@ -570,7 +521,7 @@ export class SubsidyLists {
         decisionReason: null,
         createdAt: now,
       };
-      await insertRow(tx, ListObjectionEntity, row);
+      await insertObjection(tx, row);
       await this.deps.audit.append(tx, {
         action: 'list.objection',
         actorId: auth.userId,
@@ -589,14 +540,12 @@ export class SubsidyLists {
   async decideObjection(auth: Actor, objectionId: string, input: ObjectionDecisionInput) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
-      const objection = await tx.getRepository(ListObjectionEntity).findOne({ where: { id: objectionId } });
+      const objection = await findObjection(tx, objectionId);
       if (!objection) throw new NotFoundError('没有这件公示异议');
       if (objection.decision !== 'pending') throw new ConflictError('这件异议已经处理过了', 'already_decided');
       const list = (await findList(tx, objection.listId))!;
       await bumpList(tx, list, {}, now);
-      const item = await tx
-        .getRepository(SubsidyListItemEntity)
-        .findOne({ where: { listId: list.id, applicationId: objection.applicationId } });
+      const item = await findListItem(tx, list.id, objection.applicationId);
       const app = await findApplication(tx, objection.applicationId);
       const stillOn = !!item && item.removedAt === null && !!app && app.listId === list.id && app.status === 'listed';
       let outcome: 'back_to_review' | 'reject' | null = null;
@@ -612,16 +561,15 @@ export class SubsidyLists {
           data: { listId: list.id, objectionId },
           actorRole: 'city_miit',
         });
-        await tx.getRepository(SubsidyListItemEntity).update({ id: item.id }, { removedAt: now, removedReason: reason });
+        await removeListItem(tx, item.id, now, reason);
       }
-      const res = await tx
-        .getRepository(ListObjectionEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ decision: input.decision, decidedBy: auth.userId, decidedAt: now, decisionReason: input.reason })
-        .where("id = :id AND decision = 'pending'", { id: objectionId })
-        .execute();
-      if (res.affected !== 1) throw new ConflictError('这件异议已经处理过了', 'already_decided');
+      const decided = await decidePendingObjection(tx, objectionId, {
+        decision: input.decision,
+        decidedBy: auth.userId,
+        decidedAt: now,
+        decisionReason: input.reason,
+      });
+      if (!decided) throw new ConflictError('这件异议已经处理过了', 'already_decided');
       await this.deps.audit.append(tx, {
         action: 'list.objection_decide',
         actorId: auth.userId,
@@ -629,8 +577,8 @@ export class SubsidyLists {
         entityId: list.id,
         data: { objectionId, applicationId: objection.applicationId, decision: input.decision, outcome, reason: input.reason },
       });
-      const decided = (await tx.getRepository(ListObjectionEntity).findOne({ where: { id: objectionId } }))!;
-      return { objection: objectionView(decided), outcome, ...(await this.view(tx, (await findList(tx, list.id))!, shanghaiDate(now))) };
+      const after = (await findObjection(tx, objectionId))!;
+      return { objection: objectionView(after), outcome, ...(await this.view(tx, (await findList(tx, list.id))!, shanghaiDate(now))) };
     });
   }
 
@@ -668,9 +616,7 @@ export class SubsidyLists {
       const toApprove = items.filter((i) => i.onList && i.status === 'listed');
       // Live items whose application has left the list otherwise (e.g. its payments shrank) leave it now.
       for (const gone of items.filter((i) => i.removedAt === null && !i.onList)) {
-        await tx
-          .getRepository(SubsidyListItemEntity)
-          .update({ id: gone.itemId }, { removedAt: now, removedReason: `审批时已不在名单上（${gone.statusLabel}）` });
+        await removeListItem(tx, gone.itemId, now, `审批时已不在名单上（${gone.statusLabel}）`);
       }
       if (!toApprove.length) throw new ConflictError('名单上没有待审批的申请', 'empty_list');
       const listFen = toApprove.reduce((s, i) => s + i.itemVerifiedFen, 0);

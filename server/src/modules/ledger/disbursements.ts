@@ -1,6 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { DisbursementEntity, SubsidyListEntity, type DisbursementRow } from '../../db/entities';
-import { insertRow } from '../../db/rows';
+import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { DomainError, ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
@@ -9,13 +7,25 @@ import { compareDates, shanghaiDate } from '../../../../shared/src/rules/calenda
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
-import { isCityVisible, lockApplication } from '../cityReview/cityReview';
 import { isDuplicateKey } from '../../db/errors';
-import { num, likeContains } from '../../db/values';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
 import { findApplication, type Application } from '../../db/applications';
+import { isCityVisible, lockApplication } from '../../db/applications/city';
 import { findEnterprise } from '../../db/enterprises';
+import { findList } from '../../db/lists';
+import {
+  insertLedgerEntry,
+  ledgerEntries as entriesOf,
+  ledgerLines,
+  nextLedgerSeq as nextSeq,
+  paymentByVoucher,
+  type EntryKind,
+  type LedgerEntry,
+  type LedgerFilter,
+} from '../../db/ledger';
+
+export type { EntryKind, LedgerFilter };
 
 /**
  * The disbursement ledger (三（五）市财政局拨付资金): one payment per application by treasury transfer to the
@@ -27,8 +37,6 @@ import { findEnterprise } from '../../db/enterprises';
  * kind + voucher_no). A reversal carries the voucher of the payment it reverses, so a payment can be
  * reversed once only; a correction carries the payment's voucher with a suffix `/C1`, `/C2`…
  */
-export type EntryKind = DisbursementRow['kind'];
-
 export interface PaymentInput {
   version: number;
   amountFen: number;
@@ -49,22 +57,10 @@ export interface ReversalInput {
   returnedOn: string;
 }
 
-export interface LedgerFilter {
-  applicationId?: string;
-  countyCode?: string;
-  kind?: EntryKind;
-  from?: string;
-  to?: string;
-  voucherNo?: string;
-  text?: string;
-  after?: { createdAt: number; id: string } | null;
-  limit: number;
-}
-
 /** Longest voucher a caller may send, leaving room for a correction's suffix in the 64-character column. */
 export const MAX_VOUCHER_LENGTH = 48;
 
-function entryView(e: DisbursementRow, mask = false) {
+function entryView(e: LedgerEntry, mask = false) {
   return {
     id: e.id,
     applicationId: e.applicationId,
@@ -84,43 +80,32 @@ function entryView(e: DisbursementRow, mask = false) {
   };
 }
 
-async function entriesOf(m: EntityManager, applicationId: string): Promise<DisbursementRow[]> {
-  return m.getRepository(DisbursementEntity).find({ where: { applicationId }, order: { seq: 'ASC' } });
-}
-
-async function nextSeq(tx: EntityManager, applicationId: string): Promise<number> {
-  const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM disbursements WHERE application_id = ?', [
-    applicationId,
-  ]);
-  return num(rows[0]?.seq ?? 0) + 1;
-}
-
 /** A payment's amount as it now stands: the payment and every correction of it. */
-function standingAmount(entries: readonly DisbursementRow[], payment: DisbursementRow): number {
+function standingAmount(entries: readonly LedgerEntry[], payment: LedgerEntry): number {
   return entries
     .filter((e) => e.id === payment.id || (e.kind === 'correction' && e.correctsId === payment.id))
     .reduce((s, e) => s + e.amountFen, 0);
 }
 
-function isReversed(entries: readonly DisbursementRow[], payment: DisbursementRow): boolean {
+function isReversed(entries: readonly LedgerEntry[], payment: LedgerEntry): boolean {
   return entries.some((e) => e.kind === 'reversal' && e.correctsId === payment.id);
 }
 
 export class Disbursements {
   constructor(private readonly deps: ApplicationDeps) {}
 
-  private async cityApplication(m: EntityManager, id: string, lock = false): Promise<Application> {
+  private async cityApplication(m: Tx, id: string, lock = false): Promise<Application> {
     const app = lock ? await lockApplication(m, id) : await findApplication(m, id);
     if (!app || !(await isCityVisible(m, app))) throw new NotFoundError('没有这份申请，或它尚未报送到市里');
     return app;
   }
 
-  private async ledgerOf(m: EntityManager, applicationId: string) {
+  private async ledgerOf(m: Tx, applicationId: string) {
     const entries = await entriesOf(m, applicationId);
     return { entries: entries.map((e) => entryView(e)), netFen: entries.reduce((s, e) => s + e.amountFen, 0) };
   }
 
-  private async result(m: EntityManager, applicationId: string, entry: DisbursementRow, replayed: boolean) {
+  private async result(m: Tx, applicationId: string, entry: LedgerEntry, replayed: boolean) {
     const app = (await findApplication(m, applicationId))!;
     return {
       entry: entryView(entry),
@@ -140,8 +125,8 @@ export class Disbursements {
    * An earlier record of this very payment (same application, voucher, amount and date): a retry, answered
    * with what was recorded and nothing written. The same voucher with anything else is refused.
    */
-  private async earlierRecord(m: EntityManager, applicationId: string, input: PaymentInput): Promise<DisbursementRow | null> {
-    const earlier = await m.getRepository(DisbursementEntity).findOne({ where: { kind: 'payment', voucherNo: input.voucherNo } });
+  private async earlierRecord(m: Tx, applicationId: string, input: PaymentInput): Promise<LedgerEntry | null> {
+    const earlier = await paymentByVoucher(m, input.voucherNo);
     if (!earlier) return null;
     if (earlier.applicationId !== applicationId || earlier.amountFen !== input.amountFen || earlier.paidOn !== input.paidOn) {
       throw new ConflictError(
@@ -203,14 +188,14 @@ export class Disbursements {
         }
         if (compareDates(input.paidOn, today) > 0)
           throw new InvalidInputError('拨付日期不能晚于今天', [{ path: 'paidOn', message: '拨付日期不能晚于今天' }]);
-        const list = app.listId ? await tx.getRepository(SubsidyListEntity).findOne({ where: { id: app.listId } }) : null;
+        const list = app.listId ? await findList(tx, app.listId) : null;
         const approvedOn = list?.approvedAt ? shanghaiDate(list.approvedAt) : null;
         if (approvedOn && compareDates(input.paidOn, approvedOn) < 0)
           throw new InvalidInputError(`拨付日期不能早于名单审批日期 ${approvedOn}`, [
             { path: 'paidOn', message: `拨付日期不能早于名单审批日期 ${approvedOn}` },
           ]);
 
-        const entry: DisbursementRow = {
+        const entry: LedgerEntry = {
           id: newId(),
           applicationId,
           seq: 0,
@@ -235,14 +220,14 @@ export class Disbursements {
           actorRole: 'city_finance',
         });
         entry.seq = await nextSeq(tx, applicationId);
-        await insertRow(tx, DisbursementEntity, entry);
+        await insertLedgerEntry(tx, entry);
         return { created: true, body: await this.result(tx, applicationId, entry, false) };
       });
     } catch (err) {
       // A concurrent attempt won (stale version, or the voucher's unique index): if it recorded this very
       // payment, this attempt is its retry.
       if (isStale(err) || isDuplicateKey(err)) {
-        const replay = await this.deps.db.run(async (m) => {
+        const replay = await this.deps.db.read(async (m) => {
           const earlier = await this.earlierRecord(m, applicationId, input);
           return earlier ? this.result(m, applicationId, earlier, true) : null;
         });
@@ -283,7 +268,7 @@ export class Disbursements {
         if (compareDates(paidOn, today) > 0)
           throw new InvalidInputError('日期不能晚于今天', [{ path: 'paidOn', message: '日期不能晚于今天' }]);
         const k = entries.filter((e) => e.kind === 'correction' && e.correctsId === target.id).length + 1;
-        const entry: DisbursementRow = {
+        const entry: LedgerEntry = {
           id: newId(),
           applicationId,
           seq: await nextSeq(tx, applicationId),
@@ -299,7 +284,7 @@ export class Disbursements {
           recordedBy: auth.userId,
           createdAt: now,
         };
-        await insertRow(tx, DisbursementEntity, entry);
+        await insertLedgerEntry(tx, entry);
         await this.deps.audit.append(tx, {
           action: 'disbursement.correct',
           actorId: auth.userId,
@@ -337,7 +322,7 @@ export class Disbursements {
         if (compareDates(input.returnedOn, today) > 0)
           throw new InvalidInputError('退汇日期不能晚于今天', [{ path: 'returnedOn', message: '退汇日期不能晚于今天' }]);
         const standing = standingAmount(entries, payment);
-        const entry: DisbursementRow = {
+        const entry: LedgerEntry = {
           id: newId(),
           applicationId,
           seq: 0,
@@ -368,7 +353,7 @@ export class Disbursements {
           actorRole: 'city_finance',
         });
         entry.seq = await nextSeq(tx, applicationId);
-        await insertRow(tx, DisbursementEntity, entry);
+        await insertLedgerEntry(tx, entry);
         return this.result(tx, applicationId, entry, false);
       });
     } catch (err) {
@@ -379,94 +364,16 @@ export class Disbursements {
 
   // ---- reading ------------------------------------------------------------------------------------
 
-  private ledgerWhere(f: LedgerFilter): { where: string[]; params: unknown[] } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql);
-      params.push(...values);
-    };
-    if (f.applicationId) add('d.application_id = ?', f.applicationId);
-    if (f.countyCode) add('a.county_code = ?', f.countyCode);
-    if (f.kind) add('d.kind = ?', f.kind);
-    if (f.from) add('d.paid_on >= ?', f.from);
-    if (f.to) add('d.paid_on <= ?', f.to);
-    if (f.voucherNo) add("d.voucher_no LIKE ? ESCAPE '!'", likeContains(f.voucherNo));
-    if (f.text)
-      add("(e.name LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!')", likeContains(f.text), likeContains(f.text.toUpperCase()));
-    return { where, params };
-  }
-
-  private async ledgerRows(m: EntityManager, f: LedgerFilter, page: boolean) {
-    const { where, params } = this.ledgerWhere(f);
-    const pageWhere = [...where];
-    const pageParams = [...params];
-    if (page && f.after) {
-      pageWhere.push('(d.created_at > ? OR (d.created_at = ? AND d.id > ?))');
-      pageParams.push(f.after.createdAt, f.after.createdAt, f.after.id);
-    }
-    const from =
-      'FROM disbursements d JOIN applications a ON a.id = d.application_id JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN users u ON u.id = d.recorded_by';
-    const clause = (w: string[]) => (w.length ? `WHERE ${w.join(' AND ')}` : '');
-    const rows: {
-      id: string;
-      application_id: string;
-      seq: number | string;
-      kind: EntryKind;
-      amount_fen: number | string;
-      voucher_no: string;
-      paid_on: string;
-      account_name: string;
-      bank_name: string;
-      account_no: string;
-      reason: string | null;
-      corrects_id: string | null;
-      recorded_by: string;
-      created_at: number | string;
-      tracking_no: string | null;
-      enterprise_name: string;
-      county_code: string;
-      recorder_name: string | null;
-    }[] = await m.query(
-      `SELECT d.id, d.application_id, d.seq, d.kind, d.amount_fen, d.voucher_no, d.paid_on, d.account_name, d.bank_name, d.account_no, d.reason, d.corrects_id, d.recorded_by, d.created_at, a.tracking_no, e.name AS enterprise_name, a.county_code, u.display_name AS recorder_name
-       ${from} ${clause(pageWhere)} ORDER BY d.created_at ASC, d.id ASC LIMIT ${Math.trunc(page ? f.limit : 20_000)}`,
-      pageParams,
-    );
-    const totals: { kind: EntryKind; n: number | string; total: number | string | null }[] = await m.query(
-      `SELECT d.kind AS kind, COUNT(*) AS n, SUM(d.amount_fen) AS total ${from} ${clause(where)} GROUP BY d.kind`,
-      params,
-    );
-    return { rows, totals };
-  }
-
   async ledger(f: LedgerFilter) {
-    return this.deps.db.run(async (m) => {
-      const { rows, totals } = await this.ledgerRows(m, f, true);
-      const of = (kind: EntryKind) => num(totals.find((t) => t.kind === kind)?.total ?? 0);
-      const items = rows.map((r) => ({
-        ...entryView(
-          {
-            id: r.id,
-            applicationId: r.application_id,
-            seq: num(r.seq),
-            kind: r.kind,
-            amountFen: num(r.amount_fen),
-            voucherNo: r.voucher_no,
-            paidOn: r.paid_on,
-            accountName: r.account_name,
-            bankName: r.bank_name,
-            accountNo: r.account_no,
-            reason: r.reason,
-            correctsId: r.corrects_id,
-            recordedBy: r.recorded_by,
-            createdAt: num(r.created_at),
-          },
-          true,
-        ),
-        trackingNo: r.tracking_no,
-        enterpriseName: r.enterprise_name,
-        countyCode: r.county_code,
-        recordedByName: r.recorder_name,
+    return this.deps.db.read(async (tx) => {
+      const { lines, totals } = await ledgerLines(tx, f, true);
+      const of = (kind: EntryKind) => totals.find((t) => t.kind === kind)?.totalFen ?? 0;
+      const items = lines.map(({ trackingNo, enterpriseName, countyCode, recorderName, ...entry }) => ({
+        ...entryView(entry, true),
+        trackingNo,
+        enterpriseName,
+        countyCode,
+        recordedByName: recorderName,
       }));
       const last = items[items.length - 1];
       return {
@@ -477,7 +384,7 @@ export class Disbursements {
           correctionFen: of('correction'),
           reversalFen: of('reversal'),
           netFen: of('payment') + of('correction') + of('reversal'),
-          count: totals.reduce((s, t) => s + num(t.n), 0),
+          count: totals.reduce((s, t) => s + t.count, 0),
         },
         next: items.length === f.limit && last ? `${last.createdAt}.${last.id}` : null,
       };
@@ -487,24 +394,24 @@ export class Disbursements {
   /** The ledger for renderLedgerXlsx: every entry the filter selects, in ledger order. */
   async documentSource(f: LedgerFilter): Promise<LedgerInput> {
     const now = this.deps.now();
-    return this.deps.db.run(async (m) => {
-      const { rows } = await this.ledgerRows(m, { ...f, after: null }, false);
+    return this.deps.db.read(async (tx) => {
+      const { lines } = await ledgerLines(tx, { ...f, after: null }, false);
       return {
         generatedAt: new Date(now).toISOString(),
-        entries: rows.map((r, i) => ({
+        entries: lines.map((r, i) => ({
           seq: i + 1,
-          recordedAt: new Date(num(r.created_at)).toISOString(),
-          trackingNo: r.tracking_no ?? r.application_id,
-          enterpriseName: r.enterprise_name,
-          accountName: r.account_name,
-          bankName: r.bank_name,
-          accountNo: r.account_no,
+          recordedAt: new Date(r.createdAt).toISOString(),
+          trackingNo: r.trackingNo ?? r.applicationId,
+          enterpriseName: r.enterpriseName,
+          accountName: r.accountName,
+          bankName: r.bankName,
+          accountNo: r.accountNo,
           kind: r.kind,
-          amountFen: num(r.amount_fen),
-          voucherNo: r.voucher_no,
-          paidOn: r.paid_on,
+          amountFen: r.amountFen,
+          voucherNo: r.voucherNo,
+          paidOn: r.paidOn,
           reason: r.reason,
-          recordedBy: r.recorder_name ?? r.recorded_by,
+          recordedBy: r.recorderName ?? r.recordedBy,
         })),
       };
     });

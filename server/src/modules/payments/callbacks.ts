@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { PaymentNotificationEntity, PaymentRefundEntity, PaymentRequestEntity } from '../../db/entities';
 import { isDuplicateKey } from '../../db/errors';
-import { insertRow } from '../../db/rows';
+import { findPaymentNotification, insertPaymentNotification, paymentRequestByTradeNo } from '../../db/payments/orders';
+import { failRefundByNo } from '../../db/payments/refunds';
 import { DomainError, InvalidInputError, UnauthenticatedError } from '../errors';
 import { AeadError, decryptAeadAes256Gcm, responseMessage, verifySha256Rsa } from '../../wechat/pay/crypto';
 import { SIGNATURE_MAX_AGE_S } from '../../wechat/pay/transport';
@@ -79,7 +79,7 @@ export class PaymentCallbacks {
       throw new InvalidInputError('回调内容格式不对');
     }
     // The id is under the signature: a notification already applied is answered without doing it again.
-    const seen = await this.deps.db.run((m) => m.getRepository(PaymentNotificationEntity).findOne({ where: { id: parsed.id } }));
+    const seen = await this.deps.db.read((tx) => findPaymentNotification(tx, parsed.id));
     if (seen && seen.merchantAccountId === accountId) return 'duplicate';
     const family = parsed.event_type.split('.')[0] ?? '';
     const expectedAd = EXPECTED_ASSOCIATED_DATA[family];
@@ -94,8 +94,8 @@ export class PaymentCallbacks {
     }
     const outcome = await this.apply(accountId, client.mchid, parsed.event_type, plain as Record<string, unknown>);
     try {
-      await this.deps.db.run((m) =>
-        insertRow(m, PaymentNotificationEntity, {
+      await this.deps.db.read((tx) =>
+        insertPaymentNotification(tx, {
           id: parsed.id,
           merchantAccountId: accountId,
           eventType: parsed.event_type,
@@ -112,9 +112,7 @@ export class PaymentCallbacks {
   private async apply(accountId: string, mchid: string, eventType: string, plain: Record<string, unknown>): Promise<string> {
     if (plain.mchid !== undefined && plain.mchid !== mchid) throw new InvalidInputError('回调的商户号与账户不符');
     const outTradeNo = typeof plain.out_trade_no === 'string' ? plain.out_trade_no : '';
-    const row = await this.deps.db.run((m) =>
-      m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }),
-    );
+    const row = await this.deps.db.read((tx) => paymentRequestByTradeNo(tx, accountId, outTradeNo));
     // Not ours: answered as received so WeChat Pay stops, and left for the bill check to show.
     if (!row) return 'unknown_order';
     const now = this.deps.now();
@@ -126,15 +124,7 @@ export class PaymentCallbacks {
       return this.deps.db.transaction((tx) => settleRefund(this.deps, tx, row, plain as WechatRefund, 'callback', now));
     if (eventType === 'REFUND.ABNORMAL' || eventType === 'REFUND.CLOSED') {
       const no = typeof plain.out_refund_no === 'string' ? plain.out_refund_no : '';
-      await this.deps.db.run((m) =>
-        m
-          .getRepository(PaymentRefundEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'failed', leaseUntil: null, updatedAt: now })
-          .where("out_refund_no = :no AND payment_request_id = :id AND status IN ('requested', 'processing')", { no, id: row.id })
-          .execute(),
-      );
+      await this.deps.db.read((tx) => failRefundByNo(tx, row.id, no, now));
       return 'refund_failed';
     }
     return 'ignored';

@@ -2,11 +2,9 @@ import { createPrivateKey, createPublicKey, randomBytes, X509Certificate, type K
 import Pay from 'wechatpay-node-v3';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { MerchantAccountEntity, type MerchantAccountRow } from '../../db/entities';
+import type { Tx } from '../../db/tx';
 import { isDuplicateKey } from '../../db/errors';
-import { insertRow } from '../../db/rows';
 import type { Actor } from '../actor';
 import { ConflictError, InvalidInputError, NotFoundError, UpstreamError, RefusedError } from '../errors';
 import { newId } from '../../ids';
@@ -15,6 +13,14 @@ import { platformPublicKey, signSha256Rsa } from '../../wechat/pay/crypto';
 import { UNVERIFIED_ANSWER, createPayTransport } from '../../wechat/pay/transport';
 import { SecretBox } from './secretBox';
 import { ownedProvider } from '../../db/providers';
+import {
+  filedProviderAccounts,
+  findMerchantAccount,
+  insertMerchantAccount,
+  merchantAccountOf,
+  updateMerchantAccount,
+  type MerchantAccount,
+} from '../../db/payments/merchantAccounts';
 
 /**
  * A provider's WeChat Pay merchant account (DESIGN.md "Paying the provider through the platform"): its
@@ -71,7 +77,7 @@ export interface MerchantAccountsOptions {
   timeoutMs: number;
 }
 
-export function toAccountView(a: MerchantAccountRow) {
+export function toAccountView(a: MerchantAccount) {
   // Never the sealed secrets: only what identifies the account.
   return {
     id: a.id,
@@ -103,10 +109,10 @@ export class MerchantAccounts {
   }
 
   async mine(auth: Actor) {
-    return this.db.run(async (m) => {
-      const provider = await ownedProvider(m, auth.userId);
+    return this.db.read(async (tx) => {
+      const provider = await ownedProvider(tx, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
-      const account = await m.getRepository(MerchantAccountEntity).findOne({ where: { providerId: provider.id } });
+      const account = await merchantAccountOf(tx, provider.id);
       return { account: account ? toAccountView(account) : null };
     });
   }
@@ -114,15 +120,14 @@ export class MerchantAccounts {
   /** Links (or replaces) the provider's merchant account, after WeChat Pay has accepted the keys. */
   async link(auth: Actor, input: LinkInput) {
     const checked = checkKeys(input);
-    const provider = await this.db.run((m) => ownedProvider(m, auth.userId));
+    const provider = await this.db.read((tx) => ownedProvider(tx, auth.userId));
     if (!provider) throw new NotFoundError('您还没有云服务商备案');
     if (provider.status !== 'approved') throw new ConflictError('备案通过后才能开通平台收款', 'provider_not_approved');
     await this.probe(input, checked);
     const now = this.now();
     try {
       return await this.db.transaction(async (tx) => {
-        const repo = tx.getRepository(MerchantAccountEntity);
-        const existing = await repo.findOne({ where: { providerId: provider.id } });
+        const existing = await merchantAccountOf(tx, provider.id);
         if (existing && input.version !== undefined && existing.version !== input.version)
           throw new ConflictError('商户信息已被修改，请刷新后再提交', 'stale_version');
         const id = existing?.id ?? newId();
@@ -137,8 +142,8 @@ export class MerchantAccounts {
           linkedAt: now,
           updatedAt: now,
         };
-        if (existing) await repo.update({ id }, { ...fields, version: existing.version + 1 });
-        else await insertRow(tx, MerchantAccountEntity, { id, providerId: provider.id, version: 1, ...fields });
+        if (existing) await updateMerchantAccount(tx, id, { ...fields, version: existing.version + 1 });
+        else await insertMerchantAccount(tx, { id, providerId: provider.id, version: 1, ...fields });
         await this.audit.append(tx, {
           action: existing ? 'merchant_account.relink' : 'merchant_account.link',
           actorId: auth.userId,
@@ -146,7 +151,7 @@ export class MerchantAccounts {
           entityId: provider.id,
           data: { accountId: id, mchid: input.mchid, serialNo: checked.serialNo, platformKeyIds: checked.platformKeys.map((k) => k.id) },
         });
-        return { account: toAccountView((await repo.findOne({ where: { id } }))!) };
+        return { account: toAccountView((await findMerchantAccount(tx, id))!) };
       });
     } catch (err) {
       if (isDuplicateKey(err)) throw new ConflictError(`商户号 ${input.mchid} 已由另一家服务商开通平台收款`, 'mchid_taken');
@@ -158,11 +163,10 @@ export class MerchantAccounts {
   async unlink(auth: Actor, version: number) {
     return this.db.transaction(async (tx) => {
       const provider = await ownedProvider(tx, auth.userId);
-      const repo = tx.getRepository(MerchantAccountEntity);
-      const account = provider ? await repo.findOne({ where: { providerId: provider.id } }) : null;
+      const account = provider ? await merchantAccountOf(tx, provider.id) : null;
       if (!provider || !account) throw new NotFoundError('您还没有开通平台收款');
       if (account.version !== version) throw new ConflictError('商户信息已被修改，请刷新后再提交', 'stale_version');
-      await repo.update({ id: account.id }, { status: 'unlinked', version: version + 1, updatedAt: this.now() });
+      await updateMerchantAccount(tx, account.id, { status: 'unlinked', version: version + 1, updatedAt: this.now() });
       await this.audit.append(tx, {
         action: 'merchant_account.unlink',
         actorId: auth.userId,
@@ -170,42 +174,30 @@ export class MerchantAccounts {
         entityId: provider.id,
         data: { accountId: account.id, mchid: account.mchid },
       });
-      return { account: toAccountView((await repo.findOne({ where: { id: account.id } }))!) };
+      return { account: toAccountView((await findMerchantAccount(tx, account.id))!) };
     });
   }
 
   /** For city MIIT: which filed providers take payment on the platform. */
   async overview() {
-    const rows: {
-      id: string;
-      company_name: string;
-      filing_no: string | null;
-      status: string;
-      mchid: string | null;
-      account_status: string | null;
-      linked_at: number | string | null;
-    }[] = await this.db.query(
-      `SELECT p.id, p.company_name, p.filing_no, p.status, a.mchid, a.status AS account_status, a.linked_at
-         FROM providers p LEFT JOIN merchant_accounts a ON a.provider_id = p.id
-        WHERE p.status IN ('approved', 'revoked') ORDER BY p.company_name`,
-    );
+    const rows = await this.db.read((tx) => filedProviderAccounts(tx));
     return {
       providers: rows.map((r) => ({
-        providerId: r.id,
-        companyName: r.company_name,
-        filingNo: r.filing_no,
-        filingStatus: r.status,
-        acceptsWechatPay: r.account_status === 'active' && r.status === 'approved',
+        providerId: r.providerId,
+        companyName: r.companyName,
+        filingNo: r.filingNo,
+        filingStatus: r.filingStatus,
+        acceptsWechatPay: r.accountStatus === 'active' && r.filingStatus === 'approved',
         mchid: r.mchid,
-        accountStatus: r.account_status,
-        linkedAt: r.linked_at === null ? null : Number(r.linked_at),
+        accountStatus: r.accountStatus,
+        linkedAt: r.linkedAt,
       })),
     };
   }
 
   /** The provider's client, built once per account version: secrets are opened only here. */
-  async client(m: EntityManager, accountId: string): Promise<MerchantClient> {
-    const account = await m.getRepository(MerchantAccountEntity).findOne({ where: { id: accountId } });
+  async client(tx: Tx, accountId: string): Promise<MerchantClient> {
+    const account = await findMerchantAccount(tx, accountId);
     if (!account) throw new NotFoundError('没有这个商户账户');
     const cached = this.clients.get(account.id);
     if (cached && cached.version === account.version) return cached.client;

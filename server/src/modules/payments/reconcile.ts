@@ -1,16 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import {
-  MerchantAccountEntity,
-  PaymentDiscrepancyEntity,
-  PaymentRefundEntity,
-  PaymentRequestEntity,
-  TradeBillCheckEntity,
-  type PaymentDiscrepancyRow,
-  type PaymentRequestRow,
-} from '../../db/entities';
 import { isDuplicateKey } from '../../db/errors';
-import { insertRow } from '../../db/rows';
 import { newId } from '../../ids';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, NotFoundError } from '../errors';
@@ -20,6 +10,31 @@ import type { PaymentDeps, PaymentService } from './service';
 import { settleRefund } from './settle';
 import { parseTradeBill, type BillRow } from './tradeBill';
 import { ownedProvider, providerName, providerOwnerId } from '../../db/providers';
+import {
+  countUnclearCheck,
+  findPaymentRequest,
+  hasTradeOn,
+  notePaymentProblemByTradeNo,
+  paidOnDay,
+  paymentRequestByTradeNo,
+  paymentRequestsByTradeNos,
+  paymentRequestsToSweep,
+  reopenUnordered,
+  type PaymentRequest,
+} from '../../db/payments/orders';
+import { refundByNo, refundsSucceededOn, refundsToSweep } from '../../db/payments/refunds';
+import { allMerchantAccounts } from '../../db/payments/merchantAccounts';
+import {
+  discrepancies as discrepancyRows,
+  findBillCheck,
+  findDiscrepancy,
+  insertBillCheck,
+  insertDiscrepancy,
+  resolveDiscrepancy,
+  updateBillCheck,
+  type PaymentDiscrepancy,
+  type TradeBillCheck,
+} from '../../db/payments/tradeBills';
 
 /**
  * Reconciliation (issue 7, 5): the sweeper settles every order and refund left without a clear answer
@@ -50,18 +65,7 @@ export class PaymentReconciler {
   async sweep(limit = 200): Promise<SweepReport> {
     const now = this.deps.now();
     const report: SweepReport = { checked: 0, paid: 0, closed: 0, refundsChecked: 0 };
-    const rows = await this.deps.db.run((m) =>
-      m
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder('p')
-        .where(
-          "(p.status = 'ordering' AND (p.lease_until IS NULL OR p.lease_until <= :now)) OR (p.status = 'open' AND (p.expires_at <= :now OR p.checked_at IS NULL OR p.checked_at <= :recheck)) OR (p.status = 'created' AND p.expires_at <= :now)",
-          { now, recheck: now - RECHECK_OPEN_MS },
-        )
-        .orderBy('p.updated_at', 'ASC')
-        .limit(limit)
-        .getMany(),
-    );
+    const rows = await this.deps.db.read((tx) => paymentRequestsToSweep(tx, now, now - RECHECK_OPEN_MS, limit));
     for (const row of rows) {
       report.checked += 1;
       try {
@@ -76,7 +80,7 @@ export class PaymentReconciler {
     return report;
   }
 
-  private async settleOne(row: PaymentRequestRow, now: number): Promise<string> {
+  private async settleOne(row: PaymentRequest, now: number): Promise<string> {
     if (row.status === 'created') {
       await this.service.markClosed(row, 'closed', 'sweeper-expired');
       return 'closed';
@@ -90,51 +94,25 @@ export class PaymentReconciler {
     const outcome = await this.service.queryAndSettle(client, row, 'sweeper');
     if (outcome === 'absent' && row.status === 'ordering') {
       // No order was made: the request may be ordered again, under the same number.
-      await this.deps.db.run((m) =>
-        m
-          .getRepository(PaymentRequestEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'created', leaseUntil: null, payerOpenid: null, updatedAt: now })
-          .where("id = :id AND status = 'ordering' AND (lease_until IS NULL OR lease_until <= :now)", { id: row.id, now })
-          .execute(),
-      );
+      await this.deps.db.read((tx) => reopenUnordered(tx, row.id, now));
     }
     if (outcome === 'unclear') await this.unclear(row);
     return outcome;
   }
 
-  private async unclear(row: PaymentRequestRow): Promise<void> {
+  private async unclear(row: PaymentRequest): Promise<void> {
     const now = this.deps.now();
-    await this.deps.db.run((m) =>
-      m
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          checkCount: () => 'check_count + 1',
-          problem:
-            row.checkCount + 1 >= MAX_CHECKS
-              ? `已向微信支付查询 ${row.checkCount + 1} 次仍无明确结果，请服务商在商户平台核对订单 ${row.outTradeNo}`
-              : row.problem,
-          updatedAt: now,
-        })
-        .where('id = :id', { id: row.id })
-        .execute(),
-    );
+    const problem =
+      row.checkCount + 1 >= MAX_CHECKS
+        ? `已向微信支付查询 ${row.checkCount + 1} 次仍无明确结果，请服务商在商户平台核对订单 ${row.outTradeNo}`
+        : row.problem;
+    await this.deps.db.read((tx) => countUnclearCheck(tx, row.id, problem, now));
   }
 
   private async sweepRefunds(now: number, limit: number): Promise<number> {
-    const refunds = await this.deps.db.run((m) =>
-      m
-        .getRepository(PaymentRefundEntity)
-        .createQueryBuilder('r')
-        .where("r.status IN ('requested', 'processing') AND (r.lease_until IS NULL OR r.lease_until <= :now)", { now })
-        .limit(limit)
-        .getMany(),
-    );
+    const refunds = await this.deps.db.read((tx) => refundsToSweep(tx, now, limit));
     for (const refund of refunds) {
-      const row = await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { id: refund.paymentRequestId } }));
+      const row = await this.deps.db.read((tx) => findPaymentRequest(tx, refund.paymentRequestId));
       if (!row) continue;
       try {
         if (refund.status === 'requested') {
@@ -161,27 +139,19 @@ export class PaymentReconciler {
 
   /** Every linked merchant's bill for one day, unless that day was already checked. */
   async checkBills(billDate: string): Promise<{ accountId: string; outcome: string; disagreements: number }[]> {
-    const accounts = await this.deps.db.run((m) => m.getRepository(MerchantAccountEntity).find());
+    const accounts = await this.deps.db.read((tx) => allMerchantAccounts(tx));
     const out: { accountId: string; outcome: string; disagreements: number }[] = [];
     for (const account of accounts) {
-      const done = await this.deps.db.run((m) =>
-        m.getRepository(TradeBillCheckEntity).findOne({ where: { merchantAccountId: account.id, billDate } }),
-      );
+      const done = await this.deps.db.read((tx) => findBillCheck(tx, account.id, billDate));
       if (done && done.outcome !== 'failed') continue;
-      if (account.status !== 'active') {
-        const any: unknown[] = await this.deps.db.query(
-          "SELECT 1 FROM payment_requests WHERE merchant_account_id = ? AND (paid_on = ? OR status <> 'created') LIMIT 1",
-          [account.id, billDate],
-        );
-        if (!any.length) continue;
-      }
+      if (account.status !== 'active' && !(await this.deps.db.read((tx) => hasTradeOn(tx, account.id, billDate)))) continue;
       const result = await this.checkOne(account.id, account.providerId, account.mchid, billDate).catch((err: unknown) => ({
         outcome: 'failed' as const,
         rows: 0,
         disagreements: 0,
         error: err instanceof Error ? err.message : String(err),
       }));
-      const row = {
+      const row: TradeBillCheck = {
         merchantAccountId: account.id,
         billDate,
         outcome: result.outcome,
@@ -190,10 +160,10 @@ export class PaymentReconciler {
         error: 'error' in result ? (result.error ?? null) : null,
         checkedAt: this.deps.now(),
       };
-      await this.deps.db.run(async (m) => {
-        if (done) await m.getRepository(TradeBillCheckEntity).update({ merchantAccountId: account.id, billDate }, row);
+      await this.deps.db.read(async (tx) => {
+        if (done) await updateBillCheck(tx, row);
         else
-          await insertRow(m, TradeBillCheckEntity, row).catch((err: unknown) => {
+          await insertBillCheck(tx, row).catch((err: unknown) => {
             if (!isDuplicateKey(err)) throw err;
           });
       });
@@ -241,25 +211,15 @@ export class PaymentReconciler {
     accountId: string,
     billDate: string,
     bill: BillRow[],
-  ): Promise<Pick<PaymentDiscrepancyRow, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[]> {
-    const out: Pick<PaymentDiscrepancyRow, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[] = [];
+  ): Promise<Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[]> {
+    const out: Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[] = [];
     // Our side of every order the bill names, in one read; only what the bill says we lack is asked about again.
     const numbers = [...new Set(bill.map((b) => b.outTradeNo))];
     const known = new Map(
-      (numbers.length
-        ? await this.deps.db.run((m) =>
-            m
-              .getRepository(PaymentRequestEntity)
-              .createQueryBuilder('p')
-              .where('p.merchant_account_id = :accountId AND p.out_trade_no IN (:...numbers)', { accountId, numbers })
-              .getMany(),
-          )
-        : []
-      ).map((r) => [r.outTradeNo, r]),
+      (await this.deps.db.read((tx) => paymentRequestsByTradeNos(tx, accountId, numbers))).map((r) => [r.outTradeNo, r]),
     );
     const find = (outTradeNo: string) => known.get(outTradeNo) ?? null;
-    const reread = (outTradeNo: string) =>
-      this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId: accountId } }));
+    const reread = (outTradeNo: string) => this.deps.db.read((tx) => paymentRequestByTradeNo(tx, accountId, outTradeNo));
     const paidInBill = new Map<string, BillRow>();
     for (const b of bill.filter((r) => r.tradeState === 'SUCCESS')) {
       paidInBill.set(b.outTradeNo, b);
@@ -296,9 +256,7 @@ export class PaymentReconciler {
           theirs: { ...b },
         });
     }
-    const oursPaid = await this.deps.db.run((m) =>
-      m.getRepository(PaymentRequestEntity).find({ where: { merchantAccountId: accountId, paidOn: billDate, status: 'paid' } }),
-    );
+    const oursPaid = await this.deps.db.read((tx) => paidOnDay(tx, accountId, billDate));
     for (const p of oursPaid) {
       if (!paidInBill.has(p.outTradeNo))
         out.push({
@@ -314,7 +272,7 @@ export class PaymentReconciler {
       // settleRefund reads the request's amounts afresh; the row only names it.
       const row = find(b.outTradeNo);
       if (!row) continue; // the order's own absence is reported above or on its day
-      const before = await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).findOne({ where: { outRefundNo: b.outRefundNo } }));
+      const before = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
       if (!before || before.status !== 'succeeded')
         await this.deps.db.transaction((tx) =>
           settleRefund(
@@ -326,7 +284,7 @@ export class PaymentReconciler {
             this.deps.now(),
           ),
         );
-      const after = await this.deps.db.run((m) => m.getRepository(PaymentRefundEntity).findOne({ where: { outRefundNo: b.outRefundNo } }));
+      const after = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
       if (after && after.amountFen !== b.refundFen)
         out.push({
           outTradeNo: b.outTradeNo,
@@ -336,17 +294,14 @@ export class PaymentReconciler {
           theirs: { ...b },
         });
     }
-    const oursRefunded: { out_refund_no: string; out_trade_no: string; amount_fen: number | string }[] = await this.deps.db.query(
-      "SELECT r.out_refund_no, p.out_trade_no, r.amount_fen FROM payment_refunds r JOIN payment_requests p ON p.id = r.payment_request_id WHERE p.merchant_account_id = ? AND r.status = 'succeeded' AND r.succeeded_on = ?",
-      [accountId, billDate],
-    );
+    const oursRefunded = await this.deps.db.read((tx) => refundsSucceededOn(tx, accountId, billDate));
     for (const r of oursRefunded) {
-      if (!refundsInBill.some((b) => b.outRefundNo === r.out_refund_no))
+      if (!refundsInBill.some((b) => b.outRefundNo === r.outRefundNo))
         out.push({
-          outTradeNo: r.out_trade_no,
+          outTradeNo: r.outTradeNo,
           kind: 'refund_mismatch',
-          message: `平台记录的退款 ${r.out_refund_no}（${(Number(r.amount_fen) / 100).toFixed(2)} 元）不在微信支付账单中`,
-          ours: { outRefundNo: r.out_refund_no, amountFen: Number(r.amount_fen) },
+          message: `平台记录的退款 ${r.outRefundNo}（${(r.amountFen / 100).toFixed(2)} 元）不在微信支付账单中`,
+          ours: { outRefundNo: r.outRefundNo, amountFen: r.amountFen },
           theirs: null,
         });
     }
@@ -358,12 +313,12 @@ export class PaymentReconciler {
     providerId: string,
     mchid: string,
     billDate: string,
-    d: Pick<PaymentDiscrepancyRow, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>,
+    d: Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>,
   ): Promise<void> {
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       try {
-        await insertRow(tx, PaymentDiscrepancyEntity, {
+        await insertDiscrepancy(tx, {
           id: newId(),
           merchantAccountId: accountId,
           providerId,
@@ -376,13 +331,7 @@ export class PaymentReconciler {
         if (isDuplicateKey(err)) return;
         throw err;
       }
-      await tx
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ problem: d.message.slice(0, 500), updatedAt: now })
-        .where('out_trade_no = :no AND merchant_account_id = :acc', { no: d.outTradeNo, acc: accountId })
-        .execute();
+      await notePaymentProblemByTradeNo(tx, accountId, d.outTradeNo, d.message.slice(0, 500), now);
       await this.deps.audit.append(tx, {
         action: 'payment.discrepancy',
         actorId: 'system:wechat-pay',
@@ -418,10 +367,10 @@ export class PaymentReconciler {
   async resolve(auth: Actor, id: string, note: string) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
-      const d = await tx.getRepository(PaymentDiscrepancyEntity).findOne({ where: { id } });
+      const d = await findDiscrepancy(tx, id);
       if (!d) throw new NotFoundError('没有这条对账不一致记录');
       if (d.resolvedAt !== null) throw new ConflictError('这条记录已经处理过了', 'already_resolved');
-      await tx.getRepository(PaymentDiscrepancyEntity).update({ id }, { resolvedAt: now });
+      await resolveDiscrepancy(tx, id, now);
       await this.deps.audit.append(tx, {
         action: 'payment.discrepancy_resolved',
         actorId: auth.userId,
@@ -436,17 +385,12 @@ export class PaymentReconciler {
   /** What the actor may see of the disagreements: the city all of them, a provider its own. */
   async discrepanciesFor(actor: Actor, open: boolean) {
     if (hasRole(actor, 'city_miit', 'city_finance', 'admin')) return this.discrepancies({ open });
-    const provider = await this.deps.db.run((m) => ownedProvider(m, actor.userId));
+    const provider = await this.deps.db.read((tx) => ownedProvider(tx, actor.userId));
     return provider ? this.discrepancies({ providerId: provider.id, open }) : { discrepancies: [] };
   }
 
   async discrepancies(q: { providerId?: string; open: boolean }) {
-    const rows = await this.deps.db.run((m) => {
-      const qb = m.getRepository(PaymentDiscrepancyEntity).createQueryBuilder('d').orderBy('d.found_at', 'DESC').limit(200);
-      if (q.providerId) qb.andWhere('d.provider_id = :p', { p: q.providerId });
-      if (q.open) qb.andWhere('d.resolved_at IS NULL');
-      return qb.getMany();
-    });
+    const rows = await this.deps.db.read((tx) => discrepancyRows(tx, q));
     return {
       discrepancies: rows.map((d) => ({
         id: d.id,

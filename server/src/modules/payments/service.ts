@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import {
-  MerchantAccountEntity,
-  PaymentRefundEntity,
-  PaymentRequestEntity,
-  type PaymentRefundRow,
-  type PaymentRequestRow,
-  type PaymentRequestStatus,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
+import type { Tx } from '../../db/tx';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, UpstreamError, RefusedError } from '../errors';
 import { newId } from '../../ids';
@@ -25,6 +16,33 @@ import { attachToApplication, notifyParties, settlePaid, settleRefund, type Wech
 import { findApplication } from '../../db/applications';
 import { isEnterpriseMember } from '../../db/enterprises';
 import { ownedProvider } from '../../db/providers';
+import {
+  claimOrder,
+  closePaymentRequest,
+  findPaymentRequest,
+  insertPaymentRequest,
+  markChecked,
+  markOrderFailed,
+  markOrderOpen,
+  markOrderUnclear,
+  paymentRequestsPage,
+  releaseOrderLease,
+  setPaymentApplication,
+  type PaymentRequest,
+  type PaymentRequestStatus,
+} from '../../db/payments/orders';
+import {
+  advanceRefund,
+  insertRefund,
+  pendingRefundCount,
+  refundsOf,
+  refuseRefund,
+  releaseRefundLease,
+  type PaymentRefund,
+} from '../../db/payments/refunds';
+import { findMerchantAccount, merchantAccountOf } from '../../db/payments/merchantAccounts';
+import { enterpriseIdByCreditCode, enterpriseNames, memberEnterpriseIds, providerNames, userMpOpenid } from '../../db/payments/parties';
+import { paymentUsedElsewhere } from '../../db/applications/payments';
 
 /**
  * Payment requests and their one WeChat Pay order each (issue 7). The out_trade_no is fixed when the
@@ -53,7 +71,7 @@ export const STATUS_LABELS: Record<PaymentRequestStatus, string> = {
   failed: '支付失败',
 };
 
-const REFUND_LABELS: Record<PaymentRefundRow['status'], string> = {
+const REFUND_LABELS: Record<PaymentRefund['status'], string> = {
   requested: '已申请',
   processing: '退款中',
   succeeded: '已退款',
@@ -118,21 +136,21 @@ export class PaymentService {
     return this.deps.db.transaction(async (tx) => {
       const provider = await ownedProvider(tx, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
-      const rows: { id: string }[] = await tx.query('SELECT id FROM enterprises WHERE credit_code = ?', [input.creditCode]);
-      if (!rows[0])
+      const enterpriseId = await enterpriseIdByCreditCode(tx, input.creditCode);
+      if (!enterpriseId)
         throw new InvalidInputError(`统一社会信用代码为 ${input.creditCode} 的企业还没有在平台登记：请企业先在小程序中登记`, [
           { path: 'creditCode', message: '企业未登记' },
         ]);
       let contract = input.contractNo ?? null;
       if (input.applicationId) {
         const app = await findApplication(tx, input.applicationId);
-        if (!app || app.enterpriseId !== rows[0].id || app.providerId !== provider.id)
+        if (!app || app.enterpriseId !== enterpriseId || app.providerId !== provider.id)
           throw new InvalidInputError('这份申请不是该企业与您签订的合同', [{ path: 'applicationId', message: '申请与企业或服务商不符' }]);
         contract = contract ?? app.contractNo;
       }
       return this.insertRequest(tx, auth, 'provider', {
         providerId: provider.id,
-        enterpriseId: rows[0].id,
+        enterpriseId,
         applicationId: input.applicationId ?? null,
         amountFen: input.amountFen,
         description: input.description,
@@ -190,22 +208,19 @@ export class PaymentService {
   }
 
   private async insertRequest(
-    tx: EntityManager,
+    tx: Tx,
     auth: Actor,
     role: 'provider' | 'enterprise',
-    r: Pick<
-      PaymentRequestRow,
-      'providerId' | 'enterpriseId' | 'applicationId' | 'amountFen' | 'description' | 'contractNo' | 'catalogueItem'
-    >,
+    r: Pick<PaymentRequest, 'providerId' | 'enterpriseId' | 'applicationId' | 'amountFen' | 'description' | 'contractNo' | 'catalogueItem'>,
   ) {
-    const account = await tx.getRepository(MerchantAccountEntity).findOne({ where: { providerId: r.providerId } });
+    const account = await merchantAccountOf(tx, r.providerId);
     const filing = await findFiling(tx, r.providerId);
     if (!filing || filing.status !== 'approved')
       throw new ConflictError('该服务商不是有效的已备案服务商，不能通过平台收款', 'provider_not_approved');
     if (!account || account.status !== 'active')
       throw new NotFoundError('该服务商暂未开通平台微信支付，请按合同约定的方式付款，并在付款记录中登记', 'wechat_pay_not_offered');
     const now = this.deps.now();
-    const row: PaymentRequestRow = {
+    const row: PaymentRequest = {
       id: newId(),
       ...r,
       merchantAccountId: account.id,
@@ -229,7 +244,7 @@ export class PaymentService {
       createdAt: now,
       updatedAt: now,
     };
-    await insertRow(tx, PaymentRequestEntity, row);
+    await insertPaymentRequest(tx, row);
     await this.deps.audit.append(tx, {
       action: 'payment.requested',
       actorId: auth.userId,
@@ -251,7 +266,7 @@ export class PaymentService {
   // ---- reading ------------------------------------------------------------------------------------
 
   async get(auth: Actor, id: string) {
-    return this.deps.db.run(async (m) => {
+    return this.deps.db.read(async (m) => {
       const row = await this.visible(m, auth, id);
       return { payment: await this.view(m, row) };
     });
@@ -262,33 +277,26 @@ export class PaymentService {
     auth: Actor,
     q: { scope: 'enterprise' | 'provider' | 'all'; enterpriseId?: string; status?: PaymentRequestStatus; limit: number },
   ) {
-    return this.deps.db.run(async (m) => {
-      const qb = m
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder('p')
-        .orderBy('p.created_at', 'DESC')
-        .addOrderBy('p.id', 'DESC')
-        .limit(q.limit);
+    return this.deps.db.read(async (m) => {
+      let providerId: string | undefined;
+      let enterpriseIds: string[] | undefined;
       if (q.scope === 'provider') {
         const provider = await ownedProvider(m, auth.userId);
         if (!provider) throw new NotFoundError('您还没有云服务商备案');
-        qb.andWhere('p.provider_id = :provider', { provider: provider.id });
+        providerId = provider.id;
       } else if (q.scope === 'enterprise') {
-        const ids: { enterprise_id: string }[] = await m.query(
-          "SELECT enterprise_id FROM enterprise_members WHERE user_id = ? AND status = 'active'",
-          [auth.userId],
-        );
-        const allowed = ids.map((i) => i.enterprise_id).filter((e) => !q.enterpriseId || e === q.enterpriseId);
+        const allowed = (await memberEnterpriseIds(m, auth.userId)).filter((e) => !q.enterpriseId || e === q.enterpriseId);
         if (!allowed.length) return { payments: [] };
-        qb.andWhere('p.enterprise_id IN (:...allowed)', { allowed });
+        enterpriseIds = allowed;
       } else if (!hasRole(auth, 'city_miit', 'city_finance', 'admin')) throw new ForbiddenError();
-      if (q.status) qb.andWhere('p.status = :status', { status: q.status });
-      return { payments: await this.views(m, await qb.getMany()) };
+      return {
+        payments: await this.views(m, await paymentRequestsPage(m, { providerId, enterpriseIds, status: q.status, limit: q.limit })),
+      };
     });
   }
 
-  private async visible(m: EntityManager, auth: Actor, id: string): Promise<PaymentRequestRow> {
-    const row = await m.getRepository(PaymentRequestEntity).findOne({ where: { id } });
+  private async visible(m: Tx, auth: Actor, id: string): Promise<PaymentRequest> {
+    const row = await findPaymentRequest(m, id);
     if (row) {
       if (hasRole(auth, 'city_miit', 'city_finance', 'admin')) return row;
       if (await isEnterpriseMember(m, row.enterpriseId, auth.userId)) return row;
@@ -297,35 +305,23 @@ export class PaymentService {
     throw new NotFoundError('没有这笔付款，或您无权查看');
   }
 
-  async view(m: EntityManager, r: PaymentRequestRow) {
+  async view(m: Tx, r: PaymentRequest) {
     return (await this.views(m, [r]))[0];
   }
 
   /** A page of payments with their refunds and the parties' names: three queries for the whole page. */
-  private async views(m: EntityManager, rows: PaymentRequestRow[]) {
+  private async views(m: Tx, rows: PaymentRequest[]) {
     if (!rows.length) return [];
-    const refunds: PaymentRefundRow[] = await m
-      .getRepository(PaymentRefundEntity)
-      .createQueryBuilder('r')
-      .where('r.payment_request_id IN (:...ids)', { ids: rows.map((r) => r.id) })
-      .orderBy('r.created_at', 'ASC')
-      .getMany();
-    const names = async (table: 'enterprises' | 'providers', column: 'name' | 'company_name', ids: string[]) => {
-      const unique = [...new Set(ids)];
-      const found: { id: string; name: string }[] = await m.query(
-        `SELECT id, ${column} AS name FROM ${table} WHERE id IN (${unique.map(() => '?').join(',')})`,
-        unique,
-      );
-      return new Map(found.map((f) => [f.id, f.name]));
-    };
-    const enterprises = await names(
-      'enterprises',
-      'name',
+    const refunds = await refundsOf(
+      m,
+      rows.map((r) => r.id),
+    );
+    const enterprises = await enterpriseNames(
+      m,
       rows.map((r) => r.enterpriseId),
     );
-    const providers = await names(
-      'providers',
-      'company_name',
+    const providers = await providerNames(
+      m,
       rows.map((r) => r.providerId),
     );
     return rows.map((r) => ({
@@ -375,10 +371,10 @@ export class PaymentService {
   async jsapi(auth: Actor, id: string) {
     const openid = await this.payerOpenid(auth);
     const deadline = this.deps.now() + WAIT_FOR_ORDER_MS;
-    const first = await this.deps.db.run((m) => this.visible(m, auth, id));
-    if (!(await this.deps.db.run((m) => isEnterpriseMember(m, first.enterpriseId, auth.userId))))
+    const first = await this.deps.db.read((m) => this.visible(m, auth, id));
+    if (!(await this.deps.db.read((m) => isEnterpriseMember(m, first.enterpriseId, auth.userId))))
       throw new ForbiddenError('只有付款企业的成员可以支付这笔款项');
-    for (let row = first; ; row = (await this.deps.db.run((m) => m.getRepository(PaymentRequestEntity).findOne({ where: { id } })))!) {
+    for (let row = first; ; row = (await this.deps.db.read((m) => findPaymentRequest(m, id)))!) {
       const now = this.deps.now();
       switch (row.status) {
         case 'paid':
@@ -395,7 +391,7 @@ export class PaymentService {
           if (row.expiresAt <= now) throw new ConflictError('这笔付款请求已过期，请联系服务商重新发起', 'payment_expired');
           if (!(await this.accepting(row)))
             throw new ConflictError('该服务商已停用平台微信支付，请按合同约定的方式付款', 'wechat_pay_not_offered');
-          if (await this.claim(row, openid, now, "status = 'created'"))
+          if (await this.claim(row, openid, now, 'created'))
             return this.order(
               { ...row, status: 'ordering', payerOpenid: openid, expiresAt: Math.min(row.expiresAt, now + this.deps.orderTtlMs) },
               false,
@@ -405,11 +401,7 @@ export class PaymentService {
           if (row.payerOpenid !== openid) throw new ConflictError('这笔付款已由本企业的另一位用户发起支付，请由他完成', 'other_payer');
           if (row.expiresAt <= now) throw new ConflictError('这笔付款的订单已过期，请联系服务商重新发起付款请求', 'payment_expired');
           // Someone's call is in flight, or its answer was unclear: after the lease, take over — and query first.
-          if (
-            (row.leaseUntil ?? 0) <= now &&
-            (await this.claim(row, openid, now, "status = 'ordering' AND (lease_until IS NULL OR lease_until <= :now)"))
-          )
-            return this.order(row, true);
+          if ((row.leaseUntil ?? 0) <= now && (await this.claim(row, openid, now, 'lapsed_lease'))) return this.order(row, true);
           break;
       }
       if (this.deps.now() >= deadline) throw new ConflictError('正在向微信支付下单，请稍候再点“支付”；不会重复扣款', 'ordering');
@@ -417,34 +409,18 @@ export class PaymentService {
     }
   }
 
-  private async accepting(row: PaymentRequestRow): Promise<boolean> {
-    const account = await this.deps.db.run((m) => m.getRepository(MerchantAccountEntity).findOne({ where: { id: row.merchantAccountId } }));
+  private async accepting(row: PaymentRequest): Promise<boolean> {
+    const account = await this.deps.db.read((m) => findMerchantAccount(m, row.merchantAccountId));
     return account?.status === 'active';
   }
 
-  private async claim(row: PaymentRequestRow, openid: string, now: number, condition: string): Promise<boolean> {
+  private async claim(row: PaymentRequest, openid: string, now: number, from: 'created' | 'lapsed_lease'): Promise<boolean> {
     const expiresAt = row.status === 'created' ? Math.min(row.expiresAt, now + this.deps.orderTtlMs) : row.expiresAt;
-    const res = await this.deps.db.run((m) =>
-      m
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          status: 'ordering',
-          payerOpenid: openid,
-          leaseUntil: now + ORDER_LEASE_MS,
-          expiresAt,
-          version: () => 'version + 1',
-          updatedAt: now,
-        })
-        .where(`id = :id AND ${condition}`, { id: row.id, now })
-        .execute(),
-    );
-    return res.affected === 1;
+    return this.deps.db.read((m) => claimOrder(m, row.id, from, { payerOpenid: openid, leaseUntil: now + ORDER_LEASE_MS, expiresAt }, now));
   }
 
   /** We hold the lease. After an unclear earlier answer the order may already exist: ask before ordering. */
-  private async order(row: PaymentRequestRow, askFirst: boolean) {
+  private async order(row: PaymentRequest, askFirst: boolean) {
     const client = await this.clientOf(row);
     if (askFirst) {
       const known = await this.queryAndSettle(client, row, 'jsapi-takeover');
@@ -468,15 +444,7 @@ export class PaymentService {
     const data = res.data as { package?: unknown } | undefined;
     if (res.status === 200 && typeof data?.package === 'string' && data.package) {
       const prepayId = data.package.replace(/^prepay_id=/, '');
-      await this.deps.db.run((m) =>
-        m
-          .getRepository(PaymentRequestEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'open', prepayId, prepayAt: now, leaseUntil: null, version: () => 'version + 1', updatedAt: now })
-          .where("id = :id AND status = 'ordering'", { id: row.id })
-          .execute(),
-      );
+      await this.deps.db.read((m) => markOrderOpen(m, row.id, prepayId, now));
       return res.data as { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string };
     }
     const code = (res.data as { code?: string } | undefined)?.code;
@@ -486,15 +454,7 @@ export class PaymentService {
     );
     if (res.status === 0 || res.status >= 500) {
       // Unclear: the order may exist. Whoever comes next (or the sweeper) queries before anything else.
-      await this.deps.db.run((m) =>
-        m
-          .getRepository(PaymentRequestEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ leaseUntil: now, checkCount: () => 'check_count + 1', updatedAt: now })
-          .where('id = :id', { id: row.id })
-          .execute(),
-      );
+      await this.deps.db.read((m) => markOrderUnclear(m, row.id, now));
       throw new UpstreamError('微信支付暂时没有回应；这笔付款不会重复下单，请稍后再点“支付”');
     }
     if (code === 'ORDERPAID' || code === 'ORDER_CLOSED' || code === 'INVALID_REQUEST') {
@@ -503,19 +463,7 @@ export class PaymentService {
     }
     const message = (res.data as { message?: string } | undefined)?.message ?? '';
     await this.deps.db.transaction(async (tx) => {
-      await tx
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          status: 'failed',
-          leaseUntil: null,
-          problem: `微信支付拒绝下单：${code ?? res.status} ${message}`.slice(0, 500),
-          version: () => 'version + 1',
-          updatedAt: now,
-        })
-        .where("id = :id AND status = 'ordering'", { id: row.id })
-        .execute();
+      await markOrderFailed(tx, row.id, `微信支付拒绝下单：${code ?? res.status} ${message}`.slice(0, 500), now);
       await this.deps.audit.append(tx, {
         action: 'payment.order_refused',
         actorId: 'system:wechat-pay',
@@ -532,15 +480,7 @@ export class PaymentService {
 
   private async releaseLease(id: string): Promise<void> {
     const now = this.deps.now();
-    await this.deps.db.run((m) =>
-      m
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ leaseUntil: now, updatedAt: now })
-        .where("id = :id AND status = 'ordering'", { id })
-        .execute(),
-    );
+    await this.deps.db.read((m) => releaseOrderLease(m, id, now));
   }
 
   private signParams(client: MerchantClient, prepayId: string) {
@@ -557,14 +497,13 @@ export class PaymentService {
   }
 
   private async payerOpenid(auth: Actor): Promise<string> {
-    const rows: { mp_openid: string | null }[] = await this.deps.db.query('SELECT mp_openid FROM users WHERE id = ?', [auth.userId]);
-    const openid = rows[0]?.mp_openid;
+    const openid = await this.deps.db.read((m) => userMpOpenid(m, auth.userId));
     if (!openid) throw new ConflictError('请在微信小程序中登录后再支付', 'no_openid');
     return openid;
   }
 
-  async clientOf(row: Pick<PaymentRequestRow, 'merchantAccountId'>): Promise<MerchantClient> {
-    return this.deps.db.run((m) => this.deps.merchants.client(m, row.merchantAccountId));
+  async clientOf(row: Pick<PaymentRequest, 'merchantAccountId'>): Promise<MerchantClient> {
+    return this.deps.db.read((m) => this.deps.merchants.client(m, row.merchantAccountId));
   }
 
   /**
@@ -573,20 +512,12 @@ export class PaymentService {
    */
   async queryAndSettle(
     client: MerchantClient,
-    row: PaymentRequestRow,
+    row: PaymentRequest,
     via: string,
   ): Promise<'paid' | 'closed' | 'notpay' | 'absent' | 'unclear'> {
     const res = await client.pay.query({ out_trade_no: row.outTradeNo });
     const now = this.deps.now();
-    await this.deps.db.run((m) =>
-      m
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ checkedAt: now })
-        .where('id = :id', { id: row.id })
-        .execute(),
-    );
+    await this.deps.db.read((m) => markChecked(m, row.id, now));
     if (res.status === 404 && (res.data as { code?: string } | undefined)?.code === 'ORDER_NOT_EXIST') return 'absent';
     if (res.status !== 200) return 'unclear';
     const t = res.data as WechatTransaction;
@@ -607,17 +538,10 @@ export class PaymentService {
     }
   }
 
-  async markClosed(row: PaymentRequestRow, status: 'closed' | 'failed', via: string): Promise<void> {
+  async markClosed(row: PaymentRequest, status: 'closed' | 'failed', via: string): Promise<void> {
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
-      const res = await tx
-        .getRepository(PaymentRequestEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ status, leaseUntil: null, version: () => 'version + 1', updatedAt: now })
-        .where("id = :id AND status IN ('created', 'ordering', 'open')", { id: row.id })
-        .execute();
-      if (res.affected === 1)
+      if (await closePaymentRequest(tx, row.id, status, now))
         await this.deps.audit.append(tx, {
           action: `payment.${status}`,
           actorId: 'system:wechat-pay',
@@ -646,7 +570,7 @@ export class PaymentService {
   }
 
   /** Closes the order at WeChat Pay (paid after all → settled as paid). */
-  async closeAtWechat(row: PaymentRequestRow, via: string): Promise<'closed' | 'paid' | 'unclear'> {
+  async closeAtWechat(row: PaymentRequest, via: string): Promise<'closed' | 'paid' | 'unclear'> {
     const client = await this.clientOf(row);
     const res = await client.pay.close(row.outTradeNo);
     const code = (res.data as { code?: string } | undefined)?.code;
@@ -668,17 +592,14 @@ export class PaymentService {
     if (row.status !== 'paid') throw new ConflictError('只有已支付的款项可以退款', 'not_paid');
     const now = this.deps.now();
     const refund = await this.deps.db.transaction(async (tx) => {
-      const pending: { n: number | string }[] = await tx.query(
-        "SELECT COUNT(*) AS n FROM payment_refunds WHERE payment_request_id = ? AND status IN ('requested', 'processing')",
-        [row.id],
-      );
-      if (Number(pending[0]?.n ?? 0) > 0) throw new ConflictError('这笔款项还有一笔退款在处理中，请等它完成后再申请', 'refund_pending');
-      const fresh = (await tx.getRepository(PaymentRequestEntity).findOne({ where: { id: row.id } }))!;
+      if ((await pendingRefundCount(tx, row.id)) > 0)
+        throw new ConflictError('这笔款项还有一笔退款在处理中，请等它完成后再申请', 'refund_pending');
+      const fresh = (await findPaymentRequest(tx, row.id))!;
       if (input.amountFen > fresh.amountFen - fresh.refundedFen)
         throw new InvalidInputError(`退款金额超过可退金额（${((fresh.amountFen - fresh.refundedFen) / 100).toFixed(2)} 元）`, [
           { path: 'amountFen', message: '超过可退金额' },
         ]);
-      const r: PaymentRefundRow = {
+      const r: PaymentRefund = {
         id: newId(),
         paymentRequestId: row.id,
         outRefundNo: `RF${newId()}`,
@@ -694,7 +615,7 @@ export class PaymentService {
         createdAt: now,
         updatedAt: now,
       };
-      await insertRow(tx, PaymentRefundEntity, r);
+      await insertRefund(tx, r);
       await this.deps.audit.append(tx, {
         action: 'payment.refund_requested',
         actorId: auth.userId,
@@ -709,7 +630,7 @@ export class PaymentService {
   }
 
   /** Sends (or re-sends, with the same number) a refund to WeChat Pay and records what it said. */
-  async pushRefund(row: PaymentRequestRow, refund: PaymentRefundRow): Promise<void> {
+  async pushRefund(row: PaymentRequest, refund: PaymentRefund): Promise<void> {
     const client = await this.clientOf(row);
     const res = await client.pay.refunds({
       out_trade_no: row.outTradeNo,
@@ -722,8 +643,8 @@ export class PaymentService {
   }
 
   async recordRefundAnswer(
-    row: PaymentRequestRow,
-    refund: PaymentRefundRow,
+    row: PaymentRequest,
+    refund: PaymentRefund,
     status: number,
     data: (WechatRefund & { code?: string; message?: string }) | undefined,
     via: string,
@@ -736,59 +657,27 @@ export class PaymentService {
         return;
       }
       if (state === 'CLOSED' || state === 'ABNORMAL') {
-        await this.deps.db.run((m) =>
-          m
-            .getRepository(PaymentRefundEntity)
-            .createQueryBuilder()
-            .update()
-            .set({ status: 'failed', refundId: data.refund_id ?? null, leaseUntil: null, updatedAt: now })
-            .where("id = :id AND status IN ('requested', 'processing')", { id: refund.id })
-            .execute(),
-        );
+        await this.deps.db.read((m) => advanceRefund(m, refund.id, 'failed', data.refund_id ?? null, now));
         return;
       }
-      await this.deps.db.run((m) =>
-        m
-          .getRepository(PaymentRefundEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'processing', refundId: data.refund_id ?? null, leaseUntil: null, updatedAt: now })
-          .where("id = :id AND status IN ('requested', 'processing')", { id: refund.id })
-          .execute(),
-      );
+      await this.deps.db.read((m) => advanceRefund(m, refund.id, 'processing', data.refund_id ?? null, now));
       return;
     }
     if (status >= 400 && status < 500 && status !== 404) {
-      await this.deps.db.run((m) =>
-        m
-          .getRepository(PaymentRefundEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'failed', leaseUntil: null, updatedAt: now })
-          .where("id = :id AND status = 'requested'", { id: refund.id })
-          .execute(),
-      );
+      await this.deps.db.read((m) => refuseRefund(m, refund.id, now));
       throw new RefusedError(
         `微信支付没有接受这笔退款（${data?.code ?? status}${data?.message ? `：${data.message}` : ''}）`,
         'refund_refused',
       );
     }
     // Unclear: the sweeper asks again under the same out_refund_no.
-    await this.deps.db.run((m) =>
-      m
-        .getRepository(PaymentRefundEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ leaseUntil: now, updatedAt: now })
-        .where('id = :id', { id: refund.id })
-        .execute(),
-    );
+    await this.deps.db.read((m) => releaseRefundLease(m, refund.id, now));
   }
 
-  private async providerRow(auth: Actor, id: string): Promise<PaymentRequestRow> {
-    return this.deps.db.run(async (m) => {
+  private async providerRow(auth: Actor, id: string): Promise<PaymentRequest> {
+    return this.deps.db.read(async (m) => {
       const provider = await ownedProvider(m, auth.userId);
-      const row = await m.getRepository(PaymentRequestEntity).findOne({ where: { id } });
+      const row = await findPaymentRequest(m, id);
       if (!provider || !row || row.providerId !== provider.id) throw new NotFoundError('没有这笔付款，或它不是付给您的');
       return row;
     });
@@ -805,17 +694,13 @@ export class PaymentService {
         throw new NotFoundError('没有这份申请，或您不是该企业的成员');
       if (app.status !== 'draft' && app.status !== 'returned')
         throw new ConflictError('申请提交后不能再添加付款记录', 'invalid_transition');
-      const row = await tx.getRepository(PaymentRequestEntity).findOne({ where: { id: paymentId } });
+      const row = await findPaymentRequest(tx, paymentId);
       if (!row || row.enterpriseId !== app.enterpriseId) throw new NotFoundError('没有这笔付款，或它不是本企业的');
       if (row.status !== 'paid') throw new ConflictError('这笔款项还没有支付完成', 'not_paid');
       if (app.providerId && row.providerId !== app.providerId)
         throw new InvalidInputError('这笔付款是付给另一家服务商的，与申请的合同不符', [{ path: 'paymentId', message: '服务商不符' }]);
-      const other: { application_id: string }[] = await tx.query(
-        'SELECT application_id FROM application_payments WHERE payment_request_id = ? AND removed_at IS NULL AND application_id <> ?',
-        [row.id, app.id],
-      );
-      if (other.length) throw new ConflictError('这笔付款已记入本企业的另一份申请', 'payment_used');
-      await tx.getRepository(PaymentRequestEntity).update({ id: row.id }, { applicationId: app.id, updatedAt: now });
+      if (await paymentUsedElsewhere(tx, row.id, app.id)) throw new ConflictError('这笔付款已记入本企业的另一份申请', 'payment_used');
+      await setPaymentApplication(tx, row.id, app.id, now);
       await attachToApplication(this.deps, tx, { ...row, applicationId: app.id }, now);
       return { applicationId: app.id, paymentId: row.id };
     });

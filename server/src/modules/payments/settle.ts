@@ -1,19 +1,9 @@
-import type { EntityManager } from 'typeorm';
-import {
-  ApplicationEntity,
-  ApplicationEventEntity,
-  PaymentEntity,
-  PaymentRefundEntity,
-  PaymentRequestEntity,
-  SubsidyListItemEntity,
-  type PaymentRequestRow,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
+import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
-import { paidSum } from '../applications/drafts';
+import { appendEvent } from '../../db/applications/history';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
@@ -21,6 +11,10 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import { enterpriseMemberIds, findEnterprise } from '../../db/enterprises';
 import { findApplication } from '../../db/applications';
 import { providerName, providerOwnerId } from '../../db/providers';
+import { addRefunded, findPaymentRequest, markPaid, notePaymentProblem, type PaymentRequest } from '../../db/payments/orders';
+import { insertRefund, markRefundSucceeded, refundByNo, type PaymentRefund } from '../../db/payments/refunds';
+import { insertPaymentLine, paymentLineOf, setPaidAmount, setPaymentLineAmount, paidSum } from '../../db/applications/payments';
+import { removeApplicationFromList } from '../../db/lists';
 
 /**
  * What a paid order or a refund does, wherever we learn of it (callback, query, bill): each is one
@@ -69,21 +63,15 @@ export type SettleOutcome = 'paid' | 'already_paid' | 'mismatch' | 'unknown_orde
 
 export async function settlePaid(
   deps: SettleDeps,
-  tx: EntityManager,
-  req: PaymentRequestRow,
+  tx: Tx,
+  req: PaymentRequest,
   t: WechatTransaction,
   via: string,
   now: number,
 ): Promise<SettleOutcome> {
   const problem = mismatch(req, t);
   if (problem) {
-    await tx
-      .getRepository(PaymentRequestEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ problem, updatedAt: now })
-      .where('id = :id', { id: req.id })
-      .execute();
+    await notePaymentProblem(tx, req.id, problem, now);
     await deps.audit.append(tx, {
       action: 'payment.mismatch',
       actorId: WECHAT_PAY_ACTOR.userId,
@@ -95,23 +83,7 @@ export async function settlePaid(
   }
   const paidAt = Date.parse(t.success_time ?? '') || now;
   const paidOn = todayInShanghai(new Date(paidAt));
-  const res = await tx
-    .getRepository(PaymentRequestEntity)
-    .createQueryBuilder()
-    .update()
-    .set({
-      status: 'paid',
-      transactionId: t.transaction_id!,
-      paidAt,
-      paidOn,
-      leaseUntil: null,
-      problem: null,
-      version: () => 'version + 1',
-      updatedAt: now,
-    })
-    .where("id = :id AND status <> 'paid'", { id: req.id })
-    .execute();
-  if (res.affected !== 1) return 'already_paid';
+  if (!(await markPaid(tx, req.id, { transactionId: t.transaction_id!, paidAt, paidOn }, now))) return 'already_paid';
   await deps.audit.append(tx, {
     action: 'payment.paid',
     actorId: WECHAT_PAY_ACTOR.userId,
@@ -129,17 +101,12 @@ export async function settlePaid(
 }
 
 /** A paid order becomes the application's verified payment: its record and its receipt. Returns the tracking number (or '') when attached. */
-export async function attachToApplication(
-  deps: SettleDeps,
-  tx: EntityManager,
-  req: PaymentRequestRow,
-  now: number,
-): Promise<string | null> {
+export async function attachToApplication(deps: SettleDeps, tx: Tx, req: PaymentRequest, now: number): Promise<string | null> {
   const app = req.applicationId ? await findApplication(tx, req.applicationId) : null;
   if (!app || CLOSED_STATES.has(app.status) || app.enterpriseId !== req.enterpriseId) return null;
-  const existing = await tx.getRepository(PaymentEntity).findOne({ where: { paymentRequestId: req.id, applicationId: app.id } });
+  const existing = await paymentLineOf(tx, req.id, app.id);
   if (existing && existing.removedAt === null) return app.trackingNo ?? '';
-  await insertRow(tx, PaymentEntity, {
+  await insertPaymentLine(tx, {
     id: newId(),
     applicationId: app.id,
     amountFen: req.amountFen - req.refundedFen,
@@ -168,27 +135,17 @@ export async function attachToApplication(
 /** The application's paid amount follows its payments; the history shows the change. */
 async function recordPaidChange(
   deps: SettleDeps,
-  tx: EntityManager,
+  tx: Tx,
   applicationId: string,
   data: Record<string, unknown>,
   now: number,
 ): Promise<{ from: number; to: number }> {
   const app = (await findApplication(tx, applicationId))!;
   const paid = await paidSum(tx, applicationId);
-  await tx
-    .getRepository(ApplicationEntity)
-    .createQueryBuilder()
-    .update()
-    .set({ paidAmountFen: paid, version: () => 'version + 1', updatedAt: now })
-    .where('id = :id', { id: applicationId })
-    .execute();
-  const seq: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?', [
-    applicationId,
-  ]);
-  await insertRow(tx, ApplicationEventEntity, {
+  await setPaidAmount(tx, applicationId, paid, now);
+  await appendEvent(tx, {
     id: newId(),
     applicationId,
-    seq: Number(seq[0]?.seq ?? 0) + 1,
     event: 'payments',
     fromStatus: app.status,
     toStatus: app.status,
@@ -215,16 +172,15 @@ async function recordPaidChange(
  */
 export async function settleRefund(
   deps: SettleDeps,
-  tx: EntityManager,
-  req: PaymentRequestRow,
+  tx: Tx,
+  req: PaymentRequest,
   r: WechatRefund,
   via: string,
   now: number,
 ): Promise<'refunded' | 'already_refunded' | 'mismatch'> {
   const amount = r.amount?.refund;
   if (!r.out_refund_no || !Number.isSafeInteger(amount) || amount! <= 0) return 'mismatch';
-  const refunds = tx.getRepository(PaymentRefundEntity);
-  let refund = await refunds.findOne({ where: { outRefundNo: r.out_refund_no } });
+  let refund: PaymentRefund | null = await refundByNo(tx, r.out_refund_no);
   if (refund && refund.paymentRequestId !== req.id) return 'mismatch';
   const succeededAt = Date.parse(r.success_time ?? '') || now;
   const succeededOn = todayInShanghai(new Date(succeededAt));
@@ -245,31 +201,17 @@ export async function settleRefund(
       createdAt: now,
       updatedAt: now,
     };
-    await insertRow(tx, PaymentRefundEntity, refund);
+    await insertRefund(tx, refund);
   }
-  const won = await refunds
-    .createQueryBuilder()
-    .update()
-    .set({
-      status: 'succeeded',
-      refundId: r.refund_id ?? refund.refundId,
-      amountFen: amount!,
-      succeededAt,
-      succeededOn,
-      leaseUntil: null,
-      updatedAt: now,
-    })
-    .where("id = :id AND status <> 'succeeded'", { id: refund.id })
-    .execute();
-  if (won.affected !== 1) return 'already_refunded';
-  await tx
-    .getRepository(PaymentRequestEntity)
-    .createQueryBuilder()
-    .update()
-    .set({ refundedFen: () => `refunded_fen + ${Number(amount)}`, version: () => 'version + 1', updatedAt: now })
-    .where('id = :id', { id: req.id })
-    .execute();
-  const after = (await tx.getRepository(PaymentRequestEntity).findOne({ where: { id: req.id } }))!;
+  const won = await markRefundSucceeded(
+    tx,
+    refund.id,
+    { refundId: r.refund_id ?? refund.refundId, amountFen: amount!, succeededAt, succeededOn },
+    now,
+  );
+  if (!won) return 'already_refunded';
+  await addRefunded(tx, req.id, amount!, now);
+  const after = (await findPaymentRequest(tx, req.id))!;
   await deps.audit.append(tx, {
     action: 'payment.refunded',
     actorId: WECHAT_PAY_ACTOR.userId,
@@ -286,9 +228,9 @@ export async function settleRefund(
   });
 
   let applicationNote = '';
-  const line = await tx.getRepository(PaymentEntity).findOne({ where: { paymentRequestId: req.id } });
+  const line = await paymentLineOf(tx, req.id);
   if (line && line.removedAt === null) {
-    await tx.getRepository(PaymentEntity).update({ id: line.id }, { amountFen: Math.max(0, after.amountFen - after.refundedFen) });
+    await setPaymentLineAmount(tx, line.id, Math.max(0, after.amountFen - after.refundedFen));
     const change = await recordPaidChange(
       deps,
       tx,
@@ -300,14 +242,7 @@ export async function settleRefund(
     applicationNote = `申请${app.trackingNo ? `（申报编号 ${app.trackingNo}）` : ''}的实付金额由 ${formatYuan(change.from)} 改为 ${formatYuan(change.to)}。`;
     if (AMOUNT_SET_STATES.has(app.status)) {
       // Issue 7: with the 核定金额 already set, a smaller verified payment goes back to city review.
-      if (app.listId)
-        await tx
-          .getRepository(SubsidyListItemEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ removedAt: now, removedReason: '付款被退款，须重新核定' })
-          .where('list_id = :list AND application_id = :app AND removed_at IS NULL', { list: app.listId, app: app.id })
-          .execute();
+      if (app.listId) await removeApplicationFromList(tx, app.listId, app.id, now, '付款被退款，须重新核定');
       await deps.engine.run(tx, app.id, {
         event: 'payments_reduced',
         auth: WECHAT_PAY_ACTOR,
@@ -347,14 +282,14 @@ export async function settleRefund(
   return 'refunded';
 }
 
-async function reviewersOf(tx: EntityManager, status: string, countyCode: string): Promise<string[]> {
+async function reviewersOf(tx: Tx, status: string, countyCode: string): Promise<string[]> {
   if (status === 'county_review' || status === 'county_approved')
     return [...(await holdersOf(tx, 'county_miit', countyCode)), ...(await holdersOf(tx, 'county_finance', countyCode))];
   if (status === 'provider_check') return [];
   return holdersOf(tx, 'city_miit');
 }
 
-function mismatch(req: PaymentRequestRow, t: WechatTransaction): string | null {
+function mismatch(req: PaymentRequest, t: WechatTransaction): string | null {
   if (t.out_trade_no !== req.outTradeNo) return `微信支付报告的商户订单号 ${String(t.out_trade_no)} 与付款请求不符`;
   if (!t.transaction_id) return '微信支付报告缺少微信支付订单号';
   if (t.amount?.total !== req.amountFen) return `微信支付报告的金额 ${String(t.amount?.total)} 分与付款请求的 ${req.amountFen} 分不符`;
@@ -362,8 +297,8 @@ function mismatch(req: PaymentRequestRow, t: WechatTransaction): string | null {
 }
 
 export async function notifyParties(
-  tx: EntityManager,
-  req: PaymentRequestRow,
+  tx: Tx,
+  req: PaymentRequest,
   template: 'payment.paid' | 'payment.refunded' | 'payment.requested',
   extra: Record<string, string>,
   now: number,

@@ -1,0 +1,305 @@
+import { em } from '../orm';
+import type { TxBrand } from '../tx';
+import { ApplicationEntity, ReviewOpinionEntity, type JsonObject, type ReviewOpinionRow } from '../entities';
+import { insertRow } from '../rows';
+import { likeContains, num, numOrNull } from '../values';
+import { findApplication, type Application } from './index';
+import type { ApplicationState } from '../../../../shared/src/workflow/application';
+
+/**
+ * The city's questions on applications (三（五）): which the city may see, its queue, the summaries its
+ * lists and documents show, and what the case file holds beside the application row.
+ */
+
+/** States in which an application is in the city's hands (三（五）): from the county's report to the money. */
+export const CITY_STATES = ['reported', 'city_approved', 'listed', 'approved', 'disbursed'] as const satisfies readonly ApplicationState[];
+/** What the city's queue can filter on: its own states, and where the city's decisions sent an application. */
+export const CITY_VISIBLE_STATES = [...CITY_STATES, 'returned', 'rejected', 'withdrawn'] as const satisfies readonly ApplicationState[];
+export type CityVisibleState = (typeof CITY_VISIBLE_STATES)[number];
+
+const CITY_STATE_SQL = CITY_STATES.map((s) => `'${s}'`).join(', ');
+/**
+ * An application the city may see: one in a city state now, or one that has been in one (returned or
+ * rejected by the city, withdrawn after a city return). Earlier stages are the counties' business.
+ */
+const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id AND ev.from_status IN (${CITY_STATE_SQL})))`;
+
+// merge: belongs in db/applications (beside findApplication)
+/**
+ * Takes the application's row lock on MySQL/MariaDB for ledger writes that change no state (a
+ * correction), so that two of them cannot take the same ledger seq. SQLite's work queue already
+ * serialises every transaction.
+ */
+export async function lockApplication(tx: TxBrand, id: string): Promise<Application | null> {
+  const m = em(tx);
+  if (m.connection.driver.options.type === 'better-sqlite3') return findApplication(tx, id);
+  return (await m
+    .getRepository(ApplicationEntity)
+    .createQueryBuilder('a')
+    .setLock('pessimistic_write')
+    .where('a.id = :id', { id })
+    .getOne()) as Application | null;
+}
+
+export async function isCityVisible(tx: TxBrand, app: Pick<Application, 'id' | 'status'>): Promise<boolean> {
+  if ((CITY_STATES as readonly string[]).includes(app.status)) return true;
+  const rows: unknown[] = await em(tx).query(
+    `SELECT 1 FROM application_events WHERE application_id = ? AND from_status IN (${CITY_STATE_SQL})`,
+    [app.id],
+  );
+  return rows.length > 0;
+}
+
+// ---- the queue and the summaries ------------------------------------------------------------------------
+
+/** An application as the city's queue, lists and documents show it, with its enterprise and provider. */
+export interface CityApplicationRow {
+  id: string;
+  trackingNo: string | null;
+  status: ApplicationState;
+  version: number;
+  countyCode: string;
+  enterprise: { id: string; name: string; creditCode: string };
+  provider: { id: string; name: string } | null;
+  contractAmountFen: number | null;
+  paidAmountFen: number | null;
+  otherSubsidiesFen: number;
+  subsidyFen: number | null;
+  verifiedFen: number | null;
+  verifiedReason: string | null;
+  listId: string | null;
+  submittedAt: number | null;
+  updatedAt: number;
+}
+
+interface SummaryRow {
+  id: string;
+  tracking_no: string | null;
+  status: ApplicationState;
+  version: number | string;
+  county_code: string;
+  contract_amount_fen: number | string | null;
+  paid_amount_fen: number | string | null;
+  other_subsidies_fen: number | string;
+  subsidy_fen: number | string | null;
+  verified_fen: number | string | null;
+  verified_reason: string | null;
+  list_id: string | null;
+  submitted_at: number | string | null;
+  updated_at: number | string;
+  enterprise_id: string;
+  enterprise_name: string;
+  credit_code: string;
+  provider_id: string | null;
+  provider_name: string | null;
+}
+
+function toRow(r: SummaryRow): CityApplicationRow {
+  return {
+    id: r.id,
+    trackingNo: r.tracking_no,
+    status: r.status,
+    version: num(r.version),
+    countyCode: r.county_code,
+    enterprise: { id: r.enterprise_id, name: r.enterprise_name, creditCode: r.credit_code },
+    provider: r.provider_id ? { id: r.provider_id, name: r.provider_name ?? '' } : null,
+    contractAmountFen: numOrNull(r.contract_amount_fen),
+    paidAmountFen: numOrNull(r.paid_amount_fen),
+    otherSubsidiesFen: num(r.other_subsidies_fen),
+    subsidyFen: numOrNull(r.subsidy_fen),
+    verifiedFen: numOrNull(r.verified_fen),
+    verifiedReason: r.verified_reason,
+    listId: r.list_id,
+    submittedAt: numOrNull(r.submitted_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+const SUMMARY_SELECT = `SELECT a.id, a.tracking_no, a.status, a.version, a.county_code, a.contract_amount_fen, a.paid_amount_fen, a.other_subsidies_fen, a.subsidy_fen, a.verified_fen, a.verified_reason, a.list_id, a.submitted_at, a.updated_at,
+  e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code AS credit_code, p.id AS provider_id, p.company_name AS provider_name
+  FROM applications a JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN providers p ON p.id = a.provider_id`;
+
+/** The given applications by id, with their enterprise and provider (absent ids are left out). */
+export async function cityApplicationsByIds(tx: TxBrand, ids: readonly string[]): Promise<Map<string, CityApplicationRow>> {
+  const out = new Map<string, CityApplicationRow>();
+  for (let i = 0; i < ids.length; i += 200) {
+    const chunk = ids.slice(i, i + 200);
+    const rows: SummaryRow[] = await em(tx).query(`${SUMMARY_SELECT} WHERE a.id IN (${chunk.map(() => '?').join(', ')})`, [...chunk]);
+    for (const r of rows) out.set(r.id, toRow(r));
+  }
+  return out;
+}
+
+export interface CityQueueFilter {
+  statuses: readonly CityVisibleState[];
+  countyCode?: string;
+  providerId?: string;
+  text?: string;
+  after?: { updatedAt: number; id: string } | null;
+  limit: number;
+}
+
+/** Filters other than status, shared by the page and its counts. */
+function filterSql(f: CityQueueFilter): { where: string[]; params: unknown[] } {
+  const where = [CITY_VISIBLE_SQL];
+  const params: unknown[] = [];
+  if (f.countyCode) {
+    where.push('a.county_code = ?');
+    params.push(f.countyCode);
+  }
+  if (f.providerId) {
+    where.push('a.provider_id = ?');
+    params.push(f.providerId);
+  }
+  if (f.text) {
+    const like = likeContains(f.text);
+    where.push(
+      "(e.name LIKE ? ESCAPE '!' OR e.credit_code LIKE ? ESCAPE '!' OR a.tracking_no LIKE ? ESCAPE '!' OR a.contract_no LIKE ? ESCAPE '!')",
+    );
+    params.push(like, likeContains(f.text.toUpperCase()), likeContains(f.text.toUpperCase()), like);
+  }
+  return { where, params };
+}
+
+/** One keyset page of the city's queue, oldest waiting first, and the counts per status over the whole filter. */
+export async function cityQueuePage(
+  tx: TxBrand,
+  f: CityQueueFilter,
+): Promise<{ rows: CityApplicationRow[]; counts: Record<string, number> }> {
+  const base = filterSql(f);
+  const where = [...base.where, `a.status IN (${f.statuses.map(() => '?').join(', ')})`];
+  const params = [...base.params, ...f.statuses];
+  if (f.after) {
+    where.push('(a.updated_at > ? OR (a.updated_at = ? AND a.id > ?))');
+    params.push(f.after.updatedAt, f.after.updatedAt, f.after.id);
+  }
+  // Keyset pages, oldest waiting first: no OFFSET (TypeORM inlines it on SQLite, notes/performance.md).
+  const rows: SummaryRow[] = await em(tx).query(
+    `${SUMMARY_SELECT} WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${Math.trunc(f.limit)}`,
+    params,
+  );
+  // The enterprise is joined only to search its name: without text the count is a covering-index scan (~30× faster).
+  const countRows: { status: string; n: number | string }[] = await em(tx).query(
+    `SELECT a.status AS status, COUNT(*) AS n FROM applications a${f.text ? ' JOIN enterprises e ON e.id = a.enterprise_id' : ''} WHERE ${base.where.join(' AND ')} GROUP BY a.status`,
+    base.params,
+  );
+  return { rows: rows.map(toRow), counts: Object.fromEntries(countRows.map((r) => [r.status, num(r.n)])) };
+}
+
+// ---- the case file ---------------------------------------------------------------------------------------
+
+export interface CaseProvider {
+  id: string;
+  companyName: string;
+  platformName: string | null;
+  filingNo: string | null;
+  approvedOn: string | null;
+  revokedOn: string | null;
+  status: string;
+}
+
+// merge: belongs in db/providers
+export async function caseProvider(tx: TxBrand, providerId: string): Promise<CaseProvider | null> {
+  const rows: {
+    id: string;
+    company_name: string;
+    platform_name: string | null;
+    filing_no: string | null;
+    approved_on: string | null;
+    revoked_on: string | null;
+    status: string;
+  }[] = await em(tx).query(
+    'SELECT id, company_name, platform_name, filing_no, approved_on, revoked_on, status FROM providers WHERE id = ?',
+    [providerId],
+  );
+  const p = rows[0];
+  return p
+    ? {
+        id: p.id,
+        companyName: p.company_name,
+        platformName: p.platform_name,
+        filingNo: p.filing_no,
+        approvedOn: p.approved_on,
+        revokedOn: p.revoked_on,
+        status: p.status,
+      }
+    : null;
+}
+
+export type ReviewOpinion = ReviewOpinionRow;
+
+// merge: belongs in db/opinions
+/** A case's review opinions, oldest first. */
+export async function opinionsOf(tx: TxBrand, applicationId: string): Promise<ReviewOpinion[]> {
+  return em(tx)
+    .getRepository(ReviewOpinionEntity)
+    .find({ where: { applicationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+}
+
+// merge: belongs in db/opinions
+export async function insertOpinion(tx: TxBrand, row: ReviewOpinion): Promise<void> {
+  await insertRow(em(tx), ReviewOpinionEntity, row);
+}
+
+export interface ApplicationEvent {
+  seq: number;
+  event: string;
+  from: ApplicationState | null;
+  to: ApplicationState;
+  actorId: string | null;
+  actorRole: string | null;
+  reason: string | null;
+  internalNote: string | null;
+  data: JsonObject | null;
+  at: number;
+}
+
+// merge: belongs in db/applications
+/** An application's history, in order. */
+export async function applicationHistory(tx: TxBrand, applicationId: string): Promise<ApplicationEvent[]> {
+  const rows: {
+    seq: number | string;
+    event: string;
+    from_status: ApplicationState | null;
+    to_status: ApplicationState;
+    actor_id: string | null;
+    actor_role: string | null;
+    reason: string | null;
+    internal_note: string | null;
+    data: string | null;
+    created_at: number | string;
+  }[] = await em(tx).query(
+    'SELECT seq, event, from_status, to_status, actor_id, actor_role, reason, internal_note, data, created_at FROM application_events WHERE application_id = ? ORDER BY seq ASC',
+    [applicationId],
+  );
+  return rows.map((h) => ({
+    seq: num(h.seq),
+    event: h.event,
+    from: h.from_status,
+    to: h.to_status,
+    actorId: h.actor_id,
+    actorRole: h.actor_role,
+    reason: h.reason,
+    internalNote: h.internal_note,
+    data: h.data ? (JSON.parse(h.data) as JsonObject) : null,
+    at: num(h.created_at),
+  }));
+}
+
+export interface CaseMaterial {
+  id: string;
+  kind: string;
+  name: string;
+  sha256: string;
+  uploadedAt: number;
+}
+
+// merge: belongs in db/files
+/** The application's current materials (not superseded), oldest first. */
+export async function applicationMaterials(tx: TxBrand, applicationId: string): Promise<CaseMaterial[]> {
+  const rows: { id: string; kind: string; original_name: string; sha256: string; created_at: number | string }[] = await em(tx).query(
+    "SELECT id, kind, original_name, sha256, created_at FROM files WHERE owner_type = 'application' AND owner_id = ? AND superseded_by IS NULL ORDER BY created_at ASC",
+    [applicationId],
+  );
+  return rows.map((f) => ({ id: f.id, kind: f.kind, name: f.original_name, sha256: f.sha256, uploadedAt: num(f.created_at) }));
+}
