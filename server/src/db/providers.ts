@@ -1,3 +1,4 @@
+import type { Database } from './database';
 import { em } from './orm';
 import type { TxBrand } from './tx';
 
@@ -20,4 +21,14 @@ export async function ownedProvider(tx: TxBrand, userId: string): Promise<{ id: 
     [userId],
   );
   return rows[0] ?? null;
+}
+
+// ---- filings, their history and materials; the registry; provider members (issue 13) -------------
+
+/** Filings waiting for city review, with since when: their submission, else their last change. */
+export async function submittedFilings(db: Database): Promise<{ id: string; companyName: string; since: number }[]> {
+  const rows = await db.query<{ id: string; company_name: string; submitted_at: number | string | null; updated_at: number | string }>(
+    `SELECT id, company_name, submitted_at, updated_at FROM providers WHERE status = 'submitted'`,
+  );
+  return rows.map((r) => ({ id: r.id, companyName: r.company_name, since: Number(r.submitted_at ?? r.updated_at) }));
 }
