@@ -33,7 +33,6 @@ const NOT_YET: readonly string[] = [
   'server/src/modules/eligibility/eligibilityService.ts',
   'server/src/modules/enterprises/enterprises.ts',
   'server/src/modules/enterprises/fileOwner.ts',
-  'server/src/modules/files/fileService.ts',
   'server/src/modules/ledger/disbursements.ts',
   'server/src/modules/notifications/digest.ts',
   'server/src/modules/officialAccount/binding.ts',
@@ -46,10 +45,6 @@ const NOT_YET: readonly string[] = [
   'server/src/modules/payments/settle.ts',
   'server/src/modules/providerDesk/confirmations.ts',
   'server/src/modules/providerDesk/settlementForms.ts',
-  'server/src/modules/providers/fileOwner.ts',
-  'server/src/modules/providers/filingRepository.ts',
-  'server/src/modules/providers/filingService.ts',
-  'server/src/modules/providers/registry.ts',
   'test/helpers/applications.ts',
   'test/helpers/db.ts',
 ];
