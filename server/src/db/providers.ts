@@ -172,3 +172,20 @@ export async function appendFilingEvent(tx: TxBrand, event: Omit<FilingEventRow,
 export function nextFilingNumber(tx: TxBrand, year: string): Promise<number> {
   return nextInSequence(em(tx), `filing-${year}`);
 }
+
+export async function submittedFilingCount(db: Database): Promise<number> {
+  const rows = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM providers WHERE status = 'submitted'", []);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Filings on record (approved, or revoked later: the rules compare their dates with the contract's)
+ * whose id, 备案编号 or company name is `text`, newest approval first: at most `limit`.
+ */
+export async function filingsOnRecordNamed(db: Database, text: string, limit: number): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM providers WHERE status IN ('approved', 'revoked') AND approved_on IS NOT NULL AND (id = ? OR filing_no = ? OR company_name = ?) ORDER BY approved_on DESC LIMIT ${Math.floor(limit)}`,
+    [text, text, text],
+  );
+  return rows.map((r) => r.id);
+}

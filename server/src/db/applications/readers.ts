@@ -1,5 +1,6 @@
 import type { Database } from '../database';
 import { inList } from '../notifications/sql';
+import { numOrNull } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
 /**
@@ -59,4 +60,73 @@ export async function applicationsInStages(
     countyCode: r.county_code,
     since: Number(r.since ?? r.updated_at),
   }));
+}
+
+/** An application as its enterprise's member follows it (the official account's 进度). */
+export interface MemberApplication {
+  id: string;
+  trackingNo: string | null;
+  status: string;
+  lastReason: string | null;
+  subsidyFen: number | null;
+  verifiedFen: number | null;
+  enterpriseName: string;
+}
+
+/** The applications of every enterprise the user is an active member of, newest change first; withdrawn ones are history. */
+export async function applicationsOfMember(db: Database, userId: string): Promise<MemberApplication[]> {
+  const rows = await db.query<{
+    id: string;
+    tracking_no: string | null;
+    status: string;
+    last_reason: string | null;
+    subsidy_fen: number | string | null;
+    verified_fen: number | string | null;
+    name: string;
+  }>(
+    `SELECT a.id, a.tracking_no, a.status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name
+       FROM applications a
+       JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.user_id = ? AND m.status = 'active'
+       JOIN enterprises e ON e.id = a.enterprise_id
+      WHERE a.status <> 'withdrawn'
+      ORDER BY a.updated_at DESC, a.id DESC`,
+    [userId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    trackingNo: r.tracking_no,
+    status: r.status,
+    lastReason: r.last_reason,
+    subsidyFen: numOrNull(r.subsidy_fen),
+    verifiedFen: numOrNull(r.verified_fen),
+    enterpriseName: r.name,
+  }));
+}
+
+/**
+ * The reasons of the application's latest opinion that was not an approval, as stored (JSON text);
+ * only the reasons: a reviewer's internal note is never read here.
+ */
+export async function latestRefusalReasons(db: Database, applicationId: string): Promise<string | null> {
+  const rows = await db.query<{ reasons: string | null }>(
+    "SELECT reasons FROM review_opinions WHERE application_id = ? AND decision <> 'approve' ORDER BY created_at DESC, id DESC LIMIT 1",
+    [applicationId],
+  );
+  return rows[0]?.reasons ?? null;
+}
+
+/** How many applications are in each of `statuses` (in one county, if given); a status with none is absent. */
+export async function applicationCountsByStatus(
+  db: Database,
+  statuses: readonly ApplicationState[],
+  countyCode: string | null,
+): Promise<Map<string, number>> {
+  const placeholders = statuses.map(() => '?').join(', ');
+  const rows = await db.query<{ status: string; n: number | string }>(
+    countyCode === null
+      ? `SELECT status, COUNT(*) AS n FROM applications WHERE status IN (${placeholders}) GROUP BY status`
+      : `SELECT status, COUNT(*) AS n FROM applications WHERE county_code = ? AND status IN (${placeholders}) GROUP BY status`,
+    countyCode === null ? [...statuses] : [countyCode, ...statuses],
+  );
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }

@@ -22,7 +22,7 @@ import { activeGrantsOfUsers } from '../../db/users';
  * notifications that use cases write in their own transactions.
  *
  * Exactly-once as far as WeChat allows: a row is sent only by the worker that claimed it (a
- * conditional UPDATE with a lease and a claim token, store.ts), and is recorded as sent by a
+ * conditional UPDATE with a lease and a claim token, db/notifications/outbox.ts), and is recorded as sent by a
  * conditional UPDATE on that token. WeChat's send APIs take no idempotency key, so the one repeat
  * left is a crash between WeChat's answer and our record: the lease runs out, the sweeper returns
  * the row, and that one message goes again.
