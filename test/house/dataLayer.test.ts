@@ -41,8 +41,6 @@ const NOT_YET: readonly string[] = [
   'server/src/modules/payments/reconcile.ts',
   'server/src/modules/payments/service.ts',
   'server/src/modules/payments/settle.ts',
-  'server/src/modules/providerDesk/confirmations.ts',
-  'server/src/modules/providerDesk/settlementForms.ts',
   'test/helpers/applications.ts',
   'test/helpers/db.ts',
 ];

@@ -189,3 +189,11 @@ export async function filingsOnRecordNamed(db: Database, text: string, limit: nu
   );
   return rows.map((r) => r.id);
 }
+
+/** Provider records the user owns (a provider may hold an old rejected filing beside its current one). */
+export async function providerIdsOfOwner(tx: TxBrand, userId: string): Promise<string[]> {
+  const rows = await em(tx)
+    .getRepository(ProviderEntity)
+    .find({ select: { id: true }, where: { ownerUserId: userId } });
+  return rows.map((r) => r.id);
+}

@@ -1,4 +1,12 @@
+import { In, IsNull } from 'typeorm';
 import type { Database } from '../database';
+import { ApplicationEntity, EnterpriseEntity, PaymentEntity, type PaymentRow } from '../entities';
+import { em } from '../orm';
+import type { TxBrand } from '../tx';
+import type { Application } from './index';
+
+/** A payment the enterprise recorded against its contract. */
+export type ContractPayment = PaymentRow;
 import { inList } from '../notifications/sql';
 import { numOrNull } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
@@ -129,4 +137,65 @@ export async function applicationCountsByStatus(
     countyCode === null ? [...statuses] : [countyCode, ...statuses],
   );
   return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The applications given that exist, in the order given. */
+export async function applicationsByIds(tx: TxBrand, ids: readonly string[]): Promise<Application[]> {
+  if (!ids.length) return [];
+  const rows = (await em(tx)
+    .getRepository(ApplicationEntity)
+    .find({ where: { id: In([...new Set(ids)]) } })) as Application[];
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+/** The names of the applications' enterprises: id → name. */
+export async function enterpriseNamesByIds(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await em(tx)
+    .getRepository(EnterpriseEntity)
+    .find({ select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } });
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * A keyset page of the applications naming any of these provider records (drafts are the
+ * enterprise's own), newest change first: their ids.
+ */
+export async function applicationIdsOfProviders(
+  tx: TxBrand,
+  providerIds: readonly string[],
+  opts: { statuses: readonly string[] | null; after: { updatedAt: number; id: string } | null; limit: number },
+): Promise<string[]> {
+  const where = [`provider_id IN (${providerIds.map(() => '?').join(', ')})`, "status <> 'draft'"];
+  const params: unknown[] = [...providerIds];
+  if (opts.statuses) {
+    where.push(`status IN (${opts.statuses.map(() => '?').join(', ')})`);
+    params.push(...opts.statuses);
+  }
+  if (opts.after) {
+    where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
+    params.push(opts.after.updatedAt, opts.after.updatedAt, opts.after.id);
+  }
+  const rows: { id: string }[] = await em(tx).query(
+    `SELECT id FROM applications WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ${Math.floor(opts.limit)}`,
+    params,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** How many applications naming these provider records are in each status (drafts aside). */
+export async function applicationCountsOfProviders(tx: TxBrand, providerIds: readonly string[]): Promise<Record<string, number>> {
+  const rows: { status: string; n: number | string }[] = await em(tx).query(
+    `SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${providerIds.map(() => '?').join(', ')}) AND status <> 'draft' GROUP BY status`,
+    [...providerIds],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The payments the enterprise recorded against its contract (removed ones aside), in order of payment. */
+export async function paymentsOfApplication(tx: TxBrand, applicationId: string): Promise<ContractPayment[]> {
+  return em(tx)
+    .getRepository(PaymentEntity)
+    .find({ where: { applicationId, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
 }
