@@ -5,7 +5,28 @@
  * mini-program inside its own root.
  */
 /** Files still on their way to named questions (issue 13, item 1); test/house/dataLayer.test.ts keeps the same list. */
-const NOT_YET_MOVED = '^server/src/(cli\\.ts|modules/)';
+const NOT_YET_MOVED = [
+  'applications/drafts',
+  'applications/engine',
+  'applications/fileOwner',
+  'applications/flags',
+  'cityReview/budget',
+  'cityReview/cityReview',
+  'cityReview/subsidyLists',
+  'countyReview/countyReview',
+  'countyReview/jointReports',
+  'eligibility/eligibilityService',
+  'enterprises/enterprises',
+  'enterprises/fileOwner',
+  'ledger/disbursements',
+  'notifications/digest',
+  'officialAccount/chatbot',
+  'payments/callbacks',
+  'payments/merchantAccounts',
+  'payments/reconcile',
+  'payments/service',
+  'payments/settle',
+].map((f) => `^server/src/modules/${f}\\.ts$`);
 
 module.exports = {
   forbidden: [
@@ -58,7 +79,7 @@ module.exports = {
       comment:
         'server/src/db/ is the only door to the database: elsewhere, nothing imports TypeORM, the entities or the ways into them (orm.ts, rows.ts, sequences.ts); use cases ask the named questions of db/<aggregate>.',
       severity: 'error',
-      from: { path: '^server/src/', pathNot: ['^server/src/db/', NOT_YET_MOVED] },
+      from: { path: '^server/src/', pathNot: ['^server/src/db/', ...NOT_YET_MOVED] },
       to: { path: ['^node_modules/typeorm/', '^server/src/db/(entities|orm\\.ts|rows\\.ts|sequences\\.ts)'] },
     },
     {
