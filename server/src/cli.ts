@@ -3,9 +3,8 @@ import { loadConfig, ConfigError } from './config';
 import { openDatabase, type Database } from './db/database';
 import { AuditTrail, verifyAuditTrail } from './modules/audit/audit';
 import { createInvitationSchema, InvitationService } from './modules/auth/invitations';
-import { UserEntity, UserRoleEntity } from './db/entities';
+import { activeGrants, findUserByMpOpenid, insertGrant } from './db/users';
 import { newId } from './ids';
-import { activeGrants } from './modules/auth/users';
 import { separationOfDutiesConflict } from '../../shared/src/contracts/roles';
 import { ConflictError, DomainError, NotFoundError } from './modules/errors';
 
@@ -70,14 +69,14 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
       return withDb(async (db, audit) => {
         try {
           await db.transaction(async (tx) => {
-            const user = await tx.getRepository(UserEntity).findOne({ where: { mpOpenid: openid } });
+            const user = await findUserByMpOpenid(tx, openid);
             if (!user) throw new NotFoundError(`没有 openid 为 ${openid} 的用户：请让其先登录一次小程序`);
             const held = await activeGrants(tx, user.id);
             if (held.some((g) => g.role === 'admin')) throw new ConflictError('该用户已是管理员', 'role_already_held');
             const conflict = separationOfDutiesConflict(held, { role: 'admin', countyCode: null });
             if (conflict) throw new ConflictError(conflict, 'separation_of_duties');
             const grantId = newId();
-            await tx.getRepository(UserRoleEntity).insert({
+            await insertGrant(tx, {
               id: grantId,
               userId: user.id,
               role: 'admin',
@@ -85,7 +84,6 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
               grantedBy: null,
               invitationId: null,
               createdAt: Date.now(),
-              revokedAt: null,
             });
             await audit.append(tx, {
               action: 'role.grant',

@@ -17,37 +17,6 @@ const ORM_IMPORT = /from\s+'(typeorm(\/[^']*)?|[^']*\/db\/(entities|orm|rows|seq
 const ORM_USE = /\.(getRepository|createQueryBuilder)\(|\bdb\.(run|query)\(|\b(tx|m|manager)\.query\(/;
 
 /**
- * Files not yet moved to named questions of server/src/db/ (issue 13, item 1). The list only shrinks:
- * a file that no longer needs to be here fails the test until it is taken off.
- */
-const NOT_YET: readonly string[] = [
-  'server/src/cli.ts',
-  'server/src/modules/admin/adminService.ts',
-  'server/src/modules/audit/audit.ts',
-  'server/src/modules/auth/authService.ts',
-  'server/src/modules/auth/invitations.ts',
-  'server/src/modules/auth/users.ts',
-  'server/src/modules/files/fileService.ts',
-  'server/src/modules/health/health.ts',
-  'server/src/modules/notifications/digest.ts',
-  'server/src/modules/notifications/inbox.ts',
-  'server/src/modules/notifications/outbox.ts',
-  'server/src/modules/notifications/preferences.ts',
-  'server/src/modules/notifications/sql.ts',
-  'server/src/modules/notifications/store.ts',
-  'server/src/modules/notifications/worker.ts',
-  'server/src/modules/officialAccount/binding.ts',
-  'server/src/modules/officialAccount/chatbot.ts',
-  'server/src/modules/officialAccount/store.ts',
-  'server/src/modules/providerDesk/confirmations.ts',
-  'server/src/modules/providerDesk/settlementForms.ts',
-  'server/src/modules/providers/fileOwner.ts',
-  'server/src/modules/providers/filingRepository.ts',
-  'server/src/modules/providers/filingService.ts',
-  'server/src/modules/providers/registry.ts',
-];
-
-/**
  * server/src/db/ is the only door to the database: nothing else in the server imports TypeORM or the
  * entities, or writes SQL. The test helpers seed through db/ too.
  */
@@ -59,7 +28,6 @@ describe('the data layer is the only door to the database', () => {
       const text = fs.readFileSync(path.join(ROOT, f), 'utf8');
       return SQL.test(text) || ORM_IMPORT.test(text) || ORM_USE.test(text);
     });
-    expect(offenders.filter((f) => !NOT_YET.includes(f))).toEqual([]);
-    expect(NOT_YET.filter((f) => !offenders.includes(f))).toEqual([]);
+    expect(offenders).toEqual([]);
   });
 });

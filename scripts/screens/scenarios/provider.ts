@@ -6,7 +6,7 @@
 import { applicationAt, enterpriseOf, person, providerOf, type Person } from '../../../test/miniprogram/support/seed';
 import { completeProviderFiling } from '../../../test/fixtures/providerFiling';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
-import { findFiling } from '../../../server/src/modules/providers/filingRepository';
+import { findFiling } from '../../../server/src/db/providers';
 import type { Scenario } from './types';
 
 const FILING = '备案';
@@ -70,7 +70,7 @@ export const provider: Scenario[] = [
       await mp.t.http
         .post(`/api/v1/provider-filings/${id}/return`)
         .set('authorization', `Bearer ${reviewer.token}`)
-        .send({ version: (await mp.t.db.run((m) => findFiling(m, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
+        .send({ version: (await mp.t.db.read((tx) => findFiling(tx, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
       const returned = await open('pages/provider/filing/filing', { id });
       shot(returned, { state: 'returned', title: '被退回：意见在页首，可修改后重新提交', role: 'provider', flow: FILING });
       const deskReturned = await open('pages/provider/index/index');

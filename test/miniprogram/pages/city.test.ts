@@ -7,7 +7,7 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, upload, type Person } from '../support/seed';
 import { completeProviderFiling } from '../../fixtures/providerFiling';
-import { findFiling } from '../../../server/src/modules/providers/filingRepository';
+import { findFiling } from '../../../server/src/db/providers';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
 import type { ApplicationRow, EnterpriseRow } from '../../../server/src/db/entities';
 import { findApplication } from '../../../server/src/db/applications';
@@ -157,7 +157,7 @@ test('city MIIT decides a filing: the five conditions of 三（一） with their
   expect(mp.wx.modals.at(-1)!.content).toBe('请逐条核对三（一）1–5 的五项条件后再通过备案');
   await page.change('.condition-5', true);
   await page.tap('.send');
-  const filing = (await mp.t.db.run((m) => findFiling(m, id)))!;
+  const filing = (await mp.t.db.read((tx) => findFiling(tx, id)))!;
   expect(filing.status).toBe('approved');
   expect(page.text).toContain(filing.filingNo!);
 });

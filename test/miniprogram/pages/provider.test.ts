@@ -6,7 +6,7 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, type Person } from '../support/seed';
 import { completeProviderFiling } from '../../fixtures/providerFiling';
-import { findFiling } from '../../../server/src/modules/providers/filingRepository';
+import { findFiling } from '../../../server/src/db/providers';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
 import { findApplication } from '../../../server/src/db/applications';
 
@@ -41,7 +41,7 @@ test('the filing: checked as it is typed, saved as a draft, what is missing coun
   await page.tap('.save');
   const id = String(page.data.id);
   expect(id).not.toBe('');
-  const saved = (await mp.t.db.run((m) => findFiling(m, id)))!;
+  const saved = (await mp.t.db.read((tx) => findFiling(tx, id)))!;
   expect(saved.form.basic).toMatchObject({
     companyName: '伊春森林云科技有限公司',
     registeredCapitalFen: 1_200_500_000,
@@ -55,7 +55,7 @@ test('the filing: checked as it is typed, saved as a draft, what is missing coun
   await page.call('onText', { currentTarget: { dataset: { key: 'application.cases.0.implementedOn' } }, detail: { value: '2022-05-01' } });
   // Leaving the section saves the draft.
   await page.tap('.section-basic');
-  expect((await mp.t.db.run((m) => findFiling(m, id)))!.form.application?.cases?.[0]).toMatchObject({
+  expect((await mp.t.db.read((tx) => findFiling(tx, id)))!.form.application?.cases?.[0]).toMatchObject({
     title: '木业ERP上云',
     implementedOn: '2022-05-01',
   });
@@ -97,7 +97,7 @@ test('a complete filing: the Word file to stamp, the materials, submit; then a r
   expect(mp.wx.documents.at(-1)!.fileType).toBe('docx');
   expect(mp.wx.documents.at(-1)!.bytes.subarray(0, 2).toString()).toBe('PK');
   await page.tap('.submit');
-  expect((await mp.t.db.run((m) => findFiling(m, id)))!.status).toBe('submitted');
+  expect((await mp.t.db.read((tx) => findFiling(tx, id)))!.status).toBe('submitted');
   expect(page.data.editable).toBe(false);
   expect(page.text).toContain('市工信局正在审核');
 
@@ -106,7 +106,7 @@ test('a complete filing: the Word file to stamp, the materials, submit; then a r
   await mp.t.http
     .post(`/api/v1/provider-filings/${id}/return`)
     .set('authorization', `Bearer ${reviewer.token}`)
-    .send({ version: (await mp.t.db.run((m) => findFiling(m, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
+    .send({ version: (await mp.t.db.read((tx) => findFiling(tx, id)))!.version, reason: '典型案例佐证不足，请补充验收报告' });
   const returned = await mp.open('pages/provider/filing/filing', { id });
   expect(returned.data.editable).toBe(true);
   expect(returned.text).toContain('需要您按意见修改后重新提交');

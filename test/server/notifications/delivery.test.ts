@@ -3,7 +3,7 @@ import { TEMPLATES } from '../../../server/src/modules/notifications/templates';
 import { CHANNEL_MAP } from '../../../server/src/modules/notifications/channels';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
 import { NotificationPreferences } from '../../../server/src/modules/notifications/preferences';
-import { OutboxStore } from '../../../server/src/modules/notifications/store';
+import { OutboxStore } from '../../../server/src/db/notifications/outbox';
 import { newId } from '../../../server/src/ids';
 import { seedApplication, seedEnterprise } from '../../helpers/applications';
 import { onMysql } from '../../helpers/db';

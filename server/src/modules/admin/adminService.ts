@@ -1,8 +1,9 @@
 import type { Database } from '../../db/database';
-import { AuditEntity, UserEntity, UserRoleEntity } from '../../db/entities';
+import { auditChain } from '../../db/audit';
+import { activeGrants, activeGrantsOfRoles, findUser, membershipsOf, revokeGrants, userDisplayName } from '../../db/users';
 import { verifyAuditTrail, type AuditTrail } from '../audit/audit';
 import { ConflictError, NotFoundError } from '../errors';
-import { activeGrants, membershipsOf, publicUser, type PublicUser } from '../auth/users';
+import { publicUser, type PublicUser } from '../auth/users';
 import { countyName, grantLabel, membershipConflict, type Role } from '../../../../shared/src/contracts/roles';
 
 export class AdminService {
@@ -19,17 +20,9 @@ export class AdminService {
     input: { role: string; countyCode?: string | null; reason: string },
   ): Promise<PublicUser> {
     return this.db.transaction(async (tx) => {
-      const user = await tx.getRepository(UserEntity).findOne({ where: { id: userId } });
-      if (!user) throw new NotFoundError('没有这个用户');
-      const qb = tx
-        .getRepository(UserRoleEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ revokedAt: this.now() })
-        .where('user_id = :userId AND role = :role AND revoked_at IS NULL', { userId, role: input.role });
-      if (input.countyCode) qb.andWhere('county_code = :county', { county: input.countyCode });
-      const res = await qb.execute();
-      if (!res.affected) throw new ConflictError('该用户没有这个角色，无需撤销', 'role_not_held');
+      if (!(await findUser(tx, userId))) throw new NotFoundError('没有这个用户');
+      if (!(await revokeGrants(tx, userId, input.role, input.countyCode ?? null, this.now())))
+        throw new ConflictError('该用户没有这个角色，无需撤销', 'role_not_held');
       await this.audit.append(tx, {
         action: 'role.revoke',
         actorId,
@@ -49,23 +42,17 @@ export class AdminService {
   async roleConflicts(): Promise<
     { userId: string; displayName: string | null; role: Role; countyCode: string | null; roleLabel: string; conflict: string }[]
   > {
-    return this.db.run(async (m) => {
-      const grants = await m
-        .getRepository(UserRoleEntity)
-        .createQueryBuilder('r')
-        .where('r.revokedAt IS NULL AND r.role IN (:...roles)', { roles: ['county_miit', 'county_finance', 'city_miit', 'city_finance'] })
-        .orderBy('r.createdAt', 'ASC')
-        .getMany();
+    return this.db.read(async (tx) => {
+      const grants = await activeGrantsOfRoles(tx, ['county_miit', 'county_finance', 'city_miit', 'city_finance']);
       const out: Awaited<ReturnType<AdminService['roleConflicts']>> = [];
       for (const g of grants) {
-        const grant = { role: g.role as Role, countyCode: g.countyCode };
-        for (const membership of await membershipsOf(m, g.userId)) {
+        const grant = { role: g.role, countyCode: g.countyCode };
+        for (const membership of await membershipsOf(tx, g.userId)) {
           const conflict = membershipConflict(grant, membership);
           if (!conflict) continue;
-          const user = await m.getRepository(UserEntity).findOne({ select: { id: true, displayName: true }, where: { id: g.userId } });
           out.push({
             userId: g.userId,
-            displayName: user?.displayName ?? null,
+            displayName: await userDisplayName(tx, g.userId),
             role: grant.role,
             countyCode: grant.countyCode,
             roleLabel: grantLabel(grant),
@@ -78,9 +65,7 @@ export class AdminService {
   }
 
   async auditOf(entityType: string, entityId: string) {
-    const rows = await this.db.run((m) =>
-      m.getRepository(AuditEntity).find({ where: { chain: `${entityType}:${entityId}` }, order: { seq: 'ASC' }, take: 500 }),
-    );
+    const rows = await this.db.read((tx) => auditChain(tx, `${entityType}:${entityId}`, 500));
     return rows.map((r) => ({
       seq: r.seq,
       action: r.action,

@@ -1,10 +1,17 @@
 import { createHmac } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { AuditEntity, AuditHeadEntity, type AuditRow } from '../../db/entities';
+import type { TxBrand } from '../../db/tx';
+import {
+  allAuditHeads,
+  auditRecordsAfter,
+  findAuditHead,
+  insertAuditRecord,
+  lockAuditHead,
+  moveAuditHead,
+  startAuditChain,
+  type AuditRecord,
+} from '../../db/audit';
 import { newId } from '../../ids';
-import { insertRow } from '../../db/rows';
-import { isDuplicateKey } from '../../db/errors';
 
 /**
  * The audit trail: append-only and tamper-evident. Rows form one hash chain per audited entity
@@ -35,7 +42,7 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
-export function auditHash(key: string, row: Omit<AuditRow, 'id' | 'hash'>): string {
+export function auditHash(key: string, row: Omit<AuditRecord, 'id' | 'hash'>): string {
   const material = canonicalJson([
     row.chain,
     row.seq,
@@ -57,10 +64,8 @@ export class AuditTrail {
   ) {}
 
   /** Appends inside the caller's transaction: the audit row commits with the change it explains. */
-  async append(tx: EntityManager, entry: AuditEntry): Promise<void> {
+  async append(tx: TxBrand, entry: AuditEntry): Promise<void> {
     const chain = `${entry.entityType}:${entry.entityId}`;
-    const heads = tx.getRepository(AuditHeadEntity);
-    const mysql = tx.connection.driver.options.type !== 'better-sqlite3';
     const createdAt = this.now();
     const base = {
       chain,
@@ -74,37 +79,23 @@ export class AuditTrail {
 
     // A new chain is started by inserting its head: no locking read first, since on MySQL a locking
     // read of a missing row takes a gap lock that makes concurrent starters of other chains deadlock.
-    const existing = await heads.findOne({ where: { chain } });
-    if (!existing) {
+    // If another transaction started it first, append behind its row.
+    if (!(await findAuditHead(tx, chain))) {
       const first = { ...base, seq: 1, prevHash: GENESIS };
       const hash = auditHash(this.key, first);
-      let started = true;
-      try {
-        await heads.insert({ chain, seq: 1, hash, updatedAt: createdAt });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        started = false; // another transaction started it first: append behind its row
-      }
-      if (started) {
-        await insertRow(tx, AuditEntity, { id: newId(), ...first, hash });
+      if (await startAuditChain(tx, { chain, seq: 1, hash, updatedAt: createdAt })) {
+        await insertAuditRecord(tx, { id: newId(), ...first, hash });
         return;
       }
     }
-    const qb = heads.createQueryBuilder('h').where('h.chain = :chain', { chain });
-    // Serialises appends to this one chain across instances (a record lock: the row exists).
-    if (mysql) qb.setLock('pessimistic_write');
-    const head = await qb.getOne();
+    // Serialises appends to this one chain across instances.
+    const head = await lockAuditHead(tx, chain);
     if (!head) throw new Error(`audit head for ${chain} vanished`);
-    const row: Omit<AuditRow, 'id' | 'hash'> = { ...base, seq: head.seq + 1, prevHash: head.hash };
+    const row: Omit<AuditRecord, 'id' | 'hash'> = { ...base, seq: head.seq + 1, prevHash: head.hash };
     const hash = auditHash(this.key, row);
-    await insertRow(tx, AuditEntity, { id: newId(), ...row, hash });
-    const moved = await heads
-      .createQueryBuilder()
-      .update()
-      .set({ seq: row.seq, hash, updatedAt: row.createdAt })
-      .where('chain = :chain AND seq = :seq', { chain, seq: head.seq })
-      .execute();
-    if (moved.affected !== 1) throw new Error(`audit chain ${chain} moved underneath us`);
+    await insertAuditRecord(tx, { id: newId(), ...row, hash });
+    if (!(await moveAuditHead(tx, chain, head.seq, { seq: row.seq, hash, updatedAt: row.createdAt })))
+      throw new Error(`audit chain ${chain} moved underneath us`);
   }
 }
 
@@ -128,7 +119,7 @@ export async function verifyAuditTrail(
   let chains = 0;
   let current: { chain: string; seq: number; hash: string } | null = null;
   const heads = new Map<string, { seq: number; hash: string }>();
-  for (const h of await db.run((m) => m.getRepository(AuditHeadEntity).find())) heads.set(h.chain, { seq: h.seq, hash: h.hash });
+  for (const h of await allAuditHeads(db)) heads.set(h.chain, { seq: h.seq, hash: h.hash });
 
   const closeChain = () => {
     if (!current) return;
@@ -145,11 +136,7 @@ export async function verifyAuditTrail(
 
   let after: { chain: string; seq: number } | null = null;
   for (;;) {
-    const batch: AuditRow[] = await db.run((m) => {
-      const qb = m.getRepository(AuditEntity).createQueryBuilder('a').orderBy('a.chain', 'ASC').addOrderBy('a.seq', 'ASC').take(batchSize);
-      if (after) qb.where('(a.chain > :chain OR (a.chain = :chain AND a.seq > :seq))', { chain: after.chain, seq: after.seq });
-      return qb.getMany();
-    });
+    const batch = await auditRecordsAfter(db, after, batchSize);
     if (batch.length === 0) break;
     for (const r of batch) {
       rows++;

@@ -1,12 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../../db/database';
-import { SessionEntity, UserEntity, type UserRow } from '../../db/entities';
+import {
+  activeGrants,
+  findUserByMpOpenid,
+  findUserByUnionid,
+  insertSession,
+  insertUser,
+  liveSession,
+  revokeSession,
+  updateUser,
+  type User,
+} from '../../db/users';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
-import { activeGrants, grantsOf, publicUser, type PublicUser } from './users';
+import { grantsOf, publicUser, type PublicUser } from './users';
 import { TooManyRequestsError, UnauthenticatedError, UpstreamError } from '../errors';
 import type { Actor } from '../actor';
-import type { Role } from '../../../../shared/src/contracts/roles';
 
 /** What login needs from WeChat: code2Session, nothing else (the session_key never leaves it). */
 export interface MiniProgramSessions {
@@ -47,16 +56,15 @@ export class AuthService {
     const now = this.now();
     const expiresAt = now + this.sessionTtlMs;
     const result = await this.db.transaction(async (tx) => {
-      const users = tx.getRepository(UserEntity);
-      let user = await users.findOne({ where: { mpOpenid: identity.openid } });
+      let user = await findUserByMpOpenid(tx, identity.openid);
       let created = false;
       if (!user) {
         // The official account may have met this person first (same unionid): one identity, not two.
-        if (identity.unionid) user = await users.findOne({ where: { unionid: identity.unionid } });
+        if (identity.unionid) user = await findUserByUnionid(tx, identity.unionid);
         if (user) {
-          await users.update({ id: user.id }, { mpOpenid: identity.openid, updatedAt: now });
+          await updateUser(tx, user.id, { mpOpenid: identity.openid, updatedAt: now });
         } else {
-          const row: UserRow = {
+          const row: User = {
             id: newId(),
             mpOpenid: identity.openid,
             unionid: identity.unionid ?? null,
@@ -67,15 +75,15 @@ export class AuthService {
             createdAt: now,
             updatedAt: now,
           };
-          await users.insert(row);
+          await insertUser(tx, row);
           user = row;
           created = true;
         }
       } else if (identity.unionid && user.unionid !== identity.unionid) {
-        await users.update({ id: user.id }, { unionid: identity.unionid, updatedAt: now });
+        await updateUser(tx, user.id, { unionid: identity.unionid, updatedAt: now });
       }
       if (user.status !== 'active') throw new UnauthenticatedError('此账号已停用，如有疑问请联系 0458-3878126');
-      await tx.getRepository(SessionEntity).insert({ id: sessionId, userId: user.id, createdAt: now, expiresAt, revokedAt: null });
+      await insertSession(tx, { id: sessionId, userId: user.id, createdAt: now, expiresAt });
       // The session id is itself a hash; the audit keeps only a prefix to tell sessions apart.
       await this.audit.append(tx, {
         action: 'auth.login',
@@ -98,22 +106,13 @@ export class AuthService {
   async authenticate(token: string): Promise<Actor | null> {
     if (token.length < 20 || token.length > 100) return null;
     const sessionId = hashToken(token);
-    const rows = await this.db.query<{ user_id: string; expires_at: number | string; revoked_at: number | string | null; status: string }>(
-      'SELECT s.user_id, s.expires_at, s.revoked_at, u.status FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?',
-      [sessionId],
-    );
-    const s = rows[0];
-    if (!s || s.revoked_at !== null || Number(s.expires_at) <= this.now() || s.status !== 'active') return null;
-    const grants = await this.db.query<{ role: string; county_code: string | null }>(
-      'SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL',
-      [s.user_id],
-    );
-    return { userId: s.user_id, sessionId, grants: grants.map((g) => ({ role: g.role as Role, countyCode: g.county_code })) };
+    const session = await this.db.read((tx) => liveSession(tx, sessionId, this.now()));
+    return session && { userId: session.userId, sessionId, grants: session.grants };
   }
 
   async logout(auth: Actor): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.getRepository(SessionEntity).update({ id: auth.sessionId }, { revokedAt: this.now() });
+      await revokeSession(tx, auth.sessionId, this.now());
       await this.audit.append(tx, {
         action: 'auth.logout',
         actorId: auth.userId,

@@ -1,10 +1,22 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { InvitationEntity, UserRoleEntity, type InvitationRow } from '../../db/entities';
+import {
+  activeGrants,
+  claimInvitation,
+  findInvitation,
+  findInvitationByCodeHash,
+  insertGrant,
+  insertInvitation,
+  membershipsOf,
+  recentInvitations,
+  recordInvitationRefusal,
+  revokeOpenInvitation,
+  type Invitation,
+} from '../../db/users';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
-import { activeGrants, membershipsOf, publicUser, type PublicUser } from './users';
+import { publicUser, type PublicUser } from './users';
 import { ConflictError, InvalidInputError, NotFoundError, GoneError } from '../errors';
 import { hashToken } from './authService';
 import {
@@ -86,7 +98,7 @@ export class InvitationService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private view(row: InvitationRow): InvitationView {
+  private view(row: Invitation): InvitationView {
     const state = row.revokedAt !== null ? 'revoked' : row.usedAt !== null ? 'used' : row.expiresAt <= this.now() ? 'expired' : 'open';
     const refusal =
       row.refusedAt !== null && row.refusedBy !== null
@@ -109,7 +121,7 @@ export class InvitationService {
   async create(createdBy: string | null, input: CreateInvitationInput): Promise<{ code: string; invitation: InvitationView }> {
     const code = newInvitationCode();
     const now = this.now();
-    const row: InvitationRow = {
+    const row: Invitation = {
       id: newId(),
       codeHash: hashToken(normalizeAccessCode(code)),
       role: input.role,
@@ -126,7 +138,7 @@ export class InvitationService {
       refusedReason: null,
     };
     await this.db.transaction(async (tx) => {
-      await tx.getRepository(InvitationEntity).insert(row);
+      await insertInvitation(tx, row);
       await this.audit.append(tx, {
         action: 'invitation.create',
         actorId: createdBy,
@@ -139,22 +151,16 @@ export class InvitationService {
   }
 
   async list(): Promise<InvitationView[]> {
-    const rows = await this.db.run((m) => m.getRepository(InvitationEntity).find({ order: { createdAt: 'DESC' }, take: 200 }));
+    const rows = await this.db.read((tx) => recentInvitations(tx, 200));
     return rows.map((r) => this.view(r));
   }
 
   async revoke(actorId: string, id: string): Promise<InvitationView> {
     return this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(InvitationEntity);
-      const res = await repo
-        .createQueryBuilder()
-        .update()
-        .set({ revokedAt: this.now() })
-        .where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id })
-        .execute();
-      const row = await repo.findOne({ where: { id } });
+      const revoked = await revokeOpenInvitation(tx, id, this.now());
+      const row = await findInvitation(tx, id);
       if (!row) throw new NotFoundError('没有这个邀请码');
-      if (res.affected !== 1) throw new ConflictError('该邀请码已被使用或已作废，无法再作废', 'invitation_closed');
+      if (!revoked) throw new ConflictError('该邀请码已被使用或已作废，无法再作废', 'invitation_closed');
       await this.audit.append(tx, { action: 'invitation.revoke', actorId, entityType: 'invitation', entityId: id });
       return this.view(row);
     });
@@ -169,9 +175,7 @@ export class InvitationService {
       // The refusal is kept where the admin who issued the code looks (its row in the list) and in the
       // audit trail; the code stays open, so the admin can revoke it or settle the conflict.
       await this.db.transaction(async (tx) => {
-        await tx
-          .getRepository(InvitationEntity)
-          .update({ id: err.invitationId }, { refusedAt: this.now(), refusedBy: userId, refusedReason: err.reason.slice(0, 300) });
+        await recordInvitationRefusal(tx, err.invitationId, { at: this.now(), userId, reason: err.reason.slice(0, 300) });
         await this.audit.append(tx, {
           action: 'invitation.refused',
           actorId: userId,
@@ -188,8 +192,7 @@ export class InvitationService {
     const codeHash = hashToken(normalizeAccessCode(rawCode));
     const now = this.now();
     return this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(InvitationEntity);
-      const inv = await repo.findOne({ where: { codeHash } });
+      const inv = await findInvitationByCodeHash(tx, codeHash);
       if (!inv) throw new InvalidInputError('邀请码不正确，请核对后重新输入', [{ path: 'code', message: '没有这个邀请码' }]);
       if (inv.revokedAt !== null) throw new GoneError('该邀请码已被管理员作废，请向管理员索取新的邀请码', 'invitation_revoked');
       if (inv.usedAt !== null)
@@ -202,15 +205,10 @@ export class InvitationService {
       }
       const conflict = separationOfDutiesConflict(held, candidate) ?? firstMembershipConflict([candidate], await membershipsOf(tx, userId));
       if (conflict) throw new RefusedRedemption(inv.id, conflict);
-      const claimed = await repo
-        .createQueryBuilder()
-        .update()
-        .set({ usedBy: userId, usedAt: now })
-        .where('id = :id AND used_at IS NULL AND revoked_at IS NULL', { id: inv.id })
-        .execute();
-      if (claimed.affected !== 1) throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次', 'invitation_used');
+      if (!(await claimInvitation(tx, inv.id, userId, now)))
+        throw new ConflictError('该邀请码已被使用，每个邀请码只能使用一次', 'invitation_used');
       const grantId = newId();
-      await tx.getRepository(UserRoleEntity).insert({
+      await insertGrant(tx, {
         id: grantId,
         userId,
         role: candidate.role,
@@ -218,7 +216,6 @@ export class InvitationService {
         grantedBy: inv.createdBy,
         invitationId: inv.id,
         createdAt: now,
-        revokedAt: null,
       });
       await this.audit.append(tx, {
         action: 'invitation.redeem',

@@ -1,10 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { StoredFileEntity, type StoredFileRow } from '../../db/entities';
-import { insertRow } from '../../db/rows';
+import {
+  countCurrentFiles,
+  filesOf,
+  findFile,
+  holdersOfContents,
+  insertFile,
+  supersedeFile,
+  type StoredFile as StoredFileRow,
+} from '../../db/files';
+import type { TxBrand } from '../../db/tx';
 import { hasRole, type Actor } from '../actor';
 import { DomainError, ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 import { newId } from '../../ids';
@@ -172,7 +179,7 @@ export class FileService {
     let room = this.limits.maxFilesPerRequest;
     let tooMany = `一次最多上传 ${this.limits.maxFilesPerRequest} 个文件，请分批上传`;
     if (kind.maxFiles !== undefined) {
-      const existing = await this.db.run((m) => this.countCurrent(m, args.ownerType, ownerId, args.kind));
+      const existing = await this.db.read((tx) => countCurrentFiles(tx, args.ownerType, ownerId, args.kind));
       if (existing >= kind.maxFiles) throw this.kindFull(kind, existing);
       if (kind.maxFiles - existing < room) {
         room = kind.maxFiles - existing;
@@ -187,11 +194,11 @@ export class FileService {
       await this.db.transaction(async (tx) => {
         // Counted again inside, locking: two requests racing for the last place must not both get it.
         if (kind.maxFiles !== undefined) {
-          const existing = await this.countCurrent(tx, args.ownerType, ownerId, args.kind, true);
+          const existing = await countCurrentFiles(tx, args.ownerType, ownerId, args.kind, true);
           if (existing + rows.length > kind.maxFiles) throw this.kindFull(kind, existing);
         }
         for (const row of rows) {
-          await insertRow(tx, StoredFileEntity, row);
+          await insertFile(tx, row);
           await this.audit.append(tx, {
             action: 'file.upload',
             actorId: args.auth.userId,
@@ -214,7 +221,7 @@ export class FileService {
    */
   async replace(args: ReplaceArgs): Promise<PublicFile> {
     const fileId = this.fileIdOf(args.fileId);
-    const old = await this.db.run((m) => m.getRepository(StoredFileEntity).findOne({ where: { id: fileId } }));
+    const old = await this.db.read((tx) => findFile(tx, fileId));
     if (!old) throw new NotFoundError('要替换的文件不存在，请刷新后重试');
     const owner = this.owners.get(old.ownerType);
     if (!owner) throw new NotFoundError('要替换的文件不存在，请刷新后重试');
@@ -225,10 +232,9 @@ export class FileService {
     const row = this.rowOf(received[0], old.ownerType, old.ownerId, old.kind, args.auth.userId, this.now());
     try {
       await this.db.transaction(async (tx) => {
-        await insertRow(tx, StoredFileEntity, row);
+        await insertFile(tx, row);
         // Conditional: of two replacements racing for one version, exactly one wins.
-        const moved = await tx.getRepository(StoredFileEntity).update({ id: old.id, supersededBy: IsNull() }, { supersededBy: row.id });
-        if (moved.affected !== 1) throw this.alreadyReplaced();
+        if (!(await supersedeFile(tx, old.id, row.id))) throw this.alreadyReplaced();
         await this.audit.append(tx, {
           action: 'file.replace',
           actorId: args.auth.userId,
@@ -266,17 +272,7 @@ export class FileService {
     const ownerId = this.ownerIdOf(ownerIdRaw);
     if (opts.kind !== undefined) this.kindOf(ownerType, owner, opts.kind);
     await owner.canRead(auth, ownerId);
-    const rows = await this.db.run((m) =>
-      m.getRepository(StoredFileEntity).find({
-        where: {
-          ownerType,
-          ownerId,
-          ...(opts.kind !== undefined ? { kind: opts.kind } : {}),
-          ...(opts.history ? {} : { supersededBy: IsNull() }),
-        },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      }),
-    );
+    const rows = await this.db.read((tx) => filesOf(tx, ownerType, ownerId, opts));
     return this.withDuplicates(rows, auth);
   }
 
@@ -307,14 +303,10 @@ export class FileService {
   /**
    * The current files of an owner, for the owning module's own checks (e.g. "all four materials
    * are there" at submit). No permission check: the caller has made its own. Pass the caller's
-   * transaction manager to read inside it.
+   * transaction to read inside it.
    */
-  async currentFiles(ownerType: string, ownerId: string, m?: EntityManager): Promise<PublicFile[]> {
-    const read = (em: EntityManager) =>
-      em
-        .getRepository(StoredFileEntity)
-        .find({ where: { ownerType, ownerId, supersededBy: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const rows = m ? await read(m) : await this.db.run(read);
+  async currentFiles(ownerType: string, ownerId: string, tx?: TxBrand): Promise<PublicFile[]> {
+    const rows = tx ? await filesOf(tx, ownerType, ownerId) : await this.db.read((t) => filesOf(t, ownerType, ownerId));
     return rows.map((r) => this.publicFile(r));
   }
 
@@ -324,7 +316,7 @@ export class FileService {
 
   private async readable(auth: Actor, fileIdRaw: string): Promise<StoredFileRow> {
     const fileId = this.fileIdOf(fileIdRaw);
-    const row = await this.db.run((m) => m.getRepository(StoredFileEntity).findOne({ where: { id: fileId } }));
+    const row = await this.db.read((tx) => findFile(tx, fileId));
     const owner = row ? this.owners.get(row.ownerType) : undefined;
     if (!row || !owner) throw new NotFoundError('文件不存在或您无权查看');
     await owner.canRead(auth, row.ownerId);
@@ -519,11 +511,7 @@ export class FileService {
     const files = rows.map((r) => this.publicFile(r));
     const hashes = [...new Set(rows.map((r) => r.sha256))];
     if (hashes.length === 0 || !hasRole(auth, 'county_miit', 'county_finance', 'city_miit', 'city_finance', 'admin')) return files;
-    const twins = await this.db.run((m) =>
-      m
-        .getRepository(StoredFileEntity)
-        .find({ select: { sha256: true, ownerType: true, ownerId: true }, where: { sha256: In(hashes) }, order: { createdAt: 'ASC' } }),
-    );
+    const twins = await this.db.read((tx) => holdersOfContents(tx, hashes));
     for (const file of files) {
       const seen = new Set<string>();
       const others: DuplicateRef[] = [];
@@ -537,24 +525,6 @@ export class FileService {
       if (others.length > 0) file.duplicateOf = others;
     }
     return files;
-  }
-
-  /**
-   * With `lock` on MySQL/MariaDB the count takes next-key locks on the owner's index range, so a
-   * concurrent insert there waits or deadlocks (and Database.transaction runs the loser again, to
-   * find the place taken). SQLite needs no lock: its work is serialised by Database's queue.
-   */
-  private countCurrent(m: EntityManager, ownerType: string, ownerId: string, kind: string, lock = false): Promise<number> {
-    const qb = m
-      .getRepository(StoredFileEntity)
-      .createQueryBuilder('f')
-      .where('f.ownerType = :ownerType AND f.ownerId = :ownerId AND f.kind = :kind AND f.supersededBy IS NULL', {
-        ownerType,
-        ownerId,
-        kind,
-      });
-    if (lock && m.connection.driver.options.type !== 'better-sqlite3') qb.setLock('pessimistic_write');
-    return qb.getCount();
   }
 
   private ownerType(name: string): OwnerTypeSpec {

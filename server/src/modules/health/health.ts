@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database';
+import { databaseAnswers } from '../../db/health';
 import { UnavailableError } from '../errors';
 
 /** Whether the server can serve: the database answers (migrations run before the server listens). */
@@ -31,7 +32,7 @@ export class HealthCheck {
 
   async ready(): Promise<{ status: 'ok' }> {
     try {
-      await this.db.query('SELECT 1 AS ok');
+      await databaseAnswers(this.db);
     } catch {
       throw new UnavailableError('数据库暂时不可用');
     }

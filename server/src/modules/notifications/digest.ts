@@ -14,8 +14,10 @@
  */
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database';
-import { NotificationDigestRunEntity } from '../../db/entities/notificationPrefs';
-import { insertRow } from '../../db/rows';
+import { applicationsInStages, type StageItem } from '../../db/applications/readers';
+import { digestDecidedFor, recordDigestRun } from '../../db/notifications/digests';
+import { submittedFilings } from '../../db/providers';
+import { activeUsersGrantsOfRoles } from '../../db/users';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { disabledChannels, inQuietHours, quietHoursOf, shanghaiMinuteOfDay } from './preferences';
@@ -46,16 +48,6 @@ export interface Digest {
   items: DigestItem[];
 }
 
-interface AppRow {
-  id: string;
-  tracking_no: string | null;
-  status: string;
-  round: number | string;
-  county_code: string;
-  updated_at: number | string;
-  since: number | string | null;
-}
-
 const STAGE_LABELS: Record<DigestStage, string> = {
   provider_check: '待服务商确认',
   county_review: applicationMachine.states.county_review.labels.reviewer,
@@ -69,23 +61,16 @@ const STAGE_LABELS: Record<DigestStage, string> = {
 
 /** Reads the stages' items once per run: reviewers of one county share them. */
 export class StageReader {
-  private readonly cache = new Map<string, Promise<AppRow[]>>();
+  private readonly cache = new Map<string, Promise<StageItem[]>>();
   private readonly awaited = new Map<string, Promise<AwaitingApplication[]>>();
 
   constructor(private readonly db: Database) {}
 
-  applications(statuses: readonly ApplicationState[], countyCode: string | null): Promise<AppRow[]> {
+  applications(statuses: readonly ApplicationState[], countyCode: string | null): Promise<StageItem[]> {
     const key = `${statuses.join(',')}|${countyCode ?? '*'}`;
     let hit = this.cache.get(key);
     if (!hit) {
-      // Since when the application is in its stage: its last event into that status (updated_at
-      // moves with every edit; seeded rows without history fall back to it).
-      const sql =
-        `SELECT a.id, a.tracking_no, a.status, a.round, a.county_code, a.updated_at, ` +
-        `(SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since ` +
-        `FROM applications a WHERE a.status IN (${statuses.map(() => '?').join(',')})` +
-        (countyCode === null ? '' : ' AND a.county_code = ?');
-      hit = this.db.query<AppRow>(sql, countyCode === null ? [...statuses] : [...statuses, countyCode]);
+      hit = applicationsInStages(this.db, statuses, countyCode);
       this.cache.set(key, hit);
     }
     return hit;
@@ -102,8 +87,8 @@ export class StageReader {
     return hit;
   }
 
-  filings(): Promise<{ id: string; company_name: string; submitted_at: number | string | null; updated_at: number | string }[]> {
-    return this.db.query(`SELECT id, company_name, submitted_at, updated_at FROM providers WHERE status = 'submitted'`);
+  filings(): Promise<{ id: string; companyName: string; since: number }[]> {
+    return submittedFilings(this.db);
   }
 }
 
@@ -123,8 +108,8 @@ export async function digestFor(
     if (prev && prev.actionable) return;
     items.set(`${kind}:${id}`, { kind, id, ref, stage, since, days, overdue, actionable });
   };
-  const sinceOf = (a: AppRow) => Number(a.since ?? a.updated_at);
-  const refOf = (a: AppRow) => a.tracking_no ?? a.id;
+  const sinceOf = (a: StageItem) => a.since;
+  const refOf = (a: StageItem) => a.trackingNo ?? a.id;
 
   for (const g of grants) {
     const role = g.role as ReviewerRole;
@@ -139,8 +124,7 @@ export async function digestFor(
     } else if (role === 'city_miit') {
       for (const a of await reader.applications(['reported', 'city_approved'], null))
         add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
-      for (const f of await reader.filings())
-        add('filing', f.id, f.company_name, 'filing_submitted', Number(f.submitted_at ?? f.updated_at), true);
+      for (const f of await reader.filings()) add('filing', f.id, f.companyName, 'filing_submitted', f.since, true);
     } else if (role === 'city_finance') {
       for (const a of await reader.applications(['listed', 'approved'], null))
         add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
@@ -189,20 +173,13 @@ export async function runDigests(deps: DigestRunDeps): Promise<number> {
   if (shanghaiMinuteOfDay(now) < settings.digestMinuteOfDay) return 0;
   const date = todayInShanghai(new Date(now));
 
-  const grantsRows = await db.query<{ user_id: string; role: string; county_code: string | null }>(
-    `SELECT r.user_id, r.role, r.county_code FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.revoked_at IS NULL AND u.status = 'active' AND r.role IN (${REVIEWER_ROLES.map(() => '?').join(',')})`,
-    [...REVIEWER_ROLES],
-  );
+  const grantsRows = await activeUsersGrantsOfRoles(db, REVIEWER_ROLES);
   if (grantsRows.length === 0) return 0;
-  const done = new Set(
-    (await db.query<{ user_id: string }>('SELECT user_id FROM notification_digest_runs WHERE digest_date = ?', [date])).map(
-      (r) => r.user_id,
-    ),
-  );
+  const done = await digestDecidedFor(db, date);
   const grants = new Map<string, { role: string; countyCode: string | null }[]>();
   for (const r of grantsRows) {
-    if (done.has(r.user_id)) continue;
-    grants.set(r.user_id, [...(grants.get(r.user_id) ?? []), { role: r.role, countyCode: r.county_code }]);
+    if (done.has(r.userId)) continue;
+    grants.set(r.userId, [...(grants.get(r.userId) ?? []), { role: r.role, countyCode: r.countyCode }]);
   }
   if (grants.size === 0) return 0;
 
@@ -219,7 +196,7 @@ export async function runDigests(deps: DigestRunDeps): Promise<number> {
     const eventKey = `digest:${userId}:${date}`;
     try {
       await db.transaction(async (tx) => {
-        await insertRow(tx, NotificationDigestRunEntity, {
+        await recordDigestRun(tx, {
           userId,
           digestDate: date,
           waiting: digest.waiting,

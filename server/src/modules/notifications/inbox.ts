@@ -7,7 +7,7 @@
 import type { Database } from '../../db/database';
 import { NotFoundError } from '../errors';
 import { parsePayload } from './channels';
-import { exec } from './sql';
+import { inboxReadAt, inboxRows, markAllInboxRead, markInboxRead, unreadInboxCount, type InboxRow } from '../../db/notifications/inbox';
 
 export interface InboxItem {
   id: string;
@@ -30,14 +30,6 @@ export interface InboxPage {
 /** `<created_at>.<id>`: the position of the last item of a page. */
 export const CURSOR_PATTERN = /^(\d{1,16})\.([0-9A-HJKMNP-TV-Z]{26})$/;
 
-interface Row {
-  id: string;
-  template: string;
-  payload: string | null;
-  created_at: number | string;
-  read_at: number | string | null;
-}
-
 export class Inbox {
   constructor(
     private readonly db: Database,
@@ -45,21 +37,13 @@ export class Inbox {
   ) {}
 
   async list(userId: string, options: { limit: number; cursor?: string; unreadOnly?: boolean }): Promise<InboxPage> {
-    const where = ['recipient_user_id = ?', "channel = 'inbox'"];
-    const params: unknown[] = [userId];
-    if (options.unreadOnly) where.push('read_at IS NULL');
-    if (options.cursor !== undefined) {
-      const m = CURSOR_PATTERN.exec(options.cursor);
-      if (m) {
-        where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-        params.push(Number(m[1]), Number(m[1]), m[2]);
-      }
-    }
+    const m = options.cursor === undefined ? null : CURSOR_PATTERN.exec(options.cursor);
     const limit = Math.max(1, Math.min(50, Math.floor(options.limit)));
-    const rows = await this.db.query<Row>(
-      `SELECT id, template, payload, created_at, read_at FROM notifications WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
-      params,
-    );
+    const rows = await inboxRows(this.db, userId, {
+      limit: limit + 1,
+      before: m ? { createdAt: Number(m[1]), id: m[2] } : undefined,
+      unreadOnly: options.unreadOnly,
+    });
     const page = rows.slice(0, limit).map(toItem);
     const last = page[page.length - 1];
     return {
@@ -69,46 +53,26 @@ export class Inbox {
     };
   }
 
-  async unreadCount(userId: string): Promise<number> {
-    const rows = await this.db.query<{ n: number | string }>(
-      "SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL",
-      [userId],
-    );
-    return Number(rows[0]?.n ?? 0);
+  unreadCount(userId: string): Promise<number> {
+    return unreadInboxCount(this.db, userId);
   }
 
   /** Marks one of the caller's own messages read; reading it again keeps the first time. */
   async markRead(userId: string, id: string): Promise<{ id: string; readAt: number; unreadCount: number }> {
-    const now = this.now();
-    await this.db.run((m) =>
-      exec(m, "UPDATE notifications SET read_at = ? WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [
-        now,
-        id,
-        userId,
-      ]),
-    );
-    const rows = await this.db.query<{ read_at: number | string | null }>(
-      "SELECT read_at FROM notifications WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox'",
-      [id, userId],
-    );
-    const row = rows[0];
+    await markInboxRead(this.db, userId, id, this.now());
+    const readAt = await inboxReadAt(this.db, userId, id);
     // Someone else's message answers exactly like one that does not exist.
-    if (!row || row.read_at === null) throw new NotFoundError('没有这条消息，或它不属于您');
-    return { id, readAt: Number(row.read_at), unreadCount: await this.unreadCount(userId) };
+    if (readAt === undefined || readAt === null) throw new NotFoundError('没有这条消息，或它不属于您');
+    return { id, readAt, unreadCount: await this.unreadCount(userId) };
   }
 
   async markAllRead(userId: string): Promise<{ updated: number; unreadCount: number }> {
-    const updated = await this.db.run((m) =>
-      exec(m, "UPDATE notifications SET read_at = ? WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [
-        this.now(),
-        userId,
-      ]),
-    );
+    const updated = await markAllInboxRead(this.db, userId, this.now());
     return { updated, unreadCount: await this.unreadCount(userId) };
   }
 }
 
-function toItem(r: Row): InboxItem {
+function toItem(r: InboxRow): InboxItem {
   const p = parsePayload(r.payload);
   return {
     id: r.id,
@@ -116,7 +80,7 @@ function toItem(r: Row): InboxItem {
     title: p?.title ?? '通知',
     body: p?.body ?? '',
     page: p?.page ?? '',
-    createdAt: Number(r.created_at),
-    readAt: r.read_at === null ? null : Number(r.read_at),
+    createdAt: r.createdAt,
+    readAt: r.readAt,
   };
 }

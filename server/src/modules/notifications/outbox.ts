@@ -1,6 +1,6 @@
-import type { EntityManager } from 'typeorm';
-import { NotificationEntity, type NotificationRow } from '../../db/entities';
-import { insertRow } from '../../db/rows';
+import { insertNotification, type Notification } from '../../db/notifications/outbox';
+import type { TxBrand } from '../../db/tx';
+import { roleHolders } from '../../db/users';
 import { newId } from '../../ids';
 import { TEMPLATES, type TemplateName } from './templates';
 
@@ -11,7 +11,7 @@ import { TEMPLATES, type TemplateName } from './templates';
  * retries them. The idempotency key — event, recipient, channel — makes a second enqueue of the same
  * notification fail instead of sending twice.
  */
-export type Channel = NotificationRow['channel'];
+export type Channel = Notification['channel'];
 
 export interface NotificationRequest {
   /** Unique per event, e.g. `filing:<id>:v<version>:approved`. */
@@ -25,12 +25,12 @@ export interface NotificationRequest {
   inbox?: boolean;
 }
 
-export async function enqueueNotifications(tx: EntityManager, req: NotificationRequest, now: number): Promise<void> {
+export async function enqueueNotifications(tx: TxBrand, req: NotificationRequest, now: number): Promise<void> {
   const rendered = TEMPLATES[req.template](req.params);
   const recipients = [...new Set(req.recipientUserIds)];
   for (const recipientUserId of recipients) {
     for (const channel of [...(req.inbox === false ? [] : ['inbox']), ...(req.channels ?? ['mp_subscribe'])] as Channel[]) {
-      const row: NotificationRow = {
+      const row: Notification = {
         id: newId(),
         idempotencyKey: `${req.eventKey}:${recipientUserId}:${channel}`,
         recipientUserId,
@@ -46,18 +46,12 @@ export async function enqueueNotifications(tx: EntityManager, req: NotificationR
         sentAt: channel === 'inbox' ? now : null,
         readAt: null,
       };
-      await insertRow(tx, NotificationEntity, row);
+      await insertNotification(tx, row);
     }
   }
 }
 
 /** Users who hold a role (in a county, for county roles): the recipients of queue alerts. */
-export async function holdersOf(tx: EntityManager, role: string, countyCode: string | null = null): Promise<string[]> {
-  const rows: { user_id: string }[] = await tx.query(
-    countyCode === null
-      ? 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND revoked_at IS NULL'
-      : 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND county_code = ? AND revoked_at IS NULL',
-    countyCode === null ? [role] : [role, countyCode],
-  );
-  return rows.map((r) => r.user_id);
+export function holdersOf(tx: TxBrand, role: string, countyCode: string | null = null): Promise<string[]> {
+  return roleHolders(tx, role, countyCode);
 }

@@ -8,14 +8,19 @@
  * switched off entirely.
  */
 import { z } from 'zod';
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { NotificationPreferenceEntity, NotificationQuietHoursEntity } from '../../db/entities/notificationPrefs';
+import {
+  clearQuietHours,
+  preferenceSwitches,
+  quietHoursOfUser,
+  quietHoursOfUsers,
+  setPreference,
+  setQuietHours,
+  switchedOff,
+} from '../../db/notifications/preferences';
 import { newId } from '../../ids';
-import { inList } from './sql';
 import { GROUP_LABELS, TEMPLATE_GROUPS, subscribeTemplateIdsOf, type TemplateGroup } from './channels';
 import type { NotificationSettings } from './settings';
-import { isDuplicateKey } from '../../db/errors';
 
 export const PREFERENCE_CHANNELS = ['inbox', 'mp_subscribe', 'oa_template'] as const;
 export type PreferenceChannel = (typeof PREFERENCE_CHANNELS)[number];
@@ -126,17 +131,8 @@ export class NotificationPreferences {
   ) {}
 
   async get(userId: string): Promise<PreferencesView> {
-    const [rows, quiet] = await Promise.all([
-      this.db.query<{ template_group: string; channel: string; enabled: number | string }>(
-        'SELECT template_group, channel, enabled FROM notification_preferences WHERE user_id = ?',
-        [userId],
-      ),
-      this.db.query<{ start_minute: number | string; end_minute: number | string }>(
-        'SELECT start_minute, end_minute FROM notification_quiet_hours WHERE user_id = ?',
-        [userId],
-      ),
-    ]);
-    const off = new Set(rows.filter((r) => Number(r.enabled) === 0).map((r) => `${r.template_group}|${r.channel}`));
+    const [rows, q] = await Promise.all([preferenceSwitches(this.db, userId), quietHoursOfUser(this.db, userId)]);
+    const off = new Set(rows.filter((r) => !r.enabled).map((r) => `${r.group}|${r.channel}`));
     const groups = {} as PreferencesView['groups'];
     const subscribeTemplateIds = {} as PreferencesView['subscribeTemplateIds'];
     for (const g of TEMPLATE_GROUPS) {
@@ -149,10 +145,9 @@ export class NotificationPreferences {
       };
       subscribeTemplateIds[g] = subscribeTemplateIdsOf(g, this.settings);
     }
-    const q = quiet[0];
     return {
       groups,
-      quietHours: q ? { start: toHhmm(Number(q.start_minute)), end: toHhmm(Number(q.end_minute)) } : null,
+      quietHours: q ? { start: toHhmm(q.startMinute), end: toHhmm(q.endMinute) } : null,
       subscribeTemplateIds,
     };
   }
@@ -166,70 +161,28 @@ export class NotificationPreferences {
         for (const channel of PREFERENCE_CHANNELS) {
           const enabled = toggles[channel];
           if (enabled === undefined) continue;
-          await upsertPreference(tx, userId, group, channel, enabled, now);
+          await setPreference(tx, { id: newId(), userId, group, channel, enabled, updatedAt: now });
         }
       }
       if (input.quietHours === null) {
-        await tx.getRepository(NotificationQuietHoursEntity).delete({ userId });
+        await clearQuietHours(tx, userId);
       } else if (input.quietHours !== undefined) {
-        const values = { startMinute: toMinute(input.quietHours.start), endMinute: toMinute(input.quietHours.end), updatedAt: now };
-        const repo = tx.getRepository(NotificationQuietHoursEntity);
-        const res = await repo.update({ userId }, values);
-        if (!res.affected) {
-          try {
-            await repo.insert({ userId, ...values });
-          } catch (err) {
-            // A second request of the same user at the same moment: the later write wins.
-            if (!isDuplicateKey(err)) throw err;
-            await repo.update({ userId }, values);
-          }
-        }
+        await setQuietHours(tx, userId, {
+          startMinute: toMinute(input.quietHours.start),
+          endMinute: toMinute(input.quietHours.end),
+          updatedAt: now,
+        });
       }
     });
     return this.get(userId);
   }
 }
 
-async function upsertPreference(
-  tx: EntityManager,
-  userId: string,
-  group: TemplateGroup,
-  channel: PreferenceChannel,
-  enabled: boolean,
-  now: number,
-): Promise<void> {
-  const repo = tx.getRepository(NotificationPreferenceEntity);
-  const res = await repo.update({ userId, templateGroup: group, channel }, { enabled, updatedAt: now });
-  if (res.affected) return;
-  try {
-    await repo.insert({ id: newId(), userId, templateGroup: group, channel, enabled, updatedAt: now });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    await repo.update({ userId, templateGroup: group, channel }, { enabled, updatedAt: now });
-  }
-}
-
 /** `user|group|channel` of every channel switched off, for the users given. */
 export async function disabledChannels(db: Database, userIds: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  if (userIds.length === 0) return out;
-  const ids = inList(userIds);
-  const rows = await db.query<{ user_id: string; template_group: string; channel: string }>(
-    `SELECT user_id, template_group, channel FROM notification_preferences WHERE enabled = 0 AND user_id IN (${ids.sql})`,
-    ids.params,
-  );
-  for (const r of rows) out.add(`${r.user_id}|${r.template_group}|${r.channel}`);
-  return out;
+  return new Set((await switchedOff(db, userIds)).map((r) => `${r.userId}|${r.group}|${r.channel}`));
 }
 
 export async function quietHoursOf(db: Database, userIds: readonly string[]): Promise<Map<string, QuietHours>> {
-  const out = new Map<string, QuietHours>();
-  if (userIds.length === 0) return out;
-  const ids = inList(userIds);
-  const rows = await db.query<{ user_id: string; start_minute: number | string; end_minute: number | string }>(
-    `SELECT user_id, start_minute, end_minute FROM notification_quiet_hours WHERE user_id IN (${ids.sql})`,
-    ids.params,
-  );
-  for (const r of rows) out.set(r.user_id, { startMinute: Number(r.start_minute), endMinute: Number(r.end_minute) });
-  return out;
+  return quietHoursOfUsers(db, userIds);
 }

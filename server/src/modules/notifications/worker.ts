@@ -13,15 +13,16 @@ import {
   type NotificationSettings,
   type NotificationSettingsOverrides,
 } from './settings';
-import { OutboxStore, type ClaimedRow } from './store';
-import { inList } from './sql';
+import { OutboxStore, type ClaimedRow } from '../../db/notifications/outbox';
+import { countiesOfApplications } from '../../db/applications/readers';
+import { activeGrantsOfUsers } from '../../db/users';
 
 /**
  * The outbox worker (DESIGN.md, "Notifications"): delivers the WeChat channels of the
  * notifications that use cases write in their own transactions.
  *
  * Exactly-once as far as WeChat allows: a row is sent only by the worker that claimed it (a
- * conditional UPDATE with a lease and a claim token, store.ts), and is recorded as sent by a
+ * conditional UPDATE with a lease and a claim token, db/notifications/outbox.ts), and is recorded as sent by a
  * conditional UPDATE on that token. WeChat's send APIs take no idempotency key, so the one repeat
  * left is a crash between WeChat's answer and our record: the lease runs out, the sweeper returns
  * the row, and that one message goes again.
@@ -181,18 +182,11 @@ export class OutboxWorker {
     const groups = new Map(rows.map((r) => [r.id, templateGroup(r.template)]));
     const queueUsers = [...new Set(rows.filter((r) => groups.get(r.id) === 'queue').map((r) => r.recipientUserId))];
     const digestUsers = [...new Set(rows.filter((r) => groups.get(r.id) === 'digest').map((r) => r.recipientUserId))];
-    const [disabled, quiet, roleRows] = await Promise.all([
+    const [disabled, quiet, roles] = await Promise.all([
       disabledChannels(this.deps.db, users),
       quietHoursOf(this.deps.db, digestUsers),
-      queueUsers.length === 0
-        ? Promise.resolve([])
-        : this.deps.db.query<{ user_id: string; role: string; county_code: string | null }>(
-            `SELECT user_id, role, county_code FROM user_roles WHERE revoked_at IS NULL AND user_id IN (${inList(queueUsers).sql})`,
-            inList(queueUsers).params,
-          ),
+      activeGrantsOfUsers(this.deps.db, queueUsers),
     ]);
-    const roles = new Map<string, { role: string; countyCode: string | null }[]>();
-    for (const r of roleRows) roles.set(r.user_id, [...(roles.get(r.user_id) ?? []), { role: r.role, countyCode: r.county_code }]);
 
     // Queue alerts about an application go only to reviewers who still review its county.
     const appIds = new Set<string>();
@@ -201,15 +195,7 @@ export class OutboxWorker {
       const p = parsePayload(row.payload);
       if (p?.params.applicationId) appIds.add(p.params.applicationId);
     }
-    const applicationCounty = new Map<string, string>();
-    if (appIds.size > 0) {
-      const ids = inList([...appIds]);
-      const apps = await this.deps.db.query<{ id: string; county_code: string }>(
-        `SELECT id, county_code FROM applications WHERE id IN (${ids.sql})`,
-        ids.params,
-      );
-      for (const a of apps) applicationCounty.set(a.id, a.county_code);
-    }
+    const applicationCounty = await countiesOfApplications(this.deps.db, [...appIds]);
     return { disabled, quiet, roles, applicationCounty };
   }
 

@@ -1,10 +1,19 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
+import {
+  codesIssuedSince,
+  expireOpenCodes,
+  followStatusOfUser,
+  insertBindingCode,
+  linkUserOpenid,
+  readFollower,
+  unlinkOpenid,
+  writeFollower,
+} from '../../db/followers';
+import type { TxBrand } from '../../db/tx';
 import { TooManyRequestsError } from '../errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
-import { execute, readFollower, writeFollower } from './store';
 import { isDuplicateKey } from '../../db/errors';
 import { HTTP_ERRORS } from './texts';
 
@@ -52,23 +61,11 @@ export class BindingCodes {
       const expiresAt = now + CODE_TTL_MS;
       try {
         await this.db.transaction(async (tx) => {
-          const recent = (
-            await tx.query<{ n: number | string; oldest: number | string | null }[]>(
-              'SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?',
-              [userId, now - 3600_000],
-            )
-          )[0];
-          if (Number(recent?.n ?? 0) >= MAX_CODES_PER_HOUR)
+          const recent = await codesIssuedSince(tx, userId, now - 3600_000);
+          if (recent.n >= MAX_CODES_PER_HOUR)
             throw new TooManyRequestsError(HTTP_ERRORS.tooManyCodes, Math.ceil((Number(recent.oldest) + 3600_000 - now) / 1000));
-          await execute(tx, 'UPDATE oa_binding_codes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?', [
-            now,
-            userId,
-            now,
-          ]);
-          await tx.query(
-            'INSERT INTO oa_binding_codes (id, code_hash, user_id, created_at, expires_at, used_at, used_by_openid) VALUES (?, ?, ?, ?, ?, NULL, NULL)',
-            [newId(), bindingCodeHash(this.secret, code), userId, now, expiresAt],
-          );
+          await expireOpenCodes(tx, userId, now);
+          await insertBindingCode(tx, { id: newId(), codeHash: bindingCodeHash(this.secret, code), userId, createdAt: now, expiresAt });
         });
         return { code, expiresAt };
       } catch (err) {
@@ -80,13 +77,7 @@ export class BindingCodes {
 
   /** Whether the user's mini-program identity is linked to a follower, and whether that follower still follows. */
   async status(userId: string): Promise<{ bound: boolean; followed: boolean | null }> {
-    const rows = await this.db.query<{ oa_openid: string | null; followed: number | string | null }>(
-      'SELECT u.oa_openid, f.followed FROM users u LEFT JOIN oa_followers f ON f.openid = u.oa_openid WHERE u.id = ?',
-      [userId],
-    );
-    const r = rows[0];
-    if (!r || r.oa_openid === null) return { bound: false, followed: null };
-    return { bound: true, followed: r.followed === null ? null : Number(r.followed) === 1 };
+    return followStatusOfUser(this.db, userId);
   }
 }
 
@@ -95,7 +86,7 @@ export class BindingCodes {
  * before. False when the user's row changed since it was read: the caller plans again.
  */
 export async function linkOpenid(
-  tx: EntityManager,
+  tx: TxBrand,
   audit: AuditTrail,
   link: { userId: string; openid: string; previousHolder: string | null; via: 'code' | 'unionid'; replaces: boolean },
   now: number,
@@ -103,12 +94,7 @@ export async function linkOpenid(
   const fingerprint = openidFingerprint(link.openid);
   if (link.previousHolder !== null && link.previousHolder !== link.userId) {
     // users.oa_openid is unique: the earlier link goes first, and the audit says so on that user.
-    const freed = await execute(tx, 'UPDATE users SET oa_openid = NULL, updated_at = ? WHERE id = ? AND oa_openid = ?', [
-      now,
-      link.previousHolder,
-      link.openid,
-    ]);
-    if (freed !== 1) return false;
+    if (!(await unlinkOpenid(tx, link.previousHolder, link.openid, now))) return false;
     await audit.append(tx, {
       action: 'user.oa_unlinked',
       actorId: link.userId,
@@ -117,12 +103,7 @@ export async function linkOpenid(
       data: { oa: fingerprint, reason: 'linked to another user' },
     });
   }
-  const sql =
-    link.via === 'unionid'
-      ? 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ? AND oa_openid IS NULL'
-      : 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ?';
-  const linked = await execute(tx, sql, [link.openid, now, link.userId]);
-  if (linked !== 1) return false;
+  if (!(await linkUserOpenid(tx, link.userId, link.openid, now, link.via === 'unionid'))) return false;
   await audit.append(tx, {
     action: 'user.oa_linked',
     actorId: link.userId,

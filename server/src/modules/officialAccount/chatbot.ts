@@ -1,7 +1,10 @@
-import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
+import { applicationCountsByStatus } from '../../db/applications/readers';
+import { filingsOnRecordNamed, submittedFilingCount } from '../../db/providers';
+import type { TxBrand } from '../../db/tx';
+import { activeGrants } from '../../db/users';
 import { DomainError } from '../errors';
 import type { Actor } from '../actor';
 import type { AuditTrail } from '../audit/audit';
@@ -9,7 +12,6 @@ import type { EligibilityService } from '../eligibility/eligibilityService';
 import { countyName, isCountyRole, ROLE_LABELS, type Role } from '../../../../shared/src/contracts/roles';
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
 import {
   applyAnswer,
   currentStep,
@@ -18,14 +20,13 @@ import {
   startFlow,
   type FlowQuestion,
   type FlowState,
-  type SubsidyEstimate,
 } from '../../../../shared/src/rules/flow';
-import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
+import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { BIND_MAX_FAILURES, BIND_WINDOW_MS, CODE_DIGITS, bindingCodeHash, linkOpenid } from './binding';
 import { fitReply, type InboundMessage } from '../../wechat/officialAccount/messageXml';
 import {
   bindingCodeByHash,
-  execute,
+  claimBindingCode,
   prune,
   readFollower,
   recordMessage,
@@ -37,7 +38,9 @@ import {
   type Follower,
   type FollowerChanges,
   type LinkedUser,
-} from './store';
+} from '../../db/followers';
+import { progressText, topicText, verdictText } from './answers';
+import { closestTopic, parseCommand, type Command } from './commands';
 import { isDuplicateKey } from '../../db/errors';
 import { countAwaitingDepartment } from '../../db/applications/awaiting';
 import * as T from './texts';
@@ -62,7 +65,7 @@ export interface ChatbotDeps {
 interface Plan {
   reply: string | null;
   /** Writes inside the handling transaction; false: what the plan read has changed. */
-  apply?: (tx: EntityManager) => Promise<boolean>;
+  apply?: (tx: TxBrand) => Promise<boolean>;
 }
 
 class PlanOutdated extends Error {}
@@ -74,7 +77,6 @@ const FLOW_TTL_MS = 24 * 3600_000;
 const DEDUPE_KEEP_MS = 3 * 24 * 3600_000;
 const PRUNE_ONE_IN = 256;
 const MAX_PLAN_ATTEMPTS = 3;
-const MAX_APPLICATIONS_SHOWN = 5;
 
 const REVIEWER_ROLES: readonly Role[] = ['county_miit', 'county_finance', 'city_miit', 'city_finance'];
 const QUEUE_OF: Readonly<Record<string, readonly ApplicationState[]>> = {
@@ -84,46 +86,7 @@ const QUEUE_OF: Readonly<Record<string, readonly ApplicationState[]>> = {
   city_finance: ['listed', 'approved'],
 };
 
-type Command =
-  | { kind: 'topic'; topic: T.Topic }
-  | { kind: 'help' }
-  | { kind: 'progress' }
-  | { kind: 'todo' }
-  | { kind: 'selfCheck' }
-  | { kind: 'exit' }
-  | { kind: 'bind'; code: string };
-
 type ActiveFlow = { kind: 'none' } | { kind: 'corrupt' } | { kind: 'active'; state: FlowState };
-
-function isApplicationState(s: string): s is ApplicationState {
-  return (APPLICATION_STATES as readonly string[]).includes(s);
-}
-
-/** 10000000 fen → "10万元"; anything not whole 万 in 元. */
-function yuanText(fen: number): string {
-  return fen % 1_000_000 === 0 ? T.wanYuan(fen / 1_000_000) : formatYuan(fen);
-}
-
-/** `{field, material, message}` (county) or `{path, message}` (city), as review_opinions.reasons holds them. */
-function reasonsText(json: string | null): string | null {
-  if (json === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(value)) return null;
-  const parts: string[] = [];
-  for (const item of value) {
-    if (typeof item !== 'object' || item === null) continue;
-    const r = item as Record<string, unknown>;
-    if (typeof r.message !== 'string' || r.message.trim() === '') continue;
-    const where = [r.material, r.field].filter((s): s is string => typeof s === 'string' && s.trim() !== '').join(T.WHERE_JOIN);
-    parts.push(T.reasonLine(where, r.message.trim()));
-  }
-  return parts.length ? parts.join(T.REASON_JOIN) : null;
-}
 
 export function dedupeKey(msg: InboundMessage): string {
   // spec/wechat.md: MsgId for messages, FromUserName + CreateTime for events.
@@ -165,7 +128,7 @@ export class Chatbot {
           // A read-only answer writes one row, the dedupe record: a single INSERT is atomic by itself,
           // and skipping BEGIN/COMMIT is most of the endpoint's own cost (bench: 进度).
           if (isLate()) throw new TooLate();
-          await this.deps.db.run((m) => recordMessage(m, { key, openid: msg.fromUser, msgType: msg.msgType, reply, at }));
+          await this.deps.db.read((tx) => recordMessage(tx, { key, openid: msg.fromUser, msgType: msg.msgType, reply, at }));
         }
       } catch (err) {
         if (err instanceof PlanOutdated) continue;
@@ -265,42 +228,13 @@ export class Chatbot {
       case 'help':
         return { reply: T.HELP };
       case 'topic':
-        return { reply: this.topicText(command.topic) };
+        return { reply: topicText(this.deps.eligibility, command.topic) };
       case 'progress':
         return this.planProgress(msg, follower);
       case 'todo':
         return this.planTodo(msg, follower);
       case 'bind':
         return this.planBind(msg, follower, command.code);
-    }
-  }
-
-  private topicText(topic: T.Topic): string {
-    switch (topic) {
-      case 'policy': {
-        const p = this.deps.eligibility.policy();
-        const example = (contractFen: number) => {
-          const amount = computeSubsidyAmount(contractFen, 0, p.asOf);
-          return { contract: yuanText(contractFen), subsidy: yuanText(amount.computedFen), capped: amount.capped };
-        };
-        return T.policyText({
-          title: p.title,
-          effectiveFrom: p.effectiveFrom,
-          ratePercent: p.ratePercent,
-          capText: yuanText(p.capFen),
-          examples: [example(12_000_000), example(p.capFen * 3)],
-        });
-      }
-      case 'conditions':
-        return T.CONDITIONS;
-      case 'materials':
-        return T.MATERIALS;
-      case 'process':
-        return T.PROCESS;
-      case 'contact':
-        return T.CONTACT;
-      case 'filing':
-        return T.FILING;
     }
   }
 
@@ -313,7 +247,7 @@ export class Chatbot {
   private async resolveUser(
     msg: InboundMessage,
     follower: Follower | null,
-  ): Promise<{ user: LinkedUser; link?: (tx: EntityManager) => Promise<boolean> } | null> {
+  ): Promise<{ user: LinkedUser; link?: (tx: TxBrand) => Promise<boolean> } | null> {
     const linked = await userByOaOpenid(this.deps.db, msg.fromUser);
     if (linked) return { user: linked };
     const unionid = msg.unionid ?? follower?.unionid ?? null;
@@ -340,61 +274,7 @@ export class Chatbot {
     const who = await this.resolveUser(msg, follower);
     if (who === null) return { reply: T.NOT_BOUND };
     if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
-    const db = this.deps.db;
-    // The applications of every enterprise the user is an active member of; withdrawn ones are history.
-    const apps = await db.query<{
-      id: string;
-      tracking_no: string | null;
-      status: string;
-      last_reason: string | null;
-      subsidy_fen: number | string | null;
-      verified_fen: number | string | null;
-      name: string;
-    }>(
-      `SELECT a.id, a.tracking_no, a.status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name
-         FROM applications a
-         JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.user_id = ? AND m.status = 'active'
-         JOIN enterprises e ON e.id = a.enterprise_id
-        WHERE a.status <> 'withdrawn'
-        ORDER BY a.updated_at DESC, a.id DESC`,
-      [who.user.id],
-    );
-    if (apps.length === 0) return { reply: T.NO_APPLICATIONS, apply: who.link };
-    const blocks: string[] = [];
-    for (const [i, a] of apps.slice(0, MAX_APPLICATIONS_SHOWN).entries()) {
-      if (!isApplicationState(a.status)) continue;
-      let reasons = a.last_reason;
-      if (reasons === null && (a.status === 'returned' || a.status === 'rejected')) {
-        // Only the reasons: a reviewer's internal note is never read here.
-        const last = await db.query<{ reasons: string | null }>(
-          "SELECT reasons FROM review_opinions WHERE application_id = ? AND decision <> 'approve' ORDER BY created_at DESC, id DESC LIMIT 1",
-          [a.id],
-        );
-        reasons = reasonsText(last[0]?.reasons ?? null);
-      }
-      const verified = a.verified_fen === null ? null : Number(a.verified_fen);
-      const subsidy = a.subsidy_fen === null ? null : Number(a.subsidy_fen);
-      const amount =
-        verified !== null
-          ? T.verifiedAmount(formatYuan(verified))
-          : subsidy !== null && a.status !== 'rejected'
-            ? T.appliedAmount(formatYuan(subsidy))
-            : null;
-      blocks.push(
-        T.progressBlock({
-          index: i + 1,
-          trackingNo: a.tracking_no,
-          enterprise: a.name,
-          status: applicationMachine.states[a.status].labels.applicant,
-          next: applicationMachine.states[a.status].labels.next ?? '',
-          amount,
-          reasons,
-        }),
-      );
-    }
-    const lines = [T.progressHeader(Math.min(apps.length, MAX_APPLICATIONS_SHOWN)), blocks.join('\n\n')];
-    if (apps.length > MAX_APPLICATIONS_SHOWN) lines.push(T.progressMore(apps.length - MAX_APPLICATIONS_SHOWN));
-    return { reply: lines.join('\n'), apply: who.link };
+    return { reply: await progressText(this.deps.db, who.user.id), apply: who.link };
   }
 
   // ---- 待办 ------------------------------------------------------------------------------------------
@@ -404,28 +284,15 @@ export class Chatbot {
     if (who === null) return { reply: T.NOT_BOUND };
     if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
     const db = this.deps.db;
-    const grants = (
-      await db.query<{ role: string; county_code: string | null }>(
-        'SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at',
-        [who.user.id],
-      )
-    ).filter((g) => (REVIEWER_ROLES as readonly string[]).includes(g.role));
+    const grants = (await db.read((tx) => activeGrants(tx, who.user.id))).filter((g) => REVIEWER_ROLES.includes(g.role));
     if (grants.length === 0) return { reply: T.TODO_NOT_REVIEWER, apply: who.link };
     const blocks: string[] = [];
     for (const g of grants) {
-      const role = g.role as Role;
+      const role = g.role;
       const statuses = QUEUE_OF[role] ?? [];
-      const county = isCountyRole(role) ? g.county_code : null;
+      const county = isCountyRole(role) ? g.countyCode : null;
       if (isCountyRole(role) && county === null) continue;
-      const counts = new Map<string, number>();
-      const placeholders = statuses.map(() => '?').join(', ');
-      const rows = await db.query<{ status: string; n: number | string }>(
-        county === null
-          ? `SELECT status, COUNT(*) AS n FROM applications WHERE status IN (${placeholders}) GROUP BY status`
-          : `SELECT status, COUNT(*) AS n FROM applications WHERE county_code = ? AND status IN (${placeholders}) GROUP BY status`,
-        county === null ? [...statuses] : [county, ...statuses],
-      );
-      for (const r of rows) counts.set(r.status, Number(r.n));
+      const counts = await applicationCountsByStatus(db, statuses, county);
       const lines = [T.todoHeader(county === null ? ROLE_LABELS[role] : `${countyName(county) ?? county}·${ROLE_LABELS[role]}`)];
       for (const s of statuses) {
         let line = T.todoLine(applicationMachine.states[s].labels.reviewer, counts.get(s) ?? 0);
@@ -437,8 +304,7 @@ export class Chatbot {
         lines.push(line);
       }
       if (role === 'city_miit') {
-        const filings = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM providers WHERE status = 'submitted'", []);
-        lines.push(T.todoLine(T.TODO_FILINGS, Number(filings[0]?.n ?? 0)));
+        lines.push(T.todoLine(T.TODO_FILINGS, await submittedFilingCount(db)));
       }
       blocks.push(lines.join('\n'));
     }
@@ -466,16 +332,7 @@ export class Chatbot {
     }
     if (target.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
     const holder = await userByOaOpenid(this.deps.db, msg.fromUser);
-    const claim = async (tx: EntityManager) => {
-      // Single use across instances: only one transaction can turn used_at from NULL.
-      return (
-        (await execute(
-          tx,
-          'UPDATE oa_binding_codes SET used_at = ?, used_by_openid = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?',
-          [now, msg.fromUser, found.id, now],
-        )) === 1
-      );
-    };
+    const claim = (tx: TxBrand) => claimBindingCode(tx, found.id, msg.fromUser, now);
     if (target.oaOpenid === msg.fromUser) return { reply: T.BIND_ALREADY, apply: claim };
     return {
       reply: T.BIND_DONE,
@@ -513,7 +370,7 @@ export class Chatbot {
 
   private saveFlow(msg: InboundMessage, follower: Follower | null, state: FlowState | null) {
     const now = this.deps.now();
-    return (tx: EntityManager) =>
+    return (tx: TxBrand) =>
       writeFollower(
         tx,
         msg.fromUser,
@@ -575,64 +432,9 @@ export class Chatbot {
   private async resolveProvider(text: string): Promise<{ kind: 'one'; id: string } | { kind: 'none' } | { kind: 'many' }> {
     if (text === '' || text.length > 128) return { kind: 'none' };
     // The filing on record (approved, or revoked later: the rules compare its dates with the contract's).
-    const rows = await this.deps.db.query<{ id: string }>(
-      "SELECT id FROM providers WHERE status IN ('approved', 'revoked') AND approved_on IS NOT NULL AND (id = ? OR filing_no = ? OR company_name = ?) ORDER BY approved_on DESC LIMIT 2",
-      [text, text, text],
-    );
-    if (rows.length === 0) return { kind: 'none' };
-    if (rows.length > 1) return { kind: 'many' };
-    return { kind: 'one', id: rows[0].id };
+    const ids = await filingsOnRecordNamed(this.deps.db, text, 2);
+    if (ids.length === 0) return { kind: 'none' };
+    if (ids.length > 1) return { kind: 'many' };
+    return { kind: 'one', id: ids[0] };
   }
-}
-
-function verdictText(verdict: Verdict, estimate: SubsidyEstimate): string {
-  const lines = [verdict.eligible ? T.SELF_CHECK_ELIGIBLE : T.SELF_CHECK_NOT_ELIGIBLE];
-  if (verdict.eligible) lines.push(T.selfCheckPayable(formatYuan(verdict.subsidyFen)));
-  else for (const f of verdict.failures) lines.push(T.selfCheckFailure(f.clause, f.message));
-  lines.push(estimate.text);
-  for (const w of verdict.warnings) lines.push(T.selfCheckWarning(w.clause, w.message));
-  lines.push(verdict.eligible ? T.SELF_CHECK_NEXT : T.SELF_CHECK_AGAIN);
-  return lines.join('\n');
-}
-
-/** A command word, or `绑定 <code>`; null for anything else. */
-export function parseCommand(text: string): Command | null {
-  const compact = text.replace(/\s+/g, '').toLowerCase();
-  if (compact.startsWith(T.BIND_WORD))
-    return {
-      kind: 'bind',
-      code: compact
-        .slice(T.BIND_WORD.length)
-        .replace(/^[:：,，]/, '')
-        .replace(/-/g, ''),
-    };
-  // Own keys only: "__proto__" or "constructor" typed by someone is not a command.
-  if (!Object.hasOwn(T.COMMAND_WORDS, compact)) return null;
-  const word = T.COMMAND_WORDS[compact];
-  switch (word) {
-    case 'help':
-    case 'progress':
-    case 'todo':
-    case 'selfCheck':
-    case 'exit':
-      return { kind: word };
-    default:
-      return { kind: 'topic', topic: word };
-  }
-}
-
-/** The answer whose words the text shares most (texts.ts KEYWORDS), or null when it shares none. */
-export function closestTopic(text: string): (typeof T.KEYWORDS)[number]['target'] | null {
-  const t = text.toLowerCase().slice(0, 500);
-  let best: (typeof T.KEYWORDS)[number]['target'] | null = null;
-  let bestScore = 0;
-  for (const entry of T.KEYWORDS) {
-    let score = 0;
-    for (const [word, weight] of entry.words) if (t.includes(word)) score += weight;
-    if (score > bestScore) {
-      best = entry.target;
-      bestScore = score;
-    }
-  }
-  return best;
 }

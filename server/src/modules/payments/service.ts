@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, Upstre
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
-import { findFiling } from '../providers/filingRepository';
+import { findFiling } from '../../db/providers';
 import { nonceString } from '../../wechat/pay/crypto';
 import { rfc3339Shanghai } from '../../wechat/pay/format';
 import { type MerchantAccounts, type MerchantClient } from './merchantAccounts';

@@ -1,5 +1,7 @@
-import { IsNull, type EntityManager } from 'typeorm';
-import { ApplicationEntity, EnterpriseEntity, PaymentEntity, ProviderEntity } from '../../db/entities';
+import { findApplication } from '../../db/applications';
+import { applicationCountsOfProviders, applicationIdsOfProviders, paymentsOfApplication } from '../../db/applications/readers';
+import { providerOwnerId } from '../../db/providers';
+import type { TxBrand } from '../../db/tx';
 import { type Actor } from '../actor';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
@@ -27,46 +29,24 @@ export class ProviderDesk {
    * An application naming one of the caller's provider records, else 404: a provider learns nothing
    * of applications that do not name it, not even that they exist. Drafts are the enterprise's own.
    */
-  private async ownApplication(m: EntityManager, auth: Actor, id: string): Promise<Application> {
-    const app = (await m.getRepository(ApplicationEntity).findOne({ where: { id } })) as Application | null;
+  private async ownApplication(tx: TxBrand, auth: Actor, id: string): Promise<Application> {
+    const app = await findApplication(tx, id);
     if (!app || app.status === 'draft' || !app.providerId) throw notFound();
-    const owner = await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: app.providerId } });
-    if (!owner || owner.ownerUserId !== auth.userId) throw notFound();
+    if ((await providerOwnerId(tx, app.providerId)) !== auth.userId) throw notFound();
     return app;
   }
 
   async list(auth: Actor, q: ProviderListQuery) {
-    return this.deps.db.run(async (m) => {
-      const providerIds = await ownedProviderIds(m, auth.userId);
+    return this.deps.db.read(async (tx) => {
+      const providerIds = await ownedProviderIds(tx, auth.userId);
       if (!providerIds.length) return { items: [], counts: {}, next: null };
-      const marks = providerIds.map(() => '?').join(', ');
-      const where = [`provider_id IN (${marks})`, "status <> 'draft'"];
-      const params: unknown[] = [...providerIds];
-      if (q.statuses) {
-        where.push(`status IN (${q.statuses.map(() => '?').join(', ')})`);
-        params.push(...q.statuses);
-      }
-      if (q.after) {
-        where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
-        params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
-      }
       // Newest first: what a provider has to confirm arrived last. The limit is a validated integer.
-      const idRows: { id: string }[] = await m.query(
-        `SELECT id FROM applications WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ${q.limit}`,
-        params,
-      );
-      const apps = await loadApplications(
-        m,
-        idRows.map((r) => r.id),
-      );
+      const apps = await loadApplications(tx, await applicationIdsOfProviders(tx, providerIds, q));
       const enterprises = await enterpriseNames(
-        m,
+        tx,
         apps.map((a) => a.enterpriseId),
       );
-      const countRows: { status: string; n: number | string }[] = await m.query(
-        `SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${marks}) AND status <> 'draft' GROUP BY status`,
-        providerIds,
-      );
+      const counts = await applicationCountsOfProviders(tx, providerIds);
       const last = apps[apps.length - 1];
       return {
         items: apps.map((a) => ({
@@ -84,7 +64,7 @@ export class ProviderDesk {
           submittedAt: a.submittedAt,
           updatedAt: a.updatedAt,
         })),
-        counts: Object.fromEntries(countRows.map((r) => [r.status, Number(r.n)])),
+        counts,
         next: apps.length === q.limit && last ? `${last.updatedAt}.${last.id}` : null,
       };
     });
@@ -92,19 +72,15 @@ export class ProviderDesk {
 
   /** Only what concerns the provider's own contract: not the enterprise's other materials, declarations or bank account. */
   async detail(auth: Actor, id: string) {
-    return this.deps.db.run(async (m) => {
-      const app = await this.ownApplication(m, auth, id);
-      return this.view(m, app);
+    return this.deps.db.read(async (tx) => {
+      const app = await this.ownApplication(tx, auth, id);
+      return this.view(tx, app);
     });
   }
 
-  private async view(m: EntityManager, app: Application) {
-    const enterprise = await m
-      .getRepository(EnterpriseEntity)
-      .findOne({ select: { id: true, name: true }, where: { id: app.enterpriseId } });
-    const payments = await m
-      .getRepository(PaymentEntity)
-      .find({ where: { applicationId: app.id, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
+  private async view(tx: TxBrand, app: Application) {
+    const enterprise = await enterpriseNames(tx, [app.enterpriseId]);
+    const payments = await paymentsOfApplication(tx, app.id);
     return {
       application: {
         id: app.id,
@@ -112,7 +88,7 @@ export class ProviderDesk {
         ...statusView(app.status),
         applicantLabel: applicationMachine.states[app.status].labels.applicant,
         version: app.version,
-        enterpriseName: enterprise?.name ?? '',
+        enterpriseName: enterprise.get(app.enterpriseId) ?? '',
         countyCode: app.countyCode,
         countyName: countyName(app.countyCode) ?? app.countyCode,
         contract: {

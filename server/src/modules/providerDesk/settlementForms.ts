@@ -1,18 +1,25 @@
-import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
+import { applicationsByIds, enterpriseNamesByIds } from '../../db/applications/readers';
+import { filesOf } from '../../db/files';
+import { findFiling, providerIdsOfOwner, providerOwnerId, type Filing } from '../../db/providers';
 import {
-  ApplicationEntity,
-  EnterpriseEntity,
-  ProviderEntity,
-  SettlementFormEntity,
-  SettlementFormItemEntity,
-  StoredFileEntity,
-  type ProviderRow,
-  type SettlementFormItemRow,
-  type SettlementFormRow,
-} from '../../db/entities';
-import { insertRow } from '../../db/rows';
-import { nextInSequence } from '../../db/sequences';
+  applicationsStillOnForm,
+  findSettlementForm,
+  formListsCounty,
+  insertSettlementForm,
+  listsApplication,
+  markSettlementFormSigned,
+  markSettlementFormSuperseded,
+  newerSignedVersion,
+  nextSettlementFormVersion,
+  pointApplicationToForm,
+  settlementFormItem,
+  settlementFormItems,
+  settlementFormsOfProviders,
+  type SettlementForm as SettlementFormRow,
+  type SettlementFormItem as SettlementFormItemRow,
+} from '../../db/settlementForms';
+import type { TxBrand } from '../../db/tx';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
@@ -55,9 +62,8 @@ export function settleable(app: Application): boolean {
 }
 
 /** Provider records the caller owns (a provider may hold an old rejected filing beside its current one). */
-export async function ownedProviderIds(m: EntityManager, userId: string): Promise<string[]> {
-  const rows = await m.getRepository(ProviderEntity).find({ select: { id: true }, where: { ownerUserId: userId } });
-  return rows.map((r) => r.id);
+export function ownedProviderIds(tx: TxBrand, userId: string): Promise<string[]> {
+  return providerIdsOfOwner(tx, userId);
 }
 
 export function statusView(status: ApplicationState) {
@@ -66,32 +72,26 @@ export function statusView(status: ApplicationState) {
 }
 
 /** The one guard input the county review takes from here: the application points to a signed form that lists it. */
-export async function isSettlementSigned(
-  m: EntityManager,
-  app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>,
-): Promise<boolean> {
+export async function isSettlementSigned(tx: TxBrand, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
   if (!app.settlementFormId) return false;
-  const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: app.settlementFormId } });
+  const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form || form.status !== 'signed' || form.providerId !== app.providerId) return false;
-  return (await m.getRepository(SettlementFormItemEntity).count({ where: { formId: form.id, applicationId: app.id } })) === 1;
+  return listsApplication(tx, form.id, app.id);
 }
 
 /** What a reviewer sees of the form an application points to: the version, the signed scan, its row. */
-export async function settlementFormOf(m: EntityManager, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>) {
+export async function settlementFormOf(tx: TxBrand, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>) {
   if (!app.settlementFormId) return null;
-  const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: app.settlementFormId } });
+  const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form) return null;
-  const item = await m.getRepository(SettlementFormItemEntity).findOne({ where: { formId: form.id, applicationId: app.id } });
-  const scans = await m.getRepository(StoredFileEntity).find({
-    where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND },
-    order: { createdAt: 'ASC', id: 'ASC' },
-  });
+  const item = await settlementFormItem(tx, form.id, app.id);
+  const scans = await filesOf(tx, SETTLEMENT_OWNER_TYPE, form.id, { kind: SIGNED_SCAN_KIND, history: true });
   return {
     id: form.id,
     version: form.version,
     status: form.status,
     signedAt: form.signedAt,
-    signed: await isSettlementSigned(m, app),
+    signed: await isSettlementSigned(tx, app),
     item: item
       ? {
           position: item.position,
@@ -121,13 +121,9 @@ export class SettlementForms {
   constructor(private readonly deps: ApplicationDeps) {}
 
   /** The form, when the caller owns its provider record; 404 otherwise. */
-  private async ownForm(m: EntityManager, auth: Actor, id: string): Promise<SettlementFormRow> {
-    const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id } });
-    if (!form) throw formNotFound();
-    const provider = await m
-      .getRepository(ProviderEntity)
-      .findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
-    if (!provider || provider.ownerUserId !== auth.userId) throw formNotFound();
+  private async ownForm(tx: TxBrand, auth: Actor, id: string): Promise<SettlementFormRow> {
+    const form = await findSettlementForm(tx, id);
+    if (!form || (await providerOwnerId(tx, form.providerId)) !== auth.userId) throw formNotFound();
     return form;
   }
 
@@ -166,7 +162,7 @@ export class SettlementForms {
         ]);
       const providerId = apps[0].providerId!;
       // The sequence row is the lock: two requests at once get versions n+1 and n+2, never both n+1.
-      const version = await nextInSequence(tx, `settlement-form:${providerId}`);
+      const version = await nextSettlementFormVersion(tx, providerId);
       const form: SettlementFormRow = {
         id: newId(),
         providerId,
@@ -177,10 +173,9 @@ export class SettlementForms {
         createdAt: now,
         signedAt: null,
       };
-      await insertRow(tx, SettlementFormEntity, form);
-      for (const [i, appId] of applicationIds.entries()) {
+      const items = applicationIds.map((appId, i): SettlementFormItemRow => {
         const app = byId.get(appId)!;
-        const item: SettlementFormItemRow = {
+        return {
           id: newId(),
           formId: form.id,
           applicationId: app.id,
@@ -189,8 +184,8 @@ export class SettlementForms {
           contractAmountFen: app.contractAmountFen!,
           effectEvaluation: app.providerEvaluation,
         };
-        await insertRow(tx, SettlementFormItemEntity, item);
-      }
+      });
+      await insertSettlementForm(tx, form, items);
       await this.deps.audit.append(tx, {
         action: 'settlement_form.create',
         actorId: auth.userId,
@@ -203,40 +198,35 @@ export class SettlementForms {
   }
 
   async list(auth: Actor) {
-    return this.deps.db.run(async (m) => {
-      const providerIds = await ownedProviderIds(m, auth.userId);
+    return this.deps.db.read(async (tx) => {
+      const providerIds = await ownedProviderIds(tx, auth.userId);
       if (!providerIds.length) return { items: [] };
-      const forms = await m
-        .getRepository(SettlementFormEntity)
-        .find({ where: { providerId: In(providerIds) }, order: { version: 'DESC' }, take: 200 });
+      const forms = await settlementFormsOfProviders(tx, providerIds, 200);
       const items = [];
-      for (const form of forms) items.push(await this.view(m, form));
+      for (const form of forms) items.push(await this.view(tx, form));
       return { items };
     });
   }
 
   async get(auth: Actor, id: string) {
-    return this.deps.db.run(async (m) => this.view(m, await this.ownForm(m, auth, id)));
+    return this.deps.db.read(async (tx) => this.view(tx, await this.ownForm(tx, auth, id)));
   }
 
-  private async view(m: EntityManager, form: SettlementFormRow) {
-    const items = await m.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
+  private async view(tx: TxBrand, form: SettlementFormRow) {
+    const items = await settlementFormItems(tx, form.id);
     const apps = new Map(
       (
         await loadApplications(
-          m,
+          tx,
           items.map((i) => i.applicationId),
         )
       ).map((a) => [a.id, a]),
     );
     const names = await enterpriseNames(
-      m,
+      tx,
       [...apps.values()].map((a) => a.enterpriseId),
     );
-    const scans = await m.getRepository(StoredFileEntity).find({
-      where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    const scans = await filesOf(tx, SETTLEMENT_OWNER_TYPE, form.id, { kind: SIGNED_SCAN_KIND });
     return {
       id: form.id,
       providerId: form.providerId,
@@ -268,20 +258,20 @@ export class SettlementForms {
 
   /** Everything renderSettlementDocx needs: the provider's filing form and the rows of this version. */
   async documentSource(auth: Actor, id: string): Promise<{ input: SettlementFormInput; companyName: string }> {
-    return this.deps.db.run(async (m) => {
-      const form = await this.ownForm(m, auth, id);
-      const provider = (await m.getRepository(ProviderEntity).findOne({ where: { id: form.providerId } }))!;
-      const items = await m.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
+    return this.deps.db.read(async (tx) => {
+      const form = await this.ownForm(tx, auth, id);
+      const provider = (await findFiling(tx, form.providerId))!;
+      const items = await settlementFormItems(tx, form.id);
       const apps = new Map(
         (
           await loadApplications(
-            m,
+            tx,
             items.map((i) => i.applicationId),
           )
         ).map((a) => [a.id, a]),
       );
       const names = await enterpriseNames(
-        m,
+        tx,
         [...apps.values()].map((a) => a.enterpriseId),
       );
       const basic = filingBasic(provider);
@@ -333,36 +323,23 @@ export class SettlementForms {
       if (form.status === 'signed') throw new ConflictError(`第${form.version}版兑付申请表已经签章确认过了`, 'already_signed');
       if (form.status === 'superseded')
         throw new ConflictError(`第${form.version}版兑付申请表已被新版本取代，请在最新版本上操作`, 'form_superseded');
-      const scan = await tx.getRepository(StoredFileEntity).findOne({
-        where: { ownerType: SETTLEMENT_OWNER_TYPE, ownerId: form.id, kind: SIGNED_SCAN_KIND, supersededBy: IsNull() },
-        order: { createdAt: 'DESC', id: 'DESC' },
-      });
+      // The newest current scan.
+      const scan = (await filesOf(tx, SETTLEMENT_OWNER_TYPE, form.id, { kind: SIGNED_SCAN_KIND })).at(-1);
       if (!scan)
         throw new InvalidInputError('请先上传盖章后的兑付申请表扫描件（PDF 或照片），再确认签章', [
           { path: 'files.signed_scan', message: '尚未上传盖章兑付申请表' },
         ]);
-      const items = await tx.getRepository(SettlementFormItemEntity).find({ where: { formId: form.id }, order: { position: 'ASC' } });
+      const items = await settlementFormItems(tx, form.id);
       const appIds = items.map((i) => i.applicationId);
       // Signing an older version after a newer one would point applications back to outdated figures.
-      const newer: { version: number | string }[] = appIds.length
-        ? await tx.query(
-            `SELECT f.version FROM settlement_forms f JOIN settlement_form_items i ON i.form_id = f.id WHERE f.provider_id = ? AND f.status = 'signed' AND f.version > ? AND i.application_id IN (${appIds.map(() => '?').join(', ')}) LIMIT 1`,
-            [form.providerId, form.version, ...appIds],
-          )
-        : [];
-      if (newer.length)
+      const newer = await newerSignedVersion(tx, form, appIds);
+      if (newer !== null)
         throw new ConflictError(
-          `已有更新的第${Number(newer[0].version)}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`,
+          `已有更新的第${newer}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`,
           'newer_version_signed',
         );
-      const res = await tx
-        .getRepository(SettlementFormEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ status: 'signed', signedFileId: scan.id, signedAt: now })
-        .where("id = :id AND status = 'generated'", { id: form.id })
-        .execute();
-      if (res.affected !== 1) throw new ConflictError('这张兑付申请表刚刚被处理过，请刷新后查看', 'stale_version');
+      if (!(await markSettlementFormSigned(tx, form.id, scan.id, now)))
+        throw new ConflictError('这张兑付申请表刚刚被处理过，请刷新后查看', 'stale_version');
 
       const previous = new Set<string>();
       const pointed: string[] = [];
@@ -371,13 +348,7 @@ export class SettlementForms {
         if (app.status === 'rejected' || app.status === 'withdrawn' || app.settlementFormId === form.id) continue;
         if (app.settlementFormId) previous.add(app.settlementFormId);
         // A plain column, not a state change: the application's status and version stay as they are.
-        await tx
-          .getRepository(ApplicationEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ settlementFormId: form.id })
-          .where('id = :id', { id: app.id })
-          .execute();
+        await pointApplicationToForm(tx, app.id, form.id);
         await this.deps.audit.append(tx, {
           action: 'application.settlement_form',
           actorId: auth.userId,
@@ -389,19 +360,8 @@ export class SettlementForms {
       }
       const superseded: string[] = [];
       for (const oldId of previous) {
-        const still: { n: number | string }[] = await tx.query(
-          'SELECT COUNT(*) AS n FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.settlement_form_id = ?',
-          [oldId, oldId],
-        );
-        if (Number(still[0]?.n ?? 0) > 0) continue;
-        const moved = await tx
-          .getRepository(SettlementFormEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ status: 'superseded' })
-          .where("id = :id AND status = 'signed'", { id: oldId })
-          .execute();
-        if (moved.affected === 1) {
+        if ((await applicationsStillOnForm(tx, oldId)) > 0) continue;
+        if (await markSettlementFormSuperseded(tx, oldId)) {
           superseded.push(oldId);
           await this.deps.audit.append(tx, {
             action: 'settlement_form.supersede',
@@ -419,7 +379,7 @@ export class SettlementForms {
         entityId: form.id,
         data: { version: form.version, signedFileId: scan.id, sha256: scan.sha256, applicationIds: pointed, superseded },
       });
-      const after = (await tx.getRepository(SettlementFormEntity).findOne({ where: { id: form.id } }))!;
+      const after = (await findSettlementForm(tx, form.id))!;
       return this.view(tx, after);
     });
   }
@@ -439,12 +399,9 @@ export function settlementFileOwner(db: Database): OwnerTypeSpec {
   return {
     kinds: { [SIGNED_SCAN_KIND]: { label: '盖章兑付申请表', maxFiles: 5 } },
     async canAttach(auth: Actor, ownerId: string, kind: string) {
-      const found = await db.run(async (m) => {
-        const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
-        const provider = form
-          ? await m.getRepository(ProviderEntity).findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } })
-          : null;
-        return form && provider?.ownerUserId === auth.userId ? form : null;
+      const found = await db.read(async (tx) => {
+        const form = await findSettlementForm(tx, ownerId);
+        return form && (await providerOwnerId(tx, form.providerId)) === auth.userId ? form : null;
       });
       if (!found) throw formNotFound();
       if (kind !== SIGNED_SCAN_KIND) throw new InvalidInputError('材料类别不对', [{ path: 'kind', message: `须为 ${SIGNED_SCAN_KIND}` }]);
@@ -452,23 +409,15 @@ export function settlementFileOwner(db: Database): OwnerTypeSpec {
         throw new ConflictError(`第${found.version}版兑付申请表已被新版本取代，请在最新版本上上传`, 'form_superseded');
     },
     async canRead(auth: Actor, ownerId: string) {
-      const allowed = await db.run(async (m) => {
-        const form = await m.getRepository(SettlementFormEntity).findOne({ where: { id: ownerId } });
+      const allowed = await db.read(async (tx) => {
+        const form = await findSettlementForm(tx, ownerId);
         if (!form) return false;
         if (hasRole(auth, 'city_miit', 'city_finance', 'admin')) return true;
-        const provider = await m
-          .getRepository(ProviderEntity)
-          .findOne({ select: { id: true, ownerUserId: true }, where: { id: form.providerId } });
-        if (provider?.ownerUserId === auth.userId) return true;
+        if ((await providerOwnerId(tx, form.providerId)) === auth.userId) return true;
         const counties = auth.grants
           .filter((g) => (g.role === 'county_miit' || g.role === 'county_finance') && g.countyCode)
           .map((g) => g.countyCode as string);
-        if (!counties.length) return false;
-        const rows: unknown[] = await m.query(
-          `SELECT 1 FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.county_code IN (${counties.map(() => '?').join(', ')}) LIMIT 1`,
-          [form.id, ...counties],
-        );
-        return rows.length > 0;
+        return formListsCounty(tx, form.id, counties);
       });
       if (!allowed) throw formNotFound();
     },
@@ -477,17 +426,14 @@ export function settlementFileOwner(db: Database): OwnerTypeSpec {
 
 // ---- helpers ------------------------------------------------------------------------------------------
 
-export async function loadApplications(m: EntityManager, ids: readonly string[]): Promise<Application[]> {
-  if (!ids.length) return [];
-  const rows = (await m.getRepository(ApplicationEntity).find({ where: { id: In([...new Set(ids)]) } })) as Application[];
-  const order = new Map(ids.map((id, i) => [id, i]));
-  return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+/** The applications given, in the order given (db/applications/readers.ts). */
+export function loadApplications(tx: TxBrand, ids: readonly string[]): Promise<Application[]> {
+  return applicationsByIds(tx, ids);
 }
 
-export async function enterpriseNames(m: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await m.getRepository(EnterpriseEntity).find({ select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } });
-  return new Map(rows.map((r) => [r.id, r.name]));
+/** Enterprise id → name (db/applications/readers.ts). */
+export function enterpriseNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+  return enterpriseNamesByIds(tx, ids);
 }
 
 interface Person {
@@ -500,7 +446,7 @@ interface Person {
 }
 
 /** The parts of the 备案申报书 the 兑付申请表 repeats (一、基本情况), as plain strings ('' for a blank). */
-function filingBasic(provider: ProviderRow): {
+function filingBasic(provider: Filing): {
   companyName: string;
   platformName: string;
   platformUrl: string;

@@ -1,8 +1,21 @@
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
-import { ProviderEntity, ProviderEventEntity, UserRoleEntity, type ProviderRow } from '../../db/entities';
-import { insertRow } from '../../db/rows';
-import { nextInSequence } from '../../db/sequences';
+import { filesOf } from '../../db/files';
+import {
+  appendFilingEvent,
+  filingCountsByStatus,
+  filingHistory,
+  filingMaterialKinds,
+  findFiling,
+  findFilingOfOwner,
+  insertFiling,
+  listFilings,
+  moveFiling,
+  nextFilingNumber,
+  saveFilingForm,
+  type Filing,
+} from '../../db/providers';
+import type { TxBrand } from '../../db/tx';
+import { insertGrant } from '../../db/users';
 import type { Actor } from '../actor';
 import { hasRole } from '../actor';
 import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
@@ -19,15 +32,6 @@ import {
 import { filingMachine, type FilingEffect, type FilingEvent, type FilingState } from '../../../../shared/src/workflow/providerFiling';
 import { transition } from '../../../../shared/src/workflow/machine';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import {
-  currentMaterialKinds,
-  findFiling,
-  findFilingOfOwner,
-  historyOf,
-  listFilings,
-  countByStatus,
-  type Filing,
-} from './filingRepository';
 import { evidenceFields, FILING_CONDITIONS, materialLabel } from './conditions';
 
 /** Roles that review or administer may not also file as a provider: they would judge their own filing. */
@@ -47,12 +51,12 @@ export interface ReviewInput {
  * `apply` writes the state's own columns; history, audit and notifications are written by `act`.
  */
 type Checked = { reason: string | null; conditionsConfirmed: number; formProblems: number };
-type Applied = Partial<Pick<ProviderRow, 'approvedOn' | 'filingNo' | 'revokedOn' | 'submittedAt'>>;
+type Applied = Partial<Pick<Filing, 'approvedOn' | 'filingNo' | 'revokedOn' | 'submittedAt'>>;
 
 interface FilingAction {
   event: FilingEvent;
-  validate(tx: EntityManager, filing: Filing, input: ReviewInput): Checked | Promise<Checked>;
-  apply(tx: EntityManager, filing: Filing, now: number): Applied | Promise<Applied>;
+  validate(tx: TxBrand, filing: Filing, input: ReviewInput): Checked | Promise<Checked>;
+  apply(tx: TxBrand, filing: Filing, now: number): Applied | Promise<Applied>;
 }
 
 function reasonText(input: ReviewInput): string | null {
@@ -73,7 +77,7 @@ export class FilingService {
       submit: {
         event: 'submit',
         validate: async (tx, filing) => {
-          const problems = validateForSubmit(filing.form, await currentMaterialKinds(tx, filing.id), { today: today() });
+          const problems = validateForSubmit(filing.form, await filingMaterialKinds(tx, filing.id), { today: today() });
           if (problems.length)
             throw new InvalidInputError(`备案申报书还有 ${problems.length} 处需要补充或修改，请逐项处理后再提交`, problems);
           return { reason: null, conditionsConfirmed: 0, formProblems: 0 };
@@ -90,7 +94,7 @@ export class FilingService {
         // 三（一）: the approval date is the server's date at this moment, never typed in.
         apply: async (tx) => {
           const year = today().slice(0, 4);
-          const n = await nextInSequence(tx, `filing-${year}`);
+          const n = await nextFilingNumber(tx, year);
           return { approvedOn: today(), filingNo: `伊云备〔${year}〕${String(n).padStart(3, '0')}号` };
         },
       },
@@ -121,9 +125,9 @@ export class FilingService {
   }
 
   async get(auth: Actor, id: string) {
-    const filing = await this.db.run((m) => findFiling(m, id));
+    const filing = await this.db.read((tx) => findFiling(tx, id));
     if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
-    const materials = await this.db.run((m) => currentMaterialKinds(m, id));
+    const materials = await this.db.read((tx) => filingMaterialKinds(tx, id));
     const problems =
       filing.status === 'draft' || filing.status === 'returned'
         ? validateForSubmit(filing.form, materials, { today: todayInShanghai(new Date(this.now())) })
@@ -132,13 +136,13 @@ export class FilingService {
   }
 
   async mine(auth: Actor) {
-    const filing = await this.db.run((m) => findFilingOfOwner(m, auth.userId));
+    const filing = await this.db.read((tx) => findFilingOfOwner(tx, auth.userId));
     return filing ? this.get(auth, filing.id) : null;
   }
 
   async queue(statuses: FilingState[], after: { updatedAt: number; id: string } | null, limit: number) {
-    const [items, counts] = await this.db.run(
-      async (m) => [await listFilings(m, { statuses, after, limit }), await countByStatus(m)] as const,
+    const [items, counts] = await this.db.read(
+      async (tx) => [await listFilings(tx, { statuses, after, limit }), await filingCountsByStatus(tx)] as const,
     );
     const last = items[items.length - 1];
     return {
@@ -150,7 +154,7 @@ export class FilingService {
 
   async history(auth: Actor, id: string) {
     await this.get(auth, id);
-    const rows = await this.db.run((m) => historyOf(m, id));
+    const rows = await this.db.read((tx) => filingHistory(tx, id));
     return rows.map((r) => ({
       seq: r.seq,
       event: r.event,
@@ -164,12 +168,9 @@ export class FilingService {
 
   /** For city MIIT: the five conditions of 三（一）, each with its evidence from the form and the files. */
   async checklist(id: string) {
-    const filing = await this.db.run((m) => findFiling(m, id));
+    const filing = await this.db.read((tx) => findFiling(tx, id));
     if (!filing) throw new NotFoundError('没有这份备案申报');
-    const files: { id: string; kind: string; original_name: string }[] = await this.db.query(
-      "SELECT id, kind, original_name FROM files WHERE owner_type = 'provider' AND owner_id = ? AND superseded_by IS NULL ORDER BY created_at",
-      [id],
-    );
+    const files = await this.db.read((tx) => filesOf(tx, 'provider', id));
     return {
       filing: this.summary(filing),
       conditions: FILING_CONDITIONS.map((c) => ({
@@ -180,19 +181,19 @@ export class FilingService {
         materials: c.materials.map((kind) => ({
           kind,
           label: materialLabel(kind),
-          files: files.filter((f) => f.kind === kind).map((f) => ({ id: f.id, name: f.original_name })),
+          files: files.filter((f) => f.kind === kind).map((f) => ({ id: f.id, name: f.originalName })),
         })),
       })),
       otherMaterials: files
         .filter((f) => !FILING_CONDITIONS.some((c) => (c.materials as readonly string[]).includes(f.kind)))
-        .map((f) => ({ id: f.id, kind: f.kind, label: materialLabel(f.kind), name: f.original_name })),
+        .map((f) => ({ id: f.id, kind: f.kind, label: materialLabel(f.kind), name: f.originalName })),
     };
   }
 
   async documentSource(auth: Actor, id: string): Promise<{ filing: Filing; materials: string[] }> {
-    const filing = await this.db.run((m) => findFiling(m, id));
+    const filing = await this.db.read((tx) => findFiling(tx, id));
     if (!filing || !this.canSee(auth, filing)) throw new NotFoundError('没有这份备案申报，或您无权查看');
-    return { filing, materials: await this.db.run((m) => currentMaterialKinds(m, id)) };
+    return { filing, materials: await this.db.read((tx) => filingMaterialKinds(tx, id)) };
   }
 
   // ---- the provider's side -----------------------------------------------------------------------
@@ -211,7 +212,7 @@ export class FilingService {
           [{ path: 'id', message: existing.id }],
         );
       }
-      const row: ProviderRow = {
+      const row: Filing = {
         id: newId(),
         ownerUserId: auth.userId,
         companyName: form.basic?.companyName ?? '',
@@ -226,7 +227,7 @@ export class FilingService {
         createdAt: now,
         updatedAt: now,
       };
-      await insertRow(tx, ProviderEntity, row);
+      await insertFiling(tx, row);
       await this.appendEvent(tx, row.id, { event: 'create', from: null, to: 'draft', actorId: auth.userId, reason: null, now });
       await this.audit.append(tx, {
         action: 'filing.create',
@@ -237,7 +238,7 @@ export class FilingService {
       });
       if (!auth.grants.some((g) => g.role === 'provider')) {
         const grantId = newId();
-        await tx.getRepository(UserRoleEntity).insert({
+        await insertGrant(tx, {
           id: grantId,
           userId: auth.userId,
           role: 'provider',
@@ -245,7 +246,6 @@ export class FilingService {
           grantedBy: null,
           invitationId: null,
           createdAt: now,
-          revokedAt: null,
         });
         await this.audit.append(tx, {
           action: 'role.grant',
@@ -255,7 +255,7 @@ export class FilingService {
           data: { grantId, role: 'provider', via: 'filing', providerId: row.id },
         });
       }
-      return this.view(toFilingRow(row));
+      return this.view(row);
     });
   }
 
@@ -268,20 +268,13 @@ export class FilingService {
       if (!filing || filing.ownerUserId !== auth.userId) throw new NotFoundError('没有这份备案申报，或它不是您的');
       if (filing.status !== 'draft' && filing.status !== 'returned')
         throw new ConflictError(`备案申报当前为“${filingMachine.states[filing.status].labels.applicant}”，不能修改`, 'not_editable');
-      const res = await tx
-        .getRepository(ProviderEntity)
-        .createQueryBuilder()
-        .update()
-        .set({
-          form: form,
-          companyName: form.basic?.companyName ?? '',
-          platformName: form.basic?.platformName ?? null,
-          version: () => 'version + 1',
-          updatedAt: now,
-        })
-        .where('id = :id AND version = :version', { id, version: input.version })
-        .execute();
-      if (res.affected !== 1) throw staleError();
+      const saved = await saveFilingForm(tx, id, input.version, {
+        form,
+        companyName: form.basic?.companyName ?? '',
+        platformName: form.basic?.platformName ?? null,
+        updatedAt: now,
+      });
+      if (!saved) throw staleError();
       await this.appendEvent(tx, id, { event: 'save', from: filing.status, to: filing.status, actorId: auth.userId, reason: null, now });
       await this.audit.append(tx, {
         action: 'filing.save',
@@ -290,8 +283,7 @@ export class FilingService {
         entityId: id,
         data: { version: input.version + 1 },
       });
-      const saved = await findFiling(tx, id);
-      return this.view(saved!);
+      return this.view((await findFiling(tx, id))!);
     });
   }
 
@@ -330,14 +322,7 @@ export class FilingService {
         );
       }
       const columns = await action.apply(tx, filing, now);
-      const res = await tx
-        .getRepository(ProviderEntity)
-        .createQueryBuilder()
-        .update()
-        .set({ ...columns, status: decided.to, version: () => 'version + 1', updatedAt: now })
-        .where('id = :id AND version = :version AND status = :status', { id, version: filing.version, status: filing.status })
-        .execute();
-      if (res.affected !== 1) throw staleError();
+      if (!(await moveFiling(tx, id, filing, { ...columns, status: decided.to, updatedAt: now }))) throw staleError();
       const after = (await findFiling(tx, id))!;
       await this.appendEvent(tx, id, {
         event,
@@ -369,7 +354,7 @@ export class FilingService {
   }
 
   private async performEffects(
-    tx: EntityManager,
+    tx: TxBrand,
     effects: readonly FilingEffect[],
     event: FilingEvent,
     filing: Filing,
@@ -406,7 +391,7 @@ export class FilingService {
   }
 
   private async appendEvent(
-    tx: EntityManager,
+    tx: TxBrand,
     providerId: string,
     e: {
       event: string;
@@ -418,14 +403,9 @@ export class FilingService {
       data?: Record<string, unknown>;
     },
   ): Promise<void> {
-    const rows: { seq: number | string | null }[] = await tx.query('SELECT MAX(seq) AS seq FROM provider_events WHERE provider_id = ?', [
-      providerId,
-    ]);
-    const seq = Number(rows[0]?.seq ?? 0) + 1;
-    await insertRow(tx, ProviderEventEntity, {
+    await appendFilingEvent(tx, {
       id: newId(),
       providerId,
-      seq,
       event: e.event,
       fromStatus: e.from,
       toStatus: e.to,
@@ -466,10 +446,6 @@ export class FilingService {
     const labels = filingMachine.states[f.status].labels;
     return { ...this.summary(f), statusLabel: labels.reviewer, applicantLabel: labels.applicant, form: f.form, createdAt: f.createdAt };
   }
-}
-
-function toFilingRow(row: ProviderRow): Filing {
-  return { ...row, status: row.status, form: row.form ?? {} };
 }
 
 function staleError(): DomainError {

@@ -1,11 +1,10 @@
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/database';
+import { approvedFilings, findFiling, providersTakingWechatPay, type Filing } from '../../db/providers';
+import type { TxBrand } from '../../db/tx';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { maskPhone } from '../../logger';
 import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { findFiling, toFiling, type Filing } from './filingRepository';
-import { ProviderEntity } from '../../db/entities';
 
 /**
  * The public registry of filed providers (三（二）5 catalogue with prices, 6 Yichun offers), from
@@ -19,10 +18,7 @@ export class ProviderRegistry {
   ) {}
 
   async list(q: { text?: string; fn?: string }) {
-    const rows = await this.db.run((m) =>
-      m.getRepository(ProviderEntity).find({ where: { status: 'approved' }, order: { approvedOn: 'ASC', id: 'ASC' } }),
-    );
-    let items = rows.map(toFiling);
+    let items = await this.db.read((tx) => approvedFilings(tx));
     if (q.fn) items = items.filter((f) => (f.form.basic?.platformFunctions ?? []).includes(q.fn as never));
     if (q.text) {
       const needle = q.text.toLowerCase();
@@ -38,12 +34,11 @@ export class ProviderRegistry {
 
   /** Providers whose linked merchant account takes payment on the platform (issue 7). */
   private async acceptingWechatPay(): Promise<Set<string>> {
-    const rows: { provider_id: string }[] = await this.db.query("SELECT provider_id FROM merchant_accounts WHERE status = 'active'");
-    return new Set(rows.map((r) => r.provider_id));
+    return this.db.read((tx) => providersTakingWechatPay(tx));
   }
 
   async detail(id: string) {
-    const filing = await this.db.run((m) => findFiling(m, id));
+    const filing = await this.db.read((tx) => findFiling(tx, id));
     if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) throw new NotFoundError('没有这家已备案的云服务商');
     return {
       ...this.card(filing, (await this.acceptingWechatPay()).has(filing.id)),
@@ -90,7 +85,7 @@ export class ProviderRegistry {
  * For the application: only an approved, unrevoked provider can be named. Used inside the caller's
  * transaction so that a revocation cannot slip between the check and the write.
  */
-export async function assertSelectableProvider(tx: EntityManager, providerId: string): Promise<Filing> {
+export async function assertSelectableProvider(tx: TxBrand, providerId: string): Promise<Filing> {
   const filing = await findFiling(tx, providerId);
   if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) {
     throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [

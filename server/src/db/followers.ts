@@ -1,10 +1,12 @@
-import type { EntityManager } from 'typeorm';
-import type { Database } from '../../db/database';
+import type { Database } from './database';
+import { em } from './orm';
+import type { TxBrand } from './tx';
 
 /**
- * The official account's SQL, parameterised throughout: this is the hot path of every message, and
- * TypeORM's query builder inlines numbers on SQLite (../../../../shared/notes/performance.md).
- * Reads go through `db.query` before the handling transaction; writes run inside it.
+ * The official account's followers, their links to mini-program users, binding codes and handled
+ * messages. Parameterised SQL throughout: this is the hot path of every message, and TypeORM's query
+ * builder inlines numbers on SQLite (../../../shared/notes/performance.md). Reads go through
+ * `db.query` before the handling transaction; writes run inside it.
  */
 
 /** Rows read by several statements: numbers come back as strings from mysql2 for bigint. */
@@ -12,8 +14,8 @@ type Num = number | string;
 const num = (v: Num | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** UPDATE/DELETE inside the handling transaction, answering how many rows it touched (both databases). */
-export async function execute(tx: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const runner = tx.queryRunner;
+async function execute(tx: TxBrand, sql: string, params: unknown[]): Promise<number> {
+  const runner = em(tx).queryRunner;
   if (runner === undefined) throw new Error('execute() needs the transaction manager');
   const result = await runner.query(sql, params, true);
   return result.affected ?? 0;
@@ -22,11 +24,11 @@ export async function execute(tx: EntityManager, sql: string, params: unknown[])
 // ---- dedupe -----------------------------------------------------------------------------------------
 
 export async function recordMessage(
-  tx: EntityManager,
+  tx: TxBrand,
   row: { key: string; openid: string; msgType: string; reply: string | null; at: number },
 ): Promise<void> {
   // The primary key makes a second handling of the same message fail here, on every instance.
-  await tx.query('INSERT INTO oa_messages (dedupe_key, openid, msg_type, reply, created_at) VALUES (?, ?, ?, ?, ?)', [
+  await em(tx).query('INSERT INTO oa_messages (dedupe_key, openid, msg_type, reply, created_at) VALUES (?, ?, ?, ?, ?)', [
     row.key,
     row.openid,
     row.msgType,
@@ -103,7 +105,7 @@ const dbValue = (v: string | number | boolean | null | undefined): string | numb
  * fails on the primary key, which the caller treats the same way.
  */
 export async function writeFollower(
-  tx: EntityManager,
+  tx: TxBrand,
   openid: string,
   before: Follower | null,
   changes: FollowerChanges,
@@ -112,7 +114,7 @@ export async function writeFollower(
   const keys = (Object.keys(changes) as (keyof FollowerChanges)[]).filter((k) => changes[k] !== undefined);
   if (before === null) {
     const row = { unionid: null, followed: true, flow: null, flowUpdatedAt: null, bindFailures: 0, bindWindowAt: null, ...changes };
-    await tx.query(
+    await em(tx).query(
       'INSERT INTO oa_followers (openid, unionid, followed, flow, flow_updated_at, bind_failures, bind_window_at, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)',
       [openid, row.unionid, dbValue(row.followed), row.flow, row.flowUpdatedAt, row.bindFailures, row.bindWindowAt, now, now],
     );
@@ -180,6 +182,75 @@ export async function bindingCodeByHash(db: Database, codeHash: string): Promise
   );
   const r = rows[0];
   return r ? { id: r.id, userId: r.user_id, expiresAt: Number(r.expires_at), usedAt: num(r.used_at) } : null;
+}
+
+/** Whether the user is linked to a follower, and whether that follower still follows (null: not known). */
+export async function followStatusOfUser(db: Database, userId: string): Promise<{ bound: boolean; followed: boolean | null }> {
+  const rows = await db.query<{ oa_openid: string | null; followed: Num | null }>(
+    'SELECT u.oa_openid, f.followed FROM users u LEFT JOIN oa_followers f ON f.openid = u.oa_openid WHERE u.id = ?',
+    [userId],
+  );
+  const r = rows[0];
+  if (!r || r.oa_openid === null) return { bound: false, followed: null };
+  return { bound: true, followed: r.followed === null ? null : Number(r.followed) === 1 };
+}
+
+/** Takes the openid from the user who holds it: false if they no longer do. */
+export async function unlinkOpenid(tx: TxBrand, userId: string, openid: string, now: number): Promise<boolean> {
+  return (
+    (await execute(tx, 'UPDATE users SET oa_openid = NULL, updated_at = ? WHERE id = ? AND oa_openid = ?', [now, userId, openid])) === 1
+  );
+}
+
+/** Links the openid to the user (with `onlyIfUnlinked`, only if the user holds none): false if the row did not take it. */
+export async function linkUserOpenid(tx: TxBrand, userId: string, openid: string, now: number, onlyIfUnlinked: boolean): Promise<boolean> {
+  const sql = onlyIfUnlinked
+    ? 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ? AND oa_openid IS NULL'
+    : 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ?';
+  return (await execute(tx, sql, [openid, now, userId])) === 1;
+}
+
+// ---- binding codes: issuing and using ---------------------------------------------------------------
+
+/** How many codes the user was issued since `since`, and when the oldest of them was. */
+export async function codesIssuedSince(tx: TxBrand, userId: string, since: number): Promise<{ n: number; oldest: number | null }> {
+  const rows: { n: Num; oldest: Num | null }[] = await em(tx).query(
+    'SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?',
+    [userId, since],
+  );
+  return { n: Number(rows[0]?.n ?? 0), oldest: num(rows[0]?.oldest) };
+}
+
+/** The user's unused codes stop working now. */
+export async function expireOpenCodes(tx: TxBrand, userId: string, now: number): Promise<void> {
+  await execute(tx, 'UPDATE oa_binding_codes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?', [
+    now,
+    userId,
+    now,
+  ]);
+}
+
+/** A new code (its hash is unique for ever: a duplicate key means the same code was issued before). */
+export async function insertBindingCode(
+  tx: TxBrand,
+  code: { id: string; codeHash: string; userId: string; createdAt: number; expiresAt: number },
+): Promise<void> {
+  await em(tx).query(
+    'INSERT INTO oa_binding_codes (id, code_hash, user_id, created_at, expires_at, used_at, used_by_openid) VALUES (?, ?, ?, ?, ?, NULL, NULL)',
+    [code.id, code.codeHash, code.userId, code.createdAt, code.expiresAt],
+  );
+}
+
+/** Single use across instances: only one transaction can turn used_at from NULL. */
+export async function claimBindingCode(tx: TxBrand, id: string, openid: string, now: number): Promise<boolean> {
+  return (
+    (await execute(tx, 'UPDATE oa_binding_codes SET used_at = ?, used_by_openid = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', [
+      now,
+      openid,
+      id,
+      now,
+    ])) === 1
+  );
 }
 
 // ---- housekeeping -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * The outbox's SQL: claiming due rows, recording each outcome, returning stuck claims. Plain
+ * The outbox's questions and commands: claiming due rows, recording each outcome, returning stuck claims. Plain
  * parameterised SQL (TypeORM inlines numbers into the SQL text on SQLite, which churns the
  * statement cache on a hot path: ../shared/notes/performance.md).
  *
@@ -17,9 +17,20 @@
  * sibling was sent, and it is released (made due now) when the sibling was skipped or died.
  */
 import type { EntityManager } from 'typeorm';
-import type { Database } from '../../db/database';
-import type { NotificationRow } from '../../db/entities';
+import type { Database } from '../database';
+import { NotificationEntity, type NotificationRow } from '../entities';
+import { em } from '../orm';
+import { insertRow } from '../rows';
+import type { TxBrand } from '../tx';
 import { exec, inList } from './sql';
+
+/** A notification row as written: one per recipient and channel. */
+export type Notification = NotificationRow;
+
+/** Writes one notification inside the caller's transaction (its idempotency key is unique). */
+export async function insertNotification(tx: TxBrand, row: Notification): Promise<void> {
+  await insertRow(em(tx), NotificationEntity, row);
+}
 
 export type WechatRowChannel = Exclude<NotificationRow['channel'], 'inbox'>;
 

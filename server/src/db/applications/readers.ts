@@ -1,0 +1,201 @@
+import { In, IsNull } from 'typeorm';
+import type { Database } from '../database';
+import { ApplicationEntity, EnterpriseEntity, PaymentEntity, type PaymentRow } from '../entities';
+import { em } from '../orm';
+import type { TxBrand } from '../tx';
+import type { Application } from './index';
+
+/** A payment the enterprise recorded against its contract. */
+export type ContractPayment = PaymentRow;
+import { inList } from '../notifications/sql';
+import { numOrNull } from '../values';
+import type { ApplicationState } from '../../../../shared/src/workflow/application';
+
+/**
+ * Read-only questions about applications asked from outside their own use cases: the outbox (whose
+ * county an alert is about), the reviewers' digest, the official account's 进度.
+ */
+
+/** The county of each application given that exists. */
+export async function countiesOfApplications(db: Database, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (ids.length === 0) return out;
+  const list = inList(ids);
+  const rows = await db.query<{ id: string; county_code: string }>(
+    `SELECT id, county_code FROM applications WHERE id IN (${list.sql})`,
+    list.params,
+  );
+  for (const r of rows) out.set(r.id, r.county_code);
+  return out;
+}
+
+/** An application in a stage, and since when: its last event into that status, else its last change. */
+export interface StageItem {
+  id: string;
+  trackingNo: string | null;
+  status: ApplicationState;
+  round: number;
+  countyCode: string;
+  since: number;
+}
+
+/** Applications in any of `statuses` (in one county, if given), with since when they are there. */
+export async function applicationsInStages(
+  db: Database,
+  statuses: readonly ApplicationState[],
+  countyCode: string | null,
+): Promise<StageItem[]> {
+  // updated_at moves with every edit; seeded rows without history fall back to it.
+  const sql =
+    `SELECT a.id, a.tracking_no, a.status, a.round, a.county_code, a.updated_at, ` +
+    `(SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since ` +
+    `FROM applications a WHERE a.status IN (${statuses.map(() => '?').join(',')})` +
+    (countyCode === null ? '' : ' AND a.county_code = ?');
+  const rows = await db.query<{
+    id: string;
+    tracking_no: string | null;
+    status: string;
+    round: number | string;
+    county_code: string;
+    updated_at: number | string;
+    since: number | string | null;
+  }>(sql, countyCode === null ? [...statuses] : [...statuses, countyCode]);
+  return rows.map((r) => ({
+    id: r.id,
+    trackingNo: r.tracking_no,
+    status: r.status as ApplicationState,
+    round: Number(r.round),
+    countyCode: r.county_code,
+    since: Number(r.since ?? r.updated_at),
+  }));
+}
+
+/** An application as its enterprise's member follows it (the official account's 进度). */
+export interface MemberApplication {
+  id: string;
+  trackingNo: string | null;
+  status: string;
+  lastReason: string | null;
+  subsidyFen: number | null;
+  verifiedFen: number | null;
+  enterpriseName: string;
+}
+
+/** The applications of every enterprise the user is an active member of, newest change first; withdrawn ones are history. */
+export async function applicationsOfMember(db: Database, userId: string): Promise<MemberApplication[]> {
+  const rows = await db.query<{
+    id: string;
+    tracking_no: string | null;
+    status: string;
+    last_reason: string | null;
+    subsidy_fen: number | string | null;
+    verified_fen: number | string | null;
+    name: string;
+  }>(
+    `SELECT a.id, a.tracking_no, a.status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name
+       FROM applications a
+       JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.user_id = ? AND m.status = 'active'
+       JOIN enterprises e ON e.id = a.enterprise_id
+      WHERE a.status <> 'withdrawn'
+      ORDER BY a.updated_at DESC, a.id DESC`,
+    [userId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    trackingNo: r.tracking_no,
+    status: r.status,
+    lastReason: r.last_reason,
+    subsidyFen: numOrNull(r.subsidy_fen),
+    verifiedFen: numOrNull(r.verified_fen),
+    enterpriseName: r.name,
+  }));
+}
+
+/**
+ * The reasons of the application's latest opinion that was not an approval, as stored (JSON text);
+ * only the reasons: a reviewer's internal note is never read here.
+ */
+export async function latestRefusalReasons(db: Database, applicationId: string): Promise<string | null> {
+  const rows = await db.query<{ reasons: string | null }>(
+    "SELECT reasons FROM review_opinions WHERE application_id = ? AND decision <> 'approve' ORDER BY created_at DESC, id DESC LIMIT 1",
+    [applicationId],
+  );
+  return rows[0]?.reasons ?? null;
+}
+
+/** How many applications are in each of `statuses` (in one county, if given); a status with none is absent. */
+export async function applicationCountsByStatus(
+  db: Database,
+  statuses: readonly ApplicationState[],
+  countyCode: string | null,
+): Promise<Map<string, number>> {
+  const placeholders = statuses.map(() => '?').join(', ');
+  const rows = await db.query<{ status: string; n: number | string }>(
+    countyCode === null
+      ? `SELECT status, COUNT(*) AS n FROM applications WHERE status IN (${placeholders}) GROUP BY status`
+      : `SELECT status, COUNT(*) AS n FROM applications WHERE county_code = ? AND status IN (${placeholders}) GROUP BY status`,
+    countyCode === null ? [...statuses] : [countyCode, ...statuses],
+  );
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The applications given that exist, in the order given. */
+export async function applicationsByIds(tx: TxBrand, ids: readonly string[]): Promise<Application[]> {
+  if (!ids.length) return [];
+  const rows = (await em(tx)
+    .getRepository(ApplicationEntity)
+    .find({ where: { id: In([...new Set(ids)]) } })) as Application[];
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+/** The names of the applications' enterprises: id → name. */
+export async function enterpriseNamesByIds(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await em(tx)
+    .getRepository(EnterpriseEntity)
+    .find({ select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } });
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * A keyset page of the applications naming any of these provider records (drafts are the
+ * enterprise's own), newest change first: their ids.
+ */
+export async function applicationIdsOfProviders(
+  tx: TxBrand,
+  providerIds: readonly string[],
+  opts: { statuses: readonly string[] | null; after: { updatedAt: number; id: string } | null; limit: number },
+): Promise<string[]> {
+  const where = [`provider_id IN (${providerIds.map(() => '?').join(', ')})`, "status <> 'draft'"];
+  const params: unknown[] = [...providerIds];
+  if (opts.statuses) {
+    where.push(`status IN (${opts.statuses.map(() => '?').join(', ')})`);
+    params.push(...opts.statuses);
+  }
+  if (opts.after) {
+    where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
+    params.push(opts.after.updatedAt, opts.after.updatedAt, opts.after.id);
+  }
+  const rows: { id: string }[] = await em(tx).query(
+    `SELECT id FROM applications WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT ${Math.floor(opts.limit)}`,
+    params,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** How many applications naming these provider records are in each status (drafts aside). */
+export async function applicationCountsOfProviders(tx: TxBrand, providerIds: readonly string[]): Promise<Record<string, number>> {
+  const rows: { status: string; n: number | string }[] = await em(tx).query(
+    `SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${providerIds.map(() => '?').join(', ')}) AND status <> 'draft' GROUP BY status`,
+    [...providerIds],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The payments the enterprise recorded against its contract (removed ones aside), in order of payment. */
+export async function paymentsOfApplication(tx: TxBrand, applicationId: string): Promise<ContractPayment[]> {
+  return em(tx)
+    .getRepository(PaymentEntity)
+    .find({ where: { applicationId, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
+}
