@@ -51,6 +51,10 @@ export function responseSources(): string[] {
 export function generateResponseFiles(program: ts.Program = ts.createProgram(responseSources(), COMPILER_OPTIONS)): Map<string, string> {
   const dir = path.join(SHARED_SRC, RESPONSES_DIR);
   const names = responseSources().map((f) => path.basename(f));
+  if (names.includes('index.ts'))
+    throw new Error(
+      `mp:sync: miniprogram/shared/${RESPONSES_DIR}/index.ts is written here; name shared/src/${RESPONSES_DIR}/index.ts otherwise`,
+    );
   const checker = program.getTypeChecker();
   const out = new Map<string, string>();
   const taken = new Map<string, string>();
