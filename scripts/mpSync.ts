@@ -9,12 +9,15 @@
  * the TypeScript checker computes for it. Anything picked that still needs zod at run time stops the script
  * with the name that does.
  *
+ * The server's answers (shared/src/contracts/responses/) are written out as types by ./mpSyncResponses.ts.
+ *
  * The output is committed; test/miniprogram/sharedSync.test.ts fails when it differs from what this script
  * would write now, so a change in shared/ cannot silently leave the mini-program behind.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { COMPILER_OPTIONS, generateResponseFiles, responseSources } from './mpSyncResponses';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 const SHARED_SRC = path.join(REPO_ROOT, 'shared', 'src');
@@ -145,16 +148,8 @@ const HEADER = (source: string, whole: boolean): string =>
 /** Every file of the output, keyed by its path under miniprogram/shared/ (forward slashes). */
 export function generateSharedFiles(entries: readonly SyncEntry[] = SYNC_ENTRIES): Map<string, string> {
   const files = entries.map((e) => path.join(SHARED_SRC, e.file));
-  const options: ts.CompilerOptions = {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    skipLibCheck: true,
-    noEmit: true,
-    types: [],
-  };
-  const program = ts.createProgram(files, options);
+  // One program for both: the answers of shared/src/contracts/responses/ are written out by ./mpSyncResponses.ts.
+  const program = ts.createProgram([...files, ...responseSources()], COMPILER_OPTIONS);
   const checker = program.getTypeChecker();
   const generated = new Set(entries.map((e) => e.file));
   const out = new Map<string, string>();
@@ -162,6 +157,10 @@ export function generateSharedFiles(entries: readonly SyncEntry[] = SYNC_ENTRIES
     const sf = program.getSourceFile(path.join(SHARED_SRC, entry.file));
     if (!sf) throw new Error(`mp:sync: cannot read shared/src/${entry.file}`);
     out.set(entry.file, HEADER(entry.file, !entry.pick) + emitFile(sf, entry, checker, generated));
+  }
+  for (const [file, text] of generateResponseFiles(program)) {
+    if (out.has(file)) throw new Error(`mp:sync: shared/src/${file} is both copied and written out as answers`);
+    out.set(file, text);
   }
   return out;
 }

@@ -31,6 +31,16 @@ export function countyLabel(code: string | null | undefined): string {
   return code ? (countyName(code) ?? code) : '';
 }
 
+/** What the server answers as null (not entered yet) reads “未填写”, never blank and never “null”. */
+export function orUnfilled(text: string | null | undefined): string {
+  return text === null || text === undefined || text.trim() === '' ? '未填写' : text;
+}
+
+/** 经办人 and phone, either of which the server may answer as null. */
+export function contactText(p: { contactName: string | null; contactPhone: string | null }): string {
+  return p.contactName === null && p.contactPhone === null ? '未填写' : `${orUnfilled(p.contactName)} ${orUnfilled(p.contactPhone)}`;
+}
+
 /** A bank account number in lists: the last four digits only. */
 export function maskAccount(accountNo: string | null | undefined): string {
   if (!accountNo) return '';

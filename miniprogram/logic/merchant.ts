@@ -3,7 +3,7 @@
  * (pay.weixin.qq.com) to find it, and a first check before the keys travel. The server checks the keys
  * with WeChat Pay itself before saving — what it refuses comes back naming the box (details[].path).
  */
-import type { MerchantLinkInput } from '../services/types';
+import type { MerchantLinkInput } from '../services/inputs';
 
 export interface MerchantForm {
   mchid: string;

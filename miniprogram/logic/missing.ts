@@ -3,7 +3,7 @@
  * submit (GET /api/v1/applications/:id → missing, each with a path); this module files each item under the
  * step where it is put right, so the enterprise sees at a glance what to do and where.
  */
-import type { MissingItem } from '../services/types';
+import type { Issue as MissingItem } from '../shared/contracts/responses';
 
 export type StepKey = 'profile' | 'contract' | 'payments' | 'declarations' | 'bank' | 'materials';
 

@@ -22,6 +22,11 @@ export function formatFen(fen: number | null | undefined): string {
   return `${sign}${groupThousands(String(yuan))}.${String(cents).padStart(2, '0')} 元`;
 }
 
+/** An amount the enterprise may not have entered yet (已付款 before any payment line): “未填写” rather than “—”. */
+export function formatFenOrUnfilled(fen: number | null | undefined): string {
+  return fen === null || fen === undefined ? '未填写' : formatFen(fen);
+}
+
 /** For an input box: 7500001 → "75000.01", 7500000 → "75000". */
 export function fenToYuanText(fen: number | null | undefined): string {
   if (fen === null || fen === undefined || !Number.isSafeInteger(fen)) return '';

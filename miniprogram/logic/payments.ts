@@ -7,7 +7,10 @@ import { formatFen, parseYuan } from './money';
 import { formatTime } from './format';
 import { creditCode } from './validators';
 import { charCount } from '../shared/contracts/providerFiling';
-import type { DiscrepancyKind, Payment, PaymentRequestInput } from '../services/types';
+import type { Payment, PaymentDiscrepancy } from '../shared/contracts/responses';
+import type { PaymentRequestInput } from '../services/inputs';
+
+type DiscrepancyKind = PaymentDiscrepancy['kind'];
 
 // ---- one payment as the pages show it ---------------------------------------------------------------------
 

@@ -3,7 +3,9 @@
  * enterprise reads those words: 三（四）审核意见), every county opinion rates 上云效果 and 服务商服务质量 1–5,
  * and city MIIT's 核定金额 is never above what the rules pay and says why when it is lower.
  */
-export type Decision = 'approve' | 'return' | 'reject';
+import type { Decision } from '../shared/contracts/responses';
+
+export type { Decision };
 
 export const DECISIONS: readonly { value: Decision; label: string }[] = [
   { value: 'approve', label: '同意' },

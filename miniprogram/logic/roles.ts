@@ -3,7 +3,7 @@
  * that also applies as an enterprise, say) picks one in the role switch; the home page follows it.
  */
 import { ROLE_LABELS, countyName, type Role } from '../shared/contracts/roles';
-import type { RoleScope } from '../services/types';
+import type { RoleScope } from '../shared/contracts/responses';
 
 export interface HomeEntry {
   title: string;

@@ -2,7 +2,7 @@
  * An application's history as the enterprise reads it: each step with its date and, where a reviewer
  * gave one, the opinion; after a return, exactly what to fix, item by item, naming the material or field.
  */
-import type { ApplicationEvent, ApplicationView, ReasonItem } from '../services/types';
+import type { ApplicationEvent, ApplicationView, ReasonItem } from '../shared/contracts/responses';
 import { formatTime } from './format';
 
 export interface TimelineItem {
@@ -39,7 +39,10 @@ const EVENT_TITLES: Record<string, string> = {
 /** Edits and payments are the enterprise's own drafting, not steps of the case. */
 const DRAFTING = new Set(['edit', 'payments']);
 
-export function timeline(events: readonly ApplicationEvent[]): TimelineItem[] {
+/** What the timeline reads of an event: pages also build these from a filing's or a reviewer's history. */
+export type TimelineEvent = Pick<ApplicationEvent, 'seq' | 'event' | 'from' | 'to' | 'toLabel' | 'reason' | 'at'>;
+
+export function timeline(events: readonly TimelineEvent[]): TimelineItem[] {
   const steps = events.filter((e) => !DRAFTING.has(e.event));
   return steps
     .map((e, i) => ({

@@ -1,111 +1,103 @@
 /**
  * One typed function per server route (services/routes.ts): what the pages call. No page calls
  * wx.request; this module builds every call from the route table and leaves the wire to services/http.ts.
+ * What each call answers is not written here: services/http.ts types it by its route from the contract
+ * (shared/src/contracts/responses, generated into miniprogram/shared/ by `npm run mp:sync`).
  */
 import type { BankAccount, ContractInput, Declarations, EnterpriseProfile, PaymentInput } from '../shared/contracts/application';
-import type { EligibilityFacts, Verdict } from '../shared/contracts/eligibility';
+import type { EligibilityFacts } from '../shared/contracts/eligibility';
 import type { ProviderFilingForm } from '../shared/contracts/providerFiling';
-import type { FlowDescription } from '../shared/rules/flow';
 import type { InvitedRole } from '../shared/contracts/roles';
 import { call, download, upload, type CallOptions } from './http';
 import { ROUTES } from './routes';
-import type * as T from './types';
+import type * as T from './inputs';
 
 type Quiet = Pick<CallOptions, 'quiet'>;
 type Query = CallOptions['query'];
 
 // ---- login and the person ---------------------------------------------------------------------------------
 
-export const me = () => call<{ user: T.PublicUser }>(ROUTES.me);
-export const logout = () => call<null>(ROUTES.logout, { quiet: true });
-export const redeemInvitation = (code: string, o: Quiet = {}) =>
-  call<{ user: T.PublicUser }>(ROUTES.redeemInvitation, { body: { code }, ...o });
-export const oaBindingCode = () => call<T.BindingCode>(ROUTES.oaBindingCode);
-export const oaBinding = () => call<T.BindingStatus>(ROUTES.oaBinding);
-export const inbox = (query: { cursor?: string; unread?: '1' } = {}) => call<T.InboxPage>(ROUTES.inbox, { query });
-export const markRead = (id: string) => call<{ id: string; readAt: number; unreadCount: number }>(ROUTES.inboxRead, { params: { id } });
-export const markAllRead = () => call<{ updated: number; unreadCount: number }>(ROUTES.inboxReadAll);
-export const notificationPreferences = (o: Quiet = {}) => call<T.NotificationPreferences>(ROUTES.notificationPreferences, o);
-export const saveNotificationPreferences = (body: T.PreferencesInput) =>
-  call<T.NotificationPreferences>(ROUTES.saveNotificationPreferences, { body });
+export const me = () => call(ROUTES.me);
+export const logout = () => call(ROUTES.logout, { quiet: true });
+export const redeemInvitation = (code: string, o: Quiet = {}) => call(ROUTES.redeemInvitation, { body: { code }, ...o });
+export const oaBindingCode = () => call(ROUTES.oaBindingCode);
+export const oaBinding = () => call(ROUTES.oaBinding);
+export const inbox = (query: { cursor?: string; unread?: '1' } = {}) => call(ROUTES.inbox, { query });
+export const markRead = (id: string) => call(ROUTES.inboxRead, { params: { id } });
+export const markAllRead = () => call(ROUTES.inboxReadAll);
+export const notificationPreferences = (o: Quiet = {}) => call(ROUTES.notificationPreferences, o);
+export const saveNotificationPreferences = (body: T.PreferencesInput) => call(ROUTES.saveNotificationPreferences, { body });
 
 // ---- the policy (public) ---------------------------------------------------------------------------------
 
-export const policy = () => call<T.PolicyInfo>(ROUTES.policy, { anonymous: true });
-export const eligibilityFlow = () => call<FlowDescription>(ROUTES.eligibilityFlow, { anonymous: true });
-export const evaluate = (facts: EligibilityFacts) => call<Verdict>(ROUTES.evaluate, { body: facts, anonymous: true });
+export const policy = () => call(ROUTES.policy, { anonymous: true });
+export const eligibilityFlow = () => call(ROUTES.eligibilityFlow, { anonymous: true });
+export const evaluate = (facts: EligibilityFacts) => call(ROUTES.evaluate, { body: facts, anonymous: true });
 
 // ---- materials ---------------------------------------------------------------------------------------------
 
 export const uploadFile = (ownerType: string, ownerId: string, kind: string, filePath: string, onProgress?: (percent: number) => void) =>
-  upload<{ files: T.StoredFile[] }>(ROUTES.uploadFiles, { params: { ownerType, ownerId, kind }, filePath, onProgress });
+  upload(ROUTES.uploadFiles, { params: { ownerType, ownerId, kind }, filePath, onProgress });
 export const replaceFile = (id: string, filePath: string, onProgress?: (percent: number) => void) =>
-  upload<{ file: T.StoredFile }>(ROUTES.replaceFile, { params: { id }, filePath, onProgress });
+  upload(ROUTES.replaceFile, { params: { id }, filePath, onProgress });
 export const ownerFiles = (ownerType: string, ownerId: string, query: Query = {}) =>
-  call<{ files: T.StoredFile[] }>(ROUTES.ownerFiles, { params: { ownerType, ownerId }, query });
+  call(ROUTES.ownerFiles, { params: { ownerType, ownerId }, query });
 /** A material to a temporary file: `inline=1` says it is for looking at (the download is audited either way). */
 export const downloadFile = (id: string) => download(ROUTES.fileContent, { params: { id }, query: { inline: 1 } });
 
 // ---- the enterprise --------------------------------------------------------------------------------------
 
-export const registerEnterprise = (profile: EnterpriseProfile, o: Quiet = {}) =>
-  call<{ enterprise: T.EnterpriseView; membership: 'owner' | 'claim_pending' }>(ROUTES.registerEnterprise, { body: profile, ...o });
-export const myEnterprises = () => call<{ items: T.EnterpriseView[] }>(ROUTES.myEnterprises);
+export const registerEnterprise = (profile: EnterpriseProfile, o: Quiet = {}) => call(ROUTES.registerEnterprise, { body: profile, ...o });
+export const myEnterprises = () => call(ROUTES.myEnterprises);
 export const updateEnterprise = (id: string, version: number, profile: Omit<EnterpriseProfile, 'creditCode'>, o: Quiet = {}) =>
-  call<{ enterprise: T.EnterpriseView }>(ROUTES.updateEnterprise, { params: { id }, body: { ...profile, version }, ...o });
-export const inviteColleague = (id: string) => call<{ code: string; expiresAt: number }>(ROUTES.inviteColleague, { params: { id } });
-export const joinEnterprise = (creditCode: string, code: string) =>
-  call<{ enterprise: T.EnterpriseView }>(ROUTES.joinEnterprise, { body: { creditCode, code } });
+  call(ROUTES.updateEnterprise, { params: { id }, body: { ...profile, version }, ...o });
+export const inviteColleague = (id: string) => call(ROUTES.inviteColleague, { params: { id } });
+export const joinEnterprise = (creditCode: string, code: string) => call(ROUTES.joinEnterprise, { body: { creditCode, code } });
 export const startApplication = (enterpriseId: string, facts: EligibilityFacts | null) =>
-  call<T.ApplicationEnvelope>(ROUTES.startApplication, { body: { enterpriseId, facts } });
-export const myApplications = () => call<{ items: T.ApplicationSummary[] }>(ROUTES.myApplications);
-export const application = (id: string) => call<T.ApplicationEnvelope>(ROUTES.application, { params: { id } });
+  call(ROUTES.startApplication, { body: { enterpriseId, facts } });
+export const myApplications = () => call(ROUTES.myApplications);
+export const application = (id: string) => call(ROUTES.application, { params: { id } });
 export const saveApplication = (
   id: string,
   version: number,
   part: { contract?: ContractInput; declarations?: Declarations; bank?: BankAccount },
   o: Quiet = {},
-) => call<T.ApplicationEnvelope>(ROUTES.saveApplication, { params: { id }, body: { version, ...part }, ...o });
+) => call(ROUTES.saveApplication, { params: { id }, body: { version, ...part }, ...o });
 export const addPayment = (id: string, version: number, payment: PaymentInput, o: Quiet = {}) =>
-  call<T.ApplicationEnvelope>(ROUTES.addPayment, { params: { id }, body: { version, ...payment }, ...o });
+  call(ROUTES.addPayment, { params: { id }, body: { version, ...payment }, ...o });
 export const removePayment = (id: string, version: number, paymentId: string) =>
-  call<T.ApplicationEnvelope>(ROUTES.removePayment, { params: { id, paymentId }, body: { version } });
-export const submitApplication = (id: string, version: number) =>
-  call<T.ApplicationEnvelope>(ROUTES.submitApplication, { params: { id }, body: { version } });
+  call(ROUTES.removePayment, { params: { id, paymentId }, body: { version } });
+export const submitApplication = (id: string, version: number) => call(ROUTES.submitApplication, { params: { id }, body: { version } });
 export const withdrawApplication = (id: string, version: number, reason: string | null) =>
-  call<T.ApplicationEnvelope>(ROUTES.withdrawApplication, { params: { id }, body: { version, reason } });
-export const applicationHistory = (id: string) => call<{ items: T.ApplicationEvent[] }>(ROUTES.applicationHistory, { params: { id } });
+  call(ROUTES.withdrawApplication, { params: { id }, body: { version, reason } });
+export const applicationHistory = (id: string) => call(ROUTES.applicationHistory, { params: { id } });
 
 // ---- providers -------------------------------------------------------------------------------------------
 
-export const providers = (query: { q?: string; function?: string } = {}) =>
-  call<{ items: T.ProviderCard[] }>(ROUTES.providers, { query, anonymous: true });
+export const providers = (query: { q?: string; function?: string } = {}) => call(ROUTES.providers, { query, anonymous: true });
 export const provider = (id: string) =>
-  call<{ provider: T.ProviderCard & { description: string | null; scenarios: string | null } }>(ROUTES.provider, {
+  call(ROUTES.provider, {
     params: { id },
     anonymous: true,
   });
-export const createFiling = (form: ProviderFilingForm = {}) => call<{ filing: T.FilingView }>(ROUTES.createFiling, { body: { form } });
-export const myFiling = () => call<T.FilingEnvelope>(ROUTES.myFiling);
-export const filing = (id: string) => call<T.FilingEnvelope>(ROUTES.filing, { params: { id } });
+export const createFiling = (form: ProviderFilingForm = {}) => call(ROUTES.createFiling, { body: { form } });
+export const myFiling = () => call(ROUTES.myFiling);
+export const filing = (id: string) => call(ROUTES.filing, { params: { id } });
 export const saveFilingForm = (id: string, version: number, form: ProviderFilingForm, o: Quiet = {}) =>
-  call<{ filing: T.FilingView }>(ROUTES.saveFilingForm, { params: { id }, body: { version, form }, ...o });
-export const submitFiling = (id: string, version: number) =>
-  call<{ filing: T.FilingView }>(ROUTES.submitFiling, { params: { id }, body: { version } });
-export const filingHistory = (id: string) => call<{ items: T.FilingEvent[] }>(ROUTES.filingHistory, { params: { id } });
+  call(ROUTES.saveFilingForm, { params: { id }, body: { version, form }, ...o });
+export const submitFiling = (id: string, version: number) => call(ROUTES.submitFiling, { params: { id }, body: { version } });
+export const filingHistory = (id: string) => call(ROUTES.filingHistory, { params: { id } });
 export const filingDocument = (id: string) => download(ROUTES.filingDocument, { params: { id } });
-export const providerApplications = (query: { status?: string; after?: string } = {}) =>
-  call<T.Page<T.ProviderApplicationItem>>(ROUTES.providerApplications, { query });
-export const providerApplication = (id: string) => call<T.ProviderApplicationDetail>(ROUTES.providerApplication, { params: { id } });
+export const providerApplications = (query: { status?: string; after?: string } = {}) => call(ROUTES.providerApplications, { query });
+export const providerApplication = (id: string) => call(ROUTES.providerApplication, { params: { id } });
 export const confirmApplication = (id: string, version: number, effectEvaluation: string) =>
-  call<T.ProviderApplicationDetail>(ROUTES.confirmApplication, { params: { id }, body: { version, effectEvaluation } });
+  call(ROUTES.confirmApplication, { params: { id }, body: { version, effectEvaluation } });
 export const disputeApplication = (id: string, version: number, reason: string) =>
-  call<T.ProviderApplicationDetail>(ROUTES.disputeApplication, { params: { id }, body: { version, reason } });
-export const createSettlementForm = (applicationIds: string[]) =>
-  call<{ form: T.SettlementForm }>(ROUTES.createSettlementForm, { body: { applicationIds } });
-export const settlementForms = () => call<{ items: T.SettlementForm[] }>(ROUTES.settlementForms);
+  call(ROUTES.disputeApplication, { params: { id }, body: { version, reason } });
+export const createSettlementForm = (applicationIds: string[]) => call(ROUTES.createSettlementForm, { body: { applicationIds } });
+export const settlementForms = () => call(ROUTES.settlementForms);
 export const settlementDocument = (id: string) => download(ROUTES.settlementDocument, { params: { id } });
-export const signSettlementForm = (id: string) => call<{ form: T.SettlementForm }>(ROUTES.signSettlementForm, { params: { id } });
+export const signSettlementForm = (id: string) => call(ROUTES.signSettlementForm, { params: { id } });
 
 // ---- city MIIT on filings ----------------------------------------------------------------------------------
 
@@ -115,9 +107,8 @@ export interface FilingDecision {
   reasons?: { path?: string | null; message: string }[];
   conditions?: number[];
 }
-export const filingQueue = (query: { status?: string; after?: string } = {}) =>
-  call<T.Page<T.FilingSummary>>(ROUTES.filingQueue, { query });
-export const filingChecklist = (id: string, o: Quiet = {}) => call<T.FilingChecklist>(ROUTES.filingChecklist, { params: { id }, ...o });
+export const filingQueue = (query: { status?: string; after?: string } = {}) => call(ROUTES.filingQueue, { query });
+export const filingChecklist = (id: string, o: Quiet = {}) => call(ROUTES.filingChecklist, { params: { id }, ...o });
 const FILING_DECISIONS = {
   approve: ROUTES.approveFiling,
   return: ROUTES.returnFiling,
@@ -125,7 +116,7 @@ const FILING_DECISIONS = {
   revoke: ROUTES.revokeFiling,
 } as const;
 export const decideFiling = (id: string, decision: keyof typeof FILING_DECISIONS, body: FilingDecision) =>
-  call<{ filing: T.FilingView }>(FILING_DECISIONS[decision], { params: { id }, body });
+  call(FILING_DECISIONS[decision], { params: { id }, body });
 
 // ---- the county ------------------------------------------------------------------------------------------
 
@@ -136,26 +127,20 @@ export interface CountyOpinionInput {
   reasons?: { field?: string; material?: string; message: string }[];
   internalNote?: string;
 }
-export const countyEnterprises = (status?: string) =>
-  call<{ items: T.CountyEnterprise[] }>(ROUTES.countyEnterprises, { query: { status } });
+export const countyEnterprises = (status?: string) => call(ROUTES.countyEnterprises, { query: { status } });
 export const decideEnterprise = (
   id: string,
   body: { version: number; decision: 'verify' | 'reject'; reason?: string | null; acceptClaims?: string[]; refuseClaims?: string[] },
-) => call<{ enterprise: T.EnterpriseView }>(ROUTES.decideEnterprise, { params: { id }, body });
+) => call(ROUTES.decideEnterprise, { params: { id }, body });
 export const countyQueue = (query: { status?: string; q?: string; overdue?: '1'; after?: string; limit?: number } = {}) =>
-  call<T.Page<T.CountyQueueItem>>(ROUTES.countyQueue, { query });
-export const countyApplication = (id: string) => call<T.CountyDetail>(ROUTES.countyApplication, { params: { id } });
-export const countyOpinion = (id: string, body: CountyOpinionInput) =>
-  call<{ application: { id: string; status: string; statusLabel: string; version: number }; waitingFor: string | null }>(
-    ROUTES.countyOpinion,
-    { params: { id }, body },
-  );
+  call(ROUTES.countyQueue, { query });
+export const countyApplication = (id: string) => call(ROUTES.countyApplication, { params: { id } });
+export const countyOpinion = (id: string, body: CountyOpinionInput) => call(ROUTES.countyOpinion, { params: { id }, body });
 export const createJointReport = (body: { docNo: string; reportDate: string; applicationIds: string[] }) =>
-  call<{ report: T.JointReport }>(ROUTES.createJointReport, { body });
-export const jointReports = () => call<{ items: T.JointReportSummary[] }>(ROUTES.jointReports);
-export const jointReport = (id: string) => call<{ report: T.JointReport }>(ROUTES.jointReport, { params: { id } });
-export const signJointReport = (id: string, version: number) =>
-  call<{ report: T.JointReport }>(ROUTES.signJointReport, { params: { id }, body: { version } });
+  call(ROUTES.createJointReport, { body });
+export const jointReports = () => call(ROUTES.jointReports);
+export const jointReport = (id: string) => call(ROUTES.jointReport, { params: { id } });
+export const signJointReport = (id: string, version: number) => call(ROUTES.signJointReport, { params: { id }, body: { version } });
 export const jointReportDocument = (id: string) => download(ROUTES.jointReportDocument, { params: { id } });
 
 // ---- the city --------------------------------------------------------------------------------------------
@@ -169,83 +154,78 @@ export interface CityOpinionInput {
   internalNote?: string | null;
 }
 export const cityQueue = (query: { status?: string; county?: string; q?: string; after?: string; limit?: number } = {}) =>
-  call<T.Page<T.CityQueueItem>>(ROUTES.cityQueue, { query });
-export const cityApplication = (id: string) => call<T.CityDetail>(ROUTES.cityApplication, { params: { id } });
-export const cityOpinion = (id: string, body: CityOpinionInput) =>
-  call<{ application: { id: string; status: string } }>(ROUTES.cityOpinion, { params: { id }, body });
-export const budget = (year: number) => call<T.BudgetView>(ROUTES.budget, { params: { year: String(year) } });
+  call(ROUTES.cityQueue, { query });
+export const cityApplication = (id: string) => call(ROUTES.cityApplication, { params: { id } });
+export const cityOpinion = (id: string, body: CityOpinionInput) => call(ROUTES.cityOpinion, { params: { id }, body });
+export const budget = (year: number) => call(ROUTES.budget, { params: { year: String(year) } });
 export const setBudget = (year: number, budgetFen: number, version: number | null) =>
-  call<T.BudgetView>(ROUTES.setBudget, { params: { year: String(year) }, body: version === null ? { budgetFen } : { budgetFen, version } });
-export const createList = (year: number, applicationIds: string[]) =>
-  call<T.ListDetail>(ROUTES.createList, { body: { year, applicationIds } });
-export const lists = (query: { year?: number; status?: string } = {}) => call<{ items: T.ListSummary[] }>(ROUTES.lists, { query });
-export const list = (id: string) => call<T.ListDetail>(ROUTES.list, { params: { id } });
+  call(ROUTES.setBudget, { params: { year: String(year) }, body: version === null ? { budgetFen } : { budgetFen, version } });
+export const createList = (year: number, applicationIds: string[]) => call(ROUTES.createList, { body: { year, applicationIds } });
+export const lists = (query: { year?: number; status?: string } = {}) => call(ROUTES.lists, { query });
+export const list = (id: string) => call(ROUTES.list, { params: { id } });
 export const addListItems = (id: string, version: number, applicationIds: string[]) =>
-  call<T.ListDetail>(ROUTES.addListItems, { params: { id }, body: { version, applicationIds } });
+  call(ROUTES.addListItems, { params: { id }, body: { version, applicationIds } });
 export const removeListItem = (id: string, applicationId: string, version: number, reason: string) =>
-  call<T.ListDetail>(ROUTES.removeListItem, { params: { id, applicationId }, body: { version, reason } });
-export const cosignList = (id: string, version: number) => call<T.ListDetail>(ROUTES.cosignList, { params: { id }, body: { version } });
+  call(ROUTES.removeListItem, { params: { id, applicationId }, body: { version, reason } });
+export const cosignList = (id: string, version: number) => call(ROUTES.cosignList, { params: { id }, body: { version } });
 export const noticeList = (id: string, version: number, start: string, end: string) =>
-  call<T.ListDetail>(ROUTES.noticeList, { params: { id }, body: { version, start, end } });
+  call(ROUTES.noticeList, { params: { id }, body: { version, start, end } });
 export const recordObjection = (
   id: string,
   body: { applicationId: string; content: string; objector?: string | null; receivedOn: string },
-) => call<{ objection: T.ListObjection }>(ROUTES.recordObjection, { params: { id }, body });
+) => call(ROUTES.recordObjection, { params: { id }, body });
 export const decideObjection = (
   id: string,
   body: { decision: 'upheld' | 'dismissed'; reason: string; outcome?: 'back_to_review' | 'reject' },
-) => call<T.ListDetail>(ROUTES.decideObjection, { params: { id }, body });
+) => call(ROUTES.decideObjection, { params: { id }, body });
 export const approveList = (id: string, version: number, acknowledgeOverBudget: boolean) =>
-  call<T.ListDetail>(ROUTES.approveList, { params: { id }, body: { version, acknowledgeOverBudget } });
+  call(ROUTES.approveList, { params: { id }, body: { version, acknowledgeOverBudget } });
 export const listDocument = (id: string) => download(ROUTES.listDocument, { params: { id } });
 export const disburse = (id: string, body: { version: number; amountFen: number; voucherNo: string; paidOn: string }) =>
-  call<{ entry: T.LedgerEntry }>(ROUTES.disburse, { params: { id }, body });
+  call(ROUTES.disburse, { params: { id }, body });
 export const correctDisbursement = (id: string, entryId: string, body: { amountFen: number; reason: string; paidOn?: string }) =>
-  call<{ entry: T.LedgerEntry }>(ROUTES.correctDisbursement, { params: { id, entryId }, body });
+  call(ROUTES.correctDisbursement, { params: { id, entryId }, body });
 export const reverseDisbursement = (id: string, entryId: string, body: { version: number; reason: string; returnedOn: string }) =>
-  call<{ entry: T.LedgerEntry }>(ROUTES.reverseDisbursement, { params: { id, entryId }, body });
+  call(ROUTES.reverseDisbursement, { params: { id, entryId }, body });
 export const ledger = (query: { county?: string; from?: string; to?: string; q?: string; after?: string } = {}) =>
-  call<T.LedgerPage>(ROUTES.ledger, { query });
+  call(ROUTES.ledger, { query });
 export const ledgerDocument = (query: { county?: string; from?: string; to?: string } = {}) => download(ROUTES.ledgerDocument, { query });
 
 // ---- the administrator -----------------------------------------------------------------------------------
 
 export const createInvitation = (body: { role: InvitedRole; countyCode?: string | null; expiresInHours?: number; note?: string | null }) =>
-  call<{ code: string; invitation: T.InvitationSummary }>(ROUTES.createInvitation, { body });
-export const invitations = () => call<{ items: T.InvitationSummary[] }>(ROUTES.invitations);
-export const roleConflicts = () => call<{ items: T.RoleConflict[] }>(ROUTES.roleConflicts);
-export const revokeInvitation = (id: string) => call<{ invitation: T.InvitationSummary }>(ROUTES.revokeInvitation, { params: { id } });
-export const verifyAudit = () =>
-  call<{ rows: number; chains: number; problems: { entityType?: string; entityId?: string; message?: string }[] }>(ROUTES.verifyAudit);
+  call(ROUTES.createInvitation, { body });
+export const invitations = () => call(ROUTES.invitations);
+export const roleConflicts = () => call(ROUTES.roleConflicts);
+export const revokeInvitation = (id: string) => call(ROUTES.revokeInvitation, { params: { id } });
+export const verifyAudit = () => call(ROUTES.verifyAudit);
 
 // ---- paying the provider with WeChat Pay ---------------------------------------------------------------
 
 // The provider's merchant account. Linking is quiet: the page puts the server's words beside the field they name.
-export const merchantAccount = () => call<{ account: T.MerchantAccount | null }>(ROUTES.merchantAccount);
-export const linkMerchantAccount = (body: T.MerchantLinkInput) =>
-  call<{ account: T.MerchantAccount }>(ROUTES.linkMerchantAccount, { body, quiet: true });
-export const unlinkMerchantAccount = (version: number) =>
-  call<{ account: T.MerchantAccount }>(ROUTES.unlinkMerchantAccount, { body: { version } });
-export const paymentMerchants = () => call<{ providers: T.PaymentMerchant[] }>(ROUTES.paymentMerchants);
+export const merchantAccount = () => call(ROUTES.merchantAccount);
+export const linkMerchantAccount = (body: T.MerchantLinkInput) => call(ROUTES.linkMerchantAccount, { body, quiet: true });
+export const unlinkMerchantAccount = (version: number) => call(ROUTES.unlinkMerchantAccount, { body: { version } });
+export const paymentMerchants = () => call(ROUTES.paymentMerchants);
 
 // Payment requests. The pay page and the provider's form explain these errors in their own words (quiet).
-export const requestPayment = (body: T.PaymentRequestInput) => call<{ payment: T.Payment }>(ROUTES.requestPayment, { body, quiet: true });
+export const requestPayment = (body: T.PaymentRequestInput) => call(ROUTES.requestPayment, { body, quiet: true });
 /** The enterprise pays the provider of its application's contract. */
 export const createPayment = (applicationId: string, amountFen: number) =>
-  call<{ payment: T.Payment }>(ROUTES.createPayment, { body: { applicationId, amountFen }, quiet: true });
+  call(ROUTES.createPayment, { body: { applicationId, amountFen }, quiet: true });
 /** A catalogue item of the registry at its listed price (Yichun price where there is one). */
 export const buyCatalogueItem = (providerId: string, catalogueItemId: string, enterpriseId: string) =>
-  call<{ payment: T.Payment }>(ROUTES.createPayment, { body: { providerId, catalogueItemId, enterpriseId }, quiet: true });
+  call(ROUTES.createPayment, { body: { providerId, catalogueItemId, enterpriseId }, quiet: true });
 export const payments = (query: { scope?: 'enterprise' | 'provider' | 'all'; status?: string; limit?: number } = {}, o: Quiet = {}) =>
-  call<{ payments: T.Payment[] }>(ROUTES.payments, { query, ...o });
-export const payment = (id: string, o: Quiet = {}) => call<{ payment: T.Payment }>(ROUTES.payment, { params: { id }, ...o });
-export const paymentParams = (id: string) => call<T.JsapiParams>(ROUTES.paymentParams, { params: { id }, quiet: true });
-export const cancelPayment = (id: string) => call<{ payment: T.Payment }>(ROUTES.cancelPayment, { params: { id }, quiet: true });
+  call(ROUTES.payments, { query, ...o });
+export const payment = (id: string, o: Quiet = {}) => call(ROUTES.payment, { params: { id }, ...o });
+export const paymentParams = (id: string) => call(ROUTES.paymentParams, { params: { id }, quiet: true });
+export const cancelPayment = (id: string) => call(ROUTES.cancelPayment, { params: { id }, quiet: true });
 export const refundPayment = (id: string, amountFen: number, reason: string) =>
-  call<{ payment: T.Payment }>(ROUTES.refundPayment, { params: { id }, body: { amountFen, reason }, quiet: true });
+  call(ROUTES.refundPayment, { params: { id }, body: { amountFen, reason }, quiet: true });
 /** Puts a paid platform payment on a draft or returned application, as its verified payment. */
 export const attachPayment = (applicationId: string, paymentId: string) =>
-  call<{ applicationId: string; paymentId: string }>(ROUTES.attachPayment, { params: { id: applicationId }, body: { paymentId } });
-export const paymentDiscrepancies = (o: Quiet = {}) => call<{ discrepancies: T.PaymentDiscrepancy[] }>(ROUTES.paymentDiscrepancies, o);
+  call(ROUTES.attachPayment, { params: { id: applicationId }, body: { paymentId } });
+export const paymentDiscrepancies = (o: Quiet = {}) => call(ROUTES.paymentDiscrepancies, o);
 export const resolveDiscrepancy = (id: string, note: string) =>
-  call<{ discrepancy: { id: string; resolvedAt: number } }>(ROUTES.resolveDiscrepancy, { params: { id }, body: { note }, quiet: true });
+  call(ROUTES.resolveDiscrepancy, { params: { id }, body: { note }, quiet: true });

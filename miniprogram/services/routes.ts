@@ -6,12 +6,13 @@
  */
 export type Method = 'GET' | 'POST' | 'PUT';
 
-export interface Route {
-  method: Method;
-  path: string;
+/** A route keeps its method and path as literal types: services/http.ts looks its answer up by them. */
+export interface Route<M extends Method = Method, P extends string = string> {
+  method: M;
+  path: P;
 }
 
-const route = (method: Method, path: string): Route => ({ method, path });
+const route = <M extends Method, P extends string>(method: M, path: P): Route<M, P> => ({ method, path });
 
 /** Keeps the table's names as a type (RouteName) without `satisfies`, which older DevTools compilers reject. */
 function table<T extends Record<string, Route>>(routes: T): Readonly<T> {

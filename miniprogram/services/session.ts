@@ -1,6 +1,6 @@
 import type { Role } from '../shared/contracts/roles';
 import { DEFAULT_SANDBOX_NAME } from '../config';
-import type { PublicUser } from './types';
+import type { PublicUser } from '../shared/contracts/responses';
 
 /**
  * Who is logged in, kept in WeChat's storage so that it outlives a page and the app being closed: the

@@ -5,7 +5,7 @@
  */
 import { ApiError } from './http';
 import * as api from './api';
-import type { StoredFile } from './types';
+import type { StoredFile } from '../shared/contracts/responses';
 
 export const UPLOAD_ATTEMPTS = 3;
 /** Waits before the 2nd and 3rd attempt: long enough for a signal to come back, short enough to wait for. */

@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../../server/src/db/database';
 import { DbTokenStore } from '../../server/src/db/tokenStore';
 import { createLogger } from '../../server/src/logger';
 import { createWechatClients } from '../../server/src/wechat/clients';
-import type { RouteSpec } from '../../server/src/http/routeTable';
+import { isAnswerMarker, type RouteSpec } from '../../server/src/http/routeTable';
 import { testConfig } from '../helpers/db';
 import { ROUTES, fillPath, queryString, type Route } from '../../miniprogram/services/routes';
 
@@ -44,6 +44,17 @@ afterAll(async () => {
 test.each<[string, Route]>(Object.entries(ROUTES))('%s is served by the server', (_name, route) => {
   const served = new Set(specs.map(shape));
   expect(served.has(shape(route))).toBe(true);
+});
+
+test('every JSON answer the mini-program reads is typed from the contract (the generated Answers of mp:sync)', () => {
+  // services/http.ts types call(ROUTES.x) by `METHOD path` in Answers: a route missing there would read as null.
+  const answers = fs.readFileSync(path.resolve(__dirname, '../../miniprogram/shared/contracts/responses/index.ts'), 'utf8');
+  for (const [name, route] of Object.entries(ROUTES)) {
+    const spec = specs.find((s) => s.method === route.method && s.path === route.path);
+    expect([name, spec === undefined]).toEqual([name, false]);
+    const json = !isAnswerMarker(spec!.response);
+    expect([name, json, answers.includes(`'${route.method} ${route.path}': `)]).toEqual([name, json, json]);
+  }
 });
 
 test('api.ts and http.ts call only routes of the table', () => {

@@ -9,7 +9,7 @@ import { showError } from '../../services/http';
 import { ensurePrivacyAgreed } from '../../services/privacy';
 import { previewMaterial } from '../../services/preview';
 import { replaceMaterial, uploadMaterial } from '../../services/upload';
-import type { StoredFile } from '../../services/types';
+import type { StoredFile } from '../../shared/contracts/responses';
 import * as wxp from '../../services/wxp';
 import { fileSizeText } from '../../logic/format';
 import { MAX_FILE_BYTES, MAX_PICK, viewerFor } from '../../logic/files';

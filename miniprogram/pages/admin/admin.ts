@@ -6,7 +6,7 @@ import { page } from '../../services/page';
 import * as api from '../../services/api';
 import { formatTime } from '../../logic/format';
 import { COUNTIES, INVITED_ROLES, ROLE_LABELS, countyName, isCountyRole, type InvitedRole } from '../../shared/contracts/roles';
-import type { InvitationSummary } from '../../services/types';
+import type { InvitationSummary } from '../../shared/contracts/responses';
 
 const ROLES = INVITED_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 const STATES: Record<InvitationSummary['state'], string> = { open: '未使用', used: '已使用', expired: '已过期', revoked: '已作废' };

@@ -11,7 +11,7 @@ import { formatFen } from '../../logic/money';
 import { homeEntries, roleLabel, type HomeEntry } from '../../logic/roles';
 import { POLICY_CONTACT, POLICY_TITLE } from '../../shared/rules/parameters';
 import type { Role } from '../../shared/contracts/roles';
-import type { PublicUser } from '../../services/types';
+import type { PublicUser } from '../../shared/contracts/responses';
 
 /** 二（一）–（六） and 三（一）, in plain words. */
 const CONDITIONS = [

@@ -10,7 +10,7 @@ import { activeRole, clearSession, getUser, sandboxName, setActiveRole, setSandb
 import { roleLabel } from '../../logic/roles';
 import { settleAll, showModal, navigateTo, showToast, switchTab } from '../../services/wxp';
 import type { Role } from '../../shared/contracts/roles';
-import type { PublicUser } from '../../services/types';
+import type { PublicUser } from '../../shared/contracts/responses';
 
 interface RoleRow {
   role: Role;

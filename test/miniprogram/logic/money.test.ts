@@ -1,4 +1,5 @@
-import { fenToWanText, fenToYuanText, formatFen, parseWanYuan, parseYuan } from '../../../miniprogram/logic/money';
+import { fenToWanText, fenToYuanText, formatFen, formatFenOrUnfilled, parseWanYuan, parseYuan } from '../../../miniprogram/logic/money';
+import { contactText, orUnfilled } from '../../../miniprogram/logic/format';
 
 describe('fen shown as 元, by integer arithmetic', () => {
   test.each([
@@ -14,6 +15,18 @@ describe('fen shown as 元, by integer arithmetic', () => {
   test('nothing to show is a dash, not 0', () => {
     expect(formatFen(null)).toBe('—');
     expect(formatFen(0.5)).toBe('—');
+  });
+
+  test('what the contract answers as null (not entered yet) reads 未填写, never blank, “null” or a field name', () => {
+    expect(formatFenOrUnfilled(null)).toBe('未填写');
+    expect(formatFenOrUnfilled(0)).toBe('0.00 元');
+    expect(formatFenOrUnfilled(12_345)).toBe('123.45 元');
+    expect(orUnfilled(null)).toBe('未填写');
+    expect(orUnfilled('  ')).toBe('未填写');
+    expect(orUnfilled('张三')).toBe('张三');
+    expect(contactText({ contactName: null, contactPhone: null })).toBe('未填写');
+    expect(contactText({ contactName: '张三', contactPhone: null })).toBe('张三 未填写');
+    expect(contactText({ contactName: '张三', contactPhone: '13800000000' })).toBe('张三 13800000000');
   });
 
   test('input boxes get plain 元', () => {

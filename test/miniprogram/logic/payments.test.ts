@@ -11,7 +11,7 @@ import {
 } from '../../../miniprogram/logic/payments';
 import { EMPTY_MERCHANT_FORM, MERCHANT_FIELDS, merchantFieldOf, merchantLinkBody } from '../../../miniprogram/logic/merchant';
 import { HOME_ENTRIES } from '../../../miniprogram/logic/roles';
-import type { Payment, PaymentRefund } from '../../../miniprogram/services/types';
+import type { Payment, PaymentRefund } from '../../../miniprogram/shared/contracts/responses';
 import { creditCode } from '../../helpers/applications';
 
 const NOW = Date.UTC(2026, 0, 10, 2, 0);

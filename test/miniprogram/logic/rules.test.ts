@@ -13,7 +13,7 @@ import { queueKind, queueTabs } from '../../../miniprogram/logic/queue';
 import * as v from '../../../miniprogram/logic/validators';
 import { formatTime } from '../../../miniprogram/logic/format';
 import { ROLES } from '../../../miniprogram/shared/contracts/roles';
-import type { ApplicationView } from '../../../miniprogram/services/types';
+import type { ApplicationView } from '../../../miniprogram/shared/contracts/responses';
 
 test('what the server finds missing is filed under the step that puts it right', () => {
   const missing = [

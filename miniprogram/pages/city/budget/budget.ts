@@ -4,7 +4,7 @@ import * as api from '../../../services/api';
 import { refreshUser } from '../../../services/account';
 import { fenToYuanText, formatFen, parseYuan } from '../../../logic/money';
 import { thisYear } from '../../../logic/format';
-import type { BudgetView } from '../../../services/types';
+import type { BudgetView } from '../../../shared/contracts/responses';
 import { showToast } from '../../../services/wxp';
 
 const YEAR = thisYear();

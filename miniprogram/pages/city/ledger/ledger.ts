@@ -7,7 +7,7 @@ import * as api from '../../../services/api';
 import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
 import { COUNTIES } from '../../../shared/contracts/roles';
-import type { LedgerPage } from '../../../services/types';
+import type { LedgerPage } from '../../../shared/contracts/responses';
 import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 const COUNTY_CHOICES = [{ code: '', name: '全市' }, ...COUNTIES.map((c) => ({ code: c.code, name: c.name }))];

@@ -9,8 +9,8 @@ import { refreshUser } from '../../../services/account';
 import { openGenerated } from '../../../services/preview';
 import { showModal, showToast } from '../../../services/wxp';
 import { formatFen } from '../../../logic/money';
-import { today } from '../../../logic/format';
-import type { ListDetail, ListObjection } from '../../../services/types';
+import { orUnfilled, today } from '../../../logic/format';
+import type { ListDetail, ListObjection } from '../../../shared/contracts/responses';
 import type { Role } from '../../../shared/contracts/roles';
 
 Component(
@@ -60,7 +60,7 @@ Component(
             sub: `${i.trackingNo ?? ''} · ${i.countyName ?? ''} · 核定 ${formatFen(i.itemVerifiedFen)} · ${i.statusLabel}`,
             objections: i.pendingObjections,
           })),
-          objections: d.objections,
+          objections: d.objections.map((o) => ({ ...o, content: orUnfilled(o.content) })),
           canEdit: role === 'city_miit' && l.status === 'draft',
           canCosign: role === 'city_finance' && l.status === 'draft',
           canNotice: role === 'city_miit' && (l.status === 'cosigned' || l.status === 'notice'),

@@ -4,7 +4,7 @@ import * as api from '../../../services/api';
 import { refreshUser } from '../../../services/account';
 import { formatFen } from '../../../logic/money';
 import { thisYear } from '../../../logic/format';
-import type { ListSummary } from '../../../services/types';
+import type { ListSummary } from '../../../shared/contracts/responses';
 import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 Component(

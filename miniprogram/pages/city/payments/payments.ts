@@ -11,7 +11,7 @@ import { showModal, showToast, stopPullDownRefresh } from '../../../services/wxp
 import { ApiError } from '../../../services/http';
 import { formatTime } from '../../../logic/format';
 import { DISCREPANCY_LABELS } from '../../../logic/payments';
-import type { PaymentDiscrepancy, PaymentMerchant } from '../../../services/types';
+import type { PaymentDiscrepancy, PaymentMerchant } from '../../../shared/contracts/responses';
 
 function merchantRow(m: PaymentMerchant) {
   return {

@@ -7,10 +7,10 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { showModal, navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 import { fixList, opinionLines, timeline, type FixItem, type TimelineItem } from '../../../logic/timeline';
-import { formatFen } from '../../../logic/money';
+import { formatFen, formatFenOrUnfilled } from '../../../logic/money';
 import { formatDay } from '../../../logic/format';
 import type { ApplicationState } from '../../../shared/workflow/application';
-import type { ApplicationEnvelope, ApplicationEvent } from '../../../services/types';
+import type { ApplicationEnvelope, ApplicationEvent } from '../../../shared/contracts/responses';
 
 const WITHDRAWABLE: readonly ApplicationState[] = ['draft', 'provider_check', 'county_review', 'returned'];
 
@@ -64,7 +64,7 @@ Component(
                 ? '补助已批准，等待市财政局拨付'
                 : '',
           contractText: formatFen(a.contract.amountFen),
-          paidText: formatFen(a.paidAmountFen),
+          paidText: formatFenOrUnfilled(a.paidAmountFen),
           subsidyText: a.subsidyFen !== null ? formatFen(a.subsidyFen) : '',
           verifiedText: a.verifiedFen !== null ? formatFen(a.verifiedFen) : '',
           fixes: fixList(a),

@@ -10,7 +10,7 @@ import { ApiError } from '../../../services/http';
 import { requestSubscribeMessage, navigateTo, redirectTo, showModal, showToast } from '../../../services/wxp';
 import { CHECK_FACTS_KEY, PAID_FOR_APPLICATION_KEY, PICKED_PROVIDER_KEY } from '../../../logic/storageKeys';
 import { estimate } from '../../../logic/flow';
-import { fenToYuanText, formatFen, parseYuan } from '../../../logic/money';
+import { fenToYuanText, formatFen, formatFenOrUnfilled, parseYuan } from '../../../logic/money';
 import { formatDay } from '../../../logic/format';
 import { stepOf, stepStatuses, type StepKey, type StepStatus } from '../../../logic/missing';
 import { fixList } from '../../../logic/timeline';
@@ -19,7 +19,7 @@ import { today } from '../../../logic/format';
 import { APPLICATION_MATERIALS, PAYMENT_METHODS, type Declarations } from '../../../shared/contracts/application';
 import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
 import type { FlowDescription } from '../../../shared/rules/flow';
-import type { ApplicationEnvelope, EnterpriseView, MissingItem, Payment, StoredFile } from '../../../services/types';
+import type { ApplicationEnvelope, EnterpriseView, Issue as MissingItem, Payment, StoredFile } from '../../../shared/contracts/responses';
 
 type BoolKey = Exclude<keyof Declarations, 'otherSubsidiesFen' | 'otherSubsidyNote'>;
 
@@ -214,7 +214,7 @@ Component(
             verified: p.verified,
             requestId: p.paymentRequestId ?? '',
           })),
-          paidText: formatFen(a.paidAmountFen),
+          paidText: formatFenOrUnfilled(a.paidAmountFen),
         });
         if (first) {
           const c = a.contract;

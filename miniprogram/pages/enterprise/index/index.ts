@@ -11,7 +11,7 @@ import { formatTime } from '../../../logic/format';
 import { summarize } from '../../../logic/payments';
 import { LIVE_STATES } from '../../../shared/workflow/application';
 import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
-import type { ApplicationSummary, EnterpriseView, Payment } from '../../../services/types';
+import type { ApplicationSummary, EnterpriseView, Payment } from '../../../shared/contracts/responses';
 import { navigateTo, showModal, stopPullDownRefresh } from '../../../services/wxp';
 
 interface EnterpriseRow {

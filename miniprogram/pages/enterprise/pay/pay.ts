@@ -17,7 +17,7 @@ import { requestPayment, WxError, navigateBack, navigateTo, stopPullDownRefresh 
 import { fenToYuanText, parseYuan } from '../../../logic/money';
 import { payErrorText, summarize, wechatPayFailText, type PaymentSummary } from '../../../logic/payments';
 import { PAID_FOR_APPLICATION_KEY } from '../../../logic/storageKeys';
-import type { Payment } from '../../../services/types';
+import type { Payment } from '../../../shared/contracts/responses';
 
 /** How long to wait for WeChat's callback to reach the server after the person paid. */
 const CONFIRM_POLLS = 10;

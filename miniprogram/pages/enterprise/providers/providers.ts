@@ -12,7 +12,7 @@ import { formatFen } from '../../../logic/money';
 import { refreshUser } from '../../../services/account';
 import { showModal, navigateBack, navigateTo } from '../../../services/wxp';
 import { ApiError } from '../../../services/http';
-import type { ProviderCard } from '../../../services/types';
+import type { ProviderCard } from '../../../shared/contracts/responses';
 
 interface CardView {
   id: string;

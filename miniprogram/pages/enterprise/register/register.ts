@@ -13,7 +13,7 @@ import { COUNTIES, type CountyCode } from '../../../shared/contracts/roles';
 import { isAccessCode } from '../../../shared/contracts/accessCodes';
 import { ENTERPRISE_MATERIALS, type EnterpriseProfile } from '../../../shared/contracts/application';
 import { INDUSTRY_SECTIONS, type EligibilityFacts } from '../../../shared/contracts/eligibility';
-import type { StoredFile } from '../../../services/types';
+import type { StoredFile } from '../../../shared/contracts/responses';
 import { redirectTo, showModal, showToast } from '../../../services/wxp';
 
 type Field = 'creditCode' | 'name' | 'establishedOn' | 'legalRepresentative' | 'address' | 'contactName' | 'contactPhone';

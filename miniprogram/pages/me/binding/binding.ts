@@ -5,7 +5,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { formatTime } from '../../../logic/format';
-import type { BindingStatus } from '../../../services/types';
+import type { BindingStatus } from '../../../shared/contracts/responses';
 import { setClipboardData } from '../../../services/wxp';
 
 function statusText(s: BindingStatus): string {

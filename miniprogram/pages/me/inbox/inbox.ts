@@ -4,7 +4,7 @@
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
-import type { InboxItem } from '../../../services/types';
+import type { InboxItem } from '../../../shared/contracts/responses';
 import { formatTime } from '../../../logic/format';
 import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 

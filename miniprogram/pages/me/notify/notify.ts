@@ -6,7 +6,8 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { requestSubscribeMessage, showToast } from '../../../services/wxp';
-import type { NotificationPreferences, PreferenceChannel, TemplateGroup } from '../../../services/types';
+import type { NotificationPreferences } from '../../../shared/contracts/responses';
+import type { PreferenceChannel, TemplateGroup } from '../../../services/inputs';
 
 const CHANNELS: { channel: PreferenceChannel; label: string }[] = [
   { channel: 'inbox', label: '站内消息' },

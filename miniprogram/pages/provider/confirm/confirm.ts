@@ -4,8 +4,8 @@
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
-import { formatFen } from '../../../logic/money';
-import type { ProviderApplicationDetail } from '../../../services/types';
+import { formatFen, formatFenOrUnfilled } from '../../../logic/money';
+import type { ProviderApplicationDetail } from '../../../shared/contracts/responses';
 import { showToast } from '../../../services/wxp';
 
 function view(d: ProviderApplicationDetail['application']) {
@@ -20,7 +20,7 @@ function view(d: ProviderApplicationDetail['application']) {
     signedOn: d.contract.signedOn ?? '',
     term: `${d.contract.start ?? ''} 至 ${d.contract.end ?? ''}`,
     amountText: formatFen(d.contract.amountFen),
-    paidText: formatFen(d.paidAmountFen),
+    paidText: formatFenOrUnfilled(d.paidAmountFen),
     services: d.contract.services ?? '',
     payments: d.payments.map((p) => ({
       id: p.id,

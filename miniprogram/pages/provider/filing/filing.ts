@@ -30,7 +30,7 @@ import {
   type FilingIssue,
   type ProviderFilingForm,
 } from '../../../shared/contracts/providerFiling';
-import type { FilingEvent, FilingView, StoredFile } from '../../../services/types';
+import type { FilingEvent, FilingView, StoredFile } from '../../../shared/contracts/responses';
 import { showModal, showToast } from '../../../services/wxp';
 
 type Widget = 'input' | 'textarea' | 'date' | 'choice' | 'multi' | 'bool';

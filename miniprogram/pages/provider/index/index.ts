@@ -5,7 +5,7 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { formatFen } from '../../../logic/money';
-import type { ProviderApplicationItem } from '../../../services/types';
+import type { ProviderApplicationItem } from '../../../shared/contracts/responses';
 import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
 const TABS = [

@@ -19,7 +19,7 @@ import {
   type MerchantForm,
 } from '../../../logic/merchant';
 import { fieldErrors } from '../../../logic/payments';
-import type { MerchantAccount } from '../../../services/types';
+import type { MerchantAccount } from '../../../shared/contracts/responses';
 
 function view(a: MerchantAccount) {
   return {

@@ -21,7 +21,7 @@ import {
   type RequestField,
   type RequestForm,
 } from '../../../logic/payments';
-import type { Payment, PaymentDiscrepancy, ProviderApplicationItem } from '../../../services/types';
+import type { Payment, PaymentDiscrepancy, ProviderApplicationItem } from '../../../shared/contracts/responses';
 
 const EMPTY_FORM: RequestForm = { creditCode: '', amount: '', description: '', applicationId: '', contractNo: '' };
 

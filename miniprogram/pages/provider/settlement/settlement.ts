@@ -6,7 +6,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
-import type { SettlementForm, StoredFile } from '../../../services/types';
+import type { SettlementForm, StoredFile } from '../../../shared/contracts/responses';
 import { showToast } from '../../../services/wxp';
 
 const SETTLEABLE = 'county_review,county_approved,reported,city_approved,listed,approved,disbursed,returned';

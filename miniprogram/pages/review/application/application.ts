@@ -11,8 +11,8 @@ import * as api from '../../../services/api';
 import { refreshUser } from '../../../services/account';
 import { previewMaterial } from '../../../services/preview';
 import { showModal, navigateTo, showToast } from '../../../services/wxp';
-import { formatFen, parseYuan, fenToYuanText } from '../../../logic/money';
-import { formatTime, maskAccount, today } from '../../../logic/format';
+import { formatFen, formatFenOrUnfilled, parseYuan, fenToYuanText } from '../../../logic/money';
+import { contactText, formatTime, maskAccount, orUnfilled, today } from '../../../logic/format';
 import { viewerFor } from '../../../logic/files';
 import { cityOpinionProblem, countyOpinionProblem, DECISIONS, meaningfulReasons, ratingLabel, type Decision } from '../../../logic/review';
 import { isCity, isCounty } from '../../../logic/roles';
@@ -20,7 +20,7 @@ import { timeline as timelineOf, type TimelineItem } from '../../../logic/timeli
 import { APPLICATION_MATERIALS } from '../../../shared/contracts/application';
 import { applicationLabels, type ApplicationState } from '../../../shared/workflow/application';
 import type { Role } from '../../../shared/contracts/roles';
-import type { CityDetail, CountyDetail, Flag, ReasonItem } from '../../../services/types';
+import type { CityDetail, CountyDetail, Flag, ReasonItem } from '../../../shared/contracts/responses';
 
 interface Target {
   label: string;
@@ -150,8 +150,8 @@ Component(
                   value: e.status === 'verified' ? '已核验' : '尚未核验营业执照和授权委托书',
                   warn: e.status !== 'verified',
                 },
-                { label: '法定代表人', value: e.legalRepresentative ?? '' },
-                { label: '经办人', value: `${e.contactName ?? ''} ${e.contactPhone ?? ''}` },
+                { label: '法定代表人', value: orUnfilled(e.legalRepresentative) },
+                { label: '经办人', value: contactText(e) },
               ]
             : [],
           factRows: [
@@ -166,8 +166,8 @@ Component(
             { label: '合同金额', value: formatFen(a.contract.amountFen) },
             {
               label: '已付款',
-              value: formatFen(a.paidAmountFen),
-              warn: a.contract.amountFen !== null && a.paidAmountFen < a.contract.amountFen,
+              value: formatFenOrUnfilled(a.paidAmountFen),
+              warn: a.contract.amountFen !== null && (a.paidAmountFen ?? 0) < a.contract.amountFen,
             },
             { label: '其他政策补助', value: formatFen(a.otherSubsidiesFen) },
             { label: '申请补助', value: formatFen(a.subsidyFen) },
@@ -261,7 +261,7 @@ Component(
             { label: '合同金额', value: formatFen(a.contractAmountFen) },
             {
               label: '已付款',
-              value: formatFen(a.paidAmountFen),
+              value: formatFenOrUnfilled(a.paidAmountFen),
               warn: a.contractAmountFen !== null && (a.paidAmountFen ?? 0) < a.contractAmountFen,
             },
             { label: '其他政策补助', value: formatFen(a.otherSubsidiesFen) },

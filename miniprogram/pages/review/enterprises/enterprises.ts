@@ -6,9 +6,11 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { previewMaterial } from '../../../services/preview';
 import { showModal, showToast, stopPullDownRefresh } from '../../../services/wxp';
-import { formatTime } from '../../../logic/format';
+import { contactText, formatTime, orUnfilled } from '../../../logic/format';
 import { ENTERPRISE_MATERIALS } from '../../../shared/contracts/application';
-import type { CountyEnterprise } from '../../../services/types';
+import type { CountyEnterpriseList } from '../../../shared/contracts/responses';
+
+type CountyEnterprise = CountyEnterpriseList['items'][number];
 
 const LABELS: Record<string, string> = Object.fromEntries(ENTERPRISE_MATERIALS.map((m) => [m.kind, m.label]));
 const TABS = [
@@ -53,8 +55,8 @@ Component(
           name: e.name,
           statusLabel: e.statusLabel,
           creditCode: e.creditCode,
-          legalRepresentative: e.legalRepresentative ?? '',
-          contact: `${e.contactName ?? ''} ${e.contactPhone ?? ''}`,
+          legalRepresentative: orUnfilled(e.legalRepresentative),
+          contact: contactText(e),
           files: files
             .filter((f) => !f.supersededBy)
             .map((f) => ({ id: f.id, name: f.name, mime: f.mime, label: LABELS[f.kind] ?? f.kind })),

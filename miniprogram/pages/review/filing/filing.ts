@@ -9,7 +9,7 @@ import { openGenerated, previewMaterial } from '../../../services/preview';
 import { filingDecisionProblem } from '../../../logic/review';
 import { formatTime } from '../../../logic/format';
 import type { TimelineItem } from '../../../logic/timeline';
-import type { FilingChecklist } from '../../../services/types';
+import type { FilingChecklist } from '../../../shared/contracts/responses';
 import { showModal, showToast } from '../../../services/wxp';
 
 type FilingDecision = 'approve' | 'return' | 'reject' | 'revoke';

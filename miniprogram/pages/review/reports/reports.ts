@@ -7,7 +7,9 @@ import * as api from '../../../services/api';
 import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
 import { formatTime, today } from '../../../logic/format';
-import type { JointReportSummary } from '../../../services/types';
+import type { JointReportList } from '../../../shared/contracts/responses';
+
+type ReportListItem = JointReportList['items'][number];
 import { showToast } from '../../../services/wxp';
 
 interface ReportRow {
@@ -22,7 +24,7 @@ interface ReportRow {
   canSign: boolean;
 }
 
-const row = (r: JointReportSummary): ReportRow => ({
+const row = (r: ReportListItem): ReportRow => ({
   id: r.id,
   version: r.version,
   docNo: r.docNo,
