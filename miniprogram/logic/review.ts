@@ -3,6 +3,8 @@
  * enterprise reads those words: 三（四）审核意见), every county opinion rates 上云效果 and 服务商服务质量 1–5,
  * and city MIIT's 核定金额 is never above what the rules pay and says why when it is lower.
  */
+import { unconfirmedConditionsProblem } from '../shared/rules/filingConditions';
+
 export type Decision = 'approve' | 'return' | 'reject';
 
 export const DECISIONS: readonly { value: Decision; label: string }[] = [
@@ -69,7 +71,6 @@ export function filingDecisionProblem(
   reason: string,
 ): string | null {
   if (!decision) return '请选择审核结论';
-  if (decision === 'approve')
-    return [1, 2, 3, 4, 5].every((n) => conditions.includes(n)) ? null : '请逐条核对三（一）1–5 的五项条件后再通过备案';
+  if (decision === 'approve') return unconfirmedConditionsProblem(conditions);
   return [...reason.trim()].length >= 2 ? null : '请写明原因，服务商将看到这段文字';
 }

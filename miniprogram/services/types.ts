@@ -7,7 +7,8 @@ import type { Role } from '../shared/contracts/roles';
 import type { ApplicationState } from '../shared/workflow/application';
 import type { FilingState } from '../shared/workflow/providerFiling';
 import type { Declarations, EnterpriseProfile } from '../shared/contracts/application';
-import type { ProviderFilingForm, FilingIssue } from '../shared/contracts/providerFiling';
+import type { ProviderFilingForm } from '../shared/contracts/providerFiling';
+import type { FilingIssue } from '../shared/rules/filingSubmit';
 
 export interface RoleScope {
   role: Role;

@@ -37,3 +37,28 @@ export function verifiedAmountProblem(verifiedFen: number | undefined, reason: s
     return `核定金额低于可补助金额 ${formatYuan(payableFen)}，请写明核减原因 verifiedReason`;
   return null;
 }
+
+/** City MIIT's 核定金额 read by the rule: the problem, if any, and the reduction's reason to keep. */
+export interface VerifiedAmountVerdict {
+  /** The Chinese reason the approval is refused with (the machine's verifiedAmountValid guard), or null. */
+  problem: string | null;
+  /** The verified amount is below the payable one (核减). */
+  lower: boolean;
+  /** The reason of a reduction, trimmed — kept and shown to the enterprise only when the amount is lower. */
+  reason: string | null;
+}
+
+/**
+ * 三（五）市工信局…根据审核结果提出拟补贴名单 (DESIGN.md, 核定金额): the verified amount city MIIT gives with its
+ * approval, checked against the payable amount by the rules on the day — never above it, never 0, and a
+ * reason of at least two characters when lower; the reason is kept only for a reduction.
+ */
+export function verifyAmount(
+  verifiedFen: number | undefined,
+  reason: string | null | undefined,
+  payableFen: number,
+): VerifiedAmountVerdict {
+  const trimmed = reason?.trim() || null;
+  const lower = verifiedFen !== undefined && verifiedFen < payableFen;
+  return { problem: verifiedAmountProblem(verifiedFen, trimmed, payableFen), lower, reason: lower ? trimmed : null };
+}
