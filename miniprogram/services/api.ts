@@ -3,9 +3,9 @@
  * wx.request; this module builds every call from the route table and leaves the wire to services/http.ts.
  */
 import type { BankAccount, ContractInput, Declarations, EnterpriseProfile, PaymentInput } from '../shared/contracts/application';
-import type { EligibilityFacts, Verdict } from '../shared/contracts/eligibility';
+import type { EligibilityFacts, Verdict } from '../shared/rules/facts';
 import type { ProviderFilingForm } from '../shared/contracts/providerFiling';
-import type { FlowDescription } from '../shared/rules/flow';
+import type { FlowDescription } from '../shared/rules/flow/questions';
 import type { InvitedRole } from '../shared/contracts/roles';
 import { call, download, upload, type CallOptions } from './http';
 import { ROUTES } from './routes';

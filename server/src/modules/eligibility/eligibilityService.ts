@@ -5,7 +5,7 @@ import type { Actor } from '../actor';
 import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { describeFlow, type FlowDescription } from '../../../../shared/src/rules/flow';
+import { describeFlow, type FlowDescription } from '../../../../shared/src/rules/flow/questions';
 
 /** An application in one of these states is no longer "in progress" for 二（六） (spec: rejected or withdrawn do not count). */
 const CLOSED_STATES = ['draft', 'rejected', 'withdrawn', 'disbursed'];

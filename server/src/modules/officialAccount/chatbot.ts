@@ -10,16 +10,17 @@ import { countyName, isCountyRole, ROLE_LABELS, type Role } from '../../../../sh
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
+import type { FlowQuestion } from '../../../../shared/src/rules/flow/questions';
 import {
   applyAnswer,
   currentStep,
-  normalizeChatText,
   restoreFlowState,
   startFlow,
-  type FlowQuestion,
+  type ApplyAnswerResult,
   type FlowState,
   type SubsidyEstimate,
-} from '../../../../shared/src/rules/flow';
+} from '../../../../shared/src/rules/flow/interpreter';
+import { answerFromText, normalizeChatText } from './answerText';
 import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { BIND_MAX_FAILURES, BIND_WINDOW_MS, CODE_DIGITS, bindingCodeHash, linkOpenid } from './binding';
 import { fitReply, type InboundMessage } from '../../wechat/officialAccount/messageXml';
@@ -549,7 +550,10 @@ export class Chatbot {
       }
       answer = resolved.id;
     }
-    const result = applyAnswer(state, answer);
+    const parsed = answerFromText(question, answer);
+    const result: ApplyAnswerResult = parsed.ok
+      ? applyAnswer(state, parsed.value)
+      : { ok: false, state, question, message: parsed.message };
     if (!result.ok) return { reply: T.selfCheckRetry(result.message, this.questionText(state, result.question ?? question)) };
     const next = result.step;
     switch (next.kind) {
