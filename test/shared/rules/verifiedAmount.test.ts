@@ -3,7 +3,13 @@
  * day (一: half the contract, capped at 10万元; 二（四）: nothing without an actual payment; 四（二）: less other
  * subsidies), and says why when lower. Cases written from the policy text, boundaries included.
  */
-import { payableNow, verifiedAmountProblem, verifyAmount, type AmountFacts } from '../../../shared/src/rules/verifiedAmount';
+import {
+  payableNow,
+  verifiedAmountFailure,
+  verifiedAmountProblem,
+  verifyAmount,
+  type AmountFacts,
+} from '../../../shared/src/rules/verifiedAmount';
 
 const ON = '2024-06-30';
 
@@ -108,5 +114,18 @@ describe('verifiedAmountProblem and verifyAmount: the verified amount against th
   test.each(cases)('%s', (_what, verifiedFen, reason, payableFen, problem, lower, kept) => {
     expect(verifyAmount(verifiedFen, reason, payableFen)).toEqual({ problem, lower, reason: kept });
     expect(verifiedAmountProblem(verifiedFen, reason?.trim() || null, payableFen)).toBe(problem);
+  });
+
+  // [verifiedFen, reason, payableFen, kind of failure]
+  test.each<[number | undefined, string | null, number, string | null]>([
+    [undefined, null, PAYABLE, 'missing'],
+    [0, null, PAYABLE, 'not-positive'],
+    [PAYABLE + 1, null, PAYABLE, 'above-payable'],
+    [PAYABLE - 1, '减', PAYABLE, 'reason-missing'],
+    [PAYABLE - 1, '核减', PAYABLE, null],
+    [PAYABLE, null, PAYABLE, null],
+    [1, '核减', 0, 'nothing-payable'],
+  ])('verifiedAmountFailure(%p, %p, %p) → %p', (verifiedFen, reason, payableFen, kind) => {
+    expect(verifiedAmountFailure(verifiedFen, reason, payableFen)?.kind ?? null).toBe(kind);
   });
 });
