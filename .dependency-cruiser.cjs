@@ -23,6 +23,14 @@ module.exports = {
       to: { path: ['^server/', '^miniprogram/'] },
     },
     {
+      name: 'rules-own-their-types',
+      comment:
+        'shared/src/rules holds the policy as pure functions with their own facts, verdicts and failures; contracts (shapes on the wire) import the rules’ types, never the other way round.',
+      severity: 'error',
+      from: { path: '^shared/src/rules/' },
+      to: { path: '^shared/src/contracts/' },
+    },
+    {
       name: 'shared-has-no-io',
       comment: 'shared/src is pure: no database, no network, no files.',
       severity: 'error',

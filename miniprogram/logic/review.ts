@@ -1,9 +1,11 @@
 /**
  * The reviewers' forms, checked before anything is sent: a return or a reject must say why (the
  * enterprise reads those words: 三（四）审核意见), every county opinion rates 上云效果 and 服务商服务质量 1–5,
- * and city MIIT's 核定金额 is never above what the rules pay and says why when it is lower.
+ * and city MIIT's 核定金额 is never above what the rules pay and says why when it is lower (the rules' own checks, synced).
  */
 import type { Decision } from '../shared/contracts/responses';
+import { unconfirmedConditionsProblem } from '../shared/rules/filingConditions';
+import { verifiedAmountFailure, type VerifiedAmountFailureKind } from '../shared/rules/verifiedAmount';
 
 export type { Decision };
 
@@ -44,6 +46,14 @@ export function countyOpinionProblem(input: {
   return null;
 }
 
+const VERIFIED_AMOUNT_TEXT: Record<VerifiedAmountFailureKind, string> = {
+  'nothing-payable': '按现行政策计算的可补助金额为 0，不能核定通过，请退回或不予补助',
+  missing: '请填写核定金额（元）',
+  'not-positive': '请填写核定金额（元）',
+  'above-payable': '核定金额不能高于按政策计算的可补助金额',
+  'reason-missing': '核定金额低于可补助金额，请写明核减原因',
+};
+
 export function cityOpinionProblem(input: {
   decision: Decision | '';
   verifiedFen: number | null;
@@ -53,12 +63,9 @@ export function cityOpinionProblem(input: {
 }): string | null {
   if (!input.decision) return '请选择审核结论：通过并核定金额、退回修改或不予补助';
   if (input.decision === 'approve') {
-    if (input.payableFen <= 0) return '按现行政策计算的可补助金额为 0，不能核定通过，请退回或不予补助';
-    if (input.verifiedFen === null || input.verifiedFen <= 0) return '请填写核定金额（元）';
-    if (input.verifiedFen > input.payableFen) return '核定金额不能高于按政策计算的可补助金额';
-    if (input.verifiedFen < input.payableFen && [...input.verifiedReason.trim()].length < 2)
-      return '核定金额低于可补助金额，请写明核减原因';
-    return null;
+    // The rule the server applies (rules/verifiedAmount.ts), in the words of this screen (amounts in 元).
+    const failure = verifiedAmountFailure(input.verifiedFen ?? undefined, input.verifiedReason, input.payableFen);
+    return failure === null ? null : VERIFIED_AMOUNT_TEXT[failure.kind];
   }
   if (meaningfulReasons(input.reasons).length === 0) return '退回或不予补助时，请写明原因，企业将看到这些文字';
   return null;
@@ -71,7 +78,6 @@ export function filingDecisionProblem(
   reason: string,
 ): string | null {
   if (!decision) return '请选择审核结论';
-  if (decision === 'approve')
-    return [1, 2, 3, 4, 5].every((n) => conditions.includes(n)) ? null : '请逐条核对三（一）1–5 的五项条件后再通过备案';
+  if (decision === 'approve') return unconfirmedConditionsProblem(conditions);
   return [...reason.trim()].length >= 2 ? null : '请写明原因，服务商将看到这段文字';
 }

@@ -5,7 +5,7 @@
  * (shared/src/contracts/responses, generated into miniprogram/shared/ by `npm run mp:sync`).
  */
 import type { BankAccount, ContractInput, Declarations, EnterpriseProfile, PaymentInput } from '../shared/contracts/application';
-import type { EligibilityFacts } from '../shared/contracts/eligibility';
+import type { EligibilityFacts } from '../shared/rules/facts';
 import type { ProviderFilingForm } from '../shared/contracts/providerFiling';
 import type { InvitedRole } from '../shared/contracts/roles';
 import { call, download, upload, type CallOptions } from './http';

@@ -3,8 +3,8 @@
  * (spec/eligibility.md). Rules are listed in the spec's table order, which is the order of failures.
  */
 
-import type { EvaluationFacts, Failure, RuleId, Verdict, Warning, WarningId } from '../contracts/eligibility';
-import { INDUSTRY_SECTIONS, isIndustrySection } from '../contracts/eligibility';
+import type { EvaluationFacts, Failure, RuleId, Verdict, Warning, WarningId } from './facts';
+import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
 import { isIndividualBusiness, regionOf } from './creditCode';
 import {

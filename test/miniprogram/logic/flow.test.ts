@@ -1,13 +1,16 @@
 /**
- * The mini-program reads the flow's stop conditions itself (to stop on the very screen); it must stop
- * exactly where the server's own flow (shared/src/rules/flow.ts, the chatbot's) stops, on the same rule,
- * and ask the same next question. Checked on many answer sequences, seeded so that a failure repeats.
+ * The mini-program stops the self-check on the very screen, with the flow's interpreter as mp:sync copies
+ * it under miniprogram/shared/; it must stop exactly where the server's own (shared/src/rules/flow/, the
+ * chatbot's) stops, on the same rule, and ask the same next question. Checked on many answer sequences,
+ * seeded so that a failure repeats.
  */
-import { applyAnswer, describeFlow, startFlow, type FlowState } from '../../../shared/src/rules/flow';
+import { describeFlow } from '../../../shared/src/rules/flow/questions';
+import { applyAnswer, startFlow, type FlowState } from '../../../shared/src/rules/flow/interpreter';
+import { parseEligibilityFacts } from '../../../shared/src/contracts/eligibility';
 import { computeSubsidyAmount } from '../../../shared/src/rules/eligibility';
 import { creditCodeCheckCharacter } from '../../../shared/src/rules/creditCode';
 import { buildFacts, estimate, nextQuestion, parseInput, stopFor, type Answers } from '../../../miniprogram/logic/flow';
-import type { AnswerValue } from '../../../miniprogram/shared/rules/flow';
+import type { AnswerValue } from '../../../miniprogram/shared/rules/flow/questions';
 
 const ASOF = '2024-06-30';
 const flow = describeFlow(ASOF);
@@ -61,7 +64,7 @@ test('stops on the same answer, with the same rule and clause, as the server’s
     let answers: Answers = {};
     // Early runs answer mostly “the good way”, so that late questions are reached too.
     for (let step = 0; step < 40; step += 1) {
-      const q = nextQuestion(flow, answers);
+      const q = nextQuestion(answers);
       expect(q?.id ?? null).toBe(nextServerQuestion(server));
       if (!q) {
         completes += 1;
@@ -74,7 +77,7 @@ test('stops on the same answer, with the same rule and clause, as the server’s
       const result = applyAnswer(server, value);
       expect(result.ok).toBe(true);
       if (!result.ok) break;
-      const ours = stopFor(flow, q, value, answers, ASOF);
+      const ours = stopFor(q, value, answers, ASOF);
       if (result.step.kind === 'stopped') {
         expect(ours).toMatchObject({ questionId: q.id, rule: result.step.stop.rule, clause: result.step.stop.clause });
         stops += 1;
@@ -105,7 +108,7 @@ test('the estimate is the rules’ amount: half the contract, a half fen up, cap
     [9_999_999, 10_000_000],
   ] as const) {
     const rules = computeSubsidyAmount(contract, other, ASOF);
-    expect(estimate(flow, contract, other)).toEqual({ computedFen: rules.computedFen, payableFen: rules.payableFen, capped: rules.capped });
+    expect(estimate(contract, other, ASOF)).toEqual({ computedFen: rules.computedFen, payableFen: rules.payableFen, capped: rules.capped });
   }
 });
 
@@ -143,7 +146,7 @@ test('the facts of a finished check are what POST /api/v1/eligibility/evaluate t
     paidAmountFen: 15_000_000,
     otherSubsidiesFen: 0,
   };
-  const facts = buildFacts(flow, answers, ASOF);
+  const facts = buildFacts(answers, ASOF)!;
   expect(facts).toMatchObject({
     asOf: ASOF,
     enterprise: { creditCode: code('91'), establishedOn: '2020-03-01' },
@@ -152,5 +155,9 @@ test('the facts of a finished check are what POST /api/v1/eligibility/evaluate t
     otherSubsidiesFen: 0,
   });
   expect(facts.enterprise).not.toHaveProperty('industryCode');
-  expect(facts.cloud).not.toHaveProperty('providerId');
+  // No provider from the register: none named; the request's contract reads them back unchanged.
+  expect(facts.cloud.providerId).toBeNull();
+  expect(parseEligibilityFacts(JSON.parse(JSON.stringify(facts)))).toEqual({ ok: true, facts });
+  // Before the end there are no facts to send.
+  expect(buildFacts({ registeredInYichun: true }, ASOF)).toBeNull();
 });

@@ -17,8 +17,8 @@ import { fixList } from '../../../logic/timeline';
 import { bankAccountNo } from '../../../logic/validators';
 import { today } from '../../../logic/format';
 import { APPLICATION_MATERIALS, PAYMENT_METHODS, type Declarations } from '../../../shared/contracts/application';
-import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
-import type { FlowDescription } from '../../../shared/rules/flow';
+import type { EligibilityFacts } from '../../../shared/rules/facts';
+import type { FlowDescription } from '../../../shared/rules/flow/questions';
 import type { ApplicationEnvelope, EnterpriseView, Issue as MissingItem, Payment, StoredFile } from '../../../shared/contracts/responses';
 
 type BoolKey = Exclude<keyof Declarations, 'otherSubsidiesFen' | 'otherSubsidyNote'>;
@@ -309,7 +309,7 @@ Component(
           this.setData({ estimateText: '' });
           return;
         }
-        const e = estimate(this.data.flow, amount.fen, other.ok ? other.fen : 0);
+        const e = estimate(amount.fen, other.ok ? other.fen : 0, this.data.today);
         this.setData({
           estimateText: `按政策预计可补助 ${formatFen(e.payableFen)}${e.capped ? '（已按单户上限封顶）' : ''}，以审核核定为准`,
         });

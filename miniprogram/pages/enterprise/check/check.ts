@@ -21,7 +21,7 @@ import {
 import { today } from '../../../logic/format';
 import { CHECK_FACTS_KEY } from '../../../logic/storageKeys';
 import { POLICY_CONTACT } from '../../../shared/rules/parameters';
-import type { AnswerValue, FlowDescription, FlowQuestion } from '../../../shared/rules/flow';
+import type { AnswerValue, FlowDescription, FlowQuestion } from '../../../shared/rules/flow/questions';
 import { navigateTo } from '../../../services/wxp';
 
 interface QuestionView {
@@ -85,12 +85,12 @@ Component(
       },
 
       showNext(answers: Answers) {
-        const q = nextQuestion(this.data.flow, answers);
+        const q = nextQuestion(answers);
         if (!q) {
           this.setData({ answers });
           return this.finish();
         }
-        const at = progress(this.data.flow, answers, q);
+        const at = progress(answers, q);
         this.setData({
           step: 'question',
           answers,
@@ -128,7 +128,7 @@ Component(
         const value: AnswerValue = parsed.value;
         const answers = { ...this.data.answers, [q.id]: value };
         this.setData({ order: [...this.data.order, q.id] });
-        const stop = stopFor(this.data.flow, q, value, this.data.answers, this.data.today);
+        const stop = stopFor(q, value, this.data.answers, this.data.today);
         if (stop) {
           this.setData({ step: 'stopped', stop, answers });
           return Promise.resolve();
@@ -180,9 +180,14 @@ Component(
 
       async finish() {
         const flow = this.data.flow;
-        const facts = buildFacts(flow, this.data.answers, this.data.today);
+        const facts = buildFacts(this.data.answers, this.data.today);
+        // Every question answered and none stopped the check: the facts are there (the interpreter says null otherwise).
+        if (!facts) {
+          this.setData({ order: [], stop: null, result: null });
+          return;
+        }
         const verdict = await api.evaluate(facts);
-        const e = estimate(flow, facts.cloud.contractAmountFen, facts.otherSubsidiesFen ?? 0);
+        const e = estimate(facts.cloud.contractAmountFen, facts.otherSubsidiesFen, this.data.today);
         wx.setStorageSync(CHECK_FACTS_KEY, facts);
         const providerName = (id: string) => this.data.providers.find((p) => p.id === id)?.name;
         this.setData({

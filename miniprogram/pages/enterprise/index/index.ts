@@ -10,7 +10,7 @@ import { formatFen } from '../../../logic/money';
 import { formatTime } from '../../../logic/format';
 import { summarize } from '../../../logic/payments';
 import { LIVE_STATES } from '../../../shared/workflow/application';
-import type { EligibilityFacts } from '../../../shared/contracts/eligibility';
+import type { EligibilityFacts } from '../../../shared/rules/facts';
 import type { ApplicationSummary, EnterpriseView, Payment } from '../../../shared/contracts/responses';
 import { navigateTo, showModal, stopPullDownRefresh } from '../../../services/wxp';
 

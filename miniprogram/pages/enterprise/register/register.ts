@@ -12,7 +12,7 @@ import { today } from '../../../logic/format';
 import { COUNTIES, type CountyCode } from '../../../shared/contracts/roles';
 import { isAccessCode } from '../../../shared/contracts/accessCodes';
 import { ENTERPRISE_MATERIALS, type EnterpriseProfile } from '../../../shared/contracts/application';
-import { INDUSTRY_SECTIONS, type EligibilityFacts } from '../../../shared/contracts/eligibility';
+import { INDUSTRY_SECTIONS, type EligibilityFacts } from '../../../shared/rules/facts';
 import type { StoredFile } from '../../../shared/contracts/responses';
 import { redirectTo, showModal, showToast } from '../../../services/wxp';
 

@@ -1,6 +1,6 @@
 /**
  * 云服务商备案: the long 备案申报书 in sections, each field checked as it is typed (logic/filingForm.ts),
- * what is still missing counted per section as the form changes (the same validateForSubmit the server
+ * what is still missing counted per section as the form changes (the same submit rules of 三（二）, rules/filingSubmit.ts, the server
  * runs, synced from shared/), saved as a draft on the server between sittings, the eight materials, the
  * 声明, the Word file to print and stamp, then submit; its status, and the reviewer's reasons after a return.
  */
@@ -22,14 +22,8 @@ import {
   type FieldSpec,
   type ListSpec,
 } from '../../../logic/filingForm';
-import {
-  charCount,
-  DECLARATION_TEXT,
-  FILING_MATERIALS,
-  validateForSubmit,
-  type FilingIssue,
-  type ProviderFilingForm,
-} from '../../../shared/contracts/providerFiling';
+import { charCount, DECLARATION_TEXT, type ProviderFilingForm } from '../../../shared/contracts/providerFiling';
+import { FILING_MATERIALS, filingSubmitProblems, type FilingIssue } from '../../../shared/rules/filingSubmit';
 import type { FilingEvent, FilingView, StoredFile } from '../../../shared/contracts/responses';
 import { showModal, showToast } from '../../../services/wxp';
 
@@ -277,7 +271,7 @@ Component(
       /** The section's rows, and every section's count of what is missing (as the server will count it). */
       render() {
         const { form, texts, errors } = this.data;
-        const issues = validateForSubmit(form, this.data.attachedKinds, { today: today() });
+        const issues = filingSubmitProblems(form, this.data.attachedKinds, { today: today() });
         const counts: Record<string, number> = {};
         for (const issue of issues) counts[sectionOf(issue.path)] = (counts[sectionOf(issue.path)] ?? 0) + 1;
         for (const key of Object.keys(errors)) if (errors[key]) counts[sectionOf(key)] = (counts[sectionOf(key)] ?? 0) + 1;

@@ -26,6 +26,7 @@ export * from './providers';
 /** The 2xx JSON answer of each route, as docs/openapi.json declares it. */
 export interface Answers {
   'GET /healthz': Health;
+  'GET /readyz': Health;
   'GET /api/v1/openapi.json': OpenApiDocument;
   'POST /api/v1/auth/wx-login': LoginResponse;
   'GET /api/v1/me': UserEnvelope;

@@ -11,7 +11,7 @@ import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue'
 import { staleError, type TransitionOutcome } from '../applications/engine';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
-import { payableNow, verifiedAmountProblem } from '../../../../shared/src/rules/verifiedAmount';
+import { payableNow, verifyAmount } from '../../../../shared/src/rules/verifiedAmount';
 import { findApplication } from '../../db/applications';
 import {
   CITY_VISIBLE_STATES,
@@ -268,18 +268,16 @@ export class CityReview {
       let outcome: TransitionOutcome;
       if (input.decision === 'approve') {
         const amount = payableNow(app, today);
-        const verifiedReason = input.verifiedReason?.trim() || null;
-        const problem = verifiedAmountProblem(input.verifiedFen, verifiedReason, amount.payableFen);
-        const lower = input.verifiedFen !== undefined && input.verifiedFen < amount.payableFen;
+        const verified = verifyAmount(input.verifiedFen, input.verifiedReason, amount.payableFen);
         outcome = await this.deps.engine.run(tx, id, {
           event: 'city_approve',
           auth,
           expectedVersion: input.version,
-          context: { verifiedAmountProblem: problem },
+          context: { verifiedAmountProblem: verified.problem },
           // subsidyFen becomes the payable amount recomputed now (DESIGN.md: "recomputed by the rules at that moment").
-          columns: { verifiedFen: input.verifiedFen ?? null, verifiedReason: lower ? verifiedReason : null, subsidyFen: amount.payableFen },
+          columns: { verifiedFen: input.verifiedFen ?? null, verifiedReason: verified.reason, subsidyFen: amount.payableFen },
           // The enterprise learns why its amount was reduced.
-          reason: lower ? verifiedReason : null,
+          reason: verified.reason,
           internalNote,
           data: {
             verifiedFen: input.verifiedFen ?? null,

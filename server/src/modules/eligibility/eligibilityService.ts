@@ -5,7 +5,7 @@ import type { Actor } from '../actor';
 import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { describeFlow, type FlowDescription } from '../../../../shared/src/rules/flow';
+import { describeFlow, type FlowDescription } from '../../../../shared/src/rules/flow/questions';
 import { providerFilingDates } from '../../db/providers';
 import { memberEnterpriseByCreditCode } from '../../db/enterprises';
 import { applicationStatesOfEnterprise } from '../../db/applications';

@@ -3,7 +3,7 @@ import { applicationsOfMember, latestRefusalReasons } from '../../db/application
 import type { EligibilityService } from '../eligibility/eligibilityService';
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
-import type { SubsidyEstimate } from '../../../../shared/src/rules/flow';
+import type { SubsidyEstimate } from '../../../../shared/src/rules/flow/interpreter';
 import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import * as T from './texts';
 

@@ -12,15 +12,16 @@ import type { EligibilityService } from '../eligibility/eligibilityService';
 import { countyName, isCountyRole, ROLE_LABELS, type Role } from '../../../../shared/src/contracts/roles';
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import type { FlowQuestion } from '../../../../shared/src/rules/flow/questions';
 import {
   applyAnswer,
   currentStep,
-  normalizeChatText,
   restoreFlowState,
   startFlow,
-  type FlowQuestion,
+  type ApplyAnswerResult,
   type FlowState,
-} from '../../../../shared/src/rules/flow';
+} from '../../../../shared/src/rules/flow/interpreter';
+import { answerFromText, normalizeChatText } from './answerText';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { BIND_MAX_FAILURES, BIND_WINDOW_MS, CODE_DIGITS, bindingCodeHash, linkOpenid } from './binding';
 import { fitReply, type InboundMessage } from '../../wechat/officialAccount/messageXml';
@@ -404,7 +405,10 @@ export class Chatbot {
       }
       answer = resolved.id;
     }
-    const result = applyAnswer(state, answer);
+    const parsed = answerFromText(question, answer);
+    const result: ApplyAnswerResult = parsed.ok
+      ? applyAnswer(state, parsed.value)
+      : { ok: false, state, question, message: parsed.message };
     if (!result.ok) return { reply: T.selfCheckRetry(result.message, this.questionText(state, result.question ?? question)) };
     const next = result.step;
     switch (next.kind) {

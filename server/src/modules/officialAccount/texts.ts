@@ -218,7 +218,7 @@ export const COMMAND_WORDS: Readonly<Record<string, Topic | 'help' | 'progress' 
 
 export const BIND_WORD = '绑定';
 
-/** How people say "I don't know" to an optional question (shared/src/rules/flow.ts accepts the same). */
+/** How people say "I don't know" to an optional question (answerText.ts accepts the same). */
 export const SKIP_WORDS: readonly string[] = ['跳过', '不清楚', '不知道', '不确定', 'skip'];
 
 /**

@@ -1,20 +1,6 @@
 import { FILING_MATERIALS, platformFunctionLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
 
-/**
- * 三（一）1–5: the conditions a provider must meet, each with where in the filing its evidence lies,
- * so that city MIIT checks them one by one beside the evidence rather than from memory.
- */
-export const FILING_CONDITIONS = [
-  {
-    no: 1,
-    text: '有志于为伊春市工业企业提供云资源的优秀云服务商，企业诚信度好',
-    materials: ['business_license_financials', 'truthfulness_pledge'],
-  },
-  { no: 2, text: '面向企业提供基础设施、能力交易、计算、存储、应用软件、服务及网络等云资源，具有较强服务能力', materials: ['catalogue'] },
-  { no: 3, text: '产品或服务围绕解决企业实际问题，提供特定应用场景解决方案或具有行业应用典型案例', materials: ['case_evidence'] },
-  { no: 4, text: '具有数据接入安全、平台安全和访问安全等安全保障能力，提供相应安全资质材料', materials: ['qualifications'] },
-  { no: 5, text: '具有为上云企业提供的专业技术服务团队', materials: ['promotion_training_plan'] },
-] as const;
+/** What the form says next to each condition of 三（一） (shared/src/rules/filingConditions.ts): its evidence, shown beside it. */
 
 export interface EvidenceField {
   label: string;

@@ -32,7 +32,8 @@ import {
 import { filingMachine, type FilingEffect, type FilingEvent, type FilingState } from '../../../../shared/src/workflow/providerFiling';
 import { transition } from '../../../../shared/src/workflow/machine';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { evidenceFields, FILING_CONDITIONS, materialLabel } from './conditions';
+import { evidenceFields, materialLabel } from './conditions';
+import { confirmedConditionCount, FILING_CONDITIONS } from '../../../../shared/src/rules/filingConditions';
 
 /** Roles that review or administer may not also file as a provider: they would judge their own filing. */
 export const REVIEWER_ROLES = ['city_miit', 'city_finance', 'county_miit', 'county_finance', 'admin'] as const;
@@ -89,7 +90,7 @@ export class FilingService {
         validate: (_tx, _f, input) => ({
           reason: reasonText(input),
           formProblems: 0,
-          conditionsConfirmed: new Set((input.conditions ?? []).filter((n) => FILING_CONDITIONS.some((c) => c.no === n))).size,
+          conditionsConfirmed: confirmedConditionCount(input.conditions ?? []),
         }),
         // 三（一）: the approval date is the server's date at this moment, never typed in.
         apply: async (tx) => {
@@ -175,7 +176,7 @@ export class FilingService {
       filing: this.summary(filing),
       conditions: FILING_CONDITIONS.map((c) => ({
         no: c.no,
-        clause: `三（一）${c.no}`,
+        clause: c.clause,
         text: c.text,
         fields: evidenceFields(filing.form, c.no),
         materials: c.materials.map((kind) => ({

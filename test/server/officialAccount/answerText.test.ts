@@ -1,22 +1,32 @@
-import type { RuleId } from '../../../shared/src/contracts/eligibility';
+/**
+ * The official account's self-check end to end: what people write (answerText.ts) through the flow's
+ * interpreter (shared/src/rules/flow/interpreter.ts), as the chatbot does it — full runs, early stops on
+ * each rule, bad answers, and the parsing of words, dates and amounts.
+ */
+import type { RuleId } from '../../../shared/src/rules/facts';
 import { parseEligibilityFacts } from '../../../shared/src/contracts/eligibility';
-import { RULES, evaluateEligibility } from '../../../shared/src/rules/eligibility';
+import { evaluateEligibility } from '../../../shared/src/rules/eligibility';
+import { QUESTIONS } from '../../../shared/src/rules/flow/questions';
 import {
-  QUESTIONS,
   applyAnswer,
   currentStep,
-  describeFlow,
   estimateSubsidy,
   nextQuestion,
-  parseHumanDate,
-  parseYesNo,
-  parseYuanText,
   restoreFlowState,
   startFlow,
   type ApplyAnswerResult,
   type FlowState,
-} from '../../../shared/src/rules/flow';
-import { type FactsPatch, YICHUN_CODE, factsWith, passingFacts, withCheck } from './fixtures';
+} from '../../../shared/src/rules/flow/interpreter';
+import { answerFromText, parseHumanDate, parseYesNo, parseYuanText } from '../../../server/src/modules/officialAccount/answerText';
+import { type FactsPatch, YICHUN_CODE, factsWith, passingFacts, withCheck } from '../../shared/rules/fixtures';
+
+/** One message to the chatbot in the middle of a self-check: words are read by answerText, then applied. */
+function applyChat(state: FlowState, answer: unknown): ApplyAnswerResult {
+  const question = nextQuestion(state);
+  if (question === null || typeof answer !== 'string') return applyAnswer(state, answer);
+  const parsed = answerFromText(question, answer);
+  return parsed.ok ? applyAnswer(state, parsed.value) : { ok: false, state, question, message: parsed.message };
+}
 
 /** Answers, as a person types them in the chatbot, that lead through the whole flow for passingFacts(). */
 const CHAT_ANSWERS: Record<string, unknown> = {
@@ -48,7 +58,7 @@ function run(asOf: string, answers: Record<string, unknown>): { state: FlowState
   let last: ApplyAnswerResult | null = null;
   for (let question = nextQuestion(state); question !== null; question = nextQuestion(state)) {
     if (!(question.id in answers)) throw new Error(`no answer for ${question.id}`);
-    last = applyAnswer(state, answers[question.id]);
+    last = applyChat(state, answers[question.id]);
     if (!last.ok) throw new Error(`${question.id}: ${last.message}`);
     const stored = restoreFlowState(JSON.parse(JSON.stringify(last.state)));
     if (stored === null) throw new Error(`state after ${question.id} does not restore`);
@@ -56,66 +66,6 @@ function run(asOf: string, answers: Record<string, unknown>): { state: FlowState
   }
   return { state, last };
 }
-
-describe('describeFlow', () => {
-  const description = describeFlow();
-
-  test('is JSON and carries the policy and the estimate', () => {
-    expect(JSON.parse(JSON.stringify(description))).toEqual(description);
-    expect(description.policy).toBe('yichun-2023-cloud');
-    expect(description.estimate).toMatchObject({ ratePercent: 50, rate: { numerator: 1, denominator: 2 }, capFen: 10_000_000 });
-    expect(description.estimate.formula).toContain('就高不重复');
-    expect(description.contact).toEqual({ department: '市工信局信息化推进科', phone: '0458-3878126' });
-  });
-
-  test('asks for every fact of the request, once each', () => {
-    const paths = description.questions.map((q) => q.factPath);
-    expect(new Set(paths).size).toBe(paths.length);
-    expect([...paths].sort()).toEqual(
-      [
-        'enterprise.creditCode',
-        'enterprise.registeredInYichun',
-        'enterprise.independentLegalPerson',
-        'enterprise.industrial',
-        'enterprise.industryCode',
-        'enterprise.alignedWithIndustrialPolicy',
-        'enterprise.establishedOn',
-        'enterprise.operatingNormally',
-        'enterprise.badCreditRecord',
-        'enterprise.seriousFiscalViolationWithin5Years',
-        'enterprise.dishonestyRecord',
-        'cloud.firstPurchase',
-        'cloud.providerId',
-        'cloud.providerFiledOn',
-        'cloud.contractSignedOn',
-        'cloud.contractAmountFen',
-        'cloud.paidAmountFen',
-        'history.subsidyReceived',
-        'history.applicationInProgress',
-        'otherSubsidiesFen',
-      ].sort(),
-    );
-    for (const q of description.questions) {
-      expect(q.text).toMatch(/[\u4e00-\u9fff]/);
-      expect(q.help).toMatch(/[\u4e00-\u9fff]/);
-    }
-  });
-
-  test('every stop names a rule with the rule’s clause, and every rule but none other can stop the flow', () => {
-    const stops = description.questions.flatMap((q) => (q.stopWhen === undefined ? [] : [q.stopWhen]));
-    for (const stop of stops) {
-      expect(stop.clause).toBe(RULES.find((r) => r.id === stop.rule)?.clause);
-      expect(stop.message).toMatch(/[\u4e00-\u9fff]/);
-    }
-    expect(new Set(stops.map((s) => s.rule))).toEqual(new Set(RULES.map((r) => r.id)));
-  });
-
-  test('choice questions list the GB/T 4754 sections A–T', () => {
-    const industry = description.questions.find((q) => q.id === 'industryCode');
-    expect(industry?.answerType).toBe('choice');
-    expect(industry?.choices?.map((c) => c.value).join('')).toBe('ABCDEFGHIJKLMNOPQRST');
-  });
-});
 
 describe('a full run', () => {
   test('chat answers yield the facts, and their evaluation is that of evaluateEligibility', () => {
@@ -197,7 +147,7 @@ describe('early stops', () => {
     expect(last.step.stop.message).toMatch(/[\u4e00-\u9fff]/);
     expect(state.stop).toEqual(last.step.stop);
     expect(nextQuestion(state)).toBeNull();
-    const after = applyAnswer(state, '是');
+    const after = applyChat(state, '是');
     expect(after.ok).toBe(false);
     if (!after.ok) expect(after.message).toContain('已结束');
   });
@@ -261,7 +211,7 @@ describe('bad answers leave the state unchanged', () => {
   const at = (questionId: string): FlowState => {
     let state = startFlow('2024-06-30');
     for (let q = nextQuestion(state); q !== null && q.id !== questionId; q = nextQuestion(state)) {
-      const result = applyAnswer(state, CHAT_ANSWERS[q.id]);
+      const result = applyChat(state, CHAT_ANSWERS[q.id]);
       if (!result.ok) throw new Error(result.message);
       state = result.state;
     }
@@ -287,7 +237,7 @@ describe('bad answers leave the state unchanged', () => {
   ])('%s: %p', (questionId, answer, message) => {
     const state = at(questionId);
     expect(nextQuestion(state)?.id).toBe(questionId);
-    const result = applyAnswer(state, answer);
+    const result = applyChat(state, answer);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toMatch(message);
@@ -297,7 +247,7 @@ describe('bad answers leave the state unchanged', () => {
 
   test('answers after completion are refused', () => {
     const { state } = run('2024-06-30', CHAT_ANSWERS);
-    const result = applyAnswer(state, '是');
+    const result = applyChat(state, '是');
     expect(result.ok).toBe(false);
   });
 });
@@ -423,9 +373,9 @@ describe('estimate and state', () => {
   });
 
   test('a state restores to itself', () => {
-    const first = applyAnswer(startFlow('2024-06-30'), '是');
+    const first = applyChat(startFlow('2024-06-30'), '是');
     if (!first.ok) throw new Error(first.message);
-    const second = applyAnswer(first.state, YICHUN_CODE);
+    const second = applyChat(first.state, YICHUN_CODE);
     if (!second.ok) throw new Error(second.message);
     expect(restoreFlowState(JSON.parse(JSON.stringify(second.state)))).toEqual(second.state);
   });
