@@ -73,7 +73,7 @@ export const formMachine: MachineDef<FormState, FormEvent, FormGuard, FormEffect
     scanUploaded: (c) => (c.scanUploaded ? null : '请先上传盖章后的兑付申请表扫描件（PDF 或照片），再确认签章'),
     // Signing an older version after a newer one would point applications back to outdated figures.
     noNewerVersionSigned: (c) =>
-      c.newerSignedVersion !== null && c.newerSignedVersion > c.version
+      (c.newerSignedVersion ?? 0) > c.version
         ? `已有更新的第${c.newerSignedVersion}版兑付申请表签章确认，本版（第${c.version}版）不能再签章；如需变更请重新生成`
         : null,
     noApplicationPointsHere: (c) =>
