@@ -165,6 +165,8 @@ export const paymentMachine: MachineDef<PaymentState, PaymentEvent, PaymentGuard
           guards: ['noRefundPending', 'refundWithinPaid'],
           effects: ['requestRefund'],
         },
+        // Put on one of the enterprise's applications (one made before the application existed); today's use
+        // case asks about the application's state before the payment's.
         attach: { target: 'paid', roles: ENTERPRISE, guards: ['applicationOpenForPayments'], effects: ['attachToApplication'] },
       },
       refuse: {

@@ -146,6 +146,8 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
           roles: ['city_miit', 'city_finance'],
           guards: ['receivedDuringNotice', 'receivedNotInFuture', 'itemOnList'],
         },
+        // Today's use case does not look at the list's state here: objections exist only from a notice, and
+        // a list with one pending is never approved, so a decision always finds its list in notice.
         decide_objection: {
           target: 'notice',
           roles: CITY_MIIT,
