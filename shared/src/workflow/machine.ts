@@ -25,6 +25,8 @@ export interface EventDef<S extends string, G extends string, F extends string> 
 export interface StateDef<S extends string, E extends string, G extends string, F extends string> {
   labels: StateLabels;
   final?: boolean;
+  /** The words a refused event gets in this state, where they say more than 当前状态下不能进行此操作. */
+  refuse?: Partial<Record<E, string>>;
   /** One transition per event, or guarded candidates tried in order (the first whose guards pass wins), as in XState. */
   on?: Partial<Record<E, EventDef<S, G, F> | readonly EventDef<S, G, F>[]>>;
 }
@@ -53,7 +55,7 @@ export function transition<S extends string, E extends string, G extends string,
     return {
       ok: false,
       reason: 'not_allowed_in_state',
-      message: `当前状态“${machine.states[from]?.labels.reviewer ?? from}”下不能进行此操作`,
+      message: machine.states[from]?.refuse?.[event] ?? `当前状态“${machine.states[from]?.labels.reviewer ?? from}”下不能进行此操作`,
     };
   const candidates = defsOf<EventDef<S, G, F>>(entry);
   const permitted = candidates.filter((def) => def.roles.some((r) => roles.includes(r)));
