@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../server/src/config';
 import { openDatabase, type Database } from '../../server/src/db/database';
 import { emptyAllTables } from '../../server/src/db/testing';
@@ -7,8 +8,6 @@ import { emptyAllTables } from '../../server/src/db/testing';
  * MySQL/MariaDB when DATABASE_URL names one: CI runs it both ways. On MariaDB the files run one at a
  * time against one schema, so each file starts from empty tables.
  */
-let configs = 0;
-
 export function testConfig(overrides: Record<string, string> = {}) {
   const env: Record<string, string> = { NODE_ENV: 'test', ...overrides };
   if (process.env.DATABASE_URL && !('DATABASE_URL' in overrides)) env.DATABASE_URL = process.env.DATABASE_URL;
@@ -16,7 +15,8 @@ export function testConfig(overrides: Record<string, string> = {}) {
   // this config's own, so that test files running side by side never count each other's calls.
   if (process.env.REDIS_URL && !('REDIS_URL' in overrides)) {
     env.REDIS_URL = process.env.REDIS_URL;
-    env.REDIS_KEY_PREFIX ??= `test-${process.pid}-${++configs}`;
+    // Jest runs many files in one worker, each with a fresh module registry: a counter alone would repeat.
+    env.REDIS_KEY_PREFIX ??= `test-${randomUUID()}`;
   }
   return loadConfig(env);
 }
