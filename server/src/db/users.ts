@@ -1,5 +1,5 @@
 import type { Database } from './database';
-import { inList } from './notifications/sql';
+import { inList } from './sql';
 import { em } from './orm';
 import type { TxBrand } from './tx';
 import { InvitationEntity, SessionEntity, UserEntity, UserRoleEntity, type InvitationRow, type UserRow } from './entities';

@@ -30,17 +30,11 @@ import {
 import { enterpriseNames, findEnterprise, isEnterpriseMember } from '../../db/enterprises';
 import { appendEvent, historyOf } from '../../db/applications/history';
 import { updateIfVersion } from '../../db/applications/locking';
-import {
-  hasVerifiedPlatformPayment,
-  insertPayment,
-  paidOnPlatformBefore,
-  paidSum,
-  paymentsOf,
-  removeManualPayment,
-} from '../../db/applications/payments';
+import { hasVerifiedPlatformPayment, insertPayment, paidSum, paymentsOf, removeManualPayment } from '../../db/applications/payments';
 import { currentMaterialKinds } from '../../db/applications/materials';
-import { ledgerEntriesOf } from '../../db/applications/disbursed';
+import { ledgerEntries } from '../../db/ledger';
 import { opinionsOn } from '../../db/opinions';
+import { paidOnPlatformBefore } from '../../db/payments/orders';
 import { providerFilingDates } from '../../db/providers';
 
 import { moveStageCount } from '../../db/applications/stageCounts';
@@ -422,7 +416,7 @@ export class DraftService {
     const opinions = await opinionsOn(m, a.id);
     const editable = EDITABLE.includes(a.status);
     // The money as the ledger has it: payments, corrections and returned payments, the account shown by its last four digits.
-    const ledger = await ledgerEntriesOf(m, a.id);
+    const ledger = await ledgerEntries(m, a.id);
     return {
       application: {
         ...this.summary(a),

@@ -1,5 +1,11 @@
 import { findApplication } from '../../db/applications';
-import { applicationCountsOfProviders, applicationIdsOfProviders, paymentsOfApplication } from '../../db/applications/readers';
+import {
+  applicationCountsOfProviders,
+  applicationIdsOfProviders,
+  applicationsByIds,
+  paymentsOfApplication,
+} from '../../db/applications/readers';
+import { enterpriseNames } from '../../db/enterprises';
 import { providerOwnerId } from '../../db/providers';
 import type { TxBrand } from '../../db/tx';
 import { type Actor } from '../actor';
@@ -7,7 +13,7 @@ import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 
-import { enterpriseNames, loadApplications, ownedProviderIds, statusView } from './settlementForms';
+import { ownedProviderIds, statusView } from './settlementForms';
 import { NotFoundError } from '../errors';
 import { type Application } from '../../db/applications';
 
@@ -41,7 +47,7 @@ export class ProviderDesk {
       const providerIds = await ownedProviderIds(tx, auth.userId);
       if (!providerIds.length) return { items: [], counts: {}, next: null };
       // Newest first: what a provider has to confirm arrived last. The limit is a validated integer.
-      const apps = await loadApplications(tx, await applicationIdsOfProviders(tx, providerIds, q));
+      const apps = await applicationsByIds(tx, await applicationIdsOfProviders(tx, providerIds, q));
       const enterprises = await enterpriseNames(
         tx,
         apps.map((a) => a.enterpriseId),
