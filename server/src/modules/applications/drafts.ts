@@ -31,7 +31,7 @@ import { enterpriseNames, findEnterprise, isEnterpriseMember } from '../../db/en
 import { appendEvent, historyOf } from '../../db/applications/history';
 import { updateIfVersion } from '../../db/applications/locking';
 import { hasVerifiedPlatformPayment, insertPayment, paidSum, paymentsOf, removeManualPayment } from '../../db/applications/payments';
-import { currentMaterialKinds } from '../../db/applications/materials';
+import { currentFileKinds } from '../../db/files';
 import { ledgerEntries } from '../../db/ledger';
 import { opinionsOn } from '../../db/opinions';
 import { paidOnPlatformBefore } from '../../db/payments/orders';
@@ -378,7 +378,7 @@ export class DraftService {
     else if (app.bankAccountName !== enterprise.name)
       out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
     if (!app.paidAmountFen) out.push({ path: 'payments', message: '请登记至少一笔付款（四：发生实际支出）' });
-    const kinds = await currentMaterialKinds(m, app.id);
+    const kinds = await currentFileKinds(m, 'application', app.id);
     // A payment made on the platform is its own receipt (issue 7): WeChat Pay's record stands for the voucher.
     const receiptOnPlatform = await hasVerifiedPlatformPayment(m, app.id);
     for (const mat of APPLICATION_MATERIALS) {
