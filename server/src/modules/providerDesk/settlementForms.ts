@@ -62,11 +62,6 @@ export function settleable(app: Application): boolean {
   return app.status === 'returned' && (app.returnedFrom === 'county' || app.returnedFrom === 'city') && app.providerEvaluation !== null;
 }
 
-/** Provider records the caller owns (a provider may hold an old rejected filing beside its current one). */
-export function ownedProviderIds(tx: TxBrand, userId: string): Promise<string[]> {
-  return providerIdsOfOwner(tx, userId);
-}
-
 export function statusView(status: ApplicationState) {
   const labels = applicationMachine.states[status].labels;
   return { status, statusLabel: labels.reviewer };
@@ -135,7 +130,7 @@ export class SettlementForms {
   async create(auth: Actor, applicationIds: string[]) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
-      const providerIds = await ownedProviderIds(tx, auth.userId);
+      const providerIds = await providerIdsOfOwner(tx, auth.userId);
       if (!providerIds.length) throw new ForbiddenError('您还没有云服务商备案，不能生成兑付申请表');
       const apps = await applicationsByIds(tx, applicationIds);
       const byId = new Map(apps.map((a) => [a.id, a]));
@@ -200,7 +195,7 @@ export class SettlementForms {
 
   async list(auth: Actor) {
     return this.deps.db.read(async (tx) => {
-      const providerIds = await ownedProviderIds(tx, auth.userId);
+      const providerIds = await providerIdsOfOwner(tx, auth.userId);
       if (!providerIds.length) return { items: [] };
       const forms = await settlementFormsOfProviders(tx, providerIds, 200);
       const items = [];
