@@ -68,16 +68,22 @@ export async function insertEnterprise(tx: TxBrand, row: EnterpriseRow): Promise
   await insertRow(em(tx), EnterpriseEntity, row);
 }
 
-/** The enterprises the user is an active member of. */
-export async function enterprisesOfMember(tx: TxBrand, userId: string): Promise<EnterpriseRow[]> {
-  const rows: { id: string }[] = await em(tx).query(
-    "SELECT enterprise_id AS id FROM enterprise_members WHERE user_id = ? AND status = 'active'",
+/** The ids of the enterprises a user is an active member of. */
+export async function memberEnterpriseIds(tx: TxBrand, userId: string): Promise<string[]> {
+  const rows: { enterprise_id: string }[] = await em(tx).query(
+    "SELECT enterprise_id FROM enterprise_members WHERE user_id = ? AND status = 'active'",
     [userId],
   );
-  if (!rows.length) return [];
+  return rows.map((r) => r.enterprise_id);
+}
+
+/** The enterprises the user is an active member of. */
+export async function enterprisesOfMember(tx: TxBrand, userId: string): Promise<EnterpriseRow[]> {
+  const ids = await memberEnterpriseIds(tx, userId);
+  if (!ids.length) return [];
   return em(tx)
     .getRepository(EnterpriseEntity)
-    .findBy({ id: In(rows.map((r) => r.id)) });
+    .findBy({ id: In(ids) });
 }
 
 /** The profile as the members edit it, under the optimistic lock: false when someone changed it since it was read. */

@@ -13,7 +13,7 @@ export type { ReviewOpinionRow as Opinion } from './entities';
 export async function opinionsOn(tx: TxBrand, applicationId: string): Promise<ReviewOpinionRow[]> {
   return em(tx)
     .getRepository(ReviewOpinionEntity)
-    .find({ where: { applicationId }, order: { round: 'ASC', createdAt: 'ASC' } });
+    .find({ where: { applicationId }, order: { round: 'ASC', createdAt: 'ASC', id: 'ASC' } });
 }
 
 /** The county opinions of one round of an application. */

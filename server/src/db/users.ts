@@ -1,5 +1,6 @@
+import { In } from 'typeorm';
 import type { Database } from './database';
-import { inList } from './notifications/sql';
+import { inList } from './sql';
 import { em } from './orm';
 import type { TxBrand } from './tx';
 import { InvitationEntity, SessionEntity, UserEntity, UserRoleEntity, type InvitationRow, type UserRow } from './entities';
@@ -44,6 +45,16 @@ export async function userDisplayName(tx: TxBrand, id: string): Promise<string |
     .getRepository(UserEntity)
     .findOne({ select: { id: true, displayName: true }, where: { id } });
   return user?.displayName ?? null;
+}
+
+/** The display names of the people who acted (reviewers, history actors), by id: those without one are left out. */
+export async function actorNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await em(tx)
+    .getRepository(UserEntity)
+    .find({ select: { id: true, displayName: true }, where: { id: In(unique) } });
+  return new Map(rows.filter((r) => r.displayName).map((r) => [r.id, r.displayName as string]));
 }
 
 // ---- roles ------------------------------------------------------------------------------------

@@ -1,14 +1,13 @@
 import { em } from '../orm';
 import type { TxBrand } from '../tx';
-import { ApplicationEntity, ReviewOpinionEntity, type JsonObject, type ReviewOpinionRow } from '../entities';
-import { insertRow } from '../rows';
 import { likeContains, num, numOrNull } from '../values';
-import { findApplication, type Application } from './index';
+import type { Application } from './index';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
 /**
  * The city's questions on applications (三（五）): which the city may see, its queue, the summaries its
- * lists and documents show, and what the case file holds beside the application row.
+ * lists and documents show. The case file beside the application row is asked of its own aggregates
+ * (db/applications/history, db/opinions, db/providers, db/files).
  */
 
 /** States in which an application is in the city's hands (三（五）): from the county's report to the money. */
@@ -23,23 +22,6 @@ const CITY_STATE_SQL = CITY_STATES.map((s) => `'${s}'`).join(', ');
  * rejected by the city, withdrawn after a city return). Earlier stages are the counties' business.
  */
 const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id AND ev.from_status IN (${CITY_STATE_SQL})))`;
-
-// merge: belongs in db/applications (beside findApplication)
-/**
- * Takes the application's row lock on MySQL/MariaDB for ledger writes that change no state (a
- * correction), so that two of them cannot take the same ledger seq. SQLite's work queue already
- * serialises every transaction.
- */
-export async function lockApplication(tx: TxBrand, id: string): Promise<Application | null> {
-  const m = em(tx);
-  if (m.connection.driver.options.type === 'better-sqlite3') return findApplication(tx, id);
-  return (await m
-    .getRepository(ApplicationEntity)
-    .createQueryBuilder('a')
-    .setLock('pessimistic_write')
-    .where('a.id = :id', { id })
-    .getOne()) as Application | null;
-}
 
 export async function isCityVisible(tx: TxBrand, app: Pick<Application, 'id' | 'status'>): Promise<boolean> {
   if ((CITY_STATES as readonly string[]).includes(app.status)) return true;
@@ -184,122 +166,4 @@ export async function cityQueuePage(
     base.params,
   );
   return { rows: rows.map(toRow), counts: Object.fromEntries(countRows.map((r) => [r.status, num(r.n)])) };
-}
-
-// ---- the case file ---------------------------------------------------------------------------------------
-
-export interface CaseProvider {
-  id: string;
-  companyName: string;
-  platformName: string | null;
-  filingNo: string | null;
-  approvedOn: string | null;
-  revokedOn: string | null;
-  status: string;
-}
-
-// merge: belongs in db/providers
-export async function caseProvider(tx: TxBrand, providerId: string): Promise<CaseProvider | null> {
-  const rows: {
-    id: string;
-    company_name: string;
-    platform_name: string | null;
-    filing_no: string | null;
-    approved_on: string | null;
-    revoked_on: string | null;
-    status: string;
-  }[] = await em(tx).query(
-    'SELECT id, company_name, platform_name, filing_no, approved_on, revoked_on, status FROM providers WHERE id = ?',
-    [providerId],
-  );
-  const p = rows[0];
-  return p
-    ? {
-        id: p.id,
-        companyName: p.company_name,
-        platformName: p.platform_name,
-        filingNo: p.filing_no,
-        approvedOn: p.approved_on,
-        revokedOn: p.revoked_on,
-        status: p.status,
-      }
-    : null;
-}
-
-export type ReviewOpinion = ReviewOpinionRow;
-
-// merge: belongs in db/opinions
-/** A case's review opinions, oldest first. */
-export async function opinionsOf(tx: TxBrand, applicationId: string): Promise<ReviewOpinion[]> {
-  return em(tx)
-    .getRepository(ReviewOpinionEntity)
-    .find({ where: { applicationId }, order: { createdAt: 'ASC', id: 'ASC' } });
-}
-
-// merge: belongs in db/opinions
-export async function insertOpinion(tx: TxBrand, row: ReviewOpinion): Promise<void> {
-  await insertRow(em(tx), ReviewOpinionEntity, row);
-}
-
-export interface ApplicationEvent {
-  seq: number;
-  event: string;
-  from: ApplicationState | null;
-  to: ApplicationState;
-  actorId: string | null;
-  actorRole: string | null;
-  reason: string | null;
-  internalNote: string | null;
-  data: JsonObject | null;
-  at: number;
-}
-
-// merge: belongs in db/applications
-/** An application's history, in order. */
-export async function applicationHistory(tx: TxBrand, applicationId: string): Promise<ApplicationEvent[]> {
-  const rows: {
-    seq: number | string;
-    event: string;
-    from_status: ApplicationState | null;
-    to_status: ApplicationState;
-    actor_id: string | null;
-    actor_role: string | null;
-    reason: string | null;
-    internal_note: string | null;
-    data: string | null;
-    created_at: number | string;
-  }[] = await em(tx).query(
-    'SELECT seq, event, from_status, to_status, actor_id, actor_role, reason, internal_note, data, created_at FROM application_events WHERE application_id = ? ORDER BY seq ASC',
-    [applicationId],
-  );
-  return rows.map((h) => ({
-    seq: num(h.seq),
-    event: h.event,
-    from: h.from_status,
-    to: h.to_status,
-    actorId: h.actor_id,
-    actorRole: h.actor_role,
-    reason: h.reason,
-    internalNote: h.internal_note,
-    data: h.data ? (JSON.parse(h.data) as JsonObject) : null,
-    at: num(h.created_at),
-  }));
-}
-
-export interface CaseMaterial {
-  id: string;
-  kind: string;
-  name: string;
-  sha256: string;
-  uploadedAt: number;
-}
-
-// merge: belongs in db/files
-/** The application's current materials (not superseded), oldest first. */
-export async function applicationMaterials(tx: TxBrand, applicationId: string): Promise<CaseMaterial[]> {
-  const rows: { id: string; kind: string; original_name: string; sha256: string; created_at: number | string }[] = await em(tx).query(
-    "SELECT id, kind, original_name, sha256, created_at FROM files WHERE owner_type = 'application' AND owner_id = ? AND superseded_by IS NULL ORDER BY created_at ASC",
-    [applicationId],
-  );
-  return rows.map((f) => ({ id: f.id, kind: f.kind, name: f.original_name, sha256: f.sha256, uploadedAt: num(f.created_at) }));
 }

@@ -1,7 +1,6 @@
-import { In } from 'typeorm';
 import { em } from '../orm';
 import type { TxBrand } from '../tx';
-import { ApplicationEventEntity, UserEntity, type ApplicationEventRow } from '../entities';
+import { ApplicationEventEntity, type ApplicationEventRow } from '../entities';
 import { insertRow } from '../rows';
 
 /** An application's history: one row per transition or edit, numbered from 1 without gaps. */
@@ -23,14 +22,4 @@ export async function appendEvent(tx: TxBrand, row: Omit<ApplicationEventRow, 's
   const event: ApplicationEventRow = { ...row, seq: Number(rows[0]?.seq ?? 0) + 1 };
   await insertRow(em(tx), ApplicationEventEntity, event);
   return event;
-}
-
-/** The display names of the people who acted (reviewers, history actors), by id: those without one are left out. */
-export async function actorNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return new Map();
-  const rows = await em(tx)
-    .getRepository(UserEntity)
-    .find({ select: { id: true, displayName: true }, where: { id: In(unique) } });
-  return new Map(rows.filter((r) => r.displayName).map((r) => [r.id, r.displayName as string]));
 }

@@ -22,6 +22,22 @@ export async function findApplication(tx: TxBrand, id: string): Promise<Applicat
 }
 
 /**
+ * Takes the application's row lock on MySQL/MariaDB for ledger writes that change no state (a
+ * correction), so that two of them cannot take the same ledger seq. SQLite's work queue already
+ * serialises every transaction.
+ */
+export async function lockApplication(tx: TxBrand, id: string): Promise<Application | null> {
+  const m = em(tx);
+  if (m.connection.driver.options.type === 'better-sqlite3') return findApplication(tx, id);
+  return (await m
+    .getRepository(ApplicationEntity)
+    .createQueryBuilder('a')
+    .setLock('pessimistic_write')
+    .where('a.id = :id', { id })
+    .getOne()) as Application | null;
+}
+
+/**
  * Whether the user has a stake in the application: a member (or claimant) of its enterprise, or the
  * owner of its provider. Four eyes: such a person never acts on it as a reviewer, whichever came first.
  */

@@ -50,22 +50,6 @@ export async function hasVerifiedPlatformPayment(tx: TxBrand, applicationId: str
   return num(rows[0]?.n) > 0;
 }
 
-/**
- * Whether the enterprise paid on the platform, before this contract was signed, for another contract
- * or application: then this one is not its first purchase of cloud services.
- */
-export async function paidOnPlatformBefore(
-  tx: TxBrand,
-  app: { id: string; enterpriseId: string; contractNo: string | null },
-  before: string,
-): Promise<boolean> {
-  const rows: unknown[] = await em(tx).query(
-    "SELECT 1 FROM payment_requests WHERE enterprise_id = ? AND status = 'paid' AND paid_on < ? AND (application_id IS NULL OR application_id <> ?) AND (contract_no IS NULL OR contract_no <> ?) LIMIT 1",
-    [app.enterpriseId, before, app.id, app.contractNo ?? ''],
-  );
-  return rows.length > 0;
-}
-
 /* The lines WeChat Pay adds: what the platform saw paid under the contract, and the paid amount that follows. */
 export type ApplicationPayment = PaymentRow;
 

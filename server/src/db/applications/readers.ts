@@ -1,13 +1,13 @@
 import { In, IsNull } from 'typeorm';
 import type { Database } from '../database';
-import { ApplicationEntity, EnterpriseEntity, PaymentEntity, type PaymentRow } from '../entities';
+import { ApplicationEntity, PaymentEntity, type PaymentRow } from '../entities';
 import { em } from '../orm';
 import type { TxBrand } from '../tx';
 import type { Application } from './index';
 
 /** A payment the enterprise recorded against its contract. */
 export type ContractPayment = PaymentRow;
-import { inList } from '../notifications/sql';
+import { inList } from '../sql';
 import { numOrNull } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
@@ -147,15 +147,6 @@ export async function applicationsByIds(tx: TxBrand, ids: readonly string[]): Pr
     .find({ where: { id: In([...new Set(ids)]) } })) as Application[];
   const order = new Map(ids.map((id, i) => [id, i]));
   return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-}
-
-/** The names of the applications' enterprises: id → name. */
-export async function enterpriseNamesByIds(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await em(tx)
-    .getRepository(EnterpriseEntity)
-    .find({ select: { id: true, name: true }, where: { id: In([...new Set(ids)]) } });
-  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /**

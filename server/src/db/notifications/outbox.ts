@@ -22,7 +22,8 @@ import { NotificationEntity, type NotificationRow } from '../entities';
 import { em } from '../orm';
 import { insertRow } from '../rows';
 import type { TxBrand } from '../tx';
-import { exec, inList } from './sql';
+import { exec } from './sql';
+import { inList } from '../sql';
 
 /** A notification row as written: one per recipient and channel. */
 export type Notification = NotificationRow;

@@ -3,7 +3,7 @@ import { NotificationPreferenceEntity, NotificationQuietHoursEntity } from '../e
 import { isDuplicateKey } from '../errors';
 import { em } from '../orm';
 import type { TxBrand } from '../tx';
-import { inList } from './sql';
+import { inList } from '../sql';
 
 /** A user's notification settings: channels switched on or off per template group, and quiet hours. */
 

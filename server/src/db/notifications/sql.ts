@@ -1,20 +1,5 @@
-/**
- * Small SQL helpers for the outbox's hot path. TypeORM's better-sqlite3 runner caches prepared
- * statements by their text (100 of them): an IN list of every length from 1 to 200 would make 200
- * texts and churn that cache (../shared/notes/performance.md). Lists are padded to the next power
- * of two by repeating their last value — harmless in IN — so a handful of texts cover every size.
- */
+/** A small SQL helper for the outbox's hot path (the padded IN list it shares with other aggregates is in ../sql.ts). */
 import type { EntityManager } from 'typeorm';
-
-/** `?,?,…` for `values`, padded; the values to bind with it. */
-export function inList<T>(values: readonly T[]): { sql: string; params: T[] } {
-  if (values.length === 0) throw new RangeError('inList of nothing');
-  let size = 1;
-  while (size < values.length) size *= 2;
-  const params = [...values];
-  while (params.length < size) params.push(values[values.length - 1]);
-  return { sql: params.map(() => '?').join(','), params };
-}
 
 /** Rows an UPDATE changed, on both drivers (TypeORM's plain query() answers SQLite's lastInsertRowid instead). */
 export async function exec(m: EntityManager, sql: string, params: unknown[]): Promise<number> {

@@ -219,3 +219,19 @@ export async function findPaymentNotification(tx: TxBrand, id: string): Promise<
 export async function insertPaymentNotification(tx: TxBrand, row: PaymentNotification): Promise<void> {
   await insertRow(em(tx), PaymentNotificationEntity, row);
 }
+
+/**
+ * Whether the enterprise paid on the platform, before this contract was signed, for another contract
+ * or application: then this one is not its first purchase of cloud services.
+ */
+export async function paidOnPlatformBefore(
+  tx: TxBrand,
+  app: { id: string; enterpriseId: string; contractNo: string | null },
+  before: string,
+): Promise<boolean> {
+  const rows: unknown[] = await em(tx).query(
+    "SELECT 1 FROM payment_requests WHERE enterprise_id = ? AND status = 'paid' AND paid_on < ? AND (application_id IS NULL OR application_id <> ?) AND (contract_no IS NULL OR contract_no <> ?) LIMIT 1",
+    [app.enterpriseId, before, app.id, app.contractNo ?? ''],
+  );
+  return rows.length > 0;
+}

@@ -30,17 +30,11 @@ import {
 import { enterpriseNames, findEnterprise, isEnterpriseMember } from '../../db/enterprises';
 import { appendEvent, historyOf } from '../../db/applications/history';
 import { updateIfVersion } from '../../db/applications/locking';
-import {
-  hasVerifiedPlatformPayment,
-  insertPayment,
-  paidOnPlatformBefore,
-  paidSum,
-  paymentsOf,
-  removeManualPayment,
-} from '../../db/applications/payments';
-import { currentMaterialKinds } from '../../db/applications/materials';
-import { ledgerEntriesOf } from '../../db/applications/disbursed';
+import { hasVerifiedPlatformPayment, insertPayment, paidSum, paymentsOf, removeManualPayment } from '../../db/applications/payments';
+import { currentFileKinds } from '../../db/files';
+import { ledgerEntries } from '../../db/ledger';
 import { opinionsOn } from '../../db/opinions';
+import { paidOnPlatformBefore } from '../../db/payments/orders';
 import { providerFilingDates } from '../../db/providers';
 
 import { moveStageCount } from '../../db/applications/stageCounts';
@@ -384,7 +378,7 @@ export class DraftService {
     else if (app.bankAccountName !== enterprise.name)
       out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
     if (!app.paidAmountFen) out.push({ path: 'payments', message: '请登记至少一笔付款（四：发生实际支出）' });
-    const kinds = await currentMaterialKinds(m, app.id);
+    const kinds = await currentFileKinds(m, 'application', app.id);
     // A payment made on the platform is its own receipt (issue 7): WeChat Pay's record stands for the voucher.
     const receiptOnPlatform = await hasVerifiedPlatformPayment(m, app.id);
     for (const mat of APPLICATION_MATERIALS) {
@@ -422,7 +416,7 @@ export class DraftService {
     const opinions = await opinionsOn(m, a.id);
     const editable = EDITABLE.includes(a.status);
     // The money as the ledger has it: payments, corrections and returned payments, the account shown by its last four digits.
-    const ledger = await ledgerEntriesOf(m, a.id);
+    const ledger = await ledgerEntries(m, a.id);
     return {
       application: {
         ...this.summary(a),

@@ -13,16 +13,15 @@ import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
 import { payableNow, verifyAmount } from '../../../../shared/src/rules/verifiedAmount';
 import { findApplication } from '../../db/applications';
+import { historyOf } from '../../db/applications/history';
+import { filesOf } from '../../db/files';
+import { insertOpinion, opinionsOn } from '../../db/opinions';
+import { providerCard } from '../../db/providers';
 import {
   CITY_VISIBLE_STATES,
-  applicationHistory,
-  applicationMaterials,
-  caseProvider,
   cityApplicationsByIds,
   cityQueuePage,
-  insertOpinion,
   isCityVisible,
-  opinionsOf,
   type CityApplicationRow,
   type CityQueueFilter,
   type CityVisibleState,
@@ -146,11 +145,39 @@ export class CityReview {
       const app = await findApplication(tx, id);
       if (!app || !(await isCityVisible(tx, app))) throw new NotFoundError('没有这份申请，或它尚未报送到市里');
       const enterprise = await findEnterprise(tx, app.enterpriseId);
-      const p = app.providerId ? await caseProvider(tx, app.providerId) : null;
-      const opinions = await opinionsOf(tx, id);
-      const history = await applicationHistory(tx, id);
+      const card = app.providerId ? await providerCard(tx, app.providerId) : null;
+      const p = card
+        ? {
+            id: card.id,
+            companyName: card.companyName,
+            platformName: card.platformName,
+            filingNo: card.filingNo,
+            approvedOn: card.approvedOn,
+            revokedOn: card.revokedOn,
+            status: card.status,
+          }
+        : null;
+      const opinions = await opinionsOn(tx, id);
+      const history = (await historyOf(tx, id)).map((h) => ({
+        seq: h.seq,
+        event: h.event,
+        from: h.fromStatus as ApplicationState | null,
+        to: h.toStatus as ApplicationState,
+        actorId: h.actorId,
+        actorRole: h.actorRole,
+        reason: h.reason,
+        internalNote: h.internalNote,
+        data: h.data,
+        at: h.createdAt,
+      }));
       const payments = await enterprisePaymentsOf(tx, id);
-      const materials = await applicationMaterials(tx, id);
+      const materials = (await filesOf(tx, 'application', id)).map((f) => ({
+        id: f.id,
+        kind: f.kind,
+        name: f.originalName,
+        sha256: f.sha256,
+        uploadedAt: f.createdAt,
+      }));
       const list = app.listId ? await findList(tx, app.listId) : null;
       const ledger = await ledgerEntries(tx, id);
       const amount = payableNow(app, today);

@@ -16,8 +16,9 @@ import { findApplication, type Application } from '../../db/applications';
 import { paymentsOf } from '../../db/applications/payments';
 import { stageCounts } from '../../db/applications/stageCounts';
 import { countyQueuePage, countyStageCountsMatching } from '../../db/applications/countyQueue';
-import { actorNames, historyOf } from '../../db/applications/history';
-import { holdersOfHashes, materialFiles } from '../../db/applications/materials';
+import { historyOf } from '../../db/applications/history';
+import { actorNames } from '../../db/users';
+import { filesOf, holdersOfContents } from '../../db/files';
 import {
   countyDecisionsOn,
   countyOpinionsOfRound,
@@ -400,9 +401,9 @@ function opinionView(o: Opinion, people: Map<string, string>) {
  * flagged when another owner holds the same bytes (DESIGN.md "Materials").
  */
 async function materialsOf(tx: Tx, applicationId: string) {
-  const files = await materialFiles(tx, applicationId);
+  const files = await filesOf(tx, 'application', applicationId, { history: true });
   const hashes = [...new Set(files.filter((f) => f.supersededBy === null).map((f) => f.sha256))];
-  const twins = await holdersOfHashes(tx, hashes);
+  const twins = hashes.length ? await holdersOfContents(tx, hashes) : [];
   return files.map((f) => {
     const others =
       f.supersededBy === null

@@ -22,7 +22,7 @@ import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 import { DEPARTMENT_LABELS, RATING_LABELS, departmentOf, reviewerCounties, type Department } from './countyReview';
-import { loadApplications } from '../providerDesk/settlementForms';
+import { applicationsByIds } from '../../db/applications/readers';
 import { isDuplicateKey } from '../../db/errors';
 import { findApplication } from '../../db/applications';
 
@@ -68,7 +68,7 @@ export class JointReports {
     if (!counties.length) throw new ForbiddenError('您的审核角色没有指定县（市）区，请联系管理员');
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
-      const apps = new Map((await loadApplications(tx, input.applicationIds)).map((a) => [a.id, a]));
+      const apps = new Map((await applicationsByIds(tx, input.applicationIds)).map((a) => [a.id, a]));
       const problems: ErrorDetail[] = [];
       input.applicationIds.forEach((appId, i) => {
         const app = apps.get(appId);
@@ -151,7 +151,7 @@ export class JointReports {
       );
       const apps = new Map(
         (
-          await loadApplications(
+          await applicationsByIds(
             m,
             items.map((i) => i.applicationId),
           )
@@ -209,7 +209,7 @@ export class JointReports {
    */
   private async rows(m: Tx, report: JointReportRow) {
     const items = await itemsOfReport(m, report.id);
-    const apps = await loadApplications(
+    const apps = await applicationsByIds(
       m,
       items.map((i) => i.applicationId),
     );

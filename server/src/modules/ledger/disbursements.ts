@@ -10,8 +10,8 @@ import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
-import { findApplication, type Application } from '../../db/applications';
-import { isCityVisible, lockApplication } from '../../db/applications/city';
+import { findApplication, lockApplication, type Application } from '../../db/applications';
+import { isCityVisible } from '../../db/applications/city';
 import { findEnterprise } from '../../db/enterprises';
 import { findList } from '../../db/lists';
 import {

@@ -8,13 +8,14 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, Upstre
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import type { ApplicationEngine } from '../applications/engine';
-import { findFiling } from '../../db/providers';
+import { findFiling, providerNames } from '../../db/providers';
 import { nonceString } from '../../wechat/pay/crypto';
 import { rfc3339Shanghai } from '../../wechat/pay/format';
 import { type MerchantAccounts, type MerchantClient } from './merchantAccounts';
 import { attachToApplication, notifyParties, settlePaid, settleRefund, type WechatRefund, type WechatTransaction } from './settle';
 import { findApplication } from '../../db/applications';
-import { isEnterpriseMember } from '../../db/enterprises';
+import { enterpriseNames, findEnterpriseByCreditCode, isEnterpriseMember, memberEnterpriseIds } from '../../db/enterprises';
+import { findUser } from '../../db/users';
 import { ownedProvider } from '../../db/providers';
 import {
   claimOrder,
@@ -41,7 +42,6 @@ import {
   type PaymentRefund,
 } from '../../db/payments/refunds';
 import { findMerchantAccount, merchantAccountOf } from '../../db/payments/merchantAccounts';
-import { enterpriseIdByCreditCode, enterpriseNames, memberEnterpriseIds, providerNames, userMpOpenid } from '../../db/payments/parties';
 import { paymentUsedElsewhere } from '../../db/applications/payments';
 
 /**
@@ -136,7 +136,7 @@ export class PaymentService {
     return this.deps.db.transaction(async (tx) => {
       const provider = await ownedProvider(tx, auth.userId);
       if (!provider) throw new NotFoundError('您还没有云服务商备案');
-      const enterpriseId = await enterpriseIdByCreditCode(tx, input.creditCode);
+      const enterpriseId = (await findEnterpriseByCreditCode(tx, input.creditCode))?.id ?? null;
       if (!enterpriseId)
         throw new InvalidInputError(`统一社会信用代码为 ${input.creditCode} 的企业还没有在平台登记：请企业先在小程序中登记`, [
           { path: 'creditCode', message: '企业未登记' },
@@ -497,7 +497,7 @@ export class PaymentService {
   }
 
   private async payerOpenid(auth: Actor): Promise<string> {
-    const openid = await this.deps.db.read((m) => userMpOpenid(m, auth.userId));
+    const openid = await this.deps.db.read((m) => findUser(m, auth.userId).then((u) => u?.mpOpenid ?? null));
     if (!openid) throw new ConflictError('请在微信小程序中登录后再支付', 'no_openid');
     return openid;
   }

@@ -1,13 +1,19 @@
 import { findApplication } from '../../db/applications';
-import { applicationCountsOfProviders, applicationIdsOfProviders, paymentsOfApplication } from '../../db/applications/readers';
-import { providerOwnerId } from '../../db/providers';
+import {
+  applicationCountsOfProviders,
+  applicationIdsOfProviders,
+  applicationsByIds,
+  paymentsOfApplication,
+} from '../../db/applications/readers';
+import { enterpriseNames } from '../../db/enterprises';
+import { providerIdsOfOwner, providerOwnerId } from '../../db/providers';
 import type { TxBrand } from '../../db/tx';
 import { type Actor } from '../actor';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 
-import { enterpriseNames, loadApplications, ownedProviderIds, statusView } from './settlementForms';
+import { statusView } from './settlementForms';
 import { NotFoundError } from '../errors';
 import { type Application } from '../../db/applications';
 
@@ -38,10 +44,10 @@ export class ProviderDesk {
 
   async list(auth: Actor, q: ProviderListQuery) {
     return this.deps.db.read(async (tx) => {
-      const providerIds = await ownedProviderIds(tx, auth.userId);
+      const providerIds = await providerIdsOfOwner(tx, auth.userId);
       if (!providerIds.length) return { items: [], counts: {}, next: null };
       // Newest first: what a provider has to confirm arrived last. The limit is a validated integer.
-      const apps = await loadApplications(tx, await applicationIdsOfProviders(tx, providerIds, q));
+      const apps = await applicationsByIds(tx, await applicationIdsOfProviders(tx, providerIds, q));
       const enterprises = await enterpriseNames(
         tx,
         apps.map((a) => a.enterpriseId),

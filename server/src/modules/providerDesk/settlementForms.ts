@@ -1,5 +1,6 @@
 import type { Database } from '../../db/database';
-import { applicationsByIds, enterpriseNamesByIds } from '../../db/applications/readers';
+import { applicationsByIds } from '../../db/applications/readers';
+import { enterpriseNames } from '../../db/enterprises';
 import { filesOf } from '../../db/files';
 import { findFiling, providerIdsOfOwner, providerOwnerId, type Filing } from '../../db/providers';
 import {
@@ -59,11 +60,6 @@ const SETTLEABLE: readonly ApplicationState[] = [
 export function settleable(app: Application): boolean {
   if (SETTLEABLE.includes(app.status)) return true;
   return app.status === 'returned' && (app.returnedFrom === 'county' || app.returnedFrom === 'city') && app.providerEvaluation !== null;
-}
-
-/** Provider records the caller owns (a provider may hold an old rejected filing beside its current one). */
-export function ownedProviderIds(tx: TxBrand, userId: string): Promise<string[]> {
-  return providerIdsOfOwner(tx, userId);
 }
 
 export function statusView(status: ApplicationState) {
@@ -134,9 +130,9 @@ export class SettlementForms {
   async create(auth: Actor, applicationIds: string[]) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
-      const providerIds = await ownedProviderIds(tx, auth.userId);
+      const providerIds = await providerIdsOfOwner(tx, auth.userId);
       if (!providerIds.length) throw new ForbiddenError('您还没有云服务商备案，不能生成兑付申请表');
-      const apps = await loadApplications(tx, applicationIds);
+      const apps = await applicationsByIds(tx, applicationIds);
       const byId = new Map(apps.map((a) => [a.id, a]));
       const problems: ErrorDetail[] = [];
       applicationIds.forEach((appId, i) => {
@@ -199,7 +195,7 @@ export class SettlementForms {
 
   async list(auth: Actor) {
     return this.deps.db.read(async (tx) => {
-      const providerIds = await ownedProviderIds(tx, auth.userId);
+      const providerIds = await providerIdsOfOwner(tx, auth.userId);
       if (!providerIds.length) return { items: [] };
       const forms = await settlementFormsOfProviders(tx, providerIds, 200);
       const items = [];
@@ -216,7 +212,7 @@ export class SettlementForms {
     const items = await settlementFormItems(tx, form.id);
     const apps = new Map(
       (
-        await loadApplications(
+        await applicationsByIds(
           tx,
           items.map((i) => i.applicationId),
         )
@@ -264,7 +260,7 @@ export class SettlementForms {
       const items = await settlementFormItems(tx, form.id);
       const apps = new Map(
         (
-          await loadApplications(
+          await applicationsByIds(
             tx,
             items.map((i) => i.applicationId),
           )
@@ -343,7 +339,7 @@ export class SettlementForms {
 
       const previous = new Set<string>();
       const pointed: string[] = [];
-      for (const app of await loadApplications(tx, appIds)) {
+      for (const app of await applicationsByIds(tx, appIds)) {
         // A rejected or withdrawn application is over: nothing to point.
         if (app.status === 'rejected' || app.status === 'withdrawn' || app.settlementFormId === form.id) continue;
         if (app.settlementFormId) previous.add(app.settlementFormId);
@@ -425,16 +421,6 @@ export function settlementFileOwner(db: Database): OwnerTypeSpec {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------------
-
-/** The applications given, in the order given (db/applications/readers.ts). */
-export function loadApplications(tx: TxBrand, ids: readonly string[]): Promise<Application[]> {
-  return applicationsByIds(tx, ids);
-}
-
-/** Enterprise id → name (db/applications/readers.ts). */
-export function enterpriseNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
-  return enterpriseNamesByIds(tx, ids);
-}
 
 interface Person {
   name: string;
