@@ -35,26 +35,12 @@ export { CITY_VISIBLE_STATES, type CityQueueFilter, type CityVisibleState };
 
 // ---- shared by the city modules ---------------------------------------------------------------------
 
-export interface CityApplicationSummary {
-  id: string;
-  trackingNo: string | null;
+/** A city row as the city's screens and documents show it: with its stage's and county's names. */
+export type CityApplicationSummary = Omit<CityApplicationRow, 'status'> & {
   status: string;
   statusLabel: string;
-  version: number;
-  countyCode: string;
   countyName: string | null;
-  enterprise: { id: string; name: string; creditCode: string };
-  provider: { id: string; name: string } | null;
-  contractAmountFen: number | null;
-  paidAmountFen: number | null;
-  otherSubsidiesFen: number;
-  subsidyFen: number | null;
-  verifiedFen: number | null;
-  verifiedReason: string | null;
-  listId: string | null;
-  submittedAt: number | null;
-  updatedAt: number;
-}
+};
 
 function toSummary(r: CityApplicationRow): CityApplicationSummary {
   return {
