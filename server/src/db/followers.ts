@@ -1,6 +1,12 @@
 import type { Database } from './database';
 import { em } from './orm';
 import type { TxBrand } from './tx';
+import {
+  MEMBER_APPLICATION_COLUMNS,
+  memberApplication,
+  type MemberApplication,
+  type MemberApplicationColumns,
+} from './applications/readers';
 
 /**
  * The official account's followers, their links to mini-program users, binding codes and handled
@@ -82,6 +88,67 @@ export async function readFollower(db: Database, openid: string): Promise<Follow
     bindFailures: Number(r.bind_failures),
     bindWindowAt: num(r.bind_window_at),
     version: Number(r.version),
+  };
+}
+
+type FollowerColumns = {
+  openid: string | null;
+  unionid: string | null;
+  followed: Num | null;
+  flow: string | null;
+  flow_updated_at: Num | null;
+  bind_failures: Num | null;
+  bind_window_at: Num | null;
+  version: Num | null;
+};
+
+function followerOf(r: FollowerColumns): Follower | null {
+  if (r.openid === null) return null;
+  return {
+    openid: r.openid,
+    unionid: r.unionid,
+    followed: Number(r.followed) === 1,
+    flow: r.flow,
+    flowUpdatedAt: num(r.flow_updated_at),
+    bindFailures: Number(r.bind_failures),
+    bindWindowAt: num(r.bind_window_at),
+    version: Number(r.version),
+  };
+}
+
+/** What 进度 needs of a follower: its row, the user linked to its openid and that user's applications. */
+export interface FollowerProgress {
+  follower: Follower | null;
+  linked: LinkedUser | null;
+  /** The applications of every enterprise the linked user is an active member of, newest change first; withdrawn ones are history. */
+  applications: MemberApplication[];
+}
+
+/**
+ * 进度 in one statement, whatever the number of applications: the follower (to go on with a
+ * self-check), the user linked to the openid, their memberships' applications with the refusals'
+ * reasons. Outer joins from the openid itself, so an unknown follower or an unlinked one still gives
+ * one row. With the once-only record that follows, a 进度 is two statements
+ * (test/server/db/queryCounts.test.ts).
+ */
+export async function followerProgress(db: Database, openid: string): Promise<FollowerProgress> {
+  const rows = await db.query<FollowerColumns & MemberApplicationColumns & { user_id: string | null; user_status: string | null }>(
+    `SELECT f.openid, f.unionid, f.followed, f.flow, f.flow_updated_at, f.bind_failures, f.bind_window_at, f.version,
+            u.id AS user_id, u.status AS user_status, ${MEMBER_APPLICATION_COLUMNS}
+       FROM (SELECT ? AS k) q
+       LEFT JOIN oa_followers f ON f.openid = q.k
+       LEFT JOIN users u ON u.oa_openid = q.k
+       LEFT JOIN enterprise_members m ON m.user_id = u.id AND m.status = 'active'
+       LEFT JOIN applications a ON a.enterprise_id = m.enterprise_id AND a.status <> 'withdrawn'
+       LEFT JOIN enterprises e ON e.id = a.enterprise_id
+      ORDER BY a.updated_at DESC, a.id DESC`,
+    [openid],
+  );
+  const first = rows[0];
+  return {
+    follower: first ? followerOf(first) : null,
+    linked: first && first.user_id !== null ? { id: first.user_id, status: first.user_status ?? '', oaOpenid: openid } : null,
+    applications: rows.map(memberApplication).filter((a): a is MemberApplication => a !== null),
   };
 }
 

@@ -23,20 +23,6 @@ export async function countyOpinionsOfRound(tx: TxBrand, applicationId: string, 
     .find({ where: { applicationId, round, level: 'county' } });
 }
 
-/** The county decisions on these applications, every round: for a queue page. */
-export async function countyDecisionsOn(
-  tx: TxBrand,
-  applicationIds: readonly string[],
-): Promise<{ applicationId: string; round: number; department: 'miit' | 'finance'; decision: ReviewOpinionRow['decision'] }[]> {
-  if (!applicationIds.length) return [];
-  const rows: { application_id: string; round: number | string; department: 'miit' | 'finance'; decision: ReviewOpinionRow['decision'] }[] =
-    await em(tx).query(
-      `SELECT application_id, round, department, decision FROM review_opinions WHERE level = 'county' AND application_id IN (${applicationIds.map(() => '?').join(', ')})`,
-      [...applicationIds],
-    );
-  return rows.map((r) => ({ applicationId: r.application_id, round: num(r.round), department: r.department, decision: r.decision }));
-}
-
 export async function insertOpinion(tx: TxBrand, row: ReviewOpinionRow): Promise<void> {
   await insertRow(em(tx), ReviewOpinionEntity, row);
 }

@@ -157,22 +157,29 @@ export async function revokeSession(tx: TxBrand, id: string, at: number): Promis
 
 /**
  * The hot path of every logged-in request: a session, its user's state and the roles they hold now,
- * by two small indexed lookups; null for a session that is unknown, revoked, expired or whose user is
- * disabled.
+ * in one statement (the roles joined, one row per role, oldest grant first — a user without roles
+ * still gives one row); null for a session that is unknown, revoked, expired or whose user is
+ * disabled. One statement per request is what test/server/db/queryCounts.test.ts holds it to.
  */
 export async function liveSession(tx: TxBrand, sessionId: string, now: number): Promise<{ userId: string; grants: RoleGrant[] } | null> {
-  const m = em(tx);
-  const rows: { user_id: string; expires_at: number | string; revoked_at: number | string | null; status: string }[] = await m.query(
-    'SELECT s.user_id, s.expires_at, s.revoked_at, u.status FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?',
+  const rows: {
+    user_id: string;
+    expires_at: number | string;
+    revoked_at: number | string | null;
+    status: string;
+    role: string | null;
+    county_code: string | null;
+  }[] = await em(tx).query(
+    `SELECT s.user_id, s.expires_at, s.revoked_at, u.status, r.role, r.county_code
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       LEFT JOIN user_roles r ON r.user_id = s.user_id AND r.revoked_at IS NULL
+      WHERE s.id = ? ORDER BY r.created_at ASC, r.id ASC`,
     [sessionId],
   );
   const s = rows[0];
   if (!s || s.revoked_at !== null || Number(s.expires_at) <= now || s.status !== 'active') return null;
-  const grants: { role: string; county_code: string | null }[] = await m.query(
-    'SELECT role, county_code FROM user_roles WHERE user_id = ? AND revoked_at IS NULL',
-    [s.user_id],
-  );
-  return { userId: s.user_id, grants: grants.map((g) => ({ role: g.role as Role, countyCode: g.county_code })) };
+  const grants = rows.filter((g) => g.role !== null).map((g) => ({ role: g.role as Role, countyCode: g.county_code }));
+  return { userId: s.user_id, grants };
 }
 
 // ---- invitations ------------------------------------------------------------------------------

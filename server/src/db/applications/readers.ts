@@ -76,23 +76,55 @@ export interface MemberApplication {
   trackingNo: string | null;
   status: string;
   lastReason: string | null;
+  /**
+   * For a returned or rejected application without a last reason: the reasons of its latest opinion
+   * that was not an approval, as stored (JSON text) — only the reasons, never a reviewer's internal note.
+   */
+  refusalReasons: string | null;
   subsidyFen: number | null;
   verifiedFen: number | null;
   enterpriseName: string;
 }
 
-/** The applications of every enterprise the user is an active member of, newest change first; withdrawn ones are history. */
+/** The columns of a MemberApplication, `a` the application and `e` its enterprise: the refusal's reasons read in the same statement. */
+export const MEMBER_APPLICATION_COLUMNS = `a.id AS app_id, a.tracking_no, a.status AS app_status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name AS enterprise_name,
+       CASE WHEN a.last_reason IS NULL AND a.status IN ('returned', 'rejected')
+            THEN (SELECT o.reasons FROM review_opinions o WHERE o.application_id = a.id AND o.decision <> 'approve' ORDER BY o.created_at DESC, o.id DESC LIMIT 1)
+       END AS refusal_reasons`;
+
+export interface MemberApplicationColumns {
+  app_id: string | null;
+  tracking_no: string | null;
+  app_status: string | null;
+  last_reason: string | null;
+  subsidy_fen: number | string | null;
+  verified_fen: number | string | null;
+  enterprise_name: string | null;
+  refusal_reasons: string | null;
+}
+
+/** A row's application; null where an outer join found none. */
+export function memberApplication(r: MemberApplicationColumns): MemberApplication | null {
+  if (r.app_id === null || r.app_status === null) return null;
+  return {
+    id: r.app_id,
+    trackingNo: r.tracking_no,
+    status: r.app_status,
+    lastReason: r.last_reason,
+    refusalReasons: r.refusal_reasons,
+    subsidyFen: numOrNull(r.subsidy_fen),
+    verifiedFen: numOrNull(r.verified_fen),
+    enterpriseName: r.enterprise_name ?? '',
+  };
+}
+
+/**
+ * The applications of every enterprise the user is an active member of, newest change first; withdrawn
+ * ones are history. One statement whatever their number (the refusals' reasons are a subquery).
+ */
 export async function applicationsOfMember(db: Database, userId: string): Promise<MemberApplication[]> {
-  const rows = await db.query<{
-    id: string;
-    tracking_no: string | null;
-    status: string;
-    last_reason: string | null;
-    subsidy_fen: number | string | null;
-    verified_fen: number | string | null;
-    name: string;
-  }>(
-    `SELECT a.id, a.tracking_no, a.status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name
+  const rows = await db.query<MemberApplicationColumns>(
+    `SELECT ${MEMBER_APPLICATION_COLUMNS}
        FROM applications a
        JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.user_id = ? AND m.status = 'active'
        JOIN enterprises e ON e.id = a.enterprise_id
@@ -100,27 +132,7 @@ export async function applicationsOfMember(db: Database, userId: string): Promis
       ORDER BY a.updated_at DESC, a.id DESC`,
     [userId],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    trackingNo: r.tracking_no,
-    status: r.status,
-    lastReason: r.last_reason,
-    subsidyFen: numOrNull(r.subsidy_fen),
-    verifiedFen: numOrNull(r.verified_fen),
-    enterpriseName: r.name,
-  }));
-}
-
-/**
- * The reasons of the application's latest opinion that was not an approval, as stored (JSON text);
- * only the reasons: a reviewer's internal note is never read here.
- */
-export async function latestRefusalReasons(db: Database, applicationId: string): Promise<string | null> {
-  const rows = await db.query<{ reasons: string | null }>(
-    "SELECT reasons FROM review_opinions WHERE application_id = ? AND decision <> 'approve' ORDER BY created_at DESC, id DESC LIMIT 1",
-    [applicationId],
-  );
-  return rows[0]?.reasons ?? null;
+  return rows.map(memberApplication).filter((a): a is MemberApplication => a !== null);
 }
 
 /** How many applications are in each of `statuses` (in one county, if given); a status with none is absent. */
