@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication, seedEnterprise } from '../../helpers/applications';
@@ -43,6 +45,10 @@ const DECLARATIONS = {
 /** The stages a clerk's applications are spread over, one enterprise each (one live application per credit code). */
 const SPREAD: ApplicationState[] = ['returned', 'county_review', 'rejected', 'disbursed', 'withdrawn', 'city_approved'];
 
+/** Credit codes for the bulk of the seeded enterprises: only their uniqueness matters here (no rule reads them). */
+let codes = 0;
+const uniqueCode = (county: string) => `91${county}QC${String(++codes).padStart(8, '0')}`;
+
 interface World {
   name: string;
   county: string;
@@ -74,11 +80,11 @@ describe('queries counted, not guessed', () => {
     const { user: clerk, enterprise } = await makeEnterprise(t, `qc-${name}-clerk`, { countyCode: county });
     // The clerk's applications, on enterprises of their own; the one above is kept for a draft to submit.
     for (let i = 0; i < applications; i++) {
-      const other = await seedEnterprise(t.db, [clerk.userId], { countyCode: county });
+      const other = await seedEnterprise(t.db, [clerk.userId], { countyCode: county, creditCode: uniqueCode(county) });
       await seedApplication(t.db, other, provider, SPREAD[i % SPREAD.length], { trackingNo: `YCQC${name}A${i}` });
     }
     // The county's queue: applications of other enterprises awaiting county review.
-    const crowd = await seedEnterprise(t.db, [], { countyCode: county });
+    const crowd = await seedEnterprise(t.db, [], { countyCode: county, creditCode: uniqueCode(county) });
     for (let i = 0; i < queue; i++) await seedApplication(t.db, crowd, provider, 'county_review', { trackingNo: `YCQC${name}Q${i}` });
     const miit = await reviewer(t, `qc-${name}-miit`, 'county_miit', county);
     const finance = await reviewer(t, `qc-${name}-finance`, 'county_finance', county);
@@ -144,6 +150,7 @@ describe('queries counted, not guessed', () => {
     expect(first.res.body.items).toHaveLength(5);
     record('queueFirst', w, first);
     within(first, BOUNDS.queuePage);
+    expect(first.texts.filter((sql) => /\bOFFSET\b/i.test(sql))).toEqual([]);
     if (size === 'large') {
       const next = await counted(
         () =>
@@ -252,5 +259,25 @@ describe('queries counted, not guessed', () => {
     for (const what of ['me', 'progress', 'queueFirst'])
       expect({ what, transactions: counts[what].large.transactions }).toEqual({ what, transactions: 0 });
     expect(table).toEqual({ me: 1, progress: 2, queueFirst: 3, ...TRANSITIONS });
+  });
+
+  test('every page of the data layer is a keyset page: no OFFSET, no skip', () => {
+    // OFFSET rescans the pages before it, and TypeORM inlines it into the SQL text on SQLite
+    // (../shared/notes/performance.md); a page continues after the last row's key instead.
+    const root = path.resolve(__dirname, '../../../server/src/db');
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'migrations') walk(file);
+        } else if (file.endsWith('.ts')) {
+          const code = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+          if (/\bOFFSET\s+[?$\d]|\.skip\(|\bskip\s*:/i.test(code)) offenders.push(path.relative(root, file));
+        }
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
   });
 });
