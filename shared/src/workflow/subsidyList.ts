@@ -171,6 +171,8 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
         cosign: '名单已是“已审批”，不能再会签',
         notice: '名单已审批，不能再公示',
         record_objection: '名单不在公示期，不能登记公示异议',
+        // An approved list had no objection pending: every one of its objections was decided before.
+        decide_objection: '这件异议已经处理过了',
         approve: '名单已经审批',
       },
     },

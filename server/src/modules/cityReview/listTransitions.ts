@@ -90,10 +90,12 @@ export function decideList(
   return refuse(GUARD_REFUSALS[guard](event), decided.message, details[guard]);
 }
 
-/** A list refused in its state: an objection outside the notice and an approval before co-signing have their own codes. */
+/** A list refused in its state: an objection outside the notice, an approval before co-signing and a decision taken already have their own codes. */
 function notNowCode(event: ListEvent, from: ListState) {
   if (event === 'record_objection') return 'not_in_notice' as const;
   if (event === 'approve' && from === 'draft') return 'not_cosigned' as const;
+  // Objections exist only from a notice and a list is approved only with none pending: one decided again finds it approved.
+  if (event === 'decide_objection' && from === 'approved') return 'already_decided' as const;
   return 'invalid_transition' as const;
 }
 
