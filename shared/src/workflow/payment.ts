@@ -165,8 +165,10 @@ export const paymentMachine: MachineDef<PaymentState, PaymentEvent, PaymentGuard
           guards: ['noRefundPending', 'refundWithinPaid'],
           effects: ['requestRefund'],
         },
-        // Put on one of the enterprise's applications (one made before the application existed); today's use
-        // case asks about the application's state before the payment's.
+        // A report of the payment repeated (a second callback, a query, the bill): still checked against the
+        // request — a mismatch is noted for people to look at — and otherwise it changes nothing.
+        paid: { target: 'paid', roles: WECHAT_PAY, guards: ['amountsMatch'] },
+        // Put on one of the enterprise's applications (one made before the application existed).
         attach: { target: 'paid', roles: ENTERPRISE, guards: ['applicationOpenForPayments'], effects: ['attachToApplication'] },
       },
       refuse: {
