@@ -1,6 +1,6 @@
 import type { ErrorCodeFor } from '../../../../shared/src/contracts/errors';
 import type { Role } from '../../../../shared/src/contracts/roles';
-import { transition } from '../../../../shared/src/workflow/machine';
+import { transition, type TransitionResult } from '../../../../shared/src/workflow/machine';
 import {
   paymentMachine,
   refundMachine,
@@ -75,13 +75,25 @@ export function paymentContext(row: PaymentRequest, now: number, extra: Partial<
 export function decidePayment(from: PaymentState, event: PaymentEvent, roles: readonly Role[], context: PaymentContext): PaymentDecision {
   const decided = transition(paymentMachine, from, event, roles, context);
   if (decided.ok) return { to: decided.to, effects: decided.effects };
-  if (decided.reason === 'role_not_allowed') throw new ForbiddenError(decided.message);
+  throw refusal(from, event, decided);
+}
+
+/** A payer's tap (`pay`): as decidePayment, except that while another call's lease runs the tap waits for its order. */
+export function decideTap(from: PaymentState, context: PaymentContext): PaymentDecision | 'wait' {
+  const decided = transition(paymentMachine, from, 'pay', PAYER_ROLES, context);
+  if (decided.ok) return { to: decided.to, effects: decided.effects };
+  if (decided.reason === 'guard_failed' && decided.guard === 'leaseOver') return 'wait';
+  throw refusal(from, 'pay', decided);
+}
+
+function refusal(from: PaymentState, event: PaymentEvent, decided: Extract<TransitionResult<PaymentState, PaymentEffect>, { ok: false }>) {
+  if (decided.reason === 'role_not_allowed') return new ForbiddenError(decided.message);
   if (decided.reason === 'guard_failed') {
-    const refusal = GUARD_REFUSALS[decided.guard as PaymentGuard];
-    if ('path' in refusal) throw new InvalidInputError(decided.message, [{ path: refusal.path, message: refusal.detail }]);
-    throw new ConflictError(decided.message, refusal.code);
+    const guard = GUARD_REFUSALS[decided.guard as PaymentGuard];
+    if ('path' in guard) return new InvalidInputError(decided.message, [{ path: guard.path, message: guard.detail }]);
+    return new ConflictError(decided.message, guard.code);
   }
-  throw new ConflictError(decided.message, REFUSED_EVENT[event] ?? REFUSED_IN_STATE[from] ?? 'invalid_transition');
+  return new ConflictError(decided.message, REFUSED_EVENT[event] ?? REFUSED_IN_STATE[from] ?? 'invalid_transition');
 }
 
 /**

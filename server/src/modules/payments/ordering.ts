@@ -1,5 +1,5 @@
 import type { Actor } from '../actor';
-import { ConflictError, DomainError, ForbiddenError, UpstreamError } from '../errors';
+import { ConflictError, ForbiddenError, UpstreamError } from '../errors';
 import { isEnterpriseMember } from '../../db/enterprises';
 import { findUser } from '../../db/users';
 import { findMerchantAccount } from '../../db/payments/merchantAccounts';
@@ -14,10 +14,9 @@ import {
 import type { PaymentRequest } from '../../db/payments/orders';
 import { nonceString } from '../../wechat/pay/crypto';
 import { rfc3339Shanghai } from '../../wechat/pay/format';
-import type { PaymentEffect } from '../../../../shared/src/workflow/payment';
 import type { MerchantClient } from './merchantAccounts';
 import { clientOf, ORDER_LEASE_MS, type PaymentDeps } from './deps';
-import { decidePayment, paymentContext, paymentReport, PAYER_ROLES } from './decide';
+import { decideTap, paymentContext, paymentReport } from './decide';
 import { queryAndSettle } from './wechatOrders';
 import { visiblePayment } from './reading';
 
@@ -44,14 +43,9 @@ export async function jsapi(deps: PaymentDeps, auth: Actor, id: string): Promise
     const now = deps.now();
     // Only a request never ordered asks whether the provider still takes WeChat Pay.
     const merchantActive = row.status === 'created' ? await accepting(deps, row) : true;
-    let effects: readonly PaymentEffect[];
-    try {
-      ({ effects } = decidePayment(row.status, 'pay', PAYER_ROLES, paymentContext(row, now, { payerOpenid: openid, merchantActive })));
-    } catch (err) {
-      // Someone's order call is in flight: wait for it (below) rather than refuse at once.
-      if (!(err instanceof DomainError && err.code === 'ordering')) throw err;
-      effects = [];
-    }
+    const decided = decideTap(row.status, paymentContext(row, now, { payerOpenid: openid, merchantActive }));
+    // Someone's order call is in flight: wait for its order (below) rather than refuse at once.
+    const effects = decided === 'wait' ? [] : decided.effects;
     if (effects.includes('signPayment')) return signParams(deps, await clientOf(deps, row), row.prepayId!);
     if (effects.includes('placeOrder') && (await claim(deps, row, openid, now, 'created')))
       return order(
