@@ -53,6 +53,7 @@ const GUARD_REFUSALS: Record<PaymentGuard, { code: ErrorCodeFor<409> } | { path:
   applicationOpenForPayments: { code: 'invalid_transition' },
 };
 
+/** What the guards read of a request; what an event's guards do not read (the merchant's status, a refund's amount) stays at its passing value unless given. */
 export function paymentContext(row: PaymentRequest, now: number, extra: Partial<PaymentContext> = {}): PaymentContext {
   return {
     now,
