@@ -47,3 +47,27 @@ export async function dropDatabase(url: string): Promise<void> {
     await conn.end();
   }
 }
+
+/** Runs a mariadb-dump's SQL text against the (existing, empty) database `url`: an old release's database for the upgrade test. */
+export async function loadSqlDump(url: string, sqlText: string): Promise<void> {
+  const conn = await createConnection({ uri: url, multipleStatements: true, charset: 'utf8mb4_unicode_ci' });
+  try {
+    await conn.query(sqlText);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Creates the database `url` names, empty (dropped first if it was there). */
+export async function createEmptyDatabase(url: string): Promise<void> {
+  await dropDatabase(url);
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  parsed.pathname = '/';
+  const conn = await createConnection({ uri: parsed.toString() });
+  try {
+    await conn.query(`CREATE DATABASE \`${name.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
