@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -167,8 +168,8 @@ export async function dumpMysql(url: string, dir: string): Promise<DatabaseCopy 
   }
 }
 
-/** Whether the database `url` names has no tables (or does not exist yet: then it is created, empty). */
-export async function mysqlDatabaseIsEmpty(url: string): Promise<boolean> {
+/** Creates the database `url` names if it is missing; answers whether it has no tables (a restore's target must have none). */
+export async function createdOrEmptyMysql(url: string): Promise<boolean> {
   const parsed = new URL(url);
   const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   parsed.pathname = '/';
@@ -261,4 +262,41 @@ export async function tableRowCounts(db: Database): Promise<Record<string, numbe
 /** Every stored file the database names, with the sha256 taken at upload: a restore checks each against its bytes. */
 export async function storedFileHashes(db: Database): Promise<{ storageKey: string; sha256: string }[]> {
   return db.query<{ storageKey: string; sha256: string }>('SELECT storage_key AS storageKey, sha256 FROM files ORDER BY id');
+}
+
+/** Every table's columns, in their order. */
+export async function tableColumns(db: Database): Promise<Record<string, string[]>> {
+  const columns: Record<string, string[]> = {};
+  for (const table of Object.keys(await tableRowCounts(db)))
+    columns[table] = (
+      db.kind === 'sqlite'
+        ? await db.query<{ name: string }>('SELECT name FROM pragma_table_info(?) ORDER BY cid', [table])
+        : await db.query<{ name: string }>(
+            'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position',
+            [table],
+          )
+    ).map((c) => c.name);
+  return columns;
+}
+
+/**
+ * A sha256 per table over its rows (every column, or only `columns[table]` when given), in a fixed order:
+ * an upgrade compares the tables before and after its migrations, column by column, not only their counts.
+ */
+export async function tableDigests(db: Database, columns: Record<string, string[]> = {}): Promise<Record<string, string>> {
+  const all = await tableColumns(db);
+  const quote = (name: string) => (db.kind === 'sqlite' ? `"${name}"` : `\`${name}\``);
+  const digests: Record<string, string> = {};
+  for (const table of Object.keys(all)) {
+    const wanted = columns[table] ?? all[table];
+    const list = wanted.map(quote).join(', ');
+    const order = wanted.map((_, i) => String(i + 1)).join(', ');
+    const rows = await db.query<Record<string, unknown>>(`SELECT ${list} FROM ${quote(table)} ORDER BY ${order}`);
+    const hash = createHash('sha256');
+    // bigint columns may come back as strings from mysql2 when asked without the ORM: compared as text.
+    for (const row of rows)
+      hash.update(`${JSON.stringify(wanted.map((c) => (row[c] === null ? null : String(row[c] as string | number))))}\n`);
+    digests[table] = hash.digest('hex');
+  }
+  return digests;
 }

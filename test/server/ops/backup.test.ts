@@ -225,5 +225,12 @@ describe('backup and restore (README: Backup and restore)', () => {
     expect(out.join('\n')).toMatch(/不是空的/);
     expect(await cli(['backup'], { DATA_DIR: dataDir })).toBe(2);
     expect(out.join('\n')).toMatch(/请指定/);
+    if (!onMysql()) {
+      // No database where DATA_DIR points: refused, and the folder is left as empty as it was.
+      const empty = path.join(work, 'empty-backup');
+      expect(await cli(['backup', empty], { DATA_DIR: path.join(work, 'no-data') })).toBe(1);
+      expect(out.join('\n')).toMatch(/没有找到数据库文件/);
+      expect(fs.readdirSync(empty)).toEqual([]);
+    }
   });
 });

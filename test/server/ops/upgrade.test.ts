@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { openDatabase } from '../../../server/src/db/database';
-import { knownMigrations, tableRowCounts } from '../../../server/src/db/backup';
+import { knownMigrations, tableColumns, tableDigests, tableRowCounts } from '../../../server/src/db/backup';
 import { createEmptyDatabase, dropDatabase, loadSqlDump, scratchDatabaseUrl } from '../../../server/src/db/testing';
 import { verifyAuditTrail } from '../../../server/src/modules/audit/audit';
 import { onMysql, testConfig } from '../../helpers/db';
@@ -42,6 +42,11 @@ describe('upgrading a database of the previous release (README: Upgrades)', () =
     const before = await tableRowCounts(old);
     const trailBefore = await verifyAuditTrail(old, config.auditKey);
     const applied = before.migrations;
+    // What the old columns held, row by row. OpenDoors1764530000000 expires the 8-digit join codes still
+    // open (they could be guessed): that one column of that one table is meant to change.
+    const columns = await tableColumns(old);
+    columns.enterprise_invitations = columns.enterprise_invitations.filter((c) => c !== 'expires_at');
+    const contentBefore = await tableDigests(old, columns);
     await old.close();
     // The fixture is a real earlier release with real data in it, older than today's code.
     expect(trailBefore.problems).toEqual([]);
@@ -66,6 +71,9 @@ describe('upgrading a database of the previous release (README: Upgrades)', () =
         const expected = t === 'migrations' ? before[t] + pending : before[t];
         expect({ table: t, rows: after[t] }).toEqual({ table: t, rows: expected });
       }
+      const contentAfter = await tableDigests(db, columns);
+      for (const t of Object.keys(before).filter((name) => name !== 'migrations'))
+        expect({ table: t, content: contentAfter[t] }).toEqual({ table: t, content: contentBefore[t] });
       const trailAfter = await verifyAuditTrail(db, config.auditKey);
       expect(trailAfter.problems).toEqual([]);
       expect({ rows: trailAfter.rows, chains: trailAfter.chains }).toEqual({ rows: trailBefore.rows, chains: trailBefore.chains });

@@ -11,7 +11,7 @@ import {
   DatabaseCopyError,
   describeSqlite,
   dumpMysql,
-  mysqlDatabaseIsEmpty,
+  createdOrEmptyMysql,
   restoreMysql,
   storedFileHashes,
   tableRowCounts,
@@ -114,6 +114,16 @@ export async function backup(config: Config, dir: string, say: Say = () => undef
   const target = path.resolve(dir);
   if ((await listFiles(target)).length > 0) throw new BackupRefused(`备份目录 ${target} 不是空的：请指定一个新的或空的目录`);
   await mkdir(target, { recursive: true, mode: 0o700 });
+  try {
+    return await writeBackup(config, target, say);
+  } catch (err) {
+    // The folder was empty: what this attempt wrote is removed, so that the next attempt can use it.
+    for (const name of await readdir(target).catch(() => [])) await rm(path.join(target, name), { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function writeBackup(config: Config, target: string, say: Say): Promise<Manifest> {
   const t0 = Date.now();
   const entries: ManifestEntry[] = [];
 
@@ -228,7 +238,7 @@ export async function restore(config: Config, dir: string, say: Say = () => unde
     }
     await rename(part, file);
   } else {
-    if (!(await mysqlDatabaseIsEmpty(config.database.url)))
+    if (!(await createdOrEmptyMysql(config.database.url)))
       throw new BackupRefused(`数据库 ${config.database.name} 不是空的：只能恢复到空数据库（请新建一个）。未做任何恢复`);
     try {
       await restoreMysql(config.database.url, path.join(source, 'database'), manifest.database);
