@@ -117,20 +117,18 @@ describe('backup and restore (README: Backup and restore)', () => {
     })();
     // Let the writes get going, then back up in the middle of them.
     while (rounds < 1) await new Promise((r) => setTimeout(r, 10));
-    const started = Date.now();
     const code = await cli(['backup', backupDir], { DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL });
-    const tookMs = Date.now() - started;
     stop = true;
     await writer;
     await round(999);
     expect({ code, out }).toMatchObject({ code: 0 });
     expect(out.join('\n')).toMatch(/备份完成/);
-    console.log(`backup took ${tookMs} ms while ${rounds} rounds of writes went on:\n${out.join('\n')}`);
 
     manifest = JSON.parse(fs.readFileSync(path.join(backupDir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.database.kind).toBe(onMysql() ? 'mysql' : 'sqlite');
-    expect(manifest.database.tables.applications).toBeGreaterThanOrEqual(3);
-    expect(manifest.storedFiles).toBeGreaterThanOrEqual(6);
+    // The three rounds before the writer and at least its first are in the copy.
+    expect(manifest.database.tables.applications).toBeGreaterThanOrEqual(4);
+    expect(manifest.storedFiles).toBeGreaterThanOrEqual(8);
     for (const entry of manifest.entries) {
       const bytes = fs.readFileSync(path.join(backupDir, entry.path));
       expect({ path: entry.path, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({
@@ -144,10 +142,8 @@ describe('backup and restore (README: Backup and restore)', () => {
   });
 
   test('restore into a fresh place: audit chains verify, every file matches its hash, the counts agree', async () => {
-    const started = Date.now();
     const code = await cli(['restore', backupDir], { DATA_DIR: restoreDir, DATABASE_URL: restoreUrl ?? undefined });
     expect({ code, out }).toMatchObject({ code: 0 });
-    console.log(`restore took ${Date.now() - started} ms:\n${out.join('\n')}`);
 
     const config = testConfig({ DATA_DIR: restoreDir, ...(restoreUrl ? { DATABASE_URL: restoreUrl } : {}) });
     const db: Database = await openDatabase(config);

@@ -55,11 +55,7 @@ describe('upgrading a database of the previous release (README: Upgrades)', () =
     const pending = knownMigrations().length - applied;
     expect(pending).toBeGreaterThanOrEqual(1);
 
-    const started = Date.now();
     const db = await openDatabase(config);
-    console.log(
-      `${pending} migration(s) on ${trailBefore.rows} audit rows, ${before.applications} applications: ${Date.now() - started} ms`,
-    );
     try {
       expect(await db.hasPendingMigrations()).toBe(false);
       const after = await tableRowCounts(db);
