@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isDuplicateKey } from '../../db/errors';
 import { findPaymentNotification, insertPaymentNotification, paymentRequestByTradeNo } from '../../db/payments/orders';
-import { failRefundByNo } from '../../db/payments/refunds';
+import { advanceRefund, refundByNo } from '../../db/payments/refunds';
+import { refundReport } from './decide';
 import { DomainError, InvalidInputError, UnauthenticatedError } from '../errors';
 import { AeadError, decryptAeadAes256Gcm, responseMessage, verifySha256Rsa } from '../../wechat/pay/crypto';
 import { SIGNATURE_MAX_AGE_S } from '../../wechat/pay/transport';
@@ -135,7 +136,12 @@ export class PaymentCallbacks {
       return this.deps.db.transaction((tx) => settleRefund(this.deps, tx, row, plain as WechatRefund, 'callback', now));
     if (eventType === 'REFUND.ABNORMAL' || eventType === 'REFUND.CLOSED') {
       const no = typeof plain.out_refund_no === 'string' ? plain.out_refund_no : '';
-      await this.deps.db.read((tx) => failRefundByNo(tx, row.id, no, now));
+      await this.deps.db.read(async (tx) => {
+        const refund = await refundByNo(tx, no);
+        // Only this request's refund, and only while WeChat Pay's answer can still move it (refund machine's `closed`).
+        if (refund && refund.paymentRequestId === row.id && refundReport(refund.status, 'closed').ok)
+          await advanceRefund(tx, refund.id, 'failed', refund.refundId, now);
+      });
       return 'refund_failed';
     }
     return 'ignored';
