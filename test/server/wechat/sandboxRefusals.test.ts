@@ -187,6 +187,23 @@ describe('WeChat Pay', () => {
     }
   });
 
+  it('the control surface steers the same: signed errors, gateway refusals, probes', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${sandbox.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post('__sandbox/pay/configure', { signErrors: true, signatureProbes: false })).status).toBe(200);
+    const state = (await (await fetch(`${sandbox.baseUrl}__sandbox/state`)).json()) as { pay: Record<string, unknown> };
+    expect(state.pay).toMatchObject({ signErrors: true, signatureProbes: false, probes: 0 });
+    expect((await post('__sandbox/pay/fault', { api: 'query', mode: 'forbidden' })).status).toBe(200);
+    expect(await client(merchant.platformPublicKeyPem, []).query({ out_trade_no: 'NOSUCH002' })).toMatchObject({
+      status: 0,
+      error: GATEWAY_REFUSED,
+    });
+    expect((await post('__sandbox/pay/fault', { api: 'query', mode: 'teapot' })).status).toBe(400);
+    expect((await post('__sandbox/pay/probe', { id: 'no-such-notification' })).status).toBe(404);
+    const probes = (await (await fetch(`${sandbox.baseUrl}__sandbox/pay/probes`)).json()) as { probes: unknown[] };
+    expect(probes.probes).toEqual([]);
+  });
+
   it('a bill’s download link expires after 5 minutes', async () => {
     const pay = client();
     await pay.transactions_jsapi(order('SBXR0010'));
