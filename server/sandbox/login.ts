@@ -23,6 +23,11 @@ export function issueLoginCode(sb: SandboxContext, name: string): string {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new RangeError('name: 1–64 of [A-Za-z0-9_.-]');
   const code = randomBytes(24).toString('base64url');
   sb.state.loginCodes.set(code, { name, issuedAt: sb.state.now(), used: false });
+  // A long-running sandbox keeps the newest codes only (Maps iterate oldest first).
+  for (const oldest of sb.state.loginCodes.keys()) {
+    if (sb.state.loginCodes.size <= sb.options.maxRecorded) break;
+    sb.state.loginCodes.delete(oldest);
+  }
   return code;
 }
 
