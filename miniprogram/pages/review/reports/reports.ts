@@ -10,7 +10,7 @@ import { formatTime, today } from '../../../logic/format';
 import type { JointReportList } from '../../../shared/contracts/responses';
 
 type ReportListItem = JointReportList['items'][number];
-import { showToast } from '../../../services/wxp';
+import { showModal, showToast } from '../../../services/wxp';
 
 interface ReportRow {
   id: string;
@@ -22,6 +22,8 @@ interface ReportRow {
   miit: string;
   finance: string;
   canSign: boolean;
+  /** A draft not yet signed by both (DESIGN.md "Corrections after the fact"): its drafting department may cancel it. */
+  canWithdraw: boolean;
 }
 
 const row = (r: ReportListItem): ReportRow => ({
@@ -33,7 +35,8 @@ const row = (r: ReportListItem): ReportRow => ({
   countText: `${r.applicationCount ?? 0} 份，${formatFen(r.totalAppliedFen ?? 0)}`,
   miit: r.miitSignedAt ? `已签发 ${formatTime(r.miitSignedAt)}` : '未签发',
   finance: r.financeSignedAt ? `已签发 ${formatTime(r.financeSignedAt)}` : '未签发',
-  canSign: r.status !== 'submitted',
+  canSign: r.status === 'draft' || r.status === 'signing',
+  canWithdraw: r.status === 'draft' || r.status === 'signing',
 });
 
 Component(
@@ -95,6 +98,27 @@ Component(
         if (!r) return;
         await api.signJointReport(r.id, r.version);
         showToast({ title: '已签发', icon: 'success' });
+        await this.load();
+      },
+      /** Cancels a draft report with a reason (the other department reads it); the server decides who may. */
+      async onCancel(e: WechatMiniprogram.BaseEvent) {
+        const r = this.data.reports.find((x) => x.id === String(e.currentTarget.dataset.id));
+        if (!r) return;
+        const res = await showModal({
+          title: `撤销联合行文 ${r.docNo}`,
+          content: '',
+          editable: true,
+          placeholderText: '撤销原因（另一部门将看到）',
+          confirmText: '撤销',
+        });
+        if (!res.confirm) return;
+        const reason = res.content.trim();
+        if ([...reason].length < 2) {
+          void showModal({ title: '请补充', content: '请填写撤销原因（至少 2 个字）', showCancel: false });
+          return;
+        }
+        await api.cancelJointReport(r.id, r.version, reason);
+        showToast({ title: '已撤销', icon: 'success' });
         await this.load();
       },
       onDocument(e: WechatMiniprogram.BaseEvent) {
