@@ -24,6 +24,7 @@ describe('withdrawing a draft joint report', () => {
   const names = ['伊春林海木业有限公司', '伊春北药制药有限公司', '伊春兴安石材有限公司'];
   let r1: string;
   let r2: string;
+  let r3: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -232,7 +233,37 @@ describe('withdrawing a draft joint report', () => {
       applicationIds: [apps[0].id],
     });
     expect(again.status).toBe(201);
-    expect(await appRow(apps[0].id)).toEqual({ status: 'county_approved', report_id: again.body.report.id });
+    r3 = again.body.report.id;
+    expect(await appRow(apps[0].id)).toEqual({ status: 'county_approved', report_id: r3 });
+  });
+
+  test('a cancellation and the second signature at once: exactly one goes through, and the applications follow it', async () => {
+    expect((await post(finance, `/api/v1/county/joint-reports/${r3}/sign`, { version: 1 })).body.report.status).toBe('signing');
+    const [signed, cancelled] = await Promise.all([
+      post(miit, `/api/v1/county/joint-reports/${r3}/sign`, { version: 2 }),
+      post(finance, `/api/v1/county/joint-reports/${r3}/cancel`, { version: 2, reason: '与另一份重复' }),
+    ]);
+    expect([signed.status, cancelled.status].sort()).toEqual([200, 409]);
+    const loser = signed.status === 409 ? signed : cancelled;
+    expect(['stale_version', 'already_submitted', 'report_cancelled']).toContain(loser.body.error.code);
+    const report = (await get(finance, r3)).body.report;
+    const events = async (event: string) =>
+      countRows(t, 'SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = ? AND created_at >= ?', [
+        apps[0].id,
+        event,
+        report.createdAt,
+      ]);
+    if (signed.status === 200) {
+      expect(report.status).toBe('submitted');
+      expect(await appRow(apps[0].id)).toEqual({ status: 'reported', report_id: r3 });
+      expect([await events('report'), await events('leave_report')]).toEqual([1, 0]);
+      expect(await auditActions(r3)).toEqual(['joint_report.create', 'joint_report.sign', 'joint_report.submit']);
+    } else {
+      expect(report.status).toBe('cancelled');
+      expect(await appRow(apps[0].id)).toEqual({ status: 'county_approved', report_id: null });
+      expect([await events('report'), await events('leave_report')]).toEqual([0, 1]);
+      expect(await auditActions(r3)).toEqual(['joint_report.create', 'joint_report.sign', 'joint_report.cancel']);
+    }
   });
 
   test('after the second signature neither correction nor cancellation: the report is with the city', async () => {
