@@ -40,7 +40,10 @@ describe('cancelling a draft proposed list', () => {
     const created = await post(c.miit, '/api/v1/city/lists', { year: c.year, applicationIds: [apps[0], apps[1]] });
     expect(created.status).toBe(201);
     listId = created.body.list.id;
-    const added = await post(c.miit, `/api/v1/city/lists/${listId}/items`, { version: created.body.list.version, applicationIds: [apps[2]] });
+    const added = await post(c.miit, `/api/v1/city/lists/${listId}/items`, {
+      version: created.body.list.version,
+      applicationIds: [apps[2]],
+    });
     expect(added.status).toBe(200);
     const version = added.body.list.version;
     expect(added.body.versions.map((v: { change: string; applicationIds: string[] }) => [v.change, v.applicationIds.length])).toEqual([
@@ -157,5 +160,28 @@ describe('cancelling a draft proposed list', () => {
 
     const verify = await c.t.http.post('/api/v1/admin/audit/verify').set(bearer(admin.token));
     expect(verify.body.problems).toEqual([]);
+  });
+
+  test('a cancellation and the co-signature at once: exactly one goes through, and the application follows it', async () => {
+    const fresh = (await c.seed('city_approved', { verifiedFen: 4_000_000 })).id;
+    const created = await post(c.miit, '/api/v1/city/lists', { year: c.year, applicationIds: [fresh] });
+    const { id, version } = created.body.list;
+    const [cosigned, cancelled] = await Promise.all([
+      post(c.finance, `/api/v1/city/lists/${id}/cosign`, { version }),
+      post(c.miit, `/api/v1/city/lists/${id}/cancel`, { version, reason: '重新起草' }),
+    ]);
+    expect([cosigned.status, cancelled.status].sort()).toEqual([200, 409]);
+    const loser = cosigned.status === 409 ? cosigned : cancelled;
+    expect(['stale_version', 'list_cosigned', 'list_cancelled']).toContain(loser.body.error.code);
+    const [row] = await c.t.db.query<{ status: string; list_id: string | null }>('SELECT status, list_id FROM applications WHERE id = ?', [
+      fresh,
+    ]);
+    if (cosigned.status === 200) {
+      expect(row).toEqual({ status: 'listed', list_id: id });
+      expect(await auditActions(id)).toEqual(['list.create', 'list.cosign']);
+    } else {
+      expect(row).toEqual({ status: 'city_approved', list_id: null });
+      expect(await auditActions(id)).toEqual(['list.create', 'list.cancel']);
+    }
   });
 });
