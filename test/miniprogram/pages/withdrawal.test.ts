@@ -46,6 +46,18 @@ test('the county: a draft joint report cancelled with a reason; its application 
   expect(reports.all('.report')).toHaveLength(1);
   expect(reports.find('.cancel').dom?.textContent).toContain('撤销这份联合行文');
 
+  // The 文号 corrected first: a malformed one never leaves the phone; then the other department signs again.
+  const sent = mp.wx.requests.length;
+  mp.wx.modalAnswers.push({ confirm: true, content: '伊美工信联2026第4号' });
+  await reports.tap('.correct');
+  expect(mp.wx.modals.at(-1)!.content).toMatch(/文号格式/);
+  expect(mp.wx.requests.slice(sent).some((r) => r.path.endsWith('/correct'))).toBe(false);
+  mp.wx.modalAnswers.push({ confirm: true, content: '伊美工信联〔2026〕4号' }, { confirm: true, content: '文号笔误' });
+  await reports.tap('.correct');
+  expect(reports.errors).toEqual([]);
+  expect(reports.text).toContain('伊美工信联〔2026〕4号');
+  expect(reports.text).not.toContain('〔2026〕5号');
+
   // A reason under two characters never leaves the phone.
   const before = mp.wx.requests.length;
   mp.wx.modalAnswers.push({ confirm: true, content: ' 错 ' });
@@ -65,7 +77,7 @@ test('the county: a draft joint report cancelled with a reason; its application 
   expect(reports.all('.sign')).toHaveLength(0);
   expect(await app(countyApproved.id)).toMatchObject({ status: 'county_approved', reportId: null });
   // It goes into a new report, under the same 文号, which the cancelled one gave back.
-  await reports.input('.doc-no', '伊美工信联〔2026〕5号');
+  await reports.input('.doc-no', '伊美工信联〔2026〕4号');
   await reports.change('.choices', [countyApproved.id]);
   await reports.tap('.create');
   expect(reports.errors).toEqual([]);
