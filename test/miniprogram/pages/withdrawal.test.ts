@@ -75,6 +75,7 @@ test('the county: a draft joint report cancelled with a reason; its application 
   expect(reports.text).toContain('已撤销');
   expect(reports.all('.cancel')).toHaveLength(0);
   expect(reports.all('.sign')).toHaveLength(0);
+  expect(reports.all('.document')).toHaveLength(0);
   expect(await app(countyApproved.id)).toMatchObject({ status: 'county_approved', reportId: null });
   // It goes into a new report, under the same 文号, which the cancelled one gave back.
   await reports.input('.doc-no', '伊美工信联〔2026〕4号');
@@ -108,6 +109,7 @@ test('the city: a draft list cancelled by city MIIT; its application waits for a
   expect(page.text).toContain('已撤销');
   expect(page.data.canCancel).toBe(false);
   expect(page.data.canCosign).toBe(false);
+  expect(page.all('.document')).toHaveLength(0);
   expect(page.all('.version')).toHaveLength(2);
   expect(page.text).toContain('第 2 版 · 撤销 · 1 份申请');
   expect(page.text).toContain('原因：核定金额需复核，重新起草');

@@ -24,6 +24,8 @@ interface ReportRow {
   canSign: boolean;
   /** A draft not yet signed by both (DESIGN.md "Corrections after the fact"): its drafting department may cancel it. */
   canWithdraw: boolean;
+  /** A cancelled report is never printed (the server refuses it too). */
+  canPrint: boolean;
 }
 
 /** The server's rule for a 文号, said before sending: the year in 〔〕, ending in 号. */
@@ -41,6 +43,7 @@ const row = (r: ReportListItem): ReportRow => ({
   finance: r.financeSignedAt ? `已签发 ${formatTime(r.financeSignedAt)}` : '未签发',
   canSign: r.status === 'draft' || r.status === 'signing',
   canWithdraw: r.status === 'draft' || r.status === 'signing',
+  canPrint: r.status !== 'cancelled',
 });
 
 Component(
