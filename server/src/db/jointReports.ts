@@ -12,9 +12,12 @@ export async function findJointReport(tx: TxBrand, id: string): Promise<JointRep
   return em(tx).getRepository(JointReportEntity).findOne({ where: { id } });
 }
 
-/** Whether the county already has a report with this 文号. */
-export async function docNoTaken(tx: TxBrand, countyCode: string, docNo: string): Promise<boolean> {
-  return (await em(tx).getRepository(JointReportEntity).count({ where: { countyCode, docNo } })) > 0;
+/** Whether another standing report of the county has this 文号 (a cancelled one gave its number back). */
+export async function docNoTaken(tx: TxBrand, countyCode: string, docNo: string, exceptReportId: string | null = null): Promise<boolean> {
+  const found = await em(tx)
+    .getRepository(JointReportEntity)
+    .find({ where: { countyCode, liveDocNo: docNo }, select: { id: true } });
+  return found.some((r) => r.id !== exceptReportId);
 }
 
 /** A new report; a duplicate 文号 of the county fails on the unique key (isDuplicateKey). */
@@ -39,6 +42,19 @@ export async function listInReport(tx: TxBrand, item: JointReportItemRow): Promi
   return claimed.affected === 1;
 }
 
+/**
+ * Lists in the report an application that is already claimed by it (kept through a correction): only
+ * the item, under the report's new order.
+ */
+export async function keepInReport(tx: TxBrand, item: JointReportItemRow): Promise<void> {
+  await insertRow(em(tx), JointReportItemEntity, item);
+}
+
+/** A correction re-lists the report's members: its items go, and come back in the corrected order. */
+export async function clearReportItems(tx: TxBrand, reportId: string): Promise<void> {
+  await em(tx).getRepository(JointReportItemEntity).delete({ reportId });
+}
+
 /** The counties' reports, newest first (at most 200). */
 export async function reportsOfCounties(tx: TxBrand, counties: readonly string[]): Promise<JointReportRow[]> {
   return em(tx)
@@ -59,6 +75,31 @@ export async function itemsOfReport(tx: TxBrand, reportId: string): Promise<Join
   return em(tx)
     .getRepository(JointReportItemEntity)
     .find({ where: { reportId }, order: { position: 'ASC' } });
+}
+
+/**
+ * A correction or cancellation, under the optimistic lock (version and state as read): false when the
+ * report changed since it was read.
+ */
+export async function reviseIfVersion(
+  tx: TxBrand,
+  report: { id: string; version: number; status: JointReportRow['status'] },
+  set: Partial<
+    Pick<
+      JointReportRow,
+      'docNo' | 'liveDocNo' | 'reportDate' | 'miitSignedBy' | 'miitSignedAt' | 'financeSignedBy' | 'financeSignedAt' | 'status'
+    >
+  >,
+  now: number,
+): Promise<boolean> {
+  const res = await em(tx)
+    .getRepository(JointReportEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ ...set, version: () => 'version + 1', updatedAt: now })
+    .where('id = :id AND version = :version AND status = :status', { id: report.id, version: report.version, status: report.status })
+    .execute();
+  return res.affected === 1;
 }
 
 /** A sign-off, under the optimistic lock: false when the report changed since it was read. */
