@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { insertRow } from './rows';
 import { ApplicationEntity, JointReportEntity, JointReportItemEntity, type JointReportItemRow, type JointReportRow } from './entities';
 
@@ -8,17 +8,17 @@ import { ApplicationEntity, JointReportEntity, JointReportItemEntity, type Joint
 
 export type { JointReportRow, JointReportItemRow } from './entities';
 
-export async function findJointReport(tx: TxBrand, id: string): Promise<JointReportRow | null> {
+export async function findJointReport(tx: Tx, id: string): Promise<JointReportRow | null> {
   return em(tx).getRepository(JointReportEntity).findOne({ where: { id } });
 }
 
 /** Whether the county already has a report with this 文号. */
-export async function docNoTaken(tx: TxBrand, countyCode: string, docNo: string): Promise<boolean> {
+export async function docNoTaken(tx: Tx, countyCode: string, docNo: string): Promise<boolean> {
   return (await em(tx).getRepository(JointReportEntity).count({ where: { countyCode, docNo } })) > 0;
 }
 
 /** A new report; a duplicate 文号 of the county fails on the unique key (isDuplicateKey). */
-export async function insertJointReport(tx: TxBrand, row: JointReportRow): Promise<void> {
+export async function insertJointReport(tx: Tx, row: JointReportRow): Promise<void> {
   await insertRow(em(tx), JointReportEntity, row);
 }
 
@@ -27,7 +27,7 @@ export async function insertJointReport(tx: TxBrand, row: JointReportRow): Promi
  * so that of two reports created at once with the same application exactly one gets it. False when
  * the application is no longer approved by the county or another report has it.
  */
-export async function listInReport(tx: TxBrand, item: JointReportItemRow): Promise<boolean> {
+export async function listInReport(tx: Tx, item: JointReportItemRow): Promise<boolean> {
   await insertRow(em(tx), JointReportItemEntity, item);
   const claimed = await em(tx)
     .getRepository(ApplicationEntity)
@@ -40,14 +40,14 @@ export async function listInReport(tx: TxBrand, item: JointReportItemRow): Promi
 }
 
 /** The counties' reports, newest first (at most 200). */
-export async function reportsOfCounties(tx: TxBrand, counties: readonly string[]): Promise<JointReportRow[]> {
+export async function reportsOfCounties(tx: Tx, counties: readonly string[]): Promise<JointReportRow[]> {
   return em(tx)
     .getRepository(JointReportEntity)
     .find({ where: { countyCode: In([...counties]) }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
 }
 
 /** The items of these reports, in no particular order. */
-export async function itemsOfReports(tx: TxBrand, reportIds: readonly string[]): Promise<JointReportItemRow[]> {
+export async function itemsOfReports(tx: Tx, reportIds: readonly string[]): Promise<JointReportItemRow[]> {
   if (!reportIds.length) return [];
   return em(tx)
     .getRepository(JointReportItemEntity)
@@ -55,7 +55,7 @@ export async function itemsOfReports(tx: TxBrand, reportIds: readonly string[]):
 }
 
 /** The items of one report, in the order listed. */
-export async function itemsOfReport(tx: TxBrand, reportId: string): Promise<JointReportItemRow[]> {
+export async function itemsOfReport(tx: Tx, reportId: string): Promise<JointReportItemRow[]> {
   return em(tx)
     .getRepository(JointReportItemEntity)
     .find({ where: { reportId }, order: { position: 'ASC' } });
@@ -63,7 +63,7 @@ export async function itemsOfReport(tx: TxBrand, reportId: string): Promise<Join
 
 /** A sign-off, under the optimistic lock: false when the report changed since it was read. */
 export async function signIfVersion(
-  tx: TxBrand,
+  tx: Tx,
   report: { id: string; version: number },
   set: Partial<Pick<JointReportRow, 'miitSignedBy' | 'miitSignedAt' | 'financeSignedBy' | 'financeSignedAt'>>,
   status: JointReportRow['status'],

@@ -17,7 +17,7 @@ let clerk: Person;
 let enterprise: EnterpriseRow;
 let reported: ApplicationRow;
 const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
-const app = async (id: string) => (await mp.t.db.run((m) => findApplication(m, id)))!;
+const app = async (id: string) => (await mp.t.db.read((tx) => findApplication(tx, id)))!;
 
 beforeAll(async () => {
   mp = await startMiniProgram();

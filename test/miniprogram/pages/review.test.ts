@@ -17,7 +17,7 @@ let enterprise: EnterpriseRow, provider: ProviderRow;
 let fresh: ApplicationRow, old: ApplicationRow;
 
 const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
-const status = async (id: string) => (await mp.t.db.run((m) => findApplication(m, id)))!;
+const status = async (id: string) => (await mp.t.db.read((tx) => findApplication(tx, id)))!;
 
 beforeAll(async () => {
   mp = await startMiniProgram();

@@ -56,8 +56,8 @@ describe('an application from draft to disbursed', () => {
   });
   afterAll(() => t.close());
 
-  const version = async (id: string) => (await t.db.run((m) => findApplication(m, id)))!.version;
-  const status = async (id: string) => (await t.db.run((m) => findApplication(m, id)))!.status;
+  const version = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.version;
+  const status = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.status;
 
   /** Registers an enterprise in 铁力市, has the county verify it, and fills in a complete application. */
   async function readyApplication(user: User, name: string): Promise<string> {

@@ -1,7 +1,6 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { ReviewOpinionEntity, type ReviewOpinionRow } from '../../../server/src/db/entities';
-import { insertRow } from '../../../server/src/db/rows';
+import { insertOpinion, type Opinion as ReviewOpinionRow } from '../../../server/src/db/opinions';
 import { newId } from '../../../server/src/ids';
 import { TRUNCATED_SUFFIX } from '../../../server/src/modules/officialAccount/texts';
 import { recordFollowerUnionid } from '../../../server/src/modules/officialAccount/binding';
@@ -43,7 +42,7 @@ describe('official account chatbot', () => {
       createdAt: Date.now(),
       ...fields,
     };
-    await t.db.transaction((tx) => insertRow(tx, ReviewOpinionEntity, row));
+    await t.db.transaction((tx) => insertOpinion(tx, row));
   }
 
   const bytes = (s: string | null) => Buffer.byteLength(s ?? '', 'utf8');

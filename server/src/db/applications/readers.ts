@@ -2,7 +2,7 @@ import { In, IsNull } from 'typeorm';
 import type { Database } from '../database';
 import { ApplicationEntity, PaymentEntity, type PaymentRow } from '../entities';
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import type { Application } from './index';
 
 /** A payment the enterprise recorded against its contract. */
@@ -140,7 +140,7 @@ export async function applicationCountsByStatus(
 }
 
 /** The applications given that exist, in the order given. */
-export async function applicationsByIds(tx: TxBrand, ids: readonly string[]): Promise<Application[]> {
+export async function applicationsByIds(tx: Tx, ids: readonly string[]): Promise<Application[]> {
   if (!ids.length) return [];
   const rows = (await em(tx)
     .getRepository(ApplicationEntity)
@@ -154,7 +154,7 @@ export async function applicationsByIds(tx: TxBrand, ids: readonly string[]): Pr
  * enterprise's own), newest change first: their ids.
  */
 export async function applicationIdsOfProviders(
-  tx: TxBrand,
+  tx: Tx,
   providerIds: readonly string[],
   opts: { statuses: readonly string[] | null; after: { updatedAt: number; id: string } | null; limit: number },
 ): Promise<string[]> {
@@ -176,7 +176,7 @@ export async function applicationIdsOfProviders(
 }
 
 /** How many applications naming these provider records are in each status (drafts aside). */
-export async function applicationCountsOfProviders(tx: TxBrand, providerIds: readonly string[]): Promise<Record<string, number>> {
+export async function applicationCountsOfProviders(tx: Tx, providerIds: readonly string[]): Promise<Record<string, number>> {
   const rows: { status: string; n: number | string }[] = await em(tx).query(
     `SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${providerIds.map(() => '?').join(', ')}) AND status <> 'draft' GROUP BY status`,
     [...providerIds],
@@ -185,7 +185,7 @@ export async function applicationCountsOfProviders(tx: TxBrand, providerIds: rea
 }
 
 /** The payments the enterprise recorded against its contract (removed ones aside), in order of payment. */
-export async function paymentsOfApplication(tx: TxBrand, applicationId: string): Promise<ContractPayment[]> {
+export async function paymentsOfApplication(tx: Tx, applicationId: string): Promise<ContractPayment[]> {
   return em(tx)
     .getRepository(PaymentEntity)
     .find({ where: { applicationId, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });

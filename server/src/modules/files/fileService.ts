@@ -11,7 +11,7 @@ import {
   supersedeFile,
   type StoredFile as StoredFileRow,
 } from '../../db/files';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { hasRole, type Actor } from '../actor';
 import { DomainError, ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 import { newId } from '../../ids';
@@ -305,7 +305,7 @@ export class FileService {
    * are there" at submit). No permission check: the caller has made its own. Pass the caller's
    * transaction to read inside it.
    */
-  async currentFiles(ownerType: string, ownerId: string, tx?: TxBrand): Promise<PublicFile[]> {
+  async currentFiles(ownerType: string, ownerId: string, tx?: Tx): Promise<PublicFile[]> {
     const rows = tx ? await filesOf(tx, ownerType, ownerId) : await this.db.read((t) => filesOf(t, ownerType, ownerId));
     return rows.map((r) => this.publicFile(r));
   }

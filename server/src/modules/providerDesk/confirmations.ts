@@ -7,7 +7,7 @@ import {
 } from '../../db/applications/readers';
 import { enterpriseNames } from '../../db/enterprises';
 import { providerIdsOfOwner, providerOwnerId } from '../../db/providers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { type Actor } from '../actor';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
@@ -35,7 +35,7 @@ export class ProviderDesk {
    * An application naming one of the caller's provider records, else 404: a provider learns nothing
    * of applications that do not name it, not even that they exist. Drafts are the enterprise's own.
    */
-  private async ownApplication(tx: TxBrand, auth: Actor, id: string): Promise<Application> {
+  private async ownApplication(tx: Tx, auth: Actor, id: string): Promise<Application> {
     const app = await findApplication(tx, id);
     if (!app || app.status === 'draft' || !app.providerId) throw notFound();
     if ((await providerOwnerId(tx, app.providerId)) !== auth.userId) throw notFound();
@@ -84,7 +84,7 @@ export class ProviderDesk {
     });
   }
 
-  private async view(tx: TxBrand, app: Application) {
+  private async view(tx: Tx, app: Application) {
     const enterprise = await enterpriseNames(tx, [app.enterpriseId]);
     const payments = await paymentsOfApplication(tx, app.id);
     return {
