@@ -91,8 +91,8 @@ export async function insertApplication(tx: Tx, row: ApplicationRow): Promise<vo
   await insertRow(em(tx), ApplicationEntity, row);
 }
 
-/** The applications of every enterprise the user is an active member of, newest first. */
-export async function applicationsOfMember(tx: Tx, userId: string): Promise<Application[]> {
+/** The whole rows of the applications of every enterprise the user is an active member of (any state), newest first. */
+export async function applicationRowsOfMember(tx: Tx, userId: string): Promise<Application[]> {
   const rows: { id: string }[] = await em(tx).query(
     "SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC",
     [userId],

@@ -1,3 +1,4 @@
+import { IsNull } from 'typeorm';
 import { em } from '../orm';
 import type { Tx } from '../tx';
 import { ApplicationEntity, PaymentEntity, type PaymentRow } from '../entities';
@@ -53,39 +54,14 @@ export async function hasVerifiedPlatformPayment(tx: Tx, applicationId: string):
 /* The lines WeChat Pay adds: what the platform saw paid under the contract, and the paid amount that follows. */
 export type ApplicationPayment = PaymentRow;
 
-export interface EnterprisePayment {
-  id: string;
-  amountFen: number;
-  paidOn: string;
-  method: string;
-  reference: string | null;
-  source: string;
-  verified: boolean;
-}
-
-/** What the enterprise paid its provider under the contract (application_payments still standing). */
-export async function enterprisePaymentsOf(tx: Tx, applicationId: string): Promise<EnterprisePayment[]> {
-  const rows: {
-    id: string;
-    amount_fen: number | string;
-    paid_on: string;
-    method: string;
-    reference: string | null;
-    source: string;
-    verified: number | string;
-  }[] = await em(tx).query(
-    'SELECT id, amount_fen, paid_on, method, reference, source, verified FROM application_payments WHERE application_id = ? AND removed_at IS NULL ORDER BY paid_on ASC, id ASC',
-    [applicationId],
-  );
-  return rows.map((x) => ({
-    id: x.id,
-    amountFen: num(x.amount_fen),
-    paidOn: x.paid_on,
-    method: x.method,
-    reference: x.reference,
-    source: x.source,
-    verified: num(x.verified) === 1,
-  }));
+/**
+ * The payments still standing behind the contract (removed ones aside), in the order paid: what the
+ * provider confirms and the city reviews. One question for both (issue 13: they were two names).
+ */
+export async function standingPaymentsOf(tx: Tx, applicationId: string): Promise<PaymentRow[]> {
+  return em(tx)
+    .getRepository(PaymentEntity)
+    .find({ where: { applicationId, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC', id: 'ASC' } });
 }
 
 /** The application's payment line for a WeChat Pay request (one application, or any when not given). */

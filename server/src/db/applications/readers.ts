@@ -1,12 +1,10 @@
-import { In, IsNull } from 'typeorm';
+import { In } from 'typeorm';
 import type { Database } from '../database';
-import { ApplicationEntity, PaymentEntity, type PaymentRow } from '../entities';
+import { ApplicationEntity } from '../entities';
 import { em } from '../orm';
 import type { Tx } from '../tx';
 import type { Application } from './index';
 
-/** A payment the enterprise recorded against its contract. */
-export type ContractPayment = PaymentRow;
 import { inList } from '../sql';
 import { numOrNull } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
@@ -71,7 +69,7 @@ export async function applicationsInStages(
 }
 
 /** An application as its enterprise's member follows it (the official account's 进度). */
-export interface MemberApplication {
+export interface ApplicationProgress {
   id: string;
   trackingNo: string | null;
   status: string;
@@ -81,8 +79,11 @@ export interface MemberApplication {
   enterpriseName: string;
 }
 
-/** The applications of every enterprise the user is an active member of, newest change first; withdrawn ones are history. */
-export async function applicationsOfMember(db: Database, userId: string): Promise<MemberApplication[]> {
+/**
+ * Where each application of the user's enterprises stands (the official account's 进度): a progress line
+ * each, with the enterprise's name, newest change first; withdrawn ones are history and left out.
+ */
+export async function applicationProgressOfMember(db: Database, userId: string): Promise<ApplicationProgress[]> {
   const rows = await db.query<{
     id: string;
     tracking_no: string | null;
@@ -182,11 +183,4 @@ export async function applicationCountsOfProviders(tx: Tx, providerIds: readonly
     [...providerIds],
   );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-}
-
-/** The payments the enterprise recorded against its contract (removed ones aside), in order of payment. */
-export async function paymentsOfApplication(tx: Tx, applicationId: string): Promise<ContractPayment[]> {
-  return em(tx)
-    .getRepository(PaymentEntity)
-    .find({ where: { applicationId, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
 }

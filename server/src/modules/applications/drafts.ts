@@ -16,7 +16,7 @@ import { applicationVerdict, missingForSubmit } from './readiness';
 import { EnterpriseService } from '../enterprises/enterprises';
 import {
   applicationOfEnterpriseIn,
-  applicationsOfMember,
+  applicationRowsOfMember,
   findApplication,
   insertApplication,
   type Application,
@@ -120,7 +120,7 @@ export class DraftService {
 
   async mine(auth: Actor) {
     return this.deps.db.read(async (m) => {
-      const apps = await applicationsOfMember(m, auth.userId);
+      const apps = await applicationRowsOfMember(m, auth.userId);
       // Someone acting for several enterprises must see whose application is whose.
       const names = await enterpriseNames(
         m,

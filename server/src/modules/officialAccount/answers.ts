@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import { applicationsOfMember, latestRefusalReasons } from '../../db/applications/readers';
+import { applicationProgressOfMember, latestRefusalReasons } from '../../db/applications/readers';
 import type { EligibilityService } from '../eligibility/eligibilityService';
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
@@ -86,7 +86,7 @@ export function verdictText(verdict: Verdict, estimate: SubsidyEstimate): string
 
 /** 进度: the applications of every enterprise the user is an active member of (withdrawn ones are history). */
 export async function progressText(db: Database, userId: string): Promise<string> {
-  const apps = await applicationsOfMember(db, userId);
+  const apps = await applicationProgressOfMember(db, userId);
   if (apps.length === 0) return T.NO_APPLICATIONS;
   const blocks: string[] = [];
   for (const [i, a] of apps.slice(0, MAX_APPLICATIONS_SHOWN).entries()) {

@@ -1,10 +1,6 @@
 import { findApplication } from '../../db/applications';
-import {
-  applicationCountsOfProviders,
-  applicationIdsOfProviders,
-  applicationsByIds,
-  paymentsOfApplication,
-} from '../../db/applications/readers';
+import { applicationCountsOfProviders, applicationIdsOfProviders, applicationsByIds } from '../../db/applications/readers';
+import { standingPaymentsOf } from '../../db/applications/payments';
 import { enterpriseNames } from '../../db/enterprises';
 import { providerIdsOfOwner, providerOwnerId } from '../../db/providers';
 import type { Tx } from '../../db/tx';
@@ -86,7 +82,7 @@ export class ProviderDesk {
 
   private async view(tx: Tx, app: Application) {
     const enterprise = await enterpriseNames(tx, [app.enterpriseId]);
-    const payments = await paymentsOfApplication(tx, app.id);
+    const payments = await standingPaymentsOf(tx, app.id);
     return {
       application: {
         id: app.id,
