@@ -30,4 +30,13 @@ describe('the data layer is the only door to the database', () => {
     });
     expect(offenders).toEqual([]);
   });
+
+  // Tests, the benchmark and the screen scripts reach the database through server/src/db/ too: its
+  // named questions, and server/src/db/testing.ts for what only a test needs.
+  const outside = [...walk('test'), ...walk('bench'), ...walk('scripts')].filter((f) => f !== 'test/house/dataLayer.test.ts');
+
+  test('tests, bench and scripts import neither the ORM nor the entities', () => {
+    const offenders = outside.filter((f) => ORM_IMPORT.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
 });

@@ -2,7 +2,33 @@ import type { Database } from './database';
 import { em } from './orm';
 import type { Tx } from './tx';
 import { insertRow } from './rows';
-import { ApplicationEntity, ENTITIES, ProviderEntity, UserEntity, type ProviderRow, type UserRow } from './entities';
+import type { EntitySchema, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import {
+  ApplicationEntity,
+  ApplicationEventEntity,
+  AuditEntity,
+  AuditHeadEntity,
+  DisbursementEntity,
+  ENTITIES,
+  InvitationEntity,
+  NotificationEntity,
+  ProviderEntity,
+  ProviderEventEntity,
+  ReviewOpinionEntity,
+  StoredFileEntity,
+  SubsidyListItemEntity,
+  UserEntity,
+  type ApplicationEventRow,
+  type AuditRow,
+  type DisbursementRow,
+  type InvitationRow,
+  type NotificationRow,
+  type ProviderEventRow,
+  type ProviderRow,
+  type ReviewOpinionRow,
+  type StoredFileRow,
+  type UserRow,
+} from './entities';
 
 /**
  * What the test helpers (test/helpers/) need of the database beyond the use cases' questions: an
@@ -10,7 +36,17 @@ import { ApplicationEntity, ENTITIES, ProviderEntity, UserEntity, type ProviderR
  * in the middle. Never imported by server/src.
  */
 
-export type { ProviderRow } from './entities';
+export type {
+  ApplicationEventRow,
+  AuditRow,
+  DisbursementRow,
+  InvitationRow,
+  NotificationRow,
+  ProviderEventRow,
+  ProviderRow,
+  ReviewOpinionRow,
+  StoredFileRow,
+} from './entities';
 
 /** Empties every table (and the rate limits' counters, which have no entity): each file on MariaDB starts from nothing. */
 export async function emptyAllTables(db: Database): Promise<void> {
@@ -159,4 +195,90 @@ export async function insertBulkApplication(
       a.updatedAt,
     ],
   );
+}
+
+// ---- what a test checks was written: rows matching plain column values ------------------------------
+
+/** Column values a row must have, every one of them (no operators: a test asks for exact values). */
+export type RowMatch<T> = { [K in keyof T]?: T[K] };
+
+async function rowsMatching<T extends ObjectLiteral>(tx: Tx, entity: EntitySchema<T>, match: RowMatch<T>, bySeq: boolean): Promise<T[]> {
+  return em(tx)
+    .getRepository(entity)
+    .find({ where: match as FindOptionsWhere<T>, ...(bySeq ? { order: { seq: 'ASC' } as never } : {}) });
+}
+
+async function countMatching<T extends ObjectLiteral>(tx: Tx, entity: EntitySchema<T>, match: RowMatch<T>): Promise<number> {
+  return em(tx)
+    .getRepository(entity)
+    .count({ where: match as FindOptionsWhere<T> });
+}
+
+/** Audit records with these values, each chain in order. */
+export function auditRecordsMatching(tx: Tx, match: RowMatch<AuditRow>): Promise<AuditRow[]> {
+  return rowsMatching(tx, AuditEntity, match, true);
+}
+
+export function countAuditRecords(tx: Tx, match: RowMatch<AuditRow>): Promise<number> {
+  return countMatching(tx, AuditEntity, match);
+}
+
+/** How many audit chains have a head. */
+export function countAuditHeads(tx: Tx): Promise<number> {
+  return countMatching(tx, AuditHeadEntity, {});
+}
+
+/** Outbox rows (every channel, the inbox too) with these values. */
+export function notificationsMatching(tx: Tx, match: RowMatch<NotificationRow>): Promise<NotificationRow[]> {
+  return rowsMatching(tx, NotificationEntity, match, false);
+}
+
+export function countNotifications(tx: Tx, match: RowMatch<NotificationRow>): Promise<number> {
+  return countMatching(tx, NotificationEntity, match);
+}
+
+export function invitationsMatching(tx: Tx, match: RowMatch<InvitationRow>): Promise<InvitationRow[]> {
+  return rowsMatching(tx, InvitationEntity, match, false);
+}
+
+export function countInvitations(tx: Tx, match: RowMatch<InvitationRow>): Promise<number> {
+  return countMatching(tx, InvitationEntity, match);
+}
+
+/** File rows with these values, every version. */
+export function storedFilesMatching(tx: Tx, match: RowMatch<StoredFileRow>): Promise<StoredFileRow[]> {
+  return rowsMatching(tx, StoredFileEntity, match, false);
+}
+
+/** Application history rows with these values, in order. */
+export function applicationEventsMatching(tx: Tx, match: RowMatch<ApplicationEventRow>): Promise<ApplicationEventRow[]> {
+  return rowsMatching(tx, ApplicationEventEntity, match, true);
+}
+
+export function countApplicationEvents(tx: Tx, match: RowMatch<ApplicationEventRow>): Promise<number> {
+  return countMatching(tx, ApplicationEventEntity, match);
+}
+
+/** Ledger entries with these values, in order. */
+export function disbursementsMatching(tx: Tx, match: RowMatch<DisbursementRow>): Promise<DisbursementRow[]> {
+  return rowsMatching(tx, DisbursementEntity, match, true);
+}
+
+export function countDisbursements(tx: Tx, match: RowMatch<DisbursementRow>): Promise<number> {
+  return countMatching(tx, DisbursementEntity, match);
+}
+
+/** A list's items, removed ones too. */
+export function countListItems(tx: Tx, listId: string): Promise<number> {
+  return countMatching(tx, SubsidyListItemEntity, { listId });
+}
+
+/** Review opinions with these values, internal notes included. */
+export function reviewOpinionsMatching(tx: Tx, match: RowMatch<ReviewOpinionRow>): Promise<ReviewOpinionRow[]> {
+  return rowsMatching(tx, ReviewOpinionEntity, match, false);
+}
+
+/** A provider filing's history rows, in order. */
+export function providerEventsMatching(tx: Tx, match: RowMatch<ProviderEventRow>): Promise<ProviderEventRow[]> {
+  return rowsMatching(tx, ProviderEventEntity, match, true);
 }

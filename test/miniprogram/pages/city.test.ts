@@ -9,7 +9,8 @@ import { applicationAt, enterpriseOf, person, providerOf, upload, type Person } 
 import { completeProviderFiling } from '../../fixtures/providerFiling';
 import { findFiling } from '../../../server/src/db/providers';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
-import type { ApplicationRow, EnterpriseRow } from '../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
 import { findApplication } from '../../../server/src/db/applications';
 
 let mp: MiniProgram;

@@ -7,7 +7,9 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { ageApplication, applicationAt, enterpriseOf, person, providerOf, upload, type Person } from '../support/seed';
 import { JPEG_BYTES } from '../support/wx';
-import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../server/src/db/testing';
 import { findApplication } from '../../../server/src/db/applications';
 
 const COUNTY = '230717';

@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { expectAnswersToMatch, recordAnswers } from '../../helpers/answers';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { ApplicationEventEntity, DisbursementEntity, NotificationEntity } from '../../../server/src/db/entities';
+import { applicationEventsMatching, countDisbursements, countNotifications } from '../../../server/src/db/testing';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import { findApplication } from '../../../server/src/db/applications';
@@ -243,7 +243,7 @@ describe('an application from draft to disbursed', () => {
       .set(bearer(approver.token))
       .send({ version: await version(id), amountFen: 7_000_000, voucherNo: `GK${year}0002`, paidOn: today });
     expect(again.status).toBe(409);
-    expect(await t.db.run((m) => m.getRepository(DisbursementEntity).count({ where: { applicationId: id } }))).toBe(1);
+    expect(await t.db.read((tx) => countDisbursements(tx, { applicationId: id }))).toBe(1);
 
     // The enterprise sees its plain status, the reasons shown to it, never an internal note.
     const mine = await t.http.get(`/api/v1/applications/${id}`).set(bearer(clerk.token));
@@ -274,10 +274,8 @@ describe('an application from draft to disbursed', () => {
         'disbursed',
       ]),
     );
-    const told = await t.db.run((m) =>
-      m
-        .getRepository(NotificationEntity)
-        .count({ where: { recipientUserId: clerk.userId, template: 'application.status', channel: 'inbox' } }),
+    const told = await t.db.read((tx) =>
+      countNotifications(tx, { recipientUserId: clerk.userId, template: 'application.status', channel: 'inbox' }),
     );
     expect(told).toBeGreaterThanOrEqual(7);
     const admin = await t.login('lc-admin');
@@ -326,9 +324,7 @@ describe('an application from draft to disbursed', () => {
     expect(await status(id)).toBe('county_review');
     expect((await opinion(miit, id, 'approve')).status).toBe(200);
     expect(await status(id)).toBe('county_approved');
-    const history = await t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: id }, order: { seq: 'ASC' } }),
-    );
+    const history = await t.db.read((tx) => applicationEventsMatching(tx, { applicationId: id }));
     expect(history.filter((h) => h.event === 'county_approve')).toHaveLength(3);
   });
 

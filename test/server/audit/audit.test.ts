@@ -1,6 +1,6 @@
 import { openTestDatabase } from '../../helpers/db';
 import type { Database } from '../../../server/src/db/database';
-import { AuditEntity, AuditHeadEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, countAuditHeads, countAuditRecords } from '../../../server/src/db/testing';
 import { AuditTrail, verifyAuditTrail } from '../../../server/src/modules/audit/audit';
 
 const KEY = 'test-audit-key-0123456789abcdef-0123456789';
@@ -35,7 +35,7 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
         db.transaction((tx) => audit.append(tx, { action: 'race', actorId: null, entityType: 'thing', entityId: 'raced', data: { i } })),
       ),
     );
-    const rows = await db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: 'thing:raced' }, order: { seq: 'ASC' } }));
+    const rows = await db.read((tx) => auditRecordsMatching(tx, { chain: 'thing:raced' }));
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((await verifyAuditTrail(db, KEY)).problems).toEqual([]);
   });
@@ -47,7 +47,7 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect(await db.run((m) => m.getRepository(AuditEntity).count({ where: { chain: 'thing:rollback' } }))).toBe(0);
+    expect(await db.read((tx) => countAuditRecords(tx, { chain: 'thing:rollback' }))).toBe(0);
   });
 
   test('an edited row is detected', async () => {
@@ -91,7 +91,7 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
   });
 
   test('heads exist for every chain', async () => {
-    const heads = await db.run((m) => m.getRepository(AuditHeadEntity).count());
+    const heads = await db.read((tx) => countAuditHeads(tx));
     expect(heads).toBeGreaterThan(0);
   });
 });

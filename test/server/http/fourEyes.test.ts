@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { AuditEntity, InvitationEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, countInvitations } from '../../../server/src/db/testing';
 import { InvitationService } from '../../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../../server/src/modules/audit/audit';
 import { newId } from '../../../server/src/ids';
@@ -107,8 +107,8 @@ describe('roles and memberships exclude each other, whichever came first', () =>
       const list = await t.http.get('/api/v1/admin/invitations').set(bearer(admin.token));
       const row = list.body.items.find((i: { id: string }) => i.id === invitationId);
       expect(row).toMatchObject({ state: 'open', refusal: { userId: user.userId, reason: expect.stringMatching(named) } });
-      const audit = await t.db.run((m) =>
-        m.getRepository(AuditEntity).find({ where: { chain: `invitation:${invitationId}`, action: 'invitation.refused' } }),
+      const audit = await t.db.read((tx) =>
+        auditRecordsMatching(tx, { chain: `invitation:${invitationId}`, action: 'invitation.refused' }),
       );
       expect(audit).toHaveLength(1);
     },
@@ -191,7 +191,7 @@ describe('roles and memberships exclude each other, whichever came first', () =>
         conflict: expect.stringContaining(enterprise.name),
       }),
     ]);
-    const invitationsRefused = await t.db.run((m) => m.getRepository(InvitationEntity).count({ where: { refusedBy: clerk.userId } }));
+    const invitationsRefused = await t.db.read((tx) => countInvitations(tx, { refusedBy: clerk.userId }));
     expect(invitationsRefused).toBe(1);
   });
 });

@@ -1,4 +1,9 @@
-import { ApplicationEventEntity, AuditEntity, NotificationEntity, ReviewOpinionEntity } from '../../../../server/src/db/entities';
+import {
+  applicationEventsMatching,
+  auditRecordsMatching,
+  notificationsMatching,
+  reviewOpinionsMatching,
+} from '../../../../server/src/db/testing';
 import { newId } from '../../../../server/src/ids';
 import { bearer, startCity, type CityHarness } from './cityHarness';
 
@@ -49,7 +54,7 @@ describe('city review (市工信局审核、核定金额)', () => {
       version: 2,
     });
 
-    const opinions = await c.t.db.run((m) => m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: app.id } }));
+    const opinions = await c.t.db.read((tx) => reviewOpinionsMatching(tx, { applicationId: app.id }));
     expect(opinions).toHaveLength(1);
     expect(opinions[0]).toMatchObject({
       level: 'city',
@@ -58,7 +63,7 @@ describe('city review (市工信局审核、核定金额)', () => {
       reviewerId: c.miit.userId,
       internalNote: '现场核查记录见附件',
     });
-    const events = await c.t.db.run((m) => m.getRepository(ApplicationEventEntity).find({ where: { applicationId: app.id } }));
+    const events = await c.t.db.read((tx) => applicationEventsMatching(tx, { applicationId: app.id }));
     expect(events).toEqual([
       expect.objectContaining({
         event: 'city_approve',
@@ -68,13 +73,11 @@ describe('city review (市工信局审核、核定金额)', () => {
         data: expect.objectContaining({ payableFen: 6_000_000, verifiedFen: 5_000_000 }),
       }),
     ]);
-    const audit = await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `application:${app.id}` } }));
+    const audit = await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `application:${app.id}` }));
     expect(audit.map((a) => a.action)).toEqual(['application.city_approve']);
     // The enterprise hears of it, with the reason for the reduction; never the internal note.
-    const inbox = await c.t.db.run((m) =>
-      m
-        .getRepository(NotificationEntity)
-        .find({ where: { recipientUserId: c.enterpriseUser.userId, template: 'application.status', channel: 'inbox' } }),
+    const inbox = await c.t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: c.enterpriseUser.userId, template: 'application.status', channel: 'inbox' }),
     );
     const mine = inbox.filter((n) => JSON.stringify(n.payload).includes(app.id));
     expect(mine).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import { bearer, binary, countRows, docxText, makeEnterprise, makeProvider, opinion, reviewer, signedSettlement, type User } from './setup';
 
 /** 联合行文: the county bundles its approved applications under a 文号; both departments sign; it goes to the city. */

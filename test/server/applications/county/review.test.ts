@@ -1,6 +1,8 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import { providerRatingSummary } from '../../../../server/src/modules/countyReview/countyReview';
 import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
 import { recountStages } from '../../../../server/src/db/applications/stageCounts';

@@ -2,7 +2,8 @@ import JSZip from 'jszip';
 import type { Response } from 'supertest';
 import type { TestApp } from '../../../helpers/testApp';
 import { seedEnterprise, seedProvider } from '../../../helpers/applications';
-import type { EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import { newId } from '../../../../server/src/ids';
 
 /**
