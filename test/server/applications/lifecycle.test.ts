@@ -1,3 +1,4 @@
+import { insertGrant } from '../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { expectAnswersToMatch, recordAnswers } from '../../helpers/answers';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
@@ -47,10 +48,17 @@ describe('an application from draft to disbursed', () => {
     await t.grant(cosigner.token, 'city_finance');
     await t.grant(approver.token, 'city_finance');
     providerId = (await seedProvider(t.db, provider.userId)).id;
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, created_at) VALUES ('01LCPROVIDERROLE0000000000', ?, 'provider', ?)", [
-      provider.userId,
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: '01LCPROVIDERROLE0000000000',
+        userId: provider.userId,
+        role: 'provider',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     // From here on the requests go one at a time, so their order is the same on every run.
     recording = recordAnswers();
   });
@@ -450,10 +458,17 @@ describe('an application from draft to disbursed', () => {
     await t.grant(otherCounty.token, 'county_miit', '230717');
     const otherProvider = await t.login('lc-other-provider');
     await seedProvider(t.db, otherProvider.userId);
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, created_at) VALUES ('01LCOTHERPROVIDERROLE00000', ?, 'provider', ?)", [
-      otherProvider.userId,
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: '01LCOTHERPROVIDERROLE00000',
+        userId: otherProvider.userId,
+        role: 'provider',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
 
     for (const [who, path] of [
       [otherClerk, `/api/v1/applications/${id}`],

@@ -1,3 +1,4 @@
+import { insertGrant } from '../../../server/src/db/users';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
@@ -168,13 +169,17 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
       locked.add(folderId);
     },
     async grantReviewer(userId) {
-      await db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-        newId(),
-        userId,
-        'city_miit',
-        null,
-        Date.now(),
-      ]);
+      await db.transaction((tx) =>
+        insertGrant(tx, {
+          id: newId(),
+          userId: userId,
+          role: 'city_miit',
+          countyCode: null,
+          grantedBy: null,
+          invitationId: null,
+          createdAt: Date.now(),
+        }),
+      );
     },
     handled: () => handled,
     waitHandled(count, timeoutMs = 10_000) {

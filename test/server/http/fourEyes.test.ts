@@ -1,3 +1,4 @@
+import { insertGrant } from '../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { auditRecordsMatching, countInvitations } from '../../../server/src/db/testing';
@@ -154,13 +155,17 @@ describe('roles and memberships exclude each other, whichever came first', () =>
     // Roles granted before this check existed (or by hand): the engine still refuses the decision.
     const legacy = await t.login(`fe-legacy-${++counter}`);
     const enterprise = await seedEnterprise(t.db, [legacy.userId], { countyCode: '230717' });
-    await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-      newId(),
-      legacy.userId,
-      'county_finance',
-      '230717',
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: newId(),
+        userId: legacy.userId,
+        role: 'county_finance',
+        countyCode: '230717',
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     const providerOwner = await t.login(`fe-prov-${++counter}`);
     const provider = await seedProvider(t.db, providerOwner.userId);
     const app = await seedApplication(t.db, enterprise, provider, 'county_review');

@@ -1,3 +1,4 @@
+import { insertGrant } from '../../../../server/src/db/users';
 import {
   applicationEventsMatching,
   auditRecordsMatching,
@@ -200,13 +201,17 @@ describe('city review (市工信局审核、核定金额)', () => {
     expect((await opinion(app.id, { version: 1, decision: 'approve', verifiedFen: 6_000_000 }, c.county.token)).status).toBe(403);
     expect((await c.t.http.get('/api/v1/city/applications').set(bearer(c.county.token))).status).toBe(403);
     expect((await c.t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(c.county.token))).status).toBe(403);
-    await c.t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-      newId(),
-      c.enterpriseUser.userId,
-      'enterprise',
-      null,
-      Date.now(),
-    ]);
+    await c.t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: newId(),
+        userId: c.enterpriseUser.userId,
+        role: 'enterprise',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     expect((await c.t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(c.enterpriseUser.token))).status).toBe(403);
     expect((await c.t.http.get('/api/v1/city/applications')).status).toBe(401);
   });

@@ -1,3 +1,4 @@
+import { revokeGrants } from '../../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
 import type { ApplicationRow } from '../../../../server/src/db/applications';
@@ -113,10 +114,10 @@ describe('the joint report (联合行文)', () => {
     );
 
     // The miit signer, moved to finance, may not sign for finance too.
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_miit'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_miit', null, Date.now()));
     await t.grant(miit.token, 'county_finance', '230717');
     expect((await sign(miit, 2)).status).toBe(403);
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_finance'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_finance', null, Date.now()));
     await t.grant(miit.token, 'county_miit', '230717');
 
     const done = await sign(finance, 2);

@@ -1,3 +1,4 @@
+import { revokeGrants } from '../../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
 import type { ApplicationRow } from '../../../../server/src/db/applications';
@@ -138,7 +139,7 @@ describe('county review (三（四）)', () => {
     expect((await opinion(t, miit, app.id, { version: 2, decision: 'approve', ratings: RATINGS })).status).toBe(409);
 
     // The miit reviewer moves to finance (the role is revoked first: nobody holds both at once) and tries the other opinion.
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_miit'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_miit', null, Date.now()));
     await t.grant(miit.token, 'county_finance', '230717');
     const same = await opinion(t, miit, app.id, { version: 2, decision: 'approve', ratings: RATINGS });
     expect(same.status).toBe(400);
@@ -153,7 +154,7 @@ describe('county review (三（四）)', () => {
     expect(await status(app.id)).toMatchObject({ status: 'county_review', version: 2 });
     expect(await countRows(t, 'SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ?', [app.id])).toBe(1);
     // Restore for the other tests.
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_finance'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_finance', null, Date.now()));
     await t.grant(miit.token, 'county_miit', '230717');
   });
 
