@@ -7,6 +7,7 @@ import { activeGrants, findUserByMpOpenid, insertGrant } from './db/users';
 import { newId } from './ids';
 import { separationOfDutiesConflict } from '../../shared/src/contracts/roles';
 import { ConflictError, DomainError, NotFoundError } from './modules/errors';
+import { backup, BackupRefused, restore } from './modules/ops/backup';
 
 const USAGE = `用法: npm run cli -- <命令> [选项]
 
@@ -18,7 +19,12 @@ const USAGE = `用法: npm run cli -- <命令> [选项]
   audit-verify
       校验整个审计链，发现篡改时以状态码 1 退出
   migrate
-      执行数据库迁移（服务启动时也会自动执行）
+      执行数据库迁移（服务启动时也会自动执行；滚动发布新实例之前先执行）
+  backup <目录>
+      把数据库（一致的时间点，服务运行中也可以）和全部材料文件备份到一个新的或空的目录，
+      附带清单 manifest.json（每个文件的大小和 sha256，用 AUDIT_KEY 封签）
+  restore <目录>
+      先核对备份清单和每个文件的 sha256，再把备份恢复到空的数据目录或空数据库；有任何不符即拒绝
 `;
 
 async function withDb<T>(fn: (db: Database, audit: AuditTrail, key: string) => Promise<T> | T): Promise<T> {
@@ -112,6 +118,26 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         out(result.problems.length === 0 ? '未发现篡改' : `发现 ${result.problems.length} 处问题`);
         return result.problems.length === 0 ? 0 : 1;
       });
+    case 'backup':
+    case 'restore': {
+      const dir = rest[0];
+      if (!dir || dir.startsWith('-')) {
+        out(
+          `请指定${command === 'backup' ? '备份写入' : '要恢复的备份所在'}的目录，例如 npm run cli -- ${command} /var/backups/shangyun-2026-12-06`,
+        );
+        return 2;
+      }
+      try {
+        await (command === 'backup' ? backup : restore)(loadConfig(), dir, out);
+        return 0;
+      } catch (err) {
+        if (err instanceof BackupRefused) {
+          out(err.message);
+          return 1;
+        }
+        throw err;
+      }
+    }
     case 'migrate':
       return withDb(() => {
         out('数据库迁移已完成');

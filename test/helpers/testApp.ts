@@ -39,13 +39,30 @@ export interface TestApp {
 
 /** The real app, on a real database, with the real WeChat client pointed at the sandbox. */
 export async function startTestApp(
-  options: { now?: () => number; env?: Record<string, string>; logDestination?: DestinationStream; sandbox?: SandboxOptions } = {},
+  options: {
+    now?: () => number;
+    env?: Record<string, string>;
+    logDestination?: DestinationStream;
+    sandbox?: SandboxOptions;
+    /** A database opened by the test (a SQLite file, data restored or upgraded); closed with the app. */
+    db?: Database;
+  } = {},
 ): Promise<TestApp> {
-  const sandbox = await startSandbox({ ...options.sandbox, port: 0, host: '127.0.0.1' });
+  // WeChat refuses a subscribe message without a subscription (43101) and a template message to a
+  // non-follower (43004), and so does the sandbox by default; most tests are about something else and
+  // turn both off. Tests of those refusals ask for them (`sandbox: {strictSubscriptions: true}`) or
+  // switch them on with control.configure.
+  const sandbox = await startSandbox({
+    strictSubscriptions: false,
+    strictFollowers: false,
+    ...options.sandbox,
+    port: 0,
+    host: '127.0.0.1',
+  });
   // Materials go to a folder of this test app's own, removed on close.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-test-'));
   const config = testConfig({ WECHAT_API_BASE: sandbox.baseUrl, DATA_DIR: dataDir, ...options.env });
-  const db = await openTestDatabase(options.env);
+  const db = options.db ?? (await openTestDatabase(options.env));
   const metrics = new Metrics({ processMetrics: false });
   const redis = config.redis.url === null ? null : connectRedis(config.redis.url, { warn() {}, info() {} });
   if (redis) await redisReady(redis);

@@ -1,3 +1,4 @@
+import { createConnection } from 'mysql2/promise';
 import type { Database } from './database';
 import { em } from './orm';
 import type { Tx } from './tx';
@@ -281,4 +282,48 @@ export function reviewOpinionsMatching(tx: Tx, match: RowMatch<ReviewOpinionRow>
 /** A provider filing's history rows, in order. */
 export function providerEventsMatching(tx: Tx, match: RowMatch<ProviderEventRow>): Promise<ProviderEventRow[]> {
   return rowsMatching(tx, ProviderEventEntity, match, true);
+}
+
+/** The URL of a scratch database beside the one `url` names (`<name>_<suffix>`), for a restore or an upgrade to land in. */
+export function scratchDatabaseUrl(url: string, suffix: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${decodeURIComponent(parsed.pathname.replace(/^\//, ''))}_${suffix}`;
+  return parsed.toString();
+}
+
+/** Drops the database `url` names, if there is one: a scratch database starts and ends empty. */
+export async function dropDatabase(url: string): Promise<void> {
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  parsed.pathname = '/';
+  const conn = await createConnection({ uri: parsed.toString() });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name.replace(/`/g, '``')}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Runs a mariadb-dump's SQL text against the (existing, empty) database `url`: an old release's database for the upgrade test. */
+export async function loadSqlDump(url: string, sqlText: string): Promise<void> {
+  const conn = await createConnection({ uri: url, multipleStatements: true, charset: 'utf8mb4_unicode_ci' });
+  try {
+    await conn.query(sqlText);
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Creates the database `url` names, empty (dropped first if it was there). */
+export async function createEmptyDatabase(url: string): Promise<void> {
+  await dropDatabase(url);
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  parsed.pathname = '/';
+  const conn = await createConnection({ uri: parsed.toString() });
+  try {
+    await conn.query(`CREATE DATABASE \`${name.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
 }

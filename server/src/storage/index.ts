@@ -7,9 +7,14 @@ import { LocalDiskStorage } from './localDisk';
 export * from './blobStorage';
 export { LocalDiskStorage } from './localDisk';
 
+/** Where the local disk storage keeps its blobs: backups copy and restore this folder. */
+export function localStorageRoot(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'files');
+}
+
 /** The configured storage: local disk under the data folder (S3-compatible storage can come later, behind BlobStorage). */
 export function createBlobStorage(config: Pick<Config, 'dataDir'>): BlobStorage {
-  return new LocalDiskStorage(path.join(config.dataDir, 'files'));
+  return new LocalDiskStorage(localStorageRoot(config));
 }
 
 /** Uploads cut short (a lost connection, a stop past its grace) leave temporary parts: swept as they age. */

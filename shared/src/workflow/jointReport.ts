@@ -2,7 +2,7 @@ import type { MachineDef } from './machine';
 
 /**
  * The county's joint report (联合行文, 三（四）各县（市）、区工信、财政主管部门…出具审核意见，联合行文报送市工信局、市财政局),
- * declared as today's use case (server/src/modules/countyReview/jointReports.ts) runs it: created in
+ * driven by its use case (server/src/modules/countyReview/jointReports.ts): created in
  * `draft` with the county's `county_approved` applications, signed off by each department once; the
  * second signature submits it, and in that transaction every listed application goes through `report`.
  *

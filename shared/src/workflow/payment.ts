@@ -2,9 +2,10 @@ import type { MachineDef } from './machine';
 
 /**
  * A payment request paid through WeChat Pay (DESIGN.md "Paying the provider through the platform"),
- * declared as today's use case (server/src/modules/payments) runs it. The request has one out_trade_no
- * and at most one order at WeChat Pay: whoever pays first claims it (created → ordering, with a lease),
- * WeChat Pay's prepay makes it open; WeChat Pay's own answers (callback, query, the sweeper, acting as
+ * as the use cases of server/src/modules/payments run it: every move of a request or a refund is
+ * decided here (server/src/modules/payments/decide.ts asks transition()), its effects carried out there.
+ * The request has one out_trade_no and at most one order at WeChat Pay: whoever pays first claims it
+ * (created → ordering, with a lease), WeChat Pay's prepay makes it open; WeChat Pay's own answers (callback, query, the sweeper, acting as
  * the system's WeChat Pay actor, whose grant is `admin`) settle it paid, closed or failed. A payment
  * seen paid is paid whatever was recorded before (a payment can cross a close), and stays so: refunds
  * have their own machine below and lower what it counts for, never its state.
@@ -165,8 +166,10 @@ export const paymentMachine: MachineDef<PaymentState, PaymentEvent, PaymentGuard
           guards: ['noRefundPending', 'refundWithinPaid'],
           effects: ['requestRefund'],
         },
-        // Put on one of the enterprise's applications (one made before the application existed); today's use
-        // case asks about the application's state before the payment's.
+        // A report of the payment repeated (a second callback, a query, the bill): still checked against the
+        // request — a mismatch is noted for people to look at — and otherwise it changes nothing.
+        paid: { target: 'paid', roles: WECHAT_PAY, guards: ['amountsMatch'] },
+        // Put on one of the enterprise's applications (one made before the application existed).
         attach: { target: 'paid', roles: ENTERPRISE, guards: ['applicationOpenForPayments'], effects: ['attachToApplication'] },
       },
       refuse: {

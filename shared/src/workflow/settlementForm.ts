@@ -1,8 +1,8 @@
 import type { MachineDef } from './machine';
 
 /**
- * A version of a provider's 兑付申请表 (三（三）1), declared as today's use case
- * (server/src/modules/providerDesk/settlementForms.ts) runs it. A version is generated for a set of the
+ * A version of a provider's 兑付申请表 (三（三）1), as the use case
+ * (server/src/modules/providerDesk/settlementForms.ts, through settlementFormDecisions.ts) runs it. A version is generated for a set of the
  * provider's confirmed applications and never edited: a change is a new version. The provider signs it
  * by uploading the stamped scan; signing points each listed application to it, and an older signed
  * version that no application points to any more is superseded.

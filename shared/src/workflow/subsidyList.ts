@@ -2,7 +2,7 @@ import type { MachineDef } from './machine';
 
 /**
  * The proposed list (拟补贴名单, 三（五）市工信局会同市财政局根据审核结果提出拟补贴名单。市财政局会同市工信局履行相关
- * 审批程序后，市财政局拨付资金), declared as today's use case (server/src/modules/cityReview/subsidyLists.ts) runs it:
+ * 审批程序后，市财政局拨付资金); every change of a list goes through it (server/src/modules/cityReview/listTransitions.ts):
  *
  *   draft (city MIIT drafts, adds, removes) ─cosign (city finance)→ cosigned ─notice (optional 公示)→ notice ─approve (city finance)→ approved
  *                                                                    └──────────────────────approve──────────────────────┘
@@ -146,8 +146,8 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
           roles: ['city_miit', 'city_finance'],
           guards: ['receivedDuringNotice', 'receivedNotInFuture', 'itemOnList'],
         },
-        // Today's use case does not look at the list's state here: objections exist only from a notice, and
-        // a list with one pending is never approved, so a decision always finds its list in notice.
+        // Objections exist only from a notice, and a list with one pending is never approved, so a
+        // decision always finds its list in notice.
         decide_objection: {
           target: 'notice',
           roles: CITY_MIIT,
@@ -171,6 +171,8 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
         cosign: '名单已是“已审批”，不能再会签',
         notice: '名单已审批，不能再公示',
         record_objection: '名单不在公示期，不能登记公示异议',
+        // An approved list had no objection pending: every one of its objections was decided before.
+        decide_objection: '这件异议已经处理过了',
         approve: '名单已经审批',
       },
     },

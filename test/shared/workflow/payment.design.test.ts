@@ -108,6 +108,8 @@ const ROWS: Row<PaymentState, PaymentEvent, PaymentContext>[] = [
     effects: ['requestRefund'],
     guards: ['noRefundPending', 'refundWithinPaid'],
   },
+  // Repeats change nothing (DESIGN.md), but a repeated report that disagrees with the request is still noted.
+  { from: 'paid', event: 'paid', roles: SYSTEM, to: 'paid', effects: [], guards: ['amountsMatch'] },
   {
     from: 'paid',
     event: 'attach',

@@ -186,6 +186,7 @@ checkAgainstDesign(listMachine, {
       cosign: '名单已是“已审批”，不能再会签',
       notice: '名单已审批，不能再公示',
       record_objection: '名单不在公示期，不能登记公示异议',
+      decide_objection: '这件异议已经处理过了',
       approve: '名单已经审批',
     },
   },

@@ -90,17 +90,6 @@ export async function advanceRefund(
     .execute();
 }
 
-/** WeChat Pay reported the refund abnormal or closed (by its number, for this request). */
-export async function failRefundByNo(tx: Tx, paymentRequestId: string, outRefundNo: string, now: number): Promise<void> {
-  await update(tx)
-    .set({ status: 'failed', leaseUntil: null, updatedAt: now })
-    .where("out_refund_no = :no AND payment_request_id = :id AND status IN ('requested', 'processing')", {
-      no: outRefundNo,
-      id: paymentRequestId,
-    })
-    .execute();
-}
-
 /** WeChat Pay refused a refund we had just asked for. */
 export async function refuseRefund(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx).set({ status: 'failed', leaseUntil: null, updatedAt: now }).where("id = :id AND status = 'requested'", { id }).execute();

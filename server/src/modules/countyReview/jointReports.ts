@@ -15,11 +15,13 @@ import { countyApprovalsOn, type Opinion } from '../../db/opinions';
 import { enterpriseCards } from '../../db/enterprises';
 import { providerNames } from '../../db/providers';
 import type { Actor } from '../actor';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
+import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
 import type { JointReportInput, JointReportRow as DocRow, Rating } from '../../documents';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
+import { transition, type TransitionResult } from '../../../../shared/src/workflow/machine';
+import { reportMachine, type ReportEffect, type ReportState } from '../../../../shared/src/workflow/jointReport';
 import type { ApplicationDeps } from '../applications/deps';
 import { DEPARTMENT_LABELS, RATING_LABELS, departmentOf, reviewerCounties, type Department } from './countyReview';
 import { applicationsByIds } from '../../db/applications/readers';
@@ -28,16 +30,18 @@ import { findApplication } from '../../db/applications';
 
 /**
  * The county's joint report (联合行文, 三（四）): a document number (文号) and date, the county's
- * `county_approved` applications, signed off by both departments. The second signature submits it:
- * in that one transaction every listed application goes through `report` (→ reported).
+ * `county_approved` applications, signed off by both departments. Every sign-off goes through the
+ * report's machine (shared/src/workflow/jointReport.ts): its guards decide, and the second signature's
+ * effect reports every listed application through the engine (→ reported) in that one transaction.
  */
 
 export const MAX_REPORT_ITEMS = 500;
 
-export const REPORT_STATUS_LABELS: Readonly<Record<JointReportRow['status'], string>> = {
-  draft: '待两部门签发',
-  signing: '一方已签发，待另一部门签发',
-  submitted: '已报送市工信局、市财政局',
+/** The reviewers' words for each state: the machine's labels. */
+export const REPORT_STATUS_LABELS: Readonly<Record<ReportState, string>> = {
+  draft: reportMachine.states.draft.labels.reviewer,
+  signing: reportMachine.states.signing.labels.reviewer,
+  submitted: reportMachine.states.submitted.labels.reviewer,
 };
 
 export interface CreateReportInput {
@@ -245,44 +249,40 @@ export class JointReports {
   }
 
   /**
-   * One department's sign-off. The version makes signatures serial; the second one submits the
-   * report and reports every listed application through the engine, all in this transaction.
+   * One department's sign-off, decided by the joint report's machine (shared/src/workflow/jointReport.ts):
+   * the first signature moves the report to `signing`, the second submits it, and its effect
+   * `reportApplications` reports every listed application through the engine — all in this transaction.
+   * The version makes signatures serial.
    */
   async sign(auth: Actor, id: string, input: { version: number }) {
     const department = departmentOf(auth);
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const report = await this.scoped(tx, auth, id);
-      if (report.status === 'submitted') throw new ConflictError('这份联合行文已经报送，不能再签发', 'already_submitted');
+      const decided = transition(
+        reportMachine,
+        report.status,
+        'sign',
+        auth.grants.map((g) => g.role),
+        { department, actorId: auth.userId, miitSignedBy: report.miitSignedBy, financeSignedBy: report.financeSignedBy },
+      );
+      // A submitted report says so whatever version the caller saw; any other refusal waits for the version check.
+      if (!decided.ok && decided.reason === 'not_allowed_in_state') throw new ConflictError(decided.message, 'already_submitted');
       if (report.version !== input.version) throw staleError();
-      const signedBy = department === 'miit' ? report.miitSignedBy : report.financeSignedBy;
-      const otherSignedBy = department === 'miit' ? report.financeSignedBy : report.miitSignedBy;
-      if (signedBy) throw new ConflictError(`${DEPARTMENT_LABELS[department]}部门已经签发过这份联合行文`, 'already_signed');
-      // Four eyes: the two sign-offs of one report are two people.
-      if (otherSignedBy === auth.userId) throw new ForbiddenError('同一人不能代表工信和财政两个部门签发同一份联合行文');
-      const submitted = otherSignedBy !== null;
+      if (!decided.ok) throw refusal(decided);
       const set: Partial<JointReportRow> =
         department === 'miit' ? { miitSignedBy: auth.userId, miitSignedAt: now } : { financeSignedBy: auth.userId, financeSignedAt: now };
-      if (!(await signIfVersion(tx, report, set, submitted ? 'submitted' : 'signing', now))) throw staleError();
+      if (!(await signIfVersion(tx, report, set, decided.to, now))) throw staleError();
       const reported: string[] = [];
-      if (submitted) {
-        const items = await itemsOfReport(tx, report.id);
-        for (const item of items) {
-          const app = await findApplication(tx, item.applicationId);
-          if (!app) throw new NotFoundError('联合行文所列的申请不存在，请刷新后查看');
-          await this.deps.engine.run(tx, app.id, {
-            event: 'report',
-            auth,
-            expectedVersion: app.version,
-            columns: { reportId: report.id },
-            actorRole: department === 'miit' ? 'county_miit' : 'county_finance',
-            data: { reportId: report.id, docNo: report.docNo },
-          });
-          reported.push(app.id);
+      for (const effect of decided.effects) {
+        switch (effect) {
+          case 'reportApplications':
+            reported.push(...(await this.reportApplications(tx, auth, report, department)));
+            break;
         }
       }
       await this.deps.audit.append(tx, {
-        action: submitted ? 'joint_report.submit' : 'joint_report.sign',
+        action: decided.to === 'submitted' ? 'joint_report.submit' : 'joint_report.sign',
         actorId: auth.userId,
         entityType: 'joint_report',
         entityId: report.id,
@@ -291,6 +291,25 @@ export class JointReports {
       const after = (await findJointReport(tx, report.id))!;
       return this.view(tx, after);
     });
+  }
+
+  /** The effect of the second signature: every listed application goes through `report` (→ reported). */
+  private async reportApplications(tx: Tx, auth: Actor, report: JointReportRow, department: Department): Promise<string[]> {
+    const reported: string[] = [];
+    for (const item of await itemsOfReport(tx, report.id)) {
+      const app = await findApplication(tx, item.applicationId);
+      if (!app) throw new NotFoundError('联合行文所列的申请不存在，请刷新后查看');
+      await this.deps.engine.run(tx, app.id, {
+        event: 'report',
+        auth,
+        expectedVersion: app.version,
+        columns: { reportId: report.id },
+        actorRole: department === 'miit' ? 'county_miit' : 'county_finance',
+        data: { reportId: report.id, docNo: report.docNo },
+      });
+      reported.push(app.id);
+    }
+    return reported;
   }
 
   /** Everything renderJointReportDocx needs: the letter's particulars and both departments' opinions and ratings. */
@@ -361,6 +380,16 @@ function opinionText(o: Opinion | null): string {
   if (!o) return '';
   const word = (n: number | null) => (n !== null && n >= 1 && n <= 5 ? `${n}分（${RATING_LABELS[n as Rating]}）` : '未评分');
   return `同意。上云效果：${word(o.ratingEffect)}；服务商服务质量：${word(o.ratingService)}`;
+}
+
+/**
+ * A sign-off the machine refused, in the words and kinds the county has always had: a department that
+ * signed already is a conflict (already_signed); the same person for both departments is four eyes (403).
+ */
+function refusal(decided: Extract<TransitionResult<ReportState, ReportEffect>, { ok: false }>): DomainError {
+  if (decided.reason === 'role_not_allowed' || decided.guard === 'notSameSignerTwice') return new ForbiddenError(decided.message);
+  if (decided.guard === 'departmentNotYetSigned') return new ConflictError(decided.message, 'already_signed');
+  return new ConflictError(decided.message, 'invalid_transition');
 }
 
 function docNoTaken(docNo: string): ConflictError {

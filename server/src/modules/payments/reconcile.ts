@@ -8,6 +8,7 @@ import { holdersOf, enqueueNotifications } from '../notifications/outbox';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import type { PaymentDeps, PaymentService } from './service';
 import { settleRefund } from './settle';
+import { paymentContext, paymentReport } from './decide';
 import { parseTradeBill, type BillRow } from './tradeBill';
 import { ownedProvider, providerName, providerOwnerId } from '../../db/providers';
 import {
@@ -81,18 +82,15 @@ export class PaymentReconciler {
   }
 
   private async settleOne(row: PaymentRequest, now: number): Promise<string> {
-    if (row.status === 'created') {
-      await this.service.markClosed(row, 'closed', 'sweeper-expired');
-      return 'closed';
-    }
-    if (row.expiresAt <= now) {
-      const outcome = await this.service.closeAtWechat(row, 'sweeper-expired');
+    // The sweeper picks a request never ordered only once it is past its time.
+    if (row.status === 'created' || row.expiresAt <= now) {
+      const outcome = await this.service.expire(row, 'sweeper-expired');
       if (outcome === 'unclear') await this.unclear(row);
       return outcome;
     }
     const client = await this.service.clientOf(row);
     const outcome = await this.service.queryAndSettle(client, row, 'sweeper');
-    if (outcome === 'absent' && row.status === 'ordering') {
+    if (outcome === 'absent' && paymentReport(row.status, 'order_absent', paymentContext(row, now)).ok) {
       // No order was made: the request may be ordered again, under the same number.
       await this.deps.db.read((tx) => reopenUnordered(tx, row.id, now));
     }

@@ -15,6 +15,7 @@ import { addRefunded, findPaymentRequest, markPaid, notePaymentProblem, type Pay
 import { insertRefund, markRefundSucceeded, refundByNo, type PaymentRefund } from '../../db/payments/refunds';
 import { insertPaymentLine, paymentLineOf, setPaidAmount, setPaymentLineAmount, paidSum } from '../../db/applications/payments';
 import { removeApplicationFromList } from '../../db/lists';
+import { paymentContext, paymentReport, refundReport } from './decide';
 
 /**
  * What a paid order or a refund does, wherever we learn of it (callback, query, bill): each is one
@@ -70,7 +71,8 @@ export async function settlePaid(
   now: number,
 ): Promise<SettleOutcome> {
   const problem = mismatch(req, t);
-  if (problem) {
+  const decided = paymentReport(req.status, 'paid', paymentContext(req, now, { mismatch: problem }));
+  if (!decided.ok && decided.guardFailed) {
     await notePaymentProblem(tx, req.id, problem, now);
     await deps.audit.append(tx, {
       action: 'payment.mismatch',
@@ -81,6 +83,8 @@ export async function settlePaid(
     });
     return 'mismatch';
   }
+  // Seen paid before (a repeated report, checked above, changes nothing), or paid by another report meanwhile.
+  if (!decided.ok || decided.to === req.status) return 'already_paid';
   const paidAt = Date.parse(t.success_time ?? '') || now;
   const paidOn = todayInShanghai(new Date(paidAt));
   if (!(await markPaid(tx, req.id, { transactionId: t.transaction_id!, paidAt, paidOn }, now))) return 'already_paid';
@@ -92,11 +96,12 @@ export async function settlePaid(
     data: { via, outTradeNo: req.outTradeNo, transactionId: t.transaction_id, amountFen: req.amountFen, paidOn },
   });
   let applicationNote = '';
-  if (req.applicationId) {
+  if (req.applicationId && decided.effects.includes('attachToApplication')) {
     const attached = await attachToApplication(deps, tx, { ...req, status: 'paid', transactionId: t.transaction_id!, paidAt, paidOn }, now);
     if (attached) applicationNote = `已作为平台核验的付款记入申请${attached}。`;
   }
-  await notifyParties(tx, req, 'payment.paid', { transactionId: t.transaction_id!, applicationNote }, now);
+  if (decided.effects.includes('notifyParties'))
+    await notifyParties(tx, req, 'payment.paid', { transactionId: t.transaction_id!, applicationNote }, now);
   return 'paid';
 }
 
@@ -181,7 +186,7 @@ export async function settleRefund(
   const amount = r.amount?.refund;
   if (!r.out_refund_no || !Number.isSafeInteger(amount) || amount! <= 0) return 'mismatch';
   let refund: PaymentRefund | null = await refundByNo(tx, r.out_refund_no);
-  if (refund && refund.paymentRequestId !== req.id) return 'mismatch';
+  const otherRequest = refund && refund.paymentRequestId !== req.id ? `退款 ${r.out_refund_no} 属于另一笔付款` : null;
   const succeededAt = Date.parse(r.success_time ?? '') || now;
   const succeededOn = todayInShanghai(new Date(succeededAt));
   if (!refund) {
@@ -203,6 +208,8 @@ export async function settleRefund(
     };
     await insertRefund(tx, refund);
   }
+  const decided = refundReport(refund.status, 'succeeded', otherRequest);
+  if (!decided.ok) return decided.guardFailed ? 'mismatch' : 'already_refunded';
   const won = await markRefundSucceeded(
     tx,
     refund.id,
@@ -210,7 +217,32 @@ export async function settleRefund(
     now,
   );
   if (!won) return 'already_refunded';
-  await addRefunded(tx, req.id, amount!, now);
+  const { after, applicationNote } = decided.effects.includes('reducePayment')
+    ? await reducePayment(deps, tx, req, refund, { ...r, out_refund_no: r.out_refund_no }, amount!, via, now)
+    : { after: req, applicationNote: '' };
+  if (decided.effects.includes('notifyParties'))
+    await notifyParties(
+      tx,
+      after,
+      'payment.refunded',
+      { amount: formatYuan(amount!), paidAmount: formatYuan(after.amountFen), applicationNote, eventSuffix: refund.id },
+      now,
+    );
+  return 'refunded';
+}
+
+/** The refund machine's `reducePayment`: the request's refunded amount grows, the application's verified payment shrinks. */
+async function reducePayment(
+  deps: SettleDeps,
+  tx: Tx,
+  req: PaymentRequest,
+  refund: PaymentRefund,
+  r: WechatRefund & { out_refund_no: string },
+  amount: number,
+  via: string,
+  now: number,
+): Promise<{ after: PaymentRequest; applicationNote: string }> {
+  await addRefunded(tx, req.id, amount, now);
   const after = (await findPaymentRequest(tx, req.id))!;
   await deps.audit.append(tx, {
     action: 'payment.refunded',
@@ -247,7 +279,7 @@ export async function settleRefund(
         event: 'payments_reduced',
         auth: WECHAT_PAY_ACTOR,
         expectedVersion: app.version,
-        reason: `服务商退款 ${formatYuan(amount!)}，平台核验的实付金额减少，须重新核定补助金额`,
+        reason: `服务商退款 ${formatYuan(amount)}，平台核验的实付金额减少，须重新核定补助金额`,
         columns: { verifiedFen: null, listId: null },
         data: { paymentRequestId: req.id, outRefundNo: r.out_refund_no, refundFen: amount },
         actorRole: 'wechat_pay',
@@ -272,14 +304,7 @@ export async function settleRefund(
       );
     }
   }
-  await notifyParties(
-    tx,
-    after,
-    'payment.refunded',
-    { amount: formatYuan(amount!), paidAmount: formatYuan(after.amountFen), applicationNote, eventSuffix: refund.id },
-    now,
-  );
-  return 'refunded';
+  return { after, applicationNote };
 }
 
 async function reviewersOf(tx: Tx, status: string, countyCode: string): Promise<string[]> {

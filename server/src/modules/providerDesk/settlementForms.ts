@@ -30,6 +30,8 @@ import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 import { type Application } from '../../db/applications';
+import { formMachine } from '../../../../shared/src/workflow/settlementForm';
+import { decideForm, mayBeSuperseded } from './settlementFormDecisions';
 
 /**
  * The 兑付申请表 of 三（三）1 (DESIGN.md "An application's life"): the provider issues it for a set of
@@ -228,7 +230,7 @@ export class SettlementForms {
       providerId: form.providerId,
       version: form.version,
       status: form.status,
-      statusLabel: FORM_STATUS_LABELS[form.status],
+      statusLabel: formMachine.states[form.status].labels.reviewer,
       createdAt: form.createdAt,
       signedAt: form.signedAt,
       signedFileId: form.signedFileId,
@@ -316,30 +318,22 @@ export class SettlementForms {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const form = await this.ownForm(tx, auth, id);
-      if (form.status === 'signed') throw new ConflictError(`第${form.version}版兑付申请表已经签章确认过了`, 'already_signed');
-      if (form.status === 'superseded')
-        throw new ConflictError(`第${form.version}版兑付申请表已被新版本取代，请在最新版本上操作`, 'form_superseded');
       // The newest current scan.
       const scan = (await filesOf(tx, SETTLEMENT_OWNER_TYPE, form.id, { kind: SIGNED_SCAN_KIND })).at(-1);
-      if (!scan)
-        throw new InvalidInputError('请先上传盖章后的兑付申请表扫描件（PDF 或照片），再确认签章', [
-          { path: 'files.signed_scan', message: '尚未上传盖章兑付申请表' },
-        ]);
       const items = await settlementFormItems(tx, form.id);
       const appIds = items.map((i) => i.applicationId);
-      // Signing an older version after a newer one would point applications back to outdated figures.
-      const newer = await newerSignedVersion(tx, form, appIds);
-      if (newer !== null)
-        throw new ConflictError(
-          `已有更新的第${newer}版兑付申请表签章确认，本版（第${form.version}版）不能再签章；如需变更请重新生成`,
-          'newer_version_signed',
-        );
-      if (!(await markSettlementFormSigned(tx, form.id, scan.id, now)))
+      // Asked only where the machine asks it (a version not yet signed).
+      const newer = form.status === 'generated' ? await newerSignedVersion(tx, form, appIds) : null;
+      const decided = decideForm(form, 'sign', { scanUploaded: !!scan, newerSignedVersion: newer });
+      // The machine's scanUploaded guard has passed: the scan is there.
+      const signedScan = scan!;
+      if (!(await markSettlementFormSigned(tx, form.id, signedScan.id, now)))
         throw new ConflictError('这张兑付申请表刚刚被处理过，请刷新后查看', 'stale_version');
 
       const previous = new Set<string>();
       const pointed: string[] = [];
-      for (const app of await applicationsByIds(tx, appIds)) {
+      const toPoint = decided.effects.includes('pointApplications') ? appIds : [];
+      for (const app of await applicationsByIds(tx, toPoint)) {
         // A rejected or withdrawn application is over: nothing to point.
         if (app.status === 'rejected' || app.status === 'withdrawn' || app.settlementFormId === form.id) continue;
         if (app.settlementFormId) previous.add(app.settlementFormId);
@@ -355,8 +349,8 @@ export class SettlementForms {
         pointed.push(app.id);
       }
       const superseded: string[] = [];
-      for (const oldId of previous) {
-        if ((await applicationsStillOnForm(tx, oldId)) > 0) continue;
+      for (const oldId of decided.effects.includes('supersedeOlderVersions') ? previous : []) {
+        if (!mayBeSuperseded(await applicationsStillOnForm(tx, oldId))) continue;
         if (await markSettlementFormSuperseded(tx, oldId)) {
           superseded.push(oldId);
           await this.deps.audit.append(tx, {
@@ -373,19 +367,13 @@ export class SettlementForms {
         actorId: auth.userId,
         entityType: SETTLEMENT_OWNER_TYPE,
         entityId: form.id,
-        data: { version: form.version, signedFileId: scan.id, sha256: scan.sha256, applicationIds: pointed, superseded },
+        data: { version: form.version, signedFileId: signedScan.id, sha256: signedScan.sha256, applicationIds: pointed, superseded },
       });
       const after = (await findSettlementForm(tx, form.id))!;
       return this.view(tx, after);
     });
   }
 }
-
-export const FORM_STATUS_LABELS: Record<SettlementFormRow['status'], string> = {
-  generated: '已生成，待上传盖章扫描件',
-  signed: '已签章确认',
-  superseded: '已被新版本取代',
-};
 
 /**
  * The stamped scan of a version is a file owned by the form. The provider attaches it while the
@@ -401,8 +389,7 @@ export function settlementFileOwner(db: Database): OwnerTypeSpec {
       });
       if (!found) throw formNotFound();
       if (kind !== SIGNED_SCAN_KIND) throw new InvalidInputError('材料类别不对', [{ path: 'kind', message: `须为 ${SIGNED_SCAN_KIND}` }]);
-      if (found.status === 'superseded')
-        throw new ConflictError(`第${found.version}版兑付申请表已被新版本取代，请在最新版本上上传`, 'form_superseded');
+      decideForm(found, 'attach_scan');
     },
     async canRead(auth: Actor, ownerId: string) {
       const allowed = await db.read(async (tx) => {

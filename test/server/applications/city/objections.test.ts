@@ -131,6 +131,11 @@ describe('drafts, notice and objections', () => {
       [ids[2], 'approved'],
     ]);
     expect(approved.body.totals.verifiedFen).toBe(12_000_000);
+    // The dismissed objection, decided again on the approved list: decided already, as before the approval.
+    const [dismissed] = approved.body.objections as { id: string; decision: string }[];
+    expect(dismissed.decision).toBe('dismissed');
+    const again = await post(`/api/v1/city/objections/${dismissed.id}/decide`, { decision: 'upheld', reason: '再次核查' });
+    expect([again.status, again.body.error.code, again.body.error.message]).toEqual([409, 'already_decided', '这件异议已经处理过了']);
     const lists = await c.t.http.get(`/api/v1/city/lists?status=approved`).set(bearer(c.finance.token));
     expect(lists.body.items).toEqual([
       expect.objectContaining({ id: listId, itemCount: 2, verifiedTotalFen: 12_000_000, statusLabel: '已审批' }),

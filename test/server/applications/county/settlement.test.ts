@@ -146,9 +146,13 @@ describe('the 兑付申请表 (settlement form)', () => {
     const signed = await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({});
     expect(signed.status).toBe(200);
     expect(signed.body.form).toMatchObject({ status: 'signed', items: [{ current: true }, { current: true }] });
-    expect((await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({})).status).toBe(
+    // Refused by the machine, in the words that name the version.
+    const twice = await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({});
+    expect([twice.status, twice.body.error.code, twice.body.error.message]).toEqual([
       409,
-    );
+      'already_signed',
+      '第2版兑付申请表已经签章确认过了',
+    ]);
     // An older version cannot be signed after a newer one that lists the same application.
     await t.http
       .post(`/api/v1/files/settlement_form/${v1.body.form.id}/signed_scan`)
@@ -201,14 +205,21 @@ describe('the 兑付申请表 (settlement form)', () => {
     const v4 = await signedSettlement(t, prov, [a.id]);
     const v2After = await t.http.get(`/api/v1/provider/settlement-forms/${v2.body.form.id}`).set(bearer(prov.token));
     expect(v2After.body.form.status).toBe('superseded');
-    expect(
-      (
-        await t.http
-          .post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`)
-          .set(bearer(prov.token))
-          .attach('file', PDF, 'x.pdf')
-      ).status,
-    ).toBe(409);
+    const late = await t.http
+      .post(`/api/v1/files/settlement_form/${v2.body.form.id}/signed_scan`)
+      .set(bearer(prov.token))
+      .attach('file', PDF, 'x.pdf');
+    expect([late.status, late.body.error.code, late.body.error.message]).toEqual([
+      409,
+      'form_superseded',
+      '第2版兑付申请表已被新版本取代，请在最新版本上上传',
+    ]);
+    const resign = await t.http.post(`/api/v1/provider/settlement-forms/${v2.body.form.id}/sign`).set(bearer(prov.token)).send({});
+    expect([resign.status, resign.body.error.code, resign.body.error.message]).toEqual([
+      409,
+      'form_superseded',
+      '第2版兑付申请表已被新版本取代，请在最新版本上操作',
+    ]);
     const detailAfter = await t.http.get(`/api/v1/county/applications/${a.id}`).set(bearer(finance.token));
     expect(detailAfter.body.settlementForm).toMatchObject({ id: v4.id, version: 4, signed: true });
     const both = await opinion(t, finance, a.id, { version: 2, decision: 'approve', ratings: { effect: 5, service: 4 } });

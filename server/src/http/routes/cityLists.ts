@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { answers, type RouteTable } from '../routeTable';
+import {
+  listDetailSchema,
+  listListSchema,
+  objectionDecisionSchema,
+  objectionEnvelopeSchema,
+} from '../../../../shared/src/contracts/responses/city';
+import { parseInput } from '../validate';
+import { renderProposedListXlsx, proposedListTitle } from '../../documents';
+import type { SubsidyLists } from '../../modules/cityReview/subsidyLists';
+import { applicationIdParam, body, date, id, optionalText, sendXlsx, text, version, year, yearParam } from './cityInputs';
+
+/** The proposed list's routes (拟补贴名单, 三（五）): drafting, co-signing, the notice (公示) with its objections, approval, the Excel. */
+
+const listIdParam = id('名单编号');
+const objectionIdParam = id('异议编号');
+const applicationIds = z
+  .array(id('申请编号'), { error: '请以列表给出申请编号 applicationIds' })
+  .min(1, '请至少选择一份申请')
+  .max(500, '一份名单最多 500 份申请')
+  .refine((ids) => new Set(ids).size === ids.length, '同一份申请重复列出');
+
+const listQuery = z.object({
+  year: yearParam.optional(),
+  status: z.enum(['draft', 'cosigned', 'notice', 'approved'], { error: '名单状态须为 draft、cosigned、notice 或 approved' }).optional(),
+});
+const createListBody = body({ year, applicationIds });
+const addItemsBody = body({ version, applicationIds });
+const removeItemBody = body({ version, reason: text('移出名单的原因', 2, 1000) });
+const versionBody = body({ version });
+const noticeBody = body({ version, start: date('公示开始日期'), end: date('公示结束日期') });
+const objectionBody = body({
+  applicationId: id('申请编号'),
+  content: text('异议内容', 2, 2000),
+  objector: optionalText('异议人', 100),
+  receivedOn: date('收到异议的日期'),
+});
+const decideBody = body({
+  decision: z.enum(['upheld', 'dismissed'], { error: '处理结论 decision 须为 upheld（异议成立）或 dismissed（异议不成立）' }),
+  reason: text('处理理由', 2, 1000),
+  outcome: z
+    .enum(['back_to_review', 'reject'], { error: '异议成立后的处理 outcome 须为 back_to_review（退回市级审核）或 reject（不予补助）' })
+    .optional(),
+});
+const approveBody = body({ version, acknowledgeOverBudget: z.boolean({ error: 'acknowledgeOverBudget 须为 true 或 false' }).optional() });
+
+export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
+  const listId = (ctx: AppContext) => parseInput(listIdParam, ctx.params.id, '名单编号不对');
+  const input = <S extends z.ZodType>(schema: S, ctx: AppContext) => parseInput(schema, ctx.request.body ?? {});
+
+  routes
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/lists',
+        access: ['city_miit'],
+        summary: '起草拟补贴名单（已核定的申请）',
+        body: createListBody,
+        response: listDetailSchema,
+        status: 201,
+        errors: ['not_city_approved'],
+      },
+      async (ctx) => {
+        const res = await lists.create(ctx.state.auth!, input(createListBody, ctx));
+        ctx.status = 201;
+        ctx.body = res;
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/city/lists',
+        access: ['city_miit', 'city_finance'],
+        summary: '拟补贴名单列表',
+        query: listQuery,
+        response: listListSchema,
+      },
+      async (ctx) => {
+        ctx.body = await lists.list(parseInput(listQuery, ctx.query, '查询条件有误'));
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/city/lists/:id',
+        access: ['city_miit', 'city_finance'],
+        summary: '名单详情：申请、合计、预算与超预算提示、公示异议',
+        params: { id: listIdParam },
+        response: listDetailSchema,
+      },
+      async (ctx) => {
+        ctx.body = await lists.get(listId(ctx));
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/lists/:id/items',
+        access: ['city_miit'],
+        summary: '向草稿名单增加申请',
+        params: { id: listIdParam },
+        body: addItemsBody,
+        response: listDetailSchema,
+        errors: ['invalid_transition', 'not_city_approved'],
+      },
+      async (ctx) => {
+        const lid = listId(ctx);
+        ctx.body = await lists.addItems(ctx.state.auth!, lid, input(addItemsBody, ctx));
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/lists/:id/items/:applicationId/remove',
+        access: ['city_miit'],
+        summary: '把申请移出草稿名单（退回市级审核，写明原因）',
+        params: { id: listIdParam, applicationId: applicationIdParam },
+        body: removeItemBody,
+        response: listDetailSchema,
+        errors: ['invalid_transition'],
+      },
+      async (ctx) => {
+        const lid = listId(ctx);
+        const aid = parseInput(applicationIdParam, ctx.params.applicationId, '申请编号不对');
+        ctx.body = await lists.removeItem(ctx.state.auth!, lid, aid, input(removeItemBody, ctx));
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/lists/:id/cosign',
+        access: ['city_finance'],
+        summary: '市财政局会签名单',
+        params: { id: listIdParam },
+        body: versionBody,
+        response: listDetailSchema,
+        errors: ['invalid_transition', 'empty_list'],
+      },
+      async (ctx) => {
+        const lid = listId(ctx);
+        ctx.body = await lists.cosign(ctx.state.auth!, lid, input(versionBody, ctx));
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/lists/:id/notice',
+        access: ['city_miit'],
+        summary: '登记名单公示期（会签后，可选；公示中只能延长）',
+        params: { id: listIdParam },
+        body: noticeBody,
+        response: listDetailSchema,
+        errors: ['invalid_transition'],
+      },
+      async (ctx) => {
+        const lid = listId(ctx);
+        ctx.body = await lists.notice(ctx.state.auth!, lid, input(noticeBody, ctx));
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/lists/:id/objections',
+        access: ['city_miit', 'city_finance'],
+        summary: '登记公示期间收到的异议',
+        params: { id: listIdParam },
+        body: objectionBody,
+        response: objectionEnvelopeSchema,
+        status: 201,
+        errors: ['not_in_notice'],
+      },
+      async (ctx) => {
+        const lid = listId(ctx);
+        const res = await lists.recordObjection(ctx.state.auth!, lid, input(objectionBody, ctx));
+        ctx.status = 201;
+        ctx.body = res;
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/objections/:id/decide',
+        access: ['city_miit'],
+        summary: '处理公示异议：成立则该申请移出名单（退回审核或不予补助），其余照常',
+        params: { id: objectionIdParam },
+        body: decideBody,
+        response: objectionDecisionSchema,
+        errors: ['already_decided'],
+      },
+      async (ctx) => {
+        const oid = parseInput(objectionIdParam, ctx.params.id, '异议编号不对');
+        ctx.body = await lists.decideObjection(ctx.state.auth!, oid, input(decideBody, ctx));
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/lists/:id/approve',
+        access: ['city_finance'],
+        summary: '市财政局审批名单（会签人不能审批；公示期满、异议处理完毕；超预算须确认）',
+        params: { id: listIdParam },
+        body: approveBody,
+        response: listDetailSchema,
+        errors: ['not_cosigned', 'notice_running', 'objection_pending', 'empty_list', 'no_budget', 'over_budget'],
+      },
+      async (ctx) => {
+        const lid = listId(ctx);
+        ctx.body = await lists.approve(ctx.state.auth!, lid, input(approveBody, ctx));
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/city/lists/:id/document.xlsx',
+        access: ['city_miit', 'city_finance'],
+        summary: '下载拟补贴名单（Excel）',
+        params: { id: listIdParam },
+        response: answers.file('Excel 文档', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+      },
+      async (ctx) => {
+        const source = await lists.documentSource(listId(ctx));
+        sendXlsx(ctx, await renderProposedListXlsx(source), `${proposedListTitle(source.year, source.batchNo)}.xlsx`);
+      },
+    );
+}

@@ -1,0 +1,158 @@
+import type { Tx } from '../../db/tx';
+import type { Actor } from '../actor';
+import { ConflictError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
+import { newId } from '../../ids';
+import { shanghaiDate } from '../../../../shared/src/rules/calendar';
+import type { ApplicationDeps } from '../applications/deps';
+import { reviewerLabel } from '../../../../shared/src/workflow/application';
+import { findApplication, type Application } from '../../db/applications';
+import { findList, findListItem, insertList, nextListBatchNo, type SubsidyList } from '../../db/lists';
+import { ListEffects } from './listEffects';
+import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
+import { itemsOf, listView } from './listViews';
+
+/**
+ * Drafting a proposed list (city MIIT, 三（五）市工信局会同市财政局根据审核结果提出拟补贴名单): a new list with its
+ * first applications, applications added to the draft, and applications taken off it with a reason.
+ * Each goes through the list's machine (add_items, remove_item) until city finance co-signs.
+ */
+
+/** The policy (细则八) was issued in 2023: no list belongs to a year before it. */
+const FIRST_YEAR = 2023;
+
+export class ListDrafting {
+  private readonly effects: ListEffects;
+
+  constructor(private readonly deps: ApplicationDeps) {
+    this.effects = new ListEffects(deps);
+  }
+
+  /** Checks that every application may go on a list; refuses with one detail per application. */
+  private async checkCandidates(tx: Tx, ids: readonly string[]): Promise<Application[]> {
+    const apps: Application[] = [];
+    const missing: ErrorDetail[] = [];
+    const wrong: ErrorDetail[] = [];
+    for (const [i, id] of ids.entries()) {
+      const app = await findApplication(tx, id);
+      if (!app) missing.push({ path: `applicationIds.${i}`, message: '没有这份申请' });
+      else if (app.status !== 'city_approved' || app.verifiedFen === null)
+        wrong.push({
+          path: `applicationIds.${i}`,
+          message: `申请 ${app.trackingNo ?? app.id} 现在是“${reviewerLabel(app.status)}”，只有市工信局已核定金额、待列入名单的申请可以列入`,
+        });
+      else apps.push(app);
+    }
+    if (missing.length) throw new InvalidInputError(`有${missing.length}份申请不存在，请核对后重试`, missing);
+    if (wrong.length) throw new ConflictError(`有${wrong.length}份申请不能列入拟补贴名单`, 'not_city_approved', wrong);
+    return apps;
+  }
+
+  private checkYear(year: number): void {
+    const thisYear = Number(shanghaiDate(this.deps.now()).slice(0, 4));
+    if (year < FIRST_YEAR || year > thisYear + 1)
+      throw new InvalidInputError(`年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间`, [
+        { path: 'year', message: `年度须在 ${FIRST_YEAR} 至 ${thisYear + 1} 之间` },
+      ]);
+  }
+
+  private async openList(tx: Tx, id: string, version: number): Promise<SubsidyList> {
+    const list = await findList(tx, id);
+    if (!list) throw new NotFoundError('没有这份拟补贴名单');
+    checkVersion(list, version);
+    return list;
+  }
+
+  /**
+   * A new list in the machine's initial state (draft), whose first applications go on it as the
+   * machine's add_items does: the item limit, and put_on_list for each.
+   */
+  async create(auth: Actor, input: { year: number; applicationIds: string[] }) {
+    this.checkYear(input.year);
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const apps = await this.checkCandidates(tx, input.applicationIds);
+      const batchNo = await nextListBatchNo(tx, input.year);
+      const list: SubsidyList = {
+        id: newId(),
+        year: input.year,
+        batchNo,
+        status: 'draft',
+        noticeStart: null,
+        noticeEnd: null,
+        draftedBy: auth.userId,
+        cosignedBy: null,
+        cosignedAt: null,
+        approvedBy: null,
+        approvedAt: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const decision = decideList(list, 'add_items', auth, listContext(list, auth, now, { itemCount: 0, adding: apps.length }));
+      await insertList(tx, list);
+      await carryOut(decision, { putApplicationsOnList: () => this.effects.putApplicationsOnList(tx, auth, list, apps) });
+      await this.deps.audit.append(tx, {
+        action: 'list.create',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: list.id,
+        data: {
+          year: list.year,
+          batchNo,
+          applicationIds: apps.map((a) => a.id),
+          verifiedTotalFen: apps.reduce((s, a) => s + (a.verifiedFen ?? 0), 0),
+        },
+      });
+      return listView(tx, list, shanghaiDate(now));
+    });
+  }
+
+  async addItems(auth: Actor, id: string, input: { version: number; applicationIds: string[] }) {
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const list = await this.openList(tx, id, input.version);
+      const itemCount = (await itemsOf(tx, id)).filter((i) => i.onList).length;
+      const decision = decideList(
+        list,
+        'add_items',
+        auth,
+        listContext(list, auth, now, { itemCount, adding: input.applicationIds.length }),
+      );
+      const apps = await this.checkCandidates(tx, input.applicationIds);
+      await moveList(tx, list, decision, {}, now);
+      await carryOut(decision, { putApplicationsOnList: () => this.effects.putApplicationsOnList(tx, auth, list, apps) });
+      await this.deps.audit.append(tx, {
+        action: 'list.add_items',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { applicationIds: apps.map((a) => a.id) },
+      });
+      return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
+    });
+  }
+
+  /** Takes an application off a draft list: back to city review (take_off_list → reported) with the reason. */
+  async removeItem(auth: Actor, id: string, applicationId: string, input: { version: number; reason: string }) {
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const list = await this.openList(tx, id, input.version);
+      const item = await findListItem(tx, id, applicationId);
+      const app = await findApplication(tx, applicationId);
+      const applicationOnList = !!item && item.removedAt === null && !!app && app.listId === id;
+      const decision = decideList(list, 'remove_item', auth, listContext(list, auth, now, { applicationOnList, reason: input.reason }));
+      await moveList(tx, list, decision, {}, now);
+      await carryOut(decision, {
+        takeApplicationOffList: () => this.effects.takeApplicationOffList(tx, auth, list, app!, item!, input.reason, now),
+      });
+      await this.deps.audit.append(tx, {
+        action: 'list.remove_item',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { applicationId, reason: input.reason },
+      });
+      return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
+    });
+  }
+}
