@@ -20,6 +20,7 @@ import {
   SubsidyListItemEntity,
   UserEntity,
   type ApplicationEventRow,
+  type ApplicationRow,
   type AuditRow,
   type DisbursementRow,
   type InvitationRow,
@@ -67,6 +68,26 @@ export async function insertProviderRow(tx: Tx, row: ProviderRow): Promise<void>
 /** Makes an application look as if it had waited at its stage since `at` (overdue alerts, digests). */
 export async function setApplicationUpdatedAt(tx: Tx, id: string, at: number): Promise<void> {
   await em(tx).getRepository(ApplicationEntity).update({ id }, { updatedAt: at });
+}
+
+/**
+ * Sets columns of applications straight, around their transitions: for a suite that starts a case in
+ * the middle of its life or breaks a rule on purpose. Stage counts are not moved (recountStages()
+ * after, where a test reads them); the version goes up only when asked, as a real change would.
+ */
+export async function forceApplicationColumns(
+  tx: Tx,
+  ids: readonly string[],
+  set: Partial<Pick<ApplicationRow, 'status' | 'round' | 'bankAccountName'>>,
+  options: { bumpVersion?: boolean } = {},
+): Promise<void> {
+  await em(tx)
+    .getRepository(ApplicationEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ ...set, ...(options.bumpVersion ? { version: () => 'version + 1' } : {}) })
+    .whereInIds([...ids])
+    .execute();
 }
 
 /** Every user's id: what a test of the transactions themselves checks survived. */

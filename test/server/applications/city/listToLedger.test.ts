@@ -1,6 +1,11 @@
 import type { Response } from 'supertest';
 import { openXlsx } from '../../documents/openDocument';
-import { applicationEventsMatching, auditRecordsMatching, disbursementsMatching } from '../../../../server/src/db/testing';
+import {
+  applicationEventsMatching,
+  auditRecordsMatching,
+  disbursementsMatching,
+  forceApplicationColumns,
+} from '../../../../server/src/db/testing';
 import { findList } from '../../../../server/src/db/lists';
 import { newId } from '../../../../server/src/ids';
 import { DAY, bearer, startCity, type CityHarness } from './cityHarness';
@@ -294,7 +299,7 @@ describe('the proposed list and the disbursement ledger', () => {
 
   test('an account in another name is refused', async () => {
     const cApp = await appStatus(apps.c.id);
-    await c.t.db.query('UPDATE applications SET bank_account_name = ? WHERE id = ?', ['张三（个人）', apps.c.id]);
+    await c.t.db.transaction((tx) => forceApplicationColumns(tx, [apps.c.id], { bankAccountName: '张三（个人）' }));
     const res = await post(
       `/api/v1/city/applications/${apps.c.id}/disbursements`,
       { version: cApp.version, amountFen: 6_000_000, voucherNo: 'GK2026-000200', paidOn: c.today() },

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
 import type { ApplicationRow } from '../../../../server/src/db/applications';
 import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
-import type { ProviderRow } from '../../../../server/src/db/testing';
+import { forceApplicationColumns, type ProviderRow } from '../../../../server/src/db/testing';
 import { providerRatingSummary } from '../../../../server/src/modules/countyReview/countyReview';
 import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
 import { recountStages } from '../../../../server/src/db/applications/stageCounts';
@@ -95,7 +95,7 @@ describe('county review (三（四）)', () => {
     expect(await status(app.id)).toMatchObject({ status: 'returned' });
 
     // The enterprise corrects and resubmits (its side, simulated here): round 2 starts, both review again.
-    await t.db.query("UPDATE applications SET status = 'county_review', round = 2, version = version + 1 WHERE id = ?", [app.id]);
+    await t.db.transaction((tx) => forceApplicationColumns(tx, [app.id], { status: 'county_review', round: 2 }, { bumpVersion: true }));
     await recountStages(t.db); // the shortcut above goes around the transitions that keep the counts
     const again = await opinion(t, miit, app.id, { version: 4, decision: 'approve', ratings: RATINGS });
     expect(again.status).toBe(200);
