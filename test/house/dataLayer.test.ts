@@ -47,8 +47,6 @@ describe('the data layer is the only door to the database', () => {
    * join it, and the second test fails once an entry is no longer needed.
    */
   const STILL_QUERYING: readonly string[] = [
-    'test/server/audit/audit.test.ts',
-    'test/server/cli.test.ts',
     'test/server/http/eligibility.test.ts',
     'test/server/notifications/clientMsgId.test.ts',
     'test/server/notifications/delivery.test.ts',

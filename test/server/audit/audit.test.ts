@@ -1,6 +1,13 @@
 import { openTestDatabase } from '../../helpers/db';
 import type { Database } from '../../../server/src/db/database';
-import { auditRecordsMatching, countAuditHeads, countAuditRecords } from '../../../server/src/db/testing';
+import {
+  auditRecordsMatching,
+  countAuditHeads,
+  countAuditRecords,
+  deleteAuditChain,
+  deleteAuditRecord,
+  tamperAuditData,
+} from '../../../server/src/db/testing';
 import { AuditTrail, verifyAuditTrail } from '../../../server/src/modules/audit/audit';
 
 const KEY = 'test-audit-key-0123456789abcdef-0123456789';
@@ -52,37 +59,33 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
 
   test('an edited row is detected', async () => {
     await append('edited', 3);
-    await db.query("UPDATE audit_log SET data = ? WHERE chain = 'thing:edited' AND seq = 2", [JSON.stringify({ i: 99 })]);
+    await db.transaction((tx) => tamperAuditData(tx, 'thing:edited', 2, { i: 99 }));
     const { problems } = await verifyAuditTrail(db, KEY);
     expect(problems).toEqual([expect.objectContaining({ chain: 'thing:edited', seq: 2, problem: expect.stringContaining('edited') })]);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:edited'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:edited'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:edited'));
   });
 
   test('a deleted middle row is detected', async () => {
     await append('gap', 3);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:gap' AND seq = 2");
+    await db.transaction((tx) => deleteAuditRecord(tx, 'thing:gap', 2));
     const { problems } = await verifyAuditTrail(db, KEY);
     expect(problems.map((p) => p.chain)).toContain('thing:gap');
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:gap'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:gap'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:gap'));
   });
 
   test('a deleted newest row is detected through the head', async () => {
     await append('tail', 3);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:tail' AND seq = 3");
+    await db.transaction((tx) => deleteAuditRecord(tx, 'thing:tail', 3));
     const { problems } = await verifyAuditTrail(db, KEY);
     expect(problems).toEqual([expect.objectContaining({ chain: 'thing:tail', problem: expect.stringContaining('head says seq 3') })]);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:tail'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:tail'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:tail'));
   });
 
   test('a rewritten chain without the key is detected', async () => {
     await append('forged', 1);
     // Someone with database access but not AUDIT_KEY recomputes with a key of their own.
     const forger = new AuditTrail('a-different-key-that-the-forger-chose-0000');
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:forged'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:forged'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:forged'));
     await db.transaction((tx) =>
       forger.append(tx, { action: 'step.0', actorId: null, entityType: 'thing', entityId: 'forged', data: { i: 0, 名称: '伪造' } }),
     );
