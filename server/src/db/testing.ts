@@ -371,3 +371,29 @@ export async function deleteAuditChain(tx: Tx, chain: string): Promise<void> {
   await em(tx).query('DELETE FROM audit_log WHERE chain = ?', [chain]);
   await em(tx).query('DELETE FROM audit_heads WHERE chain = ?', [chain]);
 }
+
+// ---- the delivery suites' fresh start ---------------------------------------------------------------
+
+/** Empties the outbox, every channel: a delivery test starts each case with nothing to send. */
+export async function clearOutbox(tx: Tx): Promise<void> {
+  await em(tx).query('DELETE FROM notifications');
+}
+
+/** Forgets the stored WeChat access tokens (the sandbox forgets its own on reset). */
+export async function clearAccessTokens(tx: Tx): Promise<void> {
+  await em(tx).query('DELETE FROM wechat_tokens');
+}
+
+export async function clearNotificationPreferences(tx: Tx): Promise<void> {
+  await em(tx).query('DELETE FROM notification_preferences');
+}
+
+export async function clearRoleGrants(tx: Tx): Promise<void> {
+  await em(tx).query('DELETE FROM user_roles');
+}
+
+/** How many daily digests have been recorded as sent, for anyone. */
+export async function countDigestRuns(tx: Tx): Promise<number> {
+  const rows: { n: number | string }[] = await em(tx).query('SELECT COUNT(*) AS n FROM notification_digest_runs');
+  return Number(rows[0]?.n ?? 0);
+}

@@ -1,7 +1,7 @@
 import type { ApplicationRow } from '../../../server/src/db/applications';
 import { appendEvent } from '../../../server/src/db/applications/history';
 import { insertOpinion } from '../../../server/src/db/opinions';
-import { setApplicationUpdatedAt } from '../../../server/src/db/testing';
+import { countDigestRuns, setApplicationUpdatedAt } from '../../../server/src/db/testing';
 import { newId } from '../../../server/src/ids';
 import { NotificationPreferences } from '../../../server/src/modules/notifications/preferences';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
@@ -116,7 +116,7 @@ afterAll(() => b.close());
 test('before the digest time nothing is written', async () => {
   b.clock.t = MONDAY_9AM - 2 * HOUR; // 07:00
   expect(await b.worker().runDigests()).toBe(0);
-  expect(await b.db.query('SELECT * FROM notification_digest_runs')).toHaveLength(0);
+  expect(await b.db.read((tx) => countDigestRuns(tx))).toBe(0);
 });
 
 test('at 09:00 each reviewer gets their own digest, once; quiet hours wait', async () => {
