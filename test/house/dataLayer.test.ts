@@ -48,7 +48,6 @@ describe('the data layer is the only door to the database', () => {
    */
   const STILL_QUERYING: readonly string[] = [
     'test/server/http/eligibility.test.ts',
-    'test/server/officialAccount/chatbot.test.ts',
     'test/server/ops/metrics.test.ts',
     'test/server/payments/exactlyOnce.test.ts',
     'test/server/payments/harness.ts',

@@ -397,3 +397,8 @@ export async function countDigestRuns(tx: Tx): Promise<number> {
   const rows: { n: number | string }[] = await em(tx).query('SELECT COUNT(*) AS n FROM notification_digest_runs');
   return Number(rows[0]?.n ?? 0);
 }
+
+/** Overwrites a follower's stored self-check state as it is (say, damaged): the chatbot must drop it, not trust it. */
+export async function overwriteFollowerFlow(tx: Tx, openid: string, flow: unknown): Promise<void> {
+  await em(tx).query('UPDATE oa_followers SET flow = ? WHERE openid = ?', [JSON.stringify(flow), openid]);
+}
