@@ -1,5 +1,5 @@
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { insertRow } from './rows';
 import { DocumentVersionEntity, type DocumentVersionRow } from './entities';
 
@@ -10,7 +10,7 @@ import { DocumentVersionEntity, type DocumentVersionRow } from './entities';
 export type DocumentVersion = DocumentVersionRow;
 
 /** Adds the next version; the document's row lock (taken by its conditional UPDATE) keeps `seq` serial. */
-export async function appendDocumentVersion(tx: TxBrand, row: Omit<DocumentVersion, 'seq'>): Promise<DocumentVersion> {
+export async function appendDocumentVersion(tx: Tx, row: Omit<DocumentVersion, 'seq'>): Promise<DocumentVersion> {
   const last = await em(tx)
     .getRepository(DocumentVersionEntity)
     .findOne({ where: { documentType: row.documentType, documentId: row.documentId }, order: { seq: 'DESC' } });
@@ -20,11 +20,7 @@ export async function appendDocumentVersion(tx: TxBrand, row: Omit<DocumentVersi
 }
 
 /** A document's versions, oldest first. */
-export async function versionsOf(
-  tx: TxBrand,
-  documentType: DocumentVersion['documentType'],
-  documentId: string,
-): Promise<DocumentVersion[]> {
+export async function versionsOf(tx: Tx, documentType: DocumentVersion['documentType'], documentId: string): Promise<DocumentVersion[]> {
   return em(tx)
     .getRepository(DocumentVersionEntity)
     .find({ where: { documentType, documentId }, order: { seq: 'ASC' } });

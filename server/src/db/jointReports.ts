@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { insertRow } from './rows';
 import { ApplicationEntity, JointReportEntity, JointReportItemEntity, type JointReportItemRow, type JointReportRow } from './entities';
 
@@ -8,12 +8,12 @@ import { ApplicationEntity, JointReportEntity, JointReportItemEntity, type Joint
 
 export type { JointReportRow, JointReportItemRow } from './entities';
 
-export async function findJointReport(tx: TxBrand, id: string): Promise<JointReportRow | null> {
+export async function findJointReport(tx: Tx, id: string): Promise<JointReportRow | null> {
   return em(tx).getRepository(JointReportEntity).findOne({ where: { id } });
 }
 
 /** Whether another standing report of the county has this 文号 (a cancelled one gave its number back). */
-export async function docNoTaken(tx: TxBrand, countyCode: string, docNo: string, exceptReportId: string | null = null): Promise<boolean> {
+export async function docNoTaken(tx: Tx, countyCode: string, docNo: string, exceptReportId: string | null = null): Promise<boolean> {
   const found = await em(tx)
     .getRepository(JointReportEntity)
     .find({ where: { countyCode, liveDocNo: docNo }, select: { id: true } });
@@ -21,7 +21,7 @@ export async function docNoTaken(tx: TxBrand, countyCode: string, docNo: string,
 }
 
 /** A new report; a duplicate 文号 of the county fails on the unique key (isDuplicateKey). */
-export async function insertJointReport(tx: TxBrand, row: JointReportRow): Promise<void> {
+export async function insertJointReport(tx: Tx, row: JointReportRow): Promise<void> {
   await insertRow(em(tx), JointReportEntity, row);
 }
 
@@ -30,7 +30,7 @@ export async function insertJointReport(tx: TxBrand, row: JointReportRow): Promi
  * so that of two reports created at once with the same application exactly one gets it. False when
  * the application is no longer approved by the county or another report has it.
  */
-export async function listInReport(tx: TxBrand, item: JointReportItemRow): Promise<boolean> {
+export async function listInReport(tx: Tx, item: JointReportItemRow): Promise<boolean> {
   await insertRow(em(tx), JointReportItemEntity, item);
   const claimed = await em(tx)
     .getRepository(ApplicationEntity)
@@ -46,24 +46,24 @@ export async function listInReport(tx: TxBrand, item: JointReportItemRow): Promi
  * Lists in the report an application that is already claimed by it (kept through a correction): only
  * the item, under the report's new order.
  */
-export async function keepInReport(tx: TxBrand, item: JointReportItemRow): Promise<void> {
+export async function keepInReport(tx: Tx, item: JointReportItemRow): Promise<void> {
   await insertRow(em(tx), JointReportItemEntity, item);
 }
 
 /** A correction re-lists the report's members: its items go, and come back in the corrected order. */
-export async function clearReportItems(tx: TxBrand, reportId: string): Promise<void> {
+export async function clearReportItems(tx: Tx, reportId: string): Promise<void> {
   await em(tx).getRepository(JointReportItemEntity).delete({ reportId });
 }
 
 /** The counties' reports, newest first (at most 200). */
-export async function reportsOfCounties(tx: TxBrand, counties: readonly string[]): Promise<JointReportRow[]> {
+export async function reportsOfCounties(tx: Tx, counties: readonly string[]): Promise<JointReportRow[]> {
   return em(tx)
     .getRepository(JointReportEntity)
     .find({ where: { countyCode: In([...counties]) }, order: { createdAt: 'DESC', id: 'DESC' }, take: 200 });
 }
 
 /** The items of these reports, in no particular order. */
-export async function itemsOfReports(tx: TxBrand, reportIds: readonly string[]): Promise<JointReportItemRow[]> {
+export async function itemsOfReports(tx: Tx, reportIds: readonly string[]): Promise<JointReportItemRow[]> {
   if (!reportIds.length) return [];
   return em(tx)
     .getRepository(JointReportItemEntity)
@@ -71,7 +71,7 @@ export async function itemsOfReports(tx: TxBrand, reportIds: readonly string[]):
 }
 
 /** The items of one report, in the order listed. */
-export async function itemsOfReport(tx: TxBrand, reportId: string): Promise<JointReportItemRow[]> {
+export async function itemsOfReport(tx: Tx, reportId: string): Promise<JointReportItemRow[]> {
   return em(tx)
     .getRepository(JointReportItemEntity)
     .find({ where: { reportId }, order: { position: 'ASC' } });
@@ -82,7 +82,7 @@ export async function itemsOfReport(tx: TxBrand, reportId: string): Promise<Join
  * report changed since it was read.
  */
 export async function reviseIfVersion(
-  tx: TxBrand,
+  tx: Tx,
   report: { id: string; version: number; status: JointReportRow['status'] },
   set: Partial<
     Pick<
@@ -104,7 +104,7 @@ export async function reviseIfVersion(
 
 /** A sign-off, under the optimistic lock: false when the report changed since it was read. */
 export async function signIfVersion(
-  tx: TxBrand,
+  tx: Tx,
   report: { id: string; version: number },
   set: Partial<Pick<JointReportRow, 'miitSignedBy' | 'miitSignedAt' | 'financeSignedBy' | 'financeSignedAt'>>,
   status: JointReportRow['status'],

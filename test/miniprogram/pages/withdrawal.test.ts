@@ -7,7 +7,7 @@
  */
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, type Person } from '../support/seed';
-import type { ApplicationRow } from '../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../server/src/db/applications';
 import { findApplication } from '../../../server/src/db/applications';
 
 const COUNTY = '230717';
@@ -16,7 +16,7 @@ let mp: MiniProgram;
 let countyApproved: ApplicationRow;
 let cityApproved: ApplicationRow;
 let cityMiit: Person;
-const app = async (id: string) => (await mp.t.db.run((m) => findApplication(m, id)))!;
+const app = async (id: string) => (await mp.t.db.read((tx) => findApplication(tx, id)))!;
 
 beforeAll(async () => {
   mp = await startMiniProgram();
