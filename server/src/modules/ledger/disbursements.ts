@@ -8,6 +8,7 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
+import { requireOtherFinancePerson } from './fourEyes';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
 import { findApplication, lockApplication, type Application } from '../../db/applications';
@@ -189,6 +190,8 @@ export class Disbursements {
         if (compareDates(input.paidOn, today) > 0)
           throw new InvalidInputError('拨付日期不能晚于今天', [{ path: 'paidOn', message: '拨付日期不能晚于今天' }]);
         const list = app.listId ? await findList(tx, app.listId) : null;
+        // DESIGN.md "Four eyes": whoever approved the list does not record its disbursements.
+        if (list?.approvedBy) await requireOtherFinancePerson(tx, auth.userId, [list.approvedBy], '审批这份名单的人不能再登记它的拨付');
         const approvedOn = list?.approvedAt ? shanghaiDate(list.approvedAt) : null;
         if (approvedOn && compareDates(input.paidOn, approvedOn) < 0)
           throw new InvalidInputError(`拨付日期不能早于名单审批日期 ${approvedOn}`, [
