@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   voucher_used: { status: 409, description: '国库支付凭证号已登记过另一笔拨付' },
   voucher_reversed: { status: 409, description: '该凭证号的拨付已退汇，重新拨付须用新的凭证号' },
   not_a_payment: { status: 409, description: '只能对拨付记录更正或登记退汇' },
+  account_change_pending: { status: 409, description: '已有一项收款账户变更在等待市财政局确认' },
+  account_change_closed: { status: 409, description: '申请现在不能变更收款账户（提交后、拨付前，或退汇之后才能变更）' },
   already_reversed: { status: 409, description: '这笔拨付已退汇冲回' },
 
   // ---- WeChat Pay ----

@@ -249,8 +249,8 @@ export type CityDetail = {
       accountNo: string;
       paidOn: string;
       id: string;
-      createdAt: number;
       reason: string | null;
+      createdAt: number;
       seq: number;
       kind: "payment" | "correction" | "reversal";
       voucherNo: string;

@@ -35,7 +35,7 @@ import { WechatTokenEntity, SequenceEntity } from './system';
 import { SettlementFormEntity, SettlementFormItemEntity } from './settlementForms';
 import { JointReportEntity, JointReportItemEntity } from './jointReports';
 import { SubsidyListEntity, SubsidyListItemEntity, ListObjectionEntity, BudgetEntity } from './lists';
-import { DisbursementEntity } from './ledger';
+import { DisbursementEntity, AccountChangeEntity } from './ledger';
 
 export const ENTITIES: EntitySchema[] = [
   UserEntity,
@@ -64,6 +64,7 @@ export const ENTITIES: EntitySchema[] = [
   SubsidyListItemEntity,
   ListObjectionEntity,
   DisbursementEntity,
+  AccountChangeEntity,
   BudgetEntity,
   EnterpriseInvitationEntity,
   StageCountEntity,

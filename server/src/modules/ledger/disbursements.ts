@@ -9,6 +9,7 @@ import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
 import { requireOtherFinancePerson } from './fourEyes';
+import { lastConfirmedAccountChange } from '../../db/accountChanges';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
 import { findApplication, lockApplication, type Application } from '../../db/applications';
@@ -190,8 +191,18 @@ export class Disbursements {
         if (compareDates(input.paidOn, today) > 0)
           throw new InvalidInputError('拨付日期不能晚于今天', [{ path: 'paidOn', message: '拨付日期不能晚于今天' }]);
         const list = app.listId ? await findList(tx, app.listId) : null;
-        // DESIGN.md "Four eyes": whoever approved the list does not record its disbursements.
-        if (list?.approvedBy) await requireOtherFinancePerson(tx, auth.userId, [list.approvedBy], '审批这份名单的人不能再登记它的拨付');
+        // DESIGN.md "Four eyes": whoever approved the list does not record its disbursements, and whoever
+        // confirmed a change of the account does not record the next payment to it.
+        const confirmed = await lastConfirmedAccountChange(tx, applicationId);
+        const paidSince = (await entriesOf(tx, applicationId)).some(
+          (e) => e.kind === 'payment' && confirmed?.decidedAt != null && e.createdAt >= confirmed.decidedAt,
+        );
+        const confirmer = confirmed && !paidSince ? confirmed.decidedBy : null;
+        const barred = [list?.approvedBy, confirmer].filter((x): x is string => !!x);
+        if (list?.approvedBy === auth.userId)
+          await requireOtherFinancePerson(tx, auth.userId, barred, '审批这份名单的人不能再登记它的拨付');
+        if (confirmer === auth.userId)
+          await requireOtherFinancePerson(tx, auth.userId, barred, '确认收款账户变更的人不能登记变更后的下一笔拨付');
         const approvedOn = list?.approvedAt ? shanghaiDate(list.approvedAt) : null;
         if (approvedOn && compareDates(input.paidOn, approvedOn) < 0)
           throw new InvalidInputError(`拨付日期不能早于名单审批日期 ${approvedOn}`, [

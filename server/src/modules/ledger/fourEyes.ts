@@ -19,3 +19,19 @@ export async function requireOtherFinancePerson(tx: Tx, actorId: string, exclude
   if (!excluded.includes(actorId)) return;
   throw new ForbiddenError(`${because}，${await othersWhoMayAct(tx, excluded)}`);
 }
+
+/**
+ * How many city finance people could still record the next payment were `confirmer` to confirm an account
+ * change (neither the confirmer nor the list's approver may): with the list not yet approved, its future
+ * approver is anyone but the co-signer, and the most favourable choice counts.
+ */
+export function payersLeftAfterConfirming(
+  holders: readonly string[],
+  confirmer: string,
+  list: { cosignedBy: string | null; approvedBy: string | null } | null,
+): number {
+  const left = (approver: string | null) => holders.filter((h) => h !== confirmer && h !== approver).length;
+  if (list?.approvedBy) return left(list.approvedBy);
+  const approvers = holders.filter((h) => h !== list?.cosignedBy);
+  return approvers.length ? Math.max(...approvers.map(left)) : 0;
+}
