@@ -693,6 +693,7 @@ export type LedgerChange = {
       createdAt: number;
     }[];
     netFen: number;
+    awaitingConfirmation: string[];
   };
   replayed: boolean;
 };

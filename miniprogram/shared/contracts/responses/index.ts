@@ -110,6 +110,7 @@ export interface Answers {
   'POST /api/v1/city/applications/:id/disbursements': LedgerChange;
   'POST /api/v1/city/applications/:id/disbursements/:entryId/correct': LedgerChange;
   'POST /api/v1/city/applications/:id/disbursements/:entryId/reverse': LedgerChange;
+  'POST /api/v1/city/applications/:id/disbursements/:entryId/confirm': LedgerChange;
   'GET /api/v1/city/disbursements': LedgerPage;
   'GET /api/v1/applications/:id/account-changes': AccountChangeList;
   'POST /api/v1/applications/:id/account-changes': AccountChangeEnvelope;

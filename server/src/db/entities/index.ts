@@ -35,7 +35,7 @@ import { WechatTokenEntity, SequenceEntity } from './system';
 import { SettlementFormEntity, SettlementFormItemEntity } from './settlementForms';
 import { JointReportEntity, JointReportItemEntity } from './jointReports';
 import { SubsidyListEntity, SubsidyListItemEntity, ListObjectionEntity, BudgetEntity } from './lists';
-import { DisbursementEntity, AccountChangeEntity } from './ledger';
+import { DisbursementEntity, AccountChangeEntity, LedgerConfirmationEntity } from './ledger';
 
 export const ENTITIES: EntitySchema[] = [
   UserEntity,
@@ -65,6 +65,7 @@ export const ENTITIES: EntitySchema[] = [
   ListObjectionEntity,
   DisbursementEntity,
   AccountChangeEntity,
+  LedgerConfirmationEntity,
   BudgetEntity,
   EnterpriseInvitationEntity,
   StageCountEntity,

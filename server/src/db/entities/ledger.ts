@@ -83,3 +83,23 @@ export const AccountChangeEntity = new EntitySchema<AccountChangeRow>({
     version: col.version(),
   },
 });
+
+/** The second person's confirmation of a correction or a reversal (DESIGN.md "Four eyes"): the entry itself never changes. */
+export interface LedgerConfirmationRow {
+  id: string;
+  entryId: string;
+  applicationId: string;
+  confirmedBy: string;
+  confirmedAt: number;
+}
+export const LedgerConfirmationEntity = new EntitySchema<LedgerConfirmationRow>({
+  name: 'LedgerConfirmation',
+  tableName: 'ledger_confirmations',
+  columns: {
+    id: col.id(),
+    entryId: { ...col.ref(), name: 'entry_id' },
+    applicationId: { ...col.ref(), name: 'application_id' },
+    confirmedBy: { ...col.ref(), name: 'confirmed_by' },
+    confirmedAt: { ...col.ms(), name: 'confirmed_at' },
+  },
+});

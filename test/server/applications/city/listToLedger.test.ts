@@ -337,6 +337,22 @@ describe('the proposed list and the disbursement ledger', () => {
     expect([again.status, again.body.error.code]).toEqual([409, 'already_reversed']);
 
     const url = `/api/v1/city/applications/${apps.a.id}/disbursements`;
+    // Four eyes: the 退汇 is confirmed by another finance person before the money goes out again.
+    const early = await post(
+      url,
+      { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000456', paidOn: c.today() },
+      c.finance.token,
+    );
+    expect([early.status, early.body.error.code]).toEqual([409, 'awaiting_confirmation']);
+    expect(reversed.body.ledger.awaitingConfirmation).toEqual([reversed.body.entry.id]);
+    const confirmUrl = `${url}/${reversed.body.entry.id}/confirm`;
+    const self = await post(confirmUrl, {}, c.finance.token);
+    expect([self.status, self.body.error.message]).toEqual([403, '登记这笔退汇冲回的人不能再确认它，请由市财政局的其他经办人员办理']);
+    const confirmed = await post(confirmUrl, {}, c.finance2.token);
+    expect([confirmed.status, confirmed.body.ledger.awaitingConfirmation]).toEqual([200, []]);
+    expect((await post(confirmUrl, {}, c.finance2.token)).body.error.code).toBe('already_confirmed');
+    expect((await post(`${url}/${firstPaymentId}/confirm`, {}, c.finance2.token)).body.error.code).toBe('not_a_correction');
+
     const oldVoucher = await post(
       url,
       { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000123', paidOn: c.today() },
@@ -418,7 +434,15 @@ describe('the proposed list and the disbursement ledger', () => {
     const events = await c.t.db.run((m) =>
       m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.a.id }, order: { seq: 'ASC' } }),
     );
-    expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'approve_list', 'disburse', 'reverse_payment', 'disburse']);
+    expect(events.map((e) => e.event)).toEqual([
+      'city_approve',
+      'put_on_list',
+      'approve_list',
+      'disburse',
+      'reverse_payment',
+      'ledger_confirm',
+      'disburse',
+    ]);
 
     const doc = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse(binary);
     expect(doc.status).toBe(200);

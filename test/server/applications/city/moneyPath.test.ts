@@ -125,6 +125,15 @@ describe('the money path with two city finance people', () => {
     );
     expect(reversed.status).toBe(201);
     expect(reversed.body.application.status).toBe('approved');
+    // Recorded by 甲, confirmed by 乙 (DESIGN.md "Four eyes"); 甲 is told who may.
+    const confirmUrl = `/api/v1/city/applications/${appId}/disbursements/${reversed.body.entry.id}/confirm`;
+    const self = await post(confirmUrl, {}, A().token);
+    expect([self.status, self.body.error.message]).toEqual([
+      403,
+      '登记这笔退汇冲回的人不能再确认它，请由市财政局的其他经办人员（乙审批）办理',
+    ]);
+    const confirmed = await post(confirmUrl, {}, B().token);
+    expect([confirmed.status, confirmed.body.ledger.awaitingConfirmation]).toEqual([200, []]);
   });
 
   test('the enterprise asks; wrong name and a second open request are refused; city finance is alerted', async () => {
@@ -218,6 +227,12 @@ describe('the money path with two city finance people', () => {
     );
     expect(correction.status).toBe(201);
     expect(correction.body.entry).toMatchObject({ kind: 'correction', accountNo: '6217000011112222333' });
+    expect(correction.body.ledger.awaitingConfirmation).toEqual([correction.body.entry.id]);
+    const confirmUrl = `/api/v1/city/applications/${appId}/disbursements/${correction.body.entry.id}/confirm`;
+    const self = await post(confirmUrl, {}, A().token);
+    expect([self.status, self.body.error.message]).toEqual([403, '登记这笔更正的人不能再确认它，请由市财政局的其他经办人员（乙审批）办理']);
+    const settled = await post(confirmUrl, {}, B().token);
+    expect([settled.status, settled.body.ledger.awaitingConfirmation, settled.body.ledger.netFen]).toEqual([200, [], 5_999_900]);
   });
 
   test('the history keeps both accounts; the audit chain holds; the enterprise sees its requests', async () => {
@@ -230,11 +245,13 @@ describe('the money path with two city finance people', () => {
       'approve_list',
       'disburse',
       'reverse_payment',
+      'ledger_confirm',
       'account_change_request',
       'account_change_refuse',
       'account_change_request',
       'account_change_confirm',
       'disburse',
+      'ledger_confirm',
     ]);
     const confirm = events.find((e) => e.event === 'account_change_confirm')!;
     expect(confirm).toMatchObject({ actorId: B().userId, fromStatus: 'approved', toStatus: 'approved' });
@@ -250,6 +267,11 @@ describe('the money path with two city finance people', () => {
       'application.account_change_refuse',
       'application.account_change_request',
       'application.account_change_confirm',
+    ]);
+    expect(audit.map((a) => a.action).filter((a) => a.startsWith('disbursement.'))).toEqual([
+      'disbursement.confirm',
+      'disbursement.correct',
+      'disbursement.confirm',
     ]);
     expect((await verifyAuditTrail(c.t.db, c.t.config.auditKey)).problems).toEqual([]);
 
