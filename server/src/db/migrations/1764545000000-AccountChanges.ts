@@ -6,8 +6,6 @@ import { big, id, int, ref, str } from './columns';
  * enterprise's request keeps the account in force when it asked and the new one, so the history keeps
  * both; city finance confirms or refuses. One open request per application: `open_key` holds the
  * application's id while the request waits and is emptied when it is decided (a unique index allows many NULLs).
- * And the second pair of eyes on the ledger (issue 14 item 6): a correction or a reversal is recorded by one
- * finance person and confirmed by another — the confirmation is a row of its own, since an entry never changes.
  */
 export class AccountChanges1764545000000 implements MigrationInterface {
   name = 'AccountChanges1764545000000';
@@ -43,21 +41,9 @@ export class AccountChanges1764545000000 implements MigrationInterface {
       }),
       true,
     );
-    await qr.createTable(
-      new Table({
-        name: 'ledger_confirmations',
-        columns: [id(), ref('entry_id'), ref('application_id'), ref('confirmed_by'), big('confirmed_at')],
-        indices: [
-          new TableIndex({ name: 'uq_ledger_confirmations_entry', columnNames: ['entry_id'], isUnique: true }),
-          new TableIndex({ name: 'ix_ledger_confirmations_application', columnNames: ['application_id'] }),
-        ],
-      }),
-      true,
-    );
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await qr.dropTable('ledger_confirmations', true);
     await qr.dropTable('account_changes', true);
   }
 }
