@@ -32,6 +32,7 @@ import { CityReview } from './modules/cityReview/cityReview';
 import { Budgets } from './modules/cityReview/budget';
 import { SubsidyLists } from './modules/cityReview/subsidyLists';
 import { Disbursements } from './modules/ledger/disbursements';
+import { AccountChanges } from './modules/ledger/accountChanges';
 import { Inbox } from './modules/notifications/inbox';
 import { NotificationPreferences } from './modules/notifications/preferences';
 import { resolveNotificationSettings } from './modules/notifications/settings';
@@ -51,6 +52,7 @@ import { enterpriseRoutes } from './http/routes/enterprises';
 import { providerDeskRoutes } from './http/routes/providerDesk';
 import { countyRoutes } from './http/routes/county';
 import { cityRoutes } from './http/routes/city';
+import { accountChangeRoutes } from './http/routes/accountChanges';
 import { notificationRoutes } from './http/routes/notifications';
 import { paymentRoutes } from './http/routes/payments';
 import { officialAccountRoutes } from './http/routes/officialAccount';
@@ -101,6 +103,7 @@ export interface Services {
   budgets: Budgets;
   subsidyLists: SubsidyLists;
   disbursements: Disbursements;
+  accountChanges: AccountChanges;
   inbox: Inbox;
   preferences: NotificationPreferences;
   chatbot: Chatbot;
@@ -171,6 +174,7 @@ export function createServices(deps: AppDeps): Services {
     budgets: new Budgets(applications),
     subsidyLists: new SubsidyLists(applications),
     disbursements: new Disbursements(applications),
+    accountChanges: new AccountChanges(applications),
     inbox: new Inbox(db, now),
     preferences: new NotificationPreferences(db, resolveNotificationSettings(undefined, config.sandbox), now),
     chatbot: new Chatbot({ config, db, audit, eligibility, now, logger: deps.logger.child({ module: 'officialAccount' }) }),
@@ -216,6 +220,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   providerDeskRoutes(routes, services);
   countyRoutes(routes, services);
   cityRoutes(routes, services);
+  accountChangeRoutes(routes, services.accountChanges);
   notificationRoutes(routes, services);
   paymentRoutes(routes, services);
   officialAccountRoutes(routes, {

@@ -1,6 +1,6 @@
 import { em } from './orm';
 import type { Tx } from './tx';
-import { DisbursementEntity, type DisbursementRow } from './entities';
+import { DisbursementEntity, LedgerConfirmationEntity, type DisbursementRow, type LedgerConfirmationRow } from './entities';
 import { insertRow } from './rows';
 import { likeContains, num } from './values';
 
@@ -29,6 +29,20 @@ export async function nextLedgerSeq(tx: Tx, applicationId: string): Promise<numb
 
 export async function insertLedgerEntry(tx: Tx, entry: LedgerEntry): Promise<void> {
   await insertRow(em(tx), DisbursementEntity, entry);
+}
+
+export type LedgerConfirmation = LedgerConfirmationRow;
+
+/** The confirmations of an application's corrections and reversals. */
+export async function ledgerConfirmations(tx: Tx, applicationId: string): Promise<LedgerConfirmation[]> {
+  return em(tx)
+    .getRepository(LedgerConfirmationEntity)
+    .find({ where: { applicationId }, order: { confirmedAt: 'ASC', id: 'ASC' } });
+}
+
+/** Records a confirmation; the unique entry_id refuses a second one of the same entry. */
+export async function insertLedgerConfirmation(tx: Tx, row: LedgerConfirmation): Promise<void> {
+  await insertRow(em(tx), LedgerConfirmationEntity, row);
 }
 
 /** The payment recorded under a 国库支付凭证号, if any (unique among payments). */

@@ -64,6 +64,11 @@ export const ERROR_CODES = {
   voucher_used: { status: 409, description: '国库支付凭证号已登记过另一笔拨付' },
   voucher_reversed: { status: 409, description: '该凭证号的拨付已退汇，重新拨付须用新的凭证号' },
   not_a_payment: { status: 409, description: '只能对拨付记录更正或登记退汇' },
+  account_change_pending: { status: 409, description: '已有一项收款账户变更在等待市财政局确认' },
+  awaiting_confirmation: { status: 409, description: '退汇尚未经另一位经办人员确认' },
+  not_a_correction: { status: 409, description: '只有更正和退汇须经另一位经办人员确认' },
+  already_confirmed: { status: 409, description: '这笔更正或退汇已经确认过了' },
+  account_change_closed: { status: 409, description: '申请现在不能变更收款账户（提交后、拨付前，或退汇之后才能变更）' },
   already_reversed: { status: 409, description: '这笔拨付已退汇冲回' },
 
   // ---- WeChat Pay ----

@@ -242,13 +242,13 @@ describe('an application from draft to disbursed', () => {
 
     const paid = await t.http
       .post(`/api/v1/city/applications/${id}/disbursements`)
-      .set(bearer(approver.token))
+      .set(bearer(cosigner.token))
       .send({ version: await version(id), amountFen: 7_000_000, voucherNo: `GK${year}0001`, paidOn: today });
     expect([paid.status, paid.body.error?.message]).toEqual([201, undefined]);
     expect(await status(id)).toBe('disbursed');
     const again = await t.http
       .post(`/api/v1/city/applications/${id}/disbursements`)
-      .set(bearer(approver.token))
+      .set(bearer(cosigner.token))
       .send({ version: await version(id), amountFen: 7_000_000, voucherNo: `GK${year}0002`, paidOn: today });
     expect(again.status).toBe(409);
     expect(await t.db.read((tx) => countDisbursements(tx, { applicationId: id }))).toBe(1);

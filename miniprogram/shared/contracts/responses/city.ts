@@ -249,8 +249,8 @@ export type CityDetail = {
       accountNo: string;
       paidOn: string;
       id: string;
-      createdAt: number;
       reason: string | null;
+      createdAt: number;
       seq: number;
       kind: "payment" | "correction" | "reversal";
       voucherNo: string;
@@ -721,6 +721,7 @@ export type LedgerChange = {
       createdAt: number;
     }[];
     netFen: number;
+    awaitingConfirmation: string[];
   };
   replayed: boolean;
 };

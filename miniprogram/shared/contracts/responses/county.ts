@@ -310,7 +310,7 @@ export type CountyDetail = {
     filingNo: string | null;
     approvedOn: string | null;
     revokedOn: string | null;
-    status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+    status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
   } | null;
   payments: {
     id: string;

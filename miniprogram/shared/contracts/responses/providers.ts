@@ -6,7 +6,7 @@ export type FilingSummary = {
   id: string;
   companyName: string;
   platformName: string | null;
-  status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+  status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
   statusLabel: string;
   filingNo: string | null;
   approvedOn: string | null;
@@ -21,7 +21,7 @@ export type FilingView = {
   id: string;
   companyName: string;
   platformName: string | null;
-  status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+  status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
   statusLabel: string;
   filingNo: string | null;
   approvedOn: string | null;
@@ -138,7 +138,7 @@ export type FilingEnvelope = {
     id: string;
     companyName: string;
     platformName: string | null;
-    status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+    status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
     statusLabel: string;
     filingNo: string | null;
     approvedOn: string | null;
@@ -257,7 +257,7 @@ export type FilingWithMissing = {
     id: string;
     companyName: string;
     platformName: string | null;
-    status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+    status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
     statusLabel: string;
     filingNo: string | null;
     approvedOn: string | null;
@@ -403,7 +403,7 @@ export type FilingChecklist = {
     id: string;
     companyName: string;
     platformName: string | null;
-    status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+    status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
     statusLabel: string;
     filingNo: string | null;
     approvedOn: string | null;
@@ -443,7 +443,7 @@ export type FilingQueue = {
     id: string;
     companyName: string;
     platformName: string | null;
-    status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+    status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
     statusLabel: string;
     filingNo: string | null;
     approvedOn: string | null;
@@ -464,7 +464,7 @@ export type ProviderCard = {
   platformUrl: string | null;
   filingNo: string | null;
   approvedOn: string | null;
-  status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+  status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
   revokedOn: string | null;
   selectable: boolean;
   wechatPay: boolean;
@@ -504,7 +504,7 @@ export type ProviderList = {
     platformUrl: string | null;
     filingNo: string | null;
     approvedOn: string | null;
-    status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+    status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
     revokedOn: string | null;
     selectable: boolean;
     wechatPay: boolean;
@@ -545,7 +545,7 @@ export type ProviderDetail = {
     platformUrl: string | null;
     filingNo: string | null;
     approvedOn: string | null;
-    status: "revoked" | "draft" | "approved" | "returned" | "rejected" | "submitted";
+    status: "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";
     revokedOn: string | null;
     selectable: boolean;
     wechatPay: boolean;

@@ -35,7 +35,7 @@ import { WechatTokenEntity, SequenceEntity } from './system';
 import { SettlementFormEntity, SettlementFormItemEntity } from './settlementForms';
 import { DocumentVersionEntity, JointReportEntity, JointReportItemEntity } from './jointReports';
 import { SubsidyListEntity, SubsidyListItemEntity, ListObjectionEntity, BudgetEntity } from './lists';
-import { DisbursementEntity } from './ledger';
+import { DisbursementEntity, AccountChangeEntity, LedgerConfirmationEntity } from './ledger';
 
 export const ENTITIES: EntitySchema[] = [
   UserEntity,
@@ -65,6 +65,8 @@ export const ENTITIES: EntitySchema[] = [
   SubsidyListItemEntity,
   ListObjectionEntity,
   DisbursementEntity,
+  AccountChangeEntity,
+  LedgerConfirmationEntity,
   BudgetEntity,
   EnterpriseInvitationEntity,
   StageCountEntity,

@@ -7,6 +7,8 @@ import { StageCounts1764510000000 } from './1764510000000-StageCounts';
 import { WechatPay1764520000000 } from './1764520000000-WechatPay';
 import { OpenDoors1764530000000 } from './1764530000000-OpenDoors';
 import { DocumentVersions1764540000000 } from './1764540000000-DocumentVersions';
+import { AccountChanges1764545000000 } from './1764545000000-AccountChanges';
+import { LedgerConfirmations1764546000000 } from './1764546000000-LedgerConfirmations';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -19,4 +21,6 @@ export const MIGRATIONS = [
   WechatPay1764520000000,
   OpenDoors1764530000000,
   DocumentVersions1764540000000,
+  AccountChanges1764545000000,
+  LedgerConfirmations1764546000000,
 ];

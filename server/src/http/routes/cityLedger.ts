@@ -53,7 +53,15 @@ export function cityLedgerRoutes(routes: RouteTable, ledger: Disbursements): voi
         body: paymentBody,
         response: ledgerChangeSchema,
         status: [201, 200],
-        errors: ['invalid_transition', 'already_disbursed', 'account_missing', 'account_name_mismatch', 'voucher_used', 'voucher_reversed'],
+        errors: [
+          'invalid_transition',
+          'already_disbursed',
+          'awaiting_confirmation',
+          'account_missing',
+          'account_name_mismatch',
+          'voucher_used',
+          'voucher_reversed',
+        ],
       },
       async (ctx) => {
         const applicationId = appId(ctx);
@@ -100,6 +108,22 @@ export function cityLedgerRoutes(routes: RouteTable, ledger: Disbursements): voi
         const res = await ledger.reverse(ctx.state.auth!, applicationId, entryId, input(reversalBody, ctx));
         ctx.status = 201;
         ctx.body = res;
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/city/applications/:id/disbursements/:entryId/confirm',
+        access: ['city_finance'],
+        summary: '确认一笔更正或退汇（须由登记人以外的另一位经办人员确认；退汇确认后才能重新拨付）',
+        params: { id: applicationIdParam, entryId: entryIdParam },
+        response: ledgerChangeSchema,
+        errors: ['not_a_correction', 'already_confirmed'],
+      },
+      async (ctx) => {
+        const applicationId = appId(ctx);
+        const entryId = parseInput(entryIdParam, ctx.params.entryId, '台账记录编号不对');
+        ctx.body = await ledger.confirm(ctx.state.auth!, applicationId, entryId);
       },
     )
     .add(

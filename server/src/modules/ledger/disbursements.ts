@@ -8,6 +8,9 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
+import { requireOtherFinancePerson } from './fourEyes';
+import { lastConfirmedAccountChange } from '../../db/accountChanges';
+import { appendEvent } from '../../db/applications/history';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
 import { findApplication, lockApplication, type Application } from '../../db/applications';
@@ -15,7 +18,9 @@ import { isCityVisible } from '../../db/applications/city';
 import { findEnterprise } from '../../db/enterprises';
 import { findList } from '../../db/lists';
 import {
+  insertLedgerConfirmation,
   insertLedgerEntry,
+  ledgerConfirmations,
   ledgerEntries as entriesOf,
   ledgerLines,
   nextLedgerSeq as nextSeq,
@@ -102,7 +107,11 @@ export class Disbursements {
 
   private async ledgerOf(m: Tx, applicationId: string) {
     const entries = await entriesOf(m, applicationId);
-    return { entries: entries.map((e) => entryView(e)), netFen: entries.reduce((s, e) => s + e.amountFen, 0) };
+    return {
+      entries: entries.map((e) => entryView(e)),
+      netFen: entries.reduce((s, e) => s + e.amountFen, 0),
+      awaitingConfirmation: await awaitingConfirmation(m, applicationId, entries),
+    };
   }
 
   private async result(m: Tx, applicationId: string, entry: LedgerEntry, replayed: boolean) {
@@ -189,6 +198,21 @@ export class Disbursements {
         if (compareDates(input.paidOn, today) > 0)
           throw new InvalidInputError('拨付日期不能晚于今天', [{ path: 'paidOn', message: '拨付日期不能晚于今天' }]);
         const list = app.listId ? await findList(tx, app.listId) : null;
+        // DESIGN.md "Four eyes": a 退汇 is recorded by one finance person and confirmed by another before the money goes out again.
+        const entries = await entriesOf(tx, applicationId);
+        const waiting = await awaitingConfirmation(tx, applicationId, entries);
+        if (entries.some((e) => e.kind === 'reversal' && waiting.includes(e.id)))
+          throw new ConflictError('这份申请的退汇尚未经市财政局另一位经办人员确认，确认后才能重新拨付', 'awaiting_confirmation');
+        // DESIGN.md "Four eyes": whoever approved the list does not record its disbursements, and whoever
+        // confirmed a change of the account does not record the next payment to it.
+        const confirmed = await lastConfirmedAccountChange(tx, applicationId);
+        const paidSince = entries.some((e) => e.kind === 'payment' && confirmed?.decidedAt != null && e.createdAt >= confirmed.decidedAt);
+        const confirmer = confirmed && !paidSince ? confirmed.decidedBy : null;
+        const barred = [list?.approvedBy, confirmer].filter((x): x is string => !!x);
+        if (list?.approvedBy === auth.userId)
+          await requireOtherFinancePerson(tx, auth.userId, barred, '审批这份名单的人不能再登记它的拨付');
+        if (confirmer === auth.userId)
+          await requireOtherFinancePerson(tx, auth.userId, barred, '确认收款账户变更的人不能登记变更后的下一笔拨付');
         const approvedOn = list?.approvedAt ? shanghaiDate(list.approvedAt) : null;
         if (approvedOn && compareDates(input.paidOn, approvedOn) < 0)
           throw new InvalidInputError(`拨付日期不能早于名单审批日期 ${approvedOn}`, [
@@ -362,6 +386,52 @@ export class Disbursements {
     }
   }
 
+  /**
+   * The second pair of eyes on a correction or a reversal (DESIGN.md "Four eyes"): another city finance
+   * person than the one who recorded it confirms it, once; the entry itself never changes.
+   */
+  async confirm(auth: Actor, applicationId: string, entryId: string) {
+    const now = this.deps.now();
+    try {
+      return await this.deps.db.transaction(async (tx) => {
+        const app = await this.cityApplication(tx, applicationId, true);
+        const entries = await entriesOf(tx, applicationId);
+        const entry = entries.find((e) => e.id === entryId);
+        if (!entry) throw new NotFoundError('这份申请的台账中没有这条记录');
+        if (entry.kind === 'payment')
+          throw new ConflictError('拨付记录无需确认；更正和退汇须由登记人以外的另一位经办人员确认', 'not_a_correction');
+        if (!(await awaitingConfirmation(tx, applicationId, entries)).includes(entry.id))
+          throw new ConflictError(`这笔${LEDGER_KIND_LABELS[entry.kind]}已经确认过了`, 'already_confirmed');
+        await requireOtherFinancePerson(tx, auth.userId, [entry.recordedBy], `登记这笔${LEDGER_KIND_LABELS[entry.kind]}的人不能再确认它`);
+        await insertLedgerConfirmation(tx, { id: newId(), entryId, applicationId, confirmedBy: auth.userId, confirmedAt: now });
+        await appendEvent(tx, {
+          id: newId(),
+          applicationId,
+          event: 'ledger_confirm',
+          fromStatus: app.status,
+          toStatus: app.status,
+          actorId: auth.userId,
+          actorRole: 'city_finance',
+          reason: null,
+          internalNote: null,
+          data: { entryId, kind: entry.kind, amountFen: entry.amountFen, voucherNo: entry.voucherNo, recordedBy: entry.recordedBy },
+          createdAt: now,
+        });
+        await this.deps.audit.append(tx, {
+          action: 'disbursement.confirm',
+          actorId: auth.userId,
+          entityType: 'application',
+          entityId: applicationId,
+          data: { entryId, kind: entry.kind, amountFen: entry.amountFen, recordedBy: entry.recordedBy },
+        });
+        return this.result(tx, applicationId, entry, false);
+      });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new ConflictError('这笔记录刚被他人确认，请刷新后查看', 'already_confirmed');
+      throw err;
+    }
+  }
+
   // ---- reading ------------------------------------------------------------------------------------
 
   async ledger(f: LedgerFilter) {
@@ -416,6 +486,12 @@ export class Disbursements {
       };
     });
   }
+}
+
+/** The corrections and reversals that no second finance person has confirmed yet. */
+async function awaitingConfirmation(tx: Tx, applicationId: string, entries: readonly LedgerEntry[]): Promise<string[]> {
+  const confirmed = new Set((await ledgerConfirmations(tx, applicationId)).map((c) => c.entryId));
+  return entries.filter((e) => e.kind !== 'payment' && !confirmed.has(e.id)).map((e) => e.id);
 }
 
 function isStale(err: unknown): boolean {

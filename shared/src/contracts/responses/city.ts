@@ -306,7 +306,11 @@ export const ledgerChangeSchema = z
       version: versionField,
       verifiedFen: fen.nullable(),
     }),
-    ledger: z.strictObject({ entries: z.array(ledgerEntrySchema), netFen: fen }),
+    ledger: z.strictObject({
+      entries: z.array(ledgerEntrySchema),
+      netFen: fen,
+      awaitingConfirmation: z.array(idField).describe('尚待另一位经办人员确认的更正、退汇（台账记录编号）'),
+    }),
     replayed: z.boolean().describe('同一请求重复提交：返回原记录，不再登记'),
   })
   .meta({ id: 'LedgerChange' });

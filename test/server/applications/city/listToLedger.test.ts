@@ -263,14 +263,23 @@ describe('the proposed list and the disbursement ledger', () => {
     const pay = { version: a.version, amountFen: 6_000_000, voucherNo: 'GK2026-000123', paidOn: c.today() };
     expect((await post(url, pay, c.miit.token)).status).toBe(403);
     expect((await post(url, pay, c.county.token)).status).toBe(403);
-    const wrongAmount = await post(url, { ...pay, amountFen: 5_999_999 }, c.finance2.token);
+    const wrongAmount = await post(url, { ...pay, amountFen: 5_999_999 }, c.finance.token);
     expect([wrongAmount.status, wrongAmount.body.error.details[0].path]).toEqual([400, 'amountFen']);
-    expect((await post(url, { ...pay, amountFen: 60000.5 }, c.finance2.token)).status).toBe(400);
-    expect((await post(url, { ...pay, paidOn: c.dayFromToday(1) }, c.finance2.token)).status).toBe(400);
-    expect((await post(url, { ...pay, paidOn: '2026-02-30' }, c.finance2.token)).status).toBe(400);
-    expect((await post(url, { ...pay, voucherNo: '凭证' }, c.finance2.token)).status).toBe(400);
+    expect((await post(url, { ...pay, amountFen: 60000.5 }, c.finance.token)).status).toBe(400);
+    expect((await post(url, { ...pay, paidOn: c.dayFromToday(1) }, c.finance.token)).status).toBe(400);
+    expect((await post(url, { ...pay, paidOn: '2026-02-30' }, c.finance.token)).status).toBe(400);
+    expect((await post(url, { ...pay, voucherNo: '凭证' }, c.finance.token)).status).toBe(400);
 
-    const paid = await post(url, pay, c.finance2.token);
+    // Four eyes (DESIGN.md): finance2 approved the list, so it may not record the payment; the refusal names who may.
+    await c.t.db.query('UPDATE users SET display_name = ? WHERE id = ?', ['张会签', c.finance.userId]);
+    const approverPays = await post(url, pay, c.finance2.token);
+    expect([approverPays.status, approverPays.body.error.message]).toEqual([
+      403,
+      '审批这份名单的人不能再登记它的拨付，请由市财政局的其他经办人员（张会签）办理',
+    ]);
+    expect((await appStatus(apps.a.id)).status).toBe('approved');
+
+    const paid = await post(url, pay, c.finance.token);
     expect(paid.status).toBe(201);
     expect(paid.body.entry).toMatchObject({
       kind: 'payment',
@@ -284,14 +293,14 @@ describe('the proposed list and the disbursement ledger', () => {
     firstPaymentId = paid.body.entry.id;
 
     // The same payment sent again (a retry): the recorded entry, nothing new.
-    const retry = await post(url, { ...pay, voucherNo: ' gk2026-000123 ' }, c.finance2.token);
+    const retry = await post(url, { ...pay, voucherNo: ' gk2026-000123 ' }, c.finance.token);
     expect([retry.status, retry.body.replayed, retry.body.entry.id]).toEqual([200, true, firstPaymentId]);
     // A second payment of a paid application is refused, whatever its voucher.
-    const second = await post(url, { ...pay, version: paid.body.application.version, voucherNo: 'GK2026-000999' }, c.finance2.token);
+    const second = await post(url, { ...pay, version: paid.body.application.version, voucherNo: 'GK2026-000999' }, c.finance.token);
     expect([second.status, second.body.error.code]).toEqual([409, 'already_disbursed']);
     // The voucher belongs to this payment: it cannot pay another application.
     const cApp = await appStatus(apps.c.id);
-    const reused = await post(`/api/v1/city/applications/${apps.c.id}/disbursements`, { ...pay, version: cApp.version }, c.finance2.token);
+    const reused = await post(`/api/v1/city/applications/${apps.c.id}/disbursements`, { ...pay, version: cApp.version }, c.finance.token);
     expect([reused.status, reused.body.error.code]).toEqual([409, 'voucher_used']);
     const rows = await c.t.db.read((tx) => disbursementsMatching(tx, { applicationId: apps.a.id }));
     expect(rows).toHaveLength(1);
@@ -303,7 +312,7 @@ describe('the proposed list and the disbursement ledger', () => {
     const res = await post(
       `/api/v1/city/applications/${apps.c.id}/disbursements`,
       { version: cApp.version, amountFen: 6_000_000, voucherNo: 'GK2026-000200', paidOn: c.today() },
-      c.finance2.token,
+      c.finance.token,
     );
     expect([res.status, res.body.error.code]).toEqual([409, 'account_name_mismatch']);
     expect((await appStatus(apps.c.id)).status).toBe('approved');
@@ -312,11 +321,11 @@ describe('the proposed list and the disbursement ledger', () => {
   test('a returned payment (退汇) is reversed by a new entry; the application is paid again with a new voucher', async () => {
     const a = await appStatus(apps.a.id);
     const reverseUrl = `/api/v1/city/applications/${apps.a.id}/disbursements/${firstPaymentId}/reverse`;
-    expect((await post(reverseUrl, { version: a.version, reason: '退', returnedOn: c.today() }, c.finance2.token)).status).toBe(400);
+    expect((await post(reverseUrl, { version: a.version, reason: '退', returnedOn: c.today() }, c.finance.token)).status).toBe(400);
     const reversed = await post(
       reverseUrl,
       { version: a.version, reason: '收款账户已销户，款项退回国库', returnedOn: c.today() },
-      c.finance2.token,
+      c.finance.token,
     );
     expect(reversed.status).toBe(201);
     expect(reversed.body.entry).toMatchObject({ kind: 'reversal', amountFen: -6_000_000, correctsId: firstPaymentId, seq: 2 });
@@ -325,21 +334,37 @@ describe('the proposed list and the disbursement ledger', () => {
     const again = await post(
       reverseUrl,
       { version: reversed.body.application.version, reason: '重复登记', returnedOn: c.today() },
-      c.finance2.token,
+      c.finance.token,
     );
     expect([again.status, again.body.error.code]).toEqual([409, 'already_reversed']);
 
     const url = `/api/v1/city/applications/${apps.a.id}/disbursements`;
+    // Four eyes: the 退汇 is confirmed by another finance person before the money goes out again.
+    const early = await post(
+      url,
+      { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000456', paidOn: c.today() },
+      c.finance.token,
+    );
+    expect([early.status, early.body.error.code]).toEqual([409, 'awaiting_confirmation']);
+    expect(reversed.body.ledger.awaitingConfirmation).toEqual([reversed.body.entry.id]);
+    const confirmUrl = `${url}/${reversed.body.entry.id}/confirm`;
+    const self = await post(confirmUrl, {}, c.finance.token);
+    expect([self.status, self.body.error.message]).toEqual([403, '登记这笔退汇冲回的人不能再确认它，请由市财政局的其他经办人员办理']);
+    const confirmed = await post(confirmUrl, {}, c.finance2.token);
+    expect([confirmed.status, confirmed.body.ledger.awaitingConfirmation]).toEqual([200, []]);
+    expect((await post(confirmUrl, {}, c.finance2.token)).body.error.code).toBe('already_confirmed');
+    expect((await post(`${url}/${firstPaymentId}/confirm`, {}, c.finance2.token)).body.error.code).toBe('not_a_correction');
+
     const oldVoucher = await post(
       url,
       { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000123', paidOn: c.today() },
-      c.finance2.token,
+      c.finance.token,
     );
     expect([oldVoucher.status, oldVoucher.body.error.code]).toEqual([409, 'voucher_reversed']);
     const repaid = await post(
       url,
       { version: reversed.body.application.version, amountFen: 6_000_000, voucherNo: 'GK2026-000456', paidOn: c.today() },
-      c.finance2.token,
+      c.finance.token,
     );
     expect(repaid.status).toBe(201);
     expect(repaid.body.application.status).toBe('disbursed');
@@ -352,31 +377,29 @@ describe('the proposed list and the disbursement ledger', () => {
   });
 
   test('a correction is a new entry with a reason; the original entry never changes', async () => {
-    const ledger = await get(`/api/v1/city/disbursements?applicationId=${apps.a.id}`, c.finance2.token);
+    const ledger = await get(`/api/v1/city/disbursements?applicationId=${apps.a.id}`, c.finance.token);
     const secondPayment = ledger.body.items[2] as { id: string; amountFen: number; voucherNo: string; accountNo: string };
     expect(secondPayment.accountNo).toBe('***************0123');
     const base = `/api/v1/city/applications/${apps.a.id}/disbursements`;
-    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: -100, reason: '更' }, c.finance2.token)).status).toBe(400);
-    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 0, reason: '金额录入错误' }, c.finance2.token)).status).toBe(
-      400,
-    );
-    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(
+    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: -100, reason: '更' }, c.finance.token)).status).toBe(400);
+    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 0, reason: '金额录入错误' }, c.finance.token)).status).toBe(400);
+    expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: 100, reason: '金额录入错误' }, c.finance.token)).status).toBe(
       400,
     ); // above the verified amount
     expect(
-      (await post(`${base}/${secondPayment.id}/correct`, { amountFen: -6_000_000, reason: '金额录入错误' }, c.finance2.token)).status,
+      (await post(`${base}/${secondPayment.id}/correct`, { amountFen: -6_000_000, reason: '金额录入错误' }, c.finance.token)).status,
     ).toBe(400); // to zero: that is a 退汇
-    expect((await post(`${base}/${firstPaymentId}/correct`, { amountFen: -100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(
+    expect((await post(`${base}/${firstPaymentId}/correct`, { amountFen: -100, reason: '金额录入错误' }, c.finance.token)).status).toBe(
       409,
     ); // reversed already
     const reversal = ledger.body.items[1] as { id: string };
-    expect((await post(`${base}/${reversal.id}/correct`, { amountFen: 100, reason: '金额录入错误' }, c.finance2.token)).status).toBe(409);
+    expect((await post(`${base}/${reversal.id}/correct`, { amountFen: 100, reason: '金额录入错误' }, c.finance.token)).status).toBe(409);
     expect((await post(`${base}/${secondPayment.id}/correct`, { amountFen: -100, reason: '金额录入错误' }, c.miit.token)).status).toBe(403);
 
     const corrected = await post(
       `${base}/${secondPayment.id}/correct`,
       { amountFen: -100, reason: '国库实际支付 59999.00 元，登记金额有误' },
-      c.finance2.token,
+      c.finance.token,
     );
     expect(corrected.status).toBe(201);
     expect(corrected.body.entry).toMatchObject({
@@ -389,7 +412,7 @@ describe('the proposed list and the disbursement ledger', () => {
     expect(corrected.body.ledger.netFen).toBe(5_999_900);
     const [original] = await c.t.db.read((tx) => disbursementsMatching(tx, { id: secondPayment.id }));
     expect(original.amountFen).toBe(6_000_000);
-    const second = await post(`${base}/${secondPayment.id}/correct`, { amountFen: 50, reason: '再次核对后补记' }, c.finance2.token);
+    const second = await post(`${base}/${secondPayment.id}/correct`, { amountFen: 50, reason: '再次核对后补记' }, c.finance.token);
     expect(second.body.entry.voucherNo).toBe(`${secondPayment.voucherNo}/C2`);
   });
 
@@ -411,7 +434,15 @@ describe('the proposed list and the disbursement ledger', () => {
     const detail = await get(`/api/v1/city/applications/${apps.a.id}`, c.finance.token);
     expect(detail.body.ledger.netFen).toBe(5_999_950);
     const events = await c.t.db.read((tx) => applicationEventsMatching(tx, { applicationId: apps.a.id }));
-    expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'approve_list', 'disburse', 'reverse_payment', 'disburse']);
+    expect(events.map((e) => e.event)).toEqual([
+      'city_approve',
+      'put_on_list',
+      'approve_list',
+      'disburse',
+      'reverse_payment',
+      'ledger_confirm',
+      'disburse',
+    ]);
 
     const doc = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse(binary);
     expect(doc.status).toBe(200);
