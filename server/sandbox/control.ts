@@ -190,7 +190,12 @@ const paySchemas = {
     serialNo: z.string().min(1),
     publicKeyPem: z.string().min(1),
   }),
-  payOrder: z.object({ ...payOrderRef, successTime: z.number().int().min(0).optional(), deliver: z.boolean().default(true) }),
+  payOrder: z.object({
+    ...payOrderRef,
+    successTime: z.number().int().min(0).optional(),
+    deliver: z.boolean().default(true),
+    prepayId: z.string().min(1).optional(),
+  }),
   order: z.object(payOrderRef),
   merchantRefund: z.object({ ...payOrderRef, refund: z.number().int().min(1), deliver: z.boolean().default(true) }),
   completeRefund: z.object({
@@ -370,7 +375,11 @@ function registerPayControlRoutes(router: Router, sb: SandboxContext, pay: Sandb
     guarded(async (ctx) => {
       const body = await parseBody(ctx, sb, paySchemas.payOrder);
       if (!body) return;
-      const opts = body.successTime === undefined ? { deliver: body.deliver } : { deliver: body.deliver, successTime: body.successTime };
+      const opts = {
+        deliver: body.deliver,
+        ...(body.successTime === undefined ? {} : { successTime: body.successTime }),
+        ...(body.prepayId === undefined ? {} : { prepayId: body.prepayId }),
+      };
       ok(ctx, { delivery: await pay.payOrder(body.mchid, body.outTradeNo, opts), order: pay.order(body.mchid, body.outTradeNo) });
     }),
   );

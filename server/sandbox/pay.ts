@@ -967,8 +967,14 @@ export interface SandboxPayControl {
   /**
    * The user pays: NOTPAY (or PAYERROR) and not expired → SUCCESS, then the TRANSACTION.SUCCESS callback
    * is sent (deliver: false leaves it pending for deliverPending). successTime backdates it (epoch ms).
+   * prepayId is what the payer's wx.requestPayment carried (`package=prepay_id=…`): refused when it is not
+   * the order's current one or has lived past its 2 hours, as WeChat refuses it ("该订单已过期，请重新下单").
    */
-  payOrder(mchid: string, outTradeNo: string, opts?: { successTime?: number; deliver?: boolean }): Promise<PayDelivery | null>;
+  payOrder(
+    mchid: string,
+    outTradeNo: string,
+    opts?: { successTime?: number; deliver?: boolean; prepayId?: string },
+  ): Promise<PayDelivery | null>;
   /** The payment fails (PAYERROR); the user may still pay it until it expires. */
   failOrder(mchid: string, outTradeNo: string): void;
   /** time_expire passes: no longer payable; stays NOTPAY until the merchant closes it. */
@@ -1094,6 +1100,14 @@ export function createPayControl(sb: SandboxContext): SandboxPayControl {
         throw new PaySandboxError(`order ${outTradeNo} is ${order.tradeState}: only NOTPAY or PAYERROR can be paid`);
       }
       if (isExpired(sb, order)) throw new PaySandboxError(`order ${outTradeNo} has expired`);
+      if (opts.prepayId !== undefined) {
+        // JSAPI下单 (https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/direct-jsons/jsapi-prepay.html):
+        // prepay_id 有效期为 2 小时; past that, wx.requestPayment fails until the merchant orders again
+        // with the same out_trade_no and parameters and hands out the new prepay_id.
+        if (opts.prepayId !== order.prepayId)
+          throw new PaySandboxError(`prepay_id ${opts.prepayId} is not the current one of ${outTradeNo}`);
+        if (sb.state.now() - order.prepayIssuedAt >= PREPAY_TTL_MS) throw new PaySandboxError(`prepay_id ${opts.prepayId} has expired`);
+      }
       const successTime = opts.successTime ?? sb.state.now();
       if (!Number.isFinite(successTime)) throw new PaySandboxError('successTime must be epoch milliseconds');
       order.tradeState = 'SUCCESS';
