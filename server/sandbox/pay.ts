@@ -23,7 +23,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { DelayTimers } from './faults';
-import { shanghaiDate, tradeBillCsv } from './payBill';
+import { endOfShanghaiDay, shanghaiDate, tradeBillCsv } from './payBill';
 import {
   AUTH_SCHEME,
   WECHAT_PAY_ORIGIN,
@@ -881,9 +881,14 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
 
   payRoute(router, sb, 'GET', '/v3/bill/tradebill', 'tradebill', ({ ctx, merchant }) => {
     const query = parseParams(tradeBillSchema, { ...ctx.query }, 'query');
-    // Bills of a day exist from the next day on.
-    if (query.bill_date >= shanghaiDate(sb.state.now())) throw new PayApiError(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
-    const content = tradeBillCsv(pay, merchant.mchid, query.bill_date, query.bill_type);
+    // Bills of a day exist from the next day on; WeChat makes them after about 10:00 and sometimes later
+    // (申请交易账单, https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html), and until
+    // then answers NO_STATEMENT_EXIST as for a day without trades. The sandbox makes a bill as its day ends,
+    // or when `control.pay.billMadeAt` says.
+    const madeAt = pay.billMadeAt.get(`${merchant.mchid}\u0000${query.bill_date}`) ?? endOfShanghaiDay(query.bill_date);
+    if (query.bill_date >= shanghaiDate(sb.state.now()) || sb.state.now() < madeAt)
+      throw new PayApiError(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+    const content = tradeBillCsv(pay, merchant.mchid, query.bill_date, query.bill_type, madeAt);
     if (content === null) throw new PayApiError(400, 'NO_STATEMENT_EXIST', '账单文件不存在：当日无交易');
     const token = randomBytes(24).toString('base64url');
     // The link is short-lived ("download_url 有效期" — notes/wechat.md: 5 minutes; the trade bill page,
@@ -1008,6 +1013,12 @@ export interface SandboxPayControl {
   configure(settings: { signErrors?: boolean; signatureProbes?: boolean }): void;
   /** Sends a `WECHATPAY/SIGNTEST/` probe of a notification now. */
   probe(notificationId: string): Promise<PayDelivery>;
+  /**
+   * When the merchant's bill of `billDate` is made (sandbox clock, epoch ms): before then it is
+   * NO_STATEMENT_EXIST (a bill late, as WeChat's may be), and refunds show the status they had then.
+   * Default: as the day ends (00:00 Beijing time the day after).
+   */
+  billMadeAt(mchid: string, billDate: string, at: number): void;
   /** Every probe sent so far and what the merchant answered. */
   probes(): PayDelivery[];
 }
@@ -1201,6 +1212,11 @@ export function createPayControl(sb: SandboxContext): SandboxPayControl {
     },
     probes() {
       return pay().probes.map((d) => structuredClone(d));
+    },
+    billMadeAt(mchid, billDate, at) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) throw new PaySandboxError('billDate must be YYYY-MM-DD');
+      if (!Number.isFinite(at)) throw new PaySandboxError('at must be epoch milliseconds');
+      pay().billMadeAt.set(`${mchid}\u0000${billDate}`, at);
     },
     payFault(api, mode, times = 1, delayMs = 0) {
       if (!Number.isInteger(times) || times < 1) throw new RangeError('times must be a positive integer');

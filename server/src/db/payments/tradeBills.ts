@@ -19,6 +19,15 @@ export async function updateBillCheck(tx: TxBrand, row: TradeBillCheck): Promise
   await em(tx).getRepository(TradeBillCheckEntity).update({ merchantAccountId: row.merchantAccountId, billDate: row.billDate }, row);
 }
 
+/** Days since `sinceDate` with a check still to be done again (no bill yet, refunds unfinished, or failed), oldest first. */
+export async function billDatesToRecheck(tx: TxBrand, sinceDate: string): Promise<string[]> {
+  const rows: { bill_date: string }[] = await em(tx).query(
+    "SELECT DISTINCT bill_date FROM trade_bill_checks WHERE outcome IN ('pending', 'not_ready', 'failed') AND bill_date >= ? ORDER BY bill_date",
+    [sinceDate],
+  );
+  return rows.map((r) => r.bill_date);
+}
+
 export async function insertDiscrepancy(tx: TxBrand, row: PaymentDiscrepancy): Promise<void> {
   await insertRow(em(tx), PaymentDiscrepancyEntity, row);
 }

@@ -23,9 +23,10 @@ import {
   reopenUnordered,
   type PaymentRequest,
 } from '../../db/payments/orders';
-import { refundByNo, refundsSucceededOn, refundsToSweep } from '../../db/payments/refunds';
+import { refundByNo, refundsOfDay, refundsToSweep } from '../../db/payments/refunds';
 import { allMerchantAccounts } from '../../db/payments/merchantAccounts';
 import {
+  billDatesToRecheck,
   discrepancies as discrepancyRows,
   findBillCheck,
   findDiscrepancy,
@@ -48,6 +49,43 @@ const RECHECK_OPEN_MS = 5 * 60_000;
 const MAX_CHECKS = 20;
 /** WeChat Pay's bills for a day are ready from about 10:00 the next day (Beijing time). */
 const BILL_READY_HOUR = 10;
+const DAY_MS = 24 * 3_600_000;
+/**
+ * NO_STATEMENT_EXIST is also the answer while a bill is not yet made, and bills can be late (申请交易账单,
+ * https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html): a day counts as without
+ * trades only once the bill is still absent at 10:00 two days after it — asked again later the first day
+ * and on the next.
+ */
+const NO_BILL_CONCLUSIVE_AFTER_MS = 2 * DAY_MS;
+/** A day not yet settled (no bill yet, refunds unfinished, a failure) is asked about again at most this often by the job. */
+const RECHECK_EVERY_MS = 3_600_000;
+/** WeChat Pay hands out bills for three months back. */
+const BILL_DAYS_KEPT = 92;
+
+type CheckOutcome = TradeBillCheck['outcome'];
+/** A check with one of these outcomes is final for its day; the others are done again. */
+const FINAL_OUTCOMES: ReadonlySet<CheckOutcome> = new Set(['agreed', 'disagreed']);
+
+function shiftDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 00:00 Beijing time of a day, epoch ms. */
+function startOfShanghaiDay(date: string): number {
+  return Date.parse(`${date}T00:00:00+08:00`);
+}
+
+type Disagreement = Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>;
+/** What a comparison found, and how many refunds it could not yet settle (the day is then checked again). */
+interface Compared {
+  disagreements: Disagreement[];
+  unfinished: number;
+}
+
+function outcomeOf(found: Compared): CheckOutcome {
+  if (found.unfinished > 0) return 'pending';
+  return found.disagreements.length ? 'disagreed' : 'agreed';
+}
 
 export interface SweepReport {
   checked: number;
@@ -127,21 +165,33 @@ export class PaymentReconciler {
     return refunds.length;
   }
 
-  /** Checks yesterday's bills once the hour has come when WeChat Pay has them ready. */
+  /**
+   * Once the hour has come when WeChat Pay has them ready: yesterday's bills, and again — at most hourly —
+   * every day not yet settled: a bill not yet made, refunds the bill showed unfinished, a failed check.
+   */
   async dailyBills(): Promise<void> {
     const now = this.deps.now();
     const shanghaiHour = new Date(now + 8 * 3600_000).getUTCHours();
     if (shanghaiHour < BILL_READY_HOUR) return;
-    await this.checkBills(todayInShanghai(new Date(now - 24 * 3600_000)));
+    const yesterday = todayInShanghai(new Date(now - DAY_MS));
+    const again = await this.deps.db.read((tx) => billDatesToRecheck(tx, shiftDate(yesterday, -BILL_DAYS_KEPT)));
+    for (const date of [yesterday, ...again.filter((d) => d !== yesterday)])
+      await this.checkBills(date, { recheckAfterMs: RECHECK_EVERY_MS });
   }
 
-  /** Every linked merchant's bill for one day, unless that day was already checked. */
-  async checkBills(billDate: string): Promise<{ accountId: string; outcome: string; disagreements: number }[]> {
+  /**
+   * Every linked merchant's bill for one day, unless that day was already settled (agreed or disagreed);
+   * a day not yet settled is checked again, by the job only once `recheckAfterMs` has passed.
+   */
+  async checkBills(
+    billDate: string,
+    opts: { recheckAfterMs?: number } = {},
+  ): Promise<{ accountId: string; outcome: string; disagreements: number }[]> {
     const accounts = await this.deps.db.read((tx) => allMerchantAccounts(tx));
     const out: { accountId: string; outcome: string; disagreements: number }[] = [];
     for (const account of accounts) {
       const done = await this.deps.db.read((tx) => findBillCheck(tx, account.id, billDate));
-      if (done && done.outcome !== 'failed') continue;
+      if (done && (FINAL_OUTCOMES.has(done.outcome) || this.deps.now() - done.checkedAt < (opts.recheckAfterMs ?? 0))) continue;
       if (account.status !== 'active' && !(await this.deps.db.read((tx) => hasTradeOn(tx, account.id, billDate)))) continue;
       const result = await this.checkOne(account.id, account.providerId, account.mchid, billDate).catch((err: unknown) => ({
         outcome: 'failed' as const,
@@ -175,14 +225,18 @@ export class PaymentReconciler {
     providerId: string,
     mchid: string,
     billDate: string,
-  ): Promise<{ outcome: 'agreed' | 'disagreed' | 'failed'; rows: number; disagreements: number; error?: string }> {
+  ): Promise<{ outcome: CheckOutcome; rows: number; disagreements: number; error?: string }> {
     const client = await this.service.clientOf({ merchantAccountId: accountId });
     const applied = await client.pay.tradebill({ bill_date: billDate, bill_type: 'ALL' });
-    // A past day without a single trade has no bill: it is the empty bill, and ours must be empty too.
     if (applied.status === 400 && (applied.data as { code?: string } | undefined)?.code === 'NO_STATEMENT_EXIST') {
+      // Not yet made, or a day without a single trade: only time tells them apart. Until then nothing is
+      // compared and nobody is told anything; the day is asked about again.
+      if (this.deps.now() < startOfShanghaiDay(billDate) + NO_BILL_CONCLUSIVE_AFTER_MS + BILL_READY_HOUR * 3_600_000)
+        return { outcome: 'not_ready', rows: 0, disagreements: 0 };
+      // Still absent: the empty bill, and ours must be empty too.
       const found = await this.compare(accountId, billDate, []);
-      for (const d of found) await this.record(accountId, providerId, mchid, billDate, d);
-      return { outcome: found.length ? 'disagreed' : 'agreed', rows: 0, disagreements: found.length };
+      for (const d of found.disagreements) await this.record(accountId, providerId, mchid, billDate, d);
+      return { outcome: outcomeOf(found), rows: 0, disagreements: found.disagreements.length };
     }
     if (applied.status !== 200)
       return {
@@ -201,16 +255,13 @@ export class PaymentReconciler {
     const parsed = parseTradeBill(file.data);
     if (!parsed.ok) return { outcome: 'failed', rows: 0, disagreements: 0, error: parsed.error };
     const found = await this.compare(accountId, billDate, parsed.rows);
-    for (const d of found) await this.record(accountId, providerId, mchid, billDate, d);
-    return { outcome: found.length ? 'disagreed' : 'agreed', rows: parsed.rows.length, disagreements: found.length };
+    for (const d of found.disagreements) await this.record(accountId, providerId, mchid, billDate, d);
+    return { outcome: outcomeOf(found), rows: parsed.rows.length, disagreements: found.disagreements.length };
   }
 
-  private async compare(
-    accountId: string,
-    billDate: string,
-    bill: BillRow[],
-  ): Promise<Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[]> {
-    const out: Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[] = [];
+  private async compare(accountId: string, billDate: string, bill: BillRow[]): Promise<Compared> {
+    const out: Disagreement[] = [];
+    let unfinished = 0;
     // Our side of every order the bill names, in one read; only what the bill says we lack is asked about again.
     const numbers = [...new Set(bill.map((b) => b.outTradeNo))];
     const known = new Map(
@@ -265,54 +316,109 @@ export class PaymentReconciler {
           theirs: null,
         });
     }
-    const refundsInBill = bill.filter((r) => r.tradeState === 'REFUND' && r.refundStatus === 'SUCCESS');
+    // 交易账单详细说明 (https://pay.weixin.qq.com/docs/merchant/products/bill-download/format-trade.html): a refund
+    // is on the bill of the day it was ACCEPTED, with the status it had when the bill was made, never updated.
+    const refundsInBill = bill.filter((r) => r.tradeState === 'REFUND');
     for (const b of refundsInBill) {
       // settleRefund reads the request's amounts afresh; the row only names it.
       const row = find(b.outTradeNo);
       if (!row) continue; // the order's own absence is reported above or on its day
-      const before = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
-      if (!before || before.status !== 'succeeded')
-        await this.deps.db.transaction((tx) =>
-          settleRefund(
-            this.deps,
-            tx,
-            row,
-            { out_refund_no: b.outRefundNo, refund_id: b.refundId, amount: { refund: b.refundFen } },
-            'tradebill',
-            this.deps.now(),
-          ),
-        );
-      const after = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
-      if (after && after.amountFen !== b.refundFen)
+      let ours = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
+      if (b.refundStatus === 'SUCCESS') {
+        if (!ours || ours.status !== 'succeeded')
+          await this.deps.db.transaction((tx) =>
+            settleRefund(
+              this.deps,
+              tx,
+              row,
+              { out_refund_no: b.outRefundNo, refund_id: b.refundId, amount: { refund: b.refundFen } },
+              'tradebill',
+              this.deps.now(),
+            ),
+          );
+      } else if (!ours || ours.status !== 'succeeded') {
+        // Accepted but unfinished when the bill was made (a refund to a bank card takes days): what it is now
+        // comes from WeChat Pay; until it ends, the day is carried forward and checked again.
+        await this.refreshRefund(row, b.outRefundNo, ours);
+      }
+      ours = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
+      if (!ours || ours.status === 'requested' || ours.status === 'processing') {
+        unfinished += 1;
+        continue;
+      }
+      if (ours.status === 'failed')
         out.push({
           outTradeNo: b.outTradeNo,
           kind: 'refund_mismatch',
-          message: `退款 ${b.outRefundNo} 金额不一致：平台 ${(after.amountFen / 100).toFixed(2)} 元，账单 ${(b.refundFen / 100).toFixed(2)} 元`,
-          ours: { amountFen: after.amountFen },
+          message: `退款 ${b.outRefundNo} 账单显示微信支付已受理（${(b.refundFen / 100).toFixed(2)} 元），平台记录为退款失败，请服务商在商户平台核对`,
+          ours: { outRefundNo: ours.outRefundNo, status: ours.status },
+          theirs: { ...b },
+        });
+      else if (ours.amountFen !== b.refundFen)
+        out.push({
+          outTradeNo: b.outTradeNo,
+          kind: 'refund_mismatch',
+          message: `退款 ${b.outRefundNo} 金额不一致：平台 ${(ours.amountFen / 100).toFixed(2)} 元，账单 ${(b.refundFen / 100).toFixed(2)} 元`,
+          ours: { amountFen: ours.amountFen },
           theirs: { ...b },
         });
     }
-    const oursRefunded = await this.deps.db.read((tx) => refundsSucceededOn(tx, accountId, billDate));
-    for (const r of oursRefunded) {
-      if (!refundsInBill.some((b) => b.outRefundNo === r.outRefundNo))
-        out.push({
-          outTradeNo: r.outTradeNo,
-          kind: 'refund_mismatch',
-          message: `平台记录的退款 ${r.outRefundNo}（${(r.amountFen / 100).toFixed(2)} 元）不在微信支付账单中`,
-          ours: { outRefundNo: r.outRefundNo, amountFen: r.amountFen },
-          theirs: null,
-        });
+    // Ours the bill should list: succeeded this day, or asked for this day. One the bill lacks may have
+    // been accepted on another day (asked at 23:59, accepted after midnight; accepted on D, succeeded on
+    // D+1) and belongs to that day's bill: WeChat Pay's acceptance time (create_time) says which.
+    const from = startOfShanghaiDay(billDate);
+    const oursOfDay = await this.deps.db.read((tx) => refundsOfDay(tx, accountId, billDate, from, from + DAY_MS));
+    for (const r of oursOfDay) {
+      if (refundsInBill.some((b) => b.outRefundNo === r.outRefundNo)) continue;
+      const acceptedOn = await this.acceptanceDay(accountId, r.outRefundNo, billDate);
+      if (acceptedOn === null) {
+        unfinished += 1;
+        continue;
+      }
+      if (acceptedOn !== billDate) continue;
+      out.push({
+        outTradeNo: r.outTradeNo,
+        kind: 'refund_mismatch',
+        message: `平台记录的退款 ${r.outRefundNo}（${(r.amountFen / 100).toFixed(2)} 元）不在微信支付账单中`,
+        ours: { outRefundNo: r.outRefundNo, amountFen: r.amountFen },
+        theirs: null,
+      });
     }
-    return out;
+    return { disagreements: out, unfinished };
   }
 
-  private async record(
-    accountId: string,
-    providerId: string,
-    mchid: string,
-    billDate: string,
-    d: Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>,
-  ): Promise<void> {
+  /** Asks WeChat Pay about a refund the bill showed unfinished, and records what it says. */
+  private async refreshRefund(row: PaymentRequest, outRefundNo: string, ours: Awaited<ReturnType<typeof refundByNo>>): Promise<void> {
+    const client = await this.service.clientOf(row);
+    const res = await client.pay.find_refunds(outRefundNo);
+    if (ours) {
+      await this.service.recordRefundAnswer(row, ours, res.status, res.data, 'tradebill').catch((err: unknown) => {
+        this.logger?.warn({ err, outRefundNo }, 'trade bill: a refund could not be brought up to date');
+      });
+      return;
+    }
+    // Made in the merchant console and not yet heard of: learnt here once it has succeeded.
+    const data = res.data as { status?: string } | undefined;
+    if (res.status === 200 && data?.status === 'SUCCESS')
+      await this.deps.db.transaction((tx) =>
+        settleRefund(this.deps, tx, row, { ...(res.data as object), out_refund_no: outRefundNo }, 'tradebill', this.deps.now()),
+      );
+  }
+
+  /**
+   * The Beijing day WeChat Pay accepted a refund (its create_time); `billDate` itself when WeChat Pay has
+   * no such refund (then the bill rightly lacks it, and ours is wrong on this day); null without a clear answer.
+   */
+  private async acceptanceDay(accountId: string, outRefundNo: string, billDate: string): Promise<string | null> {
+    const client = await this.service.clientOf({ merchantAccountId: accountId });
+    const res = await client.pay.find_refunds(outRefundNo);
+    if (res.status === 404) return billDate;
+    const created = Date.parse((res.data as { create_time?: string } | undefined)?.create_time ?? '');
+    if (res.status !== 200 || !Number.isFinite(created)) return null;
+    return todayInShanghai(new Date(created));
+  }
+
+  private async record(accountId: string, providerId: string, mchid: string, billDate: string, d: Disagreement): Promise<void> {
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       try {
