@@ -7,23 +7,20 @@ import { ConflictError, NotFoundError } from '../errors';
 import { holdersOf, enqueueNotifications } from '../notifications/outbox';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import type { PaymentDeps, PaymentService } from './service';
-import { settleRefund } from './settle';
 import { paymentContext, paymentReport } from './decide';
-import { parseTradeBill, type BillRow } from './tradeBill';
+import { parseTradeBill } from './tradeBill';
+import { compareBill, DAY_MS, outcomeOf, startOfShanghaiDay, type CheckOutcome, type Disagreement } from './billCompare';
 import { ownedProvider, providerName, providerOwnerId } from '../../db/providers';
 import {
   countUnclearCheck,
   findPaymentRequest,
   hasTradeOn,
   notePaymentProblemByTradeNo,
-  paidOnDay,
-  paymentRequestByTradeNo,
-  paymentRequestsByTradeNos,
   paymentRequestsToSweep,
   reopenUnordered,
   type PaymentRequest,
 } from '../../db/payments/orders';
-import { refundByNo, refundsOfDay, refundsToSweep } from '../../db/payments/refunds';
+import { refundsToSweep } from '../../db/payments/refunds';
 import { allMerchantAccounts } from '../../db/payments/merchantAccounts';
 import {
   billDatesToRecheck,
@@ -34,7 +31,6 @@ import {
   insertDiscrepancy,
   resolveDiscrepancy,
   updateBillCheck,
-  type PaymentDiscrepancy,
   type TradeBillCheck,
 } from '../../db/payments/tradeBills';
 
@@ -49,7 +45,6 @@ const RECHECK_OPEN_MS = 5 * 60_000;
 const MAX_CHECKS = 20;
 /** WeChat Pay's bills for a day are ready from about 10:00 the next day (Beijing time). */
 const BILL_READY_HOUR = 10;
-const DAY_MS = 24 * 3_600_000;
 /**
  * NO_STATEMENT_EXIST is also the answer while a bill is not yet made, and bills can be late (申请交易账单,
  * https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html): a day counts as without
@@ -62,29 +57,11 @@ const RECHECK_EVERY_MS = 3_600_000;
 /** WeChat Pay hands out bills for three months back. */
 const BILL_DAYS_KEPT = 92;
 
-type CheckOutcome = TradeBillCheck['outcome'];
 /** A check with one of these outcomes is final for its day; the others are done again. */
 const FINAL_OUTCOMES: ReadonlySet<CheckOutcome> = new Set(['agreed', 'disagreed']);
 
 function shiftDate(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** 00:00 Beijing time of a day, epoch ms. */
-function startOfShanghaiDay(date: string): number {
-  return Date.parse(`${date}T00:00:00+08:00`);
-}
-
-type Disagreement = Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>;
-/** What a comparison found, and how many refunds it could not yet settle (the day is then checked again). */
-interface Compared {
-  disagreements: Disagreement[];
-  unfinished: number;
-}
-
-function outcomeOf(found: Compared): CheckOutcome {
-  if (found.unfinished > 0) return 'pending';
-  return found.disagreements.length ? 'disagreed' : 'agreed';
 }
 
 export interface SweepReport {
@@ -234,7 +211,7 @@ export class PaymentReconciler {
       if (this.deps.now() < startOfShanghaiDay(billDate) + NO_BILL_CONCLUSIVE_AFTER_MS + BILL_READY_HOUR * 3_600_000)
         return { outcome: 'not_ready', rows: 0, disagreements: 0 };
       // Still absent: the empty bill, and ours must be empty too.
-      const found = await this.compare(accountId, billDate, []);
+      const found = await compareBill(this.deps, accountId, billDate, []);
       for (const d of found.disagreements) await this.record(accountId, providerId, mchid, billDate, d);
       return { outcome: outcomeOf(found), rows: 0, disagreements: found.disagreements.length };
     }
@@ -254,168 +231,9 @@ export class PaymentReconciler {
       return { outcome: 'failed', rows: 0, disagreements: 0, error: 'bill hash mismatch' };
     const parsed = parseTradeBill(file.data);
     if (!parsed.ok) return { outcome: 'failed', rows: 0, disagreements: 0, error: parsed.error };
-    const found = await this.compare(accountId, billDate, parsed.rows);
+    const found = await compareBill(this.deps, accountId, billDate, parsed.rows);
     for (const d of found.disagreements) await this.record(accountId, providerId, mchid, billDate, d);
     return { outcome: outcomeOf(found), rows: parsed.rows.length, disagreements: found.disagreements.length };
-  }
-
-  private async compare(accountId: string, billDate: string, bill: BillRow[]): Promise<Compared> {
-    const out: Disagreement[] = [];
-    let unfinished = 0;
-    // Our side of every order the bill names, in one read; only what the bill says we lack is asked about again.
-    const numbers = [...new Set(bill.map((b) => b.outTradeNo))];
-    const known = new Map(
-      (await this.deps.db.read((tx) => paymentRequestsByTradeNos(tx, accountId, numbers))).map((r) => [r.outTradeNo, r]),
-    );
-    const find = (outTradeNo: string) => known.get(outTradeNo) ?? null;
-    const reread = (outTradeNo: string) => this.deps.db.read((tx) => paymentRequestByTradeNo(tx, accountId, outTradeNo));
-    const paidInBill = new Map<string, BillRow>();
-    for (const b of bill.filter((r) => r.tradeState === 'SUCCESS')) {
-      paidInBill.set(b.outTradeNo, b);
-      let ours = find(b.outTradeNo);
-      if (!ours) {
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'missing_here',
-          message: `微信支付账单有一笔 ${(b.settlementFen / 100).toFixed(2)} 元的付款，平台没有对应的付款请求`,
-          ours: null,
-          theirs: { ...b },
-        });
-        continue;
-      }
-      if (ours.status !== 'paid') {
-        // A callback we never got: the query settles it, once.
-        await this.service.queryAndSettle(await this.service.clientOf(ours), ours, 'tradebill');
-        ours = (await reread(b.outTradeNo))!;
-      }
-      if (ours.status !== 'paid')
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'unsettled',
-          message: `账单显示已支付，平台记录为“${ours.status}”`,
-          ours: { status: ours.status },
-          theirs: { ...b },
-        });
-      else if (ours.amountFen !== b.settlementFen || ours.transactionId !== b.transactionId)
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'amount_mismatch',
-          message: `金额或微信支付单号不一致：平台 ${(ours.amountFen / 100).toFixed(2)} 元 ${ours.transactionId}，账单 ${(b.settlementFen / 100).toFixed(2)} 元 ${b.transactionId}`,
-          ours: { amountFen: ours.amountFen, transactionId: ours.transactionId },
-          theirs: { ...b },
-        });
-    }
-    const oursPaid = await this.deps.db.read((tx) => paidOnDay(tx, accountId, billDate));
-    for (const p of oursPaid) {
-      if (!paidInBill.has(p.outTradeNo))
-        out.push({
-          outTradeNo: p.outTradeNo,
-          kind: 'missing_there',
-          message: `平台记录 ${p.paidOn} 收到 ${(p.amountFen / 100).toFixed(2)} 元（${p.transactionId}），微信支付账单中没有`,
-          ours: { amountFen: p.amountFen, transactionId: p.transactionId },
-          theirs: null,
-        });
-    }
-    // 交易账单详细说明 (https://pay.weixin.qq.com/docs/merchant/products/bill-download/format-trade.html): a refund
-    // is on the bill of the day it was ACCEPTED, with the status it had when the bill was made, never updated.
-    const refundsInBill = bill.filter((r) => r.tradeState === 'REFUND');
-    for (const b of refundsInBill) {
-      // settleRefund reads the request's amounts afresh; the row only names it.
-      const row = find(b.outTradeNo);
-      if (!row) continue; // the order's own absence is reported above or on its day
-      let ours = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
-      if (b.refundStatus === 'SUCCESS') {
-        if (!ours || ours.status !== 'succeeded')
-          await this.deps.db.transaction((tx) =>
-            settleRefund(
-              this.deps,
-              tx,
-              row,
-              { out_refund_no: b.outRefundNo, refund_id: b.refundId, amount: { refund: b.refundFen } },
-              'tradebill',
-              this.deps.now(),
-            ),
-          );
-      } else if (!ours || ours.status !== 'succeeded') {
-        // Accepted but unfinished when the bill was made (a refund to a bank card takes days): what it is now
-        // comes from WeChat Pay; until it ends, the day is carried forward and checked again.
-        await this.refreshRefund(row, b.outRefundNo, ours);
-      }
-      ours = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
-      if (!ours || ours.status === 'requested' || ours.status === 'processing') {
-        unfinished += 1;
-        continue;
-      }
-      if (ours.status === 'failed')
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'refund_mismatch',
-          message: `退款 ${b.outRefundNo} 账单显示微信支付已受理（${(b.refundFen / 100).toFixed(2)} 元），平台记录为退款失败，请服务商在商户平台核对`,
-          ours: { outRefundNo: ours.outRefundNo, status: ours.status },
-          theirs: { ...b },
-        });
-      else if (ours.amountFen !== b.refundFen)
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'refund_mismatch',
-          message: `退款 ${b.outRefundNo} 金额不一致：平台 ${(ours.amountFen / 100).toFixed(2)} 元，账单 ${(b.refundFen / 100).toFixed(2)} 元`,
-          ours: { amountFen: ours.amountFen },
-          theirs: { ...b },
-        });
-    }
-    // Ours the bill should list: succeeded this day, or asked for this day. One the bill lacks may have
-    // been accepted on another day (asked at 23:59, accepted after midnight; accepted on D, succeeded on
-    // D+1) and belongs to that day's bill: WeChat Pay's acceptance time (create_time) says which.
-    const from = startOfShanghaiDay(billDate);
-    const oursOfDay = await this.deps.db.read((tx) => refundsOfDay(tx, accountId, billDate, from, from + DAY_MS));
-    for (const r of oursOfDay) {
-      if (refundsInBill.some((b) => b.outRefundNo === r.outRefundNo)) continue;
-      const acceptedOn = await this.acceptanceDay(accountId, r.outRefundNo, billDate);
-      if (acceptedOn === null) {
-        unfinished += 1;
-        continue;
-      }
-      if (acceptedOn !== billDate) continue;
-      out.push({
-        outTradeNo: r.outTradeNo,
-        kind: 'refund_mismatch',
-        message: `平台记录的退款 ${r.outRefundNo}（${(r.amountFen / 100).toFixed(2)} 元）不在微信支付账单中`,
-        ours: { outRefundNo: r.outRefundNo, amountFen: r.amountFen },
-        theirs: null,
-      });
-    }
-    return { disagreements: out, unfinished };
-  }
-
-  /** Asks WeChat Pay about a refund the bill showed unfinished, and records what it says. */
-  private async refreshRefund(row: PaymentRequest, outRefundNo: string, ours: Awaited<ReturnType<typeof refundByNo>>): Promise<void> {
-    const client = await this.service.clientOf(row);
-    const res = await client.pay.find_refunds(outRefundNo);
-    if (ours) {
-      await this.service.recordRefundAnswer(row, ours, res.status, res.data, 'tradebill').catch((err: unknown) => {
-        this.logger?.warn({ err, outRefundNo }, 'trade bill: a refund could not be brought up to date');
-      });
-      return;
-    }
-    // Made in the merchant console and not yet heard of: learnt here once it has succeeded.
-    const data = res.data as { status?: string } | undefined;
-    if (res.status === 200 && data?.status === 'SUCCESS')
-      await this.deps.db.transaction((tx) =>
-        settleRefund(this.deps, tx, row, { ...(res.data as object), out_refund_no: outRefundNo }, 'tradebill', this.deps.now()),
-      );
-  }
-
-  /**
-   * The Beijing day WeChat Pay accepted a refund (its create_time); `billDate` itself when WeChat Pay has
-   * no such refund (then the bill rightly lacks it, and ours is wrong on this day); null without a clear answer.
-   */
-  private async acceptanceDay(accountId: string, outRefundNo: string, billDate: string): Promise<string | null> {
-    const client = await this.service.clientOf({ merchantAccountId: accountId });
-    const res = await client.pay.find_refunds(outRefundNo);
-    if (res.status === 404) return billDate;
-    const created = Date.parse((res.data as { create_time?: string } | undefined)?.create_time ?? '');
-    if (res.status !== 200 || !Number.isFinite(created)) return null;
-    return todayInShanghai(new Date(created));
   }
 
   private async record(accountId: string, providerId: string, mchid: string, billDate: string, d: Disagreement): Promise<void> {
