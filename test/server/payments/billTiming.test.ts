@@ -184,3 +184,55 @@ describe('the trade bill as WeChat Pay makes it: refunds by acceptance day, bill
     expect(outcomeOf(await t.services.reconciler.checkBills(longAgo), notYet)).toBe('agreed');
   });
 });
+
+/** The job (dailyBills): a day whose bill is not yet made is asked about again, hourly, until it is. */
+describe('the daily bill job with a bill made late', () => {
+  let t: TestApp;
+  let shift = 0;
+  let p: PayParties;
+  // The app's and WeChat Pay's clock at 11:00 Beijing time today, when the job runs.
+  const today = dayBefore(0);
+  const yesterday = dayBefore(1);
+
+  beforeAll(async () => {
+    shift = at(today, '11:00:00') - Date.now();
+    t = await startTestApp({ now: () => Date.now() + shift, sandbox: { now: () => Date.now() + shift } });
+    p = await payParties(t, 'bill-job');
+  });
+  afterAll(() => t.close());
+
+  const check = async (): Promise<{ outcome: string; checked_at: number | string } | undefined> =>
+    (
+      await t.db.query<{ outcome: string; checked_at: number | string }>(
+        'SELECT outcome, checked_at FROM trade_bill_checks WHERE merchant_account_id = ? AND bill_date = ?',
+        [p.accountId, yesterday],
+      )
+    )[0];
+
+  test('not ready at 11:00, not asked again within the hour, checked once made', async () => {
+    const id = await requestPayment(t, p, 6_600);
+    await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token)).expect(200);
+    await t.sandbox.control.pay.payOrder(p.merchant.mchid, await outTradeNoOf(t, id), {
+      successTime: at(yesterday, '09:30:00'),
+      deliver: false,
+    });
+    // Our record of it, as its (here: late) callback or the sweeper would make it.
+    await t.services.reconciler.sweep();
+    expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status).toBe('paid');
+    t.sandbox.control.pay.billMadeAt(p.merchant.mchid, yesterday, t.sandbox.control.now() + 30 * 60_000);
+
+    await t.services.reconciler.dailyBills();
+    const first = await check();
+    expect(first?.outcome).toBe('not_ready');
+    shift += 20 * 60_000;
+    await t.services.reconciler.dailyBills();
+    expect(await check()).toEqual(first);
+
+    // An hour on, the bill has been made (at 11:30): the job asks again and the day agrees.
+    shift += 45 * 60_000;
+    await t.services.reconciler.dailyBills();
+    expect((await check())?.outcome).toBe('agreed');
+    const discrepancies: unknown[] = await t.db.query('SELECT 1 FROM payment_discrepancies WHERE merchant_account_id = ?', [p.accountId]);
+    expect(discrepancies).toEqual([]);
+  });
+});

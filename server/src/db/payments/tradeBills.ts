@@ -19,11 +19,14 @@ export async function updateBillCheck(tx: TxBrand, row: TradeBillCheck): Promise
   await em(tx).getRepository(TradeBillCheckEntity).update({ merchantAccountId: row.merchantAccountId, billDate: row.billDate }, row);
 }
 
-/** Days since `sinceDate` with a check still to be done again (no bill yet, refunds unfinished, or failed), oldest first. */
-export async function billDatesToRecheck(tx: TxBrand, sinceDate: string): Promise<string[]> {
+/**
+ * Days with a check still to be done again, oldest first: no bill yet or refunds unfinished since
+ * `sinceDate`, a failed check since `failedSince` (a failure that lasts is for people, not for hourly calls).
+ */
+export async function billDatesToRecheck(tx: TxBrand, sinceDate: string, failedSince: string): Promise<string[]> {
   const rows: { bill_date: string }[] = await em(tx).query(
-    "SELECT DISTINCT bill_date FROM trade_bill_checks WHERE outcome IN ('pending', 'not_ready', 'failed') AND bill_date >= ? ORDER BY bill_date",
-    [sinceDate],
+    "SELECT DISTINCT bill_date FROM trade_bill_checks WHERE (outcome IN ('pending', 'not_ready') AND bill_date >= ?) OR (outcome = 'failed' AND bill_date >= ?) ORDER BY bill_date",
+    [sinceDate, failedSince],
   );
   return rows.map((r) => r.bill_date);
 }

@@ -56,6 +56,8 @@ const NO_BILL_CONCLUSIVE_AFTER_MS = 2 * DAY_MS;
 const RECHECK_EVERY_MS = 3_600_000;
 /** WeChat Pay hands out bills for three months back. */
 const BILL_DAYS_KEPT = 92;
+/** A failed check (WeChat Pay unreachable, a bad file) is tried again by the job for this many days after yesterday. */
+const FAILED_RETRY_DAYS = 2;
 
 /** A check with one of these outcomes is final for its day; the others are done again. */
 const FINAL_OUTCOMES: ReadonlySet<CheckOutcome> = new Set(['agreed', 'disagreed']);
@@ -151,7 +153,9 @@ export class PaymentReconciler {
     const shanghaiHour = new Date(now + 8 * 3600_000).getUTCHours();
     if (shanghaiHour < BILL_READY_HOUR) return;
     const yesterday = todayInShanghai(new Date(now - DAY_MS));
-    const again = await this.deps.db.read((tx) => billDatesToRecheck(tx, shiftDate(yesterday, -BILL_DAYS_KEPT)));
+    const again = await this.deps.db.read((tx) =>
+      billDatesToRecheck(tx, shiftDate(yesterday, -BILL_DAYS_KEPT), shiftDate(yesterday, -FAILED_RETRY_DAYS)),
+    );
     for (const date of [yesterday, ...again.filter((d) => d !== yesterday)])
       await this.checkBills(date, { recheckAfterMs: RECHECK_EVERY_MS });
   }
