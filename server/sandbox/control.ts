@@ -190,7 +190,12 @@ const paySchemas = {
     serialNo: z.string().min(1),
     publicKeyPem: z.string().min(1),
   }),
-  payOrder: z.object({ ...payOrderRef, successTime: z.number().int().min(0).optional(), deliver: z.boolean().default(true) }),
+  payOrder: z.object({
+    ...payOrderRef,
+    successTime: z.number().int().min(0).optional(),
+    deliver: z.boolean().default(true),
+    prepayId: z.string().min(1).optional(),
+  }),
   order: z.object(payOrderRef),
   merchantRefund: z.object({ ...payOrderRef, refund: z.number().int().min(1), deliver: z.boolean().default(true) }),
   completeRefund: z.object({
@@ -199,6 +204,11 @@ const paySchemas = {
     mchid: z.string().min(1).optional(),
   }),
   manualRefunds: z.object({ on: z.boolean() }),
+  billMadeAt: z.object({
+    mchid: z.string().min(1),
+    billDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    at: z.number().int().min(0),
+  }),
   redeliver: z.object({ id: z.string().min(1) }),
   fault: z.object({
     api: z.enum(['jsapi', 'query', 'close', 'refund', 'refundQuery', 'tradebill', 'billdownload']),
@@ -370,7 +380,11 @@ function registerPayControlRoutes(router: Router, sb: SandboxContext, pay: Sandb
     guarded(async (ctx) => {
       const body = await parseBody(ctx, sb, paySchemas.payOrder);
       if (!body) return;
-      const opts = body.successTime === undefined ? { deliver: body.deliver } : { deliver: body.deliver, successTime: body.successTime };
+      const opts = {
+        deliver: body.deliver,
+        ...(body.successTime === undefined ? {} : { successTime: body.successTime }),
+        ...(body.prepayId === undefined ? {} : { prepayId: body.prepayId }),
+      };
       ok(ctx, { delivery: await pay.payOrder(body.mchid, body.outTradeNo, opts), order: pay.order(body.mchid, body.outTradeNo) });
     }),
   );
@@ -436,6 +450,13 @@ function registerPayControlRoutes(router: Router, sb: SandboxContext, pay: Sandb
     ok(ctx);
   });
   router.get('/__sandbox/pay/probes', (ctx) => ok(ctx, { probes: pay.probes() }));
+  // A bill made late (NO_STATEMENT_EXIST until `at`, sandbox clock), as WeChat Pay's sometimes are.
+  router.post('/__sandbox/pay/bills/made-at', async (ctx) => {
+    const body = await parseBody(ctx, sb, paySchemas.billMadeAt);
+    if (!body) return;
+    pay.billMadeAt(body.mchid, body.billDate, body.at);
+    ok(ctx);
+  });
   router.post(
     '/__sandbox/pay/probe',
     guarded(async (ctx) => {

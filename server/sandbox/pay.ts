@@ -23,7 +23,7 @@ import type { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { DelayTimers } from './faults';
-import { shanghaiDate, tradeBillCsv } from './payBill';
+import { endOfShanghaiDay, shanghaiDate, tradeBillCsv } from './payBill';
 import {
   AUTH_SCHEME,
   WECHAT_PAY_ORIGIN,
@@ -881,9 +881,14 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
 
   payRoute(router, sb, 'GET', '/v3/bill/tradebill', 'tradebill', ({ ctx, merchant }) => {
     const query = parseParams(tradeBillSchema, { ...ctx.query }, 'query');
-    // Bills of a day exist from the next day on.
-    if (query.bill_date >= shanghaiDate(sb.state.now())) throw new PayApiError(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
-    const content = tradeBillCsv(pay, merchant.mchid, query.bill_date, query.bill_type);
+    // Bills of a day exist from the next day on; WeChat makes them after about 10:00 and sometimes later
+    // (申请交易账单, https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html), and until
+    // then answers NO_STATEMENT_EXIST as for a day without trades. The sandbox makes a bill as its day ends,
+    // or when `control.pay.billMadeAt` says.
+    const madeAt = pay.billMadeAt.get(`${merchant.mchid}\u0000${query.bill_date}`) ?? endOfShanghaiDay(query.bill_date);
+    if (query.bill_date >= shanghaiDate(sb.state.now()) || sb.state.now() < madeAt)
+      throw new PayApiError(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+    const content = tradeBillCsv(pay, merchant.mchid, query.bill_date, query.bill_type, madeAt);
     if (content === null) throw new PayApiError(400, 'NO_STATEMENT_EXIST', '账单文件不存在：当日无交易');
     const token = randomBytes(24).toString('base64url');
     // The link is short-lived ("download_url 有效期" — notes/wechat.md: 5 minutes; the trade bill page,
@@ -967,8 +972,14 @@ export interface SandboxPayControl {
   /**
    * The user pays: NOTPAY (or PAYERROR) and not expired → SUCCESS, then the TRANSACTION.SUCCESS callback
    * is sent (deliver: false leaves it pending for deliverPending). successTime backdates it (epoch ms).
+   * prepayId is what the payer's wx.requestPayment carried (`package=prepay_id=…`): refused when it is not
+   * the order's current one or has lived past its 2 hours, as WeChat refuses it ("该订单已过期，请重新下单").
    */
-  payOrder(mchid: string, outTradeNo: string, opts?: { successTime?: number; deliver?: boolean }): Promise<PayDelivery | null>;
+  payOrder(
+    mchid: string,
+    outTradeNo: string,
+    opts?: { successTime?: number; deliver?: boolean; prepayId?: string },
+  ): Promise<PayDelivery | null>;
   /** The payment fails (PAYERROR); the user may still pay it until it expires. */
   failOrder(mchid: string, outTradeNo: string): void;
   /** time_expire passes: no longer payable; stays NOTPAY until the merchant closes it. */
@@ -1002,6 +1013,12 @@ export interface SandboxPayControl {
   configure(settings: { signErrors?: boolean; signatureProbes?: boolean }): void;
   /** Sends a `WECHATPAY/SIGNTEST/` probe of a notification now. */
   probe(notificationId: string): Promise<PayDelivery>;
+  /**
+   * When the merchant's bill of `billDate` is made (sandbox clock, epoch ms): before then it is
+   * NO_STATEMENT_EXIST (a bill late, as WeChat's may be), and refunds show the status they had then.
+   * Default: as the day ends (00:00 Beijing time the day after).
+   */
+  billMadeAt(mchid: string, billDate: string, at: number): void;
   /** Every probe sent so far and what the merchant answered. */
   probes(): PayDelivery[];
 }
@@ -1094,6 +1111,14 @@ export function createPayControl(sb: SandboxContext): SandboxPayControl {
         throw new PaySandboxError(`order ${outTradeNo} is ${order.tradeState}: only NOTPAY or PAYERROR can be paid`);
       }
       if (isExpired(sb, order)) throw new PaySandboxError(`order ${outTradeNo} has expired`);
+      if (opts.prepayId !== undefined) {
+        // JSAPI下单 (https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/direct-jsons/jsapi-prepay.html):
+        // prepay_id 有效期为 2 小时; past that, wx.requestPayment fails until the merchant orders again
+        // with the same out_trade_no and parameters and hands out the new prepay_id.
+        if (opts.prepayId !== order.prepayId)
+          throw new PaySandboxError(`prepay_id ${opts.prepayId} is not the current one of ${outTradeNo}`);
+        if (sb.state.now() - order.prepayIssuedAt >= PREPAY_TTL_MS) throw new PaySandboxError(`prepay_id ${opts.prepayId} has expired`);
+      }
       const successTime = opts.successTime ?? sb.state.now();
       if (!Number.isFinite(successTime)) throw new PaySandboxError('successTime must be epoch milliseconds');
       order.tradeState = 'SUCCESS';
@@ -1187,6 +1212,11 @@ export function createPayControl(sb: SandboxContext): SandboxPayControl {
     },
     probes() {
       return pay().probes.map((d) => structuredClone(d));
+    },
+    billMadeAt(mchid, billDate, at) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) throw new PaySandboxError('billDate must be YYYY-MM-DD');
+      if (!Number.isFinite(at)) throw new PaySandboxError('at must be epoch milliseconds');
+      pay().billMadeAt.set(`${mchid}\u0000${billDate}`, at);
     },
     payFault(api, mode, times = 1, delayMs = 0) {
       if (!Number.isInteger(times) || times < 1) throw new RangeError('times must be a positive integer');

@@ -17,6 +17,11 @@ export function shanghaiDate(epochMs: number): string {
   return shanghaiParts(epochMs).date;
 }
 
+/** 00:00 Beijing time of the day after `billDate`: when the sandbox makes a day's bill unless told otherwise. */
+export function endOfShanghaiDay(billDate: string): number {
+  return Date.parse(`${billDate}T00:00:00+08:00`) + 24 * 3_600_000;
+}
+
 /** Fen as yuan with two decimals, in integer arithmetic: 10000 → `100.00`. */
 export function yuan(fen: number): string {
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
@@ -75,7 +80,7 @@ function paymentRow(order: PayOrder, at: number): BillRow {
   };
 }
 
-function refundRow(order: PayOrder, refund: PayRefund, at: number): BillRow {
+function refundRow(order: PayOrder, refund: PayRefund, at: number, status: 'SUCCESS' | 'PROCESSING'): BillRow {
   return {
     at,
     settled: 0,
@@ -100,7 +105,7 @@ function refundRow(order: PayOrder, refund: PayRefund, at: number): BillRow {
       yuan(refund.refund),
       '0.00',
       'ORIGINAL',
-      'SUCCESS',
+      status,
       order.description,
       order.attach ?? '',
       '0.00',
@@ -118,11 +123,17 @@ function line(fields: readonly string[]): string {
 }
 
 /**
- * The bill of one merchant for one Beijing day: payments that succeeded that day and refunds that
- * succeeded that day (a refund row carries the refund's time), then the totals. null when the day
- * has no rows: WeChat then has no bill file (NO_STATEMENT_EXIST).
+ * The bill of one merchant for one Beijing day, as made at `madeAt`: payments that succeeded that day and
+ * refunds ACCEPTED that day, then the totals. 交易账单详细说明
+ * (https://pay.weixin.qq.com/docs/merchant/products/bill-download/format-trade.html): 交易时间 is "支付成功时间或
+ * 发起退款成功时间（注：不是退款成功时间）"; a refund "退款发起成功就会出账，出账后退款状态不会更新" — so a
+ * refund row carries its acceptance time and the status it had when the bill was made: SUCCESS if it had
+ * succeeded by then, else PROCESSING (the bill FAQ: PROCESSING 已经从账面扣款,
+ * https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/faq/Reconciliation.shtml). A refund accepted late on D
+ * that succeeds on D+1 is on D's bill only. null when the day has no rows: WeChat then has no bill file
+ * (NO_STATEMENT_EXIST).
  */
-export function tradeBillCsv(pay: PayState, mchid: string, billDate: string, billType: TradeBillType): string | null {
+export function tradeBillCsv(pay: PayState, mchid: string, billDate: string, billType: TradeBillType, madeAt: number): string | null {
   const rows: BillRow[] = [];
   for (const order of pay.orders.values()) {
     if (order.mchid !== mchid || order.successTime === null || billType === 'REFUND') continue;
@@ -130,9 +141,10 @@ export function tradeBillCsv(pay: PayState, mchid: string, billDate: string, bil
   }
   if (billType !== 'SUCCESS') {
     for (const refund of pay.refunds.values()) {
-      if (refund.mchid !== mchid || refund.status !== 'SUCCESS' || refund.successTime === null) continue;
+      if (refund.mchid !== mchid || shanghaiDate(refund.createdAt) !== billDate) continue;
       const order = pay.orders.get(`${refund.mchid}\u0000${refund.outTradeNo}`);
-      if (order && shanghaiDate(refund.successTime) === billDate) rows.push(refundRow(order, refund, refund.successTime));
+      const status = refund.successTime !== null && refund.successTime <= madeAt ? 'SUCCESS' : 'PROCESSING';
+      if (order) rows.push(refundRow(order, refund, refund.createdAt, status));
     }
   }
   if (rows.length === 0) return null;

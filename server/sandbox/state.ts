@@ -434,6 +434,8 @@ export interface PayState {
   faults: Map<PayApi, QueuedPayFault[]>;
   /** download token → file. */
   bills: Map<string, PayBillFile>;
+  /** `mchid\u0000bill_date` → when that bill is made (sandbox clock); others are made as their day ends. */
+  billMadeAt: Map<string, number>;
   signErrors: boolean;
   signatureProbes: boolean;
   /** Merchants that have had their first callback (and so their probe). */
@@ -457,6 +459,7 @@ function createPayState(options: ResolvedSandboxOptions): PayState {
     deliverySeq: 0,
     faults: new Map(),
     bills: new Map(),
+    billMadeAt: new Map(),
     signErrors: options.pay.signErrors,
     signatureProbes: options.pay.signatureProbes,
     probed: new Set(),

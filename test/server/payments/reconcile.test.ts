@@ -138,12 +138,13 @@ describe('reconciliation with the trade bill', () => {
     const again = await t.http.post('/api/v1/admin/payments/trade-bills').set(bearer(admin.token)).send({ date: yesterday });
     expect(again.body.results.find((r: { accountId: string }) => r.accountId === p.accountId)).toBeUndefined();
     expect((await t.http.get('/api/v1/payments/discrepancies?all=1').set(bearer(city.token))).body.discrepancies).toHaveLength(2);
-    // The other merchant's bill agreed (it had nothing that day).
+    // The other merchant had nothing that day: WeChat Pay has no bill for it, which is no proof until the bill
+    // is surely late (issue 15, 5) — so that day stays to be checked again, with nothing told.
     const checks: { merchant_account_id: string; outcome: string }[] = await t.db.query(
       'SELECT merchant_account_id, outcome FROM trade_bill_checks WHERE bill_date = ?',
       [yesterday],
     );
     expect(checks.find((c) => c.merchant_account_id === p.accountId)?.outcome).toBe('disagreed');
-    expect(checks.find((c) => c.merchant_account_id === other.accountId)?.outcome).toBe('agreed');
+    expect(checks.find((c) => c.merchant_account_id === other.accountId)?.outcome).toBe('not_ready');
   });
 });

@@ -219,6 +219,68 @@ describe('WeChat Pay', () => {
     const again = await pay.tradebill({ bill_date: yesterday, bill_type: 'ALL' });
     expect((await pay.downloadBill(again.data.download_url as string)).status).toBe(200);
   });
+
+  it('a refund is on the bill of the day it was accepted, as it was when the bill was made; a bill made late is NO_STATEMENT_EXIST until then', async () => {
+    const own = await startSandbox({ port: 0, host: '127.0.0.1' });
+    try {
+      const m = own.control.pay.createMerchant({ appid: MP.appid });
+      const pay = new Pay({
+        appid: m.appid,
+        mchid: m.mchid,
+        serial_no: m.serialNo,
+        publicKey: Buffer.from(m.platformPublicKeyPem),
+        privateKey: Buffer.from(m.privateKeyPem),
+        key: m.apiV3Key,
+      });
+      pay.createHttp(
+        createPayTransport({
+          apiBase: own.baseUrl,
+          platformKeys: new Map([[m.platformPublicKeyId, createPublicKey(m.platformPublicKeyPem)]]),
+          timeoutMs: 2000,
+        }),
+      );
+      const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+      const lines = async (date: string) => {
+        const bill = await pay.tradebill({ bill_date: date, bill_type: 'ALL' });
+        if (bill.status !== 200) return (bill.data as { code: string }).code;
+        return String((await pay.downloadBill(bill.data.download_url as string)).data)
+          .split('\n')
+          .filter((l) => l.includes('RFR0020'));
+      };
+      own.control.pay.setManualRefunds(true);
+      await pay.transactions_jsapi(order('SBXR0020'));
+      await own.control.pay.payOrder(m.mchid, 'SBXR0020', { deliver: false });
+      const accepted = day(own.control.now());
+      const refund = await pay.refunds({
+        out_trade_no: 'SBXR0020',
+        out_refund_no: 'RFR0020',
+        amount: { refund: 40, total: 100, currency: 'CNY' },
+      });
+      expect(refund.data?.status).toBe('PROCESSING');
+      own.control.advance(DAY_MS);
+      await own.control.pay.completeRefund('RFR0020', 'SUCCESS', m.mchid, { deliver: false });
+      // Made as its day ended, before the refund succeeded: PROCESSING, on the acceptance day only.
+      const onAccepted = await lines(accepted);
+      expect(onAccepted).toHaveLength(1);
+      expect(onAccepted[0]).toContain(`\`${accepted} `);
+      expect(onAccepted[0]).toContain('`PROCESSING,');
+      expect(await lines(day(own.control.now()))).toBe('NO_STATEMENT_EXIST');
+      // The same day's bill made late (over the control surface): absent until then, then with the refund as it is then.
+      const post = await fetch(`${own.baseUrl}__sandbox/pay/bills/made-at`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mchid: m.mchid, billDate: accepted, at: own.control.now() + 3_600_000 }),
+      });
+      expect(post.status).toBe(200);
+      expect(await lines(accepted)).toBe('NO_STATEMENT_EXIST');
+      own.control.advance(2 * 3_600_000);
+      const made = await lines(accepted);
+      expect(made).toHaveLength(1);
+      expect(made[0]).toContain('`SUCCESS,');
+    } finally {
+      await own.close();
+    }
+  });
 });
 
 describe('through the app', () => {

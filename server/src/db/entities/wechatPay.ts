@@ -200,7 +200,8 @@ export const PaymentDiscrepancyEntity = new EntitySchema<PaymentDiscrepancyRow>(
 export interface TradeBillCheckRow {
   merchantAccountId: string;
   billDate: string;
-  outcome: 'agreed' | 'disagreed' | 'failed';
+  /** not_ready: no bill yet (NO_STATEMENT_EXIST before it is due); pending: refunds on it not yet finished. */
+  outcome: 'agreed' | 'disagreed' | 'failed' | 'pending' | 'not_ready';
   billRows: number;
   disagreements: number;
   error: string | null;

@@ -155,6 +155,11 @@ export async function markOrderOpen(tx: Tx, id: string, prepayId: string, now: n
     .execute();
 }
 
+/** The open order's prepay_id renewed (a prepay_id lives 2 hours; the order goes on under its number). */
+export async function renewPrepay(tx: Tx, id: string, prepayId: string, now: number): Promise<void> {
+  await update(tx).set({ prepayId, prepayAt: now, updatedAt: now }).where("id = :id AND status = 'open'", { id }).execute();
+}
+
 /** An unclear answer to the order call: the lease ends now, so whoever comes next queries first. */
 export async function markOrderUnclear(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx)

@@ -58,6 +58,25 @@ export async function refundsSucceededOn(
   return rows.map((r) => ({ outRefundNo: r.out_refund_no, outTradeNo: r.out_trade_no, amountFen: num(r.amount_fen) }));
 }
 
+/**
+ * The merchant's refunds a day's bill should list: succeeded that day, or asked for that day
+ * (`[fromMs, toMs)`) and accepted (processing or succeeded) — the bill lists a refund on the day WeChat
+ * Pay accepted it, which is usually, not always, the day we asked.
+ */
+export async function refundsOfDay(
+  tx: Tx,
+  merchantAccountId: string,
+  day: string,
+  fromMs: number,
+  toMs: number,
+): Promise<{ outRefundNo: string; outTradeNo: string; amountFen: number }[]> {
+  const rows: { out_refund_no: string; out_trade_no: string; amount_fen: number | string }[] = await em(tx).query(
+    "SELECT r.out_refund_no, p.out_trade_no, r.amount_fen FROM payment_refunds r JOIN payment_requests p ON p.id = r.payment_request_id WHERE p.merchant_account_id = ? AND ((r.status = 'succeeded' AND r.succeeded_on = ?) OR (r.status IN ('processing', 'succeeded') AND r.created_at >= ? AND r.created_at < ?))",
+    [merchantAccountId, day, fromMs, toMs],
+  );
+  return rows.map((r) => ({ outRefundNo: r.out_refund_no, outTradeNo: r.out_trade_no, amountFen: num(r.amount_fen) }));
+}
+
 function update(tx: Tx) {
   return em(tx).getRepository(PaymentRefundEntity).createQueryBuilder().update();
 }

@@ -19,6 +19,18 @@ export async function updateBillCheck(tx: Tx, row: TradeBillCheck): Promise<void
   await em(tx).getRepository(TradeBillCheckEntity).update({ merchantAccountId: row.merchantAccountId, billDate: row.billDate }, row);
 }
 
+/**
+ * Days with a check still to be done again, oldest first: no bill yet or refunds unfinished since
+ * `sinceDate`, a failed check since `failedSince` (a failure that lasts is for people, not for hourly calls).
+ */
+export async function billDatesToRecheck(tx: Tx, sinceDate: string, failedSince: string): Promise<string[]> {
+  const rows: { bill_date: string }[] = await em(tx).query(
+    "SELECT DISTINCT bill_date FROM trade_bill_checks WHERE (outcome IN ('pending', 'not_ready') AND bill_date >= ?) OR (outcome = 'failed' AND bill_date >= ?) ORDER BY bill_date",
+    [sinceDate, failedSince],
+  );
+  return rows.map((r) => r.bill_date);
+}
+
 export async function insertDiscrepancy(tx: Tx, row: PaymentDiscrepancy): Promise<void> {
   await insertRow(em(tx), PaymentDiscrepancyEntity, row);
 }

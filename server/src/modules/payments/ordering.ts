@@ -10,6 +10,7 @@ import {
   markOrderOpen,
   markOrderUnclear,
   releaseOrderLease,
+  renewPrepay,
 } from '../../db/payments/orders';
 import type { PaymentRequest } from '../../db/payments/orders';
 import { nonceString } from '../../wechat/pay/crypto';
@@ -29,6 +30,12 @@ import { visiblePayment } from './reading';
 
 /** How long a request waits for another attempt's order before telling the phone to try again. */
 const WAIT_FOR_ORDER_MS = 8_000;
+/**
+ * A prepay_id lives 2 hours (JSAPI下单, https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/direct-jsons/jsapi-prepay.html;
+ * docs/wechat.md), however long the order itself may wait (`PAY_ORDER_TTL_MINUTES`, up to 7 days). One older
+ * than this is renewed before signing, so that the payer's wx.requestPayment still has minutes to run.
+ */
+export const PREPAY_RENEW_AFTER_MS = 2 * 3_600_000 - 10 * 60_000;
 
 type PayParams = { appId: string; timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string };
 
@@ -46,7 +53,10 @@ export async function jsapi(deps: PaymentDeps, auth: Actor, id: string): Promise
     const decided = decideTap(row.status, paymentContext(row, now, { payerOpenid: openid, merchantActive }));
     // Someone's order call is in flight: wait for its order (below) rather than refuse at once.
     const effects = decided === 'wait' ? [] : decided.effects;
-    if (effects.includes('signPayment')) return signParams(deps, await clientOf(deps, row), row.prepayId!);
+    if (effects.includes('signPayment')) {
+      if (row.prepayAt === null || now - row.prepayAt >= PREPAY_RENEW_AFTER_MS) return renew(deps, row);
+      return signParams(deps, await clientOf(deps, row), row.prepayId!);
+    }
     if (effects.includes('placeOrder') && (await claim(deps, row, openid, now, 'created')))
       return order(
         deps,
@@ -89,15 +99,7 @@ async function order(deps: PaymentDeps, row: PaymentRequest, askFirst: boolean):
       throw new UpstreamError('微信支付暂时没有回应；这笔付款不会重复下单，请稍后再点“支付”');
     }
   }
-  const res = await client.pay.transactions_jsapi({
-    description: row.description,
-    out_trade_no: row.outTradeNo,
-    time_expire: rfc3339Shanghai(row.expiresAt),
-    attach: row.id,
-    notify_url: deps.notifyUrl(row.merchantAccountId),
-    amount: { total: row.amountFen, currency: 'CNY' },
-    payer: { openid: row.payerOpenid! },
-  });
+  const res = await client.pay.transactions_jsapi(jsapiOrder(deps, row));
   const now = deps.now();
   const data = res.data as { package?: unknown } | undefined;
   if (res.status === 200 && typeof data?.package === 'string' && data.package) {
@@ -137,6 +139,47 @@ async function order(deps: PaymentDeps, row: PaymentRequest, askFirst: boolean):
     `微信支付没有接受这笔订单（${code ?? res.status}${message ? `：${message}` : ''}），请联系服务商核对其商户设置后重新发起`,
     'wechat_pay_refused',
   );
+}
+
+/**
+ * The order's one set of parameters: the first call and every renewal send exactly these, since WeChat Pay
+ * takes the same out_trade_no with other parameters for a different order and refuses it (INVALID_REQUEST).
+ */
+function jsapiOrder(deps: PaymentDeps, row: PaymentRequest) {
+  return {
+    description: row.description,
+    out_trade_no: row.outTradeNo,
+    time_expire: rfc3339Shanghai(row.expiresAt),
+    attach: row.id,
+    notify_url: deps.notifyUrl(row.merchantAccountId),
+    amount: { total: row.amountFen, currency: 'CNY' },
+    payer: { openid: row.payerOpenid! },
+  };
+}
+
+/**
+ * The open order's prepay_id has outlived its 2 hours: JSAPI again with the original parameters (same
+ * out_trade_no) gives the current one — the same order, never a second one — which is kept and signed.
+ */
+async function renew(deps: PaymentDeps, row: PaymentRequest): Promise<PayParams> {
+  const client = await clientOf(deps, row);
+  const res = await client.pay.transactions_jsapi(jsapiOrder(deps, row));
+  const data = res.data as { package?: unknown; code?: string; message?: string } | undefined;
+  if (res.status === 200 && typeof data?.package === 'string' && data.package) {
+    const prepayId = data.package.replace(/^prepay_id=/, '');
+    const now = deps.now();
+    await deps.db.read((m) => renewPrepay(m, row.id, prepayId, now));
+    return res.data as PayParams;
+  }
+  deps.logger?.warn({ paymentId: row.id, status: res.status, code: data?.code ?? null }, 'WeChat Pay did not renew the prepay_id');
+  if (res.status !== 0 && res.status < 500) {
+    // Paid meanwhile (a callback still on its way), closed or expired: what the order is now decides.
+    const known = await queryAndSettle(deps, client, row, 'jsapi-renew');
+    if (known === 'paid') throw new ConflictError('这笔款项已经支付，不必再付', 'already_paid');
+    if (known === 'closed') throw new ConflictError('这笔付款已关闭，请联系服务商重新发起付款请求', 'payment_closed');
+  }
+  // The order stays open under its number: the next tap renews again.
+  throw new UpstreamError('微信支付暂时没有回应；这笔付款不会重复下单，请稍后再点“支付”');
 }
 
 function signParams(deps: PaymentDeps, client: MerchantClient, prepayId: string): PayParams {

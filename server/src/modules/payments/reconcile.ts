@@ -7,25 +7,23 @@ import { ConflictError, NotFoundError } from '../errors';
 import { holdersOf, enqueueNotifications } from '../notifications/outbox';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import type { PaymentDeps, PaymentService } from './service';
-import { settleRefund } from './settle';
 import { paymentContext, paymentReport } from './decide';
-import { parseTradeBill, type BillRow } from './tradeBill';
+import { parseTradeBill } from './tradeBill';
+import { compareBill, DAY_MS, outcomeOf, startOfShanghaiDay, type CheckOutcome, type Disagreement } from './billCompare';
 import { ownedProvider, providerName, providerOwnerId } from '../../db/providers';
 import {
   countUnclearCheck,
   findPaymentRequest,
   hasTradeOn,
   notePaymentProblemByTradeNo,
-  paidOnDay,
-  paymentRequestByTradeNo,
-  paymentRequestsByTradeNos,
   paymentRequestsToSweep,
   reopenUnordered,
   type PaymentRequest,
 } from '../../db/payments/orders';
-import { refundByNo, refundsSucceededOn, refundsToSweep } from '../../db/payments/refunds';
+import { refundsToSweep } from '../../db/payments/refunds';
 import { allMerchantAccounts } from '../../db/payments/merchantAccounts';
 import {
+  billDatesToRecheck,
   discrepancies as discrepancyRows,
   findBillCheck,
   findDiscrepancy,
@@ -33,7 +31,6 @@ import {
   insertDiscrepancy,
   resolveDiscrepancy,
   updateBillCheck,
-  type PaymentDiscrepancy,
   type TradeBillCheck,
 } from '../../db/payments/tradeBills';
 
@@ -48,6 +45,26 @@ const RECHECK_OPEN_MS = 5 * 60_000;
 const MAX_CHECKS = 20;
 /** WeChat Pay's bills for a day are ready from about 10:00 the next day (Beijing time). */
 const BILL_READY_HOUR = 10;
+/**
+ * NO_STATEMENT_EXIST is also the answer while a bill is not yet made, and bills can be late (申请交易账单,
+ * https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html): a day counts as without
+ * trades only once the bill is still absent at 10:00 two days after it — asked again later the first day
+ * and on the next.
+ */
+const NO_BILL_CONCLUSIVE_AFTER_MS = 2 * DAY_MS;
+/** A day not yet settled (no bill yet, refunds unfinished, a failure) is asked about again at most this often by the job. */
+const RECHECK_EVERY_MS = 3_600_000;
+/** WeChat Pay hands out bills for three months back. */
+const BILL_DAYS_KEPT = 92;
+/** A failed check (WeChat Pay unreachable, a bad file) is tried again by the job for this many days after yesterday. */
+const FAILED_RETRY_DAYS = 2;
+
+/** A check with one of these outcomes is final for its day; the others are done again. */
+const FINAL_OUTCOMES: ReadonlySet<CheckOutcome> = new Set(['agreed', 'disagreed']);
+
+function shiftDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
 
 export interface SweepReport {
   checked: number;
@@ -127,21 +144,35 @@ export class PaymentReconciler {
     return refunds.length;
   }
 
-  /** Checks yesterday's bills once the hour has come when WeChat Pay has them ready. */
+  /**
+   * Once the hour has come when WeChat Pay has them ready: yesterday's bills, and again — at most hourly —
+   * every day not yet settled: a bill not yet made, refunds the bill showed unfinished, a failed check.
+   */
   async dailyBills(): Promise<void> {
     const now = this.deps.now();
     const shanghaiHour = new Date(now + 8 * 3600_000).getUTCHours();
     if (shanghaiHour < BILL_READY_HOUR) return;
-    await this.checkBills(todayInShanghai(new Date(now - 24 * 3600_000)));
+    const yesterday = todayInShanghai(new Date(now - DAY_MS));
+    const again = await this.deps.db.read((tx) =>
+      billDatesToRecheck(tx, shiftDate(yesterday, -BILL_DAYS_KEPT), shiftDate(yesterday, -FAILED_RETRY_DAYS)),
+    );
+    for (const date of [yesterday, ...again.filter((d) => d !== yesterday)])
+      await this.checkBills(date, { recheckAfterMs: RECHECK_EVERY_MS });
   }
 
-  /** Every linked merchant's bill for one day, unless that day was already checked. */
-  async checkBills(billDate: string): Promise<{ accountId: string; outcome: string; disagreements: number }[]> {
+  /**
+   * Every linked merchant's bill for one day, unless that day was already settled (agreed or disagreed);
+   * a day not yet settled is checked again, by the job only once `recheckAfterMs` has passed.
+   */
+  async checkBills(
+    billDate: string,
+    opts: { recheckAfterMs?: number } = {},
+  ): Promise<{ accountId: string; outcome: string; disagreements: number }[]> {
     const accounts = await this.deps.db.read((tx) => allMerchantAccounts(tx));
     const out: { accountId: string; outcome: string; disagreements: number }[] = [];
     for (const account of accounts) {
       const done = await this.deps.db.read((tx) => findBillCheck(tx, account.id, billDate));
-      if (done && done.outcome !== 'failed') continue;
+      if (done && (FINAL_OUTCOMES.has(done.outcome) || this.deps.now() - done.checkedAt < (opts.recheckAfterMs ?? 0))) continue;
       if (account.status !== 'active' && !(await this.deps.db.read((tx) => hasTradeOn(tx, account.id, billDate)))) continue;
       const result = await this.checkOne(account.id, account.providerId, account.mchid, billDate).catch((err: unknown) => ({
         outcome: 'failed' as const,
@@ -175,14 +206,18 @@ export class PaymentReconciler {
     providerId: string,
     mchid: string,
     billDate: string,
-  ): Promise<{ outcome: 'agreed' | 'disagreed' | 'failed'; rows: number; disagreements: number; error?: string }> {
+  ): Promise<{ outcome: CheckOutcome; rows: number; disagreements: number; error?: string }> {
     const client = await this.service.clientOf({ merchantAccountId: accountId });
     const applied = await client.pay.tradebill({ bill_date: billDate, bill_type: 'ALL' });
-    // A past day without a single trade has no bill: it is the empty bill, and ours must be empty too.
     if (applied.status === 400 && (applied.data as { code?: string } | undefined)?.code === 'NO_STATEMENT_EXIST') {
-      const found = await this.compare(accountId, billDate, []);
-      for (const d of found) await this.record(accountId, providerId, mchid, billDate, d);
-      return { outcome: found.length ? 'disagreed' : 'agreed', rows: 0, disagreements: found.length };
+      // Not yet made, or a day without a single trade: only time tells them apart. Until then nothing is
+      // compared and nobody is told anything; the day is asked about again.
+      if (this.deps.now() < startOfShanghaiDay(billDate) + NO_BILL_CONCLUSIVE_AFTER_MS + BILL_READY_HOUR * 3_600_000)
+        return { outcome: 'not_ready', rows: 0, disagreements: 0 };
+      // Still absent: the empty bill, and ours must be empty too.
+      const found = await compareBill(this.deps, accountId, billDate, []);
+      for (const d of found.disagreements) await this.record(accountId, providerId, mchid, billDate, d);
+      return { outcome: outcomeOf(found), rows: 0, disagreements: found.disagreements.length };
     }
     if (applied.status !== 200)
       return {
@@ -200,119 +235,12 @@ export class PaymentReconciler {
       return { outcome: 'failed', rows: 0, disagreements: 0, error: 'bill hash mismatch' };
     const parsed = parseTradeBill(file.data);
     if (!parsed.ok) return { outcome: 'failed', rows: 0, disagreements: 0, error: parsed.error };
-    const found = await this.compare(accountId, billDate, parsed.rows);
-    for (const d of found) await this.record(accountId, providerId, mchid, billDate, d);
-    return { outcome: found.length ? 'disagreed' : 'agreed', rows: parsed.rows.length, disagreements: found.length };
+    const found = await compareBill(this.deps, accountId, billDate, parsed.rows);
+    for (const d of found.disagreements) await this.record(accountId, providerId, mchid, billDate, d);
+    return { outcome: outcomeOf(found), rows: parsed.rows.length, disagreements: found.disagreements.length };
   }
 
-  private async compare(
-    accountId: string,
-    billDate: string,
-    bill: BillRow[],
-  ): Promise<Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[]> {
-    const out: Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>[] = [];
-    // Our side of every order the bill names, in one read; only what the bill says we lack is asked about again.
-    const numbers = [...new Set(bill.map((b) => b.outTradeNo))];
-    const known = new Map(
-      (await this.deps.db.read((tx) => paymentRequestsByTradeNos(tx, accountId, numbers))).map((r) => [r.outTradeNo, r]),
-    );
-    const find = (outTradeNo: string) => known.get(outTradeNo) ?? null;
-    const reread = (outTradeNo: string) => this.deps.db.read((tx) => paymentRequestByTradeNo(tx, accountId, outTradeNo));
-    const paidInBill = new Map<string, BillRow>();
-    for (const b of bill.filter((r) => r.tradeState === 'SUCCESS')) {
-      paidInBill.set(b.outTradeNo, b);
-      let ours = find(b.outTradeNo);
-      if (!ours) {
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'missing_here',
-          message: `微信支付账单有一笔 ${(b.settlementFen / 100).toFixed(2)} 元的付款，平台没有对应的付款请求`,
-          ours: null,
-          theirs: { ...b },
-        });
-        continue;
-      }
-      if (ours.status !== 'paid') {
-        // A callback we never got: the query settles it, once.
-        await this.service.queryAndSettle(await this.service.clientOf(ours), ours, 'tradebill');
-        ours = (await reread(b.outTradeNo))!;
-      }
-      if (ours.status !== 'paid')
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'unsettled',
-          message: `账单显示已支付，平台记录为“${ours.status}”`,
-          ours: { status: ours.status },
-          theirs: { ...b },
-        });
-      else if (ours.amountFen !== b.settlementFen || ours.transactionId !== b.transactionId)
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'amount_mismatch',
-          message: `金额或微信支付单号不一致：平台 ${(ours.amountFen / 100).toFixed(2)} 元 ${ours.transactionId}，账单 ${(b.settlementFen / 100).toFixed(2)} 元 ${b.transactionId}`,
-          ours: { amountFen: ours.amountFen, transactionId: ours.transactionId },
-          theirs: { ...b },
-        });
-    }
-    const oursPaid = await this.deps.db.read((tx) => paidOnDay(tx, accountId, billDate));
-    for (const p of oursPaid) {
-      if (!paidInBill.has(p.outTradeNo))
-        out.push({
-          outTradeNo: p.outTradeNo,
-          kind: 'missing_there',
-          message: `平台记录 ${p.paidOn} 收到 ${(p.amountFen / 100).toFixed(2)} 元（${p.transactionId}），微信支付账单中没有`,
-          ours: { amountFen: p.amountFen, transactionId: p.transactionId },
-          theirs: null,
-        });
-    }
-    const refundsInBill = bill.filter((r) => r.tradeState === 'REFUND' && r.refundStatus === 'SUCCESS');
-    for (const b of refundsInBill) {
-      // settleRefund reads the request's amounts afresh; the row only names it.
-      const row = find(b.outTradeNo);
-      if (!row) continue; // the order's own absence is reported above or on its day
-      const before = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
-      if (!before || before.status !== 'succeeded')
-        await this.deps.db.transaction((tx) =>
-          settleRefund(
-            this.deps,
-            tx,
-            row,
-            { out_refund_no: b.outRefundNo, refund_id: b.refundId, amount: { refund: b.refundFen } },
-            'tradebill',
-            this.deps.now(),
-          ),
-        );
-      const after = await this.deps.db.read((tx) => refundByNo(tx, b.outRefundNo));
-      if (after && after.amountFen !== b.refundFen)
-        out.push({
-          outTradeNo: b.outTradeNo,
-          kind: 'refund_mismatch',
-          message: `退款 ${b.outRefundNo} 金额不一致：平台 ${(after.amountFen / 100).toFixed(2)} 元，账单 ${(b.refundFen / 100).toFixed(2)} 元`,
-          ours: { amountFen: after.amountFen },
-          theirs: { ...b },
-        });
-    }
-    const oursRefunded = await this.deps.db.read((tx) => refundsSucceededOn(tx, accountId, billDate));
-    for (const r of oursRefunded) {
-      if (!refundsInBill.some((b) => b.outRefundNo === r.outRefundNo))
-        out.push({
-          outTradeNo: r.outTradeNo,
-          kind: 'refund_mismatch',
-          message: `平台记录的退款 ${r.outRefundNo}（${(r.amountFen / 100).toFixed(2)} 元）不在微信支付账单中`,
-          ours: { outRefundNo: r.outRefundNo, amountFen: r.amountFen },
-          theirs: null,
-        });
-    }
-    return out;
-  }
-
-  private async record(
-    accountId: string,
-    providerId: string,
-    mchid: string,
-    billDate: string,
-    d: Pick<PaymentDiscrepancy, 'outTradeNo' | 'kind' | 'message' | 'ours' | 'theirs'>,
-  ): Promise<void> {
+  private async record(accountId: string, providerId: string, mchid: string, billDate: string, d: Disagreement): Promise<void> {
     const now = this.deps.now();
     await this.deps.db.transaction(async (tx) => {
       try {
