@@ -48,6 +48,7 @@ import { eligibilityRoutes } from './http/routes/eligibility';
 import { fileRoutes } from './http/routes/files';
 import { providerFilingRoutes } from './http/routes/providerFilings';
 import { enterpriseRoutes } from './http/routes/enterprises';
+import { ProfileChangeService } from './modules/enterprises/profileChanges';
 import { providerDeskRoutes } from './http/routes/providerDesk';
 import { countyRoutes } from './http/routes/county';
 import { cityRoutes } from './http/routes/city';
@@ -92,6 +93,7 @@ export interface Services {
   registry: ProviderRegistry;
   engine: ApplicationEngine;
   enterprises: EnterpriseService;
+  profileChanges: ProfileChangeService;
   drafts: DraftService;
   providerDesk: ProviderDesk;
   settlementForms: SettlementForms;
@@ -162,6 +164,7 @@ export function createServices(deps: AppDeps): Services {
     registry: new ProviderRegistry(db, now),
     engine,
     enterprises: new EnterpriseService(db, audit, now),
+    profileChanges: new ProfileChangeService(db, audit, now),
     drafts: new DraftService(applications),
     providerDesk: new ProviderDesk(applications),
     settlementForms: new SettlementForms(applications),
