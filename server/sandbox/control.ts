@@ -11,6 +11,7 @@ import { subscriptionKey } from './messages';
 import { type OaPushInput, type OaPushResult, pushMessage, textMessageXml } from './officialAccount';
 import { MAX_NOTIFY_ATTEMPTS, PaySandboxError, type SandboxPayControl, createPayControl } from './pay';
 import { type DownMode, type SandboxContext, type SandboxFault, type SentMessage, resetState } from './state';
+import { issueLoginCode } from './login';
 import { revokeAllTokens } from './token';
 
 export interface SandboxControl {
@@ -20,7 +21,11 @@ export interface SandboxControl {
   follow(openid: string): void;
   unfollow(openid: string): void;
   /** Change the strictness set by the options (reset() restores the options). */
-  configure(settings: { strictSubscriptions?: boolean; strictFollowers?: boolean }): void;
+  configure(settings: { strictSubscriptions?: boolean; strictFollowers?: boolean; strictPages?: boolean }): void;
+  /** The values chosen for an `enum` field of a template (WeChat fixes them when the template is added). */
+  defineEnum(templateId: string, key: string, values: readonly string[]): void;
+  /** A one-time wx.login code for user `name` (openid `mp-<name>`): once, for 5 minutes (40163 when used again). */
+  loginCode(name: string): string;
   /** The next `times` requests to `path` (e.g. `/cgi-bin/message/subscribe/send`) meet `fault`. */
   failNext(path: string, fault: SandboxFault, times?: number): void;
   /** Every API request answers errcode -1 (`busy`, WeChat's "system error") or HTTP 503 until up(). */
@@ -61,6 +66,15 @@ export function createControl(sb: SandboxContext): SandboxControl {
     configure(settings) {
       if (settings.strictSubscriptions !== undefined) state.settings.strictSubscriptions = settings.strictSubscriptions;
       if (settings.strictFollowers !== undefined) state.settings.strictFollowers = settings.strictFollowers;
+      if (settings.strictPages !== undefined) state.settings.strictPages = settings.strictPages;
+    },
+    defineEnum(templateId, key, values) {
+      const fields = state.templateEnums.get(templateId) ?? new Map<string, ReadonlySet<string>>();
+      fields.set(key, new Set(values));
+      state.templateEnums.set(templateId, fields);
+    },
+    loginCode(name) {
+      return issueLoginCode(sb, name);
     },
     failNext(path, fault, times = 1) {
       queueFault(sb, path, fault, times);
@@ -110,7 +124,10 @@ export function snapshot(sb: SandboxContext): Record<string, unknown> {
       ordersCreated: state.pay.ordersCreated,
       refunds: state.pay.refunds.size,
       manualRefunds: state.pay.manualRefunds,
+      signErrors: state.pay.signErrors,
+      signatureProbes: state.pay.signatureProbes,
       deliveries: state.pay.deliveries.length,
+      probes: state.pay.probes.length,
       pendingNotifications: state.pay.notifications.filter((n) => !n.delivered && n.attempts < MAX_NOTIFY_ATTEMPTS).length,
       pendingFaults: Object.fromEntries([...state.pay.faults].map(([api, queue]) => [api, queue.map((q) => ({ ...q }))])),
     },
@@ -131,7 +148,13 @@ const schemas = {
     count: z.union([z.number().int().min(0), z.literal('unlimited')]).default(1),
   }),
   follower: z.object({ openid: z.string().min(1), following: z.boolean().default(true) }),
-  configure: z.object({ strictSubscriptions: z.boolean().optional(), strictFollowers: z.boolean().optional() }),
+  configure: z.object({
+    strictSubscriptions: z.boolean().optional(),
+    strictFollowers: z.boolean().optional(),
+    strictPages: z.boolean().optional(),
+  }),
+  defineEnum: z.object({ templateId: z.string().min(1), key: z.string().min(1), values: z.array(z.string()).max(100) }),
+  loginCode: z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }),
   failNext: z.object({ path: z.string().startsWith('/'), fault: faultSchema, times: z.number().int().min(1).default(1) }),
   down: z.object({ mode: z.enum(['busy', 'http503']).default('busy') }),
   advance: z.object({ ms: z.number().min(0) }),
@@ -179,7 +202,7 @@ const paySchemas = {
   redeliver: z.object({ id: z.string().min(1) }),
   fault: z.object({
     api: z.enum(['jsapi', 'query', 'close', 'refund', 'refundQuery', 'tradebill', 'billdownload']),
-    mode: z.enum(['error500', 'accept-then-drop', 'delay']),
+    mode: z.enum(['error500', 'accept-then-drop', 'delay', 'rate-limited', 'forbidden']),
     times: z.number().int().min(1).default(1),
     delayMs: z.number().int().min(0).max(120_000).default(0),
   }),
@@ -190,6 +213,8 @@ const paySchemas = {
     serial: z.string().min(1).optional(),
   }),
   encryptResource: z.object({ mchid: z.string().min(1), plaintext: z.string(), associatedData: z.string() }),
+  configure: z.object({ signErrors: z.boolean().optional(), signatureProbes: z.boolean().optional() }),
+  probe: z.object({ id: z.string().min(1) }),
 };
 
 async function parseBody<T extends z.ZodType>(ctx: Context, sb: SandboxContext, schema: T): Promise<z.infer<T> | null> {
@@ -230,6 +255,16 @@ export function registerControlRoutes(router: Router, sb: SandboxContext, contro
     if (!body) return;
     control.configure(body);
     ok(ctx, { settings: { ...sb.state.settings } });
+  });
+  router.post('/__sandbox/templates/enum', async (ctx) => {
+    const body = await parseBody(ctx, sb, schemas.defineEnum);
+    if (!body) return;
+    control.defineEnum(body.templateId, body.key, body.values);
+    ok(ctx);
+  });
+  router.post('/__sandbox/login-code', async (ctx) => {
+    const body = await parseBody(ctx, sb, schemas.loginCode);
+    if (body) ok(ctx, { code: control.loginCode(body.name) });
   });
   router.post('/__sandbox/subscriptions', async (ctx) => {
     const body = await parseBody(ctx, sb, schemas.subscription);
@@ -394,6 +429,20 @@ function registerPayControlRoutes(router: Router, sb: SandboxContext, pay: Sandb
     }),
   );
   router.post('/__sandbox/pay/deliver-pending', async (ctx) => ok(ctx, { deliveries: await pay.deliverPending() }));
+  router.post('/__sandbox/pay/configure', async (ctx) => {
+    const body = await parseBody(ctx, sb, paySchemas.configure);
+    if (!body) return;
+    pay.configure(body);
+    ok(ctx);
+  });
+  router.get('/__sandbox/pay/probes', (ctx) => ok(ctx, { probes: pay.probes() }));
+  router.post(
+    '/__sandbox/pay/probe',
+    guarded(async (ctx) => {
+      const body = await parseBody(ctx, sb, paySchemas.probe);
+      if (body) ok(ctx, { probe: await pay.probe(body.id) });
+    }),
+  );
   router.post('/__sandbox/pay/fault', async (ctx) => {
     const body = await parseBody(ctx, sb, paySchemas.fault);
     if (!body) return;

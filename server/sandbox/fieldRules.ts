@@ -77,20 +77,31 @@ const TYPES: ReadonlyMap<string, { rule: string; ok: Check }> = new Map([
 /** `thing12` → `thing`; keys of no documented type (e.g. `keyword1`) are passed without judgement. */
 export function fieldType(key: string): string | null {
   const type = key.replace(/[0-9]+$/, '');
-  return TYPES.has(type) ? type : null;
+  return TYPES.has(type) || type === 'enum' ? type : null;
 }
 
-/** Why WeChat refuses this subscribe-message value, or null. */
-export function subscribeValueRefusal(key: string, value: string): string | null {
+/**
+ * Why WeChat refuses this subscribe-message value, or null. `enum` (枚举值: "只能上传枚举值范围内的字段值",
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html)
+ * takes only the values chosen for the template: `enumValues` (none known: every value is refused).
+ */
+export function subscribeValueRefusal(key: string, value: string, enumValues?: ReadonlySet<string>): string | null {
   const type = fieldType(key);
   if (type === null) return null;
   if (value === '') return 'empty';
+  if (type === 'enum') return enumValues?.has(value) ? null : '枚举值范围外';
   const t = TYPES.get(type)!;
   return t.ok(value) ? null : t.rule;
 }
 
-/** Template messages since 2023-05-04: 20 characters at most, no line breaks. */
-export function templateValueRefusal(value: string): string | null {
+/**
+ * Template messages since 2023-05-04: 20 characters at most, no line breaks; and the keys of 类目模板
+ * are typed like subscribe-message fields (`character_string1` with Chinese → 47003), per
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
+ * (类目模板 "参数值内容限制说明"). Keys of no documented type (`keyword1`) get the length rule only.
+ */
+export function templateValueRefusal(key: string, value: string, enumValues?: ReadonlySet<string>): string | null {
   if (value.includes('\n') || value.includes('\r')) return 'line break';
-  return length(value) <= 20 ? null : 'more than 20 characters';
+  if (length(value) > 20) return 'more than 20 characters';
+  return subscribeValueRefusal(key, value, enumValues);
 }

@@ -1,6 +1,13 @@
 /**
- * Message sends: mini-program subscribe messages (POST /cgi-bin/message/subscribe/send) and
- * official-account template messages (POST /cgi-bin/message/template/send).
+ * Message sends: mini-program subscribe messages (POST /cgi-bin/message/subscribe/send,
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html)
+ * and official-account template messages (POST /cgi-bin/message/template/send,
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html).
+ *
+ * Refused by default as WeChat refuses (issue 15, 7), each with a switch for tests that need it off
+ * (`control.configure`): 43101 a subscribe send with no subscription left, 43004 a template send to a
+ * non-follower, 41030 a page that is not in the released mini-program. 47003 (a value that breaks its
+ * field's type, `enum` included) is always on.
  */
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
@@ -13,6 +20,11 @@ export const SUBSCRIBE_SEND_PATH = '/cgi-bin/message/subscribe/send';
 export const TEMPLATE_SEND_PATH = '/cgi-bin/message/template/send';
 
 const MINIPROGRAM_STATES = new Set(['developer', 'trial', 'formal']);
+
+/** "对于同一个openid + client_msg_id, 只发送一条消息, 10分钟有效" (template message document). */
+export const CLIENT_MSG_ID_WINDOW_MS = 10 * 60_000;
+/** 45067 "clientmsgid size out of limit" past 64 bytes (https://developers.weixin.qq.com/community/develop/doc/0000c403d88548712a5042bc26bc00). */
+const CLIENT_MSG_ID_MAX_BYTES = 64;
 const LANGS = new Set(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']);
 
 export function subscriptionKey(openid: string, templateId: string): string {
@@ -54,6 +66,25 @@ function optionalString(body: Record<string, unknown>, key: string): string | nu
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * "仅限本小程序内的页面。支持带参数" — and for WeChat, the page must exist in the released version
+ * (41030 "invalid page"). The sandbox holds the pages of miniprogram/app.json (or `releasedPages`).
+ */
+function pageReleased(sb: SandboxContext, page: string): boolean {
+  const pages = sb.options.releasedPages;
+  if (!sb.state.settings.strictPages || pages === null || page === '') return true;
+  const path = page.split('?')[0] ?? '';
+  return pages.has(path.replace(/^\//, ''));
+}
+
+/** Drops client_msg_id entries older than the window (they are what WeChat stops promising). */
+function forgetOldClientMsgIds(sb: SandboxContext, now: number): void {
+  for (const [key, entry] of sb.state.clientMsgIds) {
+    if (now - entry.at < CLIENT_MSG_ID_WINDOW_MS) break;
+    sb.state.clientMsgIds.delete(key);
+  }
+}
+
 export function registerMessageRoutes(router: Router, sb: SandboxContext): void {
   wechatRoute(router, 'POST', SUBSCRIBE_SEND_PATH, async (ctx) => {
     const caller = requireAccessToken(ctx, sb);
@@ -75,8 +106,10 @@ export function registerMessageRoutes(router: Router, sb: SandboxContext): void 
     if (lang === undefined || (lang !== null && !LANGS.has(lang))) {
       return refuse(ctx, sb, { errcode: 47003, errmsg: 'argument invalid! lang' });
     }
-    const data = readData(body, subscribeValueRefusal);
+    const enums = sb.state.templateEnums.get(templateId);
+    const data = readData(body, (key, value) => subscribeValueRefusal(key, value, enums?.get(key)));
     if (!data.ok) return refuse(ctx, sb, data.error);
+    if (page !== null && !pageReleased(sb, page)) return refuse(ctx, sb, { errcode: 41030, errmsg: 'invalid page' });
 
     // One "accept" of a one-time subscription allows exactly one message; 43101 once it is spent
     // (or was never given). Long-term subscriptions are held as Infinity.
@@ -132,14 +165,31 @@ export function registerMessageRoutes(router: Router, sb: SandboxContext): void 
     }
     // Since 2023-05-04 every field is at most 20 characters without line breaks; first/remark and
     // colours are ignored by WeChat rather than refused, so they pass here too.
-    const data = readData(body, (_key, value) => templateValueRefusal(value));
+    const enums = sb.state.templateEnums.get(templateId);
+    const data = readData(body, (key, value) => templateValueRefusal(key, value, enums?.get(key)));
     if (!data.ok) return refuse(ctx, sb, data.error);
+    const clientMsgId = optionalString(body, 'client_msg_id');
+    if (clientMsgId === undefined) return refuse(ctx, sb, { errcode: 47003, errmsg: 'argument invalid! client_msg_id' });
+    if (clientMsgId !== null && Buffer.byteLength(clientMsgId, 'utf8') > CLIENT_MSG_ID_MAX_BYTES) {
+      return refuse(ctx, sb, { errcode: 45067, errmsg: 'clientmsgid size out of limit' });
+    }
 
     if (sb.state.settings.strictFollowers && !sb.state.followers.has(touser)) {
       return refuse(ctx, sb, { errcode: 43004, errmsg: 'require subscribe' });
     }
 
+    // The same openid and client_msg_id within 10 minutes sends nothing more: the first message's id again.
+    const now = sb.state.now();
+    forgetOldClientMsgIds(sb, now);
+    const dedupeKey = clientMsgId === null || clientMsgId === '' ? null : `${caller.appid}\u0000${touser}\u0000${clientMsgId}`;
+    const earlier = dedupeKey === null ? undefined : sb.state.clientMsgIds.get(dedupeKey);
+    if (earlier) {
+      sendJson(ctx, { errcode: 0, errmsg: 'ok', msgid: earlier.msgid });
+      return;
+    }
+
     const msgid = nextMsgid(sb.state);
+    if (dedupeKey !== null) sb.state.clientMsgIds.set(dedupeKey, { msgid, at: now });
     record(
       sb.state.sent,
       {
@@ -152,6 +202,7 @@ export function registerMessageRoutes(router: Router, sb: SandboxContext): void 
         url,
         miniprogram,
         data: data.values,
+        clientMsgId: dedupeKey === null ? null : clientMsgId,
       },
       sb.options.maxRecorded,
     );

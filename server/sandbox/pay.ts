@@ -181,8 +181,42 @@ function sendSigned(ctx: Context, sb: SandboxContext, status: number, body: unkn
   }
 }
 
+/**
+ * WeChat Pay documents its signature for successful answers (签名验证,
+ * https://pay.weixin.qq.com/wiki/doc/apiv3/wechatpay/wechatpay4_1.shtml) and its SDKs verify only 2xx:
+ * errors go unsigned unless `signErrors` (the other behaviour the product must also accept).
+ */
 function sendPayError(ctx: Context, sb: SandboxContext, error: PayApiError): void {
-  sendSigned(ctx, sb, error.status, { code: error.code, message: error.message });
+  const body = { code: error.code, message: error.message };
+  if (sb.state.pay.signErrors) {
+    sendSigned(ctx, sb, error.status, body);
+    return;
+  }
+  ctx.status = error.status;
+  ctx.set('Request-ID', randomUUID());
+  ctx.type = 'application/json';
+  ctx.body = JSON.stringify(body);
+}
+
+/**
+ * The gateway's refusals that come "at times": 429 FREQUENCY_LIMITED past a merchant's rate, and
+ * 403 — APIv3 接口规则, HTTP 状态码 (https://pay.weixin.qq.com/wiki/doc/apiv3/wechatpay/wechatpay2_0.shtml);
+ * a request refused so is not carried out ("超频率正常是不会处理成功的",
+ * https://developers.weixin.qq.com/community/pay/doc/00082c33108b60f232c2013986bc00).
+ */
+const RATE_LIMITED = (): PayApiError => new PayApiError(429, 'FREQUENCY_LIMITED', '频率超限，请降低请求频率后重试');
+const FORBIDDEN = (): PayApiError => new PayApiError(403, 'TRADE_ERROR', '交易错误，请稍后重试');
+
+/** Counts a merchant's request in the current wall-clock second; false past `maxRequestsPerSecond`. */
+function withinRate(sb: SandboxContext, mchid: string): boolean {
+  const second = Math.floor(Date.now() / 1000);
+  const rate = sb.state.pay.requestRate.get(mchid);
+  if (!rate || rate.second !== second) {
+    sb.state.pay.requestRate.set(mchid, { second, count: 1 });
+    return true;
+  }
+  rate.count += 1;
+  return rate.count <= sb.options.pay.maxRequestsPerSecond;
 }
 
 // ---- merchants ----
@@ -566,14 +600,26 @@ function createNotification(
   return notification;
 }
 
-/** One POST of the callback; WeChat counts any 2xx as received. */
-async function deliver(sb: SandboxContext, notification: PayNotification): Promise<PayDelivery> {
-  const pay = sb.state.pay;
+/**
+ * A signature probe (签名探测): the callback as it is, with a `Wechatpay-Signature` beginning
+ * `WECHATPAY/SIGNTEST/` that verifies with nothing — WeChat Pay sends such traffic to check that
+ * merchants verify signatures, and a merchant must refuse it (签名验证,
+ * https://pay.weixin.qq.com/wiki/doc/apiv3/wechatpay/wechatpay4_1.shtml). Recorded in `pay.probes`,
+ * never counted as a delivery.
+ */
+async function probe(sb: SandboxContext, notification: PayNotification): Promise<PayDelivery> {
   const headers = {
     ...signedHeaders(sb, notification.body),
+    'Wechatpay-Signature': `WECHATPAY/SIGNTEST/${randomBytes(96).toString('base64')}`,
     'Content-Type': 'application/json',
     'User-Agent': 'Mozilla/4.0',
   };
+  const delivery = await post(sb, notification, headers);
+  record(sb.state.pay.probes, delivery, sb.options.maxRecorded);
+  return delivery;
+}
+
+async function post(sb: SandboxContext, notification: PayNotification, headers: Record<string, string>): Promise<PayDelivery> {
   const at = sb.state.now();
   let status: number | null = null;
   let error: string | null = null;
@@ -590,12 +636,8 @@ async function deliver(sb: SandboxContext, notification: PayNotification): Promi
   } catch (err) {
     error = err instanceof Error ? (err.name === 'TimeoutError' ? 'timed out' : `${err.name}: ${err.message}`) : 'network error';
   }
-  const ok = status !== null && status >= 200 && status < 300;
-  notification.attempts += 1;
-  if (ok) notification.delivered = true;
-  pay.deliverySeq += 1;
-  const delivery: PayDelivery = {
-    seq: pay.deliverySeq,
+  return {
+    seq: 0,
     notificationId: notification.id,
     eventType: notification.eventType,
     url: notification.url,
@@ -603,9 +645,28 @@ async function deliver(sb: SandboxContext, notification: PayNotification): Promi
     body: notification.body,
     at,
     status,
-    ok,
+    ok: status !== null && status >= 200 && status < 300,
     error,
   };
+}
+
+/** One POST of the callback; WeChat counts any 2xx as received. The first to a merchant comes after a probe. */
+async function deliver(sb: SandboxContext, notification: PayNotification): Promise<PayDelivery> {
+  const pay = sb.state.pay;
+  if (pay.signatureProbes && !pay.probed.has(notification.mchid)) {
+    pay.probed.add(notification.mchid);
+    await probe(sb, notification);
+  }
+  const headers = {
+    ...signedHeaders(sb, notification.body),
+    'Content-Type': 'application/json',
+    'User-Agent': 'Mozilla/4.0',
+  };
+  const answer = await post(sb, notification, headers);
+  notification.attempts += 1;
+  if (answer.ok) notification.delivered = true;
+  pay.deliverySeq += 1;
+  const delivery: PayDelivery = { ...answer, seq: pay.deliverySeq };
   record(pay.deliveries, delivery, sb.options.maxRecorded);
   return delivery;
 }
@@ -652,8 +713,11 @@ function payRoute(router: Router, sb: SandboxContext, method: 'GET' | 'POST', pa
         throw new PayApiError(400, 'PARAM_ERROR', '请求体过大');
       }
       const merchant = authenticate(ctx, sb, raw);
+      if (!withinRate(sb, merchant.mchid)) throw RATE_LIMITED();
       const fault = takePayFault(sb, api);
       if (fault?.mode === 'error500') throw new PayApiError(500, 'SYSTEM_ERROR', '系统错误');
+      if (fault?.mode === 'rate-limited') throw RATE_LIMITED();
+      if (fault?.mode === 'forbidden') throw FORBIDDEN();
       if (fault?.mode === 'delay') await runtimeOf(sb).timers.wait(fault.delayMs);
       const answer = await handle({ ctx, merchant, raw });
       if (fault?.mode === 'accept-then-drop') {
@@ -822,7 +886,14 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
     const content = tradeBillCsv(pay, merchant.mchid, query.bill_date, query.bill_type);
     if (content === null) throw new PayApiError(400, 'NO_STATEMENT_EXIST', '账单文件不存在：当日无交易');
     const token = randomBytes(24).toString('base64url');
-    pay.bills.set(token, { mchid: merchant.mchid, billDate: query.bill_date, content });
+    // The link is short-lived ("download_url 有效期" — notes/wechat.md: 5 minutes; the trade bill page,
+    // https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html): download at once.
+    pay.bills.set(token, {
+      mchid: merchant.mchid,
+      billDate: query.bill_date,
+      content,
+      expiresAt: sb.state.now() + sb.options.pay.billLinkTtlMs,
+    });
     while (pay.bills.size > sb.options.maxRecorded) {
       const oldest = pay.bills.keys().next().value;
       if (oldest === undefined) break;
@@ -841,6 +912,7 @@ export function registerPayRoutes(router: Router, sb: SandboxContext): void {
   payRoute(router, sb, 'GET', '/v3/billdownload/file', 'billdownload', ({ ctx, merchant }) => {
     const bill = pay.bills.get(queryString(ctx, 'token') ?? '');
     if (!bill || bill.mchid !== merchant.mchid) throw new PayApiError(400, 'PARAM_ERROR', '下载链接无效或已过期');
+    if (sb.state.now() >= bill.expiresAt) throw new PayApiError(400, 'PARAM_ERROR', '下载链接已过期，请重新申请账单');
     return { status: 200, file: bill.content };
   });
 
@@ -921,8 +993,17 @@ export interface SandboxPayControl {
   deliverPending(): Promise<PayDelivery[]>;
   /** Waits for callbacks sent in the background (refunds completing after their answer). */
   settle(): Promise<void>;
-  /** The next `times` requests to that API meet `mode`; `delay` waits delayMs before handling. */
+  /**
+   * The next `times` requests to that API meet `mode`; `delay` waits delayMs before handling;
+   * `rate-limited` and `forbidden` are the gateway's 429 and 403, the request not carried out.
+   */
   payFault(api: PayApi, mode: PayFaultMode, times?: number, delayMs?: number): void;
+  /** Error answers signed or not (default: not); signature probes before a merchant's first callback (default: on). */
+  configure(settings: { signErrors?: boolean; signatureProbes?: boolean }): void;
+  /** Sends a `WECHATPAY/SIGNTEST/` probe of a notification now. */
+  probe(notificationId: string): Promise<PayDelivery>;
+  /** Every probe sent so far and what the merchant answered. */
+  probes(): PayDelivery[];
 }
 
 function requireOrder(sb: SandboxContext, mchid: string, outTradeNo: string): PayOrder {
@@ -1094,6 +1175,18 @@ export function createPayControl(sb: SandboxContext): SandboxPayControl {
     async settle() {
       const rt = runtimeOf(sb);
       while (rt.inflight.size > 0) await Promise.allSettled([...rt.inflight]);
+    },
+    configure(settings) {
+      if (settings.signErrors !== undefined) pay().signErrors = settings.signErrors;
+      if (settings.signatureProbes !== undefined) pay().signatureProbes = settings.signatureProbes;
+    },
+    async probe(notificationId) {
+      const notification = pay().notifications.find((n) => n.id === notificationId);
+      if (!notification) throw new PaySandboxError(`no notification ${notificationId}`, 404);
+      return probe(sb, notification);
+    },
+    probes() {
+      return pay().probes.map((d) => structuredClone(d));
     },
     payFault(api, mode, times = 1, delayMs = 0) {
       if (!Number.isInteger(times) || times < 1) throw new RangeError('times must be a positive integer');

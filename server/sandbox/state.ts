@@ -1,4 +1,18 @@
 /** The WeChat sandbox's options and its in-memory state, shared by the route modules. */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The pages (and subpackage pages) the mini-program declares: what a released version has. */
+function miniprogramPages(): string[] {
+  try {
+    const file = path.join(__dirname, '..', '..', 'miniprogram', 'app.json');
+    const app = JSON.parse(fs.readFileSync(file, 'utf8')) as { pages?: string[]; subpackages?: { root: string; pages: string[] }[] };
+    const sub = (app.subpackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root.replace(/\/+$/, '')}/${page}`));
+    return [...(app.pages ?? []), ...sub];
+  } catch {
+    return [];
+  }
+}
 
 export type DownMode = 'busy' | 'http503';
 
@@ -18,10 +32,15 @@ export interface SandboxOptions {
   tokenTtlSeconds?: number;
   /** How long a token stays valid after `/cgi-bin/token` issued a newer one. WeChat: about 5 minutes. */
   tokenGraceMs?: number;
-  /** true: a subscribe send needs quota granted by `control.grantSubscription`, otherwise 43101. */
+  /** A subscribe send needs quota granted by `control.grantSubscription`, otherwise 43101. Default true, as WeChat. */
   strictSubscriptions?: boolean;
-  /** true: a template send needs `control.follow(openid)`, otherwise 43004. */
+  /** A template send needs `control.follow(openid)`, otherwise 43004. Default true, as WeChat. */
   strictFollowers?: boolean;
+  /**
+   * The pages of the released mini-program: a subscribe send naming another page gets 41030. Default:
+   * the pages of miniprogram/app.json; null: any page is accepted.
+   */
+  releasedPages?: readonly string[] | null;
   /** appid → secret. Absent: any appid with any secret is accepted (sandbox mode runs without secrets). */
   apps?: Readonly<Record<string, string>>;
   /** Largest request body accepted. */
@@ -42,6 +61,17 @@ export interface SandboxPayOptions {
   platformKey?: { privateKeyPem: string; publicKeyId: string };
   /** How long a callback delivery waits for the merchant's answer. WeChat: 5 s. */
   notifyTimeoutMs?: number;
+  /**
+   * Sign error answers (4xx/5xx) too. Default false: WeChat Pay documents signatures on successful
+   * answers only and its SDKs verify only 2xx, so the product must read an unsigned error (issue 15, 3).
+   */
+  signErrors?: boolean;
+  /** Before the first callback to each merchant, send one `WECHATPAY/SIGNTEST/` probe of it. Default true. */
+  signatureProbes?: boolean;
+  /** Requests a merchant may make in one second before answers are 429 FREQUENCY_LIMITED. Default 600. */
+  maxRequestsPerSecond?: number;
+  /** How long a bill's download_url works (sandbox clock). Default 5 minutes. */
+  billLinkTtlMs?: number;
 }
 
 export interface ResolvedSandboxOptions {
@@ -50,6 +80,7 @@ export interface ResolvedSandboxOptions {
   tokenGraceMs: number;
   strictSubscriptions: boolean;
   strictFollowers: boolean;
+  releasedPages: ReadonlySet<string> | null;
   apps: ReadonlyMap<string, string> | null;
   bodyLimitBytes: number;
   controlSurface: boolean;
@@ -59,6 +90,10 @@ export interface ResolvedSandboxOptions {
     manualRefunds: boolean;
     platformKey: { privateKeyPem: string; publicKeyId: string } | null;
     notifyTimeoutMs: number;
+    signErrors: boolean;
+    signatureProbes: boolean;
+    maxRequestsPerSecond: number;
+    billLinkTtlMs: number;
   };
 }
 
@@ -67,8 +102,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
     now: options.now ?? Date.now,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
     tokenGraceMs: options.tokenGraceMs ?? 5 * 60_000,
-    strictSubscriptions: options.strictSubscriptions ?? false,
-    strictFollowers: options.strictFollowers ?? false,
+    strictSubscriptions: options.strictSubscriptions ?? true,
+    strictFollowers: options.strictFollowers ?? true,
+    releasedPages: options.releasedPages === null ? null : new Set(options.releasedPages ?? miniprogramPages()),
     apps: options.apps ? new Map(Object.entries(options.apps)) : null,
     bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
     controlSurface: options.controlSurface ?? process.env.NODE_ENV !== 'production',
@@ -78,6 +114,10 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedSandboxOpt
       manualRefunds: options.pay?.manualRefunds ?? false,
       platformKey: options.pay?.platformKey ?? null,
       notifyTimeoutMs: options.pay?.notifyTimeoutMs ?? 5000,
+      signErrors: options.pay?.signErrors ?? false,
+      signatureProbes: options.pay?.signatureProbes ?? true,
+      maxRequestsPerSecond: options.pay?.maxRequestsPerSecond ?? 600,
+      billLinkTtlMs: options.pay?.billLinkTtlMs ?? 5 * 60_000,
     },
   };
 }
@@ -136,6 +176,7 @@ export interface SentTemplateMessage {
   url: string | null;
   miniprogram: { appid: string; pagepath: string | null } | null;
   data: Record<string, string>;
+  clientMsgId: string | null;
 }
 
 export type SentMessage = SentSubscribeMessage | SentTemplateMessage;
@@ -176,8 +217,14 @@ export interface SandboxState {
   /** `openid\u0000templateId` → sends left (Infinity: long-term subscription). */
   readonly subscriptions: Map<string, number>;
   readonly followers: Set<string>;
+  /** templateId → enum field key → the values chosen for it when the template was added. */
+  readonly templateEnums: Map<string, Map<string, ReadonlySet<string>>>;
+  /** `appid\u0000touser\u0000client_msg_id` → the message it sent, for 10 minutes. */
+  readonly clientMsgIds: Map<string, { msgid: bigint; at: number }>;
+  /** One-time wx.login codes (`control.loginCode`). */
+  readonly loginCodes: Map<string, { name: string; issuedAt: number; used: boolean }>;
   readonly faults: Map<string, QueuedFault[]>;
-  readonly settings: { strictSubscriptions: boolean; strictFollowers: boolean };
+  readonly settings: { strictSubscriptions: boolean; strictFollowers: boolean; strictPages: boolean };
   down: DownMode | null;
   clockOffsetMs: number;
   msgSeq: bigint;
@@ -198,8 +245,15 @@ export function createState(options: ResolvedSandboxOptions): SandboxState {
     forceRations: new Map(),
     subscriptions: new Map(),
     followers: new Set(),
+    templateEnums: new Map(),
+    clientMsgIds: new Map(),
+    loginCodes: new Map(),
     faults: new Map(),
-    settings: { strictSubscriptions: options.strictSubscriptions, strictFollowers: options.strictFollowers },
+    settings: {
+      strictSubscriptions: options.strictSubscriptions,
+      strictFollowers: options.strictFollowers,
+      strictPages: options.releasedPages !== null,
+    },
     down: null,
     clockOffsetMs: 0,
     msgSeq: 0n,
@@ -222,9 +276,13 @@ export function resetState(state: SandboxState, options: ResolvedSandboxOptions)
   state.forceRations.clear();
   state.subscriptions.clear();
   state.followers.clear();
+  state.templateEnums.clear();
+  state.clientMsgIds.clear();
+  state.loginCodes.clear();
   state.faults.clear();
   state.settings.strictSubscriptions = options.strictSubscriptions;
   state.settings.strictFollowers = options.strictFollowers;
+  state.settings.strictPages = options.releasedPages !== null;
   state.down = null;
   state.clockOffsetMs = 0;
   state.msgSeq = 0n;
@@ -342,7 +400,8 @@ export interface PayDelivery {
 }
 
 export type PayApi = 'jsapi' | 'query' | 'close' | 'refund' | 'refundQuery' | 'tradebill' | 'billdownload';
-export type PayFaultMode = 'error500' | 'accept-then-drop' | 'delay';
+/** `rate-limited`: 429 FREQUENCY_LIMITED; `forbidden`: 403 TRADE_ERROR — the gateway's refusals that come at times. */
+export type PayFaultMode = 'error500' | 'accept-then-drop' | 'delay' | 'rate-limited' | 'forbidden';
 
 export interface QueuedPayFault {
   mode: PayFaultMode;
@@ -355,6 +414,8 @@ export interface PayBillFile {
   mchid: string;
   billDate: string;
   content: string;
+  /** Sandbox clock: the link works until then. */
+  expiresAt: number;
 }
 
 export interface PayState {
@@ -373,6 +434,14 @@ export interface PayState {
   faults: Map<PayApi, QueuedPayFault[]>;
   /** download token → file. */
   bills: Map<string, PayBillFile>;
+  signErrors: boolean;
+  signatureProbes: boolean;
+  /** Merchants that have had their first callback (and so their probe). */
+  probed: Set<string>;
+  /** Every `WECHATPAY/SIGNTEST/` probe sent and what the merchant answered. */
+  probes: PayDelivery[];
+  /** mchid → requests in the current wall-clock second. */
+  requestRate: Map<string, { second: number; count: number }>;
 }
 
 function createPayState(options: ResolvedSandboxOptions): PayState {
@@ -388,6 +457,11 @@ function createPayState(options: ResolvedSandboxOptions): PayState {
     deliverySeq: 0,
     faults: new Map(),
     bills: new Map(),
+    signErrors: options.pay.signErrors,
+    signatureProbes: options.pay.signatureProbes,
+    probed: new Set(),
+    probes: [],
+    requestRate: new Map(),
   };
 }
 

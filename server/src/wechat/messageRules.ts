@@ -103,9 +103,13 @@ export function subscribeFieldProblem(key: string, value: string): string | null
   return rule ? rule(value) : null;
 }
 
-/** Official-account template message values since 2023-05-04: at most 20 characters, no line breaks. */
-export function templateFieldProblem(value: string): string | null {
+/**
+ * Official-account template message values since 2023-05-04: at most 20 characters, no line breaks; and
+ * the keys of 类目模板 are typed like subscribe-message fields (a `character_string` with Chinese is
+ * refused with 47003, notes/wechat.md).
+ */
+export function templateFieldProblem(key: string, value: string): string | null {
   if (/[\r\n]/.test(value)) return 'contains a line break';
   if (charCount(value) > 20) return 'longer than 20 characters';
-  return null;
+  return subscribeFieldProblem(key, value);
 }

@@ -52,7 +52,7 @@ describe('official-account template fields: 20 characters, no line breaks, and t
     ['keyword1', '没有类型前缀的旧式字段，也只能二十个字以内'],
   ])('%s %j', (key, raw) => {
     const cut = cutTemplateField(key, raw, NOW);
-    expect(templateFieldProblem(cut)).toBeNull();
+    expect(templateFieldProblem(key, cut)).toBeNull();
     expect([...cut].length).toBeLessThanOrEqual(20);
   });
 });
@@ -99,7 +99,7 @@ test('every template builds messages WeChat accepts on both channels, whatever i
       for (const [key, { value }] of Object.entries(mp.message.data))
         expect([name, key, subscribeFieldProblem(key, value)]).toEqual([name, key, null]);
       for (const [key, { value }] of Object.entries(oa.message.data))
-        expect([name, key, templateFieldProblem(value), subscribeFieldProblem(key, value)]).toEqual([name, key, null, null]);
+        expect([name, key, templateFieldProblem(key, value), subscribeFieldProblem(key, value)]).toEqual([name, key, null, null]);
     }
   }
 });

@@ -53,11 +53,14 @@ describe('paying the provider through the platform', () => {
       .send({ ...linkBody(other), privateKeyPem: p.merchant.privateKeyPem });
     expect(wrongKey.status).toBe(400);
     expect(wrongKey.body.error.details[0].path).toBe('privateKeyPem');
-    // A public key that did not sign WeChat Pay's answer.
+    // A public key that did not sign WeChat Pay's answer — seen at once when WeChat Pay signs its error
+    // answers (it may or may not: issue 15, 3; the unsigned case is the next test).
+    t.sandbox.control.pay.configure({ signErrors: true });
     const wrongPlatform = await t.http
       .put('/api/v1/providers/me/merchant-account')
       .set(bearer(prov2.token))
       .send({ ...linkBody(other), platformKeys: [{ id: other.platformPublicKeyId, pem: p.merchant.publicKeyPem }] });
+    t.sandbox.control.pay.configure({ signErrors: false });
     expect(wrongPlatform.status).toBe(400);
     expect(wrongPlatform.body.error.details[0].path).toBe('platformKeys');
     const garbage = await t.http
@@ -69,6 +72,24 @@ describe('paying the provider through the platform', () => {
     const taken = await t.http.put('/api/v1/providers/me/merchant-account').set(bearer(prov2.token)).send(linkBody(p.merchant));
     expect(taken.status).toBe(409);
     expect((await t.http.get('/api/v1/providers/me/merchant-account').set(bearer(prov2.token))).body.account).toBeNull();
+  });
+
+  test('unsigned error answers (the default): linking reads the 404; a wrong WeChat Pay key shows on the first signed answer', async () => {
+    const m = t.sandbox.control.pay.createMerchant({ appid: t.config.wechat.mp.appid });
+    const { makeProvider } = await import('../applications/county/setup');
+    const { user: prov3 } = await makeProvider(t, 'prov-unsigned', { companyName: '伊春无签云有限公司' });
+    const linked = await t.http
+      .put('/api/v1/providers/me/merchant-account')
+      .set(bearer(prov3.token))
+      .send({ ...linkBody(m), platformKeys: [{ id: m.platformPublicKeyId, pem: p.merchant.publicKeyPem }] });
+    // Before: the unsigned ORDER_NOT_EXIST was "not verified" and every linking failed.
+    expect(linked.status).toBe(200);
+    const id = await requestPayment(t, { ...p, prov: prov3 }, 1_000);
+    // WeChat Pay's 200 is signed by its key, not the one on record: no clear answer, nothing ordered twice.
+    const pay = await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token));
+    expect(pay.status).toBe(502);
+    expect(pay.body.error.message).toMatch(/暂时没有回应/);
+    expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status).toBe('created');
   });
 
   test('the registry and city MIIT show who takes WeChat Pay', async () => {

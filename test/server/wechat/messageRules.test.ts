@@ -88,9 +88,29 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, { subscribeFieldProblem, subscribeF
 
   describe('template message field rules', () => {
     it('at most 20 characters, no line breaks', () => {
-      expect(templateFieldProblem('已通过初审')).toBeNull();
-      expect(templateFieldProblem('x'.repeat(21))).not.toBeNull();
-      expect(templateFieldProblem('a\r\nb')).not.toBeNull();
+      expect(templateFieldProblem('keyword1', '已通过初审')).toBeNull();
+      expect(templateFieldProblem('keyword1', 'x'.repeat(21))).not.toBeNull();
+      expect(templateFieldProblem('keyword1', 'a\r\nb')).not.toBeNull();
     });
+
+    it('typed keys of 类目模板 follow their type, as subscribe-message fields do', () => {
+      expect(templateFieldProblem('character_string1', 'SY-2026-0001')).toBeNull();
+      expect(templateFieldProblem('character_string1', '编号0001')).not.toBeNull();
+      expect(templateFieldProblem('time4', '2026年12月6日 09:30')).toBeNull();
+      expect(templateFieldProblem('time4', '今天上午')).not.toBeNull();
+      expect(templateFieldProblem('amount3', '¥1200.00')).toBeNull();
+      expect(templateFieldProblem('amount3', '一千二百元')).not.toBeNull();
+    });
+  });
+});
+
+describe('sandbox: enum fields take only the values chosen for the template', () => {
+  const chosen = new Set(['已受理', '已办结']);
+  it('accepts a chosen value, refuses any other, and refuses all when none were chosen', () => {
+    expect(sandbox.fieldType('enum2')).toBe('enum');
+    expect(sandbox.subscribeValueRefusal('enum2', '已受理', chosen)).toBeNull();
+    expect(sandbox.subscribeValueRefusal('enum2', '审核中', chosen)).not.toBeNull();
+    expect(sandbox.subscribeValueRefusal('enum2', '已受理')).not.toBeNull();
+    expect(sandbox.templateValueRefusal('enum2', '已办结', chosen)).toBeNull();
   });
 });

@@ -4,7 +4,8 @@ import { type RunningSandbox, SUBSCRIBE_SEND_PATH, TEMPLATE_SEND_PATH, createSan
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, host: '127.0.0.1', bodyLimitBytes: 4096 });
+  // WeChat's 43101/43004 refusals off (their defaults are on): this file switches them on where it tests them.
+  sandbox = await startSandbox({ port: 0, host: '127.0.0.1', bodyLimitBytes: 4096, strictSubscriptions: false, strictFollowers: false });
 });
 afterAll(() => sandbox.close());
 beforeEach(() => sandbox.control.reset());

@@ -37,7 +37,9 @@ let received: Received[] = [];
 let receiverStatus = 200;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  // Signed error answers and no signature probes: the sandbox's other behaviour, kept for the checks of
+  // this file. Its defaults (errors unsigned, probes on) are tested in sandboxPayRefusals.test.ts.
+  sandbox = await startSandbox({ pay: { signErrors: true, signatureProbes: false } });
   merchant = sandbox.control.pay.createMerchant({ appid: APPID });
   other = sandbox.control.pay.createMerchant({ appid: 'wxotherapp' });
   receiver = createServer((req, res) => {

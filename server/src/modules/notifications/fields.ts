@@ -139,7 +139,7 @@ export function cutTemplateField(key: string, raw: string, now: number): string 
   const type = subscribeFieldType(key);
   let shaped = shape(type, raw, 20);
   if (chars(shaped).length > 20) shaped = truncate(shaped, 20);
-  const ok = (v: string) => v !== '' && templateFieldProblem(v) === null && (type === null || subscribeFieldProblem(key, v) === null);
+  const ok = (v: string) => v !== '' && templateFieldProblem(key, v) === null;
   if (ok(shaped)) return shaped;
   return fallbackFor(type, now);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Database } from '../../db/database';
@@ -23,9 +24,11 @@ import { activeGrantsOfUsers } from '../../db/users';
  *
  * Exactly-once as far as WeChat allows: a row is sent only by the worker that claimed it (a
  * conditional UPDATE with a lease and a claim token, db/notifications/outbox.ts), and is recorded as sent by a
- * conditional UPDATE on that token. WeChat's send APIs take no idempotency key, so the one repeat
- * left is a crash between WeChat's answer and our record: the lease runs out, the sweeper returns
- * the row, and that one message goes again.
+ * conditional UPDATE on that token. The one repeat left is a crash or an unknown outcome between
+ * WeChat's answer and our record: the lease runs out (or the retry comes), and that one message goes
+ * again. For template messages WeChat closes that too: a send carries `client_msg_id`, derived from
+ * the row's idempotency key, and WeChat sends one message per openid and client_msg_id within 10
+ * minutes (template message document; issue 15, 6). Subscribe messages document no such key.
  *
  * Outcomes per row and channel:
  * - sent: WeChat accepted it (its msgid is kept).
@@ -43,6 +46,14 @@ import { activeGrantsOfUsers } from '../../db/users';
  * (20 forced refreshes a day). A 40001 that survives that refresh reaches us as a retryable error
  * and is retried later like a busy WeChat, never in a tight loop that would spend the ration.
  */
+
+/**
+ * The template message's client_msg_id of a notification: the same for every try of the row, and
+ * within WeChat's 64 bytes whatever the key's length (a hash of it, 32 hex digits).
+ */
+export function clientMsgIdOf(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 32);
+}
 
 export interface OutboxWorkerDeps {
   config: Config;
@@ -310,7 +321,8 @@ export class OutboxWorker {
         this.settings,
       );
       if (!built.ok) return { kind: 'dead', error: built.error };
-      send = () => this.deps.wechat.oa.sendTemplateMessage(built.message);
+      const message = { ...built.message, clientMsgId: clientMsgIdOf(row.idempotencyKey) };
+      send = () => this.deps.wechat.oa.sendTemplateMessage(message);
     }
 
     let result: SendResult;
@@ -340,8 +352,9 @@ export class OutboxWorker {
     }
     if (err instanceof WechatTransportError) {
       if (err.outcomeUnknown) {
-        // The request may have been carried out: the retry may deliver it twice (WeChat's sends
-        // take no key). A missing message weighs more than a rare repeat here.
+        // The request may have been carried out: a template message's retry carries the same
+        // client_msg_id and WeChat drops the repeat; a subscribe message's may arrive twice. A
+        // missing message weighs more than a rare repeat here.
         this.deps.logger.warn({ notificationId: row.id, failure: err.failure }, 'outbox: outcome unknown, will retry');
       }
       return { kind: 'retry', error: `微信无应答：${err.failure}${err.outcomeUnknown ? '（结果未知）' : ''}` };

@@ -41,7 +41,18 @@ const bodySchema = z.object({
   }),
 });
 
-const EXPECTED_ASSOCIATED_DATA: Record<string, string> = { TRANSACTION: 'transaction', REFUND: 'refund' };
+/**
+ * What each event family's decrypted resource must hold before it is applied. The event is chosen by
+ * `event_type` and the content, never by `associated_data`: WeChat Pay's own example carries
+ * `"associated_data": ""` (支付通知, https://pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter3_5_5.shtml) while
+ * its deliveries carry `transaction`/`refund`; whichever it is, the GCM tag binds it to the ciphertext
+ * (issue 15, 4).
+ */
+const transactionContent = z.object({ out_trade_no: z.string().min(1), trade_state: z.string().min(1) }).loose();
+const refundContent = z
+  .object({ out_trade_no: z.string().min(1), out_refund_no: z.string().min(1), refund_status: z.string().min(1) })
+  .loose();
+const CONTENT_OF: Record<string, z.ZodType> = { TRANSACTION: transactionContent, REFUND: refundContent };
 
 export class PaymentCallbacks {
   constructor(
@@ -82,9 +93,8 @@ export class PaymentCallbacks {
     // The id is under the signature: a notification already applied is answered without doing it again.
     const seen = await this.deps.db.read((tx) => findPaymentNotification(tx, parsed.id));
     if (seen && seen.merchantAccountId === accountId) return 'duplicate';
-    const family = parsed.event_type.split('.')[0] ?? '';
-    const expectedAd = EXPECTED_ASSOCIATED_DATA[family];
-    if (!expectedAd || parsed.resource.associated_data !== expectedAd) throw new InvalidInputError('回调的附加数据与事件类型不符');
+    const content = CONTENT_OF[parsed.event_type.split('.')[0] ?? ''];
+    if (!content) throw new InvalidInputError('不认识的回调事件类型');
     let plain: unknown;
     try {
       plain = JSON.parse(
@@ -93,6 +103,7 @@ export class PaymentCallbacks {
     } catch (err) {
       throw new InvalidInputError(err instanceof AeadError ? '回调密文未通过完整性校验' : '回调明文不是 JSON');
     }
+    if (!content.safeParse(plain).success) throw new InvalidInputError('回调内容与事件类型不符');
     const outcome = await this.apply(accountId, client.mchid, parsed.event_type, plain as Record<string, unknown>);
     try {
       await this.deps.db.read((tx) =>

@@ -10,7 +10,7 @@ import { ConflictError, InvalidInputError, NotFoundError, UpstreamError, Refused
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
 import { platformPublicKey, signSha256Rsa } from '../../wechat/pay/crypto';
-import { UNVERIFIED_ANSWER, createPayTransport } from '../../wechat/pay/transport';
+import { type PayOutput, UNVERIFIED_ANSWER, createPayTransport } from '../../wechat/pay/transport';
 import { SecretBox } from './secretBox';
 import { ownedProvider } from '../../db/providers';
 import {
@@ -274,7 +274,17 @@ export class MerchantAccounts {
       },
       'merchant account checked with WeChat Pay',
     );
-    if (res.status === 404 && code === 'ORDER_NOT_EXIST') return;
+    // An order that does not exist: WeChat Pay took our signature. Whether its own key is the one given
+    // shows only when the answer is signed; an unsigned error (issue 15, 3) leaves that to the first
+    // 2xx answer or callback, which are refused unless signed by a key on this record.
+    if (res.status === 404 && code === 'ORDER_NOT_EXIST') {
+      if ((res as PayOutput).signature === 'absent')
+        this.options.logger?.info(
+          { mchid: input.mchid },
+          'WeChat Pay answered the check unsigned: its key is checked on the first signed answer',
+        );
+      return;
+    }
     if (res.status === 0 && res.error === UNVERIFIED_ANSWER)
       throw new InvalidInputError('微信支付的回答与您提供的微信支付公钥（或平台证书）对不上：请核对公钥内容及其 PUB_KEY_ID_ 编号', [
         { path: 'platformKeys', message: '微信支付公钥不符' },
