@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { creditCode, seedProvider } from '../../helpers/applications';
+import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { AuditEntity, NotificationEntity } from '../../../server/src/db/entities';
 import { verifyAuditTrail } from '../../../server/src/modules/audit/audit';
 import { newId } from '../../../server/src/ids';
@@ -273,6 +273,41 @@ describe('the enterprise profile after verification', () => {
     expect(detail.status).toBe(200);
     expect(detail.body.enterprise.legalRepresentative).toBe('王新');
     expect(detail.body.enterprise.pendingChange).toMatchObject({ summary: '法定代表人：王新 → 王三', status: 'pending' });
+  });
+
+  test('the city one-screen view shows a pending change too, the verified values above it', async () => {
+    const member = await t.login('city-case-clerk');
+    await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
+      newId(),
+      member.userId,
+      'enterprise',
+      null,
+      Date.now(),
+    ]);
+    const e = await seedEnterprise(t.db, [member.userId], { countyCode: '230717' });
+    const provider = await seedProvider(t.db, (await t.login('city-case-provider')).userId);
+    const app = await seedApplication(t.db, e, provider, 'reported');
+    const asked = await t.http.put(`/api/v1/enterprises/${e.id}`).set(bearer(member.token)).send({
+      name: e.name,
+      countyCode: '230724',
+      establishedOn: e.establishedOn,
+      industryCode: e.industryCode,
+      legalRepresentative: e.legalRepresentative,
+      address: e.address,
+      contactName: e.contactName,
+      contactPhone: e.contactPhone,
+      version: e.version,
+    });
+    expect(asked.status).toBe(200);
+    // The county it is registered in verifies a move to another county: not the county it moves to.
+    expect(await inbox(otherCounty.userId, 'enterprise.profile_change_requested')).toHaveLength(2);
+    expect(await inbox(county.userId, 'enterprise.profile_change_requested')).toHaveLength(8);
+    const city = await t.login('city-miit-profile');
+    await t.grant(city.token, 'city_miit');
+    const detail = await t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(city.token));
+    expect(detail.status).toBe(200);
+    expect(detail.body.enterprise.countyCode).toBe('230717');
+    expect(detail.body.enterprise.pendingChange.summary).toBe('注册地县（市、区）：伊美区 → 丰林县');
   });
 
   test('history and the audit chain keep every request and decision', async () => {
