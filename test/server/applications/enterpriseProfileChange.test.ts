@@ -330,3 +330,60 @@ describe('the enterprise profile after verification', () => {
     expect((await verifyAuditTrail(t.db, t.config.auditKey)).problems).toEqual([]);
   });
 });
+
+describe('the credit code after verification', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  test('a new credit code waits for the county, which cannot give it one another enterprise holds; before verification it cannot change', async () => {
+    t = await startTestApp();
+    const clerk = await t.login('code-clerk');
+    const county = await t.login('code-county');
+    await t.grant(county.token, 'county_miit', '230724');
+    const profile = {
+      creditCode: creditCode('230724'),
+      name: '伊春丰林代码变更有限公司',
+      countyCode: '230724',
+      establishedOn: '2018-01-01',
+      industryCode: 'C',
+      legalRepresentative: '赵代',
+      address: '丰林县1号',
+      contactName: '钱会计',
+      contactPhone: '13904580003',
+    };
+    const reg = await t.http.post('/api/v1/enterprises').set(bearer(clerk.token)).send(profile);
+    const id = reg.body.enterprise.id;
+    const put = async (code: string) => {
+      const e = (await t.http.get('/api/v1/enterprises/mine').set(bearer(clerk.token))).body.items[0];
+      return t.http
+        .put(`/api/v1/enterprises/${id}`)
+        .set(bearer(clerk.token))
+        .send({ ...profile, creditCode: code, version: e.version });
+    };
+    const early = await put(creditCode('230724'));
+    expect(early.status).toBe(400);
+    expect(early.body.error.details[0].path).toBe('creditCode');
+    await t.http.post(`/api/v1/county/enterprises/${id}/decide`).set(bearer(county.token)).send({ version: 1, decision: 'verify' });
+
+    const taken = (await seedEnterprise(t.db, [], { countyCode: '230724' })).creditCode;
+    const asked = await put(taken);
+    expect(asked.status).toBe(200);
+    expect(asked.body.enterprise.creditCode).toBe(profile.creditCode);
+    expect(asked.body.enterprise.pendingChange.summary).toBe(`统一社会信用代码：${profile.creditCode} → ${taken}`);
+    const decide = (changeId: string) =>
+      t.http.post(`/api/v1/county/profile-changes/${changeId}/decide`).set(bearer(county.token)).send({ decision: 'verify' });
+    const clash = await decide(asked.body.enterprise.pendingChange.id);
+    expect(clash.status).toBe(409);
+    expect(clash.body.error.message).toContain('已由另一家企业登记');
+    expect((await t.http.get('/api/v1/enterprises/mine').set(bearer(clerk.token))).body.items[0].pendingChange.status).toBe('pending');
+    await t.http
+      .post(`/api/v1/enterprises/${id}/profile-changes/${asked.body.enterprise.pendingChange.id}/withdraw`)
+      .set(bearer(clerk.token));
+
+    const fresh = creditCode('230724');
+    const second = await put(fresh);
+    expect((await decide(second.body.enterprise.pendingChange.id)).status).toBe(200);
+    const now = (await t.http.get('/api/v1/enterprises/mine').set(bearer(clerk.token))).body.items[0];
+    expect(now).toMatchObject({ creditCode: fresh, pendingChange: null, status: 'verified' });
+  });
+});

@@ -27,7 +27,8 @@ import {
 const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '编号格式不对');
 const version = z.number({ error: '请带上您看到的版本号 version（刷新后重试）' }).int().min(1);
 const REVIEWERS = ['county_miit', 'county_finance', 'city_miit', 'city_finance'] as const;
-const updateEnterpriseSchema = enterpriseProfileSchema.omit({ creditCode: true }).extend({ version });
+// The credit code may be sent: on a verified enterprise a different one becomes a change the county verifies.
+const updateEnterpriseSchema = enterpriseProfileSchema.extend({ version, creditCode: enterpriseProfileSchema.shape.creditCode.optional() });
 const joinSchema = z.object({
   creditCode: enterpriseProfileSchema.shape.creditCode,
   code: z.string({ error: '请填写邀请码' }).trim().min(4, '邀请码太短，请核对').max(32, '邀请码太长，请核对'),
@@ -94,7 +95,7 @@ export function enterpriseRoutes(
         method: 'PUT',
         path: '/api/v1/enterprises/:id',
         access: ['enterprise'],
-        summary: '修改企业信息（已核验的名称、成立日期、注册地、法定代表人转为变更申请，待县里核验）',
+        summary: '修改企业信息（已核验的名称、信用代码、成立日期、注册地、法定代表人转为变更申请，待县里核验）',
         params: { id },
         body: updateEnterpriseSchema,
         response: enterpriseEnvelopeSchema,

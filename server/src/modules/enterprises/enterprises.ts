@@ -202,12 +202,23 @@ export class EnterpriseService {
     return ents.map((e) => enterpriseView(e, { pendingChange: pending.get(e.id) ?? null }));
   }
 
-  async update(auth: Actor, id: string, version: number, profile: Omit<EnterpriseProfile, 'creditCode'>): Promise<EnterpriseView> {
+  async update(
+    auth: Actor,
+    id: string,
+    version: number,
+    profile: Omit<EnterpriseProfile, 'creditCode'> & { creditCode?: string },
+  ): Promise<EnterpriseView> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
       const e = await this.assertMember(tx, id, auth.userId);
       if (e.version !== version) throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
+      // The credit code names the enterprise for claims and join codes: it changes only by the county's verification.
+      if (profile.creditCode !== undefined && profile.creditCode !== e.creditCode && e.status !== 'verified')
+        throw new InvalidInputError('统一社会信用代码须经县里核验企业后才能申请变更；如登记时填错，请联系所在县（市）区工信部门', [
+          { path: 'creditCode', message: '核验前不能修改' },
+        ]);
       const columns: Partial<EnterpriseRow> = { ...profile, industryCode: profile.industryCode ?? null };
+      if (columns.creditCode === undefined) delete columns.creditCode;
       // Once the county verified the profile, its verified fields change only by the county's verification
       // (DESIGN.md, "Corrections after the fact"): they go to a pending change, and the rest is saved now.
       const changes = e.status === 'verified' ? verifiedFieldChanges(e, profile) : {};

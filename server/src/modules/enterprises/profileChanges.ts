@@ -1,6 +1,12 @@
 import type { Database } from '../../db/database';
 import type { Tx } from '../../db/tx';
-import { enterpriseMemberIds, findEnterprise, updateEnterpriseIfVersion, type EnterpriseRow } from '../../db/enterprises';
+import {
+  enterpriseMemberIds,
+  findEnterprise,
+  findEnterpriseByCreditCode,
+  updateEnterpriseIfVersion,
+  type EnterpriseRow,
+} from '../../db/enterprises';
 import {
   findProfileChange,
   insertProfileChange,
@@ -206,6 +212,12 @@ export class ProfileChangeService {
       if (!(await settleProfileChange(tx, change.id, step.to as 'verified' | 'refused', auth.userId, reason, now)))
         throw new ConflictError('这项变更刚被他人处理，请刷新后查看', 'invalid_transition');
       let enterpriseName = e.name;
+      const newCode = change.changes.creditCode?.to;
+      if (step.effects.includes('applyToEnterprise') && newCode) {
+        const holder = await findEnterpriseByCreditCode(tx, newCode);
+        if (holder && holder.id !== e.id)
+          throw new ConflictError(`统一社会信用代码 ${newCode} 已由另一家企业登记，不能核验这项变更；请退回并写明原因`, 'conflict');
+      }
       if (step.effects.includes('applyToEnterprise')) {
         const columns = Object.fromEntries(Object.entries(change.changes).map(([f, v]) => [f, v.to])) as Partial<EnterpriseRow>;
         if (!(await updateEnterpriseIfVersion(tx, e.id, e.version, columns, now)))
