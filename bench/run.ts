@@ -21,6 +21,7 @@ import { preparePay, seedPayParties } from './pay';
 import { pushSignature, startSandbox } from '../server/sandbox';
 import { measureOutboxThroughput } from './throughput';
 import { recountStages } from '../server/src/db/applications/stageCounts';
+import type { HeapReport } from './memoryServer';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,6 +29,11 @@ const CONNECTIONS = 50;
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);
 const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 100_000);
 const LOOKUP_SECONDS = Number(process.env.BENCH_LOOKUP_SECONDS ?? 30);
+/** The memory run: this many queue pages in four quarters, stopped after BENCH_MEMORY_SECONDS whatever the count. */
+const MEMORY_PAGES = Number(process.env.BENCH_MEMORY_PAGES ?? 300_000);
+const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 900);
+/** BENCH_ONLY=memory: only the memory run (to compare one change's memory before and after). */
+const ONLY_MEMORY = process.env.BENCH_ONLY === 'memory';
 const ROOT = path.resolve(__dirname, '..');
 const BENCH_LIMITS_OFF = 'login.address=0/1m,evaluate.address=0/1m,upload.user=0/1h,upload.address=0/1h,message.openid=0/1m';
 const BUILD = path.join(ROOT, 'dist', 'bench');
@@ -52,11 +58,60 @@ function build(): void {
   });
 }
 
-function spawnServer(script: string, env: Record<string, string>): ChildProcess {
+/** `heap`: node runs with --expose-gc and an IPC channel, for heapAfterGc() (bench/memoryServer.ts). */
+function spawnServer(script: string, env: Record<string, string>, options: { heap?: boolean } = {}): ChildProcess {
   const file = path.join(BUILD, script.replace(/\.ts$/, '.js'));
-  const args = PINNED ? ['-c', '0', process.execPath, file] : [file];
+  const node = options.heap ? [process.execPath, '--expose-gc', file] : [process.execPath, file];
+  const args = PINNED ? ['-c', '0', ...node] : node.slice(1);
   const cmd = PINNED ? 'taskset' : process.execPath;
-  return spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: options.heap ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** The server's heap after a forced full collection, and its RSS then (bench/memoryServer.ts answers). */
+function heapAfterGc(server: ChildProcess): Promise<HeapReport> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not report its heap')), 10_000);
+    server.once('message', (m: unknown) => {
+      clearTimeout(timer);
+      resolve(m as HeapReport);
+    });
+    server.send('heap');
+  });
+}
+
+/**
+ * Many requests in four equal parts, the server's heap after a forced GC read before and after each:
+ * live memory that grows with the number of requests shows as a rising line. Bounded in time: a part
+ * stops at the deadline, and the pages done are reported.
+ */
+async function memoryRun(
+  url: string,
+  load: Load,
+  server: ChildProcess,
+  total: number,
+  seconds: number,
+): Promise<{ done: number; seconds: number; heaps: HeapReport[] }> {
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  const heaps = [await heapAfterGc(server)];
+  let done = 0;
+  for (let i = 0; i < 4 && Date.now() < deadline; i++) {
+    const part = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon({ url, connections: CONNECTIONS, amount: Math.ceil(total / 4), ...load }, (err, result) =>
+        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result),
+      );
+      const stop = setTimeout(() => instance.stop(), Math.max(0, deadline - Date.now()));
+      instance.on('done', () => clearTimeout(stop));
+    });
+    if (part.non2xx || part.errors || part.timeouts) throw new Error(`${url} answered ${part.non2xx} non-2xx and ${part.errors} errors`);
+    done += part.requests.total;
+    heaps.push(await heapAfterGc(server));
+  }
+  return { done, seconds: (Date.now() - started) / 1000, heaps };
 }
 
 async function waitFor(url: string, timeoutMs = 30_000): Promise<void> {
@@ -184,7 +239,11 @@ async function main(): Promise<void> {
   const oaPort = await freePort();
   const oaBaseline = spawnServer('bench/oaBaseline.ts', { PORT: String(oaPort) });
   // The load comes from one address: the limits that count every call would measure themselves, not the path.
-  const appServer = spawnServer('server/dev.ts', { ...dbEnv, PORT: String(appPort), HOST: '127.0.0.1', RATE_LIMITS: BENCH_LIMITS_OFF });
+  const appServer = spawnServer(
+    'bench/memoryServer.ts',
+    { ...dbEnv, PORT: String(appPort), HOST: '127.0.0.1', RATE_LIMITS: BENCH_LIMITS_OFF },
+    { heap: true },
+  );
   const stopAll = () => {
     bare.kill('SIGTERM');
     oaBaseline.kill('SIGTERM');
@@ -195,6 +254,16 @@ async function main(): Promise<void> {
     await waitFor(`http://127.0.0.1:${barePort}/hello`);
     await waitFor(`http://127.0.0.1:${appPort}/healthz`);
     if (PINNED) spawn('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    const queueUrl = `http://127.0.0.1:${appPort}/api/v1/county/applications?status=county_review&limit=20`;
+    const queueLoad: Load = { headers: { authorization: `Bearer ${reviewerToken}` } };
+    const memoryLine = async () => {
+      const m = await memoryRun(queueUrl, queueLoad, appServer, MEMORY_PAGES, MEMORY_SECONDS);
+      return `memory over ${m.done} queue pages in ${Math.round(m.seconds)} s: server heapUsed after a forced GC ${m.heaps.map((h) => h.heapUsedMb).join(' → ')} MB, RSS ${m.heaps.map((h) => Math.round(h.rssMb)).join(' → ')} MB (start, each quarter)`;
+    };
+    if (ONLY_MEMORY) {
+      process.stdout.write(`database: ${dbName}; ${CONNECTIONS} connections\n${await memoryLine()}\n`);
+      return;
+    }
 
     const bareUrl = `http://127.0.0.1:${barePort}/hello`;
     const evalUrl = `http://127.0.0.1:${appPort}/api/v1/eligibility/evaluate`;
@@ -240,8 +309,6 @@ async function main(): Promise<void> {
     const notes: string[] = [''];
 
     // A county reviewer's queue: the first page of 伊美区's cases awaiting county review, with the counts per stage.
-    const queueUrl = `http://127.0.0.1:${appPort}/api/v1/county/applications?status=county_review&limit=20`;
-    const queueLoad: Load = { headers: { authorization: `Bearer ${reviewerToken}` } };
     await measure(queueUrl, queueLoad, 3);
     const queueRun = await longRun(queueUrl, queueLoad, appServer.pid!);
     const queue = queueRun.result;
@@ -254,6 +321,7 @@ async function main(): Promise<void> {
     notes.push(
       `memory over ${Math.round(queue.rps * LOOKUP_SECONDS)} queue pages: server RSS ${queueRun.rss.join(' → ')} MB (start, each quarter of the run)`,
     );
+    notes.push(await memoryLine());
 
     // The official account: a bound user's 进度 (signature, parse, once-only record, binding, lookup)
     // next to the same endpoint's fixed cost alone (signature, parse, reply) in a process of its own.

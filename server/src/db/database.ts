@@ -7,6 +7,7 @@ import type { Tx } from './tx';
 import { ENTITIES } from './entities';
 import { DatabaseUnavailableError, isUnavailable } from './errors';
 import { MIGRATIONS } from './migrations';
+import { QueryCounter } from './queryCounter';
 
 export type DbKind = 'sqlite' | 'mysql';
 
@@ -37,6 +38,8 @@ export class Database {
   constructor(
     readonly dataSource: DataSource,
     readonly kind: DbKind,
+    /** Every SQL statement this database was sent, counted (TypeORM's logger): what the query-count tests read. */
+    readonly queries: QueryCounter = new QueryCounter(),
   ) {}
 
   /**
@@ -142,6 +145,7 @@ export interface OpenOptions {
 
 export async function openDatabase(config: Pick<Config, 'database'>, options: OpenOptions = {}): Promise<Database> {
   let dataSource: DataSource;
+  const queries = new QueryCounter();
   if (config.database.kind === 'sqlite') {
     const file = options.sqliteFile ?? config.database.file;
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -152,6 +156,7 @@ export async function openDatabase(config: Pick<Config, 'database'>, options: Op
       migrations: MIGRATIONS,
       migrationsRun: false,
       synchronize: false,
+      logger: queries,
       // TypeORM leaves the journal in rollback mode: ~1.6k commits/s instead of ~56k with WAL.
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
         db.pragma('journal_mode = WAL');
@@ -173,11 +178,12 @@ export async function openDatabase(config: Pick<Config, 'database'>, options: Op
       migrations: MIGRATIONS,
       migrationsRun: false,
       synchronize: false,
+      logger: queries,
       poolSize: 10,
     });
   }
   await dataSource.initialize();
-  const db = new Database(dataSource, config.database.kind);
+  const db = new Database(dataSource, config.database.kind, queries);
   if (options.runMigrations !== false) {
     await db.run(() => dataSource.runMigrations({ transaction: 'each' }));
   }

@@ -1,6 +1,12 @@
 import type { Database } from './database';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
+import {
+  MEMBER_APPLICATION_COLUMNS,
+  memberApplication,
+  type ApplicationProgress,
+  type MemberApplicationColumns,
+} from './applications/readers';
 
 /**
  * The official account's followers, their links to mini-program users, binding codes and handled
@@ -14,7 +20,7 @@ type Num = number | string;
 const num = (v: Num | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** UPDATE/DELETE inside the handling transaction, answering how many rows it touched (both databases). */
-async function execute(tx: TxBrand, sql: string, params: unknown[]): Promise<number> {
+async function execute(tx: Tx, sql: string, params: unknown[]): Promise<number> {
   const runner = em(tx).queryRunner;
   if (runner === undefined) throw new Error('execute() needs the transaction manager');
   const result = await runner.query(sql, params, true);
@@ -24,7 +30,7 @@ async function execute(tx: TxBrand, sql: string, params: unknown[]): Promise<num
 // ---- dedupe -----------------------------------------------------------------------------------------
 
 export async function recordMessage(
-  tx: TxBrand,
+  tx: Tx,
   row: { key: string; openid: string; msgType: string; reply: string | null; at: number },
 ): Promise<void> {
   // The primary key makes a second handling of the same message fail here, on every instance.
@@ -85,6 +91,67 @@ export async function readFollower(db: Database, openid: string): Promise<Follow
   };
 }
 
+type FollowerColumns = {
+  openid: string | null;
+  unionid: string | null;
+  followed: Num | null;
+  flow: string | null;
+  flow_updated_at: Num | null;
+  bind_failures: Num | null;
+  bind_window_at: Num | null;
+  version: Num | null;
+};
+
+function followerOf(r: FollowerColumns): Follower | null {
+  if (r.openid === null) return null;
+  return {
+    openid: r.openid,
+    unionid: r.unionid,
+    followed: Number(r.followed) === 1,
+    flow: r.flow,
+    flowUpdatedAt: num(r.flow_updated_at),
+    bindFailures: Number(r.bind_failures),
+    bindWindowAt: num(r.bind_window_at),
+    version: Number(r.version),
+  };
+}
+
+/** What 进度 needs of a follower: its row, the user linked to its openid and that user's applications. */
+export interface FollowerProgress {
+  follower: Follower | null;
+  linked: LinkedUser | null;
+  /** The applications of every enterprise the linked user is an active member of, newest change first; withdrawn ones are history. */
+  applications: ApplicationProgress[];
+}
+
+/**
+ * 进度 in one statement, whatever the number of applications: the follower (to go on with a
+ * self-check), the user linked to the openid, their memberships' applications with the refusals'
+ * reasons. Outer joins from the openid itself, so an unknown follower or an unlinked one still gives
+ * one row. With the once-only record that follows, a 进度 is two statements
+ * (test/server/db/queryCounts.test.ts).
+ */
+export async function followerProgress(db: Database, openid: string): Promise<FollowerProgress> {
+  const rows = await db.query<FollowerColumns & MemberApplicationColumns & { user_id: string | null; user_status: string | null }>(
+    `SELECT f.openid, f.unionid, f.followed, f.flow, f.flow_updated_at, f.bind_failures, f.bind_window_at, f.version,
+            u.id AS user_id, u.status AS user_status, ${MEMBER_APPLICATION_COLUMNS}
+       FROM (SELECT ? AS k) q
+       LEFT JOIN oa_followers f ON f.openid = q.k
+       LEFT JOIN users u ON u.oa_openid = q.k
+       LEFT JOIN enterprise_members m ON m.user_id = u.id AND m.status = 'active'
+       LEFT JOIN applications a ON a.enterprise_id = m.enterprise_id AND a.status <> 'withdrawn'
+       LEFT JOIN enterprises e ON e.id = a.enterprise_id
+      ORDER BY a.updated_at DESC, a.id DESC`,
+    [openid],
+  );
+  const first = rows[0];
+  return {
+    follower: first ? followerOf(first) : null,
+    linked: first && first.user_id !== null ? { id: first.user_id, status: first.user_status ?? '', oaOpenid: openid } : null,
+    applications: rows.map(memberApplication).filter((a): a is ApplicationProgress => a !== null),
+  };
+}
+
 export type FollowerChanges = Partial<Pick<Follower, 'unionid' | 'followed' | 'flow' | 'flowUpdatedAt' | 'bindFailures' | 'bindWindowAt'>>;
 
 const FOLLOWER_COLUMNS: Readonly<Record<keyof FollowerChanges, string>> = {
@@ -105,7 +172,7 @@ const dbValue = (v: string | number | boolean | null | undefined): string | numb
  * fails on the primary key, which the caller treats the same way.
  */
 export async function writeFollower(
-  tx: TxBrand,
+  tx: Tx,
   openid: string,
   before: Follower | null,
   changes: FollowerChanges,
@@ -196,14 +263,14 @@ export async function followStatusOfUser(db: Database, userId: string): Promise<
 }
 
 /** Takes the openid from the user who holds it: false if they no longer do. */
-export async function unlinkOpenid(tx: TxBrand, userId: string, openid: string, now: number): Promise<boolean> {
+export async function unlinkOpenid(tx: Tx, userId: string, openid: string, now: number): Promise<boolean> {
   return (
     (await execute(tx, 'UPDATE users SET oa_openid = NULL, updated_at = ? WHERE id = ? AND oa_openid = ?', [now, userId, openid])) === 1
   );
 }
 
 /** Links the openid to the user (with `onlyIfUnlinked`, only if the user holds none): false if the row did not take it. */
-export async function linkUserOpenid(tx: TxBrand, userId: string, openid: string, now: number, onlyIfUnlinked: boolean): Promise<boolean> {
+export async function linkUserOpenid(tx: Tx, userId: string, openid: string, now: number, onlyIfUnlinked: boolean): Promise<boolean> {
   const sql = onlyIfUnlinked
     ? 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ? AND oa_openid IS NULL'
     : 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ?';
@@ -213,7 +280,7 @@ export async function linkUserOpenid(tx: TxBrand, userId: string, openid: string
 // ---- binding codes: issuing and using ---------------------------------------------------------------
 
 /** How many codes the user was issued since `since`, and when the oldest of them was. */
-export async function codesIssuedSince(tx: TxBrand, userId: string, since: number): Promise<{ n: number; oldest: number | null }> {
+export async function codesIssuedSince(tx: Tx, userId: string, since: number): Promise<{ n: number; oldest: number | null }> {
   const rows: { n: Num; oldest: Num | null }[] = await em(tx).query(
     'SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?',
     [userId, since],
@@ -222,7 +289,7 @@ export async function codesIssuedSince(tx: TxBrand, userId: string, since: numbe
 }
 
 /** The user's unused codes stop working now. */
-export async function expireOpenCodes(tx: TxBrand, userId: string, now: number): Promise<void> {
+export async function expireOpenCodes(tx: Tx, userId: string, now: number): Promise<void> {
   await execute(tx, 'UPDATE oa_binding_codes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?', [
     now,
     userId,
@@ -232,7 +299,7 @@ export async function expireOpenCodes(tx: TxBrand, userId: string, now: number):
 
 /** A new code (its hash is unique for ever: a duplicate key means the same code was issued before). */
 export async function insertBindingCode(
-  tx: TxBrand,
+  tx: Tx,
   code: { id: string; codeHash: string; userId: string; createdAt: number; expiresAt: number },
 ): Promise<void> {
   await em(tx).query(
@@ -242,7 +309,7 @@ export async function insertBindingCode(
 }
 
 /** Single use across instances: only one transaction can turn used_at from NULL. */
-export async function claimBindingCode(tx: TxBrand, id: string, openid: string, now: number): Promise<boolean> {
+export async function claimBindingCode(tx: Tx, id: string, openid: string, now: number): Promise<boolean> {
   return (
     (await execute(tx, 'UPDATE oa_binding_codes SET used_at = ?, used_by_openid = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', [
       now,

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { insertRow } from './rows';
 import { EnterpriseProfileChangeEntity, type EnterpriseProfileChangeRow } from './entities';
 
@@ -8,26 +8,23 @@ export type { EnterpriseProfileChangeRow } from './entities';
 
 /** Changes to an enterprise's verified profile (part of the enterprises aggregate): named queries. */
 
-export async function insertProfileChange(tx: TxBrand, row: EnterpriseProfileChangeRow): Promise<void> {
+export async function insertProfileChange(tx: Tx, row: EnterpriseProfileChangeRow): Promise<void> {
   await insertRow(em(tx), EnterpriseProfileChangeEntity, row);
 }
 
-export async function findProfileChange(tx: TxBrand, id: string): Promise<EnterpriseProfileChangeRow | null> {
+export async function findProfileChange(tx: Tx, id: string): Promise<EnterpriseProfileChangeRow | null> {
   return em(tx).getRepository(EnterpriseProfileChangeEntity).findOne({ where: { id } });
 }
 
 /** The change of this enterprise that waits for the county, if any (there is at most one). */
-export async function pendingProfileChange(tx: TxBrand, enterpriseId: string): Promise<EnterpriseProfileChangeRow | null> {
+export async function pendingProfileChange(tx: Tx, enterpriseId: string): Promise<EnterpriseProfileChangeRow | null> {
   return em(tx)
     .getRepository(EnterpriseProfileChangeEntity)
     .findOne({ where: { enterpriseId, status: 'pending' } });
 }
 
 /** The pending changes of these enterprises, by enterprise id. */
-export async function pendingProfileChangesOf(
-  tx: TxBrand,
-  enterpriseIds: readonly string[],
-): Promise<Map<string, EnterpriseProfileChangeRow>> {
+export async function pendingProfileChangesOf(tx: Tx, enterpriseIds: readonly string[]): Promise<Map<string, EnterpriseProfileChangeRow>> {
   const unique = [...new Set(enterpriseIds)];
   if (!unique.length) return new Map();
   const rows = await em(tx)
@@ -37,14 +34,14 @@ export async function pendingProfileChangesOf(
 }
 
 /** Every change the enterprise asked for, the newest first: its profile's history. */
-export async function profileChangesOf(tx: TxBrand, enterpriseId: string): Promise<EnterpriseProfileChangeRow[]> {
+export async function profileChangesOf(tx: Tx, enterpriseId: string): Promise<EnterpriseProfileChangeRow[]> {
   return em(tx)
     .getRepository(EnterpriseProfileChangeEntity)
     .find({ where: { enterpriseId }, order: { requestedAt: 'DESC', id: 'DESC' } });
 }
 
 /** The changes waiting for these counties, the longest waiting first (at most 200). */
-export async function pendingProfileChangesOfCounties(tx: TxBrand, counties: readonly string[]): Promise<EnterpriseProfileChangeRow[]> {
+export async function pendingProfileChangesOfCounties(tx: Tx, counties: readonly string[]): Promise<EnterpriseProfileChangeRow[]> {
   if (!counties.length) return [];
   return em(tx)
     .getRepository(EnterpriseProfileChangeEntity)
@@ -53,7 +50,7 @@ export async function pendingProfileChangesOfCounties(tx: TxBrand, counties: rea
 
 /** Settles a pending change: false when someone settled it first. */
 export async function settleProfileChange(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   to: Exclude<EnterpriseProfileChangeRow['status'], 'pending'>,
   decidedBy: string,

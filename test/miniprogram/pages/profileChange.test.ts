@@ -6,7 +6,7 @@
  */
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { enterpriseOf, person, type Person } from '../support/seed';
-import type { EnterpriseRow } from '../../../server/src/db/entities';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
 import { findEnterprise } from '../../../server/src/db/enterprises';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,7 @@ let mp: MiniProgram;
 let clerk: Person, county: Person;
 let enterprise: EnterpriseRow;
 
-const stored = async () => (await mp.t.db.run((m) => findEnterprise(m, enterprise.id)))!;
+const stored = async () => (await mp.t.db.read((m) => findEnterprise(m, enterprise.id)))!;
 
 beforeAll(async () => {
   mp = await startMiniProgram();

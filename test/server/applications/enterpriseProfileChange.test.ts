@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { AuditEntity, NotificationEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, notificationsMatching } from '../../../server/src/db/testing';
+import { insertGrant } from '../../../server/src/db/users';
 import { verifyAuditTrail } from '../../../server/src/modules/audit/audit';
 import { newId } from '../../../server/src/ids';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
@@ -51,8 +52,7 @@ describe('the enterprise profile after verification', () => {
   };
   const profileOf = async () =>
     (await t.http.get('/api/v1/enterprises/mine').set(bearer(clerk.token))).body.items.find((e: { id: string }) => e.id === enterpriseId);
-  const inbox = (userId: string, template: string) =>
-    t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { recipientUserId: userId, template } }));
+  const inbox = (userId: string, template: string) => t.db.read((tx) => notificationsMatching(tx, { recipientUserId: userId, template }));
   const put = async (changes: Record<string, unknown>) => {
     const e = await profileOf();
     const rest: Partial<typeof profile> = { ...profile };
@@ -183,13 +183,17 @@ describe('the enterprise profile after verification', () => {
     expect((await decide(clerk, { decision: 'verify' })).status).toBe(403);
     // Four eyes: a member of the enterprise who holds a county role from before the check on grants
     // (the grant itself is refused now) is still refused at the decision.
-    await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-      newId(),
-      colleague.userId,
-      'county_finance',
-      '230724',
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: newId(),
+        userId: colleague.userId,
+        role: 'county_finance',
+        countyCode: '230724',
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     const own = await decide(colleague, { decision: 'verify' });
     expect(own.status).toBe(403);
     expect(own.body.error.message).toMatch(/不能核验它的信息变更/);
@@ -277,13 +281,17 @@ describe('the enterprise profile after verification', () => {
 
   test('the city one-screen view shows a pending change too, the verified values above it', async () => {
     const member = await t.login('city-case-clerk');
-    await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-      newId(),
-      member.userId,
-      'enterprise',
-      null,
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: newId(),
+        userId: member.userId,
+        role: 'enterprise',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     const e = await seedEnterprise(t.db, [member.userId], { countyCode: '230717' });
     const provider = await seedProvider(t.db, (await t.login('city-case-provider')).userId);
     const app = await seedApplication(t.db, e, provider, 'reported');
@@ -315,9 +323,7 @@ describe('the enterprise profile after verification', () => {
     expect(list.status).toBe(200);
     expect(list.body.items.map((c: { status: string }) => c.status)).toEqual(['pending', 'verified', 'withdrawn', 'refused']);
     expect((await t.http.get(`/api/v1/enterprises/${enterpriseId}/profile-changes`).set(bearer(otherCounty.token))).status).toBe(403);
-    const audit = await t.db.run((m) =>
-      m.getRepository(AuditEntity).find({ where: { chain: `enterprise:${enterpriseId}` }, order: { seq: 'ASC' } }),
-    );
+    const audit = await t.db.read((tx) => auditRecordsMatching(tx, { chain: `enterprise:${enterpriseId}` }));
     expect(audit.map((a) => a.action).filter((a) => a.startsWith('enterprise.profile_change'))).toEqual([
       'enterprise.profile_change_request',
       'enterprise.profile_change_refuse',

@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { likeContains, num, numOrNull } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
@@ -28,7 +28,16 @@ export interface CountyQueueRow {
   submittedAt: number | null;
   updatedAt: number;
   enterpriseName: string;
+  /** Each county department's opinion in the application's current round; null: none yet. */
+  miitDecision: CountyDecision | null;
+  financeDecision: CountyDecision | null;
 }
+
+export type CountyDecision = 'approve' | 'return' | 'reject';
+
+/** The department's latest county opinion in the application's current round (ix_review_opinions_app). */
+const decisionOf = (department: 'miit' | 'finance') =>
+  `(SELECT o.decision FROM review_opinions o WHERE o.application_id = a.id AND o.round = a.round AND o.level = 'county' AND o.department = '${department}' ORDER BY o.created_at DESC, o.id DESC LIMIT 1)`;
 
 function scope(counties: readonly string[], text: string | null): { from: string; where: string[]; params: unknown[] } {
   const where = [`a.county_code IN (${counties.map(() => '?').join(', ')})`, "a.status <> 'draft'"];
@@ -44,7 +53,7 @@ function scope(counties: readonly string[], text: string | null): { from: string
 
 /** How many of the counties' applications matching the search are in each of these stages. */
 export async function countyStageCountsMatching(
-  tx: TxBrand,
+  tx: Tx,
   counties: readonly string[],
   text: string,
   stages: readonly ApplicationState[],
@@ -57,8 +66,11 @@ export async function countyStageCountsMatching(
   return Object.fromEntries(rows.map((r) => [r.status, num(r.n)]));
 }
 
-/** One page, oldest change first (what has waited longest comes first): keyset, no OFFSET, no hydration of whole rows. */
-export async function countyQueuePage(tx: TxBrand, q: CountyQueueQuery): Promise<CountyQueueRow[]> {
+/**
+ * One page, oldest change first (what has waited longest comes first): keyset, no OFFSET, no hydration
+ * of whole rows; each row with both departments' opinions of its round, so that a page is one statement.
+ */
+export async function countyQueuePage(tx: Tx, q: CountyQueueQuery): Promise<CountyQueueRow[]> {
   const { from, where, params } = scope(q.counties, q.text);
   where.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
   params.push(...q.statuses);
@@ -87,8 +99,11 @@ export async function countyQueuePage(tx: TxBrand, q: CountyQueueQuery): Promise
     submitted_at: number | string | null;
     updated_at: number | string;
     enterprise_name: string;
+    miit_decision: CountyDecision | null;
+    finance_decision: CountyDecision | null;
   }[] = await em(tx).query(
-    `SELECT a.id, a.tracking_no, a.contract_no, a.contract_amount_fen, a.subsidy_fen, a.status, a.version, a.round, a.submitted_at, a.updated_at, pe.name AS enterprise_name
+    `SELECT a.id, a.tracking_no, a.contract_no, a.contract_amount_fen, a.subsidy_fen, a.status, a.version, a.round, a.submitted_at, a.updated_at, pe.name AS enterprise_name,
+            ${decisionOf('miit')} AS miit_decision, ${decisionOf('finance')} AS finance_decision
        FROM ${from} JOIN enterprises pe ON pe.id = a.enterprise_id
       WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${Math.floor(q.limit)}`,
     params,
@@ -105,5 +120,7 @@ export async function countyQueuePage(tx: TxBrand, q: CountyQueueQuery): Promise
     submittedAt: numOrNull(a.submitted_at),
     updatedAt: num(a.updated_at),
     enterpriseName: a.enterprise_name,
+    miitDecision: a.miit_decision,
+    financeDecision: a.finance_decision,
   }));
 }

@@ -49,12 +49,9 @@ export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invita
         ctx.status = 204;
       },
     )
-    .add(
-      { method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色', response: userEnvelopeSchema },
-      async (ctx) => {
-        ctx.body = { user: await deps.auth.me(ctx.state.auth!) };
-      },
-    )
+    .add({ method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色', response: userEnvelopeSchema }, (ctx) => {
+      ctx.body = { user: deps.auth.me(ctx.state.auth!) };
+    })
     .add(
       {
         method: 'POST',

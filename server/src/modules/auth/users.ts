@@ -1,5 +1,3 @@
-import type { Database } from '../../db/database';
-import { activeGrants } from '../../db/users';
 import type { RoleGrant } from '../../../../shared/src/contracts/roles';
 
 /** A user as the API shows them: their id and the roles they hold now. */
@@ -12,7 +10,3 @@ export function publicUser(userId: string, grants: RoleGrant[]) {
 }
 
 export type PublicUser = ReturnType<typeof publicUser>;
-
-export async function grantsOf(db: Database, userId: string): Promise<RoleGrant[]> {
-  return db.read((tx) => activeGrants(tx, userId));
-}

@@ -19,14 +19,7 @@ import { countyQueuePage, countyStageCountsMatching } from '../../db/application
 import { historyOf } from '../../db/applications/history';
 import { actorNames } from '../../db/users';
 import { filesOf, holdersOfContents } from '../../db/files';
-import {
-  countyDecisionsOn,
-  countyOpinionsOfRound,
-  countyRatingsOfProvider,
-  insertOpinion,
-  opinionsOn,
-  type Opinion,
-} from '../../db/opinions';
+import { countyOpinionsOfRound, countyRatingsOfProvider, insertOpinion, opinionsOn, type Opinion } from '../../db/opinions';
 import { findEnterprise } from '../../db/enterprises';
 import { pendingProfileChange } from '../../db/profileChanges';
 import { profileChangeView } from '../enterprises/profileChanges';
@@ -154,15 +147,11 @@ export class CountyReview {
         limit: q.limit,
         overdueBefore,
       });
-      const opinions = await countyDecisionsOn(
-        tx,
-        rows.map((r) => r.id),
-      );
       const department = departmentOf(auth);
       const last = rows[rows.length - 1];
       return {
         items: rows.map((a) => {
-          const round = opinions.filter((o) => o.applicationId === a.id && o.round === a.round);
+          const decisions = { miit: a.miitDecision, finance: a.financeDecision };
           return {
             id: a.id,
             trackingNo: a.trackingNo,
@@ -174,8 +163,8 @@ export class CountyReview {
             statusLabel: applicationMachine.states[a.status].labels.reviewer,
             version: a.version,
             round: a.round,
-            myOpinion: round.find((o) => o.department === department)?.decision ?? null,
-            otherOpinion: round.find((o) => o.department === otherDepartment(department))?.decision ?? null,
+            myOpinion: decisions[department],
+            otherOpinion: decisions[otherDepartment(department)],
             submittedAt: a.submittedAt,
             updatedAt: a.updatedAt,
             waitingDays: waitingDays(a.updatedAt, now),

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import { applicationsOfMember, latestRefusalReasons } from '../../db/applications/readers';
+import { applicationProgressOfMember, type ApplicationProgress } from '../../db/applications/readers';
 import type { EligibilityService } from '../eligibility/eligibilityService';
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
@@ -86,14 +86,17 @@ export function verdictText(verdict: Verdict, estimate: SubsidyEstimate): string
 
 /** 进度: the applications of every enterprise the user is an active member of (withdrawn ones are history). */
 export async function progressText(db: Database, userId: string): Promise<string> {
-  const apps = await applicationsOfMember(db, userId);
+  return progressReply(await applicationProgressOfMember(db, userId));
+}
+
+/** 进度 from the applications already read (applicationProgressOfMember, or followerProgress with the follower). */
+export function progressReply(apps: readonly ApplicationProgress[]): string {
   if (apps.length === 0) return T.NO_APPLICATIONS;
   const blocks: string[] = [];
   for (const [i, a] of apps.slice(0, MAX_APPLICATIONS_SHOWN).entries()) {
     if (!isApplicationState(a.status)) continue;
     let reasons = a.lastReason;
-    if (reasons === null && (a.status === 'returned' || a.status === 'rejected'))
-      reasons = reasonsText(await latestRefusalReasons(db, a.id));
+    if (reasons === null && (a.status === 'returned' || a.status === 'rejected')) reasons = reasonsText(a.refusalReasons);
     const amount =
       a.verifiedFen !== null
         ? T.verifiedAmount(formatYuan(a.verifiedFen))

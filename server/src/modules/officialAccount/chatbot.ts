@@ -3,7 +3,7 @@ import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { applicationCountsByStatus } from '../../db/applications/readers';
 import { filingsOnRecordNamed, submittedFilingCount } from '../../db/providers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { activeGrants } from '../../db/users';
 import { DomainError } from '../errors';
 import type { Actor } from '../actor';
@@ -28,6 +28,7 @@ import { fitReply, type InboundMessage } from '../../wechat/officialAccount/mess
 import {
   bindingCodeByHash,
   claimBindingCode,
+  followerProgress,
   prune,
   readFollower,
   recordMessage,
@@ -38,9 +39,10 @@ import {
   writeFollower,
   type Follower,
   type FollowerChanges,
+  type FollowerProgress,
   type LinkedUser,
 } from '../../db/followers';
-import { progressText, topicText, verdictText } from './answers';
+import { progressReply, progressText, topicText, verdictText } from './answers';
 import { closestTopic, parseCommand, type Command } from './commands';
 import { isDuplicateKey } from '../../db/errors';
 import { countAwaitingDepartment } from '../../db/applications/awaiting';
@@ -66,7 +68,7 @@ export interface ChatbotDeps {
 interface Plan {
   reply: string | null;
   /** Writes inside the handling transaction; false: what the plan read has changed. */
-  apply?: (tx: TxBrand) => Promise<boolean>;
+  apply?: (tx: Tx) => Promise<boolean>;
 }
 
 class PlanOutdated extends Error {}
@@ -174,10 +176,13 @@ export class Chatbot {
   }
 
   private async planText(msg: InboundMessage, content: string, typed: boolean): Promise<Plan> {
-    const follower = await readFollower(this.deps.db, msg.fromUser);
-    const flow = this.activeFlow(follower);
     const text = normalizeChatText(content);
     const command = parseCommand(text);
+    // 进度 reads the follower, its linked user and their applications in one statement (with the
+    // once-only record, two per message whatever the number of applications).
+    const progress = command?.kind === 'progress' ? await followerProgress(this.deps.db, msg.fromUser) : null;
+    const follower = progress ? progress.follower : await readFollower(this.deps.db, msg.fromUser);
+    const flow = this.activeFlow(follower);
 
     if (command === null && typed && flow.kind === 'active') return this.planAnswer(msg, follower, flow.state, content);
     if (command === null && typed && flow.kind === 'corrupt') {
@@ -198,7 +203,7 @@ export class Chatbot {
     let plan: Plan;
     let fallback = false;
     if (command !== null) {
-      plan = await this.planCommand(msg, follower, command);
+      plan = await this.planCommand(msg, follower, command, progress);
     } else {
       const target = closestTopic(text);
       if (target === null) return { reply: T.NOT_UNDERSTOOD };
@@ -224,6 +229,7 @@ export class Chatbot {
     msg: InboundMessage,
     follower: Follower | null,
     command: Exclude<Command, { kind: 'selfCheck' } | { kind: 'exit' }>,
+    progress: FollowerProgress | null = null,
   ): Promise<Plan> {
     switch (command.kind) {
       case 'help':
@@ -231,7 +237,7 @@ export class Chatbot {
       case 'topic':
         return { reply: topicText(this.deps.eligibility, command.topic) };
       case 'progress':
-        return this.planProgress(msg, follower);
+        return this.planProgress(msg, follower, progress);
       case 'todo':
         return this.planTodo(msg, follower);
       case 'bind':
@@ -248,7 +254,7 @@ export class Chatbot {
   private async resolveUser(
     msg: InboundMessage,
     follower: Follower | null,
-  ): Promise<{ user: LinkedUser; link?: (tx: TxBrand) => Promise<boolean> } | null> {
+  ): Promise<{ user: LinkedUser; link?: (tx: Tx) => Promise<boolean> } | null> {
     const linked = await userByOaOpenid(this.deps.db, msg.fromUser);
     if (linked) return { user: linked };
     const unionid = msg.unionid ?? follower?.unionid ?? null;
@@ -271,7 +277,12 @@ export class Chatbot {
 
   // ---- 进度 ------------------------------------------------------------------------------------------
 
-  private async planProgress(msg: InboundMessage, follower: Follower | null): Promise<Plan> {
+  private async planProgress(msg: InboundMessage, follower: Follower | null, progress: FollowerProgress | null): Promise<Plan> {
+    // Linked by openid: everything was read with the follower. Otherwise (found by unionid, linked now) the lookups below.
+    if (progress?.linked) {
+      if (progress.linked.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+      return { reply: progressReply(progress.applications) };
+    }
     const who = await this.resolveUser(msg, follower);
     if (who === null) return { reply: T.NOT_BOUND };
     if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
@@ -333,7 +344,7 @@ export class Chatbot {
     }
     if (target.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
     const holder = await userByOaOpenid(this.deps.db, msg.fromUser);
-    const claim = (tx: TxBrand) => claimBindingCode(tx, found.id, msg.fromUser, now);
+    const claim = (tx: Tx) => claimBindingCode(tx, found.id, msg.fromUser, now);
     if (target.oaOpenid === msg.fromUser) return { reply: T.BIND_ALREADY, apply: claim };
     return {
       reply: T.BIND_DONE,
@@ -371,7 +382,7 @@ export class Chatbot {
 
   private saveFlow(msg: InboundMessage, follower: Follower | null, state: FlowState | null) {
     const now = this.deps.now();
-    return (tx: TxBrand) =>
+    return (tx: Tx) =>
       writeFollower(
         tx,
         msg.fromUser,

@@ -20,7 +20,7 @@ import {
   type SettlementForm as SettlementFormRow,
   type SettlementFormItem as SettlementFormItemRow,
 } from '../../db/settlementForms';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
@@ -70,7 +70,7 @@ export function statusView(status: ApplicationState) {
 }
 
 /** The one guard input the county review takes from here: the application points to a signed form that lists it. */
-export async function isSettlementSigned(tx: TxBrand, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
+export async function isSettlementSigned(tx: Tx, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
   if (!app.settlementFormId) return false;
   const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form || form.status !== 'signed' || form.providerId !== app.providerId) return false;
@@ -78,7 +78,7 @@ export async function isSettlementSigned(tx: TxBrand, app: Pick<Application, 'id
 }
 
 /** What a reviewer sees of the form an application points to: the version, the signed scan, its row. */
-export async function settlementFormOf(tx: TxBrand, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>) {
+export async function settlementFormOf(tx: Tx, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>) {
   if (!app.settlementFormId) return null;
   const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form) return null;
@@ -119,7 +119,7 @@ export class SettlementForms {
   constructor(private readonly deps: ApplicationDeps) {}
 
   /** The form, when the caller owns its provider record; 404 otherwise. */
-  private async ownForm(tx: TxBrand, auth: Actor, id: string): Promise<SettlementFormRow> {
+  private async ownForm(tx: Tx, auth: Actor, id: string): Promise<SettlementFormRow> {
     const form = await findSettlementForm(tx, id);
     if (!form || (await providerOwnerId(tx, form.providerId)) !== auth.userId) throw formNotFound();
     return form;
@@ -210,7 +210,7 @@ export class SettlementForms {
     return this.deps.db.read(async (tx) => this.view(tx, await this.ownForm(tx, auth, id)));
   }
 
-  private async view(tx: TxBrand, form: SettlementFormRow) {
+  private async view(tx: Tx, form: SettlementFormRow) {
     const items = await settlementFormItems(tx, form.id);
     const apps = new Map(
       (

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import { approvedFilings, findFiling, providersTakingWechatPay, type Filing } from '../../db/providers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { maskPhone } from '../../logger';
 import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
@@ -85,7 +85,7 @@ export class ProviderRegistry {
  * For the application: only an approved, unrevoked provider can be named. Used inside the caller's
  * transaction so that a revocation cannot slip between the check and the write.
  */
-export async function assertSelectableProvider(tx: TxBrand, providerId: string): Promise<Filing> {
+export async function assertSelectableProvider(tx: Tx, providerId: string): Promise<Filing> {
   const filing = await findFiling(tx, providerId);
   if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) {
     throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [
