@@ -51,6 +51,7 @@ export const registerEnterprise = (profile: EnterpriseProfile, o: Quiet = {}) =>
 export const myEnterprises = () => call(ROUTES.myEnterprises);
 export const updateEnterprise = (id: string, version: number, profile: Omit<EnterpriseProfile, 'creditCode'>, o: Quiet = {}) =>
   call(ROUTES.updateEnterprise, { params: { id }, body: { ...profile, version }, ...o });
+export const withdrawProfileChange = (id: string, changeId: string) => call(ROUTES.withdrawProfileChange, { params: { id, changeId } });
 export const inviteColleague = (id: string) => call(ROUTES.inviteColleague, { params: { id } });
 export const joinEnterprise = (creditCode: string, code: string) => call(ROUTES.joinEnterprise, { body: { creditCode, code } });
 export const startApplication = (enterpriseId: string, facts: EligibilityFacts | null) =>
@@ -132,6 +133,9 @@ export const decideEnterprise = (
   id: string,
   body: { version: number; decision: 'verify' | 'reject'; reason?: string | null; acceptClaims?: string[]; refuseClaims?: string[] },
 ) => call(ROUTES.decideEnterprise, { params: { id }, body });
+export const countyProfileChanges = () => call(ROUTES.countyProfileChanges);
+export const decideProfileChange = (id: string, body: { decision: 'verify' | 'refuse'; reason?: string | null }) =>
+  call(ROUTES.decideProfileChange, { params: { id }, body });
 export const countyQueue = (query: { status?: string; q?: string; overdue?: '1'; after?: string; limit?: number } = {}) =>
   call(ROUTES.countyQueue, { query });
 export const countyApplication = (id: string) => call(ROUTES.countyApplication, { params: { id } });

@@ -48,6 +48,7 @@ export const ROUTES = table({
   registerEnterprise: route('POST', '/api/v1/enterprises'),
   myEnterprises: route('GET', '/api/v1/enterprises/mine'),
   updateEnterprise: route('PUT', '/api/v1/enterprises/:id'),
+  withdrawProfileChange: route('POST', '/api/v1/enterprises/:id/profile-changes/:changeId/withdraw'),
   inviteColleague: route('POST', '/api/v1/enterprises/:id/invitations'),
   joinEnterprise: route('POST', '/api/v1/enterprises/join'),
   startApplication: route('POST', '/api/v1/applications'),
@@ -90,6 +91,8 @@ export const ROUTES = table({
   // the county
   countyEnterprises: route('GET', '/api/v1/county/enterprises'),
   decideEnterprise: route('POST', '/api/v1/county/enterprises/:id/decide'),
+  countyProfileChanges: route('GET', '/api/v1/county/profile-changes'),
+  decideProfileChange: route('POST', '/api/v1/county/profile-changes/:id/decide'),
   countyQueue: route('GET', '/api/v1/county/applications'),
   countyApplication: route('GET', '/api/v1/county/applications/:id'),
   countyOpinion: route('POST', '/api/v1/county/applications/:id/opinion'),

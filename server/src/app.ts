@@ -49,6 +49,7 @@ import { eligibilityRoutes } from './http/routes/eligibility';
 import { fileRoutes } from './http/routes/files';
 import { providerFilingRoutes } from './http/routes/providerFilings';
 import { enterpriseRoutes } from './http/routes/enterprises';
+import { ProfileChangeService } from './modules/enterprises/profileChanges';
 import { providerDeskRoutes } from './http/routes/providerDesk';
 import { countyRoutes } from './http/routes/county';
 import { cityRoutes } from './http/routes/city';
@@ -94,6 +95,7 @@ export interface Services {
   registry: ProviderRegistry;
   engine: ApplicationEngine;
   enterprises: EnterpriseService;
+  profileChanges: ProfileChangeService;
   drafts: DraftService;
   providerDesk: ProviderDesk;
   settlementForms: SettlementForms;
@@ -165,6 +167,7 @@ export function createServices(deps: AppDeps): Services {
     registry: new ProviderRegistry(db, now),
     engine,
     enterprises: new EnterpriseService(db, audit, now),
+    profileChanges: new ProfileChangeService(db, audit, now),
     drafts: new DraftService(applications),
     providerDesk: new ProviderDesk(applications),
     settlementForms: new SettlementForms(applications),

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   invitation_revoked: { status: 410, description: '邀请码已被管理员作废' },
   invitation_expired: { status: 410, description: '邀请码已过期' },
   already_member: { status: 409, description: '已是该企业的成员，或认领正在核实中' },
+  change_pending: { status: 409, description: '已有一项企业信息变更等待县里核验' },
   filing_exists: { status: 409, description: '已有一份备案申报（details 给出其编号）' },
   application_exists: { status: 409, description: '该企业已有一份申请，一户企业只能申领一次（details 给出其编号）' },
   file_limit_reached: { status: 409, description: '这一类材料的文件数已达上限，请替换原文件' },

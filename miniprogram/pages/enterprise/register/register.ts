@@ -1,7 +1,9 @@
 /**
  * Registering the enterprise by its credit code (checked as it is typed: GB 32100-2015), or joining it
  * with a colleague's code; then the business licence and the letter of authorisation the county checks.
- * With ?id= the same page edits the enterprise's details and materials.
+ * With ?id= the same page edits the enterprise's details and materials. Once the county verified the
+ * enterprise, a change of its name, 成立日期, county or legal representative waits for the county's
+ * verification (DESIGN.md, "Corrections after the fact"): the page shows it, old → new, and may withdraw it.
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
@@ -13,7 +15,7 @@ import { COUNTIES, type CountyCode } from '../../../shared/contracts/roles';
 import { isAccessCode } from '../../../shared/contracts/accessCodes';
 import { ENTERPRISE_MATERIALS, type EnterpriseProfile } from '../../../shared/contracts/application';
 import { INDUSTRY_SECTIONS, type EligibilityFacts } from '../../../shared/rules/facts';
-import type { StoredFile } from '../../../shared/contracts/responses';
+import type { EnterpriseView, StoredFile } from '../../../shared/contracts/responses';
 import { redirectTo, showModal, showToast } from '../../../services/wxp';
 
 type Field = 'creditCode' | 'name' | 'establishedOn' | 'legalRepresentative' | 'address' | 'contactName' | 'contactPhone';
@@ -55,6 +57,9 @@ Component(
       enterpriseId: '',
       version: 0,
       statusLabel: '',
+      verified: false,
+      pendingChangeId: '',
+      pendingSummary: '',
       materials: ENTERPRISE_MATERIALS.map((m) => ({ kind: m.kind, label: m.label, files: [] as StoredFile[] })),
     },
     methods: {
@@ -97,8 +102,27 @@ Component(
           version: e.version,
           statusLabel: e.statusLabel,
         });
+        this.showPending(e);
         if (e.industryCode) this.pickIndustry(e.industryCode);
         await this.loadMaterials();
+      },
+      showPending(e: EnterpriseView) {
+        this.setData({
+          verified: e.status === 'verified',
+          pendingChangeId: e.pendingChange?.id ?? '',
+          pendingSummary: e.pendingChange?.summary ?? '',
+        });
+      },
+      async onWithdrawChange() {
+        const res = await showModal({
+          title: '撤回变更',
+          content: `撤回后仍以原信息为准：${this.data.pendingSummary}`,
+          confirmText: '撤回',
+        });
+        if (!res.confirm) return;
+        await api.withdrawProfileChange(this.data.enterpriseId, this.data.pendingChangeId);
+        showToast({ title: '已撤回', icon: 'success' });
+        await this.loadEnterprise(this.data.enterpriseId);
       },
       async loadMaterials() {
         const { files } = await api.ownerFiles('enterprise', this.data.enterpriseId);
@@ -159,7 +183,14 @@ Component(
           if (this.data.mode === 'edit') {
             const res = await api.updateEnterprise(this.data.enterpriseId, this.data.version, this.changeable(), { quiet: true });
             this.setData({ version: res.enterprise.version, statusLabel: res.enterprise.statusLabel });
-            showToast({ title: '已保存', icon: 'success' });
+            this.showPending(res.enterprise);
+            if (res.enterprise.pendingChange)
+              void showModal({
+                title: '已提交县里核验',
+                content: `${res.enterprise.pendingChange.summary}。县（市）区核验前，申报仍以原信息为准。`,
+                showCancel: false,
+              });
+            else showToast({ title: '已保存', icon: 'success' });
             return;
           }
           const res = await api.registerEnterprise(this.profile(), { quiet: true });

@@ -1,6 +1,8 @@
 /**
  * 企业核验: before reviewing an application the county checks the enterprise's business licence and the
- * letter of authorisation (DESIGN.md "Who uses it"), and settles a second claim on a credit code.
+ * letter of authorisation (DESIGN.md "Who uses it"), and settles a second claim on a credit code. The
+ * 信息变更 tab holds the changes of verified profiles that wait for the county: verified, or refused with
+ * a reason the enterprise reads (DESIGN.md, "Corrections after the fact").
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
@@ -17,7 +19,15 @@ const TABS = [
   { key: 'pending', title: '待核验' },
   { key: 'disputed', title: '有认领争议' },
   { key: 'verified', title: '已核验' },
+  { key: 'changes', title: '信息变更' },
 ];
+
+interface ChangeRow {
+  id: string;
+  enterpriseName: string;
+  summary: string;
+  time: string;
+}
 
 interface Row {
   id: string;
@@ -33,7 +43,7 @@ interface Row {
 
 Component(
   page({
-    data: { tab: 'pending', tabs: TABS, enterprises: [] as Row[], loaded: false },
+    data: { tab: 'pending', tabs: TABS, enterprises: [] as Row[], changes: [] as ChangeRow[], loaded: false },
     methods: {
       onShow() {
         return this.load();
@@ -43,6 +53,20 @@ Component(
         stopPullDownRefresh();
       },
       async load() {
+        if (this.data.tab === 'changes') {
+          const { items: changes } = await api.countyProfileChanges();
+          this.setData({
+            enterprises: [],
+            changes: changes.map((c) => ({
+              id: c.id,
+              enterpriseName: c.enterpriseName ?? '',
+              summary: c.summary,
+              time: formatTime(c.requestedAt),
+            })),
+            loaded: true,
+          });
+          return;
+        }
         const { items } = await api.countyEnterprises(this.data.tab);
         const rows = await Promise.all(items.map((e: CountyEnterprise) => this.row(e)));
         this.setData({ enterprises: rows, loaded: true });
@@ -91,6 +115,27 @@ Component(
           refuseClaims: row.claims.filter((c) => !c.accept).map((c) => c.memberId),
         });
         showToast({ title: '已核验', icon: 'success' });
+        await this.load();
+      },
+      async onVerifyChange(e: WechatMiniprogram.BaseEvent) {
+        await api.decideProfileChange(String(e.currentTarget.dataset.id), { decision: 'verify' });
+        showToast({ title: '已核验', icon: 'success' });
+        await this.load();
+      },
+      async onRefuseChange(e: WechatMiniprogram.BaseEvent) {
+        const res = await showModal({
+          title: '不予核验',
+          content: '',
+          editable: true,
+          placeholderText: '原因（企业将看到）',
+          confirmText: '提交',
+        });
+        if (!res.confirm) return;
+        if ([...res.content.trim()].length < 2) {
+          void showModal({ title: '请补充', content: '请写明不予核验的原因', showCancel: false });
+          return;
+        }
+        await api.decideProfileChange(String(e.currentTarget.dataset.id), { decision: 'refuse', reason: res.content.trim() });
         await this.load();
       },
       async onReject(e: WechatMiniprogram.BaseEvent) {

@@ -171,6 +171,23 @@ export type CityDetail = {
     contactName: string | null;
     contactPhone: string | null;
     status: "rejected" | "pending" | "verified" | "disputed";
+    pendingChange: {
+      id: string;
+      enterpriseId: string;
+      enterpriseName: string | null;
+      status: "refused" | "withdrawn" | "pending" | "verified";
+      statusLabel: string;
+      fields: {
+        field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+        label: string;
+        from: string | null;
+        to: string | null;
+      }[];
+      summary: string;
+      requestedAt: number;
+      decidedAt: number | null;
+      reason: string | null;
+    } | null;
   } | null;
   provider: {
     id: string;

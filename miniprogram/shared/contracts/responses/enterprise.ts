@@ -4,6 +4,67 @@
 // Written out from z.output<typeof enterpriseStatusSchema>.
 export type EnterpriseStatus = "rejected" | "pending" | "verified" | "disputed";
 
+// Written out from z.output<typeof profileChangeViewSchema>.
+export type ProfileChangeView = {
+  id: string;
+  enterpriseId: string;
+  enterpriseName: string | null;
+  status: "refused" | "withdrawn" | "pending" | "verified";
+  statusLabel: string;
+  fields: {
+    field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+    label: string;
+    from: string | null;
+    to: string | null;
+  }[];
+  summary: string;
+  requestedAt: number;
+  decidedAt: number | null;
+  reason: string | null;
+};
+
+// Written out from z.output<typeof profileChangeEnvelopeSchema>.
+export type ProfileChangeEnvelope = {
+  change: {
+    id: string;
+    enterpriseId: string;
+    enterpriseName: string | null;
+    status: "refused" | "withdrawn" | "pending" | "verified";
+    statusLabel: string;
+    fields: {
+      field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+      label: string;
+      from: string | null;
+      to: string | null;
+    }[];
+    summary: string;
+    requestedAt: number;
+    decidedAt: number | null;
+    reason: string | null;
+  };
+};
+
+// Written out from z.output<typeof profileChangeListSchema>.
+export type ProfileChangeList = {
+  items: {
+    id: string;
+    enterpriseId: string;
+    enterpriseName: string | null;
+    status: "refused" | "withdrawn" | "pending" | "verified";
+    statusLabel: string;
+    fields: {
+      field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+      label: string;
+      from: string | null;
+      to: string | null;
+    }[];
+    summary: string;
+    requestedAt: number;
+    decidedAt: number | null;
+    reason: string | null;
+  }[];
+};
+
 // Written out from z.output<typeof enterpriseViewSchema>.
 export type EnterpriseView = {
   id: string;
@@ -20,6 +81,23 @@ export type EnterpriseView = {
   contactName: string | null;
   contactPhone: string | null;
   version: number;
+  pendingChange: {
+    id: string;
+    enterpriseId: string;
+    enterpriseName: string | null;
+    status: "refused" | "withdrawn" | "pending" | "verified";
+    statusLabel: string;
+    fields: {
+      field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+      label: string;
+      from: string | null;
+      to: string | null;
+    }[];
+    summary: string;
+    requestedAt: number;
+    decidedAt: number | null;
+    reason: string | null;
+  } | null;
 };
 
 // Written out from z.output<typeof enterpriseEnvelopeSchema>.
@@ -39,6 +117,23 @@ export type EnterpriseEnvelope = {
     contactName: string | null;
     contactPhone: string | null;
     version: number;
+    pendingChange: {
+      id: string;
+      enterpriseId: string;
+      enterpriseName: string | null;
+      status: "refused" | "withdrawn" | "pending" | "verified";
+      statusLabel: string;
+      fields: {
+        field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+        label: string;
+        from: string | null;
+        to: string | null;
+      }[];
+      summary: string;
+      requestedAt: number;
+      decidedAt: number | null;
+      reason: string | null;
+    } | null;
   };
 };
 
@@ -59,6 +154,23 @@ export type EnterpriseRegistration = {
     contactName: string | null;
     contactPhone: string | null;
     version: number;
+    pendingChange: {
+      id: string;
+      enterpriseId: string;
+      enterpriseName: string | null;
+      status: "refused" | "withdrawn" | "pending" | "verified";
+      statusLabel: string;
+      fields: {
+        field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+        label: string;
+        from: string | null;
+        to: string | null;
+      }[];
+      summary: string;
+      requestedAt: number;
+      decidedAt: number | null;
+      reason: string | null;
+    } | null;
   };
   membership: "owner" | "claim_pending";
 };
@@ -80,6 +192,23 @@ export type EnterpriseList = {
     contactName: string | null;
     contactPhone: string | null;
     version: number;
+    pendingChange: {
+      id: string;
+      enterpriseId: string;
+      enterpriseName: string | null;
+      status: "refused" | "withdrawn" | "pending" | "verified";
+      statusLabel: string;
+      fields: {
+        field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+        label: string;
+        from: string | null;
+        to: string | null;
+      }[];
+      summary: string;
+      requestedAt: number;
+      decidedAt: number | null;
+      reason: string | null;
+    } | null;
   }[];
 };
 
@@ -113,6 +242,23 @@ export type CountyEnterpriseList = {
     contactName: string | null;
     contactPhone: string | null;
     version: number;
+    pendingChange: {
+      id: string;
+      enterpriseId: string;
+      enterpriseName: string | null;
+      status: "refused" | "withdrawn" | "pending" | "verified";
+      statusLabel: string;
+      fields: {
+        field: "creditCode" | "name" | "countyCode" | "establishedOn" | "legalRepresentative";
+        label: string;
+        from: string | null;
+        to: string | null;
+      }[];
+      summary: string;
+      requestedAt: number;
+      decidedAt: number | null;
+      reason: string | null;
+    } | null;
     claims: {
       memberId: string;
       userId: string;

@@ -7,7 +7,7 @@ import type { BudgetView, CityDetail, CityOpinionResult, CityQueue, LedgerChange
 import type { Health, OpenApiDocument } from './common';
 import type { CountyDetail, CountyOpinionResult, CountyQueue, JointReportEnvelope, JointReportList, ProviderApplicationDetail, ProviderApplicationPage, SettlementFormEnvelope, SettlementFormList } from './county';
 import type { FlowDescription, PolicyInfo, Verdict } from './eligibility';
-import type { ApplicationEnvelope, ApplicationHistory, ApplicationList, ColleagueInvitation, CountyEnterpriseList, EnterpriseEnvelope, EnterpriseList, EnterpriseRegistration } from './enterprise';
+import type { ApplicationEnvelope, ApplicationHistory, ApplicationList, ColleagueInvitation, CountyEnterpriseList, EnterpriseEnvelope, EnterpriseList, EnterpriseRegistration, ProfileChangeEnvelope, ProfileChangeList } from './enterprise';
 import type { FileEnvelope, FileList } from './files';
 import type { BindingCode, BindingStatus, InboxPage, NotificationPreferences, ReadAllResult, ReadResult } from './notifications';
 import type { BillCheckResult, DiscrepancyList, DiscrepancyResolution, JsapiParams, MerchantAccountEnvelope, MyMerchantAccount, PaymentAttachment, PaymentEnvelope, PaymentList, PaymentMerchantList, SweepResult } from './payments';
@@ -68,6 +68,10 @@ export interface Answers {
   'POST /api/v1/enterprises/join': EnterpriseEnvelope;
   'GET /api/v1/county/enterprises': CountyEnterpriseList;
   'POST /api/v1/county/enterprises/:id/decide': EnterpriseEnvelope;
+  'GET /api/v1/enterprises/:id/profile-changes': ProfileChangeList;
+  'POST /api/v1/enterprises/:id/profile-changes/:changeId/withdraw': ProfileChangeEnvelope;
+  'GET /api/v1/county/profile-changes': ProfileChangeList;
+  'POST /api/v1/county/profile-changes/:id/decide': ProfileChangeEnvelope;
   'POST /api/v1/applications': ApplicationEnvelope;
   'GET /api/v1/applications/mine': ApplicationList;
   'GET /api/v1/applications/:id': ApplicationEnvelope;

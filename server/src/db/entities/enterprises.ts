@@ -92,3 +92,35 @@ export const EnterpriseInvitationEntity = new EntitySchema<EnterpriseInvitationR
     lockedAt: { ...col.ms(true), name: 'locked_at' },
   },
 });
+
+/** One request to change verified fields of the profile (shared/src/workflow/profileChange.ts): its values and its outcome. */
+export interface EnterpriseProfileChangeRow {
+  id: string;
+  enterpriseId: string;
+  /** The county that verifies it: the enterprise's registered county when it was asked for. */
+  countyCode: string;
+  status: 'pending' | 'verified' | 'refused' | 'withdrawn';
+  /** Each changed field with the verified value it replaces and the value asked for. */
+  changes: Record<string, { from: string | null; to: string | null }>;
+  requestedBy: string;
+  requestedAt: number;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  reason: string | null;
+}
+export const EnterpriseProfileChangeEntity = new EntitySchema<EnterpriseProfileChangeRow>({
+  name: 'EnterpriseProfileChange',
+  tableName: 'enterprise_profile_changes',
+  columns: {
+    id: col.id(),
+    enterpriseId: { ...col.ref(), name: 'enterprise_id' },
+    countyCode: { ...col.str(COUNTY_CODE_LENGTH), name: 'county_code' },
+    status: col.str(16),
+    changes: col.json(false),
+    requestedBy: { ...col.ref(), name: 'requested_by' },
+    requestedAt: { ...col.ms(), name: 'requested_at' },
+    decidedBy: { ...col.ref(true), name: 'decided_by' },
+    decidedAt: { ...col.ms(true), name: 'decided_at' },
+    reason: col.str(500, true),
+  },
+});

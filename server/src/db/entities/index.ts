@@ -24,7 +24,7 @@ export * from './ledger';
 export * from './common';
 
 import { UserEntity, UserRoleEntity, SessionEntity, InvitationEntity } from './users';
-import { EnterpriseEntity, EnterpriseMemberEntity, EnterpriseInvitationEntity } from './enterprises';
+import { EnterpriseEntity, EnterpriseMemberEntity, EnterpriseInvitationEntity, EnterpriseProfileChangeEntity } from './enterprises';
 import { ProviderEntity, ProviderEventEntity } from './providers';
 import { ApplicationEntity, ApplicationEventEntity, PaymentEntity, StageCountEntity } from './applications';
 import { ReviewOpinionEntity } from './opinions';
@@ -70,6 +70,7 @@ export const ENTITIES: EntitySchema[] = [
   BudgetEntity,
   EnterpriseInvitationEntity,
   StageCountEntity,
+  EnterpriseProfileChangeEntity,
   ...OFFICIAL_ACCOUNT_ENTITIES,
   ...NOTIFICATION_ENTITIES,
   ...WECHAT_PAY_ENTITIES,

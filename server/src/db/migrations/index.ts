@@ -9,6 +9,7 @@ import { OpenDoors1764530000000 } from './1764530000000-OpenDoors';
 import { DocumentVersions1764540000000 } from './1764540000000-DocumentVersions';
 import { AccountChanges1764545000000 } from './1764545000000-AccountChanges';
 import { LedgerConfirmations1764546000000 } from './1764546000000-LedgerConfirmations';
+import { ProfileChanges1764547000000 } from './1764547000000-ProfileChanges';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DocumentVersions1764540000000,
   AccountChanges1764545000000,
   LedgerConfirmations1764546000000,
+  ProfileChanges1764547000000,
 ];

@@ -10,6 +10,7 @@ import {
 } from '../../../../shared/src/contracts/application';
 import type { DraftService } from '../../modules/applications/drafts';
 import type { EnterpriseService } from '../../modules/enterprises/enterprises';
+import type { ProfileChangeService } from '../../modules/enterprises/profileChanges';
 import {
   applicationEnvelopeSchema,
   applicationHistorySchema,
@@ -19,12 +20,15 @@ import {
   enterpriseEnvelopeSchema,
   enterpriseListSchema,
   enterpriseRegistrationSchema,
+  profileChangeEnvelopeSchema,
+  profileChangeListSchema,
 } from '../../../../shared/src/contracts/responses/enterprise';
 
 const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '编号格式不对');
 const version = z.number({ error: '请带上您看到的版本号 version（刷新后重试）' }).int().min(1);
 const REVIEWERS = ['county_miit', 'county_finance', 'city_miit', 'city_finance'] as const;
-const updateEnterpriseSchema = enterpriseProfileSchema.omit({ creditCode: true }).extend({ version });
+// The credit code may be sent: on a verified enterprise a different one becomes a change the county verifies.
+const updateEnterpriseSchema = enterpriseProfileSchema.extend({ version, creditCode: enterpriseProfileSchema.shape.creditCode.optional() });
 const joinSchema = z.object({
   creditCode: enterpriseProfileSchema.shape.creditCode,
   code: z.string({ error: '请填写邀请码' }).trim().min(4, '邀请码太短，请核对').max(32, '邀请码太长，请核对'),
@@ -36,6 +40,10 @@ const enterpriseDecisionSchema = z.object({
   reason: z.string().max(500).nullish(),
   acceptClaims: z.array(id).max(20).optional(),
   refuseClaims: z.array(id).max(20).optional(),
+});
+const profileChangeDecisionSchema = z.object({
+  decision: z.enum(['verify', 'refuse'], { error: '决定须为 verify（核验通过）或 refuse（不予核验）' }),
+  reason: z.string().max(500, '原因请控制在 500 字以内').nullish(),
 });
 const startSchema = z.object({ enterpriseId: id, facts: z.record(z.string(), z.unknown()).nullish() });
 const saveApplicationSchema = z.object({
@@ -49,8 +57,11 @@ const versionOnlySchema = z.object({ version });
 const withdrawSchema = z.object({ version, reason: z.string().trim().max(500).nullish() });
 
 /** The enterprise's side: registering, colleagues, the application from draft to submit. */
-export function enterpriseRoutes(routes: RouteTable, deps: { enterprises: EnterpriseService; drafts: DraftService }): void {
-  const { enterprises, drafts } = deps;
+export function enterpriseRoutes(
+  routes: RouteTable,
+  deps: { enterprises: EnterpriseService; profileChanges: ProfileChangeService; drafts: DraftService },
+): void {
+  const { enterprises, profileChanges, drafts } = deps;
 
   routes
     .add(
@@ -84,10 +95,11 @@ export function enterpriseRoutes(routes: RouteTable, deps: { enterprises: Enterp
         method: 'PUT',
         path: '/api/v1/enterprises/:id',
         access: ['enterprise'],
-        summary: '修改企业信息',
+        summary: '修改企业信息（已核验的名称、信用代码、成立日期、注册地、法定代表人转为变更申请，待县里核验）',
         params: { id },
         body: updateEnterpriseSchema,
         response: enterpriseEnvelopeSchema,
+        errors: ['change_pending'],
       },
       async (ctx) => {
         const body = parseInput(updateEnterpriseSchema, ctx.request.body ?? {});
@@ -155,6 +167,63 @@ export function enterpriseRoutes(routes: RouteTable, deps: { enterprises: Enterp
       async (ctx) => {
         const body = parseInput(enterpriseDecisionSchema, ctx.request.body ?? {});
         ctx.body = { enterprise: await enterprises.countyDecide(ctx.state.auth!, parseInput(id, ctx.params.id), body) };
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/enterprises/:id/profile-changes',
+        access: ['enterprise'],
+        summary: '本企业已核验信息的变更申请及县里的核验结果',
+        params: { id },
+        response: profileChangeListSchema,
+      },
+      async (ctx) => {
+        ctx.body = { items: await profileChanges.ofEnterprise(ctx.state.auth!, parseInput(id, ctx.params.id)) };
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/enterprises/:id/profile-changes/:changeId/withdraw',
+        access: ['enterprise'],
+        summary: '撤回尚未核验的企业信息变更',
+        params: { id, changeId: id },
+        response: profileChangeEnvelopeSchema,
+        errors: ['invalid_transition'],
+      },
+      async (ctx) => {
+        ctx.body = {
+          change: await profileChanges.withdraw(ctx.state.auth!, parseInput(id, ctx.params.id), parseInput(id, ctx.params.changeId)),
+        };
+      },
+    )
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/county/profile-changes',
+        access: ['county_miit', 'county_finance'],
+        summary: '本县待核验的企业信息变更',
+        response: profileChangeListSchema,
+      },
+      async (ctx) => {
+        ctx.body = { items: await profileChanges.countyQueue(ctx.state.auth!) };
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/county/profile-changes/:id/decide',
+        access: ['county_miit', 'county_finance'],
+        summary: '核验企业信息变更（通过则新信息生效；不予核验须写明原因）',
+        params: { id },
+        body: profileChangeDecisionSchema,
+        response: profileChangeEnvelopeSchema,
+        errors: ['invalid_transition'],
+      },
+      async (ctx) => {
+        const body = parseInput(profileChangeDecisionSchema, ctx.request.body ?? {});
+        ctx.body = { change: await profileChanges.decide(ctx.state.auth!, parseInput(id, ctx.params.id), body) };
       },
     )
     .add(

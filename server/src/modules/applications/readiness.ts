@@ -35,6 +35,7 @@ export async function applicationVerdict(m: Tx, app: Application, now: number): 
       industrial: d?.industrial ?? false,
       ...(enterprise.industryCode ? { industryCode: enterprise.industryCode as never } : {}),
       alignedWithIndustrialPolicy: d?.alignedWithIndustrialPolicy ?? false,
+      // 二（二） on the verified 成立日期: a change the enterprise asked for waits in enterprise_profile_changes until the county verifies it.
       establishedOn: enterprise.establishedOn ?? '9999-12-31',
       operatingNormally: d?.operatingNormally ?? false,
       badCreditRecord: d?.badCreditRecord ?? true,

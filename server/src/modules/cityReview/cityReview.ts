@@ -28,6 +28,8 @@ import {
 } from '../../db/applications/city';
 import { standingPaymentsOf } from '../../db/applications/payments';
 import { findEnterprise } from '../../db/enterprises';
+import { pendingProfileChange } from '../../db/profileChanges';
+import { profileChangeView } from '../enterprises/profileChanges';
 import { ledgerEntries } from '../../db/ledger';
 import { findList } from '../../db/lists';
 
@@ -130,6 +132,7 @@ export class CityReview {
     return this.deps.db.read(async (tx) => {
       const app = await findApplication(tx, id);
       if (!app || !(await isCityVisible(tx, app))) throw new NotFoundError('没有这份申请，或它尚未报送到市里');
+      const pendingChange = await pendingProfileChange(tx, app.enterpriseId);
       const enterprise = await findEnterprise(tx, app.enterpriseId);
       const card = app.providerId ? await providerCard(tx, app.providerId) : null;
       const p = card
@@ -224,6 +227,8 @@ export class CityReview {
               contactName: enterprise.contactName,
               contactPhone: maskPhone(enterprise.contactPhone),
               status: enterprise.status,
+              // Reviewers see what the enterprise asked to change; the values above stand until the county verifies it.
+              pendingChange: pendingChange ? profileChangeView(pendingChange, enterprise.name) : null,
             }
           : null,
         provider: p,

@@ -21,6 +21,8 @@ import { actorNames } from '../../db/users';
 import { filesOf, holdersOfContents } from '../../db/files';
 import { countyOpinionsOfRound, countyRatingsOfProvider, insertOpinion, opinionsOn, type Opinion } from '../../db/opinions';
 import { findEnterprise } from '../../db/enterprises';
+import { pendingProfileChange } from '../../db/profileChanges';
+import { profileChangeView } from '../enterprises/profileChanges';
 import { providerCard } from '../../db/providers';
 
 /**
@@ -179,6 +181,7 @@ export class CountyReview {
   async detail(auth: Actor, id: string) {
     return this.deps.db.read(async (m) => {
       const app = await this.scoped(m, auth, id);
+      const pendingChange = await pendingProfileChange(m, app.enterpriseId);
       const enterprise = await findEnterprise(m, app.enterpriseId);
       const provider = app.providerId ? await providerCard(m, app.providerId) : null;
       const payments = await paymentsOf(m, app.id);
@@ -238,6 +241,8 @@ export class CountyReview {
               address: enterprise.address,
               contactName: enterprise.contactName,
               contactPhone: enterprise.contactPhone,
+              // Reviewers see what the enterprise asked to change; the values above stand until the county verifies it.
+              pendingChange: pendingChange ? profileChangeView(pendingChange, enterprise.name) : null,
             }
           : null,
         provider,

@@ -35,6 +35,9 @@ import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import type { EnterpriseProfile } from '../../../../shared/src/contracts/application';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { ownCaseStake } from '../../db/applications';
+import { pendingProfileChange, pendingProfileChangesOf } from '../../db/profileChanges';
+import type { EnterpriseProfileChangeRow } from '../../db/profileChanges';
+import { profileChangeView, requestProfileChange, verifiedFieldChanges, type ProfileChangeView } from './profileChanges';
 
 /**
  * Registering an enterprise (DESIGN.md, "Who uses it"): the first to register a credit code owns it,
@@ -68,6 +71,8 @@ export interface EnterpriseView {
   contactName: string | null;
   contactPhone: string | null;
   version: number;
+  /** A change of verified fields that waits for the county; the values above stand until it is verified. */
+  pendingChange: ProfileChangeView | null;
 }
 
 const STATUS_LABELS: Record<EnterpriseRow['status'], string> = {
@@ -77,7 +82,10 @@ const STATUS_LABELS: Record<EnterpriseRow['status'], string> = {
   rejected: '核验未通过',
 };
 
-export function enterpriseView(e: EnterpriseRow, opts: { maskPhone?: boolean } = {}): EnterpriseView {
+export function enterpriseView(
+  e: EnterpriseRow,
+  opts: { maskPhone?: boolean; pendingChange?: EnterpriseProfileChangeRow | null } = {},
+): EnterpriseView {
   return {
     id: e.id,
     creditCode: e.creditCode,
@@ -93,6 +101,7 @@ export function enterpriseView(e: EnterpriseRow, opts: { maskPhone?: boolean } =
     contactName: e.contactName,
     contactPhone: opts.maskPhone ? maskPhone(e.contactPhone) : e.contactPhone,
     version: e.version,
+    pendingChange: opts.pendingChange ? profileChangeView(opts.pendingChange, e.name) : null,
   };
 }
 
@@ -180,24 +189,54 @@ export class EnterpriseService {
   }
 
   async mine(auth: Actor): Promise<EnterpriseView[]> {
-    const ents = await this.db.read((tx) => enterprisesOfMember(tx, auth.userId));
-    return ents.map((e) => enterpriseView(e));
+    const { ents, pending } = await this.db.read(async (tx) => {
+      const found = await enterprisesOfMember(tx, auth.userId);
+      return {
+        ents: found,
+        pending: await pendingProfileChangesOf(
+          tx,
+          found.map((e) => e.id),
+        ),
+      };
+    });
+    return ents.map((e) => enterpriseView(e, { pendingChange: pending.get(e.id) ?? null }));
   }
 
-  async update(auth: Actor, id: string, version: number, profile: Omit<EnterpriseProfile, 'creditCode'>): Promise<EnterpriseView> {
+  async update(
+    auth: Actor,
+    id: string,
+    version: number,
+    profile: Omit<EnterpriseProfile, 'creditCode'> & { creditCode?: string },
+  ): Promise<EnterpriseView> {
     const now = this.now();
     return this.db.transaction(async (tx) => {
-      await this.assertMember(tx, id, auth.userId);
-      if (!(await updateEnterpriseIfVersion(tx, id, version, { ...profile, industryCode: profile.industryCode ?? null }, now)))
-        throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
-      await this.audit.append(tx, {
-        action: 'enterprise.update',
-        actorId: auth.userId,
-        entityType: 'enterprise',
-        entityId: id,
-        data: { fields: Object.keys(profile) },
-      });
-      return enterpriseView((await findEnterprise(tx, id))!);
+      const e = await this.assertMember(tx, id, auth.userId);
+      if (e.version !== version) throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
+      // The credit code names the enterprise for claims and join codes: it changes only by the county's verification.
+      if (profile.creditCode !== undefined && profile.creditCode !== e.creditCode && e.status !== 'verified')
+        throw new InvalidInputError('统一社会信用代码须经县里核验企业后才能申请变更；如登记时填错，请联系所在县（市）区工信部门', [
+          { path: 'creditCode', message: '核验前不能修改' },
+        ]);
+      const columns: Partial<EnterpriseRow> = { ...profile, industryCode: profile.industryCode ?? null };
+      if (columns.creditCode === undefined) delete columns.creditCode;
+      // Once the county verified the profile, its verified fields change only by the county's verification
+      // (DESIGN.md, "Corrections after the fact"): they go to a pending change, and the rest is saved now.
+      const changes = e.status === 'verified' ? verifiedFieldChanges(e, profile) : {};
+      for (const field of Object.keys(changes)) delete columns[field as keyof EnterpriseRow];
+      const change = Object.keys(changes).length ? await requestProfileChange(tx, this.audit, auth, e, changes, now) : null;
+      const direct = Object.keys(columns).filter((f) => columns[f as keyof EnterpriseRow] !== e[f as keyof EnterpriseRow]);
+      if (direct.length || !change) {
+        if (!(await updateEnterpriseIfVersion(tx, id, version, columns, now)))
+          throw new ConflictError('企业信息已被他人修改，请刷新后再保存', 'stale_version');
+        await this.audit.append(tx, {
+          action: 'enterprise.update',
+          actorId: auth.userId,
+          entityType: 'enterprise',
+          entityId: id,
+          data: { fields: direct },
+        });
+      }
+      return enterpriseView((await findEnterprise(tx, id))!, { pendingChange: change ?? (await pendingProfileChange(tx, id)) });
     });
   }
 

@@ -218,6 +218,8 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'payment.refunded': { group: 'progress', mp: progressMp, oa: progressOa },
   'payment.problem': reviewAlert,
   'enterprise.join_code_locked': { group: 'progress', mp: progressMp, oa: progressOa },
+  'enterprise.profile_change_requested': reviewAlert,
+  'enterprise.profile_change_decided': { group: 'progress', mp: progressMp, oa: progressOa },
   'reviewer.digest': {
     group: 'digest',
     // 每日待办汇总: 待办概况 / 最久的一件 / 日期

@@ -109,6 +109,17 @@ export const TEMPLATES = {
     body: `有人为 ${p.enterpriseName} 连续输错邀请码 ${p.tries} 次，您发出的邀请码已锁定，不能再用。如果是同事输错了，请在“企业申报补助”中为他重新生成邀请码；如果不是，无需处理。`,
     page: 'pages/enterprise/index/index',
   }),
+  // A change of the verified profile waits for the county; the enterprise hears the outcome (DESIGN.md, "Corrections after the fact").
+  'enterprise.profile_change_requested': (p: Params): Rendered => ({
+    title: '待办：企业信息变更待核验',
+    body: `${p.enterpriseName} 申请变更已核验的企业信息：${p.summary}。核验前仍以原信息为准，请核对营业执照等材料后核验或说明不予核验的原因。`,
+    page: 'pages/review/enterprises/enterprises',
+  }),
+  'enterprise.profile_change_decided': (p: Params): Rendered => ({
+    title: `企业信息${p.statusLabel}`,
+    body: `${p.enterpriseName} 的企业信息变更（${p.summary}）：${p.statusLabel}。${p.reason ? `原因：${p.reason}。` : ''}${p.nextStep}`,
+    page: 'pages/enterprise/register/register',
+  }),
 } satisfies Record<string, (p: Params) => Rendered>;
 
 export type TemplateName = keyof typeof TEMPLATES;

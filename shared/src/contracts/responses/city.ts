@@ -12,7 +12,7 @@ import {
   timestamp,
   versionField,
 } from './common';
-import { enterpriseStatusSchema } from './enterprise';
+import { enterpriseStatusSchema, profileChangeViewSchema } from './enterprise';
 import { flagSchema } from './county';
 
 /**
@@ -129,6 +129,7 @@ export const cityDetailSchema = z
         contactName: z.string().nullable(),
         contactPhone: z.string().nullable(),
         status: enterpriseStatusSchema,
+        pendingChange: profileChangeViewSchema.nullable().describe('企业已核验信息的变更，待县里核验（核验前以原信息为准）'),
       })
       .nullable(),
     provider: z

@@ -14,7 +14,7 @@ import {
   timestamp,
   versionField,
 } from './common';
-import { enterpriseStatusSchema, paymentViewSchema } from './enterprise';
+import { enterpriseStatusSchema, paymentViewSchema, profileChangeViewSchema } from './enterprise';
 import { duplicateRefSchema } from './files';
 
 /**
@@ -227,6 +227,7 @@ export const countyDetailSchema = z
         address: z.string().nullable(),
         contactName: z.string().nullable(),
         contactPhone: z.string().nullable(),
+        pendingChange: profileChangeViewSchema.nullable().describe('企业已核验信息的变更，待县里核验（核验前以原信息为准）'),
       })
       .nullable(),
     provider: z

@@ -17,6 +17,30 @@ import {
 
 export const enterpriseStatusSchema = z.enum(['pending', 'verified', 'disputed', 'rejected']);
 
+export const profileChangeViewSchema = z
+  .strictObject({
+    id: idField,
+    enterpriseId: idField,
+    enterpriseName: z.string().nullable(),
+    status: z.enum(['pending', 'verified', 'refused', 'withdrawn']),
+    statusLabel: z.string(),
+    fields: z.array(
+      z.strictObject({
+        field: z.enum(['name', 'creditCode', 'establishedOn', 'countyCode', 'legalRepresentative']),
+        label: z.string().describe('字段的中文名称'),
+        from: z.string().nullable().describe('已核验的值（核验前仍以它为准）'),
+        to: z.string().nullable().describe('申请变更为'),
+      }),
+    ),
+    summary: z.string().describe('变更内容的中文说明：原值 → 新值'),
+    requestedAt: timestamp,
+    decidedAt: timestamp.nullable(),
+    reason: z.string().nullable().describe('县里不予核验的原因'),
+  })
+  .meta({ id: 'ProfileChangeView' });
+export const profileChangeEnvelopeSchema = z.strictObject({ change: profileChangeViewSchema }).meta({ id: 'ProfileChangeEnvelope' });
+export const profileChangeListSchema = z.strictObject({ items: z.array(profileChangeViewSchema) }).meta({ id: 'ProfileChangeList' });
+
 export const enterpriseViewSchema = z
   .strictObject({
     id: idField,
@@ -33,6 +57,7 @@ export const enterpriseViewSchema = z
     contactName: z.string().nullable(),
     contactPhone: z.string().nullable(),
     version: versionField,
+    pendingChange: profileChangeViewSchema.nullable().describe('已核验信息的变更，待县里核验；核验前以上面的值为准'),
   })
   .meta({ id: 'EnterpriseView' });
 export type EnterpriseView = z.infer<typeof enterpriseViewSchema>;
