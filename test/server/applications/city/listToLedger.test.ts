@@ -7,6 +7,7 @@ import {
   forceApplicationColumns,
 } from '../../../../server/src/db/testing';
 import { findList } from '../../../../server/src/db/lists';
+import { updateUser } from '../../../../server/src/db/users';
 import { newId } from '../../../../server/src/ids';
 import { DAY, bearer, startCity, type CityHarness } from './cityHarness';
 
@@ -271,7 +272,7 @@ describe('the proposed list and the disbursement ledger', () => {
     expect((await post(url, { ...pay, voucherNo: '凭证' }, c.finance.token)).status).toBe(400);
 
     // Four eyes (DESIGN.md): finance2 approved the list, so it may not record the payment; the refusal names who may.
-    await c.t.db.query('UPDATE users SET display_name = ? WHERE id = ?', ['张会签', c.finance.userId]);
+    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: '张会签' }));
     const approverPays = await post(url, pay, c.finance2.token);
     expect([approverPays.status, approverPays.body.error.message]).toEqual([
       403,

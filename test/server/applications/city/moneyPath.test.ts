@@ -1,10 +1,10 @@
 import {
-  ApplicationEventEntity,
-  AuditEntity,
-  DisbursementEntity,
-  NotificationEntity,
-  UserRoleEntity,
-} from '../../../../server/src/db/entities';
+  applicationEventsMatching,
+  auditRecordsMatching,
+  countDisbursements,
+  notificationsMatching,
+} from '../../../../server/src/db/testing';
+import { insertGrant, updateUser } from '../../../../server/src/db/users';
 import { newId } from '../../../../server/src/ids';
 import { verifyAuditTrail } from '../../../../server/src/modules/audit/audit';
 import { DAY, bearer, startCity, type CityHarness } from './cityHarness';
@@ -27,11 +27,11 @@ describe('the money path with two city finance people', () => {
 
   beforeAll(async () => {
     c = await startCity();
-    await c.t.db.query('UPDATE users SET display_name = ? WHERE id = ?', ['甲会签', c.finance.userId]);
-    await c.t.db.query('UPDATE users SET display_name = ? WHERE id = ?', ['乙审批', c.finance2.userId]);
+    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: '甲会签' }));
+    await c.t.db.transaction((tx) => updateUser(tx, c.finance2.userId, { displayName: '乙审批' }));
     // The role every member of an enterprise acts in (what joining an enterprise grants).
-    await c.t.db.run((m) =>
-      m.getRepository(UserRoleEntity).insert({
+    await c.t.db.transaction((tx) =>
+      insertGrant(tx, {
         id: newId(),
         userId: c.enterpriseUser.userId,
         role: 'enterprise',
@@ -39,7 +39,6 @@ describe('the money path with two city finance people', () => {
         grantedBy: null,
         invitationId: null,
         createdAt: c.clock.now,
-        revokedAt: null,
       }),
     );
     const row = await c.seed('reported');
@@ -62,8 +61,8 @@ describe('the money path with two city finance people', () => {
       version: number;
     };
   const inbox = (userId: string, template: string) =>
-    c.t.db.run(async (m) =>
-      (await m.getRepository(NotificationEntity).find({ where: { recipientUserId: userId, template, channel: 'inbox' } })).filter((n) =>
+    c.t.db.read(async (tx) =>
+      (await notificationsMatching(tx, { recipientUserId: userId, template, channel: 'inbox' })).filter((n) =>
         JSON.stringify(n.payload).includes(appId),
       ),
     );
@@ -236,9 +235,7 @@ describe('the money path with two city finance people', () => {
   });
 
   test('the history keeps both accounts; the audit chain holds; the enterprise sees its requests', async () => {
-    const events = await c.t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: appId }, order: { seq: 'ASC' } }),
-    );
+    const events = await c.t.db.read((tx) => applicationEventsMatching(tx, { applicationId: appId }));
     expect(events.map((e) => e.event)).toEqual([
       'city_approve',
       'put_on_list',
@@ -259,9 +256,7 @@ describe('the money path with two city finance people', () => {
       oldAccount: { accountNo: '0901001234567890123', bankName: '中国工商银行伊春分行' },
       newAccount: { accountNo: '6217000011112222333', bankName: '中国建设银行伊春分行' },
     });
-    const audit = await c.t.db.run((m) =>
-      m.getRepository(AuditEntity).find({ where: { chain: `application:${appId}` }, order: { seq: 'ASC' } }),
-    );
+    const audit = await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `application:${appId}` }));
     expect(audit.map((a) => a.action).filter((a) => a.includes('account_change'))).toEqual([
       'application.account_change_request',
       'application.account_change_refuse',
@@ -277,6 +272,6 @@ describe('the money path with two city finance people', () => {
 
     const mine = await c.t.http.get(`/api/v1/applications/${appId}/account-changes`).set(bearer(c.enterpriseUser.token));
     expect(mine.body.items.map((i: { status: string }) => i.status)).toEqual(['refused', 'confirmed']);
-    expect(await c.t.db.run((m) => m.getRepository(DisbursementEntity).count({ where: { applicationId: appId } }))).toBe(4);
+    expect(await c.t.db.read((tx) => countDisbursements(tx, { applicationId: appId }))).toBe(4);
   });
 });
