@@ -1,5 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import Pay from 'wechatpay-node-v3';
+import { markPaid } from '../../../server/src/db/payments/orders';
+import { refundByNo, refundsOf } from '../../../server/src/db/payments/refunds';
+import { discrepancies, findBillCheck } from '../../../server/src/db/payments/tradeBills';
+import { countNotifications } from '../../../server/src/db/testing';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { createPayTransport } from '../../../server/src/wechat/pay/transport';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
@@ -74,19 +78,17 @@ describe('the trade bill as WeChat Pay makes it: refunds by acceptance day, bill
       .set(bearer(p.prov.token))
       .send({ amountFen, reason: '服务未开通部分退款' });
     expect(res.status).toBe(200);
-    const rows: { out_refund_no: string }[] = await t.db.query(
-      'SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ? ORDER BY created_at DESC',
-      [id],
-    );
-    return rows[0].out_refund_no;
+    const rows = await t.db.read((tx) => refundsOf(tx, [id]));
+    return [...rows].sort((a, b) => b.createdAt - a.createdAt)[0].outRefundNo;
   }
 
   const outcomeOf = (results: { accountId: string; outcome: string }[], p: PayParties) =>
     results.find((r) => r.accountId === p.accountId)?.outcome;
   const discrepanciesOf = async (p: PayParties): Promise<{ kind: string }[]> =>
-    t.db.query('SELECT kind FROM payment_discrepancies WHERE merchant_account_id = ?', [p.accountId]);
-  const problemsTold = async (): Promise<number> =>
-    (await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.problem'"))[0].n as number;
+    (await t.db.read((tx) => discrepancies(tx, { open: false })))
+      .filter((d) => d.merchantAccountId === p.accountId)
+      .map((d) => ({ kind: d.kind }));
+  const problemsTold = (): Promise<number> => t.db.read((tx) => countNotifications(tx, { template: 'payment.problem' }));
 
   test('a refund accepted late on D succeeding on D+1, and one still unfinished: no false refund_mismatch', async () => {
     t.sandbox.control.pay.setManualRefunds(true);
@@ -100,11 +102,8 @@ describe('the trade bill as WeChat Pay makes it: refunds by acceptance day, bill
       moveSandboxTo(at(dNext, '00:10:00'));
       await t.sandbox.control.pay.completeRefund(lateRefund, 'SUCCESS', late.merchant.mchid);
       await t.sandbox.control.pay.settle();
-      const ours: { status: string; succeeded_on: string }[] = await t.db.query(
-        'SELECT status, succeeded_on FROM payment_refunds WHERE out_refund_no = ?',
-        [lateRefund],
-      );
-      expect(ours[0]).toEqual({ status: 'succeeded', succeeded_on: dNext });
+      const ours = (await t.db.read((tx) => refundByNo(tx, lateRefund)))!;
+      expect({ status: ours.status, succeededOn: ours.succeededOn }).toEqual({ status: 'succeeded', succeededOn: dNext });
 
       moveSandboxTo(Date.now());
       // D's bill, read with the merchant's own client: the refund on its acceptance day, as it was when the bill was made.
@@ -137,8 +136,8 @@ describe('the trade bill as WeChat Pay makes it: refunds by acceptance day, bill
       const again = await t.services.reconciler.checkBills(d);
       expect(outcomeOf(again, slow)).toBe('agreed');
       expect(outcomeOf(again, late)).toBeUndefined(); // settled days are not checked twice
-      const slowOurs: { status: string }[] = await t.db.query('SELECT status FROM payment_refunds WHERE out_refund_no = ?', [slowRefund]);
-      expect(slowOurs[0].status).toBe('succeeded');
+      const slowOurs = (await t.db.read((tx) => refundByNo(tx, slowRefund)))!;
+      expect(slowOurs.status).toBe('succeeded');
       expect(await discrepanciesOf(slow)).toEqual([]);
     } finally {
       t.sandbox.control.pay.setManualRefunds(false);
@@ -153,9 +152,8 @@ describe('the trade bill as WeChat Pay makes it: refunds by acceptance day, bill
     await t.sandbox.control.pay.payOrder(notYet.merchant.mchid, await outTradeNoOf(t, x), { successTime: at(yesterday, '12:00:00') });
     // A record of ours that WeChat Pay never had, on the same day: a true disagreement, once the bill is there.
     const phantom = await requestPayment(t, notYet, 9_900);
-    await t.db.query(
-      "UPDATE payment_requests SET status = 'paid', paid_on = ?, paid_at = ?, transaction_id = '4200000000LATE' WHERE id = ?",
-      [yesterday, at(yesterday, '13:00:00'), phantom],
+    await t.db.transaction((tx) =>
+      markPaid(tx, phantom, { transactionId: '4200000000LATE', paidAt: at(yesterday, '13:00:00'), paidOn: yesterday }, Date.now()),
     );
     t.sandbox.control.pay.billMadeAt(notYet.merchant.mchid, yesterday, Date.now() + 6 * 3_600_000);
     const toldBefore = await problemsTold();
@@ -166,11 +164,8 @@ describe('the trade bill as WeChat Pay makes it: refunds by acceptance day, bill
     expect(outcomeOf(early, late)).toBe('not_ready');
     expect(await discrepanciesOf(notYet)).toEqual([]);
     expect(await problemsTold()).toBe(toldBefore);
-    const recorded: { outcome: string }[] = await t.db.query(
-      'SELECT outcome FROM trade_bill_checks WHERE merchant_account_id = ? AND bill_date = ?',
-      [notYet.accountId, yesterday],
-    );
-    expect(recorded).toEqual([{ outcome: 'not_ready' }]);
+    const recorded = await t.db.read((tx) => findBillCheck(tx, notYet.accountId, yesterday));
+    expect(recorded?.outcome).toBe('not_ready');
 
     // Later the bill is there: the day is checked, and only the true disagreement is told.
     t.sandbox.control.pay.billMadeAt(notYet.merchant.mchid, yesterday, Date.now() - 1000);
@@ -201,13 +196,10 @@ describe('the daily bill job with a bill made late', () => {
   });
   afterAll(() => t.close());
 
-  const check = async (): Promise<{ outcome: string; checked_at: number | string } | undefined> =>
-    (
-      await t.db.query<{ outcome: string; checked_at: number | string }>(
-        'SELECT outcome, checked_at FROM trade_bill_checks WHERE merchant_account_id = ? AND bill_date = ?',
-        [p.accountId, yesterday],
-      )
-    )[0];
+  const check = async (): Promise<{ outcome: string; checked_at: number | string } | undefined> => {
+    const row = await t.db.read((tx) => findBillCheck(tx, p.accountId, yesterday));
+    return row ? { outcome: row.outcome, checked_at: row.checkedAt } : undefined;
+  };
 
   test('not ready at 11:00, not asked again within the hour, checked once made', async () => {
     const id = await requestPayment(t, p, 6_600);
@@ -232,7 +224,6 @@ describe('the daily bill job with a bill made late', () => {
     shift += 45 * 60_000;
     await t.services.reconciler.dailyBills();
     expect((await check())?.outcome).toBe('agreed');
-    const discrepancies: unknown[] = await t.db.query('SELECT 1 FROM payment_discrepancies WHERE merchant_account_id = ?', [p.accountId]);
-    expect(discrepancies).toEqual([]);
+    expect((await t.db.read((tx) => discrepancies(tx, { open: false }))).filter((d) => d.merchantAccountId === p.accountId)).toEqual([]);
   });
 });

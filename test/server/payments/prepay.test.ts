@@ -1,3 +1,4 @@
+import { findPaymentRequest } from '../../../server/src/db/payments/orders';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { bearer, outTradeNoOf, payParties, paySignValid, requestPayment, type PayParties } from './harness';
 
@@ -50,11 +51,8 @@ describe('a prepay_id older than its two hours', () => {
     // The same order, not a second one.
     expect(t.sandbox.control.pay.ordersCreated()).toBe(created);
     expect(t.sandbox.control.pay.order(p.merchant.mchid, outTradeNo)?.prepayId).toBe(prepayOf(renewed.body));
-    const stored: { prepay_id: string; status: string }[] = await t.db.query(
-      'SELECT prepay_id, status FROM payment_requests WHERE id = ?',
-      [id],
-    );
-    expect(stored[0]).toEqual({ prepay_id: prepayOf(renewed.body), status: 'open' });
+    const stored = (await t.db.read((tx) => findPaymentRequest(tx, id)))!;
+    expect({ prepayId: stored.prepayId, status: stored.status }).toEqual({ prepayId: prepayOf(renewed.body), status: 'open' });
 
     // A tap right after signs the renewed one without asking WeChat Pay again.
     const next = await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token));
