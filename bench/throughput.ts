@@ -80,7 +80,7 @@ async function rawSendRate(apiBase: string, config: Config, n: number, concurren
     clients.mp.sendSubscribeMessage({
       touser: `baseline-${i}`,
       templateId: 'sbx-mp-progress',
-      page: 'pages/index/index',
+      page: 'pages/home/home',
       data: { thing2: { value: '上云补助申请' }, phrase3: { value: '县级审核' } },
     });
   await send(-1);
