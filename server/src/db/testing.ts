@@ -13,6 +13,7 @@ import {
   ENTITIES,
   InvitationEntity,
   NotificationEntity,
+  PaymentRequestEntity,
   ProviderEntity,
   ProviderEventEntity,
   ReviewOpinionEntity,
@@ -401,4 +402,20 @@ export async function countDigestRuns(tx: Tx): Promise<number> {
 /** Overwrites a follower's stored self-check state as it is (say, damaged): the chatbot must drop it, not trust it. */
 export async function overwriteFollowerFlow(tx: Tx, openid: string, flow: unknown): Promise<void> {
   await em(tx).query('UPDATE oa_followers SET flow = ? WHERE openid = ?', [JSON.stringify(flow), openid]);
+}
+
+/** Makes a payment request look as if its time had run out at `at` (the refusal of a stale request). */
+export async function setPaymentRequestExpiresAt(tx: Tx, id: string, at: number): Promise<void> {
+  await em(tx).getRepository(PaymentRequestEntity).update({ id }, { expiresAt: at });
+}
+
+/**
+ * Every row of one of our tables exactly as stored, no column decoded: what someone reading the
+ * database (or a dump of it) would see, for a test that no secret lies there in clear.
+ */
+export async function storedRowsOf(tx: Tx, table: string): Promise<Record<string, unknown>[]> {
+  const m = em(tx);
+  // Only a table one of our entities names: the name goes into the statement, so it must be known.
+  if (!ENTITIES.some((e) => m.connection.getMetadata(e).tableName === table)) throw new Error(`unknown table ${table}`);
+  return m.query(`SELECT * FROM ${table}`);
 }
