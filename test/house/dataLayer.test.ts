@@ -49,7 +49,6 @@ describe('the data layer is the only door to the database', () => {
   const STILL_QUERYING: readonly string[] = [
     'test/server/payments/exactlyOnce.test.ts',
     'test/server/payments/reconcile.test.ts',
-    'test/server/payments/refunds.test.ts',
     'test/server/payments/stress.test.ts',
   ];
   const querying = outside.filter((f) => ORM_USE.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));

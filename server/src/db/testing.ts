@@ -79,7 +79,7 @@ export async function setApplicationUpdatedAt(tx: Tx, id: string, at: number): P
 export async function forceApplicationColumns(
   tx: Tx,
   ids: readonly string[],
-  set: Partial<Pick<ApplicationRow, 'status' | 'round' | 'bankAccountName'>>,
+  set: Partial<Pick<ApplicationRow, 'status' | 'round' | 'bankAccountName' | 'trackingNo' | 'verifiedFen'>>,
   options: { bumpVersion?: boolean } = {},
 ): Promise<void> {
   await em(tx)
