@@ -3,7 +3,7 @@ import type { Database } from './database';
 import { em } from './orm';
 import type { Tx } from './tx';
 import { insertRow } from './rows';
-import type { EntitySchema, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import { IsNull, type EntitySchema, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import {
   ApplicationEntity,
   ApplicationEventEntity,
@@ -13,6 +13,7 @@ import {
   ENTITIES,
   InvitationEntity,
   NotificationEntity,
+  PaymentEntity,
   PaymentRequestEntity,
   ProviderEntity,
   ProviderEventEntity,
@@ -418,4 +419,16 @@ export async function storedRowsOf(tx: Tx, table: string): Promise<Record<string
   // Only a table one of our entities names: the name goes into the statement, so it must be known.
   if (!ENTITIES.some((e) => m.connection.getMetadata(e).tableName === table)) throw new Error(`unknown table ${table}`);
   return m.query(`SELECT * FROM ${table}`);
+}
+
+/** Makes an open payment request look as if WeChat Pay had last been asked about it at `at`. */
+export async function setPaymentRequestCheckedAt(tx: Tx, id: string, at: number): Promise<void> {
+  await em(tx).getRepository(PaymentRequestEntity).update({ id }, { checkedAt: at });
+}
+
+/** The payments recorded on an application (not removed) as the receipt of one WeChat Pay order. */
+export function countLivePaymentsOfRequest(tx: Tx, paymentRequestId: string): Promise<number> {
+  return em(tx)
+    .getRepository(PaymentEntity)
+    .count({ where: { paymentRequestId, removedAt: IsNull() } });
 }
