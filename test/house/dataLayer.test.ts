@@ -47,7 +47,6 @@ describe('the data layer is the only door to the database', () => {
    * join it, and the second test fails once an entry is no longer needed.
    */
   const STILL_QUERYING: readonly string[] = [
-    'test/server/payments/reconcile.test.ts',
     'test/server/payments/stress.test.ts',
   ];
   const querying = outside.filter((f) => ORM_USE.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));

@@ -15,6 +15,7 @@ import {
   NotificationEntity,
   PaymentEntity,
   PaymentRequestEntity,
+  TradeBillCheckEntity,
   ProviderEntity,
   ProviderEventEntity,
   ReviewOpinionEntity,
@@ -31,6 +32,7 @@ import {
   type ProviderRow,
   type ReviewOpinionRow,
   type StoredFileRow,
+  type TradeBillCheckRow,
   type UserRow,
 } from './entities';
 
@@ -431,4 +433,20 @@ export function countLivePaymentsOfRequest(tx: Tx, paymentRequestId: string): Pr
   return em(tx)
     .getRepository(PaymentEntity)
     .count({ where: { paymentRequestId, removedAt: IsNull() } });
+}
+
+/** Records a payment request as paid without WeChat Pay having it: a record of ours its bill will not show. */
+export async function forcePaymentRequestPaid(
+  tx: Tx,
+  id: string,
+  paid: { paidOn: string; paidAt: number; transactionId: string },
+): Promise<void> {
+  await em(tx)
+    .getRepository(PaymentRequestEntity)
+    .update({ id }, { status: 'paid', ...paid });
+}
+
+/** Every merchant's trade-bill check of one day. */
+export function tradeBillChecksOn(tx: Tx, billDate: string): Promise<TradeBillCheckRow[]> {
+  return rowsMatching(tx, TradeBillCheckEntity, { billDate }, false);
 }
