@@ -3,7 +3,7 @@ import type { Database } from './database';
 import { em } from './orm';
 import type { Tx } from './tx';
 import { insertRow } from './rows';
-import { IsNull, type EntitySchema, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
+import { In, IsNull, type EntitySchema, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import {
   ApplicationEntity,
   ApplicationEventEntity,
@@ -31,6 +31,7 @@ import {
   type ProviderEventRow,
   type ProviderRow,
   type ReviewOpinionRow,
+  type PaymentRequestRow,
   type StoredFileRow,
   type TradeBillCheckRow,
   type UserRow,
@@ -449,4 +450,16 @@ export async function forcePaymentRequestPaid(
 /** Every merchant's trade-bill check of one day. */
 export function tradeBillChecksOn(tx: Tx, billDate: string): Promise<TradeBillCheckRow[]> {
   return rowsMatching(tx, TradeBillCheckEntity, { billDate }, false);
+}
+
+/** Every payment request of one provider, whatever its state. */
+export function paymentRequestsOfProvider(tx: Tx, providerId: string): Promise<PaymentRequestRow[]> {
+  return rowsMatching(tx, PaymentRequestEntity, { providerId }, false);
+}
+
+/** Runs out the time of every request of one provider not yet settled (created, ordering, open). */
+export async function expireUnsettledPaymentRequestsOf(tx: Tx, providerId: string, at: number): Promise<void> {
+  await em(tx)
+    .getRepository(PaymentRequestEntity)
+    .update({ providerId, status: In(['created', 'ordering', 'open']) }, { expiresAt: at });
 }
