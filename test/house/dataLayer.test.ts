@@ -58,7 +58,6 @@ describe('the data layer is the only door to the database', () => {
     'test/server/applications/county/setup.ts',
     'test/server/applications/lifecycle.test.ts',
     'test/server/files/harness.ts',
-    'test/server/http/fourEyes.test.ts',
     'test/server/notifications/clientMsgId.test.ts',
     'test/server/notifications/concurrency.test.ts',
     'test/server/notifications/delivery.test.ts',
@@ -71,7 +70,6 @@ describe('the data layer is the only door to the database', () => {
     'test/server/payments/callbacks.test.ts',
     'test/server/payments/wechatAnswers.test.ts',
     'test/server/wechat/dbTokenStore.test.ts',
-    'test/server/wechat/sandboxRefusals.test.ts',
   ];
   const querying = outside.filter((f) => ORM_USE.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
 

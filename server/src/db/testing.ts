@@ -19,6 +19,7 @@ import {
   ProviderEntity,
   ProviderEventEntity,
   ReviewOpinionEntity,
+  SessionEntity,
   StoredFileEntity,
   SubsidyListItemEntity,
   UserEntity,
@@ -462,4 +463,9 @@ export async function expireUnsettledPaymentRequestsOf(tx: Tx, providerId: strin
   await em(tx)
     .getRepository(PaymentRequestEntity)
     .update({ providerId, status: In(['created', 'ordering', 'open']) }, { expiresAt: at });
+}
+
+/** How many sessions (logins) a user has on record, ended ones too. */
+export function countSessionsOf(tx: Tx, userId: string): Promise<number> {
+  return em(tx).getRepository(SessionEntity).count({ where: { userId } });
 }
