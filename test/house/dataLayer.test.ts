@@ -69,7 +69,6 @@ describe('the data layer is the only door to the database', () => {
     'test/server/ops/outage.test.ts',
     'test/server/payments/callbacks.test.ts',
     'test/server/payments/wechatAnswers.test.ts',
-    'test/server/wechat/dbTokenStore.test.ts',
   ];
   const querying = outside.filter((f) => ORM_USE.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
 

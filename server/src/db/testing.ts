@@ -23,6 +23,7 @@ import {
   StoredFileEntity,
   SubsidyListItemEntity,
   UserEntity,
+  WechatTokenEntity,
   type ApplicationEventRow,
   type ApplicationRow,
   type AuditRow,
@@ -468,4 +469,9 @@ export async function expireUnsettledPaymentRequestsOf(tx: Tx, providerId: strin
 /** How many sessions (logins) a user has on record, ended ones too. */
 export function countSessionsOf(tx: Tx, userId: string): Promise<number> {
   return em(tx).getRepository(SessionEntity).count({ where: { userId } });
+}
+
+/** How many access tokens are stored for one WeChat appid (the table keys them by appid: 0 or 1). */
+export function countStoredWechatTokens(tx: Tx, appid: string): Promise<number> {
+  return em(tx).getRepository(WechatTokenEntity).count({ where: { appid } });
 }
