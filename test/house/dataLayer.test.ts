@@ -14,7 +14,8 @@ function walk(dir: string): string[] {
 const SQL = /['"`][^'"`]*\b(SELECT\s+[\w*(]|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s)/i;
 /** The ORM, the entities, or the ways into them. */
 const ORM_IMPORT = /from\s+'(typeorm(\/[^']*)?|[^']*\/db\/(entities|orm|rows|sequences)(\/[^']*)?)'/;
-const ORM_USE = /\.(getRepository|createQueryBuilder)\(|\bdb\.(run|query)\(|\b(tx|m|manager)\.query\(/;
+/** A call with a type argument (`db.query<{ n: number }>(…)`) counts as well as a bare one. */
+const ORM_USE = /\.(getRepository|createQueryBuilder)\s*[<(]|\bdb\.(run|query)\s*[<(]|\b(tx|m|manager)\.query\s*[<(]/;
 
 /**
  * server/src/db/ is the only door to the database: nothing else in the server imports TypeORM or the
@@ -46,16 +47,28 @@ describe('the data layer is the only door to the database', () => {
    * to ask server/src/db/ (db/testing.ts for test-only questions) and leave this list; no new file may
    * join it, and the second test fails once an entry is no longer needed.
    */
+  // Until the pattern above also caught a call with a type argument, these slipped through it unseen.
   const STILL_QUERYING: readonly string[] = [
-    'test/server/http/eligibility.test.ts',
-    'test/server/ops/metrics.test.ts',
-    'test/server/payments/exactlyOnce.test.ts',
-    'test/server/payments/harness.ts',
-    'test/server/payments/reconcile.test.ts',
-    'test/server/payments/refunds.test.ts',
-    'test/server/payments/refusals.test.ts',
-    'test/server/payments/secrets.test.ts',
-    'test/server/payments/stress.test.ts',
+    'test/bench/throughput.test.ts',
+    'test/server/applications/county/concurrency.test.ts',
+    'test/server/applications/county/jointReport.test.ts',
+    'test/server/applications/county/provider.test.ts',
+    'test/server/applications/county/review.test.ts',
+    'test/server/applications/county/settlement.test.ts',
+    'test/server/applications/county/setup.ts',
+    'test/server/applications/lifecycle.test.ts',
+    'test/server/files/harness.ts',
+    'test/server/notifications/clientMsgId.test.ts',
+    'test/server/notifications/concurrency.test.ts',
+    'test/server/notifications/delivery.test.ts',
+    'test/server/notifications/digest.test.ts',
+    'test/server/notifications/harness.ts',
+    'test/server/officialAccount/chatbot.test.ts',
+    'test/server/officialAccount/endpoint.test.ts',
+    'test/server/officialAccount/safeMode.test.ts',
+    'test/server/ops/outage.test.ts',
+    'test/server/payments/callbacks.test.ts',
+    'test/server/payments/wechatAnswers.test.ts',
   ];
   const querying = outside.filter((f) => ORM_USE.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
 

@@ -3,7 +3,7 @@ import type { Database } from './database';
 import { em } from './orm';
 import type { Tx } from './tx';
 import { insertRow } from './rows';
-import type { EntitySchema, FindOptionsWhere, ObjectLiteral } from 'typeorm';
+import { In, IsNull, type EntitySchema, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import {
   ApplicationEntity,
   ApplicationEventEntity,
@@ -13,12 +13,17 @@ import {
   ENTITIES,
   InvitationEntity,
   NotificationEntity,
+  PaymentEntity,
+  PaymentRequestEntity,
+  TradeBillCheckEntity,
   ProviderEntity,
   ProviderEventEntity,
   ReviewOpinionEntity,
+  SessionEntity,
   StoredFileEntity,
   SubsidyListItemEntity,
   UserEntity,
+  WechatTokenEntity,
   type ApplicationEventRow,
   type ApplicationRow,
   type AuditRow,
@@ -28,7 +33,9 @@ import {
   type ProviderEventRow,
   type ProviderRow,
   type ReviewOpinionRow,
+  type PaymentRequestRow,
   type StoredFileRow,
+  type TradeBillCheckRow,
   type UserRow,
 } from './entities';
 
@@ -78,7 +85,7 @@ export async function setApplicationUpdatedAt(tx: Tx, id: string, at: number): P
 export async function forceApplicationColumns(
   tx: Tx,
   ids: readonly string[],
-  set: Partial<Pick<ApplicationRow, 'status' | 'round' | 'bankAccountName'>>,
+  set: Partial<Pick<ApplicationRow, 'status' | 'round' | 'bankAccountName' | 'trackingNo' | 'verifiedFen'>>,
   options: { bumpVersion?: boolean } = {},
 ): Promise<void> {
   await em(tx)
@@ -401,4 +408,70 @@ export async function countDigestRuns(tx: Tx): Promise<number> {
 /** Overwrites a follower's stored self-check state as it is (say, damaged): the chatbot must drop it, not trust it. */
 export async function overwriteFollowerFlow(tx: Tx, openid: string, flow: unknown): Promise<void> {
   await em(tx).query('UPDATE oa_followers SET flow = ? WHERE openid = ?', [JSON.stringify(flow), openid]);
+}
+
+/** Makes a payment request look as if its time had run out at `at` (the refusal of a stale request). */
+export async function setPaymentRequestExpiresAt(tx: Tx, id: string, at: number): Promise<void> {
+  await em(tx).getRepository(PaymentRequestEntity).update({ id }, { expiresAt: at });
+}
+
+/**
+ * Every row of one of our tables exactly as stored, no column decoded: what someone reading the
+ * database (or a dump of it) would see, for a test that no secret lies there in clear.
+ */
+export async function storedRowsOf(tx: Tx, table: string): Promise<Record<string, unknown>[]> {
+  const m = em(tx);
+  // Only a table one of our entities names: the name goes into the statement, so it must be known.
+  if (!ENTITIES.some((e) => m.connection.getMetadata(e).tableName === table)) throw new Error(`unknown table ${table}`);
+  return m.query(`SELECT * FROM ${table}`);
+}
+
+/** Makes an open payment request look as if WeChat Pay had last been asked about it at `at`. */
+export async function setPaymentRequestCheckedAt(tx: Tx, id: string, at: number): Promise<void> {
+  await em(tx).getRepository(PaymentRequestEntity).update({ id }, { checkedAt: at });
+}
+
+/** The payments recorded on an application (not removed) as the receipt of one WeChat Pay order. */
+export function countLivePaymentsOfRequest(tx: Tx, paymentRequestId: string): Promise<number> {
+  return em(tx)
+    .getRepository(PaymentEntity)
+    .count({ where: { paymentRequestId, removedAt: IsNull() } });
+}
+
+/** Records a payment request as paid without WeChat Pay having it: a record of ours its bill will not show. */
+export async function forcePaymentRequestPaid(
+  tx: Tx,
+  id: string,
+  paid: { paidOn: string; paidAt: number; transactionId: string },
+): Promise<void> {
+  await em(tx)
+    .getRepository(PaymentRequestEntity)
+    .update({ id }, { status: 'paid', ...paid });
+}
+
+/** Every merchant's trade-bill check of one day. */
+export function tradeBillChecksOn(tx: Tx, billDate: string): Promise<TradeBillCheckRow[]> {
+  return rowsMatching(tx, TradeBillCheckEntity, { billDate }, false);
+}
+
+/** Every payment request of one provider, whatever its state. */
+export function paymentRequestsOfProvider(tx: Tx, providerId: string): Promise<PaymentRequestRow[]> {
+  return rowsMatching(tx, PaymentRequestEntity, { providerId }, false);
+}
+
+/** Runs out the time of every request of one provider not yet settled (created, ordering, open). */
+export async function expireUnsettledPaymentRequestsOf(tx: Tx, providerId: string, at: number): Promise<void> {
+  await em(tx)
+    .getRepository(PaymentRequestEntity)
+    .update({ providerId, status: In(['created', 'ordering', 'open']) }, { expiresAt: at });
+}
+
+/** How many sessions (logins) a user has on record, ended ones too. */
+export function countSessionsOf(tx: Tx, userId: string): Promise<number> {
+  return em(tx).getRepository(SessionEntity).count({ where: { userId } });
+}
+
+/** How many access tokens are stored for one WeChat appid (the table keys them by appid: 0 or 1). */
+export function countStoredWechatTokens(tx: Tx, appid: string): Promise<number> {
+  return em(tx).getRepository(WechatTokenEntity).count({ where: { appid } });
 }

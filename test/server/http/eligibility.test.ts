@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { newId } from '../../../server/src/ids';
+import { countAuditRecords } from '../../../server/src/db/testing';
+import { seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 
 interface Case {
   name: string;
@@ -97,15 +99,22 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
   });
 
   test('a providerId brings the approval and revocation dates on record and overrides providerFiledOn', async () => {
-    const now = Date.now();
-    const approved = newId();
-    const revoked = newId();
-    const draft = newId();
-    const insert =
-      'INSERT INTO providers (id, owner_user_id, company_name, status, approved_on, revoked_on, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)';
-    await t.db.query(insert, [approved, newId(), '云甲', 'approved', '2023-05-10', null, now, now]);
-    await t.db.query(insert, [revoked, newId(), '云乙', 'revoked', '2023-01-01', '2023-08-01', now, now]);
-    await t.db.query(insert, [draft, newId(), '云丙', 'draft', null, null, now, now]);
+    // Only what the filing's dates are read from: no form, no 备案号.
+    const provider = (companyName: string, status: 'approved' | 'revoked' | 'draft', approvedOn: string | null, revokedOn: string | null) =>
+      seedProvider(t.db, newId(), {
+        companyName,
+        status,
+        approvedOn,
+        revokedOn,
+        platformName: null,
+        filingNo: null,
+        form: null,
+        version: 1,
+        submittedAt: null,
+      });
+    const approved = (await provider('云甲', 'approved', '2023-05-10', null)).id;
+    const revoked = (await provider('云乙', 'revoked', '2023-01-01', '2023-08-01')).id;
+    const draft = (await provider('云丙', 'draft', null, null)).id;
 
     const facts = base();
     facts.cloud = { ...facts.cloud, providerId: approved, providerFiledOn: '2099-01-01' };
@@ -130,22 +139,15 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
 
   test("a member's own enterprise: history comes from our records and cannot be overridden; another's is never consulted", async () => {
     const member = await t.login('eligibility-member');
-    const now = Date.now();
     const facts = base();
     const creditCode = String(facts.enterprise.creditCode);
-    const enterpriseId = newId();
-    await t.db.query(
-      'INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
-      [enterpriseId, creditCode, '测试企业', '230724', 'verified', member.userId, now, now],
-    );
-    await t.db.query(
-      'INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [newId(), enterpriseId, member.userId, 'owner', 'active', now],
-    );
-    await t.db.query(
-      'INSERT INTO applications (id, enterprise_id, county_code, status, version, other_subsidies_fen, round, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 1, 0, 1, ?, ?, ?)',
-      [newId(), enterpriseId, '230724', 'county_review', member.userId, now, now],
-    );
+    const enterprise = await seedEnterprise(t.db, [member.userId], {
+      creditCode,
+      name: '测试企业',
+      countyCode: '230724',
+      status: 'verified',
+    });
+    await seedApplication(t.db, enterprise, null, 'county_review');
 
     facts.history = { subsidyReceived: false, applicationInProgress: false };
     const own = await t.http.post('/api/v1/eligibility/evaluate').set('authorization', `Bearer ${member.token}`).send(facts);
@@ -159,7 +161,7 @@ describe('POST /api/v1/eligibility/evaluate (spec/eligibility.md)', () => {
   });
 
   test('nothing is stored by an evaluation', async () => {
-    const counts = async () => (await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log'))[0].n;
+    const counts = () => t.db.read((tx) => countAuditRecords(tx, {}));
     const before = await counts();
     await t.http.post('/api/v1/eligibility/evaluate').send(base());
     expect(await counts()).toBe(before);

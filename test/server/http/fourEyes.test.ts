@@ -1,4 +1,5 @@
 import { insertGrant } from '../../../server/src/db/users';
+import { findApplication } from '../../../server/src/db/applications';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { auditRecordsMatching, countInvitations } from '../../../server/src/db/testing';
@@ -175,9 +176,7 @@ describe('roles and memberships exclude each other, whichever came first', () =>
       .send({ version: app.version, decision: 'approve', ratings: { effect: 4, service: 4 } });
     expect(opinion.status).toBe(403);
     expect(opinion.body.error.message).toContain('不能审核');
-    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [app.id]))[0].status).toBe(
-      'county_review',
-    );
+    expect((await t.db.read((tx) => findApplication(tx, app.id)))?.status).toBe('county_review');
     // Nor verify the enterprise itself.
     const verify = await t.http
       .post(`/api/v1/county/enterprises/${enterprise.id}/decide`)

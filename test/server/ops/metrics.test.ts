@@ -4,6 +4,7 @@ import { startMetricsServer } from '../../../server/src/http/metrics';
 import { Metrics } from '../../../server/src/metrics';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication, seedEnterprise } from '../../helpers/applications';
+import { insertNotification } from '../../../server/src/db/notifications/outbox';
 
 /** Issue 16, item 5: what an operator scrapes, and the readiness a load balancer asks. */
 const TOKEN = 'metrics-test-token-0123456789abcdef';
@@ -83,20 +84,23 @@ describe('metrics and readiness', () => {
     expect(sample(text, 'shangyun_outbox_depth')).toBeGreaterThanOrEqual(0);
     const depthBefore = sample(text, 'shangyun_outbox_depth')!;
     // A notification due an hour ago and not yet sent (no worker runs in this test).
-    await t.db.query(
-      'INSERT INTO notifications (id, idempotency_key, recipient_user_id, channel, template, payload, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        '01METRICSNOTIFICATION00001',
-        'metrics-test',
-        owner.userId,
-        'mp_subscribe',
-        'status_changed',
-        null,
-        'pending',
-        0,
-        now - 3600_000,
-        now - 3600_000,
-      ],
+    await t.db.transaction((tx) =>
+      insertNotification(tx, {
+        id: '01METRICSNOTIFICATION00001',
+        idempotencyKey: 'metrics-test',
+        recipientUserId: owner.userId,
+        channel: 'mp_subscribe',
+        template: 'status_changed',
+        payload: null,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now - 3600_000,
+        leaseUntil: null,
+        lastError: null,
+        createdAt: now - 3600_000,
+        sentAt: null,
+        readAt: null,
+      }),
     );
     const after = await scrape();
     expect(sample(after, 'shangyun_outbox_depth')).toBe(depthBefore + 1);

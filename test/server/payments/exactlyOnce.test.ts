@@ -2,6 +2,14 @@ import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication } from '../../helpers/applications';
 import { startPaymentJobs } from '../../../server/src/modules/payments/jobs';
 import { createLogger } from '../../../server/src/logger';
+import { insertMember } from '../../../server/src/db/enterprises';
+import {
+  countAuditRecords,
+  countLivePaymentsOfRequest,
+  countNotifications,
+  setPaymentRequestCheckedAt,
+  setPaymentRequestExpiresAt,
+} from '../../../server/src/db/testing';
 import { bearer, outTradeNoOf, payParties, requestPayment, type PayParties } from './harness';
 
 /**
@@ -19,7 +27,7 @@ describe('one order per payment request, paid once', () => {
   afterAll(() => t.close());
 
   const pay = () => t.sandbox.control.pay;
-  const count = async (sql: string, params: unknown[]) => Number((await t.db.query<{ n: number | string }>(sql, params))[0].n);
+  const paidAudits = (id: string) => t.db.read((tx) => countAuditRecords(tx, { entityId: id, action: 'payment.paid' }));
 
   test('100 concurrent pay attempts: one order at WeChat Pay, one charge, one verified payment', async () => {
     const app = await seedApplication(t.db, p.enterprise, p.provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-ONCE' });
@@ -42,13 +50,10 @@ describe('one order per payment request, paid once', () => {
         .filter((d) => d.notificationId === first!.notificationId)
         .every((d) => d.status === 204),
     ).toBe(true);
-    expect(await count('SELECT COUNT(*) AS n FROM application_payments WHERE payment_request_id = ? AND removed_at IS NULL', [id])).toBe(1);
-    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'payment.paid'", [id])).toBe(1);
+    expect(await t.db.read((tx) => countLivePaymentsOfRequest(tx, id))).toBe(1);
+    expect(await paidAudits(id)).toBe(1);
     expect(
-      await count(
-        "SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid' AND channel = 'inbox' AND recipient_user_id = ?",
-        [p.ent.userId],
-      ),
+      await t.db.read((tx) => countNotifications(tx, { template: 'payment.paid', channel: 'inbox', recipientUserId: p.ent.userId })),
     ).toBeGreaterThanOrEqual(1);
     expect((await t.http.get(`/api/v1/applications/${app.id}`).set(bearer(p.ent.token))).body.application.paidAmountFen).toBe(3_000_000);
   });
@@ -90,7 +95,7 @@ describe('one order per payment request, paid once', () => {
     ).toHaveLength(1);
     // The late callback changes nothing.
     await pay().deliverPending();
-    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'payment.paid'", [id])).toBe(1);
+    expect(await paidAudits(id)).toBe(1);
   });
 
   test('while WeChat Pay cannot say what happened, no second order is made', async () => {
@@ -116,7 +121,10 @@ describe('one order per payment request, paid once', () => {
     for (const id of [idle, raced]) await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token)).expect(200);
     await pay().payOrder(p.merchant.mchid, await outTradeNoOf(t, raced), { deliver: false });
     pay().expireOrder(p.merchant.mchid, await outTradeNoOf(t, idle));
-    await t.db.query('UPDATE payment_requests SET expires_at = ? WHERE id IN (?, ?)', [Date.now() - 1000, idle, raced]);
+    const past = Date.now() - 1000;
+    await t.db.transaction(async (tx) => {
+      for (const id of [idle, raced]) await setPaymentRequestExpiresAt(tx, id, past);
+    });
     await t.services.reconciler.sweep();
     expect((await t.http.get(`/api/v1/payments/${idle}`).set(bearer(p.ent.token))).body.payment.status).toBe('closed');
     expect(pay().order(p.merchant.mchid, await outTradeNoOf(t, idle))!.tradeState).toBe('CLOSED');
@@ -126,9 +134,15 @@ describe('one order per payment request, paid once', () => {
 
   test('another member of the enterprise cannot start a second order under the same number', async () => {
     const colleague = await t.login('once-colleague');
-    await t.db.query(
-      "INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, 'member', 'active', ?)",
-      [`01J${Date.now()}`.padEnd(26, 'A').slice(0, 26), p.enterprise.id, colleague.userId, Date.now()],
+    await t.db.transaction((tx) =>
+      insertMember(tx, {
+        id: `01J${Date.now()}`.padEnd(26, 'A').slice(0, 26),
+        enterpriseId: p.enterprise.id,
+        userId: colleague.userId,
+        memberRole: 'member',
+        status: 'active',
+        createdAt: Date.now(),
+      }),
     );
     const id = await requestPayment(t, p, 5_000);
     await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token)).expect(200);
@@ -142,7 +156,7 @@ describe('one order per payment request, paid once', () => {
     await t.http.post(`/api/v1/payments/${id}/jsapi`).set(bearer(p.ent.token)).expect(200);
     await pay().payOrder(p.merchant.mchid, await outTradeNoOf(t, id), { deliver: false });
     // An open order is asked about again after five minutes without news.
-    await t.db.query('UPDATE payment_requests SET checked_at = ? WHERE id = ?', [Date.now() - 6 * 60_000, id]);
+    await t.db.transaction((tx) => setPaymentRequestCheckedAt(tx, id, Date.now() - 6 * 60_000));
     const stop = startPaymentJobs(t.services.reconciler, createLogger({ logLevel: 'silent' }), 20);
     try {
       for (let i = 0; i < 100 && (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status !== 'paid'; i++)

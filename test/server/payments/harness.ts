@@ -4,6 +4,7 @@ import type { CreatedPayMerchant } from '../../../server/sandbox/pay';
 import { makeEnterprise, makeProvider, type User } from '../applications/county/setup';
 import type { EnterpriseRow } from '../../../server/src/db/enterprises';
 import type { ProviderRow } from '../../../server/src/db/testing';
+import { findPaymentRequest } from '../../../server/src/db/payments/orders';
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -47,8 +48,9 @@ export async function requestPayment(t: TestApp, p: PayParties, amountFen: numbe
 }
 
 export async function outTradeNoOf(t: TestApp, id: string): Promise<string> {
-  const rows: { out_trade_no: string }[] = await t.db.query('SELECT out_trade_no FROM payment_requests WHERE id = ?', [id]);
-  return rows[0].out_trade_no;
+  const row = await t.db.read((tx) => findPaymentRequest(tx, id));
+  if (!row) throw new Error(`no payment request ${id}`);
+  return row.outTradeNo;
 }
 
 /** wx.requestPayment's paySign checks out with the merchant's public key, as WeChat checks it. */

@@ -4,6 +4,8 @@ import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { newId } from '../../../server/src/ids';
 import { createPayTransport } from '../../../server/src/wechat/pay/transport';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
+import { insertGrant } from '../../../server/src/db/users';
+import { forcePaymentRequestPaid, notificationsMatching, tradeBillChecksOn } from '../../../server/src/db/testing';
 import { bearer, outTradeNoOf, payParties, requestPayment, type PayParties } from './harness';
 
 /** Issue 7, 5: the daily trade bill against our records, both ways; disagreements shown to city MIIT and the provider. */
@@ -62,17 +64,22 @@ describe('reconciliation with the trade bill', () => {
 
     // A record of ours that WeChat Pay never had.
     const phantom = await requestPayment(t, p, 30_000);
-    await t.db.query(
-      "UPDATE payment_requests SET status = 'paid', paid_on = ?, paid_at = ?, transaction_id = '4200000000FAKE' WHERE id = ?",
-      [yesterday, yesterdayNoon, phantom],
+    await t.db.transaction((tx) =>
+      forcePaymentRequestPaid(tx, phantom, { paidOn: yesterday, paidAt: yesterdayNoon, transactionId: '4200000000FAKE' }),
     );
 
     const admin = await t.login('pay-admin');
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, 'admin', NULL, ?)", [
-      newId(),
-      admin.userId,
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: newId(),
+        userId: admin.userId,
+        role: 'admin',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     expect((await t.http.post('/api/v1/admin/payments/trade-bills').set(bearer(p.prov.token)).send({ date: yesterday })).status).toBe(403);
     expect((await t.http.post('/api/v1/admin/payments/trade-bills').set(bearer(admin.token)).send({ date: '2026-02-30' })).status).toBe(
       400,
@@ -101,10 +108,10 @@ describe('reconciliation with the trade bill', () => {
     expect((await t.http.get('/api/v1/payments/discrepancies').set(bearer(other.prov.token))).body.discrepancies).toHaveLength(0);
     expect((await t.http.get('/api/v1/payments/discrepancies').set(bearer(p.ent.token))).status).toBe(403);
     expect((await t.http.get(`/api/v1/payments/${phantom}`).set(bearer(p.prov.token))).body.payment.problem).toMatch(/账单中没有/);
-    const told: unknown[] = await t.db.query(
-      "SELECT 1 FROM notifications WHERE template = 'payment.problem' AND recipient_user_id IN (?, ?) AND channel = 'inbox'",
-      [city.userId, p.prov.userId],
-    );
+    const told = await t.db.read(async (tx) => [
+      ...(await notificationsMatching(tx, { template: 'payment.problem', recipientUserId: city.userId, channel: 'inbox' })),
+      ...(await notificationsMatching(tx, { template: 'payment.problem', recipientUserId: p.prov.userId, channel: 'inbox' })),
+    ]);
     expect(told.length).toBeGreaterThanOrEqual(2);
 
     // City MIIT closes one once explained; the provider cannot.
@@ -140,11 +147,8 @@ describe('reconciliation with the trade bill', () => {
     expect((await t.http.get('/api/v1/payments/discrepancies?all=1').set(bearer(city.token))).body.discrepancies).toHaveLength(2);
     // The other merchant had nothing that day: WeChat Pay has no bill for it, which is no proof until the bill
     // is surely late (issue 15, 5) — so that day stays to be checked again, with nothing told.
-    const checks: { merchant_account_id: string; outcome: string }[] = await t.db.query(
-      'SELECT merchant_account_id, outcome FROM trade_bill_checks WHERE bill_date = ?',
-      [yesterday],
-    );
-    expect(checks.find((c) => c.merchant_account_id === p.accountId)?.outcome).toBe('disagreed');
-    expect(checks.find((c) => c.merchant_account_id === other.accountId)?.outcome).toBe('not_ready');
+    const checks = await t.db.read((tx) => tradeBillChecksOn(tx, yesterday));
+    expect(checks.find((c) => c.merchantAccountId === p.accountId)?.outcome).toBe('disagreed');
+    expect(checks.find((c) => c.merchantAccountId === other.accountId)?.outcome).toBe('not_ready');
   });
 });

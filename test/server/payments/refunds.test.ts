@@ -1,6 +1,9 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication } from '../../helpers/applications';
 import { reviewer } from '../applications/county/setup';
+import { findApplication } from '../../../server/src/db/applications';
+import { refundsOf } from '../../../server/src/db/payments/refunds';
+import { applicationEventsMatching, forceApplicationColumns, notificationsMatching } from '../../../server/src/db/testing';
 import { bearer, outTradeNoOf, payParties, requestPayment, type PayParties } from './harness';
 
 /** Issue 7, 3 and 6: refunds reduce the verified paid amount, are shown to reviewers, and undo a set 核定金额. */
@@ -62,7 +65,7 @@ describe('refunds of platform payments', () => {
   test('a refund after submission is shown to the county reviewers, with the paid amount reduced', async () => {
     const app = await seedApplication(t.db, p.enterprise, p.provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-RF-1' });
     const id = await paidFor(app.id, 120_000);
-    await t.db.query("UPDATE applications SET status = 'county_review', tracking_no = 'YC202699901' WHERE id = ?", [app.id]);
+    await t.db.transaction((tx) => forceApplicationColumns(tx, [app.id], { status: 'county_review', trackingNo: 'YC202699901' }));
     const miit = await reviewer(t, 'miit-refund', 'county_miit', p.enterprise.countyCode);
     await refund(id, 20_000);
     await t.sandbox.control.pay.settle();
@@ -78,29 +81,27 @@ describe('refunds of platform payments', () => {
       [0, 120_000],
       [120_000, 100_000],
     ]);
-    const alerted: unknown[] = await t.db.query("SELECT 1 FROM notifications WHERE recipient_user_id = ? AND template = 'queue.new_item'", [
-      miit.userId,
-    ]);
+    const alerted = await t.db.read((tx) => notificationsMatching(tx, { recipientUserId: miit.userId, template: 'queue.new_item' }));
     expect(alerted.length).toBeGreaterThan(0);
   });
 
   test('with the 核定金额 already set, a refund sends the application back to city review', async () => {
     const app = await seedApplication(t.db, p.enterprise, p.provider, 'draft', { paidAmountFen: 0, contractNo: 'HT-RF-2' });
     const id = await paidFor(app.id, 120_000);
-    await t.db.query("UPDATE applications SET status = 'city_approved', verified_fen = 60000, tracking_no = 'YC202699902' WHERE id = ?", [
-      app.id,
-    ]);
+    await t.db.transaction((tx) =>
+      forceApplicationColumns(tx, [app.id], { status: 'city_approved', verifiedFen: 60000, trackingNo: 'YC202699902' }),
+    );
     await refund(id, 40_000);
     await t.sandbox.control.pay.settle();
-    const rows: { status: string; verified_fen: number | null; paid_amount_fen: number | string }[] = await t.db.query(
-      'SELECT status, verified_fen, paid_amount_fen FROM applications WHERE id = ?',
-      [app.id],
-    );
+    const row = await t.db.read((tx) => findApplication(tx, app.id));
+    const rows = row ? [{ status: row.status, verified_fen: row.verifiedFen, paid_amount_fen: row.paidAmountFen }] : [];
     expect(rows[0]).toMatchObject({ status: 'reported', verified_fen: null });
     expect(Number(rows[0].paid_amount_fen)).toBe(80_000);
-    const events: { event: string; actor_role: string }[] = await t.db.query(
-      "SELECT event, actor_role FROM application_events WHERE application_id = ? AND event = 'payments_reduced'",
-      [app.id],
+    const events = (await t.db.read((tx) => applicationEventsMatching(tx, { applicationId: app.id, event: 'payments_reduced' }))).map(
+      (e) => ({
+        event: e.event,
+        actor_role: e.actorRole,
+      }),
     );
     expect(events).toEqual([{ event: 'payments_reduced', actor_role: 'wechat_pay' }]);
   });
@@ -111,9 +112,7 @@ describe('refunds of platform payments', () => {
       const id = await paidFor(undefined, 10_000);
       await refund(id, 10_000);
       expect((await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.refunds[0].status).toBe('processing');
-      const outRefundNo: string = (
-        await t.db.query<{ out_refund_no: string }>('SELECT out_refund_no FROM payment_refunds WHERE payment_request_id = ?', [id])
-      )[0].out_refund_no;
+      const outRefundNo: string = (await t.db.read((tx) => refundsOf(tx, [id])))[0].outRefundNo;
       expect(t.sandbox.control.pay.refund(outRefundNo, p.merchant.mchid)?.status).toBe('PROCESSING');
       // It finishes at WeChat Pay, and its callback is lost.
       await t.sandbox.control.pay.completeRefund(outRefundNo, 'SUCCESS', p.merchant.mchid, { deliver: false });

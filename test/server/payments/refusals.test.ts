@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication } from '../../helpers/applications';
 import { bearer, outTradeNoOf, payParties, requestPayment, type PayParties } from './harness';
+import { setPaymentRequestExpiresAt } from '../../../server/src/db/testing';
 
 /**
  * The payment machine's refusals (shared/src/workflow/payment.ts) as the routes answer them
@@ -38,7 +39,7 @@ describe('payment refusals, as the machine decides them', () => {
 
   test('a request past its time is not paid; a withdrawn one neither; withdrawing it again changes nothing', async () => {
     const stale = await requestPayment(t, p, 1_000);
-    await t.db.query('UPDATE payment_requests SET expires_at = ? WHERE id = ?', [Date.now() - 1_000, stale]);
+    await t.db.transaction((tx) => setPaymentRequestExpiresAt(tx, stale, Date.now() - 1_000));
     expect(refusal(await jsapi(stale))).toEqual([409, 'payment_expired', '这笔付款请求已过期，请联系服务商重新发起']);
 
     const id = await requestPayment(t, p, 2_000);

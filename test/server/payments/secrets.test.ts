@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication } from '../../helpers/applications';
 import { makeProvider } from '../applications/county/setup';
 import { bearer, linkBody, outTradeNoOf, payParties, requestPayment, type PayParties } from './harness';
+import { storedRowsOf } from '../../../server/src/db/testing';
 
 /** Issue 7: no secret of a provider's appears in any response, log line or audit row. */
 describe('a provider’s WeChat Pay secrets stay secret', () => {
@@ -103,8 +104,8 @@ describe('a provider’s WeChat Pay secrets stay secret', () => {
       'providers',
       'users',
     ])
-      tables.push(JSON.stringify(await t.db.query(`SELECT * FROM ${table}`, [])));
-    const accounts: { secrets: string }[] = await t.db.query('SELECT * FROM merchant_accounts', []);
+      tables.push(JSON.stringify(await t.db.read((tx) => storedRowsOf(tx, table))));
+    const accounts = (await t.db.read((tx) => storedRowsOf(tx, 'merchant_accounts'))) as { secrets: string }[];
     expect(accounts.length).toBeGreaterThan(0);
     expect(logs.length).toBeGreaterThan(3);
     const haystacks = { responses: answers.join('\n'), logs: logs.join(''), tables: tables.join('\n'), sealed: JSON.stringify(accounts) };

@@ -1,4 +1,10 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
+import {
+  auditRecordsMatching,
+  expireUnsettledPaymentRequestsOf,
+  paymentRequestsOfProvider,
+  setPaymentRequestExpiresAt,
+} from '../../../server/src/db/testing';
 import { bearer, payParties, type PayParties } from './harness';
 
 /**
@@ -47,11 +53,7 @@ describe(`${N} payments through faults`, () => {
       }
     }
     const outTradeNo = new Map<string, string>(
-      (
-        await t.db.query<{ id: string; out_trade_no: string }>('SELECT id, out_trade_no FROM payment_requests WHERE provider_id = ?', [
-          p.provider.id,
-        ])
-      ).map((r) => [r.id, r.out_trade_no]),
+      (await t.db.read((tx) => paymentRequestsOfProvider(tx, p.provider.id))).map((r) => [r.id, r.outTradeNo]),
     );
     const tally = { paid: 0, lostCallbacks: 0, duplicates: 0, failed: 0, expired: 0, left: 0, tapsRefused: 0 };
 
@@ -87,7 +89,7 @@ describe(`${N} payments through faults`, () => {
               tally.failed += 1;
             } else if (fate < 0.9) {
               pay.expireOrder(p.merchant.mchid, no);
-              await t.db.query('UPDATE payment_requests SET expires_at = ? WHERE id = ?', [Date.now() - 1, id]);
+              await t.db.transaction((tx) => setPaymentRequestExpiresAt(tx, id, Date.now() - 1));
               tally.expired += 1;
             } else tally.left += 1;
           } catch {
@@ -99,25 +101,19 @@ describe(`${N} payments through faults`, () => {
 
     // The sweeper settles what no callback told, closes what expired; then the rest runs out of time.
     for (let round = 0; round < 3; round++) await t.services.reconciler.sweep(5 * N);
-    await t.db.query("UPDATE payment_requests SET expires_at = ? WHERE provider_id = ? AND status IN ('created', 'ordering', 'open')", [
-      Date.now() - 1,
-      p.provider.id,
-    ]);
+    await t.db.transaction((tx) => expireUnsettledPaymentRequestsOf(tx, p.provider.id, Date.now() - 1));
     for (const o of pay.orders(p.merchant.mchid))
       if (o.tradeState === 'NOTPAY' || o.tradeState === 'PAYERROR') pay.expireOrder(p.merchant.mchid, o.outTradeNo);
     for (let round = 0; round < 3; round++) await t.services.reconciler.sweep(5 * N);
 
-    const rows: {
-      id: string;
-      out_trade_no: string;
-      status: string;
-      problem: string | null;
-      amount_fen: number | string;
-      transaction_id: string | null;
-    }[] = await t.db.query(
-      'SELECT id, out_trade_no, status, problem, amount_fen, transaction_id FROM payment_requests WHERE provider_id = ?',
-      [p.provider.id],
-    );
+    const rows = (await t.db.read((tx) => paymentRequestsOfProvider(tx, p.provider.id))).map((r) => ({
+      id: r.id,
+      out_trade_no: r.outTradeNo,
+      status: r.status,
+      problem: r.problem,
+      amount_fen: r.amountFen,
+      transaction_id: r.transactionId,
+    }));
     expect(rows).toHaveLength(N);
     const unsettled = rows.filter((r) => !['paid', 'closed', 'failed'].includes(r.status) && !r.problem);
     expect(unsettled).toEqual([]);
@@ -131,10 +127,10 @@ describe(`${N} payments through faults`, () => {
       expect([r.id, r.status === 'paid']).toEqual([r.id, paidThere]);
       if (paidThere) expect([r.id, r.transaction_id, Number(r.amount_fen)]).toEqual([r.id, o.transactionId, o.total]);
     }
-    const twice: unknown[] = await t.db.query(
-      "SELECT entity_id FROM audit_log WHERE action = 'payment.paid' GROUP BY entity_id HAVING COUNT(*) > 1",
-      [],
-    );
+    const paidAudits = new Map<string, number>();
+    for (const a of await t.db.read((tx) => auditRecordsMatching(tx, { action: 'payment.paid' })))
+      paidAudits.set(a.entityId, (paidAudits.get(a.entityId) ?? 0) + 1);
+    const twice = [...paidAudits].filter(([, n]) => n > 1).map(([entityId]) => ({ entity_id: entityId }));
     expect(twice).toEqual([]);
     const paidRows = rows.filter((r) => r.status === 'paid');
     expect(paidRows.length).toBe(tally.paid);

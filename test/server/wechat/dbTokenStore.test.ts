@@ -1,6 +1,7 @@
 import { openTestDatabase } from '../../helpers/db';
 import type { Database } from '../../../server/src/db/database';
 import { DbTokenStore } from '../../../server/src/db/tokenStore';
+import { countStoredWechatTokens } from '../../../server/src/db/testing';
 import { createWechatClients } from '../../../server/src/wechat/clients';
 import { startSandbox } from '../../../server/sandbox';
 
@@ -37,8 +38,7 @@ describe('the access token in the database, shared by instances', () => {
     await send(two, 2);
     const counts = () => sandbox.state.tokenRequests.byAppid.get('wxdbstoremp01')!;
     expect(counts().stable + counts().token).toBe(1);
-    const stored = await db.query<{ access_token: string }>('SELECT access_token FROM wechat_tokens WHERE appid = ?', ['wxdbstoremp01']);
-    expect(stored).toHaveLength(1);
+    expect(await db.read((tx) => countStoredWechatTokens(tx, 'wxdbstoremp01'))).toBe(1);
 
     sandbox.control.expireTokens();
     await send(one, 3);

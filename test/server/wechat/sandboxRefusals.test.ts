@@ -4,6 +4,7 @@ import { type CreatedPayMerchant, type RunningSandbox, startSandbox } from '../.
 import { type WechatClients, createWechatClients } from '../../../server/src/wechat/clients';
 import { GATEWAY_REFUSED, UNVERIFIED_ANSWER, type PayOutput, createPayTransport } from '../../../server/src/wechat/pay/transport';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
+import { countSessionsOf } from '../../../server/src/db/testing';
 
 /**
  * Issue 15, 7: the sandbox refuses by default as WeChat does, and the real clients (co-wechat-api through
@@ -297,7 +298,6 @@ describe('through the app', () => {
     const second = await t.http.post('/api/v1/auth/wx-login').send({ code });
     expect(second.status).toBe(401);
     expect(second.body.error.message).toBe('登录凭证无效或已使用，请重新打开小程序登录');
-    const sessions = await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?', [first.body.user.id]);
-    expect(Number(sessions[0].n)).toBe(1);
+    expect(await t.db.read((tx) => countSessionsOf(tx, first.body.user.id))).toBe(1);
   });
 });

@@ -1,4 +1,11 @@
-import { AuditEntity } from '../../../../server/src/db/entities';
+import { findApplication } from '../../../../server/src/db/applications';
+import {
+  auditRecordsMatching,
+  countApplicationEvents,
+  countAuditRecords,
+  countNotifications,
+  notificationsMatching,
+} from '../../../../server/src/db/testing';
 import { listMachine } from '../../../../shared/src/workflow/subsidyList';
 import { bearer, startCity, type CityHarness, type Person } from './cityHarness';
 
@@ -23,17 +30,20 @@ describe('cancelling a draft proposed list', () => {
   afterAll(() => c.close());
 
   const post = (who: Person, path: string, body: object) => c.t.http.post(path).set(bearer(who.token)).send(body);
-  const count = async (sql: string, params: unknown[]) => Number((await c.t.db.query<{ n: number | string }>(sql, params))[0].n);
   const inbox = (userId: string, template: string) =>
-    count("SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND template = ? AND channel = 'inbox'", [userId, template]);
+    c.t.db.read((tx) => countNotifications(tx, { recipientUserId: userId, template, channel: 'inbox' }));
   const auditActions = async (id: string) =>
-    (await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `subsidy_list:${id}` }, order: { seq: 'ASC' } }))).map(
-      (a) => a.action,
-    );
-  const appRows = async () =>
-    c.t.db.query<{ id: string; status: string; list_id: string | null; verified_fen: number | string }>(
-      `SELECT id, status, list_id, verified_fen FROM applications WHERE id IN (?, ?, ?) ORDER BY id`,
-      [...apps],
+    (await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `subsidy_list:${id}` }))).map((a) => a.action);
+  const application = async (id: string) => {
+    const row = await c.t.db.read((tx) => findApplication(tx, id));
+    if (!row) throw new Error(`no application ${id}`);
+    return row;
+  };
+  const appRows = async () => Promise.all([...apps].sort().map(application));
+  /** The inbox messages of one template to one person, newest first. */
+  const inboxMessages = async (userId: string, template: string) =>
+    (await c.t.db.read((tx) => notificationsMatching(tx, { recipientUserId: userId, template, channel: 'inbox' }))).sort(
+      (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
     );
 
   test('corrected, then cancelled with a reason by city MIIT: the applications return to city_approved and everyone concerned is told once', async () => {
@@ -88,17 +98,20 @@ describe('cancelling a draft proposed list', () => {
 
     // Back where they were, the 核定金额 kept, with their history and audit rows.
     for (const row of await appRows()) {
-      expect({ status: row.status, list_id: row.list_id }).toEqual({ status: 'city_approved', list_id: null });
-      expect(Number(row.verified_fen)).toBe(5_000_000 + apps.indexOf(row.id));
+      expect({ status: row.status, list_id: row.listId }).toEqual({ status: 'city_approved', list_id: null });
+      expect(Number(row.verifiedFen)).toBe(5_000_000 + apps.indexOf(row.id));
       expect(
-        await count(
-          "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'list_cancelled' AND from_status = 'listed' AND to_status = 'city_approved' AND reason = ?",
-          [row.id, '核定金额需复核，重新起草'],
+        await c.t.db.read((tx) =>
+          countApplicationEvents(tx, {
+            applicationId: row.id,
+            event: 'list_cancelled',
+            fromStatus: 'listed',
+            toStatus: 'city_approved',
+            reason: '核定金额需复核，重新起草',
+          }),
         ),
       ).toBe(1);
-      expect(
-        await count("SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.list_cancelled'", [row.id]),
-      ).toBe(1);
+      expect(await c.t.db.read((tx) => countAuditRecords(tx, { entityId: row.id, action: 'application.list_cancelled' }))).toBe(1);
     }
     expect(await auditActions(listId)).toEqual(['list.create', 'list.add_items', 'list.cancel']);
 
@@ -106,19 +119,13 @@ describe('cancelling a draft proposed list', () => {
     for (const f of [c.finance, c.finance2]) expect(await inbox(f.userId, 'list.cancelled')).toBe(1);
     for (const m of [c.miit, c.miit2]) expect(await inbox(m.userId, 'list.cancelled')).toBe(0);
     expect((await inbox(c.enterpriseUser.userId, 'application.status')) - enterpriseBefore).toBe(3);
-    const [message] = await c.t.db.query<{ payload: string }>(
-      "SELECT payload FROM notifications WHERE recipient_user_id = ? AND template = 'list.cancelled' AND channel = 'inbox'",
-      [c.finance.userId],
-    );
-    const body = (typeof message.payload === 'string' ? JSON.parse(message.payload) : message.payload).body as string;
+    const [message] = await inboxMessages(c.finance.userId, 'list.cancelled');
+    const body = message.payload!.body as string;
     expect(body).toMatch(
       new RegExp(`^市工信局撤销了 ${c.year} 年第 \\d+ 批拟补贴名单（3 份申请），无需会签。原因：核定金额需复核，重新起草。$`),
     );
-    const [status] = await c.t.db.query<{ payload: string }>(
-      "SELECT payload FROM notifications WHERE recipient_user_id = ? AND template = 'application.status' AND channel = 'inbox' ORDER BY created_at DESC, id DESC",
-      [c.enterpriseUser.userId],
-    );
-    const enterpriseText = (typeof status.payload === 'string' ? JSON.parse(status.payload) : status.payload).body as string;
+    const [status] = await inboxMessages(c.enterpriseUser.userId, 'application.status');
+    const enterpriseText = status.payload!.body as string;
     expect(enterpriseText).toContain('市里审核通过，等待列入补贴名单');
     expect(enterpriseText).toContain('核定金额需复核，重新起草');
     expect(enterpriseText).not.toMatch(/[a-z_]{4,}/);
@@ -142,7 +149,7 @@ describe('cancelling a draft proposed list', () => {
     expect(next.status).toBe(201);
     expect(next.body.totals).toMatchObject({ count: 3, verifiedFen: 15_000_003 });
     for (const row of await appRows())
-      expect({ status: row.status, list_id: row.list_id }).toEqual({ status: 'listed', list_id: next.body.list.id });
+      expect({ status: row.status, list_id: row.listId }).toEqual({ status: 'listed', list_id: next.body.list.id });
 
     // Once co-signed, a list is no longer a draft to cancel.
     const cosigned = await post(c.finance, `/api/v1/city/lists/${next.body.list.id}/cosign`, { version: next.body.list.version });
@@ -173,9 +180,8 @@ describe('cancelling a draft proposed list', () => {
     expect([cosigned.status, cancelled.status].sort()).toEqual([200, 409]);
     const loser = cosigned.status === 409 ? cosigned : cancelled;
     expect(['stale_version', 'list_cosigned', 'list_cancelled']).toContain(loser.body.error.code);
-    const [row] = await c.t.db.query<{ status: string; list_id: string | null }>('SELECT status, list_id FROM applications WHERE id = ?', [
-      fresh,
-    ]);
+    const { status, listId } = await application(fresh);
+    const row = { status, list_id: listId };
     if (cosigned.status === 200) {
       expect(row).toEqual({ status: 'listed', list_id: id });
       expect(await auditActions(id)).toEqual(['list.create', 'list.cosign']);

@@ -1,8 +1,15 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import { AuditEntity, type ApplicationRow } from '../../../../server/src/db/entities';
+import { findApplication, type ApplicationRow } from '../../../../server/src/db/applications';
+import {
+  applicationEventsMatching,
+  auditRecordsMatching,
+  countAuditRecords,
+  countNotifications,
+  notificationsMatching,
+} from '../../../../server/src/db/testing';
 import { reportMachine } from '../../../../shared/src/workflow/jointReport';
-import { bearer, binary, countRows, docxText, makeEnterprise, makeProvider, opinion, reviewer, signedSettlement, type User } from './setup';
+import { bearer, binary, docxText, makeEnterprise, makeProvider, opinion, reviewer, signedSettlement, type User } from './setup';
 
 /**
  * A draft joint report withdrawn before its second signature (issue 14, item 5; DESIGN.md "Corrections
@@ -55,18 +62,15 @@ describe('withdrawing a draft joint report', () => {
 
   const post = (who: User, path: string, body: object) => t.http.post(path).set(bearer(who.token)).send(body);
   const get = (who: User, id: string) => t.http.get(`/api/v1/county/joint-reports/${id}`).set(bearer(who.token));
-  const appRow = async (id: string) =>
-    (await t.db.query<{ status: string; report_id: string | null }>('SELECT status, report_id FROM applications WHERE id = ?', [id]))[0];
+  const appRow = async (id: string) => {
+    const row = await t.db.read((tx) => findApplication(tx, id));
+    return row && { status: row.status, report_id: row.reportId };
+  };
   const inbox = (userId: string, template: string) =>
-    countRows(t, "SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND template = ? AND channel = 'inbox'", [
-      userId,
-      template,
-    ]);
-  const everything = (userId: string) => countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ?', [userId]);
+    t.db.read((tx) => countNotifications(tx, { recipientUserId: userId, template, channel: 'inbox' }));
+  const everything = (userId: string) => t.db.read((tx) => countNotifications(tx, { recipientUserId: userId }));
   const auditActions = async (id: string) =>
-    (await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `joint_report:${id}` }, order: { seq: 'ASC' } }))).map(
-      (a) => a.action,
-    );
+    (await t.db.read((tx) => auditRecordsMatching(tx, { chain: `joint_report:${id}` }))).map((a) => a.action);
   const document = (who: User, id: string) =>
     t.http.get(`/api/v1/county/joint-reports/${id}/document.docx`).set(bearer(who.token)).buffer(true).parse(binary);
 
@@ -149,27 +153,28 @@ describe('withdrawing a draft joint report', () => {
     // The application left out is back where it was, free, with its history and audit rows; the one added is claimed.
     expect(await appRow(apps[0].id)).toEqual({ status: 'county_approved', report_id: null });
     expect(await appRow(apps[2].id)).toEqual({ status: 'county_approved', report_id: r1 });
-    const left = await t.db.query<{ from_status: string; to_status: string; reason: string; actor_role: string }>(
-      "SELECT from_status, to_status, reason, actor_role FROM application_events WHERE application_id = ? AND event = 'leave_report'",
-      [apps[0].id],
+    const left = (await t.db.read((tx) => applicationEventsMatching(tx, { applicationId: apps[0].id, event: 'leave_report' }))).map(
+      (e) => ({
+        from_status: e.fromStatus,
+        to_status: e.toStatus,
+        reason: e.reason,
+        actor_role: e.actorRole,
+      }),
     );
     expect(left).toEqual([
       { from_status: 'county_approved', to_status: 'county_approved', reason: '文号有误，另补列一份申请', actor_role: 'county_miit' },
     ]);
-    expect(
-      await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.leave_report'", [apps[0].id]),
-    ).toBe(1);
+    expect(await t.db.read((tx) => countAuditRecords(tx, { entityId: apps[0].id, action: 'application.leave_report' }))).toBe(1);
     expect(await auditActions(r1)).toEqual(['joint_report.create', 'joint_report.sign', 'joint_report.correct']);
 
     // Finance — the other department — is told once, each of its people; MIIT and the enterprise are not.
     for (const f of [finance, finance2]) expect(await inbox(f.userId, 'joint_report.corrected')).toBe(1);
     for (const m of [miit, miit2]) expect(await inbox(m.userId, 'joint_report.corrected')).toBe(0);
     expect(await everything(owners[0].userId)).toBe(entBefore);
-    const [message] = await t.db.query<{ payload: string }>(
-      "SELECT payload FROM notifications WHERE recipient_user_id = ? AND template = 'joint_report.corrected' AND channel = 'inbox'",
-      [finance.userId],
+    const [message] = await t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: finance.userId, template: 'joint_report.corrected', channel: 'inbox' }),
     );
-    const body = (typeof message.payload === 'string' ? JSON.parse(message.payload) : message.payload).body as string;
+    const body = message.payload!.body as string;
     expect(body).toBe(
       '伊美区工信部门更正了联合行文：文号 伊美工信联〔2026〕8号，行文日期 2026-03-09，共 2 份申请。原因：文号有误，另补列一份申请。更正前的签发不再有效，请核对更正后的联合行文再签发。',
     );
@@ -248,11 +253,9 @@ describe('withdrawing a draft joint report', () => {
     expect(['stale_version', 'already_submitted', 'report_cancelled']).toContain(loser.body.error.code);
     const report = (await get(finance, r3)).body.report;
     const events = async (event: string) =>
-      countRows(t, 'SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = ? AND created_at >= ?', [
-        apps[0].id,
-        event,
-        report.createdAt,
-      ]);
+      (await t.db.read((tx) => applicationEventsMatching(tx, { applicationId: apps[0].id, event }))).filter(
+        (e) => e.createdAt >= report.createdAt,
+      ).length;
     if (signed.status === 200) {
       expect(report.status).toBe('submitted');
       expect(await appRow(apps[0].id)).toEqual({ status: 'reported', report_id: r3 });
