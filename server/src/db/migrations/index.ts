@@ -6,6 +6,7 @@ import { NotificationDelivery1764500000000 } from './1764500000000-NotificationD
 import { StageCounts1764510000000 } from './1764510000000-StageCounts';
 import { WechatPay1764520000000 } from './1764520000000-WechatPay';
 import { OpenDoors1764530000000 } from './1764530000000-OpenDoors';
+import { SettlementPaidAmount1764540000000 } from './1764540000000-SettlementPaidAmount';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   StageCounts1764510000000,
   WechatPay1764520000000,
   OpenDoors1764530000000,
+  SettlementPaidAmount1764540000000,
 ];

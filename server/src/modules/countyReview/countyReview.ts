@@ -9,7 +9,7 @@ import { applicationMachine, type ApplicationEvent, type ApplicationState } from
 import type { ApplicationDeps } from '../applications/deps';
 import type { TransitionColumns } from '../applications/engine';
 
-import { isSettlementSigned, settlementFormOf } from '../providerDesk/settlementForms';
+import { isSettlementSigned, settlementChangedFigures, settlementFormOf } from '../providerDesk/settlementForms';
 import { applicationFlags } from '../applications/flags';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 import { findApplication, type Application } from '../../db/applications';
@@ -315,6 +315,7 @@ export class CountyReview {
         context: {
           ratingsGiven,
           settlementSigned: await isSettlementSigned(tx, app),
+          settlementChangedFigures: await settlementChangedFigures(tx, app),
           otherDepartmentApproved: other?.decision === 'approve',
           sameReviewerGaveOtherOpinion: other?.reviewerId === auth.userId,
         },

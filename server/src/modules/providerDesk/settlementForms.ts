@@ -1,10 +1,11 @@
 import type { Database } from '../../db/database';
-import { applicationsByIds } from '../../db/applications/readers';
+import { applicationIdsOfProviders, applicationsByIds } from '../../db/applications/readers';
 import { enterpriseNames } from '../../db/enterprises';
 import { filesOf } from '../../db/files';
 import { findFiling, providerIdsOfOwner, providerOwnerId, type Filing } from '../../db/providers';
 import {
   applicationsStillOnForm,
+  currentSettlementFormItems,
   findSettlementForm,
   formListsCounty,
   insertSettlementForm,
@@ -59,6 +60,9 @@ const SETTLEABLE: readonly ApplicationState[] = [
   'disbursed',
 ];
 
+/** Where a missing or outdated signed version holds the application up: before the county approves it. */
+const NEEDS_FORM_BEFORE: readonly ApplicationState[] = ['county_review', 'returned'];
+
 export function settleable(app: Application): boolean {
   if (SETTLEABLE.includes(app.status)) return true;
   return app.status === 'returned' && (app.returnedFrom === 'county' || app.returnedFrom === 'city') && app.providerEvaluation !== null;
@@ -77,24 +81,57 @@ export async function isSettlementSigned(tx: TxBrand, app: Pick<Application, 'id
   return listsApplication(tx, form.id, app.id);
 }
 
+/** The figures a 兑付申请表 row lists and the application's own, named as a reviewer reads them. */
+const FIGURES = [
+  { label: '合同金额', listed: (i: SettlementFormItemRow) => i.contractAmountFen, current: (a: Application) => a.contractAmountFen },
+  { label: '已付款金额', listed: (i: SettlementFormItemRow) => i.paidAmountFen, current: (a: Application) => a.paidAmountFen },
+  { label: '申请补助金额', listed: (i: SettlementFormItemRow) => i.appliedFen, current: (a: Application) => a.subsidyFen },
+] as const;
+
+/**
+ * The figures of the application that its row on the form no longer shows (DESIGN.md "Corrections
+ * after the fact": a signature covers the figures it saw, not later ones). A row from before the paid
+ * amount was kept shows none: the application then needs a new version once it has payments.
+ */
+export function changedFigures(item: SettlementFormItemRow, app: Application): string[] {
+  return FIGURES.filter((f) => (f.listed(item) ?? null) !== (f.current(app) ?? null)).map((f) => f.label);
+}
+
+/** The guard input of `settlementCurrent`: what changed since the signed version the application points to. */
+export async function settlementChangedFigures(tx: TxBrand, app: Application): Promise<string[]> {
+  if (!app.settlementFormId) return [];
+  const item = await settlementFormItem(tx, app.settlementFormId, app.id);
+  return item ? changedFigures(item, app) : [];
+}
+
 /** What a reviewer sees of the form an application points to: the version, the signed scan, its row. */
-export async function settlementFormOf(tx: TxBrand, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>) {
+export async function settlementFormOf(tx: TxBrand, app: Application) {
   if (!app.settlementFormId) return null;
   const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form) return null;
   const item = await settlementFormItem(tx, form.id, app.id);
   const scans = await filesOf(tx, SETTLEMENT_OWNER_TYPE, form.id, { kind: SIGNED_SCAN_KIND, history: true });
+  const changed = item ? changedFigures(item, app) : [];
   return {
     id: form.id,
     version: form.version,
     status: form.status,
     signedAt: form.signedAt,
     signed: await isSettlementSigned(tx, app),
+    // Whether the signed row still shows the application's figures, in plain words for the county's one screen.
+    matchesCurrent: item !== null && changed.length === 0,
+    changedFigures: changed,
+    matchLabel: !item
+      ? `第${form.version}版兑付申请表未列本申请`
+      : changed.length
+        ? `第${form.version}版兑付申请表所列${changed.join('、')}与申请现在的不一致，需服务商重新签章`
+        : `第${form.version}版兑付申请表所列金额与申请一致`,
     item: item
       ? {
           position: item.position,
           appliedFen: item.appliedFen,
           contractAmountFen: item.contractAmountFen,
+          paidAmountFen: item.paidAmountFen,
           effectEvaluation: item.effectEvaluation,
         }
       : null,
@@ -180,6 +217,7 @@ export class SettlementForms {
           position: i + 1,
           appliedFen: app.subsidyFen!,
           contractAmountFen: app.contractAmountFen!,
+          paidAmountFen: app.paidAmountFen,
           effectEvaluation: app.providerEvaluation,
         };
       });
@@ -198,12 +236,51 @@ export class SettlementForms {
   async list(auth: Actor) {
     return this.deps.db.read(async (tx) => {
       const providerIds = await providerIdsOfOwner(tx, auth.userId);
-      if (!providerIds.length) return { items: [] };
+      if (!providerIds.length) return { items: [], needingNewForm: [] };
       const forms = await settlementFormsOfProviders(tx, providerIds, 200);
       const items = [];
       for (const form of forms) items.push(await this.view(tx, form));
-      return { items };
+      return { items, needingNewForm: await this.needingNewForm(tx, providerIds) };
     });
+  }
+
+  /**
+   * The confirmed applications awaiting the county that no signed version covers as they are now:
+   * never listed on a signed version, or changed (contract, payments, amount applied for) since
+   * (DESIGN.md "Corrections after the fact"). The county cannot approve them until a new version is signed.
+   */
+  private async needingNewForm(tx: TxBrand, providerIds: string[]) {
+    const ids = await applicationIdsOfProviders(tx, providerIds, { statuses: NEEDS_FORM_BEFORE, after: null, limit: MAX_FORM_ITEMS });
+    const apps = (await applicationsByIds(tx, ids)).filter(settleable);
+    const rows = await currentSettlementFormItems(tx, apps);
+    const forms = new Map<string, SettlementFormRow | null>();
+    for (const formId of new Set(apps.map((a) => a.settlementFormId).filter((x): x is string => x !== null)))
+      forms.set(formId, await findSettlementForm(tx, formId));
+    const names = await enterpriseNames(
+      tx,
+      apps.map((a) => a.enterpriseId),
+    );
+    const out = [];
+    for (const app of apps) {
+      const form = app.settlementFormId ? (forms.get(app.settlementFormId) ?? null) : null;
+      const row = rows.get(app.id);
+      const signed = form?.status === 'signed' && !!row;
+      const changed = signed ? changedFigures(row, app) : [];
+      if (signed && !changed.length) continue;
+      out.push({
+        applicationId: app.id,
+        trackingNo: app.trackingNo,
+        enterpriseName: names.get(app.enterpriseId) ?? '',
+        ...statusView(app.status),
+        contractAmountFen: app.contractAmountFen,
+        paidAmountFen: app.paidAmountFen,
+        appliedFen: app.subsidyFen,
+        signedVersion: signed ? form.version : null,
+        changedFigures: changed,
+        why: signed ? `第${form.version}版签章后${changed.join('、')}有变化，请重新生成并签章` : '尚未列入已签章的兑付申请表，请生成并签章',
+      });
+    }
+    return out;
   }
 
   async get(auth: Actor, id: string) {
@@ -245,6 +322,7 @@ export class SettlementForms {
           enterpriseName: app ? (names.get(app.enterpriseId) ?? '') : '',
           appliedFen: i.appliedFen,
           contractAmountFen: i.contractAmountFen,
+          paidAmountFen: i.paidAmountFen,
           effectEvaluation: i.effectEvaluation,
           applicationStatus: app?.status ?? null,
           // Whether the application's current 兑付申请表 is this version.
