@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../server/src/db/database';
-import { EnterpriseEntity, EnterpriseMemberEntity, ProviderEntity } from '../server/src/db/entities';
-import { insertRow } from '../server/src/db/rows';
+import { insertEnterprise, insertMember } from '../server/src/db/enterprises';
+import { insertBulkUser, insertProviderRow } from '../server/src/db/testing';
+import type { Tx } from '../server/src/db/tx';
 import { hashToken } from '../server/src/modules/auth/authService';
 import { newId } from '../server/src/ids';
 import type { RunningSandbox } from '../server/sandbox';
@@ -18,34 +19,16 @@ export interface PaySeed {
   creditCode: string;
 }
 
-async function user(
-  tx: Parameters<Parameters<Database['transaction']>[0]>[0],
-  openid: string,
-  role: string,
-  now: number,
-): Promise<{ id: string; token: string }> {
+async function user(tx: Tx, openid: string, role: string, now: number): Promise<{ id: string; token: string }> {
   const id = newId();
   const token = randomBytes(32).toString('base64url');
-  await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+  await insertBulkUser(tx, {
     id,
-    openid,
-    'active',
+    mpOpenid: openid,
+    session: { hash: hashToken(token), expiresAt: now + 86_400_000 },
+    grant: { id: newId(), role, countyCode: null },
     now,
-    now,
-  ]);
-  await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-    hashToken(token),
-    id,
-    now,
-    now + 86_400_000,
-  ]);
-  await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-    newId(),
-    id,
-    role,
-    null,
-    now,
-  ]);
+  });
   return { id, token };
 }
 
@@ -56,7 +39,7 @@ export async function seedPayParties(db: Database): Promise<PaySeed> {
     const provider = await user(tx, 'mp-bench-provider', 'provider', now);
     const payer = await user(tx, 'mp-bench-payer', 'enterprise', now);
     const form = completeProviderFiling();
-    await insertRow(tx, ProviderEntity, {
+    await insertProviderRow(tx, {
       id: newId(),
       ownerUserId: provider.id,
       companyName: '伊春压测云计算有限公司',
@@ -72,7 +55,7 @@ export async function seedPayParties(db: Database): Promise<PaySeed> {
       updatedAt: now,
     });
     const enterpriseId = newId();
-    await insertRow(tx, EnterpriseEntity, {
+    await insertEnterprise(tx, {
       id: enterpriseId,
       creditCode,
       name: '伊春压测付款企业有限公司',
@@ -89,7 +72,7 @@ export async function seedPayParties(db: Database): Promise<PaySeed> {
       createdAt: now,
       updatedAt: now,
     });
-    await insertRow(tx, EnterpriseMemberEntity, {
+    await insertMember(tx, {
       id: newId(),
       enterpriseId,
       userId: payer.id,

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../server/src/db/database';
+import { insertMember } from '../server/src/db/enterprises';
+import { insertBulkApplication, insertBulkEnterprise, insertBulkUser } from '../server/src/db/testing';
 import { hashToken } from '../server/src/modules/auth/authService';
 import { newId } from '../server/src/ids';
 import { COUNTIES } from '../shared/src/contracts/roles';
 
-/** Raw parameterised inserts in batches: seeding speed, not the product's write path. */
+const DAY_MS = 86_400_000;
+
+/** Plain parameterised inserts in batches (server/src/db/testing.ts): seeding speed, not the product's write path. */
 export async function seedSessions(db: Database, users: number): Promise<string[]> {
   const tokens: string[] = [];
   const now = Date.now();
@@ -14,27 +18,13 @@ export async function seedSessions(db: Database, users: number): Promise<string[
         const userId = newId();
         const token = randomBytes(32).toString('base64url');
         tokens.push(token);
-        await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
-          userId,
-          `bench-${userId}`,
-          'active',
+        await insertBulkUser(tx, {
+          id: userId,
+          mpOpenid: `bench-${userId}`,
+          session: { hash: hashToken(token), expiresAt: now + DAY_MS },
+          grant: i % 3 === 0 ? { id: newId(), role: 'county_miit', countyCode: '230717' } : undefined,
           now,
-          now,
-        ]);
-        await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-          hashToken(token),
-          userId,
-          now,
-          now + 86_400_000,
-        ]);
-        if (i % 3 === 0)
-          await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-            newId(),
-            userId,
-            'county_miit',
-            '230717',
-            now,
-          ]);
+        });
       }
     });
   }
@@ -68,28 +58,28 @@ export async function seedApplications(db: Database, count: number): Promise<voi
       for (let i = start; i < Math.min(count, start + 1000); i++) {
         const county = COUNTIES[i % COUNTIES.length].code;
         const enterpriseId = newId();
-        await tx.query(
-          'INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
-          [enterpriseId, `B${String(i).padStart(17, '0')}`, `伊春压测企业${i}号有限公司`, county, 'verified', owner, now, now],
-        );
-        await tx.query(
-          'INSERT INTO applications (id, tracking_no, enterprise_id, county_code, status, version, contract_no, contract_amount_fen, paid_amount_fen, other_subsidies_fen, subsidy_fen, round, created_by, submitted_at, created_at, updated_at, contract_changed) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, 1, ?, ?, ?, ?, 0)',
-          [
-            newId(),
-            `YCB${String(i).padStart(9, '0')}`,
-            enterpriseId,
-            county,
-            STATES[i % STATES.length],
-            `HT-${i}`,
-            12_000_000,
-            12_000_000,
-            6_000_000,
-            owner,
-            now - i * 1000,
-            now - i * 1000,
-            now - (i % 5000) * 1000,
-          ],
-        );
+        await insertBulkEnterprise(tx, {
+          id: enterpriseId,
+          creditCode: `B${String(i).padStart(17, '0')}`,
+          name: `伊春压测企业${i}号有限公司`,
+          countyCode: county,
+          createdBy: owner,
+          now,
+        });
+        await insertBulkApplication(tx, {
+          id: newId(),
+          trackingNo: `YCB${String(i).padStart(9, '0')}`,
+          enterpriseId,
+          countyCode: county,
+          status: STATES[i % STATES.length],
+          contractNo: `HT-${i}`,
+          amountFen: 12_000_000,
+          subsidyFen: 6_000_000,
+          createdBy: owner,
+          submittedAt: now - i * 1000,
+          createdAt: now - i * 1000,
+          updatedAt: now - (i % 5000) * 1000,
+        });
       }
     });
   }
@@ -100,28 +90,15 @@ export async function seedCountyReviewer(db: Database): Promise<string> {
   const now = Date.now();
   const userId = newId();
   const token = randomBytes(32).toString('base64url');
-  await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO users (id, mp_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
-      userId,
-      `bench-reviewer-${userId}`,
-      'active',
+  await db.transaction((tx) =>
+    insertBulkUser(tx, {
+      id: userId,
+      mpOpenid: `bench-reviewer-${userId}`,
+      session: { hash: hashToken(token), expiresAt: now + DAY_MS },
+      grant: { id: newId(), role: 'county_miit', countyCode: '230717' },
       now,
-      now,
-    ]);
-    await tx.query('INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-      hashToken(token),
-      userId,
-      now,
-      now + 86_400_000,
-    ]);
-    await tx.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-      newId(),
-      userId,
-      'county_miit',
-      '230717',
-      now,
-    ]);
-  });
+    }),
+  );
   return token;
 }
 
@@ -131,40 +108,35 @@ export async function seedBoundFollower(db: Database, openid: string): Promise<v
   const userId = newId();
   const enterpriseId = newId();
   await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO users (id, mp_openid, oa_openid, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      userId,
-      `bench-clerk-${userId}`,
-      openid,
-      'active',
+    await insertBulkUser(tx, {
+      id: userId,
+      mpOpenid: `bench-clerk-${userId}`,
+      oaOpenid: openid,
+      grant: { id: newId(), role: 'enterprise', countyCode: null },
       now,
+    });
+    await insertBulkEnterprise(tx, {
+      id: enterpriseId,
+      creditCode: 'BENCHFOLLOWER00001',
+      name: '伊春压测关注企业有限公司',
+      countyCode: '230717',
+      createdBy: userId,
       now,
-    ]);
-    await tx.query('INSERT INTO user_roles (id, user_id, role, created_at) VALUES (?, ?, ?, ?)', [newId(), userId, 'enterprise', now]);
-    await tx.query(
-      'INSERT INTO enterprises (id, credit_code, name, county_code, status, version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)',
-      [enterpriseId, 'BENCHFOLLOWER00001', '伊春压测关注企业有限公司', '230717', 'verified', userId, now, now],
-    );
-    await tx.query(
-      'INSERT INTO enterprise_members (id, enterprise_id, user_id, member_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      [newId(), enterpriseId, userId, 'owner', 'active', now],
-    );
-    await tx.query(
-      'INSERT INTO applications (id, tracking_no, enterprise_id, county_code, status, version, contract_no, contract_amount_fen, paid_amount_fen, other_subsidies_fen, subsidy_fen, round, created_by, submitted_at, created_at, updated_at, contract_changed) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, 0, ?, 1, ?, ?, ?, ?, 0)',
-      [
-        newId(),
-        'YCBENCH000001',
-        enterpriseId,
-        '230717',
-        'county_review',
-        'HT-BENCH',
-        12_000_000,
-        12_000_000,
-        6_000_000,
-        userId,
-        now,
-        now,
-        now,
-      ],
-    );
+    });
+    await insertMember(tx, { id: newId(), enterpriseId, userId, memberRole: 'owner', status: 'active', createdAt: now });
+    await insertBulkApplication(tx, {
+      id: newId(),
+      trackingNo: 'YCBENCH000001',
+      enterpriseId,
+      countyCode: '230717',
+      status: 'county_review',
+      contractNo: 'HT-BENCH',
+      amountFen: 12_000_000,
+      subsidyFen: 6_000_000,
+      createdBy: userId,
+      submittedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
   });
 }

@@ -18,7 +18,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../server/src/config';
 import { openDatabase, type Database } from '../server/src/db/database';
-import { UserEntity, type UserRow } from '../server/src/db/entities';
+import { insertUsers } from '../server/src/db/testing';
+import type { User as UserRow } from '../server/src/db/users';
 import { DbTokenStore } from '../server/src/db/tokenStore';
 import { newId } from '../server/src/ids';
 import { createWechatClients } from '../server/src/wechat/clients';
@@ -141,7 +142,7 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
     for (let i = 0; i < count; i += 500) {
       const slice = users.slice(i, i + 500);
       await database.transaction(async (tx) => {
-        await tx.getRepository(UserEntity).insert(slice);
+        await insertUsers(tx, slice);
         for (const [j, u] of slice.entries()) {
           await enqueueNotifications(
             tx,

@@ -4,7 +4,8 @@
  * limits follow the server's draft schema (shared/src/contracts/providerFiling.ts);
  * test/miniprogram/logic/filingForm.test.ts feeds the limits to that schema, so the two cannot drift apart.
  */
-import { ENTERPRISE_NATURES, LIMITS, PLATFORM_FUNCTIONS, PRICE_UNITS, type ProviderFilingForm } from '../shared/contracts/providerFiling';
+import { ENTERPRISE_NATURES, LIMITS, PLATFORM_FUNCTIONS, PRICE_UNITS } from '../shared/contracts/filingChoices';
+import type { ProviderFilingForm } from '../shared/contracts/providerFiling';
 import { FILING_MATERIALS } from '../shared/rules/filingSubmit';
 import { isCalendarDate, MAX_YEAR } from '../shared/rules/calendar';
 import { fenToWanText, fenToYuanText, parseWanYuan, parseYuan } from './money';

@@ -2,7 +2,7 @@
  * Money is integer fen everywhere (DESIGN.md "Rules that hold everywhere"); people read and type 元.
  * Every conversion here is integer or string arithmetic: no amount ever passes through a binary fraction.
  */
-import { wanYuanTextToFen } from '../shared/contracts/providerFiling';
+import { wanYuanTextToFen } from '../shared/contracts/filingChoices';
 
 function groupThousands(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');

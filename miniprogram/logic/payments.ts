@@ -6,7 +6,7 @@
 import { formatFen, parseYuan } from './money';
 import { formatTime } from './format';
 import { creditCode } from './validators';
-import { charCount } from '../shared/contracts/providerFiling';
+import { charCount } from '../shared/contracts/filingChoices';
 import type { Payment, PaymentDiscrepancy } from '../shared/contracts/responses';
 import type { PaymentRequestInput } from '../services/inputs';
 

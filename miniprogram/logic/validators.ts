@@ -4,7 +4,7 @@
  */
 import { normalizeCreditCode } from '../shared/rules/creditCode';
 import { isCalendarDate } from '../shared/rules/calendar';
-import { LANDLINE_PATTERN, MOBILE_PATTERN, charCount } from '../shared/contracts/providerFiling';
+import { LANDLINE_PATTERN, MOBILE_PATTERN, charCount } from '../shared/contracts/filingChoices';
 
 export type Check = (value: string) => string | null;
 

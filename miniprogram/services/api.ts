@@ -141,6 +141,12 @@ export const createJointReport = (body: { docNo: string; reportDate: string; app
 export const jointReports = () => call(ROUTES.jointReports);
 export const jointReport = (id: string) => call(ROUTES.jointReport, { params: { id } });
 export const signJointReport = (id: string, version: number) => call(ROUTES.signJointReport, { params: { id }, body: { version } });
+export const correctJointReport = (
+  id: string,
+  body: { version: number; reason: string; docNo?: string; reportDate?: string; applicationIds?: string[] },
+) => call(ROUTES.correctJointReport, { params: { id }, body });
+export const cancelJointReport = (id: string, version: number, reason: string) =>
+  call(ROUTES.cancelJointReport, { params: { id }, body: { version, reason } });
 export const jointReportDocument = (id: string) => download(ROUTES.jointReportDocument, { params: { id } });
 
 // ---- the city --------------------------------------------------------------------------------------------
@@ -167,6 +173,8 @@ export const addListItems = (id: string, version: number, applicationIds: string
   call(ROUTES.addListItems, { params: { id }, body: { version, applicationIds } });
 export const removeListItem = (id: string, applicationId: string, version: number, reason: string) =>
   call(ROUTES.removeListItem, { params: { id, applicationId }, body: { version, reason } });
+export const cancelList = (id: string, version: number, reason: string) =>
+  call(ROUTES.cancelList, { params: { id }, body: { version, reason } });
 export const cosignList = (id: string, version: number) => call(ROUTES.cosignList, { params: { id }, body: { version } });
 export const noticeList = (id: string, version: number, start: string, end: string) =>
   call(ROUTES.noticeList, { params: { id }, body: { version, start, end } });

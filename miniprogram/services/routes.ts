@@ -97,6 +97,8 @@ export const ROUTES = table({
   jointReports: route('GET', '/api/v1/county/joint-reports'),
   jointReport: route('GET', '/api/v1/county/joint-reports/:id'),
   signJointReport: route('POST', '/api/v1/county/joint-reports/:id/sign'),
+  correctJointReport: route('POST', '/api/v1/county/joint-reports/:id/correct'),
+  cancelJointReport: route('POST', '/api/v1/county/joint-reports/:id/cancel'),
   jointReportDocument: route('GET', '/api/v1/county/joint-reports/:id/document.docx'),
 
   // the city
@@ -110,6 +112,7 @@ export const ROUTES = table({
   list: route('GET', '/api/v1/city/lists/:id'),
   addListItems: route('POST', '/api/v1/city/lists/:id/items'),
   removeListItem: route('POST', '/api/v1/city/lists/:id/items/:applicationId/remove'),
+  cancelList: route('POST', '/api/v1/city/lists/:id/cancel'),
   cosignList: route('POST', '/api/v1/city/lists/:id/cosign'),
   noticeList: route('POST', '/api/v1/city/lists/:id/notice'),
   recordObjection: route('POST', '/api/v1/city/lists/:id/objections'),

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../server/src/cli';
 import { openDatabase } from '../../server/src/db/database';
+import { tamperAuditAction } from '../../server/src/db/testing';
 import { loadConfig } from '../../server/src/config';
 import { emptyTables } from '../helpers/db';
 
@@ -45,7 +46,7 @@ describe('the command-line tool (README: first admin and invitations)', () => {
     expect(await runCli(['audit-verify'], say)).toBe(0);
     expect(out.join('\n')).toMatch(/未发现篡改/);
     const db = await openDatabase(loadConfig());
-    await db.query("UPDATE audit_log SET action = 'invitation.forged' WHERE action = 'invitation.create'");
+    await db.transaction((tx) => tamperAuditAction(tx, 'invitation.create', 'invitation.forged'));
     await db.close();
     out.length = 0;
     expect(await runCli(['audit-verify'], say)).toBe(1);

@@ -3,6 +3,7 @@
  * flags and materials, the opinion (a return needs reasons), the enterprise check, the joint report — as
  * test/miniprogram/pages/review.test.ts drives them; and what the enterprise sees of a return.
  */
+import { forceApplicationColumns } from '../../../server/src/db/testing';
 import { JPEG_BYTES } from '../../../test/miniprogram/support/wx';
 import {
   ageApplication,
@@ -45,7 +46,7 @@ export const county: Scenario[] = [
       const unverified = await enterpriseOf(t, thirdClerk, { countyCode: COUNTY, status: 'pending', name: '伊美区待核验食品有限公司' });
       const doomed = await applicationAt(t, unverified, provider, 'county_review', { contractNo: 'HT-2023-1101' });
       // Materials go up while the applications are drafts; the receipts of `fresh` are another enterprise's, byte for byte.
-      await t.db.run((m) => m.query("UPDATE applications SET status = 'draft' WHERE id IN (?, ?)", [fresh.id, old.id]));
+      await t.db.transaction((tx) => forceApplicationColumns(tx, [fresh.id, old.id], { status: 'draft' }));
       await upload(t, clerk.token, 'application', fresh.id, 'service_contract', '服务合同.pdf');
       await upload(t, clerk.token, 'application', fresh.id, 'business_license', '营业执照.jpg');
       const twin = Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from('same-receipt'), Buffer.from([0xff, 0xd9])]);
@@ -59,7 +60,7 @@ export const county: Scenario[] = [
           .attach('file', twin, '回单.jpg');
         if (res.status !== 201) throw new Error(`upload: ${res.status}`);
       }
-      await t.db.run((m) => m.query("UPDATE applications SET status = 'county_review' WHERE id IN (?, ?)", [fresh.id, old.id]));
+      await t.db.transaction((tx) => forceApplicationColumns(tx, [fresh.id, old.id], { status: 'county_review' }));
       await ageApplication(t, old.id, 40);
 
       mp.as('county-miit');

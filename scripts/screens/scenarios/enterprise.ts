@@ -220,7 +220,7 @@ export const enterprise: Scenario[] = [
       shot(listed, { state: 'applied', title: '我的申报：申请和它的进度', role: 'enterprise', flow: APPLY, doc: true });
 
       // The provider disputes a payment: the application comes back with exactly what to fix.
-      const before = (await mp.t.db.run((m) => findApplication(m, id)))!;
+      const before = (await mp.t.db.read((tx) => findApplication(tx, id)))!;
       const disputed = await mp.t.http
         .post(`/api/v1/provider/applications/${id}/dispute`)
         .set('authorization', `Bearer ${owner.token}`)

@@ -63,7 +63,7 @@ export const everyone: Scenario[] = [
       if (confirmed.status !== 200) throw new Error(`confirm: ${confirmed.status}`);
       const reviewer = await person(t, 'inbox-county');
       await t.grant(reviewer.token, 'county_miit', enterprise.countyCode);
-      const version = (await t.db.run((m) => findApplication(m, app.id)))!.version;
+      const version = (await t.db.read((tx) => findApplication(tx, app.id)))!.version;
       const returned = await t.http
         .post(`/api/v1/county/applications/${app.id}/opinion`)
         .set('authorization', `Bearer ${reviewer.token}`)

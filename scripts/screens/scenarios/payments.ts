@@ -8,9 +8,9 @@ import { applicationAt, enterpriseOf, person, providerOf, type Person } from '..
 import { MERCHANT_CERT_SERIAL, MERCHANT_KEY_PEM, PLATFORM_KEY_PEM } from '../../../test/fixtures/wechatPayCerts';
 import type { TestApp } from '../../../test/helpers/testApp';
 import { creditCode } from '../../../test/helpers/applications';
-import { insertRow } from '../../../server/src/db/rows';
+import { merchantAccountOf } from '../../../server/src/db/payments/merchantAccounts';
+import { insertDiscrepancy } from '../../../server/src/db/payments/tradeBills';
 import { newId } from '../../../server/src/ids';
-import { PaymentDiscrepancyEntity } from '../../../server/src/db/entities';
 import type { Scenario } from './types';
 
 /**
@@ -214,11 +214,11 @@ export const payments: Scenario[] = [
       const cityMiit = await person(t, 'pay-city');
       await t.grant(cityMiit.token, 'city_miit');
       await providerOf(t, await person(t, 'pay-provider-2'), { companyName: '伊春未开通云有限公司' });
-      const account: { id: string }[] = await t.db.query('SELECT id FROM merchant_accounts WHERE provider_id = ?', [provider.id]);
+      const account = (await t.db.read((tx) => merchantAccountOf(tx, provider.id)))!;
       await t.db.transaction((tx) =>
-        insertRow(tx, PaymentDiscrepancyEntity, {
+        insertDiscrepancy(tx, {
           id: newId(),
-          merchantAccountId: account[0].id,
+          merchantAccountId: account.id,
           providerId: provider.id,
           billDate: '2026-11-30',
           outTradeNo: 'SYNOTOURS0000000000000000000001',

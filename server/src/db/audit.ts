@@ -1,5 +1,5 @@
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import type { Database } from './database';
 import { AuditEntity, AuditHeadEntity, type AuditHeadRow, type AuditRow } from './entities';
 import { insertRow } from './rows';
@@ -13,7 +13,7 @@ import { isDuplicateKey } from './errors';
 export type AuditRecord = AuditRow;
 export type AuditHead = AuditHeadRow;
 
-export async function findAuditHead(tx: TxBrand, chain: string): Promise<AuditHead | null> {
+export async function findAuditHead(tx: Tx, chain: string): Promise<AuditHead | null> {
   return em(tx).getRepository(AuditHeadEntity).findOne({ where: { chain } });
 }
 
@@ -21,7 +21,7 @@ export async function findAuditHead(tx: TxBrand, chain: string): Promise<AuditHe
  * The chain's head, locked until the transaction ends on MySQL (a record lock: the row exists), so
  * appends to this one chain are serialised across instances; SQLite's work queue already serialises.
  */
-export async function lockAuditHead(tx: TxBrand, chain: string): Promise<AuditHead | null> {
+export async function lockAuditHead(tx: Tx, chain: string): Promise<AuditHead | null> {
   const m = em(tx);
   const qb = m.getRepository(AuditHeadEntity).createQueryBuilder('h').where('h.chain = :chain', { chain });
   if (m.connection.driver.options.type !== 'better-sqlite3') qb.setLock('pessimistic_write');
@@ -29,7 +29,7 @@ export async function lockAuditHead(tx: TxBrand, chain: string): Promise<AuditHe
 }
 
 /** Starts a chain by inserting its head: false if another transaction started it first. */
-export async function startAuditChain(tx: TxBrand, head: AuditHead): Promise<boolean> {
+export async function startAuditChain(tx: Tx, head: AuditHead): Promise<boolean> {
   try {
     await em(tx).getRepository(AuditHeadEntity).insert(head);
     return true;
@@ -41,7 +41,7 @@ export async function startAuditChain(tx: TxBrand, head: AuditHead): Promise<boo
 
 /** Moves a chain's head from `fromSeq`: false if it was not there (the chain moved underneath). */
 export async function moveAuditHead(
-  tx: TxBrand,
+  tx: Tx,
   chain: string,
   fromSeq: number,
   to: { seq: number; hash: string; updatedAt: number },
@@ -56,7 +56,7 @@ export async function moveAuditHead(
   return moved.affected === 1;
 }
 
-export async function insertAuditRecord(tx: TxBrand, row: AuditRecord): Promise<void> {
+export async function insertAuditRecord(tx: Tx, row: AuditRecord): Promise<void> {
   await insertRow(em(tx), AuditEntity, row);
 }
 
@@ -74,7 +74,7 @@ export async function auditRecordsAfter(db: Database, after: { chain: string; se
 }
 
 /** One chain's rows, oldest first, at most `limit`. */
-export async function auditChain(tx: TxBrand, chain: string, limit: number): Promise<AuditRecord[]> {
+export async function auditChain(tx: Tx, chain: string, limit: number): Promise<AuditRecord[]> {
   return em(tx)
     .getRepository(AuditEntity)
     .find({ where: { chain }, order: { seq: 'ASC' }, take: limit });

@@ -1,5 +1,5 @@
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { BudgetEntity, type BudgetRow } from './entities';
 import { insertRow } from './rows';
 import { num } from './values';
@@ -28,7 +28,7 @@ export interface YearCommitment {
   byList: Map<string, number>;
 }
 
-export async function yearCommitment(tx: TxBrand, year: number): Promise<YearCommitment> {
+export async function yearCommitment(tx: Tx, year: number): Promise<YearCommitment> {
   const rows: {
     list_id: string;
     status: string;
@@ -55,17 +55,17 @@ export async function yearCommitment(tx: TxBrand, year: number): Promise<YearCom
   return out;
 }
 
-export async function findBudget(tx: TxBrand, year: number): Promise<Budget | null> {
+export async function findBudget(tx: Tx, year: number): Promise<Budget | null> {
   return em(tx).getRepository(BudgetEntity).findOne({ where: { year } });
 }
 
-export async function insertBudget(tx: TxBrand, row: Budget): Promise<void> {
+export async function insertBudget(tx: Tx, row: Budget): Promise<void> {
   await insertRow(em(tx), BudgetEntity, row);
 }
 
 /** Changes the year's budget if it is still at `version`; false when someone changed it since. */
 export async function updateBudget(
-  tx: TxBrand,
+  tx: Tx,
   year: number,
   version: number,
   set: { budgetFen: number; setBy: string; updatedAt: number },

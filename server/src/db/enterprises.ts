@@ -1,6 +1,6 @@
 import { In, IsNull, MoreThan, MoreThanOrEqual } from 'typeorm';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { insertRow } from './rows';
 import { num } from './values';
 import {
@@ -17,12 +17,12 @@ export type { EnterpriseRow, EnterpriseMemberRow, EnterpriseInvitationRow } from
 
 /** The enterprises aggregate: an enterprise, its members and their invitations. */
 
-export async function findEnterprise(tx: TxBrand, id: string): Promise<EnterpriseRow | null> {
+export async function findEnterprise(tx: Tx, id: string): Promise<EnterpriseRow | null> {
   return em(tx).getRepository(EnterpriseEntity).findOne({ where: { id } });
 }
 
 /** Users who act for an enterprise: the recipients of its notifications. */
-export async function enterpriseMemberIds(tx: TxBrand, enterpriseId: string): Promise<string[]> {
+export async function enterpriseMemberIds(tx: Tx, enterpriseId: string): Promise<string[]> {
   const rows: { user_id: string }[] = await em(tx).query(
     "SELECT user_id FROM enterprise_members WHERE enterprise_id = ? AND status = 'active'",
     [enterpriseId],
@@ -30,7 +30,7 @@ export async function enterpriseMemberIds(tx: TxBrand, enterpriseId: string): Pr
   return rows.map((r) => r.user_id);
 }
 
-export async function isEnterpriseMember(tx: TxBrand, enterpriseId: string, userId: string): Promise<boolean> {
+export async function isEnterpriseMember(tx: Tx, enterpriseId: string, userId: string): Promise<boolean> {
   const rows: unknown[] = await em(tx).query(
     "SELECT 1 FROM enterprise_members WHERE enterprise_id = ? AND user_id = ? AND status = 'active'",
     [enterpriseId, userId],
@@ -39,7 +39,7 @@ export async function isEnterpriseMember(tx: TxBrand, enterpriseId: string, user
 }
 
 /** The enterprise with this credit code that the user is an active member of, if any. */
-export async function memberEnterpriseByCreditCode(tx: TxBrand, creditCode: string, userId: string): Promise<string | null> {
+export async function memberEnterpriseByCreditCode(tx: Tx, creditCode: string, userId: string): Promise<string | null> {
   const rows: { id: string }[] = await em(tx).query(
     "SELECT e.id FROM enterprises e JOIN enterprise_members m ON m.enterprise_id = e.id WHERE e.credit_code = ? AND m.user_id = ? AND m.status = 'active'",
     [creditCode, userId],
@@ -48,7 +48,7 @@ export async function memberEnterpriseByCreditCode(tx: TxBrand, creditCode: stri
 }
 
 /** The names of these enterprises, by id. */
-export async function enterpriseNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+export async function enterpriseNames(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
   const rows: { id: string; name: string }[] = await em(tx).query(
@@ -60,16 +60,16 @@ export async function enterpriseNames(tx: TxBrand, ids: readonly string[]): Prom
 
 // ---- the enterprise --------------------------------------------------------------------------------
 
-export async function findEnterpriseByCreditCode(tx: TxBrand, creditCode: string): Promise<EnterpriseRow | null> {
+export async function findEnterpriseByCreditCode(tx: Tx, creditCode: string): Promise<EnterpriseRow | null> {
   return em(tx).getRepository(EnterpriseEntity).findOne({ where: { creditCode } });
 }
 
-export async function insertEnterprise(tx: TxBrand, row: EnterpriseRow): Promise<void> {
+export async function insertEnterprise(tx: Tx, row: EnterpriseRow): Promise<void> {
   await insertRow(em(tx), EnterpriseEntity, row);
 }
 
 /** The ids of the enterprises a user is an active member of. */
-export async function memberEnterpriseIds(tx: TxBrand, userId: string): Promise<string[]> {
+export async function memberEnterpriseIds(tx: Tx, userId: string): Promise<string[]> {
   const rows: { enterprise_id: string }[] = await em(tx).query(
     "SELECT enterprise_id FROM enterprise_members WHERE user_id = ? AND status = 'active'",
     [userId],
@@ -78,7 +78,7 @@ export async function memberEnterpriseIds(tx: TxBrand, userId: string): Promise<
 }
 
 /** The enterprises the user is an active member of. */
-export async function enterprisesOfMember(tx: TxBrand, userId: string): Promise<EnterpriseRow[]> {
+export async function enterprisesOfMember(tx: Tx, userId: string): Promise<EnterpriseRow[]> {
   const ids = await memberEnterpriseIds(tx, userId);
   if (!ids.length) return [];
   return em(tx)
@@ -88,7 +88,7 @@ export async function enterprisesOfMember(tx: TxBrand, userId: string): Promise<
 
 /** The profile as the members edit it, under the optimistic lock: false when someone changed it since it was read. */
 export async function updateEnterpriseIfVersion(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   version: number,
   columns: Partial<Omit<EnterpriseRow, 'id' | 'version' | 'updatedAt'>>,
@@ -105,7 +105,7 @@ export async function updateEnterpriseIfVersion(
 }
 
 /** A second claim on a registered credit code: the enterprise waits for the county (whatever its version). */
-export async function markEnterpriseDisputed(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function markEnterpriseDisputed(tx: Tx, id: string, now: number): Promise<void> {
   await em(tx)
     .getRepository(EnterpriseEntity)
     .createQueryBuilder()
@@ -117,7 +117,7 @@ export async function markEnterpriseDisputed(tx: TxBrand, id: string, now: numbe
 
 /** The county's list: its enterprises in these states, the longest waiting first (at most 200). */
 export async function enterprisesOfCounties(
-  tx: TxBrand,
+  tx: Tx,
   counties: readonly string[],
   statuses: readonly EnterpriseRow['status'][],
 ): Promise<EnterpriseRow[]> {
@@ -133,23 +133,23 @@ export async function enterprisesOfCounties(
 // ---- members and claims ----------------------------------------------------------------------------
 
 /** The user's membership of the enterprise, whatever its status (a pending claim, a removed member). */
-export async function membershipOf(tx: TxBrand, enterpriseId: string, userId: string): Promise<EnterpriseMemberRow | null> {
+export async function membershipOf(tx: Tx, enterpriseId: string, userId: string): Promise<EnterpriseMemberRow | null> {
   return em(tx).getRepository(EnterpriseMemberEntity).findOne({ where: { enterpriseId, userId } });
 }
 
-export async function findMember(tx: TxBrand, memberId: string): Promise<EnterpriseMemberRow | null> {
+export async function findMember(tx: Tx, memberId: string): Promise<EnterpriseMemberRow | null> {
   return em(tx)
     .getRepository(EnterpriseMemberEntity)
     .findOne({ where: { id: memberId } });
 }
 
-export async function insertMember(tx: TxBrand, row: EnterpriseMemberRow): Promise<void> {
+export async function insertMember(tx: Tx, row: EnterpriseMemberRow): Promise<void> {
   await insertRow(em(tx), EnterpriseMemberEntity, row);
 }
 
 /** The open claims (pending members) on these enterprises. */
 export async function pendingClaimsOn(
-  tx: TxBrand,
+  tx: Tx,
   enterpriseIds: readonly string[],
 ): Promise<{ id: string; enterpriseId: string; userId: string; createdAt: number }[]> {
   if (!enterpriseIds.length) return [];
@@ -160,14 +160,14 @@ export async function pendingClaimsOn(
   return rows.map((r) => ({ id: r.id, enterpriseId: r.enterprise_id, userId: r.user_id, createdAt: num(r.created_at) }));
 }
 
-export async function pendingClaimCount(tx: TxBrand, enterpriseId: string): Promise<number> {
+export async function pendingClaimCount(tx: Tx, enterpriseId: string): Promise<number> {
   return em(tx)
     .getRepository(EnterpriseMemberEntity)
     .count({ where: { enterpriseId, status: 'pending' } });
 }
 
 /** Settles a pending claim: accepted (an active member) or refused (removed). A claim no longer pending is left alone. */
-export async function settleClaim(tx: TxBrand, enterpriseId: string, memberId: string, to: 'active' | 'removed'): Promise<void> {
+export async function settleClaim(tx: Tx, enterpriseId: string, memberId: string, to: 'active' | 'removed'): Promise<void> {
   await em(tx).getRepository(EnterpriseMemberEntity).update({ id: memberId, enterpriseId, status: 'pending' }, { status: to });
 }
 
@@ -175,14 +175,14 @@ export async function settleClaim(tx: TxBrand, enterpriseId: string, memberId: s
  * Whether the user holds the 'enterprise' role (the role every member acts in), and the grant of it.
  * Kept here, with the memberships that give it, until the users aggregate has its module in db/.
  */
-export async function holdsEnterpriseRole(tx: TxBrand, userId: string): Promise<boolean> {
+export async function holdsEnterpriseRole(tx: Tx, userId: string): Promise<boolean> {
   const held = await em(tx)
     .getRepository(UserRoleEntity)
     .findOne({ where: { userId, role: 'enterprise' } });
   return !!held && held.revokedAt === null;
 }
 
-export async function grantEnterpriseRoleRow(tx: TxBrand, grantId: string, userId: string, now: number): Promise<void> {
+export async function grantEnterpriseRoleRow(tx: Tx, grantId: string, userId: string, now: number): Promise<void> {
   await em(tx).getRepository(UserRoleEntity).insert({
     id: grantId,
     userId,
@@ -197,16 +197,16 @@ export async function grantEnterpriseRoleRow(tx: TxBrand, grantId: string, userI
 
 // ---- join codes ------------------------------------------------------------------------------------
 
-export async function insertInvitation(tx: TxBrand, row: EnterpriseInvitationRow): Promise<void> {
+export async function insertInvitation(tx: Tx, row: EnterpriseInvitationRow): Promise<void> {
   await insertRow(em(tx), EnterpriseInvitationEntity, row);
 }
 
-export async function findInvitation(tx: TxBrand, enterpriseId: string, codeHash: string): Promise<EnterpriseInvitationRow | null> {
+export async function findInvitation(tx: Tx, enterpriseId: string, codeHash: string): Promise<EnterpriseInvitationRow | null> {
   return em(tx).getRepository(EnterpriseInvitationEntity).findOne({ where: { codeHash, enterpriseId } });
 }
 
 /** Uses the code: false when another took it first or it locked meanwhile. */
-export async function claimInvitation(tx: TxBrand, id: string, userId: string, now: number): Promise<boolean> {
+export async function claimInvitation(tx: Tx, id: string, userId: string, now: number): Promise<boolean> {
   const res = await em(tx)
     .getRepository(EnterpriseInvitationEntity)
     .createQueryBuilder()
@@ -222,7 +222,7 @@ export async function claimInvitation(tx: TxBrand, id: string, userId: string, n
  * lock. Answers the codes locked by this try (as they were before locking).
  */
 export async function countWrongJoinTry(
-  tx: TxBrand,
+  tx: Tx,
   enterpriseId: string,
   now: number,
   maxFailures: number,
@@ -255,7 +255,7 @@ export async function countWrongJoinTry(
 }
 
 /** Name and credit code of these enterprises: for a report's or a list's rows. */
-export async function enterpriseCards(tx: TxBrand, ids: readonly string[]): Promise<{ id: string; name: string; creditCode: string }[]> {
+export async function enterpriseCards(tx: Tx, ids: readonly string[]): Promise<{ id: string; name: string; creditCode: string }[]> {
   const unique = [...new Set(ids)];
   if (!unique.length) return [];
   return em(tx)

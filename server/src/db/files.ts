@@ -1,6 +1,6 @@
 import { In, IsNull } from 'typeorm';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { StoredFileEntity, type StoredFileRow } from './entities';
 import { insertRow } from './rows';
 
@@ -11,23 +11,23 @@ import { insertRow } from './rows';
 
 export type StoredFile = StoredFileRow;
 
-export async function findFile(tx: TxBrand, id: string): Promise<StoredFile | null> {
+export async function findFile(tx: Tx, id: string): Promise<StoredFile | null> {
   return em(tx).getRepository(StoredFileEntity).findOne({ where: { id } });
 }
 
-export async function insertFile(tx: TxBrand, row: StoredFile): Promise<void> {
+export async function insertFile(tx: Tx, row: StoredFile): Promise<void> {
   await insertRow(em(tx), StoredFileEntity, row);
 }
 
 /** Points a current file to its successor: false if it was replaced already (of two racing, one wins). */
-export async function supersedeFile(tx: TxBrand, id: string, successorId: string): Promise<boolean> {
+export async function supersedeFile(tx: Tx, id: string, successorId: string): Promise<boolean> {
   const moved = await em(tx).getRepository(StoredFileEntity).update({ id, supersededBy: IsNull() }, { supersededBy: successorId });
   return moved.affected === 1;
 }
 
 /** An owner's files, oldest first: the current ones, or every version with `history`; of one kind if given. */
 export async function filesOf(
-  tx: TxBrand,
+  tx: Tx,
   ownerType: string,
   ownerId: string,
   opts: { kind?: string; history?: boolean } = {},
@@ -46,7 +46,7 @@ export async function filesOf(
 }
 
 /** The kinds of which an owner holds a current file. */
-export async function currentFileKinds(tx: TxBrand, ownerType: string, ownerId: string): Promise<string[]> {
+export async function currentFileKinds(tx: Tx, ownerType: string, ownerId: string): Promise<string[]> {
   const rows: { kind: string }[] = await em(tx).query(
     'SELECT DISTINCT kind FROM files WHERE owner_type = ? AND owner_id = ? AND superseded_by IS NULL',
     [ownerType, ownerId],
@@ -60,7 +60,7 @@ export async function currentFileKinds(tx: TxBrand, ownerType: string, ownerId: 
  * Database.transaction runs the loser again, to find the place taken). SQLite needs no lock: its work
  * is serialised by Database's queue.
  */
-export async function countCurrentFiles(tx: TxBrand, ownerType: string, ownerId: string, kind: string, lock = false): Promise<number> {
+export async function countCurrentFiles(tx: Tx, ownerType: string, ownerId: string, kind: string, lock = false): Promise<number> {
   const m = em(tx);
   const qb = m
     .getRepository(StoredFileEntity)
@@ -72,7 +72,7 @@ export async function countCurrentFiles(tx: TxBrand, ownerType: string, ownerId:
 
 /** Every file (any version, any owner) with one of these contents, oldest first: its owner. */
 export async function holdersOfContents(
-  tx: TxBrand,
+  tx: Tx,
   sha256s: readonly string[],
 ): Promise<{ sha256: string; ownerType: string; ownerId: string }[]> {
   return em(tx)

@@ -1,10 +1,10 @@
 import type { Database } from './database';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import {
   MEMBER_APPLICATION_COLUMNS,
   memberApplication,
-  type MemberApplication,
+  type ApplicationProgress,
   type MemberApplicationColumns,
 } from './applications/readers';
 
@@ -20,7 +20,7 @@ type Num = number | string;
 const num = (v: Num | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** UPDATE/DELETE inside the handling transaction, answering how many rows it touched (both databases). */
-async function execute(tx: TxBrand, sql: string, params: unknown[]): Promise<number> {
+async function execute(tx: Tx, sql: string, params: unknown[]): Promise<number> {
   const runner = em(tx).queryRunner;
   if (runner === undefined) throw new Error('execute() needs the transaction manager');
   const result = await runner.query(sql, params, true);
@@ -30,7 +30,7 @@ async function execute(tx: TxBrand, sql: string, params: unknown[]): Promise<num
 // ---- dedupe -----------------------------------------------------------------------------------------
 
 export async function recordMessage(
-  tx: TxBrand,
+  tx: Tx,
   row: { key: string; openid: string; msgType: string; reply: string | null; at: number },
 ): Promise<void> {
   // The primary key makes a second handling of the same message fail here, on every instance.
@@ -121,7 +121,7 @@ export interface FollowerProgress {
   follower: Follower | null;
   linked: LinkedUser | null;
   /** The applications of every enterprise the linked user is an active member of, newest change first; withdrawn ones are history. */
-  applications: MemberApplication[];
+  applications: ApplicationProgress[];
 }
 
 /**
@@ -148,7 +148,7 @@ export async function followerProgress(db: Database, openid: string): Promise<Fo
   return {
     follower: first ? followerOf(first) : null,
     linked: first && first.user_id !== null ? { id: first.user_id, status: first.user_status ?? '', oaOpenid: openid } : null,
-    applications: rows.map(memberApplication).filter((a): a is MemberApplication => a !== null),
+    applications: rows.map(memberApplication).filter((a): a is ApplicationProgress => a !== null),
   };
 }
 
@@ -172,7 +172,7 @@ const dbValue = (v: string | number | boolean | null | undefined): string | numb
  * fails on the primary key, which the caller treats the same way.
  */
 export async function writeFollower(
-  tx: TxBrand,
+  tx: Tx,
   openid: string,
   before: Follower | null,
   changes: FollowerChanges,
@@ -263,14 +263,14 @@ export async function followStatusOfUser(db: Database, userId: string): Promise<
 }
 
 /** Takes the openid from the user who holds it: false if they no longer do. */
-export async function unlinkOpenid(tx: TxBrand, userId: string, openid: string, now: number): Promise<boolean> {
+export async function unlinkOpenid(tx: Tx, userId: string, openid: string, now: number): Promise<boolean> {
   return (
     (await execute(tx, 'UPDATE users SET oa_openid = NULL, updated_at = ? WHERE id = ? AND oa_openid = ?', [now, userId, openid])) === 1
   );
 }
 
 /** Links the openid to the user (with `onlyIfUnlinked`, only if the user holds none): false if the row did not take it. */
-export async function linkUserOpenid(tx: TxBrand, userId: string, openid: string, now: number, onlyIfUnlinked: boolean): Promise<boolean> {
+export async function linkUserOpenid(tx: Tx, userId: string, openid: string, now: number, onlyIfUnlinked: boolean): Promise<boolean> {
   const sql = onlyIfUnlinked
     ? 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ? AND oa_openid IS NULL'
     : 'UPDATE users SET oa_openid = ?, updated_at = ? WHERE id = ?';
@@ -280,7 +280,7 @@ export async function linkUserOpenid(tx: TxBrand, userId: string, openid: string
 // ---- binding codes: issuing and using ---------------------------------------------------------------
 
 /** How many codes the user was issued since `since`, and when the oldest of them was. */
-export async function codesIssuedSince(tx: TxBrand, userId: string, since: number): Promise<{ n: number; oldest: number | null }> {
+export async function codesIssuedSince(tx: Tx, userId: string, since: number): Promise<{ n: number; oldest: number | null }> {
   const rows: { n: Num; oldest: Num | null }[] = await em(tx).query(
     'SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM oa_binding_codes WHERE user_id = ? AND created_at > ?',
     [userId, since],
@@ -289,7 +289,7 @@ export async function codesIssuedSince(tx: TxBrand, userId: string, since: numbe
 }
 
 /** The user's unused codes stop working now. */
-export async function expireOpenCodes(tx: TxBrand, userId: string, now: number): Promise<void> {
+export async function expireOpenCodes(tx: Tx, userId: string, now: number): Promise<void> {
   await execute(tx, 'UPDATE oa_binding_codes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?', [
     now,
     userId,
@@ -299,7 +299,7 @@ export async function expireOpenCodes(tx: TxBrand, userId: string, now: number):
 
 /** A new code (its hash is unique for ever: a duplicate key means the same code was issued before). */
 export async function insertBindingCode(
-  tx: TxBrand,
+  tx: Tx,
   code: { id: string; codeHash: string; userId: string; createdAt: number; expiresAt: number },
 ): Promise<void> {
   await em(tx).query(
@@ -309,7 +309,7 @@ export async function insertBindingCode(
 }
 
 /** Single use across instances: only one transaction can turn used_at from NULL. */
-export async function claimBindingCode(tx: TxBrand, id: string, openid: string, now: number): Promise<boolean> {
+export async function claimBindingCode(tx: Tx, id: string, openid: string, now: number): Promise<boolean> {
   return (
     (await execute(tx, 'UPDATE oa_binding_codes SET used_at = ?, used_by_openid = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?', [
       now,

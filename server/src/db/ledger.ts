@@ -1,5 +1,5 @@
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { DisbursementEntity, type DisbursementRow } from './entities';
 import { insertRow } from './rows';
 import { likeContains, num } from './values';
@@ -13,26 +13,26 @@ export type LedgerEntry = DisbursementRow;
 export type EntryKind = LedgerEntry['kind'];
 
 /** An application's ledger, in its order. */
-export async function ledgerEntries(tx: TxBrand, applicationId: string): Promise<LedgerEntry[]> {
+export async function ledgerEntries(tx: Tx, applicationId: string): Promise<LedgerEntry[]> {
   return em(tx)
     .getRepository(DisbursementEntity)
     .find({ where: { applicationId }, order: { seq: 'ASC' } });
 }
 
 /** The next seq of an application's ledger: the caller holds the application's row. */
-export async function nextLedgerSeq(tx: TxBrand, applicationId: string): Promise<number> {
+export async function nextLedgerSeq(tx: Tx, applicationId: string): Promise<number> {
   const rows: { seq: number | string | null }[] = await em(tx).query('SELECT MAX(seq) AS seq FROM disbursements WHERE application_id = ?', [
     applicationId,
   ]);
   return num(rows[0]?.seq ?? 0) + 1;
 }
 
-export async function insertLedgerEntry(tx: TxBrand, entry: LedgerEntry): Promise<void> {
+export async function insertLedgerEntry(tx: Tx, entry: LedgerEntry): Promise<void> {
   await insertRow(em(tx), DisbursementEntity, entry);
 }
 
 /** The payment recorded under a 国库支付凭证号, if any (unique among payments). */
-export async function paymentByVoucher(tx: TxBrand, voucherNo: string): Promise<LedgerEntry | null> {
+export async function paymentByVoucher(tx: Tx, voucherNo: string): Promise<LedgerEntry | null> {
   return em(tx)
     .getRepository(DisbursementEntity)
     .findOne({ where: { kind: 'payment', voucherNo } });
@@ -86,7 +86,7 @@ function ledgerWhere(f: LedgerFilter): { where: string[]; params: unknown[] } {
  * The entries the filter selects in ledger order — one keyset page (`page`), or all of them up to
  * 20,000 for a document — and the totals per kind over the whole filter.
  */
-export async function ledgerLines(tx: TxBrand, f: LedgerFilter, page: boolean): Promise<{ lines: LedgerLine[]; totals: LedgerTotal[] }> {
+export async function ledgerLines(tx: Tx, f: LedgerFilter, page: boolean): Promise<{ lines: LedgerLine[]; totals: LedgerTotal[] }> {
   const { where, params } = ledgerWhere(f);
   const pageWhere = [...where];
   const pageParams = [...params];

@@ -1,7 +1,7 @@
 import type { ApplicationState } from '../../../shared/src/workflow/application';
 import type { Database } from './database';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { num, numOrNull } from './values';
 
 /**
@@ -10,7 +10,7 @@ import { num, numOrNull } from './values';
  */
 
 /** Notifications not yet final, and when the oldest due one (pending or waiting to retry) became due. */
-export async function outboxBacklog(tx: TxBrand, now: number): Promise<{ depth: number; oldestDueAt: number | null }> {
+export async function outboxBacklog(tx: Tx, now: number): Promise<{ depth: number; oldestDueAt: number | null }> {
   const [row] = await em(tx).query<{ depth: unknown; oldest: unknown }[]>(
     "SELECT COUNT(*) AS depth, MIN(CASE WHEN status IN ('pending', 'failed') AND next_attempt_at <= ? THEN next_attempt_at END) AS oldest " +
       "FROM notifications WHERE status IN ('pending', 'sending', 'failed')",
@@ -24,7 +24,7 @@ export async function outboxBacklog(tx: TxBrand, now: number): Promise<{ depth: 
  * measure as the queues' overdue mark (the time of the case's last change, shared/src/workflow/overdue).
  */
 export async function overdueCasesByStage(
-  tx: TxBrand,
+  tx: Tx,
   limits: Partial<Record<ApplicationState, number>>,
   now: number,
 ): Promise<Record<string, number>> {

@@ -1,5 +1,5 @@
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { num, numOrNull } from './values';
 import { In } from 'typeorm';
 import { ReviewOpinionEntity, type ReviewOpinionRow } from './entities';
@@ -10,26 +10,26 @@ import { insertRow } from './rows';
 export type { ReviewOpinionRow as Opinion } from './entities';
 
 /** Every opinion on an application, round by round, oldest first. */
-export async function opinionsOn(tx: TxBrand, applicationId: string): Promise<ReviewOpinionRow[]> {
+export async function opinionsOn(tx: Tx, applicationId: string): Promise<ReviewOpinionRow[]> {
   return em(tx)
     .getRepository(ReviewOpinionEntity)
     .find({ where: { applicationId }, order: { round: 'ASC', createdAt: 'ASC', id: 'ASC' } });
 }
 
 /** The county opinions of one round of an application. */
-export async function countyOpinionsOfRound(tx: TxBrand, applicationId: string, round: number): Promise<ReviewOpinionRow[]> {
+export async function countyOpinionsOfRound(tx: Tx, applicationId: string, round: number): Promise<ReviewOpinionRow[]> {
   return em(tx)
     .getRepository(ReviewOpinionEntity)
     .find({ where: { applicationId, round, level: 'county' } });
 }
 
-export async function insertOpinion(tx: TxBrand, row: ReviewOpinionRow): Promise<void> {
+export async function insertOpinion(tx: Tx, row: ReviewOpinionRow): Promise<void> {
   await insertRow(em(tx), ReviewOpinionEntity, row);
 }
 
 /** A provider's county ratings: how many opinions gave each (上云效果, 服务质量) pair, over every application naming it. */
 export async function countyRatingsOfProvider(
-  tx: TxBrand,
+  tx: Tx,
   providerId: string,
 ): Promise<{ effect: number | null; service: number | null; n: number }[]> {
   const rows: { rating_effect: number | string | null; rating_service: number | string | null; n: number | string }[] = await em(tx).query(
@@ -40,7 +40,7 @@ export async function countyRatingsOfProvider(
 }
 
 /** The county departments' approving opinions on these applications, every round. */
-export async function countyApprovalsOn(tx: TxBrand, applicationIds: readonly string[]): Promise<ReviewOpinionRow[]> {
+export async function countyApprovalsOn(tx: Tx, applicationIds: readonly string[]): Promise<ReviewOpinionRow[]> {
   if (!applicationIds.length) return [];
   return em(tx)
     .getRepository(ReviewOpinionEntity)

@@ -1,7 +1,7 @@
 import type { Database } from './database';
 import { em } from './orm';
 import { In } from 'typeorm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { ProviderEntity, ProviderEventEntity, type ProviderEventRow, type ProviderRow } from './entities';
 import { insertRow } from './rows';
 import { nextInSequence } from './sequences';
@@ -11,18 +11,18 @@ import type { FilingState } from '../../../shared/src/workflow/providerFiling';
 
 /** The providers aggregate: a provider's filing (备案), its history and the registry. */
 
-export async function providerOwnerId(tx: TxBrand, providerId: string): Promise<string | null> {
+export async function providerOwnerId(tx: Tx, providerId: string): Promise<string | null> {
   const rows: { owner_user_id: string }[] = await em(tx).query('SELECT owner_user_id FROM providers WHERE id = ?', [providerId]);
   return rows[0]?.owner_user_id ?? null;
 }
 
-export async function providerName(tx: TxBrand, providerId: string): Promise<string | null> {
+export async function providerName(tx: Tx, providerId: string): Promise<string | null> {
   const rows: { company_name: string }[] = await em(tx).query('SELECT company_name FROM providers WHERE id = ?', [providerId]);
   return rows[0]?.company_name ?? null;
 }
 
 /** The provider record a user acts for: its approved one if any, else its newest (a user may have refiled). */
-export async function ownedProvider(tx: TxBrand, userId: string): Promise<{ id: string; status: string; company_name: string } | null> {
+export async function ownedProvider(tx: Tx, userId: string): Promise<{ id: string; status: string; company_name: string } | null> {
   const rows: { id: string; status: string; company_name: string }[] = await em(tx).query(
     "SELECT id, status, company_name FROM providers WHERE owner_user_id = ? ORDER BY CASE WHEN status = 'approved' THEN 0 ELSE 1 END, updated_at DESC LIMIT 1",
     [userId],
@@ -34,7 +34,7 @@ export async function ownedProvider(tx: TxBrand, userId: string): Promise<{ id: 
 
 /** A provider's filing status and its dates (approved on, revoked on), or null when there is no such provider. */
 export async function providerFilingDates(
-  tx: TxBrand,
+  tx: Tx,
   providerId: string,
 ): Promise<{ status: string; approvedOn: string | null; revokedOn: string | null } | null> {
   const rows: { status: string; approved_on: string | null; revoked_on: string | null }[] = await em(tx).query(
@@ -46,7 +46,7 @@ export async function providerFilingDates(
 }
 
 /** What a reviewer sees of the provider an application names. */
-export async function providerCard(tx: TxBrand, providerId: string) {
+export async function providerCard(tx: Tx, providerId: string) {
   return em(tx)
     .getRepository(ProviderEntity)
     .findOne({
@@ -56,7 +56,7 @@ export async function providerCard(tx: TxBrand, providerId: string) {
 }
 
 /** The company names of these providers, by id. */
-export async function providerNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+export async function providerNames(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
   const rows = await em(tx)
@@ -98,13 +98,13 @@ function toFiling(row: ProviderRow): Filing {
   return { ...row, status: row.status, form: row.form ?? {} };
 }
 
-export async function findFiling(tx: TxBrand, id: string): Promise<Filing | null> {
+export async function findFiling(tx: Tx, id: string): Promise<Filing | null> {
   const row = await em(tx).getRepository(ProviderEntity).findOne({ where: { id } });
   return row ? toFiling(row) : null;
 }
 
 /** The user's newest filing (a user may have refiled). */
-export async function findFilingOfOwner(tx: TxBrand, ownerUserId: string): Promise<Filing | null> {
+export async function findFilingOfOwner(tx: Tx, ownerUserId: string): Promise<Filing | null> {
   const row = await em(tx)
     .getRepository(ProviderEntity)
     .findOne({ where: { ownerUserId }, order: { createdAt: 'DESC' } });
@@ -113,7 +113,7 @@ export async function findFilingOfOwner(tx: TxBrand, ownerUserId: string): Promi
 
 /** Keyset pages in (updated_at, id) order: no OFFSET, which TypeORM inlines on SQLite. */
 export async function listFilings(
-  tx: TxBrand,
+  tx: Tx,
   opts: { statuses: readonly string[]; after?: { updatedAt: number; id: string } | null; limit: number },
 ): Promise<Filing[]> {
   const qb = em(tx)
@@ -127,13 +127,13 @@ export async function listFilings(
   return (await qb.getMany()).map(toFiling);
 }
 
-export async function filingCountsByStatus(tx: TxBrand): Promise<Record<string, number>> {
+export async function filingCountsByStatus(tx: Tx): Promise<Record<string, number>> {
   const rows: { status: string; n: number | string }[] = await em(tx).query('SELECT status, COUNT(*) AS n FROM providers GROUP BY status');
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
 /** The registry: approved filings in order of approval. */
-export async function approvedFilings(tx: TxBrand): Promise<Filing[]> {
+export async function approvedFilings(tx: Tx): Promise<Filing[]> {
   const rows = await em(tx)
     .getRepository(ProviderEntity)
     .find({ where: { status: 'approved' }, order: { approvedOn: 'ASC', id: 'ASC' } });
@@ -141,29 +141,29 @@ export async function approvedFilings(tx: TxBrand): Promise<Filing[]> {
 }
 
 /** Providers whose linked merchant account takes payment on the platform (issue 7). */
-export async function providersTakingWechatPay(tx: TxBrand): Promise<Set<string>> {
+export async function providersTakingWechatPay(tx: Tx): Promise<Set<string>> {
   const rows: { provider_id: string }[] = await em(tx).query("SELECT provider_id FROM merchant_accounts WHERE status = 'active'");
   return new Set(rows.map((r) => r.provider_id));
 }
 
-export async function filingHistory(tx: TxBrand, providerId: string): Promise<FilingEventRow[]> {
+export async function filingHistory(tx: Tx, providerId: string): Promise<FilingEventRow[]> {
   return em(tx)
     .getRepository(ProviderEventEntity)
     .find({ where: { providerId }, order: { seq: 'ASC' } });
 }
 
 /** The kinds of 备案材料 the filing holds a current file of. */
-export function filingMaterialKinds(tx: TxBrand, providerId: string): Promise<string[]> {
+export function filingMaterialKinds(tx: Tx, providerId: string): Promise<string[]> {
   return currentFileKinds(tx, 'provider', providerId);
 }
 
-export async function insertFiling(tx: TxBrand, filing: Filing): Promise<void> {
+export async function insertFiling(tx: Tx, filing: Filing): Promise<void> {
   await insertRow(em(tx), ProviderEntity, filing);
 }
 
 /** Saves a draft's form at `version`: false if the filing moved on meanwhile. */
 export async function saveFilingForm(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   version: number,
   change: { form: ProviderFilingForm; companyName: string; platformName: string | null; updatedAt: number },
@@ -180,7 +180,7 @@ export async function saveFilingForm(
 
 /** Moves a filing from (status, version) to `to`: false if someone moved it meanwhile. */
 export async function moveFiling(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   from: { status: FilingState; version: number },
   to: { status: FilingState; updatedAt: number } & Partial<Pick<Filing, 'approvedOn' | 'filingNo' | 'revokedOn' | 'submittedAt'>>,
@@ -196,7 +196,7 @@ export async function moveFiling(
 }
 
 /** Appends to the filing's history with the next number. */
-export async function appendFilingEvent(tx: TxBrand, event: Omit<FilingEventRow, 'seq'>): Promise<void> {
+export async function appendFilingEvent(tx: Tx, event: Omit<FilingEventRow, 'seq'>): Promise<void> {
   const m = em(tx);
   const rows: { seq: number | string | null }[] = await m.query('SELECT MAX(seq) AS seq FROM provider_events WHERE provider_id = ?', [
     event.providerId,
@@ -205,7 +205,7 @@ export async function appendFilingEvent(tx: TxBrand, event: Omit<FilingEventRow,
 }
 
 /** The next number of the year's 备案编号: gap-free, consumed only if the transaction commits. */
-export function nextFilingNumber(tx: TxBrand, year: string): Promise<number> {
+export function nextFilingNumber(tx: Tx, year: string): Promise<number> {
   return nextInSequence(em(tx), `filing-${year}`);
 }
 
@@ -227,7 +227,7 @@ export async function filingsOnRecordNamed(db: Database, text: string, limit: nu
 }
 
 /** Provider records the user owns (a provider may hold an old rejected filing beside its current one). */
-export async function providerIdsOfOwner(tx: TxBrand, userId: string): Promise<string[]> {
+export async function providerIdsOfOwner(tx: Tx, userId: string): Promise<string[]> {
   const rows = await em(tx)
     .getRepository(ProviderEntity)
     .find({ select: { id: true }, where: { ownerUserId: userId } });

@@ -1,6 +1,6 @@
 import { In } from 'typeorm';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import {
   ApplicationEntity,
   SettlementFormEntity,
@@ -19,12 +19,12 @@ import { nextInSequence } from './sequences';
 export type SettlementForm = SettlementFormRow;
 export type SettlementFormItem = SettlementFormItemRow;
 
-export async function findSettlementForm(tx: TxBrand, id: string): Promise<SettlementForm | null> {
+export async function findSettlementForm(tx: Tx, id: string): Promise<SettlementForm | null> {
   return em(tx).getRepository(SettlementFormEntity).findOne({ where: { id } });
 }
 
 /** The newest versions of the providers' forms, at most `limit`. */
-export async function settlementFormsOfProviders(tx: TxBrand, providerIds: readonly string[], limit: number): Promise<SettlementForm[]> {
+export async function settlementFormsOfProviders(tx: Tx, providerIds: readonly string[], limit: number): Promise<SettlementForm[]> {
   if (!providerIds.length) return [];
   return em(tx)
     .getRepository(SettlementFormEntity)
@@ -32,20 +32,20 @@ export async function settlementFormsOfProviders(tx: TxBrand, providerIds: reado
 }
 
 /** A version's rows in their order on the form. */
-export async function settlementFormItems(tx: TxBrand, formId: string): Promise<SettlementFormItem[]> {
+export async function settlementFormItems(tx: Tx, formId: string): Promise<SettlementFormItem[]> {
   return em(tx)
     .getRepository(SettlementFormItemEntity)
     .find({ where: { formId }, order: { position: 'ASC' } });
 }
 
 /** The row of the application on the version, if it lists it. */
-export async function settlementFormItem(tx: TxBrand, formId: string, applicationId: string): Promise<SettlementFormItem | null> {
+export async function settlementFormItem(tx: Tx, formId: string, applicationId: string): Promise<SettlementFormItem | null> {
   return em(tx).getRepository(SettlementFormItemEntity).findOne({ where: { formId, applicationId } });
 }
 
 /** The rows the applications' current versions list for them, by application id (one query for a page). */
 export async function currentSettlementFormItems(
-  tx: TxBrand,
+  tx: Tx,
   apps: readonly { id: string; settlementFormId: string | null }[],
 ): Promise<Map<string, SettlementFormItem>> {
   const pointing = apps.filter((a) => a.settlementFormId !== null);
@@ -57,16 +57,16 @@ export async function currentSettlementFormItems(
   return new Map(rows.filter((r) => formOf.get(r.applicationId) === r.formId).map((r) => [r.applicationId, r]));
 }
 
-export async function listsApplication(tx: TxBrand, formId: string, applicationId: string): Promise<boolean> {
+export async function listsApplication(tx: Tx, formId: string, applicationId: string): Promise<boolean> {
   return (await em(tx).getRepository(SettlementFormItemEntity).count({ where: { formId, applicationId } })) === 1;
 }
 
 /** The provider's next version number: the sequence row is the lock (two requests at once get n+1 and n+2). */
-export function nextSettlementFormVersion(tx: TxBrand, providerId: string): Promise<number> {
+export function nextSettlementFormVersion(tx: Tx, providerId: string): Promise<number> {
   return nextInSequence(em(tx), `settlement-form:${providerId}`);
 }
 
-export async function insertSettlementForm(tx: TxBrand, form: SettlementForm, items: readonly SettlementFormItem[]): Promise<void> {
+export async function insertSettlementForm(tx: Tx, form: SettlementForm, items: readonly SettlementFormItem[]): Promise<void> {
   const m = em(tx);
   await insertRow(m, SettlementFormEntity, form);
   for (const item of items) await insertRow(m, SettlementFormItemEntity, item);
@@ -74,7 +74,7 @@ export async function insertSettlementForm(tx: TxBrand, form: SettlementForm, it
 
 /** A later signed version of the provider's that lists any of these applications: its number, or null. */
 export async function newerSignedVersion(
-  tx: TxBrand,
+  tx: Tx,
   form: { providerId: string; version: number },
   applicationIds: readonly string[],
 ): Promise<number | null> {
@@ -87,7 +87,7 @@ export async function newerSignedVersion(
 }
 
 /** Generated → signed with its scan: false if the version was handled meanwhile. */
-export async function markSettlementFormSigned(tx: TxBrand, id: string, signedFileId: string, at: number): Promise<boolean> {
+export async function markSettlementFormSigned(tx: Tx, id: string, signedFileId: string, at: number): Promise<boolean> {
   const res = await em(tx)
     .getRepository(SettlementFormEntity)
     .createQueryBuilder()
@@ -99,7 +99,7 @@ export async function markSettlementFormSigned(tx: TxBrand, id: string, signedFi
 }
 
 /** Signed → superseded: false if it was not signed. */
-export async function markSettlementFormSuperseded(tx: TxBrand, id: string): Promise<boolean> {
+export async function markSettlementFormSuperseded(tx: Tx, id: string): Promise<boolean> {
   const res = await em(tx)
     .getRepository(SettlementFormEntity)
     .createQueryBuilder()
@@ -111,7 +111,7 @@ export async function markSettlementFormSuperseded(tx: TxBrand, id: string): Pro
 }
 
 /** Points the application to a version: a plain column, not a state change (its status and version stay). */
-export async function pointApplicationToForm(tx: TxBrand, applicationId: string, formId: string): Promise<void> {
+export async function pointApplicationToForm(tx: Tx, applicationId: string, formId: string): Promise<void> {
   await em(tx)
     .getRepository(ApplicationEntity)
     .createQueryBuilder()
@@ -122,7 +122,7 @@ export async function pointApplicationToForm(tx: TxBrand, applicationId: string,
 }
 
 /** How many applications listed on the version still point to it. */
-export async function applicationsStillOnForm(tx: TxBrand, formId: string): Promise<number> {
+export async function applicationsStillOnForm(tx: Tx, formId: string): Promise<number> {
   const rows: { n: number | string }[] = await em(tx).query(
     'SELECT COUNT(*) AS n FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.settlement_form_id = ?',
     [formId, formId],
@@ -131,7 +131,7 @@ export async function applicationsStillOnForm(tx: TxBrand, formId: string): Prom
 }
 
 /** Whether the version lists an application of one of these counties. */
-export async function formListsCounty(tx: TxBrand, formId: string, counties: readonly string[]): Promise<boolean> {
+export async function formListsCounty(tx: Tx, formId: string, counties: readonly string[]): Promise<boolean> {
   if (!counties.length) return false;
   const rows: unknown[] = await em(tx).query(
     `SELECT 1 FROM settlement_form_items i JOIN applications a ON a.id = i.application_id WHERE i.form_id = ? AND a.county_code IN (${counties.map(() => '?').join(', ')}) LIMIT 1`,

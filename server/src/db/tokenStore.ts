@@ -1,5 +1,6 @@
 import type { Database } from './database';
 import { WechatTokenEntity } from './entities';
+import { em } from './orm';
 import type { AccessTokenRecord, TokenStore } from '../wechat/tokenStore';
 
 /**
@@ -20,7 +21,7 @@ export class DbTokenStore implements TokenStore {
 
   async save(appid: string, token: AccessTokenRecord): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(WechatTokenEntity);
+      const repo = em(tx).getRepository(WechatTokenEntity);
       const res = await repo.update({ appid }, { accessToken: token.accessToken, expireTime: token.expireTime, updatedAt: this.now() });
       if (!res.affected) {
         try {

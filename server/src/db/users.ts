@@ -2,7 +2,7 @@ import { In } from 'typeorm';
 import type { Database } from './database';
 import { inList } from './sql';
 import { em } from './orm';
-import type { TxBrand } from './tx';
+import type { Tx } from './tx';
 import { InvitationEntity, SessionEntity, UserEntity, UserRoleEntity, type InvitationRow, type UserRow } from './entities';
 import type { Membership, Role, RoleGrant } from '../../../shared/src/contracts/roles';
 
@@ -16,31 +16,31 @@ export type Invitation = InvitationRow;
 
 // ---- users ------------------------------------------------------------------------------------
 
-export async function findUser(tx: TxBrand, id: string): Promise<User | null> {
+export async function findUser(tx: Tx, id: string): Promise<User | null> {
   return em(tx).getRepository(UserEntity).findOne({ where: { id } });
 }
 
-export async function findUserByMpOpenid(tx: TxBrand, mpOpenid: string): Promise<User | null> {
+export async function findUserByMpOpenid(tx: Tx, mpOpenid: string): Promise<User | null> {
   return em(tx).getRepository(UserEntity).findOne({ where: { mpOpenid } });
 }
 
-export async function findUserByUnionid(tx: TxBrand, unionid: string): Promise<User | null> {
+export async function findUserByUnionid(tx: Tx, unionid: string): Promise<User | null> {
   return em(tx).getRepository(UserEntity).findOne({ where: { unionid } });
 }
 
-export async function insertUser(tx: TxBrand, row: User): Promise<void> {
+export async function insertUser(tx: Tx, row: User): Promise<void> {
   await em(tx).getRepository(UserEntity).insert(row);
 }
 
 export async function updateUser(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   change: Partial<Pick<User, 'mpOpenid' | 'unionid' | 'oaOpenid' | 'displayName' | 'updatedAt'>>,
 ): Promise<void> {
   await em(tx).getRepository(UserEntity).update({ id }, change);
 }
 
-export async function userDisplayName(tx: TxBrand, id: string): Promise<string | null> {
+export async function userDisplayName(tx: Tx, id: string): Promise<string | null> {
   const user = await em(tx)
     .getRepository(UserEntity)
     .findOne({ select: { id: true, displayName: true }, where: { id } });
@@ -48,7 +48,7 @@ export async function userDisplayName(tx: TxBrand, id: string): Promise<string |
 }
 
 /** The display names of the people who acted (reviewers, history actors), by id: those without one are left out. */
-export async function actorNames(tx: TxBrand, ids: readonly string[]): Promise<Map<string, string>> {
+export async function actorNames(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
   if (!unique.length) return new Map();
   const rows = await em(tx)
@@ -60,7 +60,7 @@ export async function actorNames(tx: TxBrand, ids: readonly string[]): Promise<M
 // ---- roles ------------------------------------------------------------------------------------
 
 /** The roles a user holds now, oldest grant first. */
-export async function activeGrants(tx: TxBrand, userId: string): Promise<RoleGrant[]> {
+export async function activeGrants(tx: Tx, userId: string): Promise<RoleGrant[]> {
   const rows = await em(tx)
     .getRepository(UserRoleEntity)
     .createQueryBuilder('r')
@@ -72,7 +72,7 @@ export async function activeGrants(tx: TxBrand, userId: string): Promise<RoleGra
 }
 
 /** Every role held now among `roles`, oldest grant first, with its holder. */
-export async function activeGrantsOfRoles(tx: TxBrand, roles: readonly Role[]): Promise<(RoleGrant & { userId: string })[]> {
+export async function activeGrantsOfRoles(tx: Tx, roles: readonly Role[]): Promise<(RoleGrant & { userId: string })[]> {
   const rows = await em(tx)
     .getRepository(UserRoleEntity)
     .createQueryBuilder('r')
@@ -83,7 +83,7 @@ export async function activeGrantsOfRoles(tx: TxBrand, roles: readonly Role[]): 
 }
 
 /** Users who hold a role (in a county, for county roles). */
-export async function roleHolders(tx: TxBrand, role: string, countyCode: string | null = null): Promise<string[]> {
+export async function roleHolders(tx: Tx, role: string, countyCode: string | null = null): Promise<string[]> {
   const rows: { user_id: string }[] = await em(tx).query(
     countyCode === null
       ? 'SELECT DISTINCT user_id FROM user_roles WHERE role = ? AND revoked_at IS NULL'
@@ -94,7 +94,7 @@ export async function roleHolders(tx: TxBrand, role: string, countyCode: string 
 }
 
 export async function insertGrant(
-  tx: TxBrand,
+  tx: Tx,
   grant: {
     id: string;
     userId: string;
@@ -111,7 +111,7 @@ export async function insertGrant(
 }
 
 /** Revokes a role the user holds (in one county, if given); the number of grants it ended. */
-export async function revokeGrants(tx: TxBrand, userId: string, role: string, countyCode: string | null, at: number): Promise<number> {
+export async function revokeGrants(tx: Tx, userId: string, role: string, countyCode: string | null, at: number): Promise<number> {
   const qb = em(tx)
     .getRepository(UserRoleEntity)
     .createQueryBuilder()
@@ -127,7 +127,7 @@ export async function revokeGrants(tx: TxBrand, userId: string, role: string, co
  * claim counts: it is an interest in the case) and the provider filings they own, whatever their state
  * (an earlier case of a revoked provider is still theirs).
  */
-export async function membershipsOf(tx: TxBrand, userId: string): Promise<Membership[]> {
+export async function membershipsOf(tx: Tx, userId: string): Promise<Membership[]> {
   const m = em(tx);
   const enterprises: { name: string; county_code: string }[] = await m.query(
     "SELECT e.name, e.county_code FROM enterprise_members em JOIN enterprises e ON e.id = em.enterprise_id WHERE em.user_id = ? AND em.status IN ('active', 'pending')",
@@ -145,13 +145,13 @@ export async function membershipsOf(tx: TxBrand, userId: string): Promise<Member
 
 // ---- sessions ---------------------------------------------------------------------------------
 
-export async function insertSession(tx: TxBrand, row: { id: string; userId: string; createdAt: number; expiresAt: number }): Promise<void> {
+export async function insertSession(tx: Tx, row: { id: string; userId: string; createdAt: number; expiresAt: number }): Promise<void> {
   await em(tx)
     .getRepository(SessionEntity)
     .insert({ ...row, revokedAt: null });
 }
 
-export async function revokeSession(tx: TxBrand, id: string, at: number): Promise<void> {
+export async function revokeSession(tx: Tx, id: string, at: number): Promise<void> {
   await em(tx).getRepository(SessionEntity).update({ id }, { revokedAt: at });
 }
 
@@ -161,7 +161,7 @@ export async function revokeSession(tx: TxBrand, id: string, at: number): Promis
  * still gives one row); null for a session that is unknown, revoked, expired or whose user is
  * disabled. One statement per request is what test/server/db/queryCounts.test.ts holds it to.
  */
-export async function liveSession(tx: TxBrand, sessionId: string, now: number): Promise<{ userId: string; grants: RoleGrant[] } | null> {
+export async function liveSession(tx: Tx, sessionId: string, now: number): Promise<{ userId: string; grants: RoleGrant[] } | null> {
   const rows: {
     user_id: string;
     expires_at: number | string;
@@ -184,27 +184,27 @@ export async function liveSession(tx: TxBrand, sessionId: string, now: number): 
 
 // ---- invitations ------------------------------------------------------------------------------
 
-export async function insertInvitation(tx: TxBrand, row: Invitation): Promise<void> {
+export async function insertInvitation(tx: Tx, row: Invitation): Promise<void> {
   await em(tx).getRepository(InvitationEntity).insert(row);
 }
 
-export async function findInvitation(tx: TxBrand, id: string): Promise<Invitation | null> {
+export async function findInvitation(tx: Tx, id: string): Promise<Invitation | null> {
   return em(tx).getRepository(InvitationEntity).findOne({ where: { id } });
 }
 
-export async function findInvitationByCodeHash(tx: TxBrand, codeHash: string): Promise<Invitation | null> {
+export async function findInvitationByCodeHash(tx: Tx, codeHash: string): Promise<Invitation | null> {
   return em(tx).getRepository(InvitationEntity).findOne({ where: { codeHash } });
 }
 
 /** The newest invitations, at most `limit`. */
-export async function recentInvitations(tx: TxBrand, limit: number): Promise<Invitation[]> {
+export async function recentInvitations(tx: Tx, limit: number): Promise<Invitation[]> {
   return em(tx)
     .getRepository(InvitationEntity)
     .find({ order: { createdAt: 'DESC' }, take: limit });
 }
 
 /** Closes an open invitation (neither used nor revoked): whether this call closed it. */
-export async function revokeOpenInvitation(tx: TxBrand, id: string, at: number): Promise<boolean> {
+export async function revokeOpenInvitation(tx: Tx, id: string, at: number): Promise<boolean> {
   const res = await em(tx)
     .getRepository(InvitationEntity)
     .createQueryBuilder()
@@ -216,7 +216,7 @@ export async function revokeOpenInvitation(tx: TxBrand, id: string, at: number):
 }
 
 /** Single use: the conditional UPDATE lets exactly one redeemer through, on any database. */
-export async function claimInvitation(tx: TxBrand, id: string, userId: string, at: number): Promise<boolean> {
+export async function claimInvitation(tx: Tx, id: string, userId: string, at: number): Promise<boolean> {
   const res = await em(tx)
     .getRepository(InvitationEntity)
     .createQueryBuilder()
@@ -227,11 +227,7 @@ export async function claimInvitation(tx: TxBrand, id: string, userId: string, a
   return res.affected === 1;
 }
 
-export async function recordInvitationRefusal(
-  tx: TxBrand,
-  id: string,
-  refusal: { at: number; userId: string; reason: string },
-): Promise<void> {
+export async function recordInvitationRefusal(tx: Tx, id: string, refusal: { at: number; userId: string; reason: string }): Promise<void> {
   await em(tx)
     .getRepository(InvitationEntity)
     .update({ id }, { refusedAt: refusal.at, refusedBy: refusal.userId, refusedReason: refusal.reason });

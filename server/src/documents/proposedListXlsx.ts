@@ -27,13 +27,14 @@ import {
 } from './xlsx';
 
 /** The list's states (subsidy_lists.status). */
-export type ProposedListStatus = 'draft' | 'cosigned' | 'notice' | 'approved';
+export type ProposedListStatus = 'draft' | 'cosigned' | 'notice' | 'approved' | 'cancelled';
 
 export const PROPOSED_LIST_STATUS_LABELS: Readonly<Record<ProposedListStatus, string>> = {
   draft: '草稿',
   cosigned: '已会签',
   notice: '公示中',
   approved: '已审批',
+  cancelled: '已撤销',
 };
 
 export interface ProposedListRow {

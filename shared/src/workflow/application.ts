@@ -30,11 +30,13 @@ export const APPLICATION_EVENTS = [
   'county_return',
   'county_reject',
   'report',
+  'leave_report',
   'city_approve',
   'city_return',
   'city_reject',
   'put_on_list',
   'take_off_list',
+  'list_cancelled',
   'approve_list',
   'disburse',
   'reverse_payment',
@@ -159,6 +161,9 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       labels: { reviewer: '县级审核通过，待联合行文上报', applicant: '县里审核通过，正在上报市里', next: '县里将联合行文报送市里。' },
       on: {
         report: { target: 'reported', roles: COUNTY, effects: ['alertCityReviewers', 'notifyEnterprise'] },
+        // Its draft joint report was corrected without it or cancelled (DESIGN.md): it stays county_approved,
+        // free for another report; the enterprise's view does not change, so it is not told.
+        leave_report: { target: 'county_approved', roles: COUNTY, guards: ['reasonGiven'] },
       },
     },
     reported: {
@@ -181,6 +186,8 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       on: {
         // An upheld objection in the public notice takes the application off the list (DESIGN.md).
         take_off_list: { target: 'reported', roles: ['city_miit'], guards: ['reasonGiven'], effects: ['notifyEnterprise'] },
+        // A draft list cancelled before its co-signature (DESIGN.md): back to where it was, its 核定金额 kept.
+        list_cancelled: { target: 'city_approved', roles: ['city_miit'], guards: ['reasonGiven'], effects: ['notifyEnterprise'] },
         city_reject: { target: 'rejected', roles: ['city_miit'], guards: ['reasonGiven'], effects: ['notifyEnterprise', 'notifyProvider'] },
         approve_list: { target: 'approved', roles: ['city_finance'], effects: ['notifyEnterprise'] },
         payments_reduced: { target: 'reported', roles: ['city_miit', 'admin'], effects: ['alertCityReviewers', 'notifyEnterprise'] },

@@ -6,15 +6,27 @@ import type { MachineDef } from './machine';
  *
  *   draft (city MIIT drafts, adds, removes) ─cosign (city finance)→ cosigned ─notice (optional 公示)→ notice ─approve (city finance)→ approved
  *                                                                    └──────────────────────approve──────────────────────┘
+ *   draft ─cancel (city MIIT, with a reason)→ cancelled
  *
  * A list is created in `draft` with its first applications (the list's `initial`). Objections are
  * recorded during the notice and decided by city MIIT; the approval waits until the notice has ended
  * and no objection is pending. Four eyes (DESIGN.md): drafted, co-signed and approved by three people.
+ * DESIGN.md, "Corrections after the fact": before its co-signature a draft is corrected (add_items,
+ * remove_item) or cancelled with a reason; its applications return to where they were (city_approved).
  */
-export const LIST_STATES = ['draft', 'cosigned', 'notice', 'approved'] as const;
+export const LIST_STATES = ['draft', 'cosigned', 'notice', 'approved', 'cancelled'] as const;
 export type ListState = (typeof LIST_STATES)[number];
 
-export const LIST_EVENTS = ['add_items', 'remove_item', 'cosign', 'notice', 'record_objection', 'decide_objection', 'approve'] as const;
+export const LIST_EVENTS = [
+  'add_items',
+  'remove_item',
+  'cosign',
+  'notice',
+  'record_objection',
+  'decide_objection',
+  'approve',
+  'cancel',
+] as const;
 export type ListEvent = (typeof LIST_EVENTS)[number];
 
 export type ListGuard =
@@ -50,7 +62,11 @@ export type ListEffect =
   /** Each application still listed goes through approve_list (→ approved). */
   | 'approveApplications'
   /** Items whose application left the list otherwise (its payments shrank) are closed. */
-  | 'closeDepartedItems';
+  | 'closeDepartedItems'
+  /** Cancelled: each application still listed goes through list_cancelled (→ city_approved, its 核定金额 kept); every line closes with the reason. */
+  | 'returnApplications'
+  /** City finance, who would co-sign the draft, hears of the cancellation once. */
+  | 'alertCityFinance';
 
 /** A list can hold this many applications at most. */
 export const MAX_LIST_ITEMS = 500;
@@ -116,6 +132,7 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
         add_items: { target: 'draft', roles: CITY_MIIT, guards: ['withinItemLimit'], effects: ['putApplicationsOnList'] },
         remove_item: { target: 'draft', roles: CITY_MIIT, guards: ['itemOnList', 'reasonGiven'], effects: ['takeApplicationOffList'] },
         cosign: { target: 'cosigned', roles: CITY_FINANCE, guards: ['cosignerNotDrafter', 'notEmpty'] },
+        cancel: { target: 'cancelled', roles: CITY_MIIT, guards: ['reasonGiven'], effects: ['returnApplications', 'alertCityFinance'] },
       },
       refuse: {
         notice: '名单须先经市财政局会签，才能公示',
@@ -134,6 +151,7 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
         remove_item: '名单已是“已会签”，不能再增减申请',
         cosign: '名单已是“已会签”，不能再会签',
         record_objection: '名单不在公示期，不能登记公示异议',
+        cancel: '名单已经市财政局会签，不能再撤销',
       },
     },
     notice: {
@@ -160,6 +178,7 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
         add_items: '名单已是“公示中”，不能再增减申请',
         remove_item: '名单已是“公示中”，不能再增减申请',
         cosign: '名单已是“公示中”，不能再会签',
+        cancel: '名单已经市财政局会签，不能再撤销',
       },
     },
     approved: {
@@ -174,6 +193,21 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
         // An approved list had no objection pending: every one of its objections was decided before.
         decide_objection: '这件异议已经处理过了',
         approve: '名单已经审批',
+        cancel: '名单已经审批，不能再撤销',
+      },
+    },
+    cancelled: {
+      labels: { reviewer: '已撤销', applicant: '这份拟补贴名单已撤销' },
+      final: true,
+      refuse: {
+        add_items: '名单已撤销，不能再增减申请，请起草新的名单',
+        remove_item: '名单已撤销，不能再增减申请，请起草新的名单',
+        cosign: '名单已撤销，不能再会签',
+        notice: '名单已撤销，不能公示',
+        record_objection: '名单不在公示期，不能登记公示异议',
+        decide_objection: '名单已撤销，异议无需再处理',
+        approve: '名单已撤销，不能审批',
+        cancel: '名单已经撤销',
       },
     },
   },

@@ -9,7 +9,8 @@ import { applicationAt, enterpriseOf, person, providerOf, upload, type Person } 
 import { completeProviderFiling } from '../../fixtures/providerFiling';
 import { findFiling } from '../../../server/src/db/providers';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
-import type { ApplicationRow, EnterpriseRow } from '../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
 import { findApplication } from '../../../server/src/db/applications';
 
 let mp: MiniProgram;
@@ -17,7 +18,7 @@ let clerk: Person;
 let enterprise: EnterpriseRow;
 let reported: ApplicationRow;
 const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
-const app = async (id: string) => (await mp.t.db.run((m) => findApplication(m, id)))!;
+const app = async (id: string) => (await mp.t.db.read((tx) => findApplication(tx, id)))!;
 
 beforeAll(async () => {
   mp = await startMiniProgram();

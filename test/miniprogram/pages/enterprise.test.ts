@@ -158,7 +158,7 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
   expect(mp.wx.subscribeRequests[0].length).toBeLessThanOrEqual(3);
   const submitIndex = mp.wx.requests.findIndex((r) => r.path.endsWith('/submit'));
   expect(mp.wx.requests[submitIndex].status).toBe(200);
-  const app = (await mp.t.db.run((m) => findApplication(m, id)))!;
+  const app = (await mp.t.db.read((tx) => findApplication(tx, id)))!;
   submittedId = id;
   expect(app).toMatchObject({ status: 'provider_check', subsidyFen: 7_500_001, enterpriseId });
   expect(mp.wx.modals.at(-1)!.content).toContain(app.trackingNo!);
@@ -174,7 +174,7 @@ test('register, apply in steps, upload from camera, album and chat, submit with 
 test('after a return: exactly what to fix, then corrected and sent again', async () => {
   mp.as('clerk-li');
   const id = submittedId;
-  const before = (await mp.t.db.run((m) => findApplication(m, id)))!;
+  const before = (await mp.t.db.read((tx) => findApplication(tx, id)))!;
   const disputed = await mp.t.http
     .post(`/api/v1/provider/applications/${id}/dispute`)
     .set('authorization', `Bearer ${owner.token}`)
@@ -200,5 +200,5 @@ test('after a return: exactly what to fix, then corrected and sent again', async
   await apply.tap('.step-submit');
   expect(apply.text).toContain('修改完成，重新提交');
   await apply.tap('.submit');
-  expect((await mp.t.db.run((m) => findApplication(m, id)))!.status).toBe('provider_check');
+  expect((await mp.t.db.read((tx) => findApplication(tx, id)))!.status).toBe('provider_check');
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   // …and of the county's return.
   const reviewer = await person(mp.t, 'me-county');
   await mp.t.grant(reviewer.token, 'county_miit', enterprise.countyCode);
-  const version = (await mp.t.db.run((m) => findApplication(m, app.id)))!.version;
+  const version = (await mp.t.db.read((tx) => findApplication(tx, app.id)))!.version;
   const returned = await mp.t.http
     .post(`/api/v1/county/applications/${app.id}/opinion`)
     .set('authorization', `Bearer ${reviewer.token}`)
@@ -147,5 +147,5 @@ test('WeChat Pay to a provider without a merchant account: not offered, and the 
   expect(pay.data.state).toBe('ready');
   expect(mp.wx.payments).toHaveLength(0);
   expect(mp.wx.modals.length).toBe(modals);
-  expect((await mp.t.db.run((m) => findApplication(m, applicationId)))!.paidAmountFen).toBe(12_000_000);
+  expect((await mp.t.db.read((tx) => findApplication(tx, applicationId)))!.paidAmountFen).toBe(12_000_000);
 });

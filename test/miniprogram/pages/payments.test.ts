@@ -8,9 +8,11 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { applicationAt, enterpriseOf, person, providerOf, sandboxMerchant, type Person } from '../support/seed';
 import { creditCode } from '../../helpers/applications';
-import { insertRow } from '../../../server/src/db/rows';
+import { merchantAccountOf } from '../../../server/src/db/payments/merchantAccounts';
+import { insertDiscrepancy } from '../../../server/src/db/payments/tradeBills';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../server/src/db/testing';
 import { newId } from '../../../server/src/ids';
-import { PaymentDiscrepancyEntity, type EnterpriseRow, type ProviderRow } from '../../../server/src/db/entities';
 import type { CreatedPayMerchant } from '../../../server/sandbox/pay';
 
 let mp: MiniProgram;
@@ -293,11 +295,11 @@ test('the city: who takes payment on the platform, what the bills disagree on; t
   const city = await person(mp.t, 'pay-city');
   await mp.t.grant(city.token, 'city_miit');
   const other = await providerOf(mp.t, await person(mp.t, 'pay-provider-2'), { companyName: '伊春未开通云有限公司' });
-  const account: { id: string }[] = await mp.t.db.query('SELECT id FROM merchant_accounts WHERE provider_id = ?', [provider.id]);
+  const account = (await mp.t.db.read((tx) => merchantAccountOf(tx, provider.id)))!;
   await mp.t.db.transaction((tx) =>
-    insertRow(tx, PaymentDiscrepancyEntity, {
+    insertDiscrepancy(tx, {
       id: newId(),
-      merchantAccountId: account[0].id,
+      merchantAccountId: account.id,
       providerId: provider.id,
       billDate: '2026-01-09',
       outTradeNo: 'SYNOTOURS0000000000000000000001',

@@ -140,7 +140,7 @@ test('the workbench, the catalogue, confirming and disputing, the 兑付申请�
   expect(confirm.data.error).toBe('请填写上云效果评价（至少 2 个字）');
   await confirm.input('.evaluation', '上线后库存周转加快，账实一致');
   await confirm.tap('.confirm');
-  expect((await mp.t.db.run((m) => findApplication(m, toConfirm.id)))!).toMatchObject({
+  expect((await mp.t.db.read((tx) => findApplication(tx, toConfirm.id)))!).toMatchObject({
     status: 'county_review',
     providerEvaluation: '上线后库存周转加快，账实一致',
   });
@@ -148,7 +148,7 @@ test('the workbench, the catalogue, confirming and disputing, the 兑付申请�
   const dispute = await mp.open('pages/provider/confirm/confirm', { id: toDispute.id });
   await dispute.input('.dispute-reason', '该合同金额与我司存档不一致');
   await dispute.tap('.dispute');
-  expect((await mp.t.db.run((m) => findApplication(m, toDispute.id)))!).toMatchObject({
+  expect((await mp.t.db.read((tx) => findApplication(tx, toDispute.id)))!).toMatchObject({
     status: 'returned',
     returnedFrom: 'provider',
     lastReason: '该合同金额与我司存档不一致',
@@ -174,5 +174,5 @@ test('the workbench, the catalogue, confirming and disputing, the 兑付申请�
   await settlement.tap('.sign');
   expect(settlement.text).toContain('已签章确认');
   expect(settlement.all('.needing')).toHaveLength(0);
-  expect((await mp.t.db.run((m) => findApplication(m, toConfirm.id)))!.settlementFormId).not.toBeNull();
+  expect((await mp.t.db.read((tx) => findApplication(tx, toConfirm.id)))!.settlementFormId).not.toBeNull();
 });

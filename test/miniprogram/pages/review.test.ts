@@ -7,7 +7,9 @@
 import { startMiniProgram, type MiniProgram } from '../support/harness';
 import { ageApplication, applicationAt, enterpriseOf, person, providerOf, upload, type Person } from '../support/seed';
 import { JPEG_BYTES } from '../support/wx';
-import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
+import { forceApplicationColumns, type ProviderRow } from '../../../server/src/db/testing';
 import { findApplication } from '../../../server/src/db/applications';
 
 const COUNTY = '230717';
@@ -17,7 +19,7 @@ let enterprise: EnterpriseRow, provider: ProviderRow;
 let fresh: ApplicationRow, old: ApplicationRow;
 
 const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
-const status = async (id: string) => (await mp.t.db.run((m) => findApplication(m, id)))!;
+const status = async (id: string) => (await mp.t.db.read((tx) => findApplication(tx, id)))!;
 
 beforeAll(async () => {
   mp = await startMiniProgram();
@@ -35,7 +37,7 @@ beforeAll(async () => {
   await applicationAt(mp.t, other, provider, 'provider_check', { contractNo: 'HT-PC-1' });
   // Materials go up while the applications are drafts; the receipts of `fresh` are byte for byte
   // another enterprise's, which the reviewer is told.
-  await mp.t.db.run((m) => m.query("UPDATE applications SET status = 'draft' WHERE id IN (?, ?)", [fresh.id, old.id]));
+  await mp.t.db.transaction((tx) => forceApplicationColumns(tx, [fresh.id, old.id], { status: 'draft' }));
   await upload(mp.t, clerk.token, 'application', fresh.id, 'service_contract', '服务合同.pdf');
   const twin = Buffer.concat([JPEG_BYTES.subarray(0, -2), Buffer.from('same-receipt'), Buffer.from([0xff, 0xd9])]);
   for (const [who, app] of [
@@ -48,7 +50,7 @@ beforeAll(async () => {
       .attach('file', twin, '回单.jpg');
     expect(res.status).toBe(201);
   }
-  await mp.t.db.run((m) => m.query("UPDATE applications SET status = 'county_review' WHERE id IN (?, ?)", [fresh.id, old.id]));
+  await mp.t.db.transaction((tx) => forceApplicationColumns(tx, [fresh.id, old.id], { status: 'county_review' }));
   await ageApplication(mp.t, old.id, 40);
 });
 afterAll(async () => {

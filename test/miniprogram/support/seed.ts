@@ -6,14 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { TestApp } from '../../helpers/testApp';
 import { seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import {
-  ApplicationEntity,
-  UserRoleEntity,
-  type ApplicationRow,
-  type EnterpriseRow,
-  type ProviderRow,
-} from '../../../server/src/db/entities';
-import { insertRow } from '../../../server/src/db/rows';
+import type { ApplicationRow } from '../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
+import { setApplicationUpdatedAt, type ProviderRow } from '../../../server/src/db/testing';
+import { insertGrant } from '../../../server/src/db/users';
 import { newId } from '../../../server/src/ids';
 import type { ApplicationState } from '../../../shared/src/workflow/application';
 import type { CreatedPayMerchant } from '../../../server/sandbox/pay';
@@ -32,7 +28,7 @@ export async function person(t: TestApp, name: string): Promise<Person> {
 /** The enterprise and provider roles come with a registration or a filing; seeded records need them given. */
 export async function giveRole(t: TestApp, userId: string, role: 'enterprise' | 'provider'): Promise<void> {
   await t.db.transaction((tx) =>
-    insertRow(tx, UserRoleEntity, {
+    insertGrant(tx, {
       id: newId(),
       userId,
       role,
@@ -40,7 +36,6 @@ export async function giveRole(t: TestApp, userId: string, role: 'enterprise' | 
       grantedBy: null,
       invitationId: null,
       createdAt: Date.now(),
-      revokedAt: null,
     }),
   );
 }
@@ -69,7 +64,7 @@ export function applicationAt(
 
 /** Makes an application look as if it had waited `days` at its stage. */
 export async function ageApplication(t: TestApp, id: string, days: number): Promise<void> {
-  await t.db.run((m) => m.getRepository(ApplicationEntity).update({ id }, { updatedAt: Date.now() - days * 86_400_000 }));
+  await t.db.transaction((tx) => setApplicationUpdatedAt(tx, id, Date.now() - days * 86_400_000));
 }
 
 /** A material uploaded over HTTP, as the enterprise's phone would (multipart, typed by its bytes). */

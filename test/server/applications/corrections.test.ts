@@ -1,6 +1,14 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedProvider } from '../../helpers/applications';
-import { ApplicationEventEntity, NotificationEntity } from '../../../server/src/db/entities';
+import { insertGrant } from '../../../server/src/db/users';
+import {
+  applicationEventsMatching,
+  auditRecordsMatching,
+  countAuditRecords,
+  countNotifications,
+  notificationsMatching,
+  reviewOpinionsMatching,
+} from '../../../server/src/db/testing';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import { findApplication } from '../../../server/src/db/applications';
@@ -49,14 +57,17 @@ describe('corrections after the fact', () => {
     await t.grant(finance.token, 'county_finance', county);
     await t.grant(cityMiit.token, 'city_miit');
     providerId = (await seedProvider(t.db, provider.userId)).id;
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, created_at) VALUES ('01CXPROVIDERROLE0000000000', ?, 'provider', ?)", [
-      provider.userId,
-      Date.now(),
-    ]);
+    await grantProvider('01CXPROVIDERROLE0000000000', provider.userId);
   });
   afterAll(() => t.close());
 
-  const app = async (id: string) => (await t.db.run((m) => findApplication(m, id)))!;
+  /** The provider role comes from a filing; granted directly here, as the lifecycle suite does. */
+  const grantProvider = (id: string, userId: string) =>
+    t.db.transaction((tx) =>
+      insertGrant(tx, { id, userId, role: 'provider', countyCode: null, grantedBy: null, invitationId: null, createdAt: Date.now() }),
+    );
+
+  const app = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!;
   const version = async (id: string) => (await app(id)).version;
 
   const contractOf = (signedOn: string, amountFen: number, chosen = providerId) => ({
@@ -256,8 +267,8 @@ describe('corrections after the fact', () => {
 
     // Neither department can approve on it; nothing changes.
     const before = await app(id);
-    const audits = await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log', []);
-    const outbox = await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM notifications', []);
+    const audits = await t.db.read((tx) => countAuditRecords(tx, {}));
+    const outbox = await t.db.read((tx) => countNotifications(tx, {}));
     for (const who of [miit, finance]) {
       const refused = await opinion(who, id, 'approve');
       expect([refused.status, refused.body.error.details[0].path, refused.body.error.message]).toEqual([
@@ -267,18 +278,9 @@ describe('corrections after the fact', () => {
       ]);
     }
     expect(await app(id)).toEqual(before);
-    expect(await t.db.query('SELECT COUNT(*) AS n FROM audit_log', [])).toEqual(audits);
-    expect(await t.db.query('SELECT COUNT(*) AS n FROM notifications', [])).toEqual(outbox);
-    expect(
-      Number(
-        (
-          await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ? AND round = ?', [
-            id,
-            before.round,
-          ])
-        )[0].n,
-      ),
-    ).toBe(0);
+    expect(await t.db.read((tx) => countAuditRecords(tx, {}))).toBe(audits);
+    expect(await t.db.read((tx) => countNotifications(tx, {}))).toBe(outbox);
+    expect(await t.db.read((tx) => reviewOpinionsMatching(tx, { applicationId: id, round: before.round }))).toEqual([]);
 
     // A new version lists the current figures; once signed both departments approve.
     const v2 = await sign([id]);
@@ -293,9 +295,7 @@ describe('corrections after the fact', () => {
     expect((await opinion(finance, id, 'approve')).status).toBe(200);
     expect((await app(id)).status).toBe('county_approved');
     // The history keeps the refused attempts out and the pointer's move in the audit.
-    const history = await t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: id }, order: { seq: 'ASC' } }),
-    );
+    const history = await t.db.read((tx) => applicationEventsMatching(tx, { applicationId: id }));
     expect(history.filter((h) => h.event !== 'edit' && h.event !== 'payments').map((h) => h.event)).toEqual([
       'create',
       'submit',
@@ -306,13 +306,10 @@ describe('corrections after the fact', () => {
       'county_approve',
       'county_approve',
     ]);
-    const pointed = await t.db.query<{ data: string }>(
-      "SELECT data FROM audit_log WHERE action = 'application.settlement_form' AND entity_id = ? ORDER BY seq",
-      [id],
-    );
-    expect(pointed.map((p) => JSON.parse(p.data).version)).toEqual([v1.version, v2.version]);
+    const pointed = await t.db.read((tx) => auditRecordsMatching(tx, { action: 'application.settlement_form', entityId: id }));
+    expect(pointed.map((p) => p.data?.version)).toEqual([v1.version, v2.version]);
     // The enterprise heard of the county's approval once, after the new version (not on the refused attempts).
-    const toEnterprise = await t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { recipientUserId: clerk.userId } }));
+    const toEnterprise = await t.db.read((tx) => notificationsMatching(tx, { recipientUserId: clerk.userId }));
     expect(toEnterprise.filter((n) => n.createdAt > before.updatedAt).length).toBeGreaterThan(0);
   });
 
@@ -329,10 +326,7 @@ describe('corrections after the fact', () => {
       .set(bearer(clerk.token))
       .send({ version: await version(id), contract: contractOf(before, 2_000_000, revoked.id) });
     expect([chose.status, chose.body.error?.message]).toEqual([200, undefined]);
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, created_at) VALUES ('01CXPROVIDERROLE0000000002', ?, 'provider', ?)", [
-      other.userId,
-      Date.now(),
-    ]);
+    await grantProvider('01CXPROVIDERROLE0000000002', other.userId);
     await submit(clerk, id);
     const confirmed = await t.http
       .post(`/api/v1/provider/applications/${id}/confirm`)
@@ -357,13 +351,9 @@ describe('corrections after the fact', () => {
       .send({ version: v, contract: contractOf(before, 1_900_000, revoked.id) });
     expect([kept.status, kept.body.error?.message]).toEqual([200, undefined]);
     expect(await app(id)).toMatchObject({ providerId: revoked.id, contractAmountFen: 1_900_000, contractChanged: true, version: v + 1 });
-    const edits = await t.db.query<{ data: string }>("SELECT data FROM audit_log WHERE action = 'application.edit' AND entity_id = ?", [
-      id,
-    ]);
-    expect(JSON.parse(edits.at(-1)!.data)).toEqual({ fields: ['contractAmountFen'] });
-    const history = await t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: id, event: 'edit' }, order: { seq: 'ASC' } }),
-    );
+    const edits = await t.db.read((tx) => auditRecordsMatching(tx, { action: 'application.edit', entityId: id }));
+    expect(edits.at(-1)!.data).toEqual({ fields: ['contractAmountFen'] });
+    const history = await t.db.read((tx) => applicationEventsMatching(tx, { applicationId: id, event: 'edit' }));
     expect(history.at(-1)!.data).toMatchObject({ changes: { contractAmountFen: [2_000_000, 1_900_000] } });
 
     // R: refused with the reason in plain words; nothing changed.

@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedProvider } from '../../helpers/applications';
-import { ApplicationEventEntity, AuditEntity, NotificationEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, countApplicationEvents, notificationsMatching } from '../../../server/src/db/testing';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -216,15 +216,11 @@ describe('the enterprise side: register, fill in, submit', () => {
       subsidyFen: 6_000_001,
     });
     version = res.body.application.version;
-    const ask = await t.db.run((m) =>
-      m
-        .getRepository(NotificationEntity)
-        .find({ where: { recipientUserId: providerOwner.userId, template: 'application.confirm_request' } }),
+    const ask = await t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: providerOwner.userId, template: 'application.confirm_request' }),
     );
     expect(ask.map((n) => n.channel).sort()).toEqual(['inbox', 'mp_subscribe', 'oa_template']);
-    const told = await t.db.run((m) =>
-      m.getRepository(NotificationEntity).find({ where: { template: 'application.status', channel: 'inbox' } }),
-    );
+    const told = await t.db.read((tx) => notificationsMatching(tx, { template: 'application.status', channel: 'inbox' }));
     expect(new Set(told.map((n) => n.recipientUserId))).toEqual(new Set([clerk.userId, colleague.userId]));
     expect(
       (await t.http.put(`/api/v1/applications/${appId}`).set(bearer(clerk.token)).send({ version, declarations: DECLARATIONS })).status,
@@ -243,11 +239,11 @@ describe('the enterprise side: register, fill in, submit', () => {
       ['别的公司', name],
     ]);
     expect(JSON.stringify(history.body)).not.toContain('0901001234567890123');
-    const audit = await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `application:${appId}` } }));
+    const audit = await t.db.read((tx) => auditRecordsMatching(tx, { chain: `application:${appId}` }));
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(['application.create', 'application.edit', 'application.submit', 'file.upload']),
     );
-    const rows = await t.db.run((m) => m.getRepository(ApplicationEventEntity).count({ where: { applicationId: appId, event: 'submit' } }));
+    const rows = await t.db.read((tx) => countApplicationEvents(tx, { applicationId: appId, event: 'submit' }));
     expect(rows).toBe(1);
   });
 

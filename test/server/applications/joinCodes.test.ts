@@ -1,6 +1,6 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode } from '../../helpers/applications';
-import { AuditEntity, NotificationEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, countNotifications, notificationsMatching } from '../../../server/src/db/testing';
 import { JOIN_CODE_MAX_FAILURES } from '../../../server/src/modules/enterprises/enterprises';
 import { ACCESS_CODE_ALPHABET, isAccessCode, normalizeAccessCode } from '../../../shared/src/contracts/accessCodes';
 
@@ -113,22 +113,16 @@ describe('enterprise join codes', () => {
     expect(late.body.error.message).toContain('已锁定');
     expect((await join(colleague, credit, second)).status).toBe(400);
     // The inviter heard of it once (inbox), with the enterprise's name and what to do.
-    const told = await t.db.run((m) =>
-      m
-        .getRepository(NotificationEntity)
-        .find({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked', channel: 'inbox' } }),
+    const told = await t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: boss.userId, template: 'enterprise.join_code_locked', channel: 'inbox' }),
     );
     expect(told).toHaveLength(1);
     expect((told[0].payload as { body: string }).body).toMatch(/伊春友好林机厂.*重新生成邀请码/);
-    const locks = await t.db.run((m) =>
-      m.getRepository(AuditEntity).find({ where: { chain: `enterprise:${id}`, action: 'enterprise.invite_locked' } }),
-    );
+    const locks = await t.db.read((tx) => auditRecordsMatching(tx, { chain: `enterprise:${id}`, action: 'enterprise.invite_locked' }));
     expect(locks).toHaveLength(2);
     // More wrong tries do not alert again: nothing is left open to lock.
     const alerts = () =>
-      t.db.run((m) =>
-        m.getRepository(NotificationEntity).count({ where: { recipientUserId: boss.userId, template: 'enterprise.join_code_locked' } }),
-      );
+      t.db.read((tx) => countNotifications(tx, { recipientUserId: boss.userId, template: 'enterprise.join_code_locked' }));
     const before = await alerts();
     await join(guessers[0], credit, 'ZZZZ-ZZZZ-ZZZZ');
     expect(await alerts()).toBe(before);

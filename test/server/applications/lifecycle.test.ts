@@ -1,7 +1,8 @@
+import { insertGrant } from '../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { expectAnswersToMatch, recordAnswers } from '../../helpers/answers';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { ApplicationEventEntity, DisbursementEntity, NotificationEntity } from '../../../server/src/db/entities';
+import { applicationEventsMatching, countDisbursements, countNotifications } from '../../../server/src/db/testing';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import { findApplication } from '../../../server/src/db/applications';
@@ -47,17 +48,24 @@ describe('an application from draft to disbursed', () => {
     await t.grant(cosigner.token, 'city_finance');
     await t.grant(approver.token, 'city_finance');
     providerId = (await seedProvider(t.db, provider.userId)).id;
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, created_at) VALUES ('01LCPROVIDERROLE0000000000', ?, 'provider', ?)", [
-      provider.userId,
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: '01LCPROVIDERROLE0000000000',
+        userId: provider.userId,
+        role: 'provider',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     // From here on the requests go one at a time, so their order is the same on every run.
     recording = recordAnswers();
   });
   afterAll(() => t.close());
 
-  const version = async (id: string) => (await t.db.run((m) => findApplication(m, id)))!.version;
-  const status = async (id: string) => (await t.db.run((m) => findApplication(m, id)))!.status;
+  const version = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.version;
+  const status = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.status;
 
   /** Registers an enterprise in 铁力市, has the county verify it, and fills in a complete application. */
   async function readyApplication(user: User, name: string): Promise<string> {
@@ -243,7 +251,7 @@ describe('an application from draft to disbursed', () => {
       .set(bearer(approver.token))
       .send({ version: await version(id), amountFen: 7_000_000, voucherNo: `GK${year}0002`, paidOn: today });
     expect(again.status).toBe(409);
-    expect(await t.db.run((m) => m.getRepository(DisbursementEntity).count({ where: { applicationId: id } }))).toBe(1);
+    expect(await t.db.read((tx) => countDisbursements(tx, { applicationId: id }))).toBe(1);
 
     // The enterprise sees its plain status, the reasons shown to it, never an internal note.
     const mine = await t.http.get(`/api/v1/applications/${id}`).set(bearer(clerk.token));
@@ -274,10 +282,8 @@ describe('an application from draft to disbursed', () => {
         'disbursed',
       ]),
     );
-    const told = await t.db.run((m) =>
-      m
-        .getRepository(NotificationEntity)
-        .count({ where: { recipientUserId: clerk.userId, template: 'application.status', channel: 'inbox' } }),
+    const told = await t.db.read((tx) =>
+      countNotifications(tx, { recipientUserId: clerk.userId, template: 'application.status', channel: 'inbox' }),
     );
     expect(told).toBeGreaterThanOrEqual(7);
     const admin = await t.login('lc-admin');
@@ -326,9 +332,7 @@ describe('an application from draft to disbursed', () => {
     expect(await status(id)).toBe('county_review');
     expect((await opinion(miit, id, 'approve')).status).toBe(200);
     expect(await status(id)).toBe('county_approved');
-    const history = await t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: id }, order: { seq: 'ASC' } }),
-    );
+    const history = await t.db.read((tx) => applicationEventsMatching(tx, { applicationId: id }));
     expect(history.filter((h) => h.event === 'county_approve')).toHaveLength(3);
   });
 
@@ -454,10 +458,17 @@ describe('an application from draft to disbursed', () => {
     await t.grant(otherCounty.token, 'county_miit', '230717');
     const otherProvider = await t.login('lc-other-provider');
     await seedProvider(t.db, otherProvider.userId);
-    await t.db.query("INSERT INTO user_roles (id, user_id, role, created_at) VALUES ('01LCOTHERPROVIDERROLE00000', ?, 'provider', ?)", [
-      otherProvider.userId,
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: '01LCOTHERPROVIDERROLE00000',
+        userId: otherProvider.userId,
+        role: 'provider',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
 
     for (const [who, path] of [
       [otherClerk, `/api/v1/applications/${id}`],

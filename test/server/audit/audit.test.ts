@@ -1,6 +1,13 @@
 import { openTestDatabase } from '../../helpers/db';
 import type { Database } from '../../../server/src/db/database';
-import { AuditEntity, AuditHeadEntity } from '../../../server/src/db/entities';
+import {
+  auditRecordsMatching,
+  countAuditHeads,
+  countAuditRecords,
+  deleteAuditChain,
+  deleteAuditRecord,
+  tamperAuditData,
+} from '../../../server/src/db/testing';
 import { AuditTrail, verifyAuditTrail } from '../../../server/src/modules/audit/audit';
 
 const KEY = 'test-audit-key-0123456789abcdef-0123456789';
@@ -35,7 +42,7 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
         db.transaction((tx) => audit.append(tx, { action: 'race', actorId: null, entityType: 'thing', entityId: 'raced', data: { i } })),
       ),
     );
-    const rows = await db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: 'thing:raced' }, order: { seq: 'ASC' } }));
+    const rows = await db.read((tx) => auditRecordsMatching(tx, { chain: 'thing:raced' }));
     expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((await verifyAuditTrail(db, KEY)).problems).toEqual([]);
   });
@@ -47,42 +54,38 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect(await db.run((m) => m.getRepository(AuditEntity).count({ where: { chain: 'thing:rollback' } }))).toBe(0);
+    expect(await db.read((tx) => countAuditRecords(tx, { chain: 'thing:rollback' }))).toBe(0);
   });
 
   test('an edited row is detected', async () => {
     await append('edited', 3);
-    await db.query("UPDATE audit_log SET data = ? WHERE chain = 'thing:edited' AND seq = 2", [JSON.stringify({ i: 99 })]);
+    await db.transaction((tx) => tamperAuditData(tx, 'thing:edited', 2, { i: 99 }));
     const { problems } = await verifyAuditTrail(db, KEY);
     expect(problems).toEqual([expect.objectContaining({ chain: 'thing:edited', seq: 2, problem: expect.stringContaining('edited') })]);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:edited'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:edited'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:edited'));
   });
 
   test('a deleted middle row is detected', async () => {
     await append('gap', 3);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:gap' AND seq = 2");
+    await db.transaction((tx) => deleteAuditRecord(tx, 'thing:gap', 2));
     const { problems } = await verifyAuditTrail(db, KEY);
     expect(problems.map((p) => p.chain)).toContain('thing:gap');
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:gap'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:gap'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:gap'));
   });
 
   test('a deleted newest row is detected through the head', async () => {
     await append('tail', 3);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:tail' AND seq = 3");
+    await db.transaction((tx) => deleteAuditRecord(tx, 'thing:tail', 3));
     const { problems } = await verifyAuditTrail(db, KEY);
     expect(problems).toEqual([expect.objectContaining({ chain: 'thing:tail', problem: expect.stringContaining('head says seq 3') })]);
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:tail'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:tail'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:tail'));
   });
 
   test('a rewritten chain without the key is detected', async () => {
     await append('forged', 1);
     // Someone with database access but not AUDIT_KEY recomputes with a key of their own.
     const forger = new AuditTrail('a-different-key-that-the-forger-chose-0000');
-    await db.query("DELETE FROM audit_log WHERE chain = 'thing:forged'");
-    await db.query("DELETE FROM audit_heads WHERE chain = 'thing:forged'");
+    await db.transaction((tx) => deleteAuditChain(tx, 'thing:forged'));
     await db.transaction((tx) =>
       forger.append(tx, { action: 'step.0', actorId: null, entityType: 'thing', entityId: 'forged', data: { i: 0, 名称: '伪造' } }),
     );
@@ -91,7 +94,7 @@ describe('audit trail: append-only, hash-chained per entity, tamper-evident', ()
   });
 
   test('heads exist for every chain', async () => {
-    const heads = await db.run((m) => m.getRepository(AuditHeadEntity).count());
+    const heads = await db.read((tx) => countAuditHeads(tx));
     expect(heads).toBeGreaterThan(0);
   });
 });

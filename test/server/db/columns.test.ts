@@ -1,7 +1,6 @@
 import { openTestDatabase } from '../../helpers/db';
 import type { Database } from '../../../server/src/db/database';
-import { ApplicationEntity, type ApplicationRow } from '../../../server/src/db/entities';
-import { insertRow } from '../../../server/src/db/rows';
+import { findApplication, insertApplication, type ApplicationRow } from '../../../server/src/db/applications';
 import { newId } from '../../../server/src/ids';
 
 describe('money and times round-trip as numbers on both databases', () => {
@@ -54,8 +53,8 @@ describe('money and times round-trip as numbers on both databases', () => {
       reportId: null,
       listId: null,
     };
-    await db.transaction((tx) => insertRow(tx, ApplicationEntity, row));
-    const back = await db.run((m) => m.getRepository(ApplicationEntity).findOneOrFail({ where: { id: row.id } }));
+    await db.transaction((tx) => insertApplication(tx, row));
+    const back = (await db.read((tx) => findApplication(tx, row.id)))!;
     expect(back.contractAmountFen).toBe(fen);
     expect(typeof back.contractAmountFen).toBe('number');
     expect(back.paidAmountFen).toBe(0);

@@ -5,7 +5,8 @@ import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { seedApplication, seedEnterprise } from '../../helpers/applications';
 import type { ApplicationState } from '../../../shared/src/workflow/application';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
-import type { EnterpriseRow, ProviderRow } from '../../../server/src/db/entities';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../server/src/db/testing';
 import { bearer, makeEnterprise, makeProvider, PDF, RATINGS, reviewer, signedSettlement, type User } from '../applications/county/setup';
 import { say } from '../officialAccount/wechatPush';
 

@@ -1,3 +1,4 @@
+import { insertGrant } from '../../../server/src/db/users';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { RouteTable } from '../../../server/src/http/routeTable';
 import { createLogger } from '../../../server/src/logger';
 import { AuditTrail } from '../../../server/src/modules/audit/audit';
 import { AuthService } from '../../../server/src/modules/auth/authService';
-import { FileService, type FileLimits } from '../../../server/src/modules/files/fileService';
+import { FileService } from '../../../server/src/modules/files/fileService';
+import type { FileLimits } from '../../../server/src/modules/files/receive';
 import { fileRoutes } from '../../../server/src/http/routes/files';
 import { LocalDiskStorage } from '../../../server/src/storage/localDisk';
 import { newId } from '../../../server/src/ids';
@@ -167,13 +169,17 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
       locked.add(folderId);
     },
     async grantReviewer(userId) {
-      await db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-        newId(),
-        userId,
-        'city_miit',
-        null,
-        Date.now(),
-      ]);
+      await db.transaction((tx) =>
+        insertGrant(tx, {
+          id: newId(),
+          userId: userId,
+          role: 'city_miit',
+          countyCode: null,
+          grantedBy: null,
+          invitationId: null,
+          createdAt: Date.now(),
+        }),
+      );
     },
     handled: () => handled,
     waitHandled(count, timeoutMs = 10_000) {

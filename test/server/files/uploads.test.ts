@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import type { Response } from 'supertest';
-import { AuditEntity, StoredFileEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, storedFilesMatching } from '../../../server/src/db/testing';
+import { findFile } from '../../../server/src/db/files';
 import { MULTIPART, OWNER_TYPE, jpeg, multipart, pdf, png, startFilesHarness, type FilesHarness, type Part } from './harness';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -48,7 +49,7 @@ describe('uploads that go through, and reading them back', () => {
       .set('content-type', MULTIPART)
       .send(multipart(parts));
   }
-  const rows = () => h.db.run((m) => m.getRepository(StoredFileEntity).find());
+  const rows = () => h.db.read((tx) => storedFilesMatching(tx, {}));
 
   test('a PDF: 201 with its metadata; the row, the blob and the audit entry agree', async () => {
     const content = pdf('服务合同');
@@ -70,7 +71,7 @@ describe('uploads that go through, and reading them back', () => {
       },
     ]);
     const id = res.body.files[0].id as string;
-    const row = await h.db.run((m) => m.getRepository(StoredFileEntity).findOneByOrFail({ id }));
+    const row = (await h.db.read((tx) => findFile(tx, id)))!;
     expect(row).toMatchObject({
       ownerType: OWNER_TYPE,
       ownerId: folderA,
@@ -91,9 +92,7 @@ describe('uploads that go through, and reading them back', () => {
     expect(statSync(blobPath).mode & 0o777).toBe(0o600);
     expect(statSync(h.root).mode & 0o777).toBe(0o700);
 
-    const audit = await h.db.run((m) =>
-      m.getRepository(AuditEntity).find({ where: { action: 'file.upload', entityType: OWNER_TYPE, entityId: folderA } }),
-    );
+    const audit = await h.db.read((tx) => auditRecordsMatching(tx, { action: 'file.upload', entityType: OWNER_TYPE, entityId: folderA }));
     expect(audit.map((a) => a.data)).toContainEqual({
       fileId: id,
       kind: 'contract',
@@ -175,11 +174,7 @@ describe('uploads that go through, and reading them back', () => {
     expect(inline.status).toBe(200);
     expect(inline.headers['content-disposition']).toMatch(/^inline; filename="file\.pdf"; filename\*=UTF-8''/);
 
-    const audit = await h.db.run((m) =>
-      m
-        .getRepository(AuditEntity)
-        .find({ where: { action: 'file.download', entityType: OWNER_TYPE, entityId: folderA }, order: { seq: 'ASC' } }),
-    );
+    const audit = await h.db.read((tx) => auditRecordsMatching(tx, { action: 'file.download', entityType: OWNER_TYPE, entityId: folderA }));
     expect(audit.slice(-2).map((a) => [a.actorId, a.data])).toEqual([
       [alice.userId, { fileId: file.id, kind: 'contract', inline: false }],
       [reviewer.userId, { fileId: file.id, kind: 'contract', inline: true }],
@@ -322,7 +317,7 @@ describe('uploads that go through, and reading them back', () => {
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('file_superseded');
 
-    const audit = await h.db.run((m) => m.getRepository(AuditEntity).find({ where: { action: 'file.replace', entityId: folder } }));
+    const audit = await h.db.read((tx) => auditRecordsMatching(tx, { action: 'file.replace', entityId: folder }));
     expect(audit.map((a) => a.data)).toEqual([expect.objectContaining({ fileId: newId, replaces: oldId })]);
   });
 

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { AuditEntity, InvitationEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, invitationsMatching } from '../../../server/src/db/testing';
 import { InvitationService } from '../../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../../server/src/modules/audit/audit';
 
@@ -73,7 +73,7 @@ describe('login through code2Session (spec/wechat.md, "Mini-program login")', ()
 
   test('logins are in the audit trail', async () => {
     const { userId } = await t.login('dave');
-    const rows = await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `user:${userId}` } }));
+    const rows = await t.db.read((tx) => auditRecordsMatching(tx, { chain: `user:${userId}` }));
     expect(rows.map((r) => r.action)).toContain('auth.login');
   });
 });
@@ -144,9 +144,7 @@ describe('invitations: single-use, expiring, four eyes', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('separation_of_duties');
     // The refused redemption did not spend the code.
-    const row = await t.db.run((m) =>
-      m.getRepository(InvitationEntity).findOneOrFail({ where: { role: 'county_miit', countyCode: '230718' } }),
-    );
+    const row = await t.db.read((tx) => invitationsMatching(tx, { role: 'county_miit', countyCode: '230718' }).then((rows) => rows[0]));
     expect(row.usedAt).toBeNull();
 
     const city = await t.login('jack');
@@ -187,7 +185,7 @@ describe('invitations: single-use, expiring, four eyes', () => {
     const verify = await t.http.post('/api/v1/admin/audit/verify').set(auditor);
     expect(verify.status).toBe(200);
     expect(verify.body.problems).toEqual([]);
-    const grants = await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { action: 'role.grant' } }));
+    const grants = await t.db.read((tx) => auditRecordsMatching(tx, { action: 'role.grant' }));
     expect(grants.length).toBeGreaterThan(3);
     const trail = await t.http.get('/api/v1/admin/audit').query({ entityType: 'user', entityId: admin.userId }).set(auditor);
     expect(trail.body.items.map((i: { action: string }) => i.action)).toEqual(expect.arrayContaining(['auth.login', 'role.grant']));

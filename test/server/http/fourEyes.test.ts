@@ -1,6 +1,7 @@
+import { insertGrant } from '../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { AuditEntity, InvitationEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, countInvitations } from '../../../server/src/db/testing';
 import { InvitationService } from '../../../server/src/modules/auth/invitations';
 import { AuditTrail } from '../../../server/src/modules/audit/audit';
 import { newId } from '../../../server/src/ids';
@@ -107,8 +108,8 @@ describe('roles and memberships exclude each other, whichever came first', () =>
       const list = await t.http.get('/api/v1/admin/invitations').set(bearer(admin.token));
       const row = list.body.items.find((i: { id: string }) => i.id === invitationId);
       expect(row).toMatchObject({ state: 'open', refusal: { userId: user.userId, reason: expect.stringMatching(named) } });
-      const audit = await t.db.run((m) =>
-        m.getRepository(AuditEntity).find({ where: { chain: `invitation:${invitationId}`, action: 'invitation.refused' } }),
+      const audit = await t.db.read((tx) =>
+        auditRecordsMatching(tx, { chain: `invitation:${invitationId}`, action: 'invitation.refused' }),
       );
       expect(audit).toHaveLength(1);
     },
@@ -154,13 +155,17 @@ describe('roles and memberships exclude each other, whichever came first', () =>
     // Roles granted before this check existed (or by hand): the engine still refuses the decision.
     const legacy = await t.login(`fe-legacy-${++counter}`);
     const enterprise = await seedEnterprise(t.db, [legacy.userId], { countyCode: '230717' });
-    await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-      newId(),
-      legacy.userId,
-      'county_finance',
-      '230717',
-      Date.now(),
-    ]);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: newId(),
+        userId: legacy.userId,
+        role: 'county_finance',
+        countyCode: '230717',
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     const providerOwner = await t.login(`fe-prov-${++counter}`);
     const provider = await seedProvider(t.db, providerOwner.userId);
     const app = await seedApplication(t.db, enterprise, provider, 'county_review');
@@ -191,7 +196,7 @@ describe('roles and memberships exclude each other, whichever came first', () =>
         conflict: expect.stringContaining(enterprise.name),
       }),
     ]);
-    const invitationsRefused = await t.db.run((m) => m.getRepository(InvitationEntity).count({ where: { refusedBy: clerk.userId } }));
+    const invitationsRefused = await t.db.read((tx) => countInvitations(tx, { refusedBy: clerk.userId }));
     expect(invitationsRefused).toBe(1);
   });
 });

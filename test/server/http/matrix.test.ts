@@ -1,3 +1,4 @@
+import { insertGrant } from '../../../server/src/db/users';
 import { createLogger } from '../../../server/src/logger';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { createApp } from '../../../server/src/app';
@@ -29,13 +30,17 @@ describe('role × route matrix', () => {
       if (role === 'enterprise' || role === 'provider') {
         // These roles come from registering an enterprise or a filing; granted directly here.
         const { userId } = await t.login(`matrix-${role}`);
-        await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-          newId(),
-          userId,
-          role,
-          null,
-          Date.now(),
-        ]);
+        await t.db.transaction((tx) =>
+          insertGrant(tx, {
+            id: newId(),
+            userId: userId,
+            role: role,
+            countyCode: null,
+            grantedBy: null,
+            invitationId: null,
+            createdAt: Date.now(),
+          }),
+        );
       } else {
         await t.grant(token, role, role.startsWith('county_') ? '230717' : undefined);
       }

@@ -1,3 +1,4 @@
+import { clearAccessTokens, clearOutbox } from '../../../server/src/db/testing';
 import { TEMPLATE_SEND_PATH } from '../../../server/sandbox';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
 import { clientMsgIdOf } from '../../../server/src/modules/notifications/worker';
@@ -15,8 +16,10 @@ beforeAll(async () => {
 afterAll(() => b.close());
 beforeEach(async () => {
   b.sandbox.control.reset();
-  await b.db.query('DELETE FROM notifications');
-  await b.db.query('DELETE FROM wechat_tokens');
+  await b.db.transaction(async (tx) => {
+    await clearOutbox(tx);
+    await clearAccessTokens(tx);
+  });
 });
 
 async function templateOnly(name: string, eventKey: string): Promise<string> {

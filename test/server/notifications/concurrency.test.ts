@@ -1,5 +1,6 @@
 import { openDatabase, type Database } from '../../../server/src/db/database';
-import { UserEntity, type UserRow } from '../../../server/src/db/entities';
+import { insertUsers } from '../../../server/src/db/testing';
+import type { User as UserRow } from '../../../server/src/db/users';
 import { newId } from '../../../server/src/ids';
 import { enqueueNotifications } from '../../../server/src/modules/notifications/outbox';
 import type { OutboxWorker, RoundStats } from '../../../server/src/modules/notifications/worker';
@@ -53,7 +54,7 @@ test(`two workers over ${N} notifications: none sent twice, none lost`, async ()
     if (i % 3 !== 0) b.sandbox.control.grantSubscription(`mp-race-${i}`, 'sbx-mp-progress', 1);
   }
   await b.db.transaction(async (tx) => {
-    for (let i = 0; i < N; i += 200) await tx.getRepository(UserEntity).insert(users.slice(i, i + 200));
+    for (let i = 0; i < N; i += 200) await insertUsers(tx, users.slice(i, i + 200));
     for (const [i, u] of users.entries()) {
       await enqueueNotifications(
         tx,

@@ -1,3 +1,4 @@
+import { clearAccessTokens, clearNotificationPreferences, clearOutbox, clearRoleGrants } from '../../../server/src/db/testing';
 import { SUBSCRIBE_SEND_PATH, TEMPLATE_SEND_PATH } from '../../../server/sandbox';
 import { TEMPLATES } from '../../../server/src/modules/notifications/templates';
 import { CHANNEL_MAP } from '../../../server/src/modules/notifications/channels';
@@ -16,11 +17,13 @@ beforeAll(async () => {
 afterAll(() => b.close());
 beforeEach(async () => {
   b.sandbox.control.reset();
-  await b.db.query('DELETE FROM notifications');
-  await b.db.query('DELETE FROM notification_preferences');
-  await b.db.query('DELETE FROM user_roles');
-  // reset() forgets the sandbox's tokens: start each test without a stored one.
-  await b.db.query('DELETE FROM wechat_tokens');
+  await b.db.transaction(async (tx) => {
+    await clearOutbox(tx);
+    await clearNotificationPreferences(tx);
+    await clearRoleGrants(tx);
+    // reset() forgets the sandbox's tokens: start each test without a stored one.
+    await clearAccessTokens(tx);
+  });
 });
 
 const SECOND = 1_000;

@@ -1,5 +1,7 @@
-import { ApplicationEventEntity, ReviewOpinionEntity, type ApplicationRow } from '../../../server/src/db/entities';
-import { insertRow } from '../../../server/src/db/rows';
+import type { ApplicationRow } from '../../../server/src/db/applications';
+import { appendEvent } from '../../../server/src/db/applications/history';
+import { insertOpinion } from '../../../server/src/db/opinions';
+import { countDigestRuns, setApplicationUpdatedAt } from '../../../server/src/db/testing';
 import { newId } from '../../../server/src/ids';
 import { NotificationPreferences } from '../../../server/src/modules/notifications/preferences';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
@@ -70,12 +72,11 @@ beforeAll(async () => {
     ),
   };
   // The review entered county_review 20 days ago by its history, although edited since.
-  await b.db.query('UPDATE applications SET updated_at = ? WHERE id = ?', [t - DAY, apps.review.id]);
+  await b.db.transaction((tx) => setApplicationUpdatedAt(tx, apps.review.id, t - DAY));
   await b.db.transaction((tx) =>
-    insertRow(tx, ApplicationEventEntity, {
+    appendEvent(tx, {
       id: newId(),
       applicationId: apps.review.id,
-      seq: 1,
       event: 'confirm',
       fromStatus: 'provider_check',
       toStatus: 'county_review',
@@ -89,7 +90,7 @@ beforeAll(async () => {
   );
   // County finance has already given its opinion in this round: the review waits only for MIIT.
   await b.db.transaction((tx) =>
-    insertRow(tx, ReviewOpinionEntity, {
+    insertOpinion(tx, {
       id: newId(),
       applicationId: apps.review.id,
       round: apps.review.round,
@@ -115,7 +116,7 @@ afterAll(() => b.close());
 test('before the digest time nothing is written', async () => {
   b.clock.t = MONDAY_9AM - 2 * HOUR; // 07:00
   expect(await b.worker().runDigests()).toBe(0);
-  expect(await b.db.query('SELECT * FROM notification_digest_runs')).toHaveLength(0);
+  expect(await b.db.read((tx) => countDigestRuns(tx))).toBe(0);
 });
 
 test('at 09:00 each reviewer gets their own digest, once; quiet hours wait', async () => {

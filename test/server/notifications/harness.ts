@@ -2,11 +2,11 @@
  * A worker test bench: a real database (SQLite in memory, or MariaDB when DATABASE_URL is set), the
  * WeChat sandbox, the real clients pointed at it, and a clock the test moves.
  */
+import type { Role } from '../../../shared/src/contracts/roles';
 import pino from 'pino';
 import type { Config } from '../../../server/src/config';
 import type { Database } from '../../../server/src/db/database';
-import { UserEntity, UserRoleEntity, type UserRow } from '../../../server/src/db/entities';
-import { insertRow } from '../../../server/src/db/rows';
+import { insertGrant, insertUser, type User as UserRow } from '../../../server/src/db/users';
 import { DbTokenStore } from '../../../server/src/db/tokenStore';
 import { newId } from '../../../server/src/ids';
 import { enqueueNotifications, type NotificationRequest } from '../../../server/src/modules/notifications/outbox';
@@ -31,7 +31,7 @@ export interface Bench {
   advance(ms: number): void;
   worker(options?: { settings?: NotificationSettingsOverrides; hooks?: OutboxWorkerHooks; db?: Database }): OutboxWorker;
   user(name: string, options?: { mp?: boolean; oa?: boolean; status?: UserRow['status'] }): Promise<UserRow>;
-  grantRole(userId: string, role: string, countyCode?: string | null): Promise<void>;
+  grantRole(userId: string, role: Role, countyCode?: string | null): Promise<void>;
   enqueue(req: NotificationRequest): Promise<void>;
   /** Rounds until nothing is claimed; answers the summed stats. */
   drain(worker: OutboxWorker, maxRounds?: number): Promise<RoundStats>;
@@ -103,12 +103,12 @@ export async function openBench(options: { maxRecorded?: number } = {}): Promise
         createdAt: clock.t,
         updatedAt: clock.t,
       };
-      await db.transaction((tx) => insertRow(tx, UserEntity, row));
+      await db.transaction((tx) => insertUser(tx, row));
       return row;
     },
     async grantRole(userId, role, countyCode = null) {
       await db.transaction((tx) =>
-        insertRow(tx, UserRoleEntity, {
+        insertGrant(tx, {
           id: newId(),
           userId,
           role,
@@ -116,7 +116,6 @@ export async function openBench(options: { maxRecorded?: number } = {}): Promise
           grantedBy: null,
           invitationId: null,
           createdAt: clock.t,
-          revokedAt: null,
         }),
       );
     },

@@ -1,3 +1,4 @@
+import { clearAccessTokens, clearOutbox } from '../../../server/src/db/testing';
 import { buildSubscribeMessage, buildTemplateMessage, CHANNEL_MAP } from '../../../server/src/modules/notifications/channels';
 import { resolveNotificationSettings } from '../../../server/src/modules/notifications/settings';
 import { TEMPLATES, type TemplateName } from '../../../server/src/modules/notifications/templates';
@@ -17,8 +18,10 @@ beforeEach(async () => {
   b.sandbox.control.reset();
   // The harness starts lenient; here every refusal is on, as in WeChat.
   b.sandbox.control.configure({ strictSubscriptions: true, strictFollowers: true, strictPages: true });
-  await b.db.query('DELETE FROM notifications');
-  await b.db.query('DELETE FROM wechat_tokens');
+  await b.db.transaction(async (tx) => {
+    await clearOutbox(tx);
+    await clearAccessTokens(tx);
+  });
 });
 
 /** Values that push every rule: Chinese in codes, long names, line breaks, amounts with separators. */

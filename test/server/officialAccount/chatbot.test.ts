@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { ReviewOpinionEntity, type ReviewOpinionRow } from '../../../server/src/db/entities';
-import { insertRow } from '../../../server/src/db/rows';
+import { insertOpinion, type Opinion as ReviewOpinionRow } from '../../../server/src/db/opinions';
+import { overwriteFollowerFlow } from '../../../server/src/db/testing';
 import { newId } from '../../../server/src/ids';
 import { TRUNCATED_SUFFIX } from '../../../server/src/modules/officialAccount/texts';
 import { recordFollowerUnionid } from '../../../server/src/modules/officialAccount/binding';
@@ -43,7 +43,7 @@ describe('official account chatbot', () => {
       createdAt: Date.now(),
       ...fields,
     };
-    await t.db.transaction((tx) => insertRow(tx, ReviewOpinionEntity, row));
+    await t.db.transaction((tx) => insertOpinion(tx, row));
   }
 
   const bytes = (s: string | null) => Buffer.byteLength(s ?? '', 'utf8');
@@ -413,9 +413,14 @@ describe('official account chatbot', () => {
 
     test('a damaged stored state is dropped, not trusted', async () => {
       await say(t, 'oa-damaged', '自测');
-      await t.db.query("UPDATE oa_followers SET flow = ? WHERE openid = 'oa-damaged'", [
-        JSON.stringify({ policy: 'yichun-2023-cloud', asOf: '2024-01-01', answers: { registeredInYichun: 'maybe' }, stop: null }),
-      ]);
+      await t.db.transaction((tx) =>
+        overwriteFollowerFlow(tx, 'oa-damaged', {
+          policy: 'yichun-2023-cloud',
+          asOf: '2024-01-01',
+          answers: { registeredInYichun: 'maybe' },
+          stop: null,
+        }),
+      );
       expect(await say(t, 'oa-damaged', '是')).toContain('无法继续');
       expect(await say(t, 'oa-damaged', '是')).toContain('回复下面的文字');
     });

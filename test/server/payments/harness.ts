@@ -2,7 +2,8 @@ import { createPublicKey, createVerify } from 'node:crypto';
 import type { TestApp } from '../../helpers/testApp';
 import type { CreatedPayMerchant } from '../../../server/sandbox/pay';
 import { makeEnterprise, makeProvider, type User } from '../applications/county/setup';
-import type { EnterpriseRow, ProviderRow } from '../../../server/src/db/entities';
+import type { EnterpriseRow } from '../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../server/src/db/testing';
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 

@@ -208,10 +208,10 @@ describe('paying the provider through the platform', () => {
     expect(seen.body.payments ?? seen.body.application?.payments).toEqual([
       expect.objectContaining({ verified: true, amountFen: 12_000_000 }),
     ]);
-    const flags: { code: string }[] = await t.db.run(async (m) =>
+    const flags: { code: string }[] = await t.db.read(async (tx) =>
       (await import('../../../server/src/modules/applications/flags')).applicationFlags(
-        m,
-        (await (await import('../../../server/src/db/applications')).findApplication(m, app.id))!,
+        tx,
+        (await (await import('../../../server/src/db/applications')).findApplication(tx, app.id))!,
       ),
     );
     expect(flags.map((f) => f.code)).not.toContain('unverified_payments');

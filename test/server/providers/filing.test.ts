@@ -2,7 +2,7 @@ import JSZip from 'jszip';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { completeProviderFiling } from '../../fixtures/providerFiling';
 import { FILING_MATERIALS, REQUIRED_FILING_MATERIAL_KINDS } from '../../../shared/src/contracts/providerFiling';
-import { AuditEntity, NotificationEntity, ProviderEventEntity } from '../../../server/src/db/entities';
+import { auditRecordsMatching, notificationsMatching, providerEventsMatching } from '../../../server/src/db/testing';
 import { assertSelectableProvider } from '../../../server/src/modules/providers/registry';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 
@@ -104,7 +104,7 @@ describe('provider filing (备案): the whole life on the API', () => {
     expect([res.status, res.body.error?.details]).toEqual([200, undefined]);
     expect(res.body.filing.status).toBe('submitted');
     version = res.body.filing.version;
-    const alerts = await t.db.run((m) => m.getRepository(NotificationEntity).find({ where: { template: 'filing.submitted' } }));
+    const alerts = await t.db.read((tx) => notificationsMatching(tx, { template: 'filing.submitted' }));
     expect(new Set(alerts.map((a) => a.recipientUserId))).toEqual(new Set([reviewer.userId, reviewer2.userId]));
     // Submitted: the provider can no longer change form or files.
     expect(
@@ -165,10 +165,8 @@ describe('provider filing (备案): the whole life on the API', () => {
     expect(returned.status).toBe(200);
     expect(returned.body.filing.status).toBe('returned');
     version = returned.body.filing.version;
-    const inbox = await t.db.run((m) =>
-      m
-        .getRepository(NotificationEntity)
-        .find({ where: { recipientUserId: provider.userId, template: 'filing.returned', channel: 'inbox' } }),
+    const inbox = await t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: provider.userId, template: 'filing.returned', channel: 'inbox' }),
     );
     expect(inbox).toHaveLength(1);
     expect(JSON.stringify(inbox[0].payload)).toContain('验收报告');
@@ -213,13 +211,9 @@ describe('provider filing (备案): the whole life on the API', () => {
       .set(bearer(reviewer2.token))
       .send({ version, conditions: [1, 2, 3, 4, 5] });
     expect(again.status).toBe(409);
-    const history = await t.db.run((m) =>
-      m.getRepository(ProviderEventEntity).find({ where: { providerId: filingId }, order: { seq: 'ASC' } }),
-    );
+    const history = await t.db.read((tx) => providerEventsMatching(tx, { providerId: filingId }));
     expect(history.filter((h) => h.event === 'approve' || h.event === 'reject')).toHaveLength(1);
-    const approvals = await t.db.run((m) =>
-      m.getRepository(NotificationEntity).find({ where: { recipientUserId: provider.userId, template: 'filing.approved' } }),
-    );
+    const approvals = await t.db.read((tx) => notificationsMatching(tx, { recipientUserId: provider.userId, template: 'filing.approved' }));
     expect(approvals.filter((n) => n.channel === 'inbox')).toHaveLength(1);
   });
 
@@ -238,7 +232,7 @@ describe('provider filing (备案): the whole life on the API', () => {
     expect(history.body.items.map((h: { event: string }) => h.event)).toEqual(
       expect.arrayContaining(['create', 'save', 'submit', 'return', 'approve']),
     );
-    const audit = await t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `provider:${filingId}` } }));
+    const audit = await t.db.read((tx) => auditRecordsMatching(tx, { chain: `provider:${filingId}` }));
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(['filing.create', 'filing.submit', 'filing.return', 'filing.approve', 'file.upload']),
     );
@@ -304,9 +298,7 @@ describe('provider filing (备案): the whole life on the API', () => {
     await expect(
       t.db.transaction((tx) => assertSelectableProvider(tx, filingId, { signedOn: '2023-01-02', namedAlready: false })),
     ).rejects.toThrow(/撤销/);
-    const notice = await t.db.run((m) =>
-      m.getRepository(NotificationEntity).find({ where: { recipientUserId: provider.userId, template: 'filing.revoked' } }),
-    );
+    const notice = await t.db.read((tx) => notificationsMatching(tx, { recipientUserId: provider.userId, template: 'filing.revoked' }));
     expect(notice.length).toBeGreaterThanOrEqual(1);
   });
 

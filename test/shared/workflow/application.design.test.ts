@@ -101,6 +101,9 @@ const ROWS: Row<ApplicationState, ApplicationEvent, ApplicationContext>[] = [
   { from: 'county_review', event: 'withdraw', roles: ['enterprise'], to: 'withdrawn', effects: ['alertCountyReviewers'] },
   // The joint report, signed by both departments, reports each application to the city.
   { from: 'county_approved', event: 'report', roles: COUNTY, to: 'reported', effects: ['alertCityReviewers', 'notifyEnterprise'] },
+  // A draft joint report corrected without it, or cancelled, with a reason (DESIGN.md "Corrections after the fact"):
+  // it stays approved by the county, free for another report; nothing the enterprise sees changes.
+  { from: 'county_approved', event: 'leave_report', roles: COUNTY, to: 'county_approved', effects: [], guards: ['reasonGiven'] },
   // City MIIT fixes the 核定金额 (never above the payable amount; a reason when lower).
   {
     from: 'reported',
@@ -137,6 +140,15 @@ const ROWS: Row<ApplicationState, ApplicationEvent, ApplicationContext>[] = [
     roles: ['city_miit'],
     to: 'rejected',
     effects: ['notifyEnterprise', 'notifyProvider'],
+    guards: ['reasonGiven'],
+  },
+  // A draft list cancelled before its co-signature: its applications return to where they were, the enterprise told.
+  {
+    from: 'listed',
+    event: 'list_cancelled',
+    roles: ['city_miit'],
+    to: 'city_approved',
+    effects: ['notifyEnterprise'],
     guards: ['reasonGiven'],
   },
   // City finance approves the list.
@@ -267,6 +279,8 @@ describe('application: a reason is at least two characters once trimmed', () => 
     ['reported', 'city_return', 'city_miit'],
     ['reported', 'city_reject', 'city_miit'],
     ['listed', 'take_off_list', 'city_miit'],
+    ['listed', 'list_cancelled', 'city_miit'],
+    ['county_approved', 'leave_report', 'county_miit'],
     ['listed', 'city_reject', 'city_miit'],
     ['disbursed', 'reverse_payment', 'city_finance'],
   ];

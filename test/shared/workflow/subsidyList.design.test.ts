@@ -51,8 +51,8 @@ checkAgainstDesign(listMachine, {
   states: LIST_STATES,
   events: LIST_EVENTS,
   initial: 'draft',
-  finals: ['approved'],
-  reviewerLabels: { draft: '草稿', cosigned: '已会签', notice: '公示中', approved: '已审批' },
+  finals: ['approved', 'cancelled'],
+  reviewerLabels: { draft: '草稿', cosigned: '已会签', notice: '公示中', approved: '已审批', cancelled: '已撤销' },
   rows: [
     {
       from: 'draft',
@@ -78,6 +78,16 @@ checkAgainstDesign(listMachine, {
       effects: [],
       guards: ['drafter', 'notEmpty'],
       refusedAs: { drafter: { guard: 'cosignerNotDrafter', reason: '起草名单的人不能会签同一份名单' } },
+    },
+    // DESIGN.md "Corrections after the fact": before its co-signature city MIIT may cancel the draft with a reason;
+    // its applications return to where they were, and city finance, who would co-sign it, is told.
+    {
+      from: 'draft',
+      event: 'cancel',
+      roles: ['city_miit'],
+      to: 'cancelled',
+      effects: ['returnApplications', 'alertCityFinance'],
+      guards: ['reasonGiven'],
     },
     {
       from: 'cosigned',
@@ -174,11 +184,13 @@ checkAgainstDesign(listMachine, {
       remove_item: '名单已是“已会签”，不能再增减申请',
       cosign: '名单已是“已会签”，不能再会签',
       record_objection: '名单不在公示期，不能登记公示异议',
+      cancel: '名单已经市财政局会签，不能再撤销',
     },
     notice: {
       add_items: '名单已是“公示中”，不能再增减申请',
       remove_item: '名单已是“公示中”，不能再增减申请',
       cosign: '名单已是“公示中”，不能再会签',
+      cancel: '名单已经市财政局会签，不能再撤销',
     },
     approved: {
       add_items: '名单已是“已审批”，不能再增减申请',
@@ -188,6 +200,17 @@ checkAgainstDesign(listMachine, {
       record_objection: '名单不在公示期，不能登记公示异议',
       decide_objection: '这件异议已经处理过了',
       approve: '名单已经审批',
+      cancel: '名单已经审批，不能再撤销',
+    },
+    cancelled: {
+      add_items: '名单已撤销，不能再增减申请，请起草新的名单',
+      remove_item: '名单已撤销，不能再增减申请，请起草新的名单',
+      cosign: '名单已撤销，不能再会签',
+      notice: '名单已撤销，不能公示',
+      record_objection: '名单不在公示期，不能登记公示异议',
+      decide_objection: '名单已撤销，异议无需再处理',
+      approve: '名单已撤销，不能审批',
+      cancel: '名单已经撤销',
     },
   },
 });

@@ -9,7 +9,7 @@ import { refreshUser } from '../../../services/account';
 import { openGenerated } from '../../../services/preview';
 import { showModal, showToast } from '../../../services/wxp';
 import { formatFen } from '../../../logic/money';
-import { orUnfilled, today } from '../../../logic/format';
+import { formatTime, orUnfilled, today } from '../../../logic/format';
 import type { ListDetail, ListObjection } from '../../../shared/contracts/responses';
 import type { Role } from '../../../shared/contracts/roles';
 
@@ -32,6 +32,8 @@ Component(
       canObject: false,
       canDecideObjection: false,
       canApprove: false,
+      canCancel: false,
+      versions: [] as { seq: number; title: string; sub: string }[],
       noticeStart: '',
       noticeEnd: '',
     },
@@ -67,6 +69,13 @@ Component(
           canObject: l.status === 'notice' && (role === 'city_miit' || role === 'city_finance'),
           canDecideObjection: role === 'city_miit',
           canApprove: role === 'city_finance' && (l.status === 'cosigned' || l.status === 'notice'),
+          // Before its co-signature city MIIT may cancel the draft with a reason (DESIGN.md "Corrections after the fact").
+          canCancel: role === 'city_miit' && l.status === 'draft',
+          versions: d.versions.map((v) => ({
+            seq: v.seq,
+            title: `第 ${v.seq} 版 · ${v.changeLabel} · ${v.applicationIds.length} 份申请`,
+            sub: `${formatTime(v.at)}${v.actorRoleLabel ? ` · ${v.actorRoleLabel}` : ''}${v.reason ? ` · 原因：${v.reason}` : ''}`,
+          })),
           noticeStart: l.noticeStart ?? this.data.noticeStart,
           noticeEnd: l.noticeEnd ?? this.data.noticeEnd,
         });
@@ -83,6 +92,12 @@ Component(
       async onRemove(e: WechatMiniprogram.BaseEvent) {
         const reason = await this.ask('移出名单', '移出原因');
         if (reason) this.show(await api.removeListItem(this.data.id, String(e.currentTarget.dataset.id), this.data.version, reason));
+      },
+      async onCancelList() {
+        const reason = await this.ask('撤销名单', '撤销原因');
+        if (!reason) return;
+        this.show(await api.cancelList(this.data.id, this.data.version, reason));
+        showToast({ title: '已撤销', icon: 'success' });
       },
       async onCosign() {
         this.show(await api.cosignList(this.data.id, this.data.version));

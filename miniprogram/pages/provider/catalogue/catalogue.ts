@@ -5,7 +5,8 @@
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { formatFen } from '../../../logic/money';
-import { PRICE_UNITS, type ProviderFilingForm } from '../../../shared/contracts/providerFiling';
+import { PRICE_UNITS } from '../../../shared/contracts/filingChoices';
+import type { ProviderFilingForm } from '../../../shared/contracts/providerFiling';
 import { navigateTo } from '../../../services/wxp';
 
 function unitSuffix(unit: string | undefined): string {

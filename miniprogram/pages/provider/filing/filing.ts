@@ -22,7 +22,8 @@ import {
   type FieldSpec,
   type ListSpec,
 } from '../../../logic/filingForm';
-import { charCount, DECLARATION_TEXT, type ProviderFilingForm } from '../../../shared/contracts/providerFiling';
+import { charCount, DECLARATION_TEXT } from '../../../shared/contracts/filingChoices';
+import type { ProviderFilingForm } from '../../../shared/contracts/providerFiling';
 import { FILING_MATERIALS, filingSubmitProblems, type FilingIssue } from '../../../shared/rules/filingSubmit';
 import type { FilingEvent, FilingView, StoredFile } from '../../../shared/contracts/responses';
 import { showModal, showToast } from '../../../services/wxp';

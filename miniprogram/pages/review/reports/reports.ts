@@ -10,7 +10,7 @@ import { formatTime, today } from '../../../logic/format';
 import type { JointReportList } from '../../../shared/contracts/responses';
 
 type ReportListItem = JointReportList['items'][number];
-import { showToast } from '../../../services/wxp';
+import { showModal, showToast } from '../../../services/wxp';
 
 interface ReportRow {
   id: string;
@@ -22,7 +22,15 @@ interface ReportRow {
   miit: string;
   finance: string;
   canSign: boolean;
+  /** A draft not yet signed by both (DESIGN.md "Corrections after the fact"): its drafting department may cancel it. */
+  canWithdraw: boolean;
+  /** A cancelled report is never printed (the server refuses it too). */
+  canPrint: boolean;
 }
+
+/** The server's rule for a 文号, said before sending: the year in 〔〕, ending in 号. */
+const DOC_NO = /[〔[(（]\s*\d{4}\s*[〕\])）]/;
+const DOC_NO_RULE = '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾';
 
 const row = (r: ReportListItem): ReportRow => ({
   id: r.id,
@@ -33,7 +41,9 @@ const row = (r: ReportListItem): ReportRow => ({
   countText: `${r.applicationCount ?? 0} 份，${formatFen(r.totalAppliedFen ?? 0)}`,
   miit: r.miitSignedAt ? `已签发 ${formatTime(r.miitSignedAt)}` : '未签发',
   finance: r.financeSignedAt ? `已签发 ${formatTime(r.financeSignedAt)}` : '未签发',
-  canSign: r.status !== 'submitted',
+  canSign: r.status === 'draft' || r.status === 'signing',
+  canWithdraw: r.status === 'draft' || r.status === 'signing',
+  canPrint: r.status !== 'cancelled',
 });
 
 Component(
@@ -76,8 +86,8 @@ Component(
         // The server's rule, said before sending: the year in 〔〕, ending in 号.
         const problem = !docNo
           ? '请填写文号'
-          : !/[〔[(（]\s*\d{4}\s*[〕\])）]/.test(docNo) || !/号$/.test(docNo)
-            ? '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾'
+          : !DOC_NO.test(docNo) || !/号$/.test(docNo)
+            ? DOC_NO_RULE
             : !this.data.picked.length
               ? '请至少选择一份申请'
               : '';
@@ -95,6 +105,55 @@ Component(
         if (!r) return;
         await api.signJointReport(r.id, r.version);
         showToast({ title: '已签发', icon: 'success' });
+        await this.load();
+      },
+      /** The text of an editable dialog, or null when the person changed their mind. */
+      async prompt(title: string, placeholderText: string, confirmText: string): Promise<string | null> {
+        const res = await showModal({ title, content: '', editable: true, placeholderText, confirmText });
+        return res.confirm ? res.content.trim() : null;
+      },
+      /**
+       * Corrects a draft report's 文号 with a reason (the date and members through the API); a first
+       * signature no longer counts, and both departments sign the corrected report.
+       */
+      async onCorrect(e: WechatMiniprogram.BaseEvent) {
+        const r = this.data.reports.find((x) => x.id === String(e.currentTarget.dataset.id));
+        if (!r) return;
+        const docNo = await this.prompt(`更正文号（现为 ${r.docNo}）`, '更正后的文号', '下一步');
+        if (docNo === null) return;
+        if (!DOC_NO.test(docNo) || !/号$/.test(docNo)) {
+          void showModal({ title: '请修改', content: DOC_NO_RULE, showCancel: false });
+          return;
+        }
+        const reason = await this.prompt('更正原因', '更正原因（另一部门将看到）', '更正');
+        if (reason === null) return;
+        if ([...reason].length < 2) {
+          void showModal({ title: '请补充', content: '请填写更正原因（至少 2 个字）', showCancel: false });
+          return;
+        }
+        await api.correctJointReport(r.id, { version: r.version, docNo, reason });
+        showToast({ title: '已更正', icon: 'success' });
+        await this.load();
+      },
+      /** Cancels a draft report with a reason (the other department reads it); the server decides who may. */
+      async onCancel(e: WechatMiniprogram.BaseEvent) {
+        const r = this.data.reports.find((x) => x.id === String(e.currentTarget.dataset.id));
+        if (!r) return;
+        const res = await showModal({
+          title: `撤销联合行文 ${r.docNo}`,
+          content: '',
+          editable: true,
+          placeholderText: '撤销原因（另一部门将看到）',
+          confirmText: '撤销',
+        });
+        if (!res.confirm) return;
+        const reason = res.content.trim();
+        if ([...reason].length < 2) {
+          void showModal({ title: '请补充', content: '请填写撤销原因（至少 2 个字）', showCancel: false });
+          return;
+        }
+        await api.cancelJointReport(r.id, r.version, reason);
+        showToast({ title: '已撤销', icon: 'success' });
         await this.load();
       },
       onDocument(e: WechatMiniprogram.BaseEvent) {

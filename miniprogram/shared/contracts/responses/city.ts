@@ -277,7 +277,7 @@ export type BudgetView = {
 };
 
 // Written out from z.output<typeof listStatusSchema>.
-export type ListStatus = "draft" | "approved" | "cosigned" | "notice";
+export type ListStatus = "draft" | "approved" | "cosigned" | "notice" | "cancelled";
 
 // Written out from z.output<typeof listSummarySchema>.
 export type ListSummary = {
@@ -287,7 +287,7 @@ export type ListSummary = {
   year: number;
   batchNo: number;
   title: string;
-  status: "draft" | "approved" | "cosigned" | "notice";
+  status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
   statusLabel: string;
   noticeStart: string | null;
   noticeEnd: string | null;
@@ -308,7 +308,7 @@ export type ListList = {
     year: number;
     batchNo: number;
     title: string;
-    status: "draft" | "approved" | "cosigned" | "notice";
+    status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;
     noticeEnd: string | null;
@@ -401,7 +401,7 @@ export type ListDetail = {
     year: number;
     batchNo: number;
     title: string;
-    status: "draft" | "approved" | "cosigned" | "notice";
+    status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;
     noticeEnd: string | null;
@@ -510,6 +510,20 @@ export type ListDetail = {
     createdAt: number;
   }[];
   approvalBlockers: string[];
+  versions: {
+    seq: number;
+    change: "cancelled" | "created" | "corrected";
+    changeLabel: string;
+    docNo: string | null;
+    docDate: string | null;
+    applicationIds: string[];
+    trackingNos: string[];
+    reason: string | null;
+    actorId: string;
+    actorName: string | null;
+    actorRoleLabel: string | null;
+    at: number;
+  }[];
 };
 
 // Written out from z.output<typeof objectionDecisionSchema>.
@@ -521,7 +535,7 @@ export type ObjectionDecision = {
     year: number;
     batchNo: number;
     title: string;
-    status: "draft" | "approved" | "cosigned" | "notice";
+    status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;
     noticeEnd: string | null;
@@ -630,6 +644,20 @@ export type ObjectionDecision = {
     createdAt: number;
   }[];
   approvalBlockers: string[];
+  versions: {
+    seq: number;
+    change: "cancelled" | "created" | "corrected";
+    changeLabel: string;
+    docNo: string | null;
+    docDate: string | null;
+    applicationIds: string[];
+    trackingNos: string[];
+    reason: string | null;
+    actorId: string;
+    actorName: string | null;
+    actorRoleLabel: string | null;
+    at: number;
+  }[];
   objection: {
     id: string;
     listId: string;

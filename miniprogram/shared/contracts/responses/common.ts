@@ -27,7 +27,7 @@ export type Issue = {
 // Written out from z.output<typeof errorAnswerSchema>.
 export type ErrorAnswer = {
   error: {
-    code: "conflict" | "invalid_input" | "bad_request" | "unauthenticated" | "callback_refused" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "stale_version" | "version_required" | "invalid_transition" | "not_editable" | "role_not_held" | "role_already_held" | "separation_of_duties" | "invitation_used" | "invitation_closed" | "invitation_revoked" | "invitation_expired" | "already_member" | "filing_exists" | "application_exists" | "file_limit_reached" | "file_superseded" | "opinion_given" | "already_signed" | "form_superseded" | "newer_version_signed" | "not_reportable" | "already_submitted" | "doc_no_taken" | "not_city_approved" | "empty_list" | "not_in_notice" | "notice_running" | "not_cosigned" | "objection_pending" | "already_decided" | "no_budget" | "over_budget" | "already_disbursed" | "account_missing" | "account_name_mismatch" | "voucher_used" | "voucher_reversed" | "not_a_payment" | "already_reversed" | "provider_not_approved" | "mchid_taken" | "merchant_refused" | "wechat_pay_not_offered" | "already_paid" | "payment_closed" | "payment_expired" | "other_payer" | "ordering" | "no_openid" | "not_paid" | "refund_pending" | "refund_refused" | "payment_used" | "already_resolved" | "wechat_pay_refused" | "internal" | "upstream_unavailable" | "unavailable";
+    code: "conflict" | "invalid_input" | "bad_request" | "unauthenticated" | "callback_refused" | "forbidden" | "not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "stale_version" | "version_required" | "invalid_transition" | "not_editable" | "role_not_held" | "role_already_held" | "separation_of_duties" | "invitation_used" | "invitation_closed" | "invitation_revoked" | "invitation_expired" | "already_member" | "filing_exists" | "application_exists" | "file_limit_reached" | "file_superseded" | "opinion_given" | "already_signed" | "form_superseded" | "newer_version_signed" | "not_reportable" | "already_submitted" | "doc_no_taken" | "report_cancelled" | "nothing_changed" | "list_cosigned" | "list_cancelled" | "not_city_approved" | "empty_list" | "not_in_notice" | "notice_running" | "not_cosigned" | "objection_pending" | "already_decided" | "no_budget" | "over_budget" | "already_disbursed" | "account_missing" | "account_name_mismatch" | "voucher_used" | "voucher_reversed" | "not_a_payment" | "already_reversed" | "provider_not_approved" | "mchid_taken" | "merchant_refused" | "wechat_pay_not_offered" | "already_paid" | "payment_closed" | "payment_expired" | "other_payer" | "ordering" | "no_openid" | "not_paid" | "refund_pending" | "refund_refused" | "payment_used" | "already_resolved" | "wechat_pay_refused" | "internal" | "upstream_unavailable" | "unavailable";
     message: string;
     details: {
       path: string;
@@ -63,4 +63,21 @@ export type OpenApiDocument = {
     version: string;
   };
   paths: Record<string, unknown>;
+};
+
+/** One version of a drafted document (joint report, proposed list): 文号, date, members, who changed it, when and why. */
+// Written out from z.output<typeof documentVersionSchema>.
+export type DocumentVersion = {
+  seq: number;
+  change: "cancelled" | "created" | "corrected";
+  changeLabel: string;
+  docNo: string | null;
+  docDate: string | null;
+  applicationIds: string[];
+  trackingNos: string[];
+  reason: string | null;
+  actorId: string;
+  actorName: string | null;
+  actorRoleLabel: string | null;
+  at: number;
 };

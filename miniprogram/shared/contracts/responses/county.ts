@@ -466,9 +466,10 @@ export type JointReportSummary = {
   countyName: string;
   docNo: string;
   reportDate: string;
-  status: "draft" | "submitted" | "signing";
+  status: "draft" | "cancelled" | "submitted" | "signing";
   statusLabel: string;
   version: number;
+  draftedDepartment: "miit" | "finance" | null;
   miitSignedBy: string | null;
   miitSignedAt: number | null;
   financeSignedBy: string | null;
@@ -485,9 +486,10 @@ export type JointReportList = {
     countyName: string;
     docNo: string;
     reportDate: string;
-    status: "draft" | "submitted" | "signing";
+    status: "draft" | "cancelled" | "submitted" | "signing";
     statusLabel: string;
     version: number;
+    draftedDepartment: "miit" | "finance" | null;
     miitSignedBy: string | null;
     miitSignedAt: number | null;
     financeSignedBy: string | null;
@@ -506,9 +508,10 @@ export type JointReport = {
   countyName: string;
   docNo: string;
   reportDate: string;
-  status: "draft" | "submitted" | "signing";
+  status: "draft" | "cancelled" | "submitted" | "signing";
   statusLabel: string;
   version: number;
+  draftedDepartment: "miit" | "finance" | null;
   miitSignedBy: string | null;
   miitSignedAt: number | null;
   financeSignedBy: string | null;
@@ -537,6 +540,20 @@ export type JointReport = {
       round: number | null;
     }[];
   }[];
+  versions: {
+    seq: number;
+    change: "cancelled" | "created" | "corrected";
+    changeLabel: string;
+    docNo: string | null;
+    docDate: string | null;
+    applicationIds: string[];
+    trackingNos: string[];
+    reason: string | null;
+    actorId: string;
+    actorName: string | null;
+    actorRoleLabel: string | null;
+    at: number;
+  }[];
 };
 
 // Written out from z.output<typeof jointReportEnvelopeSchema>.
@@ -547,9 +564,10 @@ export type JointReportEnvelope = {
     countyName: string;
     docNo: string;
     reportDate: string;
-    status: "draft" | "submitted" | "signing";
+    status: "draft" | "cancelled" | "submitted" | "signing";
     statusLabel: string;
     version: number;
+    draftedDepartment: "miit" | "finance" | null;
     miitSignedBy: string | null;
     miitSignedAt: number | null;
     financeSignedBy: string | null;
@@ -577,6 +595,20 @@ export type JointReportEnvelope = {
         } | null;
         round: number | null;
       }[];
+    }[];
+    versions: {
+      seq: number;
+      change: "cancelled" | "created" | "corrected";
+      changeLabel: string;
+      docNo: string | null;
+      docDate: string | null;
+      applicationIds: string[];
+      trackingNos: string[];
+      reason: string | null;
+      actorId: string;
+      actorName: string | null;
+      actorRoleLabel: string | null;
+      at: number;
     }[];
   };
 };

@@ -90,6 +90,8 @@ export interface Answers {
   'GET /api/v1/county/joint-reports': JointReportList;
   'GET /api/v1/county/joint-reports/:id': JointReportEnvelope;
   'POST /api/v1/county/joint-reports/:id/sign': JointReportEnvelope;
+  'POST /api/v1/county/joint-reports/:id/correct': JointReportEnvelope;
+  'POST /api/v1/county/joint-reports/:id/cancel': JointReportEnvelope;
   'GET /api/v1/city/applications': CityQueue;
   'GET /api/v1/city/applications/:id': CityDetail;
   'POST /api/v1/city/applications/:id/opinion': CityOpinionResult;
@@ -100,6 +102,7 @@ export interface Answers {
   'GET /api/v1/city/lists/:id': ListDetail;
   'POST /api/v1/city/lists/:id/items': ListDetail;
   'POST /api/v1/city/lists/:id/items/:applicationId/remove': ListDetail;
+  'POST /api/v1/city/lists/:id/cancel': ListDetail;
   'POST /api/v1/city/lists/:id/cosign': ListDetail;
   'POST /api/v1/city/lists/:id/notice': ListDetail;
   'POST /api/v1/city/lists/:id/objections': ObjectionEnvelope;

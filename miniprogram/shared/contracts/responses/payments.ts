@@ -102,8 +102,8 @@ export type Payment = {
   contractNo: string | null;
   catalogueItem: string | null;
   requestedBy: "enterprise" | "provider";
-  status: "failed" | "created" | "paid" | "closed";
-  orderStatus: "open" | "ordering" | "failed" | "created" | "paid" | "closed";
+  status: "created" | "failed" | "paid" | "closed";
+  orderStatus: "open" | "created" | "ordering" | "failed" | "paid" | "closed";
   statusLabel: string;
   outTradeNo: string;
   transactionId: string | null;
@@ -141,8 +141,8 @@ export type PaymentEnvelope = {
     contractNo: string | null;
     catalogueItem: string | null;
     requestedBy: "enterprise" | "provider";
-    status: "failed" | "created" | "paid" | "closed";
-    orderStatus: "open" | "ordering" | "failed" | "created" | "paid" | "closed";
+    status: "created" | "failed" | "paid" | "closed";
+    orderStatus: "open" | "created" | "ordering" | "failed" | "paid" | "closed";
     statusLabel: string;
     outTradeNo: string;
     transactionId: string | null;
@@ -181,8 +181,8 @@ export type PaymentList = {
     contractNo: string | null;
     catalogueItem: string | null;
     requestedBy: "enterprise" | "provider";
-    status: "failed" | "created" | "paid" | "closed";
-    orderStatus: "open" | "ordering" | "failed" | "created" | "paid" | "closed";
+    status: "created" | "failed" | "paid" | "closed";
+    orderStatus: "open" | "created" | "ordering" | "failed" | "paid" | "closed";
     statusLabel: string;
     outTradeNo: string;
     transactionId: string | null;

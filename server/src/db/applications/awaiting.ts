@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { num } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
@@ -33,7 +33,7 @@ export interface AwaitingApplication {
 }
 
 /** The applications of a county that wait for the department, oldest change first. */
-export async function awaitingDepartment(tx: TxBrand, countyCode: string, department: CountyDepartment): Promise<AwaitingApplication[]> {
+export async function awaitingDepartment(tx: Tx, countyCode: string, department: CountyDepartment): Promise<AwaitingApplication[]> {
   const rows: {
     id: string;
     tracking_no: string | null;
@@ -59,7 +59,7 @@ export async function awaitingDepartment(tx: TxBrand, countyCode: string, depart
 
 /** How many applications of a county wait for the department, per stage. */
 export async function countAwaitingDepartment(
-  tx: TxBrand,
+  tx: Tx,
   countyCode: string,
   department: CountyDepartment,
 ): Promise<Record<AwaitingStage, number>> {

@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { likeContains, num, numOrNull } from '../values';
 import type { Application } from './index';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
@@ -23,7 +23,7 @@ const CITY_STATE_SQL = CITY_STATES.map((s) => `'${s}'`).join(', ');
  */
 const CITY_VISIBLE_SQL = `(a.status IN (${CITY_STATE_SQL}) OR EXISTS (SELECT 1 FROM application_events ev WHERE ev.application_id = a.id AND ev.from_status IN (${CITY_STATE_SQL})))`;
 
-export async function isCityVisible(tx: TxBrand, app: Pick<Application, 'id' | 'status'>): Promise<boolean> {
+export async function isCityVisible(tx: Tx, app: Pick<Application, 'id' | 'status'>): Promise<boolean> {
   if ((CITY_STATES as readonly string[]).includes(app.status)) return true;
   const rows: unknown[] = await em(tx).query(
     `SELECT 1 FROM application_events WHERE application_id = ? AND from_status IN (${CITY_STATE_SQL})`,
@@ -102,7 +102,7 @@ const SUMMARY_SELECT = `SELECT a.id, a.tracking_no, a.status, a.version, a.count
   FROM applications a JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN providers p ON p.id = a.provider_id`;
 
 /** The given applications by id, with their enterprise and provider (absent ids are left out). */
-export async function cityApplicationsByIds(tx: TxBrand, ids: readonly string[]): Promise<Map<string, CityApplicationRow>> {
+export async function cityApplicationsByIds(tx: Tx, ids: readonly string[]): Promise<Map<string, CityApplicationRow>> {
   const out = new Map<string, CityApplicationRow>();
   for (let i = 0; i < ids.length; i += 200) {
     const chunk = ids.slice(i, i + 200);
@@ -144,10 +144,7 @@ function filterSql(f: CityQueueFilter): { where: string[]; params: unknown[] } {
 }
 
 /** One keyset page of the city's queue, oldest waiting first, and the counts per status over the whole filter. */
-export async function cityQueuePage(
-  tx: TxBrand,
-  f: CityQueueFilter,
-): Promise<{ rows: CityApplicationRow[]; counts: Record<string, number> }> {
+export async function cityQueuePage(tx: Tx, f: CityQueueFilter): Promise<{ rows: CityApplicationRow[]; counts: Record<string, number> }> {
   const base = filterSql(f);
   const where = [...base.where, `a.status IN (${f.statuses.map(() => '?').join(', ')})`];
   const params = [...base.params, ...f.statuses];

@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { likeContains, num, numOrNull } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
@@ -53,7 +53,7 @@ function scope(counties: readonly string[], text: string | null): { from: string
 
 /** How many of the counties' applications matching the search are in each of these stages. */
 export async function countyStageCountsMatching(
-  tx: TxBrand,
+  tx: Tx,
   counties: readonly string[],
   text: string,
   stages: readonly ApplicationState[],
@@ -70,7 +70,7 @@ export async function countyStageCountsMatching(
  * One page, oldest change first (what has waited longest comes first): keyset, no OFFSET, no hydration
  * of whole rows; each row with both departments' opinions of its round, so that a page is one statement.
  */
-export async function countyQueuePage(tx: TxBrand, q: CountyQueueQuery): Promise<CountyQueueRow[]> {
+export async function countyQueuePage(tx: Tx, q: CountyQueueQuery): Promise<CountyQueueRow[]> {
   const { from, where, params } = scope(q.counties, q.text);
   where.push(`a.status IN (${q.statuses.map(() => '?').join(', ')})`);
   params.push(...q.statuses);

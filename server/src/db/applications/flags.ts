@@ -1,12 +1,12 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { num } from '../values';
 
 /** The questions behind a reviewer's flags on an application (modules/applications/flags.ts). */
 
 /** The application's current materials whose bytes another enterprise's application also holds. */
 export async function materialsSharedWithOtherEnterprises(
-  tx: TxBrand,
+  tx: Tx,
   app: { id: string; enterpriseId: string },
 ): Promise<{ kind: string; otherApplicationId: string }[]> {
   const rows: { kind: string; other_owner: string }[] = await em(tx).query(
@@ -21,7 +21,7 @@ export async function materialsSharedWithOtherEnterprises(
 
 /** Other applications (not withdrawn) naming the same provider and contract number. */
 export async function otherApplicationsWithContract(
-  tx: TxBrand,
+  tx: Tx,
   app: { id: string; providerId: string; contractNo: string },
 ): Promise<string[]> {
   const rows: { id: string }[] = await em(tx).query(
@@ -32,7 +32,7 @@ export async function otherApplicationsWithContract(
 }
 
 /** Payments of the application that only the enterprise's receipt backs. */
-export async function unverifiedPaymentCount(tx: TxBrand, applicationId: string): Promise<number> {
+export async function unverifiedPaymentCount(tx: Tx, applicationId: string): Promise<number> {
   const rows: { n: number | string }[] = await em(tx).query(
     'SELECT COUNT(*) AS n FROM application_payments WHERE application_id = ? AND removed_at IS NULL AND verified = 0',
     [applicationId],
@@ -42,7 +42,7 @@ export async function unverifiedPaymentCount(tx: TxBrand, applicationId: string)
 
 /** The platform's payment orders behind the application's payments: refunds and reconciliation problems. */
 export async function platformPaymentsOf(
-  tx: TxBrand,
+  tx: Tx,
   applicationId: string,
 ): Promise<{ id: string; amountFen: number; refundedFen: number; problem: string | null }[]> {
   const rows: { id: string; amount_fen: number | string; refunded_fen: number | string; problem: string | null }[] = await em(tx).query(

@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { ApplicationEventEntity, type ApplicationEventRow } from '../entities';
 import { insertRow } from '../rows';
 
@@ -7,14 +7,14 @@ import { insertRow } from '../rows';
 
 export type { ApplicationEventRow as ApplicationEvent } from '../entities';
 
-export async function historyOf(tx: TxBrand, applicationId: string): Promise<ApplicationEventRow[]> {
+export async function historyOf(tx: Tx, applicationId: string): Promise<ApplicationEventRow[]> {
   return em(tx)
     .getRepository(ApplicationEventEntity)
     .find({ where: { applicationId }, order: { seq: 'ASC' } });
 }
 
 /** Appends an event after the last one (seq = last + 1): inside the transaction that changed the application. */
-export async function appendEvent(tx: TxBrand, row: Omit<ApplicationEventRow, 'seq'>): Promise<ApplicationEventRow> {
+export async function appendEvent(tx: Tx, row: Omit<ApplicationEventRow, 'seq'>): Promise<ApplicationEventRow> {
   const rows: { seq: number | string | null }[] = await em(tx).query(
     'SELECT MAX(seq) AS seq FROM application_events WHERE application_id = ?',
     [row.applicationId],

@@ -1,6 +1,6 @@
 import { em } from '../orm';
 import { nextInSequence } from '../sequences';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { In } from 'typeorm';
 import { ApplicationEntity, type ApplicationRow } from '../entities';
 import { insertRow } from '../rows';
@@ -17,7 +17,7 @@ export type { ApplicationRow, PaymentRow, JsonObject } from '../entities';
 /** An application as the use cases see it: a plain object, its status one of the machine's. */
 export type Application = ApplicationRow & { status: ApplicationState };
 
-export async function findApplication(tx: TxBrand, id: string): Promise<Application | null> {
+export async function findApplication(tx: Tx, id: string): Promise<Application | null> {
   return (await em(tx).getRepository(ApplicationEntity).findOne({ where: { id } })) as Application | null;
 }
 
@@ -26,7 +26,7 @@ export async function findApplication(tx: TxBrand, id: string): Promise<Applicat
  * correction), so that two of them cannot take the same ledger seq. SQLite's work queue already
  * serialises every transaction.
  */
-export async function lockApplication(tx: TxBrand, id: string): Promise<Application | null> {
+export async function lockApplication(tx: Tx, id: string): Promise<Application | null> {
   const m = em(tx);
   if (m.connection.driver.options.type === 'better-sqlite3') return findApplication(tx, id);
   return (await m
@@ -42,7 +42,7 @@ export async function lockApplication(tx: TxBrand, id: string): Promise<Applicat
  * owner of its provider. Four eyes: such a person never acts on it as a reviewer, whichever came first.
  */
 export async function ownCaseStake(
-  tx: TxBrand,
+  tx: Tx,
   app: { enterpriseId: string; providerId: string | null },
   userId: string,
 ): Promise<'enterprise' | 'provider' | null> {
@@ -56,13 +56,13 @@ export async function ownCaseStake(
 }
 
 /** The next number of the year's applications (申报编号 YC<year><5 digits>): gap-free, consumed only if the transaction commits. */
-export async function nextTrackingNumber(tx: TxBrand, year: string): Promise<string> {
+export async function nextTrackingNumber(tx: Tx, year: string): Promise<string> {
   return `YC${year}${String(await nextInSequence(em(tx), `application-${year}`)).padStart(5, '0')}`;
 }
 
 /** The states of an enterprise's applications (each once), leaving one out if asked: for 二（六）. */
 export async function applicationStatesOfEnterprise(
-  tx: TxBrand,
+  tx: Tx,
   enterpriseId: string,
   exceptId: string | null = null,
 ): Promise<ApplicationState[]> {
@@ -77,7 +77,7 @@ export async function applicationStatesOfEnterprise(
 
 /** The enterprise's application in one of these states (the live ones: 二（六）), if any. */
 export async function applicationOfEnterpriseIn(
-  tx: TxBrand,
+  tx: Tx,
   enterpriseId: string,
   states: readonly ApplicationState[],
 ): Promise<Application | null> {
@@ -87,12 +87,12 @@ export async function applicationOfEnterpriseIn(
 }
 
 /** A new application (a draft): the stage counts are the caller's (moveStageCount) in the same transaction. */
-export async function insertApplication(tx: TxBrand, row: ApplicationRow): Promise<void> {
+export async function insertApplication(tx: Tx, row: ApplicationRow): Promise<void> {
   await insertRow(em(tx), ApplicationEntity, row);
 }
 
-/** The applications of every enterprise the user is an active member of, newest first. */
-export async function applicationsOfMember(tx: TxBrand, userId: string): Promise<Application[]> {
+/** The whole rows of the applications of every enterprise the user is an active member of (any state), newest first. */
+export async function applicationRowsOfMember(tx: Tx, userId: string): Promise<Application[]> {
   const rows: { id: string }[] = await em(tx).query(
     "SELECT a.id FROM applications a JOIN enterprise_members em ON em.enterprise_id = a.enterprise_id WHERE em.user_id = ? AND em.status = 'active' ORDER BY a.created_at DESC",
     [userId],

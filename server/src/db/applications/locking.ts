@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { ApplicationEntity, type ApplicationRow } from '../entities';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
@@ -10,7 +10,7 @@ import type { ApplicationState } from '../../../../shared/src/workflow/applicati
  * On MySQL the row stays locked until the transaction ends.
  */
 export async function lockForTransition(
-  tx: TxBrand,
+  tx: Tx,
   app: { id: string; version: number; status: ApplicationState },
   to: ApplicationState,
   columns: Partial<ApplicationRow>,
@@ -31,7 +31,7 @@ export async function lockForTransition(
  * version), the version bumped. False when someone changed the application since it was read.
  */
 export async function updateIfVersion(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   version: number,
   columns: Partial<ApplicationRow>,

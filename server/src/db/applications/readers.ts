@@ -1,12 +1,10 @@
-import { In, IsNull } from 'typeorm';
+import { In } from 'typeorm';
 import type { Database } from '../database';
-import { ApplicationEntity, PaymentEntity, type PaymentRow } from '../entities';
+import { ApplicationEntity } from '../entities';
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import type { Application } from './index';
 
-/** A payment the enterprise recorded against its contract. */
-export type ContractPayment = PaymentRow;
 import { inList } from '../sql';
 import { numOrNull } from '../values';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
@@ -71,7 +69,7 @@ export async function applicationsInStages(
 }
 
 /** An application as its enterprise's member follows it (the official account's 进度). */
-export interface MemberApplication {
+export interface ApplicationProgress {
   id: string;
   trackingNo: string | null;
   status: string;
@@ -86,7 +84,7 @@ export interface MemberApplication {
   enterpriseName: string;
 }
 
-/** The columns of a MemberApplication, `a` the application and `e` its enterprise: the refusal's reasons read in the same statement. */
+/** The columns of a ApplicationProgress, `a` the application and `e` its enterprise: the refusal's reasons read in the same statement. */
 export const MEMBER_APPLICATION_COLUMNS = `a.id AS app_id, a.tracking_no, a.status AS app_status, a.last_reason, a.subsidy_fen, a.verified_fen, e.name AS enterprise_name,
        CASE WHEN a.last_reason IS NULL AND a.status IN ('returned', 'rejected')
             THEN (SELECT o.reasons FROM review_opinions o WHERE o.application_id = a.id AND o.decision <> 'approve' ORDER BY o.created_at DESC, o.id DESC LIMIT 1)
@@ -104,7 +102,7 @@ export interface MemberApplicationColumns {
 }
 
 /** A row's application; null where an outer join found none. */
-export function memberApplication(r: MemberApplicationColumns): MemberApplication | null {
+export function memberApplication(r: MemberApplicationColumns): ApplicationProgress | null {
   if (r.app_id === null || r.app_status === null) return null;
   return {
     id: r.app_id,
@@ -122,7 +120,7 @@ export function memberApplication(r: MemberApplicationColumns): MemberApplicatio
  * The applications of every enterprise the user is an active member of, newest change first; withdrawn
  * ones are history. One statement whatever their number (the refusals' reasons are a subquery).
  */
-export async function applicationsOfMember(db: Database, userId: string): Promise<MemberApplication[]> {
+export async function applicationProgressOfMember(db: Database, userId: string): Promise<ApplicationProgress[]> {
   const rows = await db.query<MemberApplicationColumns>(
     `SELECT ${MEMBER_APPLICATION_COLUMNS}
        FROM applications a
@@ -132,7 +130,7 @@ export async function applicationsOfMember(db: Database, userId: string): Promis
       ORDER BY a.updated_at DESC, a.id DESC`,
     [userId],
   );
-  return rows.map(memberApplication).filter((a): a is MemberApplication => a !== null);
+  return rows.map(memberApplication).filter((a): a is ApplicationProgress => a !== null);
 }
 
 /** How many applications are in each of `statuses` (in one county, if given); a status with none is absent. */
@@ -152,7 +150,7 @@ export async function applicationCountsByStatus(
 }
 
 /** The applications given that exist, in the order given. */
-export async function applicationsByIds(tx: TxBrand, ids: readonly string[]): Promise<Application[]> {
+export async function applicationsByIds(tx: Tx, ids: readonly string[]): Promise<Application[]> {
   if (!ids.length) return [];
   const rows = (await em(tx)
     .getRepository(ApplicationEntity)
@@ -166,7 +164,7 @@ export async function applicationsByIds(tx: TxBrand, ids: readonly string[]): Pr
  * enterprise's own), newest change first: their ids.
  */
 export async function applicationIdsOfProviders(
-  tx: TxBrand,
+  tx: Tx,
   providerIds: readonly string[],
   opts: { statuses: readonly string[] | null; after: { updatedAt: number; id: string } | null; limit: number },
 ): Promise<string[]> {
@@ -188,17 +186,10 @@ export async function applicationIdsOfProviders(
 }
 
 /** How many applications naming these provider records are in each status (drafts aside). */
-export async function applicationCountsOfProviders(tx: TxBrand, providerIds: readonly string[]): Promise<Record<string, number>> {
+export async function applicationCountsOfProviders(tx: Tx, providerIds: readonly string[]): Promise<Record<string, number>> {
   const rows: { status: string; n: number | string }[] = await em(tx).query(
     `SELECT status, COUNT(*) AS n FROM applications WHERE provider_id IN (${providerIds.map(() => '?').join(', ')}) AND status <> 'draft' GROUP BY status`,
     [...providerIds],
   );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-}
-
-/** The payments the enterprise recorded against its contract (removed ones aside), in order of payment. */
-export async function paymentsOfApplication(tx: TxBrand, applicationId: string): Promise<ContractPayment[]> {
-  return em(tx)
-    .getRepository(PaymentEntity)
-    .find({ where: { applicationId, removedAt: IsNull() }, order: { paidOn: 'ASC', createdAt: 'ASC' } });
 }

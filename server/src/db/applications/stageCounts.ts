@@ -1,7 +1,7 @@
 import type { Database } from '../database';
 import { StageCountEntity } from '../entities';
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 
 /**
  * Moves one application from a stage to another in `stage_counts`, inside the transition's own
@@ -9,7 +9,7 @@ import type { TxBrand } from '../tx';
  * read. On MySQL the two rows it touches are locked until commit: transitions of one county at the
  * same stage wait for each other for the length of a short transaction, which is what exactness costs.
  */
-export async function moveStageCount(tx: TxBrand, countyCode: string, from: string | null, to: string | null): Promise<void> {
+export async function moveStageCount(tx: Tx, countyCode: string, from: string | null, to: string | null): Promise<void> {
   if (from === to) return;
   const repo = em(tx).getRepository(StageCountEntity);
   if (from !== null)
@@ -36,7 +36,7 @@ export async function moveStageCount(tx: TxBrand, countyCode: string, from: stri
   }
 }
 
-export async function stageCounts(tx: TxBrand, counties: readonly string[], statuses: readonly string[]): Promise<Record<string, number>> {
+export async function stageCounts(tx: Tx, counties: readonly string[], statuses: readonly string[]): Promise<Record<string, number>> {
   if (!counties.length || !statuses.length) return {};
   const rows: { status: string; n: number | string }[] = await em(tx).query(
     `SELECT status, SUM(n) AS n FROM stage_counts WHERE county_code IN (${counties.map(() => '?').join(', ')}) AND status IN (${statuses.map(() => '?').join(', ')}) GROUP BY status`,
@@ -48,8 +48,8 @@ export async function stageCounts(tx: TxBrand, counties: readonly string[], stat
 /** Rebuilds the counts from the applications themselves: for data loaded around the use cases (seeds, imports). */
 export async function recountStages(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query('DELETE FROM stage_counts');
-    await tx.query(
+    await em(tx).query('DELETE FROM stage_counts');
+    await em(tx).query(
       'INSERT INTO stage_counts (county_code, status, n) SELECT county_code, status, COUNT(*) FROM applications GROUP BY county_code, status',
     );
   });

@@ -33,7 +33,7 @@ import { NotificationEntity } from './notifications';
 import { AuditEntity, AuditHeadEntity } from './audit';
 import { WechatTokenEntity, SequenceEntity } from './system';
 import { SettlementFormEntity, SettlementFormItemEntity } from './settlementForms';
-import { JointReportEntity, JointReportItemEntity } from './jointReports';
+import { DocumentVersionEntity, JointReportEntity, JointReportItemEntity } from './jointReports';
 import { SubsidyListEntity, SubsidyListItemEntity, ListObjectionEntity, BudgetEntity } from './lists';
 import { DisbursementEntity } from './ledger';
 
@@ -60,6 +60,7 @@ export const ENTITIES: EntitySchema[] = [
   SettlementFormItemEntity,
   JointReportEntity,
   JointReportItemEntity,
+  DocumentVersionEntity,
   SubsidyListEntity,
   SubsidyListItemEntity,
   ListObjectionEntity,

@@ -7,13 +7,17 @@ export interface JointReportRow {
   countyCode: string;
   docNo: string;
   reportDate: string;
-  status: 'draft' | 'signing' | 'submitted';
+  status: 'draft' | 'signing' | 'submitted' | 'cancelled';
   miitSignedBy: string | null;
   miitSignedAt: number | null;
   financeSignedBy: string | null;
   financeSignedAt: number | null;
   version: number;
   createdBy: string;
+  /** The department that drafted it (only that one corrects or cancels it); null for reports drafted before it was kept. */
+  draftedDepartment: 'miit' | 'finance' | null;
+  /** The 文号 while the report stands; null once cancelled, so that the county may use the number again. */
+  liveDocNo: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -32,8 +36,49 @@ export const JointReportEntity = new EntitySchema<JointReportRow>({
     financeSignedAt: { ...col.ms(true), name: 'finance_signed_at' },
     version: col.version(),
     createdBy: { ...col.ref(), name: 'created_by' },
+    draftedDepartment: { ...col.str(8, true), name: 'drafted_department' },
+    liveDocNo: { ...col.str(64, true), name: 'live_doc_no' },
     createdAt: { ...col.ms(), name: 'created_at' },
     updatedAt: { ...col.ms(), name: 'updated_at' },
+  },
+});
+
+/**
+ * One version of a drafted document (a joint report or a proposed list): its 文号, date and members as
+ * they stood after a change, who made the change, when and why. Rows are only added.
+ */
+export interface DocumentVersionRow {
+  id: string;
+  documentType: 'joint_report' | 'subsidy_list';
+  documentId: string;
+  seq: number;
+  changeKind: 'created' | 'corrected' | 'cancelled';
+  status: string;
+  docNo: string | null;
+  docDate: string | null;
+  applicationIds: string[];
+  reason: string | null;
+  actorId: string;
+  actorRole: string | null;
+  createdAt: number;
+}
+export const DocumentVersionEntity = new EntitySchema<DocumentVersionRow>({
+  name: 'DocumentVersion',
+  tableName: 'document_versions',
+  columns: {
+    id: col.id(),
+    documentType: { ...col.str(16), name: 'document_type' },
+    documentId: { ...col.ref(), name: 'document_id' },
+    seq: col.int(),
+    changeKind: { ...col.str(16), name: 'change_kind' },
+    status: col.str(16),
+    docNo: { ...col.str(64, true), name: 'doc_no' },
+    docDate: { ...col.date(), name: 'doc_date' },
+    applicationIds: { ...col.json(false), name: 'application_ids' },
+    reason: col.text(),
+    actorId: { ...col.ref(), name: 'actor_id' },
+    actorRole: { ...col.str(32, true), name: 'actor_role' },
+    createdAt: { ...col.ms(), name: 'created_at' },
   },
 });
 

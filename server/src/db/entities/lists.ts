@@ -5,7 +5,7 @@ export interface SubsidyListRow {
   id: string;
   year: number;
   batchNo: number;
-  status: 'draft' | 'cosigned' | 'notice' | 'approved';
+  status: 'draft' | 'cosigned' | 'notice' | 'approved' | 'cancelled';
   noticeStart: string | null;
   noticeEnd: string | null;
   draftedBy: string;

@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { SubsidyListEntity, SubsidyListItemEntity, type SubsidyListItemRow, type SubsidyListRow } from '../entities';
 import { insertRow } from '../rows';
 import { nextInSequence } from '../sequences';
@@ -13,16 +13,16 @@ export type SubsidyList = SubsidyListRow;
 export type ListStatus = SubsidyList['status'];
 export type ListItem = SubsidyListItemRow;
 
-export async function findList(tx: TxBrand, id: string): Promise<SubsidyList | null> {
+export async function findList(tx: Tx, id: string): Promise<SubsidyList | null> {
   return em(tx).getRepository(SubsidyListEntity).findOne({ where: { id } });
 }
 
-export async function insertList(tx: TxBrand, list: SubsidyList): Promise<void> {
+export async function insertList(tx: Tx, list: SubsidyList): Promise<void> {
   await insertRow(em(tx), SubsidyListEntity, list);
 }
 
 /** The next batch number of the year's lists: gap-free, consumed only if the transaction commits. */
-export async function nextListBatchNo(tx: TxBrand, year: number): Promise<number> {
+export async function nextListBatchNo(tx: Tx, year: number): Promise<number> {
   return nextInSequence(em(tx), `subsidy-list-${year}`);
 }
 
@@ -30,7 +30,7 @@ export async function nextListBatchNo(tx: TxBrand, year: number): Promise<number
  * The conditional UPDATE that every change of a list starts with: it takes the list's row lock and
  * bumps its version, or returns false when someone changed the list (version or status) since it was read.
  */
-export async function bumpList(tx: TxBrand, list: SubsidyList, set: Partial<SubsidyList>, now: number): Promise<boolean> {
+export async function bumpList(tx: Tx, list: SubsidyList, set: Partial<SubsidyList>, now: number): Promise<boolean> {
   const res = await em(tx)
     .getRepository(SubsidyListEntity)
     .createQueryBuilder()
@@ -60,7 +60,7 @@ export interface ListOverview {
 }
 
 /** The lists, newest year and batch first (at most 200). */
-export async function listOverviews(tx: TxBrand, filter: { year?: number; status?: ListStatus }): Promise<ListOverview[]> {
+export async function listOverviews(tx: Tx, filter: { year?: number; status?: ListStatus }): Promise<ListOverview[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.year !== undefined) {
@@ -112,7 +112,7 @@ export async function listOverviews(tx: TxBrand, filter: { year?: number; status
 }
 
 /** A list's lines, removed ones included, in the order they were put on. */
-export async function listItems(tx: TxBrand, listId: string): Promise<ListItem[]> {
+export async function listItems(tx: Tx, listId: string): Promise<ListItem[]> {
   const rows: {
     id: string;
     application_id: string;
@@ -133,26 +133,26 @@ export async function listItems(tx: TxBrand, listId: string): Promise<ListItem[]
   }));
 }
 
-export async function findListItem(tx: TxBrand, listId: string, applicationId: string): Promise<ListItem | null> {
+export async function findListItem(tx: Tx, listId: string, applicationId: string): Promise<ListItem | null> {
   return em(tx).getRepository(SubsidyListItemEntity).findOne({ where: { listId, applicationId } });
 }
 
-export async function insertListItem(tx: TxBrand, item: ListItem): Promise<void> {
+export async function insertListItem(tx: Tx, item: ListItem): Promise<void> {
   await insertRow(em(tx), SubsidyListItemEntity, item);
 }
 
 /** Puts a removed line back on its list with the application's 核定金额 now (its removal stays in the history). */
-export async function reinstateListItem(tx: TxBrand, itemId: string, verifiedFen: number): Promise<void> {
+export async function reinstateListItem(tx: Tx, itemId: string, verifiedFen: number): Promise<void> {
   await em(tx).getRepository(SubsidyListItemEntity).update({ id: itemId }, { verifiedFen, removedAt: null, removedReason: null });
 }
 
-export async function removeListItem(tx: TxBrand, itemId: string, removedAt: number, reason: string): Promise<void> {
+export async function removeListItem(tx: Tx, itemId: string, removedAt: number, reason: string): Promise<void> {
   await em(tx).getRepository(SubsidyListItemEntity).update({ id: itemId }, { removedAt, removedReason: reason });
 }
 
 /** Takes the application's live line off the list (its payments changed under it). */
 export async function removeApplicationFromList(
-  tx: TxBrand,
+  tx: Tx,
   listId: string,
   applicationId: string,
   removedAt: number,

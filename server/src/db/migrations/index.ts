@@ -6,7 +6,8 @@ import { NotificationDelivery1764500000000 } from './1764500000000-NotificationD
 import { StageCounts1764510000000 } from './1764510000000-StageCounts';
 import { WechatPay1764520000000 } from './1764520000000-WechatPay';
 import { OpenDoors1764530000000 } from './1764530000000-OpenDoors';
-import { SettlementPaidAmount1764540000000 } from './1764540000000-SettlementPaidAmount';
+import { DocumentVersions1764540000000 } from './1764540000000-DocumentVersions';
+import { SettlementPaidAmount1764550000000 } from './1764550000000-SettlementPaidAmount';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   StageCounts1764510000000,
   WechatPay1764520000000,
   OpenDoors1764530000000,
-  SettlementPaidAmount1764540000000,
+  DocumentVersions1764540000000,
+  SettlementPaidAmount1764550000000,
 ];

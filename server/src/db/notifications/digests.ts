@@ -2,7 +2,7 @@ import type { Database } from '../database';
 import { NotificationDigestRunEntity } from '../entities/notificationPrefs';
 import { em } from '../orm';
 import { insertRow } from '../rows';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 
 /**
  * The reviewers' daily digest runs: one row per user and date (its primary key), decided once for
@@ -25,6 +25,6 @@ export async function digestDecidedFor(db: Database, date: string): Promise<Set<
 }
 
 /** Records the decision; a duplicate key means another instance decided it first. */
-export async function recordDigestRun(tx: TxBrand, run: DigestRun): Promise<void> {
+export async function recordDigestRun(tx: Tx, run: DigestRun): Promise<void> {
   await insertRow(em(tx), NotificationDigestRunEntity, run);
 }

@@ -58,8 +58,8 @@ export async function unreadInboxCount(db: Database, userId: string): Promise<nu
 
 /** Marks one of the user's unread messages read; a message read before keeps its first time. */
 export async function markInboxRead(db: Database, userId: string, id: string, at: number): Promise<void> {
-  await db.run((m) =>
-    exec(m, "UPDATE notifications SET read_at = ? WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [
+  await db.read((tx) =>
+    exec(tx, "UPDATE notifications SET read_at = ? WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [
       at,
       id,
       userId,
@@ -79,7 +79,7 @@ export async function inboxReadAt(db: Database, userId: string, id: string): Pro
 
 /** Marks every unread message of the user read: how many it marked. */
 export async function markAllInboxRead(db: Database, userId: string, at: number): Promise<number> {
-  return db.run((m) =>
-    exec(m, "UPDATE notifications SET read_at = ? WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [at, userId]),
+  return db.read((tx) =>
+    exec(tx, "UPDATE notifications SET read_at = ? WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL", [at, userId]),
   );
 }

@@ -16,12 +16,11 @@
  * is the fallback: it is not due while its mini-program sibling is undecided, it is skipped when the
  * sibling was sent, and it is released (made due now) when the sibling was skipped or died.
  */
-import type { EntityManager } from 'typeorm';
 import type { Database } from '../database';
 import { NotificationEntity, type NotificationRow } from '../entities';
 import { em } from '../orm';
 import { insertRow } from '../rows';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { exec } from './sql';
 import { inList } from '../sql';
 
@@ -29,7 +28,7 @@ import { inList } from '../sql';
 export type Notification = NotificationRow;
 
 /** Writes one notification inside the caller's transaction (its idempotency key is unique). */
-export async function insertNotification(tx: TxBrand, row: Notification): Promise<void> {
+export async function insertNotification(tx: Tx, row: Notification): Promise<void> {
   await insertRow(em(tx), NotificationEntity, row);
 }
 
@@ -122,7 +121,8 @@ export class OutboxStore {
 
   /** Claims up to `limit` due rows for `token` until `leaseUntil`; answers the rows won. */
   async claim(now: number, leaseUntil: number, limit: number, token: string): Promise<ClaimedRow[]> {
-    const work = async (m: EntityManager, lock: boolean): Promise<RawClaimed[]> => {
+    const work = async (tx: Tx, lock: boolean): Promise<RawClaimed[]> => {
+      const m = em(tx);
       const sql = this.candidateSql(limit, lock);
       const picked: { id: string; next_attempt_at: number | string }[] = [];
       for (const status of ['failed', 'pending'])
@@ -131,7 +131,7 @@ export class OutboxStore {
       picked.sort((a, b) => Number(a.next_attempt_at) - Number(b.next_attempt_at));
       const ids = inList(picked.slice(0, limit).map((p) => p.id));
       await exec(
-        m,
+        tx,
         `UPDATE notifications SET status = 'sending', lease_until = ?, claim_token = ?, attempts = attempts + 1 ` +
           `WHERE id IN (${ids.sql}) AND status IN ('pending', 'failed') AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)`,
         [leaseUntil, token, ...ids.params, now, now],
@@ -186,8 +186,8 @@ export class OutboxStore {
     for (const f of found) byKey.get(f.idempotency_key)!.fallbackKey = f.idempotency_key;
     if (found.length === 0) return;
     const parked = inList(found.map((f) => f.idempotency_key));
-    await this.db.run((m) =>
-      exec(m, `UPDATE notifications SET next_attempt_at = ? WHERE status = 'pending' AND idempotency_key IN (${parked.sql})`, [
+    await this.db.read((tx) =>
+      exec(tx, `UPDATE notifications SET next_attempt_at = ? WHERE status = 'pending' AND idempotency_key IN (${parked.sql})`, [
         now + PARK_MS,
         ...parked.params,
       ]),
@@ -228,7 +228,7 @@ export class OutboxStore {
           if (changed === chunk.length) {
             for (const c of chunk) recorded.add(c.row.id);
           } else {
-            const ours = await tx.query<{ id: string }[]>(
+            const ours = await em(tx).query<{ id: string }[]>(
               `SELECT id FROM notifications WHERE claim_token = ? AND status = 'sent' AND id IN (${ids.sql})`,
               [token, ...ids.params],
             );
@@ -268,9 +268,9 @@ export class OutboxStore {
 
   /** A transient failure: due again at nextAttemptAt. */
   async markRetry(row: ClaimedRow, nextAttemptAt: number, error: string): Promise<boolean> {
-    const n = await this.db.run((m) =>
+    const n = await this.db.read((tx) =>
       exec(
-        m,
+        tx,
         `UPDATE notifications SET status = 'failed', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND claim_token = ? AND status = 'sending'`,
         [nextAttemptAt, clip(error), row.id, row.claimToken],
       ),
@@ -280,9 +280,9 @@ export class OutboxStore {
 
   /** Gives a claimed row back unsent, without counting an attempt (quiet hours, a lease too short to send in). */
   async release(row: ClaimedRow, nextAttemptAt: number, note: string): Promise<boolean> {
-    const n = await this.db.run((m) =>
+    const n = await this.db.read((tx) =>
       exec(
-        m,
+        tx,
         `UPDATE notifications SET status = CASE WHEN attempts > 1 THEN 'failed' ELSE 'pending' END, attempts = attempts - 1, next_attempt_at = ?, lease_until = NULL, last_error = ? ` +
           `WHERE id = ? AND claim_token = ? AND status = 'sending'`,
         [nextAttemptAt, clip(note), row.id, row.claimToken],
@@ -291,11 +291,11 @@ export class OutboxStore {
     return n === 1;
   }
 
-  private async releaseFallback(m: EntityManager, row: { channel: string; idempotencyKey: string }, now: number): Promise<void> {
+  private async releaseFallback(tx: Tx, row: { channel: string; idempotencyKey: string }, now: number): Promise<void> {
     if (row.channel !== 'mp_subscribe') return;
     const key = fallbackKeyOf(row.idempotencyKey);
     if (key)
-      await exec(m, `UPDATE notifications SET next_attempt_at = ? WHERE idempotency_key = ? AND status IN ('pending', 'failed')`, [
+      await exec(tx, `UPDATE notifications SET next_attempt_at = ? WHERE idempotency_key = ? AND status IN ('pending', 'failed')`, [
         now,
         key,
       ]);
@@ -329,9 +329,9 @@ export class OutboxStore {
         });
         if (ok) dead++;
       } else {
-        const n = await this.db.run((m) =>
+        const n = await this.db.read((tx) =>
           exec(
-            m,
+            tx,
             `UPDATE notifications SET status = 'failed', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ? AND status = 'sending' AND lease_until < ?`,
             [now, '租约过期：上次处理的 worker 未记录结果，重新发送', s.id, leaseCutoff],
           ),

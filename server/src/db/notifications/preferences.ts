@@ -2,7 +2,7 @@ import type { Database } from '../database';
 import { NotificationPreferenceEntity, NotificationQuietHoursEntity } from '../entities/notificationPrefs';
 import { isDuplicateKey } from '../errors';
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { inList } from '../sql';
 
 /** A user's notification settings: channels switched on or off per template group, and quiet hours. */
@@ -56,7 +56,7 @@ export async function quietHoursOfUsers(db: Database, userIds: readonly string[]
 
 /** Sets one switch; a second request of the same user at the same moment: the later write wins. */
 export async function setPreference(
-  tx: TxBrand,
+  tx: Tx,
   pref: { id: string; userId: string; group: string; channel: string; enabled: boolean; updatedAt: number },
 ): Promise<void> {
   const repo = em(tx).getRepository(NotificationPreferenceEntity);
@@ -72,12 +72,12 @@ export async function setPreference(
   }
 }
 
-export async function clearQuietHours(tx: TxBrand, userId: string): Promise<void> {
+export async function clearQuietHours(tx: Tx, userId: string): Promise<void> {
   await em(tx).getRepository(NotificationQuietHoursEntity).delete({ userId });
 }
 
 /** Sets the user's quiet hours; a second request of the same user at the same moment: the later write wins. */
-export async function setQuietHours(tx: TxBrand, userId: string, values: QuietHoursRow & { updatedAt: number }): Promise<void> {
+export async function setQuietHours(tx: Tx, userId: string, values: QuietHoursRow & { updatedAt: number }): Promise<void> {
   const repo = em(tx).getRepository(NotificationQuietHoursEntity);
   const res = await repo.update({ userId }, values);
   if (res.affected) return;

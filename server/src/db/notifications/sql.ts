@@ -1,8 +1,10 @@
 /** A small SQL helper for the outbox's hot path (the padded IN list it shares with other aggregates is in ../sql.ts). */
-import type { EntityManager } from 'typeorm';
+import { em } from '../orm';
+import type { Tx } from '../tx';
 
 /** Rows an UPDATE changed, on both drivers (TypeORM's plain query() answers SQLite's lastInsertRowid instead). */
-export async function exec(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
+export async function exec(tx: Tx, sql: string, params: unknown[]): Promise<number> {
+  const m = em(tx);
   const own = m.queryRunner === undefined;
   const qr = m.queryRunner ?? m.connection.createQueryRunner();
   try {

@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { MerchantAccountEntity, type MerchantAccountRow } from '../entities';
 import { insertRow } from '../rows';
 import { numOrNull } from '../values';
@@ -7,27 +7,23 @@ import { numOrNull } from '../values';
 /** Providers' WeChat Pay merchant accounts (merchant_accounts): one per provider, its secrets sealed. */
 export type MerchantAccount = MerchantAccountRow;
 
-export async function findMerchantAccount(tx: TxBrand, id: string): Promise<MerchantAccount | null> {
+export async function findMerchantAccount(tx: Tx, id: string): Promise<MerchantAccount | null> {
   return em(tx).getRepository(MerchantAccountEntity).findOne({ where: { id } });
 }
 
-export async function merchantAccountOf(tx: TxBrand, providerId: string): Promise<MerchantAccount | null> {
+export async function merchantAccountOf(tx: Tx, providerId: string): Promise<MerchantAccount | null> {
   return em(tx).getRepository(MerchantAccountEntity).findOne({ where: { providerId } });
 }
 
-export async function allMerchantAccounts(tx: TxBrand): Promise<MerchantAccount[]> {
+export async function allMerchantAccounts(tx: Tx): Promise<MerchantAccount[]> {
   return em(tx).getRepository(MerchantAccountEntity).find();
 }
 
-export async function insertMerchantAccount(tx: TxBrand, row: MerchantAccount): Promise<void> {
+export async function insertMerchantAccount(tx: Tx, row: MerchantAccount): Promise<void> {
   await insertRow(em(tx), MerchantAccountEntity, row);
 }
 
-export async function updateMerchantAccount(
-  tx: TxBrand,
-  id: string,
-  set: Partial<Omit<MerchantAccount, 'id' | 'providerId'>>,
-): Promise<void> {
+export async function updateMerchantAccount(tx: Tx, id: string, set: Partial<Omit<MerchantAccount, 'id' | 'providerId'>>): Promise<void> {
   await em(tx).getRepository(MerchantAccountEntity).update({ id }, set);
 }
 
@@ -42,7 +38,7 @@ export interface FiledProviderAccount {
 }
 
 /** Every filed provider (approved or revoked), by name, with its merchant account if it has one. */
-export async function filedProviderAccounts(tx: TxBrand): Promise<FiledProviderAccount[]> {
+export async function filedProviderAccounts(tx: Tx): Promise<FiledProviderAccount[]> {
   const rows: {
     id: string;
     company_name: string;

@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { PaymentNotificationEntity, PaymentRequestEntity, type PaymentNotificationRow, type PaymentRequestRow } from '../entities';
 import { insertRow } from '../rows';
 
@@ -11,20 +11,16 @@ export type PaymentRequest = PaymentRequestRow;
 export type { PaymentRequestStatus } from '../entities';
 export type PaymentNotification = PaymentNotificationRow;
 
-export async function findPaymentRequest(tx: TxBrand, id: string): Promise<PaymentRequest | null> {
+export async function findPaymentRequest(tx: Tx, id: string): Promise<PaymentRequest | null> {
   return em(tx).getRepository(PaymentRequestEntity).findOne({ where: { id } });
 }
 
-export async function paymentRequestByTradeNo(tx: TxBrand, merchantAccountId: string, outTradeNo: string): Promise<PaymentRequest | null> {
+export async function paymentRequestByTradeNo(tx: Tx, merchantAccountId: string, outTradeNo: string): Promise<PaymentRequest | null> {
   return em(tx).getRepository(PaymentRequestEntity).findOne({ where: { outTradeNo, merchantAccountId } });
 }
 
 /** The merchant's requests under the given out_trade_no's, in one read. */
-export async function paymentRequestsByTradeNos(
-  tx: TxBrand,
-  merchantAccountId: string,
-  numbers: readonly string[],
-): Promise<PaymentRequest[]> {
+export async function paymentRequestsByTradeNos(tx: Tx, merchantAccountId: string, numbers: readonly string[]): Promise<PaymentRequest[]> {
   if (!numbers.length) return [];
   return em(tx)
     .getRepository(PaymentRequestEntity)
@@ -34,14 +30,14 @@ export async function paymentRequestsByTradeNos(
 }
 
 /** The merchant's requests paid on a day. */
-export async function paidOnDay(tx: TxBrand, merchantAccountId: string, paidOn: string): Promise<PaymentRequest[]> {
+export async function paidOnDay(tx: Tx, merchantAccountId: string, paidOn: string): Promise<PaymentRequest[]> {
   return em(tx)
     .getRepository(PaymentRequestEntity)
     .find({ where: { merchantAccountId, paidOn, status: 'paid' } });
 }
 
 /** Whether the merchant account has any request that a day's bill could concern (paid that day, or ever ordered). */
-export async function hasTradeOn(tx: TxBrand, merchantAccountId: string, day: string): Promise<boolean> {
+export async function hasTradeOn(tx: Tx, merchantAccountId: string, day: string): Promise<boolean> {
   const any: unknown[] = await em(tx).query(
     "SELECT 1 FROM payment_requests WHERE merchant_account_id = ? AND (paid_on = ? OR status <> 'created') LIMIT 1",
     [merchantAccountId, day],
@@ -49,13 +45,13 @@ export async function hasTradeOn(tx: TxBrand, merchantAccountId: string, day: st
   return any.length > 0;
 }
 
-export async function insertPaymentRequest(tx: TxBrand, row: PaymentRequest): Promise<void> {
+export async function insertPaymentRequest(tx: Tx, row: PaymentRequest): Promise<void> {
   await insertRow(em(tx), PaymentRequestEntity, row);
 }
 
 /** A page of requests, newest first: of one provider, of some enterprises, or all. */
 export async function paymentRequestsPage(
-  tx: TxBrand,
+  tx: Tx,
   q: { providerId?: string; enterpriseIds?: readonly string[]; status?: PaymentRequest['status']; limit: number },
 ): Promise<PaymentRequest[]> {
   const qb = em(tx)
@@ -74,7 +70,7 @@ export async function paymentRequestsPage(
  * What the sweeper must settle: orders whose lease ran out, open orders expired or not checked for
  * `recheckBefore`, requests never ordered and expired — longest untouched first.
  */
-export async function paymentRequestsToSweep(tx: TxBrand, now: number, recheckBefore: number, limit: number): Promise<PaymentRequest[]> {
+export async function paymentRequestsToSweep(tx: Tx, now: number, recheckBefore: number, limit: number): Promise<PaymentRequest[]> {
   return em(tx)
     .getRepository(PaymentRequestEntity)
     .createQueryBuilder('p')
@@ -87,18 +83,18 @@ export async function paymentRequestsToSweep(tx: TxBrand, now: number, recheckBe
     .getMany();
 }
 
-function update(tx: TxBrand) {
+function update(tx: Tx) {
   return em(tx).getRepository(PaymentRequestEntity).createQueryBuilder().update();
 }
 
 /** Notes a problem on the request (a report that does not match it, a bill that disagrees). */
-export async function notePaymentProblem(tx: TxBrand, id: string, problem: string | null, now: number): Promise<void> {
+export async function notePaymentProblem(tx: Tx, id: string, problem: string | null, now: number): Promise<void> {
   await update(tx).set({ problem, updatedAt: now }).where('id = :id', { id }).execute();
 }
 
 /** Notes a problem on the merchant's request with this out_trade_no. */
 export async function notePaymentProblemByTradeNo(
-  tx: TxBrand,
+  tx: Tx,
   merchantAccountId: string,
   outTradeNo: string,
   problem: string,
@@ -112,7 +108,7 @@ export async function notePaymentProblemByTradeNo(
 
 /** Paid: only the first report wins. */
 export async function markPaid(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   paid: { transactionId: string; paidAt: number; paidOn: string },
   now: number,
@@ -125,7 +121,7 @@ export async function markPaid(
 }
 
 /** Adds a succeeded refund to the request's refunded amount. */
-export async function addRefunded(tx: TxBrand, id: string, amountFen: number, now: number): Promise<void> {
+export async function addRefunded(tx: Tx, id: string, amountFen: number, now: number): Promise<void> {
   await update(tx)
     .set({ refundedFen: () => `refunded_fen + ${Number(amountFen)}`, version: () => 'version + 1', updatedAt: now })
     .where('id = :id', { id })
@@ -137,7 +133,7 @@ export async function addRefunded(tx: TxBrand, id: string, amountFen: number, no
  * has run out (a takeover). False when someone else holds it.
  */
 export async function claimOrder(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   from: 'created' | 'lapsed_lease',
   claim: { payerOpenid: string; leaseUntil: number; expiresAt: number },
@@ -152,7 +148,7 @@ export async function claimOrder(
 }
 
 /** WeChat Pay accepted the order: open with its prepay_id. */
-export async function markOrderOpen(tx: TxBrand, id: string, prepayId: string, now: number): Promise<void> {
+export async function markOrderOpen(tx: Tx, id: string, prepayId: string, now: number): Promise<void> {
   await update(tx)
     .set({ status: 'open', prepayId, prepayAt: now, leaseUntil: null, version: () => 'version + 1', updatedAt: now })
     .where("id = :id AND status = 'ordering'", { id })
@@ -160,7 +156,7 @@ export async function markOrderOpen(tx: TxBrand, id: string, prepayId: string, n
 }
 
 /** An unclear answer to the order call: the lease ends now, so whoever comes next queries first. */
-export async function markOrderUnclear(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function markOrderUnclear(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx)
     .set({ leaseUntil: now, checkCount: () => 'check_count + 1', updatedAt: now })
     .where('id = :id', { id })
@@ -168,19 +164,19 @@ export async function markOrderUnclear(tx: TxBrand, id: string, now: number): Pr
 }
 
 /** WeChat Pay refused the order. */
-export async function markOrderFailed(tx: TxBrand, id: string, problem: string, now: number): Promise<void> {
+export async function markOrderFailed(tx: Tx, id: string, problem: string, now: number): Promise<void> {
   await update(tx)
     .set({ status: 'failed', leaseUntil: null, problem, version: () => 'version + 1', updatedAt: now })
     .where("id = :id AND status = 'ordering'", { id })
     .execute();
 }
 
-export async function releaseOrderLease(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function releaseOrderLease(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx).set({ leaseUntil: now, updatedAt: now }).where("id = :id AND status = 'ordering'", { id }).execute();
 }
 
 /** No order was made after all: the request may be ordered again, under the same number. */
-export async function reopenUnordered(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function reopenUnordered(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx)
     .set({ status: 'created', leaseUntil: null, payerOpenid: null, updatedAt: now })
     .where("id = :id AND status = 'ordering' AND (lease_until IS NULL OR lease_until <= :now)", { id, now })
@@ -188,19 +184,19 @@ export async function reopenUnordered(tx: TxBrand, id: string, now: number): Pro
 }
 
 /** One more query without a clear answer, with the problem to show (or the one already shown). */
-export async function countUnclearCheck(tx: TxBrand, id: string, problem: string | null, now: number): Promise<void> {
+export async function countUnclearCheck(tx: Tx, id: string, problem: string | null, now: number): Promise<void> {
   await update(tx)
     .set({ checkCount: () => 'check_count + 1', problem, updatedAt: now })
     .where('id = :id', { id })
     .execute();
 }
 
-export async function markChecked(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function markChecked(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx).set({ checkedAt: now }).where('id = :id', { id }).execute();
 }
 
 /** Closes (or fails) a request not yet paid; false when it was paid or closed already. */
-export async function closePaymentRequest(tx: TxBrand, id: string, status: 'closed' | 'failed', now: number): Promise<boolean> {
+export async function closePaymentRequest(tx: Tx, id: string, status: 'closed' | 'failed', now: number): Promise<boolean> {
   const res = await update(tx)
     .set({ status, leaseUntil: null, version: () => 'version + 1', updatedAt: now })
     .where("id = :id AND status IN ('created', 'ordering', 'open')", { id })
@@ -208,15 +204,15 @@ export async function closePaymentRequest(tx: TxBrand, id: string, status: 'clos
   return res.affected === 1;
 }
 
-export async function setPaymentApplication(tx: TxBrand, id: string, applicationId: string, now: number): Promise<void> {
+export async function setPaymentApplication(tx: Tx, id: string, applicationId: string, now: number): Promise<void> {
   await em(tx).getRepository(PaymentRequestEntity).update({ id }, { applicationId, updatedAt: now });
 }
 
-export async function findPaymentNotification(tx: TxBrand, id: string): Promise<PaymentNotification | null> {
+export async function findPaymentNotification(tx: Tx, id: string): Promise<PaymentNotification | null> {
   return em(tx).getRepository(PaymentNotificationEntity).findOne({ where: { id } });
 }
 
-export async function insertPaymentNotification(tx: TxBrand, row: PaymentNotification): Promise<void> {
+export async function insertPaymentNotification(tx: Tx, row: PaymentNotification): Promise<void> {
   await insertRow(em(tx), PaymentNotificationEntity, row);
 }
 
@@ -225,7 +221,7 @@ export async function insertPaymentNotification(tx: TxBrand, row: PaymentNotific
  * or application: then this one is not its first purchase of cloud services.
  */
 export async function paidOnPlatformBefore(
-  tx: TxBrand,
+  tx: Tx,
   app: { id: string; enterpriseId: string; contractNo: string | null },
   before: string,
 ): Promise<boolean> {

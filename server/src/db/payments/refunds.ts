@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { PaymentRefundEntity, type PaymentRefundRow } from '../entities';
 import { insertRow } from '../rows';
 import { num } from '../values';
@@ -7,16 +7,16 @@ import { num } from '../values';
 /** Refunds of paid requests (payment_refunds): one out_refund_no each, reused on every retry. */
 export type PaymentRefund = PaymentRefundRow;
 
-export async function refundByNo(tx: TxBrand, outRefundNo: string): Promise<PaymentRefund | null> {
+export async function refundByNo(tx: Tx, outRefundNo: string): Promise<PaymentRefund | null> {
   return em(tx).getRepository(PaymentRefundEntity).findOne({ where: { outRefundNo } });
 }
 
-export async function insertRefund(tx: TxBrand, row: PaymentRefund): Promise<void> {
+export async function insertRefund(tx: Tx, row: PaymentRefund): Promise<void> {
   await insertRow(em(tx), PaymentRefundEntity, row);
 }
 
 /** The refunds of the given requests, oldest first. */
-export async function refundsOf(tx: TxBrand, paymentRequestIds: readonly string[]): Promise<PaymentRefund[]> {
+export async function refundsOf(tx: Tx, paymentRequestIds: readonly string[]): Promise<PaymentRefund[]> {
   if (!paymentRequestIds.length) return [];
   return em(tx)
     .getRepository(PaymentRefundEntity)
@@ -27,7 +27,7 @@ export async function refundsOf(tx: TxBrand, paymentRequestIds: readonly string[
 }
 
 /** Refunds of the request not yet finished (requested or processing). */
-export async function pendingRefundCount(tx: TxBrand, paymentRequestId: string): Promise<number> {
+export async function pendingRefundCount(tx: Tx, paymentRequestId: string): Promise<number> {
   const rows: { n: number | string }[] = await em(tx).query(
     "SELECT COUNT(*) AS n FROM payment_refunds WHERE payment_request_id = ? AND status IN ('requested', 'processing')",
     [paymentRequestId],
@@ -36,7 +36,7 @@ export async function pendingRefundCount(tx: TxBrand, paymentRequestId: string):
 }
 
 /** What the sweeper must push or ask about again: unfinished refunds whose lease ran out. */
-export async function refundsToSweep(tx: TxBrand, now: number, limit: number): Promise<PaymentRefund[]> {
+export async function refundsToSweep(tx: Tx, now: number, limit: number): Promise<PaymentRefund[]> {
   return em(tx)
     .getRepository(PaymentRefundEntity)
     .createQueryBuilder('r')
@@ -47,7 +47,7 @@ export async function refundsToSweep(tx: TxBrand, now: number, limit: number): P
 
 /** Refunds of the merchant's requests that succeeded on a day, with their order's number. */
 export async function refundsSucceededOn(
-  tx: TxBrand,
+  tx: Tx,
   merchantAccountId: string,
   day: string,
 ): Promise<{ outRefundNo: string; outTradeNo: string; amountFen: number }[]> {
@@ -58,13 +58,13 @@ export async function refundsSucceededOn(
   return rows.map((r) => ({ outRefundNo: r.out_refund_no, outTradeNo: r.out_trade_no, amountFen: num(r.amount_fen) }));
 }
 
-function update(tx: TxBrand) {
+function update(tx: Tx) {
   return em(tx).getRepository(PaymentRefundEntity).createQueryBuilder().update();
 }
 
 /** Succeeded: only the first report wins. */
 export async function markRefundSucceeded(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   s: { refundId: string | null; amountFen: number; succeededAt: number; succeededOn: string },
   now: number,
@@ -78,7 +78,7 @@ export async function markRefundSucceeded(
 
 /** An unfinished refund moves on (processing) or ends (failed), with WeChat Pay's refund_id if it gave one. */
 export async function advanceRefund(
-  tx: TxBrand,
+  tx: Tx,
   id: string,
   status: 'processing' | 'failed',
   refundId: string | null,
@@ -91,11 +91,11 @@ export async function advanceRefund(
 }
 
 /** WeChat Pay refused a refund we had just asked for. */
-export async function refuseRefund(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function refuseRefund(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx).set({ status: 'failed', leaseUntil: null, updatedAt: now }).where("id = :id AND status = 'requested'", { id }).execute();
 }
 
 /** An unclear answer: the lease ends now, so the sweeper asks again under the same number. */
-export async function releaseRefundLease(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function releaseRefundLease(tx: Tx, id: string, now: number): Promise<void> {
   await update(tx).set({ leaseUntil: now, updatedAt: now }).where('id = :id', { id }).execute();
 }

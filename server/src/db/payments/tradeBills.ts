@@ -1,5 +1,5 @@
 import { em } from '../orm';
-import type { TxBrand } from '../tx';
+import type { Tx } from '../tx';
 import { PaymentDiscrepancyEntity, TradeBillCheckEntity, type PaymentDiscrepancyRow, type TradeBillCheckRow } from '../entities';
 import { insertRow } from '../rows';
 
@@ -7,32 +7,32 @@ import { insertRow } from '../rows';
 export type TradeBillCheck = TradeBillCheckRow;
 export type PaymentDiscrepancy = PaymentDiscrepancyRow;
 
-export async function findBillCheck(tx: TxBrand, merchantAccountId: string, billDate: string): Promise<TradeBillCheck | null> {
+export async function findBillCheck(tx: Tx, merchantAccountId: string, billDate: string): Promise<TradeBillCheck | null> {
   return em(tx).getRepository(TradeBillCheckEntity).findOne({ where: { merchantAccountId, billDate } });
 }
 
-export async function insertBillCheck(tx: TxBrand, row: TradeBillCheck): Promise<void> {
+export async function insertBillCheck(tx: Tx, row: TradeBillCheck): Promise<void> {
   await insertRow(em(tx), TradeBillCheckEntity, row);
 }
 
-export async function updateBillCheck(tx: TxBrand, row: TradeBillCheck): Promise<void> {
+export async function updateBillCheck(tx: Tx, row: TradeBillCheck): Promise<void> {
   await em(tx).getRepository(TradeBillCheckEntity).update({ merchantAccountId: row.merchantAccountId, billDate: row.billDate }, row);
 }
 
-export async function insertDiscrepancy(tx: TxBrand, row: PaymentDiscrepancy): Promise<void> {
+export async function insertDiscrepancy(tx: Tx, row: PaymentDiscrepancy): Promise<void> {
   await insertRow(em(tx), PaymentDiscrepancyEntity, row);
 }
 
-export async function findDiscrepancy(tx: TxBrand, id: string): Promise<PaymentDiscrepancy | null> {
+export async function findDiscrepancy(tx: Tx, id: string): Promise<PaymentDiscrepancy | null> {
   return em(tx).getRepository(PaymentDiscrepancyEntity).findOne({ where: { id } });
 }
 
-export async function resolveDiscrepancy(tx: TxBrand, id: string, now: number): Promise<void> {
+export async function resolveDiscrepancy(tx: Tx, id: string, now: number): Promise<void> {
   await em(tx).getRepository(PaymentDiscrepancyEntity).update({ id }, { resolvedAt: now });
 }
 
 /** The newest 200 disagreements, of one provider or all, open ones only if asked. */
-export async function discrepancies(tx: TxBrand, q: { providerId?: string; open: boolean }): Promise<PaymentDiscrepancy[]> {
+export async function discrepancies(tx: Tx, q: { providerId?: string; open: boolean }): Promise<PaymentDiscrepancy[]> {
   const qb = em(tx).getRepository(PaymentDiscrepancyEntity).createQueryBuilder('d').orderBy('d.found_at', 'DESC').limit(200);
   if (q.providerId) qb.andWhere('d.provider_id = :p', { p: q.providerId });
   if (q.open) qb.andWhere('d.resolved_at IS NULL');

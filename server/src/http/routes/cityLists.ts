@@ -24,12 +24,18 @@ const applicationIds = z
 
 const listQuery = z.object({
   year: yearParam.optional(),
-  status: z.enum(['draft', 'cosigned', 'notice', 'approved'], { error: '名单状态须为 draft、cosigned、notice 或 approved' }).optional(),
+  status: z
+    .enum(['draft', 'cosigned', 'notice', 'approved', 'cancelled'], {
+      error: '名单状态须为 draft、cosigned、notice、approved 或 cancelled',
+    })
+    .optional(),
 });
 const createListBody = body({ year, applicationIds });
 const addItemsBody = body({ version, applicationIds });
 const removeItemBody = body({ version, reason: text('移出名单的原因', 2, 1000) });
 const versionBody = body({ version });
+// A draft withdrawn before its co-signature (DESIGN.md "Corrections after the fact"): city finance and the enterprises read the reason.
+const cancelBody = body({ version, reason: text('撤销名单的原因', 2, 500) });
 const noticeBody = body({ version, start: date('公示开始日期'), end: date('公示结束日期') });
 const objectionBody = body({
   applicationId: id('申请编号'),
@@ -130,6 +136,21 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
     .add(
       {
         method: 'POST',
+        path: '/api/v1/city/lists/:id/cancel',
+        access: ['city_miit'],
+        summary: '撤销尚未会签的草稿名单（写明原因；所列申请回到“已核定，待列入拟补贴名单”，可列入新的名单）',
+        params: { id: listIdParam },
+        body: cancelBody,
+        response: listDetailSchema,
+        errors: ['list_cosigned', 'list_cancelled'],
+      },
+      async (ctx) => {
+        ctx.body = await lists.cancel(ctx.state.auth!, listId(ctx), input(cancelBody, ctx));
+      },
+    )
+    .add(
+      {
+        method: 'POST',
         path: '/api/v1/city/lists/:id/cosign',
         access: ['city_finance'],
         summary: '市财政局会签名单',
@@ -218,6 +239,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         summary: '下载拟补贴名单（Excel）',
         params: { id: listIdParam },
         response: answers.file('Excel 文档', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+        errors: ['list_cancelled'],
       },
       async (ctx) => {
         const source = await lists.documentSource(listId(ctx));

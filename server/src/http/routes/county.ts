@@ -70,16 +70,29 @@ const opinionSchema = z
   });
 
 const DOC_NO = /[〔[(（]\s*\d{4}\s*[〕\])）]/;
-const reportSchema = z.object({
-  docNo: text('文号', 3, 64).refine((v) => DOC_NO.test(v) && /号$/.test(v), {
-    error: '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾',
-  }),
-  reportDate: z
-    .string({ error: '请填写行文日期（YYYY-MM-DD）' })
-    .refine((v) => isCalendarDate(v), { error: '行文日期须为有效日期，格式 YYYY-MM-DD' }),
-  applicationIds: idList('联合行文', MAX_REPORT_ITEMS),
+const docNo = text('文号', 3, 64).refine((v) => DOC_NO.test(v) && /号$/.test(v), {
+  error: '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾',
 });
+const reportDate = z
+  .string({ error: '请填写行文日期（YYYY-MM-DD）' })
+  .refine((v) => isCalendarDate(v), { error: '行文日期须为有效日期，格式 YYYY-MM-DD' });
+const reportSchema = z.object({ docNo, reportDate, applicationIds: idList('联合行文', MAX_REPORT_ITEMS) });
 const signSchema = z.object({ version });
+// A draft withdrawn before its second signature (DESIGN.md "Corrections after the fact"): the reason is what the other department reads.
+const withdrawalReason = (what: string) => text(`${what}的原因`, 2, 500);
+const correctSchema = z
+  .object({
+    version,
+    reason: withdrawalReason('更正'),
+    docNo: docNo.optional(),
+    reportDate: reportDate.optional(),
+    applicationIds: idList('联合行文', MAX_REPORT_ITEMS).optional(),
+  })
+  .refine((v) => v.docNo !== undefined || v.reportDate !== undefined || v.applicationIds !== undefined, {
+    error: '请至少更正文号、行文日期或所列申请中的一项',
+    path: ['docNo'],
+  });
+const cancelSchema = z.object({ version, reason: withdrawalReason('撤销') });
 
 // ---- routes ---------------------------------------------------------------------------------------
 
@@ -202,12 +215,45 @@ export function countyRoutes(routes: RouteTable, deps: { countyReview: CountyRev
     )
     .add(
       {
+        method: 'POST',
+        path: '/api/v1/county/joint-reports/:id/correct',
+        access: county,
+        summary: '更正尚未两部门签发的联合行文（文号、行文日期、所列申请；须写明原因，已有的签发作废，另一部门收到提醒）',
+        params: { id },
+        body: correctSchema,
+        response: jointReportEnvelopeSchema,
+        errors: ['already_submitted', 'report_cancelled', 'nothing_changed', 'doc_no_taken', 'not_reportable'],
+      },
+      async (ctx) => {
+        const input = parseInput(correctSchema, ctx.request.body ?? {});
+        ctx.body = { report: await reports.correct(ctx.state.auth!, parseInput(id, ctx.params.id, '联合行文编号不对'), input) };
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/county/joint-reports/:id/cancel',
+        access: county,
+        summary: '撤销尚未两部门签发的联合行文（须写明原因；所列申请仍为县级审核通过，可列入新的联合行文）',
+        params: { id },
+        body: cancelSchema,
+        response: jointReportEnvelopeSchema,
+        errors: ['already_submitted', 'report_cancelled'],
+      },
+      async (ctx) => {
+        const input = parseInput(cancelSchema, ctx.request.body ?? {});
+        ctx.body = { report: await reports.cancel(ctx.state.auth!, parseInput(id, ctx.params.id, '联合行文编号不对'), input) };
+      },
+    )
+    .add(
+      {
         method: 'GET',
         path: '/api/v1/county/joint-reports/:id/document.docx',
         access: county,
         summary: '下载联合行文（Word，含审核意见汇总表）',
         params: { id },
         response: answers.file('Word 文档', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'),
+        errors: ['report_cancelled'],
       },
       async (ctx) => {
         const input = await reports.documentSource(ctx.state.auth!, parseInput(id, ctx.params.id, '联合行文编号不对'));

@@ -1,42 +1,34 @@
+/**
+ * The enterprise's side of an application (DESIGN.md, "An application's life"): start it from the
+ * eligibility check, fill it in step by step, record its payments, submit, correct after a return,
+ * withdraw, and the view the enterprise gets back. What blocks a submit is ./readiness.ts.
+ */
 import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { assertSelectableProvider } from '../providers/registry';
-import {
-  APPLICATION_MATERIALS,
-  type BankAccount,
-  type ContractInput,
-  type Declarations,
-  type PaymentInput,
-} from '../../../../shared/src/contracts/application';
-import type { EligibilityFacts, Verdict } from '../../../../shared/src/contracts/eligibility';
-import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
-import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import type { BankAccount, ContractInput, Declarations, PaymentInput } from '../../../../shared/src/contracts/application';
 import { applicationMachine, LIVE_STATES, type ApplicationEvent } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from './deps';
 import { staleError } from './engine';
+import { applicationVerdict, missingForSubmit } from './readiness';
 import { EnterpriseService } from '../enterprises/enterprises';
 import {
   applicationOfEnterpriseIn,
-  applicationsOfMember,
-  applicationStatesOfEnterprise,
+  applicationRowsOfMember,
   findApplication,
   insertApplication,
   type Application,
   type ApplicationRow,
   type JsonObject,
 } from '../../db/applications';
-import { enterpriseNames, findEnterprise, isEnterpriseMember } from '../../db/enterprises';
+import { enterpriseNames, isEnterpriseMember } from '../../db/enterprises';
 import { appendEvent, historyOf } from '../../db/applications/history';
 import { updateIfVersion } from '../../db/applications/locking';
-import { hasVerifiedPlatformPayment, insertPayment, paidSum, paymentsOf, removeManualPayment } from '../../db/applications/payments';
-import { currentFileKinds } from '../../db/files';
+import { insertPayment, paidSum, paymentsOf, removeManualPayment } from '../../db/applications/payments';
 import { ledgerEntries } from '../../db/ledger';
 import { opinionsOn } from '../../db/opinions';
-import { paidOnPlatformBefore } from '../../db/payments/orders';
-import { providerFilingDates } from '../../db/providers';
-
 import { moveStageCount } from '../../db/applications/stageCounts';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
@@ -45,11 +37,6 @@ export interface DraftInput {
   contract?: ContractInput;
   declarations?: Declarations;
   bank?: BankAccount;
-}
-
-export interface MissingItem {
-  path: string;
-  message: string;
 }
 
 /**
@@ -133,7 +120,7 @@ export class DraftService {
 
   async mine(auth: Actor) {
     return this.deps.db.read(async (m) => {
-      const apps = await applicationsOfMember(m, auth.userId);
+      const apps = await applicationRowsOfMember(m, auth.userId);
       // Someone acting for several enterprises must see whose application is whose.
       const names = await enterpriseNames(
         m,
@@ -268,9 +255,9 @@ export class DraftService {
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
       const event: ApplicationEvent = app.status === 'returned' ? 'resubmit' : 'submit';
-      const missing = await this.missing(tx, app);
+      const missing = await missingForSubmit(tx, app);
       if (missing.length) throw new InvalidInputError(`还有 ${missing.length} 项需要补充，请补全后再提交`, missing);
-      const verdict = await this.verdict(tx, app);
+      const verdict = await applicationVerdict(tx, app, this.deps.now());
       if (!verdict.eligible) {
         throw new InvalidInputError(
           `不符合申报条件：${verdict.failures.map((f) => `${f.clause} ${f.message}`).join('；')}`,
@@ -326,69 +313,6 @@ export class DraftService {
         data: r.event === 'edit' || r.event === 'payments' ? r.data : null,
       }));
     });
-  }
-
-  /** The rules of spec/eligibility.md on the application's own data; the database overrides what was typed. */
-  async verdict(m: Tx, app: Application): Promise<Verdict> {
-    const enterprise = (await findEnterprise(m, app.enterpriseId))!;
-    const provider = app.providerId ? await providerFilingDates(m, app.providerId) : null;
-    const others = await applicationStatesOfEnterprise(m, app.enterpriseId, app.id);
-    const d = ((app.facts ?? {}) as { declarations?: Declarations }).declarations;
-    const facts: EligibilityFacts & { asOf: string } = {
-      asOf: todayInShanghai(new Date(this.deps.now())),
-      enterprise: {
-        creditCode: enterprise.creditCode,
-        registeredInYichun: d?.registeredInYichun ?? false,
-        independentLegalPerson: d?.independentLegalPerson ?? false,
-        industrial: d?.industrial ?? false,
-        ...(enterprise.industryCode ? { industryCode: enterprise.industryCode as never } : {}),
-        alignedWithIndustrialPolicy: d?.alignedWithIndustrialPolicy ?? false,
-        establishedOn: enterprise.establishedOn ?? '9999-12-31',
-        operatingNormally: d?.operatingNormally ?? false,
-        badCreditRecord: d?.badCreditRecord ?? true,
-        seriousFiscalViolationWithin5Years: d?.seriousFiscalViolationWithin5Years ?? true,
-        dishonestyRecord: d?.dishonestyRecord ?? true,
-      },
-      cloud: {
-        // Verified facts over declared ones: a platform-seen payment on an earlier contract is not a first purchase.
-        firstPurchase: (d?.firstPurchase ?? false) && !(await earlierVerifiedPurchase(m, app)),
-        providerId: app.providerId,
-        providerFiledOn: provider?.approvedOn ?? null,
-        providerRevokedOn: provider?.revokedOn ?? null,
-        contractSignedOn: app.contractSignedOn ?? '9999-12-31',
-        contractAmountFen: app.contractAmountFen ?? 0,
-        paidAmountFen: app.paidAmountFen ?? 0,
-      },
-      history: {
-        subsidyReceived: others.includes('disbursed'),
-        applicationInProgress: others.some((o) => o !== 'rejected' && o !== 'withdrawn' && o !== 'disbursed' && o !== 'draft'),
-      },
-      otherSubsidiesFen: app.otherSubsidiesFen,
-    };
-    return evaluateEligibility(facts);
-  }
-
-  /** What still stops the enterprise from submitting: always listed, so nobody has to guess. */
-  async missing(m: Tx, app: Application): Promise<MissingItem[]> {
-    const out: MissingItem[] = [];
-    const enterprise = (await findEnterprise(m, app.enterpriseId))!;
-    if (!enterprise.establishedOn) out.push({ path: 'enterprise.establishedOn', message: '请在企业信息中填写成立日期' });
-    if (!app.providerId || !app.contractNo || !app.contractAmountFen || !app.contractSignedOn)
-      out.push({ path: 'contract', message: '请填写合同信息：云服务商、合同编号、签订日期、服务期限、金额和服务内容' });
-    if (!(app.facts as { declarations?: unknown } | null)?.declarations)
-      out.push({ path: 'declarations', message: '请逐项回答申报条件声明（二（一）至（五））并填写同一项目已获其他补助情况（四（二））' });
-    if (!app.bankAccountName || !app.bankAccountNo || !app.bankName) out.push({ path: 'bank', message: '请填写接收补助的企业对公账户' });
-    else if (app.bankAccountName !== enterprise.name)
-      out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
-    if (!app.paidAmountFen) out.push({ path: 'payments', message: '请登记至少一笔付款（四：发生实际支出）' });
-    const kinds = await currentFileKinds(m, 'application', app.id);
-    // A payment made on the platform is its own receipt (issue 7): WeChat Pay's record stands for the voucher.
-    const receiptOnPlatform = await hasVerifiedPlatformPayment(m, app.id);
-    for (const mat of APPLICATION_MATERIALS) {
-      if (mat.kind === 'payment_receipts' && receiptOnPlatform) continue;
-      if (!kinds.includes(mat.kind)) out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
-    }
-    return out;
   }
 
   async ownApplication(m: Tx, id: string, auth: Actor): Promise<Application> {
@@ -470,7 +394,7 @@ export class DraftService {
         })),
         disbursedFen: ledger.reduce((sum, d) => sum + d.amountFen, 0),
       },
-      missing: editable ? await this.missing(m, a) : [],
+      missing: editable ? await missingForSubmit(m, a) : [],
       editable,
     };
   }
@@ -499,11 +423,6 @@ export class DraftService {
       createdAt: now,
     });
   }
-}
-
-async function earlierVerifiedPurchase(m: Tx, app: Application): Promise<boolean> {
-  if (!app.contractSignedOn) return false;
-  return paidOnPlatformBefore(m, app, app.contractSignedOn);
 }
 
 /** The history keeps old values, but a bank account number only by its last four digits. */

@@ -1,4 +1,4 @@
-import type { Tx, TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { DomainError, ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
@@ -92,9 +92,7 @@ export class ApplicationEngine {
    * (id, version, status) must change exactly one row (TypeORM's save() would not check the
    * version); then the history row, the audit row and the outbox notifications — all or nothing.
    */
-  async run(handle: TxBrand, applicationId: string, req: TransitionRequest): Promise<TransitionOutcome> {
-    // Some callers still hold the ORM's manager (db/tx.ts): the handle is the same object either way.
-    const tx = handle as Tx;
+  async run(tx: Tx, applicationId: string, req: TransitionRequest): Promise<TransitionOutcome> {
     const app = await findApplication(tx, applicationId);
     if (!app) throw new NotFoundError('没有这份申请，或您无权查看');
     if (app.version !== req.expectedVersion) throw staleError();

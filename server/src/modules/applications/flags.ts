@@ -1,4 +1,4 @@
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { type Application } from '../../db/applications';
 import {
   materialsSharedWithOtherEnterprises,
@@ -26,7 +26,7 @@ export interface Flag {
   refs?: string[];
 }
 
-export async function applicationFlags(m: TxBrand, app: Application): Promise<Flag[]> {
+export async function applicationFlags(m: Tx, app: Application): Promise<Flag[]> {
   const flags: Flag[] = [];
   const verdict = (app.facts as { verdictAtSubmit?: { warnings?: { rule: string; message: string }[] } } | null)?.verdictAtSubmit;
   for (const w of verdict?.warnings ?? []) flags.push({ code: 'rule_warning', message: w.message, refs: [w.rule] });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Database } from '../../db/database';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import {
   allAuditHeads,
   auditRecordsAfter,
@@ -64,7 +64,7 @@ export class AuditTrail {
   ) {}
 
   /** Appends inside the caller's transaction: the audit row commits with the change it explains. */
-  async append(tx: TxBrand, entry: AuditEntry): Promise<void> {
+  async append(tx: Tx, entry: AuditEntry): Promise<void> {
     const chain = `${entry.entityType}:${entry.entityId}`;
     const createdAt = this.now();
     const base = {

@@ -26,7 +26,7 @@ import {
   type CityQueueFilter,
   type CityVisibleState,
 } from '../../db/applications/city';
-import { enterprisePaymentsOf } from '../../db/applications/payments';
+import { standingPaymentsOf } from '../../db/applications/payments';
 import { findEnterprise } from '../../db/enterprises';
 import { ledgerEntries } from '../../db/ledger';
 import { findList } from '../../db/lists';
@@ -156,7 +156,15 @@ export class CityReview {
         data: h.data,
         at: h.createdAt,
       }));
-      const payments = await enterprisePaymentsOf(tx, id);
+      const payments = (await standingPaymentsOf(tx, id)).map((p) => ({
+        id: p.id,
+        amountFen: p.amountFen,
+        paidOn: p.paidOn,
+        method: p.method,
+        reference: p.reference,
+        source: p.source,
+        verified: p.verified,
+      }));
       const materials = (await filesOf(tx, 'application', id)).map((f) => ({
         id: f.id,
         kind: f.kind,

@@ -8,13 +8,17 @@ import { reviewerLabel } from '../../../../shared/src/workflow/application';
 import { findApplication, type Application } from '../../db/applications';
 import { findList, findListItem, insertList, nextListBatchNo, type SubsidyList } from '../../db/lists';
 import { ListEffects } from './listEffects';
+import { enqueueNotifications, holdersOf } from '../notifications/outbox';
+import { recordVersion } from '../documentVersions';
 import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
 import { itemsOf, listView } from './listViews';
 
 /**
  * Drafting a proposed list (city MIIT, 三（五）市工信局会同市财政局根据审核结果提出拟补贴名单): a new list with its
  * first applications, applications added to the draft, and applications taken off it with a reason.
- * Each goes through the list's machine (add_items, remove_item) until city finance co-signs.
+ * Each goes through the list's machine (add_items, remove_item) until city finance co-signs; until then
+ * the draft may also be cancelled with a reason (DESIGN.md "Corrections after the fact"). Every change
+ * of its members is kept as a version of the list (document_versions).
  */
 
 /** The policy (细则八) was issued in 2023: no list belongs to a year before it. */
@@ -103,6 +107,7 @@ export class ListDrafting {
           verifiedTotalFen: apps.reduce((s, a) => s + (a.verifiedFen ?? 0), 0),
         },
       });
+      await this.version(tx, auth, list.id, 'created', 'draft', null, now);
       return listView(tx, list, shanghaiDate(now));
     });
   }
@@ -128,6 +133,7 @@ export class ListDrafting {
         entityId: id,
         data: { applicationIds: apps.map((a) => a.id) },
       });
+      await this.version(tx, auth, id, 'corrected', decision.to, null, now);
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -152,7 +158,85 @@ export class ListDrafting {
         entityId: id,
         data: { applicationId, reason: input.reason },
       });
+      await this.version(tx, auth, id, 'corrected', decision.to, input.reason, now);
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
+    });
+  }
+
+  /**
+   * Cancels a draft before its co-signature, with a reason (DESIGN.md "Corrections after the fact"):
+   * its applications return to city_approved through the engine (the enterprises told), its lines
+   * close, the version is kept, and city finance — who would have co-signed it — is told once.
+   */
+  async cancel(auth: Actor, id: string, input: { version: number; reason: string }) {
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const list = await this.openList(tx, id, input.version);
+      const items = await itemsOf(tx, id);
+      const decision = decideList(list, 'cancel', auth, listContext(list, auth, now, { reason: input.reason }));
+      const members = items.filter((i) => i.onList).map((i) => i.id);
+      await moveList(tx, list, decision, {}, now);
+      const reason = input.reason.trim();
+      await carryOut(decision, {
+        returnApplications: () => this.effects.returnApplications(tx, auth, list, items, reason, now),
+        alertCityFinance: async () =>
+          enqueueNotifications(
+            tx,
+            {
+              eventKey: `subsidy_list:${list.id}:v${list.version + 1}:cancel`,
+              recipientUserIds: await holdersOf(tx, 'city_finance'),
+              template: 'list.cancelled',
+              params: {
+                year: String(list.year),
+                batchNo: String(list.batchNo),
+                count: String(members.length),
+                reason,
+                // What the WeChat alert's fields show (待办事项 / 申请单位).
+                stageLabel: '拟补贴名单已撤销',
+                enterpriseName: '市工信局',
+                trackingNo: '',
+              },
+              channels: ['oa_template'],
+            },
+            now,
+          ),
+      });
+      await this.deps.audit.append(tx, {
+        action: 'list.cancel',
+        actorId: auth.userId,
+        entityType: 'subsidy_list',
+        entityId: id,
+        data: { reason, applicationIds: members, version: list.version + 1 },
+      });
+      await this.version(tx, auth, id, 'cancelled', decision.to, reason, now, members);
+      return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
+    });
+  }
+
+  /** The list's members as they now stand, kept as its next version. */
+  private async version(
+    tx: Tx,
+    auth: Actor,
+    id: string,
+    change: 'created' | 'corrected' | 'cancelled',
+    status: string,
+    reason: string | null,
+    now: number,
+    members?: readonly string[],
+  ) {
+    const applicationIds = members ?? (await itemsOf(tx, id)).filter((i) => i.onList).map((i) => i.id);
+    await recordVersion(tx, {
+      documentType: 'subsidy_list',
+      documentId: id,
+      changeKind: change,
+      status,
+      docNo: null,
+      docDate: null,
+      applicationIds,
+      reason,
+      actorId: auth.userId,
+      actorRole: 'city_miit',
+      now,
     });
   }
 }

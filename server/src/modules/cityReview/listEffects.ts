@@ -83,6 +83,29 @@ export class ListEffects {
     await removeListItem(tx, item.id, now, reason);
   }
 
+  /**
+   * returnApplications (a draft cancelled): each application still on it goes back to where it was
+   * (list_cancelled → city_approved, its 核定金额 kept, the enterprise told), and every open line closes
+   * with the reason, so that the application may go onto another list.
+   */
+  async returnApplications(tx: Tx, auth: Actor, list: SubsidyList, items: readonly ListItemView[], reason: string, now: number) {
+    for (const item of items.filter((i) => i.removedAt === null)) {
+      if (item.onList) {
+        const app = (await findApplication(tx, item.id))!;
+        await this.deps.engine.run(tx, app.id, {
+          event: 'list_cancelled',
+          auth,
+          expectedVersion: app.version,
+          reason,
+          columns: { listId: null },
+          data: { listId: list.id, year: list.year, batchNo: list.batchNo },
+          actorRole: 'city_miit',
+        });
+      }
+      await removeListItem(tx, item.itemId, now, `名单已撤销：${reason}`);
+    }
+  }
+
   /** closeDepartedItems: live lines whose application has left the list otherwise (e.g. its payments shrank) are closed. */
   async closeDepartedItems(tx: Tx, items: readonly ListItemView[], now: number): Promise<void> {
     for (const gone of items.filter((i) => i.removedAt === null && !i.onList)) {

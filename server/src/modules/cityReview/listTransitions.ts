@@ -93,6 +93,9 @@ export function decideList(
 /** A list refused in its state: an objection outside the notice, an approval before co-signing and a decision taken already have their own codes. */
 function notNowCode(event: ListEvent, from: ListState) {
   if (event === 'record_objection') return 'not_in_notice' as const;
+  // A cancelled list takes nothing more; a co-signed one is no longer a draft to cancel (DESIGN.md "Corrections after the fact").
+  if (from === 'cancelled') return 'list_cancelled' as const;
+  if (event === 'cancel') return 'list_cosigned' as const;
   if (event === 'approve' && from === 'draft') return 'not_cosigned' as const;
   // Objections exist only from a notice and a list is approved only with none pending: one decided again finds it approved.
   if (event === 'decide_objection' && from === 'approved') return 'already_decided' as const;

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/tx';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
+import { versionHistory } from '../documentVersions';
 import { PROPOSED_LIST_STATUS_LABELS, proposedListTitle, type ProposedListInput } from '../../documents';
 import { compareDates, shanghaiDate } from '../../../../shared/src/rules/calendar';
 import type { ApplicationDeps } from '../applications/deps';
@@ -108,7 +109,9 @@ export async function listView(tx: Tx, list: SubsidyList, today: string) {
     budgetWarning: budget.warning,
     objections: objections.map(objectionView),
     /** Why city finance could not approve the list today (empty: it can). */
-    approvalBlockers: list.status === 'approved' ? [] : approvalBlockers(list, onList, today, budget),
+    approvalBlockers:
+      list.status === 'approved' ? [] : list.status === 'cancelled' ? ['名单已撤销'] : approvalBlockers(list, onList, today, budget),
+    versions: await versionHistory(tx, 'subsidy_list', list.id),
   };
 }
 
@@ -170,6 +173,8 @@ export class ListReading {
     return this.deps.db.read(async (tx) => {
       const list = await findList(tx, id);
       if (!list) throw new NotFoundError('没有这份拟补贴名单');
+      // A cancelled list is never printed: its applications may stand on another one.
+      if (list.status === 'cancelled') throw new ConflictError('这份拟补贴名单已撤销，不能再下载', 'list_cancelled');
       const items = (await itemsOf(tx, id)).filter((i) => i.onList);
       const budget = await findBudget(tx, list.year);
       const listFen = items.reduce((s, i) => s + i.itemVerifiedFen, 0);

@@ -56,6 +56,10 @@ export class SubsidyLists {
     return this.drafting.removeItem(auth, id, applicationId, input);
   }
 
+  cancel(auth: Actor, id: string, input: { version: number; reason: string }) {
+    return this.drafting.cancel(auth, id, input);
+  }
+
   cosign(auth: Actor, id: string, input: { version: number }) {
     return this.decisions.cosign(auth, id, input);
   }

@@ -27,6 +27,9 @@ import { DEPARTMENT_LABELS, RATING_LABELS, departmentOf, reviewerCounties, type 
 import { applicationsByIds } from '../../db/applications/readers';
 import { isDuplicateKey } from '../../db/errors';
 import { findApplication } from '../../db/applications';
+import { recordVersion, versionHistory } from '../documentVersions';
+import { docNoTaken, notFound, staleError } from './jointReportErrors';
+import { ReportCorrections, type CancelReportInput, type CorrectReportInput } from './reportCorrections';
 
 /**
  * The county's joint report (联合行文, 三（四）): a document number (文号) and date, the county's
@@ -42,6 +45,7 @@ export const REPORT_STATUS_LABELS: Readonly<Record<ReportState, string>> = {
   draft: reportMachine.states.draft.labels.reviewer,
   signing: reportMachine.states.signing.labels.reviewer,
   submitted: reportMachine.states.submitted.labels.reviewer,
+  cancelled: reportMachine.states.cancelled.labels.reviewer,
 };
 
 export interface CreateReportInput {
@@ -50,24 +54,32 @@ export interface CreateReportInput {
   applicationIds: string[];
 }
 
-function notFound(): NotFoundError {
-  return new NotFoundError('没有这份联合行文，或它不属于您所在的县（市）区');
-}
-
-function staleError(): ConflictError {
-  return new ConflictError('这份联合行文已被修改或已被他人处理，请刷新后再操作', 'stale_version');
-}
-
 export class JointReports {
-  constructor(private readonly deps: ApplicationDeps) {}
+  private readonly corrections: ReportCorrections<Awaited<ReturnType<JointReports['view']>>>;
 
-  private async scoped(m: Tx, auth: Actor, id: string): Promise<JointReportRow> {
+  constructor(private readonly deps: ApplicationDeps) {
+    this.corrections = new ReportCorrections(deps, this);
+  }
+
+  /** Corrects a draft report (文号, date, members) before its second signature; see reportCorrections.ts. */
+  correct(auth: Actor, id: string, input: CorrectReportInput) {
+    return this.corrections.correct(auth, id, input);
+  }
+
+  /** Cancels a draft report with a reason before its second signature; see reportCorrections.ts. */
+  cancel(auth: Actor, id: string, input: CancelReportInput) {
+    return this.corrections.cancel(auth, id, input);
+  }
+
+  /** The report if it belongs to one of the caller's counties (404 otherwise). */
+  async scoped(m: Tx, auth: Actor, id: string): Promise<JointReportRow> {
     const report = await findJointReport(m, id);
     if (!report || !reviewerCounties(auth).includes(report.countyCode)) throw notFound();
     return report;
   }
 
   async create(auth: Actor, input: CreateReportInput) {
+    const department = departmentOf(auth);
     const counties = reviewerCounties(auth);
     if (!counties.length) throw new ForbiddenError('您的审核角色没有指定县（市）区，请联系管理员');
     const now = this.deps.now();
@@ -112,6 +124,8 @@ export class JointReports {
         financeSignedAt: null,
         version: 1,
         createdBy: auth.userId,
+        draftedDepartment: department,
+        liveDocNo: input.docNo,
         createdAt: now,
         updatedAt: now,
       };
@@ -139,6 +153,19 @@ export class JointReports {
         entityType: 'joint_report',
         entityId: report.id,
         data: { countyCode, docNo: report.docNo, reportDate: report.reportDate, applicationIds: input.applicationIds },
+      });
+      await recordVersion(tx, {
+        documentType: 'joint_report',
+        documentId: report.id,
+        changeKind: 'created',
+        status: report.status,
+        docNo: report.docNo,
+        docDate: report.reportDate,
+        applicationIds: input.applicationIds,
+        reason: null,
+        actorId: auth.userId,
+        actorRole: department === 'miit' ? 'county_miit' : 'county_finance',
+        now,
       });
       return this.view(tx, report);
     });
@@ -178,10 +205,12 @@ export class JointReports {
     return this.deps.db.read(async (m) => this.view(m, await this.scoped(m, auth, id)));
   }
 
-  private async view(m: Tx, report: JointReportRow) {
+  /** The report as the county reads it: its members with both opinions, and every version of it. */
+  async view(m: Tx, report: JointReportRow) {
     const rows = await this.rows(m, report);
     return {
       ...summary(report),
+      versions: await versionHistory(m, 'joint_report', report.id),
       items: rows.map((r) => ({
         applicationId: r.app.id,
         trackingNo: r.app.trackingNo,
@@ -264,10 +293,18 @@ export class JointReports {
         report.status,
         'sign',
         auth.grants.map((g) => g.role),
-        { department, actorId: auth.userId, miitSignedBy: report.miitSignedBy, financeSignedBy: report.financeSignedBy },
+        {
+          department,
+          actorId: auth.userId,
+          miitSignedBy: report.miitSignedBy,
+          financeSignedBy: report.financeSignedBy,
+          draftedDepartment: report.draftedDepartment,
+          reason: null,
+        },
       );
-      // A submitted report says so whatever version the caller saw; any other refusal waits for the version check.
-      if (!decided.ok && decided.reason === 'not_allowed_in_state') throw new ConflictError(decided.message, 'already_submitted');
+      // A submitted (or cancelled) report says so whatever version the caller saw; any other refusal waits for the version check.
+      if (!decided.ok && decided.reason === 'not_allowed_in_state')
+        throw new ConflictError(decided.message, report.status === 'cancelled' ? 'report_cancelled' : 'already_submitted');
       if (report.version !== input.version) throw staleError();
       if (!decided.ok) throw refusal(decided);
       const set: Partial<JointReportRow> =
@@ -275,11 +312,9 @@ export class JointReports {
       if (!(await signIfVersion(tx, report, set, decided.to, now))) throw staleError();
       const reported: string[] = [];
       for (const effect of decided.effects) {
-        switch (effect) {
-          case 'reportApplications':
-            reported.push(...(await this.reportApplications(tx, auth, report, department)));
-            break;
-        }
+        if (effect === 'reportApplications') reported.push(...(await this.reportApplications(tx, auth, report, department)));
+        // A signature has no other effect (corrections and cancellations are reportCorrections.ts's).
+        else throw new Error(`joint report: no work for effect ${effect} of sign`);
       }
       await this.deps.audit.append(tx, {
         action: decided.to === 'submitted' ? 'joint_report.submit' : 'joint_report.sign',
@@ -316,6 +351,9 @@ export class JointReports {
   async documentSource(auth: Actor, id: string): Promise<JointReportInput> {
     return this.deps.db.read(async (m) => {
       const report = await this.scoped(m, auth, id);
+      // A cancelled report is never printed: its number may already stand on another one.
+      if (report.status === 'cancelled')
+        throw new ConflictError('这份联合行文已撤销，不能再下载；请查看本县（市）区现行的联合行文', 'report_cancelled');
       const rows = await this.rows(m, report);
       const county = countyName(report.countyCode) ?? report.countyCode;
       return {
@@ -357,6 +395,7 @@ function summary(r: JointReportRow) {
     status: r.status,
     statusLabel: REPORT_STATUS_LABELS[r.status],
     version: r.version,
+    draftedDepartment: r.draftedDepartment,
     miitSignedBy: r.miitSignedBy,
     miitSignedAt: r.miitSignedAt,
     financeSignedBy: r.financeSignedBy,
@@ -390,10 +429,4 @@ function refusal(decided: Extract<TransitionResult<ReportState, ReportEffect>, {
   if (decided.reason === 'role_not_allowed' || decided.guard === 'notSameSignerTwice') return new ForbiddenError(decided.message);
   if (decided.guard === 'departmentNotYetSigned') return new ConflictError(decided.message, 'already_signed');
   return new ConflictError(decided.message, 'invalid_transition');
-}
-
-function docNoTaken(docNo: string): ConflictError {
-  return new ConflictError(`文号“${docNo}”已用于本县（市）区的另一份联合行文，请核对文号`, 'doc_no_taken', [
-    { path: 'docNo', message: '文号重复' },
-  ]);
 }

@@ -1,8 +1,7 @@
+export { DEFAULT_FILE_LIMITS, type FileLimits } from './receive';
 export {
-  DEFAULT_FILE_LIMITS,
   FileService,
   type DuplicateRef,
-  type FileLimits,
   type FileServiceDeps,
   type OwnerKind,
   type OwnerTypeSpec,

@@ -209,6 +209,10 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   },
   'application.provider_notice': { group: 'progress', mp: progressMp, oa: progressOa },
   'queue.new_item': reviewAlert,
+  // A withdrawn draft reaches the other department as a review alert: stageLabel says what happened.
+  'joint_report.corrected': reviewAlert,
+  'joint_report.cancelled': reviewAlert,
+  'list.cancelled': reviewAlert,
   'payment.requested': { group: 'progress', mp: progressMp, oa: progressOa },
   'payment.paid': { group: 'progress', mp: progressMp, oa: progressOa },
   'payment.refunded': { group: 'progress', mp: progressMp, oa: progressOa },

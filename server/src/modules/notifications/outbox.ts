@@ -1,5 +1,5 @@
 import { insertNotification, type Notification } from '../../db/notifications/outbox';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { roleHolders } from '../../db/users';
 import { newId } from '../../ids';
 import { TEMPLATES, type TemplateName } from './templates';
@@ -25,7 +25,7 @@ export interface NotificationRequest {
   inbox?: boolean;
 }
 
-export async function enqueueNotifications(tx: TxBrand, req: NotificationRequest, now: number): Promise<void> {
+export async function enqueueNotifications(tx: Tx, req: NotificationRequest, now: number): Promise<void> {
   const rendered = TEMPLATES[req.template](req.params);
   const recipients = [...new Set(req.recipientUserIds)];
   for (const recipientUserId of recipients) {
@@ -52,6 +52,6 @@ export async function enqueueNotifications(tx: TxBrand, req: NotificationRequest
 }
 
 /** Users who hold a role (in a county, for county roles): the recipients of queue alerts. */
-export function holdersOf(tx: TxBrand, role: string, countyCode: string | null = null): Promise<string[]> {
+export function holdersOf(tx: Tx, role: string, countyCode: string | null = null): Promise<string[]> {
   return roleHolders(tx, role, countyCode);
 }

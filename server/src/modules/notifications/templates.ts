@@ -60,6 +60,22 @@ export const TEMPLATES = {
     body: `${p.enterpriseName} 的上云补助申请（申报编号 ${p.trackingNo}）待您处理：${p.stageLabel}。`,
     page: `pages/review/application/application?id=${p.applicationId}`,
   }),
+  // A draft document withdrawn by the department that drafted it (DESIGN.md "Corrections after the fact"): the other side hears of it once.
+  'joint_report.corrected': (p: Params): Rendered => ({
+    title: '联合行文已更正，请重新核对',
+    body: `${p.countyName}${p.department}部门更正了联合行文：文号 ${p.docNo}，行文日期 ${p.reportDate}，共 ${p.count} 份申请。原因：${p.reason}。${p.signatureVoid === '1' ? '更正前的签发不再有效，' : ''}请核对更正后的联合行文再签发。`,
+    page: 'pages/review/reports/reports',
+  }),
+  'joint_report.cancelled': (p: Params): Rendered => ({
+    title: '联合行文已撤销',
+    body: `${p.countyName}${p.department}部门撤销了联合行文（文号 ${p.docNo}），无需再签发。原因：${p.reason}。所列 ${p.count} 份申请仍为县级审核通过，可列入新的联合行文。`,
+    page: 'pages/review/reports/reports',
+  }),
+  'list.cancelled': (p: Params): Rendered => ({
+    title: '拟补贴名单已撤销',
+    body: `市工信局撤销了 ${p.year} 年第 ${p.batchNo} 批拟补贴名单（${p.count} 份申请），无需会签。原因：${p.reason}。`,
+    page: 'pages/city/lists/lists',
+  }),
   // Reviewers: once a day, what waits for them and what is overdue (written by the outbox worker).
   'reviewer.digest': (p: Params): Rendered => ({
     title: `今日待办 ${p.waiting} 件${p.overdue !== '0' ? `，超期 ${p.overdue} 件` : ''}`,

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database';
-import { applicationsOfMember, type MemberApplication } from '../../db/applications/readers';
+import { applicationProgressOfMember, type ApplicationProgress } from '../../db/applications/readers';
 import type { EligibilityService } from '../eligibility/eligibilityService';
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
 import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
@@ -86,11 +86,11 @@ export function verdictText(verdict: Verdict, estimate: SubsidyEstimate): string
 
 /** 进度: the applications of every enterprise the user is an active member of (withdrawn ones are history). */
 export async function progressText(db: Database, userId: string): Promise<string> {
-  return progressReply(await applicationsOfMember(db, userId));
+  return progressReply(await applicationProgressOfMember(db, userId));
 }
 
-/** 进度 from the applications already read (applicationsOfMember, or followerProgress with the follower). */
-export function progressReply(apps: readonly MemberApplication[]): string {
+/** 进度 from the applications already read (applicationProgressOfMember, or followerProgress with the follower). */
+export function progressReply(apps: readonly ApplicationProgress[]): string {
   if (apps.length === 0) return T.NO_APPLICATIONS;
   const blocks: string[] = [];
   for (const [i, a] of apps.slice(0, MAX_APPLICATIONS_SHOWN).entries()) {

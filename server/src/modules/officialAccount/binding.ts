@@ -10,7 +10,7 @@ import {
   unlinkOpenid,
   writeFollower,
 } from '../../db/followers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { TooManyRequestsError } from '../errors';
 import { newId } from '../../ids';
 import type { AuditTrail } from '../audit/audit';
@@ -86,7 +86,7 @@ export class BindingCodes {
  * before. False when the user's row changed since it was read: the caller plans again.
  */
 export async function linkOpenid(
-  tx: TxBrand,
+  tx: Tx,
   audit: AuditTrail,
   link: { userId: string; openid: string; previousHolder: string | null; via: 'code' | 'unionid'; replaces: boolean },
   now: number,

@@ -3,7 +3,7 @@ import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { applicationCountsByStatus } from '../../db/applications/readers';
 import { filingsOnRecordNamed, submittedFilingCount } from '../../db/providers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { activeGrants } from '../../db/users';
 import { DomainError } from '../errors';
 import type { Actor } from '../actor';
@@ -68,7 +68,7 @@ export interface ChatbotDeps {
 interface Plan {
   reply: string | null;
   /** Writes inside the handling transaction; false: what the plan read has changed. */
-  apply?: (tx: TxBrand) => Promise<boolean>;
+  apply?: (tx: Tx) => Promise<boolean>;
 }
 
 class PlanOutdated extends Error {}
@@ -254,7 +254,7 @@ export class Chatbot {
   private async resolveUser(
     msg: InboundMessage,
     follower: Follower | null,
-  ): Promise<{ user: LinkedUser; link?: (tx: TxBrand) => Promise<boolean> } | null> {
+  ): Promise<{ user: LinkedUser; link?: (tx: Tx) => Promise<boolean> } | null> {
     const linked = await userByOaOpenid(this.deps.db, msg.fromUser);
     if (linked) return { user: linked };
     const unionid = msg.unionid ?? follower?.unionid ?? null;
@@ -344,7 +344,7 @@ export class Chatbot {
     }
     if (target.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
     const holder = await userByOaOpenid(this.deps.db, msg.fromUser);
-    const claim = (tx: TxBrand) => claimBindingCode(tx, found.id, msg.fromUser, now);
+    const claim = (tx: Tx) => claimBindingCode(tx, found.id, msg.fromUser, now);
     if (target.oaOpenid === msg.fromUser) return { reply: T.BIND_ALREADY, apply: claim };
     return {
       reply: T.BIND_DONE,
@@ -382,7 +382,7 @@ export class Chatbot {
 
   private saveFlow(msg: InboundMessage, follower: Follower | null, state: FlowState | null) {
     const now = this.deps.now();
-    return (tx: TxBrand) =>
+    return (tx: Tx) =>
       writeFollower(
         tx,
         msg.fromUser,

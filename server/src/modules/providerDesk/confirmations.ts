@@ -1,13 +1,9 @@
 import { findApplication } from '../../db/applications';
-import {
-  applicationCountsOfProviders,
-  applicationIdsOfProviders,
-  applicationsByIds,
-  paymentsOfApplication,
-} from '../../db/applications/readers';
+import { applicationCountsOfProviders, applicationIdsOfProviders, applicationsByIds } from '../../db/applications/readers';
+import { standingPaymentsOf } from '../../db/applications/payments';
 import { enterpriseNames } from '../../db/enterprises';
 import { providerIdsOfOwner, providerOwnerId } from '../../db/providers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { type Actor } from '../actor';
 import { countyName } from '../../../../shared/src/contracts/roles';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
@@ -35,7 +31,7 @@ export class ProviderDesk {
    * An application naming one of the caller's provider records, else 404: a provider learns nothing
    * of applications that do not name it, not even that they exist. Drafts are the enterprise's own.
    */
-  private async ownApplication(tx: TxBrand, auth: Actor, id: string): Promise<Application> {
+  private async ownApplication(tx: Tx, auth: Actor, id: string): Promise<Application> {
     const app = await findApplication(tx, id);
     if (!app || app.status === 'draft' || !app.providerId) throw notFound();
     if ((await providerOwnerId(tx, app.providerId)) !== auth.userId) throw notFound();
@@ -84,9 +80,9 @@ export class ProviderDesk {
     });
   }
 
-  private async view(tx: TxBrand, app: Application) {
+  private async view(tx: Tx, app: Application) {
     const enterprise = await enterpriseNames(tx, [app.enterpriseId]);
-    const payments = await paymentsOfApplication(tx, app.id);
+    const payments = await standingPaymentsOf(tx, app.id);
     return {
       application: {
         id: app.id,

@@ -1,11 +1,10 @@
 import type { Database } from '../../db/database';
-import { applicationIdsOfProviders, applicationsByIds } from '../../db/applications/readers';
+import { applicationsByIds } from '../../db/applications/readers';
 import { enterpriseNames } from '../../db/enterprises';
 import { filesOf } from '../../db/files';
 import { findFiling, providerIdsOfOwner, providerOwnerId, type Filing } from '../../db/providers';
 import {
   applicationsStillOnForm,
-  currentSettlementFormItems,
   findSettlementForm,
   formListsCounty,
   insertSettlementForm,
@@ -21,18 +20,21 @@ import {
   type SettlementForm as SettlementFormRow,
   type SettlementFormItem as SettlementFormItemRow,
 } from '../../db/settlementForms';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type ErrorDetail } from '../errors';
 import { newId } from '../../ids';
 import type { SettlementFormInput } from '../../documents';
 import type { OwnerTypeSpec } from '../files';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
+import { applicationMachine } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 import { type Application } from '../../db/applications';
 import { formMachine } from '../../../../shared/src/workflow/settlementForm';
 import { decideForm, mayBeSuperseded } from './settlementFormDecisions';
+import { applicationsNeedingNewForm, changedFigures, settleable } from './settlementCoverage';
+
+export { changedFigures, settlementChangedFigures, settleable, statusView } from './settlementCoverage';
 
 /**
  * The 兑付申请表 of 三（三）1 (DESIGN.md "An application's life"): the provider issues it for a set of
@@ -45,67 +47,16 @@ export const SIGNED_SCAN_KIND = 'signed_scan';
 /** More rows than this do not make a form anybody can check on paper. */
 export const MAX_FORM_ITEMS = 200;
 
-/**
- * States in which an application may be listed on a 兑付申请表: confirmed by the provider and still
- * alive. `returned` counts only when the county or city returned it (the provider had confirmed; the
- * return may be about this very form, which is then issued again).
- */
-const SETTLEABLE: readonly ApplicationState[] = [
-  'county_review',
-  'county_approved',
-  'reported',
-  'city_approved',
-  'listed',
-  'approved',
-  'disbursed',
-];
-
-/** Where a missing or outdated signed version holds the application up: before the county approves it. */
-const NEEDS_FORM_BEFORE: readonly ApplicationState[] = ['county_review', 'returned'];
-
-export function settleable(app: Application): boolean {
-  if (SETTLEABLE.includes(app.status)) return true;
-  return app.status === 'returned' && (app.returnedFrom === 'county' || app.returnedFrom === 'city') && app.providerEvaluation !== null;
-}
-
-export function statusView(status: ApplicationState) {
-  const labels = applicationMachine.states[status].labels;
-  return { status, statusLabel: labels.reviewer };
-}
-
 /** The one guard input the county review takes from here: the application points to a signed form that lists it. */
-export async function isSettlementSigned(tx: TxBrand, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
+export async function isSettlementSigned(tx: Tx, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
   if (!app.settlementFormId) return false;
   const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form || form.status !== 'signed' || form.providerId !== app.providerId) return false;
   return listsApplication(tx, form.id, app.id);
 }
 
-/** The figures a 兑付申请表 row lists and the application's own, named as a reviewer reads them. */
-const FIGURES = [
-  { label: '合同金额', listed: (i: SettlementFormItemRow) => i.contractAmountFen, current: (a: Application) => a.contractAmountFen },
-  { label: '已付款金额', listed: (i: SettlementFormItemRow) => i.paidAmountFen, current: (a: Application) => a.paidAmountFen },
-  { label: '申请补助金额', listed: (i: SettlementFormItemRow) => i.appliedFen, current: (a: Application) => a.subsidyFen },
-] as const;
-
-/**
- * The figures of the application that its row on the form no longer shows (DESIGN.md "Corrections
- * after the fact": a signature covers the figures it saw, not later ones). A row from before the paid
- * amount was kept shows none: the application then needs a new version once it has payments.
- */
-export function changedFigures(item: SettlementFormItemRow, app: Application): string[] {
-  return FIGURES.filter((f) => (f.listed(item) ?? null) !== (f.current(app) ?? null)).map((f) => f.label);
-}
-
-/** The guard input of `settlementCurrent`: what changed since the signed version the application points to. */
-export async function settlementChangedFigures(tx: TxBrand, app: Application): Promise<string[]> {
-  if (!app.settlementFormId) return [];
-  const item = await settlementFormItem(tx, app.settlementFormId, app.id);
-  return item ? changedFigures(item, app) : [];
-}
-
 /** What a reviewer sees of the form an application points to: the version, the signed scan, its row. */
-export async function settlementFormOf(tx: TxBrand, app: Application) {
+export async function settlementFormOf(tx: Tx, app: Application) {
   if (!app.settlementFormId) return null;
   const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form) return null;
@@ -156,7 +107,7 @@ export class SettlementForms {
   constructor(private readonly deps: ApplicationDeps) {}
 
   /** The form, when the caller owns its provider record; 404 otherwise. */
-  private async ownForm(tx: TxBrand, auth: Actor, id: string): Promise<SettlementFormRow> {
+  private async ownForm(tx: Tx, auth: Actor, id: string): Promise<SettlementFormRow> {
     const form = await findSettlementForm(tx, id);
     if (!form || (await providerOwnerId(tx, form.providerId)) !== auth.userId) throw formNotFound();
     return form;
@@ -240,54 +191,15 @@ export class SettlementForms {
       const forms = await settlementFormsOfProviders(tx, providerIds, 200);
       const items = [];
       for (const form of forms) items.push(await this.view(tx, form));
-      return { items, needingNewForm: await this.needingNewForm(tx, providerIds) };
+      return { items, needingNewForm: await applicationsNeedingNewForm(tx, providerIds, MAX_FORM_ITEMS) };
     });
-  }
-
-  /**
-   * The confirmed applications awaiting the county that no signed version covers as they are now:
-   * never listed on a signed version, or changed (contract, payments, amount applied for) since
-   * (DESIGN.md "Corrections after the fact"). The county cannot approve them until a new version is signed.
-   */
-  private async needingNewForm(tx: TxBrand, providerIds: string[]) {
-    const ids = await applicationIdsOfProviders(tx, providerIds, { statuses: NEEDS_FORM_BEFORE, after: null, limit: MAX_FORM_ITEMS });
-    const apps = (await applicationsByIds(tx, ids)).filter(settleable);
-    const rows = await currentSettlementFormItems(tx, apps);
-    const forms = new Map<string, SettlementFormRow | null>();
-    for (const formId of new Set(apps.map((a) => a.settlementFormId).filter((x): x is string => x !== null)))
-      forms.set(formId, await findSettlementForm(tx, formId));
-    const names = await enterpriseNames(
-      tx,
-      apps.map((a) => a.enterpriseId),
-    );
-    const out = [];
-    for (const app of apps) {
-      const form = app.settlementFormId ? (forms.get(app.settlementFormId) ?? null) : null;
-      const row = rows.get(app.id);
-      const signed = form?.status === 'signed' && !!row;
-      const changed = signed ? changedFigures(row, app) : [];
-      if (signed && !changed.length) continue;
-      out.push({
-        applicationId: app.id,
-        trackingNo: app.trackingNo,
-        enterpriseName: names.get(app.enterpriseId) ?? '',
-        ...statusView(app.status),
-        contractAmountFen: app.contractAmountFen,
-        paidAmountFen: app.paidAmountFen,
-        appliedFen: app.subsidyFen,
-        signedVersion: signed ? form.version : null,
-        changedFigures: changed,
-        why: signed ? `第${form.version}版签章后${changed.join('、')}有变化，请重新生成并签章` : '尚未列入已签章的兑付申请表，请生成并签章',
-      });
-    }
-    return out;
   }
 
   async get(auth: Actor, id: string) {
     return this.deps.db.read(async (tx) => this.view(tx, await this.ownForm(tx, auth, id)));
   }
 
-  private async view(tx: TxBrand, form: SettlementFormRow) {
+  private async view(tx: Tx, form: SettlementFormRow) {
     const items = await settlementFormItems(tx, form.id);
     const apps = new Map(
       (

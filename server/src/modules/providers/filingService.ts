@@ -14,7 +14,7 @@ import {
   saveFilingForm,
   type Filing,
 } from '../../db/providers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { insertGrant } from '../../db/users';
 import type { Actor } from '../actor';
 import { hasRole } from '../actor';
@@ -56,8 +56,8 @@ type Applied = Partial<Pick<Filing, 'approvedOn' | 'filingNo' | 'revokedOn' | 's
 
 interface FilingAction {
   event: FilingEvent;
-  validate(tx: TxBrand, filing: Filing, input: ReviewInput): Checked | Promise<Checked>;
-  apply(tx: TxBrand, filing: Filing, now: number): Applied | Promise<Applied>;
+  validate(tx: Tx, filing: Filing, input: ReviewInput): Checked | Promise<Checked>;
+  apply(tx: Tx, filing: Filing, now: number): Applied | Promise<Applied>;
 }
 
 function reasonText(input: ReviewInput): string | null {
@@ -355,7 +355,7 @@ export class FilingService {
   }
 
   private async performEffects(
-    tx: TxBrand,
+    tx: Tx,
     effects: readonly FilingEffect[],
     event: FilingEvent,
     filing: Filing,
@@ -392,7 +392,7 @@ export class FilingService {
   }
 
   private async appendEvent(
-    tx: TxBrand,
+    tx: Tx,
     providerId: string,
     e: {
       event: string;

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/database';
 import { approvedFilings, findFiling, providersTakingWechatPay, type Filing } from '../../db/providers';
-import type { TxBrand } from '../../db/tx';
+import type { Tx } from '../../db/tx';
 import { InvalidInputError, NotFoundError } from '../errors';
 import { maskPhone } from '../../logger';
 import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
@@ -88,7 +88,7 @@ export class ProviderRegistry {
  * the caller's transaction so that a revocation cannot slip between the check and the write.
  */
 export async function assertSelectableProvider(
-  tx: TxBrand,
+  tx: Tx,
   providerId: string,
   contract: { signedOn: string; namedAlready: boolean },
 ): Promise<Filing> {

@@ -5,6 +5,7 @@ import {
   count,
   decisionSchema,
   departmentSchema,
+  documentVersionSchema,
   fen,
   idField,
   reasonItemSchema,
@@ -211,7 +212,7 @@ export type BudgetView = z.infer<typeof budgetViewSchema>;
 
 // ---- the proposed list ----------------------------------------------------------------------------------------------
 
-export const listStatusSchema = z.enum(['draft', 'cosigned', 'notice', 'approved']);
+export const listStatusSchema = z.enum(['draft', 'cosigned', 'notice', 'approved', 'cancelled']);
 
 const listCore = {
   id: idField,
@@ -283,6 +284,8 @@ export const listDetailSchema = z
     budgetWarning: z.string().nullable(),
     objections: z.array(listObjectionSchema),
     approvalBlockers: z.array(z.string()),
+    /** Every version of the list's membership, oldest first: who changed it, when and why. */
+    versions: z.array(documentVersionSchema),
   })
   .meta({ id: 'ListDetail' });
 export type ListDetail = z.infer<typeof listDetailSchema>;

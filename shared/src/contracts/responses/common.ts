@@ -81,3 +81,21 @@ export const openApiDocumentSchema = z
     paths: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'OpenApiDocument' });
+
+/** One version of a drafted document (joint report, proposed list): 文号, date, members, who changed it, when and why. */
+export const documentVersionSchema = z
+  .strictObject({
+    seq: count,
+    change: z.enum(['created', 'corrected', 'cancelled']),
+    changeLabel: z.string(),
+    docNo: z.string().nullable(),
+    docDate: calendarDate.nullable(),
+    applicationIds: z.array(idField),
+    trackingNos: z.array(z.string()),
+    reason: z.string().nullable(),
+    actorId: idField,
+    actorName: z.string().nullable(),
+    actorRoleLabel: z.string().nullable(),
+    at: timestamp,
+  })
+  .meta({ id: 'DocumentVersion' });

@@ -5,6 +5,7 @@ import {
   count,
   decisionSchema,
   departmentSchema,
+  documentVersionSchema,
   fen,
   filingStateSchema,
   idField,
@@ -329,9 +330,11 @@ export const jointReportSummarySchema = z
     countyName: z.string(),
     docNo: z.string(),
     reportDate: calendarDate,
-    status: z.enum(['draft', 'signing', 'submitted']),
+    status: z.enum(['draft', 'signing', 'submitted', 'cancelled']),
     statusLabel: z.string(),
     version: versionField,
+    /** The department that drafted it, the one that may correct or cancel it (null: drafted before this was kept, either may). */
+    draftedDepartment: departmentSchema.nullable(),
     miitSignedBy: idField.nullable(),
     miitSignedAt: timestamp.nullable(),
     financeSignedBy: idField.nullable(),
@@ -370,6 +373,8 @@ export const jointReportSchema = jointReportSummarySchema
         ),
       }),
     ),
+    /** Every version of the report, oldest first: 文号, date, members, who changed it, when and why. */
+    versions: z.array(documentVersionSchema),
   })
   .meta({ id: 'JointReport' });
 export type JointReport = z.infer<typeof jointReportSchema>;

@@ -1,4 +1,4 @@
-import { AuditEntity } from '../../../../server/src/db/entities';
+import { auditRecordsMatching } from '../../../../server/src/db/testing';
 import { bearer, startCity, type CityHarness } from './cityHarness';
 
 /**
@@ -78,7 +78,7 @@ describe('budget (年度预算) and the over-budget warning', () => {
     expect(now.body.budget.version).toBe(2);
     const back = await put(year, { budgetFen: 10_000_000, version: 2 });
     expect(back.body.budget).toMatchObject({ budgetFen: 10_000_000, version: 3 });
-    const audit = await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `budget:${year}` } }));
+    const audit = await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `budget:${year}` }));
     expect(audit.map((a) => a.action)).toEqual(['budget.set', 'budget.set', 'budget.set']);
   });
 
@@ -116,9 +116,7 @@ describe('budget (年度预算) and the over-budget warning', () => {
       .send({ version, acknowledgeOverBudget: true });
     expect(approved.status).toBe(200);
     expect(approved.body.list.status).toBe('approved');
-    const audit = await c.t.db.run((m) =>
-      m.getRepository(AuditEntity).find({ where: { chain: `subsidy_list:${id}`, action: 'list.approve' } }),
-    );
+    const audit = await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `subsidy_list:${id}`, action: 'list.approve' }));
     expect(audit[0].data).toMatchObject({ acknowledgedOverBudget: true, exceedsByFen: 2_000_000, verifiedTotalFen: 12_000_000 });
   });
 

@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication, seedEnterprise, seedProvider } from '../../../helpers/applications';
-import type { ApplicationRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../../server/src/db/applications';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 

@@ -1,4 +1,10 @@
-import { ApplicationEventEntity, AuditEntity, DisbursementEntity, NotificationEntity } from '../../../../server/src/db/entities';
+import {
+  countApplicationEvents,
+  countAuditRecords,
+  countDisbursements,
+  disbursementsMatching,
+  notificationsMatching,
+} from '../../../../server/src/db/testing';
 import { bearer, startCity, type CityHarness } from './cityHarness';
 
 /**
@@ -16,11 +22,11 @@ describe('disbursement exactly once under concurrency', () => {
   const approved = () => c.seed('approved', { verifiedFen: 6_000_000 });
 
   async function countFor(applicationId: string) {
-    return c.t.db.run(async (m) => ({
-      payments: await m.getRepository(DisbursementEntity).count({ where: { applicationId, kind: 'payment' } }),
-      events: await m.getRepository(ApplicationEventEntity).count({ where: { applicationId, event: 'disburse' } }),
-      audit: await m.getRepository(AuditEntity).count({ where: { chain: `application:${applicationId}`, action: 'application.disburse' } }),
-      inbox: (await m.getRepository(NotificationEntity).find({ where: { template: 'application.status', channel: 'inbox' } })).filter((n) =>
+    return c.t.db.read(async (tx) => ({
+      payments: await countDisbursements(tx, { applicationId, kind: 'payment' }),
+      events: await countApplicationEvents(tx, { applicationId, event: 'disburse' }),
+      audit: await countAuditRecords(tx, { chain: `application:${applicationId}`, action: 'application.disburse' }),
+      inbox: (await notificationsMatching(tx, { template: 'application.status', channel: 'inbox' })).filter((n) =>
         JSON.stringify(n.payload).includes(applicationId),
       ).length,
     }));
@@ -76,9 +82,7 @@ describe('disbursement exactly once under concurrency', () => {
     );
     // Each either landed or was told to retry: never a 500, never two entries in one place.
     for (const r of results) expect([201, 409]).toContain(r.status);
-    const rows = await c.t.db.run((m) =>
-      m.getRepository(DisbursementEntity).find({ where: { applicationId: app.id }, order: { seq: 'ASC' } }),
-    );
+    const rows = await c.t.db.read((tx) => disbursementsMatching(tx, { applicationId: app.id }));
     expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
     expect(rows.filter((r) => r.kind === 'correction')).toHaveLength(results.filter((r) => r.status === 201).length);
   });

@@ -1,4 +1,4 @@
-import { AuditEntity } from '../../../../server/src/db/entities';
+import { auditRecordsMatching } from '../../../../server/src/db/testing';
 import { listMachine } from '../../../../shared/src/workflow/subsidyList';
 import { bearer, startCity, type CityHarness } from './cityHarness';
 
@@ -21,9 +21,7 @@ describe('the proposed list, driven by its machine', () => {
 
   const post = (path: string, body: object, token = c.miit.token) => c.t.http.post(path).set(bearer(token)).send(body);
   const auditActions = async () =>
-    (await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `subsidy_list:${listId}` }, order: { seq: 'ASC' } }))).map(
-      (a) => a.action,
-    );
+    (await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `subsidy_list:${listId}` }))).map((a) => a.action);
   /** The refusal, and that the list is as it was. */
   async function refused(
     res: { status: number; body: { error: { code: string; message: string } } },

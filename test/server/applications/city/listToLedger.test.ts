@@ -1,6 +1,12 @@
 import type { Response } from 'supertest';
 import { openXlsx } from '../../documents/openDocument';
-import { ApplicationEventEntity, AuditEntity, DisbursementEntity, SubsidyListEntity } from '../../../../server/src/db/entities';
+import {
+  applicationEventsMatching,
+  auditRecordsMatching,
+  disbursementsMatching,
+  forceApplicationColumns,
+} from '../../../../server/src/db/testing';
+import { findList } from '../../../../server/src/db/lists';
 import { newId } from '../../../../server/src/ids';
 import { DAY, bearer, startCity, type CityHarness } from './cityHarness';
 
@@ -220,9 +226,7 @@ describe('the proposed list and the disbursement ledger', () => {
       (await post(`/api/v1/city/objections/${objection.id}/decide`, { decision: 'dismissed', reason: '重复处理' }, c.miit.token)).status,
     ).toBe(409);
     listVersion = decided.body.list.version;
-    const events = await c.t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.b.id }, order: { seq: 'ASC' } }),
-    );
+    const events = await c.t.db.read((tx) => applicationEventsMatching(tx, { applicationId: apps.b.id }));
     expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'take_off_list']);
   });
 
@@ -239,9 +243,7 @@ describe('the proposed list and the disbursement ledger', () => {
     expect(approved.body.approvalBlockers).toEqual([]);
     for (const key of ['a', 'c'] as const) expect((await appStatus(apps[key].id)).status).toBe('approved');
     expect((await appStatus(apps.b.id)).status).toBe('reported');
-    const audit = await c.t.db.run((m) =>
-      m.getRepository(AuditEntity).find({ where: { chain: `subsidy_list:${listId}` }, order: { seq: 'ASC' } }),
-    );
+    const audit = await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `subsidy_list:${listId}` }));
     expect(audit.map((a) => a.action)).toEqual([
       'list.create',
       'list.cosign',
@@ -291,13 +293,13 @@ describe('the proposed list and the disbursement ledger', () => {
     const cApp = await appStatus(apps.c.id);
     const reused = await post(`/api/v1/city/applications/${apps.c.id}/disbursements`, { ...pay, version: cApp.version }, c.finance2.token);
     expect([reused.status, reused.body.error.code]).toEqual([409, 'voucher_used']);
-    const rows = await c.t.db.run((m) => m.getRepository(DisbursementEntity).find({ where: { applicationId: apps.a.id } }));
+    const rows = await c.t.db.read((tx) => disbursementsMatching(tx, { applicationId: apps.a.id }));
     expect(rows).toHaveLength(1);
   });
 
   test('an account in another name is refused', async () => {
     const cApp = await appStatus(apps.c.id);
-    await c.t.db.query('UPDATE applications SET bank_account_name = ? WHERE id = ?', ['张三（个人）', apps.c.id]);
+    await c.t.db.transaction((tx) => forceApplicationColumns(tx, [apps.c.id], { bankAccountName: '张三（个人）' }));
     const res = await post(
       `/api/v1/city/applications/${apps.c.id}/disbursements`,
       { version: cApp.version, amountFen: 6_000_000, voucherNo: 'GK2026-000200', paidOn: c.today() },
@@ -385,7 +387,7 @@ describe('the proposed list and the disbursement ledger', () => {
       seq: 4,
     });
     expect(corrected.body.ledger.netFen).toBe(5_999_900);
-    const original = await c.t.db.run((m) => m.getRepository(DisbursementEntity).findOneByOrFail({ id: secondPayment.id }));
+    const [original] = await c.t.db.read((tx) => disbursementsMatching(tx, { id: secondPayment.id }));
     expect(original.amountFen).toBe(6_000_000);
     const second = await post(`${base}/${secondPayment.id}/correct`, { amountFen: 50, reason: '再次核对后补记' }, c.finance2.token);
     expect(second.body.entry.voucherNo).toBe(`${secondPayment.voucherNo}/C2`);
@@ -408,9 +410,7 @@ describe('the proposed list and the disbursement ledger', () => {
 
     const detail = await get(`/api/v1/city/applications/${apps.a.id}`, c.finance.token);
     expect(detail.body.ledger.netFen).toBe(5_999_950);
-    const events = await c.t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: apps.a.id }, order: { seq: 'ASC' } }),
-    );
+    const events = await c.t.db.read((tx) => applicationEventsMatching(tx, { applicationId: apps.a.id }));
     expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'approve_list', 'disburse', 'reverse_payment', 'disburse']);
 
     const doc = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse(binary);
@@ -432,7 +432,7 @@ describe('the proposed list and the disbursement ledger', () => {
         .send({ amountFen: 1 });
       expect([404, 405]).toContain(res.status);
     }
-    const list = await c.t.db.run((m) => m.getRepository(SubsidyListEntity).findOneByOrFail({ id: listId }));
+    const list = (await c.t.db.read((tx) => findList(tx, listId)))!;
     expect(list.status).toBe('approved');
   });
 });

@@ -1,4 +1,4 @@
-import { ApplicationEventEntity, SubsidyListItemEntity } from '../../../../server/src/db/entities';
+import { applicationEventsMatching, countListItems } from '../../../../server/src/db/testing';
 import { DAY, bearer, startCity, type CityHarness } from './cityHarness';
 
 /** Editing a draft list, the notice period's rules, and the two other ways an objection ends. */
@@ -54,7 +54,7 @@ describe('drafts, notice and objections', () => {
     const back = await post(`/api/v1/city/lists/${listId}/items`, { version, applicationIds: [ids[2]] });
     expect(back.status).toBe(200);
     expect(back.body.items).toHaveLength(3);
-    expect(await c.t.db.run((m) => m.getRepository(SubsidyListItemEntity).count({ where: { listId } }))).toBe(3);
+    expect(await c.t.db.read((tx) => countListItems(tx, listId))).toBe(3);
     version = back.body.list.version;
   });
 
@@ -117,9 +117,7 @@ describe('drafts, notice and objections', () => {
     const detail = (await c.t.http.get(`/api/v1/city/applications/${ids[1]}`).set(bearer(c.miit.token))).body.application;
     expect(detail).toMatchObject({ status: 'rejected', listId: null, lastReason: expect.stringContaining('就高不重复') });
     expect(upheld.body.items.map((i: { id: string }) => i.id)).toEqual([ids[0], ids[2]]);
-    const events = await c.t.db.run((m) =>
-      m.getRepository(ApplicationEventEntity).find({ where: { applicationId: ids[1] }, order: { seq: 'ASC' } }),
-    );
+    const events = await c.t.db.read((tx) => applicationEventsMatching(tx, { applicationId: ids[1] }));
     expect(events.map((e) => e.event)).toEqual(['city_approve', 'put_on_list', 'city_reject']);
     version = upheld.body.list.version;
   });

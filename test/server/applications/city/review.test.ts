@@ -1,4 +1,10 @@
-import { ApplicationEventEntity, AuditEntity, NotificationEntity, ReviewOpinionEntity } from '../../../../server/src/db/entities';
+import { insertGrant } from '../../../../server/src/db/users';
+import {
+  applicationEventsMatching,
+  auditRecordsMatching,
+  notificationsMatching,
+  reviewOpinionsMatching,
+} from '../../../../server/src/db/testing';
 import { newId } from '../../../../server/src/ids';
 import { bearer, startCity, type CityHarness } from './cityHarness';
 
@@ -49,7 +55,7 @@ describe('city review (市工信局审核、核定金额)', () => {
       version: 2,
     });
 
-    const opinions = await c.t.db.run((m) => m.getRepository(ReviewOpinionEntity).find({ where: { applicationId: app.id } }));
+    const opinions = await c.t.db.read((tx) => reviewOpinionsMatching(tx, { applicationId: app.id }));
     expect(opinions).toHaveLength(1);
     expect(opinions[0]).toMatchObject({
       level: 'city',
@@ -58,7 +64,7 @@ describe('city review (市工信局审核、核定金额)', () => {
       reviewerId: c.miit.userId,
       internalNote: '现场核查记录见附件',
     });
-    const events = await c.t.db.run((m) => m.getRepository(ApplicationEventEntity).find({ where: { applicationId: app.id } }));
+    const events = await c.t.db.read((tx) => applicationEventsMatching(tx, { applicationId: app.id }));
     expect(events).toEqual([
       expect.objectContaining({
         event: 'city_approve',
@@ -68,13 +74,11 @@ describe('city review (市工信局审核、核定金额)', () => {
         data: expect.objectContaining({ payableFen: 6_000_000, verifiedFen: 5_000_000 }),
       }),
     ]);
-    const audit = await c.t.db.run((m) => m.getRepository(AuditEntity).find({ where: { chain: `application:${app.id}` } }));
+    const audit = await c.t.db.read((tx) => auditRecordsMatching(tx, { chain: `application:${app.id}` }));
     expect(audit.map((a) => a.action)).toEqual(['application.city_approve']);
     // The enterprise hears of it, with the reason for the reduction; never the internal note.
-    const inbox = await c.t.db.run((m) =>
-      m
-        .getRepository(NotificationEntity)
-        .find({ where: { recipientUserId: c.enterpriseUser.userId, template: 'application.status', channel: 'inbox' } }),
+    const inbox = await c.t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: c.enterpriseUser.userId, template: 'application.status', channel: 'inbox' }),
     );
     const mine = inbox.filter((n) => JSON.stringify(n.payload).includes(app.id));
     expect(mine).toHaveLength(1);
@@ -197,13 +201,17 @@ describe('city review (市工信局审核、核定金额)', () => {
     expect((await opinion(app.id, { version: 1, decision: 'approve', verifiedFen: 6_000_000 }, c.county.token)).status).toBe(403);
     expect((await c.t.http.get('/api/v1/city/applications').set(bearer(c.county.token))).status).toBe(403);
     expect((await c.t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(c.county.token))).status).toBe(403);
-    await c.t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-      newId(),
-      c.enterpriseUser.userId,
-      'enterprise',
-      null,
-      Date.now(),
-    ]);
+    await c.t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: newId(),
+        userId: c.enterpriseUser.userId,
+        role: 'enterprise',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
     expect((await c.t.http.get(`/api/v1/city/applications/${app.id}`).set(bearer(c.enterpriseUser.token))).status).toBe(403);
     expect((await c.t.http.get('/api/v1/city/applications')).status).toBe(401);
   });

@@ -1,6 +1,9 @@
+import { revokeGrants } from '../../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import { bearer, binary, countRows, docxText, makeEnterprise, makeProvider, opinion, reviewer, signedSettlement, type User } from './setup';
 
 /** 联合行文: the county bundles its approved applications under a 文号; both departments sign; it goes to the city. */
@@ -112,10 +115,10 @@ describe('the joint report (联合行文)', () => {
     );
 
     // The miit signer, moved to finance, may not sign for finance too.
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_miit'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_miit', null, Date.now()));
     await t.grant(miit.token, 'county_finance', '230717');
     expect((await sign(miit, 2)).status).toBe(403);
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_finance'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_finance', null, Date.now()));
     await t.grant(miit.token, 'county_miit', '230717');
 
     const done = await sign(finance, 2);

@@ -1,7 +1,9 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import { PaymentEntity, type ApplicationRow, type EnterpriseRow, type ProviderRow } from '../../../../server/src/db/entities';
-import { insertRow } from '../../../../server/src/db/rows';
+import type { ApplicationRow } from '../../../../server/src/db/applications';
+import { insertPayment } from '../../../../server/src/db/applications/payments';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import { newId } from '../../../../server/src/ids';
 import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
 
@@ -27,7 +29,7 @@ describe('provider confirmation (provider_check)', () => {
   async function pending(): Promise<ApplicationRow> {
     const app = await seedApplication(t.db, enterprise, provider, 'provider_check');
     await t.db.transaction(async (tx) => {
-      await insertRow(tx, PaymentEntity, {
+      await insertPayment(tx, {
         id: newId(),
         applicationId: app.id,
         amountFen: 8_000_000,
@@ -41,7 +43,7 @@ describe('provider confirmation (provider_check)', () => {
         removedAt: null,
         paymentRequestId: null,
       });
-      await insertRow(tx, PaymentEntity, {
+      await insertPayment(tx, {
         id: newId(),
         applicationId: app.id,
         amountFen: 4_000_000,
@@ -55,7 +57,7 @@ describe('provider confirmation (provider_check)', () => {
         removedAt: null,
         paymentRequestId: null,
       });
-      await insertRow(tx, PaymentEntity, {
+      await insertPayment(tx, {
         id: newId(),
         applicationId: app.id,
         amountFen: 999,

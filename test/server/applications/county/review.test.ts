@@ -1,6 +1,9 @@
+import { revokeGrants } from '../../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { ApplicationRow, EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { ApplicationRow } from '../../../../server/src/db/applications';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import { forceApplicationColumns, type ProviderRow } from '../../../../server/src/db/testing';
 import { providerRatingSummary } from '../../../../server/src/modules/countyReview/countyReview';
 import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
 import { recountStages } from '../../../../server/src/db/applications/stageCounts';
@@ -92,7 +95,7 @@ describe('county review (三（四）)', () => {
     expect(await status(app.id)).toMatchObject({ status: 'returned' });
 
     // The enterprise corrects and resubmits (its side, simulated here): round 2 starts, both review again.
-    await t.db.query("UPDATE applications SET status = 'county_review', round = 2, version = version + 1 WHERE id = ?", [app.id]);
+    await t.db.transaction((tx) => forceApplicationColumns(tx, [app.id], { status: 'county_review', round: 2 }, { bumpVersion: true }));
     await recountStages(t.db); // the shortcut above goes around the transitions that keep the counts
     const again = await opinion(t, miit, app.id, { version: 4, decision: 'approve', ratings: RATINGS });
     expect(again.status).toBe(200);
@@ -136,7 +139,7 @@ describe('county review (三（四）)', () => {
     expect((await opinion(t, miit, app.id, { version: 2, decision: 'approve', ratings: RATINGS })).status).toBe(409);
 
     // The miit reviewer moves to finance (the role is revoked first: nobody holds both at once) and tries the other opinion.
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_miit'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_miit', null, Date.now()));
     await t.grant(miit.token, 'county_finance', '230717');
     const same = await opinion(t, miit, app.id, { version: 2, decision: 'approve', ratings: RATINGS });
     expect(same.status).toBe(400);
@@ -151,7 +154,7 @@ describe('county review (三（四）)', () => {
     expect(await status(app.id)).toMatchObject({ status: 'county_review', version: 2 });
     expect(await countRows(t, 'SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ?', [app.id])).toBe(1);
     // Restore for the other tests.
-    await t.db.query("UPDATE user_roles SET revoked_at = ? WHERE user_id = ? AND role = 'county_finance'", [Date.now(), miit.userId]);
+    await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_finance', null, Date.now()));
     await t.grant(miit.token, 'county_miit', '230717');
   });
 

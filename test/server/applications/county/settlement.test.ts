@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import {
   bearer,
   binary,

@@ -1,8 +1,10 @@
+import { insertGrant } from '../../../../server/src/db/users';
 import JSZip from 'jszip';
 import type { Response } from 'supertest';
 import type { TestApp } from '../../../helpers/testApp';
 import { seedEnterprise, seedProvider } from '../../../helpers/applications';
-import type { EnterpriseRow, ProviderRow } from '../../../../server/src/db/entities';
+import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
+import type { ProviderRow } from '../../../../server/src/db/testing';
 import { newId } from '../../../../server/src/ids';
 
 /**
@@ -22,13 +24,17 @@ export async function makeProvider(
   overrides: Partial<ProviderRow> = {},
 ): Promise<{ user: User; provider: ProviderRow }> {
   const user = await t.login(name);
-  await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-    newId(),
-    user.userId,
-    'provider',
-    null,
-    Date.now(),
-  ]);
+  await t.db.transaction((tx) =>
+    insertGrant(tx, {
+      id: newId(),
+      userId: user.userId,
+      role: 'provider',
+      countyCode: null,
+      grantedBy: null,
+      invitationId: null,
+      createdAt: Date.now(),
+    }),
+  );
   filingCounter++;
   const provider = await seedProvider(t.db, user.userId, {
     filingNo: `伊云备〔2023〕${String(100 + filingCounter)}号-${name.slice(0, 8)}`,
@@ -43,13 +49,17 @@ export async function makeEnterprise(
   overrides: Partial<EnterpriseRow> = {},
 ): Promise<{ user: User; enterprise: EnterpriseRow }> {
   const user = await t.login(name);
-  await t.db.query('INSERT INTO user_roles (id, user_id, role, county_code, created_at) VALUES (?, ?, ?, ?, ?)', [
-    newId(),
-    user.userId,
-    'enterprise',
-    null,
-    Date.now(),
-  ]);
+  await t.db.transaction((tx) =>
+    insertGrant(tx, {
+      id: newId(),
+      userId: user.userId,
+      role: 'enterprise',
+      countyCode: null,
+      grantedBy: null,
+      invitationId: null,
+      createdAt: Date.now(),
+    }),
+  );
   const enterprise = await seedEnterprise(t.db, [user.userId], overrides);
   return { user, enterprise };
 }

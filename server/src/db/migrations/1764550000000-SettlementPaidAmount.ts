@@ -7,8 +7,8 @@ import { big } from './columns';
  * the fact"). Rows written before this release have none: their application needs a newly signed
  * version once it has payments (nothing is guessed for them).
  */
-export class SettlementPaidAmount1764540000000 implements MigrationInterface {
-  name = 'SettlementPaidAmount1764540000000';
+export class SettlementPaidAmount1764550000000 implements MigrationInterface {
+  name = 'SettlementPaidAmount1764550000000';
 
   async up(qr: QueryRunner): Promise<void> {
     await qr.addColumn('settlement_form_items', new TableColumn(big('paid_amount_fen', true)));
