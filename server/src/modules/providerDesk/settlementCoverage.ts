@@ -4,7 +4,6 @@ import { enterpriseNames } from '../../db/enterprises';
 import {
   currentSettlementFormItems,
   findSettlementForm,
-  settlementFormItem,
   type SettlementForm as SettlementFormRow,
   type SettlementFormItem as SettlementFormItemRow,
 } from '../../db/settlementForms';
@@ -59,13 +58,6 @@ const FIGURES = [
  */
 export function changedFigures(item: SettlementFormItemRow, app: Application): string[] {
   return FIGURES.filter((f) => (f.listed(item) ?? null) !== (f.current(app) ?? null)).map((f) => f.label);
-}
-
-/** The guard input of `settlementCurrent`: what changed since the signed version the application points to. */
-export async function settlementChangedFigures(tx: Tx, app: Application): Promise<string[]> {
-  if (!app.settlementFormId) return [];
-  const item = await settlementFormItem(tx, app.settlementFormId, app.id);
-  return item ? changedFigures(item, app) : [];
 }
 
 /**

@@ -34,7 +34,7 @@ import { formMachine } from '../../../../shared/src/workflow/settlementForm';
 import { decideForm, mayBeSuperseded } from './settlementFormDecisions';
 import { applicationsNeedingNewForm, changedFigures, settleable } from './settlementCoverage';
 
-export { changedFigures, settlementChangedFigures, settleable, statusView } from './settlementCoverage';
+export { changedFigures, settleable, statusView } from './settlementCoverage';
 
 /**
  * The 兑付申请表 of 三（三）1 (DESIGN.md "An application's life"): the provider issues it for a set of
@@ -53,6 +53,19 @@ export async function isSettlementSigned(tx: Tx, app: Pick<Application, 'id' | '
   const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form || form.status !== 'signed' || form.providerId !== app.providerId) return false;
   return listsApplication(tx, form.id, app.id);
+}
+
+/**
+ * Both guard inputs of the county approval in the same two reads as isSettlementSigned: whether the
+ * signed version the application points to lists it, and which of its figures changed since.
+ */
+export async function settlementGuardInputs(
+  tx: Tx,
+  app: Application,
+): Promise<{ settlementSigned: boolean; settlementChangedFigures: string[] }> {
+  const form = app.settlementFormId ? await findSettlementForm(tx, app.settlementFormId) : null;
+  const row = form && form.status === 'signed' && form.providerId === app.providerId ? await settlementFormItem(tx, form.id, app.id) : null;
+  return { settlementSigned: row !== null, settlementChangedFigures: row ? changedFigures(row, app) : [] };
 }
 
 /** What a reviewer sees of the form an application points to: the version, the signed scan, its row. */
