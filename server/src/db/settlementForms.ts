@@ -43,6 +43,20 @@ export async function settlementFormItem(tx: Tx, formId: string, applicationId: 
   return em(tx).getRepository(SettlementFormItemEntity).findOne({ where: { formId, applicationId } });
 }
 
+/** The rows the applications' current versions list for them, by application id (one query for a page). */
+export async function currentSettlementFormItems(
+  tx: Tx,
+  apps: readonly { id: string; settlementFormId: string | null }[],
+): Promise<Map<string, SettlementFormItem>> {
+  const pointing = apps.filter((a) => a.settlementFormId !== null);
+  if (!pointing.length) return new Map();
+  const rows = await em(tx)
+    .getRepository(SettlementFormItemEntity)
+    .find({ where: { formId: In([...new Set(pointing.map((a) => a.settlementFormId!))]), applicationId: In(pointing.map((a) => a.id)) } });
+  const formOf = new Map(pointing.map((a) => [a.id, a.settlementFormId]));
+  return new Map(rows.filter((r) => formOf.get(r.applicationId) === r.formId).map((r) => [r.applicationId, r]));
+}
+
 export async function listsApplication(tx: Tx, formId: string, applicationId: string): Promise<boolean> {
   return (await em(tx).getRepository(SettlementFormItemEntity).count({ where: { formId, applicationId } })) === 1;
 }

@@ -98,6 +98,15 @@ export function filingProblem(
   return null;
 }
 
+/**
+ * Whether an application may go on naming a provider whose filing was revoked on `revokedOn`
+ * (DESIGN.md "Corrections after the fact"): contracts signed before R keep counting, also when the
+ * enterprise corrects its application after a return; a revoked provider is never newly chosen.
+ */
+export function keepsRevokedProvider(revokedOn: string | null, contractSignedOn: string, namedAlready: boolean): boolean {
+  return namedAlready && revokedOn !== null && compareDates(contractSignedOn, revokedOn) < 0;
+}
+
 /** 四（二）就高不重复: other subsidies already cover everything this policy would pay. */
 export function coveredByOtherSubsidies(amount: SubsidyAmount, otherSubsidiesFen: number): boolean {
   return otherSubsidiesFen > 0 && amount.payableFen === 0;

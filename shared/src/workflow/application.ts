@@ -51,6 +51,7 @@ export type ApplicationGuard =
   | 'reasonGiven'
   | 'ratingsGiven'
   | 'settlementSigned'
+  | 'settlementCurrent'
   | 'otherDepartmentApproved'
   | 'notSameReviewerTwice'
   | 'verifiedAmountValid'
@@ -78,6 +79,11 @@ export interface ApplicationContext {
   ratingsGiven: boolean;
   /** The provider's signed 兑付申请表 lists this application (三（三）1). */
   settlementSigned: boolean;
+  /**
+   * The figures (in Chinese: 合同金额, 已付款金额, 申请补助金额) that changed since the provider signed that
+   * 兑付申请表: the signature no longer covers them (DESIGN.md "Corrections after the fact"). Empty when current.
+   */
+  settlementChangedFigures: readonly string[];
   /** The other county department already approved in this round. */
   otherDepartmentApproved: boolean;
   /** The same person already gave the other department's opinion in this round. */
@@ -125,14 +131,14 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
           {
             target: 'county_approved',
             roles: COUNTY,
-            guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice', 'otherDepartmentApproved'],
+            guards: ['ratingsGiven', 'settlementSigned', 'settlementCurrent', 'notSameReviewerTwice', 'otherDepartmentApproved'],
             effects: ['notifyEnterprise'],
           },
           // The first department's approval: recorded, the case waits for the other department.
           {
             target: 'county_review',
             roles: COUNTY,
-            guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice'],
+            guards: ['ratingsGiven', 'settlementSigned', 'settlementCurrent', 'notSameReviewerTwice'],
             effects: ['alertCountyReviewers'],
           },
         ],
@@ -240,6 +246,10 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
     ratingsGiven: (c) => (c.ratingsGiven ? null : '请对上云效果和服务商服务质量分别评分（1–5 分）'),
     settlementSigned: (c) =>
       c.settlementSigned ? null : '云服务商尚未上传列有本申请的盖章兑付申请表（三（三）1），请待其上传后再审核通过',
+    settlementCurrent: (c) =>
+      c.settlementChangedFigures.length === 0
+        ? null
+        : `云服务商签章的兑付申请表所列${c.settlementChangedFigures.join('、')}与本申请现在的不一致（签章后有变更），签章已不能作为依据；请待云服务商重新生成并签章列有当前金额的兑付申请表后再审核通过`,
     otherDepartmentApproved: (c) => (c.otherDepartmentApproved ? null : '等待另一部门的审核意见'),
     notSameReviewerTwice: (c) => (c.sameReviewerGaveOtherOpinion ? '同一人不能在同一轮中给出工信和财政两个部门的意见' : null),
     verifiedAmountValid: (c) => c.verifiedAmountProblem,

@@ -156,6 +156,9 @@ test('the workbench, the catalogue, confirming and disputing, the 兑付申请�
 
   const settlement = await mp.open('pages/provider/settlement/settlement');
   expect(settlement.all('.candidate')).toHaveLength(1);
+  // Confirmed, on no signed version yet: the county cannot approve it, and the page says so.
+  expect(settlement.all('.needing')).toHaveLength(1);
+  expect(settlement.text).toContain('尚未列入已签章的兑付申请表，请生成并签章');
   await settlement.change('.choices', [toConfirm.id]);
   await settlement.tap('.generate');
   expect(settlement.text).toContain('第 1 版');
@@ -170,5 +173,6 @@ test('the workbench, the catalogue, confirming and disputing, the 兑付申请�
   );
   await settlement.tap('.sign');
   expect(settlement.text).toContain('已签章确认');
+  expect(settlement.all('.needing')).toHaveLength(0);
   expect((await mp.t.db.read((tx) => findApplication(tx, toConfirm.id)))!.settlementFormId).not.toBeNull();
 });

@@ -156,6 +156,7 @@ test('both departments approve; the joint report goes to the city with both sign
     mp.as(name);
     const page = await mp.open('pages/review/application/application', { id: old.id });
     expect(page.text).toContain('兑付申请表第1版（已签章）');
+    expect(page.text).toContain('第1版兑付申请表所列金额与申请一致');
     await page.change('.decision', 'approve');
     await page.call('onRating', { currentTarget: { dataset: { which: 'effect' } }, detail: { value: rating } });
     await page.call('onRating', { currentTarget: { dataset: { which: 'service' } }, detail: { value: rating } });

@@ -295,7 +295,9 @@ describe('provider filing (备案): the whole life on the API', () => {
     expect((await t.http.get('/api/v1/providers')).body.items.map((p: { id: string }) => p.id)).not.toContain(filingId);
     const detail = await t.http.get(`/api/v1/providers/${filingId}`);
     expect(detail.body.provider).toMatchObject({ status: 'revoked', selectable: false });
-    await expect(t.db.transaction((tx) => assertSelectableProvider(tx, filingId))).rejects.toThrow(/撤销/);
+    await expect(
+      t.db.transaction((tx) => assertSelectableProvider(tx, filingId, { signedOn: '2023-01-02', namedAlready: false })),
+    ).rejects.toThrow(/撤销/);
     const notice = await t.db.read((tx) => notificationsMatching(tx, { recipientUserId: provider.userId, template: 'filing.revoked' }));
     expect(notice.length).toBeGreaterThanOrEqual(1);
   });

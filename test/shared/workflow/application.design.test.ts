@@ -23,6 +23,7 @@ const PERMISSIVE: ApplicationContext = {
   reason: '合同金额与付款凭证不一致，请核对',
   ratingsGiven: true,
   settlementSigned: true,
+  settlementChangedFigures: [],
   otherDepartmentApproved: true,
   sameReviewerGaveOtherOpinion: false,
   verifiedAmountProblem: null,
@@ -61,14 +62,15 @@ const ROWS: Row<ApplicationState, ApplicationEvent, ApplicationContext>[] = [
   },
   { from: 'provider_check', event: 'withdraw', roles: ['enterprise'], to: 'withdrawn', effects: ['notifyProvider'] },
   // Both departments give an opinion with both ratings; the case moves on only when both approved,
-  // never on the 兑付申请表 unsigned, never with one person giving both opinions.
+  // never on the 兑付申请表 unsigned or signed on figures that changed since, never with one person
+  // giving both opinions.
   {
     from: 'county_review',
     event: 'county_approve',
     roles: COUNTY,
     to: 'county_approved',
     effects: ['notifyEnterprise'],
-    guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice'],
+    guards: ['ratingsGiven', 'settlementSigned', 'settlementCurrent', 'notSameReviewerTwice'],
   },
   {
     from: 'county_review',
@@ -76,7 +78,7 @@ const ROWS: Row<ApplicationState, ApplicationEvent, ApplicationContext>[] = [
     roles: COUNTY,
     to: 'county_review',
     effects: ['alertCountyReviewers'],
-    guards: ['ratingsGiven', 'settlementSigned', 'notSameReviewerTwice'],
+    guards: ['ratingsGiven', 'settlementSigned', 'settlementCurrent', 'notSameReviewerTwice'],
     ctx: { otherDepartmentApproved: false },
   },
   // A return or a reject by either department takes effect at once.
@@ -257,6 +259,12 @@ checkAgainstDesign(applicationMachine, {
     settlementSigned: {
       ctx: { settlementSigned: false },
       reason: '云服务商尚未上传列有本申请的盖章兑付申请表（三（三）1），请待其上传后再审核通过',
+    },
+    // "Corrections after the fact": the contract or payments changed after the provider signed.
+    settlementCurrent: {
+      ctx: { settlementChangedFigures: ['合同金额', '申请补助金额'] },
+      reason:
+        '云服务商签章的兑付申请表所列合同金额、申请补助金额与本申请现在的不一致（签章后有变更），签章已不能作为依据；请待云服务商重新生成并签章列有当前金额的兑付申请表后再审核通过',
     },
     notSameReviewerTwice: { ctx: { sameReviewerGaveOtherOpinion: true }, reason: '同一人不能在同一轮中给出工信和财政两个部门的意见' },
     verifiedAmountValid: { ctx: { verifiedAmountProblem: '核定金额不能高于应补助金额' }, reason: '核定金额不能高于应补助金额' },

@@ -15,6 +15,7 @@ const PERMISSIVE_APP: ApplicationContext = {
   reason: '理由充分',
   ratingsGiven: true,
   settlementSigned: true,
+  settlementChangedFigures: [],
   otherDepartmentApproved: true,
   sameReviewerGaveOtherOpinion: false,
   verifiedAmountProblem: null,

@@ -34,6 +34,8 @@ Component(
       }[],
       picked: [] as string[],
       forms: [] as FormView[],
+      // Confirmed applications the county cannot approve until a (new) signed version lists them as they are now.
+      needing: [] as { id: string; enterpriseName: string; trackingNo: string; why: string }[],
     },
     methods: {
       onShow() {
@@ -53,6 +55,12 @@ Component(
               checked: this.data.picked.includes(a.id),
             })),
           forms: await Promise.all(forms.items.map((f) => this.view(f))),
+          needing: forms.needingNewForm.map((n) => ({
+            id: n.applicationId,
+            enterpriseName: n.enterpriseName,
+            trackingNo: n.trackingNo ?? '',
+            why: n.why,
+          })),
         });
       },
       async view(f: SettlementForm): Promise<FormView> {

@@ -177,6 +177,12 @@ Component(
               warn: !a.bankAccount.nameMatchesEnterprise,
             },
             { label: '服务商评价', value: a.providerEvaluation ?? '' },
+            // Whether the signed 兑付申请表 still shows the case's figures (issue 14: a stale one never passes).
+            {
+              label: '兑付申请表',
+              value: d.settlementForm ? d.settlementForm.matchLabel : '尚无列有本申请的兑付申请表',
+              warn: !d.settlementForm?.matchesCurrent,
+            },
           ],
           payments: d.payments
             .filter((p) => p.removedAt === null)

@@ -103,6 +103,7 @@ export type SettlementForm = {
     enterpriseName: string;
     appliedFen: number;
     contractAmountFen: number;
+    paidAmountFen: number | null;
     effectEvaluation: string | null;
     applicationStatus: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn" | null;
     current: boolean;
@@ -133,6 +134,7 @@ export type SettlementFormEnvelope = {
       enterpriseName: string;
       appliedFen: number;
       contractAmountFen: number;
+      paidAmountFen: number | null;
       effectEvaluation: string | null;
       applicationStatus: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn" | null;
       current: boolean;
@@ -164,10 +166,24 @@ export type SettlementFormList = {
       enterpriseName: string;
       appliedFen: number;
       contractAmountFen: number;
+      paidAmountFen: number | null;
       effectEvaluation: string | null;
       applicationStatus: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn" | null;
       current: boolean;
     }[];
+  }[];
+  needingNewForm: {
+    applicationId: string;
+    trackingNo: string | null;
+    enterpriseName: string;
+    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    statusLabel: string;
+    contractAmountFen: number | null;
+    paidAmountFen: number | null;
+    appliedFen: number | null;
+    signedVersion: number | null;
+    changedFigures: string[];
+    why: string;
   }[];
 };
 
@@ -359,10 +375,14 @@ export type CountyDetail = {
     status: "generated" | "signed" | "superseded";
     signedAt: number | null;
     signed: boolean;
+    matchesCurrent: boolean;
+    changedFigures: string[];
+    matchLabel: string;
     item: {
       position: number;
       appliedFen: number;
       contractAmountFen: number;
+      paidAmountFen: number | null;
       effectEvaluation: string | null;
     } | null;
     signedFileId: string | null;

@@ -33,6 +33,8 @@ export interface SettlementFormItemRow {
   position: number;
   appliedFen: number;
   contractAmountFen: number;
+  /** The application's paid amount when this version was generated (null on rows from before it was kept). */
+  paidAmountFen: number | null;
   effectEvaluation: string | null;
 }
 export const SettlementFormItemEntity = new EntitySchema<SettlementFormItemRow>({
@@ -45,6 +47,7 @@ export const SettlementFormItemEntity = new EntitySchema<SettlementFormItemRow>(
     position: col.int(),
     appliedFen: { ...col.fen(), name: 'applied_fen' },
     contractAmountFen: { ...col.fen(), name: 'contract_amount_fen' },
+    paidAmountFen: { ...col.fen(true), name: 'paid_amount_fen' },
     effectEvaluation: { ...col.text(), name: 'effect_evaluation' },
   },
 });

@@ -10,6 +10,7 @@ import { DocumentVersions1764540000000 } from './1764540000000-DocumentVersions'
 import { AccountChanges1764545000000 } from './1764545000000-AccountChanges';
 import { LedgerConfirmations1764546000000 } from './1764546000000-LedgerConfirmations';
 import { ProfileChanges1764547000000 } from './1764547000000-ProfileChanges';
+import { SettlementPaidAmount1764550000000 } from './1764550000000-SettlementPaidAmount';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AccountChanges1764545000000,
   LedgerConfirmations1764546000000,
   ProfileChanges1764547000000,
+  SettlementPaidAmount1764550000000,
 ];

@@ -150,7 +150,10 @@ export class DraftService {
       if (app.version !== version) throw staleError();
       const set: Partial<ApplicationRow> = {};
       if (input.contract) {
-        await assertSelectableProvider(tx, input.contract.providerId);
+        await assertSelectableProvider(tx, input.contract.providerId, {
+          signedOn: input.contract.signedOn,
+          namedAlready: app.providerId === input.contract.providerId,
+        });
         Object.assign(set, {
           providerId: input.contract.providerId,
           contractNo: input.contract.contractNo,

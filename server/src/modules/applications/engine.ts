@@ -73,6 +73,7 @@ const DEFAULT_CONTEXT: ApplicationContext = {
   reason: null,
   ratingsGiven: false,
   settlementSigned: false,
+  settlementChangedFigures: [],
   otherDepartmentApproved: false,
   sameReviewerGaveOtherOpinion: false,
   verifiedAmountProblem: null,
@@ -276,6 +277,7 @@ function guardPath(guard: string | undefined): string {
     case 'rulesPass':
       return 'eligibility';
     case 'settlementSigned':
+    case 'settlementCurrent':
       return 'settlementForm';
     default:
       return 'reason';

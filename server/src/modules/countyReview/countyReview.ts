@@ -9,7 +9,7 @@ import { applicationMachine, type ApplicationEvent, type ApplicationState } from
 import type { ApplicationDeps } from '../applications/deps';
 import type { TransitionColumns } from '../applications/engine';
 
-import { isSettlementSigned, settlementFormOf } from '../providerDesk/settlementForms';
+import { settlementFormOf, settlementGuardInputs } from '../providerDesk/settlementForms';
 import { applicationFlags } from '../applications/flags';
 import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
 import { findApplication, type Application } from '../../db/applications';
@@ -319,7 +319,7 @@ export class CountyReview {
         expectedVersion: input.version,
         context: {
           ratingsGiven,
-          settlementSigned: await isSettlementSigned(tx, app),
+          ...(await settlementGuardInputs(tx, app)),
           otherDepartmentApproved: other?.decision === 'approve',
           sameReviewerGaveOtherOpinion: other?.reviewerId === auth.userId,
         },

@@ -27,11 +27,14 @@ import { newId } from '../../ids';
 import type { SettlementFormInput } from '../../documents';
 import type { OwnerTypeSpec } from '../files';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
+import { applicationMachine } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 import { type Application } from '../../db/applications';
 import { formMachine } from '../../../../shared/src/workflow/settlementForm';
 import { decideForm, mayBeSuperseded } from './settlementFormDecisions';
+import { applicationsNeedingNewForm, changedFigures, settleable } from './settlementCoverage';
+
+export { changedFigures, settleable, statusView } from './settlementCoverage';
 
 /**
  * The 兑付申请表 of 三（三）1 (DESIGN.md "An application's life"): the provider issues it for a set of
@@ -44,31 +47,6 @@ export const SIGNED_SCAN_KIND = 'signed_scan';
 /** More rows than this do not make a form anybody can check on paper. */
 export const MAX_FORM_ITEMS = 200;
 
-/**
- * States in which an application may be listed on a 兑付申请表: confirmed by the provider and still
- * alive. `returned` counts only when the county or city returned it (the provider had confirmed; the
- * return may be about this very form, which is then issued again).
- */
-const SETTLEABLE: readonly ApplicationState[] = [
-  'county_review',
-  'county_approved',
-  'reported',
-  'city_approved',
-  'listed',
-  'approved',
-  'disbursed',
-];
-
-export function settleable(app: Application): boolean {
-  if (SETTLEABLE.includes(app.status)) return true;
-  return app.status === 'returned' && (app.returnedFrom === 'county' || app.returnedFrom === 'city') && app.providerEvaluation !== null;
-}
-
-export function statusView(status: ApplicationState) {
-  const labels = applicationMachine.states[status].labels;
-  return { status, statusLabel: labels.reviewer };
-}
-
 /** The one guard input the county review takes from here: the application points to a signed form that lists it. */
 export async function isSettlementSigned(tx: Tx, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>): Promise<boolean> {
   if (!app.settlementFormId) return false;
@@ -77,24 +55,47 @@ export async function isSettlementSigned(tx: Tx, app: Pick<Application, 'id' | '
   return listsApplication(tx, form.id, app.id);
 }
 
+/**
+ * Both guard inputs of the county approval in the same two reads as isSettlementSigned: whether the
+ * signed version the application points to lists it, and which of its figures changed since.
+ */
+export async function settlementGuardInputs(
+  tx: Tx,
+  app: Application,
+): Promise<{ settlementSigned: boolean; settlementChangedFigures: string[] }> {
+  const form = app.settlementFormId ? await findSettlementForm(tx, app.settlementFormId) : null;
+  const row = form && form.status === 'signed' && form.providerId === app.providerId ? await settlementFormItem(tx, form.id, app.id) : null;
+  return { settlementSigned: row !== null, settlementChangedFigures: row ? changedFigures(row, app) : [] };
+}
+
 /** What a reviewer sees of the form an application points to: the version, the signed scan, its row. */
-export async function settlementFormOf(tx: Tx, app: Pick<Application, 'id' | 'providerId' | 'settlementFormId'>) {
+export async function settlementFormOf(tx: Tx, app: Application) {
   if (!app.settlementFormId) return null;
   const form = await findSettlementForm(tx, app.settlementFormId);
   if (!form) return null;
   const item = await settlementFormItem(tx, form.id, app.id);
   const scans = await filesOf(tx, SETTLEMENT_OWNER_TYPE, form.id, { kind: SIGNED_SCAN_KIND, history: true });
+  const changed = item ? changedFigures(item, app) : [];
   return {
     id: form.id,
     version: form.version,
     status: form.status,
     signedAt: form.signedAt,
     signed: await isSettlementSigned(tx, app),
+    // Whether the signed row still shows the application's figures, in plain words for the county's one screen.
+    matchesCurrent: item !== null && changed.length === 0,
+    changedFigures: changed,
+    matchLabel: !item
+      ? `第${form.version}版兑付申请表未列本申请`
+      : changed.length
+        ? `第${form.version}版兑付申请表所列${changed.join('、')}与申请现在的不一致，需服务商重新签章`
+        : `第${form.version}版兑付申请表所列金额与申请一致`,
     item: item
       ? {
           position: item.position,
           appliedFen: item.appliedFen,
           contractAmountFen: item.contractAmountFen,
+          paidAmountFen: item.paidAmountFen,
           effectEvaluation: item.effectEvaluation,
         }
       : null,
@@ -180,6 +181,7 @@ export class SettlementForms {
           position: i + 1,
           appliedFen: app.subsidyFen!,
           contractAmountFen: app.contractAmountFen!,
+          paidAmountFen: app.paidAmountFen,
           effectEvaluation: app.providerEvaluation,
         };
       });
@@ -198,11 +200,11 @@ export class SettlementForms {
   async list(auth: Actor) {
     return this.deps.db.read(async (tx) => {
       const providerIds = await providerIdsOfOwner(tx, auth.userId);
-      if (!providerIds.length) return { items: [] };
+      if (!providerIds.length) return { items: [], needingNewForm: [] };
       const forms = await settlementFormsOfProviders(tx, providerIds, 200);
       const items = [];
       for (const form of forms) items.push(await this.view(tx, form));
-      return { items };
+      return { items, needingNewForm: await applicationsNeedingNewForm(tx, providerIds, MAX_FORM_ITEMS) };
     });
   }
 
@@ -245,6 +247,7 @@ export class SettlementForms {
           enterpriseName: app ? (names.get(app.enterpriseId) ?? '') : '',
           appliedFen: i.appliedFen,
           contractAmountFen: i.contractAmountFen,
+          paidAmountFen: i.paidAmountFen,
           effectEvaluation: i.effectEvaluation,
           applicationStatus: app?.status ?? null,
           // Whether the application's current 兑付申请表 is this version.

@@ -5,6 +5,7 @@ import { InvalidInputError, NotFoundError } from '../errors';
 import { maskPhone } from '../../logger';
 import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { keepsRevokedProvider } from '../../../../shared/src/rules/eligibility';
 
 /**
  * The public registry of filed providers (三（二）5 catalogue with prices, 6 Yichun offers), from
@@ -82,17 +83,27 @@ export class ProviderRegistry {
 }
 
 /**
- * For the application: only an approved, unrevoked provider can be named. Used inside the caller's
- * transaction so that a revocation cannot slip between the check and the write.
+ * For the application: an approved provider can be named; a revoked one only by an application that
+ * already named it, for a contract signed before the revocation (keepsRevokedProvider). Used inside
+ * the caller's transaction so that a revocation cannot slip between the check and the write.
  */
-export async function assertSelectableProvider(tx: Tx, providerId: string): Promise<Filing> {
+export async function assertSelectableProvider(
+  tx: Tx,
+  providerId: string,
+  contract: { signedOn: string; namedAlready: boolean },
+): Promise<Filing> {
   const filing = await findFiling(tx, providerId);
   if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) {
     throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [
       { path: 'providerId', message: '没有这家已备案的云服务商' },
     ]);
   }
-  if (filing.status === 'revoked') {
+  if (filing.status === 'revoked' && !keepsRevokedProvider(filing.revokedOn, contract.signedOn, contract.namedAlready)) {
+    if (contract.namedAlready)
+      throw new InvalidInputError(
+        `“${filing.companyName}”的备案已于 ${filing.revokedOn} 撤销，只有此前签订的合同仍可申请补助；本合同签订于 ${contract.signedOn}，请核对签订日期或选择其他已备案的服务商`,
+        [{ path: 'contract.signedOn', message: `合同须在 ${filing.revokedOn} 之前签订` }],
+      );
     throw new InvalidInputError(`“${filing.companyName}”的备案已于 ${filing.revokedOn} 撤销，不能再选择，请选择其他已备案的服务商`, [
       { path: 'providerId', message: '该服务商备案已撤销' },
     ]);

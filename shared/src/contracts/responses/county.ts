@@ -99,6 +99,7 @@ export const settlementFormSchema = z
         enterpriseName: z.string(),
         appliedFen: fen,
         contractAmountFen: fen,
+        paidAmountFen: fen.nullable(),
         effectEvaluation: z.string().nullable(),
         applicationStatus: applicationStateSchema.nullable(),
         current: z.boolean(),
@@ -108,7 +109,27 @@ export const settlementFormSchema = z
   .meta({ id: 'SettlementForm' });
 export type SettlementForm = z.infer<typeof settlementFormSchema>;
 export const settlementFormEnvelopeSchema = z.strictObject({ form: settlementFormSchema }).meta({ id: 'SettlementFormEnvelope' });
-export const settlementFormListSchema = z.strictObject({ items: z.array(settlementFormSchema) }).meta({ id: 'SettlementFormList' });
+export const settlementFormListSchema = z
+  .strictObject({
+    items: z.array(settlementFormSchema),
+    // Confirmed applications awaiting the county that no signed version covers as they are now.
+    needingNewForm: z.array(
+      z.strictObject({
+        applicationId: idField,
+        trackingNo: z.string().nullable(),
+        enterpriseName: z.string(),
+        status: applicationStateSchema,
+        statusLabel: z.string(),
+        contractAmountFen: fen.nullable(),
+        paidAmountFen: fen.nullable(),
+        appliedFen: fen.nullable(),
+        signedVersion: z.number().int().nullable(),
+        changedFigures: z.array(z.string()),
+        why: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'SettlementFormList' });
 
 // ---- the county review ----------------------------------------------------------------------------------------
 
@@ -250,8 +271,17 @@ export const countyDetailSchema = z
         status: z.enum(['generated', 'signed', 'superseded']),
         signedAt: timestamp.nullable(),
         signed: z.boolean(),
+        matchesCurrent: z.boolean(),
+        changedFigures: z.array(z.string()),
+        matchLabel: z.string(),
         item: z
-          .strictObject({ position: z.number().int(), appliedFen: fen, contractAmountFen: fen, effectEvaluation: z.string().nullable() })
+          .strictObject({
+            position: z.number().int(),
+            appliedFen: fen,
+            contractAmountFen: fen,
+            paidAmountFen: fen.nullable(),
+            effectEvaluation: z.string().nullable(),
+          })
           .nullable(),
         signedFileId: idField.nullable(),
         files: z.array(fileBrief),
