@@ -104,7 +104,8 @@ test('the list: drafted, budget set, co-signed and approved by two people, the E
 });
 
 test('finance disburses; the ledger adds up; the enterprise sees the money', async () => {
-  mp.as('city-approver');
+  // Four eyes on money (DESIGN.md): whoever approved the list does not record its disbursement; the co-signer does.
+  mp.as('city-cosigner');
   const page = await mp.open('pages/review/application/application', { id: reported.id });
   expect(page.data.canDisburse).toBe(true);
   expect(page.text).toContain('70,000.00 元');
