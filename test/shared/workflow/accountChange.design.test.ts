@@ -69,9 +69,19 @@ describe('account change: the name as a cashier reads it, and the window', () =>
   });
 
   test('open from submission until paid, and again after a 退汇 (back to approved); not in a draft, a return or after the end', () => {
-    for (const s of ['provider_check', 'county_review', 'listed', 'approved'] as const)
+    // Every state from submission until paid (DESIGN.md "Corrections after the fact"), not a sample.
+    for (const s of ['provider_check', 'county_review', 'county_approved', 'reported', 'city_approved', 'listed', 'approved'] as const)
       expect([s, confirm({ applicationStatus: s }).ok]).toEqual([s, true]);
     for (const s of ['draft', 'returned', 'disbursed', 'rejected', 'withdrawn'] as const)
       expect([s, confirm({ applicationStatus: s })]).toEqual([s, expect.objectContaining({ ok: false, guard: 'notPaidMeanwhile' })]);
+  });
+});
+
+describe('account change: what the enterprise is told it can expect', () => {
+  test('while requested: the new account is used once city finance confirms; the machine is named for the history', () => {
+    expect(accountChangeMachine.id).toBe('account-change');
+    expect(accountChangeMachine.states.requested.labels.next).toBe('市财政局确认后，补助拨付到新的收款账户');
+    expect(accountChangeMachine.states.confirmed.labels.applicant).toBe('收款账户变更已确认，补助将拨付到新账户');
+    expect(accountChangeMachine.states.refused.labels.applicant).toBe('收款账户变更未获同意，补助仍拨付到原账户');
   });
 });

@@ -155,3 +155,15 @@ describe('joint report: corrected or cancelled only by the department that draft
     ).toMatchObject({ ok: true, to: 'draft', effects: ['voidSignatures', 'replaceApplications', 'alertOtherDepartment'] });
   });
 });
+
+describe('joint report: the reason for a correction, at its boundary', () => {
+  // Two characters are enough (the rule says "at least 2"); one, once the blanks are trimmed, is not.
+  const correct = (reason: string) => transition(reportMachine, 'draft', 'correct', ['county_miit'], { ...PERMISSIVE, reason });
+  test('exactly two characters pass, also with blanks around them', () => {
+    expect(correct('错字')).toMatchObject({ ok: true });
+    expect(correct('  错字 ')).toMatchObject({ ok: true });
+  });
+  test('one character does not', () => {
+    expect(correct('错')).toMatchObject({ ok: false, guard: 'reasonGiven' });
+  });
+});

@@ -69,3 +69,11 @@ describe('企业信息变更: who may decide', () => {
     });
   });
 });
+
+describe('企业信息变更: what the enterprise is told it can expect', () => {
+  test('while pending: the county will send its verdict; the machine is named for the history', () => {
+    expect(profileChangeMachine.id).toBe('profile-change');
+    expect(profileChangeMachine.states.pending.labels.next).toBe('县里核验后会通知您结果');
+    expect(profileChangeMachine.states.pending.labels.applicant).toBe('企业信息变更已提交，待县里核验；核验前仍以原信息为准');
+  });
+});
