@@ -131,7 +131,8 @@ export const city: Scenario[] = [
       const approvedApp = await open('pages/enterprise/application/application', { id: reported.id });
       shot(approvedApp, { state: 'approved', title: '补助已批准：等待拨付', role: 'enterprise', flow: STAGES });
 
-      mp.as('city-approver');
+      // Four eyes on money: whoever approved the list does not record its disbursement; the co-signer does.
+      mp.as('city-cosigner');
       const emptyLedger = await open('pages/city/ledger/ledger');
       shot(emptyLedger, { state: 'empty', title: '拨付台账：还没有记录', role: 'city', flow: MONEY });
       const pay = await open('pages/review/application/application', { id: reported.id });
