@@ -45,19 +45,6 @@ export async function refundsToSweep(tx: Tx, now: number, limit: number): Promis
     .getMany();
 }
 
-/** Refunds of the merchant's requests that succeeded on a day, with their order's number. */
-export async function refundsSucceededOn(
-  tx: Tx,
-  merchantAccountId: string,
-  day: string,
-): Promise<{ outRefundNo: string; outTradeNo: string; amountFen: number }[]> {
-  const rows: { out_refund_no: string; out_trade_no: string; amount_fen: number | string }[] = await em(tx).query(
-    "SELECT r.out_refund_no, p.out_trade_no, r.amount_fen FROM payment_refunds r JOIN payment_requests p ON p.id = r.payment_request_id WHERE p.merchant_account_id = ? AND r.status = 'succeeded' AND r.succeeded_on = ?",
-    [merchantAccountId, day],
-  );
-  return rows.map((r) => ({ outRefundNo: r.out_refund_no, outTradeNo: r.out_trade_no, amountFen: num(r.amount_fen) }));
-}
-
 /**
  * The merchant's refunds a day's bill should list: succeeded that day, or asked for that day
  * (`[fromMs, toMs)`) and accepted (processing or succeeded) — the bill lists a refund on the day WeChat
