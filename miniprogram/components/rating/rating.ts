@@ -5,8 +5,9 @@
 import { page } from '../../services/page';
 import { ratingLabel } from '../../logic/review';
 
-function stars(value: number): { value: number; on: boolean }[] {
-  return [1, 2, 3, 4, 5].map((n) => ({ value: n, on: n <= value }));
+/** Each star says what it gives (“良好”), so that a screen reader reads more than “★”. */
+function stars(value: number): { value: number; on: boolean; word: string }[] {
+  return [1, 2, 3, 4, 5].map((n) => ({ value: n, on: n <= value, word: ratingLabel(n) }));
 }
 
 Component(
