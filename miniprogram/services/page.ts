@@ -7,6 +7,7 @@
  */
 import { ApiError } from './http';
 import { WxError } from './wxp';
+import { textScaleStyle } from './textScale';
 
 type Options<
   TData extends WechatMiniprogram.Component.DataOption,
@@ -24,6 +25,21 @@ export function page<
   TProperty extends WechatMiniprogram.Component.PropertyOption,
   TMethod extends WechatMiniprogram.Component.MethodOption,
 >(options: Options<TData, TProperty, TMethod>): Options<TData, TProperty, TMethod> {
+  // 适老化 (services/textScale.ts): the page's root view carries the person's font scale as `textStyle`.
+  const withScale = options as {
+    data?: Record<string, unknown>;
+    lifetimes?: { attached?: (this: { setData(d: Record<string, unknown>): void }) => void };
+  };
+  withScale.data = { ...withScale.data, textStyle: textScaleStyle() };
+  const attached = withScale.lifetimes?.attached;
+  withScale.lifetimes = {
+    ...withScale.lifetimes,
+    attached(this: { setData(d: Record<string, unknown>): void }) {
+      // Read again as each page opens: the person may have changed WeChat's font size meanwhile.
+      this.setData({ textStyle: textScaleStyle() });
+      attached?.call(this);
+    },
+  };
   const methods = (options as { methods?: Record<string, (...args: unknown[]) => unknown> }).methods;
   for (const [name, fn] of Object.entries(methods ?? {})) {
     methods![name] = function (this: unknown, ...args: unknown[]) {

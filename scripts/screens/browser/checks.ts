@@ -408,13 +408,16 @@ function runChecks(options: CheckOptions): Failure[] {
 }
 
 /**
- * WeChat's large text (关怀模式, wx.getAppBaseInfo().fontSizeScaleFactor): the webview scales every font
- * size by the factor and nothing else — widths, heights, paddings and line heights given in px stay.
+ * WeChat's large text (关怀模式, wx.getAppBaseInfo().fontSizeScaleFactor) as the mini-program answers it
+ * (miniprogram/services/textScale.ts): each page's root view carries `--text-scale` in its style, set from
+ * that factor, and every font size of the WXSS is a multiple of it; boxes given in rpx or px stay. So the
+ * factor goes where the app puts it — on each element whose style sets --text-scale (and on <page>, for
+ * anything outside the root view).
  */
 function applyLargeText(factor: number): void {
-  const els = [root(), ...Array.from(root().querySelectorAll('*'))];
-  const sizes = els.map((e) => parseFloat(getComputedStyle(e).fontSize));
-  els.forEach((e, i) => (e as HTMLElement).style.setProperty('font-size', `${sizes[i] * factor}px`, 'important'));
+  (root() as HTMLElement).style.setProperty('--text-scale', String(factor));
+  for (const el of Array.from(root().querySelectorAll('[style*="--text-scale"]')))
+    (el as HTMLElement).style.setProperty('--text-scale', String(factor));
 }
 
 /** The next state, in the same document: WeChat's styles and this script stay, the page's CSS and body change. */

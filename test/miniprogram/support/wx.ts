@@ -85,6 +85,8 @@ export class WxStub {
    */
   tokensToMangle = 0;
   privacyNeeded = false;
+  /** WeChat's font size over the standard 17 px (wx.getAppBaseInfo): 23.8 / 17 is 「关怀模式」 on a 375 px screen. */
+  fontSizeScaleFactor = 1;
   subscribeAnswer: 'accept' | 'reject' = 'accept';
   paymentOutcome: 'success' | 'fail' | 'cancel' = 'success';
   /** Files the next chooseMedia/chooseMessageFile returns; otherwise fresh ones are made. */
@@ -220,6 +222,14 @@ export class WxStub {
         this.later(() => once(o, true, { code: `sandbox:${this.user}`, errMsg: 'login:ok' }));
       },
       getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: 'develop', version: '' } }),
+      getAppBaseInfo: () => ({
+        SDKVersion: '3.6.0',
+        language: 'zh_CN',
+        version: '8.0.50',
+        theme: 'light',
+        fontSizeScaleFactor: this.fontSizeScaleFactor,
+        fontSizeSetting: Math.round(17 * this.fontSizeScaleFactor * 10) / 10,
+      }),
 
       request: (
         o: Callbacks<{ statusCode: number; data: unknown; header: Json; errMsg: string }> & {
