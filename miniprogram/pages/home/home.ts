@@ -1,6 +1,8 @@
 /**
- * 首页: what the policy pays and for whom, the bureau's phone, and the work of the person's current role
- * one tap away. A person with several roles switches role here; the entries follow.
+ * 首页: first what this person should do now (logic/nextStep.ts: a return to answer with its reasons, the
+ * draft and what it lacks, a 兑付申请表 to sign, the reviewer's queue and its overdue cases), then the work
+ * of the current role one tap away, the policy in one line with its conditions behind one tap, the
+ * bureau's phone. A person with several roles switches role here; the tasks and entries follow.
  */
 import { page } from '../../services/page';
 import * as api from '../../services/api';
@@ -9,6 +11,9 @@ import { settleAll, makePhoneCall, navigateTo, stopPullDownRefresh } from '../..
 import { activeRole, getUser, setActiveRole } from '../../services/session';
 import { formatFen } from '../../logic/money';
 import { homeEntries, roleLabel, type HomeEntry } from '../../logic/roles';
+import { summarize } from '../../logic/payments';
+import { VISITOR_TASKS, enterpriseTasks, providerTasks, reviewerTasks, type NextTask } from '../../logic/nextStep';
+import { isOverdue } from '../../shared/workflow/overdue';
 import { POLICY_CONTACT, POLICY_TITLE } from '../../shared/rules/parameters';
 import type { Role } from '../../shared/contracts/roles';
 import type { PublicUser } from '../../shared/contracts/responses';
@@ -34,6 +39,98 @@ function chips(user: PublicUser | null, role: Role | null): RoleChip[] {
   return (user?.roles ?? []).map((r) => ({ role: r, label: roleLabel(r, user?.scopes), active: r === role }));
 }
 
+async function enterpriseNow(): Promise<NextTask[]> {
+  const [applications, payments] = await Promise.all([
+    api.myApplications(),
+    api.payments({ scope: 'enterprise', limit: 100 }, { quiet: true }).catch(() => ({ payments: [] })),
+  ]);
+  const items = applications.items;
+  const first = items.find((a) => a.status === 'returned') ?? items.find((a) => a.status === 'draft');
+  let focus = null;
+  if (first) {
+    const { application, missing } = await api.application(first.id);
+    // The reasons of the latest return, as the reviewer wrote them; a provider's dispute is its lastReason.
+    const round = Math.max(0, ...application.opinions.map((o) => o.round));
+    const reasons = application.opinions
+      .filter((o) => o.decision === 'return' && o.round === round)
+      .flatMap((o) => (o.reasons ?? []).map((r) => r.message));
+    focus = { id: first.id, missing, reasons: reasons.length ? reasons : application.lastReason ? [application.lastReason] : [] };
+  }
+  const paymentsDue = payments.payments.filter((p) => summarize(p).canPay).length;
+  return enterpriseTasks({ applications: items, focus, paymentsDue });
+}
+
+async function providerNow(): Promise<NextTask[]> {
+  const [mine, queue, forms] = await Promise.all([
+    api.myFiling(),
+    api.providerApplications({ status: 'provider_check' }),
+    api.settlementForms(),
+  ]);
+  const unsigned = forms.items.filter((f) => f.status === 'generated');
+  return providerTasks({
+    filing: mine.filing ? { statusLabel: mine.filing.statusLabel, approved: mine.filing.status === 'approved' } : null,
+    toConfirm: queue.counts['provider_check'] ?? 0,
+    unsignedForms: unsigned.map((f) => ({ id: f.id, totalText: formatFen(f.totalAppliedFen), count: f.items.length })),
+    needingNewForm: forms.needingNewForm.length,
+  });
+}
+
+async function reviewerNow(role: Role): Promise<NextTask[]> {
+  const QUEUE = '/pages/review/queue/queue';
+  if (role === 'county_miit' || role === 'county_finance') {
+    // The counts do not follow the overdue filter: one call gives both.
+    const page = await api.countyQueue({ status: 'county_review', overdue: '1', limit: 50 });
+    return reviewerTasks({
+      pile: '待审核的申请',
+      waiting: page.counts['county_review'] ?? 0,
+      overdue: page.items.length,
+      overdueMore: !!page.next,
+      url: QUEUE,
+      overdueUrl: `${QUEUE}?overdue=1`,
+      second: {
+        title: '两部门都已同意、待联合行文',
+        count: page.counts['county_approved'] ?? 0,
+        url: '/pages/review/reports/reports',
+        action: '去联合行文',
+      },
+    });
+  }
+  if (role === 'city_miit' || role === 'city_finance') {
+    const miit = role === 'city_miit';
+    const status = miit ? 'reported' : 'approved';
+    const [page, filings] = await Promise.all([
+      api.cityQueue({ status, limit: 50 }),
+      miit ? api.filingQueue({ status: 'submitted' }) : null,
+    ]);
+    const now = Date.now();
+    return reviewerTasks({
+      pile: miit ? '待审核的申请' : '待拨付的申请',
+      waiting: page.counts[status] ?? 0,
+      overdue: page.items.filter((a) => isOverdue(a.status, a.updatedAt, now)).length,
+      overdueMore: !!page.next,
+      url: QUEUE,
+      second: filings
+        ? { title: '服务商备案待审核', count: filings.counts['submitted'] ?? 0, url: `${QUEUE}?tab=filings`, action: '审核备案' }
+        : null,
+    });
+  }
+  const filings = await api.filingQueue({ status: 'submitted' });
+  return reviewerTasks({
+    pile: '待审核的服务商备案',
+    waiting: filings.counts['submitted'] ?? 0,
+    overdue: 0,
+    overdueMore: false,
+    url: `${QUEUE}?tab=filings`,
+  });
+}
+
+function tasksFor(role: Role | null): Promise<NextTask[]> {
+  if (!role) return Promise.resolve([...VISITOR_TASKS]);
+  if (role === 'enterprise') return enterpriseNow();
+  if (role === 'provider') return providerNow();
+  return reviewerNow(role);
+}
+
 Component(
   page({
     data: {
@@ -44,6 +141,9 @@ Component(
       effectiveFrom: '',
       contact: { department: POLICY_CONTACT.department as string, phone: POLICY_CONTACT.phone as string },
       conditions: CONDITIONS,
+      conditionsOpen: false,
+      tasks: [...VISITOR_TASKS] as NextTask[],
+      tasksLoaded: false,
       roles: [] as RoleChip[],
       entries: homeEntries(null) as HomeEntry[],
       activeRole: '' as Role | '',
@@ -75,14 +175,27 @@ Component(
           });
         }
         if (me.ok) this.showRole(me.value.user, me.value.role);
+        await this.loadTasks(me.ok ? me.value.role : activeRole());
       },
       showRole(user: PublicUser | null, role: Role | null) {
         this.setData({ roles: chips(user, role), entries: [...homeEntries(role)], activeRole: role ?? '' });
       },
-      onSwitchRole(e: WechatMiniprogram.BaseEvent) {
+      /** What waits for this role now; a lookup that fails leaves the entries below to do the work. */
+      async loadTasks(role: Role | null) {
+        const tasks = await tasksFor(role).catch(() => null);
+        this.setData({ tasks: tasks ?? [], tasksLoaded: true });
+      },
+      async onSwitchRole(e: WechatMiniprogram.BaseEvent) {
         const role = String(e.currentTarget.dataset.role) as Role;
         setActiveRole(role);
         this.showRole(getUser(), activeRole());
+        await this.loadTasks(activeRole());
+      },
+      onTask(e: WechatMiniprogram.BaseEvent) {
+        navigateTo(String(e.currentTarget.dataset.url));
+      },
+      onConditions() {
+        this.setData({ conditionsOpen: !this.data.conditionsOpen });
       },
       onEntry(e: WechatMiniprogram.BaseEvent) {
         navigateTo(String(e.currentTarget.dataset.url));

@@ -40,7 +40,8 @@ Component(
     },
     methods: {
       onLoad(query: Record<string, string | undefined>) {
-        this.setData({ requested: query.tab ?? '' });
+        // 首页's “先审超期的” opens the county queue on its overdue cases.
+        this.setData({ requested: query.tab ?? '', overdueOnly: query.overdue === '1' });
       },
       async onShow() {
         const { role } = await refreshUser().catch(() => ({ role: activeRole() }));
