@@ -145,6 +145,11 @@ export function navigateTo(url: string): void {
   wx.navigateTo({ url, fail: unheeded });
 }
 
+/** Scrolls the page to the first element the selector finds (the opinion form, from the action bar). */
+export function pageScrollTo(selector: string): void {
+  wx.pageScrollTo({ selector, duration: 200, fail: unheeded });
+}
+
 export function redirectTo(url: string): void {
   wx.redirectTo({ url, fail: unheeded });
 }

@@ -92,6 +92,25 @@ test('one screen: the case, its flags, its materials opened in WeChat', async ()
   expect(mp.wx.previews.at(-1)).toHaveLength(1);
 });
 
+test('the decision within reach: a sticky action bar under the summary and flags, materials after', async () => {
+  mp.as('county-miit');
+  const page = await mp.open('pages/review/application/application', { id: fresh.id });
+  // The summary and the flags come before the materials.
+  const text = page.text;
+  expect(text.indexOf('请重点核实')).toBeLessThan(text.indexOf('材料（点击查看）'));
+  // One bar, holding the send button and a way to the form; nothing else on the page sends the opinion.
+  expect(page.all('.action-bar')).toHaveLength(1);
+  expect(page.find('.action-bar').dom!.textContent).toContain('提交审核意见');
+  expect(page.all('.send-opinion')).toHaveLength(1);
+  expect(page.find('.action-bar').dom!.textContent).toContain('看完摘要和提示后，在下方选择结论');
+  await page.tap('.to-form');
+  expect(mp.wx.scrolls.at(-1)).toBe('.opinion-form');
+  // A refusal is said in the bar too, beside the button that was tapped.
+  await page.tap('.send-opinion');
+  expect(page.find('.action-bar').dom!.textContent).toContain('未提交：请选择审核结论');
+  expect((await status(fresh.id)).status).toBe('county_review');
+});
+
 test('a return without a reason is refused on the phone; with reasons it reaches the enterprise', async () => {
   mp.as('county-miit');
   const page = await mp.open('pages/review/application/application', { id: fresh.id });

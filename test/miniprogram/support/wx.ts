@@ -87,6 +87,8 @@ export class WxStub {
   privacyNeeded = false;
   /** WeChat's font size over the standard 17 px (wx.getAppBaseInfo): 23.8 / 17 is 「关怀模式」 on a 375 px screen. */
   fontSizeScaleFactor = 1;
+  /** Where wx.pageScrollTo was asked to go (its selectors), in order. */
+  readonly scrolls: string[] = [];
   subscribeAnswer: 'accept' | 'reject' = 'accept';
   paymentOutcome: 'success' | 'fail' | 'cancel' = 'success';
   /** Files the next chooseMedia/chooseMessageFile returns; otherwise fresh ones are made. */
@@ -488,7 +490,9 @@ export class WxStub {
       navigateBack: () => void this.navigations.push({ kind: 'navigateBack', url: '' }),
       stopPullDownRefresh: () => undefined,
       setNavigationBarTitle: () => undefined,
-      pageScrollTo: () => undefined,
+      pageScrollTo: (o: { selector?: string }) => {
+        this.scrolls.push(o.selector ?? '');
+      },
     };
   }
 }

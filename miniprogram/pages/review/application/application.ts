@@ -10,7 +10,7 @@ import { page } from '../../../services/page';
 import * as api from '../../../services/api';
 import { refreshUser } from '../../../services/account';
 import { previewMaterial } from '../../../services/preview';
-import { showModal, navigateTo, showToast } from '../../../services/wxp';
+import { showModal, navigateTo, pageScrollTo, showToast } from '../../../services/wxp';
 import { formatFen, formatFenOrUnfilled, parseYuan, fenToYuanText } from '../../../logic/money';
 import { contactText, formatTime, maskAccount, orUnfilled, today } from '../../../logic/format';
 import { viewerFor } from '../../../logic/files';
@@ -350,6 +350,10 @@ Component(
 
       // ---- the opinion form --------------------------------------------------------------------------------
 
+      /** The action bar's 填写意见: the form is at the end of a long page; the bar stays in reach. */
+      onToForm() {
+        pageScrollTo('.opinion-form');
+      },
       onDecision(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
         this.setData({ decision: e.detail.value as Decision, formError: '' });
       },
