@@ -7,7 +7,7 @@
  */
 import { ApiError } from './http';
 import { WxError } from './wxp';
-import { textScaleStyle } from './textScale';
+import { textScaleClass, textScaleStyle } from './textScale';
 
 type Options<
   TData extends WechatMiniprogram.Component.DataOption,
@@ -25,18 +25,19 @@ export function page<
   TProperty extends WechatMiniprogram.Component.PropertyOption,
   TMethod extends WechatMiniprogram.Component.MethodOption,
 >(options: Options<TData, TProperty, TMethod>): Options<TData, TProperty, TMethod> {
-  // 适老化 (services/textScale.ts): the page's root view carries the person's font scale as `textStyle`.
+  // 适老化 (services/textScale.ts): the page's root view carries the person's font scale as `textStyle`,
+  // and `textClass` when the text is large enough that labels go above their fields.
   const withScale = options as {
     data?: Record<string, unknown>;
     lifetimes?: { attached?: (this: { setData(d: Record<string, unknown>): void }) => void };
   };
-  withScale.data = { ...withScale.data, textStyle: textScaleStyle() };
+  withScale.data = { ...withScale.data, textStyle: textScaleStyle(), textClass: textScaleClass() };
   const attached = withScale.lifetimes?.attached;
   withScale.lifetimes = {
     ...withScale.lifetimes,
     attached(this: { setData(d: Record<string, unknown>): void }) {
       // Read again as each page opens: the person may have changed WeChat's font size meanwhile.
-      this.setData({ textStyle: textScaleStyle() });
+      this.setData({ textStyle: textScaleStyle(), textClass: textScaleClass() });
       attached?.call(this);
     },
   };

@@ -28,6 +28,14 @@ export function textScaleFactor(): number {
   return Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, factor));
 }
 
+/**
+ * From WeChat's +3 step on (≈ 21 px text, × 1.2) a field's label goes above the field instead of beside it
+ * (the root view's class `text-large`, styles/weui.wxss): beside it, the field would be too narrow to read.
+ */
+export function textScaleClass(factor = textScaleFactor()): string {
+  return factor >= 1.2 ? 'text-large' : '';
+}
+
 /** The root view's style: `--text-scale: 1.4;`, rounded so that a page's data stays the same between renders. */
 export function textScaleStyle(factor = textScaleFactor()): string {
   return `--text-scale: ${Math.round(factor * 1000) / 1000};`;

@@ -91,7 +91,12 @@ export function compileWxss(file: string, prefix: string): string {
   if (!fs.existsSync(file)) return '';
   const source = simulateWxss.getContent(file);
   if (!source.trim()) return '';
-  return mapSelectors(convertRpx(simulateWxss.compile(source, { prefix })));
+  // A page's classes are not prefixed on the phone; the placeholder <div> WeChat's input draws carries its
+  // placeholder-class (input-placeholder) as is, so a page's rule for it applies as written.
+  return mapSelectors(convertRpx(simulateWxss.compile(source, { prefix }))).replace(
+    new RegExp(`\\.${prefix}--(input|textarea)-placeholder\\b`, 'g'),
+    '.$1-placeholder',
+  );
 }
 
 /** An inline style="" of WXML: rpx converted, as WeChat converts it. */

@@ -412,12 +412,18 @@ function runChecks(options: CheckOptions): Failure[] {
  * (miniprogram/services/textScale.ts): each page's root view carries `--text-scale` in its style, set from
  * that factor, and every font size of the WXSS is a multiple of it; boxes given in rpx or px stay. So the
  * factor goes where the app puts it — on each element whose style sets --text-scale (and on <page>, for
- * anything outside the root view).
+ * anything outside the root view), with the root view's `text-large` class from × 1.2.
  */
 function applyLargeText(factor: number): void {
   (root() as HTMLElement).style.setProperty('--text-scale', String(factor));
-  for (const el of Array.from(root().querySelectorAll('[style*="--text-scale"]')))
+  for (const el of Array.from(root().querySelectorAll('[style*="--text-scale"]'))) {
     (el as HTMLElement).style.setProperty('--text-scale', String(factor));
+    // textScaleClass(): from × 1.2 the root view also has `text-large` (with simulate's owner prefix, as its `page` class has).
+    const prefix = Array.from(el.classList)
+      .find((c) => /(^|--)page$/.test(c))
+      ?.replace(/page$/, '');
+    if (prefix !== undefined && factor >= 1.2) el.classList.add(`${prefix}text-large`);
+  }
 }
 
 /** The next state, in the same document: WeChat's styles and this script stay, the page's CSS and body change. */

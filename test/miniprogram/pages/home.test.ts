@@ -166,11 +166,13 @@ test('the page follows WeChat’s font size: 关怀模式 sets the scale on the 
   try {
     const large = await mp.open('pages/home/home');
     expect(large.data.textStyle).toBe('--text-scale: 1.4;');
+    expect(large.data.textClass).toBe('text-large');
   } finally {
     mp.wx.fontSizeScaleFactor = 1;
   }
   const standard = await mp.open('pages/home/home');
   expect(standard.data.textStyle).toBe('--text-scale: 1;');
+  expect(standard.data.textClass).toBe('');
 });
 
 test('a 401 logs in again once and repeats the call; a second 401 is not retried', async () => {
