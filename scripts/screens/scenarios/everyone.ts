@@ -12,7 +12,13 @@ export const everyone: Scenario[] = [
     async run({ mp, open, shot }) {
       mp.as('visitor');
       const home = await open('pages/home/home');
-      shot(home, { state: 'visitor', title: '访客：政策、谁可以申报、可以办的事、咨询电话', role: 'everyone', flow: FLOW_HOME, doc: true });
+      shot(home, {
+        state: 'visitor',
+        title: '访客：先自测（现在要做），再办理；申报条件点一下展开',
+        role: 'everyone',
+        flow: FLOW_HOME,
+        doc: true,
+      });
       const me = await open('pages/me/me');
       shot(me, { state: 'visitor', title: '我的：还没有任何身份', role: 'everyone', flow: FLOW_HOME });
       const registry = await open('pages/enterprise/providers/providers');
@@ -77,7 +83,7 @@ export const everyone: Scenario[] = [
 
       mp.as('both-roles');
       const home = await open('pages/home/home');
-      shot(home, { state: 'enterprise', title: '企业身份：我的申报、自测、名录', role: 'enterprise', flow: FLOW_HOME });
+      shot(home, { state: 'enterprise', title: '企业身份：退回的申请和意见在最前，去修改', role: 'enterprise', flow: FLOW_HOME });
       await home.tap('.role-chip', 1);
       shot(home, { state: 'provider', title: '切换为服务商身份：工作台、备案、目录、收款', role: 'provider', flow: FLOW_HOME });
       const me = await open('pages/me/me');
