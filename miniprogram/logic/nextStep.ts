@@ -49,12 +49,14 @@ export function enterpriseTasks(f: EnterpriseFacts): NextTask[] {
     });
   }
   if (draft) {
-    const missing = (focus(draft.id)?.missing ?? []).map((m) => m.message);
+    // What the draft lacks is known only when it was read (not when a return took the first look).
+    const read = focus(draft.id);
+    const missing = (read?.missing ?? []).map((m) => m.message);
     tasks.push({
       key: 'draft',
-      title: missing.length ? `继续填写申请：还差 ${missing.length} 项` : '申请已填好，检查后即可提交',
+      title: !read ? '继续填写申请' : missing.length ? `继续填写申请：还差 ${missing.length} 项` : '申请已填好，检查后即可提交',
       lines: clip(missing, (n) => `另有 ${n} 项，点“继续填写”查看`),
-      action: missing.length ? '继续填写' : '检查并提交',
+      action: read && !missing.length ? '检查并提交' : '继续填写',
       url: `/pages/enterprise/apply/apply?id=${draft.id}`,
       urgent: false,
     });
