@@ -160,6 +160,18 @@ test('a county reviewer sees the queue count and the overdue cases first, and an
   expect((queue.data.items as unknown[]).length).toBe(1);
 });
 
+test('a provider is asked to confirm the applications that name it', async () => {
+  const owner = await person(mp.t, 'home-cloud');
+  const provider = await providerOf(mp.t, owner);
+  const clerk = await person(mp.t, 'home-cloud-client');
+  await applicationAt(mp.t, await enterpriseOf(mp.t, clerk), provider, 'provider_check');
+  mp.as('home-cloud');
+  const home = await mp.open('pages/home/home');
+  expect(tasksOf(home.data)[0]).toMatchObject({ key: 'confirm', title: '1 份企业申请等您确认', action: '去确认', urgent: true });
+  await home.tap('.task__action');
+  expect(mp.wx.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/provider/index/index' });
+});
+
 test('the page follows WeChat’s font size: 关怀模式 sets the scale on the root view', async () => {
   mp.as('visitor-1');
   mp.wx.fontSizeScaleFactor = 23.8 / 17;
