@@ -77,8 +77,7 @@ export type AccountErrors = Partial<Record<AccountField, string>>;
 export function checkAccountForm(form: AccountForm, enterpriseName: string): AccountErrors {
   const errors: AccountErrors = {};
   if (!form.accountName.trim()) errors.accountName = '请填写开户名称';
-  else if (!accountNameMatches(form.accountName, enterpriseName))
-    errors.accountName = `开户名称须与企业名称“${enterpriseName}”一致，补助只能拨付到企业本单位账户`;
+  else if (!accountNameMatches(form.accountName, enterpriseName)) errors.accountName = `“${form.accountName.trim()}”与企业名称不一致`;
   if (!form.bankName.trim()) errors.bankName = '请填写开户银行';
   if (!form.accountNo.trim()) errors.accountNo = '请填写银行账号';
   else {

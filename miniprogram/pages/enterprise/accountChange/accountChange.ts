@@ -109,7 +109,6 @@ Component(
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           const errors = fieldErrors(err.details, accountFieldOf);
-          if (errors.accountName && err.message.includes('企业名称')) errors.accountName = err.message;
           this.setData({
             errors,
             formError:
