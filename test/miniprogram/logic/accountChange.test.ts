@@ -1,5 +1,6 @@
 /** The account change's texts and checks on the phone (miniprogram/logic/accountChange.ts): plain words, never a status code. */
 import { accountFieldOf, accountText, changeRow, checkAccountForm, groupedAccountNo } from '../../../miniprogram/logic/accountChange';
+import { timeline } from '../../../miniprogram/logic/timeline';
 import type { AccountChange } from '../../../miniprogram/shared/contracts/responses';
 
 const NAME = '伊春林都木业有限公司';
@@ -58,4 +59,26 @@ test('a decided change reads old → new, who decided and why, with no code or i
     '2026-12-01 09:00 提出，2026-12-02 10:30 撤回。变更原因：原账户已销户',
   );
   expect(JSON.stringify(row)).not.toMatch(/refused|withdrawn|requested/);
+});
+
+test('the application’s timeline names each step of an account change, not the status it left unchanged', () => {
+  const at = Date.UTC(2026, 11, 1, 1, 0);
+  const step = (seq: number, event: string, reason: string | null = null) =>
+    ({ seq, event, from: 'approved', to: 'approved', toLabel: '补助已批准，等待财政拨付', reason, at }) as const;
+  const items = timeline([
+    step(1, 'account_change_request', '原账户已销户'),
+    step(2, 'account_change_withdraw'),
+    step(3, 'account_change_request', '原账户已销户'),
+    step(4, 'account_change_refuse', '账号位数有误'),
+    step(5, 'account_change_request', '原账户已销户'),
+    step(6, 'account_change_confirm'),
+  ]);
+  expect(items.map((i) => i.title).reverse()).toEqual([
+    '申请变更收款账户',
+    '撤回了收款账户变更',
+    '申请变更收款账户',
+    '市财政局不同意收款账户变更',
+    '申请变更收款账户',
+    '市财政局确认了收款账户变更',
+  ]);
 });
