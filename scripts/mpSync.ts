@@ -44,11 +44,13 @@ export const SYNC_ENTRIES: readonly SyncEntry[] = [
   { file: 'rules/flow/interpreter.ts' },
   { file: 'rules/filingSubmit.ts' },
   { file: 'rules/filingConditions.ts' },
+  { file: 'rules/bankAccount.ts' },
   { file: 'contracts/filingChoices.ts' },
   { file: 'workflow/machine.ts' },
   { file: 'workflow/application.ts' },
   { file: 'workflow/providerFiling.ts' },
   { file: 'workflow/overdue.ts' },
+  { file: 'workflow/accountChange.ts' },
   {
     file: 'contracts/application.ts',
     pick: [

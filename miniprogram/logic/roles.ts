@@ -58,6 +58,7 @@ export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
     { title: '拟补贴名单', desc: '会签、审批名单', url: '/pages/city/lists/lists' },
     { title: '年度预算', desc: '设定预算、查看已承诺和剩余', url: '/pages/city/budget/budget' },
     { title: '拨付台账', desc: '登记拨付、更正和退汇', url: '/pages/city/ledger/ledger' },
+    { title: '收款账户变更', desc: '确认或不同意企业变更收款账户', url: '/pages/city/accountChanges/accountChanges' },
     CITY_PAYMENTS,
   ],
   admin: [

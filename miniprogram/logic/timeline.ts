@@ -36,6 +36,11 @@ const EVENT_TITLES: Record<string, string> = {
   disburse: '补助已拨付',
   reverse_payment: '拨付被退回（退汇），将重新拨付',
   payments_reduced: '付款金额减少，退回市里重新审核',
+  // The receiving account changed after submission (issue 14): the status stays where it was.
+  account_change_request: '申请变更收款账户',
+  account_change_confirm: '市财政局确认了收款账户变更',
+  account_change_refuse: '市财政局不同意收款账户变更',
+  account_change_withdraw: '撤回了收款账户变更',
 };
 
 /** Edits and payments are the enterprise's own drafting, not steps of the case. */

@@ -201,6 +201,18 @@ export const reverseDisbursement = (id: string, entryId: string, body: { version
   call(ROUTES.reverseDisbursement, { params: { id, entryId }, body });
 export const ledger = (query: { county?: string; from?: string; to?: string; q?: string; after?: string } = {}) =>
   call(ROUTES.ledger, { query });
+// The receiving account changed after submission. Quiet: the pages put the server's words beside the field or
+// the item they concern (the account name's rule; four eyes naming who may confirm instead).
+export const accountChanges = (id: string) => call(ROUTES.accountChanges, { params: { id } });
+export const requestAccountChange = (id: string, body: BankAccount & { version: number; reason: string }) =>
+  call(ROUTES.requestAccountChange, { params: { id }, body, quiet: true });
+export const withdrawAccountChange = (id: string, changeId: string, version: number) =>
+  call(ROUTES.withdrawAccountChange, { params: { id, changeId }, body: { version } });
+export const waitingAccountChanges = () => call(ROUTES.waitingAccountChanges);
+export const confirmAccountChange = (id: string, version: number) =>
+  call(ROUTES.confirmAccountChange, { params: { id }, body: { version }, quiet: true });
+export const refuseAccountChange = (id: string, version: number, reason: string) =>
+  call(ROUTES.refuseAccountChange, { params: { id }, body: { version, reason }, quiet: true });
 export const ledgerDocument = (query: { county?: string; from?: string; to?: string } = {}) => download(ROUTES.ledgerDocument, { query });
 
 // ---- the administrator -----------------------------------------------------------------------------------

@@ -59,6 +59,13 @@ export const ROUTES = table({
   removePayment: route('POST', '/api/v1/applications/:id/payments/:paymentId/remove'),
   submitApplication: route('POST', '/api/v1/applications/:id/submit'),
   withdrawApplication: route('POST', '/api/v1/applications/:id/withdraw'),
+  // the receiving account changed after submission (issue 14): the enterprise asks, city finance decides
+  accountChanges: route('GET', '/api/v1/applications/:id/account-changes'),
+  requestAccountChange: route('POST', '/api/v1/applications/:id/account-changes'),
+  withdrawAccountChange: route('POST', '/api/v1/applications/:id/account-changes/:changeId/withdraw'),
+  waitingAccountChanges: route('GET', '/api/v1/city/account-changes'),
+  confirmAccountChange: route('POST', '/api/v1/city/account-changes/:id/confirm'),
+  refuseAccountChange: route('POST', '/api/v1/city/account-changes/:id/refuse'),
   applicationHistory: route('GET', '/api/v1/applications/:id/history'),
 
   // providers: the registry, the filing, the applications that name it, the 兑付申请表

@@ -6,5 +6,6 @@ import { provider } from './provider';
 import { county } from './county';
 import { city } from './city';
 import { payments } from './payments';
+import { accountChange } from './accountChange';
 
-export const SCENARIOS: Scenario[] = [...everyone, ...enterprise, ...provider, ...county, ...city, ...payments];
+export const SCENARIOS: Scenario[] = [...everyone, ...enterprise, ...provider, ...county, ...city, ...payments, ...accountChange];

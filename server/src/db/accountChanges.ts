@@ -39,11 +39,11 @@ export async function insertAccountChange(tx: Tx, row: AccountChange): Promise<v
   await insertRow(em(tx), AccountChangeEntity, row);
 }
 
-/** Decides a waiting request once: false when someone decided it since it was read. */
+/** Decides (or, by the enterprise, withdraws) a waiting request once: false when someone decided it since it was read. */
 export async function decideAccountChange(
   tx: Tx,
   change: Pick<AccountChange, 'id' | 'version'>,
-  set: { status: 'confirmed' | 'refused'; decidedBy: string; decidedAt: number; decisionReason: string | null },
+  set: { status: 'confirmed' | 'refused' | 'withdrawn'; decidedBy: string; decidedAt: number; decisionReason: string | null },
 ): Promise<boolean> {
   const res = await em(tx)
     .getRepository(AccountChangeEntity)

@@ -10,15 +10,16 @@ import { accountNameMatches } from '../rules/bankAccount';
  *
  *   requested ─confirm (city finance)→ confirmed
  *   requested ─refuse (city finance)─→ refused
+ *   requested ─withdraw (the enterprise)─→ withdrawn (the account in force stays; city finance's queue drops it)
  */
-export const ACCOUNT_CHANGE_STATES = ['requested', 'confirmed', 'refused'] as const;
+export const ACCOUNT_CHANGE_STATES = ['requested', 'confirmed', 'refused', 'withdrawn'] as const;
 export type AccountChangeState = (typeof ACCOUNT_CHANGE_STATES)[number];
 
-export const ACCOUNT_CHANGE_EVENTS = ['confirm', 'refuse'] as const;
+export const ACCOUNT_CHANGE_EVENTS = ['confirm', 'refuse', 'withdraw'] as const;
 export type AccountChangeEvent = (typeof ACCOUNT_CHANGE_EVENTS)[number];
 
 export type AccountChangeGuard = 'accountInEnterpriseName' | 'notPaidMeanwhile' | 'leavesSomeoneToPay';
-export type AccountChangeEffect = 'applyAccount' | 'notifyEnterprise';
+export type AccountChangeEffect = 'applyAccount' | 'notifyEnterprise' | 'notifyFinance';
 
 /** From submission until paid (and again after a 退汇, which puts the application back to `approved`). */
 export const ACCOUNT_CHANGE_OPEN: readonly ApplicationState[] = [
@@ -70,17 +71,37 @@ export const accountChangeMachine: MachineDef<
           effects: ['applyAccount', 'notifyEnterprise'],
         },
         refuse: { target: 'refused', roles: FINANCE, effects: ['notifyEnterprise'] },
+        // The enterprise takes back its own request before city finance decides; finance hears that the
+        // item it was alerted of no longer waits.
+        withdraw: { target: 'withdrawn', roles: ['enterprise'], effects: ['notifyFinance'] },
       },
     },
     confirmed: {
       labels: { reviewer: '收款账户变更已确认', applicant: '收款账户变更已确认，补助将拨付到新账户' },
       final: true,
-      refuse: { confirm: '这项收款账户变更已经确认', refuse: '这项收款账户变更已经确认，不能再不同意' },
+      refuse: {
+        confirm: '这项收款账户变更已经确认',
+        refuse: '这项收款账户变更已经确认，不能再不同意',
+        withdraw: '这项收款账户变更已经确认，不能撤回；如需再改，请重新申请变更',
+      },
     },
     refused: {
       labels: { reviewer: '收款账户变更未获同意', applicant: '收款账户变更未获同意，补助仍拨付到原账户' },
       final: true,
-      refuse: { confirm: '这项收款账户变更已经不同意，如需变更请企业重新申请', refuse: '这项收款账户变更已经不同意' },
+      refuse: {
+        confirm: '这项收款账户变更已经不同意，如需变更请企业重新申请',
+        refuse: '这项收款账户变更已经不同意',
+        withdraw: '这项收款账户变更已经不同意，无需撤回',
+      },
+    },
+    withdrawn: {
+      labels: { reviewer: '收款账户变更已被企业撤回', applicant: '收款账户变更已撤回，补助仍拨付到原账户' },
+      final: true,
+      refuse: {
+        confirm: '企业已撤回这项收款账户变更',
+        refuse: '企业已撤回这项收款账户变更',
+        withdraw: '这项收款账户变更已经撤回了',
+      },
     },
   },
   guards: {

@@ -26,8 +26,13 @@ checkAgainstDesign(accountChangeMachine, {
   states: ACCOUNT_CHANGE_STATES,
   events: ACCOUNT_CHANGE_EVENTS,
   initial: 'requested',
-  finals: ['confirmed', 'refused'],
-  reviewerLabels: { requested: '收款账户变更待确认', confirmed: '收款账户变更已确认', refused: '收款账户变更未获同意' },
+  finals: ['confirmed', 'refused', 'withdrawn'],
+  reviewerLabels: {
+    requested: '收款账户变更待确认',
+    confirmed: '收款账户变更已确认',
+    refused: '收款账户变更未获同意',
+    withdrawn: '收款账户变更已被企业撤回',
+  },
   rows: [
     {
       from: 'requested',
@@ -38,6 +43,7 @@ checkAgainstDesign(accountChangeMachine, {
       guards: ['accountInEnterpriseName', 'notPaidMeanwhile', 'leavesSomeoneToPay'],
     },
     { from: 'requested', event: 'refuse', roles: ['city_finance'], to: 'refused', effects: ['notifyEnterprise'] },
+    { from: 'requested', event: 'withdraw', roles: ['enterprise'], to: 'withdrawn', effects: ['notifyFinance'] },
   ],
   permissive: PERMISSIVE,
   breakers: {
@@ -55,8 +61,21 @@ checkAgainstDesign(accountChangeMachine, {
     },
   },
   refusals: {
-    confirmed: { confirm: '这项收款账户变更已经确认', refuse: '这项收款账户变更已经确认，不能再不同意' },
-    refused: { confirm: '这项收款账户变更已经不同意，如需变更请企业重新申请', refuse: '这项收款账户变更已经不同意' },
+    confirmed: {
+      confirm: '这项收款账户变更已经确认',
+      refuse: '这项收款账户变更已经确认，不能再不同意',
+      withdraw: '这项收款账户变更已经确认，不能撤回；如需再改，请重新申请变更',
+    },
+    refused: {
+      confirm: '这项收款账户变更已经不同意，如需变更请企业重新申请',
+      refuse: '这项收款账户变更已经不同意',
+      withdraw: '这项收款账户变更已经不同意，无需撤回',
+    },
+    withdrawn: {
+      confirm: '企业已撤回这项收款账户变更',
+      refuse: '企业已撤回这项收款账户变更',
+      withdraw: '这项收款账户变更已经撤回了',
+    },
   },
 });
 

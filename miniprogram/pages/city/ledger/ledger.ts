@@ -3,6 +3,7 @@
  * totals cover every entry the filter selects. Recording a payment is on the application's page.
  */
 import { page } from '../../../services/page';
+import { refreshUser } from '../../../services/account';
 import * as api from '../../../services/api';
 import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
@@ -37,10 +38,18 @@ Component(
       totals: { payment: '', correction: '', reversal: '', net: '', count: 0 },
       next: '',
       loaded: false,
+      waitingChanges: 0,
+      finance: false,
     },
     methods: {
-      onShow() {
-        return this.load(false);
+      async onShow() {
+        const [{ role }] = await Promise.all([refreshUser(), this.load(false)]);
+        // Before the next payment: an account change may wait for city finance's confirmation (issue 14).
+        const finance = role === 'city_finance';
+        this.setData({ finance, waitingChanges: finance ? (await api.waitingAccountChanges()).items.length : 0 });
+      },
+      onAccountChanges() {
+        navigateTo('/pages/city/accountChanges/accountChanges');
       },
       async onPullDownRefresh() {
         await this.load(false);

@@ -1,7 +1,8 @@
 /**
  * 申请进度: where the application stands and what comes next, the tracking number, every opinion, and
  * — after a return — exactly what to fix, naming the material or field; when the money is paid, how
- * much and when. The enterprise may withdraw before the county decides.
+ * much and when. The enterprise may withdraw before the county decides, and change its receiving account
+ * (through city finance) from submission until paid and after a 退汇.
  */
 import { page } from '../../../services/page';
 import * as api from '../../../services/api';
@@ -11,6 +12,8 @@ import { formatFen, formatFenOrUnfilled } from '../../../logic/money';
 import { formatDay } from '../../../logic/format';
 import type { ApplicationState } from '../../../shared/workflow/application';
 import type { ApplicationEnvelope, ApplicationEvent } from '../../../shared/contracts/responses';
+import { ACCOUNT_CHANGE_OPEN } from '../../../shared/workflow/accountChange';
+import { accountText } from '../../../logic/accountChange';
 
 const WITHDRAWABLE: readonly ApplicationState[] = ['draft', 'provider_check', 'county_review', 'returned'];
 
@@ -32,6 +35,8 @@ Component(
       opinions: [] as { key: string; title: string; reasons: string[] }[],
       timeline: [] as TimelineItem[],
       canWithdraw: false,
+      accountText: '',
+      canChangeAccount: false,
     },
     methods: {
       onLoad(query: Record<string, string | undefined>) {
@@ -71,7 +76,13 @@ Component(
           opinions: opinionLines(a),
           timeline: timeline(events),
           canWithdraw: WITHDRAWABLE.includes(a.status),
+          // Drafts and returns edit the account in the form itself; after submission it changes through city finance.
+          accountText: a.status === 'draft' || a.status === 'returned' ? '' : `${a.bank.accountName ?? ''} ${accountText(a.bank)}`.trim(),
+          canChangeAccount: ACCOUNT_CHANGE_OPEN.includes(a.status),
         });
+      },
+      onChangeAccount() {
+        navigateTo(`/pages/enterprise/accountChange/accountChange?id=${this.data.id}`);
       },
       onCorrect() {
         navigateTo(`/pages/enterprise/apply/apply?id=${this.data.id}`);

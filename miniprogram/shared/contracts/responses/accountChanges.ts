@@ -8,7 +8,7 @@ export type AccountChange = {
   applicationId: string;
   trackingNo: string | null;
   enterpriseName: string;
-  status: "requested" | "confirmed" | "refused";
+  status: "requested" | "confirmed" | "refused" | "withdrawn";
   statusLabel: string;
   oldAccount: {
     accountName: string;
@@ -35,7 +35,7 @@ export type AccountChangeEnvelope = {
     applicationId: string;
     trackingNo: string | null;
     enterpriseName: string;
-    status: "requested" | "confirmed" | "refused";
+    status: "requested" | "confirmed" | "refused" | "withdrawn";
     statusLabel: string;
     oldAccount: {
       accountName: string;
@@ -56,7 +56,7 @@ export type AccountChangeEnvelope = {
   };
   application: {
     id: string;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     version: number;
   };
 };
@@ -68,7 +68,7 @@ export type AccountChangeList = {
     applicationId: string;
     trackingNo: string | null;
     enterpriseName: string;
-    status: "requested" | "confirmed" | "refused";
+    status: "requested" | "confirmed" | "refused" | "withdrawn";
     statusLabel: string;
     oldAccount: {
       accountName: string;

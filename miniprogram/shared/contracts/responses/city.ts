@@ -5,7 +5,7 @@
 export type CityQueueItem = {
   id: string;
   trackingNo: string | null;
-  status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+  status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
   statusLabel: string;
   version: number;
   countyCode: string;
@@ -35,7 +35,7 @@ export type CityQueue = {
   items: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     countyCode: string;
@@ -70,7 +70,7 @@ export type CityOpinionResult = {
   application: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     countyCode: string;
@@ -129,7 +129,7 @@ export type CityDetail = {
   application: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     round: number;
@@ -378,7 +378,7 @@ export type ObjectionEnvelope = {
 export type ListItemView = {
   id: string;
   trackingNo: string | null;
-  status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+  status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
   statusLabel: string;
   version: number;
   countyCode: string;
@@ -432,7 +432,7 @@ export type ListDetail = {
   items: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     countyCode: string;
@@ -465,7 +465,7 @@ export type ListDetail = {
   removedItems: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     countyCode: string;
@@ -566,7 +566,7 @@ export type ObjectionDecision = {
   items: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     countyCode: string;
@@ -599,7 +599,7 @@ export type ObjectionDecision = {
   removedItems: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     countyCode: string;
@@ -714,7 +714,7 @@ export type LedgerChange = {
   };
   application: {
     id: string;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     verifiedFen: number | null;

@@ -5,7 +5,7 @@
 export type Role = "enterprise" | "provider" | "county_miit" | "county_finance" | "city_miit" | "city_finance" | "admin";
 
 // Written out from z.output<typeof applicationStateSchema>.
-export type ApplicationState = "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+export type ApplicationState = "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
 
 // Written out from z.output<typeof filingStateSchema>.
 export type FilingState = "draft" | "approved" | "returned" | "rejected" | "revoked" | "submitted";

@@ -11,7 +11,7 @@ export type ProviderApplicationItem = {
   contractNo: string | null;
   contractAmountFen: number | null;
   appliedFen: number | null;
-  status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+  status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
   statusLabel: string;
   version: number;
   settlementFormId: string | null;
@@ -30,7 +30,7 @@ export type ProviderApplicationPage = {
     contractNo: string | null;
     contractAmountFen: number | null;
     appliedFen: number | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     settlementFormId: string | null;
@@ -46,7 +46,7 @@ export type ProviderApplicationDetail = {
   application: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     applicantLabel: string;
     version: number;
@@ -105,7 +105,7 @@ export type SettlementForm = {
     contractAmountFen: number;
     paidAmountFen: number | null;
     effectEvaluation: string | null;
-    applicationStatus: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn" | null;
+    applicationStatus: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | null;
     current: boolean;
   }[];
 };
@@ -136,7 +136,7 @@ export type SettlementFormEnvelope = {
       contractAmountFen: number;
       paidAmountFen: number | null;
       effectEvaluation: string | null;
-      applicationStatus: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn" | null;
+      applicationStatus: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | null;
       current: boolean;
     }[];
   };
@@ -168,7 +168,7 @@ export type SettlementFormList = {
       contractAmountFen: number;
       paidAmountFen: number | null;
       effectEvaluation: string | null;
-      applicationStatus: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn" | null;
+      applicationStatus: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | null;
       current: boolean;
     }[];
   }[];
@@ -176,7 +176,7 @@ export type SettlementFormList = {
     applicationId: string;
     trackingNo: string | null;
     enterpriseName: string;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     contractAmountFen: number | null;
     paidAmountFen: number | null;
@@ -202,7 +202,7 @@ export type CountyQueueItem = {
   contractNo: string | null;
   contractAmountFen: number | null;
   subsidyFen: number | null;
-  status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+  status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
   statusLabel: string;
   version: number;
   round: number;
@@ -223,7 +223,7 @@ export type CountyQueue = {
     contractNo: string | null;
     contractAmountFen: number | null;
     subsidyFen: number | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     round: number;
@@ -276,7 +276,7 @@ export type CountyDetail = {
   application: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     round: number;
@@ -442,7 +442,7 @@ export type CountyDetail = {
 export type CountyOpinionResult = {
   application: {
     id: string;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     round: number;
@@ -538,7 +538,7 @@ export type JointReport = {
   items: {
     applicationId: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     enterpriseName: string;
     creditCode: string;
@@ -594,7 +594,7 @@ export type JointReportEnvelope = {
     items: {
       applicationId: string;
       trackingNo: string | null;
-      status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+      status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
       statusLabel: string;
       enterpriseName: string;
       creditCode: string;

@@ -271,7 +271,7 @@ export type CountyEnterpriseList = {
 export type ApplicationSummary = {
   id: string;
   trackingNo: string | null;
-  status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+  status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
   statusLabel: string;
   version: number;
   contractAmountFen: number | null;
@@ -285,7 +285,7 @@ export type ApplicationList = {
   items: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     contractAmountFen: number | null;
@@ -316,7 +316,7 @@ export type PaymentView = {
 export type ApplicationView = {
   id: string;
   trackingNo: string | null;
-  status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+  status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
   statusLabel: string;
   version: number;
   contractAmountFen: number | null;
@@ -396,7 +396,7 @@ export type ApplicationEnvelope = {
   application: {
     id: string;
     trackingNo: string | null;
-    status: "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected" | "withdrawn";
+    status: "withdrawn" | "draft" | "provider_check" | "county_review" | "county_approved" | "reported" | "city_approved" | "listed" | "approved" | "disbursed" | "returned" | "rejected";
     statusLabel: string;
     version: number;
     contractAmountFen: number | null;

@@ -121,6 +121,7 @@ export interface Answers {
   'GET /api/v1/city/disbursements': LedgerPage;
   'GET /api/v1/applications/:id/account-changes': AccountChangeList;
   'POST /api/v1/applications/:id/account-changes': AccountChangeEnvelope;
+  'POST /api/v1/applications/:id/account-changes/:changeId/withdraw': AccountChangeEnvelope;
   'GET /api/v1/city/account-changes': AccountChangeList;
   'POST /api/v1/city/account-changes/:id/confirm': AccountChangeEnvelope;
   'POST /api/v1/city/account-changes/:id/refuse': AccountChangeEnvelope;

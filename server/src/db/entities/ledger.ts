@@ -43,7 +43,7 @@ export const DisbursementEntity = new EntitySchema<DisbursementRow>({
 export interface AccountChangeRow {
   id: string;
   applicationId: string;
-  status: 'requested' | 'confirmed' | 'refused';
+  status: 'requested' | 'confirmed' | 'refused' | 'withdrawn';
   oldAccountName: string | null;
   oldBankName: string | null;
   oldAccountNo: string | null;

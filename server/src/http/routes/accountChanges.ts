@@ -15,6 +15,7 @@ const changeId = id('变更申请编号');
 const requestBody = bankAccountSchema.extend({ version, reason: text('变更原因', 2, 500) });
 const confirmBody = body({ version });
 const refuseBody = body({ version, reason: text('不同意的原因', 2, 500) });
+const withdrawBody = body({ version });
 
 export function accountChangeRoutes(routes: RouteTable, changes: AccountChanges): void {
   const change = (ctx: AppContext) => parseInput(changeId, ctx.params.id, '变更申请编号不对');
@@ -48,6 +49,26 @@ export function accountChangeRoutes(routes: RouteTable, changes: AccountChanges)
         const appId = parseInput(applicationId, ctx.params.id, '申请编号不对');
         ctx.body = await changes.request(ctx.state.auth!, appId, parseInput(requestBody, ctx.request.body ?? {}));
         ctx.status = 201;
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/applications/:id/account-changes/:changeId/withdraw',
+        access: ['enterprise'],
+        summary: '撤回尚未确认的收款账户变更（仍拨付到原账户）',
+        params: { id: applicationId, changeId },
+        body: withdrawBody,
+        response: accountChangeEnvelopeSchema,
+        errors: ['invalid_transition'],
+      },
+      async (ctx) => {
+        ctx.body = await changes.withdraw(
+          ctx.state.auth!,
+          parseInput(applicationId, ctx.params.id, '申请编号不对'),
+          parseInput(changeId, ctx.params.changeId, '变更申请编号不对'),
+          parseInput(withdrawBody, ctx.request.body ?? {}),
+        );
       },
     )
     .add(

@@ -9,6 +9,7 @@ import { checkListBudget } from './budget';
 import { ListEffects } from './listEffects';
 import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
 import { itemsOf, listView } from './listViews';
+import { requireListStaysPayable } from '../ledger/fourEyes';
 
 /**
  * The bureaus' decisions on a drafted list (三（五）市财政局会同市工信局履行相关审批程序): city finance co-signs it,
@@ -37,6 +38,7 @@ export class ListDecisions {
       const list = await this.openList(tx, id, input.version);
       const onList = list.status === 'draft' ? (await itemsOf(tx, id)).filter((i) => i.onList) : [];
       const decision = decideList(list, 'cosign', auth, listContext(list, auth, now, { itemCount: onList.length }));
+      await requireListStaysPayable(tx, id, auth.userId, 'cosign', null);
       await moveList(tx, list, decision, { cosignedBy: auth.userId, cosignedAt: now }, now);
       await this.deps.audit.append(tx, {
         action: 'list.cosign',
@@ -103,6 +105,7 @@ export class ListDecisions {
           withinBudgetOrAcknowledged: [{ path: 'acknowledgeOverBudget', message: `超出预算 ${formatYuan(budget.exceedsByFen)}` }],
         },
       );
+      await requireListStaysPayable(tx, id, auth.userId, 'approve', list.cosignedBy);
       // The conditional UPDATE fails if an objection, an item or the notice changed since the list was read above.
       await moveList(tx, list, decision, { approvedBy: auth.userId, approvedAt: now }, now);
       await carryOut(decision, {

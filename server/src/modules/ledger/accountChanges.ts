@@ -30,7 +30,7 @@ import {
 } from '../../../../shared/src/workflow/accountChange';
 import type { BankAccount } from '../../../../shared/src/contracts/application';
 import type { AccountChangeView } from '../../../../shared/src/contracts/responses/accountChanges';
-import { payersLeftAfterConfirming } from './fourEyes';
+import { barredConfirmersOnList, payersLeftAfterConfirming } from './fourEyes';
 
 export interface AccountChangeRequest extends BankAccount {
   version: number;
@@ -74,7 +74,7 @@ export class AccountChanges {
       reason: c.reason,
       requestedAt: c.requestedAt,
       decidedAt: c.decidedAt,
-      decidedByName: c.decidedBy ? (names.get(c.decidedBy) ?? '市财政局') : null,
+      decidedByName: c.decidedBy ? (names.get(c.decidedBy) ?? (c.status === 'withdrawn' ? '企业' : '市财政局')) : null,
       decisionReason: c.decisionReason,
       version: c.version,
     };
@@ -163,7 +163,7 @@ export class AccountChanges {
   }
 
   /** City finance confirms (the application's account becomes the new one) or refuses, once. */
-  async decide(auth: Actor, changeId: string, event: AccountChangeEvent, input: { version: number; reason?: string }) {
+  async decide(auth: Actor, changeId: string, event: Exclude<AccountChangeEvent, 'withdraw'>, input: { version: number; reason?: string }) {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const found = await findAccountChange(tx, changeId);
@@ -175,7 +175,10 @@ export class AccountChanges {
       const enterprise = await findEnterprise(tx, app.enterpriseId);
       const holders = await roleHolders(tx, 'city_finance');
       const list = app.listId ? await findList(tx, app.listId) : null;
-      const mayConfirm = holders.filter((h) => payersLeftAfterConfirming(holders, h, list) > 0);
+      // The list's other applications whose account change someone confirmed count too: with two finance
+      // people, all of a list's changes must be confirmed by its (future) approver.
+      const others = list ? await barredConfirmersOnList(tx, list.id, app.id) : [];
+      const mayConfirm = holders.filter((h) => payersLeftAfterConfirming(holders, h, list, others) > 0);
       const names = [...(await actorNames(tx, mayConfirm)).values()];
       const decided = transition(
         accountChangeMachine,
@@ -186,7 +189,7 @@ export class AccountChanges {
           accountName: change.newAccountName,
           enterpriseName: enterprise?.name ?? '',
           applicationStatus: app.status,
-          payersLeft: payersLeftAfterConfirming(holders, auth.userId, list),
+          payersLeft: payersLeftAfterConfirming(holders, auth.userId, list, others),
           whoMayConfirm: names.length ? `市财政局的${names.join('、')}` : '市财政局的其他经办人员',
         },
       );
@@ -230,6 +233,64 @@ export class AccountChanges {
     });
   }
 
+  /**
+   * The enterprise takes back a request city finance has not decided yet (issue 14): the account in force
+   * stays, the request leaves finance's queue, and the finance people who were alerted of it hear that it
+   * no longer waits (inbox only: nothing to do); the enterprise's other members hear of it too.
+   */
+  async withdraw(auth: Actor, applicationId: string, changeId: string, input: { version: number }) {
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const app = await this.ownApplication(tx, auth, applicationId);
+      const change = await findAccountChange(tx, changeId);
+      if (!change || change.applicationId !== app.id) throw new NotFoundError('这份申请没有这项收款账户变更');
+      if (change.version !== input.version) throw staleError();
+      const step = transition(accountChangeMachine, change.status, 'withdraw', ['enterprise'], {
+        accountName: change.newAccountName,
+        enterpriseName: '',
+        applicationStatus: app.status,
+        payersLeft: 1,
+        whoMayConfirm: '',
+      });
+      if (!step.ok) throw new ConflictError(step.message, 'invalid_transition');
+      if (!(await decideAccountChange(tx, change, { status: 'withdrawn', decidedBy: auth.userId, decidedAt: now, decisionReason: null })))
+        throw new ConflictError('这项收款账户变更刚被市财政局处理，请刷新后查看', 'invalid_transition');
+      const after = (await findAccountChange(tx, changeId))!;
+      await this.record(tx, app, 'account_change_withdraw', auth, after, null, now);
+      const enterprise = await findEnterprise(tx, app.enterpriseId);
+      await enqueueNotifications(
+        tx,
+        {
+          eventKey: `account-change:${change.id}:withdrawn`,
+          recipientUserIds: await holdersOf(tx, 'city_finance'),
+          template: 'account_change.withdrawn',
+          params: { applicationId: app.id, trackingNo: app.trackingNo ?? '', enterpriseName: enterprise?.name ?? '' },
+          channels: [],
+        },
+        now,
+      );
+      const others = (await enterpriseMemberIds(tx, app.enterpriseId)).filter((id) => id !== auth.userId);
+      await enqueueNotifications(
+        tx,
+        {
+          eventKey: `account-change:${change.id}:withdrawn`,
+          recipientUserIds: others,
+          template: 'application.status',
+          params: {
+            applicationId: app.id,
+            trackingNo: app.trackingNo ?? '',
+            statusLabel: accountChangeMachine.states.withdrawn.labels.applicant,
+            reason: '',
+            nextStep: '',
+          },
+          channels: ['mp_subscribe', 'oa_template'],
+        },
+        now,
+      );
+      return this.envelope(tx, after);
+    });
+  }
+
   /** The history row (both accounts, as the seed's record of who changed what) and the audit row. */
   private async record(tx: Tx, app: Application, event: string, auth: Actor, c: AccountChange, reason: string | null, now: number) {
     const data = {
@@ -245,7 +306,7 @@ export class AccountChanges {
       fromStatus: app.status,
       toStatus: app.status,
       actorId: auth.userId,
-      actorRole: event === 'account_change_request' ? 'enterprise' : 'city_finance',
+      actorRole: event === 'account_change_request' || event === 'account_change_withdraw' ? 'enterprise' : 'city_finance',
       reason,
       internalNote: null,
       data,

@@ -8,8 +8,7 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
-import { requireOtherFinancePerson } from './fourEyes';
-import { lastConfirmedAccountChange } from '../../db/accountChanges';
+import { nextPaymentBarredBy, requireOtherFinancePerson } from './fourEyes';
 import { appendEvent } from '../../db/applications/history';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
@@ -205,9 +204,7 @@ export class Disbursements {
           throw new ConflictError('这份申请的退汇尚未经市财政局另一位经办人员确认，确认后才能重新拨付', 'awaiting_confirmation');
         // DESIGN.md "Four eyes": whoever approved the list does not record its disbursements, and whoever
         // confirmed a change of the account does not record the next payment to it.
-        const confirmed = await lastConfirmedAccountChange(tx, applicationId);
-        const paidSince = entries.some((e) => e.kind === 'payment' && confirmed?.decidedAt != null && e.createdAt >= confirmed.decidedAt);
-        const confirmer = confirmed && !paidSince ? confirmed.decidedBy : null;
+        const confirmer = await nextPaymentBarredBy(tx, applicationId, entries);
         const barred = [list?.approvedBy, confirmer].filter((x): x is string => !!x);
         if (list?.approvedBy === auth.userId)
           await requireOtherFinancePerson(tx, auth.userId, barred, '审批这份名单的人不能再登记它的拨付');

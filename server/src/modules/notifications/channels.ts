@@ -213,6 +213,7 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'joint_report.corrected': reviewAlert,
   'joint_report.cancelled': reviewAlert,
   'list.cancelled': reviewAlert,
+  'account_change.withdrawn': reviewAlert,
   'payment.requested': { group: 'progress', mp: progressMp, oa: progressOa },
   'payment.paid': { group: 'progress', mp: progressMp, oa: progressOa },
   'payment.refunded': { group: 'progress', mp: progressMp, oa: progressOa },

@@ -71,6 +71,12 @@ export const TEMPLATES = {
     body: `${p.countyName}${p.department}部门撤销了联合行文（文号 ${p.docNo}），无需再签发。原因：${p.reason}。所列 ${p.count} 份申请仍为县级审核通过，可列入新的联合行文。`,
     page: 'pages/review/reports/reports',
   }),
+  // The enterprise took back an account change city finance was alerted of: the item no longer waits.
+  'account_change.withdrawn': (p: Params): Rendered => ({
+    title: '收款账户变更已撤回',
+    body: `${p.enterpriseName} 撤回了上云补助申请（申报编号 ${p.trackingNo}）的收款账户变更，无需再确认；补助仍拨付到原账户。`,
+    page: 'pages/city/accountChanges/accountChanges',
+  }),
   'list.cancelled': (p: Params): Rendered => ({
     title: '拟补贴名单已撤销',
     body: `市工信局撤销了 ${p.year} 年第 ${p.batchNo} 批拟补贴名单（${p.count} 份申请），无需会签。原因：${p.reason}。`,

@@ -8,7 +8,7 @@ export const accountChangeSchema = z
     applicationId: idField,
     trackingNo: z.string().nullable(),
     enterpriseName: z.string(),
-    status: z.enum(['requested', 'confirmed', 'refused']),
+    status: z.enum(['requested', 'confirmed', 'refused', 'withdrawn']),
     statusLabel: z.string().describe('给人看的状态'),
     oldAccount: z.strictObject({ accountName: z.string(), bankName: z.string(), accountNo: z.string() }).nullable(),
     newAccount: z.strictObject({ accountName: z.string(), bankName: z.string(), accountNo: z.string() }),
