@@ -50,12 +50,6 @@ describe('the data layer is the only door to the database', () => {
   // Until the pattern above also caught a call with a type argument, these slipped through it unseen.
   const STILL_QUERYING: readonly string[] = [
     'test/bench/throughput.test.ts',
-    'test/server/applications/county/concurrency.test.ts',
-    'test/server/applications/county/jointReport.test.ts',
-    'test/server/applications/county/provider.test.ts',
-    'test/server/applications/county/review.test.ts',
-    'test/server/applications/county/settlement.test.ts',
-    'test/server/applications/county/setup.ts',
     'test/server/applications/lifecycle.test.ts',
     'test/server/files/harness.ts',
     'test/server/notifications/clientMsgId.test.ts',
