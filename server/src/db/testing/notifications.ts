@@ -1,4 +1,4 @@
-import { Like, type FindOptionsWhere } from 'typeorm';
+import { Like, Not, type FindOptionsWhere } from 'typeorm';
 import { em } from '../orm';
 import type { Tx } from '../tx';
 import { NotificationEntity, WechatTokenEntity, type NotificationRow } from '../entities';
@@ -56,6 +56,20 @@ export function countNotificationsWithKeyLike(tx: Tx, keyPattern: string, match:
   return em(tx)
     .getRepository(NotificationEntity)
     .count({ where: keyLike(keyPattern, match) });
+}
+
+/** Of those rows, how many are not sent (pending, failed, dead, skipped…): what a run lost. */
+export function countNotSentWithKeyLike(tx: Tx, keyPattern: string, match: RowMatch<NotificationRow> = {}): Promise<number> {
+  return em(tx)
+    .getRepository(NotificationEntity)
+    .count({ where: { ...keyLike(keyPattern, match), status: Not('sent') } });
+}
+
+/** Takes a run's rows out of the outbox again (the benchmark on a shared database leaves nothing behind). */
+export async function deleteNotificationsWithKeyLike(tx: Tx, keyPattern: string): Promise<void> {
+  await em(tx)
+    .getRepository(NotificationEntity)
+    .delete({ idempotencyKey: Like(keyPattern) });
 }
 
 /** A WeChat send as the outbox recorded it: its state and the msgid WeChat answered (the entity leaves that column out). */

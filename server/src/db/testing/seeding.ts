@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { em } from '../orm';
 import { insertRow } from '../rows';
 import type { Tx } from '../tx';
@@ -142,4 +143,12 @@ export async function insertBulkApplication(
 /** How many sessions (logins) a user has on record, ended ones too. */
 export function countSessionsOf(tx: Tx, userId: string): Promise<number> {
   return em(tx).getRepository(SessionEntity).count({ where: { userId } });
+}
+
+/** Takes users out again, by id (a benchmark run's recipients, once their notifications are gone). */
+export async function deleteUsers(tx: Tx, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0)
+    await em(tx)
+      .getRepository(UserEntity)
+      .delete({ id: In([...ids]) });
 }
