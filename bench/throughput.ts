@@ -18,7 +18,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../server/src/config';
 import { openDatabase, type Database } from '../server/src/db/database';
-import { insertUsers } from '../server/src/db/testing';
+import { countNotSentWithKeyLike, deleteNotificationsWithKeyLike, deleteUsers, insertUsers } from '../server/src/db/testing';
 import type { User as UserRow } from '../server/src/db/users';
 import { DbTokenStore } from '../server/src/db/tokenStore';
 import { newId } from '../server/src/ids';
@@ -198,17 +198,14 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
     const perUser = new Map<string, number>();
     // Only this run's recipients: a shared database may hold other pending rows, which the workers deliver too.
     for (const m of sandbox.state.sent) if (m.touser.startsWith(`tp-${run}-`)) perUser.set(m.touser, (perUser.get(m.touser) ?? 0) + 1);
-    const lostRows = await database.query<{ n: number | string }>(
-      "SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ? AND channel = 'mp_subscribe' AND status <> 'sent'",
-      [`throughput:${run}:%`],
-    );
+    const lost = await database.read((tx) => countNotSentWithKeyLike(tx, `throughput:${run}:%`, { channel: 'mp_subscribe' }));
     const baselinePerSecond = await rawSendRate(sandbox.baseUrl, config, Math.min(count, 5000), pool[0].settings.concurrency);
 
     if (!ownDb) {
-      await database.query('DELETE FROM notifications WHERE idempotency_key LIKE ?', [`throughput:${run}:%`]);
+      await database.read((tx) => deleteNotificationsWithKeyLike(tx, `throughput:${run}:%`));
       for (let i = 0; i < count; i += 500) {
         const ids = users.slice(i, i + 500).map((u) => u.id);
-        await database.query(`DELETE FROM users WHERE id IN (${ids.map(() => '?').join(',')})`, ids);
+        await database.read((tx) => deleteUsers(tx, ids));
       }
     }
     return {
@@ -217,7 +214,7 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
       workers,
       sent: perUser.size,
       duplicates: [...perUser.values()].filter((n) => n > 1).length,
-      lost: Number(lostRows[0]?.n ?? 0),
+      lost,
       seconds,
       perSecond,
       baselinePerSecond,

@@ -1,5 +1,6 @@
 import { measureOutboxThroughput } from '../../bench/throughput';
 import { openTestDatabase } from '../helpers/db';
+import { countNotificationsWithKeyLike } from '../../server/src/db/testing';
 
 /** The benchmark's entry point works on this database; the figure itself belongs to `npm run bench`. */
 test('measureOutboxThroughput delivers every notification once and reports a rate', async () => {
@@ -10,10 +11,7 @@ test('measureOutboxThroughput delivers every notification once and reports a rat
     expect(r.perSecond).toBeGreaterThan(0);
     expect(r.baselinePerSecond).toBeGreaterThan(0);
     // Its rows are gone again.
-    const left = await db.query<{ n: number | string }>(
-      "SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'throughput:%'",
-    );
-    expect(Number(left[0].n)).toBe(0);
+    expect(await db.read((tx) => countNotificationsWithKeyLike(tx, 'throughput:%'))).toBe(0);
   } finally {
     await db.close();
   }

@@ -1,3 +1,4 @@
+import { rawQuery } from './raw';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -253,24 +254,28 @@ export async function tableRowCounts(db: Database): Promise<Record<string, numbe
   const names =
     db.kind === 'sqlite'
       ? (
-          await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+          await rawQuery<{ name: string }>(
+            db,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+          )
         ).map((r) => r.name)
       : (
-          await db.query<{ name: string }>(
+          await rawQuery<{ name: string }>(
+            db,
             "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name",
           )
         ).map((r) => r.name);
   const counts: Record<string, number> = {};
   for (const name of names) {
     const quoted = db.kind === 'sqlite' ? `"${name}"` : `\`${name}\``;
-    counts[name] = Number((await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${quoted}`))[0].n);
+    counts[name] = Number((await rawQuery<{ n: number | string }>(db, `SELECT COUNT(*) AS n FROM ${quoted}`))[0].n);
   }
   return counts;
 }
 
 /** Every stored file the database names, with the sha256 taken at upload: a restore checks each against its bytes. */
 export async function storedFileHashes(db: Database): Promise<{ storageKey: string; sha256: string }[]> {
-  return db.query<{ storageKey: string; sha256: string }>('SELECT storage_key AS storageKey, sha256 FROM files ORDER BY id');
+  return rawQuery<{ storageKey: string; sha256: string }>(db, 'SELECT storage_key AS storageKey, sha256 FROM files ORDER BY id');
 }
 
 /** Every table's columns, in their order. */
@@ -279,8 +284,9 @@ export async function tableColumns(db: Database): Promise<Record<string, string[
   for (const table of Object.keys(await tableRowCounts(db)))
     columns[table] = (
       db.kind === 'sqlite'
-        ? await db.query<{ name: string }>('SELECT name FROM pragma_table_info(?) ORDER BY cid', [table])
-        : await db.query<{ name: string }>(
+        ? await rawQuery<{ name: string }>(db, 'SELECT name FROM pragma_table_info(?) ORDER BY cid', [table])
+        : await rawQuery<{ name: string }>(
+            db,
             'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position',
             [table],
           )
@@ -300,7 +306,7 @@ export async function tableDigests(db: Database, columns: Record<string, string[
     const wanted = columns[table] ?? all[table];
     const list = wanted.map(quote).join(', ');
     const order = wanted.map((_, i) => String(i + 1)).join(', ');
-    const rows = await db.query<Record<string, unknown>>(`SELECT ${list} FROM ${quote(table)} ORDER BY ${order}`);
+    const rows = await rawQuery<Record<string, unknown>>(db, `SELECT ${list} FROM ${quote(table)} ORDER BY ${order}`);
     const hash = createHash('sha256');
     // bigint columns may come back as strings from mysql2 when asked without the ORM: compared as text.
     for (const row of rows)

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { asTx } from './orm';
 import type { Tx } from './tx';
@@ -62,16 +62,6 @@ export class Database {
   /** Asks questions (or makes a single autocommitted write) outside a transaction. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.exclusive(() => fn(asTx(this.dataSource.manager)));
-  }
-
-  /** The ORM's manager outside a transaction: for tests and tools that inspect the database, never for use cases. */
-  run<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.exclusive(() => fn(this.dataSource.manager));
-  }
-
-  /** Parameterised SQL: for server/src/db/ and for tests and tools that inspect the database, never for use cases. */
-  query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.exclusive(() => this.dataSource.query<T[]>(sql, params));
   }
 
   /** Hears once when the database stops answering and once when it answers again (main.ts logs both). */
@@ -185,7 +175,7 @@ export async function openDatabase(config: Pick<Config, 'database'>, options: Op
   await dataSource.initialize();
   const db = new Database(dataSource, config.database.kind, queries);
   if (options.runMigrations !== false) {
-    await db.run(() => dataSource.runMigrations({ transaction: 'each' }));
+    await db.read(() => dataSource.runMigrations({ transaction: 'each' }));
   }
   return db;
 }

@@ -1,3 +1,4 @@
+import { rawQuery } from './raw';
 import type { Database } from './database';
 import { em } from './orm';
 import type { Tx } from './tx';
@@ -12,7 +13,7 @@ import {
  * The official account's followers, their links to mini-program users, binding codes and handled
  * messages. Parameterised SQL throughout: this is the hot path of every message, and TypeORM's query
  * builder inlines numbers on SQLite (../../../shared/notes/performance.md). Reads go through
- * `db.query` before the handling transaction; writes run inside it.
+ * `rawQuery` (db/raw.ts) before the handling transaction; writes run inside it.
  */
 
 /** Rows read by several statements: numbers come back as strings from mysql2 for bigint. */
@@ -45,7 +46,7 @@ export async function recordMessage(
 
 /** The answer stored for a message already handled; undefined when it was not handled. */
 export async function storedAnswer(db: Database, key: string): Promise<{ openid: string; reply: string | null } | undefined> {
-  const rows = await db.query<{ openid: string; reply: string | null }>('SELECT openid, reply FROM oa_messages WHERE dedupe_key = ?', [
+  const rows = await rawQuery<{ openid: string; reply: string | null }>(db, 'SELECT openid, reply FROM oa_messages WHERE dedupe_key = ?', [
     key,
   ]);
   return rows[0];
@@ -65,7 +66,7 @@ export interface Follower {
 }
 
 export async function readFollower(db: Database, openid: string): Promise<Follower | null> {
-  const rows = await db.query<{
+  const rows = await rawQuery<{
     openid: string;
     unionid: string | null;
     followed: Num;
@@ -74,9 +75,11 @@ export async function readFollower(db: Database, openid: string): Promise<Follow
     bind_failures: Num;
     bind_window_at: Num | null;
     version: Num;
-  }>('SELECT openid, unionid, followed, flow, flow_updated_at, bind_failures, bind_window_at, version FROM oa_followers WHERE openid = ?', [
-    openid,
-  ]);
+  }>(
+    db,
+    'SELECT openid, unionid, followed, flow, flow_updated_at, bind_failures, bind_window_at, version FROM oa_followers WHERE openid = ?',
+    [openid],
+  );
   const r = rows[0];
   if (!r) return null;
   return {
@@ -132,7 +135,8 @@ export interface FollowerProgress {
  * (test/server/db/queryCounts.test.ts).
  */
 export async function followerProgress(db: Database, openid: string): Promise<FollowerProgress> {
-  const rows = await db.query<FollowerColumns & MemberApplicationColumns & { user_id: string | null; user_status: string | null }>(
+  const rows = await rawQuery<FollowerColumns & MemberApplicationColumns & { user_id: string | null; user_status: string | null }>(
+    db,
     `SELECT f.openid, f.unionid, f.followed, f.flow, f.flow_updated_at, f.bind_failures, f.bind_window_at, f.version,
             u.id AS user_id, u.status AS user_status, ${MEMBER_APPLICATION_COLUMNS}
        FROM (SELECT ? AS k) q
@@ -207,7 +211,8 @@ export interface LinkedUser {
 }
 
 export async function userByOaOpenid(db: Database, openid: string): Promise<LinkedUser | null> {
-  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>(
+  const rows = await rawQuery<{ id: string; status: string; oa_openid: string | null }>(
+    db,
     'SELECT id, status, oa_openid FROM users WHERE oa_openid = ?',
     [openid],
   );
@@ -216,7 +221,8 @@ export async function userByOaOpenid(db: Database, openid: string): Promise<Link
 }
 
 export async function userByUnionid(db: Database, unionid: string): Promise<LinkedUser | null> {
-  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>(
+  const rows = await rawQuery<{ id: string; status: string; oa_openid: string | null }>(
+    db,
     'SELECT id, status, oa_openid FROM users WHERE unionid = ?',
     [unionid],
   );
@@ -225,7 +231,8 @@ export async function userByUnionid(db: Database, unionid: string): Promise<Link
 }
 
 export async function userById(db: Database, id: string): Promise<LinkedUser | null> {
-  const rows = await db.query<{ id: string; status: string; oa_openid: string | null }>(
+  const rows = await rawQuery<{ id: string; status: string; oa_openid: string | null }>(
+    db,
     'SELECT id, status, oa_openid FROM users WHERE id = ?',
     [id],
   );
@@ -243,7 +250,8 @@ export interface BindingCode {
 }
 
 export async function bindingCodeByHash(db: Database, codeHash: string): Promise<BindingCode | null> {
-  const rows = await db.query<{ id: string; user_id: string; expires_at: Num; used_at: Num | null }>(
+  const rows = await rawQuery<{ id: string; user_id: string; expires_at: Num; used_at: Num | null }>(
+    db,
     'SELECT id, user_id, expires_at, used_at FROM oa_binding_codes WHERE code_hash = ?',
     [codeHash],
   );
@@ -253,7 +261,8 @@ export async function bindingCodeByHash(db: Database, codeHash: string): Promise
 
 /** Whether the user is linked to a follower, and whether that follower still follows (null: not known). */
 export async function followStatusOfUser(db: Database, userId: string): Promise<{ bound: boolean; followed: boolean | null }> {
-  const rows = await db.query<{ oa_openid: string | null; followed: Num | null }>(
+  const rows = await rawQuery<{ oa_openid: string | null; followed: Num | null }>(
+    db,
     'SELECT u.oa_openid, f.followed FROM users u LEFT JOIN oa_followers f ON f.openid = u.oa_openid WHERE u.id = ?',
     [userId],
   );
@@ -327,6 +336,6 @@ export async function claimBindingCode(tx: Tx, id: string, openid: string, now: 
  * kept (which may name an application). Binding codes go a day after they expired.
  */
 export async function prune(db: Database, now: number, keepMs: number): Promise<void> {
-  await db.query('DELETE FROM oa_messages WHERE created_at < ?', [now - keepMs]);
-  await db.query('DELETE FROM oa_binding_codes WHERE expires_at < ?', [now - 24 * 3600_000]);
+  await rawQuery(db, 'DELETE FROM oa_messages WHERE created_at < ?', [now - keepMs]);
+  await rawQuery(db, 'DELETE FROM oa_binding_codes WHERE expires_at < ?', [now - 24 * 3600_000]);
 }

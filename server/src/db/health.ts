@@ -1,6 +1,7 @@
+import { rawQuery } from './raw';
 import type { Database } from './database';
 
 /** Whether the database answers a trivial question (throws when it does not). */
 export async function databaseAnswers(db: Database): Promise<void> {
-  await db.query('SELECT 1 AS ok');
+  await rawQuery(db, 'SELECT 1 AS ok');
 }

@@ -1,3 +1,4 @@
+import { rawQuery } from './raw';
 import type { Database } from './database';
 import { em } from './orm';
 import { In } from 'typeorm';
@@ -69,7 +70,8 @@ export async function providerNames(tx: Tx, ids: readonly string[]): Promise<Map
 
 /** Filings waiting for city review, with since when: their submission, else their last change. */
 export async function submittedFilings(db: Database): Promise<{ id: string; companyName: string; since: number }[]> {
-  const rows = await db.query<{ id: string; company_name: string; submitted_at: number | string | null; updated_at: number | string }>(
+  const rows = await rawQuery<{ id: string; company_name: string; submitted_at: number | string | null; updated_at: number | string }>(
+    db,
     `SELECT id, company_name, submitted_at, updated_at FROM providers WHERE status = 'submitted'`,
   );
   return rows.map((r) => ({ id: r.id, companyName: r.company_name, since: Number(r.submitted_at ?? r.updated_at) }));
@@ -210,7 +212,7 @@ export function nextFilingNumber(tx: Tx, year: string): Promise<number> {
 }
 
 export async function submittedFilingCount(db: Database): Promise<number> {
-  const rows = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM providers WHERE status = 'submitted'", []);
+  const rows = await rawQuery<{ n: number | string }>(db, "SELECT COUNT(*) AS n FROM providers WHERE status = 'submitted'", []);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -219,7 +221,8 @@ export async function submittedFilingCount(db: Database): Promise<number> {
  * whose id, 备案编号 or company name is `text`, newest approval first: at most `limit`.
  */
 export async function filingsOnRecordNamed(db: Database, text: string, limit: number): Promise<string[]> {
-  const rows = await db.query<{ id: string }>(
+  const rows = await rawQuery<{ id: string }>(
+    db,
     `SELECT id FROM providers WHERE status IN ('approved', 'revoked') AND approved_on IS NOT NULL AND (id = ? OR filing_no = ? OR company_name = ?) ORDER BY approved_on DESC LIMIT ${Math.floor(limit)}`,
     [text, text, text],
   );

@@ -1,3 +1,4 @@
+import { withManager } from './raw';
 import type { Database } from './database';
 import { WechatTokenEntity } from './entities';
 import { em } from './orm';
@@ -15,7 +16,7 @@ export class DbTokenStore implements TokenStore {
   ) {}
 
   async get(appid: string): Promise<AccessTokenRecord | null> {
-    const row = await this.db.run((m) => m.getRepository(WechatTokenEntity).findOne({ where: { appid } }));
+    const row = await withManager(this.db, (m) => m.getRepository(WechatTokenEntity).findOne({ where: { appid } }));
     return row ? { accessToken: row.accessToken, expireTime: row.expireTime } : null;
   }
 

@@ -1,3 +1,4 @@
+import { rawQuery } from './raw';
 import { In } from 'typeorm';
 import type { Database } from './database';
 import { inList } from './sql';
@@ -240,7 +241,8 @@ export async function activeGrantsOfUsers(db: Database, userIds: readonly string
   const out = new Map<string, RoleGrant[]>();
   if (userIds.length === 0) return out;
   const ids = inList(userIds);
-  const rows = await db.query<{ user_id: string; role: string; county_code: string | null }>(
+  const rows = await rawQuery<{ user_id: string; role: string; county_code: string | null }>(
+    db,
     `SELECT user_id, role, county_code FROM user_roles WHERE revoked_at IS NULL AND user_id IN (${ids.sql})`,
     ids.params,
   );
@@ -250,7 +252,8 @@ export async function activeGrantsOfUsers(db: Database, userIds: readonly string
 
 /** The roles among `roles` held now by active users, each with its holder. */
 export async function activeUsersGrantsOfRoles(db: Database, roles: readonly Role[]): Promise<(RoleGrant & { userId: string })[]> {
-  const rows = await db.query<{ user_id: string; role: string; county_code: string | null }>(
+  const rows = await rawQuery<{ user_id: string; role: string; county_code: string | null }>(
+    db,
     `SELECT r.user_id, r.role, r.county_code FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.revoked_at IS NULL AND u.status = 'active' AND r.role IN (${roles.map(() => '?').join(',')})`,
     [...roles],
   );

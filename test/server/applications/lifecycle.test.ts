@@ -2,7 +2,15 @@ import { insertGrant } from '../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { expectAnswersToMatch, recordAnswers } from '../../helpers/answers';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
-import { applicationEventsMatching, countDisbursements, countNotifications } from '../../../server/src/db/testing';
+import {
+  applicationEventsMatching,
+  applicationsMatching,
+  countDisbursements,
+  countNotifications,
+  keptStageCounts,
+  recountedStageCounts,
+  type StageTally,
+} from '../../../server/src/db/testing';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import { findApplication } from '../../../server/src/db/applications';
@@ -439,7 +447,7 @@ describe('an application from draft to disbursed', () => {
   });
 
   test('nothing leaks across enterprises, counties and providers', async () => {
-    const id = (await t.db.query<{ id: string }>("SELECT id FROM applications WHERE status = 'disbursed'"))[0].id;
+    const id = (await t.db.read((tx) => applicationsMatching(tx, { status: 'disbursed' })))[0].id;
     const otherClerk = await t.login('lc-other-clerk');
     await t.http
       .post('/api/v1/enterprises')
@@ -488,14 +496,9 @@ describe('an application from draft to disbursed', () => {
   });
 
   test('the stage counts kept by the transitions equal a recount of the applications', async () => {
-    const kept = await t.db.query<{ county_code: string; status: string; n: number | string }>(
-      'SELECT county_code, status, n FROM stage_counts WHERE n <> 0 ORDER BY county_code, status',
-    );
-    const actual = await t.db.query<{ county_code: string; status: string; n: number | string }>(
-      'SELECT county_code, status, COUNT(*) AS n FROM applications GROUP BY county_code, status ORDER BY county_code, status',
-    );
-    const norm = (rows: { county_code: string; status: string; n: number | string }[]) =>
-      rows.map((r) => `${r.county_code}/${r.status}=${Number(r.n)}`);
+    const kept = await t.db.read(keptStageCounts);
+    const actual = await t.db.read(recountedStageCounts);
+    const norm = (rows: StageTally[]) => rows.map((r) => `${r.countyCode}/${r.status}=${r.n}`);
     expect(norm(kept)).toEqual(norm(actual));
     expect(actual.length).toBeGreaterThan(5);
   });

@@ -23,6 +23,7 @@ import { fileRoutes } from '../../../server/src/http/routes/files';
 import { LocalDiskStorage } from '../../../server/src/storage/localDisk';
 import { newId } from '../../../server/src/ids';
 import { openTestDatabase } from '../../helpers/db';
+import { countAuditRecords, countStoredFiles } from '../../../server/src/db/testing';
 
 export const AUDIT_KEY = 'files-test-audit-key-0123456789abcdef';
 export const OWNER_TYPE = 'test_folder';
@@ -201,12 +202,10 @@ export async function startFilesHarness(opts: { limits?: Partial<FileLimits> } =
     },
     blobs: () => walk(root),
     async rowCount() {
-      const [r] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM files');
-      return Number(r.n);
+      return db.read((tx) => countStoredFiles(tx, {}));
     },
     async auditCount(action) {
-      const [r] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?', [action]);
-      return Number(r.n);
+      return db.read((tx) => countAuditRecords(tx, { action }));
     },
     async close() {
       server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { clearAccessTokens, clearOutbox } from '../../../server/src/db/testing';
+import { clearAccessTokens, clearOutbox, recordedSends } from '../../../server/src/db/testing';
 import { TEMPLATE_SEND_PATH } from '../../../server/sandbox';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
 import { clientMsgIdOf } from '../../../server/src/modules/notifications/worker';
@@ -49,15 +49,12 @@ test('a crash after WeChat took the message: the repeat carries the same client_
 
   const sent = b.sandbox.control.sentTo(openid);
   expect(sent).toHaveLength(1);
-  const key = (await b.db.query<{ idempotency_key: string }>("SELECT idempotency_key FROM notifications WHERE channel = 'oa_template'"))[0]
-    .idempotency_key;
+  const key = (await b.db.read((tx) => recordedSends(tx, { channel: 'oa_template' })))[0].idempotencyKey;
   expect(sent[0]).toMatchObject({ kind: 'template', clientMsgId: clientMsgIdOf(key) });
   // Both tries reached WeChat: the second was answered with the first message's id, and nothing more sent.
   expect(b.sandbox.state.requestCounts.get(TEMPLATE_SEND_PATH)).toBe(2);
-  const rows = await b.db.query<{ status: string; wechat_msgid: string | null }>(
-    "SELECT status, wechat_msgid FROM notifications WHERE channel = 'oa_template'",
-  );
-  expect(rows).toEqual([{ status: 'sent', wechat_msgid: sent[0].msgid }]);
+  const rows = await b.db.read((tx) => recordedSends(tx, { channel: 'oa_template' }));
+  expect(rows.map((r) => ({ status: r.status, wechatMsgid: r.wechatMsgid }))).toEqual([{ status: 'sent', wechatMsgid: sent[0].msgid }]);
 });
 
 test('client_msg_id is stable per notification, distinct between notifications, and within WeChat’s 64 bytes', () => {

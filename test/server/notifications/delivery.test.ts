@@ -1,4 +1,12 @@
-import { clearAccessTokens, clearNotificationPreferences, clearOutbox, clearRoleGrants } from '../../../server/src/db/testing';
+import {
+  clearAccessTokens,
+  clearNotificationPreferences,
+  clearOutbox,
+  clearRoleGrants,
+  notificationsMatching,
+  notificationsWithKeyLike,
+  recordedSends,
+} from '../../../server/src/db/testing';
 import { SUBSCRIBE_SEND_PATH, TEMPLATE_SEND_PATH } from '../../../server/sandbox';
 import { TEMPLATES } from '../../../server/src/modules/notifications/templates';
 import { CHANNEL_MAP } from '../../../server/src/modules/notifications/channels';
@@ -61,10 +69,8 @@ test('a notification goes out once by subscribe message, with its page and its f
   expect((await b.status(`app:1:v2:return:${u.id}:mp_subscribe`))?.status).toBe('sent');
   expect((await b.status(`app:1:v2:return:${u.id}:oa_template`))?.status).toBe('skipped');
   expect(b.sandbox.control.sentTo('oa-delivery-one')).toHaveLength(0);
-  const msgid = await b.db.query<{ wechat_msgid: string | null }>('SELECT wechat_msgid FROM notifications WHERE idempotency_key = ?', [
-    `app:1:v2:return:${u.id}:mp_subscribe`,
-  ]);
-  expect(msgid[0]?.wechat_msgid).toBe(m.msgid);
+  const msgid = await b.db.read((tx) => recordedSends(tx, { idempotencyKey: `app:1:v2:return:${u.id}:mp_subscribe` }));
+  expect(msgid[0]?.wechatMsgid).toBe(m.msgid);
   // A second round finds nothing to do.
   expect((await w.runOnce()).claimed).toBe(0);
 });
@@ -94,7 +100,7 @@ test('WeChat down for a while: every notification is delivered after it returns,
     b.advance(15 * SECOND);
   }
   expect(retried).toBeGreaterThanOrEqual(40);
-  const attempts = await b.db.query<{ attempts: number | string }>("SELECT attempts FROM notifications WHERE channel = 'mp_subscribe'");
+  const attempts = await b.db.read((tx) => notificationsMatching(tx, { channel: 'mp_subscribe' }));
   // Exponential backoff: fewer attempts than rounds of the outage (the early ones come fast, then
   // at most one a minute).
   for (const a of attempts) expect(Number(a.attempts)).toBeLessThan(rounds / 2);
@@ -109,8 +115,8 @@ test('WeChat down for a while: every notification is delivered after it returns,
   const per = sentPerRecipient(b.sandbox);
   for (const u of users) expect(per.get(u.mpOpenid!)).toBe(1);
   expect(b.sandbox.state.sent).toHaveLength(40);
-  const left = await b.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE status NOT IN ('sent', 'skipped')");
-  expect(Number(left[0].n)).toBe(0);
+  const left = (await b.db.read((tx) => notificationsMatching(tx, {}))).filter((n) => n.status !== 'sent' && n.status !== 'skipped');
+  expect(left).toHaveLength(0);
 });
 
 test('43101 (no subscription left) moves on to the official account at once, without a retry', async () => {
@@ -264,10 +270,10 @@ test('the record of a send fails (the UPDATE killed): only those messages repeat
   const per = sentPerRecipient(b.sandbox);
   expect([...per.values()].filter((n) => n === 2)).toHaveLength(killed);
   expect([...per.values()].reduce((a, n) => a + n, 0)).toBe(10 + killed);
-  const left = await b.db.query<{ n: number | string }>(
-    "SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'killed:%' AND channel = 'mp_subscribe' AND status <> 'sent'",
+  const left = (await b.db.read((tx) => notificationsWithKeyLike(tx, 'killed:%', { channel: 'mp_subscribe' }))).filter(
+    (n) => n.status !== 'sent',
   );
-  expect(Number(left[0].n)).toBe(0);
+  expect(left).toHaveLength(0);
 });
 
 (onMysql() ? test.skip : test)(
@@ -320,10 +326,10 @@ test('a worker that outlived its lease records nothing over the row’s new owne
   expect(stats).toMatchObject({ sent: 0, lostClaims: 5 });
   const per = sentPerRecipient(b.sandbox);
   expect(users.map((u) => per.get(u.mpOpenid!))).toEqual([2, 1, 1, 1, 1]);
-  const rows = await b.db.query<{ status: string; n: number | string }>(
-    "SELECT status, COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE 'slow:%' AND channel = 'mp_subscribe' GROUP BY status",
-  );
-  expect(rows.map((r) => [r.status, Number(r.n)])).toEqual([['sent', 5]]);
+  const rows = await b.db.read((tx) => notificationsWithKeyLike(tx, 'slow:%', { channel: 'mp_subscribe' }));
+  const byStatus = new Map<string, number>();
+  for (const r of rows) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+  expect([...byStatus]).toEqual([['sent', 5]]);
 });
 
 test('bounded retries: a row that never gets through dies, and its fallback channel takes over', async () => {

@@ -1,7 +1,14 @@
 import type { ApplicationRow } from '../../../server/src/db/applications';
 import { appendEvent } from '../../../server/src/db/applications/history';
 import { insertOpinion } from '../../../server/src/db/opinions';
-import { countDigestRuns, setApplicationUpdatedAt } from '../../../server/src/db/testing';
+import {
+  countDigestRuns,
+  countNotificationsWithKeyLike,
+  digestRunsOn,
+  notificationsMatching,
+  setApplicationUpdatedAt,
+  type NotificationRow,
+} from '../../../server/src/db/testing';
 import { newId } from '../../../server/src/ids';
 import { NotificationPreferences } from '../../../server/src/modules/notifications/preferences';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
@@ -18,17 +25,16 @@ let apps: Record<
   ApplicationRow
 >;
 
-async function digestRows(userId: string) {
-  return b.db.query<{ idempotency_key: string; channel: string; status: string; payload: string }>(
-    "SELECT idempotency_key, channel, status, payload FROM notifications WHERE recipient_user_id = ? AND template = 'reviewer.digest' ORDER BY channel",
-    [userId],
-  );
+/** A user's digest rows, every channel, in the order of their channels' names. */
+async function digestRows(userId: string): Promise<NotificationRow[]> {
+  const rows = await b.db.read((tx) => notificationsMatching(tx, { recipientUserId: userId, template: 'reviewer.digest' }));
+  return rows.sort((x, y) => (x.channel < y.channel ? -1 : x.channel > y.channel ? 1 : 0));
 }
 
-function inboxParams(rows: { channel: string; payload: string }[]): Record<string, string> {
+function inboxParams(rows: NotificationRow[]): Record<string, string> {
   const inbox = rows.find((r) => r.channel === 'inbox');
   if (!inbox) throw new Error('no inbox digest');
-  return (JSON.parse(inbox.payload) as { params: Record<string, string> }).params;
+  return (inbox.payload as { params: Record<string, string> }).params;
 }
 
 beforeAll(async () => {
@@ -147,16 +153,13 @@ test('at 09:00 each reviewer gets their own digest, once; quiet hours wait', asy
 
   // The reviewer of 230718 has nothing (the 230719 application is nobody's here): no message, the day decided.
   expect(await digestRows(ids.otherCounty)).toHaveLength(0);
-  const runs = await b.db.query<{ user_id: string; event_key: string | null }>(
-    'SELECT user_id, event_key FROM notification_digest_runs WHERE digest_date = ?',
-    ['2026-03-02'],
-  );
-  expect(runs.find((r) => r.user_id === ids.otherCounty)?.event_key).toBeNull();
-  expect(runs.find((r) => r.user_id === ids.quiet)).toBeUndefined();
-  expect(runs.find((r) => r.user_id === ids.countyMiit)?.event_key).toBe(`digest:${ids.countyMiit}:2026-03-02`);
+  const runs = await b.db.read((tx) => digestRunsOn(tx, '2026-03-02'));
+  expect(runs.find((r) => r.userId === ids.otherCounty)?.eventKey).toBeNull();
+  expect(runs.find((r) => r.userId === ids.quiet)).toBeUndefined();
+  expect(runs.find((r) => r.userId === ids.countyMiit)?.eventKey).toBe(`digest:${ids.countyMiit}:2026-03-02`);
 
   // The keys: digest:<user>:<date>, then the outbox's recipient and channel.
-  const keys = (await digestRows(ids.countyMiit)).map((r) => r.idempotency_key);
+  const keys = (await digestRows(ids.countyMiit)).map((r) => r.idempotencyKey);
   expect(keys).toEqual([
     `digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:inbox`,
     `digest:${ids.countyMiit}:2026-03-02:${ids.countyMiit}:mp_subscribe`,
@@ -199,9 +202,9 @@ test('the next day brings the next digest; a reviewer who switched digests off g
   b.clock.t = MONDAY_9AM + DAY + 3.5 * HOUR; // 12:30, outside everybody's quiet hours
   const w = b.worker();
   expect(await w.runDigests()).toBe(4);
-  expect((await digestRows(ids.cityMiit)).filter((r) => r.idempotency_key.includes('2026-03-03'))).toHaveLength(0);
+  expect((await digestRows(ids.cityMiit)).filter((r) => r.idempotencyKey.includes('2026-03-03'))).toHaveLength(0);
   // Official account only, no inbox copy, as chosen.
-  expect((await digestRows(ids.countyFinance)).filter((r) => r.idempotency_key.includes('2026-03-03')).map((r) => r.channel)).toEqual([
+  expect((await digestRows(ids.countyFinance)).filter((r) => r.idempotencyKey.includes('2026-03-03')).map((r) => r.channel)).toEqual([
     'oa_template',
   ]);
   expect(await w.runDigests()).toBe(0);
@@ -211,10 +214,9 @@ test('two instances deciding the same digest at once write it once', async () =>
   b.clock.t = MONDAY_9AM + 2 * DAY + 3.5 * HOUR;
   const results = await Promise.all([b.worker().runDigests(), b.worker().runDigests()]);
   expect(results[0] + results[1]).toBe(4);
-  const rows = await b.db.query<{ n: number | string }>(
-    "SELECT COUNT(*) AS n FROM notifications WHERE template = 'reviewer.digest' AND idempotency_key LIKE ? AND channel = 'inbox'",
-    ['%:2026-03-04:%'],
+  const inboxCopies = await b.db.read((tx) =>
+    countNotificationsWithKeyLike(tx, '%:2026-03-04:%', { template: 'reviewer.digest', channel: 'inbox' }),
   );
   // County finance chose the official account only: three inbox copies for four digests.
-  expect(Number(rows[0].n)).toBe(3);
+  expect(inboxCopies).toBe(3);
 });

@@ -8,6 +8,7 @@ import type { Config } from '../../../server/src/config';
 import type { Database } from '../../../server/src/db/database';
 import { insertGrant, insertUser, type User as UserRow } from '../../../server/src/db/users';
 import { DbTokenStore } from '../../../server/src/db/tokenStore';
+import { notificationsMatching } from '../../../server/src/db/testing';
 import { newId } from '../../../server/src/ids';
 import { enqueueNotifications, type NotificationRequest } from '../../../server/src/modules/notifications/outbox';
 import { OutboxWorker, type OutboxWorkerHooks, type RoundStats } from '../../../server/src/modules/notifications/worker';
@@ -132,16 +133,8 @@ export async function openBench(options: { maxRecorded?: number } = {}): Promise
       throw new Error('drain: still claiming after maxRounds');
     },
     async status(key) {
-      const rows = await db.query<{
-        status: string;
-        attempts: number | string;
-        last_error: string | null;
-        next_attempt_at: number | string;
-      }>('SELECT status, attempts, last_error, next_attempt_at FROM notifications WHERE idempotency_key = ?', [key]);
-      const r = rows[0];
-      return r
-        ? { status: r.status, attempts: Number(r.attempts), last_error: r.last_error, next_attempt_at: Number(r.next_attempt_at) }
-        : null;
+      const [r] = await db.read((tx) => notificationsMatching(tx, { idempotencyKey: key }));
+      return r ? { status: r.status, attempts: r.attempts, last_error: r.lastError, next_attempt_at: r.nextAttemptAt } : null;
     },
     async close() {
       await sandbox.close();

@@ -1,7 +1,9 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { insertOpinion, type Opinion as ReviewOpinionRow } from '../../../server/src/db/opinions';
-import { overwriteFollowerFlow } from '../../../server/src/db/testing';
+import { readFollower } from '../../../server/src/db/followers';
+import { auditRecordsMatching, overwriteFollowerFlow } from '../../../server/src/db/testing';
+import { findUser } from '../../../server/src/db/users';
 import { newId } from '../../../server/src/ids';
 import { TRUNCATED_SUFFIX } from '../../../server/src/modules/officialAccount/texts';
 import { recordFollowerUnionid } from '../../../server/src/modules/officialAccount/binding';
@@ -110,8 +112,7 @@ describe('official account chatbot', () => {
       expect(readReply(welcome.text).Content).toContain('自测');
       const bye = await postPlain(t, eventXml('oa-newcomer', 'unsubscribe'));
       expect(bye.text).toBe('success');
-      const rows = await t.db.query<{ followed: number | string }>("SELECT followed FROM oa_followers WHERE openid = 'oa-newcomer'");
-      expect(Number(rows[0].followed)).toBe(0);
+      expect((await readFollower(t.db, 'oa-newcomer'))!.followed).toBe(false);
     });
 
     test('a menu button (CLICK) works as its command; a picture gets the menu; a voice transcript is read', async () => {
@@ -194,14 +195,11 @@ describe('official account chatbot', () => {
       expect(reply).not.toContain('您已撤回');
       expect(bytes(reply)).toBeLessThanOrEqual(2048);
 
-      const audit = await t.db.query<{ action: string }>(
-        "SELECT action FROM audit_log WHERE entity_type = 'user' AND entity_id = ? AND action = 'user.oa_linked'",
-        [alice.userId],
+      const audit = await t.db.read((tx) =>
+        auditRecordsMatching(tx, { entityType: 'user', entityId: alice.userId, action: 'user.oa_linked' }),
       );
       expect(audit).toHaveLength(1);
-      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [alice.userId]))[0].oa_openid).toBe(
-        'oa-alice',
-      );
+      expect((await t.db.read((tx) => findUser(tx, alice.userId)))!.oaOpenid).toBe('oa-alice');
     });
 
     test('binding the same user from another follower moves the link', async () => {
@@ -216,9 +214,7 @@ describe('official account chatbot', () => {
       const carol = await t.login('carol'); // the sandbox gives her unionid union-carol
       const reply = await say(t, 'oa-carol', '进度', undefined, '<UnionId><![CDATA[union-carol]]></UnionId>');
       expect(reply).toContain('还没有上云补助申请');
-      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [carol.userId]))[0].oa_openid).toBe(
-        'oa-carol',
-      );
+      expect((await t.db.read((tx) => findUser(tx, carol.userId)))!.oaOpenid).toBe('oa-carol');
       // From then on the link holds without the unionid.
       expect(await say(t, 'oa-carol', '进度')).toContain('还没有上云补助申请');
     });
@@ -227,9 +223,7 @@ describe('official account chatbot', () => {
       const frank = await t.login('frank');
       expect(await recordFollowerUnionid(t.db, 'oa-frank', 'union-frank', Date.now())).toBe(true);
       expect(await say(t, 'oa-frank', '进度')).toContain('还没有上云补助申请');
-      expect((await t.db.query<{ oa_openid: string }>('SELECT oa_openid FROM users WHERE id = ?', [frank.userId]))[0].oa_openid).toBe(
-        'oa-frank',
-      );
+      expect((await t.db.read((tx) => findUser(tx, frank.userId)))!.oaOpenid).toBe('oa-frank');
       // A user already linked elsewhere is not taken over by a unionid: only 绑定 moves a link.
       expect(await recordFollowerUnionid(t.db, 'oa-frank-2', 'union-frank', Date.now())).toBe(true);
       expect(await say(t, 'oa-frank-2', '进度')).toContain('绑定码');
@@ -308,8 +302,7 @@ describe('official account chatbot', () => {
       expect(reply).toContain('自测结果：符合申报条件');
       expect(reply).toContain('预计可获补助：60000元');
       expect(reply).toContain('合同金额 120000元，按50%计算可补助 60000元');
-      const rows = await t.db.query<{ flow: string | null }>("SELECT flow FROM oa_followers WHERE openid = 'oa-flow'");
-      expect(rows[0].flow).toBeNull();
+      expect((await readFollower(t.db, 'oa-flow'))!.flow).toBeNull();
       // Over: the next message is a message, not an answer.
       expect(await say(t, 'oa-flow', '是')).toContain('回复下面的文字');
     });

@@ -1,3 +1,5 @@
+import { readFollower } from '../../../server/src/db/followers';
+import { countOaMessages } from '../../../server/src/db/testing';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { OA_ID, postPlain, readReply, safeEnvelope, safeQuery, sha1Sorted, textXml, wechatDecrypt, wechatEncrypt } from './wechatPush';
 
@@ -20,8 +22,7 @@ describe('official account endpoint (safe mode)', () => {
   });
   afterAll(() => t.close());
 
-  const handled = async (): Promise<number> =>
-    Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM oa_messages'))[0].n);
+  const handled = (): Promise<number> => t.db.read((tx) => countOaMessages(tx, {}));
 
   test('an encrypted message gets an encrypted, signed reply that decrypts to the answer', async () => {
     const encrypt = wechatEncrypt(ENCODING_AES_KEY, APPID, textXml('oa-safe', '联系'));
@@ -54,8 +55,7 @@ describe('official account endpoint (safe mode)', () => {
       readReply(wechatDecrypt(ENCODING_AES_KEY, /<Encrypt><!\[CDATA\[([^\]]+)\]\]>/.exec(text)![1]).xml).Content;
     expect(contentOf(a.text)).toContain('第1题');
     expect(contentOf(b.text)).toBe(contentOf(a.text));
-    const rows = await t.db.query<{ version: number | string }>("SELECT version FROM oa_followers WHERE openid = 'oa-safe-2'");
-    expect(Number(rows[0].version)).toBe(1);
+    expect((await readFollower(t.db, 'oa-safe-2'))!.version).toBe(1);
   });
 
   test('a bad msg_signature: 401 before anything is decrypted', async () => {

@@ -1,3 +1,5 @@
+import { findPaymentRequest } from '../../../server/src/db/payments/orders';
+import { countAuditRecords, countNotifications, countPaymentNotifications } from '../../../server/src/db/testing';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { bearer, outTradeNoOf, payParties, requestPayment, type PayParties } from './harness';
 
@@ -36,10 +38,8 @@ describe('WeChat Pay callbacks', () => {
   const status = async () => (await t.http.get(`/api/v1/payments/${id}`).set(bearer(p.ent.token))).body.payment.status as string;
   const nothingChanged = async () => {
     expect(await status()).toBe('created');
-    expect(Number((await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM payment_notifications', []))[0].n)).toBe(0);
-    expect(
-      Number((await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'payment.paid'", []))[0].n),
-    ).toBe(0);
+    expect(await t.db.read((tx) => countPaymentNotifications(tx, {}))).toBe(0);
+    expect(await t.db.read((tx) => countAuditRecords(tx, { action: 'payment.paid' }))).toBe(0);
   };
   function reEncrypted(mutate: (resource: Record<string, string>) => void): string {
     const body = JSON.parse(genuine.body) as { resource: Record<string, string> };
@@ -159,11 +159,15 @@ describe('WeChat Pay callbacks', () => {
     const first = await post(genuine.url, genuine.headers, genuine.body);
     expect(first.status).toBe(204);
     expect(await status()).toBe('paid');
-    const snapshot = async () => ({
-      audit: (await t.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ?', [id]))[0].n,
-      notes: (await t.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM notifications WHERE template = 'payment.paid'", []))[0].n,
-      row: await t.db.query<unknown>('SELECT status, version, transaction_id, paid_at FROM payment_requests WHERE id = ?', [id]),
-    });
+    const snapshot = () =>
+      t.db.read(async (tx) => {
+        const row = (await findPaymentRequest(tx, id))!;
+        return {
+          audit: await countAuditRecords(tx, { entityId: id }),
+          notes: await countNotifications(tx, { template: 'payment.paid' }),
+          row: { status: row.status, version: row.version, transactionId: row.transactionId, paidAt: row.paidAt },
+        };
+      });
     const before = await snapshot();
     for (let i = 0; i < 3; i++)
       expect((await post(genuine.url, t.sandbox.control.pay.signNotification(genuine.body), genuine.body)).status).toBe(204);

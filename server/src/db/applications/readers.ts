@@ -1,3 +1,4 @@
+import { rawQuery } from '../raw';
 import { In } from 'typeorm';
 import type { Database } from '../database';
 import { ApplicationEntity } from '../entities';
@@ -19,7 +20,8 @@ export async function countiesOfApplications(db: Database, ids: readonly string[
   const out = new Map<string, string>();
   if (ids.length === 0) return out;
   const list = inList(ids);
-  const rows = await db.query<{ id: string; county_code: string }>(
+  const rows = await rawQuery<{ id: string; county_code: string }>(
+    db,
     `SELECT id, county_code FROM applications WHERE id IN (${list.sql})`,
     list.params,
   );
@@ -49,7 +51,7 @@ export async function applicationsInStages(
     `(SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since ` +
     `FROM applications a WHERE a.status IN (${statuses.map(() => '?').join(',')})` +
     (countyCode === null ? '' : ' AND a.county_code = ?');
-  const rows = await db.query<{
+  const rows = await rawQuery<{
     id: string;
     tracking_no: string | null;
     status: string;
@@ -57,7 +59,7 @@ export async function applicationsInStages(
     county_code: string;
     updated_at: number | string;
     since: number | string | null;
-  }>(sql, countyCode === null ? [...statuses] : [...statuses, countyCode]);
+  }>(db, sql, countyCode === null ? [...statuses] : [...statuses, countyCode]);
   return rows.map((r) => ({
     id: r.id,
     trackingNo: r.tracking_no,
@@ -121,7 +123,8 @@ export function memberApplication(r: MemberApplicationColumns): ApplicationProgr
  * ones are history. One statement whatever their number (the refusals' reasons are a subquery).
  */
 export async function applicationProgressOfMember(db: Database, userId: string): Promise<ApplicationProgress[]> {
-  const rows = await db.query<MemberApplicationColumns>(
+  const rows = await rawQuery<MemberApplicationColumns>(
+    db,
     `SELECT ${MEMBER_APPLICATION_COLUMNS}
        FROM applications a
        JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.user_id = ? AND m.status = 'active'
@@ -140,7 +143,8 @@ export async function applicationCountsByStatus(
   countyCode: string | null,
 ): Promise<Map<string, number>> {
   const placeholders = statuses.map(() => '?').join(', ');
-  const rows = await db.query<{ status: string; n: number | string }>(
+  const rows = await rawQuery<{ status: string; n: number | string }>(
+    db,
     countyCode === null
       ? `SELECT status, COUNT(*) AS n FROM applications WHERE status IN (${placeholders}) GROUP BY status`
       : `SELECT status, COUNT(*) AS n FROM applications WHERE county_code = ? AND status IN (${placeholders}) GROUP BY status`,

@@ -1,3 +1,4 @@
+import { rawQuery } from '../raw';
 import type { Database } from '../database';
 import { NotificationDigestRunEntity } from '../entities/notificationPrefs';
 import { em } from '../orm';
@@ -20,7 +21,7 @@ export interface DigestRun {
 
 /** Users whose digest of `date` is decided already. */
 export async function digestDecidedFor(db: Database, date: string): Promise<Set<string>> {
-  const rows = await db.query<{ user_id: string }>('SELECT user_id FROM notification_digest_runs WHERE digest_date = ?', [date]);
+  const rows = await rawQuery<{ user_id: string }>(db, 'SELECT user_id FROM notification_digest_runs WHERE digest_date = ?', [date]);
   return new Set(rows.map((r) => r.user_id));
 }
 

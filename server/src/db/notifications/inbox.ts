@@ -1,3 +1,4 @@
+import { rawQuery } from '../raw';
 import type { Database } from '../database';
 import { exec } from './sql';
 
@@ -29,13 +30,14 @@ export async function inboxRows(
     where.push('(created_at < ? OR (created_at = ? AND id < ?))');
     params.push(opts.before.createdAt, opts.before.createdAt, opts.before.id);
   }
-  const rows = await db.query<{
+  const rows = await rawQuery<{
     id: string;
     template: string;
     payload: string | null;
     created_at: number | string;
     read_at: number | string | null;
   }>(
+    db,
     `SELECT id, template, payload, created_at, read_at FROM notifications WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(opts.limit)}`,
     params,
   );
@@ -49,7 +51,8 @@ export async function inboxRows(
 }
 
 export async function unreadInboxCount(db: Database, userId: string): Promise<number> {
-  const rows = await db.query<{ n: number | string }>(
+  const rows = await rawQuery<{ n: number | string }>(
+    db,
     "SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND read_at IS NULL",
     [userId],
   );
@@ -69,7 +72,8 @@ export async function markInboxRead(db: Database, userId: string, id: string, at
 
 /** When the user's message was read: undefined when it is not theirs (or does not exist), null while unread. */
 export async function inboxReadAt(db: Database, userId: string, id: string): Promise<number | null | undefined> {
-  const rows = await db.query<{ read_at: number | string | null }>(
+  const rows = await rawQuery<{ read_at: number | string | null }>(
+    db,
     "SELECT read_at FROM notifications WHERE id = ? AND recipient_user_id = ? AND channel = 'inbox'",
     [id, userId],
   );

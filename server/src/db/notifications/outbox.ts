@@ -16,6 +16,7 @@
  * is the fallback: it is not due while its mini-program sibling is undecided, it is skipped when the
  * sibling was sent, and it is released (made due now) when the sibling was skipped or died.
  */
+import { rawQuery } from '../raw';
 import type { Database } from '../database';
 import { NotificationEntity, type NotificationRow } from '../entities';
 import { em } from '../orm';
@@ -179,7 +180,8 @@ export class OutboxStore {
     }
     if (byKey.size === 0) return;
     const keys = inList([...byKey.keys()]);
-    const found = await this.db.query<{ idempotency_key: string }>(
+    const found = await rawQuery<{ idempotency_key: string }>(
+      this.db,
       `SELECT idempotency_key FROM notifications WHERE idempotency_key IN (${keys.sql})`,
       keys.params,
     );
@@ -310,7 +312,8 @@ export class OutboxStore {
    * lease still runs: only right for a process that knows it is the only worker (SQLite mode, at start).
    */
   async sweep(now: number, maxAttempts: number, leaseCutoff: number = now): Promise<{ returned: number; dead: number }> {
-    const stuck = await this.db.query<{ id: string; idempotency_key: string; channel: string; attempts: number | string }>(
+    const stuck = await rawQuery<{ id: string; idempotency_key: string; channel: string; attempts: number | string }>(
+      this.db,
       `SELECT id, idempotency_key, channel, attempts FROM notifications WHERE status = 'sending' AND lease_until < ? ORDER BY lease_until LIMIT 500`,
       [leaseCutoff],
     );

@@ -1,3 +1,4 @@
+import { rawQuery } from '../raw';
 import type { Database } from '../database';
 import { NotificationPreferenceEntity, NotificationQuietHoursEntity } from '../entities/notificationPrefs';
 import { isDuplicateKey } from '../errors';
@@ -14,7 +15,8 @@ export interface QuietHoursRow {
 
 /** The user's switches (group, channel, on) as stored; a group and channel without a row is on. */
 export async function preferenceSwitches(db: Database, userId: string): Promise<{ group: string; channel: string; enabled: boolean }[]> {
-  const rows = await db.query<{ template_group: string; channel: string; enabled: number | string }>(
+  const rows = await rawQuery<{ template_group: string; channel: string; enabled: number | string }>(
+    db,
     'SELECT template_group, channel, enabled FROM notification_preferences WHERE user_id = ?',
     [userId],
   );
@@ -22,7 +24,8 @@ export async function preferenceSwitches(db: Database, userId: string): Promise<
 }
 
 export async function quietHoursOfUser(db: Database, userId: string): Promise<QuietHoursRow | null> {
-  const rows = await db.query<{ start_minute: number | string; end_minute: number | string }>(
+  const rows = await rawQuery<{ start_minute: number | string; end_minute: number | string }>(
+    db,
     'SELECT start_minute, end_minute FROM notification_quiet_hours WHERE user_id = ?',
     [userId],
   );
@@ -34,7 +37,8 @@ export async function quietHoursOfUser(db: Database, userId: string): Promise<Qu
 export async function switchedOff(db: Database, userIds: readonly string[]): Promise<{ userId: string; group: string; channel: string }[]> {
   if (userIds.length === 0) return [];
   const ids = inList(userIds);
-  const rows = await db.query<{ user_id: string; template_group: string; channel: string }>(
+  const rows = await rawQuery<{ user_id: string; template_group: string; channel: string }>(
+    db,
     `SELECT user_id, template_group, channel FROM notification_preferences WHERE enabled = 0 AND user_id IN (${ids.sql})`,
     ids.params,
   );
@@ -46,7 +50,8 @@ export async function quietHoursOfUsers(db: Database, userIds: readonly string[]
   const out = new Map<string, QuietHoursRow>();
   if (userIds.length === 0) return out;
   const ids = inList(userIds);
-  const rows = await db.query<{ user_id: string; start_minute: number | string; end_minute: number | string }>(
+  const rows = await rawQuery<{ user_id: string; start_minute: number | string; end_minute: number | string }>(
+    db,
     `SELECT user_id, start_minute, end_minute FROM notification_quiet_hours WHERE user_id IN (${ids.sql})`,
     ids.params,
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context';
+import type { Actor } from '../../modules/actor';
 import { answers, type RouteTable } from '../routeTable';
 import {
   listDetailSchema,
@@ -54,7 +55,24 @@ const approveBody = body({ version, acknowledgeOverBudget: z.boolean({ error: 'a
 
 export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
   const listId = (ctx: AppContext) => parseInput(listIdParam, ctx.params.id, '名单编号不对');
-  const input = <S extends z.ZodType>(schema: S, ctx: AppContext) => parseInput(schema, ctx.request.body ?? {});
+  const noPath = () => undefined;
+  /**
+   * The handler of a command: the path's numbers first (a bad one is told before the body's faults),
+   * then the body by its schema, then the use case as the caller; 201 when it creates something.
+   */
+  const command =
+    <P, S extends z.ZodType, R>(
+      path: (ctx: AppContext) => P,
+      schema: S,
+      run: (auth: Actor, path: P, input: z.output<S>) => Promise<R>,
+      status: 200 | 201 = 200,
+    ) =>
+    async (ctx: AppContext): Promise<void> => {
+      const at = path(ctx);
+      const res = await run(ctx.state.auth!, at, parseInput(schema, ctx.request.body ?? {}));
+      if (status === 201) ctx.status = 201;
+      ctx.body = res;
+    };
 
   routes
     .add(
@@ -68,11 +86,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         status: 201,
         errors: ['not_city_approved'],
       },
-      async (ctx) => {
-        const res = await lists.create(ctx.state.auth!, input(createListBody, ctx));
-        ctx.status = 201;
-        ctx.body = res;
-      },
+      command(noPath, createListBody, (auth, _, input) => lists.create(auth, input), 201),
     )
     .add(
       {
@@ -111,10 +125,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         response: listDetailSchema,
         errors: ['invalid_transition', 'not_city_approved'],
       },
-      async (ctx) => {
-        const lid = listId(ctx);
-        ctx.body = await lists.addItems(ctx.state.auth!, lid, input(addItemsBody, ctx));
-      },
+      command(listId, addItemsBody, (auth, id, input) => lists.addItems(auth, id, input)),
     )
     .add(
       {
@@ -127,11 +138,11 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         response: listDetailSchema,
         errors: ['invalid_transition'],
       },
-      async (ctx) => {
-        const lid = listId(ctx);
-        const aid = parseInput(applicationIdParam, ctx.params.applicationId, '申请编号不对');
-        ctx.body = await lists.removeItem(ctx.state.auth!, lid, aid, input(removeItemBody, ctx));
-      },
+      command(
+        (ctx) => ({ id: listId(ctx), applicationId: parseInput(applicationIdParam, ctx.params.applicationId, '申请编号不对') }),
+        removeItemBody,
+        (auth, at, input) => lists.removeItem(auth, at.id, at.applicationId, input),
+      ),
     )
     .add(
       {
@@ -144,9 +155,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         response: listDetailSchema,
         errors: ['list_cosigned', 'list_cancelled'],
       },
-      async (ctx) => {
-        ctx.body = await lists.cancel(ctx.state.auth!, listId(ctx), input(cancelBody, ctx));
-      },
+      command(listId, cancelBody, (auth, id, input) => lists.cancel(auth, id, input)),
     )
     .add(
       {
@@ -159,10 +168,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         response: listDetailSchema,
         errors: ['invalid_transition', 'empty_list'],
       },
-      async (ctx) => {
-        const lid = listId(ctx);
-        ctx.body = await lists.cosign(ctx.state.auth!, lid, input(versionBody, ctx));
-      },
+      command(listId, versionBody, (auth, id, input) => lists.cosign(auth, id, input)),
     )
     .add(
       {
@@ -175,10 +181,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         response: listDetailSchema,
         errors: ['invalid_transition'],
       },
-      async (ctx) => {
-        const lid = listId(ctx);
-        ctx.body = await lists.notice(ctx.state.auth!, lid, input(noticeBody, ctx));
-      },
+      command(listId, noticeBody, (auth, id, input) => lists.notice(auth, id, input)),
     )
     .add(
       {
@@ -192,12 +195,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         status: 201,
         errors: ['not_in_notice'],
       },
-      async (ctx) => {
-        const lid = listId(ctx);
-        const res = await lists.recordObjection(ctx.state.auth!, lid, input(objectionBody, ctx));
-        ctx.status = 201;
-        ctx.body = res;
-      },
+      command(listId, objectionBody, (auth, id, input) => lists.recordObjection(auth, id, input), 201),
     )
     .add(
       {
@@ -210,10 +208,11 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         response: objectionDecisionSchema,
         errors: ['already_decided'],
       },
-      async (ctx) => {
-        const oid = parseInput(objectionIdParam, ctx.params.id, '异议编号不对');
-        ctx.body = await lists.decideObjection(ctx.state.auth!, oid, input(decideBody, ctx));
-      },
+      command(
+        (ctx) => parseInput(objectionIdParam, ctx.params.id, '异议编号不对'),
+        decideBody,
+        (auth, id, input) => lists.decideObjection(auth, id, input),
+      ),
     )
     .add(
       {
@@ -226,10 +225,7 @@ export function cityListRoutes(routes: RouteTable, lists: SubsidyLists): void {
         response: listDetailSchema,
         errors: ['not_cosigned', 'notice_running', 'objection_pending', 'empty_list', 'no_budget', 'over_budget'],
       },
-      async (ctx) => {
-        const lid = listId(ctx);
-        ctx.body = await lists.approve(ctx.state.auth!, lid, input(approveBody, ctx));
-      },
+      command(listId, approveBody, (auth, id, input) => lists.approve(auth, id, input)),
     )
     .add(
       {

@@ -1,6 +1,13 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import { bearer, countRows, makeEnterprise, makeProvider, RATINGS, reviewer, signedSettlement, type User } from './setup';
+import { findApplication } from '../../../../server/src/db/applications';
+import {
+  countApplicationEvents,
+  countAuditRecords,
+  countNotificationsWithKeyLike,
+  countReviewOpinions,
+} from '../../../../server/src/db/testing';
+import { bearer, makeEnterprise, makeProvider, RATINGS, reviewer, signedSettlement, type User } from './setup';
 
 /**
  * Every transition is one transaction with its history, audit and outbox rows (DESIGN.md): fifty
@@ -37,25 +44,15 @@ describe('concurrent opinions', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     for (const r of results.filter((x) => x.status === 409)) expect(['stale_version', 'opinion_given']).toContain(r.body.error.code);
 
-    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ?', [app.id])).toBe(1);
+    expect(await t.db.read((tx) => countReviewOpinions(tx, { applicationId: app.id }))).toBe(1);
+    expect(await t.db.read((tx) => countApplicationEvents(tx, { applicationId: app.id, event: 'county_approve' }))).toBe(1);
     expect(
-      await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'county_approve'", [app.id]),
-    ).toBe(1);
-    expect(
-      await countRows(
-        t,
-        "SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'application' AND entity_id = ? AND action = 'application.county_approve'",
-        [app.id],
-      ),
+      await t.db.read((tx) => countAuditRecords(tx, { entityType: 'application', entityId: app.id, action: 'application.county_approve' })),
     ).toBe(1);
     // One set: the first approval alerts the county's reviewers (5 miit + 1 finance), each in the inbox and by template message.
-    const outbox = await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ?', [
-      `application:${app.id}:%county_approve%`,
-    ]);
+    const outbox = await t.db.read((tx) => countNotificationsWithKeyLike(tx, `application:${app.id}:%county_approve%`));
     expect(outbox).toBe(6 * 2);
-    const row = (
-      await t.db.query<{ status: string; version: number | string }>('SELECT status, version FROM applications WHERE id = ?', [app.id])
-    )[0];
-    expect([row.status, Number(row.version)]).toEqual(['county_review', 2]);
+    const row = (await t.db.read((tx) => findApplication(tx, app.id)))!;
+    expect([row.status, row.version]).toEqual(['county_review', 2]);
   });
 });

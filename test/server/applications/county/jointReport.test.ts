@@ -1,10 +1,11 @@
 import { revokeGrants } from '../../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { ApplicationRow } from '../../../../server/src/db/applications';
+import { findApplication, type ApplicationRow } from '../../../../server/src/db/applications';
+import { applicationsByIds } from '../../../../server/src/db/applications/readers';
 import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
-import type { ProviderRow } from '../../../../server/src/db/testing';
-import { bearer, binary, countRows, docxText, makeEnterprise, makeProvider, opinion, reviewer, signedSettlement, type User } from './setup';
+import { countApplicationEvents, countAuditRecords, countJointReports, type ProviderRow } from '../../../../server/src/db/testing';
+import { bearer, binary, docxText, makeEnterprise, makeProvider, opinion, reviewer, signedSettlement, type User } from './setup';
 
 /** 联合行文: the county bundles its approved applications under a 文号; both departments sign; it goes to the city. */
 describe('the joint report (联合行文)', () => {
@@ -64,7 +65,7 @@ describe('the joint report (联合行文)', () => {
     ]) {
       expect([JSON.stringify(body), (await create(miit, body)).status]).toEqual([JSON.stringify(body), 400]);
     }
-    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM joint_reports', [])).toBe(0);
+    expect(await t.db.read((tx) => countJointReports(tx, {}))).toBe(0);
 
     const ok = await create(miit, { ...base, applicationIds: [apps[0].id, apps[1].id] });
     expect(ok.status).toBe(201);
@@ -110,9 +111,7 @@ describe('the joint report (联合行文)', () => {
     const stale = await sign(finance, 1);
     expect([stale.status, stale.body.error.code]).toEqual([409, 'stale_version']);
     // Still county_approved until both have signed.
-    expect((await t.db.query<{ status: string }>('SELECT status FROM applications WHERE id = ?', [apps[0].id]))[0].status).toBe(
-      'county_approved',
-    );
+    expect((await t.db.read((tx) => findApplication(tx, apps[0].id)))!.status).toBe('county_approved');
 
     // The miit signer, moved to finance, may not sign for finance too.
     await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_miit', null, Date.now()));
@@ -124,24 +123,18 @@ describe('the joint report (联合行文)', () => {
     const done = await sign(finance, 2);
     expect(done.status).toBe(200);
     expect(done.body.report).toMatchObject({ status: 'submitted', version: 3, financeSignedBy: finance.userId });
-    const rows = await t.db.query<{ id: string; status: string; report_id: string }>(
-      'SELECT id, status, report_id FROM applications WHERE id IN (?, ?, ?) ORDER BY id',
-      apps.map((a) => a.id),
+    const rows = await t.db.read((tx) =>
+      applicationsByIds(
+        tx,
+        apps.map((a) => a.id),
+      ),
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const a of apps.slice(0, 2)) expect(byId.get(a.id)).toMatchObject({ status: 'reported', report_id: report.id });
-    expect(byId.get(apps[2].id)).toMatchObject({ status: 'county_review', report_id: null });
+    for (const a of apps.slice(0, 2)) expect(byId.get(a.id)).toMatchObject({ status: 'reported', reportId: report.id });
+    expect(byId.get(apps[2].id)).toMatchObject({ status: 'county_review', reportId: null });
     for (const a of apps.slice(0, 2)) {
-      expect(
-        await countRows(
-          t,
-          "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'report' AND to_status = 'reported'",
-          [a.id],
-        ),
-      ).toBe(1);
-      expect(await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.report'", [a.id])).toBe(
-        1,
-      );
+      expect(await t.db.read((tx) => countApplicationEvents(tx, { applicationId: a.id, event: 'report', toStatus: 'reported' }))).toBe(1);
+      expect(await t.db.read((tx) => countAuditRecords(tx, { entityId: a.id, action: 'application.report' }))).toBe(1);
     }
     // A submitted report says so in the machine's words, whatever version the caller saw.
     for (const v of [3, 1]) {

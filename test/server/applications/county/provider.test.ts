@@ -1,11 +1,18 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { ApplicationRow } from '../../../../server/src/db/applications';
+import { findApplication, type ApplicationRow } from '../../../../server/src/db/applications';
 import { insertPayment } from '../../../../server/src/db/applications/payments';
 import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
-import type { ProviderRow } from '../../../../server/src/db/testing';
+import {
+  countApplicationEvents,
+  countAuditRecords,
+  countNotificationsWithKeyLike,
+  notificationsMatching,
+  notificationsWithKeyLike,
+  type ProviderRow,
+} from '../../../../server/src/db/testing';
 import { newId } from '../../../../server/src/ids';
-import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
+import { bearer, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
 
 /** 三（三）: the provider confirms or disputes each application that names it; nobody else's. */
 describe('provider confirmation (provider_check)', () => {
@@ -177,24 +184,14 @@ describe('provider confirmation (provider_check)', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('invalid_transition');
 
-    expect(
-      await countRows(t, "SELECT COUNT(*) AS n FROM application_events WHERE application_id = ? AND event = 'provider_confirm'", [app.id]),
-    ).toBe(1);
-    expect(
-      await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE entity_id = ? AND action = 'application.provider_confirm'", [app.id]),
-    ).toBe(1);
+    expect(await t.db.read((tx) => countApplicationEvents(tx, { applicationId: app.id, event: 'provider_confirm' }))).toBe(1);
+    expect(await t.db.read((tx) => countAuditRecords(tx, { entityId: app.id, action: 'application.provider_confirm' }))).toBe(1);
     // The county is alerted, the enterprise told.
     expect(
-      await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND idempotency_key LIKE ?', [
-        miit.userId,
-        `application:${app.id}:%`,
-      ]),
+      await t.db.read((tx) => countNotificationsWithKeyLike(tx, `application:${app.id}:%`, { recipientUserId: miit.userId })),
     ).toBeGreaterThan(0);
     expect(
-      await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND idempotency_key LIKE ?', [
-        ent.userId,
-        `application:${app.id}:%`,
-      ]),
+      await t.db.read((tx) => countNotificationsWithKeyLike(tx, `application:${app.id}:%`, { recipientUserId: ent.userId })),
     ).toBeGreaterThan(0);
   });
 
@@ -205,18 +202,16 @@ describe('provider confirmation (provider_check)', () => {
     const res = await t.http.post(url).set(bearer(prov.token)).send({ version: 1, reason: '合同金额应为10万元，第二笔付款我方未收到' });
     expect(res.status).toBe(200);
     expect(res.body.application).toMatchObject({ status: 'returned', lastReason: '合同金额应为10万元，第二笔付款我方未收到' });
-    const row = (
-      await t.db.query<{ returned_from: string; last_reason: string }>('SELECT returned_from, last_reason FROM applications WHERE id = ?', [
-        app.id,
-      ])
-    )[0];
-    expect(row).toEqual({ returned_from: 'provider', last_reason: '合同金额应为10万元，第二笔付款我方未收到' });
-    const inbox = await t.db.query<{ payload: string }>(
-      "SELECT payload FROM notifications WHERE recipient_user_id = ? AND channel = 'inbox' AND idempotency_key LIKE ?",
-      [ent.userId, `application:${app.id}:%provider_dispute%`],
+    const row = (await t.db.read((tx) => findApplication(tx, app.id)))!;
+    expect({ returnedFrom: row.returnedFrom, lastReason: row.lastReason }).toEqual({
+      returnedFrom: 'provider',
+      lastReason: '合同金额应为10万元，第二笔付款我方未收到',
+    });
+    const inbox = await t.db.read((tx) =>
+      notificationsWithKeyLike(tx, `application:${app.id}:%provider_dispute%`, { recipientUserId: ent.userId, channel: 'inbox' }),
     );
     expect(inbox).toHaveLength(1);
-    expect(inbox[0].payload).toContain('第二笔付款我方未收到');
+    expect(JSON.stringify(inbox[0].payload)).toContain('第二笔付款我方未收到');
   });
 
   test('a county return: the enterprise reads the reasons, never the internal note', async () => {
@@ -231,19 +226,15 @@ describe('provider confirmation (provider_check)', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.application.status).toBe('returned');
-    const row = (
-      await t.db.query<{ last_reason: string; returned_from: string }>('SELECT last_reason, returned_from FROM applications WHERE id = ?', [
-        app.id,
-      ])
-    )[0];
-    expect(row.returned_from).toBe('county');
-    expect(row.last_reason).toBe('【收付款凭证】第二笔付款凭证模糊，请重新上传清晰的银行回单');
-    const toEnterprise = await t.db.query<{ payload: string }>('SELECT payload FROM notifications WHERE recipient_user_id = ?', [
-      ent.userId,
-    ]);
+    const row = (await t.db.read((tx) => findApplication(tx, app.id)))!;
+    expect(row.returnedFrom).toBe('county');
+    expect(row.lastReason).toBe('【收付款凭证】第二笔付款凭证模糊，请重新上传清晰的银行回单');
+    const toEnterprise = (await t.db.read((tx) => notificationsMatching(tx, { recipientUserId: ent.userId }))).map((n) =>
+      JSON.stringify(n.payload),
+    );
     expect(toEnterprise.length).toBeGreaterThan(0);
-    expect(toEnterprise.some((n) => n.payload.includes('第二笔付款凭证模糊'))).toBe(true);
-    expect(toEnterprise.some((n) => n.payload.includes('INTERNAL'))).toBe(false);
+    expect(toEnterprise.some((payload) => payload.includes('第二笔付款凭证模糊'))).toBe(true);
+    expect(toEnterprise.some((payload) => payload.includes('INTERNAL'))).toBe(false);
     // Nor the provider's view.
     const providerView = await t.http.get(`/api/v1/provider/applications/${app.id}`).set(bearer(prov.token));
     expect(JSON.stringify(providerView.body)).not.toContain('INTERNAL');

@@ -1,11 +1,18 @@
 import { revokeGrants } from '../../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
-import type { ApplicationRow } from '../../../../server/src/db/applications';
+import { findApplication, type ApplicationRow } from '../../../../server/src/db/applications';
 import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
-import { forceApplicationColumns, type ProviderRow } from '../../../../server/src/db/testing';
+import {
+  countApplications,
+  countNotificationsWithKeyLike,
+  countReviewOpinions,
+  countyOpinionRatingsOfProvider,
+  forceApplicationColumns,
+  type ProviderRow,
+} from '../../../../server/src/db/testing';
 import { providerRatingSummary } from '../../../../server/src/modules/countyReview/countyReview';
-import { bearer, countRows, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
+import { bearer, makeEnterprise, makeProvider, opinion, RATINGS, reviewer, signedSettlement, type User } from './setup';
 import { recountStages } from '../../../../server/src/db/applications/stageCounts';
 
 /** 三（四）: both county departments review; the application moves on only when both approved. */
@@ -38,13 +45,10 @@ describe('county review (三（四）)', () => {
     await signedSettlement(t, prov, [app.id]);
     return app;
   }
-  const status = async (id: string) =>
-    (
-      await t.db.query<{ status: string; version: number | string; round: number | string }>(
-        'SELECT status, version, round FROM applications WHERE id = ?',
-        [id],
-      )
-    )[0];
+  const status = async (id: string) => {
+    const row = (await t.db.read((tx) => findApplication(tx, id)))!;
+    return { status: row.status, version: row.version, round: row.round };
+  };
 
   test('both departments approve → county_approved, each opinion stored with its ratings', async () => {
     const app = await ready();
@@ -117,10 +121,7 @@ describe('county review (三（四）)', () => {
     expect(res.status).toBe(200);
     expect(res.body.application.status).toBe('rejected');
     expect(
-      await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE recipient_user_id = ? AND idempotency_key LIKE ?', [
-        prov.userId,
-        `application:${app.id}:%county_reject%`,
-      ]),
+      await t.db.read((tx) => countNotificationsWithKeyLike(tx, `application:${app.id}:%county_reject%`, { recipientUserId: prov.userId })),
     ).toBeGreaterThan(0);
     expect((await opinion(t, finance, app.id, { version: 2, decision: 'approve', ratings: RATINGS })).status).toBe(409);
   });
@@ -152,7 +153,7 @@ describe('county review (三（四）)', () => {
     });
     expect(sameReturn.status).toBe(400);
     expect(await status(app.id)).toMatchObject({ status: 'county_review', version: 2 });
-    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ?', [app.id])).toBe(1);
+    expect(await t.db.read((tx) => countReviewOpinions(tx, { applicationId: app.id }))).toBe(1);
     // Restore for the other tests.
     await t.db.transaction((tx) => revokeGrants(tx, miit.userId, 'county_finance', null, Date.now()));
     await t.grant(miit.token, 'county_miit', '230717');
@@ -185,7 +186,7 @@ describe('county review (三（四）)', () => {
     const refused = await opinion(t, miit, unverified.id, { version: 1, decision: 'approve', ratings: RATINGS });
     expect(refused.status).toBe(400);
     expect(refused.body.error.details[0].path).toBe('enterprise');
-    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM review_opinions WHERE application_id = ?', [unverified.id])).toBe(0);
+    expect(await t.db.read((tx) => countReviewOpinions(tx, { applicationId: unverified.id }))).toBe(0);
   });
 
   test('another county’s reviewer sees 404 and its queue leaves the application out', async () => {
@@ -225,11 +226,7 @@ describe('county review (三（四）)', () => {
     expect(page2.body.items.map((i: { id: string }) => i.id)).toEqual([apps[2].id, apps[3].id]);
 
     const counts = (await t.http.get('/api/v1/county/applications').set(bearer(miit.token))).body.counts;
-    const expected = await countRows(
-      t,
-      "SELECT COUNT(*) AS n FROM applications WHERE county_code = '230717' AND status = 'county_review'",
-      [],
-    );
+    const expected = await t.db.read((tx) => countApplications(tx, { countyCode: '230717', status: 'county_review' }));
     expect(counts.county_review).toBe(expected);
     expect(counts.county_approved).toBeGreaterThanOrEqual(1);
 
@@ -254,15 +251,12 @@ describe('county review (三（四）)', () => {
 
   test('a provider’s ratings add up to its record', async () => {
     const summary = await providerRatingSummary(t.db, provider.id);
-    const rows = await t.db.query<{ rating_effect: number; rating_service: number }>(
-      "SELECT rating_effect, rating_service FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county'",
-      [provider.id],
-    );
+    const rows = await t.db.read((tx) => countyOpinionRatingsOfProvider(tx, provider.id));
     expect(rows.length).toBeGreaterThan(3);
     expect(summary.effect.count).toBe(rows.length);
     const mean = (xs: number[]) => Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 100) / 100;
-    expect(summary.effect.average).toBe(mean(rows.map((r) => Number(r.rating_effect))));
-    expect(summary.service.average).toBe(mean(rows.map((r) => Number(r.rating_service))));
+    expect(summary.effect.average).toBe(mean(rows.map((r) => r.ratingEffect)));
+    expect(summary.service.average).toBe(mean(rows.map((r) => r.ratingService)));
     expect(Object.values(summary.service.distribution).reduce((s, n) => s + n, 0)).toBe(rows.length);
     expect(await providerRatingSummary(t.db, '01ARZ3NDEKTSV4RRFFQ69G5FAV')).toMatchObject({ effect: { count: 0, average: null } });
   });

@@ -1,11 +1,11 @@
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
 import { seedApplication } from '../../../helpers/applications';
 import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
-import type { ProviderRow } from '../../../../server/src/db/testing';
+import { applicationsByIds } from '../../../../server/src/db/applications/readers';
+import { countAuditRecords, countSettlementForms, type ProviderRow } from '../../../../server/src/db/testing';
 import {
   bearer,
   binary,
-  countRows,
   docxText,
   makeEnterprise,
   makeProvider,
@@ -62,7 +62,7 @@ describe('the 兑付申请表 (settlement form)', () => {
     expect((await create(prov, ['not-an-id'])).status).toBe(400);
     expect((await create(prov, 'x')).status).toBe(400);
     expect((await create(miit, [ok.id])).status).toBe(403);
-    expect(await countRows(t, 'SELECT COUNT(*) AS n FROM settlement_forms', [])).toBe(0);
+    expect(await t.db.read((tx) => countSettlementForms(tx, {}))).toBe(0);
   });
 
   test('versions, the document, the signed scan, the pointer, and the county guard', async () => {
@@ -162,18 +162,13 @@ describe('the 兑付申请表 (settlement form)', () => {
     expect(older.status).toBe(409);
     expect(older.body.error.code).toBe('newer_version_signed');
 
-    const rows = await t.db.query<{ id: string; settlement_form_id: string; version: number | string }>(
-      'SELECT id, settlement_form_id, version FROM applications WHERE id IN (?, ?)',
-      [a.id, b.id],
-    );
+    const rows = await t.db.read((tx) => applicationsByIds(tx, [a.id, b.id]));
     // A plain pointer: neither the status nor the version of the applications moved.
-    expect(rows.map((r) => [r.settlement_form_id, Number(r.version)])).toEqual([
+    expect(rows.map((r) => [r.settlementFormId, r.version])).toEqual([
       [v2.body.form.id, 1],
       [v2.body.form.id, 1],
     ]);
-    expect(
-      await countRows(t, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'application.settlement_form' AND entity_id = ?", [a.id]),
-    ).toBe(1);
+    expect(await t.db.read((tx) => countAuditRecords(tx, { action: 'application.settlement_form', entityId: a.id }))).toBe(1);
 
     // The county sees the signed form and its scan; another county does not.
     const detail = await t.http.get(`/api/v1/county/applications/${a.id}`).set(bearer(miit.token));

@@ -105,8 +105,3 @@ export const RATINGS = { effect: 4, service: 5 };
 export async function opinion(t: TestApp, who: User, applicationId: string, body: Record<string, unknown>): Promise<Response> {
   return t.http.post(`/api/v1/county/applications/${applicationId}/opinion`).set(bearer(who.token)).send(body);
 }
-
-export async function countRows(t: TestApp, sql: string, params: unknown[]): Promise<number> {
-  const rows = await t.db.query<{ n: number | string }>(sql, params);
-  return Number(rows[0]?.n ?? 0);
-}
