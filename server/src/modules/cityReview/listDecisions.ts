@@ -9,6 +9,7 @@ import { checkListBudget } from './budget';
 import { ListEffects } from './listEffects';
 import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
 import { itemsOf, listView } from './listViews';
+import { alertCityFinanceOfList, tellEnterprisesOfNotice } from '../notifications/alerts';
 
 /**
  * The bureaus' decisions on a drafted list (三（五）市财政局会同市工信局履行相关审批程序): city finance co-signs it,
@@ -45,6 +46,15 @@ export class ListDecisions {
         entityId: id,
         data: { version: list.version + 1, count: onList.length, verifiedTotalFen: onList.reduce((s, i) => s + i.itemVerifiedFen, 0) },
       });
+      // The co-signed list may now be approved (after its notice, if one is held): by city finance, never its co-signer.
+      await alertCityFinanceOfList(
+        tx,
+        'awaiting_approval',
+        { ...list, version: list.version + 1 },
+        { count: onList.length, totalFen: onList.reduce((s, i) => s + i.itemVerifiedFen, 0) },
+        [auth.userId, list.draftedBy],
+        now,
+      );
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -66,6 +76,19 @@ export class ListDecisions {
         entityId: id,
         data: { start: input.start, end: input.end, previousEnd: list.noticeEnd },
       });
+      // The enterprises on the list hear of its notice: the period, or its new end when it is extended.
+      if (list.noticeEnd !== input.end) {
+        const members = (await itemsOf(tx, id)).filter((i) => i.onList).map((i) => i.id);
+        const phase = list.status === 'notice' ? 'extended' : 'started';
+        await tellEnterprisesOfNotice(
+          tx,
+          phase,
+          { ...list, noticeStart: input.start, noticeEnd: input.end },
+          members,
+          `subsidy_list:${id}:notice_${phase}:${input.end}`,
+          now,
+        );
+      }
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -123,6 +146,15 @@ export class ListDecisions {
           acknowledgedOverBudget: budget.exceedsByFen > 0,
         },
       });
+      // One alert for the list's payments, to city finance but the approver (who does not record them, DESIGN.md "Four eyes").
+      await alertCityFinanceOfList(
+        tx,
+        'awaiting_payment',
+        { ...list, version: list.version + 1 },
+        { count: toApprove.length, totalFen: listFen },
+        [auth.userId],
+        now,
+      );
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }

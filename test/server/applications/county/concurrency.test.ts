@@ -48,11 +48,12 @@ describe('concurrent opinions', () => {
         [app.id],
       ),
     ).toBe(1);
-    // One set: the first approval alerts the county's reviewers (5 miit + 1 finance), each in the inbox and by template message.
+    // One set: the first approval alerts the other department only (1 finance; the 5 miit reviewers, whose department
+    // just approved, are not re-alerted — issue 14 item 7), in the inbox and by template message.
     const outbox = await countRows(t, 'SELECT COUNT(*) AS n FROM notifications WHERE idempotency_key LIKE ?', [
       `application:${app.id}:%county_approve%`,
     ]);
-    expect(outbox).toBe(6 * 2);
+    expect(outbox).toBe(1 * 2);
     const row = (
       await t.db.query<{ status: string; version: number | string }>('SELECT status, version FROM applications WHERE id = ?', [app.id])
     )[0];
