@@ -186,6 +186,9 @@ export async function listSignatories(
   if (ids.length === 0) return new Map();
   const rows = await em(tx)
     .getRepository(SubsidyListEntity)
-    .find({ where: { id: In([...new Set(ids)]) }, select: { id: true, status: true, draftedBy: true, cosignedBy: true, approvedBy: true, noticeEnd: true } });
+    .find({
+      where: { id: In([...new Set(ids)]) },
+      select: { id: true, status: true, draftedBy: true, cosignedBy: true, approvedBy: true, noticeEnd: true },
+    });
   return new Map(rows.map((r) => [r.id, r]));
 }

@@ -23,7 +23,12 @@ export interface ListFacts {
 }
 
 /** Holders of the roles, without the people named (the actor, and those four eyes keeps from the next step). */
-export async function holdersExcept(tx: Tx, roles: readonly string[], exclude: readonly (string | null)[], countyCode: string | null = null) {
+export async function holdersExcept(
+  tx: Tx,
+  roles: readonly string[],
+  exclude: readonly (string | null)[],
+  countyCode: string | null = null,
+) {
   const ids: string[] = [];
   for (const role of roles) ids.push(...(await holdersOf(tx, role, countyCode)));
   return [...new Set(ids)].filter((id) => !exclude.includes(id));

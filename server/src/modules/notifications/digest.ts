@@ -146,8 +146,7 @@ export async function digestFor(
     } else if (role === 'city_finance') {
       const apps = await reader.applications(['listed', 'approved'], null);
       const lists = await reader.lists(apps.map((a) => a.listId).filter((id): id is string => id !== null));
-      for (const a of apps)
-        add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), financeActs(a, lists, userId, now));
+      for (const a of apps) add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), financeActs(a, lists, userId, now));
     }
   }
   const list = [...items.values()].sort((x, y) => x.since - y.since);
