@@ -141,7 +141,8 @@ describe('who is alerted, once, along one application', () => {
       applicationIds: [appId],
     });
     const signed = (await post(`/api/v1/county/joint-reports/${report.id}/sign`, cast.countyMiit, { version: report.version })).report;
-    // The department that signed waits no more; the other one does.
+    // The department that signed waits no more; the other one does, and hears of it once.
+    expect(await inboxes()).toEqual({ countyFinance: ['joint_report.awaiting_signature'] });
     expect((await county(cast.countyMiit, 'county_miit')).waiting).toBe(0);
     expect((await county(cast.countyFinance, 'county_finance')).waiting).toBe(1);
     await post(`/api/v1/county/joint-reports/${report.id}/sign`, cast.countyFinance, { version: signed.version });
@@ -236,6 +237,16 @@ describe('who is alerted, once, along one application', () => {
     expect(paid.application.status).toBe('disbursed');
     expect(await inboxes()).toEqual({ enterprise: ['application.status'] });
     expect((await finance(cast.payer)).waiting).toBe(0);
+
+    // The bank sends it back (退汇): the enterprise hears it; the application waits for payment again, alerted to
+    // city finance but the one who recorded the 退汇 and the list's approver (who may not pay it).
+    const reversed = await post(`/api/v1/city/applications/${appId}/disbursements/${paid.entry.id}/reverse`, cast.payer, {
+      version: paid.application.version,
+      reason: '收款账户已销户，银行退汇',
+      returnedOn: todayInShanghai(new Date(clock.now)),
+    });
+    expect(reversed.application.status).toBe('approved');
+    expect(await inboxes()).toEqual({ enterprise: ['application.status'], cosigner: ['queue.new_item'] });
   });
 });
 
@@ -267,5 +278,22 @@ describe('a WeChat Pay order: the payer hears it paid, the provider that it rece
     const payee = await inbox(p.prov);
     expect(payee.map((i) => i.template)).toEqual(['payment.paid']);
     expect(payee[0].title).toContain('已收到付款');
+
+    // A refund: the enterprise hears the money came back to it, the provider that it returned it.
+    expect(
+      (
+        await t.http
+          .post(`/api/v1/providers/me/payments/${id}/refunds`)
+          .set(bearer(p.prov.token))
+          .send({ amountFen: 4_500, reason: '多收服务费退回' })
+      ).status,
+    ).toBe(200);
+    await t.sandbox.control.pay.settle();
+    const refunded = async (u: User) =>
+      ((await t.http.get('/api/v1/inbox').query({ limit: '50' }).set(bearer(u.token))).body.items as { template: string; title: string }[])
+        .filter((i) => i.template.startsWith('payment.refunded'))
+        .map((i) => i.template);
+    expect(await refunded(p.ent)).toEqual(['payment.refunded_payer']);
+    expect(await refunded(p.prov)).toEqual(['payment.refunded']);
   });
 });

@@ -29,7 +29,7 @@ import { isDuplicateKey } from '../../db/errors';
 import { findApplication } from '../../db/applications';
 import { recordVersion, versionHistory } from '../documentVersions';
 import { docNoTaken, notFound, staleError } from './jointReportErrors';
-import { alertJointReportReported } from '../notifications/alerts';
+import { alertJointReportReported, alertReportAwaitsSignature } from '../notifications/alerts';
 import { ReportCorrections, type CancelReportInput, type CorrectReportInput } from './reportCorrections';
 
 /**
@@ -325,6 +325,7 @@ export class JointReports {
         data: { department, docNo: report.docNo, version: report.version + 1, reported },
       });
       const after = (await findJointReport(tx, report.id))!;
+      if (decided.to === 'signing') await alertReportAwaitsSignature(tx, after, department, auth.userId, now);
       return this.view(tx, after);
     });
   }

@@ -8,7 +8,7 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
-import { requireOtherFinancePerson } from './fourEyes';
+import { alertRepayment, requireOtherFinancePerson } from './fourEyes';
 import { lastConfirmedAccountChange } from '../../db/accountChanges';
 import { appendEvent } from '../../db/applications/history';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
@@ -378,6 +378,7 @@ export class Disbursements {
         });
         entry.seq = await nextSeq(tx, applicationId);
         await insertLedgerEntry(tx, entry);
+        await alertRepayment(tx, applicationId, auth.userId, now);
         return this.result(tx, applicationId, entry, false);
       });
     } catch (err) {

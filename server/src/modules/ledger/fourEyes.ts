@@ -1,6 +1,11 @@
 import type { Tx } from '../../db/tx';
 import { actorNames, roleHolders } from '../../db/users';
 import { ForbiddenError } from '../errors';
+import { findApplication } from '../../db/applications';
+import { findEnterprise } from '../../db/enterprises';
+import { findList } from '../../db/lists';
+import { enqueueNotifications } from '../notifications/outbox';
+import { holdersExcept } from '../notifications/alerts';
 
 /**
  * Four eyes on money (DESIGN.md, "Four eyes"): whoever approved a list does not record its disbursements;
@@ -34,4 +39,29 @@ export function payersLeftAfterConfirming(
   if (list?.approvedBy) return left(list.approvedBy);
   const approvers = holders.filter((h) => h !== list?.cosignedBy);
   return approvers.length ? Math.max(...approvers.map(left)) : 0;
+}
+
+/**
+ * A returned payment (退汇) puts the application back to waiting for payment: city finance hears it once,
+ * but not whoever recorded the 退汇 nor the list's approver, who may not record its disbursement.
+ */
+export async function alertRepayment(tx: Tx, applicationId: string, actorId: string, now: number): Promise<void> {
+  const app = (await findApplication(tx, applicationId))!;
+  const list = app.listId ? await findList(tx, app.listId) : null;
+  await enqueueNotifications(
+    tx,
+    {
+      eventKey: `application:${app.id}:v${app.version}:reverse_payment:finance`,
+      recipientUserIds: await holdersExcept(tx, ['city_finance'], [actorId, list?.approvedBy ?? null]),
+      template: 'queue.new_item',
+      params: {
+        applicationId: app.id,
+        trackingNo: app.trackingNo ?? '',
+        enterpriseName: (await findEnterprise(tx, app.enterpriseId))?.name ?? '',
+        stageLabel: '退汇，待重新拨付',
+      },
+      channels: ['oa_template'],
+    },
+    now,
+  );
 }

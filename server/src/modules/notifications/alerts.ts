@@ -158,3 +158,36 @@ export async function tellEnterprisesOfNotice(
     );
   }
 }
+
+/**
+ * One department signed a joint report: it now waits for the other department's signature, whose
+ * reviewers in the county hear of it once (the signer's own department is not alerted again).
+ */
+export async function alertReportAwaitsSignature(
+  tx: Tx,
+  report: { id: string; version: number; countyCode: string; docNo: string; reportDate: string },
+  signedBy: 'miit' | 'finance',
+  actorId: string,
+  now: number,
+): Promise<void> {
+  const county = countyName(report.countyCode) ?? '县（市）区';
+  await enqueueNotifications(
+    tx,
+    {
+      eventKey: `joint_report:${report.id}:v${report.version}:awaiting_signature`,
+      recipientUserIds: await holdersExcept(tx, [signedBy === 'miit' ? 'county_finance' : 'county_miit'], [actorId], report.countyCode),
+      template: 'joint_report.awaiting_signature',
+      params: {
+        countyName: county,
+        signedDepartment: signedBy === 'miit' ? '工信' : '财政',
+        docNo: report.docNo,
+        reportDate: report.reportDate,
+        stageLabel: '联合行文待签发',
+        enterpriseName: county,
+        trackingNo: '',
+      },
+      channels: ['oa_template'],
+    },
+    now,
+  );
+}

@@ -214,6 +214,7 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'joint_report.cancelled': reviewAlert,
   'list.cancelled': reviewAlert,
   'joint_report.reported': reviewAlert,
+  'joint_report.awaiting_signature': reviewAlert,
   'list.awaiting_cosign': reviewAlert,
   'list.awaiting_approval': reviewAlert,
   'list.awaiting_payment': reviewAlert,

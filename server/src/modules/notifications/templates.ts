@@ -76,6 +76,12 @@ export const TEMPLATES = {
     body: `市工信局撤销了 ${p.year} 年第 ${p.batchNo} 批拟补贴名单（${p.count} 份申请），无需会签。原因：${p.reason}。`,
     page: 'pages/city/lists/lists',
   }),
+  // A joint report signed by one county department waits for the other's signature.
+  'joint_report.awaiting_signature': (p: Params): Rendered => ({
+    title: '待办：联合行文待签发',
+    body: `${p.countyName}${p.signedDepartment}部门已签发联合行文（文号 ${p.docNo}，${p.reportDate}），请核对所列申请后签发，签发后报送市里。`,
+    page: 'pages/review/reports/reports',
+  }),
   // A joint report reaches the city: one alert per report to both bureaus (the seed sends it to 市工信局 and 市财政局).
   'joint_report.reported': (p: Params): Rendered => ({
     title: '县（市）区联合行文已报送市里',
