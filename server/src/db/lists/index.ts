@@ -168,14 +168,31 @@ export async function removeApplicationFromList(
     .execute();
 }
 
-/** Lists in their notice (公示) whose period ended before `today` ('YYYY-MM-DD'): their end is yet to be announced or was. */
-export async function listsWithNoticeEndedBefore(tx: Tx, today: string): Promise<SubsidyList[]> {
+/** Lists in their notice (公示) whose period ended before `today` ('YYYY-MM-DD') and whose end is not announced yet. */
+export async function listsWithNoticeEndUnannounced(tx: Tx, today: string): Promise<SubsidyList[]> {
   return em(tx)
     .getRepository(SubsidyListEntity)
     .createQueryBuilder('l')
     .where("l.status = 'notice' AND l.noticeEnd < :today", { today })
+    .andWhere('(l.noticeEndAnnounced IS NULL OR l.noticeEndAnnounced <> l.noticeEnd)')
     .orderBy('l.noticeEnd', 'ASC')
     .getMany();
+}
+
+/**
+ * Claims the announcement of the list's notice end (`noticeEnd` as read): true for exactly one caller
+ * across instances; the list's version does not move (an approver's view stays current).
+ */
+export async function claimNoticeEndAnnouncement(tx: Tx, id: string, noticeEnd: string): Promise<boolean> {
+  const res = await em(tx)
+    .getRepository(SubsidyListEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ noticeEndAnnounced: noticeEnd })
+    .where("id = :id AND status = 'notice' AND notice_end = :noticeEnd", { id, noticeEnd })
+    .andWhere('(notice_end_announced IS NULL OR notice_end_announced <> notice_end)')
+    .execute();
+  return res.affected === 1;
 }
 
 /** Who drafted, co-signed and approved each list, its state and notice end: the digest's four-eyes facts. */

@@ -374,9 +374,3 @@ function isSyntaxError(err: unknown): boolean {
   // ER_PARSE_ERROR, ER_NOT_SUPPORTED_YET
   return errno === 1064 || errno === 1235;
 }
-
-/** Whether any notification of this event (keys `<eventKey>:…`) was written: a job's once-only check. */
-export async function eventNotified(tx: Tx, eventKey: string): Promise<boolean> {
-  const rows: unknown[] = await em(tx).query('SELECT 1 AS hit FROM notifications WHERE idempotency_key LIKE ? LIMIT 1', [`${eventKey}:%`]);
-  return rows.length > 0;
-}
