@@ -248,6 +248,28 @@ describe('who is alerted, once, along one application', () => {
     expect(reversed.application.status).toBe('approved');
     expect(await inboxes()).toEqual({ enterprise: ['application.status'], cosigner: ['queue.new_item'] });
   });
+  test('a list approved before the worker announced its notice end: the enterprises hear of the end with the approval, once', async () => {
+    const { user, enterprise: other } = await makeEnterprise(t, 'rc-ent2', { name: '伊春绿源食品有限公司' });
+    const app = await seedApplication(t.db, other, provider, 'city_approved', { verifiedFen: 5_000_000 });
+    const list = await post('/api/v1/city/lists', cast.cityMiit, { year, applicationIds: [app.id] });
+    const cosigned = await post(`/api/v1/city/lists/${list.list.id}/cosign`, cast.cosigner, { version: list.list.version });
+    const notice = await post(`/api/v1/city/lists/${list.list.id}/notice`, cast.cityMiit, {
+      version: cosigned.list.version,
+      start: day(0),
+      end: day(1),
+    });
+    clock.now += 2 * DAY;
+    await post(`/api/v1/city/lists/${list.list.id}/approve`, cast.approver, { version: notice.list.version });
+    expect(await announceEndedNotices({ db: t.db, now: clock.now })).toBe(0);
+    const items = (await t.http.get('/api/v1/inbox').query({ limit: '50' }).set(bearer(user.token))).body.items as { template: string }[];
+    expect(items.map((i) => i.template).sort()).toEqual([
+      'application.notice_ended',
+      'application.notice_started',
+      'application.status',
+      'application.status',
+    ]);
+    await inboxes();
+  });
 });
 
 describe('a WeChat Pay order: the payer hears it paid, the provider that it received', () => {

@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
-import { findList, type SubsidyList } from '../../db/lists';
+import { claimNoticeEndAnnouncement, findList, type SubsidyList } from '../../db/lists';
 import { checkListBudget } from './budget';
 import { ListEffects } from './listEffects';
 import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
@@ -126,6 +126,8 @@ export class ListDecisions {
           withinBudgetOrAcknowledged: [{ path: 'acknowledgeOverBudget', message: `超出预算 ${formatYuan(budget.exceedsByFen)}` }],
         },
       );
+      // Approved before the worker announced its notice's end (noticeEnds.ts): the enterprises hear of that end now, once.
+      const unannouncedEnd = list.status === 'notice' && !!list.noticeEnd && (await claimNoticeEndAnnouncement(tx, id, list.noticeEnd));
       // The conditional UPDATE fails if an objection, an item or the notice changed since the list was read above.
       await moveList(tx, list, decision, { approvedBy: auth.userId, approvedAt: now }, now);
       await carryOut(decision, {
@@ -146,6 +148,15 @@ export class ListDecisions {
           acknowledgedOverBudget: budget.exceedsByFen > 0,
         },
       });
+      if (unannouncedEnd)
+        await tellEnterprisesOfNotice(
+          tx,
+          'ended',
+          list,
+          items.filter((i) => i.onList).map((i) => i.id),
+          `subsidy_list:${id}:notice_ended:${list.noticeEnd}`,
+          now,
+        );
       // One alert for the list's payments, to city finance but the approver (who does not record them, DESIGN.md "Four eyes").
       await alertCityFinanceOfList(
         tx,
