@@ -182,7 +182,8 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
     city_approved: {
       labels: { reviewer: '已核定，待列入拟补贴名单', applicant: '市里审核通过，等待列入补贴名单', next: '将列入拟补贴名单，审批后拨付。' },
       on: {
-        put_on_list: { target: 'listed', roles: ['city_miit'] },
+        // Being put on a proposed list is a change the enterprise can see (DESIGN.md "Notifications").
+        put_on_list: { target: 'listed', roles: ['city_miit'], effects: ['notifyEnterprise'] },
         payments_reduced: { target: 'reported', roles: ['city_miit', 'admin'], effects: ['alertCityReviewers', 'notifyEnterprise'] },
       },
     },

@@ -53,7 +53,7 @@ describe('one order per payment request, paid once', () => {
     expect(await t.db.read((tx) => countLivePaymentsOfRequest(tx, id))).toBe(1);
     expect(await paidAudits(id)).toBe(1);
     expect(
-      await t.db.read((tx) => countNotifications(tx, { template: 'payment.paid', channel: 'inbox', recipientUserId: p.ent.userId })),
+      await t.db.read((tx) => countNotifications(tx, { template: 'payment.paid_payer', channel: 'inbox', recipientUserId: p.ent.userId })),
     ).toBeGreaterThanOrEqual(1);
     expect((await t.http.get(`/api/v1/applications/${app.id}`).set(bearer(p.ent.token))).body.application.paidAmountFen).toBe(3_000_000);
   });

@@ -122,8 +122,8 @@ const ROWS: Row<ApplicationState, ApplicationEvent, ApplicationContext>[] = [
     effects: ['notifyEnterprise', 'notifyProvider'],
     guards: ['reasonGiven'],
   },
-  // The proposed list is drafted by city MIIT.
-  { from: 'city_approved', event: 'put_on_list', roles: ['city_miit'], to: 'listed', effects: [] },
+  // The proposed list is drafted by city MIIT; the enterprise hears it is on it (issue 14 item 7).
+  { from: 'city_approved', event: 'put_on_list', roles: ['city_miit'], to: 'listed', effects: ['notifyEnterprise'] },
   // Payments that shrink after the 核定金额 send the application back to city review (a refund seen by WeChat Pay's actor).
   {
     from: 'city_approved',

@@ -10,7 +10,7 @@ import type { ApplicationState } from '../../../../shared/src/workflow/applicati
  * - it is in county review (`county_review`) and that department has not given its opinion in the
  *   application's current round (both departments give one per round, DESIGN.md), or
  * - it was approved by both (`county_approved`) and waits for the county's joint report, which both
- *   departments sign.
+ *   departments sign (no longer for a department that signed its draft report already).
  */
 export type CountyDepartment = 'miit' | 'finance';
 
@@ -18,9 +18,17 @@ export type CountyDepartment = 'miit' | 'finance';
 export const AWAITING_STAGES = ['county_review', 'county_approved'] as const satisfies readonly ApplicationState[];
 export type AwaitingStage = (typeof AWAITING_STAGES)[number];
 
-/** The rule as SQL over an application aliased `a`; its two parameters are the county and the department. */
-const AWAITS = `a.county_code = ? AND (a.status = 'county_approved' OR (a.status = 'county_review' AND NOT EXISTS (
+/**
+ * The rule as SQL over an application aliased `a`; its parameters are the county and the department
+ * three times (awaitsParams). An application in a draft joint report that this department signed
+ * already waits for the other department's signature only (issue 14 item 7: not for the one that acted).
+ */
+const AWAITS = `a.county_code = ? AND ((a.status = 'county_approved' AND NOT EXISTS (
+    SELECT 1 FROM joint_reports r WHERE r.id = a.report_id
+       AND ((? = 'miit' AND r.miit_signed_by IS NOT NULL) OR (? = 'finance' AND r.finance_signed_by IS NOT NULL))))
+  OR (a.status = 'county_review' AND NOT EXISTS (
     SELECT 1 FROM review_opinions o WHERE o.application_id = a.id AND o.round = a.round AND o.level = 'county' AND o.department = ?)))`;
+const awaitsParams = (countyCode: string, department: CountyDepartment) => [countyCode, department, department, department];
 
 export interface AwaitingApplication {
   id: string;
@@ -45,7 +53,7 @@ export async function awaitingDepartment(tx: Tx, countyCode: string, department:
     `SELECT a.id, a.tracking_no, a.status, a.round, a.updated_at,
             (SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since
        FROM applications a WHERE ${AWAITS} ORDER BY a.updated_at ASC, a.id ASC`,
-    [countyCode, department],
+    awaitsParams(countyCode, department),
   );
   return rows.map((r) => ({
     id: r.id,
@@ -65,7 +73,7 @@ export async function countAwaitingDepartment(
 ): Promise<Record<AwaitingStage, number>> {
   const rows: { status: AwaitingStage; n: number | string }[] = await em(tx).query(
     `SELECT a.status AS status, COUNT(*) AS n FROM applications a WHERE ${AWAITS} GROUP BY a.status`,
-    [countyCode, department],
+    awaitsParams(countyCode, department),
   );
   const counts: Record<AwaitingStage, number> = { county_review: 0, county_approved: 0 };
   for (const r of rows) counts[r.status] = num(r.n);

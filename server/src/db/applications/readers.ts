@@ -37,6 +37,8 @@ export interface StageItem {
   round: number;
   countyCode: string;
   since: number;
+  /** The proposed list it is on (listed, approved), else null. */
+  listId: string | null;
 }
 
 /** Applications in any of `statuses` (in one county, if given), with since when they are there. */
@@ -47,7 +49,7 @@ export async function applicationsInStages(
 ): Promise<StageItem[]> {
   // updated_at moves with every edit; seeded rows without history fall back to it.
   const sql =
-    `SELECT a.id, a.tracking_no, a.status, a.round, a.county_code, a.updated_at, ` +
+    `SELECT a.id, a.tracking_no, a.status, a.round, a.county_code, a.list_id, a.updated_at, ` +
     `(SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since ` +
     `FROM applications a WHERE a.status IN (${statuses.map(() => '?').join(',')})` +
     (countyCode === null ? '' : ' AND a.county_code = ?');
@@ -57,6 +59,7 @@ export async function applicationsInStages(
     status: string;
     round: number | string;
     county_code: string;
+    list_id: string | null;
     updated_at: number | string;
     since: number | string | null;
   }>(db, sql, countyCode === null ? [...statuses] : [...statuses, countyCode]);
@@ -67,6 +70,7 @@ export async function applicationsInStages(
     round: Number(r.round),
     countyCode: r.county_code,
     since: Number(r.since ?? r.updated_at),
+    listId: r.list_id,
   }));
 }
 

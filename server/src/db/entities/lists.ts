@@ -8,6 +8,8 @@ export interface SubsidyListRow {
   status: 'draft' | 'cosigned' | 'notice' | 'approved' | 'cancelled';
   noticeStart: string | null;
   noticeEnd: string | null;
+  /** The notice end whose passing the worker announced (cityReview/noticeEnds.ts); absent or null: none yet. */
+  noticeEndAnnounced?: string | null;
   draftedBy: string;
   cosignedBy: string | null;
   cosignedAt: number | null;
@@ -27,6 +29,7 @@ export const SubsidyListEntity = new EntitySchema<SubsidyListRow>({
     status: col.str(16),
     noticeStart: { ...col.date(), name: 'notice_start' },
     noticeEnd: { ...col.date(), name: 'notice_end' },
+    noticeEndAnnounced: { ...col.date(), name: 'notice_end_announced' },
     draftedBy: { ...col.ref(), name: 'drafted_by' },
     cosignedBy: { ...col.ref(true), name: 'cosigned_by' },
     cosignedAt: { ...col.ms(true), name: 'cosigned_at' },

@@ -1,4 +1,5 @@
 import { em } from '../orm';
+import { In } from 'typeorm';
 import type { Tx } from '../tx';
 import { SubsidyListEntity, SubsidyListItemEntity, type SubsidyListItemRow, type SubsidyListRow } from '../entities';
 import { insertRow } from '../rows';
@@ -165,4 +166,46 @@ export async function removeApplicationFromList(
     .set({ removedAt, removedReason: reason })
     .where('list_id = :list AND application_id = :app AND removed_at IS NULL', { list: listId, app: applicationId })
     .execute();
+}
+
+/** Lists in their notice (公示) whose period ended before `today` ('YYYY-MM-DD') and whose end is not announced yet. */
+export async function listsWithNoticeEndUnannounced(tx: Tx, today: string): Promise<SubsidyList[]> {
+  return em(tx)
+    .getRepository(SubsidyListEntity)
+    .createQueryBuilder('l')
+    .where("l.status = 'notice' AND l.noticeEnd < :today", { today })
+    .andWhere('(l.noticeEndAnnounced IS NULL OR l.noticeEndAnnounced <> l.noticeEnd)')
+    .orderBy('l.noticeEnd', 'ASC')
+    .getMany();
+}
+
+/**
+ * Claims the announcement of the list's notice end (`noticeEnd` as read): true for exactly one caller
+ * across instances; the list's version does not move (an approver's view stays current).
+ */
+export async function claimNoticeEndAnnouncement(tx: Tx, id: string, noticeEnd: string): Promise<boolean> {
+  const res = await em(tx)
+    .getRepository(SubsidyListEntity)
+    .createQueryBuilder()
+    .update()
+    .set({ noticeEndAnnounced: noticeEnd })
+    .where("id = :id AND status = 'notice' AND notice_end = :noticeEnd", { id, noticeEnd })
+    .andWhere('(notice_end_announced IS NULL OR notice_end_announced <> notice_end)')
+    .execute();
+  return res.affected === 1;
+}
+
+/** Who drafted, co-signed and approved each list, its state and notice end: the digest's four-eyes facts. */
+export async function listSignatories(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<Map<string, Pick<SubsidyList, 'id' | 'status' | 'draftedBy' | 'cosignedBy' | 'approvedBy' | 'noticeEnd'>>> {
+  if (ids.length === 0) return new Map();
+  const rows = await em(tx)
+    .getRepository(SubsidyListEntity)
+    .find({
+      where: { id: In([...new Set(ids)]) },
+      select: { id: true, status: true, draftedBy: true, cosignedBy: true, approvedBy: true, noticeEnd: true },
+    });
+  return new Map(rows.map((r) => [r.id, r]));
 }

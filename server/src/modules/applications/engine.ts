@@ -56,6 +56,12 @@ export interface TransitionRequest {
   data?: Record<string, unknown>;
   /** The role the actor acts in, for the history (e.g. county_finance). */
   actorRole?: string | null;
+  /**
+   * The caller alerts the reviewers once for the whole batch (a joint report reaching the city: one
+   * alert per report, not per application, DESIGN.md "Notifications"); the enterprise and the
+   * provider are still told per application.
+   */
+  reviewersAlertedByCaller?: boolean;
 }
 
 export interface TransitionOutcome {
@@ -66,6 +72,7 @@ export interface TransitionOutcome {
 }
 
 const REVIEWER_ROLES = new Set(['county_miit', 'county_finance', 'city_miit', 'city_finance']);
+const REVIEWER_ALERTS = new Set<ApplicationEffect>(['alertCountyReviewers', 'alertCityReviewers', 'alertCityFinance']);
 
 const DEFAULT_CONTEXT: ApplicationContext = {
   ruleFailures: 0,
@@ -179,7 +186,10 @@ export class ApplicationEngine {
     };
     const eventKey = `application:${app.id}:v${app.version}:${req.event}`;
     const stageLabel = applicationMachine.states[app.status].labels.reviewer;
+    // Never an alert for an item the person just acted on (DESIGN.md "Notifications").
+    const others = (ids: readonly string[]) => ids.filter((id) => id !== req.auth.userId);
     for (const effect of effects) {
+      if (req.reviewersAlertedByCaller && REVIEWER_ALERTS.has(effect)) continue;
       switch (effect) {
         case 'notifyEnterprise':
           await enqueueNotifications(
@@ -218,12 +228,19 @@ export class ApplicationEngine {
           break;
         }
         case 'alertCountyReviewers': {
-          const ids = [...(await holdersOf(tx, 'county_miit', app.countyCode)), ...(await holdersOf(tx, 'county_finance', app.countyCode))];
+          // After one department's approval the case waits for the other department only: the one that
+          // just gave its opinion is not alerted again for it.
+          const roles =
+            req.event === 'county_approve' && (req.actorRole === 'county_miit' || req.actorRole === 'county_finance')
+              ? [req.actorRole === 'county_miit' ? 'county_finance' : 'county_miit']
+              : ['county_miit', 'county_finance'];
+          const ids: string[] = [];
+          for (const role of roles) ids.push(...(await holdersOf(tx, role, app.countyCode)));
           await enqueueNotifications(
             tx,
             {
               eventKey: `${eventKey}:county`,
-              recipientUserIds: ids,
+              recipientUserIds: others(ids),
               template: 'queue.new_item',
               params: { ...base, stageLabel },
               channels: ['oa_template'],
@@ -237,7 +254,7 @@ export class ApplicationEngine {
             tx,
             {
               eventKey: `${eventKey}:city`,
-              recipientUserIds: await holdersOf(tx, 'city_miit'),
+              recipientUserIds: others(await holdersOf(tx, 'city_miit')),
               template: 'queue.new_item',
               params: { ...base, stageLabel },
               channels: ['oa_template'],
@@ -250,7 +267,7 @@ export class ApplicationEngine {
             tx,
             {
               eventKey: `${eventKey}:finance`,
-              recipientUserIds: await holdersOf(tx, 'city_finance'),
+              recipientUserIds: others(await holdersOf(tx, 'city_finance')),
               template: 'queue.new_item',
               params: { ...base, stageLabel },
               channels: ['oa_template'],

@@ -4,12 +4,13 @@ import { NotFoundError } from '../errors';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
 import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
-import { findList, type SubsidyList } from '../../db/lists';
+import { claimNoticeEndAnnouncement, findList, type SubsidyList } from '../../db/lists';
 import { checkListBudget } from './budget';
 import { ListEffects } from './listEffects';
 import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
 import { itemsOf, listView } from './listViews';
 import { requireListStaysPayable } from '../ledger/fourEyes';
+import { alertCityFinanceOfList, tellEnterprisesOfNotice } from '../notifications/alerts';
 
 /**
  * The bureaus' decisions on a drafted list (三（五）市财政局会同市工信局履行相关审批程序): city finance co-signs it,
@@ -47,6 +48,15 @@ export class ListDecisions {
         entityId: id,
         data: { version: list.version + 1, count: onList.length, verifiedTotalFen: onList.reduce((s, i) => s + i.itemVerifiedFen, 0) },
       });
+      // The co-signed list may now be approved (after its notice, if one is held): by city finance, never its co-signer.
+      await alertCityFinanceOfList(
+        tx,
+        'awaiting_approval',
+        { ...list, version: list.version + 1 },
+        { count: onList.length, totalFen: onList.reduce((s, i) => s + i.itemVerifiedFen, 0) },
+        [auth.userId, list.draftedBy],
+        now,
+      );
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -68,6 +78,19 @@ export class ListDecisions {
         entityId: id,
         data: { start: input.start, end: input.end, previousEnd: list.noticeEnd },
       });
+      // The enterprises on the list hear of its notice: the period, or its new end when it is extended.
+      if (list.noticeEnd !== input.end) {
+        const members = (await itemsOf(tx, id)).filter((i) => i.onList).map((i) => i.id);
+        const phase = list.status === 'notice' ? 'extended' : 'started';
+        await tellEnterprisesOfNotice(
+          tx,
+          phase,
+          { ...list, noticeStart: input.start, noticeEnd: input.end },
+          members,
+          `subsidy_list:${id}:notice_${phase}:${input.end}`,
+          now,
+        );
+      }
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }
@@ -106,6 +129,8 @@ export class ListDecisions {
         },
       );
       await requireListStaysPayable(tx, id, auth.userId, 'approve', list.cosignedBy);
+      // Approved before the worker announced its notice's end (noticeEnds.ts): the enterprises hear of that end now, once.
+      const unannouncedEnd = list.status === 'notice' && !!list.noticeEnd && (await claimNoticeEndAnnouncement(tx, id, list.noticeEnd));
       // The conditional UPDATE fails if an objection, an item or the notice changed since the list was read above.
       await moveList(tx, list, decision, { approvedBy: auth.userId, approvedAt: now }, now);
       await carryOut(decision, {
@@ -126,6 +151,24 @@ export class ListDecisions {
           acknowledgedOverBudget: budget.exceedsByFen > 0,
         },
       });
+      if (unannouncedEnd)
+        await tellEnterprisesOfNotice(
+          tx,
+          'ended',
+          list,
+          items.filter((i) => i.onList).map((i) => i.id),
+          `subsidy_list:${id}:notice_ended:${list.noticeEnd}`,
+          now,
+        );
+      // One alert for the list's payments, to city finance but the approver (who does not record them, DESIGN.md "Four eyes").
+      await alertCityFinanceOfList(
+        tx,
+        'awaiting_payment',
+        { ...list, version: list.version + 1 },
+        { count: toApprove.length, totalFen: listFen },
+        [auth.userId],
+        now,
+      );
       return listView(tx, (await findList(tx, id))!, shanghaiDate(now));
     });
   }

@@ -9,6 +9,7 @@ import { findApplication, type Application } from '../../db/applications';
 import { findList, findListItem, insertList, nextListBatchNo, type SubsidyList } from '../../db/lists';
 import { ListEffects } from './listEffects';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
+import { alertCityFinanceOfList } from '../notifications/alerts';
 import { recordVersion } from '../documentVersions';
 import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
 import { itemsOf, listView } from './listViews';
@@ -108,6 +109,15 @@ export class ListDrafting {
         },
       });
       await this.version(tx, auth, list.id, 'created', 'draft', null, now);
+      // City finance hears once that a new draft waits for its co-signature (corrections to the draft do not alert again).
+      await alertCityFinanceOfList(
+        tx,
+        'awaiting_cosign',
+        list,
+        { count: apps.length, totalFen: apps.reduce((s, a) => s + (a.verifiedFen ?? 0), 0) },
+        [auth.userId],
+        now,
+      );
       return listView(tx, list, shanghaiDate(now));
     });
   }

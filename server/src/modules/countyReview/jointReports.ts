@@ -29,6 +29,7 @@ import { isDuplicateKey } from '../../db/errors';
 import { findApplication } from '../../db/applications';
 import { recordVersion, versionHistory } from '../documentVersions';
 import { docNoTaken, notFound, staleError } from './jointReportErrors';
+import { alertJointReportReported, alertReportAwaitsSignature } from '../notifications/alerts';
 import { ReportCorrections, type CancelReportInput, type CorrectReportInput } from './reportCorrections';
 
 /**
@@ -324,6 +325,7 @@ export class JointReports {
         data: { department, docNo: report.docNo, version: report.version + 1, reported },
       });
       const after = (await findJointReport(tx, report.id))!;
+      if (decided.to === 'signing') await alertReportAwaitsSignature(tx, after, department, auth.userId, now);
       return this.view(tx, after);
     });
   }
@@ -341,9 +343,12 @@ export class JointReports {
         columns: { reportId: report.id },
         actorRole: department === 'miit' ? 'county_miit' : 'county_finance',
         data: { reportId: report.id, docNo: report.docNo },
+        reviewersAlertedByCaller: true,
       });
       reported.push(app.id);
     }
+    // The city hears of the report once, both bureaus (the seed sends it to 市工信局 and 市财政局).
+    await alertJointReportReported(tx, { ...report, version: report.version + 1 }, reported, auth.userId, this.deps.now());
     return reported;
   }
 

@@ -8,7 +8,7 @@ import { formatYuan } from '../../../../shared/src/rules/eligibility';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
-import { nextPaymentBarredBy, requireOtherFinancePerson } from './fourEyes';
+import { alertRepayment, nextPaymentBarredBy, requireOtherFinancePerson } from './fourEyes';
 import { appendEvent } from '../../db/applications/history';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { reviewerLabel } from '../../../../shared/src/workflow/application';
@@ -375,6 +375,7 @@ export class Disbursements {
         });
         entry.seq = await nextSeq(tx, applicationId);
         await insertLedgerEntry(tx, entry);
+        await alertRepayment(tx, applicationId, auth.userId, now);
         return this.result(tx, applicationId, entry, false);
       });
     } catch (err) {

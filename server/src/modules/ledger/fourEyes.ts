@@ -2,8 +2,12 @@ import type { Tx } from '../../db/tx';
 import { actorNames, roleHolders } from '../../db/users';
 import { lastConfirmedAccountChange } from '../../db/accountChanges';
 import { ledgerEntries } from '../../db/ledger';
-import { listItems } from '../../db/lists';
+import { findList, listItems } from '../../db/lists';
 import { ForbiddenError } from '../errors';
+import { findApplication } from '../../db/applications';
+import { findEnterprise } from '../../db/enterprises';
+import { enqueueNotifications } from '../notifications/outbox';
+import { holdersExcept } from '../notifications/alerts';
 
 /**
  * Four eyes on money (DESIGN.md, "Four eyes"): whoever approved a list does not record its disbursements;
@@ -113,5 +117,30 @@ export async function requireListStaysPayable(
   if (names.length) throw new ForbiddenError(`${because}，请由市财政局的${names.join('、')}${step === 'cosign' ? '会签' : '审批'}`);
   throw new ForbiddenError(
     `${because}。名单中的收款账户变更由不同的人确认，市财政局现有人员无法分工：请市工信局把其中一份申请移出本名单列入下一批，或为另一位人员开通市财政局角色`,
+  );
+}
+
+/**
+ * A returned payment (退汇) puts the application back to waiting for payment: city finance hears it once,
+ * but not whoever recorded the 退汇 nor the list's approver, who may not record its disbursement.
+ */
+export async function alertRepayment(tx: Tx, applicationId: string, actorId: string, now: number): Promise<void> {
+  const app = (await findApplication(tx, applicationId))!;
+  const list = app.listId ? await findList(tx, app.listId) : null;
+  await enqueueNotifications(
+    tx,
+    {
+      eventKey: `application:${app.id}:v${app.version}:reverse_payment:finance`,
+      recipientUserIds: await holdersExcept(tx, ['city_finance'], [actorId, list?.approvedBy ?? null]),
+      template: 'queue.new_item',
+      params: {
+        applicationId: app.id,
+        trackingNo: app.trackingNo ?? '',
+        enterpriseName: (await findEnterprise(tx, app.enterpriseId))?.name ?? '',
+        stageLabel: '退汇，待重新拨付',
+      },
+      channels: ['oa_template'],
+    },
+    now,
   );
 }

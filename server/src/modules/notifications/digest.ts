@@ -10,13 +10,16 @@
  * still wait for their department's opinion, those approved and waiting for the joint report, and
  * — as a watch item, only once overdue — those stuck with the provider; city MIIT sees reported
  * and verified applications and submitted provider filings; city finance sees listed and approved
- * applications. Nobody sees another county's items.
+ * applications. Nobody sees another county's items. The alerts' rules hold here too (issue 14 item 7):
+ * what a person may not do next — approve the list they co-signed, pay the list they approved, sign
+ * a joint report again — is not counted as waiting for them (a watch item, shown only once overdue).
  */
 import type { Logger } from 'pino';
 import type { Database } from '../../db/database';
 import { applicationsInStages, type StageItem } from '../../db/applications/readers';
 import { digestDecidedFor, recordDigestRun } from '../../db/notifications/digests';
 import { submittedFilings } from '../../db/providers';
+import { listSignatories } from '../../db/lists';
 import { activeUsersGrantsOfRoles } from '../../db/users';
 import { applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
@@ -27,6 +30,7 @@ import { isDuplicateKey } from '../../db/errors';
 import { awaitingDepartment, type AwaitingApplication, type CountyDepartment } from '../../db/applications/awaiting';
 
 const DAY_MS = 86_400_000;
+type ListSignatories = Awaited<ReturnType<typeof listSignatories>> extends Map<string, infer V> ? V : never;
 const REVIEWER_ROLES = ['county_miit', 'county_finance', 'city_miit', 'city_finance'] as const;
 type ReviewerRole = (typeof REVIEWER_ROLES)[number];
 
@@ -63,6 +67,7 @@ const STAGE_LABELS: Record<DigestStage, string> = {
 export class StageReader {
   private readonly cache = new Map<string, Promise<StageItem[]>>();
   private readonly awaited = new Map<string, Promise<AwaitingApplication[]>>();
+  private readonly signatories = new Map<string, Promise<Map<string, ListSignatories>>>();
 
   constructor(private readonly db: Database) {}
 
@@ -87,6 +92,17 @@ export class StageReader {
     return hit;
   }
 
+  /** Who drafted, co-signed and approved the lists (four eyes decides what waits for whom). */
+  lists(ids: readonly string[]): Promise<Map<string, ListSignatories>> {
+    const key = [...new Set(ids)].sort().join(',');
+    let hit = this.signatories.get(key);
+    if (!hit) {
+      hit = this.db.read((tx) => listSignatories(tx, ids));
+      this.signatories.set(key, hit);
+    }
+    return hit;
+  }
+
   filings(): Promise<{ id: string; companyName: string; since: number }[]> {
     return submittedFilings(this.db);
   }
@@ -98,6 +114,8 @@ export async function digestFor(
   grants: readonly { role: string; countyCode: string | null }[],
   settings: NotificationSettings,
   now: number,
+  /** The reviewer: what four eyes keeps them from doing waits for someone else (a watch item). */
+  userId: string | null = null,
 ): Promise<Digest> {
   const items = new Map<string, DigestItem>();
   const add = (kind: DigestItem['kind'], id: string, ref: string, stage: DigestStage, since: number, actionable: boolean) => {
@@ -126,12 +144,27 @@ export async function digestFor(
         add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
       for (const f of await reader.filings()) add('filing', f.id, f.companyName, 'filing_submitted', f.since, true);
     } else if (role === 'city_finance') {
-      for (const a of await reader.applications(['listed', 'approved'], null))
-        add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
+      const apps = await reader.applications(['listed', 'approved'], null);
+      const lists = await reader.lists(apps.map((a) => a.listId).filter((id): id is string => id !== null));
+      for (const a of apps) add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), financeActs(a, lists, userId, now));
     }
   }
   const list = [...items.values()].sort((x, y) => x.since - y.since);
   return { waiting: list.filter((i) => i.actionable).length, overdue: list.filter((i) => i.overdue).length, items: list };
+}
+
+/**
+ * Whether a listed or approved application waits for this finance person (DESIGN.md "Four eyes"):
+ * a draft list waits for anyone's co-signature; a co-signed one for an approver who is not its
+ * co-signer, and not before its notice (公示) has ended; an approved one for a payer who did not approve it.
+ */
+function financeActs(a: StageItem, lists: Map<string, ListSignatories>, userId: string | null, now: number): boolean {
+  const list = a.listId ? lists.get(a.listId) : undefined;
+  if (!list || userId === null) return true;
+  if (a.status === 'approved') return list.approvedBy !== userId;
+  if (list.status === 'draft') return true;
+  if (list.cosignedBy === userId || list.draftedBy === userId) return false;
+  return !(list.status === 'notice' && list.noticeEnd !== null && todayInShanghai(new Date(now)) <= list.noticeEnd);
 }
 
 /** The digest's params: counts, one line per stage, the oldest item. */
@@ -191,7 +224,7 @@ export async function runDigests(deps: DigestRunDeps): Promise<number> {
     // Inside quiet hours nothing is decided: the next check after they end writes it.
     if (inQuietHours(quiet.get(userId), now)) continue;
     const channels = (['inbox', 'mp_subscribe', 'oa_template'] as const).filter((c) => !disabled.has(`${userId}|digest|${c}`));
-    const digest = await digestFor(reader, grants.get(userId) ?? [], settings, now);
+    const digest = await digestFor(reader, grants.get(userId) ?? [], settings, now, userId);
     const send = channels.length > 0 && (digest.waiting > 0 || digest.overdue > 0);
     const eventKey = `digest:${userId}:${date}`;
     try {

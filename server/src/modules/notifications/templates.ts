@@ -82,6 +82,45 @@ export const TEMPLATES = {
     body: `市工信局撤销了 ${p.year} 年第 ${p.batchNo} 批拟补贴名单（${p.count} 份申请），无需会签。原因：${p.reason}。`,
     page: 'pages/city/lists/lists',
   }),
+  // A joint report signed by one county department waits for the other's signature.
+  'joint_report.awaiting_signature': (p: Params): Rendered => ({
+    title: '待办：联合行文待签发',
+    body: `${p.countyName}${p.signedDepartment}部门已签发联合行文（文号 ${p.docNo}，${p.reportDate}），请核对所列申请后签发，签发后报送市里。`,
+    page: 'pages/review/reports/reports',
+  }),
+  // A joint report reaches the city: one alert per report to both bureaus (the seed sends it to 市工信局 and 市财政局).
+  'joint_report.reported': (p: Params): Rendered => ({
+    title: '县（市）区联合行文已报送市里',
+    body: `${p.countyName}工信、财政部门联合行文（文号 ${p.docNo}，${p.reportDate}）已报送市工信局、市财政局：共 ${p.count} 份申请，申请补助合计 ${p.total}。市工信局逐份审核并核定补助金额，市财政局据此准备名单会签和资金。`,
+    page: 'pages/review/queue/queue',
+  }),
+  // City finance: a list waits for its co-signature, for approval, and — once per approved list — for payment.
+  'list.awaiting_cosign': (p: Params): Rendered => ({
+    title: '待办：拟补贴名单待会签',
+    body: `市工信局起草了 ${p.year} 年第 ${p.batchNo} 批拟补贴名单，共 ${p.count} 份申请，核定补助合计 ${p.total}，请市财政局会签。`,
+    page: 'pages/city/lists/lists',
+  }),
+  'list.awaiting_approval': (p: Params): Rendered => ({
+    title: '待办：补贴名单待审批',
+    body: `${p.year} 年第 ${p.batchNo} 批补贴名单${p.noticeEnded === '1' ? `公示期已于 ${p.noticeEnd} 结束` : '已会签'}，共 ${p.count} 份申请，核定补助合计 ${p.total}，待市财政局审批。${p.noticeEnded === '1' ? '' : '如需公示，公示期满后再审批。'}会签人不能审批同一份名单。`,
+    page: 'pages/city/lists/lists',
+  }),
+  'list.awaiting_payment': (p: Params): Rendered => ({
+    title: '待办：已审批名单待拨付',
+    body: `${p.year} 年第 ${p.batchNo} 批补贴名单已审批，${p.count} 份申请待拨付，合计 ${p.total}。请逐份登记拨付；审批名单的人不能登记它的拨付。`,
+    page: 'pages/city/lists/lists',
+  }),
+  // The enterprise hears of the public notice (公示) of the list it is on: its start (or a longer period) and its end.
+  'application.notice_started': (p: Params): Rendered => ({
+    title: p.extended === '1' ? '拟补贴名单公示期延长' : '拟补贴名单开始公示',
+    body: `您的上云补助申请（申报编号 ${p.trackingNo}）所在的 ${p.year} 年第 ${p.batchNo} 批拟补贴名单${p.extended === '1' ? '公示期延长为' : '公示'} ${p.noticeStart} 至 ${p.noticeEnd}。公示期间如有异议，由市工信局受理；公示期满后由市财政局审批。`,
+    page: `pages/enterprise/application/application?id=${p.applicationId}`,
+  }),
+  'application.notice_ended': (p: Params): Rendered => ({
+    title: '拟补贴名单公示期已结束',
+    body: `您的上云补助申请（申报编号 ${p.trackingNo}）所在的 ${p.year} 年第 ${p.batchNo} 批拟补贴名单公示期已于 ${p.noticeEnd} 结束，等待市财政局审批名单。`,
+    page: `pages/enterprise/application/application?id=${p.applicationId}`,
+  }),
   // Reviewers: once a day, what waits for them and what is overdue (written by the outbox worker).
   'reviewer.digest': (p: Params): Rendered => ({
     title: `今日待办 ${p.waiting} 件${p.overdue !== '0' ? `，超期 ${p.overdue} 件` : ''}`,
@@ -97,6 +136,17 @@ export const TEMPLATES = {
   'payment.paid': (p: Params): Rendered => ({
     title: `已收到付款 ${p.amount}`,
     body: `${p.enterpriseName} 通过微信支付向 ${p.providerName} 支付了 ${p.amount}（${p.description}），微信支付单号 ${p.transactionId}。${p.applicationNote}`,
+    page: `pages/enterprise/pay/pay?id=${p.paymentId}`,
+  }),
+  // The enterprise that paid hears it in its own words; the provider's 'payment.paid' says it received the money.
+  'payment.paid_payer': (p: Params): Rendered => ({
+    title: `付款成功 ${p.amount}`,
+    body: `您已通过微信支付向 ${p.providerName} 付款 ${p.amount}（${p.description}），微信支付单号 ${p.transactionId}。平台已记下这笔付款，申报补助时作为已核验的付款凭证。${p.applicationNote}`,
+    page: `pages/enterprise/pay/pay?id=${p.paymentId}`,
+  }),
+  'payment.refunded_payer': (p: Params): Rendered => ({
+    title: `已退款给您 ${p.amount}`,
+    body: `${p.providerName} 退还了您的付款 ${p.amount}（原付款 ${p.paidAmount}），款项按原路退回；平台核验的实付金额相应减少。${p.applicationNote}`,
     page: `pages/enterprise/pay/pay?id=${p.paymentId}`,
   }),
   'payment.refunded': (p: Params): Rendered => ({

@@ -7,6 +7,7 @@ import { newId } from '../../ids';
 import { WechatApiError, WechatTransportError, type SendResult, type WechatClients } from '../../wechat/clients';
 import { buildSubscribeMessage, buildTemplateMessage, parsePayload, templateGroup, type Payload } from './channels';
 import { runDigests } from './digest';
+import { announceEndedNotices } from '../cityReview/noticeEnds';
 import { disabledChannels, inQuietHours, quietHoursEnd, quietHoursOf, type QuietHours } from './preferences';
 import {
   resolveNotificationSettings,
@@ -187,6 +188,9 @@ export class OutboxWorker {
   runDigests(): Promise<number> {
     return runDigests({ db: this.deps.db, settings: this.settings, now: this.now(), logger: this.deps.logger });
   }
+
+  /** Announces the ends of public notices (公示) past (cityReview/noticeEnds.ts); answers how many. */
+  runNoticeEnds = () => announceEndedNotices({ db: this.deps.db, now: this.now(), logger: this.deps.logger });
 
   private async loadContext(rows: ClaimedRow[]): Promise<BatchContext> {
     const users = [...new Set(rows.map((r) => r.recipientUserId))];
@@ -415,6 +419,7 @@ export class OutboxWorker {
           if (now - lastDigestCheck >= this.settings.digestCheckEveryMs) {
             lastDigestCheck = now;
             await this.runDigests();
+            await this.runNoticeEnds();
           }
           failures = 0;
         } catch (err) {

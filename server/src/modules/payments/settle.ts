@@ -345,19 +345,21 @@ export async function notifyParties(
     nextStep: '',
     ...rest,
   };
-  const recipients =
-    template === 'payment.requested'
-      ? await enterpriseMemberIds(tx, req.enterpriseId)
-      : [...(await enterpriseMemberIds(tx, req.enterpriseId)), ...(owner ? [owner] : [])];
+  const members = await enterpriseMemberIds(tx, req.enterpriseId);
+  const eventKey = `payment:${req.id}:${template}${eventSuffix ? `:${eventSuffix}` : ''}`;
+  const channels = ['mp_subscribe', 'oa_template'] as const;
+  if (template === 'payment.requested') {
+    await enqueueNotifications(tx, { eventKey, recipientUserIds: members, template, params, channels }, now);
+    return;
+  }
+  // The payer hears that it paid (or was refunded) in its own words, the provider that it received (or
+  // returned) the money (DESIGN.md "Notifications": a payer hears that it paid; a payee that it was paid).
+  const payerTemplate = template === 'payment.paid' ? 'payment.paid_payer' : 'payment.refunded_payer';
   await enqueueNotifications(
     tx,
-    {
-      eventKey: `payment:${req.id}:${template}${eventSuffix ? `:${eventSuffix}` : ''}`,
-      recipientUserIds: recipients,
-      template,
-      params,
-      channels: ['mp_subscribe', 'oa_template'],
-    },
+    { eventKey: `${eventKey}:payer`, recipientUserIds: members, template: payerTemplate, params, channels },
     now,
   );
+  const payee = owner && !members.includes(owner) ? [owner] : [];
+  await enqueueNotifications(tx, { eventKey, recipientUserIds: payee, template, params, channels }, now);
 }

@@ -49,9 +49,10 @@ describe('concurrent opinions', () => {
     expect(
       await t.db.read((tx) => countAuditRecords(tx, { entityType: 'application', entityId: app.id, action: 'application.county_approve' })),
     ).toBe(1);
-    // One set: the first approval alerts the county's reviewers (5 miit + 1 finance), each in the inbox and by template message.
+    // One set: the first approval alerts the other department only (1 finance; the 5 miit reviewers, whose department
+    // just approved, are not re-alerted — issue 14 item 7), in the inbox and by template message.
     const outbox = await t.db.read((tx) => countNotificationsWithKeyLike(tx, `application:${app.id}:%county_approve%`));
-    expect(outbox).toBe(6 * 2);
+    expect(outbox).toBe(1 * 2);
     const row = (await t.db.read((tx) => findApplication(tx, app.id)))!;
     expect([row.status, row.version]).toEqual(['county_review', 2]);
   });
