@@ -29,6 +29,7 @@ import {
   type LedgerEntry,
   type LedgerFilter,
 } from '../../db/ledger';
+import { personName } from '../../../../shared/src/contracts/people';
 
 export type { EntryKind, LedgerFilter };
 
@@ -443,7 +444,8 @@ export class Disbursements {
         trackingNo,
         enterpriseName,
         countyCode,
-        recordedByName: recorderName,
+        // Only city finance records ledger entries (the routes' access): its stand-in where no name is on file.
+        recordedByName: personName(recorderName, 'city_finance'),
       }));
       const last = items[items.length - 1];
       return {
@@ -481,7 +483,7 @@ export class Disbursements {
           voucherNo: r.voucherNo,
           paidOn: r.paidOn,
           reason: r.reason,
-          recordedBy: r.recorderName ?? r.recordedBy,
+          recordedBy: personName(r.recorderName, 'city_finance'),
         })),
       };
     });

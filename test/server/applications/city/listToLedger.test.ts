@@ -272,7 +272,8 @@ describe('the proposed list and the disbursement ledger', () => {
     expect((await post(url, { ...pay, voucherNo: '凭证' }, c.finance.token)).status).toBe(400);
 
     // Four eyes (DESIGN.md): finance2 approved the list, so it may not record the payment; the refusal names who may.
-    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: '张会签' }));
+    // The clerk names themself in their profile (issue 14 item 9): refusals and the ledger name them.
+    expect((await c.t.http.put('/api/v1/me/display-name').set(bearer(c.finance.token)).send({ displayName: '张会签' })).status).toBe(200);
     const approverPays = await post(url, pay, c.finance2.token);
     expect([approverPays.status, approverPays.body.error.message]).toEqual([
       403,
@@ -451,6 +452,20 @@ describe('the proposed list and the disbursement ledger', () => {
     const sheet = wb.getWorksheet('拨付台账')!;
     expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 8).value)).toEqual(['拨付', '退汇冲回', '拨付', '更正', '更正']);
     expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 14).value)).toEqual([6_000_000, -6_000_000, 6_000_000, -100, 50]);
+    // 登记人 by name on the sheet and the screen (issue 14 item 9) …
+    expect(sheet.getCell(3, 13).value).toBe('登记人');
+    expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 13).value)).toEqual(Array(5).fill('张会签'));
+    expect(new Set(all.body.items.map((e: { recordedByName: string }) => e.recordedByName))).toEqual(new Set(['张会签']));
+    // … and with no name on file, the role's Chinese name: never an id.
+    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: null }));
+    const unnamed = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse(binary);
+    const unnamedSheet = (await openXlsx(unnamed.body as Buffer)).getWorksheet('拨付台账')!;
+    expect([4, 5, 6, 7, 8].map((r) => unnamedSheet.getCell(r, 13).value)).toEqual(Array(5).fill('市财政局经办人'));
+    const cells: unknown[] = [];
+    unnamedSheet.eachRow((row) => row.eachCell((cell) => cells.push(cell.value)));
+    expect(JSON.stringify(cells)).not.toContain(c.finance.userId);
+    expect((await get('/api/v1/city/disbursements', c.finance.token)).body.items[0].recordedByName).toBe('市财政局经办人');
+    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: '张会签' }));
 
     // The budget now counts the money paid (net) for A and the reserved amount for C.
     const budget = await get(`/api/v1/city/budgets/${c.year}`);
