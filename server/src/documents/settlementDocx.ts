@@ -95,7 +95,8 @@ const SMALL: ParagraphStyle = { ...CELL_TEXT, size: FONT_SIZE.xiaowu };
 // ---- the provider and its enterprises -------------------------------------------------------------
 
 // Six grid columns, those of the detail table; the provider's rows put their labels across 序号 and 企业名称.
-const GRID = [600, 2000, 1800, 1900, 1500, TEXT_WIDTH - 7800] as const;
+// 序号 on one line at 五号 (two 汉字 and the cell's margins: 620 twips).
+const GRID = [700, 1950, 1800, 1900, 1450, TEXT_WIDTH - 7800] as const;
 const W = (start: number, span = 1): number => spanWidth(GRID, start, span);
 const ROW_HEIGHT = 567;
 

@@ -118,6 +118,13 @@ describe('the proposed list and the disbursement ledger', () => {
     const sheet = wb.getWorksheet('拟补贴名单')!;
     expect(sheet.getCell(1, 1).text).toContain(`${c.year}年伊春市工业企业上云补助拟补贴名单（第1批）`);
     expect(sheet.getCell(4, 16).value).toBe(6_000_000);
+    // Drafted by 市工信局 (its clerk has no name on file: the role's name, never an id); nobody else signed yet.
+    const [signatureRow] = [...Array(sheet.rowCount).keys()].map((i) => i + 1).filter((r) => sheet.getCell(r, 1).text.startsWith('拟稿'));
+    expect([1, 5, 9].map((col) => sheet.getCell(signatureRow, col).text.split('\n').slice(0, 2).join('／'))).toEqual([
+      '拟稿：市工信局（盖章）／经办人：市工信局经办人',
+      '会签：市财政局（盖章）／经办人：　　　　　　',
+      '审定：市财政局（盖章）／经办人：　　　　　　',
+    ]);
   });
 
   test('city MIIT neither co-signs nor approves; city finance co-signs', async () => {
@@ -466,6 +473,16 @@ describe('the proposed list and the disbursement ledger', () => {
     expect(JSON.stringify(cells)).not.toContain(c.finance.userId);
     expect((await get('/api/v1/city/disbursements', c.finance.token)).body.items[0].recordedByName).toBe('市财政局经办人');
     await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: '张会签' }));
+
+    // The approved list names who did what: 市工信局 drafted, 张会签 co-signed, the other finance clerk approved.
+    const listDoc = await get(`/api/v1/city/lists/${listId}/document.xlsx`, c.finance.token).buffer(true).parse(binary);
+    const listSheet = (await openXlsx(listDoc.body as Buffer)).getWorksheet('拟补贴名单')!;
+    const signed = [...Array(listSheet.rowCount).keys()].map((i) => i + 1).find((r) => listSheet.getCell(r, 1).text.startsWith('拟稿'));
+    expect([1, 5, 9].map((col) => listSheet.getCell(signed!, col).text.split('\n')[1])).toEqual([
+      '经办人：市工信局经办人',
+      '经办人：张会签',
+      '经办人：市财政局经办人',
+    ]);
 
     // The budget now counts the money paid (net) for A and the reserved amount for C.
     const budget = await get(`/api/v1/city/budgets/${c.year}`);
