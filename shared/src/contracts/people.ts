@@ -30,7 +30,10 @@ export function roleStandIn(role: Role): string {
   return `${ROLE_LABELS[role]}经办人`;
 }
 
-/** The person's name, or their role's stand-in where none is known. */
+/**
+ * The person's name, or their role's stand-in where none is known. Callers pass the role that the step
+ * requires (only 市财政局 records ledger entries; only 市工信局 drafts a list).
+ */
 export function personName(displayName: string | null | undefined, role: Role): string {
   const name = displayName?.trim();
   return name ? name : roleStandIn(role);

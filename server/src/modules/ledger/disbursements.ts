@@ -444,7 +444,6 @@ export class Disbursements {
         trackingNo,
         enterpriseName,
         countyCode,
-        // Only city finance records ledger entries (the routes' access): its stand-in where no name is on file.
         recordedByName: personName(recorderName, 'city_finance'),
       }));
       const last = items[items.length - 1];
