@@ -52,7 +52,8 @@ Component(
         if (name.ok)
           this.setData({
             displayName: name.value.displayName ?? '',
-            nameText: name.value.displayName ?? `未填写（显示为“${name.value.shownAs}”）`,
+            nameText: name.value.displayName ?? '未填写',
+            nameHint: name.value.displayName ? '' : `未填写时显示为“${name.value.shownAs}”`,
           });
         if (me.ok) this.setData({ roles: roleRows(me.value.user) });
         if (inbox.ok) this.setData({ unreadCount: inbox.value.unreadCount });
@@ -83,7 +84,7 @@ Component(
         if (!res.confirm || res.content.trim() === this.data.displayName) return;
         try {
           const saved = await api.setDisplayName(res.content, { quiet: true });
-          this.setData({ displayName: saved.displayName ?? '', nameText: saved.displayName ?? '' });
+          this.setData({ displayName: saved.displayName ?? '', nameText: saved.displayName ?? '未填写', nameHint: '' });
           showToast({ title: '已保存', icon: 'success' });
         } catch (err) {
           // The rule the name broke (至少 2 个字 …), not the general 提交的内容有误.

@@ -127,11 +127,12 @@ test('an invitation code from the administrator’s page opens a reviewer’s ac
 
   // The reviewer names themself (issue 14 item 9): until then others read the role's Chinese name.
   const me = await mp.open('pages/me/me');
-  expect(me.data.nameText).toBe('未填写（显示为“县（市）区工信部门经办人”）');
+  expect(me.data.nameText).toBe('未填写');
+  expect(me.data.nameHint).toBe('未填写时显示为“县（市）区工信部门经办人”');
   mp.wx.modalAnswers.push({ confirm: true, content: '王' });
   await me.tap('.display-name');
   expect(mp.wx.modals.at(-1)!.content).toBe('姓名至少 2 个字');
-  expect(me.data.nameText).toBe('未填写（显示为“县（市）区工信部门经办人”）');
+  expect(me.data.nameText).toBe('未填写');
   mp.wx.modalAnswers.push({ confirm: true, content: ' 王小川 ' });
   await me.tap('.display-name');
   expect(me.data.nameText).toBe('王小川');
