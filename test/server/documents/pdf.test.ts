@@ -229,7 +229,13 @@ run('every generated document printed through LibreOffice (issue 14 item 9)', ()
 
   test('the 拟补贴名单 is signed as the work is divided: 市工信局 drafts, 市财政局 co-signs and approves', () => {
     const { layout } = get('proposedList');
-    for (const line of ['拟稿：市工信局（盖章）', '会签：市财政局（盖章）', '审定：市财政局（盖章）'])
+    for (const line of [
+      '拟稿：市工信局（盖章）',
+      '会签：市财政局（盖章）',
+      '审定：市财政局（盖章）',
+      '经办人：欧阳晓梅',
+      '日期：2026年5月20日',
+    ])
       expect(shownWhole(layout, line)).toBe(true);
   });
 

@@ -183,6 +183,12 @@ export async function generateEveryDocument(): Promise<GeneratedDocument[]> {
         noticeEnd: '2026-06-07',
         rows: listRows(30),
         budget: { budgetFen: 200_000_000, committedBeforeFen: 3_000_000 },
+        // Drafted and co-signed, approval still to come: a name, a role's stand-in, a blank.
+        signatures: {
+          drafted: { name: '欧阳晓梅', on: '2026-05-20' },
+          cosigned: { name: '市财政局经办人', on: '2026-05-22' },
+          approved: null,
+        },
       }),
     },
     { name: 'ledger', kind: 'xlsx', buffer: await renderLedgerXlsx({ generatedAt: '2026-06-20T08:00:00Z', entries: ledgerEntries(40) }) },
