@@ -22,6 +22,8 @@ export const logout = () => call(ROUTES.logout, { quiet: true });
 export const redeemInvitation = (code: string, o: Quiet = {}) => call(ROUTES.redeemInvitation, { body: { code }, ...o });
 export const oaBindingCode = () => call(ROUTES.oaBindingCode);
 export const oaBinding = () => call(ROUTES.oaBinding);
+export const displayName = () => call(ROUTES.displayName);
+export const setDisplayName = (displayName: string, o: Quiet = {}) => call(ROUTES.setDisplayName, { body: { displayName }, ...o });
 export const inbox = (query: { cursor?: string; unread?: '1' } = {}) => call(ROUTES.inbox, { query });
 export const markRead = (id: string) => call(ROUTES.inboxRead, { params: { id } });
 export const markAllRead = () => call(ROUTES.inboxReadAll);

@@ -27,6 +27,8 @@ export const ROUTES = table({
   redeemInvitation: route('POST', '/api/v1/invitations/redeem'),
   oaBindingCode: route('POST', '/api/v1/me/oa-binding-code'),
   oaBinding: route('GET', '/api/v1/me/oa-binding'),
+  displayName: route('GET', '/api/v1/me/display-name'),
+  setDisplayName: route('PUT', '/api/v1/me/display-name'),
   inbox: route('GET', '/api/v1/inbox'),
   inboxReadAll: route('POST', '/api/v1/inbox/read-all'),
   inboxRead: route('POST', '/api/v1/inbox/:id/read'),

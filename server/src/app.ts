@@ -13,6 +13,7 @@ import { requestEncoding, securityHeaders } from './http/middleware';
 import { AuditTrail } from './modules/audit/audit';
 import { AuthService, type MiniProgramSessions } from './modules/auth/authService';
 import { InvitationService } from './modules/auth/invitations';
+import { ProfileService } from './modules/auth/profile';
 import { AdminService } from './modules/admin/adminService';
 import { HealthCheck } from './modules/health/health';
 import { EligibilityService } from './modules/eligibility/eligibilityService';
@@ -88,6 +89,7 @@ export interface Services {
   health: HealthCheck;
   auth: AuthService;
   invitations: InvitationService;
+  profile: ProfileService;
   admin: AdminService;
   eligibility: EligibilityService;
   files: FileService;
@@ -160,6 +162,7 @@ export function createServices(deps: AppDeps): Services {
     health: new HealthCheck(db),
     auth: new AuthService(db, audit, deps.wechat.miniProgram, config.sessionTtlHours * 3600_000, now),
     invitations: new InvitationService(db, audit, now),
+    profile: new ProfileService(db, audit, now),
     admin: new AdminService(db, audit, config.auditKey, now),
     eligibility,
     files,

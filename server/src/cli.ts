@@ -43,13 +43,20 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
     case 'invite': {
       const { values } = parseArgs({
         args: rest,
-        options: { role: { type: 'string' }, county: { type: 'string' }, hours: { type: 'string' }, note: { type: 'string' } },
+        options: {
+          role: { type: 'string' },
+          county: { type: 'string' },
+          hours: { type: 'string' },
+          note: { type: 'string' },
+          name: { type: 'string' },
+        },
       });
       const parsed = createInvitationSchema.safeParse({
         role: values.role,
         countyCode: values.county ?? null,
         expiresInHours: values.hours ? Number(values.hours) : undefined,
         note: values.note ?? null,
+        name: values.name ?? null,
       });
       if (!parsed.success) {
         out(`邀请码未生成: ${parsed.error.issues.map((i) => i.message).join('；')}`);

@@ -353,9 +353,9 @@ function price(fen: number | undefined, unit: string | undefined): string {
 function catalogueTable(items: readonly CatalogueItem[]): Table {
   return listTable(
     [
-      { title: '序号', width: 600, align: 'center' },
+      { title: '序号', width: 700, align: 'center' }, // two 汉字 and the margins: 序号 on one line
       { title: '产品或服务名称', width: 1700 },
-      { title: '功能简介', width: TEXT_WIDTH - 5600 },
+      { title: '功能简介', width: TEXT_WIDTH - 5700 },
       { title: '报价', width: 1650, align: 'right' },
       { title: '伊春市企业优惠价', width: 1650, align: 'right' },
     ],
@@ -379,9 +379,9 @@ function offersSection(form: ProviderFilingForm): (Paragraph | Table)[] {
     heading('（一）针对伊春市企业制定的上云优惠政策', 2),
     listTable(
       [
-        { title: '序号', width: 600, align: 'center' },
+        { title: '序号', width: 700, align: 'center' },
         { title: '优惠名称', width: 2000 },
-        { title: '优惠内容', width: TEXT_WIDTH - 4800 },
+        { title: '优惠内容', width: TEXT_WIDTH - 4900 },
         { title: '有效期', width: 2200, align: 'center' },
       ],
       items.map((o, i) => [String(i + 1), o.title, o.description, validity(o)]),

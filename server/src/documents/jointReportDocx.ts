@@ -147,18 +147,20 @@ function signatureBlock(input: JointReportInput, width: number): (Paragraph | Ta
 
 // ---- the attachment table ----------------------------------------------------------------------------
 
+// Twips at 小五 (9pt: a 汉字 180, a digit 90, a cell's margins 200): 序号 on one line, a 申报编号, a credit code
+// and an amount up to 99,999,999.99 never broken; the names and opinions wrap in what is left.
 const COLUMNS: readonly { title: string; width: number; align: Align }[] = [
-  { title: '序号', width: 500, align: 'center' },
-  { title: '申报编号', width: 1300, align: 'center' },
-  { title: '企业名称', width: 1820, align: 'left' },
-  { title: '统一社会信用代码', width: 1900, align: 'center' },
-  { title: '云服务商', width: 1500, align: 'left' },
-  { title: '合同金额（元）', width: 1150, align: 'right' },
-  { title: '实际支付（元）', width: 1150, align: 'right' },
-  { title: '申请补助（元）', width: 1150, align: 'right' },
-  { title: '上云效果评分', width: 850, align: 'center' },
-  { title: '服务质量评分', width: 850, align: 'center' },
-  { title: '工信意见', width: 1200, align: 'left' },
+  { title: '序号', width: 620, align: 'center' },
+  { title: '申报编号', width: 1450, align: 'center' },
+  { title: '企业名称', width: 1400, align: 'left' },
+  { title: '统一社会信用代码', width: 2100, align: 'center' },
+  { title: '云服务商', width: 1200, align: 'left' },
+  { title: '合同金额（元）', width: 1300, align: 'right' },
+  { title: '实际支付（元）', width: 1300, align: 'right' },
+  { title: '申请补助（元）', width: 1300, align: 'right' },
+  { title: '上云效果评分', width: 800, align: 'center' },
+  { title: '服务质量评分', width: 800, align: 'center' },
+  { title: '工信意见', width: 1150, align: 'left' },
   { title: '财政意见', width: 0, align: 'left' }, // the rest of the width, below
 ];
 const GRID = COLUMNS.map((c, i) =>

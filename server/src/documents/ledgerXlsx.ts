@@ -10,6 +10,8 @@ import {
   FEN_NUMFMT,
   SIGNED_YUAN_NUMFMT,
   dataRow,
+  fitColumns,
+  fitRowHeights,
   formatShanghaiTime,
   freezeAbove,
   headerRow,
@@ -65,20 +67,22 @@ export const LEDGER_DEFAULT_TITLE = '伊春市工业企业上云补助资金拨�
 export const LEDGER_SHEET = '拨付台账';
 export const LEDGER_TOTALS_SHEET = '按申请汇总';
 
+// Widths in units of a digit (a 汉字 is about two): names, banks and reasons wrap past their maxWidth;
+// numbers, codes and dates never wrap, so their columns grow to their longest value.
 const ENTRY_COLUMNS: readonly ColumnSpec[] = [
   { header: '序号', width: 6, align: 'center' },
-  { header: '登记时间', width: 19, align: 'center' },
-  { header: '申报编号', width: 16, align: 'center' },
-  { header: '企业名称', width: 26 },
-  { header: '收款账户名', width: 26 },
-  { header: '开户行', width: 22 },
-  { header: '账号', width: 22, align: 'center' },
-  { header: '类型', width: 10, align: 'center' },
-  { header: '金额（元）', width: 15, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
-  { header: '国库支付凭证号', width: 18, align: 'center' },
-  { header: '拨付日期', width: 12, align: 'center' },
-  { header: '原因', width: 24 },
-  { header: '登记人', width: 10, align: 'center' },
+  { header: '登记时间', width: 12, align: 'center' }, // the date over the time
+  { header: '申报编号', width: 10, maxWidth: 18, align: 'center' },
+  { header: '企业名称', width: 14, maxWidth: 18 },
+  { header: '收款账户名', width: 14, maxWidth: 18 },
+  { header: '开户行', width: 14, maxWidth: 16 },
+  { header: '账号', width: 10, maxWidth: 25, align: 'center' },
+  { header: '类型', width: 8, maxWidth: 11, align: 'center' },
+  { header: '金额（元）', width: 12, maxWidth: 19, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
+  { header: '国库支付凭证号', width: 10, maxWidth: 22, align: 'center' },
+  { header: '拨付日期', width: 10, maxWidth: 14, align: 'center' },
+  { header: '原因', width: 12, maxWidth: 18 },
+  { header: '登记人', width: 8, maxWidth: 12, align: 'center' },
   { header: '金额（分）', width: 14, align: 'right', numFmt: FEN_NUMFMT, hidden: true },
 ];
 const ENTRY_VISIBLE = ENTRY_COLUMNS.length - 1;
@@ -86,14 +90,14 @@ const ENTRY_AMOUNT = 9;
 
 const TOTAL_COLUMNS: readonly ColumnSpec[] = [
   { header: '序号', width: 6, align: 'center' },
-  { header: '申报编号', width: 16, align: 'center' },
-  { header: '企业名称', width: 28 },
-  { header: '拨付（元）', width: 15, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
-  { header: '更正（元）', width: 15, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
-  { header: '退汇冲回（元）', width: 15, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
-  { header: '净拨付（元）', width: 15, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
-  { header: '笔数', width: 8, align: 'center' },
-  { header: '最后拨付日期', width: 14, align: 'center' },
+  { header: '申报编号', width: 10, maxWidth: 18, align: 'center' },
+  { header: '企业名称', width: 16, maxWidth: 26 },
+  { header: '拨付（元）', width: 12, maxWidth: 19, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
+  { header: '更正（元）', width: 12, maxWidth: 19, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
+  { header: '退汇冲回（元）', width: 12, maxWidth: 19, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
+  { header: '净拨付（元）', width: 12, maxWidth: 19, align: 'right', numFmt: SIGNED_YUAN_NUMFMT },
+  { header: '笔数', width: 6, maxWidth: 8, align: 'center' },
+  { header: '最后拨付日期', width: 10, maxWidth: 14, align: 'center' },
   { header: '净拨付（分）', width: 14, align: 'right', numFmt: FEN_NUMFMT, hidden: true },
 ];
 const TOTAL_VISIBLE = TOTAL_COLUMNS.length - 1;
@@ -163,24 +167,26 @@ export async function renderLedgerXlsx(input: LedgerInput): Promise<Buffer> {
   titleRow(sheet, TITLE_ROW, ENTRY_VISIBLE, title);
   mergedText(sheet, META_ROW, 1, ENTRY_VISIBLE, `${generated}　共${entries.length}笔`, { align: 'right' });
   headerRow(sheet, HEADER_ROW, ENTRY_COLUMNS);
+  const entryValues: CellValue[][] = entries.map((e) => [
+    e.seq,
+    formatShanghaiTime(e.recordedAt),
+    e.trackingNo,
+    e.enterpriseName,
+    e.accountName,
+    e.bankName,
+    maskAccountNo(e.accountNo),
+    LEDGER_KIND_LABELS[e.kind],
+    yuan(e.amountFen),
+    e.voucherNo,
+    e.paidOn,
+    e.reason ?? null,
+    e.recordedBy,
+    e.amountFen,
+  ]);
+  fitColumns(sheet, ENTRY_COLUMNS, entryValues);
   let r = FIRST_BODY_ROW;
-  for (const e of entries) {
-    dataRow(sheet, r, ENTRY_COLUMNS, [
-      e.seq,
-      formatShanghaiTime(e.recordedAt),
-      e.trackingNo,
-      e.enterpriseName,
-      e.accountName,
-      e.bankName,
-      maskAccountNo(e.accountNo),
-      LEDGER_KIND_LABELS[e.kind],
-      yuan(e.amountFen),
-      e.voucherNo,
-      e.paidOn,
-      e.reason ?? null,
-      e.recordedBy,
-      e.amountFen,
-    ]);
+  for (const values of entryValues) {
+    dataRow(sheet, r, ENTRY_COLUMNS, values);
     r += 1;
   }
   const ofKind = (kind: LedgerEntryKind): number => sumFen(entries.filter((e) => e.kind === kind).map((e) => e.amountFen));
@@ -202,6 +208,7 @@ export async function renderLedgerXlsx(input: LedgerInput): Promise<Buffer> {
     labelCell.alignment = { horizontal: 'right', vertical: 'middle' };
     r += 1;
   }
+  fitRowHeights(sheet, TITLE_ROW, r - 1);
   freezeAbove(sheet, FIRST_BODY_ROW);
   printSetup(sheet, { printColumns: ENTRY_VISIBLE, lastRow: r - 1, repeatRows: [HEADER_ROW, HEADER_ROW] });
 
@@ -212,32 +219,41 @@ export async function renderLedgerXlsx(input: LedgerInput): Promise<Buffer> {
   titleRow(perApp, TITLE_ROW, TOTAL_VISIBLE, `${title}（按申请汇总）`);
   mergedText(perApp, META_ROW, 1, TOTAL_VISIBLE, `${generated}　共${totals.length}个申请`, { align: 'right' });
   headerRow(perApp, HEADER_ROW, TOTAL_COLUMNS);
+  const totalValues: CellValue[][] = totals.map((t, i) => [
+    i + 1,
+    t.trackingNo,
+    t.enterpriseName,
+    yuan(t.paymentFen),
+    yuan(t.correctionFen),
+    yuan(t.reversalFen),
+    yuan(t.netFen),
+    t.entryCount,
+    t.lastPaidOn,
+    t.netFen,
+  ]);
+  const grandTotal: CellValue[] = [
+    '',
+    '',
+    '',
+    yuan(ofKind('payment')),
+    yuan(ofKind('correction')),
+    yuan(ofKind('reversal')),
+    yuan(net),
+    entries.length,
+    '',
+    net,
+  ];
+  fitColumns(perApp, TOTAL_COLUMNS, [...totalValues, grandTotal]);
   r = FIRST_BODY_ROW;
-  totals.forEach((t, i) => {
-    dataRow(perApp, r, TOTAL_COLUMNS, [
-      i + 1,
-      t.trackingNo,
-      t.enterpriseName,
-      yuan(t.paymentFen),
-      yuan(t.correctionFen),
-      yuan(t.reversalFen),
-      yuan(t.netFen),
-      t.entryCount,
-      t.lastPaidOn,
-      t.netFen,
-    ]);
+  for (const values of totalValues) {
+    dataRow(perApp, r, TOTAL_COLUMNS, values);
     r += 1;
-  });
-  dataRow(
-    perApp,
-    r,
-    TOTAL_COLUMNS,
-    ['', '', '', yuan(ofKind('payment')), yuan(ofKind('correction')), yuan(ofKind('reversal')), yuan(net), entries.length, '', net],
-    { bold: true },
-  );
+  }
+  dataRow(perApp, r, TOTAL_COLUMNS, grandTotal, { bold: true });
   perApp.mergeCells(r, 1, r, 3);
   perApp.getCell(r, 1).value = `总计（净拨付 ${formatYuan(net)}）`;
   perApp.getCell(r, 1).alignment = { horizontal: 'center', vertical: 'middle' };
+  fitRowHeights(perApp, TITLE_ROW, r);
   freezeAbove(perApp, FIRST_BODY_ROW);
   printSetup(perApp, { printColumns: TOTAL_VISIBLE, lastRow: r, repeatRows: [HEADER_ROW, HEADER_ROW] });
 

@@ -12,6 +12,8 @@ import {
   YUAN_NUMFMT,
   FEN_NUMFMT,
   dataRow,
+  fitColumns,
+  fitRowHeights,
   font,
   freezeAbove,
   headerRow,
@@ -66,7 +68,32 @@ export interface ProposedListInput {
   rows: readonly ProposedListRow[];
   /** The year's budget and what earlier lists of the year already committed. */
   budget?: { budgetFen: number; committedBeforeFen: number };
+  /** Who drafted, co-signed and approved it, so far: the lines of those still to sign stay blank. */
+  signatures?: ProposedListSignatures;
 }
+
+/** A step done: the person's name (or their role's Chinese name where none is known) and the day. */
+export interface ProposedListSigner {
+  name: string;
+  /** 'YYYY-MM-DD'. */
+  on: string;
+}
+
+export interface ProposedListSignatures {
+  drafted?: ProposedListSigner | null;
+  cosigned?: ProposedListSigner | null;
+  approved?: ProposedListSigner | null;
+}
+
+/**
+ * The signature lines, as the seed and DESIGN.md divide the work (三（五）: 市工信局会同市财政局提出拟补贴名单，
+ * 市财政局会同市工信局履行审批程序): 市工信局 drafts (拟稿), 市财政局 co-signs (会签) and approves (审定).
+ */
+export const PROPOSED_LIST_SIGNATURE_STEPS = [
+  { key: 'drafted', label: '拟稿', bureau: '市工信局' },
+  { key: 'cosigned', label: '会签', bureau: '市财政局' },
+  { key: 'approved', label: '审定', bureau: '市财政局' },
+] as const;
 
 export const PROPOSED_LIST_SHEET = '拟补贴名单';
 
@@ -74,19 +101,21 @@ export function proposedListTitle(year: number, batchNo: number): string {
   return `${year}年伊春市工业企业上云补助拟补贴名单（第${batchNo}批）`;
 }
 
+// Widths in units of a digit (a 汉字 is about two): names and reasons wrap past their maxWidth; numbers
+// and codes never wrap, so their columns grow to their longest value.
 const VISIBLE_COLUMNS: readonly ColumnSpec[] = [
   { header: '序号', width: 6, align: 'center' },
-  { header: '县（市）区', width: 10, align: 'center' },
-  { header: '申报编号', width: 16, align: 'center' },
-  { header: '企业名称', width: 28 },
-  { header: '统一社会信用代码', width: 22, align: 'center' },
-  { header: '云服务商', width: 24 },
-  { header: '合同金额（元）', width: 15, align: 'right', numFmt: YUAN_NUMFMT },
-  { header: '实际支付（元）', width: 15, align: 'right', numFmt: YUAN_NUMFMT },
-  { header: '按政策计算补助（元）', width: 15, align: 'right', numFmt: YUAN_NUMFMT },
-  { header: '核定金额（元）', width: 15, align: 'right', numFmt: YUAN_NUMFMT },
-  { header: '核减原因', width: 22 },
-  { header: '备注', width: 16 },
+  { header: '县（市）区', width: 8, maxWidth: 11, align: 'center' },
+  { header: '申报编号', width: 10, maxWidth: 18, align: 'center' },
+  { header: '企业名称', width: 14, maxWidth: 20 },
+  { header: '统一社会信用代码', width: 12, maxWidth: 23, align: 'center' },
+  { header: '云服务商', width: 14, maxWidth: 20 },
+  { header: '合同金额（元）', width: 12, maxWidth: 19, align: 'right', numFmt: YUAN_NUMFMT },
+  { header: '实际支付（元）', width: 12, maxWidth: 19, align: 'right', numFmt: YUAN_NUMFMT },
+  { header: '按政策计算补助（元）', width: 12, maxWidth: 19, align: 'right', numFmt: YUAN_NUMFMT },
+  { header: '核定金额（元）', width: 12, maxWidth: 19, align: 'right', numFmt: YUAN_NUMFMT },
+  { header: '核减原因', width: 12, maxWidth: 20 },
+  { header: '备注', width: 10, maxWidth: 16 },
 ];
 // The exact amounts, in the order of the 元 columns G..J.
 const FEN_COLUMNS: readonly ColumnSpec[] = [
@@ -110,6 +139,18 @@ function noticePeriod(input: ProposedListInput): string {
   return `公示期：${formatDateZh(input.noticeStart)}至${formatDateZh(input.noticeEnd)}`;
 }
 
+const BLANK_NAME = '　'.repeat(6);
+const BLANK_DATE = '　　　　年　　月　　日';
+
+/** '拟稿：市工信局（盖章）' / '经办人：王晓梅' / '日期：2026年6月1日' — blanks to fill by hand where not yet signed. */
+function signatureText(step: (typeof PROPOSED_LIST_SIGNATURE_STEPS)[number], signer: ProposedListSigner | null): string {
+  return [
+    `${step.label}：${step.bureau}（盖章）`,
+    `经办人：${signer ? signer.name : BLANK_NAME}`,
+    `日期：${signer ? formatDateZh(signer.on) : BLANK_DATE}`,
+  ].join('\n');
+}
+
 /** The 拟补贴名单 as the bytes of an .xlsx. */
 export async function renderProposedListXlsx(input: ProposedListInput): Promise<Buffer> {
   const title = input.title ?? proposedListTitle(input.year, input.batchNo);
@@ -124,30 +165,24 @@ export async function renderProposedListXlsx(input: ProposedListInput): Promise<
   if (notice !== '') mergedText(sheet, META_ROW, 9, LAST_VISIBLE, notice, { align: 'right' });
   headerRow(sheet, HEADER_ROW, COLUMNS);
 
-  let r = FIRST_BODY_ROW;
-  input.rows.forEach((item, i) => {
-    const values: CellValue[] = [
-      i + 1,
-      item.countyName,
-      item.trackingNo,
-      item.enterpriseName,
-      item.creditCode,
-      item.providerName,
-      yuan(item.contractAmountFen),
-      yuan(item.paidAmountFen),
-      yuan(item.payableFen),
-      yuan(item.verifiedFen),
-      item.reductionReason ?? null,
-      item.note ?? null,
-      item.contractAmountFen,
-      item.paidAmountFen,
-      item.payableFen,
-      item.verifiedFen,
-    ];
-    dataRow(sheet, r, COLUMNS, values);
-    r += 1;
-  });
-
+  const bodyValues: CellValue[][] = input.rows.map((item, i) => [
+    i + 1,
+    item.countyName,
+    item.trackingNo,
+    item.enterpriseName,
+    item.creditCode,
+    item.providerName,
+    yuan(item.contractAmountFen),
+    yuan(item.paidAmountFen),
+    yuan(item.payableFen),
+    yuan(item.verifiedFen),
+    item.reductionReason ?? null,
+    item.note ?? null,
+    item.contractAmountFen,
+    item.paidAmountFen,
+    item.payableFen,
+    item.verifiedFen,
+  ]);
   // Totals in integer fen, turned into 元 only when written.
   const totals = [
     sumFen(input.rows.map((x) => x.contractAmountFen)),
@@ -155,9 +190,18 @@ export async function renderProposedListXlsx(input: ProposedListInput): Promise<
     sumFen(input.rows.map((x) => x.payableFen)),
     sumFen(input.rows.map((x) => x.verifiedFen)),
   ];
+  const totalValues: CellValue[] = ['', '', '', '', '', '', ...totals.map(yuan), null, null, ...totals];
+  fitColumns(sheet, COLUMNS, [...bodyValues, totalValues]);
+
+  let r = FIRST_BODY_ROW;
+  for (const values of bodyValues) {
+    dataRow(sheet, r, COLUMNS, values);
+    r += 1;
+  }
+
   const verifiedTotal = totals[3] ?? 0;
   const totalRow = r;
-  dataRow(sheet, totalRow, COLUMNS, ['', '', '', '', '', '', ...totals.map(yuan), null, null, ...totals], { bold: true });
+  dataRow(sheet, totalRow, COLUMNS, totalValues, { bold: true });
   sheet.mergeCells(totalRow, 1, totalRow, 6);
   sheet.getCell(totalRow, 1).value = `合计（${input.rows.length}户）`;
   sheet.getCell(totalRow, 1).alignment = { horizontal: 'center', vertical: 'middle' };
@@ -191,16 +235,21 @@ export async function renderProposedListXlsx(input: ProposedListInput): Promise<
           `超出${input.year}年度预算${formatYuan(-remaining)}，请核减或调整名单后再报审批。`,
         { bold: true, color: RED },
       );
-      sheet.getRow(r).height = 30;
       r += 1;
     }
     r += 1;
   }
 
-  const blank = '　'.repeat(8);
-  mergedText(sheet, r, 1, 6, `市工信局（会签）：${blank}　　　　年　　月　　日`);
-  mergedText(sheet, r, 7, LAST_VISIBLE, `市财政局（审批）：${blank}　　　　年　　月　　日`);
-  sheet.getRow(r).height = 40;
+  // Three blocks side by side, four columns each: who drafts, who co-signs, who approves.
+  const blockColumns = Math.floor(LAST_VISIBLE / PROPOSED_LIST_SIGNATURE_STEPS.length);
+  PROPOSED_LIST_SIGNATURE_STEPS.forEach((step, i) => {
+    const signer = input.signatures?.[step.key] ?? null;
+    const from = 1 + i * blockColumns;
+    const to = i === PROPOSED_LIST_SIGNATURE_STEPS.length - 1 ? LAST_VISIBLE : from + blockColumns - 1;
+    mergedText(sheet, r, from, to, signatureText(step, signer));
+  });
+  fitRowHeights(sheet, TITLE_ROW, r);
+  sheet.getRow(r).height = Math.max(sheet.getRow(r).height ?? 0, 72); // room for the stamp and the hand
 
   freezeAbove(sheet, FIRST_BODY_ROW);
   printSetup(sheet, { printColumns: LAST_VISIBLE, lastRow: r, repeatRows: [HEADER_ROW, HEADER_ROW] });

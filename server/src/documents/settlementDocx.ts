@@ -95,7 +95,8 @@ const SMALL: ParagraphStyle = { ...CELL_TEXT, size: FONT_SIZE.xiaowu };
 // ---- the provider and its enterprises -------------------------------------------------------------
 
 // Six grid columns, those of the detail table; the provider's rows put their labels across 序号 and 企业名称.
-const GRID = [600, 2000, 1800, 1900, 1500, TEXT_WIDTH - 7800] as const;
+// 序号 on one line at 五号 (two 汉字 and the cell's margins: 620 twips; printed, a little more).
+const GRID = [700, 1950, 1800, 1900, 1450, TEXT_WIDTH - 7800] as const;
 const W = (start: number, span = 1): number => spanWidth(GRID, start, span);
 const ROW_HEIGHT = 567;
 
@@ -107,7 +108,8 @@ function contractCell(r: SettlementRow): Paragraph[] {
 }
 
 function enterpriseCell(r: SettlementRow): Paragraph[] {
-  return [paragraph(r.enterpriseName, CELL_TEXT), paragraph(`申报编号：${r.trackingNo}`, SMALL)];
+  // The number alone on its line, under the header's 申报编号: after a label it broke at its hyphen.
+  return [paragraph(r.enterpriseName, CELL_TEXT), paragraph(r.trackingNo, SMALL)];
 }
 
 function detailRow(index: number, r: SettlementRow | undefined, blankMark: boolean): TableRow {
@@ -159,7 +161,7 @@ function detailTable(input: SettlementFormInput): Table {
     row(
       [
         labelCell('序号', { width: W(0) }),
-        labelCell('企业名称', { width: W(1) }),
+        labelCell('企业名称\n申报编号', { width: W(1) }),
         labelCell('上云产品及服务', { width: W(2) }),
         labelCell('合同期限\n合同金额', { width: W(3) }),
         labelCell('兑付金额', { width: W(4) }),

@@ -26,8 +26,10 @@ export function newWorkbook(title: string): ExcelJS.Workbook {
 
 export interface ColumnSpec {
   header: string;
-  /** Width in characters. */
+  /** Width in character units (a 汉字 takes about two): the least the column gets. */
   width: number;
+  /** The most it grows to fit its longest text; longer text wraps (names, reasons). Default: `width`. */
+  maxWidth?: number;
   align?: 'left' | 'center' | 'right';
   numFmt?: string;
   /** Kept in the file (the exact fen), out of sight and out of the print area. */
@@ -50,6 +52,117 @@ export function setColumns(sheet: ExcelJS.Worksheet, columns: readonly ColumnSpe
     column.width = spec.width;
     if (spec.hidden) column.hidden = true;
   });
+}
+
+// ---- sizing for Chinese text ----------------------------------------------------------------------------
+//
+// A column's width counts the digit '0' of the default font; a 汉字 (or a full-width sign such as （ ）、，)
+// is about twice as wide. Excel never grows a row for wrapped text on opening a file and LibreOffice keeps a
+// written height, so the heights are computed here: a row too low prints a cell's text cut off.
+
+/** East Asian wide and full-width characters (Unicode EastAsianWidth W and F), the curly quotes of 宋体. */
+const WIDE = /[ᄀ-ᅟ‘’“”…⺀-〾ぁ-㏿㐀-䶿一-鿿ꀀ-꓏가-힣豈-﫿︰-﹏＀-｠￠-￦]/u;
+/** Measured against LibreOffice's and Excel's output with the CJK fonts (Noto CJK, 宋体): a little over 2 and 1. */
+const WIDE_UNITS = 2.1;
+const NARROW_UNITS = 1.1;
+
+/** The width of one line of text in column-width units. */
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += WIDE.test(ch) ? WIDE_UNITS : NARROW_UNITS;
+  return width;
+}
+
+/** What a cell prints: numbers in the column's format (#,##0.00), everything else as written. */
+export function printedText(value: CellValue, numFmt?: string): string {
+  if (value === null) return '';
+  if (typeof value === 'number') {
+    if (numFmt && numFmt.includes('0.00')) {
+      const [whole, fraction] = Math.abs(value).toFixed(2).split('.');
+      return `${value < 0 ? '-' : ''}${(whole ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction ?? '00'}`;
+    }
+    return String(value);
+  }
+  return value;
+}
+
+/** A cell's padding and the rounding of the renderer, in width units. */
+const CELL_PADDING = 1.5;
+
+/** Lines a text takes in a cell `width` units wide: explicit line breaks, then wrapping. */
+export function linesIn(text: string, width: number, bold = false): number {
+  const room = Math.max(1, width - CELL_PADDING);
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil((textWidth(line) * (bold ? 1.08 : 1)) / room)), 0);
+}
+
+/** Points per line at a font size: the CJK fonts' line is about 1.45 em (Noto CJK; 宋体 a little less). */
+const lineHeight = (size: number): number => size * 1.45;
+
+/**
+ * Widths that fit the texts: each column as wide as its longest line (header words and values), between
+ * its `width` and its `maxWidth`. Hidden columns keep their width.
+ */
+export function fitColumns(sheet: ExcelJS.Worksheet, columns: readonly ColumnSpec[], rows: readonly (readonly CellValue[])[]): void {
+  columns.forEach((spec, i) => {
+    if (spec.hidden) return;
+    const longest = Math.max(
+      0,
+      ...rows.map((values) =>
+        Math.max(
+          0,
+          ...printedText(values[i] ?? null, spec.numFmt)
+            .split('\n')
+            .map(textWidth),
+        ),
+      ),
+    );
+    sheet.getColumn(i + 1).width =
+      Math.round(Math.min(Math.max(spec.width, longest + CELL_PADDING + 0.5), spec.maxWidth ?? spec.width) * 10) / 10;
+  });
+}
+
+/**
+ * Sets the height of a row so that every cell's text shows whole, merged cells counted across their
+ * columns: the row's lines at its font size, and never below `minHeight`.
+ */
+export function fitRowHeight(sheet: ExcelJS.Worksheet, rowNumber: number, options: { minHeight?: number } = {}): void {
+  const row = sheet.getRow(rowNumber);
+  let lines = 1;
+  let size = 11;
+  row.eachCell({ includeEmpty: false }, (c, col) => {
+    if (c.isMerged && c.master !== c) return;
+    const text = c.text ?? '';
+    if (text === '') return;
+    let width = sheet.getColumn(col).width ?? 9;
+    if (c.isMerged) {
+      // Every column the merge spans on this row.
+      for (let next = col + 1; next <= sheet.columnCount; next += 1) {
+        const other = row.getCell(next);
+        if (!other.isMerged || other.master !== c) break;
+        if (!sheet.getColumn(next).hidden) width += sheet.getColumn(next).width ?? 9;
+      }
+    }
+    const fontSize = c.font?.size ?? 11;
+    const shown = typeof c.value === 'number' ? printedText(c.value, c.numFmt) : text;
+    const need = c.alignment?.wrapText ? linesIn(shown, width, c.font?.bold === true) : shown.split('\n').length;
+    if (need * fontSize > lines * size) {
+      lines = need;
+      size = fontSize;
+    }
+  });
+  row.height = Math.max(options.minHeight ?? 0, Math.ceil(lines * lineHeight(size) + 4));
+}
+
+/** fitRowHeight for rows `from`..`to`. */
+export function fitRowHeights(sheet: ExcelJS.Worksheet, from: number, to: number, options: { minHeight?: number } = {}): void {
+  for (let r = from; r <= to; r += 1) fitRowHeight(sheet, r, options);
+}
+
+/** The width of the printed columns `1..printColumns`, in width units. */
+export function printedWidth(sheet: ExcelJS.Worksheet, printColumns: number): number {
+  let total = 0;
+  for (let col = 1; col <= printColumns; col += 1) if (!sheet.getColumn(col).hidden) total += sheet.getColumn(col).width ?? 9;
+  return total;
 }
 
 /** A title across `columnCount` columns, centred, bold. */
@@ -127,8 +240,15 @@ export function columnLetter(column: number): string {
 }
 
 /**
- * Landscape A4, fit to one page wide (as many pages high as it takes), header rows repeated on every page,
- * printing only the visible columns `1..printColumns`.
+ * Portrait A4 prints about this many width units across at full size (the text block less the margins);
+ * a wider sheet prints landscape.
+ */
+export const PORTRAIT_PRINT_WIDTH = 95;
+
+/**
+ * A4 — landscape when the columns are wider than a portrait page —, fit to one page wide (as many pages
+ * high as it takes: no column is cut off or pushed to a page of its own), header rows repeated on every
+ * page, printing only the visible columns `1..printColumns`.
  */
 export function printSetup(
   sheet: ExcelJS.Worksheet,
@@ -137,7 +257,7 @@ export function printSetup(
   sheet.pageSetup = {
     ...sheet.pageSetup,
     paperSize: 9, // A4 (ExcelJS.PaperSize.A4: a const enum, which isolated modules cannot read)
-    orientation: 'landscape',
+    orientation: printedWidth(sheet, options.printColumns) > PORTRAIT_PRINT_WIDTH ? 'landscape' : 'portrait',
     fitToPage: true,
     fitToWidth: 1,
     fitToHeight: 0,

@@ -124,6 +124,21 @@ test('an invitation code from the administrator’s page opens a reviewer’s ac
   expect(invite.data.granted).toBe('县（市）区工信部门 · 铁力市');
   const home = await mp.open('pages/home/home');
   expect((home.data.entries as { title: string }[]).map((e) => e.title)).toEqual(['待审申请', '企业核验', '联合行文']);
+
+  // The reviewer names themself (issue 14 item 9): until then others read the role's Chinese name.
+  const me = await mp.open('pages/me/me');
+  expect(me.data.nameText).toBe('未填写');
+  expect(me.data.nameHint).toBe('未填写时显示为“县（市）区工信部门经办人”');
+  mp.wx.modalAnswers.push({ confirm: true, content: '王' });
+  await me.tap('.display-name');
+  expect(mp.wx.modals.at(-1)!.content).toBe('姓名至少 2 个字');
+  expect(me.data.nameText).toBe('未填写');
+  mp.wx.modalAnswers.push({ confirm: true, content: ' 王小川 ' });
+  await me.tap('.display-name');
+  expect(me.data.nameText).toBe('王小川');
+  const reviewer = await person(mp.t, 'new-reviewer');
+  const saved = await mp.t.http.get('/api/v1/me/display-name').set('authorization', `Bearer ${reviewer.token}`);
+  expect(saved.body).toEqual({ displayName: '王小川', shownAs: '王小川' });
 });
 
 test('the registry as the contract’s picker hands the provider back to the application', async () => {

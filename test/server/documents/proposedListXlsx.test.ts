@@ -85,7 +85,10 @@ describe('renderProposedListXlsx', () => {
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     for (const c of [13, 14, 15, 16]) expect(ws.getColumn(c).hidden).toBe(true);
     expect(ws.getColumn(12).hidden).toBe(false);
-    expect(ws.getColumn(4).width).toBe(28);
+    // Sized for Chinese: the longest name (13 汉字, about 27 units) is past the column's cap, so it wraps at 20.
+    expect(ws.getColumn(4).width).toBe(20);
+    // The credit code never wraps: its column fits its 18 characters.
+    expect(ws.getColumn(5).width).toBeGreaterThanOrEqual(18 * 1.1);
   });
 
   test('rows: names, amounts in 元 as numbers formatted with two decimals, fen exact', () => {
@@ -128,11 +131,35 @@ describe('renderProposedListXlsx', () => {
     expect(rowsContaining(ws, '警告')).toEqual([]);
   });
 
-  test('signature lines and print setup', () => {
-    expect(rowsContaining(ws, '市工信局（会签）').length).toBe(1);
-    expect(rowsContaining(ws, '市财政局（审批）').length).toBe(1);
+  test('signature lines as the work is divided (市工信局 drafts, 市财政局 co-signs and approves) and print setup', () => {
+    const lines = rowsContaining(ws, '拟稿：市工信局（盖章）');
+    expect(lines.length).toBe(1);
+    expect(rowsContaining(ws, '会签：市财政局（盖章）')).toEqual(lines);
+    expect(rowsContaining(ws, '审定：市财政局（盖章）')).toEqual(lines);
+    expect(rowsContaining(ws, '市工信局（会签）')).toEqual([]);
+    // Nobody has signed yet: blanks to fill by hand.
+    expect(rowsContaining(ws, '经办人：　　　　　　').length).toBe(1);
     expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
     expect(ws.pageSetup.printArea).toMatch(/^A1:L\d+$/);
+  });
+
+  test('the steps done carry who did them and when; wrapped rows are as high as their lines', async () => {
+    const signed = await open({
+      ...base,
+      signatures: { drafted: { name: '王晓梅', on: '2026-05-20' }, cosigned: { name: '市财政局经办人', on: '2026-05-22' }, approved: null },
+    });
+    const [lineRow] = rowsContaining(signed, '拟稿：市工信局（盖章）');
+    const texts = [1, 5, 9].map((c) => signed.getCell(lineRow, c).text);
+    expect(texts).toEqual([
+      '拟稿：市工信局（盖章）\n经办人：王晓梅\n日期：2026年5月20日',
+      '会签：市财政局（盖章）\n经办人：市财政局经办人\n日期：2026年5月22日',
+      '审定：市财政局（盖章）\n经办人：　　　　　　\n日期：　　　　年　　月　　日',
+    ]);
+    expect(signed.getRow(lineRow).height).toBeGreaterThanOrEqual(3 * 11 * 1.4);
+    // A row whose name wraps onto two lines is higher than the one-line total row.
+    const named = findRow(signed, 4, '铁力市森源蓝莓酒业有限公司');
+    const [total] = rowsContaining(signed, '合计（');
+    expect(signed.getRow(named).height).toBeGreaterThan(signed.getRow(total).height ?? 0);
   });
 
   test('a list past the budget gets a red warning', async () => {

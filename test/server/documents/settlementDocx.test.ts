@@ -71,16 +71,16 @@ describe('renderSettlementDocx', () => {
 
   test('the detail table: header as the seed, one row per enterprise with its 申报编号', () => {
     expect(rowStarting('服务伊春市上云企业明细')).toBeDefined();
-    expect(rowStarting('序号')).toEqual(['序号', '企业名称', '上云产品及服务', '合同期限\n合同金额', '兑付金额', '上云效果评价']);
+    expect(rowStarting('序号')).toEqual(['序号', '企业名称\n申报编号', '上云产品及服务', '合同期限\n合同金额', '兑付金额', '上云效果评价']);
     expect(rowStarting('1')).toEqual([
       '1',
-      '伊春林都木业有限公司\n申报编号：YC2026-000101',
+      '伊春林都木业有限公司\nYC2026-000101',
       '北疆ERP云（财务、进销存）\n云主机 4核8G',
       '2025年3月1日至2026年2月28日\n120,000.02 元',
       '60,000.01 元',
       '财务核算周期由7天缩短至2天',
     ]);
-    expect(rowStarting('2')?.[1]).toBe('伊春市金山屯蓝莓食品有限公司\n申报编号：YC2026-000117');
+    expect(rowStarting('2')?.[1]).toBe('伊春市金山屯蓝莓食品有限公司\nYC2026-000117');
     expect(rowStarting('2')?.[4]).toBe('100,000.00 元');
   });
 
@@ -118,7 +118,7 @@ describe('renderSettlementDocx', () => {
   test('more than 12 enterprises: as many rows as given', async () => {
     const many = Array.from({ length: 15 }, (_, i) => ({ ...rows[1], trackingNo: `YC2026-0003${String(i).padStart(2, '0')}` }));
     const opened = await openDocx(await renderSettlementDocx({ provider, rows: many, version: 3, generatedOn: '2026-04-01' }));
-    expect(opened.rows.find((r) => r[0] === '15')?.[1]).toBe('伊春市金山屯蓝莓食品有限公司\n申报编号：YC2026-000314');
+    expect(opened.rows.find((r) => r[0] === '15')?.[1]).toBe('伊春市金山屯蓝莓食品有限公司\nYC2026-000314');
     expect(opened.rows.find((r) => r[0] === '16')).toBeUndefined();
     expect(opened.paragraphs.join('')).not.toContain(SETTLEMENT_BLANK_MARK);
     expect(opened.rows.find((r) => r[0] === '服务企业数量')?.[3]).toBe('1,500,000.00 元\n（150.00 万元）');

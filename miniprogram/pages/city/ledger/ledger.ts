@@ -21,7 +21,7 @@ function entries(page: LedgerPage): Entry[] {
     id: e.id,
     applicationId: e.applicationId,
     title: `${e.enterpriseName}（${KIND[e.kind] ?? e.kind}）`,
-    sub: `${e.paidOn} · 凭证 ${e.voucherNo} · ${e.trackingNo ?? ''}${e.reason ? ` · ${e.reason}` : ''}`,
+    sub: `${e.paidOn} · 凭证 ${e.voucherNo} · ${e.trackingNo ?? ''} · 登记人 ${e.recordedByName}${e.reason ? ` · ${e.reason}` : ''}`,
     amount: formatFen(e.amountFen),
   }));
 }

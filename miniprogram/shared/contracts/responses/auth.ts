@@ -49,6 +49,7 @@ export type InvitationSummary = {
   role: "county_miit" | "county_finance" | "city_miit" | "city_finance" | "admin";
   countyCode: string | null;
   note: string | null;
+  name: string | null;
   createdAt: number;
   expiresAt: number;
   state: "open" | "used" | "expired" | "revoked";
@@ -68,6 +69,7 @@ export type CreatedInvitation = {
     role: "county_miit" | "county_finance" | "city_miit" | "city_finance" | "admin";
     countyCode: string | null;
     note: string | null;
+    name: string | null;
     createdAt: number;
     expiresAt: number;
     state: "open" | "used" | "expired" | "revoked";
@@ -87,6 +89,7 @@ export type InvitationList = {
     role: "county_miit" | "county_finance" | "city_miit" | "city_finance" | "admin";
     countyCode: string | null;
     note: string | null;
+    name: string | null;
     createdAt: number;
     expiresAt: number;
     state: "open" | "used" | "expired" | "revoked";
@@ -106,6 +109,7 @@ export type InvitationEnvelope = {
     role: "county_miit" | "county_finance" | "city_miit" | "city_finance" | "admin";
     countyCode: string | null;
     note: string | null;
+    name: string | null;
     createdAt: number;
     expiresAt: number;
     state: "open" | "used" | "expired" | "revoked";
@@ -171,4 +175,10 @@ export type AuditVerification = {
     seq: number | null;
     problem: string;
   }[];
+};
+
+// Written out from z.output<typeof displayNameEnvelopeSchema>.
+export type DisplayName = {
+  displayName: string | null;
+  shownAs: string;
 };

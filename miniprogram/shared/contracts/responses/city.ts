@@ -764,7 +764,7 @@ export type LedgerPage = {
     trackingNo: string | null;
     enterpriseName: string;
     countyCode: string;
-    recordedByName: string | null;
+    recordedByName: string;
   }[];
   totals: {
     paymentFen: number;

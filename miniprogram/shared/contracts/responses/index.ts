@@ -2,7 +2,7 @@
 // Every answer type by name, and each route's answer by `METHOD /path/:param` (services/http.ts types each call with it).
 
 import type { AccountChangeEnvelope, AccountChangeList } from './accountChanges';
-import type { AuditList, AuditVerification, CreatedInvitation, InvitationEnvelope, InvitationList, LoginResponse, RoleConflictList, UserEnvelope } from './auth';
+import type { AuditList, AuditVerification, CreatedInvitation, DisplayName, InvitationEnvelope, InvitationList, LoginResponse, RoleConflictList, UserEnvelope } from './auth';
 import type { BudgetView, CityDetail, CityOpinionResult, CityQueue, LedgerChange, LedgerPage, ListDetail, ListList, ObjectionDecision, ObjectionEnvelope } from './city';
 import type { Health, OpenApiDocument } from './common';
 import type { CountyDetail, CountyOpinionResult, CountyQueue, JointReportEnvelope, JointReportList, ProviderApplicationDetail, ProviderApplicationPage, SettlementFormEnvelope, SettlementFormList } from './county';
@@ -32,6 +32,8 @@ export interface Answers {
   'GET /api/v1/openapi.json': OpenApiDocument;
   'POST /api/v1/auth/wx-login': LoginResponse;
   'GET /api/v1/me': UserEnvelope;
+  'GET /api/v1/me/display-name': DisplayName;
+  'PUT /api/v1/me/display-name': DisplayName;
   'POST /api/v1/invitations/redeem': UserEnvelope;
   'POST /api/v1/admin/invitations': CreatedInvitation;
   'GET /api/v1/admin/invitations': InvitationList;

@@ -80,6 +80,8 @@ export interface InvitationRow {
   role: string;
   countyCode: string | null;
   note: string | null;
+  /** The name of the person the code is for: their display name once they redeem it (none before). */
+  inviteeName: string | null;
   createdBy: string | null;
   createdAt: number;
   expiresAt: number;
@@ -100,6 +102,7 @@ export const InvitationEntity = new EntitySchema<InvitationRow>({
     role: col.str(32),
     countyCode: { ...col.str(COUNTY_CODE_LENGTH, true), name: 'county_code' },
     note: col.str(200, true),
+    inviteeName: { ...col.str(64, true), name: 'invitee_name' },
     createdBy: { ...col.ref(true), name: 'created_by' },
     createdAt: { ...col.ms(), name: 'created_at' },
     expiresAt: { ...col.ms(), name: 'expires_at' },

@@ -12,6 +12,7 @@ import { LedgerConfirmations1764546000000 } from './1764546000000-LedgerConfirma
 import { ProfileChanges1764547000000 } from './1764547000000-ProfileChanges';
 import { SettlementPaidAmount1764550000000 } from './1764550000000-SettlementPaidAmount';
 import { NoticeEndAnnounced1764610000000 } from './1764610000000-NoticeEndAnnounced';
+import { InvitationName1764630000000 } from './1764630000000-InvitationName';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ProfileChanges1764547000000,
   SettlementPaidAmount1764550000000,
   NoticeEndAnnounced1764610000000,
+  InvitationName1764630000000,
 ];

@@ -3,7 +3,9 @@ import type { RouteTable } from '../routeTable';
 import { parseInput } from '../validate';
 import type { AuthService } from '../../modules/auth/authService';
 import type { InvitationService } from '../../modules/auth/invitations';
-import { loginResponseSchema, userEnvelopeSchema } from '../../../../shared/src/contracts/responses/auth';
+import type { ProfileService } from '../../modules/auth/profile';
+import { displayNameSchema } from '../../../../shared/src/contracts/people';
+import { displayNameEnvelopeSchema, loginResponseSchema, userEnvelopeSchema } from '../../../../shared/src/contracts/responses/auth';
 import { answers } from '../routeTable';
 
 const loginSchema = z.object({
@@ -12,11 +14,12 @@ const loginSchema = z.object({
     .min(1, '登录凭证 code 不能为空')
     .max(128, '登录凭证 code 过长'),
 });
+const displayNameBody = z.object({ displayName: displayNameSchema });
 const redeemSchema = z.object({
   code: z.string({ error: '请填写邀请码' }).trim().min(4, '邀请码太短，请核对').max(32, '邀请码太长，请核对'),
 });
 
-export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService }): void {
+export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invitations: InvitationService; profile: ProfileService }): void {
   routes
     .add(
       {
@@ -52,6 +55,32 @@ export function authRoutes(routes: RouteTable, deps: { auth: AuthService; invita
     .add({ method: 'GET', path: '/api/v1/me', access: 'authenticated', summary: '当前用户与角色', response: userEnvelopeSchema }, (ctx) => {
       ctx.body = { user: deps.auth.me(ctx.state.auth!) };
     })
+    .add(
+      {
+        method: 'GET',
+        path: '/api/v1/me/display-name',
+        access: 'authenticated',
+        summary: '本人的显示姓名（台账、文书中写明的经办人）',
+        response: displayNameEnvelopeSchema,
+      },
+      async (ctx) => {
+        ctx.body = await deps.profile.displayName(ctx.state.auth!);
+      },
+    )
+    .add(
+      {
+        method: 'PUT',
+        path: '/api/v1/me/display-name',
+        access: 'authenticated',
+        summary: '设置本人的显示姓名（2–20 个字）',
+        body: displayNameBody,
+        response: displayNameEnvelopeSchema,
+      },
+      async (ctx) => {
+        const { displayName } = parseInput(displayNameBody, ctx.request.body ?? {});
+        ctx.body = await deps.profile.setDisplayName(ctx.state.auth!, displayName);
+      },
+    )
     .add(
       {
         method: 'POST',

@@ -12,6 +12,8 @@ import {
   recentInvitations,
   recordInvitationRefusal,
   revokeOpenInvitation,
+  updateUser,
+  userDisplayName,
   type Invitation,
 } from '../../db/users';
 import { newId } from '../../ids';
@@ -25,6 +27,7 @@ import {
   formatAccessCode,
   normalizeAccessCode,
 } from '../../../../shared/src/contracts/accessCodes';
+import { displayNameSchema } from '../../../../shared/src/contracts/people';
 import {
   INVITED_ROLES,
   firstMembershipConflict,
@@ -53,6 +56,8 @@ export const createInvitationSchema = z
       .max(24 * 30, '有效期最长 30 天')
       .default(72),
     note: z.string({ error: '备注须为文字' }).max(200, '备注不超过 200 字').nullish(),
+    // The person the code is for: their name on the ledger and the documents once they redeem it.
+    name: displayNameSchema.nullish(),
   })
   .superRefine((v, ctx) => {
     if (isCountyRole(v.role)) {
@@ -73,6 +78,8 @@ export interface InvitationView {
   role: InvitedRole;
   countyCode: string | null;
   note: string | null;
+  /** The name of the person the code is for. */
+  name: string | null;
   createdAt: number;
   expiresAt: number;
   state: 'open' | 'used' | 'expired' | 'revoked';
@@ -109,6 +116,7 @@ export class InvitationService {
       role: row.role as InvitedRole,
       countyCode: row.countyCode,
       note: row.note,
+      name: row.inviteeName,
       createdAt: row.createdAt,
       expiresAt: row.expiresAt,
       state,
@@ -127,6 +135,7 @@ export class InvitationService {
       role: input.role,
       countyCode: input.countyCode ?? null,
       note: input.note ?? null,
+      inviteeName: input.name ?? null,
       createdBy,
       createdAt: now,
       expiresAt: now + input.expiresInHours * 3600_000,
@@ -144,7 +153,7 @@ export class InvitationService {
         actorId: createdBy,
         entityType: 'invitation',
         entityId: row.id,
-        data: { role: row.role, countyCode: row.countyCode, expiresAt: row.expiresAt },
+        data: { role: row.role, countyCode: row.countyCode, expiresAt: row.expiresAt, name: row.inviteeName },
       });
     });
     return { code, invitation: this.view(row) };
@@ -217,12 +226,15 @@ export class InvitationService {
         invitationId: inv.id,
         createdAt: now,
       });
+      // The name the admin gave becomes the person's display name, unless they have chosen one already.
+      const named = inv.inviteeName !== null && (await userDisplayName(tx, userId)) === null;
+      if (named) await updateUser(tx, userId, { displayName: inv.inviteeName, updatedAt: now });
       await this.audit.append(tx, {
         action: 'invitation.redeem',
         actorId: userId,
         entityType: 'invitation',
         entityId: inv.id,
-        data: { userId },
+        data: { userId, ...(named ? { displayName: inv.inviteeName } : {}) },
       });
       await this.audit.append(tx, {
         action: 'role.grant',

@@ -10,6 +10,8 @@ import { reviewerLabel } from '../../../../shared/src/workflow/application';
 import { findBudget } from '../../db/budget';
 import { findList, listItems, listOverviews, type SubsidyList, type ListStatus } from '../../db/lists';
 import { objectionsOf, pendingObjectionCounts, type ListObjection } from '../../db/lists/objections';
+import { actorNames } from '../../db/users';
+import { personName } from '../../../../shared/src/contracts/people';
 
 /**
  * Reading a proposed list (拟补贴名单): the overview of the lists, one list with its applications,
@@ -200,7 +202,26 @@ export class ListReading {
           note: i.status === 'listed' ? null : reviewerLabel(i.status),
         })),
         budget: budget ? { budgetFen: budget.budgetFen, committedBeforeFen: check.committedBeforeFen } : undefined,
+        signatures: await signaturesOf(tx, list),
       };
     });
   }
+}
+
+/**
+ * Who did each step of the list so far, by name (or their role's Chinese name where none is on file), and
+ * the day: 市工信局 drafted it, 市财政局 co-signed and approved it (三（五）, DESIGN.md "Four eyes").
+ */
+async function signaturesOf(tx: Tx, list: SubsidyList): Promise<NonNullable<ProposedListInput['signatures']>> {
+  const names = await actorNames(
+    tx,
+    [list.draftedBy, list.cosignedBy, list.approvedBy].filter((id): id is string => id !== null),
+  );
+  const signer = (id: string | null, at: number | null, role: 'city_miit' | 'city_finance') =>
+    id === null || at === null ? null : { name: personName(names.get(id), role), on: shanghaiDate(at) };
+  return {
+    drafted: signer(list.draftedBy, list.createdAt, 'city_miit'),
+    cosigned: signer(list.cosignedBy, list.cosignedAt, 'city_finance'),
+    approved: signer(list.approvedBy, list.approvedAt, 'city_finance'),
+  };
 }

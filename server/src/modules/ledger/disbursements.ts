@@ -28,6 +28,7 @@ import {
   type LedgerEntry,
   type LedgerFilter,
 } from '../../db/ledger';
+import { personName } from '../../../../shared/src/contracts/people';
 
 export type { EntryKind, LedgerFilter };
 
@@ -441,7 +442,7 @@ export class Disbursements {
         trackingNo,
         enterpriseName,
         countyCode,
-        recordedByName: recorderName,
+        recordedByName: personName(recorderName, 'city_finance'),
       }));
       const last = items[items.length - 1];
       return {
@@ -479,7 +480,7 @@ export class Disbursements {
           voucherNo: r.voucherNo,
           paidOn: r.paidOn,
           reason: r.reason,
-          recordedBy: r.recorderName ?? r.recordedBy,
+          recordedBy: personName(r.recorderName, 'city_finance'),
         })),
       };
     });

@@ -32,6 +32,7 @@ export const invitationSummarySchema = z
     role: z.enum(INVITED_ROLES),
     countyCode: z.string().nullable(),
     note: z.string().nullable(),
+    name: z.string().nullable().describe('邀请对象的姓名：使用邀请码后即为其显示姓名'),
     createdAt: timestamp,
     expiresAt: timestamp,
     state: z.enum(['open', 'used', 'expired', 'revoked']),
@@ -85,3 +86,11 @@ export const auditVerificationSchema = z
   })
   .meta({ id: 'AuditVerification' });
 export type AuditVerification = z.infer<typeof auditVerificationSchema>;
+
+export const displayNameEnvelopeSchema = z
+  .strictObject({
+    displayName: z.string().nullable().describe('显示姓名：台账、文书和各页面据此写明经办人；未填写时为 null'),
+    shownAs: z.string().describe('他人看到的称呼：姓名，或未填写时的角色称呼（如“市财政局经办人”）'),
+  })
+  .meta({ id: 'DisplayName' });
+export type DisplayNameEnvelope = z.infer<typeof displayNameEnvelopeSchema>;

@@ -323,7 +323,7 @@ export const ledgerPageSchema = z
         trackingNo: z.string().nullable(),
         enterpriseName: z.string(),
         countyCode: z.string(),
-        recordedByName: z.string().nullable(),
+        recordedByName: z.string().describe('登记人：姓名，未填写姓名时为“市财政局经办人”'),
       }),
     ),
     totals: z.strictObject({ paymentFen: fen, correctionFen: fen, reversalFen: fen, netFen: fen, count }),

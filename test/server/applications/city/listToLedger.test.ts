@@ -118,6 +118,13 @@ describe('the proposed list and the disbursement ledger', () => {
     const sheet = wb.getWorksheet('拟补贴名单')!;
     expect(sheet.getCell(1, 1).text).toContain(`${c.year}年伊春市工业企业上云补助拟补贴名单（第1批）`);
     expect(sheet.getCell(4, 16).value).toBe(6_000_000);
+    // Drafted by 市工信局 (its clerk has no name on file: the role's name, never an id); nobody else signed yet.
+    const [signatureRow] = [...Array(sheet.rowCount).keys()].map((i) => i + 1).filter((r) => sheet.getCell(r, 1).text.startsWith('拟稿'));
+    expect([1, 5, 9].map((col) => sheet.getCell(signatureRow, col).text.split('\n').slice(0, 2).join('／'))).toEqual([
+      '拟稿：市工信局（盖章）／经办人：市工信局经办人',
+      '会签：市财政局（盖章）／经办人：　　　　　　',
+      '审定：市财政局（盖章）／经办人：　　　　　　',
+    ]);
   });
 
   test('city MIIT neither co-signs nor approves; city finance co-signs', async () => {
@@ -272,7 +279,8 @@ describe('the proposed list and the disbursement ledger', () => {
     expect((await post(url, { ...pay, voucherNo: '凭证' }, c.finance.token)).status).toBe(400);
 
     // Four eyes (DESIGN.md): finance2 approved the list, so it may not record the payment; the refusal names who may.
-    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: '张会签' }));
+    // The clerk names themself in their profile (issue 14 item 9): refusals and the ledger name them.
+    expect((await c.t.http.put('/api/v1/me/display-name').set(bearer(c.finance.token)).send({ displayName: '张会签' })).status).toBe(200);
     const approverPays = await post(url, pay, c.finance2.token);
     expect([approverPays.status, approverPays.body.error.message]).toEqual([
       403,
@@ -451,6 +459,30 @@ describe('the proposed list and the disbursement ledger', () => {
     const sheet = wb.getWorksheet('拨付台账')!;
     expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 8).value)).toEqual(['拨付', '退汇冲回', '拨付', '更正', '更正']);
     expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 14).value)).toEqual([6_000_000, -6_000_000, 6_000_000, -100, 50]);
+    // 登记人 by name on the sheet and the screen (issue 14 item 9) …
+    expect(sheet.getCell(3, 13).value).toBe('登记人');
+    expect([4, 5, 6, 7, 8].map((r) => sheet.getCell(r, 13).value)).toEqual(Array(5).fill('张会签'));
+    expect(new Set(all.body.items.map((e: { recordedByName: string }) => e.recordedByName))).toEqual(new Set(['张会签']));
+    // … and with no name on file, the role's Chinese name: never an id.
+    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: null }));
+    const unnamed = await get('/api/v1/city/disbursements/document.xlsx', c.finance.token).buffer(true).parse(binary);
+    const unnamedSheet = (await openXlsx(unnamed.body as Buffer)).getWorksheet('拨付台账')!;
+    expect([4, 5, 6, 7, 8].map((r) => unnamedSheet.getCell(r, 13).value)).toEqual(Array(5).fill('市财政局经办人'));
+    const cells: unknown[] = [];
+    unnamedSheet.eachRow((row) => row.eachCell((cell) => cells.push(cell.value)));
+    expect(JSON.stringify(cells)).not.toContain(c.finance.userId);
+    expect((await get('/api/v1/city/disbursements', c.finance.token)).body.items[0].recordedByName).toBe('市财政局经办人');
+    await c.t.db.transaction((tx) => updateUser(tx, c.finance.userId, { displayName: '张会签' }));
+
+    // The approved list names who did what: 市工信局 drafted, 张会签 co-signed, the other finance clerk approved.
+    const listDoc = await get(`/api/v1/city/lists/${listId}/document.xlsx`, c.finance.token).buffer(true).parse(binary);
+    const listSheet = (await openXlsx(listDoc.body as Buffer)).getWorksheet('拟补贴名单')!;
+    const signed = [...Array(listSheet.rowCount).keys()].map((i) => i + 1).find((r) => listSheet.getCell(r, 1).text.startsWith('拟稿'));
+    expect([1, 5, 9].map((col) => listSheet.getCell(signed!, col).text.split('\n')[1])).toEqual([
+      '经办人：市工信局经办人',
+      '经办人：张会签',
+      '经办人：市财政局经办人',
+    ]);
 
     // The budget now counts the money paid (net) for A and the reserved amount for C.
     const budget = await get(`/api/v1/city/budgets/${c.year}`);
