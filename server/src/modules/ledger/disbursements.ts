@@ -4,7 +4,7 @@ import { DomainError, ConflictError, InvalidInputError, NotFoundError } from '..
 import { newId } from '../../ids';
 import { LEDGER_KIND_LABELS, maskAccountNo, type LedgerInput } from '../../documents';
 import { compareDates, shanghaiDate } from '../../../../shared/src/rules/calendar';
-import { formatYuan } from '../../../../shared/src/rules/eligibility';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';

@@ -7,7 +7,7 @@ import { appendEvent } from '../../db/applications/history';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { formatYuan } from '../../../../shared/src/rules/eligibility';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 import { enterpriseMemberIds, findEnterprise } from '../../db/enterprises';
 import { findApplication } from '../../db/applications';
 import { providerName, providerOwnerId } from '../../db/providers';
