@@ -255,7 +255,7 @@ describe('county review (三（四）)', () => {
   test('a provider’s ratings add up to its record', async () => {
     const summary = await providerRatingSummary(t.db, provider.id);
     const rows = await t.db.query<{ rating_effect: number; rating_service: number }>(
-      "SELECT rating_effect, rating_service FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county'",
+      "SELECT rating_effect, rating_service FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county' AND o.decision = 'approve'",
       [provider.id],
     );
     expect(rows.length).toBeGreaterThan(3);
