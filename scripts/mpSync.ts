@@ -51,6 +51,10 @@ export const SYNC_ENTRIES: readonly SyncEntry[] = [
   { file: 'workflow/providerFiling.ts' },
   { file: 'workflow/overdue.ts' },
   { file: 'workflow/accountChange.ts' },
+  // The glossary: the same Chinese names and the same `100,000.00 元` on screens as in messages and documents.
+  { file: 'glossary/money.ts' },
+  { file: 'glossary/clauses.ts' },
+  { file: 'glossary/terms.ts' },
   {
     file: 'contracts/application.ts',
     pick: [

@@ -3,10 +3,7 @@
  * Every conversion here is integer or string arithmetic: no amount ever passes through a binary fraction.
  */
 import { wanYuanTextToFen } from '../shared/contracts/filingChoices';
-
-function groupThousands(digits: string): string {
-  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+import { formatYuan } from '../shared/glossary/money';
 
 function split(fen: number): { sign: string; yuan: number; cents: number } {
   const abs = Math.abs(fen);
@@ -15,11 +12,10 @@ function split(fen: number): { sign: string; yuan: number; cents: number } {
   return { sign: fen < 0 ? '-' : '', yuan: (abs - cents) / 100, cents };
 }
 
-/** 7500001 → "75,000.01 元". */
+/** 7500001 → "75,000.01 元": the glossary's one formatter, as messages and documents write it. */
 export function formatFen(fen: number | null | undefined): string {
   if (fen === null || fen === undefined || !Number.isSafeInteger(fen)) return '—';
-  const { sign, yuan, cents } = split(fen);
-  return `${sign}${groupThousands(String(yuan))}.${String(cents).padStart(2, '0')} 元`;
+  return formatYuan(fen);
 }
 
 /** An amount the enterprise may not have entered yet (已付款 before any payment line): “未填写” rather than “—”. */

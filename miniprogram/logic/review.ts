@@ -39,7 +39,8 @@ export function countyOpinionProblem(input: {
   reasons: readonly ReasonDraft[];
 }): string | null {
   if (!input.decision) return '请选择审核结论：同意、退回修改或不予补助';
-  if (!(input.effect >= 1 && input.effect <= 5) || !(input.service >= 1 && input.service <= 5))
+  // Ratings go with an approval only (issue 14 item 10): a return or a reject is not a verdict on the service.
+  if (input.decision === 'approve' && (!(input.effect >= 1 && input.effect <= 5) || !(input.service >= 1 && input.service <= 5)))
     return '请对上云效果和服务商服务质量分别评分（1–5 分：差、较差、一般、良好、优秀）';
   if (input.decision !== 'approve' && meaningfulReasons(input.reasons).length === 0)
     return '退回或不予补助时，请逐条写明原因和需要修改的字段或材料，企业将看到这些文字';

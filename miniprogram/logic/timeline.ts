@@ -4,6 +4,7 @@
  */
 import type { ApplicationEvent, ApplicationView, ReasonItem } from '../shared/contracts/responses';
 import { formatTime } from './format';
+import { APPLICATION_EVENT_NAMES, reasonLine, reasonWhere } from '../shared/glossary/terms';
 
 export interface TimelineItem {
   key: string;
@@ -14,34 +15,8 @@ export interface TimelineItem {
   current: boolean;
 }
 
-const EVENT_TITLES: Record<string, string> = {
-  create: '开始填写申请',
-  submit: '提交申请',
-  resubmit: '修改后重新提交',
-  withdraw: '撤回申请',
-  provider_confirm: '云服务商确认了合同和付款',
-  provider_dispute: '云服务商认为合同或付款与实际不符',
-  county_approve: '县里一个部门审核同意',
-  county_return: '县里退回修改',
-  county_reject: '县里审核不予补助',
-  report: '县里联合行文报送市里',
-  leave_report: '县里更正或撤销了联合行文草稿，申请仍为县级审核通过',
-  city_approve: '市工信局审核通过并核定金额',
-  city_return: '市工信局退回修改',
-  city_reject: '市工信局审核不予补助',
-  put_on_list: '列入拟补贴名单',
-  take_off_list: '移出拟补贴名单',
-  list_cancelled: '拟补贴名单草稿已撤销，回到待列入名单',
-  approve_list: '市财政局审批通过名单',
-  disburse: '补助已拨付',
-  reverse_payment: '拨付被退回（退汇），将重新拨付',
-  payments_reduced: '付款金额减少，退回市里重新审核',
-  // The receiving account changed after submission (issue 14): the status stays where it was.
-  account_change_request: '申请变更收款账户',
-  account_change_confirm: '市财政局确认了收款账户变更',
-  account_change_refuse: '市财政局不同意收款账户变更',
-  account_change_withdraw: '撤回了收款账户变更',
-};
+// Every event's name comes from the glossary (shared/src/glossary/terms.ts): the same words as the server's texts.
+const EVENT_TITLES = APPLICATION_EVENT_NAMES;
 
 /** Edits and payments are the enterprise's own drafting, not steps of the case. */
 const DRAFTING = new Set(['edit', 'payments']);
@@ -69,8 +44,9 @@ export interface FixItem {
   message: string;
 }
 
+/** Where a reason points, in words (a code such as verifiedFen reads as 核定金额). */
 function where(r: ReasonItem): string {
-  return [r.material, r.field, r.path].filter((s): s is string => typeof s === 'string' && s.trim().length > 0).join('，');
+  return reasonWhere(r);
 }
 
 /**
@@ -96,6 +72,6 @@ export function opinionLines(app: Pick<ApplicationView, 'opinions'>): { key: str
   return app.opinions.map((o, i) => ({
     key: `${i}`,
     title: `第${o.round}轮 ${level[o.level] ?? ''}${o.department ? (dept[o.department] ?? o.department) : '工信局'}：${decision[o.decision] ?? o.decision}（${formatTime(o.at)}）`,
-    reasons: (o.reasons ?? []).map((r) => (where(r) ? `【${where(r)}】${r.message}` : r.message)),
+    reasons: (o.reasons ?? []).map((r) => reasonLine(r)),
   }));
 }

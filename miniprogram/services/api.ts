@@ -126,7 +126,8 @@ export const decideFiling = (id: string, decision: keyof typeof FILING_DECISIONS
 export interface CountyOpinionInput {
   version: number;
   decision: 'approve' | 'return' | 'reject';
-  ratings: { effect: number; service: number };
+  /** With an approval only. */
+  ratings?: { effect: number; service: number };
   reasons?: { field?: string; material?: string; message: string }[];
   internalNote?: string;
 }

@@ -9,6 +9,7 @@
 import type { EvaluationFacts, Failure, RuleId, Verdict, Warning, WarningId } from './facts';
 import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
+import { formatYuan } from '../glossary/money';
 import { isIndividualBusiness, regionOf } from './creditCode';
 import { CONTACT_TEXT, INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, POLICY_ID, SUBSIDY_CAP_FEN, SUBSIDY_RATE, YICHUN_REGION_PREFIX, parameterOn } from './parameters';
 
@@ -18,15 +19,6 @@ function requireFen(name: string, value: number): bigint {
     throw new RangeError(`${name} must be a non-negative safe integer of fen, got ${value}`);
   }
   return BigInt(value);
-}
-
-/** 12000000 → '120000元', 12000050 → '120000.50元'. Display only. */
-export function formatYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = BigInt(Math.abs(fen));
-  const yuan = abs / 100n;
-  const cents = abs % 100n;
-  return cents === 0n ? `${sign}${yuan}元` : `${sign}${yuan}.${cents.toString().padStart(2, '0')}元`;
 }
 
 export interface SubsidyAmount {

@@ -251,7 +251,7 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
     reasonGiven: (c) => (c.reason && c.reason.trim().length >= 2 ? null : '请写明原因和需要修改的内容，企业将看到这段文字'),
     ratingsGiven: (c) => (c.ratingsGiven ? null : '请对上云效果和服务商服务质量分别评分（1–5 分）'),
     settlementSigned: (c) =>
-      c.settlementSigned ? null : '云服务商尚未上传列有本申请的盖章兑付申请表（三（三）1），请待其上传后再审核通过',
+      c.settlementSigned ? null : '云服务商尚未上传列有本申请的盖章兑付申请表（细则三（三）1），请待其上传后再审核通过',
     settlementCurrent: (c) =>
       c.settlementChangedFigures.length === 0
         ? null

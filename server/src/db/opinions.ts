@@ -32,11 +32,28 @@ export async function countyRatingsOfProvider(
   tx: Tx,
   providerId: string,
 ): Promise<{ effect: number | null; service: number | null; n: number }[]> {
-  const rows: { rating_effect: number | string | null; rating_service: number | string | null; n: number | string }[] = await em(tx).query(
-    "SELECT o.rating_effect, o.rating_service, COUNT(*) AS n FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county' GROUP BY o.rating_effect, o.rating_service",
-    [providerId],
-  );
-  return rows.map((r) => ({ effect: numOrNull(r.rating_effect), service: numOrNull(r.rating_service), n: num(r.n) }));
+  return (await countyRatingsOfProviders(tx, [providerId])).map(({ effect, service, n }) => ({ effect, service, n }));
+}
+
+/** The same for several providers in one statement (the public registry lists them all). Approvals only (issue 14 item 10). */
+export async function countyRatingsOfProviders(
+  tx: Tx,
+  providerIds: readonly string[],
+): Promise<{ providerId: string; effect: number | null; service: number | null; n: number }[]> {
+  if (!providerIds.length) return [];
+  const rows: { provider_id: string; rating_effect: number | string | null; rating_service: number | string | null; n: number | string }[] =
+    await em(tx).query(
+      `SELECT a.provider_id, o.rating_effect, o.rating_service, COUNT(*) AS n FROM review_opinions o JOIN applications a ON a.id = o.application_id
+       WHERE a.provider_id IN (${providerIds.map(() => '?').join(', ')}) AND o.level = 'county' AND o.decision = 'approve'
+       GROUP BY a.provider_id, o.rating_effect, o.rating_service`,
+      [...providerIds],
+    );
+  return rows.map((r) => ({
+    providerId: r.provider_id,
+    effect: numOrNull(r.rating_effect),
+    service: numOrNull(r.rating_service),
+    n: num(r.n),
+  }));
 }
 
 /** The county departments' approving opinions on these applications, every round. */

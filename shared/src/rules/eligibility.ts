@@ -6,6 +6,7 @@
 import type { EvaluationFacts, Failure, RuleId, Verdict, Warning, WarningId } from './facts';
 import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
+import { formatYuan } from '../glossary/money';
 import { isIndividualBusiness, regionOf } from './creditCode';
 import {
   CONTACT_TEXT,
@@ -27,14 +28,8 @@ function requireFen(name: string, value: number): bigint {
   return BigInt(value);
 }
 
-/** 12000000 → '120000元', 12000050 → '120000.50元'. Display only. */
-export function formatYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = BigInt(Math.abs(fen));
-  const yuan = abs / 100n;
-  const cents = abs % 100n;
-  return cents === 0n ? `${sign}${yuan}元` : `${sign}${yuan}.${cents.toString().padStart(2, '0')}元`;
-}
+// The one money formatter (glossary/money.ts): rules' texts read as every other text, '120,000.00 元'.
+export { formatYuan } from '../glossary/money';
 
 export interface SubsidyAmount {
   /** min(ceil(base × rate), cap): what the policy pays before 就高不重复. */

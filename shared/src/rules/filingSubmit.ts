@@ -8,6 +8,8 @@
  * (contracts/providerFiling.ts) checks the form's shape and calls `filingSubmitProblems`.
  */
 
+import { cite } from '../glossary/clauses';
+
 // ---- the eight 备案材料 of 三（二） -------------------------------------------------------------------
 
 export interface FilingMaterial {
@@ -312,7 +314,7 @@ export function filingSubmitProblems(
   if (cases.length < MIN_CASES) {
     add(
       'application.cases',
-      `典型案例至少需要${MIN_CASES}例（三（二）4），${cases.length === 0 ? '目前还没有填写' : `目前只有${cases.length}例`}`,
+      `典型案例至少需要${MIN_CASES}例（细则三（二）4），${cases.length === 0 ? '目前还没有填写' : `目前只有${cases.length}例`}`,
     );
   }
   cases.forEach((item, index) => {
@@ -358,7 +360,7 @@ export function filingSubmitProblems(
   const offers = form.offers ?? {};
   const offerItems = offers.items ?? [];
   if (offerItems.length === 0) {
-    add('offers.items', '请至少填写1项针对伊春市企业的优惠政策（三（二）6）');
+    add('offers.items', '请至少填写1项针对伊春市企业的优惠政策（细则三（二）6）');
   }
   offerItems.forEach((offer, index) => {
     const at = `offers.items.${index}`;
@@ -379,7 +381,7 @@ export function filingSubmitProblems(
   // 三（二）5 产品或服务目录，包括功能简介和产品报价
   const catalogue = form.catalogue ?? [];
   if (catalogue.length === 0) {
-    add('catalogue', '产品或服务目录至少需要1项，包括功能简介和产品报价（三（二）5）');
+    add('catalogue', '产品或服务目录至少需要1项，包括功能简介和产品报价（细则三（二）5）');
   }
   catalogue.forEach((item, index) => {
     const at = `catalogue.${index}`;
@@ -397,7 +399,7 @@ export function filingSubmitProblems(
   const attached = new Set(attachedMaterialKinds);
   for (const material of FILING_MATERIALS) {
     if (material.requiredAtSubmit && !attached.has(material.kind)) {
-      add(`materials.${material.kind}`, `请上传${material.uploadName}（${material.clause}）`);
+      add(`materials.${material.kind}`, `请上传${material.uploadName}（${cite(material.clause)}）`);
     }
   }
 

@@ -1,4 +1,5 @@
-import { computeSubsidyAmount, formatYuan } from './eligibility';
+import { computeSubsidyAmount } from './eligibility';
+import { formatYuan } from '../glossary/money';
 
 /**
  * 核定金额: what city MIIT may fix as the amount to pay an application (三（五）市工信局审核 — DESIGN.md,
@@ -47,8 +48,7 @@ export function verifiedAmountFailure(
       kind: 'nothing-payable',
       message: '按现行政策计算的可补助金额为 0（合同金额、实际支付或其他补助不满足条件），不能核定通过，请退回或不予补助',
     };
-  if (verifiedFen === undefined)
-    return { kind: 'missing', message: `请填写核定金额 verifiedFen（单位：分），不超过可补助金额 ${formatYuan(payableFen)}` };
+  if (verifiedFen === undefined) return { kind: 'missing', message: `请填写核定金额，不超过可补助金额 ${formatYuan(payableFen)}` };
   if (verifiedFen <= 0) return { kind: 'not-positive', message: '核定金额须大于 0' };
   if (verifiedFen > payableFen)
     return {
@@ -56,7 +56,7 @@ export function verifiedAmountFailure(
       message: `核定金额 ${formatYuan(verifiedFen)} 高于按政策计算的可补助金额 ${formatYuan(payableFen)}，请核减`,
     };
   if (verifiedFen < payableFen && (!reason || reason.trim().length < 2))
-    return { kind: 'reason-missing', message: `核定金额低于可补助金额 ${formatYuan(payableFen)}，请写明核减原因 verifiedReason` };
+    return { kind: 'reason-missing', message: `核定金额低于可补助金额 ${formatYuan(payableFen)}，请写明核减原因` };
   return null;
 }
 

@@ -1,4 +1,5 @@
 import type { MachineDef } from './machine';
+import { formatYuan } from '../glossary/money';
 
 /**
  * A payment request paid through WeChat Pay (DESIGN.md "Paying the provider through the platform"),
@@ -206,7 +207,7 @@ export const paymentMachine: MachineDef<PaymentState, PaymentEvent, PaymentGuard
     amountsMatch: (c) => c.mismatch,
     noRefundPending: (c) => (c.refundPending ? '这笔款项还有一笔退款在处理中，请等它完成后再申请' : null),
     refundWithinPaid: (c) =>
-      c.refundFen <= c.amountFen - c.refundedFen ? null : `退款金额超过可退金额（${((c.amountFen - c.refundedFen) / 100).toFixed(2)} 元）`,
+      c.refundFen <= c.amountFen - c.refundedFen ? null : `退款金额超过可退金额（${formatYuan(c.amountFen - c.refundedFen)}）`,
     applicationOpenForPayments: (c) =>
       c.applicationState === 'draft' || c.applicationState === 'returned' ? null : '申请提交后不能再添加付款记录',
   },

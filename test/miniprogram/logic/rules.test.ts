@@ -38,6 +38,11 @@ describe('the county opinion form', () => {
     expect(countyOpinionProblem({ ...ok, decision: 'reject', reasons: [{ target: '', message: '好' }] })).toMatch(/写明原因/);
     expect(countyOpinionProblem(ok)).toBeNull();
   });
+  test('a return or a reject asks for no ratings: they go with an approval only (issue 14 item 10)', () => {
+    expect(countyOpinionProblem({ ...ok, effect: 0, service: 0 })).toBeNull();
+    expect(countyOpinionProblem({ ...ok, decision: 'reject', effect: 0, service: 0 })).toBeNull();
+    expect(countyOpinionProblem({ ...ok, decision: 'approve', effect: 0, service: 0 })).toMatch(/评分/);
+  });
   test('an approval needs no reason but both ratings', () => {
     expect(countyOpinionProblem({ ...ok, decision: 'approve', reasons: [] })).toBeNull();
     expect(countyOpinionProblem({ ...ok, decision: 'approve', effect: 0 })).toMatch(/评分/);

@@ -151,6 +151,8 @@ test('city MIIT decides a filing: the five conditions of 三（一） with their
 
   const page = await mp.open('pages/review/filing/filing', { id });
   expect(page.all('.condition')).toHaveLength(5);
+  // The provider's record of county ratings (issue 14 item 10), in words: none yet for a new filing.
+  expect(page.find('.rating-record').dom!.textContent).toContain('尚无县级审核评分');
   await page.tap('.material');
   expect(mp.wx.documents.at(-1)!.fileType).toBe('pdf');
   await page.change('.decision', 'approve');

@@ -146,6 +146,10 @@ test('the registry as the contract’s picker hands the provider back to the app
   const registry = await mp.open('pages/enterprise/providers/providers', { pick: '1' });
   expect(registry.all('.provider').length).toBeGreaterThan(0);
   expect(registry.text).toContain('伊春优惠');
+  // Each provider's record of county ratings, in words (issue 14 item 10).
+  expect(registry.find('.rating-record').dom!.textContent!.replace(/\s+/g, ' ')).toMatch(
+    /服务评价 (尚无县级审核评分|县级审核同意时评分 \d+ 次：)/,
+  );
   await registry.tap('.choose');
   expect(mp.wx.storage.get('apply.pickedProvider')).toMatchObject({ name: '黑龙江北疆云智科技有限公司' });
   expect(mp.wx.navigations.at(-1)!.kind).toBe('navigateBack');

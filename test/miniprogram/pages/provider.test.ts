@@ -68,7 +68,7 @@ test('the filing: checked as it is typed, saved as a draft, what is missing coun
   expect((again.data.form as { basic: { registeredCapitalFen: number } }).basic.registeredCapitalFen).toBe(1_200_500_000);
   await again.tap('.section-submit');
   expect((again.data.missing as unknown[]).length).toBeGreaterThan(20);
-  expect(again.text).toContain('请上传签字盖章后的备案申报书扫描件（三（二）1）');
+  expect(again.text).toContain('请上传签字盖章后的备案申报书扫描件（细则三（二）1）');
 });
 
 test('a complete filing: the Word file to stamp, the materials, submit; then a return with its reason', async () => {

@@ -118,10 +118,8 @@ test('a return without a reason is refused on the phone; with reasons it reaches
   expect(page.text).toContain('本部门审核意见（县工信）');
   const before = mp.wx.requests.length;
   await page.change('.decision', 'return');
-  page.find('.rating-effect').querySelectorAll('.rating__star')[3].dispatchEvent('tap');
-  page.find('.rating-service').querySelectorAll('.rating__star')[2].dispatchEvent('tap');
-  await page.settle();
-  expect([page.data.effect, page.data.service]).toEqual([4, 3]);
+  // A return rates nothing (issue 14 item 10): the stars are shown with an approval only.
+  expect(page.all('.rating-effect')).toHaveLength(0);
   await page.tap('.send-opinion');
   // Refused before it is sent: no opinion went to the server.
   expect(mp.wx.requests.slice(before).some((r) => r.path.endsWith('/opinion'))).toBe(false);
@@ -141,9 +139,9 @@ test('a return without a reason is refused on the phone; with reasons it reaches
   expect(sent.status).toBe(200);
   expect(sent.body).toMatchObject({
     decision: 'return',
-    ratings: { effect: 4, service: 3 },
     reasons: [{ material: '收付款凭证' }, { field: '付款记录' }],
   });
+  expect(sent.body).not.toHaveProperty('ratings');
   expect((await status(fresh.id)).status).toBe('returned');
 
   // The enterprise reads exactly what to fix, never the internal note.

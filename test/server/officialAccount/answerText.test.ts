@@ -79,7 +79,7 @@ describe('a full run', () => {
     expect(reparsed.ok).toBe(true);
     expect(evaluateEligibility(last.step.facts)).toEqual(evaluateEligibility(expected));
     expect(last.step.estimate).toMatchObject({ computedFen: 6_000_000, capped: false, payableFen: 6_000_000 });
-    expect(last.step.estimate.text).toContain('60000元');
+    expect(last.step.estimate.text).toContain('60,000.00 元');
   });
 
   test('typed values from a form are accepted too (booleans, integer fen)', () => {

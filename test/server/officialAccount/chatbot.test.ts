@@ -300,8 +300,8 @@ describe('official account chatbot', () => {
         if (i < answers.length - 1) expect([answer, reply]).toEqual([answer, expect.stringContaining(`第${i + 2}题`)]);
       }
       expect(reply).toContain('自测结果：符合申报条件');
-      expect(reply).toContain('预计可获补助：60000元');
-      expect(reply).toContain('合同金额 120000元，按50%计算可补助 60000元');
+      expect(reply).toContain('预计可获补助：60,000.00 元');
+      expect(reply).toContain('合同金额 120,000.00 元，按50%计算可补助 60,000.00 元');
       expect((await readFollower(t.db, 'oa-flow'))!.flow).toBeNull();
       // Over: the next message is a message, not an answer.
       expect(await say(t, 'oa-flow', '是')).toContain('回复下面的文字');
@@ -340,7 +340,7 @@ describe('official account chatbot', () => {
       for (const answer of answers) reply = await say(t, 'oa-erin', answer);
       expect(reply).toContain('自测结果：暂不符合申报条件');
       expect(reply).toContain('· 细则二（六）：');
-      expect(reply).toContain('合同金额 120000元，按50%计算可补助 60000元');
+      expect(reply).toContain('合同金额 120,000.00 元，按50%计算可补助 60,000.00 元');
       expect(reply).not.toContain('预计可获补助');
     });
 

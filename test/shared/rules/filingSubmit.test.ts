@@ -45,13 +45,13 @@ const cases: [string, (f: Form) => void, readonly string[], FilingIssue[]][] = [
     'two cases',
     (f) => f.application!.cases!.pop(),
     all,
-    [{ path: 'application.cases', message: '典型案例至少需要3例（三（二）4），目前只有2例' }],
+    [{ path: 'application.cases', message: '典型案例至少需要3例（细则三（二）4），目前只有2例' }],
   ],
   [
     'no case',
     (f) => (f.application!.cases = []),
     all,
-    [{ path: 'application.cases', message: '典型案例至少需要3例（三（二）4），目前还没有填写' }],
+    [{ path: 'application.cases', message: '典型案例至少需要3例（细则三（二）4），目前还没有填写' }],
   ],
   [
     'a case without its evidence',
@@ -73,7 +73,7 @@ const cases: [string, (f: Form) => void, readonly string[], FilingIssue[]][] = [
       `${m.clause} not uploaded`,
       () => undefined,
       without(kind),
-      [{ path: `materials.${kind}`, message: `请上传${m.uploadName}（${m.clause}）` }],
+      [{ path: `materials.${kind}`, message: `请上传${m.uploadName}（细则${m.clause}）` }],
     ];
   }),
   ['三（二）5 catalogue entered on the form, no file', () => undefined, without('catalogue'), []],
@@ -83,7 +83,7 @@ const cases: [string, (f: Form) => void, readonly string[], FilingIssue[]][] = [
     'an empty catalogue',
     (f) => (f.catalogue = []),
     all,
-    [{ path: 'catalogue', message: '产品或服务目录至少需要1项，包括功能简介和产品报价（三（二）5）' }],
+    [{ path: 'catalogue', message: '产品或服务目录至少需要1项，包括功能简介和产品报价（细则三（二）5）' }],
   ],
   [
     'a catalogue item without its price',
@@ -103,7 +103,7 @@ const cases: [string, (f: Form) => void, readonly string[], FilingIssue[]][] = [
     'no offer',
     (f) => (f.offers!.items = []),
     all,
-    [{ path: 'offers.items', message: '请至少填写1项针对伊春市企业的优惠政策（三（二）6）' }],
+    [{ path: 'offers.items', message: '请至少填写1项针对伊春市企业的优惠政策（细则三（二）6）' }],
   ],
   [
     'offers not pledged',

@@ -258,7 +258,7 @@ checkAgainstDesign(applicationMachine, {
     ratingsGiven: { ctx: { ratingsGiven: false }, reason: '请对上云效果和服务商服务质量分别评分（1–5 分）' },
     settlementSigned: {
       ctx: { settlementSigned: false },
-      reason: '云服务商尚未上传列有本申请的盖章兑付申请表（三（三）1），请待其上传后再审核通过',
+      reason: '云服务商尚未上传列有本申请的盖章兑付申请表（细则三（三）1），请待其上传后再审核通过',
     },
     // "Corrections after the fact": the contract or payments changed after the provider signed.
     settlementCurrent: {

@@ -23,6 +23,8 @@ interface CardView {
   functionsText: string;
   contactText: string;
   wechatPay: boolean;
+  /** The county ratings it received (issue 14 item 10), as the server words it. */
+  ratingText: string;
   catalogue: { id: string; name: string; description: string; priceText: string; yichunText: string; payText: string; buyable: boolean }[];
   offers: { title: string; description: string }[];
 }
@@ -37,6 +39,7 @@ function view(p: ProviderCard): CardView {
     functionsText: p.functions.map((f) => f.label).join('、'),
     contactText: p.contact ? [p.contact.name, p.contact.phone].filter(Boolean).join(' ') : '',
     wechatPay: p.wechatPay === true,
+    ratingText: p.ratingRecord.text,
     catalogue: p.catalogue.map((c) => ({
       id: c.id ?? '',
       // What the server charges: the Yichun price where there is one.

@@ -27,6 +27,7 @@ import type { ProviderFilingForm } from '../../../shared/contracts/providerFilin
 import { FILING_MATERIALS, filingSubmitProblems, type FilingIssue } from '../../../shared/rules/filingSubmit';
 import type { FilingEvent, FilingView, StoredFile } from '../../../shared/contracts/responses';
 import { showModal, showToast } from '../../../services/wxp';
+import { eventName, FILING_EVENT_NAMES } from '../../../shared/glossary/terms';
 
 type Widget = 'input' | 'textarea' | 'date' | 'choice' | 'multi' | 'bool';
 
@@ -261,7 +262,7 @@ Component(
                 event: `filing_${e.event}`,
                 from: e.from,
                 to: e.to,
-                toLabel: FILING_EVENT_TITLES[e.event] ?? e.to,
+                toLabel: eventName(e.event, FILING_EVENT_NAMES),
                 reason: e.reason,
                 at: e.at,
               })),
@@ -415,12 +416,3 @@ Component(
     },
   }),
 );
-
-const FILING_EVENT_TITLES: Record<string, string> = {
-  create: '开始填写备案申报书',
-  submit: '提交备案',
-  approve: '备案通过',
-  return: '市工信局退回修改',
-  reject: '不予备案',
-  revoke: '备案被撤销',
-};

@@ -18,6 +18,7 @@ import { cityOpinionProblem, countyOpinionProblem, DECISIONS, meaningfulReasons,
 import { isCity, isCounty } from '../../../logic/roles';
 import { timeline as timelineOf, type TimelineItem } from '../../../logic/timeline';
 import { APPLICATION_MATERIALS } from '../../../shared/contracts/application';
+import { MATERIAL_NAMES, reasonLine as glossaryReasonLine } from '../../../shared/glossary/terms';
 import { applicationLabels, type ApplicationState } from '../../../shared/workflow/application';
 import type { Role } from '../../../shared/contracts/roles';
 import type { CityDetail, CountyDetail, Flag, ReasonItem } from '../../../shared/contracts/responses';
@@ -39,7 +40,7 @@ const TARGETS: Target[] = [
   { label: '企业信息', type: 'field' },
 ];
 
-const KIND_LABELS: Record<string, string> = Object.fromEntries(APPLICATION_MATERIALS.map((m) => [m.kind, m.label]));
+const KIND_LABELS: Readonly<Record<string, string>> = MATERIAL_NAMES;
 const DEPARTMENTS: Record<string, string> = { miit: '工信', finance: '财政' };
 const DECISION_WORDS: Record<string, string> = { approve: '同意', return: '退回修改', reject: '不予补助' };
 
@@ -57,8 +58,7 @@ interface ReasonRow {
 }
 
 function reasonLine(r: ReasonItem): string {
-  const where = [r.material, r.field, r.path].filter((s): s is string => typeof s === 'string' && s.length > 0).join('，');
-  return where ? `【${where}】${r.message}` : r.message;
+  return glossaryReasonLine(r);
 }
 
 function newReason(n: number): ReasonRow {
@@ -198,7 +198,7 @@ Component(
                 id: m.id,
                 name: m.name,
                 mime: m.mime ?? '',
-                kindLabel: KIND_LABELS[m.kind] ?? m.kind,
+                kindLabel: KIND_LABELS[m.kind] ?? '其他材料',
                 viewerText: viewerFor(m.mime ?? m.name) === 'pdf' ? 'PDF' : '图片',
                 duplicate: (m.duplicateOf ?? []).length > 0,
               })),
@@ -208,7 +208,11 @@ Component(
             key: o.id,
             title: `第${o.round}轮 县${o.departmentLabel}：${o.decisionLabel}（${o.reviewerName ?? ''} ${formatTime(o.createdAt)}）`,
             lines: [
-              `上云效果：${o.ratings.effectLabel ?? ratingLabel(o.ratings.effect)}；服务商服务质量：${o.ratings.serviceLabel ?? ratingLabel(o.ratings.service)}`,
+              ...(o.ratings.effect !== null && o.ratings.service !== null
+                ? [
+                    `上云效果：${o.ratings.effectLabel ?? ratingLabel(o.ratings.effect)}；服务商服务质量：${o.ratings.serviceLabel ?? ratingLabel(o.ratings.service)}`,
+                  ]
+                : []),
               ...o.reasons.map(reasonLine),
               ...(o.internalNote ? [`内部备注：${o.internalNote}`] : []),
             ],
@@ -294,7 +298,7 @@ Component(
             id: m.id,
             name: m.name,
             mime: '',
-            kindLabel: KIND_LABELS[m.kind] ?? m.kind,
+            kindLabel: KIND_LABELS[m.kind] ?? '其他材料',
             viewerText: viewerFor(m.name) === 'pdf' ? 'PDF' : '图片',
             duplicate: false,
           })),
@@ -405,7 +409,7 @@ Component(
           const res = await api.countyOpinion(this.data.id, {
             version: this.data.version,
             decision: this.data.decision,
-            ratings: { effect: this.data.effect, service: this.data.service },
+            ...(this.data.decision === 'approve' ? { ratings: { effect: this.data.effect, service: this.data.service } } : {}),
             reasons: reasons.map((r) => {
               const type = TARGETS.find((t) => t.label === r.target)?.type;
               return {

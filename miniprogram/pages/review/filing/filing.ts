@@ -11,17 +11,9 @@ import { formatTime } from '../../../logic/format';
 import type { TimelineItem } from '../../../logic/timeline';
 import type { FilingChecklist } from '../../../shared/contracts/responses';
 import { showModal, showToast } from '../../../services/wxp';
+import { eventName, FILING_EVENT_NAMES } from '../../../shared/glossary/terms';
 
 type FilingDecision = 'approve' | 'return' | 'reject' | 'revoke';
-
-const TITLES: Record<string, string> = {
-  create: '开始填写',
-  submit: '提交备案',
-  approve: '备案通过',
-  return: '退回修改',
-  reject: '不予备案',
-  revoke: '撤销备案',
-};
 
 Component(
   page({
@@ -29,6 +21,8 @@ Component(
       id: '',
       version: 0,
       filing: { companyName: '', platformName: '', statusLabel: '', filingNo: '', approvedOn: '' },
+      // The provider's record of county ratings (issue 14 item 10), as the server words it.
+      ratingText: '',
       conditions: [] as {
         no: number;
         clause: string;
@@ -75,7 +69,7 @@ Component(
             .filter((e) => e.event !== 'save')
             .map((e, i, all) => ({
               key: String(e.seq),
-              title: TITLES[e.event] ?? e.event,
+              title: eventName(e.event, FILING_EVENT_NAMES),
               time: formatTime(e.at),
               note: e.reason ? `原因：${e.reason}` : '',
               current: i === all.length - 1,
@@ -96,6 +90,7 @@ Component(
             filingNo: f.filingNo ?? '',
             approvedOn: f.approvedOn ?? '',
           },
+          ratingText: c.ratingRecord.text,
           conditions: c.conditions.map((x) => ({
             no: x.no,
             clause: x.clause,

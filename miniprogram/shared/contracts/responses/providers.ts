@@ -397,6 +397,33 @@ export type FilingHistory = {
   }[];
 };
 
+// Written out from z.output<typeof ratingRecordSchema>.
+export type ProviderRatingRecord = {
+  effect: {
+    count: number;
+    average: number | null;
+    distribution: {
+      '1': number;
+      '2': number;
+      '3': number;
+      '4': number;
+      '5': number;
+    };
+  };
+  service: {
+    count: number;
+    average: number | null;
+    distribution: {
+      '1': number;
+      '2': number;
+      '3': number;
+      '4': number;
+      '5': number;
+    };
+  };
+  text: string;
+};
+
 // Written out from z.output<typeof filingChecklistSchema>.
 export type FilingChecklist = {
   filing: {
@@ -435,6 +462,31 @@ export type FilingChecklist = {
     label: string;
     name: string;
   }[];
+  ratingRecord: {
+    effect: {
+      count: number;
+      average: number | null;
+      distribution: {
+        '1': number;
+        '2': number;
+        '3': number;
+        '4': number;
+        '5': number;
+      };
+    };
+    service: {
+      count: number;
+      average: number | null;
+      distribution: {
+        '1': number;
+        '2': number;
+        '3': number;
+        '4': number;
+        '5': number;
+      };
+    };
+    text: string;
+  };
 };
 
 // Written out from z.output<typeof filingQueueSchema>.
@@ -493,6 +545,31 @@ export type ProviderCard = {
     phone: string | null;
     mobile: string | null;
   } | null;
+  ratingRecord: {
+    effect: {
+      count: number;
+      average: number | null;
+      distribution: {
+        '1': number;
+        '2': number;
+        '3': number;
+        '4': number;
+        '5': number;
+      };
+    };
+    service: {
+      count: number;
+      average: number | null;
+      distribution: {
+        '1': number;
+        '2': number;
+        '3': number;
+        '4': number;
+        '5': number;
+      };
+    };
+    text: string;
+  };
 };
 
 // Written out from z.output<typeof providerListSchema>.
@@ -533,6 +610,31 @@ export type ProviderList = {
       phone: string | null;
       mobile: string | null;
     } | null;
+    ratingRecord: {
+      effect: {
+        count: number;
+        average: number | null;
+        distribution: {
+          '1': number;
+          '2': number;
+          '3': number;
+          '4': number;
+          '5': number;
+        };
+      };
+      service: {
+        count: number;
+        average: number | null;
+        distribution: {
+          '1': number;
+          '2': number;
+          '3': number;
+          '4': number;
+          '5': number;
+        };
+      };
+      text: string;
+    };
   }[];
 };
 
@@ -574,6 +676,31 @@ export type ProviderDetail = {
       phone: string | null;
       mobile: string | null;
     } | null;
+    ratingRecord: {
+      effect: {
+        count: number;
+        average: number | null;
+        distribution: {
+          '1': number;
+          '2': number;
+          '3': number;
+          '4': number;
+          '5': number;
+        };
+      };
+      service: {
+        count: number;
+        average: number | null;
+        distribution: {
+          '1': number;
+          '2': number;
+          '3': number;
+          '4': number;
+          '5': number;
+        };
+      };
+      text: string;
+    };
     description: string | null;
     scenarios: string | null;
   };

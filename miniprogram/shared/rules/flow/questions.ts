@@ -11,7 +11,8 @@
 
 import type { RuleId } from '../facts';
 import { INDUSTRY_SECTIONS } from '../facts';
-import { formatYuan, ruleById } from '../eligibility';
+import { ruleById } from '../eligibility';
+import { formatYuan } from '../../glossary/money';
 import { CONTACT_TEXT, DEFAULT_EFFECTIVE_FROM, INDUSTRIAL_SECTIONS, POLICY_CONTACT, POLICY_ID, POLICY_TITLE, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, ratePercent, type PolicyId, type Rational } from '../parameters';
 
 // ---- question model ---------------------------------------------------------------------------------

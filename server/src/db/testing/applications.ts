@@ -60,8 +60,9 @@ export async function countyOpinionRatingsOfProvider(
   tx: Tx,
   providerId: string,
 ): Promise<{ ratingEffect: number; ratingService: number }[]> {
+  // Ratings are given with an approval only (issue 14 item 10): the record counts approvals.
   const rows: { rating_effect: number | string; rating_service: number | string }[] = await em(tx).query(
-    "SELECT o.rating_effect, o.rating_service FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county'",
+    "SELECT o.rating_effect, o.rating_service FROM review_opinions o JOIN applications a ON a.id = o.application_id WHERE a.provider_id = ? AND o.level = 'county' AND o.decision = 'approve'",
     [providerId],
   );
   return rows.map((r) => ({ ratingEffect: Number(r.rating_effect), ratingService: Number(r.rating_service) }));

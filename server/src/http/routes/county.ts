@@ -46,10 +46,13 @@ const opinionSchema = z
   .object({
     version,
     decision: z.enum(['approve', 'return', 'reject'], { error: '审核意见须为 approve（同意）、return（退回修改）或 reject（不予补助）' }),
-    ratings: z.object(
-      { effect: rating('上云效果'), service: rating('服务商服务质量') },
-      { error: '请对上云效果和服务商服务质量分别评分（1–5 分）' },
-    ),
+    // Ratings go with an approval only (issue 14 item 10): a return or a reject asks for none.
+    ratings: z
+      .object(
+        { effect: rating('上云效果'), service: rating('服务商服务质量') },
+        { error: '请对上云效果和服务商服务质量分别评分（1–5 分）' },
+      )
+      .optional(),
     reasons: z.array(reasonItem, { error: '修改意见须为列表' }).max(50, '意见最多 50 条').optional(),
     // Reviewers only; never shown to the enterprise. Blank means none.
     internalNote: z
@@ -60,6 +63,12 @@ const opinionSchema = z
       .transform((v) => (v ? v : undefined)),
   })
   .superRefine((v, ctx) => {
+    if (v.decision === 'approve' && !v.ratings)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ratings'],
+        message: '审核同意时，请对上云效果和服务商服务质量分别评分（1–5 分：差、较差、一般、良好、优秀）',
+      });
     // Reasons are what the enterprise reads: a return or a reject says what and why (三（四）审核意见).
     if (v.decision !== 'approve' && !(v.reasons && v.reasons.length))
       ctx.addIssue({

@@ -30,6 +30,7 @@ import { insertPayment, paidSum, paymentsOf, removeManualPayment } from '../../d
 import { ledgerEntries } from '../../db/ledger';
 import { opinionsOn } from '../../db/opinions';
 import { moveStageCount } from '../../db/applications/stageCounts';
+import { cite } from '../../../../shared/src/glossary/terms';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
 
@@ -59,7 +60,7 @@ export class DraftService {
       if (live) {
         const label = applicationMachine.states[live.status].labels.applicant;
         throw new ConflictError(
-          `${enterprise.name} 已有一份申请（${live.trackingNo ? `申报编号 ${live.trackingNo}，` : ''}${label}）。一户企业只能申领一次（二（六）），请继续办理那一份`,
+          `${enterprise.name} 已有一份申请（${live.trackingNo ? `申报编号 ${live.trackingNo}，` : ''}${label}）。一户企业只能申领一次（细则二（六）），请继续办理那一份`,
           'application_exists',
           [{ path: 'applicationId', message: live.id }],
         );
@@ -260,8 +261,8 @@ export class DraftService {
       const verdict = await applicationVerdict(tx, app, this.deps.now());
       if (!verdict.eligible) {
         throw new InvalidInputError(
-          `不符合申报条件：${verdict.failures.map((f) => `${f.clause} ${f.message}`).join('；')}`,
-          verdict.failures.map((f) => ({ path: `eligibility.${f.rule}`, message: `${f.clause}：${f.message}` })),
+          `不符合申报条件：${verdict.failures.map((f) => `${cite(f.clause)}：${f.message}`).join('；')}`,
+          verdict.failures.map((f) => ({ path: `eligibility.${f.rule}`, message: `${cite(f.clause)}：${f.message}` })),
         );
       }
       const outcome = await this.deps.engine.run(tx, id, {

@@ -19,6 +19,7 @@ import { appendEvent } from '../../db/applications/history';
 import { lockForTransition } from '../../db/applications/locking';
 import { providerOwnerId } from '../../db/providers';
 import { moveStageCount } from '../../db/applications/stageCounts';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 
 /** Columns a transition may set besides status, version and updated_at. */
 export type TransitionColumns = Partial<
@@ -219,7 +220,7 @@ export class ApplicationEngine {
                 ...base,
                 statusLabel: labels.reviewer,
                 contractNo: app.contractNo ?? '',
-                contractAmount: app.contractAmountFen === null ? '' : `${(app.contractAmountFen / 100).toFixed(2)} 元`,
+                contractAmount: app.contractAmountFen === null ? '' : `${formatYuan(app.contractAmountFen)}`,
               },
               channels: ['mp_subscribe', 'oa_template'],
             },

@@ -7,6 +7,7 @@ import {
   unverifiedPaymentCount,
 } from '../../db/applications/flags';
 import { providerFilingDates } from '../../db/providers';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 
 /**
  * What a reviewer should look at twice (issue: "the application on one screen ... with flags").
@@ -34,7 +35,7 @@ export async function applicationFlags(m: Tx, app: Application): Promise<Flag[]>
   if (app.contractAmountFen !== null && app.paidAmountFen !== null && app.paidAmountFen > 0 && app.paidAmountFen < app.contractAmountFen) {
     flags.push({
       code: 'paid_less_than_contract',
-      message: `实际支付 ${(app.paidAmountFen / 100).toFixed(2)} 元，少于合同金额 ${(app.contractAmountFen / 100).toFixed(2)} 元`,
+      message: `实际支付 ${formatYuan(app.paidAmountFen)}，少于合同金额 ${formatYuan(app.contractAmountFen)}`,
     });
   }
 
@@ -76,7 +77,7 @@ export async function applicationFlags(m: Tx, app: Application): Promise<Flag[]>
   if (refunded.length)
     flags.push({
       code: 'payment_refunded',
-      message: `服务商已退款 ${(refunded.reduce((s, r) => s + r.refundedFen, 0) / 100).toFixed(2)} 元，核验的实付金额已相应减少`,
+      message: `服务商已退款 ${formatYuan(refunded.reduce((s, r) => s + r.refundedFen, 0))}，核验的实付金额已相应减少`,
       refs: refunded.map((r) => r.id),
     });
   const problems = paid.filter((r) => r.problem);

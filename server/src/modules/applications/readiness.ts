@@ -14,6 +14,7 @@ import { APPLICATION_MATERIALS, type Declarations } from '../../../../shared/src
 import type { EligibilityFacts, Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { cite } from '../../../../shared/src/glossary/terms';
 
 export interface MissingItem {
   path: string;
@@ -69,17 +70,20 @@ export async function missingForSubmit(m: Tx, app: Application): Promise<Missing
   if (!app.providerId || !app.contractNo || !app.contractAmountFen || !app.contractSignedOn)
     out.push({ path: 'contract', message: '请填写合同信息：云服务商、合同编号、签订日期、服务期限、金额和服务内容' });
   if (!(app.facts as { declarations?: unknown } | null)?.declarations)
-    out.push({ path: 'declarations', message: '请逐项回答申报条件声明（二（一）至（五））并填写同一项目已获其他补助情况（四（二））' });
+    out.push({
+      path: 'declarations',
+      message: `请逐项回答申报条件声明（${cite('二（一）')}至（五））并填写同一项目已获其他补助情况（${cite('四（二）')}）`,
+    });
   if (!app.bankAccountName || !app.bankAccountNo || !app.bankName) out.push({ path: 'bank', message: '请填写接收补助的企业对公账户' });
   else if (app.bankAccountName !== enterprise.name)
     out.push({ path: 'bank.accountName', message: `补助只拨付到企业自己的账户：开户名称须为“${enterprise.name}”` });
-  if (!app.paidAmountFen) out.push({ path: 'payments', message: '请登记至少一笔付款（四：发生实际支出）' });
+  if (!app.paidAmountFen) out.push({ path: 'payments', message: `请登记至少一笔付款（${cite('二（四）')}：发生实际支出）` });
   const kinds = await currentFileKinds(m, 'application', app.id);
   // A payment made on the platform is its own receipt (issue 7): WeChat Pay's record stands for the voucher.
   const receiptOnPlatform = await hasVerifiedPlatformPayment(m, app.id);
   for (const mat of APPLICATION_MATERIALS) {
     if (mat.kind === 'payment_receipts' && receiptOnPlatform) continue;
-    if (!kinds.includes(mat.kind)) out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${mat.clause}）` });
+    if (!kinds.includes(mat.kind)) out.push({ path: `materials.${mat.kind}`, message: `请上传${mat.label}（${cite(mat.clause)}）` });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { ConflictError } from '../errors';
-import { formatYuan } from '../../../../shared/src/rules/eligibility';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 import type { ApplicationDeps } from '../applications/deps';
 import { isDuplicateKey } from '../../db/errors';
 import { findBudget, insertBudget, updateBudget, yearCommitment } from '../../db/budget';

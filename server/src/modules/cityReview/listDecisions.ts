@@ -2,7 +2,7 @@ import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { NotFoundError } from '../errors';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
-import { formatYuan } from '../../../../shared/src/rules/eligibility';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 import type { ApplicationDeps } from '../applications/deps';
 import { claimNoticeEndAnnouncement, findList, type SubsidyList } from '../../db/lists';
 import { checkListBudget } from './budget';

@@ -1,10 +1,10 @@
-import type { Database } from '../../db/database';
 import type { Tx } from '../../db/tx';
 import type { Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
 import { maskAccountNo } from '../../documents';
 import { countyName, type Role } from '../../../../shared/src/contracts/roles';
+import { reasonLine } from '../../../../shared/src/glossary/terms';
 import { applicationMachine, type ApplicationEvent, type ApplicationState } from '../../../../shared/src/workflow/application';
 import type { ApplicationDeps } from '../applications/deps';
 import type { TransitionColumns } from '../applications/engine';
@@ -19,7 +19,7 @@ import { countyQueuePage, countyStageCountsMatching } from '../../db/application
 import { historyOf } from '../../db/applications/history';
 import { actorNames } from '../../db/users';
 import { filesOf, holdersOfContents } from '../../db/files';
-import { countyOpinionsOfRound, countyRatingsOfProvider, insertOpinion, opinionsOn, type Opinion } from '../../db/opinions';
+import { countyOpinionsOfRound, insertOpinion, opinionsOn, type Opinion } from '../../db/opinions';
 import { findEnterprise } from '../../db/enterprises';
 import { pendingProfileChange } from '../../db/profileChanges';
 import { profileChangeView } from '../enterprises/profileChanges';
@@ -80,7 +80,8 @@ export interface ReasonInput {
 export interface OpinionInput {
   version: number;
   decision: Decision;
-  ratings: { effect: number; service: number };
+  /** 上云效果 and 服务商服务质量, 1–5: given with an approval only (issue 14 item 10); a return or reject rates nothing. */
+  ratings?: { effect: number; service: number };
   reasons?: ReasonInput[];
   internalNote?: string;
 }
@@ -96,10 +97,8 @@ export interface QueueQuery {
 
 /** The words the enterprise reads: each reason, with the field or material it names. */
 export function reasonText(reasons: readonly ReasonInput[] | undefined): string | null {
-  const parts = (reasons ?? []).map((r) => {
-    const where = [r.material, r.field].filter((s): s is string => !!s && s.trim().length > 0).join('，');
-    return where ? `【${where}】${r.message.trim()}` : r.message.trim();
-  });
+  // Codes a reviewer's tool may send (summary_evaluation, contract.amountFen) read by their Chinese names.
+  const parts = (reasons ?? []).map((r) => reasonLine(r));
   return parts.length ? parts.join('；') : null;
 }
 
@@ -312,7 +311,9 @@ export class CountyReview {
           : input.decision === 'reject'
             ? { lastReason: reason }
             : {};
-      const ratingsGiven = isRating(input.ratings.effect) && isRating(input.ratings.service);
+      // Ratings count toward the provider's record only with an approval: a return is not a verdict on the service.
+      const ratings = input.decision === 'approve' ? (input.ratings ?? null) : null;
+      const ratingsGiven = !!ratings && isRating(ratings.effect) && isRating(ratings.service);
       const out = await this.deps.engine.run(tx, app.id, {
         event: EVENT_OF[input.decision],
         auth,
@@ -326,7 +327,7 @@ export class CountyReview {
         columns,
         reason,
         internalNote: input.internalNote ?? null,
-        data: { department, round: app.round, decision: input.decision, ratings: input.ratings, reasons: input.reasons ?? [] },
+        data: { department, round: app.round, decision: input.decision, ratings, reasons: input.reasons ?? [] },
         actorRole: DEPARTMENT_ROLE[department],
       });
       const row: Opinion = {
@@ -338,8 +339,8 @@ export class CountyReview {
         reviewerId: auth.userId,
         decision: input.decision,
         reasons: (input.reasons ?? []).map((r) => ({ ...r })),
-        ratingEffect: input.ratings.effect,
-        ratingService: input.ratings.service,
+        ratingEffect: ratings?.effect ?? null,
+        ratingService: ratings?.service ?? null,
         internalNote: input.internalNote ?? null,
         createdAt: now,
       };
@@ -419,36 +420,5 @@ async function materialsOf(tx: Tx, applicationId: string) {
   });
 }
 
-export interface RatingStat {
-  count: number;
-  /** Mean to two decimals; null with no ratings yet. */
-  average: number | null;
-  /** How many opinions gave 1 … 5. */
-  distribution: Record<'1' | '2' | '3' | '4' | '5', number>;
-}
-
-/**
- * A provider's record of county ratings (DESIGN.md: 服务商服务质量 and 上云效果 ratings add up to its
- * record): every county opinion on an application naming it, every round and decision.
- */
-export async function providerRatingSummary(
-  db: Database,
-  providerId: string,
-): Promise<{ providerId: string; effect: RatingStat; service: RatingStat }> {
-  const rows = await db.read((tx) => countyRatingsOfProvider(tx, providerId));
-  const stat = (pick: (r: (typeof rows)[number]) => number | null): RatingStat => {
-    const distribution: RatingStat['distribution'] = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
-    let count = 0;
-    let sum = 0;
-    for (const r of rows) {
-      const v = pick(r);
-      if (v === null || !isRating(v)) continue;
-      const n = r.n;
-      distribution[String(v) as keyof RatingStat['distribution']] += n;
-      count += n;
-      sum += v * n;
-    }
-    return { count, average: count ? Math.round((sum / count) * 100) / 100 : null, distribution };
-  };
-  return { providerId, effect: stat((r) => r.effect), service: stat((r) => r.service) };
-}
+// The provider's record of these ratings: ../providers/ratingRecord.ts (shown on the filing review and in the registry).
+export { providerRatingSummary, type ProviderRatingSummary, type RatingStat } from '../providers/ratingRecord';

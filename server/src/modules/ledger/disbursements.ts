@@ -4,7 +4,7 @@ import { DomainError, ConflictError, InvalidInputError, NotFoundError } from '..
 import { newId } from '../../ids';
 import { LEDGER_KIND_LABELS, maskAccountNo, type LedgerInput } from '../../documents';
 import { compareDates, shanghaiDate } from '../../../../shared/src/rules/calendar';
-import { formatYuan } from '../../../../shared/src/rules/eligibility';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 import type { ApplicationDeps } from '../applications/deps';
 import { staleError } from '../applications/engine';
 import { isDuplicateKey } from '../../db/errors';
@@ -182,7 +182,7 @@ export class Disbursements {
           throw new ConflictError(`这份申请现在是“${reviewerLabel(app.status)}”，名单审批后才能拨付`, 'invalid_transition');
         if (input.amountFen !== app.verifiedFen) {
           throw new InvalidInputError(`拨付金额须等于核定金额 ${formatYuan(app.verifiedFen ?? 0)}`, [
-            { path: 'amountFen', message: `拨付金额须等于核定金额 ${app.verifiedFen ?? 0} 分` },
+            { path: 'amountFen', message: `拨付金额须等于核定金额 ${formatYuan(app.verifiedFen ?? 0)}` },
           ]);
         }
         const enterprise = await findEnterprise(tx, app.enterpriseId);

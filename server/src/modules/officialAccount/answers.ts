@@ -2,7 +2,8 @@ import type { Database } from '../../db/database';
 import { applicationProgressOfMember, type ApplicationProgress } from '../../db/applications/readers';
 import type { EligibilityService } from '../eligibility/eligibilityService';
 import type { Verdict } from '../../../../shared/src/contracts/eligibility';
-import { computeSubsidyAmount, formatYuan } from '../../../../shared/src/rules/eligibility';
+import { computeSubsidyAmount } from '../../../../shared/src/rules/eligibility';
+import { formatYuan, reasonWhere } from '../../../../shared/src/glossary';
 import type { SubsidyEstimate } from '../../../../shared/src/rules/flow/interpreter';
 import { APPLICATION_STATES, applicationMachine, type ApplicationState } from '../../../../shared/src/workflow/application';
 import * as T from './texts';
@@ -39,8 +40,8 @@ function reasonsText(json: string | null): string | null {
     if (typeof item !== 'object' || item === null) continue;
     const r = item as Record<string, unknown>;
     if (typeof r.message !== 'string' || r.message.trim() === '') continue;
-    const where = [r.material, r.field].filter((s): s is string => typeof s === 'string' && s.trim() !== '').join(T.WHERE_JOIN);
-    parts.push(T.reasonLine(where, r.message.trim()));
+    const text = (k: string) => (typeof r[k] === 'string' ? r[k] : null);
+    parts.push(T.reasonLine(reasonWhere({ material: text('material'), field: text('field'), path: text('path') }), r.message.trim()));
   }
   return parts.length ? parts.join(T.REASON_JOIN) : null;
 }

@@ -7,6 +7,7 @@ import { recordRefundAnswer } from './refunds';
 import { settleRefund } from './settle';
 import type { BillRow } from './tradeBill';
 import { queryAndSettle } from './wechatOrders';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 
 /**
  * One merchant's trade bill of one day against our records, both ways (issue 7, 5; issue 15, 1): payments
@@ -51,7 +52,7 @@ export async function compareBill(deps: PaymentDeps, accountId: string, billDate
       out.push({
         outTradeNo: b.outTradeNo,
         kind: 'missing_here',
-        message: `微信支付账单有一笔 ${(b.settlementFen / 100).toFixed(2)} 元的付款，平台没有对应的付款请求`,
+        message: `微信支付账单有一笔 ${formatYuan(b.settlementFen)}的付款，平台没有对应的付款请求`,
         ours: null,
         theirs: { ...b },
       });
@@ -74,7 +75,7 @@ export async function compareBill(deps: PaymentDeps, accountId: string, billDate
       out.push({
         outTradeNo: b.outTradeNo,
         kind: 'amount_mismatch',
-        message: `金额或微信支付单号不一致：平台 ${(ours.amountFen / 100).toFixed(2)} 元 ${ours.transactionId}，账单 ${(b.settlementFen / 100).toFixed(2)} 元 ${b.transactionId}`,
+        message: `金额或微信支付单号不一致：平台 ${formatYuan(ours.amountFen)} ${ours.transactionId}，账单 ${formatYuan(b.settlementFen)} ${b.transactionId}`,
         ours: { amountFen: ours.amountFen, transactionId: ours.transactionId },
         theirs: { ...b },
       });
@@ -85,7 +86,7 @@ export async function compareBill(deps: PaymentDeps, accountId: string, billDate
       out.push({
         outTradeNo: p.outTradeNo,
         kind: 'missing_there',
-        message: `平台记录 ${p.paidOn} 收到 ${(p.amountFen / 100).toFixed(2)} 元（${p.transactionId}），微信支付账单中没有`,
+        message: `平台记录 ${p.paidOn} 收到 ${formatYuan(p.amountFen)}（${p.transactionId}），微信支付账单中没有`,
         ours: { amountFen: p.amountFen, transactionId: p.transactionId },
         theirs: null,
       });
@@ -124,7 +125,7 @@ export async function compareBill(deps: PaymentDeps, accountId: string, billDate
       out.push({
         outTradeNo: b.outTradeNo,
         kind: 'refund_mismatch',
-        message: `退款 ${b.outRefundNo} 账单显示微信支付已受理（${(b.refundFen / 100).toFixed(2)} 元），平台记录为退款失败，请服务商在商户平台核对`,
+        message: `退款 ${b.outRefundNo} 账单显示微信支付已受理（${formatYuan(b.refundFen)}），平台记录为退款失败，请服务商在商户平台核对`,
         ours: { outRefundNo: ours.outRefundNo, status: ours.status },
         theirs: { ...b },
       });
@@ -132,7 +133,7 @@ export async function compareBill(deps: PaymentDeps, accountId: string, billDate
       out.push({
         outTradeNo: b.outTradeNo,
         kind: 'refund_mismatch',
-        message: `退款 ${b.outRefundNo} 金额不一致：平台 ${(ours.amountFen / 100).toFixed(2)} 元，账单 ${(b.refundFen / 100).toFixed(2)} 元`,
+        message: `退款 ${b.outRefundNo} 金额不一致：平台 ${formatYuan(ours.amountFen)}，账单 ${formatYuan(b.refundFen)}`,
         ours: { amountFen: ours.amountFen },
         theirs: { ...b },
       });
@@ -153,7 +154,7 @@ export async function compareBill(deps: PaymentDeps, accountId: string, billDate
     out.push({
       outTradeNo: r.outTradeNo,
       kind: 'refund_mismatch',
-      message: `平台记录的退款 ${r.outRefundNo}（${(r.amountFen / 100).toFixed(2)} 元）不在微信支付账单中`,
+      message: `平台记录的退款 ${r.outRefundNo}（${formatYuan(r.amountFen)}）不在微信支付账单中`,
       ours: { outRefundNo: r.outRefundNo, amountFen: r.amountFen },
       theirs: null,
     });

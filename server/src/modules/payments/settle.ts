@@ -7,7 +7,7 @@ import { appendEvent } from '../../db/applications/history';
 import { enqueueNotifications, holdersOf } from '../notifications/outbox';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { formatYuan } from '../../../../shared/src/rules/eligibility';
+import { formatYuan } from '../../../../shared/src/glossary/money';
 import { enterpriseMemberIds, findEnterprise } from '../../db/enterprises';
 import { findApplication } from '../../db/applications';
 import { providerName, providerOwnerId } from '../../db/providers';
@@ -317,7 +317,8 @@ async function reviewersOf(tx: Tx, status: string, countyCode: string): Promise<
 function mismatch(req: PaymentRequest, t: WechatTransaction): string | null {
   if (t.out_trade_no !== req.outTradeNo) return `微信支付报告的商户订单号 ${String(t.out_trade_no)} 与付款请求不符`;
   if (!t.transaction_id) return '微信支付报告缺少微信支付订单号';
-  if (t.amount?.total !== req.amountFen) return `微信支付报告的金额 ${String(t.amount?.total)} 分与付款请求的 ${req.amountFen} 分不符`;
+  if (t.amount?.total !== req.amountFen)
+    return `微信支付报告的金额 ${typeof t.amount?.total === 'number' && Number.isSafeInteger(t.amount.total) ? formatYuan(t.amount.total) : '（无）'}与付款请求的 ${formatYuan(req.amountFen)} 不符`;
   return null;
 }
 

@@ -34,6 +34,7 @@ import { transition } from '../../../../shared/src/workflow/machine';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { evidenceFields, materialLabel } from './conditions';
 import { confirmedConditionCount, FILING_CONDITIONS } from '../../../../shared/src/rules/filingConditions';
+import { ratingRecordOf } from './ratingRecord';
 
 /** Roles that review or administer may not also file as a provider: they would judge their own filing. */
 export const REVIEWER_ROLES = ['city_miit', 'city_finance', 'county_miit', 'county_finance', 'admin'] as const;
@@ -172,8 +173,11 @@ export class FilingService {
     const filing = await this.db.read((tx) => findFiling(tx, id));
     if (!filing) throw new NotFoundError('没有这份备案申报');
     const files = await this.db.read((tx) => filesOf(tx, 'provider', id));
+    // The provider's record so far (issue 14 item 10): what the counties rated its service when they approved.
+    const rating = await this.db.read((tx) => ratingRecordOf(tx, id));
     return {
       filing: this.summary(filing),
+      ratingRecord: { effect: rating.effect, service: rating.service, text: rating.text },
       conditions: FILING_CONDITIONS.map((c) => ({
         no: c.no,
         clause: c.clause,

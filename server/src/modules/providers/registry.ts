@@ -6,6 +6,7 @@ import { maskPhone } from '../../logger';
 import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { keepsRevokedProvider } from '../../../../shared/src/rules/eligibility';
+import { ratingRecordsOf, type ProviderRatingSummary } from './ratingRecord';
 
 /**
  * The public registry of filed providers (三（二）5 catalogue with prices, 6 Yichun offers), from
@@ -30,7 +31,14 @@ export class ProviderRegistry {
       );
     }
     const accepting = await this.acceptingWechatPay();
-    return items.map((f) => this.card(f, accepting.has(f.id)));
+    // Each provider's record of county ratings (issue 14 item 10), all in one statement.
+    const ratings = await this.db.read((tx) =>
+      ratingRecordsOf(
+        tx,
+        items.map((f) => f.id),
+      ),
+    );
+    return items.map((f) => this.card(f, accepting.has(f.id), ratings.get(f.id)!));
   }
 
   /** Providers whose linked merchant account takes payment on the platform (issue 7). */
@@ -41,14 +49,15 @@ export class ProviderRegistry {
   async detail(id: string) {
     const filing = await this.db.read((tx) => findFiling(tx, id));
     if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) throw new NotFoundError('没有这家已备案的云服务商');
+    const ratings = await this.db.read((tx) => ratingRecordsOf(tx, [filing.id]));
     return {
-      ...this.card(filing, (await this.acceptingWechatPay()).has(filing.id)),
+      ...this.card(filing, (await this.acceptingWechatPay()).has(filing.id), ratings.get(filing.id)!),
       description: filing.form.basic?.introduction ?? null,
       scenarios: filing.form.application?.scenarios ?? null,
     };
   }
 
-  private card(f: Filing, wechatPay: boolean) {
+  private card(f: Filing, wechatPay: boolean, rating: ProviderRatingSummary) {
     const today = todayInShanghai(new Date(this.now()));
     const form: ProviderFilingForm = f.form;
     const contact = form.basic?.contact;
@@ -78,6 +87,7 @@ export class ProviderRegistry {
         .map((o) => ({ id: o.id, title: o.title, description: o.description, validFrom: o.validFrom ?? null, validTo: o.validTo ?? null })),
       // Lists mask personal data: a business landline shows whole, a mobile only in part.
       contact: contact ? { name: contact.name ?? null, phone: contact.phone ?? null, mobile: maskPhone(contact.mobile ?? null) } : null,
+      ratingRecord: { effect: rating.effect, service: rating.service, text: rating.text },
     };
   }
 }

@@ -47,6 +47,21 @@ export const filingEventSchema = z
   .meta({ id: 'FilingEvent' });
 export const filingHistorySchema = z.strictObject({ items: z.array(filingEventSchema) }).meta({ id: 'FilingHistory' });
 
+/** A provider's record of county ratings (上云效果, 服务商服务质量; 1–5), from the county approvals naming it. */
+const ratingStatSchema = z.strictObject({
+  count,
+  average: z.number().nullable().describe('平均分，保留两位小数；尚无评分为 null'),
+  distribution: z.strictObject({ '1': count, '2': count, '3': count, '4': count, '5': count }),
+});
+export const ratingRecordSchema = z
+  .strictObject({
+    effect: ratingStatSchema,
+    service: ratingStatSchema,
+    text: z.string().describe('给人看的评价概况，如“县级审核同意时评分 3 次：上云效果平均 4.33 分（良好），……”'),
+  })
+  .meta({ id: 'ProviderRatingRecord' });
+export type RatingRecord = z.infer<typeof ratingRecordSchema>;
+
 export const filingChecklistSchema = z
   .strictObject({
     filing: filingSummarySchema,
@@ -66,6 +81,7 @@ export const filingChecklistSchema = z
       }),
     ),
     otherMaterials: z.array(z.strictObject({ id: idField, kind: z.string(), label: z.string(), name: z.string() })),
+    ratingRecord: ratingRecordSchema.describe('服务商在县级审核中得到的评分（issue 14 第 10 项）'),
   })
   .meta({ id: 'FilingChecklist' });
 export type FilingChecklist = z.infer<typeof filingChecklistSchema>;
@@ -114,6 +130,7 @@ export const providerCardSchema = z
       }),
     ),
     contact: z.strictObject({ name: z.string().nullable(), phone: z.string().nullable(), mobile: z.string().nullable() }).nullable(),
+    ratingRecord: ratingRecordSchema,
   })
   .meta({ id: 'ProviderCard' });
 export type ProviderCard = z.infer<typeof providerCardSchema>;

@@ -12,14 +12,8 @@ import type { EvaluationFacts } from '../facts';
 import { INDUSTRY_SECTIONS, RULE_IDS, isIndustrySection, type RuleId } from '../facts';
 import { isCalendarDate } from '../calendar';
 import { isIndividualBusiness, normalizeCreditCode } from '../creditCode';
-import {
-  coveredByOtherSubsidies,
-  computeSubsidyAmount,
-  establishedLongEnough,
-  filingProblem,
-  formatYuan,
-  qualifyingDate,
-} from '../eligibility';
+import { coveredByOtherSubsidies, computeSubsidyAmount, establishedLongEnough, filingProblem, qualifyingDate } from '../eligibility';
+import { formatYuan } from '../../glossary/money';
 import { CONTACT_TEXT, DEFAULT_EFFECTIVE_FROM, POLICY_ID, SUBSIDY_CAP_FEN, parameterOn, type PolicyId } from '../parameters';
 import { QUESTIONS, questionById, type AnswerValue, type FactPath, type FlowQuestion, type StopWhen } from './questions';
 

@@ -8,7 +8,8 @@
 
 import type { RuleId } from '../facts';
 import { INDUSTRY_SECTIONS } from '../facts';
-import { formatYuan, ruleById } from '../eligibility';
+import { ruleById } from '../eligibility';
+import { formatYuan } from '../../glossary/money';
 import {
   CONTACT_TEXT,
   DEFAULT_EFFECTIVE_FROM,

@@ -93,7 +93,7 @@ describe('budget (年度预算) and the over-budget warning', () => {
       remainingFen: -2_000_000,
       exceedsByFen: 2_000_000,
     });
-    expect(draft.budgetWarning).toMatch(/超出.*20000元/);
+    expect(draft.budgetWarning).toMatch(/超出.*20,000.00 元/);
     const budget = await c.t.http.get(`/api/v1/city/budgets/${year}`).set(bearer(c.finance.token));
     expect(budget.body.budget).toMatchObject({ committedFen: 12_000_000, remainingFen: -2_000_000 });
 

@@ -98,7 +98,7 @@ describe('the proposed list, driven by its machine', () => {
     );
     const over = await post(`/api/v1/city/lists/${listId}/approve`, { version }, c.finance2.token);
     expect([over.status, over.body.error.code]).toEqual([409, 'over_budget']);
-    expect(over.body.error.details).toEqual([{ path: 'acknowledgeOverBudget', message: '超出预算 20000元' }]);
+    expect(over.body.error.details).toEqual([{ path: 'acknowledgeOverBudget', message: '超出预算 20,000.00 元' }]);
 
     const approved = await post(`/api/v1/city/lists/${listId}/approve`, { version, acknowledgeOverBudget: true }, c.finance2.token);
     expect(approved.status).toBe(200);

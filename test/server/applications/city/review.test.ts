@@ -24,7 +24,7 @@ describe('city review (市工信局审核、核定金额)', () => {
     const app = await c.seed('reported', { subsidyFen: 9_000_000 });
     const above = await opinion(app.id, { version: 1, decision: 'approve', verifiedFen: 6_000_001 });
     expect(above.status).toBe(400);
-    expect(above.body.error.details[0]).toMatchObject({ path: 'verifiedFen', message: expect.stringContaining('60000元') });
+    expect(above.body.error.details[0]).toMatchObject({ path: 'verifiedFen', message: expect.stringContaining('60,000.00 元') });
     const stale = await opinion(app.id, { version: 1, decision: 'approve', verifiedFen: 9_000_000, verifiedReason: '按申报金额' });
     expect(stale.status).toBe(400);
 

@@ -220,7 +220,7 @@ describe('stopFor: the answers that rule the applicant out, on their clause', ()
       { contractAmountFen: 12_000_000 },
       ASOF,
       ['no-double-subsidy', '四（二）'],
-      '本补助按合同可补 60000元，其他政策已补助 60000元，按“就高不重复”原则（细则四（二））无差额可补。',
+      '本补助按合同可补 60,000.00 元，其他政策已补助 60,000.00 元，按“就高不重复”原则（细则四（二））无差额可补。',
     ],
     ['四（二） other subsidies one fen less', 'otherSubsidiesFen', 5_999_999, { contractAmountFen: 12_000_000 }, ASOF, null, null],
     [
@@ -230,7 +230,7 @@ describe('stopFor: the answers that rule the applicant out, on their clause', ()
       { contractAmountFen: 30_000_000 },
       ASOF,
       ['no-double-subsidy', '四（二）'],
-      /本补助按合同可补 100000元/,
+      /本补助按合同可补 100,000.00 元/,
     ],
     ['四（二） no other subsidy', 'otherSubsidiesFen', 0, { contractAmountFen: 12_000_000 }, ASOF, null, null],
   ];
