@@ -11,6 +11,7 @@ import { AccountChanges1764545000000 } from './1764545000000-AccountChanges';
 import { LedgerConfirmations1764546000000 } from './1764546000000-LedgerConfirmations';
 import { ProfileChanges1764547000000 } from './1764547000000-ProfileChanges';
 import { SettlementPaidAmount1764550000000 } from './1764550000000-SettlementPaidAmount';
+import { Rounds1764660000000 } from './1764660000000-Rounds';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   LedgerConfirmations1764546000000,
   ProfileChanges1764547000000,
   SettlementPaidAmount1764550000000,
+  Rounds1764660000000,
 ];

@@ -19,6 +19,8 @@ import { appendEvent } from '../../db/applications/history';
 import { lockForTransition } from '../../db/applications/locking';
 import { providerOwnerId } from '../../db/providers';
 import { moveStageCount } from '../../db/applications/stageCounts';
+import { roundById } from '../rounds/rounds';
+import { defaultCorrectionDueOn } from '../../../../shared/src/workflow/rounds';
 
 /** Columns a transition may set besides status, version and updated_at. */
 export type TransitionColumns = Partial<
@@ -39,6 +41,8 @@ export type TransitionColumns = Partial<
     | 'paidAmountFen'
     | 'facts'
     | 'round'
+    | 'roundId'
+    | 'correctionDueOn'
   >
 >;
 
@@ -85,6 +89,8 @@ export class ApplicationEngine {
   constructor(
     private readonly audit: AuditTrail,
     private readonly now: () => number = Date.now,
+    /** OVERDUE_DAYS: the year's first round's deadlines before city MIIT has written it. */
+    private readonly overdueDays: Partial<Record<ApplicationState, number>> = {},
   ) {}
 
   /**
@@ -134,6 +140,11 @@ export class ApplicationEngine {
       columns.trackingNo = await nextTrackingNumber(tx, year);
     }
     if (decided.effects.includes('startNewRound')) columns.round = app.round + 1;
+    if (decided.to === 'returned' && columns.correctionDueOn === undefined) {
+      // Issue 18: a correction is accepted after the round's window until its own deadline, set on the return.
+      const round = app.roundId ? await roundById(tx, app.roundId, this.overdueDays) : null;
+      columns.correctionDueOn = defaultCorrectionDueOn(round, todayInShanghai(new Date(now)));
+    }
     if (!(await lockForTransition(tx, app, decided.to, columns, now))) throw staleError();
     await moveStageCount(tx, app.countyCode, app.status, decided.to);
     const after = (await findApplication(tx, app.id))!;
