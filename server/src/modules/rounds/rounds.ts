@@ -136,7 +136,7 @@ export class RoundService {
 
   /** The open round today and the next one: for the home page and the chatbot. */
   async current(): Promise<{ open: RoundView | null; next: RoundView | null }> {
-    const rounds = await this.deps.db.transaction((tx) => this.roundsIn(tx));
+    const rounds = await this.deps.db.read((tx) => this.roundsIn(tx));
     const today = this.today();
     const open = roundOpenOn(rounds, today);
     const next = nextRound(rounds, today);
