@@ -50,6 +50,7 @@ export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
     QUEUE,
     { title: '服务商备案审核', desc: '核对三（一）五项条件后作出决定', url: '/pages/review/queue/queue?tab=filings' },
     { title: '拟补贴名单', desc: '起草名单、公示、处理异议', url: '/pages/city/lists/lists' },
+    { title: '申报批次', desc: '开启、关闭申报批次，设定截止日期', url: '/pages/city/rounds/rounds' },
     { title: '拨付台账', desc: '已拨付的补助', url: '/pages/city/ledger/ledger' },
     CITY_PAYMENTS,
   ],

@@ -173,6 +173,18 @@ export const cityOpinion = (id: string, body: CityOpinionInput) => call(ROUTES.c
 export const budget = (year: number) => call(ROUTES.budget, { params: { year: String(year) } });
 export const setBudget = (year: number, budgetFen: number, version: number | null) =>
   call(ROUTES.setBudget, { params: { year: String(year) }, body: version === null ? { budgetFen } : { budgetFen, version } });
+export const currentRound = () => call(ROUTES.currentRound, { quiet: true });
+export const rounds = () => call(ROUTES.rounds);
+export const openRound = (body: {
+  year: number;
+  number: number;
+  opensOn: string;
+  closesOn: string;
+  countyDeadline: string;
+  cityDeadline: string;
+  notice: string;
+}) => call(ROUTES.openRound, { body });
+export const closeRound = (id: string, version: number) => call(ROUTES.closeRound, { params: { id }, body: { version } });
 export const createList = (year: number, applicationIds: string[]) => call(ROUTES.createList, { body: { year, applicationIds } });
 export const lists = (query: { year?: number; status?: string } = {}) => call(ROUTES.lists, { query });
 export const list = (id: string) => call(ROUTES.list, { params: { id } });

@@ -54,6 +54,9 @@ import { ProfileChangeService } from './modules/enterprises/profileChanges';
 import { providerDeskRoutes } from './http/routes/providerDesk';
 import { countyRoutes } from './http/routes/county';
 import { cityRoutes } from './http/routes/city';
+import { roundRoutes } from './http/routes/rounds';
+import { RoundService } from './modules/rounds/rounds';
+import { RoundReminders } from './modules/rounds/reminders';
 import { accountChangeRoutes } from './http/routes/accountChanges';
 import { notificationRoutes } from './http/routes/notifications';
 import { paymentRoutes } from './http/routes/payments';
@@ -111,6 +114,8 @@ export interface Services {
   inbox: Inbox;
   preferences: NotificationPreferences;
   chatbot: Chatbot;
+  rounds: RoundService;
+  roundReminders: RoundReminders;
   bindingCodes: BindingCodes;
   merchants: MerchantAccounts;
   payments: PaymentService;
@@ -122,7 +127,7 @@ export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? Date.now;
   const { config, db } = deps;
   const audit = new AuditTrail(config.auditKey, now);
-  const engine = new ApplicationEngine(audit, now);
+  const engine = new ApplicationEngine(audit, now, config.overdueDays);
   const payApiBase =
     deps.wechatPay?.apiBase ??
     (() => {
@@ -157,6 +162,7 @@ export function createServices(deps: AppDeps): Services {
   files.registerOwnerType(SETTLEMENT_OWNER_TYPE, settlementFileOwner(db));
   const applications: ApplicationDeps = { db, audit, engine, files, now, overdueDays: config.overdueDays };
   const eligibility = new EligibilityService(db, config, now);
+  const rounds = new RoundService(applications);
   return {
     audit,
     health: new HealthCheck(db),
@@ -177,6 +183,8 @@ export function createServices(deps: AppDeps): Services {
     countyReview: new CountyReview(applications),
     jointReports: new JointReports(applications),
     cityReview: new CityReview(applications),
+    rounds,
+    roundReminders: new RoundReminders({ db, now, rounds, logger: deps.logger }),
     budgets: new Budgets(applications),
     subsidyLists: new SubsidyLists(applications),
     disbursements: new Disbursements(applications),
@@ -226,6 +234,7 @@ export function createApp(deps: AppDeps): { app: Koa<AppState>; routes: RouteTab
   providerDeskRoutes(routes, services);
   countyRoutes(routes, services);
   cityRoutes(routes, services);
+  roundRoutes(routes, services.rounds);
   accountChangeRoutes(routes, services.accountChanges);
   notificationRoutes(routes, services);
   paymentRoutes(routes, services);

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { createWechatClients } from './wechat/clients';
 import { startOutboxWorker } from './modules/notifications/worker';
 import { startPaymentJobs } from './modules/payments/jobs';
+import { remindOnTimer } from './modules/rounds/reminders';
 import { Metrics } from './metrics';
 import { connectRedis, redisReady } from './redis';
 import { startMetricsServer } from './http/metrics';
@@ -85,6 +86,7 @@ export async function start(config: Config): Promise<Running> {
       onOutcome: (channel, result) => metrics.sends.inc({ channel, result }),
     }),
     sweepTempOnTimer(storage, logger),
+    remindOnTimer(services.roundReminders, logger),
   ];
 
   // Koa's own listen(), with one door in front: once stopping, a request that still arrives on an open

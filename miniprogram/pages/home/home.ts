@@ -138,6 +138,7 @@ Component(
       policyTitle: POLICY_TITLE,
       paysText: '',
       capText: '',
+      roundText: '',
       effectiveFrom: '',
       contact: { department: POLICY_CONTACT.department as string, phone: POLICY_CONTACT.phone as string },
       conditions: CONDITIONS,
@@ -162,7 +163,18 @@ Component(
         stopPullDownRefresh();
       },
       async load() {
-        const [policy, me] = await settleAll([api.policy(), refreshUser()] as const);
+        const [policy, me, round] = await settleAll([api.policy(), refreshUser(), api.currentRound()] as const);
+        if (round.ok) {
+          // Issue 18: the open round and its deadline, or the next window.
+          const { open, next } = round.value;
+          this.setData({
+            roundText: open
+              ? `${open.name}受理中：${open.opensOn} 至 ${open.closesOn}，请在 ${open.closesOn} 前提交`
+              : next
+                ? `现在不在申报时间内，下一批（${next.name}）：${next.opensOn} 至 ${next.closesOn}`
+                : '现在不在申报时间内，草稿可以先保存',
+          });
+        }
         if (policy.ok) {
           const p = policy.value;
           this.setData({

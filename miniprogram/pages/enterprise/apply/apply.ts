@@ -108,6 +108,8 @@ Component(
         files: [] as StoredFile[],
       })),
       subscribeIds: [] as string[],
+      // Asked once per visit: at the first save of a draft (the round's closing reminders need it, issue 18), else at submit.
+      consentAsked: false,
       providerTakesWechatPay: false,
       flow: null as FlowDescription | null,
       today: today(),
@@ -316,6 +318,7 @@ Component(
       },
 
       async onSaveContract() {
+        this.askConsent();
         const c = this.data.contract;
         const amount = parseYuan(c.amount, '合同金额');
         const problem = !c.providerId
@@ -429,6 +432,7 @@ Component(
       },
 
       async onSaveDeclarations() {
+        this.askConsent();
         const other = parseYuan(this.data.otherSubsidies || '0', '其他政策补助金额');
         if (!other.ok) {
           this.setData({ stepMessages: [other.message] });
@@ -456,6 +460,7 @@ Component(
       },
 
       async onSaveBank() {
+        this.askConsent();
         const b = this.data.bank;
         const problem =
           !b.accountName.trim() || !b.bankName.trim() || !b.accountNo.trim()
@@ -485,10 +490,17 @@ Component(
         await this.show(env);
       },
 
+      /** From a save's tap, before any wait: the consent to the progress messages that also carry the round's closing reminders. */
+      askConsent() {
+        if (this.data.consentAsked || !this.data.subscribeIds.length) return;
+        this.setData({ consentAsked: true });
+        void requestSubscribeMessage(this.data.subscribeIds);
+      },
+
       async onSubmit() {
         if (!this.data.editable || this.data.missing.length) return;
         // First, from the tap itself: the consent to progress messages (WeChat refuses it after an await).
-        await requestSubscribeMessage(this.data.subscribeIds);
+        if (!this.data.consentAsked) await requestSubscribeMessage(this.data.subscribeIds);
         try {
           const env = await api.submitApplication(this.data.id, this.data.version);
           this.setData({ submitProblems: [] });

@@ -12,6 +12,7 @@ import type { FileEnvelope, FileList } from './files';
 import type { BindingCode, BindingStatus, InboxPage, NotificationPreferences, ReadAllResult, ReadResult } from './notifications';
 import type { BillCheckResult, DiscrepancyList, DiscrepancyResolution, JsapiParams, MerchantAccountEnvelope, MyMerchantAccount, PaymentAttachment, PaymentEnvelope, PaymentList, PaymentMerchantList, SweepResult } from './payments';
 import type { FilingChecklist, FilingEnvelope, FilingHistory, FilingQueue, FilingWithMissing, ProviderDetail, ProviderList } from './providers';
+import type { CurrentRound, Round, RoundList } from './rounds';
 
 export * from './accountChanges';
 export * from './auth';
@@ -24,6 +25,7 @@ export * from './files';
 export * from './notifications';
 export * from './payments';
 export * from './providers';
+export * from './rounds';
 
 /** The 2xx JSON answer of each route, as docs/openapi.json declares it. */
 export interface Answers {
@@ -121,6 +123,11 @@ export interface Answers {
   'POST /api/v1/city/applications/:id/disbursements/:entryId/reverse': LedgerChange;
   'POST /api/v1/city/applications/:id/disbursements/:entryId/confirm': LedgerChange;
   'GET /api/v1/city/disbursements': LedgerPage;
+  'GET /api/v1/rounds/current': CurrentRound;
+  'GET /api/v1/city/rounds': RoundList;
+  'POST /api/v1/city/rounds': Round;
+  'PATCH /api/v1/city/rounds/:id': Round;
+  'POST /api/v1/city/rounds/:id/close': Round;
   'GET /api/v1/applications/:id/account-changes': AccountChangeList;
   'POST /api/v1/applications/:id/account-changes': AccountChangeEnvelope;
   'POST /api/v1/applications/:id/account-changes/:changeId/withdraw': AccountChangeEnvelope;

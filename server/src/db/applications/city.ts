@@ -50,6 +50,8 @@ export interface CityApplicationRow {
   verifiedFen: number | null;
   verifiedReason: string | null;
   listId: string | null;
+  /** The round (申报批次) it was submitted in. */
+  roundId: string | null;
   submittedAt: number | null;
   updatedAt: number;
 }
@@ -67,6 +69,7 @@ interface SummaryRow {
   verified_fen: number | string | null;
   verified_reason: string | null;
   list_id: string | null;
+  round_id: string | null;
   submitted_at: number | string | null;
   updated_at: number | string;
   enterprise_id: string;
@@ -92,12 +95,13 @@ function toRow(r: SummaryRow): CityApplicationRow {
     verifiedFen: numOrNull(r.verified_fen),
     verifiedReason: r.verified_reason,
     listId: r.list_id,
+    roundId: r.round_id ?? null,
     submittedAt: numOrNull(r.submitted_at),
     updatedAt: num(r.updated_at),
   };
 }
 
-const SUMMARY_SELECT = `SELECT a.id, a.tracking_no, a.status, a.version, a.county_code, a.contract_amount_fen, a.paid_amount_fen, a.other_subsidies_fen, a.subsidy_fen, a.verified_fen, a.verified_reason, a.list_id, a.submitted_at, a.updated_at,
+const SUMMARY_SELECT = `SELECT a.id, a.tracking_no, a.status, a.version, a.county_code, a.contract_amount_fen, a.paid_amount_fen, a.other_subsidies_fen, a.subsidy_fen, a.verified_fen, a.verified_reason, a.list_id, a.round_id, a.submitted_at, a.updated_at,
   e.id AS enterprise_id, e.name AS enterprise_name, e.credit_code AS credit_code, p.id AS provider_id, p.company_name AS provider_name
   FROM applications a JOIN enterprises e ON e.id = a.enterprise_id LEFT JOIN providers p ON p.id = a.provider_id`;
 

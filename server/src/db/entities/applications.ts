@@ -45,6 +45,10 @@ export interface ApplicationRow {
   lastReason: string | null;
   reportId: string | null;
   listId: string | null;
+  /** The round (申报批次) it was submitted in; null while a draft, and for applications from before rounds. */
+  roundId?: string | null;
+  /** After a return: the last day a correction is accepted, also after the round's window. */
+  correctionDueOn?: string | null;
 }
 export const ApplicationEntity = new EntitySchema<ApplicationRow>({
   name: 'Application',
@@ -84,6 +88,8 @@ export const ApplicationEntity = new EntitySchema<ApplicationRow>({
     lastReason: { ...col.text(), name: 'last_reason' },
     reportId: { ...col.ref(true), name: 'report_id' },
     listId: { ...col.ref(true), name: 'list_id' },
+    roundId: { ...col.ref(true), name: 'round_id' },
+    correctionDueOn: { ...col.date(), name: 'correction_due_on' },
   },
 });
 

@@ -22,6 +22,7 @@ export * from './jointReports';
 export * from './lists';
 export * from './ledger';
 export * from './common';
+export * from './rounds';
 
 import { UserEntity, UserRoleEntity, SessionEntity, InvitationEntity } from './users';
 import { EnterpriseEntity, EnterpriseMemberEntity, EnterpriseInvitationEntity, EnterpriseProfileChangeEntity } from './enterprises';
@@ -35,6 +36,7 @@ import { WechatTokenEntity, SequenceEntity } from './system';
 import { SettlementFormEntity, SettlementFormItemEntity } from './settlementForms';
 import { DocumentVersionEntity, JointReportEntity, JointReportItemEntity } from './jointReports';
 import { SubsidyListEntity, SubsidyListItemEntity, ListObjectionEntity, BudgetEntity } from './lists';
+import { RoundEntity, RoundReminderEntity } from './rounds';
 import { DisbursementEntity, AccountChangeEntity, LedgerConfirmationEntity } from './ledger';
 
 export const ENTITIES: EntitySchema[] = [
@@ -71,6 +73,8 @@ export const ENTITIES: EntitySchema[] = [
   EnterpriseInvitationEntity,
   StageCountEntity,
   EnterpriseProfileChangeEntity,
+  RoundEntity,
+  RoundReminderEntity,
   ...OFFICIAL_ACCOUNT_ENTITIES,
   ...NOTIFICATION_ENTITIES,
   ...WECHAT_PAY_ENTITIES,

@@ -13,6 +13,7 @@ import { ProfileChanges1764547000000 } from './1764547000000-ProfileChanges';
 import { SettlementPaidAmount1764550000000 } from './1764550000000-SettlementPaidAmount';
 import { NoticeEndAnnounced1764610000000 } from './1764610000000-NoticeEndAnnounced';
 import { InvitationName1764630000000 } from './1764630000000-InvitationName';
+import { Rounds1764660000000 } from './1764660000000-Rounds';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   SettlementPaidAmount1764550000000,
   NoticeEndAnnounced1764610000000,
   InvitationName1764630000000,
+  Rounds1764660000000,
 ];

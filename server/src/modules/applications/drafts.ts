@@ -31,6 +31,7 @@ import { ledgerEntries } from '../../db/ledger';
 import { opinionsOn } from '../../db/opinions';
 import { moveStageCount } from '../../db/applications/stageCounts';
 import { cite } from '../../../../shared/src/glossary/terms';
+import { RoundService } from '../rounds/rounds';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
 
@@ -46,9 +47,11 @@ export interface DraftInput {
  */
 export class DraftService {
   private readonly enterprises: EnterpriseService;
+  private readonly rounds: RoundService;
 
   constructor(private readonly deps: ApplicationDeps) {
     this.enterprises = new EnterpriseService(deps.db, deps.audit, deps.now);
+    this.rounds = new RoundService(deps);
   }
 
   /** 二（六）一户企业只能申领一次: one live application per credit code. */
@@ -256,6 +259,8 @@ export class DraftService {
     return this.deps.db.transaction(async (tx) => {
       const app = await this.ownApplication(tx, id, auth);
       const event: ApplicationEvent = app.status === 'returned' ? 'resubmit' : 'submit';
+      // Issue 18: only inside an open round's window; a correction until its own deadline.
+      const round = await this.rounds.roundForSubmission(tx, app);
       const missing = await missingForSubmit(tx, app);
       if (missing.length) throw new InvalidInputError(`还有 ${missing.length} 项需要补充，请补全后再提交`, missing);
       const verdict = await applicationVerdict(tx, app, this.deps.now());
@@ -277,8 +282,10 @@ export class DraftService {
           facts: { ...(app.facts ?? {}), verdictAtSubmit: verdict as unknown as JsonObject },
           contractChanged: false,
           lastReason: null,
+          roundId: round.id,
+          correctionDueOn: null,
         },
-        data: { subsidyFen: verdict.subsidyFen, warnings: verdict.warnings.map((w) => w.rule) },
+        data: { subsidyFen: verdict.subsidyFen, roundId: round.id, warnings: verdict.warnings.map((w) => w.rule) },
       });
       return this.view(tx, outcome.application);
     });

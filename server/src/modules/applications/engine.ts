@@ -20,6 +20,8 @@ import { lockForTransition } from '../../db/applications/locking';
 import { providerOwnerId } from '../../db/providers';
 import { moveStageCount } from '../../db/applications/stageCounts';
 import { formatYuan } from '../../../../shared/src/glossary/money';
+import { roundById } from '../rounds/rounds';
+import { defaultCorrectionDueOn } from '../../../../shared/src/workflow/rounds';
 
 /** Columns a transition may set besides status, version and updated_at. */
 export type TransitionColumns = Partial<
@@ -40,6 +42,8 @@ export type TransitionColumns = Partial<
     | 'paidAmountFen'
     | 'facts'
     | 'round'
+    | 'roundId'
+    | 'correctionDueOn'
   >
 >;
 
@@ -93,6 +97,8 @@ export class ApplicationEngine {
   constructor(
     private readonly audit: AuditTrail,
     private readonly now: () => number = Date.now,
+    /** OVERDUE_DAYS: the year's first round's deadlines before city MIIT has written it. */
+    private readonly overdueDays: Partial<Record<ApplicationState, number>> = {},
   ) {}
 
   /**
@@ -142,6 +148,11 @@ export class ApplicationEngine {
       columns.trackingNo = await nextTrackingNumber(tx, year);
     }
     if (decided.effects.includes('startNewRound')) columns.round = app.round + 1;
+    if (decided.to === 'returned' && columns.correctionDueOn === undefined) {
+      // Issue 18: a correction is accepted after the round's window until its own deadline, set on the return.
+      const round = app.roundId ? await roundById(tx, app.roundId, this.overdueDays) : null;
+      columns.correctionDueOn = defaultCorrectionDueOn(round, todayInShanghai(new Date(now)));
+    }
     if (!(await lockForTransition(tx, app, decided.to, columns, now))) throw staleError();
     await moveStageCount(tx, app.countyCode, app.status, decided.to);
     const after = (await findApplication(tx, app.id))!;

@@ -32,13 +32,16 @@ import { pendingProfileChange } from '../../db/profileChanges';
 import { profileChangeView } from '../enterprises/profileChanges';
 import { ledgerEntries } from '../../db/ledger';
 import { findList } from '../../db/lists';
+import { allRounds } from '../../db/rounds';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { pastRoundDeadline } from '../../../../shared/src/workflow/rounds';
 
 export { CITY_VISIBLE_STATES, type CityQueueFilter, type CityVisibleState };
 
 // ---- shared by the city modules ---------------------------------------------------------------------
 
 /** A city row as the city's screens and documents show it: with its stage's and county's names. */
-export type CityApplicationSummary = Omit<CityApplicationRow, 'status'> & {
+export type CityApplicationSummary = Omit<CityApplicationRow, 'status' | 'roundId'> & {
   status: string;
   statusLabel: string;
   countyName: string | null;
@@ -76,13 +79,14 @@ export async function summariesOf(tx: Tx, ids: readonly string[]): Promise<Map<s
 export async function cityQueue(
   tx: Tx,
   f: CityQueueFilter,
-): Promise<{ items: CityApplicationSummary[]; counts: Record<string, number>; next: string | null }> {
+): Promise<{ items: CityApplicationSummary[]; counts: Record<string, number>; next: string | null; roundOf: Map<string, string | null> }> {
   const page = await cityQueuePage(tx, f);
   const items = page.rows.map(toSummary);
   const last = items[items.length - 1];
   return {
     items,
     counts: page.counts,
+    roundOf: new Map(page.rows.map((r) => [r.id, r.roundId])),
     next: items.length === f.limit && last ? `${last.updatedAt}.${last.id}` : null,
   };
 }
@@ -113,15 +117,20 @@ export class CityReview {
   constructor(private readonly deps: ApplicationDeps) {}
 
   async queue(f: CityQueueFilter) {
-    const page = await this.deps.db.read((tx) => cityQueue(tx, f));
+    const [page, rounds] = await this.deps.db.read(async (tx) => [await cityQueue(tx, f), await allRounds(tx)] as const);
     const now = this.deps.now();
-    // The same limits as the county's queue (OVERDUE_DAYS).
+    const today = todayInShanghai(new Date(now));
+    const byId = new Map(rounds.map((r) => [r.id, r]));
+    // The same limits as the county's queue (OVERDUE_DAYS), and the round's deadline for the stage (issue 18).
+    const { roundOf, ...rest } = page;
     return {
-      ...page,
+      ...rest,
       items: page.items.map((i) => ({
         ...i,
         waitingDays: waitingDays(i.updatedAt, now),
-        overdue: isOverdue(i.status as ApplicationState, i.updatedAt, now, this.deps.overdueDays),
+        overdue:
+          isOverdue(i.status as ApplicationState, i.updatedAt, now, this.deps.overdueDays) ||
+          pastRoundDeadline(i.status as ApplicationState, byId.get(roundOf.get(i.id) ?? '') ?? null, today),
       })),
     };
   }

@@ -230,6 +230,8 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'enterprise.join_code_locked': { group: 'progress', mp: progressMp, oa: progressOa },
   'enterprise.profile_change_requested': reviewAlert,
   'enterprise.profile_change_decided': { group: 'progress', mp: progressMp, oa: progressOa },
+  // The reminder rides on the progress subscription the mini-program asks for when a draft is saved.
+  'round.reminder': { group: 'progress', mp: progressMp, oa: progressOa },
   'reviewer.digest': {
     group: 'digest',
     // 每日待办汇总: 待办概况 / 最久的一件 / 日期

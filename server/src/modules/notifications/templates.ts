@@ -121,6 +121,12 @@ export const TEMPLATES = {
     body: `您的上云补助申请（申报编号 ${p.trackingNo}）所在的 ${p.year} 年第 ${p.batchNo} 批拟补贴名单公示期已于 ${p.noticeEnd} 结束，等待市财政局审批名单。`,
     page: `pages/enterprise/application/application?id=${p.applicationId}`,
   }),
+  // Issue 18: an unsubmitted draft, 3 days and 1 day before its round's window closes (modules/rounds/reminders.ts).
+  'round.reminder': (p: Params): Rendered => ({
+    title: `申报将于 ${p.closesOn} 截止`,
+    body: `${p.enterpriseName} 的上云补助申请还是草稿，尚未提交。${p.roundName}的申报时间到 ${p.closesOn} 截止（还剩 ${p.daysLeft} 天），请补全材料后及时提交，逾期需等下一批。`,
+    page: `pages/enterprise/apply/apply?id=${p.applicationId}`,
+  }),
   // Reviewers: once a day, what waits for them and what is overdue (written by the outbox worker).
   'reviewer.digest': (p: Params): Rendered => ({
     title: `今日待办 ${p.waiting} 件${p.overdue !== '0' ? `，超期 ${p.overdue} 件` : ''}`,

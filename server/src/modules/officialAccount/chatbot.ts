@@ -47,6 +47,9 @@ import { closestTopic, parseCommand, type Command } from './commands';
 import { isDuplicateKey } from '../../db/errors';
 import { countAwaitingDepartment } from '../../db/applications/awaiting';
 import * as T from './texts';
+import { RoundService } from '../rounds/rounds';
+import { myRoundsAnswer, openRoundLine, roundAnswer, roundQuestion, type RoundQuestion } from './rounds';
+import { applicationRowsOfMember } from '../../db/applications';
 
 /**
  * The chatbot behind the official account. Handling a message is planned first — reads only,
@@ -97,7 +100,11 @@ export function dedupeKey(msg: InboundMessage): string {
 }
 
 export class Chatbot {
-  constructor(private readonly deps: ChatbotDeps) {}
+  private readonly rounds: RoundService;
+
+  constructor(private readonly deps: ChatbotDeps) {
+    this.rounds = new RoundService({ db: deps.db, audit: deps.audit, now: deps.now, overdueDays: deps.config.overdueDays });
+  }
 
   /**
    * Events that change nothing and want no answer (menu views, locations, template-send reports…) are
@@ -200,6 +207,9 @@ export class Chatbot {
       };
     }
 
+    // Issue 18: when to apply, the deadline, which round — dates no topic of texts.ts knows.
+    const asked = command === null ? roundQuestion(text) : null;
+    if (asked !== null) return this.planRound(msg, follower, asked);
     let plan: Plan;
     let fallback = false;
     if (command !== null) {
@@ -234,8 +244,12 @@ export class Chatbot {
     switch (command.kind) {
       case 'help':
         return { reply: T.HELP };
-      case 'topic':
-        return { reply: topicText(this.deps.eligibility, command.topic) };
+      case 'topic': {
+        const text = topicText(this.deps.eligibility, command.topic);
+        if (command.topic !== 'policy') return { reply: text };
+        const { open, next } = await this.rounds.current();
+        return { reply: `${text}\n${openRoundLine(open, next)}` };
+      }
       case 'progress':
         return this.planProgress(msg, follower, progress);
       case 'todo':
@@ -273,6 +287,22 @@ export class Chatbot {
           now,
         ),
     };
+  }
+
+  // ---- rounds (issue 18 item 2) -------------------------------------------------------------------------
+
+  private async planRound(msg: InboundMessage, follower: Follower | null, asked: RoundQuestion): Promise<Plan> {
+    const { open, next } = await this.rounds.current();
+    if (asked !== 'mine') return { reply: roundAnswer(asked, open, next) };
+    const who = await this.resolveUser(msg, follower);
+    if (who === null) return { reply: T.NOT_BOUND };
+    if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    const [apps, rounds] = await this.deps.db.read(
+      async (tx) => [await applicationRowsOfMember(tx, who.user.id), await this.rounds.roundsIn(tx)] as const,
+    );
+    const byId = new Map(rounds.map((r) => [r.id, r]));
+    const mine = apps.map((a) => ({ trackingNo: a.trackingNo, status: a.status, round: byId.get(a.roundId ?? '') ?? null }));
+    return { reply: myRoundsAnswer(mine, open), apply: who.link };
   }
 
   // ---- 进度 ------------------------------------------------------------------------------------------

@@ -1,0 +1,333 @@
+import { insertGrant } from '../../../server/src/db/users';
+import { findApplication } from '../../../server/src/db/applications';
+import { remindersOfRound } from '../../../server/src/db/rounds';
+import { notificationsMatching } from '../../../server/src/db/testing';
+import { startTestApp, type TestApp } from '../../helpers/testApp';
+import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
+import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
+import { todayInShanghai } from '../../../shared/src/rules/calendar';
+import type { ProviderRow } from '../../../server/src/db/testing';
+
+const DAY = 86_400_000;
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const DECLARATIONS = {
+  registeredInYichun: true,
+  independentLegalPerson: true,
+  industrial: true,
+  alignedWithIndustrialPolicy: true,
+  operatingNormally: true,
+  badCreditRecord: false,
+  seriousFiscalViolationWithin5Years: false,
+  dishonestyRecord: false,
+  firstPurchase: true,
+  otherSubsidiesFen: 0,
+};
+type User = { token: string; userId: string };
+
+/**
+ * Issue 18 item 1 over HTTP, on the real database: the round a new install starts with, city MIIT
+ * opening and closing rounds, submission only inside a window, a correction after the window within
+ * its deadline, overdue by the round's dates, and the reminders before a window closes, sent once.
+ */
+describe('application rounds (申报批次)', () => {
+  let t: TestApp;
+  const clock = { now: Date.now() };
+  const start = clock.now;
+  const dayFromStart = (days: number) => todayInShanghai(new Date(start + days * DAY));
+  const year = Number(dayFromStart(0).slice(0, 4));
+  let cityMiit: User, countyMiit: User, clerk: User, providerUser: User;
+  let provider: ProviderRow;
+  const county = '230717';
+  let defaultRound: { id: string; version: number };
+  let round2: { id: string; version: number; closesOn: string; countyDeadline: string };
+  let appId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: () => clock.now, env: { SESSION_TTL_HOURS: '720' } });
+    [cityMiit, countyMiit, clerk, providerUser] = await Promise.all(['r-city', 'r-county', 'r-clerk', 'r-provider'].map((n) => t.login(n)));
+    await t.grant(cityMiit.token, 'city_miit');
+    await t.grant(countyMiit.token, 'county_miit', county);
+    provider = await seedProvider(t.db, providerUser.userId);
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: '01RNDPROVIDERROLE000000000',
+        userId: providerUser.userId,
+        role: 'provider',
+        countyCode: null,
+        grantedBy: null,
+        invitationId: null,
+        createdAt: Date.now(),
+      }),
+    );
+  });
+  afterAll(() => t.close());
+
+  const version = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.version;
+
+  async function readyApplication(user: User, name: string): Promise<string> {
+    const reg = await t.http
+      .post('/api/v1/enterprises')
+      .set(bearer(user.token))
+      .send({
+        creditCode: creditCode(county),
+        name,
+        countyCode: county,
+        establishedOn: '2017-03-01',
+        industryCode: 'C',
+        legalRepresentative: '赵林',
+        address: '伊春市伊美区新兴路1号',
+        contactName: '钱会计',
+        contactPhone: '13904580002',
+      });
+    expect(reg.status).toBe(201);
+    const enterpriseId = reg.body.enterprise.id as string;
+    await t.http
+      .post(`/api/v1/files/enterprise/${enterpriseId}/business_license`)
+      .set(bearer(user.token))
+      .attach('file', PDF, '营业执照.pdf');
+    const verified = await t.http
+      .post(`/api/v1/county/enterprises/${enterpriseId}/decide`)
+      .set(bearer(countyMiit.token))
+      .send({ version: reg.body.enterprise.version, decision: 'verify' });
+    expect(verified.body.enterprise.status).toBe('verified');
+    const app = await t.http.post('/api/v1/applications').set(bearer(user.token)).send({ enterpriseId });
+    const id = app.body.application.id as string;
+    await t.http
+      .put(`/api/v1/applications/${id}`)
+      .set(bearer(user.token))
+      .send({
+        version: await version(id),
+        contract: {
+          providerId: provider.id,
+          contractNo: `RD-${Date.now()}`,
+          signedOn: '2023-09-01',
+          start: '2023-09-01',
+          end: '2024-08-31',
+          amountFen: 15_000_000,
+          services: 'MES云',
+        },
+        declarations: DECLARATIONS,
+        bank: { accountName: name, bankName: '中国农业银行伊春分行', accountNo: '08123456789012345' },
+      });
+    await t.http
+      .post(`/api/v1/applications/${id}/payments`)
+      .set(bearer(user.token))
+      .send({ version: await version(id), amountFen: 15_000_000, paidOn: '2023-09-05', method: 'bank_transfer', reference: 'NH-1' });
+    for (const m of APPLICATION_MATERIALS)
+      expect(
+        (
+          await t.http
+            .post(`/api/v1/files/application/${id}/${m.kind}`)
+            .set(bearer(user.token))
+            .attach('file', Buffer.concat([PDF, Buffer.from(`${id}${m.kind}`)]), `${m.label}.pdf`)
+        ).status,
+      ).toBe(201);
+    return id;
+  }
+
+  const submit = async (id: string) =>
+    t.http
+      .post(`/api/v1/applications/${id}/submit`)
+      .set(bearer(clerk.token))
+      .send({ version: await version(id) });
+
+  test('a new install has one open round: the whole year, deadlines from OVERDUE_DAYS; only city MIIT manages rounds', async () => {
+    const current = await t.http.get('/api/v1/rounds/current');
+    expect(current.status).toBe(200);
+    expect(current.body.open).toMatchObject({
+      year,
+      number: 1,
+      name: `${year}年第1批`,
+      opensOn: `${year}-01-01`,
+      closesOn: `${year}-12-31`,
+      countyDeadline: `${year + 1}-02-01`,
+      cityDeadline: `${year + 1}-02-16`,
+      acceptingToday: true,
+    });
+    const list = await t.http.get('/api/v1/city/rounds').set(bearer(cityMiit.token));
+    expect(list.status).toBe(200);
+    expect(list.body.rounds).toHaveLength(1);
+    defaultRound = list.body.rounds[0];
+    expect((await t.http.get('/api/v1/city/rounds').set(bearer(clerk.token))).status).toBe(403);
+    expect((await t.http.post('/api/v1/city/rounds').set(bearer(countyMiit.token)).send({})).status).toBe(403);
+  });
+
+  test('opening a round: Chinese refusals for wrong dates and an overlapping open window, nothing written', async () => {
+    const base = {
+      year,
+      number: 2,
+      opensOn: dayFromStart(10),
+      closesOn: dayFromStart(20),
+      countyDeadline: dayFromStart(40),
+      cityDeadline: dayFromStart(60),
+      notice: '第二批申报通知',
+    };
+    const backwards = await t.http
+      .post('/api/v1/city/rounds')
+      .set(bearer(cityMiit.token))
+      .send({ ...base, closesOn: dayFromStart(5) });
+    expect([backwards.status, backwards.body.error.message]).toEqual([400, expect.stringContaining('申报截止日期不能早于申报开始日期')]);
+    const early = await t.http
+      .post('/api/v1/city/rounds')
+      .set(bearer(cityMiit.token))
+      .send({ ...base, countyDeadline: dayFromStart(15) });
+    expect(early.body.error.message).toContain('县级审核截止日期须在申报截止日期之后');
+    const overlap = await t.http.post('/api/v1/city/rounds').set(bearer(cityMiit.token)).send(base);
+    expect([overlap.status, overlap.body.error.message]).toEqual([400, expect.stringContaining(`与正在进行的${year}年第1批`)]);
+    const badDate = await t.http
+      .post('/api/v1/city/rounds')
+      .set(bearer(cityMiit.token))
+      .send({ ...base, opensOn: '2026-13-01' });
+    expect(badDate.status).toBe(400);
+    expect(JSON.stringify(badDate.body.error)).toMatch(/申报开始日期须为 YYYY-MM-DD 格式的有效日期/);
+    expect((await t.http.get('/api/v1/city/rounds').set(bearer(cityMiit.token))).body.rounds).toHaveLength(1);
+
+    const closed = await t.http
+      .post(`/api/v1/city/rounds/${defaultRound.id}/close`)
+      .set(bearer(cityMiit.token))
+      .send({ version: defaultRound.version });
+    expect([closed.status, closed.body.status]).toEqual([200, 'closed']);
+    const again = await t.http
+      .post(`/api/v1/city/rounds/${defaultRound.id}/close`)
+      .set(bearer(cityMiit.token))
+      .send({ version: defaultRound.version });
+    expect(again.status).toBe(409);
+    const opened = await t.http.post('/api/v1/city/rounds').set(bearer(cityMiit.token)).send(base);
+    expect([opened.status, opened.body.name, opened.body.acceptingToday]).toEqual([201, `${year}年第2批`, false]);
+    // Edited: a shorter county review; the window stays.
+    const edited = await t.http
+      .patch(`/api/v1/city/rounds/${opened.body.id}`)
+      .set(bearer(cityMiit.token))
+      .send({ ...base, year: undefined, number: undefined, version: opened.body.version, countyDeadline: dayFromStart(25) });
+    expect([edited.status, edited.body.countyDeadline, edited.body.version]).toEqual([200, dayFromStart(25), 2]);
+    round2 = edited.body;
+  });
+
+  test('submission outside a window is refused with the next window’s dates; inside it is accepted and records its round', async () => {
+    appId = await readyApplication(clerk, '伊春批次木业有限公司');
+    const outside = await submit(appId);
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.message).toBe(
+      `现在不在申报时间内。下一批（${year}年第2批）的申报时间是 ${dayFromStart(10)} 至 ${dayFromStart(20)}，草稿可以先保存`,
+    );
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('draft');
+
+    clock.now = start + 10 * DAY;
+    const inside = await submit(appId);
+    expect([inside.status, inside.body.error?.message]).toEqual([200, undefined]);
+    const row = (await t.db.read((tx) => findApplication(tx, appId)))!;
+    expect([row.status, row.roundId]).toEqual(['provider_check', round2.id]);
+    const rounds = await t.http.get('/api/v1/city/rounds').set(bearer(cityMiit.token));
+    expect(rounds.body.rounds.find((r: { id: string }) => r.id === round2.id).applications).toBe(1);
+  });
+
+  test('a correction after the window is accepted until its deadline (set on the return, by default from the round)', async () => {
+    clock.now = start + 12 * DAY;
+    const disputed = await t.http
+      .post(`/api/v1/provider/applications/${appId}/dispute`)
+      .set(bearer(providerUser.token))
+      .send({ version: await version(appId), reason: '合同金额与实际不符，请核对' });
+    expect(disputed.status).toBe(200);
+    const returned = (await t.db.read((tx) => findApplication(tx, appId)))!;
+    // The county's deadline of the round (day 25) is later than ten days from the return (day 22).
+    expect([returned.status, returned.correctionDueOn]).toEqual(['returned', dayFromStart(25)]);
+
+    clock.now = start + 24 * DAY; // the window closed on day 20
+    const corrected = await submit(appId);
+    expect([corrected.status, corrected.body.error?.message]).toEqual([200, undefined]);
+    const after = (await t.db.read((tx) => findApplication(tx, appId)))!;
+    expect([after.status, after.roundId, after.correctionDueOn]).toEqual(['provider_check', round2.id, null]);
+  });
+
+  test('a correction past its deadline is refused, saying the deadline', async () => {
+    const enterprise = await seedEnterprise(t.db, [clerk.userId]);
+    const late = await seedApplication(t.db, enterprise, provider, 'returned', {
+      returnedFrom: 'county',
+      roundId: round2.id,
+      correctionDueOn: dayFromStart(23),
+    });
+    const res = await submit(late.id);
+    expect([res.status, res.body.error.message]).toEqual([
+      400,
+      `补正材料的截止日期是 ${dayFromStart(23)}，已经过期，请联系县（市）区工信部门`,
+    ]);
+  });
+
+  test('overdue by the round’s dates: past the city’s deadline a case is overdue whatever the days it waited', async () => {
+    const past = await t.http
+      .post('/api/v1/city/rounds')
+      .set(bearer(cityMiit.token))
+      .send({
+        year: year - 1,
+        number: 1,
+        opensOn: dayFromStart(-100),
+        closesOn: dayFromStart(-90),
+        countyDeadline: dayFromStart(-30),
+        cityDeadline: dayFromStart(20),
+        notice: '',
+      });
+    expect(past.status).toBe(201);
+    const e1 = await seedEnterprise(t.db, [clerk.userId]);
+    const e2 = await seedEnterprise(t.db, [clerk.userId]);
+    const inRound = await seedApplication(t.db, e1, provider, 'reported', { roundId: past.body.id, updatedAt: clock.now });
+    const noRound = await seedApplication(t.db, e2, provider, 'reported', { updatedAt: clock.now });
+    const overdueOf = async () => {
+      const q = await t.http.get('/api/v1/city/applications?status=reported').set(bearer(cityMiit.token));
+      expect(q.status).toBe(200);
+      const by = new Map((q.body.items as { id: string; overdue: boolean }[]).map((i) => [i.id, i.overdue]));
+      return [by.get(inRound.id), by.get(noRound.id)];
+    };
+    // Day 24: the city's deadline (day 20) has passed; one day of waiting is far inside the 15 days.
+    expect(await overdueOf()).toEqual([true, false]);
+    // On the deadline itself it is not overdue yet.
+    clock.now = start + 20 * DAY;
+    expect(await overdueOf()).toEqual([false, false]);
+  });
+
+  test('drafts are reminded 3 days and 1 day before the window closes, once each', async () => {
+    // A third round, open now, for drafts to be reminded of.
+    clock.now = start + 30 * DAY;
+    // Sessions last 30 days at most: log in again.
+    [cityMiit, clerk] = await Promise.all(['r-city', 'r-clerk'].map((n) => t.login(n)));
+    const r3 = await t.http
+      .post('/api/v1/city/rounds')
+      .set(bearer(cityMiit.token))
+      .send({
+        year,
+        number: 3,
+        opensOn: dayFromStart(30),
+        closesOn: dayFromStart(40),
+        countyDeadline: dayFromStart(50),
+        cityDeadline: dayFromStart(60),
+        notice: '',
+      });
+    expect(r3.status).toBe(201);
+    const enterprise = await seedEnterprise(t.db, [clerk.userId]);
+    const draft = await seedApplication(t.db, enterprise, provider, 'draft');
+    const reminders = t.services.roundReminders;
+
+    expect(await reminders.run()).toEqual({ round: null, kind: null, reminded: 0, reachable: 0 }); // day 30: ten days left
+    clock.now = start + 37 * DAY;
+    const first = await reminders.run();
+    expect(first).toMatchObject({ round: `${year}年第3批`, kind: 'three_days' });
+    expect(first.reminded).toBeGreaterThanOrEqual(1);
+    expect(first.reachable).toBe(first.reminded);
+    expect((await reminders.run()).reminded).toBe(0);
+    clock.now = start + 38 * DAY; // two days left: the three-day reminder was sent
+    expect((await reminders.run()).reminded).toBe(0);
+    clock.now = start + 39 * DAY;
+    expect((await reminders.run()).kind).toBe('one_day');
+    expect((await reminders.run()).reminded).toBe(0);
+
+    const sent = await t.db.read((tx) => remindersOfRound(tx, r3.body.id));
+    expect(sent.filter((s) => s.applicationId === draft.id).map((s) => s.kind)).toEqual(['three_days', 'one_day']);
+    const inbox = await t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: clerk.userId, template: 'round.reminder', channel: 'inbox' }),
+    );
+    const mine = inbox.filter((n) => (n.payload as { params: { applicationId: string } }).params.applicationId === draft.id);
+    expect(mine).toHaveLength(2);
+    expect(mine[0].payload).toMatchObject({ title: `申报将于 ${dayFromStart(40)} 截止` });
+    expect(JSON.stringify(mine.map((n) => n.payload))).not.toMatch(/round_id|three_days|one_day/);
+  });
+});
