@@ -155,8 +155,8 @@ export const APPLICATION_EVENT_NAMES: Readonly<Record<string, string>> = {
   ledger_confirm: '另一位经办人员确认了台账更正或退汇',
   payments_reduced: '付款金额减少，退回市里重新审核',
   account_change_request: '申请变更收款账户',
-  account_change_confirm: '收款账户变更已确认',
-  account_change_refuse: '收款账户变更未获同意',
+  account_change_confirm: '市财政局确认了收款账户变更',
+  account_change_refuse: '市财政局不同意收款账户变更',
   account_change_withdraw: '撤回了收款账户变更',
 };
 

@@ -245,7 +245,7 @@ export const listMachine: MachineDef<ListState, ListEvent, ListGuard, ListEffect
     budgetSet: (c) => (c.budgetFen === null ? (c.budgetWarning ?? '尚未设定年度预算') : null),
     withinBudgetOrAcknowledged: (c) =>
       c.exceedsBudgetByFen > 0 && !c.acknowledgeOverBudget
-        ? `${c.budgetWarning ?? '超出年度预算'}。如确需审批，请确认超出预算后再提交（acknowledgeOverBudget: true）`
+        ? `${c.budgetWarning ?? '超出年度预算'}。如确需审批，请确认超出预算后再审批`
         : null,
   },
 };

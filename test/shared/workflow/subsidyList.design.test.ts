@@ -170,7 +170,7 @@ checkAgainstDesign(listMachine, {
     budgetSet: { ctx: { budgetFen: null, budgetWarning: '2026 年度尚未设定预算' }, reason: '2026 年度尚未设定预算' },
     withinBudgetOrAcknowledged: {
       ctx: { exceedsBudgetByFen: 500, budgetWarning: '超出 2026 年度预算 5.00 元' },
-      reason: '超出 2026 年度预算 5.00 元。如确需审批，请确认超出预算后再提交（acknowledgeOverBudget: true）',
+      reason: '超出 2026 年度预算 5.00 元。如确需审批，请确认超出预算后再审批',
     },
   },
   refusals: {
@@ -305,7 +305,7 @@ describe('proposed list: boundaries', () => {
     expect(go('cosigned', 'approve', 'city_finance', { budgetFen: null })).toMatchObject({ ok: false, message: '尚未设定年度预算' });
     expect(go('cosigned', 'approve', 'city_finance', { exceedsBudgetByFen: 1 })).toMatchObject({
       ok: false,
-      message: '超出年度预算。如确需审批，请确认超出预算后再提交（acknowledgeOverBudget: true）',
+      message: '超出年度预算。如确需审批，请确认超出预算后再审批',
     });
   });
 

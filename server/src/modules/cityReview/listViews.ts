@@ -127,7 +127,7 @@ function approvalBlockers(list: SubsidyList, onList: ListItemView[], today: stri
   if (pending > 0) out.push(`有${pending}件公示异议尚未处理`);
   if (!onList.some((i) => i.status === 'listed')) out.push('名单上没有待审批的申请');
   if (budget.budgetFen === null) out.push(budget.warning ?? '尚未设定年度预算');
-  else if (budget.exceedsByFen > 0) out.push(`${budget.warning}；如确需审批，请确认超出预算（acknowledgeOverBudget）`);
+  else if (budget.exceedsByFen > 0) out.push(`${budget.warning}；如确需审批，请在审批时确认超出预算`);
   return out;
 }
 

@@ -99,7 +99,9 @@ describe('budget (年度预算) and the over-budget warning', () => {
 
     const refused = await c.t.http.post(`/api/v1/city/lists/${id}/approve`).set(bearer(c.finance2.token)).send({ version });
     expect([refused.status, refused.body.error.code]).toEqual([409, 'over_budget']);
-    expect(refused.body.error.message).toMatch(/acknowledgeOverBudget/);
+    // The person reads what to do, not the request's field (issue 14 item 8).
+    expect(refused.body.error.message).toMatch(/如确需审批，请确认超出预算后再审批$/);
+    expect(refused.body.error.message).not.toMatch(/[A-Za-z]/);
     expect((await c.t.http.get(`/api/v1/city/lists/${id}`).set(bearer(c.finance2.token))).body.list.status).toBe('cosigned');
     expect(
       (
