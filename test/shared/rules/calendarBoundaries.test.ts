@@ -32,6 +32,12 @@ describe('the year range is 1900–2999, both ends included', () => {
   });
 });
 
+test('only a string is a date, not an object that prints as one', () => {
+  expect(isCalendarDate({ toString: () => '2023-01-05' })).toBe(false);
+  expect(isCalendarDate(['2023-01-05'])).toBe(false);
+  expect(isCalendarDate('2023-01-05')).toBe(true);
+});
+
 describe('the Gregorian calendar', () => {
   test.each([
     [2023, false],
@@ -110,7 +116,7 @@ describe('anniversary', () => {
   });
 
   test.each([[-1], [0.5], [Number.NaN]])('%p years is refused', (years) => {
-    expect(() => anniversary('2023-05-01', years)).toThrow(RangeError);
+    expect(() => anniversary('2023-05-01', years)).toThrow(new RangeError(`years must be a non-negative integer: ${years}`));
   });
 
   test('a malformed date is refused', () => {
@@ -131,6 +137,6 @@ describe('shanghaiDate: the day in China (UTC+08:00) of an instant in epoch mill
   });
 
   test('an instant that is not a number is refused', () => {
-    expect(() => shanghaiDate(Number.NaN)).toThrow(RangeError);
+    expect(() => shanghaiDate(Number.NaN)).toThrow(new RangeError('invalid Date'));
   });
 });
