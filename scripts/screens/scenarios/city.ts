@@ -65,7 +65,7 @@ export const city: Scenario[] = [
       mp.as('city-miit');
       // Issue 18: the rounds, with the year's round a new install starts with.
       const rounds = await open('pages/city/rounds/rounds');
-      shot(rounds, { state: 'year-round', title: '申报批次：本年度批次受理中，可开启新批次', role: 'city', flow: LIST });
+      shot(rounds, { state: 'year-round', title: '申报批次：本年度批次受理中，可开启新批次', role: 'city', flow: LIST, doc: true });
       const lists = await open('pages/city/lists/lists');
       shot(lists, { state: 'draft-candidates', title: '拟补贴名单：选择已核定的申请起草', role: 'city', flow: LIST });
       await lists.call('onPick', { detail: { value: [reported.id] } });

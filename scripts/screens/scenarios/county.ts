@@ -71,9 +71,8 @@ export const county: Scenario[] = [
 
       const page = await open('pages/review/application/application', { id: fresh.id });
       shot(page, { state: 'county', title: '一屏审核：企业、合同、付款、提示、材料，本部门意见', role: 'county', flow: REVIEW, doc: true });
+      // A return carries no ratings: they go with an approval only (issue 14 item 10).
       await page.change('.decision', 'return');
-      page.find('.rating-effect').querySelectorAll('.rating__star')[3].dispatchEvent('tap');
-      page.find('.rating-service').querySelectorAll('.rating__star')[2].dispatchEvent('tap');
       await page.settle();
       await page.tap('.send-opinion');
       shot(page, { state: 'return-without-reason', title: '退回未写原因：手机上就拦下', role: 'county', flow: REVIEW, overlay: 'modal' });
