@@ -160,6 +160,20 @@ export const APPLICATION_EVENT_NAMES: Readonly<Record<string, string>> = {
   account_change_withdraw: '撤回了收款账户变更',
 };
 
+/**
+ * What the enterprise is told of an event whose new status alone would mislead it: a 退汇 puts the
+ * application back to 已批准, and "补助已批准，等待财政拨付" would hide that the money came back and that a
+ * wrong account can now be changed (DESIGN.md, "Corrections after the fact"). `phrase` is the subscribe
+ * message's 5-character field.
+ */
+export const APPLICANT_EVENT_WORDS: Readonly<Record<string, { label: string; phrase: string; next: string }>> = {
+  reverse_payment: {
+    label: '拨付的补助被银行退回（退汇），等待重新拨付',
+    phrase: '已退汇',
+    next: '如收款账户有误、已销户或需更换，请在小程序中打开这份申请，申请变更收款账户；市财政局确认后拨付到新账户。',
+  },
+};
+
 /** A provider filing's events (三（一）备案管理). */
 export const FILING_EVENT_NAMES: Readonly<Record<string, string>> = {
   create: '开始填写备案申报书',

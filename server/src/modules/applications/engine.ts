@@ -20,6 +20,7 @@ import { lockForTransition } from '../../db/applications/locking';
 import { providerOwnerId } from '../../db/providers';
 import { moveStageCount } from '../../db/applications/stageCounts';
 import { formatYuan } from '../../../../shared/src/glossary/money';
+import { APPLICANT_EVENT_WORDS } from '../../../../shared/src/glossary/terms';
 import { roundById } from '../rounds/rounds';
 import { defaultCorrectionDueOn } from '../../../../shared/src/workflow/rounds';
 
@@ -210,7 +211,11 @@ export class ApplicationEngine {
               eventKey,
               recipientUserIds: await enterpriseMemberIds(tx, app.enterpriseId),
               template: 'application.status',
-              params: { ...base, nextStep: applicationMachine.states[app.status].labels.next ?? '' },
+              params: {
+                ...base,
+                statusLabel: APPLICANT_EVENT_WORDS[req.event]?.label ?? base.statusLabel,
+                nextStep: APPLICANT_EVENT_WORDS[req.event]?.next ?? applicationMachine.states[app.status].labels.next ?? '',
+              },
               channels: ['mp_subscribe', 'oa_template'],
             },
             now,

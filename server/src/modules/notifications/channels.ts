@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { MessageData, SubscribeMessageInput, TemplateMessageInput } from '../../wechat/clients';
 import { applicationMachine } from '../../../../shared/src/workflow/application';
+import { APPLICANT_EVENT_WORDS } from '../../../../shared/src/glossary/terms';
 import { cutSubscribeField, cutTemplateField, formatShanghaiTime } from './fields';
 import type { MessageKind, NotificationSettings } from './settings';
 import type { TemplateName } from './templates';
@@ -89,6 +90,7 @@ for (const [state, def] of Object.entries(applicationMachine.states)) {
   LABEL_PHRASES.set(def.labels.applicant, phrase);
   LABEL_PHRASES.set(def.labels.reviewer, phrase);
 }
+for (const words of Object.values(APPLICANT_EVENT_WORDS)) LABEL_PHRASES.set(words.label, words.phrase);
 
 /** A status label as a `phrase`: the state's own short form when the label is one of the machine's. */
 export function statusPhrase(label: string | undefined): string {

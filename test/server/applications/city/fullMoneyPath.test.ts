@@ -339,8 +339,9 @@ describe('one case through every correction to the second payment', () => {
     expect((await post(confirmUrl, {}, jia)).status).toBe(403);
     ok(await post(confirmUrl, {}, yi));
     expect(await newEvents()).toEqual(['disburse:disbursed', 'reverse_payment:approved', 'ledger_confirm:approved']);
-    // The enterprise hears once that its application waits for payment again.
-    expect(await told(clerk)).toEqual(['申报进度：补助已批准，等待财政拨付']);
+    // The enterprise hears once that the money came back and waits to be paid again — not a bare "已批准",
+    // which would hide the 退汇 — and that it may change its account (issue 14 items 3, 7).
+    expect(await told(clerk)).toEqual(['申报进度：拨付的补助被银行退回（退汇），等待重新拨付']);
   });
 
   test('the enterprise asks for its new account; 甲 may not confirm (nobody would be left to pay), 乙 confirms', async () => {
