@@ -74,7 +74,10 @@ describe('uploads are streamed, never held whole', () => {
     expect(await h.rowCount()).toBe(9);
 
     const fromIdle = (peak - idle) / MB;
-    const fromWarm = (peak - warm) / MB;
+    // A collection during the first upload can leave RSS below idle (seen in CI: idle 797 MB, warm
+    // 759 MB, peak 797 MB), so the plateau is the higher of the two: growth over memory the process
+    // already held is what buffering would add.
+    const fromWarm = (peak - Math.max(idle, warm)) / MB;
     process.stdout.write(
       `server RSS during 8 × 20 MB concurrent uploads: +${fromIdle.toFixed(1)} MB over idle (${(idle / MB).toFixed(0)} MB), +${fromWarm.toFixed(1)} MB over the plateau after one upload\n`,
     );

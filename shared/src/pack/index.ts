@@ -1,0 +1,2 @@
+export * from './types';
+export { policyPack, installPolicyPack, BUILT_IN_PACKS } from './active';
