@@ -24,6 +24,7 @@ import {
   type IFontAttributesProperties,
 } from 'docx';
 import { formatYuan } from '../../../shared/src/glossary/money';
+import { documentCreator } from './packWords';
 
 // ---- money (integer fen; integer arithmetic only) ------------------------------------------------------
 
@@ -330,7 +331,7 @@ export interface A4DocumentOptions {
 export function a4Document(options: A4DocumentOptions): Document {
   return new Document({
     title: options.title,
-    creator: '伊春市工业企业上云补助平台',
+    creator: documentCreator(),
     styles: {
       default: {
         document: {
@@ -371,7 +372,7 @@ export interface A4Section {
 export function a4SectionsDocument(options: { title: string; sections: readonly A4Section[] }): Document {
   return new Document({
     title: options.title,
-    creator: '伊春市工业企业上云补助平台',
+    creator: documentCreator(),
     styles: {
       default: {
         document: {

@@ -1,9 +1,9 @@
 /**
- * 伊春市“企业上云”云服务商备案申报书 as .docx, in the seed's layout, filled from the filing form: the provider
+ * The city's 备案申报书 (三（二）1) as .docx, in the seed's layout, filled from the filing form: the provider
  * prints it, signs and stamps it, and uploads the scan as material 三（二）1 (application_form).
  *
  * Layout of the seed: cover; 一、基本情况 (a label/value grid ending with the 声明); 二 to 六. The structured
- * catalogue (三（二）5) goes with the Yichun offers under 五, whose prices it carries. A draft renders too:
+ * catalogue (三（二）5) goes with the offers to the city's enterprises (三（二）6) under 五, whose prices it carries. A draft renders too:
  * what is not filled stays blank, to be filled by hand.
  */
 
@@ -47,6 +47,8 @@ import {
   spanWidth,
   toBuffer,
 } from './common';
+import { filingFormTitle, filingFormTitleLines } from './packWords';
+import { policyPack } from '../../../shared/src/pack';
 
 export interface FilingDocxMeta {
   /** 备案编号, once approved. */
@@ -88,6 +90,7 @@ function cover(form: ProviderFilingForm, meta: FilingDocxMeta): Paragraph[] {
   const contact = basic.contact ?? {};
   const contactWays = [contact.mobile, contact.phone].filter((v): v is string => v !== undefined);
   const status = meta.status === undefined ? undefined : STATUS_LABELS[meta.status];
+  const [titleLine, formLine] = filingFormTitleLines();
   const mark = [meta.filingNo ? `备案编号：${meta.filingNo}` : '', status ? `状态：${status}` : ''].filter((s) => s !== '');
 
   const field = (label: string, value: string, suffix = ''): Paragraph =>
@@ -103,14 +106,15 @@ function cover(form: ProviderFilingForm, meta: FilingDocxMeta): Paragraph[] {
   return [
     paragraph(mark.join(GAP), { align: 'right', size: FONT_SIZE.wu }),
     ...Array.from({ length: 5 }, () => paragraph('', { line: 480 })),
-    paragraph('伊春市“企业上云”云服务商', { align: 'center', font: FONT_HEADING, size: FONT_SIZE.yi, line: 600 }),
-    paragraph('备案申报书', { align: 'center', font: FONT_HEADING, size: FONT_SIZE.xiaochu, line: 720, before: 240 }),
+    paragraph(titleLine, { align: 'center', font: FONT_HEADING, size: FONT_SIZE.yi, line: 600 }),
+    paragraph(formLine, { align: 'center', font: FONT_HEADING, size: FONT_SIZE.xiaochu, line: 720, before: 240 }),
     ...Array.from({ length: 6 }, () => paragraph('', { line: 480 })),
     field('申报企业：', basic.companyName ?? '', '（公章）'),
     field('联 系 人：', contact.name ?? ''),
     field('联系方式：', contactWays.join('，')),
     ...Array.from({ length: 5 }, () => paragraph('', { line: 480 })),
-    paragraph('伊春市工业和信息化局制', { align: 'center', size: FONT_SIZE.san, line: 480 }),
+    // The seed's cover: the form is the city bureau's (三（一）到市工信局进行备案).
+    paragraph(`${policyPack().city.miitBureau}制`, { align: 'center', size: FONT_SIZE.san, line: 480 }),
     paragraph(formatYearMonthZh(meta.submittedOn), { align: 'center', size: FONT_SIZE.san, line: 480 }),
   ];
 }
@@ -330,7 +334,7 @@ function teamSection(form: ProviderFilingForm): (Paragraph | Table)[] {
     ...bodyParagraphs(team.teamSize === undefined ? '团队人数：' : `团队人数：${team.teamSize}人。`),
     ...bodyParagraphs(`学历情况：${team.educationSummary ?? ''}`),
     ...bodyParagraphs(team.description),
-    heading('（三）针对伊春市企业上云的推广和培训计划', 2),
+    heading(`（三）针对${policyPack().city.name}企业上云的推广和培训计划`, 2),
     heading('1.推广计划', 3),
     ...bodyParagraphs(plan.promotion),
     heading('2.培训计划', 3),
@@ -357,7 +361,7 @@ function catalogueTable(items: readonly CatalogueItem[]): Table {
       { title: '产品或服务名称', width: 1700 },
       { title: '功能简介', width: TEXT_WIDTH - 5700 },
       { title: '报价', width: 1650, align: 'right' },
-      { title: '伊春市企业优惠价', width: 1650, align: 'right' },
+      { title: `${policyPack().city.name}企业优惠价`, width: 1650, align: 'right' },
     ],
     items.map((item, i) => [
       String(i + 1),
@@ -375,8 +379,8 @@ function offersSection(form: ProviderFilingForm): (Paragraph | Table)[] {
   return [
     heading('五、优惠政策', 1),
     ...(offers.overview === undefined ? [] : bodyParagraphs(offers.overview)),
-    // 三（二）6 针对伊春市企业的优惠政策
-    heading('（一）针对伊春市企业制定的上云优惠政策', 2),
+    // 三（二）6 针对本市企业的优惠政策
+    heading(`（一）针对${policyPack().city.name}企业制定的上云优惠政策`, 2),
     listTable(
       [
         { title: '序号', width: 700, align: 'center' },
@@ -428,7 +432,7 @@ export async function renderFilingDocx(form: ProviderFilingForm, meta: FilingDoc
   ];
   const company = form.basic?.companyName;
   const document = a4Document({
-    title: company ? `伊春市“企业上云”云服务商备案申报书（${company}）` : '伊春市“企业上云”云服务商备案申报书',
+    title: company ? `${filingFormTitle()}（${company}）` : filingFormTitle(),
     children,
     coverPage: true,
   });

@@ -5,7 +5,6 @@ export { formatWanYuanExact, maskAccountNo, sumFen } from './common';
 export {
   renderSettlementDocx,
   settlementVersionMark,
-  SETTLEMENT_FORM_TITLE,
   type SettlementFormInput,
   type SettlementRow,
   type SettlementPrincipal,
@@ -15,14 +14,12 @@ export {
   renderJointReportDocx,
   formatRating,
   RATING_WORDS,
-  JOINT_REPORT_DEFAULT_TITLE,
   type JointReportInput,
   type JointReportRow,
   type Rating,
 } from './jointReportDocx';
 export {
   renderProposedListXlsx,
-  proposedListTitle,
   PROPOSED_LIST_STATUS_LABELS,
   type ProposedListInput,
   type ProposedListRow,
@@ -37,3 +34,12 @@ export {
   type LedgerEntryKind,
   type LedgerApplicationTotal,
 } from './ledgerXlsx';
+export {
+  citySubsidyName,
+  filingFormTitle,
+  jointReportAddressees,
+  jointReportDefaultTitle,
+  ledgerDefaultTitle,
+  proposedListTitle,
+  settlementFormTitle,
+} from './packWords';

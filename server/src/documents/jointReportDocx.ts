@@ -27,6 +27,8 @@ import {
   type Align,
   type ParagraphStyle,
 } from './common';
+import { jointReportAddressees, jointReportAttachmentTitle, jointReportDefaultTitle } from './packWords';
+import { policyPack } from '../../../shared/src/pack';
 
 /** 1 (差) to 5 (优秀), as each county opinion rates 上云效果 and 服务商服务质量 (DESIGN.md). */
 export type Rating = 1 | 2 | 3 | 4 | 5;
@@ -56,25 +58,21 @@ export interface JointReportRow {
 }
 
 export interface JointReportInput {
-  /** '伊美区'. */
+  /** The county's name, as the pack's counties write it. */
   countyName: string;
-  /** 文号, '伊美工信联〔2026〕3号'. */
+  /** 文号, as the county writes it (the pack's documents.docNoExample shows one). */
   docNo: string;
   /** 'YYYY-MM-DD'. */
   reportDate: string;
   title?: string;
-  /** '伊美区工业和信息化局'. */
+  /** The county's 工信 department, '…区工业和信息化局'. */
   miitDepartmentName: string;
-  /** '伊美区财政局'. */
+  /** The county's 财政 department, '…区财政局'. */
   financeDepartmentName: string;
   rows: readonly JointReportRow[];
   /** The departments' own words on the review; a summary of the ratings is written when absent. */
   summary?: string;
 }
-
-export const JOINT_REPORT_DEFAULT_TITLE = '关于报送伊春市工业企业上云补助审核意见的报告';
-/** 主送机关: the two city departments of 三（四）. */
-export const JOINT_REPORT_ADDRESSEES = '市工业和信息化局、市财政局：';
 
 // GB/T 9704 sets 公文 in 三号; the title in 二号.
 const BODY: ParagraphStyle = { size: FONT_SIZE.san, line: 360, align: 'both' };
@@ -108,7 +106,7 @@ function letterBody(input: JointReportInput, attachmentTitle: string): Paragraph
   const contract = sumFen(input.rows.map((r) => r.contractAmountFen));
   const paid = sumFen(input.rows.map((r) => r.paidAmountFen));
   const intro =
-    `根据《伊春市支持工业企业上云补助实施细则》的规定，${input.miitDepartmentName}、${input.financeDepartmentName}` +
+    `根据《${policyPack().title}》的规定，${input.miitDepartmentName}、${input.financeDepartmentName}` +
     `组织${input.countyName}区域内工业企业申报上云补助，并对上云企业的上云效果和云服务商服务质量进行了审核。` +
     `经审核，共有${input.rows.length}户企业符合补助条件，合同金额合计${formatYuan(contract)}，实际支付合计${formatYuan(paid)}，` +
     `申请补助合计${formatYuan(applied)}（${formatWanYuanExact(applied)}）。现将审核意见报告如下：`;
@@ -211,13 +209,13 @@ function opinionTable(input: JointReportInput): Table {
 
 /** The joint report of one county, as the bytes of a .docx. */
 export async function renderJointReportDocx(input: JointReportInput): Promise<Buffer> {
-  const title = input.title ?? JOINT_REPORT_DEFAULT_TITLE;
-  const attachmentTitle = `${input.countyName}工业企业上云补助审核意见汇总表`;
+  const title = input.title ?? jointReportDefaultTitle();
+  const attachmentTitle = jointReportAttachmentTitle(input.countyName);
   const letter = [
     paragraph(input.docNo, { ...BODY, align: 'right', before: 240 }),
     paragraph('', BODY),
     paragraph(title, { align: 'center', font: FONT_HEADING, size: FONT_SIZE.er, line: 480, after: 240 }),
-    paragraph(JOINT_REPORT_ADDRESSEES, { ...BODY, align: 'left' }),
+    paragraph(jointReportAddressees(), { ...BODY, align: 'left' }),
     ...letterBody(input, attachmentTitle),
     ...signatureBlock(input, TEXT_WIDTH),
   ];

@@ -25,6 +25,7 @@ import {
   type CellValue,
   type ColumnSpec,
 } from './xlsx';
+import { ledgerDefaultTitle } from './packWords';
 
 export type LedgerEntryKind = 'payment' | 'correction' | 'reversal';
 
@@ -63,7 +64,6 @@ export interface LedgerInput {
   entries: readonly LedgerEntry[];
 }
 
-export const LEDGER_DEFAULT_TITLE = '伊春市工业企业上云补助资金拨付台账';
 export const LEDGER_SHEET = '拨付台账';
 export const LEDGER_TOTALS_SHEET = '按申请汇总';
 
@@ -157,7 +157,7 @@ export function ledgerTotalsByApplication(entries: readonly LedgerEntry[]): Ledg
 export async function renderLedgerXlsx(input: LedgerInput): Promise<Buffer> {
   input.entries.forEach(checkSign);
   const entries = [...input.entries].sort((a, b) => a.seq - b.seq);
-  const title = input.title ?? LEDGER_DEFAULT_TITLE;
+  const title = input.title ?? ledgerDefaultTitle();
   const generated = `生成时间：${formatShanghaiTime(input.generatedAt)}`;
   const workbook = newWorkbook(title);
 

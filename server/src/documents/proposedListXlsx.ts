@@ -27,6 +27,8 @@ import {
   type CellValue,
   type ColumnSpec,
 } from './xlsx';
+import { proposedListTitle } from './packWords';
+import { policyPack } from '../../../shared/src/pack';
 
 /** The list's states (subsidy_lists.status). */
 export type ProposedListStatus = 'draft' | 'cosigned' | 'notice' | 'approved' | 'cancelled';
@@ -90,16 +92,18 @@ export interface ProposedListSignatures {
  * 市财政局会同市工信局履行审批程序): 市工信局 drafts (拟稿), 市财政局 co-signs (会签) and approves (审定).
  */
 export const PROPOSED_LIST_SIGNATURE_STEPS = [
-  { key: 'drafted', label: '拟稿', bureau: '市工信局' },
-  { key: 'cosigned', label: '会签', bureau: '市财政局' },
-  { key: 'approved', label: '审定', bureau: '市财政局' },
+  { key: 'drafted', label: '拟稿', bureau: 'miit' },
+  { key: 'cosigned', label: '会签', bureau: 'finance' },
+  { key: 'approved', label: '审定', bureau: 'finance' },
 ] as const;
 
-export const PROPOSED_LIST_SHEET = '拟补贴名单';
-
-export function proposedListTitle(year: number, batchNo: number): string {
-  return `${year}年伊春市工业企业上云补助拟补贴名单（第${batchNo}批）`;
+/** The bureau of a step, by the short name the pack's city gives it ('市工信局'), read when the list is drawn. */
+function bureauName(bureau: (typeof PROPOSED_LIST_SIGNATURE_STEPS)[number]['bureau']): string {
+  const { city } = policyPack();
+  return bureau === 'miit' ? city.miitBureauShort : city.financeBureauShort;
 }
+
+export const PROPOSED_LIST_SHEET = '拟补贴名单';
 
 // Widths in units of a digit (a 汉字 is about two): names and reasons wrap past their maxWidth; numbers
 // and codes never wrap, so their columns grow to their longest value.
@@ -145,7 +149,7 @@ const BLANK_DATE = '　　　　年　　月　　日';
 /** '拟稿：市工信局（盖章）' / '经办人：王晓梅' / '日期：2026年6月1日' — blanks to fill by hand where not yet signed. */
 function signatureText(step: (typeof PROPOSED_LIST_SIGNATURE_STEPS)[number], signer: ProposedListSigner | null): string {
   return [
-    `${step.label}：${step.bureau}（盖章）`,
+    `${step.label}：${bureauName(step.bureau)}（盖章）`,
     `经办人：${signer ? signer.name : BLANK_NAME}`,
     `日期：${signer ? formatDateZh(signer.on) : BLANK_DATE}`,
   ].join('\n');

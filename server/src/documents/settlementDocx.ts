@@ -1,10 +1,10 @@
 /**
- * 伊春市工业企业上云补助兑付申请表 as .docx, in the seed's layout: the provider's form listing the enterprises
+ * The city's 兑付申请表 (三（三）1) as .docx, in the seed's layout: the provider's form listing the enterprises
  * it served (三（三）1). The provider prints it, signs and stamps it and uploads the scan; each application
  * points to the signed version that lists it (DESIGN.md "An application's life"). The version and each row's
  * 申报编号 are printed small, so that a scan can be matched to the version it came from.
  *
- * Layout of the seed: the provider's rows (名称, 平台, 网址, 数量, 总金额); 服务伊春市上云企业明细 with 12
+ * Layout of the seed: the provider's rows (名称, 平台, 网址, 数量, 总金额); 服务（本市）上云企业明细 with 12
  * numbered rows; then 企业负责人, 联系人 and the 声明.
  */
 
@@ -29,6 +29,8 @@ import {
   toBuffer,
   type ParagraphStyle,
 } from './common';
+import { settlementFormTitle } from './packWords';
+import { policyPack } from '../../../shared/src/pack';
 
 export interface SettlementPrincipal {
   name: string;
@@ -78,7 +80,6 @@ export interface SettlementFormInput {
   generatedOn: string;
 }
 
-export const SETTLEMENT_FORM_TITLE = '伊春市工业企业上云补助兑付申请表';
 /** The seed's form has 12 rows; fewer enterprises leave the rest blank. */
 export const SETTLEMENT_MIN_ROWS = 12;
 export const SETTLEMENT_DECLARATION = '我公司保证所提供的信息及附件材料的真实性，若有违反，愿承担一切责任。';
@@ -157,7 +158,7 @@ function detailTable(input: SettlementFormInput): Table {
     }),
     pair('云平台名称', provider.platformName, '云平台网址', provider.platformUrl),
     pair('服务企业数量', `${rows.length}家`, '兑付总金额', `${formatYuan(total)}\n（${formatWanYuanExact(total)}）`),
-    row([labelCell('服务伊春市上云企业明细', { width: W(0, 6), columnSpan: 6, bold: true })], { minHeight: ROW_HEIGHT }),
+    row([labelCell(`服务${policyPack().city.name}上云企业明细`, { width: W(0, 6), columnSpan: 6, bold: true })], { minHeight: ROW_HEIGHT }),
     row(
       [
         labelCell('序号', { width: W(0) }),
@@ -232,16 +233,17 @@ export async function renderSettlementDocx(input: SettlementFormInput): Promise<
   if (!Number.isSafeInteger(input.version) || input.version < 1)
     throw new RangeError(`version must be a positive integer: ${input.version}`);
   const mark = settlementVersionMark(input.version, input.generatedOn);
+  const formTitle = settlementFormTitle();
   const children = [
-    paragraph(SETTLEMENT_FORM_TITLE, { align: 'center', font: FONT_HEADING, size: FONT_SIZE.xiaoer, line: 480 }),
+    paragraph(formTitle, { align: 'center', font: FONT_HEADING, size: FONT_SIZE.xiaoer, line: 480 }),
     paragraph(mark, { align: 'right', size: FONT_SIZE.xiaowu, after: 60 }),
     detailTable(input),
     paragraph('', { line: 240 }),
     personTable(input),
   ];
   const document = a4SectionsDocument({
-    title: `${SETTLEMENT_FORM_TITLE}（${input.provider.companyName}，第${input.version}版）`,
-    sections: [{ children, footerNote: `${SETTLEMENT_FORM_TITLE}　${mark}` }],
+    title: `${formTitle}（${input.provider.companyName}，第${input.version}版）`,
+    sections: [{ children, footerNote: `${formTitle}　${mark}` }],
   });
   return toBuffer(document);
 }

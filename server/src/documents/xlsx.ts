@@ -6,6 +6,7 @@
 
 import ExcelJS from 'exceljs';
 import { fenToYuanNumber } from './common';
+import { documentCreator } from './packWords';
 
 export const XLSX_FONT = '宋体';
 /** Two decimals, thousands grouped; negatives in red with a minus (退汇冲回 in the ledger). */
@@ -19,7 +20,7 @@ export const ALL_BORDERS: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bo
 
 export function newWorkbook(title: string): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
-  workbook.creator = '伊春市工业企业上云补助平台';
+  workbook.creator = documentCreator();
   workbook.title = title;
   return workbook;
 }

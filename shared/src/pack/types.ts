@@ -83,6 +83,28 @@ export interface PackNumbers {
   readonly trackingPrefix: string;
 }
 
+/**
+ * The words of the documents the bureau prints (server/src/documents: 备案申报书, 兑付申请表, the county's
+ * joint report, 拟补贴名单, 拨付台账) that a second city writes its own way. The documents build their
+ * titles and fixed sentences from these, the city's names (`city`) and the policy's title (`title`).
+ */
+export interface PackDocumentWords {
+  /**
+   * The subsidy as the documents' titles name it after a place: '工业企业上云补助' in 伊春市工业企业上云补助兑付申请表,
+   * 伊美区工业企业上云补助审核意见汇总表, 2026年伊春市工业企业上云补助拟补贴名单（第1批）.
+   */
+  readonly subsidyName: string;
+  /**
+   * The 备案申报书 (三（二）1) after the city's name, in the two lines its cover sets: ['“企业上云”云服务商', '备案申报书'];
+   * its title is the city's name and the lines joined.
+   */
+  readonly filingFormName: readonly [string, string];
+  /** 主送机关 of a county's joint report (三（四）联合行文报送市工信局、市财政局): '市工业和信息化局、市财政局：'. */
+  readonly jointReportAddressees: string;
+  /** A county's 文号 as it writes one (year in 〔〕, ending in 号), for the examples of hints and messages. */
+  readonly docNoExample: string;
+}
+
 export interface PolicyPack {
   /** The policy id on the wire (spec/eligibility.md: "policy": "yichun-2023-cloud"). */
   readonly id: string;
@@ -96,4 +118,6 @@ export interface PolicyPack {
   /** Ascending by `effectiveFrom`; the first is the policy as issued. */
   readonly versions: readonly PolicyVersion[];
   readonly numbers: PackNumbers;
+  /** The printed documents' words of the city's own. */
+  readonly documents: PackDocumentWords;
 }

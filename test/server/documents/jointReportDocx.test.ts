@@ -1,6 +1,4 @@
 import {
-  JOINT_REPORT_ADDRESSEES,
-  JOINT_REPORT_DEFAULT_TITLE,
   formatRating,
   renderJointReportDocx,
   type JointReportInput,
@@ -58,9 +56,9 @@ describe('renderJointReportDocx', () => {
 
   test('the letter: 文号, title, addressees, body with count and totals, both departments signing', () => {
     expect(doc.paragraphs).toContain('伊美工信联〔2026〕3号');
-    expect(doc.paragraphs).toContain(JOINT_REPORT_DEFAULT_TITLE);
-    expect(doc.paragraphs).toContain(JOINT_REPORT_ADDRESSEES);
-    expect(JOINT_REPORT_ADDRESSEES).toBe('市工业和信息化局、市财政局：');
+    // The installed pack's words (the city's default): its subsidy in the title, its two bureaus addressed.
+    expect(doc.paragraphs).toContain('关于报送伊春市工业企业上云补助审核意见的报告');
+    expect(doc.paragraphs).toContain('市工业和信息化局、市财政局：');
     const body = doc.paragraphs.find((p) => p.includes('符合补助条件')) ?? '';
     expect(body).toContain('共有2户企业符合补助条件');
     expect(body).toContain('合同金额合计380,000.02 元');

@@ -1,7 +1,6 @@
 import {
   SETTLEMENT_BLANK_MARK,
   SETTLEMENT_DECLARATION,
-  SETTLEMENT_FORM_TITLE,
   renderSettlementDocx,
   type SettlementFormInput,
   type SettlementRow,
@@ -57,7 +56,7 @@ describe('renderSettlementDocx', () => {
     doc.rows.find((r) => r[0] === first && (second === undefined || r[1] === second));
 
   test('the title, with the version under it and in the footer', () => {
-    expect(doc.paragraphs).toContain(SETTLEMENT_FORM_TITLE);
+    expect(doc.paragraphs).toContain('伊春市工业企业上云补助兑付申请表');
     expect(doc.paragraphs).toContain('第2版　2026年3月5日生成');
     expect(doc.footers.some((f) => f.includes('第2版'))).toBe(true);
   });
