@@ -90,8 +90,8 @@ export interface PackNumbers {
  */
 export interface PackDocumentWords {
   /**
-   * The subsidy as the documents' titles name it after a place: '工业企业上云补助' in 伊春市工业企业上云补助兑付申请表,
-   * 伊美区工业企业上云补助审核意见汇总表, 2026年伊春市工业企业上云补助拟补贴名单（第1批）.
+   * The subsidy as the documents' titles name it after a place ('工业企业上云补助'): the city's 兑付申请表,
+   * 拟补贴名单 and 拨付台账 are `${city.name}${subsidyName}…`, a county's 审核意见汇总表 `${county}${subsidyName}…`.
    */
   readonly subsidyName: string;
   /**
