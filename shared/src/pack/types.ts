@@ -58,7 +58,7 @@ export interface PackCity {
   readonly name: string;
   /** The city's name without 市, where texts use the short form (…优惠). */
   readonly shortName: string;
-  /** GB/T 2260 prefix of the city's division codes ('2307'), for 二（一） and the credit code's region. */
+  /** GB/T 2260 prefix of the city's division codes (four digits), for 二（一） and the credit code's region. */
   readonly regionPrefix: string;
   /** The city bureaus by the names documents and answers use. */
   readonly miitBureau: string;
