@@ -8,24 +8,7 @@ import { installPolicyPack, policyPack, type PolicyPack } from '../../../minipro
 import { GUEST_ENTRIES, HOME_ENTRIES } from '../../../miniprogram/logic/roles';
 import { FILING_SECTIONS, itemFields } from '../../../miniprogram/logic/filingForm';
 import * as v from '../../../miniprogram/logic/validators';
-
-/** A fictional city, only as far as these words need (test/fixtures/packs/ holds the full second pack). */
-function riverton(base: PolicyPack): PolicyPack {
-  return {
-    ...base,
-    id: 'riverton-2025-cloud',
-    title: '河湾市工业企业上云奖励办法',
-    platformName: '河湾市工业企业上云奖励平台',
-    city: { ...base.city, name: '河湾市', shortName: '河湾', regionPrefix: '9901' },
-    counties: [
-      { code: '990101', name: '东岸区' },
-      { code: '990102', name: '西岸县' },
-    ],
-    contact: { clause: '六', department: '市经信局数字化科', phone: '0999-1234567' },
-  };
-}
-
-const YICHUN_WORDS = /伊春|0458|伊云备|伊美区|铁力市/;
+import { YICHUN_WORDS, riverton } from '../support/otherPack';
 
 let previous: PolicyPack;
 beforeEach(() => {
