@@ -30,16 +30,24 @@ interface SyncEntry {
   pick?: readonly string[];
 }
 
+/** Every .ts file under shared/src/pack/, as paths under shared/src/, in a stable order. */
+function packFiles(dir = path.join(SHARED_SRC, 'pack')): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((d) => {
+      const full = path.join(dir, d.name);
+      if (d.isDirectory()) return packFiles(full);
+      return d.name.endsWith('.ts') ? [path.relative(SHARED_SRC, full).split(path.sep).join('/')] : [];
+    });
+}
+
 /** What the mini-program uses of shared/: labels, choices, limits, pure checks, and the request/response types. */
 export const SYNC_ENTRIES: readonly SyncEntry[] = [
-  // The policy pack (issue 18 item 4): the mini-program reads the city's names, counties and contact through
-  // its own copy of policyPack(), so that no screen writes them and a second pack changes every page at once.
-  { file: 'pack/types.ts' },
-  { file: 'pack/active.ts' },
-  { file: 'pack/index.ts' },
-  { file: 'pack/yichun/index.ts' },
-  { file: 'pack/yichun/counties.ts' },
-  { file: 'pack/yichun/versions.ts' },
+  // The policy pack (issue 18 item 4), every file of it: the mini-program reads the city's names, counties and
+  // contact through its own copy of policyPack(), so that no screen writes them and a second pack changes every
+  // page at once. Listed from the folder, so that a file a pack gains (its forms' or chat's words) comes along.
+  ...packFiles().map((file) => ({ file })),
   { file: 'contracts/roles.ts' },
   { file: 'contracts/accessCodes.ts' },
   { file: 'rules/calendar.ts' },
