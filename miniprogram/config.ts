@@ -26,3 +26,9 @@ export const DEFAULT_SANDBOX_NAME = 'dev';
 /** wx.request's own limit is 60 s; an upload of a 20 MB scan on a slow line needs the most of it. */
 export const REQUEST_TIMEOUT_MS = 20_000;
 export const UPLOAD_TIMEOUT_MS = 60_000;
+
+/**
+ * The policy pack this build serves (issue 18 item 4): one of BUILT_IN_PACKS in shared/pack, by the name the
+ * server's POLICY_PACK setting gives — the two must name the same pack. app.ts installs it before any page runs.
+ */
+export const POLICY_PACK = 'yichun';

@@ -10,6 +10,7 @@ import { FILING_MATERIALS } from '../shared/rules/filingSubmit';
 import { isCalendarDate, MAX_YEAR } from '../shared/rules/calendar';
 import { fenToWanText, fenToYuanText, parseWanYuan, parseYuan } from './money';
 import * as v from './validators';
+import { policyPack } from '../shared/pack/active';
 
 export type FieldKind =
   | 'text'
@@ -61,6 +62,13 @@ const t = (key: string, label: string, max: number, hint?: string): FieldSpec =>
   ...(hint ? { hint } : {}),
 });
 const f = (key: string, label: string, kind: FieldKind, extra: Partial<FieldSpec> = {}): FieldSpec => ({ key, label, kind, ...extra });
+
+/**
+ * A field whose label names the city (三（二）6 针对本市企业的优惠): the label is read from the pack each time it is
+ * shown, never fixed when this module loads, so an installed pack is the one the form speaks of (issue 18 item 4).
+ */
+const cityLabel = (spec: FieldSpec, label: (city: string) => string): FieldSpec =>
+  Object.defineProperty(spec, 'label', { get: () => label(policyPack().city.name), enumerable: true, configurable: true });
 
 const person = (at: string, who: string): FieldSpec[] => [
   t(`${at}.name`, `${who}姓名`, 50),
@@ -158,15 +166,18 @@ export const FILING_SECTIONS: readonly SectionSpec[] = [
     key: 'promotionPlan',
     title: '四（三）推广和培训计划',
     fields: [
-      t('promotionPlan.promotion', '针对伊春市企业上云的推广计划', LIMITS.longText),
-      t('promotionPlan.training', '针对伊春市企业上云的培训计划', LIMITS.longText),
+      cityLabel(t('promotionPlan.promotion', '', LIMITS.longText), (city) => `针对${city}企业上云的推广计划`),
+      cityLabel(t('promotionPlan.training', '', LIMITS.longText), (city) => `针对${city}企业上云的培训计划`),
     ],
     lists: [],
   },
   {
     key: 'offers',
     title: '五、优惠政策',
-    fields: [t('offers.overview', '优惠政策总体说明', 2000), f('offers.honourPledge', '承诺上述针对伊春市企业的优惠政策能够兑现', 'bool')],
+    fields: [
+      t('offers.overview', '优惠政策总体说明', 2000),
+      cityLabel(f('offers.honourPledge', '', 'bool'), (city) => `承诺上述针对${city}企业的优惠政策能够兑现`),
+    ],
     lists: [
       {
         path: 'offers.items',
@@ -195,7 +206,7 @@ export const FILING_SECTIONS: readonly SectionSpec[] = [
           t('description', '功能简介', LIMITS.mediumText),
           f('priceFen', '报价（元）', 'yuan'),
           f('unit', '计价单位', 'choice', { choices: PRICE_UNITS }),
-          f('yichunPriceFen', '伊春市企业优惠价（元）', 'yuan', { hint: '低于报价时填写' }),
+          cityLabel(f('yichunPriceFen', '', 'yuan', { hint: '低于报价时填写' }), (city) => `${city}企业优惠价（元）`),
         ],
       },
     ],

@@ -4,6 +4,7 @@
  */
 import { ROLE_LABELS, countyName, type Role } from '../shared/contracts/roles';
 import type { RoleScope } from '../shared/contracts/responses';
+import { policyPack } from '../shared/pack/active';
 
 export interface HomeEntry {
   title: string;
@@ -12,10 +13,20 @@ export interface HomeEntry {
 }
 
 const CHECK: HomeEntry = { title: '申报条件自测', desc: '逐题回答，当场知道能否申报、大约能补多少', url: '/pages/enterprise/check/check' };
+// Descriptions that name the city are getters: the pack is read when the entry is shown (issue 18 item 4).
 const REGISTRY: HomeEntry = {
   title: '已备案云服务商',
-  desc: '名录、产品目录与针对伊春企业的优惠',
+  get desc() {
+    return `名录、产品目录与针对${policyPack().city.shortName}企业的优惠`;
+  },
   url: '/pages/enterprise/providers/providers',
+};
+const CATALOGUE: HomeEntry = {
+  title: '产品目录与优惠',
+  get desc() {
+    return `在名录中展示的产品、报价和${policyPack().city.shortName}优惠`;
+  },
+  url: '/pages/provider/catalogue/catalogue',
 };
 const QUEUE: HomeEntry = { title: '待审申请', desc: '按阶段排队，超期的标红', url: '/pages/review/queue/queue' };
 const CITY_PAYMENTS: HomeEntry = {
@@ -33,7 +44,7 @@ export const HOME_ENTRIES: Readonly<Record<Role, readonly HomeEntry[]>> = {
   provider: [
     { title: '服务商工作台', desc: '待确认的企业申请、兑付申请表', url: '/pages/provider/index/index' },
     { title: '备案申报', desc: '填写备案申报书、上传材料、查看审核意见', url: '/pages/provider/filing/filing' },
-    { title: '产品目录与优惠', desc: '在名录中展示的产品、报价和伊春优惠', url: '/pages/provider/catalogue/catalogue' },
+    CATALOGUE,
     { title: '平台收款', desc: '向企业发起微信支付付款请求、撤回、退款', url: '/pages/provider/payments/payments' },
   ],
   county_miit: [
@@ -82,7 +93,7 @@ export function homeEntries(role: Role | null): readonly HomeEntry[] {
   return role ? HOME_ENTRIES[role] : GUEST_ENTRIES;
 }
 
-/** "县（市）区工信部门 · 伊美区": the role as its holder reads it. */
+/** "县（市）区工信部门 · <county>": the role as its holder reads it. */
 export function roleLabel(role: Role, scopes: readonly RoleScope[] = []): string {
   const county = scopes.find((s) => s.role === role)?.countyCode;
   return county ? `${ROLE_LABELS[role]} · ${countyName(county) ?? county}` : ROLE_LABELS[role];

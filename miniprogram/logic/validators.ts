@@ -5,6 +5,7 @@
 import { normalizeCreditCode } from '../shared/rules/creditCode';
 import { isCalendarDate } from '../shared/rules/calendar';
 import { LANDLINE_PATTERN, MOBILE_PATTERN, charCount } from '../shared/contracts/filingChoices';
+import { policyPack } from '../shared/pack/active';
 
 export type Check = (value: string) => string | null;
 
@@ -26,6 +27,14 @@ export const creditCode: Check = (v) => {
   return r.ok ? null : r.message;
 };
 
+/** A mobile number no one has, for examples. */
+const MOBILE_EXAMPLE = '13912345678';
+
+/** The landline example is the bureau's own number (细则五), read from the pack when a message is made. */
+function landlineExample(): string {
+  return policyPack().contact.phone;
+}
+
 function normalizePhone(v: string): string {
   return v.replace(/\s+/g, '').replace(/[－—–]/g, '-');
 }
@@ -33,7 +42,7 @@ function normalizePhone(v: string): string {
 export const mobile =
   (label: string): Check =>
   (v) =>
-    !v.trim() || MOBILE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为11位手机号（如 13904581234）`;
+    !v.trim() || MOBILE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为11位手机号（如 ${MOBILE_EXAMPLE}）`;
 
 export const phone =
   (label: string): Check =>
@@ -41,19 +50,19 @@ export const phone =
     const p = normalizePhone(v);
     return !v.trim() || MOBILE_PATTERN.test(p) || LANDLINE_PATTERN.test(p)
       ? null
-      : `“${label}”须为带区号的固定电话（如 0458-3878126）或11位手机号（如 13904581234）`;
+      : `“${label}”须为带区号的固定电话（如 ${landlineExample()}）或11位手机号（如 ${MOBILE_EXAMPLE}）`;
   };
 
 export const landline =
   (label: string): Check =>
   (v) =>
-    !v.trim() || LANDLINE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为带区号的固定电话（如 0458-3878126）`;
+    !v.trim() || LANDLINE_PATTERN.test(normalizePhone(v)) ? null : `“${label}”须为带区号的固定电话（如 ${landlineExample()}）`;
 
 /** The enterprise's contact phone: a mobile, or a landline with its area code (server: enterpriseProfileSchema). */
 export const contactPhone: Check = (v) =>
   !v.trim() || /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/.test(v.trim())
     ? null
-    : '联系电话须为手机号或带区号的座机号，如 13904581234 或 0458-3878126';
+    : `联系电话须为手机号或带区号的座机号，如 ${MOBILE_EXAMPLE} 或 ${landlineExample()}`;
 
 export const email =
   (label: string): Check =>

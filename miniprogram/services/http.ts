@@ -2,6 +2,7 @@ import { API_BASE_URL, REQUEST_TIMEOUT_MS, SANDBOX_LOGIN, UPLOAD_TIMEOUT_MS } fr
 import { ROUTES, fillPath, queryString, type Route } from './routes';
 import { clearToken, getToken, sandboxName, saveSession } from './session';
 import type { Answers } from '../shared/contracts/responses';
+import { policyPack } from '../shared/pack/active';
 import * as wxp from './wxp';
 
 /**
@@ -81,7 +82,11 @@ function assertSandboxAllowed(): void {
   // A published version with the sandbox login would send every user's login to a server that cannot exist.
   const env = wx.getAccountInfoSync().miniProgram.envVersion;
   if (env === 'release')
-    throw new ApiError(0, 'misconfigured', '小程序配置有误（开发登录未关闭），请联系市工信局信息化推进科 0458-3878126');
+    throw new ApiError(
+      0,
+      'misconfigured',
+      `小程序配置有误（开发登录未关闭），请联系${policyPack().contact.department} ${policyPack().contact.phone}`,
+    );
 }
 
 /** wx.login → POST /api/v1/auth/wx-login → the token, kept. Concurrent callers share one login. */

@@ -178,6 +178,10 @@ export function stopPullDownRefresh(): void {
   wx.stopPullDownRefresh({ fail: unheeded });
 }
 
+export function setNavigationBarTitle(title: string): void {
+  wx.setNavigationBarTitle({ title, fail: unheeded });
+}
+
 export function makePhoneCall(phoneNumber: string): void {
   wx.makePhoneCall({ phoneNumber, fail: unheeded });
 }

@@ -244,6 +244,8 @@ export interface FrameOptions {
   /** The clock shown in the status bar. */
   clock: string;
   overlay?: Overlay;
+  /** What the page set by wx.setNavigationBarTitle, over its .json's navigationBarTitleText. */
+  navigationTitle?: string;
 }
 
 function overlayHtml(o: Overlay): string {
@@ -266,6 +268,7 @@ export function capturePage(root: string, page: string, pageDom: DomNode, option
   const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8')) as AppJson;
   const own = JSON.parse(fs.readFileSync(path.join(root, `${page}.json`), 'utf8')) as WindowConfig;
   const win: WindowConfig = { ...app.window, ...own };
+  if (options.navigationTitle !== undefined) win.navigationBarTitleText = options.navigationTitle;
   const tabBar = app.tabBar;
   const tabIndex = tabBar ? tabBar.list.findIndex((t) => t.pagePath === page) : -1;
   const isTab = tabIndex >= 0;

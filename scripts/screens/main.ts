@@ -193,11 +193,15 @@ async function main(): Promise<number> {
         sandbox: { pay: { platformKey: { privateKeyPem: PLATFORM_KEY_PEM, publicKeyId: 'PUB_KEY_ID_0119000067812026120100000001' } } },
       });
       const opened: Screen[] = [];
+      const titles = new WeakMap<object, string | undefined>();
       await withTimeout(
         scenario.run({
           mp,
           open: stepped(async (page: string, query?: Record<string, string>) => {
+            const titlesBefore = mp!.wx.navigationTitles.length;
             const handle = await mp!.open(page, query);
+            // A title the page set while it loaded (the home page's, from the policy pack) is the one it shows.
+            titles.set(handle, mp!.wx.navigationTitles.slice(titlesBefore).at(-1));
             for (const m of ['tap', 'input', 'change', 'call', 'settle', 'waitFor'] as const) {
               const f = (handle[m] as (...a: unknown[]) => Promise<unknown>).bind(handle);
               (handle as unknown as Record<string, unknown>)[m] = stepped(f);
@@ -218,6 +222,7 @@ async function main(): Promise<number> {
               capturePage(MINIPROGRAM_ROOT, screen.path, screen.comp.dom as unknown as DomNode, {
                 clock: clockText(),
                 overlay: overlayOf(mp!, meta),
+                navigationTitle: titles.get(screen),
               }),
             );
           },

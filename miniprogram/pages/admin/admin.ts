@@ -5,8 +5,9 @@
 import { page } from '../../services/page';
 import * as api from '../../services/api';
 import { formatTime } from '../../logic/format';
-import { COUNTIES, INVITED_ROLES, ROLE_LABELS, countyName, isCountyRole, type InvitedRole } from '../../shared/contracts/roles';
+import { INVITED_ROLES, ROLE_LABELS, countyName, isCountyRole, type InvitedRole } from '../../shared/contracts/roles';
 import type { InvitationSummary } from '../../shared/contracts/responses';
+import { policyPack } from '../../shared/pack/active';
 
 const ROLES = INVITED_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 const STATES: Record<InvitationSummary['state'], string> = { open: '未使用', used: '已使用', expired: '已过期', revoked: '已作废' };
@@ -18,7 +19,7 @@ Component(
       role: '' as InvitedRole | '',
       roleText: '',
       needsCounty: false,
-      counties: COUNTIES.map((c) => ({ code: c.code, name: c.name })),
+      counties: policyPack().counties.map((c) => ({ code: c.code, name: c.name })),
       county: '',
       countyText: '',
       hours: '72',

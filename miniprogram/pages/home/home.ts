@@ -7,26 +7,26 @@
 import { page } from '../../services/page';
 import * as api from '../../services/api';
 import { refreshUser } from '../../services/account';
-import { settleAll, makePhoneCall, navigateTo, stopPullDownRefresh } from '../../services/wxp';
+import { settleAll, makePhoneCall, navigateTo, setNavigationBarTitle, stopPullDownRefresh } from '../../services/wxp';
 import { activeRole, getUser, setActiveRole } from '../../services/session';
 import { formatFen } from '../../logic/money';
 import { homeEntries, roleLabel, type HomeEntry } from '../../logic/roles';
 import { summarize } from '../../logic/payments';
 import { VISITOR_TASKS, enterpriseTasks, providerTasks, reviewerTasks, type NextTask } from '../../logic/nextStep';
 import { isOverdue } from '../../shared/workflow/overdue';
-import { POLICY_CONTACT, POLICY_TITLE } from '../../shared/rules/parameters';
+import { policyPack } from '../../shared/pack/active';
 import type { Role } from '../../shared/contracts/roles';
 import type { PublicUser } from '../../shared/contracts/responses';
 
-/** 二（一）–（六） and 三（一）, in plain words. */
-const CONDITIONS = [
-  { clause: '二（一）', text: '在伊春市设立、登记、注册，具有独立法人资格，符合国家和我市产业发展方向的工业企业' },
+/** 二（一）–（六） and 三（一）, in plain words; the city and its bureau as the installed pack names them. */
+const conditions = (): { clause: string; text: string }[] => [
+  { clause: '二（一）', text: `在${policyPack().city.name}设立、登记、注册，具有独立法人资格，符合国家和我市产业发展方向的工业企业` },
   { clause: '二（二）', text: '成立满1年，正常经营、管理规范，没有不良信用记录' },
   { clause: '二（三）', text: '近5年内没有财政资金方面的严重违法违规' },
   { clause: '二（四）', text: '首次购买、使用云计算服务或产品，并已实际付款' },
   { clause: '二（五）', text: '没有失信行为' },
   { clause: '二（六）', text: '每户企业只能申领一次' },
-  { clause: '三（一）', text: '云服务商须在签订合同前已在市工信局备案' },
+  { clause: '三（一）', text: `云服务商须在签订合同前已在${policyPack().city.miitBureauShort}备案` },
 ];
 
 interface RoleChip {
@@ -135,13 +135,13 @@ Component(
   page({
     data: {
       title: '上云补助',
-      policyTitle: POLICY_TITLE,
+      policyTitle: policyPack().title,
       paysText: '',
       capText: '',
       roundText: '',
       effectiveFrom: '',
-      contact: { department: POLICY_CONTACT.department as string, phone: POLICY_CONTACT.phone as string },
-      conditions: CONDITIONS,
+      contact: { department: policyPack().contact.department, phone: policyPack().contact.phone },
+      conditions: conditions(),
       conditionsOpen: false,
       tasks: [...VISITOR_TASKS] as NextTask[],
       tasksLoaded: false,
@@ -151,6 +151,8 @@ Component(
     },
     methods: {
       onLoad() {
+        // home.json can only hold a fixed, city-free title (上云补助); the city's own is the pack's.
+        setNavigationBarTitle(`${policyPack().city.name}工业企业上云补助`);
         this.showRole(getUser(), activeRole());
         return this.load();
       },

@@ -7,6 +7,7 @@
 import { applicationAt, enterpriseOf, person, providerOf } from '../../../test/miniprogram/support/seed';
 import { updateUser } from '../../../server/src/db/users';
 import type { Scenario } from './types';
+import { lastCounty } from './place';
 
 const FLOW = '变更收款账户';
 
@@ -22,7 +23,7 @@ export const accountChange: Scenario[] = [
       await t.db.transaction((tx) => updateUser(tx, cosigner.userId, { displayName: '孙会签' }));
       await t.db.transaction((tx) => updateUser(tx, approver.userId, { displayName: '周审批' }));
       const clerk = await person(t, 'ac-clerk');
-      const enterprise = await enterpriseOf(t, clerk, { countyCode: '230781', name: '铁力林海食品有限公司' });
+      const enterprise = await enterpriseOf(t, clerk, { countyCode: lastCounty().code, name: `${lastCounty().name}林海食品有限公司` });
       const provider = await providerOf(t, await person(t, 'ac-provider'));
       const app = await applicationAt(t, enterprise, provider, 'city_approved', {
         verifiedFen: 7_000_000,
@@ -54,8 +55,8 @@ export const accountChange: Scenario[] = [
       await form.input('.field-accountNo', '1234');
       await form.tap('.send-change');
       shot(form, { state: 'errors', title: '填写有误：提示在各栏下方', role: 'enterprise', flow: FLOW });
-      await form.input('.field-accountName', '铁力林海食品有限公司');
-      await form.input('.field-bankName', '中国建设银行铁力支行');
+      await form.input('.field-accountName', `${lastCounty().name}林海食品有限公司`);
+      await form.input('.field-bankName', `中国建设银行${lastCounty().name}支行`);
       await form.input('.field-accountNo', '6217000088889999000');
       await form.input('.field-reason', '原账户已销户');
       await form.tap('.send-change');

@@ -8,6 +8,7 @@ import { applicationAt, enterpriseOf, person, providerOf, upload } from '../../.
 import { completeProviderFiling } from '../../../test/fixtures/providerFiling';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
 import type { Scenario } from './types';
+import { cityName, firstCounty, lastCounty } from './place';
 
 const CITY = '市级审核与核定金额';
 const LIST = '拟补贴名单与预算';
@@ -25,7 +26,7 @@ export const city: Scenario[] = [
       await t.grant(cosigner.token, 'city_finance');
       await t.grant(approver.token, 'city_finance');
       const clerk = await person(t, 'city-clerk');
-      const enterprise = await enterpriseOf(t, clerk, { countyCode: '230781', name: '铁力林海食品有限公司' });
+      const enterprise = await enterpriseOf(t, clerk, { countyCode: lastCounty().code, name: `${lastCounty().name}林海食品有限公司` });
       const provider = await providerOf(t, await person(t, 'city-provider'));
       const reported = await applicationAt(t, enterprise, provider, 'reported', {
         contractAmountFen: 15_000_001,
@@ -33,7 +34,10 @@ export const city: Scenario[] = [
         subsidyFen: 7_500_001,
         contractNo: 'TL-2023-018',
       });
-      const second = await enterpriseOf(t, await person(t, 'city-clerk-2'), { countyCode: '230717', name: '伊美区林都木业有限公司' });
+      const second = await enterpriseOf(t, await person(t, 'city-clerk-2'), {
+        countyCode: firstCounty().code,
+        name: `${firstCounty().name}林都木业有限公司`,
+      });
       const other = await applicationAt(t, second, provider, 'reported', { contractNo: 'HT-2023-0801' });
 
       mp.as('city-clerk');
@@ -204,7 +208,7 @@ export const city: Scenario[] = [
       // Later the filing is revoked (a correction after the fact): the provider sees it on its desk.
       const revoke = await open('pages/review/filing/filing', { id });
       await revoke.change('.decision', 'revoke');
-      await revoke.input('.reason', '经核查，服务商注册地址已迁出伊春市');
+      await revoke.input('.reason', `经核查，服务商注册地址已迁出${cityName()}`);
       shot(revoke, { state: 'revoke', title: '撤销备案：写明原因', role: 'city', flow: FILINGS });
       await revoke.tap('.send');
       shot(revoke, { state: 'revoked', title: '已撤销备案', role: 'city', flow: FILINGS });

@@ -15,8 +15,8 @@ import {
   type Person,
 } from '../../../test/miniprogram/support/seed';
 import type { Scenario } from './types';
+import { cityName, firstCounty, otherCounty } from './place';
 
-const COUNTY = '230717';
 const REVIEW = '县级审核';
 const REPORT = '联合行文报市';
 const VERIFY = '企业核验';
@@ -26,24 +26,29 @@ export const county: Scenario[] = [
     name: 'county-review',
     async run({ mp, open, shot }) {
       const t = mp.t;
+      const COUNTY = firstCounty().code;
       const [miit, finance, clerk, owner] = await Promise.all(
         ['county-miit', 'county-finance', 'review-clerk', 'review-provider'].map((n) => person(t, n)),
       );
       const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
       await t.grant(miit.token, 'county_miit', COUNTY);
       await t.grant(finance.token, 'county_finance', COUNTY);
-      const enterprise = await enterpriseOf(t, clerk, { countyCode: COUNTY, name: '伊美区林都木业有限公司' });
+      const enterprise = await enterpriseOf(t, clerk, { countyCode: COUNTY, name: `${firstCounty().name}林都木业有限公司` });
       const provider = await providerOf(t, owner);
       const fresh = await applicationAt(t, enterprise, provider, 'county_review', {
         paidAmountFen: 10_000_000,
         contractNo: 'HT-2023-0801',
       });
       const otherClerk = await person(t, 'review-clerk-2');
-      const other = await enterpriseOf(t, otherClerk, { countyCode: COUNTY, name: '伊美区久等木业有限公司' });
+      const other = await enterpriseOf(t, otherClerk, { countyCode: COUNTY, name: `${firstCounty().name}久等木业有限公司` });
       const old = await applicationAt(t, other, provider, 'county_review', { contractNo: 'HT-2023-0512' });
       await applicationAt(t, other, provider, 'provider_check', { contractNo: 'HT-PC-1' });
       const thirdClerk = await person(t, 'review-clerk-3');
-      const unverified = await enterpriseOf(t, thirdClerk, { countyCode: COUNTY, status: 'pending', name: '伊美区待核验食品有限公司' });
+      const unverified = await enterpriseOf(t, thirdClerk, {
+        countyCode: COUNTY,
+        status: 'pending',
+        name: `${firstCounty().name}待核验食品有限公司`,
+      });
       const doomed = await applicationAt(t, unverified, provider, 'county_review', { contractNo: 'HT-2023-1101' });
       // Materials go up while the applications are drafts; the receipts of `fresh` are another enterprise's, byte for byte.
       await t.db.transaction((tx) => forceApplicationColumns(tx, [fresh.id, old.id], { status: 'draft' }));
@@ -137,11 +142,11 @@ export const county: Scenario[] = [
       mp.as('county-miit');
       const reports = await open('pages/review/reports/reports');
       shot(reports, { state: 'candidates', title: '联合行文：两部门都同意的申请', role: 'county', flow: REPORT });
-      await reports.input('.doc-no', '伊美工信联2026第3号');
+      await reports.input('.doc-no', `${firstCounty().name.slice(0, 2)}工信联2026第3号`);
       await reports.change('.choices', [old.id]);
       await reports.tap('.create');
       shot(reports, { state: 'doc-no-error', title: '文号格式不对：就地提示', role: 'county', flow: REPORT });
-      await reports.input('.doc-no', '伊美工信联〔2026〕3号');
+      await reports.input('.doc-no', `${firstCounty().name.slice(0, 2)}工信联〔2026〕3号`);
       await reports.tap('.create');
       await reports.tap('.sign');
       shot(reports, { state: 'signed-miit', title: '工信已签发，等财政签发', role: 'county', flow: REPORT, doc: true });
@@ -154,21 +159,32 @@ export const county: Scenario[] = [
 
       // A newly registered enterprise to verify, and someone else claiming a registered one.
       const newcomer = await person(t, 'newcomer-clerk');
-      const pending = await enterpriseOf(t, newcomer, { countyCode: COUNTY, status: 'pending', name: '伊美区新来的木业有限公司' });
-      await upload(t, newcomer.token, 'enterprise', pending.id, 'business_license', '营业执照.jpg');
-      await enterpriseOf(t, await person(t, 'unfiled-clerk'), { countyCode: COUNTY, status: 'pending', name: '伊美区没传材料的食品厂' });
-      const claimant = await person(t, 'claimant');
-      const claim = await t.http.post('/api/v1/enterprises').set(bearer(claimant)).send({
-        creditCode: pending.creditCode,
-        name: pending.name,
+      const pending = await enterpriseOf(t, newcomer, {
         countyCode: COUNTY,
-        establishedOn: '2019-04-12',
-        industryCode: 'C',
-        legalRepresentative: '王建国',
-        address: '伊春市伊美区林都大街1号',
-        contactName: '孙出纳',
-        contactPhone: '13904585678',
+        status: 'pending',
+        name: `${firstCounty().name}新来的木业有限公司`,
       });
+      await upload(t, newcomer.token, 'enterprise', pending.id, 'business_license', '营业执照.jpg');
+      await enterpriseOf(t, await person(t, 'unfiled-clerk'), {
+        countyCode: COUNTY,
+        status: 'pending',
+        name: `${firstCounty().name}没传材料的食品厂`,
+      });
+      const claimant = await person(t, 'claimant');
+      const claim = await t.http
+        .post('/api/v1/enterprises')
+        .set(bearer(claimant))
+        .send({
+          creditCode: pending.creditCode,
+          name: pending.name,
+          countyCode: COUNTY,
+          establishedOn: '2019-04-12',
+          industryCode: 'C',
+          legalRepresentative: '王建国',
+          address: `${cityName()}${firstCounty().name}林都大街1号`,
+          contactName: '孙出纳',
+          contactPhone: '13912345678',
+        });
       if (claim.status >= 300) throw new Error(`claim: ${claim.status} ${JSON.stringify(claim.body)}`);
       const verify = await open('pages/review/enterprises/enterprises');
       shot(verify, { state: 'pending', title: '企业核验：营业执照、授权委托书，另有人认领', role: 'county', flow: VERIFY, doc: true });
@@ -178,7 +194,7 @@ export const county: Scenario[] = [
     name: 'county-empty',
     async run({ mp, open, shot }) {
       const reviewer = await person(mp.t, 'quiet-county');
-      await mp.t.grant(reviewer.token, 'county_finance', '230722');
+      await mp.t.grant(reviewer.token, 'county_finance', otherCounty().code);
       mp.as('quiet-county');
       const queue = await open('pages/review/queue/queue');
       shot(queue, { state: 'empty', title: '待审：这里没有待办', role: 'county', flow: REVIEW });

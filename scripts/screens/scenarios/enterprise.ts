@@ -8,6 +8,7 @@ import { creditCodeCheckCharacter } from '../../../shared/src/rules/creditCode';
 import { person, providerOf } from '../../../test/miniprogram/support/seed';
 import { JPEG_BYTES, PDF_BYTES } from '../../../test/miniprogram/support/wx';
 import type { Scenario, Screen } from './types';
+import { lastCounty } from './place';
 import { findApplication } from '../../../server/src/db/applications';
 
 const CHECK = '申报条件自测';
@@ -40,7 +41,7 @@ export const enterprise: Scenario[] = [
 
       const code = await open('pages/enterprise/check/check');
       await answer(code, true);
-      const body = `91${creditCode('230781').slice(2, 17)}`;
+      const body = `91${creditCode(lastCounty().code).slice(2, 17)}`;
       await answer(code, body + (creditCodeCheckCharacter(body) === '0' ? '1' : '0'));
       shot(code, { state: 'credit-code-error', title: '统一社会信用代码校验不通过：就地提示', role: 'enterprise', flow: CHECK });
       await answer(code, body + creditCodeCheckCharacter(body));
@@ -54,7 +55,22 @@ export const enterprise: Scenario[] = [
       shot(code, { state: 'too-young', title: '成立不满 1 年：何时可以再申报', role: 'enterprise', flow: CHECK });
 
       const full = await open('pages/enterprise/check/check');
-      for (const v of [true, creditCode('230781'), true, true, 'C', true, '2019-04-12', true, false, false, false, false, false, true])
+      for (const v of [
+        true,
+        creditCode(lastCounty().code),
+        true,
+        true,
+        'C',
+        true,
+        '2019-04-12',
+        true,
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+      ])
         await answer(full, v);
       shot(full, { state: 'provider', title: '选择云服务商：从已备案名录中选', role: 'enterprise', flow: CHECK });
       await answer(full, null);
@@ -67,7 +83,7 @@ export const enterprise: Scenario[] = [
       const capped = await open('pages/enterprise/check/check');
       for (const v of [
         true,
-        creditCode('230781'),
+        creditCode(lastCounty().code),
         true,
         true,
         'C',
@@ -97,7 +113,7 @@ export const enterprise: Scenario[] = [
       const owner = await person(mp.t, 'beijiang-cloud');
       const provider = await providerOf(mp.t, owner);
       mp.as('clerk-li');
-      const code = creditCode('230781');
+      const code = creditCode(lastCounty().code);
       const none = await open('pages/enterprise/index/index');
       shot(none, { state: 'no-enterprise', title: '我的申报：还没有登记企业', role: 'enterprise', flow: REGISTER });
 
@@ -138,12 +154,12 @@ export const enterprise: Scenario[] = [
 
       const register = await open('pages/enterprise/register/register');
       await register.input('.field-creditCode', code);
-      await register.input('.field-name', '铁力林海食品有限公司');
-      await register.change('.county-picker', '9'); // 铁力市
+      await register.input('.field-name', `${lastCounty().name}林海食品有限公司`);
+      await register.change('.county-picker', String(lastCounty().index));
       await register.input('.field-legalRepresentative', '赵铁');
-      await register.input('.field-address', '铁力市工业园区1号');
+      await register.input('.field-address', `${lastCounty().name}工业园区1号`);
       await register.input('.field-contactName', '钱会计');
-      await register.input('.field-contactPhone', '13904580002');
+      await register.input('.field-contactPhone', '13912340002');
       await register.tap('.save');
       mp.wx.actionSheetAnswers.push(0);
       register.find('.material').querySelector('.upload-list__add')!.dispatchEvent('tap');
@@ -175,7 +191,7 @@ export const enterprise: Scenario[] = [
       shot(apply, { state: 'declarations', title: '第 4 步 申报声明（自测时已回答的已带入）', role: 'enterprise', flow: APPLY });
       await apply.tap('.save-declarations');
       await apply.tap('.step-bank');
-      await apply.input('.field-bankName', '中国农业银行铁力支行');
+      await apply.input('.field-bankName', `中国农业银行${lastCounty().name}支行`);
       await apply.input('.field-accountNo', '08123456789012345');
       shot(apply, { state: 'bank', title: '第 5 步 收款账户：户名须为企业名称', role: 'enterprise', flow: APPLY });
       await apply.tap('.save-bank');

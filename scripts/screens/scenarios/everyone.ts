@@ -1,6 +1,7 @@
 /** Everyone's pages: 首页 by role, 我的, the inbox, notification settings, the official account, the privacy guide, the registry, invitations and the administrator. */
 import { applicationAt, enterpriseOf, person, providerOf } from '../../../test/miniprogram/support/seed';
 import type { Scenario } from './types';
+import { cityShort, lastCounty } from './place';
 import { findApplication } from '../../../server/src/db/applications';
 
 const FLOW_HOME = '首页与身份';
@@ -57,10 +58,10 @@ export const everyone: Scenario[] = [
       const t = mp.t;
       // Someone who is both an enterprise's clerk and a provider's staff, with news in the inbox.
       const both = await person(t, 'both-roles');
-      const enterprise = await enterpriseOf(t, both, { name: '伊春林都木业有限公司' });
+      const enterprise = await enterpriseOf(t, both, { name: `${cityShort()}林都木业有限公司` });
       const owner = await person(t, 'inbox-provider');
       const provider = await providerOf(t, owner);
-      await providerOf(t, both, { companyName: '伊春森林云科技有限公司', platformName: '森林工业云' });
+      await providerOf(t, both, { companyName: `${cityShort()}森林云科技有限公司`, platformName: '森林工业云' });
       const app = await applicationAt(t, enterprise, provider, 'provider_check', { contractNo: 'HT-2023-0801' });
       const confirmed = await t.http
         .post(`/api/v1/provider/applications/${app.id}/confirm`)
@@ -106,8 +107,8 @@ export const everyone: Scenario[] = [
       await page.call('onRole', { detail: { value: '0' } }); // county_miit
       await page.tap('.create');
       shot(page, { state: 'county-missing', title: '县级角色未选县：就地提示', role: 'admin', flow: '邀请码与审计' });
-      await page.call('onCounty', { detail: { value: '9' } }); // 铁力市
-      await page.input('.note', '铁力市工信局 王科长');
+      await page.call('onCounty', { detail: { value: String(lastCounty().index) } });
+      await page.input('.note', `${lastCounty().name}工信局 王科长`);
       await page.tap('.create');
       await page.call('onRole', { detail: { value: '2' } });
       await page.input('.note', '市工信局 信息化推进科');
@@ -128,7 +129,7 @@ export const everyone: Scenario[] = [
       const home = await open('pages/home/home');
       shot(home, { state: 'city-miit', title: '市工信局身份的首页：待审、备案审核、名单', role: 'city', flow: FLOW_HOME });
       for (const [name, role, county, state, title, group] of [
-        ['county-reviewer', 'county_finance', '230781', 'county', '县财政身份的首页：待审、企业核验、联合行文', 'county'],
+        ['county-reviewer', 'county_finance', lastCounty().code, 'county', '县财政身份的首页：待审、企业核验、联合行文', 'county'],
         ['city-finance', 'city_finance', undefined, 'city-finance', '市财政身份的首页：名单、预算、拨付', 'city'],
       ] as const) {
         const p = await person(mp.t, name);

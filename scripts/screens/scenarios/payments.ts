@@ -12,6 +12,7 @@ import { merchantAccountOf } from '../../../server/src/db/payments/merchantAccou
 import { insertDiscrepancy } from '../../../server/src/db/payments/tradeBills';
 import { newId } from '../../../server/src/ids';
 import type { Scenario } from './types';
+import { cityShort, lastCounty } from './place';
 
 /**
  * A sandbox merchant with the test fixtures' keys, not freshly generated ones: the keys are typed into the
@@ -51,7 +52,7 @@ export const payments: Scenario[] = [
       const owner: Person = await person(t, 'pay-provider');
       const provider = await providerOf(t, owner);
       const clerk = await person(t, 'pay-clerk');
-      const enterprise = await enterpriseOf(t, clerk, { name: '伊春林都木业有限公司' });
+      const enterprise = await enterpriseOf(t, clerk, { name: `${cityShort()}林都木业有限公司` });
       const bearer = (p: Person) => ({ authorization: `Bearer ${p.token}` });
       const outTradeNo = async (id: string): Promise<string> =>
         ((await t.http.get(`/api/v1/payments/${id}`).set(bearer(owner))).body as { payment: { outTradeNo: string } }).payment.outTradeNo;
@@ -117,7 +118,7 @@ export const payments: Scenario[] = [
       await desk.tap('.issue');
       shot(desk, { state: 'amount-error', title: '金额最多到分：写在框下', role: 'provider', flow: REQUESTS });
       await desk.input('.field-amount', '100');
-      await desk.input('.field-creditCode', creditCode('230781'));
+      await desk.input('.field-creditCode', creditCode(lastCounty().code));
       await desk.input('.field-description', '试用费');
       await desk.tap('.issue');
       shot(desk, { state: 'unknown-enterprise', title: '企业未在平台登记：服务器的话写在框下', role: 'provider', flow: REQUESTS });
@@ -206,14 +207,14 @@ export const payments: Scenario[] = [
 
       // The registry: a priced catalogue item of a provider that takes WeChat Pay.
       const registry = await open('pages/enterprise/providers/providers');
-      shot(registry, { state: 'buy', title: '名录：可用微信支付购买伊春优惠价产品', role: 'enterprise', flow: PAY });
+      shot(registry, { state: 'buy', title: `名录：可用微信支付购买${cityShort()}优惠价产品`, role: 'enterprise', flow: PAY });
       const picker = await open('pages/enterprise/providers/providers', { pick: '1' });
       shot(picker, { state: 'pick', title: '为申请的合同选择服务商', role: 'enterprise', flow: '填写与提交申请' });
 
       // The city's overview and a disagreement of WeChat Pay's bill with the platform.
       const cityMiit = await person(t, 'pay-city');
       await t.grant(cityMiit.token, 'city_miit');
-      await providerOf(t, await person(t, 'pay-provider-2'), { companyName: '伊春未开通云有限公司' });
+      await providerOf(t, await person(t, 'pay-provider-2'), { companyName: `${cityShort()}未开通云有限公司` });
       const account = (await t.db.read((tx) => merchantAccountOf(tx, provider.id)))!;
       await t.db.transaction((tx) =>
         insertDiscrepancy(tx, {

@@ -8,6 +8,7 @@ import { completeProviderFiling } from '../../../test/fixtures/providerFiling';
 import { FILING_MATERIALS } from '../../../shared/src/contracts/providerFiling';
 import { findFiling } from '../../../server/src/db/providers';
 import type { Scenario } from './types';
+import { bureauPhone, cityShort, lastCounty } from './place';
 
 const FILING = '备案';
 const DESK = '确认申请与兑付申请表';
@@ -21,14 +22,14 @@ export const provider: Scenario[] = [
       shot(desk, { state: 'not-filed', title: '服务商工作台：尚未备案', role: 'provider', flow: FILING });
       const page = await open('pages/provider/filing/filing');
       shot(page, { state: 'new', title: '新备案：分节填写，每节还缺几项', role: 'provider', flow: FILING });
-      await page.input('.f-basic-companyName', '伊春森林云科技有限公司');
+      await page.input('.f-basic-companyName', `${cityShort()}森林云科技有限公司`);
       await page.input('.f-basic-registeredCapitalFen', '1200.5');
-      await page.input('.f-basic-contact-mobile', '0458-3878126');
+      await page.input('.f-basic-contact-mobile', bureauPhone());
       await page.input('.f-basic-introduction', '云'.repeat(301));
       await page.tap('.save');
       shot(page, { state: 'errors', title: '边填边查：手机号、字数超限，保存时点名', role: 'provider', flow: FILING, overlay: 'modal' });
-      await page.input('.f-basic-contact-mobile', '13904581234');
-      await page.input('.f-basic-introduction', '伊春本地的工业云服务商。');
+      await page.input('.f-basic-contact-mobile', '13912345678');
+      await page.input('.f-basic-introduction', `${cityShort()}本地的工业云服务商。`);
       await page.tap('.save');
       await page.tap('.section-application');
       await page.tap('.add-application-cases');
@@ -82,9 +83,12 @@ export const provider: Scenario[] = [
     async run({ mp, open, shot }) {
       const owner = await person(mp.t, 'desk-provider');
       const filed = await providerOf(mp.t, owner);
-      const enterprise = await enterpriseOf(mp.t, await person(mp.t, 'desk-clerk'), { name: '伊春林都木业有限公司' });
+      const enterprise = await enterpriseOf(mp.t, await person(mp.t, 'desk-clerk'), { name: `${cityShort()}林都木业有限公司` });
       const toConfirm = await applicationAt(mp.t, enterprise, filed, 'provider_check', { contractNo: 'HT-2023-0801' });
-      const other = await enterpriseOf(mp.t, await person(mp.t, 'desk-clerk-2'), { name: '铁力林海食品有限公司', countyCode: '230781' });
+      const other = await enterpriseOf(mp.t, await person(mp.t, 'desk-clerk-2'), {
+        name: `${lastCounty().name}林海食品有限公司`,
+        countyCode: lastCounty().code,
+      });
       const toDispute = await applicationAt(mp.t, other, filed, 'provider_check', {
         contractNo: 'HT-2023-0915',
         contractAmountFen: 15_000_001,
@@ -96,11 +100,17 @@ export const provider: Scenario[] = [
       const desk = await open('pages/provider/index/index');
       shot(desk, { state: 'to-confirm', title: '工作台：备案已通过，两份申请待确认', role: 'provider', flow: DESK, doc: true });
       const catalogue = await open('pages/provider/catalogue/catalogue');
-      shot(catalogue, { state: 'listed', title: '产品目录与伊春优惠：已在名录中展示', role: 'provider', flow: FILING, doc: true });
+      shot(catalogue, {
+        state: 'listed',
+        title: `产品目录与${cityShort()}优惠：已在名录中展示`,
+        role: 'provider',
+        flow: FILING,
+        doc: true,
+      });
       const registry = await open('pages/enterprise/providers/providers');
       shot(registry, {
         state: 'listed',
-        title: '已备案云服务商名录：备案编号、功能、目录和伊春优惠',
+        title: `已备案云服务商名录：备案编号、功能、目录和${cityShort()}优惠`,
         role: 'everyone',
         flow: '云服务商名录',
         doc: true,

@@ -32,6 +32,8 @@ test('what the policy pays and for whom, the contact, and a visitor’s ways in'
   expect(page.text).toContain('100,000.00 元');
   expect(page.text).toContain('市工信局信息化推进科');
   expect(page.text).toContain('0458-3878126');
+  // home.json holds only the product's name; the city's full title is set from the policy pack (issue 18 item 4).
+  expect(mp.wx.navigationTitles.at(-1)).toBe('伊春市工业企业上云补助');
   // The next step first: a visitor is asked to try the self-check; the conditions wait behind one tap.
   expect(tasksOf(page.data).map((t) => t.key)).toEqual(['check']);
   expect(page.text.indexOf('先测一测')).toBeLessThan(page.text.indexOf('谁可以申报'));

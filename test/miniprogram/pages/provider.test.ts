@@ -28,7 +28,7 @@ test('the filing: checked as it is typed, saved as a draft, what is missing coun
   await page.input('.f-basic-registeredCapitalFen', '1200.5');
   // A mobile that is not one: said at once, beside the field.
   await page.input('.f-basic-contact-mobile', '0458-3878126');
-  expect(page.text).toContain('“联系人手机”须为11位手机号（如 13904581234）');
+  expect(page.text).toContain('“联系人手机”须为11位手机号（如 13912345678）');
   // Too long an introduction: counted as a reader counts, one per 汉字.
   await page.input('.f-basic-introduction', '云'.repeat(301));
   expect(page.text).toContain('“企业及平台简介”不能超过300字，目前301字，请精简');

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { WxStub } from './wx';
+import type { PolicyPack } from '../../../miniprogram/shared/pack/types';
 
 export const MINIPROGRAM_ROOT = path.resolve(__dirname, '../../../miniprogram');
 /** config.ts's API_BASE_URL: the origin the mini-program must use. */
@@ -62,6 +63,11 @@ export interface MiniProgram {
   open(page: string, query?: Record<string, string>): Promise<PageHandle>;
   /** Logs the next wx.login in as this WeChat user (the 开发登录名 of 我的, in the sandbox). */
   as(name: string): void;
+  /**
+   * The policy pack the pages opened from now on see (as app.ts installs config.ts's POLICY_PACK before any
+   * page runs); null: the copy's default. The server keeps its own pack.
+   */
+  usePack(pack: PolicyPack | null): void;
   close(): Promise<void>;
 }
 
@@ -176,6 +182,7 @@ export async function startMiniProgram(options: Parameters<typeof startTestApp>[
   g.getApp = () => ({ globalData: {} });
   const parent = dom().createElement('parent-wrapper');
   dom().body.appendChild(parent);
+  let pack: PolicyPack | null = null;
 
   return {
     t,
@@ -187,8 +194,19 @@ export async function startMiniProgram(options: Parameters<typeof startTestApp>[
       stub.user = name;
       stub.storage.set('dev.sandboxName', name);
     },
+    usePack(p) {
+      pack = p;
+    },
     async open(page, query = {}) {
       resetModules();
+      // The modules were just dropped: the page will load this fresh copy of the pack's holder.
+      if (pack) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the mini-program's module as the page will load it, after the reset above
+        const active = require(
+          path.join(MINIPROGRAM_ROOT, 'shared', 'pack', 'active'),
+        ) as typeof import('../../../miniprogram/shared/pack/active');
+        active.installPolicyPack(pack);
+      }
       const id = simulate.load(path.join(MINIPROGRAM_ROOT, page), { compiler: 'simulate', rootPath: MINIPROGRAM_ROOT });
       const comp = simulate.render(id);
       comp.attach(parent);

@@ -103,6 +103,8 @@ export class WxStub {
   readonly toastsShown: ToastShown[] = [];
   readonly modals: ModalShown[] = [];
   readonly navigations: { kind: string; url: string }[] = [];
+  /** Titles set by wx.setNavigationBarTitle, in order (the home page's comes from the policy pack). */
+  readonly navigationTitles: string[] = [];
   readonly subscribeRequests: string[][] = [];
   readonly previews: string[][] = [];
   readonly documents: { filePath: string; fileType: string; bytes: Buffer }[] = [];
@@ -489,7 +491,7 @@ export class WxStub {
       reLaunch: (o: { url: string }) => void this.navigations.push({ kind: 'reLaunch', url: o.url }),
       navigateBack: () => void this.navigations.push({ kind: 'navigateBack', url: '' }),
       stopPullDownRefresh: () => undefined,
-      setNavigationBarTitle: () => undefined,
+      setNavigationBarTitle: (o: { title: string }) => void this.navigationTitles.push(o.title),
       pageScrollTo: (o: { selector?: string }) => {
         this.scrolls.push(o.selector ?? '');
       },

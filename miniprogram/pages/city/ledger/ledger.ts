@@ -7,11 +7,15 @@ import { refreshUser } from '../../../services/account';
 import * as api from '../../../services/api';
 import { openGenerated } from '../../../services/preview';
 import { formatFen } from '../../../logic/money';
-import { COUNTIES } from '../../../shared/contracts/roles';
+import { policyPack } from '../../../shared/pack/active';
 import type { LedgerPage } from '../../../shared/contracts/responses';
 import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
 
-const COUNTY_CHOICES = [{ code: '', name: '全市' }, ...COUNTIES.map((c) => ({ code: c.code, name: c.name }))];
+/** 全市, then the installed pack's counties (read when the page opens, issue 18 item 4). */
+const countyChoices = (): { code: string; name: string }[] => [
+  { code: '', name: '全市' },
+  ...policyPack().counties.map((c) => ({ code: c.code, name: c.name })),
+];
 const KIND: Record<string, string> = { payment: '拨付', correction: '更正', reversal: '退汇' };
 
 type Entry = { id: string; applicationId: string; title: string; sub: string; amount: string };
@@ -29,7 +33,7 @@ function entries(page: LedgerPage): Entry[] {
 Component(
   page({
     data: {
-      counties: COUNTY_CHOICES,
+      counties: countyChoices(),
       county: '',
       countyText: '全市',
       from: '',
@@ -75,7 +79,7 @@ Component(
         });
       },
       onCounty(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-        const c = COUNTY_CHOICES[Number(e.detail.value)];
+        const c = this.data.counties[Number(e.detail.value)];
         if (c) this.setData({ county: c.code, countyText: c.name });
         return this.load(false);
       },

@@ -20,12 +20,14 @@ import {
 } from '../../../logic/accountChange';
 import { ACCOUNT_CHANGE_OPEN, NOT_OPEN_REASON } from '../../../shared/workflow/accountChange';
 import type { ApplicationState } from '../../../shared/workflow/application';
+import { policyPack } from '../../../shared/pack/active';
 
 const EMPTY: AccountForm = { accountName: '', bankName: '', accountNo: '', reason: '' };
 
 Component(
   page({
     data: {
+      bankNameExample: `中国工商银行${policyPack().city.shortName}分行`,
       id: '',
       version: 0,
       enterpriseName: '',

@@ -14,12 +14,14 @@ import type { ApplicationState } from '../../../shared/workflow/application';
 import type { ApplicationEnvelope, ApplicationEvent } from '../../../shared/contracts/responses';
 import { ACCOUNT_CHANGE_OPEN } from '../../../shared/workflow/accountChange';
 import { accountText } from '../../../logic/accountChange';
+import { policyPack } from '../../../shared/pack/active';
 
 const WITHDRAWABLE: readonly ApplicationState[] = ['draft', 'provider_check', 'county_review', 'returned'];
 
 Component(
   page({
     data: {
+      contact: { department: policyPack().contact.department, phone: policyPack().contact.phone },
       id: '',
       version: 0,
       status: '' as ApplicationState | '',

@@ -18,14 +18,15 @@ import { bankAccountNo } from '../../../logic/validators';
 import { today } from '../../../logic/format';
 import { APPLICATION_MATERIALS, PAYMENT_METHODS, type Declarations } from '../../../shared/contracts/application';
 import type { EligibilityFacts } from '../../../shared/rules/facts';
+import { policyPack } from '../../../shared/pack/active';
 import type { FlowDescription } from '../../../shared/rules/flow/questions';
 import type { ApplicationEnvelope, EnterpriseView, Issue as MissingItem, Payment, StoredFile } from '../../../shared/contracts/responses';
 
 type BoolKey = Exclude<keyof Declarations, 'otherSubsidiesFen' | 'otherSubsidyNote'>;
 
-/** The declarations of 二（一）–（五）, worded as questions with a plain 是/否. */
-const DECLARATION_LABELS: { key: BoolKey; label: string }[] = [
-  { key: 'registeredInYichun', label: '在伊春市设立、登记、注册' },
+/** The declarations of 二（一）–（五）, worded as questions with a plain 是/否; the city's name read from the pack. */
+const declarationLabels = (): { key: BoolKey; label: string }[] => [
+  { key: 'registeredInYichun', label: `在${policyPack().city.name}设立、登记、注册` },
   { key: 'independentLegalPerson', label: '具有独立法人资格' },
   { key: 'industrial', label: '属于工业企业' },
   { key: 'alignedWithIndustrialPolicy', label: '符合国家和我市产业发展方向' },
@@ -97,7 +98,7 @@ Component(
       paidText: '',
       payment: { amount: '', paidOn: '', method: 'bank_transfer', methodLabel: '银行转账', reference: '' },
       methods: METHODS,
-      declarationItems: DECLARATION_LABELS.map((d) => ({ ...d, value: false })),
+      declarationItems: declarationLabels().map((d) => ({ ...d, value: false })),
       otherSubsidies: '0',
       bank: { accountName: '', bankName: '', accountNo: '' },
       bankError: '',
@@ -242,7 +243,7 @@ Component(
             ? { ...facts.enterprise, firstPurchase: facts.cloud.firstPurchase }
             : {};
           this.setData({
-            declarationItems: DECLARATION_LABELS.map((item) => ({ ...item, value: d ? d[item.key] : (fromCheck[item.key] ?? false) })),
+            declarationItems: declarationLabels().map((item) => ({ ...item, value: d ? d[item.key] : (fromCheck[item.key] ?? false) })),
             otherSubsidies: fenToYuanText(d ? d.otherSubsidiesFen : (facts?.otherSubsidiesFen ?? 0)),
           });
           if (this.data.contract.providerId) await this.nameProvider(this.data.contract.providerId);

@@ -13,6 +13,7 @@ import { refreshUser } from '../../../services/account';
 import { showModal, navigateBack, navigateTo } from '../../../services/wxp';
 import { ApiError } from '../../../services/http';
 import type { ProviderCard } from '../../../shared/contracts/responses';
+import { policyPack } from '../../../shared/pack/active';
 
 interface CardView {
   id: string;
@@ -56,7 +57,15 @@ function view(p: ProviderCard): CardView {
 
 Component(
   page({
-    data: { pick: false, q: '', providers: [] as CardView[], loaded: false, enterpriseId: '', buyMessage: '' },
+    data: {
+      cityShort: policyPack().city.shortName,
+      pick: false,
+      q: '',
+      providers: [] as CardView[],
+      loaded: false,
+      enterpriseId: '',
+      buyMessage: '',
+    },
     methods: {
       onLoad(query: Record<string, string | undefined>) {
         this.setData({ pick: query.pick === '1' });

@@ -11,7 +11,7 @@ import { ApiError } from '../../../services/http';
 import { CHECK_FACTS_KEY } from '../../../logic/storageKeys';
 import { contactPhone, creditCode as checkCreditCode } from '../../../logic/validators';
 import { today } from '../../../logic/format';
-import { COUNTIES, type CountyCode } from '../../../shared/contracts/roles';
+import { policyPack } from '../../../shared/pack/active';
 import { isAccessCode } from '../../../shared/contracts/accessCodes';
 import { ENTERPRISE_MATERIALS, type EnterpriseProfile } from '../../../shared/contracts/application';
 import { INDUSTRY_SECTIONS, type EligibilityFacts } from '../../../shared/rules/facts';
@@ -48,7 +48,7 @@ Component(
       errors: {},
       formError: '',
       joinCode: '',
-      counties: COUNTIES.map((c) => ({ code: c.code, name: c.name })),
+      counties: policyPack().counties.map((c) => ({ code: c.code, name: c.name })),
       countyIndex: -1,
       countyText: '',
       industries: INDUSTRIES,
@@ -97,7 +97,7 @@ Component(
             countyCode: e.countyCode,
             industryCode: e.industryCode ?? '',
           },
-          countyIndex: COUNTIES.findIndex((c) => c.code === e.countyCode),
+          countyIndex: this.data.counties.findIndex((c) => c.code === e.countyCode),
           countyText: e.countyName ?? '',
           version: e.version,
           statusLabel: e.statusLabel,
@@ -143,7 +143,7 @@ Component(
         this.setData({ joinCode: e.detail.value });
       },
       onCounty(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-        const county = COUNTIES[Number(e.detail.value)];
+        const county = this.data.counties[Number(e.detail.value)];
         if (county) this.setData({ countyIndex: Number(e.detail.value), countyText: county.name, 'form.countyCode': county.code });
       },
       onIndustry(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -158,7 +158,7 @@ Component(
         const f = this.data.form;
         return {
           name: f.name.trim(),
-          countyCode: f.countyCode as CountyCode,
+          countyCode: f.countyCode as EnterpriseProfile['countyCode'],
           establishedOn: f.establishedOn,
           industryCode: f.industryCode || null,
           legalRepresentative: f.legalRepresentative.trim(),

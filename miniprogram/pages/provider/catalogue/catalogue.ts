@@ -8,6 +8,7 @@ import { formatFen } from '../../../logic/money';
 import { PRICE_UNITS } from '../../../shared/contracts/filingChoices';
 import type { ProviderFilingForm } from '../../../shared/contracts/providerFiling';
 import { navigateTo } from '../../../services/wxp';
+import { policyPack } from '../../../shared/pack/active';
 
 function unitSuffix(unit: string | undefined): string {
   return (PRICE_UNITS.find((u) => u.value === unit)?.label ?? '').replace(/^元/, '');
@@ -32,6 +33,8 @@ function fromForm(form: ProviderFilingForm) {
 Component(
   page({
     data: {
+      cityName: policyPack().city.name,
+      cityShort: policyPack().city.shortName,
       sourceText: '',
       editable: false,
       filingId: '',

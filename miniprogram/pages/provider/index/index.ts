@@ -7,6 +7,7 @@ import * as api from '../../../services/api';
 import { formatFen } from '../../../logic/money';
 import type { ProviderApplicationItem } from '../../../shared/contracts/responses';
 import { navigateTo, stopPullDownRefresh } from '../../../services/wxp';
+import { policyPack } from '../../../shared/pack/active';
 
 const TABS = [
   { key: 'provider_check', title: '待确认', status: 'provider_check' },
@@ -35,6 +36,7 @@ const row = (a: ProviderApplicationItem): Row => ({
 Component(
   page({
     data: {
+      cityShort: policyPack().city.shortName,
       filing: { title: '云服务商备案', status: '尚未申报', action: '去申报', id: '' },
       tab: 'provider_check',
       tabs: TABS.map((t) => ({ key: t.key, title: t.title, count: 0 })),

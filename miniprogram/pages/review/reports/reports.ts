@@ -11,6 +11,8 @@ import type { JointReportList } from '../../../shared/contracts/responses';
 
 type ReportListItem = JointReportList['items'][number];
 import { showModal, showToast } from '../../../services/wxp';
+import { getUser } from '../../../services/session';
+import { policyPack } from '../../../shared/pack/active';
 
 interface ReportRow {
   id: string;
@@ -30,7 +32,15 @@ interface ReportRow {
 
 /** The server's rule for a 文号, said before sending: the year in 〔〕, ending in 号. */
 const DOC_NO = /[〔[(（]\s*\d{4}\s*[〕\])）]/;
-const DOC_NO_RULE = '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾';
+/** A 文号 as the reviewer's own county would write it: its name without 区/县/市, from the installed pack. */
+function docNoExample(): string {
+  const code = getUser()?.scopes.find((s) => s.countyCode)?.countyCode;
+  const counties = policyPack().counties;
+  const county = counties.find((c) => c.code === code) ?? counties[0];
+  return `${(county?.name ?? '').replace(/[区县市]$/, '')}工信联〔2026〕3号`;
+}
+
+const docNoRule = (): string => `文号格式如“${docNoExample()}”：年份放在〔〕中，以“号”结尾`;
 
 const row = (r: ReportListItem): ReportRow => ({
   id: r.id,
@@ -50,6 +60,7 @@ Component(
   page({
     data: {
       docNo: '',
+      docNoPlaceholder: '',
       reportDate: today(),
       candidates: [] as { id: string; title: string; sub: string; checked: boolean }[],
       picked: [] as string[],
@@ -58,6 +69,7 @@ Component(
     },
     methods: {
       onShow() {
+        this.setData({ docNoPlaceholder: docNoExample() });
         return this.load();
       },
       async load() {
@@ -87,7 +99,7 @@ Component(
         const problem = !docNo
           ? '请填写文号'
           : !DOC_NO.test(docNo) || !/号$/.test(docNo)
-            ? DOC_NO_RULE
+            ? docNoRule()
             : !this.data.picked.length
               ? '请至少选择一份申请'
               : '';
@@ -122,7 +134,7 @@ Component(
         const docNo = await this.prompt(`更正文号（现为 ${r.docNo}）`, '更正后的文号', '下一步');
         if (docNo === null) return;
         if (!DOC_NO.test(docNo) || !/号$/.test(docNo)) {
-          void showModal({ title: '请修改', content: DOC_NO_RULE, showCancel: false });
+          void showModal({ title: '请修改', content: docNoRule(), showCancel: false });
           return;
         }
         const reason = await this.prompt('更正原因', '更正原因（另一部门将看到）', '更正');
