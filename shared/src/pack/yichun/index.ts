@@ -3,6 +3,7 @@
  * own that the product says or checks. The only place in code where Yichun's particulars are written.
  */
 import type { PolicyPack } from '../types';
+import { YICHUN_CHAT } from './chat';
 import { YICHUN_COUNTIES } from './counties';
 import { YICHUN_VERSIONS } from './versions';
 
@@ -30,4 +31,5 @@ export const YICHUN: PolicyPack = {
     filingNoPattern: /^伊云备〔\d{4}〕\d{3,}号$/,
     trackingPrefix: 'YC',
   },
+  chat: YICHUN_CHAT,
 };
