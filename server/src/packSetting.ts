@@ -31,8 +31,7 @@ export function parsePackSetting(raw: string | undefined): PackSetting {
   const file = path.resolve(setting);
   let loaded: unknown;
   try {
-    // A path named by the operator, known only at start-up: loaded once, before anything serves.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path the operator names, known only at start-up: loaded once, synchronously, with the other settings.
     loaded = require(file);
   } catch (err) {
     return { ok: false, reason: `无法加载政策包模块 ${file}：${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
