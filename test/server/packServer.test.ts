@@ -127,6 +127,23 @@ describe('the server under another pack', () => {
     ]);
   });
 
+  test('a joint report’s 文号 refused with the pack’s first county as the example', async () => {
+    const reviewer = await t.login('pack-county');
+    // The role is granted under the built-in pack (its counties are what the grant checks today); the refusal is read under the other.
+    installPolicyPack(before);
+    await t.grant(reviewer.token, 'county_miit', before.counties[0].code);
+    installPolicyPack(otherCity);
+    const res = await t.http
+      .post('/api/v1/county/joint-reports')
+      .set(bearer(reviewer.token))
+      .send({ docNo: '第三号', reportDate: '2026-03-01', applicationIds: ['a'] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toContainEqual({
+      path: 'docNo',
+      message: '文号格式如“东林工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾',
+    });
+  });
+
   test('an approved filing is numbered by the pack’s pattern', async () => {
     const provider = await t.login('pack-provider');
     const reviewer = await t.login('pack-reviewer');
