@@ -7,6 +7,8 @@ import { hashToken } from '../server/src/modules/auth/authService';
 import { newId } from '../server/src/ids';
 import type { RunningSandbox } from '../server/sandbox';
 import { completeProviderFiling } from '../test/fixtures/providerFiling';
+import { policyPack } from '../shared/src/pack';
+import { creditCodeCheckCharacter } from '../shared/src/rules/creditCode';
 
 /**
  * WeChat Pay for the benchmark: a filed provider, an enterprise clerk, a sandbox merchant linked over
@@ -34,7 +36,10 @@ async function user(tx: Tx, openid: string, role: string, now: number): Promise<
 
 export async function seedPayParties(db: Database): Promise<PaySeed> {
   const now = Date.now();
-  const creditCode = '91230717MA1BENCH0Y';
+  const { city, counties, numbers } = policyPack();
+  const county = counties[0];
+  // A company (91) registered in the pack's first county, with its check character.
+  const creditCode = `91${county.code}MA1BENCH0${creditCodeCheckCharacter(`91${county.code}MA1BENCH0`)}`;
   return db.transaction(async (tx) => {
     const provider = await user(tx, 'mp-bench-provider', 'provider', now);
     const payer = await user(tx, 'mp-bench-payer', 'enterprise', now);
@@ -42,10 +47,10 @@ export async function seedPayParties(db: Database): Promise<PaySeed> {
     await insertProviderRow(tx, {
       id: newId(),
       ownerUserId: provider.id,
-      companyName: '伊春压测云计算有限公司',
+      companyName: `${city.shortName}压测云计算有限公司`,
       platformName: form.basic!.platformName!,
       status: 'approved',
-      filingNo: '伊云备〔2026〕900号',
+      filingNo: numbers.filingNo(2026, 900),
       approvedOn: '2023-05-10',
       revokedOn: null,
       form: form,
@@ -58,14 +63,14 @@ export async function seedPayParties(db: Database): Promise<PaySeed> {
     await insertEnterprise(tx, {
       id: enterpriseId,
       creditCode,
-      name: '伊春压测付款企业有限公司',
-      countyCode: '230717',
+      name: `${city.shortName}压测付款企业有限公司`,
+      countyCode: county.code,
       establishedOn: '2019-04-12',
       industryCode: 'C',
       legalRepresentative: '王建国',
-      address: '伊春市伊美区林都大街1号',
+      address: `${city.name}${county.name}林都大街1号`,
       contactName: '李会计',
-      contactPhone: '13904581234',
+      contactPhone: '13900001234',
       status: 'verified',
       version: 1,
       createdBy: payer.id,

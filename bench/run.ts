@@ -22,6 +22,8 @@ import { pushSignature, startSandbox } from '../server/sandbox';
 import { measureOutboxThroughput } from './throughput';
 import { recountStages } from '../server/src/db/applications/stageCounts';
 import type { HeapReport } from './memoryServer';
+import { installPolicyPack, policyPack } from '../shared/src/pack';
+import { creditCodeCheckCharacter } from '../shared/src/rules/creditCode';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -177,36 +179,40 @@ async function longRun(url: string, load: Load, pid: number): Promise<{ result: 
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const EVALUATE_BODY = JSON.stringify({
-  asOf: '2024-06-30',
-  enterprise: {
-    creditCode: '91230724Y4CL12TH89',
-    registeredInYichun: true,
-    independentLegalPerson: true,
-    industrial: true,
-    industryCode: 'C',
-    alignedWithIndustrialPolicy: true,
-    establishedOn: '2019-04-12',
-    operatingNormally: true,
-    badCreditRecord: false,
-    seriousFiscalViolationWithin5Years: false,
-    dishonestyRecord: false,
-  },
-  cloud: {
-    firstPurchase: true,
-    providerFiledOn: '2023-05-10',
-    contractSignedOn: '2023-08-01',
-    contractAmountFen: 12000000,
-    paidAmountFen: 12000000,
-  },
-  history: { subsidyReceived: false, applicationInProgress: false },
-  otherSubsidiesFen: 0,
-});
+/** An eligible enterprise of the installed pack's first county (91: a company; its check character computed). */
+const evaluateBody = (county = policyPack().counties[0].code) =>
+  JSON.stringify({
+    asOf: '2024-06-30',
+    enterprise: {
+      creditCode: `91${county}Y4CL12TH8${creditCodeCheckCharacter(`91${county}Y4CL12TH8`)}`,
+      registeredInYichun: true,
+      independentLegalPerson: true,
+      industrial: true,
+      industryCode: 'C',
+      alignedWithIndustrialPolicy: true,
+      establishedOn: '2019-04-12',
+      operatingNormally: true,
+      badCreditRecord: false,
+      seriousFiscalViolationWithin5Years: false,
+      dishonestyRecord: false,
+    },
+    cloud: {
+      firstPurchase: true,
+      providerFiledOn: '2023-05-10',
+      contractSignedOn: '2023-08-01',
+      contractAmountFen: 12000000,
+      paidAmountFen: 12000000,
+    },
+    history: { subsidyReceived: false, applicationInProgress: false },
+    otherSubsidiesFen: 0,
+  });
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-bench-'));
   const dbEnv: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   if (process.env.DATABASE_URL) dbEnv.DATABASE_URL = process.env.DATABASE_URL;
+  // The server under test and the seeds here serve the same pack (POLICY_PACK, default the built-in one).
+  if (process.env.POLICY_PACK) dbEnv.POLICY_PACK = process.env.POLICY_PACK;
   const dbName = process.env.DATABASE_URL
     ? `MariaDB/MySQL (${new URL(process.env.DATABASE_URL).pathname.slice(1)})`
     : 'SQLite (WAL, synchronous=NORMAL)';
@@ -214,6 +220,7 @@ async function main(): Promise<void> {
   process.stdout.write('compiling…\n');
   build();
   process.stdout.write(`seeding ${USERS} users with sessions and ${APPLICATIONS} applications on ${dbName}…\n`);
+  installPolicyPack(loadConfig(dbEnv).policyPack);
   const seedDb = await openDatabase(loadConfig(dbEnv));
   const tokens = await seedSessions(seedDb, USERS);
   await seedApplications(seedDb, APPLICATIONS);
@@ -267,7 +274,7 @@ async function main(): Promise<void> {
 
     const bareUrl = `http://127.0.0.1:${barePort}/hello`;
     const evalUrl = `http://127.0.0.1:${appPort}/api/v1/eligibility/evaluate`;
-    const evalLoad: Load = { method: 'POST', headers: { 'content-type': 'application/json' }, body: EVALUATE_BODY };
+    const evalLoad: Load = { method: 'POST', headers: { 'content-type': 'application/json' }, body: evaluateBody() };
     await measure(bareUrl, {}, 2);
     await measure(evalUrl, evalLoad, 2);
 
@@ -308,7 +315,7 @@ async function main(): Promise<void> {
     );
     const notes: string[] = [''];
 
-    // A county reviewer's queue: the first page of 伊美区's cases awaiting county review, with the counts per stage.
+    // A county reviewer's queue: the first page of the first county's cases awaiting county review, with the counts per stage.
     await measure(queueUrl, queueLoad, 3);
     const queueRun = await longRun(queueUrl, queueLoad, appServer.pid!);
     const queue = queueRun.result;

@@ -4,7 +4,10 @@ import { insertMember } from '../server/src/db/enterprises';
 import { insertBulkApplication, insertBulkEnterprise, insertBulkUser } from '../server/src/db/testing';
 import { hashToken } from '../server/src/modules/auth/authService';
 import { newId } from '../server/src/ids';
-import { COUNTIES } from '../shared/src/contracts/roles';
+import { policyPack } from '../shared/src/pack';
+
+/** The installed pack's first county: the one the benchmark's reviewer and follower belong to. */
+const firstCounty = () => policyPack().counties[0].code;
 
 const DAY_MS = 86_400_000;
 
@@ -22,7 +25,7 @@ export async function seedSessions(db: Database, users: number): Promise<string[
           id: userId,
           mpOpenid: `bench-${userId}`,
           session: { hash: hashToken(token), expiresAt: now + DAY_MS },
-          grant: i % 3 === 0 ? { id: newId(), role: 'county_miit', countyCode: '230717' } : undefined,
+          grant: i % 3 === 0 ? { id: newId(), role: 'county_miit', countyCode: firstCounty() } : undefined,
           now,
         });
       }
@@ -56,12 +59,13 @@ export async function seedApplications(db: Database, count: number): Promise<voi
   for (let start = 0; start < count; start += 1000) {
     await db.transaction(async (tx) => {
       for (let i = start; i < Math.min(count, start + 1000); i++) {
-        const county = COUNTIES[i % COUNTIES.length].code;
+        const counties = policyPack().counties;
+        const county = counties[i % counties.length].code;
         const enterpriseId = newId();
         await insertBulkEnterprise(tx, {
           id: enterpriseId,
           creditCode: `B${String(i).padStart(17, '0')}`,
-          name: `伊春压测企业${i}号有限公司`,
+          name: `${policyPack().city.shortName}压测企业${i}号有限公司`,
           countyCode: county,
           createdBy: owner,
           now,
@@ -85,7 +89,7 @@ export async function seedApplications(db: Database, count: number): Promise<voi
   }
 }
 
-/** A county reviewer of 伊美区 logged in: the one whose queue the benchmark reads. */
+/** A county reviewer of the pack's first county logged in: the one whose queue the benchmark reads. */
 export async function seedCountyReviewer(db: Database): Promise<string> {
   const now = Date.now();
   const userId = newId();
@@ -95,7 +99,7 @@ export async function seedCountyReviewer(db: Database): Promise<string> {
       id: userId,
       mpOpenid: `bench-reviewer-${userId}`,
       session: { hash: hashToken(token), expiresAt: now + DAY_MS },
-      grant: { id: newId(), role: 'county_miit', countyCode: '230717' },
+      grant: { id: newId(), role: 'county_miit', countyCode: firstCounty() },
       now,
     }),
   );
@@ -118,8 +122,8 @@ export async function seedBoundFollower(db: Database, openid: string): Promise<v
     await insertBulkEnterprise(tx, {
       id: enterpriseId,
       creditCode: 'BENCHFOLLOWER00001',
-      name: '伊春压测关注企业有限公司',
-      countyCode: '230717',
+      name: `${policyPack().city.shortName}压测关注企业有限公司`,
+      countyCode: firstCounty(),
       createdBy: userId,
       now,
     });
@@ -128,7 +132,7 @@ export async function seedBoundFollower(db: Database, openid: string): Promise<v
       id: newId(),
       trackingNo: 'YCBENCH000001',
       enterpriseId,
-      countyCode: '230717',
+      countyCode: firstCounty(),
       status: 'county_review',
       contractNo: 'HT-BENCH',
       amountFen: 12_000_000,

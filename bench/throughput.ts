@@ -25,6 +25,7 @@ import { newId } from '../server/src/ids';
 import { createWechatClients } from '../server/src/wechat/clients';
 import type { AccessTokenRecord, TokenStore } from '../server/src/wechat/tokenStore';
 import { startSandbox } from '../server/sandbox';
+import { policyPack } from '../shared/src/pack';
 import { enqueueNotifications } from '../server/src/modules/notifications/outbox';
 import type { NotificationSettingsOverrides } from '../server/src/modules/notifications/settings';
 import { OutboxWorker, type RoundStats } from '../server/src/modules/notifications/worker';
@@ -152,8 +153,8 @@ export async function measureOutboxThroughput(options: ThroughputOptions = {}): 
               template: 'application.status',
               params: {
                 applicationId: u.id,
-                trackingNo: `YC2026${i + j}`,
-                enterpriseName: '伊春市测试木业有限公司',
+                trackingNo: `${policyPack().numbers.trackingPrefix}2026${i + j}`,
+                enterpriseName: `${policyPack().city.name}测试木业有限公司`,
                 statusLabel: '县里正在审核',
                 reason: '',
                 nextStep: '县工信、财政部门正在审核，请留意消息。',

@@ -8,12 +8,14 @@ import { newId } from './ids';
 import { separationOfDutiesConflict } from '../../shared/src/contracts/roles';
 import { ConflictError, DomainError, NotFoundError } from './modules/errors';
 import { backup, BackupRefused, restore } from './modules/ops/backup';
+import { installPolicyPack, policyPack } from '../../shared/src/pack';
 
-const USAGE = `用法: npm run cli -- <命令> [选项]
+/** The help, its county example from the installed pack. */
+const usage = (example = policyPack().counties[0]) => `用法: npm run cli -- <命令> [选项]
 
   invite --role <角色> [--county <县区代码>] [--hours <有效小时数>] [--note <备注>]
       生成一次性邀请码（只显示这一次）。角色: admin, city_miit, city_finance, county_miit, county_finance
-      县级角色须加 --county，例如 --county 230717（伊美区）
+      县级角色须加 --county，例如 --county ${example.code}（${example.name}）
   grant-admin --openid <小程序 openid>
       直接把管理员角色授予已登录过小程序的用户（用于第一位管理员）
   audit-verify
@@ -151,17 +153,23 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
         return 0;
       });
     default:
-      out(USAGE);
+      out(usage());
       return command === undefined || command === 'help' ? 0 : 2;
   }
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  // The configured pack first: the help's example and every message name its counties.
+  Promise.resolve()
+    .then(() => {
+      installPolicyPack(loadConfig().policyPack);
+      return runCli(process.argv.slice(2));
+    })
+    .then(
+      (code) => process.exit(code),
+      (err: unknown) => {
+        process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
 }

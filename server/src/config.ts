@@ -2,6 +2,8 @@ import path from 'node:path';
 import { APPLICATION_STATES, type ApplicationState } from '../../shared/src/workflow/application';
 import { parseOverdueDays } from '../../shared/src/workflow/overdue';
 import { parseRateLimits, type LimitKey, type LimitRule } from './http/rateLimitRules';
+import type { PolicyPack } from '../../shared/src/pack';
+import { parsePackSetting } from './packSetting';
 
 /**
  * Settings come from the environment only (spec/wechat.md, "Settings"). Every setting is checked
@@ -30,6 +32,8 @@ export interface Config {
   auditKey: string;
   sessionTtlHours: number;
   policyEffectiveFrom: string;
+  /** The one policy pack this server serves (POLICY_PACK): installed by `start` before the app serves. */
+  policyPack: PolicyPack;
   /** Days a case may wait at each stage before it is shown as overdue. */
   overdueDays: Partial<Record<ApplicationState, number>>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -188,6 +192,9 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('POLICY_EFFECTIVE_FROM', `须为日期 YYYY-MM-DD（细则自发布之日起施行），现为 "${policyEffectiveFrom}"`);
   }
 
+  const pack = parsePackSetting(value(env, 'POLICY_PACK'));
+  if (!pack.ok) throw new ConfigError('POLICY_PACK', pack.reason);
+
   const overdue = parseOverdueDays(value(env, 'OVERDUE_DAYS') ?? '', APPLICATION_STATES);
   if (!overdue.ok) throw new ConfigError('OVERDUE_DAYS', overdue.reason);
 
@@ -219,6 +226,7 @@ export function loadConfig(env: Env = process.env): Config {
     auditKey,
     sessionTtlHours,
     policyEffectiveFrom,
+    policyPack: pack.pack,
     overdueDays: overdue.days,
     logLevel: logLevelRaw as Config['logLevel'],
     shutdownGraceMs: integerSetting(env, 'SHUTDOWN_GRACE_MS', 20_000, 0, 10 * 60_000),

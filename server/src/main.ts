@@ -14,6 +14,7 @@ import { Metrics } from './metrics';
 import { connectRedis, redisReady } from './redis';
 import { startMetricsServer } from './http/metrics';
 import { createBlobStorage, sweepTempOnTimer, UPLOAD_TIME_LIMIT_MS } from './storage';
+import { installPolicyPack } from '../../shared/src/pack';
 
 export interface Running {
   server: Server;
@@ -39,6 +40,8 @@ function refuseWhileStopping(res: ServerResponse): void {
 export async function start(config: Config): Promise<Running> {
   const apiBase = config.wechat.apiBase;
   if (apiBase === null) throw new Error('微信接口地址未知：沙箱模式须设置 WECHAT_API_BASE（或用 npm start，它在本机启动沙箱）');
+  // One server serves one pack (issue 18 item 4): every text and rule reads it from here on.
+  installPolicyPack(config.policyPack);
   const logger = createLogger(config);
   const db = await openDatabase(config);
   const closers: (() => Promise<void>)[] = [() => db.close()];

@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../server/src/config';
+import { BUILT_IN_PACKS } from '../../shared/src/pack';
+import { pack as otherCity } from '../fixtures/packSetting/otherCity';
 
 describe('settings (spec/wechat.md): defaults', () => {
   test('no settings at all: embedded SQLite, sandbox, port 3000', () => {
@@ -106,5 +111,75 @@ describe('settings: each wrong or contradictory one stops the start, naming it',
     expect((error as ConfigError).setting).toBe(setting);
     expect((error as ConfigError).message).toMatch(new RegExp(`^设置错误 ${setting}: \\S`));
     expect((error as ConfigError).message).not.toContain('\n');
+  });
+});
+
+describe('POLICY_PACK (issue 18 item 4): one server serves one pack', () => {
+  const FIXTURE = path.join(__dirname, '../fixtures/packSetting/otherCity.ts');
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-pack-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A module exporting the fixture's pack changed by `change` (JavaScript source over `p`). */
+  function variant(name: string, change: string): string {
+    const file = path.join(dir, `${name}.js`);
+    fs.writeFileSync(file, `const p = { ...require(${JSON.stringify(FIXTURE)}).pack };\n${change}\nexports.pack = p;\n`);
+    return file;
+  }
+
+  test('by default, and by its name, the built-in pack', () => {
+    expect(loadConfig({}).policyPack).toBe(BUILT_IN_PACKS.yichun);
+    expect(loadConfig({ POLICY_PACK: 'yichun' }).policyPack).toBe(BUILT_IN_PACKS.yichun);
+  });
+
+  test('a path, absolute or relative to the working directory, to a module that exports pack', () => {
+    expect(loadConfig({ POLICY_PACK: FIXTURE }).policyPack).toBe(otherCity);
+    expect(loadConfig({ POLICY_PACK: path.relative(process.cwd(), FIXTURE) }).policyPack).toBe(otherCity);
+  });
+
+  test.each([
+    ['an unknown name', 'harbin', /^设置错误 POLICY_PACK: 没有名为 "harbin" 的内置政策包（可用：yichun），或给出导出 pack 的模块路径$/],
+    ['a path to nothing', './nowhere/pack.js', /^设置错误 POLICY_PACK: 无法加载政策包模块 .*nowhere\/pack\.js：/],
+  ])('%s stops the start, naming the setting', (_what, setting, message) => {
+    expect(() => loadConfig({ POLICY_PACK: setting })).toThrow(ConfigError);
+    expect(() => loadConfig({ POLICY_PACK: setting })).toThrow(message);
+  });
+
+  test.each([
+    ['no pack exported', 'module.exports = { other: p };\nreturn;', /没有导出 pack（政策包）$/],
+    ['a field the built-in pack has is missing', 'delete p.chat;', /的政策包不完整：pack\.chat 须为对象，现为未填写$/],
+    ['a field of another kind', 'p.numbers = { ...p.numbers, trackingPrefix: 7 };', /pack\.numbers\.trackingPrefix 须为文字，现为数字$/],
+    ['a county of another kind', 'p.counties = [...p.counties, { code: 990131 }];', /pack\.counties\[3\]\.code 须为文字，现为数字$/],
+    [
+      'a county outside the city',
+      "p.counties = [{ code: '990101', name: '东林区' }, { code: '120101', name: '别处' }];",
+      /县（市）区代码 "120101" 须为以 9901 开头的 6 位数字/,
+    ],
+    [
+      'a county twice',
+      "p.counties = [{ code: '990101', name: '东林区' }, { code: '990101', name: '东林区' }];",
+      /县（市）区代码 "990101" 重复$/,
+    ],
+    ['no county', 'p.counties = [];', /至少要有一个县（市）区$/],
+    [
+      'versions out of order',
+      "p.versions = [p.versions[0], { ...p.versions[0], id: 'v0', effectiveFrom: '2020-01-01' }];",
+      /版本须按施行日期先后排列：v0 的 2020-01-01 不晚于前一个版本$/,
+    ],
+    [
+      'a tracking prefix that is not letters',
+      "p.numbers = { ...p.numbers, trackingPrefix: 'L-1' };",
+      /申报编号前缀须为 1 到 8 个大写字母，现为 "L-1"$/,
+    ],
+    [
+      'a filing number its own pattern refuses',
+      'p.numbers = { ...p.numbers, filingNo: (y, n) => `${y}-${n}` };',
+      /备案编号 2026-1 不符合包自己的备案编号格式/,
+    ],
+  ])('%s: refused at start-up with what is wrong', (name, change, message) => {
+    const file = variant(name.replace(/\W+/g, '-'), change);
+    expect(() => loadConfig({ POLICY_PACK: file })).toThrow(new RegExp(`^设置错误 POLICY_PACK: .*${message.source}`));
   });
 });

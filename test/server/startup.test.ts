@@ -48,6 +48,7 @@ describe('start-up', () => {
       ['WECHAT_OA_SECRET', { WECHAT_MP_SECRET: 'x', WECHAT_MP_APPID: 'wx1234567890' }],
       ['NODE_ENV', { NODE_ENV: 'production' }],
       ['WECHAT_OA_AES_KEY', { WECHAT_OA_AES_KEY: 'short' }],
+      ['POLICY_PACK', { POLICY_PACK: 'nowhere' }],
     ])('a wrong %s stops the start with one clear line', async (setting, env) => {
       const run = runMain(env, script);
       expect(await run.exited).toBe(1);

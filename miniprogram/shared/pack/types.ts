@@ -57,11 +57,11 @@ export interface PolicyVersion {
 }
 
 export interface PackCity {
-  /** '伊春市'. */
+  /** The city's name as the policy writes it (…市). */
   readonly name: string;
-  /** '伊春': in '伊春优惠', '伊春市企业优惠价' the pack's texts say what they need. */
+  /** The name without 市: '<shortName>优惠' in the providers' registry; longer forms are the pack's own texts. */
   readonly shortName: string;
-  /** GB/T 2260 prefix of the city's division codes ('2307'), for 二（一） and the credit code's region. */
+  /** GB/T 2260 prefix of the city's division codes (four digits), for 二（一） and the credit code's region. */
   readonly regionPrefix: string;
   /** The city bureaus by the names documents and answers use. */
   readonly miitBureau: string;
@@ -78,7 +78,7 @@ export interface PackContact {
 }
 
 export interface PackNumbers {
-  /** 备案编号 of a provider's filing, the n-th of the year: 伊云备〔2026〕001号. */
+  /** 备案编号 of a provider's filing, the n-th of the year, e.g. <abbr>云备〔2026〕001号. */
   filingNo(year: number, n: number): string;
   /** Whether a text is a 备案编号 this pack issues. */
   readonly filingNoPattern: RegExp;
@@ -86,10 +86,55 @@ export interface PackNumbers {
   readonly trackingPrefix: string;
 }
 
+/**
+ * The words of the documents the bureau prints (server/src/documents: 备案申报书, 兑付申请表, the county's
+ * joint report, 拟补贴名单, 拨付台账) that a second city writes its own way. The documents build their
+ * titles and fixed sentences from these, the city's names (`city`) and the policy's title (`title`).
+ */
+export interface PackDocumentWords {
+  /**
+   * The subsidy as the documents' titles name it after a place ('工业企业上云补助'): the city's 兑付申请表,
+   * 拟补贴名单 and 拨付台账 are `${city.name}${subsidyName}…`, a county's 审核意见汇总表 `${county}${subsidyName}…`.
+   */
+  readonly subsidyName: string;
+  /**
+   * The 备案申报书 (三（二）1) after the city's name, in the two lines its cover sets: ['“企业上云”云服务商', '备案申报书'];
+   * its title is the city's name and the lines joined.
+   */
+  readonly filingFormName: readonly [string, string];
+  /** 主送机关 of a county's joint report (三（四）联合行文报送市工信局、市财政局): '市工业和信息化局、市财政局：'. */
+  readonly jointReportAddressees: string;
+  /** A county's 文号 as it writes one (year in 〔〕, ending in 号), for the examples of hints and messages. */
+  readonly docNoExample: string;
+}
+
+/**
+ * What the official account's chatbot says that is the city's own (server/src/modules/officialAccount/
+ * texts.ts): the service's name and the policy's clauses as the account answers 政策, 条件, 材料, 流程 and
+ * 备案 — each a line, clause cited, as the city's policy words it. The chatbot adds its own lines around
+ * them (what to reply next); amounts in force come from the version, the contact from `contact`.
+ */
+export interface PackChatWords {
+  /** What the account calls itself in 帮助 and its welcome: '<city>工业企业上云补助'. */
+  readonly serviceName: string;
+  /** 政策: the standard, with the rate ('50%') and the cap ('10万元') of the version in force. */
+  policyStandard(rate: string, cap: string): string;
+  /** 政策: the lines after the example (other money rules: 就高不重复 …). */
+  readonly policyNotes: readonly string[];
+  /** 条件: a heading line, then every condition (and any duty of the provider's) a line each. */
+  readonly conditions: readonly string[];
+  /** 材料: a heading line, then the enterprise's materials a line each. */
+  readonly materials: readonly string[];
+  /** 流程: a heading line, then the steps a line each. */
+  readonly process: readonly string[];
+  /** 备案: a heading line, then the provider's filing duty, requirements and materials. */
+  readonly filing: readonly string[];
+}
+
 export interface PolicyPack {
   /** The policy id on the wire (spec/eligibility.md: "policy": "yichun-2023-cloud"). */
   readonly id: string;
-  /** The policy's title: 伊春市支持工业企业上云补助实施细则. */
+  /** The policy's title, as its heading reads (《…实施细则》 without the marks). */
   readonly title: string;
   /** The platform's name as documents and answers sign it. */
   readonly platformName: string;
@@ -99,4 +144,8 @@ export interface PolicyPack {
   /** Ascending by `effectiveFrom`; the first is the policy as issued. */
   readonly versions: readonly PolicyVersion[];
   readonly numbers: PackNumbers;
+  /** The printed documents' words of the city's own. */
+  readonly documents: PackDocumentWords;
+  /** The chatbot's words of the city's own. */
+  readonly chat: PackChatWords;
 }

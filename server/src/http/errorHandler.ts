@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ErrorCode } from '../../../shared/src/contracts/errors';
 import { isDomainError, TooManyRequestsError, type ErrorKind } from '../modules/errors';
 import { DatabaseUnavailableError } from '../db/errors';
+import { policyPack } from '../../../shared/src/pack';
 
 /** How long a caller should wait before trying again while the database is away. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
@@ -82,7 +83,11 @@ export function errorHandler(logger: Logger): Middleware {
       logger.error({ err, method: ctx.method, path: ctx.path }, 'unhandled error');
       ctx.status = 500;
       ctx.body = {
-        error: { code: 'internal' satisfies ErrorCode, message: '服务器出错了，请稍后重试；如一直出现，请联系 0458-3878126', details: [] },
+        error: {
+          code: 'internal' satisfies ErrorCode,
+          message: `服务器出错了，请稍后重试；如一直出现，请联系 ${policyPack().contact.phone}`,
+          details: [],
+        },
       };
     }
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES, errorStatuses, type ErrorCode } from '../../../shared/src/contracts/errors';
 import { errorAnswerSchema } from '../../../shared/src/contracts/responses/common';
+import { policyPack } from '../../../shared/src/pack';
 import { isAnswerMarker, isBodyMarker, successStatuses, type RouteSpec } from './routeTable';
 
 /**
@@ -19,11 +20,12 @@ type JsonObject = { [key: string]: Json };
 
 const COMPONENT = '#/components/schemas/';
 
-export const OPENAPI_INFO = {
+/** The document's info, its platform named by the installed pack. */
+export const openapiInfo = () => ({
   title: '上云补助 API',
   version: '1',
   description: [
-    '伊春市工业企业上云补助平台的 HTTP 接口（/api/v1）。',
+    `${policyPack().platformName}的 HTTP 接口（/api/v1）。`,
     '',
     '登录：小程序 wx.login 的 code 提交到 POST /api/v1/auth/wx-login，换得 token；之后每个请求带 `Authorization: Bearer <token>`。',
     '谁可以调用每个接口见 `security` 与 `x-roles`（所需角色之一）、`x-deny-roles`（即使有所需角色也不能调用）。',
@@ -32,7 +34,7 @@ export const OPENAPI_INFO = {
     '',
     '出错时一律答 `{"error": {"code", "message", "details": [{"path", "message"}]}}`：`message` 是给人看的中文，`code` 供程序判断，全部取值见 `components.schemas.Error` 与 `x-error-codes`。',
   ].join('\n'),
-};
+});
 
 /** A zod schema as JSON Schema 2020-12, its named parts moved to `components.schemas`. */
 class SchemaWriter {
@@ -227,7 +229,7 @@ export function openApiDocument(specs: readonly RouteSpec[]): JsonObject {
   const codes = Object.keys(ERROR_CODES) as ErrorCode[];
   return {
     openapi: '3.1.0',
-    info: OPENAPI_INFO,
+    info: openapiInfo(),
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {

@@ -7,6 +7,8 @@
  */
 import type { ErrorCode, ErrorCodeFor } from '../../../shared/src/contracts/errors';
 
+import { policyPack } from '../../../shared/src/pack';
+
 export type { ErrorCode } from '../../../shared/src/contracts/errors';
 
 export interface ErrorDetail {
@@ -65,7 +67,8 @@ export class UnauthenticatedError extends DomainError<ErrorCodeFor<401>> {
 
 export class ForbiddenError extends DomainError<ErrorCodeFor<403>> {
   readonly kind = 'forbidden';
-  constructor(message = '您没有权限进行此操作；如需权限，请联系市工信局信息化推进科 0458-3878126') {
+  // 五、联系方式: who grants roles, read from the installed pack when the error is made.
+  constructor(message = `您没有权限进行此操作；如需权限，请联系${policyPack().contact.department} ${policyPack().contact.phone}`) {
     super('forbidden', message);
   }
 }

@@ -54,9 +54,9 @@ export interface PolicyVersion {
 }
 
 export interface PackCity {
-  /** The city's full name, as the policy writes it (…市). */
+  /** The city's name as the policy writes it (…市). */
   readonly name: string;
-  /** The city's name without 市, where texts use the short form (…优惠). */
+  /** The name without 市: '<shortName>优惠' in the providers' registry; longer forms are the pack's own texts. */
   readonly shortName: string;
   /** GB/T 2260 prefix of the city's division codes (four digits), for 二（一） and the credit code's region. */
   readonly regionPrefix: string;
@@ -75,7 +75,7 @@ export interface PackContact {
 }
 
 export interface PackNumbers {
-  /** 备案编号 of a provider's filing, the n-th of the year (a prefix, the year in 〔〕, a serial, 号). */
+  /** 备案编号 of a provider's filing, the n-th of the year, e.g. <abbr>云备〔2026〕001号. */
   filingNo(year: number, n: number): string;
   /** Whether a text is a 备案编号 this pack issues. */
   readonly filingNoPattern: RegExp;
@@ -105,10 +105,33 @@ export interface PackDocumentWords {
   readonly docNoExample: string;
 }
 
+/**
+ * What the official account's chatbot says that is the city's own (server/src/modules/officialAccount/
+ * texts.ts): the service's name and the policy's clauses as the account answers 政策, 条件, 材料, 流程 and
+ * 备案 — each a line, clause cited, as the city's policy words it. The chatbot adds its own lines around
+ * them (what to reply next); amounts in force come from the version, the contact from `contact`.
+ */
+export interface PackChatWords {
+  /** What the account calls itself in 帮助 and its welcome: '<city>工业企业上云补助'. */
+  readonly serviceName: string;
+  /** 政策: the standard, with the rate ('50%') and the cap ('10万元') of the version in force. */
+  policyStandard(rate: string, cap: string): string;
+  /** 政策: the lines after the example (other money rules: 就高不重复 …). */
+  readonly policyNotes: readonly string[];
+  /** 条件: a heading line, then every condition (and any duty of the provider's) a line each. */
+  readonly conditions: readonly string[];
+  /** 材料: a heading line, then the enterprise's materials a line each. */
+  readonly materials: readonly string[];
+  /** 流程: a heading line, then the steps a line each. */
+  readonly process: readonly string[];
+  /** 备案: a heading line, then the provider's filing duty, requirements and materials. */
+  readonly filing: readonly string[];
+}
+
 export interface PolicyPack {
   /** The policy id on the wire (spec/eligibility.md: "policy": "yichun-2023-cloud"). */
   readonly id: string;
-  /** The policy's title as issued (…支持工业企业上云补助实施细则). */
+  /** The policy's title, as its heading reads (《…实施细则》 without the marks). */
   readonly title: string;
   /** The platform's name as documents and answers sign it. */
   readonly platformName: string;
@@ -120,4 +143,6 @@ export interface PolicyPack {
   readonly numbers: PackNumbers;
   /** The printed documents' words of the city's own. */
   readonly documents: PackDocumentWords;
+  /** The chatbot's words of the city's own. */
+  readonly chat: PackChatWords;
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { HELP } from '../../../server/src/modules/officialAccount/texts';
+import { help } from '../../../server/src/modules/officialAccount/texts';
 import { textMessageXml } from '../../../server/sandbox';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 
@@ -25,7 +25,7 @@ describe('the sandbox pushes official-account messages', () => {
     expect(r.status).toBe(200);
     expect(r.replyVerified).toBeNull();
     expect(r.reply).toContain('<ToUserName><![CDATA[oa-sandbox-plain]]></ToUserName>');
-    expect(r.reply).toContain(HELP.split('\n')[0]);
+    expect(r.reply).toContain(help().split('\n')[0]);
   });
 
   test('safe mode: encrypted and signed, the encrypted reply verified and read back', async () => {

@@ -7,7 +7,9 @@
  */
 
 import type { PolicyPack } from '../types';
+import { YICHUN_CHAT } from './chat';
 import { YICHUN_COUNTIES } from './counties';
+import { YICHUN_DOCUMENTS } from './documents';
 import { YICHUN_VERSIONS } from './versions';
 
 export const YICHUN: PolicyPack = {
@@ -34,4 +36,6 @@ export const YICHUN: PolicyPack = {
     filingNoPattern: /^伊云备〔\d{4}〕\d{3,}号$/,
     trackingPrefix: 'YC',
   },
+  documents: YICHUN_DOCUMENTS,
+  chat: YICHUN_CHAT,
 };

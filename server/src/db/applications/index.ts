@@ -6,6 +6,7 @@ import { ApplicationEntity, type ApplicationRow } from '../entities';
 import { insertRow } from '../rows';
 import { providerOwnerId } from '../providers';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
+import { policyPack } from '../../../../shared/src/pack';
 
 /**
  * The applications aggregate: named questions and commands on an application and its history. Each
@@ -55,9 +56,9 @@ export async function ownCaseStake(
   return null;
 }
 
-/** The next number of the year's applications (申报编号 YC<year><5 digits>): gap-free, consumed only if the transaction commits. */
+/** The next number of the year's applications (申报编号 <pack's prefix><year><5 digits>): gap-free, consumed only if the transaction commits. */
 export async function nextTrackingNumber(tx: Tx, year: string): Promise<string> {
-  return `YC${year}${String(await nextInSequence(em(tx), `application-${year}`)).padStart(5, '0')}`;
+  return `${policyPack().numbers.trackingPrefix}${year}${String(await nextInSequence(em(tx), `application-${year}`)).padStart(5, '0')}`;
 }
 
 /** The states of an enterprise's applications (each once), leaving one out if asked: for 二（六）. */

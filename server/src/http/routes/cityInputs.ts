@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { sendDocument, XLSX } from '../download';
 import { isCalendarDate } from '../../../../shared/src/rules/calendar';
 import { isCountyCode } from '../../../../shared/src/contracts/roles';
+import { policyPack } from '../../../../shared/src/pack';
 
 /**
  * The input atoms the city's routes share (city review, the proposed list, the ledger): ids, versions,
@@ -36,7 +37,12 @@ export const year = z.number({ error: '年度须为四位数字，如 2026' }).i
 /** Path parameters, one schema each. */
 export const yearPath = yearParam.pipe(year);
 export const applicationIdParam = id('申请编号');
-export const county = z.string({ error: '县（市）区代码须为文字' }).refine(isCountyCode, '县（市）区代码不对（如 230717 伊美区）');
+/** The example is the installed pack's first county, read when the message is made. */
+function badCounty(): string {
+  const [example] = policyPack().counties;
+  return example ? `县（市）区代码不对（如 ${example.code} ${example.name}）` : '县（市）区代码不对';
+}
+export const county = z.string({ error: '县（市）区代码须为文字' }).refine(isCountyCode, { error: () => badCounty() });
 export const limit = z.coerce
   .number({ error: '每页条数须为数字' })
   .int('每页条数须为整数')

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { answers, type RouteTable } from '../routeTable';
 import { ledgerChangeSchema, ledgerPageSchema } from '../../../../shared/src/contracts/responses/city';
+import { policyPack } from '../../../../shared/src/pack';
 import { parseInput } from '../validate';
 import { renderLedgerXlsx } from '../../documents';
 import { MAX_VOUCHER_LENGTH, type Disbursements } from '../../modules/ledger/disbursements';
@@ -172,7 +173,7 @@ export function cityLedgerRoutes(routes: RouteTable, ledger: Disbursements): voi
           text: q.q || undefined,
           limit: q.limit,
         });
-        sendXlsx(ctx, await renderLedgerXlsx(source), '伊春市工业企业上云补助资金拨付台账.xlsx');
+        sendXlsx(ctx, await renderLedgerXlsx(source), `${policyPack().city.name}工业企业上云补助资金拨付台账.xlsx`);
       },
     );
 }

@@ -9,6 +9,7 @@ import {
   jointReportListSchema,
 } from '../../../../shared/src/contracts/responses/county';
 import { parseInput } from '../validate';
+import { policyPack } from '../../../../shared/src/pack';
 import { renderJointReportDocx } from '../../documents';
 import { DOCX, sendDocument } from '../download';
 import { cursor, id, idList, limit, statusList, text, version } from '../inputs';
@@ -79,8 +80,13 @@ const opinionSchema = z
   });
 
 const DOC_NO = /[〔[(（]\s*\d{4}\s*[〕\])）]/;
+/** A joint report's 文号 as the pack's first county would write it: its name without 区/县/市, then 工信联〔年〕n号. */
+function docNoExample(): string {
+  const [county] = policyPack().counties;
+  return `${county ? county.name.replace(/[区县市旗]$/, '') : ''}工信联〔2026〕3号`;
+}
 const docNo = text('文号', 3, 64).refine((v) => DOC_NO.test(v) && /号$/.test(v), {
-  error: '文号格式如“伊美工信联〔2026〕3号”：年份放在〔〕中，以“号”结尾',
+  error: () => `文号格式如“${docNoExample()}”：年份放在〔〕中，以“号”结尾`,
 });
 const reportDate = z
   .string({ error: '请填写行文日期（YYYY-MM-DD）' })

@@ -17,6 +17,7 @@ import type { ProviderRegistry } from '../../modules/providers/registry';
 import { FILING_STATES, type FilingEvent, type FilingState } from '../../../../shared/src/workflow/providerFiling';
 import { PLATFORM_FUNCTIONS } from '../../../../shared/src/contracts/providerFiling';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { policyPack } from '../../../../shared/src/pack';
 
 const id = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, '编号格式不对');
 const version = z.number({ error: '请带上您看到的版本号 version（刷新后重试）' }).int('版本号须为整数').min(1, '版本号须为正整数');
@@ -211,7 +212,7 @@ export function providerFilingRoutes(routes: RouteTable, deps: { filings: Filing
         method: 'GET',
         path: '/api/v1/providers',
         access: 'public',
-        summary: '已备案云服务商名录（产品目录、报价、伊春优惠）',
+        summary: `已备案云服务商名录（产品目录、报价、${policyPack().city.shortName}优惠）`,
         query: registrySchema,
         response: providerListSchema,
       },

@@ -16,6 +16,7 @@ import type { AuditTrail } from '../audit/audit';
 import { publicUser, type PublicUser } from './users';
 import { TooManyRequestsError, UnauthenticatedError, UpstreamError } from '../errors';
 import type { Actor } from '../actor';
+import { policyPack } from '../../../../shared/src/pack';
 
 /** What login needs from WeChat: code2Session, nothing else (the session_key never leaves it). */
 export interface MiniProgramSessions {
@@ -82,7 +83,7 @@ export class AuthService {
       } else if (identity.unionid && user.unionid !== identity.unionid) {
         await updateUser(tx, user.id, { unionid: identity.unionid, updatedAt: now });
       }
-      if (user.status !== 'active') throw new UnauthenticatedError('此账号已停用，如有疑问请联系 0458-3878126');
+      if (user.status !== 'active') throw new UnauthenticatedError(`此账号已停用，如有疑问请联系 ${policyPack().contact.phone}`);
       await insertSession(tx, { id: sessionId, userId: user.id, createdAt: now, expiresAt });
       // The session id is itself a hash; the audit keeps only a prefix to tell sessions apart.
       await this.audit.append(tx, {

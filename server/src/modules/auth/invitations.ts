@@ -28,6 +28,7 @@ import {
   normalizeAccessCode,
 } from '../../../../shared/src/contracts/accessCodes';
 import { displayNameSchema } from '../../../../shared/src/contracts/people';
+import { policyPack } from '../../../../shared/src/pack';
 import {
   INVITED_ROLES,
   firstMembershipConflict,
@@ -43,6 +44,23 @@ export function newInvitationCode(): string {
   return formatAccessCode(
     Array.from({ length: ACCESS_CODE_LENGTH }, () => ACCESS_CODE_ALPHABET[randomInt(ACCESS_CODE_ALPHABET.length)]).join(''),
   );
+}
+
+const DIGITS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1–99 as a person writes a count: 十, 十二, 二十, 二十三 (the number of the city's counties). */
+function countInWords(n: number): string {
+  if (n < 10) return DIGITS[n] ?? String(n);
+  if (n >= 100) return String(n);
+  const tens = Math.floor(n / 10);
+  return `${tens === 1 ? '' : DIGITS[tens]}十${DIGITS[n % 10]}`;
+}
+
+/** A county role's missing or unknown county, with the installed pack's first county as the example. */
+function countyRequired(): string {
+  const { city, counties } = policyPack();
+  const [example] = counties;
+  return `县级角色须指定${city.name}${countInWords(counties.length)}个县（市）区之一的代码${example ? `，如 ${example.code}（${example.name}）` : ''}`;
 }
 
 export const createInvitationSchema = z
@@ -65,7 +83,7 @@ export const createInvitationSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['countyCode'],
-          message: '县级角色须指定伊春市十个县（市）区之一的代码，如 230717（伊美区）',
+          message: countyRequired(),
         });
     } else if (v.countyCode) {
       ctx.addIssue({ code: 'custom', path: ['countyCode'], message: '市级角色和管理员不属于某个县（市）区，请不要填写县区代码' });

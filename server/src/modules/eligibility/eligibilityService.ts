@@ -5,6 +5,7 @@ import type { Actor } from '../actor';
 import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { policyPack } from '../../../../shared/src/pack';
 import { describeFlow, type FlowDescription } from '../../../../shared/src/rules/flow/questions';
 import { providerFilingDates } from '../../db/providers';
 import { memberEnterpriseByCreditCode } from '../../db/enterprises';
@@ -62,7 +63,7 @@ export class EligibilityService {
       // Only a provider the city approved (and perhaps revoked since) counts as filed.
       const filing = record && (record.status === 'approved' || record.status === 'revoked') && record.approvedOn !== null ? record : null;
       if (!filing)
-        throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [
+        throw new InvalidInputError(`所选云服务商未在${policyPack().city.name}工信局备案，请从已备案服务商名录中选择`, [
           { path: 'cloud.providerId', message: '没有这个已备案的云服务商' },
         ]);
       facts.cloud = { ...facts.cloud, providerFiledOn: filing.approvedOn, providerRevokedOn: filing.revokedOn };

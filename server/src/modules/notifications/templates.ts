@@ -3,6 +3,8 @@
  * title and body and the short fields that WeChat's subscribe/template messages allow (a `thing`
  * field holds 20 characters: the worker cuts them to WeChat's rules when it sends).
  */
+import { policyPack } from '../../../../shared/src/pack';
+
 export interface Rendered {
   title: string;
   body: string;
@@ -30,7 +32,7 @@ export const TEMPLATES = {
   }),
   'filing.rejected': (p: Params): Rendered => ({
     title: '备案未通过',
-    body: `${p.companyName} 的备案申报未通过：${p.reason}。如有疑问请联系市工信局信息化推进科 0458-3878126。`,
+    body: `${p.companyName} 的备案申报未通过：${p.reason}。如有疑问请联系${policyPack().contact.department} ${policyPack().contact.phone}。`,
     page: `pages/provider/filing/filing?id=${p.filingId}`,
   }),
   'filing.revoked': (p: Params): Rendered => ({

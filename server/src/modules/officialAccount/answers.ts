@@ -63,15 +63,15 @@ export function topicText(eligibility: EligibilityService, topic: T.Topic): stri
       });
     }
     case 'conditions':
-      return T.CONDITIONS;
+      return T.conditions();
     case 'materials':
-      return T.MATERIALS;
+      return T.materials();
     case 'process':
-      return T.PROCESS;
+      return T.processSteps();
     case 'contact':
-      return T.CONTACT;
+      return T.contact();
     case 'filing':
-      return T.FILING;
+      return T.filing();
   }
 }
 

@@ -179,7 +179,7 @@ export class Chatbot {
     if (subscribe && msg.unionid !== null) changes.unionid = msg.unionid;
     const now = this.deps.now();
     // Unsubscribe: WeChat shows nothing, so no answer; the follow state tells notifications not to use this channel.
-    return { reply: subscribe ? T.WELCOME : null, apply: (tx) => writeFollower(tx, msg.fromUser, follower, changes, now) };
+    return { reply: subscribe ? T.welcome() : null, apply: (tx) => writeFollower(tx, msg.fromUser, follower, changes, now) };
   }
 
   private async planText(msg: InboundMessage, content: string, typed: boolean): Promise<Plan> {
@@ -243,7 +243,7 @@ export class Chatbot {
   ): Promise<Plan> {
     switch (command.kind) {
       case 'help':
-        return { reply: T.HELP };
+        return { reply: T.help() };
       case 'topic': {
         const text = topicText(this.deps.eligibility, command.topic);
         if (command.topic !== 'policy') return { reply: text };
@@ -296,7 +296,7 @@ export class Chatbot {
     if (asked !== 'mine') return { reply: roundAnswer(asked, open, next) };
     const who = await this.resolveUser(msg, follower);
     if (who === null) return { reply: T.NOT_BOUND };
-    if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    if (who.user.status !== 'active') return { reply: T.accountDisabled() };
     const [apps, rounds] = await this.deps.db.read(
       async (tx) => [await applicationRowsOfMember(tx, who.user.id), await this.rounds.roundsIn(tx)] as const,
     );
@@ -310,12 +310,12 @@ export class Chatbot {
   private async planProgress(msg: InboundMessage, follower: Follower | null, progress: FollowerProgress | null): Promise<Plan> {
     // Linked by openid: everything was read with the follower. Otherwise (found by unionid, linked now) the lookups below.
     if (progress?.linked) {
-      if (progress.linked.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+      if (progress.linked.status !== 'active') return { reply: T.accountDisabled() };
       return { reply: progressReply(progress.applications) };
     }
     const who = await this.resolveUser(msg, follower);
     if (who === null) return { reply: T.NOT_BOUND };
-    if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    if (who.user.status !== 'active') return { reply: T.accountDisabled() };
     return { reply: await progressText(this.deps.db, who.user.id), apply: who.link };
   }
 
@@ -324,7 +324,7 @@ export class Chatbot {
   private async planTodo(msg: InboundMessage, follower: Follower | null): Promise<Plan> {
     const who = await this.resolveUser(msg, follower);
     if (who === null) return { reply: T.NOT_BOUND };
-    if (who.user.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    if (who.user.status !== 'active') return { reply: T.accountDisabled() };
     const db = this.deps.db;
     const grants = (await db.read((tx) => activeGrants(tx, who.user.id))).filter((g) => REVIEWER_ROLES.includes(g.role));
     if (grants.length === 0) return { reply: T.TODO_NOT_REVIEWER, apply: who.link };
@@ -372,7 +372,7 @@ export class Chatbot {
         apply: (tx) => writeFollower(tx, msg.fromUser, follower, { bindFailures: failures, bindWindowAt: windowAt }, now),
       };
     }
-    if (target.status !== 'active') return { reply: T.ACCOUNT_DISABLED };
+    if (target.status !== 'active') return { reply: T.accountDisabled() };
     const holder = await userByOaOpenid(this.deps.db, msg.fromUser);
     const claim = (tx: Tx) => claimBindingCode(tx, found.id, msg.fromUser, now);
     if (target.oaOpenid === msg.fromUser) return { reply: T.BIND_ALREADY, apply: claim };

@@ -1,9 +1,16 @@
 /**
  * Every word the official account says, in one place, in plain Chinese. The policy answers follow
- * the seed (伊春市支持工业企业上云补助实施细则) clause by clause and name the clause, so that a reader can
- * check them against the text; amounts and dates come from the rules and settings, never typed here.
+ * the seed clause by clause and name the clause, so that a reader can check them against the text; the
+ * clauses' own words are the installed pack's (`chat`, issue 18 item 4), read when an answer is given,
+ * and amounts and dates come from the rules and settings, never typed here.
  */
-import { CONTACT_TEXT, POLICY_CONTACT } from '../../../../shared/src/rules/parameters';
+import { policyPack } from '../../../../shared/src/pack';
+
+/** 五、联系方式 as a reference in a sentence: 市工信局信息化推进科（电话）. */
+export function contactText(): string {
+  const { department, phone } = policyPack().contact;
+  return `${department}（${phone}）`;
+}
 
 /** What the HTTP side answers callers that are not WeChat, or WeChat with something wrong. */
 export const HTTP_ERRORS = {
@@ -47,9 +54,9 @@ export const MENU = [
   '联系 — 咨询电话',
 ].join('\n');
 
-export const HELP = `您好，这里是伊春市工业企业上云补助服务。\n${MENU}`;
+export const help = () => `您好，这里是${policyPack().chat.serviceName}服务。\n${MENU}`;
 
-export const WELCOME = `欢迎关注！这里提供伊春市工业企业上云补助的政策咨询、申报自测和进度查询。\n${MENU}`;
+export const welcome = () => `欢迎关注！这里提供${policyPack().chat.serviceName}的政策咨询、申报自测和进度查询。\n${MENU}`;
 
 export const NOT_UNDERSTOOD = `没能理解您的意思。\n${MENU}`;
 
@@ -72,60 +79,32 @@ export function policyText(p: {
   const examples = p.examples.map((e) => `合同额${e.contract}，可补${e.subsidy}${e.capped ? '（封顶）' : ''}`).join('；');
   return [
     `《${p.title}》自 ${p.effectiveFrom} 起施行。`,
-    `补助标准（细则一）：对首次购买使用云计算服务或产品、发生实际支出的工业企业，经核定达到合同服务要求，按云服务合同额的${rate}给予补助，单户企业最高不超过${p.capText}。`,
+    policyPack().chat.policyStandard(rate, p.capText),
     `举例：${examples}。`,
-    '同一项目已获其他政策补助的，按“就高不重复”原则只补差额（细则四（二））。最终金额以审核核定为准。',
+    ...policyPack().chat.policyNotes,
     '回复“条件”查看申报条件，回复“自测”测一测能否申报。',
   ].join('\n');
 }
 
-export const CONDITIONS = [
-  '申报条件（细则二），六项都要符合：',
-  '（一）在伊春市设立、登记、注册并具有独立法人资格，符合国家和我市产业发展方向的工业企业；',
-  '（二）企业成立时间不低于1年，正常经营，管理规范，无不良信用记录；',
-  '（三）企业近5年内未出现过财政资金方面的严重违法违规情况；',
-  '（四）首次购买、使用云计算服务或产品，并已发生实际支出；',
-  '（五）企业无失信行为（通过信用中国、国家企业信用信息公示系统等查询无不良记录）；',
-  '（六）一户企业只能申领一次，不得重复申领。',
-  '另外，云服务商须在与企业签订服务合同前到伊春市工信局备案（细则三（一））。',
-  '回复“自测”逐题核对。',
-].join('\n');
+export const conditions = () => [...policyPack().chat.conditions, '回复“自测”逐题核对。'].join('\n');
 
-export const MATERIALS = [
-  '企业申报材料（细则三（三））：',
-  '1. 伊春市工业企业上云补助兑付申请表（由云服务商在平台生成，盖章后上传）；',
-  '2. 上云企业与云平台供应商签订的服务合同；',
-  '3. 企业营业执照复印件；',
-  '4. 上云企业上云情况总结与评价；',
-  '5. 收付款凭证（在小程序内用微信支付付款的，付款记录就是凭证）。',
-  '材料在小程序“我的申请”中拍照或上传PDF即可。',
-].join('\n');
+export const materials = () => [...policyPack().chat.materials, '材料在小程序“我的申请”中拍照或上传PDF即可。'].join('\n');
 
-export const PROCESS = [
-  '申报和审核的步骤（细则三（四）（五））：',
-  '1. 企业在小程序自测，填写申请、上传材料后提交；',
-  '2. 云服务商确认合同和付款，上传盖章的兑付申请表；',
-  '3. 县（市）区工信、财政部门审核上云效果和云服务商服务质量，出具审核意见，联合行文报送市工信局、市财政局；',
-  '4. 市工信局会同市财政局根据审核结果提出拟补贴名单；',
-  '5. 市财政局会同市工信局履行审批程序后，市财政局把资金拨付到企业账户。',
-  '办到哪一步，回复“进度”查看。',
-].join('\n');
+export const processSteps = () => [...policyPack().chat.process, '办到哪一步，回复“进度”查看。'].join('\n');
 
-export const CONTACT = `咨询请联系${POLICY_CONTACT.department}，电话 ${POLICY_CONTACT.phone}（细则五）。`;
+export function contact(): string {
+  const { department, phone, clause } = policyPack().contact;
+  return `咨询请联系${department}，电话 ${phone}（细则${clause}）。`;
+}
 
-export const FILING = [
-  '云服务商备案（细则三（一）（二））：',
-  '云服务商须在与企业签订服务合同前，到伊春市工信局备案。应当诚信度好，能提供云资源和较强的服务能力，有特定场景解决方案或行业典型案例，具备数据接入、平台和访问安全保障能力，并有专业技术服务团队。',
-  '备案材料：备案申报书；营业执照复印件及财务报表；软件产品登记证、可信云认证等相关资质；3例以上典型案例及佐证；产品或服务目录（含功能简介和报价）；针对伊春市企业的优惠政策；推广及培训方案；材料真实性承诺。',
-  '服务商可在小程序“服务商备案”中在线申报。',
-].join('\n');
+export const filing = () => [...policyPack().chat.filing, '服务商可在小程序“服务商备案”中在线申报。'].join('\n');
 
 // ---- 进度 ------------------------------------------------------------------------------------------------
 
 export const NOT_BOUND =
   '您的公众号还没有关联小程序账号。请打开“上云补助”小程序，在“我的”页面获取绑定码，然后在这里回复“绑定 绑定码”，例如：绑定 12345678。';
 
-export const ACCOUNT_DISABLED = `您的账号已停用，如有疑问请联系${CONTACT_TEXT}。`;
+export const accountDisabled = () => `您的账号已停用，如有疑问请联系${contactText()}。`;
 
 export const NO_APPLICATIONS = '您还没有上云补助申请。可回复“自测”测一测能否申报，再到小程序中填写申请。';
 
@@ -179,7 +158,7 @@ export const PROVIDER_HELP = '请回复云服务商的备案编号或公司全�
 export const PROVIDER_NOT_FOUND = '没有找到这个已备案的云服务商，请核对备案编号或公司全称；不清楚请回复“跳过”。';
 export const PROVIDER_AMBIGUOUS = '找到不止一家云服务商，请回复备案编号。';
 export const selfCheckStopped = (clause: string, message: string) =>
-  `自测结束：暂不符合申报条件（细则${clause}）。\n${message}\n如有疑问请联系${CONTACT_TEXT}。回复“自测”可重新开始。`;
+  `自测结束：暂不符合申报条件（细则${clause}）。\n${message}\n如有疑问请联系${contactText()}。回复“自测”可重新开始。`;
 export const SELF_CHECK_ELIGIBLE = '自测结果：符合申报条件。';
 export const SELF_CHECK_NOT_ELIGIBLE = '自测结果：暂不符合申报条件。';
 export const selfCheckFailure = (clause: string, message: string) => `· 细则${clause}：${message}`;

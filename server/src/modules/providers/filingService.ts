@@ -35,6 +35,7 @@ import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { evidenceFields, materialLabel } from './conditions';
 import { confirmedConditionCount, FILING_CONDITIONS } from '../../../../shared/src/rules/filingConditions';
 import { ratingRecordOf } from './ratingRecord';
+import { policyPack } from '../../../../shared/src/pack';
 
 /** Roles that review or administer may not also file as a provider: they would judge their own filing. */
 export const REVIEWER_ROLES = ['city_miit', 'city_finance', 'county_miit', 'county_finance', 'admin'] as const;
@@ -97,7 +98,7 @@ export class FilingService {
         apply: async (tx) => {
           const year = today().slice(0, 4);
           const n = await nextFilingNumber(tx, year);
-          return { approvedOn: today(), filingNo: `伊云备〔${year}〕${String(n).padStart(3, '0')}号` };
+          return { approvedOn: today(), filingNo: policyPack().numbers.filingNo(Number(year), n) };
         },
       },
       return: {

@@ -6,6 +6,7 @@ import { maskPhone } from '../../logger';
 import { platformFunctionLabel, priceUnitLabel, type ProviderFilingForm } from '../../../../shared/src/contracts/providerFiling';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { keepsRevokedProvider } from '../../../../shared/src/rules/eligibility';
+import { policyPack } from '../../../../shared/src/pack';
 import { ratingRecordsOf, type ProviderRatingSummary } from './ratingRecord';
 
 /**
@@ -104,7 +105,7 @@ export async function assertSelectableProvider(
 ): Promise<Filing> {
   const filing = await findFiling(tx, providerId);
   if (!filing || (filing.status !== 'approved' && filing.status !== 'revoked')) {
-    throw new InvalidInputError('所选云服务商未在伊春市工信局备案，请从已备案服务商名录中选择', [
+    throw new InvalidInputError(`所选云服务商未在${policyPack().city.name}工信局备案，请从已备案服务商名录中选择`, [
       { path: 'providerId', message: '没有这家已备案的云服务商' },
     ]);
   }

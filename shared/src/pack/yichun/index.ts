@@ -3,6 +3,7 @@
  * own that the product says or checks. The only place in code where Yichun's particulars are written.
  */
 import type { PolicyPack } from '../types';
+import { YICHUN_CHAT } from './chat';
 import { YICHUN_COUNTIES } from './counties';
 import { YICHUN_DOCUMENTS } from './documents';
 import { YICHUN_VERSIONS } from './versions';
@@ -32,4 +33,5 @@ export const YICHUN: PolicyPack = {
     trackingPrefix: 'YC',
   },
   documents: YICHUN_DOCUMENTS,
+  chat: YICHUN_CHAT,
 };
