@@ -32,6 +32,15 @@ interface SyncEntry {
 
 /** What the mini-program uses of shared/: labels, choices, limits, pure checks, and the request/response types. */
 export const SYNC_ENTRIES: readonly SyncEntry[] = [
+  // The policy pack (issue 18 item 4): the shared texts and lists read the installed pack at use.
+  { file: 'pack/types.ts' },
+  { file: 'pack/active.ts' },
+  { file: 'pack/accessors.ts' },
+  { file: 'pack/live.ts' },
+  { file: 'pack/yichun/index.ts' },
+  { file: 'pack/yichun/counties.ts' },
+  { file: 'pack/yichun/versions.ts' },
+  { file: 'pack/yichun/forms.ts' },
   { file: 'contracts/roles.ts' },
   { file: 'contracts/accessCodes.ts' },
   { file: 'rules/calendar.ts' },
@@ -294,7 +303,9 @@ function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.D
       clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.filter((e) => used.has(e)) : [];
     const defaultUsed = clause?.name !== undefined && used.has(clause);
     if (!named.length && !defaultUsed) continue;
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), `${spec}.ts`));
+    // './yichun' may name a folder's index.ts, as TypeScript resolves it (the policy pack's folders).
+    const base = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), spec));
+    const target = generated.has(`${base}.ts`) || !generated.has(`${base}/index.ts`) ? `${base}.ts` : `${base}/index.ts`;
     if (!spec.startsWith('.') || !generated.has(target)) {
       throw new Error(`mp:sync: shared/src/${entry.file} imports ${spec}, which is not synced; add ${target} to SYNC_ENTRIES`);
     }

@@ -28,12 +28,15 @@ export const APPLICATION_MATERIAL_NAMES = {
   payment_receipts: '收付款凭证',
 } as const;
 
-export const MATERIAL_NAMES: Readonly<Record<string, string>> = {
-  ...APPLICATION_MATERIAL_NAMES,
-  settlement_form: '兑付申请表',
-  authorization_letter: '授权委托书（企业授权经办人办理）',
-  ...Object.fromEntries(FILING_MATERIALS.map((m) => [m.kind, m.label])),
-};
+export const MATERIAL_NAMES: Readonly<Record<string, string>> = Object.defineProperties(
+  {
+    ...APPLICATION_MATERIAL_NAMES,
+    settlement_form: '兑付申请表',
+    authorization_letter: '授权委托书（企业授权经办人办理）',
+  },
+  // The filing materials' names are read through at each use: one of them names the installed pack's city.
+  Object.fromEntries(FILING_MATERIALS.map((m) => [m.kind, { get: () => m.label, enumerable: true }])),
+);
 
 // ---- fields a reviewer may point at --------------------------------------------------------------------
 

@@ -54,9 +54,9 @@ export interface PolicyVersion {
 }
 
 export interface PackCity {
-  /** '伊春市'. */
+  /** The city's full name, as the policy writes it (在…设立、登记、注册). */
   readonly name: string;
-  /** '伊春': in '伊春优惠', '伊春市企业优惠价' the pack's texts say what they need. */
+  /** The short name, as in '<short>优惠' on screens; the pack's texts say what they need. */
   readonly shortName: string;
   /** GB/T 2260 prefix of the city's division codes ('2307'), for 二（一） and the credit code's region. */
   readonly regionPrefix: string;
@@ -75,7 +75,7 @@ export interface PackContact {
 }
 
 export interface PackNumbers {
-  /** 备案编号 of a provider's filing, the n-th of the year: 伊云备〔2026〕001号. */
+  /** 备案编号 of a provider's filing, the n-th of the year (the city's own pattern, 三（一）备案管理制). */
   filingNo(year: number, n: number): string;
   /** Whether a text is a 备案编号 this pack issues. */
   readonly filingNoPattern: RegExp;
@@ -83,10 +83,25 @@ export interface PackNumbers {
   readonly trackingPrefix: string;
 }
 
+/**
+ * The words of the provider's filing (三（一）（二）) that are the city's own text rather than the
+ * product's: the form's 声明, its pledge on the offers, and the five conditions of 三（一） as the policy
+ * states them. Short phrases that only name the city are built from `city` instead; the form's printed
+ * title is the documents' (`documents`).
+ */
+export interface PackFormWords {
+  /** The form's 声明, paragraph by paragraph, word for word: accepted in the app and signed on paper. */
+  readonly filingDeclaration: readonly string[];
+  /** 五、优惠政策: the box the provider ticks to pledge that its offers to the city's enterprises will be honoured. */
+  readonly offersPledge: string;
+  /** 三（一）1–5: the five conditions a provider must meet to be filed, in the policy's words, in order. */
+  readonly filingConditions: readonly [string, string, string, string, string];
+}
+
 export interface PolicyPack {
   /** The policy id on the wire (spec/eligibility.md: "policy": "yichun-2023-cloud"). */
   readonly id: string;
-  /** The policy's title: 伊春市支持工业企业上云补助实施细则. */
+  /** The policy's title, as the seed names it (…支持工业企业上云补助实施细则). */
   readonly title: string;
   /** The platform's name as documents and answers sign it. */
   readonly platformName: string;
@@ -96,4 +111,6 @@ export interface PolicyPack {
   /** Ascending by `effectiveFrom`; the first is the policy as issued. */
   readonly versions: readonly PolicyVersion[];
   readonly numbers: PackNumbers;
+  /** The filing form's and 备案条件's words of the city's own. */
+  readonly forms: PackFormWords;
 }

@@ -4,6 +4,7 @@
  */
 import type { PolicyPack } from '../types';
 import { YICHUN_COUNTIES } from './counties';
+import { YICHUN_FORMS } from './forms';
 import { YICHUN_VERSIONS } from './versions';
 
 export const YICHUN: PolicyPack = {
@@ -30,4 +31,5 @@ export const YICHUN: PolicyPack = {
     filingNoPattern: /^伊云备〔\d{4}〕\d{3,}号$/,
     trackingPrefix: 'YC',
   },
+  forms: YICHUN_FORMS,
 };
