@@ -11,15 +11,9 @@
 export function liveList<T>(current: () => readonly T[]): readonly T[] {
   // The target is only the shape (an array, so Array.isArray and JSON see one); every read goes to `current()`.
   return new Proxy([] as T[], {
-    get: (_target, key) => {
-      const list = current();
-      const value: unknown = Reflect.get(list, key);
-      // Methods of Array.prototype run on the live list, not on the empty target (no Object.hasOwn: the
-      // mini-program's library predates it).
-      return typeof value === 'function' && !Object.prototype.hasOwnProperty.call(list, key)
-        ? (value as (...a: unknown[]) => unknown).bind(list)
-        : value;
-    },
+    // Array methods read through the proxy (their `this`), so they see the live list, and a method that
+    // writes (push, sort …) meets `set` below and fails: nobody edits a pack through its view.
+    get: (_target, key): unknown => Reflect.get(current(), key),
     has: (_target, key) => Reflect.has(current(), key),
     ownKeys: () => Reflect.ownKeys(current()),
     getOwnPropertyDescriptor: (_target, key) => {
