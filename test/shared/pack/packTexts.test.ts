@@ -33,7 +33,7 @@ import { FILING_CONDITIONS } from '../../../shared/src/rules/filingConditions';
 import { FILING_MATERIALS } from '../../../shared/src/rules/filingSubmit';
 import { QUESTIONS, describeFlow } from '../../../shared/src/rules/flow/questions';
 import { applyAnswer, restoreFlowState, startFlow } from '../../../shared/src/rules/flow/interpreter';
-import { MATERIAL_NAMES } from '../../../shared/src/glossary/terms';
+import { MATERIAL_NAMES, fieldName, materialName } from '../../../shared/src/glossary/terms';
 import { applicationLabels } from '../../../shared/src/workflow/application';
 import { factsWith, passingFacts, requestBody, withCheck } from '../rules/fixtures';
 
@@ -189,6 +189,10 @@ describe('a pack installed after import is the one every shared text reads', () 
     expect(offersPledgeText()).toBe('我公司承诺对北屿市企业的优惠能够兑现。');
     expect(FILING_CONDITIONS.map((c) => c.text)).toEqual(BEIYU.forms.filingConditions);
     expect(MATERIAL_NAMES.yichun_offers).toBe('针对北屿市企业的优惠政策');
+    expect(materialName('yichun_offers')).toBe('针对北屿市企业的优惠政策');
+    expect(fieldName('yichun_offers')).toBe('针对北屿市企业的优惠政策');
+    expect(fieldName('materials.yichun_offers')).toBe('针对北屿市企业的优惠政策');
+    expect(fieldName('materials.business_license')).toBe('企业营业执照复印件');
     expect(applicationLabels('rejected').next).toBe('如有疑问，请联系市工信局数字经济科 0999-6543210。');
   });
 });
