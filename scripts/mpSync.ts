@@ -32,19 +32,16 @@ interface SyncEntry {
 
 /** What the mini-program uses of shared/: labels, choices, limits, pure checks, and the request/response types. */
 export const SYNC_ENTRIES: readonly SyncEntry[] = [
-  // The policy pack (issue 18 item 4): the shared texts and lists read the installed pack at use.
-  { file: 'pack/types.ts' },
-  { file: 'pack/active.ts' },
-  { file: 'pack/accessors.ts' },
-  { file: 'pack/live.ts' },
-  { file: 'pack/yichun/index.ts' },
-  { file: 'pack/yichun/counties.ts' },
-  { file: 'pack/yichun/versions.ts' },
-  { file: 'pack/yichun/forms.ts' },
   { file: 'contracts/roles.ts' },
   { file: 'contracts/accessCodes.ts' },
   { file: 'rules/calendar.ts' },
   { file: 'rules/creditCode.ts' },
+  // The installed pack (issue 18): the rules read their parameters from its versions.
+  { file: 'pack/types.ts' },
+  { file: 'pack/active.ts' },
+  { file: 'pack/yichun/index.ts' },
+  { file: 'pack/yichun/counties.ts' },
+  { file: 'pack/yichun/versions.ts' },
   { file: 'rules/parameters.ts' },
   { file: 'rules/facts.ts' },
   { file: 'rules/eligibility.ts' },
@@ -54,6 +51,10 @@ export const SYNC_ENTRIES: readonly SyncEntry[] = [
   { file: 'rules/filingSubmit.ts' },
   { file: 'rules/filingConditions.ts' },
   { file: 'rules/bankAccount.ts' },
+  // The pack's words the shared texts read at use (issue 18 item 4): accessors, live lists, the forms' words.
+  { file: 'pack/accessors.ts' },
+  { file: 'pack/live.ts' },
+  { file: 'pack/yichun/forms.ts' },
   { file: 'contracts/filingChoices.ts' },
   { file: 'workflow/machine.ts' },
   { file: 'workflow/application.ts' },
@@ -303,9 +304,10 @@ function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.D
       clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.filter((e) => used.has(e)) : [];
     const defaultUsed = clause?.name !== undefined && used.has(clause);
     if (!named.length && !defaultUsed) continue;
-    // './yichun' may name a folder's index.ts, as TypeScript resolves it (the policy pack's folders).
-    const base = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), spec));
-    const target = generated.has(`${base}.ts`) || !generated.has(`${base}/index.ts`) ? `${base}.ts` : `${base}/index.ts`;
+    const file = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), `${spec}.ts`));
+    // A folder's index (shared/src/pack/yichun) is imported by the folder's name.
+    const index = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), spec, 'index.ts'));
+    const target = generated.has(file) || !generated.has(index) ? file : index;
     if (!spec.startsWith('.') || !generated.has(target)) {
       throw new Error(`mp:sync: shared/src/${entry.file} imports ${spec}, which is not synced; add ${target} to SYNC_ENTRIES`);
     }
