@@ -1,5 +1,5 @@
 /**
- * The choices, fixed texts and limits of the provider filing form (the pack's forms.filingFormTitle,
+ * The choices, fixed texts and limits of the provider filing form (the city's 备案申报书 of 三（二）1,
  * seed 三（一）（二）): the boxes to tick with their wording, the 声明, the length limits, how a 万元 box
  * and a phone number are read. No zod, so the mini-program gets this file whole (npm run mp:sync); the
  * schemas that check a filing with these are ./providerFiling.ts. Pure: no I/O.
