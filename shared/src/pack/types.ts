@@ -54,9 +54,9 @@ export interface PolicyVersion {
 }
 
 export interface PackCity {
-  /** The city's full name, as the policy writes it (在…设立、登记、注册). */
+  /** '伊春市'. */
   readonly name: string;
-  /** The short name, as in '<short>优惠' on screens; the pack's texts say what they need. */
+  /** '伊春': in '伊春优惠', '伊春市企业优惠价' the pack's texts say what they need. */
   readonly shortName: string;
   /** GB/T 2260 prefix of the city's division codes ('2307'), for 二（一） and the credit code's region. */
   readonly regionPrefix: string;
@@ -75,7 +75,7 @@ export interface PackContact {
 }
 
 export interface PackNumbers {
-  /** 备案编号 of a provider's filing, the n-th of the year (the city's own pattern, 三（一）备案管理制). */
+  /** 备案编号 of a provider's filing, the n-th of the year: 伊云备〔2026〕001号. */
   filingNo(year: number, n: number): string;
   /** Whether a text is a 备案编号 this pack issues. */
   readonly filingNoPattern: RegExp;
@@ -101,7 +101,7 @@ export interface PackFormWords {
 export interface PolicyPack {
   /** The policy id on the wire (spec/eligibility.md: "policy": "yichun-2023-cloud"). */
   readonly id: string;
-  /** The policy's title, as the seed names it (…支持工业企业上云补助实施细则). */
+  /** The policy's title: 伊春市支持工业企业上云补助实施细则. */
   readonly title: string;
   /** The platform's name as documents and answers sign it. */
   readonly platformName: string;
