@@ -10,7 +10,7 @@ import { formatYuan } from '../glossary/money';
 import { isIndividualBusiness, regionOf } from './creditCode';
 import { INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn } from './parameters';
 import { policyPack } from '../pack/active';
-import { cityName, contactText, policyId } from '../pack/accessors';
+import { cityName, contactText } from '../pack/accessors';
 
 // ---- money ------------------------------------------------------------------------------------------
 
@@ -352,7 +352,7 @@ export function evaluateEligibility(facts: EvaluationFacts): Verdict {
   }));
   const eligible = failures.length === 0;
   return {
-    policy: policyId(),
+    policy: policyPack().id,
     eligible,
     subsidyFen: eligible ? amount.payableFen : 0,
     computedFen: amount.computedFen,
