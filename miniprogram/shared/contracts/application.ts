@@ -5,7 +5,7 @@
 export type EnterpriseProfile = {
   creditCode: string;
   name: string;
-  countyCode: "230717" | "230718" | "230719" | "230722" | "230723" | "230724" | "230725" | "230726" | "230751" | "230781";
+  countyCode: string;
   establishedOn: string;
   legalRepresentative: string;
   address: string;

@@ -2,7 +2,7 @@
 // Every declaration of the file, as written there: WeChat DevTools compiles only what lies under miniprogram/.
 
 /**
- * How a text names a clause of 伊春市支持工业企业上云补助实施细则 (issue 14 item 10): as the seed numbers
+ * How a text names a clause of the policy (the installed pack's title; issue 14 item 10): as the seed numbers
  * it — the chapter (一 … 五), the item in full-width brackets, the point — after 细则: 细则二（四）,
  * 细则三（三）4, 细则四（二）. A leaf module, so that the rules' own texts can cite too.
  */

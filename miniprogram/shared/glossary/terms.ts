@@ -32,57 +32,63 @@ export const APPLICATION_MATERIAL_NAMES = {
   payment_receipts: '收付款凭证',
 } as const;
 
-export const MATERIAL_NAMES: Readonly<Record<string, string>> = {
-  ...APPLICATION_MATERIAL_NAMES,
-  settlement_form: '兑付申请表',
-  authorization_letter: '授权委托书（企业授权经办人办理）',
-  ...Object.fromEntries(FILING_MATERIALS.map((m) => [m.kind, m.label])),
-};
+export const MATERIAL_NAMES: Readonly<Record<string, string>> = Object.defineProperties(
+  {
+    ...APPLICATION_MATERIAL_NAMES,
+    settlement_form: '兑付申请表',
+    authorization_letter: '授权委托书（企业授权经办人办理）',
+  },
+  // The filing materials' names are read through at each use: one of them names the installed pack's city.
+  Object.fromEntries(FILING_MATERIALS.map((m) => [m.kind, { get: () => m.label, enumerable: true }])),
+);
 
 // ---- fields a reviewer may point at --------------------------------------------------------------------
 
 /** The parts of an application (and of the enterprise behind it) a reason may name, by their path on the wire. */
-export const FIELD_NAMES: Readonly<Record<string, string>> = {
-  enterprise: '企业信息',
-  name: '企业名称',
-  creditCode: '统一社会信用代码',
-  establishedOn: '成立日期',
-  countyCode: '所在县（市）区',
-  legalRepresentative: '法定代表人',
-  address: '注册地址',
-  contactName: '联系人',
-  contactPhone: '联系电话',
-  industrySection: '行业门类',
-  contract: '合同信息',
-  providerId: '云服务商',
-  contractNo: '合同编号',
-  signedOn: '合同签订日期',
-  start: '服务期限开始日期',
-  end: '服务期限结束日期',
-  amountFen: '金额',
-  contractAmountFen: '合同金额',
-  services: '上云产品及服务',
-  payments: '付款记录',
-  paidOn: '付款日期',
-  paidAmountFen: '已付款金额',
-  method: '付款方式',
-  reference: '凭证号',
-  note: '说明',
-  bank: '收款账户',
-  accountName: '开户名称',
-  bankName: '开户银行',
-  accountNo: '银行账号',
-  declarations: '申报条件声明',
-  otherSubsidiesFen: '同一项目已获其他政策补助金额',
-  otherSubsidyNote: '其他补助说明',
-  materials: '申报材料',
-  upload: '上传的材料',
-  subsidyFen: '可补助金额',
-  appliedFen: '申请补助金额',
-  verifiedFen: '核定金额',
-  verifiedReason: '核减原因',
-  ...MATERIAL_NAMES,
-};
+export const FIELD_NAMES: Readonly<Record<string, string>> = Object.defineProperties(
+  {
+    enterprise: '企业信息',
+    name: '企业名称',
+    creditCode: '统一社会信用代码',
+    establishedOn: '成立日期',
+    countyCode: '所在县（市）区',
+    legalRepresentative: '法定代表人',
+    address: '注册地址',
+    contactName: '联系人',
+    contactPhone: '联系电话',
+    industrySection: '行业门类',
+    contract: '合同信息',
+    providerId: '云服务商',
+    contractNo: '合同编号',
+    signedOn: '合同签订日期',
+    start: '服务期限开始日期',
+    end: '服务期限结束日期',
+    amountFen: '金额',
+    contractAmountFen: '合同金额',
+    services: '上云产品及服务',
+    payments: '付款记录',
+    paidOn: '付款日期',
+    paidAmountFen: '已付款金额',
+    method: '付款方式',
+    reference: '凭证号',
+    note: '说明',
+    bank: '收款账户',
+    accountName: '开户名称',
+    bankName: '开户银行',
+    accountNo: '银行账号',
+    declarations: '申报条件声明',
+    otherSubsidiesFen: '同一项目已获其他政策补助金额',
+    otherSubsidyNote: '其他补助说明',
+    materials: '申报材料',
+    upload: '上传的材料',
+    subsidyFen: '可补助金额',
+    appliedFen: '申请补助金额',
+    verifiedFen: '核定金额',
+    verifiedReason: '核减原因',
+  },
+  // The materials' names as they are, getters included: one names the installed pack's city.
+  Object.getOwnPropertyDescriptors(MATERIAL_NAMES),
+);
 
 const CONTAINERS: Readonly<Record<string, string>> = { contract: '合同', bank: '收款账户', enterprise: '企业' };
 

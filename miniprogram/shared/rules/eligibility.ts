@@ -2,7 +2,7 @@
 // Every declaration of the file, as written there: WeChat DevTools compiles only what lies under miniprogram/.
 
 /**
- * The eligibility rules of 伊春市支持工业企业上云补助实施细则 and the subsidy amount, as pure functions
+ * The eligibility rules of the installed pack's policy (its `title`) and the subsidy amount, as pure functions
  * (spec/eligibility.md). Rules are listed in the spec's table order, which is the order of failures.
  */
 
@@ -11,7 +11,9 @@ import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
 import { formatYuan } from '../glossary/money';
 import { isIndividualBusiness, regionOf } from './creditCode';
-import { CONTACT_TEXT, INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, POLICY_ID, SUBSIDY_CAP_FEN, SUBSIDY_RATE, YICHUN_REGION_PREFIX, parameterOn } from './parameters';
+import { INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn } from './parameters';
+import { policyPack } from '../pack/active';
+import { cityName, contactText } from '../pack/accessors';
 
 export { formatYuan } from '../glossary/money';
 
@@ -71,7 +73,7 @@ export function industryCodeIsIndustrial(industryCode: string | undefined | null
 export type FilingProblem = 'none' | 'after-contract' | 'revoked';
 
 /**
- * 三（一）在与上云企业签订服务合同前先到伊春市工信局进行备案: the filing must be approved on or before
+ * 三（一）在与上云企业签订服务合同前先到市工信局进行备案: the filing must be approved on or before
  * the signing day, and a filing revoked on R covers only contracts signed before R.
  */
 export function filingProblem(
@@ -126,21 +128,44 @@ export interface EligibilityWarning {
   message(context: RuleContext): string;
 }
 
-function rule(definition: Omit<EligibilityRule, 'message'> & { message?: (context: RuleContext) => string }): EligibilityRule {
-  const { message, ...rest } = definition;
-  return { ...rest, message: message ?? (() => definition.hint) };
+/** A text that names the installed pack's city or contact is a function, read each time the text is. */
+type Text = string | (() => string);
+
+const read = (text: Text): string => (typeof text === 'function' ? text() : text);
+
+function rule(
+  definition: Omit<EligibilityRule, 'message' | 'label' | 'hint'> & {
+    label: Text;
+    hint: Text;
+    message?: (context: RuleContext) => string;
+  },
+): EligibilityRule {
+  const { message, label, hint, ...rest } = definition;
+  return {
+    ...rest,
+    get label() {
+      return read(label);
+    },
+    get hint() {
+      return read(hint);
+    },
+    message: message ?? (() => read(hint)),
+  };
 }
 
 const INDUSTRIAL_HINT =
   '本补助面向工业企业，即国民经济行业分类门类 B 采矿业、C 制造业、D 电力、热力、燃气及水生产和供应业（细则二（一））。如行业填写有误，请对照营业执照的经营范围更正。';
 
 export const RULES: readonly EligibilityRule[] = [
-  // 二（一）在伊春市设立、登记、注册
+  // 二（一）在本市设立、登记、注册 (the city is the installed pack's)
   rule({
     id: 'registered-in-yichun',
     clause: '二（一）',
-    label: '在伊春市设立、登记、注册',
-    hint: '本补助面向在伊春市设立、登记、注册的企业（细则二（一））。企业登记地已迁入伊春市的，请按最新营业执照重新填写；未在伊春市登记的企业不能申报。',
+    label: () => `在${cityName()}设立、登记、注册`,
+    hint: () => {
+      const city = cityName();
+      return `本补助面向在${city}设立、登记、注册的企业（细则二（一））。企业登记地已迁入${city}的，请按最新营业执照重新填写；未在${city}登记的企业不能申报。`;
+    },
     fails: ({ facts }) => !facts.enterprise.registeredInYichun,
   }),
   // 二（一）具有独立法人资格
@@ -173,8 +198,8 @@ export const RULES: readonly EligibilityRule[] = [
   rule({
     id: 'industrial-policy',
     clause: '二（一）',
-    label: '符合国家和伊春市产业发展方向',
-    hint: `申报企业须符合国家和伊春市产业发展方向（细则二（一））。如不确定，请咨询${CONTACT_TEXT}。`,
+    label: () => `符合国家和${cityName()}产业发展方向`,
+    hint: () => `申报企业须符合国家和${cityName()}产业发展方向（细则二（一））。如不确定，请咨询${contactText()}。`,
     fails: ({ facts }) => !facts.enterprise.alignedWithIndustrialPolicy,
   }),
   // 二（二）企业成立时间不低于1年
@@ -208,7 +233,8 @@ export const RULES: readonly EligibilityRule[] = [
     id: 'no-fiscal-violation',
     clause: '二（三）',
     label: '近5年无财政资金严重违法违规',
-    hint: `企业近5年内出现过财政资金方面的严重违法违规情况的，不能申报本补助（细则二（三））。如该记录有误，请联系${CONTACT_TEXT}核实。`,
+    hint: () =>
+      `企业近5年内出现过财政资金方面的严重违法违规情况的，不能申报本补助（细则二（三））。如该记录有误，请联系${contactText()}核实。`,
     fails: ({ facts }) => facts.enterprise.seriousFiscalViolationWithin5Years,
   }),
   // 二（四）首次购买、使用云计算服务或产品
@@ -247,22 +273,23 @@ export const RULES: readonly EligibilityRule[] = [
         ? '贵企业已领取过本补助。一户企业只能申领一次，不得重复申领（细则二（六））。'
         : '贵企业已有一份本补助的申请正在办理，一户企业只能申领一次（细则二（六））。请在“我的申请”中查看进度，如需修改请在原申请中办理。',
   }),
-  // 三（一）云服务商……在与上云企业签订服务合同前先到伊春市工信局进行备案
+  // 三（一）云服务商……在与上云企业签订服务合同前先到市工信局进行备案
   rule({
     id: 'provider-filed-before-contract',
     clause: '三（一）',
     label: '云服务商签约前已备案',
-    hint: '云服务商须在与企业签订服务合同前到伊春市工信局备案（细则三（一））。请选择已备案的云服务商，并在其备案通过后签订合同。',
+    hint: () =>
+      `云服务商须在与企业签订服务合同前到${cityName()}工信局备案（细则三（一））。请选择已备案的云服务商，并在其备案通过后签订合同。`,
     fails: ({ facts }) => filingProblem(facts.cloud.providerFiledOn, facts.cloud.providerRevokedOn, facts.cloud.contractSignedOn) !== null,
     message: ({ facts }) => {
       const { providerFiledOn, providerRevokedOn, contractSignedOn } = facts.cloud;
       switch (filingProblem(providerFiledOn, providerRevokedOn, contractSignedOn)) {
         case 'after-contract':
-          return `云服务商的备案于 ${providerFiledOn} 通过，晚于合同签订日期 ${contractSignedOn}。云服务商须在签订服务合同前完成备案（细则三（一）），此合同不在补助范围内。如日期填写有误，请更正；如有疑问请联系${CONTACT_TEXT}。`;
+          return `云服务商的备案于 ${providerFiledOn} 通过，晚于合同签订日期 ${contractSignedOn}。云服务商须在签订服务合同前完成备案（细则三（一）），此合同不在补助范围内。如日期填写有误，请更正；如有疑问请联系${contactText()}。`;
         case 'revoked':
           return `云服务商的备案已于 ${providerRevokedOn} 撤销，合同签订于 ${contractSignedOn}（撤销当日或之后），不符合细则三（一）的要求。请选择备案有效的云服务商签订合同。`;
         default:
-          return '您选择的云服务商没有通过备案。云服务商须在签订服务合同前到伊春市工信局备案（细则三（一）），请选择已备案的云服务商签订合同。';
+          return `您选择的云服务商没有通过备案。云服务商须在签订服务合同前到${cityName()}工信局备案（细则三（一）），请选择已备案的云服务商签订合同。`;
       }
     },
   }),
@@ -285,14 +312,19 @@ export function ruleById(id: RuleId): EligibilityRule {
 }
 
 export const WARNINGS: readonly EligibilityWarning[] = [
-  // 二（一）在伊春市设立、登记、注册 — a code keeps its first registration region for life, so this only warns.
+  // 二（一）在本市设立、登记、注册 — a code keeps its first registration region for life, so this only warns.
+  // The region is the installed pack's city's GB/T 2260 prefix.
   {
     id: 'credit-code-region',
     clause: '二（一）',
-    label: '信用代码登记地不在伊春市',
-    applies: ({ facts }) => !regionOf(facts.enterprise.creditCode).startsWith(parameterOn(YICHUN_REGION_PREFIX, facts.asOf)),
-    message: ({ facts }) =>
-      `统一社会信用代码的登记管理机关行政区划码为 ${regionOf(facts.enterprise.creditCode)}，不在伊春市（2307）。代码终身不变，企业可能由外地迁入；请核实企业现登记地在伊春市（细则二（一））。`,
+    get label() {
+      return `信用代码登记地不在${cityName()}`;
+    },
+    applies: ({ facts }) => !regionOf(facts.enterprise.creditCode).startsWith(policyPack().city.regionPrefix),
+    message: ({ facts }) => {
+      const { name, regionPrefix } = policyPack().city;
+      return `统一社会信用代码的登记管理机关行政区划码为 ${regionOf(facts.enterprise.creditCode)}，不在${name}（${regionPrefix}）。代码终身不变，企业可能由外地迁入；请核实企业现登记地在${name}（细则二（一））。`;
+    },
   },
   // 一：经核定达到合同服务要求；二（四）发生实际支出 — partial payment is allowed but worth a reviewer's look.
   {
@@ -321,7 +353,7 @@ export function evaluateEligibility(facts: EvaluationFacts): Verdict {
   }));
   const eligible = failures.length === 0;
   return {
-    policy: POLICY_ID,
+    policy: policyPack().id,
     eligible,
     subsidyFen: eligible ? amount.payableFen : 0,
     computedFen: amount.computedFen,

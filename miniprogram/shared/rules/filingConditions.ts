@@ -8,43 +8,36 @@
  */
 
 import type { FilingMaterialKind } from './filingSubmit';
+import { policyPack } from '../pack/active';
 
 export interface FilingCondition {
   /** 三（一）1–5. */
   no: number;
   clause: string;
-  /** The clause's words. */
-  text: string;
+  /** The clause's words: the city's own (its pack's forms.filingConditions), read at each use. */
+  readonly text: string;
   /** The materials (三（二）) in which its evidence lies. */
   materials: readonly FilingMaterialKind[];
 }
 
+/** 三（一）n: its words are the pack's; the materials that carry its evidence are the product's reading of 三（二）. */
+function condition<const M extends readonly FilingMaterialKind[]>(no: 1 | 2 | 3 | 4 | 5, materials: M) {
+  return {
+    no,
+    clause: `三（一）${no}`,
+    get text(): string {
+      return policyPack().forms.filingConditions[no - 1];
+    },
+    materials,
+  };
+}
+
 export const FILING_CONDITIONS = [
-  {
-    no: 1,
-    clause: '三（一）1',
-    text: '有志于为伊春市工业企业提供云资源的优秀云服务商，企业诚信度好',
-    materials: ['business_license_financials', 'truthfulness_pledge'],
-  },
-  {
-    no: 2,
-    clause: '三（一）2',
-    text: '面向企业提供基础设施、能力交易、计算、存储、应用软件、服务及网络等云资源，具有较强服务能力',
-    materials: ['catalogue'],
-  },
-  {
-    no: 3,
-    clause: '三（一）3',
-    text: '产品或服务围绕解决企业实际问题，提供特定应用场景解决方案或具有行业应用典型案例',
-    materials: ['case_evidence'],
-  },
-  {
-    no: 4,
-    clause: '三（一）4',
-    text: '具有数据接入安全、平台安全和访问安全等安全保障能力，提供相应安全资质材料',
-    materials: ['qualifications'],
-  },
-  { no: 5, clause: '三（一）5', text: '具有为上云企业提供的专业技术服务团队', materials: ['promotion_training_plan'] },
+  condition(1, ['business_license_financials', 'truthfulness_pledge']),
+  condition(2, ['catalogue']),
+  condition(3, ['case_evidence']),
+  condition(4, ['qualifications']),
+  condition(5, ['promotion_training_plan']),
 ] as const satisfies readonly FilingCondition[];
 
 /** 三（一）1–5: how many distinct conditions of 三（一） the reviewer confirmed; numbers that name none do not count. */

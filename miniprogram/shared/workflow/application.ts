@@ -2,6 +2,7 @@
 // Every declaration of the file, as written there: WeChat DevTools compiles only what lies under miniprogram/.
 
 import type { MachineDef } from './machine';
+import { policyContact } from '../pack/accessors';
 
 /**
  * An application's life (DESIGN.md, "An application's life"), declared once: the server, the status
@@ -240,7 +241,15 @@ export const applicationMachine: MachineDef<ApplicationState, ApplicationEvent, 
       },
     },
     rejected: {
-      labels: { reviewer: '不予补助', applicant: '申请未通过', next: '如有疑问，请联系市工信局信息化推进科 0458-3878126。' },
+      labels: {
+        reviewer: '不予补助',
+        applicant: '申请未通过',
+        // 五、联系方式: the installed pack's contact, read each time the label is.
+        get next() {
+          const { department, phone } = policyContact();
+          return `如有疑问，请联系${department} ${phone}。`;
+        },
+      },
       final: true,
     },
     withdrawn: { labels: { reviewer: '企业已撤回', applicant: '您已撤回申请', next: '如需再次申请，请重新填写。' }, final: true },

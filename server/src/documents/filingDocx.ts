@@ -12,7 +12,7 @@ import {
   DECLARATION_TEXT,
   ENTERPRISE_NATURES,
   FILING_MATERIALS,
-  OFFERS_PLEDGE_TEXT,
+  offersPledgeText,
   PLATFORM_FUNCTIONS,
   priceUnitLabel,
   type ApplicationCase,
@@ -393,7 +393,7 @@ function offersSection(form: ProviderFilingForm): (Paragraph | Table)[] {
     // 三（二）5 产品或服务目录，包括功能简介和产品报价
     heading('（二）产品或服务目录及报价', 2),
     catalogueTable(form.catalogue ?? []),
-    paragraph(checkboxRuns(OFFERS_PLEDGE_TEXT, offers.honourPledge === true), { before: 120, indentChars: 2 }),
+    paragraph(checkboxRuns(offersPledgeText(), offers.honourPledge === true), { before: 120, indentChars: 2 }),
   ];
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isCalendarDate } from '../rules/calendar';
 import { normalizeCreditCode } from '../rules/creditCode';
 import { isCountyCode } from './roles';
+import { cityName, countiesPhrase, policyContact } from '../pack/accessors';
 
 /**
  * What an enterprise fills in for its application (DESIGN.md, "An application's life"), validated
@@ -21,7 +22,9 @@ const text = (label: string, max: number) =>
     .trim()
     .min(1, `请填写${label}`)
     .max(max, `${label}不超过 ${max} 字`);
-const yesNo = (label: string) => z.boolean({ error: `请回答“${label}”（是或否）` });
+// A label may name the city: then it is a function, read when a message is made (the installed pack's city).
+const yesNo = (label: string | (() => string)) =>
+  z.boolean({ error: () => `请回答“${typeof label === 'function' ? label() : label}”（是或否）` });
 
 export const enterpriseProfileSchema = z.object({
   creditCode: z.string({ error: '请填写统一社会信用代码' }).transform((s, ctx) => {
@@ -33,7 +36,7 @@ export const enterpriseProfileSchema = z.object({
     return r.code;
   }),
   name: text('企业名称', 100),
-  countyCode: z.string({ error: '请选择所在县（市）区' }).refine(isCountyCode, '请从伊春市十个县（市）区中选择'),
+  countyCode: z.string({ error: '请选择所在县（市）区' }).refine(isCountyCode, { error: () => `请从${countiesPhrase()}中选择` }),
   establishedOn: date('成立日期'),
   industryCode: z
     .string()
@@ -45,7 +48,10 @@ export const enterpriseProfileSchema = z.object({
   contactPhone: z
     .string({ error: '请填写联系电话' })
     .trim()
-    .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, '联系电话须为手机号或带区号的座机号，如 13904581234 或 0458-3878126'),
+    .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, {
+      // The landline example is the policy's own contact number (五), so it carries the city's area code.
+      error: () => `联系电话须为手机号或带区号的座机号，如 13912345678 或 ${policyContact().phone}`,
+    }),
 });
 export type EnterpriseProfile = z.output<typeof enterpriseProfileSchema>;
 
@@ -66,7 +72,7 @@ export type ContractInput = z.output<typeof contractSchema>;
 
 /** 二（一）–（五）and 四（二）: what the enterprise declares; the rules read these at submit. */
 export const declarationsSchema = z.object({
-  registeredInYichun: yesNo('在伊春市设立、登记、注册'),
+  registeredInYichun: yesNo(() => `在${cityName()}设立、登记、注册`),
   independentLegalPerson: yesNo('具有独立法人资格'),
   industrial: yesNo('属于工业企业'),
   alignedWithIndustrialPolicy: yesNo('符合国家和我市产业发展方向'),

@@ -8,6 +8,7 @@ import { summarizeIssues, type InputIssue } from './issues';
 import { isCalendarDate } from '../rules/calendar';
 import { normalizeCreditCode } from '../rules/creditCode';
 import { isIndustrySection, type EligibilityFacts, type EnterpriseFacts } from '../rules/facts';
+import { cityName } from '../pack/accessors';
 
 export {
   RULE_IDS,
@@ -35,10 +36,12 @@ export type ParseFactsResult = { ok: true; facts: EligibilityFacts } | { ok: fal
 
 const missing = (input: unknown): boolean => input === undefined;
 
-function booleanField(label: string) {
+/** A label that names the city is a function, read when the message is made (the installed pack's city). */
+function booleanField(label: string | (() => string)) {
+  const read = (): string => (typeof label === 'function' ? label() : label);
   return z.boolean({
     error: (issue) =>
-      missing(issue.input) ? `缺少“${label}”，请填写 true（是）或 false（否）` : `“${label}”须为 true（是）或 false（否）`,
+      missing(issue.input) ? `缺少“${read()}”，请填写 true（是）或 false（否）` : `“${read()}”须为 true（是）或 false（否）`,
   });
 }
 
@@ -131,11 +134,11 @@ const providerFiledOnField = z
 
 const enterpriseSchema = objectField('企业信息', 'enterprise', {
   creditCode: creditCodeField,
-  registeredInYichun: booleanField('是否在伊春市设立、登记、注册'),
+  registeredInYichun: booleanField(() => `是否在${cityName()}设立、登记、注册`),
   independentLegalPerson: booleanField('是否具有独立法人资格'),
   industrial: booleanField('是否为工业企业'),
   industryCode: industryCodeField,
-  alignedWithIndustrialPolicy: booleanField('是否符合国家和伊春市产业发展方向'),
+  alignedWithIndustrialPolicy: booleanField(() => `是否符合国家和${cityName()}产业发展方向`),
   establishedOn: dateField('企业成立日期'),
   operatingNormally: booleanField('是否正常经营'),
   badCreditRecord: booleanField('是否有不良信用记录'),

@@ -1,11 +1,13 @@
 /**
- * The choices, fixed texts and limits of the provider filing form (伊春市“企业上云”云服务商备案申报书,
+ * The choices, fixed texts and limits of the provider filing form (the city's 备案申报书 of 三（二）1,
  * seed 三（一）（二）): the boxes to tick with their wording, the 声明, the length limits, how a 万元 box
  * and a phone number are read. No zod, so the mini-program gets this file whole (npm run mp:sync); the
  * schemas that check a filing with these are ./providerFiling.ts. Pure: no I/O.
  */
 
 import { MIN_CASES } from '../rules/filingSubmit';
+import { policyPack } from '../pack/active';
+import { liveList } from '../pack/live';
 
 // ---- choices of the form ---------------------------------------------------------------------------
 
@@ -58,14 +60,18 @@ export function priceUnitLabel(value: string): string | undefined {
 
 // ---- the fixed texts of the form -----------------------------------------------------------------
 
-/** The 声明 of the form, word for word: the provider accepts it in the app and signs it on paper. */
-export const DECLARATION_TEXT = [
-  '我公司自愿参与伊春市“企业上云”行动，凭借自身技术及服务能力为企业提供优质适用的云服务，并给予一定的优惠；同意在云平台提供数据接口，定期向伊春市工业和信息化局推送伊春市上云企业基本信息和有关业务数据。',
-  '我公司保证所提供的信息及附件材料的真实性，若有违反，愿承担一切责任。',
-] as const;
+/** The 声明 of the form, word for word: the provider accepts it in the app and signs it on paper. The city's own text (its pack). */
+export function declarationText(): readonly string[] {
+  return policyPack().forms.filingDeclaration;
+}
 
-/** 五、优惠政策: 提供针对伊春市企业制定的上云优惠政策，并承诺能够兑现. */
-export const OFFERS_PLEDGE_TEXT = '我公司承诺，上述针对伊春市企业制定的上云优惠政策能够兑现。';
+/** declarationText() as a list read afresh at each use, for callers written before packs. */
+export const DECLARATION_TEXT: readonly string[] = liveList(declarationText);
+
+/** 五、优惠政策: 提供针对本市企业制定的上云优惠政策，并承诺能够兑现 — the pledge in the pack's words. */
+export function offersPledgeText(): string {
+  return policyPack().forms.offersPledge;
+}
 
 // ---- limits --------------------------------------------------------------------------------------
 
@@ -105,7 +111,7 @@ export function wanYuanTextToFen(text: string): number | null {
   return whole * 1_000_000 + fraction;
 }
 
-/** 0458-3878126, 04583878126, 010-12345678-801, 400-123-4567. */
+/** 0451-12345678, 045112345678, 010-12345678-801, 400-123-4567. */
 export const LANDLINE_PATTERN = /^(?:0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|[48]00-?\d{3}-?\d{4})$/;
 /** 中国大陆手机号. */
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;

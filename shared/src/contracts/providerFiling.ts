@@ -1,6 +1,6 @@
 /**
- * The provider filing (云服务商备案, seed 三（一）（二）): every field of the form 伊春市“企业上云”云服务商备案申报书,
- * the structured catalogue and Yichun offers of 三（二）5–6 that feed the public registry, and the eight 备案材料:
+ * The provider filing (云服务商备案, seed 三（一）（二）): every field of the city's 备案申报书 (三（二）1),
+ * the structured catalogue and the offers to the city's enterprises of 三（二）5–6 that feed the public registry, and the eight 备案材料:
  * the schemas that check a filing. The form's choices, fixed texts and limits are ./filingChoices.ts.
  *
  * Two levels of checking, because a provider fills the form on a phone over several sittings:
@@ -30,6 +30,7 @@ import {
   type PlatformFunction,
   type PriceUnit,
 } from './filingChoices';
+import { cityName, policyContact } from '../pack/accessors';
 
 // The form's choices, texts and limits live in ./filingChoices.ts; the server reads them from here too.
 export * from './filingChoices';
@@ -74,13 +75,14 @@ function textField(label: string, max: number) {
   );
 }
 
-function nonNegativeInteger(label: string, hint: string) {
-  const message = `“${label}”须为不小于0的整数${hint}`;
+// A label that names the city is a function, read when the message is made (the installed pack's city).
+function nonNegativeInteger(label: string | (() => string), hint: string) {
+  const message = () => `“${typeof label === 'function' ? label() : label}”须为不小于0的整数${hint}`;
   return optionalField(
     z
       .number({ error: message })
       .superRefine((value, ctx) => {
-        if (!Number.isSafeInteger(value) || value < 0) ctx.addIssue({ code: 'custom', message });
+        if (!Number.isSafeInteger(value) || value < 0) ctx.addIssue({ code: 'custom', message: message() });
       })
       // JSON allows -0; it is 0.
       .transform((value) => value + 0),
@@ -92,7 +94,7 @@ function countField(label: string) {
 }
 
 const FEN_HINT = '（单位：分，如1万元填 1000000）';
-function fenField(label: string) {
+function fenField(label: string | (() => string)) {
   return nonNegativeInteger(label, FEN_HINT);
 }
 
@@ -133,13 +135,12 @@ function normalizePhone(value: string): string {
 
 type PhoneKind = 'any' | 'landline' | 'mobile';
 function phoneField(label: string, kind: PhoneKind) {
-  const example =
-    kind === 'mobile'
-      ? '11位手机号（如 13904581234）'
-      : kind === 'landline'
-        ? '带区号的固定电话（如 0458-3878126）'
-        : '带区号的固定电话（如 0458-3878126）或11位手机号（如 13904581234）';
-  const message = `“${label}”须为${example}`;
+  // The landline example is the policy's own contact number (五), so it carries the city's area code.
+  const message = (): string => {
+    const landline = `带区号的固定电话（如 ${policyContact().phone}）`;
+    const mobile = '11位手机号（如 13912345678）';
+    return `“${label}”须为${kind === 'mobile' ? mobile : kind === 'landline' ? landline : `${landline}或${mobile}`}`;
+  };
   const accepts = (value: string): boolean =>
     (kind !== 'mobile' && LANDLINE_PATTERN.test(value)) || (kind !== 'landline' && MOBILE_PATTERN.test(value));
   return optionalField(z.string({ error: message }).transform(normalizePhone).refine(accepts, { error: message }));
@@ -310,13 +311,13 @@ const teamSchema = objectField('平台技术人员及服务团队', {
   description: textField('企业技术或服务团队情况', LIMITS.longText),
 });
 
-/** 四（三）针对伊春市企业上云的推广和培训计划; its files are the promotion_training_plan material (三（二）7). */
+/** 四（三）针对本市企业上云的推广和培训计划; its files are the promotion_training_plan material (三（二）7). */
 const promotionPlanSchema = objectField('推广和培训计划', {
   promotion: textField('推广计划', LIMITS.longText),
   training: textField('培训计划', LIMITS.longText),
 });
 
-/** 三（二）6 针对伊春市企业的优惠政策, structured for the registry. */
+/** 三（二）6 针对本市企业的优惠政策, structured for the registry. */
 const yichunOfferSchema = z.object(
   {
     id: itemIdField,
@@ -354,8 +355,8 @@ const catalogueItemSchema = z.object(
       PRICE_UNIT_VALUES,
       PRICE_UNITS.map((u) => u.label),
     ),
-    /** Price for Yichun enterprises, when lower than the list price (三（二）6). */
-    yichunPriceFen: fenField('伊春市企业优惠价'),
+    /** Price for the city's enterprises, when lower than the list price (三（二）6); the wire name stays. */
+    yichunPriceFen: fenField(() => `${cityName()}企业优惠价`),
   },
   { error: '产品或服务目录的条目须为JSON对象' },
 );

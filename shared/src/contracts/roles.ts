@@ -1,25 +1,23 @@
-/** The ten county-level divisions of today's Yichun (DESIGN.md, "Who uses it"). */
-export const COUNTIES = [
-  { code: '230717', name: '伊美区' },
-  { code: '230718', name: '乌翠区' },
-  { code: '230719', name: '友好区' },
-  { code: '230722', name: '嘉荫县' },
-  { code: '230723', name: '汤旺县' },
-  { code: '230724', name: '丰林县' },
-  { code: '230725', name: '大箐山县' },
-  { code: '230726', name: '南岔县' },
-  { code: '230751', name: '金林区' },
-  { code: '230781', name: '铁力市' },
-] as const;
+import { packCounties } from '../pack/accessors';
+import { liveList } from '../pack/live';
+import type { County } from '../pack/types';
 
-export type CountyCode = (typeof COUNTIES)[number]['code'];
+/**
+ * The county-level divisions of the installed pack (issue 18 item 4: the city's own list lives in its
+ * pack). A live view: each read is the pack installed at that moment, so callers written before packs
+ * (indexing, mapping, measuring it) keep working; new code may call packCounties().
+ */
+export const COUNTIES: readonly County[] = liveList(packCounties);
 
-export function isCountyCode(s: string): s is CountyCode {
-  return COUNTIES.some((c) => c.code === s);
+/** A county's GB/T 2260 code; which codes exist is the installed pack's, checked by isCountyCode at run time. */
+export type CountyCode = string;
+
+export function isCountyCode(s: string): boolean {
+  return packCounties().some((c) => c.code === s);
 }
 
 export function countyName(code: string): string | undefined {
-  return COUNTIES.find((c) => c.code === code)?.name;
+  return packCounties().find((c) => c.code === code)?.name;
 }
 
 export const ROLES = ['enterprise', 'provider', 'county_miit', 'county_finance', 'city_miit', 'city_finance', 'admin'] as const;
@@ -67,7 +65,7 @@ export function separationOfDutiesConflict(held: readonly RoleGrant[], candidate
   return null;
 }
 
-/** A grant as a person reads it: "伊美区工信部门", "市财政局". */
+/** A grant as a person reads it: "<county>工信部门", "市财政局". */
 export function grantLabel(g: RoleGrant): string {
   if (isCountyRole(g.role)) return `${countyName(g.countyCode ?? '') ?? ''}${ROLE_LABELS[g.role].replace('县（市）区', '')}`;
   return ROLE_LABELS[g.role];

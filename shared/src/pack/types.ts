@@ -128,6 +128,21 @@ export interface PackChatWords {
   readonly filing: readonly string[];
 }
 
+/**
+ * The words of the provider's filing (三（一）（二）) that are the city's own text rather than the
+ * product's: the form's 声明, its pledge on the offers, and the five conditions of 三（一） as the policy
+ * states them. Short phrases that only name the city are built from `city` instead; the form's printed
+ * title is the documents' (`documents`).
+ */
+export interface PackFormWords {
+  /** The form's 声明, paragraph by paragraph, word for word: accepted in the app and signed on paper. */
+  readonly filingDeclaration: readonly string[];
+  /** 五、优惠政策: the box the provider ticks to pledge that its offers to the city's enterprises will be honoured. */
+  readonly offersPledge: string;
+  /** 三（一）1–5: the five conditions a provider must meet to be filed, in the policy's words, in order. */
+  readonly filingConditions: readonly [string, string, string, string, string];
+}
+
 export interface PolicyPack {
   /** The policy id on the wire (spec/eligibility.md: "policy": "yichun-2023-cloud"). */
   readonly id: string;
@@ -145,4 +160,6 @@ export interface PolicyPack {
   readonly documents: PackDocumentWords;
   /** The chatbot's words of the city's own. */
   readonly chat: PackChatWords;
+  /** The filing form's and 备案条件's words of the city's own. */
+  readonly forms: PackFormWords;
 }

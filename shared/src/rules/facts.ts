@@ -1,11 +1,9 @@
 /**
- * What the eligibility rules of 伊春市支持工业企业上云补助实施细则 read and say (spec/eligibility.md): the facts
+ * What the eligibility rules of the installed pack's policy read and say (spec/eligibility.md): the facts
  * of an applicant (二（一）–（六）, 三（一）, 一 and 四（二）), the rule ids with their clause, and the verdict with
  * its failures and warnings. The rules own these types; the contract of POST /api/v1/eligibility/evaluate
  * (contracts/eligibility.ts) validates a request into them.
  */
-import type { PolicyId } from './parameters';
-
 /** Rule ids, in the order of the spec's table (the order failures are reported in). */
 export const RULE_IDS = [
   'registered-in-yichun',
@@ -118,7 +116,8 @@ export interface Warning {
 }
 
 export interface Verdict {
-  policy: PolicyId;
+  /** The installed pack's policy id (spec/eligibility.md: "policy": "yichun-2023-cloud" for the city's pack). */
+  policy: string;
   eligible: boolean;
   subsidyFen: number;
   computedFen: number;

@@ -1,14 +1,15 @@
 /**
  * 三（二）云服务商备案材料: what a provider's filing must hold before it is submitted to city MIIT — the
- * eight 备案材料 (三（二）1–8), the form of 三（二）1 filled in full (伊春市“企业上云”云服务商备案申报书: 一、基本情况 …
+ * eight 备案材料 (三（二）1–8), the form of 三（二）1 filled in full (the city's 备案申报书: 一、基本情况 …
  * 五、优惠政策 and the 声明), at least three typical cases (三（二）4), a catalogue with prices (三（二）5) and the
- * offers for Yichun enterprises (三（二）6). Pure: the caller gives today's date.
+ * offers for the city's enterprises (三（二）6). Pure: the caller gives today's date.
  *
  * The rule reads the form through `FilingSubmitFacts`, its own view of it; the contract
  * (contracts/providerFiling.ts) checks the form's shape and calls `filingSubmitProblems`.
  */
 
 import { cite } from '../glossary/clauses';
+import { cityName } from '../pack/accessors';
 
 // ---- the eight 备案材料 of 三（二） -------------------------------------------------------------------
 
@@ -23,7 +24,7 @@ export interface FilingMaterial {
   requiredAtSubmit: boolean;
   /**
    * The part of the form that carries the material as data, when there is one. The catalogue and the
-   * Yichun offers are entered structured (the registry and enterprises' picks need them so); a file of
+   * city's offers are entered structured (the registry and enterprises' picks need them so); a file of
    * those kinds is then a welcome supplement (a price list, a signed offer), not a condition of submit.
    */
   coveredByFormSection?: 'catalogue' | 'offers';
@@ -70,8 +71,13 @@ export const FILING_MATERIALS = [
   },
   {
     kind: 'yichun_offers',
-    label: '针对伊春市企业的优惠政策',
-    uploadName: '针对伊春市企业的优惠政策',
+    // 三（二）6 针对本市企业的优惠政策: the city's name is the installed pack's, read at each use.
+    get label(): string {
+      return `针对${cityName()}企业的优惠政策`;
+    },
+    get uploadName(): string {
+      return `针对${cityName()}企业的优惠政策`;
+    },
     clause: '三（二）6',
     requiredAtSubmit: false,
     coveredByFormSection: 'offers',
@@ -353,14 +359,14 @@ export function filingSubmitProblems(
 
   // 四（三）推广和培训计划 (三（二）7)
   const plan = form.promotionPlan ?? {};
-  need('promotionPlan.promotion', plan.promotion, '针对伊春市企业上云的推广计划', SECTION.promotionPlan);
-  need('promotionPlan.training', plan.training, '针对伊春市企业上云的培训计划', SECTION.promotionPlan);
+  need('promotionPlan.promotion', plan.promotion, `针对${cityName()}企业上云的推广计划`, SECTION.promotionPlan);
+  need('promotionPlan.training', plan.training, `针对${cityName()}企业上云的培训计划`, SECTION.promotionPlan);
 
   // 五、优惠政策 (三（二）6)
   const offers = form.offers ?? {};
   const offerItems = offers.items ?? [];
   if (offerItems.length === 0) {
-    add('offers.items', '请至少填写1项针对伊春市企业的优惠政策（细则三（二）6）');
+    add('offers.items', `请至少填写1项针对${cityName()}企业的优惠政策（细则三（二）6）`);
   }
   offerItems.forEach((offer, index) => {
     const at = `offers.items.${index}`;
@@ -375,7 +381,7 @@ export function filingSubmitProblems(
     }
   });
   if (offers.honourPledge !== true) {
-    add('offers.honourPledge', '请承诺针对伊春市企业的优惠政策能够兑现（五、优惠政策）');
+    add('offers.honourPledge', `请承诺针对${cityName()}企业的优惠政策能够兑现（五、优惠政策）`);
   }
 
   // 三（二）5 产品或服务目录，包括功能简介和产品报价
@@ -391,7 +397,7 @@ export function filingSubmitProblems(
     if (item.priceFen === undefined) add(`${at}.priceFen`, `${label}：请填写“报价”`);
     if (item.unit === undefined) add(`${at}.unit`, `${label}：请选择计价单位（如 元/年、元/月、元/套）`);
     if (item.priceFen !== undefined && item.yichunPriceFen !== undefined && item.yichunPriceFen > item.priceFen) {
-      add(`${at}.yichunPriceFen`, `${label}：伊春市企业优惠价不能高于报价`);
+      add(`${at}.yichunPriceFen`, `${label}：${cityName()}企业优惠价不能高于报价`);
     }
   });
 

@@ -52,6 +52,20 @@ export const LANJIANG: PolicyPack = {
     jointReportAddressees: '市经济和信息化委员会、市财政局：',
     docNoExample: '澜东经信联〔2026〕3号',
   },
+  forms: {
+    filingDeclaration: [
+      '我公司自愿参与澜江市企业上云行动，为企业提供优质适用的云服务，并定期向澜江市经济和信息化委员会报送上云企业数据。',
+      '我公司保证所提供的信息及附件材料的真实性，若有违反，愿承担一切责任。',
+    ],
+    offersPledge: '我公司承诺，上述面向澜江市企业的上云优惠能够兑现。',
+    filingConditions: [
+      '愿为澜江市企业提供云资源的云服务商，企业诚信度好',
+      '提供基础设施、计算、存储、应用软件等云资源，具有较强服务能力',
+      '产品或服务有特定应用场景解决方案或行业应用典型案例',
+      '具有数据接入安全、平台安全和访问安全等安全保障能力',
+      '具有专业技术服务团队',
+    ],
+  },
 };
 
 /** What a reader in 澜江市 must never see: Yichun's particulars (the list). */

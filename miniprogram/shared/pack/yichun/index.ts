@@ -10,6 +10,7 @@ import type { PolicyPack } from '../types';
 import { YICHUN_CHAT } from './chat';
 import { YICHUN_COUNTIES } from './counties';
 import { YICHUN_DOCUMENTS } from './documents';
+import { YICHUN_FORMS } from './forms';
 import { YICHUN_VERSIONS } from './versions';
 
 export const YICHUN: PolicyPack = {
@@ -38,4 +39,5 @@ export const YICHUN: PolicyPack = {
   },
   documents: YICHUN_DOCUMENTS,
   chat: YICHUN_CHAT,
+  forms: YICHUN_FORMS,
 };

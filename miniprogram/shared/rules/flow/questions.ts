@@ -13,7 +13,8 @@ import type { RuleId } from '../facts';
 import { INDUSTRY_SECTIONS } from '../facts';
 import { ruleById } from '../eligibility';
 import { formatYuan } from '../../glossary/money';
-import { CONTACT_TEXT, DEFAULT_EFFECTIVE_FROM, INDUSTRIAL_SECTIONS, POLICY_CONTACT, POLICY_ID, POLICY_TITLE, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, ratePercent, type PolicyId, type Rational } from '../parameters';
+import { cityName, contactText, policyContact, policyId, policyTitle } from '../../pack/accessors';
+import { DEFAULT_EFFECTIVE_FROM, INDUSTRIAL_SECTIONS, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, ratePercent, type Rational } from '../parameters';
 
 // ---- question model ---------------------------------------------------------------------------------
 export type AnswerType = 'boolean' | 'credit_code' | 'choice' | 'date' | 'date_or_none' | 'money_fen' | 'provider_id';
@@ -86,9 +87,16 @@ export interface FlowQuestion {
   stopWhen?: StopWhen;
 }
 
+// The message is the rule's hint as it reads when asked for: hints name the installed pack's city and contact.
 function stopFor(rule: RuleId, condition: StopCondition): StopWhen {
-  const r = ruleById(rule);
-  return { condition, rule, clause: r.clause, message: r.hint };
+  return {
+    condition,
+    rule,
+    clause: ruleById(rule).clause,
+    get message(): string {
+      return ruleById(rule).hint;
+    },
+  };
 }
 
 const YES_NO = '请回复“是”或“否”。';
@@ -104,7 +112,10 @@ export const QUESTIONS: readonly FlowQuestion[] = [
   {
     id: 'registeredInYichun',
     factPath: 'enterprise.registeredInYichun',
-    text: '贵企业是否在伊春市设立、登记、注册？',
+    // Texts that name the city or its contact are read at each use (the installed pack's).
+    get text(): string {
+      return `贵企业是否在${cityName()}设立、登记、注册？`;
+    },
     help: `以营业执照登记机关为准（细则二（一））。${YES_NO}`,
     answerType: 'boolean',
     stopWhen: stopFor('registered-in-yichun', { kind: 'equals', values: [false] }),
@@ -149,8 +160,12 @@ export const QUESTIONS: readonly FlowQuestion[] = [
   {
     id: 'alignedWithIndustrialPolicy',
     factPath: 'enterprise.alignedWithIndustrialPolicy',
-    text: '贵企业是否符合国家和伊春市的产业发展方向？',
-    help: `即不属于国家和本市限制、淘汰类产业（细则二（一））。不确定可咨询${CONTACT_TEXT}。${YES_NO}`,
+    get text(): string {
+      return `贵企业是否符合国家和${cityName()}的产业发展方向？`;
+    },
+    get help(): string {
+      return `即不属于国家和本市限制、淘汰类产业（细则二（一））。不确定可咨询${contactText()}。${YES_NO}`;
+    },
     answerType: 'boolean',
     stopWhen: stopFor('industrial-policy', { kind: 'equals', values: [false] }),
   },
@@ -229,7 +244,9 @@ export const QUESTIONS: readonly FlowQuestion[] = [
   {
     id: 'providerFiledOn',
     factPath: 'cloud.providerFiledOn',
-    text: '您的云服务商在伊春市工信局备案通过的日期是哪天？',
+    get text(): string {
+      return `您的云服务商在${cityName()}工信局备案通过的日期是哪天？`;
+    },
     help: '云服务商须在签订合同前备案（细则三（一））。请回复日期，如 2023-05-01；未备案请回复“未备案”。',
     answerType: 'date_or_none',
     askWhen: { factPath: 'cloud.providerId', values: [null] },
@@ -277,7 +294,8 @@ export function questionById(id: string): FlowQuestion | undefined {
 
 // ---- the description ----------------------------------------------------------------------------------
 export interface FlowDescription {
-  policy: PolicyId;
+  /** The installed pack's policy id (spec/eligibility.md "policy"). */
+  policy: string;
   title: string;
   questions: FlowQuestion[];
   estimate: {
@@ -296,8 +314,8 @@ export function describeFlow(on: string = DEFAULT_EFFECTIVE_FROM): FlowDescripti
   const percent = ratePercent(rate);
   const rateText = percent === null ? `${rate.numerator}/${rate.denominator}` : `${percent}%`;
   return {
-    policy: POLICY_ID,
-    title: POLICY_TITLE,
+    policy: policyId(),
+    title: policyTitle(),
     questions: QUESTIONS.map((q) => copyQuestion(q)),
     estimate: {
       ratePercent: percent,
@@ -305,7 +323,7 @@ export function describeFlow(on: string = DEFAULT_EFFECTIVE_FROM): FlowDescripti
       capFen,
       formula: `补助金额 = min(合同金额 × ${rateText}（不足1分按1分计）, ${formatYuan(capFen)}) − 其他政策已补助金额（就高不重复，不低于0）`,
     },
-    contact: { department: POLICY_CONTACT.department, phone: POLICY_CONTACT.phone },
+    contact: { department: policyContact().department, phone: policyContact().phone },
   };
 }
 

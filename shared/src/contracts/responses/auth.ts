@@ -59,7 +59,7 @@ export const roleConflictSchema = z
     displayName: z.string().nullable(),
     role: z.enum(['county_miit', 'county_finance', 'city_miit', 'city_finance']),
     countyCode: z.string().nullable(),
-    roleLabel: z.string().describe('所担任的角色，如“伊美区财政部门”'),
+    roleLabel: z.string().describe('所担任的角色，如“市财政局”或某县（市）区的“财政部门”'),
     conflict: z.string().describe('冲突的说明：担任的角色与所属的企业或服务商'),
   })
   .meta({ id: 'RoleConflict' });

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { RULE_IDS, WARNING_IDS } from '../eligibility';
-import { POLICY_ID } from '../../rules/parameters';
+import { policyId as installedPolicyId } from '../../pack/accessors';
 import { fen } from './common';
 
 /** The self-check's verdict, the one-question-at-a-time flow and the policy's terms (server/src/modules/eligibility). */
 
-const policyId = z.literal(POLICY_ID);
+// The installed pack's id, checked when an answer is (a literal fixed at import would keep the first pack's).
+const policyId = z
+  .string()
+  .refine((value) => value === installedPolicyId(), { error: () => `须为本服务所执行政策的标识 ${installedPolicyId()}` })
+  .describe('政策标识：本服务所执行政策的固定标识（spec/eligibility.md 的 "policy"）');
 const ruleId = z.enum(RULE_IDS);
 
 const FACT_PATHS = [

@@ -14,7 +14,8 @@ import { isCalendarDate } from '../calendar';
 import { isIndividualBusiness, normalizeCreditCode } from '../creditCode';
 import { coveredByOtherSubsidies, computeSubsidyAmount, establishedLongEnough, filingProblem, qualifyingDate } from '../eligibility';
 import { formatYuan } from '../../glossary/money';
-import { CONTACT_TEXT, DEFAULT_EFFECTIVE_FROM, POLICY_ID, SUBSIDY_CAP_FEN, parameterOn, type PolicyId } from '../parameters';
+import { DEFAULT_EFFECTIVE_FROM, SUBSIDY_CAP_FEN, parameterOn } from '../parameters';
+import { contactText, policyId } from '../../pack/accessors';
 import { QUESTIONS, questionById, type AnswerValue, type FactPath, type FlowQuestion, type StopWhen } from './questions';
 
 // ---- estimate ---------------------------------------------------------------------------------------
@@ -55,7 +56,8 @@ export type Answers = Record<string, AnswerValue>;
 
 /** Plain JSON; safe to store between messages. */
 export interface FlowState {
-  policy: PolicyId;
+  /** The installed pack's policy id: a state written under another pack is not restored. */
+  policy: string;
   /** The day of the self-check (Asia/Shanghai), used as asOf. */
   asOf: string;
   answers: Answers;
@@ -72,7 +74,7 @@ export type ApplyAnswerResult =
 
 export function startFlow(asOf: string): FlowState {
   if (!isCalendarDate(asOf)) throw new RangeError(`asOf must be a calendar date YYYY-MM-DD, got ${JSON.stringify(asOf)}`);
-  return { policy: POLICY_ID, asOf, answers: {}, stop: null };
+  return { policy: policyId(), asOf, answers: {}, stop: null };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -90,7 +92,7 @@ function restoreStop(value: unknown): FlowStop | null | undefined {
 
 /** A state read back from storage, or null when it is not one this code wrote. */
 export function restoreFlowState(value: unknown): FlowState | null {
-  if (!isRecord(value) || value.policy !== POLICY_ID) return null;
+  if (!isRecord(value) || value.policy !== policyId()) return null;
   const { asOf, answers, stop } = value;
   if (typeof asOf !== 'string' || !isCalendarDate(asOf) || !isRecord(answers)) return null;
   const restored: Answers = {};
@@ -101,7 +103,7 @@ export function restoreFlowState(value: unknown): FlowState | null {
   }
   const restoredStop = restoreStop(stop);
   if (restoredStop === undefined) return null;
-  return { policy: POLICY_ID, asOf, answers: restored, stop: restoredStop };
+  return { policy: policyId(), asOf, answers: restored, stop: restoredStop };
 }
 
 function answerAt(answers: Answers, factPath: FactPath): AnswerValue | undefined {
@@ -245,7 +247,7 @@ function stopMessage(question: FlowQuestion, stop: StopWhen, answer: AnswerValue
  */
 export function stopFor(question: FlowQuestion, answer: AnswerValue, answers: Answers, asOf: string): FlowStop | null {
   const stop = question.stopWhen;
-  const state: FlowState = { policy: POLICY_ID, asOf, answers: { ...answers, [question.id]: answer }, stop: null };
+  const state: FlowState = { policy: policyId(), asOf, answers: { ...answers, [question.id]: answer }, stop: null };
   if (stop === undefined || !stopApplies(question, answer, state)) return null;
   return { questionId: question.id, rule: stop.rule, clause: stop.clause, message: stopMessage(question, stop, answer, state) };
 }
@@ -380,7 +382,7 @@ export function applyAnswer(state: FlowState, answer: unknown): ApplyAnswerResul
   }
   const step = currentStep(answered);
   if (step === null) {
-    return { ok: false, state, question, message: `无法完成自测，请重新开始；如仍有问题请联系${CONTACT_TEXT}。` };
+    return { ok: false, state, question, message: `无法完成自测，请重新开始；如仍有问题请联系${contactText()}。` };
   }
   return { ok: true, state: answered, step };
 }
