@@ -7,6 +7,8 @@ import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../..
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import type { ProviderRow } from '../../../server/src/db/testing';
+import { digestFor, StageReader } from '../../../server/src/modules/notifications/digest';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
 
 const DAY = 86_400_000;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -280,6 +282,36 @@ describe('application rounds (申报批次)', () => {
     };
     // Day 24: the city's deadline (day 20) has passed; one day of waiting is far inside the 15 days.
     expect(await overdueOf()).toEqual([true, false]);
+
+    // The county's queue and the digest: the county's deadline of the past round (day -30) has passed for a
+    // case that waited a day; a case of round 2 (county deadline day 25) that waited 20 days — past the 15
+    // days of OVERDUE_DAYS — is not overdue, its round decides; a case without a round follows the days.
+    const e3 = await seedEnterprise(t.db, [clerk.userId]);
+    const fresh = await seedApplication(t.db, e3, provider, 'county_review', { roundId: past.body.id, updatedAt: clock.now - DAY });
+    const waited = await seedApplication(t.db, e3, provider, 'county_review', { roundId: round2.id, updatedAt: clock.now - 20 * DAY });
+    const old = await seedApplication(t.db, e3, provider, 'county_review', { updatedAt: clock.now - 20 * DAY });
+    const young = await seedApplication(t.db, e3, provider, 'county_review', { updatedAt: clock.now - DAY });
+    const mine = [fresh.id, waited.id, old.id, young.id];
+    const countyQueue = async (overdueOnly: boolean) => {
+      const q = await t.http
+        .get(`/api/v1/county/applications?status=county_review&limit=100${overdueOnly ? '&overdue=1' : ''}`)
+        .set(bearer(countyMiit.token));
+      expect(q.status).toBe(200);
+      return (q.body.items as { id: string; overdue: boolean }[]).filter((i) => mine.includes(i.id));
+    };
+    const marks = new Map((await countyQueue(false)).map((i) => [i.id, i.overdue]));
+    expect(mine.map((id) => marks.get(id))).toEqual([true, false, true, false]);
+    expect((await countyQueue(true)).map((i) => i.id).sort()).toEqual([fresh.id, old.id].sort());
+    const digest = await digestFor(
+      new StageReader(t.db),
+      [{ role: 'county_miit', countyCode: county }],
+      DEFAULT_NOTIFICATION_SETTINGS,
+      clock.now,
+      countyMiit.userId,
+    );
+    const inDigest = new Map(digest.items.map((i) => [i.id, i.overdue]));
+    expect(mine.map((id) => inDigest.get(id))).toEqual([true, false, true, false]);
+
     // On the deadline itself it is not overdue yet.
     clock.now = start + 20 * DAY;
     expect(await overdueOf()).toEqual([false, false]);
@@ -329,5 +361,69 @@ describe('application rounds (申报批次)', () => {
     expect(mine).toHaveLength(2);
     expect(mine[0].payload).toMatchObject({ title: `申报将于 ${dayFromStart(40)} 截止` });
     expect(JSON.stringify(mine.map((n) => n.payload))).not.toMatch(/round_id|three_days|one_day/);
+  });
+  test('a reviewer sets the correction deadline on a return: accepted after the window until that day, refused after it naming the day', async () => {
+    clock.now = start + 40 * DAY;
+    [clerk, countyMiit, providerUser, cityMiit] = await Promise.all(['r-clerk', 'r-county', 'r-provider', 'r-city'].map((n) => t.login(n)));
+    // appId waits for its provider since its correction on day 24 (round 2, whose window closed on day 20).
+    const toCounty = async () => {
+      const confirmed = await t.http
+        .post(`/api/v1/provider/applications/${appId}/confirm`)
+        .set(bearer(providerUser.token))
+        .send({ version: await version(appId), effectEvaluation: '上线后生产排程效率明显提高' });
+      expect([confirmed.status, (await t.db.read((tx) => findApplication(tx, appId)))!.status]).toEqual([200, 'county_review']);
+    };
+    const countyReturn = async (extra: Record<string, unknown>) =>
+      t.http
+        .post(`/api/v1/county/applications/${appId}/opinion`)
+        .set(bearer(countyMiit.token))
+        .send({ version: await version(appId), decision: 'return', reasons: [{ message: '请补充上云前后的对比数据' }], ...extra });
+    await toCounty();
+
+    const today = await countyReturn({ correctionDueOn: dayFromStart(40) });
+    expect([today.status, today.body.error.message]).toEqual([
+      400,
+      `补正截止日期须在今天（${dayFromStart(40)}）之后，给企业留出补正的时间`,
+    ]);
+    const notADate = await countyReturn({ correctionDueOn: '2026-02-30' });
+    expect([notADate.status, JSON.stringify(notADate.body.error)]).toEqual([
+      400,
+      expect.stringContaining('补正截止日期须为 YYYY-MM-DD 格式的有效日期'),
+    ]);
+    const withApproval = await t.http
+      .post(`/api/v1/county/applications/${appId}/opinion`)
+      .set(bearer(countyMiit.token))
+      .send({ version: await version(appId), decision: 'approve', ratings: { effect: 4, service: 4 }, correctionDueOn: dayFromStart(45) });
+    expect([withApproval.status, JSON.stringify(withApproval.body.error)]).toEqual([
+      400,
+      expect.stringContaining('补正截止日期只在退回修改时填写'),
+    ]);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('county_review');
+
+    // Five days, not the round's rule (its county deadline, day 25, is past: ten days from today, day 50).
+    const returned = await countyReturn({ correctionDueOn: dayFromStart(45) });
+    expect(returned.status).toBe(200);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.correctionDueOn).toBe(dayFromStart(45));
+    const told = await t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: clerk.userId, template: 'application.status', channel: 'inbox' }),
+    );
+    const last = told.filter((n) => (n.payload as { params: { applicationId: string } }).params.applicationId === appId).pop()!;
+    expect((last.payload as { params: { nextStep: string } }).params.nextStep).toContain(`补正截止日期：${dayFromStart(45)}`);
+
+    clock.now = start + 45 * DAY; // no window is open (round 3 closed on day 40); the last day of the correction
+    const inTime = await submit(appId);
+    expect([inTime.status, inTime.body.error?.message]).toEqual([200, undefined]);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.roundId).toBe(round2.id);
+
+    // A county return's correction goes back to the county straight away.
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('county_review');
+    expect((await countyReturn({ correctionDueOn: dayFromStart(46) })).status).toBe(200);
+    clock.now = start + 47 * DAY;
+    const late = await submit(appId);
+    expect([late.status, late.body.error.message]).toEqual([
+      400,
+      `补正材料的截止日期是 ${dayFromStart(46)}，已经过期，请联系县（市）区工信部门`,
+    ]);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('returned');
   });
 });

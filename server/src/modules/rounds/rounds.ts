@@ -27,6 +27,7 @@ import {
   roundName,
   roundOpenOn,
   roundProblems,
+  correctionDueProblem,
   submissionDecision,
   type Round,
   type RoundInput,
@@ -66,6 +67,17 @@ export async function roundById(tx: Tx, id: string, overdueDays: RoundDeps['over
   if (!m) return null;
   const year = Number(m[1]);
   return { id, year, number: 1, status: 'open', notice: DEFAULT_ROUND_NOTICE, ...defaultRoundDates(year, overdueDays) };
+}
+
+/**
+ * The correction deadline a reviewer sets on a return (issue 18), checked against the day of the
+ * return; none given, the engine applies the round's rule (shared/src/workflow/rounds.ts defaultCorrectionDueOn).
+ */
+export function correctionDue(dueOn: string | undefined, now: number): { correctionDueOn?: string } {
+  if (dueOn === undefined) return {};
+  const problem = correctionDueProblem(dueOn, todayInShanghai(new Date(now)));
+  if (problem) throw new InvalidInputError(problem, [{ path: 'correctionDueOn', message: problem }]);
+  return { correctionDueOn: dueOn };
 }
 
 function toRound(r: RoundRow): Round {
