@@ -80,6 +80,9 @@ export function defaultRoundDates(year: number, overdueDays: Partial<Record<Appl
   };
 }
 
+/** What stands for the round of an application submitted before rounds existed (a list of them, its title). */
+export const NO_ROUND = '申报批次设立前的申请';
+
 export const DEFAULT_ROUND_NOTICE = '本年度全年受理申报，请在申报窗口内提交申请。';
 
 function overlaps(a: RoundDates, b: RoundDates): boolean {

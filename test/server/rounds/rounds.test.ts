@@ -426,4 +426,128 @@ describe('application rounds (申报批次)', () => {
     ]);
     expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('returned');
   });
+  test('a proposed list holds one round: a mix is refused naming each round, the title and the lists name the round', async () => {
+    const e = await seedEnterprise(t.db, [clerk.userId]);
+    const approved = (roundId: string | null) => seedApplication(t.db, e, provider, 'city_approved', { roundId, verifiedFen: 5_000_000 });
+    const [a, b, older, none] = [
+      await approved(round2.id),
+      await approved(round2.id),
+      await approved(defaultRound.id),
+      await approved(null),
+    ];
+    const lists = (body: object, path = '/api/v1/city/lists') => t.http.post(path).set(bearer(cityMiit.token)).send(body);
+
+    const mixed = await lists({ year, applicationIds: [a.id, older.id] });
+    expect([mixed.status, mixed.body.error.message]).toEqual([
+      400,
+      `拟补贴名单按申报批次编制，所选申请分属${year}年第2批、${year}年第1批，请每个批次分别编制名单`,
+    ]);
+    const withNone = await lists({ year, applicationIds: [none.id, a.id] });
+    expect(withNone.body.error.message).toBe(
+      `拟补贴名单按申报批次编制，所选申请分属申报批次设立前的申请、${year}年第2批，请每个批次分别编制名单`,
+    );
+    expect((await t.db.read((tx) => findApplication(tx, a.id)))!.status).toBe('city_approved');
+
+    const created = await lists({ year, applicationIds: [a.id] });
+    expect(created.status).toBe(201);
+    expect(created.body.list).toMatchObject({ round: { id: round2.id, name: `${year}年第2批` } });
+    expect(created.body.list.title).toMatch(new RegExp(`拟补贴名单（第\\d+批，${year}年第2批申报）$`));
+    const stray = await lists(
+      { version: created.body.list.version, applicationIds: [older.id] },
+      `/api/v1/city/lists/${created.body.list.id}/items`,
+    );
+    expect([stray.status, stray.body.error.message]).toEqual([
+      400,
+      `这份拟补贴名单是${year}年第2批的，申请 ${older.trackingNo} 属于${year}年第1批，请列入该批次的名单`,
+    ]);
+    const added = await lists(
+      { version: created.body.list.version, applicationIds: [b.id] },
+      `/api/v1/city/lists/${created.body.list.id}/items`,
+    );
+    expect([added.status, added.body.totals.count]).toEqual([200, 2]);
+    // A closed round's applications still go onto a list of their own round.
+    const first = await lists({ year, applicationIds: [older.id] });
+    expect([first.status, first.body.list.round?.name]).toEqual([201, `${year}年第1批`]);
+    const overview = await t.http.get('/api/v1/city/lists').set(bearer(cityMiit.token));
+    const byId = new Map((overview.body.items as { id: string; round: { name: string } | null }[]).map((l) => [l.id, l.round?.name]));
+    expect([byId.get(created.body.list.id), byId.get(first.body.list.id)]).toEqual([`${year}年第2批`, `${year}年第1批`]);
+  });
+  test('a round moved or closed early is announced: once to each person with a draft (window only), once to each county department', async () => {
+    clock.now = start + 49 * DAY;
+    const [owner2, finance] = await Promise.all(['r-owner2', 'r-finance'].map((n) => t.login(n)));
+    // Granted directly: the invitation's own expiry runs on the real clock, not the test's.
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: '01RNDCOUNTYFINANCE00000000',
+        userId: finance.userId,
+        role: 'county_finance',
+        countyCode: '230718',
+        grantedBy: null,
+        invitationId: null,
+        createdAt: clock.now,
+      }),
+    );
+    // owner2 has drafts in two enterprises: still one message per change.
+    for (let i = 0; i < 2; i++) await seedApplication(t.db, await seedEnterprise(t.db, [owner2.userId]), provider, 'draft');
+    await seedApplication(t.db, await seedEnterprise(t.db, [clerk.userId]), provider, 'draft');
+    const dates = {
+      opensOn: dayFromStart(48),
+      closesOn: dayFromStart(60),
+      countyDeadline: dayFromStart(70),
+      cityDeadline: dayFromStart(80),
+    };
+    const r4 = await t.http
+      .post('/api/v1/city/rounds')
+      .set(bearer(cityMiit.token))
+      .send({ year, number: 4, ...dates, notice: '' });
+    expect(r4.status).toBe(201);
+    const told = async (template: string) => {
+      const rows = await t.db.read((tx) => notificationsMatching(tx, { template, channel: 'inbox' }));
+      const per = new Map<string, string[]>();
+      for (const r of rows) per.set(r.recipientUserId, [...(per.get(r.recipientUserId) ?? []), (r.payload as { body: string }).body]);
+      return per;
+    };
+    const patch = async (change: object) => {
+      const current = (await t.http.get('/api/v1/city/rounds').set(bearer(cityMiit.token))).body.rounds.find(
+        (r: { id: string }) => r.id === r4.body.id,
+      );
+      const res = await t.http
+        .patch(`/api/v1/city/rounds/${r4.body.id}`)
+        .set(bearer(cityMiit.token))
+        .send({ ...dates, notice: '', version: current.version, ...change });
+      expect(res.status).toBe(200);
+      return res;
+    };
+
+    await patch({ closesOn: dayFromStart(62) });
+    let drafts = await told('round.changed');
+    expect([clerk.userId, owner2.userId, cityMiit.userId, countyMiit.userId].map((u) => drafts.get(u)?.length ?? 0)).toEqual([1, 1, 0, 0]);
+    expect(drafts.get(owner2.userId)![0]).toBe(
+      `${year}年第4批的申报时间由 ${dayFromStart(48)} 至 ${dayFromStart(60)} 改为 ${dayFromStart(48)} 至 ${dayFromStart(62)}。您还有尚未提交的草稿，请于 ${dayFromStart(62)} 前补全材料并提交。`,
+    );
+    let counties = await told('round.changed_review');
+    // Round 1 closed early and round 2's county deadline moved on day 0 (test 2): two before this one.
+    expect([countyMiit.userId, finance.userId, clerk.userId].map((u) => counties.get(u)?.length ?? 0)).toEqual([3, 1, 0]);
+
+    // The county's deadline alone: the counties hear of it, the enterprises do not; the notice alone: nobody.
+    await patch({ closesOn: dayFromStart(62), countyDeadline: dayFromStart(72) });
+    await patch({ closesOn: dayFromStart(62), countyDeadline: dayFromStart(72), notice: '请按时申报' });
+    drafts = await told('round.changed');
+    counties = await told('round.changed_review');
+    expect([drafts.get(clerk.userId)?.length, counties.get(finance.userId)?.length]).toEqual([1, 2]);
+    expect(counties.get(finance.userId)![1]).toBe(
+      `市工信局调整了${year}年第4批：县级审核截止日期由 ${dayFromStart(70)} 改为 ${dayFromStart(72)}。请按新的日期安排审核。`,
+    );
+
+    const version = (await t.http.get('/api/v1/city/rounds').set(bearer(cityMiit.token))).body.rounds.find(
+      (r: { id: string }) => r.id === r4.body.id,
+    ).version;
+    expect((await t.http.post(`/api/v1/city/rounds/${r4.body.id}/close`).set(bearer(cityMiit.token)).send({ version })).status).toBe(200);
+    drafts = await told('round.changed');
+    expect(drafts.get(owner2.userId)).toHaveLength(2);
+    expect(drafts.get(owner2.userId)![1]).toBe(
+      `申报提前截止：${year}年第4批已于 ${dayFromStart(49)} 关闭（原定 ${dayFromStart(62)} 截止），不再受理新的申请。您的草稿仍然保存着，下一批开始申报时可以提交。`,
+    );
+    expect((await told('round.changed_review')).get(finance.userId)).toHaveLength(3);
+  });
 });

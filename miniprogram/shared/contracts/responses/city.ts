@@ -304,6 +304,10 @@ export type ListSummary = {
   year: number;
   batchNo: number;
   title: string;
+  round: {
+    id: string;
+    name: string;
+  } | null;
   status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
   statusLabel: string;
   noticeStart: string | null;
@@ -325,6 +329,10 @@ export type ListList = {
     year: number;
     batchNo: number;
     title: string;
+    round: {
+      id: string;
+      name: string;
+    } | null;
     status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;
@@ -418,6 +426,10 @@ export type ListDetail = {
     year: number;
     batchNo: number;
     title: string;
+    round: {
+      id: string;
+      name: string;
+    } | null;
     status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;
@@ -552,6 +564,10 @@ export type ObjectionDecision = {
     year: number;
     batchNo: number;
     title: string;
+    round: {
+      id: string;
+      name: string;
+    } | null;
     status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;

@@ -9,6 +9,7 @@ import type { AuditTrail } from '../audit/audit';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
+import { announceRoundChange } from './announcements';
 import {
   allRounds,
   applicationCountsByRound,
@@ -78,6 +79,19 @@ export function correctionDue(dueOn: string | undefined, now: number): { correct
   const problem = correctionDueProblem(dueOn, todayInShanghai(new Date(now)));
   if (problem) throw new InvalidInputError(problem, [{ path: 'correctionDueOn', message: problem }]);
   return { correctionDueOn: dueOn };
+}
+
+/** The rounds of these ids by name (2026年第1批), the year's first before it is written included. */
+export async function roundNamesOf(tx: Tx, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+  const out = new Map<string, string>();
+  if (!wanted.length) return out;
+  for (const r of await allRounds(tx)) if (wanted.includes(r.id)) out.set(r.id, roundName(r));
+  for (const id of wanted) {
+    const m = /^01SEEDYEAR(\d{4})0{12}$/.exec(id);
+    if (!out.has(id) && m) out.set(id, roundName({ year: Number(m[1]), number: 1 }));
+  }
+  return out;
 }
 
 function toRound(r: RoundRow): Round {
@@ -203,7 +217,15 @@ export class RoundService {
       const problems = roundProblems(full, others, current.status);
       if (problems.length) throw new InvalidInputError(problems.map((p) => p.message).join('；'), problems);
       await this.save(tx, current, input);
-      await this.audit(tx, auth, 'round.edit', id, { before: toRound(current), after: input });
+      const told = await announceRoundChange(
+        tx,
+        { kind: 'edit', before: toRound(current), after: input },
+        current.version + 1,
+        auth.userId,
+        this.today(),
+        this.deps.now(),
+      );
+      await this.audit(tx, auth, 'round.edit', id, { before: toRound(current), after: input, told });
       return this.reread(tx, id);
     });
   }
@@ -215,7 +237,15 @@ export class RoundService {
       const current = await this.loaded(tx, id, version);
       if (current.status === 'closed') throw new ConflictError(`${roundName(current)}已经关闭`, 'invalid_transition');
       await this.save(tx, current, { status: 'closed' });
-      await this.audit(tx, auth, 'round.close', id, { name: roundName(current) });
+      const told = await announceRoundChange(
+        tx,
+        { kind: 'close', before: toRound(current) },
+        current.version + 1,
+        auth.userId,
+        this.today(),
+        this.deps.now(),
+      );
+      await this.audit(tx, auth, 'round.close', id, { name: roundName(current), told });
       return this.reread(tx, id);
     });
   }

@@ -220,6 +220,8 @@ const listCore = {
   year: z.number().int(),
   batchNo: z.number().int(),
   title: z.string(),
+  /** The round (申报批次) of its applications (issue 18); null: applications from before rounds. */
+  round: z.strictObject({ id: idField, name: z.string() }).nullable(),
   status: listStatusSchema,
   statusLabel: z.string(),
   noticeStart: calendarDate.nullable(),
