@@ -175,15 +175,17 @@ export const setBudget = (year: number, budgetFen: number, version: number | nul
   call(ROUTES.setBudget, { params: { year: String(year) }, body: version === null ? { budgetFen } : { budgetFen, version } });
 export const currentRound = () => call(ROUTES.currentRound, { quiet: true });
 export const rounds = () => call(ROUTES.rounds);
-export const openRound = (body: {
-  year: number;
-  number: number;
+interface RoundDatesInput {
   opensOn: string;
   closesOn: string;
   countyDeadline: string;
   cityDeadline: string;
   notice: string;
-}) => call(ROUTES.openRound, { body });
+}
+export const openRound = (body: RoundDatesInput & { year: number; number: number }, o: Quiet = {}) =>
+  call(ROUTES.openRound, { body, ...o });
+export const editRound = (id: string, body: RoundDatesInput & { version: number }, o: Quiet = {}) =>
+  call(ROUTES.editRound, { params: { id }, body, ...o });
 export const closeRound = (id: string, version: number) => call(ROUTES.closeRound, { params: { id }, body: { version } });
 export const createList = (year: number, applicationIds: string[]) => call(ROUTES.createList, { body: { year, applicationIds } });
 export const lists = (query: { year?: number; status?: string } = {}) => call(ROUTES.lists, { query });

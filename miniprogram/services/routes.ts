@@ -122,6 +122,7 @@ export const ROUTES = table({
   currentRound: route('GET', '/api/v1/rounds/current'),
   rounds: route('GET', '/api/v1/city/rounds'),
   openRound: route('POST', '/api/v1/city/rounds'),
+  editRound: route('PUT', '/api/v1/city/rounds/:id'),
   closeRound: route('POST', '/api/v1/city/rounds/:id/close'),
   createList: route('POST', '/api/v1/city/lists'),
   lists: route('GET', '/api/v1/city/lists'),

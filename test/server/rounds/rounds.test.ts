@@ -199,7 +199,7 @@ describe('application rounds (申报批次)', () => {
     expect([opened.status, opened.body.name, opened.body.acceptingToday]).toEqual([201, `${year}年第2批`, false]);
     // Edited: a shorter county review; the window stays.
     const edited = await t.http
-      .patch(`/api/v1/city/rounds/${opened.body.id}`)
+      .put(`/api/v1/city/rounds/${opened.body.id}`)
       .set(bearer(cityMiit.token))
       .send({ ...base, year: undefined, number: undefined, version: opened.body.version, countyDeadline: dayFromStart(25) });
     expect([edited.status, edited.body.countyDeadline, edited.body.version]).toEqual([200, dayFromStart(25), 2]);
@@ -512,7 +512,7 @@ describe('application rounds (申报批次)', () => {
         (r: { id: string }) => r.id === r4.body.id,
       );
       const res = await t.http
-        .patch(`/api/v1/city/rounds/${r4.body.id}`)
+        .put(`/api/v1/city/rounds/${r4.body.id}`)
         .set(bearer(cityMiit.token))
         .send({ ...dates, notice: '', version: current.version, ...change });
       expect(res.status).toBe(200);
