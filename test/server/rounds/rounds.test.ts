@@ -410,6 +410,10 @@ describe('application rounds (申报批次)', () => {
     const last = told.filter((n) => (n.payload as { params: { applicationId: string } }).params.applicationId === appId).pop()!;
     expect((last.payload as { params: { nextStep: string } }).params.nextStep).toContain(`补正截止日期：${dayFromStart(45)}`);
 
+    // The enterprise's view: its round, and by when to correct.
+    const view = await t.http.get(`/api/v1/applications/${appId}`).set(bearer(clerk.token));
+    expect(view.body.application).toMatchObject({ roundName: `${year}年第2批`, correctionDueOn: dayFromStart(45) });
+
     clock.now = start + 45 * DAY; // no window is open (round 3 closed on day 40); the last day of the correction
     const inTime = await submit(appId);
     expect([inTime.status, inTime.body.error?.message]).toEqual([200, undefined]);

@@ -126,7 +126,7 @@ export interface Answers {
   'GET /api/v1/rounds/current': CurrentRound;
   'GET /api/v1/city/rounds': RoundList;
   'POST /api/v1/city/rounds': Round;
-  'PATCH /api/v1/city/rounds/:id': Round;
+  'PUT /api/v1/city/rounds/:id': Round;
   'POST /api/v1/city/rounds/:id/close': Round;
   'GET /api/v1/applications/:id/account-changes': AccountChangeList;
   'POST /api/v1/applications/:id/account-changes': AccountChangeEnvelope;
