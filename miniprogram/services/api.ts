@@ -29,6 +29,7 @@ export const markRead = (id: string) => call(ROUTES.inboxRead, { params: { id } 
 export const markAllRead = () => call(ROUTES.inboxReadAll);
 export const notificationPreferences = (o: Quiet = {}) => call(ROUTES.notificationPreferences, o);
 export const saveNotificationPreferences = (body: T.PreferencesInput) => call(ROUTES.saveNotificationPreferences, { body });
+export const recordSubscriptions = (templateIds: string[]) => call(ROUTES.recordSubscriptions, { body: { templateIds }, quiet: true });
 
 // ---- the policy (public) ---------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ export const ROUTES = table({
   inboxRead: route('POST', '/api/v1/inbox/:id/read'),
   notificationPreferences: route('GET', '/api/v1/notification-preferences'),
   saveNotificationPreferences: route('PUT', '/api/v1/notification-preferences'),
+  recordSubscriptions: route('POST', '/api/v1/me/subscriptions'),
 
   // the policy
   policy: route('GET', '/api/v1/policy'),

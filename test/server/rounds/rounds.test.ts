@@ -337,14 +337,27 @@ describe('application rounds (申报批次)', () => {
     expect(r3.status).toBe(201);
     const enterprise = await seedEnterprise(t.db, [clerk.userId]);
     const draft = await seedApplication(t.db, enterprise, provider, 'draft');
+    // A draft whose owner never accepted the subscribe messages: reminded (in the inbox), not reachable on WeChat.
+    const silent = await t.login('r-silent');
+    await seedApplication(t.db, await seedEnterprise(t.db, [silent.userId]), provider, 'draft');
+    // The clerk accepted the progress messages in the mini-program, which reports it; an id never offered is refused.
+    const offered = (await t.http.get('/api/v1/notification-preferences').set(bearer(clerk.token))).body.subscribeTemplateIds.progress;
+    const strange = await t.http
+      .post('/api/v1/me/subscriptions')
+      .set(bearer(clerk.token))
+      .send({ templateIds: ['not-a-template'] });
+    expect([strange.status, strange.body.error.message]).toEqual([400, '有订阅消息模板不是本平台提供的，请刷新后重试']);
+    const consent = await t.http.post('/api/v1/me/subscriptions').set(bearer(clerk.token)).send({ templateIds: offered });
+    expect([consent.status, consent.body]).toEqual([200, { groups: ['progress'] }]);
     const reminders = t.services.roundReminders;
 
     expect(await reminders.run()).toEqual({ round: null, kind: null, reminded: 0, reachable: 0 }); // day 30: ten days left
     clock.now = start + 37 * DAY;
     const first = await reminders.run();
     expect(first).toMatchObject({ round: `${year}年第3批`, kind: 'three_days' });
-    expect(first.reminded).toBeGreaterThanOrEqual(1);
-    expect(first.reachable).toBe(first.reminded);
+    // The clerk's drafts (this one and any earlier test's) are reachable; the silent owner's is not.
+    expect(first.reminded).toBeGreaterThanOrEqual(2);
+    expect(first.reachable).toBe(first.reminded - 1);
     expect((await reminders.run()).reminded).toBe(0);
     clock.now = start + 38 * DAY; // two days left: the three-day reminder was sent
     expect((await reminders.run()).reminded).toBe(0);

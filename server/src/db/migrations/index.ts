@@ -15,6 +15,7 @@ import { NoticeEndAnnounced1764610000000 } from './1764610000000-NoticeEndAnnoun
 import { InvitationName1764630000000 } from './1764630000000-InvitationName';
 import { Rounds1764660000000 } from './1764660000000-Rounds';
 import { ListRound1764700000000 } from './1764700000000-ListRound';
+import { SubscribeConsents1764700100000 } from './1764700100000-SubscribeConsents';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   InvitationName1764630000000,
   Rounds1764660000000,
   ListRound1764700000000,
+  SubscribeConsents1764700100000,
 ];
