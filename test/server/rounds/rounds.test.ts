@@ -9,6 +9,8 @@ import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import type { ProviderRow } from '../../../server/src/db/testing';
 import { digestFor, StageReader } from '../../../server/src/modules/notifications/digest';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
+import { overdueCasesByStage } from '../../../server/src/db/metrics';
+import { DEFAULT_OVERDUE_DAYS } from '../../../shared/src/workflow/overdue';
 
 const DAY = 86_400_000;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -311,6 +313,8 @@ describe('application rounds (申报批次)', () => {
     );
     const inDigest = new Map(digest.items.map((i) => [i.id, i.overdue]));
     expect(mine.map((id) => inDigest.get(id))).toEqual([true, false, true, false]);
+    // The metric counts the same (shangyun_overdue_cases): these four are the only cases in county review.
+    expect((await t.db.read((tx) => overdueCasesByStage(tx, DEFAULT_OVERDUE_DAYS, clock.now))).county_review).toBe(2);
 
     // On the deadline itself it is not overdue yet.
     clock.now = start + 20 * DAY;
@@ -443,6 +447,28 @@ describe('application rounds (申报批次)', () => {
     ]);
     expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('returned');
   });
+  test('city MIIT sets the correction deadline on its return too, checked the same way', async () => {
+    const reported = await seedApplication(t.db, await seedEnterprise(t.db, [clerk.userId]), provider, 'reported', { roundId: round2.id });
+    const opinion = (body: object) =>
+      t.http
+        .post(`/api/v1/city/applications/${reported.id}/opinion`)
+        .set(bearer(cityMiit.token))
+        .send({ version: 1, decision: 'return', reasons: [{ message: '请补充合同附件' }], ...body });
+    const yesterday = await opinion({ correctionDueOn: dayFromStart(46) });
+    expect([yesterday.status, yesterday.body.error.message]).toEqual([
+      400,
+      `补正截止日期须在今天（${dayFromStart(47)}）之后，给企业留出补正的时间`,
+    ]);
+    const approving = await opinion({ decision: 'approve', verifiedFen: 5_000_000, correctionDueOn: dayFromStart(50) });
+    expect([approving.status, JSON.stringify(approving.body.error)]).toEqual([
+      400,
+      expect.stringContaining('补正截止日期只在退回修改时填写'),
+    ]);
+    expect((await opinion({ correctionDueOn: dayFromStart(60) })).status).toBe(200);
+    const after = (await t.db.read((tx) => findApplication(tx, reported.id)))!;
+    expect([after.status, after.returnedFrom, after.correctionDueOn]).toEqual(['returned', 'city', dayFromStart(60)]);
+  });
+
   test('a proposed list holds one round: a mix is refused naming each round, the title and the lists name the round', async () => {
     const e = await seedEnterprise(t.db, [clerk.userId]);
     const approved = (roundId: string | null) => seedApplication(t.db, e, provider, 'city_approved', { roundId, verifiedFen: 5_000_000 });
