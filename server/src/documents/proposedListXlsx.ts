@@ -97,9 +97,8 @@ export const PROPOSED_LIST_SIGNATURE_STEPS = [
 
 export const PROPOSED_LIST_SHEET = '拟补贴名单';
 
-/** The list's title; with its round (申报批次, issue 18) when its applications have one. */
-export function proposedListTitle(year: number, batchNo: number, roundName: string | null = null): string {
-  return `${year}年伊春市工业企业上云补助拟补贴名单（第${batchNo}批${roundName ? `，${roundName}申报` : ''}）`;
+export function proposedListTitle(year: number, batchNo: number): string {
+  return `${year}年伊春市工业企业上云补助拟补贴名单（第${batchNo}批）`;
 }
 
 // Widths in units of a digit (a 汉字 is about two): names and reasons wrap past their maxWidth; numbers

@@ -74,6 +74,16 @@ export async function itemsOf(tx: Tx, listId: string): Promise<ListItemView[]> {
   return out;
 }
 
+/**
+ * The list's title with its round (申报批次, issue 18): 2026年…拟补贴名单（第1批，2026年第2批申报）. The
+ * documents' title (documents/, the pack's words) stays whole; the round goes inside its closing bracket.
+ */
+export function titleWithRound(year: number, batchNo: number, roundName: string | null): string {
+  const title = proposedListTitle(year, batchNo);
+  if (!roundName) return title;
+  return title.endsWith('）') ? `${title.slice(0, -1)}，${roundName}申报）` : `${title}（${roundName}申报）`;
+}
+
 /** The round (申报批次) a list was drafted for, by name (issue 18); null: applications from before rounds. */
 async function roundOfList(tx: Tx, roundId: string | null): Promise<{ id: string; name: string } | null> {
   if (!roundId) return null;
@@ -94,7 +104,7 @@ export async function listView(tx: Tx, list: SubsidyList, today: string) {
       id: list.id,
       year: list.year,
       batchNo: list.batchNo,
-      title: proposedListTitle(list.year, list.batchNo, round?.name ?? null),
+      title: titleWithRound(list.year, list.batchNo, round?.name ?? null),
       round,
       status: list.status,
       statusLabel: PROPOSED_LIST_STATUS_LABELS[list.status],
@@ -158,7 +168,7 @@ export class ListReading {
           id: r.id,
           year: r.year,
           batchNo: r.batchNo,
-          title: proposedListTitle(r.year, r.batchNo, roundOf(r.roundId)?.name ?? null),
+          title: titleWithRound(r.year, r.batchNo, roundOf(r.roundId)?.name ?? null),
           round: roundOf(r.roundId),
           status: r.status,
           statusLabel: PROPOSED_LIST_STATUS_LABELS[r.status],
@@ -201,7 +211,7 @@ export class ListReading {
       return {
         year: list.year,
         batchNo: list.batchNo,
-        title: proposedListTitle(list.year, list.batchNo, round?.name ?? null),
+        title: titleWithRound(list.year, list.batchNo, round?.name ?? null),
         status: list.status,
         noticeStart: list.noticeStart,
         noticeEnd: list.noticeEnd,
