@@ -131,6 +131,8 @@ export interface CountyOpinionInput {
   ratings?: { effect: number; service: number };
   reasons?: { field?: string; material?: string; message: string }[];
   internalNote?: string;
+  /** With a return only: the last day a correction is accepted (issue 18); absent, the round's rule. */
+  correctionDueOn?: string;
 }
 export const countyEnterprises = (status?: string) => call(ROUTES.countyEnterprises, { query: { status } });
 export const decideEnterprise = (
@@ -166,6 +168,8 @@ export interface CityOpinionInput {
   verifiedReason?: string | null;
   reasons?: { path?: string | null; message: string }[];
   internalNote?: string | null;
+  /** With a return only: the last day a correction is accepted (issue 18); absent, the round's rule. */
+  correctionDueOn?: string;
 }
 export const cityQueue = (query: { status?: string; county?: string; q?: string; after?: string; limit?: number } = {}) =>
   call(ROUTES.cityQueue, { query });
