@@ -479,6 +479,10 @@ describe('application rounds (申报批次)', () => {
       await approved(null),
     ];
     const lists = (body: object, path = '/api/v1/city/lists') => t.http.post(path).set(bearer(cityMiit.token)).send(body);
+    // The city's queue names each candidate's round, so that a list is drafted from one.
+    const queue = await t.http.get('/api/v1/city/applications?status=city_approved&limit=100').set(bearer(cityMiit.token));
+    const roundNames = new Map((queue.body.items as { id: string; roundName: string | null }[]).map((i) => [i.id, i.roundName]));
+    expect([a, older, none].map((x) => roundNames.get(x.id))).toEqual([`${year}年第2批`, `${year}年第1批`, null]);
 
     const mixed = await lists({ year, applicationIds: [a.id, older.id] });
     expect([mixed.status, mixed.body.error.message]).toEqual([

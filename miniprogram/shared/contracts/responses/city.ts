@@ -60,6 +60,7 @@ export type CityQueue = {
     updatedAt: number;
     waitingDays: number;
     overdue: boolean;
+    roundName: string | null;
   }[];
   counts: Record<string, number>;
   next: string | null;

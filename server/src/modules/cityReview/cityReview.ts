@@ -35,7 +35,7 @@ import { findList } from '../../db/lists';
 import { allRounds } from '../../db/rounds';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { overdueMark } from '../../../../shared/src/workflow/rounds';
-import { correctionDue } from '../rounds/rounds';
+import { correctionDue, nameOfRound } from '../rounds/rounds';
 
 export { CITY_VISIBLE_STATES, type CityQueueFilter, type CityVisibleState };
 
@@ -131,6 +131,8 @@ export class CityReview {
       items: page.items.map((i) => ({
         ...i,
         waitingDays: waitingDays(i.updatedAt, now),
+        // Issue 18: lists are per round — the city picks the applications of one.
+        roundName: nameOfRound(roundOf.get(i.id), rounds),
         overdue: overdueMark(
           i.status as ApplicationState,
           i.updatedAt,

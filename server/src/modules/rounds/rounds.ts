@@ -81,15 +81,24 @@ export function correctionDue(dueOn: string | undefined, now: number): { correct
   return { correctionDueOn: dueOn };
 }
 
+/** A round's name among these rows, the year's first before it is written included (its id says its year). */
+export function nameOfRound(id: string | null | undefined, rows: readonly RoundRow[]): string | null {
+  if (!id) return null;
+  const row = rows.find((r) => r.id === id);
+  if (row) return roundName(row);
+  const m = /^01SEEDYEAR(\d{4})0{12}$/.exec(id);
+  return m ? roundName({ year: Number(m[1]), number: 1 }) : null;
+}
+
 /** The rounds of these ids by name (2026年第1批), the year's first before it is written included. */
 export async function roundNamesOf(tx: Tx, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((id): id is string => !!id))];
   const out = new Map<string, string>();
   if (!wanted.length) return out;
-  for (const r of await allRounds(tx)) if (wanted.includes(r.id)) out.set(r.id, roundName(r));
+  const rows = await allRounds(tx);
   for (const id of wanted) {
-    const m = /^01SEEDYEAR(\d{4})0{12}$/.exec(id);
-    if (!out.has(id) && m) out.set(id, roundName({ year: Number(m[1]), number: 1 }));
+    const name = nameOfRound(id, rows);
+    if (name) out.set(id, name);
   }
   return out;
 }
