@@ -18,15 +18,19 @@ export interface NextTask {
 /** A few lines at most on the home page; the page behind the button has the rest. */
 const MAX_LINES = 3;
 
-function clip(lines: readonly string[], more: (n: number) => string): string[] {
-  if (lines.length <= MAX_LINES) return [...lines];
-  return [...lines.slice(0, MAX_LINES - 1), more(lines.length - (MAX_LINES - 1))];
+/** `lines` within `max` lines, the last saying how many more; `lead`: lines that come first and count. */
+function clip(lines: readonly string[], more: (n: number) => string, lead: readonly string[] = []): string[] {
+  const max = MAX_LINES - lead.length;
+  if (lines.length <= max) return [...lead, ...lines];
+  return [...lead, ...lines.slice(0, max - 1), more(lines.length - (max - 1))];
 }
 
 export interface EnterpriseFacts {
   applications: readonly { id: string; trackingNo: string | null; status: string; statusLabel: string }[];
   /** Of the application the first task is about (a draft or a returned one), when it was read. */
-  focus?: { id: string; missing: readonly { message: string }[]; reasons: readonly string[] } | null;
+  focus?: { id: string; missing: readonly { message: string }[]; reasons: readonly string[]; correctionDueOn?: string | null } | null;
+  /** The round a draft would be submitted in (issue 18): the open one, else the next; null: none announced. */
+  window?: { name: string; opensOn: string; closesOn: string; open: boolean } | null;
   /** Payment requests of the provider still to pay. */
   paymentsDue: number;
 }
@@ -39,10 +43,16 @@ export function enterpriseTasks(f: EnterpriseFacts): NextTask[] {
   const focus = (id: string) => (f.focus && f.focus.id === id ? f.focus : null);
   if (returned) {
     const reasons = focus(returned.id)?.reasons ?? [];
+    const due = focus(returned.id)?.correctionDueOn;
     tasks.push({
       key: 'returned',
       title: `申请${returned.trackingNo ? ` ${returned.trackingNo} ` : ''}被退回，请按意见修改后重新提交`,
-      lines: reasons.length ? clip(reasons, (n) => `还有 ${n} 条意见，点“去修改”查看`) : ['退回意见在申请详情里'],
+      // Issue 18: after the correction's deadline a resubmission is refused: it comes first.
+      lines: clip(
+        reasons.length ? reasons : ['退回意见在申请详情里'],
+        (n) => `还有 ${n} 条意见，点“去修改”查看`,
+        due ? [`请在 ${due} 前重新提交，逾期不再受理`] : [],
+      ),
       action: '去修改',
       url: `/pages/enterprise/application/application?id=${returned.id}`,
       urgent: true,
@@ -55,7 +65,18 @@ export function enterpriseTasks(f: EnterpriseFacts): NextTask[] {
     tasks.push({
       key: 'draft',
       title: !read ? '继续填写申请' : missing.length ? `继续填写申请：还差 ${missing.length} 项` : '申请已填好，检查后即可提交',
-      lines: clip(missing, (n) => `另有 ${n} 项，点“继续填写”查看`),
+      // Issue 18: a draft is submitted inside a round's window; it says when that closes (or opens).
+      lines: clip(
+        missing,
+        (n) => `另有 ${n} 项，点“继续填写”查看`,
+        f.window
+          ? [
+              f.window.open
+                ? `${f.window.name}申报 ${f.window.closesOn} 截止，请在截止前提交`
+                : `下一批（${f.window.name}）${f.window.opensOn} 至 ${f.window.closesOn} 申报，草稿可先保存`,
+            ]
+          : [],
+      ),
       action: read && !missing.length ? '检查并提交' : '继续填写',
       url: `/pages/enterprise/apply/apply?id=${draft.id}`,
       urgent: false,

@@ -29,6 +29,7 @@ export const markRead = (id: string) => call(ROUTES.inboxRead, { params: { id } 
 export const markAllRead = () => call(ROUTES.inboxReadAll);
 export const notificationPreferences = (o: Quiet = {}) => call(ROUTES.notificationPreferences, o);
 export const saveNotificationPreferences = (body: T.PreferencesInput) => call(ROUTES.saveNotificationPreferences, { body });
+export const recordSubscriptions = (templateIds: string[]) => call(ROUTES.recordSubscriptions, { body: { templateIds }, quiet: true });
 
 // ---- the policy (public) ---------------------------------------------------------------------------------
 
@@ -130,6 +131,8 @@ export interface CountyOpinionInput {
   ratings?: { effect: number; service: number };
   reasons?: { field?: string; material?: string; message: string }[];
   internalNote?: string;
+  /** With a return only: the last day a correction is accepted (issue 18); absent, the round's rule. */
+  correctionDueOn?: string;
 }
 export const countyEnterprises = (status?: string) => call(ROUTES.countyEnterprises, { query: { status } });
 export const decideEnterprise = (
@@ -165,6 +168,8 @@ export interface CityOpinionInput {
   verifiedReason?: string | null;
   reasons?: { path?: string | null; message: string }[];
   internalNote?: string | null;
+  /** With a return only: the last day a correction is accepted (issue 18); absent, the round's rule. */
+  correctionDueOn?: string;
 }
 export const cityQueue = (query: { status?: string; county?: string; q?: string; after?: string; limit?: number } = {}) =>
   call(ROUTES.cityQueue, { query });
@@ -175,15 +180,17 @@ export const setBudget = (year: number, budgetFen: number, version: number | nul
   call(ROUTES.setBudget, { params: { year: String(year) }, body: version === null ? { budgetFen } : { budgetFen, version } });
 export const currentRound = () => call(ROUTES.currentRound, { quiet: true });
 export const rounds = () => call(ROUTES.rounds);
-export const openRound = (body: {
-  year: number;
-  number: number;
+interface RoundDatesInput {
   opensOn: string;
   closesOn: string;
   countyDeadline: string;
   cityDeadline: string;
   notice: string;
-}) => call(ROUTES.openRound, { body });
+}
+export const openRound = (body: RoundDatesInput & { year: number; number: number }, o: Quiet = {}) =>
+  call(ROUTES.openRound, { body, ...o });
+export const editRound = (id: string, body: RoundDatesInput & { version: number }, o: Quiet = {}) =>
+  call(ROUTES.editRound, { params: { id }, body, ...o });
 export const closeRound = (id: string, version: number) => call(ROUTES.closeRound, { params: { id }, body: { version } });
 export const createList = (year: number, applicationIds: string[]) => call(ROUTES.createList, { body: { year, applicationIds } });
 export const lists = (query: { year?: number; status?: string } = {}) => call(ROUTES.lists, { query });

@@ -34,6 +34,7 @@ export const ROUTES = table({
   inboxRead: route('POST', '/api/v1/inbox/:id/read'),
   notificationPreferences: route('GET', '/api/v1/notification-preferences'),
   saveNotificationPreferences: route('PUT', '/api/v1/notification-preferences'),
+  recordSubscriptions: route('POST', '/api/v1/me/subscriptions'),
 
   // the policy
   policy: route('GET', '/api/v1/policy'),
@@ -122,6 +123,7 @@ export const ROUTES = table({
   currentRound: route('GET', '/api/v1/rounds/current'),
   rounds: route('GET', '/api/v1/city/rounds'),
   openRound: route('POST', '/api/v1/city/rounds'),
+  editRound: route('PUT', '/api/v1/city/rounds/:id'),
   closeRound: route('POST', '/api/v1/city/rounds/:id/close'),
   createList: route('POST', '/api/v1/city/lists'),
   lists: route('GET', '/api/v1/city/lists'),

@@ -40,10 +40,13 @@ function chips(user: PublicUser | null, role: Role | null): RoleChip[] {
 }
 
 async function enterpriseNow(): Promise<NextTask[]> {
-  const [applications, payments] = await Promise.all([
+  const [applications, payments, round] = await Promise.all([
     api.myApplications(),
     api.payments({ scope: 'enterprise', limit: 100 }, { quiet: true }).catch(() => ({ payments: [] })),
+    api.currentRound().catch(() => ({ open: null, next: null })),
   ]);
+  const w = round.open ?? round.next;
+  const window = w ? { name: w.name, opensOn: w.opensOn, closesOn: w.closesOn, open: round.open !== null } : null;
   const items = applications.items;
   const first = items.find((a) => a.status === 'returned') ?? items.find((a) => a.status === 'draft');
   let focus = null;
@@ -54,10 +57,15 @@ async function enterpriseNow(): Promise<NextTask[]> {
     const reasons = application.opinions
       .filter((o) => o.decision === 'return' && o.round === round)
       .flatMap((o) => (o.reasons ?? []).map((r) => r.message));
-    focus = { id: first.id, missing, reasons: reasons.length ? reasons : application.lastReason ? [application.lastReason] : [] };
+    focus = {
+      id: first.id,
+      missing,
+      reasons: reasons.length ? reasons : application.lastReason ? [application.lastReason] : [],
+      correctionDueOn: application.correctionDueOn,
+    };
   }
   const paymentsDue = payments.payments.filter((p) => summarize(p).canPay).length;
-  return enterpriseTasks({ applications: items, focus, paymentsDue });
+  return enterpriseTasks({ applications: items, focus, paymentsDue, window });
 }
 
 async function providerNow(): Promise<NextTask[]> {

@@ -3,6 +3,8 @@ import type { Database } from './database';
 import { em } from './orm';
 import type { Tx } from './tx';
 import { num, numOrNull } from './values';
+import { todayInShanghai } from '../../../shared/src/rules/calendar';
+import { ROUND_DEADLINE_STAGES } from '../../../shared/src/workflow/rounds';
 
 /**
  * The questions the metrics ask at each scrape (server/src/metrics): cheap aggregates over indexed
@@ -20,8 +22,9 @@ export async function outboxBacklog(tx: Tx, now: number): Promise<{ depth: numbe
 }
 
 /**
- * Cases that have waited at their stage longer than its limit (OVERDUE_DAYS), by stage: the same
- * measure as the queues' overdue mark (the time of the case's last change, shared/src/workflow/overdue).
+ * Overdue cases by stage: the same measure as the queues' overdue mark (shared/src/workflow/rounds.ts
+ * overdueMark) — past the round's deadline for the stages a written round sets one for (issue 18),
+ * else waited longer than the stage's limit (OVERDUE_DAYS) since the case's last change.
  */
 export async function overdueCasesByStage(
   tx: Tx,
@@ -30,10 +33,21 @@ export async function overdueCasesByStage(
 ): Promise<Record<string, number>> {
   const stages = Object.entries(limits).filter((e): e is [ApplicationState, number] => typeof e[1] === 'number');
   if (stages.length === 0) return {};
-  const where = stages.map(() => '(status = ? AND updated_at < ?)').join(' OR ');
-  const params = stages.flatMap(([stage, days]) => [stage, now - days * 86_400_000]);
+  const today = todayInShanghai(new Date(now));
+  const deadlineOf = (stage: ApplicationState) =>
+    ROUND_DEADLINE_STAGES.county.includes(stage) ? 'county_deadline' : ROUND_DEADLINE_STAGES.city.includes(stage) ? 'city_deadline' : null;
+  const params: unknown[] = [];
+  const where = stages
+    .map(([stage, days]) => {
+      const column = deadlineOf(stage);
+      params.push(stage, now - days * 86_400_000);
+      if (column === null) return '(a.status = ? AND a.updated_at < ?)';
+      params.push(today);
+      return `(a.status = ? AND ((rr.id IS NULL AND a.updated_at < ?) OR (rr.id IS NOT NULL AND rr.${column} < ?)))`;
+    })
+    .join(' OR ');
   const rows = await em(tx).query<{ status: string; n: unknown }[]>(
-    `SELECT status, COUNT(*) AS n FROM applications WHERE ${where} GROUP BY status`,
+    `SELECT a.status AS status, COUNT(*) AS n FROM applications a LEFT JOIN application_rounds rr ON rr.id = a.round_id WHERE ${where} GROUP BY a.status`,
     params,
   );
   const out: Record<string, number> = Object.fromEntries(stages.map(([stage]) => [stage, 0]));

@@ -91,3 +91,16 @@ export async function remindersOfRound(tx: Tx, roundId: string): Promise<RoundRe
     .getRepository(RoundReminderEntity)
     .find({ where: { roundId }, order: { createdAt: 'ASC' } });
 }
+
+/**
+ * The people of the enterprises that have an unsubmitted draft (active members, each once): they are
+ * told when the window they would submit in changes (issue 18 item 1).
+ */
+export async function draftOwnerIds(tx: Tx): Promise<string[]> {
+  const rows: { user_id: string }[] = await em(tx).query(
+    `SELECT DISTINCT m.user_id FROM applications a
+       JOIN enterprise_members m ON m.enterprise_id = a.enterprise_id AND m.status = 'active'
+      WHERE a.status = 'draft' ORDER BY m.user_id`,
+  );
+  return rows.map((r) => r.user_id);
+}

@@ -6,6 +6,7 @@
  */
 import { compareDates, formatCalendarDate, isCalendarDate, parseCalendarDate } from '../rules/calendar';
 import type { ApplicationState } from './application';
+import { isOverdue } from './overdue';
 
 export type RoundStatus = 'open' | 'closed';
 
@@ -78,6 +79,9 @@ export function defaultRoundDates(year: number, overdueDays: Partial<Record<Appl
     cityDeadline: addDays(countyDeadline, overdueDays.reported ?? 15),
   };
 }
+
+/** What stands for the round of an application submitted before rounds existed (a list of them, its title). */
+export const NO_ROUND = '申报批次设立前的申请';
 
 export const DEFAULT_ROUND_NOTICE = '本年度全年受理申报，请在申报窗口内提交申请。';
 
@@ -182,7 +186,9 @@ const COUNTY_STAGES: readonly ApplicationState[] = ['provider_check', 'county_re
 const CITY_STAGES: readonly ApplicationState[] = ['reported', 'city_approved'];
 
 /** The round's deadline for a stage: the county's for the stages it owns, the city's for its review; none after. */
-export function stageDeadline(state: ApplicationState, round: RoundDates | null): string | null {
+export type RoundDeadlines = Pick<RoundDates, 'countyDeadline' | 'cityDeadline'>;
+
+export function stageDeadline(state: ApplicationState, round: RoundDeadlines | null): string | null {
   if (!round) return null;
   if (COUNTY_STAGES.includes(state)) return round.countyDeadline;
   if (CITY_STAGES.includes(state)) return round.cityDeadline;
@@ -190,9 +196,47 @@ export function stageDeadline(state: ApplicationState, round: RoundDates | null)
 }
 
 /** Past the round's deadline for its stage: overdue whatever the days waited (the last day itself is not). */
-export function pastRoundDeadline(state: ApplicationState, round: RoundDates | null, today: string): boolean {
+export function pastRoundDeadline(state: ApplicationState, round: RoundDeadlines | null, today: string): boolean {
   const deadline = stageDeadline(state, round);
   return deadline !== null && compareDates(today, deadline) > 0;
+}
+
+/**
+ * The overdue mark of a case (issue 18 item 1: "overdue marks and the digest follow the round's
+ * deadlines"): where the application has a round that sets a deadline for its stage (the county's
+ * stages, the city's review), that deadline alone decides, however long the case has waited; the
+ * days of OVERDUE_DAYS decide only where it has none — an application from before rounds, the year's
+ * first round before city MIIT has written it (its deadlines come from those days anyway), and the
+ * stages after the city's review (list, approval, payment), for which a round sets no date.
+ */
+export function overdueMark(
+  state: ApplicationState,
+  since: number,
+  now: number,
+  overdueDays: Partial<Record<ApplicationState, number>>,
+  round: RoundDeadlines | null,
+  today: string,
+): boolean {
+  if (stageDeadline(state, round) !== null) return pastRoundDeadline(state, round, today);
+  return isOverdue(state, since, now, overdueDays);
+}
+
+/** The stages whose deadline is the round's county deadline, and those whose deadline is the city's. */
+export const ROUND_DEADLINE_STAGES: Readonly<{ county: readonly ApplicationState[]; city: readonly ApplicationState[] }> = {
+  county: COUNTY_STAGES,
+  city: CITY_STAGES,
+};
+
+/**
+ * The correction deadline a reviewer may set on a return: a calendar date after the return day and at
+ * most a year on (a deadline further out would keep a round open for good). Answers the problem in
+ * Chinese, or null when the date is sound.
+ */
+export function correctionDueProblem(dueOn: string, returnedOn: string): string | null {
+  if (!isCalendarDate(dueOn)) return '补正截止日期须为有效日期，格式如 2026-03-01';
+  if (compareDates(dueOn, returnedOn) <= 0) return `补正截止日期须在今天（${returnedOn}）之后，给企业留出补正的时间`;
+  if (compareDates(dueOn, addDays(returnedOn, 365)) > 0) return `补正截止日期不能晚于 ${addDays(returnedOn, 365)}（退回之日起一年）`;
+  return null;
 }
 
 export type ReminderKind = 'three_days' | 'one_day';

@@ -24,6 +24,26 @@ test('an enterprise: a return before the draft, reasons and missing items clippe
   expect(tasks[2].title).toBe('服务商发来 2 笔付款请求待支付');
 });
 
+test('issue 18: a draft says when its round’s window closes (or the next opens); a return by when to correct', () => {
+  const open = { name: '2026年第2批', opensOn: '2026-03-01', closesOn: '2026-03-31', open: true };
+  const draft = enterpriseTasks({
+    applications: [app('d1', 'draft')],
+    focus: { id: 'd1', missing: [{ message: '缺营业执照' }], reasons: [] },
+    paymentsDue: 0,
+    window: open,
+  });
+  expect(draft[0].lines).toEqual(['2026年第2批申报 2026-03-31 截止，请在截止前提交', '缺营业执照']);
+  const later = enterpriseTasks({ applications: [app('d1', 'draft')], paymentsDue: 0, window: { ...open, open: false } });
+  expect(later[0].lines).toEqual(['下一批（2026年第2批）2026-03-01 至 2026-03-31 申报，草稿可先保存']);
+  expect(enterpriseTasks({ applications: [app('d1', 'draft')], paymentsDue: 0, window: null })[0].lines).toEqual([]);
+  const returned = enterpriseTasks({
+    applications: [app('r1', 'returned', 'YC1')],
+    focus: { id: 'r1', missing: [], reasons: ['补对比数据'], correctionDueOn: '2026-04-10' },
+    paymentsDue: 0,
+  });
+  expect(returned[0].lines).toEqual(['请在 2026-04-10 前重新提交，逾期不再受理', '补对比数据']);
+});
+
 test('an enterprise with nothing to do now follows its application, or starts one', () => {
   expect(enterpriseTasks({ applications: [app('a', 'county_review', 'YC2')], paymentsDue: 0 })).toEqual([
     expect.objectContaining({ key: 'progress', title: '申请 YC2：状态county_review', action: '查看进度', urgent: false }),

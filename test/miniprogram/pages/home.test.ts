@@ -125,7 +125,12 @@ test('an enterprise sees its draft and what it lacks first, then a return with i
   const again = await mp.open('pages/home/home');
   const tasks = tasksOf(again.data);
   expect(tasks.map((t) => t.key)).toEqual(['returned', 'draft']);
-  expect(tasks[0]).toMatchObject({ action: '去修改', urgent: true, lines: ['请补充银行回单'] });
+  // The correction's deadline first (issue 18: set on the return, ten days on for a case without a round).
+  expect(tasks[0]).toMatchObject({
+    action: '去修改',
+    urgent: true,
+    lines: [expect.stringMatching(/^请在 \d{4}-\d{2}-\d{2} 前重新提交，逾期不再受理$/), '请补充银行回单'],
+  });
   expect(again.text).toContain('请补充银行回单');
   // Not by colour alone: the pressing one says so in words.
   expect(again.all('.task__flag')).toHaveLength(1);

@@ -11,6 +11,8 @@ import type { ApplicationRow } from '../../../server/src/db/applications';
 import type { EnterpriseRow } from '../../../server/src/db/enterprises';
 import { forceApplicationColumns, type ProviderRow } from '../../../server/src/db/testing';
 import { findApplication } from '../../../server/src/db/applications';
+import { todayInShanghai } from '../../../shared/src/rules/calendar';
+import { addDays } from '../../../shared/src/workflow/rounds';
 
 const COUNTY = '230717';
 let mp: MiniProgram;
@@ -134,13 +136,18 @@ test('a return without a reason is refused on the phone; with reasons it reaches
   await page.change('.reason-target', '7', 1); // 付款记录
   await page.input('.reason-message', '付款金额少于合同金额，请说明', 1);
   await page.input('.internal-note', '电话核实：会计说回单是借用的');
+  // Issue 18: the reviewer picks by when the correction is due.
+  const due = addDays(todayInShanghai(new Date()), 7);
+  await page.change('.correction-due', due);
   await page.tap('.send-opinion');
   const sent = mp.wx.requests.filter((r) => r.path.endsWith('/opinion')).at(-1)!;
   expect(sent.status).toBe(200);
   expect(sent.body).toMatchObject({
     decision: 'return',
     reasons: [{ material: '收付款凭证' }, { field: '付款记录' }],
+    correctionDueOn: due,
   });
+  expect((await status(fresh.id)).correctionDueOn).toBe(due);
   expect(sent.body).not.toHaveProperty('ratings');
   expect((await status(fresh.id)).status).toBe('returned');
 
@@ -152,6 +159,7 @@ test('a return without a reason is refused on the phone; with reasons it reaches
     { where: '付款记录', message: '付款金额少于合同金额，请说明' },
   ]);
   expect(mine.text).not.toContain('借用');
+  expect(mine.text).toContain(`请在 ${due} 前修改并重新提交，逾期不再受理`);
 });
 
 test('both departments approve; the joint report goes to the city with both signatures', async () => {

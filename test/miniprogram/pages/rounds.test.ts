@@ -31,22 +31,39 @@ test('city MIIT: the year’s round, a refused overlap, closing it and opening t
   expect(page.text).toContain(`申报时间 ${year}-01-01 至 ${year}-12-31`);
   expect(page.data.form).toMatchObject({ year: String(year), number: '2' });
 
-  await page.input('.opens-on', addDays(today, 5));
-  await page.input('.closes-on', addDays(today, 15));
-  await page.input('.county-deadline', addDays(today, 30));
-  await page.input('.city-deadline', addDays(today, 45));
-  await page.tap('.open');
-  expect(mp.wx.modals.at(-1)!.content).toContain(`申报窗口与正在进行的${year}年第1批`);
+  // A missing date is named before anything is sent.
+  await page.tap('.save');
+  expect(page.data.problems).toEqual(['请选择申报开始日期', '请选择申报截止日期', '请选择县级审核截止日期', '请选择市级审核截止日期']);
+  await page.change('.opens-on', addDays(today, 5));
+  await page.change('.closes-on', addDays(today, 15));
+  await page.change('.county-deadline', addDays(today, 30));
+  await page.change('.city-deadline', addDays(today, 45));
+  await page.tap('.save');
+  // The server's refusal, in its words, under the form.
+  await page.waitFor('the overlap', () => page.text.includes(`申报窗口与正在进行的${year}年第1批`));
 
   await page.tap('.close');
   await page.waitFor('closed', () => page.text.includes(`${year}年第1批（已关闭）`));
-  await page.tap('.open');
+  await page.tap('.save');
   await page.waitFor('opened', () => page.text.includes(`${year}年第2批（未到申报时间）`));
   expect(page.text).toContain(`申报时间 ${addDays(today, 5)} 至 ${addDays(today, 15)}`);
 
+  // Changing the open round: its dates come into the form; a wrong one is refused in Chinese; a right one saved.
+  await page.tap('.edit');
+  expect(page.text).toContain(`修改${year}年第2批`);
+  expect(page.data.form).toMatchObject({ opensOn: addDays(today, 5), closesOn: addDays(today, 15) });
+  await page.change('.county-deadline', addDays(today, 10));
+  await page.tap('.save');
+  await page.waitFor('refused', () => page.text.includes('县级审核截止日期须在申报截止日期之后'));
+  await page.change('.county-deadline', addDays(today, 30));
+  await page.change('.closes-on', addDays(today, 20));
+  await page.tap('.save');
+  await page.waitFor('saved', () => page.text.includes(`申报时间 ${addDays(today, 5)} 至 ${addDays(today, 20)}`));
+  expect(page.text).toContain('开启新批次');
+
   const home = await mp.open('pages/home/home');
   await home.waitFor('the round', () => home.text.includes('下一批'));
-  expect(home.text).toContain(`现在不在申报时间内，下一批（${year}年第2批）：${addDays(today, 5)} 至 ${addDays(today, 15)}`);
+  expect(home.text).toContain(`现在不在申报时间内，下一批（${year}年第2批）：${addDays(today, 5)} 至 ${addDays(today, 20)}`);
 });
 
 test('every tappable element of the page is a button with a specific label or text', () => {
@@ -55,4 +72,7 @@ test('every tappable element of the page is a button with a specific label or te
   expect(tappable.length).toBeGreaterThan(0);
   for (const tag of tappable) expect(tag).toMatch(/^<button /);
   expect(wxml).toContain('aria-label="{{item.closeLabel}}"');
+  expect(wxml).toContain('aria-label="{{item.editLabel}}"');
+  // The text-scale convention: the root carries the person's scale.
+  expect(wxml).toMatch(/^<view class="page \{\{textClass\}\}" style="\{\{textStyle\}\}">/);
 });

@@ -7,6 +7,10 @@ import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../..
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import type { ProviderRow } from '../../../server/src/db/testing';
+import { digestFor, StageReader } from '../../../server/src/modules/notifications/digest';
+import { DEFAULT_NOTIFICATION_SETTINGS } from '../../../server/src/modules/notifications/settings';
+import { overdueCasesByStage } from '../../../server/src/db/metrics';
+import { DEFAULT_OVERDUE_DAYS } from '../../../shared/src/workflow/overdue';
 
 const DAY = 86_400_000;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -197,7 +201,7 @@ describe('application rounds (申报批次)', () => {
     expect([opened.status, opened.body.name, opened.body.acceptingToday]).toEqual([201, `${year}年第2批`, false]);
     // Edited: a shorter county review; the window stays.
     const edited = await t.http
-      .patch(`/api/v1/city/rounds/${opened.body.id}`)
+      .put(`/api/v1/city/rounds/${opened.body.id}`)
       .set(bearer(cityMiit.token))
       .send({ ...base, year: undefined, number: undefined, version: opened.body.version, countyDeadline: dayFromStart(25) });
     expect([edited.status, edited.body.countyDeadline, edited.body.version]).toEqual([200, dayFromStart(25), 2]);
@@ -280,6 +284,38 @@ describe('application rounds (申报批次)', () => {
     };
     // Day 24: the city's deadline (day 20) has passed; one day of waiting is far inside the 15 days.
     expect(await overdueOf()).toEqual([true, false]);
+
+    // The county's queue and the digest: the county's deadline of the past round (day -30) has passed for a
+    // case that waited a day; a case of round 2 (county deadline day 25) that waited 20 days — past the 15
+    // days of OVERDUE_DAYS — is not overdue, its round decides; a case without a round follows the days.
+    const e3 = await seedEnterprise(t.db, [clerk.userId]);
+    const fresh = await seedApplication(t.db, e3, provider, 'county_review', { roundId: past.body.id, updatedAt: clock.now - DAY });
+    const waited = await seedApplication(t.db, e3, provider, 'county_review', { roundId: round2.id, updatedAt: clock.now - 20 * DAY });
+    const old = await seedApplication(t.db, e3, provider, 'county_review', { updatedAt: clock.now - 20 * DAY });
+    const young = await seedApplication(t.db, e3, provider, 'county_review', { updatedAt: clock.now - DAY });
+    const mine = [fresh.id, waited.id, old.id, young.id];
+    const countyQueue = async (overdueOnly: boolean) => {
+      const q = await t.http
+        .get(`/api/v1/county/applications?status=county_review&limit=100${overdueOnly ? '&overdue=1' : ''}`)
+        .set(bearer(countyMiit.token));
+      expect(q.status).toBe(200);
+      return (q.body.items as { id: string; overdue: boolean }[]).filter((i) => mine.includes(i.id));
+    };
+    const marks = new Map((await countyQueue(false)).map((i) => [i.id, i.overdue]));
+    expect(mine.map((id) => marks.get(id))).toEqual([true, false, true, false]);
+    expect((await countyQueue(true)).map((i) => i.id).sort()).toEqual([fresh.id, old.id].sort());
+    const digest = await digestFor(
+      new StageReader(t.db),
+      [{ role: 'county_miit', countyCode: county }],
+      DEFAULT_NOTIFICATION_SETTINGS,
+      clock.now,
+      countyMiit.userId,
+    );
+    const inDigest = new Map(digest.items.map((i) => [i.id, i.overdue]));
+    expect(mine.map((id) => inDigest.get(id))).toEqual([true, false, true, false]);
+    // The metric counts the same (shangyun_overdue_cases): these four are the only cases in county review.
+    expect((await t.db.read((tx) => overdueCasesByStage(tx, DEFAULT_OVERDUE_DAYS, clock.now))).county_review).toBe(2);
+
     // On the deadline itself it is not overdue yet.
     clock.now = start + 20 * DAY;
     expect(await overdueOf()).toEqual([false, false]);
@@ -305,14 +341,27 @@ describe('application rounds (申报批次)', () => {
     expect(r3.status).toBe(201);
     const enterprise = await seedEnterprise(t.db, [clerk.userId]);
     const draft = await seedApplication(t.db, enterprise, provider, 'draft');
+    // A draft whose owner never accepted the subscribe messages: reminded (in the inbox), not reachable on WeChat.
+    const silent = await t.login('r-silent');
+    await seedApplication(t.db, await seedEnterprise(t.db, [silent.userId]), provider, 'draft');
+    // The clerk accepted the progress messages in the mini-program, which reports it; an id never offered is refused.
+    const offered = (await t.http.get('/api/v1/notification-preferences').set(bearer(clerk.token))).body.subscribeTemplateIds.progress;
+    const strange = await t.http
+      .post('/api/v1/me/subscriptions')
+      .set(bearer(clerk.token))
+      .send({ templateIds: ['not-a-template'] });
+    expect([strange.status, strange.body.error.message]).toEqual([400, '有订阅消息模板不是本平台提供的，请刷新后重试']);
+    const consent = await t.http.post('/api/v1/me/subscriptions').set(bearer(clerk.token)).send({ templateIds: offered });
+    expect([consent.status, consent.body]).toEqual([200, { groups: ['progress'] }]);
     const reminders = t.services.roundReminders;
 
     expect(await reminders.run()).toEqual({ round: null, kind: null, reminded: 0, reachable: 0 }); // day 30: ten days left
     clock.now = start + 37 * DAY;
     const first = await reminders.run();
     expect(first).toMatchObject({ round: `${year}年第3批`, kind: 'three_days' });
-    expect(first.reminded).toBeGreaterThanOrEqual(1);
-    expect(first.reachable).toBe(first.reminded);
+    // The clerk's drafts (this one and any earlier test's) are reachable; the silent owner's is not.
+    expect(first.reminded).toBeGreaterThanOrEqual(2);
+    expect(first.reachable).toBe(first.reminded - 1);
     expect((await reminders.run()).reminded).toBe(0);
     clock.now = start + 38 * DAY; // two days left: the three-day reminder was sent
     expect((await reminders.run()).reminded).toBe(0);
@@ -329,5 +378,223 @@ describe('application rounds (申报批次)', () => {
     expect(mine).toHaveLength(2);
     expect(mine[0].payload).toMatchObject({ title: `申报将于 ${dayFromStart(40)} 截止` });
     expect(JSON.stringify(mine.map((n) => n.payload))).not.toMatch(/round_id|three_days|one_day/);
+  });
+  test('a reviewer sets the correction deadline on a return: accepted after the window until that day, refused after it naming the day', async () => {
+    clock.now = start + 40 * DAY;
+    [clerk, countyMiit, providerUser, cityMiit] = await Promise.all(['r-clerk', 'r-county', 'r-provider', 'r-city'].map((n) => t.login(n)));
+    // appId waits for its provider since its correction on day 24 (round 2, whose window closed on day 20).
+    const toCounty = async () => {
+      const confirmed = await t.http
+        .post(`/api/v1/provider/applications/${appId}/confirm`)
+        .set(bearer(providerUser.token))
+        .send({ version: await version(appId), effectEvaluation: '上线后生产排程效率明显提高' });
+      expect([confirmed.status, (await t.db.read((tx) => findApplication(tx, appId)))!.status]).toEqual([200, 'county_review']);
+    };
+    const countyReturn = async (extra: Record<string, unknown>) =>
+      t.http
+        .post(`/api/v1/county/applications/${appId}/opinion`)
+        .set(bearer(countyMiit.token))
+        .send({ version: await version(appId), decision: 'return', reasons: [{ message: '请补充上云前后的对比数据' }], ...extra });
+    await toCounty();
+
+    const today = await countyReturn({ correctionDueOn: dayFromStart(40) });
+    expect([today.status, today.body.error.message]).toEqual([
+      400,
+      `补正截止日期须在今天（${dayFromStart(40)}）之后，给企业留出补正的时间`,
+    ]);
+    const notADate = await countyReturn({ correctionDueOn: '2026-02-30' });
+    expect([notADate.status, JSON.stringify(notADate.body.error)]).toEqual([
+      400,
+      expect.stringContaining('补正截止日期须为 YYYY-MM-DD 格式的有效日期'),
+    ]);
+    const withApproval = await t.http
+      .post(`/api/v1/county/applications/${appId}/opinion`)
+      .set(bearer(countyMiit.token))
+      .send({ version: await version(appId), decision: 'approve', ratings: { effect: 4, service: 4 }, correctionDueOn: dayFromStart(45) });
+    expect([withApproval.status, JSON.stringify(withApproval.body.error)]).toEqual([
+      400,
+      expect.stringContaining('补正截止日期只在退回修改时填写'),
+    ]);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('county_review');
+
+    // Five days, not the round's rule (its county deadline, day 25, is past: ten days from today, day 50).
+    const returned = await countyReturn({ correctionDueOn: dayFromStart(45) });
+    expect(returned.status).toBe(200);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.correctionDueOn).toBe(dayFromStart(45));
+    const told = await t.db.read((tx) =>
+      notificationsMatching(tx, { recipientUserId: clerk.userId, template: 'application.status', channel: 'inbox' }),
+    );
+    const last = told.filter((n) => (n.payload as { params: { applicationId: string } }).params.applicationId === appId).pop()!;
+    expect((last.payload as { params: { nextStep: string } }).params.nextStep).toContain(`补正截止日期：${dayFromStart(45)}`);
+
+    // The enterprise's view: its round, and by when to correct.
+    const view = await t.http.get(`/api/v1/applications/${appId}`).set(bearer(clerk.token));
+    expect(view.body.application).toMatchObject({ roundName: `${year}年第2批`, correctionDueOn: dayFromStart(45) });
+
+    clock.now = start + 45 * DAY; // no window is open (round 3 closed on day 40); the last day of the correction
+    const inTime = await submit(appId);
+    expect([inTime.status, inTime.body.error?.message]).toEqual([200, undefined]);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.roundId).toBe(round2.id);
+
+    // A county return's correction goes back to the county straight away.
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('county_review');
+    expect((await countyReturn({ correctionDueOn: dayFromStart(46) })).status).toBe(200);
+    clock.now = start + 47 * DAY;
+    const late = await submit(appId);
+    expect([late.status, late.body.error.message]).toEqual([
+      400,
+      `补正材料的截止日期是 ${dayFromStart(46)}，已经过期，请联系县（市）区工信部门`,
+    ]);
+    expect((await t.db.read((tx) => findApplication(tx, appId)))!.status).toBe('returned');
+  });
+  test('city MIIT sets the correction deadline on its return too, checked the same way', async () => {
+    const reported = await seedApplication(t.db, await seedEnterprise(t.db, [clerk.userId]), provider, 'reported', { roundId: round2.id });
+    const opinion = (body: object) =>
+      t.http
+        .post(`/api/v1/city/applications/${reported.id}/opinion`)
+        .set(bearer(cityMiit.token))
+        .send({ version: 1, decision: 'return', reasons: [{ message: '请补充合同附件' }], ...body });
+    const yesterday = await opinion({ correctionDueOn: dayFromStart(46) });
+    expect([yesterday.status, yesterday.body.error.message]).toEqual([
+      400,
+      `补正截止日期须在今天（${dayFromStart(47)}）之后，给企业留出补正的时间`,
+    ]);
+    const approving = await opinion({ decision: 'approve', verifiedFen: 5_000_000, correctionDueOn: dayFromStart(50) });
+    expect([approving.status, JSON.stringify(approving.body.error)]).toEqual([
+      400,
+      expect.stringContaining('补正截止日期只在退回修改时填写'),
+    ]);
+    expect((await opinion({ correctionDueOn: dayFromStart(60) })).status).toBe(200);
+    const after = (await t.db.read((tx) => findApplication(tx, reported.id)))!;
+    expect([after.status, after.returnedFrom, after.correctionDueOn]).toEqual(['returned', 'city', dayFromStart(60)]);
+  });
+
+  test('a proposed list holds one round: a mix is refused naming each round, the title and the lists name the round', async () => {
+    const e = await seedEnterprise(t.db, [clerk.userId]);
+    const approved = (roundId: string | null) => seedApplication(t.db, e, provider, 'city_approved', { roundId, verifiedFen: 5_000_000 });
+    const [a, b, older, none] = [
+      await approved(round2.id),
+      await approved(round2.id),
+      await approved(defaultRound.id),
+      await approved(null),
+    ];
+    const lists = (body: object, path = '/api/v1/city/lists') => t.http.post(path).set(bearer(cityMiit.token)).send(body);
+    // The city's queue names each candidate's round, so that a list is drafted from one.
+    const queue = await t.http.get('/api/v1/city/applications?status=city_approved&limit=100').set(bearer(cityMiit.token));
+    const roundNames = new Map((queue.body.items as { id: string; roundName: string | null }[]).map((i) => [i.id, i.roundName]));
+    expect([a, older, none].map((x) => roundNames.get(x.id))).toEqual([`${year}年第2批`, `${year}年第1批`, null]);
+
+    const mixed = await lists({ year, applicationIds: [a.id, older.id] });
+    expect([mixed.status, mixed.body.error.message]).toEqual([
+      400,
+      `拟补贴名单按申报批次编制，所选申请分属${year}年第2批、${year}年第1批，请每个批次分别编制名单`,
+    ]);
+    const withNone = await lists({ year, applicationIds: [none.id, a.id] });
+    expect(withNone.body.error.message).toBe(
+      `拟补贴名单按申报批次编制，所选申请分属申报批次设立前的申请、${year}年第2批，请每个批次分别编制名单`,
+    );
+    expect((await t.db.read((tx) => findApplication(tx, a.id)))!.status).toBe('city_approved');
+
+    const created = await lists({ year, applicationIds: [a.id] });
+    expect(created.status).toBe(201);
+    expect(created.body.list).toMatchObject({ round: { id: round2.id, name: `${year}年第2批` } });
+    expect(created.body.list.title).toMatch(new RegExp(`拟补贴名单（第\\d+批，${year}年第2批申报）$`));
+    const stray = await lists(
+      { version: created.body.list.version, applicationIds: [older.id] },
+      `/api/v1/city/lists/${created.body.list.id}/items`,
+    );
+    expect([stray.status, stray.body.error.message]).toEqual([
+      400,
+      `这份拟补贴名单是${year}年第2批的，申请 ${older.trackingNo} 属于${year}年第1批，请列入该批次的名单`,
+    ]);
+    const added = await lists(
+      { version: created.body.list.version, applicationIds: [b.id] },
+      `/api/v1/city/lists/${created.body.list.id}/items`,
+    );
+    expect([added.status, added.body.totals.count]).toEqual([200, 2]);
+    // A closed round's applications still go onto a list of their own round.
+    const first = await lists({ year, applicationIds: [older.id] });
+    expect([first.status, first.body.list.round?.name]).toEqual([201, `${year}年第1批`]);
+    const overview = await t.http.get('/api/v1/city/lists').set(bearer(cityMiit.token));
+    const byId = new Map((overview.body.items as { id: string; round: { name: string } | null }[]).map((l) => [l.id, l.round?.name]));
+    expect([byId.get(created.body.list.id), byId.get(first.body.list.id)]).toEqual([`${year}年第2批`, `${year}年第1批`]);
+  });
+  test('a round moved or closed early is announced: once to each person with a draft (window only), once to each county department', async () => {
+    clock.now = start + 49 * DAY;
+    const [owner2, finance] = await Promise.all(['r-owner2', 'r-finance'].map((n) => t.login(n)));
+    // Granted directly: the invitation's own expiry runs on the real clock, not the test's.
+    await t.db.transaction((tx) =>
+      insertGrant(tx, {
+        id: '01RNDCOUNTYFINANCE00000000',
+        userId: finance.userId,
+        role: 'county_finance',
+        countyCode: '230718',
+        grantedBy: null,
+        invitationId: null,
+        createdAt: clock.now,
+      }),
+    );
+    // owner2 has drafts in two enterprises: still one message per change.
+    for (let i = 0; i < 2; i++) await seedApplication(t.db, await seedEnterprise(t.db, [owner2.userId]), provider, 'draft');
+    await seedApplication(t.db, await seedEnterprise(t.db, [clerk.userId]), provider, 'draft');
+    const dates = {
+      opensOn: dayFromStart(48),
+      closesOn: dayFromStart(60),
+      countyDeadline: dayFromStart(70),
+      cityDeadline: dayFromStart(80),
+    };
+    const r4 = await t.http
+      .post('/api/v1/city/rounds')
+      .set(bearer(cityMiit.token))
+      .send({ year, number: 4, ...dates, notice: '' });
+    expect(r4.status).toBe(201);
+    const told = async (template: string) => {
+      const rows = await t.db.read((tx) => notificationsMatching(tx, { template, channel: 'inbox' }));
+      const per = new Map<string, string[]>();
+      for (const r of rows) per.set(r.recipientUserId, [...(per.get(r.recipientUserId) ?? []), (r.payload as { body: string }).body]);
+      return per;
+    };
+    const patch = async (change: object) => {
+      const current = (await t.http.get('/api/v1/city/rounds').set(bearer(cityMiit.token))).body.rounds.find(
+        (r: { id: string }) => r.id === r4.body.id,
+      );
+      const res = await t.http
+        .put(`/api/v1/city/rounds/${r4.body.id}`)
+        .set(bearer(cityMiit.token))
+        .send({ ...dates, notice: '', version: current.version, ...change });
+      expect(res.status).toBe(200);
+      return res;
+    };
+
+    await patch({ closesOn: dayFromStart(62) });
+    let drafts = await told('round.changed');
+    expect([clerk.userId, owner2.userId, cityMiit.userId, countyMiit.userId].map((u) => drafts.get(u)?.length ?? 0)).toEqual([1, 1, 0, 0]);
+    expect(drafts.get(owner2.userId)![0]).toBe(
+      `${year}年第4批的申报时间由 ${dayFromStart(48)} 至 ${dayFromStart(60)} 改为 ${dayFromStart(48)} 至 ${dayFromStart(62)}。您还有尚未提交的草稿，请于 ${dayFromStart(62)} 前补全材料并提交。`,
+    );
+    let counties = await told('round.changed_review');
+    // Round 1 closed early and round 2's county deadline moved on day 0 (test 2): two before this one.
+    expect([countyMiit.userId, finance.userId, clerk.userId].map((u) => counties.get(u)?.length ?? 0)).toEqual([3, 1, 0]);
+
+    // The county's deadline alone: the counties hear of it, the enterprises do not; the notice alone: nobody.
+    await patch({ closesOn: dayFromStart(62), countyDeadline: dayFromStart(72) });
+    await patch({ closesOn: dayFromStart(62), countyDeadline: dayFromStart(72), notice: '请按时申报' });
+    drafts = await told('round.changed');
+    counties = await told('round.changed_review');
+    expect([drafts.get(clerk.userId)?.length, counties.get(finance.userId)?.length]).toEqual([1, 2]);
+    expect(counties.get(finance.userId)![1]).toBe(
+      `市工信局调整了${year}年第4批：县级审核截止日期由 ${dayFromStart(70)} 改为 ${dayFromStart(72)}。请按新的日期安排审核。`,
+    );
+
+    const version = (await t.http.get('/api/v1/city/rounds').set(bearer(cityMiit.token))).body.rounds.find(
+      (r: { id: string }) => r.id === r4.body.id,
+    ).version;
+    expect((await t.http.post(`/api/v1/city/rounds/${r4.body.id}/close`).set(bearer(cityMiit.token)).send({ version })).status).toBe(200);
+    drafts = await told('round.changed');
+    expect(drafts.get(owner2.userId)).toHaveLength(2);
+    expect(drafts.get(owner2.userId)![1]).toBe(
+      `申报提前截止：${year}年第4批已于 ${dayFromStart(49)} 关闭（原定 ${dayFromStart(62)} 截止），不再受理新的申请。您的草稿仍然保存着，下一批开始申报时可以提交。`,
+    );
+    expect((await told('round.changed_review')).get(finance.userId)).toHaveLength(3);
   });
 });

@@ -1,9 +1,11 @@
 import {
   addDays,
+  correctionDueProblem,
   daysBetween,
   defaultCorrectionDueOn,
   defaultRoundDates,
   nextRound,
+  overdueMark,
   pastRoundDeadline,
   reminderDue,
   roundName,
@@ -185,4 +187,35 @@ describe('reminders before the window closes', () => {
     expect(reminderDue(round({ status: 'closed' }), '2026-03-30')).toBeNull();
     expect(reminderDue(round({ opensOn: '2026-03-30' }), '2026-03-29')).toBeNull();
   });
+});
+
+describe('the overdue mark: the round’s deadline where it sets one, OVERDUE_DAYS elsewhere (issue 18)', () => {
+  const DAY = 86_400_000;
+  const now = Date.UTC(2026, 5, 10, 4); // 2026-06-10 in Asia/Shanghai
+  const today = '2026-06-10';
+  const r = { countyDeadline: '2026-06-09', cityDeadline: '2026-06-30' };
+  test.each([
+    // [stage, waited days, round, overdue]
+    ['county_review', 1, r, true], // past the county's deadline after one day
+    ['reported', 40, r, false], // the city's deadline is later: the 15 days do not count
+    ['county_review', 20, null, true], // no round: the days decide
+    ['county_review', 3, null, false],
+    ['listed', 31, r, true], // the round sets no date after the city's review: the days decide
+    ['listed', 5, r, false],
+  ] as const)('%s after %i days (round %p): %p', (stage, days, round, expected) =>
+    expect(overdueMark(stage, now - days * DAY, now, DEFAULT_OVERDUE_DAYS, round, today)).toBe(expected),
+  );
+  test('on the deadline itself a case is not overdue', () =>
+    expect(overdueMark('county_review', now - 30 * DAY, now, DEFAULT_OVERDUE_DAYS, { ...r, countyDeadline: today }, today)).toBe(false));
+});
+
+describe('a correction deadline a reviewer sets', () => {
+  test.each([
+    ['2026-06-11', null],
+    ['2027-06-10', null],
+    ['2026-06-10', '补正截止日期须在今天（2026-06-10）之后，给企业留出补正的时间'],
+    ['2026-06-01', '补正截止日期须在今天（2026-06-10）之后，给企业留出补正的时间'],
+    ['2027-06-11', '补正截止日期不能晚于 2027-06-10（退回之日起一年）'],
+    ['2026-02-30', '补正截止日期须为有效日期，格式如 2026-03-01'],
+  ])('%s: %p', (due, problem) => expect(correctionDueProblem(due, '2026-06-10')).toBe(problem));
 });

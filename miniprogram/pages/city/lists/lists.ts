@@ -35,7 +35,8 @@ Component(
             candidates: queue.items.map((a) => ({
               id: a.id,
               title: a.enterprise.name,
-              sub: `${a.trackingNo ?? ''} · ${a.countyName ?? ''} · 核定 ${formatFen(a.verifiedFen)}`,
+              // Issue 18: a list holds one round's applications — each candidate names its round.
+              sub: `${a.roundName ?? '申报批次设立前'} · ${a.trackingNo ?? ''} · ${a.countyName ?? ''} · 核定 ${formatFen(a.verifiedFen)}`,
               checked: this.data.picked.includes(a.id),
             })),
           });

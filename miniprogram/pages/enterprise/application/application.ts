@@ -27,6 +27,9 @@ Component(
       status: '' as ApplicationState | '',
       statusLabel: '',
       trackingNo: '',
+      /** Issue 18: the round it was submitted in, and by when a return must be corrected. */
+      roundText: '',
+      correctionDueText: '',
       moneyText: '',
       moneyNote: '',
       contractText: '',
@@ -63,6 +66,8 @@ Component(
           status: a.status,
           statusLabel: a.statusLabel,
           trackingNo: a.trackingNo ?? '',
+          roundText: a.roundName ? `申报批次 ${a.roundName}` : '',
+          correctionDueText: a.status === 'returned' && a.correctionDueOn ? `请在 ${a.correctionDueOn} 前修改并重新提交，逾期不再受理` : '',
           moneyText: a.status === 'disbursed' && a.verifiedFen !== null ? formatFen(a.verifiedFen) : '',
           moneyNote:
             a.status === 'disbursed'

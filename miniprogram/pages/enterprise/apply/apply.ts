@@ -59,6 +59,14 @@ function checkFacts(): EligibilityFacts | null {
   return typeof stored === 'object' && stored !== null ? (stored as EligibilityFacts) : null;
 }
 
+/**
+ * Tells the server which subscribe messages the person accepted (issue 18): WeChat tells it nothing,
+ * and the closing reminders count the drafts they can reach. A failure changes nothing for the person.
+ */
+async function reportConsent(accepted: string[]): Promise<void> {
+  if (accepted.length) await api.recordSubscriptions(accepted).catch(() => undefined);
+}
+
 Component(
   page({
     data: {
@@ -495,13 +503,13 @@ Component(
       askConsent() {
         if (this.data.consentAsked || !this.data.subscribeIds.length) return;
         this.setData({ consentAsked: true });
-        void requestSubscribeMessage(this.data.subscribeIds);
+        void requestSubscribeMessage(this.data.subscribeIds).then(reportConsent);
       },
 
       async onSubmit() {
         if (!this.data.editable || this.data.missing.length) return;
         // First, from the tap itself: the consent to progress messages (WeChat refuses it after an await).
-        if (!this.data.consentAsked) await requestSubscribeMessage(this.data.subscribeIds);
+        if (!this.data.consentAsked) void reportConsent(await requestSubscribeMessage(this.data.subscribeIds));
         try {
           const env = await api.submitApplication(this.data.id, this.data.version);
           this.setData({ submitProblems: [] });

@@ -74,6 +74,8 @@ Component(
       async onSubscribe() {
         // From the tap, before anything else: WeChat asks only on a person's gesture, at most three templates.
         const accepted = await requestSubscribeMessage(this.data.progressTemplates);
+        // Issue 18: the server learns of the consent only from here (the closing reminders count it).
+        if (accepted.length) void api.recordSubscriptions(accepted).catch(() => undefined);
         showToast({ title: accepted.length ? '已订阅' : '未订阅', icon: accepted.length ? 'success' : 'none' });
       },
     },

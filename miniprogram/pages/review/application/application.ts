@@ -90,6 +90,8 @@ Component(
       effect: 0,
       service: 0,
       reasons: [newReason(0)] as ReasonRow[],
+      /** A return's correction deadline (issue 18); empty: the round's rule sets it. */
+      correctionDueOn: '',
       reasonCounter: 1,
       targets: TARGETS,
       internalNote: '',
@@ -379,6 +381,13 @@ Component(
         const i = Number(e.currentTarget.dataset.index);
         this.setData({ reasons: this.data.reasons.filter((_r, n) => n !== i) });
       },
+      onCorrectionDue(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+        this.setData({ correctionDueOn: e.detail.value, formError: '' });
+      },
+      /** The correction deadline the reviewer picked, sent with a return only. */
+      correctionDue(): { correctionDueOn?: string } {
+        return this.data.decision === 'return' && this.data.correctionDueOn ? { correctionDueOn: this.data.correctionDueOn } : {};
+      },
       onNote(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
         this.setData({ internalNote: e.detail.value });
       },
@@ -418,6 +427,7 @@ Component(
               };
             }),
             internalNote: this.data.internalNote.trim() || undefined,
+            ...this.correctionDue(),
           });
           showToast({ title: res.waitingFor ? '已提交，等待另一部门' : '已提交', icon: 'success' });
         } else {
@@ -438,6 +448,7 @@ Component(
               : {}),
             reasons: reasons.map((r) => ({ path: r.target || null, message: r.message })),
             internalNote: this.data.internalNote.trim() || null,
+            ...this.correctionDue(),
           });
           showToast({ title: '已提交', icon: 'success' });
         }
@@ -446,6 +457,7 @@ Component(
           reasons: [newReason(this.data.reasonCounter)],
           reasonCounter: this.data.reasonCounter + 1,
           internalNote: '',
+          correctionDueOn: '',
           formError: '',
         });
         return this.load();

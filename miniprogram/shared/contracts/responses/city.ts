@@ -60,6 +60,7 @@ export type CityQueue = {
     updatedAt: number;
     waitingDays: number;
     overdue: boolean;
+    roundName: string | null;
   }[];
   counts: Record<string, number>;
   next: string | null;
@@ -304,6 +305,10 @@ export type ListSummary = {
   year: number;
   batchNo: number;
   title: string;
+  round: {
+    id: string;
+    name: string;
+  } | null;
   status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
   statusLabel: string;
   noticeStart: string | null;
@@ -325,6 +330,10 @@ export type ListList = {
     year: number;
     batchNo: number;
     title: string;
+    round: {
+      id: string;
+      name: string;
+    } | null;
     status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;
@@ -418,6 +427,10 @@ export type ListDetail = {
     year: number;
     batchNo: number;
     title: string;
+    round: {
+      id: string;
+      name: string;
+    } | null;
     status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;
@@ -552,6 +565,10 @@ export type ObjectionDecision = {
     year: number;
     batchNo: number;
     title: string;
+    round: {
+      id: string;
+      name: string;
+    } | null;
     status: "draft" | "approved" | "cosigned" | "notice" | "cancelled";
     statusLabel: string;
     noticeStart: string | null;

@@ -365,6 +365,8 @@ export type ApplicationView = {
   }[];
   lastReason: string | null;
   returnedFrom: "provider" | "county" | "city" | null;
+  roundName: string | null;
+  correctionDueOn: string | null;
   opinions: {
     level: "county" | "city";
     department: "miit" | "finance";
@@ -445,6 +447,8 @@ export type ApplicationEnvelope = {
     }[];
     lastReason: string | null;
     returnedFrom: "provider" | "county" | "city" | null;
+    roundName: string | null;
+    correctionDueOn: string | null;
     opinions: {
       level: "county" | "city";
       department: "miit" | "finance";

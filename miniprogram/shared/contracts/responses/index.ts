@@ -9,7 +9,7 @@ import type { CountyDetail, CountyOpinionResult, CountyQueue, JointReportEnvelop
 import type { FlowDescription, PolicyInfo, Verdict } from './eligibility';
 import type { ApplicationEnvelope, ApplicationHistory, ApplicationList, ColleagueInvitation, CountyEnterpriseList, EnterpriseEnvelope, EnterpriseList, EnterpriseRegistration, ProfileChangeEnvelope, ProfileChangeList } from './enterprise';
 import type { FileEnvelope, FileList } from './files';
-import type { BindingCode, BindingStatus, InboxPage, NotificationPreferences, ReadAllResult, ReadResult } from './notifications';
+import type { BindingCode, BindingStatus, InboxPage, NotificationPreferences, ReadAllResult, ReadResult, SubscribeConsent } from './notifications';
 import type { BillCheckResult, DiscrepancyList, DiscrepancyResolution, JsapiParams, MerchantAccountEnvelope, MyMerchantAccount, PaymentAttachment, PaymentEnvelope, PaymentList, PaymentMerchantList, SweepResult } from './payments';
 import type { FilingChecklist, FilingEnvelope, FilingHistory, FilingQueue, FilingWithMissing, ProviderDetail, ProviderList } from './providers';
 import type { CurrentRound, Round, RoundList } from './rounds';
@@ -126,7 +126,7 @@ export interface Answers {
   'GET /api/v1/rounds/current': CurrentRound;
   'GET /api/v1/city/rounds': RoundList;
   'POST /api/v1/city/rounds': Round;
-  'PATCH /api/v1/city/rounds/:id': Round;
+  'PUT /api/v1/city/rounds/:id': Round;
   'POST /api/v1/city/rounds/:id/close': Round;
   'GET /api/v1/applications/:id/account-changes': AccountChangeList;
   'POST /api/v1/applications/:id/account-changes': AccountChangeEnvelope;
@@ -139,6 +139,7 @@ export interface Answers {
   'POST /api/v1/inbox/:id/read': ReadResult;
   'GET /api/v1/notification-preferences': NotificationPreferences;
   'PUT /api/v1/notification-preferences': NotificationPreferences;
+  'POST /api/v1/me/subscriptions': SubscribeConsent;
   'GET /api/v1/providers/me/merchant-account': MyMerchantAccount;
   'PUT /api/v1/providers/me/merchant-account': MerchantAccountEnvelope;
   'POST /api/v1/providers/me/merchant-account/unlink': MerchantAccountEnvelope;

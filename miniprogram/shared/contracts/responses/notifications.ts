@@ -76,6 +76,11 @@ export type NotificationPreferences = {
   };
 };
 
+// Written out from z.output<typeof subscribeConsentSchema>.
+export type SubscribeConsent = {
+  groups: ("progress" | "queue" | "digest")[];
+};
+
 // Written out from z.output<typeof bindingCodeSchema>.
 export type BindingCode = {
   code: string;

@@ -1,6 +1,7 @@
 import { em } from '../orm';
 import type { Tx } from '../tx';
 import { num } from '../values';
+import { roundDeadlinesOf } from './readers';
 import type { ApplicationState } from '../../../../shared/src/workflow/application';
 
 /**
@@ -38,6 +39,8 @@ export interface AwaitingApplication {
   updatedAt: number;
   /** Since when it is in its stage: its last event into that status, else (seeded rows) its last change. */
   since: number;
+  /** The deadlines of its round (申报批次), when it has a written one. */
+  roundDeadlines: { countyDeadline: string; cityDeadline: string } | null;
 }
 
 /** The applications of a county that wait for the department, oldest change first. */
@@ -49,10 +52,12 @@ export async function awaitingDepartment(tx: Tx, countyCode: string, department:
     round: number | string;
     updated_at: number | string;
     since: number | string | null;
+    county_deadline: string | null;
+    city_deadline: string | null;
   }[] = await em(tx).query(
-    `SELECT a.id, a.tracking_no, a.status, a.round, a.updated_at,
+    `SELECT a.id, a.tracking_no, a.status, a.round, a.updated_at, rr.county_deadline, rr.city_deadline,
             (SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since
-       FROM applications a WHERE ${AWAITS} ORDER BY a.updated_at ASC, a.id ASC`,
+       FROM applications a LEFT JOIN application_rounds rr ON rr.id = a.round_id WHERE ${AWAITS} ORDER BY a.updated_at ASC, a.id ASC`,
     awaitsParams(countyCode, department),
   );
   return rows.map((r) => ({
@@ -62,6 +67,7 @@ export async function awaitingDepartment(tx: Tx, countyCode: string, department:
     round: num(r.round),
     updatedAt: num(r.updated_at),
     since: num(r.since ?? r.updated_at),
+    roundDeadlines: roundDeadlinesOf(r),
   }));
 }
 

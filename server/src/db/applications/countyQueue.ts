@@ -12,8 +12,17 @@ export interface CountyQueueQuery {
   text: string | null;
   after: { updatedAt: number; id: string } | null;
   limit: number;
-  /** Only cases that waited longer than their stage allows: per stage, changed before this time. */
-  overdueBefore?: Partial<Record<ApplicationState, number>> | null;
+  /**
+   * Only overdue cases (shared/src/workflow/rounds.ts overdueMark): in a written round, the stages it
+   * sets a deadline for are overdue once that deadline is before `today`; every other case once it
+   * waited longer than its stage allows (per stage, changed before this time).
+   */
+  overdue?: {
+    before: Partial<Record<ApplicationState, number>>;
+    today: string;
+    countyStages: readonly ApplicationState[];
+    cityStages: readonly ApplicationState[];
+  } | null;
 }
 
 export interface CountyQueueRow {
@@ -28,6 +37,8 @@ export interface CountyQueueRow {
   submittedAt: number | null;
   updatedAt: number;
   enterpriseName: string;
+  /** The deadlines of the application's round (申报批次), when it has a written one. */
+  roundDeadlines: { countyDeadline: string; cityDeadline: string } | null;
   /** Each county department's opinion in the application's current round; null: none yet. */
   miitDecision: CountyDecision | null;
   financeDecision: CountyDecision | null;
@@ -78,14 +89,20 @@ export async function countyQueuePage(tx: Tx, q: CountyQueueQuery): Promise<Coun
     where.push('(a.updated_at > ? OR (a.updated_at = ? AND a.id > ?))');
     params.push(q.after.updatedAt, q.after.updatedAt, q.after.id);
   }
-  if (q.overdueBefore) {
-    // Each stage has its own limit: one (status, waited-since) pair per stage asked for.
-    const limits = q.statuses.filter((st) => q.overdueBefore![st] !== undefined);
-    if (!limits.length) where.push('1 = 0');
-    else {
-      where.push(`(${limits.map(() => '(a.status = ? AND a.updated_at < ?)').join(' OR ')})`);
-      for (const st of limits) params.push(st, q.overdueBefore[st]);
-    }
+  if (q.overdue) {
+    const o = q.overdue;
+    const inList = (xs: readonly string[]) => (xs.length ? `a.status IN (${xs.map(() => '?').join(', ')})` : '1 = 0');
+    const roundStages = [...o.countyStages, ...o.cityStages];
+    // Each stage has its own limit: one (status, waited-since) pair per stage asked for, where no round decides.
+    const limits = q.statuses.filter((st) => o.before[st] !== undefined);
+    const byDays = limits.length ? `(${limits.map(() => '(a.status = ? AND a.updated_at < ?)').join(' OR ')})` : '1 = 0';
+    where.push(
+      `((rr.id IS NOT NULL AND ${inList(o.countyStages)} AND rr.county_deadline < ?)` +
+        ` OR (rr.id IS NOT NULL AND ${inList(o.cityStages)} AND rr.city_deadline < ?)` +
+        ` OR ((rr.id IS NULL OR NOT ${inList(roundStages)}) AND ${byDays}))`,
+    );
+    params.push(...o.countyStages, o.today, ...o.cityStages, o.today, ...roundStages);
+    for (const st of limits) params.push(st, o.before[st]);
   }
   const rows: {
     id: string;
@@ -99,12 +116,14 @@ export async function countyQueuePage(tx: Tx, q: CountyQueueQuery): Promise<Coun
     submitted_at: number | string | null;
     updated_at: number | string;
     enterprise_name: string;
+    county_deadline: string | null;
+    city_deadline: string | null;
     miit_decision: CountyDecision | null;
     finance_decision: CountyDecision | null;
   }[] = await em(tx).query(
     `SELECT a.id, a.tracking_no, a.contract_no, a.contract_amount_fen, a.subsidy_fen, a.status, a.version, a.round, a.submitted_at, a.updated_at, pe.name AS enterprise_name,
-            ${decisionOf('miit')} AS miit_decision, ${decisionOf('finance')} AS finance_decision
-       FROM ${from} JOIN enterprises pe ON pe.id = a.enterprise_id
+            rr.county_deadline, rr.city_deadline, ${decisionOf('miit')} AS miit_decision, ${decisionOf('finance')} AS finance_decision
+       FROM ${from} JOIN enterprises pe ON pe.id = a.enterprise_id LEFT JOIN application_rounds rr ON rr.id = a.round_id
       WHERE ${where.join(' AND ')} ORDER BY a.updated_at ASC, a.id ASC LIMIT ${Math.floor(q.limit)}`,
     params,
   );
@@ -120,6 +139,8 @@ export async function countyQueuePage(tx: Tx, q: CountyQueueQuery): Promise<Coun
     submittedAt: numOrNull(a.submitted_at),
     updatedAt: num(a.updated_at),
     enterpriseName: a.enterprise_name,
+    roundDeadlines:
+      a.county_deadline !== null && a.city_deadline !== null ? { countyDeadline: a.county_deadline, cityDeadline: a.city_deadline } : null,
     miitDecision: a.miit_decision,
     financeDecision: a.finance_decision,
   }));

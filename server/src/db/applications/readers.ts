@@ -39,6 +39,8 @@ export interface StageItem {
   since: number;
   /** The proposed list it is on (listed, approved), else null. */
   listId: string | null;
+  /** The deadlines of its round (申报批次), when it has a written one: the digest's overdue mark follows them. */
+  roundDeadlines: { countyDeadline: string; cityDeadline: string } | null;
 }
 
 /** Applications in any of `statuses` (in one county, if given), with since when they are there. */
@@ -49,9 +51,9 @@ export async function applicationsInStages(
 ): Promise<StageItem[]> {
   // updated_at moves with every edit; seeded rows without history fall back to it.
   const sql =
-    `SELECT a.id, a.tracking_no, a.status, a.round, a.county_code, a.list_id, a.updated_at, ` +
+    `SELECT a.id, a.tracking_no, a.status, a.round, a.county_code, a.list_id, a.updated_at, rr.county_deadline, rr.city_deadline, ` +
     `(SELECT MAX(ev.created_at) FROM application_events ev WHERE ev.application_id = a.id AND ev.to_status = a.status) AS since ` +
-    `FROM applications a WHERE a.status IN (${statuses.map(() => '?').join(',')})` +
+    `FROM applications a LEFT JOIN application_rounds rr ON rr.id = a.round_id WHERE a.status IN (${statuses.map(() => '?').join(',')})` +
     (countyCode === null ? '' : ' AND a.county_code = ?');
   const rows = await rawQuery<{
     id: string;
@@ -62,6 +64,8 @@ export async function applicationsInStages(
     list_id: string | null;
     updated_at: number | string;
     since: number | string | null;
+    county_deadline: string | null;
+    city_deadline: string | null;
   }>(db, sql, countyCode === null ? [...statuses] : [...statuses, countyCode]);
   return rows.map((r) => ({
     id: r.id,
@@ -71,6 +75,7 @@ export async function applicationsInStages(
     countyCode: r.county_code,
     since: Number(r.since ?? r.updated_at),
     listId: r.list_id,
+    roundDeadlines: roundDeadlinesOf(r),
   }));
 }
 
@@ -200,4 +205,14 @@ export async function applicationCountsOfProviders(tx: Tx, providerIds: readonly
     [...providerIds],
   );
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The round's deadlines of a row joined to application_rounds (aliased rr), when it has a written round. */
+export function roundDeadlinesOf(r: {
+  county_deadline: string | null;
+  city_deadline: string | null;
+}): { countyDeadline: string; cityDeadline: string } | null {
+  return r.county_deadline !== null && r.city_deadline !== null
+    ? { countyDeadline: r.county_deadline, cityDeadline: r.city_deadline }
+    : null;
 }

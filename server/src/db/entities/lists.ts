@@ -10,6 +10,8 @@ export interface SubsidyListRow {
   noticeEnd: string | null;
   /** The notice end whose passing the worker announced (cityReview/noticeEnds.ts); absent or null: none yet. */
   noticeEndAnnounced?: string | null;
+  /** The round (申报批次) of its applications (issue 18); absent or null: applications from before rounds. */
+  roundId?: string | null;
   draftedBy: string;
   cosignedBy: string | null;
   cosignedAt: number | null;
@@ -30,6 +32,7 @@ export const SubsidyListEntity = new EntitySchema<SubsidyListRow>({
     noticeStart: { ...col.date(), name: 'notice_start' },
     noticeEnd: { ...col.date(), name: 'notice_end' },
     noticeEndAnnounced: { ...col.date(), name: 'notice_end_announced' },
+    roundId: { ...col.ref(true), name: 'round_id' },
     draftedBy: { ...col.ref(), name: 'drafted_by' },
     cosignedBy: { ...col.ref(true), name: 'cosigned_by' },
     cosignedAt: { ...col.ms(true), name: 'cosigned_at' },

@@ -72,8 +72,32 @@ export const NotificationDigestRunEntity = new EntitySchema<NotificationDigestRu
   },
 });
 
+/**
+ * A person's consent to a group's subscribe messages, as the mini-program reports it after
+ * wx.requestSubscribeMessage (issue 18: how many drafts a closing reminder can reach). WeChat keeps
+ * the real count (one message per acceptance) and tells the server nothing; this records that the
+ * person accepted, how many times, and when last.
+ */
+export interface SubscribeConsentRow {
+  userId: string;
+  templateGroup: string;
+  accepted: number;
+  lastAcceptedAt: number;
+}
+export const SubscribeConsentEntity = new EntitySchema<SubscribeConsentRow>({
+  name: 'SubscribeConsent',
+  tableName: 'subscribe_consents',
+  columns: {
+    userId: { type: 'varchar', length: 26, primary: true, name: 'user_id' },
+    templateGroup: { type: 'varchar', length: 16, primary: true, name: 'template_group' },
+    accepted: col.int(),
+    lastAcceptedAt: { ...col.ms(), name: 'last_accepted_at' },
+  },
+});
+
 export const NOTIFICATION_ENTITIES: EntitySchema[] = [
   NotificationPreferenceEntity,
   NotificationQuietHoursEntity,
   NotificationDigestRunEntity,
+  SubscribeConsentEntity,
 ];

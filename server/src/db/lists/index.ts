@@ -49,6 +49,8 @@ export interface ListOverview {
   status: ListStatus;
   noticeStart: string | null;
   noticeEnd: string | null;
+  /** The round (申报批次) of its applications; null: from before rounds. */
+  roundId: string | null;
   draftedBy: string;
   cosignedBy: string | null;
   approvedBy: string | null;
@@ -79,6 +81,7 @@ export async function listOverviews(tx: Tx, filter: { year?: number; status?: Li
     status: ListStatus;
     notice_start: string | null;
     notice_end: string | null;
+    round_id: string | null;
     drafted_by: string;
     cosigned_by: string | null;
     approved_by: string | null;
@@ -88,7 +91,7 @@ export async function listOverviews(tx: Tx, filter: { year?: number; status?: Li
     n: number | string | null;
     total: number | string | null;
   }[] = await em(tx).query(
-    `SELECT l.id, l.year, l.batch_no, l.status, l.notice_start, l.notice_end, l.drafted_by, l.cosigned_by, l.approved_by, l.version, l.created_at, l.updated_at,
+    `SELECT l.id, l.year, l.batch_no, l.status, l.notice_start, l.notice_end, l.round_id, l.drafted_by, l.cosigned_by, l.approved_by, l.version, l.created_at, l.updated_at,
        (SELECT COUNT(*) FROM subsidy_list_items i WHERE i.list_id = l.id AND i.removed_at IS NULL) AS n,
        (SELECT SUM(i.verified_fen) FROM subsidy_list_items i WHERE i.list_id = l.id AND i.removed_at IS NULL) AS total
      FROM subsidy_lists l ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.year DESC, l.batch_no DESC LIMIT 200`,
@@ -101,6 +104,7 @@ export async function listOverviews(tx: Tx, filter: { year?: number; status?: Li
     status: r.status,
     noticeStart: r.notice_start,
     noticeEnd: r.notice_end,
+    roundId: r.round_id ?? null,
     draftedBy: r.drafted_by,
     cosignedBy: r.cosigned_by,
     approvedBy: r.approved_by,

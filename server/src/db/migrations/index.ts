@@ -14,6 +14,8 @@ import { SettlementPaidAmount1764550000000 } from './1764550000000-SettlementPai
 import { NoticeEndAnnounced1764610000000 } from './1764610000000-NoticeEndAnnounced';
 import { InvitationName1764630000000 } from './1764630000000-InvitationName';
 import { Rounds1764660000000 } from './1764660000000-Rounds';
+import { ListRound1764700000000 } from './1764700000000-ListRound';
+import { SubscribeConsents1764700100000 } from './1764700100000-SubscribeConsents';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   NoticeEndAnnounced1764610000000,
   InvitationName1764630000000,
   Rounds1764660000000,
+  ListRound1764700000000,
+  SubscribeConsents1764700100000,
 ];

@@ -1,6 +1,6 @@
 import { rawQuery } from '../raw';
 import type { Database } from '../database';
-import { NotificationPreferenceEntity, NotificationQuietHoursEntity } from '../entities/notificationPrefs';
+import { NotificationPreferenceEntity, NotificationQuietHoursEntity, SubscribeConsentEntity } from '../entities/notificationPrefs';
 import { isDuplicateKey } from '../errors';
 import { em } from '../orm';
 import type { Tx } from '../tx';
@@ -92,4 +92,30 @@ export async function setQuietHours(tx: Tx, userId: string, values: QuietHoursRo
     if (!isDuplicateKey(err)) throw err;
     await repo.update({ userId }, values);
   }
+}
+
+/** One more acceptance of a group's subscribe messages by the person (the mini-program reports it). */
+export async function recordSubscribeConsent(tx: Tx, userId: string, group: string, now: number): Promise<void> {
+  const repo = em(tx).getRepository(SubscribeConsentEntity);
+  const bump = { accepted: () => 'accepted + 1', lastAcceptedAt: now };
+  const res = await repo.update({ userId, templateGroup: group }, bump);
+  if (res.affected) return;
+  try {
+    await repo.insert({ userId, templateGroup: group, accepted: 1, lastAcceptedAt: now });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await repo.update({ userId, templateGroup: group }, bump);
+  }
+}
+
+/** Of these people, those who ever accepted the group's subscribe messages. */
+export async function consentedUsers(db: Database, userIds: readonly string[], group: string): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const ids = inList(userIds);
+  const rows = await rawQuery<{ user_id: string }>(
+    db,
+    `SELECT user_id FROM subscribe_consents WHERE template_group = ? AND accepted > 0 AND user_id IN (${ids.sql})`,
+    [group, ...ids.params],
+  );
+  return new Set(rows.map((r) => r.user_id));
 }

@@ -12,7 +12,7 @@ import type { Budgets } from '../../modules/cityReview/budget';
 import { CITY_VISIBLE_STATES, type CityReview, type CityVisibleState } from '../../modules/cityReview/cityReview';
 import type { Disbursements } from '../../modules/ledger/disbursements';
 import type { SubsidyLists } from '../../modules/cityReview/subsidyLists';
-import { applicationIdParam, body, county, fen, id, keyset, limit, optionalText, text, version, yearPath } from './cityInputs';
+import { applicationIdParam, body, county, date, fen, id, keyset, limit, optionalText, text, version, yearPath } from './cityInputs';
 import { cityLedgerRoutes } from './cityLedger';
 import { cityListRoutes } from './cityLists';
 
@@ -48,6 +48,11 @@ const opinionBody = body({
   reason: optionalText('原因', 1000),
   reasons: z.array(reasonItem, { error: '修改意见须为列表' }).max(50, '意见条数过多').optional(),
   internalNote: optionalText('内部备注', 2000),
+  // Issue 18: a return may set the correction's deadline; without one the round's rule sets it.
+  correctionDueOn: date('补正截止日期').optional(),
+}).refine((v) => v.correctionDueOn === undefined || v.decision === 'return', {
+  error: '补正截止日期只在退回修改时填写',
+  path: ['correctionDueOn'],
 });
 
 const budgetBody = body({ budgetFen: fen('预算金额').min(0, '预算金额不能为负'), version: version.optional() });

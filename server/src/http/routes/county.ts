@@ -62,8 +62,15 @@ const opinionSchema = z
       .max(2000, '内部备注不超过 2000 字')
       .optional()
       .transform((v) => (v ? v : undefined)),
+    // Issue 18: a return may set the correction's deadline; without one the round's rule sets it.
+    correctionDueOn: z
+      .string({ error: '补正截止日期须为 YYYY-MM-DD 格式的日期' })
+      .refine(isCalendarDate, '补正截止日期须为 YYYY-MM-DD 格式的有效日期')
+      .optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.correctionDueOn !== undefined && v.decision !== 'return')
+      ctx.addIssue({ code: 'custom', path: ['correctionDueOn'], message: '补正截止日期只在退回修改时填写' });
     if (v.decision === 'approve' && !v.ratings)
       ctx.addIssue({
         code: 'custom',

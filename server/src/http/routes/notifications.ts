@@ -9,6 +9,7 @@ import {
   notificationPreferencesSchema,
   readAllResultSchema,
   readResultSchema,
+  subscribeConsentSchema,
 } from '../../../../shared/src/contracts/responses/notifications';
 import { parseInput } from '../validate';
 import { CURSOR_PATTERN, type Inbox } from '../../modules/notifications/inbox';
@@ -36,6 +37,18 @@ const inboxQuery = z.strictObject(
     unread: z.enum(['1', '0', 'true', 'false'], { error: 'unread 只能是 1 或 0' }).optional(),
   },
   { error: '只支持 limit、cursor、unread 这几个查询参数' },
+);
+
+const consentBody = z.strictObject(
+  {
+    templateIds: z
+      .array(z.string({ error: '模板编号须为文字' }).min(1, '模板编号不能为空').max(64, '模板编号过长'), {
+        error: 'templateIds 须为同意接收的订阅消息模板编号列表',
+      })
+      .min(1, '请至少给出一个同意接收的模板')
+      .max(20, '模板最多 20 个'),
+  },
+  { error: '只能提交 templateIds（同意接收的订阅消息模板编号）' },
 );
 
 export function notificationRoutes(routes: RouteTable, deps: NotificationRouteDeps): void {
@@ -104,6 +117,20 @@ export function notificationRoutes(routes: RouteTable, deps: NotificationRouteDe
       async (ctx) => {
         const input = parseInput(preferencesInputSchema, ctx.request.body ?? {});
         ctx.body = await preferences.update(ctx.state.auth!.userId, input);
+      },
+    )
+    .add(
+      {
+        method: 'POST',
+        path: '/api/v1/me/subscriptions',
+        access: 'authenticated',
+        summary: '记下我在小程序里同意接收的订阅消息（截止提醒据此统计能送达的草稿）',
+        body: consentBody,
+        response: subscribeConsentSchema,
+      },
+      async (ctx) => {
+        const input = parseInput(consentBody, ctx.request.body ?? {});
+        ctx.body = await preferences.recordConsent(ctx.state.auth!.userId, input.templateIds);
       },
     );
 }

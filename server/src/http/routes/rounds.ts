@@ -71,9 +71,10 @@ export function roundRoutes(routes: RouteTable, rounds: RoundService): void {
     )
     .add(
       {
-        method: 'PATCH',
+        method: 'PUT',
         path: '/api/v1/city/rounds/:id',
         access: ['city_miit'],
+        // PUT, not PATCH: the body carries every date and the notice, and wx.request has no PATCH.
         summary: '修改申报批次的日期或公告',
         params: { id: roundIdParam },
         body: editBody,

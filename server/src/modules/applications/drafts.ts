@@ -31,7 +31,8 @@ import { ledgerEntries } from '../../db/ledger';
 import { opinionsOn } from '../../db/opinions';
 import { moveStageCount } from '../../db/applications/stageCounts';
 import { cite } from '../../../../shared/src/glossary/terms';
-import { RoundService } from '../rounds/rounds';
+import { RoundService, roundNamesOf } from '../rounds/rounds';
+import { roundName } from '../../../../shared/src/workflow/rounds';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
 
@@ -287,7 +288,7 @@ export class DraftService {
         },
         data: { subsidyFen: verdict.subsidyFen, roundId: round.id, warnings: verdict.warnings.map((w) => w.rule) },
       });
-      return this.view(tx, outcome.application);
+      return this.view(tx, outcome.application, roundName(round));
     });
   }
 
@@ -345,7 +346,10 @@ export class DraftService {
     };
   }
 
-  private async view(m: Tx, a: Application) {
+  /** `knownRound`: the round's name when the caller has it (a submission), saving the read. */
+  private async view(m: Tx, a: Application, knownRound?: string) {
+    // Issue 18: the enterprise sees its round and, when returned, by when to correct.
+    const round = a.roundId ? (knownRound ?? (await roundNamesOf(m, [a.roundId])).get(a.roundId) ?? null) : null;
     const payments = await paymentsOf(m, a.id, 'recorded');
     // The enterprise sees each opinion's reasons, never a reviewer's internal note.
     const opinions = await opinionsOn(m, a.id);
@@ -383,6 +387,8 @@ export class DraftService {
           })),
         lastReason: a.lastReason,
         returnedFrom: a.returnedFrom,
+        roundName: round,
+        correctionDueOn: a.status === 'returned' ? (a.correctionDueOn ?? null) : null,
         opinions: opinions.map((o) => ({
           level: o.level,
           department: o.department,

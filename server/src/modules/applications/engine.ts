@@ -214,7 +214,10 @@ export class ApplicationEngine {
               params: {
                 ...base,
                 statusLabel: APPLICANT_EVENT_WORDS[req.event]?.label ?? base.statusLabel,
-                nextStep: APPLICANT_EVENT_WORDS[req.event]?.next ?? applicationMachine.states[app.status].labels.next ?? '',
+                nextStep:
+                  (APPLICANT_EVENT_WORDS[req.event]?.next ?? applicationMachine.states[app.status].labels.next ?? '') +
+                  // Issue 18: a return says by when the correction is due (after it, a resubmission is refused).
+                  (app.status === 'returned' && app.correctionDueOn ? `补正截止日期：${app.correctionDueOn}。` : ''),
               },
               channels: ['mp_subscribe', 'oa_template'],
             },

@@ -7,7 +7,7 @@ import { type ApplicationState, reviewerLabel } from '../../../../shared/src/wor
 import { countyName } from '../../../../shared/src/contracts/roles';
 import type { ApplicationDeps } from '../applications/deps';
 import { applicationFlags } from '../applications/flags';
-import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
+import { waitingDays } from '../../../../shared/src/workflow/overdue';
 import { staleError, type TransitionOutcome } from '../applications/engine';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
@@ -34,7 +34,8 @@ import { ledgerEntries } from '../../db/ledger';
 import { findList } from '../../db/lists';
 import { allRounds } from '../../db/rounds';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
-import { pastRoundDeadline } from '../../../../shared/src/workflow/rounds';
+import { overdueMark } from '../../../../shared/src/workflow/rounds';
+import { correctionDue, nameOfRound } from '../rounds/rounds';
 
 export { CITY_VISIBLE_STATES, type CityQueueFilter, type CityVisibleState };
 
@@ -102,6 +103,8 @@ export interface CityOpinionInput {
   /** What to fix, each naming a field or material: shown to the enterprise. */
   reasons?: { path?: string | null; message: string }[];
   internalNote?: string | null;
+  /** With a return only: the day the correction is due (issue 18); absent, the round's rule sets it. */
+  correctionDueOn?: string;
 }
 
 function reasonText(input: Pick<CityOpinionInput, 'reason' | 'reasons'>): string | null {
@@ -121,16 +124,23 @@ export class CityReview {
     const now = this.deps.now();
     const today = todayInShanghai(new Date(now));
     const byId = new Map(rounds.map((r) => [r.id, r]));
-    // The same limits as the county's queue (OVERDUE_DAYS), and the round's deadline for the stage (issue 18).
+    // As the county's queue: the round's deadline for the stage where it sets one, else OVERDUE_DAYS (issue 18, overdueMark).
     const { roundOf, ...rest } = page;
     return {
       ...rest,
       items: page.items.map((i) => ({
         ...i,
         waitingDays: waitingDays(i.updatedAt, now),
-        overdue:
-          isOverdue(i.status as ApplicationState, i.updatedAt, now, this.deps.overdueDays) ||
-          pastRoundDeadline(i.status as ApplicationState, byId.get(roundOf.get(i.id) ?? '') ?? null, today),
+        // Issue 18: lists are per round — the city picks the applications of one.
+        roundName: nameOfRound(roundOf.get(i.id), rounds),
+        overdue: overdueMark(
+          i.status as ApplicationState,
+          i.updatedAt,
+          now,
+          this.deps.overdueDays,
+          byId.get(roundOf.get(i.id) ?? '') ?? null,
+          today,
+        ),
       })),
     };
   }
@@ -329,10 +339,13 @@ export class CityReview {
           event: input.decision === 'return' ? 'city_return' : 'city_reject',
           auth,
           expectedVersion: input.version,
-          columns: input.decision === 'return' ? { returnedFrom: 'city', lastReason: reason } : { lastReason: reason },
+          columns:
+            input.decision === 'return'
+              ? { returnedFrom: 'city', lastReason: reason, ...correctionDue(input.correctionDueOn, now) }
+              : { lastReason: reason },
           reason,
           internalNote,
-          data: { reasons: input.reasons ?? null },
+          data: { reasons: input.reasons ?? null, ...(input.correctionDueOn ? { correctionDueOn: input.correctionDueOn } : {}) },
           actorRole: 'city_miit',
         });
       }

@@ -13,6 +13,8 @@ import { alertCityFinanceOfList } from '../notifications/alerts';
 import { recordVersion } from '../documentVersions';
 import { carryOut, checkVersion, decideList, listContext, moveList } from './listTransitions';
 import { itemsOf, listView } from './listViews';
+import { roundNamesOf } from '../rounds/rounds';
+import { NO_ROUND } from '../../../../shared/src/workflow/rounds';
 
 /**
  * Drafting a proposed list (city MIIT, 三（五）市工信局会同市财政局根据审核结果提出拟补贴名单): a new list with its
@@ -52,6 +54,27 @@ export class ListDrafting {
     return apps;
   }
 
+  /**
+   * Issue 18: a list holds the applications of one round (申报批次) only — those submitted before rounds
+   * count as one more. Answers the round of the list; refuses a mix, naming each application's round.
+   */
+  private async checkOneRound(tx: Tx, apps: readonly Application[], listRound?: string | null): Promise<string | null> {
+    const round = listRound !== undefined ? listRound : (apps[0]?.roundId ?? null);
+    const strays = apps.filter((a) => (a.roundId ?? null) !== round);
+    if (!strays.length) return round;
+    const names = await roundNamesOf(tx, [round, ...apps.map((a) => a.roundId)]);
+    const nameOf = (id: string | null | undefined) => (id ? (names.get(id) ?? '另一批次') : NO_ROUND);
+    const details = strays.map((a) => ({
+      path: `applicationIds.${apps.indexOf(a)}`,
+      message: `申请 ${a.trackingNo ?? a.id} 属于${nameOf(a.roundId)}`,
+    }));
+    const message =
+      listRound !== undefined
+        ? `这份拟补贴名单是${nameOf(round)}的，${details.map((d) => d.message).join('、')}，请列入该批次的名单`
+        : `拟补贴名单按申报批次编制，所选申请分属${[...new Set(apps.map((a) => nameOf(a.roundId)))].join('、')}，请每个批次分别编制名单`;
+    throw new InvalidInputError(message, details);
+  }
+
   private checkYear(year: number): void {
     const thisYear = Number(shanghaiDate(this.deps.now()).slice(0, 4));
     if (year < FIRST_YEAR || year > thisYear + 1)
@@ -76,6 +99,7 @@ export class ListDrafting {
     const now = this.deps.now();
     return this.deps.db.transaction(async (tx) => {
       const apps = await this.checkCandidates(tx, input.applicationIds);
+      const roundId = await this.checkOneRound(tx, apps);
       const batchNo = await nextListBatchNo(tx, input.year);
       const list: SubsidyList = {
         id: newId(),
@@ -84,6 +108,7 @@ export class ListDrafting {
         status: 'draft',
         noticeStart: null,
         noticeEnd: null,
+        roundId,
         draftedBy: auth.userId,
         cosignedBy: null,
         cosignedAt: null,
@@ -104,6 +129,7 @@ export class ListDrafting {
         data: {
           year: list.year,
           batchNo,
+          roundId,
           applicationIds: apps.map((a) => a.id),
           verifiedTotalFen: apps.reduce((s, a) => s + (a.verifiedFen ?? 0), 0),
         },
@@ -134,6 +160,7 @@ export class ListDrafting {
         listContext(list, auth, now, { itemCount, adding: input.applicationIds.length }),
       );
       const apps = await this.checkCandidates(tx, input.applicationIds);
+      await this.checkOneRound(tx, apps, list.roundId ?? null);
       await moveList(tx, list, decision, {}, now);
       await carryOut(decision, { putApplicationsOnList: () => this.effects.putApplicationsOnList(tx, auth, list, apps) });
       await this.deps.audit.append(tx, {

@@ -12,6 +12,7 @@ import { findList, listItems, listOverviews, type SubsidyList, type ListStatus }
 import { objectionsOf, pendingObjectionCounts, type ListObjection } from '../../db/lists/objections';
 import { actorNames } from '../../db/users';
 import { personName } from '../../../../shared/src/contracts/people';
+import { roundNamesOf } from '../rounds/rounds';
 
 /**
  * Reading a proposed list (拟补贴名单): the overview of the lists, one list with its applications,
@@ -73,6 +74,23 @@ export async function itemsOf(tx: Tx, listId: string): Promise<ListItemView[]> {
   return out;
 }
 
+/**
+ * The list's title with its round (申报批次, issue 18): 2026年…拟补贴名单（第1批，2026年第2批申报）. The
+ * documents' title (documents/, the pack's words) stays whole; the round goes inside its closing bracket.
+ */
+export function titleWithRound(year: number, batchNo: number, roundName: string | null): string {
+  const title = proposedListTitle(year, batchNo);
+  if (!roundName) return title;
+  return title.endsWith('）') ? `${title.slice(0, -1)}，${roundName}申报）` : `${title}（${roundName}申报）`;
+}
+
+/** The round (申报批次) a list was drafted for, by name (issue 18); null: applications from before rounds. */
+async function roundOfList(tx: Tx, roundId: string | null): Promise<{ id: string; name: string } | null> {
+  if (!roundId) return null;
+  const name = (await roundNamesOf(tx, [roundId])).get(roundId);
+  return name ? { id: roundId, name } : null;
+}
+
 /** A list as every reader and every change of it answers. */
 export async function listView(tx: Tx, list: SubsidyList, today: string) {
   const items = await itemsOf(tx, list.id);
@@ -80,12 +98,14 @@ export async function listView(tx: Tx, list: SubsidyList, today: string) {
   const objections = await objectionsOf(tx, list.id);
   const listFen = onList.reduce((s, i) => s + i.itemVerifiedFen, 0);
   const budget = await checkListBudget(tx, list.id, list.year, listFen);
+  const round = await roundOfList(tx, list.roundId ?? null);
   return {
     list: {
       id: list.id,
       year: list.year,
       batchNo: list.batchNo,
-      title: proposedListTitle(list.year, list.batchNo),
+      title: titleWithRound(list.year, list.batchNo, round?.name ?? null),
+      round,
       status: list.status,
       statusLabel: PROPOSED_LIST_STATUS_LABELS[list.status],
       noticeStart: list.noticeStart,
@@ -138,12 +158,18 @@ export class ListReading {
   async list(filter: { year?: number; status?: ListStatus }) {
     return this.deps.db.read(async (tx) => {
       const rows = await listOverviews(tx, filter);
+      const names = await roundNamesOf(
+        tx,
+        rows.map((r) => r.roundId),
+      );
+      const roundOf = (id: string | null) => (id && names.has(id) ? { id, name: names.get(id)! } : null);
       return {
         items: rows.map((r) => ({
           id: r.id,
           year: r.year,
           batchNo: r.batchNo,
-          title: proposedListTitle(r.year, r.batchNo),
+          title: titleWithRound(r.year, r.batchNo, roundOf(r.roundId)?.name ?? null),
+          round: roundOf(r.roundId),
           status: r.status,
           statusLabel: PROPOSED_LIST_STATUS_LABELS[r.status],
           noticeStart: r.noticeStart,
@@ -181,9 +207,11 @@ export class ListReading {
       const budget = await findBudget(tx, list.year);
       const listFen = items.reduce((s, i) => s + i.itemVerifiedFen, 0);
       const check = await checkListBudget(tx, id, list.year, listFen);
+      const round = await roundOfList(tx, list.roundId ?? null);
       return {
         year: list.year,
         batchNo: list.batchNo,
+        title: titleWithRound(list.year, list.batchNo, round?.name ?? null),
         status: list.status,
         noticeStart: list.noticeStart,
         noticeEnd: list.noticeEnd,

@@ -11,7 +11,10 @@ import type { TransitionColumns } from '../applications/engine';
 
 import { settlementFormOf, settlementGuardInputs } from '../providerDesk/settlementForms';
 import { applicationFlags } from '../applications/flags';
-import { isOverdue, waitingDays } from '../../../../shared/src/workflow/overdue';
+import { waitingDays } from '../../../../shared/src/workflow/overdue';
+import { overdueMark, ROUND_DEADLINE_STAGES } from '../../../../shared/src/workflow/rounds';
+import { correctionDue } from '../rounds/rounds';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { findApplication, type Application } from '../../db/applications';
 import { paymentsOf } from '../../db/applications/payments';
 import { stageCounts } from '../../db/applications/stageCounts';
@@ -84,6 +87,8 @@ export interface OpinionInput {
   ratings?: { effect: number; service: number };
   reasons?: ReasonInput[];
   internalNote?: string;
+  /** With a return only: the day the correction is due (issue 18); absent, the round's rule sets it. */
+  correctionDueOn?: string;
 }
 
 export interface QueueQuery {
@@ -131,12 +136,19 @@ export class CountyReview {
         ? await countyStageCountsMatching(tx, counties, q.text, COUNTED_STAGES)
         : await stageCounts(tx, counties, COUNTED_STAGES);
       const now = this.deps.now();
-      const overdueBefore = q.overdue
-        ? Object.fromEntries(
-            q.statuses
-              .filter((st) => this.deps.overdueDays[st] !== undefined)
-              .map((st) => [st, now - this.deps.overdueDays[st]! * 86_400_000]),
-          )
+      const today = todayInShanghai(new Date(now));
+      // Issue 18: the round's deadline for the stage where it sets one, OVERDUE_DAYS elsewhere (overdueMark).
+      const overdue = q.overdue
+        ? {
+            before: Object.fromEntries(
+              q.statuses
+                .filter((st) => this.deps.overdueDays[st] !== undefined)
+                .map((st) => [st, now - this.deps.overdueDays[st]! * 86_400_000]),
+            ),
+            today,
+            countyStages: ROUND_DEADLINE_STAGES.county,
+            cityStages: ROUND_DEADLINE_STAGES.city,
+          }
         : null;
       const rows = await countyQueuePage(tx, {
         counties,
@@ -144,7 +156,7 @@ export class CountyReview {
         text: q.text,
         after: q.after,
         limit: q.limit,
-        overdueBefore,
+        overdue,
       });
       const department = departmentOf(auth);
       const last = rows[rows.length - 1];
@@ -167,7 +179,7 @@ export class CountyReview {
             submittedAt: a.submittedAt,
             updatedAt: a.updatedAt,
             waitingDays: waitingDays(a.updatedAt, now),
-            overdue: isOverdue(a.status, a.updatedAt, now, this.deps.overdueDays),
+            overdue: overdueMark(a.status, a.updatedAt, now, this.deps.overdueDays, a.roundDeadlines, today),
           };
         }),
         counts,
@@ -307,7 +319,7 @@ export class CountyReview {
       const reason = input.decision === 'approve' ? null : reasonText(input.reasons);
       const columns: TransitionColumns =
         input.decision === 'return'
-          ? { returnedFrom: 'county', lastReason: reason }
+          ? { returnedFrom: 'county', lastReason: reason, ...correctionDue(input.correctionDueOn, now) }
           : input.decision === 'reject'
             ? { lastReason: reason }
             : {};
@@ -327,7 +339,14 @@ export class CountyReview {
         columns,
         reason,
         internalNote: input.internalNote ?? null,
-        data: { department, round: app.round, decision: input.decision, ratings, reasons: input.reasons ?? [] },
+        data: {
+          department,
+          round: app.round,
+          decision: input.decision,
+          ratings,
+          reasons: input.reasons ?? [],
+          ...(input.correctionDueOn ? { correctionDueOn: input.correctionDueOn } : {}),
+        },
         actorRole: DEPARTMENT_ROLE[department],
       });
       const row: Opinion = {

@@ -234,6 +234,8 @@ export const CHANNEL_MAP: Partial<Record<TemplateName, TemplateChannels>> = {
   'enterprise.profile_change_decided': { group: 'progress', mp: progressMp, oa: progressOa },
   // The reminder rides on the progress subscription the mini-program asks for when a draft is saved.
   'round.reminder': { group: 'progress', mp: progressMp, oa: progressOa },
+  'round.changed': { group: 'progress', mp: progressMp, oa: progressOa },
+  'round.changed_review': reviewAlert,
   'reviewer.digest': {
     group: 'digest',
     // 每日待办汇总: 待办概况 / 最久的一件 / 日期

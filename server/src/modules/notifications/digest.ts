@@ -1,6 +1,7 @@
 /**
  * The reviewers' daily digest (DESIGN.md, "Notifications"): once a day per reviewer, what waits
- * for them and what is overdue (days per stage from settings.ts). Written by the outbox worker
+ * for them and what is overdue (the round's deadline for the stage where it sets one, else the days per
+ * stage from settings.ts; issue 18). Written by the outbox worker
  * from the configured time of day (Asia/Shanghai) on, never inside the reviewer's quiet hours (a
  * digest due then waits until they end), and decided once per user and date for all instances:
  * the `notification_digest_runs` row (primary key user + date) is inserted in the same transaction
@@ -27,6 +28,7 @@ import { disabledChannels, inQuietHours, quietHoursOf, shanghaiMinuteOfDay } fro
 import type { DigestStage, NotificationSettings } from './settings';
 import { enqueueNotifications } from './outbox';
 import { isDuplicateKey } from '../../db/errors';
+import { pastRoundDeadline, stageDeadline, type RoundDeadlines } from '../../../../shared/src/workflow/rounds';
 import { awaitingDepartment, type AwaitingApplication, type CountyDepartment } from '../../db/applications/awaiting';
 
 const DAY_MS = 86_400_000;
@@ -118,9 +120,22 @@ export async function digestFor(
   userId: string | null = null,
 ): Promise<Digest> {
   const items = new Map<string, DigestItem>();
-  const add = (kind: DigestItem['kind'], id: string, ref: string, stage: DigestStage, since: number, actionable: boolean) => {
+  const today = todayInShanghai(new Date(now));
+  const add = (
+    kind: DigestItem['kind'],
+    id: string,
+    ref: string,
+    stage: DigestStage,
+    since: number,
+    actionable: boolean,
+    round: RoundDeadlines | null = null,
+  ) => {
     const days = Math.max(0, Math.floor((now - since) / DAY_MS));
-    const overdue = now - since > settings.overdueDays[stage] * DAY_MS;
+    // Issue 18: the round's deadline for the stage where it sets one, else the stage's days (as the queues: overdueMark).
+    const overdue =
+      stage !== 'filing_submitted' && stageDeadline(stage, round) !== null
+        ? pastRoundDeadline(stage, round, today)
+        : now - since > settings.overdueDays[stage] * DAY_MS;
     if (!actionable && !overdue) return;
     const prev = items.get(`${kind}:${id}`);
     if (prev && prev.actionable) return;
@@ -135,13 +150,13 @@ export async function digestFor(
       if (!g.countyCode) continue;
       const department = role === 'county_miit' ? 'miit' : 'finance';
       for (const a of await reader.applications(['provider_check'], g.countyCode))
-        add('application', a.id, refOf(a), 'provider_check', sinceOf(a), false);
+        add('application', a.id, refOf(a), 'provider_check', sinceOf(a), false, a.roundDeadlines);
       // In county review while this department has not given its opinion in this round, or waiting for the joint report.
       for (const a of await reader.awaiting(g.countyCode, department))
-        add('application', a.id, a.trackingNo ?? a.id, a.status, a.since, true);
+        add('application', a.id, a.trackingNo ?? a.id, a.status, a.since, true, a.roundDeadlines);
     } else if (role === 'city_miit') {
       for (const a of await reader.applications(['reported', 'city_approved'], null))
-        add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true);
+        add('application', a.id, refOf(a), a.status as DigestStage, sinceOf(a), true, a.roundDeadlines);
       for (const f of await reader.filings()) add('filing', f.id, f.companyName, 'filing_submitted', f.since, true);
     } else if (role === 'city_finance') {
       const apps = await reader.applications(['listed', 'approved'], null);

@@ -11,7 +11,9 @@ import { z } from 'zod';
 import type { Database } from '../../db/database';
 import {
   clearQuietHours,
+  consentedUsers,
   preferenceSwitches,
+  recordSubscribeConsent,
   quietHoursOfUser,
   quietHoursOfUsers,
   setPreference,
@@ -21,6 +23,7 @@ import {
 import { newId } from '../../ids';
 import { GROUP_LABELS, TEMPLATE_GROUPS, subscribeTemplateIdsOf, type TemplateGroup } from './channels';
 import type { NotificationSettings } from './settings';
+import { InvalidInputError } from '../errors';
 
 export const PREFERENCE_CHANNELS = ['inbox', 'mp_subscribe', 'oa_template'] as const;
 export type PreferenceChannel = (typeof PREFERENCE_CHANNELS)[number];
@@ -152,6 +155,27 @@ export class NotificationPreferences {
     };
   }
 
+  /**
+   * The template ids the person accepted in wx.requestSubscribeMessage (the mini-program reports
+   * them): each acceptance of a group's template recorded once (issue 18: the closing reminders count
+   * the drafts a subscribe message could reach). An id this server never offered is refused.
+   */
+  async recordConsent(userId: string, templateIds: readonly string[]): Promise<{ groups: TemplateGroup[] }> {
+    const groupOf = new Map<string, TemplateGroup>();
+    for (const g of TEMPLATE_GROUPS) for (const id of subscribeTemplateIdsOf(g, this.settings)) if (!groupOf.has(id)) groupOf.set(id, g);
+    const unknown = templateIds.filter((id) => !groupOf.has(id));
+    if (unknown.length)
+      throw new InvalidInputError('有订阅消息模板不是本平台提供的，请刷新后重试', [
+        { path: 'templateIds', message: '订阅消息模板不对，请刷新后重试' },
+      ]);
+    const groups = [...new Set(templateIds.map((id) => groupOf.get(id)!))];
+    const now = this.now();
+    await this.db.transaction(async (tx) => {
+      for (const g of groups) await recordSubscribeConsent(tx, userId, g, now);
+    });
+    return { groups };
+  }
+
   async update(userId: string, input: PreferencesInput): Promise<PreferencesView> {
     const now = this.now();
     await this.db.transaction(async (tx) => {
@@ -176,6 +200,11 @@ export class NotificationPreferences {
     });
     return this.get(userId);
   }
+}
+
+/** Of these people, those who ever accepted the group's subscribe messages. */
+export async function consentedTo(db: Database, userIds: readonly string[], group: TemplateGroup): Promise<Set<string>> {
+  return consentedUsers(db, userIds, group);
 }
 
 /** `user|group|channel` of every channel switched off, for the users given. */

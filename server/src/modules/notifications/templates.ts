@@ -129,6 +129,18 @@ export const TEMPLATES = {
     body: `${p.enterpriseName} 的上云补助申请还是草稿，尚未提交。${p.roundName}的申报时间到 ${p.closesOn} 截止（还剩 ${p.daysLeft} 天），请补全材料后及时提交，逾期需等下一批。`,
     page: `pages/enterprise/apply/apply?id=${p.applicationId}`,
   }),
+  // Issue 18: city MIIT moved a round's window or closed it early — to the people of enterprises with a draft.
+  'round.changed': (p: Params): Rendered => ({
+    title: p.closed === '1' ? `${p.roundName}申报提前截止` : `${p.roundName}申报时间调整`,
+    body: `${p.change}。${p.closed === '1' ? '您的草稿仍然保存着，下一批开始申报时可以提交。' : `您还有尚未提交的草稿，请于 ${p.closesOn} 前补全材料并提交。`}`,
+    page: 'pages/home/home',
+  }),
+  // Issue 18: the same change, or a changed review deadline, to the county departments.
+  'round.changed_review': (p: Params): Rendered => ({
+    title: `${p.roundName}的日期有调整`,
+    body: `市工信局调整了${p.roundName}：${p.change}。请按新的日期安排审核。`,
+    page: 'pages/review/queue/queue',
+  }),
   // Reviewers: once a day, what waits for them and what is overdue (written by the outbox worker).
   'reviewer.digest': (p: Params): Rendered => ({
     title: `今日待办 ${p.waiting} 件${p.overdue !== '0' ? `，超期 ${p.overdue} 件` : ''}`,

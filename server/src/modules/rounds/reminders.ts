@@ -14,7 +14,7 @@ import { draftsAwaitingReminder, recordReminder } from '../../db/rounds';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { daysBetween, reminderDue, roundName, roundOpenOn } from '../../../../shared/src/workflow/rounds';
 import { enqueueNotifications } from '../notifications/outbox';
-import { disabledChannels } from '../notifications/preferences';
+import { consentedTo, disabledChannels } from '../notifications/preferences';
 import type { RoundService } from './rounds';
 
 export interface ReminderReport {
@@ -23,7 +23,11 @@ export interface ReminderReport {
   kind: 'three_days' | 'one_day' | null;
   /** Drafts reminded in this run. */
   reminded: number;
-  /** Of those, the drafts at least one of whose people keeps subscribe messages on: the reminder could reach them on WeChat. */
+  /**
+   * Of those, the drafts at least one of whose people accepted the progress subscribe messages in the
+   * mini-program (POST /api/v1/me/subscriptions) and keeps them on: the reminder could reach them on
+   * WeChat (if that acceptance is not spent yet — WeChat allows one message per acceptance).
+   */
   reachable: number;
 }
 
@@ -69,8 +73,13 @@ export class RoundReminders {
           return people;
         });
         reminded++;
-        const off = await disabledChannels(this.deps.db, members);
-        if (members.some((u) => !off.has(`${u}|progress|mp_subscribe`))) reachable++;
+        // Reachable on WeChat: someone of the enterprise accepted the progress messages in the mini-program
+        // (recorded when it reports the consent) and has not switched them off since.
+        const [off, consented] = await Promise.all([
+          disabledChannels(this.deps.db, members),
+          consentedTo(this.deps.db, members, 'progress'),
+        ]);
+        if (members.some((u) => consented.has(u) && !off.has(`${u}|progress|mp_subscribe`))) reachable++;
       } catch (err) {
         // Another run recorded this reminder first: it is sent once.
         if (!isDuplicateKey(err)) throw err;

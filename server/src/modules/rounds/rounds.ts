@@ -9,6 +9,7 @@ import type { AuditTrail } from '../audit/audit';
 import { hasRole, type Actor } from '../actor';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors';
 import { newId } from '../../ids';
+import { announceRoundChange } from './announcements';
 import {
   allRounds,
   applicationCountsByRound,
@@ -27,6 +28,7 @@ import {
   roundName,
   roundOpenOn,
   roundProblems,
+  correctionDueProblem,
   submissionDecision,
   type Round,
   type RoundInput,
@@ -66,6 +68,39 @@ export async function roundById(tx: Tx, id: string, overdueDays: RoundDeps['over
   if (!m) return null;
   const year = Number(m[1]);
   return { id, year, number: 1, status: 'open', notice: DEFAULT_ROUND_NOTICE, ...defaultRoundDates(year, overdueDays) };
+}
+
+/**
+ * The correction deadline a reviewer sets on a return (issue 18), checked against the day of the
+ * return; none given, the engine applies the round's rule (shared/src/workflow/rounds.ts defaultCorrectionDueOn).
+ */
+export function correctionDue(dueOn: string | undefined, now: number): { correctionDueOn?: string } {
+  if (dueOn === undefined) return {};
+  const problem = correctionDueProblem(dueOn, todayInShanghai(new Date(now)));
+  if (problem) throw new InvalidInputError(problem, [{ path: 'correctionDueOn', message: problem }]);
+  return { correctionDueOn: dueOn };
+}
+
+/** A round's name among these rows, the year's first before it is written included (its id says its year). */
+export function nameOfRound(id: string | null | undefined, rows: readonly RoundRow[]): string | null {
+  if (!id) return null;
+  const row = rows.find((r) => r.id === id);
+  if (row) return roundName(row);
+  const m = /^01SEEDYEAR(\d{4})0{12}$/.exec(id);
+  return m ? roundName({ year: Number(m[1]), number: 1 }) : null;
+}
+
+/** The rounds of these ids by name (2026年第1批), the year's first before it is written included. */
+export async function roundNamesOf(tx: Tx, ids: readonly (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+  const out = new Map<string, string>();
+  if (!wanted.length) return out;
+  const rows = await allRounds(tx);
+  for (const id of wanted) {
+    const name = nameOfRound(id, rows);
+    if (name) out.set(id, name);
+  }
+  return out;
 }
 
 function toRound(r: RoundRow): Round {
@@ -191,7 +226,15 @@ export class RoundService {
       const problems = roundProblems(full, others, current.status);
       if (problems.length) throw new InvalidInputError(problems.map((p) => p.message).join('；'), problems);
       await this.save(tx, current, input);
-      await this.audit(tx, auth, 'round.edit', id, { before: toRound(current), after: input });
+      const told = await announceRoundChange(
+        tx,
+        { kind: 'edit', before: toRound(current), after: input },
+        current.version + 1,
+        auth.userId,
+        this.today(),
+        this.deps.now(),
+      );
+      await this.audit(tx, auth, 'round.edit', id, { before: toRound(current), after: input, told });
       return this.reread(tx, id);
     });
   }
@@ -203,7 +246,15 @@ export class RoundService {
       const current = await this.loaded(tx, id, version);
       if (current.status === 'closed') throw new ConflictError(`${roundName(current)}已经关闭`, 'invalid_transition');
       await this.save(tx, current, { status: 'closed' });
-      await this.audit(tx, auth, 'round.close', id, { name: roundName(current) });
+      const told = await announceRoundChange(
+        tx,
+        { kind: 'close', before: toRound(current) },
+        current.version + 1,
+        auth.userId,
+        this.today(),
+        this.deps.now(),
+      );
+      await this.audit(tx, auth, 'round.close', id, { name: roundName(current), told });
       return this.reread(tx, id);
     });
   }

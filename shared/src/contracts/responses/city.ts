@@ -47,7 +47,13 @@ export type CityQueueItem = z.infer<typeof cityQueueItemSchema>;
 
 export const cityQueueSchema = z
   .strictObject({
-    items: z.array(cityQueueItemSchema.extend({ waitingDays: count, overdue: z.boolean() })),
+    items: z.array(
+      cityQueueItemSchema.extend({
+        waitingDays: count,
+        overdue: z.boolean(),
+        roundName: z.string().nullable().describe('申报批次，如 2026年第1批；申报批次设立前提交的为 null'),
+      }),
+    ),
     counts: z.record(z.string(), count).describe('各状态的数量'),
     next: z.string().nullable().describe('下一页的翻页参数 after；没有下一页为 null'),
   })
@@ -220,6 +226,8 @@ const listCore = {
   year: z.number().int(),
   batchNo: z.number().int(),
   title: z.string(),
+  /** The round (申报批次) of its applications (issue 18); null: applications from before rounds. */
+  round: z.strictObject({ id: idField, name: z.string() }).nullable(),
   status: listStatusSchema,
   statusLabel: z.string(),
   noticeStart: calendarDate.nullable(),

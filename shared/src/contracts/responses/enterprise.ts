@@ -154,6 +154,10 @@ export const applicationViewSchema = applicationSummarySchema
     payments: z.array(paymentViewSchema.extend({ paymentRequestId: idField.nullable() })),
     lastReason: z.string().nullable(),
     returnedFrom: z.enum(['provider', 'county', 'city']).nullable(),
+    /** The round (申报批次) it was submitted in, by name (issue 18); null: a draft, or from before rounds. */
+    roundName: z.string().nullable(),
+    /** When returned: the last day a correction is accepted (issue 18); otherwise null. */
+    correctionDueOn: calendarDate.nullable(),
     opinions: z.array(
       z.strictObject({
         level: z.enum(['county', 'city']),

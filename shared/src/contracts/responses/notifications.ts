@@ -41,6 +41,11 @@ export const notificationPreferencesSchema = z
   .meta({ id: 'NotificationPreferences' });
 export type NotificationPreferences = z.infer<typeof notificationPreferencesSchema>;
 
+export const subscribeConsentSchema = z
+  .strictObject({ groups: z.array(z.enum(['progress', 'queue', 'digest'])).describe('本次记下同意的消息类别') })
+  .meta({ id: 'SubscribeConsent' });
+export type SubscribeConsent = z.infer<typeof subscribeConsentSchema>;
+
 export const bindingCodeSchema = z
   .strictObject({ code: z.string(), expiresAt: timestamp, ttlSeconds: count, howTo: z.string() })
   .meta({ id: 'BindingCode' });
