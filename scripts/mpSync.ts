@@ -36,6 +36,12 @@ export const SYNC_ENTRIES: readonly SyncEntry[] = [
   { file: 'contracts/accessCodes.ts' },
   { file: 'rules/calendar.ts' },
   { file: 'rules/creditCode.ts' },
+  // The installed pack (issue 18): the rules read their parameters from its versions.
+  { file: 'pack/types.ts' },
+  { file: 'pack/active.ts' },
+  { file: 'pack/yichun/index.ts' },
+  { file: 'pack/yichun/counties.ts' },
+  { file: 'pack/yichun/versions.ts' },
   { file: 'rules/parameters.ts' },
   { file: 'rules/facts.ts' },
   { file: 'rules/eligibility.ts' },
@@ -294,7 +300,10 @@ function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.D
       clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.filter((e) => used.has(e)) : [];
     const defaultUsed = clause?.name !== undefined && used.has(clause);
     if (!named.length && !defaultUsed) continue;
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), `${spec}.ts`));
+    const file = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), `${spec}.ts`));
+    // A folder's index (shared/src/pack/yichun) is imported by the folder's name.
+    const index = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), spec, 'index.ts'));
+    const target = generated.has(file) || !generated.has(index) ? file : index;
     if (!spec.startsWith('.') || !generated.has(target)) {
       throw new Error(`mp:sync: shared/src/${entry.file} imports ${spec}, which is not synced; add ${target} to SYNC_ENTRIES`);
     }

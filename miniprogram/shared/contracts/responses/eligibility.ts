@@ -17,7 +17,7 @@ export type Warning = {
 
 // Written out from z.output<typeof verdictSchema>.
 export type Verdict = {
-  policy: "yichun-2023-cloud";
+  policy: string;
   eligible: boolean;
   subsidyFen: number;
   computedFen: number;
@@ -77,7 +77,7 @@ export type FlowQuestion = {
 
 // Written out from z.output<typeof flowDescriptionSchema>.
 export type FlowDescription = {
-  policy: "yichun-2023-cloud";
+  policy: string;
   title: string;
   questions: {
     id: string;
@@ -135,7 +135,7 @@ export type FlowDescription = {
 
 // Written out from z.output<typeof policyInfoSchema>.
 export type PolicyInfo = {
-  policy: "yichun-2023-cloud";
+  policy: string;
   title: string;
   effectiveFrom: string;
   asOf: string;
