@@ -206,3 +206,15 @@ export function ratePercent(rate: Rational): number | null {
 export function versionLabel(version: PolicyVersion): string {
   return `${version.source}，${version.effectiveFrom} 起施行`;
 }
+
+/** A version on the wire (PolicyVersionRef): its id for machines, its 文号, first day and label for people. */
+export interface PolicyVersionRef {
+  id: string;
+  source: string;
+  effectiveFrom: string;
+  label: string;
+}
+
+export function versionRef(version: PolicyVersion): PolicyVersionRef {
+  return { id: version.id, source: version.source, effectiveFrom: version.effectiveFrom, label: versionLabel(version) };
+}

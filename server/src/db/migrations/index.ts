@@ -14,6 +14,7 @@ import { SettlementPaidAmount1764550000000 } from './1764550000000-SettlementPai
 import { NoticeEndAnnounced1764610000000 } from './1764610000000-NoticeEndAnnounced';
 import { InvitationName1764630000000 } from './1764630000000-InvitationName';
 import { Rounds1764660000000 } from './1764660000000-Rounds';
+import { PolicyVersion1764710000000 } from './1764710000000-PolicyVersion';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   NoticeEndAnnounced1764610000000,
   InvitationName1764630000000,
   Rounds1764660000000,
+  PolicyVersion1764710000000,
 ];
