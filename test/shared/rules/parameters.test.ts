@@ -26,6 +26,8 @@ import { installPolicyPack, policyPack } from '../../../shared/src/pack/active';
 import type { PolicyVersion } from '../../../shared/src/pack/types';
 import { YICHUN } from '../../../shared/src/pack/yichun';
 import { REVISION } from '../../fixtures/policy/revision';
+import { computeSubsidyAmount, evaluateEligibility } from '../../../shared/src/rules/eligibility';
+import { passingFacts } from './fixtures';
 
 /**
  * The parameters against the words of the seed (伊春市支持工业企业上云补助实施细则), written out by hand:
@@ -186,6 +188,16 @@ describe('the city’s revision fixture (test/fixtures/policy/revision.ts), inst
     expect(() => versionOfApplication('gone/9', '2026-01-01')).toThrow(
       new RangeError('policy version gone/9 is not in pack yichun-2023-cloud'),
     );
+  });
+
+  test('the rules judge under the day’s version, or under the version an application recorded', () => {
+    const facts = (asOf: string) => ({ ...passingFacts(), asOf, cloud: { ...passingFacts().cloud, contractAmountFen: 18_000_000 } });
+    expect(evaluateEligibility(facts('2025-06-30')).subsidyFen).toBe(9_000_000);
+    expect(evaluateEligibility(facts('2025-07-01')).subsidyFen).toBe(7_200_000);
+    // A correction on 2025-07-10 of an application first submitted under the first version.
+    expect(evaluateEligibility(facts('2025-07-10'), versionById('yichun-2023-cloud/1')).subsidyFen).toBe(9_000_000);
+    expect(computeSubsidyAmount(25_000_000, 0, REVISION)).toEqual({ computedFen: 8_000_000, capped: true, payableFen: 8_000_000 });
+    expect(computeSubsidyAmount(25_000_000, 0, '2025-06-30')).toEqual({ computedFen: 10_000_000, capped: true, payableFen: 10_000_000 });
   });
 
   test('a version reads as its 文号 and first day, never its id', () => {
