@@ -16,7 +16,7 @@ import {
   type FlowStop,
 } from '../shared/rules/flow/interpreter';
 import { computeSubsidyAmount } from '../shared/rules/eligibility';
-import { POLICY_ID } from '../shared/rules/parameters';
+import { policyId } from '../shared/pack/accessors';
 import { isCalendarDate } from '../shared/rules/calendar';
 import { normalizeCreditCode } from '../shared/rules/creditCode';
 import { parseYuan } from './money';
@@ -80,7 +80,7 @@ export function parseInput(question: FlowQuestion, raw: string | boolean | null)
 
 /** The facts for POST /api/v1/eligibility/evaluate from the answers of a finished check; null before the end. */
 export function buildFacts(answers: Answers, asOf: string): EvaluationFacts | null {
-  return flowFacts({ policy: POLICY_ID, asOf, answers, stop: null });
+  return flowFacts({ policy: policyId(), asOf, answers, stop: null });
 }
 
 /** The answer as the summary shows it. */

@@ -3,6 +3,8 @@ import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { installPolicyPack, policyPack } from '../../shared/src/pack/active';
+import { withFirstEffectiveFrom } from '../../shared/src/rules/parameters';
 import type { Database } from './db/database';
 import type { AppState } from './http/context';
 import { errorHandler } from './http/errorHandler';
@@ -126,6 +128,8 @@ export interface Services {
 export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? Date.now;
   const { config, db } = deps;
+  // 四（二）本细则自发布之日起施行: the text has no date, the bureau's POLICY_EFFECTIVE_FROM is the first version's first day.
+  installPolicyPack(withFirstEffectiveFrom(policyPack(), config.policyEffectiveFrom));
   const audit = new AuditTrail(config.auditKey, now);
   const engine = new ApplicationEngine(audit, now, config.overdueDays);
   const payApiBase =

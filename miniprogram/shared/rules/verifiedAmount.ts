@@ -3,6 +3,7 @@
 
 import { computeSubsidyAmount } from './eligibility';
 import { formatYuan } from '../glossary/money';
+import type { VersionOrDate } from './parameters';
 
 /**
  * 核定金额: what city MIIT may fix as the amount to pay an application (三（五）市工信局审核 — DESIGN.md,
@@ -17,14 +18,15 @@ export interface AmountFacts {
 }
 
 /**
- * The payable amount by the rules on `today` (一 and 四（二）; spec/eligibility.md "Amount"): half the
- * contract amount, capped, less other subsidies for the same project — and nothing at all when
+ * The payable amount by the rules (一 and 四（二）; spec/eligibility.md "Amount") of the version `under` —
+ * the application's recorded one, else the one in force on a day: the version's share of the contract
+ * amount, capped, less other subsidies for the same project — and nothing at all when
  * nothing was actually paid (二（四）发生实际支出).
  */
-export function payableNow(app: AmountFacts, today: string): { payableFen: number; computedFen: number; capped: boolean } {
+export function payableNow(app: AmountFacts, under: VersionOrDate): { payableFen: number; computedFen: number; capped: boolean } {
   if (app.contractAmountFen === null || app.contractAmountFen <= 0 || !app.paidAmountFen)
     return { payableFen: 0, computedFen: 0, capped: false };
-  const amount = computeSubsidyAmount(app.contractAmountFen, Math.max(0, app.otherSubsidiesFen ?? 0), today);
+  const amount = computeSubsidyAmount(app.contractAmountFen, Math.max(0, app.otherSubsidiesFen ?? 0), under);
   return { payableFen: amount.payableFen, computedFen: amount.computedFen, capped: amount.capped };
 }
 

@@ -8,9 +8,10 @@ import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
 import { formatYuan } from '../glossary/money';
 import { isIndividualBusiness, regionOf } from './creditCode';
-import { INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn } from './parameters';
+import { INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, versionOn, type VersionOrDate } from './parameters';
 import { policyPack } from '../pack/active';
 import { cityName, contactText } from '../pack/accessors';
+import type { PolicyVersion } from '../pack/types';
 
 // ---- money ------------------------------------------------------------------------------------------
 
@@ -37,7 +38,7 @@ export interface SubsidyAmount {
  * 一：按照云服务合同额的50%给予补助，单户企业最高不超过10万元; 四（二）就高不重复.
  * Halves of a fen are rounded up. BigInt keeps base × numerator exact for any safe-integer base.
  */
-export function computeSubsidyAmount(contractAmountFen: number, otherSubsidiesFen: number, on: string): SubsidyAmount {
+export function computeSubsidyAmount(contractAmountFen: number, otherSubsidiesFen: number, on: VersionOrDate): SubsidyAmount {
   const base = requireFen('contractAmountFen', contractAmountFen);
   const other = requireFen('otherSubsidiesFen', otherSubsidiesFen);
   const rate = parameterOn(SUBSIDY_RATE, on);
@@ -53,18 +54,18 @@ export function computeSubsidyAmount(contractAmountFen: number, otherSubsidiesFe
 
 // ---- predicates shared with the question flow ------------------------------------------------------
 
-/** 二（二）: on `asOf` the enterprise has existed for the required years (29 Feb → 28 Feb). */
-export function establishedLongEnough(establishedOn: string, asOf: string): boolean {
-  return compareDates(asOf, qualifyingDate(establishedOn, asOf)) >= 0;
+/** 二（二）: on `asOf` the enterprise has existed for the years of the version `under` (29 Feb → 28 Feb). */
+export function establishedLongEnough(establishedOn: string, asOf: string, under: VersionOrDate = asOf): boolean {
+  return compareDates(asOf, qualifyingDate(establishedOn, under)) >= 0;
 }
 
 /** The first day on which an enterprise founded on `establishedOn` meets 二（二）. */
-export function qualifyingDate(establishedOn: string, on: string): string {
+export function qualifyingDate(establishedOn: string, on: VersionOrDate): string {
   return anniversary(establishedOn, parameterOn(MIN_YEARS_ESTABLISHED, on));
 }
 
 /** 二（一）: an industryCode, when given, must be one of the industrial sections (B, C, D). */
-export function industryCodeIsIndustrial(industryCode: string | undefined | null, on: string): boolean {
+export function industryCodeIsIndustrial(industryCode: string | undefined | null, on: VersionOrDate): boolean {
   if (industryCode === undefined || industryCode === null) return true;
   return parameterOn(INDUSTRIAL_SECTIONS, on).includes(industryCode);
 }
@@ -105,6 +106,8 @@ export function coveredByOtherSubsidies(amount: SubsidyAmount, otherSubsidiesFen
 export interface RuleContext {
   facts: EvaluationFacts;
   amount: SubsidyAmount;
+  /** The policy version the facts are judged under (parameters.ts: the day of application picks it). */
+  version: PolicyVersion;
 }
 
 export interface EligibilityRule {
@@ -185,10 +188,10 @@ export const RULES: readonly EligibilityRule[] = [
     clause: '二（一）',
     label: '属于工业企业',
     hint: INDUSTRIAL_HINT,
-    fails: ({ facts }) => !facts.enterprise.industrial || !industryCodeIsIndustrial(facts.enterprise.industryCode, facts.asOf),
+    fails: ({ facts, version }) => !facts.enterprise.industrial || !industryCodeIsIndustrial(facts.enterprise.industryCode, version),
     message: (context) => {
       const code = context.facts.enterprise.industryCode;
-      if (code === undefined || industryCodeIsIndustrial(code, context.facts.asOf)) return INDUSTRIAL_HINT;
+      if (code === undefined || industryCodeIsIndustrial(code, context.version)) return INDUSTRIAL_HINT;
       const name = isIndustrySection(code) ? INDUSTRY_SECTIONS[code] : code;
       return `您填写的行业门类为 ${code}（${name}），不属于工业（采矿业 B、制造业 C、电力、热力、燃气及水生产和供应业 D），本补助仅面向工业企业（细则二（一））。如行业填写有误，请对照营业执照的经营范围更正。`;
     },
@@ -207,9 +210,9 @@ export const RULES: readonly EligibilityRule[] = [
     clause: '二（二）',
     label: '成立满1年',
     hint: '企业成立时间须满1年（细则二（二）），请在成立满1年后再申报。',
-    fails: ({ facts }) => !establishedLongEnough(facts.enterprise.establishedOn, facts.asOf),
-    message: ({ facts }) =>
-      `企业成立于 ${facts.enterprise.establishedOn}，成立时间须满1年（细则二（二）），请于 ${qualifyingDate(facts.enterprise.establishedOn, facts.asOf)} 及以后再申报。如成立日期填错，请对照营业执照更正。`,
+    fails: ({ facts, version }) => !establishedLongEnough(facts.enterprise.establishedOn, facts.asOf, version),
+    message: ({ facts, version }) =>
+      `企业成立于 ${facts.enterprise.establishedOn}，成立时间须满1年（细则二（二）），请于 ${qualifyingDate(facts.enterprise.establishedOn, version)} 及以后再申报。如成立日期填错，请对照营业执照更正。`,
   }),
   // 二（二）企业需正常经营，管理规范
   rule({
@@ -336,10 +339,14 @@ export const WARNINGS: readonly EligibilityWarning[] = [
   },
 ];
 
-/** The verdict of spec/eligibility.md for facts whose `asOf` the caller has resolved. */
-export function evaluateEligibility(facts: EvaluationFacts): Verdict {
-  const amount = computeSubsidyAmount(facts.cloud.contractAmountFen, facts.otherSubsidiesFen, facts.asOf);
-  const context: RuleContext = { facts, amount };
+/**
+ * The verdict of spec/eligibility.md for facts whose `asOf` the caller has resolved, under the version in
+ * force on `asOf` — or under `version` when the application recorded one (a correction keeps the version
+ * of its first submission).
+ */
+export function evaluateEligibility(facts: EvaluationFacts, version: PolicyVersion = versionOn(facts.asOf)): Verdict {
+  const amount = computeSubsidyAmount(facts.cloud.contractAmountFen, facts.otherSubsidiesFen, version);
+  const context: RuleContext = { facts, amount, version };
   const failures: Failure[] = RULES.filter((r) => r.fails(context)).map((r) => ({
     rule: r.id,
     clause: r.clause,

@@ -97,6 +97,9 @@ describe('upgrading a database of the previous release (README: Upgrades)', () =
       const ledger = await t.http.get('/api/v1/city/disbursements').set(bearer(approver.token));
       expect(ledger.status).toBe(200);
       expect(JSON.stringify(ledger.body)).toContain(disbursed!.id);
+      // PolicyVersion1764710000000: an application submitted before versions existed was judged under the first.
+      const view = await t.http.get(`/api/v1/city/applications/${disbursed!.id}`).set(bearer(approver.token));
+      expect([view.status, view.body.amount?.policyVersion?.id]).toEqual([200, 'yichun-2023-cloud/1']);
     } finally {
       await t.close();
     }

@@ -3,15 +3,15 @@ import { RULE_IDS } from '../../../shared/src/contracts/eligibility';
 import { RULES, WARNINGS, computeSubsidyAmount, evaluateEligibility, formatYuan } from '../../../shared/src/rules/eligibility';
 import {
   DEFAULT_EFFECTIVE_FROM,
-  POLICY_CONTACT,
-  POLICY_ID,
   SUBSIDY_CAP_FEN,
   SUBSIDY_RATE,
   parameterOn,
   ratePercent,
   resolveEffectiveFrom,
-  type Parameter,
+  versionOn,
 } from '../../../shared/src/rules/parameters';
+import { YICHUN } from '../../../shared/src/pack/yichun';
+import { policyId, policyContact } from '../../../shared/src/pack/accessors';
 import { type FactsPatch, factsWith, passingFacts, withCheck } from './fixtures';
 
 const ids = (patch: FactsPatch): { failures: RuleId[]; warnings: WarningId[] } => {
@@ -26,28 +26,22 @@ describe('parameters', () => {
     expect(parameterOn(SUBSIDY_CAP_FEN, '2024-06-30')).toBe(10_000_000);
     expect(SUBSIDY_RATE.clause).toBe('一');
     expect(SUBSIDY_CAP_FEN.clause).toBe('一');
-    expect(POLICY_ID).toBe('yichun-2023-cloud');
-    expect(POLICY_CONTACT).toMatchObject({ department: '市工信局信息化推进科', phone: '0458-3878126' });
+    expect(policyId()).toBe('yichun-2023-cloud');
+    expect(policyContact()).toMatchObject({ department: '市工信局信息化推进科', phone: '0458-3878126' });
   });
 
-  const dated: Parameter<number> = {
-    id: 'example',
-    clause: '一',
-    source: 'example',
-    unit: 'fen',
-    values: [
-      { from: '2023-01-01', value: 1 },
-      { from: '2024-07-01', value: 2 },
-    ],
-  };
+  const dated = [
+    { ...YICHUN.versions[0], id: 'one', effectiveFrom: '2023-01-01' },
+    { ...YICHUN.versions[0], id: 'two', effectiveFrom: '2024-07-01', parameters: { ...YICHUN.versions[0].parameters, subsidyCapFen: 2 } },
+  ];
   test.each([
-    ['2022-06-01', 1],
-    ['2023-01-01', 1],
-    ['2024-06-30', 1],
+    ['2022-06-01', 10_000_000],
+    ['2023-01-01', 10_000_000],
+    ['2024-06-30', 10_000_000],
     ['2024-07-01', 2],
     ['2030-01-01', 2],
-  ])('value in force on %s is %i', (date, value) => {
-    expect(parameterOn(dated, date)).toBe(value);
+  ])('cap in force on %s is %i', (date, value) => {
+    expect(parameterOn(SUBSIDY_CAP_FEN, versionOn(date, dated))).toBe(value);
   });
 
   test.each([

@@ -20,7 +20,7 @@ import {
 } from '../../../logic/flow';
 import { today } from '../../../logic/format';
 import { CHECK_FACTS_KEY } from '../../../logic/storageKeys';
-import { POLICY_CONTACT } from '../../../shared/rules/parameters';
+import { policyContact } from '../../../shared/pack/accessors';
 import type { AnswerValue, FlowDescription, FlowQuestion } from '../../../shared/rules/flow/questions';
 import { navigateTo } from '../../../services/wxp';
 
@@ -69,7 +69,7 @@ Component(
       summary: [] as { id: string; text: string; answer: string }[],
       providers: [] as { id: string; name: string }[],
       today: today(),
-      contact: { department: POLICY_CONTACT.department as string, phone: POLICY_CONTACT.phone as string },
+      contact: { department: policyContact().department, phone: policyContact().phone },
     },
     methods: {
       async onLoad() {

@@ -278,6 +278,8 @@ Component(
             },
             { label: '其他政策补助', value: formatFen(a.otherSubsidiesFen) },
             { label: '按政策可补助', value: `${formatFen(d.amount.payableFen)}${d.amount.capped ? '（已封顶）' : ''}（${d.amount.on}）` },
+            // Issue 18 item 3: the version the amount is computed under — its 文号 and first day, never its id.
+            { label: '政策版本', value: d.amount.policyVersion.label },
             { label: '申请补助', value: formatFen(a.subsidyFen) },
             {
               label: '核定金额',

@@ -204,6 +204,12 @@ export type CityDetail = {
     computedFen: number;
     capped: boolean;
     on: string;
+    policyVersion: {
+      id: string;
+      source: string;
+      effectiveFrom: string;
+      label: string;
+    };
   };
   opinions: {
     id: string;

@@ -15,6 +15,15 @@ export type Warning = {
   message: string;
 };
 
+/** Issue 18 item 3: the policy version a verdict or an amount is judged under (shared/src/rules/parameters.ts). */
+// Written out from z.output<typeof policyVersionSchema>.
+export type PolicyVersion = {
+  id: string;
+  source: string;
+  effectiveFrom: string;
+  label: string;
+};
+
 // Written out from z.output<typeof verdictSchema>.
 export type Verdict = {
   policy: string;
@@ -32,6 +41,35 @@ export type Verdict = {
     clause: string;
     message: string;
   }[];
+};
+
+/**
+ * The answer of POST /api/v1/eligibility/evaluate: the verdict of spec/eligibility.md, its "policy" unchanged,
+ * and the version in force on the day of application (`asOf`) it was judged under.
+ */
+// Written out from z.output<typeof evaluationSchema>.
+export type Evaluation = {
+  policy: string;
+  eligible: boolean;
+  subsidyFen: number;
+  computedFen: number;
+  capped: boolean;
+  failures: {
+    rule: "registered-in-yichun" | "independent-legal-person" | "industrial-enterprise" | "industrial-policy" | "established-one-year" | "operating-normally" | "no-bad-credit" | "no-fiscal-violation" | "first-purchase" | "actual-expenditure" | "no-dishonesty" | "apply-once" | "provider-filed-before-contract" | "no-double-subsidy";
+    clause: string;
+    message: string;
+  }[];
+  warnings: {
+    rule: "credit-code-region" | "paid-less-than-contract";
+    clause: string;
+    message: string;
+  }[];
+  policyVersion: {
+    id: string;
+    source: string;
+    effectiveFrom: string;
+    label: string;
+  };
 };
 
 // Written out from z.output<typeof flowQuestionSchema>.

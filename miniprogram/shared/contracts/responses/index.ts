@@ -6,7 +6,7 @@ import type { AuditList, AuditVerification, CreatedInvitation, DisplayName, Invi
 import type { BudgetView, CityDetail, CityOpinionResult, CityQueue, LedgerChange, LedgerPage, ListDetail, ListList, ObjectionDecision, ObjectionEnvelope } from './city';
 import type { Health, OpenApiDocument } from './common';
 import type { CountyDetail, CountyOpinionResult, CountyQueue, JointReportEnvelope, JointReportList, ProviderApplicationDetail, ProviderApplicationPage, SettlementFormEnvelope, SettlementFormList } from './county';
-import type { FlowDescription, PolicyInfo, Verdict } from './eligibility';
+import type { Evaluation, FlowDescription, PolicyInfo } from './eligibility';
 import type { ApplicationEnvelope, ApplicationHistory, ApplicationList, ColleagueInvitation, CountyEnterpriseList, EnterpriseEnvelope, EnterpriseList, EnterpriseRegistration, ProfileChangeEnvelope, ProfileChangeList } from './enterprise';
 import type { FileEnvelope, FileList } from './files';
 import type { BindingCode, BindingStatus, InboxPage, NotificationPreferences, ReadAllResult, ReadResult, SubscribeConsent } from './notifications';
@@ -44,7 +44,7 @@ export interface Answers {
   'GET /api/v1/admin/role-conflicts': RoleConflictList;
   'GET /api/v1/admin/audit': AuditList;
   'POST /api/v1/admin/audit/verify': AuditVerification;
-  'POST /api/v1/eligibility/evaluate': Verdict;
+  'POST /api/v1/eligibility/evaluate': Evaluation;
   'GET /api/v1/eligibility/flow': FlowDescription;
   'GET /api/v1/policy': PolicyInfo;
   'POST /api/v1/files/:ownerType/:ownerId/:kind': FileList;

@@ -17,7 +17,7 @@ import { isCalendarDate } from '../calendar';
 import { isIndividualBusiness, normalizeCreditCode } from '../creditCode';
 import { coveredByOtherSubsidies, computeSubsidyAmount, establishedLongEnough, filingProblem, qualifyingDate } from '../eligibility';
 import { formatYuan } from '../../glossary/money';
-import { DEFAULT_EFFECTIVE_FROM, SUBSIDY_CAP_FEN, parameterOn } from '../parameters';
+import { DEFAULT_EFFECTIVE_FROM, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, ratePercent } from '../parameters';
 import { contactText, policyId } from '../../pack/accessors';
 import { QUESTIONS, questionById, type AnswerValue, type FactPath, type FlowQuestion, type StopWhen } from './questions';
 
@@ -35,7 +35,10 @@ export interface SubsidyEstimate {
 /** 一 and 四（二）: what the policy would pay for a contract, before the other conditions are checked. */
 export function estimateSubsidy(contractAmountFen: number, otherSubsidiesFen = 0, on: string = DEFAULT_EFFECTIVE_FROM): SubsidyEstimate {
   const amount = computeSubsidyAmount(contractAmountFen, otherSubsidiesFen, on);
-  const parts = [`合同金额 ${formatYuan(contractAmountFen)}，按50%计算可补助 ${formatYuan(amount.computedFen)}`];
+  const rate = parameterOn(SUBSIDY_RATE, on);
+  // The version's rate, not a written 50%: a revision may change it (issue 18 item 3).
+  const rateText = ratePercent(rate) === null ? `${rate.numerator}/${rate.denominator}` : `${ratePercent(rate)}%`;
+  const parts = [`合同金额 ${formatYuan(contractAmountFen)}，按${rateText}计算可补助 ${formatYuan(amount.computedFen)}`];
   if (amount.capped) parts.push(`（已按单户最高 ${formatYuan(parameterOn(SUBSIDY_CAP_FEN, on))} 封顶）`);
   if (otherSubsidiesFen > 0) {
     parts.push(`；扣除其他政策已补助的 ${formatYuan(otherSubsidiesFen)}（就高不重复），预计可补 ${formatYuan(amount.payableFen)}`);

@@ -168,3 +168,17 @@ export async function cityQueuePage(tx: Tx, f: CityQueueFilter): Promise<{ rows:
   );
   return { rows: rows.map(toRow), counts: Object.fromEntries(countRows.map((r) => [r.status, num(r.n)])) };
 }
+
+/** The policy version each given application recorded at its submission (issue 18 item 3), in one statement. */
+export async function policyVersionIdsOf(tx: Tx, ids: readonly string[]): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  for (let i = 0; i < ids.length; i += 200) {
+    const chunk = ids.slice(i, i + 200);
+    const rows: { id: string; policy_version_id: string | null }[] = await em(tx).query(
+      `SELECT id, policy_version_id FROM applications WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+      [...chunk],
+    );
+    for (const r of rows) out.set(r.id, r.policy_version_id ?? null);
+  }
+  return out;
+}

@@ -49,6 +49,8 @@ export interface ApplicationRow {
   roundId?: string | null;
   /** After a return: the last day a correction is accepted, also after the round's window. */
   correctionDueOn?: string | null;
+  /** The policy version (PolicyVersion.id) it was judged under: set at its first submission, kept through corrections. */
+  policyVersionId?: string | null;
 }
 export const ApplicationEntity = new EntitySchema<ApplicationRow>({
   name: 'Application',
@@ -90,6 +92,7 @@ export const ApplicationEntity = new EntitySchema<ApplicationRow>({
     listId: { ...col.ref(true), name: 'list_id' },
     roundId: { ...col.ref(true), name: 'round_id' },
     correctionDueOn: { ...col.date(), name: 'correction_due_on' },
+    policyVersionId: { ...col.str(64, true), name: 'policy_version_id' },
   },
 });
 

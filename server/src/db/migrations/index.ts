@@ -16,6 +16,7 @@ import { InvitationName1764630000000 } from './1764630000000-InvitationName';
 import { Rounds1764660000000 } from './1764660000000-Rounds';
 import { ListRound1764700000000 } from './1764700000000-ListRound';
 import { SubscribeConsents1764700100000 } from './1764700100000-SubscribeConsents';
+import { PolicyVersion1764710000000 } from './1764710000000-PolicyVersion';
 
 /** Listed explicitly (not globbed) so that tsx, jest and a compiled build all find the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   Rounds1764660000000,
   ListRound1764700000000,
   SubscribeConsents1764700100000,
+  PolicyVersion1764710000000,
 ];

@@ -1,6 +1,6 @@
 import type { RouteTable } from '../routeTable';
 import { eligibilityFactsSchema } from '../../../../shared/src/contracts/eligibility';
-import { flowDescriptionSchema, policyInfoSchema, verdictSchema } from '../../../../shared/src/contracts/responses/eligibility';
+import { evaluationSchema, flowDescriptionSchema, policyInfoSchema } from '../../../../shared/src/contracts/responses/eligibility';
 import type { EligibilityService } from '../../modules/eligibility/eligibilityService';
 
 export function eligibilityRoutes(routes: RouteTable, deps: { eligibility: EligibilityService }): void {
@@ -13,7 +13,7 @@ export function eligibilityRoutes(routes: RouteTable, deps: { eligibility: Eligi
         summary: '申报条件自测与补助测算（不保存）',
         body: eligibilityFactsSchema,
         limit: 'evaluate',
-        response: verdictSchema,
+        response: evaluationSchema,
       },
       async (ctx) => {
         ctx.body = await deps.eligibility.evaluate(ctx.request.body, ctx.state.auth);

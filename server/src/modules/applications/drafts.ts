@@ -33,6 +33,8 @@ import { moveStageCount } from '../../db/applications/stageCounts';
 import { cite } from '../../../../shared/src/glossary/terms';
 import { RoundService, roundNamesOf } from '../rounds/rounds';
 import { roundName } from '../../../../shared/src/workflow/rounds';
+import { versionOfApplication } from '../../../../shared/src/rules/parameters';
+import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 
 const EDITABLE: readonly string[] = ['draft', 'returned'];
 
@@ -264,7 +266,9 @@ export class DraftService {
       const round = await this.rounds.roundForSubmission(tx, app);
       const missing = await missingForSubmit(tx, app);
       if (missing.length) throw new InvalidInputError(`还有 ${missing.length} 项需要补充，请补全后再提交`, missing);
-      const verdict = await applicationVerdict(tx, app, this.deps.now());
+      const now = this.deps.now();
+      const verdict = await applicationVerdict(tx, app, now);
+      const policyVersion = versionOfApplication(app.policyVersionId ?? null, todayInShanghai(new Date(now)));
       if (!verdict.eligible) {
         throw new InvalidInputError(
           `不符合申报条件：${verdict.failures.map((f) => `${cite(f.clause)}：${f.message}`).join('；')}`,
@@ -285,8 +289,15 @@ export class DraftService {
           lastReason: null,
           roundId: round.id,
           correctionDueOn: null,
+          // Issue 18 item 3: the version of the first submission's day, kept through corrections (parameters.ts).
+          policyVersionId: policyVersion.id,
         },
-        data: { subsidyFen: verdict.subsidyFen, roundId: round.id, warnings: verdict.warnings.map((w) => w.rule) },
+        data: {
+          subsidyFen: verdict.subsidyFen,
+          roundId: round.id,
+          policyVersionId: policyVersion.id,
+          warnings: verdict.warnings.map((w) => w.rule),
+        },
       });
       return this.view(tx, outcome.application, roundName(round));
     });

@@ -45,6 +45,7 @@ export type TransitionColumns = Partial<
     | 'round'
     | 'roundId'
     | 'correctionDueOn'
+    | 'policyVersionId'
   >
 >;
 

@@ -14,6 +14,7 @@ import { APPLICATION_MATERIALS, type Declarations } from '../../../../shared/src
 import type { EligibilityFacts, Verdict } from '../../../../shared/src/contracts/eligibility';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
+import { versionOfApplication } from '../../../../shared/src/rules/parameters';
 import { cite } from '../../../../shared/src/glossary/terms';
 
 export interface MissingItem {
@@ -21,14 +22,19 @@ export interface MissingItem {
   message: string;
 }
 
-/** The rules of spec/eligibility.md on the application's own data; the database overrides what was typed. */
+/**
+ * The rules of spec/eligibility.md on the application's own data; the database overrides what was typed.
+ * Judged under the version the application recorded at its first submission (a correction keeps it),
+ * or, not yet submitted, the one in force today.
+ */
 export async function applicationVerdict(m: Tx, app: Application, now: number): Promise<Verdict> {
   const enterprise = (await findEnterprise(m, app.enterpriseId))!;
   const provider = app.providerId ? await providerFilingDates(m, app.providerId) : null;
   const others = await applicationStatesOfEnterprise(m, app.enterpriseId, app.id);
   const d = ((app.facts ?? {}) as { declarations?: Declarations }).declarations;
+  const today = todayInShanghai(new Date(now));
   const facts: EligibilityFacts & { asOf: string } = {
-    asOf: todayInShanghai(new Date(now)),
+    asOf: today,
     enterprise: {
       creditCode: enterprise.creditCode,
       registeredInYichun: d?.registeredInYichun ?? false,
@@ -59,7 +65,7 @@ export async function applicationVerdict(m: Tx, app: Application, now: number): 
     },
     otherSubsidiesFen: app.otherSubsidiesFen,
   };
-  return evaluateEligibility(facts);
+  return evaluateEligibility(facts, versionOfApplication(app.policyVersionId ?? null, today));
 }
 
 /** What still stops the enterprise from submitting: always listed, so nobody has to guess. */

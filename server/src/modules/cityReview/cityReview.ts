@@ -11,6 +11,7 @@ import { waitingDays } from '../../../../shared/src/workflow/overdue';
 import { staleError, type TransitionOutcome } from '../applications/engine';
 import { accountNameMatches } from '../../../../shared/src/rules/bankAccount';
 import { shanghaiDate } from '../../../../shared/src/rules/calendar';
+import { versionOfApplication, versionRef } from '../../../../shared/src/rules/parameters';
 import { payableNow, verifyAmount } from '../../../../shared/src/rules/verifiedAmount';
 import { findApplication } from '../../db/applications';
 import { historyOf } from '../../db/applications/history';
@@ -196,7 +197,9 @@ export class CityReview {
       }));
       const list = app.listId ? await findList(tx, app.listId) : null;
       const ledger = await ledgerEntries(tx, id);
-      const amount = payableNow(app, today);
+      // Issue 18 item 3: under the version the application recorded at its submission, not today's.
+      const policyVersion = versionOfApplication(app.policyVersionId ?? null, today);
+      const amount = payableNow(app, policyVersion);
       return {
         flags: await applicationFlags(tx, app),
         application: {
@@ -252,7 +255,7 @@ export class CityReview {
           : null,
         provider: p,
         // The payable amount by the rules as they stand today: the ceiling of the verified amount.
-        amount: { on: today, ...amount },
+        amount: { on: today, ...amount, policyVersion: versionRef(policyVersion) },
         opinions: opinions.map((o) => ({
           id: o.id,
           round: o.round,
@@ -312,7 +315,9 @@ export class CityReview {
       const internalNote = input.internalNote?.trim() || null;
       let outcome: TransitionOutcome;
       if (input.decision === 'approve') {
-        const amount = payableNow(app, today);
+        // The recorded version's rate and cap (issue 18 item 3): a revision after submission changes nothing here.
+        const policyVersion = versionOfApplication(app.policyVersionId ?? null, today);
+        const amount = payableNow(app, policyVersion);
         const verified = verifyAmount(input.verifiedFen, input.verifiedReason, amount.payableFen);
         outcome = await this.deps.engine.run(tx, id, {
           event: 'city_approve',
@@ -330,6 +335,7 @@ export class CityReview {
             computedFen: amount.computedFen,
             capped: amount.capped,
             rulesOn: today,
+            policyVersionId: policyVersion.id,
           },
           actorRole: 'city_miit',
         });

@@ -13,6 +13,14 @@ import { objectionsOf, pendingObjectionCounts, type ListObjection } from '../../
 import { actorNames } from '../../db/users';
 import { personName } from '../../../../shared/src/contracts/people';
 import { roundNamesOf } from '../rounds/rounds';
+import { policyVersionIdsOf } from '../../db/applications/city';
+import { versionById, versionLabel } from '../../../../shared/src/rules/parameters';
+
+/** '政策版本：<文号>，<date> 起施行' for the list's 备注, or null for an application that recorded none. */
+function versionNote(versionId: string | null): string | null {
+  const version = versionId === null ? undefined : versionById(versionId);
+  return version ? `政策版本：${versionLabel(version)}` : null;
+}
 
 /**
  * Reading a proposed list (拟补贴名单): the overview of the lists, one list with its applications,
@@ -204,6 +212,10 @@ export class ListReading {
       // A cancelled list is never printed: its applications may stand on another one.
       if (list.status === 'cancelled') throw new ConflictError('这份拟补贴名单已撤销，不能再下载', 'list_cancelled');
       const items = (await itemsOf(tx, id)).filter((i) => i.onList);
+      const versions = await policyVersionIdsOf(
+        tx,
+        items.map((i) => i.id),
+      );
       const budget = await findBudget(tx, list.year);
       const listFen = items.reduce((s, i) => s + i.itemVerifiedFen, 0);
       const check = await checkListBudget(tx, id, list.year, listFen);
@@ -227,7 +239,10 @@ export class ListReading {
           payableFen: Math.max(i.subsidyFen ?? 0, i.itemVerifiedFen),
           verifiedFen: i.itemVerifiedFen,
           reductionReason: i.itemVerifiedFen < (i.subsidyFen ?? 0) ? i.verifiedReason : null,
-          note: i.status === 'listed' ? null : reviewerLabel(i.status),
+          // Issue 18 item 3: the policy version each amount was computed under, by 文号 and date.
+          note:
+            [i.status === 'listed' ? null : reviewerLabel(i.status), versionNote(versions.get(i.id) ?? null)].filter(Boolean).join('；') ||
+            null,
         })),
         budget: budget ? { budgetFen: budget.budgetFen, committedBeforeFen: check.committedBeforeFen } : undefined,
         signatures: await signaturesOf(tx, list),

@@ -2,7 +2,9 @@ import type { Config } from '../../config';
 import type { Database } from '../../db/database';
 import { InvalidInputError } from '../errors';
 import type { Actor } from '../actor';
-import { parseEligibilityFacts, type EligibilityFacts, type Verdict } from '../../../../shared/src/contracts/eligibility';
+import { parseEligibilityFacts, type EligibilityFacts } from '../../../../shared/src/contracts/eligibility';
+import type { Evaluation } from '../../../../shared/src/contracts/responses/eligibility';
+import { versionOn, versionRef } from '../../../../shared/src/rules/parameters';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { policyPack } from '../../../../shared/src/pack';
@@ -51,7 +53,7 @@ export class EligibilityService {
    * spec/eligibility.md: nothing is stored. A provider named by id brings its approval (and
    * revocation) date from the record; the caller's own enterprise brings its history from ours.
    */
-  async evaluate(input: unknown, auth: Actor | undefined): Promise<Verdict> {
+  async evaluate(input: unknown, auth: Actor | undefined): Promise<Evaluation> {
     const parsed = parseEligibilityFacts(input);
     if (!parsed.ok) throw new InvalidInputError(parsed.message, parsed.details);
     const facts: EligibilityFacts = parsed.facts;
@@ -76,7 +78,9 @@ export class EligibilityService {
       const history = await this.historyOfOwnEnterprise(auth.userId, facts.enterprise.creditCode);
       if (history) facts.history = history;
     }
-    return evaluateEligibility({ ...facts, asOf });
+    // Issue 18 item 3: judged under the version in force on the day of application, and the answer says which.
+    const version = versionOn(asOf);
+    return { ...evaluateEligibility({ ...facts, asOf }, version), policyVersion: versionRef(version) };
   }
 
   /** Consulted only for an enterprise the caller belongs to: this endpoint must not reveal another's applications. */

@@ -14,6 +14,7 @@ import {
 } from './common';
 import { enterpriseStatusSchema, profileChangeViewSchema } from './enterprise';
 import { flagSchema } from './county';
+import { policyVersionSchema } from './eligibility';
 
 /**
  * The city: review and 核定金额, the year's budget, the proposed list (拟补贴名单) with its notice and
@@ -149,7 +150,13 @@ export const cityDetailSchema = z
         status: z.string(),
       })
       .nullable(),
-    amount: z.strictObject({ payableFen: fen, computedFen: fen, capped: z.boolean(), on: calendarDate }),
+    amount: z.strictObject({
+      payableFen: fen,
+      computedFen: fen,
+      capped: z.boolean(),
+      on: calendarDate,
+      policyVersion: policyVersionSchema.describe('计算可补助金额所依据的政策版本：申请首次提交之日施行的版本，补正后不变'),
+    }),
     opinions: z.array(
       z.strictObject({
         id: idField,

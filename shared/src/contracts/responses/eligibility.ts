@@ -39,6 +39,16 @@ const factPath = z.enum(FACT_PATHS);
 export const failureSchema = z.strictObject({ rule: ruleId, clause: z.string(), message: z.string() }).meta({ id: 'Failure' });
 export const warningSchema = z.strictObject({ rule: z.enum(WARNING_IDS), clause: z.string(), message: z.string() }).meta({ id: 'Warning' });
 
+/** Issue 18 item 3: the policy version a verdict or an amount is judged under (shared/src/rules/parameters.ts). */
+export const policyVersionSchema = z
+  .strictObject({
+    id: z.string().describe('版本标识（供程序使用，不向人展示）'),
+    source: z.string().describe('发布或修订该版本的文号'),
+    effectiveFrom: z.string().describe('该版本施行的第一天，YYYY-MM-DD'),
+    label: z.string().describe('政策版本：文号及施行日期'),
+  })
+  .meta({ id: 'PolicyVersion' });
+
 export const verdictSchema = z
   .strictObject({
     policy: policyId,
@@ -51,6 +61,13 @@ export const verdictSchema = z
   })
   .meta({ id: 'Verdict' });
 export type Verdict = z.infer<typeof verdictSchema>;
+
+/**
+ * The answer of POST /api/v1/eligibility/evaluate: the verdict of spec/eligibility.md, its "policy" unchanged,
+ * and the version in force on the day of application (`asOf`) it was judged under.
+ */
+export const evaluationSchema = verdictSchema.extend({ policyVersion: policyVersionSchema }).meta({ id: 'Evaluation' });
+export type Evaluation = z.infer<typeof evaluationSchema>;
 
 const stopCondition = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('equals'), values: z.array(z.union([z.boolean(), z.number(), z.null()])) }),
