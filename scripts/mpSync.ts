@@ -34,6 +34,12 @@ interface SyncEntry {
 export const SYNC_ENTRIES: readonly SyncEntry[] = [
   { file: 'contracts/roles.ts' },
   { file: 'contracts/accessCodes.ts' },
+  // The policy pack the rules read (issue 18 item 4): its interface, the installed pack and the seed city's.
+  { file: 'pack/types.ts' },
+  { file: 'pack/active.ts' },
+  { file: 'pack/yichun/index.ts' },
+  { file: 'pack/yichun/counties.ts' },
+  { file: 'pack/yichun/versions.ts' },
   { file: 'rules/calendar.ts' },
   { file: 'rules/creditCode.ts' },
   { file: 'rules/parameters.ts' },

@@ -10,6 +10,8 @@ import type { EvaluationFacts, Failure, RuleId, Verdict, Warning, WarningId } fr
 import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
 import { formatYuan } from '../glossary/money';
+import { policyPack } from '../pack/active';
+import type { PackExtraRule } from '../pack/types';
 import { isIndividualBusiness, regionOf } from './creditCode';
 import { CONTACT_TEXT, INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, POLICY_ID, SUBSIDY_CAP_FEN, SUBSIDY_RATE, YICHUN_REGION_PREFIX, parameterOn } from './parameters';
 
@@ -303,6 +305,17 @@ export const WARNINGS: readonly EligibilityWarning[] = [
   },
 ];
 
+/**
+ * The extra conditions of the pack's policy version in force on `date` (PolicyVersion.extraRules): the
+ * version with the latest `effectiveFrom` not after it, the first one before that (as parameterOn).
+ */
+export function extraRulesOn(date: string): readonly PackExtraRule[] {
+  const [first, ...rest] = policyPack().versions;
+  let current = first;
+  for (const version of rest) if (compareDates(version.effectiveFrom, date) <= 0) current = version;
+  return current?.extraRules ?? [];
+}
+
 /** The verdict of spec/eligibility.md for facts whose `asOf` the caller has resolved. */
 export function evaluateEligibility(facts: EvaluationFacts): Verdict {
   const amount = computeSubsidyAmount(facts.cloud.contractAmountFen, facts.otherSubsidiesFen, facts.asOf);
@@ -312,6 +325,10 @@ export function evaluateEligibility(facts: EvaluationFacts): Verdict {
     clause: r.clause,
     message: r.message(context),
   }));
+  // The pack's own conditions come after the built-in ones, in the order the pack lists them.
+  for (const extra of extraRulesOn(facts.asOf)) {
+    if (extra.fails(facts)) failures.push({ rule: extra.id, clause: extra.clause, message: extra.message(facts) });
+  }
   const warnings: Warning[] = WARNINGS.filter((w) => w.applies(context)).map((w) => ({
     rule: w.id,
     clause: w.clause,

@@ -4,7 +4,8 @@
  * used, never into a module-level constant: a constant taken at import would keep the first pack.
  */
 import type { PolicyPack } from './types';
-import { YICHUN } from './yichun';
+// './yichun/index', not './yichun': the mini-program's copy (npm run mp:sync) resolves files, not folders.
+import { YICHUN } from './yichun/index';
 
 let installed: PolicyPack = YICHUN;
 
