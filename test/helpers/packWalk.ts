@@ -8,7 +8,7 @@ import { installPolicyPack } from '../../shared/src/pack/active';
 import type { County, PolicyPack } from '../../shared/src/pack/types';
 import { todayInShanghai } from '../../shared/src/rules/calendar';
 import { completeProviderFiling } from '../fixtures/providerFiling';
-import { openDocx } from '../server/documents/openDocument';
+import { openDocx, openXlsx } from '../server/documents/openDocument';
 import { say } from '../server/officialAccount/wechatPush';
 import { creditCode } from './applications';
 import { startTestApp, type TestApp } from './testApp';
@@ -110,6 +110,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
     const status = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.status;
     const ok = (res: { status: number; body: { error?: { message?: string } } }, code = 200) =>
       expect([res.status, res.body.error?.message]).toEqual([code, undefined]);
+    /** A generated .docx or .xlsx, kept as its visible text. */
     async function docx(where: string, url: string, user: User) {
       const res = await t.http
         .get(url)
@@ -121,6 +122,16 @@ export function describePackWalk(title: string, walk: PackWalk): void {
           r.on('end', () => cb(null, Buffer.concat(chunks)));
         });
       expect([where, res.status]).toEqual([where, 200]);
+      if (/\.xlsx(\?|$)/.test(url)) {
+        const cells: string[] = [];
+        (await openXlsx(res.body as Buffer)).eachSheet((ws) => {
+          cells.push(ws.name);
+          ws.eachRow((row) => row.eachCell((cell) => cells.push(cell.text)));
+          cells.push(ws.headerFooter.oddHeader ?? '', ws.headerFooter.oddFooter ?? '');
+        });
+        texts.push({ where, text: cells.join('\n') });
+        return;
+      }
       const doc = await openDocx(res.body as Buffer);
       texts.push({ where, text: [...doc.paragraphs, ...doc.rows.flat(), ...doc.footers].join('\n') });
     }
@@ -357,12 +368,15 @@ export function describePackWalk(title: string, walk: PackWalk): void {
           .send({ version: await listVersion() }),
       );
       expect(await status(id)).toBe('approved');
+      await docx('拟补贴名单', `/api/v1/city/lists/${listId}/document.xlsx`, cityMiit);
       const paid = await t.http
         .post(`/api/v1/city/applications/${id}/disbursements`)
         .set(bearer(cosigner.token))
         .send({ version: await version(id), amountFen: expected.computedFen, voucherNo: `GK${year}0001`, paidOn: today });
       ok(paid, 201);
       expect(await status(id)).toBe('disbursed');
+      await docx('拨付台账', `/api/v1/city/disbursements/document.xlsx?applicationId=${id}`, cosigner);
+      for (const where of ['拟补贴名单', '拨付台账']) expect(texts.find((x) => x.where === where)?.text).toContain(walk.enterprise.name);
       const mine = await t.http.get(`/api/v1/applications/${id}`).set(bearer(clerk.token));
       expect(mine.body.application).toMatchObject({
         status: 'disbursed',
