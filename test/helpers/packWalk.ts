@@ -106,6 +106,11 @@ export function describePackWalk(title: string, walk: PackWalk): void {
       installPolicyPack(previous);
     });
 
+    /** A value an earlier step made; a clear failure instead of a database error when that step failed. */
+    const stepBefore = <T>(value: T | undefined, step: string): T => {
+      if (value === undefined) throw new Error(`前一步（${step}）没有完成，本步无法进行`);
+      return value;
+    };
     const version = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.version;
     const status = async (id: string) => (await t.db.read((tx) => findApplication(tx, id)))!.status;
     const ok = (res: { status: number; body: { error?: { message?: string } } }, code = 200) =>
@@ -184,6 +189,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
     });
 
     test('the self-check pays the pack’s rate up to its cap, and the pack’s extra condition refuses what it must', async () => {
+      stepBefore(providerId, '备案');
       const good = await t.http.post('/api/v1/eligibility/evaluate').send(facts(walk.contractFen));
       ok(good);
       expect(good.body).toMatchObject({ eligible: true, failures: [], subsidyFen: expected.computedFen, ...expected });
@@ -225,7 +231,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
       const app = await t.http.post('/api/v1/applications').set(bearer(clerk.token)).send({ enterpriseId });
       ok(app, 201);
       applicationId = app.body.application.id as string;
-      const id = applicationId;
+      const id = stepBefore(applicationId, '申请');
       const saved = await t.http
         .put(`/api/v1/applications/${id}`)
         .set(bearer(clerk.token))
@@ -281,7 +287,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
     });
 
     test('the provider confirms and signs; the county’s two departments approve and report', async () => {
-      const id = applicationId;
+      const id = stepBefore(applicationId, '申请');
       ok(
         await t.http
           .post(`/api/v1/provider/applications/${id}/confirm`)
@@ -339,7 +345,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
     });
 
     test('the city approves, lists and pays the amount of the pack’s rate and cap', async () => {
-      const id = applicationId;
+      const id = stepBefore(applicationId, '申请');
       ok(
         await t.http
           .post(`/api/v1/city/applications/${id}/opinion`)
