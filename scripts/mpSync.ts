@@ -30,16 +30,26 @@ interface SyncEntry {
   pick?: readonly string[];
 }
 
+/** Every .ts file under shared/src/pack/, as paths under shared/src/, in a stable order. */
+function packFiles(dir = path.join(SHARED_SRC, 'pack')): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((d) => {
+      const full = path.join(dir, d.name);
+      if (d.isDirectory()) return packFiles(full);
+      return d.name.endsWith('.ts') ? [path.relative(SHARED_SRC, full).split(path.sep).join('/')] : [];
+    });
+}
+
 /** What the mini-program uses of shared/: labels, choices, limits, pure checks, and the request/response types. */
 export const SYNC_ENTRIES: readonly SyncEntry[] = [
+  // The policy pack (issue 18 item 4), every file of it: the mini-program reads the city's names, counties and
+  // contact through its own copy of policyPack(), so that no screen writes them and a second pack changes every
+  // page at once. Listed from the folder, so that a file a pack gains (its forms' or chat's words) comes along.
+  ...packFiles().map((file) => ({ file })),
   { file: 'contracts/roles.ts' },
   { file: 'contracts/accessCodes.ts' },
-  // The policy pack the rules read (issue 18 item 4): its interface, the installed pack and the seed city's.
-  { file: 'pack/types.ts' },
-  { file: 'pack/active.ts' },
-  { file: 'pack/yichun/index.ts' },
-  { file: 'pack/yichun/counties.ts' },
-  { file: 'pack/yichun/versions.ts' },
   { file: 'rules/calendar.ts' },
   { file: 'rules/creditCode.ts' },
   { file: 'rules/parameters.ts' },
@@ -272,12 +282,14 @@ function emitFile(sf: ts.SourceFile, entry: SyncEntry, checker: ts.TypeChecker, 
   const parts: string[] = [];
   // A whole file keeps its own header, which sits above its first import.
   const first = sf.statements[0];
-  if (!entry.pick && first && ts.isImportDeclaration(first)) {
+  if (!entry.pick && first && (ts.isImportDeclaration(first) || ts.isExportDeclaration(first))) {
     const header = leadingComments(first, sf);
     if (header) parts.push(header);
   }
   const imports = importLines(sf, entry, usedImports, generated);
   if (imports.length) parts.push(imports.join('\n'), '');
+  const reExports = reExportLines(sf, entry, generated);
+  if (reExports.length) parts.push(reExports.join('\n'), '');
   for (const statement of sf.statements) {
     if (!kept.has(statement)) continue;
     const leading = leadingComments(statement, sf);
@@ -290,6 +302,30 @@ function emitFile(sf: ts.SourceFile, entry: SyncEntry, checker: ts.TypeChecker, 
     .trimEnd()}\n`;
 }
 
+/**
+ * The module a synced file may import, as the copy writes it: only another synced file, and a folder by its
+ * index (`./yichun` → `./yichun/index`), since the mini-program's require is not sure to look for one.
+ */
+function syncedSpecifier(entry: SyncEntry, spec: string, generated: ReadonlySet<string>): string {
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), spec));
+  const target = generated.has(`${base}.ts`) ? `${base}.ts` : `${base}/index.ts`;
+  if (!spec.startsWith('.') || !generated.has(target)) {
+    throw new Error(`mp:sync: shared/src/${entry.file} imports ${spec}, which is not synced; add ${base}.ts to SYNC_ENTRIES`);
+  }
+  return target.endsWith('/index.ts') && !spec.endsWith('/index') ? `${spec}/index` : spec;
+}
+
+/** A whole file's re-exports (`export * from './types'`, an index's), with their modules as the copy names them. */
+function reExportLines(sf: ts.SourceFile, entry: SyncEntry, generated: ReadonlySet<string>): string[] {
+  if (entry.pick) return [];
+  return sf.statements.filter(ts.isExportDeclaration).flatMap((statement) => {
+    if (!statement.moduleSpecifier) return [];
+    const spec = (statement.moduleSpecifier as ts.StringLiteral).text;
+    const written = syncedSpecifier(entry, spec, generated);
+    return [statement.getText(sf).replace(/(['"])[^'"]*\1(\s*;?)$/, `'${written}'$2`)];
+  });
+}
+
 function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.Declaration>, generated: ReadonlySet<string>): string[] {
   const lines: string[] = [];
   for (const statement of sf.statements) {
@@ -300,14 +336,11 @@ function importLines(sf: ts.SourceFile, entry: SyncEntry, used: ReadonlySet<ts.D
       clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements.filter((e) => used.has(e)) : [];
     const defaultUsed = clause?.name !== undefined && used.has(clause);
     if (!named.length && !defaultUsed) continue;
-    const target = path.posix.normalize(path.posix.join(path.posix.dirname(entry.file), `${spec}.ts`));
-    if (!spec.startsWith('.') || !generated.has(target)) {
-      throw new Error(`mp:sync: shared/src/${entry.file} imports ${spec}, which is not synced; add ${target} to SYNC_ENTRIES`);
-    }
+    const written = syncedSpecifier(entry, spec, generated);
     const typeOnly = clause?.isTypeOnly ? 'type ' : '';
     const names = named.map((e) => e.getText(sf));
     lines.push(
-      `import ${typeOnly}${defaultUsed ? `${clause.name.text}${names.length ? ', ' : ''}` : ''}${names.length ? `{ ${names.join(', ')} }` : ''} from '${spec}';`,
+      `import ${typeOnly}${defaultUsed ? `${clause.name.text}${names.length ? ', ' : ''}` : ''}${names.length ? `{ ${names.join(', ')} }` : ''} from '${written}';`,
     );
   }
   return lines;

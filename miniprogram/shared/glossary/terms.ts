@@ -17,6 +17,8 @@ import { FILING_MATERIALS } from '../rules/filingSubmit';
 import { ROLE_LABELS } from '../contracts/roles';
 import { applicationMachine } from '../workflow/application';
 
+export { CLAUSE, cite } from './clauses';
+
 // ---- materials -----------------------------------------------------------------------------------------
 
 /**

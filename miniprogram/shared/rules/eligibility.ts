@@ -15,6 +15,8 @@ import type { PackExtraRule } from '../pack/types';
 import { isIndividualBusiness, regionOf } from './creditCode';
 import { CONTACT_TEXT, INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, POLICY_ID, SUBSIDY_CAP_FEN, SUBSIDY_RATE, YICHUN_REGION_PREFIX, parameterOn } from './parameters';
 
+export { formatYuan } from '../glossary/money';
+
 // ---- money ------------------------------------------------------------------------------------------
 function requireFen(name: string, value: number): bigint {
   if (!Number.isSafeInteger(value) || value < 0) {

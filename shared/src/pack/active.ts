@@ -4,8 +4,7 @@
  * used, never into a module-level constant: a constant taken at import would keep the first pack.
  */
 import type { PolicyPack } from './types';
-// './yichun/index', not './yichun': the mini-program's copy (npm run mp:sync) resolves files, not folders.
-import { YICHUN } from './yichun/index';
+import { YICHUN } from './yichun';
 
 let installed: PolicyPack = YICHUN;
 
