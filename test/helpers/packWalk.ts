@@ -232,20 +232,21 @@ export function describePackWalk(title: string, walk: PackWalk): void {
       ok(app, 201);
       applicationId = app.body.application.id as string;
       const id = stepBefore(applicationId, '申请');
+      const contract = {
+        providerId,
+        contractNo: `HT-${Date.now()}`,
+        signedOn: today,
+        start: today,
+        end: `${year + 1}${today.slice(4)}`.replace('-02-29', '-02-28'),
+        amountFen: walk.contractFen,
+        services: 'MES云、设备物联接入',
+      };
       const saved = await t.http
         .put(`/api/v1/applications/${id}`)
         .set(bearer(clerk.token))
         .send({
           version: await version(id),
-          contract: {
-            providerId,
-            contractNo: `HT-${Date.now()}`,
-            signedOn: today,
-            start: today,
-            end: `${year + 1}${today.slice(4)}`.replace('-02-29', '-02-28'),
-            amountFen: walk.contractFen,
-            services: 'MES云、设备物联接入',
-          },
+          contract,
           declarations: {
             registeredInYichun: true,
             independentLegalPerson: true,
@@ -277,6 +278,28 @@ export function describePackWalk(title: string, walk: PackWalk): void {
               .attach('file', Buffer.concat([PDF, Buffer.from(`${id}${m.kind}`)]), `${m.label}.pdf`)
           ).status,
         ).toBe(201);
+      if (walk.refused) {
+        // The extra condition holds at submission as in the self-check: a contract under it is refused, naming it.
+        const { contractFen, rule } = walk.refused;
+        ok(
+          await t.http
+            .put(`/api/v1/applications/${id}`)
+            .set(bearer(clerk.token))
+            .send({ version: await version(id), contract: { ...contract, amountFen: contractFen } }),
+        );
+        const refused = await t.http
+          .post(`/api/v1/applications/${id}/submit`)
+          .set(bearer(clerk.token))
+          .send({ version: await version(id) });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.details.map((d: { path: string }) => d.path)).toContain(`eligibility.${rule}`);
+        ok(
+          await t.http
+            .put(`/api/v1/applications/${id}`)
+            .set(bearer(clerk.token))
+            .send({ version: await version(id), contract }),
+        );
+      }
       const submitted = await t.http
         .post(`/api/v1/applications/${id}/submit`)
         .set(bearer(clerk.token))
