@@ -116,7 +116,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
     const ok = (res: { status: number; body: { error?: { message?: string } } }, code = 200) =>
       expect([res.status, res.body.error?.message]).toEqual([code, undefined]);
     /** A generated .docx or .xlsx, kept as its visible text. */
-    async function docx(where: string, url: string, user: User) {
+    async function keepDocument(where: string, url: string, user: User) {
       const res = await t.http
         .get(url)
         .set(bearer(user.token))
@@ -185,7 +185,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
       ok(approved);
       expect(approved.body.filing).toMatchObject({ status: 'approved', approvedOn: today });
       expect(approved.body.filing.filingNo).toMatch(pack.numbers.filingNoPattern);
-      await docx('备案申报书', `/api/v1/provider-filings/${providerId}/document.docx`, reviewer);
+      await keepDocument('备案申报书', `/api/v1/provider-filings/${providerId}/document.docx`, reviewer);
     });
 
     test('the self-check pays the pack’s rate up to its cap, and the pack’s extra condition refuses what it must', async () => {
@@ -323,7 +323,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
         .send({ applicationIds: [id] });
       ok(form, 201);
       const formId = form.body.form.id as string;
-      await docx('兑付申请表', `/api/v1/provider/settlement-forms/${formId}/document.docx`, providerUser);
+      await keepDocument('兑付申请表', `/api/v1/provider/settlement-forms/${formId}/document.docx`, providerUser);
       expect(
         (
           await t.http
@@ -364,7 +364,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
           .send({ version: s1.body.report.version }),
       );
       expect(await status(id)).toBe('reported');
-      await docx('联合上报文件', `/api/v1/county/joint-reports/${reportId}/document.docx`, miit);
+      await keepDocument('联合上报文件', `/api/v1/county/joint-reports/${reportId}/document.docx`, miit);
     });
 
     test('the city approves, lists and pays the amount of the pack’s rate and cap', async () => {
@@ -397,14 +397,14 @@ export function describePackWalk(title: string, walk: PackWalk): void {
           .send({ version: await listVersion() }),
       );
       expect(await status(id)).toBe('approved');
-      await docx('拟补贴名单', `/api/v1/city/lists/${listId}/document.xlsx`, cityMiit);
+      await keepDocument('拟补贴名单', `/api/v1/city/lists/${listId}/document.xlsx`, cityMiit);
       const paid = await t.http
         .post(`/api/v1/city/applications/${id}/disbursements`)
         .set(bearer(cosigner.token))
         .send({ version: await version(id), amountFen: expected.computedFen, voucherNo: `GK${year}0001`, paidOn: today });
       ok(paid, 201);
       expect(await status(id)).toBe('disbursed');
-      await docx('拨付台账', `/api/v1/city/disbursements/document.xlsx?applicationId=${id}`, cosigner);
+      await keepDocument('拨付台账', `/api/v1/city/disbursements/document.xlsx?applicationId=${id}`, cosigner);
       for (const where of ['拟补贴名单', '拨付台账']) expect(texts.find((x) => x.where === where)?.text).toContain(walk.enterprise.name);
       const mine = await t.http.get(`/api/v1/applications/${id}`).set(bearer(clerk.token));
       expect(mine.body.application).toMatchObject({
