@@ -10,8 +10,7 @@ import type { EvaluationFacts, Failure, RuleId, Verdict, Warning, WarningId } fr
 import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
 import { formatYuan } from '../glossary/money';
-import { policyPack } from '../pack/active';
-import type { PackExtraRule } from '../pack/types';
+import { extraRulesOn } from '../pack/extraRules';
 import { isIndividualBusiness, regionOf } from './creditCode';
 import { CONTACT_TEXT, INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, POLICY_ID, SUBSIDY_CAP_FEN, SUBSIDY_RATE, YICHUN_REGION_PREFIX, parameterOn } from './parameters';
 
@@ -306,17 +305,6 @@ export const WARNINGS: readonly EligibilityWarning[] = [
       `实付金额 ${formatYuan(facts.cloud.paidAmountFen)} 少于合同金额 ${formatYuan(facts.cloud.contractAmountFen)}，补助按合同额计算（细则一）。请核实付款进度、收付款凭证及是否达到合同服务要求。`,
   },
 ];
-
-/**
- * The extra conditions of the pack's policy version in force on `date` (PolicyVersion.extraRules): the
- * version with the latest `effectiveFrom` not after it, the first one before that (as parameterOn).
- */
-export function extraRulesOn(date: string): readonly PackExtraRule[] {
-  const [first, ...rest] = policyPack().versions;
-  let current = first;
-  for (const version of rest) if (compareDates(version.effectiveFrom, date) <= 0) current = version;
-  return current?.extraRules ?? [];
-}
 
 /** The verdict of spec/eligibility.md for facts whose `asOf` the caller has resolved. */
 export function evaluateEligibility(facts: EvaluationFacts): Verdict {

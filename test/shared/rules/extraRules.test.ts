@@ -2,7 +2,8 @@ import { failureSchema } from '../../../shared/src/contracts/responses/eligibili
 import { installPolicyPack, policyPack } from '../../../shared/src/pack/active';
 import type { PolicyPack } from '../../../shared/src/pack/types';
 import { YICHUN } from '../../../shared/src/pack/yichun';
-import { evaluateEligibility, extraRulesOn } from '../../../shared/src/rules/eligibility';
+import { extraRulesOn } from '../../../shared/src/pack/extraRules';
+import { evaluateEligibility } from '../../../shared/src/rules/eligibility';
 import { QINGCHUAN } from '../../fixtures/packs/qingchuan';
 import { MIN_CONTRACT_FEN } from '../../fixtures/packs/qingchuan/versions';
 import { factsWith } from './fixtures';
