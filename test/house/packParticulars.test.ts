@@ -43,14 +43,6 @@ const ALLOWED: readonly { path: RegExp; why: string }[] = [
   { path: /^docs\/screens\//, why: 'npm run screens takes the pictures of the Yichun pack' },
 ];
 
-/**
- * Areas other engineers are converting in parallel (issue 18 item 4). TEMPORARY: the merger empties
- * this list once their branches are in; the second test below says which entries are no longer needed.
- */
-const NOT_YET_CONVERTED: readonly RegExp[] = [
-  /^shared\/src\/(contracts|rules|glossary|workflow)\//,
-];
-
 const PATTERN = new RegExp(PARTICULARS.join('|'), 'g');
 
 function trackedFiles(): string[] {
@@ -92,13 +84,7 @@ describe("Yichun's particulars only in its pack (issue 18 item 4)", () => {
   });
 
   test('no tracked file outside the pack, its tests, *.md and generated copies names one', () => {
-    const offending = all.filter((o) => !NOT_YET_CONVERTED.some((p) => p.test(o)));
-    expect(offending).toEqual([]);
-  });
-
-  test('every area still listed as not yet converted still names one (else drop it from the list)', () => {
-    const stale = NOT_YET_CONVERTED.filter((p) => !all.some((o) => p.test(o))).map(String);
-    expect(stale).toEqual([]);
+    expect(all).toEqual([]);
   });
 
   test('the check finds what it looks for, line by line, and knows where they belong', () => {

@@ -353,6 +353,10 @@ export function evaluateEligibility(facts: EvaluationFacts, version: PolicyVersi
     clause: r.clause,
     message: r.message(context),
   }));
+  // The pack's own conditions come after the built-in ones, in the order the pack lists them.
+  for (const extra of version.extraRules ?? []) {
+    if (extra.fails(facts)) failures.push({ rule: extra.id, clause: extra.clause, message: extra.message(facts) });
+  }
   const warnings: Warning[] = WARNINGS.filter((w) => w.applies(context)).map((w) => ({
     rule: w.id,
     clause: w.clause,

@@ -10,6 +10,8 @@
  * are declared in their own interfaces below and filled in by each pack's files of the same name.
  */
 
+import type { EvaluationFacts } from '../rules/facts';
+
 /** A fraction of integers, so that money never passes through a float. */
 export interface Rational {
   readonly numerator: number;
@@ -51,6 +53,27 @@ export interface PolicyVersion {
   /** The words of the policy each parameter comes from, for cards and documents. */
   readonly wording: Readonly<Record<keyof PolicyParameters, string>>;
   readonly parameters: PolicyParameters;
+  /**
+   * Conditions of this city's policy beyond the built-in rules of spec/eligibility.md (a pack's "one
+   * extra condition"), judged after them and reported as failures the same way. Absent: none.
+   */
+  readonly extraRules?: readonly PackExtraRule[];
+}
+
+/**
+ * A condition a city's policy adds to the built-in rules, as a pure function of the same facts the
+ * built-in rules read (facts.asOf resolved). Its failure is reported as `{ rule: id, clause, message }`.
+ */
+export interface PackExtraRule {
+  /** Stable id on the wire (lower-case words joined by '-'), distinct from the built-in rule ids. */
+  readonly id: string;
+  /** The clause of the city's policy it rests on, e.g. '二（七）'. */
+  readonly clause: string;
+  /** Short Chinese name of the condition, for cards and checklists. */
+  readonly label: string;
+  fails(facts: EvaluationFacts): boolean;
+  /** What the applicant should do, in Chinese, made specific to the facts where that helps. */
+  message(facts: EvaluationFacts): string;
 }
 
 export interface PackCity {

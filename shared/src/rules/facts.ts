@@ -23,6 +23,12 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
+/**
+ * What a failure names: a built-in rule, or one of the extra conditions the installed pack's policy
+ * version adds (PolicyVersion.extraRules, reported after the built-in ones).
+ */
+export type FailureRuleId = RuleId | (string & Record<never, never>);
+
 export const WARNING_IDS = ['credit-code-region', 'paid-less-than-contract'] as const;
 export type WarningId = (typeof WARNING_IDS)[number];
 
@@ -104,7 +110,7 @@ export interface EligibilityFacts {
 export type EvaluationFacts = EligibilityFacts & { asOf: string };
 
 export interface Failure {
-  rule: RuleId;
+  rule: FailureRuleId;
   clause: string;
   message: string;
 }

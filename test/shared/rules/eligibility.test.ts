@@ -14,7 +14,7 @@ import { YICHUN } from '../../../shared/src/pack/yichun';
 import { policyId, policyContact } from '../../../shared/src/pack/accessors';
 import { type FactsPatch, factsWith, passingFacts, withCheck } from './fixtures';
 
-const ids = (patch: FactsPatch): { failures: RuleId[]; warnings: WarningId[] } => {
+const ids = (patch: FactsPatch): { failures: string[]; warnings: WarningId[] } => {
   const verdict = evaluateEligibility(factsWith(patch));
   return { failures: verdict.failures.map((f) => f.rule), warnings: verdict.warnings.map((w) => w.rule) };
 };

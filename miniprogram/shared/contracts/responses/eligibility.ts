@@ -3,7 +3,7 @@
 
 // Written out from z.output<typeof failureSchema>.
 export type Failure = {
-  rule: "registered-in-yichun" | "independent-legal-person" | "industrial-enterprise" | "industrial-policy" | "established-one-year" | "operating-normally" | "no-bad-credit" | "no-fiscal-violation" | "first-purchase" | "actual-expenditure" | "no-dishonesty" | "apply-once" | "provider-filed-before-contract" | "no-double-subsidy";
+  rule: string;
   clause: string;
   message: string;
 };
@@ -32,7 +32,7 @@ export type Verdict = {
   computedFen: number;
   capped: boolean;
   failures: {
-    rule: "registered-in-yichun" | "independent-legal-person" | "industrial-enterprise" | "industrial-policy" | "established-one-year" | "operating-normally" | "no-bad-credit" | "no-fiscal-violation" | "first-purchase" | "actual-expenditure" | "no-dishonesty" | "apply-once" | "provider-filed-before-contract" | "no-double-subsidy";
+    rule: string;
     clause: string;
     message: string;
   }[];
@@ -55,7 +55,7 @@ export type Evaluation = {
   computedFen: number;
   capped: boolean;
   failures: {
-    rule: "registered-in-yichun" | "independent-legal-person" | "industrial-enterprise" | "industrial-policy" | "established-one-year" | "operating-normally" | "no-bad-credit" | "no-fiscal-violation" | "first-purchase" | "actual-expenditure" | "no-dishonesty" | "apply-once" | "provider-filed-before-contract" | "no-double-subsidy";
+    rule: string;
     clause: string;
     message: string;
   }[];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RULE_IDS, WARNING_IDS } from '../eligibility';
 import { policyId as installedPolicyId } from '../../pack/accessors';
 import { fen } from './common';
+import { policyPack } from '../../pack/active';
 
 /** The self-check's verdict, the one-question-at-a-time flow and the policy's terms (server/src/modules/eligibility). */
 
@@ -36,7 +37,17 @@ const FACT_PATHS = [
 ] as const;
 const factPath = z.enum(FACT_PATHS);
 
-export const failureSchema = z.strictObject({ rule: ruleId, clause: z.string(), message: z.string() }).meta({ id: 'Failure' });
+/** An extra condition of the installed pack's policy (PolicyVersion.extraRules), checked when the answer is. */
+const packRuleId = z
+  .string()
+  .refine((id) => policyPack().versions.some((v) => v.extraRules?.some((r) => r.id === id)), {
+    error: () => '不是本市政策规定的申报条件',
+  })
+  .meta({ description: '本市政策在内置条件之外增加的条件（政策包 extraRules），列在内置条件之后' });
+
+export const failureSchema = z
+  .strictObject({ rule: z.union([ruleId, packRuleId]), clause: z.string(), message: z.string() })
+  .meta({ id: 'Failure' });
 export const warningSchema = z.strictObject({ rule: z.enum(WARNING_IDS), clause: z.string(), message: z.string() }).meta({ id: 'Warning' });
 
 /** Issue 18 item 3: the policy version a verdict or an amount is judged under (shared/src/rules/parameters.ts). */
