@@ -129,7 +129,7 @@ export function createServices(deps: AppDeps): Services {
   const now = deps.now ?? Date.now;
   const { config, db } = deps;
   // 四（二）本细则自发布之日起施行: the text has no date, the bureau's POLICY_EFFECTIVE_FROM is the first version's first day.
-  installPolicyPack(withFirstEffectiveFrom(policyPack(), config.policyEffectiveFrom));
+  if (config.policyEffectiveFrom !== null) installPolicyPack(withFirstEffectiveFrom(policyPack(), config.policyEffectiveFrom));
   const audit = new AuditTrail(config.auditKey, now);
   const engine = new ApplicationEngine(audit, now, config.overdueDays);
   const payApiBase =

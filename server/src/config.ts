@@ -31,7 +31,8 @@ export interface Config {
   };
   auditKey: string;
   sessionTtlHours: number;
-  policyEffectiveFrom: string;
+  /** POLICY_EFFECTIVE_FROM: the first version's first day when the bureau gives it; null: the pack's own. */
+  policyEffectiveFrom: string | null;
   /** The one policy pack this server serves (POLICY_PACK): installed by `start` before the app serves. */
   policyPack: PolicyPack;
   /** Days a case may wait at each stage before it is shown as overdue. */
@@ -187,13 +188,23 @@ export function loadConfig(env: Env = process.env): Config {
 
   const sessionTtlHours = integerSetting(env, 'SESSION_TTL_HOURS', 72, 1, 24 * 30);
 
-  const policyEffectiveFrom = value(env, 'POLICY_EFFECTIVE_FROM') ?? '2023-01-01';
-  if (!isCalendarDate(policyEffectiveFrom)) {
-    throw new ConfigError('POLICY_EFFECTIVE_FROM', `须为日期 YYYY-MM-DD（细则自发布之日起施行），现为 "${policyEffectiveFrom}"`);
-  }
-
   const pack = parsePackSetting(value(env, 'POLICY_PACK'));
   if (!pack.ok) throw new ConfigError('POLICY_PACK', pack.reason);
+
+  const policyEffectiveFrom = value(env, 'POLICY_EFFECTIVE_FROM') ?? null;
+  if (policyEffectiveFrom !== null) {
+    if (!isCalendarDate(policyEffectiveFrom)) {
+      throw new ConfigError('POLICY_EFFECTIVE_FROM', `须为日期 YYYY-MM-DD（细则自发布之日起施行），现为 "${policyEffectiveFrom}"`);
+    }
+    // The setting moves the first version's first day only: the versions' order is the code's.
+    const second = pack.pack.versions[1];
+    if (second !== undefined && policyEffectiveFrom >= second.effectiveFrom) {
+      throw new ConfigError(
+        'POLICY_EFFECTIVE_FROM',
+        `须早于政策的下一版本（${second.source}）施行之日 ${second.effectiveFrom}，现为 ${policyEffectiveFrom}`,
+      );
+    }
+  }
 
   const overdue = parseOverdueDays(value(env, 'OVERDUE_DAYS') ?? '', APPLICATION_STATES);
   if (!overdue.ok) throw new ConfigError('OVERDUE_DAYS', overdue.reason);

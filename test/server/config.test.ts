@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from '../../server/src/config';
 import { BUILT_IN_PACKS } from '../../shared/src/pack';
 import { pack as otherCity } from '../fixtures/packSetting/otherCity';
+import { REVISION } from '../fixtures/policy/revision';
 
 describe('settings (spec/wechat.md): defaults', () => {
   test('no settings at all: embedded SQLite, sandbox, port 3000', () => {
@@ -116,6 +117,17 @@ describe('settings: each wrong or contradictory one stops the start, naming it',
 
 describe('POLICY_PACK (issue 18 item 4): one server serves one pack', () => {
   const FIXTURE = path.join(__dirname, '../fixtures/packSetting/otherCity.ts');
+
+  test('POLICY_EFFECTIVE_FROM moves the first version only: on or after the next version’s day it stops the start, in Chinese', () => {
+    const REVISED = path.join(__dirname, '../fixtures/packSetting/revisedYichun.ts');
+    expect(loadConfig({ POLICY_PACK: REVISED, POLICY_EFFECTIVE_FROM: '2024-03-01' }).policyEffectiveFrom).toBe('2024-03-01');
+    expect(loadConfig({ POLICY_PACK: REVISED }).policyEffectiveFrom).toBeNull();
+    for (const day of ['2025-07-01', '2026-01-01']) {
+      expect(() => loadConfig({ POLICY_PACK: REVISED, POLICY_EFFECTIVE_FROM: day })).toThrow(
+        new ConfigError('POLICY_EFFECTIVE_FROM', `须早于政策的下一版本（${REVISION.source}）施行之日 2025-07-01，现为 ${day}`),
+      );
+    }
+  });
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shangyun-pack-'));

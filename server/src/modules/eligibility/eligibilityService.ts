@@ -4,7 +4,7 @@ import { InvalidInputError } from '../errors';
 import type { Actor } from '../actor';
 import { parseEligibilityFacts, type EligibilityFacts } from '../../../../shared/src/contracts/eligibility';
 import type { Evaluation } from '../../../../shared/src/contracts/responses/eligibility';
-import { versionOn, versionRef } from '../../../../shared/src/rules/parameters';
+import { firstEffectiveFrom, versionOn, versionRef } from '../../../../shared/src/rules/parameters';
 import { evaluateEligibility } from '../../../../shared/src/rules/eligibility';
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { policyPack } from '../../../../shared/src/pack';
@@ -40,7 +40,7 @@ export class EligibilityService {
     return {
       policy,
       title,
-      effectiveFrom: this.config.policyEffectiveFrom,
+      effectiveFrom: this.config.policyEffectiveFrom ?? firstEffectiveFrom(),
       asOf: today,
       ratePercent: estimate.ratePercent,
       capFen: estimate.capFen,
