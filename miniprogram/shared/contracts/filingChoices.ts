@@ -10,7 +10,6 @@
 
 import { MIN_CASES } from '../rules/filingSubmit';
 import { policyPack } from '../pack/active';
-import { liveList } from '../pack/live';
 
 // ---- choices of the form ---------------------------------------------------------------------------
 
@@ -72,9 +71,6 @@ export function priceUnitLabel(value: string): string | undefined {
 export function declarationText(): readonly string[] {
   return policyPack().forms.filingDeclaration;
 }
-
-/** declarationText() as a list read afresh at each use, for callers written before packs. */
-export const DECLARATION_TEXT: readonly string[] = liveList(declarationText);
 
 /** 五、优惠政策: 提供针对本市企业制定的上云优惠政策，并承诺能够兑现 — the pledge in the pack's words. */
 export function offersPledgeText(): string {

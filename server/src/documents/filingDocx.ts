@@ -9,7 +9,7 @@
 
 import type { Paragraph, Table, TableRow, TextRun } from 'docx';
 import {
-  DECLARATION_TEXT,
+  declarationText,
   ENTERPRISE_NATURES,
   FILING_MATERIALS,
   offersPledgeText,
@@ -215,7 +215,7 @@ function declarationRow(submittedOn: string | null | undefined): TableRow {
   const text = { ...CELL_TEXT, indentChars: 2, align: 'both' as const, line: 360 };
   const signature = { ...CELL_TEXT, indentLeft: 3200, line: 480 };
   const content = [
-    ...DECLARATION_TEXT.map((t) => paragraph(t, text)),
+    ...declarationText().map((t) => paragraph(t, text)),
     paragraph('', CELL_TEXT),
     paragraph('法人代表签字：', signature),
     paragraph('单位盖章：', signature),

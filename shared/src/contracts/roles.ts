@@ -1,13 +1,4 @@
 import { packCounties } from '../pack/accessors';
-import { liveList } from '../pack/live';
-import type { County } from '../pack/types';
-
-/**
- * The county-level divisions of the installed pack (issue 18 item 4: the city's own list lives in its
- * pack). A live view: each read is the pack installed at that moment, so callers written before packs
- * (indexing, mapping, measuring it) keep working; new code may call packCounties().
- */
-export const COUNTIES: readonly County[] = liveList(packCounties);
 
 /** A county's GB/T 2260 code; which codes exist is the installed pack's, checked by isCountyCode at run time. */
 export type CountyCode = string;

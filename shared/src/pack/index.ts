@@ -1,4 +1,3 @@
 export * from './types';
 export { policyPack, installPolicyPack, BUILT_IN_PACKS } from './active';
 export * from './accessors';
-export { liveList } from './live';

@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { renderFilingDocx } from '../../../server/src/documents/filingDocx';
-import { DECLARATION_TEXT, FILING_MATERIAL_KINDS } from '../../../shared/src/contracts/providerFiling';
+import { declarationText, FILING_MATERIAL_KINDS } from '../../../shared/src/contracts/providerFiling';
 import { completeProviderFiling } from '../../fixtures/providerFiling';
 
 const XML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
@@ -77,8 +77,8 @@ describe('renderFilingDocx', () => {
   });
 
   test('the 声明 word for word, with the signature and stamp lines', () => {
-    expect(exactly(DECLARATION_TEXT[0])).toBe(true);
-    expect(exactly(DECLARATION_TEXT[1])).toBe(true);
+    expect(exactly(declarationText()[0])).toBe(true);
+    expect(exactly(declarationText()[1])).toBe(true);
     expect(exactly('法人代表签字：')).toBe(true);
     expect(exactly('单位盖章：')).toBe(true);
     expect(exactly('2024年3月15日')).toBe(true);

@@ -22,7 +22,7 @@ import {
   type FieldSpec,
   type ListSpec,
 } from '../../../logic/filingForm';
-import { charCount, DECLARATION_TEXT } from '../../../shared/contracts/filingChoices';
+import { charCount, declarationText } from '../../../shared/contracts/filingChoices';
 import type { ProviderFilingForm } from '../../../shared/contracts/providerFiling';
 import { FILING_MATERIALS, filingSubmitProblems, type FilingIssue } from '../../../shared/rules/filingSubmit';
 import type { FilingEvent, FilingView, StoredFile } from '../../../shared/contracts/responses';
@@ -196,7 +196,7 @@ Component(
       })),
       attachedKinds: [] as string[],
       missing: [] as FilingIssue[],
-      declarationText: [...DECLARATION_TEXT] as string[],
+      declarationText: [...declarationText()],
       declarationAccepted: false,
       reviewerReasons: [] as string[],
       timeline: [] as TimelineItem[],
