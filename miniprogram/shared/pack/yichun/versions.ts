@@ -13,7 +13,7 @@ export const YICHUN_VERSIONS: readonly PolicyVersion[] = [
   {
     id: 'yichun-2023-cloud/1',
     effectiveFrom: '2023-01-01',
-    source: '伊春市支持工业企业上云补助实施细则（细则八，自发布之日起施行）',
+    source: '伊春市支持工业企业上云补助实施细则（细则八）',
     wording: {
       subsidyRate: '按照云服务合同额的50%给予补助',
       subsidyCapFen: '单户企业最高不超过10万元',
