@@ -8,7 +8,15 @@ import { INDUSTRY_SECTIONS, isIndustrySection } from './facts';
 import { anniversary, compareDates } from './calendar';
 import { formatYuan } from '../glossary/money';
 import { isIndividualBusiness, regionOf } from './creditCode';
-import { INDUSTRIAL_SECTIONS, MIN_YEARS_ESTABLISHED, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, versionOn, type VersionOrDate } from './parameters';
+import {
+  INDUSTRIAL_SECTIONS,
+  MIN_YEARS_ESTABLISHED,
+  SUBSIDY_CAP_FEN,
+  SUBSIDY_RATE,
+  parameterOn,
+  versionOn,
+  type VersionOrDate,
+} from './parameters';
 import { policyPack } from '../pack/active';
 import { cityName, contactText } from '../pack/accessors';
 import type { PolicyVersion } from '../pack/types';
