@@ -7,6 +7,23 @@ import type { ApplicationState } from '../../shared/src/workflow/application';
 import { completeProviderFiling } from '../fixtures/providerFiling';
 import { moveStageCount } from '../../server/src/db/applications/stageCounts';
 
+/** The smallest file the uploads take for a PDF (its magic bytes and a trailer): every material of the HTTP walks. */
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/** The applicant's declarations (细则二) as a qualifying enterprise answers them, with no other subsidy. */
+export const DECLARATIONS = {
+  registeredInYichun: true,
+  independentLegalPerson: true,
+  industrial: true,
+  alignedWithIndustrialPolicy: true,
+  operatingNormally: true,
+  badCreditRecord: false,
+  seriousFiscalViolationWithin5Years: false,
+  dishonestyRecord: false,
+  firstPurchase: true,
+  otherSubsidiesFen: 0,
+};
+
 /**
  * Test data straight into the real database, for suites that start an application's life in the
  * middle (a county review, a city list). The end-to-end suite drives the whole life over HTTP.

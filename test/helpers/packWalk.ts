@@ -10,7 +10,7 @@ import { todayInShanghai } from '../../shared/src/rules/calendar';
 import { completeProviderFiling } from '../fixtures/providerFiling';
 import { openDocx, openXlsx } from '../server/documents/openDocument';
 import { say } from '../server/officialAccount/wechatPush';
-import { creditCode } from './applications';
+import { creditCode, DECLARATIONS, PDF } from './applications';
 import { startTestApp, type TestApp } from './testApp';
 
 /**
@@ -38,7 +38,6 @@ export interface PackWalk {
   forbidden: readonly string[];
 }
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 type User = { token: string; userId: string };
 
@@ -247,18 +246,7 @@ export function describePackWalk(title: string, walk: PackWalk): void {
         .send({
           version: await version(id),
           contract,
-          declarations: {
-            registeredInYichun: true,
-            independentLegalPerson: true,
-            industrial: true,
-            alignedWithIndustrialPolicy: true,
-            operatingNormally: true,
-            badCreditRecord: false,
-            seriousFiscalViolationWithin5Years: false,
-            dishonestyRecord: false,
-            firstPurchase: true,
-            otherSubsidiesFen: 0,
-          },
+          declarations: DECLARATIONS,
           bank: { accountName: walk.enterprise.name, bankName: walk.enterprise.bankName, accountNo: walk.enterprise.accountNo },
         });
       ok(saved);

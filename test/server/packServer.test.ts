@@ -16,6 +16,7 @@ import { creditCodeCheckCharacter } from '../../shared/src/rules/creditCode';
 import { pack as otherCity } from '../fixtures/packSetting/otherCity';
 import { testConfig } from '../helpers/db';
 import { startTestApp, type TestApp } from '../helpers/testApp';
+import { PDF } from '../helpers/applications';
 
 /**
  * Issue 18 item 4 in the server: with another pack installed (POLICY_PACK names a module), everything
@@ -25,7 +26,6 @@ import { startTestApp, type TestApp } from '../helpers/testApp';
  */
 const FIXTURE = path.join(__dirname, '../fixtures/packSetting/otherCity.ts');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 describe('start() installs the pack POLICY_PACK names before it serves', () => {
   let before: PolicyPack;

@@ -1,23 +1,9 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { creditCode, seedProvider } from '../../helpers/applications';
+import { creditCode, DECLARATIONS, PDF, seedProvider } from '../../helpers/applications';
 import { auditRecordsMatching, countApplicationEvents, notificationsMatching } from '../../../server/src/db/testing';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
-};
 
 describe('the enterprise side: register, fill in, submit', () => {
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
+import { creditCode, DECLARATIONS, PDF, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { auditRecordsMatching, notificationsMatching } from '../../../server/src/db/testing';
 import { insertGrant } from '../../../server/src/db/users';
 import { verifyAuditTrail } from '../../../server/src/modules/audit/audit';
@@ -10,20 +10,7 @@ import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application
  * Issue 14, item 4 (DESIGN.md, "Corrections after the fact"): a verified profile's fields change only
  * by the county's verification. A too-young enterprise cannot pass 二（二） by editing its 成立日期.
  */
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
-};
 type User = { token: string; userId: string };
 
 describe('the enterprise profile after verification', () => {

@@ -1,7 +1,7 @@
 import { insertGrant } from '../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 import { expectAnswersToMatch, recordAnswers } from '../../helpers/answers';
-import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
+import { creditCode, DECLARATIONS, PDF, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import {
   applicationEventsMatching,
   applicationsMatching,
@@ -15,20 +15,7 @@ import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import { findApplication } from '../../../server/src/db/applications';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
-};
 type User = { token: string; userId: string };
 
 /**

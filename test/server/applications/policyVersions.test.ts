@@ -1,6 +1,6 @@
 import { insertGrant } from '../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { creditCode, seedProvider } from '../../helpers/applications';
+import { creditCode, DECLARATIONS, PDF, seedProvider } from '../../helpers/applications';
 import { applicationEventsMatching } from '../../../server/src/db/testing';
 import { findApplication } from '../../../server/src/db/applications';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
@@ -19,19 +19,6 @@ function binary(res: Response, done: (err: Error | null, body: Buffer) => void):
   res.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
-};
 type User = { token: string; userId: string };
 type Res = { status: number; body: { error?: { message: string; details?: unknown } } & Record<string, unknown> };
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { seedApplication, seedEnterprise } from '../../helpers/applications';
+import { DECLARATIONS, seedApplication, seedEnterprise } from '../../helpers/applications';
 import type { ApplicationState } from '../../../shared/src/workflow/application';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import type { EnterpriseRow } from '../../../server/src/db/enterprises';
@@ -28,19 +28,6 @@ const BOUNDS = {
   me: 2,
   progress: 2,
   queuePage: 3,
-};
-
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
 };
 
 /** The stages a clerk's applications are spread over, one enterprise each (one live application per credit code). */

@@ -1,7 +1,5 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { creditCode } from '../../helpers/applications';
-
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+import { creditCode, PDF } from '../../helpers/applications';
 
 /**
  * Answers are not cached or framed (issue 11, item 6): every answer says nosniff, no framing and no

@@ -1,22 +1,8 @@
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { seedApplication, seedProvider } from '../../helpers/applications';
+import { DECLARATIONS, PDF, seedApplication, seedProvider } from '../../helpers/applications';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { makeEnterprise } from '../applications/county/setup';
 import { bearer, linkBody, outTradeNoOf, payParties, paySignValid, requestPayment, type PayParties } from './harness';
-
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
-};
 
 /** Issue 7: the provider links its merchant account, asks to be paid, the enterprise pays in the mini-program. */
 describe('paying the provider through the platform', () => {

@@ -5,8 +5,8 @@ import { FILING_MATERIALS, REQUIRED_FILING_MATERIAL_KINDS } from '../../../share
 import { auditRecordsMatching, notificationsMatching, providerEventsMatching } from '../../../server/src/db/testing';
 import { assertSelectableProvider } from '../../../server/src/modules/providers/registry';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
+import { PDF } from '../../helpers/applications';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('provider filing (备案): the whole life on the API', () => {

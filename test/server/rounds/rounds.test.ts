@@ -3,7 +3,7 @@ import { findApplication } from '../../../server/src/db/applications';
 import { remindersOfRound } from '../../../server/src/db/rounds';
 import { notificationsMatching } from '../../../server/src/db/testing';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
-import { creditCode, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
+import { creditCode, DECLARATIONS, PDF, seedApplication, seedEnterprise, seedProvider } from '../../helpers/applications';
 import { APPLICATION_MATERIALS } from '../../../shared/src/contracts/application';
 import { todayInShanghai } from '../../../shared/src/rules/calendar';
 import type { ProviderRow } from '../../../server/src/db/testing';
@@ -13,20 +13,7 @@ import { overdueCasesByStage } from '../../../server/src/db/metrics';
 import { DEFAULT_OVERDUE_DAYS } from '../../../shared/src/workflow/overdue';
 
 const DAY = 86_400_000;
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
-};
 type User = { token: string; userId: string };
 
 /**

@@ -1,6 +1,6 @@
 import { insertGrant, updateUser } from '../../../../server/src/db/users';
 import { startTestApp, type TestApp } from '../../../helpers/testApp';
-import { creditCode, seedProvider } from '../../../helpers/applications';
+import { creditCode, DECLARATIONS, PDF, seedProvider } from '../../../helpers/applications';
 import { applicationEventsMatching, auditRecordsMatching, notificationsMatching } from '../../../../server/src/db/testing';
 import { findApplication } from '../../../../server/src/db/applications';
 import { verifyAuditTrail } from '../../../../server/src/modules/audit/audit';
@@ -8,19 +8,6 @@ import { APPLICATION_MATERIALS } from '../../../../shared/src/contracts/applicat
 import { todayInShanghai } from '../../../../shared/src/rules/calendar';
 import { DAY, bearer } from './cityHarness';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-const DECLARATIONS = {
-  registeredInYichun: true,
-  independentLegalPerson: true,
-  industrial: true,
-  alignedWithIndustrialPolicy: true,
-  operatingNormally: true,
-  badCreditRecord: false,
-  seriousFiscalViolationWithin5Years: false,
-  dishonestyRecord: false,
-  firstPurchase: true,
-  otherSubsidiesFen: 0,
-};
 type User = { token: string; userId: string };
 
 /**

@@ -2,7 +2,7 @@ import { insertGrant } from '../../../../server/src/db/users';
 import JSZip from 'jszip';
 import type { Response } from 'supertest';
 import type { TestApp } from '../../../helpers/testApp';
-import { seedEnterprise, seedProvider } from '../../../helpers/applications';
+import { PDF, seedEnterprise, seedProvider } from '../../../helpers/applications';
 import type { EnterpriseRow } from '../../../../server/src/db/enterprises';
 import type { ProviderRow } from '../../../../server/src/db/testing';
 import { newId } from '../../../../server/src/ids';
@@ -11,7 +11,7 @@ import { newId } from '../../../../server/src/ids';
  * The cast of the county suites, on the real app and database: a provider with an approved filing,
  * an enterprise of 伊美区 (230717), both county departments of 伊美区 and a reviewer of 乌翠区 (230718).
  */
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+export { PDF };
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export type User = { token: string; userId: string };
 
