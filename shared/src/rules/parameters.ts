@@ -22,12 +22,6 @@ import type { PolicyPack, PolicyParameters, PolicyVersion, Rational as PackRatio
 /** A fraction of integers, so that money never passes through a float (the pack's type, named here for the rules' callers). */
 export type Rational = PackRational;
 
-/**
- * @deprecated the first version's placeholder date at import; read `firstEffectiveFrom()` instead.
- * 四（二）本细则自发布之日起施行 — the text carries no date; the server's POLICY_EFFECTIVE_FROM setting gives it.
- */
-export const DEFAULT_EFFECTIVE_FROM: string = firstEffectiveFrom();
-
 /** The day the installed pack's first version takes effect (its placeholder until the server sets it). */
 export function firstEffectiveFrom(): string {
   return firstVersion(policyPack().versions).effectiveFrom;

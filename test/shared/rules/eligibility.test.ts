@@ -2,9 +2,9 @@ import type { RuleId, WarningId } from '../../../shared/src/contracts/eligibilit
 import { RULE_IDS } from '../../../shared/src/contracts/eligibility';
 import { RULES, WARNINGS, computeSubsidyAmount, evaluateEligibility, formatYuan } from '../../../shared/src/rules/eligibility';
 import {
-  DEFAULT_EFFECTIVE_FROM,
   SUBSIDY_CAP_FEN,
   SUBSIDY_RATE,
+  firstEffectiveFrom,
   parameterOn,
   ratePercent,
   resolveEffectiveFrom,
@@ -45,9 +45,9 @@ describe('parameters', () => {
   });
 
   test.each([
-    [undefined, DEFAULT_EFFECTIVE_FROM],
-    [null, DEFAULT_EFFECTIVE_FROM],
-    ['', DEFAULT_EFFECTIVE_FROM],
+    [undefined, firstEffectiveFrom()],
+    [null, firstEffectiveFrom()],
+    ['', firstEffectiveFrom()],
     ['2023-03-15', '2023-03-15'],
   ])('effective-from setting %p → %s', (setting, expected) => {
     expect(resolveEffectiveFrom(setting)).toBe(expected);

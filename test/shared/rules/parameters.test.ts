@@ -1,5 +1,4 @@
 import {
-  DEFAULT_EFFECTIVE_FROM,
   FISCAL_VIOLATION_LOOKBACK_YEARS,
   INDUSTRIAL_SECTIONS,
   MIN_YEARS_ESTABLISHED,
@@ -95,7 +94,6 @@ describe('each parameter is the seed’s', () => {
     expect(policyTitle()).toBe('伊春市支持工业企业上云补助实施细则');
     expect({ ...policyContact() }).toEqual({ clause: '五', department: '市工信局信息化推进科', phone: '0458-3878126' });
     expect(contactText()).toBe('市工信局信息化推进科（0458-3878126）');
-    expect(DEFAULT_EFFECTIVE_FROM).toBe('2023-01-01');
     expect(firstEffectiveFrom()).toBe('2023-01-01');
   });
 });

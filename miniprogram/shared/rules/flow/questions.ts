@@ -14,7 +14,7 @@ import { INDUSTRY_SECTIONS } from '../facts';
 import { ruleById } from '../eligibility';
 import { formatYuan } from '../../glossary/money';
 import { cityName, contactText, policyContact, policyId, policyTitle } from '../../pack/accessors';
-import { DEFAULT_EFFECTIVE_FROM, INDUSTRIAL_SECTIONS, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, ratePercent, type Rational } from '../parameters';
+import { firstEffectiveFrom, INDUSTRIAL_SECTIONS, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, ratePercent, type Rational } from '../parameters';
 
 // ---- question model ---------------------------------------------------------------------------------
 export type AnswerType = 'boolean' | 'credit_code' | 'choice' | 'date' | 'date_or_none' | 'money_fen' | 'provider_id';
@@ -154,7 +154,10 @@ export const QUESTIONS: readonly FlowQuestion[] = [
     optional: true,
     stopWhen: stopFor('industrial-enterprise', {
       kind: 'notOneOf',
-      values: parameterOn(INDUSTRIAL_SECTIONS, DEFAULT_EFFECTIVE_FROM),
+      // Read when asked, like the texts: the installed pack's first version, not the one at import.
+      get values() {
+        return parameterOn(INDUSTRIAL_SECTIONS, firstEffectiveFrom());
+      },
     }),
   },
   {
@@ -308,7 +311,7 @@ export interface FlowDescription {
 }
 
 /** The JSON body of GET /api/v1/eligibility/flow. */
-export function describeFlow(on: string = DEFAULT_EFFECTIVE_FROM): FlowDescription {
+export function describeFlow(on: string = firstEffectiveFrom()): FlowDescription {
   const rate = parameterOn(SUBSIDY_RATE, on);
   const capFen = parameterOn(SUBSIDY_CAP_FEN, on);
   const percent = ratePercent(rate);

@@ -14,7 +14,7 @@ import { isCalendarDate } from '../calendar';
 import { isIndividualBusiness, normalizeCreditCode } from '../creditCode';
 import { coveredByOtherSubsidies, computeSubsidyAmount, establishedLongEnough, filingProblem, qualifyingDate } from '../eligibility';
 import { formatYuan } from '../../glossary/money';
-import { DEFAULT_EFFECTIVE_FROM, SUBSIDY_CAP_FEN, SUBSIDY_RATE, parameterOn, ratePercent } from '../parameters';
+import { SUBSIDY_CAP_FEN, firstEffectiveFrom, SUBSIDY_RATE, parameterOn, ratePercent } from '../parameters';
 import { contactText, policyId } from '../../pack/accessors';
 import { QUESTIONS, questionById, type AnswerValue, type FactPath, type FlowQuestion, type StopWhen } from './questions';
 
@@ -31,7 +31,7 @@ export interface SubsidyEstimate {
 }
 
 /** 一 and 四（二）: what the policy would pay for a contract, before the other conditions are checked. */
-export function estimateSubsidy(contractAmountFen: number, otherSubsidiesFen = 0, on: string = DEFAULT_EFFECTIVE_FROM): SubsidyEstimate {
+export function estimateSubsidy(contractAmountFen: number, otherSubsidiesFen = 0, on: string = firstEffectiveFrom()): SubsidyEstimate {
   const amount = computeSubsidyAmount(contractAmountFen, otherSubsidiesFen, on);
   const rate = parameterOn(SUBSIDY_RATE, on);
   // The version's rate, not a written 50%: a revision may change it (issue 18 item 3).
