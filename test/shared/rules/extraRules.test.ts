@@ -2,7 +2,7 @@ import { failureSchema } from '../../../shared/src/contracts/responses/eligibili
 import { installPolicyPack, policyPack } from '../../../shared/src/pack/active';
 import type { PolicyPack } from '../../../shared/src/pack/types';
 import { YICHUN } from '../../../shared/src/pack/yichun';
-import { extraRulesOn } from '../../../shared/src/pack/extraRules';
+import { versionOn } from '../../../shared/src/rules/parameters';
 import { evaluateEligibility } from '../../../shared/src/rules/eligibility';
 import { QINGCHUAN } from '../../fixtures/packs/qingchuan';
 import { MIN_CONTRACT_FEN } from '../../fixtures/packs/qingchuan/versions';
@@ -22,7 +22,7 @@ describe('extra conditions of a pack', () => {
 
   test('the seed pack has none: its verdicts are the built-in rules alone', () => {
     expect(policyPack()).toBe(YICHUN);
-    expect(extraRulesOn('2026-03-01')).toEqual([]);
+    expect(versionOn('2026-03-01').extraRules ?? []).toEqual([]);
     expect(failures(MIN_CONTRACT_FEN - 1)).toEqual([]);
   });
 
