@@ -39,11 +39,15 @@ function chips(user: PublicUser | null, role: Role | null): RoleChip[] {
   return (user?.roles ?? []).map((r) => ({ role: r, label: roleLabel(r, user?.scopes), active: r === role }));
 }
 
-async function enterpriseNow(): Promise<NextTask[]> {
+type CurrentRound = Awaited<ReturnType<typeof api.currentRound>>;
+const NO_ROUND: CurrentRound = { open: null, next: null };
+
+/** `known`: the round the page has just read (load), so that it is not asked for twice; a role switch asks. */
+async function enterpriseNow(known?: CurrentRound): Promise<NextTask[]> {
   const [applications, payments, round] = await Promise.all([
     api.myApplications(),
     api.payments({ scope: 'enterprise', limit: 100 }, { quiet: true }).catch(() => ({ payments: [] })),
-    api.currentRound().catch(() => ({ open: null, next: null })),
+    known ?? api.currentRound().catch(() => NO_ROUND),
   ]);
   const w = round.open ?? round.next;
   const window = w ? { name: w.name, opensOn: w.opensOn, closesOn: w.closesOn, open: round.open !== null } : null;
@@ -132,9 +136,9 @@ async function reviewerNow(role: Role): Promise<NextTask[]> {
   });
 }
 
-function tasksFor(role: Role | null): Promise<NextTask[]> {
+function tasksFor(role: Role | null, round?: CurrentRound): Promise<NextTask[]> {
   if (!role) return Promise.resolve([...VISITOR_TASKS]);
-  if (role === 'enterprise') return enterpriseNow();
+  if (role === 'enterprise') return enterpriseNow(round);
   if (role === 'provider') return providerNow();
   return reviewerNow(role);
 }
@@ -197,14 +201,14 @@ Component(
           });
         }
         if (me.ok) this.showRole(me.value.user, me.value.role);
-        await this.loadTasks(me.ok ? me.value.role : activeRole());
+        await this.loadTasks(me.ok ? me.value.role : activeRole(), round.ok ? round.value : undefined);
       },
       showRole(user: PublicUser | null, role: Role | null) {
         this.setData({ roles: chips(user, role), entries: [...homeEntries(role)], activeRole: role ?? '' });
       },
       /** What waits for this role now; a lookup that fails leaves the entries below to do the work. */
-      async loadTasks(role: Role | null) {
-        const tasks = await tasksFor(role).catch(() => null);
+      async loadTasks(role: Role | null, round?: CurrentRound) {
+        const tasks = await tasksFor(role, round).catch(() => null);
         this.setData({ tasks: tasks ?? [], tasksLoaded: true });
       },
       async onSwitchRole(e: WechatMiniprogram.BaseEvent) {

@@ -122,8 +122,11 @@ test('an enterprise sees its draft and what it lacks first, then a return with i
     });
   expect(res.status).toBe(200);
 
+  const before = mp.wx.requests.length;
   const again = await mp.open('pages/home/home');
   const tasks = tasksOf(again.data);
+  // The round is read once per load: the card and the next step share it.
+  expect(mp.wx.requests.slice(before).filter((r) => r.path.startsWith('/api/v1/rounds/current'))).toHaveLength(1);
   expect(tasks.map((t) => t.key)).toEqual(['returned', 'draft']);
   // The correction's deadline first (issue 18: set on the return, ten days on for a case without a round).
   expect(tasks[0]).toMatchObject({
