@@ -68,6 +68,12 @@ export interface ProposedListInput {
   noticeStart?: string | null;
   noticeEnd?: string | null;
   rows: readonly ProposedListRow[];
+  /**
+   * The policy version every row was verified under, when they share one (issue 18 item 3): said once
+   * below the totals rather than in each row's 备注, which stays the reviewers'. Rows of different
+   * versions carry their own in 备注 instead.
+   */
+  policyVersion?: string | null;
   /** The year's budget and what earlier lists of the year already committed. */
   budget?: { budgetFen: number; committedBeforeFen: number };
   /** Who drafted, co-signed and approved it, so far: the lines of those still to sign stay blank. */
@@ -209,7 +215,12 @@ export async function renderProposedListXlsx(input: ProposedListInput): Promise<
   sheet.mergeCells(totalRow, 1, totalRow, 6);
   sheet.getCell(totalRow, 1).value = `合计（${input.rows.length}户）`;
   sheet.getCell(totalRow, 1).alignment = { horizontal: 'center', vertical: 'middle' };
-  r += 2;
+  r += 1;
+  if (input.policyVersion) {
+    mergedText(sheet, r, 1, LAST_VISIBLE, `说明：本名单补助金额均按政策版本 ${input.policyVersion} 核定。`);
+    r += 1;
+  }
+  r += 1;
 
   if (input.budget !== undefined) {
     const { budgetFen, committedBeforeFen } = input.budget;

@@ -162,6 +162,18 @@ describe('renderProposedListXlsx', () => {
     expect(signed.getRow(named).height).toBeGreaterThan(signed.getRow(total).height ?? 0);
   });
 
+  test('a version shared by every row is said once under the totals, leaving 备注 to the reviewers', async () => {
+    expect(rowsContaining(ws, '说明：')).toEqual([]);
+    const versioned = await open({ ...base, policyVersion: '某市支持工业企业上云补助实施细则，2023-01-01 起施行' });
+    const [line] = rowsContaining(versioned, '说明：');
+    expect(line).toBe(findRow(versioned, 1, '合计（2户）') + 1);
+    expect(versioned.getRow(line ?? -1).getCell(1).value).toBe(
+      '说明：本名单补助金额均按政策版本 某市支持工业企业上云补助实施细则，2023-01-01 起施行 核定。',
+    );
+    expect(versioned.getRow(4).getCell(12).value).toBeNull();
+    expect(rowsContaining(versioned, '2026年度预算（元）')).toHaveLength(1);
+  });
+
   test('a list past the budget gets a red warning', async () => {
     const over = await open({
       ...base,

@@ -16,10 +16,16 @@ import { roundNamesOf } from '../rounds/rounds';
 import { policyVersionIdsOf } from '../../db/applications/city';
 import { versionById, versionLabel } from '../../../../shared/src/rules/parameters';
 
-/** '政策版本：<文号>，<date> 起施行' for the list's 备注, or null for an application that recorded none. */
-function versionNote(versionId: string | null): string | null {
-  const version = versionId === null ? undefined : versionById(versionId);
-  return version ? `政策版本：${versionLabel(version)}` : null;
+/** '<文号>，<date> 起施行' of a recorded version, or null for an application that recorded none. */
+function versionText(versionId: string | null | undefined): string | null {
+  const version = versionId ? versionById(versionId) : undefined;
+  return version ? versionLabel(version) : null;
+}
+
+/** '政策版本：…' for a row's 备注. */
+function perRow(versionId: string | null | undefined): string | null {
+  const text = versionText(versionId);
+  return text === null ? null : `政策版本：${text}`;
 }
 
 /**
@@ -220,6 +226,9 @@ export class ListReading {
       const listFen = items.reduce((s, i) => s + i.itemVerifiedFen, 0);
       const check = await checkListBudget(tx, id, list.year, listFen);
       const round = await roundOfList(tx, list.roundId ?? null);
+      // One version for the whole list (the usual case) is said once; a list across a revision says it per row.
+      const texts = new Set(items.map((i) => versionText(versions.get(i.id))));
+      const shared = texts.size === 1 ? [...texts][0] : null;
       return {
         year: list.year,
         batchNo: list.batchNo,
@@ -241,9 +250,11 @@ export class ListReading {
           reductionReason: i.itemVerifiedFen < (i.subsidyFen ?? 0) ? i.verifiedReason : null,
           // Issue 18 item 3: the policy version each amount was computed under, by 文号 and date.
           note:
-            [i.status === 'listed' ? null : reviewerLabel(i.status), versionNote(versions.get(i.id) ?? null)].filter(Boolean).join('；') ||
-            null,
+            [i.status === 'listed' ? null : reviewerLabel(i.status), shared ? null : perRow(versions.get(i.id))]
+              .filter(Boolean)
+              .join('；') || null,
         })),
+        policyVersion: shared,
         budget: budget ? { budgetFen: budget.budgetFen, committedBeforeFen: check.committedBeforeFen } : undefined,
         signatures: await signaturesOf(tx, list),
       };
