@@ -16,7 +16,7 @@ import { VISITOR_TASKS, enterpriseTasks, providerTasks, reviewerTasks, type Next
 import { isOverdue } from '../../shared/workflow/overdue';
 import { policyPack } from '../../shared/pack/active';
 import type { Role } from '../../shared/contracts/roles';
-import type { PublicUser } from '../../shared/contracts/responses';
+import type { CurrentRound, PublicUser } from '../../shared/contracts/responses';
 
 /** 二（一）–（六） and 三（一）, in plain words; the city and its bureau as the installed pack names them. */
 const conditions = (): { clause: string; text: string }[] => [
@@ -39,7 +39,6 @@ function chips(user: PublicUser | null, role: Role | null): RoleChip[] {
   return (user?.roles ?? []).map((r) => ({ role: r, label: roleLabel(r, user?.scopes), active: r === role }));
 }
 
-type CurrentRound = Awaited<ReturnType<typeof api.currentRound>>;
 const NO_ROUND: CurrentRound = { open: null, next: null };
 
 /** `known`: the round the page has just read (load), so that it is not asked for twice; a role switch asks. */
